@@ -1,7 +1,7 @@
 """The collection page in Debian's Chromium with a fake microphone: the subject signs the
 consent text, gives demographics, records a prompt (Web Audio capture, resampled in the page
-from the device's rate to the spec's 16 kHz, 16-bit PCM WAV) and sees the check result; the
-stored item is a 16-bit WAV at 16 kHz with real audio in it."""
+from the device's rate to the spec's, PCM WAV at the spec's bit depth: 16 kHz 16-bit, and
+48 kHz 24-bit) and sees the check result; the stored item has that format and real audio."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+import soundfile as sf
 from sqlalchemy import select
 
 from datamill.collection import staff
@@ -26,13 +27,15 @@ from datamill.web.i18n import EN
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, Site, shot
 
 
-def _project(site: Site, name: str = "e2e-collect") -> tuple[int, str]:
+def _project(site: Site, name: str = "e2e-collect", rate: int = 16000,
+             bits: int = 16) -> tuple[int, str]:
     body = {
         "name": name, "modality": "speech.asr", "language": "en-US",
         "project_type": "custom_service", "stages": ["annotate", "review"],
         "sampling": {"inspection_level": "II", "aql": 2.5},
         "acceptance": {"character_accuracy": 0.97, "sentence_accuracy": 0.9},
-        "requirements": {"read_speech": False, "audio": {"sample_rate_hz": 16000}},
+        "requirements": {"read_speech": False,
+                         "audio": {"sample_rate_hz": rate, "bit_depth": bits}},
         "collection": {"age_bands": [{"name": "adult", "min": 18, "max": 99}],
                        "cells": [{"age_band": "adult", "gender": "female", "speakers": 5}]},
     }
@@ -47,8 +50,13 @@ def _project(site: Site, name: str = "e2e-collect") -> tuple[int, str]:
         return p.id, str(token)
 
 
-def test_record_a_prompt_with_a_fake_microphone(browser: Any, site: Site, tmp_path) -> None:
-    pid, token = _project(site)
+@pytest.mark.parametrize(("rate", "bits"), [(16000, 16), (48000, 24)])
+def test_record_a_prompt_with_a_fake_microphone(
+    browser: Any, site: Site, tmp_path: Path, rate: int, bits: int,
+) -> None:
+    """Trial h8: the page wrote 16-bit takes only, so a 24-bit spec (a TTS studio's) refused
+    every one; it records at the spec's bit depth now."""
+    pid, token = _project(site, f"e2e-collect-{bits}", rate, bits)
     fake = synthesize(SENTENCES[5], tmp_path / "fake-mic.wav", sample_rate_hz=48000,
                       lead_ms=200, trail_ms=200)
     b = browser.browser_type.launch(
@@ -98,10 +106,9 @@ def test_record_a_prompt_with_a_fake_microphone(browser: Any, site: Site, tmp_pa
         assert item.attributes["device"] == "fake mic"
         path = item_path(site.rt.blobs, item)
     with wave.open(str(path)) as w:
-        assert (w.getsampwidth(), w.getframerate(), w.getnchannels()) == (2, 16000, 1)
-        frames = w.readframes(w.getnframes())
-    samples = np.frombuffer(frames, dtype="<i2").astype(np.float64) / 32768
-    assert len(samples) > 16000 * 2  # about 3.5 s recorded
+        assert (w.getsampwidth(), w.getframerate(), w.getnchannels()) == (bits // 8, rate, 1)
+    samples, _ = sf.read(str(path), dtype="float64")
+    assert len(samples) > rate * 2  # about 3.5 s recorded
     rms_db = 20 * np.log10(np.sqrt(np.mean(samples ** 2)) + 1e-12)
     assert rms_db > -40, rms_db  # speech, not silence
 

@@ -3,7 +3,8 @@ the consent text, give demographics (checked against the quotas), record the pro
 
 Order is enforced here, not in the page: no demographics and no upload before consent (a
 Forbidden naming the step), no upload before demographics, no new prompt once the subject's
-quota cell is full (a Conflict naming the cell). An upload is a 16-bit PCM WAV; it becomes an
+quota cell is full (a Conflict naming the cell). An upload is a PCM WAV at the spec's rate and
+bit depth (the page records at both); it becomes an
 item through the normal import (``import_source``, a one-row manifest carrying the subject's
 id and demographics), the automatic checks run at once, and a failed check opens a re-record
 request the page shows until the subject records the prompt again.
@@ -61,7 +62,7 @@ from datamill.production.models import (
     Review,
     Task,
 )
-from datamill.production.projects import SUPERSEDED_STATUS
+from datamill.production.projects import SUPERSEDED_STATUS, project_requirements
 from datamill.production.superseding import supersede_item
 from datamill.storage.blobstore import BlobStore
 
@@ -294,6 +295,9 @@ def _prompt_rows(session: Session, v: Visit) -> list[dict[str, Any]]:
         asked = None  # who asked for it again: the checks, or people (review, staff)
         if got is not None and got[0].item_id is None:  # written before its item: the
             state, reasons = "checking", []  # import is under way (a re-record's too)
+        elif req is not None and req.source == "checks":  # the checks' reasons, one each
+            own = list(got[2] or []) if got is not None and got[0].item_id == req.item_id else []
+            state, reasons, asked = "rerecord", own or [req.reason], "checks"
         elif req is not None:
             state, reasons, asked = "rerecord", [_reviewer_words(req.reason)], "people"
         elif got is None:
@@ -331,7 +335,7 @@ def collection_state(session: Session, token: str) -> dict[str, Any]:
         blocker = cell_blocker(session, v.project, v.subject.subject_id,
                                dict(v.subject.demographics or {}))
     spec = collection_spec(v.project)
-    audio = (v.project.spec.get("requirements") or {}).get("audio") or {}
+    rate, bits = _audio_format(session, v.project)
     session.flush()
     return {
         "project": {"id": v.project.id, "name": v.project.name, "language": v.project.language},
@@ -351,7 +355,9 @@ def collection_state(session: Session, token: str) -> dict[str, Any]:
         # who types "北京" for the cell's "北方" is not refused)
         "accents": sorted({c.accent for c in spec.cells if c.accent}) if spec else [],
         "devices": sorted({c.device for c in spec.cells if c.device}) if spec else [],
-        "sample_rate_hz": int(audio.get("sample_rate_hz") or 16000),
+        "sample_rate_hz": rate,
+        # the page writes its WAV at the spec's bit depth (a TTS studio's 24-bit included)
+        "bit_depth": bits,
         "prompts": prompts,
         "done": sum(1 for p in prompts if p["state"] == "done"),
         "total": len(prompts),
@@ -362,9 +368,18 @@ def collection_state(session: Session, token: str) -> dict[str, Any]:
     }
 
 
-def _check_wav(data: bytes, rate: int) -> int:
-    """A 16-bit PCM WAV at the spec's rate, non-empty (the checks measure the rest); returns
-    its length in milliseconds."""
+def _audio_format(session: Session, project: Project) -> tuple[int, int]:
+    """The sample rate and bit depth a take must have: the spec's, its modality's defaults
+    where it names none (a TTS spec's 48 kHz 24-bit); the page records at both."""
+    audio = getattr(project_requirements(session, project.id), "audio", None)
+    if audio is None:
+        return 16000, 16
+    return int(audio.sample_rate_hz), int(audio.bit_depth)
+
+
+def _check_wav(data: bytes, rate: int, bits: int = 16) -> int:
+    """A PCM WAV at the spec's rate and bit depth, non-empty (the checks measure the rest);
+    returns its length in milliseconds."""
     if not data or len(data) > MAX_UPLOAD_BYTES:
         raise InvalidInput(f"a recording is 1 byte to {MAX_UPLOAD_BYTES // 1024 // 1024} MiB",
                            field="audio")
@@ -374,8 +389,8 @@ def _check_wav(data: bytes, rate: int) -> int:
     except (wave.Error, EOFError) as err:
         raise InvalidInput(f"the upload is not a PCM WAV file ({err})", field="audio",
                            reason_code="bad_wav") from err
-    if width != 2 or got != rate or frames == 0:
-        raise InvalidInput(f"a recording must be 16-bit PCM WAV at {rate} Hz with audio; got"
+    if width * 8 != bits or got != rate or frames == 0:
+        raise InvalidInput(f"a recording must be {bits}-bit PCM WAV at {rate} Hz with audio; got"
                            f" {width * 8}-bit at {got} Hz, {frames} frames", field="audio",
                            reason_code="bad_wav")
     return int(frames) * 1000 // rate
@@ -480,8 +495,7 @@ def _reserve(
                                dict(v.subject.demographics or {}))
         if blocker:
             raise Conflict(f"collection is closed for you: {blocker}", **_closed(blocker))
-    audio = (v.project.spec.get("requirements") or {}).get("audio") or {}
-    duration_ms = _check_wav(data, int(audio.get("sample_rate_hz") or 16000))
+    duration_ms = _check_wav(data, *_audio_format(session, v.project))
     digest = _refuse_copy(session, v, prompt_id, data)
     attempt = row["attempts"] + 1
     ext_id = recording_external_id(v.subject.subject_id, v.subject.id, prompt.position, attempt)

@@ -73,6 +73,11 @@ EN_COLLECT: dict[str, str] = {
     "collect.fix.audio_text_consistency": "The recording does not seem to read the prompt: read exactly the text shown, once.",
     "collect.fix.check_failed": "The check of your recording failed on our side (not your recording's fault); please record it again.",
     "collect.fix.quota": "Your speaker group is full: no more recordings are needed from it.",
+    "collect.fix.readable": "The recording could not be read; please record it again.",
+    "collect.fix.noise_floor": "The room is not quiet enough in the pauses: record in a quieter room, away from fans and traffic.",
+    "collect.fix.reverberation": "The room echoes: record in a room with curtains or carpet, or closer to the microphone.",
+    "collect.fix.session_level": "This take is much louder or quieter than your others: keep the same distance from the microphone and the same loudness.",
+    "collect.fix.prompt_pronounceable": "This prompt is written in a way that cannot be checked (a number or a foreign word); the project will correct it, so record the other prompts first.",
     # the project dashboard's quota table
     "collect.quotas_h": "Speaker quotas",
     "collect.cell": "Cell",
@@ -82,7 +87,7 @@ EN_COLLECT: dict[str, str] = {
     "collect.fill": "Fill",
     "collect.full": "full",
     "collect.open": "open",
-    "collect.quotas_help": "Cells from the spec's collection section; a full cell takes no new speakers and imports from it are flagged. `datamill collect quotas` shows the same.",
+    "collect.quotas_help": "Cells from the spec's collection section; a full cell takes no new speakers and imports from it are flagged. The command datamill collect quotas shows the same.",
 }
 
 #: the collection staff's subjects page (``/projects/<id>/subjects``; not sent to a subject)

@@ -226,7 +226,7 @@ EN_PAGES.update({
     "sec.blocked": "blocked: needs an approved export assessment",
     "sec.required": "required",
     "sec.none": "No projects yet.",
-    "sec.help": "Change these below, with `datamill security` or /api/v1/security; every change is checked and audited.",
+    "sec.help": "Change these below, with “datamill security” or /api/v1/security; every change is checked and audited.",
     "sec.failed": "Not changed",
     "sec.ok.classified": "The project's classification is saved.",
     "sec.ok.clearance": "The clearance is saved.",
@@ -284,7 +284,7 @@ EN_PAGES.update({
     "sec.key_id": "Data key",
     "sec.master_key_id": "Wrapped by master key",
     "sec.rotated": "Re-wrapped",
-    "sec.keys_help": "Rotate the master key on the server with `datamill security rotate-master-key --new-key-file NEW --as admin`: the data keys are re-wrapped, the data is not re-encrypted.",
+    "sec.keys_help": "Rotate the master key on the server with “datamill security rotate-master-key --new-key-file NEW --as admin”: the data keys are re-wrapped, the data is not re-encrypted.",
 })
 # --- end data-security page ---
 # --- procurement page (web/routes/procurement.py, templates/workforce_procurement.html) ---

@@ -18,7 +18,7 @@ EN_SECURITY: dict[str, str] = {
     "sec.ok.item_classified": "The item's classification is saved.",
     "sec.encrypt_h": "Encrypt existing blobs",
     "sec.encrypt": "Encrypt existing blobs now",
-    "sec.encrypt_help": "Encrypts in place every blob stored before the master key was set; blobs already encrypted are skipped, so the run can be repeated. Large stores take a while: `datamill security encrypt-existing --as admin` does the same on the server with progress.",
+    "sec.encrypt_help": "Encrypts in place every blob stored before the master key was set; blobs already encrypted are skipped, so the run can be repeated. Large stores take a while: “datamill security encrypt-existing --as admin” does the same on the server with progress.",
     "sec.ok.encrypted": "The blob store was encrypted.",
     "sec.enc.total": "Blobs",
     "sec.enc.encrypted": "Encrypted now",
@@ -48,7 +48,7 @@ EN_SECURITY: dict[str, str] = {
     "audit.newer": "Newer",
     "audit.older": "Older",
     "audit.csv": "Download these records (CSV)",
-    "audit.log_help": "Newest first. Dates are ISO (2024-05-01) and include the whole day; personal data in the details is masked. The same list: `datamill audit list --as USER` and GET /api/v1/audit/records; the same CSV: `datamill audit export --as USER` and GET /api/v1/audit/records.csv.",
+    "audit.log_help": "Newest first. Dates are ISO (2024-05-01) and include the whole day; personal data in the details is masked. The same list: “datamill audit list --as USER” and GET /api/v1/audit/records; the same CSV: “datamill audit export --as USER” and GET /api/v1/audit/records.csv.",
     # the audit page's verification and the security page's export-flag forms
     "audit.verified_at": "Whole trail last verified",
     "audit.resumed": "the records written since were checked on this load",

@@ -338,7 +338,7 @@ ZH_CN.update({
     "sec.blocked": "禁止：需要已通过的出境评估",
     "sec.required": "需要",
     "sec.none": "暂无项目。",
-    "sec.help": "可在下方、用 `datamill security` 或 /api/v1/security 修改；每次修改均经过权限检查并记入审计日志。",
+    "sec.help": "可在下方、用 “datamill security” 或 /api/v1/security 修改；每次修改均经过权限检查并记入审计日志。",
     "sec.failed": "未修改",
     "sec.ok.classified": "项目分级已保存。",
     "sec.ok.clearance": "人员密级已保存。",
@@ -396,7 +396,7 @@ ZH_CN.update({
     "sec.key_id": "数据密钥",
     "sec.master_key_id": "包装主密钥",
     "sec.rotated": "重新包装时间",
-    "sec.keys_help": "在服务器上用 `datamill security rotate-master-key --new-key-file NEW --as admin` 轮换主密钥：仅重新包装数据密钥，不重新加密数据。",
+    "sec.keys_help": "在服务器上用 “datamill security rotate-master-key --new-key-file NEW --as admin” 轮换主密钥：仅重新包装数据密钥，不重新加密数据。",
 })
 # --- end data-security page ---
 # --- procurement page (web/routes/procurement.py, templates/workforce_procurement.html) ---

@@ -70,6 +70,11 @@ ZH_CN_COLLECT: dict[str, str] = {
     "collect.fix.audio_text_consistency": "录音似乎没有朗读提示语：请按显示的文字完整朗读一遍。",
     "collect.fix.check_failed": "系统检查录音时出错（不是您录音的问题），请重新录制。",
     "collect.fix.quota": "您所属的说话人组已满，不再需要更多录音。",
+    "collect.fix.readable": "录音无法读取，请重新录制。",
+    "collect.fix.noise_floor": "停顿时背景噪声太大：请换到更安静的房间录音，远离风扇和马路。",
+    "collect.fix.reverberation": "房间回声太大：请换到有窗帘或地毯的房间，或靠近麦克风录音。",
+    "collect.fix.session_level": "这条录音比您的其他录音响很多或轻很多：请保持与麦克风相同的距离和相同的音量。",
+    "collect.fix.prompt_pronounceable": "这条提示语的写法无法核对（含数字或外文词），项目方会修改；请您先录制其他提示语。",
     "collect.quotas_h": "说话人配额",
     "collect.cell": "配额单元",
     "collect.target": "目标",
@@ -78,7 +83,7 @@ ZH_CN_COLLECT: dict[str, str] = {
     "collect.fill": "完成度",
     "collect.full": "已满",
     "collect.open": "未满",
-    "collect.quotas_help": "配额单元来自规格的 collection 部分；已满的单元不再接收新的说话人，导入的该单元数据会被标记。`datamill collect quotas` 显示相同内容。",
+    "collect.quotas_help": "配额单元来自规格的 collection 部分；已满的单元不再接收新的说话人，导入的该单元数据会被标记。命令 datamill collect quotas 显示相同内容。",
 }
 
 

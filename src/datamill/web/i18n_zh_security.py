@@ -18,7 +18,7 @@ ZH_CN_SECURITY: dict[str, str] = {
     "sec.ok.item_classified": "条目密级已保存。",
     "sec.encrypt_h": "加密已有数据块",
     "sec.encrypt": "立即加密已有数据块",
-    "sec.encrypt_help": "就地加密设置主密钥之前存储的所有数据块；已加密的会跳过，可重复运行。数据量大时耗时较长：可在服务器上运行 `datamill security encrypt-existing --as admin`（显示进度）。",
+    "sec.encrypt_help": "就地加密设置主密钥之前存储的所有数据块；已加密的会跳过，可重复运行。数据量大时耗时较长：可在服务器上运行 “datamill security encrypt-existing --as admin”（显示进度）。",
     "sec.ok.encrypted": "数据块已加密。",
     "sec.enc.total": "数据块",
     "sec.enc.encrypted": "本次加密",
@@ -48,7 +48,7 @@ ZH_CN_SECURITY: dict[str, str] = {
     "audit.newer": "较新",
     "audit.older": "较早",
     "audit.csv": "下载这些记录（CSV）",
-    "audit.log_help": "最新的在前。日期采用 ISO 格式（2024-05-01），包含当天全天；详情中的个人信息已脱敏。同样的列表：`datamill audit list --as 用户名` 与 GET /api/v1/audit/records；同样的 CSV：`datamill audit export --as 用户名` 与 GET /api/v1/audit/records.csv。",
+    "audit.log_help": "最新的在前。日期采用 ISO 格式（2024-05-01），包含当天全天；详情中的个人信息已脱敏。同样的列表：“datamill audit list --as 用户名” 与 GET /api/v1/audit/records；同样的 CSV：“datamill audit export --as 用户名” 与 GET /api/v1/audit/records.csv。",
     # 审计页的校验与安全页的出境标记表单
     "audit.verified_at": "上次完整校验",
     "audit.resumed": "此后写入的记录已在本次加载时校验",

@@ -184,8 +184,9 @@ def demographics_endpoint(token: Token, body: DemographicsIn,
 def recording_endpoint(
     prompt_id: Id, token: Token, session: SessionDep, runtime: RuntimeDep,
     audio: Annotated[bytes, Body(media_type="application/octet-stream",
-                                 description="16-bit PCM WAV at the spec's sample rate (sent"
-                                             " as audio/wav or application/octet-stream)")],
+                                 description="PCM WAV at the spec's sample rate and bit"
+                                             " depth (the visit's sample_rate_hz and bit_depth;"
+                                             " sent as audio/wav or application/octet-stream)")],
 ) -> dict[str, Any]:
     """Upload one recording of a prompt; it is imported and checked at once (403 before
     consent, 409 when the prompt is done or the subject's quota cell is full)."""

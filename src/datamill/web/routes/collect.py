@@ -3,7 +3,7 @@ key (scoped to one subject of one project, expiring, revocable; see
 :mod:`datamill.collection.staff`). The page verifies the token, then its script
 (``static/collect.js``) talks to ``/api/v1/collect/visit`` with the token in the
 ``X-Collect-Token`` header: consent, demographics, and one recording per prompt, captured with
-Web Audio and uploaded as 16-bit PCM WAV at the spec's sample rate. Answers are never cached and
+Web Audio and uploaded as PCM WAV at the spec's sample rate and bit depth. Answers are never cached and
 the page sends no referrer."""
 
 from __future__ import annotations

@@ -5,7 +5,8 @@
  * meter (RMS in dBFS); a ScriptProcessorNode copies the samples (mono). On Stop the samples are
  * resampled to the spec's rate with an OfflineAudioContext (the browser's band-limited
  * resampler; a box-filter + linear fallback if that fails), clipped to [-1, 1], converted to
- * 16-bit signed PCM and wrapped in a 44-byte RIFF/WAVE header. The WAV goes to
+ * PCM at the spec's bit depth (16-bit, a TTS studio's 24-bit ...) and wrapped in a 44-byte
+ * RIFF/WAVE header. The WAV goes to
  * /api/v1/collect/visit/prompts/<id>/recording as audio/wav with the invitation token in the
  * X-Collect-Token header; the answer carries the automatic checks' verdict and reasons.
  */
@@ -15,6 +16,7 @@
   if (!root) return;
   const token = root.dataset.token;
   const targetRate = parseInt(root.dataset.rate, 10) || 16000;
+  const targetBits = [8, 16, 24, 32].includes(parseInt(root.dataset.bits, 10)) ? parseInt(root.dataset.bits, 10) : 16;
   const S = JSON.parse(document.getElementById("collect-strings").textContent);
   const API = "/api/v1/collect/visit";
   const $ = (id) => document.getElementById(id);
@@ -222,17 +224,27 @@
     }
   }
 
-  function wav(samples, rate) {
-    const bytes = new ArrayBuffer(44 + samples.length * 2);
+  // PCM WAV at the spec's bit depth (8: unsigned; 16, 24, 32: signed little-endian): the
+  // float samples carry about 24 bits, so a 24-bit studio spec gets real 24-bit takes
+  function wav(samples, rate, bits) {
+    const width = bits / 8;
+    const size = samples.length * width;
+    const bytes = new ArrayBuffer(44 + size);
     const v = new DataView(bytes);
     const text = (o, s) => { for (let i = 0; i < s.length; i++) v.setUint8(o + i, s.charCodeAt(i)); };
-    text(0, "RIFF"); v.setUint32(4, 36 + samples.length * 2, true); text(8, "WAVE");
+    text(0, "RIFF"); v.setUint32(4, 36 + size, true); text(8, "WAVE");
     text(12, "fmt "); v.setUint32(16, 16, true); v.setUint16(20, 1, true); v.setUint16(22, 1, true);
-    v.setUint32(24, rate, true); v.setUint32(28, rate * 2, true); v.setUint16(32, 2, true);
-    v.setUint16(34, 16, true); text(36, "data"); v.setUint32(40, samples.length * 2, true);
+    v.setUint32(24, rate, true); v.setUint32(28, rate * width, true); v.setUint16(32, width, true);
+    v.setUint16(34, bits, true); text(36, "data"); v.setUint32(40, size, true);
+    const top = 2 ** (bits - 1);
     for (let i = 0; i < samples.length; i++) {
       const s = Math.max(-1, Math.min(1, samples[i]));
-      v.setInt16(44 + i * 2, s < 0 ? Math.round(s * 0x8000) : Math.round(s * 0x7fff), true);
+      const q = s < 0 ? Math.round(s * top) : Math.round(s * (top - 1));
+      const o = 44 + i * width;
+      if (bits === 8) v.setUint8(o, q + 128);
+      else if (bits === 16) v.setInt16(o, q, true);
+      else if (bits === 32) v.setInt32(o, q, true);
+      else { v.setUint8(o, q & 0xff); v.setUint8(o + 1, (q >> 8) & 0xff); v.setUint8(o + 2, (q >> 16) & 0xff); }
     }
     return new Blob([bytes], { type: "audio/wav" });
   }
@@ -256,7 +268,7 @@
     try {
       const samples = await resample(joined(r.chunks), rate, targetRate);
       const out = await call("/prompts/" + prompt.id + "/recording", { method: "POST",
-        headers: { "Content-Type": "audio/wav" }, body: wav(samples, targetRate) });
+        headers: { "Content-Type": "audio/wav" }, body: wav(samples, targetRate, targetBits) });
       $("result").textContent = out.passed ? S["collect.passed"] : joined2(S["collect.failed"], reasonsText(out.reasons));
       $("result").title = out.passed ? "" : out.reasons.join("; ");
       $("result").className = out.passed ? "ok" : "error";
