@@ -71,7 +71,8 @@ def _line(text: str) -> Any:
 @app.command("quotas")
 @handle_errors
 def quotas_cmd(project: ProjectArg, as_user: AsUser, as_json: JsonOpt = False) -> None:
-    """Progress of every speaker-quota cell: targets, accepted, in progress, full."""
+    """Progress of every speaker-quota cell: targets, accepted, in progress, fill (the
+    least-filled target, each target's own beside it), full (every target met)."""
     from datamill.collection.quotas import quota_progress
     from datamill.compliance.roles import Action
 
@@ -95,8 +96,11 @@ def quotas_cmd(project: ProjectArg, as_user: AsUser, as_json: JsonOpt = False) -
 
             state = (styled((say("collect.full"), "red")) if c["full"]
                      else styled((say("collect.open"), "green")))
+            # the least-filled target's share, then each target's own when there are several
+            fill = f"{c['fill']:.0%}" if len(units) < 2 else f"{c['fill']:.0%} (" + sep.join(
+                f"{code('unit', k)} {c['progress'][k]:.0%}" for k in units) + ")"
             table.add_row(c["label"], amounts(c["targets"]), amounts(c["accepted"]),
-                          amounts(c["in_progress"]), f"{c['fill']:.0%}", state)
+                          amounts(c["in_progress"]), fill, state)
         out.print(table)
 
     emit(result, as_json, render)

@@ -252,7 +252,8 @@ def cell_blocker(
 
 
 def quota_progress(session: Session, project_id: int) -> dict[str, Any]:
-    """Every cell's targets, accepted and in-progress counts, fill and whether it is full."""
+    """Every cell's targets, accepted and in-progress counts, each target's ``progress`` (0 to
+    1), ``fill`` (the least-filled target's) and whether it is ``full`` (every target met)."""
     project = get_or_raise(session, Project, project_id, "project", project_id=project_id)
     spec = collection_spec(project)
     if spec is None:
@@ -264,7 +265,9 @@ def quota_progress(session: Session, project_id: int) -> dict[str, Any]:
         speakers, hours, items = tally.figures(spec.count_in_progress)
         targets = {"speakers": cell.speakers, "hours": cell.hours, "items": cell.items}
         counted = {"speakers": speakers, "hours": round(hours, 4), "items": items}
-        fills = [counted[k] / v for k, v in targets.items() if v]
+        # each target's own progress; the cell is as filled as its least-filled target and
+        # full only when every target is met (1 of 1 speakers but 0 of 10 hours is open)
+        progress = {k: round(min(1.0, counted[k] / v), 4) for k, v in targets.items() if v}
         cells.append({
             "index": i, "label": cell.label, "dimensions": cell.dimensions(), "targets": targets,
             "accepted": {"speakers": len(tally.speakers),
@@ -273,8 +276,9 @@ def quota_progress(session: Session, project_id: int) -> dict[str, Any]:
                             "hours": round(tally.open_ms / _MS_PER_HOUR, 4),
                             "items": tally.open_items},
             "counted": counted,
-            "fill": round(min(1.0, max(fills)) if fills else 0.0, 4),
-            "full": any(counted[k] >= v for k, v in targets.items() if v),
+            "progress": progress,
+            "fill": min(progress.values()) if progress else 0.0,
+            "full": bool(progress) and all(counted[k] >= v for k, v in targets.items() if v),
         })
     return {"project_id": project_id, "configured": True, "cells": cells,
             "on_full": spec.on_full, "count_in_progress": spec.count_in_progress,
