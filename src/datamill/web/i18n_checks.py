@@ -61,7 +61,7 @@ EN_CHECKS: dict[str, str] = {
     "check.name.banned_content": "Banned content",
     "check.fail.snr": "SNR {value:.1f} dB, below the project's requirement",
     "check.fail.hum": "mains hum at {value:.1f} dB relative to the speech, above the project's limit",
-    "check.fail.clipping": "{value:.2%} of samples clipped, above the project's limit",
+    "check.fail.clipping": "{value:.4%} of samples clipped, above the project's limit",
     "check.fail.level": "level {value:.1f} dBFS RMS, quieter than the project requires",
     "check.fail.dc_offset": "DC offset {value:+.3f} of full scale, above the project's limit",
     "check.fail.format": "audio format does not match the project's specification",

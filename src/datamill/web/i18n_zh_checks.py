@@ -56,7 +56,7 @@ ZH_CN_CHECKS: dict[str, str] = {
     "check.name.banned_content": "违禁内容",
     "check.fail.snr": "信噪比 {value:.1f} dB，未达到项目要求",
     "check.fail.hum": "工频哼声相对语音 {value:.1f} dB，超出项目允许范围",
-    "check.fail.clipping": "{value:.2%} 的采样点削波，超出项目允许范围",
+    "check.fail.clipping": "{value:.4%} 的采样点削波，超出项目允许范围",
     "check.fail.level": "音量 {value:.1f} dBFS RMS，低于项目要求",
     "check.fail.dc_offset": "直流偏移 {value:+.3f}（满幅比例），超出项目允许范围",
     "check.fail.format": "音频格式不符合项目规格",

@@ -335,7 +335,8 @@ def measure_audio(
         clip_level: Magnitude at or above which a sample counts as clipped.
 
     Returns:
-        ``clipping_ratio`` (0..1), ``rms_dbfs``, ``peak_dbfs``, ``snr_db``, ``speech_dbfs``,
+        ``clipping_ratio`` (0..1: ``clipped_samples`` of ``samples``), ``rms_dbfs``,
+        ``peak_dbfs``, ``snr_db``, ``speech_dbfs``,
         ``noise_dbfs``, ``hum_db``, ``hum_hz``, ``hum_in_pauses``, ``leading_silence_ms``,
         ``trailing_silence_ms`` and ``dc_offset``.
 
@@ -362,6 +363,8 @@ def _measure(
     if n == 0:
         return {
             "clipping_ratio": 0.0,
+            "clipped_samples": 0.0,
+            "samples": 0.0,
             "rms_dbfs": ENERGY_FLOOR_DB,
             "peak_dbfs": ENERGY_FLOOR_DB,
             "snr_db": 0.0,
@@ -401,6 +404,8 @@ def _measure(
     ms_per_sample = 1000.0 / sample_rate_hz
     return {
         "clipping_ratio": clipped / n,
+        "clipped_samples": float(clipped),
+        "samples": float(n),
         "rms_dbfs": _db(mean_square),
         "peak_dbfs": 20.0 * math.log10(max(peak, _AMPLITUDE_FLOOR)),
         "snr_db": snr.snr_db,
@@ -487,6 +492,18 @@ def _hum_outcome(m: dict[str, float], req: SpeechAsrRequirements) -> CheckOutcom
     )
 
 
+def _clipping_reason(m: dict[str, float], limit: float) -> str:
+    """How many samples are clipped, and their share with as many decimals as it takes to read
+    above the limit (1 of 480,000 samples is 0.0002%, not "0.00%, spec allows 0.00%")."""
+    clip, digits = m["clipping_ratio"], 2
+    while digits < 8 and (f"{clip:.{digits}%}" == f"{limit:.{digits}%}"
+                          or 0 < limit * 100 < 10 ** -digits):  # the limit shown as 0
+        digits += 1
+    allowed = "none" if limit == 0 else f"at most {limit:.{digits}%}"
+    return (f"{int(m['clipped_samples']):,} of {int(m['samples']):,} samples are clipped"
+            f" ({clip:.{digits}%}), spec allows {allowed}")
+
+
 def _signal_outcomes(m: dict[str, float], req: SpeechAsrRequirements) -> list[CheckOutcome]:
     clip = m["clipping_ratio"]
     rms = m["rms_dbfs"]
@@ -499,8 +516,8 @@ def _signal_outcomes(m: dict[str, float], req: SpeechAsrRequirements) -> list[Ch
             value=clip,
             reason=None
             if clip <= req.max_clipping_ratio
-            else f"{clip:.2%} of samples are clipped, spec allows {req.max_clipping_ratio:.2%}",
-            extra={"peak_dbfs": m["peak_dbfs"]},
+            else _clipping_reason(m, req.max_clipping_ratio),
+            extra={"peak_dbfs": m["peak_dbfs"], "clipped_samples": int(m["clipped_samples"])},
         ),
         CheckOutcome(
             name="level",
