@@ -131,6 +131,7 @@ def test_rejected_take_reasons_one_each_asked_by_the_checks(
             assert row["state"] == "rerecord"
             assert row["asked_by"] == "checks"
             assert row["reasons"] == out["reasons"]  # one entry per failed check
+            assert row["checks"] == [r.split(":")[0] for r in out["reasons"]]
 
 
 def _check_codes() -> set[str]:

@@ -96,6 +96,7 @@ _RECORDING_PROBLEM = re.compile(
 _RECORDING_LABEL = re.compile(
     r"^\s*(?:(?:" + "|".join(map(re.escape, _RECORDING_LABELS)) + r")|recording|录音[^:：\n]{0,8})"
     r"\s*[:：]\s*", re.IGNORECASE)
+_CHECK_CODE = re.compile(r"^([a-z_]+): ")  # a check's reason: "clipping: 3 of ... samples"
 _CELL_FULL = re.compile(r"^quota cell (?P<cell>.+) is full: ")  # quotas._blocked's sentence
 
 
@@ -310,6 +311,10 @@ def _prompt_rows(session: Session, v: Visit) -> list[dict[str, Any]]:
             state, reasons = "done", []
         rows.append({"id": p.id, "position": p.position, "text": p.text, "state": state,
                      "reasons": reasons, "asked_by": asked,
+                     # the check each reason is from (its "code:" prefix), for a client to
+                     # give advice in its language; none for people's words
+                     "checks": [m[1] if (m := _CHECK_CODE.match(r)) else None for r in reasons]
+                     if asked == "checks" else [],
                      "attempts": got[0].attempt if got else 0,
                      "item_id": got[0].item_id if got else None,
                      # the latest take is the current one; these earlier ones it replaced
