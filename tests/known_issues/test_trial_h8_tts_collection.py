@@ -155,3 +155,28 @@ def test_every_check_a_subject_can_fail_has_advice_in_both_languages() -> None:
     for c in codes:
         assert re.search(r"[\u4e00-\u9fff]", ZH_CN[f"collect.fix.{c}"])
         assert "您" in ZH_CN[f"collect.fix.{c}"] or "请" in ZH_CN[f"collect.fix.{c}"]
+
+
+def test_a_collection_of_more_channels_than_the_page_records_is_refused(
+    runtime: Runtime,
+) -> None:
+    """The page records one channel: a stereo spec with a collection section would fail every
+    take's format check, so it is refused at create, with its other problems at once."""
+    spec = tts_spec("zh-CN", "tts-stereo")
+    spec["requirements"]["audio"] = {"sample_rate_hz": 48000, "bit_depth": 24, "channels": 2}
+    spec["collection"] = {"age_bands": [{"name": "adult", "min": 18, "max": 65}],
+                          "cells": [{"name": "any", "age_band": "adult", "speakers": 1}]}
+    with runtime.session() as s:
+        with pytest.raises(InvalidInput) as refused:
+            create_project(s, spec)
+        assert refused.value.details["reason_code"] == "collection_channels"
+        assert refused.value.details["channels"] == 2
+        assert "records one (mono)" in refused.value.message
+        both = {**spec, "acceptance": {"phone_accuracy": 0.95}}
+        with pytest.raises(InvalidInput) as refused:
+            create_project(s, both)
+        assert "boundary_accuracy: required" in refused.value.message
+        assert "requirements.audio.channels" in refused.value.message
+        s.rollback()
+        create_project(s, {**spec, "name": "tts-stereo-files",
+                           "collection": None})  # imported files: two channels are fine

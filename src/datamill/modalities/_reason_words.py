@@ -315,6 +315,7 @@ EN_REASONS: dict[str, str] = {
     "min_volume_needs_modality": "A minimum volume is in the unit of the modality filtered by (hours, images, frames, …): give the modality too.",
     "note_too_long": "The {field} is {length} characters long: it takes at most {most}; shorten it.",
     "json_full_width": "{char} at line {line} column {column} is full-width punctuation, as a Chinese input method types it: JSON takes only half-width marks (straight quotes \", colons :, commas , and ASCII braces and brackets); switch the input method to half-width punctuation and type it again.",
+    "collection_channels": "The spec asks for {channels} channels, but the collection page records one (mono). Ask for channels: 1 in requirements.audio, or collect without the collection section.",
 }
 
 EN_ACTIONS: dict[str, str] = {
@@ -573,6 +574,7 @@ ZH_CN_REASONS: dict[str, str] = {
     "min_volume_needs_modality": "最小数据量以所筛选模态的计量单位计（小时、图像、帧等）：请您同时指定模态。",
     "note_too_long": "{field} 长 {length} 个字符：最多 {most} 个字符，请您删减后重试。",
     "json_full_width": "第 {line} 行第 {column} 列的「{char}」是全角（中文）标点：JSON 只接受半角标点：引号（\"）、冒号（:）、逗号（,）以及半角的花括号和方括号，请将输入法切换为英文标点后重新输入。",
+    "collection_channels": "规格要求 {channels} 个声道，但采集页面只能录制单声道。请您在 requirements.audio 中改为 channels: 1，或不使用 collection 部分进行采集。",
 }
 
 ZH_CN_ACTIONS: dict[str, str] = {
