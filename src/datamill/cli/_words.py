@@ -271,6 +271,8 @@ EN_CLI: dict[str, str] = {
                              "items, progress and people are for its project managers)",
     "project.none_member": "no projects: {user} is a member of none; a project manager adds "
                            "them with datamill project add-member PROJECT {user} --as MANAGER",
+    "collect.fill_parts": "{fill} ({parts})",
+    "collect.fill_part": "{unit} {share}",
 }
 
 ZH_CN_CLI: dict[str, str] = {
@@ -494,6 +496,8 @@ ZH_CN_CLI: dict[str, str] = {
                              "（条目、进度和人员仅向项目经理显示）",
     "project.none_member": "没有项目：{user} 尚未加入任何项目；项目经理可这样将其加入："
                            "datamill project add-member 项目 {user} --as 项目经理",
+    "collect.fill_parts": "{fill}（{parts}）",
+    "collect.fill_part": "{unit}数 {share}",
 }
 
 CLI_WORDS: dict[str, dict[str, str]] = {"en": EN_CLI, "zh-CN": ZH_CN_CLI}

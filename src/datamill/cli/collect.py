@@ -97,8 +97,10 @@ def quotas_cmd(project: ProjectArg, as_user: AsUser, as_json: JsonOpt = False) -
             state = (styled((say("collect.full"), "red")) if c["full"]
                      else styled((say("collect.open"), "green")))
             # the least-filled target's share, then each target's own when there are several
-            fill = f"{c['fill']:.0%}" if len(units) < 2 else f"{c['fill']:.0%} (" + sep.join(
-                f"{code('unit', k)} {c['progress'][k]:.0%}" for k in units) + ")"
+            fill = f"{c['fill']:.0%}" if len(units) < 2 else say(
+                "collect.fill_parts", fill=f"{c['fill']:.0%}", parts=sep.join(
+                    say("collect.fill_part", unit=code("unit", k), share=f"{c['progress'][k]:.0%}")
+                    for k in units))
             table.add_row(c["label"], amounts(c["targets"]), amounts(c["accepted"]),
                           amounts(c["in_progress"]), fill, state)
         out.print(table)
