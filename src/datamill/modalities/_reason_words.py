@@ -316,6 +316,13 @@ EN_REASONS: dict[str, str] = {
     "note_too_long": "The {field} is {length} characters long: it takes at most {most}; shorten it.",
     "json_full_width": "{char} at line {line} column {column} is full-width punctuation, as a Chinese input method types it: JSON takes only half-width marks (straight quotes \", colons :, commas , and ASCII braces and brackets); switch the input method to half-width punctuation and type it again.",
     "collection_channels": "The spec asks for {channels} channels, but the collection page records one (mono). Ask for channels: 1 in requirements.audio, or collect without the collection section.",
+    # register-in-place: URLs parsed and confined, local files re-checked at each read
+    "in_place_outside": "{source}: the file lies outside the import's URL roots (a '..' segment, also percent-encoded, a chained '::' URL, another host or scheme, or a symbolic link leading out of the root): it was not registered.",
+    "file_url_host": "{source}: a file:// URL must name an absolute path on this host (file:///path or file://localhost/path): it was not registered.",
+    "in_place_root": "URL root {root} is not a plain URL (scheme://host/path, no '..' segment, no chained '::' URL; a file:// root names an absolute path on this host).",
+    "in_place_moved": "The registered file {uri} is no longer where it was registered (a symbolic link or '..' stands on its path now): put the file back, or import it again.",
+    # re-hashing a release is catalog staff's work
+    "release_verify_staff": "Only catalog staff (sales, or an administrator) verify a release: re-hashing every file is their check, not a customer's.",
 }
 
 EN_ACTIONS: dict[str, str] = {
@@ -575,6 +582,13 @@ ZH_CN_REASONS: dict[str, str] = {
     "note_too_long": "{field} 长 {length} 个字符：最多 {most} 个字符，请您删减后重试。",
     "json_full_width": "第 {line} 行第 {column} 列的「{char}」是全角（中文）标点：JSON 只接受半角标点：引号（\"）、冒号（:）、逗号（,）以及半角的花括号和方括号，请将输入法切换为英文标点后重新输入。",
     "collection_channels": "规格要求 {channels} 个声道，但采集页面只能录制单声道。请您在 requirements.audio 中改为 channels: 1，或不使用 collection 部分进行采集。",
+    # register-in-place: URLs parsed and confined, local files re-checked at each read
+    "in_place_outside": "{source}：该文件不在本次导入的 URL 根路径之内（含“..”路径段（包括百分号编码形式）、以“::”串联的 URL、其他主机或协议，或指向根路径之外的符号链接），未予登记。",
+    "file_url_host": "{source}：file:// URL 须指向本机上的绝对路径（file:///路径 或 file://localhost/路径），未予登记。",
+    "in_place_root": "URL 根路径 {root} 不是普通 URL（须为 scheme://主机/路径，不含“..”路径段，不以“::”串联；file:// 根路径须为本机上的绝对路径）。",
+    "in_place_moved": "已登记的文件 {uri} 已不在登记时的位置（其路径上现有符号链接或“..”）：请您将文件放回原处，或重新导入。",
+    # re-hashing a release is catalog staff's work
+    "release_verify_staff": "只有数据集产品的员工（销售人员或管理员）才能校验发布版本：逐个文件重新计算哈希是他们的核查工作，而非客户的操作。",
 }
 
 ZH_CN_ACTIONS: dict[str, str] = {

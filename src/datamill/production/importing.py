@@ -52,6 +52,8 @@ from datamill.production.import_runs import (
     mark_interrupted_imports,
     this_process,
 )
+from datamill.production.in_place import confine_url
+from datamill.production.in_place import url_roots as parse_url_roots
 from datamill.production.models import CheckResult, ImportRejection, ImportRun, Item, Project, Task
 from datamill.production.schemas import ImportReport
 from datamill.storage.blobstore import BlobStore, sha256_file
@@ -438,6 +440,7 @@ def import_source(  # noqa: PLR0913 - keyword-only options
         else {"labelled": labelled_format} if labelled_format else None)
     if supplier_vendor_id is not None:  # kept so a resume records the same vendor
         options = {**(options or {}), "supplier_vendor_id": supplier_vendor_id}
+    roots = parse_url_roots(url_roots) if in_place else ()
     run, resumed = _start_run(session, project_id, source, resume, options)
     existing: dict[str, tuple[str, int | None, str | None]] = {}
     #: sha256 -> (external id, file name) of the item that keeps those bytes (the first stored;
@@ -519,11 +522,12 @@ def import_source(  # noqa: PLR0913 - keyword-only options
 
     def register(row: SourceRow, ext_id: str) -> None:
         """In place: the file is named, stat'ed (exists, regular, not empty), not read."""
-        if row.uri is not None:
-            if not any(row.uri.startswith(r.rstrip("/") + "/") for r in url_roots):
-                reject(row.where, f"URL {printable(row.uri, 200)} is outside the import root")
+        if row.uri is not None:  # parsed and confined, never a string prefix (in_place)
+            confined, refused = confine_url(row.uri, roots)
+            if confined is None:
+                reject(row.where, refused[0], code=refused[1])  # type: ignore[index]
                 return
-            uri, size = row.uri, 0
+            uri, size = confined, 0
         else:
             reason = _stat(row)
             if isinstance(reason, str):

@@ -17,6 +17,7 @@ from typing import Any, Protocol
 
 import fsspec
 
+from datamill.production.in_place import IN_PLACE_MOVED, InPlaceMoved, local_in_place, plain_url
 from datamill.storage.blobstore import BlobMissing, BlobStore
 
 __all__ = ["AUDIO_TYPES", "in_place_path", "item_content", "item_path", "media_type_of"]
@@ -55,10 +56,11 @@ class _HasBytes(Protocol):
 
 def in_place_path(uri: str, cache_dir: Path) -> Path:
     """A local file for a registered-in-place ``uri`` (remote objects are fetched once)."""
-    if "://" not in uri:
-        return Path(uri)
-    if uri.startswith("file://"):
-        return Path(uri.removeprefix("file://"))
+    if "://" not in uri or uri[:7].lower() == "file://":  # re-confined at each read
+        return local_in_place(uri)
+    if not plain_url(uri):  # registered before imports parsed URLs: '..' or a chain
+        raise InPlaceMoved(f"the registered URL {uri[:200]} names '..' or a chained URL: "
+                           "import the file again", reason_code=IN_PLACE_MOVED, uri=uri[:200])
     cache = cache_dir / "in-place"
     key = hashlib.sha256(uri.encode()).hexdigest()
     target = cache / key[:2] / (key + Path(uri.rsplit("/", 1)[-1]).suffix)
