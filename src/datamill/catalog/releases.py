@@ -63,10 +63,10 @@ from datamill.compliance.consent import item_subject, withdrawn_item_ids
 from datamill.compliance.delivery_masking import DeliveryMasking, delivery_masking
 from datamill.compliance.item_sensitivity import items_above
 from datamill.compliance.models import User
-from datamill.compliance.permissions import authorize
+from datamill.compliance.permissions import authorize, check
 from datamill.compliance.roles import Action
 from datamill.core.clock import utcnow
-from datamill.core.errors import Conflict, InvalidInput, NotFound
+from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from datamill.db.lookup import get_or_raise
 from datamill.modalities.age_bands import age_band
 from datamill.modalities.base import ModalityPlugin
@@ -427,6 +427,20 @@ def verify_release(session: Session, release_id: int) -> VerifyOut:
     problems += [f"{x}: not in the manifest" for x in sorted(present - set(files) - {"manifest.json"})]
     return VerifyOut(release_id=rel.id, manifest_sha256=rel.manifest_sha256,
                      intact=not problems, files=len(files), problems=problems)
+
+
+def verify_release_as(session: Session, user: User, release_id: int) -> VerifyOut:
+    """:func:`verify_release` for a face's caller: catalog staff only (who sells or manages the
+    catalog; admins). Re-hashing a whole release is synchronous work, and the report names
+    files the manifest lacks: a customer (even a licensee) is refused ``release_verify_staff``
+    (403), and a release they may not see answers as missing."""
+    get_release(session, user, release_id)  # visibility first: an unseen release is missing
+    if check(session, user, Action.SELL_CATALOG) is not None and \
+            check(session, user, Action.MANAGE_CATALOG) is not None:
+        raise Forbidden(f"{user.username!r} may not verify release {release_id}: only catalog "
+                        "staff (sales, catalog managers, administrators) re-hash a release",
+                        release_id=release_id, reason_code="release_verify_staff")
+    return verify_release(session, release_id)
 
 
 def withdrawn_in_release(session: Session, release_id: int) -> list[int]:

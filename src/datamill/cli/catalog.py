@@ -264,13 +264,13 @@ def releases_cmd(dataset_id: int, user: AsUser, as_json: JsonOpt = False) -> Non
 @app.command("verify")
 @handle_errors
 def verify_cmd(release_id: int, user: AsUser, as_json: JsonOpt = False) -> None:
-    """Re-hash a release against its manifest (exit 4 when it no longer matches)."""
-    from datamill.catalog.releases import get_release, verify_release
+    """Re-hash a release against its manifest (exit 4 when it no longer matches); catalog
+    staff only."""
+    from datamill.catalog.releases import verify_release_as
     from datamill.core.errors import Conflict
 
     with get_runtime().session() as s:
-        get_release(s, _user(s, user), release_id)
-        report = verify_release(s, release_id)
+        report = verify_release_as(s, _user(s, user), release_id)
     emit(report, as_json, lambda r: out.print(
         say("catalog.intact" if r.intact else "catalog.tampered", id=r.release_id, files=r.files)
         + "".join(f"\n  {p}" for p in r.problems), highlight=False))
