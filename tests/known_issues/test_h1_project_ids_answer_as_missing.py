@@ -56,9 +56,11 @@ PACKAGE_ROUTES: list[tuple[str, str, Any]] = [
     ("POST", "/packages/{package}/assign", {"username": "ann1"}),
 ]
 #: who sees a project they are no member of, by design, unless it is classified above them:
-#: a registered worker (here the vendor's manager) is a candidate for any project's
-#: qualification test; the business side reads any project's qualification attempts
+#: a registered worker of a vendor the project was handed to (here the vendor's manager) is a
+#: candidate for its qualification test, and that manager grants their workers attempts; the
+#: business side reads any project's qualification attempts
 CANDIDATE = {("vm", m, p) for m, p in [
+    ("POST", "/projects/{project_id}/qualification-test/grants"),
     ("GET", "/projects/{project_id}/qualification-test"),
     ("GET", "/projects/{project_id}/qualification-test/questions"),
     ("GET", "/projects/{project_id}/qualification-test/questions/{item_id}/media"),

@@ -20,9 +20,10 @@ from datamill.cli import _common
 from datamill.cli.main import app
 from datamill.compliance.models import User
 from datamill.compliance.users import add_member, create_user
-from datamill.production.models import Item, Project
+from datamill.production.models import Item, Project, WorkPackage
 from datamill.runtime import Runtime
 from datamill.server import create_app
+from datamill.workforce.assignment import hand_package_to_vendor
 from datamill.workforce.vendors import create_vendor, register_worker, set_vendor_qualified
 from tests._api import API, login
 
@@ -49,7 +50,7 @@ def _file(path: Path, data: dict[str, str]) -> str:
 @pytest.fixture
 def world(runtime: Runtime, users: dict[str, User]) -> dict[str, Any]:
     """Project "quals" (two checked items, q0 and q1); vendor a (manager mgr-a, workers w1 and
-    w2), vendor b (manager mgr-b, worker w3); pm is a member."""
+    w2), vendor b (manager mgr-b, worker w3), each handed a package of it; pm is a member."""
     admin, out = users["admin"], {}
     with runtime.session() as s:
         p = Project(name="quals", modality="speech.asr", language="en-US",
@@ -75,6 +76,10 @@ def world(runtime: Runtime, users: dict[str, User]) -> dict[str, Any]:
                 w = register_worker(s, admin, create_user(s, name, "password1", "annotator"),
                                     vendor_id=v.id, languages=["en-US"])
                 out[name] = w.id
+            handed = WorkPackage(project_id=p.id, stage="annotate", name=f"for-{tag}")
+            s.add(handed)
+            s.flush()  # a vendor's workers are candidates once a package is handed to it
+            hand_package_to_vendor(s, admin, handed.id, v.id)
     return out
 
 

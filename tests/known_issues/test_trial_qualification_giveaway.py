@@ -23,9 +23,10 @@ from datamill.cli import _common
 from datamill.cli.main import app
 from datamill.compliance.models import User
 from datamill.compliance.users import add_member, create_user
-from datamill.production.models import Item, Project
+from datamill.production.models import Item, Project, WorkPackage
 from datamill.runtime import Runtime
 from datamill.server import create_app
+from datamill.workforce.assignment import hand_package_to_vendor
 from datamill.workforce.vendors import create_vendor, register_worker, set_vendor_qualified
 from tests._api import API, login
 from tests.known_issues._web import csrf_of, web_login
@@ -53,8 +54,8 @@ def _file(path: Path, data: dict[str, str]) -> str:
 @pytest.fixture
 def world(runtime: Runtime, users: dict[str, User], tmp_path: Path) -> dict[str, Any]:
     """Read-speech project "reads": r0, r1 (prompt = transcript, r0 also carries it in its
-    attributes) and r2 (not in the test); vendor a (manager mgr-a, worker w1), vendor b
-    (manager mgr-b); pm is a member."""
+    attributes) and r2 (not in the test); vendor a (manager mgr-a, worker w1; handed a package
+    of it), vendor b (manager mgr-b); pm is a member."""
     admin, out = users["admin"], {}
     wav = tmp_path / "r.wav"
     wav.write_bytes(b"RIFF-not-really-audio")
@@ -86,6 +87,10 @@ def world(runtime: Runtime, users: dict[str, User], tmp_path: Path) -> dict[str,
         w = register_worker(s, admin, create_user(s, "w1", "password1", "annotator"),
                             vendor_id=vendors[0], languages=["en-US"])
         out["w1"] = w.id
+        handed = WorkPackage(project_id=p.id, stage="annotate", name="for-a")
+        s.add(handed)
+        s.flush()  # vendor a's workers are candidates once a package is handed to it
+        hand_package_to_vendor(s, admin, handed.id, vendors[0])
     return out
 
 

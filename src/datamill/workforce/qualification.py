@@ -65,6 +65,7 @@ from datamill.workforce.models import (
     Worker,
 )
 from datamill.workforce.policies import is_business, managed_vendor_id, require_project_business
+from datamill.workforce.qualification_candidates import is_candidate, vendor_on_project
 from datamill.workforce.retakes import (
     DEFAULT_COOLDOWN_MINUTES,
     DEFAULT_MAX_ATTEMPTS,
@@ -458,10 +459,8 @@ def get_qualification_test(
     worker or the project's business side (a customer or an outsider is refused)."""
     if viewer is None:
         _project(session, project_id)
-    else:
-        _visible_project(session, viewer, project_id)
-    if viewer is not None and find_worker_of_user(session, viewer.id) is None:
-        require_project_manager(session, viewer, project_id, "see the qualification test")
+    else:  # a worker who is no candidate hears of no project (not even "no test")
+        _require_candidate(session, viewer, project_id)
     test = _test(session, project_id)
     return _test_out(session, test) if test else None
 
@@ -501,18 +500,25 @@ def question_item(session: Session, user: User, project_id: int, item_id: int) -
 
 
 def _require_candidate(session: Session, user: User, project_id: int) -> None:
-    """A registered worker (who takes the test) or the project's business side."""
+    """A candidate (:mod:`~datamill.workforce.qualification_candidates`: a registered worker on
+    the project, of a vendor on it, or invited) or the project's business side. Anyone else
+    who may not see the project hears of it as of an id never given out; one who sees it
+    hears why they are refused."""
     _visible_project(session, user, project_id)
-    if find_worker_of_user(session, user.id) is None:
-        try:
-            require_project_manager(session, user, project_id, "see the qualification test")
-        except Forbidden as err:  # say first what a would-be worker lacks, not their role
-            raise Forbidden(
-                f"{user.username!r} is not registered as a worker: the test's questions are for "
-                "registered workers (a vendor manager or project manager registers them: "
-                f"datamill workforce worker-add {user.username} ...) and the project's "
-                f"business side ({err.message})", project_id=project_id,
-                reason_code="not_a_worker") from err
+    if is_candidate(session, user, project_id):
+        return
+    try:
+        require_project_manager(session, user, project_id, "see the qualification test")
+    except Forbidden as err:  # say first what a would-be worker lacks, not their role
+        hide_unseen_project(session, user, project_id)
+        if find_worker_of_user(session, user.id) is not None:
+            raise
+        raise Forbidden(
+            f"{user.username!r} is not registered as a worker: the test's questions are for "
+            "registered workers (a vendor manager or project manager registers them: "
+            f"datamill workforce worker-add {user.username} ...) and the project's "
+            f"business side ({err.message})", project_id=project_id,
+            reason_code="not_a_worker") from err
 
 
 def _gives_away(project: Project, metric: str, reference: str, value: object) -> bool:
@@ -560,8 +566,7 @@ def take_qualification_test(
 ) -> AttemptOut:
     """Score a worker's answers to every golden task; the attempt is recorded pass or fail."""
     project = _visible_project(session, user, project_id)
-    if find_worker_of_user(session, user.id) is None:  # no candidate: tell nothing of it
-        hide_unseen_project(session, user, project_id)
+    _require_candidate(session, user, project_id)  # no candidate: tell nothing of it
     test = _test(session, project_id)
     if test is None:
         raise NotFound(f"project {project_id} has no qualification test")
@@ -609,19 +614,23 @@ def take_qualification_test(
 
 
 def _attempt_scope(
-    session: Session, actor: User, worker_id: int | None
+    session: Session, actor: User, project_id: int, worker_id: int | None
 ) -> ColumnElement[bool]:
     """SQL condition on Worker: whose attempts ``actor`` may see (and, given, that worker's)."""
     scope: ColumnElement[bool]
     if is_business(actor):
         scope = Worker.id.is_not(None)
     elif (vendor := managed_vendor_id(session, actor)) is not None:
+        if not vendor_on_project(session, vendor, project_id, through_workers=True):
+            hide_unseen_project(session, actor, project_id)  # a project the vendor is not on
         scope = Worker.vendor_id == vendor
     else:
         mine = find_worker_of_user(session, actor.id)
         if mine is None:
             raise Forbidden(f"{actor.username!r} is not a registered worker and may see no "
                             "qualification results")
+        if not is_candidate(session, actor, project_id):
+            hide_unseen_project(session, actor, project_id)
         scope = Worker.id == mine.id
     if worker_id is None:
         return scope
@@ -639,7 +648,7 @@ def list_attempts(
     """Qualification attempts on a project's test, oldest first: a worker sees their own, a
     vendor manager their vendor's workers', the business (and auditors) everyone's."""
     _visible_project(session, actor, project_id)
-    scope = _attempt_scope(session, actor, worker_id)
+    scope = _attempt_scope(session, actor, project_id, worker_id)
     test = _test(session, project_id)
     if test is None:
         return []

@@ -18,7 +18,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from datamill.compliance.access import hide_unseen_project
 from datamill.compliance.audit import record_audit
+from datamill.compliance.classification import hidden_project_ids
 from datamill.compliance.models import User
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -29,6 +31,7 @@ from datamill.workforce.models import (
     Worker,
 )
 from datamill.workforce.policies import managed_vendor_id, require_project_business
+from datamill.workforce.qualification_candidates import worker_is_candidate
 from datamill.workforce.vendors import get_worker
 
 __all__ = [
@@ -151,6 +154,16 @@ def _require_granter(session: Session, actor: User, project_id: int, worker: Wor
                 f"{actor.username!r} may not grant worker {worker.id} another qualification "
                 f"attempt: the project's manager may, or the manager of the worker's vendor",
                 project_id=project_id, worker_id=worker.id) from None
+        # a vendor manager opens no project to their people: only one their vendor is on, or
+        # their worker already a candidate for, and none above their clearance (a project not
+        # theirs answers as missing)
+        if project_id in hidden_project_ids(session, actor) or not worker_is_candidate(
+                session, worker, project_id):
+            hide_unseen_project(session, actor, project_id)
+            raise Forbidden(
+                f"{actor.username!r} may not grant worker {worker.id} an attempt at project "
+                f"{project_id}'s test: it was not handed to their vendor (the project's manager "
+                "invites a worker)", project_id=project_id, worker_id=worker.id) from None
 
 
 def grant_attempt(

@@ -108,14 +108,14 @@ def test_scripted_week_settles_to_the_cent(
             unit="hour",
             unit_price="21.56",
         )
-    with rt.session() as s:
-        assert take_qualification_test(s, v1, pid, golden).passed
-        assert take_qualification_test(s, v2, pid, golden).passed
-        assert not take_qualification_test(s, v3, pid, {ids[6]: "nonsense"}).passed
+    with rt.session() as s:  # handed the packages, the vendor's workers take the test
         pkgs = create_packages(s, pid, "annotate")
         create_packages(s, pid, "review")
         for p in pkgs:
             hand_package_to_vendor(s, admin, p.id, vendor.id)
+        assert take_qualification_test(s, v1, pid, golden).passed
+        assert take_qualification_test(s, v2, pid, golden).passed
+        assert not take_qualification_test(s, v3, pid, {ids[6]: "nonsense"}).passed
     # the qualification gate: acme3 failed the test, so the manager cannot give them work
     with pytest.raises(Conflict, match="has not passed the qualification test"), rt.session() as s:
         assign_package_to_worker(s, mgr, pkgs[0].id, w["acme3"].id)
