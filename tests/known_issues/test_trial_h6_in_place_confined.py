@@ -35,7 +35,7 @@ from datamill.production.media import item_path
 from datamill.production.models import Item
 from datamill.runtime import Runtime
 from datamill.server import create_app
-from tests._api import API, login
+from tests._api import API, login, web_sign_in
 from tests.unit.production.helpers import speech_folder
 from tests.unit.production.test_importing import _project
 
@@ -184,6 +184,10 @@ def test_a_local_file_swapped_for_a_symlink_after_import_is_not_read(
     assert r.status_code == 409, r.text
     assert r.json()["reason_code"] == "in_place_moved"
     assert (secret / "s.wav").read_bytes() not in r.content
+    web_sign_in(client, "admin")  # the workbench's media route, the same refusal
+    for view in ("media", "audio", "peaks"):
+        r = client.get(f"/web/api/items/{items['b'].id}/{view}")
+        assert r.status_code == 409 and r.json()["reason_code"] == "in_place_moved", (view, r.text)
     # a folder above the file swapped for a link is refused too
     moved = tmp_path / "moved"
     drop.rename(moved)

@@ -86,8 +86,12 @@ def _collection_outcomes(
             Item.id.not_in(list(items)) if items else Item.id.is_not(None))
         .order_by(Item.id)
     ).all()
-    checked = [(i.external_id, item_path(blobs, i)) for i in
-               sorted(items.values(), key=lambda i: i.id)]
+    checked = []
+    for i in sorted(items.values(), key=lambda i: i.id):
+        try:
+            checked.append((i.external_id, item_path(blobs, i)))
+        except OSError:  # an in-place file moved or unfetchable: its own checks reject it
+            continue
     found = collect(project.spec.get("requirements", {}), checked,
                     [(ext, blobs.local_path(sha)) for ext, sha in accepted])
     by_ext = {i.external_id: i.id for i in items.values()}
