@@ -253,15 +253,18 @@ def hand_cmd(
         "qualifies (one off the list gives it up anyway).")] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Hand a work package to a qualified vendor with someone for its stage."""
+    """Hand a work package to a qualified vendor with someone for its stage; the vendor's
+    workers who may do that stage become members of its project, so they can claim it."""
     from datamill.workforce.assignment import hand_package_to_vendor
 
     with get_runtime().session() as s:
         p = hand_package_to_vendor(s, _actor(s, actor), package_id, vendor_id, move=move)
         value = {"package_id": package_id, "package": p.name, "vendor_id": vendor_id,
-                 "tasks": p.tasks}
+                 "tasks": p.tasks, "members_added": p.members_added}
     emit(value, as_json,
-         lambda x: out.print(f"package {x['package']} handed to vendor {x['vendor_id']}"))
+         lambda x: out.print(f"package {x['package']} handed to vendor {x['vendor_id']}" + (
+             f"; now members of its project: {', '.join(x['members_added'])}"
+             if x["members_added"] else "")))
 
 
 @app.command("assign")

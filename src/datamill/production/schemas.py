@@ -173,7 +173,9 @@ class TaskOut(BaseModel):
 class PackageOut(_Out):
     """A work package; ``status`` is ``done`` once every one of its ``tasks`` is (``done``
     counts them), else ``open`` or ``assigned``. ``released_tasks``: on a reassignment, the
-    open tasks taken from the previous assignee (their holds and drafts are gone)."""
+    open tasks taken from the previous assignee (their holds and drafts are gone).
+    ``members_added``: on a hand-off to a vendor, the vendor's workers it made members of the
+    project (so they can claim its tasks)."""
 
     id: int
     project_id: int
@@ -184,6 +186,7 @@ class PackageOut(_Out):
     tasks: int = 0
     done: int = 0
     released_tasks: list[int] = []
+    members_added: list[str] = []
 
 
 class BatchOut(BaseModel):

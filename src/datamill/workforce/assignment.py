@@ -356,6 +356,7 @@ def hand_package_to_vendor(
         raise Conflict(f"package {pkg.name} is already assigned to a person")
     session.add(PackageHandoff(package_id=pkg.id, vendor_id=vendor.id, handed_by=actor.id))
     pkg.vendor_id = vendor.id
+    admitted = _admit_vendor_people(session, actor, vendor, pkg)
     record_audit(
         session,
         actor_id=actor.id,
@@ -363,10 +364,35 @@ def hand_package_to_vendor(
         object_type="work_package",
         object_id=pkg.id,
         project_id=pkg.project_id,
-        data={"vendor_id": vendor.id},
+        data={"vendor_id": vendor.id, "members_added": admitted},
     )
     session.flush()
-    return _package_out(session, pkg)
+    return _package_out(session, pkg, members_added=admitted)
+
+
+def _admit_vendor_people(session: Session, actor: User, vendor: Vendor,
+                         pkg: WorkPackage) -> list[str]:
+    """Make the vendor's active workers whose role may do the package's stage members of its
+    project (a hand-off is the business's say-so that they work it; without membership their
+    claims answered "no project named ..."). Their managers are not made members: they see
+    the handed packages through the hand-off. The eligibility gate (languages, qualification
+    test) still applies to every claim. Returns the usernames newly added."""
+    from datamill.compliance.models import ProjectMember
+
+    action = _stage_action(pkg.stage)
+    people = session.scalars(
+        select(User).join(Worker, Worker.user_id == User.id)
+        .where(Worker.vendor_id == vendor.id, Worker.active.is_(True),
+               Worker.is_manager.is_(False), User.is_active.is_(True))
+        .order_by(User.username)).all()
+    members = set(session.scalars(select(ProjectMember.user_id).where(
+        ProjectMember.project_id == pkg.project_id)))
+    added = []
+    for user in people:
+        if allowed(user.role, action) and user.id not in members:
+            add_member(session, pkg.project_id, user, actor_id=actor.id)
+            added.append(user.username)
+    return added
 
 
 def list_vendor_packages(
