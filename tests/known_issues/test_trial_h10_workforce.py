@@ -41,3 +41,90 @@ def test_a_handed_package_is_claimable_by_the_vendors_workers(
     assert code == 0 and out["members_added"] == ["wf"], out  # the manager is not made one
     code, out = _cli(runtime, monkeypatch, "work", "next", "vendor-wall", "--as", "wf")
     assert code == 0 and out["project_id"] == pid, out  # before: not_found, no project named
+
+
+def test_an_individual_supplier_confirms_their_own_sheet_and_charges_no_fee(
+    runtime: Runtime, users: dict[str, User], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datamill.compliance.users import create_user
+    from datamill.core.errors import Forbidden
+    from datamill.workforce.assignment import hand_package_to_vendor
+    from datamill.workforce.settlement import (
+        confirm_sheet_by_vendor,
+        create_settlement_sheet,
+        sheet_html,
+    )
+    from datamill.workforce.vendors import set_vendor_qualified, verify_identity
+
+    admin = users["admin"]
+    code, solo = _cli(runtime, monkeypatch, "workforce", "vendor-add", "Li Solo", "individual", "--agreement", "FA-1",
+                      "--as", "admin")
+    assert code == 0 and solo["fee_rate"] == "0", solo  # was 0.08: an individual has no fee
+    code, studio = _cli(runtime, monkeypatch, "workforce", "vendor-add", "Studio", "studio", "--agreement", "FA-2",
+                        "--as", "admin")
+    assert code == 0 and studio["fee_rate"] == "0.08", studio
+    with runtime.session() as s:
+        admin = s.merge(admin)
+        pid = vw.project(s, n_items=4, package_size=2)
+        vw.price(s, admin)
+        p1, p2 = vw.packages(s, pid)
+        made = {}
+        for name, vendor_id in (("wf", solo["id"]), ("sw", studio["id"])):
+            set_vendor_qualified(s, admin, vendor_id, True, "assessed")
+            user = create_user(s, name, "password1", "vendor_worker")
+            made[name] = (user, register_worker(s, admin, user, vendor_id=vendor_id,
+                                                languages=["en-US"]).id)
+        verify_identity(s, admin, made["wf"][1], "ID ****1234")
+        hand_package_to_vendor(s, admin, p1.id, solo["id"])
+        hand_package_to_vendor(s, admin, p2.id, studio["id"])
+        for name in ("wf", "sw"):
+            for _ in range(2):
+                assert vw.claim_and_submit(s, made[name][0], pid) is not None
+        vw.accept_everything(s, pid, users["insp"])
+        solo_sheet = create_settlement_sheet(s, admin, solo["id"], vw.WEEK)
+        studio_sheet = create_settlement_sheet(s, admin, studio["id"], vw.WEEK)
+        assert "管理费（8%，已含）" in sheet_html(s, admin, studio_sheet.id, "zh-CN")  # was 0.0800
+        assert "management fee (8%, included)" in sheet_html(s, admin, studio_sheet.id, "en")
+        with pytest.raises(Forbidden, match="worker-manager") as refused:
+            confirm_sheet_by_vendor(s, s.merge(made["sw"][0]), studio_sheet.id)
+        assert refused.value.details["reason_code"] == "vendor_manager_only"
+    # the individual's only worker confirms their own sheet (was: only the manager may)
+    code, out = _cli(runtime, monkeypatch, "workforce", "sheet-confirm", str(solo_sheet.id),
+                     "--vendor-side", "--as", "wf")
+    assert code == 0 and out["status"] == "vendor_confirmed", out
+
+
+def test_workers_are_listed_and_named_by_username(
+    runtime: Runtime, users: dict[str, User], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datamill.compliance.models import ProjectMember
+    from datamill.production.models import Project
+    from datamill.workforce.vendors import create_grade
+
+    admin = users["admin"]
+    with runtime.session() as s:
+        admin = s.merge(admin)
+        pid = vw.project(s, n_items=2, package_size=2)
+        s.get(Project, pid).language = "zh-CN"  # type: ignore[union-attr]
+        v = vw.vendor(s, admin, "vendor-1")
+        register_worker(s, admin, vw.person(s, "wf"), vendor_id=v, languages=["en-US"])
+        create_grade(s, admin, "P3", "120")
+        s.add(ProjectMember(project_id=pid, user_id=s.merge(users["ann1"]).id))
+    # registered in-house without --language: speaks their project's zh-CN (was: no language,
+    # locked out of its work until worker-set --language)
+    code, ann = _cli(runtime, monkeypatch, "workforce", "worker-add", "ann1", "--grade", "P3",
+                     "--as", "admin")
+    assert code == 0 and ann["languages"] == ["zh-CN"], ann
+    code, rows = _cli(runtime, monkeypatch, "workforce", "workers", "--as", "admin")
+    assert code == 0 and [(r["username"], r["vendor_id"]) for r in rows] == [
+        ("wf", v), ("ann1", None)], rows
+    code, rows = _cli(runtime, monkeypatch, "workforce", "workers", "--vendor", str(v),
+                      "--as", "admin")
+    assert code == 0 and [r["username"] for r in rows] == ["wf"]
+    # identity and points take the worker's username (and the project's name)
+    code, out = _cli(runtime, monkeypatch, "workforce", "identity", "wf", "ID ****1234",
+                     "--as", "admin")
+    assert code == 0 and out["username"] == "wf", out
+    code, out = _cli(runtime, monkeypatch, "workforce", "points", "ann1", "vendor-wall",
+                     "2024-05", "8", "--as", "admin")
+    assert code == 0 and out["worker_id"] == ann["id"] and out["project_id"] == pid, out

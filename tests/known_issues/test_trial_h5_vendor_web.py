@@ -134,7 +134,7 @@ def test_printed_settlement_sheet_speaks_zh(runtime: Runtime, users: dict[str, U
     assert page.status_code == 200, page.text
     text = " ".join(visible_text_nodes(page.text))
     for zh in ("验收结算单", "供应商：", "华语工作室", "结算期间：", "结算周期：按周", "合计",
-               "管理费（0.1", "应付净额（元）", "供应商签字", "业务方签字", "作业人员", "计价单位"):
+               "管理费（10%", "应付净额（元）", "供应商签字", "业务方签字", "作业人员", "计价单位"):
         assert zh in text, (zh, text)
     for en in ("Vendor:", "Period", "Totals", "Management fee", "Vendor signature",
                "project_id", "worker_id", "volume_unit", "weekly"):

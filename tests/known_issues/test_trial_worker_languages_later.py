@@ -54,9 +54,16 @@ def zh_project(runtime: Runtime, users: dict[str, User]) -> int:
 def test_a_worker_without_languages_is_told_how_and_can_be_given_one(
     runtime: Runtime, users: dict[str, User], zh_project: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    with runtime.session() as s:  # not yet on the project: registered with no language
+        member = s.scalars(select(ProjectMember).where(ProjectMember.project_id == zh_project))
+        for row in member:
+            s.delete(row)
     code, w = _cli(runtime, monkeypatch, "workforce", "worker-add", "alice", "--grade", "P3",
                    "--as", "admin")
     assert code == 0 and w["languages"] == []
+    with runtime.session() as s:
+        alice = s.scalars(select(User).where(User.username == "alice")).one()
+        s.add(ProjectMember(project_id=zh_project, user_id=alice.id))
     code, refused = _cli(runtime, monkeypatch, "work", "next", "vendor-wall", "--as", "alice")
     assert code != 0
     assert "no listed languages" in refused["error"]["message"]

@@ -46,8 +46,9 @@ def _worker_id(s: Any, worker: str) -> int:
         return int(worker)
     found = find_worker_of_user(s, _actor(s, worker).id)
     if found is None:
-        raise NotFound(f"{worker!r} is not registered as a worker: `datamill workforce "
-                       "worker-add` first", username=worker)
+        raise NotFound(f"{worker!r} is not registered as a worker: datamill workforce "
+                       "worker-add first (datamill workforce workers lists them)",
+                       username=worker)
     return int(found.id)
 
 
@@ -72,7 +73,9 @@ def vendor_add(
     name: str,
     kind: str,
     actor: AsUser,
-    fee_rate: str = "0.08",
+    fee_rate: Annotated[str | None, typer.Option(
+        help="Management fee rate as a fraction, 0.06 to 0.115 for a company or studio "
+        "(default 0.08); an individual supplier charges none (default 0).")] = None,
     cycle: str = "weekly",
     agreement: Annotated[str | None, typer.Option(help="Framework agreement number")] = None,
     as_json: JsonOpt = False,
@@ -135,6 +138,7 @@ def vendor_agreement(
 @handle_errors
 def vendors_cmd(actor: AsUser, as_json: JsonOpt = False) -> None:
     """List vendors (a vendor manager sees only their own)."""
+    from datamill.workforce.sheet_print import fee_percent
     from datamill.workforce.vendors import list_vendors
 
     with get_runtime().session() as s:
@@ -144,7 +148,8 @@ def vendors_cmd(actor: AsUser, as_json: JsonOpt = False) -> None:
         t = Table("id", "name", "kind", "fee", "cycle", "qualified")
         for v in rows:
             t.add_row(
-                str(v.id), v.name, v.kind, str(v.fee_rate), v.settlement_cycle, str(v.qualified)
+                str(v.id), v.name, v.kind, fee_percent(v.fee_rate), v.settlement_cycle,
+                str(v.qualified)
             )
         out.print(t)
 
@@ -184,12 +189,15 @@ def worker_add(
 
 @app.command("identity")
 @handle_errors
-def identity_cmd(worker_id: int, document_ref: str, actor: AsUser,
-                 as_json: JsonOpt = False) -> None:
+def identity_cmd(
+    worker: Annotated[str, typer.Argument(help="The worker's id or username")],
+    document_ref: str, actor: AsUser, as_json: JsonOpt = False,
+) -> None:
     """Record a completed identity check (a masked reference only, e.g. 'ID ****1234')."""
     from datamill.workforce.vendors import verify_identity
 
     with get_runtime().session() as s:
+        worker_id = _worker_id(s, worker)
         w = verify_identity(s, _actor(s, actor), worker_id, document_ref)
         value = {"worker_id": worker_id, "username": w.username, "identity_verified": True}
     emit(value, as_json, lambda x: out.print(f"identity of {x['username']} verified"))
@@ -386,12 +394,16 @@ def sheet_export(
 
 @app.command("points")
 @handle_errors
-def points_cmd(worker_id: int, project_id: int, month: str, points: str, actor: AsUser,
-               as_json: JsonOpt = False) -> None:
+def points_cmd(
+    worker: Annotated[str, typer.Argument(help="The worker's id or username")],
+    project: Annotated[str, typer.Argument(help="The project's id or name")],
+    month: str, points: str, actor: AsUser, as_json: JsonOpt = False,
+) -> None:
     """Book an in-house person's hour points on a project for a month (cap: 8 × working days)."""
     from datamill.workforce.hour_points import book_points
 
     with get_runtime().session() as s:
+        worker_id, project_id = _worker_id(s, worker), _project_id(s, project)
         row = book_points(s, _actor(s, actor), worker_id, project_id, month, points)
         value = {"worker_id": worker_id, "project_id": project_id, "month": month,
                  "points": str(row.points), "point_rate": str(row.point_rate),

@@ -1,5 +1,5 @@
 """``datamill workforce`` commands on a worker's standing and on packages handed to vendors:
-``take-back``, ``worker-set``, ``worker-deactivate``, ``worker-manager`` and ``worker-move``.
+``workers``, ``take-back``, ``worker-set``, ``worker-deactivate``, ``worker-manager`` and ``worker-move``.
 
 Registered on :data:`datamill.cli.workforce.app`; every command acts for ``--as USERNAME`` and
 is checked like the API (the business side, or a vendor manager on their own vendor's people);
@@ -8,7 +8,7 @@ every change is audited.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -18,6 +18,37 @@ from datamill.cli.workforce import AsUser, JsonOpt, _actor, _worker_id, app
 __all__: list[str] = []
 
 WorkerArg = Annotated[str, typer.Argument(help="The worker's id or username")]
+
+
+@app.command("workers")
+@handle_errors
+def workers_cmd(
+    actor: AsUser,
+    vendor: Annotated[int | None, typer.Option(
+        "--vendor", help="Only this vendor's workers (a vendor manager sees only their own).")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """List registered workers with their ids, vendor, grade, languages and identity check
+    (the ids and usernames the other workforce commands take)."""
+    from rich.table import Table
+
+    from datamill.workforce.vendors import list_workers
+
+    with get_runtime().session() as s:
+        rows = list_workers(s, _actor(s, actor), vendor)
+
+    def render(rows: list[Any]) -> None:
+        t = Table("id", "username", "vendor", "manager", "grade", "languages", "identity",
+                  "active")
+        for w in rows:
+            t.add_row(str(w.id), w.username, "in-house" if w.vendor_id is None else
+                      str(w.vendor_id), "yes" if w.is_manager else "", w.grade or "",
+                      ", ".join(w.languages) or "any", "checked" if w.identity_verified
+                      else "", "yes" if w.active else "no")
+        out.print(t)
+
+    emit(rows, as_json, render)
 
 
 @app.command("take-back")

@@ -323,6 +323,7 @@ EN_REASONS: dict[str, str] = {
     "in_place_moved": "The registered file {uri} is no longer where it was registered (a symbolic link or '..' stands on its path now): put the file back, or import it again.",
     # re-hashing a release is catalog staff's work
     "release_verify_staff": "Only catalog staff (sales, or an administrator) verify a release: re-hashing every file is their check, not a customer's.",
+    "vendor_manager_only": "Only the manager of vendor {vendor_id} may confirm sheet {number} on the vendor's side; the business names one (datamill workforce worker-manager WORKER). An individual supplier's only worker confirms their own sheets.",
 }
 
 EN_ACTIONS: dict[str, str] = {
@@ -589,6 +590,7 @@ ZH_CN_REASONS: dict[str, str] = {
     "in_place_moved": "已登记的文件 {uri} 已不在登记时的位置（其路径上现有符号链接或“..”）：请您将文件放回原处，或重新导入。",
     # re-hashing a release is catalog staff's work
     "release_verify_staff": "只有数据集产品的员工（销售人员或管理员）才能校验发布版本：逐个文件重新计算哈希是他们的核查工作，而非客户的操作。",
+    "vendor_manager_only": "只有供应商 {vendor_id} 的负责人可以在供应商一方确认结算单 {number}；请业务方指定负责人（datamill workforce worker-manager 工作人员）。个人供应商的唯一工作人员可自行确认其结算单。",
 }
 
 ZH_CN_ACTIONS: dict[str, str] = {

@@ -4,7 +4,8 @@
 The business side (roles with :attr:`Action.MANAGE_WORKFORCE`: admins, project managers,
 procurement) runs the supplier list, prices, qualification and settlement; those who may view
 every vendor (:attr:`Action.VIEW_WORKFORCE` in scope ``any``, auditors too) see it all. A vendor
-manager (a worker with ``is_manager``, or the ``vendor_manager`` role) sees and acts on **only**
+manager (a worker with ``is_manager``, the sole worker of an individual supplier, or the
+``vendor_manager`` role) sees and acts on **only**
 their own vendor's people, packages and sheets; any attempt to reach another vendor's data is
 refused with Forbidden and changes nothing. An object addressed by its id (a vendor, a worker,
 a settlement sheet) that the caller may not see at all (:func:`sees_vendor`) answers as one
@@ -21,7 +22,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from datamill.compliance.models import User
@@ -29,7 +30,7 @@ from datamill.compliance.permissions import Scope, check, role_scope
 from datamill.compliance.roles import Action, Role, role_with_article
 from datamill.core.errors import Forbidden
 from datamill.db.lookup import not_found
-from datamill.workforce.models import Worker
+from datamill.workforce.models import Vendor, Worker
 
 __all__ = [
     "BUSINESS_ROLES",
@@ -62,12 +63,24 @@ def manages_workforce(user: User) -> bool:
 
 
 def managed_vendor_id(session: Session, user: User) -> int | None:
-    """The vendor this user manages, or None."""
-    return session.scalar(
-        select(Worker.vendor_id).where(
-            Worker.user_id == user.id, Worker.is_manager.is_(True), Worker.active.is_(True)
-        )
-    )
+    """The vendor this user manages, or None: the vendor whose manager they are
+    (``is_manager``), or the individual supplier (个人供应商, domain §5.1) whose only active
+    worker they are (an individual confirms their own sheets; nobody need name them)."""
+    row = session.execute(
+        select(Worker.vendor_id, Worker.is_manager, Vendor.kind)
+        .join(Vendor, Vendor.id == Worker.vendor_id)
+        .where(Worker.user_id == user.id, Worker.active.is_(True))
+    ).first()
+    if row is None:
+        return None
+    vendor_id, is_manager, kind = row
+    if vendor_id is None or (not is_manager and kind != "individual"):
+        return None
+    if is_manager:
+        return int(vendor_id)
+    people = session.scalar(select(func.count()).select_from(Worker).where(
+        Worker.vendor_id == vendor_id, Worker.active.is_(True)))
+    return int(vendor_id) if people == 1 else None
 
 
 def require_business(user: User, what: str, *, read: bool = False) -> None:

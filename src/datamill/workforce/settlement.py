@@ -304,10 +304,12 @@ def _check_identities(
         if w is not None and w.identity_verified_at is None
     )
     if unchecked:
+        names = ", ".join(unchecked)
         raise Conflict(
-            f"individual supplier {vendor.name!r}: {unchecked} have no identity check; "
-            "verify identity before they can be paid"
-        )
+            f"individual supplier {vendor.name!r}: {names} "
+            f"{'has' if len(unchecked) == 1 else 'have'} no identity check; verify it before "
+            f"they can be paid (datamill workforce identity {unchecked[0]} 'ID ****1234', "
+            "POST /api/v1/workers/{id}/identity)", unchecked=unchecked)
 
 
 def _dec(value: Fraction) -> Decimal:

@@ -48,8 +48,9 @@ def confirm_sheet_by_vendor(session: Session, actor: User, sheet_id: int) -> Set
     if managed_vendor_id(session, actor) != sheet.vendor_id:
         raise Forbidden(
             f"only the manager of vendor {sheet.vendor_id} may confirm sheet {sheet.number} "
-            "on the vendor's side"
-        )
+            "on the vendor's side; the business names one (datamill workforce worker-manager "
+            "WORKER, PUT /api/v1/workers/{id}/manager)", reason_code="vendor_manager_only",
+            vendor_id=sheet.vendor_id, number=sheet.number)
     if sheet.status != "draft":
         raise Conflict(f"sheet {sheet.number} is {sheet.status}; the vendor confirms a draft only")
     require_projects_open(session, sheet_project_ids(session, sheet))

@@ -15,6 +15,7 @@ import html
 import re
 from collections.abc import Callable
 from datetime import datetime
+from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
@@ -31,6 +32,7 @@ __all__ = [
     "SHEET_EN",
     "SHEET_LANGUAGES",
     "SHEET_ZH_CN",
+    "fee_percent",
     "line_description",
     "render_sheet_html",
     "sheet_language",
@@ -250,6 +252,13 @@ def line_description(text: str | None, stage: str | None, t: Callable[[str], str
     return raw
 
 
+def fee_percent(rate: object) -> str:
+    """A fee rate as the sheet prints it, a percentage: 0.08 → "8%", 0.115 → "11.5%"
+    (it printed "0.0800", which reads as a fraction of a per cent to a vendor)."""
+    value = (Decimal(str(rate)) * 100).normalize()
+    return f"{value:f}%"
+
+
 def _when(at: datetime | None, t: Callable[[str], str]) -> str:
     return business_time(at) if at else t("ss.not_yet")
 
@@ -294,7 +303,7 @@ def render_sheet_html(
         f"<tr><th>{e(label)}</th><td>{e(str(value))}</td></tr>"
         for label, value in (
             (t("ss.amount"), sheet.amount),
-            (t("ss.fee").format(rate=sheet.fee_rate), sheet.fee),
+            (t("ss.fee").format(rate=fee_percent(sheet.fee_rate)), sheet.fee),
             (t("ss.gross"), sheet.gross),
             (t("ss.tax"), sheet.tax_withheld),
             (t("ss.net"), sheet.net_payable),

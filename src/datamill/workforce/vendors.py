@@ -38,6 +38,7 @@ __all__ = [
     "clean_list",
     "create_grade",
     "create_vendor",
+    "default_fee_rate",
     "find_worker_of_user",
     "get_vendor",
     "get_worker",
@@ -76,20 +77,28 @@ def to_decimal(value: object, field: str) -> Decimal:
     return d
 
 
+def default_fee_rate(kind: str) -> str:
+    """The management fee rate a vendor of ``kind`` gets when none is given: 0.08 for a
+    company or studio (within the agreed 6–11.5%, domain §5.3); 0 for an individual supplier,
+    who is paid for their own work and has no workers to manage, so no management fee."""
+    return "0" if kind == "individual" else "0.08"
+
+
 def create_vendor(
     session: Session,
     actor: User,
     *,
     name: str,
     kind: str,
-    fee_rate: object = "0",
+    fee_rate: object = None,
     settlement_cycle: str = "weekly",
     licence_no: str | None = None,
     agreement_no: str | None = None,
     agreement_signed_on: date | None = None,
     contact: str | None = None,
 ) -> VendorOut:
-    """Add a supplier with its framework agreement (not yet on the qualified list)."""
+    """Add a supplier with its framework agreement (not yet on the qualified list); without a
+    ``fee_rate``, :func:`default_fee_rate` of its kind."""
     require_business(actor, "add vendors")
     if kind not in VENDOR_KINDS:
         raise InvalidInput(
@@ -100,7 +109,7 @@ def create_vendor(
             f"unknown settlement cycle {settlement_cycle!r}; use one of {', '.join(CYCLES)}",
             field="settlement_cycle",
         )
-    rate = to_decimal(fee_rate, "fee_rate")
+    rate = to_decimal(default_fee_rate(kind) if fee_rate is None else fee_rate, "fee_rate")
     low, high = FEE_RANGE
     if kind == "individual":
         if not Decimal(0) <= rate <= high:
@@ -249,6 +258,16 @@ def clean_languages(values: list[str] | None) -> list[str]:
     return langs
 
 
+def _member_languages(session: Session, user_id: int) -> list[str]:
+    """The languages of the projects ``user_id`` is a member of."""
+    from datamill.compliance.models import ProjectMember
+    from datamill.production.models import Project
+
+    return list(session.scalars(
+        select(Project.language).join(ProjectMember, ProjectMember.project_id == Project.id)
+        .where(ProjectMember.user_id == user_id).distinct()))
+
+
 def register_worker(
     session: Session,
     actor: User,
@@ -262,9 +281,15 @@ def register_worker(
     domains: list[str] | None = None,
     devices: list[str] | None = None,
 ) -> WorkerOut:
-    """Record a person as in-house (``vendor_id`` None, with a grade) or as a vendor's worker."""
+    """Record a person as in-house (``vendor_id`` None, with a grade) or as a vendor's worker.
+
+    Without ``languages`` (None, not an empty list) the worker speaks the languages of the
+    projects the person is already a member of: registering someone working a zh-CN project
+    does not lock them out of it until ``worker-set --language`` (the trial's in-house
+    annotator lost their zh-CN work so)."""
     require_business(actor, "register workers")
-    langs = clean_languages(languages)
+    langs = clean_languages(languages if languages is not None
+                            else _member_languages(session, user.id))
     grade_id = None
     if vendor_id is not None:
         _vendor(session, vendor_id)

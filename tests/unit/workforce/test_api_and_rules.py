@@ -263,7 +263,8 @@ def test_individual_without_identity_check_cannot_be_on_a_sheet(
         assert vendor is not None
         vendor.kind, vendor.fee_rate = "individual", Decimal("0")
         admin = s.scalars(select(User).where(User.username == "boss")).one()
-    with pytest.raises(Conflict, match=r"\['v0'\] have no identity check"), runtime.session() as s:
+    with pytest.raises(Conflict, match=r": v0 has no identity check; verify it .*datamill "
+                       r"workforce identity v0"), runtime.session() as s:
         create_settlement_sheet(s, admin, vendor_id, date(2024, 5, 6))
     with runtime.session() as s:
         assert s.scalar(select(func.count()).select_from(SettlementSheet)) == 0

@@ -70,7 +70,7 @@ Money = str  # money travels as a decimal string, never a JSON float
 class VendorCreate(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     kind: Literal["company", "studio", "individual"]
-    fee_rate: Money = "0"
+    fee_rate: Money | None = None  # a company's or studio's 0.08, an individual's 0
     settlement_cycle: Literal["weekly", "half_monthly", "monthly"] = "weekly"
     licence_no: str | None = None
     agreement_no: str | None = None
@@ -87,7 +87,7 @@ class WorkerCreate(BaseModel):
     vendor_id: IdRef | None = None
     is_manager: bool = False
     grade: str | None = None
-    languages: list[str] = []
+    languages: list[str] | None = None  # none given: those of the person's projects
     modalities: list[str] = []
     domains: list[str] = []
     devices: list[str] = []

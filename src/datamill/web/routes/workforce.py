@@ -42,7 +42,7 @@ from datamill.workforce.policies import (
     require_business,
     require_payer,
 )
-from datamill.workforce.sheet_print import line_description
+from datamill.workforce.sheet_print import fee_percent, line_description
 
 __all__ = ["router"]
 
@@ -184,7 +184,8 @@ def sheet_print(request: Request, sheet_id: int, session: SessionDep, me: WebUse
                 if sheet.corrects_sheet_id is not None else None)
     return render(request, "workforce_sheet_print.html", me, sheet=sheet, corrects=corrects,
                   vendor=views.vendor_names(session).get(sheet.vendor_id, str(sheet.vendor_id)),
-                  projects=projects, workers=workers, tdesc=line_description)
+                  projects=projects, workers=workers, tdesc=line_description,
+                  fee_percent=fee_percent)
 
 
 @router.get("/sheets/{sheet_id}/csv")
@@ -257,6 +258,7 @@ def vendors_page(
     return _render(
         request, session, me, "workforce_vendors.html", vendors=vendors.list_vendors(session, me.user),
         evaluations=views.evaluations_by_vendor(session, year), year=year, ok=_OK.get(ok or ""),
+        fee_percent=fee_percent,
     )
 
 
