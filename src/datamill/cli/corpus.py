@@ -98,8 +98,10 @@ def select_cmd(  # noqa: PLR0913 - one option per filter
     encoding: Annotated[str, typer.Option("--encoding", help=ENCODING_HELP)] = "utf-8",
     as_json: JsonOpt = False,
 ) -> None:
-    """Choose up to --n prompts that cover the most (rare) units per syllable read, after the
-    filters; write them to --out, the details to --details and, with --report, an HTML report."""
+    """Choose up to --n prompts that cover the most (rare) units per syllable read.
+
+    The filters apply first; the prompts go to --out, the details to --details and, with
+    --report, an HTML report."""
     from datamill.core.errors import InvalidInput
     from datamill.corpus.analysis import KINDS, Filters
     from datamill.corpus.design import (

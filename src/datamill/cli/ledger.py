@@ -172,7 +172,10 @@ def approver_cmd(username: str, approval_role: str, user: AsUser, as_json: JsonO
 @handle_errors
 def budget_create(project_id: int, lines_file: Path, user: AsUser,
                   as_json: JsonOpt = False) -> None:
-    """Create a draft budget from a JSON list of lines (stage, category, quantity, unit_price)."""
+    """Create a draft budget from a JSON list of lines (stage, category, quantity, unit_price).
+
+    Each line's category is data_service, labour, equipment or other; unit (default hours) is
+    what quantity counts; one line per stage and category."""
     from datamill.ledger.budgets import create_budget
 
     try:

@@ -168,8 +168,9 @@ def _check_port_free(host: str, port: int) -> None:
 @app.command("db-upgrade")
 @handle_errors
 def db_upgrade(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
-    """Bring the configured database to the latest schema (Alembic); a new home is started
-    where there is none."""
+    """Bring the configured database to the latest schema (Alembic).
+
+    A new home is started where there is none."""
     from datamill.config import get_settings
     from datamill.db.migrate import applied_between, schema_heads
 

@@ -229,7 +229,12 @@ def price_set(
     reason: str | None = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Append a unit price version; more than 10% off its reference needs --reason."""
+    """Append a unit price version; more than 10% off its reference needs --reason.
+
+    LANGUAGE_GROUP is chinese, minority or foreign; UNIT is hour (per hour of audio), item
+    (per item) or volume (per the modality's volume unit, e.g. 1,000 characters of text);
+    UNIT_PRICE is in CNY per unit. HALF_YEAR is like 2026H1; STAGE a production stage
+    (collect, annotate, review ...); MODALITY a registered one (speech.asr, image, text ...)."""
     from datamill.workforce.pricing import set_price
 
     with get_runtime().session() as s:
@@ -261,8 +266,10 @@ def hand_cmd(
         "qualifies (one off the list gives it up anyway).")] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Hand a work package to a qualified vendor with someone for its stage; the vendor's
-    workers who may do that stage become members of its project, so they can claim it."""
+    """Hand a work package to a qualified vendor with someone for its stage.
+
+    The vendor's workers who may do that stage become members of its project, so they can
+    claim it."""
     from datamill.workforce.assignment import hand_package_to_vendor
 
     with get_runtime().session() as s:
@@ -336,8 +343,9 @@ def sheet_confirm(sheet_id: int, actor: AsUser, vendor_side: bool = False,
 @app.command("sheet-settle")
 @handle_errors
 def sheet_settle(sheet_id: int, reference: str, actor: AsUser, as_json: JsonOpt = False) -> None:
-    """Record the bank transfer that paid a confirmed sheet (never one with a negative net
-    payable: that is a recovery from the vendor)."""
+    """Record the bank transfer that paid a confirmed sheet.
+
+    Never one with a negative net payable: that is a recovery from the vendor."""
     from datamill.paid_once import pay_sheet
 
     with get_runtime().session() as s:  # paid only once the ledger booked its cost

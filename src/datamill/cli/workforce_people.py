@@ -29,8 +29,9 @@ def workers_cmd(
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """List registered workers with their ids, vendor, grade, languages and identity check
-    (the ids and usernames the other workforce commands take)."""
+    """List registered workers with their ids, vendor, grade and languages.
+
+    The ids and usernames listed are what the other workforce commands take."""
     from rich.table import Table
 
     from datamill.workforce.vendors import list_workers
