@@ -448,7 +448,8 @@ def list_event_problems(session: Session,
         out.append(EventProblemOut(
             event_id=vp.event_id, event_type=VENDOR_PAID, project_id=None,
             source_ref=f"settlement:{vp.sheet_number}", amount=vp.net + vp.withheld,
-            reason=vp.held or "", attempts=0, created_at=vp.recorded_at))
+            reason=vp.held or "", attempts=0, created_at=vp.recorded_at,
+            reason_code=vp.held_code, reason_params=vp.held_params or {}))
     out.sort(key=lambda x: x.event_id)
     ids = {p.project_id for p in out if p.project_id is not None}
     if ids:  # each names its project (those hidden from the reader were left out above)

@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -57,6 +58,9 @@ class VendorPayment:
     held: str | None
     #: production projects of the sheet's cost events (for a reader's clearance)
     project_ids: frozenset[int]
+    #: ``held``'s refusal code and its details (the pages word it in the reader's language)
+    held_code: str | None = None
+    held_params: dict[str, object] | None = None
 
 
 def _utc(at: datetime) -> datetime:
@@ -96,6 +100,21 @@ def _held_reason(number: str, costs: list[DomainEvent],
             "ledger sync: the payment is journalled once its cost is in")
 
 
+def _held_code(number: str, costs: list[DomainEvent],
+               receipts: dict[int, LedgerEventReceipt]) -> dict[str, Any]:
+    """:func:`_held_reason`'s code and details: ``payment_cost_missing`` (no cost of the sheet
+    reached the ledger) or ``payment_cost_waiting`` (``waiting`` of its ``costs`` events are
+    not booked); nothing for a payment that is not held."""
+    waiting = [ev for ev in costs
+               if (r := receipts.get(ev.id)) is None or r.status not in _DONE]
+    if costs and not waiting:
+        return {}
+    if not costs:
+        return {"held_code": "payment_cost_missing", "held_params": {"number": number}}
+    return {"held_code": "payment_cost_waiting",
+            "held_params": {"number": number, "waiting": len(waiting), "costs": len(costs)}}
+
+
 def vendor_payments(session: Session) -> list[VendorPayment]:
     """Every well-formed ``settlement.paid`` event, in the order recorded (a malformed one is
     not money: the sheet itself stays the record)."""
@@ -132,6 +151,7 @@ def vendor_payments(session: Session) -> list[VendorPayment]:
             paid_on=paid_on, posted_on=_posted_on(paid_on, _utc(ev.created_at), closed),
             net=net, withheld=withheld, recorded_at=ev.created_at,
             held=_held_reason(number, mine, receipts, names),
+            **_held_code(number, mine, receipts),
             project_ids=frozenset(e.project_id for e in mine if e.project_id is not None)))
     return out
 

@@ -29,7 +29,8 @@ LEDGER_CODES = ("no_ledger_project", "no_budget_type3", "no_budget", "no_account
                 "sample_foreign_items", "agreed_ratio_note", "ratio_project_closed",
                 "credit_grade_finance", "credit_grade_same", "contract_drafter",
                 "contract_cancel_writer", "licence_contract_catalog", "contract_kind_licence",
-                "contract_number_reserved", "licence_contract_cancelled")
+                "contract_number_reserved", "licence_contract_cancelled",
+                "payment_cost_missing", "payment_cost_waiting")
 
 #: the catalog's codes (licences, transfer links, moving a licence to a newer release)
 CATALOG_CODES = ("export_not_assessed", "licence_revoked", "licence_expired", "link_revoked",
@@ -324,6 +325,8 @@ EN_REASONS: dict[str, str] = {
     # re-hashing a release is catalog staff's work
     "release_verify_staff": "Only catalog staff (sales, or an administrator) verify a release: re-hashing every file is their check, not a customer's.",
     "vendor_manager_only": "Only the manager of vendor {vendor_id} may confirm sheet {number} on the vendor's side; the business names one (datamill workforce worker-manager WORKER). An individual supplier's only worker confirms their own sheets.",
+    "payment_cost_missing": "Book the settlement's cost first: no cost of sheet {number} reached the ledger, so its payment has no payable to clear; it is journalled once the sheet's cost is booked.",
+    "payment_cost_waiting": "Book the settlement's cost first: the payment of sheet {number} clears the payable its cost books, and {waiting} of its {costs} cost events are not booked. Fix that (e.g. approve the project's budget), then datamill ledger sync: the payment is journalled once its cost is in.",
 }
 
 EN_ACTIONS: dict[str, str] = {
@@ -591,6 +594,8 @@ ZH_CN_REASONS: dict[str, str] = {
     # re-hashing a release is catalog staff's work
     "release_verify_staff": "只有数据集产品的员工（销售人员或管理员）才能校验发布版本：逐个文件重新计算哈希是他们的核查工作，而非客户的操作。",
     "vendor_manager_only": "只有供应商 {vendor_id} 的负责人可以在供应商一方确认结算单 {number}；请业务方指定负责人（datamill workforce worker-manager 工作人员）。个人供应商的唯一工作人员可自行确认其结算单。",
+    "payment_cost_missing": "请先记入结算成本：结算单 {number} 的成本尚未进入账簿，其付款没有可冲销的应付款；成本入账后付款即记入日记账。",
+    "payment_cost_waiting": "请先记入结算成本：结算单 {number} 的付款冲销其成本所记的应付款，而其 {costs} 个成本事件中有 {waiting} 个尚未入账。请您先解决（如审批项目预算），再运行 datamill ledger sync：成本入账后付款即记入日记账。",
 }
 
 ZH_CN_ACTIONS: dict[str, str] = {

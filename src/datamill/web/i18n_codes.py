@@ -106,6 +106,15 @@ EN_CODES: dict[str, str] = {
     "language.und": "undetermined (und)",
     "language.mul": "several languages (mul)",
     "language.zxx": "no linguistic content (zxx)",
+    "modality.speech": "speech",
+    # a purchase price's language group (workforce.pricing), tc('lgroup', ...)
+    "lgroup.chinese": "Chinese", "lgroup.minority": "minority languages",
+    "lgroup.foreign": "foreign languages",
+    # the source of a ledger cost (its source_ref's prefix), tsrc(ref) on the finance pages
+    "fin.src.claim": "expense claim", "fin.src.settlement": "settlement sheet",
+    "fin.src.depreciation": "depreciation", "fin.src.hour_points": "hour points",
+    "fin.src.golden": "golden checks", "fin.src.reversal": "reversal of cost",
+    "fin.src.void": "voided",
     **{f"status.{k}": v for k, v in _STATUSES.items()},
     **{f"item_status.{k}": v for k, v in _ITEM_STATUSES.items()},
     **{f"metric.{k}": v for k, v in _METRICS.items()},

@@ -196,6 +196,27 @@ def package_label(tc: Callable[[str, object], str], lang: str) -> Callable[[str,
     return label
 
 
+def source_label(tc: Callable[[str, object], str]) -> Callable[[object], str]:
+    """``tsrc(ref)`` for templates: a ledger cost's ``source_ref`` (``claim:REC-7``,
+    ``settlement:WF-2026-0001:3:annotate``) with its kind and stage in the page's language
+    (报销单 REC-7, 结算单 WF-2026-0001 · 3 · 标注); a reference written by hand as itself."""
+
+    def label(ref: object) -> str:
+        if ref is None or ref == "":
+            return ""
+        prefix, _, rest = str(ref).partition(":")
+        kind = tc("fin.src", prefix)
+        if not rest or kind == prefix:
+            return str(ref)
+        parts = []
+        for part in rest.split(":"):
+            word = tc("stage", part)
+            parts.append(tc("fin.src", part) if word == part else word)
+        return f"{kind} {' · '.join(parts)}"
+
+    return label
+
+
 def render(
     request: Request, name: str, me: SignedIn | None, status_code: int = 200, **context: Any
 ) -> HTMLResponse:
@@ -208,7 +229,8 @@ def render(
                    csrf=me.csrf if me else context.get("csrf", ""), lang=lang, t=tr,
                    tc=tc, tpkg=package_label(tc, lang), tcheck=check_sentence(tr, lang),
                    treason=inspection_reason(tr, lang), trev=review_reason(tr),
-                   treturn=return_reason(tr, lang), tcoded=coded_sentence(tr, lang))
+                   treturn=return_reason(tr, lang), tcoded=coded_sentence(tr, lang),
+                   tsrc=source_label(tc))
     resp = templates.TemplateResponse(request, name, context, status_code=status_code)
     resp.headers["Vary"] = "Accept-Language, Cookie"
     resp.headers["Content-Security-Policy"] = page_csp(request)
