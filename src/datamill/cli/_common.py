@@ -351,7 +351,8 @@ def open_runtime() -> Any:
 def get_runtime(*, start_home: bool = False) -> Any:
     """The process's Runtime (database migrated to head on first use).
 
-    Run from a folder without a datamill home (and no ``DATAMILL_HOME``), a command refuses
+    Run from a folder without a datamill home (and no ``DATAMILL_HOME``), or with a
+    ``DATAMILL_HOME`` naming a folder that does not exist (a typo), a command refuses
     (:class:`NoHome`) rather than start a new, empty one that would read as if the data were
     gone; the commands that start an installation (``db-upgrade``, the first ``user create``;
     ``demo`` and ``serve`` open their own) pass ``start_home`` and say on stderr where the new
@@ -367,6 +368,11 @@ def get_runtime(*, start_home: bool = False) -> Any:
                 "project's folder or set DATAMILL_HOME to its home, or start one here with "
                 "`datamill demo` or `datamill user create NAME --role admin`", home=str(missing))
         named = _missing_named_home(settings)
+        if named is not None and not start_home:  # a mistyped DATAMILL_HOME: never started
+            raise NoHome(
+                f"no datamill home at {named} (DATAMILL_HOME names a folder that does not "
+                "exist): check DATAMILL_HOME for a typo, or start a home there with `datamill "
+                "db-upgrade` or `datamill user create NAME --role admin`", home=str(named))
         _runtime.append(open_runtime())
         if missing is not None:
             console.print(f"datamill: started a new, empty datamill home at {missing} (set "

@@ -2,7 +2,7 @@
 empty ``./.datamill`` silently and reported empty results as if the data were gone. Now it
 refuses (exit 3, JSON with ``--json``) and names where it looked; the commands that start an
 installation (the first ``user create``, ``db-upgrade``) say on stderr where the new home is.
-A home or database someone named is used (and started) as before."""
+A ``DATAMILL_HOME`` naming a folder that does not exist is refused the same way (a typo)."""
 
 from __future__ import annotations
 
@@ -77,41 +77,32 @@ def test_db_upgrade_starts_a_home(elsewhere: Path) -> None:
     assert again == {"schema": "latest", "applied": [], "heads": done["heads"]}
 
 
-def test_a_named_home_or_database_is_used_as_before(
+def test_a_named_home_that_does_not_exist_is_refused_not_started(
     elsewhere: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Trial h10: ``DATAMILL_HOME=/tmp/nonexist datamill project list --json`` answered ``[]``
+    (rc 0) and left an empty home there. A read (or a write acting as someone) on a named home
+    that does not exist is refused, naming the setting and how to start one; only the
+    commands that start an installation start it."""
     monkeypatch.setenv("DATAMILL_HOME", str(elsewhere / "new-home"))
     get_settings.cache_clear()
-    r = CliRunner().invoke(app, ["project", "list", "--json"])
-    assert r.exit_code == 0 and json.loads(r.stdout) == [], r.output
-    # started, and said so (a trial: a mistyped DATAMILL_HOME started an empty home silently)
     home = (elsewhere / "new-home").resolve()
+    for args in (["project", "list", "--json"], ["project", "list", "--as", "admin", "--json"]):
+        r = CliRunner().invoke(app, args)
+        assert r.exit_code == 3, r.output  # noqa: PLR2004 - not found
+        err = json.loads(r.stdout)["error"]
+        assert (err["code"], err["home"]) == ("no_home", str(home)), err
+        assert "DATAMILL_HOME" in err["message"] and "db-upgrade" in err["message"]
+        assert not (elsewhere / "new-home").exists()  # nothing was started
+    r = CliRunner().invoke(app, ["user", "create", "root", "--role", "admin", "--password",
+                                 "at-least-8-chars", "--json"])
+    assert r.exit_code == 0, r.output  # the first user starts it, and says so
     assert r.stderr.startswith(f"datamill: started a new, empty datamill home at {home} "
                                "(DATAMILL_HOME names a folder that did not exist)")
     assert (elsewhere / "new-home" / "datamill.db").is_file()
+    r = CliRunner().invoke(app, ["project", "list", "--json"])
+    assert r.exit_code == 0 and json.loads(r.stdout) == [], r.output
     assert _common._missing_default_home(Settings()) is None  # named: DATAMILL_HOME
     monkeypatch.delenv("DATAMILL_HOME")
     assert _common._missing_default_home(Settings()) == elsewhere.resolve() / ".datamill"
     assert _common._missing_default_home(Settings(database_url="postgresql://u@db/x")) is None
-
-
-def test_acting_as_someone_in_a_home_just_started_names_the_cause(
-    elsewhere: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Trial 13: ``DATAMILL_HOME=/tmp/typo datamill project list --as admin --json`` answered
-    "no user named 'admin'" and nothing said the home was new; the error now says so."""
-    monkeypatch.setenv("DATAMILL_HOME", str(elsewhere / "typo"))
-    get_settings.cache_clear()
-    r = CliRunner().invoke(app, ["project", "list", "--as", "admin", "--json"])
-    assert r.exit_code == 3, r.output  # noqa: PLR2004 - not found
-    err = json.loads(r.stdout)["error"]
-    home = (elsewhere / "typo").resolve()
-    assert err["code"] == "no_home" and err["home"] == str(home), err
-    assert err["message"] == (f"no user named 'admin': {home} did not exist, so this command "
-                              "started a new, empty datamill home there; check DATAMILL_HOME "
-                              "(a mistyped folder?)")
-    r = CliRunner().invoke(app, ["project", "list", "--as", "nobody", "--json"])
-    assert "this command started a new" in r.stdout  # the same process, the same new home
-    monkeypatch.setattr(_common, "_runtime", [])  # a later process: the home exists now
-    r = CliRunner().invoke(app, ["project", "list", "--as", "admin", "--json"])
-    assert r.exit_code == 3 and json.loads(r.stdout)["error"]["code"] == "not_found", r.output  # noqa: PLR2004
