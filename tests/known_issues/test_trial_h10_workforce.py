@@ -128,3 +128,24 @@ def test_workers_are_listed_and_named_by_username(
     code, out = _cli(runtime, monkeypatch, "workforce", "points", "ann1", "vendor-wall",
                      "2024-05", "8", "--as", "admin")
     assert code == 0 and out["worker_id"] == ann["id"] and out["project_id"] == pid, out
+
+
+def test_a_worker_registered_after_the_hand_off_can_claim_it(
+    runtime: Runtime, users: dict[str, User], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datamill.workforce.assignment import hand_package_to_vendor
+
+    admin = users["admin"]
+    with runtime.session() as s:
+        admin = s.merge(admin)
+        pid = vw.project(s, n_items=2, package_size=2)
+        v = vw.vendor(s, admin, "vendor-1")
+        register_worker(s, admin, vw.person(s, "first"), vendor_id=v, languages=["en-US"])
+        (pkg,) = vw.packages(s, pid)
+        hand_package_to_vendor(s, admin, pkg.id, v)
+        vw.person(s, "late")
+    code, _ = _cli(runtime, monkeypatch, "workforce", "worker-add", "late", "--vendor", str(v),
+                   "--language", "en-US", "--as", "admin")
+    assert code == 0
+    code, out = _cli(runtime, monkeypatch, "work", "next", "vendor-wall", "--as", "late")
+    assert code == 0 and out["project_id"] == pid, out

@@ -268,6 +268,26 @@ def _member_languages(session: Session, user_id: int) -> list[str]:
         .where(ProjectMember.user_id == user_id).distinct()))
 
 
+def _admit_to_handed_projects(session: Session, actor: User, user: User, vendor_id: int) -> None:
+    """A vendor's new worker becomes a member of the projects whose packages are handed to
+    the vendor at a stage their role may do (as :func:`~datamill.workforce.assignment.
+    hand_package_to_vendor` made the workers it found members)."""
+    from datamill.compliance.roles import Action, allowed
+    from datamill.compliance.users import add_member
+    from datamill.production.models import WorkPackage
+    from datamill.workforce.models import PackageHandoff
+
+    if not user.is_active:
+        return
+    rows = session.execute(
+        select(WorkPackage.project_id, WorkPackage.stage)
+        .join(PackageHandoff, PackageHandoff.package_id == WorkPackage.id)
+        .where(PackageHandoff.vendor_id == vendor_id).distinct()).all()
+    for project_id in sorted({pid for pid, stage in rows if allowed(
+            user.role, Action.REVIEW if stage == "review" else Action.ANNOTATE)}):
+        add_member(session, project_id, user, actor_id=actor.id)
+
+
 def register_worker(
     session: Session,
     actor: User,
@@ -324,6 +344,8 @@ def register_worker(
             session.flush()
     except IntegrityError as err:  # a concurrent registration won the race
         raise Conflict(duplicate) from err
+    if vendor_id is not None and not is_manager:
+        _admit_to_handed_projects(session, actor, user, vendor_id)
     record_audit(
         session,
         actor_id=actor.id,
