@@ -45,7 +45,7 @@ def workers_cmd(
         for w in rows:
             t.add_row(str(w.id), w.username, "in-house" if w.vendor_id is None else
                       str(w.vendor_id), "yes" if w.is_manager else "", w.grade or "",
-                      ", ".join(w.languages) or "any", "checked" if w.identity_verified
+                      ", ".join(w.languages) or "none", "checked" if w.identity_verified
                       else "", "yes" if w.active else "no")
         out.print(t)
 
