@@ -80,9 +80,21 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     drop_template()
 
 
+#: Modules of long tests that share no module- or session-scoped fixture, run first: xdist
+#: hands tests out in collection order, and these (the bench scripts, 10-24 s each, 190 s in
+#: all; the schema fuzz, 60 s) came in the last minutes, where one worker could be left running
+#: one while the other had nothing left. First, the two workers share them from the start.
+RUN_FIRST = ("tests/unit/test_bench_scripts.py::", "tests/unit/api/test_schema_fuzz.py::")
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if os.environ.get("CI") and pg_url() is None:
         raise pytest.UsageError("CI needs DATAMILL_TEST_PG_URL: run the suite via scripts/test.sh")
+    first = [item for item in items
+             if item.nodeid.startswith(RUN_FIRST) and item.get_closest_marker("slow")]
+    if first:  # the same order in every xdist worker: a stable partition of the collection
+        chosen = {id(item) for item in first}
+        items[:] = first + [item for item in items if id(item) not in chosen]
 
 
 @dataclass(frozen=True)
