@@ -154,7 +154,7 @@ def next_cmd(project: str, user: AsUser, stage: str = "annotate", as_json: JsonO
                           task=None)
 
     def render(t: Any) -> None:
-        about = summary_line(plugin.summary(t.attributes))  # the modality's: duration, size ...
+        about = summary_line(_task_summary(plugin, t))  # the modality's: duration, size ...
         out.print(say("work.task", task=t.id, stage=code("stage", t.stage), item=t.external_id,
                       about=say("work.about", about=about) if about else "",
                       version=t.current_version))
@@ -182,6 +182,17 @@ def next_cmd(project: str, user: AsUser, stage: str = "annotate", as_json: JsonO
 
     emit({**task.model_dump(mode="json"), "content": content} if as_json else task, as_json,
          render)
+
+
+def _task_summary(plugin: Any, task: Any) -> dict[str, Any]:
+    """The modality's summary of the task (LLM: the current answer's turns), else the item's."""
+    of_task = getattr(plugin, "task_summary", None)
+    if of_task is not None and task.current is not None:
+        try:
+            return dict(of_task(task.attributes, task.current.payload))
+        except InvalidInput:  # an answer the modality cannot read: the item's summary
+            pass
+    return dict(plugin.summary(task.attributes))
 
 
 def _clip(shown: str, limit: int) -> str:

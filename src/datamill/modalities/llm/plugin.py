@@ -146,6 +146,15 @@ class LlmPlugin:
     def summary(self, attributes: Mapping[str, Any]) -> dict[str, Any]:
         return {k: attributes.get(k) for k in ("turns", "responses", "characters")}
 
+    def task_summary(self, attributes: Mapping[str, Any], payload: Any) -> dict[str, Any]:
+        """A task's summary line (``datamill work next``): an SFT answer's own turns and
+        characters (the record's prompt turns plus the draft response it starts from), else
+        the item's :meth:`summary`."""
+        doc = parse_annotation(payload) if payload else None
+        if not isinstance(doc, SftAnnotation):
+            return self.summary(attributes)
+        return {"turns": len(doc.turns), "characters": sum(len(t.content) for t in doc.turns)}
+
     def readable_task(self, path: Path, payload: Any) -> str:
         """What a terminal shows an annotator (``datamill work next``): the conversation, each
         candidate response under its id, and the current answer when there is one."""
@@ -287,12 +296,19 @@ class LlmStatistics:
         self.outcomes: Counter[str] = Counter()
 
     def add(self, item: ItemRecord, payload: Any) -> None:
-        a = item.attributes
-        self.dialogues += 1
-        self.turns += int(a.get("turns") or 0)
-        self.responses += int(a.get("responses") or 0)
-        self.characters += int(a.get("characters") or 0)
+        """Count what is delivered: an SFT item's annotated conversation (a draft response
+        the annotator rewrote is not delivered), another task's record (prompt and responses)."""
         doc = parse_annotation(payload)
+        self.dialogues += 1
+        if isinstance(doc, SftAnnotation):
+            self.turns += len(doc.turns)
+            self.responses += sum(1 for t in doc.turns if t.role == "assistant")
+            self.characters += sum(len(t.content) for t in doc.turns)
+        else:
+            a = item.attributes
+            self.turns += int(a.get("turns") or 0)
+            self.responses += int(a.get("responses") or 0)
+            self.characters += int(a.get("characters") or 0)
         self.types[doc.type] += 1
         for _, _, outcome in aggregate.pairwise_units(doc):
             self.outcomes["tie" if outcome == "tie" else "decided"] += 1
@@ -302,5 +318,9 @@ class LlmStatistics:
             "dialogues": self.dialogues, "turns": self.turns, "responses": self.responses,
             "characters": self.characters, "annotation_types": dict(self.types),
             "preference_pairs": dict(self.outcomes),
-            "units": {"dialogues": "records (items)", "characters": "Unicode code points"},
+            "units": {"dialogues": "records (items)", "characters": "Unicode code points",
+                      "turns": "turns delivered (SFT: of the annotated conversation; otherwise"
+                               " of the record's prompt)",
+                      "responses": "SFT: assistant turns delivered; otherwise candidate"
+                                   " responses"},
         }
