@@ -19,6 +19,7 @@ from datamill.cli.main import app as cli_app
 from datamill.compliance.models import User
 from datamill.compliance.users import add_member, create_user
 from datamill.config import get_settings
+from datamill.core.errors import InvalidInput
 from datamill.production.annotating import review_task, submit_annotation
 from datamill.production.checking import run_checks
 from datamill.production.delivery import deliver_batch
@@ -134,3 +135,17 @@ def test_work_next_counts_the_answer_turns_in_chinese(
     r = CliRunner().invoke(cli_app, ["work", "next", str(pid), "--as", "ann1"])
     assert r.exit_code == 0, r.output
     assert "轮次 2" in r.output and "轮次 1" not in r.output  # the answer: prompt + response
+
+
+def test_an_sft_spec_needs_no_reason_length(sqlite_runtime: Runtime) -> None:
+    """SFT has no reasons: ``requirements.min_reason_chars`` was refused as "a project setting
+    with no default"; the tasks with reasons or comments still need it."""
+    sft = sft_spec()
+    del sft["requirements"]["min_reason_chars"]  # type: ignore[attr-defined]
+    with sqlite_runtime.session() as s:
+        assert create_project(s, sft).id
+    pairwise = spec("pairwise")
+    del pairwise["requirements"]["min_reason_chars"]
+    with sqlite_runtime.session() as s, pytest.raises(InvalidInput, match=(
+            r"requirements\.min_reason_chars: required \(a project setting with no default\)")):
+        create_project(s, pairwise)

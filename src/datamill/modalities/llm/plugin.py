@@ -7,7 +7,7 @@ Spec ``requirements`` (every threshold required)::
 
     requirements:
       task: pairwise                 # sft | pairwise | ranking | rubric
-      min_reason_chars: 10           # reasons (preference) and comments (rubric)
+      min_reason_chars: 10           # reasons (preference), comments (rubric); not for sft
       require_reasoning: false       # SFT: chain of thought required on assistant turns
       record: {max_record_bytes: 200000, min_turn_chars: 1, max_turn_chars: 8000,
                min_responses: 2, max_responses: 2, languages: [en, zh],

@@ -98,6 +98,7 @@ class LlmRequirements(BaseModel):
     letters and digits (:func:`meaningful_chars`: a Chinese character counts one; spaces,
     punctuation, emoji and invisible characters such as U+200B count none);
     ``require_reasoning`` makes the chain-of-thought field of every SFT assistant turn required.
+    An SFT project has no reasons nor comments: it may leave ``min_reason_chars`` out.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -107,6 +108,14 @@ class LlmRequirements(BaseModel):
     min_reason_chars: int = Field(ge=0, le=2000)
     require_reasoning: bool = False
     rubric: RubricSpec | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_reasons_in_sft(cls, data: Any) -> Any:
+        """SFT has no reasons: ``min_reason_chars`` is asked only of the tasks that have some."""
+        if isinstance(data, Mapping) and data.get("task") == "sft" and "min_reason_chars" not in data:
+            return {**data, "min_reason_chars": 0}
+        return data
 
     @model_validator(mode="after")
     def _rubric_when_needed(self) -> LlmRequirements:
