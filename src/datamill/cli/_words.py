@@ -273,6 +273,8 @@ EN_CLI: dict[str, str] = {
                            "them with datamill project add-member PROJECT {user} --as MANAGER",
     "collect.fill_parts": "{fill} ({parts})",
     "collect.fill_part": "{unit} {share}",
+    "security.texts_skipped": "{n} item(s) skipped: {why}",
+    "security.skipped.no_text_yet": "no text to mask yet (no prompt, own text or annotation: an LLM record or a recording gets one when pre-annotated or annotated); run desensitize again after pre-annotation",
 }
 
 ZH_CN_CLI: dict[str, str] = {
@@ -498,6 +500,8 @@ ZH_CN_CLI: dict[str, str] = {
                            "datamill project add-member 项目 {user} --as 项目经理",
     "collect.fill_parts": "{fill}（{parts}）",
     "collect.fill_part": "{unit}数 {share}",
+    "security.texts_skipped": "跳过 {n} 个条目：{why}",
+    "security.skipped.no_text_yet": "尚无可脱敏的文本（没有提示、自身文本或标注：LLM 记录或录音在预标注或标注后才有），请在预标注后再次运行 desensitize",
 }
 
 CLI_WORDS: dict[str, dict[str, str]] = {"en": EN_CLI, "zh-CN": ZH_CN_CLI}

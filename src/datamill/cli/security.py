@@ -25,6 +25,7 @@ from datamill.cli._common import (
     progress_bar,
     styled,
 )
+from datamill.cli._words import say
 from datamill.compliance.roles import Action
 
 __all__ = ["app"]
@@ -468,6 +469,10 @@ def desensitize_cmd(
         out.print(f"texts: {t['texts_written']} written, {t['texts_with_pii']} held PII "
                   f"{t['kinds']}; images: {i['images_masked']} masked, {i['regions']} regions",
                   highlight=False)
+        if t.get("items_skipped"):  # items with nothing to mask yet, and why
+            out.print(styled(("warning", "yellow"), ": " + say(
+                "security.texts_skipped", n=t["items_skipped"],
+                why=say(f"security.skipped.{t['skipped_code']}"))), highlight=False)
         for w in i["warnings"]:
             out.print(styled(("warning", "yellow"), f": {w}"), highlight=False)
 

@@ -38,6 +38,8 @@ __all__ = [
     "FIELDS",
     "IMAGE_SUFFIXES",
     "ORIGINALS_LEVEL",
+    "SKIPPED_NO_TEXT",
+    "SKIPPED_WHY",
     "desensitize_item_images",
     "desensitize_item_texts",
     "desensitize_project",
@@ -53,6 +55,10 @@ FIELDS = ("prompt", "transcript", "text")  # text: a text item's own text (attri
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp"})
 ORIGINALS_LEVEL = "confidential"  # personal information: never below this
 Progress = Callable[[int], None]
+SKIPPED_NO_TEXT = "no_text_yet"
+SKIPPED_WHY = ("no text to mask yet: no prompt, own text or annotation (an LLM record or a"
+               " recording gets one when pre-annotated or annotated); run desensitize again"
+               " after pre-annotation")
 
 
 def desensitize_text(text: str) -> tuple[str, list[str]]:
@@ -97,10 +103,13 @@ def _prompt_of(prompt: str | None, *bags: Any) -> str | None:
     return None
 
 
-def _texts(session: Session, project_id: int) -> list[tuple[int, tuple[tuple[str, str], ...]]]:
+def _texts(
+    session: Session, project_id: int,
+) -> tuple[list[tuple[int, tuple[tuple[str, str], ...]]], int]:
     """(item id, ((field, text), ...)) for every item of the project, in one query: the
     transcript is the current annotation's text, else the latest version's (as
-    :func:`_field_text` reads it for one item)."""
+    :func:`_field_text` reads it for one item); and how many items other than images (which
+    the images pass masks) have no text at all yet."""
     from datamill.production.models import Annotation, Item
 
     other = aliased(Annotation)
@@ -109,15 +118,17 @@ def _texts(session: Session, project_id: int) -> list[tuple[int, tuple[tuple[str
               .correlate(Item).scalar_subquery())
     transcript = case((Item.current_annotation_id.is_(None), latest), else_=Annotation.text)
     rows = session.execute(
-        select(Item.id, Item.prompt, Item.attributes, Item.meta, transcript)
+        select(Item.id, Item.prompt, Item.attributes, Item.meta, transcript, Item.filename)
         .outerjoin(Annotation, Annotation.id == Item.current_annotation_id)
         .where(Item.project_id == project_id).order_by(Item.id))
-    out = []
-    for item_id, prompt, attributes, meta, text in rows:
+    out, skipped = [], 0
+    for item_id, prompt, attributes, meta, text, filename in rows:
         found = {"prompt": _prompt_of(prompt, attributes, meta), "transcript": text or None,
                  "text": _own_text(attributes)}
-        out.append((item_id, tuple((f, t) for f in FIELDS if (t := found[f]) is not None)))
-    return out
+        texts = tuple((f, t) for f in FIELDS if (t := found[f]) is not None)
+        skipped += not texts and not _is_image(filename)
+        out.append((item_id, texts))
+    return out, skipped
 
 
 def mask_texts_job(
@@ -186,7 +197,7 @@ def desensitize_item_texts(
     loses (``progress`` gets the number of items each batch finished)."""
     require_project_or_office(session, actor, project_id)  # managers and the office
     _project(session, project_id)
-    jobs = _texts(session, project_id)
+    jobs, skipped = _texts(session, project_id)
     kinds: Counter[str] = Counter()
     tally = {"written": 0, "with_pii": 0}
 
@@ -211,7 +222,11 @@ def desensitize_item_texts(
     engine = _run(session, workers, mask_texts_job, jobs, land, 256, progress)
     summary = {"project_id": project_id, "engine": engine, "items": len(jobs),
                "texts_written": tally["written"],
-               "texts_with_pii": tally["with_pii"], "kinds": dict(sorted(kinds.items()))}
+               "texts_with_pii": tally["with_pii"], "kinds": dict(sorted(kinds.items())),
+               # items with nothing to mask yet are said, not passed over in silence
+               "items_skipped": skipped,
+               "skipped_code": SKIPPED_NO_TEXT if skipped else None,
+               "skipped_reason": SKIPPED_WHY if skipped else None}
     record_audit(session, actor_id=actor.id, action="security.texts_desensitized",
                  object_type="project", object_id=project_id, project_id=project_id,
                  data=summary)

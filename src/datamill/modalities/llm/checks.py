@@ -11,13 +11,16 @@ Every threshold comes from the spec (``requirements.record``); none has a defaul
       languages: [en, zh]           # ISO 639-1 codes a turn may be in ([] = any)
       min_language_chars: 12        # turns with fewer letters are not language-checked
       banned_words: [...]           # case-insensitive; whole words for Latin script
+      pii: flag                     # personal data: flag (default) or reject
 
 Checks (each value stored per item): ``decodable`` (1 = a valid record), ``empty_turns``
 (count), ``turn_length`` (longest turn or response, characters), ``role_order`` (1-based index of
 the first turn out of order, 0 = fine), ``duplicate_turns`` (count of turns or responses that
 repeat an earlier one), ``responses`` (count), ``language`` (turns in an allowed language, as a
-fraction of those checked, by the text modality's rule: :func:`language_problem`) and
-``banned_content`` (matches).
+fraction of those checked, by the text modality's rule: :func:`language_problem`),
+``banned_content`` (matches) and ``personal_data`` (spans found in the turns and responses by
+:func:`datamill.compliance.pii.find_pii`, with their kinds and where; fails only when
+``pii: reject``, as the text modality's check).
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Final
+from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -42,6 +45,7 @@ __all__ = [
     "banned_hits",
     "language_problem",
     "letters",
+    "personal_data",
     "role_order_problem",
     "run_record_checks",
     "unit_problems",
@@ -68,6 +72,7 @@ class LlmRecordRequirements(BaseModel):
     languages: tuple[str, ...]
     min_language_chars: int = Field(ge=1)
     banned_words: tuple[str, ...] = Field(max_length=10_000)
+    pii: Literal["flag", "reject"] = "flag"
 
     @field_validator("languages")
     @classmethod
@@ -240,4 +245,21 @@ def run_record_checks(path: Path, req: LlmRecordRequirements) -> list[CheckOutco
     found = [f"{label} contains banned content: {', '.join(sorted(set(h)))}"
              for label, h in hits if h]
     out.append(_outcome("banned_content", sum(len(h) for _, h in hits), found))
+    out.append(personal_data(units, req))
     return out
+
+
+def personal_data(units: Sequence[TextUnit], req: LlmRecordRequirements) -> CheckOutcome:
+    """The ``personal_data`` check: PII spans in each turn and response (``spans``: ``[label,
+    start, end, kind]``, offsets in code points of that text), failing under ``pii: reject``."""
+    from datamill.compliance.pii import find_pii
+
+    found = [(u.label, p) for u in units for p in find_pii(u.text)]
+    kinds = sorted({p.kind for _, p in found})
+    extra: dict[str, Any] = {"kinds": kinds, "spans": [[label, p.start, p.end, p.kind]
+                                                       for label, p in found[:50]]}
+    if found and req.pii == "reject":
+        where = ", ".join(dict.fromkeys(label for label, _ in found))
+        return CheckOutcome("personal_data", False, float(len(found)),
+                            f"personal data found ({', '.join(kinds)}) in {where}", extra)
+    return CheckOutcome("personal_data", True, float(len(found)), None, extra)

@@ -11,7 +11,7 @@ Spec ``requirements`` (every threshold required)::
       require_reasoning: false       # SFT: chain of thought required on assistant turns
       record: {max_record_bytes: 200000, min_turn_chars: 1, max_turn_chars: 8000,
                min_responses: 2, max_responses: 2, languages: [en, zh],
-               min_language_chars: 12, banned_words: [...]}
+               min_language_chars: 12, banned_words: [...], pii: flag}  # pii: or reject
       rubric: {likert_min: 1, likert_max: 5,          # task rubric only
                criteria: [{name: helpfulness, kind: likert}, {name: safe, kind: pass_fail}]}
     acceptance: {agreement: 0.9}

@@ -16,18 +16,19 @@ from tests.unit.modalities.llm._cases import RECORD_REQ
 def test_every_llm_check_is_named_and_explained_in_each_language(tmp_path: Path) -> None:
     chinese = "这是一个用中文写成的很长的问题，请回答它吧"
     record = {"type": "llm_record", "schema_version": 1, "id": "r1", "messages": [
-        {"role": "assistant", "content": "you idiot"},  # out of order, banned word
+        {"role": "assistant", "content": "you idiot 13812345678"},  # out of order, banned, PII
         {"role": "user", "content": ""},  # empty
         {"role": "user", "content": chinese},  # in a language the spec does not allow
         {"role": "user", "content": "x" * 30},
     ], "responses": [{"id": "a", "content": "x" * 30}]}  # one response; repeats a turn
     path = tmp_path / "r1.json"
     path.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
-    req = LlmRecordRequirements(**{**RECORD_REQ, "languages": ["en"], "max_turn_chars": 25})
+    req = LlmRecordRequirements(**{**RECORD_REQ, "languages": ["en"], "max_turn_chars": 25,
+                                   "pii": "reject"})
     outcomes = run_record_checks(path, req)
     names = {o.name for o in outcomes}
     assert names == {"decodable", "empty_turns", "turn_length", "role_order", "duplicate_turns",
-                     "responses", "language", "banned_content"}
+                     "responses", "language", "banned_content", "personal_data"}
     assert [o.name for o in outcomes if o.passed] == ["decodable"]  # every other one fails
     for lang, catalogue in CATALOGUES.items():
         for name in names:
