@@ -149,3 +149,44 @@ def test_an_sft_spec_needs_no_reason_length(sqlite_runtime: Runtime) -> None:
     with sqlite_runtime.session() as s, pytest.raises(InvalidInput, match=(
             r"requirements\.min_reason_chars: required \(a project setting with no default\)")):
         create_project(s, pairwise)
+
+
+def test_work_next_words_the_roles_in_chinese(
+    cli_home: Runtime, people: dict[str, User], tmp_path: Path, zh: None,
+) -> None:
+    """``DATAMILL_LANG=zh-CN datamill work next`` printed "user:", "response r1:" and
+    "answer:"; the labels come from the CLI's catalogue."""
+    pid = sft_project(cli_home, people, tmp_path, 1)
+    r = CliRunner().invoke(cli_app, ["work", "next", str(pid), "--as", "ann1"])
+    assert r.exit_code == 0, r.output
+    assert "用户：What is 0 plus 0?" in r.output and "回复 r1：This is a draft" in r.output
+    assert "答案：用户：What is 0 plus 0?" in r.output and "助手：This is a draft" in r.output
+    for english in ("user:", "response r1:", "answer:", "assistant:"):
+        assert english not in r.output, r.output
+
+
+@pytest.mark.parametrize(("lang", "user", "assistant"), [
+    ("zh-CN", "用户：", "助手："), ("en", "user: ", "assistant: ")])
+def test_the_inspection_comparison_words_the_roles(lang: str, user: str, assistant: str) -> None:
+    """/inspections/1 printed "user:" / "assistant:" on a zh-CN page: the SFT summary and
+    each changed turn carry the roles apart, and the page words them."""
+    import html
+
+    from datamill.modalities.llm.compare import compare_llm
+    from datamill.web.i18n import translator
+    from datamill.web.routes._common import code_label, templates
+
+    before = {"type": "llm_sft", "turns": [{"role": "user", "content": "Hi"},
+                                           {"role": "assistant", "content": "Draft."}]}
+    after = {"type": "llm_sft", "turns": [{"role": "user", "content": "Hi"},
+                                          {"role": "assistant", "content": "Hello!"}]}
+    tr = translator(lang)
+    page = templates.env.from_string(
+        "{% from 'llm/_workbench.html' import llm_compare with context %}"
+        "{{ llm_compare(a, 'cmp.delivered', 'cmp.inspector') }}")
+    out = html.unescape(page.render(a=compare_llm(before, after), t=tr, tc=code_label(tr),
+                                    lang=lang))
+    assert f"{user}Hi" in out and f"{assistant}Hello!" in out
+    assert f"{assistant}Draft." in out  # the changed turn, before
+    if lang != "en":
+        assert "user:" not in out and "assistant:" not in out, out

@@ -27,7 +27,7 @@ from datamill.core.code_words import (
 )
 
 __all__ = ["CLI_WORDS", "EN_CLI", "ZH_CN_CLI", "code", "count_items", "inspection_reason",
-           "return_reason", "say", "summary_line"]
+           "return_reason", "say", "summary_line", "view_words"]
 
 EN_CLI: dict[str, str] = {
     # every command's one line on failure (its message worded by the refusal registry)
@@ -275,6 +275,11 @@ EN_CLI: dict[str, str] = {
     "collect.fill_part": "{unit} {share}",
     "security.texts_skipped": "{n} item(s) skipped: {why}",
     "security.skipped.no_text_yet": "no text to mask yet (no prompt, own text or annotation: an LLM record or a recording gets one when pre-annotated or annotated); run desensitize again after pre-annotation",
+    "view.role.system": "system: {text}", "view.role.user": "user: {text}",
+    "view.role.assistant": "assistant: {text}", "view.response": "response {id}: {text}",
+    "view.answer": "answer: {text}", "view.text": "text: {text}",
+    "view.span": "span: {text} [{start}, {end}) {label}", "view.classes": "classes: {text}",
+    "view.sentiment": "sentiment: {text}",
 }
 
 ZH_CN_CLI: dict[str, str] = {
@@ -502,6 +507,11 @@ ZH_CN_CLI: dict[str, str] = {
     "collect.fill_part": "{unit}数 {share}",
     "security.texts_skipped": "跳过 {n} 个条目：{why}",
     "security.skipped.no_text_yet": "尚无可脱敏的文本（没有提示、自身文本或标注：LLM 记录或录音在预标注或标注后才有），请在预标注后再次运行 desensitize",
+    "view.role.system": "系统：{text}", "view.role.user": "用户：{text}",
+    "view.role.assistant": "助手：{text}", "view.response": "回复 {id}：{text}",
+    "view.answer": "答案：{text}", "view.text": "文本：{text}",
+    "view.span": "片段：{text} [{start}, {end}) {label}", "view.classes": "类别：{text}",
+    "view.sentiment": "情感：{text}",
 }
 
 CLI_WORDS: dict[str, dict[str, str]] = {"en": EN_CLI, "zh-CN": ZH_CN_CLI}
@@ -547,6 +557,14 @@ def inspection_reason(text: str) -> str:
 def count_items(n: int) -> str:
     """``5 items`` (English, as the CLI always printed it), ``5 条`` (zh-CN)."""
     return counted(n, "item") if cli_language() == "en" else say("count.items", n=n)
+
+
+def view_words() -> dict[str, str]:
+    """The labels of a modality's terminal view (``readable_task``'s ``words``: roles,
+    responses, answers, spans) in the CLI's language."""
+    table = CLI_WORDS[cli_language()]
+    return {k.removeprefix("view."): table.get(k, v) for k, v in EN_CLI.items()
+            if k.startswith("view.")}
 
 
 def summary_line(summary: Mapping[str, Any]) -> str:

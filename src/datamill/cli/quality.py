@@ -25,7 +25,14 @@ from datamill.cli._common import (
     progress_bar,
     styled,
 )
-from datamill.cli._words import EN_CLI, code, count_items, inspection_reason, say
+from datamill.cli._words import (
+    EN_CLI,
+    code,
+    count_items,
+    inspection_reason,
+    say,
+    view_words,
+)
 from datamill.compliance.roles import Action
 from datamill.core.errors import InvalidInput
 from datamill.modalities.problem_words import LANGUAGES
@@ -194,7 +201,7 @@ def _summary_line(summary: Mapping[str, Any]) -> str:
 
 def _answer_lines(view: Any, path: Path, item_lines: list[str], answer: str) -> list[str]:
     """The lines the modality's view adds for ``answer`` (canonical JSON) to the item's own."""
-    lines = str(view(path, json.loads(answer))).splitlines()
+    lines = str(view(path, json.loads(answer), words=view_words())).splitlines()
     return lines[len(item_lines):] if lines[:len(item_lines)] == item_lines else lines
 
 
@@ -215,7 +222,7 @@ def _sample_views(s: Any, v: Any) -> dict[int, list[str]] | None:
     for smp in v.sample:
         try:
             path = item_path(get_runtime().blobs, s.get(Item, smp["item_id"]))
-            item_lines = str(view(path, None)).splitlines()
+            item_lines = str(view(path, None, words=view_words())).splitlines()
             lines = [*item_lines, say("qc.delivered"),
                      *(f"  {x}" for x in _answer_lines(view, path, item_lines,
                                                        smp["delivered_text"]))]

@@ -24,7 +24,7 @@ from datamill.cli._common import (
     out,
     styled,
 )
-from datamill.cli._words import code, return_reason, say, summary_line
+from datamill.cli._words import code, return_reason, say, summary_line, view_words
 from datamill.compliance.roles import Action
 from datamill.core.errors import Forbidden, InvalidInput
 from datamill.core.jsontext import json_refusal
@@ -211,7 +211,7 @@ def _readable_task(s: Any, plugin: Any, task: Any) -> str | None:
     item = s.get(Item, task.item_id)
     payload = task.current.payload if task.current else None
     try:
-        return str(view(item_path(get_runtime().blobs, item), payload))
+        return str(view(item_path(get_runtime().blobs, item), payload, words=view_words()))
     except (OSError, InvalidInput):  # the item cannot be read here: the summary line suffices
         return None
 

@@ -40,8 +40,10 @@ def annotation_summary(doc: Any) -> dict[str, Any]:
     """A document's one-line rendering as a ``code`` and the values it names, for a page to word
     in its language (``annotation_text`` is the English one): ``preferred`` (``winner``,
     ``loser``, ``reason``), ``tie`` (``a``, ``b``, ``reason``), ``rubric`` (``scores`` and
-    ``checks`` as sorted ``[name, value]`` pairs, ``comment``), or ``text`` (``text``: the
-    rendering itself, for rankings and SFT turns, which name no English words of ours)."""
+    ``checks`` as sorted ``[name, value]`` pairs, ``comment``), ``turns`` (an SFT
+    conversation: ``turns`` as ``[role, content]`` pairs, for the page to word the roles, and
+    ``text``), or ``text`` (``text``: the rendering itself, for rankings, which name no English
+    words of ours)."""
     if isinstance(doc, PairwiseAnnotation):
         if doc.choice == "tie":
             return {"code": "tie", "a": doc.a, "b": doc.b, "reason": doc.reason}
@@ -51,6 +53,9 @@ def annotation_summary(doc: Any) -> dict[str, Any]:
         return {"code": "rubric", "scores": [[k, v] for k, v in sorted(doc.scores.items())],
                 "checks": [[k, v] for k, v in sorted(doc.checks.items())],
                 "comment": doc.comment}
+    if isinstance(doc, SftAnnotation):
+        return {"code": "turns", "turns": [[t.role, t.content] for t in doc.turns],
+                "text": annotation_text(doc)}
     return {"code": "text", "text": annotation_text(doc)}
 
 
@@ -88,9 +93,11 @@ def _differences(a: Any, b: Any) -> list[dict[str, Any]]:  # noqa: C901 - one ru
             new = b.turns[i] if i < len(b.turns) else None
             pair = [(t.role, t.content, t.reasoning) if t else None for t in (old, new)]
             if pair[0] != pair[1]:
-                out.append(_diff("turn", str(i + 1),
-                                 f"{old.role}: {old.content}" if old else None,
-                                 f"{new.role}: {new.content}" if new else None))
+                out.append({**_diff("turn", str(i + 1),
+                                    f"{old.role}: {old.content}" if old else None,
+                                    f"{new.role}: {new.content}" if new else None),
+                            # the roles apart, for a page to word them in its language
+                            "turns": [[t.role, t.content] if t else None for t in (old, new)]})
     return out
 
 

@@ -77,6 +77,12 @@ _FORMATS_OF_TASK: dict[str, tuple[str, ...]] = {
     "ranking": ("llm_messages", "llm_dpo", "llm_ranked"), "rubric": ("llm_rubric",)}
 
 
+_VIEW_WORDS: dict[str, str] = {
+    "role.system": "system: {text}", "role.user": "user: {text}",
+    "role.assistant": "assistant: {text}", "response": "response {id}: {text}",
+    "answer": "answer: {text}"}
+
+
 def _req(requirements: BaseModel | Mapping[str, Any]) -> LlmRequirements:
     if isinstance(requirements, LlmRequirements):
         return requirements
@@ -155,14 +161,27 @@ class LlmPlugin:
             return self.summary(attributes)
         return {"turns": len(doc.turns), "characters": sum(len(t.content) for t in doc.turns)}
 
-    def readable_task(self, path: Path, payload: Any) -> str:
+    def readable_task(self, path: Path, payload: Any,
+                      words: Mapping[str, str] | None = None) -> str:
         """What a terminal shows an annotator (``datamill work next``): the conversation, each
-        candidate response under its id, and the current answer when there is one."""
+        candidate response under its id, and the current answer when there is one.
+
+        ``words`` are the face's templates for the labels, in its reader's language (keys
+        ``role.system``, ``role.user``, ``role.assistant`` with ``{text}``, ``response`` with
+        ``{id}`` and ``{text}``, ``answer`` with ``{text}``); English where left out."""
+        w = {**_VIEW_WORDS, **(words or {})}
+
+        def turn(role: str, text: str) -> str:
+            return w[f"role.{role}"].format(text=text)
+
         record = read_record(path)
-        lines = [f"{t.role}: {t.content}" for t in record.messages]
-        lines += [f"response {r.id}: {r.content}" for r in record.responses]
+        lines = [turn(t.role, t.content) for t in record.messages]
+        lines += [w["response"].format(id=r.id, text=r.content) for r in record.responses]
         if payload:
-            lines.append(f"answer: {annotation_text(parse_annotation(payload))}")
+            doc = parse_annotation(payload)
+            shown = ("\n".join(turn(t.role, t.content) for t in doc.turns)
+                     if isinstance(doc, SftAnnotation) else annotation_text(doc))
+            lines.append(w["answer"].format(text=shown))
         return "\n".join(lines)
 
     def task_content(self, path: Path) -> dict[str, Any]:

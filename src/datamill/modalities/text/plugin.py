@@ -160,20 +160,25 @@ class TextPlugin:
             text=text if len(text) <= TEXT_IN_ATTRIBUTES_MAX else None,
         )
 
-    def readable_task(self, path: Path, payload: Any) -> str:
+    def readable_task(self, path: Path, payload: Any,
+                      words: Mapping[str, str] | None = None) -> str:
         """What a terminal shows an annotator (``datamill work next``): the text, then each
         span of the current annotation as ``text [start, end) LABEL`` (offsets in code
-        points) and its classes."""
+        points) and its classes. ``words``: the face's label templates in its reader's
+        language (keys ``text``, ``classes``, ``sentiment`` with ``{text}``; ``span`` with
+        ``{text}``, ``{start}``, ``{end}``, ``{label}``); English where left out."""
+        w = {"text": "text: {text}", "span": "span: {text} [{start}, {end}) {label}",
+             "classes": "classes: {text}", "sentiment": "sentiment: {text}", **(words or {})}
         text, _ = read_text(path)
-        lines = [f"text: {text}"]
+        lines = [w["text"].format(text=text)]
         if payload:
             ann = parse_annotation(payload)
-            lines += [f"span: {text[sp.start:sp.end]} [{sp.start}, {sp.end}) {sp.label}"
-                      for sp in ann.spans]
+            lines += [w["span"].format(text=text[sp.start:sp.end], start=sp.start, end=sp.end,
+                                       label=sp.label) for sp in ann.spans]
             if ann.classes:
-                lines.append(f"classes: {', '.join(ann.classes)}")
+                lines.append(w["classes"].format(text=", ".join(ann.classes)))
             if ann.sentiment:
-                lines.append(f"sentiment: {ann.sentiment}")
+                lines.append(w["sentiment"].format(text=ann.sentiment))
         return "\n".join(lines)
 
     def task_content(self, path: Path) -> dict[str, Any]:
