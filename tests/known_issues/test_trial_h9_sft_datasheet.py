@@ -190,3 +190,38 @@ def test_the_inspection_comparison_words_the_roles(lang: str, user: str, assista
     assert f"{assistant}Draft." in out  # the changed turn, before
     if lang != "en":
         assert "user:" not in out and "assistant:" not in out, out
+
+
+def test_throughput_says_work_per_stage(
+    cli_home: Runtime, people: dict[str, User], tmp_path: Path,
+) -> None:
+    """The dashboard's per-day throughput of an SFT project said 24 for 12 dialogues
+    (annotation and review added together) without saying so. Each row now has the work per
+    stage (API, ``project dashboard``), the page's chart stacks it and says what it counts."""
+    import html
+
+    from fastapi.testclient import TestClient
+
+    from datamill.production.dashboard import throughput
+    from datamill.server import create_app
+    from tests.known_issues._web import web_login
+
+    rt = cli_home
+    pid = sft_project(rt, people, tmp_path, 3)
+    work_through(rt, people, pid)
+    with rt.session() as s:
+        day = throughput(s, pid)["per_day"]
+    assert len(day) == 1
+    assert (day[0]["items"], day[0]["annotated"], day[0]["reviewed"]) == (6, 3, 3)
+    assert (day[0]["annotated_volume"], day[0]["reviewed_volume"]) == (3.0, 3.0)
+    r = CliRunner().invoke(cli_app, ["project", "dashboard", str(pid), "--as", "pm"])
+    assert r.exit_code == 0, r.output
+    assert "annotated" in r.output and "reviewed" in r.output and "work (both)" in r.output
+    with TestClient(create_app(rt)) as web:
+        web_login(web, "pm")
+        web.cookies.set("lang", "zh-CN")
+        page = web.get(f"/projects/{pid}").text
+    assert 'data-testid="throughput-note"' in page and "同一条目标注并审核后" in page
+    data = json.loads(html.unescape(page.split('id="dashboard-data">')[1].split("</script>")[0]))
+    assert data["labels"]["annotated"] == "已标注" and data["labels"]["reviewed"] == "已审核"
+    assert data["throughput"]["per_day"][0]["reviewed"] == 3

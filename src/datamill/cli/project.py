@@ -175,10 +175,13 @@ def dashboard_cmd(project: Annotated[str, typer.Argument(help="Project id or nam
             t.add_row(row["status"], str(row["items"]), amount(row["volume"], 3))
         out.print(t)
         for key, title in (("per_day", "day"), ("per_worker", "worker")):
-            w = Table(title, "items", unit, title=f"submitted per {title}")
+            # per stage: an item annotated and reviewed is two pieces of work, not two items
+            w = Table(title, "annotated", "reviewed", "work (both)", unit,
+                      title=f"submitted per {title}")
             for row in v["throughput"][key]:
-                w.add_row(str(row["day" if key == "per_day" else "worker"]), str(row["items"]),
-                          amount(row["volume"], 3))
+                w.add_row(str(row["day" if key == "per_day" else "worker"]),
+                          str(row.get("annotated", "")), str(row.get("reviewed", "")),
+                          str(row["items"]), amount(row["volume"], 3))
             out.print(w)
         c = Table("check", "items failing", title="check failures")
         for row in v["check_failures"]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, literal, select
 from sqlalchemy.orm import Session
 
 from datamill.business_clock import business_day
@@ -121,34 +121,44 @@ def throughput(session: Session, project_id: int) -> dict[str, Any]:
     """Submitted work per business day (``DATAMILL_BUSINESS_TIMEZONE``) and per worker: items
     and their volume in the modality's unit. An annotator's submission counts, and so does every
     review verdict (accept, edit or reject: each is a reviewer's work on the item; an edit once,
-    not also as its version)."""
+    not also as its version). An item annotated and reviewed therefore counts twice in
+    ``items``: each row also says the work per stage (``annotated``, ``reviewed`` and their
+    volumes), and ``items_are`` says what ``items`` counts."""
     unit, per_unit = _per_unit(session, project_id)
     annotations = (
-        select(Annotation.created_at, User.username, Item.volume)
+        select(Annotation.created_at, User.username, Item.volume, literal(0).label("stage"))
         .join(Item, Item.id == Annotation.item_id)
         .join(User, User.id == Annotation.author_id)
         .where(Item.project_id == project_id, Annotation.kind == "annotation"))
     reviews = (
-        select(Review.created_at, User.username, Item.volume)
+        select(Review.created_at, User.username, Item.volume, literal(1).label("stage"))
         .join(Item, Item.id == Review.item_id)
         .join(User, User.id == Review.reviewer_id)
         .where(Item.project_id == project_id))
     rows = session.execute(annotations.union_all(reviews)).all()
+    # per key: [items, volume, annotated, annotated volume, reviewed, reviewed volume]
     days: dict[str, list[int]] = {}
     workers: dict[str, list[int]] = {}
-    for created_at, username, volume in rows:
+    for created_at, username, volume, stage in rows:
         for key, acc in ((business_day(created_at).isoformat(), days), (username, workers)):
-            entry = acc.setdefault(key, [0, 0])
+            entry = acc.setdefault(key, [0] * 6)
             entry[0] += 1
             entry[1] += int(volume or 0)
+            entry[2 + 2 * int(stage)] += 1
+            entry[3 + 2 * int(stage)] += int(volume or 0)
+
+    def row(v: list[int]) -> dict[str, Any]:
+        return {"items": v[0], "volume": round(v[1] / per_unit, 4),
+                "annotated": v[2], "annotated_volume": round(v[3] / per_unit, 4),
+                "reviewed": v[4], "reviewed_volume": round(v[5] / per_unit, 4)}
+
     return {
         "unit": unit,
-        "per_day": [{"day": d, "items": v[0], "volume": round(v[1] / per_unit, 4)}
-                    for d, v in sorted(days.items())],
-        "per_worker": [
-            {"worker": w, "items": v[0], "volume": round(v[1] / per_unit, 4)}
-            for w, v in sorted(workers.items(), key=lambda kv: -kv[1][0])
-        ],
+        "items_are": "work done: annotation submissions plus review verdicts (an item annotated"
+                     " and reviewed counts once per stage; see annotated and reviewed)",
+        "per_day": [{"day": d, **row(v)} for d, v in sorted(days.items())],
+        "per_worker": [{"worker": w, **row(v)}
+                       for w, v in sorted(workers.items(), key=lambda kv: -kv[1][0])],
     }
 
 

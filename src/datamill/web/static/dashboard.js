@@ -15,6 +15,19 @@ function bars(id, labels, items, volume) {
 }
 
 bars('chart-progress', d.progress.map((p) => d.names.statuses[p.status] || p.status), d.progress.map((p) => p.items), d.progress.map((p) => p.volume));
-bars('chart-day', d.throughput.per_day.map((p) => p.day), d.throughput.per_day.map((p) => p.items), d.throughput.per_day.map((p) => p.volume));
-bars('chart-worker', d.throughput.per_worker.map((p) => p.worker), d.throughput.per_worker.map((p) => p.items), d.throughput.per_worker.map((p) => p.volume));
+// work per stage, stacked: an item annotated and reviewed is one piece of work in each stage
+function stageBars(id, rows, key) {
+  const canvas = document.getElementById(id);
+  const labels = rows.map((p) => p[key]);
+  const datasets = [
+    { label: d.labels.annotated, data: rows.map((p) => p.annotated), backgroundColor: '#2563eb', stack: 'work' },
+    { label: d.labels.reviewed, data: rows.map((p) => p.reviewed), backgroundColor: '#16a34a', stack: 'work' },
+  ];
+  const scales = { x: { stacked: true }, y: { beginAtZero: true, stacked: true } };
+  new Chart(canvas, { type: 'bar', data: { labels, datasets }, options: { animation: false, scales } });
+  canvas.dataset.rendered = String(labels.length);
+}
+
+stageBars('chart-day', d.throughput.per_day, 'day');
+stageBars('chart-worker', d.throughput.per_worker, 'worker');
 bars('chart-checks', d.checks.map((c) => d.names.checks[c.check] || c.check), d.checks.map((c) => c.items), null);
