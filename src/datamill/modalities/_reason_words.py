@@ -588,7 +588,7 @@ ZH_CN_REASONS: dict[str, str] = {
     "collection_channels": "规格要求 {channels} 个声道，但采集页面只能录制单声道。请您在 requirements.audio 中改为 channels: 1，或不使用 collection 部分进行采集。",
     # register-in-place: URLs parsed and confined, local files re-checked at each read
     "in_place_outside": "{source}：该文件不在本次导入的 URL 根路径之内（含“..”路径段（包括百分号编码形式）、以“::”串联的 URL、其他主机或协议，或指向根路径之外的符号链接），未予登记。",
-    "file_url_host": "{source}：file:// URL 须指向本机上的绝对路径（file:///路径 或 file://localhost/路径），未予登记。",
+    "file_url_host": "{source}：file:// URL 须指向本机上的绝对路径（写作 file:///路径，或 file://localhost/路径），未予登记。",
     "in_place_root": "URL 根路径 {root} 不是普通 URL（须为 scheme://主机/路径，不含“..”路径段，不以“::”串联；file:// 根路径须为本机上的绝对路径）。",
     "in_place_moved": "已登记的文件 {uri} 已不在登记时的位置（其路径上现有符号链接或“..”）：请您将文件放回原处，或重新导入。",
     # re-hashing a release is catalog staff's work

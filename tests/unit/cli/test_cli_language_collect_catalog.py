@@ -86,5 +86,5 @@ def test_the_new_entries_are_chinese_with_full_width_punctuation(prefix: str) ->
     assert zh and set(zh) == {k for k in EN_CLI if k.startswith(prefix)}
     # every entry holds a Chinese word, but a separator (a full-width comma)
     assert [k for k, v in zh.items() if not _HAN.search(v)] == (
-        ["collect.sep"] if prefix == "collect." else [])
+        ["collect.sep", "collect.fill_parts"] if prefix == "collect." else [])
     assert half_width_in_chinese(zh) == {}
