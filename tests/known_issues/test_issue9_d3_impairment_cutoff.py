@@ -37,7 +37,8 @@ def test_revenue_after_period_end_does_not_reduce_c(
                            amount=D(800000), currency="CNY", total_volume=D(10),
                            volume_unit="hours", acceptance_type=3).id
         pp, lp = ledger_project(s, "imp-cutoff", oid)
-        approved_budget(s, lp, [line("collection", "data_service", "10", "85000")], ap)
+        approved_budget(s, lp, [line("collection", "data_service", "10", "85000")], ap,
+                        approved_on=date(2018, 1, 3))  # the books exist by the period end
         post_cost(s, lp, "collection", "data_service", D(500000), "big",
                   incurred_on=date(2018, 3, 15))
         accept_delivery(s, monkeypatch, pp, "5", date(2018, 4, 10))  # after the March close

@@ -252,7 +252,8 @@ def test_period_close_is_idempotent_and_needs_a_reviewer(
         oid = _order(s, k, "O-P", "100000", acceptance_type=3)
         pp, lp = ledger_project(s, "monthly", oid)
         approved_budget(s, lp, [line("collection", "data_service", "200", "300"),
-                                line("equipment", "equipment", "1", "10000", unit="lot")], ap)
+                                line("equipment", "equipment", "1", "10000", unit="lot")], ap,
+                        approved_on=date(2018, 1, 6))  # the books exist by the period end
         register_asset(s, "SRV-1", name="recording server", annual_depreciation=D(36500),
                        project_id=lp, in_use_from=date(2018, 3, 2))  # 30 days in March
         submit_expense_claim(s, lp, stage="collection", supplier="V", quantity=D(100),

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from datamill.business_clock import day_start
 from datamill.ledger.models import (
     LedgerAcceptance,
     LedgerBudget,
@@ -23,6 +24,7 @@ __all__ = [
     "approved_budget",
     "carried_cost",
     "incurred_cost",
+    "onerous_balance",
     "provision_balance",
     "recognised_revenue",
     "wip_balance",
@@ -83,17 +85,29 @@ def accepted_volume(session: Session, order_id: int) -> Decimal:
     return _d(session.scalar(q))
 
 
-def approved_budget(session: Session, project_id: int) -> LedgerBudget | None:
-    """The latest approved budget version (the estimated total cost), if any."""
-    return session.scalars(
-        select(LedgerBudget)
-        .where(LedgerBudget.project_id == project_id, LedgerBudget.status == "approved")
-        .order_by(LedgerBudget.version.desc())
-    ).first()
+def approved_budget(
+    session: Session, project_id: int, upto: date | None = None
+) -> LedgerBudget | None:
+    """The latest approved budget version (the estimated total cost), if any; with ``upto``,
+    as it stood at the end of that business day (a version approved later did not exist yet)."""
+    q = select(LedgerBudget).where(LedgerBudget.project_id == project_id,
+                                   LedgerBudget.status == "approved")
+    if upto is not None:
+        q = q.where(LedgerBudget.decided_at < day_start(upto + timedelta(days=1)))
+    return session.scalars(q.order_by(LedgerBudget.version.desc())).first()
 
 
 def provision_balance(session: Session, project_id: int, upto: date | None = None) -> Decimal:
     q = select(func.sum(LedgerImpairment.change)).where(LedgerImpairment.project_id == project_id)
+    if upto is not None:
+        q = q.where(LedgerImpairment.period_end <= upto)
+    return _d(session.scalar(q))
+
+
+def onerous_balance(session: Session, project_id: int, upto: date | None = None) -> Decimal:
+    """The onerous-contract provision standing on the project (a liability, not against WIP)."""
+    q = select(func.sum(LedgerImpairment.onerous_change)).where(
+        LedgerImpairment.project_id == project_id)
     if upto is not None:
         q = q.where(LedgerImpairment.period_end <= upto)
     return _d(session.scalar(q))

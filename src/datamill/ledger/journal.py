@@ -10,7 +10,9 @@ Postings:
 * recognition: Dr ``receivable`` / Cr ``revenue_custom`` or ``revenue_licence``; and
   Dr ``cogs`` / Cr ``wip`` for the cost carried (sides swap for a negative true-up);
 * contract cancellation (recognition basis ``write_off``): Dr ``write_off_loss`` / Cr ``wip``;
-* impairment: Dr ``impairment_loss`` / Cr ``wip_provision`` (a reversal swaps sides);
+* impairment: Dr ``impairment_loss`` / Cr ``wip_provision`` (a reversal swaps sides), for the
+  write-down of the WIP (at most its balance); the loss beyond the WIP, an onerous contract's:
+  Dr ``onerous_loss`` / Cr ``onerous_provision`` (a liability, never against the WIP);
 * output VAT at its **tax point** (§6.5: the earliest of recognition, invoice, advance
   receipt; :mod:`datamill.ledger.vat`): Dr ``receivable`` / Cr ``vat_output`` in the entry of
   the recognition (``R``), invoice (``B``, only when it bills ahead of recognition) or receipt
@@ -79,6 +81,8 @@ DEFAULT_ACCOUNTS: dict[str, tuple[str, str]] = {
     "wip_provision": ("1471", "Inventory impairment provision"),
     "write_off_loss": ("6711", "Non-operating expenses - cancelled contract write-off"),
     "bank": ("1002", "Bank deposits"),
+    "onerous_loss": ("6711.02", "Non-operating expenses - onerous contract loss"),
+    "onerous_provision": ("2801", "Provisions for liabilities - onerous contracts"),
     "vat_output": ("2221.01", "Taxes payable - VAT output"),
     "tax_withheld": ("2221.13", "Taxes payable - individual income tax withheld"),
 }
@@ -153,6 +157,9 @@ def journal_lines(
             LedgerImpairment.period_end >= date_from, LedgerImpairment.period_end <= date_to)):
         _pair(out, acc, f"I{i.id}", i.period_end, "impairment_loss", "wip_provision", i.change,
               i.project_id, None, f"impairment test: provision {i.provision}")
+        _pair(out, acc, f"I{i.id}", i.period_end, "onerous_loss", "onerous_provision",
+              i.onerous_change, i.project_id, None,
+              f"impairment test: onerous-contract provision {i.onerous}")
     _payments(session, date_from, date_to, acc, out)
     _vat(session, date_from, date_to, acc, out)
     if hidden:

@@ -291,7 +291,10 @@ class LedgerRecognition(Base):
 
 
 class LedgerImpairment(Base):
-    """One period-end impairment test: NRV e = c − b − d; provision f = max(a − e, 0)."""
+    """One period-end impairment test: NRV e = c − b − d; the expected loss a − e (when
+    positive) writes the WIP down by at most its balance a (``provision``, the inventory
+    write-down); what is left is an onerous-contract provision (``onerous``), a liability
+    booked apart from the WIP. ``change`` and ``onerous_change`` move each balance."""
 
     __tablename__ = "ledger_impairments"
 
@@ -305,6 +308,8 @@ class LedgerImpairment(Base):
     nrv: Mapped[Decimal] = mapped_column(Money())
     provision: Mapped[Decimal] = mapped_column(Money())
     change: Mapped[Decimal] = mapped_column(Money())
+    onerous: Mapped[Decimal] = mapped_column(Money(), default=Decimal(0))
+    onerous_change: Mapped[Decimal] = mapped_column(Money(), default=Decimal(0))
     reason: Mapped[str] = mapped_column(Text, default="")
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -9,7 +9,10 @@ after an acceptance (:func:`~datamill.ledger.recognition.carry_period_cost`), ru
 impairment test of every open custom project at the month end, and computes the WIP
 roll-forward, the margin reports and the receivables. The report (and its SHA-256 digest) is
 kept; the period is ``prepared`` until a second person confirms it (:func:`confirm_period`),
-then ``closed``.
+then ``closed``. A project is tested at the month end only if its books existed then: its
+contract signed and a budget approved by the month's last day (as they stood that day); the
+test writes its WIP down by at most the WIP balance and reports the loss beyond it as an
+onerous-contract provision (:mod:`datamill.ledger.impairment`).
 
 A period already run is refused unless ``rerun``: a re-run reuses what the first booked
 (depreciation by source reference, the impairment test at that period end), so it gives the
@@ -59,12 +62,12 @@ from datamill.compliance.people import person_name
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, Forbidden, NotFound
 from datamill.db.session import append_lock
-from datamill.ledger._balances import WIP_TYPES, approved_budget
+from datamill.ledger._balances import WIP_TYPES
 from datamill.ledger._periods import PERIOD_LOCK, month_end, period_of
 from datamill.ledger.access import NOTHING_HIDDEN, HiddenBooks, hidden_books, project_names
 from datamill.ledger.assets import depreciate_month, month_bounds
 from datamill.ledger.events import COST_EVENT_TYPES, list_event_problems
-from datamill.ledger.impairment import run_impairment_test
+from datamill.ledger.impairment import run_impairment_test, testable_at
 from datamill.ledger.line_reports import line_margin, speech_cost_per_hour, unit_costs
 from datamill.ledger.models import (
     LedgerEventReceipt,
@@ -226,7 +229,7 @@ def _impairments(session: Session, end: date, actor_id: int | None,
     for p in session.scalars(select(LedgerProject).where(
             LedgerProject.project_type.in_(WIP_TYPES), LedgerProject.status != "closed",
             LedgerProject.order_id.is_not(None)).order_by(LedgerProject.id)):
-        if approved_budget(session, p.id) is None:
+        if not testable_at(session, p, end):  # contracted or budgeted after the period
             continue
         q = select(LedgerImpairment).where(
             LedgerImpairment.project_id == p.id, LedgerImpairment.period_end == end)
@@ -240,8 +243,11 @@ def _impairments(session: Session, end: date, actor_id: int | None,
                               run_impairment_test(session, p.id, end, actor_id=actor_id).id)
             assert row is not None
             session.refresh(row)
-        out.append(ImpairmentOut.model_validate(row).model_dump(
-            mode="json", exclude={"id", "created_at", "created_by"}))
+        figures = ImpairmentOut.model_validate(row).model_dump(
+            mode="json", exclude={"id", "created_at", "created_by"})
+        if not row.onerous and not row.onerous_change:  # as the reports run before it existed
+            figures.pop("onerous"), figures.pop("onerous_change")
+        out.append(figures)
     return out
 
 
@@ -450,7 +456,10 @@ def summary_text(out: PeriodCloseOut) -> str:
               f" ({d['status']})" for d in r.get("depreciation", [])] or ["  none"]
     lines.append("Impairment:")
     lines += [f"  {_project(out, i)}: WIP {i['wip']} NRV {i['nrv']} provision "
-              f"{i['provision']} (change {i['change']})" for i in r.get("impairment", [])] or ["  none"]
+              f"{i['provision']} (change {i['change']})" + (
+                  f"; onerous-contract provision {i['onerous']} (change {i['onerous_change']}),"
+                  " not against WIP" if i.get("onerous") is not None else "")
+              for i in r.get("impairment", [])] or ["  none"]
     lines.append("WIP roll-forward (opening + incurred - carried = closing):")
     lines += [f"  {_project(out, w)}: {w['opening']} + {w['incurred']} - {w['carried']}"
               f" = {w['closing']}" for w in r.get("wip", [])] or ["  none"]

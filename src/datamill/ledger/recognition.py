@@ -63,6 +63,7 @@ from datamill.ledger._balances import (
     approved_budget,
     carried_cost,
     incurred_cost,
+    onerous_balance,
     provision_balance,
     recognised_revenue,
     wip_balance,
@@ -178,14 +179,16 @@ def _event_volume(session: Session, order: LedgerOrder, payload: dict[str, objec
 def _release_provision(
     session: Session, project: LedgerProject, on: date, actor_id: int | None
 ) -> None:
-    """The WIP is fully carried: release any impairment provision left on it."""
+    """The WIP is fully carried: release any impairment provision left on it, and any
+    onerous-contract provision (the contract's loss is now in its cost)."""
     provided = provision_balance(session, project.id)
-    if provided:
+    onerous = onerous_balance(session, project.id)
+    if provided or onerous:
         session.add(LedgerImpairment(
             project_id=project.id, period_end=on, wip=Decimal(0),
             contract_amount=Decimal(0), cost_to_complete=Decimal(0), taxes=Decimal(0),
-            nrv=Decimal(0), provision=Decimal(0), change=-provided,
-            reason="released at final accounts", created_by=actor_id))
+            nrv=Decimal(0), provision=Decimal(0), change=-provided, onerous=Decimal(0),
+            onerous_change=-onerous, reason="released at final accounts", created_by=actor_id))
 
 
 def _recognise_final(

@@ -183,6 +183,9 @@ class ImpairmentOut(_Out):
     nrv: Decimal
     provision: Decimal
     change: Decimal
+    #: the onerous-contract provision: the loss expected beyond the WIP (a liability)
+    onerous: Decimal = Decimal(0)
+    onerous_change: Decimal = Decimal(0)
     reason: str
 
 

@@ -327,6 +327,8 @@ EN_REASONS: dict[str, str] = {
     "vendor_manager_only": "Only the manager of vendor {vendor_id} may confirm sheet {number} on the vendor's side; the business names one (datamill workforce worker-manager WORKER). An individual supplier's only worker confirms their own sheets.",
     "payment_cost_missing": "Book the settlement's cost first: no cost of sheet {number} reached the ledger, so its payment has no payable to clear; it is journalled once the sheet's cost is booked.",
     "payment_cost_waiting": "Book the settlement's cost first: the payment of sheet {number} clears the payable its cost books, and {waiting} of its {costs} cost events are not booked. Fix that (e.g. approve the project's budget), then datamill ledger sync: the payment is journalled once its cost is in.",
+    # the impairment test reads the books as they stood at the period end (ledger.impairment)
+    "impairment_not_testable": "Project {project_id} has no impairment test at {period_end}: a period tests a project only once its contract is signed and its budget approved by the period's last day.",
 }
 
 EN_ACTIONS: dict[str, str] = {
@@ -596,6 +598,7 @@ ZH_CN_REASONS: dict[str, str] = {
     "vendor_manager_only": "只有供应商 {vendor_id} 的负责人可以在供应商一方确认结算单 {number}；请业务方指定负责人（datamill workforce worker-manager 工作人员）。个人供应商的唯一工作人员可自行确认其结算单。",
     "payment_cost_missing": "请先记入结算成本：结算单 {number} 的成本尚未进入账簿，其付款没有可冲销的应付款；成本入账后付款即记入日记账。",
     "payment_cost_waiting": "请先记入结算成本：结算单 {number} 的付款冲销其成本所记的应付款，而其 {costs} 个成本事件中有 {waiting} 个尚未入账。请您先解决（如审批项目预算），再运行 datamill ledger sync：成本入账后付款即记入日记账。",
+    "impairment_not_testable": "项目 {project_id} 在 {period_end} 不做减值测试：只有在期末最后一天前已签订合同并已审批预算的项目才参加该期间的测试。",
 }
 
 ZH_CN_ACTIONS: dict[str, str] = {

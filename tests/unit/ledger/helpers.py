@@ -52,15 +52,30 @@ def ledger_project(
 
 
 def approved_budget(
-    s: Session, project_id: int, lines: list[dict[str, Any]], approvers: dict[str, int]
+    s: Session, project_id: int, lines: list[dict[str, Any]], approvers: dict[str, int],
+    approved_on: date | None = None,
 ) -> BudgetOut:
+    """A budget through its approval chain; ``approved_on``: as if approved at noon that
+    business day (a test of a past period needs the budget to exist by its end)."""
     b = create_budget(s, project_id, lines)
     b = submit_budget(s, b.id)
     while b.status == "submitted":
         assert b.next_role is not None
         b = approve_budget(s, b.id, approvers[b.next_role])
     assert b.status == "approved"
+    if approved_on is not None:
+        backdate_budget(s, b.id, approved_on)
     return b
+
+
+def backdate_budget(s: Session, budget_id: int, approved_on: date) -> None:
+    """Record budget ``budget_id`` as approved at noon of business day ``approved_on``."""
+    from datamill.ledger.models import LedgerBudget
+
+    row = s.get(LedgerBudget, budget_id)
+    assert row is not None and row.status == "approved"
+    row.decided_at = day_start(approved_on) + timedelta(hours=12)
+    s.flush()
 
 
 def line(stage: str, category: str, quantity: str, unit_price: str, unit: str = "hours") -> dict[str, Any]:
@@ -114,7 +129,8 @@ def budgeted_custom_order(s: Session, suffix: str, project_name: str) -> tuple[i
                      amount="100000.00", currency="CNY", total_volume="10",
                      volume_unit="hours", acceptance_type=3)
     _pid, lp = ledger_project(s, project_name, o.id)
-    b = approved_budget(s, lp, [line("collection", "data_service", "200", "300")], approvers)
+    b = approved_budget(s, lp, [line("collection", "data_service", "200", "300")], approvers,
+                        approved_on=date(2018, 1, 3))
     return k.id, lp, b.id
 
 

@@ -174,7 +174,8 @@ def test_impairment_example_and_reversal_limit(runtime: Runtime) -> None:
     with runtime.session() as s:
         ap = make_approvers(s)
         _, lp = ledger_project(s, "imp", _order(s, "800000"))
-        approved_budget(s, lp, [line("collection", "data_service", "1000", "700")], ap)
+        approved_budget(s, lp, [line("collection", "data_service", "1000", "700")], ap,
+                        approved_on=date(2018, 1, 2))  # the books exist by the period end
         post_cost(s, lp, "collection", "data_service", D(500000), "big", incurred_on=ON)
         with pytest.raises(InvalidInput, match="reasoning"):
             run_impairment_test(s, lp, ON, cost_to_complete=D(350000))
