@@ -9,10 +9,15 @@ manual cost claim (trial 11: a claim of 17.60 and a sheet of 9.50 for the same 1
 the faces ask :func:`require_sheet_cost_booked` before workforce records the payment (the
 ledger and workforce never import each other).
 
-The sheet's events not synced yet are booked here first (as ``datamill ledger sync`` would);
-an event of a project without ledger accounts (``no_accounts``) is no refusal: the ledger
-keeps no budget for it, and its payment is held until its cost is booked
-(:mod:`datamill.ledger.vendor_payments`).
+The sheet's events not synced yet are booked here first (as ``datamill ledger sync`` would).
+An event of a project without ledger accounts (``no_accounts``: no contract, order, ledger
+project or budget) is refused too (reason ``sheet_no_accounts``, naming the projects and what
+to do): its cost cannot be booked, so paying it would pay the vendor for work that never reaches
+the books. Drawing and confirming the sheet stay allowed: the sheet records what the vendor
+earned (accepted work × price), which is owed whether or not the books are open, and its
+events wait (``no_accounts``) until the project's books are opened and synced; only the money
+leaving waits for the books. (Payments recorded before this refusal are still held until their
+cost is booked, :mod:`datamill.ledger.vendor_payments`.)
 """
 
 from __future__ import annotations
@@ -31,8 +36,8 @@ from datamill.ledger.projects import ledger_project_row
 from datamill.modalities.problem_words import word_reason
 from datamill.production.models import DomainEvent
 
-__all__ = ["PAID_BY_CLAIMS", "PAID_BY_CLAIMS_EN", "claim_project", "require_no_vendor_claims", "require_sheet_cost_booked",
-           "sheet_cost_problems", "vendor_claims"]
+__all__ = ["PAID_BY_CLAIMS", "PAID_BY_CLAIMS_EN", "claim_project", "require_no_vendor_claims", "require_sheet_cost_booked", "sheet_cost_problems",
+           "vendor_claims"]
 
 _DONE = ("booked", "skipped")
 
@@ -44,10 +49,13 @@ def _sheet_events(session: Session, sheet_id: int) -> list[DomainEvent]:
 
 
 def sheet_cost_problems(
-    session: Session, sheet_id: int, *, actor_id: int | None = None
+    session: Session, sheet_id: int, *, actor_id: int | None = None,
+    no_accounts: set[int] | None = None,
 ) -> list[str]:
-    """Why each of sheet ``sheet_id``'s cost events is not booked and posted (empty: it is, or
-    the ledger keeps no accounts for its projects). Books the events not synced yet."""
+    """Why each of sheet ``sheet_id``'s cost events is not booked and posted (empty: it is).
+    Books the events not synced yet. The production projects of events refused for want of
+    ledger accounts go into ``no_accounts`` when given (and are no problem line then), else
+    they are problems too."""
     lock_event_runs(session)
     problems: list[str] = []
     for ev in _sheet_events(session, sheet_id):
@@ -58,6 +66,10 @@ def sheet_cost_problems(
                 book_one_event(session, ev, actor_id)
             except DatamillError as err:
                 if err.details.get("reason_code") == "no_accounts":
+                    if no_accounts is not None and ev.project_id is not None:
+                        no_accounts.add(ev.project_id)
+                    else:
+                        problems.append(f"event {ev.id} ({ev.type}): {err.message}")
                     continue
                 problems.append(f"event {ev.id} ({ev.type}): {err.message}; raise the "
                                 "budget line, or book it over budget (datamill ledger event-book "
@@ -77,8 +89,16 @@ def sheet_cost_problems(
 def require_sheet_cost_booked(
     session: Session, sheet_id: int, number: str, *, actor_id: int | None = None
 ) -> None:
-    """Refuse to pay sheet ``number`` while the ledger has not booked and posted its cost."""
-    problems = sheet_cost_problems(session, sheet_id, actor_id=actor_id)
+    """Refuse to pay sheet ``number`` while the ledger has not booked and posted its cost:
+    ``sheet_no_accounts`` when a project of the sheet has no books to take it,
+    ``sheet_cost_not_booked`` otherwise."""
+    missing: set[int] = set()
+    problems = sheet_cost_problems(session, sheet_id, actor_id=actor_id, no_accounts=missing)
+    if missing:
+        details = {"reason_code": "sheet_no_accounts", "sheet_id": sheet_id, "sheet": number,
+                   "projects": ", ".join(str(p) for p in sorted(missing))}
+        said = word_reason(details, "en") or f"Sheet {number} cannot be settled."
+        raise Conflict(said, project_ids=sorted(missing), **details)
     if problems:
         details = {"reason_code": "sheet_cost_not_booked", "sheet_id": sheet_id,
                    "sheet": number}

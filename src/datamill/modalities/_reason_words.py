@@ -329,6 +329,8 @@ EN_REASONS: dict[str, str] = {
     "payment_cost_waiting": "Book the settlement's cost first: the payment of sheet {number} clears the payable its cost books, and {waiting} of its {costs} cost events are not booked. Fix that (e.g. approve the project's budget), then datamill ledger sync: the payment is journalled once its cost is in.",
     # the impairment test reads the books as they stood at the period end (ledger.impairment)
     "impairment_not_testable": "Project {project_id} has no impairment test at {period_end}: a period tests a project only once its contract is signed and its budget approved by the period's last day.",
+    # a sheet is paid only once its cost reaches the books (ledger.sheet_costs)
+    "sheet_no_accounts": "Sheet {sheet} cannot be settled: production project {projects} has no books in the ledger (no contract, order or budget), so the sheet's cost cannot be booked and the payment would reach no books. Give the project its books first: a signed contract with an order (datamill ledger contract-draft, order-add), its ledger accounts (datamill ledger project-open) and an approved budget; then run datamill ledger sync and settle the sheet.",
 }
 
 EN_ACTIONS: dict[str, str] = {
@@ -599,6 +601,7 @@ ZH_CN_REASONS: dict[str, str] = {
     "payment_cost_missing": "请先记入结算成本：结算单 {number} 的成本尚未进入账簿，其付款没有可冲销的应付款；成本入账后付款即记入日记账。",
     "payment_cost_waiting": "请先记入结算成本：结算单 {number} 的付款冲销其成本所记的应付款，而其 {costs} 个成本事件中有 {waiting} 个尚未入账。请您先解决（如审批项目预算），再运行 datamill ledger sync：成本入账后付款即记入日记账。",
     "impairment_not_testable": "项目 {project_id} 在 {period_end} 不做减值测试：只有在期末最后一天前已签订合同并已审批预算的项目才参加该期间的测试。",
+    "sheet_no_accounts": "结算单 {sheet} 暂不能结算：生产项目 {projects} 在账簿中尚未建账（没有合同、订单或预算），结算单的成本无法入账，付款也无从记账。请您先为该项目建账：签订合同并添加订单（datamill ledger contract-draft、order-add）、开立财务项目（datamill ledger project-open）并审批预算；然后运行 datamill ledger sync，再结算该结算单。",
 }
 
 ZH_CN_ACTIONS: dict[str, str] = {
