@@ -123,7 +123,8 @@ def order_add(  # noqa: PLR0913
     """Add a performance order (amount excl. VAT, in the contract currency). BUSINESS_LINE is
     one of speech, vision, language, application_service; OFFERING custom or product_licence;
     acceptance type 1 (one delivery, one acceptance), 2 (batches, one final acceptance) or 3
-    (each batch accepted on its own)."""
+    (each batch accepted on its own). The volume unit is hours, utterances, items, images,
+    databases, licences or an installed modality's own unit (dialogues, frames, kchars)."""
     from datamill.ledger.orders import create_order
 
     with get_runtime().session() as s:
@@ -334,7 +335,8 @@ def quote_cmd(budget_id: int, margin: str, user: AsUser, vat_rate: str = "0.06",
 @app.command("budget-vs-actual")
 @handle_errors
 def budget_vs_actual_cmd(project_id: int, user: AsUser, as_json: JsonOpt = False) -> None:
-    """A ledger project's approved budget against posted spend, per stage and category (as GET
+    """A ledger project's approved budget against posted spend, per stage and category, with
+    the spend held awaiting over-budget approval as pending (as GET
     /ledger/projects/{id}/budget-vs-actual; readers of the books cleared for the project)."""
     from rich.table import Table
 
@@ -346,13 +348,16 @@ def budget_vs_actual_cmd(project_id: int, user: AsUser, as_json: JsonOpt = False
         bva = readable_budget_vs_actual(s, acting_user(s, user), project_id)
 
     def render(b: Any) -> None:
-        t = Table("stage", "category", "budget", "actual", "variance",
+        t = Table("stage", "category", "budget", "actual", "variance", "pending",
                   title=f"{_project_label(b)}: budget vs actual")
         for ln in b.lines:
-            t.add_row(ln.stage, ln.category, str(ln.budget), str(ln.actual), str(ln.variance))
+            t.add_row(ln.stage, ln.category, str(ln.budget), str(ln.actual), str(ln.variance),
+                      str(ln.pending))
         out.print(t)
         out.print(f"budget {b.budget_total}, actual {b.actual_total}, spent "
-                  f"{_cell('spent_pct', b.spent_pct)}", highlight=False)
+                  f"{_cell('spent_pct', b.spent_pct)}, pending {b.pending_total} (held "
+                  "awaiting approval, not in actual; datamill ledger event-problems)",
+                  highlight=False)
 
     emit(bva, as_json, render)
 

@@ -26,7 +26,7 @@ from datamill.compliance.audit import record_audit
 from datamill.compliance.models import AuditRecord, User
 from datamill.compliance.people import person_name
 from datamill.core.clock import utcnow
-from datamill.core.errors import Conflict, Forbidden, InvalidInput
+from datamill.core.errors import Conflict, DatamillError, Forbidden, InvalidInput
 from datamill.core.money import to_cents, to_decimal
 from datamill.db.lookup import get_or_raise, lock_or_raise
 from datamill.ledger.models import (
@@ -54,6 +54,7 @@ __all__ = [
     "collection_quantity",
     "create_budget",
     "get_budget",
+    "project_volume_unit",
     "record_approval",
     "refuse_conflicted_approver",
     "register_approver",
@@ -144,6 +145,21 @@ def get_budget(session: Session, budget_id: int) -> BudgetOut:
     )
 
 
+def project_volume_unit(session: Session, production_project_id: int) -> str:
+    """The volume unit of the production project's modality, asked of its plugin (hours,
+    images, dialogues, …; ``items`` for a modality this installation has no plugin for)."""
+    from datamill.modalities.registry import get_modality
+    from datamill.production.models import Project
+
+    project = session.get(Project, production_project_id)
+    if project is None:
+        return "items"
+    try:
+        return get_modality(project.modality).volume_unit
+    except (ImportError, DatamillError):
+        return "items"
+
+
 def create_budget(
     session: Session, project_id: int, lines: list[BudgetLineIn] | list[dict[str, Any]],
     *, actor_id: int | None = None,
@@ -159,6 +175,10 @@ def create_budget(
         raise Conflict(f"budget v{open_version.version} of project {project_id} is still "
                        f"{open_version.status}; decide it before starting another version")
     parsed = [BudgetLineIn.model_validate(x) for x in lines]
+    unit = project_volume_unit(session, project.production_project_id)
+    for ln in parsed:  # a data-service line is counted in the modality's unit unless told
+        if ln.category == "data_service" and "unit" not in ln.model_fields_set:
+            ln.unit = unit
     seen: set[tuple[str, str]] = set()
     for ln in parsed:
         if ln.category not in COST_CATEGORIES:

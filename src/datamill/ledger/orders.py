@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
-from datamill.core.errors import Conflict, InvalidInput
+from datamill.core.errors import Conflict, DatamillError, InvalidInput
 from datamill.core.iso import COUNTRIES, check_minor_units, no_control_chars
 from datamill.core.money import parse_decimal, parse_money, to_cents, to_decimal
 from datamill.db.lookup import get_or_raise, lock_or_raise
@@ -44,6 +44,7 @@ __all__ = [
     "list_customers",
     "list_orders",
     "order_row",
+    "order_volume_units",
     "refuse_licence_contract_terms",
     "require_one_of",
 ]
@@ -219,6 +220,24 @@ def _insert_contract(
     return ContractOut.model_validate(row)
 
 
+def order_volume_units() -> tuple[str, ...]:
+    """What an order's volume may be counted in: the ledger's own units (:data:`VOLUME_UNITS`)
+    and the volume unit of every installed modality, asked of its plugin (dialogues, frames,
+    kchars, …): the acceptance events carry the modality's volume in it, so the order's
+    accepted volume is read in the unit it was sold in."""
+    from datamill.modalities.registry import get_modality, modality_names
+
+    units = list(VOLUME_UNITS)
+    for name in modality_names():
+        try:
+            unit = get_modality(name).volume_unit
+        except (ImportError, DatamillError):  # a plugin this installation cannot load
+            continue
+        if unit not in units:
+            units.append(unit)
+    return tuple(units)
+
+
 def create_order(
     session: Session, contract_id: int, number: str, *, business_line: str, offering: str,
     amount: Decimal | str, currency: str, total_volume: Decimal | str, volume_unit: str,
@@ -237,7 +256,7 @@ def create_order(
                        "signed contracts only", contract_id=contract_id)
     require_one_of(business_line, BUSINESS_LINES, "business_line")
     require_one_of(offering, OFFERINGS, "offering")
-    require_one_of(volume_unit, VOLUME_UNITS, "volume_unit")
+    require_one_of(volume_unit, order_volume_units(), "volume_unit")
     if acceptance_type not in (1, 2, 3):
         raise InvalidInput(f"acceptance type must be 1, 2 or 3, not {acceptance_type}",
                            field="acceptance_type")

@@ -40,6 +40,7 @@ from datamill.ledger.models import (
     LedgerContract,
     LedgerCost,
     LedgerCustomer,
+    LedgerEventReceipt,
     LedgerOrder,
     LedgerProject,
     LedgerRecognition,
@@ -54,6 +55,7 @@ from datamill.ledger.schemas import (
     WipRow,
 )
 from datamill.ledger.settings import LedgerSettings
+from datamill.production.models import DomainEvent
 
 __all__ = [
     "budget_vs_actual",
@@ -211,11 +213,36 @@ def monthly_summary(session: Session, year: int, *,
     return out
 
 
+def _held_spend(session: Session, project: LedgerProject) -> list[tuple[str, str, Decimal]]:
+    """Spend held awaiting approval, as (stage, category, amount): costs booked over budget
+    with a reason (``pending_approval``: VP + finance head approve), and workforce events
+    (hour points, settlement sheets) the ledger set aside as ``over_budget`` until someone
+    gives the reason (``datamill ledger event-book EVENT --over-budget-reason ...``)."""
+    held = [(st, cat, Decimal(amount or 0)) for st, cat, amount in session.execute(
+        select(LedgerCost.stage, LedgerCost.category, func.sum(LedgerCost.amount))
+        .where(LedgerCost.project_id == project.id, LedgerCost.status == "pending_approval")
+        .group_by(LedgerCost.stage, LedgerCost.category))]
+    for params in session.scalars(
+            select(LedgerEventReceipt.reason_params)
+            .join(DomainEvent, DomainEvent.id == LedgerEventReceipt.domain_event_id)
+            .where(DomainEvent.project_id == project.production_project_id,
+                   LedgerEventReceipt.status == "problem",
+                   LedgerEventReceipt.reason_code == "over_budget")):
+        p = params or {}
+        try:
+            amount = Decimal(str(p.get("amount")))
+        except ArithmeticError:  # a receipt recorded without its amount
+            continue
+        held.append((str(p.get("stage") or "?"), str(p.get("category") or "?"), amount))
+    return held
+
+
 def budget_vs_actual(session: Session, project_id: int) -> BudgetVsActualOut:
-    """Approved budget lines against posted spend, per (stage, category)."""
+    """Approved budget lines against posted spend, per (stage, category); ``pending`` is the
+    spend held awaiting approval (:func:`_held_spend`), in no actual figure yet."""
     project = ledger_project_row(session, project_id)
     budget = approved_budget(session, project_id)
-    lines: dict[tuple[str, str], list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
+    lines: dict[tuple[str, str], list[Decimal]] = defaultdict(lambda: [ZERO, ZERO, ZERO])
     if budget is not None:
         for ln in session.scalars(select(LedgerBudgetLine).where(
                 LedgerBudgetLine.budget_id == budget.id)):
@@ -225,14 +252,18 @@ def budget_vs_actual(session: Session, project_id: int) -> BudgetVsActualOut:
             .where(LedgerCost.project_id == project_id, LedgerCost.status == "posted")
             .group_by(LedgerCost.stage, LedgerCost.category)):
         lines[(stage, category)][1] += Decimal(amount or 0)
+    for stage, category, amount in _held_spend(session, project):
+        lines[(stage, category)][2] += amount
     # money in cents everywhere: a stage with nothing spent reads 0.00, never 0
     rows = [BudgetVsActualLine(stage=s, category=c, budget=to_cents(b), actual=to_cents(a),
-                               variance=to_cents(b - a))
-            for (s, c), (b, a) in sorted(lines.items())]
+                               variance=to_cents(b - a), pending=to_cents(h))
+            for (s, c), (b, a, h) in sorted(lines.items())]
     total_b = to_cents(budget.total if budget else ZERO)
     total_a = to_cents(sum((r.actual for r in rows), ZERO))
+    total_h = to_cents(sum((r.pending for r in rows), ZERO))
     return BudgetVsActualOut(project_id=project_id, budget_total=total_b, actual_total=total_a,
                              spent_pct=_pct(total_a, total_b), lines=rows,
+                             pending_total=total_h,
                              production_project_id=project.production_project_id,
                              project_name=project_names(session, [project_id]).get(project_id))
 

@@ -247,6 +247,8 @@ class BudgetVsActualLine(BaseModel):
     budget: Decimal
     actual: Decimal
     variance: Decimal
+    #: spend held awaiting approval (over budget): not in ``actual`` until approved and posted
+    pending: Decimal = Decimal("0.00")
 
 
 class BudgetVsActualOut(BaseModel):
@@ -255,6 +257,8 @@ class BudgetVsActualOut(BaseModel):
     actual_total: Decimal
     spent_pct: Decimal | None
     lines: list[BudgetVsActualLine]
+    #: the lines' ``pending``: spend held awaiting approval, in no actual figure yet
+    pending_total: Decimal = Decimal("0.00")
     #: the production project, as people know it (its name is what the faces show)
     production_project_id: int | None = None
     project_name: str | None = None

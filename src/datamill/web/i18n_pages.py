@@ -76,6 +76,8 @@ EN_PAGES.update({
     "fin.budget_vs_actual": "Budget vs actual",
     "fin.actual": "Actual",
     "fin.variance": "Variance",
+    "fin.pending": "Pending",
+    "fin.pending_hint": "Spend held over budget, awaiting approval: not in actual yet",
     "fin.spent": "spent",
     "fin.wip": "Work in progress roll-forward",
     "fin.month": "Month",

@@ -164,6 +164,8 @@ ZH_CN_FINANCE: dict[str, str] = {
     "fin.budget_vs_actual": "预算与实际对比",
     "fin.actual": "实际",
     "fin.variance": "差异",
+    "fin.pending": "待审批",
+    "fin.pending_hint": "超预算、待审批而暂缓入账的支出，尚未计入实际",
     "fin.spent": "已支出",
     "fin.wip": "在产品结转",
     "fin.month": "月份",
