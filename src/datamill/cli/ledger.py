@@ -100,16 +100,21 @@ def customer_add(name: str, customer_type: str, country: str, user: AsUser,
 def contract_add(number: str, customer_id: int, user: AsUser, kind: str = "custom",
                  currency: str = "CNY", signed_on: str = "", amount: str | None = None,
                  as_json: JsonOpt = False) -> None:
-    """Record a contract signed outside datamill (amount excl. VAT caps its orders); the
+    """Record a contract signed outside datamill (amount excl. VAT caps its orders). It waits
+    as pending_record until a second person with a signing approval role (VP, CFO, president)
+    confirms it: contract-approve ID signing --as THEM; orders are split off it only then. The
     controlled path is contract-draft → contract-approve price/signing → contract-sign."""
-    from datamill.ledger.orders import create_contract
+    from datamill.ledger.contracts import record_signed_contract
 
     with get_runtime().session() as s:
-        c = create_contract(s, number, customer_id=customer_id, kind=kind, currency=currency,
-                            signed_on=_day(signed_on) if signed_on else business_today(),
-                            amount=_dec(amount, "amount") if amount else None,
-                            actor_id=_actor(s, user))
-    emit(c, as_json, lambda c: out.print(f"contract {c.id} {c.number} ({c.currency})"))
+        c = record_signed_contract(
+            s, number, customer_id=customer_id, kind=kind, currency=currency,
+            signed_on=_day(signed_on) if signed_on else business_today(),
+            amount=_dec(amount, "amount") if amount else None, actor_id=_actor(s, user))
+    emit(c, as_json, lambda c: out.print(
+        f"contract {c.id} {c.number} ({c.currency}) recorded, {c.status}: a second person with "
+        f"a signing approval role confirms it (datamill ledger contract-approve {c.id} signing "
+        "--as USER)", highlight=False))
 
 
 @app.command("order-add")

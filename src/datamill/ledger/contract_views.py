@@ -45,7 +45,7 @@ __all__ = [
 
 #: a contract's statuses, in the order of its chain (the list's filter offers these)
 CONTRACT_STATUSES = ("draft", "price_approved", "signing_approved", "signed", "rejected",
-                     "cancelled")
+                     "cancelled", "pending_record")
 _ENDED = ("cancelled", "rejected")
 
 
@@ -150,7 +150,8 @@ def _awaited(detail: ContractDetailOut) -> tuple[str | None, str | None]:
     if status == "signed" and pending is not None:
         subject = "cancellation" if pending in detail.cancellation_requests else "amendment"
         return ("price" if not pending.approvals else "signing"), subject
-    step = {"draft": "price", "price_approved": "signing", "signing_approved": "sign"}
+    step = {"draft": "price", "price_approved": "signing", "signing_approved": "sign",
+            "pending_record": "signing"}
     return step.get(status), "contract" if status in step else None
 
 

@@ -28,6 +28,13 @@
   checked again then. One request (amendment or cancellation) is pending at a time (reasons
   ``amendment_pending``, ``cancellation_pending``); a rejected one is kept and never applies.
   A contract never signed (no order is split off it) is cancelled at once.
+* A contract signed outside datamill (its approvals done on paper) is **recorded by one person
+  and confirmed by another**: :func:`record_signed_contract` (``datamill ledger contract-add``,
+  ``POST /ledger/contracts``) keeps it ``pending_record``, no order split off it, until a
+  second person with a signing approval role (VP, CFO, president), not its recorder, signs its
+  signing step (:func:`approve_contract`, step ``signing``): then it is ``signed`` (a
+  rejection makes it ``rejected``). Before, the one person who recorded it made it signed at
+  once, past the price and signing approvals and the separation of duties of §6.1.
 * A licence's contract (kind ``licence``, issued with the catalog licence) follows the
   licence: it is cancelled only by the licence's revocation (:func:`cancel_licence_contract`,
   ``datamill catalog licence-revoke``) and changed only by a renewal (a new licence and
@@ -99,6 +106,7 @@ __all__ = [
     "draft_contract",
     "list_contracts",
     "orders_total",
+    "record_signed_contract",
     "sign_contract",
 ]
 
@@ -211,6 +219,51 @@ def draft_contract(
     return ContractOut.model_validate(row)
 
 
+#: a contract signed outside datamill, recorded by one person, awaiting a second's confirmation
+RECORD_PENDING = "pending_record"
+
+
+def record_signed_contract(
+    session: Session, number: str, *, customer_id: int, signed_on: date, kind: str = "custom",
+    currency: str = "CNY", amount: Decimal | str | None = None, actor_id: int | None = None,
+) -> ContractOut:
+    """Record a contract signed outside datamill on ``signed_on``: ``pending_record`` until a
+    second person with a signing approval role confirms it (see the module docstring)."""
+    out = create_contract(session, number, customer_id=customer_id, kind=kind,
+                          currency=currency, signed_on=signed_on, amount=amount,
+                          actor_id=actor_id)
+    row = contract_row(session, out.id)
+    row.status, row.drafted_by = RECORD_PENDING, actor_id
+    session.flush()
+    return ContractOut.model_validate(row)
+
+
+def _confirm_record(
+    session: Session, row: LedgerContract, approver_id: int, step: str, decision: str,
+    reason: str,
+) -> ContractOut:
+    """The second person's confirmation of a contract recorded as signed outside datamill."""
+    if step != "signing":
+        raise Conflict(f"contract {row.number} was recorded as signed outside datamill: a "
+                       "second person with a signing approval role confirms it (step "
+                       "signing), not the price step", contract_id=row.id,
+                       reason_code="contract_record_step", number=row.number)
+    label = f"contract {row.number}"
+    refuse_conflicted_approver(session, "contract", row.id, approver_id,
+                               {row.drafted_by: "recorded"}, label=label)
+    role = _require_role(session, approver_id, step)
+    session.add(LedgerApproval(subject_type="contract", subject_id=row.id, level=_STEPS[step][0],
+                               approval_role=role, approver_id=approver_id, decision=decision,
+                               reason=reason))
+    row.status = "signed" if decision == "approve" else "rejected"
+    session.flush()
+    record_audit(session, actor_id=approver_id, action=f"ledger.contract.record_{decision}d",
+                 object_type="ledger_contract", object_id=row.id,
+                 data={"number": row.number, "role": role, "reason": reason,
+                       "signed_on": row.signed_on.isoformat() if row.signed_on else None})
+    return _contract_out(session, row)
+
+
 def _pending_change(session: Session, contract_id: int) -> LedgerContractChange | None:
     """The contract's request awaiting its approvals: an amendment or a cancellation."""
     return session.scalars(select(LedgerContractChange).where(
@@ -280,6 +333,8 @@ def approve_contract(
         return _approve_request(session, row, change, approver_id, step, decision, reason)
     if decision == "approve":  # a licence's contract is never approved into being here
         _refuse_licence_contract(row, "its approval")
+    if row.status == RECORD_PENDING:
+        return _confirm_record(session, row, approver_id, step, decision, reason)
     if row.status != before:
         raise Conflict(f"contract {row.number} is {row.status}: the {step} approval needs a "
                        f"{before} contract (draft → price → signing → signed), or a signed "

@@ -331,6 +331,8 @@ EN_REASONS: dict[str, str] = {
     "impairment_not_testable": "Project {project_id} has no impairment test at {period_end}: a period tests a project only once its contract is signed and its budget approved by the period's last day.",
     # a sheet is paid only once its cost reaches the books (ledger.sheet_costs)
     "sheet_no_accounts": "Sheet {sheet} cannot be settled: production project {projects} has no books in the ledger (no contract, order or budget), so the sheet's cost cannot be booked and the payment would reach no books. Give the project its books first: a signed contract with an order (datamill ledger contract-draft, order-add), its ledger accounts (datamill ledger project-open) and an approved budget; then run datamill ledger sync and settle the sheet.",
+    # a contract signed outside datamill: one person records it, a second confirms it (ledger.contracts)
+    "contract_record_step": "Contract {number} was recorded as signed outside datamill: a second person with a signing approval role (VP, CFO or president) confirms it with the signing step, not the price step.",
 }
 
 EN_ACTIONS: dict[str, str] = {
@@ -602,6 +604,7 @@ ZH_CN_REASONS: dict[str, str] = {
     "payment_cost_waiting": "请先记入结算成本：结算单 {number} 的付款冲销其成本所记的应付款，而其 {costs} 个成本事件中有 {waiting} 个尚未入账。请您先解决（如审批项目预算），再运行 datamill ledger sync：成本入账后付款即记入日记账。",
     "impairment_not_testable": "项目 {project_id} 在 {period_end} 不做减值测试：只有在期末最后一天前已签订合同并已审批预算的项目才参加该期间的测试。",
     "sheet_no_accounts": "结算单 {sheet} 暂不能结算：生产项目 {projects} 在账簿中尚未建账（没有合同、订单或预算），结算单的成本无法入账，付款也无从记账。请您先为该项目建账：签订合同并添加订单（datamill ledger contract-draft、order-add）、开立财务项目（datamill ledger project-open）并审批预算；然后运行 datamill ledger sync，再结算该结算单。",
+    "contract_record_step": "合同 {number} 是在系统外签署后登记的：须由另一位有签约审批角色（副总裁、首席财务官或总裁）的人员以签约审批步骤确认，而不是价格审批步骤。",
 }
 
 ZH_CN_ACTIONS: dict[str, str] = {

@@ -23,10 +23,12 @@ _ACTS = {
     "cancellation_price_rejected": "cancellation: price approval rejected",
     "cancellation_signing_rejected": "cancellation: signing approval rejected",
     "cancelled": "cancelled",
+    "record_approved": "recorded signature confirmed", "record_rejected": "recorded signature rejected",
 }
 _STATUSES = {
     "draft": "draft", "price_approved": "price approved", "signing_approved": "signing approved",
     "signed": "signed", "rejected": "rejected", "cancelled": "cancelled",
+    "pending_record": "recorded, awaiting confirmation",
 }
 
 EN_CONTRACTS: dict[str, str] = {

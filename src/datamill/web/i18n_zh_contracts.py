@@ -20,10 +20,12 @@ _ACTS = {
     "cancellation_price_rejected": "取消申请：价格审批已驳回",
     "cancellation_signing_rejected": "取消申请：签约审批已驳回",
     "cancelled": "已取消",
+    "record_approved": "已确认登记的签署", "record_rejected": "已驳回登记的签署",
 }
 _STATUSES = {
     "draft": "草稿", "price_approved": "价格已审批", "signing_approved": "签约已审批",
     "signed": "已签署", "rejected": "已驳回", "cancelled": "已取消",
+    "pending_record": "已登记，待确认",
 }
 
 ZH_CN_CONTRACTS: dict[str, str] = {

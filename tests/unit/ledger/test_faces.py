@@ -50,6 +50,10 @@ def test_api_flow(runtime: Runtime, users: dict[str, User]) -> None:
                       json={"name": "A", "customer_type": "big_tech", "country": "CN"}).json()
         k = c.post(f"{API}/ledger/contracts", headers=pm, json={
             "number": "K1", "customer_id": cust["id"], "signed_on": "2018-01-02"}).json()
+        assert k["status"] == "pending_record"  # a second person confirms the record
+        k = c.post(f"{API}/ledger/contracts/{k['id']}/approvals", headers=_token(c, "ap-vp"),
+                   json={"step": "signing"}).json()
+        assert k["status"] == "signed", k
         bad = c.post(f"{API}/ledger/contracts/{k['id']}/orders", headers=pm, json={
             "number": "O1", "business_line": "speech", "offering": "custom", "amount": "1000",
             "currency": "USD", "total_volume": "10", "acceptance_type": 1})
@@ -101,6 +105,7 @@ def test_cli_flow(
     monkeypatch.setattr(_common, "_runtime", [runtime])
     with runtime.session() as s:
         production_project(s, "cli-ledger")
+        make_approvers(s)  # ap-vp confirms the contract recorded as signed
         vendor = create_vendor(s, users["admin"], name="V", kind="company", agreement_no="FA-V",
                                fee_rate="0.08")
         set_vendor_qualified(s, users["admin"], vendor.id, True, "assessed")
@@ -114,6 +119,7 @@ def test_cli_flow(
     ok("customer-add", "Cust", "ai_company", "US", "--as", "pm")
     ok("contract-add", "K9", "1", "--currency", "USD", "--signed-on", "2018-01-01",
        "--as", "pm")
+    ok("contract-approve", "1", "signing", "--as", "ap-vp")  # the second person's confirmation
     r = cli.invoke(app, ["order-add", "1", "O9", "speech", "custom", "1000", "5",
                          "--currency", "USD", "--as", "pm"])
     assert r.exit_code == 2 and "needs fx_rate" in r.output

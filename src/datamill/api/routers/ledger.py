@@ -184,7 +184,12 @@ def list_customers_endpoint(session: SessionDep, user: LedgerUser) -> list[Custo
 
 @router.post("/ledger/contracts", status_code=status.HTTP_201_CREATED)
 def create_contract_endpoint(body: ContractIn, session: SessionDep, user: LedgerUser) -> ContractOut:
-    return orders.create_contract(session, body.number, customer_id=body.customer_id,
+    """Record a contract signed outside datamill: ``pending_record`` until a second person
+    with a signing approval role confirms it (POST .../contracts/{id}/approvals, step
+    ``signing``); orders are split off it only then."""
+    from datamill.ledger.contracts import record_signed_contract
+
+    return record_signed_contract(session, body.number, customer_id=body.customer_id,
                                   kind=body.kind, currency=body.currency,
                                   signed_on=body.signed_on, amount=body.amount,
                                   actor_id=user.id)
