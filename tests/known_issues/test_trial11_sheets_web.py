@@ -19,6 +19,7 @@ from fastapi.testclient import TestClient
 from datamill.compliance.models import ProjectMember, User
 from datamill.compliance.roles import Role
 from datamill.compliance.users import create_user
+from datamill.ledger.projects import open_ledger_project
 from datamill.runtime import Runtime
 from datamill.server import create_app
 from datamill.workforce.assignment import hand_package_to_vendor
@@ -26,6 +27,8 @@ from datamill.workforce.settlement import get_sheet, list_sheets
 from datamill.workforce.vendors import create_vendor, register_worker, set_vendor_qualified
 from tests.known_issues import _vendor_world as vw
 from tests.known_issues._web import PASSWORD, csrf_of, visible_text_nodes, web_login
+from tests.unit.ledger.helpers import approved_budget, line, make_approvers
+from tests.unit.ledger.test_events import custom_order
 
 API = "/api/v1"
 
@@ -57,6 +60,11 @@ def _world(rt: Runtime, users: dict[str, User]) -> tuple[int, int]:
         while vw.claim_and_submit(s, people[Role.VENDOR_WORKER], pid) is not None:
             pass
         vw.accept_everything(s, pid, people[Role.INSPECTOR])
+        # the project's books, so its sheet's cost is booked and the sheet can be paid (a
+        # sheet of a project without books is not: test_h7_sheet_without_books_not_paid)
+        lp = open_ledger_project(s, pid, order_id=custom_order(s, "O-SHEETS")).id
+        approved_budget(s, lp, [line("annotate", "data_service", "10", "10", "items")],
+                        make_approvers(s))
         return a.id, b
 
 
