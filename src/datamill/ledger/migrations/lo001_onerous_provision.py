@@ -3,7 +3,7 @@
 An impairment test writes the WIP down by at most its balance; a loss expected beyond it is an
 onerous-contract provision, kept apart. Tests stored before kept no onerous part (0).
 
-Revision ID: h7_l001
+Revision ID: lo001
 Revises: li001
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "h7_l001"
+revision = "lo001"
 down_revision = "li001"
 branch_labels = None
 depends_on = None
