@@ -22,8 +22,12 @@ from enum import Enum
 from typing import Any
 
 from fastapi import routing
-from fastapi._body_limit import wrap_app_with_body_limit
 from fastapi.datastructures import DefaultPlaceholder
+
+try:  # FastAPI's private parts this leans on: without them (another FastAPI), nothing is cached
+    from fastapi._body_limit import wrap_app_with_body_limit
+except ImportError:  # pragma: no cover - only on a FastAPI without them
+    wrap_app_with_body_limit = None
 
 _built: dict[tuple[Any, ...], Any] = {}
 #: what the cache keys name by identity, kept alive so that no id is reused by a new object
@@ -55,8 +59,16 @@ def _key(original_route: Any, include_context: Any) -> tuple[Any, ...]:
 
 
 def install() -> None:
-    """Put the caching builder in place of ``_EffectiveRouteContext.from_api_route``."""
-    context_class = routing._EffectiveRouteContext
+    """Put the caching builder in place of ``_EffectiveRouteContext.from_api_route``.
+
+    A FastAPI without the private parts this replaces (another version than the one this was
+    written against) is left as it is: every app then builds its routes' state itself, slower
+    but the same."""
+    context_class = getattr(routing, "_EffectiveRouteContext", None)
+    if (context_class is None or wrap_app_with_body_limit is None
+            or not hasattr(context_class, "from_api_route")
+            or not hasattr(routing, "_effective_route_context_var")):
+        return
     build = context_class.from_api_route.__func__  # type: ignore[attr-defined]
 
     def from_api_route(cls: Any, *, original_route: Any, include_context: Any) -> Any:

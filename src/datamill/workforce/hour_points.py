@@ -112,6 +112,9 @@ def book_points(
         raise InvalidInput(
             f"points {pts} must be non-negative with at most 2 decimals", field="points"
         )
+    # the project first: one the actor may not see answers as missing, whoever the worker is
+    get_or_raise(session, Project, project_id, "project")
+    require_project_business(session, actor, project_id, "book hour points on it")
     # locked: two bookings of one person at once each read the other's points under the cap
     worker = lock_or_raise(session, Worker, worker_id, "worker", worker_id=worker_id)
     if worker.vendor_id is not None:
@@ -120,8 +123,6 @@ def book_points(
         raise Conflict(
             f"worker {worker_id} has no grade, so their points have no price; set a grade first"
         )
-    get_or_raise(session, Project, project_id, "project")
-    require_project_business(session, actor, project_id, "book hour points on it")
     require_accounts_open(session, project_id, "hour points")
     grade = session.get(Grade, worker.grade_id)
     if grade is None:
