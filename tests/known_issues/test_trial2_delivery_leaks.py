@@ -241,54 +241,29 @@ def test_a_desensitized_image_project_delivers_masked_images_or_nothing(
     from datamill.compliance.desensitize import desensitize_item_images
     from datamill.compliance.security_models import MaskedBlob
     from datamill.core.errors import Conflict
-    from datamill.production.checking import run_checks
     from datamill.production.delivery import deliver_batch
-    from datamill.production.importing import import_source
-    from datamill.production.inspection import (
-        complete_inspection,
-        create_batch,
-        record_correction,
-        start_inspection,
-    )
-    from datamill.production.projects import create_project
-    from tests.unit.production.image_helpers import image_folder, image_spec
-    from tests.unit.production.test_image_loop import _annotate
+    from tests.unit.production.test_image_loop import accepted_image_batch
 
-    truth = image_folder(tmp_path / "in")
-    with runtime.session() as s:
-        pid = create_project(s, image_spec()).id
-        for u in users.values():
-            add_member(s, pid, u, actor_id=None)
-    with runtime.session() as s:
-        import_source(s, runtime.blobs, pid, tmp_path / "in")
-    with runtime.session() as s:
-        run_checks(s, runtime.blobs, pid, workers=1)
-    _annotate(runtime, users, pid, truth)
-    with runtime.session() as s:
-        batch = create_batch(s, pid)
-        insp = start_inspection(s, batch.id, users["insp"])
-        for smp in insp.sample:
-            record_correction(s, insp.id, smp["item_id"], smp["delivered_text"])
-        assert complete_inspection(s, insp.id, users["insp"]).verdict == "accepted"
+    pid, batch_id, _ = accepted_image_batch(runtime, users, tmp_path / "in")
     with runtime.session() as s:
         done = desensitize_item_images(s, runtime.blobs, pid, actor=_u(s, users, "pm"),
                                        workers=1)
         assert done["images_masked"] == 7, done
         masked = {m.item_id: m.sha256_masked for m in s.scalars(select(MaskedBlob))}
         gone = s.scalars(select(MaskedBlob).join(BatchItem, BatchItem.item_id == MaskedBlob.item_id)
-                         .where(BatchItem.batch_id == batch.id)).first()
+                         .where(BatchItem.batch_id == batch_id)).first()
         assert gone is not None
         s.delete(gone)  # as if the image had been replaced after the run
     with runtime.session() as s, pytest.raises(Conflict, match="no masked copy"):
-        deliver_batch(s, runtime.blobs, batch.id, tmp_path / "out", formats=["coco"])
+        deliver_batch(s, runtime.blobs, batch_id, tmp_path / "out", formats=["coco"])
     assert not (tmp_path / "out" / f"project-{pid}").exists() or not any(
         (tmp_path / "out" / f"project-{pid}").iterdir())
     with runtime.session() as s:
         desensitize_item_images(s, runtime.blobs, pid, actor=_u(s, users, "pm"), workers=1)
         masked = {m.item_id: m.sha256_masked for m in s.scalars(select(MaskedBlob))}
-        d = deliver_batch(s, runtime.blobs, batch.id, tmp_path / "out", formats=["coco"])
+        d = deliver_batch(s, runtime.blobs, batch_id, tmp_path / "out", formats=["coco"])
         delivered = set(s.scalars(select(BatchItem.item_id)
-                                  .where(BatchItem.batch_id == batch.id)))
+                                  .where(BatchItem.batch_id == batch_id)))
         originals = set(s.scalars(select(Item.sha256).where(Item.id.in_(delivered))))
     manifest = json.loads((Path(d.path) / "manifest.json").read_text())
     images = {digest for name, digest in manifest["files"].items()  # the COCO folder's copies

@@ -13,45 +13,19 @@ from collections import Counter
 from pathlib import Path
 
 from datamill.compliance.models import User
-from datamill.compliance.users import add_member
 from datamill.modalities.image.importers.coco import CocoImporter
-from datamill.production.checking import run_checks
 from datamill.production.delivery import deliver_batch
-from datamill.production.importing import import_source
-from datamill.production.inspection import (
-    complete_inspection,
-    create_batch,
-    record_correction,
-    start_inspection,
-)
-from datamill.production.projects import create_project
 from datamill.runtime import Runtime
 from tests._tools import require_module
-from tests.unit.production.image_helpers import image_folder, image_spec
-from tests.unit.production.test_image_loop import _annotate
+from tests.unit.production.test_image_loop import accepted_image_batch
 
 
 def test_a_coco_only_package_stores_each_image_once(
     runtime: Runtime, users: dict[str, User], tmp_path: Path
 ) -> None:
-    truth = image_folder(tmp_path / "in")
+    _, batch_id, truth = accepted_image_batch(runtime, users, tmp_path / "in")
     with runtime.session() as s:
-        pid = create_project(s, image_spec()).id
-        for u in users.values():
-            add_member(s, pid, u, actor_id=None)
-    with runtime.session() as s:
-        import_source(s, runtime.blobs, pid, tmp_path / "in")
-    with runtime.session() as s:
-        run_checks(s, runtime.blobs, pid, workers=1)
-    _annotate(runtime, users, pid, truth)
-    with runtime.session() as s:
-        batch = create_batch(s, pid)
-        insp = start_inspection(s, batch.id, users["insp"])
-        for smp in insp.sample:
-            record_correction(s, insp.id, smp["item_id"], smp["delivered_text"])
-        assert complete_inspection(s, insp.id, users["insp"]).verdict == "accepted"
-    with runtime.session() as s:
-        d = deliver_batch(s, runtime.blobs, batch.id, tmp_path / "out", formats=["coco"])
+        d = deliver_batch(s, runtime.blobs, batch_id, tmp_path / "out", formats=["coco"])
     root = Path(d.path)
     stored = [p for p in root.rglob("*") if p.is_file()]
     digests = Counter(hashlib.sha256(p.read_bytes()).hexdigest() for p in stored)

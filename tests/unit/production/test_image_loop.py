@@ -57,6 +57,31 @@ def _annotate(rt: Runtime, users: dict[str, User], pid: int,
             review_task(s, users["rev"], r.id, "accept")
 
 
+def accepted_image_batch(
+    rt: Runtime, users: dict[str, User], folder: Path
+) -> tuple[int, int, dict[str, ImageAnnotation]]:
+    """An image project of ``users`` made from :func:`image_folder` in ``folder``, imported,
+    checked, annotated and reviewed as the truth says, and its batch inspected and accepted:
+    (project id, batch id, the truth)."""
+    truth = image_folder(folder)
+    with rt.session() as s:
+        pid = create_project(s, image_spec()).id
+        for u in users.values():
+            add_member(s, pid, u, actor_id=None)
+    with rt.session() as s:
+        import_source(s, rt.blobs, pid, folder)
+    with rt.session() as s:
+        run_checks(s, rt.blobs, pid, workers=1)
+    _annotate(rt, users, pid, truth)
+    with rt.session() as s:
+        batch = create_batch(s, pid)
+        insp = start_inspection(s, batch.id, users["insp"])
+        for smp in insp.sample:
+            record_correction(s, insp.id, smp["item_id"], smp["delivered_text"])
+        assert complete_inspection(s, insp.id, users["insp"]).verdict == "accepted"
+        return pid, batch.id, truth
+
+
 def test_image_project_runs_the_whole_loop(
     runtime: Runtime, users: dict[str, User], tmp_path: Path
 ) -> None:
