@@ -149,3 +149,30 @@ def test_a_worker_registered_after_the_hand_off_can_claim_it(
     assert code == 0
     code, out = _cli(runtime, monkeypatch, "work", "next", "vendor-wall", "--as", "late")
     assert code == 0 and out["project_id"] == pid, out
+
+
+def test_a_worker_moved_to_a_vendor_may_work_what_is_handed_to_it(
+    runtime: Runtime, users: dict[str, User], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """(left out by the trial's fix: only a hand-off and a registration admitted workers, so a
+    worker moved to the vendor afterwards could not claim its handed package)"""
+    admin = users["admin"]
+    with runtime.session() as s:
+        pid = vw.project(s, n_items=2, package_size=2)
+        v1 = vw.vendor(s, admin, "vendor-1")
+        v2 = vw.vendor(s, admin, "vendor-2")
+        wf = vw.person(s, "wf")
+        register_worker(s, admin, wf, vendor_id=v1, languages=["en-US"])
+        other = vw.person(s, "other")  # a hand-off needs someone at the vendor for the stage
+        register_worker(s, admin, other, vendor_id=v2, languages=["en-US"])
+        (pkg,) = vw.packages(s, pid)
+    code, out = _cli(runtime, monkeypatch, "workforce", "hand", str(pkg.id), str(v2),
+                     "--as", "admin")
+    assert code == 0 and out["members_added"] == ["other"], out
+    code, out = _cli(runtime, monkeypatch, "work", "next", "vendor-wall", "--as", "wf")
+    assert code == 3 and out["error"]["code"] == "not_found", out
+    code, out = _cli(runtime, monkeypatch, "workforce", "worker-move", "wf", "--vendor", str(v2),
+                     "--as", "admin")
+    assert code == 0, out
+    code, out = _cli(runtime, monkeypatch, "work", "next", "vendor-wall", "--as", "wf")
+    assert code == 0 and out["project_id"] == pid, out

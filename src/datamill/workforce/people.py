@@ -20,7 +20,13 @@ from datamill.production.tasks import release_holds
 from datamill.workforce.models import Grade, Vendor, Worker
 from datamill.workforce.policies import is_business, require_business, require_vendor_scope
 from datamill.workforce.schemas import WorkerOut
-from datamill.workforce.vendors import clean_languages, clean_list, get_worker, worker_out
+from datamill.workforce.vendors import (
+    admit_to_handed_projects,
+    clean_languages,
+    clean_list,
+    get_worker,
+    worker_out,
+)
 
 __all__ = ["move_worker", "set_worker_active", "set_worker_manager", "set_worker_profile"]
 
@@ -108,7 +114,8 @@ def move_worker(
 
     What they held on their old side goes back to its pool (holds released, packages
     unassigned, as on deactivation) and a manager flag is dropped: they manage nobody on the
-    new side until the business names them again. Audited."""
+    new side until the business names them again. On a vendor's side they become members of
+    the projects whose packages are handed to it, as a worker registered there does. Audited."""
     require_business(actor, "move workers between vendors")
     worker = get_worker(session, worker_id, actor)
     if worker.vendor_id == vendor_id:
@@ -122,6 +129,10 @@ def move_worker(
     worker.vendor_id, worker.is_manager = vendor_id, False
     if vendor_id is not None:
         worker.grade_id = None  # grades are for in-house staff; vendor workers are paid by volume
+        # and they may work what is handed to their new vendor, as a worker registered there
+        person = session.get(User, worker.user_id)
+        if person is not None:
+            admit_to_handed_projects(session, actor, person, vendor_id)
     record_audit(session, actor_id=actor.id, action="worker.moved", object_type="worker",
                  object_id=worker.id, data=data)
     session.flush()

@@ -268,7 +268,7 @@ def _member_languages(session: Session, user_id: int) -> list[str]:
         .where(ProjectMember.user_id == user_id).distinct()))
 
 
-def _admit_to_handed_projects(session: Session, actor: User, user: User, vendor_id: int) -> None:
+def admit_to_handed_projects(session: Session, actor: User, user: User, vendor_id: int) -> None:
     """A vendor's new worker becomes a member of the projects whose packages are handed to
     the vendor at a stage their role may do (as :func:`~datamill.workforce.assignment.
     hand_package_to_vendor` made the workers it found members)."""
@@ -345,7 +345,7 @@ def register_worker(
     except IntegrityError as err:  # a concurrent registration won the race
         raise Conflict(duplicate) from err
     if vendor_id is not None and not is_manager:
-        _admit_to_handed_projects(session, actor, user, vendor_id)
+        admit_to_handed_projects(session, actor, user, vendor_id)
     record_audit(
         session,
         actor_id=actor.id,
