@@ -158,6 +158,11 @@ def test_dashboard_renders_its_charts(site: Site, context: Any) -> None:
         page.wait_for_selector(f"#{cid}[data-rendered]")
     assert page.evaluate("Object.keys(window.Chart.instances).length") == 4
     assert page.locator("#chart-worker").get_attribute("data-rendered") == "1"
+    # work per stage stacked, and the volume annotated as a line on its own axis (hours here)
+    kinds = page.evaluate("window.Chart.getChart('chart-day').data.datasets"
+                          ".map((x) => [x.type || 'bar', x.yAxisID, x.label])")
+    assert kinds == [["bar", "y", "Annotated"], ["bar", "y", "Reviewed"],
+                     ["line", "y1", "Volume annotated (hours)"]]
     worst = page.locator("tr", has_text="silent")
     assert worst.count() == 1 and worst.locator("audio").count() == 1
     assert "built-in" not in page.locator("main").inner_text()

@@ -228,6 +228,7 @@ EN: dict[str, str] = {
     "db.throughput_note": "Work done per stage: each annotation submission and each review verdict counts, so an item annotated and reviewed counts once in each.",
     "db.annotated": "Annotated",
     "db.reviewed": "Reviewed",
+    "db.annotated_volume": "Volume annotated",
     "db.check_failures": "Automatic-check failures by reason",
     "db.worst_files": "Worst files",
     "db.open_file": "Open",

@@ -217,6 +217,7 @@ ZH_CN: dict[str, str] = {
     "db.throughput_note": "按环节计工作量：每次提交标注、每次审核结论各计一次，同一条目标注并审核后在两个环节各计一次。",
     "db.annotated": "已标注",
     "db.reviewed": "已审核",
+    "db.annotated_volume": "已标注数据量",
     "db.check_failures": "自动检查未通过原因分布",
     "db.worst_files": "问题最多的文件",
     "db.open_file": "打开",

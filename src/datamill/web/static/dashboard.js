@@ -15,15 +15,21 @@ function bars(id, labels, items, volume) {
 }
 
 bars('chart-progress', d.progress.map((p) => d.names.statuses[p.status] || p.status), d.progress.map((p) => p.items), d.progress.map((p) => p.volume));
-// work per stage, stacked: an item annotated and reviewed is one piece of work in each stage
+// work per stage, stacked: an item annotated and reviewed is one piece of work in each stage;
+// the volume annotated (hours of speech, images, ...) on the right-hand axis, as a line
 function stageBars(id, rows, key) {
   const canvas = document.getElementById(id);
   const labels = rows.map((p) => p[key]);
   const datasets = [
-    { label: d.labels.annotated, data: rows.map((p) => p.annotated), backgroundColor: '#2563eb', stack: 'work' },
-    { label: d.labels.reviewed, data: rows.map((p) => p.reviewed), backgroundColor: '#16a34a', stack: 'work' },
+    { label: d.labels.annotated, data: rows.map((p) => p.annotated), backgroundColor: '#2563eb', stack: 'work', yAxisID: 'y' },
+    { label: d.labels.reviewed, data: rows.map((p) => p.reviewed), backgroundColor: '#16a34a', stack: 'work', yAxisID: 'y' },
+    { type: 'line', label: d.labels.annotated_volume, data: rows.map((p) => p.annotated_volume), borderColor: '#f59e0b', backgroundColor: '#f59e0b', yAxisID: 'y1' },
   ];
-  const scales = { x: { stacked: true }, y: { beginAtZero: true, stacked: true } };
+  const scales = {
+    x: { stacked: true },
+    y: { beginAtZero: true, stacked: true, position: 'left' },
+    y1: { beginAtZero: true, position: 'right', grid: { drawOnChartArea: false } },
+  };
   new Chart(canvas, { type: 'bar', data: { labels, datasets }, options: { animation: false, scales } });
   canvas.dataset.rendered = String(labels.length);
 }
