@@ -126,7 +126,7 @@ def next_cmd(project: str, user: AsUser, stage: str = "annotate", as_json: JsonO
     "llm_record", "schema_version": 1, "id", "messages", "responses", "meta"}); null for
     other modalities.
     """
-    from datamill.compliance.roles import Action, allowed
+    from datamill.compliance.roles import Action, allowed, stage_action
     from datamill.compliance.users import get_user, require
     from datamill.modalities.registry import get_modality
     from datamill.production.hooks import modality_verdict_stages
@@ -145,7 +145,7 @@ def next_cmd(project: str, user: AsUser, stage: str = "annotate", as_json: JsonO
                 and allowed(person.role, Action.REVIEW)):  # a reviewer who left out --stage
             raise Forbidden(f"role {person.role!r} may not annotate; a reviewer claims review "
                             f"work: add --stage review", stage=stage)
-        require(s, person, Action.REVIEW if stage == "review" else Action.ANNOTATE, project_id)
+        require(s, person, stage_action(stage), project_id)
         task = claim_next_task(s, person, project_id, stage)
         readable = _readable_task(s, plugin, task) if task is not None and not as_json else None
         content = _task_content(s, plugin, task) if task is not None and as_json else None

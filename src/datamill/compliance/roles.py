@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-__all__ = ["READ_ACTIONS", "ROLE_NAMES", "Action", "Role", "allowed", "role_with_article"]
+__all__ = ["READ_ACTIONS", "ROLE_NAMES", "Action", "Role", "allowed", "role_with_article",
+           "stage_action"]
 
 
 class Role(StrEnum):
@@ -90,6 +91,12 @@ ROLE_NAMES: dict[str, str] = {
     Role.CUSTOMER: "customer",
     Role.SALES: "salesperson",
 }
+
+
+def stage_action(stage: str) -> Action:
+    """What working a stage asks of a person: reviewing for the review stage, annotating for
+    every other (the rest is work)."""
+    return Action.REVIEW if stage == "review" else Action.ANNOTATE
 
 
 def role_with_article(role: str) -> str:

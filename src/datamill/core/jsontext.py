@@ -40,8 +40,13 @@ def dumps_function(*, ensure_ascii: bool = True) -> Callable[[Any], str]:
     return lambda value: "".join(encode(value, 0))
 
 
+def _place(line: int, column: int) -> str:
+    """``column 7``, or ``line 3 column 1`` past the first line."""
+    return f"column {column}" if line == 1 else f"line {line} column {column}"
+
+
 def _where(err: json.JSONDecodeError) -> str:
-    return f"column {err.colno}" if err.lineno == 1 else f"line {err.lineno} column {err.colno}"
+    return _place(err.lineno, err.colno)
 
 
 def _unclosed_string(err: json.JSONDecodeError) -> json.JSONDecodeError | None:
@@ -151,10 +156,8 @@ def json_refusal(message: str, err: json.JSONDecodeError, **details: Any) -> Inv
     mark = full_width_mark(err)
     if mark is None:
         return InvalidInput(message, **details)
-    where = (f"column {mark['column']}" if mark["line"] == 1
-             else f"line {mark['line']} column {mark['column']}")
     return InvalidInput(
-        f"{message} ({mark['char']} at {where} is full-width punctuation, as a Chinese input "
+        f"{message} ({mark['char']} at {_place(mark['line'], mark['column'])} is full-width punctuation, as a Chinese input "
         "method types it: JSON takes only half-width marks (straight quotes \", colons :, "
         "commas , and ASCII braces and brackets); switch the input method to half-width "
         "punctuation and type it again)",

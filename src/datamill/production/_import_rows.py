@@ -72,6 +72,8 @@ def _aliases() -> dict[str, tuple[str, ...]]:
 
     return {"path": ("path", *manifest_file_columns(), "file"), "id": ("id", "utterance_id"),
             "accent": ("accent", "region"), "prompt": ("prompt", "text")}
+
+
 _META_KEYS = ("speaker_id", "gender", "age", "accent", "device", "environment", "scene",
               "session_id", "sensor", "sequence", "frame")
 #: the length limit of each text field of a row (the database's column lengths)

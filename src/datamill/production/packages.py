@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
 from datamill.compliance.models import ProjectMember, User
-from datamill.compliance.roles import Action, allowed, role_with_article
+from datamill.compliance.roles import allowed, role_with_article, stage_action
 from datamill.compliance.users import require_active
 from datamill.core.errors import InvalidInput
 from datamill.db.lookup import get_or_raise
@@ -140,7 +140,7 @@ def assign_package(
     """Hand a package to one person; only its assignee (and the open pool) can claim from it."""
     pkg = get_or_raise(session, WorkPackage, package_id, "work package")
     require_active(user)  # a deactivated person's package would sit there, claimed by nobody
-    action = Action.REVIEW if pkg.stage == "review" else Action.ANNOTATE  # the rest is work
+    action = stage_action(pkg.stage)
     if not allowed(user.role, action):  # the permission matrix (vendor workers annotate too)
         raise InvalidInput(
             f"{user.username!r} is {role_with_article(user.role)}; package {pkg.name} ({pkg.stage}) needs someone whose "

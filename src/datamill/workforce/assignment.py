@@ -21,7 +21,7 @@ from datamill.compliance.access import sees_project
 from datamill.compliance.audit import record_audit
 from datamill.compliance.classification import hidden_project_ids
 from datamill.compliance.models import User
-from datamill.compliance.roles import Action, allowed
+from datamill.compliance.roles import allowed, stage_action
 from datamill.compliance.users import add_member, require_active
 from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from datamill.db.lookup import get_or_raise, not_found
@@ -259,15 +259,10 @@ def _package_out(session: Session, pkg: WorkPackage, **update: object) -> Packag
         update={"tasks": int(n), "done": int(done or 0), **update})
 
 
-def _stage_action(stage: str) -> Action:
-    """What a package's stage needs of a person (as ``production.tasks.assign_package`` asks)."""
-    return Action.REVIEW if stage == "review" else Action.ANNOTATE
-
-
 def _require_people_for(session: Session, vendor: Vendor, pkg: WorkPackage) -> None:
     """Conflict, naming the stage, when the vendor has no active worker whose role may do the
     package's stage: handed there, its tasks would be out of everyone's reach."""
-    action = _stage_action(pkg.stage)
+    action = stage_action(pkg.stage)
     roles = session.scalars(
         select(User.role).join(Worker, Worker.user_id == User.id)
         .where(Worker.vendor_id == vendor.id, Worker.active.is_(True),
@@ -379,7 +374,7 @@ def _admit_vendor_people(session: Session, actor: User, vendor: Vendor,
     test) still applies to every claim. Returns the usernames newly added."""
     from datamill.compliance.models import ProjectMember
 
-    action = _stage_action(pkg.stage)
+    action = stage_action(pkg.stage)
     people = session.scalars(
         select(User).join(Worker, Worker.user_id == User.id)
         .where(Worker.vendor_id == vendor.id, Worker.active.is_(True),

@@ -272,7 +272,7 @@ def admit_to_handed_projects(session: Session, actor: User, user: User, vendor_i
     """A vendor's new worker becomes a member of the projects whose packages are handed to
     the vendor at a stage their role may do (as :func:`~datamill.workforce.assignment.
     hand_package_to_vendor` made the workers it found members)."""
-    from datamill.compliance.roles import Action, allowed
+    from datamill.compliance.roles import allowed, stage_action
     from datamill.compliance.users import add_member
     from datamill.production.models import WorkPackage
     from datamill.workforce.models import PackageHandoff
@@ -284,7 +284,7 @@ def admit_to_handed_projects(session: Session, actor: User, user: User, vendor_i
         .join(PackageHandoff, PackageHandoff.package_id == WorkPackage.id)
         .where(PackageHandoff.vendor_id == vendor_id).distinct()).all()
     for project_id in sorted({pid for pid, stage in rows if allowed(
-            user.role, Action.REVIEW if stage == "review" else Action.ANNOTATE)}):
+            user.role, stage_action(stage))}):
         add_member(session, project_id, user, actor_id=actor.id)
 
 
