@@ -35,10 +35,10 @@ def person(s: Session, name: str, role: str = "annotator") -> User:
     return user
 
 
-def project(s: Session, n_items: int, package_size: int) -> int:
+def project(s: Session, n_items: int, package_size: int, name: str = "vendor-wall") -> int:
     """A one-stage project of ``n_items`` checked items, packaged by ``package_size``."""
     p = Project(
-        name="vendor-wall", modality="speech.asr", language="en-US",
+        name=name, modality="speech.asr", language="en-US",
         project_type="custom_service", data_owner="customer",
         spec={"stages": ["annotate"], "package_size": package_size,
               "sampling": {"inspection_level": "II", "aql": 2.5},

@@ -176,3 +176,35 @@ def test_a_worker_moved_to_a_vendor_may_work_what_is_handed_to_it(
     assert code == 0, out
     code, out = _cli(runtime, monkeypatch, "work", "next", "vendor-wall", "--as", "wf")
     assert code == 0 and out["project_id"] == pid, out
+
+
+def test_a_worker_moved_away_leaves_what_the_old_vendor_was_handed(
+    runtime: Runtime, users: dict[str, User], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A hand-off's membership is the vendor's: moved to another vendor, the worker no longer
+    opens the old vendor's project (before, they kept it for good); a membership the business
+    gave them itself stays."""
+    from datamill.compliance.users import add_member, is_member
+
+    admin = users["admin"]
+    with runtime.session() as s:
+        pid = vw.project(s, n_items=2, package_size=2)
+        own = vw.project(s, n_items=1, package_size=1, name="own-project")
+        v1 = vw.vendor(s, admin, "vendor-1")
+        v2 = vw.vendor(s, admin, "vendor-2")
+        wf = vw.person(s, "wf")
+        register_worker(s, admin, wf, vendor_id=v1, languages=["en-US"])
+        add_member(s, own, wf, actor_id=admin.id)  # the business's own say-so
+        (pkg,) = vw.packages(s, pid)
+        wf_id = wf.id
+    code, out = _cli(runtime, monkeypatch, "workforce", "hand", str(pkg.id), str(v1),
+                     "--as", "admin")
+    assert code == 0 and out["members_added"] == ["wf"], out
+    code, out = _cli(runtime, monkeypatch, "workforce", "worker-move", "wf", "--vendor", str(v2),
+                     "--as", "admin")
+    assert code == 0, out
+    with runtime.session() as s:
+        assert not is_member(s, pid, wf_id)
+        assert is_member(s, own, wf_id)
+    code, out = _cli(runtime, monkeypatch, "work", "next", "vendor-wall", "--as", "wf")
+    assert code == 3 and out["error"]["code"] == "not_found", out

@@ -137,6 +137,10 @@ class ProjectMember(Base):
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     added_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # the vendor whose hand-off made them a member (None: the business's own say-so). A worker
+    # moved away from that vendor stops being a member; a plain id, as the vendors' table lives
+    # in workforce, which compliance does not know
+    via_vendor_id: Mapped[int | None] = mapped_column(default=None)
 
 
 class LedgerApprover(Base):

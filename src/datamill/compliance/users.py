@@ -344,9 +344,12 @@ def require_active(user: User) -> None:
             username=user.username, reason="inactive")
 
 
-def add_member(session: Session, project_id: int, user: User, actor_id: int | None) -> None:
+def add_member(session: Session, project_id: int, user: User, actor_id: int | None,
+               via_vendor_id: int | None = None) -> None:
     """Make ``user`` a member of the project (a no-op when they are one); never a deactivated
-    user (:func:`require_active`)."""
+    user (:func:`require_active`). ``via_vendor_id``: the vendor whose hand-off admits them,
+    so that moving them away from it ends the membership (:func:`drop_vendor_memberships`);
+    a membership given without one stays whatever vendor they work for."""
     require_active(user)
     exists = session.scalars(
         select(ProjectMember).where(
@@ -354,12 +357,37 @@ def add_member(session: Session, project_id: int, user: User, actor_id: int | No
         )
     ).first()
     if exists is None:
-        session.add(ProjectMember(project_id=project_id, user_id=user.id))
+        session.add(ProjectMember(project_id=project_id, user_id=user.id,
+                                  via_vendor_id=via_vendor_id))
+        data: dict[str, object] = {"user": user.username}
+        if via_vendor_id is not None:
+            data["via_vendor_id"] = via_vendor_id
         record_audit(
             session, actor_id=actor_id, action="project.member_added", object_type="project",
-            object_id=project_id, project_id=project_id, data={"user": user.username},
+            object_id=project_id, project_id=project_id, data=data,
         )
         session.flush()
+    elif via_vendor_id is None and exists.via_vendor_id is not None:
+        exists.via_vendor_id = None  # now the business's own say-so: it outlasts the vendor
+        session.flush()
+
+
+def drop_vendor_memberships(session: Session, user: User, vendor_id: int,
+                            actor_id: int | None, reason: str) -> list[int]:
+    """End the memberships ``vendor_id``'s hand-offs gave ``user`` (they leave the vendor);
+    audited one by one. Returns the project ids."""
+    rows = session.scalars(select(ProjectMember).where(
+        ProjectMember.user_id == user.id, ProjectMember.via_vendor_id == vendor_id)
+        .order_by(ProjectMember.project_id)).all()
+    for row in rows:
+        record_audit(
+            session, actor_id=actor_id, action="project.member_removed", object_type="project",
+            object_id=row.project_id, project_id=row.project_id,
+            data={"user": user.username, "via_vendor_id": vendor_id, "reason": reason},
+        )
+        session.delete(row)
+    session.flush()  # the memo of who is a member goes with it
+    return [row.project_id for row in rows]
 
 
 def is_member(session: Session, project_id: int, user_id: int) -> bool:

@@ -385,7 +385,8 @@ def _admit_vendor_people(session: Session, actor: User, vendor: Vendor,
     added = []
     for user in people:
         if allowed(user.role, action) and user.id not in members:
-            add_member(session, pkg.project_id, user, actor_id=actor.id)
+            add_member(session, pkg.project_id, user, actor_id=actor.id,
+                       via_vendor_id=vendor.id)
             added.append(user.username)
     return added
 
@@ -442,7 +443,8 @@ def assign_package_to_worker(
             f"{user.username!r} cannot be assigned package {pkg.name}: " + "; ".join(problems),
             worker_id=worker.id,
         )
-    add_member(session, project.id, user, actor_id=actor.id)
+    add_member(session, project.id, user, actor_id=actor.id,
+               via_vendor_id=None if handoff is None else handoff.vendor_id)
     return assign_package(session, pkg.id, user, actor_id=actor.id)
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
+from datamill.compliance.users import drop_vendor_memberships
 from datamill.core.errors import Conflict, InvalidInput, NotFound
 from datamill.db.lookup import get_or_raise
 from datamill.production.models import WorkPackage
@@ -115,7 +116,8 @@ def move_worker(
     What they held on their old side goes back to its pool (holds released, packages
     unassigned, as on deactivation) and a manager flag is dropped: they manage nobody on the
     new side until the business names them again. On a vendor's side they become members of
-    the projects whose packages are handed to it, as a worker registered there does. Audited."""
+    the projects whose packages are handed to it, as a worker registered there does, and stop
+    being members of those the old vendor's hand-offs admitted them to. Audited."""
     require_business(actor, "move workers between vendors")
     worker = get_worker(session, worker_id, actor)
     if worker.vendor_id == vendor_id:
@@ -126,11 +128,17 @@ def move_worker(
     data: dict[str, object] = {"from_vendor_id": worker.vendor_id, "to_vendor_id": vendor_id,
                                "was_manager": worker.is_manager, "reason": reason.strip()}
     data.update(_free(session, worker))
+    person = session.get(User, worker.user_id)
+    if worker.vendor_id is not None and person is not None:
+        # what the old vendor's hand-offs admitted them to is that vendor's work, not theirs
+        left = drop_vendor_memberships(session, person, worker.vendor_id, actor.id,
+                                       reason="moved")
+        if left:
+            data["memberships_ended"] = left
     worker.vendor_id, worker.is_manager = vendor_id, False
     if vendor_id is not None:
         worker.grade_id = None  # grades are for in-house staff; vendor workers are paid by volume
         # and they may work what is handed to their new vendor, as a worker registered there
-        person = session.get(User, worker.user_id)
         if person is not None:
             admit_to_handed_projects(session, actor, person, vendor_id)
     record_audit(session, actor_id=actor.id, action="worker.moved", object_type="worker",

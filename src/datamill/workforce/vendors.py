@@ -285,7 +285,7 @@ def admit_to_handed_projects(session: Session, actor: User, user: User, vendor_i
         .where(PackageHandoff.vendor_id == vendor_id).distinct()).all()
     for project_id in sorted({pid for pid, stage in rows if allowed(
             user.role, stage_action(stage))}):
-        add_member(session, project_id, user, actor_id=actor.id)
+        add_member(session, project_id, user, actor_id=actor.id, via_vendor_id=vendor_id)
 
 
 def register_worker(
