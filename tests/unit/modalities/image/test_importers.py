@@ -208,3 +208,80 @@ def test_voc_errors_name_file_and_object(tmp_path: Path, xml: str, message: str,
     assert message in str(err.value)
     assert str(err.value).startswith(str(file))
     assert err.value.details == {"file": str(file), **details}
+
+
+# ----------------------------------------------------------------------------- declared sizes
+
+
+def _rotated_photo(path: Path) -> Path:
+    """A JPEG stored 64x48 whose EXIF orientation 6 shows it as 48x64."""
+    from PIL import Image
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    Image.new("RGB", (64, 48), (90, 120, 150)).save(path, exif=exif.tobytes())
+    return path
+
+
+def _coco_sized(tmp_path: Path, width: object, height: object) -> Path:
+    _rotated_photo(tmp_path / "images" / "r.jpg")
+    image: dict = {"id": 1, "file_name": "images/r.jpg"}
+    if width is not None:
+        image.update(width=width, height=height)
+    return _coco(tmp_path, images=[image],
+                 annotations=[{"id": 7, "image_id": 1, "category_id": 1, "bbox": [30, 2, 10, 10]}])
+
+
+def test_coco_labels_drawn_on_a_rotated_photos_stored_pixels_are_refused(tmp_path: Path) -> None:
+    # labelImg-like tools ignore the EXIF tag: the box at x=30 was drawn on the 64x48 pixels
+    path = _coco_sized(tmp_path, 64, 48)
+    with pytest.raises(AnnotationFileError) as err:
+        list(CocoImporter().iter_items(path))
+    message = str(err.value)
+    assert message.startswith(f"{path}: images[0] (images/r.jpg) declares 64x48")
+    assert "EXIF orientation 6" in message and "as 48x64" in message
+    assert "exiftool -Orientation=1 -n" in message
+    assert err.value.details == {"file": str(path), "index": 0, "declared": "64x48",
+                                 "displayed": "48x64"}
+
+
+@pytest.mark.parametrize(("width", "height"), [(48, 64), ("48", "64"), (None, None), (0, 0)],
+                         ids=["displayed", "as-text", "undeclared", "unknown-zero"])
+def test_coco_declaring_the_displayed_size_or_none_imports(tmp_path: Path, width: object,
+                                                           height: object) -> None:
+    (_, ann, name), = CocoImporter().iter_items(_coco_sized(tmp_path, width, height))
+    assert name == "r" and ann.objects == (Box(label="car", x=30, y=2, w=10, h=10),)
+
+
+def test_coco_declaring_another_size_is_refused(tmp_path: Path) -> None:
+    path = _coco_sized(tmp_path, 96, 128)
+    with pytest.raises(AnnotationFileError, match=r"declares 96x128 but r\.jpg is 48x64 \(as "
+                                                  r"displayed, EXIF orientation applied\)"):
+        list(CocoImporter().iter_items(path))
+
+
+def _voc_sized(tmp_path: Path, width: int, height: int) -> Path:
+    _rotated_photo(tmp_path / "JPEGImages" / "r.jpg")
+    (tmp_path / "Annotations").mkdir()
+    file = tmp_path / "Annotations" / "r.xml"
+    file.write_text(f"<annotation><filename>r.jpg</filename><size><width>{width}</width>"
+                    f"<height>{height}</height><depth>3</depth></size><object><name>car</name>"
+                    "<bndbox><xmin>31</xmin><ymin>3</ymin><xmax>40</xmax><ymax>12</ymax>"
+                    "</bndbox></object></annotation>", encoding="utf-8")
+    return file
+
+
+def test_voc_size_of_the_stored_pixels_of_a_rotated_photo_is_refused(tmp_path: Path) -> None:
+    file = _voc_sized(tmp_path, 64, 48)
+    with pytest.raises(AnnotationFileError, match="EXIF orientation 6 shows it rotated, "
+                                                  "as 48x64") as err:
+        list(VocImporter().iter_items(tmp_path))
+    assert str(err.value).startswith(f"{file}: <size> declares 64x48")
+    assert err.value.details == {"file": str(file), "declared": "64x48", "displayed": "48x64"}
+
+
+def test_voc_size_of_the_displayed_photo_imports(tmp_path: Path) -> None:
+    _voc_sized(tmp_path, 48, 64)
+    (_, ann, _), = VocImporter().iter_items(tmp_path)
+    assert ann.objects == (Box(label="car", x=30, y=2, w=10, h=10),)

@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import os
 from pathlib import PurePath, PurePosixPath
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from datamill.modalities.image.errors import AnnotationFileError
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-__all__ = ["IMAGE_SUFFIXES", "displayed_size", "inside", "item_id", "read_head"]
+__all__ = [
+    "IMAGE_SUFFIXES",
+    "check_declared_size",
+    "displayed_size",
+    "inside",
+    "item_id",
+    "read_head",
+]
 
 IMAGE_SUFFIXES: Final = frozenset(
     {".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff", ".gif"}
@@ -48,8 +55,8 @@ def read_head(path: Path, size: int = 65536) -> str:
         return fh.read(size).decode("utf-8", errors="replace")
 
 
-def displayed_size(path: Path) -> tuple[int, int]:
-    """``(width, height)`` of the image as displayed (EXIF orientation applied); header only.
+def _header(path: Path) -> tuple[int, int, int]:
+    """``(width, height, EXIF orientation)`` of the stored pixels; header only.
 
     Raises:
         AnnotationFileError: The image is missing or unreadable.
@@ -64,4 +71,64 @@ def displayed_size(path: Path) -> tuple[int, int]:
         raise AnnotationFileError(
             f"{path}: cannot read the image size ({err})", file=str(path)
         ) from err
+    return width, height, orientation if isinstance(orientation, int) else 1
+
+
+def displayed_size(path: Path) -> tuple[int, int]:
+    """``(width, height)`` of the image as displayed (EXIF orientation applied); header only.
+
+    Raises:
+        AnnotationFileError: The image is missing or unreadable.
+    """
+    width, height, orientation = _header(path)
     return (height, width) if orientation in _SWAPPING else (width, height)
+
+
+def _dimension(value: Any) -> int | None:
+    """A declared width or height as a positive whole number, else None (not declared:
+    absent, ``0`` as some tools write for unknown, or not a number)."""
+    if isinstance(value, str):
+        value = value.strip()
+        if not value.isdigit():
+            return None
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int | float) or value != int(value):
+        return None
+    return int(value) if value > 0 else None
+
+
+def check_declared_size(path: Path, width: Any, height: Any, where: str,
+                        **details: Any) -> None:
+    """Refuse labels measured on another frame than the image as datamill shows it.
+
+    A source declares the size its coordinates were measured on (COCO ``images[].width`` and
+    ``height``, VOC ``<size>``). datamill measures on the image as displayed (EXIF orientation
+    applied), so a declared size that is the stored size of a photo whose orientation swaps
+    its sides means the labels were drawn on the unrotated pixels (labelImg and many scripts
+    ignore the tag): imported as they are, every box would land in the wrong place. Any other
+    declared size that is not the image's also means another frame. Nothing is checked when the
+    size is not declared or the image file is missing (the import names a missing file).
+
+    Raises:
+        AnnotationFileError: The declared size is not the displayed size; ``details`` name the
+            file (and the caller's position), ``declared`` and ``displayed``.
+    """
+    declared = (_dimension(width), _dimension(height))
+    if None in declared or not path.is_file():
+        return
+    stored_w, stored_h, orientation = _header(path)
+    shown = (stored_h, stored_w) if orientation in _SWAPPING else (stored_w, stored_h)
+    if declared == shown:
+        return
+    said = f"{declared[0]}x{declared[1]}"
+    seen = f"{shown[0]}x{shown[1]}"
+    if orientation in _SWAPPING and declared == (stored_w, stored_h):
+        message = (f"{where} declares {said}, the size of {path.name}'s stored pixels, but its "
+                   f"EXIF orientation {orientation} shows it rotated, as {seen}: the labels were "
+                   "drawn on the unrotated pixels and would land in the wrong place. Remove the "
+                   "orientation tag (exiftool -Orientation=1 -n FILE) to import them as drawn, "
+                   "or convert them to the displayed image")
+    else:
+        message = (f"{where} declares {said} but {path.name} is {seen} (as displayed, EXIF "
+                   "orientation applied): its coordinates were measured on another image")
+    raise AnnotationFileError(message, declared=said, displayed=seen, **details)

@@ -3,7 +3,9 @@
 The JSON is read whole (the format is one document), checked, then images are yielded one by
 one in file order. Checks raise :class:`~datamill.modalities.image.errors.AnnotationFileError`
 naming the file and ``annotations[i]``: an ``image_id`` or ``category_id`` that no image or
-category has, a missing or non-positive ``bbox``, or an object the schema refuses.
+category has, a missing or non-positive ``bbox``, or an object the schema refuses; and an
+image whose declared ``width``/``height`` is not its displayed size (EXIF orientation
+applied: labels drawn on a rotated photo's stored pixels would land in the wrong place).
 
 Each annotation becomes, first match wins: a :class:`~.schema.RotatedBox` when it carries
 ``datamill_rotated_box``; a :class:`~.schema.Box` from ``bbox`` when it carries
@@ -30,7 +32,12 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final
 from pydantic import ValidationError
 
 from datamill.modalities.image.errors import AnnotationFileError
-from datamill.modalities.image.importers._common import inside, item_id, read_head
+from datamill.modalities.image.importers._common import (
+    check_declared_size,
+    inside,
+    item_id,
+    read_head,
+)
 from datamill.modalities.image.schema import (
     Box,
     CocoRle,
@@ -175,6 +182,9 @@ class CocoImporter:
             if root is None:
                 root = next((r for r in roots if (r / file_name).is_file()), roots[0])
             image_path = Path(file_name) if Path(file_name).is_absolute() else root / file_name
+            check_declared_size(image_path, image.get("width"), image.get("height"),
+                                f"{file}: images[{position}] ({file_name})", file=str(file),
+                                index=position)
             yield image_path, ImageAnnotation(
                 objects=tuple(by_image.pop(image.get("id"), ())),
                 classes=tuple(image.get("classes") or ()),

@@ -10,7 +10,8 @@ The image path is ``JPEGImages/<filename>`` when that file exists (for an XML fi
 sub-folder of ``Annotations/``, ``JPEGImages/<that sub-folder>/<filename>`` first), else
 ``<filename>`` next to the folder. The item id is the image's path below ``JPEGImages/`` (or the
 folder) without its suffix, folders kept: ``a/x.jpg`` and ``b/x.jpg`` are two items. Malformed XML (with its line and column), a root other than ``<annotation>``, or an
-object without ``name`` or a numeric ``bndbox`` raises
+object without ``name`` or a numeric ``bndbox``, or a ``<size>`` that is not the image's
+displayed size (EXIF orientation applied; see :func:`._common.check_declared_size`) raises
 :class:`~datamill.modalities.image.errors.AnnotationFileError` naming the file and object.
 
 XML is parsed with the standard library; its expat parser does not fetch external entities and
@@ -27,7 +28,12 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from pydantic import ValidationError
 
 from datamill.modalities.image.errors import AnnotationFileError
-from datamill.modalities.image.importers._common import inside, item_id, read_head
+from datamill.modalities.image.importers._common import (
+    check_declared_size,
+    inside,
+    item_id,
+    read_head,
+)
 from datamill.modalities.image.schema import Box, ImageAnnotation
 
 if TYPE_CHECKING:
@@ -125,4 +131,6 @@ class VocImporter:
                 except ValueError as err:
                     raise AnnotationFileError(str(err), file=str(file), object=index) from err
             image, name = self._image(root_dir, file, _text(root, "filename") or f"{file.stem}.jpg")
+            check_declared_size(image, _text(root, "size/width"), _text(root, "size/height"),
+                                f"{file}: <size>", file=str(file))
             yield image, ImageAnnotation(objects=tuple(objects)), name
