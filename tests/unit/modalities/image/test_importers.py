@@ -120,8 +120,18 @@ def _coco(tmp_path: Path, **overrides) -> Path:
          r"annotations\[0\] \(id 7\) is not a valid object"),
         ({"id": 7, "image_id": 1, "category_id": 1},
          r"annotations\[0\] \(id 7\) is not a valid object: 'bbox'"),
+        ({"id": 7, "image_id": 1, "category_id": 1, "bbox": [0, 0, 2, 2],
+          "segmentation": [[1, 1, 5, 5]]},
+         r"annotations\[0\] \(id 7\) is not a valid object: segmentation ring 0 has 4 numbers"),
+        ({"id": 7, "image_id": 1, "category_id": 1, "bbox": [0, 0, 2, 2],
+          "segmentation": [[1, 1, 5, 1, 5, 5, 1, 5], [1, 1, 5, 1, 5, 5, 9]]},
+         r"is not a valid object: segmentation ring 1 has 7 numbers: a polygon is x, y pairs"),
+        ({"id": 7, "image_id": 1, "category_id": 1, "bbox": [0, 0, 2, 2], "text": "ab",
+          "segmentation": [[1, 1, 5, 1, 5, 5, 1]]},
+         r"is not a valid object: segmentation ring 0 has 7 numbers"),
     ],
-    ids=["dangling-image", "dangling-category", "zero-width", "no-bbox"],
+    ids=["dangling-image", "dangling-category", "zero-width", "no-bbox", "two-point-ring",
+         "odd-ring", "odd-text-line"],
 )
 def test_coco_errors_name_file_and_annotation(tmp_path: Path, annotation: dict,
                                               message: str) -> None:
@@ -285,3 +295,10 @@ def test_voc_size_of_the_displayed_photo_imports(tmp_path: Path) -> None:
     _voc_sized(tmp_path, 48, 64)
     (_, ann, _), = VocImporter().iter_items(tmp_path)
     assert ann.objects == (Box(label="car", x=30, y=2, w=10, h=10),)
+
+
+def test_coco_empty_rings_fall_back_to_the_box(tmp_path: Path) -> None:
+    path = _coco(tmp_path, annotations=[{"id": 7, "image_id": 1, "category_id": 1,
+                                         "bbox": [0, 0, 2, 2], "segmentation": [[]]}])
+    (_, ann, _), = CocoImporter().iter_items(path)
+    assert ann.objects == (Box(label="car", x=0, y=0, w=2, h=2),)

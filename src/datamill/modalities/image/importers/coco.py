@@ -13,7 +13,8 @@ Each annotation becomes, first match wins: a :class:`~.schema.RotatedBox` when i
 readers that need one); a :class:`~.schema.TextLine` when it carries ``text``; a
 :class:`~.schema.Keypoints` when it has ``keypoints`` (skeleton = its ``skeleton`` or the
 category name); a :class:`~.schema.Mask` when ``segmentation`` is an RLE dict; one
-:class:`~.schema.Polygon` per ring when ``segmentation`` is a non-empty list; else a
+:class:`~.schema.Polygon` per ring when ``segmentation`` is a non-empty list (empty rings
+ignored; a ring of fewer than 3 points or an odd count of numbers refuses the file); else a
 :class:`~.schema.Box` from ``bbox``. ``attributes`` and the image's ``classes`` are read back
 when present. Image paths are ``file_name`` below ``image_root`` (default: the JSON's folder);
 absolute ``file_name`` values are kept. Each image's item id is its ``file_name`` without the
@@ -63,6 +64,16 @@ def _pairs(flat: list[float]) -> tuple[tuple[float, float], ...]:
     return tuple((float(flat[i]), float(flat[i + 1])) for i in range(0, len(flat) - 1, 2))
 
 
+def _ring(ring: Any, number: int) -> tuple[tuple[float, float], ...]:
+    """The points of polygon ring ``number``: pairs of x, y, at least 3 points. A shorter or
+    odd-length ring is refused, never dropped (pycocotools reads 4 numbers as a box)."""
+    if not isinstance(ring, list) or len(ring) < _MIN_RING or len(ring) % 2:
+        size = len(ring) if isinstance(ring, list) else type(ring).__name__
+        raise ValueError(f"segmentation ring {number} has {size} numbers: a polygon is x, y "
+                         "pairs of at least 3 points (6 numbers, an even count)")
+    return _pairs(ring)
+
+
 def _objects(ann: dict[str, Any], label: str) -> list[Any]:
     attributes = ann.get("attributes") or {}
     if not isinstance(attributes, dict):
@@ -76,7 +87,7 @@ def _objects(ann: dict[str, Any], label: str) -> list[Any]:
         x, y, w, h = ann["bbox"]
         return [Box(x=x, y=y, w=w, h=h, **common)]
     if "text" in ann:
-        return [TextLine(points=_pairs(segmentation[0]), transcription=str(ann["text"]),
+        return [TextLine(points=_ring(segmentation[0], 0), transcription=str(ann["text"]),
                          **common)]
     if ann.get("keypoints"):
         flat = ann["keypoints"]
@@ -88,9 +99,11 @@ def _objects(ann: dict[str, Any], label: str) -> list[Any]:
         return [Mask(rle=CocoRle(size=tuple(segmentation["size"]),
                                  counts=counts if isinstance(counts, str) else tuple(counts)),
                      **common)]
-    if isinstance(segmentation, list) and segmentation:
-        return [Polygon(points=_pairs(ring), **common) for ring in segmentation
-                if len(ring) >= _MIN_RING]
+    rings = [ring for ring in segmentation or () if ring != []] if isinstance(
+        segmentation, list) else []
+    if rings:
+        return [Polygon(points=_ring(ring, number), **common)
+                for number, ring in enumerate(rings)]
     x, y, w, h = ann["bbox"]
     return [Box(x=x, y=y, w=w, h=h, **common)]
 
