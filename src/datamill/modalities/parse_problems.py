@@ -168,7 +168,18 @@ def validation_problems(
 ) -> list[dict[str, Any]]:
     """One coded problem record per error of ``err`` (raised parsing ``payload``); an object's
     error names it by number and label, or by its ``id`` when ``by_id``."""
-    return [_record(e, payload, by_id) for e in err.errors(include_url=False)]
+    return [_record(e, payload, by_id) for e in err.errors(include_url=False)
+            if not _counted_after_failures(e)]
+
+
+def _counted_after_failures(error: Mapping[str, Any]) -> bool:
+    """A ``too_short`` that pydantic adds because items inside failed ("at least 3 items
+    after validation"): the list as given was long enough, and its failing items are
+    problems of their own (a polygon of 3 points, one given as text, has 3 points)."""
+    given, least = error.get("input"), (error.get("ctx") or {}).get("min_length")
+    return (error.get("type") == "too_short" and isinstance(least, int)
+            and isinstance(given, Sequence) and not isinstance(given, str)
+            and len(given) >= least)
 
 
 def parse_refusal(

@@ -3,6 +3,7 @@
 Coordinates are **pixels** as floats, origin at the top-left corner of the top-left pixel, x to
 the right and y **down**, measured on the image as displayed, i.e. after its EXIF orientation
 has been applied. A pixel-aligned box covering pixel columns 0..9 is ``x=0, w=10``.
+Coordinates are JSON numbers: text (``"10"``) and booleans are refused, never converted.
 
 * :class:`Box`: axis-aligned, ``x, y`` top-left corner, ``w, h`` size (both > 0).
 * :class:`RotatedBox`: centre ``cx, cy``, size ``w, h`` and ``angle_deg``: rotation about the
@@ -30,7 +31,8 @@ from dataclasses import dataclass
 from dataclasses import field as dc_field
 from typing import Annotated, Any, ClassVar, Final, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 __all__ = [
     "DEFAULT_KEYPOINT_SIGMA",
@@ -69,7 +71,21 @@ tell which objects a model proposed and with which model.
 """
 
 ObjectKind = Literal["box", "rotated_box", "polygon", "polyline", "keypoints", "mask", "text_line"]
-Point = tuple[float, float]
+
+
+def _number(value: Any) -> Any:
+    """Refuse a coordinate given as text or a boolean (``"10"``, ``true``): pydantic's lax
+    mode would store ``true`` as 1.0 and ``" 10.5 "`` as 10.5, hiding a client's bug. Numbers
+    of any numeric type (numpy's too) go on to the float check."""
+    if isinstance(value, bool | str | bytes):
+        raise PydanticCustomError("float_type", "Input should be a valid number, not {given}",
+                                  {"given": type(value).__name__})
+    return value
+
+
+#: a coordinate or size in pixels: a JSON number (never text or a boolean), finite
+Coordinate = Annotated[float, BeforeValidator(_number)]
+Point = tuple[Coordinate, Coordinate]
 #: the OKS falloff of a keypoint whose skeleton names no sigmas (about COCO's mean for a body)
 DEFAULT_KEYPOINT_SIGMA = 0.07
 
@@ -134,21 +150,21 @@ class Box(_ObjectBase):
     """Axis-aligned box: top-left ``x, y`` and size ``w, h`` in pixels."""
 
     kind: Literal["box"] = "box"
-    x: float
-    y: float
-    w: float = Field(gt=0)
-    h: float = Field(gt=0)
+    x: Coordinate
+    y: Coordinate
+    w: Coordinate = Field(gt=0)
+    h: Coordinate = Field(gt=0)
 
 
 class RotatedBox(_ObjectBase):
     """Box rotated by ``angle_deg`` (clockwise on screen) about its centre ``cx, cy``."""
 
     kind: Literal["rotated_box"] = "rotated_box"
-    cx: float
-    cy: float
-    w: float = Field(gt=0)
-    h: float = Field(gt=0)
-    angle_deg: float = Field(ge=-360, le=360)
+    cx: Coordinate
+    cy: Coordinate
+    w: Coordinate = Field(gt=0)
+    h: Coordinate = Field(gt=0)
+    angle_deg: Coordinate = Field(ge=-360, le=360)
 
 
 class Polygon(_ObjectBase):
@@ -170,8 +186,8 @@ class Keypoint(BaseModel):
 
     model_config = _FROZEN
 
-    x: float
-    y: float
+    x: Coordinate
+    y: Coordinate
     visibility: Literal[0, 1, 2] = 2
 
 

@@ -185,7 +185,7 @@ def test_item_attributes_volume_unit() -> None:
 
 @pytest.mark.parametrize("payload", [
     {"kind": "box", "label": "car", "x": float("nan"), "y": 0, "w": 5, "h": 5},
-    {"kind": "polygon", "label": "car", "points": [[1, 1], ["Infinity", 2], [5, 3]]},
+    {"kind": "polygon", "label": "car", "points": [[1, 1], [float("inf"), 2], [5, 3]]},
     {"kind": "keypoints", "label": "person", "points": [{"x": 1, "y": float("-inf")}]},
     {"kind": "box", "label": "car", "x": 0, "y": 0, "w": 5, "h": 5,
      "attributes": {"speed": float("nan"), "color": "red"}},
