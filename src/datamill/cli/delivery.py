@@ -36,7 +36,7 @@ def create_cmd(
     batch_id: int,
     user: AsUser,
     out_dir: Annotated[Path, typer.Option("--out", help="Where delivery packages go.")] = Path("deliveries"),
-    fmt: Annotated[list[str] | None, typer.Option("--format", help="Export format, repeatable (default: all the modality's).")] = None,
+    fmt: Annotated[list[str] | None, typer.Option("--format", help="Export format, repeatable (default: the modality's formats that hold the project's work).")] = None,
     encrypt: Annotated[bool | None, typer.Option(
         "--encrypt/--no-encrypt", help="Write one encrypted archive (default: when a master "
         "key is configured); the customer gets it decrypted with 'datamill delivery "

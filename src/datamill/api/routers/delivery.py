@@ -43,7 +43,7 @@ def _shown(user: User, out: DeliveryOut) -> DeliveryOut:
 
 class DeliveryCreate(BaseModel):
     formats: list[str] | None = Field(
-        None, description="Export formats (e.g. kaldi, textgrid, hf); default: all the modality's"
+        None, description="Export formats (e.g. kaldi, textgrid, hf); default: the modality's formats that hold the project's work"
     )
     encrypt: bool | None = Field(
         None, description="Write the package as one encrypted archive (needs a master key); "

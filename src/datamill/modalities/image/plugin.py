@@ -61,6 +61,15 @@ __all__ = ["ImageAnnotationRequirements", "ImagePlugin", "ImageStatistics"]
 
 _BAD_ID = re.compile(r"[\s\x00-\x1f\x7f/\\]")
 _EXPORTERS = ("coco", "yolo", "voc", "paddleocr_det", "paddleocr_rec", "image_hf")
+#: the object kinds each format holds (None: every kind, and image-level classes)
+_FORMAT_KINDS: dict[str, frozenset[str] | None] = {
+    "coco": frozenset({"box", "rotated_box", "polygon", "keypoints", "mask", "text_line"}),
+    "yolo": frozenset({"box", "polygon"}),
+    "voc": frozenset({"box"}),
+    "paddleocr_det": frozenset({"text_line"}),
+    "paddleocr_rec": frozenset({"text_line"}),
+    "image_hf": None,
+}
 
 
 class ImageAnnotationRequirements(BaseModel):
@@ -369,6 +378,19 @@ class ImagePlugin(ImageAggregationMixin):
     # -- delivery
     def exporter_names(self) -> list[str]:
         return list(_EXPORTERS)
+
+    def default_exporter_names(self, requirements: Mapping[str, Any]) -> list[str]:
+        """The formats a delivery without named formats writes: those that hold a kind of
+        object the label schema allows (a box and polygon project gets no PaddleOCR folders of
+        empty label lists beside a third copy of every image); COCO and the Parquet file also
+        hold image-level classes; the Parquet file holds every kind (a polyline-only project
+        gets it alone). Named formats are written whatever they hold."""
+        labels = _req(requirements).labels
+        kinds = {kind for label in labels.labels for kind in label.kinds}
+        chosen = [name for name in _EXPORTERS
+                  if (held := _FORMAT_KINDS[name]) is None or kinds & held
+                  or (name == "coco" and labels.image_classes)]
+        return chosen
 
     def make_exporter(self, name: str, requirements: Mapping[str, Any]) -> Exporter[Any]:
         """Every format holds its own copy of the images (references inside a package are
