@@ -70,8 +70,8 @@ def test_image_project_through_the_api(client: TestClient, runtime: Runtime) -> 
             r = client.post(f"{API}/tasks/{task['id']}/annotations", json=wrong, headers=ann1)
             assert r.status_code == 422 and "unknown class 'truck'" in r.json()["detail"]
             for bad in ('{"kind": "box", "label": "car", "x": NaN, "y": 1, "w": 5, "h": 5}',
-                        '{"kind": "polygon", "label": "car", "points": [[1, 1], ["Infinity", 2],'
-                        ' [5, "NaN"]]}'):  # no NaN reaches a COCO file (it is not JSON)
+                        '{"kind": "polygon", "label": "car", "points": [[1, 1], [Infinity, 2],'
+                        ' [5, NaN]]}'):  # no NaN reaches a COCO file (it is not JSON)
                 raw = f'{{"annotation": {{"objects": [{bad}]}}, "base_version": ' \
                       f'{task["current_version"]}}}'
                 r = client.post(f"{API}/tasks/{task['id']}/annotations", content=raw,
