@@ -93,10 +93,16 @@ def preannotate_project(
     project = get_or_raise(session, Project, project_id, "project")
     plugin = get_modality(project.modality)
     engine = engine or plugin.default_preannotator
-    preannotators.get(engine)  # unknown engine → error listing the available ones
+    engine_cls = preannotators.get(engine)  # unknown engine → error listing the available ones
+    required = plugin.requirements_model.model_validate(project.spec.get("requirements", {}))
     skipped = getattr(plugin, "preannotation_skipped", None)
-    reason = skipped(plugin.requirements_model.model_validate(
-        project.spec.get("requirements", {}))) if skipped is not None else None
+    reason = skipped(required) if skipped is not None else None
+    # an engine whose classes the spec has no place for (optional plugin hook; the engine
+    # declares ``proposes``): say so rather than run it and store empty suggestions
+    unusable = getattr(plugin, "preannotator_unusable", None)
+    proposes = getattr(engine_cls, "proposes", None)
+    if not reason and unusable is not None and proposes:
+        reason = unusable(required, engine, tuple(proposes))
     if reason:  # nothing to suggest for this kind of work: label nothing, say why
         return {"items": 0, "model": None, "dropped": {}, "skipped": reason}
     unlabelled_golden = and_(Item.status == GOLDEN_STATUS, ~exists().where(

@@ -92,7 +92,8 @@ def test_face_preannotation_lands_in_the_spec_label_with_a_count(
         item = s.scalars(select(Item).where(Item.project_id == pid)).one()
         ann = s.get(Annotation, item.current_annotation_id)
         assert [o["label"] for o in ann.segments["objects"]] == ["person_face"]
-    # the same photo in a project whose schema has no face label: dropped, counted, not stored
+    # the same photo in a project whose schema has no face label: the engine is not run, and
+    # no empty model version is stored (h1: it used to run, drop every face and store one)
     spec = image_spec(name="no-faces", requirements=_req())
     with runtime.session() as s:
         pid = create_project(s, spec).id
@@ -102,8 +103,9 @@ def test_face_preannotation_lands_in_the_spec_label_with_a_count(
         run_checks(s, runtime.blobs, pid, workers=1)
     with runtime.session() as s:
         result = preannotate_project(s, runtime.blobs, pid, engine="opencv-face", workers=1)
-    assert result["dropped"] == {"face": 1}
+    assert result["items"] == 0 and result["dropped"] == {}
+    assert result["skipped"].startswith("opencv-face proposes face (box) and no label of this "
+                                        "spec takes it")
     with runtime.session() as s:
         item = s.scalars(select(Item).where(Item.project_id == pid)).one()
-        ann = s.get(Annotation, item.current_annotation_id)
-        assert ann.segments["objects"] == [] and ann.model and "opencv" in ann.model
+        assert item.current_annotation_id is None and item.status == "passed"

@@ -379,6 +379,25 @@ class ImagePlugin(ImageAggregationMixin):
     def exporter_names(self) -> list[str]:
         return list(_EXPORTERS)
 
+    def preannotator_unusable(self, requirements: BaseModel | Mapping[str, Any], engine: str,
+                              proposes: tuple[tuple[str, str], ...]) -> str | None:
+        """Why ``engine`` would pre-annotate nothing here, or None: none of the (class, kind)
+        pairs it ``proposes`` reaches a label that allows that kind, as :meth:`map_prediction`
+        maps them (``preannotation_labels``, else the class's own name). Running it anyway
+        would spend minutes and store an empty model version on every item."""
+        req = _req(requirements)
+        kinds = {label.name: set(label.kinds) for label in req.labels.labels}
+        mapping = req.preannotation_labels
+        for cls, kind in proposes:
+            target = mapping.get(cls) if mapping is not None else cls
+            if target is not None and kind in kinds.get(target, ()):
+                return None
+        said = ", ".join(f"{cls} ({kind})" for cls, kind in proposes)
+        labels = ", ".join(f"{name} ({'/'.join(sorted(k))})" for name, k in kinds.items())
+        return (f"{engine} proposes {said} and no label of this spec takes it (labels: "
+                f"{labels or 'none'}): map it with requirements.preannotation_labels, or choose "
+                "another engine")
+
     def default_exporter_names(self, requirements: Mapping[str, Any]) -> list[str]:
         """The formats a delivery without named formats writes: those that hold a kind of
         object the label schema allows (a box and polygon project gets no PaddleOCR folders of

@@ -226,6 +226,8 @@ class RapidOcrPreannotator:
     """
 
     name: ClassVar[str] = "rapidocr"
+    #: the (class, object kind) pairs it proposes, before the spec's mapping
+    proposes: ClassVar[tuple[tuple[str, str], ...]] = (("text", "text_line"),)
 
     def __init__(self, *, threads: int | None = None, text_score: float = 0.5,
                  detection_side: int = 960, max_pixels: int = DEFAULT_MAX_PIXELS) -> None:
@@ -389,6 +391,8 @@ class TesseractPreannotator:
     """
 
     name: ClassVar[str] = "tesseract"
+    #: the (class, object kind) pairs it proposes, before the spec's mapping
+    proposes: ClassVar[tuple[tuple[str, str], ...]] = (("text", "text_line"),)
     _LANGS: ClassVar[dict[str, str]] = {"en": "eng", "zh": "chi_sim+eng"}
     _PACKAGES: ClassVar[dict[str, str]] = {"eng": "tesseract-ocr-eng",
                                             "chi_sim": "tesseract-ocr-chi-sim"}
@@ -501,6 +505,8 @@ class OpenCvFacePreannotator:
     """
 
     name: ClassVar[str] = "opencv-face"
+    #: the (class, object kind) pairs it proposes as registered (``label`` is its class)
+    proposes: ClassVar[tuple[tuple[str, str], ...]] = (("face", "box"),)
     CASCADE: ClassVar[str] = "haarcascade_frontalface_default.xml"
 
     def __init__(self, *, label: str = "face", scale_factor: float = 1.1, min_neighbors: int = 5,
