@@ -333,6 +333,8 @@ EN_REASONS: dict[str, str] = {
     "sheet_no_accounts": "Sheet {sheet} cannot be settled: production project {projects} has no books in the ledger (no contract, order or budget), so the sheet's cost cannot be booked and the payment would reach no books. Give the project its books first: a signed contract with an order (datamill ledger contract-draft, order-add), its ledger accounts (datamill ledger project-open) and an approved budget; then run datamill ledger sync and settle the sheet.",
     # a contract signed outside datamill: one person records it, a second confirms it (ledger.contracts)
     "contract_record_step": "Contract {number} was recorded as signed outside datamill: a second person with a signing approval role (VP, CFO or president) confirms it with the signing step, not the price step.",
+    # a spec threshold the image decoder cannot honour (image plugin.refuse_requirements)
+    "max_pixels_over_decoder": "requirements.image.max_pixels may be at most {most}: datamill decodes no more pixels than that (Pillow's decompression-bomb limit), so larger files are refused whatever the spec allows; you asked for {value}.",
 }
 
 EN_ACTIONS: dict[str, str] = {
@@ -605,6 +607,7 @@ ZH_CN_REASONS: dict[str, str] = {
     "impairment_not_testable": "项目 {project_id} 在 {period_end} 不做减值测试：只有在期末最后一天前已签订合同并已审批预算的项目才参加该期间的测试。",
     "sheet_no_accounts": "结算单 {sheet} 暂不能结算：生产项目 {projects} 在账簿中尚未建账（没有合同、订单或预算），结算单的成本无法入账，付款也无从记账。请您先为该项目建账：签订合同并添加订单（datamill ledger contract-draft、order-add）、开立财务项目（datamill ledger project-open）并审批预算；然后运行 datamill ledger sync，再结算该结算单。",
     "contract_record_step": "合同 {number} 是在系统外签署后登记的：须由另一位有签约审批角色（副总裁、首席财务官或总裁）的人员以签约审批步骤确认，而不是价格审批步骤。",
+    "max_pixels_over_decoder": "requirements.image.max_pixels 最多为 {most}：datamill 解码的像素不超过此数（Pillow 的解压炸弹上限），更大的文件无论规格如何设置都会被拒收；您设置的是 {value}。",
 }
 
 ZH_CN_ACTIONS: dict[str, str] = {

@@ -56,7 +56,10 @@ NOT_USABLE_STATUSES = ("rejected", GOLDEN_STATUS, SUPERSEDED_STATUS)
 
 def create_project(session: Session, spec_data: Any, actor_id: int | None = None) -> ProjectOut:
     """Validate a spec and create its project; the project type is fixed from here on."""
-    spec, _ = parse_spec(spec_data)
+    spec, requirements = parse_spec(spec_data)
+    refuse = getattr(get_modality(spec.modality), "refuse_requirements", None)
+    if refuse is not None:  # what the modality cannot honour (optional plugin hook)
+        refuse(requirements)
     project = Project(
         name=spec.name,
         modality=spec.modality,

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from datamill.compliance.audit import record_audit
 from datamill.core.errors import Conflict, InvalidInput
 from datamill.db.lookup import lock_or_raise
+from datamill.modalities.registry import get_modality
 from datamill.production.models import Project, Task
 from datamill.production.schemas import ProjectOut
 from datamill.production.spec import parse_spec
@@ -72,7 +73,10 @@ def update_spec(
                 f"already split into {tasks} task(s) by them", field=split[0], tasks=tasks)
     # the whole spec, as a new project's (nothing written if bad), but for the thresholds it
     # was stored with on metrics the project cannot measure: kept while unchanged
-    spec, _ = parse_spec(after, kept=before.get("acceptance"))
+    spec, requirements = parse_spec(after, kept=before.get("acceptance"))
+    refuse = getattr(get_modality(spec.modality), "refuse_requirements", None)
+    if refuse is not None:  # a threshold the modality cannot honour, set anew
+        refuse(requirements, before.get("requirements"))
     new = spec.model_dump(mode="json")
     changed = sorted(k for k in set(new) | set(before) if new.get(k) != before.get(k))
     if not changed:

@@ -379,6 +379,31 @@ class ImagePlugin(ImageAggregationMixin):
     def exporter_names(self) -> list[str]:
         return list(_EXPORTERS)
 
+    def refuse_requirements(self, requirements: BaseModel | Mapping[str, Any],
+                            before: Mapping[str, Any] | None = None) -> None:
+        """Refuse a threshold set anew (``before``: the stored requirements, when changing a
+        project's) that the decoder cannot honour: ``image.max_pixels`` above Pillow's
+        decompression-bomb refusal (2 x ``Image.MAX_IMAGE_PIXELS``, 178,956,970 by default).
+        Larger files are refused as bombs whatever the spec allows, so the spec would promise
+        what the import never takes. A stored spec that already says more keeps it.
+
+        Raises:
+            InvalidInput: ``max_pixels_over_decoder`` with the value and the most.
+        """
+        from PIL import Image
+
+        most = 2 * int(Image.MAX_IMAGE_PIXELS or 0)
+        asked = _req(requirements).image.max_pixels
+        old = ((before or {}).get("image") or {}).get("max_pixels")
+        if not most or asked <= most or asked == old:
+            return
+        raise InvalidInput(
+            f"invalid dataset spec: requirements.image.max_pixels: {asked} is more than datamill "
+            f"decodes ({most} pixels, Pillow's decompression-bomb limit): larger files are "
+            f"refused as bombs whatever the spec allows; ask for at most {most}",
+            reason_code="max_pixels_over_decoder", field="requirements.image.max_pixels",
+            value=asked, most=most)
+
     def preannotator_unusable(self, requirements: BaseModel | Mapping[str, Any], engine: str,
                               proposes: tuple[tuple[str, str], ...]) -> str | None:
         """Why ``engine`` would pre-annotate nothing here, or None: none of the (class, kind)
