@@ -352,10 +352,35 @@ def test_textgrid_round_trip_through_praatio(tmp_path: Path, basic_items: list[E
         assert speaker == [(s, e, item.speaker_id) for s, e, _ in expected]
 
 
-def test_textgrid_overlapping_segments_raise(tmp_path: Path, audio_dir: Path) -> None:
-    item = _item(audio_dir, "u1", "s1", 1000, (Segment(0, 600, "a"), Segment(500, 900, "b")))
-    with pytest.raises(InvalidInput, match="overlapping"):
-        TextGridExporter().export([item], tmp_path / "tg")
+def test_textgrid_overlapping_speech_goes_into_lanes(tmp_path: Path, audio_dir: Path) -> None:
+    """A spec may allow overlapping segments (two people talking at once); the delivery's
+    TextGrid then holds them in lanes of tier pairs (it refused the whole delivery before),
+    byte for byte as praatio saves such a grid, and praatio reads every lane back."""
+    from praatio import textgrid as tgio
+    from praatio.utilities.constants import Interval
+
+    item = _item(audio_dir, "u1", "s1", 3000, (
+        Segment(0, 1500, "你好，我们开始吧。", "spk_a"), Segment(1000, 2000, "好的 \"嗯\"", "spk_b"),
+        Segment(1200, 1400, "[laughter]", "spk_c"), Segment(1500, 3000, "第二句", "spk_a")))
+    out = tmp_path / "tg"
+    TextGridExporter().export([item], out)
+    path = out / "u1.TextGrid"
+    grid = tgio.openTextgrid(str(path), includeEmptyIntervals=False)
+    assert grid.tierNames == ("transcript", "speaker", "transcript_2", "speaker_2",
+                              "transcript_3", "speaker_3")
+    labels = {name: [(e.start, e.end, e.label) for e in grid.getTier(name).entries]
+              for name in grid.tierNames}
+    assert labels["transcript"] == [(0, 1.5, "你好，我们开始吧。"), (1.5, 3, "第二句")]
+    assert labels["speaker"] == [(0, 1.5, "spk_a"), (1.5, 3, "spk_a")]
+    assert labels["transcript_2"] == [(1, 2, '好的 "嗯"')]
+    assert labels["speaker_2"] == [(1, 2, "spk_b")]
+    assert labels["transcript_3"] == [(1.2, 1.4, "[laughter]")]
+    expected = tgio.Textgrid(0, 3)
+    for name, entries in labels.items():
+        expected.addTier(tgio.IntervalTier(name, [Interval(*e) for e in entries], 0, 3))
+    saved = tmp_path / "praatio.TextGrid"
+    expected.save(str(saved), format="long_textgrid", includeBlankSpaces=True)
+    assert path.read_bytes() == saved.read_bytes()
 
 
 def test_textgrid_unsorted_segments_are_ordered(tmp_path: Path, audio_dir: Path) -> None:

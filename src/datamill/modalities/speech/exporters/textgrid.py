@@ -8,6 +8,13 @@ if a segment runs past the stated duration) and holds two interval tiers:
 * ``speaker``: the same intervals, labelled with the segment's speaker, or the item's
   ``speaker_id`` when the segment names none.
 
+Overlapping speech (a spec with ``allow_overlapping_segments: true``) cannot sit in one interval
+tier: the segments are then laid out in lanes, each a pair of tiers. ``transcript`` and
+``speaker`` hold every segment that overlaps no earlier one; a segment that overlaps one in
+every lane so far opens the next, ``transcript_2`` and ``speaker_2``, and so on (each segment
+goes into the first lane where it fits, in start order). A reader of the ``speaker`` tiers gets
+who said each overlapping stretch; a file without overlaps has the two tiers only.
+
 Gaps between segments are written as empty intervals, as Praat expects. Segments with empty
 text are skipped. Files are in Praat's "long" text format, byte for byte as praatio writes it
 (but without building praatio's objects: see ``_render``); praatio reads every one back. Past
@@ -46,16 +53,21 @@ def _labelled_segments(item: ExportItem) -> list[tuple[Segment, str]]:
         if (text := clean_transcript(check_segment(item, index, segment).text))
     ]
     kept.sort(key=lambda pair: (pair[0].start_ms, pair[0].end_ms))
-    for (before, _), (after, _) in itertools.pairwise(kept):
-        if after.start_ms < before.end_ms:
-            raise InvalidInput(
-                f"utterance {item.utterance_id!r} has overlapping segments "
-                f"[{before.start_ms}, {before.end_ms}) and [{after.start_ms}, {after.end_ms}) ms; "
-                "a TextGrid interval tier cannot hold them",
-                utterance_id=item.utterance_id,
-                field="segments",
-            )
     return kept
+
+
+def _lanes(kept: list[tuple[Segment, str]]) -> list[list[tuple[Segment, str]]]:
+    """``kept`` (in start order) laid out in lanes of segments that do not overlap: each
+    segment in the first lane whose last segment has ended by its start."""
+    lanes: list[list[tuple[Segment, str]]] = []
+    for pair in kept:
+        for lane in lanes:
+            if lane[-1][0].end_ms <= pair[0].start_ms:
+                lane.append(pair)
+                break
+        else:
+            lanes.append([pair])
+    return lanes
 
 
 def _seconds(ms: int) -> str:
@@ -90,6 +102,9 @@ def _render(item: ExportItem) -> str:
             utterance_id=item.utterance_id,
             field="duration_ms",
         )
+    if any(after.start_ms < before.end_ms
+           for (before, _), (after, _) in itertools.pairwise(kept)):
+        return _render_lanes(item, _lanes(kept), end_ms)
     # each interval's text up to its label (the same in both tiers), and its two labels
     heads: list[str] = []
     transcript: list[str] = []
@@ -122,6 +137,47 @@ def _render(item: ExportItem) -> str:
     return "".join(parts)
 
 
+def _tier_lines(
+    number: int, name: str, spans: list[tuple[int, int, str]], end_ms: int
+) -> list[str]:
+    """One interval tier in the long text format, the gaps around ``spans`` (start order,
+    no overlaps) written as empty intervals."""
+    intervals: list[tuple[int, int, str]] = []
+    previous = 0
+    for start, end, label in spans:
+        if previous < start:
+            intervals.append((previous, start, ""))
+        intervals.append((start, end, label))
+        previous = end
+    if previous < end_ms or not intervals:
+        intervals.append((previous, end_ms, ""))
+    parts = [f'    item [{number}]:\n        class = "IntervalTier" \n        name = "{name}"',
+             f" \n        xmin = 0 \n        xmax = {_seconds(end_ms)} \n"
+             f"        intervals: size = {len(intervals)} \n"]
+    for index, (start, end, label) in enumerate(intervals, start=1):
+        parts.append(_interval(index, start, end))
+        parts.append(label.replace('"', '""'))
+        parts.append('" \n')
+    return parts
+
+
+def _render_lanes(
+    item: ExportItem, lanes: list[list[tuple[Segment, str]]], end_ms: int
+) -> str:
+    """An item with overlapping segments: a ``transcript``/``speaker`` pair of tiers per lane
+    (``transcript_2``, ``speaker_2`` ...), as praatio saves such a grid."""
+    xmax = _seconds(end_ms)
+    parts = [_HEAD, xmax, f" \ntiers? <exists> \nsize = {2 * len(lanes)} \nitem []: \n"]
+    for index, lane in enumerate(lanes):
+        suffix = f"_{index + 1}" if index else ""
+        spans = [(segment.start_ms, segment.end_ms, text) for segment, text in lane]
+        speakers = [(segment.start_ms, segment.end_ms,
+                     clean_text(segment.speaker or item.speaker_id)) for segment, _ in lane]
+        parts += _tier_lines(2 * index + 1, TRANSCRIPT_TIER + suffix, spans, end_ms)
+        parts += _tier_lines(2 * index + 2, SPEAKER_TIER + suffix, speakers, end_ms)
+    return "".join(parts)
+
+
 def _interval(number: int, start_ms: int, end_ms: int) -> str:
     """An interval's lines up to the opening quote of its label."""
     return (
@@ -149,7 +205,7 @@ class TextGridExporter:
 
         Raises:
             InvalidInput: Duplicate utterance id, an id unusable as a file name, segments with
-                invalid times, overlapping segments, or an item without duration.
+                invalid times, or an item without duration.
         """
         out_dir.mkdir(parents=True, exist_ok=True)
         seen = UniqueIds()
