@@ -324,6 +324,25 @@ def test_kaldi_rejects_bad_ids(
         KaldiExporter().export([item], tmp_path / "kaldi")
 
 
+def test_korean_words_keep_their_spaces_in_every_format(tmp_path: Path, audio_dir: Path) -> None:
+    """Korean separates words with spaces (scoring keeps them); the exporters took Hangul for
+    Chinese and delivered 저는학생입니다 for 저는 학생입니다, in Kaldi, TextGrid and hf alike."""
+    from praatio import textgrid as tgio
+
+    item = dataclasses.replace(
+        _item(audio_dir, "ko1", "s1", 1000, (Segment(0, 900, "저는 학생입니다  [noise] 감사합니다"),)),
+        language="ko-KR")
+    said = "저는 학생입니다 [noise] 감사합니다"
+    KaldiExporter().export([item], tmp_path / "kaldi")
+    assert (tmp_path / "kaldi" / "text").read_text(encoding="utf-8") == f"s1-ko1-000 {said}\n"
+    TextGridExporter().export([item], tmp_path / "tg")
+    grid = tgio.openTextgrid(str(tmp_path / "tg" / "ko1.TextGrid"), includeEmptyIntervals=False)
+    assert [e.label for e in grid.getTier("transcript").entries] == [said]
+    HuggingFaceExporter().export([item], tmp_path / "hf")
+    row = json.loads((tmp_path / "hf" / "data.jsonl").read_text(encoding="utf-8"))
+    assert row["text"] == said
+
+
 # --- TextGrid ------------------------------------------------------------------------------
 
 

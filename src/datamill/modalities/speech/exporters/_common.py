@@ -133,23 +133,28 @@ def clean_text(text: str) -> str:
     return " ".join(text.split())
 
 
-_CJK_CHAR = r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]"
+#: Han and kana, written without spaces between words; not Hangul: Korean separates its words
+#: with spaces (scoring keeps them too, datamill.qc.text_norm), so 저는 학생입니다 stays two words
+_CJK_CHAR = r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
 _CJK_PUNCT = r"[\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]"
 #: a space between two CJK characters, or next to CJK / full-width punctuation
 _CJK_GAP = re.compile(rf"(?<={_CJK_PUNCT}) | (?={_CJK_PUNCT})|(?<={_CJK_CHAR}) (?={_CJK_CHAR})")
 
 
 def clean_transcript(text: str) -> str:
-    r""":func:`clean_text`, and no space between two Chinese/Japanese/Korean characters or next
+    r""":func:`clean_text`, and no space between two Chinese/Japanese characters or next
     to full-width punctuation: such spaces are not part of the transcript (scoring ignores
     them), so one delivery never has ``春 眠 不 觉`` beside ``春眠不觉``. A space between a
-    Chinese character and a Latin word or a noise symbol stays.
+    Chinese character and a Latin word or a noise symbol stays, and so do the spaces between
+    Korean words.
 
     Examples:
         >>> clean_transcript("春 眠 不 觉 晓 ， 处 处 闻 啼 鸟 。")
         '春眠不觉晓，处处闻啼鸟。'
         >>> clean_transcript("[noise] 打开 WiFi ， 然后 连接")
         '[noise] 打开 WiFi，然后连接'
+        >>> clean_transcript("저는  학생입니다")
+        '저는 학생입니다'
     """
     return _CJK_GAP.sub("", clean_text(text))
 
