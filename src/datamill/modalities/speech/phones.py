@@ -28,6 +28,7 @@ __all__ = [
     "PHONE_SETS",
     "Word",
     "diphones",
+    "erhua_base",
     "g2p",
     "phone_inventory",
     "phone_set",
@@ -54,6 +55,9 @@ PINYIN_FINALS = ("a", "ai", "an", "ang", "ao", "e", "ei", "en", "eng", "er", "i"
                  "iang", "iao", "ie", "in", "ing", "iong", "iu", "o", "ong", "ou", "u", "ua",
                  "uai", "uan", "uang", "ue", "ui", "un", "uo", "v", "ve", "m", "n", "ng", "ê")
 """Finals (without tone) :func:`g2p` produces; ``m``/``n``/``ng`` are syllabic interjections."""
+ERHUA_FINALS = tuple(f"{f}r" for f in PINYIN_FINALS if f not in ("e", "er", "m", "n", "ng", "ê"))
+"""The rhotacised (儿化) finals a labeller writes for erhua, one syllable with the 儿 it
+swallows: 一点儿 ``yi4 dianr3`` → ``y i4 d ianr3`` (``e`` + r is ``er``, already a final)."""
 
 
 @dataclass(frozen=True)
@@ -86,11 +90,13 @@ def phone_set(lang: str) -> str:
 def phone_inventory(lang: str) -> frozenset[str]:
     """Every phone label of ``lang``'s phone set: ARPAbet consonants and vowels with a stress
     digit (``AH0``..``AH2``) for English; pinyin initials and tonal finals (tones 1-5) for
-    Mandarin. InvalidInput when the language has no phone set."""
+    Mandarin, the erhua finals included (``ianr3``: :data:`ERHUA_FINALS`). InvalidInput when
+    the language has no phone set."""
     name = phone_set(lang)
     if name == "arpabet":
         return frozenset(ARPABET_CONSONANTS) | {f"{v}{d}" for v in ARPABET_VOWELS for d in "012"}
-    return frozenset(PINYIN_INITIALS) | {f"{f}{t}" for f in PINYIN_FINALS for t in "12345"}
+    return frozenset(PINYIN_INITIALS) | {f"{f}{t}" for f in (*PINYIN_FINALS, *ERHUA_FINALS)
+                                         for t in "12345"}
 
 
 @lru_cache(maxsize=1)
@@ -163,6 +169,21 @@ def pinyin_syllables() -> frozenset[str]:
         if bare.isalpha():
             out.add(bare)
     return frozenset(out)
+
+
+def erhua_base(bare: str) -> str | None:
+    """The pinyin syllable a toneless erhua syllable is built on (``dianr`` → ``dian``,
+    ``zher`` → ``zhe``), or None when ``bare`` is not one (``er``, ``dian``, ``ngr``).
+
+    >>> erhua_base("dianr"), erhua_base("huar"), erhua_base("er"), erhua_base("dian")
+    ('dian', 'hua', None, None)
+    """
+    if len(bare) < 2 or not bare.endswith("r") or bare == "er":  # noqa: PLR2004 - x + r
+        return None
+    base = bare[:-1]
+    if base in {"er", "m", "n", "ng", "hm", "hng", "ê"} or base not in pinyin_syllables():
+        return None
+    return base
 
 
 @lru_cache(maxsize=8192)  # a few thousand tonal syllables exist

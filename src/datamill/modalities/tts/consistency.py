@@ -4,8 +4,9 @@
 phone set, tone and stress digits); this module checks what only several tiers together say:
 
 * **Syllable labels** (Mandarin): a toneless pinyin syllable of the phone set's spelling
-  (:func:`~datamill.modalities.speech.phones.pinyin_syllables`: ``v`` for ``ü``) followed by
-  its tone digit, ``1``-``4``, ``5`` for the neutral tone (``hao3``, ``de5``).
+  (:func:`~datamill.modalities.speech.phones.pinyin_syllables`: ``v`` for ``ü``), or its erhua
+  form (``dianr``, ``huar``), followed by its tone digit, ``1``-``4``, ``5`` for the neutral
+  tone (``hao3``, ``de5``, ``dianr3``).
 * **Nesting**: every syllable lies under one word and every phone (``sil``/``sp`` aside) under
   one syllable, and a word starts with its first syllable and ends with its last (a syllable
   likewise with its phones). A child belongs to the parent that holds its midpoint; edges may
@@ -14,7 +15,8 @@ phone set, tone and stress digits); this module checks what only several tiers t
   phones-only annotation) nests in nothing.
 * **Spelling** (Mandarin): a syllable's phones are its initial and its tonal final
   (:func:`~datamill.modalities.speech.phones.split_syllable`: ``qing3`` → ``q ing3``), and a
-  word of Chinese characters has one syllable per character.
+  word of Chinese characters has one syllable per character, an erhua syllable standing for
+  two (一点儿: ``yi4 dianr3``).
 * **Tones** (Mandarin): when the tones tier has intervals, each syllable has one with its
   boundaries and its tone.
 * **Prompt**: the words, read in order, are the item's prompt after the comparison
@@ -56,11 +58,11 @@ def _tone(label: str) -> tuple[str, str]:
 
 
 def _syllable_label_problem(i: int, label: str) -> str | None:
-    from datamill.modalities.speech.phones import pinyin_syllables  # noqa: PLC0415
+    from datamill.modalities.speech.phones import erhua_base, pinyin_syllables  # noqa: PLC0415
 
     bare, tone = _tone(label)
     where = f"syllables[{i}]: {label!r}"
-    if bare not in pinyin_syllables():
+    if bare not in pinyin_syllables() and erhua_base(bare) is None:
         hint = " (the phone set writes ü as v: lv4)" if "ü" in bare else ""
         return f"{where} is not a pinyin syllable{hint}"
     if not tone:
@@ -134,7 +136,7 @@ def _nesting_problems(
 
 def _zh_spelling_problems(ann: TtsAnnotation, phones_of: list[list[int]],
                           syllables_of: list[list[int]]) -> list[str]:
-    from datamill.modalities.speech.phones import split_syllable  # noqa: PLC0415
+    from datamill.modalities.speech.phones import erhua_base, split_syllable  # noqa: PLC0415
 
     out: list[str] = []
     for i, (syl, mine) in enumerate(zip(ann.syllables, phones_of, strict=True)):
@@ -148,9 +150,14 @@ def _zh_spelling_problems(ann: TtsAnnotation, phones_of: list[list[int]],
                        f"{' '.join(want)}, but its phones are {' '.join(got)}")
     for k, (word, mine) in enumerate(zip(ann.words, syllables_of, strict=True)):
         chars = len(_HAN.findall(word.label))
-        if mine and chars == len(word.label.strip()) and chars != len(mine):
+        # an erhua syllable (dianr3) is read with the 儿 it swallows: one syllable, two characters
+        erhua = min(word.label.count("儿"),
+                    sum(erhua_base(_tone(ann.syllables[j].label)[0]) is not None for j in mine))
+        if mine and chars == len(word.label.strip()) and chars - erhua != len(mine):
+            note = f" ({_count(erhua, 'erhua syllable')} reading two)" if erhua else ""
             out.append(f"words[{k}]: {word.label!r} at {_span(word)} has "
-                       f"{_count(chars, 'character')} but {_count(len(mine), 'syllable')} under it")
+                       f"{_count(chars, 'character')}{note} but "
+                       f"{_count(len(mine), 'syllable')} under it")
     return out
 
 

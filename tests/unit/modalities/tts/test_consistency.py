@@ -15,7 +15,12 @@ from hypothesis import strategies as st
 
 from datamill.core.errors import InvalidInput
 from datamill.modalities.registry import get_modality
-from datamill.modalities.speech.phones import phone_inventory, pinyin_syllables, split_syllable
+from datamill.modalities.speech.phones import (
+    erhua_base,
+    phone_inventory,
+    pinyin_syllables,
+    split_syllable,
+)
 from datamill.modalities.tts.consistency import NESTING_TOLERANCE_MS
 from datamill.modalities.tts.schema import TtsRequirements, annotation_problems, parse_annotation
 
@@ -171,7 +176,8 @@ _LABELS = st.one_of(
 @settings(max_examples=300, deadline=None)
 @given(_LABELS)
 def test_a_syllable_label_passes_exactly_when_it_is_pinyin_and_a_tone(label: str) -> None:
-    valid = len(label) > 1 and label[-1] in _TONES and label[:-1] in pinyin_syllables()
+    valid = len(label) > 1 and label[-1] in _TONES and (
+        label[:-1] in pinyin_syllables() or erhua_base(label[:-1]) is not None)  # dianr3
     phones = split_syllable(label) if valid else ("a1",)
     problems = _problems(_one_syllable(label, phones)) if label.strip() else []
     if valid:
@@ -245,3 +251,31 @@ def test_the_words_pass_exactly_when_they_read_the_prompt(
     payload["words"][k]["label"] = changed
     with pytest.raises(InvalidInput, match=rf"words(\[{k}\])?: "):
         _validate(payload, prompt=prompt)
+
+
+def _erhua_words(syllables: list[str], word: str) -> dict[str, Any]:
+    data = _utterance([[(syl, 200) for syl in syllables]])
+    data["words"][0]["label"] = word
+    return data
+
+
+@pytest.mark.parametrize("syllables", [["yi4", "dianr3"], ["yi4", "dian3", "er5"]],
+                         ids=["erhua-syllable", "er-written-out"])
+def test_erhua_is_one_syllable_with_its_er(syllables: list[str]) -> None:
+    """一点儿 labelled as TTS corpora label erhua (``yi4 dianr3``: the 儿 is no syllable of
+    its own) was refused twice: 'dianr3' "is not a pinyin syllable" and "has 3 characters but
+    2 syllables"; its phones (``d ianr3``) were not in the phone set either."""
+    data = _erhua_words(syllables, "一点儿")
+    assert _problems(data) == []
+    _validate(data, prompt="一点儿")
+
+
+def test_erhua_needs_its_er_and_a_real_syllable() -> None:
+    assert _problems(_erhua_words(["yi4", "dianr3", "er5"], "一点儿")) == [
+        "words[0]: '一点儿' at 100-700 ms has 3 characters (1 erhua syllable reading two) "
+        "but 3 syllables under it"]
+    assert _problems(_erhua_words(["yi4", "dian3"], "一点儿")) == [
+        "words[0]: '一点儿' at 100-500 ms has 3 characters but 2 syllables under it"]
+    for bare in ("ngr", "err", "xyzr"):
+        problems = _problems(_one_syllable(bare + "2", ("a1",)))
+        assert f"syllables[0]: '{bare}2' is not a pinyin syllable" in problems
