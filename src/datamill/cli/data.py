@@ -72,7 +72,7 @@ def import_cmd(
     ] = None,
     fmt: Annotated[
         str | None, typer.Option("--format", help="Import a pre-labelled source with its labels "
-                                 "(image: coco, yolo, voc; speech: kaldi; auto: detect). Nothing is imported "
+                                 "(image: coco, yolo, voc; speech: kaldi, textgrid; auto: detect). Nothing is imported "
                                  "when any file or label is unusable.")
     ] = None,
     vendor: Annotated[

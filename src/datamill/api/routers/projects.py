@@ -66,7 +66,7 @@ class ImportRequest(BaseModel):
     )
     format: str | None = Field(
         None, max_length=40, description="Import a pre-labelled source with its labels (image: "
-        "coco, yolo, voc; speech: kaldi; auto: detect): each new item starts from its labels. "
+        "coco, yolo, voc; speech: kaldi, textgrid; auto: detect): each new item starts from its labels. "
         "All or nothing: any unusable file or label refuses the import (422 naming each)",
     )
     vendor_id: int | None = Field(

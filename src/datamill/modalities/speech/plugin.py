@@ -74,7 +74,7 @@ class SpeechAsrPlugin:
     item_flags: ClassVar[tuple[str, ...]] = SEGMENT_FLAGS  # "cannot transcribe" the item
     #: the read-speech prompt check sends a borderline recording to a listener
     check_verdicts: ClassVar[tuple[str, ...]] = ("listen",)
-    importer_names: ClassVar[tuple[str, ...]] = ("kaldi",)  # pre-labelled sources
+    importer_names: ClassVar[tuple[str, ...]] = ("kaldi", "textgrid")  # pre-labelled sources
     #: ``recording``: the audio itself is bad; a collected item's subject is asked to record
     #: it again (``datamill.collection.subject.sync_rerecords``)
     review_reasons: ClassVar[tuple[str, ...]] = ("wrong_words", "noise", "segmentation",
