@@ -356,6 +356,20 @@ function splitSegment() {
   structural();
 }
 
+// Chinese/Japanese text has no spaces between words: a merge (or a split undone by one) joins
+// two such texts as they were, 你好 + 世界 → 你好世界; other texts with a space.
+const CJK_CHAR = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/;
+const WIDE_PUNCT = /[\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]/;
+function joinTexts(left, right) {
+  const a = left.trim();
+  const b = right.trim();
+  if (!a || !b) return a || b;
+  const x = a.slice(-1);
+  const y = b[0];
+  const tight = (CJK_CHAR.test(x) && CJK_CHAR.test(y)) || WIDE_PUNCT.test(x) || WIDE_PUNCT.test(y);
+  return tight ? a + b : `${a} ${b}`;
+}
+
 function mergeSegment() {
   const i = state.active;
   const a = state.segments[i];
@@ -364,7 +378,7 @@ function mergeSegment() {
   history.record();
   state.segments.splice(i, 2, {
     start_ms: Math.min(a.start_ms, b.start_ms), end_ms: Math.max(a.end_ms, b.end_ms),
-    text: [a.text, b.text].filter((x) => x.trim()).join(' '), speaker: a.speaker || b.speaker,
+    text: joinTexts(a.text, b.text), speaker: a.speaker || b.speaker,
     noise: [...new Set([...(a.noise || []), ...(b.noise || [])])], flag: a.flag || b.flag || null,
   });
   structural();
