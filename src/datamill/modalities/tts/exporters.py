@@ -162,13 +162,16 @@ class MfaCorpusExporter(_Base):
 def phone_tokens(ann: TtsAnnotation, duration_ms: int) -> list[tuple[str, int]]:
     """The phone tier as (token, frames) with every gap as ``sil``, covering the utterance:
     frame edges are the boundaries rounded to :data:`FRAME_SHIFT_MS`, so the lengths sum to
-    ``round(duration / shift)``."""
+    ``round(duration / shift)``. A phone shorter than half a frame keeps one frame (taken from
+    what follows it) rather than vanishing from the phone sequence."""
     total = round(duration_ms / FRAME_SHIFT_MS)
     out: list[tuple[str, int]] = []
     cursor = 0
     for iv in ann.phones:
         a = min(round(iv.start_ms / FRAME_SHIFT_MS), total)
         b = min(round(iv.end_ms / FRAME_SHIFT_MS), total)
+        if b <= max(a, cursor):  # rounded to nothing: 4 ms of 'n' was dropped from 'n i3'
+            b = min(max(a, cursor) + 1, total)
         if a > cursor:
             out.append(("sil", a - cursor))
             cursor = a

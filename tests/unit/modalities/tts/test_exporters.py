@@ -109,3 +109,17 @@ def test_mfa_lab_of_mandarin_separates_its_words(tmp_path: Path) -> None:
     assert isinstance(item, TtsExportItem)
     _export("mfa_corpus", [item], tmp_path / "mfa")
     assert (tmp_path / "mfa/spk1/zh1.lab").read_text(encoding="utf-8") == "你好 我们\n"
+
+
+def test_a_phone_shorter_than_half_a_frame_stays_in_the_espnet_phones() -> None:
+    """4 ms of 'n' rounded to no frame and vanished: ESPnet's ``phones`` read ``sil i3 sil``
+    for 你 (n i3), a sequence the text does not spell. It keeps one frame of what follows."""
+    from datamill.modalities.tts.exporters import phone_tokens
+    from datamill.modalities.tts.schema import parse_annotation
+
+    ann = parse_annotation({"language": "zh", "words": [], "syllables": [], "phones": [
+        {"start_ms": 100, "end_ms": 104, "label": "n"},
+        {"start_ms": 104, "end_ms": 300, "label": "i3"}]})
+    tokens = phone_tokens(ann, 400)
+    assert tokens == [("sil", 10), ("n", 1), ("i3", 19), ("sil", 10)]
+    assert sum(n for _, n in tokens) == 40
