@@ -8,7 +8,9 @@ from ``reco2dur`` when present, else read from the audio file's header). Each re
 one item, named by its recording id: its audio file and the list of its segments in start order, texts as written (noise
 symbols kept), a leading ``<flag:NAME>`` tag (the exporter's mark of a segment the annotator
 could not transcribe) read back as the segment's ``flag``. A relative audio path is taken from
-the data directory. Pipes (``sox ... |``) and ``ark:`` entries are refused: an item is a file.
+the data directory. With ``utt2spk``, a segment's speaker is its utterance's, unless that is the
+recording's own speaker (a recording id ``<speaker>-...``, as the ``kaldi`` exporter names
+them) or a placeholder (the utterance or recording id itself). Pipes (``sox ... |``) and ``ark:`` entries are refused: an item is a file.
 
 Everything is read and checked before the first item is yielded; problems raise
 :class:`KaldiSourceError` naming the file and line.
@@ -65,13 +67,29 @@ def _seconds_ms(value: str, where: str, file: str, line: int) -> int:
 _END_SLACK_MS = 10
 
 
-def _segment(start_ms: int, end_ms: int, transcript: str) -> dict[str, Any]:
+def _segment(start_ms: int, end_ms: int, transcript: str,
+             speaker: str | None = None) -> dict[str, Any]:
     flag = None
     match = _FLAG.match(transcript)
     if match and match.group(1) in SEGMENT_FLAGS:
         flag, transcript = match.group(1), transcript[match.end():]
-    return {"start_ms": start_ms, "end_ms": end_ms, "text": transcript.strip(), "speaker": None,
-            "noise": [], "flag": flag}
+    return {"start_ms": start_ms, "end_ms": end_ms, "text": transcript.strip(),
+            "speaker": speaker, "noise": [], "flag": flag}
+
+
+def _speakers(folder: Path) -> dict[str, str]:
+    """``utt2spk`` as a mapping (empty without the file)."""
+    if not (folder / "utt2spk").is_file():
+        return {}
+    return {fields[0]: fields[1].strip() for _n, fields in _lines(folder / "utt2spk")
+            if len(fields) == 2}  # noqa: PLR2004 - key and speaker
+
+
+def _speaker(speakers: dict[str, str], utt: str, reco: str) -> str | None:
+    spk = speakers.get(utt)
+    if not spk or spk in (utt, reco) or reco.startswith(f"{spk}-"):
+        return None  # the recording's own speaker, or a placeholder
+    return spk
 
 
 class KaldiImporter:
@@ -156,7 +174,8 @@ class KaldiImporter:
         texts: dict[str, str] = {}
         for _number, fields in _lines(folder / "text"):
             texts[fields[0]] = fields[1] if len(fields) > 1 else ""
-        spans: dict[str, list[tuple[int, int, str]]] = {key: [] for key in recordings}
+        speakers = _speakers(folder)
+        spans: dict[str, list[tuple[int, int, str, str | None]]] = {key: [] for key in recordings}
         if (folder / "segments").is_file():
             for number, fields in _lines(folder / "segments"):
                 parts = [fields[0], *fields[1].split()] if len(fields) > 1 else fields
@@ -173,23 +192,24 @@ class KaldiImporter:
                 if end_ms <= start_ms:
                     raise KaldiSourceError(f"{where}: ends ({end}) before it starts ({start})",
                                            file="segments", line=number)
-                spans[reco].append((start_ms, end_ms, texts.get(utt, "")))
+                spans[reco].append((start_ms, end_ms, texts.get(utt, ""),
+                                    _speaker(speakers, utt, reco)))
         else:
             durations = self._durations(folder, recordings)
             for utt, transcript in texts.items():
                 if utt not in recordings:
                     raise KaldiSourceError(f"text: utterance {utt!r} has no recording in wav.scp "
                                            "(and there is no segments file)", file="text")
-                spans[utt].append((0, durations[utt], transcript))
+                spans[utt].append((0, durations[utt], transcript, _speaker(speakers, utt, utt)))
         lengths = self._known_durations(folder, recordings) \
             if (folder / "segments").is_file() else {}
         for key, audio in recordings.items():
-            ordered = sorted(spans[key])
+            ordered = sorted(spans[key], key=lambda span: span[:3])
             length = lengths.get(key)
             if length is not None:  # times written to 10 ms round past the audio's last frame
-                ordered = [(s, length if length < e <= length + _END_SLACK_MS else e, t)
-                           for s, e, t in ordered]
-            yield audio, [_segment(s, e, t) for s, e, t in ordered], key
+                ordered = [(s, length if length < e <= length + _END_SLACK_MS else e, t, w)
+                           for s, e, t, w in ordered]
+            yield audio, [_segment(s, e, t, w) for s, e, t, w in ordered], key
 
     def _known_durations(self, folder: Path, recordings: dict[str, Path]) -> dict[str, int]:
         """Each recording's length where it can be read (reco2dur, else the audio's header);

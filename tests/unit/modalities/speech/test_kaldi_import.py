@@ -142,3 +142,26 @@ def test_an_end_rounded_up_past_the_audio_is_its_end(tmp_path: Path) -> None:
     (src / "wav.scp").write_text("call1 call1.wav\ncall2 /elsewhere/call2.wav\n", encoding="utf-8")
     got = {key: segs for _p, segs, key in KaldiImporter().iter_items(src)}
     assert got["call1"][0]["end_ms"] == 3010
+
+
+def test_utt2spk_names_each_segments_speaker(tmp_path: Path) -> None:
+    """A customer's utt2spk was ignored: every segment came in without its speaker. A
+    placeholder (the utterance's own id) and the recording's own speaker stay unnamed, so a
+    kaldi delivery reads back as it was written."""
+    src = _kaldi(tmp_path / "data")
+    (src / "utt2spk").write_text("call1-001 agent\ncall1-002 caller\ncall2-001 call2-001\n",
+                                 encoding="utf-8")
+    got = {p.name: [s["speaker"] for s in segs] for p, segs, _ in KaldiImporter().iter_items(src)}
+    assert got == {"call1.wav": ["agent", "caller"], "call2.wav": [None]}
+
+    from datamill.modalities.speech.exporters.kaldi import KaldiExporter
+    from datamill.modalities.speech.types import ExportItem, Segment
+
+    wav = src / "call1.wav"
+    item = ExportItem("call1", wav, "0" * 64, 3000, 16000, 1, "zh-CN", "s1",
+                      (Segment(0, 1500, "你好"), Segment(1000, 2000, "喂", "spk_b")))
+    KaldiExporter().export([item], tmp_path / "out")
+    (tmp_path / "out" / "wav.scp").write_text(f"s1-call1 {wav}\n", encoding="utf-8")
+    back = [(s["text"], s["speaker"]) for _p, segs, _k in
+            KaldiImporter().iter_items(tmp_path / "out") for s in segs]
+    assert back == [("你好", None), ("喂", "spk_b")]
