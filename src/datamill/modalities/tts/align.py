@@ -11,7 +11,9 @@
   over the *voiced* frames (energy above the speech threshold of
   :mod:`datamill.modalities.tts.checks`) between the first and last speech frame; pauses keep
   no syllable. An initial takes the first 30 % of its syllable. ``source`` is ``proportional``:
-  every boundary is a draft for the labeller. POS from ``jieba.posseg`` (Mandarin).
+  every boundary is a draft for the labeller. POS from ``jieba.posseg`` (Mandarin). A word
+  ending in an erhua 儿 (一点儿, 哪儿, 玩儿; not 女儿, 婴儿 ...: :data:`NOT_ERHUA`) gets one
+  rhotacised syllable for its last two characters (``yi4 dianr3``), as it is read.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 
 from datamill.modalities.base import ItemRecord
-from datamill.modalities.speech.phones import Word, g2p
+from datamill.modalities.speech.phones import Word, g2p, split_syllable
 from datamill.modalities.tts.schema import Interval, Point, TtsAnnotation, base_language
 
 if TYPE_CHECKING:
@@ -42,6 +44,28 @@ _INITIAL_SHARE = 0.3
 _COMMA = re.compile(r"[,，、;；:：]")
 _STOP = re.compile(r"[.。!！?？]")
 _DIGIT = re.compile(r"\d$")
+#: words ending in a 儿 that is a syllable of its own, not erhua (after PaddleSpeech's list)
+NOT_ERHUA = frozenset({
+    "女儿", "男儿", "儿", "婴儿", "幼儿", "婴幼儿", "孤儿", "患儿", "胎儿", "健儿", "宠儿",
+    "少儿", "孙儿", "侄儿", "妻儿", "聋儿", "乞儿", "新生儿", "混血儿", "流浪儿", "连体儿",
+    "脑瘫儿", "体弱儿", "弃儿", "育儿", "托儿", "陪儿", "虐儿", "护儿", "救儿", "我儿", "俺儿",
+    "有儿", "一儿", "为儿", "替儿", "瞒儿", "拐儿", "豚儿", "幸运儿", "宁馨儿", "健康儿",
+})
+
+
+def _with_erhua(word: Word) -> Word:
+    """``word`` with its final erhua 儿 read into the syllable before it (一点儿: ``yi4 dian3
+    er2`` → ``yi4 dianr3``); other words as they are."""
+    syls = word.syllables
+    if (len(word.text) < 2 or not word.text.endswith("儿") or word.text in NOT_ERHUA  # noqa: PLR2004
+            or len(syls) != len(word.text) or not syls[-1].startswith("er")
+            or syls[-2].rstrip("12345") in ("er", "m", "n", "ng", "hm", "hng", "ê")):
+        return word
+    before = syls[-2]
+    tone = before[-1] if before[-1].isdigit() else "5"
+    merged = (*syls[:-2], before.rstrip("12345") + "r" + tone)
+    return Word(word.text, tuple(p for syl in merged for p in split_syllable(syl)), merged)
+
 
 
 @dataclass(frozen=True)
@@ -126,6 +150,8 @@ def proportional_tiers(path: Path, text: str, language: str) -> TtsAnnotation:
     """Syllables spread evenly over the voiced frames (see the module docstring)."""
     lang = base_language(language)
     words = [w for w in g2p(text, lang) if w.phones]
+    if lang == "zh":
+        words = [_with_erhua(w) for w in words]
     active, frame_ms, duration = _voiced_frames(path)
     voiced = np.flatnonzero(active)
     if voiced.size == 0:

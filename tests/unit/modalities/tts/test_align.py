@@ -9,7 +9,11 @@ import pytest
 from datamill.modalities.registry import get_modality, preannotators
 from datamill.modalities.tts.align import TtsPrediction
 from datamill.modalities.tts.consistency import prompt_problems
-from datamill.modalities.tts.schema import annotation_problems, parse_annotation
+from datamill.modalities.tts.schema import (
+    TtsRequirements,
+    annotation_problems,
+    parse_annotation,
+)
 from datamill.testing.synth import espeak_available, synthesize
 from tests._tools import require_tool
 
@@ -56,6 +60,19 @@ def test_mandarin_is_spread_over_voiced_audio_and_marked(tmp_path: Path) -> None
     assert ann.syllables[0].start_ms >= 250  # the lead silence keeps no syllable
     assert annotation_problems(ann, 10_000) == []
     assert prompt_problems(ann, text) == []  # the words read the prompt; the tiers nest
+
+
+def test_mandarin_erhua_is_one_syllable_and_the_draft_passes(tmp_path: Path) -> None:
+    """一点儿 was drafted as ``yi4 dian3 er2`` (a rising 儿 syllable nobody says); 女儿 keeps its
+    syllable. The draft passes the submission checks as it stands."""
+    text = "我们一点儿也不累，女儿在哪儿？"
+    wav = synthesize(text, tmp_path / "zh.wav", voice="cmn")
+    ann = preannotators.get("tts-align")().predict_file(wav, "zh-CN", prompt=text).annotation
+    assert [s.label for s in ann.syllables] == ["wo3", "men5", "yi4", "dianr3", "ye3", "bu4",
+                                                "lei4", "nv3", "er2", "zai4", "nar3"]
+    assert "ianr3" in [p.label for p in ann.phones]
+    get_modality("speech.tts").validate_annotation(  # type: ignore[call-arg]
+        ann.model_dump(mode="json"), {"duration_ms": 60_000}, TtsRequirements(), prompt=text)
 
 
 def test_english_outside_the_dictionary_falls_back_to_the_spread(tmp_path: Path) -> None:
