@@ -2,8 +2,8 @@
 
 A folder of ``<id>.TextGrid`` files, each beside its recording ``<id>.wav`` (or ``.flac``,
 ``.ogg``), becomes one item per TextGrid, named by ``<id>``, starting from its segments. A
-delivery package of the ``textgrid`` format reads back too: its ``textgrid/`` folder's files
-with their recordings in the package's ``audio/`` folder.
+``textgrid/`` folder beside an ``audio/`` one reads the same way, and so does a delivery package
+(``textgrid/``, ``audio/<sha256>.wav`` and the ``hf/data.jsonl`` that names each id's audio).
 
 Which tiers hold the transcript:
 
@@ -25,6 +25,7 @@ where the spec does not allow them are refused with the file named, and nothing 
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections.abc import Iterator
@@ -121,11 +122,29 @@ class TextGridImporter:
         return 0.9 if path.is_dir() and _grids(path)[1] else 0.0
 
     @staticmethod
-    def _audio(folder: Path, grids: Path, stem: str) -> Path:
+    def _packaged(folder: Path) -> dict[str, str]:
+        """A delivery package's audio file name per item id (its ``hf/data.jsonl``), or {}."""
+        rows = folder / "hf" / "data.jsonl"
+        if not rows.is_file():
+            return {}
+        named: dict[str, str] = {}
+        with rows.open(encoding="utf-8") as fh:
+            for line in fh:
+                try:
+                    row = json.loads(line)
+                    named[str(row["id"])] = Path(str(row["audio"])).name
+                except (ValueError, KeyError, TypeError):
+                    continue  # not a package's row: the TextGrid's own audio is looked for
+        return named
+
+    @staticmethod
+    def _audio(folder: Path, grids: Path, stem: str, packaged: dict[str, str]) -> Path:
         for where in (grids, folder / "audio", folder):
             for suffix in _AUDIO:
                 if (where / f"{stem}{suffix}").is_file():
                     return where / f"{stem}{suffix}"
+        if stem in packaged and (folder / "audio" / packaged[stem]).is_file():
+            return folder / "audio" / packaged[stem]
         raise TextGridSourceError(
             f"{stem}.TextGrid: no recording {stem}.wav (or .flac, .ogg) beside it"
             + (" or in audio/" if (folder / "audio").is_dir() else ""), file=f"{stem}.TextGrid")
@@ -141,10 +160,11 @@ class TextGridImporter:
 
         folder = Path(path)
         grids, files = _grids(folder)
+        packaged = self._packaged(folder) if files else {}
         read: list[tuple[Path, list[dict[str, Any]], str]] = []
         for file in files:  # everything is read before the first item is yielded
             stem = file.name[: -len(".TextGrid")]
-            audio = self._audio(folder, grids, stem)
+            audio = self._audio(folder, grids, stem, packaged)
             if (negative := _negative_time(file)) is not None:
                 raise TextGridSourceError(f"{file.name}: time {negative} s is negative (a "
                                           "recording starts at 0)", file=file.name)

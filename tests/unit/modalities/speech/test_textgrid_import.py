@@ -78,6 +78,20 @@ def test_per_speaker_tiers_and_a_rounded_end(tmp_path: Path) -> None:
     assert TextGridImporter().detect(tmp_path) == 0.0
 
 
+def test_a_delivery_package_names_its_audio_by_hash(tmp_path: Path) -> None:
+    """A package keeps its audio as ``audio/<sha256>.wav``; ``hf/data.jsonl`` says whose."""
+    from datamill.modalities.speech.exporters.hf import HuggingFaceExporter
+
+    folder = _delivered(tmp_path / "pkg")
+    wav = folder / "audio" / "call1.wav"
+    digest = hashlib.sha256(wav.read_bytes()).hexdigest()
+    packaged = wav.rename(folder / "audio" / f"{digest}.wav")
+    item = ExportItem("call1", packaged, digest, 3000, 16000, 1, "zh-CN", "spk_a", _SEGMENTS)
+    HuggingFaceExporter().export([item], folder / "hf")
+    (audio, _segments, key), = TextGridImporter().iter_items(folder)
+    assert (audio, key) == (packaged, "call1")
+
+
 def test_a_textgrid_without_its_recording_is_named(tmp_path: Path) -> None:
     folder = _delivered(tmp_path / "pkg")
     (folder / "audio" / "call1.wav").unlink()
