@@ -22,6 +22,7 @@ from datamill.compliance.sessions import revoke_user_sessions
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthorized
 from datamill.core.storable import check_text, text_problem
+from datamill.db.lookup import lock_or_raise
 from datamill.db.memo import remember, run
 from datamill.db.rows import attach_row, autoflush
 
@@ -165,6 +166,15 @@ def authenticate(session: Session, username: str, password: str) -> User:
         raise Unauthorized("wrong username or password") from err
     if user is None or not known:
         raise Unauthorized("wrong username or password")
+    # the password checked must still be the user's when the token or session is issued: a
+    # change committed meanwhile revoked every credential, and one issued after it on the old
+    # password stayed live (h4: PostgreSQL, two server processes). The row is locked until the
+    # transaction ends, so a change waits for this sign-in (and then revokes what it issued)
+    # or this sign-in waits for the change and is refused.
+    checked = user.password_hash
+    user = lock_or_raise(session, User, user.id, "user")
+    if user.password_hash != checked or not user.is_active:
+        raise Unauthorized("wrong username or password")
     return user
 
 
@@ -284,6 +294,7 @@ def set_password(
 ) -> dict[str, int]:
     """Give ``user`` a new password and revoke all their sessions and tokens (admin / CLI)."""
     _check_password(new_password)
+    lock_or_raise(session, User, user.id, "user")  # sign-ins wait, then see the new hash
     user.password_hash = _hasher.hash(new_password)
     revoked = revoke_credentials(session, user)
     record_audit(session, actor_id=actor_id, action="user.password_changed", object_type="user",
@@ -294,7 +305,17 @@ def set_password(
 def change_password(
     session: Session, user: User, old_password: str, new_password: str
 ) -> dict[str, int]:
-    """A user changing their own password: the old one must match."""
+    """A user changing their own password: the old one must match.
+
+    Checked on the row locked and read afresh: of two changes at once with the same old
+    password, both passed the check and answered 204 (the first new password silently lost);
+    now the second sees that the password changed under it (its credentials revoked) and is
+    refused 401, as any request on a revoked token."""
+    seen = user.password_hash
+    lock_or_raise(session, User, user.id, "user")
+    if user.password_hash != seen:
+        raise Unauthorized("your password was changed meanwhile (in another window or client) "
+                           "and your sign-in with it; sign in again")
     try:
         _hasher.verify(user.password_hash, old_password)
     except VerificationError as err:
