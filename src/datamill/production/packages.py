@@ -14,7 +14,7 @@ from datamill.compliance.models import ProjectMember, User
 from datamill.compliance.roles import allowed, role_with_article, stage_action
 from datamill.compliance.users import require_active
 from datamill.core.errors import InvalidInput
-from datamill.db.lookup import get_or_raise
+from datamill.db.lookup import get_or_raise, lock_or_raise
 from datamill.production.claim_rules import check_claim_guards, claimer_vendor
 from datamill.production.holds import drop_holds
 from datamill.production.hooks import verdict_stages
@@ -152,7 +152,11 @@ def assign_package(
         )
     ).first():
         raise InvalidInput(f"{user.username!r} is not a member of this project; add them first")
-    vendor_id = claimer_vendor(session, user)
+    vendor_id = claimer_vendor(session, user)  # locks the assignee's worker row: first
+    # locked after it: a hand-off at the same moment (it locks the package) passed its
+    # "no assignee" check while this passed the vendor check below, and the package ended
+    # handed to a vendor with an in-house assignee (h4: PostgreSQL, two server processes)
+    pkg = lock_or_raise(session, WorkPackage, package_id, "work package")
     if pkg.vendor_id != vendor_id:
         if pkg.vendor_id is None:
             raise InvalidInput(

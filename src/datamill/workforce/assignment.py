@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Final
 
-from sqlalchemy import case, func, select
+from sqlalchemy import bindparam, case, func, select
 from sqlalchemy.orm import Session
 
 from datamill.compliance.access import sees_project
@@ -24,7 +24,7 @@ from datamill.compliance.models import User
 from datamill.compliance.roles import allowed, stage_action
 from datamill.compliance.users import add_member, require_active
 from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from datamill.db.lookup import get_or_raise, not_found
+from datamill.db.lookup import get_or_raise, lock_or_raise, not_found
 from datamill.db.memo import Lookup, get_row
 from datamill.production.models import Project, Task, TaskAssignment, WorkPackage
 from datamill.production.projects import project_spec_lookup
@@ -311,7 +311,8 @@ def take_back_package(
     """Take a package back from the vendor it was handed to (whether or not the vendor still
     qualifies): its open tasks are released from the vendor's people and it is in-house work
     again, to assign, hand to another vendor or leave to the in-house pool. Audited."""
-    pkg = _seen_package(session, actor, package_id)
+    _seen_package(session, actor, package_id)
+    pkg = lock_or_raise(session, WorkPackage, package_id, "work package")  # as a hand-off
     require_project_business(session, actor, pkg.project_id, "take packages back from vendors")
     handoff = _handoff(session, pkg)
     if handoff is None:
@@ -326,7 +327,11 @@ def hand_package_to_vendor(
 
     A package already handed to a vendor that is off the qualified list (or, with ``move``,
     any other vendor) is taken back from it first (:func:`take_back_package`)."""
-    pkg = _seen_package(session, actor, package_id)
+    _seen_package(session, actor, package_id)
+    # locked: an assignment to an in-house person at the same moment passed its vendor check
+    # while this passed its "no assignee" check, and the package ended handed to a vendor
+    # with an in-house assignee (h4: PostgreSQL, two server processes)
+    pkg = lock_or_raise(session, WorkPackage, package_id, "work package")
     require_project_business(session, actor, pkg.project_id, "hand its packages to vendors")
     vendor = get_or_raise(session, Vendor, vendor_id, "vendor")
     if not vendor.qualified:
@@ -531,4 +536,16 @@ def vendor_scope(session: Session, user: User) -> int | None:
     not handed to a vendor.
     """
     worker = find_worker_of_user(session, user.id)
-    return worker.vendor_id if worker is not None else None
+    if worker is None:
+        return None
+    # read afresh and locked (FOR SHARE) until the claim commits: a move to another vendor
+    # committed between the claim's first read and its new hold released nothing, and the
+    # moved worker kept a hold on the old vendor's work (h4: PostgreSQL, two server
+    # processes); a move locks the row first, so it waits for this claim and releases the
+    # hold, or this claim waits for the move and reads the new vendor
+    vendor_id: int | None = session.scalar(_WORKER_VENDOR_NOW, {"p_worker": worker.id})
+    return vendor_id
+
+
+_WORKER_VENDOR_NOW = (select(Worker.vendor_id).where(Worker.id == bindparam("p_worker"))
+                      .with_for_update(read=True))

@@ -15,7 +15,7 @@ from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
 from datamill.compliance.users import drop_vendor_memberships
 from datamill.core.errors import Conflict, InvalidInput, NotFound
-from datamill.db.lookup import get_or_raise
+from datamill.db.lookup import get_or_raise, lock_or_raise
 from datamill.production.models import WorkPackage
 from datamill.production.tasks import release_holds
 from datamill.workforce.models import Grade, Vendor, Worker
@@ -62,7 +62,8 @@ def set_worker_active(
     holds on open tasks are released (drafts too, submitted work stays) and the packages
     assigned to them go back to their pool (the vendor's, or in-house), so no work is stuck.
     """
-    worker = get_worker(session, worker_id, actor)
+    get_worker(session, worker_id, actor)
+    worker = lock_or_raise(session, Worker, worker_id, "worker")  # as move_worker: claims wait
     _scope(session, actor, worker.vendor_id, worker.id)
     if worker.active == active:
         raise Conflict(f"worker {worker.id} is already {'active' if active else 'inactive'}",
@@ -119,7 +120,10 @@ def move_worker(
     the projects whose packages are handed to it, as a worker registered there does, and stop
     being members of those the old vendor's hand-offs admitted them to. Audited."""
     require_business(actor, "move workers between vendors")
-    worker = get_worker(session, worker_id, actor)
+    get_worker(session, worker_id, actor)
+    # locked first: a claim under way (it holds the row FOR SHARE) commits its hold before the
+    # holds are released, and a later one reads the new vendor (workforce.assignment)
+    worker = lock_or_raise(session, Worker, worker_id, "worker")
     if worker.vendor_id == vendor_id:
         where = "in-house" if vendor_id is None else f"with vendor {vendor_id}"
         raise Conflict(f"worker {worker.id} is already {where}", worker_id=worker.id)
