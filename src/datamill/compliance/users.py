@@ -168,12 +168,13 @@ def authenticate(session: Session, username: str, password: str) -> User:
         raise Unauthorized("wrong username or password")
     # the password checked must still be the user's when the token or session is issued: a
     # change committed meanwhile revoked every credential, and one issued after it on the old
-    # password stayed live (h4: PostgreSQL, two server processes). The row is locked until the
-    # transaction ends, so a change waits for this sign-in (and then revokes what it issued)
-    # or this sign-in waits for the change and is refused.
+    # password stayed live (h4: PostgreSQL, two server processes). The row is read afresh
+    # FOR SHARE (sign-ins do not wait for each other, nor inserts that refer to the user) until
+    # the transaction ends, so a change waits for this sign-in (and then revokes what it
+    # issued) or this sign-in waits for the change and is refused.
     checked = user.password_hash
-    user = lock_or_raise(session, User, user.id, "user")
-    if user.password_hash != checked or not user.is_active:
+    fresh = session.get(User, user.id, with_for_update={"read": True}, populate_existing=True)
+    if fresh is None or fresh.password_hash != checked or not fresh.is_active:
         raise Unauthorized("wrong username or password")
     return user
 
@@ -294,7 +295,7 @@ def set_password(
 ) -> dict[str, int]:
     """Give ``user`` a new password and revoke all their sessions and tokens (admin / CLI)."""
     _check_password(new_password)
-    lock_or_raise(session, User, user.id, "user")  # sign-ins wait, then see the new hash
+    lock_or_raise(session, User, user.id, "user", keys_free=True)  # sign-ins wait
     user.password_hash = _hasher.hash(new_password)
     revoked = revoke_credentials(session, user)
     record_audit(session, actor_id=actor_id, action="user.password_changed", object_type="user",
@@ -312,7 +313,7 @@ def change_password(
     now the second sees that the password changed under it (its credentials revoked) and is
     refused 401, as any request on a revoked token."""
     seen = user.password_hash
-    lock_or_raise(session, User, user.id, "user")
+    lock_or_raise(session, User, user.id, "user", keys_free=True)
     if user.password_hash != seen:
         raise Unauthorized("your password was changed meanwhile (in another window or client) "
                            "and your sign-in with it; sign in again")

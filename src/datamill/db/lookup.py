@@ -32,16 +32,23 @@ def get_or_raise(session: Session, model: type[T], ident: int, what: str, **cont
     return row
 
 
-def lock_or_raise(session: Session, model: type[T], ident: int, what: str, **context: Any) -> T:
+def lock_or_raise(session: Session, model: type[T], ident: int, what: str, *,
+                  keys_free: bool = False, **context: Any) -> T:
     """:func:`get_or_raise`, the row locked until the transaction ends and read afresh.
 
     For check-then-write steps on money and state (a cap, a status): on PostgreSQL the row is
     read ``FOR UPDATE``, so a second request doing the same waits for the first to commit and
     then sees what it wrote (READ COMMITTED would let both pass the check). SQLite transactions
     already begin with ``BEGIN IMMEDIATE`` (one writer at a time), so there it is a plain read.
+
+    ``keys_free``: ``FOR NO KEY UPDATE`` instead, for a row many others refer to (a user, a
+    project, a package): ``FOR UPDATE`` also stops every insert that refers to it (the foreign
+    key check takes ``KEY SHARE``), so a lock held while waiting for the audit trail's lock
+    deadlocked with a transaction holding that lock and auditing an act of the same user.
     """
     row = None if beyond_column(ident) else session.get(
-        model, ident, with_for_update=True, populate_existing=True)
+        model, ident, with_for_update={"key_share": True} if keys_free else True,
+        populate_existing=True)
     if row is None:
         raise not_found(what, ident, **context)
     return row

@@ -37,7 +37,7 @@ ClaimMixer = Callable[[Session, User, int, str], int | None]
 _mixers = Registry[ClaimMixer]("datamill.claim_mixers")
 ClaimLookups = Callable[[int, int, str], Sequence[Lookup]]  # (user id, project id, stage)
 claim_lookups = Registry[ClaimLookups]("datamill.claim_lookups")
-ClaimScope = Callable[[Session, User], int | None]
+ClaimScope = Callable[[Session, User, bool], int | None]
 _scopes = Registry[ClaimScope]("datamill.claim_scopes")
 CHECK_OVERLAP = 1000  # a check task is answered by many people, each once
 
@@ -52,14 +52,15 @@ def check_claim_guards(session: Session, user: User, project_id: int, stage: str
         _guards.get(name)(session, user, project_id, stage)
 
 
-def claimer_vendor(session: Session, user: User) -> int | None:
+def claimer_vendor(session: Session, user: User, *, lock: bool = False) -> int | None:
     """The vendor whose packages ``user`` works on (None: in-house, or no scope plugin knows them).
 
     Scopes come from the ``datamill.claim_scopes`` entry-point group (e.g. workforce's worker
-    register); the first one that names a vendor wins.
+    register); the first one that names a vendor wins. ``lock`` (a claim): the scope reads it
+    afresh and keeps what it read from changing until the transaction ends.
     """
     for name in _scopes.names():
-        vendor_id = _scopes.get(name)(session, user)
+        vendor_id = _scopes.get(name)(session, user, lock)
         if vendor_id is not None:
             return vendor_id
     return None

@@ -94,7 +94,7 @@ def create_batch(
     check_limit(limit, high=MAX_COUNTER)  # -1 read every item on SQLite, failed on PostgreSQL
     # locked: two managers batching at once both read the same reviewed items (READ COMMITTED),
     # so every item sat in two live batches and two batches took one name (h4: 96 of 96 items)
-    project = lock_or_raise(session, Project, project_id, "project")
+    project = lock_or_raise(session, Project, project_id, "project", keys_free=True)
     limit = limit or int(project.spec.get("batch_size", 200))
     query = select(Item).where(Item.project_id == project_id, Item.status == "reviewed")
     excluded = batch_exclusions(session, project_id)  # e.g. subjects who withdrew consent

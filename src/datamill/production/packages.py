@@ -64,7 +64,10 @@ def create_packages(
     session: Session, project_id: int, stage: str = "annotate", *, actor_id: int | None = None
 ) -> list[PackageOut]:
     """Group unpackaged tasks of ``stage`` into packages of the spec's ``package_size``."""
-    project = get_or_raise(session, Project, project_id, "project")
+    # locked: two managers packaging at once both read the same items without tasks and the
+    # same loose tasks (READ COMMITTED), so items got a second set of tasks and packages
+    # came out empty or named twice (h4: PostgreSQL, two server processes)
+    project = lock_or_raise(session, Project, project_id, "project", keys_free=True)
     # a verdict's tasks (e.g. the prompt check's listener, see production.hooks), packaged so a
     # vendor's people can take them like any other work
     if stage not in project.spec.get("stages", []) and stage not in verdict_stages():
@@ -152,11 +155,11 @@ def assign_package(
         )
     ).first():
         raise InvalidInput(f"{user.username!r} is not a member of this project; add them first")
-    vendor_id = claimer_vendor(session, user)  # locks the assignee's worker row: first
-    # locked after it: a hand-off at the same moment (it locks the package) passed its
+    vendor_id = claimer_vendor(session, user)
+    # locked: a hand-off at the same moment (it locks the package) passed its
     # "no assignee" check while this passed the vendor check below, and the package ended
     # handed to a vendor with an in-house assignee (h4: PostgreSQL, two server processes)
-    pkg = lock_or_raise(session, WorkPackage, package_id, "work package")
+    pkg = lock_or_raise(session, WorkPackage, package_id, "work package", keys_free=True)
     if pkg.vendor_id != vendor_id:
         if pkg.vendor_id is None:
             raise InvalidInput(

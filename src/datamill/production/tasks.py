@@ -406,6 +406,9 @@ def claim_next_task(
     # the guards first, for a task already held too: a project classified above the user, one
     # that now needs surveying or a qualification test, is refused to its holders as well
     check_claim_guards(session, user, project_id, stage)
+    # read afresh and held until the claim commits (before anything here writes the audit
+    # trail): a move to another vendor waits for this claim, or this claim for the move
+    vendor_id = claimer_vendor(session, user, lock=True)
     hidden = hidden_item_ids(session, user, project_id)  # items above the user's clearance
     held = _held(session, user.id, project_id, stage)
     if held is not None:
@@ -419,7 +422,6 @@ def claim_next_task(
             check = _claim_check(session, user, project_id, stage, item_id)
             if check is not None:
                 return check
-    vendor_id = claimer_vendor(session, user)
     my_packages = run(
         session, _MY_PACKAGES_OF_NO_VENDOR if vendor_id is None else _MY_PACKAGES_OF_VENDOR,
         {"p_user": user.id, "p_project": project_id, "p_stage": stage, "p_vendor": vendor_id},

@@ -312,7 +312,8 @@ def take_back_package(
     qualifies): its open tasks are released from the vendor's people and it is in-house work
     again, to assign, hand to another vendor or leave to the in-house pool. Audited."""
     _seen_package(session, actor, package_id)
-    pkg = lock_or_raise(session, WorkPackage, package_id, "work package")  # as a hand-off
+    pkg = lock_or_raise(session, WorkPackage, package_id, "work package",  # as a hand-off
+                        keys_free=True)
     require_project_business(session, actor, pkg.project_id, "take packages back from vendors")
     handoff = _handoff(session, pkg)
     if handoff is None:
@@ -331,7 +332,7 @@ def hand_package_to_vendor(
     # locked: an assignment to an in-house person at the same moment passed its vendor check
     # while this passed its "no assignee" check, and the package ended handed to a vendor
     # with an in-house assignee (h4: PostgreSQL, two server processes)
-    pkg = lock_or_raise(session, WorkPackage, package_id, "work package")
+    pkg = lock_or_raise(session, WorkPackage, package_id, "work package", keys_free=True)
     require_project_business(session, actor, pkg.project_id, "hand its packages to vendors")
     vendor = get_or_raise(session, Vendor, vendor_id, "vendor")
     if not vendor.qualified:
@@ -528,21 +529,25 @@ def claim_lookups(user_id: int, project_id: int, stage: str) -> list[Lookup]:
     return lookups
 
 
-def vendor_scope(session: Session, user: User) -> int | None:
+def vendor_scope(session: Session, user: User, lock: bool = False) -> int | None:
     """Production's claim scope (entry point ``datamill.claim_scopes``): the vendor a person
     works for, whose handed-off packages are the only ones they may claim.
 
     None for in-house workers and for people not registered as workers: they claim only work
-    not handed to a vendor.
+    not handed to a vendor. ``lock`` (a claim): the worker's row is read afresh and held
+    ``FOR SHARE`` until the claim commits. Without it, a move to another vendor committed
+    between the claim's first read and its new hold released nothing, and the moved worker
+    kept a hold on the old vendor's work (h4: PostgreSQL, two server processes); a move locks
+    the row first, so it waits for the claim and releases the hold, or the claim waits for the
+    move and reads the new vendor. Only the claim locks: a task's view or a report reading the
+    scope after writing the audit trail would deadlock with a move (which locks the row, then
+    writes the trail).
     """
     worker = find_worker_of_user(session, user.id)
     if worker is None:
         return None
-    # read afresh and locked (FOR SHARE) until the claim commits: a move to another vendor
-    # committed between the claim's first read and its new hold released nothing, and the
-    # moved worker kept a hold on the old vendor's work (h4: PostgreSQL, two server
-    # processes); a move locks the row first, so it waits for this claim and releases the
-    # hold, or this claim waits for the move and reads the new vendor
+    if not lock:
+        return worker.vendor_id
     vendor_id: int | None = session.scalar(_WORKER_VENDOR_NOW, {"p_worker": worker.id})
     return vendor_id
 

@@ -63,7 +63,8 @@ def set_worker_active(
     assigned to them go back to their pool (the vendor's, or in-house), so no work is stuck.
     """
     get_worker(session, worker_id, actor)
-    worker = lock_or_raise(session, Worker, worker_id, "worker")  # as move_worker: claims wait
+    worker = lock_or_raise(session, Worker, worker_id, "worker",  # as move_worker
+                           keys_free=True)
     _scope(session, actor, worker.vendor_id, worker.id)
     if worker.active == active:
         raise Conflict(f"worker {worker.id} is already {'active' if active else 'inactive'}",
@@ -123,7 +124,7 @@ def move_worker(
     get_worker(session, worker_id, actor)
     # locked first: a claim under way (it holds the row FOR SHARE) commits its hold before the
     # holds are released, and a later one reads the new vendor (workforce.assignment)
-    worker = lock_or_raise(session, Worker, worker_id, "worker")
+    worker = lock_or_raise(session, Worker, worker_id, "worker", keys_free=True)
     if worker.vendor_id == vendor_id:
         where = "in-house" if vendor_id is None else f"with vendor {vendor_id}"
         raise Conflict(f"worker {worker.id} is already {where}", worker_id=worker.id)
