@@ -35,7 +35,7 @@ from sqlalchemy import func, select
 from datamill.compliance.models import ApiToken, ProjectMember, User
 from datamill.compliance.users import authenticate, create_user
 from datamill.config import Settings
-from datamill.core.errors import Unauthorized
+from datamill.core.errors import Forbidden, Unauthorized
 from datamill.production.models import (
     Annotation,
     Batch,
@@ -51,7 +51,7 @@ from datamill.runtime import Runtime
 from datamill.testing.fixtures import make_runtime, pg_url
 from datamill.testing.server import free_port, server_process
 from datamill.workforce.models import PackageHandoff, Vendor, Worker
-from datamill.workforce.people import move_worker
+from datamill.workforce.people import move_worker, set_worker_active
 from tests._tools import require_tool
 
 API = "/api/v1"
@@ -615,3 +615,54 @@ def test_move_waits_for_the_claim_under_way(backend: str, tmp_path: Path) -> Non
     rt.close()
     assert now_at == vendor_b
     assert behind == []
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_claim_waits_for_a_deactivation_under_way(backend: str, tmp_path: Path) -> None:
+    """A worker deactivated (not yet committed) while they claim: the claim read them active
+    before the deactivation committed and then took a task, so an inactive worker held work.
+    Now the claim reads the worker record under a lock first: it waits, then is refused."""
+    rt = _runtime(backend, tmp_path)
+    with rt.session() as s:
+        admin = create_user(s, "boss", PASSWORD, "admin")
+        w = create_user(s, "w00", PASSWORD, "annotator")
+        p = Project(name="deactivate-one", modality="speech.asr", language="en-US",
+                    project_type="custom_service", data_owner="customer",
+                    spec={"stages": ["annotate"], "overlap": 1, "package_size": 20,
+                          "requirements": {"read_speech": False}})
+        s.add(p)
+        s.flush()
+        worker = Worker(user_id=w.id, vendor_id=None, languages=["en-US"])
+        s.add_all([worker, ProjectMember(project_id=p.id, user_id=w.id),
+                   Item(project_id=p.id, external_id="u0", sha256="0" * 64, filename="u0.wav",
+                        size_bytes=1, owner="customer", status="passed", volume=1500,
+                        attributes={"duration_ms": 1500})])
+        s.flush()
+        create_packages(s, p.id, "annotate")
+        admin_id, user_id, worker_id, pid = admin.id, w.id, worker.id, p.id
+    answers: list[object] = []
+
+    def claim() -> None:
+        try:
+            with rt.session() as s:
+                answers.append(claim_next_task(s, s.get_one(User, user_id), pid, "annotate"))
+        except Forbidden as err:
+            answers.append(err)
+
+    if backend == "postgresql":  # the deactivation under way while the claim starts
+        with rt.session() as s:
+            set_worker_active(s, s.get_one(User, admin_id), worker_id, False)
+            claimer = threading.Thread(target=claim)
+            claimer.start()
+            time.sleep(1.0)
+        claimer.join(timeout=60)
+    else:  # SQLite: one writer at a time, the two run in turn
+        with rt.session() as s:
+            set_worker_active(s, s.get_one(User, admin_id), worker_id, False)
+        claim()
+    with rt.session() as s:
+        holds = s.scalars(select(TaskAssignment.task_id)
+                          .where(TaskAssignment.user_id == user_id)).all()
+    rt.close()
+    assert len(answers) == 1 and isinstance(answers[0], Forbidden), answers
+    assert holds == []

@@ -403,12 +403,14 @@ def claim_next_task(
     from datamill.compliance.item_sensitivity import hidden_item_ids
 
     read_claim_ahead(session, user, project_id, stage)
+    # the claimer's vendor (their worker record) read afresh and held until the claim commits,
+    # before the guards read it and before anything here writes the audit trail: a move to
+    # another vendor or a deactivation waits for this claim (then releases its hold), or this
+    # claim waits for it and sees the new vendor, or that the worker is inactive
+    vendor_id = claimer_vendor(session, user, lock=True)
     # the guards first, for a task already held too: a project classified above the user, one
     # that now needs surveying or a qualification test, is refused to its holders as well
     check_claim_guards(session, user, project_id, stage)
-    # read afresh and held until the claim commits (before anything here writes the audit
-    # trail): a move to another vendor waits for this claim, or this claim for the move
-    vendor_id = claimer_vendor(session, user, lock=True)
     hidden = hidden_item_ids(session, user, project_id)  # items above the user's clearance
     held = _held(session, user.id, project_id, stage)
     if held is not None:

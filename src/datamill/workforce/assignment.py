@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Final
 
-from sqlalchemy import bindparam, case, func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from datamill.compliance.access import sees_project
@@ -546,11 +546,6 @@ def vendor_scope(session: Session, user: User, lock: bool = False) -> int | None
     worker = find_worker_of_user(session, user.id)
     if worker is None:
         return None
-    if not lock:
-        return worker.vendor_id
-    vendor_id: int | None = session.scalar(_WORKER_VENDOR_NOW, {"p_worker": worker.id})
-    return vendor_id
-
-
-_WORKER_VENDOR_NOW = (select(Worker.vendor_id).where(Worker.id == bindparam("p_worker"))
-                      .with_for_update(read=True))
+    if lock:  # the worker the claim's guards read (same object) refreshed: active, vendor ...
+        session.get(Worker, worker.id, with_for_update={"read": True}, populate_existing=True)
+    return worker.vendor_id
