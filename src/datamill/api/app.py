@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from fastapi import FastAPI
 
-from datamill.api.body_limit import BodySizeLimitMiddleware
+from datamill.api.body_limit import BodySizeLimitMiddleware, LargerBody
 from datamill.api.login_throttle import install_login_throttle
 from datamill.api.problem import document_problems, install_problem_handlers
 
@@ -19,10 +19,10 @@ __all__ = ["API_PREFIX", "install_api"]
 API_PREFIX = "/api/v1"
 
 
-def install_api(app: FastAPI, larger_bodies: Sequence[tuple[str, int | str]] = ()) -> None:
+def install_api(app: FastAPI, larger_bodies: Sequence[LargerBody] = ()) -> None:
     """Add the API's error handlers, body-size limit, routers and hot lane to ``app``;
     ``larger_bodies``: the other faces' routes that take bodies above the request limit (a
-    whole path pattern and its limit, see :class:`BodySizeLimitMiddleware`)."""
+    whole path pattern, its limit and who may send one, see :class:`BodySizeLimitMiddleware`)."""
     from datamill.api.hot_path import install_hot_path
     from datamill.api.routers import ROUTERS
     from datamill.api.routers.collect import LARGE_BODIES
@@ -31,7 +31,8 @@ def install_api(app: FastAPI, larger_bodies: Sequence[tuple[str, int | str]] = (
     document_problems(app)
     install_login_throttle(app)
     app.add_middleware(BodySizeLimitMiddleware,
-                       larger=[*((re.escape(API_PREFIX) + path, limit) for path, limit in LARGE_BODIES),
+                       larger=[*((re.escape(API_PREFIX) + path, limit, admit)
+                                 for path, limit, admit in LARGE_BODIES),
                                *larger_bodies])
     from datamill.api.routers import ledger, procurement
     from datamill.http_deps import HideUnseenProjects

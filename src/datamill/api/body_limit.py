@@ -4,7 +4,14 @@ A declared ``Content-Length`` above the limit is refused before anything is read
 is read only up to the limit. Bodies within the limit are replayed to the app unchanged. A few
 routes take larger bodies by design (a subject's recording upload, the web's data import):
 ``larger`` names them, each a path pattern (matched whole) with its own limit, a number of bytes
-or the name of the setting that holds it (``"max_upload_bytes"``).
+or the name of the setting that holds it (``"max_upload_bytes"``), and who may send one: an
+``admit(request) -> bool`` (run in a worker thread: it may ask the database) that says whether
+the request carries a live credential for the route (a signed-in session of someone who may
+import, a subject's unrevoked invitation). A request it does not admit is held to the server's
+own limit *before* anything beyond it is read: the body is buffered in memory until the app
+reads it, and the route learns who is asking only after that, so without the check anyone could
+make the server hold hundreds of megabytes per connection (six unsigned 190 MB posts to the
+import form took a server from 190 MB to 1.5 GB).
 
 The refusal is problem+json, unless the app keeps a page for it: a face that answers its own
 errors with pages (the web's sign-in form, the corpus upload) sets
@@ -15,17 +22,23 @@ errors with pages (the web's sign-in form, the corpus upload) sets
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from datamill.api.problem import localized_problem
 
-__all__ = ["BodySizeLimitMiddleware", "replaying"]
+__all__ = ["Admit", "BodySizeLimitMiddleware", "LargerBody", "replaying"]
 
 _NO_BODY = frozenset({"GET", "HEAD", "OPTIONS", "DELETE"})
+#: whether a request (its headers: the body is not read yet) may send a large body
+Admit = Callable[[Request], bool]
+#: a route that takes a larger body: its whole path pattern, its limit (bytes or a setting's
+#: name) and who may send one
+LargerBody = tuple[str, int | str, Admit]
 
 
 def replaying(body: bytes, receive: Receive) -> Receive:
@@ -54,23 +67,31 @@ def _limit(scope: Scope, setting: str = "max_request_bytes") -> int:
 
 
 class BodySizeLimitMiddleware:
-    def __init__(self, app: ASGIApp, larger: Sequence[tuple[str, int | str]] = ()) -> None:
+    def __init__(self, app: ASGIApp, larger: Sequence[LargerBody] = ()) -> None:
         self.app = app
-        self.larger = [(re.compile(pattern), limit) for pattern, limit in larger]
+        self.larger = [(re.compile(pattern), limit, admit) for pattern, limit, admit in larger]
 
-    def limit_for(self, scope: Scope) -> int:
-        """The body limit of the request's route: its own where ``larger`` names it."""
+    async def limit_for(self, scope: Scope) -> int:
+        """The body limit of the request's route: its own where ``larger`` names it and the
+        route's ``admit`` lets the request send that much; else the server's."""
         path = scope["path"]
-        for pattern, limit in self.larger:
-            if pattern.fullmatch(path):
-                return limit if isinstance(limit, int) else _limit(scope, limit)
-        return _limit(scope)
+        normal = _limit(scope)
+        for pattern, limit, admit in self.larger:
+            if not pattern.fullmatch(path):
+                continue
+            own = limit if isinstance(limit, int) else _limit(scope, limit)
+            declared = dict(scope["headers"]).get(b"content-length")
+            if own <= normal or (declared is not None and declared.isdigit()
+                                 and int(declared) <= normal):
+                return own  # nothing beyond the server's limit to admit
+            return own if await run_in_threadpool(admit, Request(scope)) else normal
+        return normal
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] in _NO_BODY:
             await self.app(scope, receive, send)
             return
-        limit = self.limit_for(scope)
+        limit = await self.limit_for(scope)
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
             await self._refuse(scope, receive, send, limit)

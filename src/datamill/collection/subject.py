@@ -72,6 +72,7 @@ __all__ = [
     "collection_state",
     "due_rerecords",
     "give_consent",
+    "invite_is_live",
     "retire_earlier_takes",
     "set_demographics",
     "sync_rerecords",
@@ -135,6 +136,17 @@ def visit(session: Session, token: str) -> Visit:
         raise Unauthorized("invalid invitation link", reason_code="invalid_link")
     inv.last_used_at = utcnow()
     return Visit(inv, subject, project)
+
+
+def invite_is_live(session: Session, token: str) -> bool:
+    """Whether ``token`` names an invitation that is neither revoked nor expired (what
+    :func:`visit` would accept), reading only: the body-size limit asks it before a subject's
+    recording is read, so that a made-up token cannot make the server hold 20 MiB."""
+    if not token or len(token) > 200:  # noqa: PLR2004 - visit's bound
+        return False
+    inv = session.scalars(select(CollectionInvite).where(
+        CollectionInvite.token_sha256 == token_digest(token))).first()
+    return inv is not None and inv.revoked_at is None and inv.expires_at > utcnow()
 
 
 def _consent(session: Session, subject: CollectionSubject) -> ConsentRecord | None:

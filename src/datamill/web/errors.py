@@ -20,7 +20,7 @@ __all__ = ["install_page_errors"]
 
 log = logging.getLogger("datamill.web")
 #: the data-import form's path, whose 413 page says what an import takes
-_IMPORT_FORM = re.compile("|".join(pattern for pattern, _ in IMPORT_BODIES))
+_IMPORT_FORM = re.compile("|".join(pattern for pattern, _, _ in IMPORT_BODIES))
 Handler = Callable[[Request, Exception], Awaitable[Response] | Response]
 
 

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Depends, Header, status
+from fastapi import APIRouter, Body, Depends, Header, Request, status
 from pydantic import AfterValidator, BaseModel, Field
 
+from datamill.api.body_limit import LargerBody
 from datamill.api.deps import CurrentUser, Require, RuntimeDep, SessionDep
 from datamill.api.params import Id
 from datamill.api.problem import problem_responses
@@ -27,10 +28,24 @@ __all__ = ["LARGE_BODIES", "router"]
 
 router = APIRouter(prefix="/collect", tags=["collection"])
 
+
+def _live_invitation(request: Request) -> bool:
+    """Whether the request carries an invitation token that is neither revoked nor expired:
+    only then is a recording read beyond the server's request limit."""
+    token = request.headers.get("x-collect-token", "")
+    runtime = getattr(request.app.state, "runtime", None)
+    if not token or runtime is None:
+        return False
+    with runtime.session() as session:
+        return subject.invite_is_live(session, token)
+
+
 #: routes whose bodies may pass the server's request limit (a path pattern under the API
-#: prefix, and its limit): a subject's recording, up to what the collection service accepts
-LARGE_BODIES: tuple[tuple[str, int], ...] = (
-    (r"/collect/visit/prompts/[0-9]{1,19}/recording", subject.MAX_UPLOAD_BYTES),
+#: prefix, its limit, and who may send one): a subject's recording, up to what the collection
+#: service accepts, from a live invitation
+LARGE_BODIES: tuple[LargerBody, ...] = (
+    (r"/collect/visit/prompts/[0-9]{1,19}/recording", subject.MAX_UPLOAD_BYTES,
+     _live_invitation),
 )
 Viewer = Annotated[User, Depends(Require(Action.VIEW_PROJECT))]
 

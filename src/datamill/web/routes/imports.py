@@ -18,6 +18,7 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -29,10 +30,11 @@ from datamill.compliance import access
 from datamill.compliance.item_sensitivity import hidden_item_ids
 from datamill.compliance.models import User
 from datamill.compliance.roles import Action
+from datamill.compliance.sessions import lookup_session
 from datamill.compliance.users import require
 from datamill.core.errors import DatamillError
 from datamill.core.storable import digits
-from datamill.http_deps import RuntimeDep, SessionDep
+from datamill.http_deps import RuntimeDep, SessionDep, cookie_session_token
 from datamill.modalities.problem_words import word_reason
 from datamill.production.importing import hide_import_root, report_relative_to_root
 from datamill.production.labelled_import import labelled_formats
@@ -56,10 +58,36 @@ __all__ = ["LARGE_BODIES", "router"]
 
 router = APIRouter(route_class=HtmlRoute, include_in_schema=False)
 
-#: the import form's body may reach ``Settings.max_upload_bytes`` (the body-size limit's own
-#: entry for this route: a whole path pattern and the setting holding its limit)
-LARGE_BODIES: tuple[tuple[str, int | str], ...] = (
-    (r"/projects/[0-9]{1,19}/import", "max_upload_bytes"),
+_FORM_PATH = r"/projects/([0-9]{1,19})/import"
+
+
+def _may_upload(request: Request) -> bool:
+    """Whether the request comes from a live web session of someone who may import into the
+    path's project: only then is the form's body read beyond the server's request limit (a
+    stranger's 200 MiB would otherwise be held in memory before the page learns who sent it)."""
+    runtime = getattr(request.app.state, "runtime", None)
+    found = re.fullmatch(_FORM_PATH, request.url.path)
+    if runtime is None or found is None:
+        return False
+    token = cookie_session_token(request, runtime.settings)
+    if token is None:
+        return False
+    with runtime.session() as session:
+        grant = lookup_session(session, token)
+        if grant is None:
+            return False
+        try:
+            require(session, grant.user, Action.MANAGE_PROJECT, int(found.group(1)))
+        except DatamillError:
+            return False
+    return True
+
+
+#: the import form's body may reach ``Settings.max_upload_bytes`` from someone signed in who
+#: may import there (the body-size limit's own entry for this route: a whole path pattern, the
+#: setting holding its limit, and who may send that much)
+LARGE_BODIES: tuple[tuple[str, int | str, Callable[[Request], bool]], ...] = (
+    (_FORM_PATH.replace("([0-9]{1,19})", "[0-9]{1,19}"), "max_upload_bytes", _may_upload),
 )
 #: the new items the report lists (the dashboard counts them all)
 SHOWN_ITEMS = 50
