@@ -32,9 +32,9 @@ class Runtime:
         settings = settings or get_settings()
         url = settings.resolved_database_url()
         if url.startswith("sqlite:///"):
-            from pathlib import Path
+            from datamill.db.session import private_sqlite_file
 
-            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+            private_sqlite_file(url.removeprefix("sqlite:///"))
         if migrate:
             from datamill.db.migrate import upgrade_database
 

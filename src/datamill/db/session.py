@@ -36,7 +36,13 @@ try:
 except ImportError:  # pragma: no cover - not on Windows
     fcntl = None  # type: ignore[assignment]
 
-__all__ = ["append_lock", "make_engine", "make_session_factory", "reads_first", "session_scope"]
+__all__ = ["append_lock", "make_engine", "make_session_factory", "private_sqlite_file",
+           "reads_first", "session_scope"]
+
+#: the embedded database's mode: its owner only (SQLite gives its -wal and -shm files the same)
+SQLITE_FILE_MODE = 0o600
+#: the folder a new embedded database is made in (the home): not listable by everyone
+SQLITE_DIR_MODE = 0o750
 
 #: Connection execution option: this transaction only reads, take no writer lock (SQLite)
 READS_ONLY = "datamill_reads_only"
@@ -238,6 +244,35 @@ def _sqlite_setup(engine: Engine, gate: LoopGate) -> None:
             raise OperationalError(
                 statement, {}, Exception("a write in a reads-only transaction (reads_first)")
             )
+
+
+def private_sqlite_file(path: str) -> None:
+    """Make the embedded database file ``path`` (and its folder) if missing, readable by its
+    owner only, before SQLite creates it with the umask's mode (0644 under the usual 022): it
+    holds password hashes, people's demographics and consent signatures, transcripts and the
+    books, where the blob store keeps files 0640 and the secrets 0600. An existing file readable
+    by everyone loses those bits (the owner's and group's are kept: a team may share it by
+    group); SQLite gives its ``-wal`` and ``-shm`` files the database file's mode."""
+    import stat
+    from pathlib import Path
+
+    if path in ("", ":memory:") or "?" in path:  # in memory, or options SQLite reads itself
+        return
+    file = Path(path)
+    if not file.parent.exists():
+        file.parent.mkdir(parents=True, exist_ok=True, mode=SQLITE_DIR_MODE)
+    try:
+        os.close(os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, SQLITE_FILE_MODE))
+        return
+    except FileExistsError:
+        pass
+    for each in (file, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        try:
+            mode = stat.S_IMODE(each.stat().st_mode)
+            if mode & 0o007 and each.stat().st_uid == os.geteuid():
+                os.chmod(each, mode & ~0o007)
+        except FileNotFoundError:
+            continue
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
