@@ -40,7 +40,6 @@ from tests.unit.production.test_delivery_rejection import _accepted_batch, _auth
 ALLOWED = {
     f"{API_PREFIX}/me", f"{API_PREFIX}/auth/tokens",
     f"{API_PREFIX}/catalog/datasets", f"{API_PREFIX}/catalog/licences",
-    f"{API_PREFIX}/catalog/pipeline",
     f"{API_PREFIX}/projects", f"{API_PREFIX}/projects/{{project_id}}",
     f"{API_PREFIX}/projects/{{project_id}}/deliveries",
     f"{API_PREFIX}/deliveries/{{delivery_id}}", f"{API_PREFIX}/deliveries/{{delivery_id}}/package",

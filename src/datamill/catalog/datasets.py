@@ -35,7 +35,7 @@ from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
 from datamill.compliance.permissions import authorize
 from datamill.compliance.roles import Action
-from datamill.core.errors import Conflict, InvalidInput, NotFound
+from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from datamill.core.money import to_cents
 from datamill.db.lookup import get_or_raise
 from datamill.production.models import Batch, BatchItem, Project
@@ -520,8 +520,13 @@ def _utc(value: datetime) -> datetime:
 
 def pipeline_counts(session: Session, user: User) -> PipelineOut:
     """New releases per year (a dataset counts in the year of its first release) and datasets
-    in development at each year's end."""
-    viewer(session, user)
+    in development at each year's end: catalog staff only (it counts datasets a customer may
+    not see, unreleased and unlisted ones; the web shows it to staff alone), a customer is
+    refused ``catalog_pipeline_staff`` (403)."""
+    if not viewer(session, user).everything:
+        raise Forbidden(f"{user.username!r} may not see the catalog's development pipeline: "
+                        "only catalog staff do (it counts datasets not released or not listed)",
+                        reason_code="catalog_pipeline_staff")
     rows = session.execute(select(CatalogDataset.created_at, CatalogDataset.released_at)).all()
     years = sorted({c.year for c, _ in rows} | {r.year for _, r in rows if r})
     out = []

@@ -627,7 +627,7 @@ def report_cmd(user: AsUser, as_json: JsonOpt = False) -> None:
 @app.command("pipeline")
 @handle_errors
 def pipeline_cmd(user: AsUser, as_json: JsonOpt = False) -> None:
-    """New datasets per year and datasets in development."""
+    """New datasets per year and datasets in development (catalog staff only)."""
     from datamill.catalog.datasets import pipeline_counts
 
     with get_runtime().session() as s:

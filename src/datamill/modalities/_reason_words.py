@@ -335,6 +335,8 @@ EN_REASONS: dict[str, str] = {
     "contract_record_step": "Contract {number} was recorded as signed outside datamill: a second person with a signing approval role (VP, CFO or president) confirms it with the signing step, not the price step.",
     # a spec threshold the image decoder cannot honour (image plugin.refuse_requirements)
     "max_pixels_over_decoder": "requirements.image.max_pixels may be at most {most}: datamill decodes no more pixels than that (Pillow's decompression-bomb limit), so larger files are refused whatever the spec allows; you asked for {value}.",
+    # the development pipeline counts unlisted and unreleased datasets (catalog.datasets)
+    "catalog_pipeline_staff": "Only catalog staff (sales, catalog managers, administrators) see the development pipeline: it counts datasets not released or not listed.",
 }
 
 EN_ACTIONS: dict[str, str] = {
@@ -608,6 +610,7 @@ ZH_CN_REASONS: dict[str, str] = {
     "sheet_no_accounts": "结算单 {sheet} 暂不能结算：生产项目 {projects} 在账簿中尚未建账（没有合同、订单或预算），结算单的成本无法入账，付款也无从记账。请您先为该项目建账：签订合同并添加订单（datamill ledger contract-draft、order-add）、开立财务项目（datamill ledger project-open）并审批预算；然后运行 datamill ledger sync，再结算该结算单。",
     "contract_record_step": "合同 {number} 是在系统外签署后登记的：须由另一位有签约审批角色（副总裁、首席财务官或总裁）的人员以签约审批步骤确认，而不是价格审批步骤。",
     "max_pixels_over_decoder": "requirements.image.max_pixels 最多为 {most}：datamill 解码的像素不超过此数（Pillow 的解压炸弹上限），更大的文件无论规格如何设置都会被拒收；您设置的是 {value}。",
+    "catalog_pipeline_staff": "只有数据集产品的员工（销售人员、产品管理人员或管理员）才能查看开发管线：其中计入了尚未发布或未上架的数据集。",
 }
 
 ZH_CN_ACTIONS: dict[str, str] = {

@@ -501,7 +501,8 @@ def report_endpoint(session: SessionDep, user: CurrentUser) -> list[DatasetRepor
 
 @router.get("/pipeline")
 def pipeline_endpoint(session: SessionDep, user: CurrentUser) -> PipelineOut:
-    """New datasets per year and datasets in development."""
+    """New datasets per year and datasets in development (catalog staff only: a customer is
+    refused ``catalog_pipeline_staff``, 403)."""
     return datasets.pipeline_counts(session, user)
 
 
