@@ -337,6 +337,8 @@ EN_REASONS: dict[str, str] = {
     "max_pixels_over_decoder": "requirements.image.max_pixels may be at most {most}: datamill decodes no more pixels than that (Pillow's decompression-bomb limit), so larger files are refused whatever the spec allows; you asked for {value}.",
     # the development pipeline counts unlisted and unreleased datasets (catalog.datasets)
     "catalog_pipeline_staff": "Only catalog staff (sales, catalog managers, administrators) see the development pipeline: it counts datasets not released or not listed.",
+    # the workbench's waveform and spectrogram of a file that is no audio (web.peaks)
+    "audio_undecodable": "Item {item_id}'s file is not audio this page can draw (not a recording, or damaged): its waveform and spectrogram cannot be shown.",
 }
 
 EN_ACTIONS: dict[str, str] = {
@@ -611,6 +613,7 @@ ZH_CN_REASONS: dict[str, str] = {
     "contract_record_step": "合同 {number} 是在系统外签署后登记的：须由另一位有签约审批角色（副总裁、首席财务官或总裁）的人员以签约审批步骤确认，而不是价格审批步骤。",
     "max_pixels_over_decoder": "requirements.image.max_pixels 最多为 {most}：datamill 解码的像素不超过此数（Pillow 的解压炸弹上限），更大的文件无论规格如何设置都会被拒收；您设置的是 {value}。",
     "catalog_pipeline_staff": "只有数据集产品的员工（销售人员、产品管理人员或管理员）才能查看开发管线：其中计入了尚未发布或未上架的数据集。",
+    "audio_undecodable": "条目 {item_id} 的文件不是本页面能绘制的音频（不是录音，或已损坏）：无法显示其波形和频谱图。",
 }
 
 ZH_CN_ACTIONS: dict[str, str] = {

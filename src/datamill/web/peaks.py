@@ -13,7 +13,13 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["BUCKETS_PER_SECOND", "MAX_BUCKETS", "compute_peaks", "peaks_for"]
+from datamill.core.errors import InvalidInput
+
+__all__ = ["AUDIO_UNDECODABLE", "BUCKETS_PER_SECOND", "MAX_BUCKETS", "compute_peaks",
+           "peaks_for", "undecodable"]
+
+#: the refusal's code (worded in :mod:`datamill.modalities._reason_words`)
+AUDIO_UNDECODABLE = "audio_undecodable"
 
 BUCKETS_PER_SECOND = 100
 MAX_BUCKETS = 60_000
@@ -62,6 +68,18 @@ def _cached(path: str, sha256: str) -> dict[str, object]:
     return compute_peaks(Path(path))
 
 
-def peaks_for(path: Path, sha256: str) -> dict[str, object]:
-    """Peaks of a content-addressed blob (cached per process: blobs never change)."""
-    return _cached(str(path), sha256)
+def undecodable(item_id: int, err: Exception) -> InvalidInput:
+    """The refusal for an item whose file the audio reader cannot decode (an image's, a text's,
+    a damaged or swapped recording): 422 ``audio_undecodable`` naming the item, instead of the
+    reader's error escaping as a 500."""
+    return InvalidInput(f"item {item_id}'s file is not audio this page can draw ({err})",
+                        reason_code=AUDIO_UNDECODABLE, item_id=item_id)
+
+
+def peaks_for(path: Path, sha256: str, item_id: int = 0) -> dict[str, object]:
+    """Peaks of a content-addressed blob (cached per process: blobs never change);
+    :func:`undecodable` when the file is no audio the reader decodes."""
+    try:
+        return _cached(str(path), sha256)
+    except (RuntimeError, ValueError) as err:  # soundfile's LibsndfileError is a RuntimeError
+        raise undecodable(item_id, err) from err

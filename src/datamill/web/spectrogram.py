@@ -71,6 +71,12 @@ def _cached(path: str, sha256: str) -> dict[str, object]:
     return compute_spectrogram(Path(path))
 
 
-def spectrogram_for(path: Path, sha256: str) -> dict[str, object]:
-    """The spectrogram of a content-addressed blob (cached per process: blobs never change)."""
-    return _cached(str(path), sha256)
+def spectrogram_for(path: Path, sha256: str, item_id: int = 0) -> dict[str, object]:
+    """The spectrogram of a content-addressed blob (cached per process: blobs never change);
+    :func:`datamill.web.peaks.undecodable` when the file is no audio the reader decodes."""
+    from datamill.web.peaks import undecodable
+
+    try:
+        return _cached(str(path), sha256)
+    except (RuntimeError, ValueError) as err:  # soundfile's LibsndfileError is a RuntimeError
+        raise undecodable(item_id, err) from err

@@ -124,7 +124,7 @@ async def item_peaks(
     """Per-bucket min/max of the audio (int8), read in blocks so long files never load whole."""
     item = _item(session, me, item_id)
     path = item_path(runtime.blobs, item)
-    return await run_in_threadpool(peaks_for, path, item.sha256 or str(item.source_uri))
+    return await run_in_threadpool(peaks_for, path, item.sha256 or str(item.source_uri), item.id)
 
 
 @router.get("/items/{item_id}/spectrogram")
@@ -134,7 +134,7 @@ async def item_spectrogram(
     """A small dB spectrogram (uint8, base64) of the item's audio for the workbench's toggle."""
     item = _item(session, me, item_id)
     path = item_path(runtime.blobs, item)
-    return await run_in_threadpool(spectrogram_for, path, item.sha256 or str(item.source_uri))
+    return await run_in_threadpool(spectrogram_for, path, item.sha256 or str(item.source_uri), item.id)
 
 
 @router.post("/items/{item_id}/assist/{tool}")
