@@ -19,7 +19,7 @@ from datamill.db.lookup import get_or_raise
 from datamill.http_deps import RuntimeDep, SessionDep
 from datamill.modalities.registry import get_modality
 from datamill.production.assisting import prepare_assist
-from datamill.production.media import AUDIO_TYPES, item_path, media_type_of
+from datamill.production.media import item_path, media_type_of
 from datamill.production.models import Item, Project
 from datamill.web.peaks import peaks_for
 from datamill.web.routes._common import WebUser, require_csrf
@@ -80,10 +80,15 @@ def _serve(runtime: RuntimeDep, item: Item, media_type: str) -> FileResponse | R
 def item_audio(
     item_id: int, session: SessionDep, runtime: RuntimeDep, me: WebUser
 ) -> FileResponse | RedirectResponse:
-    """The item's audio; ``Range`` requests get 206 Partial Content (seeking in long files)."""
+    """The item's audio; ``Range`` requests get 206 Partial Content (seeking in long files).
+    422 for an item that is not audio, as the API's ``.../audio`` (``/media`` serves any
+    item's file): an image or a text went out as ``audio/wav``."""
     item = _item(session, me, item_id)
-    suffix = Path(item.filename or "").suffix.lower()
-    return _serve(runtime, item, AUDIO_TYPES.get(suffix, "audio/wav"))
+    media_type = media_type_of(item.filename)
+    if not media_type.startswith("audio/"):
+        raise InvalidInput(f"item {item_id} is not audio ({media_type}); "
+                           f"/web/api/items/{item_id}/media serves its file")
+    return _serve(runtime, item, media_type)
 
 
 @router.get("/items/{item_id}/media", response_model=None)
