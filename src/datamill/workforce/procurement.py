@@ -161,9 +161,10 @@ def _approvals(session: Session, subject_type: str, subject_id: int) -> list[Pro
 def _sign(
     session: Session, actor: User, subject_type: str, subject_id: int, label: str,
     chain: tuple[str, ...] | list[str], decision: str, reason: str,
-    requester_id: int | None,
+    requester_id: int | set[int] | None,
 ) -> tuple[int, bool]:
-    """Record the next level's decision; (level, chain complete). Strictly in order, by role."""
+    """Record the next level's decision; (level, chain complete). Strictly in order, by role;
+    never by a requester (``requester_id``: one person, or everyone who raised a part of it)."""
     if decision not in ("approve", "reject"):
         raise InvalidInput(f"decision must be approve or reject, not {decision!r}",
                            field="decision")
@@ -178,8 +179,10 @@ def _sign(
             f"{' → '.join(chain)}, signed in that order, each by its role",
             level=level, needed_role=needed,
         )
-    if requester_id is not None and requester_id == actor.id:
-        raise Forbidden(f"{actor.username!r} raised {label} and may not approve it")
+    raised = requester_id if isinstance(requester_id, set) else {requester_id}
+    if actor.id in raised:
+        raise Forbidden(f"{actor.username!r} raised {label} (or a request combined into it) "
+                        "and may not approve it")
     if decision == "reject" and not reason.strip():
         raise InvalidInput("a rejection needs a reason", field="reason")
     session.add(ProcurementApproval(
@@ -429,7 +432,7 @@ def decide_request(
     if r.status != "submitted":
         raise Conflict(f"purchase request {r.number} is {r.status}; nothing to sign")
     level, complete = _sign(session, actor, "request", r.id, f"purchase request {r.number}",
-                            list(r.chain), decision, reason, r.created_by)
+                            list(r.chain), decision, reason, _raised_by(session, r))
     if decision == "reject":
         r.status, r.decided_at = "rejected", utcnow()
     elif complete:
@@ -440,6 +443,21 @@ def decide_request(
                  data={"number": r.number, "level": level, "status": r.status,
                        "reason": reason})
     return _request_out(session, r)
+
+
+def _raised_by(session: Session, r: PurchaseRequest) -> set[int]:
+    """Who raised the request: its creator and, for a combined one, everyone who raised a
+    request combined into it (at any depth). Combining makes the clerk who merged them the
+    creator; the people whose requests it carries still never sign it (segregation of duties:
+    a department manager's two requests, combined by someone else, were theirs to approve)."""
+    people = {r.created_by} if r.created_by is not None else set()
+    parts = [r.id]
+    while parts:
+        rows = session.execute(select(PurchaseRequest.id, PurchaseRequest.created_by).where(
+            PurchaseRequest.combined_into_id.in_(parts))).all()
+        parts = [row.id for row in rows]
+        people |= {row.created_by for row in rows if row.created_by is not None}
+    return people
 
 
 _SIMILAR = ("year", "department", "kind", "stage", "modality", "language_group", "unit",
