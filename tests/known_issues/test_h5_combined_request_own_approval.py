@@ -35,3 +35,32 @@ def test_who_raised_a_part_never_signs_the_combined_request(
             decide_request(s, dm, twice.id)
         other = _request(s, admin, "20")  # a request they had no part in: they sign it
         assert decide_request(s, dm, other.id).next_role == "vp"
+
+
+def test_who_records_a_framework_agreement_never_approves_it(
+    runtime: Runtime, users: dict[str, User]
+) -> None:
+    """The same hole one door down: a procurement approver recorded a vendor's framework
+    agreement (its price list is what the vendor is paid) and approved it alone."""
+    from datetime import date
+
+    from datamill.workforce.procurement import register_procurement_approver
+    from datamill.workforce.purchase_orders import approve_agreement, create_agreement
+    from tests.known_issues import _vendor_world as vw
+
+    admin = users["admin"]
+    with runtime.session() as s:
+        ap = _world(s, admin)
+        proc = ap["procurement"]
+        second = vw.person(s, "ap-procurement-2", "project_manager")
+        register_procurement_approver(s, admin, second.id)
+        v = vw.vendor(s, admin, "studio-own")
+        ag = create_agreement(
+            s, proc, vendor_id=v, number="FA-2024-09", valid_from=date(2024, 1, 1),
+            valid_to=date(2024, 12, 31), terms="weekly, bank transfer",
+            prices=[{"stage": "annotate", "modality": "speech.asr",
+                     "language_group": "chinese", "unit": "hour", "unit_price": "99"}])
+        with pytest.raises(Forbidden, match="recorded framework agreement FA-2024-09") as err:
+            approve_agreement(s, proc, ag.id)  # was approved, by the one who typed its prices
+        assert err.value.details["reason_code"] == "own_approval"
+        assert approve_agreement(s, second, ag.id).status == "approved"

@@ -104,7 +104,9 @@ def create_agreement(
 
 
 def approve_agreement(session: Session, actor: User, agreement_id: int) -> AgreementOut:
-    """Approved once, by procurement; a second approval is refused."""
+    """Approved once, by procurement; a second approval is refused, and so is the approval of
+    whoever recorded the agreement (segregation of duties, ``own_approval``: its prices are
+    what the vendor is paid, so a second person signs them)."""
     row = get_or_raise(session, FrameworkAgreement, agreement_id, "framework agreement")
     if row.status == "approved":
         raise Conflict(f"framework agreement {row.number} was already approved; "
@@ -113,6 +115,12 @@ def approve_agreement(session: Session, actor: User, agreement_id: int) -> Agree
     if role != "procurement":
         raise Forbidden(f"framework agreements are approved by procurement; "
                         f"{actor.username!r} is {role or 'no procurement approver'}")
+    if row.created_by is not None and row.created_by == actor.id:
+        subject = f"framework agreement {row.number}"
+        raise Forbidden(f"{actor.username} recorded {subject}: whoever records it never "
+                        "approves it (segregation of duties): another procurement approver "
+                        "signs", reason_code="own_approval", subject=subject,
+                        user=actor.username, did="recorded")
     row.status, row.approved_by, row.approved_at = "approved", actor.id, utcnow()
     session.flush()
     record_audit(session, actor_id=actor.id, action="procurement.agreement.approved",
