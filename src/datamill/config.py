@@ -61,6 +61,12 @@ class Settings(BaseSettings):
         default=2 * 1024 * 1024,
         description="Largest request body the API and web accept (larger: 413)",
     )
+    max_annotation_bytes: int = Field(
+        default=32 * 1024 * 1024, ge=1,
+        description="Largest body of the routes that carry one annotation document (submit, "
+        "draft, review edit, inspection correction; larger: 413): a text as long as an import "
+        "takes (1,000,000 characters) with a span every few words is some 10 MB",
+    )
     import_root: Path | None = Field(
         default=None,
         description="Server folder the HTTP import endpoint reads from (default: <home>/imports)",

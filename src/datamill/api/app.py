@@ -26,13 +26,16 @@ def install_api(app: FastAPI, larger_bodies: Sequence[LargerBody] = ()) -> None:
     from datamill.api.hot_path import install_hot_path
     from datamill.api.routers import ROUTERS
     from datamill.api.routers.collect import LARGE_BODIES
+    from datamill.api.routers.work import ANNOTATION_BODIES
 
     install_problem_handlers(app)
     document_problems(app)
     install_login_throttle(app)
+    own: list[tuple[str, int | str]] = [*LARGE_BODIES, *ANNOTATION_BODIES]
     app.add_middleware(BodySizeLimitMiddleware,
                        larger=[*((re.escape(API_PREFIX) + path, limit, admit)
                                  for path, limit, admit in LARGE_BODIES),
+                       larger=[*((re.escape(API_PREFIX) + path, limit) for path, limit in own),
                                *larger_bodies])
     from datamill.api.routers import ledger, procurement
     from datamill.http_deps import HideUnseenProjects

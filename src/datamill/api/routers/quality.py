@@ -104,7 +104,7 @@ def record_correction_endpoint(
     """Record the inspector's transcript of one sampled item."""
     require(session, user, Action.INSPECT, q.inspection_project(session, inspection_id, user))
     record_correction(session, inspection_id, item_id, body.corrected_text, user,
-                      max_request_bytes=runtime.settings.max_request_bytes)
+                      max_request_bytes=runtime.settings.max_annotation_bytes)
     return get_inspection(session, inspection_id, user)
 
 

@@ -47,9 +47,17 @@ from datamill.production.tasks import (
     task_view,
 )
 
-__all__ = ["router"]
+__all__ = ["ANNOTATION_BODIES", "router"]
 
 router = APIRouter(tags=["work"])
+
+#: routes that carry one annotation document, whose bodies may pass the request limit up to
+#: ``Settings.max_annotation_bytes`` (a path pattern under the API prefix and the setting): a
+#: long text's spans pass 2 MiB well within what an import takes
+ANNOTATION_BODIES: tuple[tuple[str, str], ...] = (
+    (r"/tasks/[0-9]{1,19}/(annotations|draft|review)", "max_annotation_bytes"),
+    (r"/inspections/[0-9]{1,19}/samples/[0-9]{1,19}", "max_annotation_bytes"),
+)
 
 Manager = Annotated[User, Depends(Require(Action.MANAGE_PROJECT))]
 Viewer = Annotated[User, Depends(Require(Action.VIEW_PROJECT))]

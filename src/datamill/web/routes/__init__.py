@@ -42,8 +42,9 @@ ROUTERS = (
     imports.router, items.router, ledger_contracts.router,
 )
 #: the pages whose request bodies may pass the server's request limit (see
-#: :class:`datamill.api.body_limit.BodySizeLimitMiddleware`): the data-import form's upload
-LARGE_BODIES = imports.LARGE_BODIES
+#: :class:`datamill.api.body_limit.BodySizeLimitMiddleware`): the data-import form's upload,
+#: the workbenches' annotation documents
+LARGE_BODIES = (*imports.LARGE_BODIES, *work.LARGE_BODIES)
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
 

@@ -146,7 +146,7 @@ def save_document_correction(
     text = json.dumps(body.annotation, ensure_ascii=False)
     with problems_in_page_language(request):
         record_correction(session, inspection_id, item_id, text, me.user,
-                          max_request_bytes=runtime.settings.max_request_bytes)
+                          max_request_bytes=runtime.settings.max_annotation_bytes)
     return {"scores": inspection_scores(session, inspection_id), "next_url": f"/inspections/{inspection_id}"}
 
 
@@ -160,7 +160,7 @@ def save_correction(
     project_id = access.inspection_project(session, inspection_id, me.user)
     require(session, me.user, Action.INSPECT, project_id)
     record_correction(session, inspection_id, item_id, body.corrected_text, me.user,
-                      max_request_bytes=runtime.settings.max_request_bytes)
+                      max_request_bytes=runtime.settings.max_annotation_bytes)
     insp = get_inspection(session, inspection_id, me.user)
     delivered = next((s["delivered_text"] for s in insp.sample if s["item_id"] == item_id), "")
     project = get_or_raise(session, Project, project_id, "project")

@@ -46,7 +46,17 @@ from datamill.web.routes._common import (
 from datamill.web.routes.media import preview_context
 from datamill.web.segment_text import segment_problem
 
-__all__ = ["api_router", "router"]
+__all__ = ["LARGE_BODIES", "api_router", "router"]
+
+#: the workbenches' routes that carry one annotation document (a draft, a submit, a review
+#: edit, an inspector's correction): bodies up to ``Settings.max_annotation_bytes``
+LARGE_BODIES: tuple[tuple[str, int | str], ...] = (
+    (r"/web/api/tasks/[0-9]{1,19}/(draft|submit|annotation|annotation/draft)",
+     "max_annotation_bytes"),
+    (r"/web/api/review/[0-9]{1,19}/annotation", "max_annotation_bytes"),
+    (r"/web/api/inspections/[0-9]{1,19}/samples/[0-9]{1,19}(/annotation)?",
+     "max_annotation_bytes"),
+)
 
 router = APIRouter(route_class=HtmlRoute, include_in_schema=False)
 api_router = APIRouter(prefix="/web/api", include_in_schema=False)
