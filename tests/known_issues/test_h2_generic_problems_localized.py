@@ -73,7 +73,8 @@ def test_wrong_method_405_in_chinese(client: TestClient) -> None:
 
 def test_a_body_over_the_limit_413_in_chinese(client: TestClient) -> None:
     admin = login(client, "admin")
-    limit = client.app.state.runtime.settings.max_request_bytes  # type: ignore[attr-defined]
+    # the annotations route's own limit (an annotation document's, above the request limit)
+    limit = client.app.state.runtime.settings.max_annotation_bytes  # type: ignore[attr-defined]
     body = b"[" + b" " * (limit + 10) + b"]"
     en, zh = _both(client, "POST", f"{API}/tasks/1/annotations", content=body,
                    headers={**admin, "Content-Type": "application/json"})

@@ -155,7 +155,10 @@ def _segments(chars: int) -> list[dict[str, Any]]:
 
 
 def test_a_10mb_transcript_is_413(client: TestClient, admin: dict[str, str]) -> None:
-    body = {"segments": _segments(10 * 1024 * 1024), "base_version": 0}
+    # the annotations route's own limit (DATAMILL_MAX_ANNOTATION_BYTES, 32 MiB by default: a
+    # long text's spans); a transcript past it is still refused before it is read
+    limit = client.app.state.runtime.settings.max_annotation_bytes  # type: ignore[attr-defined]
+    body = {"segments": _segments(max(10 * 1024 * 1024, limit + 1)), "base_version": 0}
     problem = _problem(client.post(f"{API}/tasks/1/annotations", json=body, headers=admin), 413)
     assert problem["code"] == "payload_too_large" and "bytes" in problem["detail"]
 
@@ -169,7 +172,8 @@ def test_a_transcript_over_the_text_limit_is_422(
 
 
 def test_a_chunked_body_over_the_limit_is_413(client: TestClient, admin: dict[str, str]) -> None:
-    limit = client.app.state.runtime.settings.max_request_bytes  # type: ignore[attr-defined]
+    # the annotations route's own limit (an annotation document's, above the request limit)
+    limit = client.app.state.runtime.settings.max_annotation_bytes  # type: ignore[attr-defined]
 
     def chunks() -> Iterator[bytes]:
         for _ in range(limit // 65536 + 2):
