@@ -33,22 +33,44 @@ function clusters(text) {
 }
 
 // Each span's underline level: spans that overlap never share one, shorter spans come first
-// (nearer the text), so a nested span sits above the span that holds it.
+// (nearer the text), so a nested span sits above the span that holds it. Levels are settled
+// within each run of overlapping spans (a long document's thousands of side-by-side spans
+// cost one pass, never a comparison of every pair).
 function levels(spans) {
-  const order = spans.map((_, i) => i).sort((x, y) => (spans[x].end - spans[x].start)
-    - (spans[y].end - spans[y].start) || spans[x].start - spans[y].start);
   const level = new Array(spans.length).fill(0);
-  const placed = [];
-  for (const i of order) {
-    const s = spans[i];
-    const taken = new Set(placed.filter((j) => spans[j].start < s.end && s.start < spans[j].end)
-      .map((j) => level[j]));
-    let k = 0;
-    while (taken.has(k)) k += 1;
-    level[i] = k;
-    placed.push(i);
+  const byStart = spans.map((_, i) => i).sort((x, y) => spans[x].start - spans[y].start);
+  let group = [];
+  let reach = -Infinity;
+  const settle = () => {
+    const order = group.sort((x, y) => (spans[x].end - spans[x].start)
+      - (spans[y].end - spans[y].start) || spans[x].start - spans[y].start);
+    const placed = [];
+    for (const i of order) {
+      const s = spans[i];
+      const taken = new Set(placed.filter((j) => spans[j].start < s.end && s.start < spans[j].end)
+        .map((j) => level[j]));
+      let k = 0;
+      while (taken.has(k)) k += 1;
+      level[i] = k;
+      placed.push(i);
+    }
+  };
+  for (const i of byStart) {
+    if (group.length && spans[i].start >= reach) { settle(); group = []; reach = -Infinity; }
+    group.push(i);
+    reach = Math.max(reach, spans[i].end);
   }
+  if (group.length) settle();
   return level;
+}
+
+// A key per span that stays with it while spans are added or removed before it: what the
+// underlines and the list rows are kept by, so that a change redraws what it changes.
+const spanKeys = new WeakMap();
+let lastKey = 0;
+function keyOf(span) {
+  if (!spanKeys.has(span)) { lastKey += 1; spanKeys.set(span, lastKey); }
+  return spanKeys.get(span);
 }
 
 async function post(url, body) {
@@ -162,6 +184,9 @@ class TextWorkbench {
     return Math.max(0, (this.schema.entity_labels || []).indexOf(label));
   }
 
+  // Draws the text and the span list. Each character's element is made once; a render
+  // redraws only the characters whose spans (key, label, level) changed, and the list keeps
+  // each span's row: a label key on a long document costs what it changes.
   render() {
     const level = levels(this.spans);
     const length = (n) => this.spans[n].end - this.spans[n].start;
@@ -171,57 +196,93 @@ class TextWorkbench {
         cover[gi].push(n);
       }
     });
-    this.textEl.replaceChildren();
+    if (!this.charEls) {
+      this.charEls = this.clusters.map((g, gi) => {
+        const el = document.createElement('span');
+        el.dataset.i = String(g.start);  // code-point offset of the character
+        el.dataset.g = String(gi);
+        el.append(g.text);
+        return el;
+      });
+      this.drawn = this.clusters.map(() => '');
+      const all = document.createDocumentFragment();
+      for (const el of this.charEls) all.append(el);
+      this.textEl.replaceChildren(all);
+    }
     this.clusters.forEach((g, gi) => {
-      const el = document.createElement('span');
-      el.dataset.i = String(g.start);  // code-point offset of the character
-      el.dataset.g = String(gi);
       const over = cover[gi].sort((x, y) => level[x] - level[y]);
+      const drawn = over.map((n) => `${keyOf(this.spans[n])}:${this.spans[n].label}:${level[n]}`).join(' ');
+      if (drawn === this.drawn[gi]) return;
+      this.drawn[gi] = drawn;
+      const el = this.charEls[gi];
       let inner = document.createTextNode(g.text);
       for (const n of over) {  // one underline per span, the innermost nearest the text
         const u = document.createElement('span');
         u.className = `ul ul-${this.labelIndex(this.spans[n].label) % 6} lv-${Math.min(level[n], 5)}`;
-        u.dataset.span = String(n);
+        u.dataset.span = String(keyOf(this.spans[n]));
         u.append(inner);
         inner = u;
       }
-      el.append(inner);
+      el.replaceChildren(inner);
       if (over.length) {
         const innermost = [...over].sort((x, y) => length(x) - length(y))[0];
         el.className = `ent ent-${this.labelIndex(this.spans[innermost].label) % 6}`;
         el.title = over.map((n) => this.spans[n].label).join(' · ');
+      } else {
+        el.removeAttribute('class');
+        el.removeAttribute('title');
       }
-      this.textEl.append(el);
     });
+    this.renderList();
+  }
+
+  renderList() {  // the rows in the spans' order, moving or making only the rows that changed
     const list = this.el.querySelector('.tx-spans');
-    list.replaceChildren();
-    this.spans.forEach((s, n) => {
-      const li = document.createElement('li');
+    const rows = new Map();
+    const want = this.spans.map((s, n) => {
+      const key = keyOf(s);
+      let li = this.rows && this.rows.get(key);
+      if (!li || li.dataset.label !== s.label) li = this.row(s);
       li.dataset.testid = `text-wb-span-${n}`;
-      const sel = document.createElement('select');
-      for (const label of this.schema.entity_labels || []) {
-        const o = document.createElement('option');
-        o.value = label;
-        o.textContent = label;
-        o.selected = label === s.label;
-        sel.append(o);
-      }
-      sel.addEventListener('change', () => { s.label = sel.value; this.changed(); });
-      const del = document.createElement('button');
-      del.type = 'button';
-      del.textContent = '×';
-      del.title = this.strings.delete || 'delete';
-      del.dataset.testid = `text-wb-delete-${n}`;
-      del.addEventListener('click', () => { this.spans.splice(n, 1); this.changed(); });
-      li.dataset.label = s.label;
-      li.tabIndex = 0;
-      li.addEventListener('mouseenter', () => this.highlight(n, true));
-      li.addEventListener('mouseleave', () => this.highlight(n, false));
-      li.addEventListener('focusin', () => this.highlight(n, true));
-      li.addEventListener('focusout', () => this.highlight(n, false));
-      li.append(`${this.chars.slice(s.start, s.end).join('')} `, sel, ' ', del);
-      list.append(li);
+      li.querySelector('button').dataset.testid = `text-wb-delete-${n}`;
+      rows.set(key, li);
+      return li;
     });
+    this.rows = rows;
+    const wanted = new Set(want);
+    let at = list.firstChild;
+    const drop = () => { while (at && !wanted.has(at)) { const next = at.nextSibling; at.remove(); at = next; } };
+    for (const li of want) {
+      drop();
+      if (li === at) at = at.nextSibling; else list.insertBefore(li, at);
+    }
+    drop();
+  }
+
+  row(s) {  // one span's row in the list: its text, its label (a select) and delete
+    const li = document.createElement('li');
+    const sel = document.createElement('select');
+    for (const label of this.schema.entity_labels || []) {
+      const o = document.createElement('option');
+      o.value = label;
+      o.textContent = label;
+      o.selected = label === s.label;
+      sel.append(o);
+    }
+    sel.addEventListener('change', () => { s.label = sel.value; this.changed(); });
+    const del = document.createElement('button');
+    del.type = 'button';
+    del.textContent = '×';
+    del.title = this.strings.delete || 'delete';
+    del.addEventListener('click', () => { this.spans = this.spans.filter((x) => x !== s); this.changed(); });
+    li.dataset.label = s.label;
+    li.tabIndex = 0;
+    li.addEventListener('mouseenter', () => this.highlight(s, true));
+    li.addEventListener('mouseleave', () => this.highlight(s, false));
+    li.addEventListener('focusin', () => this.highlight(s, true));
+    li.addEventListener('focusout', () => this.highlight(s, false));
+    li.append(`${this.chars.slice(s.start, s.end).join('')} `, sel, ' ', del);
+    return li;
   }
 
   clusterAt(offset) {  // the index of the character holding a code-point offset (binary search)
@@ -234,8 +295,8 @@ class TextWorkbench {
     return Math.max(lo, 0);
   }
 
-  highlight(n, on) {  // a span of the list shown in the text
-    for (const u of this.textEl.querySelectorAll(`[data-span="${n}"]`)) u.classList.toggle('hl', on);
+  highlight(span, on) {  // a span of the list shown in the text
+    for (const u of this.textEl.querySelectorAll(`[data-span="${keyOf(span)}"]`)) u.classList.toggle('hl', on);
   }
 
   readSelection() {
