@@ -216,6 +216,23 @@ EN_PROBLEMS: dict[str, str] = {
     # the API's 422 for a request body that is not JSON (modalities.parse_problems)
     "prob.json_invalid": "the body is not JSON: {reason}",
     "http.invalid_input_said": "the request is invalid: {problems}",
+    # an llm SFT conversation's turns (modalities.llm.checks: role order and each turn's text)
+    "prob.turn_empty": "turn {number} ({role}) is empty",
+    "prob.turn_short": "turn {number} ({role}) has {chars} characters; the minimum is {least}",
+    "prob.turn_long": "turn {number} ({role}) has {chars} characters; the maximum is {most}",
+    "prob.turn_repeats": "turn {number} ({role}) repeats turn {other}",
+    "prob.turn_language": "turn {number} ({role}) is in {language}; allowed: {allowed}",
+    "prob.turn_language_unknown": "turn {number} ({role}): no language could be identified; "
+                                  "allowed: {allowed}",
+    "prob.turn_banned": "turn {number} ({role}) contains banned content: {words}",
+    "prob.turn_order": "turn {number} is {role}, expected {expected} (roles alternate user, "
+                       "assistant after an optional first system turn)",
+    "prob.last_turn": "the last turn is {role}; it must be {expected}",
+    "prob.system_only": "a conversation needs a user turn after the system turn",
+    "prob.wrong_document": "this project's task is {task}: submit a {want} document, not {given}",
+    "prob.role.system": "system",
+    "prob.role.user": "user",
+    "prob.role.assistant": "assistant",
 }
 
 #: the languages the catalogue words problems in
@@ -253,6 +270,10 @@ def _values(problem: Mapping[str, Any], table: Mapping[str, str]) -> dict[str, A
     kind = values.get("kind")
     if isinstance(kind, str):
         values["kind"] = table.get(f"prob.kind.{kind}", kind)
+    for key in ("role", "expected"):  # an llm turn's role, worded by prob.role.<role>
+        role = values.get(key)
+        if isinstance(role, str):
+            values[key] = table.get(f"prob.role.{role}", role)
     return values
 
 

@@ -47,7 +47,9 @@ __all__ = [
     "letters",
     "personal_data",
     "role_order_problem",
+    "role_order_record",
     "run_record_checks",
+    "unit_problem_records",
     "unit_problems",
 ]
 
@@ -117,15 +119,24 @@ def language_problem(unit: TextUnit, req: LlmRecordRequirements) -> str | None:
 
     The text modality's rule (:func:`datamill.modalities.language.judge_language`: near-miss
     margin, second opinion over more languages) at :data:`LANGUAGE_CONFIDENCE`."""
+    found = _language_found(unit, req)
+    if found is None:
+        return None
+    code, allowed = found
+    if code is None:
+        return f"{unit.label}: no language could be identified; allowed: {allowed}"
+    return f"{unit.label} is in {code}; allowed: {allowed}"
+
+
+def _language_found(unit: TextUnit, req: LlmRecordRequirements) -> tuple[str | None, str] | None:
+    """(the language found, or None where none was; the allowed ones) of a unit in none of the
+    spec's languages, or None."""
     if not req.languages or letters(unit.text) < req.min_language_chars:
         return None
     code, _confidence, refusal = judge_language(unit.text, req.languages, LANGUAGE_CONFIDENCE)
     if refusal is None:
         return None
-    allowed = ", ".join(req.languages)
-    if code is None:
-        return f"{unit.label}: no language could be identified; allowed: {allowed}"
-    return f"{unit.label} is in {code}; allowed: {allowed}"
+    return code, ", ".join(req.languages)
 
 
 @lru_cache(maxsize=8)
@@ -146,49 +157,82 @@ def banned_hits(text: str, words: Sequence[str]) -> list[str]:
     return [] if pattern is None else [m.group(0) for m in pattern.finditer(text.casefold())]
 
 
-def role_order_problem(roles: Sequence[str], *, ends_with: str | None) -> tuple[int, str] | None:
-    """(1-based turn index, reason) of the first turn out of order, or None.
+def role_order_record(roles: Sequence[str], *, ends_with: str | None) -> dict[str, Any] | None:
+    """The first turn out of order as a coded problem (``code``: ``turn_order``, ``last_turn``
+    or ``system_only``; ``message``: the English; ``number``: the 1-based turn; ``role``,
+    ``expected``), or None.
 
     The order is: an optional ``system`` turn first, then ``user`` and ``assistant`` turns
     alternating from ``user``; ``ends_with`` is the role the last turn must have (``user`` for a
     prompt whose responses follow, ``assistant`` for an SFT conversation)."""
     start = 1 if roles and roles[0] == "system" else 0
     if start == len(roles):
-        return (len(roles), "a conversation needs a user turn after the system turn")
+        return {"code": "system_only", "number": len(roles),
+                "message": "a conversation needs a user turn after the system turn"}
     for i, role in enumerate(roles[start:], start):
         want = "user" if (i - start) % 2 == 0 else "assistant"
         if role != want:
-            return (i + 1, f"turn {i + 1} is {role}, expected {want} (roles alternate user,"
-                           " assistant after an optional first system turn)")
+            return {"code": "turn_order", "number": i + 1, "role": role, "expected": want,
+                    "message": f"turn {i + 1} is {role}, expected {want} (roles alternate user,"
+                               " assistant after an optional first system turn)"}
     if ends_with is not None and roles[-1] != ends_with:
-        return (len(roles), f"the last turn is {roles[-1]}; it must be {ends_with}")
+        return {"code": "last_turn", "number": len(roles), "role": roles[-1],
+                "expected": ends_with,
+                "message": f"the last turn is {roles[-1]}; it must be {ends_with}"}
     return None
+
+
+def role_order_problem(roles: Sequence[str], *, ends_with: str | None) -> tuple[int, str] | None:
+    """(1-based turn index, reason) of the first turn out of order, or None
+    (:func:`role_order_record`)."""
+    found = role_order_record(roles, ends_with=ends_with)
+    return None if found is None else (found["number"], found["message"])
+
+
+def unit_problem_records(units: Sequence[TextUnit],
+                         req: LlmRecordRequirements) -> list[dict[str, Any]]:
+    """Every per-text problem as a coded record: ``unit`` (the index in ``units``), ``code``
+    (``unit_empty``, ``unit_short``, ``unit_long``, ``unit_repeats``, ``unit_language``,
+    ``unit_language_unknown``, ``unit_banned``), the English ``message`` and the values a
+    sentence names (``chars``, ``least``, ``most``, ``other`` ...)."""
+    problems: list[dict[str, Any]] = []
+    seen: dict[str, int] = {}
+    for at, u in enumerate(units):
+        def add(code: str, message: str, at: int = at, **values: Any) -> None:
+            problems.append({"unit": at, "code": code, "message": message, **values})
+
+        n = len(u.text.strip())
+        if n == 0:
+            add("unit_empty", f"{u.label} is empty")
+        elif n < req.min_turn_chars:
+            add("unit_short", f"{u.label} has {n} characters; the minimum is"
+                f" {req.min_turn_chars}", chars=n, least=req.min_turn_chars)
+        if len(u.text) > req.max_turn_chars:
+            add("unit_long", f"{u.label} has {len(u.text)} characters; the maximum is"
+                f" {req.max_turn_chars}", chars=len(u.text), most=req.max_turn_chars)
+        key = _norm(u.text)
+        if key and key in seen:
+            add("unit_repeats", f"{u.label} repeats {units[seen[key]].label}",
+                other=seen[key])
+        elif key:
+            seen[key] = at
+        found = _language_found(u, req)
+        if found is not None and found[0] is None:
+            add("unit_language_unknown", f"{u.label}: no language could be identified;"
+                f" allowed: {found[1]}", allowed=found[1])
+        elif found is not None:
+            add("unit_language", f"{u.label} is in {found[0]}; allowed: {found[1]}",
+                language=found[0], allowed=found[1])
+        hits = banned_hits(u.text, req.banned_words)
+        if hits:
+            words = ", ".join(sorted(set(hits)))
+            add("unit_banned", f"{u.label} contains banned content: {words}", words=words)
+    return problems
 
 
 def unit_problems(units: Sequence[TextUnit], req: LlmRecordRequirements) -> list[str]:
     """Every per-text problem: empty, too long, duplicate, wrong language, banned words."""
-    problems: list[str] = []
-    seen: dict[str, str] = {}
-    for u in units:
-        n = len(u.text.strip())
-        if n == 0 or n < req.min_turn_chars:
-            problems.append(f"{u.label} is empty" if n == 0 else
-                            f"{u.label} has {n} characters; the minimum is {req.min_turn_chars}")
-        if len(u.text) > req.max_turn_chars:
-            problems.append(f"{u.label} has {len(u.text)} characters; the maximum is"
-                            f" {req.max_turn_chars}")
-        key = _norm(u.text)
-        if key and key in seen:
-            problems.append(f"{u.label} repeats {seen[key]}")
-        elif key:
-            seen[key] = u.label
-        wrong = language_problem(u, req)
-        if wrong is not None:
-            problems.append(wrong)
-        hits = banned_hits(u.text, req.banned_words)
-        if hits:
-            problems.append(f"{u.label} contains banned content: {', '.join(sorted(set(hits)))}")
-    return problems
+    return [p["message"] for p in unit_problem_records(units, req)]
 
 
 def record_units(record: LlmRecord) -> list[TextUnit]:

@@ -31,8 +31,8 @@ from datamill.core.errors import InvalidInput
 from datamill.modalities.llm.checks import (
     LlmRecordRequirements,
     TextUnit,
-    role_order_problem,
-    unit_problems,
+    role_order_record,
+    unit_problem_records,
 )
 from datamill.modalities.llm.records import ID_PATTERN, Turn
 from datamill.modalities.parse_problems import parse_refusal
@@ -203,9 +203,9 @@ def _problem(code: str, message: str, **values: Any) -> dict[str, Any]:
 
 def _sft_problems(doc: SftAnnotation, req: LlmRequirements) -> list[dict[str, Any]]:
     problems = []
-    order = role_order_problem([t.role for t in doc.turns], ends_with="assistant")
+    order = role_order_record([t.role for t in doc.turns], ends_with="assistant")
     if order:
-        problems.append(_problem("invalid", order[1]))
+        problems.append({**order, "field": f"turns[{order['number'] - 1}]"})
     for i, t in enumerate(doc.turns):
         if t.reasoning is not None and t.role != "assistant":
             problems.append(_problem(
@@ -217,7 +217,13 @@ def _sft_problems(doc: SftAnnotation, req: LlmRequirements) -> list[dict[str, An
                 field=f"turns[{i}].reasoning", number=i + 1))
     units = [TextUnit(label=f"turn {i + 1} ({t.role})", role=t.role, text=t.content)
              for i, t in enumerate(doc.turns)]
-    return problems + [_problem("invalid", m) for m in unit_problems(units, req.record)]
+    for p in unit_problem_records(units, req.record):  # each turn's, worded by its code
+        at = p.pop("unit")
+        if "other" in p:
+            p["other"] += 1
+        problems.append({**p, "code": f"turn{p['code'].removeprefix('unit')}",
+                         "field": f"turns[{at}]", "number": at + 1, "role": doc.turns[at].role})
+    return problems
 
 
 def _ids_problems(named: tuple[str, ...], ids: list[str], what: str,
@@ -304,8 +310,9 @@ def validate_llm_annotation(
                            f" JSON object such as {_EXAMPLE_OF_TASK[req.task]}")
     doc = parse_annotation(payload)
     if doc.type != want:
-        raise InvalidInput(f"this project's task is {req.task}: submit a {want} document,"
-                           f" not {doc.type}")
+        raise coded_refusal([_problem(
+            "wrong_document", f"this project's task is {req.task}: submit a {want} document,"
+            f" not {doc.type}", task=req.task, want=want, given=doc.type)])
     ids = [str(i) for i in attributes.get("response_ids") or []]
     # each problem with a code and its values, so a face can word it in its reader's language
     # ("invalid": a text rule shared with the record checks, kept in English)
