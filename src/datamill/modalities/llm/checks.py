@@ -25,6 +25,8 @@ fraction of those checked, by the text modality's rule: :func:`language_problem`
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Sequence
 from functools import lru_cache
@@ -43,9 +45,11 @@ __all__ = [
     "LlmRecordRequirements",
     "TextUnit",
     "banned_hits",
+    "duplicate_outcomes",
     "language_problem",
     "letters",
     "personal_data",
+    "record_fingerprint",
     "role_order_problem",
     "role_order_record",
     "run_record_checks",
@@ -233,6 +237,48 @@ def unit_problem_records(units: Sequence[TextUnit],
 def unit_problems(units: Sequence[TextUnit], req: LlmRecordRequirements) -> list[str]:
     """Every per-text problem: empty, too long, duplicate, wrong language, banned words."""
     return [p["message"] for p in unit_problem_records(units, req)]
+
+
+def record_fingerprint(record: LlmRecord) -> str:
+    """What makes two records the same data, whatever their ids and meta: each turn's role and
+    text, and the responses' texts in any order (two responses shown the other way round are
+    the same pair), with whitespace runs made one space and case folded."""
+    turns = [[t.role, _norm(t.content)] for t in record.messages]
+    responses = sorted(_norm(r.content) for r in record.responses)
+    blob = json.dumps([turns, responses], ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def duplicate_outcomes(
+    checked: Sequence[tuple[str, Path]], accepted: Sequence[tuple[str, Path]],
+) -> dict[str, list[CheckOutcome]]:
+    """``duplicate`` of each checked record against the project's passed records and the
+    checked ones before it (:func:`record_fingerprint`); a record that cannot be read is left
+    to its own checks."""
+    first: dict[str, str] = {}
+
+    def key(path: Path) -> str | None:
+        try:
+            return record_fingerprint(read_record(path))
+        except (OSError, InvalidInput):
+            return None
+
+    for ext, path in accepted:
+        k = key(path)
+        if k is not None:
+            first.setdefault(k, ext)
+    out: dict[str, list[CheckOutcome]] = {}
+    for ext, path in checked:
+        k = key(path)
+        if k is None:
+            continue
+        if k in first:
+            out[ext] = [CheckOutcome("duplicate", False, 1.0, "same conversation and responses"
+                                     f" as {first[k]}", {"of": first[k]})]
+        else:
+            first[k] = ext
+            out[ext] = [CheckOutcome("duplicate", True, 0.0)]
+    return out
 
 
 def record_units(record: LlmRecord) -> list[TextUnit]:

@@ -203,6 +203,17 @@ class LlmPlugin:
         models load once)."""
         return False
 
+    def collection_checks(
+        self, requirements: Mapping[str, Any], checked: Sequence[tuple[str, Path]],
+        accepted: Sequence[tuple[str, Path]],
+    ) -> dict[str, list[CheckOutcome]]:
+        """``duplicate``: the same conversation and responses as a record the project passed
+        or one checked before it, under another id (whitespace and case aside, the responses
+        in any order)."""
+        from datamill.modalities.llm.checks import duplicate_outcomes
+
+        return duplicate_outcomes(checked, accepted)
+
     # -- annotation
     def validate_annotation(
         self, payload: Any, attributes: Mapping[str, Any], requirements: BaseModel
