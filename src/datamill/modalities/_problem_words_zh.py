@@ -144,4 +144,5 @@ ZH_CN_PROBLEMS: dict[str, str] = {
     "prob.role.system": "系统",
     "prob.role.user": "用户",
     "prob.role.assistant": "助手",
+    "prob.span_order": "第 {number} 个片段 [{start}, {end})：结束位置不在开始位置之后",
 }

@@ -80,6 +80,7 @@ _CODES = {
     "dict_type": "not_an_object",
     "model_type": "not_an_object",
     "model_attributes_type": "not_an_object",
+    "span_order": "span_order",
 }
 #: the segments pydantic puts in an error's path that name a type, not a field (a union
 #: member ``tuple[int, ...]``, ``function-after[...]``, ``constrained-str``, ``int``)
@@ -140,6 +141,11 @@ def _record(error: Mapping[str, Any], payload: Any, by_id: bool) -> dict[str, An
         rec["field"] = ".".join(loc) or "document"
     field_name = loc[-1] if loc else ""
     rec["code"] = _code(kind, str(error.get("type", "")), field_name)
+    if rec["code"] == "span_order" and len(loc) == 2 and digits(loc[1]):  # noqa: PLR2004
+        # a text span whose end is not after its start, named as the span problems name it
+        rec.update(field=f"spans[{loc[1]}]", number=int(loc[1]) + 1,
+                   start=(error.get("ctx") or {}).get("start"),
+                   end=(error.get("ctx") or {}).get("end"))
     for key, value in (error.get("ctx") or {}).items():
         if key == "expected" and isinstance(value, str):  # "'a', 'b' or 'c'": no English word
             value = value.replace(" or ", ", ")

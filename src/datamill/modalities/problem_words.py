@@ -233,6 +233,7 @@ EN_PROBLEMS: dict[str, str] = {
     "prob.role.system": "system",
     "prob.role.user": "user",
     "prob.role.assistant": "assistant",
+    "prob.span_order": "span {number} [{start}, {end}): its end is not after its start",
 }
 
 #: the languages the catalogue words problems in

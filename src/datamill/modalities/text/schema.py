@@ -36,6 +36,7 @@ import itertools
 from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from datamill.modalities.text.textio import inside_grapheme
 
@@ -169,8 +170,9 @@ class Span(BaseModel):
 
     @model_validator(mode="after")
     def _order(self) -> Span:
-        if self.end <= self.start:
-            raise ValueError(f"span end {self.end} is not after its start {self.start}")
+        if self.end <= self.start:  # coded, so that a face words it (parse_problems)
+            raise PydanticCustomError("span_order", "span end {end} is not after its start"
+                                      " {start}", {"start": self.start, "end": self.end})
         return self
 
 
