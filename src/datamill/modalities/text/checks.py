@@ -35,6 +35,7 @@ from datamill.modalities.text.schema import TextChecksRequirements
 from datamill.modalities.text.textio import (
     NORMALIZE_HINT,
     count_control,
+    count_denormalized,
     count_emoji,
     decode_text,
     normalize_text,
@@ -75,8 +76,7 @@ def run_text_checks(raw: bytes, where: str, req: TextChecksRequirements) -> list
     except TextDecodeError as err:
         return [CheckOutcome("encoding", False, float(err.details["byte"]), err.message)]
     out = [CheckOutcome("encoding", True, 0.0, None, {"bom": bom})]
-    changed = sum(1 for a, b in zip(text, normalize_text(text), strict=False) if a != b) + abs(
-        len(text) - len(normalize_text(text)))
+    changed = count_denormalized(text)
     out.append(CheckOutcome(
         "normalized", not (changed and req.require_normalized), float(changed),
         f"{_chars(changed)} change under NFKC/width normalisation"

@@ -26,6 +26,7 @@ __all__ = [
     "BOM",
     "NORMALIZE_HINT",
     "count_control",
+    "count_denormalized",
     "count_emoji",
     "decode_text",
     "encoding_hint",
@@ -131,6 +132,22 @@ def remove_emoji(text: str) -> str:
 #: Hangul jamo syllables, Indic conjuncts, CR LF, flags, emoji ZWJ sequences). Python's ``re``
 #: has no ``\X``, and the rules change with each Unicode version: not something to hand-write.
 _CLUSTER: Final = regex.compile(r"\X")
+
+
+def count_denormalized(text: str) -> int:
+    """How many user-perceived characters of ``text`` NFKC/width normalisation changes: an
+    ``e`` + U+0301 is one (not every character after it, as comparing the two texts position
+    by position counted), a full-width ``Ａ`` one, a U+3000 space one.
+
+    Examples:
+        >>> count_denormalized("Cafe\u0301 naïve ＡＢ")
+        3
+        >>> count_denormalized("北京，你好。")
+        0
+    """
+    if normalize_text(text) == text:
+        return 0
+    return sum(1 for m in _CLUSTER.finditer(text) if normalize_text(m.group()) != m.group())
 
 
 @lru_cache(maxsize=16)
