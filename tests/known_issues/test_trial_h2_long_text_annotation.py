@@ -106,3 +106,21 @@ def test_web_workbench_saves_and_submits_an_annotation_above_the_request_limit(
     r = client.post(f"/web/api/tasks/{task_id}/annotation",
                     json={"base_version": 0, "annotation": doc}, headers=headers)
     assert r.status_code == 200, r.text[:300]
+
+
+def test_an_annotation_above_the_request_limit_needs_a_live_credential(
+    client: TestClient, runtime: Runtime, users: dict[str, User], tmp_path: Path
+) -> None:
+    """(merge of h2 and h5) the larger limit is for a signed-in caller only: a made-up token
+    or no session is held to the request limit (413) before the body is read, as the import
+    form and a recording are, so nobody unknown can make the server buffer 32 MiB."""
+    _, task_id = _long_item(runtime, users, tmp_path)
+    _limits(runtime, request=4096, annotation=1024 * 1024)
+    body = {"base_version": 0, "annotation": _document()}
+    r = client.post(f"{API}/tasks/{task_id}/annotations", json=body,
+                    headers={"Authorization": "Bearer made-up"})
+    assert r.status_code == 413, r.text[:300]
+    r = client.post(f"{API}/tasks/{task_id}/annotations", json=body)
+    assert r.status_code == 413, r.text[:300]
+    r = client.post(f"/web/api/tasks/{task_id}/annotation", json=body)
+    assert r.status_code == 413, r.text[:300]

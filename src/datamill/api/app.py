@@ -31,11 +31,9 @@ def install_api(app: FastAPI, larger_bodies: Sequence[LargerBody] = ()) -> None:
     install_problem_handlers(app)
     document_problems(app)
     install_login_throttle(app)
-    own: list[tuple[str, int | str]] = [*LARGE_BODIES, *ANNOTATION_BODIES]
     app.add_middleware(BodySizeLimitMiddleware,
                        larger=[*((re.escape(API_PREFIX) + path, limit, admit)
-                                 for path, limit, admit in LARGE_BODIES),
-                       larger=[*((re.escape(API_PREFIX) + path, limit) for path, limit in own),
+                                 for path, limit, admit in (*LARGE_BODIES, *ANNOTATION_BODIES)),
                                *larger_bodies])
     from datamill.api.routers import ledger, procurement
     from datamill.http_deps import HideUnseenProjects

@@ -5,18 +5,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Depends, Query, Response, status
+from fastapi import APIRouter, Body, Depends, Query, Request, Response, status
 from pydantic import BaseModel, Field, model_validator
 from sqlalchemy.orm import Session
 
+from datamill.api.body_limit import LargerBody
 from datamill.api.deps import CurrentUser, Require, RuntimeDep, SessionDep
 from datamill.api.pagination import Page, PageDep
 from datamill.api.params import Id, Transcript
 from datamill.compliance import access as q
 from datamill.compliance.models import User
 from datamill.compliance.roles import Action, allowed
-from datamill.compliance.users import get_user, is_member, require
-from datamill.core.errors import InvalidInput, NotFound
+from datamill.compliance.users import get_user, is_member, require, user_for_token
+from datamill.core.errors import DatamillError, InvalidInput, NotFound
 from datamill.db.lookup import get_or_raise
 from datamill.db.session import reads_first
 from datamill.production import drafts, task_notes
@@ -54,9 +55,26 @@ router = APIRouter(tags=["work"])
 #: routes that carry one annotation document, whose bodies may pass the request limit up to
 #: ``Settings.max_annotation_bytes`` (a path pattern under the API prefix and the setting): a
 #: long text's spans pass 2 MiB well within what an import takes
-ANNOTATION_BODIES: tuple[tuple[str, str], ...] = (
-    (r"/tasks/[0-9]{1,19}/(annotations|draft|review)", "max_annotation_bytes"),
-    (r"/inspections/[0-9]{1,19}/samples/[0-9]{1,19}", "max_annotation_bytes"),
+def _live_bearer(request: Request) -> bool:
+    """Whether the request carries a live API token (any role: the route checks what the
+    person may do): only then is an annotation body read beyond the server's request limit
+    (a stranger's 32 MiB would otherwise be held in memory before the route learns who sent
+    it; see :mod:`datamill.api.body_limit`)."""
+    runtime = getattr(request.app.state, "runtime", None)
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if runtime is None or scheme.lower() != "bearer" or not token.strip():
+        return False
+    with runtime.session() as session:
+        try:
+            user_for_token(session, token.strip())
+        except DatamillError:
+            return False
+    return True
+
+
+ANNOTATION_BODIES: tuple[LargerBody, ...] = (
+    (r"/tasks/[0-9]{1,19}/(annotations|draft|review)", "max_annotation_bytes", _live_bearer),
+    (r"/inspections/[0-9]{1,19}/samples/[0-9]{1,19}", "max_annotation_bytes", _live_bearer),
 )
 
 Manager = Annotated[User, Depends(Require(Action.MANAGE_PROJECT))]
