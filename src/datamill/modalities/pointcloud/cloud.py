@@ -292,9 +292,14 @@ def summarize(points: np.ndarray) -> dict[str, object]:
     """Counts, bounds and the 99th-percentile horizontal range of the valid points.
 
     Works on the three coordinate columns made contiguous (reductions over strided columns of
-    an N x 4 array cost ten times more) and finds the percentile with a partial sort."""
+    an N x 4 array cost ten times more) and finds the percentile with a partial sort. Sums and
+    squares that overflow float32 are redone in float64, so absurd but finite coordinates keep
+    a finite range (and the range check sets such a frame aside)."""
     cols = np.ascontiguousarray(points[:, :3].T)
-    finite = np.isfinite(cols[0] + cols[1] + cols[2])  # NaN, or inf - inf, spreads to the sum
+    with np.errstate(over="ignore"):  # a float64 file read as float32 holds values near 1e38
+        finite = np.isfinite(cols[0] + cols[1] + cols[2])  # NaN, or inf - inf, spreads to it
+    if not finite.all():  # a NaN or inf, or finite values whose float32 sum overflowed
+        finite = np.isfinite(cols).all(axis=0)
     valid = int(np.count_nonzero(finite))
     out: dict[str, object] = {"points": len(points), "invalid_points": len(points) - valid}
     if valid < len(points):
@@ -302,7 +307,10 @@ def summarize(points: np.ndarray) -> dict[str, object]:
     if valid:
         low, high = cols.min(axis=1), cols.max(axis=1)
         out["bounds"] = tuple(round(float(v), 4) for v in (*low, *high))
-        squared = cols[0] * cols[0] + cols[1] * cols[1]
+        with np.errstate(over="ignore"):
+            squared = cols[0] * cols[0] + cols[1] * cols[1]
+        if not np.isfinite(squared).all():  # absurd but finite coordinates: float64 holds them
+            squared = np.square(cols[0], dtype=np.float64) + np.square(cols[1], dtype=np.float64)
         k = min(valid - 1, int(np.ceil(0.99 * (valid - 1))))
         out["range_p99_m"] = round(float(np.sqrt(np.partition(squared, k)[k])), 3)
     return out
