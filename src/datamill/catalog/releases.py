@@ -66,10 +66,10 @@ from datamill.compliance.models import User
 from datamill.compliance.permissions import authorize, check
 from datamill.compliance.roles import Action
 from datamill.core.clock import utcnow
-from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from datamill.core.errors import Conflict, DatamillError, Forbidden, InvalidInput, NotFound
 from datamill.db.lookup import get_or_raise
 from datamill.modalities.age_bands import age_band
-from datamill.modalities.base import ModalityPlugin
+from datamill.modalities.base import ItemRecord, ModalityPlugin
 from datamill.production.media import item_path
 from datamill.production.models import (
     Annotation,
@@ -103,7 +103,7 @@ __all__ = [
 ]
 
 DISTRIBUTION_KEYS = ("speaker_id", "gender", "age", "accent", "native_place", "device",
-                     "environment", "emotion", "scene")
+                     "environment", "emotion", "scene", "sensor")
 SAMPLES = 3
 #: one sample per this many distinct files: a release of n files shows
 #: ``min(SAMPLES, n // SAMPLE_EVERY)`` samples (:func:`sample_count`), so samples are never
@@ -205,8 +205,33 @@ def _collect(session: Session, blobs: BlobStore, dataset: CatalogDataset,
     return files, rights
 
 
+def _objects_per_label(modality: str, files: list[dict[str, Any]], media: Path) -> dict[str, int]:
+    """Labelled objects (boxes, cuboids, entity spans) per label, as the modality's own
+    datasheet statistics count them (``labels``); empty for a modality that counts none or has
+    no plugin here, or when a file's labels do not read as the modality's document.
+    ``media`` is the staged release, where each file's ``path`` lies."""
+    plugin = _plugin(modality)
+    if plugin is None:
+        return {}
+    stats = plugin.statistics()
+    for f in files:
+        if f["labels"] is None:  # a bought file comes without labels
+            continue
+        record = ItemRecord(external_id=f["source"], sha256=f["sha256"], filename=f["filename"],
+                            path=media / f["path"], attributes=f["attributes"], language="")
+        try:
+            stats.add(record, f["labels"])
+        except DatamillError:  # labels its modality no longer reads: no count beats a wrong one
+            return {}
+    labels = stats.result().get("labels")
+    if not isinstance(labels, dict):
+        return {}
+    return {str(k): int(v) for k, v in sorted(labels.items())
+            if isinstance(v, int) and not isinstance(v, bool)}
+
+
 def _datasheet(session: Session, dataset: CatalogDataset, files: list[dict[str, Any]],
-               rights: list[dict[str, Any]]) -> dict[str, Any]:
+               rights: list[dict[str, Any]], media: Path) -> dict[str, Any]:
     facts = modality_facts(dataset.modality)
     volume = (len(files) if facts.per_file
               else sum(int(f["volume"] or 0) for f in files))
@@ -233,6 +258,9 @@ def _datasheet(session: Session, dataset: CatalogDataset, files: list[dict[str, 
         "inspections": [r["inspection"] for r in rights if r.get("inspection")],
         "owners": dict(Counter(f["owner"] for f in files)),
     }
+    labels = _objects_per_label(dataset.modality, files, media)
+    if labels:  # what a buyer of labelled data asks first: how many of each
+        sheet["labels"] = labels
     if facts.speakers:  # only a modality whose items have speakers counts them
         # identified speakers only; a file without one (or "unknown") is counted apart
         sheet["speakers"] = sum(1 for k in dist["speaker_id"] if _identified(k))
@@ -353,8 +381,9 @@ def build_release(
         labels.append(json.dumps(_label_row(name, f, facts), sort_keys=True,
                                  ensure_ascii=False, default=str))
     (staging / "labels.jsonl").write_text("\n".join(labels) + "\n", encoding="utf-8")
-    sheet = _datasheet(session, ds, files, rights)
-    devices = sorted(set(ds.devices or []) | set(sheet["distributions"].get("device", {})))
+    sheet = _datasheet(session, ds, files, rights, staging)
+    devices = sorted(set(ds.devices or []) | set(sheet["distributions"].get("device", {}))
+                     | set(sheet["distributions"].get("sensor", {})))
     entry: dict[str, Any] = {
         "name": ds.name, "title": ds.title, "modality": ds.modality,
         "languages": ds.languages, "scenario": ds.scenario, "description": ds.description,

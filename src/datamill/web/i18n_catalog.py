@@ -88,4 +88,6 @@ EN_CATALOG: dict[str, str] = {
     "catf.done.quote_withdrawn": "The quote was withdrawn: it is neither decided nor used for a licence.",
     "cat.min_volume": "Volume ≥ (in the modality's unit)",
     "catf.planned_volume": "Planned volume (in the modality's unit: hours, images, …)",
+    "cat.dist.sensor": "Sensor",
+    "cat.labels": "Labelled objects per label",
 }

@@ -85,4 +85,6 @@ ZH_CN_CATALOG: dict[str, str] = {
     "catf.done.quote_withdrawn": "报价已撤回：不再审批，也不能用于签发授权。",
     "cat.min_volume": "数据量 ≥（按模态的计量单位）",
     "catf.planned_volume": "计划数据量（按模态的计量单位：小时、图像等）",
+    "cat.dist.sensor": "传感器",
+    "cat.labels": "各标签的标注对象数",
 }
