@@ -101,13 +101,13 @@ def test_killed_import_is_listed_interrupted_and_resumes_by_id(runtime: Runtime,
     already = item_count(runtime, pid)
     assert 3 <= already < FILES
 
-    listed = json.loads(_cli(runtime, tmp_path, "data", "imports", "killed", "--json").stdout)
-    assert [(r["id"], r["status"]) for r in listed] == [(run_id, "interrupted")]
-    human = _cli(runtime, tmp_path, "data", "imports", "killed").stdout
-    assert "interrupted" in human and "--resume" in human
-
-    with runtime.session() as s:  # the CLI's writes act for a person (checked like the API)
+    with runtime.session() as s:  # the CLI acts for a person (checked like the API)
         create_user(s, "root", "password1", "admin")
+    listed = json.loads(_cli(runtime, tmp_path, "data", "imports", "killed", "--as", "root",
+                             "--json").stdout)
+    assert [(r["id"], r["status"]) for r in listed] == [(run_id, "interrupted")]
+    human = _cli(runtime, tmp_path, "data", "imports", "killed", "--as", "root").stdout
+    assert "interrupted" in human and "--resume" in human
     report = json.loads(_cli(runtime, tmp_path, "data", "import", "--resume", str(run_id),
                              "--as", "root", "--json").stdout)
     assert report["import_run_id"] == run_id

@@ -161,14 +161,18 @@ def import_cmd(
 @handle_errors
 def imports_cmd(
     project: Annotated[str, typer.Argument(help="Project id or name.")],
+    user: AsUser,
     as_json: JsonOpt = False,
 ) -> None:
-    """List a project's imports; runs whose process died are marked interrupted (resumable)."""
+    """List a project's imports (for whoever may import into it); runs whose process died are
+    marked interrupted (resumable)."""
     from datamill.production.import_runs import list_import_runs
     from datamill.production.projects import find_project
 
     with get_runtime().session() as s:
-        runs = list_import_runs(s, find_project(s, project).id)
+        p = find_project(s, project)
+        acting_user(s, user, Action.MANAGE_PROJECT, project_id=p.id, project_ref=project)
+        runs = list_import_runs(s, p.id)
 
     def render(items: list[Any]) -> None:
         t = Table("id", "status", "source", "total", "imported", "present", "rejected", "started")

@@ -24,8 +24,10 @@ from datamill.modalities.registry import get_modality
 from datamill.production.annotating import list_annotations
 from datamill.production.checking import run_checks
 from datamill.production.dashboard import dashboard
+from datamill.production.import_runs import list_import_runs
 from datamill.production.importing import (
     hide_import_root,
+    relative_to_root,
     report_relative_to_root,
     resolve_import_path,
 )
@@ -36,6 +38,7 @@ from datamill.production.schemas import (
     AnnotationOut,
     CheckSummary,
     ImportReport,
+    ImportRunOut,
     ItemOut,
     ProjectOut,
 )
@@ -204,6 +207,18 @@ def import_endpoint(
         raise
     # the answer names the source as the client did, never the server's folders
     return report_relative_to_root(report, root)
+
+
+@router.get("/{project_id}/imports")
+def imports_endpoint(
+    project_id: Id, session: SessionDep, runtime: RuntimeDep, user: Manager
+) -> list[ImportRunOut]:
+    """The project's import runs, newest first (``datamill data imports``): a run whose process
+    died reads ``interrupted`` (resumable). Sources under the import root are named relative
+    to it, as the client named them."""
+    root = runtime.settings.resolved_import_root()
+    return [r.model_copy(update={"source": relative_to_root(r.source, root)})
+            for r in list_import_runs(session, project_id)]
 
 
 @router.post("/{project_id}/checks")
