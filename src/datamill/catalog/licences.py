@@ -92,6 +92,7 @@ __all__ = [
     "download",
     "get_licence",
     "issue_transfer_link",
+    "licence_id_of",
     "link_params",
     "list_licences",
     "list_links",
@@ -151,6 +152,22 @@ def _named(session: Session, rows: list[CatalogLicence]) -> list[LicenceOut]:
 def _licence_row(session: Session, licence_id: int) -> CatalogLicence:
     row = get_or_raise(session, CatalogLicence, licence_id, "licence", licence_id=licence_id)
     return row
+
+
+def licence_id_of(session: Session, user: User, ref: str) -> int:
+    """The id of the licence ``ref`` names: its id, or its number ``YYMMDD/ABC`` as the
+    package, ``LICENCE.md`` and every list print it. Another customer's number is not found,
+    as its id is not (:func:`get_licence`)."""
+    text = ref.strip()
+    if text.isdigit():
+        return int(text)
+    row = session.scalars(select(CatalogLicence).where(
+        CatalogLicence.number == text.upper())).first()
+    view = viewer(session, user)
+    if row is None or (not view.everything and row.customer_id != view.customer_id):
+        raise NotFound(f"no licence numbered {text!r} (give its number YYMMDD/ABC or its id)",
+                       licence=text)
+    return int(row.id)
 
 
 def _check_expiry(expires_on: date | None, issued: date, today: date) -> None:

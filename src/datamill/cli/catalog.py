@@ -32,6 +32,8 @@ retention_app = typer.Typer(help="Retention of custom-project backups (deletion 
                             no_args_is_help=True)
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 AsUser = Annotated[str, typer.Option("--as", help="Username of the person acting.")]
+LicenceRef = Annotated[str, typer.Argument(
+    metavar="LICENCE", help="The licence's number (YYMMDD/ABC, as its package prints it) or id.")]
 Root = Annotated[Path | None, typer.Option("--out", help="Release/transfer folder "
                                            "(default: <home>/catalog).")]
 
@@ -40,6 +42,12 @@ def _user(s: Any, username: str) -> Any:
     from datamill.compliance.users import get_user
 
     return get_user(s, username)
+
+
+def _licence(s: Any, user: Any, ref: str) -> int:
+    from datamill.catalog.licences import licence_id_of
+
+    return licence_id_of(s, user, ref)
 
 
 def _root(rt: Any, root: Path | None) -> Path:
@@ -359,7 +367,7 @@ def _licences(rows: Any) -> None:
 @app.command("licence-revoke")
 @handle_errors
 def licence_revoke_cmd(
-    licence_id: int, user: AsUser, reason: Annotated[str, typer.Option(help="Why.")],
+    licence: LicenceRef, user: AsUser, reason: Annotated[str, typer.Option(help="Why.")],
     on: Annotated[str | None, typer.Option(help="YYYY-MM-DD (default: today).")] = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -367,7 +375,8 @@ def licence_revoke_cmd(
     from datamill.catalog.licences import revoke_licence
 
     with get_runtime().session() as s:
-        lic = revoke_licence(s, _user(s, user), licence_id, reason=reason, on=_day(on))
+        u = _user(s, user)
+        lic = revoke_licence(s, u, _licence(s, u, licence), reason=reason, on=_day(on))
     emit(lic, as_json, _line(say("catalog.licence_revoked", number=lic.number,
                                  on=lic.revoked_on)))
 
@@ -375,7 +384,7 @@ def licence_revoke_cmd(
 @app.command("licence-renew")
 @handle_errors
 def licence_renew_cmd(
-    licence_id: int, user: AsUser, price: Annotated[str, typer.Option()],
+    licence: LicenceRef, user: AsUser, price: Annotated[str, typer.Option()],
     expires_on: Annotated[str | None, typer.Option(
         help="The renewal's last day, YYYY-MM-DD (default: no end date).")] = None,
     number: Annotated[str | None, typer.Option(help="YYMMDD/ABC (default: the next free).")
@@ -393,7 +402,8 @@ def licence_renew_cmd(
     from datamill.catalog.licences import renew_licence
 
     with get_runtime().session() as s:
-        lic = renew_licence(s, _user(s, user), licence_id, price=price,
+        u = _user(s, user)
+        lic = renew_licence(s, u, _licence(s, u, licence), price=price,
                             expires_on=_day(expires_on), number=number, release_id=release,
                             term=term, territory=territory, usage_scope=usage,
                             issued_on=_day(issued_on), fx_rate=fx_rate, band_reason=band_reason,
@@ -404,7 +414,7 @@ def licence_renew_cmd(
 @app.command("licence-upgrade")
 @handle_errors
 def licence_upgrade_cmd(
-    licence_id: int, user: AsUser,
+    licence: LicenceRef, user: AsUser,
     release: Annotated[int, typer.Option(help="The newer release of the same dataset.")],
     reason: Annotated[str, typer.Option(help="Why (a corrected release ...).")],
     as_json: JsonOpt = False,
@@ -414,20 +424,23 @@ def licence_upgrade_cmd(
     from datamill.catalog.licence_upgrade import upgrade_licence
 
     with get_runtime().session() as s:
-        lic = upgrade_licence(s, _user(s, user), licence_id, release_id=release, reason=reason)
+        u = _user(s, user)
+        lic = upgrade_licence(s, u, _licence(s, u, licence), release_id=release,
+                              reason=reason)
     emit(lic, as_json, _line(say("catalog.upgraded", number=lic.number,
                                  release=lic.release_id)))
 
 
 @app.command("links")
 @handle_errors
-def links_cmd(licence_id: int, user: AsUser, as_json: JsonOpt = False) -> None:
+def links_cmd(licence: LicenceRef, user: AsUser, as_json: JsonOpt = False) -> None:
     """A licence's transfer links (a customer sees its own licence's)."""
     from datamill.catalog.licences import list_links
 
     rt = get_runtime()
     with rt.session() as s:
-        rows = list_links(s, rt.settings, _user(s, user), licence_id)
+        u = _user(s, user)
+        rows = list_links(s, rt.settings, u, _licence(s, u, licence))
 
     def show(rows: Any) -> None:
         for x in rows:
@@ -477,19 +490,21 @@ def licences_cmd(user: AsUser, dataset: int | None = None, as_json: JsonOpt = Fa
 
 @app.command("licence")
 @handle_errors
-def licence_cmd(licence_id: int, user: AsUser, as_json: JsonOpt = False) -> None:
+def licence_cmd(licence: LicenceRef, user: AsUser, as_json: JsonOpt = False) -> None:
     """One licence (a customer sees its own)."""
     from datamill.catalog.licences import get_licence
 
     with get_runtime().session() as s:
-        lic = get_licence(s, _user(s, user), licence_id)
+        u = _user(s, user)
+        lic = get_licence(s, u, _licence(s, u, licence))
     emit(lic, as_json, lambda x: _licences([x]))
 
 
 @app.command("link")
 @handle_errors
 def link_cmd(
-    licence_id: int, user: AsUser, root: Root = None, hours: int = 72, max_downloads: int = 3,
+    licence: LicenceRef, user: AsUser, root: Root = None, hours: int = 72,
+    max_downloads: int = 3,
     as_json: JsonOpt = False,
 ) -> None:
     """Package the licensed release and issue an expiring, signed, download-counted link."""
@@ -497,7 +512,8 @@ def link_cmd(
 
     rt = get_runtime()
     with rt.session() as s:
-        link = issue_transfer_link(s, rt.settings, _user(s, user), licence_id, _root(rt, root),
+        u = _user(s, user)
+        link = issue_transfer_link(s, rt.settings, u, _licence(s, u, licence), _root(rt, root),
                                    hours=hours, max_downloads=max_downloads)
     emit(link, as_json, lambda v: _print_link(v.url, say(
         "catalog.link", max=v.max_downloads, until=f"{v.expires_at:%Y-%m-%d %H:%M}")))
@@ -579,13 +595,15 @@ def download_cmd(
 
 @app.command("accept")
 @handle_errors
-def accept_cmd(licence_id: int, user: AsUser, on: str | None = None, note: str = "",
+def accept_cmd(licence: LicenceRef, user: AsUser, on: str | None = None, note: str = "",
                as_json: JsonOpt = False) -> None:
     """Record the buyer's acceptance (revenue follows at the next "datamill ledger sync")."""
     from datamill.catalog.licences import accept_licence
 
     with get_runtime().session() as s:
-        lic = accept_licence(s, _user(s, user), licence_id, accepted_on=_day(on), note=note)
+        u = _user(s, user)
+        lic = accept_licence(s, u, _licence(s, u, licence), accepted_on=_day(on),
+                             note=note)
     emit(lic, as_json, _line(say("catalog.accepted", number=lic.number, on=lic.accepted_on)))
 
 
