@@ -177,6 +177,13 @@ def code_label(tr: Callable[[str], str]) -> Callable[[str, object], str]:
             return ""
         key = f"{kind}.{code}"
         text = tr(key)
+        if text == key and kind == "modality" and "." in str(code):
+            # a sub-kind no catalogue names (a bought set's text.dialogue): its family's word,
+            # the code beside it; English pages show the code as it is
+            family = str(code).split(".", 1)[0]
+            word = tr(f"modality.{family}")
+            if word not in (f"modality.{family}", family):
+                return f"{word}{tr('sp.lparen_after')}{code}{tr('sp.rparen')}"
         return str(code) if text == key else text
 
     return label
