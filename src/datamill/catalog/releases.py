@@ -95,6 +95,8 @@ __all__ = [
     "require_intact",
     "sample_count",
     "sample_path",
+    "sample_preview",
+    "sample_viewer",
     "shown_datasheet",
     "verify_release",
     "with_volume",
@@ -646,6 +648,27 @@ def sample_path(session: Session, user: User, release_id: int, index: int) -> Pa
     if not path.is_file():
         raise InvalidInput(f"sample {samples[index]} is missing from the release folder")
     return path
+
+
+def sample_viewer(modality: str) -> str | None:
+    """The template a page shows a sample of ``modality`` with, read-only, where its plugin
+    has one (``sample_template``: a point cloud's viewer); None: audio, pictures and links."""
+    plugin = _plugin(modality)
+    template = getattr(plugin, "sample_template", None) if plugin is not None else None
+    return str(template) if template and hasattr(plugin, "preview") else None
+
+
+def sample_preview(session: Session, user: User, release_id: int, index: int,
+                   cache_dir: Path) -> Any:
+    """The ``index``-th sample's preview rendition as its modality draws it (the plugin's
+    ``preview``: a point cloud's points for the viewer), for whoever sees the sample
+    (:func:`sample_path`); NotFound where the modality has no viewer."""
+    path = sample_path(session, user, release_id, index)
+    modality = str(release_row(session, release_id).entry.get("modality") or "")
+    if sample_viewer(modality) is None:
+        raise NotFound(f"a {modality} sample has no preview rendition", release_id=release_id)
+    plugin = _plugin(modality)
+    return plugin.preview(path, path.stem, cache_dir)  # type: ignore[union-attr]
 
 
 def recorded_day(on: date | None, what: str) -> date:

@@ -307,6 +307,9 @@ class ModalityPlugin(Protocol):
     ``compare(before, after)`` describes the differences of two annotation payloads for them;
     ``assist_tools`` names server-side helpers of the editor that ``assist(tool, path, params)``
     runs on one item's media (the image modality's ``grabcut``: box → polygon).
+    ``sample_template`` (optional) names a template that shows one catalog sample read-only
+    from ``preview(path, sha256, cache_dir)`` at ``preview_url`` (a point cloud's viewer);
+    without it a sample that is no audio or picture is a download link.
 
     Pre-labelled import: ``importer_names`` (optional) names the ``datamill.importers`` whose
     sources a project of the modality imports with their labels (image: COCO, YOLO, VOC); the

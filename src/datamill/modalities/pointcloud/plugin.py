@@ -204,6 +204,7 @@ class PointCloudPlugin:
     metric_alternatives: ClassVar[Mapping[str, tuple[str, ...]]] = {
         "cuboid_accuracy": POINT_METRICS}
     workbench_template: ClassVar[str] = "pointcloud/task.html"
+    sample_template: ClassVar[str] = "pointcloud/_sample.html"
 
     def unmeasurable_metrics_for(self, requirements: BaseModel | Mapping[str, Any]) -> dict[str, str]:
         """The point metrics, for a project that names no point class (no point is labelled:

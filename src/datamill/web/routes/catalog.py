@@ -134,6 +134,7 @@ def _dataset_page(request: Request, session: Session, me: WebUser, dataset_id: i
     quotes = (band_quotes.list_band_quotes(session, me.user, dataset_id=dataset_id)
               if view.everything else [])
     more.setdefault("typed", {})
+    more.setdefault("sample_viewer", releases.sample_viewer(ds.modality) if latest else None)
     return render(request, "catalog_dataset.html", me, status_code=status_code, ds=ds,
                   quotes=quotes, may_decide=bool(quotes)
                   and band_quotes.may_decide_band_quotes(session, me.user),
@@ -181,6 +182,18 @@ def sample_file(release_id: int, index: int, session: SessionDep, me: WebUser) -
     path = releases.sample_path(session, me.user, release_id, index)
     resp = FileResponse(path, media_type=_TYPES.get(path.suffix.lower(),
                                                     "application/octet-stream"),
+                        content_disposition_type="inline")
+    resp.headers["Cache-Control"] = "private, max-age=3600"
+    return resp
+
+
+@router.get("/catalog/releases/{release_id}/samples/{index}/preview", response_model=None)
+def sample_preview_file(release_id: int, index: int, session: SessionDep, runtime: RuntimeDep,
+                        me: WebUser) -> FileResponse:
+    """What the sample's viewer draws (a point cloud's points), rendered once per blob."""
+    preview = releases.sample_preview(session, me.user, release_id, index,
+                                      runtime.blobs.cache_dir)
+    resp = FileResponse(preview.path, media_type=preview.media_type,
                         content_disposition_type="inline")
     resp.headers["Cache-Control"] = "private, max-age=3600"
     return resp
