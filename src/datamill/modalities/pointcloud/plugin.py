@@ -219,7 +219,7 @@ class PointCloudPlugin:
                              "by cuboid_accuracy)")
     review_template: ClassVar[str] = "pointcloud/review.html"
     inspection_template: ClassVar[str] = "pointcloud/inspection.html"
-    review_reasons: ClassVar[tuple[str, ...]] = ("missing_objects", "wrong_label", "box_fit",
+    review_reasons: ClassVar[tuple[str, ...]] = ("missing_objects", "wrong_class", "box_fit",
                                                  "heading", "guidelines", "other")
     importer_names: ClassVar[tuple[str, ...]] = ("openpcdet",)
     prompt_sidecars: ClassVar[bool] = False
