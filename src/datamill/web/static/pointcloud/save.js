@@ -106,10 +106,14 @@ export async function submit(wb) {
   if (wb.readonly || wb.submitting || wb.submitted || !wb.ready || !wb.canSubmit) return;
   if (wb.stale) { markStale(wb); return; }
   const btn = wb.root.querySelector('[data-testid="pc-wb-submit"]');
-  wb.cancelDraft();
   wb.submitting = true;
   if (btn) btn.disabled = true;
   wb.showError('');
+  // a box drawn whose heading step is pending is kept as a click keeps it (heading 0), and a
+  // box being fitted is waited for: submitting never drops a box the annotator sees
+  if (wb.draft && wb.draft.phase === 'heading') await wb.finishDraft();
+  while (wb.draft && wb.draft.fitting) await new Promise((done) => { setTimeout(done, 50); });
+  wb.cancelDraft();
   // a draft save on its way first: the revision named must be the server's answer to it
   while (wb.saving) await new Promise((done) => { setTimeout(done, 50); });
   if (wb.stale) { wb.submitting = false; markStale(wb); return; }

@@ -629,8 +629,8 @@ export class PointCloudWorkbench {
 
   finishDraft() {
     const dr = this.draft;
-    if (!dr || dr.phase !== 'heading') return;
-    this.createFromFootprint(this.rectFootprint(dr));
+    if (!dr || dr.phase !== 'heading') return Promise.resolve(null);
+    return this.createFromFootprint(this.rectFootprint(dr));
   }
 
   // ------------------------------------------------------------ keyboard
