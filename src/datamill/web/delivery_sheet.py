@@ -16,6 +16,8 @@ from datamill.qc.scoring_sheet import NORMALIZATION_FIELDS
 __all__ = ["CHART_BARS", "Bar", "SheetView", "sheet_view"]
 
 CHART_BARS = 20  # speakers in the minutes chart, the most minutes first
+#: the counts a modality's delivery statistics state (image, point cloud, text), shown as given
+_COUNTS = ("images", "frames", "texts", "objects", "cuboids", "entities", "tracks")
 _BAR_PX = 320  # the longest bar
 
 
@@ -68,6 +70,11 @@ def sheet_view(datasheet: dict[str, Any]) -> SheetView:
         if {"min", "mean", "max"} <= m.keys():
             figures.append(("dlv.ds.minutes_per_speaker",
                             f"{_num(m['min'])} / {_num(m['mean'])} / {_num(m['max'])}"))
+    for key in _COUNTS:  # what a labelled delivery holds, as its modality counted it
+        _add(figures, f"dlv.ds.{key}", datasheet.get(key))
+    labels = datasheet.get("labels")
+    if isinstance(labels, dict) and labels:
+        figures.append(("dlv.ds.labels", " · ".join(f"{k}: {v}" for k, v in labels.items())))
     inspection = datasheet.get("inspection")
     if isinstance(inspection, dict) and inspection.get("verdict"):
         figures.append(("dlv.ds.inspection", str(inspection["verdict"])))

@@ -118,4 +118,12 @@ EN_DELIVERIES: dict[str, str] = {
     "dlv.package_plain": "Download the package",
     "dlv.package_plain_help": "the whole package as one tar archive; manifest.json inside lists "
                               "every file's sha256",
+    "dlv.ds.images": "Images",
+    "dlv.ds.frames": "Frames",
+    "dlv.ds.texts": "Texts",
+    "dlv.ds.objects": "Objects",
+    "dlv.ds.cuboids": "Cuboids",
+    "dlv.ds.entities": "Entity spans",
+    "dlv.ds.tracks": "Tracks",
+    "dlv.ds.labels": "Labelled objects per label",
 }

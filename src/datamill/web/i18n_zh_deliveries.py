@@ -104,4 +104,12 @@ ZH_CN_DELIVERIES: dict[str, str] = {
     "dlv.sc.not_measured_why": "本项目没有可供测量该指标的内容，其阈值不作为验收依据",
     "dlv.package_plain": "下载交付包",
     "dlv.package_plain_help": "整个交付包打成一个 tar 归档；包内 manifest.json 列出每个文件的 sha256",
+    "dlv.ds.images": "图像数",
+    "dlv.ds.frames": "帧数",
+    "dlv.ds.texts": "文本数",
+    "dlv.ds.objects": "对象数",
+    "dlv.ds.cuboids": "立体框数",
+    "dlv.ds.entities": "实体片段数",
+    "dlv.ds.tracks": "轨迹数",
+    "dlv.ds.labels": "各标签的标注对象数",
 }
