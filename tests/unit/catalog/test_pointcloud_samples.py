@@ -43,6 +43,11 @@ def test_a_customer_sees_a_point_cloud_sample_in_the_viewer(
         assert got.status_code == 200 and len(got.content) == 16 * len(valid)
         assert np.allclose(np.frombuffer(got.content, "<f4").reshape(-1, 4)[:, :3],
                            valid[:, :3])
+        token = client.post("/api/v1/auth/token",
+                            json={"username": "cust", "password": "password1"}).json()
+        api = client.get(f"/api/v1/catalog/releases/{rel_id}/samples/0/preview",
+                         headers={"Authorization": f"Bearer {token['access_token']}"})
+        assert api.status_code == 200 and api.content == got.content  # the API's the same
         images = client.get(f"/catalog/{img_ds}").text
         assert "<img" in images and "catalog-sample-cloud" not in images
         assert client.get(f"/catalog/releases/{img_rel}/samples/0/preview").status_code == 404

@@ -335,6 +335,20 @@ def sample_endpoint(
                         content_disposition_type="inline")
 
 
+@router.get("/releases/{release_id}/samples/{index}/preview", response_class=FileResponse,
+            responses=media_response("The sample's preview rendition (a point cloud's valid "
+                                     "points as float32 x, y, z, intensity)",
+                                     "application/octet-stream", binary=True))
+def sample_preview_endpoint(
+    release_id: Id, index: Annotated[int, Path(ge=0, le=100)], session: SessionDep,
+    runtime: RuntimeDep, user: CurrentUser,
+) -> FileResponse:
+    """What the dataset page's sample viewer draws (404 for a modality without one)."""
+    preview = releases.sample_preview(session, user, release_id, index, runtime.blobs.cache_dir)
+    return FileResponse(preview.path, media_type=preview.media_type,
+                        content_disposition_type="inline")
+
+
 @router.get("/licences")
 def licences_endpoint(session: SessionDep, user: CurrentUser,
                       dataset_id: IdQuery = None) -> list[LicenceOut | LicenceView]:
