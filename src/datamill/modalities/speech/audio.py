@@ -22,6 +22,15 @@ Measurement methods (all documented here so that thresholds in a spec mean somet
   -3 dBFS). ``peak_dbfs`` is the largest absolute sample, in dBFS.
 * **Clipping** (``clipping_ratio``). Share of samples whose magnitude is at or above
   ``0.999`` of full scale; for 8-bit files the largest positive code (127/128) also counts.
+  A take clipped and then turned down (an overdriven input normalised afterwards) has its flat
+  tops below full scale: when nothing reaches full scale, the samples of *plateaus* count
+  instead, runs of at least :data:`PLATEAU_MIN_SAMPLES` samples within ``1e-4`` of the peak
+  (or half a code of an integer file) of one polarity, entered and left steeply (the samples
+  either side at least ``0.2 %`` of the peak, and four codes, below it), and only when there
+  are at least :data:`PLATEAU_MIN_RUNS` of them; then every sample at that polarity's flat top
+  counts, as every one at full scale would. A sine's rounded top repeats a code for a few
+  samples but is not entered steeply; held-out takes clipped x2..x8 and turned down 3..12 dB are
+  caught, clean ones read 0 (``bench/checks_heldout.py``).
 * **Silence** (``leading_silence_ms``, ``trailing_silence_ms``). Energy voice-activity
   detection: a frame is active when its energy is above ``noise + 25 %`` of the range from
   the noise floor (10th percentile) to the loudest frame, and never below 50 dB under the
@@ -73,6 +82,13 @@ VAD_MAX_BELOW_PEAK_DB: Final = 50.0
 VAD_MIN_DYNAMICS_DB: Final = 6.0
 VAD_ABSOLUTE_DBFS: Final = -60.0
 VAD_MIN_RUN_FRAMES: Final = 2
+PLATEAU_MIN_SAMPLES: Final = 3
+"""A flat top below full scale is at least this many samples long."""
+PLATEAU_MIN_RUNS: Final = 3
+"""Fewer flat tops than this are not judged clipping (a lone repeated peak code)."""
+_PLATEAU_TOLERANCE: Final = 1e-4
+_PLATEAU_EDGE: Final = 2e-3
+_PLATEAU_EDGE_CODES: Final = 4
 
 _ENERGY_FLOOR: Final = 10.0 ** (ENERGY_FLOOR_DB / 10.0)
 _AMPLITUDE_FLOOR: Final = 10.0 ** (ENERGY_FLOOR_DB / 20.0)
@@ -321,6 +337,32 @@ def _active_span(energies_db: NDArray[np.float64], noise_db: float) -> tuple[int
     return (int(idx[0]), int(idx[-1])) if idx.size else None
 
 
+def _plateau_samples(x: NDArray[np.float32], code: float) -> int:
+    """Samples in flat tops below full scale (module docstring); ``code`` is one step of an
+    integer file on the [-1, 1] scale, 0 for float data."""
+    total, runs = 0, 0
+    for sign in (1.0, -1.0):
+        top = float(x.max()) if sign > 0 else -float(x.min())
+        if top <= 0.0:
+            continue
+        tol = max(top * _PLATEAU_TOLERANCE, code / 2)
+        idx = np.flatnonzero(x >= top - tol) if sign > 0 else np.flatnonzero(x <= tol - top)
+        if idx.size < PLATEAU_MIN_SAMPLES * PLATEAU_MIN_RUNS:
+            continue
+        breaks = np.flatnonzero(np.diff(idx) != 1)
+        starts = np.concatenate(([idx[0]], idx[breaks + 1]))
+        ends = np.concatenate((idx[breaks], [idx[-1]]))
+        inside = (starts > 0) & (ends < x.size - 1)  # both edges inside the file
+        starts, ends = starts[inside], ends[inside]
+        edge = top - max(top * _PLATEAU_EDGE, _PLATEAU_EDGE_CODES * code)
+        steep = ((ends - starts + 1 >= PLATEAU_MIN_SAMPLES)
+                 & (sign * x[starts - 1] <= edge) & (sign * x[ends + 1] <= edge))
+        if steep.any():  # this polarity is clipped: every sample at its flat top counts
+            runs += int(np.count_nonzero(steep))
+            total += int(idx.size)
+    return total if runs >= PLATEAU_MIN_RUNS else 0
+
+
 def measure_audio(
     data: NDArray[Any], sample_rate_hz: int, *, clip_level: float = CLIP_LEVEL
 ) -> dict[str, float]:
@@ -351,14 +393,18 @@ def measure_audio(
     """
     if sample_rate_hz <= 0:
         raise InvalidInput(f"sample rate must be positive, got {sample_rate_hz} Hz")
+    kind = np.asarray(data).dtype
+    code = 2.0 ** (1 - np.iinfo(kind).bits) if np.issubdtype(kind, np.integer) else 0.0
     x, fresh = _as_mono_float(data)
-    return _measure(x, sample_rate_hz, clip_level, in_place=fresh)
+    return _measure(x, sample_rate_hz, clip_level, in_place=fresh, code=code)
 
 
 def _measure(
-    x: NDArray[np.float32], sample_rate_hz: int, clip_level: float, *, in_place: bool
+    x: NDArray[np.float32], sample_rate_hz: int, clip_level: float, *, in_place: bool,
+    code: float = 0.0,
 ) -> dict[str, float]:
-    """``measure_audio`` on mono float32; ``in_place`` lets it remove the DC inside ``x``."""
+    """``measure_audio`` on mono float32; ``in_place`` lets it remove the DC inside ``x``;
+    ``code`` is one step of the file's integer samples (0 for float)."""
     n = int(x.size)
     if n == 0:
         return {
@@ -381,7 +427,7 @@ def _measure(
     clipped = (
         int(np.count_nonzero(x >= clip_level) + np.count_nonzero(x <= -clip_level))
         if peak >= clip_level
-        else 0
+        else _plateau_samples(x, code)
     )
     frame_len = max(1, round(sample_rate_hz * FRAME_MS / 1000))
     dc = _mean(x, frame_len)
@@ -588,7 +634,9 @@ def run_audio_checks(path: Path, req: SpeechAsrRequirements) -> list[CheckOutcom
     except AudioDecodeError as exc:
         return [CheckOutcome(name="decodable", passed=False, value=0.0, reason=exc.message)]
     samples, _ = _as_mono_float(data)  # our own buffer: measuring may modify it
-    measured = _measure(samples, probe.sample_rate_hz, _clip_level(probe.bit_depth), in_place=True)
+    code = 2.0 ** (1 - probe.bit_depth) if probe.subtype.startswith("PCM") and probe.bit_depth else 0.0
+    measured = _measure(samples, probe.sample_rate_hz, _clip_level(probe.bit_depth), in_place=True,
+                        code=code)
     outcomes = [
         CheckOutcome(
             name="decodable",
