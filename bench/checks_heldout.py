@@ -11,7 +11,7 @@ deliberate defects, all generated here from seeds (nothing downloaded):
   room / white noise 25-45 dB down. Defects: clipped x8 at full scale, clipped x4 then turned
   down 6 dB, noise at 5 dB SNR, 3 s of leading pause, DC 0.1, 50 Hz hum at -15 dB, -45 dBFS peak.
 * TTS studio takes (``run_tts_checks``, defaults: -60 dBFS floor, 250 ms reverberation):
-  demo-like = the TTS demo's ``en-us+f3``/``cmn`` at -80 dBFS; held-out = the voices above at 48 kHz
+  demo-like = the TTS demo's ``en-us+f3``/``cmn`` voices and prompts at -80 dBFS; held-out = the voices above at 48 kHz
   / 24-bit, floors -85..-68 dBFS. Defects: a room (exponential decay, tau 50-150 ms), a -50 dBFS
   noise floor, clipped x4 then turned down.
 * Images (``run_image_checks``, the image demo's thresholds): demo-like = the demo's rendered
@@ -65,7 +65,8 @@ def _demo_like_speech(i: int, folder: Path, **kw: Any) -> Any:
     texts = ("The quick brown fox jumps over the lazy dog near the river bank.",
              "Please read each sentence clearly and at a natural pace.",
              "A studio voice reads every prompt clearly.")
-    path = synthesize(texts[i % 3], folder / f"d{i}.wav", voice=kw.pop("voice", None)
+    text = kw.pop("text", None) or texts[i % 3]
+    path = synthesize(text, folder / f"d{i}.wav", voice=kw.pop("voice", None)
                       or VOICES[i % len(VOICES)][0], seed=i, **kw)
     data, sr = sf.read(path, dtype="float32")
     return HeldoutClip(data, int(sr), 16, "demo-like")
@@ -140,6 +141,7 @@ def _reverb(x: Any, sr: int, seed: int) -> Any:
 
 
 def _tts(folder: Path, n: int) -> tuple[Rates, Rates, dict[str, int]]:
+    from datamill.demo.tts import EN_PROMPTS, ZH_PROMPTS
     from datamill.modalities.tts.checks import run_tts_checks
     from datamill.modalities.tts.schema import TtsRequirements
     from datamill.testing.heldout import (
@@ -169,8 +171,10 @@ def _tts(folder: Path, n: int) -> tuple[Rates, Rates, dict[str, int]]:
         x = x + pink_noise(x.size, i) * np.float32(10 ** (floor / 20))
         return HeldoutClip(x.astype(np.float32), 48000, 24, f"{voice} floor {floor:.0f}")
 
-    def demo_like(i: int) -> HeldoutClip:
+    def demo_like(i: int) -> HeldoutClip:  # the TTS demo's voices and prompts
+        prompts = (EN_PROMPTS, ZH_PROMPTS)[i % 2]
         return _demo_like_speech(i, folder, voice=("en-us+f3", "cmn")[i % 2],
+                                 text=prompts[i // 2 % len(prompts)],
                                  sample_rate_hz=22050, lead_ms=400, trail_ms=500,
                                  noise_dbfs=-80.0)
 
