@@ -24,7 +24,10 @@ Methods (so that thresholds in a spec mean something):
   three frames) is followed from its maximum within the last 50 ms of speech: ``t5`` is the
   first time it is 5 dB below that maximum and ``tN`` the first time it is ``5 + D`` dB below,
   with ``D = min(20, max - noise - 8)`` (at least 10 dB of usable decay, else the offset is
-  skipped). The decay rate ``D / (tN - t5)`` extrapolated to 60 dB gives an RT60-like time;
+  skipped). Between ``t5`` and ``tN`` the steepest fall of ``D`` dB counts (a soft sound held
+  under the strong level before it stops, a final nasal, is not a slow decay: a dry
+  ``en-us+f3`` take of the TTS demo's first prompt read 345 ms, over the 250 ms default;
+  a room decays at one rate). That decay rate extrapolated to 60 dB gives an RT60-like time;
   ``reverb_ms`` is the median over offsets (0 when none qualifies). A dry studio voice reads
   a few tens of ms (the natural decay of speech sounds); a room whose impulse response decays
   as ``exp(-t/tau)`` adds about ``6.9 * tau``.
@@ -111,7 +114,12 @@ def _decay_ms(db: NDArray[np.float64], end: int, noise: float) -> float | None:
     below_n = np.flatnonzero(tail <= peak - 5.0 - span)
     if below5.size == 0 or below_n.size == 0:
         return None
-    frames = max(float(below_n[0] - below5[0]), 0.5)  # a dry step still takes part of a frame
+    frames = float(below_n[0] - below5[0])
+    for j in range(int(below5[0]) + 1, int(below_n[0])):  # the steepest fall of span dB
+        ks = np.flatnonzero(tail[j:] <= tail[j] - span)
+        if ks.size:
+            frames = min(frames, float(ks[0]))
+    frames = max(frames, 0.5)  # a dry step still takes part of a frame
     return 60.0 / span * frames * FRAME_MS
 
 
