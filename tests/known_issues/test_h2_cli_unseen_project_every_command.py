@@ -48,6 +48,7 @@ PROJECT_COMMANDS: dict[str, list[str]] = {
     "project speakers add": ["{p}", "S1"],
     "project speakers remove": ["{p}", "S1"],
     "data import": ["{p}", "{tmp}/media"],
+    "data imports": ["{p}"],
     "data check": ["{p}"],
     "data preannotate": ["{p}"],
     "data items": ["{p}"],
