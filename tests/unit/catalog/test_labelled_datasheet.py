@@ -68,6 +68,11 @@ def test_a_point_cloud_entry_counts_its_cuboids_per_label_on_every_face(
                                    "--json"])
     assert got.exit_code == 0, got.output
     assert json.loads(got.stdout)["labels"] == labels
+    text = CliRunner().invoke(app, ["catalog", "datasheet", str(rel_id), "--as", "cust"])
+    assert text.exit_code == 0, text.output
+    assert not text.stdout.lstrip().startswith("{"), text.stdout  # was the JSON, --json or not
+    line = next(x for x in text.stdout.splitlines() if x.startswith("labels: "))
+    assert all(f"{k} {n}" in line for k, n in labels.items()), line
     with TestClient(create_app(runtime)) as client:
         web_login(client, "cust", "password1")
         en = client.get(f"/catalog/{ds_id}")
