@@ -164,3 +164,40 @@ def test_in_place_rows_stream_into_the_copy_across_chunks(
             "u0", "u1", "u7", "u8"}
         run = s.scalars(select(ImportRun)).one()
         assert (run.status, run.imported, run.rejected) == ("finished", 4, 8)
+
+
+def test_a_remote_object_changed_after_the_checks_is_refused_when_fetched_again(
+    runtime: Runtime, tmp_path: Path
+) -> None:
+    """(attacker trial h5) a remote in-place object is fetched once into the blob cache; one
+    fetched again (a cleared cache, a new server) was served whatever its bytes now are. The
+    fetch hashes what it reads: bytes other than those the checks hashed are refused and not
+    cached, and the original bytes read again."""
+    import shutil
+
+    from datamill.core.errors import DatamillError
+
+    pid = _project(runtime)
+    src = speech_folder(tmp_path, 1)
+    wav = next(src.glob("*.wav"))
+    fs = fsspec.filesystem("memory")
+    fs.pipe("/fetch-bucket/raw/a.wav", wav.read_bytes())
+    drop = tmp_path / "drop2"
+    drop.mkdir()
+    (drop / "m.jsonl").write_text('{"id": "a", "path": "memory://fetch-bucket/raw/a.wav"}\n')
+    with runtime.session() as s:
+        report = import_source(s, runtime.blobs, pid, drop / "m.jsonl", in_place=True,
+                               url_roots=("memory://fetch-bucket/raw",))
+    assert report.imported == 1
+    with runtime.session() as s:
+        assert run_checks(s, runtime.blobs, pid, workers=1).passed == 1
+        item = s.scalars(select(Item).where(Item.project_id == pid)).one()
+    cache = runtime.blobs.cache_dir / "in-place"
+    shutil.rmtree(cache)
+    fs.pipe("/fetch-bucket/raw/a.wav", wav.read_bytes()[:-2] + b"\x01\x02")  # swapped
+    with pytest.raises(DatamillError) as err:
+        item_path(runtime.blobs, item)
+    assert err.value.details["reason_code"] == "in_place_changed"
+    assert not any(p.is_file() for p in cache.rglob("*"))  # nothing kept
+    fs.pipe("/fetch-bucket/raw/a.wav", wav.read_bytes())  # put back
+    assert item_path(runtime.blobs, item).read_bytes() == wav.read_bytes()

@@ -339,6 +339,8 @@ EN_REASONS: dict[str, str] = {
     "catalog_pipeline_staff": "Only catalog staff (sales, catalog managers, administrators) see the development pipeline: it counts datasets not released or not listed.",
     # the workbench's waveform and spectrogram of a file that is no audio (web.peaks)
     "audio_undecodable": "Item {item_id}'s file is not audio this page can draw (not a recording, or damaged): its waveform and spectrogram cannot be shown.",
+    # a remote in-place object fetched again whose bytes are not those checked (production.media)
+    "in_place_changed": "The registered object {uri} has changed since the checks read it: put the checked file back, or import it again.",
 }
 
 EN_ACTIONS: dict[str, str] = {
@@ -614,6 +616,7 @@ ZH_CN_REASONS: dict[str, str] = {
     "max_pixels_over_decoder": "requirements.image.max_pixels 最多为 {most}：datamill 解码的像素不超过此数（Pillow 的解压炸弹上限），更大的文件无论规格如何设置都会被拒收；您设置的是 {value}。",
     "catalog_pipeline_staff": "只有数据集产品的员工（销售人员、产品管理人员或管理员）才能查看开发管线：其中计入了尚未发布或未上架的数据集。",
     "audio_undecodable": "条目 {item_id} 的文件不是本页面能绘制的音频（不是录音，或已损坏）：无法显示其波形和频谱图。",
+    "in_place_changed": "已登记的对象 {uri} 在检查读取之后已被改动：请您放回检查过的文件，或重新导入。",
 }
 
 ZH_CN_ACTIONS: dict[str, str] = {

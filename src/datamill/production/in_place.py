@@ -33,13 +33,14 @@ from urllib.parse import unquote
 from datamill.core.errors import DatamillError, InvalidInput
 from datamill.production._import_rows import printable
 
-__all__ = ["FILE_URL_HOST", "IN_PLACE_MOVED", "IN_PLACE_OUTSIDE", "InPlaceMoved", "UrlRoot",
-           "confine_url", "file_url_path", "local_in_place", "plain_url", "url_roots"]
+__all__ = ["FILE_URL_HOST", "IN_PLACE_CHANGED", "IN_PLACE_MOVED", "IN_PLACE_OUTSIDE",
+           "InPlaceMoved", "UrlRoot", "confine_url", "file_url_path", "local_in_place", "plain_url", "url_roots"]
 
 #: the reason codes (worded in :mod:`datamill.modalities._reason_words`)
 IN_PLACE_OUTSIDE = "in_place_outside"
 FILE_URL_HOST = "file_url_host"
 IN_PLACE_MOVED = "in_place_moved"
+IN_PLACE_CHANGED = "in_place_changed"
 IN_PLACE_ROOT = "in_place_root"
 
 #: schemes whose URLs carry a query and a fragment that are not part of the object's path

@@ -17,7 +17,13 @@ from typing import Any, Protocol
 
 import fsspec
 
-from datamill.production.in_place import IN_PLACE_MOVED, InPlaceMoved, local_in_place, plain_url
+from datamill.production.in_place import (
+    IN_PLACE_CHANGED,
+    IN_PLACE_MOVED,
+    InPlaceMoved,
+    local_in_place,
+    plain_url,
+)
 from datamill.storage.blobstore import BlobMissing, BlobStore
 
 __all__ = ["AUDIO_TYPES", "in_place_path", "item_content", "item_path", "media_type_of"]
@@ -29,6 +35,8 @@ AUDIO_TYPES = {".wav": "audio/wav", ".flac": "audio/flac", ".ogg": "audio/ogg"}
 #: what an item's file may be served as besides images and audio; anything else (a script, a
 #: web page, XML, SVG, a point cloud) goes out as application/octet-stream
 _PLAIN_TYPES = frozenset({"text/plain", "application/json"})
+#: bytes read at a time when a remote in-place object is fetched (and hashed)
+_FETCH_CHUNK = 1 << 20
 
 
 def media_type_of(filename: str | None) -> str:
@@ -54,8 +62,13 @@ class _HasBytes(Protocol):
     source_uri: str | None
 
 
-def in_place_path(uri: str, cache_dir: Path) -> Path:
-    """A local file for a registered-in-place ``uri`` (remote objects are fetched once)."""
+def in_place_path(uri: str, cache_dir: Path, sha256: str = "") -> Path:
+    """A local file for a registered-in-place ``uri`` (remote objects are fetched once).
+
+    ``sha256``: the hash the checks took of the file (empty before they ran). A remote object
+    fetched again (a new server's cache, a cleared one) whose bytes are no longer those is
+    refused (``in_place_changed``) and not kept: what was checked, annotated and delivered
+    must be what is read."""
     if "://" not in uri or uri[:7].lower() == "file://":  # re-confined at each read
         return local_in_place(uri)
     if not plain_url(uri):  # registered before imports parsed URLs: '..' or a chain
@@ -68,9 +81,18 @@ def in_place_path(uri: str, cache_dir: Path) -> Path:
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f"{target.name}.tmp-{uuid.uuid4().hex}")
+    digest = hashlib.sha256()
     try:
         fs, path = fsspec.core.url_to_fs(uri)
-        fs.get_file(path, str(tmp))
+        with fs.open(path, "rb") as src, open(tmp, "wb") as dst:
+            while chunk := src.read(_FETCH_CHUNK):
+                digest.update(chunk)
+                dst.write(chunk)
+        if sha256 and digest.hexdigest() != sha256:
+            raise InPlaceMoved(
+                f"the registered object {uri[:200]} has changed since it was checked (sha256 "
+                f"{digest.hexdigest()[:12]}…, checked {sha256[:12]}…): put the checked file "
+                "back, or import it again", reason_code=IN_PLACE_CHANGED, uri=uri[:200])
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
@@ -81,7 +103,7 @@ def item_path(blobs: BlobStore, item: _HasBytes) -> Path:
     """A local file with the item's bytes (see the module docstring); :class:`BlobMissing`
     naming the item when its blob is not in the store."""
     if item.source_uri:
-        return in_place_path(item.source_uri, blobs.cache_dir)
+        return in_place_path(item.source_uri, blobs.cache_dir, item.sha256 or "")
     try:
         return blobs.local_path(item.sha256)
     except BlobMissing:
