@@ -75,6 +75,7 @@ def test_image_review_page_draws_both_versions_and_takes_a_correction(
     assert page.status_code == 200, page.text
     assert 'data-testid="image-review"' in page.text and "<audio" not in page.text
     assert 'data-testid="no-baseline"' in page.text  # no pre-annotation: all of it is new
+    assert 'data-layer="before"' not in page.text  # and no legend names a model's version
     (cmp,) = _comparisons(page.text)
     assert cmp["after"]["objects"][0]["label"] == "car" and cmp["before"]["objects"] == []
     assert [p["status"] for p in cmp["pairs"]] == ["added"]
