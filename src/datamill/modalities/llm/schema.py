@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from typing import Annotated, Any, Final, Literal
 
 from pydantic import (
+    AliasChoices,
     BaseModel,
     ConfigDict,
     Field,
@@ -134,7 +135,10 @@ class _Doc(BaseModel):
 
 class SftAnnotation(_Doc):
     type: Literal["llm_sft"] = "llm_sft"
-    turns: tuple[Turn, ...] = Field(min_length=1, max_length=500)
+    # ``messages`` is what an imported record and TRL's conversational datasets call them: a
+    # client sending the record's own shape back was refused (trial h2); stored as ``turns``
+    turns: tuple[Turn, ...] = Field(min_length=1, max_length=500,
+                                    validation_alias=AliasChoices("turns", "messages"))
 
 
 class PairwiseAnnotation(_Doc):

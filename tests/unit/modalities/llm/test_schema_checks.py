@@ -61,6 +61,9 @@ def test_sft_turns_are_checked_on_submit() -> None:
     good = _sft(("system", "Be brief."), ("user", "What is 2+2?"), ("assistant", "4"),
                 reasoning="2 plus 2 is 4")
     assert _valid("sft", good, {}).payload["turns"][2]["reasoning"] == "2 plus 2 is 4"
+    # the record's and TRL's name for them is taken too, and stored as turns
+    as_messages = {"type": "llm_sft", "messages": good["turns"]}
+    assert _valid("sft", as_messages, {}).payload == _valid("sft", good, {}).payload
     cases = {
         "is empty": _sft(("user", "hi there"), ("assistant", "  ")),
         "turn 2 is user, expected assistant": _sft(("user", "hello"), ("user", "hello again"),
