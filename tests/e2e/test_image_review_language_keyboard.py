@@ -34,8 +34,11 @@ def test_the_comparison_is_in_the_pages_language(site: Site, context: Any) -> No
     page.wait_for_selector("[data-image-compare][data-ready='1']")
     compare = page.get_by_test_id("review-compare")
     legend = compare.locator(".compare-legend").inner_text()
-    for key in ("cmp.pre", "cmp.submitted", "cmp.differs"):
+    for key in ("cmp.submitted", "cmp.differs"):
         assert ZH_CN[key] in legend and EN[key] not in legend
+    # no pre-annotation here: no layer is named the model's (the page says there is no baseline)
+    assert ZH_CN["cmp.pre"] not in legend and EN["cmp.pre"] not in legend
+    assert ZH_CN["cmp.no_baseline"] in page.get_by_test_id("no-baseline").inner_text()
     heading = compare.locator("h3").inner_text()
     assert ZH_CN["cmp.differences"] in heading and EN["cmp.differences"] not in heading
     row = page.get_by_test_id("review-compare-row").first.inner_text()
