@@ -29,6 +29,7 @@ from datamill.core.storable import driver_refusal
 from datamill.http_deps import (
     RuntimeDep,
     SessionDep,
+    cookie_session_token,
     remember_caller,
     unseen_project_refusal,
 )
@@ -53,6 +54,7 @@ __all__ = [
     "SignedIn",
     "Viewer",
     "WebUser",
+    "admitted_by_session",
     "business_timezone_name",
     "code_label",
     "error_in_page_language",
@@ -395,3 +397,19 @@ class HtmlRoute(APIRoute):
                                   "not_found")
 
         return route
+
+
+def admitted_by_session(request: Request,
+                        may: Callable[[Session, User], bool] = lambda _s, _u: True) -> bool:
+    """Whether the request comes from a live web session whose person ``may`` send it: the
+    body-size limit's ``admit`` for a route whose bodies pass the request limit (asked before
+    the body is read, so a stranger's large body is never buffered)."""
+    from datamill.compliance.sessions import lookup_session
+
+    runtime = getattr(request.app.state, "runtime", None)
+    token = None if runtime is None else cookie_session_token(request, runtime.settings)
+    if runtime is None or token is None:
+        return False
+    with runtime.session() as session:
+        grant = lookup_session(session, token)
+        return grant is not None and may(session, grant.user)

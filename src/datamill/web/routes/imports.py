@@ -30,11 +30,10 @@ from datamill.compliance import access
 from datamill.compliance.item_sensitivity import hidden_item_ids
 from datamill.compliance.models import User
 from datamill.compliance.roles import Action
-from datamill.compliance.sessions import lookup_session
 from datamill.compliance.users import require
 from datamill.core.errors import DatamillError
 from datamill.core.storable import digits
-from datamill.http_deps import RuntimeDep, SessionDep, cookie_session_token
+from datamill.http_deps import RuntimeDep, SessionDep
 from datamill.modalities.problem_words import word_reason
 from datamill.production.importing import hide_import_root, report_relative_to_root
 from datamill.production.labelled_import import labelled_formats
@@ -45,6 +44,7 @@ from datamill.web.routes._common import (
     HtmlRoute,
     SignedIn,
     WebUser,
+    admitted_by_session,
     error_in_page_language,
     page_language,
     render,
@@ -65,22 +65,19 @@ def _may_upload(request: Request) -> bool:
     """Whether the request comes from a live web session of someone who may import into the
     path's project: only then is the form's body read beyond the server's request limit (a
     stranger's 200 MiB would otherwise be held in memory before the page learns who sent it)."""
-    runtime = getattr(request.app.state, "runtime", None)
     found = re.fullmatch(_FORM_PATH, request.url.path)
-    if runtime is None or found is None:
+    if found is None:
         return False
-    token = cookie_session_token(request, runtime.settings)
-    if token is None:
-        return False
-    with runtime.session() as session:
-        grant = lookup_session(session, token)
-        if grant is None:
-            return False
+    project_id = int(found.group(1))
+
+    def may_import(session: Session, user: User) -> bool:
         try:
-            require(session, grant.user, Action.MANAGE_PROJECT, int(found.group(1)))
+            require(session, user, Action.MANAGE_PROJECT, project_id)
         except DatamillError:
             return False
-    return True
+        return True
+
+    return admitted_by_session(request, may_import)
 
 
 #: the import form's body may reach ``Settings.max_upload_bytes`` from someone signed in who

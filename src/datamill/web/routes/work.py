@@ -12,11 +12,10 @@ from pydantic import BaseModel, Field
 
 from datamill.compliance.access import seen_task
 from datamill.compliance.roles import Action
-from datamill.compliance.sessions import lookup_session
 from datamill.compliance.users import require
 from datamill.core.errors import Conflict, InvalidInput
 from datamill.db.lookup import get_or_raise
-from datamill.http_deps import SessionDep, cookie_session_token
+from datamill.http_deps import SessionDep
 from datamill.modalities.registry import get_modality
 from datamill.modalities.speech.types import Segment
 from datamill.production import dashboard, drafts, task_notes
@@ -38,6 +37,7 @@ from datamill.web.i18n import t, translator
 from datamill.web.routes._common import (
     HtmlRoute,
     WebUser,
+    admitted_by_session,
     page_language,
     problems_in_page_language,
     render,
@@ -51,23 +51,12 @@ __all__ = ["LARGE_BODIES", "api_router", "router"]
 
 #: the workbenches' routes that carry one annotation document (a draft, a submit, a review
 #: edit, an inspector's correction): bodies up to ``Settings.max_annotation_bytes``
-def _live_session(request: Request) -> bool:
-    """Whether the request comes from a live web session (any role: the route checks what the
-    person may do): only then is an annotation body read beyond the server's request limit."""
-    runtime = getattr(request.app.state, "runtime", None)
-    token = None if runtime is None else cookie_session_token(request, runtime.settings)
-    if runtime is None or token is None:
-        return False
-    with runtime.session() as session:
-        return lookup_session(session, token) is not None
-
-
 LARGE_BODIES: tuple[tuple[str, int | str, Callable[[Request], bool]], ...] = (
     (r"/web/api/tasks/[0-9]{1,19}/(draft|submit|annotation|annotation/draft)",
-     "max_annotation_bytes", _live_session),
-    (r"/web/api/review/[0-9]{1,19}/annotation", "max_annotation_bytes", _live_session),
+     "max_annotation_bytes", admitted_by_session),
+    (r"/web/api/review/[0-9]{1,19}/annotation", "max_annotation_bytes", admitted_by_session),
     (r"/web/api/inspections/[0-9]{1,19}/samples/[0-9]{1,19}(/annotation)?",
-     "max_annotation_bytes", _live_session),
+     "max_annotation_bytes", admitted_by_session),
 )
 
 router = APIRouter(route_class=HtmlRoute, include_in_schema=False)
