@@ -84,6 +84,7 @@ __all__ = [
     "QUOTE_STATUSES",
     "QUOTE_VALID_DAYS",
     "band_approval",
+    "band_quote_state",
     "decide_band_quote",
     "get_band_quote",
     "list_band_quotes",
@@ -127,6 +128,13 @@ def _shown_status(q: CatalogBandQuote, ds: CatalogDataset | None, today: date) -
         if q.expires_on < today:
             return EXPIRED
     return q.status
+
+
+def band_quote_state(session: Session, quote_id: int, today: date | None = None) -> str:
+    """The status out-of-band quote ``quote_id`` shows now (``expired`` and ``void`` told
+    apart from the stored state), for a customer's quote request answered at that price."""
+    q = get_or_raise(session, CatalogBandQuote, quote_id, "out-of-band quote", quote_id=quote_id)
+    return _shown_status(q, session.get(CatalogDataset, q.dataset_id), today or business_today())
 
 
 def _out(session: Session, q: CatalogBandQuote, today: date | None = None) -> BandQuoteOut:

@@ -22,6 +22,7 @@ __all__ = [
     "CatalogCustomerAccount",
     "CatalogDataset",
     "CatalogLicence",
+    "CatalogQuoteRequest",
     "CatalogRelease",
     "CatalogReleaseFile",
     "CatalogSource",
@@ -228,6 +229,50 @@ class CatalogBandQuote(Base):
     withdraw_reason: Mapped[str | None] = mapped_column(Text, default=None)
     #: when a change of the dataset's price band voided the quote (status ``void``)
     voided_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class CatalogQuoteRequest(Base):
+    """A customer's request for a quote (询价): a catalog dataset's licence, or custom work
+    described in text (``dataset_id`` none, ``custom_work`` given).
+
+    ``open`` → ``answered`` (a salesperson's offer: ``price`` … ``acceptance_criteria``; a price
+    outside the dataset's band rides on the out-of-band quote ``band_quote_id``, and the
+    customer sees the offer only once that is approved) → ``accepted`` (by the customer) →
+    ``licensed`` (``licence_id`` issued on it); or ``declined`` with its reason. A pending
+    band quote shows as ``awaiting_approval``, an offer past ``valid_until`` as ``expired``
+    (both shown, never stored)."""
+
+    __tablename__ = "catalog_quote_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("ledger_customers.id"), index=True)
+    dataset_id: Mapped[int | None] = mapped_column(ForeignKey("catalog_datasets.id"),
+                                                   index=True, default=None)
+    intended_use: Mapped[str] = mapped_column(Text)
+    #: how much and how wide: seats, teams, territory, term as the customer puts it
+    scope: Mapped[str] = mapped_column(Text)
+    message: Mapped[str] = mapped_column(Text, default="")
+    custom_work: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    requested_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    requested_at: Mapped[datetime] = mapped_column(default=utcnow)
+    price: Mapped[Decimal | None] = mapped_column(Money(), default=None)
+    currency: Mapped[str | None] = mapped_column(String(3), default=None)
+    fx_rate: Mapped[Decimal | None] = mapped_column(Scaled(6), default=None)
+    territory: Mapped[str | None] = mapped_column(String(200), default=None)
+    term: Mapped[str | None] = mapped_column(String(200), default=None)
+    acceptance_criteria: Mapped[str | None] = mapped_column(Text, default=None)
+    offer_note: Mapped[str | None] = mapped_column(Text, default=None)
+    valid_until: Mapped[date | None] = mapped_column(Date, default=None)
+    band_quote_id: Mapped[int | None] = mapped_column(ForeignKey("catalog_band_quotes.id"),
+                                                      default=None)
+    answered_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    answered_at: Mapped[datetime | None] = mapped_column(default=None)
+    decline_reason: Mapped[str | None] = mapped_column(Text, default=None)
+    accepted_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    accepted_at: Mapped[datetime | None] = mapped_column(default=None)
+    licence_id: Mapped[int | None] = mapped_column(ForeignKey("catalog_licences.id"),
+                                                   unique=True, default=None)
 
 
 class TransferLink(Base):

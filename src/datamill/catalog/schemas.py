@@ -18,6 +18,7 @@ __all__ = [
     "LicenceOut",
     "LicenceView",
     "PipelineOut",
+    "QuoteRequestOut",
     "ReleaseOut",
     "RetentionRunOut",
     "SourceOut",
@@ -284,3 +285,44 @@ class BandQuoteOut(BaseModel):
     withdraw_reason: str | None = None
     #: when a change of the dataset's band voided the quote
     voided_at: datetime | None = None
+
+
+class QuoteRequestOut(BaseModel):
+    """A customer's request for a quote and its answer (:mod:`datamill.catalog.quote_requests`).
+
+    ``status``: ``open`` (no answer yet), ``awaiting_approval`` (staff only: the offer's price
+    lies outside the band and awaits a second person; the customer sees ``open``),
+    ``offered``, ``expired`` (the offer passed ``valid_until``), ``declined``, ``accepted``,
+    ``licensed``. The offer's fields are empty for the customer until it is ``offered``;
+    ``band_quote_id``, ``band_quote_status`` and ``offer_note``'s author are staff's."""
+
+    id: int
+    customer_id: int
+    customer_name: str
+    dataset_id: int | None = None
+    dataset_name: str | None = None
+    dataset_title: str | None = None
+    intended_use: str
+    scope: str
+    message: str
+    custom_work: str
+    status: str
+    requested_by_name: str
+    requested_at: datetime
+    price: Decimal | None = None
+    currency: str | None = None
+    fx_rate: Decimal | None = None
+    territory: str | None = None
+    term: str | None = None
+    acceptance_criteria: str | None = None
+    offer_note: str | None = None
+    valid_until: date | None = None
+    answered_by_name: str | None = None
+    answered_at: datetime | None = None
+    decline_reason: str | None = None
+    accepted_by_name: str | None = None
+    accepted_at: datetime | None = None
+    licence_id: int | None = None
+    licence_number: str | None = None
+    band_quote_id: int | None = None
+    band_quote_status: str | None = None

@@ -62,7 +62,13 @@ CATALOG_CODES = ("export_not_assessed", "licence_revoked", "licence_expired", "l
                  "band_quote_needs_fx_rate", "band_quote_fx_rate", "band_quote_no_fx_rate",
                  "band_required_released",
                  # the catalog's volumes in the modality's own unit (h4)
-                 "planned_hours_not_hours", "min_volume_needs_modality")
+                 "planned_hours_not_hours", "min_volume_needs_modality",
+                 # a customer's request for a quote and sales' answer (catalog.quote_requests)
+                 "quote_request_no_customer", "quote_request_intended_use_missing",
+                 "quote_request_scope_missing", "quote_request_nothing",
+                 "quote_request_status", "quote_request_state", "quote_request_terms_missing",
+                 "quote_request_decline_reason", "quote_request_customer_only",
+                 "quote_request_custom_licence")
 
 #: the archive import's entries not unpacked (a ``skipped`` entry's ``code``) and the archive
 #: refused whole (production.archive_import)
@@ -341,6 +347,17 @@ EN_REASONS: dict[str, str] = {
     "audio_undecodable": "Item {item_id}'s file is not audio this page can draw (not a recording, or damaged): its waveform and spectrogram cannot be shown.",
     # a remote in-place object fetched again whose bytes are not those checked (production.media)
     "in_place_changed": "The registered object {uri} has changed since the checks read it: put the checked file back, or import it again.",
+    # a customer's request for a quote and sales' answer (catalog.quote_requests)
+    "quote_request_no_customer": "{user} acts for no customer yet: a quote is asked for from a customer's account, once a salesperson has linked it to its organisation (datamill catalog customer-link).",
+    "quote_request_intended_use_missing": "Say what the data is for (the intended use): the offer and the licence's usage scope follow from it.",
+    "quote_request_scope_missing": "Say how much and how wide (the scope: seats, teams, territory, term): the offer is priced on it.",
+    "quote_request_nothing": "Name the catalog dataset the quote is for, or describe the custom work wanted.",
+    "quote_request_status": "Status {status} is not one a quote request has: use one of {statuses}.",
+    "quote_request_state": "Quote request {request_id} is {status}: it cannot be {step} now.",
+    "quote_request_terms_missing": "An offer of a licence names its territory, term and acceptance criteria: {term} is missing.",
+    "quote_request_decline_reason": "A declined quote request names its reason: the customer reads it.",
+    "quote_request_customer_only": "Only the customer who asked accepts an offer; {user} is catalog staff.",
+    "quote_request_custom_licence": "Quote request {request_id} is for custom work: it is contracted (datamill ledger contract-draft), not licensed.",
 }
 
 EN_ACTIONS: dict[str, str] = {
@@ -617,6 +634,17 @@ ZH_CN_REASONS: dict[str, str] = {
     "catalog_pipeline_staff": "只有数据集产品的员工（销售人员、产品管理人员或管理员）才能查看开发管线：其中计入了尚未发布或未上架的数据集。",
     "audio_undecodable": "条目 {item_id} 的文件不是本页面能绘制的音频（不是录音，或已损坏）：无法显示其波形和频谱图。",
     "in_place_changed": "已登记的对象 {uri} 在检查读取之后已被改动：请您放回检查过的文件，或重新导入。",
+    # a customer's request for a quote and sales' answer (catalog.quote_requests)
+    "quote_request_no_customer": "{user} 尚未代表任何客户：询价须由客户账号提出，请您先请销售人员将该账号关联到所属单位（datamill catalog customer-link）。",
+    "quote_request_intended_use_missing": "请您说明数据的用途：报价和授权的使用范围据此确定。",
+    "quote_request_scope_missing": "请您说明需求范围（数量、席位、团队、地域、期限）：报价据此确定。",
+    "quote_request_nothing": "请您指明询价的标准化数据集，或描述所需的定制工作。",
+    "quote_request_status": "询价没有状态 {status}：请使用 {statuses} 之一。",
+    "quote_request_state": "询价 {request_id} 当前状态为 {status}：现在不能执行此操作。",
+    "quote_request_terms_missing": "授权报价须写明授权地域、期限和验收标准：缺少 {term}。",
+    "quote_request_decline_reason": "婉拒询价须写明理由：客户会看到该理由。",
+    "quote_request_customer_only": "只有提出询价的客户才能接受报价；{user} 是数据集产品的员工。",
+    "quote_request_custom_licence": "询价 {request_id} 是定制工作：应签订合同（datamill ledger contract-draft），而不是发放授权。",
 }
 
 ZH_CN_ACTIONS: dict[str, str] = {

@@ -1,0 +1,382 @@
+"""A customer's request for a quote (询价) and sales' answer (domain §2: Sales does quotes,
+§6.8: catalog datasets at a standard price within their band, custom work cost-plus then
+negotiated, §7: each sale a licence).
+
+* :func:`request_quote`: a customer-role user acting for a ledger customer
+  (:class:`~datamill.catalog.models.CatalogCustomerAccount`) asks for a quote on a listed,
+  released catalog dataset, or for custom work described in text (no dataset): intended use,
+  scope (quantity, seats, territory, term as they put it), an optional message;
+* :func:`list_quote_requests` / :func:`get_quote_request`: staff (the catalog's ``any`` view)
+  see every request, filtered by state, dataset or customer; a customer sees its own
+  organisation's only (another's is not found);
+* :func:`answer_quote_request`: a salesperson (``sell_catalog``) offers a price with the
+  licence's territory, term and acceptance criteria, valid ``valid_days``. A price inside the
+  dataset's band is offered at once; a price outside it rides on an out-of-band quote
+  (:func:`~datamill.catalog.band_quotes.request_band_quote`, its reason ``band_reason``), and
+  the customer sees the offer only once a second person approved that quote (until then the
+  request shows ``awaiting_approval`` to staff, ``open`` to the customer; a rejected, withdrawn
+  or void quote leaves the request ``open`` for a new answer). Custom work has no band: its
+  price (cost-plus, then negotiated) is offered as given;
+* :func:`decline_quote_request`: a salesperson declines with a reason;
+* :func:`accept_quote_offer`: the customer accepts an offer that is shown and still valid;
+* :func:`license_quote_request`: a salesperson issues the licence on an accepted catalog request
+  through :func:`~datamill.catalog.licences.create_licence` at the offered terms (and on the
+  request's approved band quote): every licence rule (release, export control, duplicates,
+  the band) applies as to any licence.
+
+Every step is audited (``catalog.quote_request.*``) and locks the request's row before it
+checks the state it changes.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from datamill.business_clock import business_today
+from datamill.catalog.access import Viewer, viewer
+from datamill.catalog.band_quotes import (
+    MAX_QUOTE_REASON,
+    MAX_QUOTE_VALID_DAYS,
+    MAX_REASON,
+    QUOTE_VALID_DAYS,
+    band_quote_state,
+    request_band_quote,
+)
+from datamill.catalog.datasets import _money, dataset_row, get_dataset
+from datamill.catalog.licence_terms import fx_rate_of, licence_currency, outside_band
+from datamill.catalog.models import CatalogLicence, CatalogQuoteRequest
+from datamill.catalog.schemas import QuoteRequestOut
+from datamill.compliance.audit import record_audit
+from datamill.compliance.models import User
+from datamill.compliance.people import person_name
+from datamill.compliance.permissions import authorize
+from datamill.compliance.roles import Action
+from datamill.core.clock import utcnow
+from datamill.core.errors import Conflict, Forbidden, InvalidInput
+from datamill.core.money import to_decimal
+from datamill.core.storable import beyond_column, check_note
+from datamill.db.lookup import id_is, lock_or_raise, not_found
+
+__all__ = [
+    "QUOTE_REQUEST_STATUSES",
+    "accept_quote_offer",
+    "answer_quote_request",
+    "decline_quote_request",
+    "get_quote_request",
+    "license_quote_request",
+    "list_quote_requests",
+    "request_quote",
+]
+
+OPEN, ANSWERED, DECLINED, ACCEPTED, LICENSED = "open", "answered", "declined", "accepted", \
+    "licensed"
+#: shown, never stored: an answer whose out-of-band price awaits approval; an offer shown;
+#: an offer past its last day
+AWAITING, OFFERED, EXPIRED = "awaiting_approval", "offered", "expired"
+#: what a request shows (``status`` filter values)
+QUOTE_REQUEST_STATUSES = (OPEN, AWAITING, OFFERED, EXPIRED, DECLINED, ACCEPTED, LICENSED)
+#: the band quote states that leave a request open for a new answer
+_QUOTE_DEAD = ("rejected", "withdrawn", "void", "expired")
+
+
+def _shown(session: Session, r: CatalogQuoteRequest, today: date) -> tuple[str, str | None]:
+    """The status a request shows, and its band quote's (when it has one)."""
+    quote = band_quote_state(session, r.band_quote_id, today) if r.band_quote_id else None
+    if r.status != ANSWERED:
+        return r.status, quote
+    if quote == "pending":
+        return AWAITING, quote
+    if quote in _QUOTE_DEAD:
+        return (EXPIRED if quote == "expired" else OPEN), quote
+    if r.valid_until is not None and r.valid_until < today:
+        return EXPIRED, quote
+    return OFFERED, quote
+
+
+def _out(session: Session, r: CatalogQuoteRequest, staff: bool,
+         today: date | None = None) -> QuoteRequestOut:
+    from datamill.ledger.models import LedgerCustomer
+
+    status, quote = _shown(session, r, today or business_today())
+    ds = dataset_row(session, r.dataset_id) if r.dataset_id is not None else None
+    cust = session.get(LedgerCustomer, r.customer_id)
+    lic = session.get(CatalogLicence, r.licence_id) if r.licence_id is not None else None
+    # the customer sees an offer once it is made to them, never a price awaiting approval
+    shows_offer = staff or status in (OFFERED, EXPIRED, ACCEPTED, LICENSED)
+    if not staff and status == AWAITING:
+        status = OPEN
+    offer: dict[str, Any] = {}
+    if shows_offer and r.price is not None:
+        offer = {"price": r.price, "currency": r.currency, "fx_rate": r.fx_rate,
+                 "territory": r.territory, "term": r.term,
+                 "acceptance_criteria": r.acceptance_criteria, "offer_note": r.offer_note,
+                 "valid_until": r.valid_until, "answered_at": r.answered_at,
+                 "answered_by_name": person_name(session, r.answered_by)}
+    return QuoteRequestOut(
+        id=r.id, customer_id=r.customer_id, customer_name=cust.name if cust else "",
+        dataset_id=r.dataset_id, dataset_name=ds.name if ds else None,
+        dataset_title=ds.title if ds else None, intended_use=r.intended_use, scope=r.scope,
+        message=r.message, custom_work=r.custom_work, status=status,
+        requested_by_name=person_name(session, r.requested_by), requested_at=r.requested_at,
+        decline_reason=r.decline_reason,
+        accepted_by_name=person_name(session, r.accepted_by) if r.accepted_by else None,
+        accepted_at=r.accepted_at, licence_id=r.licence_id,
+        licence_number=lic.number if lic is not None else None,
+        band_quote_id=r.band_quote_id if staff else None,
+        band_quote_status=quote if staff else None, **offer)
+
+
+def _text(value: str | None, field: str, most: int = MAX_QUOTE_REASON) -> str:
+    check_note(value, field, most=most)
+    return (value or "").strip()
+
+
+def _customer_of(session: Session, user: User) -> tuple[Viewer, int]:
+    view = viewer(session, user)
+    if view.everything or view.customer_id is None:
+        raise Forbidden(f"{user.username} acts for no customer: a quote is asked for by a "
+                        "customer's account (a salesperson links it: catalog customer-link)",
+                        reason_code="quote_request_no_customer", user=user.username)
+    return view, view.customer_id
+
+
+def request_quote(  # noqa: PLR0913 - the request's fields, all keyword-only
+    session: Session, user: User, *, dataset_id: int | None = None, intended_use: str,
+    scope: str, message: str | None = None, custom_work: str | None = None,
+) -> QuoteRequestOut:
+    """A customer asks for a quote: on catalog dataset ``dataset_id`` (listed and released),
+    or for custom work described in ``custom_work`` (see the module docstring)."""
+    _, customer_id = _customer_of(session, user)
+    ds = get_dataset(session, user, dataset_id) if dataset_id is not None else None
+    use, how = _text(intended_use, "intended_use"), _text(scope, "scope")
+    note, custom = _text(message, "message"), _text(custom_work, "custom_work")
+    for field, text in (("intended_use", use), ("scope", how)):
+        if not text:
+            raise InvalidInput(f"a quote request names its {field.replace('_', ' ')}",
+                               field=field, reason_code=f"quote_request_{field}_missing")
+    if ds is None and not custom:
+        raise InvalidInput("a quote request names a catalog dataset, or describes the custom "
+                           "work wanted", field="dataset_id",
+                           reason_code="quote_request_nothing")
+    row = CatalogQuoteRequest(customer_id=customer_id, dataset_id=ds.id if ds else None,
+                              intended_use=use, scope=how, message=note, custom_work=custom,
+                              status=OPEN, requested_by=user.id)
+    session.add(row)
+    session.flush()
+    record_audit(session, actor_id=user.id, action="catalog.quote_request.requested",
+                 object_type="catalog_quote_request", object_id=row.id,
+                 data={"customer_id": customer_id, "dataset": ds.name if ds else None,
+                       "intended_use": use, "scope": how, "custom_work": bool(custom)})
+    return _out(session, row, staff=False)
+
+
+def list_quote_requests(
+    session: Session, user: User, *, status: str | None = None, dataset_id: int | None = None,
+    customer_id: int | None = None,
+) -> list[QuoteRequestOut]:
+    """Requests newest first: every one for staff, the caller's organisation's for a customer;
+    ``status`` is one of :data:`QUOTE_REQUEST_STATUSES` (as shown to the caller)."""
+    view = viewer(session, user)
+    if status is not None and status not in QUOTE_REQUEST_STATUSES:
+        raise InvalidInput(f"status must be one of {', '.join(QUOTE_REQUEST_STATUSES)}, not "
+                           f"{status!r}", field="status", reason_code="quote_request_status",
+                           status=status, statuses=", ".join(QUOTE_REQUEST_STATUSES))
+    q = select(CatalogQuoteRequest).order_by(CatalogQuoteRequest.id.desc())
+    if dataset_id is not None:
+        q = q.where(id_is(CatalogQuoteRequest.dataset_id, dataset_id))
+    if not view.everything:
+        if view.customer_id is None:
+            return []
+        q = q.where(CatalogQuoteRequest.customer_id == view.customer_id)
+    elif customer_id is not None:
+        q = q.where(id_is(CatalogQuoteRequest.customer_id, customer_id))
+    today = business_today()
+    rows = [_out(session, r, view.everything, today) for r in session.scalars(q)]
+    return [r for r in rows if status is None or r.status == status]
+
+
+def _visible_row(session: Session, view: Viewer, request_id: int, *,
+                 lock: bool = False) -> CatalogQuoteRequest:
+    """The request, locked when asked; another customer's is not found (as none)."""
+    missing = not_found("quote request", request_id, request_id=request_id)
+    if beyond_column(request_id):
+        raise missing
+    row = (lock_or_raise(session, CatalogQuoteRequest, request_id, "quote request",
+                         request_id=request_id) if lock
+           else session.get(CatalogQuoteRequest, request_id))
+    if row is None or (not view.everything and row.customer_id != view.customer_id):
+        raise missing
+    return row
+
+
+def get_quote_request(session: Session, user: User, request_id: int) -> QuoteRequestOut:
+    view = viewer(session, user)
+    return _out(session, _visible_row(session, view, request_id), view.everything)
+
+
+def _refuse_state(session: Session, r: CatalogQuoteRequest, shown: str,
+                  allowed: tuple[str, ...], step: str) -> None:
+    if shown in allowed:
+        return
+    raise Conflict(f"quote request {r.id} is {shown.replace('_', ' ')}: it cannot be {step} "
+                   f"now (only when {' or '.join(a.replace('_', ' ') for a in allowed)})",
+                   request_id=r.id, reason_code="quote_request_state", status=shown,
+                   step=step)
+
+
+def _seller(session: Session, user: User, request_id: int) -> tuple[CatalogQuoteRequest, str]:
+    authorize(session, user, Action.SELL_CATALOG)
+    view = viewer(session, user)
+    r = _visible_row(session, view, request_id, lock=True)
+    return r, _shown(session, r, business_today())[0]
+
+
+def _valid_days(valid_days: int | None) -> int:
+    days = QUOTE_VALID_DAYS if valid_days is None else valid_days
+    if isinstance(days, bool) or not isinstance(days, int) or not (
+            1 <= days <= MAX_QUOTE_VALID_DAYS):
+        raise InvalidInput(f"an offer is valid for 1 to {MAX_QUOTE_VALID_DAYS} days, not "
+                           f"{valid_days!r}", field="valid_days",
+                           reason_code="band_quote_validity", most=MAX_QUOTE_VALID_DAYS,
+                           days=str(valid_days))
+    return days
+
+
+def _licence_terms(r: CatalogQuoteRequest, territory: str, term: str,
+                   criteria: str) -> None:
+    if r.dataset_id is None:
+        return
+    for field, text in (("territory", territory), ("term", term),
+                        ("acceptance_criteria", criteria)):
+        if not text:
+            raise InvalidInput(f"an offer of a licence names its {field.replace('_', ' ')}",
+                               field=field, reason_code="quote_request_terms_missing",
+                               term=field)
+
+
+def answer_quote_request(  # noqa: PLR0913 - the offer's fields, all keyword-only
+    session: Session, user: User, request_id: int, *, price: Any, currency: str | None = None,
+    fx_rate: Any = None, territory: str | None = None, term: str | None = None,
+    acceptance_criteria: str | None = None, note: str | None = None,
+    band_reason: str | None = None, valid_days: int | None = None,
+) -> QuoteRequestOut:
+    """A salesperson's offer on an open (or expired) request (see the module docstring)."""
+    r, shown = _seller(session, user, request_id)
+    _refuse_state(session, r, shown, (OPEN, EXPIRED), "answered")
+    amount = _money(price, "price")
+    if amount is None or amount <= 0:
+        raise InvalidInput("an offer has a positive price", field="price",
+                           reason_code="licence_price_positive")
+    days = _valid_days(valid_days)
+    where, how_long = _text(territory, "territory", 200), _text(term, "term", 200)
+    criteria, text = _text(acceptance_criteria, "acceptance_criteria"), _text(note, "note")
+    _licence_terms(r, where, how_long, criteria)
+    rate = to_decimal(fx_rate_of(fx_rate), 6) if fx_rate not in (None, "") else None
+    quote_id, until = None, business_today() + timedelta(days=days)
+    if r.dataset_id is not None:
+        ds = dataset_row(session, r.dataset_id)
+        cur = licence_currency(ds, currency)
+        if cur != "CNY" and rate is None:
+            raise InvalidInput(f"a {cur} offer needs fx_rate (CNY per {cur}): the licence is "
+                               "booked in CNY", field="fx_rate", reason_code="licence_fx_rate",
+                               currency=cur)
+        if outside_band(ds, amount, cur, rate) is not None:
+            # a second person approves it first; the customer sees the offer once approved
+            q = request_band_quote(session, user, dataset_id=ds.id, customer_id=r.customer_id,
+                                   price=amount, currency=cur, fx_rate=rate,
+                                   reason=band_reason or "", valid_days=days)
+            quote_id, until = q.id, q.expires_on
+    else:
+        cur = (currency or "CNY").strip().upper()
+        from datamill.ledger.orders import check_currency
+
+        check_currency(cur)
+    r.status, r.price, r.currency, r.fx_rate = ANSWERED, amount, cur, rate
+    r.territory, r.term, r.acceptance_criteria = where or None, how_long or None, criteria or None
+    r.offer_note, r.valid_until, r.band_quote_id = text or None, until, quote_id
+    r.answered_by, r.answered_at = user.id, utcnow()
+    session.flush()
+    record_audit(session, actor_id=user.id, action="catalog.quote_request.answered",
+                 object_type="catalog_quote_request", object_id=r.id,
+                 data={"customer_id": r.customer_id, "dataset_id": r.dataset_id,
+                       "price": str(amount), "currency": cur,
+                       "fx_rate": str(rate) if rate is not None else None,
+                       "valid_until": until.isoformat(), "band_quote_id": quote_id,
+                       "territory": where, "term": how_long})
+    return _out(session, r, staff=True)
+
+
+def decline_quote_request(session: Session, user: User, request_id: int, *,
+                          reason: str) -> QuoteRequestOut:
+    """A salesperson declines a request not yet accepted, with a reason the customer reads
+    (an answer awaiting its band approval: withdraw that quote first)."""
+    r, shown = _seller(session, user, request_id)
+    _refuse_state(session, r, shown, (OPEN, OFFERED, EXPIRED), "declined")
+    text = _text(reason, "reason", MAX_REASON)
+    if not text:
+        raise InvalidInput("a declined quote request names its reason", field="reason",
+                           reason_code="quote_request_decline_reason")
+    r.status, r.decline_reason = DECLINED, text
+    r.answered_by, r.answered_at = user.id, utcnow()
+    session.flush()
+    record_audit(session, actor_id=user.id, action="catalog.quote_request.declined",
+                 object_type="catalog_quote_request", object_id=r.id,
+                 data={"customer_id": r.customer_id, "dataset_id": r.dataset_id, "was": shown,
+                       "reason": text})
+    return _out(session, r, staff=True)
+
+
+def accept_quote_offer(session: Session, user: User, request_id: int) -> QuoteRequestOut:
+    """The customer accepts the offer shown on its request, while it is valid."""
+    view = viewer(session, user)
+    if view.everything:
+        raise Forbidden(f"{user.username} is not the customer: only the customer who asked "
+                        "accepts an offer", reason_code="quote_request_customer_only",
+                        user=user.username, request_id=request_id)
+    r = _visible_row(session, view, request_id, lock=True)
+    shown = _shown(session, r, business_today())[0]
+    _refuse_state(session, r, OPEN if shown == AWAITING else shown, (OFFERED,), "accepted")
+    r.status, r.accepted_by, r.accepted_at = ACCEPTED, user.id, utcnow()
+    session.flush()
+    record_audit(session, actor_id=user.id, action="catalog.quote_request.accepted",
+                 object_type="catalog_quote_request", object_id=r.id,
+                 data={"customer_id": r.customer_id, "dataset_id": r.dataset_id,
+                       "price": str(r.price), "currency": r.currency,
+                       "band_quote_id": r.band_quote_id})
+    return _out(session, r, staff=False)
+
+
+def license_quote_request(  # noqa: PLR0913 - the licence's own fields, keyword-only
+    session: Session, user: User, request_id: int, *, number: str | None = None,
+    release_id: int | None = None, issued_on: date | None = None,
+    expires_on: date | None = None,
+) -> QuoteRequestOut:
+    """Issue the licence on an accepted catalog request at its offered terms (usage scope: the
+    intended use), by :func:`~datamill.catalog.licences.create_licence` and so under every one
+    of its rules (an out-of-band price on the request's approved quote)."""
+    from datamill.catalog.licences import create_licence
+
+    r, shown = _seller(session, user, request_id)
+    _refuse_state(session, r, shown, (ACCEPTED,), "licensed")
+    if r.dataset_id is None:
+        raise Conflict(f"quote request {r.id} is for custom work: it is contracted (datamill "
+                       "ledger contract-draft), not licensed", request_id=r.id,
+                       reason_code="quote_request_custom_licence")
+    lic = create_licence(
+        session, user, dataset_id=r.dataset_id, customer_id=r.customer_id, number=number,
+        price=r.price, territory=r.territory or "", term=r.term or "",
+        usage_scope=r.intended_use, acceptance_criteria=r.acceptance_criteria or "",
+        release_id=release_id, issued_on=issued_on, currency=r.currency, fx_rate=r.fx_rate,
+        expires_on=expires_on, band_quote_id=r.band_quote_id)
+    r.status, r.licence_id = LICENSED, lic.id
+    session.flush()
+    record_audit(session, actor_id=user.id, action="catalog.quote_request.licensed",
+                 object_type="catalog_quote_request", object_id=r.id,
+                 data={"customer_id": r.customer_id, "dataset_id": r.dataset_id,
+                       "licence_id": lic.id, "number": lic.number, "price": str(r.price),
+                       "currency": r.currency, "band_quote_id": r.band_quote_id})
+    return _out(session, r, staff=True)

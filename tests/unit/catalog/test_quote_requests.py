@@ -1,0 +1,189 @@
+"""A customer's request for a quote (found by trial h1: a customer could not ask for a price on
+any face): the customer asks, sales answer in the band (an offer at once) or outside it (shown
+once a second person approved the band quote), or decline; the customer accepts; sales
+license on it through the licence's own rules. Another customer sees none of it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from datamill.catalog import band_quotes, quote_requests
+from datamill.catalog.access import link_customer_user
+from datamill.catalog.models import CatalogBandQuote, CatalogLicence
+from datamill.compliance.models import AuditRecord, User
+from datamill.compliance.users import create_user
+from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from datamill.runtime import Runtime
+from tests.unit.catalog.helpers import customer, people, released
+
+OFFER: dict[str, Any] = {"territory": "PRC", "term": "perpetual",
+                         "acceptance_criteria": "manifest checksums match"}
+ASK: dict[str, Any] = {"intended_use": "train an in-car ASR model",
+                       "scope": "one team, 2 years", "message": "need it by March"}
+
+
+def world(rt: Runtime, tmp: Path) -> tuple[dict[str, User], int, int]:
+    """People, a released dataset (band 200,000..400,000 CNY), customer ``cust`` linked to
+    Acme and ``cust2`` to another organisation."""
+    who = people(rt)
+    ds_id, _ = released(rt, who, tmp)
+    acme, other = customer(rt), customer(rt, "Other Co")
+    with rt.session() as s:
+        who["cust2"] = create_user(s, "cust2", "password1", "customer")
+        link_customer_user(s, who["sales"], who["cust"], acme)
+        link_customer_user(s, who["sales"], who["cust2"], other)
+    return who, ds_id, acme
+
+
+def _code(err: pytest.ExceptionInfo[Any]) -> str:
+    return str(err.value.details["reason_code"])
+
+
+def _ask(rt: Runtime, who: dict[str, User], ds_id: int | None, **kw: Any) -> int:
+    with rt.session() as s:
+        return quote_requests.request_quote(s, who["cust"], dataset_id=ds_id,
+                                            **{**ASK, **kw}).id
+
+
+def _as(rt: Runtime, fn: Any, *args: Any, **kw: Any) -> Any:
+    with rt.session() as s:
+        return fn(s, *args, **kw)
+
+
+def test_asked_offered_accepted_licensed(runtime: Runtime, tmp_path: Path) -> None:
+    who, ds_id, acme = world(runtime, tmp_path)
+    rid = _ask(runtime, who, ds_id)
+    mine = _as(runtime, quote_requests.list_quote_requests, who["cust"])
+    assert [(r.id, r.status, r.customer_id, r.price) for r in mine] == [(rid, "open", acme, None)]
+    inbox = _as(runtime, quote_requests.list_quote_requests, who["sales"], status="open")
+    assert [r.id for r in inbox] == [rid]
+    got = _as(runtime, quote_requests.answer_quote_request, who["sales"], rid, price="300000",
+              note="standard price", **OFFER)
+    assert (got.status, got.band_quote_id) == ("offered", None)
+    seen = _as(runtime, quote_requests.get_quote_request, who["cust"], rid)
+    assert (seen.status, seen.price, seen.territory) == ("offered", 300000, "PRC")
+    assert _as(runtime, quote_requests.accept_quote_offer, who["cust"], rid).status == "accepted"
+    done = _as(runtime, quote_requests.license_quote_request, who["sales"], rid)
+    assert done.status == "licensed" and done.licence_number
+    with runtime.session() as s:
+        lic = s.get(CatalogLicence, done.licence_id)
+        assert lic is not None
+        assert (lic.price, lic.customer_id, lic.usage_scope) == (300000, acme, ASK["intended_use"])
+        trail = s.scalars(select(AuditRecord.action).where(
+            AuditRecord.object_type == "catalog_quote_request")).all()
+    assert trail == [f"catalog.quote_request.{a}"
+                     for a in ("requested", "answered", "accepted", "licensed")]
+
+
+def test_an_out_of_band_offer_is_shown_once_approved(sqlite_runtime: Runtime,
+                                                     tmp_path: Path) -> None:
+    rt = sqlite_runtime
+    who, ds_id, _ = world(rt, tmp_path)
+    rid = _ask(rt, who, ds_id)
+    with rt.session() as s, pytest.raises(InvalidInput) as err:
+        quote_requests.answer_quote_request(s, who["sales"], rid, price="90000", **OFFER)
+    assert _code(err) == "band_reason_required"
+    staff = _as(rt, quote_requests.answer_quote_request, who["sales"], rid, price="90000",
+                band_reason="a tender of three lots", **OFFER)
+    assert (staff.status, staff.band_quote_status) == ("awaiting_approval", "pending")
+    seen = _as(rt, quote_requests.get_quote_request, who["cust"], rid)
+    assert (seen.status, seen.price, seen.band_quote_id) == ("open", None, None)
+    with rt.session() as s, pytest.raises(Conflict) as err:
+        quote_requests.accept_quote_offer(s, who["cust"], rid)
+    assert _code(err) == "quote_request_state"
+    _as(rt, band_quotes.decide_band_quote, who["pm"], staff.band_quote_id, decision="approve",
+        reason="strategic first sale")
+    seen = _as(rt, quote_requests.get_quote_request, who["cust"], rid)
+    assert (seen.status, seen.price) == ("offered", 90000)
+    _as(rt, quote_requests.accept_quote_offer, who["cust"], rid)
+    done = _as(rt, quote_requests.license_quote_request, who["sales"], rid)
+    with rt.session() as s:
+        q = s.get(CatalogBandQuote, staff.band_quote_id)
+        assert q is not None and (q.status, q.licence_id) == ("used", done.licence_id)
+
+
+def test_a_rejected_price_reopens_and_sales_decline(sqlite_runtime: Runtime,
+                                                   tmp_path: Path) -> None:
+    rt = sqlite_runtime
+    who, ds_id, _ = world(rt, tmp_path)
+    rid = _ask(rt, who, ds_id)
+    q = _as(rt, quote_requests.answer_quote_request, who["sales"], rid, price="90000",
+            band_reason="a tender of three lots", **OFFER).band_quote_id
+    with rt.session() as s, pytest.raises(Conflict) as err:  # withdraw the band quote first
+        quote_requests.decline_quote_request(s, who["sales"], rid, reason="no")
+    assert _code(err) == "quote_request_state"
+    _as(rt, band_quotes.decide_band_quote, who["pm"], q, decision="reject", reason="too low")
+    assert _as(rt, quote_requests.get_quote_request, who["sales"], rid).status == "open"
+    with rt.session() as s, pytest.raises(InvalidInput) as err:
+        quote_requests.decline_quote_request(s, who["sales"], rid, reason="  ")
+    assert _code(err) == "quote_request_decline_reason"
+    _as(rt, quote_requests.decline_quote_request, who["sales"], rid,
+        reason="we cannot go below the band")
+    seen = _as(rt, quote_requests.get_quote_request, who["cust"], rid)
+    assert (seen.status, seen.decline_reason) == ("declined", "we cannot go below the band")
+    assert [r.id for r in _as(rt, quote_requests.list_quote_requests, who["sales"],
+                              status="declined")] == [rid]
+
+
+def test_another_customer_sees_none_of_it(sqlite_runtime: Runtime, tmp_path: Path) -> None:
+    rt = sqlite_runtime
+    who, ds_id, _ = world(rt, tmp_path)
+    rid = _ask(rt, who, ds_id)
+    _as(rt, quote_requests.answer_quote_request, who["sales"], rid, price="300000", **OFFER)
+    assert _as(rt, quote_requests.list_quote_requests, who["cust2"]) == []
+    for fn in (quote_requests.get_quote_request, quote_requests.accept_quote_offer):
+        with rt.session() as s, pytest.raises(NotFound):
+            fn(s, who["cust2"], rid)
+
+
+def test_who_may_do_what(sqlite_runtime: Runtime, tmp_path: Path) -> None:
+    rt = sqlite_runtime
+    who, ds_id, _ = world(rt, tmp_path)
+    with rt.session() as s:
+        who["cust3"] = create_user(s, "cust3", "password1", "customer")  # linked to none
+    for user in ("sales", "cust3"):
+        with rt.session() as s, pytest.raises(Forbidden) as err:
+            quote_requests.request_quote(s, who[user], dataset_id=ds_id, **ASK)
+        assert _code(err) == "quote_request_no_customer"
+    with rt.session() as s, pytest.raises(InvalidInput) as err:
+        quote_requests.request_quote(s, who["cust"], dataset_id=ds_id,
+                                     **{**ASK, "intended_use": " "})
+    assert _code(err) == "quote_request_intended_use_missing"
+    with rt.session() as s, pytest.raises(InvalidInput) as err:
+        quote_requests.request_quote(s, who["cust"], **ASK)
+    assert _code(err) == "quote_request_nothing"
+    rid = _ask(rt, who, ds_id)
+    with rt.session() as s, pytest.raises(Forbidden):
+        quote_requests.answer_quote_request(s, who["cust"], rid, price="300000", **OFFER)
+    with rt.session() as s, pytest.raises(InvalidInput) as err:
+        quote_requests.answer_quote_request(s, who["sales"], rid, price="300000",
+                                            territory="PRC", term="perpetual")
+    assert _code(err) == "quote_request_terms_missing"
+    _as(rt, quote_requests.answer_quote_request, who["sales"], rid, price="300000", **OFFER)
+    with rt.session() as s, pytest.raises(Forbidden) as err:
+        quote_requests.accept_quote_offer(s, who["sales"], rid)
+    assert _code(err) == "quote_request_customer_only"
+    with rt.session() as s, pytest.raises(Conflict) as err:  # not accepted yet
+        quote_requests.license_quote_request(s, who["sales"], rid)
+    assert _code(err) == "quote_request_state"
+    with rt.session() as s, pytest.raises(InvalidInput) as err:
+        quote_requests.list_quote_requests(s, who["sales"], status="new")
+    assert _code(err) == "quote_request_status"
+
+
+def test_custom_work_is_offered_and_never_licensed(sqlite_runtime: Runtime,
+                                                   tmp_path: Path) -> None:
+    rt = sqlite_runtime
+    who, _, _ = world(rt, tmp_path)
+    rid = _ask(rt, who, None, custom_work="500 h of Thai call-centre speech, transcribed")
+    got = _as(rt, quote_requests.answer_quote_request, who["sales"], rid, price="1200000",
+              note="cost-plus at 40 % margin, open to negotiation")
+    assert (got.status, got.dataset_id, got.price) == ("offered", None, 1200000)
+    _as(rt, quote_requests.accept_quote_offer, who["cust"], rid)
+    with rt.session() as s, pytest.raises(Conflict) as err:
+        quote_requests.license_quote_request(s, who["sales"], rid)
+    assert _code(err) == "quote_request_custom_licence"
