@@ -280,6 +280,18 @@ EN_CLI: dict[str, str] = {
     "view.answer": "answer: {text}", "view.text": "text: {text}",
     "view.span": "span: {text} [{start}, {end}) {label}", "view.classes": "classes: {text}",
     "view.sentiment": "sentiment: {text}",
+    # a customer's request for a quote (catalog request-quote, quote-requests …)
+    "catalog.request_row": "{id} {what} · {customer} · {status} · asked by {by}: {use} ({scope})",
+    "catalog.request_custom": "custom work: {text}",
+    "catalog.request_offer": "offer: {price} {currency}{terms}, valid until {until}{note}",
+    "catalog.request_declined": "declined: {reason}",
+    "catalog.request_licence": "licence {number}",
+    "catalog.no_requests": "no quote requests",
+    "catalog.request_status_open": "open", "catalog.request_status_offered": "offered",
+    "catalog.request_status_awaiting_approval": "offer awaiting band approval",
+    "catalog.request_status_expired": "offer expired",
+    "catalog.request_status_declined": "declined",
+    "catalog.request_status_accepted": "accepted", "catalog.request_status_licensed": "licensed",
 }
 
 ZH_CN_CLI: dict[str, str] = {
@@ -512,6 +524,18 @@ ZH_CN_CLI: dict[str, str] = {
     "view.answer": "答案：{text}", "view.text": "文本：{text}",
     "view.span": "片段：{text} [{start}, {end}) {label}", "view.classes": "类别：{text}",
     "view.sentiment": "情感：{text}",
+    # a customer's request for a quote (catalog request-quote, quote-requests …)
+    "catalog.request_row": "{id} {what} · {customer} · {status} · {by} 询价：{use}（{scope}）",
+    "catalog.request_custom": "定制工作：{text}",
+    "catalog.request_offer": "报价：{price} {currency}{terms}，有效期至 {until}{note}",
+    "catalog.request_declined": "已婉拒：{reason}",
+    "catalog.request_licence": "授权 {number}",
+    "catalog.no_requests": "没有询价",
+    "catalog.request_status_open": "待报价", "catalog.request_status_offered": "已报价",
+    "catalog.request_status_awaiting_approval": "报价待区间外审批",
+    "catalog.request_status_expired": "报价已过期",
+    "catalog.request_status_declined": "已婉拒",
+    "catalog.request_status_accepted": "已接受", "catalog.request_status_licensed": "已授权",
 }
 
 CLI_WORDS: dict[str, dict[str, str]] = {"en": EN_CLI, "zh-CN": ZH_CN_CLI}

@@ -779,3 +779,4 @@ def certificates_cmd(user: AsUser, project: int | None = None, as_json: JsonOpt 
 
 # the out-of-band quote commands register themselves on this app
 from datamill.cli import catalog_quotes as _quotes  # noqa: E402, F401
+from datamill.cli import catalog_requests as _requests  # noqa: E402, F401

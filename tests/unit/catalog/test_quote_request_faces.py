@@ -1,0 +1,89 @@
+"""Quote requests over the REST API and the CLI (``--json`` always JSON, errors too): the
+customer asks, sales answer, the customer accepts, sales license; another customer gets 404,
+staff cannot accept, a customer cannot answer (trial h1)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from datamill.cli import _common
+from datamill.cli.main import app
+from datamill.runtime import Runtime
+from datamill.server import create_app
+from tests._api import API, login
+from tests.unit.catalog.test_quote_requests import ASK, OFFER, world
+
+URL = f"{API}/catalog/quote-requests"
+
+
+@pytest.fixture
+def client(sqlite_runtime: Runtime) -> Iterator[TestClient]:
+    with TestClient(create_app(sqlite_runtime)) as c:
+        yield c
+
+
+def test_the_api(sqlite_runtime: Runtime, tmp_path: Path, client: TestClient) -> None:
+    _, ds_id, acme = world(sqlite_runtime, tmp_path)
+    cust, cust2, sales, ann = (login(client, u) for u in ("cust", "cust2", "sales", "ann"))
+    r = client.post(URL, headers=cust, json={"dataset_id": ds_id, **ASK})
+    assert r.status_code == 201 and r.json()["status"] == "open", r.text
+    rid = r.json()["id"]
+    r = client.post(URL, headers=sales, json={"dataset_id": ds_id, **ASK})
+    assert r.status_code == 403 and r.json()["reason_code"] == "quote_request_no_customer"
+    assert client.post(URL, headers=ann, json={"dataset_id": ds_id, **ASK}).status_code == 403
+    r = client.get(URL, headers=sales, params={"status": "open"})
+    assert [q["id"] for q in r.json()] == [rid], r.text
+    for path in (f"{URL}/{rid}", f"{URL}/{rid}/acceptance"):
+        call = client.get if path.endswith(str(rid)) else client.post
+        r = call(path, headers=cust2)
+        assert r.status_code == 404, r.text
+    assert client.get(URL, headers=cust2).json() == []
+    r = client.post(f"{URL}/{rid}/answer", headers=cust, json={"price": "300000", **OFFER})
+    assert r.status_code == 403, r.text
+    r = client.post(f"{URL}/{rid}/answer", headers=sales, json={"price": "300000", **OFFER})
+    assert r.status_code == 200 and r.json()["status"] == "offered", r.text
+    r = client.post(f"{URL}/{rid}/acceptance", headers={**sales, "Accept-Language": "zh-CN"})
+    assert r.status_code == 403 and r.json()["reason_code"] == "quote_request_customer_only"
+    assert "客户" in r.json()["detail"], r.text
+    r = client.get(f"{URL}/{rid}", headers=cust)
+    assert (r.json()["price"], r.json()["band_quote_status"]) == ("300000.00", None), r.text
+    r = client.post(f"{URL}/{rid}/acceptance", headers=cust)
+    assert r.status_code == 200 and r.json()["status"] == "accepted", r.text
+    r = client.post(f"{URL}/{rid}/licence", headers=sales, json={})
+    assert r.status_code == 201 and r.json()["status"] == "licensed", r.text
+    lic = client.get(f"{API}/catalog/licences/{r.json()['licence_id']}", headers=cust).json()
+    assert (lic["customer_id"], lic["price"]) == (acme, "300000.00")
+
+
+def test_the_cli_json(sqlite_runtime: Runtime, tmp_path: Path,
+                      monkeypatch: pytest.MonkeyPatch) -> None:
+    _, ds_id, _ = world(sqlite_runtime, tmp_path)
+    monkeypatch.setattr(_common, "_runtime", [sqlite_runtime])
+    runner = CliRunner()
+
+    def cli(*args: str) -> tuple[int, object]:
+        res = runner.invoke(app, ["catalog", *args, "--json"])
+        return res.exit_code, json.loads(res.stdout)
+
+    code, got = cli("request-quote", "--dataset", str(ds_id), "--use", ASK["intended_use"],
+                    "--scope", ASK["scope"], "--as", "cust")
+    assert code == 0 and got["status"] == "open", got  # type: ignore[index]
+    rid = str(got["id"])  # type: ignore[index]
+    code, got = cli("quote-request", rid, "--as", "cust2")
+    assert code != 0 and got["error"]["code"] == "not_found", got  # type: ignore[index]
+    code, got = cli("quote-answer", rid, "--price", "300000", "--territory", "PRC", "--term",
+                    "perpetual", "--criteria", "manifest ok", "--as", "sales")
+    assert code == 0 and got["status"] == "offered", got  # type: ignore[index]
+    code, got = cli("quote-accept", rid, "--as", "sales")
+    assert code != 0 and got["error"]["reason_code"] == "quote_request_customer_only", got  # type: ignore[index]
+    assert cli("quote-accept", rid, "--as", "cust")[0] == 0
+    code, got = cli("quote-licence", rid, "--as", "sales")
+    assert code == 0 and got["licence_number"], got  # type: ignore[index]
+    code, got = cli("quote-requests", "--status", "licensed", "--as", "cust")
+    assert code == 0 and [q["id"] for q in got] == [int(rid)], got  # type: ignore[attr-defined]
