@@ -1,10 +1,11 @@
-"""Quote requests over the REST API and the CLI (``--json`` always JSON, errors too): the
+"""Quote requests over the REST API, the dataset page (en and zh-CN) and the CLI (``--json`` always JSON, errors too): the
 customer asks, sales answer, the customer accepts, sales license; another customer gets 404,
 staff cannot accept, a customer cannot answer (trial h1)."""
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from datamill.cli.main import app
 from datamill.runtime import Runtime
 from datamill.server import create_app
 from tests._api import API, login
+from tests.known_issues._web import web_login
 from tests.unit.catalog.test_quote_requests import ASK, OFFER, world
 
 URL = f"{API}/catalog/quote-requests"
@@ -87,3 +89,46 @@ def test_the_cli_json(sqlite_runtime: Runtime, tmp_path: Path,
     assert code == 0 and got["licence_number"], got  # type: ignore[index]
     code, got = cli("quote-requests", "--status", "licensed", "--as", "cust")
     assert code == 0 and [q["id"] for q in got] == [int(rid)], got  # type: ignore[attr-defined]
+
+
+def _csrf(client: TestClient, path: str, **kw: object) -> tuple[str, str]:
+    page = client.get(path, **kw)  # type: ignore[arg-type]
+    assert page.status_code == 200, page.text
+    m = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert m is not None
+    return m.group(1), page.text
+
+
+def test_the_dataset_page(sqlite_runtime: Runtime, tmp_path: Path, client: TestClient) -> None:
+    _, ds_id, _ = world(sqlite_runtime, tmp_path)
+    page, zh = f"/catalog/{ds_id}", {"Accept-Language": "zh-CN"}
+    web_login(client, "cust")
+    token, text = _csrf(client, page, headers=zh)
+    assert 'data-testid="quote-request-form"' in text and "提交询价" in text
+    r = client.post(f"{page}/quote-requests", headers=zh,
+                    data={"intended_use": " ", "scope": "x", "csrf_token": token})
+    assert r.status_code == 422 and "请您说明数据的用途" in r.text, r.text
+    r = client.post(f"{page}/quote-requests", data={**ASK, "csrf_token": token},
+                    follow_redirects=False)
+    assert r.headers["location"] == f"{page}?done=requested", r.text
+    shown = client.get(f"{page}?done=requested").text
+    assert shown.count('data-testid="quote-request-status-') == 1 and "sent to sales" in shown
+    web_login(client, "sales")
+    token, text = _csrf(client, page)
+    found = re.search(r'data-testid="quote-request-answer-(\d+)"', text)
+    assert found is not None, text
+    answer = f"/catalog/quote-requests/{found.group(1)}/answer"
+    r = client.post(answer, data={"price": "90000", **OFFER, "csrf_token": token})
+    assert r.status_code == 422 and "band" in r.text, r.text  # out of band: a reason first
+    r = client.post(answer, data={"price": "300000", **OFFER, "csrf_token": token},
+                    follow_redirects=False)
+    assert r.headers["location"] == f"{page}?done=request_answered", r.text
+    web_login(client, "cust")
+    token, text = _csrf(client, page, headers=zh)
+    assert "已报价" in text and "300000.00 CNY" in text
+    r = client.post(f"/catalog/quote-requests/{found.group(1)}/acceptance",
+                    data={"csrf_token": token}, follow_redirects=False)
+    assert r.headers["location"] == f"{page}?done=request_accepted", r.text
+    web_login(client, "cust2")  # another organisation sees no such request
+    token, text = _csrf(client, page)
+    assert 'data-testid="quote-request-status-' not in text

@@ -11,6 +11,7 @@ from datamill.web.routes import (
     audit,
     budget_plan,
     catalog,
+    catalog_requests,
     collect,
     corpus,
     deliveries,
@@ -37,7 +38,8 @@ __all__ = ["LARGE_BODIES", "ROUTERS", "mount_web"]
 ROUTERS = (
     pages.router, work.router, work.api_router, quality.router, quality.api_router, media.router,
     workforce.router, golden.router, ledger.router, audit.router, security.router,
-    procurement.router, budget_plan.router, ratio_tests.router, catalog.router, corpus.router,
+    procurement.router, budget_plan.router, ratio_tests.router, catalog.router,
+    catalog_requests.router, corpus.router,
     collect.router, listen.router, deliveries.router, subjects.router, effect.router,
     imports.router, items.router, ledger_contracts.router,
 )

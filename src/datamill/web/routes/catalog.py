@@ -17,7 +17,14 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from datamill.catalog import band_quotes, datasets, licence_upgrade, licences, releases
+from datamill.catalog import (
+    band_quotes,
+    datasets,
+    licence_upgrade,
+    licences,
+    quote_requests,
+    releases,
+)
 from datamill.catalog.access import viewer
 from datamill.catalog.datasets import PRICE_BANDS
 from datamill.compliance.permissions import check
@@ -93,6 +100,7 @@ def _catalog_page(request: Request, session: Session, runtime: Runtime, me: WebU
     more.setdefault("typed", {})
     return render(request, "catalog.html", me, status_code=status_code, rows=rows, view=view,
                   pending_quotes=pending,
+                  quote_requests=quote_requests.list_quote_requests(session, me.user),
                   bands=list(PRICE_BANDS), filters=filters,
                   pipeline=pipeline, bars=_bars(pipeline.years) if pipeline else [],
                   licences=lics, links=_live_links(session, runtime.settings, me, lics),
@@ -136,7 +144,9 @@ def _dataset_page(request: Request, session: Session, me: WebUser, dataset_id: i
     more.setdefault("typed", {})
     more.setdefault("sample_viewer", releases.sample_viewer(ds.modality) if latest else None)
     return render(request, "catalog_dataset.html", me, status_code=status_code, ds=ds,
-                  quotes=quotes, may_decide=bool(quotes)
+                  quotes=quotes, can_ask=not view.everything and view.customer_id is not None,
+                  quote_requests=quote_requests.list_quote_requests(session, me.user,
+                                                                    dataset_id=dataset_id), may_decide=bool(quotes)
                   and band_quotes.may_decide_band_quotes(session, me.user),
                   view=view, releases=rels, latest=latest, sheet=sheet, licences=lics,
                   newer={r.id: r.version for r in rels if r.withdrawn_on is None},
