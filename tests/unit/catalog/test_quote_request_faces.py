@@ -114,6 +114,11 @@ def test_the_dataset_page(sqlite_runtime: Runtime, tmp_path: Path, client: TestC
     shown = client.get(f"{page}?done=requested").text
     assert shown.count('data-testid="quote-request-status-') == 1 and "sent to sales" in shown
     web_login(client, "sales")
+    inbox = client.get("/catalog", params={"request_status": "open"}).text
+    assert 'data-testid="catalog-request-filter"' in inbox
+    assert 'data-testid="catalog-quote-request-' in inbox
+    declined = client.get("/catalog?request_status=declined").text
+    assert 'data-testid="catalog-quote-request-' not in declined
     token, text = _csrf(client, page)
     found = re.search(r'data-testid="quote-request-answer-(\d+)"', text)
     assert found is not None, text

@@ -71,11 +71,12 @@ def catalog_page(
     request: Request, session: SessionDep, runtime: RuntimeDep, me: WebUser, modality: str = "",
     language: str = "",
     scenario: str = "", min_hours: str = "", price_band: str = "", done: str = "",
-    min_volume: str = "",
+    min_volume: str = "", request_status: str = "",
 ) -> Response:
     filters = {"modality": modality, "language": language, "scenario": scenario,
                "min_hours": min_hours, "price_band": price_band, "min_volume": min_volume}
-    return _catalog_page(request, session, runtime, me, filters, done=done)
+    return _catalog_page(request, session, runtime, me, filters, done=done,
+                         request_status=request_status)
 
 
 def _may(session: Session, me: WebUser, action: Action) -> bool:
@@ -98,9 +99,13 @@ def _catalog_page(request: Request, session: Session, runtime: Runtime, me: WebU
     pending = (band_quotes.list_band_quotes(session, me.user, status="pending")
                if may_decide else [])
     more.setdefault("typed", {})
+    more.setdefault("request_status", "")
     return render(request, "catalog.html", me, status_code=status_code, rows=rows, view=view,
                   pending_quotes=pending,
-                  quote_requests=quote_requests.list_quote_requests(session, me.user),
+                  quote_requests=quote_requests.list_quote_requests(session, me.user, status=(
+                      more["request_status"] if more["request_status"]
+                      in quote_requests.QUOTE_REQUEST_STATUSES else None)),
+                  request_statuses=quote_requests.QUOTE_REQUEST_STATUSES,
                   bands=list(PRICE_BANDS), filters=filters,
                   pipeline=pipeline, bars=_bars(pipeline.years) if pipeline else [],
                   licences=lics, links=_live_links(session, runtime.settings, me, lics),
