@@ -17,7 +17,8 @@ negotiated, §7: each sale a licence).
   request shows ``awaiting_approval`` to staff, ``open`` to the customer; a rejected, withdrawn
   or void quote leaves the request ``open`` for a new answer). Custom work has no band: its
   price (cost-plus, then negotiated) is offered as given;
-* :func:`decline_quote_request`: a salesperson declines with a reason;
+* :func:`decline_quote_request`: a salesperson declines with a reason (an accepted offer too,
+  when its licence can no longer be issued at the terms accepted);
 * :func:`accept_quote_offer`: the customer accepts an offer that is shown and still valid;
 * :func:`license_quote_request`: a salesperson issues the licence on an accepted catalog request
   through :func:`~datamill.catalog.licences.create_licence` at the offered terms (and on the
@@ -312,10 +313,12 @@ def answer_quote_request(  # noqa: PLR0913 - the offer's fields, all keyword-onl
 
 def decline_quote_request(session: Session, user: User, request_id: int, *,
                           reason: str) -> QuoteRequestOut:
-    """A salesperson declines a request not yet accepted, with a reason the customer reads
-    (an answer awaiting its band approval: withdraw that quote first)."""
+    """A salesperson declines a request not yet licensed, with a reason the customer reads
+    (an answer awaiting its band approval: withdraw that quote first). An accepted offer may
+    be declined too: when its licence can no longer be issued at the terms accepted (its band
+    quote expired, the band changed), the customer reads why and asks again."""
     r, shown = _seller(session, user, request_id)
-    _refuse_state(session, r, shown, (OPEN, OFFERED, EXPIRED), "declined")
+    _refuse_state(session, r, shown, (OPEN, OFFERED, EXPIRED, ACCEPTED), "declined")
     text = _text(reason, "reason", MAX_REASON)
     if not text:
         raise InvalidInput("a declined quote request names its reason", field="reason",

@@ -170,6 +170,13 @@ def test_who_may_do_what(sqlite_runtime: Runtime, tmp_path: Path) -> None:
     with rt.session() as s, pytest.raises(Conflict) as err:  # not accepted yet
         quote_requests.license_quote_request(s, who["sales"], rid)
     assert _code(err) == "quote_request_state"
+    _as(rt, quote_requests.accept_quote_offer, who["cust"], rid)
+    with rt.session() as s, pytest.raises(Conflict) as err:  # accepted once
+        quote_requests.accept_quote_offer(s, who["cust"], rid)
+    assert _code(err) == "quote_request_state"
+    got = _as(rt, quote_requests.decline_quote_request, who["sales"], rid,
+              reason="the release was withdrawn; we will quote the next one")
+    assert got.status == "declined"
     with rt.session() as s, pytest.raises(InvalidInput) as err:
         quote_requests.list_quote_requests(s, who["sales"], status="new")
     assert _code(err) == "quote_request_status"
