@@ -125,4 +125,5 @@ EN_CATALOG: dict[str, str] = {
     "catr.done.request_declined": "The request was declined; the customer sees the reason.",
     "catr.done.request_accepted": "You accepted the offer: sales will issue the licence.",
     "catr.done.request_licensed": "The licence was issued on the accepted offer.",
+    "catr.custom_help": "Need data the catalog does not have? Describe the custom work (collection, annotation, a language or scenario), what it is for and how much: sales answer with a price here.",
 }

@@ -116,9 +116,9 @@ def test_the_dataset_page(sqlite_runtime: Runtime, tmp_path: Path, client: TestC
     web_login(client, "sales")
     inbox = client.get("/catalog", params={"request_status": "open"}).text
     assert 'data-testid="catalog-request-filter"' in inbox
-    assert 'data-testid="catalog-quote-request-' in inbox
+    assert 'data-testid="quote-request-status-' in inbox
     declined = client.get("/catalog?request_status=declined").text
-    assert 'data-testid="catalog-quote-request-' not in declined
+    assert 'data-testid="quote-request-status-' not in declined
     token, text = _csrf(client, page)
     found = re.search(r'data-testid="quote-request-answer-(\d+)"', text)
     assert found is not None, text
@@ -134,6 +134,24 @@ def test_the_dataset_page(sqlite_runtime: Runtime, tmp_path: Path, client: TestC
     r = client.post(f"/catalog/quote-requests/{found.group(1)}/acceptance",
                     data={"csrf_token": token}, follow_redirects=False)
     assert r.headers["location"] == f"{page}?done=request_accepted", r.text
+    # custom work, asked on the catalog page and answered there
+    token, text = _csrf(client, "/catalog", headers=zh)
+    assert 'data-testid="quote-request-custom-form"' in text
+    r = client.post("/catalog/quote-requests", headers=zh,
+                    data={**ASK, "custom_work": "", "csrf_token": token})
+    assert r.status_code == 422 and "或描述所需的定制工作" in r.text, r.text
+    r = client.post("/catalog/quote-requests", data={**ASK, "custom_work": "200 h of Thai",
+                                                     "csrf_token": token},
+                    follow_redirects=False)
+    assert r.headers["location"] == "/catalog?done=requested", r.text
+    web_login(client, "sales")
+    token, text = _csrf(client, "/catalog?request_status=open")
+    custom = re.search(r'data-testid="quote-request-answer-(\d+)"', text)
+    assert custom is not None and "200 h of Thai" in text, text
+    r = client.post(f"/catalog/quote-requests/{custom.group(1)}/answer",
+                    data={"price": "0", "csrf_token": token})
+    assert r.status_code == 422 and 'data-testid="catalog-quote-requests"' in r.text, r.text
     web_login(client, "cust2")  # another organisation sees no such request
     token, text = _csrf(client, page)
     assert 'data-testid="quote-request-status-' not in text
+    assert 'data-testid="quote-request-status-' not in client.get("/catalog").text

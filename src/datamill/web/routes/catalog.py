@@ -106,6 +106,7 @@ def _catalog_page(request: Request, session: Session, runtime: Runtime, me: WebU
                       more["request_status"] if more["request_status"]
                       in quote_requests.QUOTE_REQUEST_STATUSES else None)),
                   request_statuses=quote_requests.QUOTE_REQUEST_STATUSES,
+                  can_ask=not view.everything and view.customer_id is not None,
                   bands=list(PRICE_BANDS), filters=filters,
                   pipeline=pipeline, bars=_bars(pipeline.years) if pipeline else [],
                   licences=lics, links=_live_links(session, runtime.settings, me, lics),

@@ -13,7 +13,7 @@ from datamill.catalog import quote_requests
 from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from datamill.http_deps import RuntimeDep, SessionDep
 from datamill.web.routes._common import HtmlRoute, WebUser, error_in_page_language, require_csrf
-from datamill.web.routes.catalog import _dataset_page, _int
+from datamill.web.routes.catalog import _catalog_page, _dataset_page, _int, _no_filters
 
 __all__ = ["router"]
 
@@ -25,16 +25,32 @@ Csrf = Annotated[str, Form()]
 
 
 def _again(request: Request, session: SessionDep, runtime: RuntimeDep, me: WebUser,
-           dataset_id: int, form: str, typed: dict[str, str],
+           dataset_id: int | None, form: str, typed: dict[str, str],
            err: Conflict | InvalidInput | Forbidden | NotFound) -> Response:
+    """The page the form was on again (the dataset's, or the catalog's for custom work),
+    with the form as typed and the refusal beside it."""
+    said = error_in_page_language(request, err)
+    if dataset_id is None:
+        return _catalog_page(request, session, runtime, me, _no_filters(),
+                             status_code=err.status, form=form, typed=typed, form_error=said)
     return _dataset_page(request, session, me, dataset_id, status_code=err.status,
-                         settings=runtime.settings, form=form, typed=typed,
-                         form_error=error_in_page_language(request, err))
+                         settings=runtime.settings, form=form, typed=typed, form_error=said)
 
 
 def _done(dataset_id: int | None, done: str) -> RedirectResponse:
     where = f"/catalog/{dataset_id}" if dataset_id is not None else "/catalog"
     return RedirectResponse(f"{where}?done={done}", status_code=303)
+
+
+@router.post("/catalog/quote-requests", response_class=HTMLResponse)
+def request_custom_form(  # noqa: PLR0913 - the request's fields, as the API takes them
+    request: Request, session: SessionDep, runtime: RuntimeDep, me: WebUser,
+    intended_use: Long = "", scope: Long = "", message: Long = "", custom_work: Long = "",
+    csrf_token: Csrf = "",
+) -> Response:
+    """A customer asks for a quote on custom work (the catalog page's form)."""
+    return _ask(request, None, session, runtime, me, intended_use, scope, message, custom_work,
+                csrf_token)
 
 
 @router.post("/catalog/{dataset_id}/quote-requests", response_class=HTMLResponse)
@@ -44,6 +60,14 @@ def request_quote_form(  # noqa: PLR0913 - the request's fields, as the API take
     csrf_token: Csrf = "",
 ) -> Response:
     """A customer asks for a quote on this dataset (``POST /api/v1/catalog/quote-requests``)."""
+    return _ask(request, dataset_id, session, runtime, me, intended_use, scope, message,
+                custom_work, csrf_token)
+
+
+def _ask(  # noqa: PLR0913 - the form's fields
+    request: Request, dataset_id: int | None, session: SessionDep, runtime: RuntimeDep,
+    me: WebUser, intended_use: str, scope: str, message: str, custom_work: str, csrf_token: str,
+) -> Response:
     require_csrf(request, me, csrf_token)
     typed = {"intended_use": intended_use, "scope": scope, "message": message,
              "custom_work": custom_work}
@@ -78,8 +102,6 @@ def answer_form(  # noqa: PLR0913 - the offer's fields, as the API takes them
                 band_reason=band_reason.strip() or None,
                 valid_days=_int(valid_days, "valid_days") if valid_days.strip() else None)
     except _REFUSED as err:
-        if got.dataset_id is None:
-            raise
         return _again(request, session, runtime, me, got.dataset_id, f"answer-{request_id}",
                       typed, err)
     return _done(got.dataset_id, "request_answered")
@@ -107,8 +129,6 @@ def step_form(  # noqa: PLR0913 - the step and its one field
             else:
                 quote_requests.license_quote_request(session, me.user, request_id)
     except _REFUSED as err:
-        if got.dataset_id is None:
-            raise
         return _again(request, session, runtime, me, got.dataset_id, f"{step}-{request_id}",
                       {"reason": reason}, err)
     return _done(got.dataset_id, steps[step])
