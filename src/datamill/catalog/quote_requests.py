@@ -48,7 +48,12 @@ from datamill.catalog.band_quotes import (
     request_band_quote,
 )
 from datamill.catalog.datasets import _money, dataset_row, get_dataset
-from datamill.catalog.licence_terms import fx_rate_of, licence_currency, outside_band
+from datamill.catalog.licence_terms import (
+    fx_rate_of,
+    licence_currency,
+    outside_band,
+    refuse_own_band,
+)
 from datamill.catalog.models import CatalogLicence, CatalogQuoteRequest
 from datamill.catalog.schemas import QuoteRequestOut
 from datamill.compliance.audit import record_audit
@@ -280,6 +285,7 @@ def answer_quote_request(  # noqa: PLR0913 - the offer's fields, all keyword-onl
     quote_id, until = None, business_today() + timedelta(days=days)
     if r.dataset_id is not None:
         ds = dataset_row(session, r.dataset_id)
+        refuse_own_band(session, user, ds)  # whoever set the band sells nothing in it
         cur = licence_currency(ds, currency)
         if cur != "CNY" and rate is None:
             raise InvalidInput(f"a {cur} offer needs fx_rate (CNY per {cur}): the licence is "

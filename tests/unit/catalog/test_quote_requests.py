@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from datamill.catalog import band_quotes, quote_requests
+from datamill.catalog import band_quotes, datasets, quote_requests
 from datamill.catalog.access import link_customer_user
 from datamill.catalog.models import CatalogBandQuote, CatalogLicence
 from datamill.compliance.models import AuditRecord, User
@@ -159,6 +159,11 @@ def test_who_may_do_what(sqlite_runtime: Runtime, tmp_path: Path) -> None:
     rid = _ask(rt, who, ds_id)
     with rt.session() as s, pytest.raises(Forbidden):
         quote_requests.answer_quote_request(s, who["cust"], rid, price="300000", **OFFER)
+    with rt.session() as s:  # whoever set the band sells nothing in it, as for a licence
+        datasets.update_dataset(s, who["admin"], ds_id, price_low="150000")
+    with rt.session() as s, pytest.raises(Forbidden) as err:
+        quote_requests.answer_quote_request(s, who["admin"], rid, price="300000", **OFFER)
+    assert _code(err) == "band_own_quote"
     with rt.session() as s, pytest.raises(InvalidInput) as err:
         quote_requests.answer_quote_request(s, who["sales"], rid, price="300000",
                                             territory="PRC", term="perpetual")
