@@ -20,6 +20,8 @@ negotiated, §7: each sale a licence).
 * :func:`decline_quote_request`: a salesperson declines with a reason (an accepted offer too,
   when its licence can no longer be issued at the terms accepted);
 * :func:`accept_quote_offer`: the customer accepts an offer that is shown and still valid;
+  :func:`withdraw_quote_request`: or withdraws the request before accepting (a band quote
+  made for it stays with sales, who withdraw it or let it expire);
 * :func:`license_quote_request`: a salesperson issues the licence on an accepted catalog request
   through :func:`~datamill.catalog.licences.create_licence` at the offered terms (and on the
   request's approved band quote): every licence rule (release, export control, duplicates,
@@ -76,15 +78,18 @@ __all__ = [
     "license_quote_request",
     "list_quote_requests",
     "request_quote",
+    "withdraw_quote_request",
 ]
 
 OPEN, ANSWERED, DECLINED, ACCEPTED, LICENSED = "open", "answered", "declined", "accepted", \
     "licensed"
+WITHDRAWN = "withdrawn"
 #: shown, never stored: an answer whose out-of-band price awaits approval; an offer shown;
 #: an offer past its last day
 AWAITING, OFFERED, EXPIRED = "awaiting_approval", "offered", "expired"
 #: what a request shows (``status`` filter values)
-QUOTE_REQUEST_STATUSES = (OPEN, AWAITING, OFFERED, EXPIRED, DECLINED, ACCEPTED, LICENSED)
+QUOTE_REQUEST_STATUSES = (OPEN, AWAITING, OFFERED, EXPIRED, DECLINED, ACCEPTED, LICENSED,
+                          WITHDRAWN)
 #: the band quote states that leave a request open for a new answer
 _QUOTE_DEAD = ("rejected", "withdrawn", "void", "expired")
 
@@ -133,7 +138,8 @@ def _out(session: Session, r: CatalogQuoteRequest, staff: bool,
         accepted_at=r.accepted_at, licence_id=r.licence_id,
         licence_number=lic.number if lic is not None else None,
         band_quote_id=r.band_quote_id if staff else None,
-        band_quote_status=quote if staff else None, **offer)
+        band_quote_status=quote if staff else None, withdrawn_at=r.withdrawn_at,
+        withdraw_reason=r.withdraw_reason, **offer)
 
 
 def _text(value: str | None, field: str, most: int = MAX_QUOTE_REASON) -> str:
@@ -339,16 +345,38 @@ def decline_quote_request(session: Session, user: User, request_id: int, *,
     return _out(session, r, staff=True)
 
 
-def accept_quote_offer(session: Session, user: User, request_id: int) -> QuoteRequestOut:
-    """The customer accepts the offer shown on its request, while it is valid."""
+def _customer_step(session: Session, user: User, request_id: int,
+                   what: str) -> tuple[CatalogQuoteRequest, str]:
+    """The request locked for its customer's step, and the status it shows the customer."""
     view = viewer(session, user)
     if view.everything:
         raise Forbidden(f"{user.username} is not the customer: only the customer who asked "
-                        "accepts an offer", reason_code="quote_request_customer_only",
+                        f"{what}", reason_code="quote_request_customer_only",
                         user=user.username, request_id=request_id)
     r = _visible_row(session, view, request_id, lock=True)
     shown = _shown(session, r, business_today())[0]
-    _refuse_state(session, r, OPEN if shown == AWAITING else shown, (OFFERED,), "accepted")
+    return r, OPEN if shown == AWAITING else shown
+
+
+def withdraw_quote_request(session: Session, user: User, request_id: int, *,
+                           reason: str | None = None) -> QuoteRequestOut:
+    """The customer withdraws its request before accepting an offer (a reason optional)."""
+    r, shown = _customer_step(session, user, request_id, "withdraws a request")
+    _refuse_state(session, r, shown, (OPEN, OFFERED, EXPIRED), "withdrawn")
+    text = _text(reason, "reason", MAX_REASON)
+    r.status, r.withdrawn_at, r.withdraw_reason = WITHDRAWN, utcnow(), text or None
+    session.flush()
+    record_audit(session, actor_id=user.id, action="catalog.quote_request.withdrawn",
+                 object_type="catalog_quote_request", object_id=r.id,
+                 data={"customer_id": r.customer_id, "dataset_id": r.dataset_id, "was": shown,
+                       "band_quote_id": r.band_quote_id, "reason": text})
+    return _out(session, r, staff=False)
+
+
+def accept_quote_offer(session: Session, user: User, request_id: int) -> QuoteRequestOut:
+    """The customer accepts the offer shown on its request, while it is valid."""
+    r, shown = _customer_step(session, user, request_id, "accepts an offer")
+    _refuse_state(session, r, shown, (OFFERED,), "accepted")
     r.status, r.accepted_by, r.accepted_at = ACCEPTED, user.id, utcnow()
     session.flush()
     record_audit(session, actor_id=user.id, action="catalog.quote_request.accepted",

@@ -293,7 +293,7 @@ class QuoteRequestOut(BaseModel):
     ``status``: ``open`` (no answer yet), ``awaiting_approval`` (staff only: the offer's price
     lies outside the band and awaits a second person; the customer sees ``open``),
     ``offered``, ``expired`` (the offer passed ``valid_until``), ``declined``, ``accepted``,
-    ``licensed``. The offer's fields are empty for the customer until it is ``offered``;
+    ``licensed``, ``withdrawn`` (by the customer). The offer's fields are empty for the customer until it is ``offered``;
     ``band_quote_id``, ``band_quote_status`` and ``offer_note``'s author are staff's."""
 
     id: int
@@ -326,3 +326,5 @@ class QuoteRequestOut(BaseModel):
     licence_number: str | None = None
     band_quote_id: int | None = None
     band_quote_status: str | None = None
+    withdrawn_at: datetime | None = None
+    withdraw_reason: str | None = None

@@ -292,6 +292,8 @@ EN_CLI: dict[str, str] = {
     "catalog.request_status_expired": "offer expired",
     "catalog.request_status_declined": "declined",
     "catalog.request_status_accepted": "accepted", "catalog.request_status_licensed": "licensed",
+    "catalog.request_status_withdrawn": "withdrawn",
+    "catalog.request_withdrawn": "withdrawn by the customer: {reason}",
 }
 
 ZH_CN_CLI: dict[str, str] = {
@@ -536,6 +538,8 @@ ZH_CN_CLI: dict[str, str] = {
     "catalog.request_status_expired": "报价已过期",
     "catalog.request_status_declined": "已婉拒",
     "catalog.request_status_accepted": "已接受", "catalog.request_status_licensed": "已授权",
+    "catalog.request_status_withdrawn": "已撤回",
+    "catalog.request_withdrawn": "客户已撤回：{reason}",
 }
 
 CLI_WORDS: dict[str, dict[str, str]] = {"en": EN_CLI, "zh-CN": ZH_CN_CLI}

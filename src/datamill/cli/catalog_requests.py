@@ -34,6 +34,8 @@ def _line(r: Any) -> str:
                          terms=terms, until=r.valid_until, note=note))
     if r.decline_reason:
         parts.append(say("catalog.request_declined", reason=r.decline_reason))
+    if r.status == "withdrawn":
+        parts.append(say("catalog.request_withdrawn", reason=r.withdraw_reason or "–"))
     if r.licence_number:
         parts.append(say("catalog.request_licence", number=r.licence_number))
     return "\n     ".join(parts)
@@ -80,7 +82,8 @@ def request_quote_cmd(
 def quote_requests_cmd(
     user: AsUser, dataset: int | None = None, customer: int | None = None,
     status: Annotated[str | None, typer.Option(
-        help="open, awaiting_approval, offered, expired, declined, accepted or licensed.")
+        help="open, awaiting_approval, offered, expired, declined, accepted, licensed or "
+             "withdrawn.")
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -158,6 +161,21 @@ def quote_accept_cmd(request_id: RequestId, user: AsUser, as_json: JsonOpt = Fal
 
     with get_runtime().session() as s:
         r = accept_quote_offer(s, _user(s, user), request_id)
+    emit(r, as_json, _print)
+
+
+@app.command("quote-withdraw")
+@handle_errors
+def quote_withdraw_cmd(
+    request_id: RequestId, user: AsUser,
+    reason: Annotated[str | None, typer.Option(help="Why (optional).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Withdraw your organisation's quote request before accepting an offer (the customer)."""
+    from datamill.catalog.quote_requests import withdraw_quote_request
+
+    with get_runtime().session() as s:
+        r = withdraw_quote_request(s, _user(s, user), request_id, reason=reason)
     emit(r, as_json, _print)
 
 

@@ -356,7 +356,7 @@ EN_REASONS: dict[str, str] = {
     "quote_request_state": "Quote request {request_id} is {status}: it cannot be {step} now.",
     "quote_request_terms_missing": "An offer of a licence names its territory, term and acceptance criteria: {term} is missing.",
     "quote_request_decline_reason": "A declined quote request names its reason: the customer reads it.",
-    "quote_request_customer_only": "Only the customer who asked accepts an offer; {user} is catalog staff.",
+    "quote_request_customer_only": "Only the customer who asked accepts an offer or withdraws the request; {user} is catalog staff.",
     "quote_request_custom_licence": "Quote request {request_id} is for custom work: it is contracted (datamill ledger contract-draft), not licensed.",
 }
 
@@ -643,7 +643,7 @@ ZH_CN_REASONS: dict[str, str] = {
     "quote_request_state": "询价 {request_id} 当前状态为 {status}：现在不能执行此操作。",
     "quote_request_terms_missing": "授权报价须写明授权地域、期限和验收标准：缺少 {term}。",
     "quote_request_decline_reason": "婉拒询价须写明理由：客户会看到该理由。",
-    "quote_request_customer_only": "只有提出询价的客户才能接受报价；{user} 是数据集产品的员工。",
+    "quote_request_customer_only": "只有提出询价的客户才能接受报价或撤回询价；{user} 是数据集产品的员工。",
     "quote_request_custom_licence": "询价 {request_id} 是定制工作：应签订合同（datamill ledger contract-draft），而不是发放授权。",
 }
 

@@ -126,4 +126,9 @@ EN_CATALOG: dict[str, str] = {
     "catr.done.request_accepted": "You accepted the offer: sales will issue the licence.",
     "catr.done.request_licensed": "The licence was issued on the accepted offer.",
     "catr.custom_help": "Need data the catalog does not have? Describe the custom work (collection, annotation, a language or scenario), what it is for and how much: sales answer with a price here.",
+    "catr.status.withdrawn": "withdrawn",
+    "catr.withdrawn": "Withdrawn by the customer",
+    "catr.withdraw_reason": "Why (optional)",
+    "catr.withdraw": "Withdraw the request",
+    "catr.done.request_withdrawn": "Your request was withdrawn.",
 }

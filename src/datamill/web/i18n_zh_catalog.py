@@ -123,4 +123,9 @@ ZH_CN_CATALOG: dict[str, str] = {
     "catr.done.request_accepted": "您已接受报价：销售将发放授权。",
     "catr.done.request_licensed": "已按接受的报价发放授权。",
     "catr.custom_help": "需要目录中没有的数据？请您描述所需的定制工作（采集、标注、语种或场景）、用途和数量：销售会在这里给出报价。",
+    "catr.status.withdrawn": "已撤回",
+    "catr.withdrawn": "客户已撤回",
+    "catr.withdraw_reason": "原因（可不填）",
+    "catr.withdraw": "撤回询价",
+    "catr.done.request_withdrawn": "您的询价已撤回。",
 }

@@ -41,7 +41,7 @@ def test_the_api(sqlite_runtime: Runtime, tmp_path: Path, client: TestClient) ->
     assert client.post(URL, headers=ann, json={"dataset_id": ds_id, **ASK}).status_code == 403
     r = client.get(URL, headers=sales, params={"status": "open"})
     assert [q["id"] for q in r.json()] == [rid], r.text
-    for path in (f"{URL}/{rid}", f"{URL}/{rid}/acceptance"):
+    for path in (f"{URL}/{rid}", f"{URL}/{rid}/acceptance", f"{URL}/{rid}/withdrawal"):
         call = client.get if path.endswith(str(rid)) else client.post
         r = call(path, headers=cust2)
         assert r.status_code == 404, r.text
@@ -151,6 +151,14 @@ def test_the_dataset_page(sqlite_runtime: Runtime, tmp_path: Path, client: TestC
     r = client.post(f"/catalog/quote-requests/{custom.group(1)}/answer",
                     data={"price": "0", "csrf_token": token})
     assert r.status_code == 422 and 'data-testid="catalog-quote-requests"' in r.text, r.text
+    web_login(client, "cust")  # the customer thinks again
+    token, text = _csrf(client, "/catalog")
+    assert f'data-testid="quote-request-withdraw-{custom.group(1)}"' in text
+    r = client.post(f"/catalog/quote-requests/{custom.group(1)}/withdrawal",
+                    data={"reason": "found it elsewhere", "csrf_token": token},
+                    follow_redirects=False)
+    assert r.headers["location"] == "/catalog?done=request_withdrawn", r.text
+    assert "found it elsewhere" in client.get("/catalog?done=request_withdrawn").text
     web_login(client, "cust2")  # another organisation sees no such request
     token, text = _csrf(client, page)
     assert 'data-testid="quote-request-status-' not in text

@@ -135,9 +135,21 @@ def test_another_customer_sees_none_of_it(sqlite_runtime: Runtime, tmp_path: Pat
     rid = _ask(rt, who, ds_id)
     _as(rt, quote_requests.answer_quote_request, who["sales"], rid, price="300000", **OFFER)
     assert _as(rt, quote_requests.list_quote_requests, who["cust2"]) == []
-    for fn in (quote_requests.get_quote_request, quote_requests.accept_quote_offer):
+    for fn in (quote_requests.get_quote_request, quote_requests.accept_quote_offer,
+               quote_requests.withdraw_quote_request):
         with rt.session() as s, pytest.raises(NotFound):
             fn(s, who["cust2"], rid)
+    with rt.session() as s, pytest.raises(Forbidden) as err:
+        quote_requests.withdraw_quote_request(s, who["sales"], rid)
+    assert _code(err) == "quote_request_customer_only"
+    got = _as(rt, quote_requests.withdraw_quote_request, who["cust"], rid,
+              reason="bought elsewhere")
+    assert (got.status, got.withdraw_reason) == ("withdrawn", "bought elsewhere")
+    with rt.session() as s, pytest.raises(Conflict) as err:  # withdrawn: no step follows
+        quote_requests.accept_quote_offer(s, who["cust"], rid)
+    assert _code(err) == "quote_request_state"
+    assert [r.id for r in _as(rt, quote_requests.list_quote_requests, who["sales"],
+                              status="withdrawn")] == [rid]
 
 
 def test_who_may_do_what(sqlite_runtime: Runtime, tmp_path: Path) -> None:

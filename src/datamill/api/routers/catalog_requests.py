@@ -22,7 +22,7 @@ Num = Annotated[str, Field(min_length=1, max_length=20, pattern=r"^\d{1,14}(\.\d
 Text = Annotated[str, Field(max_length=5000), NOTE]
 Short = Annotated[str, Field(max_length=200), NOTE]
 Status = Literal["open", "awaiting_approval", "offered", "expired", "declined", "accepted",
-                 "licensed"]
+                 "licensed", "withdrawn"]
 
 
 class QuoteRequestCreate(BaseModel):
@@ -52,6 +52,10 @@ class QuoteAnswer(BaseModel):
 
 class QuoteDecline(BaseModel):
     reason: Annotated[str, Field(min_length=1, max_length=2000), NOTE]
+
+
+class QuoteWithdrawal(BaseModel):
+    reason: Annotated[str, Field(max_length=2000), NOTE] | None = None
 
 
 class QuoteLicence(BaseModel):
@@ -105,6 +109,14 @@ def decline_endpoint(request_id: Id, body: QuoteDecline, session: SessionDep,
 def accept_endpoint(request_id: Id, session: SessionDep, user: CurrentUser) -> QuoteRequestOut:
     """The customer accepts the offer shown (403 ``quote_request_customer_only`` for staff)."""
     return quote_requests.accept_quote_offer(session, user, request_id)
+
+
+@router.post("/quote-requests/{request_id}/withdrawal")
+def withdraw_endpoint(request_id: Id, session: SessionDep, user: CurrentUser,
+                      body: QuoteWithdrawal | None = None) -> QuoteRequestOut:
+    """The customer withdraws its request before accepting an offer (a reason optional)."""
+    return quote_requests.withdraw_quote_request(session, user, request_id,
+                                                 reason=body.reason if body else None)
 
 
 @router.post("/quote-requests/{request_id}/licence", status_code=status.HTTP_201_CREATED)

@@ -2,8 +2,8 @@
 
 A customer asks for a quote on a catalog dataset (or for custom work described in text); a
 salesperson answers with an offer (an out-of-band price rides on an approved
-``catalog_band_quotes`` row) or declines; the customer accepts, and the licence issued on the
-request is recorded. A new table: nothing existing changes.
+``catalog_band_quotes`` row) or declines; the customer accepts (or withdraws the request), and
+the licence issued on the request is recorded. A new table: nothing existing changes.
 
 Revision ID: k0006_quote_requests
 Revises: k0005
@@ -54,6 +54,8 @@ def upgrade() -> None:
         sa.Column("accepted_by", sa.Integer(), nullable=True),
         sa.Column("accepted_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("licence_id", sa.Integer(), nullable=True),
+        sa.Column("withdrawn_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("withdraw_reason", sa.Text(), nullable=True),
         _fk("customer_id", "ledger_customers.id"),
         _fk("dataset_id", "catalog_datasets.id"),
         _fk("requested_by", "users.id"),

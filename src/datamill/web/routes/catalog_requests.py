@@ -112,10 +112,11 @@ def step_form(  # noqa: PLR0913 - the step and its one field
     request: Request, request_id: int, step: str, session: SessionDep, runtime: RuntimeDep,
     me: WebUser, reason: Annotated[str, Form(max_length=2000)] = "", csrf_token: Csrf = "",
 ) -> Response:
-    """Decline (sales, with a reason), accept (the customer) or license (sales) a request."""
+    """Decline (sales, with a reason), accept or withdraw (the customer) or license (sales) a
+    request."""
     require_csrf(request, me, csrf_token)
     steps = {"decline": "request_declined", "acceptance": "request_accepted",
-             "licence": "request_licensed"}
+             "licence": "request_licensed", "withdrawal": "request_withdrawn"}
     if step not in steps:
         raise NotFound(f"no such step {step!r}")
     got = quote_requests.get_quote_request(session, me.user, request_id)
@@ -126,6 +127,9 @@ def step_form(  # noqa: PLR0913 - the step and its one field
                                                      reason=reason)
             elif step == "acceptance":
                 quote_requests.accept_quote_offer(session, me.user, request_id)
+            elif step == "withdrawal":
+                quote_requests.withdraw_quote_request(session, me.user, request_id,
+                                                      reason=reason)
             else:
                 quote_requests.license_quote_request(session, me.user, request_id)
     except _REFUSED as err:
