@@ -7,7 +7,6 @@ points at a server-side session, and it is ``Secure`` on HTTPS.
 
 from __future__ import annotations
 
-import multiprocessing
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,6 +25,7 @@ from datamill.config import Settings
 from datamill.production.projects import create_project
 from datamill.runtime import Runtime
 from datamill.server import create_app
+from tests._forkserver import forkserver_context
 from tests.known_issues._web import signed_in, web_login
 from tests.unit.production.helpers import spec
 
@@ -87,7 +87,7 @@ def _create(path: str) -> str:
 
 def test_concurrent_workers_agree_on_one_secret(tmp_path: Path) -> None:
     path = tmp_path / "home" / SESSION_SECRET_FILE
-    with multiprocessing.get_context("spawn").Pool(4) as pool:
+    with forkserver_context().Pool(4) as pool:  # new processes (forked from a clean one)
         secrets = pool.map(_create, [str(path)] * 8)
     assert len(set(secrets)) == 1
     assert path.read_text().strip() == secrets[0]

@@ -5,15 +5,14 @@ database, waits at a barrier, runs its act, holds its transaction open a moment 
 act's check runs before this one commits) and reports ``"ok"``, the ``DatamillError`` class
 name, or ``"crash ..."``. Acts are module-level functions ``act(session, *args)``.
 
-The processes are forked from multiprocessing's fork server, a clean process (no threads, no
-connections, nothing of the test's state) that has imported datamill and the test helpers once
-per test process: a spawned process imported them anew for every act, 1.4-1.6 s of CPU each
-(a race of six acts cost 9-10 s of CPU before its first statement).
+The processes are forked from the tests' fork server (:mod:`tests._forkserver`), which has
+imported datamill and the test helpers once per test process: a spawned process imported them
+anew for every act, 1.4-1.6 s of CPU each (a race of six acts cost 9-10 s of CPU before its
+first statement).
 """
 
 from __future__ import annotations
 
-import multiprocessing as mp
 import shutil
 import tempfile
 import time
@@ -24,15 +23,13 @@ from typing import Any
 from datamill.config import Settings
 from datamill.runtime import Runtime
 from datamill.testing.fixtures import make_runtime, pg_url
+from tests._forkserver import forkserver_context
 from tests._tools import require_tool
 
 __all__ = ["HOLD_S", "Act", "error_class", "pg_runtime", "race"]
 
 HOLD_S = 0.5
 Act = Callable[..., Any]
-#: imported once by the fork server, so that each act's process starts with them loaded
-PRELOAD = ["datamill.server", "datamill.runtime", "datamill.config", "datamill.core.errors",
-           "tests.unit.production.helpers", "tests.unit.ledger.races"]
 
 
 def error_class(err: Exception) -> str:
@@ -77,8 +74,7 @@ def race(rt: Runtime, acts: list[tuple[Act, tuple[Any, ...]]], *, ordered: bool 
     (a module-level function: it travels to the spawned processes)."""
     url, home = rt.settings.database_url, rt.settings.home
     assert url is not None
-    ctx = mp.get_context("forkserver")
-    ctx.set_forkserver_preload(PRELOAD)  # takes effect when the fork server starts (once)
+    ctx = forkserver_context()
     barrier, results = ctx.Barrier(len(acts)), ctx.Queue()
     procs = [ctx.Process(target=_one,
                          args=(url, home, i, act, args, barrier, results, outcome))
