@@ -2,10 +2,16 @@
 
 A key is half-year × vendor (None = general) × stage × modality × language group. Setting a
 price appends a row; the latest row of a key is effective, so the history stays. A price more
-than 10% away from its reference — the previous half-year's general price, or, for a
-vendor-specific price, this half-year's general price, in the same unit (a price per hour and
-one per item do not convert; with no price in that unit there is no reference) — must carry a
-written reason and is flagged for procurement's file.
+than 10% away from its reference — the latest general price of an earlier half-year (the
+previous one, or the one before it when a half-year was skipped), or, for a vendor-specific
+price, this half-year's general price (else that earlier one), in the same unit (a price per
+hour and one per item do not convert; with no price in that unit there is no reference) — must
+carry a written reason and is flagged for procurement's file.
+
+Before, the reference was only the previous half-year's (or, for a vendor, this half-year's)
+general price: a vendor's own price set before the half-year's general price, or a general
+price after a half-year without one, had no reference, so 50/h against 21.56/h went through
+unflagged and without a reason, and sheets and purchase requests then paid and compared with it.
 """
 
 from __future__ import annotations
@@ -49,12 +55,9 @@ def half_year_of(day: date) -> str:
     return f"{day.year}H{1 if day.month <= 6 else 2}"
 
 
-def _previous_half(half: str) -> str:
-    m = _HALF.match(half)
-    if m is None:
+def _check_half(half: str) -> None:
+    if _HALF.match(half) is None:
         raise InvalidInput(f"half-year {half!r} must look like 2024H1 or 2024H2", field="half_year")
-    year, part = int(m.group(1)), int(m.group(2))
-    return f"{year}H1" if part == 2 else f"{year - 1}H2"
 
 
 def language_group(language: str) -> str:
@@ -88,6 +91,30 @@ def _current(
     return session.scalars(q.order_by(PriceEntry.id.desc())).first()
 
 
+def _reference(
+    session: Session, half: str, vendor_id: int | None, stage: str, modality: str, group: str,
+    unit: str,
+) -> tuple[PriceEntry | None, str]:
+    """The general price a new price of the key is compared with, and how to name it: for a
+    vendor's own price this half-year's general price; else (and for a general price) the
+    latest general price of an earlier half-year, in ``unit``."""
+    if vendor_id is not None:
+        row = _current(session, half, None, stage, modality, group, unit)
+        if row is not None:
+            return row, f"the {half} general price per {unit}"
+    row = session.scalars(
+        select(PriceEntry).where(
+            PriceEntry.half_year < half,  # 2026H2 < 2027H1: the form sorts as it reads
+            PriceEntry.vendor_id.is_(None),
+            PriceEntry.stage == stage,
+            PriceEntry.modality == modality,
+            PriceEntry.language_group == group,
+            PriceEntry.unit == unit,
+        ).order_by(PriceEntry.half_year.desc(), PriceEntry.id.desc())
+    ).first()
+    return row, (f"the {row.half_year} general price per {unit}" if row is not None else "")
+
+
 def effective_price(
     session: Session, day: date, vendor_id: int | None, stage: str, modality: str, group: str
 ) -> PriceEntry | None:
@@ -119,7 +146,7 @@ def set_price(
     any other name would never match a project, so it is refused.
     """
     require_business(actor, "set purchase prices")
-    prev_half = _previous_half(half_year)
+    _check_half(half_year)
     known = modality_names()
     if modality not in known:  # a price on an unknown name (or "speech") would never match
         raise InvalidInput(
@@ -142,12 +169,8 @@ def set_price(
         get_or_raise(session, Vendor, vendor_id, "vendor")
     # the reference is a price in the same unit: an hour and an item (or a volume unit) do not
     # convert (§4.4), so a price per item is never "off" a price per hour
-    if vendor_id is None:
-        ref_row = _current(session, prev_half, None, stage, modality, language_group, unit)
-        ref_what = f"the {prev_half} general price per {unit}"
-    else:
-        ref_row = _current(session, half_year, None, stage, modality, language_group, unit)
-        ref_what = f"the {half_year} general price per {unit}"
+    ref_row, ref_what = _reference(session, half_year, vendor_id, stage, modality,
+                                   language_group, unit)
     ref = ref_row.unit_price if ref_row else None
     deviation = ((price - ref) / ref).quantize(Decimal("0.0001")) if ref else None
     flagged = deviation is not None and abs(deviation) > DEVIATION_LIMIT
