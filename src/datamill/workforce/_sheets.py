@@ -8,9 +8,10 @@ See :mod:`datamill.workforce.settlement` for what a sheet pays and how it is rou
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from datamill.compliance.models import User
@@ -24,6 +25,7 @@ from datamill.workforce.policies import hide_foreign
 from datamill.workforce.schemas import SettlementLineOut, SettlementSheetOut
 
 __all__ = [
+    "month_gross_before",
     "require_projects_open",
     "sheet_out",
     "sheet_project_ids",
@@ -51,6 +53,21 @@ def withholding_tax(gross: Decimal) -> Decimal:
     else:
         tax = taxable * Decimal("0.4") - 7000
     return to_cents(tax)
+
+
+def month_gross_before(session: Session, sheet: SettlementSheet) -> Decimal:
+    """What the vendor's earlier sheets of the same calendar month paid (gross), corrections
+    included: an individual's labour remuneration from one continuing job is taxed as one
+    payment per month (劳务报酬, 同一项目连续性收入以一个月内取得的收入为一次), so each weekly
+    sheet, and each correction, withholds the tax on the month so far less what the month's
+    earlier sheets withheld."""
+    first = sheet.period_start.replace(day=1)
+    nxt = (first + timedelta(days=32)).replace(day=1)
+    total = session.scalar(select(func.sum(SettlementSheet.gross)).where(
+        SettlementSheet.vendor_id == sheet.vendor_id, SettlementSheet.id < sheet.id,
+        SettlementSheet.status != "voided",  # a voided sheet paid nothing
+        SettlementSheet.period_start >= first, SettlementSheet.period_start < nxt))
+    return Decimal(0) if total is None else Decimal(total)
 
 
 def sheet_row(session: Session, sheet_id: int, *, lock: bool = False,

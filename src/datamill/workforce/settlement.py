@@ -85,6 +85,7 @@ from datamill.production.models import (
     TaskAssignment,
 )
 from datamill.workforce._sheets import (
+    month_gross_before,
     require_projects_open,
     sheet_out,
     sheet_row,
@@ -264,20 +265,6 @@ def _accepted_units(
             collected.add(r[0])
         out.append(r)
     return out
-
-
-def _month_gross_before(session: Session, sheet: SettlementSheet) -> Decimal:
-    """What the vendor's earlier sheets of the same calendar month paid (gross): an individual's
-    labour remuneration from one continuing job is taxed as one payment per month (劳务报酬,
-    同一项目连续性收入以一个月内取得的收入为一次), so each weekly sheet withholds the tax on the
-    month so far less what the month's earlier sheets withheld."""
-    first = sheet.period_start.replace(day=1)
-    nxt = (first + timedelta(days=32)).replace(day=1)
-    total = session.scalar(select(func.sum(SettlementSheet.gross)).where(
-        SettlementSheet.vendor_id == sheet.vendor_id, SettlementSheet.id < sheet.id,
-        SettlementSheet.status != "voided",  # a voided sheet paid nothing
-        SettlementSheet.period_start >= first, SettlementSheet.period_start < nxt))
-    return Decimal(0) if total is None else Decimal(total)
 
 
 def _check_identities(
@@ -481,7 +468,7 @@ def create_settlement_sheet(
                 f"a sheet for vendor {vendor.name!r} and {period_start} was just created"
             ) from err
     sheet_totals(sheet, vendor, _fill_sheet(session, sheet, vendor, units),
-            tax_base=_month_gross_before(session, sheet))
+            tax_base=month_gross_before(session, sheet))
     try:
         with session.begin_nested():
             session.flush()

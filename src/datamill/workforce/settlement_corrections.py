@@ -4,7 +4,11 @@ The line belongs to one project × stage of the corrected sheet (named when it h
 so the ledger books it to that project's costs; a correction may not take that project × stage's
 total (the original lines plus every correction of them) below zero. A correction is a draft
 that goes the way of every sheet (:mod:`datamill.workforce.settlement_lifecycle`); its income
-tax is withheld on top of the corrected sheet's gross.
+tax is withheld on top of the month's gross so far (every earlier sheet of the vendor in the
+month the corrected period starts in, corrections included), as a weekly sheet's is. Before,
+it was withheld on top of the corrected sheet's gross alone: a second correction, or another
+week of the month, was taxed as if it were not there (7,000.00 in a month withheld 1,160.00
+where 1,120.00 is owed).
 """
 
 from __future__ import annotations
@@ -19,7 +23,13 @@ from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
 from datamill.core.errors import Conflict, InvalidInput, NotFound
 from datamill.core.money import to_cents
-from datamill.workforce._sheets import require_projects_open, sheet_out, sheet_row, sheet_totals
+from datamill.workforce._sheets import (
+    month_gross_before,
+    require_projects_open,
+    sheet_out,
+    sheet_row,
+    sheet_totals,
+)
 from datamill.workforce.models import SettlementLine, SettlementSheet, Vendor
 from datamill.workforce.policies import require_business
 from datamill.workforce.schemas import SettlementSheetOut
@@ -144,7 +154,7 @@ def create_correction_sheet(  # noqa: PLR0913 - the correction's fields
     )
     # a correction of a sheet drawn with the fee on top (before it was part of the price)
     # pays as that sheet did
-    sheet_totals(sheet, vendor, delta, tax_base=original.gross,
+    sheet_totals(sheet, vendor, delta, tax_base=month_gross_before(session, sheet),
                  fee_on_top=original.gross != original.amount)
     session.flush()
     record_audit(

@@ -1,0 +1,65 @@
+"""A correction of an individual supplier's sheet withholds the tax on the month (trial h7).
+
+The correction's tax was computed on top of the corrected sheet's gross alone: the month's
+other weekly sheets and the sheet's earlier corrections were left out, so with the progressive
+labour-remuneration tax too much was withheld. Two weeks of 1,060.00 (tax 52.00 + 212.00), then
+corrections of the first week by +3,000.00 and +2,000.00: the month's 7,120.00 owes
+7,120 × 80 % × 20 % = 1,139.20; the corrections withheld 597.60 + 400.00 (1,261.60 in all)
+where 555.20 + 320.00 is right.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from datamill.compliance.models import User
+from datamill.production.models import Project
+from datamill.runtime import Runtime
+from datamill.workforce._sheets import withholding_tax
+from datamill.workforce.models import SettlementSheet
+from datamill.workforce.pricing import set_price
+from datamill.workforce.settlement import create_correction_sheet, create_settlement_sheet
+from datamill.workforce.vendors import (
+    create_vendor,
+    register_worker,
+    set_vendor_qualified,
+    verify_identity,
+)
+from tests.unit.workforce.test_individual_monthly_tax import _accepted_item
+
+
+def test_corrections_withhold_the_tax_on_the_months_gross(runtime: Runtime) -> None:
+    with runtime.session() as s:
+        admin = User(username="boss", display_name="boss", password_hash="x", role="admin")
+        person = User(username="li", display_name="li", password_hash="x", role="annotator")
+        s.add_all([admin, person])
+        s.flush()
+        vendor = create_vendor(s, admin, name="Li Si", kind="individual", fee_rate="0.06",
+                               agreement_no="FA-IND-2")
+        set_vendor_qualified(s, admin, vendor.id, True, "identity and skills checked")
+        worker = register_worker(s, admin, person, vendor_id=vendor.id, languages=["zh-CN"])
+        verify_identity(s, admin, worker.id, "ID ****4321")
+        set_price(s, admin, half_year="2024H1", stage="annotate", modality="speech.asr",
+                  language_group="chinese", unit="hour", unit_price="106")
+        project = Project(name="p", modality="speech.asr", language="zh-CN",
+                          project_type="custom_service", data_owner="customer", spec={})
+        s.add(project)
+        s.flush()
+        weeks = [date(2024, 5, 6), date(2024, 5, 13)]
+        sheets = []
+        for n, monday in enumerate(weeks):
+            _accepted_item(s, project.id, person, n,
+                           datetime(monday.year, monday.month, monday.day + 2, 3, tzinfo=UTC))
+            sheets.append(create_settlement_sheet(s, admin, vendor.id, monday))
+        assert [sh.tax_withheld for sh in sheets] == [Decimal("52.00"), Decimal("212.00")]
+        first = s.get(SettlementSheet, sheets[0].id)
+        assert first is not None
+        first.status = "confirmed"  # both sides confirmed it (their steps are tested elsewhere)
+        s.flush()
+        c1 = create_correction_sheet(s, admin, first.id, "3000.00", "hours under-counted")
+        c2 = create_correction_sheet(s, admin, first.id, "2000.00", "a second batch found")
+        assert (c1.tax_withheld, c2.tax_withheld) == (Decimal("555.20"), Decimal("320.00"))
+        withheld = sum((sh.tax_withheld for sh in (*sheets, c1, c2)), Decimal(0))
+        assert withheld == withholding_tax(Decimal("7120.00")) == Decimal("1139.20")
+        assert c1.net_payable == c1.gross - c1.tax_withheld
