@@ -26,7 +26,7 @@ from datamill.production.models import (
     TaskAssignment,
 )
 from datamill.runtime import Runtime
-from datamill.workforce.models import SettlementUnit
+from datamill.workforce.models import SettlementSheet, SettlementUnit
 from datamill.workforce.pricing import set_price
 from datamill.workforce.settlement import (
     confirm_sheet_by_business,
@@ -196,7 +196,8 @@ def test_a_correction_reaches_the_project_costs(world: World) -> None:
     sheet_id = _confirmed_sheet(world)
     corr = create_correction_sheet(s, admin, sheet_id, "1.00", "missed item")
     assert [(ln.project_id, ln.stage) for ln in corr.lines] == [(world.project, "annotate")]
-    world.confirm(corr.id)
+    confirm_sheet_by_vendor(s, world.mgr, corr.id)  # a payment more: a second person confirms
+    confirm_sheet_by_business(s, world._user("pm2", "project_manager"), corr.id)
     events = s.scalars(select(DomainEvent).where(
         DomainEvent.type == "settlement.confirmed", DomainEvent.project_id == world.project)
         .order_by(DomainEvent.id)).all()
@@ -256,3 +257,22 @@ def test_lines_are_rounded_one_by_one_and_the_sheet_is_their_sum(world: World) -
     out = get_sheet(world.s, world.admin, sheet_id)
     assert [ln.amount for ln in out.lines] == [Decimal("0.22"), Decimal("0.22")]
     assert out.amount == Decimal("0.44")  # not 72,223 ms × 21.56/h = 0.43 rounded once
+
+
+def test_a_correction_paying_more_is_confirmed_by_another_person(world: World) -> None:
+    """Trial h7: a project manager created a +1.60 correction ("two images under-counted") and
+    confirmed it for the business himself; one person decided and approved a payment beyond
+    the accepted volume × price. Its maker is now refused (own_approval); a deduction, which only
+    lowers the payment, its maker may still confirm."""
+    s, admin = world.s, world.admin
+    sheet_id = _confirmed_sheet(world)
+    more = create_correction_sheet(s, admin, sheet_id, "1.60", "two items under-counted")
+    confirm_sheet_by_vendor(s, world.mgr, more.id)
+    with pytest.raises(Forbidden, match="segregation of duties") as err:
+        confirm_sheet_by_business(s, admin, more.id)
+    assert err.value.details["reason_code"] == "own_approval"
+    second = world._user("pm2", "project_manager")
+    assert confirm_sheet_by_business(s, second, more.id).status == "confirmed"
+    less = create_correction_sheet(s, admin, sheet_id, "-0.10", "over-counted")
+    world.confirm(less.id)  # its maker confirms a deduction
+    assert s.get(SettlementSheet, less.id).status == "confirmed"

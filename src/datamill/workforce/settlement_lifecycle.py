@@ -6,6 +6,12 @@ orders, the sheet becomes immutable, and the ledger is told its cost, one ``sett
 event per project × stage, ``settlement.reduced`` where a correction takes a cost down); finance
 records the bank transfer (:func:`settle_sheet`: a ``settlement.paid`` event). Drawing a sheet is
 :mod:`datamill.workforce.settlement`; correcting one, :mod:`datamill.workforce.settlement_corrections`.
+
+A correction that **pays more** (a positive amount typed by a person, not accepted volume × price)
+is confirmed for the business by someone other than the person who made it (segregation of
+duties, ``own_approval``): before, a project manager could create +1.60 "two images under-counted"
+and confirm it himself, so one person decided and approved an extra payment. A deduction, which
+only lowers what the company pays, may be confirmed by its maker.
 """
 
 from __future__ import annotations
@@ -114,6 +120,12 @@ def confirm_sheet_by_business(session: Session, actor: User, sheet_id: int) -> S
         )
     if sheet.status != "vendor_confirmed":
         raise Conflict(f"sheet {sheet.number} is already {sheet.status}")
+    if sheet.kind == "correction" and sheet.amount > 0 and sheet.created_by == actor.id:
+        what = f"correction sheet {sheet.number}"
+        raise Forbidden(f"{actor.username} created {what}: whoever creates, submits, posts or "
+                        "requests it never signs its approvals (segregation of duties): a "
+                        "second person confirms it for the business", reason_code="own_approval",
+                        subject=what, user=actor.username, did="created")
     require_projects_open(session, sheet_project_ids(session, sheet))
     enforce_sheet_volume(session, sheet)  # volume matching against the purchase orders
     sheet.status = "confirmed"
