@@ -54,8 +54,17 @@ def register_asset(
     project_id: int, in_use_from: date, in_use_to: date | None = None, stage: str = "equipment",
     actor_id: int | None = None,
 ) -> AssetOut:
-    """Put an asset to use on a project (booked there every month it is in use)."""
-    ledger_project_row(session, project_id)
+    """Put an asset to use on a project (booked there every month it is in use).
+
+    Refused for a project whose final accounts are done (``project_closed``): it takes no more
+    expense, and an asset registered on it afterwards sat in the register "in use" for ever
+    while every month-end run skipped it (its days before the close were never charged)."""
+    project = ledger_project_row(session, project_id)
+    if project.status == "closed":
+        raise Conflict(f"project {project_id} is closed (final accounts {project.closed_on}); "
+                       "it takes no more assets: register the asset on the project that uses "
+                       "it now", project_id=project_id, closed_on=str(project.closed_on),
+                       reason_code="project_closed")
     annual = parse_money(annual_depreciation, "annual_depreciation")
     if in_use_to is not None and in_use_to < in_use_from:
         raise InvalidInput("an asset leaves use after it starts", field="in_use_to")
