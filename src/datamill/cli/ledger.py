@@ -122,7 +122,9 @@ def contract_add(number: str, customer_id: int, user: AsUser, kind: str = "custo
 def order_add(  # noqa: PLR0913
     contract_id: int, number: str, business_line: str, offering: str, amount: str,
     total_volume: str, user: AsUser, volume_unit: str = "hours", acceptance_type: int = 1,
-    currency: str = "CNY", fx_rate: str | None = None, vat_rate: str = "0.06",
+    currency: Annotated[str | None, typer.Option(
+        help="The contract's currency (the default); another is refused.")] = None,
+    fx_rate: str | None = None, vat_rate: str = "0.06",
     as_json: JsonOpt = False,
 ) -> None:
     """Add a performance order (amount excl. VAT, in the contract currency). BUSINESS_LINE is

@@ -240,11 +240,12 @@ def order_volume_units() -> tuple[str, ...]:
 
 def create_order(
     session: Session, contract_id: int, number: str, *, business_line: str, offering: str,
-    amount: Decimal | str, currency: str, total_volume: Decimal | str, volume_unit: str,
+    amount: Decimal | str, currency: str | None, total_volume: Decimal | str, volume_unit: str,
     acceptance_type: int, fx_rate: Decimal | str | None = None, vat_rate: Decimal | str = "0.06",
     actor_id: int | None = None,
 ) -> OrderOut:
-    """Split one obligation off a contract. ``amount`` excludes VAT, in the contract currency.
+    """Split one obligation off a contract. ``amount`` excludes VAT, in the contract currency
+    (``currency`` None: the contract's; one given must be it).
 
     A foreign-currency order needs ``fx_rate`` (CNY per unit, spot rate on the contract date).
     """
@@ -260,6 +261,7 @@ def create_order(
     if acceptance_type not in (1, 2, 3):
         raise InvalidInput(f"acceptance type must be 1, 2 or 3, not {acceptance_type}",
                            field="acceptance_type")
+    currency = contract.currency if currency is None else currency
     if currency.upper() != contract.currency:
         raise InvalidInput(
             f"order currency {currency.upper()} does not match contract {contract.number}'s "

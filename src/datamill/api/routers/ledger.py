@@ -114,7 +114,8 @@ class OrderIn(BaseModel):
     business_line: str
     offering: str
     amount: Decimal
-    currency: str
+    #: the contract's currency when left out
+    currency: str | None = None
     total_volume: Decimal
     volume_unit: str = "hours"
     acceptance_type: int
