@@ -399,6 +399,7 @@ EN: dict[str, str] = {
     "audit.checkpoint": "Sign a checkpoint now",
     "audit.checkpoint_done": "Checkpoint signed.",
     "audit.help": "Each record is chained to the one before and signed with a key kept outside the database; checkpoints record how many records existed and the database journals every deleted record, so deleting the newest ones is detected too.",
+    "wf.worker.tax_withheld": "Income tax withheld from it (CNY)",
 }
 
 CATALOGUES: dict[str, dict[str, str]] = {"en": EN, "zh-CN": ZH_CN}

@@ -275,4 +275,5 @@ ZH_CN_FINANCE: dict[str, str] = {
     "unit.kchars": "千字符",
     "unit.items": "个条目",
     "fin.gap.invoiced_no_revenue": "订单 {order} 已开票（{invoiced}）但尚无收入：验收前开票不等于收入",
+    "wf.worker.tax_withheld": "其中代扣个人所得税（人民币）",
 }

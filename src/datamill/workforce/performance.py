@@ -61,7 +61,7 @@ def worker_dashboard(session: Session, actor: User, worker_id: int) -> WorkerDas
     """Throughput, rework, accuracy on qualification tests and earnings of one worker.
 
     Earnings are the worker's own money only: hour points for in-house staff, the sheets of an
-    individual supplier. A company's or studio's worker gets their accepted volume instead (the
+    individual supplier (their gross, corrections included, beside the income tax withheld). A company's or studio's worker gets their accepted volume instead (the
     business pays their vendor, not them); the vendor's amount for it is reported to those who
     may see the vendor's prices (:func:`sees_vendor_money`)."""
     worker = get_worker(session, worker_id, actor)
@@ -110,8 +110,9 @@ def worker_dashboard(session: Session, actor: User, worker_id: int) -> WorkerDas
         .where(SettlementLine.worker_id == worker.id, SettlementSheet.status.in_(_PAID))
     ).all()
     money = sum((r[3] for r in accepted), Decimal("0.00"))
-    if basis == "own_rate":
-        earnings = money
+    tax_withheld: Decimal | None = None
+    if basis == "own_rate":  # the individual's sheets: corrections and the tax withheld too
+        earnings, tax_withheld = _individual_totals(session, worker)
     volume: dict[str, Decimal] = {}
     for unit, _items, quantity, _amount in accepted:
         if unit != "adjustment":
@@ -132,7 +133,22 @@ def worker_dashboard(session: Session, actor: User, worker_id: int) -> WorkerDas
         accepted_volume={u: v.quantize(_Q, rounding=ROUND_HALF_UP) for u, v in volume.items()},
         vendor_amount=(money if basis == "vendor" and sees_vendor_money(session, actor, worker)
                        else None),
+        tax_withheld=tax_withheld,
     )
+
+
+def _individual_totals(session: Session, worker: Worker) -> tuple[Decimal, Decimal]:
+    """An individual supplier's gross and income tax withheld over the confirmed or paid sheets
+    of their vendor (the person is the vendor), corrections included: summing only their own
+    lines left out every correction (a line of no worker) and the tax, so the page showed
+    2,120.00 earned where the sheets paid 7,120.00 gross, 1,139.20 of it withheld."""
+    gross, tax = session.execute(
+        select(func.coalesce(func.sum(SettlementSheet.gross), 0),
+               func.coalesce(func.sum(SettlementSheet.tax_withheld), 0))
+        .where(SettlementSheet.vendor_id == worker.vendor_id,
+               SettlementSheet.status.in_(_PAID))
+    ).one()
+    return Decimal(gross).quantize(Decimal("0.01")), Decimal(tax).quantize(Decimal("0.01"))
 
 
 def paid_by(session: Session, worker: Worker) -> Literal["hour_points", "own_rate", "vendor"]:

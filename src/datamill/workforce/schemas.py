@@ -193,3 +193,5 @@ class WorkerDashboard(BaseModel):
     #: a vendor's worker only: the vendor's contract amount for that accepted work, shown to the
     #: business side and to that vendor's manager, None for anyone else (the worker included)
     vendor_amount: Decimal | None = None
+    #: an individual supplier only: the income tax withheld from their sheets (earnings is gross)
+    tax_withheld: Decimal | None = None

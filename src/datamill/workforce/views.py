@@ -108,11 +108,21 @@ def evaluations_by_vendor(session: Session, year: int) -> dict[int, VendorEvalua
 
 def earnings_by_period(session: Session, worker_id: int, in_house: bool) -> list[dict[str, Any]]:
     """Money per settlement period (a vendor's worker: their lines' amounts, which are the
-    vendor's money unless the vendor is an individual) or per month (in-house hour points)."""
+    vendor's money unless the vendor is an individual) or per month (in-house hour points).
+    An individual supplier's are their sheets' gross per period, corrections included (a
+    correction's line names no worker)."""
     rows: Sequence[Row[Any, Any]]
+    worker = session.get(Worker, worker_id)
+    vendor = session.get(Vendor, worker.vendor_id) if worker and worker.vendor_id else None
     if in_house:
         rows = session.execute(
             select(HourPoints.month, HourPoints.cost).where(HourPoints.worker_id == worker_id)
+        ).all()
+    elif vendor is not None and vendor.kind == "individual":
+        rows = session.execute(
+            select(SettlementSheet.period_start, SettlementSheet.gross)
+            .where(SettlementSheet.vendor_id == vendor.id,
+                   SettlementSheet.status.in_(PAID_STATUSES))
         ).all()
     else:
         rows = session.execute(
