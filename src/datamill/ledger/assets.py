@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
 from datamill.core.errors import Conflict, InvalidInput
-from datamill.core.money import parse_money
+from datamill.core.money import parse_money, to_cents
 from datamill.ledger._periods import MAX_YEAR, MIN_YEAR, closed_through, period_of
 from datamill.ledger.costs import depreciation_amount, post_cost, post_depreciation
 from datamill.ledger.models import LedgerCost, LedgerFixedAsset, LedgerPeriodClose
@@ -68,6 +68,8 @@ def register_asset(
     annual = parse_money(annual_depreciation, "annual_depreciation")
     if in_use_to is not None and in_use_to < in_use_from:
         raise InvalidInput("an asset leaves use after it starts", field="in_use_to")
+    _refuse_closed_months(session, code, parse_money(annual_depreciation, "annual_depreciation"),
+                          in_use_from, in_use_to)
     row = LedgerFixedAsset(code=code, name=name, annual_depreciation=annual,
                            project_id=project_id, stage=stage, in_use_from=in_use_from,
                            in_use_to=in_use_to)
@@ -82,6 +84,34 @@ def register_asset(
                  data={"code": code, "annual_depreciation": str(annual),
                        "project_id": project_id})
     return AssetOut.model_validate(row)
+
+
+def _refuse_closed_months(
+    session: Session, code: str, annual: Decimal, in_use_from: date, in_use_to: date | None
+) -> None:
+    """An asset in use during a closed month that the ledger kept (from its first month on) is
+    refused: that month's run went without it and takes nothing more, so its days there were
+    silently never charged (`asset-add MIC-2 ... 2026-11-01` with November closed: 30 days,
+    3,000.00, lost). Months before the ledger began had no run to lose (assets bought long
+    before stay registrable)."""
+    through = closed_through(session)
+    begins = ledger_begins(session)
+    if through is None or begins is None:
+        return
+    first = max(in_use_from, begins)
+    last = min(through, in_use_to) if in_use_to is not None else through
+    if last < first:
+        return
+    days = (last - first).days + 1
+    amount = to_cents(Decimal(days) * annual / 365)
+    raise Conflict(
+        f"asset {code!r} in use from {in_use_from} was in use in closed months ({first} to "
+        f"{last}, {days} days, {amount} of depreciation) whose period-end runs went without it "
+        f"and take nothing more: register it in use from {through + timedelta(days=1)} and book "
+        "those days as an equipment cost in the open period, or have a finance lead reopen the "
+        "period (datamill ledger period-reopen)", reason_code="asset_closed_months",
+        asset=code, first=str(first), last=str(last), days=days, amount=str(amount),
+        first_open_day=str(through + timedelta(days=1)))
 
 
 def days_used(asset: LedgerFixedAsset, start: date, end: date) -> int:
