@@ -152,6 +152,7 @@ BODIES: dict[tuple[str, str], Any] = {
     ("put", "/hour-points"): {
         "worker_id": "{worker}", "project_id": "{project}", "month": "2024-05", "points": "1",
     },
+    ("put", "/working-days/{month}"): {"days": 20},
     # data security
     ("put", "/security/projects/{project_id}/classification"): {"level": "secret"},
     ("put", "/security/users/{user_id}/clearance"): {"level": "secret"},
@@ -336,6 +337,7 @@ def _url(path: str, w: dict[str, int]) -> str:
     for name in ("project", "item", "ledger", "vendor", "worker"):
         path = path.replace("{" + name + "}", str(w[name]))
     path = path.replace("{year}", "2024").replace("{period}", "2024-05")
+    path = path.replace("{month}", "2024-05")
     path = path.replace("{country}", "DE")
     for param in PLACEHOLDERS:
         path = path.replace("{" + param + "}", "1")

@@ -420,6 +420,21 @@ def points_cmd(
          lambda x: out.print(f"{x['points']} points × {x['point_rate']} = {x['cost']}"))
 
 
+@app.command("working-days")
+@handle_errors
+def working_days_cmd(month: str, days: int, actor: AsUser, as_json: JsonOpt = False) -> None:
+    """Record a month's real working days (after public holidays): each person's hour points
+    that month are capped at 8 × them (Monday to Friday until recorded). A count below what
+    someone already booked that month is refused."""
+    from datamill.workforce.hour_points import set_working_days, working_days_out
+
+    with get_runtime().session() as s:
+        set_working_days(s, _actor(s, actor), month, days)
+        value = working_days_out(s, month).model_dump(mode="json")
+    emit(value, as_json, lambda x: out.print(
+        f"{x['month']}: {x['working_days']} working days, cap {x['cap']} points a person"))
+
+
 # the commands on golden items and qualification, then the reports (registered in this order,
 # the order ``--help`` lists them in)
 from datamill.cli import workforce_qualification as _qualification  # noqa: E402, F401

@@ -11,7 +11,7 @@ import calendar
 import re
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from datamill.business_clock import business_today
@@ -25,7 +25,7 @@ from datamill.production.models import DomainEvent, Project
 from datamill.production.projects import require_accounts_open
 from datamill.workforce.models import Grade, HourPoints, Worker, WorkingMonth
 from datamill.workforce.policies import require_business, require_project_business
-from datamill.workforce.schemas import HourPointsOut
+from datamill.workforce.schemas import HourPointsOut, WorkingDaysOut
 from datamill.workforce.vendors import to_decimal
 
 __all__ = [
@@ -35,6 +35,7 @@ __all__ = [
     "project_labour_cost",
     "set_working_days",
     "working_days",
+    "working_days_out",
 ]
 
 POINTS_PER_DAY = 8
@@ -76,10 +77,25 @@ def working_days(session: Session, month: str) -> int:
 
 
 def set_working_days(session: Session, actor: User, month: str, days: int) -> int:
+    """Record a month's real working days (after public holidays: October's National Day week),
+    so its cap is 8 × that count (``workforce working-days``, ``PUT /working-days/{month}``).
+
+    A count whose cap is below what someone already booked that month is refused: lowering it
+    afterwards left those points standing above the cap."""
     require_business(actor, "set working days")
     year, mon = _parse_month(month)
     if not 0 <= days <= calendar.monthrange(year, mon)[1]:
         raise InvalidInput(f"{month} cannot have {days} working days", field="days")
+    booked = session.execute(
+        select(HourPoints.worker_id, func.sum(HourPoints.points))
+        .where(HourPoints.month == month).group_by(HourPoints.worker_id)
+        .order_by(func.sum(HourPoints.points).desc())
+    ).first()
+    if booked is not None and Decimal(booked[1]) > POINTS_PER_DAY * days:
+        raise Conflict(
+            f"{month} with {days} working days caps a person at {POINTS_PER_DAY * days} points, "
+            f"but worker {booked[0]} already has {booked[1]} booked that month: book their "
+            "points down first", field="days", worker_id=booked[0], points=str(booked[1]))
     row = session.scalars(select(WorkingMonth).where(WorkingMonth.month == month)).first()
     if row is None:
         session.add(WorkingMonth(month=month, working_days=days))
@@ -94,6 +110,12 @@ def set_working_days(session: Session, actor: User, month: str, days: int) -> in
     )
     session.flush()
     return days
+
+
+def working_days_out(session: Session, month: str) -> WorkingDaysOut:
+    """The month's working days (recorded, else Monday–Friday) and the cap they make."""
+    days = working_days(session, month)
+    return WorkingDaysOut(month=month, working_days=days, cap=Decimal(POINTS_PER_DAY * days))
 
 
 def monthly_cap(session: Session, month: str) -> Decimal:

@@ -162,6 +162,14 @@ class HourPointsOut(_Out):
     cost: Decimal
 
 
+class WorkingDaysOut(BaseModel):
+    """A month's working days and the hour-point cap they make (8 × days a person)."""
+
+    month: str
+    working_days: int
+    cap: Decimal
+
+
 class EvaluationOut(_Out):
     vendor_id: int
     year: int

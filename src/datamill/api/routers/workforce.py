@@ -58,6 +58,7 @@ from datamill.workforce.schemas import (
     WorkerAccuracyOut,
     WorkerDashboard,
     WorkerOut,
+    WorkingDaysOut,
 )
 from datamill.workforce.sheet_print import sheet_language
 
@@ -643,6 +644,19 @@ def book_points_endpoint(body: PointsBook, session: SessionDep, user: CurrentUse
     return hour_points.book_points(
         session, user, body.worker_id, body.project_id, body.month, body.points
     )
+
+
+class WorkingDaysSet(BaseModel):
+    days: int
+
+
+@router.put("/working-days/{month}")
+def working_days_endpoint(
+    month: str, body: WorkingDaysSet, session: SessionDep, user: CurrentUser
+) -> WorkingDaysOut:
+    """Record a month's real working days (public holidays): its hour-point cap is 8 × them."""
+    hour_points.set_working_days(session, user, month, body.days)
+    return hour_points.working_days_out(session, month)
 
 
 FromDay = Annotated[date | None, Query(alias="from", ge=MIN_DAY, le=MAX_DAY)]
