@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-__all__ = ["MAX_RUN", "rle_area", "rle_bbox", "rle_counts", "rle_problem", "rle_string"]
+__all__ = ["MAX_RUN", "rle_area", "rle_bbox", "rle_counts", "rle_iou", "rle_problem", "rle_string"]
 
 MAX_RUN = 2**32 - 1
 """The longest run a COCO reader holds: pycocotools keeps runs as ``uint32``."""
@@ -123,3 +123,40 @@ def rle_bbox(counts: Sequence[int], height: int) -> tuple[int, int, int, int]:
     if xmin is None or ymin is None:
         return (0, 0, 0, 0)
     return (xmin, ymin, xmax - xmin + 1, ymax - ymin + 1)
+
+
+def _foreground(counts: Sequence[int]) -> list[tuple[int, int]]:
+    """The foreground runs as ``[start, end)`` pixel intervals (column-major order)."""
+    out: list[tuple[int, int]] = []
+    pos = 0
+    for i, run in enumerate(counts):
+        if i % 2 == 1 and run > 0:
+            out.append((pos, pos + run))
+        pos += run
+    return out
+
+
+def rle_iou(a: Sequence[int], b: Sequence[int]) -> float:
+    """Pixel IoU of two masks of one image (their run lengths), as pycocotools' ``iou``
+    without ``iscrowd``; 0.0 when both are empty. Walks the runs, never the pixels (a
+    6000 x 4000 mask is a few thousand runs).
+
+    Examples:
+        >>> rle_iou([0, 4, 2], [2, 4])  # pixels 0-3 and 2-5 of 6: 2 shared of 6
+        0.3333333333333333
+        >>> rle_iou([1, 2, 3], [1, 2, 3]), rle_iou([6], [6])
+        (1.0, 0.0)
+    """
+    fa, fb = _foreground(a), _foreground(b)
+    inter = 0
+    i = j = 0
+    while i < len(fa) and j < len(fb):
+        start, end = max(fa[i][0], fb[j][0]), min(fa[i][1], fb[j][1])
+        if end > start:
+            inter += end - start
+        if fa[i][1] <= fb[j][1]:
+            i += 1
+        else:
+            j += 1
+    union = rle_area(a) + rle_area(b) - inter
+    return inter / union if union > 0 else 0.0

@@ -13,8 +13,10 @@ plus text similarity). The number of pairs is therefore the size of a maximum ma
 unique and symmetric in the two sides.
 
 * **Region accuracy** (:func:`score_regions`): regions are :class:`~.schema.Box`,
-  :class:`~.schema.RotatedBox` and :class:`~.schema.Polygon` objects; similarity is IoU (area of
-  intersection over union; shapely for anything not axis-aligned). ``accuracy = matched /
+  :class:`~.schema.RotatedBox`, :class:`~.schema.Polygon` and :class:`~.schema.Mask` objects;
+  similarity is IoU (area of intersection over union; shapely for anything not axis-aligned;
+  a mask's pixels against another mask's, counted on their runs; a mask and a shape never
+  pair). ``accuracy = matched /
   max(reference, hypothesis)`` summed over images (1.0 when both sides are empty). Symmetric.
 * **Keypoint accuracy** (:func:`score_keypoints`): similarity is COCO's object keypoint
   similarity, ``OKS = sum_i exp(-d_i^2 / (2 s^2 k_i^2)) / n`` over the ``n`` keypoints
@@ -50,6 +52,7 @@ from datamill.modalities.image.schema import (
     Box,
     ImageAnnotation,
     Keypoints,
+    Mask,
     Polygon,
     Polyline,
     RotatedBox,
@@ -74,7 +77,7 @@ __all__ = [
 
 T = TypeVar("T")
 _MIN_KEYPOINT_SIDE = 32.0
-Region = Box | RotatedBox | Polygon
+Region = Box | RotatedBox | Polygon | Mask
 
 
 @dataclass(frozen=True)
@@ -181,7 +184,7 @@ def box_iou(a: Box, b: Box) -> float:
     return inter / (a.w * a.h + b.w * b.h - inter)
 
 
-def _geometry(obj: Region | TextLine) -> BaseGeometry:
+def _geometry(obj: Box | RotatedBox | Polygon | TextLine) -> BaseGeometry:
     from shapely.geometry import Polygon as ShapelyPolygon
     from shapely.geometry import box as shapely_box
 
@@ -193,9 +196,20 @@ def _geometry(obj: Region | TextLine) -> BaseGeometry:
     return ring if ring.is_valid else ring.buffer(0)  # repair self-intersections for scoring
 
 
+def _mask_iou(a: Mask, b: Mask) -> float:
+    """Pixel IoU of two masks (0.0 for masks of different sizes: not one image's)."""
+    from datamill.modalities.image._rle import rle_counts, rle_iou
+
+    if tuple(a.rle.size) != tuple(b.rle.size):
+        return 0.0
+    return rle_iou(rle_counts(a.rle.counts), rle_counts(b.rle.counts))
+
+
 def _region_iou(a: Region | TextLine, b: Region | TextLine) -> float:
     if isinstance(a, Box) and isinstance(b, Box):
         return box_iou(a, b)
+    if isinstance(a, Mask) or isinstance(b, Mask):
+        return _mask_iou(a, b) if isinstance(a, Mask) and isinstance(b, Mask) else 0.0
     ga, gb = _geometry(a), _geometry(b)
     union = ga.union(gb).area
     return float(ga.intersection(gb).area / union) if union > 0 else 0.0
@@ -205,7 +219,7 @@ def score_regions(
     reference: Sequence[ImageAnnotation], hypothesis: Sequence[ImageAnnotation],
     *, iou_threshold: float,
 ) -> RegionScore:
-    """Score box, rotated-box and polygon positions (see the module docstring).
+    """Score box, rotated-box, polygon and mask positions (see the module docstring).
 
     Args:
         reference: Reference annotations, one per image.
@@ -224,7 +238,7 @@ def score_regions(
         (1, 1, 2, 0.5)
     """
     _check_pairs(reference, hypothesis, iou_threshold)
-    return _paired_share(reference, hypothesis, (Box, RotatedBox, Polygon), _region_iou,
+    return _paired_share(reference, hypothesis, (Box, RotatedBox, Polygon, Mask), _region_iou,
                          iou_threshold)
 
 

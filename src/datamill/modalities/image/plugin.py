@@ -14,7 +14,7 @@ Spec ``requirements`` (every threshold required)::
       polyline_tolerance_px: 5    # how far a polyline may run from the reference's (optional)
 
 Inspection compares annotation documents: the delivered one (canonical JSON) against the
-inspector's corrected one; ``region_accuracy`` is box/polygon position accuracy (pairs with
+inspector's corrected one; ``region_accuracy`` is box/polygon/mask position accuracy (pairs with
 IoU >= ``iou_threshold``), ``keypoint_accuracy`` OKS-weighted keypoint accuracy (instances pair
 at OKS >= ``oks_threshold``; falloffs from the skeleton's ``sigmas``), ``polyline_accuracy``
 the share of polylines paired within ``polyline_tolerance_px``, ``character_accuracy`` OCR
@@ -346,8 +346,8 @@ class ImagePlugin(ImageAggregationMixin):
         self, reference: Sequence[str], hypothesis: Sequence[str], *,
         requirements: Mapping[str, Any] | None = None,
     ) -> Mapping[str, float]:
-        """Region (box, rotated box, polygon), keypoint (OKS), polyline and OCR accuracy of the
-        delivered documents against the inspector's, paired at the spec's thresholds. The
+        """Region (box, rotated box, polygon, mask), keypoint (OKS), polyline and OCR accuracy
+        of the delivered documents against the inspector's, paired at the spec's thresholds. The
         acceptance metrics are always there; keypoint, polyline and line accuracy only when the
         sample holds such objects."""
         regions, keypoints, polylines, lines = _scores(
