@@ -76,4 +76,7 @@ EN_IMAGE: dict[str, str] = {
     "image.help.object": "Delete removes · H hides · Ctrl+L locks · Tab on the image selects the next object",
     "image.help.history": "Ctrl+Z undo · Ctrl+Shift+Z / Ctrl+Y redo · Ctrl+Enter submits",
     "image.help.view": "Wheel zoom · Space-drag or middle button pan · F fit · ? this help",
+    "image.polygon_crosses": "The polygon crosses itself, so Submit would refuse it: "
+                             "take points back with Backspace and place them so that no edges "
+                             "cross, then close it again (Enter or double-click).",
 }

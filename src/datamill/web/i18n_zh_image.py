@@ -76,4 +76,6 @@ ZH_CN_IMAGE: dict[str, str] = {
     "image.help.object": "Delete 删除 · H 隐藏 · Ctrl+L 锁定 · 在图像上按 Tab 选择下一个对象",
     "image.help.history": "Ctrl+Z 撤销 · Ctrl+Shift+Z / Ctrl+Y 重做 · Ctrl+Enter 提交",
     "image.help.view": "滚轮缩放 · 空格拖动或中键平移 · F 适应窗口 · ? 本帮助",
+    "image.polygon_crosses": "多边形自相交，提交时会被拒绝：请按 Backspace 撤回点并重新放置，"
+                             "使各边互不相交，然后再次闭合（回车或双击）。",
 }

@@ -236,3 +236,54 @@ export function simplify(pts, eps) {
   out.push(pts[pts.length - 1]);
   return out.length >= 3 ? out : pts;
 }
+
+// Whether the closed ring ``pts`` ([[x, y], ...]) crosses or touches itself: two edges that are
+// not neighbours meet, or two neighbours fold back over each other (what the server refuses as
+// ``polygon_self_intersecting``; the workbench says so when the polygon is closed).
+export function ringCrosses(ring) {
+  // a point repeated next to itself adds no edge (the server reads such a ring as valid)
+  const pts = ring.filter((p, i) => {
+    const q = ring[(i + ring.length - 1) % ring.length];
+    return ring.length < 2 || p[0] !== q[0] || p[1] !== q[1];
+  });
+  const n = pts.length;
+  // all on one line: no area, another refusal (polygon_zero_area), not this one
+  if (n < 3 || pts.every((p) => cross(pts[0], pts[1], p) === 0)) return false;
+  for (let i = 0; i < n; i += 1) {
+    const a = pts[i];
+    const b = pts[(i + 1) % n];
+    for (let j = i + 1; j < n; j += 1) {
+      const c = pts[j];
+      const d = pts[(j + 1) % n];
+      const neighbours = j === i + 1 || (i === 0 && j === n - 1);
+      if (neighbours) {
+        // sharing one end: they overlap only when they run back along each other
+        const [p, q, r] = j === i + 1 ? [a, b, d] : [b, a, c];
+        if (cross(p, q, r) === 0 && dot(q, p, r) > 0) return true;
+      } else if (segmentsMeet(a, b, c, d)) return true;
+    }
+  }
+  return false;
+}
+
+function cross(o, a, b) { return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0]); }
+
+// (p - q) . (r - q) with q the shared end: > 0 when both edges leave q on the same side
+function dot(q, p, r) { return (p[0] - q[0]) * (r[0] - q[0]) + (p[1] - q[1]) * (r[1] - q[1]); }
+
+function onSegment(a, b, p) {
+  return Math.min(a[0], b[0]) <= p[0] && p[0] <= Math.max(a[0], b[0])
+    && Math.min(a[1], b[1]) <= p[1] && p[1] <= Math.max(a[1], b[1]);
+}
+
+function segmentsMeet(a, b, c, d) {
+  const d1 = cross(c, d, a);
+  const d2 = cross(c, d, b);
+  const d3 = cross(a, b, c);
+  const d4 = cross(a, b, d);
+  if (((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) && ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0))) {
+    return true;
+  }
+  return (d1 === 0 && onSegment(c, d, a)) || (d2 === 0 && onSegment(c, d, b))
+    || (d3 === 0 && onSegment(a, b, c)) || (d4 === 0 && onSegment(a, b, d));
+}

@@ -3,7 +3,8 @@
 // Mounts on every <div data-image-workbench data-image-url=... data-annotation='{json}'
 // data-label-schema='{json}' data-draft-url=... data-submit-url=... data-base-version=...>.
 import {
-  bounds, fromLocal, hitObject, magicWand, maskCanvas, outline, rotatedCorners, toLocal,
+  bounds, fromLocal, hitObject, magicWand, maskCanvas, outline, ringCrosses, rotatedCorners,
+  toLocal,
 } from './geometry.js';
 import { translator } from './strings.js';
 import { bootImage } from './boot.js';
@@ -400,6 +401,17 @@ export class Workbench {
       return;
     }
     const need = dr.kind === 'polyline' ? 2 : 3;
+    // a ring that crosses itself would only be refused on Submit: say so now and keep drawing
+    // (Backspace takes the last point back)
+    if (dr.kind !== 'polyline' && dr.points.length >= need && ringCrosses(dr.points)) {
+      setStatus(this, this.t('image.polygon_crosses'), 'image-wb-polygon-crosses');
+      this.requestDraw();
+      return;
+    }
+    const status = this.root.querySelector('[data-testid="image-wb-status"]');
+    if (status && status.dataset.hint === 'image-wb-polygon-crosses') {
+      setStatus(this, this.t('image.drawing_hint'));  // told, and fixed: back to the tool's hint
+    }
     this.draft = null;
     if (dr.points.length >= need) {
       const o = this.add(dr.kind === 'text_line' ? { ...dr, transcription: '' } : dr);
