@@ -56,7 +56,7 @@ def test_a_boolean_coordinate_is_refused_in_the_callers_language(
     assert r.status_code == 422, r.text
     body = r.json()
     assert [(p["code"], p["field"], p["number"]) for p in body["problems"]] == [
-        ("not_a_number", "x", 1)]
+        ("not_a_number", "objects[0].x", 1)]  # the whole path (trial h6: it was "x")
     assert body["detail"] == "第 1 个对象（car）：“x”必须是数值"
 
 
@@ -71,8 +71,8 @@ def test_coordinates_as_text_are_refused_each_named(
     assert r.status_code == 422, r.text
     problems = r.json()["problems"]
     assert [(p["code"], p["field"], p["number"]) for p in problems] == [
-        ("not_a_number", "x", 1), ("not_a_number", "y", 1), ("not_a_number", "w", 1),
-        ("not_a_number", "points.0.0", 2)]
+        ("not_a_number", "objects[0].x", 1), ("not_a_number", "objects[0].y", 1),
+        ("not_a_number", "objects[0].w", 1), ("not_a_number", "objects[1].points[0][0]", 2)]
     assert problems[0]["detail"] == "object 1 (car): “x” must be a number"
     # three points, one of them text: not also "needs at least 3 points, it has 2"
     assert problems[3]["label"] == "text"

@@ -8,7 +8,9 @@ width -5, a polygon of 2 points, a missing field) used to come back as pydantic'
 only; :func:`parse_refusal` turns the ``ValidationError`` into the same kind of refusal: one
 record per error with a code from pydantic's error type (``value_not_above``,
 ``too_few_items``, ``field_missing`` ...; a box's size not above 0 is ``box_size_not_positive``,
-a polygon's too few points ``polygon_too_few_points``), the ``field`` path, and for an error
+a polygon's too few points ``polygon_too_few_points``), the ``field``'s whole path spelt as the
+meaning checks spell it (``objects[0].points[2].visibility``: indices in brackets, no union
+tag), and for an error
 inside ``objects[i]`` the object's ``object``/``number`` and ``label`` (or ``object_id``) so it
 is named as the workbench's list names it. The English ``message`` keeps pydantic's line.
 
@@ -115,6 +117,15 @@ def _plain(value: Any) -> Any:
     return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
+def _path(parts: Sequence[str]) -> str:
+    """Segments as the meaning checks write a path: ``objects[2].points[0]``, ``spans[1].end``
+    (an index in brackets after the list it indexes, names joined by dots)."""
+    out = ""
+    for part in parts:
+        out += f"[{part}]" if digits(part) and out else (f".{part}" if out else part)
+    return out
+
+
 def _record(error: Mapping[str, Any], payload: Any, by_id: bool) -> dict[str, Any]:
     loc = _field_path(error.get("loc", ()))
     if loc and isinstance(payload, Mapping) and loc[0] == payload.get("type"):
@@ -128,7 +139,8 @@ def _record(error: Mapping[str, Any], payload: Any, by_id: bool) -> dict[str, An
         rest = loc[2:]
         if rest and rest[0] == kind:  # the discriminated union's tag
             rest = rest[1:]
-        rec["field"] = ".".join(rest) or "kind"
+        loc = [*loc[:2], *(rest or ["kind"])]
+        rec["field"] = _path(loc)  # the whole path, as the meaning checks give it
         label = raw.get("label")
         rec["label"] = label if isinstance(label, str) and label else (kind or "?")
         if by_id and raw.get("id") is not None:
@@ -138,7 +150,7 @@ def _record(error: Mapping[str, Any], payload: Any, by_id: bool) -> dict[str, An
         if kind:
             rec["kind"] = kind
     else:
-        rec["field"] = ".".join(loc) or "document"
+        rec["field"] = _path(loc) or "document"
     field_name = loc[-1] if loc else ""
     rec["code"] = _code(kind, str(error.get("type", "")), field_name)
     if rec["code"] == "span_order" and len(loc) == 2 and digits(loc[1]):  # noqa: PLR2004
@@ -154,7 +166,7 @@ def _record(error: Mapping[str, Any], payload: Any, by_id: bool) -> dict[str, An
     given = error.get("input")
     if "count" not in rec and isinstance(given, Sequence) and not isinstance(given, str):
         rec["count"] = len(given)
-    where = ".".join(loc)
+    where = _path(loc)
     rec["message"] = f"{where}: {error['msg']}" if where else str(error["msg"])
     rec["reason_en"] = str(error["msg"])
     return rec

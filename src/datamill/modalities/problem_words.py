@@ -27,6 +27,7 @@ Examples:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -249,6 +250,10 @@ _REASON_VALUES: dict[str, Callable[[dict[str, Any], str], dict[str, Any]]] = {}
 _LIST_SEP = {"en": ", ", "zh-CN": "、"}
 
 
+#: the object a problem's ``field`` path starts with (``objects[2].``), which its sentence
+#: names by number and label instead
+_OBJECT_PREFIX = re.compile(r"^objects\[\d+\]\.")
+
 PAGE_LANG_COOKIE = "lang"
 """The cookie holding the language a person chose on the web pages (their own JSON endpoints
 answer in it too)."""
@@ -268,6 +273,10 @@ def problem_language(accept_language: str | None) -> str:
 
 def _values(problem: Mapping[str, Any], table: Mapping[str, str]) -> dict[str, Any]:
     values = dict(problem)
+    field = values.get("field")
+    if isinstance(field, str) and ("object" in values or "object_id" in values):
+        # a sentence names the object first ("object 3 (car): ..."), then the field inside it
+        values["field"] = _OBJECT_PREFIX.sub("", field, count=1) or field
     kind = values.get("kind")
     if isinstance(kind, str):
         values["kind"] = table.get(f"prob.kind.{kind}", kind)

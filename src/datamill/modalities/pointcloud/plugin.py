@@ -115,7 +115,7 @@ def _parse_problems(err: ValidationError, payload: Any) -> list[dict[str, Any]]:
     return [_run_problem(p, payload) for p in validation_problems(err, payload, by_id=True)]
 
 
-_RUN_FIELD = re.compile(r"point_labels\.(\d+)\.([01])")
+_RUN_FIELD = re.compile(r"point_labels\[(\d+)\]\[([01])\]")
 
 
 def _run_problem(problem: dict[str, Any], payload: Any) -> dict[str, Any]:
