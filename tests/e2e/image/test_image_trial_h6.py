@@ -3,6 +3,8 @@
 - closing a polygon that crosses itself (a bow tie) was accepted silently and only refused on
   Submit, maybe long after: the workbench now says so when it is closed, in the page's
   language, and keeps the draft so the annotator can take the point back (Backspace);
+- Ctrl+Z right after a skeleton's last keypoint did nothing: it only dropped the empty draft of
+  the next instance; it now undoes the instance just finished.
 """
 
 from __future__ import annotations
@@ -65,3 +67,25 @@ def test_the_crossing_test_agrees_with_the_server(ctx: Any, harness: Harness) ->
     want = [not ShapelyPolygon(r).is_valid for r in rings]
     wrong = [(r, g) for r, g, w in zip(rings, got, want, strict=True) if g != w]
     assert not wrong, wrong[:5]
+
+
+def test_undo_right_after_a_skeletons_last_keypoint_removes_that_instance(
+    ctx: Any, harness: Harness
+) -> None:
+    page = open_wb(ctx, harness, "keypoint-undo")
+    page.keyboard.press("2")  # person: the 3-point skeleton
+    page.keyboard.press("k")
+    for pt in [(100, 100), (80, 160), (120, 160)]:
+        click(page, *pt)
+    assert [o["kind"] for o in annotation(page)["objects"]] == ["keypoints"]
+    page.keyboard.press("Control+z")
+    assert annotation(page)["objects"] == []
+    page.keyboard.press("Control+y")
+    assert len(annotation(page)["objects"]) == 1
+    page.get_by_test_id("image-wb-undo").click()  # the button does the same
+    assert annotation(page)["objects"] == []
+    for pt in [(300, 100), (280, 160), (320, 160)]:  # the tool still places the next instance
+        click(page, *pt)
+    objs = annotation(page)["objects"]
+    assert len(objs) == 1 and objs[0]["points"][0]["x"] == 300, objs
+    assert not page.errors

@@ -242,7 +242,10 @@ export class Workbench {
   exec(cmd) { this.apply(cmd, 'after'); this.record(cmd); }
 
   undo() {
-    if (this.draft) { this.draft = null; this.requestDraw(); return; }
+    // an empty keypoints draft is the tool waiting for the next instance, nothing drawn: undo
+    // goes on to what came before (the instance just finished)
+    const waiting = this.draft && this.draft.kind === 'keypoints' && !this.draft.points.length;
+    if (this.draft && !waiting) { this.draft = null; this.requestDraw(); return; }
     const cmd = this.undoStack.pop();
     if (!cmd) return;
     this.apply(cmd, 'before');
