@@ -70,7 +70,7 @@ EN_IMAGE: dict[str, str] = {
     "image.help.tools": "Tools (only those this project's label schema allows): {tools}",
     "image.help.labels": "1–9 pick the label for new objects and relabel the selected object · the toolbar's “Label for new objects” list changes only the label of objects drawn next",
     "image.help.draw": "Enter / double-click close a polygon · Backspace removes the last point · Esc cancels",
-    "image.help.keypoints": "Keypoints: click places the next one · Shift-click occluded · N skips · Enter finishes",
+    "image.help.keypoints": "Keypoints: click places the next one · Shift-click occluded · N skips · Enter finishes · a selected instance's panel places a skipped point or changes a visibility",
     "image.help.mask": "Mask brush: drag paints into the selected mask (or a new one) · Shift-drag erases · [ ] brush size",
     "image.help.edit": "Drag handles to edit · Alt-click deletes a vertex · drag the round handle to rotate",
     "image.help.object": "Delete removes · H hides · Ctrl+L locks · Tab on the image selects the next object",
@@ -79,4 +79,8 @@ EN_IMAGE: dict[str, str] = {
     "image.polygon_crosses": "The polygon crosses itself, so Submit would refuse it: "
                              "take points back with Backspace and place them so that no edges "
                              "cross, then close it again (Enter or double-click).",
+    "image.kp.points": "Keypoints",
+    "image.kp.visibility.0": "not labelled",
+    "image.kp.visibility.1": "occluded",
+    "image.kp.visibility.2": "visible",
 }

@@ -70,7 +70,7 @@ ZH_CN_IMAGE: dict[str, str] = {
     "image.help.tools": "工具（仅限本项目标签体系允许的）：{tools}",
     "image.help.labels": "1–9 选择新对象的标签，并修改选中对象的标签 · 工具栏的“新对象的标签”列表只改变接下来绘制的对象的标签",
     "image.help.draw": "回车/双击闭合多边形 · Backspace 删除最后一个点 · Esc 取消",
-    "image.help.keypoints": "关键点：单击放置下一个 · Shift 单击为遮挡 · N 跳过 · 回车完成",
+    "image.help.keypoints": "关键点：单击放置下一个 · Shift 单击为遮挡 · N 跳过 · 回车完成 · 在选中实例的面板中可补放跳过的点或更改可见性",
     "image.help.mask": "掩码画笔：拖动在选中的掩码（或新掩码）中绘制 · Shift 拖动擦除 · [ ] 画笔大小",
     "image.help.edit": "拖动控制点编辑 · Alt 单击删除顶点 · 拖动圆形控制点旋转",
     "image.help.object": "Delete 删除 · H 隐藏 · Ctrl+L 锁定 · 在图像上按 Tab 选择下一个对象",
@@ -78,4 +78,8 @@ ZH_CN_IMAGE: dict[str, str] = {
     "image.help.view": "滚轮缩放 · 空格拖动或中键平移 · F 适应窗口 · ? 本帮助",
     "image.polygon_crosses": "多边形自相交，提交时会被拒绝：请按 Backspace 撤回点并重新放置，"
                              "使各边互不相交，然后再次闭合（回车或双击）。",
+    "image.kp.points": "关键点",
+    "image.kp.visibility.0": "未标注",
+    "image.kp.visibility.1": "被遮挡",
+    "image.kp.visibility.2": "可见",
 }

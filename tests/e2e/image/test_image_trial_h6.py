@@ -4,7 +4,10 @@
   Submit, maybe long after: the workbench now says so when it is closed, in the page's
   language, and keeps the draft so the annotator can take the point back (Backspace);
 - Ctrl+Z right after a skeleton's last keypoint did nothing: it only dropped the empty draft of
-  the next instance; it now undoes the instance just finished.
+  the next instance; it now undoes the instance just finished;
+- a keypoint skipped with N could not be placed later, nor a visibility changed, short of
+  redrawing the whole skeleton (a reviewer's "left foot missing" meant all points again): the
+  selected instance's panel lists its points with their visibility.
 """
 
 from __future__ import annotations
@@ -88,4 +91,37 @@ def test_undo_right_after_a_skeletons_last_keypoint_removes_that_instance(
         click(page, *pt)
     objs = annotation(page)["objects"]
     assert len(objs) == 1 and objs[0]["points"][0]["x"] == 300, objs
+    assert not page.errors
+
+
+def test_a_skipped_keypoint_is_placed_and_a_visibility_changed_in_the_panel(
+    ctx: Any, harness: Harness
+) -> None:
+    page = open_wb(ctx, harness, "keypoint-visibility", lang="zh-CN")
+    page.keyboard.press("2")
+    page.keyboard.press("k")
+    click(page, 100, 100)
+    page.keyboard.press("n")  # left_hand skipped
+    click(page, 120, 160)
+    [inst] = annotation(page)["objects"]
+    assert [p["visibility"] for p in inst["points"]] == [2, 0, 2]
+    page.keyboard.press("v")
+    click(page, 100, 100)  # select the instance by its head
+    skipped = page.get_by_test_id("image-wb-kp-visibility-1")
+    assert skipped.input_value() == "0"
+    assert "未标注" in skipped.inner_text() and "被遮挡" in skipped.inner_text()
+    skipped.select_option("2")
+    [inst] = annotation(page)["objects"]
+    assert inst["points"][1] == {"x": 110, "y": 130, "visibility": 2}  # amid the others
+    page.get_by_test_id("image-wb-kp-visibility-0").select_option("1")
+    assert [p["visibility"] for p in annotation(page)["objects"][0]["points"]] == [1, 2, 2]
+    page.keyboard.press("Control+z")  # one step each
+    assert [p["visibility"] for p in annotation(page)["objects"][0]["points"]] == [2, 2, 2]
+    assert page.get_by_test_id("image-wb-kp-visibility-0").input_value() == "2"
+    # the last labelled point is not unlabelled (an instance needs one)
+    for i in (0, 1):
+        page.get_by_test_id(f"image-wb-kp-visibility-{i}").select_option("0")
+    page.get_by_test_id("image-wb-kp-visibility-2").select_option("0")
+    assert [p["visibility"] for p in annotation(page)["objects"][0]["points"]] == [0, 0, 2]
+    assert page.get_by_test_id("image-wb-kp-visibility-2").input_value() == "2"
     assert not page.errors

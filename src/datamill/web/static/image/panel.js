@@ -210,6 +210,7 @@ export function renderDetails(wb) {
   labels.map((l) => `<option${l === o.label ? ' selected' : ''}>${esc(l)}</option>`).join('')}</select></label>
     <small>${esc(wb.t(`image.kind.${o.kind}`))}</small>
     ${attrs ? `<fieldset><legend>${esc(wb.t('image.attributes'))}</legend>${attrs}</fieldset>` : ''}
+    ${o.kind === 'keypoints' ? keypointFields(wb, o, dis) : ''}
     ${o.kind === 'text_line' ? `<label class="iwb-block">${esc(wb.t('image.transcription'))}
       <textarea rows="2" data-testid="image-wb-transcription"${dis}>${esc(o.transcription || '')}</textarea></label>` : ''}
   </div>`;
@@ -218,9 +219,43 @@ export function renderDetails(wb) {
   if (again && !again.disabled) again.focus({ preventScroll: true });
 }
 
+// A keypoints instance's points by name, each with its visibility (COCO's 0 not labelled,
+// 1 occluded, 2 visible): a point skipped with N is placed here, a visible one marked occluded.
+function keypointFields(wb, o, dis) {
+  const sk = wb.skeletonOf(o.skeleton);
+  const names = sk ? sk.keypoints : o.points.map((_, i) => String(i + 1));
+  const rows = names.map((name, i) => `<label>${esc(name)} <select data-kp="${i}"
+    data-testid="image-wb-kp-visibility-${i}"${dis}>${[2, 1, 0].map((v) => `<option value="${v}"${
+    (o.points[i] || {}).visibility === v ? ' selected' : ''}>${esc(wb.t(`image.kp.visibility.${v}`))}</option>`)
+    .join('')}</select></label>`).join('');
+  return `<fieldset><legend>${esc(wb.t('image.kp.points'))}</legend>${rows}</fieldset>`;
+}
+
+// The visibility ``v`` for keypoint ``i`` of ``o``: a point labelled anew starts at the middle
+// of the instance's labelled points (drag it from there); the last labelled point stays.
+function setKeypointVisibility(wb, o, i, v) {
+  const p = o.points[i];
+  if (!p || p.visibility === v) return false;
+  const others = o.points.filter((q, j) => j !== i && q.visibility);
+  if (!v && !others.length) return false;
+  if (!v) o.points[i] = { x: 0, y: 0, visibility: 0 };
+  else if (p.visibility) o.points[i] = { ...p, visibility: v };
+  else {
+    const n = others.length || 1;
+    const x = others.length ? others.reduce((a, q) => a + q.x, 0) / n : wb.W / 2;
+    const y = others.length ? others.reduce((a, q) => a + q.y, 0) / n : wb.H / 2;
+    o.points[i] = { x: wb.clampX(x), y: wb.clampY(y), visibility: v };
+  }
+  return true;
+}
+
 // Put ``o``'s values into the fields that show them, the focused one excepted (what the
 // user is typing there is theirs until its change event).
 function updateDetails(box, o) {
+  for (const el of box.querySelectorAll('[data-kp]')) {
+    const q = o.points && o.points[Number(el.dataset.kp)];
+    if (q && el !== document.activeElement) el.value = String(q.visibility);
+  }
   const attrs = o.attributes || {};
   for (const el of box.querySelectorAll('[data-attr], [data-testid="image-wb-transcription"]')) {
     if (el === document.activeElement) continue;
@@ -249,6 +284,12 @@ function bindDetails(wb) {
     const el = e.target;
     if (el.dataset.testid === 'image-wb-object-label') { wb.relabel(o._id, el.value); return; }
     if (!before) before = JSON.parse(JSON.stringify(o));
+    if (el.dataset.kp !== undefined) {
+      if (!setKeypointVisibility(wb, o, Number(el.dataset.kp), Number(el.value))) {
+        el.value = String(o.points[Number(el.dataset.kp)].visibility);  // the last one stays
+        return;
+      }
+    }
     if (el.dataset.attr) {
       const attrs = { ...(o.attributes || {}) };
       let v = el.type === 'checkbox' ? el.checked : el.value;
