@@ -16,6 +16,7 @@ import math
 import os
 import re
 import stat
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -651,6 +652,10 @@ def _folder_rows(  # noqa: C901 - one outcome a file
     sidecars = {p.with_suffix(".txt") for p in media} if prompt_sidecars else set()
     others = [p for p in others if p not in sidecars]
     taken = set(media)
+    # two media files of one folder named alike but for their suffix (x.jpg, x.png) are two
+    # items: each takes its whole file name as its id (named by the stem alone, one was lost)
+    stems = Counter((p.parent, p.stem) for p in media)
+    whole_name = {p for p in media if stems[(p.parent, p.stem)] > 1}
     for path in sorted([*media, *others]):
         rel = path.relative_to(root)
         where = printable(rel.as_posix())
@@ -670,7 +675,10 @@ def _folder_rows(  # noqa: C901 - one outcome a file
         except (OSError, ValueError) as err:
             yield SourceRow(where=where, error=str(err))
             continue
-        row = _row(root, where, {"path": rel.as_posix(), "prompt": prompt}, dirs)
+        rec = {"path": rel.as_posix(), "prompt": prompt}
+        if path in whole_name:
+            rec["id"] = rel.as_posix()
+        row = _row(root, where, rec, dirs)
         if row.error and row.error.startswith("prompt: "):
             row.error = f"prompt file {printable(path.with_suffix('.txt').name, 100)}: {row.error[8:]}"
         yield row
