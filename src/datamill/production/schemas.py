@@ -149,6 +149,13 @@ class AnnotationOut(_Out):
         """The older (speech) name of ``payload``."""
         return self.payload
 
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def annotation(self) -> Any:
+        """``payload`` under the name a submission and a draft give it (``annotation``), so a
+        client writes back what it read under the same name."""
+        return self.payload
+
 
 class TaskOut(BaseModel):
     id: int
