@@ -7,7 +7,9 @@
   the next instance; it now undoes the instance just finished;
 - a keypoint skipped with N could not be placed later, nor a visibility changed, short of
   redrawing the whole skeleton (a reviewer's "left foot missing" meant all points again): the
-  selected instance's panel lists its points with their visibility.
+  selected instance's panel lists its points with their visibility;
+- the review and inspection comparison drew no mask at all (only shapes have an outline): a
+  mask is now drawn as its pixels.
 """
 
 from __future__ import annotations
@@ -125,3 +127,45 @@ def test_a_skipped_keypoint_is_placed_and_a_visibility_changed_in_the_panel(
     assert [p["visibility"] for p in annotation(page)["objects"][0]["points"]] == [0, 0, 2]
     assert page.get_by_test_id("image-wb-kp-visibility-2").input_value() == "2"
     assert not page.errors
+
+
+def test_the_review_comparison_draws_masks(ctx: Any, harness: Harness) -> None:
+    """A segmentation item's review showed its masks nowhere on the comparison (only shapes
+    have an outline): the reviewer judged an empty image. A mask is drawn as its pixels."""
+    import json
+    from html import escape
+
+    from datamill.modalities.image._rle import rle_string
+
+    h, w = 600, 800  # the harness image; a 200x100 block at x 100..299, y 50..149 (with a hole)
+    grid = [[0] * w for _ in range(h)]
+    for y in range(50, 150):
+        for x in range(100, 300):
+            grid[y][x] = 0 if (180 <= x < 220 and 90 <= y < 110) else 1
+    flat = [grid[y][x] for x in range(w) for y in range(h)]  # column-major
+    runs, value, n = [], 0, 0
+    for v in flat:
+        if v != value:
+            runs.append(n)
+            value, n = v, 0
+        n += 1
+    runs.append(n)
+    mask = {"kind": "mask", "label": "car", "attributes": {},
+            "rle": {"size": [h, w], "counts": rle_string(runs)}}
+    comparison = {"before": {"objects": []}, "after": {"objects": [mask]},
+                  "pairs": [{"before": None, "after": 0, "status": "added"}]}
+    (harness.folder / "compare-mask.html").write_text(
+        '<!doctype html><div data-image-compare data-image-url="/image.png" style="width:800px"'
+        f' data-comparison="{escape(json.dumps(comparison))}">'
+        '<canvas></canvas></div><script type="module" src="/static/image/compare.js"></script>',
+        encoding="utf-8")
+    page = ctx.new_page()
+    page.goto(harness.url + "/compare-mask.html")
+    page.wait_for_selector("[data-image-compare][data-ready='1']")
+    pixel = ("([x, y]) => Array.from(document.querySelector('[data-image-compare] canvas')"
+             ".getContext('2d').getImageData(x, y, 1, 1).data)")
+    inside, hole, outside = (page.evaluate(pixel, pt) for pt in ([120, 60], [200, 100],
+                                                                 [120, 200]))
+    grey = [128, 128, 128, 255]  # the harness image's background
+    assert outside == grey and hole == grey, (outside, hole)
+    assert inside != grey and inside[0] > inside[1], inside  # tinted red: it differs

@@ -3,9 +3,10 @@
 // comparison as ImagePlugin.compare returns it. "before" (the baseline: the model's or the
 // rejected version, or the delivered one) is dashed, "after" (the submitted or the inspector's
 // version) solid; objects that differ are drawn in red and thicker, unchanged ones muted.
-import { outline } from './geometry.js';
+import { maskCanvas, outline } from './geometry.js';
 
 const COLOURS = { before: '#2563eb', after: '#16a34a', diff: '#dc2626' };
+const RGB = { '#2563eb': [37, 99, 235], '#16a34a': [22, 163, 74], '#dc2626': [220, 38, 38] };
 
 function parse(text) {
   try { return JSON.parse(text || 'null'); } catch (_) { return null; }
@@ -17,7 +18,11 @@ function drawObject(ctx, o, scale, { colour, dashed, width }) {
   ctx.fillStyle = colour;
   ctx.lineWidth = width;
   ctx.setLineDash(dashed ? [6, 4] : []);
-  if (o.kind === 'keypoints') {
+  if (o.kind === 'mask' && o.rle) {
+    // a mask has no outline: its pixels, tinted (the earlier version's lighter)
+    const m = maskCanvas(o.rle, [...(RGB[colour] || [220, 38, 38]), dashed ? 70 : 120]);
+    ctx.drawImage(m, 0, 0, m.width * scale, m.height * scale);
+  } else if (o.kind === 'keypoints') {
     for (const p of o.points || []) {
       if (!p.visibility) continue;
       ctx.beginPath();
