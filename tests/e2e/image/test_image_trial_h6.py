@@ -9,7 +9,7 @@
   redrawing the whole skeleton (a reviewer's "left foot missing" meant all points again): the
   selected instance's panel lists its points with their visibility;
 - the review and inspection comparison drew no mask at all (only shapes have an outline): a
-  mask is now drawn as its pixels.
+  mask is now drawn as its pixels; its keypoints were loose dots: the skeleton joins them.
 """
 
 from __future__ import annotations
@@ -169,3 +169,43 @@ def test_the_review_comparison_draws_masks(ctx: Any, harness: Harness) -> None:
     grey = [128, 128, 128, 255]  # the harness image's background
     assert outside == grey and hole == grey, (outside, hole)
     assert inside != grey and inside[0] > inside[1], inside  # tinted red: it differs
+
+
+def test_the_review_comparison_joins_keypoints_by_the_skeleton(ctx: Any, harness: Harness) -> None:
+    """The comparison drew keypoints as loose dots, occluded like visible: the reviewer saw no
+    skeleton. The page's skeletons (its ``requirements``) now join them; occluded is a ring."""
+    from jinja2 import Environment, FileSystemLoader
+
+    from datamill.modalities.image.plugin import ImagePlugin
+    from datamill.web.i18n import translator
+    from datamill.web.routes._common import code_label
+
+    from .conftest import SCHEMA, WEB
+
+    person = {"kind": "keypoints", "label": "person", "skeleton": "person", "attributes": {},
+              "points": [{"x": 400, "y": 60, "visibility": 2}, {"x": 100, "y": 60,
+                                                               "visibility": 1},
+                         {"x": 700, "y": 60, "visibility": 2}]}
+    comparison = ImagePlugin().compare({"objects": []}, {"objects": [person]})
+    env = Environment(loader=FileSystemLoader(str(WEB / "templates")), autoescape=True)
+    tr = translator("en")
+    page_html = env.from_string(
+        "{% from 'image/_compare.html' import compare_view with context %}<!doctype html>"
+        "<div style='width:800px'>{{ compare_view(comparison, '/image.png', none, "
+        "'cmp.submitted') }}</div><script type='module' src='/static/image/compare.js'></script>"
+    ).render(comparison=comparison, requirements={"labels": SCHEMA}, t=tr, tc=code_label(tr))
+    (harness.folder / "compare-skeleton.html").write_text(page_html, encoding="utf-8")
+    page = ctx.new_page()
+    page.goto(harness.url + "/compare-skeleton.html")
+    page.wait_for_selector("[data-image-compare][data-ready='1']")
+    pixel = ("([x, y]) => Array.from(document.querySelector('[data-image-compare] canvas')"
+             ".getContext('2d').getImageData(x, y, 1, 1).data)")
+    grey = [128, 128, 128, 255]
+    for x in (250, 550):  # on the bones head-left hand and head-right hand (edges 0-1, 0-2)
+        drawn = page.evaluate(pixel, [x, 60])
+        assert drawn != grey and drawn[0] > drawn[1], (x, drawn)
+    assert page.evaluate(pixel, [400, 20]) == grey  # off the skeleton
+    # 2 px below each end point, off the bone: inside a visible dot, inside an occluded ring
+    dot, ring = page.evaluate(pixel, [700, 62]), page.evaluate(pixel, [100, 62])
+    assert dot[0] > 180 and dot[1] < 80, dot
+    assert all(abs(c - g) < 30 for c, g in zip(ring, grey, strict=True)), ring  # edge blur only

@@ -12,7 +12,7 @@ function parse(text) {
   try { return JSON.parse(text || 'null'); } catch (_) { return null; }
 }
 
-function drawObject(ctx, o, scale, { colour, dashed, width }) {
+function drawObject(ctx, o, scale, { colour, dashed, width, edges }) {
   ctx.save();
   ctx.strokeStyle = colour;
   ctx.fillStyle = colour;
@@ -23,11 +23,21 @@ function drawObject(ctx, o, scale, { colour, dashed, width }) {
     const m = maskCanvas(o.rle, [...(RGB[colour] || [220, 38, 38]), dashed ? 70 : 120]);
     ctx.drawImage(m, 0, 0, m.width * scale, m.height * scale);
   } else if (o.kind === 'keypoints') {
-    for (const p of o.points || []) {
+    const pts = o.points || [];
+    for (const [a, b] of edges || []) {  // the skeleton's bones between labelled points
+      const p = pts[a];
+      const q = pts[b];
+      if (!p || !q || !p.visibility || !q.visibility) continue;
+      ctx.beginPath();
+      ctx.moveTo(p.x * scale, p.y * scale);
+      ctx.lineTo(q.x * scale, q.y * scale);
+      ctx.stroke();
+    }
+    for (const p of pts) {
       if (!p.visibility) continue;
       ctx.beginPath();
       ctx.arc(p.x * scale, p.y * scale, width + 1.5, 0, 2 * Math.PI);
-      ctx.fill();
+      if (p.visibility === 1) ctx.stroke(); else ctx.fill();  // occluded: a ring
     }
   } else {
     const { pts, closed } = outline(o);
@@ -45,6 +55,8 @@ export class Compare {
   constructor(root) {
     this.root = root;
     this.data = parse(root.dataset.comparison) || { before: {}, after: {}, pairs: [] };
+    this.edges = {};
+    for (const sk of parse(root.dataset.skeletons) || []) this.edges[sk.name] = sk.edges || [];
     this.show = { before: true, after: true };
     this.canvas = root.querySelector('canvas');
     this.status = {};
@@ -86,6 +98,7 @@ export class Compare {
           colour: differs ? COLOURS.diff : COLOURS[layer],
           dashed: layer === 'before',
           width: differs ? 3 : 1.5,
+          edges: o.kind === 'keypoints' ? this.edges[o.skeleton] : null,
         });
       });
     }
