@@ -73,3 +73,21 @@ def test_a_mask_deleted_or_added_is_a_defect_and_the_same_mask_is_not() -> None:
     near[:, :3] = 0
     near[60, 30] = 1
     assert not is_defective_in(PLUGIN, _doc(mask), _doc(_mask(near)), "en", REQ)
+
+
+def test_the_review_difference_list_gives_a_changed_masks_iou() -> None:
+    """The review's difference list paired any two masks "changed (IoU 1.00)", however little
+    they shared: masks now pair by their pixels' IoU, and disjoint ones are removed + added."""
+    from datamill.modalities.image.compare import compare_annotations
+    from datamill.modalities.image.schema import ImageAnnotation
+
+    def ann(*objects: dict[str, Any]) -> ImageAnnotation:
+        return ImageAnnotation.model_validate({"objects": list(objects)})
+
+    whole, left = _mask(_donut()), _mask(_donut(cut_left=W * 2 // 3))
+    [pair] = compare_annotations(ann(whole), ann(left))["pairs"]
+    assert pair["status"] == "changed" and 0.2 < pair["iou"] < 0.4, pair
+    corner = np.zeros((H, W), np.uint8)
+    corner[:5, :5] = 1
+    pairs = compare_annotations(ann(whole), ann(_mask(corner)))["pairs"]
+    assert sorted(p["status"] for p in pairs) == ["added", "removed"], pairs

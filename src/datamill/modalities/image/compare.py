@@ -2,7 +2,7 @@
 
 ``compare_annotations(before, after)`` pairs the objects of two versions of one image's
 annotation and says, per pair, what changed. Identical objects pair first; the rest pair by the
-IoU of their bounding rectangles (any kind that has points; masks by their RLE size only), the
+IoU of their bounding rectangles (any kind that has points; masks by their pixels), the
 largest IoU first, at or above ``min_iou``. The outcome of each object is one of:
 
 * ``same``: identical object (kind, label, geometry, attributes, transcription);
@@ -75,8 +75,14 @@ def _rect(obj: Any) -> tuple[float, float, float, float] | None:
 
 def _iou(a: Any, b: Any) -> float:
     ra, rb = _rect(a), _rect(b)
-    if ra is None or rb is None:
-        return 1.0 if (ra is None and rb is None and a.kind == b.kind) else 0.0
+    if ra is None or rb is None:  # masks: their pixels' IoU (one mask and a shape: none)
+        if not (isinstance(a, Mask) and isinstance(b, Mask)):
+            return 0.0
+        if tuple(a.rle.size) != tuple(b.rle.size):
+            return 0.0
+        from datamill.modalities.image._rle import rle_counts, rle_iou
+
+        return rle_iou(rle_counts(a.rle.counts), rle_counts(b.rle.counts))
     # degenerate rectangles (a horizontal polyline) count at least 1 pixel each way
     ra = (ra[0], ra[1], max(ra[2], ra[0] + 1), max(ra[3], ra[1] + 1))
     rb = (rb[0], rb[1], max(rb[2], rb[0] + 1), max(rb[3], rb[1] + 1))
