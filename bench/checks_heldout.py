@@ -8,7 +8,9 @@ deliberate defects, all generated here from seeds (nothing downloaded):
   demo-like = ``synthesize`` with the demo's six English voices at 16 kHz; held-out = 14
   espeak-ng voices (English accents, Mandarin, Cantonese, German, French, Spanish, Japanese,
   Russian) x 10 variants, 90-280 wpm, pitch 0-99, 8-48 kHz, 16/24-bit, peaks -20..-3 dBFS, pink /
-  room / white noise 25-45 dB down. Defects: clipped x8 at full scale, clipped x4 then turned
+  room / white noise 25-45 dB down, or a -70 dBFS floor (half of it gated: digital zero in the
+  pauses). Defects: 100 ms of digital zero every 500 ms, one 20 ms dropout in the loudest
+  word, clipped x8 at full scale, clipped x4 then turned
   down 6 dB, noise at 5 dB SNR, 3 s of leading pause, DC 0.1, 50 Hz hum at -15 dB, -45 dBFS peak.
 * TTS studio takes (``run_tts_checks``, defaults: -60 dBFS floor, 250 ms reverberation):
   demo-like = the TTS demo's ``en-us+f3``/``cmn`` voices and prompts at -80 dBFS; held-out = the voices above at 48 kHz
@@ -78,7 +80,13 @@ def _asr_defects(x: Any, sr: int, seed: int) -> dict[str, Any]:
 
     y = x / np.abs(x).max() * np.float32(0.5)
     quiet = np.random.default_rng(seed).normal(0, float(np.std(x[: sr // 20])) + 1e-5, 3 * sr)
+    f = sr // 100
+    mid, gap = int(np.argmax((x[: x.size // f * f].reshape(-1, f) ** 2).mean(1))) * f, sr // 50
     return {
+        "dropouts 100 ms every 500 ms": np.where(np.arange(x.size) % (sr // 2) >= sr // 10, x,
+                                                 np.float32(0)),
+        "one 20 ms dropout in the loudest word": np.concatenate([x[:mid], np.zeros(gap, np.float32),
+                                                        x[mid + gap:]]),
         "clipped x8": np.clip(x / np.abs(x).max() * 8, -1, 1),
         "clipped x4, then -6 dB": clip_then_attenuate(x),
         "noise 5 dB SNR": mix_at_snr(y, pink_noise(y.size, seed + 1), 5.0, sr),

@@ -8,7 +8,8 @@ speech from twelve others. These generators draw from wider families, all made h
 * :func:`heldout_speech`: espeak-ng in :data:`HELDOUT_VOICES` (English accents, Mandarin,
   Cantonese, German, French, Spanish, Japanese, Russian) with :data:`VOICE_VARIANTS`, 90-280 words
   a minute, pitch 0-99, 8 to 48 kHz, 16- or 24-bit, peaks from -20 to -3 dBFS, in pink, room
-  (1/f^2 above 40 Hz) or white noise 25-45 dB under the speech, or on a -70 dBFS floor;
+  (1/f^2 above 40 Hz) or white noise 25-45 dB under the speech, or on a -70 dBFS floor (half of
+  those through a noise gate, :func:`noise_gate`: digital zero in the pauses);
 * :func:`clip_then_attenuate`: a take hard-clipped at full scale and then turned down (the flat
   tops of an overdriven input, normalised afterwards);
 * :func:`photo_like`, :func:`document_render`: 1/f colour textures (natural-image spectra) and
@@ -43,6 +44,7 @@ __all__ = [
     "document_render",
     "espeak_raw",
     "heldout_speech",
+    "noise_gate",
     "photo_like",
     "resample",
     "room_noise",
@@ -138,14 +140,34 @@ def heldout_speech(seed: int) -> HeldoutClip:
     snr = float(rng.uniform(25.0, 45.0))
     if kind == "floor":
         x = x + white_noise(x.size, seed) * np.float32(10.0 ** (-70.0 / 20.0))
+        if seed % 2 == 0:
+            x = noise_gate(x, rate)
     else:
         noise = {"pink": pink_noise(x.size, seed), "white": white_noise(x.size, seed),
                  "room": room_noise(x.size, seed, rate)}[kind]
         x = mix_at_snr(x, noise, snr, rate)
     bits = int(rng.choice([16, 16, 24]))
     what = (f"{voice}{variant} {wpm}wpm p{pitch} {rate}Hz/{bits}bit peak {peak_dbfs:.0f}dBFS "
-            f"{kind}" + ("" if kind == "floor" else f" {snr:.0f}dB"))
+            f"{kind}" + ((", gated" if seed % 2 == 0 else "") if kind == "floor" else f" {snr:.0f}dB"))
     return HeldoutClip(x.astype(np.float32), rate, bits, what)
+
+
+def noise_gate(x: NDArray[np.float32], sample_rate_hz: int, *, below_peak_db: float = 40.0,
+               fade_ms: float = 5.0) -> NDArray[np.float32]:
+    """``x`` through a noise gate: 10 ms frames quieter than ``below_peak_db`` under the loudest
+    frame become digital zero, reached by linear fades of ``fade_ms`` (a recorder's or a
+    codec's gate)."""
+    frame = max(1, sample_rate_hz // 100)
+    k = -(-x.size // frame)
+    padded = np.zeros(k * frame, np.float32)
+    padded[: x.size] = x
+    power = np.mean(padded.reshape(k, frame) ** 2, axis=1)
+    open_ = power >= float(power.max()) * 10.0 ** (-below_peak_db / 10.0)
+    gain = np.repeat(open_.astype(np.float32), frame)[: x.size]
+    fade = max(1, round(sample_rate_hz * fade_ms / 1000))
+    smooth = np.convolve(gain, np.ones(2 * fade, np.float32) / (2 * fade), mode="same")
+    out: NDArray[np.float32] = (x * np.clip(2 * smooth - 1, 0, 1) * gain).astype(np.float32)
+    return out
 
 
 def clip_then_attenuate(x: NDArray[np.float32], *, drive: float = 4.0,

@@ -108,5 +108,7 @@ EN_CHECKS: dict[str, str] = {
     "ret.defective_see": ". The inspector found this item defective (their version is in inspection {inspection})",
     "ret.delivery_rejected": "delivery {delivery} ({batch}) rejected by the customer: {reason}",
     "ret.customer_refused": "refused by the customer in the acceptance of delivery {delivery}",
+    "check.name.dropouts": "Dropouts",
+    "check.fail.dropouts": "{value:.0f} dropout(s) of digital silence inside the speech (a recorder or transmission fault)",
     **{f"insp.{k}": v for k, v in INSPECTION_REASON_WORDS["en"].items()},
 }

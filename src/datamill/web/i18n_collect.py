@@ -78,6 +78,7 @@ EN_COLLECT: dict[str, str] = {
     "collect.fix.reverberation": "The room echoes: record in a room with curtains or carpet, or closer to the microphone.",
     "collect.fix.session_level": "This take is much louder or quieter than your others: keep the same distance from the microphone and the same loudness.",
     "collect.fix.prompt_pronounceable": "This prompt is written in a way that cannot be checked (a number or a foreign word); the project will correct it, so record the other prompts first.",
+    "collect.fix.dropouts": "Parts of the recording are missing (the sound cut out): close other programs, check the microphone connection, and record again.",
     # the project dashboard's quota table
     "collect.quotas_h": "Speaker quotas",
     "collect.cell": "Cell",

@@ -102,5 +102,7 @@ ZH_CN_CHECKS: dict[str, str] = {
     "ret.defective_see": "。质检员判定此条目不合格（其版本见质检 #{inspection}）",
     "ret.delivery_rejected": "交付 {delivery}（{batch}）被客户拒收：{reason}",
     "ret.customer_refused": "在交付 {delivery} 的验收中被客户拒收",
+    "check.name.dropouts": "丢音",
+    "check.fail.dropouts": "语音中有 {value:.0f} 处数字静音丢音（录音设备或传输故障）",
     **{f"insp.{k}": v for k, v in INSPECTION_REASON_WORDS["zh-CN"].items()},
 }

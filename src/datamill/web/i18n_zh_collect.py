@@ -75,6 +75,7 @@ ZH_CN_COLLECT: dict[str, str] = {
     "collect.fix.reverberation": "房间回声太大：请换到有窗帘或地毯的房间，或靠近麦克风录音。",
     "collect.fix.session_level": "这条录音比您的其他录音响很多或轻很多：请保持与麦克风相同的距离和相同的音量。",
     "collect.fix.prompt_pronounceable": "这条提示语的写法无法核对（含数字或外文词），项目方会修改；请您先录制其他提示语。",
+    "collect.fix.dropouts": "录音中有声音中断（丢音）：请您关闭其他程序、检查麦克风连接后重新录制。",
     "collect.quotas_h": "说话人配额",
     "collect.cell": "配额单元",
     "collect.target": "目标",

@@ -40,6 +40,17 @@ Measurement methods (all documented here so that thresholds in a spec mean somet
   active, so a silent file is all silence and a steady tone has none.
 * **DC offset** (``dc_offset``). Mean sample value of the mixed-down signal (signed; the check
   compares its magnitude).
+* **Dropouts** (``dropouts``, with ``dropout_ms`` and ``first_dropout_ms``). A run of at least
+  ``min_dropout_ms`` (a requirement, default 5 ms) of one repeated sample value (digital zero,
+  or one held value entered by a jump) that cuts into speech on both sides: the 10 ms before and after it, and
+  the 2 ms right at its edges, are each within :data:`DROPOUT_NEIGHBOUR_DB` (25 dB) of the
+  active speech level of the SNR estimate (measured about the held value), and the samples
+  right before and after it step away from the held value by at least :data:`DROPOUT_STEP`
+  (2 %) of the RMS around it. That is a recorder's buffer underrun or a lost packet, not a
+  pause: a noise gate fades to its digital silence (quiet edges, a last sample near zero; held-out
+  takes gated 35..45 dB under the peak with 1..5 ms fades read 0), and leading or trailing
+  digital silence has speech on one side only. Runs at half the peak or more (flat clipped tops) are the ``clipping``
+  check's. Without any speech nothing is judged.
 """
 
 from __future__ import annotations
@@ -86,6 +97,16 @@ PLATEAU_MIN_SAMPLES: Final = 3
 """A flat top below full scale is at least this many samples long."""
 PLATEAU_MIN_RUNS: Final = 3
 """Fewer flat tops than this are not judged clipping (a lone repeated peak code)."""
+DROPOUT_NEIGHBOUR_DB: Final = 25.0
+"""A held run is a dropout when the 10 ms either side are at most this far under the speech."""
+DROPOUT_CONTEXT_MS: Final = 10
+DROPOUT_EDGE_MS: Final = 2
+DROPOUT_STEP: Final = 0.02
+"""The samples either side of a dropout differ from the held value by at least this share of the
+RMS around it: a cut, not a fade."""
+DROPOUT_MIN_MS: Final = 5.0
+"""Default shortest dropout (``SpeechAsrRequirements.min_dropout_ms``)."""
+_DROPOUT_CLIP_SHARE: Final = 0.5
 _PLATEAU_TOLERANCE: Final = 1e-4
 _PLATEAU_EDGE: Final = 2e-3
 _PLATEAU_EDGE_CODES: Final = 4
@@ -363,8 +384,43 @@ def _plateau_samples(x: NDArray[np.float32], code: float) -> int:
     return total if runs >= PLATEAU_MIN_RUNS else 0
 
 
+def _dropouts(
+    x: NDArray[np.float32], sample_rate_hz: int, speech_power: float, min_ms: float
+) -> tuple[int, float, float]:
+    """Count, total ms and start (ms, -1 when none) of the dropouts of DC-free ``x``
+    (module docstring)."""
+    min_len = max(2, math.ceil(min_ms * sample_rate_hz / 1000))
+    if x.size <= min_len or speech_power <= _ENERGY_FLOOR:
+        return 0, 0.0, -1.0
+    same = x[1:] == x[:-1]
+    if not same.any():
+        return 0, 0.0, -1.0
+    edges = np.diff(np.concatenate(([0], same.view(np.int8), [0])))
+    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)  # samples s..e held
+    long_ = ends - starts + 1 >= min_len
+    context = max(1, round(sample_rate_hz * DROPOUT_CONTEXT_MS / 1000))
+    edge = max(1, round(sample_rate_hz * DROPOUT_EDGE_MS / 1000))
+    limit = speech_power * 10.0 ** (-DROPOUT_NEIGHBOUR_DB / 10.0)
+    top = _DROPOUT_CLIP_SHARE * max(float(x.max()), -float(x.min()))
+    count, total, first = 0, 0, -1
+    for s, e in zip(starts[long_].tolist(), ends[long_].tolist(), strict=True):
+        if s < context or e + 1 + context > x.size or abs(float(x[s])) >= top:
+            continue
+        held = x[s]
+        powers = [float(np.mean(np.square(w - held, dtype=np.float64))) for w in (
+            x[s - context : s], x[e + 1 : e + 1 + context], x[s - edge : s], x[e + 1 : e + 1 + edge])]
+        steps = (abs(float(x[s - 1]) - held), abs(float(x[e + 1]) - held))
+        if min(powers) >= limit and min(steps) ** 2 >= DROPOUT_STEP**2 * min(powers[:2]):
+            count += 1
+            total += e - s + 1
+            first = s if first < 0 else first
+    ms = 1000.0 / sample_rate_hz
+    return count, total * ms, first * ms if first >= 0 else -1.0
+
+
 def measure_audio(
-    data: NDArray[Any], sample_rate_hz: int, *, clip_level: float = CLIP_LEVEL
+    data: NDArray[Any], sample_rate_hz: int, *, clip_level: float = CLIP_LEVEL,
+    min_dropout_ms: float = DROPOUT_MIN_MS,
 ) -> dict[str, float]:
     """Measure level, noise, clipping, silences and DC offset of decoded audio.
 
@@ -375,12 +431,14 @@ def measure_audio(
             integer samples are scaled by their type's full scale. Channels are averaged.
         sample_rate_hz: Sample rate of ``data``.
         clip_level: Magnitude at or above which a sample counts as clipped.
+        min_dropout_ms: Shortest held run that counts as a dropout.
 
     Returns:
         ``clipping_ratio`` (0..1: ``clipped_samples`` of ``samples``), ``rms_dbfs``,
         ``peak_dbfs``, ``snr_db``, ``speech_dbfs``,
         ``noise_dbfs``, ``hum_db``, ``hum_hz``, ``hum_in_pauses``, ``leading_silence_ms``,
-        ``trailing_silence_ms`` and ``dc_offset``.
+        ``trailing_silence_ms``, ``dc_offset``, ``dropouts`` (a count), ``dropout_ms`` and
+        ``first_dropout_ms`` (-1 when there is none).
 
     Raises:
         InvalidInput: ``sample_rate_hz`` is not positive or ``data`` has more than 2 axes.
@@ -396,12 +454,13 @@ def measure_audio(
     kind = np.asarray(data).dtype
     code = 2.0 ** (1 - np.iinfo(kind).bits) if np.issubdtype(kind, np.integer) else 0.0
     x, fresh = _as_mono_float(data)
-    return _measure(x, sample_rate_hz, clip_level, in_place=fresh, code=code)
+    return _measure(x, sample_rate_hz, clip_level, in_place=fresh, code=code,
+                    min_dropout_ms=min_dropout_ms)
 
 
 def _measure(
     x: NDArray[np.float32], sample_rate_hz: int, clip_level: float, *, in_place: bool,
-    code: float = 0.0,
+    code: float = 0.0, min_dropout_ms: float = DROPOUT_MIN_MS,
 ) -> dict[str, float]:
     """``measure_audio`` on mono float32; ``in_place`` lets it remove the DC inside ``x``;
     ``code`` is one step of the file's integer samples (0 for float)."""
@@ -422,6 +481,9 @@ def _measure(
             "leading_silence_ms": 0.0,
             "trailing_silence_ms": 0.0,
             "dc_offset": 0.0,
+            "dropouts": 0.0,
+            "dropout_ms": 0.0,
+            "first_dropout_ms": -1.0,
         }
     peak = max(float(x.max()), -float(x.min()))
     clipped = (
@@ -437,6 +499,7 @@ def _measure(
     (noise_db,) = _percentiles(energies_db, NOISE_PERCENTILE)
     snr = estimate_snr(energies, FRAME_MS)
     hum = measure_hum(centred, sample_rate_hz, frame_len, snr)
+    dropouts = _dropouts(centred, sample_rate_hz, snr.speech_power, min_dropout_ms)
     last_len = n - frame_len * (energies.size - 1)
     sum_sq = float(energies.sum()) * frame_len - float(energies[-1]) * (frame_len - last_len)
     mean_square = max(sum_sq, 0.0) / n
@@ -463,6 +526,9 @@ def _measure(
         "leading_silence_ms": lead_samples * ms_per_sample,
         "trailing_silence_ms": trail_samples * ms_per_sample,
         "dc_offset": dc,
+        "dropouts": float(dropouts[0]),
+        "dropout_ms": dropouts[1],
+        "first_dropout_ms": dropouts[2],
     }
 
 
@@ -608,7 +674,26 @@ def _signal_outcomes(m: dict[str, float], req: SpeechAsrRequirements) -> list[Ch
             if abs(dc) <= req.max_dc_offset
             else f"DC offset {dc:+.3f} of full scale, spec allows at most {req.max_dc_offset:.3f}",
         ),
+        _dropout_outcome(m, req),
     ]
+
+
+def _dropout_outcome(m: dict[str, float], req: SpeechAsrRequirements) -> CheckOutcome:
+    count = int(m["dropouts"])
+    passed = count <= req.max_dropouts
+    allowed = "none" if req.max_dropouts == 0 else f"at most {req.max_dropouts}"
+    return CheckOutcome(
+        name="dropouts",
+        passed=passed,
+        value=float(count),
+        reason=None if passed else (
+            f"{count} dropout(s) inside the speech ({m['dropout_ms']:.0f} ms in all of one held "
+            f"sample value, the first at {m['first_dropout_ms'] / 1000:.2f} s), spec allows "
+            f"{allowed}: a recorder or transmission fault (buffer underrun, lost packets); "
+            "check the recording chain and re-record"),
+        extra={"dropout_ms": round(m["dropout_ms"], 1),
+               "first_dropout_ms": round(m["first_dropout_ms"], 1)},
+    )
 
 
 def run_audio_checks(path: Path, req: SpeechAsrRequirements) -> list[CheckOutcome]:
@@ -616,8 +701,8 @@ def run_audio_checks(path: Path, req: SpeechAsrRequirements) -> list[CheckOutcom
 
     Bad audio never raises: an undecodable file gives a single failed ``decodable`` outcome.
     Otherwise the outcomes are, in order, ``decodable``, ``format``, ``duration``,
-    ``clipping``, ``level``, ``snr``, ``hum``, ``leading_silence``, ``trailing_silence`` and
-    ``dc_offset``, each with its measured ``value``.
+    ``clipping``, ``level``, ``snr``, ``hum``, ``leading_silence``, ``trailing_silence``,
+    ``dc_offset`` and ``dropouts``, each with its measured ``value``.
 
     Args:
         path: The audio file.
@@ -636,7 +721,7 @@ def run_audio_checks(path: Path, req: SpeechAsrRequirements) -> list[CheckOutcom
     samples, _ = _as_mono_float(data)  # our own buffer: measuring may modify it
     code = 2.0 ** (1 - probe.bit_depth) if probe.subtype.startswith("PCM") and probe.bit_depth else 0.0
     measured = _measure(samples, probe.sample_rate_hz, _clip_level(probe.bit_depth), in_place=True,
-                        code=code)
+                        code=code, min_dropout_ms=req.min_dropout_ms)
     outcomes = [
         CheckOutcome(
             name="decodable",

@@ -102,6 +102,12 @@ class SpeechAsrRequirements(BaseModel):
     max_clipping_ratio: float = Field(0.001, ge=0, le=1)
     min_rms_dbfs: float = -45.0
     max_dc_offset: float = Field(0.05, ge=0, le=1)
+    max_dropouts: int = Field(
+        0, ge=0, description="Dropouts allowed: runs of one held sample value (digital zero) "
+        "with speech on both sides, a recorder or transmission fault. Default 0.")
+    min_dropout_ms: float = Field(
+        5.0, gt=0, description="Shortest held run that counts as a dropout (default 5 ms; "
+        "see speech.audio).")
     min_leading_silence_ms: int = Field(0, ge=0)
     max_leading_silence_ms: int = Field(2000, ge=0)
     min_trailing_silence_ms: int = Field(0, ge=0)

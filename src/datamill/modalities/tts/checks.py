@@ -1,6 +1,6 @@
 """Studio checks for TTS recordings: noise floor, reverberation, active speech level.
 
-Format, duration, clipping and leading/trailing silence reuse the speech.asr audio checks
+Format, duration, clipping, leading/trailing silence and dropouts reuse the speech.asr audio checks
 (:mod:`datamill.modalities.speech.audio`); the measurements below are TTS's own.
 
 Methods (so that thresholds in a spec mean something):
@@ -62,7 +62,7 @@ OFFSET_PEAK_MS: Final = 50
 OFFSET_BELOW_PEAK_DB: Final = 25.0
 _FLOOR_DB: Final = -120.0
 _ASR_CHECKS: Final = ("decodable", "format", "duration", "clipping", "leading_silence",
-                      "trailing_silence")
+                      "trailing_silence", "dropouts")
 
 
 def _frames_db(x: NDArray[np.float64], sr: int) -> NDArray[np.float64]:
@@ -159,12 +159,13 @@ def _asr_requirements(req: TtsRequirements) -> Any:
         max_duration_ms=req.max_duration_ms, max_clipping_ratio=req.max_clipping_ratio,
         max_leading_silence_ms=req.max_leading_silence_ms,
         max_trailing_silence_ms=req.max_trailing_silence_ms, read_speech=False,
+        max_dropouts=req.max_dropouts, min_dropout_ms=req.min_dropout_ms,
     )
 
 
 def run_tts_checks(path: Path, req: TtsRequirements) -> list[CheckOutcome]:
-    """Decodable, format, duration, clipping, leading/trailing silence (the ASR audio checks),
-    then ``noise_floor`` and ``reverberation``. Bad audio gives one failed ``decodable``."""
+    """Decodable, format, duration, clipping, leading/trailing silence and dropouts (the ASR
+    audio checks), then ``noise_floor`` and ``reverberation``. Bad audio gives one failed ``decodable``."""
     from datamill.modalities.speech.audio import run_audio_checks
 
     outcomes = [o for o in run_audio_checks(Path(path), _asr_requirements(req))

@@ -59,6 +59,10 @@ class TtsRequirements(BaseModel):
         3, ge=1, description="Earlier items of a session needed before levels are compared.")
     max_leading_silence_ms: int = Field(2000, ge=0)
     max_trailing_silence_ms: int = Field(2000, ge=0)
+    max_dropouts: int = Field(
+        0, ge=0, description="Dropouts allowed (digital silence cutting into the speech; see "
+        "speech.audio). Default 0.")
+    min_dropout_ms: float = Field(5.0, gt=0, description="Shortest dropout counted (ms).")
 
     @model_validator(mode="after")
     def _bounds(self) -> TtsRequirements:

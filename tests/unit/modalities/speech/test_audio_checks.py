@@ -41,6 +41,7 @@ CHECK_NAMES = [
     "leading_silence",
     "trailing_silence",
     "dc_offset",
+    "dropouts",
 ]
 REQ = SpeechAsrRequirements()
 
