@@ -10,12 +10,13 @@ deliberate defects, all generated here from seeds (nothing downloaded):
   Russian) x 10 variants, 90-280 wpm, pitch 0-99, 8-48 kHz, 16/24-bit, peaks -20..-3 dBFS, pink /
   room / white noise 25-45 dB down, or a -70 dBFS floor (half of it gated: digital zero in the
   pauses). Defects: 100 ms of digital zero every 500 ms, one 20 ms dropout in the loudest
-  word, clipped x8 at full scale, clipped x4 then turned
-  down 6 dB, noise at 5 dB SNR, 3 s of leading pause, DC 0.1, 50 Hz hum at -15 dB, -45 dBFS peak.
+  word, clipped x8 at full scale, clipped x4 then turned down 6 dB, noise at 5 dB SNR, 3 s of
+  leading pause, DC 0.1, DC drifting +0.15 to -0.15 over the take, DC stepping +0.1 to -0.1
+  half way, 50 Hz hum at -15 dB, -45 dBFS peak.
 * TTS studio takes (``run_tts_checks``, defaults: -60 dBFS floor, 250 ms reverberation):
   demo-like = the TTS demo's ``en-us+f3``/``cmn`` voices and prompts at -80 dBFS; held-out = the voices above at 48 kHz
   / 24-bit, floors -85..-68 dBFS. Defects: a room (exponential decay, tau 50-150 ms), a -50 dBFS
-  noise floor, clipped x4 then turned down.
+  noise floor, clipped x4 then turned down, 100 ms of digital zero every 500 ms.
 * Images (``run_image_checks``, the image demo's thresholds): demo-like = the demo's rendered
   scenes; held-out = 1/f colour textures and English/Chinese pages, 64 px to 4000 px, aspect
   ratios 0.3-6.7, PNG and JPEG q60-95. Defects: Gaussian blur (sigma 1/100 of the short side),
@@ -92,6 +93,9 @@ def _asr_defects(x: Any, sr: int, seed: int) -> dict[str, Any]:
         "noise 5 dB SNR": mix_at_snr(y, pink_noise(y.size, seed + 1), 5.0, sr),
         "3 s leading pause": np.concatenate([quiet.astype(np.float32), x]),
         "DC offset 0.1": x + np.float32(0.1),
+        "DC drifting +0.15 to -0.15": x + np.linspace(0.15, -0.15, x.size, dtype=np.float32),
+        "DC stepping +0.1 / -0.1": x + np.where(np.arange(x.size) < x.size // 2, 0.1,
+                                                 -0.1).astype(np.float32),
         "hum 50 Hz -15 dB": add_hum(y, sr, mains_hz=50.0, level_db=-15.0),
         "peak -45 dBFS": x / np.abs(x).max() * np.float32(10 ** (-45 / 20)),
     }
@@ -203,16 +207,19 @@ def _tts(folder: Path, n: int) -> tuple[Rates, Rates, dict[str, int]]:
             refused.update(failed)
             x, sr = clip.samples, clip.sample_rate_hz
             noisy = x + pink_noise(x.size, i + 5) * np.float32(10 ** (-50 / 20))
+            dropped = np.where(np.arange(x.size) % (sr // 2) >= sr // 10, x, np.float32(0))
             for defect, y in (("room (tau 50-150 ms)", _reverb(x, sr, i)),
                               ("noise floor -50 dBFS", noisy),
-                              ("clipped x4, then -6 dB", clip_then_attenuate(x))):
+                              ("clipped x4, then -6 dB", clip_then_attenuate(x)),
+                              ("dropouts 100 ms every 500 ms", dropped)):
                 HeldoutClip(np.asarray(y, np.float32), sr, clip.bit_depth, "").write(
                     folder / "tb.wav")
                 if not _judge(run_tts_checks(folder / "tb.wav", req)):
                     missed[defect] += 1
                 sizes[f"{name}: {defect}"] = n
         clean[name] = (count, refused)
-        for defect in ("room (tau 50-150 ms)", "noise floor -50 dBFS", "clipped x4, then -6 dB"):
+        for defect in ("room (tau 50-150 ms)", "noise floor -50 dBFS", "clipped x4, then -6 dB",
+                       "dropouts 100 ms every 500 ms"):
             bad[f"{name}: {defect}"] = (missed[defect], Counter())
     return clean, bad, sizes
 
