@@ -19,8 +19,12 @@ deliberate defects, all generated here from seeds (nothing downloaded):
   noise floor, clipped x4 then turned down, 100 ms of digital zero every 500 ms.
 * Images (``run_image_checks``, the image demo's thresholds): demo-like = the demo's rendered
   scenes; held-out = 1/f colour textures and English/Chinese pages, 64 px to 4000 px, aspect
-  ratios 0.3-6.7, PNG and JPEG q60-95. Defects: Gaussian blur (sigma 1/100 of the short side),
-  x0.1 darkening, 32x24, a near copy (JPEG q70 at 80 % size) of an accepted image.
+  ratios 0.3-6.7, PNG and JPEG q60-95; each also enlarged x2 (clean: the same picture larger);
+  held-out text pages, four of one layout with different words (``text_page``: en/zh, two
+  layouts, 480 to 3508 px; clean: none may be a near copy of another). Defects: Gaussian blur
+  (sigma 1/100 of the short side), the same blur and then halved, x0.1 darkening, 32x24, a near
+  copy (JPEG q70 at 80 % size) of an accepted image; a page re-saved (JPEG q70, 80 %) or halved,
+  checked against its group.
 * Texts (``run_text_checks``, the text demo's thresholds, languages zh+en): demo-like = the
   demo corpus; held-out = zh, zh-Hant, short zh, code-switched zh+en and en lines. Defects: de,
   ja, ko, ru, es, it lines; control characters.
@@ -254,6 +258,8 @@ def _images(folder: Path, n: int) -> tuple[Rates, Rates, dict[str, int]]:
     clean: Rates = {}
     bad: Rates = {}
     counts: dict[str, int] = {}
+    enlarged: Counter[str] = Counter()
+    enlarged_n = 0
     for name, make in (("demo-like", demo_like), ("held-out", held_out)):
         refused: Counter[str] = Counter()
         count = 0
@@ -281,13 +287,81 @@ def _images(folder: Path, n: int) -> tuple[Rates, Rates, dict[str, int]]:
                 fn().save(folder / "bad.png")
                 if not _judge(run_image_checks(folder / "bad.png", req)):
                     missed[defect] += 1
-            if not _judge(run_image_checks(folder / "near.jpg", req, seen_hashes=[m.phash])):
+            if not _judge(run_image_checks(folder / "near.jpg", req, seen_hashes=[_seen(m)])):
                 missed["near copy (q70, 80 %)"] += 1
+            big = image.resize((image.width * 2, image.height * 2), Image.Resampling.BICUBIC)
+            big.save(folder / "big.png", compress_level=1)
+            failed_big = _judge(run_image_checks(folder / "big.png", req))
+            enlarged.update(failed_big)
+            enlarged_n += bool(failed_big)
+            blurred = image.filter(ImageFilter.GaussianBlur(max(1.5, short / 100)))
+            blurred.resize((max(1, image.width // 2), max(1, image.height // 2)),
+                           Image.Resampling.LANCZOS).save(folder / "bad.png")
+            if not _judge(run_image_checks(folder / "bad.png", req)):
+                missed["blur sigma short/100, then halved"] += 1
         clean[name] = (count, refused)
-        for defect in ("blur sigma short/100", "darkened x0.1", "32x24", "near copy (q70, 80 %)"):
+        clean[f"{name}, enlarged x2"] = (enlarged_n, enlarged)
+        enlarged, enlarged_n = Counter(), 0
+        for defect in ("blur sigma short/100", "blur sigma short/100, then halved",
+                       "darkened x0.1", "32x24", "near copy (q70, 80 %)"):
             bad[f"{name}: {defect}"] = (missed[defect], Counter())
             counts[f"{name}: {defect}"] = n
+    pages_clean, pages_bad, pages_n = _pages(folder, req, n)
+    clean.update(pages_clean)
+    bad.update(pages_bad)
+    counts.update(pages_n)
     return clean, bad, counts
+
+
+def _seen(m: Any) -> Any:
+    """What an accepted image leaves for the duplicate check: (perceptual, detail) hashes
+    where the checks measure a detail hash, else the perceptual hash."""
+    detail = getattr(m, "detail_hash", None)
+    return (m.phash, detail) if detail else m.phash
+
+
+def _pages(folder: Path, req: Any, n: int) -> tuple[Rates, Rates, dict[str, int]]:
+    """Held-out text pages (:func:`datamill.testing.heldout.text_page`): groups of four pages
+    of one layout (en/zh, two layouts, six sizes) with different words. Clean: a page refused
+    as a near copy of an earlier page of its group. Defect: a JPEG q70 re-save at 80 % size
+    of a page, or the page halved, accepted against its group."""
+    from PIL import Image
+
+    from datamill.modalities.image.checks import measure_image, run_image_checks
+    from datamill.testing.heldout import text_page
+
+    sizes = ((620, 877), (1240, 1754), (2480, 3508), (640, 480), (800, 1100), (1024, 768))
+    refused: Counter[str] = Counter()
+    flagged = pages = 0
+    missed: Counter[str] = Counter()
+    for g in range(max(1, n // 4)):
+        w, h = sizes[g % len(sizes)]
+        chinese, layout = bool(g // len(sizes) % 2), g // (2 * len(sizes)) % 2
+        group = [text_page(w, h, 100 * g + k, chinese=chinese, layout=layout) for k in range(4)]
+        seen: list[Any] = []
+        for k, page in enumerate(group):
+            path = folder / f"page{k}.png"
+            page.save(path, compress_level=1)
+            failed = [f for f in _judge(run_image_checks(path, req, seen_hashes=list(seen)))
+                      if f == "near_duplicate"]
+            flagged += bool(failed)
+            refused.update(failed)
+            pages += 1
+            seen.append(_seen(measure_image(path, max_pixels=req.max_pixels)))
+        for k, page in enumerate(group[:2]):
+            page.resize((w * 4 // 5, h * 4 // 5)).save(folder / "copy.jpg", quality=70)
+            page.resize((w // 2, h // 2), Image.Resampling.BOX).save(folder / "half.png")
+            others = seen[:k] + seen[k + 1:]
+            for defect, file in (("page re-saved (q70, 80 %)", "copy.jpg"),
+                                 ("page halved", "half.png")):
+                outcomes = run_image_checks(folder / file, req, seen_hashes=[seen[k], *others])
+                if "near_duplicate" not in _judge(outcomes):
+                    missed[defect] += 1
+    copies = 2 * max(1, n // 4)
+    return ({f"held-out pages of one layout, distinct words ({pages})": (flagged, refused)},
+            {f"held-out: {d}": (missed[d], Counter()) for d in
+             ("page re-saved (q70, 80 %)", "page halved")},
+            {f"held-out: {d}": copies for d in ("page re-saved (q70, 80 %)", "page halved")})
 
 
 # --------------------------------------------------------------------------- texts

@@ -13,7 +13,8 @@ speech from twelve others. These generators draw from wider families, all made h
 * :func:`clip_then_attenuate`: a take hard-clipped at full scale and then turned down (the flat
   tops of an overdriven input, normalised afterwards);
 * :func:`photo_like`, :func:`document_render`: 1/f colour textures (natural-image spectra) and
-  rendered English or Chinese pages, at any size.
+  rendered English or Chinese pages, at any size; :func:`text_page`: pages of one layout whose
+  words differ with the seed (distinct pages a duplicate check must keep apart).
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ __all__ = [
     "photo_like",
     "resample",
     "room_noise",
+    "text_page",
 ]
 
 HELDOUT_VOICES: Final = (
@@ -213,4 +215,34 @@ def document_render(width: int, height: int, seed: int, *, chinese: bool) -> Ima
     while y < height - 20:
         draw.text((10, y), line.format(y), fill=(rng.randint(0, 60),) * 3, font=font)
         y += max(12, height // 20)
+    return image
+
+
+_PAGE_WORDS: Final = ("the", "of", "and", "data", "quality", "check", "page", "report", "annual",
+                      "review", "section", "table", "figure", "results", "method", "sample",
+                      "value", "total", "count", "model")
+_PAGE_HANZI: Final = "数据标注质量检查报告年度审核章节表格结果方法样本总计模型交付验收"
+
+
+def text_page(width: int, height: int, seed: int, *, chinese: bool = False,
+              layout: int = 0) -> Image.Image:
+    """A page of random words (or characters) in one of two layouts: the layout depends on
+    ``width``, ``height``, ``chinese`` and ``layout`` only, the words on ``seed``."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from datamill.modalities.image.synth import find_font
+
+    rng = random.Random(seed)  # noqa: S311 - reproducible test media
+    image = Image.new("RGB", (width, height), (240, 240, 236))
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(str(find_font("cjk" if chinese else "sans")),
+                              max(10, height // (60 - 20 * layout)))
+    y = height // 12
+    while y < height - height // 12:
+        if chinese:
+            line = "".join(rng.choice(_PAGE_HANZI) for _ in range(24 - 12 * layout))
+        else:
+            line = " ".join(rng.choice(_PAGE_WORDS) for _ in range(12 - 6 * layout))
+        draw.text((width // 12, y), line, fill=(20, 20, 20), font=font)
+        y += max(12, height // (40 - 15 * layout))
     return image

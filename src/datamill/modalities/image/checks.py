@@ -21,14 +21,23 @@ Measurement methods (documented so that thresholds in a spec mean something):
   image as displayed, i.e. swapped for orientations 5..8; the perceptual hash is taken of the
   displayed image. Sharpness and exposure do not depend on orientation.
 * **Sharpness** (``sharpness``). Variance of the 3x3 Laplacian (OpenCV, kernel
-  ``[[0,1,0],[1,-4,1],[0,1,0]]``, reflected border) of the full-resolution luminance. It grows
-  with detail and falls with blur; it is not scale-free, so a threshold is per resolution class.
+  ``[[0,1,0],[1,-4,1],[0,1,0]]``, reflected border) of the luminance at a *reference scale*:
+  an image whose shorter side exceeds ``sharpness_side`` (default :data:`SHARPNESS_SIDE`, 512 px)
+  is first shrunk by area averaging to that shorter side; a smaller one is measured as it is.
+  So the same picture saved at 1600, 800 or 3200 px reads about the same (a page read
+  14440/14389/5236/452 at x0.25/x0.5/x1/x2 measured at full resolution, and a blurred copy
+  passed once shrunk: trial h3), and a threshold means one thing for every size above the
+  reference. It grows with detail and falls with blur. Below the reference side nothing is
+  rescaled: a small image blurred and then shrunk further looks sharp again, as it is.
 * **Exposure.** ``overexposed_fraction`` is the share of pixels with luminance >=
   :data:`OVEREXPOSED_LEVEL` (250), ``underexposed_fraction`` the share <= :data:`UNDEREXPOSED_LEVEL`
   (5); ``mean_luminance`` is the mean, 0..255.
 * **Perceptual hash** (``phash``). imagehash's DCT hash (64 bits, 16 hex digits) of the displayed
   luminance shrunk to 32x32 by box (area) averaging. The Hamming distance between two hashes counts
   the differing bits (0 = same picture, > ~20 unrelated). Compare only hashes made here.
+* **Detail hash** (``detail_hash``). The words-and-gaps fingerprint of :mod:`.fingerprint`, which
+  tells a near copy of a text page from another page of the same layout (the perceptual hash
+  cannot); with both images' detail hashes it decides the ``near_duplicate`` check.
 """
 
 from __future__ import annotations
@@ -45,6 +54,13 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from datamill.modalities.base import CheckOutcome
 from datamill.modalities.image.errors import ImageDecodeError
+from datamill.modalities.image.fingerprint import (
+    DETAIL_GATE_BITS,
+    MAX_DETAIL_DISTANCE,
+    detail_distance,
+    detail_hash,
+    is_near_copy,
+)
 from datamill.modalities.image.schema import ImageItemAttributes
 
 if TYPE_CHECKING:
@@ -54,6 +70,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "OVEREXPOSED_LEVEL",
+    "SHARPNESS_SIDE",
     "UNDEREXPOSED_LEVEL",
     "ImageMeasurement",
     "ImageRequirements",
@@ -66,6 +83,8 @@ __all__ = [
     "run_image_checks",
 ]
 
+SHARPNESS_SIDE: Final = 512
+"""Default ``sharpness_side``: the shorter side (px) at which sharpness is measured."""
 OVEREXPOSED_LEVEL: Final = 250
 """Luminance (0..255) at or above which a pixel counts as blown out."""
 UNDEREXPOSED_LEVEL: Final = 5
@@ -94,12 +113,19 @@ class ImageRequirements(BaseModel):
         min_aspect_ratio: Minimum displayed ``width / height``.
         max_aspect_ratio: Maximum displayed ``width / height``.
         min_sharpness: Minimum variance of the Laplacian (see the module docstring).
+        sharpness_side: Optional, default 512: the shorter side (px) a larger image is shrunk
+            to before its sharpness is measured (the reference scale).
         max_overexposed_fraction: Maximum share of pixels with luminance >= 250.
         max_underexposed_fraction: Maximum share of pixels with luminance <= 5.
         min_mean_luminance: Minimum mean luminance, 0..255.
         max_mean_luminance: Maximum mean luminance, 0..255.
         max_duplicate_distance: An image whose perceptual hash lies within this Hamming distance
-            (bits, 0..64) of an already accepted image's is a near-duplicate.
+            (bits, 0..64) of an already accepted image's is a near-duplicate (for images with
+            a detail hash, see ``max_detail_distance``).
+        max_detail_distance: Optional, default 0.08: two images whose detail hashes
+            (:mod:`.fingerprint`) are at most this far apart (0..2) and whose perceptual hashes
+            lie within ``max(max_duplicate_distance, 16)`` bits are near-duplicates; this tells
+            a re-saved page from another page of the same layout.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -111,11 +137,13 @@ class ImageRequirements(BaseModel):
     min_aspect_ratio: float = Field(gt=0)
     max_aspect_ratio: float = Field(gt=0)
     min_sharpness: float = Field(ge=0)
+    sharpness_side: int = Field(SHARPNESS_SIDE, ge=16)
     max_overexposed_fraction: float = Field(ge=0, le=1)
     max_underexposed_fraction: float = Field(ge=0, le=1)
     min_mean_luminance: float = Field(ge=0, le=255)
     max_mean_luminance: float = Field(ge=0, le=255)
     max_duplicate_distance: int = Field(ge=0, le=64)
+    max_detail_distance: float = Field(MAX_DETAIL_DISTANCE, ge=0, le=2)
 
     @model_validator(mode="after")
     def _ranges_are_ordered(self) -> ImageRequirements:
@@ -141,6 +169,7 @@ class ImageMeasurement:
     mean_luminance: float
     phash: str
     device: str | None
+    detail_hash: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """Return the measurement as a JSON-ready dict."""
@@ -249,12 +278,28 @@ def _phash(gray: Image.Image, orientation: int) -> str:
     return str(imagehash.phash(small))
 
 
-def measure_image(path: Path, *, max_pixels: int) -> ImageMeasurement:
+def _sharpness(gray: NDArray[np.uint8], side: int) -> float:
+    """Variance of the Laplacian at the reference scale (module docstring)."""
+    import cv2
+
+    short = min(gray.shape)
+    reference: Any = gray
+    if short > side:
+        f = side / short
+        size = (max(1, round(gray.shape[1] * f)), max(1, round(gray.shape[0] * f)))
+        reference = cv2.resize(gray, size, interpolation=cv2.INTER_AREA)
+    _, std = cv2.meanStdDev(cv2.Laplacian(reference, cv2.CV_16S))
+    return float(std[0][0]) ** 2
+
+
+def measure_image(path: Path, *, max_pixels: int,
+                  sharpness_side: int = SHARPNESS_SIDE) -> ImageMeasurement:
     """Decode ``path`` once and measure it.
 
     Args:
         path: The image file.
         max_pixels: Refuse files declaring more pixels than this, before decoding.
+        sharpness_side: The reference scale of the sharpness (module docstring).
 
     Returns:
         The :class:`ImageMeasurement`.
@@ -274,10 +319,9 @@ def measure_image(path: Path, *, max_pixels: int) -> ImageMeasurement:
         gray_image = _luminance(image)
         gray: NDArray[np.uint8] = np.asarray(gray_image, dtype=np.uint8)
         phash = _phash(gray_image, orientation)
+        detail = detail_hash(gray_image, orientation)
     finally:
         image.close()
-    laplacian = cv2.Laplacian(gray, cv2.CV_16S)
-    _, std = cv2.meanStdDev(laplacian)
     hist = cv2.calcHist([gray], [0], None, [256], [0, 256]).ravel()
     pixels = float(gray.size)
     swapped = orientation in _SWAPPING_ORIENTATIONS
@@ -287,12 +331,13 @@ def measure_image(path: Path, *, max_pixels: int) -> ImageMeasurement:
         width=stored_height if swapped else stored_width,
         height=stored_width if swapped else stored_height,
         exif_orientation=orientation,
-        sharpness=float(std[0][0]) ** 2,
+        sharpness=_sharpness(gray, sharpness_side),
         overexposed_fraction=float(hist[OVEREXPOSED_LEVEL:].sum()) / pixels,
         underexposed_fraction=float(hist[: UNDEREXPOSED_LEVEL + 1].sum()) / pixels,
         mean_luminance=float(np.dot(hist, np.arange(256))) / pixels,
         phash=phash,
         device=device,
+        detail_hash=detail,
     )
 
 
@@ -320,6 +365,7 @@ def probe_image(
         scene=scene,
         exif_orientation_applied=m.exif_orientation != 1,
         phash=m.phash,
+        detail_hash=m.detail_hash or None,
     )
 
 
@@ -338,12 +384,21 @@ def hamming_distance(a: str, b: str) -> int:
     return (int(a, 16) ^ int(b, 16)).bit_count()
 
 
-def nearest_hash(phash: str, seen: Iterable[str]) -> tuple[int, int] | None:
-    """Return ``(distance, index)`` of the already-seen hash nearest to ``phash``.
+Seen = Iterable[str | tuple[str, str | None]]
+"""Accepted images: perceptual hashes, or (perceptual hash, detail hash) pairs."""
+
+
+def _pair(entry: str | tuple[str, str | None]) -> tuple[str, str | None]:
+    return (entry, None) if isinstance(entry, str) else entry
+
+
+def nearest_hash(phash: str, seen: Seen) -> tuple[int, int] | None:
+    """Return ``(distance, index)`` of the already-seen perceptual hash nearest to ``phash``.
 
     Args:
         phash: The new image's hash (16 hex digits).
-        seen: Hashes of images already accepted, in any order (consumed once).
+        seen: Hashes (or (hash, detail hash) pairs) of images already accepted, in any order
+            (consumed once).
 
     Returns:
         The smallest Hamming distance and the position of that hash in ``seen`` (the first on
@@ -351,8 +406,8 @@ def nearest_hash(phash: str, seen: Iterable[str]) -> tuple[int, int] | None:
     """
     target = int(phash, 16)
     best: tuple[int, int] | None = None
-    for index, other in enumerate(seen):
-        distance = (target ^ int(other, 16)).bit_count()
+    for index, entry in enumerate(seen):
+        distance = (target ^ int(_pair(entry)[0], 16)).bit_count()
         if best is None or distance < best[0]:
             best = (distance, index)
             if distance == 0:
@@ -361,25 +416,44 @@ def nearest_hash(phash: str, seen: Iterable[str]) -> tuple[int, int] | None:
 
 
 def near_duplicate_outcome(
-    phash: str, seen: Iterable[str], requirements: ImageRequirements
+    phash: str, seen: Seen, requirements: ImageRequirements, detail: str | None = None
 ) -> CheckOutcome:
-    """The ``near_duplicate`` check: fails when a seen hash is within ``max_duplicate_distance``.
+    """The ``near_duplicate`` check: fails when a seen image is a near copy by
+    :func:`.fingerprint.is_near_copy` (the perceptual hash, and the detail hashes where both
+    images have one).
 
-    ``value`` is the nearest distance in bits (None when nothing was seen yet).
+    ``value`` is the nearest perceptual-hash distance in bits (None when nothing was seen
+    yet); ``extra["detail_distance"]`` the detail distance to the image judged a copy.
     """
-    nearest = nearest_hash(phash, seen)
-    if nearest is None:
+    r = requirements
+    best: tuple[int, int] | None = None
+    copy: tuple[int, int, float | None] | None = None  # the nearest near copy
+    for index, entry in enumerate(seen):
+        other, other_detail = _pair(entry)
+        bits = (int(phash, 16) ^ int(other, 16)).bit_count()
+        if best is None or bits < best[0]:
+            best = (bits, index)
+        gated = bits <= max(r.max_duplicate_distance, DETAIL_GATE_BITS)
+        near = (detail_distance(detail, other_detail)
+                if detail and other_detail and gated else None)
+        if (copy is None or bits < copy[0]) and is_near_copy(
+                bits, near, r.max_duplicate_distance, r.max_detail_distance):
+            copy = (bits, index, near)
+    if best is None:
         return CheckOutcome("near_duplicate", True, None, extra={"phash": phash})
-    distance, index = nearest
-    passed = distance > requirements.max_duplicate_distance
-    reason = None if passed else (
-        f"near-duplicate of an already accepted image (perceptual hash distance {distance} bits, "
-        f"limit {requirements.max_duplicate_distance})"
-    )
-    return CheckOutcome(
-        "near_duplicate", passed, float(distance), reason,
-        extra={"phash": phash, "nearest_index": index},
-    )
+    if copy is None:
+        return CheckOutcome("near_duplicate", True, float(best[0]),
+                            extra={"phash": phash, "nearest_index": best[1]})
+    bits, index, near = copy
+    extra: dict[str, Any] = {"phash": phash, "nearest_index": index}
+    what = f"perceptual hash distance {bits} bits"
+    if near is None:
+        what += f", limit {r.max_duplicate_distance}"
+    else:
+        extra["detail_distance"] = round(near, 4)
+        what += f", detail distance {near:.3f}, limit {r.max_detail_distance:g}"
+    return CheckOutcome("near_duplicate", False, float(bits),
+                        f"near-duplicate of an already accepted image ({what})", extra)
 
 
 # ----------------------------------------------------------------------------- checks
@@ -395,7 +469,7 @@ def _range_outcome(name: str, value: float, low: float | None, high: float | Non
 
 
 def check_measurement(
-    m: ImageMeasurement, requirements: ImageRequirements, seen_hashes: Iterable[str] | None = None
+    m: ImageMeasurement, requirements: ImageRequirements, seen_hashes: Seen | None = None
 ) -> list[CheckOutcome]:
     """Apply ``requirements`` to a measurement (pure; no decoding).
 
@@ -438,19 +512,20 @@ def check_measurement(
         ),
     ]
     if seen_hashes is not None:
-        outcomes.append(near_duplicate_outcome(m.phash, seen_hashes, r))
+        outcomes.append(near_duplicate_outcome(m.phash, seen_hashes, r, m.detail_hash or None))
     return outcomes
 
 
 def run_image_checks(
-    path: Path, requirements: ImageRequirements, seen_hashes: Iterable[str] | None = None
+    path: Path, requirements: ImageRequirements, seen_hashes: Seen | None = None
 ) -> list[CheckOutcome]:
     """Decode ``path`` once and run every check; never raises for a bad file.
 
     Args:
         path: The image file.
         requirements: The project's thresholds.
-        seen_hashes: Perceptual hashes of already accepted images; None skips ``near_duplicate``.
+        seen_hashes: Perceptual hashes (or (perceptual hash, detail hash) pairs) of already
+            accepted images; None skips ``near_duplicate``.
 
     Returns:
         The outcomes of :func:`check_measurement`, or a single failing ``decodable`` outcome
@@ -458,7 +533,8 @@ def run_image_checks(
         corrupt, or above ``max_pixels``).
     """
     try:
-        measurement = measure_image(path, max_pixels=requirements.max_pixels)
+        measurement = measure_image(path, max_pixels=requirements.max_pixels,
+                                    sharpness_side=requirements.sharpness_side)
     except ImageDecodeError as err:
         return [CheckOutcome("decodable", False, None, err.message, extra=dict(err.details))]
     return check_measurement(measurement, requirements, seen_hashes)

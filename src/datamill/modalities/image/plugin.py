@@ -260,7 +260,9 @@ class ImagePlugin(ImageAggregationMixin):
         """The project-wide ``near_duplicate`` check (see :mod:`.duplicates`)."""
         from datamill.modalities.image.duplicates import NearDuplicateChecker
 
-        return NearDuplicateChecker(max_distance=_req(requirements).image.max_duplicate_distance)
+        image = _req(requirements).image
+        return NearDuplicateChecker(max_distance=image.max_duplicate_distance,
+                                    max_detail_distance=image.max_detail_distance)
 
     def checks_are_heavy(self, requirements: Mapping[str, Any]) -> bool:
         """A full decode plus Laplacian: tens of milliseconds a photo."""

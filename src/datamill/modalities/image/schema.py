@@ -100,7 +100,8 @@ class ImageItemAttributes(BaseModel):
     ``CMYK``, ``I;16`` ...). ``device`` and ``scene`` come from the collection brief (``device``
     falls back to EXIF make and model). ``exif_orientation_applied`` is True when the file's
     EXIF orientation tag was not 1, i.e. width/height and annotations refer to the rotated image.
-    ``phash`` is the 64-bit perceptual hash as 16 hex digits (imagehash's ``str()``).
+    ``phash`` is the 64-bit perceptual hash as 16 hex digits (imagehash's ``str()``);
+    ``detail_hash`` the words-and-gaps fingerprint of :mod:`.fingerprint` (1024 hex digits).
     """
 
     model_config = _FROZEN
@@ -114,6 +115,7 @@ class ImageItemAttributes(BaseModel):
     scene: str | None = None
     exif_orientation_applied: bool = False
     phash: str | None = Field(default=None, pattern=r"^[0-9a-f]{16}$")
+    detail_hash: str | None = Field(default=None, pattern=r"^[0-9a-f]{1024}$")
 
     @property
     def volume(self) -> int:

@@ -1,0 +1,111 @@
+"""The detail fingerprint that tells a near copy of a text page from another page of its layout.
+
+The 64-bit perceptual hash (:func:`.checks.measure_image`) sees the layout of a page, its
+blocks and lines, and little of the words in them: two different pages set in one layout are
+2..6 bits apart, a JPEG re-save of one page at 80 % size up to 10 (trial h3; the earlier
+``bench/checks_heldout.py`` note), so no Hamming limit separates the two.
+
+**Detail hash** (``detail_hash``): the displayed luminance shrunk to 32x32 by box averaging
+(after the EXIF orientation), minus its running mean over 5 pixels along each row (what stays
+is where the words and their gaps fall along a line, not the line bars), scaled by 3 standard
+deviations and quantised to 16 levels (-8..7): 1024 hex digits. **Detail distance**: 1 - the
+Pearson correlation of two such hashes (0 = same picture, 1 = unrelated, up to 2).
+
+Measured on rendered English and Chinese pages of four sizes and two layouts (trial h3,
+``bench/checks_heldout.py``): distinct pages of one layout 0.145 or more, JPEG q70 re-saves at
+80 % size at most 0.017, halved copies 0.034; photos: distinct 0.9, re-saves 0.007. A page
+rotated by 0.7 degrees or cropped by 1 % (a second scan of the paper) reads 0.2..0.5: not a
+near copy to this method.
+
+**Rule** (:func:`is_near_copy`): with both detail hashes, two images are near copies when their
+perceptual hashes are within ``max(max_duplicate_distance, DETAIL_GATE_BITS)`` bits and their
+detail distance is at most ``max_detail_distance`` (default 0.08); an item stored before detail
+hashes existed is judged by the perceptual hash alone, as before.
+
+Examples:
+    >>> import numpy as np
+    >>> from PIL import Image
+    >>> rng = np.random.default_rng(0)
+    >>> a = Image.fromarray(rng.integers(0, 255, (64, 64), dtype=np.uint8), "L")
+    >>> h = detail_hash(a, 1)
+    >>> len(h), detail_distance(h, h) < 1e-9
+    (1024, True)
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Final
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+__all__ = [
+    "DETAIL_GATE_BITS",
+    "DETAIL_HEX_DIGITS",
+    "MAX_DETAIL_DISTANCE",
+    "detail_distance",
+    "detail_hash",
+    "is_near_copy",
+]
+
+DETAIL_SIDE: Final = 32
+DETAIL_HEX_DIGITS: Final = DETAIL_SIDE * DETAIL_SIDE
+DETAIL_ROW_MEAN: Final = 5
+"""Pixels of the running mean along a row that is taken away (the line bars)."""
+DETAIL_GATE_BITS: Final = 16
+"""Perceptual-hash distance within which the detail hash decides (near copies of pages: <= 12)."""
+MAX_DETAIL_DISTANCE: Final = 0.08
+"""Default ``requirements.image.max_detail_distance``."""
+_LEVELS: Final = 8
+
+
+def detail_hash(gray: Image.Image, orientation: int) -> str:
+    """The detail hash of an 8-bit luminance image (module docstring), as 1024 hex digits."""
+    from PIL import Image
+
+    small = gray.resize((DETAIL_SIDE, DETAIL_SIDE), Image.Resampling.BOX)
+    transpose = {
+        2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180,
+        4: Image.Transpose.FLIP_TOP_BOTTOM, 5: Image.Transpose.TRANSPOSE,
+        6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
+        8: Image.Transpose.ROTATE_90,
+    }.get(orientation)
+    if transpose is not None:
+        small = small.transpose(transpose)
+    a = np.asarray(small, dtype=np.float64)
+    half = DETAIL_ROW_MEAN // 2
+    padded = np.pad(a, ((0, 0), (half, half)), mode="reflect")
+    kernel = np.ones(DETAIL_ROW_MEAN) / DETAIL_ROW_MEAN
+    row_mean = np.stack([np.convolve(row, kernel, mode="valid") for row in padded])
+    residual = a - row_mean
+    scale = 3.0 * float(residual.std()) or 1.0
+    levels = np.clip(np.round(residual / scale * (_LEVELS - 1)), -_LEVELS, _LEVELS - 1)
+    return "".join(f"{int(v) + _LEVELS:x}" for v in levels.ravel())
+
+
+def _levels(hex_digits: str) -> np.ndarray:
+    return np.frombuffer(bytes.fromhex("".join(f"0{c}" for c in hex_digits)),
+                         dtype=np.uint8).astype(np.float64)
+
+
+def detail_distance(a: str, b: str) -> float:
+    """1 - the Pearson correlation of two detail hashes (0 same, 1 unrelated, at most 2)."""
+    x, y = _levels(a), _levels(b)
+    x -= x.mean()
+    y -= y.mean()
+    norm = float(np.linalg.norm(x) * np.linalg.norm(y))
+    if norm == 0.0:  # a flat image: only an identical flat one is a copy
+        return 0.0 if a == b else 1.0
+    return 1.0 - float(np.dot(x, y)) / norm
+
+
+def is_near_copy(phash_bits: int, detail: float | None, max_duplicate_distance: int,
+                 max_detail_distance: float) -> bool:
+    """The near-duplicate rule (module docstring); ``detail`` is None when either image has
+    no detail hash."""
+    if detail is None:
+        return phash_bits <= max_duplicate_distance
+    return (phash_bits <= max(max_duplicate_distance, DETAIL_GATE_BITS)
+            and detail <= max_detail_distance)
