@@ -121,6 +121,7 @@ def _asr(folder: Path, n: int) -> tuple[Rates, Rates, dict[str, int]]:
                        ("held-out", heldout_speech)):
         refused: Counter[str] = Counter()
         missed: dict[str, Counter[str]] = {}
+        by_check: dict[str, Counter[str]] = {}
         count = 0
         for i in range(n):
             clip = make(9000 + i)
@@ -135,11 +136,13 @@ def _asr(folder: Path, n: int) -> tuple[Rates, Rates, dict[str, int]]:
                 sf.write(path, np.clip(y, -1, 1), clip.sample_rate_hz,
                          subtype=f"PCM_{clip.bit_depth}")
                 missed.setdefault(defect, Counter())["n"] += 1
-                if not _judge(run_audio_checks(path, req)):
+                refusing = _judge(run_audio_checks(path, req))
+                by_check.setdefault(defect, Counter()).update(refusing)
+                if not refusing:
                     missed[defect]["missed"] += 1
         clean[name] = (count, refused)
-        for defect, c in missed.items():
-            bad[f"{name}: {defect}"] = (c["missed"], Counter())
+        for defect, c in missed.items():  # the checks that refused it, in brackets
+            bad[f"{name}: {defect}"] = (c["missed"], by_check[defect])
             sizes[f"{name}: {defect}"] = c["n"]
     return clean, bad, sizes
 

@@ -56,6 +56,7 @@ from datamill.modalities.base import CheckOutcome
 from datamill.modalities.image.errors import ImageDecodeError
 from datamill.modalities.image.fingerprint import (
     DETAIL_GATE_BITS,
+    DETAIL_MIN_SIDE,
     MAX_DETAIL_DISTANCE,
     detail_distance,
     detail_hash,
@@ -124,7 +125,8 @@ class ImageRequirements(BaseModel):
             a detail hash, see ``max_detail_distance``).
         max_detail_distance: Optional, default 0.08: two images whose detail hashes
             (:mod:`.fingerprint`) are at most this far apart (0..2) and whose perceptual hashes
-            lie within ``max(max_duplicate_distance, 16)`` bits are near-duplicates; this tells
+            lie within ``max(max_duplicate_distance, 24)`` bits are near-duplicates (images of
+            128 px and more on their shorter side); this tells
             a re-saved page from another page of the same layout.
     """
 
@@ -319,7 +321,8 @@ def measure_image(path: Path, *, max_pixels: int,
         gray_image = _luminance(image)
         gray: NDArray[np.uint8] = np.asarray(gray_image, dtype=np.uint8)
         phash = _phash(gray_image, orientation)
-        detail = detail_hash(gray_image, orientation)
+        detail = (detail_hash(gray_image, orientation)
+                  if min(stored_width, stored_height) >= DETAIL_MIN_SIDE else "")
     finally:
         image.close()
     hist = cv2.calcHist([gray], [0], None, [256], [0, 256]).ravel()

@@ -18,9 +18,10 @@ rotated by 0.7 degrees or cropped by 1 % (a second scan of the paper) reads 0.2.
 near copy to this method.
 
 **Rule** (:func:`is_near_copy`): with both detail hashes, two images are near copies when their
-perceptual hashes are within ``max(max_duplicate_distance, DETAIL_GATE_BITS)`` bits and their
-detail distance is at most ``max_detail_distance`` (default 0.08); an item stored before detail
-hashes existed is judged by the perceptual hash alone, as before.
+perceptual hashes are within ``max(max_duplicate_distance, DETAIL_GATE_BITS)`` (24) bits and
+their detail distance is at most ``max_detail_distance`` (default 0.08); an image under
+:data:`DETAIL_MIN_SIDE` (128 px) on its shorter side has no detail hash, and it, like an item
+stored before detail hashes existed, is judged by the perceptual hash alone, as before.
 
 Examples:
     >>> import numpy as np
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DETAIL_GATE_BITS",
     "DETAIL_HEX_DIGITS",
+    "DETAIL_MIN_SIDE",
     "MAX_DETAIL_DISTANCE",
     "detail_distance",
     "detail_hash",
@@ -54,8 +56,12 @@ DETAIL_SIDE: Final = 32
 DETAIL_HEX_DIGITS: Final = DETAIL_SIDE * DETAIL_SIDE
 DETAIL_ROW_MEAN: Final = 5
 """Pixels of the running mean along a row that is taken away (the line bars)."""
-DETAIL_GATE_BITS: Final = 16
-"""Perceptual-hash distance within which the detail hash decides (near copies of pages: <= 12)."""
+DETAIL_GATE_BITS: Final = 24
+"""Perceptual-hash distance within which the detail hash decides (re-saved pages read up to 22;
+unrelated photos 24 and more, and a detail distance near 1)."""
+DETAIL_MIN_SIDE: Final = 128
+"""Images with a shorter side below this get no detail hash (too few pixels per cell: a 64 px
+photo re-saved at 80 % read 0.096)."""
 MAX_DETAIL_DISTANCE: Final = 0.08
 """Default ``requirements.image.max_detail_distance``."""
 _LEVELS: Final = 8

@@ -67,6 +67,12 @@ def test_photo_copies_still_refused_and_old_items_judged_by_phash(tmp_path: Path
     checker = NearDuplicateChecker(max_distance=4)
     checker.add("old", {"phash": m.phash})  # stored before detail hashes existed
     assert not checker.check({"phash": copy.phash, "detail_hash": copy.detail_hash})[0].passed
+    tiny = photo_like(64, 64, 0)  # too small for a detail hash: the perceptual hash decides
+    t = measure_image(_save(tiny, tmp_path / "t.png"), max_pixels=REQ.max_pixels)
+    assert t.detail_hash == ""
+    by = {o.name: o for o in run_image_checks(_resaved(tiny, tmp_path / "t.jpg"), REQ,
+                                              seen_hashes=[(t.phash, None)])}
+    assert not by["near_duplicate"].passed
     attrs = ImageItemAttributes(width=m.width, height=m.height, format="PNG", mode="RGB",
                                 phash=m.phash, detail_hash=m.detail_hash)
     assert attrs.detail_hash == m.detail_hash
