@@ -51,7 +51,8 @@ Measurement methods (all documented here so that thresholds in a spec mean somet
   the 2 ms right at its edges, are each within :data:`DROPOUT_NEIGHBOUR_DB` (25 dB) of the
   active speech level of the SNR estimate (measured about the held value), and the samples
   right before and after it step away from the held value by at least :data:`DROPOUT_STEP`
-  (2 %) of the RMS around it. That is a recorder's buffer underrun or a lost packet, not a
+  (2 %) of the RMS around it, which is also at least :data:`DROPOUT_MIN_CODES` (16) steps of an
+  integer file (a take so quiet that its pauses quantise to one code has none). That is a recorder's buffer underrun or a lost packet, not a
   pause: a noise gate fades to its digital silence (quiet edges, a last sample near zero; held-out
   takes gated 35..45 dB under the peak with 1..5 ms fades read 0), and leading or trailing
   digital silence has speech on one side only. Runs at half the peak or more (flat clipped tops) are the ``clipping``
@@ -108,6 +109,9 @@ DROPOUT_NEIGHBOUR_DB: Final = 25.0
 """A held run is a dropout when the 10 ms either side are at most this far under the speech."""
 DROPOUT_CONTEXT_MS: Final = 10
 DROPOUT_EDGE_MS: Final = 2
+DROPOUT_MIN_CODES: Final = 16
+"""The signal around a dropout is at least this many integer steps (RMS): in a very quiet take
+the pauses quantise to runs of one code, which are not dropouts."""
 DROPOUT_STEP: Final = 0.02
 """The samples either side of a dropout differ from the held value by at least this share of the
 RMS around it: a cut, not a fade."""
@@ -400,10 +404,11 @@ def _plateau_samples(x: NDArray[np.float32], code: float) -> int:
 
 
 def _dropouts(
-    x: NDArray[np.float32], sample_rate_hz: int, speech_power: float, min_ms: float
+    x: NDArray[np.float32], sample_rate_hz: int, speech_power: float, min_ms: float,
+    code: float = 0.0,
 ) -> tuple[int, float, float]:
     """Count, total ms and start (ms, -1 when none) of the dropouts of DC-free ``x``
-    (module docstring)."""
+    (module docstring); ``code`` is one step of an integer file (0 for float)."""
     min_len = max(2, math.ceil(min_ms * sample_rate_hz / 1000))
     if x.size <= min_len or speech_power <= _ENERGY_FLOOR:
         return 0, 0.0, -1.0
@@ -415,7 +420,8 @@ def _dropouts(
     long_ = ends - starts + 1 >= min_len
     context = max(1, round(sample_rate_hz * DROPOUT_CONTEXT_MS / 1000))
     edge = max(1, round(sample_rate_hz * DROPOUT_EDGE_MS / 1000))
-    limit = speech_power * 10.0 ** (-DROPOUT_NEIGHBOUR_DB / 10.0)
+    limit = max(speech_power * 10.0 ** (-DROPOUT_NEIGHBOUR_DB / 10.0),
+                (DROPOUT_MIN_CODES * code) ** 2)
     top = _DROPOUT_CLIP_SHARE * max(float(x.max()), -float(x.min()))
     count, total, first = 0, 0, -1
     for s, e in zip(starts[long_].tolist(), ends[long_].tolist(), strict=True):
@@ -515,7 +521,7 @@ def _measure(
     (noise_db,) = _percentiles(energies_db, NOISE_PERCENTILE)
     snr = estimate_snr(energies, FRAME_MS)
     hum = measure_hum(centred, sample_rate_hz, frame_len, snr)
-    dropouts = _dropouts(centred, sample_rate_hz, snr.speech_power, min_dropout_ms)
+    dropouts = _dropouts(centred, sample_rate_hz, snr.speech_power, min_dropout_ms, code)
     last_len = n - frame_len * (energies.size - 1)
     sum_sq = float(energies.sum()) * frame_len - float(energies[-1]) * (frame_len - last_len)
     mean_square = max(sum_sq, 0.0) / n
