@@ -11,9 +11,10 @@ is where the words and their gaps fall along a line, not the line bars), scaled 
 deviations and quantised to 16 levels (-8..7): 1024 hex digits. **Detail distance**: 1 - the
 Pearson correlation of two such hashes (0 = same picture, 1 = unrelated, up to 2).
 
-Measured on rendered English and Chinese pages of four sizes and two layouts (trial h3,
-``bench/checks_heldout.py``): distinct pages of one layout 0.145 or more, JPEG q70 re-saves at
-80 % size at most 0.017, halved copies 0.034; photos: distinct 0.9, re-saves 0.007. A page
+Measured on rendered English and Chinese pages (``datamill.testing.heldout.text_page``, 320 to
+3508 px, two layouts; trial h3, ``bench/checks_heldout.py``): distinct pages of one layout 0.138
+or more, JPEG q70 re-saves at 80 % size and halved copies at most 0.046; photos: distinct about
+0.9, re-saves 0.012 or less; a 64 px photo re-saved read 0.096 (hence :data:`DETAIL_MIN_SIDE`). A page
 rotated by 0.7 degrees or cropped by 1 % (a second scan of the paper) reads 0.2..0.5: not a
 near copy to this method.
 
