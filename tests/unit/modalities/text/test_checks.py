@@ -125,3 +125,35 @@ def test_language_near_misses_pass_and_unlisted_languages_are_named() -> None:
     # a wanted language listed among the second opinion's is never refused by it
     assert judge_language("Imposta sempre il modello di database.", ["it"], 0.3)[2] is None
     assert judge_language("张伟在北京的清华大学工作。", ["zh", "en"], 0.3)[2] is None
+
+
+def test_a_text_led_by_a_script_no_wanted_language_uses_is_refused() -> None:
+    """Trial h5: lingua skips the letters of scripts it has no model for, so a line led by
+    Arabic or Hebrew with English after it read as English (0.94) and passed a [zh, en]
+    project; the text modality and each LLM turn are refused now, naming the script's
+    language. A name quoted in another script, Japanese and Russian are judged as before."""
+    from datamill.modalities.language import judge_language
+    from datamill.modalities.llm.checks import TextUnit, language_problem
+    from datamill.modalities.llm.schema import LlmRecordRequirements
+    from tests.unit.modalities.llm._cases import RECORD_REQ
+
+    arabic = "مرحبا بالعالم هذا نص عربي طويل. And this is English text that follows it here."
+    hebrew = "שלום עולם זה טקסט בעברית. Then some English words follow after that."
+    assert judge_language(arabic, ["zh", "en"], 0.5)[:1] == ("ar",)
+    assert judge_language(arabic, ["zh", "en"], 0.5)[2] == (
+        "25 of 62 letters are in Arabic script, not in en, zh")
+    assert judge_language(hebrew, ["zh-CN", "en"], 0.5)[0] == "he"
+    assert judge_language("مرحبا 你好世界，这是中文", ["zh", "en"], 0.5)[0] == "ar"
+    assert judge_language(arabic, ["ar", "en"], 0.5)[2] is None
+    for text in ("I met Ahmed (أحمد) in Cairo yesterday and we talked about the weather.",
+                 "张伟在北京的清华大学工作。"):
+        assert judge_language(text, ["zh", "en"], 0.5)[2] is None, text
+    assert judge_language("東京は日本の首都です。", ["zh", "en"], 0.5)[2] == "text is in ja, not in en, zh"
+    req = TextChecksRequirements.model_validate(
+        {**TEXT_REQUIREMENTS["text"], "languages": ["zh", "en"]})
+    outcome = next(o for o in run_text_checks(arabic.encode(), "a.txt", req)
+                   if o.name == "language")
+    assert not outcome.passed and outcome.extra == {"language": "ar"}
+    rec = LlmRecordRequirements.model_validate({**RECORD_REQ, "languages": ["zh", "en"]})
+    unit = TextUnit(label="turn 1 (user)", role="user", text=hebrew)
+    assert language_problem(unit, rec) == "turn 1 (user) is in he; allowed: zh, en"
