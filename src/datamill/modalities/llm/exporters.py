@@ -1,8 +1,10 @@
 """Deliveries of LLM data, each streamed item by item and readable by HF ``datasets``.
 
-* ``llm_messages`` → ``messages.jsonl``: one ``{"messages": [{"role", "content"}, ...]}`` a
+* ``llm_messages`` → ``messages.jsonl``: one ``{"id", "messages": [{"role", "content"}, ...]}`` a
   line, TRL's *conversational language-modeling* format: an SFT conversation as written, a
-  preference item as its prompt plus the preferred response (ties are left out).
+  preference item as its prompt plus the preferred response (ties are left out); ``id`` is the
+  item's (as in ``llm_ranked``, the review and inspection pages), so a row and each of its
+  messages (by index) can be referred to.
 * ``llm_dpo`` → ``dpo.jsonl``: TRL's *conversational preference* format, ``{"id", "prompt": [messages],
   "chosen": [{"role": "assistant", ...}], "rejected": [...]}``; a pairwise choice is one row
   (ties left out), a ranking of k responses its k·(k−1)/2 pairs.
@@ -100,12 +102,14 @@ class MessagesExporter(_JsonlExporter):
     def rows(self, item: LlmExportItem) -> Iterable[dict[str, Any]]:
         doc = item.annotation
         if isinstance(doc, SftAnnotation):
-            yield {"messages": [{"role": t.role, "content": t.content} for t in doc.turns]}
+            yield {"id": item.id,
+                   "messages": [{"role": t.role, "content": t.content} for t in doc.turns]}
         elif isinstance(doc, PairwiseAnnotation | RankingAnnotation):
             best = _order(doc)[0]
             if len(best) == 1:
                 reply = item.record.response(best[0]).content
-                yield {"messages": [*item.record.prompt_messages(),
+                yield {"id": item.id,
+                       "messages": [*item.record.prompt_messages(),
                                     {"role": "assistant", "content": reply}]}
 
 

@@ -90,8 +90,11 @@ def test_dpo_golden_and_trl_preference_columns(tmp_path: Path) -> None:
 def test_messages_are_trl_conversational_language_modeling(tmp_path: Path) -> None:
     MessagesExporter().export(iter(_items()), tmp_path / "m")
     ds = _load(tmp_path / "m" / "messages.jsonl")
-    assert ds.column_names == ["messages"] and _is_messages(ds.features["messages"])
+    assert sorted(ds.column_names) == ["id", "messages"]
+    assert _is_messages(ds.features["messages"])
     assert ds.num_rows == 4  # the tie has no preferred answer
+    # every row names its item (trial h5: a row could not be referred to by a review comment)
+    assert ds["id"] == ["p1", "p2", "k1", "s1"]
     assert ds[0]["messages"][-1] == {"role": "assistant",
                                      "content": "The capital of France is Paris."}
     assert ds[3]["messages"] == [{"role": "user", "content": "Hi"},
