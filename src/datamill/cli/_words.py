@@ -23,6 +23,7 @@ from datamill.core.code_words import (
     METRIC_WORDS,
     STATUS_WORDS,
     VERDICT_WORDS,
+    inspection_reason_key,
     parse_inspection_reason,
 )
 
@@ -579,7 +580,7 @@ def inspection_reason(text: str) -> str:
     reason, values = parsed
     if reason == "metric_below":
         values = {**values, "metric": code("metric", values["metric"])}
-    return INSPECTION_REASON_WORDS[lang][reason].format(**values)
+    return INSPECTION_REASON_WORDS[lang][inspection_reason_key(reason, values)].format(**values)
 
 
 def count_items(n: int) -> str:
@@ -608,7 +609,7 @@ def _coded_inspection_reason(r: Mapping[str, Any]) -> str:
         return INSPECTION_REASON_WORDS[lang]["metric_below"].format(
             metric=code("metric", str(r["metric"])), value=float(r["value"]),
             need=float(r["need"]))
-    return INSPECTION_REASON_WORDS[lang]["defects_over"].format(
+    return INSPECTION_REASON_WORDS[lang][inspection_reason_key("defects_over", dict(r))].format(
         defects=r["defects"], sample=r["sample"], accept=r["accept"])
 
 

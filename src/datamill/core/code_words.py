@@ -16,7 +16,7 @@ import re
 from typing import Any
 
 __all__ = ["INSPECTION_REASON_WORDS", "ITEM_STATUS_WORDS", "METRIC_WORDS", "STATUS_WORDS",
-           "VERDICT_WORDS", "parse_inspection_reason"]
+           "VERDICT_WORDS", "inspection_reason_key", "parse_inspection_reason"]
 
 #: a task's, package's, batch's, delivery's ... status (``status.<code>`` on the pages)
 STATUS_WORDS: dict[str, dict[str, str]] = {
@@ -134,10 +134,13 @@ INSPECTION_REASON_WORDS: dict[str, dict[str, str]] = {
         "metric_below": "{metric} {value:.4f} is below the required {need:.4f}",
         "defects_over": "{defects} defective items in a sample of {sample} (acceptance number "
                         "{accept})",
+        "defects_over_one": "{defects} defective item in a sample of {sample} (acceptance "
+                            "number {accept})",
     },
     "zh-CN": {
         "metric_below": "{metric} {value:.4f}，低于要求的 {need:.4f}",
         "defects_over": "抽样 {sample} 条中有 {defects} 条不合格（合格判定数 {accept}）",
+        "defects_over_one": "抽样 {sample} 条中有 {defects} 条不合格（合格判定数 {accept}）",
     },
 }
 
@@ -145,8 +148,14 @@ INSPECTION_REASON_WORDS: dict[str, dict[str, str]] = {
 _METRIC_BELOW = re.compile(
     r"^(?P<metric>[a-z][a-z0-9 ]*) (?P<value>-?[0-9.]+) < (?P<need>-?[0-9.]+)$")
 _DEFECTS_OVER = re.compile(
-    r"^(?P<defects>\d+) defective items in a sample of (?P<sample>\d+) "
+    r"^(?P<defects>\d+) defective items? in a sample of (?P<sample>\d+) "
     r"\(acceptance number (?P<accept>\d+)\)$")
+
+
+def inspection_reason_key(code: str, values: dict[str, Any]) -> str:
+    """The :data:`INSPECTION_REASON_WORDS` entry for a reason's code and values: one defect is
+    ``defects_over_one`` ("1 defective item", not "items")."""
+    return "defects_over_one" if code == "defects_over" and values.get("defects") == 1 else code
 
 
 def parse_inspection_reason(text: str) -> tuple[str, dict[str, Any]] | None:

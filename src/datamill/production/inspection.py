@@ -383,7 +383,8 @@ def complete_inspection(session: Session, inspection_id: int, inspector: User) -
     missing = [s.item_id for s in samples if s.corrected_text is None]
     if missing:
         raise InvalidInput(
-            f"{len(missing)} sampled items have no inspector correction yet (items {missing[:10]})"
+            f"{len(missing)} sampled item{' has' if len(missing) == 1 else 's have'} no"
+            f" inspector correction yet (item{'' if len(missing) == 1 else 's'} {missing[:10]})"
         )
     batch = session.get(Batch, insp.batch_id)
     project = session.get(Project, batch.project_id) if batch else None
@@ -417,7 +418,8 @@ def complete_inspection(session: Session, inspection_id: int, inspector: User) -
                           "value": round(float(scores[metric]), 4), "need": need})
     if not accept_lot(plan, defects):
         reasons.append(
-            f"{defects} defective items in a sample of {plan.sample_size} "
+            f"{defects} defective item{'' if defects == 1 else 's'} in a sample of"
+            f" {plan.sample_size} "
             f"(acceptance number {plan.accept})"
         )
         coded.append({"code": "defects_over", "defects": defects, "sample": plan.sample_size,

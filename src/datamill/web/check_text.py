@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from datamill.core.code_words import parse_inspection_reason
+from datamill.core.code_words import inspection_reason_key, parse_inspection_reason
 from datamill.web.i18n import CATALOGUES
 
 __all__ = [
@@ -79,7 +79,7 @@ def inspection_reason(tr: Callable[[str], str], lang: str) -> Callable[[object],
         if code == "metric_below":
             metric = values["metric"]
             values = {**values, "metric": _label(tr, f"metric.{metric}", metric.replace("_", " "))}
-        return tr(f"insp.{code}").format(**values)
+        return tr(f"insp.{inspection_reason_key(code, values)}").format(**values)
 
     return reason
 
@@ -143,8 +143,8 @@ def _coded_inspection_reason(tr: Callable[[str], str], r: Mapping[str, Any]) -> 
         return tr("insp.metric_below").format(
             metric=_label(tr, f"metric.{metric}", metric.replace("_", " ")),
             value=float(r["value"]), need=float(r["need"]))
-    return tr("insp.defects_over").format(defects=r["defects"], sample=r["sample"],
-                                          accept=r["accept"])
+    return tr(f"insp.{inspection_reason_key('defects_over', dict(r))}").format(
+        defects=r["defects"], sample=r["sample"], accept=r["accept"])
 
 
 def _batch_rejected(tr: Callable[[str], str], params: Mapping[str, Any]) -> str:
