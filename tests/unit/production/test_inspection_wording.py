@@ -10,7 +10,11 @@ from pathlib import Path
 import pytest
 
 from datamill.compliance.models import User
-from datamill.core.code_words import INSPECTION_REASON_WORDS, inspection_reason_key, parse_inspection_reason
+from datamill.core.code_words import (
+    INSPECTION_REASON_WORDS,
+    inspection_reason_key,
+    parse_inspection_reason,
+)
 from datamill.core.errors import InvalidInput
 from datamill.production.inspection import (
     complete_inspection,
