@@ -105,4 +105,20 @@ def test_a_change_redraws_what_it_changes(site: Site, context: Any) -> None:
     # hovering a row still lights its span's characters
     page.get_by_test_id("text-wb-span-1").hover()
     assert page.locator(".tx-text .ul.hl").count() == 2
+    # trial h5: a label key in a 250,000-character paragraph still took 8.3 s of line breaking
+    # (the whole paragraph) and the numbered span list laid out every row below a new one.
+    # The text is laid out in blocks of about 2,000 characters, each ending at a sentence's
+    # end (contained: a change lays out its own block), and a long list goes unnumbered
+    blocks = page.evaluate("""() => [...document.querySelectorAll('.tx-text > .tx-block')]
+      .map((b) => [b.textContent, getComputedStyle(b).contain])""")
+    assert "".join(text for text, _ in blocks) == LINE
+    assert [len(text) for text, _ in blocks] == [2000, 1200]
+    assert blocks[0][0].endswith("。") and all("layout" in c for _, c in blocks)
+    assert page.locator(".tx-spans.tx-long").count() == 0
+    page.evaluate(f"""() => {{ const wb = {WB};
+      for (let k = 40; k < 400; k += 1) for (const [a, l] of [[0, 'PER'], [3, 'LOC'], [5, 'ORG']])
+        wb.spans.push({{ start: 8 * k + a, end: 8 * k + a + 2, label: l }});
+      wb.changed(); }}""")
+    assert page.locator(".tx-spans li").count() == 1083
+    assert page.locator(".tx-spans.tx-long").evaluate("(ol) => getComputedStyle(ol).listStyleType") == "none"
     assert not errors

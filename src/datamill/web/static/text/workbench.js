@@ -64,6 +64,13 @@ function levels(spans) {
   return level;
 }
 
+// The text is laid out in blocks of about this many characters (see TextWorkbench.blocks),
+// each ending after a line break or a sentence's end.
+const BLOCK_CHARS = 2000;
+const BLOCK_END = /^(\n|\r\n|[。！？；.!?;])$/u;
+// More spans than this and the list's rows go unnumbered (see renderList).
+const LONG_LIST = 1000;
+
 // A key per span that stays with it while spans are added or removed before it: what the
 // underlines and the list rows are kept by, so that a change redraws what it changes.
 const spanKeys = new WeakMap();
@@ -205,9 +212,7 @@ class TextWorkbench {
         return el;
       });
       this.drawn = this.clusters.map(() => '');
-      const all = document.createDocumentFragment();
-      for (const el of this.charEls) all.append(el);
-      this.textEl.replaceChildren(all);
+      this.textEl.replaceChildren(this.blocks());
     }
     this.clusters.forEach((g, gi) => {
       const over = cover[gi].sort((x, y) => level[x] - level[y]);
@@ -236,8 +241,35 @@ class TextWorkbench {
     this.renderList();
   }
 
+  // The characters' elements in blocks of about BLOCK_CHARS characters, each ending at a line
+  // break or a sentence's end (at 2 × BLOCK_CHARS wherever it is): a change redraws and lays out
+  // its block's lines, not a whole long paragraph's (250,000 characters in one paragraph took
+  // 8–16 s of line breaking for each label key). A text shorter than a block is one block.
+  blocks() {
+    const all = document.createDocumentFragment();
+    let block = null;
+    let count = 0;
+    this.charEls.forEach((el, gi) => {
+      if (!block) {
+        block = document.createElement('div');
+        block.className = 'tx-block';
+        all.append(block);
+        count = 0;
+      }
+      block.append(el);
+      count += 1;
+      if ((count >= BLOCK_CHARS && BLOCK_END.test(this.clusters[gi].text)) || count >= 2 * BLOCK_CHARS) {
+        block = null;
+      }
+    });
+    return all;
+  }
+
   renderList() {  // the rows in the spans' order, moving or making only the rows that changed
     const list = this.el.querySelector('.tx-spans');
+    // a long list is not numbered: a span added near the top renumbered (and laid out again)
+    // every row below it, 36,000 on a long document
+    list.classList.toggle('tx-long', this.spans.length > LONG_LIST);
     const rows = new Map();
     const want = this.spans.map((s, n) => {
       const key = keyOf(s);
