@@ -17,7 +17,7 @@ from datamill.production.models import Annotation, Task
 from datamill.production.projects import create_project
 from datamill.production.tasks import claim_next_task, create_packages
 from tests.e2e.conftest import Site, shot, sign_in
-from tests.unit.modalities.llm._cases import spec
+from tests.unit.modalities.llm._cases import requirements, spec
 
 pytestmark = pytest.mark.slow
 
@@ -32,12 +32,12 @@ RECORDS = {
 }
 
 
-def _task(site: Site, task: str) -> int:
+def _task(site: Site, task: str, **overrides: Any) -> int:
     folder = site.scratch(f"datamill-e2e-llm-{task}-")
     src = folder / "records.jsonl"
     src.write_text(json.dumps(RECORDS[task]) + "\n", encoding="utf-8")
     with site.rt.session() as s:
-        p = create_project(s, spec(task, name=f"e2e-llm-{task}-{folder.name[-6:]}"))
+        p = create_project(s, spec(task, name=f"e2e-llm-{task}-{folder.name[-6:]}", **overrides))
         for u in site.users.values():
             add_member(s, p.id, u, actor_id=None)
     with site.rt.session() as s:
@@ -115,8 +115,15 @@ def test_ranking_form(site: Site, context: Any) -> None:
 
 
 def test_rubric_form(site: Site, context: Any) -> None:
-    tid = _task(site, "rubric")
+    req = requirements("rubric")
+    req["rubric"] = {**req["rubric"], "criteria": [
+        {"name": "helpfulness", "kind": "likert", "description": "有用性：回答是否解决了问题"},
+        *req["rubric"]["criteria"][1:]]}
+    tid = _task(site, "rubric", requirements=req)
     page = _open(context, tid)
+    # a criterion's description is shown under its name (it was only a tooltip; trial h5)
+    assert page.get_by_test_id("llm-helpfulness-about").inner_text() == "有用性：回答是否解决了问题"
+    assert page.get_by_test_id("llm-accuracy-about").count() == 0
     page.get_by_test_id("llm-helpfulness-4").check()
     page.get_by_test_id("llm-accuracy-5").check()
     page.get_by_test_id("llm-safe-true").check()

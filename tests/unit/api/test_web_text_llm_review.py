@@ -264,6 +264,8 @@ def test_llm_review_edit_and_rework_show_the_choice_difference(
     page = client.get(f"/review/{task2}")
     assert page.status_code == 200, page.text
     assert "data-llm-workbench" in page.text and 'data-testid="rework-reason"' in page.text
+    # the record is in the workbench: open, so that the reviewer sees what was chosen (trial h5)
+    assert '<details class="card" data-testid="review-edit" open>' in page.text
     assert "Wrong preference or order" in page.text
     assert _rows(page.text, "review-compare") == ["choice", "reason"]
     assert _attr(page.text, "data-draft-url") == ""

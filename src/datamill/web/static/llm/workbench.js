@@ -295,7 +295,9 @@ class LlmWorkbench {
         input.checked = current === v;
         cell.append(el('label', {}, input, c.kind === 'likert' ? String(v) : this.t(v ? 'llm.pass' : 'llm.fail')));
       }
-      table.append(el('tr', {}, el('th', { text: c.name, title: c.description || '' }), cell));
+      // the spec's description shown under the name (a Chinese project's 有用性 for helpfulness)
+      const about = c.description ? el('div', { class: 'muted', 'data-testid': `llm-${c.name}-about`, text: c.description }) : null;
+      table.append(el('tr', {}, el('th', { title: c.description || '' }, c.name, about), cell));
     }
     return el('section', { class: 'card llm-rubric' },
       first ? el('div', { class: 'resp' }, el('h3', { text: this.t('llm.response') }), first.content) : null,
