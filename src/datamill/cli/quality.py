@@ -246,7 +246,9 @@ def correct_cmd(
              "as JSON (the form 'qc inspect' shows as delivered); or give --file.",
         show_default=False)] = None,
     file: Annotated[Path | None, typer.Option(
-        "--file", help="Read the correction from this UTF-8 file (e.g. the corrected JSON).",
+        "--file", "--annotation",
+        help="Read the correction from this UTF-8 file (e.g. the corrected JSON); --annotation "
+             "is the same option, the name 'work submit' and 'work review' use.",
         show_default=False)] = None,
     as_json: JsonOpt = False,
 ) -> None:
