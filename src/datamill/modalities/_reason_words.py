@@ -360,6 +360,8 @@ EN_REASONS: dict[str, str] = {
     "quote_request_custom_licence": "Quote request {request_id} is for custom work: it is contracted (datamill ledger contract-draft), not licensed.",
     # an asset registered in use during a closed month (ledger.assets)
     "asset_closed_months": "Asset {asset} was in use in closed months ({first} to {last}, {days} days, {amount} of depreciation) that take nothing more: register it in use from {first_open_day} and book those days as an equipment cost in the open period, or have a finance lead reopen the period.",
+    # a batch inspected once it is no longer open (production.inspection)
+    "batch_not_open": "Batch {batch} is {status}: only an open batch is inspected.",
 }
 
 EN_ACTIONS: dict[str, str] = {
@@ -648,6 +650,7 @@ ZH_CN_REASONS: dict[str, str] = {
     "quote_request_customer_only": "只有提出询价的客户才能接受报价或撤回询价；{user} 是数据集产品的员工。",
     "quote_request_custom_licence": "询价 {request_id} 是定制工作：应签订合同（datamill ledger contract-draft），而不是发放授权。",
     "asset_closed_months": "资产 {asset} 在已结账的月份（{first} 至 {last}，{days} 天，折旧 {amount}）已在使用，这些月份不再记账：请您将其登记为自 {first_open_day} 起使用，并把这些天数作为设备成本记入未结账期间；或请财务负责人重新打开该期间。",
+    "batch_not_open": "批次 {batch} 的状态为“{status}”：只有待处理的批次才能质检。",
 }
 
 ZH_CN_ACTIONS: dict[str, str] = {

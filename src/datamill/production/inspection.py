@@ -178,7 +178,8 @@ def start_inspection(session: Session, batch_id: int, inspector: User) -> Inspec
     if open_insp is not None:
         return _inspection_out(session, open_insp, inspector)
     if batch.status != "open":
-        raise Conflict(f"batch {batch.name} is {batch.status}; only open batches are inspected")
+        raise Conflict(f"batch {batch.name} is {batch.status}; only open batches are inspected",
+                       batch=batch.name, status=batch.status, reason_code="batch_not_open")
     project = session.get(Project, batch.project_id)
     if project is None:
         raise NotFound("batch without project")

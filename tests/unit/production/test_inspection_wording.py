@@ -15,7 +15,8 @@ from datamill.core.code_words import (
     inspection_reason_key,
     parse_inspection_reason,
 )
-from datamill.core.errors import InvalidInput
+from datamill.core.errors import Conflict, InvalidInput
+from datamill.modalities.problem_words import word_error
 from datamill.production.inspection import (
     complete_inspection,
     create_batch,
@@ -62,3 +63,10 @@ def test_one_defect_and_one_missing_correction_are_singular(
     values = {"defects": 2, "sample": 5, "accept": 0}
     assert INSPECTION_REASON_WORDS["en"][inspection_reason_key("defects_over", values)].format(
         **values) == "2 defective items in a sample of 5 (acceptance number 0)"
+    # inspecting the rejected batch again is refused with a code: a zh-CN reader got the English
+    # "batch batch-001 is rejected; only open batches are inspected" (trial h5)
+    with runtime.session() as s, pytest.raises(Conflict) as err:
+        start_inspection(s, done.batch_id, users["insp"])
+    assert err.value.details["reason_code"] == "batch_not_open"
+    assert word_error(err.value.message, err.value.details, "zh-CN")[0] == (
+        "批次 batch-001 的状态为“已驳回”：只有待处理的批次才能质检。")
