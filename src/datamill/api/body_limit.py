@@ -1,16 +1,20 @@
 """Refuse request bodies above ``Settings.max_request_bytes`` with a 413 problem.
 
 A declared ``Content-Length`` above the limit is refused before anything is read; a chunked body
-is read only up to the limit. Bodies within the limit are replayed to the app unchanged. A few
+(or one longer than it declared) is passed on to the app as it arrives, never held here, and cut
+off at the limit: the app's read then sees the client gone, and the 413 is sent in place of
+whatever the app answers to that. So an upload costs the server no more memory than the app's
+reading of it (a form's file spools to a temporary file on disk past 1 MiB): the limit used to
+buffer the whole body before passing it on, some 1.1 times an upload's size per request. A few
 routes take larger bodies by design (a subject's recording upload, the web's data import):
 ``larger`` names them, each a path pattern (matched whole) with its own limit, a number of bytes
 or the name of the setting that holds it (``"max_upload_bytes"``), and who may send one: an
 ``admit(request) -> bool`` (run in a worker thread: it may ask the database) that says whether
 the request carries a live credential for the route (a signed-in session of someone who may
 import, a subject's unrevoked invitation). A request it does not admit is held to the server's
-own limit *before* anything beyond it is read: the body is buffered in memory until the app
-reads it, and the route learns who is asking only after that, so without the check anyone could
-make the server hold hundreds of megabytes per connection (six unsigned 190 MB posts to the
+own limit *before* anything beyond it is read: the route learns who is asking only after its
+body is read (a form, a file), so without the check anyone could make the server take in
+hundreds of megabytes per connection (six unsigned 190 MB posts to the
 import form took a server from 190 MB to 1.5 GB).
 
 The refusal is problem+json, unless the app keeps a page for it: a face that answers its own
@@ -96,21 +100,39 @@ class BodySizeLimitMiddleware:
         if declared is not None and declared.isdigit() and int(declared) > limit:
             await self._refuse(scope, receive, send, limit)
             return
-        chunks: list[bytes] = []
+        # the body streams through as it arrives (a form's file spools to disk as the app
+        # reads it); counted, and cut off at the limit: the app then sees the client gone, and
+        # whatever it answers to that is replaced by the 413 (module docstring)
         size = 0
-        while True:
+        over = False
+        started = False
+
+        async def counted() -> Message:
+            nonlocal size, over
+            if over:
+                return {"type": "http.disconnect"}
             message = await receive()
-            if message["type"] != "http.request":  # client went away
-                return
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > limit:
-                await self._refuse(scope, receive, send, limit)
-                return
-            chunks.append(chunk)
-            if not message.get("more_body", False):
-                break
-        await self.app(scope, replaying(b"".join(chunks), receive), send)
+            if message["type"] == "http.request":
+                size += len(message.get("body", b""))
+                if size > limit:
+                    over = True
+                    return {"type": "http.disconnect"}
+            return message
+
+        async def answer(message: Message) -> None:
+            nonlocal started
+            if over and not started:
+                return  # the app's answer to a body cut short: the 413 goes instead
+            started = True
+            await send(message)
+
+        try:
+            await self.app(scope, counted, answer)
+        except Exception:
+            if not over or started:
+                raise
+        if over and not started:
+            await self._refuse(scope, receive, send, limit)
 
     @staticmethod
     async def _refuse(scope: Scope, receive: Receive, send: Send, limit: int) -> None:

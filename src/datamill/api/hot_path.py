@@ -105,9 +105,11 @@ class HotRoute(BaseRoute):
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         kind, raw_id = scope["datamill.hot"]
-        body = b""
+        body: bytes | None = b""
         if kind == "submit":
             body = await _read_body(receive)
+        if body is None:  # gone before the whole body came (or cut off at the body limit)
+            return
         answer = _plan(scope, kind, raw_id, body)
         if answer is None:
             await self.fallback({**scope, SLOW_LANE: True}, replaying(body, receive), send)
@@ -169,12 +171,15 @@ def _plan(scope: Scope, kind: str, raw_id: str, body: bytes) -> Callable[[Any], 
     return submit
 
 
-async def _read_body(receive: Receive) -> bytes:
+async def _read_body(receive: Receive) -> bytes | None:
+    """The whole request body, or None when the client went away before sending it all (or
+    the body-size limit cut it off there): a part of a body is never taken for the whole (a
+    JSON document padded past the limit would be submitted, then answered 413)."""
     chunks = []
     while True:
         message = await receive()
-        if message["type"] != "http.request":  # the client went away
-            break
+        if message["type"] != "http.request":
+            return None
         chunks.append(message.get("body", b""))
         if not message.get("more_body", False):
             break
