@@ -57,6 +57,12 @@ class Settings(BaseSettings):
     max_archive_entries: int = Field(
         default=200_000, ge=1, description="Most entries (files and folders) a .zip import may hold",
     )
+    max_remote_object_bytes: int = Field(
+        default=4 * 1024**3, ge=1,
+        description="Most bytes of one remote object registered in place (an s3:// or https:// "
+        "URL) that are fetched into the cache; a larger one is refused (in_place_too_large) by "
+        "its stated size before a byte is read, else while it is read",
+    )
     max_request_bytes: int = Field(
         default=2 * 1024 * 1024,
         description="Largest request body the API and web accept (larger: 413)",

@@ -362,6 +362,10 @@ EN_REASONS: dict[str, str] = {
     "asset_closed_months": "Asset {asset} was in use in closed months ({first} to {last}, {days} days, {amount} of depreciation) that take nothing more: register it in use from {first_open_day} and book those days as an equipment cost in the open period, or have a finance lead reopen the period.",
     # a batch inspected once it is no longer open (production.inspection)
     "batch_not_open": "Batch {batch} is {status}: only an open batch is inspected.",
+    # a remote in-place object larger than the server fetches (production.media)
+    "in_place_too_large": "The registered object {uri} is larger than the {limit} bytes this server fetches of one object: split it, or import it by copying.",
+    # an in-place file that cannot be read, said to those who may not see where it lies (api.problem)
+    "in_place_unavailable": "This item's file cannot be read at the moment: a project manager can see why and put it right.",
 }
 
 EN_ACTIONS: dict[str, str] = {
@@ -651,6 +655,10 @@ ZH_CN_REASONS: dict[str, str] = {
     "quote_request_custom_licence": "询价 {request_id} 是定制工作：应签订合同（datamill ledger contract-draft），而不是发放授权。",
     "asset_closed_months": "资产 {asset} 在已结账的月份（{first} 至 {last}，{days} 天，折旧 {amount}）已在使用，这些月份不再记账：请您将其登记为自 {first_open_day} 起使用，并把这些天数作为设备成本记入未结账期间；或请财务负责人重新打开该期间。",
     "batch_not_open": "批次 {batch} 的状态为“{status}”：只有待处理的批次才能质检。",
+    # a remote in-place object larger than the server fetches (production.media)
+    "in_place_too_large": "已登记的对象 {uri} 大于本服务器对单个对象获取的上限 {limit} 字节：请您将其拆分，或以复制方式导入。",
+    # an in-place file that cannot be read, said to those who may not see where it lies (api.problem)
+    "in_place_unavailable": "此条目的文件暂时无法读取：请您联系项目经理，项目经理可查看原因并修复。",
 }
 
 ZH_CN_ACTIONS: dict[str, str] = {

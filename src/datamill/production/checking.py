@@ -30,6 +30,8 @@ from datamill.storage.blobstore import BlobStore, sha256_file
 __all__ = ["check_job", "run_checks"]
 
 _CHUNK = 200
+#: what follows an in-place item's URI, in place of its path, when it cannot be fetched
+_UNREADABLE = "#unreadable:"
 #: items a cross-item check (near-duplicates) does not compare with: not passed, or superseded
 #: (a subject's earlier take of the prompt their new take replaces)
 _NOT_PASSED = ("imported", "rejected", SUPERSEDED_STATUS)
@@ -58,6 +60,9 @@ def _probe(
     plugin: Any, path: Path, meta: dict[str, Any], requirements: dict[str, Any]
 ) -> dict[str, Any]:
     """Hash and describe a file registered in place (what a copying import does up front)."""
+    _, unreadable, why = str(path).partition(_UNREADABLE)
+    if unreadable:  # the object could not be fetched: say why (too large, changed, moved)
+        return {"error": why}
     try:
         if not path.is_file() or path.stat().st_size == 0:
             return {"error": "file is missing, not a regular file, or empty"}
@@ -192,7 +197,7 @@ def run_checks(
         try:
             path = str(item_path(blobs, i))
         except OSError as err:  # a registered-in-place object that cannot be fetched
-            path = f"{i.source_uri}#unreadable:{err}"
+            path = f"{i.source_uri}{_UNREADABLE}{err}"
         job = (i.id, path, project.modality, requirements, i.prompt)
         args.append((*job, dict(i.attributes or {})) if i.source_uri and not i.sha256 else job)
     checker = _cross_checker(session, project, requirements, items)

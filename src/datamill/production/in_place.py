@@ -34,7 +34,8 @@ from datamill.core.errors import DatamillError, InvalidInput
 from datamill.production._import_rows import printable
 
 __all__ = ["FILE_URL_HOST", "IN_PLACE_CHANGED", "IN_PLACE_MOVED", "IN_PLACE_OUTSIDE",
-           "InPlaceMoved", "UrlRoot", "confine_url", "file_url_path", "local_in_place", "plain_url", "url_roots"]
+           "IN_PLACE_TOO_LARGE", "InPlaceMoved", "InPlaceTooLarge", "UrlRoot", "confine_url",
+           "file_url_path", "local_in_place", "plain_url", "url_roots"]
 
 #: the reason codes (worded in :mod:`datamill.modalities._reason_words`)
 IN_PLACE_OUTSIDE = "in_place_outside"
@@ -42,6 +43,7 @@ FILE_URL_HOST = "file_url_host"
 IN_PLACE_MOVED = "in_place_moved"
 IN_PLACE_CHANGED = "in_place_changed"
 IN_PLACE_ROOT = "in_place_root"
+IN_PLACE_TOO_LARGE = "in_place_too_large"
 
 #: schemes whose URLs carry a query and a fragment that are not part of the object's path
 _WEB = frozenset({"http", "https"})
@@ -54,6 +56,15 @@ class InPlaceMoved(DatamillError, PermissionError):
 
     code = "in_place_moved"
     status = 409
+
+
+class InPlaceTooLarge(DatamillError, OSError):
+    """A remote object registered in place is larger than the server fetches of one object
+    (``DATAMILL_MAX_REMOTE_OBJECT_BYTES``); an ``OSError`` for code that reads files (the
+    checks reject the item, saying so)."""
+
+    code = "in_place_too_large"
+    status = 422
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,9 @@ import fsspec
 from datamill.production.in_place import (
     IN_PLACE_CHANGED,
     IN_PLACE_MOVED,
+    IN_PLACE_TOO_LARGE,
     InPlaceMoved,
+    InPlaceTooLarge,
     local_in_place,
     plain_url,
 )
@@ -62,13 +64,17 @@ class _HasBytes(Protocol):
     source_uri: str | None
 
 
-def in_place_path(uri: str, cache_dir: Path, sha256: str = "") -> Path:
+def in_place_path(uri: str, cache_dir: Path, sha256: str = "",
+                  max_bytes: int | None = None) -> Path:
     """A local file for a registered-in-place ``uri`` (remote objects are fetched once).
 
     ``sha256``: the hash the checks took of the file (empty before they ran). A remote object
     fetched again (a new server's cache, a cleared one) whose bytes are no longer those is
     refused (``in_place_changed``) and not kept: what was checked, annotated and delivered
-    must be what is read."""
+    must be what is read. ``max_bytes`` (``DATAMILL_MAX_REMOTE_OBJECT_BYTES``): a remote object
+    larger than that is refused (:class:`InPlaceTooLarge`), by the size its store states before
+    a byte is read, and by the bytes read while they are read (a server may state none, or
+    lie); nothing of it is kept."""
     if "://" not in uri or uri[:7].lower() == "file://":  # re-confined at each read
         return local_in_place(uri)
     if not plain_url(uri):  # registered before imports parsed URLs: '..' or a chain
@@ -84,8 +90,12 @@ def in_place_path(uri: str, cache_dir: Path, sha256: str = "") -> Path:
     digest = hashlib.sha256()
     try:
         fs, path = fsspec.core.url_to_fs(uri)
+        _within(uri, _stated_size(fs, path), max_bytes)
+        read = 0
         with fs.open(path, "rb") as src, open(tmp, "wb") as dst:
             while chunk := src.read(_FETCH_CHUNK):
+                read += len(chunk)
+                _within(uri, read, max_bytes, while_reading=True)
                 digest.update(chunk)
                 dst.write(chunk)
         if sha256 and digest.hexdigest() != sha256:
@@ -99,11 +109,34 @@ def in_place_path(uri: str, cache_dir: Path, sha256: str = "") -> Path:
     return target
 
 
+def _stated_size(fs: Any, path: str) -> int | None:
+    """The size the object's store states (None: it states none, or the asking failed: the
+    bytes read are counted anyway)."""
+    try:
+        size = fs.size(path)
+    except (OSError, ValueError, NotImplementedError):
+        return None
+    return size if isinstance(size, int) else None
+
+
+def _within(uri: str, size: int | None, max_bytes: int | None, *, while_reading: bool = False,
+            ) -> None:
+    """Refuse (:class:`InPlaceTooLarge`) a remote object past ``max_bytes``."""
+    if max_bytes is None or size is None or size <= max_bytes:
+        return
+    said = "more than" if while_reading else f"{size:,} bytes,"
+    raise InPlaceTooLarge(
+        f"the registered object {uri[:200]} is {said} larger than the {max_bytes:,} bytes this "
+        "server fetches of one object (DATAMILL_MAX_REMOTE_OBJECT_BYTES): split it, or import "
+        "it by copying", reason_code=IN_PLACE_TOO_LARGE, uri=uri[:200], limit=f"{max_bytes:,}")
+
+
 def item_path(blobs: BlobStore, item: _HasBytes) -> Path:
     """A local file with the item's bytes (see the module docstring); :class:`BlobMissing`
     naming the item when its blob is not in the store."""
     if item.source_uri:
-        return in_place_path(item.source_uri, blobs.cache_dir, item.sha256 or "")
+        return in_place_path(item.source_uri, blobs.cache_dir, item.sha256 or "",
+                             blobs.max_fetch_bytes)
     try:
         return blobs.local_path(item.sha256)
     except BlobMissing:

@@ -127,12 +127,16 @@ class BlobStore:
     def __init__(
         self, root: str, *, storage_options: dict[str, Any] | None = None,
         multipart_chunk_bytes: int = 8 * 1024 * 1024, cache_dir: Path | None = None,
+        max_fetch_bytes: int | None = None,
     ) -> None:
         self.root = root.rstrip("/")
         self.fs, self._base = fsspec.core.url_to_fs(self.root, **(storage_options or {}))
         self.local = isinstance(self.fs, LocalFileSystem)
         self.multipart_chunk_bytes = multipart_chunk_bytes
         self._cache_dir = cache_dir
+        #: most bytes of one remote object registered in place fetched into the cache
+        #: (``Settings.max_remote_object_bytes``; None: no limit)
+        self.max_fetch_bytes = max_fetch_bytes
         if self.local:
             try:
                 os.makedirs(self._base, mode=BLOB_DIR_MODE, exist_ok=True)
@@ -163,6 +167,7 @@ class BlobStore:
             url, storage_options=options,
             multipart_chunk_bytes=settings.s3_multipart_chunk_bytes,
             cache_dir=settings.home / "blob-cache",
+            max_fetch_bytes=settings.max_remote_object_bytes,
         )
 
     def _key(self, digest: str) -> str:

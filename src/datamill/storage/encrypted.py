@@ -63,6 +63,7 @@ class EncryptingBlobStore(BlobStore):
         self.local = inner.local
         self.multipart_chunk_bytes = inner.multipart_chunk_bytes
         self._cache_dir = inner._cache_dir
+        self.max_fetch_bytes = inner.max_fetch_bytes
         self._made = inner._made
         self._key_or_loader = key
         self._dk: DataKey | None = key if isinstance(key, DataKey) else None
