@@ -21,6 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from datamill.core.errors import DatamillError
 from datamill.core.storable import MAX_STORED_ID, digits, driver_refusal
+from datamill.http_deps import told_caller
 from datamill.modalities.parse_problems import request_error
 from datamill.modalities.problem_words import (
     LANGUAGES,
@@ -171,6 +172,7 @@ async def _datamill_error(request: Request, exc: Exception) -> JSONResponse:
         exc.message,
     )
     headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+    exc = told_caller(request, exc)  # logged whole above; said as the caller may hear it
     detail, extra = _worded(request, exc.message, exc.details)
     if exc.code in _GENERIC_CODES and "message_en" not in extra:
         # no coded wording: the generic sentence of its kind, the English kept in message_en

@@ -31,6 +31,7 @@ from datamill.http_deps import (
     SessionDep,
     cookie_session_token,
     remember_caller,
+    told_caller,
     unseen_project_refusal,
 )
 from datamill.modalities.problem_words import word_error, word_refusal
@@ -340,7 +341,7 @@ def error_in_page_language(request: Request, error: DatamillError) -> str:
     """A service error's sentence for a form's inline refusal, in the page's language where
     the one registry words it, else the service's English sentence (see
     :func:`_domain_message`)."""
-    return _domain_message(error, page_language(request))[0]
+    return _domain_message(told_caller(request, error), page_language(request))[0]
 
 
 def error_page(
@@ -388,6 +389,7 @@ class HtmlRoute(APIRoute):
                 if isinstance(exc, Forbidden):  # a project one may not see: as a missing one
                     exc = unseen_project_refusal(request) or exc
                 log.info("page problem %s on %s: %s", exc.code, request.url.path, exc.message)
+                exc = told_caller(request, exc)
                 return error_page(request, exc.status, exc.message, exc.code, error=exc)
             except (OverflowError, DataError) as exc:  # an id beyond what the database holds
                 if driver_refusal(exc) == "nul":  # not a number: text PostgreSQL cannot take
