@@ -158,13 +158,14 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
 def _install_probes(app: FastAPI) -> None:
     """``GET /healthz`` (the process answers) and ``GET /readyz`` (its runtime is built and the
     database answers a query: 200, else 503), for load balancers and orchestrators; neither
-    needs a token nor says more than ``ready`` or what is not."""
+    needs a token nor says more than ``ready`` or what is not. ``HEAD`` answers as ``GET``
+    without the body (monitors often probe with it)."""
 
-    @app.get("/healthz", include_in_schema=False)
+    @app.api_route("/healthz", methods=["GET", "HEAD"], include_in_schema=False)
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    @app.get("/readyz", include_in_schema=False)
+    @app.api_route("/readyz", methods=["GET", "HEAD"], include_in_schema=False)
     def readyz(request: Request) -> JSONResponse:
         from sqlalchemy import text
 

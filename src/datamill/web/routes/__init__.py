@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 
 from datamill.web.routes import (
@@ -50,6 +51,16 @@ LARGE_BODIES = (*imports.LARGE_BODIES, *work.LARGE_BODIES)
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
 
+def _answer_head(routers: tuple[APIRouter, ...]) -> None:
+    """Let every page (and the pages' JSON endpoints) answer ``HEAD`` as ``GET`` without the
+    body, as a plain Starlette route does: monitors and link checkers probe with ``HEAD``, and
+    got 405 (h4 trial). The server sends no body for ``HEAD`` (a file is not even read)."""
+    for router in routers:
+        for route in router.routes:
+            if isinstance(route, APIRoute) and route.methods and "GET" in route.methods:
+                route.methods.add("HEAD")
+
+
 def mount_web(app: FastAPI) -> None:
     """Add the pages, their JSON endpoints and ``/static`` to ``app``; errors outside the API
     then answer HTML pages (call it after the API's problem handlers are installed)."""
@@ -57,6 +68,7 @@ def mount_web(app: FastAPI) -> None:
     from datamill.web.errors import install_page_errors
 
     install_page_errors(app)
+    _answer_head(ROUTERS)
     # a project one may not see answers as a missing one, except on its books' pages: they
     # follow the books' reader rule, member or not, as the API's /ledger routes do
     books = (ledger.router, budget_plan.router, ratio_tests.router, ledger_contracts.router)
