@@ -1,7 +1,8 @@
 """h4 trial (last round's left-out, LOW): ``HEAD`` on the web's pages answered 405 Method Not
 Allowed, so monitors and link checkers (which probe with ``HEAD``) reported every page down.
 Now a page answers ``HEAD`` as it answers ``GET`` (status, headers: a redirect to sign in, a
-200 page, a 404), without the body; so do ``/healthz`` and ``/readyz``."""
+200 page, a 404), without the body; so do ``/healthz`` and ``/readyz``. Downloads (audited as
+handed out) still answer ``GET`` only."""
 
 from __future__ import annotations
 
@@ -30,3 +31,5 @@ def test_pages_answer_head_as_get_without_a_body(
     assert head.content == b""
     assert client.head("/projects/999999").status_code == client.get(
         "/projects/999999").status_code == 404
+    # a download is audited as handed out: a probe of it is no download
+    assert client.head("/audit.csv").status_code == 405

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from fastapi import APIRouter, FastAPI
+from fastapi.datastructures import DefaultPlaceholder
+from fastapi.responses import HTMLResponse
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 
@@ -52,13 +55,20 @@ STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
 
 def _answer_head(routers: tuple[APIRouter, ...]) -> None:
-    """Let every page (and the pages' JSON endpoints) answer ``HEAD`` as ``GET`` without the
-    body, as a plain Starlette route does: monitors and link checkers probe with ``HEAD``, and
-    got 405 (h4 trial). The server sends no body for ``HEAD`` (a file is not even read)."""
+    """Let every page (an HTML route) answer ``HEAD`` as ``GET`` without the body, as a plain
+    Starlette route does: monitors and link checkers probe with ``HEAD``, and got 405 (h4
+    trial). Downloads (a delivery's package or files, a CSV, an item's media) keep answering
+    ``GET`` only: they are audited as handed out, and a probe hands out nothing."""
     for router in routers:
         for route in router.routes:
-            if isinstance(route, APIRoute) and route.methods and "GET" in route.methods:
+            if isinstance(route, APIRoute) and route.methods and "GET" in route.methods and \
+                    _answer_class(route) is HTMLResponse:
                 route.methods.add("HEAD")
+
+
+def _answer_class(route: APIRoute) -> Any:
+    answer = route.response_class
+    return answer.value if isinstance(answer, DefaultPlaceholder) else answer
 
 
 def mount_web(app: FastAPI) -> None:
