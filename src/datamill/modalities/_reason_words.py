@@ -366,6 +366,8 @@ EN_REASONS: dict[str, str] = {
     "in_place_too_large": "The registered object {uri} is larger than the {limit} bytes this server fetches of one object: split it, or import it by copying.",
     # an in-place file that cannot be read, said to those who may not see where it lies (api.problem)
     "in_place_unavailable": "This item's file cannot be read at the moment: a project manager can see why and put it right.",
+    # a staff, business or customer account registered as a vendor's worker (workforce.vendors)
+    "worker_role": "{username} is a {role} and cannot be registered as this worker: a vendor's worker is an annotator, reviewer, inspector, vendor manager or vendor worker, and a customer's account is no one's worker.",
 }
 
 EN_ACTIONS: dict[str, str] = {
@@ -659,6 +661,8 @@ ZH_CN_REASONS: dict[str, str] = {
     "in_place_too_large": "已登记的对象 {uri} 大于本服务器对单个对象获取的上限 {limit} 字节：请您将其拆分，或以复制方式导入。",
     # an in-place file that cannot be read, said to those who may not see where it lies (api.problem)
     "in_place_unavailable": "此条目的文件暂时无法读取：请您联系项目经理，项目经理可查看原因并修复。",
+    # a staff, business or customer account registered as a vendor's worker (workforce.vendors)
+    "worker_role": "{username} 的角色为 {role}，不能登记为该工作人员：供应商的工作人员须为标注员、审核员、质检员、供应商经理或供应商工作人员，客户账号不能登记为任何工作人员。请您换用相应账号。",
 }
 
 ZH_CN_ACTIONS: dict[str, str] = {

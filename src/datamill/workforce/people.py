@@ -26,6 +26,7 @@ from datamill.workforce.vendors import (
     clean_languages,
     clean_list,
     get_worker,
+    require_worker_role,
     worker_out,
 )
 
@@ -130,10 +131,12 @@ def move_worker(
         raise Conflict(f"worker {worker.id} is already {where}", worker_id=worker.id)
     if vendor_id is not None:
         get_or_raise(session, Vendor, vendor_id, "vendor", vendor_id=vendor_id)
+    person = session.get(User, worker.user_id)
+    if vendor_id is not None and person is not None:
+        require_worker_role(person, vendor_id)
     data: dict[str, object] = {"from_vendor_id": worker.vendor_id, "to_vendor_id": vendor_id,
                                "was_manager": worker.is_manager, "reason": reason.strip()}
     data.update(_free(session, worker))
-    person = session.get(User, worker.user_id)
     if worker.vendor_id is not None and person is not None:
         # what the old vendor's hand-offs admitted them to is that vendor's work, not theirs
         left = drop_vendor_memberships(session, person, worker.vendor_id, actor.id,

@@ -34,6 +34,7 @@ __all__ = [
     "CYCLES",
     "FEE_RANGE",
     "VENDOR_KINDS",
+    "VENDOR_WORKER_ROLES",
     "clean_languages",
     "clean_list",
     "create_grade",
@@ -46,6 +47,7 @@ __all__ = [
     "list_workers",
     "record_agreement",
     "register_worker",
+    "require_worker_role",
     "set_vendor_qualified",
     "to_decimal",
     "verify_identity",
@@ -288,6 +290,29 @@ def admit_to_handed_projects(session: Session, actor: User, user: User, vendor_i
         add_member(session, project_id, user, actor_id=actor.id, via_vendor_id=vendor_id)
 
 
+#: the roles a vendor's worker may have: the production work's (a vendor's manager is often an
+#: annotator who leads the team). An account of the business side, of staff or of a customer
+#: never works for a vendor: registered there it was admitted to every project handed to the
+#: vendor (a customer to another customer's deliveries) and put under the vendor's manager
+VENDOR_WORKER_ROLES = frozenset({"annotator", "reviewer", "inspector", "vendor_manager",
+                                 "vendor_worker"})
+
+
+def require_worker_role(user: User, vendor_id: int | None) -> None:
+    """Refuse (``worker_role``) to make ``user`` a vendor's worker unless their role is one of
+    :data:`VENDOR_WORKER_ROLES`, and a customer's account a worker at all (h4 trial)."""
+    if vendor_id is None and user.role != "customer":
+        return
+    if vendor_id is not None and user.role in VENDOR_WORKER_ROLES:
+        return
+    raise InvalidInput(
+        f"{user.username!r} is a {user.role} and cannot be registered as this worker: a "
+        "vendor's worker is an annotator, reviewer, inspector, vendor manager or vendor worker "
+        "(they join every project handed to the vendor and answer to its manager), and a "
+        "customer's account is no one's worker", field="username", reason_code="worker_role",
+        username=user.username, role=user.role)
+
+
 def register_worker(
     session: Session,
     actor: User,
@@ -308,6 +333,7 @@ def register_worker(
     does not lock them out of it until ``worker-set --language`` (the trial's in-house
     annotator lost their zh-CN work so)."""
     require_business(actor, "register workers")
+    require_worker_role(user, vendor_id)
     langs = clean_languages(languages if languages is not None
                             else _member_languages(session, user.id))
     grade_id = None
