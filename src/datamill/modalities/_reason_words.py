@@ -368,6 +368,8 @@ EN_REASONS: dict[str, str] = {
     "in_place_unavailable": "This item's file cannot be read at the moment: a project manager can see why and put it right.",
     # a staff, business or customer account registered as a vendor's worker (workforce.vendors)
     "worker_role": "{username} is a {role} and cannot be registered as this worker: a vendor's worker is an annotator, reviewer, inspector, vendor manager or vendor worker, and a customer's account is no one's worker.",
+    # an archive import that would fill the temporary folder's disk (production.archive_import)
+    "archive_no_space": "{archive} unpacks to {size} bytes and the server's temporary folder has {free} bytes to spare; nothing was imported: try again later, or split it.",
 }
 
 EN_ACTIONS: dict[str, str] = {
@@ -663,6 +665,8 @@ ZH_CN_REASONS: dict[str, str] = {
     "in_place_unavailable": "此条目的文件暂时无法读取：请您联系项目经理，项目经理可查看原因并修复。",
     # a staff, business or customer account registered as a vendor's worker (workforce.vendors)
     "worker_role": "{username} 的角色为 {role}，不能登记为该工作人员：供应商的工作人员须为标注员、审核员、质检员、供应商经理或供应商工作人员，客户账号不能登记为任何工作人员。请您换用相应账号。",
+    # an archive import that would fill the temporary folder's disk (production.archive_import)
+    "archive_no_space": "{archive} 解压后需 {size} 字节，服务器临时文件夹仅余 {free} 字节可用；未导入任何内容：请您稍后重试，或将其拆分。",
 }
 
 ZH_CN_ACTIONS: dict[str, str] = {

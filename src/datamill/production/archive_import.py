@@ -9,7 +9,9 @@ reason. A zip bomb is refused whole, before a byte is written: more entries than
 ``DATAMILL_MAX_ARCHIVE_ENTRIES``, or more bytes unpacked (the entries' declared sizes, which
 :mod:`zipfile` enforces while reading) than ``DATAMILL_MAX_ARCHIVE_BYTES``. A corrupt or
 truncated archive (no central directory, a bad CRC, a short entry) imports nothing: the error
-comes before the import run starts, and the temporary folder is removed.
+comes before the import run starts, and the temporary folder is removed. So does an archive
+whose entries need more room than the temporary folder's disk has free (less 256 MiB left to
+everything else): refused before a byte is written (``archive_no_space``).
 """
 
 from __future__ import annotations
@@ -33,6 +35,9 @@ __all__ = ["ArchiveLimits", "Unpacked", "is_archive", "unpack_archive"]
 ARCHIVE_SUFFIXES = (".zip",)
 _NAME_BYTES = 255  # one path component (most file systems)
 _COPY_BYTES = 1024 * 1024
+#: free disk an archive import leaves to everything else (the database, the blob store, other
+#: imports) when it unpacks
+_SPARE_BYTES = 256 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +155,19 @@ def _extract(archive: zipfile.ZipFile, info: zipfile.ZipInfo, folder: Path,
         shutil.copyfileobj(src, dst, _COPY_BYTES)
 
 
+def _require_room(folder: Path, name: str, size: int) -> None:
+    """Refuse (``archive_no_space``) an archive whose entries need more room than the temporary
+    folder's disk has free, less :data:`_SPARE_BYTES`: several large imports at once would
+    otherwise fill the disk the database and the blob store may share, each failing half-way."""
+    free = shutil.disk_usage(folder).free
+    if size > free - _SPARE_BYTES:
+        raise InvalidInput(
+            f"{name} unpacks to {size:,} bytes and the server's temporary folder has "
+            f"{max(free - _SPARE_BYTES, 0):,} bytes to spare; nothing was imported: try again "
+            "later, or split it", path=name, reason_code="archive_no_space", archive=name,
+            size=f"{size:,}", free=f"{max(free - _SPARE_BYTES, 0):,}")
+
+
 @contextmanager
 def unpack_archive(
     source: Path, root: Path | None, limits: ArchiveLimits | None = None
@@ -181,7 +199,9 @@ def unpack_archive(
         unpacked = Unpacked(folder)
         try:
             with zipfile.ZipFile(real) as archive:
-                for info in _plan(archive, name, limits, unpacked.skipped):
+                planned = _plan(archive, name, limits, unpacked.skipped)
+                _require_room(folder, name, sum(i.file_size for i in planned))
+                for info in planned:
                     _extract(archive, info, folder, unpacked.skipped)
         except InvalidInput:  # over a limit (a ValueError too): said as it is
             raise
