@@ -252,6 +252,13 @@ BODIES: dict[tuple[str, str], Any] = {
     ("post", "/catalog/band-quotes/{quote_id}/approvals"): {"decision": "approve",
                                                             "reason": "ok"},
     ("post", "/catalog/band-quotes/{quote_id}/withdrawal"): {"reason": "ok"},
+    ("post", "/catalog/quote-requests"): {"dataset_id": 1, "intended_use": "ASR training",
+                                          "scope": "one team, 2 years"},
+    ("post", "/catalog/quote-requests/{request_id}/answer"): {"price": "1000"},
+    ("post", "/catalog/quote-requests/{request_id}/decline"): {"reason": "not for sale"},
+    ("post", "/catalog/quote-requests/{request_id}/acceptance"): None,
+    ("post", "/catalog/quote-requests/{request_id}/withdrawal"): {"reason": "ok"},
+    ("post", "/catalog/quote-requests/{request_id}/licence"): {},
 }
 #: path ids with no object behind them in the world (id 1 is used)
 PLACEHOLDERS = ("package_id", "task_id", "batch_id", "inspection_id", "delivery_id",

@@ -253,6 +253,8 @@ _LIST_SEP = {"en": ", ", "zh-CN": "、"}
 #: the object a problem's ``field`` path starts with (``objects[2].``), which its sentence
 #: names by number and label instead
 _OBJECT_PREFIX = re.compile(r"^objects\[\d+\]\.")
+
+
 def _batch_status(values: dict[str, Any], lang: str) -> dict[str, Any]:
     """A batch's status named in ``lang`` (``rejected`` → 已驳回) for ``batch_not_open``."""
     from datamill.core.code_words import ITEM_STATUS_WORDS  # noqa: PLC0415 - only when worded
