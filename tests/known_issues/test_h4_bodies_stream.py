@@ -14,6 +14,7 @@ import asyncio
 import json
 import tempfile
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -80,7 +81,10 @@ def _post(app: Starlette, n: int) -> tuple[int, bytes]:
              "query_string": b"", "headers": [], "root_path": "", "scheme": "http",
              "server": ("test", 80), "client": ("test", 1), "http_version": "1.1",
              "asgi": {"version": "3.0"}}
-    asyncio.run(app(scope, receive, send))
+    # a loop of its own in a thread of its own: the worker process may already run one (a
+    # browser test's), where asyncio.run refuses to start
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, app(scope, receive, send)).result()
     status = next(m["status"] for m in sent if m["type"] == "http.response.start")
     return status, b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
 

@@ -36,10 +36,12 @@ from tests.unit.production.helpers import ready_project
 from tests.unit.production.test_delivery_rejection import _accepted_batch, _auth
 
 #: the GET routes a customer member of a project gets 200 from: their own account, the catalog
-#: (listed entries, their licences), the project's basics, its deliveries and their files
+#: (listed entries, their licences, their quote requests), the project's basics, its deliveries and their files
 ALLOWED = {
     f"{API_PREFIX}/me", f"{API_PREFIX}/auth/tokens",
     f"{API_PREFIX}/catalog/datasets", f"{API_PREFIX}/catalog/licences",
+    # their organisation's quote requests (another customer's answer 404)
+    f"{API_PREFIX}/catalog/quote-requests",
     f"{API_PREFIX}/projects", f"{API_PREFIX}/projects/{{project_id}}",
     f"{API_PREFIX}/projects/{{project_id}}/deliveries",
     f"{API_PREFIX}/deliveries/{{delivery_id}}", f"{API_PREFIX}/deliveries/{{delivery_id}}/package",
