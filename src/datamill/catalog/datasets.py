@@ -136,8 +136,11 @@ def dataset_out(session: Session, row: CatalogDataset, view: Viewer | None = Non
         items=entry.get("items"), speakers=entry.get("speakers"),
         planned_volume=_planned_volume(row), volume=entry_volume(entry))
     if view is not None and not view.sees_prices:
+        # a customer sees what the dataset is and holds, not the business's plan for it
+        # (prices, budget, market survey, planned volume)
         out = out.model_copy(update={"price": None, "price_low": None, "price_high": None,
-                                     "price_band": None, "budget": None, "market_survey": ""})
+                                     "price_band": None, "budget": None, "market_survey": "",
+                                     "planned_hours": None, "planned_volume": None})
     return out
 
 

@@ -44,7 +44,8 @@ def test_catalog_over_http(client: TestClient, runtime: Runtime, tmp_path: Path)
     pm, sales, who = _auth(client, "pm"), _auth(client, "sales"), _auth(client, "cust")
     body: dict[str, Any] = {"name": "api-asr", "title": "API ASR", "modality": "speech.asr",
                             "languages": ["zh-CN"], "scenario": "finance", "price": "250000",
-                            "price_low": "200000", "price_high": "300000"}
+                            "price_low": "200000", "price_high": "300000",
+                            "planned_hours": "400", "budget": "1200000"}
     ds = client.post(f"{API}/datasets", json=body, headers=pm)
     assert ds.status_code == 201, ds.text
     dsid = ds.json()["id"]
@@ -78,6 +79,11 @@ def test_catalog_over_http(client: TestClient, runtime: Runtime, tmp_path: Path)
                        json={"username": "cust", "customer_id": cust}).status_code == 201
     seen = client.get(f"{API}/datasets", headers=who).json()
     assert [d["name"] for d in seen] == ["api-asr"] and seen[0]["price"] is None
+    # nor the development plan (planned volume, budget): the business's own figures
+    shown = client.get(f"{API}/datasets/{dsid}", headers=who).json()
+    assert (shown["planned_hours"], shown["planned_volume"], shown["budget"]) == (None,) * 3
+    staff = client.get(f"{API}/datasets/{dsid}", headers=sales).json()
+    assert (staff["planned_hours"], staff["budget"]) == ("400.00", "1200000.00")
     assert [x["id"] for x in client.get(f"{API}/licences", headers=who).json()] == [lid]
     # another customer's account: the licence does not exist for them, on GET as on accepting
     # (the acceptance answered 403 naming the licence's number: a trial user's finding)
