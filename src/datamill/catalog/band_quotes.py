@@ -89,6 +89,7 @@ __all__ = [
     "get_band_quote",
     "list_band_quotes",
     "may_decide_band_quotes",
+    "quote_valid_days",
     "request_band_quote",
     "use_band_quote",
     "void_band_quotes",
@@ -157,11 +158,14 @@ def _out(session: Session, q: CatalogBandQuote, today: date | None = None) -> Ba
         withdrawn_at=q.withdrawn_at, withdraw_reason=q.withdraw_reason, voided_at=q.voided_at)
 
 
-def _valid_days(valid_days: int | None) -> int:
+def quote_valid_days(valid_days: int | None, what: str = "an out-of-band quote") -> int:
+    """The days ``what`` (a band quote, a quote request's offer) stays valid:
+    :data:`QUOTE_VALID_DAYS` unless given, else 1 to :data:`MAX_QUOTE_VALID_DAYS`
+    (``band_quote_validity``)."""
     days = QUOTE_VALID_DAYS if valid_days is None else valid_days
     if isinstance(days, bool) or not isinstance(days, int) or not (
             1 <= days <= MAX_QUOTE_VALID_DAYS):
-        raise InvalidInput(f"an out-of-band quote is valid for 1 to {MAX_QUOTE_VALID_DAYS} "
+        raise InvalidInput(f"{what} is valid for 1 to {MAX_QUOTE_VALID_DAYS} "
                            f"days, not {valid_days!r}", field="valid_days",
                            reason_code="band_quote_validity", most=MAX_QUOTE_VALID_DAYS,
                            days=str(valid_days))
@@ -189,7 +193,7 @@ def request_band_quote(  # noqa: PLR0913 - the quote's fields, all keyword-only
     ds = dataset_row(session, dataset_id)
     cust = get_or_raise(session, LedgerCustomer, customer_id, "customer", customer_id=customer_id)
     amount = _price(price)
-    days = _valid_days(valid_days)
+    days = quote_valid_days(valid_days)
     cur = licence_currency(ds, currency)
     rate = to_decimal(fx_rate_of(fx_rate), 6) if fx_rate not in (None, "") else None
     if cur != "CNY" and rate is None:

@@ -43,10 +43,9 @@ from datamill.business_clock import business_today
 from datamill.catalog.access import Viewer, viewer
 from datamill.catalog.band_quotes import (
     MAX_QUOTE_REASON,
-    MAX_QUOTE_VALID_DAYS,
     MAX_REASON,
-    QUOTE_VALID_DAYS,
     band_quote_state,
+    quote_valid_days,
     request_band_quote,
 )
 from datamill.catalog.datasets import _money, dataset_row, get_dataset
@@ -247,17 +246,6 @@ def _seller(session: Session, user: User, request_id: int) -> tuple[CatalogQuote
     return r, _shown(session, r, business_today())[0]
 
 
-def _valid_days(valid_days: int | None) -> int:
-    days = QUOTE_VALID_DAYS if valid_days is None else valid_days
-    if isinstance(days, bool) or not isinstance(days, int) or not (
-            1 <= days <= MAX_QUOTE_VALID_DAYS):
-        raise InvalidInput(f"an offer is valid for 1 to {MAX_QUOTE_VALID_DAYS} days, not "
-                           f"{valid_days!r}", field="valid_days",
-                           reason_code="band_quote_validity", most=MAX_QUOTE_VALID_DAYS,
-                           days=str(valid_days))
-    return days
-
-
 def _licence_terms(r: CatalogQuoteRequest, territory: str, term: str,
                    criteria: str) -> None:
     if r.dataset_id is None:
@@ -283,7 +271,7 @@ def answer_quote_request(  # noqa: PLR0913 - the offer's fields, all keyword-onl
     if amount is None or amount <= 0:
         raise InvalidInput("an offer has a positive price", field="price",
                            reason_code="licence_price_positive")
-    days = _valid_days(valid_days)
+    days = quote_valid_days(valid_days, "an offer")
     where, how_long = _text(territory, "territory", 200), _text(term, "term", 200)
     criteria, text = _text(acceptance_criteria, "acceptance_criteria"), _text(note, "note")
     _licence_terms(r, where, how_long, criteria)
