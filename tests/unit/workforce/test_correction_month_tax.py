@@ -14,19 +14,11 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from datamill.compliance.models import User
-from datamill.production.models import Project
 from datamill.runtime import Runtime
 from datamill.workforce._sheets import withholding_tax
 from datamill.workforce.models import SettlementSheet
-from datamill.workforce.pricing import set_price
 from datamill.workforce.settlement import create_correction_sheet, create_settlement_sheet
-from datamill.workforce.vendors import (
-    create_vendor,
-    register_worker,
-    set_vendor_qualified,
-    verify_identity,
-)
-from tests.unit.workforce.test_individual_monthly_tax import _accepted_item
+from tests.unit.workforce.test_individual_monthly_tax import _accepted_item, individual_at_106
 
 
 def test_corrections_withhold_the_tax_on_the_months_gross(runtime: Runtime) -> None:
@@ -35,17 +27,8 @@ def test_corrections_withhold_the_tax_on_the_months_gross(runtime: Runtime) -> N
         person = User(username="li", display_name="li", password_hash="x", role="annotator")
         s.add_all([admin, person])
         s.flush()
-        vendor = create_vendor(s, admin, name="Li Si", kind="individual", fee_rate="0.06",
-                               agreement_no="FA-IND-2")
-        set_vendor_qualified(s, admin, vendor.id, True, "identity and skills checked")
-        worker = register_worker(s, admin, person, vendor_id=vendor.id, languages=["zh-CN"])
-        verify_identity(s, admin, worker.id, "ID ****4321")
-        set_price(s, admin, half_year="2024H1", stage="annotate", modality="speech.asr",
-                  language_group="chinese", unit="hour", unit_price="106")
-        project = Project(name="p", modality="speech.asr", language="zh-CN",
-                          project_type="custom_service", data_owner="customer", spec={})
-        s.add(project)
-        s.flush()
+        vendor, _, project = individual_at_106(
+            s, admin, person, name="Li Si", agreement_no="FA-IND-2", id_note="ID ****4321")
         weeks = [date(2024, 5, 6), date(2024, 5, 13)]
         sheets = []
         for n, monday in enumerate(weeks):

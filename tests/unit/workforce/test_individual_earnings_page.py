@@ -16,22 +16,14 @@ from decimal import Decimal
 from fastapi.testclient import TestClient
 
 from datamill.compliance.models import User
-from datamill.production.models import Project
 from datamill.runtime import Runtime
 from datamill.server import create_app
 from datamill.workforce.models import SettlementSheet
 from datamill.workforce.performance import worker_dashboard
-from datamill.workforce.pricing import set_price
 from datamill.workforce.settlement import create_correction_sheet, create_settlement_sheet
-from datamill.workforce.vendors import (
-    create_vendor,
-    register_worker,
-    set_vendor_qualified,
-    verify_identity,
-)
 from datamill.workforce.views import earnings_by_period
 from tests._api import API, login, web_sign_in
-from tests.unit.workforce.test_individual_monthly_tax import _accepted_item
+from tests.unit.workforce.test_individual_monthly_tax import _accepted_item, individual_at_106
 
 
 def test_an_individuals_earnings_count_corrections_and_show_the_tax(
@@ -43,17 +35,8 @@ def test_an_individuals_earnings_count_corrections_and_show_the_tax(
         person = User(username="wu", display_name="wu", password_hash="x", role="annotator")
         s.add(person)
         s.flush()
-        vendor = create_vendor(s, admin, name="Wu Liu", kind="individual", fee_rate="0.06",
-                               agreement_no="FA-IND-3")
-        set_vendor_qualified(s, admin, vendor.id, True, "identity and skills checked")
-        worker = register_worker(s, admin, person, vendor_id=vendor.id, languages=["zh-CN"])
-        verify_identity(s, admin, worker.id, "ID ****5678")
-        set_price(s, admin, half_year="2024H1", stage="annotate", modality="speech.asr",
-                  language_group="chinese", unit="hour", unit_price="106")
-        project = Project(name="p", modality="speech.asr", language="zh-CN",
-                          project_type="custom_service", data_owner="customer", spec={})
-        s.add(project)
-        s.flush()
+        vendor, worker, project = individual_at_106(
+            s, admin, person, name="Wu Liu", agreement_no="FA-IND-3", id_note="ID ****5678")
         ids = []
         for n, monday in enumerate([date(2024, 5, 6), date(2024, 5, 13)]):
             _accepted_item(s, project.id, person, n,

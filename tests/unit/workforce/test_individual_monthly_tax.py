@@ -31,6 +31,7 @@ from datamill.production.models import (
 )
 from datamill.runtime import Runtime
 from datamill.workforce.pricing import set_price
+from datamill.workforce.schemas import VendorOut, WorkerOut
 from datamill.workforce.settlement import create_settlement_sheet
 from datamill.workforce.vendors import (
     create_vendor,
@@ -64,6 +65,26 @@ def _accepted_item(s: Session, project_id: int, person: User, n: int, at: dateti
     s.flush()
 
 
+def individual_at_106(s: Session, admin: User, person: User, *, name: str, agreement_no: str,
+                      id_note: str, halves: tuple[str, ...] = ("2024H1",)
+                      ) -> tuple[VendorOut, WorkerOut, Project]:
+    """``person`` as an individual supplier (qualified, identity checked, fee 6 %) paid 106 an
+    hour of Chinese ASR annotation in ``halves``, and a custom project to work on."""
+    vendor = create_vendor(s, admin, name=name, kind="individual", fee_rate="0.06",
+                           agreement_no=agreement_no)
+    set_vendor_qualified(s, admin, vendor.id, True, "identity and skills checked")
+    worker = register_worker(s, admin, person, vendor_id=vendor.id, languages=["zh-CN"])
+    verify_identity(s, admin, worker.id, id_note)
+    for half in halves:
+        set_price(s, admin, half_year=half, stage="annotate", modality="speech.asr",
+                  language_group="chinese", unit="hour", unit_price="106")
+    project = Project(name="p", modality="speech.asr", language="zh-CN",
+                      project_type="custom_service", data_owner="customer", spec={})
+    s.add(project)
+    s.flush()
+    return vendor, worker, project
+
+
 def test_weekly_sheets_of_an_individual_withhold_the_months_tax(runtime: Runtime) -> None:
     with runtime.session() as s:
         admin = User(username="boss", display_name="boss", password_hash="x", role="admin")
@@ -71,18 +92,9 @@ def test_weekly_sheets_of_an_individual_withhold_the_months_tax(runtime: Runtime
                       role="annotator")
         s.add_all([admin, person])
         s.flush()
-        vendor = create_vendor(s, admin, name="Zhang San", kind="individual", fee_rate="0.06",
-                               agreement_no="FA-IND-1")
-        set_vendor_qualified(s, admin, vendor.id, True, "identity and skills checked")
-        worker = register_worker(s, admin, person, vendor_id=vendor.id, languages=["zh-CN"])
-        verify_identity(s, admin, worker.id, "ID ****1234")
-        for half in ("2024H1", "2024H2"):
-            set_price(s, admin, half_year=half, stage="annotate", modality="speech.asr",
-                      language_group="chinese", unit="hour", unit_price="106")
-        project = Project(name="p", modality="speech.asr", language="zh-CN",
-                          project_type="custom_service", data_owner="customer", spec={})
-        s.add(project)
-        s.flush()
+        vendor, _, project = individual_at_106(
+            s, admin, person, name="Zhang San", agreement_no="FA-IND-1", id_note="ID ****1234",
+            halves=("2024H1", "2024H2"))
         weeks = [date(2024, 5, 6), date(2024, 5, 13), date(2024, 6, 3)]
         for n, monday in enumerate(weeks):  # accepted on the Wednesday of each week
             _accepted_item(s, project.id, person, n,
