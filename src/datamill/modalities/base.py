@@ -493,11 +493,14 @@ def selectable_metrics(plugin: ModalityPlugin) -> tuple[str, ...]:
     """Every metric a project of the modality may set an acceptance threshold for: its
     ``acceptance_metrics`` and their ``metric_alternatives`` (optional: a mapping from an
     acceptance metric to the metrics a project may judge by instead, e.g. speech's
-    ``character_accuracy`` → ``mixed_accuracy`` for code-switched Mandarin)."""
+    ``character_accuracy`` → ``mixed_accuracy`` for code-switched Mandarin), and its
+    ``optional_metrics`` (optional: metrics a contract may add a threshold for, judged only where
+    the spec sets one, e.g. image's ``keypoint_accuracy`` for pose data)."""
     alternatives: Mapping[str, tuple[str, ...]] = getattr(plugin, "metric_alternatives", {})
     out = list(plugin.acceptance_metrics)
     for metric in plugin.acceptance_metrics:
         out += [m for m in alternatives.get(metric, ()) if m not in out]
+    out += [m for m in getattr(plugin, "optional_metrics", ()) if m not in out]
     return tuple(out)
 
 
@@ -507,7 +510,8 @@ def acceptance_metrics_for(
     """The metrics a project's inspections judge by, given its spec's ``acceptance``: each of
     the modality's ``acceptance_metrics``, or, where the spec sets a threshold for one of its
     ``metric_alternatives``, the alternatives (and the metric itself too when the spec sets it
-    as well). A spec that names no alternative is judged exactly as before alternatives existed.
+    as well), then each of its ``optional_metrics`` the spec sets a threshold for. A spec that
+    names no alternative is judged exactly as before alternatives existed.
 
     >>> class P:
     ...     acceptance_metrics = ("character_accuracy", "sentence_accuracy")
@@ -527,6 +531,7 @@ def acceptance_metrics_for(
     for metric in plugin.acceptance_metrics:
         chosen = [m for m in (metric, *alternatives.get(metric, ())) if m in given]
         out += chosen or ([] if metric in conditional else [metric])
+    out += [m for m in getattr(plugin, "optional_metrics", ()) if m in given and m not in out]
     return tuple(out)
 
 

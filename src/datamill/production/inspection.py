@@ -399,7 +399,8 @@ def complete_inspection(session: Session, inspection_id: int, inspector: User) -
     scores: dict[str, Any] = dict(score_in(plugin, refs, hyps, project.language, requirements,
                                            conventions))
     for metric in unmeasured_in(plugin, refs, hyps, requirements):  # null, judged by none
-        scores[metric] = None
+        if metric in scores:  # (an optional metric the scorer left out stays out)
+            scores[metric] = None
     # the sampled items the inspector found defective, with the inspector's version: on a
     # rejected batch their annotators see what was wrong, not only the batch's verdict
     found = {s.item_id: s.corrected_text or "" for s, r, h in zip(samples, refs, hyps, strict=True)
@@ -412,6 +413,8 @@ def complete_inspection(session: Session, inspection_id: int, inspector: User) -
     coded: list[dict[str, Any]] = []  # the same, each a code and its values (pages word them)
     # the modality's metrics, or the alternatives the spec chose (speech: mixed_accuracy)
     for metric in acceptance_metrics_for(plugin, project.spec.get("acceptance")):
+        # a judged metric the sample has nothing of (image keypoints on no sampled image): null
+        scores.setdefault(metric, None)
         need = float(_setting(project, "acceptance", metric))
         if scores[metric] is not None and scores[metric] < need:
             reasons.append(f"{metric.replace('_', ' ')} {scores[metric]:.4f} < {need:.4f}")

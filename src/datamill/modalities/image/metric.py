@@ -19,7 +19,7 @@ unique and symmetric in the two sides.
   pair). ``accuracy = matched /
   max(reference, hypothesis)`` summed over images (1.0 when both sides are empty). Symmetric.
 * **Keypoint accuracy** (:func:`score_keypoints`): similarity is COCO's object keypoint
-  similarity, ``OKS = sum_i exp(-d_i^2 / (2 s^2 k_i^2)) / n`` over the ``n`` keypoints
+  similarity (computed by pycocotools' ``COCOeval.computeOks``), ``OKS = sum_i exp(-d_i^2 / (2 s^2 k_i^2)) / n`` over the ``n`` keypoints
   labelled in the reference (visibility > 0), with ``s^2`` the area of the reference's labelled
   keypoints' bounding box (each side at least 32 pixels, COCO's small-object size, so an
   instance of one point or of points in a line has a scale) and ``k_i = 2 sigma_i``. A hypothesis keypoint
@@ -41,7 +41,7 @@ unique and symmetric in the two sides.
 
 from __future__ import annotations
 
-import math
+import functools
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
@@ -310,24 +310,55 @@ def score_polylines(
 # ----------------------------------------------------------------------------- keypoints
 
 
-def _oks(ref: Keypoints, hyp: Keypoints, sigmas: Sequence[float]) -> float:
-    labelled = [(i, p) for i, p in enumerate(ref.points) if p.visibility > 0]
+def _keypoint_area(ref: Keypoints) -> float | None:
+    """The scale of a reference instance: the area of its labelled keypoints' bounding box,
+    each side at least 32 px (None when it labels no keypoint)."""
+    labelled = [p for p in ref.points if p.visibility > 0]
     if not labelled:
-        return 1.0 if all(p.visibility == 0 for p in hyp.points) else 0.0
-    if len(hyp.points) != len(ref.points) or ref.skeleton != hyp.skeleton:
-        return 0.0
-    xs = [p.x for _, p in labelled]
-    ys = [p.y for _, p in labelled]
+        return None
+    xs = [p.x for p in labelled]
+    ys = [p.y for p in labelled]
     side = _MIN_KEYPOINT_SIDE  # one or two points still have a scale (COCO uses the object's area)
-    area = max(max(xs) - min(xs), side) * max(max(ys) - min(ys), side)
-    total = 0.0
-    for i, p in labelled:
-        q = hyp.points[i]
-        if q.visibility == 0:
-            continue
-        k = 2.0 * sigmas[i]
-        total += math.exp(-((p.x - q.x) ** 2 + (p.y - q.y) ** 2) / (2.0 * area * k * k))
-    return total / len(labelled)
+    return max(max(xs) - min(xs), side) * max(max(ys) - min(ys), side)
+
+
+def _oks_row(ref: Keypoints, hyps: Sequence[Keypoints], sigmas: Sequence[float]) -> list[float]:
+    """OKS of each hypothesis instance against ``ref``, by pycocotools' own
+    ``COCOeval.computeOks`` (the COCO keypoint challenge's code) where COCO defines it: the
+    reference's labelled keypoints count, ``area`` is :func:`_keypoint_area`. Where COCO has no
+    answer of ours: a hypothesis of another skeleton or point count scores 0, a hypothesis
+    keypoint of visibility 0 is missing (contributes 0, where pycocotools would measure its
+    coordinates), and a reference labelling no keypoint pairs only a hypothesis labelling none."""
+    area = _keypoint_area(ref)
+    if area is None:
+        return [1.0 if all(p.visibility == 0 for p in h.points) else 0.0 for h in hyps]
+    comparable = [j for j, h in enumerate(hyps)
+                  if len(h.points) == len(ref.points) and h.skeleton == ref.skeleton]
+    out = [0.0] * len(hyps)
+    if not comparable:
+        return out
+    import numpy as np
+    from pycocotools.cocoeval import COCOeval
+
+    far = 1e12  # a keypoint not placed: exp(-e) is 0 at any scale
+    evaluator = COCOeval(iouType="keypoints")
+    evaluator.params.kpt_oks_sigmas = np.asarray(sigmas, dtype=np.float64)
+    evaluator.params.maxDets = [len(comparable)]
+    evaluator._gts[0, 0] = [{  # noqa: SLF001 - COCOeval's documented inputs, filled directly
+        "keypoints": [v for p in ref.points for v in (p.x, p.y, p.visibility)],
+        "bbox": [0.0, 0.0, 0.0, 0.0], "area": area}]
+    evaluator._dts[0, 0] = [{  # noqa: SLF001
+        "keypoints": [v for p in hyps[j].points
+                      for v in ((p.x, p.y, 2) if p.visibility > 0 else (far, far, 0))],
+        "score": 1.0} for j in comparable]  # equal scores: computeOks keeps their order
+    column = evaluator.computeOks(0, 0)
+    for row, j in enumerate(comparable):
+        out[j] = float(column[row][0])
+    return out
+
+
+def _looked_up(table: Mapping[tuple[int, int], float], ref: object, hyp: object) -> float:
+    return table[id(ref), id(hyp)]
 
 
 def score_keypoints(
@@ -361,10 +392,11 @@ def score_keypoints(
                     field="sigmas",
                 )
 
-        def similarity(ref: Keypoints, hyp: Keypoints) -> float:
-            return _oks(ref, hyp, sigmas[ref.skeleton])
+        table = {(id(ref), id(hyp)): value for ref in refs
+                 for hyp, value in zip(hyps, _oks_row(ref, hyps, sigmas[ref.skeleton]),
+                                       strict=True)}
 
-        pairs = _match(refs, hyps, similarity, oks_threshold)
+        pairs = _match(refs, hyps, functools.partial(_looked_up, table), oks_threshold)
         matched += len(pairs)
         oks_sum += sum(oks for _, _, oks in pairs)
         n_ref += len(refs)

@@ -213,17 +213,25 @@ class ImagePlugin(ImageAggregationMixin):
     acceptance_metrics: ClassVar[tuple[str, ...]] = ("region_accuracy", "character_accuracy")
     #: set only where the labels transcribe text (``unmeasurable_metrics_for``)
     conditional_metrics: ClassVar[tuple[str, ...]] = ("character_accuracy",)
+    #: a contract may add a threshold on it (pose data): judged only where the spec sets one
+    optional_metrics: ClassVar[tuple[str, ...]] = ("keypoint_accuracy",)
 
     def unmeasurable_metrics_for(self, requirements: BaseModel | Mapping[str, Any]) -> dict[str, str]:
         """``character_accuracy``, for a project none of whose labels is a text line (boxes,
-        masks, keypoints only: there is no text to measure). Given a mapping, reads its
-        ``labels`` alone, so a spec whose other requirements are incomplete still tells."""
+        masks, keypoints only: there is no text to measure), and ``keypoint_accuracy`` for one
+        none of whose labels takes keypoints. Given a mapping, reads its ``labels`` alone, so a
+        spec whose other requirements are incomplete still tells."""
         labels = (_req(requirements).labels if isinstance(requirements, BaseModel)  # the labels
                   else ImageLabelSchema.model_validate(requirements.get("labels")))  # alone
-        if any("text_line" in label.kinds for label in labels.labels):
-            return {}
-        return {"character_accuracy": "requirements.labels has no label of kind text_line, so "
-                                      "there is no text to measure"}
+        kinds = {kind for label in labels.labels for kind in label.kinds}
+        out: dict[str, str] = {}
+        if "text_line" not in kinds:
+            out["character_accuracy"] = ("requirements.labels has no label of kind text_line, so "
+                                         "there is no text to measure")
+        if "keypoints" not in kinds:
+            out["keypoint_accuracy"] = ("requirements.labels has no label of kind keypoints, so "
+                                        "there is no keypoint to measure")
+        return out
     workbench_template: ClassVar[str] = "image/task.html"
     review_template: ClassVar[str] = "image/review.html"
     inspection_template: ClassVar[str] = "image/inspection.html"
