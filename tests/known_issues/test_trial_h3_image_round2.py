@@ -5,6 +5,11 @@
    ``character_accuracy`` were). It is now an optional acceptance metric: judged where the spec
    sets it, refused (``metric_not_measurable``) on a project without keypoint labels, and the
    OKS behind it is pycocotools' own ``COCOeval.computeOks``.
+2. A mask never paired with a polygon: an inspector who drew the polygon of an object the
+   delivery holds as a mask (or the other way round) found the item defective and its region
+   accuracy 0, and the review's object diff showed one object removed and one added. A mask and a
+   box, rotated box or polygon of one label now pair by pixel IoU, the shape rasterised at the
+   mask's size by pycocotools (as COCO's segm evaluation does).
 """
 
 from __future__ import annotations
@@ -19,7 +24,10 @@ import pytest
 from datamill.compliance.models import User
 from datamill.compliance.users import add_member
 from datamill.core.errors import InvalidInput
+from datamill.modalities.base import is_defective_in, score_in
+from datamill.modalities.image.compare import compare_annotations
 from datamill.modalities.image.metric import score_keypoints
+from datamill.modalities.registry import get_modality
 from datamill.modalities.image.schema import ImageAnnotation, Keypoints
 from datamill.production.inspection import (
     complete_inspection,
@@ -129,3 +137,41 @@ def test_an_inspection_rejects_keypoints_below_the_contract(
     assert done.verdict == "rejected", done.scores
     assert 0.5 < done.scores["keypoint_accuracy"] < 0.8  # paired (OKS >= 0.5), below 0.8
     assert any(r.startswith("keypoint accuracy") for r in done.reasons), done.reasons
+
+
+CAR = [(40.0, 30.0), (160.0, 40.0), (150.0, 110.0), (50.0, 100.0)]
+
+
+def _car_mask(points: list[tuple[float, float]]) -> dict[str, Any]:
+    from pycocotools import mask as cocomask
+
+    rle = cocomask.merge(cocomask.frPyObjects([[v for p in points for v in p]], 120, 200))
+    return {"kind": "mask", "label": "car",
+            "rle": {"size": [120, 200], "counts": rle["counts"].decode("ascii")}}
+
+
+def _car_polygon(dx: float = 0.0) -> dict[str, Any]:
+    return {"kind": "polygon", "label": "car", "points": [[x + dx, y] for x, y in CAR]}
+
+
+def test_a_mask_and_a_polygon_of_one_object_pair_by_pixels() -> None:
+    plugin = get_modality("image")
+    req = {"iou_threshold": 0.5, "labels": {"labels": [
+        {"name": "car", "kinds": ["polygon", "mask"]}]}}
+
+    def doc(obj: dict[str, Any]) -> str:
+        return plugin.inspection_text({"objects": [obj]}, "")
+
+    mask, polygon, beside = doc(_car_mask(CAR)), doc(_car_polygon()), doc(_car_polygon(90.0))
+    for ref, hyp in ((mask, polygon), (polygon, mask)):  # either side may hold the mask
+        scores = score_in(plugin, [ref], [hyp], "en", req)
+        assert scores["region_accuracy"] == 1.0 and scores["mean_iou"] > 0.95, scores
+        assert not is_defective_in(plugin, ref, hyp, "en", req)
+    assert score_in(plugin, [mask], [beside], "en", req)["region_accuracy"] == 0.0
+    assert is_defective_in(plugin, mask, beside, "en", req)
+    # the review's object diff: one object whose kind changed, not one removed and one added
+    diff = compare_annotations(ImageAnnotation.model_validate({"objects": [_car_mask(CAR)]}),
+                               ImageAnnotation.model_validate({"objects": [_car_polygon()]}))
+    assert [(p["status"], p["before"], p["after"]) for p in diff["pairs"]] == [
+        ("changed", 0, 0)], diff
+    assert "kind" in diff["pairs"][0]["changes"] and diff["pairs"][0]["iou"] > 0.95

@@ -2,7 +2,8 @@
 
 ``compare_annotations(before, after)`` pairs the objects of two versions of one image's
 annotation and says, per pair, what changed. Identical objects pair first; the rest pair by the
-IoU of their bounding rectangles (any kind that has points; masks by their pixels), the
+IoU of their bounding rectangles (any kind that has points; masks by their pixels, a mask and
+a box, rotated box or polygon by the pixels of the shape rasterised), the
 largest IoU first, at or above ``min_iou``. The outcome of each object is one of:
 
 * ``same``: identical object (kind, label, geometry, attributes, transcription);
@@ -34,6 +35,7 @@ from datamill.modalities.image.schema import (
     ImageAnnotation,
     Keypoints,
     Mask,
+    Polygon,
     RotatedBox,
     rotated_box_corners,
 )
@@ -75,8 +77,13 @@ def _rect(obj: Any) -> tuple[float, float, float, float] | None:
 
 def _iou(a: Any, b: Any) -> float:
     ra, rb = _rect(a), _rect(b)
-    if ra is None or rb is None:  # masks: their pixels' IoU (one mask and a shape: none)
-        if not (isinstance(a, Mask) and isinstance(b, Mask)):
+    if ra is None or rb is None:  # masks: their pixels' IoU (one mask and a region shape: the
+        if isinstance(a, Mask) != isinstance(b, Mask):  # shape rasterised, by its pixels)
+            mask, shape = (a, b) if isinstance(a, Mask) else (b, a)
+            if isinstance(shape, Box | RotatedBox | Polygon):
+                from datamill.modalities.image.metric import shape_mask_iou
+
+                return shape_mask_iou(mask, shape)
             return 0.0
         if tuple(a.rle.size) != tuple(b.rle.size):
             return 0.0

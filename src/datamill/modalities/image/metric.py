@@ -15,8 +15,10 @@ unique and symmetric in the two sides.
 * **Region accuracy** (:func:`score_regions`): regions are :class:`~.schema.Box`,
   :class:`~.schema.RotatedBox`, :class:`~.schema.Polygon` and :class:`~.schema.Mask` objects;
   similarity is IoU (area of intersection over union; shapely for anything not axis-aligned;
-  a mask's pixels against another mask's, counted on their runs; a mask and a shape never
-  pair). ``accuracy = matched /
+  a mask's pixels against another mask's, counted on their runs; a mask and a box, rotated box
+  or polygon of the same label by pixels, the shape rasterised at the mask's size by
+  pycocotools, as COCO's segm evaluation does: an annotator may draw the polygon of an object
+  the delivery holds as a mask). ``accuracy = matched /
   max(reference, hypothesis)`` summed over images (1.0 when both sides are empty). Symmetric.
 * **Keypoint accuracy** (:func:`score_keypoints`): similarity is COCO's object keypoint
   similarity (computed by pycocotools' ``COCOeval.computeOks``), ``OKS = sum_i exp(-d_i^2 / (2 s^2 k_i^2)) / n`` over the ``n`` keypoints
@@ -73,6 +75,7 @@ __all__ = [
     "score_polylines",
     "score_regions",
     "score_text_lines",
+    "shape_mask_iou",
 ]
 
 T = TypeVar("T")
@@ -205,11 +208,51 @@ def _mask_iou(a: Mask, b: Mask) -> float:
     return rle_iou(rle_counts(a.rle.counts), rle_counts(b.rle.counts))
 
 
+def shape_mask_iou(mask: Mask, shape: Box | RotatedBox | Polygon) -> float:
+    """Pixel IoU of a mask and a shape drawn over the same object: the shape rasterised at the
+    mask's size by pycocotools (``frPyObjects``, as COCO's segm evaluation rasterises a
+    polygon; a box as its 4 corners, as the COCO export writes it), then ``iou``.
+
+    Examples:
+        >>> from datamill.modalities.image._rle import rle_string
+        >>> from datamill.modalities.image.schema import CocoRle
+        >>> # 10 rows, 20 columns, the left 10 columns set (runs are column-major)
+        >>> square = Mask(label="a", rle=CocoRle(size=(10, 20), counts=rle_string([0, 100, 100])))
+        >>> round(shape_mask_iou(square, Box(label="a", x=0, y=0, w=10, h=10)), 2)
+        1.0
+        >>> round(shape_mask_iou(square, Box(label="a", x=10, y=0, w=10, h=10)), 2)
+        0.0
+    """
+    from pycocotools import mask as cocomask
+
+    height, width = (int(v) for v in mask.rle.size)
+    counts = mask.rle.counts
+    rle = ({"size": [height, width], "counts": counts.encode("ascii")} if isinstance(counts, str)
+           else cocomask.frPyObjects({"size": [height, width], "counts": list(counts)},
+                                     height, width))
+    if isinstance(shape, Box):
+        corners = [(shape.x, shape.y), (shape.x + shape.w, shape.y),
+                   (shape.x + shape.w, shape.y + shape.h), (shape.x, shape.y + shape.h)]
+    elif isinstance(shape, RotatedBox):
+        corners = list(rotated_box_corners(shape))
+    else:
+        corners = [(float(x), float(y)) for x, y in shape.points]
+    drawn = cocomask.merge(cocomask.frPyObjects(
+        [[float(v) for point in corners for v in point]], height, width))
+    return float(cocomask.iou([rle], [drawn], [0])[0][0])
+
+
 def _region_iou(a: Region | TextLine, b: Region | TextLine) -> float:
     if isinstance(a, Box) and isinstance(b, Box):
         return box_iou(a, b)
+    if isinstance(a, Mask) and isinstance(b, Mask):
+        return _mask_iou(a, b)
+    if isinstance(a, Mask) and not isinstance(b, TextLine):  # a mask and a shape of one
+        return shape_mask_iou(a, b)  # object: the shape rasterised, by pixels
+    if isinstance(b, Mask) and not isinstance(a, TextLine):
+        return shape_mask_iou(b, a)
     if isinstance(a, Mask) or isinstance(b, Mask):
-        return _mask_iou(a, b) if isinstance(a, Mask) and isinstance(b, Mask) else 0.0
+        return 0.0
     ga, gb = _geometry(a), _geometry(b)
     union = ga.union(gb).area
     return float(ga.intersection(gb).area / union) if union > 0 else 0.0
