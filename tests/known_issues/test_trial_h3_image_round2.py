@@ -27,8 +27,8 @@ from datamill.core.errors import InvalidInput
 from datamill.modalities.base import is_defective_in, score_in
 from datamill.modalities.image.compare import compare_annotations
 from datamill.modalities.image.metric import score_keypoints
-from datamill.modalities.registry import get_modality
 from datamill.modalities.image.schema import ImageAnnotation, Keypoints
+from datamill.modalities.registry import get_modality
 from datamill.production.inspection import (
     complete_inspection,
     create_batch,

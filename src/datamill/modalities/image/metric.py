@@ -247,9 +247,10 @@ def _region_iou(a: Region | TextLine, b: Region | TextLine) -> float:
         return box_iou(a, b)
     if isinstance(a, Mask) and isinstance(b, Mask):
         return _mask_iou(a, b)
-    if isinstance(a, Mask) and not isinstance(b, TextLine):  # a mask and a shape of one
-        return shape_mask_iou(a, b)  # object: the shape rasterised, by pixels
-    if isinstance(b, Mask) and not isinstance(a, TextLine):
+    shapes = (Box, RotatedBox, Polygon)
+    if isinstance(a, Mask) and isinstance(b, shapes):  # a mask and a shape of one object:
+        return shape_mask_iou(a, b)  # the shape rasterised, by pixels
+    if isinstance(b, Mask) and isinstance(a, shapes):
         return shape_mask_iou(b, a)
     if isinstance(a, Mask) or isinstance(b, Mask):
         return 0.0
