@@ -53,3 +53,20 @@ def test_the_reference_side_is_the_specs(tmp_path: Path) -> None:
     assert native[0] > 5 * native[1]  # at full resolution, as before: not scale-free
     assert reference[0] < 2.5 * reference[1]
     assert REQ.sharpness_side == 768
+
+
+def test_a_blurred_page_shrunk_below_the_reference_side_reads_blurred(tmp_path: Path) -> None:
+    """Trial h3 round 2: a page blurred by 6 px and shrunk to 480 or 600 px read 11.1 and 5.5
+    (measured as it was) and passed 5.0; it is now enlarged towards the reference side (at most
+    twice) and reads as at 768 px. Sharp small pictures stay sharp."""
+    page = text_page(1240, 1754, 3)
+    blurred = page.filter(ImageFilter.GaussianBlur(6.2))
+    for short in (480, 600):
+        f = short / page.width
+        value, passed = _sharpness(_scaled(blurred, f), tmp_path / f"b{short}.png")
+        assert not passed, (short, value)
+        value, passed = _sharpness(_scaled(page, f), tmp_path / f"s{short}.png")
+        assert passed and value > 1000, (short, value)
+    for image in (text_page(96, 128, 1), photo_like(64, 64, 2)):  # small and sharp: passes
+        value, passed = _sharpness(image, tmp_path / "small.png")
+        assert passed, (image.size, value)
