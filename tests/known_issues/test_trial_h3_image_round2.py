@@ -10,6 +10,12 @@
    accuracy 0, and the review's object diff showed one object removed and one added. A mask and a
    box, rotated box or polygon of one label now pair by pixel IoU, the shape rasterised at the
    mask's size by pycocotools (as COCO's segm evaluation does).
+4. A second scan of a page (turned 0.7 degrees, 1 % cropped) was no near copy: its detail
+   distance read 0.2..0.5. The page hash (the page levelled and cut to its ink) catches it.
+5. An item imported before the detail hash existed was judged by its perceptual hash alone:
+   another page of its layout 2 bits away was refused as its near copy, and a second scan of it
+   passed. The loop now measures the fingerprints an old item lacks from its file when it
+   compares with it, and keeps them.
 """
 
 from __future__ import annotations
@@ -175,3 +181,78 @@ def test_a_mask_and_a_polygon_of_one_object_pair_by_pixels() -> None:
     assert [(p["status"], p["before"], p["after"]) for p in diff["pairs"]] == [
         ("changed", 0, 0)], diff
     assert "kind" in diff["pairs"][0]["changes"] and diff["pairs"][0]["iou"] > 0.95
+
+
+def _second_scan(page: Any, angle: float = 0.7, crop: float = 0.01) -> Any:
+    from PIL import Image
+
+    turned = page.rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor=(240, 240, 236))
+    w, h = turned.size
+    return turned.crop((round(w * crop), round(h * crop), w - round(w * crop),
+                        h - round(h * crop)))
+
+
+def test_a_second_scan_of_a_page_is_a_near_copy(tmp_path: Path) -> None:
+    from datamill.modalities.image.checks import ImageRequirements, measure_image
+    from datamill.modalities.image.duplicates import NearDuplicateChecker
+    from datamill.testing.heldout import text_page
+
+    req = ImageRequirements.model_validate({**IMAGE_REQUIREMENTS["image"]})
+    checker = NearDuplicateChecker(max_distance=req.max_duplicate_distance,
+                                   max_detail_distance=req.max_detail_distance,
+                                   max_page_distance=req.max_page_distance)
+    pages = [text_page(1240, 1754, seed, layout=1) for seed in range(3)]
+    for i, page in enumerate(pages):
+        page.save(tmp_path / f"p{i}.png")
+        m = measure_image(tmp_path / f"p{i}.png", max_pixels=req.max_pixels)
+        attrs = {"phash": m.phash, "detail_hash": m.detail_hash, "page_hash": m.page_hash}
+        assert checker.check(attrs)[0].passed, i  # other pages of the layout: kept
+        checker.add(f"p{i}", attrs)
+    for angle, crop in ((0.7, 0.01), (-0.7, 0.0)):
+        _second_scan(pages[1], angle, crop).save(tmp_path / "scan.png")
+        m = measure_image(tmp_path / "scan.png", max_pixels=req.max_pixels)
+        (outcome,) = checker.check({"phash": m.phash, "detail_hash": m.detail_hash,
+                                    "page_hash": m.page_hash})
+        assert not outcome.passed and outcome.extra["nearest"] == "p1", (angle, outcome)
+        assert "page distance" in (outcome.reason or "")
+
+
+def test_old_items_get_their_fingerprints_when_compared(
+    runtime: Runtime, users: dict[str, User], tmp_path: Path
+) -> None:
+    from sqlalchemy import select
+
+    from datamill.production.checking import run_checks
+    from datamill.production.importing import import_source
+    from datamill.production.models import Item
+    from datamill.testing.heldout import text_page
+
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir()
+    second.mkdir()
+    pages = [text_page(640, 480, seed, chinese=True) for seed in range(2)]  # 2 bits apart
+    pages[0].save(first / "page0.png")
+    pages[1].save(second / "page1.png")
+    _second_scan(pages[0]).save(second / "page0_again.png")
+    with runtime.session() as s:
+        pid = create_project(s, image_spec(name="pages")).id
+    with runtime.session() as s:
+        import_source(s, runtime.blobs, pid, first)
+    with runtime.session() as s:
+        run_checks(s, runtime.blobs, pid, workers=1)
+    with runtime.session() as s:  # as stored before the detail and page hashes existed
+        old = s.scalars(select(Item).where(Item.project_id == pid)).one()
+        assert old.status == "passed" and old.attributes.get("detail_hash")
+        old.attributes = {k: v for k, v in old.attributes.items()
+                          if k not in ("detail_hash", "page_hash")}
+    with runtime.session() as s:
+        import_source(s, runtime.blobs, pid, second)
+    with runtime.session() as s:
+        run_checks(s, runtime.blobs, pid, workers=1)
+    with runtime.session() as s:
+        items = {i.external_id: i for i in s.scalars(select(Item).where(Item.project_id == pid))}
+        assert items["page1"].status == "passed", items["page1"].reject_reasons
+        assert items["page0_again"].status == "rejected"
+        assert "near-duplicate of page0" in " ".join(items["page0_again"].reject_reasons or [])
+        assert items["page0"].attributes.get("page_hash")  # kept: measured once
+        assert items["page0"].attributes.get("detail_hash")

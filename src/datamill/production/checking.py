@@ -151,23 +151,50 @@ def _insert(session: Session, rows: list[dict[str, Any]]) -> None:
 
 
 def _cross_checker(
-    session: Session, project: Project, requirements: dict[str, Any], checking: dict[int, Item]
+    session: Session, blobs: BlobStore, project: Project, requirements: dict[str, Any],
+    checking: dict[int, Item],
 ) -> Any:
     """The modality's checks across items (``cross_checker``, e.g. near-duplicates), primed
-    with every other item of the project that passed its checks; None when it has none."""
-    make = getattr(get_modality(project.modality), "cross_checker", None)
+    with every other item of the project that passed its checks; None when it has none. An
+    item stored before a fingerprint the checker compares existed (image: ``detail_hash``,
+    ``page_hash``) gets it measured from its file now, and kept (``fill_fingerprints``,
+    optional), so old items are compared as new ones are."""
+    plugin = get_modality(project.modality)
+    make = getattr(plugin, "cross_checker", None)
     if make is None:
         return None
     checker = make(requirements)
+    fill = getattr(plugin, "fill_fingerprints", None)
+    lacks = getattr(plugin, "lacks_fingerprints", None)
     rows = session.execute(
         select(Item.id, Item.external_id, Item.attributes)
         .where(Item.project_id == project.id, Item.status.not_in(_NOT_PASSED))
         .order_by(Item.id)
-    )
+    ).all()
     for item_id, external_id, attributes in rows:
-        if item_id not in checking:
-            checker.add(external_id, attributes or {})
+        if item_id in checking:
+            continue
+        if fill is not None and lacks is not None and lacks(attributes or {}):
+            attributes = _filled(session, blobs, item_id, fill, requirements) or attributes
+        checker.add(external_id, attributes or {})
     return checker
+
+
+def _filled(session: Session, blobs: BlobStore, item_id: int, fill: Callable[..., Any],
+            requirements: dict[str, Any]) -> dict[str, Any] | None:
+    """The item's attributes with the fingerprints it lacked, stored; None when its file
+    cannot be read (it is compared by what it has)."""
+    item = session.get(Item, item_id)
+    if item is None:
+        return None
+    try:
+        path = item_path(blobs, item)
+    except OSError:
+        return None
+    added = fill(path, dict(item.attributes or {}), requirements)
+    if added:
+        item.attributes = {**(item.attributes or {}), **added}
+    return dict(item.attributes or {})
 
 
 def run_checks(
@@ -200,7 +227,7 @@ def run_checks(
             path = f"{i.source_uri}{_UNREADABLE}{err}"
         job = (i.id, path, project.modality, requirements, i.prompt)
         args.append((*job, dict(i.attributes or {})) if i.source_uri and not i.sha256 else job)
-    checker = _cross_checker(session, project, requirements, items)
+    checker = _cross_checker(session, blobs, project, requirements, items)
     # DATAMILL_ENGINE picks the backend: a warm local pool (default) or a Ray cluster
     executor = make_executor(
         session.info.get("datamill.settings"),

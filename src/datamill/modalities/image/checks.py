@@ -45,6 +45,9 @@ Measurement methods (documented so that thresholds in a spec mean something):
 * **Detail hash** (``detail_hash``). The words-and-gaps fingerprint of :mod:`.fingerprint`, which
   tells a near copy of a text page from another page of the same layout (the perceptual hash
   cannot); with both images' detail hashes it decides the ``near_duplicate`` check.
+* **Page hash** (``page_hash``). The detail hash of the page levelled and cut to its ink
+  (:func:`.fingerprint.page_hash`): a second scan of a page (turned by a fraction of a degree,
+  a margin cropped) is a near copy by it.
 """
 
 from __future__ import annotations
@@ -65,9 +68,11 @@ from datamill.modalities.image.fingerprint import (
     DETAIL_GATE_BITS,
     DETAIL_MIN_SIDE,
     MAX_DETAIL_DISTANCE,
+    MAX_PAGE_DISTANCE,
     detail_distance,
     detail_hash,
     is_near_copy,
+    page_hash,
 )
 from datamill.modalities.image.schema import ImageItemAttributes
 
@@ -139,6 +144,8 @@ class ImageRequirements(BaseModel):
             lie within ``max(max_duplicate_distance, 24)`` bits are near-duplicates (images of
             128 px and more on their shorter side); this tells
             a re-saved page from another page of the same layout.
+        max_page_distance: Optional, default 0.2: the same for page hashes (a second scan of
+            a page, turned by a fraction of a degree or with a margin cropped).
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -157,6 +164,7 @@ class ImageRequirements(BaseModel):
     max_mean_luminance: float = Field(ge=0, le=255)
     max_duplicate_distance: int = Field(ge=0, le=64)
     max_detail_distance: float = Field(MAX_DETAIL_DISTANCE, ge=0, le=2)
+    max_page_distance: float = Field(MAX_PAGE_DISTANCE, ge=0, le=2)
 
     @model_validator(mode="after")
     def _ranges_are_ordered(self) -> ImageRequirements:
@@ -183,6 +191,7 @@ class ImageMeasurement:
     phash: str
     device: str | None
     detail_hash: str = ""
+    page_hash: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """Return the measurement as a JSON-ready dict."""
@@ -333,8 +342,9 @@ def measure_image(path: Path, *, max_pixels: int,
         gray_image = _luminance(image)
         gray: NDArray[np.uint8] = np.asarray(gray_image, dtype=np.uint8)
         phash = _phash(gray_image, orientation)
-        detail = (detail_hash(gray_image, orientation)
-                  if min(stored_width, stored_height) >= DETAIL_MIN_SIDE else "")
+        large = min(stored_width, stored_height) >= DETAIL_MIN_SIDE
+        detail = detail_hash(gray_image, orientation) if large else ""
+        page = page_hash(gray_image, orientation) if large else ""
     finally:
         image.close()
     hist = cv2.calcHist([gray], [0], None, [256], [0, 256]).ravel()
@@ -353,6 +363,7 @@ def measure_image(path: Path, *, max_pixels: int,
         phash=phash,
         device=device,
         detail_hash=detail,
+        page_hash=page,
     )
 
 
@@ -381,6 +392,7 @@ def probe_image(
         exif_orientation_applied=m.exif_orientation != 1,
         phash=m.phash,
         detail_hash=m.detail_hash or None,
+        page_hash=m.page_hash or None,
     )
 
 
@@ -399,12 +411,15 @@ def hamming_distance(a: str, b: str) -> int:
     return (int(a, 16) ^ int(b, 16)).bit_count()
 
 
-Seen = Iterable[str | tuple[str, str | None]]
-"""Accepted images: perceptual hashes, or (perceptual hash, detail hash) pairs."""
+Seen = Iterable[str | tuple[str, str | None] | tuple[str, str | None, str | None]]
+"""Accepted images: perceptual hashes, or (perceptual hash, detail hash[, page hash])."""
 
 
-def _pair(entry: str | tuple[str, str | None]) -> tuple[str, str | None]:
-    return (entry, None) if isinstance(entry, str) else entry
+def _triple(entry: str | tuple[str, str | None] | tuple[str, str | None, str | None]
+            ) -> tuple[str, str | None, str | None]:
+    if isinstance(entry, str):
+        return entry, None, None
+    return (entry[0], entry[1], entry[2] if len(entry) > 2 else None)
 
 
 def nearest_hash(phash: str, seen: Seen) -> tuple[int, int] | None:
@@ -422,7 +437,7 @@ def nearest_hash(phash: str, seen: Seen) -> tuple[int, int] | None:
     target = int(phash, 16)
     best: tuple[int, int] | None = None
     for index, entry in enumerate(seen):
-        distance = (target ^ int(_pair(entry)[0], 16)).bit_count()
+        distance = (target ^ int(_triple(entry)[0], 16)).bit_count()
         if best is None or distance < best[0]:
             best = (distance, index)
             if distance == 0:
@@ -431,42 +446,49 @@ def nearest_hash(phash: str, seen: Seen) -> tuple[int, int] | None:
 
 
 def near_duplicate_outcome(
-    phash: str, seen: Seen, requirements: ImageRequirements, detail: str | None = None
+    phash: str, seen: Seen, requirements: ImageRequirements, detail: str | None = None,
+    page: str | None = None,
 ) -> CheckOutcome:
     """The ``near_duplicate`` check: fails when a seen image is a near copy by
-    :func:`.fingerprint.is_near_copy` (the perceptual hash, and the detail hashes where both
-    images have one).
+    :func:`.fingerprint.is_near_copy` (the perceptual hash, and the detail and page hashes
+    where both images have them).
 
     ``value`` is the nearest perceptual-hash distance in bits (None when nothing was seen
-    yet); ``extra["detail_distance"]`` the detail distance to the image judged a copy.
+    yet); ``extra["detail_distance"]`` (``page_distance``) the detail (page) distance to the
+    image judged a copy.
     """
     r = requirements
     best: tuple[int, int] | None = None
-    copy: tuple[int, int, float | None] | None = None  # the nearest near copy
+    copy: tuple[int, int, float | None, float | None] | None = None  # the nearest near copy
     for index, entry in enumerate(seen):
-        other, other_detail = _pair(entry)
+        other, other_detail, other_page = _triple(entry)
         bits = (int(phash, 16) ^ int(other, 16)).bit_count()
         if best is None or bits < best[0]:
             best = (bits, index)
         gated = bits <= max(r.max_duplicate_distance, DETAIL_GATE_BITS)
         near = (detail_distance(detail, other_detail)
                 if detail and other_detail and gated else None)
+        paged = detail_distance(page, other_page) if page and other_page and gated else None
         if (copy is None or bits < copy[0]) and is_near_copy(
-                bits, near, r.max_duplicate_distance, r.max_detail_distance):
-            copy = (bits, index, near)
+                bits, near, r.max_duplicate_distance, r.max_detail_distance, paged,
+                r.max_page_distance):
+            copy = (bits, index, near, paged)
     if best is None:
         return CheckOutcome("near_duplicate", True, None, extra={"phash": phash})
     if copy is None:
         return CheckOutcome("near_duplicate", True, float(best[0]),
                             extra={"phash": phash, "nearest_index": best[1]})
-    bits, index, near = copy
+    bits, index, near, paged = copy
     extra: dict[str, Any] = {"phash": phash, "nearest_index": index}
     what = f"perceptual hash distance {bits} bits"
-    if near is None:
+    if near is None and paged is None:
         what += f", limit {r.max_duplicate_distance}"
-    else:
+    if near is not None:
         extra["detail_distance"] = round(near, 4)
         what += f", detail distance {near:.3f}, limit {r.max_detail_distance:g}"
+    if paged is not None:
+        extra["page_distance"] = round(paged, 4)
+        what += f", page distance {paged:.3f}, limit {r.max_page_distance:g}"
     return CheckOutcome("near_duplicate", False, float(bits),
                         f"near-duplicate of an already accepted image ({what})", extra)
 
@@ -527,7 +549,8 @@ def check_measurement(
         ),
     ]
     if seen_hashes is not None:
-        outcomes.append(near_duplicate_outcome(m.phash, seen_hashes, r, m.detail_hash or None))
+        outcomes.append(near_duplicate_outcome(m.phash, seen_hashes, r, m.detail_hash or None,
+                                               m.page_hash or None))
     return outcomes
 
 

@@ -29,6 +29,7 @@ from datamill.modalities.base import CheckOutcome
 from datamill.modalities.image.fingerprint import (
     DETAIL_GATE_BITS,
     MAX_DETAIL_DISTANCE,
+    MAX_PAGE_DISTANCE,
     detail_distance,
     is_near_copy,
 )
@@ -43,14 +44,22 @@ class NearDuplicateChecker:
         max_distance: Hamming distance (bits) at or below which two images are near-duplicates
             (the spec's ``requirements.image.max_duplicate_distance``).
         max_detail_distance: The spec's ``requirements.image.max_detail_distance``.
+        max_page_distance: The spec's ``requirements.image.max_page_distance``.
     """
 
+    #: the attributes an item stored before they existed lacks (:func:`fingerprints`
+    #: measures them from its file: the loop fills them in before priming the checker)
+    fingerprint_keys = ("detail_hash", "page_hash")
+
     def __init__(self, *, max_distance: int,
-                 max_detail_distance: float = MAX_DETAIL_DISTANCE) -> None:
+                 max_detail_distance: float = MAX_DETAIL_DISTANCE,
+                 max_page_distance: float = MAX_PAGE_DISTANCE) -> None:
         self.max_distance = max_distance
         self.max_detail_distance = max_detail_distance
+        self.max_page_distance = max_page_distance
         self._hashes: list[int] = []
         self._details: list[str | None] = []
+        self._pages: list[str | None] = []
         self._keys: list[str] = []
 
     def __len__(self) -> int:
@@ -63,6 +72,8 @@ class NearDuplicateChecker:
             self._hashes.append(int(str(phash), 16))
             detail = attributes.get("detail_hash")
             self._details.append(str(detail) if detail else None)
+            page = attributes.get("page_hash")
+            self._pages.append(str(page) if page else None)
             self._keys.append(key)
 
     def check(self, attributes: Mapping[str, Any]) -> Sequence[CheckOutcome]:
@@ -75,32 +86,59 @@ class NearDuplicateChecker:
         target = int(str(phash), 16)
         raw_detail = attributes.get("detail_hash")
         detail = str(raw_detail) if raw_detail else None
+        raw_page = attributes.get("page_hash")
+        page = str(raw_page) if raw_page else None
         gate = max(self.max_distance, DETAIL_GATE_BITS)
         best, index = 65, -1
-        copy: tuple[int, int, float | None] | None = None  # the nearest near copy
+        copy: tuple[int, int, float | None, float | None] | None = None  # the nearest copy
         for i, other in enumerate(self._hashes):
             d = (target ^ other).bit_count()
             if d < best:
                 best, index = d, i
             if d > gate or (copy is not None and d >= copy[0]):
                 continue
-            other_detail = self._details[i]
+            other_detail, other_page = self._details[i], self._pages[i]
             near = detail_distance(detail, other_detail) if detail and other_detail else None
-            if is_near_copy(d, near, self.max_distance, self.max_detail_distance):
-                copy = (d, i, near)
+            paged = detail_distance(page, other_page) if page and other_page else None
+            if is_near_copy(d, near, self.max_distance, self.max_detail_distance, paged,
+                            self.max_page_distance):
+                copy = (d, i, near, paged)
         if index < 0:
             return [CheckOutcome("near_duplicate", True, None, extra={"phash": phash})]
         if copy is None:
             return [CheckOutcome("near_duplicate", True, float(best),
                                  extra={"phash": phash, "nearest": self._keys[index]})]
-        bits, i, near = copy
+        bits, i, near, paged = copy
         extra: dict[str, Any] = {"phash": phash, "nearest": self._keys[i]}
         what = f"perceptual hash distance {bits} bits"
-        if near is None:
+        if near is None and paged is None:
             what += f", limit {self.max_distance}"
-        else:
+        if near is not None:
             extra["detail_distance"] = round(near, 4)
             what += f", detail distance {near:.3f}, limit {self.max_detail_distance:g}"
+        if paged is not None:
+            extra["page_distance"] = round(paged, 4)
+            what += f", page distance {paged:.3f}, limit {self.max_page_distance:g}"
         return [CheckOutcome("near_duplicate", False, float(bits),
                              f"near-duplicate of {self._keys[i]} already in the project ({what})",
                              extra)]
+
+
+def fingerprints(path: Any, attributes: Mapping[str, Any], max_pixels: int) -> dict[str, str]:
+    """The fingerprints (``detail_hash``, ``page_hash``) an item stored before they existed
+    lacks, measured from its file (empty when it has them all, is too small for them, or its
+    file no longer decodes)."""
+    from datamill.modalities.image.checks import measure_image
+    from datamill.modalities.image.errors import ImageDecodeError
+    from datamill.modalities.image.fingerprint import DETAIL_MIN_SIDE
+
+    missing = [k for k in NearDuplicateChecker.fingerprint_keys if not attributes.get(k)]
+    size = min(int(attributes.get("width") or 0), int(attributes.get("height") or 0))
+    if not missing or not attributes.get("phash") or size < DETAIL_MIN_SIDE:
+        return {}
+    try:
+        m = measure_image(path, max_pixels=max_pixels)
+    except (ImageDecodeError, OSError):
+        return {}
+    found = {"detail_hash": m.detail_hash, "page_hash": m.page_hash}
+    return {k: found[k] for k in missing if found[k]}

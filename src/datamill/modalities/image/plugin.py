@@ -270,7 +270,25 @@ class ImagePlugin(ImageAggregationMixin):
 
         image = _req(requirements).image
         return NearDuplicateChecker(max_distance=image.max_duplicate_distance,
-                                    max_detail_distance=image.max_detail_distance)
+                                    max_detail_distance=image.max_detail_distance,
+                                    max_page_distance=image.max_page_distance)
+
+    def lacks_fingerprints(self, attributes: Mapping[str, Any]) -> bool:
+        """Whether an item stored before ``detail_hash``/``page_hash`` existed lacks one that
+        its size allows (the loop then calls :meth:`fill_fingerprints`)."""
+        from datamill.modalities.image.fingerprint import DETAIL_MIN_SIDE
+
+        size = min(int(attributes.get("width") or 0), int(attributes.get("height") or 0))
+        return bool(attributes.get("phash")) and size >= DETAIL_MIN_SIDE and not all(
+            attributes.get(k) for k in ("detail_hash", "page_hash"))
+
+    def fill_fingerprints(self, path: Path, attributes: Mapping[str, Any],
+                          requirements: Mapping[str, Any] | BaseModel) -> dict[str, str]:
+        """The fingerprints an old item lacks, measured from its file (see
+        :func:`.duplicates.fingerprints`)."""
+        from datamill.modalities.image.duplicates import fingerprints
+
+        return fingerprints(path, attributes, _req(requirements).image.max_pixels)
 
     def checks_are_heavy(self, requirements: Mapping[str, Any]) -> bool:
         """A full decode plus Laplacian: tens of milliseconds a photo."""

@@ -101,7 +101,8 @@ class ImageItemAttributes(BaseModel):
     falls back to EXIF make and model). ``exif_orientation_applied`` is True when the file's
     EXIF orientation tag was not 1, i.e. width/height and annotations refer to the rotated image.
     ``phash`` is the 64-bit perceptual hash as 16 hex digits (imagehash's ``str()``);
-    ``detail_hash`` the words-and-gaps fingerprint of :mod:`.fingerprint` (1024 hex digits).
+    ``detail_hash`` the words-and-gaps fingerprint of :mod:`.fingerprint` (1024 hex digits),
+    ``page_hash`` the same of the page levelled and cut to its ink.
     """
 
     model_config = _FROZEN
@@ -116,6 +117,7 @@ class ImageItemAttributes(BaseModel):
     exif_orientation_applied: bool = False
     phash: str | None = Field(default=None, pattern=r"^[0-9a-f]{16}$")
     detail_hash: str | None = Field(default=None, pattern=r"^[0-9a-f]{1024}$")
+    page_hash: str | None = Field(default=None, pattern=r"^[0-9a-f]{1024}$")
 
     @property
     def volume(self) -> int:
