@@ -16,6 +16,9 @@
    another page of its layout 2 bits away was refused as its near copy, and a second scan of it
    passed. The loop now measures the fingerprints an old item lacks from its file when it
    compares with it, and keeps them.
+6. (trial, MEDIUM) The COCO delivery of a box + keypoints project crashed pycocotools' keypoint
+   evaluation (``COCOeval(gt, dt, "keypoints").evaluate()``: KeyError ``num_keypoints``, the box
+   annotations lacking it); every annotation of such a project now states it (0 for a box).
 """
 
 from __future__ import annotations
@@ -256,3 +259,36 @@ def test_old_items_get_their_fingerprints_when_compared(
         assert "near-duplicate of page0" in " ".join(items["page0_again"].reject_reasons or [])
         assert items["page0"].attributes.get("page_hash")  # kept: measured once
         assert items["page0"].attributes.get("detail_hash")
+
+
+def test_a_pose_delivery_reads_in_pycocotools_keypoint_evaluation(tmp_path: Path) -> None:
+    import json
+
+    from pycocotools.coco import COCO
+    from pycocotools.cocoeval import COCOeval
+
+    from datamill.modalities.image.exporters.coco import CocoExporter
+    from datamill.modalities.image.item import ImageExportItem
+    from datamill.modalities.image.schema import ImageLabelSchema
+    from datamill.testing.images import render_object_scene
+
+    render_object_scene(0, objects=1).save(tmp_path / "walk.png")
+    annotation = ImageAnnotation.model_validate({"objects": [
+        {"kind": "box", "label": "person", "x": 20, "y": 10, "w": 100, "h": 120}, _pose()]})
+    item = ImageExportItem(id="walk", image_path=tmp_path / "walk.png", sha256="0" * 64,
+                           width=640, height=480, annotation=annotation)
+    CocoExporter(ImageLabelSchema.model_validate(POSE_LABELS), copy_images=True).export(
+        [item], tmp_path / "coco")
+    path = tmp_path / "coco" / "annotations.json"
+    records = json.loads(path.read_text(encoding="utf-8"))["annotations"]
+    gt = COCO(str(path))
+    dt = gt.loadRes([{"image_id": a["image_id"], "category_id": a["category_id"],
+                      "keypoints": a["keypoints"], "score": 1.0}
+                     for a in records if "keypoints" in a])
+    evaluator = COCOeval(gt, dt, "keypoints")  # every category, as a customer first runs it
+    evaluator.params.kpt_oks_sigmas = np.asarray(POSE_LABELS["skeletons"][0]["sigmas"])
+    evaluator.evaluate()  # was KeyError: 'num_keypoints'
+    evaluator.accumulate()
+    assert evaluator.stats is not None
+    evaluator.summarize()
+    assert evaluator.stats[0] == pytest.approx(1.0)

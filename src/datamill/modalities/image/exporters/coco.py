@@ -89,9 +89,13 @@ def _box_corners(x: float, y: float, w: float, h: float) -> list[list[float]]:
     return [[x, y, x, y + h, x + w, y + h, x + w, y]]
 
 
-def _box_json(box: Box, annotation_id: int, image_id: int, category_id: int) -> str:
-    """The annotation record of a box, formatted directly (the hot path of large exports)."""
+def _box_json(box: Box, annotation_id: int, image_id: int, category_id: int,
+              pose: bool = False) -> str:
+    """The annotation record of a box, formatted directly (the hot path of large exports);
+    ``pose``: with ``num_keypoints`` 0 (a project with keypoints, see :class:`CocoExporter`)."""
     attributes = _dumps(box.attributes) if box.attributes else "{}"
+    if pose:
+        attributes += ',"num_keypoints":0'
     x, y, w, h = box.x, box.y, box.w, box.h
     left, top, right, bottom = repr(x), repr(y), repr(x + w), repr(y + h)
     return (f'{{"id":{annotation_id},"image_id":{image_id},"category_id":{category_id},'
@@ -177,6 +181,10 @@ class CocoExporter:
         left_out: Counter[str] = Counter()
         ids = UniqueIds()
         labels = LabelIds(self.label_schema, start=1)
+        # with keypoints in the schema every annotation states num_keypoints (0 without any),
+        # as COCO's keypoint files do: pycocotools' keypoint evaluation reads it of each one
+        pose = bool(self.label_schema and any(
+            "keypoints" in label.kinds for label in self.label_schema.labels))
         partial = out_dir / _PARTIAL
         count = annotation_id = 0
         try:
@@ -197,7 +205,8 @@ class CocoExporter:
                         if type(obj) is Box:
                             annotation_id += 1
                             anns.write(("\n" if annotation_id == 1 else ",\n") + _box_json(
-                                obj, annotation_id, count, labels.get(obj.label, item, index)))
+                                obj, annotation_id, count, labels.get(obj.label, item, index),
+                                pose))
                             continue
                         record = _object_record(obj)
                         if record is None:
@@ -208,6 +217,8 @@ class CocoExporter:
                         record = {"id": annotation_id, "image_id": count,
                                   "category_id": labels.get(obj.label, item, index),
                                   "iscrowd": 0, **record, "attributes": obj.attributes}
+                        if pose:
+                            record.setdefault("num_keypoints", 0)
                         anns.write(("\n" if annotation_id == 1 else ",\n") + _dumps(record))
                 out.write('\n],"annotations":[')
                 anns.close()
