@@ -19,6 +19,10 @@
 6. (trial, MEDIUM) The COCO delivery of a box + keypoints project crashed pycocotools' keypoint
    evaluation (``COCOeval(gt, dt, "keypoints").evaluate()``: KeyError ``num_keypoints``, the box
    annotations lacking it); every annotation of such a project now states it (0 for a box).
+7. (trial, LOW) The COCO export wrote a keypoint instance's ``area`` as its points' box (each side
+   at least 1 px), while the inspection scales OKS by that box with each side at least 32 px: a
+   customer's pycocotools OKS of a small instance (a hand, a face) differed from the
+   inspection's. The export now writes the inspection's scale.
 """
 
 from __future__ import annotations
@@ -292,3 +296,37 @@ def test_a_pose_delivery_reads_in_pycocotools_keypoint_evaluation(tmp_path: Path
     assert evaluator.stats is not None
     evaluator.summarize()
     assert evaluator.stats[0] == pytest.approx(1.0)
+
+
+def test_a_customer_reads_the_inspection_oks_of_a_small_instance(tmp_path: Path) -> None:
+    import json
+
+    from pycocotools.coco import COCO
+    from pycocotools.cocoeval import COCOeval
+
+    from datamill.modalities.image.exporters.coco import CocoExporter
+    from datamill.modalities.image.item import ImageExportItem
+    from datamill.modalities.image.schema import ImageLabelSchema
+
+    def small(dx: float) -> dict[str, Any]:  # a hand: points within 12 x 10 px
+        pts = [(100 + dx, 100), (106 + dx, 104), (112 + dx, 100), (106 + dx, 110)]
+        return {**_pose(), "points": [{"x": x, "y": y, "visibility": 2} for x, y in pts]}
+
+    ref = ImageAnnotation.model_validate({"objects": [small(0.0)]})
+    hyp = ImageAnnotation.model_validate({"objects": [small(2.0)]})
+    sigmas = POSE_LABELS["skeletons"][0]["sigmas"]
+    ours = score_keypoints([ref], [hyp], sigmas={"body": sigmas}, oks_threshold=0.05).accuracy
+    item = ImageExportItem(id="hand", image_path=tmp_path / "hand.png", sha256="0" * 64,
+                           width=200, height=200, annotation=ref)
+    CocoExporter(ImageLabelSchema.model_validate(POSE_LABELS)).export([item], tmp_path / "coco")
+    path = tmp_path / "coco" / "annotations.json"
+    gt = COCO(str(path))
+    (record,) = json.loads(path.read_text(encoding="utf-8"))["annotations"]
+    dt = gt.loadRes([{"image_id": 1, "category_id": record["category_id"], "score": 1.0,
+                      "keypoints": [v for p in small(2.0)["points"]
+                                    for v in (p["x"], p["y"], 2)]}])
+    evaluator = COCOeval(gt, dt, "keypoints")
+    evaluator.params.kpt_oks_sigmas = np.asarray(sigmas)
+    evaluator.evaluate()
+    theirs = float(evaluator.ious[1, record["category_id"]][0][0])
+    assert ours == pytest.approx(theirs, abs=1e-9), (ours, theirs)  # was 0.80 against 0.34

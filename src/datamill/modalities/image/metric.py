@@ -70,6 +70,7 @@ __all__ = [
     "RegionScore",
     "TextLineScore",
     "box_iou",
+    "keypoint_area",
     "normalize_ocr_text",
     "score_keypoints",
     "score_polylines",
@@ -354,9 +355,10 @@ def score_polylines(
 # ----------------------------------------------------------------------------- keypoints
 
 
-def _keypoint_area(ref: Keypoints) -> float | None:
+def keypoint_area(ref: Keypoints) -> float | None:
     """The scale of a reference instance: the area of its labelled keypoints' bounding box,
-    each side at least 32 px (None when it labels no keypoint)."""
+    each side at least 32 px (None when it labels no keypoint); the COCO export writes it as
+    the instance's ``area``, so pycocotools' OKS on a delivery is the inspection's."""
     labelled = [p for p in ref.points if p.visibility > 0]
     if not labelled:
         return None
@@ -369,11 +371,11 @@ def _keypoint_area(ref: Keypoints) -> float | None:
 def _oks_row(ref: Keypoints, hyps: Sequence[Keypoints], sigmas: Sequence[float]) -> list[float]:
     """OKS of each hypothesis instance against ``ref``, by pycocotools' own
     ``COCOeval.computeOks`` (the COCO keypoint challenge's code) where COCO defines it: the
-    reference's labelled keypoints count, ``area`` is :func:`_keypoint_area`. Where COCO has no
+    reference's labelled keypoints count, ``area`` is :func:`keypoint_area`. Where COCO has no
     answer of ours: a hypothesis of another skeleton or point count scores 0, a hypothesis
     keypoint of visibility 0 is missing (contributes 0, where pycocotools would measure its
     coordinates), and a reference labelling no keypoint pairs only a hypothesis labelling none."""
-    area = _keypoint_area(ref)
+    area = keypoint_area(ref)
     if area is None:
         return [1.0 if all(p.visibility == 0 for p in h.points) else 0.0 for h in hyps]
     comparable = [j for j, h in enumerate(hyps)

@@ -17,7 +17,8 @@ Mask           ``segmentation`` = the RLE (``size``, ``counts``) as given; ``are
                from the runs
 Keypoints      ``keypoints`` ``[x, y, v, ...]``, ``num_keypoints``, ``skeleton`` (its name);
                ``bbox`` bounds the labelled points (each side at least 1 pixel, so that
-               evaluation can match it), ``segmentation`` its 4 corners; the category
+               evaluation can match it), ``area`` the OKS scale the inspection uses (that
+               box with each side at least 32 px), ``segmentation`` its 4 corners; the category
                carries ``keypoints`` names and 1-based ``skeleton`` edges when a label
                schema is given
 TextLine       as a polygon, plus ``text`` (the transcription)
@@ -144,12 +145,16 @@ def _object_record(obj: Any) -> dict[str, Any] | None:
         xs = [p.x for p in labelled] or [0.0]
         ys = [p.y for p in labelled] or [0.0]
         bbox = [min(xs), min(ys), max(max(xs) - min(xs), 1.0), max(max(ys) - min(ys), 1.0)]
+        from datamill.modalities.image.metric import keypoint_area
+
         return {
             "keypoints": [v for p in obj.points for v in (p.x, p.y, p.visibility)],
             "num_keypoints": len(labelled),
             "skeleton": obj.skeleton,
             "bbox": bbox,
-            "area": bbox[2] * bbox[3],
+            # the OKS scale the inspection uses (each side at least 32 px): pycocotools
+            # divides by ``area``, so a customer's evaluation reads the inspection's OKS
+            "area": keypoint_area(obj) or bbox[2] * bbox[3],
             "segmentation": _box_corners(*bbox),
         }
     return None
