@@ -325,7 +325,10 @@ class ModalityPlugin(Protocol):
 
     Optional loop hooks: ``cross_checker(requirements)`` returns an object with
     ``check(attributes) -> Sequence[CheckOutcome]`` and ``add(key, attributes)``: checks that
-    compare an item with the project's earlier items (e.g. near-duplicates); and
+    compare an item with the project's earlier items (e.g. near-duplicates), with
+    ``lacks_fingerprints(attributes) -> bool`` and ``fill_fingerprints(path, attributes,
+    requirements) -> dict`` (optional) measuring what an item stored before a fingerprint the
+    checker compares existed lacks (kept in its attributes); and
     ``map_prediction(prediction, requirements)``, used instead of ``from_prediction`` when
     present, maps a pre-annotator's classes onto the spec's labels (``AnnotationDoc.dropped``
     counts, per predicted class, the predictions it had to leave out);
