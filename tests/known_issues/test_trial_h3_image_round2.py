@@ -116,6 +116,7 @@ def test_keypoint_oks_is_pycocotools_own() -> None:
     assert ours == pytest.approx(theirs, abs=1e-12)
 
 
+@pytest.mark.parametrize("runtime", ["sqlite"], indirect=True)  # no concurrency here
 def test_an_inspection_rejects_keypoints_below_the_contract(
     runtime: Runtime, users: dict[str, User], tmp_path: Path
 ) -> None:
@@ -224,6 +225,7 @@ def test_a_second_scan_of_a_page_is_a_near_copy(tmp_path: Path) -> None:
         assert "page distance" in (outcome.reason or "")
 
 
+@pytest.mark.parametrize("runtime", ["sqlite"], indirect=True)  # no concurrency here
 def test_old_items_get_their_fingerprints_when_compared(
     runtime: Runtime, users: dict[str, User], tmp_path: Path
 ) -> None:
