@@ -17,6 +17,7 @@ dpkg -s fonts-dejavu-core >/dev/null 2>&1 || need_apt+=(fonts-dejavu-core)
 if [ "$DEV" = 1 ]; then
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
   command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)   # browser tests (Playwright)
+  command -v sox >/dev/null 2>&1 || need_apt+=(sox)   # Kaldi wav.scp pipes read back by lhotse
   dpkg -s fonts-wqy-microhei >/dev/null 2>&1 || need_apt+=(fonts-wqy-microhei)  # OCR bench fonts
 fi
 if [ "${#need_apt[@]}" -gt 0 ]; then

@@ -272,6 +272,12 @@ class SpeechAsrPlugin:
     def make_exporter(self, name: str, requirements: Mapping[str, Any]) -> Exporter[Any]:
         from datamill.modalities.registry import exporters
 
+        if name == "kaldi":  # one sample rate per data directory: the spec's (sox pipes the rest)
+            from datamill.modalities.speech.exporters.kaldi import KaldiExporter
+
+            audio = requirements.get("audio")
+            rate = audio.get("sample_rate_hz") if isinstance(audio, Mapping) else None
+            return KaldiExporter(sample_rate_hz=int(rate) if rate else 16000)
         exporter: Exporter[Any] = exporters.get(name)()
         return exporter
 
@@ -286,6 +292,7 @@ class SpeechAsrPlugin:
             gender=a.get("gender"),
             age=a.get("age"), accent=a.get("accent"), device=a.get("device"),
             environment=a.get("environment"),
+            bit_depth=int(a["bit_depth"]) if a.get("bit_depth") else None,
         )
 
     def statistics(self) -> SpeechStatistics:

@@ -78,6 +78,7 @@ class SpeechExportItem:
     accent: str | None = None
     device: str | None = None
     environment: str | None = None
+    bit_depth: int | None = None  # None: not known (or a compressed format without one)
 
     @property
     def text(self) -> str:

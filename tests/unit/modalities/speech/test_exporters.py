@@ -17,6 +17,7 @@ import dataclasses
 import hashlib
 import json
 import os
+import shutil
 import time
 import weakref
 from collections.abc import Iterator
@@ -31,7 +32,7 @@ from datamill.modalities.speech.exporters.kaldi import KaldiExporter
 from datamill.modalities.speech.exporters.textgrid import TextGridExporter
 from datamill.modalities.speech.types import ExportItem, Segment
 from datamill.testing.synth import make_tone
-from tests._tools import require_module
+from tests._tools import require_module, require_tool
 
 GOLDEN = Path(__file__).resolve().parents[3] / "golden" / "speech"
 UPDATE_GOLDEN = os.environ.get("DATAMILL_UPDATE_GOLDEN") == "1"
@@ -260,6 +261,40 @@ def test_kaldi_round_trip_through_lhotse(
     # The audio itself is readable through lhotse.
     first = recordings[f"spk_a-{basic_items[0].utterance_id}"]
     assert first.load_audio().shape == (1, 24000)
+
+
+def test_kaldi_pipes_stereo_other_rate_and_flac_through_sox(tmp_path: Path, audio_dir: Path) -> None:
+    """One sample rate and one channel per data directory: a stereo take was named by its path
+    (lhotse loaded 2 channels for a recording it declares mono; Kaldi takes channel 0 only), an
+    8 kHz take beside 16 kHz ones broke Kaldi's feature extraction and a FLAC file is nothing
+    Kaldi reads. They go through a sox pipe; a mono 16-bit WAV at the rate stays a path."""
+    import numpy as np
+    import soundfile as sf
+
+    t16, t8 = np.arange(16000) / 16000, np.arange(8000) / 8000
+    tone16, tone8 = 0.3 * np.sin(2 * np.pi * 440 * t16), 0.3 * np.sin(2 * np.pi * 440 * t8)
+    sf.write(audio_dir / "st.wav", np.stack([tone16, tone16 * 0.5], 1), 16000, subtype="PCM_16")
+    sf.write(audio_dir / "r8.wav", tone8, 8000, subtype="PCM_16")
+    sf.write(audio_dir / "fl.flac", tone16, 16000, subtype="PCM_16")
+    mono = _item(audio_dir, "mono", "s", 1000, (Segment(0, 900, "as is"),))
+    items = [mono] + [
+        dataclasses.replace(mono, utterance_id=u, audio_path=audio_dir / f, sample_rate_hz=sr,
+                            channels=ch, segments=(Segment(0, 900, u),))
+        for u, f, sr, ch in (("st", "st.wav", 16000, 2), ("r8", "r8.wav", 8000, 1),
+                             ("fl", "fl.flac", 16000, 1))]
+    out = tmp_path / "kaldi"
+    KaldiExporter(sample_rate_hz=16000).export(items, out)
+    scp = dict(line.split(" ", 1) for line in (out / "wav.scp").read_text().splitlines())
+    assert scp["s-mono"] == str(mono.audio_path.resolve())
+    for utt, name in (("st", "st.wav"), ("r8", "r8.wav"), ("fl", "fl.flac")):
+        assert scp[f"s-{utt}"] == f"sox {(audio_dir / name).resolve()} -t wav -r 16000 -c 1 -b 16 - |"
+    if shutil.which("sox") is None:
+        require_tool("sox is not installed (the Kaldi pipes run it)")
+    lhotse_kaldi = require_module("lhotse.kaldi")
+    recordings, supervisions, _ = lhotse_kaldi.load_kaldi_data_dir(out, sampling_rate=16000)
+    assert supervisions is not None and len(supervisions) == 4
+    for rec in recordings:
+        assert rec.load_audio().shape == (1, 16000), rec.id  # mono at the rate, one second
 
 
 def test_kaldi_unknown_gender_omits_spk2gender(tmp_path: Path, audio_dir: Path) -> None:

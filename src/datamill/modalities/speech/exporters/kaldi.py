@@ -2,7 +2,7 @@
 
 Layout written to ``out_dir`` (every file sorted in C-locale byte order, as Kaldi requires)::
 
-    wav.scp      <recording-id> <absolute audio path>
+    wav.scp      <recording-id> <absolute audio path>   (or a sox pipe, see below)
     segments     <utt-id> <recording-id> <start s> <end s>
     text         <utt-id> <transcript>
     utt2spk      <utt-id> <speaker-id>
@@ -19,6 +19,15 @@ utterance, ``<segment speaker>-<utterance_id>-<index:03d>``, with no known gende
 prefix keeps ``utt2spk`` and ``spk2utt`` consistently sorted. Times are written with three decimals.
 Segments whose text is empty are skipped; noise symbols stay in the transcript as written.
 
+Kaldi reads one sample rate per data directory (the feature extractor's ``--sample-frequency``),
+mono 16-bit PCM WAV, and lhotse's reader gives every recording the one ``sampling_rate`` it is
+called with and channel 0. A recording that is all that (mono, WAV, 16-bit, at the export's
+rate: the spec's ``requirements.audio.sample_rate_hz``, else the first item's) is named by its
+path; any other (stereo or multi-channel, another sample rate, FLAC or another container, 24-bit)
+is read through a ``sox`` pipe that mixes its channels down to one and resamples it, as Kaldi
+recipes do: ``<recording-id> sox <path> -t wav -r 16000 -c 1 -b 16 - |`` (Kaldi and lhotse run
+it; ``sox`` must be installed where the data directory is read).
+
 The export streams: lines go to sorted runs on disk (at most ``run_lines`` lines in memory per
 file) that are merged at the end, so memory does not grow with the number of items.
 """
@@ -28,6 +37,7 @@ from __future__ import annotations
 import heapq
 import logging
 import os
+import shlex
 import tempfile
 from contextlib import ExitStack
 from itertools import groupby
@@ -130,6 +140,17 @@ class _ExternalSorter:
             yield from heapq.merge(*handles)
 
 
+def _wav_entry(item: ExportItem, path: str, rate: int | None) -> str:
+    """``path`` when Kaldi reads the file as it is (mono 16-bit WAV at ``rate``), else a sox
+    pipe that makes it so (channels mixed down to one, resampled, 16-bit WAV on stdout)."""
+    as_is = (item.channels == 1 and (rate is None or item.sample_rate_hz == rate)
+             and item.bit_depth in (None, 16) and path.lower().endswith(".wav"))
+    if as_is:
+        return path
+    to_rate = f" -r {rate}" if rate else ""
+    return f"sox {shlex.quote(path)} -t wav{to_rate} -c 1 -b 16 - |"
+
+
 def _normalise_gender(gender: str | None) -> str | None:
     if gender is None:
         return None
@@ -141,14 +162,20 @@ class KaldiExporter:
 
     Args:
         run_lines: Lines per file kept in memory before a sorted run is spilled to disk.
+        sample_rate_hz: The data directory's one sample rate (the spec's); None takes the
+            first item's. A recording at another rate, with more than one channel or not a
+            16-bit WAV is read through a ``sox`` pipe (see the module docstring).
     """
 
     name: ClassVar[str] = "kaldi"
 
-    def __init__(self, *, run_lines: int = 200_000) -> None:
+    def __init__(self, *, run_lines: int = 200_000, sample_rate_hz: int | None = None) -> None:
         if run_lines < 1:
             raise InvalidInput("run_lines must be at least 1", field="run_lines")
+        if sample_rate_hz is not None and sample_rate_hz <= 0:
+            raise InvalidInput("sample_rate_hz must be positive", field="sample_rate_hz")
         self._run_lines = run_lines
+        self._sample_rate_hz = sample_rate_hz
 
     def export(self, items: Iterable[ExportItem], out_dir: Path) -> ExportManifest:
         """Export ``items`` into the Kaldi data directory ``out_dir`` (created if missing).
@@ -200,6 +227,7 @@ class KaldiExporter:
         segments_file, text_file = sorters["segments"], sorters["text"]
         utt2spk, utt2lang, spk2utt = sorters["utt2spk"], sorters["utt2lang"], sorters[_SPK_UTT]
         run_lines = self._run_lines
+        rate = self._sample_rate_hz
         for item in items:
             utterance_ids.add(item.utterance_id)
             check_id(item.utterance_id, field="utterance_id", utterance_id=item.utterance_id)
@@ -207,7 +235,8 @@ class KaldiExporter:
             rec = f"{spk}-{item.utterance_id}"
             recording_ids.add(rec)
             language = check_id(item.language, field="language", utterance_id=item.utterance_id)
-            wav_scp.append(f"{rec} {resolved(item.audio_path, folders)}\n")
+            rate = rate or item.sample_rate_hz or None
+            wav_scp.append(f"{rec} {_wav_entry(item, resolved(item.audio_path, folders), rate)}\n")
             reco2dur.append(f"{rec} {ms_to_seconds(item.duration_ms)}\n")
             wrote_segment = False
             for index, segment in enumerate(item.segments):
