@@ -27,6 +27,7 @@ import pytest
 
 from datamill.core.errors import InvalidInput
 from datamill.modalities.base import Exporter, ExportManifest
+from datamill.modalities.speech.exporters._common import clean_transcript
 from datamill.modalities.speech.exporters.hf import HuggingFaceExporter
 from datamill.modalities.speech.exporters.kaldi import KaldiExporter
 from datamill.modalities.speech.exporters.textgrid import TextGridExporter
@@ -218,7 +219,9 @@ def test_kaldi_and_textgrid_drop_spaces_between_chinese_characters(
 
 def test_hf_joins_chinese_segments_without_spaces(tmp_path: Path, audio_dir: Path) -> None:
     """The hf rows' text holds the one form Kaldi and TextGrid deliver: two Chinese segments
-    were joined '春眠不觉晓， 处 处 闻…' (spaces Kaldi never has); segments stay as annotated."""
+    were joined '春眠不觉晓， 处 处 闻…' (spaces Kaldi never has); each segment's text is
+    cleaned alike (it was left as annotated, '处 处 闻 啼 鸟 。' beside a cleaned row text),
+    so the row's text is its segments' texts joined; markup (noise symbols) stays in both."""
     items = [_item(audio_dir, "zh002", "spk_zh", 2000, (
         Segment(0, 900, "春眠不觉晓，"),
         Segment(900, 1500, "处 处 闻 啼 鸟 。"),
@@ -227,8 +230,9 @@ def test_hf_joins_chinese_segments_without_spaces(tmp_path: Path, audio_dir: Pat
     HuggingFaceExporter().export(items, tmp_path / "hf")
     row = json.loads((tmp_path / "hf" / "data.jsonl").read_text(encoding="utf-8"))
     assert row["text"] == "春眠不觉晓，处处闻啼鸟。[noise] 打开 WiFi"
-    assert [s["text"] for s in row["segments"]] == ["春眠不觉晓，", "处 处 闻 啼 鸟 。",
-                                                    "[noise] 打开 WiFi"]  # as annotated
+    texts = [s["text"] for s in row["segments"]]
+    assert texts == ["春眠不觉晓，", "处处闻啼鸟。", "[noise] 打开 WiFi"]  # as Kaldi's text lines
+    assert clean_transcript(" ".join(texts)) == row["text"]
 
 
 @pytest.mark.parametrize("use_reco2dur", [True, False], ids=["reco2dur", "read-audio"])
@@ -502,10 +506,12 @@ def test_hf_round_trip_through_datasets(
                 dict(zip(segments, vals, strict=True))
                 for vals in zip(*segments.values(), strict=True)
             ]
+        # each segment's text cleaned as the row's text is ('good  morning' -> 'good morning')
+        cleaned = [dataclasses.replace(s, text=clean_transcript(s.text)) for s in item.segments]
         assert [(s["start_ms"], s["end_ms"], s["text"]) for s in segments] == [
-            (s.start_ms, s.end_ms, s.text) for s in item.segments
+            (s.start_ms, s.end_ms, s.text) for s in cleaned
         ]
-        assert [Segment.from_dict(s) for s in segments] == list(item.segments)
+        assert [Segment.from_dict(s) for s in segments] == cleaned
 
 
 def test_hf_json_loads_with_late_typed_optionals(tmp_path: Path, audio_dir: Path) -> None:

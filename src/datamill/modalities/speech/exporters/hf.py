@@ -7,7 +7,10 @@ One row per item, columns in this order:
 ``audio``               absolute path of the audio file (string; audio is not copied)
 ``text``                the transcript: non-empty segment texts joined by spaces, as Kaldi's
                         (:func:`._common.clean_transcript`: no space between CJK characters)
-``segments``            list of ``{start_ms, end_ms, text, speaker, noise, confidence}``
+``segments``            list of ``{start_ms, end_ms, text, speaker, noise, confidence}``; each
+                        ``text`` cleaned the same way (the line Kaldi's ``text`` and the
+                        TextGrid interval hold), so ``text`` is exactly the non-empty segment
+                        texts joined by spaces and cleaned once more
 ``speaker_id``          string
 ``gender``              string or null
 ``age``                 int64 or null
@@ -17,6 +20,11 @@ One row per item, columns in this order:
 ``sample_rate``         int64, Hz
 ``sha256``              sha256 of the audio file
 ======================  =======================================================================
+
+Markup is kept, alike in ``text`` and in ``segments[].text``: noise symbols (``[noise]``, the
+spec's ``noise_symbols``, also listed per segment in ``noise``) and the "cannot transcribe" tag
+``<flag:NAME>`` stay where the annotator put them, as in the Kaldi and TextGrid files; a consumer
+that trains without them drops those tokens (each segment's ``noise`` lists the ones it holds).
 
 Both files load with ``datasets.load_dataset("json", data_files=...)`` and
 ``datasets.load_dataset("parquet", data_files=...)``; ``audio`` can be cast to
@@ -129,6 +137,8 @@ def item_to_row(
     segments = [
         check_segment(item, index, segment).to_dict() for index, segment in enumerate(item.segments)
     ]
+    for segment in segments:  # the row's text is cleaned: its segments' texts are too (trial)
+        segment["text"] = clean_transcript(segment["text"])
     return {
         "id": item.utterance_id,
         "audio": resolved(item.audio_path, {} if folders is None else folders),
