@@ -179,3 +179,53 @@ def test_dashboard_renders_its_charts(site: Site, context: Any) -> None:
     assert len(peaks["peaks"]) == 2 * 200 and max(map(abs, peaks["peaks"])) == 0
     with site.rt.session() as s:
         assert s.scalars(select(TaskAssignment)).first() is not None
+
+
+def test_inspector_steps_through_a_recordings_segments(site: Site, context: Any) -> None:
+    """An inspector of a long recording steps through its segments (buttons, Alt+↓/↑) and jumps
+    to the next disagreement (Alt+Shift+↓: the annotator's flag, then their own correction); a
+    segment's correction joins into the item's, and a saved one is shared out again on reload.
+    The page showed one text box for the whole recording (trial: 200 segments in 20 minutes)."""
+    pid = site.project(1)
+    with site.rt.session() as s:
+        user = get_user(s, "ann1")
+        task = claim_next_task(s, user, pid, "annotate")
+        assert task is not None
+        third = (task.duration_ms or 0) // 3
+        segs = [SegmentIn(start_ms=0, end_ms=third, text="first words"),
+                SegmentIn(start_ms=third, end_ms=2 * third, text="", flag="unintelligible"),
+                SegmentIn(start_ms=2 * third, end_ms=3 * third, text="last words")]
+        submit_annotation(s, user, task.id, segs, base_version=task.current_version)
+    _accept_all(site, pid)
+    with site.rt.session() as s:
+        batch = create_batch(s, pid)
+    page = sign_in(context, "insp")
+    page.click(f"[data-testid=inspect-{batch.id}]")
+    page.wait_for_url(re.compile(r"/inspections/\d+$"))
+    box = page.locator("[data-testid=insp-segments]")
+    assert box.locator(".insp-seg").count() == 3
+    assert box.locator("[data-testid=seg-count]").inner_text() == "Disagreements: 1"
+    page.keyboard.press("Alt+ArrowDown")
+    assert "active" in (page.locator("[data-testid=insp-seg-1]").get_attribute("class") or "")
+    page.keyboard.press("Alt+Shift+ArrowDown")  # the flagged segment
+    assert "active" in (page.locator("[data-testid=insp-seg-2]").get_attribute("class") or "")
+    page.click("[data-testid=seg-next]")
+    third_input = page.locator("[data-testid=insp-seg-3] .seg-corrected")
+    assert third_input.evaluate("el => el === document.activeElement")
+    third_input.fill("last word")
+    assert page.locator(".sample .corrected").input_value() == "first words last word"
+    assert box.locator("[data-testid=seg-count]").inner_text() == "Disagreements: 2"
+    page.click("[data-testid=seg-prev-diff]")  # back to the flagged one
+    assert "active" in (page.locator("[data-testid=insp-seg-2]").get_attribute("class") or "")
+    page.locator("[data-testid=insp-seg-2] .seg-corrected").press("Control+Enter")  # saves
+    page.wait_for_function(
+        "() => document.querySelector('[data-score=scored]').textContent === '1'")
+    page.reload()
+    assert page.locator("[data-testid=insp-seg-3] .seg-corrected").input_value() == "last word"
+    assert page.locator("[data-testid=insp-seg-1] .seg-corrected").input_value() == "first words"
+    page.click("[data-testid=seg-next-diff]")
+    page.click("[data-testid=seg-next-diff]")
+    assert "active" in (page.locator("[data-testid=insp-seg-3]").get_attribute("class") or "")
+    page.click("[data-testid=seg-next-diff]")
+    assert page.locator("[data-testid=seg-none]").is_visible()
+    shot(page, "inspection-segments")

@@ -54,6 +54,7 @@ __all__ = [
     "list_batches",
     "record_correction",
     "sample_defects",
+    "sample_payloads",
     "start_inspection",
 ]
 
@@ -247,6 +248,20 @@ def sample_defects(session: Session, inspection_id: int) -> dict[int, bool]:
     return {s["item_id"]: is_defective_in(plugin, s["corrected_text"], s["delivered_text"],
                                           project.language, requirements, conventions)
             for s in insp.sample if s["corrected_text"] is not None}
+
+
+def sample_payloads(session: Session, inspection_id: int) -> dict[int, Any]:
+    """Per sampled item (item id), the delivered annotation's document (the payload the batch
+    holds): what a page shows beside the delivered text, such as a recording's segments."""
+    insp = get_or_raise(session, Inspection, inspection_id, "inspection")
+    rows = session.execute(
+        select(InspectionSample.item_id, Annotation.payload)
+        .join(BatchItem, (BatchItem.item_id == InspectionSample.item_id)
+              & (BatchItem.batch_id == insp.batch_id))
+        .join(Annotation, Annotation.id == BatchItem.annotation_id)
+        .where(InspectionSample.inspection_id == inspection_id)
+    ).all()
+    return {item_id: payload for item_id, payload in rows}
 
 
 def correction_limit(plugin: Any, delivered: str, max_request_bytes: int) -> int:

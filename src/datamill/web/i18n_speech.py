@@ -68,4 +68,16 @@ EN_SPEECH: dict[str, str] = {
                                "digit by digit equals its digits: 一三八 = 138; only 4 digits "
                                "before 年 are a year: 三十年 = 30年; a numeral inside a word "
                                "stays: 一起 ≠ 1起, 星期一 ≠ 星期1; 50% ≠ 50, -5 ≠ 5)",
+    # the inspection page: a recording's segments, stepped through one by one
+    "in.seg.title": "Segments",
+    "in.seg.prev": "Previous segment",
+    "in.seg.next": "Next segment",
+    "in.seg.prev_diff": "Previous disagreement",
+    "in.seg.next_diff": "Next disagreement",
+    "in.seg.play": "Play",
+    "in.seg.keys": "Alt+↓ / Alt+↑: next / previous segment · Alt+Shift+↓ / Alt+Shift+↑: next / "
+                   "previous disagreement (your correction differs, or the annotator flagged "
+                   "the segment) · Alt+P: play the segment",
+    "in.seg.none": "No further disagreement",
+    "in.seg.count": "Disagreements: {n}",
 }

@@ -218,6 +218,15 @@ class SpeechAsrPlugin:
     def normalize_correction(self, corrected: str) -> str:
         return corrected
 
+    def inspection_segments(self, payload: Any) -> list[dict[str, Any]] | None:
+        """The delivered segments an inspector steps through (``start_ms``, ``end_ms``,
+        ``text``, ``flag``), in the order whose texts, joined by spaces, make the delivered
+        text; None for a payload that is no segment list."""
+        if not isinstance(payload, list) or not all(isinstance(s, Mapping) for s in payload):
+            return None
+        return [{"start_ms": int(s.get("start_ms") or 0), "end_ms": int(s.get("end_ms") or 0),
+                 "text": str(s.get("text") or ""), "flag": s.get("flag")} for s in payload]
+
     def score(
         self, reference: Sequence[str], hypothesis: Sequence[str], *,
         language: str | None = None, segmenter: Segmenter | None = None,
