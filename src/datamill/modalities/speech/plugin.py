@@ -179,7 +179,7 @@ class SpeechAsrPlugin:
         the symbol (``[noise]``)."""
         if not isinstance(payload, list):
             raise InvalidInput("a speech annotation is a list of segments")
-        from datamill.modalities.speech.segments import ascii_tags
+        from datamill.modalities.speech.segments import ascii_tags, noise_in_text
 
         allowed = _req(requirements).noise_symbols
         segs: list[Segment] = []
@@ -191,10 +191,10 @@ class SpeechAsrPlugin:
             if speaker is not None and not isinstance(speaker, str):
                 raise InvalidInput(f"segments[{i}]: speaker is a speaker id (text) or null")
             try:  # a known tag typed in full-width brackets (【noise】) is stored as the tag
-                segs.append(Segment(int(d["start_ms"]), int(d["end_ms"]),
-                                    ascii_tags(str(d.get("text") or "").strip(), allowed),
-                                    speaker, tuple(ascii_tags(str(n), allowed)
-                                                   for n in d.get("noise") or ()),
+                text = ascii_tags(str(d.get("text") or "").strip(), allowed)
+                noise = [ascii_tags(str(n), allowed) for n in d.get("noise") or ()]
+                segs.append(Segment(int(d["start_ms"]), int(d["end_ms"]), text, speaker,
+                                    noise_in_text(text, noise, allowed),  # the text's too
                                     flag=d.get("flag") or None))
             except (KeyError, TypeError, ValueError) as err:
                 raise InvalidInput(f"segments[{i}]: needs whole start_ms and end_ms") from err
@@ -359,7 +359,12 @@ class SpeechStatistics:
 def _tagged(seg: Segment) -> Segment:
     """A flagged segment as exporters write it: the documented tag ``<flag:NAME>`` in front of
     its transcript (so Kaldi, TextGrid and HF exports all carry it); the flag field itself is
-    folded into the text."""
+    folded into the text. The noise list names every noise symbol of the text (an annotation
+    stored before submissions filled it in had ``[]`` beside ``[noise]``)."""
+    from datamill.modalities.speech.segments import noise_in_text
+
+    if "[" in seg.text and (noise := noise_in_text(seg.text, seg.noise)) != seg.noise:
+        seg = replace(seg, noise=noise)
     if seg.flag is None:
         return seg
     return replace(seg, text=f"{flag_tag(seg.flag)} {seg.text}".strip(), flag=None)

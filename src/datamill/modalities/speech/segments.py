@@ -10,7 +10,7 @@ from collections.abc import Collection, Sequence
 from datamill.modalities.speech.schema import SpeechAsrRequirements, deliverable_spelling
 from datamill.modalities.speech.types import SEGMENT_FLAGS, Segment
 
-__all__ = ["MAX_SPEAKER_CHARS", "ascii_tags", "validate_segments"]
+__all__ = ["MAX_SPEAKER_CHARS", "ascii_tags", "noise_in_text", "validate_segments"]
 
 MAX_SPEAKER_CHARS = 100  # as SpeechItemAttributes.speaker_id
 #: a bracketed tag as scoring reads it (datamill.qc.text_norm drops it): spaces inside included
@@ -44,6 +44,21 @@ def ascii_tags(text: str, allowed: Collection[str]) -> str:
     if not any(c in text for c in "【】［］"):
         return text
     return _IME_TAG.sub(lambda m: _ascii_tag(m, allowed), text)
+
+
+def noise_in_text(text: str, noise: Sequence[str] = (),
+                  allowed: Collection[str] | None = None) -> tuple[str, ...]:
+    """``noise`` and then each bracketed tag of ``text`` (only the ``allowed`` ones, when
+    given), once each in order: a segment's noise list as its transcript holds the symbols
+    (typed in the text, the list stayed empty: ``[]`` beside ``[noise]`` in the exports).
+
+    >>> noise_in_text("[noise] 你好 [cough] [noise]", ("[laughter]",))
+    ('[laughter]', '[noise]', '[cough]')
+    >>> noise_in_text("[Noise] hi [cough]", (), ["[noise]", "[cough]"])
+    ('[cough]',)
+    """
+    found = [t for t in _BRACKETED.findall(text) if allowed is None or t in allowed]
+    return tuple(dict.fromkeys([*noise, *found]))
 
 
 def _tag_problems(where: str, seg: Segment, allowed: Collection[str], example: str) -> list[str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from datamill.modalities.base import JsonValue
 from datamill.modalities.speech.schema import SpeechAsrRequirements
 from datamill.modalities.speech.segments import validate_segments
@@ -54,7 +56,8 @@ def test_a_known_tag_in_full_width_brackets_is_stored_as_the_tag() -> None:
                                      "noise": ["【laughter】"]}
         doc = plugin.validate_annotation([seg], {"duration_ms": 1000}, req)
         assert _first_segment(doc.payload)["text"] == "你好[noise]再见", text
-        assert _first_segment(doc.payload)["noise"] == ["[laughter]"]
+        # the list given, then the text's own symbol (it named only the given ones)
+        assert _first_segment(doc.payload)["noise"] == ["[laughter]", "[noise]"]
         assert validate_segments([Segment(0, 900, text)], 1000, req) == [], text
         score = score_transcripts(["你好[noise]再见"], [doc.text], language="zh-CN")
         assert score.character_errors == 0
@@ -87,3 +90,20 @@ def test_an_unclosed_or_unknown_bracketed_tag_is_refused() -> None:
     with pytest.raises(InvalidInput, match="unclosed bracket"):
         get_modality("speech.asr").validate_annotation(
             [{"start_ms": 0, "end_ms": 900, "text": "你好 [noise"}], {"duration_ms": 1000}, req)
+
+
+def test_the_noise_list_names_the_symbols_typed_in_the_text() -> None:
+    """A transcript '[noise]我们去公园' was stored with noise [] and delivered so (the HF
+    export's segments[].noise); the list now holds the text's symbols, also for a stored one."""
+    from datamill.modalities.base import ItemRecord
+    from datamill.modalities.registry import get_modality
+
+    plugin = get_modality("speech.asr")
+    doc = plugin.validate_annotation(
+        [{"start_ms": 0, "end_ms": 900, "text": "[noise]我们去公园 [cough]"}],
+        {"duration_ms": 1000}, SpeechAsrRequirements())
+    assert _first_segment(doc.payload)["noise"] == ["[noise]", "[cough]"]
+    item = ItemRecord(external_id="u1", sha256="0" * 64, filename="u1.wav",
+                      path=Path("u1.wav"), attributes={"duration_ms": 1000}, language="zh-CN")
+    stored = [{"start_ms": 0, "end_ms": 900, "text": "[noise]我们", "noise": []}]
+    assert plugin.export_item(item, stored).segments[0].noise == ("[noise]",)
