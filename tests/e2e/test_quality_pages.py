@@ -215,7 +215,11 @@ def test_inspector_steps_through_a_recordings_segments(site: Site, context: Any)
     third_input.fill("last word")
     assert page.locator(".sample .corrected").input_value() == "first words last word"
     assert box.locator("[data-testid=seg-count]").inner_text() == "Disagreements: 2"
-    page.click("[data-testid=seg-prev-diff]")  # back to the flagged one
+    page.locator("[data-testid=insp-seg-1] .seg-corrected").fill(" first   words ")
+    assert box.locator("[data-testid=seg-count]").inner_text() == "Disagreements: 2"  # spaces
+    page.click("[data-testid=seg-prev-diff]")  # from the first segment: none before it
+    assert page.locator("[data-testid=seg-none]").is_visible()
+    page.click("[data-testid=seg-next-diff]")  # the flagged one
     assert "active" in (page.locator("[data-testid=insp-seg-2]").get_attribute("class") or "")
     page.locator("[data-testid=insp-seg-2] .seg-corrected").press("Control+Enter")  # saves
     page.wait_for_function(

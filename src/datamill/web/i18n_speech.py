@@ -69,7 +69,7 @@ EN_SPEECH: dict[str, str] = {
                                "before 年 are a year: 三十年 = 30年; a numeral inside a word "
                                "stays: 一起 ≠ 1起, 星期一 ≠ 星期1; 50% ≠ 50, -5 ≠ 5)",
     # the inspection page: a recording's segments, stepped through one by one
-    "in.seg.title": "Segments",
+    "in.seg.title": "Segments ({n})",
     "in.seg.prev": "Previous segment",
     "in.seg.next": "Next segment",
     "in.seg.prev_diff": "Previous disagreement",

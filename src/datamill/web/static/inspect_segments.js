@@ -3,7 +3,11 @@
 // disagreement (the inspector's correction of the segment differs from the delivered text, or
 // the annotator flagged it), Alt+P plays the active segment. Each segment's correction is
 // joined into the item's correction (the sample's textarea), as the delivered text is made.
-const collapse = (text) => text.split(/\s+/).filter(Boolean).join(' ');
+// whitespace as scoring reads it: runs are one space, none next to a Chinese/Japanese character
+// or full-width punctuation (今天 天气 ， is 今天天气，)
+const CJK = '\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff01-\uff65';
+const CJK_GAP = new RegExp(`(?<=[${CJK}]) | (?=[${CJK}])`, 'g');
+const collapse = (text) => text.split(/\s+/).filter(Boolean).join(' ').replace(CJK_GAP, '');
 let active = null;  // the active segment (li.insp-seg)
 
 function corrected(li) {
@@ -60,7 +64,7 @@ function play(li) {
 function joinInto(box) {
   const area = box.closest('.sample').querySelector('.corrected');
   if (!area) return;
-  area.value = segmentsOf(box).map((li) => corrected(li).trim()).filter(Boolean).join(' ');
+  area.value = segmentsOf(box).map((li) => corrected(li).split(/\s+/).filter(Boolean).join(' ')).filter(Boolean).join(' ');
   area.dispatchEvent(new Event('input'));
 }
 
