@@ -295,6 +295,9 @@ EN_CLI: dict[str, str] = {
     "catalog.request_status_accepted": "accepted", "catalog.request_status_licensed": "licensed",
     "catalog.request_status_withdrawn": "withdrawn",
     "catalog.request_withdrawn": "withdrawn by the customer: {reason}",
+    "qc.seg.item": "item {item}: {count} segments, {disagree} disagree (*: the correction "
+                   "differs, or the annotator flagged it)",
+    "qc.seg.none": "no sampled item of this inspection has segments",
 }
 
 ZH_CN_CLI: dict[str, str] = {
@@ -541,6 +544,8 @@ ZH_CN_CLI: dict[str, str] = {
     "catalog.request_status_accepted": "已接受", "catalog.request_status_licensed": "已授权",
     "catalog.request_status_withdrawn": "已撤回",
     "catalog.request_withdrawn": "客户已撤回：{reason}",
+    "qc.seg.item": "条目 {item}：{count} 段，{disagree} 段不一致（*：更正与交付文本不同，或标注员标记了该段）",
+    "qc.seg.none": "本次质检抽样的条目都没有分段",
 }
 
 CLI_WORDS: dict[str, dict[str, str]] = {"en": EN_CLI, "zh-CN": ZH_CN_CLI}

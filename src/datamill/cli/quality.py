@@ -259,12 +259,61 @@ def correct_cmd(
     if (text is None) == (file is None):
         raise InvalidInput("give the correction as TEXT or with --file FILE (one of them)",
                            field="text")
+    from datamill.production.inspection import inspection_scores
+
     correction = _read_correction(file) if file is not None else str(text)
     with get_runtime().session() as s:
         _inspector(s, user, inspection_id=inspection_id)
         record_correction(s, inspection_id, item_id, correction)
-    emit({"inspection_id": inspection_id, "item_id": item_id}, as_json,
+        scores = inspection_scores(s, inspection_id)  # over the samples corrected so far
+    emit({"inspection_id": inspection_id, "item_id": item_id, "scores": scores}, as_json,
          lambda v: out.print(say("qc.corrected", item=v["item_id"])))
+
+
+@app.command("segments")
+@handle_errors
+def segments_cmd(
+    inspection_id: int,
+    user: AsUser,
+    item: Annotated[int | None, typer.Option(
+        "--item", help="Only this sampled item.", show_default=False)] = None,
+    disagreements: Annotated[bool, typer.Option(
+        "--disagreements", help="Only the segments that disagree.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """A sampled recording's delivered segments, each with its part of the inspector's
+    correction; a segment disagrees where the correction differs or the annotator flagged it
+    (what the inspection page steps through)."""
+    from datamill.production.inspection_segments import sample_segments
+
+    with get_runtime().session() as s:
+        project = owning_project(s, inspection_id=inspection_id)
+        acting_user(s, user, Action.VIEW_PROJECT, project_id=project)
+        found = sample_segments(s, inspection_id)
+    rows = [{"item_id": item_id, "segments": [seg for seg in segs
+                                              if seg["disagrees"] or not disagreements]}
+            for item_id, segs in found.items() if item is None or item_id == item]
+    if item is not None and not rows:
+        raise InvalidInput(f"item {item} is not a sampled item with segments of inspection "
+                           f"{inspection_id}", field="item")
+    emit({"inspection_id": inspection_id, "items": rows}, as_json,
+         lambda v: _render_segments(v["items"], found))
+
+
+def _render_segments(rows: list[dict[str, Any]], found: Mapping[int, list[Any]]) -> None:
+    if not rows:
+        out.print(say("qc.seg.none"))
+    for row in rows:
+        every = found[row["item_id"]]
+        out.print(say("qc.seg.item", item=row["item_id"], count=len(every),
+                      disagree=sum(seg["disagrees"] for seg in every)), soft_wrap=True)
+        for seg in row["segments"]:
+            mark = "*" if seg["disagrees"] else " "
+            where = f"{seg['start_ms'] / 1000:.3f}-{seg['end_ms'] / 1000:.3f}"
+            tail = f" -> {seg['corrected']}" if seg["corrected"] != seg["text"] else ""
+            flag = f" <flag:{seg['flag']}>" if seg.get("flag") else ""
+            out.print(f"{mark} #{seg['index'] + 1} {where}{flag} {seg['text']}{tail}",
+                      markup=False, soft_wrap=True)
 
 
 @app.command("confirm")

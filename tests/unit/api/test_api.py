@@ -398,6 +398,18 @@ def test_full_flow(client: TestClient, runtime: Runtime) -> None:
     assert insp_out["sample"]
     early = client.post(f"{API}/inspections/{insp_out['id']}/complete", headers=insp)
     _problem(early, 422, "invalid_input")
+    # each sampled recording's segments, the correction shared out, what disagrees (the page's)
+    first = insp_out["sample"][0]
+    client.put(f"{API}/inspections/{insp_out['id']}/samples/{first['item_id']}",
+               json={"corrected_text": "other words"}, headers=insp)
+    segs = client.get(f"{API}/inspections/{insp_out['id']}/segments", headers=insp).json()
+    assert len(segs["items"]) == len(insp_out["sample"])
+    by_item = {row["item_id"]: row["segments"] for row in segs["items"]}
+    assert [(s["corrected"], s["disagrees"]) for s in by_item[first["item_id"]]] == [
+        ("other words", True)]
+    other = insp_out["sample"][1]
+    assert [(s["corrected"], s["disagrees"]) for s in by_item[other["item_id"]]] == [
+        (other["delivered_text"], False)]
     for s in insp_out["sample"]:
         r = client.put(
             f"{API}/inspections/{insp_out['id']}/samples/{s['item_id']}",

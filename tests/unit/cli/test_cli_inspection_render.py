@@ -88,3 +88,21 @@ def test_a_completed_inspection_table_shortens_json_answers(
     assert "/api/v1/inspections/3" in text
     assert quality._short_answer('{"label": "cat"}') is None  # short: whole
     assert quality._short_answer(None) is None
+
+
+def test_qc_segments_marks_the_disagreeing_segments() -> None:
+    """``qc segments`` lists a recording's segments, a star on each that disagrees, the
+    inspector's version after the delivered one."""
+    segs = [{"index": 0, "start_ms": 0, "end_ms": 1500, "text": "今天 天气", "flag": None,
+             "corrected": "今天天气", "disagrees": False},
+            {"index": 1, "start_ms": 1500, "end_ms": 2600, "text": "", "flag": "noise_only",
+             "corrected": "", "disagrees": True},
+            {"index": 2, "start_ms": 2600, "end_ms": 4000, "text": "[noise] 很好", "flag": None,
+             "corrected": "[noise] 不好", "disagrees": True}]
+    with _common.out.capture() as captured:
+        quality._render_segments([{"item_id": 4, "segments": segs}], {4: segs})
+    lines = captured.get().splitlines()
+    assert lines[0].startswith("item 4: 3 segments, 2 disagree")
+    assert lines[1:] == ["  #1 0.000-1.500 今天 天气 -> 今天天气",
+                         "* #2 1.500-2.600 <flag:noise_only> ",
+                         "* #3 2.600-4.000 [noise] 很好 -> [noise] 不好"]

@@ -86,6 +86,23 @@ def get_inspection_endpoint(inspection_id: Id, session: SessionDep, user: Viewer
     return get_inspection(session, inspection_id, user)
 
 
+@router.get("/inspections/{inspection_id}/segments")
+def inspection_segments_endpoint(
+    inspection_id: Id, session: SessionDep, user: Viewer
+) -> dict[str, Any]:
+    """Each sampled recording's delivered segments (``start_ms``, ``end_ms``, ``text``,
+    ``flag``, ``index``), with ``corrected`` (its part of the inspector's correction) and
+    ``disagrees`` (the correction differs or the annotator flagged it): what the inspection
+    page steps through. Empty ``items`` for a modality without segments."""
+    from datamill.production.inspection_segments import sample_segments
+
+    require(session, user, Action.VIEW_PROJECT, q.inspection_project(session, inspection_id, user))
+    get_inspection(session, inspection_id, user)  # cleared for every sampled item
+    return {"inspection_id": inspection_id,
+            "items": [{"item_id": item_id, "segments": segments}
+                      for item_id, segments in sample_segments(session, inspection_id).items()]}
+
+
 @router.get("/inspections/{inspection_id}/scores")
 def inspection_scores_endpoint(
     inspection_id: Id, session: SessionDep, user: Viewer

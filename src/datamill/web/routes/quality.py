@@ -24,13 +24,12 @@ from datamill.production.inspection import (
     inspection_scores,
     record_correction,
     sample_defects,
-    sample_payloads,
     start_inspection,
 )
+from datamill.production.inspection_segments import sample_segments
 from datamill.production.models import Project
 from datamill.qc.text_conventions import TextNormalization, conventions_of
 from datamill.web.diff import word_diff
-from datamill.web.inspect_segments import inspection_segments
 from datamill.web.routes._common import (
     HtmlRoute,
     WebUser,
@@ -126,7 +125,7 @@ def inspection_page(
         sample_defects=sample_defects(session, inspection_id),
         requirements=req.model_dump(mode="json"),
         diffs=_text_diffs(plugin, insp.sample, project),
-        segments=inspection_segments(plugin, sample_payloads(session, inspection_id), insp.sample),
+        segments=sample_segments(session, inspection_id),
         conventions=_convention_keys(_conventions(plugin, project)),
         confirm=bool(confirm) and insp.status == "open",
     )

@@ -3,11 +3,12 @@
 // disagreement (the inspector's correction of the segment differs from the delivered text, or
 // the annotator flagged it), Alt+P plays the active segment. Each segment's correction is
 // joined into the item's correction (the sample's textarea), as the delivered text is made.
-// whitespace as scoring reads it: runs are one space, none next to a Chinese/Japanese character
-// or full-width punctuation (今天 天气 ， is 今天天气，)
-const CJK = '\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff01-\uff65';
-const CJK_GAP = new RegExp(`(?<=[${CJK}]) | (?=[${CJK}])`, 'g');
-const collapse = (text) => text.split(/\s+/).filter(Boolean).join(' ').replace(CJK_GAP, '');
+// a text as scoring reads it, near enough: case and width folded, punctuation (full-width
+// included) as spaces, runs of spaces as one and none next to a Chinese/Japanese character
+// (今天 天气 ， reads as 今天天气); the server's answer (qc segments) uses scoring's own rules
+const CJK_GAP = /(?<=[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]) | (?=[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])/g;
+const collapse = (text) => text.normalize('NFKC').toLowerCase().replace(/[\p{P}~]/gu, ' ')
+  .split(/\s+/).filter(Boolean).join(' ').replace(CJK_GAP, '');
 let active = null;  // the active segment (li.insp-seg)
 
 function corrected(li) {

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datamill.modalities.registry import get_modality
-from datamill.web.inspect_segments import inspection_segments, split_correction
+from datamill.production.inspection_segments import inspection_segments, split_correction
 
 
 def test_a_correction_goes_back_to_its_segments() -> None:
@@ -26,5 +26,6 @@ def test_segments_of_a_speech_sample_carry_their_correction() -> None:
               {"item_id": 8, "delivered_text": "x", "corrected_text": None}]
     out = inspection_segments(plugin, {7: payload, 8: "not segments"}, sample)
     assert list(out) == [7]
-    assert [(s["index"], s["text"], s["corrected"], s["flag"]) for s in out[7]] == [
-        (0, "one two", "one too", None), (1, "", "", "noise_only"), (2, "three", "three", None)]
+    assert [(s["index"], s["text"], s["corrected"], s["flag"], s["disagrees"]) for s in out[7]] == [
+        (0, "one two", "one too", None, True), (1, "", "", "noise_only", True),
+        (2, "three", "three", None, False)]
