@@ -106,3 +106,20 @@ def test_a_named_home_that_does_not_exist_is_refused_not_started(
     monkeypatch.delenv("DATAMILL_HOME")
     assert _common._missing_default_home(Settings()) == elsewhere.resolve() / ".datamill"
     assert _common._missing_default_home(Settings(database_url="postgresql://u@db/x")) is None
+
+
+def test_the_first_admin_may_name_themself(elsewhere: Path) -> None:
+    """``user create admin --role admin --as admin`` on a new installation was refused with
+    "no user named 'admin'": the first admin naming themself is the first user; once an admin
+    exists, --as must name one, and a second admin naming themself is refused."""
+    cli = CliRunner()
+    r = cli.invoke(app, ["user", "create", "boss", "--role", "admin", "--password",
+                         "at-least-8-chars", "--as", "boss", "--json"])
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["username"] == "boss"
+    r = cli.invoke(app, ["user", "create", "boss2", "--role", "admin", "--password",
+                         "at-least-8-chars", "--as", "boss2", "--json"])
+    assert r.exit_code == 3, r.output  # an admin exists: boss2 is nobody yet
+    r = cli.invoke(app, ["user", "create", "boss2", "--role", "admin", "--password",
+                         "at-least-8-chars", "--as", "boss", "--json"])
+    assert r.exit_code == 0, r.output
