@@ -412,7 +412,11 @@ def consent_withdraw_cmd(
     emit(r, as_json, _line(
         f"consent of {r['subject_id']!r} withdrawn: {r['items']} item(s), "
         f"{len(r['removed_from_batches'])} removed from open batches, "
-        f"{len(r['flagged_delivered'])} delivered item(s) flagged"))
+        f"{len(r['flagged_delivered'])} delivered item(s) flagged"
+        + (" (no consent had been recorded; the withdrawal is)"
+           if r["recorded_without_consent"] else "")
+        + (f"; consent still given for {', '.join(r['consent_kept'])}: the items stay"
+           if r["consent_kept"] else "")))
 
 
 @app.command("consents")

@@ -141,26 +141,36 @@ def withdraw_consent(
     session: Session, actor: User, project_id: int, subject_id: str, *,
     scope: str | None = None,
 ) -> dict[str, Any]:
-    """Withdraw consent (every scope unless one is named): the subject's items leave every
-    undelivered batch; delivered ones are flagged."""
+    """Withdraw consent (every scope unless one is named): once no scope is left, the subject's
+    items leave every undelivered batch and delivered ones are flagged (``consent_kept`` names
+    the scopes still given). A subject whose consent was never recorded but whose items are
+    in the project withdraws all the same (``recorded_without_consent``)."""
     from datamill.production.models import Batch, BatchItem, Delivery
 
+    subject_id, named = _subject_and_scope(subject_id, scope or "collection")
+    scope = None if scope is None else named
     _project(session, project_id)
     require(session, actor, Action.MANAGE_PROJECT, project_id)
     q = select(ConsentRecord).where(ConsentRecord.project_id == project_id,
                                     ConsentRecord.subject_id == subject_id)
     if scope is not None:
         q = q.where(ConsentRecord.scope == scope)
-    records = session.scalars(q).all()
-    if not records:
-        raise NotFound(f"no consent of subject {subject_id!r} in project {project_id}")
+    records = list(session.scalars(q).all())
+    items = subject_item_ids(session, project_id, subject_id)
     now = utcnow()
+    unrecorded = not records
+    if unrecorded:
+        records = [_withdrawal_without_consent(session, project_id, subject_id, scope, items, now)]
     for rec in records:
         rec.withdrawn_at = rec.withdrawn_at or now
-    items = subject_item_ids(session, project_id, subject_id)
+    session.flush()
+    # consent kept in another scope still covers the items: they stay, as batching keeps them
+    kept = sorted(session.scalars(select(ConsentRecord.scope).where(
+        ConsentRecord.project_id == project_id, ConsentRecord.subject_id == subject_id,
+        ConsentRecord.withdrawn_at.is_(None))).all())
     removed: list[dict[str, int]] = []
     flagged: list[dict[str, int | None]] = []
-    if items:
+    if items and not kept:
         rows = session.execute(
             select(BatchItem.id, BatchItem.batch_id, BatchItem.item_id, Batch.status)
             .join(Batch, Batch.id == BatchItem.batch_id)
@@ -186,12 +196,34 @@ def withdraw_consent(
     session.flush()
     result = {"project_id": project_id, "subject_id": subject_id,
               "scopes": sorted(r.scope for r in records), "items": len(items),
-              "removed_from_batches": removed, "flagged_delivered": flagged}
+              "removed_from_batches": removed, "flagged_delivered": flagged,
+              "consent_kept": kept, "recorded_without_consent": unrecorded}
     record_audit(session, actor_id=actor.id, action="security.consent_withdrawn",
                  object_type="consent", object_id=records[0].id, project_id=project_id,
-                 data={"subject_id": subject_id, "items": len(items),
-                       "removed": len(removed), "flagged": len(flagged)})
+                 data={"subject_id": subject_id, "scopes": result["scopes"],
+                       "items": len(items), "removed": len(removed), "flagged": len(flagged),
+                       **({"consent_kept": kept} if kept else {}),
+                       **({"recorded_without_consent": True} if unrecorded else {})})
     return result
+
+
+def _withdrawal_without_consent(
+    session: Session, project_id: int, subject_id: str, scope: str | None, items: list[int],
+    now: datetime,
+) -> ConsentRecord:
+    """The record of a withdrawal by a subject whose consent was never recorded here (a corpus
+    imported with its speaker ids): their items are excluded all the same. A subject with
+    neither a record nor an item is refused: the id is most likely mistyped."""
+    if not items:
+        raise NotFound(
+            f"subject {subject_id!r} has no consent record and no item in project "
+            f"{project_id}: check the id against the items' speaker/subject ids",
+            reason_code="consent_subject_unknown", subject_id=subject_id,
+            project_id=project_id)
+    row = ConsentRecord(project_id=project_id, subject_id=subject_id,
+                        scope=scope or "collection", given_at=now, withdrawn_at=now)
+    session.add(row)
+    return row
 
 
 def withdrawn_subjects(session: Session, project_id: int) -> dict[str, datetime]:

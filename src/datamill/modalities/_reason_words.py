@@ -370,6 +370,8 @@ EN_REASONS: dict[str, str] = {
     "worker_role": "{username} is a {role} and cannot be registered as this worker: a vendor's worker is an annotator, reviewer, inspector, vendor manager or vendor worker, and a customer's account is no one's worker.",
     # an archive import that would fill the temporary folder's disk (production.archive_import)
     "archive_no_space": "{archive} unpacks to {size} bytes and the server's temporary folder has {free} bytes to spare; nothing was imported: try again later, or split it.",
+    # a consent withdrawal for a subject the project has neither a consent nor an item of (compliance.consent)
+    "consent_subject_unknown": "Subject {subject_id} has no consent record and no item in this project: check the id against the items' speaker or subject ids.",
 }
 
 EN_ACTIONS: dict[str, str] = {
@@ -667,6 +669,8 @@ ZH_CN_REASONS: dict[str, str] = {
     "worker_role": "{username} 的角色为 {role}，不能登记为该工作人员：供应商的工作人员须为标注员、审核员、质检员、供应商经理或供应商工作人员，客户账号不能登记为任何工作人员。请您换用相应账号。",
     # an archive import that would fill the temporary folder's disk (production.archive_import)
     "archive_no_space": "{archive} 解压后需 {size} 字节，服务器临时文件夹仅余 {free} 字节可用；未导入任何内容：请您稍后重试，或将其拆分。",
+    # a consent withdrawal for a subject the project has neither a consent nor an item of (compliance.consent)
+    "consent_subject_unknown": "主体 {subject_id} 在本项目中既没有授权同意记录，也没有条目：请您对照条目的说话人或主体编号核对该编号。",
 }
 
 ZH_CN_ACTIONS: dict[str, str] = {

@@ -33,7 +33,14 @@ from datamill.compliance.users import active_users, get_user
 from datamill.core.errors import DatamillError, Forbidden, InvalidInput
 from datamill.http_deps import RuntimeDep, SessionDep
 from datamill.production.projects import list_projects
-from datamill.web.routes._common import HtmlRoute, SignedIn, WebUser, render, require_csrf
+from datamill.web.routes._common import (
+    HtmlRoute,
+    SignedIn,
+    WebUser,
+    error_in_page_language,
+    render,
+    require_csrf,
+)
 
 __all__ = ["router"]
 
@@ -104,7 +111,8 @@ def _act(request: Request, session: Session, runtime: Any, me: SignedIn, csrf: s
         change()
     except DatamillError as exc:
         session.rollback()
-        return _page(request, session, runtime, me, status_code=exc.status, error=exc.message)
+        return _page(request, session, runtime, me, status_code=exc.status,
+                     error=error_in_page_language(request, exc))
     return RedirectResponse(f"/security?ok={ok}", status_code=303)
 
 
@@ -229,5 +237,6 @@ def encrypt_existing_form(request: Request, session: SessionDep, runtime: Runtim
         result = encrypt_existing(session, runtime.blobs, actor=me.user)
     except DatamillError as exc:
         session.rollback()
-        return _page(request, session, runtime, me, status_code=exc.status, error=exc.message)
+        return _page(request, session, runtime, me, status_code=exc.status,
+                     error=error_in_page_language(request, exc))
     return _page(request, session, runtime, me, ok="encrypted", summary=result)
