@@ -137,7 +137,7 @@ class DeliveryMasking:
 
     def summary(self) -> dict[str, Any]:
         """The datasheet's account of the masking."""
-        return {"pii": "masked (identity, phone, email, bank card, address; length kept)",
+        return {"pii": "masked (identity, phone, email, bank card, address, name; length kept)",
                 "strings_masked": self.counts["strings_masked"],
                 "text_files_masked": self.counts["files_masked"],
                 "images_masked": self.counts["images_masked"],

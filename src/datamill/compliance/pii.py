@@ -27,16 +27,22 @@ out:
 * ``address`` — Chinese addresses as a chain of administrative and street parts (省 市 区 县 镇
   街道, 路 街 大道 巷 胡同 弄, 小区 大厦 ..., then numbers 号 栋 单元 室 ...) that reaches street
   level; and simple English street addresses (``221B Baker Street``, ``12 Main St., Apt 4``).
+* ``name`` — a person's name where the text says it is one: a Chinese name (a common surname,
+  single or compound, and one or two given characters) right after a cue such as 姓名 联系人
+  收件人 持卡人 开户人 户名 患者 客户 我叫 我是 (``我是`` only when the name ends at punctuation), or before
+  先生 女士 同学; an English one (one to three capitalised words) after ``my name is``,
+  ``Name:``, ``Mr``/``Mrs``/``Ms``/``Dr``, or two capitalised words after ``I am``/``this is``.
+  Names in running text with no cue are not found.
 
 Numbers never start or end inside a longer run of ASCII letters or digits, so ``DD2023...`` and
 a 20-digit number are not cut into pieces. Full-width digits, letters and ``＠＋－`` are read as
 their ASCII forms (offsets still point into the original text). Where candidates overlap, the
-order email > id_card > ssn > bank_card > phone > address decides, then the longer span.
+order email > id_card > ssn > bank_card > phone > address > name decides, then the longer span.
 
 Masking keeps a few characters (``110101********1234``, ``138****5678``, ``j***@example.com``,
-``6222 **** **** 1234``, ``北京市朝阳区*********``, ``幺三八****五六七八``, ``***-**-1120``) and
-is idempotent; ``style="tag"`` replaces a span by ``[ID]``, ``[PHONE]``, ``[EMAIL]``,
-``[BANK_CARD]``, ``[SSN]`` or ``[ADDRESS]``.
+``6222 **** **** 1234``, ``北京市朝阳区*********``, ``幺三八****五六七八``, ``***-**-1120``,
+``王**``, ``J*** S****``) and is idempotent; ``style="tag"`` replaces a span by ``[ID]``,
+``[PHONE]``, ``[EMAIL]``, ``[BANK_CARD]``, ``[SSN]``, ``[ADDRESS]`` or ``[NAME]``.
 """
 
 from __future__ import annotations
@@ -65,7 +71,7 @@ __all__ = [
     "mask_text",
 ]
 
-KINDS: tuple[str, ...] = ("email", "id_card", "ssn", "bank_card", "phone", "address")
+KINDS: tuple[str, ...] = ("email", "id_card", "ssn", "bank_card", "phone", "address", "name")
 TAGS: dict[str, str] = {
     "id_card": "[ID]",
     "phone": "[PHONE]",
@@ -73,6 +79,7 @@ TAGS: dict[str, str] = {
     "bank_card": "[BANK_CARD]",
     "ssn": "[SSN]",
     "address": "[ADDRESS]",
+    "name": "[NAME]",
 }
 _PRIORITY = {kind: i for i, kind in enumerate(KINDS)}
 
@@ -204,14 +211,19 @@ _NA = r"(?![0-9A-Za-z])"  # ... or after
 _ID_RE = re.compile(_NB + r"\d{17}[\dXx]" + _NA)
 _ID_GROUPED_RE = re.compile(_NB + r"(?<!\d[ \-])\d{6}([ \-])\d{8}\1\d{3}[\dXx]" + _NA
                             + r"(?![ \-]\d)")
+# the 18 characters in 4-4-4-4-2 groups, as a card number is written
+_ID_GROUPED4_RE = re.compile(_NB + r"(?<!\d[ \-])\d{4}([ \-])\d{4}\1\d{4}\1\d{4}\1\d[\dXx]" + _NA
+                             + r"(?![ \-]\d)")
 _ID15_RE = re.compile(_NB + r"\d{15}" + _NA)
 _ID_KEYWORDS = re.compile(r"(身份证|身份號|证件|證件|公民身份|id\s*(card|no|number)?|identity)",
                           re.IGNORECASE)
-_SEP = r"[ \-]?"
+_SEP = r"[ \-.]?"
 _PHONE_RE = re.compile(
     r"(?<![0-9A-Za-z+])(?:(?:\+|00)?86[ \-]?|\(\+?86\)[ \-]?)?"
-    r"1[3-9]\d" + _SEP + r"\d{4}" + _SEP + r"\d{4}" + _NA + r"(?![ \-]\d)"
+    r"1[3-9]\d" + _SEP + r"\d{4}" + _SEP + r"\d{4}" + _NA + r"(?![ \-]\d)(?!\.\d)"
 )
+# a mobile number read out digit by digit, as a transcript writes it ("1 3 9 0 0 1 3 9 0 0 0")
+_PHONE_SPELT_RE = re.compile(r"(?<![0-9A-Za-z+])(?<!\d )1(?: [0-9]){10}" + _NA + r"(?! \d)")
 _HANZI_RUN_RE = re.compile(r"[〇零一幺二三四五六七八九](?:[ \-]?[〇零一幺二三四五六七八九])*")
 # area code 0xx (010, 02x: 8-digit local numbers) or 0xxx, then a separator or parentheses
 _LANDLINE_RE = re.compile(
@@ -281,6 +293,14 @@ def _ids(folded: str) -> Iterable[tuple[str, int, int]]:
     for m in _ID_GROUPED_RE.finditer(folded):
         if is_valid_resident_id(re.sub(r"[ \-]", "", m.group())):
             yield "id_card", m.start(), m.end()
+    for m in _ID_GROUPED4_RE.finditer(folded):
+        if is_valid_resident_id(re.sub(r"[ \-]", "", m.group())):
+            yield "id_card", m.start(), m.end()
+    for m in _HANZI_RUN_RE.finditer(folded):  # an ID read out in hanzi digits after a keyword
+        if len(m.group()) == 18 and _ID_KEYWORDS.search(folded[max(0, m.start() - 12):m.start()]):
+            digits = "".join(_HANZI_DIGITS[c] for c in m.group())
+            if is_valid_resident_id(digits):
+                yield "id_card", m.start(), m.end()
     for m in _ID15_RE.finditer(folded):
         if (is_valid_resident_id(m.group(), allow_legacy=True)
                 and _ID_KEYWORDS.search(folded[max(0, m.start() - 12):m.start()])):
@@ -289,6 +309,9 @@ def _ids(folded: str) -> Iterable[tuple[str, int, int]]:
 
 def _phones(folded: str) -> Iterable[tuple[str, int, int]]:
     for m in _PHONE_RE.finditer(folded):
+        if is_valid_mobile(m.group().replace(".", "")):
+            yield "phone", m.start(), m.end()
+    for m in _PHONE_SPELT_RE.finditer(folded):
         if is_valid_mobile(m.group()):
             yield "phone", m.start(), m.end()
     yield from _hanzi_phones(folded)
@@ -304,6 +327,8 @@ def _hanzi_phones(folded: str) -> Iterable[tuple[str, int, int]]:
         groups = [(g.start() + m.start(), g.end() + m.start())
                   for g in re.finditer(r"[^ \-]+", m.group())]
         spans = [(s, e) for s, e in groups if e - s == 11]
+        if len(groups) == 11 and all(e - s == 1 for s, e in groups):  # read digit by digit
+            spans.append((groups[0][0], groups[-1][1]))
         spans += [(groups[i][0], groups[i + 2][1]) for i in range(len(groups) - 2)
                   if [e - s for s, e in groups[i:i + 3]] == [3, 4, 4]]
         for s, e in spans:
@@ -415,15 +440,54 @@ def _en_addresses(folded: str) -> Iterable[tuple[str, int, int]]:
         yield "address", m.start(), m.end()
 
 
+# -- names ---------------------------------------------------------------------------------
+
+_SURNAMES_2 = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文",
+               "司徒", "夏侯", "令狐", "端木", "西门", "南宫", "独孤", "轩辕", "呼延", "澹台")
+_SURNAMES_1 = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁"
+    "任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武"
+    "戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮"
+    "柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古"
+    "吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫"
+    "寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝")
+_SURNAME = "(?:" + "|".join(_SURNAMES_2) + "|[" + _SURNAMES_1 + "])"
+# characters that end a name early: a name's next word, not its given name ("李明今天")
+_NAME_STOP = "的了是在和与及跟说今昨已于到来去先女同你我他她它们也都就要会想现正刚将因电手住家等"
+_GIVEN = "[\u4e00-\u9fff](?:(?![" + _NAME_STOP + "])[\u4e00-\u9fff])?"
+_ZH_NAME_RE = re.compile(
+    "(?:(?:姓名|名字|联系人|收件人|收货人|寄件人|持卡人|开户人|开户名|户名|患者|病人|乘客|客户|本人|签名|"
+    r"经办人|负责人|申请人|监护人|我叫|名叫|叫做)(?:[是为叫]|[:： ]){0,2}\s*"
+    "(?P<a>" + _SURNAME + _GIVEN + "))"
+    r"|(?:我是|我就是)\s*(?P<b>" + _SURNAME + _GIVEN + r")(?=[，。,.！!？?；;、\s]|$)"
+    "|(?P<c>" + _SURNAME + "[\u4e00-\u9fff]{1,2}?)(?=先生|女士|同学)"
+)
+_EN_WORD = r"(?:[A-Z]'[A-Z][a-z]+|[A-Z][a-z]+(?:['\-][A-Z]?[a-z]+)?)"  # O'Connor, Smith-Jones
+_EN_NAME_RE = re.compile(
+    r"(?:\b(?i:my name is|my name's|name\s*[:：])\s*(?P<a>" + _EN_WORD + r"(?:\s" + _EN_WORD
+    + r"){0,2}))"
+    r"|(?:\b(?:Mr|Mrs|Ms|Miss|Dr)\.?\s(?P<b>" + _EN_WORD + r"(?:\s" + _EN_WORD + r"){0,2}))"
+    r"|(?:\b(?i:i am|i'm|this is)\s(?P<c>" + _EN_WORD + r"\s" + _EN_WORD + r"))"
+)
+
+
+def _names(folded: str) -> Iterable[tuple[str, int, int]]:
+    for pattern in (_ZH_NAME_RE, _EN_NAME_RE):
+        for m in pattern.finditer(folded):
+            group = m.lastgroup or ""
+            yield "name", m.start(group), m.end(group)
+
+
 #: every kind needs a digit (identity, phone and card numbers, an English street number), an
-#: ``@`` (email) or CJK (a Chinese address): a string with none of them holds no PII, and a
-#: delivery masks every string it exports (a property test pins this against the detectors)
-_MAY_HOLD_PII = re.compile(r"[\d@\u2e80-\U0010ffff]")
+#: ``@`` (email), CJK (a Chinese address or name) or an English name's cue: a string with none
+#: of them holds no PII, and a delivery masks every string it exports (a property test pins
+#: this against the detectors)
+_MAY_HOLD_PII = re.compile(r"[\d@\u2e80-\U0010ffff]|(?i:name|mr|ms|dr|miss|i am|i'm|this is)")
 
 
 def _candidates(folded: str) -> list[tuple[str, int, int]]:
     return [*_emails(folded), *_ids(folded), *_ssns(folded), *_cards(folded), *_phones(folded),
-            *_zh_addresses(folded), *_en_addresses(folded)]
+            *_zh_addresses(folded), *_en_addresses(folded), *_names(folded)]
 
 
 def find_pii(text: str, kinds: Iterable[str] | None = None) -> list[PiiSpan]:
@@ -477,7 +541,8 @@ def _check_kinds(kinds: Iterable[str] | None) -> frozenset[str]:
 def _mask_digits(text: str, keep_head: int, keep_tail: int) -> str:
     """Replace digits by '*' except the first ``keep_head`` and last ``keep_tail`` digits."""
     folded = _fold(text)
-    positions = [i for i, c in enumerate(folded) if c.isascii() and c.isalnum()]
+    positions = [i for i, c in enumerate(folded)
+                 if (c.isascii() and c.isalnum()) or c in _HANZI_DIGITS]
     hide = set(positions[keep_head:len(positions) - keep_tail])
     return "".join("*" if i in hide else c for i, c in enumerate(text))
 
@@ -493,6 +558,13 @@ def _mask_phone(text: str) -> str:
 def _mask_email(text: str, keep_length: bool = False) -> str:
     at = _fold(text).index("@")
     return text[0] + ("*" * (at - 1) if keep_length else "***") + text[at:]
+
+
+def _mask_name(text: str) -> str:
+    """A name keeps its first character (the surname, or each English word's initial)."""
+    if text.isascii():
+        return re.sub(r"(?<=[A-Za-z])[A-Za-z]", "*", text)
+    return text[0] + "*" * (len(text) - 1)
 
 
 def _mask_address(text: str) -> str:
@@ -526,6 +598,8 @@ def mask_span(
         return _mask_phone(span.text)
     if span.kind == "email":
         return _mask_email(span.text, keep_length)
+    if span.kind == "name":
+        return _mask_name(span.text)
     return _mask_address(span.text)
 
 

@@ -377,8 +377,11 @@ _SLOTS: dict[str, Slot] = {
     "tracking": (None, _tracking),
     "amount": (None, _amount),
     "bad_phone": (None, _bad_mobile),
-    "name": (None, _name_zh),
-    "name_en": (None, _name_en),
+    # a name after a cue that says it is one (收件人, 联系人 ...) is personal data the detector
+    # finds; one in running text with no cue is filler it does not claim to find
+    "name": ("name", _name_zh),
+    "name_plain": (None, _name_zh),
+    "name_en_plain": (None, _name_en),
 }
 
 TRAIN_TEMPLATES: tuple[str, ...] = (
@@ -387,29 +390,29 @@ TRAIN_TEMPLATES: tuple[str, ...] = (
     "请把货寄到{addr}，收件人{name}，电话{phone}。",
     "工资卡号{card}，开户人{name}。",
     "订单号{order}已发货，下单时间{ts}。",
-    "Contact {name_en} at {email} or {phone}.",
+    "Contact {name_en_plain} at {email} or {phone}.",
     "Ship to {addr_en}. Order {order}.",
     "身份证{bad_id}校验失败，请重新输入。",
     "卡号{bad_card}无效。",
-    "{name}住在{addr}，手机{phone}，身份证{id}。",
+    "{name_plain}住在{addr}，手机{phone}，身份证{id}。",
 )
 
 HELDOUT_TEMPLATES: tuple[str, ...] = (
-    "{name}（身份证：{idx}）于{ts}办理了开户业务，预留手机{phone_any}。",
+    "{name_plain}（身份证：{idx}）于{ts}办理了开户业务，预留手机{phone_any}。",
     "收货地址：{addr}；联系人：{name}；手机：{phone_any}",
     "客户{name}的银行账户{card_grouped}已冻结，运单号{order}，查询时间{ts}。",
     "邮件请发至{email}，抄送{email}，座机{landline}。",
     "发票编号{order}，金额{amount}元，快递单号{tracking}。",
     "The customer ({email}) paid with card {card_grouped} on {ts}; order {order}.",
     "Please deliver to {addr_en_full} before Friday. Tracking number {tracking}.",
-    "老用户{name}的旧身份证号{id15}需要换领新证{id}。",
+    "老用户{name_plain}的旧身份证号{id15}需要换领新证{id}。",
     "系统日志：用户{phone_any}在{ts}登录，设备号{order}，IP已记录。",
     "退款{amount}元将退回卡号为{card}的银行卡，如有疑问请致电{landline}。",
     "他把{bad_card}和{bad_id}都输错了，后来改成{card}。",
-    "Send the invoice to {name_en}, {addr_en_full}, phone {phone_any}, mail {email}.",
+    "Send the invoice to {name_en_plain}, {addr_en_full}, phone {phone_any}, mail {email}.",
     "快递放在{addr}门口就行，电话{phone_any}，谢谢！",
     "验证码发送到{bad_phone}失败，请检查号码。订单{order}。",
-    "Reference {tracking}: ID {id} verified at {ts} by agent {name_en}.",
+    "Reference {tracking}: ID {id} verified at {ts} by agent {name_en_plain}.",
     "户籍地址：{addr_extra}，本人QQ号{qq}，手机{phone_paren}。",
     "请于{ts}前把材料送到{addr_extra}，逾期不候。",
     "明天{day}号下午在{road_only}见面，坐地铁{day}号线，手机IMEI是{imei}。",
