@@ -91,6 +91,7 @@ PROJECT_COMMANDS: dict[str, list[str]] = {
     "security surveying": ["{p}"],
     "security consent-add": ["{p}", "s-1"],
     "security consent-withdraw": ["{p}", "s-1"],
+    "security consent-resolve": ["{p}", "--note", "x"],
     "security consents": ["{p}"],
     "security desensitize": ["{p}"],
     "retention hold": ["{p}", "--reason", "legal"],

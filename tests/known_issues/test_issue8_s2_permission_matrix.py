@@ -165,6 +165,7 @@ BODIES: dict[tuple[str, str], Any] = {
     ("post", "/security/surveying-qualifications/{qualification_id}/revoke"): None,
     ("post", "/security/projects/{project_id}/consents"): {"subject_id": "s1"},
     ("post", "/security/projects/{project_id}/consents/withdraw"): {"subject_id": "s1"},
+    ("post", "/security/projects/{project_id}/consent-flags/resolve"): {"note": "deleted"},
     ("post", "/security/projects/{project_id}/desensitize"): {"detect": True},
     ("post", "/security/encrypt-existing"): None,
     ("put", "/security/items/{item_id}/classification"): {"level": "secret"},

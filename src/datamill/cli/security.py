@@ -124,8 +124,10 @@ def rotate_cmd(
     new = MasterKey.from_file(new_key_file)
     with rt.session() as s:
         result = rotate_master_key(s, old, new, actor=_actor(s, actor))
-    emit(result, as_json, _line(f"{result['rewrapped']} data key(s) re-wrapped under "
-                                f"{result['master_key_id']}; now configure the new key"))
+    emit(result, as_json, _line(
+        f"{result['rewrapped']} data key(s) re-wrapped under {result['master_key_id']}"
+        + (f" ({result['already_wrapped']} were already)" if result.get("already_wrapped")
+           else "") + "; now configure the new key"))
 
 
 @app.command("encrypt-existing")
@@ -417,6 +419,26 @@ def consent_withdraw_cmd(
            if r["recorded_without_consent"] else "")
         + (f"; consent still given for {', '.join(r['consent_kept'])}: the items stay"
            if r["consent_kept"] else "")))
+
+
+@app.command("consent-resolve")
+@handle_errors
+def consent_resolve_cmd(
+    project: ProjectArg, actor: AsUser,
+    note: Annotated[str, typer.Option(
+        help="How the customer confirmed deleting the delivered items (a mail, a certificate).")],
+    flag: Annotated[list[int] | None, typer.Option(
+        help="One open flag's id (repeatable; default: every open flag).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Close withdrawal flags once the customer confirmed deleting the flagged delivered
+    items (the project's managers or the data-security office; audited)."""
+    from datamill.compliance.consent import resolve_flags
+
+    with get_runtime().session() as s:
+        r = resolve_flags(s, _actor(s, actor), _pid(s, project), note=note, flag_ids=flag)
+    emit(r, as_json, _line(f"{len(r['resolved'])} withdrawal flag(s) resolved: items "
+                           f"{', '.join(map(str, r['items']))}"))
 
 
 @app.command("consents")

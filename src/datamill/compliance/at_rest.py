@@ -30,9 +30,10 @@ Progress = Callable[[int, int], None]
 def encrypt_existing(
     session: Session, blobs: BlobStore, *, actor: User, progress: Progress | None = None,
 ) -> dict[str, Any]:
-    """Encrypt every plaintext blob (admins). Returns counts and the digests left plaintext
-    because their content does not match their name (``mismatched``)."""
-    require(session, actor, Action.MANAGE_USERS)
+    """Encrypt every plaintext blob (the data-security office: admins and data-security
+    officers). Returns counts and the digests left plaintext because their content does not
+    match their name (``mismatched``)."""
+    require(session, actor, Action.MANAGE_DATA_SECURITY)
     if not isinstance(blobs, EncryptingBlobStore):
         raise InvalidInput("encryption at rest is off: set DATAMILL_MASTER_KEY_FILE first")
     key_id = blobs.load_key(session).key_id  # a wrong master key raises DecryptionError here

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
-from datamill.compliance.roles import Action
+from datamill.compliance.roles import Action, allowed
 from datamill.compliance.security_models import ConsentFlag, ConsentRecord
 from datamill.compliance.users import require
 from datamill.core.clock import utcnow
@@ -31,6 +31,7 @@ __all__ = [
     "list_flags",
     "record_consent",
     "record_subject_consent",
+    "resolve_flags",
     "subject_item_ids",
     "withdraw_consent",
     "withdrawn_item_ids",
@@ -269,3 +270,43 @@ def list_flags(session: Session, project_id: int) -> list[dict[str, Any]]:
 def batch_exclusion(session: Session, project_id: int) -> set[int]:
     """The ``datamill.batch_exclusions`` entry point: items never to be batched again."""
     return withdrawn_item_ids(session, project_id)
+
+
+def resolve_flags(
+    session: Session, actor: User, project_id: int, *, note: str,
+    flag_ids: list[int] | None = None,
+) -> dict[str, Any]:
+    """Close open withdrawal flags (every open one of the project, or ``flag_ids``) once the
+    customer has confirmed deleting the delivered items: ``note`` says how (a mail, a deletion
+    certificate). The project's managers or the data-security office; audited
+    (``security.consent_flags_resolved``)."""
+    note = note.strip()
+    if not note or len(note) > 500 or not note.isprintable():
+        raise InvalidInput("a note (1-500 printable characters) says how the customer confirmed"
+                           " the deletion", field="note")
+    _project(session, project_id)
+    if not allowed(actor.role, Action.MANAGE_DATA_SECURITY):
+        require(session, actor, Action.MANAGE_PROJECT, project_id)
+    q = (select(ConsentFlag).join(ConsentRecord, ConsentRecord.id == ConsentFlag.consent_id)
+         .where(ConsentRecord.project_id == project_id, ConsentFlag.resolved_at.is_(None))
+         .order_by(ConsentFlag.id))
+    flags = list(session.scalars(q).all())
+    if flag_ids is not None:
+        wanted = set(flag_ids)
+        missing = sorted(wanted - {f.id for f in flags})
+        if missing:
+            raise NotFound(f"no open withdrawal flag {', '.join(map(str, missing))} in project "
+                           f"{project_id}", flag_ids=missing)
+        flags = [f for f in flags if f.id in wanted]
+    if not flags:
+        raise Conflict(f"project {project_id} has no open withdrawal flag to resolve")
+    now = utcnow()
+    for f in flags:
+        f.resolved_at = now
+    session.flush()
+    result = {"project_id": project_id, "resolved": [f.id for f in flags],
+              "items": [f.item_id for f in flags], "note": note}
+    record_audit(session, actor_id=actor.id, action="security.consent_flags_resolved",
+                 object_type="project", object_id=project_id, project_id=project_id,
+                 data={"flags": result["resolved"], "items": result["items"], "note": note})
+    return result

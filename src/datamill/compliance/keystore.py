@@ -89,10 +89,17 @@ def data_key(session: Session, master: MasterKey | KeyRing, scope: str = BLOB_SC
 def rotate_master_key(
     session: Session, old: MasterKey | KeyRing, new: MasterKey, *, actor: User
 ) -> dict[str, Any]:
-    """Re-wrap every stored data key under ``new`` (admins). All keys unwrap first: one that
-    does not (wrong old key) raises before any row changes."""
-    require(session, actor, Action.MANAGE_USERS)
+    """Re-wrap every stored data key under ``new`` (the data-security office: admins and
+    data-security officers). All keys unwrap first: one that does not (wrong old key) raises
+    before any row changes. A key already wrapped by ``new`` (a rotation run again before the
+    configuration was pointed at the new key) is checked to unwrap under it and left as it is
+    (``already_wrapped`` counts them), so running a rotation twice is safe."""
+    require(session, actor, Action.MANAGE_DATA_SECURITY)
     rows = list(session.scalars(select(ProjectKey).order_by(ProjectKey.id)).all())
+    done = [r for r in rows if r.master_key_id == new.key_id]
+    for row in done:
+        unwrap_data_key(new, WrappedKey.from_text(row.wrapped), project_id=row.scope)
+    rows = [r for r in rows if r.master_key_id != new.key_id]
     rewrapped = rotate_wrapped_keys([WrappedKey.from_text(r.wrapped) for r in rows], old, new)
     now = utcnow()
     for row, w in zip(rows, rewrapped, strict=True):
@@ -100,7 +107,9 @@ def rotate_master_key(
         row.master_key_id = w.master_key_id
         row.rotated_at = now
     session.flush()
-    result = {"rewrapped": len(rows), "master_key_id": new.key_id}
+    result: dict[str, Any] = {"rewrapped": len(rows), "master_key_id": new.key_id}
+    if done:
+        result["already_wrapped"] = len(done)
     record_audit(session, actor_id=actor.id, action="security.master_key_rotated",
                  object_type="project_key", data=result)
     return result

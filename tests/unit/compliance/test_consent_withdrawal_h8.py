@@ -100,3 +100,31 @@ def test_web_withdrawal_refusal_is_worded_in_chinese(client: TestClient,
         "project_id": world["pid"], "subject_id": "spk02", "csrf_token": token},
         follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == "/security?ok=withdrawn"
+
+
+def test_withdrawal_flags_are_resolved_once_the_customer_deleted(
+        client: TestClient, world: dict[str, Any]) -> None:
+    from datamill.compliance.security_status import project_security
+    from datamill.production.models import Delivery
+
+    rt, pid, items = world["rt"], world["pid"], world["items"]
+    with rt.session() as s:
+        s.get(Batch, world["batch"]).status = "delivered"
+        s.add(Delivery(batch_id=world["batch"], project_id=pid, path="/x"))
+        s.flush()
+        r = withdraw_consent(s, s.get(User, world["pm"]), pid, "spk01")
+        assert len(r["flagged_delivered"]) == 2
+    token = client.post("/api/v1/auth/token", json={"username": "pm", "password": "password1"})
+    auth = {"Authorization": f"Bearer {token.json()['access_token']}"}
+    url = f"/api/v1/security/projects/{pid}/consent-flags/resolve"
+    assert client.post(url, json={"note": "  "}, headers=auth).status_code == 422
+    assert client.post(url, json={"note": "x", "flag_ids": [999]}, headers=auth).status_code == 404
+    r = client.post(url, json={"note": "customer mail 2026-12-06: deleted"}, headers=auth)
+    assert r.status_code == 200, r.text
+    assert r.json()["items"] == items[:2]
+    assert client.post(url, json={"note": "again"}, headers=auth).status_code == 409
+    with rt.session() as s:
+        assert project_security(s, pid)["open_flags"] == 0
+        audit = s.scalars(select(AuditRecord).where(
+            AuditRecord.action == "security.consent_flags_resolved")).one()
+        assert audit.actor_id == world["pm"] and audit.data["note"].startswith("customer mail")

@@ -87,6 +87,12 @@ class WithdrawIn(BaseModel):
     scope: Scope | None = None
 
 
+class ResolveFlagsIn(BaseModel):
+    note: Annotated[str, Field(min_length=1, max_length=500)]
+    flag_ids: list[Annotated[int, Field(ge=1, le=2**63 - 1)]] | None = Field(
+        default=None, max_length=10_000)
+
+
 class DesensitizeIn(BaseModel):
     detect: bool = True
 
@@ -209,6 +215,14 @@ def withdraw_endpoint(project_id: Id, body: WithdrawIn, session: SessionDep,
     """The subject's items leave every undelivered batch; delivered ones are flagged."""
     return consent.withdraw_consent(session, user, project_id, body.subject_id,
                                     scope=body.scope)
+
+
+@router.post("/projects/{project_id}/consent-flags/resolve")
+def resolve_flags_endpoint(project_id: Id, body: ResolveFlagsIn, session: SessionDep,
+                           user: CurrentUser) -> dict[str, Any]:
+    """Close open withdrawal flags once the customer confirmed deleting the delivered items."""
+    return consent.resolve_flags(session, user, project_id, note=body.note,
+                                 flag_ids=body.flag_ids)
 
 
 # -- encryption at rest -------------------------------------------------------------------------

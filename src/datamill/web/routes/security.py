@@ -4,7 +4,7 @@ consent flags, and the forms the security office and project managers use to cha
 The forms mirror ``/api/v1/security``: classify a project, set a person's clearance, flag a
 project's export and record its risk assessment, add or remove an export rule, require the
 surveying qualification and grant or revoke one, record or withdraw a subject's consent,
-classify one item above its project (``security classify-item``) and, for admins, encrypt the
+classify one item above its project (``security classify-item``) and, for the office, encrypt the
 blobs stored before a master key was set (``security encrypt-existing``). Each
 posts with the page's CSRF token; the compliance services decide who may (``authorize()``:
 roles, membership, clearance) and audit every change. Master-key rotation stays on the command
@@ -85,7 +85,7 @@ def _page(request: Request, session: Session, runtime: Any, me: SignedIn, *,
         keys=_keys(session, runtime) if office else None,
         items=item_sensitivity.classified_items(session, [p.id for p in projects]),
         project_names={p.id: p.name for p in projects},
-        admin=allowed(me.user.role, Action.MANAGE_USERS), summary=summary,
+        admin=office, summary=summary,  # encrypting existing blobs is the office's too
     )
 
 
