@@ -145,13 +145,14 @@ def withdraw_consent(
     """Withdraw consent (every scope unless one is named): once no scope is left, the subject's
     items leave every undelivered batch and delivered ones are flagged (``consent_kept`` names
     the scopes still given). A subject whose consent was never recorded but whose items are
-    in the project withdraws all the same (``recorded_without_consent``)."""
+    in the project withdraws all the same (``recorded_without_consent``). The project's
+    managers or the data-security office."""
     from datamill.production.models import Batch, BatchItem, Delivery
 
     subject_id, named = _subject_and_scope(subject_id, scope or "collection")
     scope = None if scope is None else named
     _project(session, project_id)
-    require(session, actor, Action.MANAGE_PROJECT, project_id)
+    _require_manager_or_office(session, actor, project_id)  # the office takes requests too
     q = select(ConsentRecord).where(ConsentRecord.project_id == project_id,
                                     ConsentRecord.subject_id == subject_id)
     if scope is not None:
@@ -206,6 +207,13 @@ def withdraw_consent(
                        **({"consent_kept": kept} if kept else {}),
                        **({"recorded_without_consent": True} if unrecorded else {})})
     return result
+
+
+def _require_manager_or_office(session: Session, actor: User, project_id: int) -> None:
+    """The project's managers, or the data-security office (its clearance checked alike)."""
+    office = allowed(actor.role, Action.MANAGE_DATA_SECURITY)
+    require(session, actor, Action.MANAGE_DATA_SECURITY if office else Action.MANAGE_PROJECT,
+            project_id)
 
 
 def _withdrawal_without_consent(
@@ -285,8 +293,7 @@ def resolve_flags(
         raise InvalidInput("a note (1-500 printable characters) says how the customer confirmed"
                            " the deletion", field="note")
     _project(session, project_id)
-    if not allowed(actor.role, Action.MANAGE_DATA_SECURITY):
-        require(session, actor, Action.MANAGE_PROJECT, project_id)
+    _require_manager_or_office(session, actor, project_id)
     q = (select(ConsentFlag).join(ConsentRecord, ConsentRecord.id == ConsentFlag.consent_id)
          .where(ConsentRecord.project_id == project_id, ConsentFlag.resolved_at.is_(None))
          .order_by(ConsentFlag.id))

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from datamill.compliance.consent import record_consent, withdraw_consent, withdrawn_item_ids
 from datamill.compliance.models import AuditRecord, User
 from datamill.compliance.users import create_user
-from datamill.core.errors import NotFound
+from datamill.core.errors import Forbidden, NotFound
 from datamill.production.models import Annotation, Batch, BatchItem
 from datamill.runtime import Runtime
 from datamill.server import create_app
@@ -128,3 +128,23 @@ def test_withdrawal_flags_are_resolved_once_the_customer_deleted(
         audit = s.scalars(select(AuditRecord).where(
             AuditRecord.action == "security.consent_flags_resolved")).one()
         assert audit.actor_id == world["pm"] and audit.data["note"].startswith("customer mail")
+
+
+def test_the_data_security_office_records_a_withdrawal(world: dict[str, Any]) -> None:
+    rt, pid, items = world["rt"], world["pid"], world["items"]
+    with rt.session() as s:
+        dso = create_user(s, "dso", "password1", "data_security_officer")
+        aud = create_user(s, "aud", "password1", "auditor")
+    with rt.session() as s:
+        with pytest.raises(Forbidden):
+            withdraw_consent(s, s.get(User, aud.id), pid, "spk02")
+        r = withdraw_consent(s, s.get(User, dso.id), pid, "spk02")
+        assert r["items"] == 1 and r["removed_from_batches"][0]["item_id"] == items[2]
+
+
+def test_the_office_page_has_the_withdrawal_form(client: TestClient, world: dict[str, Any]) -> None:
+    with world["rt"].session() as s:
+        create_user(s, "dso", "password1", "data_security_officer")
+    web_login(client, "dso")
+    page = client.get("/security")
+    assert page.status_code == 200 and 'data-testid="form-withdraw"' in page.text
