@@ -53,7 +53,9 @@ def create_cmd(
                           actor_id=actor.id, encrypt=encrypt)
     emit(d, as_json, lambda v: out.print(say(
         "delivery.created", id=v.id, items=count_items(v.delivered_items),
-        volume=amount(v.delivered_volume), unit=code("unit", v.volume_unit), path=v.path)))
+        volume=amount(v.delivered_volume), unit=code("unit", v.volume_unit), path=v.path)
+        + (say("delivery.personal_data", items=count_items(v.personal_data_unmasked),
+               project=v.project_id) if v.personal_data_unmasked else "")))
 
 
 @app.command("accept")

@@ -187,6 +187,8 @@ def _deliver(
     if actor_id is not None and (actor := session.get(User, actor_id)) is not None:
         require_cleared_for(session, actor, level, f"batch {batch.name}")
     masking = delivery_masking(session, project.id, batch_id, project.name)
+    # never desensitized: what the checks found personal data in leaves unmasked, said aloud
+    unmasked = 0 if masking is not None else _personal_data_items(session, batch_id)
     if encrypt and getattr(blobs, "master", None) is None:
         raise InvalidInput("an encrypted delivery needs a master key: set "
                            "DATAMILL_MASTER_KEY_FILE (see `datamill security generate-master-key`)")
@@ -297,9 +299,20 @@ def _deliver(
     record_audit(
         session, actor_id=actor_id, action="delivery.created", object_type="delivery",
         object_id=delivery.id, project_id=project.id,
-        data={"path": str(out_dir), "volume": volume, "items": count},
+        data={"path": str(out_dir), "volume": volume, "items": count,
+              **({"personal_data_unmasked": unmasked} if unmasked else {})},
     )
-    return DeliveryOut.model_validate(delivery)
+    out = DeliveryOut.model_validate(delivery)
+    return out.model_copy(update={"personal_data_unmasked": unmasked}) if unmasked else out
+
+
+def _personal_data_items(session: Session, batch_id: int) -> int:
+    """The batch's items whose ``personal_data`` check found something (text, LLM records)."""
+    return int(session.scalar(
+        select(func.count()).select_from(CheckResult)
+        .join(BatchItem, BatchItem.item_id == CheckResult.item_id)
+        .where(BatchItem.batch_id == batch_id, CheckResult.name == "personal_data",
+               CheckResult.value > 0)) or 0)
 
 
 def _scoring(plugin: ModalityPlugin, project: Project) -> dict[str, Any]:

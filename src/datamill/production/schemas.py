@@ -288,6 +288,9 @@ class DeliveryOut(_Out):
     refused_items: list[str] | None = None
     #: the customer's words with their acceptance or rejection (trial 8: stored, never shown)
     acceptance_note: str | None = None
+    #: set by the delivery itself: items the automatic checks found personal data in,
+    #: delivered unmasked because the project was never desensitized (None: none, or masked)
+    personal_data_unmasked: int | None = None
 
     @field_validator("refused_items", mode="before")
     @classmethod
