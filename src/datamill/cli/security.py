@@ -126,7 +126,7 @@ def rotate_cmd(
         result = rotate_master_key(s, old, new, actor=_actor(s, actor))
     emit(result, as_json, _line(
         f"{result['rewrapped']} data key(s) re-wrapped under {result['master_key_id']}"
-        + (f" ({result['already_wrapped']} were already)" if result.get("already_wrapped")
+        + (f" (already under it: {result['already_wrapped']})" if result.get("already_wrapped")
            else "") + "; now configure the new key"))
 
 
