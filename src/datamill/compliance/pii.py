@@ -471,11 +471,35 @@ _EN_NAME_RE = re.compile(
 )
 
 
+# words a cue is often followed by that start with a surname's character ("客户管理系统")
+_NOT_NAMES = frozenset((
+    "管理", "程序", "安全", "文件", "关系", "方面", "方式", "方法", "时间", "信息", "成本", "成功",
+    "高级", "金额", "全部", "应用", "项目", "路线", "车辆", "解决", "包括", "商品", "单位", "费用",
+    "卫生", "查询", "查看", "申请", "关于", "左右", "符合", "季度", "游戏", "时候", "农业", "简单",
+    "连接", "房间", "司机", "严重", "全国", "服务", "和谐", "资料", "程度", "王国", "黄金", "万元",
+))
+_NAME_END = re.compile("[^\u4e00-\u9fff]|[" + _NAME_STOP + "]|明天|后天|先生|女士|同学|老师")
+
+
 def _names(folded: str) -> Iterable[tuple[str, int, int]]:
-    for pattern in (_ZH_NAME_RE, _EN_NAME_RE):
-        for m in pattern.finditer(folded):
-            group = m.lastgroup or ""
-            yield "name", m.start(group), m.end(group)
+    for m in _ZH_NAME_RE.finditer(folded):
+        group = m.lastgroup or ""
+        start, end = m.start(group), m.end(group)
+        if folded[start:start + 2] in _NOT_NAMES:
+            continue
+        # a name run straight onto its cue must end where a word ends ("客户程序员" is none;
+        # "客户王伟明天" is 王伟)
+        if group == "a" and "\u4e00" <= folded[start - 1] <= "\u9fff":
+            ends = [e for e in (end, end - 1) if e - start >= 2 + (folded[start:start + 2] in
+                                                                   _SURNAMES_2)]
+            ends = [e for e in ends if e == len(folded) or _NAME_END.match(folded, e)]
+            if not ends:
+                continue
+            end = ends[0]
+        yield "name", start, end
+    for m in _EN_NAME_RE.finditer(folded):
+        group = m.lastgroup or ""
+        yield "name", m.start(group), m.end(group)
 
 
 #: every kind needs a digit (identity, phone and card numbers, an English street number), an
