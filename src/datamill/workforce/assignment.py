@@ -37,6 +37,7 @@ from datamill.production.tasks import (
 )
 from datamill.workforce.models import PackageHandoff, Vendor, Worker
 from datamill.workforce.policies import (
+    VENDOR_WORKER_ROLES,
     is_business,
     managed_vendor_id,
     require_business,
@@ -384,7 +385,8 @@ def _admit_vendor_people(session: Session, actor: User, vendor: Vendor,
     people = session.scalars(
         select(User).join(Worker, Worker.user_id == User.id)
         .where(Worker.vendor_id == vendor.id, Worker.active.is_(True),
-               Worker.is_manager.is_(False), User.is_active.is_(True))
+               Worker.is_manager.is_(False), User.is_active.is_(True),
+               User.role.in_(VENDOR_WORKER_ROLES))  # detached_from_vendor: not the vendor's
         .order_by(User.username)).all()
     members = set(session.scalars(select(ProjectMember.user_id).where(
         ProjectMember.project_id == pkg.project_id)))

@@ -34,6 +34,8 @@ from datamill.workforce.models import Vendor, Worker
 
 __all__ = [
     "BUSINESS_ROLES",
+    "VENDOR_WORKER_ROLES",
+    "detached_from_vendor",
     "hide_foreign",
     "is_business",
     "managed_vendor_id",
@@ -52,6 +54,24 @@ BUSINESS_ROLES = frozenset(
 )
 
 
+#: the roles a vendor's worker may have: the production work's (a vendor's manager is often an
+#: annotator who leads the team). An account of the business side, of staff or of a customer
+#: never works for a vendor: registered there it was admitted to every project handed to the
+#: vendor (a customer to another customer's deliveries) and put under the vendor's manager
+VENDOR_WORKER_ROLES = frozenset({"annotator", "reviewer", "inspector", "vendor_manager",
+                                 "vendor_worker"})
+
+
+def detached_from_vendor(role: str, vendor_id: int | None) -> bool:
+    """Whether a vendor's worker record (``vendor_id`` not None) belongs to a person whose role
+    is no vendor worker's any more (:data:`VENDOR_WORKER_ROLES`; the role changed after they
+    were registered, or before the ``worker_role`` rule): the record no longer ties them to the
+    vendor. Its manager neither sees nor acts on them, and they wear no vendor manager's hat and
+    see nothing of the vendor through it (h4 trial); the business side still sees the record
+    and moves it in-house."""
+    return vendor_id is not None and role not in VENDOR_WORKER_ROLES
+
+
 def is_business(user: User) -> bool:
     """Whether the user sees every vendor (the business side, and auditors)."""
     return user.is_active and role_scope(user.role, Action.VIEW_WORKFORCE) is Scope.ANY
@@ -66,6 +86,8 @@ def managed_vendor_id(session: Session, user: User) -> int | None:
     """The vendor this user manages, or None: the vendor whose manager they are
     (``is_manager``), or the individual supplier (个人供应商, domain §5.1) whose only active
     worker they are (an individual confirms their own sheets; nobody need name them)."""
+    if user.role not in VENDOR_WORKER_ROLES:  # detached_from_vendor: no manager's hat
+        return None
     row = session.execute(
         select(Worker.vendor_id, Worker.is_manager, Vendor.kind)
         .join(Vendor, Vendor.id == Worker.vendor_id)
@@ -154,6 +176,8 @@ def sees_vendor(session: Session, user: User, vendor_id: int | None) -> bool:
     refused with a reason, 403, what only the manager may read)."""
     if is_business(user) or pays_vendors(session, user):
         return True
+    if detached_from_vendor(user.role, vendor_id):
+        return False
     return vendor_id is not None and session.scalar(select(Worker.id).where(
         Worker.user_id == user.id, Worker.vendor_id == vendor_id,
         Worker.active.is_(True)).limit(1)) is not None

@@ -17,11 +17,13 @@ from datamill.compliance.people import person_name
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, InvalidInput, NotFound
 from datamill.core.money import MAX_AMOUNT
-from datamill.db.lookup import get_or_raise
+from datamill.db.lookup import get_or_raise, not_found
 from datamill.db.memo import Lookup, remember
 from datamill.workforce.identity_ref import masked_reference
 from datamill.workforce.models import Grade, Vendor, Worker
 from datamill.workforce.policies import (
+    VENDOR_WORKER_ROLES,
+    detached_from_vendor,
     hide_foreign,
     is_business,
     managed_vendor_id,
@@ -290,14 +292,6 @@ def admit_to_handed_projects(session: Session, actor: User, user: User, vendor_i
         add_member(session, project_id, user, actor_id=actor.id, via_vendor_id=vendor_id)
 
 
-#: the roles a vendor's worker may have: the production work's (a vendor's manager is often an
-#: annotator who leads the team). An account of the business side, of staff or of a customer
-#: never works for a vendor: registered there it was admitted to every project handed to the
-#: vendor (a customer to another customer's deliveries) and put under the vendor's manager
-VENDOR_WORKER_ROLES = frozenset({"annotator", "reviewer", "inspector", "vendor_manager",
-                                 "vendor_worker"})
-
-
 def require_worker_role(user: User, vendor_id: int | None) -> None:
     """Refuse (``worker_role``) to make ``user`` a vendor's worker unless their role is one of
     :data:`VENDOR_WORKER_ROLES`, and a customer's account a worker at all (h4 trial)."""
@@ -408,7 +402,17 @@ def get_worker(session: Session, worker_id: int, viewer: User | None = None) -> 
     worker = get_or_raise(session, Worker, worker_id, "worker", worker_id=worker_id)
     hide_foreign(session, viewer, worker.vendor_id, "worker", worker_id,
                  owner_id=worker.user_id, worker_id=worker_id)
+    if viewer is not None and viewer.id != worker.user_id and not is_business(viewer) \
+            and _detached(session, worker):
+        raise not_found("worker", worker_id, worker_id=worker_id)  # no longer the vendor's
     return worker
+
+
+def _detached(session: Session, worker: Worker) -> bool:
+    """Whether the worker's person has a role no vendor's worker has any more
+    (:func:`~datamill.workforce.policies.detached_from_vendor`)."""
+    role = session.scalar(select(User.role).where(User.id == worker.user_id))
+    return role is not None and detached_from_vendor(role, worker.vendor_id)
 
 
 _WORKER_OF_USER = select(Worker).where(Worker.user_id == bindparam("p_user"))  # built once
@@ -456,6 +460,8 @@ def list_workers(session: Session, actor: User, vendor_id: int | None = None) ->
     if not is_business(actor):
         vendor_id = managed_vendor_id(session, actor) if vendor_id is None else vendor_id
         require_vendor_scope(session, actor, vendor_id, _workers_of(vendor_id))
+        q = q.where(select(User.id).where(  # a detached person is not the vendor's any more
+            User.id == Worker.user_id, User.role.in_(VENDOR_WORKER_ROLES)).exists())
     if vendor_id is not None:
         _vendor(session, vendor_id)
         q = q.where(Worker.vendor_id == vendor_id)
