@@ -5,9 +5,11 @@ vendor who delivered it when they are on the business side, and sees the report:
 imported, rows refused with the reason each, the archive's entries not unpacked, and the new
 items.
 
-The upload is written to a temporary folder that is the import's root, then imported by the
-same service call the API's ``POST /api/v1/projects/{id}/imports`` makes
-(:func:`datamill.workforce.supply.import_for`); the folder is removed afterwards. Its body may
+The upload is written to a temporary folder that is the import's root, as it arrives and once
+(the form is parsed here, its file part written straight to the folder: no spooled copy first,
+h4 trial), then imported by the same service call the API's ``POST
+/api/v1/projects/{id}/imports`` makes (:func:`datamill.workforce.supply.import_for`); the
+folder is removed afterwards. The sign-in is checked before the body is read. Its body may
 be as large as ``DATAMILL_MAX_UPLOAD_BYTES`` (:data:`LARGE_BODIES`; larger: the 413 page, and
 the page's script refuses such a file before sending it).
 """
@@ -18,13 +20,16 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, BinaryIO
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.formparsers import MultiPartException, MultiPartParser
 
 from datamill.compliance import access
 from datamill.compliance.item_sensitivity import hidden_item_ids
@@ -212,51 +217,111 @@ def _vendor_id(raw: str) -> int | None:
     return int(raw)
 
 
-def _run_import(
-    session: Session, runtime: RuntimeDep, me: SignedIn, project_id: int, upload: UploadFile,
-    vendor_id: int | None, fmt: str | None,
-) -> ImportReport:
-    """Write the upload into a temporary folder and import it from there (the folder is the
-    import's root, so nothing outside it is read), as the API imports a path under its root."""
-    name = _upload_name(upload.filename)
+@dataclass
+class _Form:
+    """The import form as streamed into ``folder``: the fields, and the file part's name as sent
+    (``given``) and as written there (``name``, None when none was sent or it is no name)."""
+
+    folder: Path
+    fields: dict[str, str] = field(default_factory=dict)
+    given: str | None = None
+    name: str | None = None
+
+
+class _StreamingParser(MultiPartParser):
+    """Starlette's multipart parser with its file part written straight into the import's
+    folder under the file's own name, as it arrives, instead of a spooled temporary file that
+    the page then copied there (the upload was written to disk twice). One file at most."""
+
+    def __init__(self, request: Request, form: _Form) -> None:
+        super().__init__(request.headers, request.stream(), max_files=1, max_fields=8,
+                         max_part_size=4096)
+        self.form = form
+
+    def on_headers_finished(self) -> None:
+        super().on_headers_finished()
+        part = self._current_part
+        if part.file is None:
+            return
+        self.form.given = part.file.filename
+        try:
+            name = _upload_name(part.file.filename)
+        except _Refused:
+            return  # no name: the empty spool takes the part; the form says no file came
+        spool = part.file.file
+        self._files_to_close_on_error.remove(spool)  # type: ignore[arg-type]
+        spool.close()
+        target: BinaryIO = (self.form.folder / name).open("xb")
+        self._files_to_close_on_error.append(target)  # type: ignore[arg-type]
+        self.form.name = name
+        part.file = UploadFile(file=target, size=0, filename=part.file.filename,
+                               headers=part.file.headers)
+
+
+async def _streamed_form(request: Request, me: WebUser) -> AsyncIterator[_Form]:
+    """The form parsed with its file written once into a fresh temporary folder (removed after
+    the page is answered); asked after the sign-in (``me``), so a stranger's body is not read."""
+    del me  # the dependency's order only: signed in first
     folder = Path(os.path.realpath(tempfile.mkdtemp(prefix="datamill-upload-")))
     try:
-        source = folder / name
-        with source.open("wb") as out:
-            upload.file.seek(0)
-            shutil.copyfileobj(upload.file, out, 1024 * 1024)
-        if source.stat().st_size == 0:
-            raise _Refused("imp.empty", name=name)
-        try:
-            report = import_for(session, runtime.blobs, me.user, project_id, source,
-                                vendor_id=vendor_id, fmt=fmt, root=folder)
-        except DatamillError as err:  # the upload named as sent, never the server's folder
-            hide_import_root(err, folder)
-            raise
-        return report_relative_to_root(report, folder)
+        form = _Form(folder)
+        multipart = request.headers.get("content-type", "").lower().startswith(
+            "multipart/form-data")
+        try:  # a form with no file part comes url-encoded: its fields only
+            data = await (_StreamingParser(request, form).parse() if multipart
+                          else request.form(max_files=0, max_fields=8))
+        except MultiPartException as exc:
+            raise HTTPException(status_code=400, detail=exc.message) from exc
+        for key, value in data.multi_items():
+            if isinstance(value, str):
+                form.fields[key] = value
+            else:
+                await value.close()
+        yield form
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        await run_in_threadpool(shutil.rmtree, folder, ignore_errors=True)
+
+
+StreamedForm = Annotated[_Form, Depends(_streamed_form)]
+
+
+def _run_import(
+    session: Session, runtime: RuntimeDep, me: SignedIn, project_id: int, form: _Form,
+    vendor_id: int | None, fmt: str | None,
+) -> ImportReport:
+    """Import the upload from its folder (the import's root, so nothing outside it is read), as
+    the API imports a path under its root."""
+    if form.name is None:
+        raise _Refused("imp.no_file")
+    folder = form.folder
+    source = folder / form.name
+    if source.stat().st_size == 0:
+        raise _Refused("imp.empty", name=form.name)
+    try:
+        report = import_for(session, runtime.blobs, me.user, project_id, source,
+                            vendor_id=vendor_id, fmt=fmt, root=folder)
+    except DatamillError as err:  # the upload named as sent, never the server's folder
+        hide_import_root(err, folder)
+        raise
+    return report_relative_to_root(report, folder)
 
 
 @router.post("/projects/{project_id}/import", response_class=HTMLResponse)
-def import_submit(  # noqa: PLR0913 - one parameter a form field
+def import_submit(
     request: Request, project_id: int, session: SessionDep, runtime: RuntimeDep, me: WebUser,
-    upload: Annotated[UploadFile | None, File()] = None,
-    vendor_id: Annotated[str, Form(max_length=12)] = "",
-    fmt: Annotated[str, Form(alias="format", max_length=40)] = "",
-    csrf_token: Annotated[str, Form()] = "",
+    form: StreamedForm,
 ) -> Response:
     """Import the uploaded file (synchronously) and show its report; a refusal (a damaged
     archive, an unqualified vendor, an unknown format) is shown above the form, which keeps
-    the vendor and format chosen (a browser never refills a file field)."""
-    require_csrf(request, me, csrf_token)
+    the vendor and format chosen (a browser never refills a file field). The form's fields:
+    ``upload`` (the file), ``vendor_id``, ``format``, ``csrf_token``."""
+    require_csrf(request, me, form.fields.get("csrf_token", ""))
     get_project(session, project_id)
     require(session, me.user, Action.MANAGE_PROJECT, project_id)
+    vendor_id, fmt = form.fields.get("vendor_id", ""), form.fields.get("format", "")
     typed = {"vendor_id": vendor_id, "format": fmt}
     try:
-        if upload is None or not upload.filename:
-            raise _Refused("imp.no_file")
-        report = _run_import(session, runtime, me, project_id, upload, _vendor_id(vendor_id),
+        report = _run_import(session, runtime, me, project_id, form, _vendor_id(vendor_id),
                              fmt.strip() or None)
     except _Refused as refused:
         said = translator(page_language(request))(refused.key).format(**refused.values)
