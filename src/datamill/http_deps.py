@@ -39,35 +39,16 @@ __all__ = [
     "unseen_project_refusal",
 ]
 
-#: refusals whose wording names where an item's file lies on the server (a folder's path, a
-#: bucket's URL): said whole only to those who run a project's data (h4 trial)
-_WHERE_FILES_LIE = frozenset({"in_place_moved", "in_place_changed", "in_place_too_large"})
-
-
-class _FileUnavailable(DatamillError):
-    """What an annotator, a vendor or a customer hears of an in-place file that cannot be read:
-    that it cannot, not where it lies (status and code stay the refusal's)."""
-
-
 def told_caller(request: Request, error: DatamillError) -> DatamillError:
-    """``error`` as the signed-in caller may hear it: a refusal naming where an item's file lies
-    on the server (``in_place_moved``, ``in_place_changed``, ``in_place_too_large``) goes whole
-    to those who may manage projects (who put the file right) and, to anyone else, says only
-    that the file cannot be read now (``in_place_unavailable``), the path and URL left out. The
-    log keeps the whole refusal under the same error id."""
-    if error.code not in _WHERE_FILES_LIE:
-        return error
-    from datamill.compliance.permissions import Scope, role_scope
-    from datamill.compliance.roles import Action
+    """``error`` as the signed-in caller may hear it
+    (:func:`datamill.compliance.file_whereabouts.told_role`): a refusal naming where an item's
+    file lies on the server goes whole to those who may manage projects; anyone else hears that
+    the file cannot be read now. The log keeps the whole refusal under the same error id. A
+    request with no signed-in caller hears no path either."""
+    from datamill.compliance.file_whereabouts import told_role
 
     role: str | None = getattr(request.state, "caller_role", None)
-    if role is not None and role_scope(role, Action.MANAGE_PROJECT) is not Scope.NONE:
-        return error
-    told = _FileUnavailable(
-        "This item's file cannot be read at the moment: a project manager can see why and put "
-        "it right.", reason_code="in_place_unavailable")
-    told.code, told.status = error.code, error.status
-    return told
+    return told_role(role or "", error)
 
 
 async def get_runtime(request: Request) -> Runtime:

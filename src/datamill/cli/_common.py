@@ -576,6 +576,28 @@ def _hidden(s: Any, username: str, projects: list[str | int],
     return None
 
 
+def _told_actor(kwargs: Mapping[str, Any], err: DatamillError) -> DatamillError:
+    """``err`` as the person acting ``--as`` may hear it: a refusal naming where an in-place
+    file lies on the server is said whole to those who may manage projects only, as on the API
+    (:func:`datamill.compliance.file_whereabouts.told_role`); without ``--as`` the operator at
+    the server's shell hears it whole."""
+    from datamill.compliance.file_whereabouts import WHERE_FILES_LIE, told_role
+
+    if err.code not in WHERE_FILES_LIE:
+        return err
+    username = next((v for k in _ACTOR_PARAMS if isinstance(v := kwargs.get(k), str)), None)
+    if username is None:
+        return err
+    from datamill.compliance.users import get_user
+
+    with get_runtime().session() as s:
+        try:
+            role = get_user(s, username).role
+        except NotFound:
+            role = ""
+    return told_role(role, err)
+
+
 def handle_errors(fn: Callable[P, R]) -> Callable[P, R]:
     """Map outcomes to exit codes (see the module doc); ``DATAMILL_ENV=debug`` re-raises.
 
@@ -598,13 +620,15 @@ def handle_errors(fn: Callable[P, R]) -> Callable[P, R]:
             if _debug():
                 raise
             err = _in_new_home(_unseen_project_refusal(fn, kwargs, err))
+            exit_code = _exit_code(err)
+            err = _told_actor(kwargs, err)
             said, details = _worded(err.message, err.details)
             if as_json:  # the English message and the reason_code; the sentence as ``detail``
                 english = str(details.pop("message_en", err.message))
                 if said != english:
                     details["detail"] = said
-                raise _fail(err.code, english, as_json, details, _exit_code(err)) from None
-            raise _fail(err.code, said, as_json, details, _exit_code(err)) from None
+                raise _fail(err.code, english, as_json, details, exit_code) from None
+            raise _fail(err.code, said, as_json, details, exit_code) from None
         except ValidationError as err:
             if _debug():
                 raise
