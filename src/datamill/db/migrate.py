@@ -9,6 +9,8 @@ and upgrading goes to every head.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib.metadata import entry_points
 from importlib.util import find_spec
 from pathlib import Path
@@ -54,11 +56,63 @@ def alembic_config(url: str) -> Config:
     return cfg
 
 
-def upgrade_database(url: str) -> None:
-    """Bring the database at ``url`` to every head; one the code cannot read (a schema from a
-    newer datamill) raises :class:`SchemaFromNewerVersion` before anything is changed."""
+#: the PostgreSQL advisory lock key upgrades take (``dmmigrat`` as a 64-bit number)
+_PG_LOCK_KEY = 0x646D6D6967726174
+
+
+@contextmanager
+def _one_upgrade_at_a_time(url: str) -> Iterator[None]:
+    """Hold a lock that every process upgrading the database at ``url`` takes first: several
+    processes starting at once after a new datamill is installed (``serve`` workers, CLI jobs)
+    each read the schema's version before the first had committed its migrations, then applied
+    them again; all but one stopped with a traceback (``DuplicateColumn``, ``table ... already
+    exists``: 3 of 4 processes on PostgreSQL and on SQLite, h4 trial). Now the others wait, then
+    find nothing to apply. PostgreSQL: a session advisory lock; SQLite: an ``flock`` on
+    ``<database>-migrate.lock`` beside the file (none where ``fcntl`` is missing)."""
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    backend = parsed.get_backend_name()
+    if backend == "postgresql":
+        from datamill.db.session import make_engine
+
+        engine = make_engine(url)
+        try:
+            with engine.connect() as conn:
+                conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": _PG_LOCK_KEY})
+                conn.commit()
+                try:
+                    yield
+                finally:
+                    conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _PG_LOCK_KEY})
+                    conn.commit()
+        finally:
+            engine.dispose()
+        return
+    folder = Path(parsed.database or "").parent
     try:
-        command.upgrade(alembic_config(url), "heads")
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        fcntl = None  # type: ignore[assignment]
+    if backend != "sqlite" or fcntl is None or not parsed.database or not folder.is_dir():
+        yield
+        return
+    fd = os.open(f"{parsed.database}-migrate.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def upgrade_database(url: str) -> None:
+    """Bring the database at ``url`` to every head, one process at a time
+    (:func:`_one_upgrade_at_a_time`); one the code cannot read (a schema from a newer datamill)
+    raises :class:`SchemaFromNewerVersion` before anything is changed."""
+    try:
+        with _one_upgrade_at_a_time(url):
+            command.upgrade(alembic_config(url), "heads")
     except CommandError as err:
         if "Can't locate revision" not in str(err):
             raise
