@@ -82,3 +82,6 @@ def test_the_upload_is_written_into_the_import_folder_as_it_arrives(
     assert status == 200, page.decode()[-3000:]
     assert seen_mid_body and 0 < seen_mid_body[0] <= half  # was []: spooled elsewhere first
     assert not list(Path(tempfile.gettempdir()).glob(f"datamill-upload-*/{name}"))  # removed
+    # a file field left empty (the browser sends a part with no file name): said so, as before
+    r = web.post(path, data={"csrf_token": csrf}, files={"upload": ("", b"", "text/plain")})
+    assert r.status_code == 422 and "choose a file" in r.text.lower(), r.text[-2000:]
