@@ -95,7 +95,8 @@ def _one_upgrade_at_a_time(url: str) -> Iterator[None]:
         import fcntl
     except ImportError:  # pragma: no cover - not POSIX
         fcntl = None  # type: ignore[assignment]
-    if backend != "sqlite" or fcntl is None or not parsed.database or not folder.is_dir():
+    if backend != "sqlite" or fcntl is None or parsed.database in (None, "", ":memory:") \
+            or not folder.is_dir():
         yield
         return
     fd = os.open(f"{parsed.database}-migrate.lock", os.O_RDWR | os.O_CREAT, 0o600)
