@@ -78,6 +78,13 @@ class Settings(BaseSettings):
         description="Server folder the HTTP import endpoint reads from (default: <home>/imports)",
     )
     env: str = "dev"
+    trusted_proxies: str = Field(
+        default="",
+        description="Comma-separated addresses of the reverse proxies whose X-Forwarded-For and "
+        "X-Forwarded-Proto ``serve`` believes (the client's address for the sign-in throttle and "
+        "the audit trail). Empty: 127.0.0.1 and ::1 with DATAMILL_ENV=prod (a TLS proxy on this "
+        "machine), none otherwise.",
+    )
     secret_key: str | None = Field(
         default=None,
         description="Signs web session cookies. Unset: a random secret generated once into "

@@ -14,6 +14,7 @@ import logging
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
@@ -24,6 +25,7 @@ from datamill.core.errors import InvalidInput
 from datamill.runtime import Runtime
 
 __all__ = ["RedactSecrets", "UnsafeSettings", "check_audit_key", "check_settings", "create_app",
+           "proxy_options",
            "serve", "served_app", "settle_heap"]
 
 #: query parameters whose values are credentials (transfer-link and presigned-URL signatures,
@@ -229,14 +231,31 @@ def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1, *,
     if (tls_cert is None) != (tls_key is None):
         raise InvalidInput("give both --tls-cert and --tls-key, or neither", field="tls")
     check_bind(host, tls=tls_cert is not None, plain_http=plain_http)
-    check_settings(get_settings())  # fail before binding the port
+    settings = get_settings()
+    check_settings(settings)  # fail before binding the port
+    proxies = proxy_options(settings)
     if workers > 1:
         uvicorn.run("datamill.server:served_app", factory=True, host=host, port=port,
-                    workers=workers, proxy_headers=False, http=HTTP_PROTOCOL,
-                    ssl_certfile=tls_cert, ssl_keyfile=tls_key)
+                    workers=workers, http=HTTP_PROTOCOL, ssl_certfile=tls_cert,
+                    ssl_keyfile=tls_key, **proxies)
         return
-    uvicorn.run(served_app(), host=host, port=port, proxy_headers=False, http=HTTP_PROTOCOL,
-                ssl_certfile=tls_cert, ssl_keyfile=tls_key)
+    uvicorn.run(served_app(), host=host, port=port, http=HTTP_PROTOCOL,
+                ssl_certfile=tls_cert, ssl_keyfile=tls_key, **proxies)
+
+
+def proxy_options(settings: Settings) -> dict[str, Any]:
+    """uvicorn's proxy options: the client's address and scheme are read from
+    ``X-Forwarded-For`` / ``-Proto`` when the connection comes from a trusted proxy
+    (``DATAMILL_TRUSTED_PROXIES``; with ``DATAMILL_ENV=prod`` and none named, the loopback: the
+    TLS proxy on this machine the README asks for). Behind a proxy every request came from
+    127.0.0.1, so one guesser's 30 refused passwords throttled everyone's sign-in for 15
+    minutes, and 10 for one username locked that person out (h4 trial)."""
+    named = [p.strip() for p in settings.trusted_proxies.split(",") if p.strip()]
+    if not named and settings.env == "prod":
+        named = ["127.0.0.1", "::1"]
+    if not named:
+        return {"proxy_headers": False}
+    return {"proxy_headers": True, "forwarded_allow_ips": named}
 
 
 def served_app() -> FastAPI:
