@@ -90,6 +90,7 @@ __all__ = [
     "list_band_quotes",
     "may_decide_band_quotes",
     "quote_valid_days",
+    "release_band_quote",
     "request_band_quote",
     "use_band_quote",
     "void_band_quotes",
@@ -396,6 +397,32 @@ def withdraw_band_quote(session: Session, user: User, quote_id: int, *,
                        "quoted_by": q.quoted_by, "expires_on": q.expires_on.isoformat(),
                        "reason": text})
     return _out(session, q)
+
+
+def release_band_quote(session: Session, user: User, quote_id: int, *, reason: str,
+                       request_id: int) -> str | None:
+    """Quote request ``request_id`` ended unlicensed (declined by sales, withdrawn by its
+    customer): the out-of-band quote made for it, pending or approved and unused, is withdrawn
+    with ``reason`` (audited, ``catalog.band_quote.withdrawn`` naming the request), so it
+    licenses nothing and lists as ``withdrawn`` instead of waiting, approved, until it
+    expires. Returns the status it had (None when it was closed already: rejected, used,
+    void or withdrawn)."""
+    q = lock_or_raise(session, CatalogBandQuote, quote_id, "out-of-band quote",
+                      quote_id=quote_id)
+    if q.status not in _OPEN or q.licence_id is not None:
+        return None
+    before = q.status
+    q.status, q.withdrawn_by, q.withdrawn_at, q.withdraw_reason = (WITHDRAWN, user.id, utcnow(),
+                                                                   reason)
+    session.flush()
+    ds = session.get(CatalogDataset, q.dataset_id)
+    record_audit(session, actor_id=user.id, action="catalog.band_quote.withdrawn",
+                 object_type="catalog_band_quote", object_id=q.id,
+                 data={"dataset": ds.name if ds else None, "customer_id": q.customer_id,
+                       "price": str(q.price), "currency": q.currency, "was": before,
+                       "quoted_by": q.quoted_by, "expires_on": q.expires_on.isoformat(),
+                       "quote_request_id": request_id, "reason": reason})
+    return before
 
 
 def void_band_quotes(session: Session, user: User, ds: CatalogDataset,

@@ -20,8 +20,11 @@ negotiated, §7: each sale a licence).
 * :func:`decline_quote_request`: a salesperson declines with a reason (an accepted offer too,
   when its licence can no longer be issued at the terms accepted);
 * :func:`accept_quote_offer`: the customer accepts an offer that is shown and still valid;
-  :func:`withdraw_quote_request`: or withdraws the request before accepting (a band quote
-  made for it stays with sales, who withdraw it or let it expire);
+  :func:`withdraw_quote_request`: or withdraws the request before accepting;
+* a request declined or withdrawn releases the out-of-band quote made for it
+  (:func:`~datamill.catalog.band_quotes.release_band_quote`: pending or approved and unused,
+  it is withdrawn with the request's reason), so no approved price waits for a licence that
+  will not come;
 * :func:`license_quote_request`: a salesperson issues the licence on an accepted catalog request
   through :func:`~datamill.catalog.licences.create_licence` at the offered terms (and on the
   request's approved band quote): every licence rule (release, export control, duplicates,
@@ -46,6 +49,7 @@ from datamill.catalog.band_quotes import (
     MAX_REASON,
     band_quote_state,
     quote_valid_days,
+    release_band_quote,
     request_band_quote,
 )
 from datamill.catalog.datasets import _money, dataset_row, get_dataset
@@ -326,11 +330,23 @@ def decline_quote_request(session: Session, user: User, request_id: int, *,
     r.status, r.decline_reason = DECLINED, text
     r.answered_by, r.answered_at = user.id, utcnow()
     session.flush()
+    released = _release_quote(session, user, r, f"quote request {r.id} declined: {text}")
     record_audit(session, actor_id=user.id, action="catalog.quote_request.declined",
                  object_type="catalog_quote_request", object_id=r.id,
                  data={"customer_id": r.customer_id, "dataset_id": r.dataset_id, "was": shown,
-                       "reason": text})
+                       "reason": text, "band_quote_released": released})
     return _out(session, r, staff=True)
+
+
+def _release_quote(session: Session, user: User, r: CatalogQuoteRequest,
+                   reason: str) -> int | None:
+    """The request's out-of-band quote withdrawn, as it ended unlicensed; its id (None when it
+    had none, or it was closed already)."""
+    if r.band_quote_id is None:
+        return None
+    was = release_band_quote(session, user, r.band_quote_id, reason=reason[:MAX_REASON],
+                             request_id=r.id)
+    return r.band_quote_id if was is not None else None
 
 
 def _customer_step(session: Session, user: User, request_id: int,
@@ -354,10 +370,13 @@ def withdraw_quote_request(session: Session, user: User, request_id: int, *,
     text = _text(reason, "reason", MAX_REASON)
     r.status, r.withdrawn_at, r.withdraw_reason = WITHDRAWN, utcnow(), text or None
     session.flush()
+    released = _release_quote(session, user, r, f"quote request {r.id} withdrawn by the "
+                              f"customer{': ' + text if text else ''}")
     record_audit(session, actor_id=user.id, action="catalog.quote_request.withdrawn",
                  object_type="catalog_quote_request", object_id=r.id,
                  data={"customer_id": r.customer_id, "dataset_id": r.dataset_id, "was": shown,
-                       "band_quote_id": r.band_quote_id, "reason": text})
+                       "band_quote_id": r.band_quote_id, "reason": text,
+                       "band_quote_released": released})
     return _out(session, r, staff=False)
 
 

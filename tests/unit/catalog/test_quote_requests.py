@@ -211,3 +211,35 @@ def test_custom_work_is_offered_and_never_licensed(sqlite_runtime: Runtime,
     with rt.session() as s, pytest.raises(Conflict) as err:
         quote_requests.license_quote_request(s, who["sales"], rid)
     assert _code(err) == "quote_request_custom_licence"
+
+
+def test_a_request_ended_unlicensed_releases_its_band_quote(sqlite_runtime: Runtime,
+                                                            tmp_path: Path) -> None:
+    """Left out by trial h1: a declined offer left its approved band quote approved and unused
+    until it expired (listed ``approved``, able to license at that price); a withdrawn
+    request left its pending quote waiting for a decision."""
+    rt = sqlite_runtime
+    who, ds_id, _ = world(rt, tmp_path)
+    rid = _ask(rt, who, ds_id)
+    q = _as(rt, quote_requests.answer_quote_request, who["sales"], rid, price="90000",
+            band_reason="a tender of three lots", **OFFER).band_quote_id
+    _as(rt, band_quotes.decide_band_quote, who["pm"], q, decision="approve", reason="fine")
+    _as(rt, quote_requests.decline_quote_request, who["sales"], rid, reason="stock ran out")
+    got = _as(rt, band_quotes.get_band_quote, who["sales"], q)
+    assert (got.status, got.withdraw_reason) == (
+        "withdrawn", f"quote request {rid} declined: stock ran out")
+    assert [b.id for b in _as(rt, band_quotes.list_band_quotes, who["sales"],
+                              status="approved")] == []
+    rid2 = _ask(rt, who, ds_id)
+    q2 = _as(rt, quote_requests.answer_quote_request, who["sales"], rid2, price="90000",
+             band_reason="a tender of three lots", **OFFER).band_quote_id
+    _as(rt, quote_requests.withdraw_quote_request, who["cust"], rid2, reason="too dear")
+    assert _as(rt, band_quotes.get_band_quote, who["sales"], q2).status == "withdrawn"
+    with rt.session() as s, pytest.raises(Conflict) as err:  # nothing left to decide
+        band_quotes.decide_band_quote(s, who["pm"], q2, decision="approve", reason="ok")
+    assert _code(err) == "band_quote_withdrawn"
+    with rt.session() as s:
+        trail = s.scalars(select(AuditRecord.action).where(
+            AuditRecord.object_type == "catalog_band_quote",
+            AuditRecord.object_id.in_([q, q2]))).all()
+    assert trail.count("catalog.band_quote.withdrawn") == 2
