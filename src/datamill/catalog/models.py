@@ -238,7 +238,8 @@ class CatalogQuoteRequest(Base):
     ``open`` → ``answered`` (a salesperson's offer: ``price`` … ``acceptance_criteria``; a price
     outside the dataset's band rides on the out-of-band quote ``band_quote_id``, and the
     customer sees the offer only once that is approved) → ``accepted`` (by the customer) →
-    ``licensed`` (``licence_id`` issued on it); or ``declined`` with its reason, or
+    ``licensed`` (``licence_id`` issued on it; custom work: ``contract_id``, the contract
+    drafted on acceptance, stays ``accepted``); or ``declined`` with its reason, or
     ``withdrawn`` by the customer before accepting. A pending
     band quote shows as ``awaiting_approval``, an offer past ``valid_until`` as ``expired``
     (both shown, never stored)."""
@@ -277,6 +278,9 @@ class CatalogQuoteRequest(Base):
     #: the customer withdrew the request (status ``withdrawn``), with an optional reason
     withdrawn_at: Mapped[datetime | None] = mapped_column(default=None)
     withdraw_reason: Mapped[str | None] = mapped_column(Text, default=None)
+    #: the ledger contract drafted when the customer accepted an offer for custom work
+    contract_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_contracts.id"),
+                                                    unique=True, default=None)
 
 
 class TransferLink(Base):

@@ -25,6 +25,13 @@ negotiated, §7: each sale a licence).
   (:func:`~datamill.catalog.band_quotes.release_band_quote`: pending or approved and unused,
   it is withdrawn with the request's reason), so no approved price waits for a licence that
   will not come;
+* accepting an offer for custom work drafts its contract for sales
+  (:func:`~datamill.ledger.contracts.draft_contract`: kind ``custom``, numbered ``QR-<request>``,
+  the offered price and currency, drafted in the name of the salesperson who made the offer,
+  so two other people sign its price and signing approvals; nothing is signed). The request
+  names it (``contract_id``, ``contract_number``, ``contract_status``); an accepted request
+  declined while its contract is unsigned cancels that draft, and one whose contract was
+  signed is not declined (``quote_request_contract_signed``: cancel the contract instead);
 * :func:`license_quote_request`: a salesperson issues the licence on an accepted catalog request
   through :func:`~datamill.catalog.licences.create_licence` at the offered terms (and on the
   request's approved band quote): every licence rule (release, export control, duplicates,
@@ -119,6 +126,7 @@ def _out(session: Session, r: CatalogQuoteRequest, staff: bool,
     ds = dataset_row(session, r.dataset_id) if r.dataset_id is not None else None
     cust = session.get(LedgerCustomer, r.customer_id)
     lic = session.get(CatalogLicence, r.licence_id) if r.licence_id is not None else None
+    contract = _contract(session, r)
     # the customer sees an offer once it is made to them, never a price awaiting approval
     shows_offer = staff or status in (OFFERED, EXPIRED, ACCEPTED, LICENSED)
     if not staff and status == AWAITING:
@@ -140,9 +148,52 @@ def _out(session: Session, r: CatalogQuoteRequest, staff: bool,
         accepted_by_name=person_name(session, r.accepted_by) if r.accepted_by else None,
         accepted_at=r.accepted_at, licence_id=r.licence_id,
         licence_number=lic.number if lic is not None else None,
+        contract_id=r.contract_id, contract_number=contract.number if contract else None,
+        contract_status=contract.status if contract else None,
         band_quote_id=r.band_quote_id if staff else None,
         band_quote_status=quote if staff else None, withdrawn_at=r.withdrawn_at,
         withdraw_reason=r.withdraw_reason, **offer)
+
+
+def _contract(session: Session, r: CatalogQuoteRequest) -> Any:
+    """The ledger contract drafted on the request (custom work accepted), or None."""
+    if r.contract_id is None:
+        return None
+    from datamill.ledger.models import LedgerContract
+
+    return session.get(LedgerContract, r.contract_id)
+
+
+def _draft_contract(session: Session, r: CatalogQuoteRequest) -> int:
+    """Draft the contract of accepted custom work ``r`` (see the module docstring): numbered
+    ``QR-<request id>`` (``-2``, ``-3``… when a contract was recorded under that number)."""
+    from datamill.ledger.contracts import draft_contract
+    from datamill.ledger.models import LedgerContract
+
+    number, n = f"QR-{r.id}", 1
+    while session.scalar(select(LedgerContract.id).where(LedgerContract.number == number)):
+        n += 1
+        number = f"QR-{r.id}-{n}"
+    c = draft_contract(session, number, customer_id=r.customer_id, amount=r.price or "0",
+                       kind="custom", currency=r.currency or "CNY", actor_id=r.answered_by)
+    return c.id
+
+
+def _cancel_draft(session: Session, user: User, r: CatalogQuoteRequest, reason: str) -> None:
+    """Declining accepted custom work cancels its contract while unsigned (a draft, or
+    approved and never signed: cancelled at once); a signed one is not declined here."""
+    contract = _contract(session, r)
+    if contract is None or contract.status in ("cancelled", "rejected"):
+        return
+    if contract.status == "signed":
+        raise Conflict(f"quote request {r.id} is contracted: contract {contract.number} was "
+                       "signed, so the request is not declined; cancel the contract instead "
+                       "(datamill ledger contract-cancel)", request_id=r.id,
+                       reason_code="quote_request_contract_signed", contract=contract.number)
+    from datamill.ledger.contracts import cancel_contract
+
+    cancel_contract(session, contract.id, on=business_today(), reason=reason,
+                    actor_id=user.id)
 
 
 def _text(value: str | None, field: str, most: int = MAX_QUOTE_REASON) -> str:
@@ -327,6 +378,7 @@ def decline_quote_request(session: Session, user: User, request_id: int, *,
     if not text:
         raise InvalidInput("a declined quote request names its reason", field="reason",
                            reason_code="quote_request_decline_reason")
+    _cancel_draft(session, user, r, f"quote request {r.id} declined: {text}"[:MAX_REASON])
     r.status, r.decline_reason = DECLINED, text
     r.answered_by, r.answered_at = user.id, utcnow()
     session.flush()
@@ -386,11 +438,14 @@ def accept_quote_offer(session: Session, user: User, request_id: int) -> QuoteRe
     _refuse_state(session, r, shown, (OFFERED,), "accepted")
     r.status, r.accepted_by, r.accepted_at = ACCEPTED, user.id, utcnow()
     session.flush()
+    if r.dataset_id is None:  # custom work: its contract drafted for sales to take on
+        r.contract_id = _draft_contract(session, r)
+        session.flush()
     record_audit(session, actor_id=user.id, action="catalog.quote_request.accepted",
                  object_type="catalog_quote_request", object_id=r.id,
                  data={"customer_id": r.customer_id, "dataset_id": r.dataset_id,
                        "price": str(r.price), "currency": r.currency,
-                       "band_quote_id": r.band_quote_id})
+                       "band_quote_id": r.band_quote_id, "contract_id": r.contract_id})
     return _out(session, r, staff=False)
 
 
@@ -407,8 +462,9 @@ def license_quote_request(  # noqa: PLR0913 - the licence's own fields, keyword-
     r, shown = _seller(session, user, request_id)
     _refuse_state(session, r, shown, (ACCEPTED,), "licensed")
     if r.dataset_id is None:
-        raise Conflict(f"quote request {r.id} is for custom work: it is contracted (datamill "
-                       "ledger contract-draft), not licensed", request_id=r.id,
+        raise Conflict(f"quote request {r.id} is for custom work: it is contracted (its "
+                       "contract was drafted when the customer accepted; datamill ledger "
+                       "contracts), not licensed", request_id=r.id,
                        reason_code="quote_request_custom_licence")
     lic = create_licence(
         session, user, dataset_id=r.dataset_id, customer_id=r.customer_id, number=number,

@@ -324,6 +324,10 @@ class QuoteRequestOut(BaseModel):
     accepted_at: datetime | None = None
     licence_id: int | None = None
     licence_number: str | None = None
+    #: custom work: the contract drafted for sales when the customer accepted the offer
+    contract_id: int | None = None
+    contract_number: str | None = None
+    contract_status: str | None = None
     band_quote_id: int | None = None
     band_quote_status: str | None = None
     withdrawn_at: datetime | None = None

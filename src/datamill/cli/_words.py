@@ -299,6 +299,7 @@ EN_CLI: dict[str, str] = {
                    "differs, or the annotator flagged it)",
     "qc.seg.none": "no sampled item of this inspection has segments",
     "delivery.personal_data": "\n  warning: the checks found personal data in {items}, delivered unmasked: this project was never desensitized (datamill security desensitize {project} --as <officer>, then deliver the next batches masked)",
+    "catalog.request_contract": "contract {number} ({status}): drafted when the offer was accepted",
 }
 
 ZH_CN_CLI: dict[str, str] = {
@@ -548,6 +549,7 @@ ZH_CN_CLI: dict[str, str] = {
     "qc.seg.item": "条目 {item}：{count} 段，{disagree} 段不一致（*：更正与交付文本不同，或标注员标记了该段）",
     "qc.seg.none": "本次质检抽样的条目都没有分段",
     "delivery.personal_data": "\n  注意：自动检查在 {items} 中发现个人信息，本次交付未脱敏：该项目从未做过脱敏处理（请您运行 datamill security desensitize {project} --as <数据安全官>，之后的批次将脱敏交付）",
+    "catalog.request_contract": "合同 {number}（{status}）：接受报价时已起草",
 }
 
 CLI_WORDS: dict[str, dict[str, str]] = {"en": EN_CLI, "zh-CN": ZH_CN_CLI}

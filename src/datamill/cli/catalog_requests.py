@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import typer
 
 from datamill.cli._common import emit, get_runtime, handle_errors, out
-from datamill.cli._words import say
+from datamill.cli._words import code, say
 from datamill.cli.catalog import AsUser, JsonOpt, _day, _user, app
 
 __all__: list[str] = []
@@ -38,6 +38,9 @@ def _line(r: Any) -> str:
         parts.append(say("catalog.request_withdrawn", reason=r.withdraw_reason or "–"))
     if r.licence_number:
         parts.append(say("catalog.request_licence", number=r.licence_number))
+    if r.contract_number:
+        parts.append(say("catalog.request_contract", number=r.contract_number,
+                         status=code("status", r.contract_status or "")))
     return "\n     ".join(parts)
 
 

@@ -68,7 +68,7 @@ CATALOG_CODES = ("export_not_assessed", "licence_revoked", "licence_expired", "l
                  "quote_request_scope_missing", "quote_request_nothing",
                  "quote_request_status", "quote_request_state", "quote_request_terms_missing",
                  "quote_request_decline_reason", "quote_request_customer_only",
-                 "quote_request_custom_licence")
+                 "quote_request_custom_licence", "quote_request_contract_signed")
 
 #: the archive import's entries not unpacked (a ``skipped`` entry's ``code``) and the archive
 #: refused whole (production.archive_import)
@@ -357,7 +357,7 @@ EN_REASONS: dict[str, str] = {
     "quote_request_terms_missing": "An offer of a licence names its territory, term and acceptance criteria: {term} is missing.",
     "quote_request_decline_reason": "A declined quote request names its reason: the customer reads it.",
     "quote_request_customer_only": "Only the customer who asked accepts an offer or withdraws the request; {user} is catalog staff.",
-    "quote_request_custom_licence": "Quote request {request_id} is for custom work: it is contracted (datamill ledger contract-draft), not licensed.",
+    "quote_request_custom_licence": "Quote request {request_id} is for custom work: it is contracted (its contract was drafted when the customer accepted; datamill ledger contracts), not licensed.",
     # an asset registered in use during a closed month (ledger.assets)
     "asset_closed_months": "Asset {asset} was in use in closed months ({first} to {last}, {days} days, {amount} of depreciation) that take nothing more: register it in use from {first_open_day} and book those days as an equipment cost in the open period, or have a finance lead reopen the period.",
     # a batch inspected once it is no longer open (production.inspection)
@@ -372,6 +372,8 @@ EN_REASONS: dict[str, str] = {
     "archive_no_space": "{archive} unpacks to {size} bytes and the server's temporary folder has {free} bytes to spare; nothing was imported: try again later, or split it.",
     # a consent withdrawal for a subject the project has neither a consent nor an item of (compliance.consent)
     "consent_subject_unknown": "Subject {subject_id} has no consent record and no item in this project: check the id against the items' speaker or subject ids.",
+    # declining accepted custom work whose contract was signed (catalog.quote_requests)
+    "quote_request_contract_signed": "Quote request {request_id} is contracted: contract {contract} was signed, so the request is not declined; cancel the contract instead (datamill ledger contract-cancel).",
 }
 
 EN_ACTIONS: dict[str, str] = {
@@ -658,7 +660,7 @@ ZH_CN_REASONS: dict[str, str] = {
     "quote_request_terms_missing": "授权报价须写明授权地域、期限和验收标准：缺少 {term}。",
     "quote_request_decline_reason": "婉拒询价须写明理由：客户会看到该理由。",
     "quote_request_customer_only": "只有提出询价的客户才能接受报价或撤回询价；{user} 是数据集产品的员工。",
-    "quote_request_custom_licence": "询价 {request_id} 是定制工作：应签订合同（datamill ledger contract-draft），而不是发放授权。",
+    "quote_request_custom_licence": "询价 {request_id} 是定制工作：应签订合同（客户接受报价时已起草合同；datamill ledger contracts），而不是发放授权。",
     "asset_closed_months": "资产 {asset} 在已结账的月份（{first} 至 {last}，{days} 天，折旧 {amount}）已在使用，这些月份不再记账：请您将其登记为自 {first_open_day} 起使用，并把这些天数作为设备成本记入未结账期间；或请财务负责人重新打开该期间。",
     "batch_not_open": "批次 {batch} 的状态为“{status}”：只有待处理的批次才能质检。",
     # a remote in-place object larger than the server fetches (production.media)
@@ -671,6 +673,8 @@ ZH_CN_REASONS: dict[str, str] = {
     "archive_no_space": "{archive} 解压后需 {size} 字节，服务器临时文件夹仅余 {free} 字节可用；未导入任何内容：请您稍后重试，或将其拆分。",
     # a consent withdrawal for a subject the project has neither a consent nor an item of (compliance.consent)
     "consent_subject_unknown": "主体 {subject_id} 在本项目中既没有授权同意记录，也没有条目：请您对照条目的说话人或主体编号核对该编号。",
+    # declining accepted custom work whose contract was signed (catalog.quote_requests)
+    "quote_request_contract_signed": "询价 {request_id} 已签订合同：合同 {contract} 已签署，因此不能婉拒该询价；请您改为取消合同（datamill ledger contract-cancel）。",
 }
 
 ZH_CN_ACTIONS: dict[str, str] = {

@@ -131,4 +131,7 @@ EN_CATALOG: dict[str, str] = {
     "catr.withdraw_reason": "Why (optional)",
     "catr.withdraw": "Withdraw the request",
     "catr.done.request_withdrawn": "Your request was withdrawn.",
+    "catr.done.request_contracted": "You accepted the offer: its contract was drafted, and sales send it for signature once it is approved.",
+    "catr.contract": "Contract",
+    "catr.contract_drafted": "drafted when the offer was accepted",
 }

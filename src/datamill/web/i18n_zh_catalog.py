@@ -128,4 +128,7 @@ ZH_CN_CATALOG: dict[str, str] = {
     "catr.withdraw_reason": "原因（可不填）",
     "catr.withdraw": "撤回询价",
     "catr.done.request_withdrawn": "您的询价已撤回。",
+    "catr.done.request_contracted": "您已接受报价：合同已起草，审批通过后销售人员会将其发给您签署。",
+    "catr.contract": "合同",
+    "catr.contract_drafted": "接受报价时已起草",
 }

@@ -163,3 +163,33 @@ def test_the_dataset_page(sqlite_runtime: Runtime, tmp_path: Path, client: TestC
     token, text = _csrf(client, page)
     assert 'data-testid="quote-request-status-' not in text
     assert 'data-testid="quote-request-status-' not in client.get("/catalog").text
+
+
+def test_accepting_custom_work_shows_its_draft_contract(
+        sqlite_runtime: Runtime, tmp_path: Path, client: TestClient,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Accepting a custom-work offer drafts its contract: the page (zh-CN) says so and names
+    it, sales get a link to it, and the CLI's line names it too."""
+    who, _, _ = world(sqlite_runtime, tmp_path)
+    from datamill.catalog import quote_requests
+
+    rids = []
+    with sqlite_runtime.session() as s:
+        for _ in range(2):
+            rid = quote_requests.request_quote(s, who["cust"], custom_work="200 h of Thai",
+                                               **ASK).id
+            quote_requests.answer_quote_request(s, who["sales"], rid, price="800000")
+            rids.append(rid)
+    web_login(client, "cust")
+    zh = {"Accept-Language": "zh-CN"}
+    token, _ = _csrf(client, "/catalog", headers=zh)
+    r = client.post(f"/catalog/quote-requests/{rids[0]}/acceptance",
+                    data={"csrf_token": token}, follow_redirects=False)
+    assert r.headers["location"] == "/catalog?done=request_contracted", r.text
+    text = client.get("/catalog?done=request_contracted", headers=zh).text
+    assert "合同已起草" in text and f"合同 QR-{rids[0]} · 草稿" in text, text
+    web_login(client, "sales")
+    assert '<a href="/finance/contracts/' in client.get("/catalog").text
+    monkeypatch.setattr(_common, "_runtime", [sqlite_runtime])
+    res = CliRunner().invoke(app, ["catalog", "quote-accept", str(rids[1]), "--as", "cust"])
+    assert res.exit_code == 0 and f"contract QR-{rids[1]} (draft)" in res.stdout, res.stdout

@@ -243,3 +243,46 @@ def test_a_request_ended_unlicensed_releases_its_band_quote(sqlite_runtime: Runt
             AuditRecord.object_type == "catalog_band_quote",
             AuditRecord.object_id.in_([q, q2]))).all()
     assert trail.count("catalog.band_quote.withdrawn") == 2
+
+
+def test_accepted_custom_work_drafts_its_contract(sqlite_runtime: Runtime,
+                                                  tmp_path: Path) -> None:
+    """Left out by trial h1: an accepted custom-work offer was drafted into a contract by hand.
+    Accepting drafts it (QR-<request>, the offered price, drafted in the name of the
+    salesperson who offered it, nothing signed); declining the request cancels that draft,
+    and a request whose contract was signed is not declined."""
+    from datetime import date
+
+    from datamill.ledger.contracts import approve_contract, sign_contract
+    from datamill.ledger.models import LedgerContract
+    from tests.unit.ledger.helpers import make_approvers
+
+    rt = sqlite_runtime
+    who, _, acme = world(rt, tmp_path)
+    work = "500 h of Thai call-centre speech, transcribed"
+    rids = [_ask(rt, who, None, custom_work=work) for _ in range(2)]
+    for rid in rids:
+        _as(rt, quote_requests.answer_quote_request, who["sales"], rid, price="1200000",
+            currency="USD", note="cost-plus")
+    got = _as(rt, quote_requests.accept_quote_offer, who["cust"], rids[0])
+    assert (got.status, got.contract_number, got.contract_status) == (
+        "accepted", f"QR-{rids[0]}", "draft")
+    with rt.session() as s:
+        k = s.get(LedgerContract, got.contract_id)
+        assert k is not None
+        assert (k.customer_id, k.kind, k.amount, k.currency, k.drafted_by, k.signed_on) == (
+            acme, "custom", 1200000, "USD", who["sales"].id, None)
+    seen = _as(rt, quote_requests.get_quote_request, who["sales"], rids[0])
+    assert (seen.contract_id, seen.contract_status) == (got.contract_id, "draft")
+    out = _as(rt, quote_requests.decline_quote_request, who["sales"], rids[0],
+              reason="the customer asked for a new scope")
+    assert (out.status, out.contract_status) == ("declined", "cancelled")
+    k2 = _as(rt, quote_requests.accept_quote_offer, who["cust"], rids[1]).contract_id
+    with rt.session() as s:
+        ap = make_approvers(s)
+        approve_contract(s, k2, ap["finance_reviewer"], "price", reason="cost-plus met")
+        approve_contract(s, k2, ap["vp"], "signing")
+        sign_contract(s, k2, date.today())
+    with rt.session() as s, pytest.raises(Conflict) as err:
+        quote_requests.decline_quote_request(s, who["sales"], rids[1], reason="changed")
+    assert _code(err) == "quote_request_contract_signed"

@@ -135,4 +135,6 @@ def step_form(  # noqa: PLR0913 - the step and its one field
     except _REFUSED as err:
         return _again(request, session, runtime, me, got.dataset_id, f"{step}-{request_id}",
                       {"reason": reason}, err)
+    if step == "acceptance" and got.dataset_id is None:  # custom work: its contract drafted
+        return _done(None, "request_contracted")
     return _done(got.dataset_id, steps[step])
