@@ -21,7 +21,7 @@ from datamill.compliance.roles import Action, Role
 from datamill.core.errors import Conflict, InvalidInput
 from datamill.db.lookup import get_or_raise
 
-__all__ = ["Viewer", "link_customer_user", "viewer"]
+__all__ = ["Viewer", "customer_language", "link_customer_user", "viewer"]
 
 
 @dataclass(frozen=True)
@@ -64,3 +64,16 @@ def link_customer_user(
     record_audit(session, actor_id=actor.id, action="catalog.customer_account.linked",
                  object_type="user", object_id=user.id, data={"customer_id": customer_id})
     return {"user_id": user.id, "customer_id": customer_id}
+
+
+def customer_language(session: Session, user: User) -> str | None:
+    """The language of the ledger customer a customer-role ``user`` acts for
+    (:func:`datamill.ledger.customers.set_customer_language`), or None (staff, an account not
+    linked, a customer without one): what its pages follow where the browser chose none."""
+    from datamill.ledger.models import LedgerCustomer
+
+    if user.role != Role.CUSTOMER:
+        return None
+    return session.scalar(select(LedgerCustomer.language).join(
+        CatalogCustomerAccount, CatalogCustomerAccount.customer_id == LedgerCustomer.id).where(
+        CatalogCustomerAccount.user_id == user.id))

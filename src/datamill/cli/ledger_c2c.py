@@ -270,6 +270,24 @@ def customer_grade(customer_id: int, grade: str, user: AsUser,
     emit(c, as_json, lambda c: out.print(f"customer {c.id} {c.name} grade {c.credit_grade}"))
 
 
+@app.command("customer-language")
+@handle_errors
+def customer_language(customer_id: int, language: str, user: AsUser,
+                      as_json: JsonOpt = False) -> None:
+    """Set the language a customer's people read datamill in: en, zh-CN, or none (each
+    reader's browser decides). Their pages follow it where their browser chose none."""
+    from datamill.compliance.users import get_user
+    from datamill.ledger.access import require_customer_registrar
+    from datamill.ledger.customers import set_customer_language
+
+    with get_runtime().session() as s:
+        acting = get_user(s, user)
+        require_customer_registrar(s, acting)
+        c = set_customer_language(s, customer_id, language, actor_id=acting.id)
+    emit(c, as_json, lambda c: out.print(f"customer {c.id} {c.name} language "
+                                         f"{c.language or 'none'}"))
+
+
 @app.command("invoice")
 @handle_errors
 def invoice_cmd(order_id: int, number: str, issued_on: str, user: AsUser,

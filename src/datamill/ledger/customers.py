@@ -1,4 +1,5 @@
-"""A customer's credit grade (domain §6.7): finance changes it, with its reason, audited.
+"""A customer's credit grade (domain §6.7): finance changes it, with its reason, audited;
+and the language its people read datamill in (:func:`set_customer_language`).
 
 The grade sets the customer's credit limit and term (special: 10m, ≤90 working days; 1: 5–10m;
 … 4). Sales register customers at the default grade (:func:`datamill.ledger.orders.create_customer`);
@@ -18,7 +19,10 @@ from datamill.ledger.orders import require_one_of
 from datamill.ledger.schemas import CustomerOut
 from datamill.ledger.settings import CREDIT_GRADES
 
-__all__ = ["change_credit_grade"]
+__all__ = ["CUSTOMER_LANGUAGES", "change_credit_grade", "set_customer_language"]
+
+#: the languages a customer may prefer (those the pages and documents are written in)
+CUSTOMER_LANGUAGES = ("en", "zh-CN")
 
 #: the longest reason a grade change keeps (the API's and the web form's limit too)
 MAX_REASON = 2000
@@ -52,4 +56,33 @@ def change_credit_grade(
                  object_type="ledger_customer", object_id=row.id,
                  data={"name": row.name, "old_grade": old, "new_grade": grade,
                        "reason": reason})
+    return CustomerOut.model_validate(row)
+
+
+def set_customer_language(
+    session: Session, customer_id: int, language: str | None, *, actor_id: int | None,
+) -> CustomerOut:
+    """Set the language customer ``customer_id``'s people read datamill in: ``en`` or
+    ``zh-CN`` (any case), or None (or ``none``) to let each reader's browser decide. Their
+    pages follow it where their browser chose no language of its own (the ``lang`` cookie),
+    before the browser's ``Accept-Language``. Audited (``ledger.customer.language_changed``);
+    who may is the caller's check (the customer's registrars:
+    :func:`~datamill.ledger.access.require_customer_registrar`)."""
+    text = (language or "").strip()
+    lang: str | None = None
+    if text and text.lower() != "none":
+        lang = next((c for c in CUSTOMER_LANGUAGES if c.lower() == text.lower()), None)
+        if lang is None:
+            raise InvalidInput(f"language must be one of {', '.join(CUSTOMER_LANGUAGES)} or "
+                               f"none, not {text!r}", field="language",
+                               reason_code="customer_language", language=text,
+                               languages=", ".join(CUSTOMER_LANGUAGES))
+    row = lock_or_raise(session, LedgerCustomer, customer_id, "customer",
+                        customer_id=customer_id)
+    old, row.language = row.language, lang
+    session.flush()
+    if old != lang:
+        record_audit(session, actor_id=actor_id, action="ledger.customer.language_changed",
+                     object_type="ledger_customer", object_id=row.id,
+                     data={"name": row.name, "old": old, "new": lang})
     return CustomerOut.model_validate(row)

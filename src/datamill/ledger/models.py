@@ -55,6 +55,9 @@ class LedgerCustomer(Base):
     country: Mapped[str] = mapped_column(String(2))
     credit_grade: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: the language its people read datamill in (``en``, ``zh-CN``), or None: their browsers
+    #: decide (:func:`datamill.ledger.customers.set_customer_language`)
+    language: Mapped[str | None] = mapped_column(String(16), default=None)
 
 
 class LedgerContract(Base):

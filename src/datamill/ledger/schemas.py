@@ -46,6 +46,7 @@ class CustomerOut(_Out):
     customer_type: str
     country: str
     credit_grade: str
+    language: str | None = None
 
 
 class ContractOut(_Out):

@@ -30,7 +30,7 @@ LEDGER_CODES = ("no_ledger_project", "no_budget_type3", "no_budget", "no_account
                 "credit_grade_finance", "credit_grade_same", "contract_drafter",
                 "contract_cancel_writer", "licence_contract_catalog", "contract_kind_licence",
                 "contract_number_reserved", "licence_contract_cancelled",
-                "payment_cost_missing", "payment_cost_waiting")
+                "payment_cost_missing", "payment_cost_waiting", "customer_language")
 
 #: the catalog's codes (licences, transfer links, moving a licence to a newer release)
 CATALOG_CODES = ("export_not_assessed", "licence_revoked", "licence_expired", "link_revoked",
@@ -374,6 +374,8 @@ EN_REASONS: dict[str, str] = {
     "consent_subject_unknown": "Subject {subject_id} has no consent record and no item in this project: check the id against the items' speaker or subject ids.",
     # declining accepted custom work whose contract was signed (catalog.quote_requests)
     "quote_request_contract_signed": "Quote request {request_id} is contracted: contract {contract} was signed, so the request is not declined; cancel the contract instead (datamill ledger contract-cancel).",
+    # a customer's language, one the pages are written in (ledger.customers)
+    "customer_language": "{language} is not a language datamill writes in: use one of {languages}, or none.",
 }
 
 EN_ACTIONS: dict[str, str] = {
@@ -675,6 +677,8 @@ ZH_CN_REASONS: dict[str, str] = {
     "consent_subject_unknown": "主体 {subject_id} 在本项目中既没有授权同意记录，也没有条目：请您对照条目的说话人或主体编号核对该编号。",
     # declining accepted custom work whose contract was signed (catalog.quote_requests)
     "quote_request_contract_signed": "询价 {request_id} 已签订合同：合同 {contract} 已签署，因此不能婉拒该询价；请您改为取消合同（datamill ledger contract-cancel）。",
+    # a customer's language, one the pages are written in (ledger.customers)
+    "customer_language": "datamill 不支持语言 {language}：请您使用 {languages} 之一，或 none。",
 }
 
 ZH_CN_ACTIONS: dict[str, str] = {

@@ -39,6 +39,7 @@ from datamill.ledger.access import (
     require_contract_canceller,
     require_contract_drafter,
     require_credit_grader,
+    require_customer_registrar,
     require_ledger_project_writer,
 )
 from datamill.ledger.schemas import ContractOut, CustomerOut, OrderOut
@@ -173,6 +174,22 @@ def credit_grade_endpoint(
     require_credit_grader(session, user)
     return customers.change_credit_grade(session, customer_id, body.grade, reason=body.reason,
                                          actor_id=user.id)
+
+
+class CustomerLanguageIn(BaseModel):
+    language: str | None = Field(description="en or zh-CN; null (or none): each reader's "
+                                 "browser decides", max_length=16)
+
+
+@router.put("/ledger/customers/{customer_id}/language")
+def customer_language_endpoint(
+    customer_id: Id, body: CustomerLanguageIn, session: SessionDep, user: CurrentUser
+) -> CustomerOut:
+    """Set the language the customer's people read datamill in (their pages follow it where
+    their browser chose none): whoever registers customers (sales, finance), audited."""
+    require_customer_registrar(session, user)
+    return customers.set_customer_language(session, customer_id, body.language,
+                                           actor_id=user.id)
 
 
 @router.get("/ledger/contracts/{contract_id}")

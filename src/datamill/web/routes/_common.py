@@ -20,6 +20,7 @@ from sqlalchemy.exc import DataError
 from sqlalchemy.orm import Session
 
 from datamill.business_clock import business_day, business_time
+from datamill.catalog.access import customer_language
 from datamill.compliance.models import User
 from datamill.compliance.permissions import Scope, role_scope
 from datamill.compliance.roles import Action, allowed
@@ -155,6 +156,8 @@ def _signed_in(request: Request, session: SessionDep, runtime: RuntimeDep) -> Si
     user, ws = signed_in(request, session, runtime.settings)
     manages = _managed_vendor(session, user)
     request.state.viewer = Viewer(user.id, user.username, user.role, ws.csrf, manages)
+    # a customer's people read in their organisation's language where the browser chose none
+    request.state.preferred_language = customer_language(session, user)
     remember_caller(request, user)
     return SignedIn(user, ws, manages)
 
@@ -167,8 +170,12 @@ def require_csrf(request: Request, me: SignedIn, form_token: str | None = None) 
 
 
 def page_language(request: Request) -> str:
-    """The ``lang`` cookie's language, else the best ``Accept-Language`` match, else English."""
-    return negotiate(request.headers.get("accept-language"), request.cookies.get(LANG_COOKIE))
+    """The ``lang`` cookie's language (the reader's own choice), else the language of the
+    customer a signed-in customer account acts for, else the best ``Accept-Language`` match,
+    else English."""
+    chosen = request.cookies.get(LANG_COOKIE) or getattr(request.state, "preferred_language",
+                                                         None)
+    return negotiate(request.headers.get("accept-language"), chosen)
 
 
 def code_label(tr: Callable[[str], str]) -> Callable[[str, object], str]:

@@ -1,0 +1,66 @@
+"""A customer's language (left out by trial h1: what a customer's people read followed each
+reader's browser only). Sales set it on the ledger customer (API, CLI ``--json`` errors
+too, audited); a customer account's pages follow it where the browser chose no language of
+its own (the ``lang`` cookie wins), before ``Accept-Language``; staff pages do not."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from typer.testing import CliRunner
+
+from datamill.catalog.access import link_customer_user
+from datamill.cli import _common
+from datamill.cli.main import app
+from datamill.compliance.models import AuditRecord
+from datamill.runtime import Runtime
+from datamill.server import create_app
+from datamill.web.i18n import LANG_COOKIE
+from tests._api import API, login
+from tests.known_issues._web import web_login
+from tests.unit.catalog.helpers import customer, people
+
+
+@pytest.fixture
+def client(sqlite_runtime: Runtime) -> Iterator[TestClient]:
+    with TestClient(create_app(sqlite_runtime)) as c:
+        yield c
+
+
+def test_a_customer_reads_in_its_language(sqlite_runtime: Runtime, client: TestClient,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    rt = sqlite_runtime
+    who = people(rt)
+    acme = customer(rt)
+    with rt.session() as s:
+        link_customer_user(s, who["sales"], who["cust"], acme)
+    url = f"{API}/ledger/customers/{acme}/language"
+    r = client.put(url, headers=login(client, "cust"), json={"language": "zh-CN"})
+    assert r.status_code == 403, r.text
+    r = client.put(url, headers=login(client, "sales"), json={"language": "zh-cn"})
+    assert r.status_code == 200 and r.json()["language"] == "zh-CN", r.text
+    en = {"Accept-Language": "en-US,en;q=0.9"}
+    web_login(client, "cust")
+    page = client.get("/catalog", headers=en)
+    assert page.status_code == 200 and '<html lang="zh-CN"' in page.text, page.text[:300]
+    client.cookies.set(LANG_COOKIE, "en")  # the reader's own choice wins
+    assert '<html lang="en"' in client.get("/catalog", headers=en).text
+    client.cookies.delete(LANG_COOKIE)
+    web_login(client, "sales")  # staff read as their browser says
+    assert '<html lang="en"' in client.get("/catalog", headers=en).text
+    monkeypatch.setattr(_common, "_runtime", [rt])
+    runner = CliRunner()
+    res = runner.invoke(app, ["ledger", "customer-language", str(acme), "fr", "--as", "sales",
+                              "--json"])
+    assert res.exit_code != 0, res.stdout
+    assert json.loads(res.stdout)["error"]["reason_code"] == "customer_language", res.stdout
+    res = runner.invoke(app, ["ledger", "customer-language", str(acme), "none", "--as", "sales"])
+    assert res.exit_code == 0 and "language none" in res.stdout, res.stdout
+    with rt.session() as s:
+        said = s.scalars(select(AuditRecord.data).where(
+            AuditRecord.action == "ledger.customer.language_changed")).all()
+    assert [(d["old"], d["new"]) for d in said] == [(None, "zh-CN"), ("zh-CN", None)]
