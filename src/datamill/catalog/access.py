@@ -18,10 +18,11 @@ from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
 from datamill.compliance.permissions import authorize, check
 from datamill.compliance.roles import Action, Role
-from datamill.core.errors import Conflict, InvalidInput
+from datamill.core.errors import Conflict, InvalidInput, NotFound
 from datamill.db.lookup import get_or_raise
 
-__all__ = ["Viewer", "customer_language", "link_customer_user", "viewer"]
+__all__ = ["Viewer", "customer_language", "link_customer_user", "require_statement_reader",
+           "viewer"]
 
 
 @dataclass(frozen=True)
@@ -77,3 +78,21 @@ def customer_language(session: Session, user: User) -> str | None:
     return session.scalar(select(LedgerCustomer.language).join(
         CatalogCustomerAccount, CatalogCustomerAccount.customer_id == LedgerCustomer.id).where(
         CatalogCustomerAccount.user_id == user.id))
+
+
+def require_statement_reader(session: Session, user: User, customer_id: int) -> bool:
+    """Who reads customer ``customer_id``'s statement (its invoices and receipts,
+    :func:`datamill.ledger.statements.customer_statement`): a customer account, its own
+    organisation's only (another's is not found, as none); anyone else, a reader of the books
+    (``view_ledger``). True for the customer's own account (it reads every order of its
+    own), False for a reader of the books (who sees what its clearance allows)."""
+    from datamill.ledger.access import require_ledger_access
+
+    if user.role == Role.CUSTOMER:
+        own = session.scalar(select(CatalogCustomerAccount.customer_id).where(
+            CatalogCustomerAccount.user_id == user.id))
+        if own != customer_id:
+            raise NotFound(f"no customer {customer_id}", customer_id=customer_id)
+        return True
+    require_ledger_access(session, user, write=False)
+    return False

@@ -288,6 +288,35 @@ def customer_language(customer_id: int, language: str, user: AsUser,
                                          f"{c.language or 'none'}"))
 
 
+@app.command("statement")
+@handle_errors
+def statement_cmd(customer_id: int, user: AsUser, as_json: JsonOpt = False) -> None:
+    """A customer's invoices and receipts with what is still open (CNY): the customer's own
+    accounts read it, as readers of the books do."""
+    from datamill.catalog.access import require_statement_reader
+    from datamill.compliance.users import get_user
+    from datamill.ledger.access import NOTHING_HIDDEN, hidden_books
+    from datamill.ledger.statements import customer_statement
+
+    with get_runtime().session() as s:
+        acting = get_user(s, user)
+        own = require_statement_reader(s, acting, customer_id)
+        st = customer_statement(s, customer_id,
+                                NOTHING_HIDDEN if own else hidden_books(s, acting))
+
+    def show(st: Any) -> None:
+        out.print(f"{st.customer_name}: invoiced {st.invoiced_total}, received "
+                  f"{st.received_total}, open {st.open_total} CNY", highlight=False)
+        for i in st.invoices:
+            out.print(f"  invoice {i.number} {i.issued_on} {st.orders[i.order_id]}: "
+                      f"{i.amount} + VAT {i.vat} = {i.total} CNY", highlight=False)
+        for r in st.receipts:
+            out.print(f"  receipt {r.reference} {r.received_on} {st.orders[r.order_id]}: "
+                      f"{r.amount} CNY", highlight=False)
+
+    emit(st, as_json, show)
+
+
 @app.command("invoice")
 @handle_errors
 def invoice_cmd(order_id: int, number: str, issued_on: str, user: AsUser,

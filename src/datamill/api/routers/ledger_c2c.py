@@ -21,6 +21,7 @@ from datamill.api.params import MAX_DAY, MIN_DAY, NOTE, Day, Id, IdRef
 from datamill.api.routers.ledger import DateFrom, DateTo, LedgerUser, router
 from datamill.api.schemas import media_response
 from datamill.business_clock import business_today
+from datamill.catalog.access import require_statement_reader
 from datamill.core.money import MAX_AMOUNT
 from datamill.ledger import (
     assets,
@@ -32,9 +33,11 @@ from datamill.ledger import (
     period_close,
     period_reopen,
     receivables,
+    statements,
     trace,
 )
 from datamill.ledger.access import (
+    NOTHING_HIDDEN,
     hidden_books,
     require_contract_canceller,
     require_contract_drafter,
@@ -190,6 +193,18 @@ def customer_language_endpoint(
     require_customer_registrar(session, user)
     return customers.set_customer_language(session, customer_id, body.language,
                                            actor_id=user.id)
+
+
+@router.get("/ledger/customers/{customer_id}/statement")
+def customer_statement_endpoint(
+    customer_id: Id, session: SessionDep, user: CurrentUser
+) -> statements.StatementOut:
+    """The customer's invoices and receipts with what is still open: its own customer
+    accounts read it (another organisation's is 404), as readers of the books do; no cost,
+    margin or credit figure is in it."""
+    own = require_statement_reader(session, user, customer_id)
+    return statements.customer_statement(
+        session, customer_id, NOTHING_HIDDEN if own else hidden_books(session, user))
 
 
 @router.get("/ledger/contracts/{contract_id}")
