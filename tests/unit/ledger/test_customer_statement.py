@@ -89,3 +89,19 @@ def test_a_customer_reads_its_own_statement(sqlite_runtime: Runtime, client: Tes
     res = runner.invoke(app, ["ledger", "statement", str(acme), "--as", "cust"])
     assert res.exit_code == 0 and "invoice INV-Ac" in res.stdout, res.stdout
     assert "open 560.00 CNY" in res.stdout, res.stdout
+
+
+def test_the_catalog_page_shows_it_to_the_customer(sqlite_runtime: Runtime,
+                                                   client: TestClient) -> None:
+    """The customer's catalog page (zh-CN) lists its own invoices and payments, never
+    another organisation's; staff's page has no such section (they read the ledger)."""
+    from tests.known_issues._web import web_login
+
+    _books(sqlite_runtime)
+    web_login(client, "cust")
+    page = client.get("/catalog", headers={"Accept-Language": "zh-CN"}).text
+    assert 'data-testid="customer-statement"' in page and "您的发票与付款" in page, page
+    assert "INV-Ac" in page and "RC-1" in page and "INV-Ot" not in page
+    assert "未结清 560.00 CNY" in page
+    web_login(client, "sales")
+    assert 'data-testid="customer-statement"' not in client.get("/catalog").text

@@ -35,6 +35,7 @@ from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from datamill.core.storable import check_note
 from datamill.http_deps import RuntimeDep, SessionDep
 from datamill.ledger.orders import list_customers
+from datamill.ledger.statements import customer_statement
 from datamill.runtime import Runtime
 from datamill.web.routes._common import (
     HtmlRoute,
@@ -111,7 +112,11 @@ def _catalog_page(request: Request, session: Session, runtime: Runtime, me: WebU
                   pipeline=pipeline, bars=_bars(pipeline.years) if pipeline else [],
                   licences=lics, links=_live_links(session, runtime.settings, me, lics),
                   can_manage=_may(session, me, Action.MANAGE_CATALOG),
-                  can_sell=_may(session, me, Action.SELL_CATALOG), **more)
+                  can_sell=_may(session, me, Action.SELL_CATALOG),
+                  # a customer's own invoices and receipts (readers of the books: the ledger)
+                  statement=(customer_statement(session, view.customer_id)
+                             if not view.everything and view.customer_id is not None
+                             else None), **more)
 
 
 def _live_links(session: Session, settings: Settings, me: WebUser,
