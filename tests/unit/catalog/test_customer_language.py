@@ -47,6 +47,8 @@ def test_a_customer_reads_in_its_language(sqlite_runtime: Runtime, client: TestC
     web_login(client, "cust")
     page = client.get("/catalog", headers=en)
     assert page.status_code == 200 and '<html lang="zh-CN"' in page.text, page.text[:300]
+    missing = client.get("/no-such-page", headers=en)  # no route, no dependency ran
+    assert missing.status_code == 404 and '<html lang="zh-CN"' in missing.text, missing.text
     client.cookies.set(LANG_COOKIE, "en")  # the reader's own choice wins
     assert '<html lang="en"' in client.get("/catalog", headers=en).text
     client.cookies.delete(LANG_COOKIE)

@@ -316,6 +316,8 @@ def _viewer(request: Request) -> Viewer | None:
     try:
         with runtime.session() as session:
             user, ws = signed_in(request, session, runtime.settings)
+            # the page is worded in the customer's language, as the pages it did not find
+            request.state.preferred_language = customer_language(session, user)
             return Viewer(user.id, user.username, user.role, ws.csrf,
                           _managed_vendor(session, user))
     except NotSignedIn:
@@ -363,6 +365,7 @@ def error_page(
     gives its own sentence, in the page's language where the catalogue words it (see
     :func:`_domain_message`), else in English, marked so.
     """
+    viewer = _viewer(request)  # first: a customer's language words the page too
     lang = page_language(request)
     heading = next((t(k, lang) for k in (f"error.code.{code}", f"error.status.{status}")
                     if t(k, lang) != k), t("error.title", lang))
@@ -370,7 +373,6 @@ def error_page(
     original: str | None = None
     if error is not None:
         message, original = _domain_message(error, lang)
-    viewer = _viewer(request)
     return render(request, "error.html", None, status_code=status, status=status,
                   heading=heading, explain=explain, message=message,
                   english=original is not None and original == message, original=original,
