@@ -248,6 +248,7 @@ BODIES: dict[tuple[str, str], Any] = {
     ("put", "/catalog/retention/contracts/{contract_id}"): {"months": 6},
     ("post", "/catalog/retention/runs"): {"dry_run": False},
     ("post", "/ledger/customers/{customer_id}/credit-grade"): {"grade": "1", "reason": "x"},
+    ("put", "/ledger/customers/{customer_id}/language"): {"language": "zh-CN"},
     ("post", "/catalog/band-quotes"): {"dataset_id": 1, "customer_id": 1, "price": "1",
                                        "reason": "tender won at 3 lots"},
     ("post", "/catalog/band-quotes/{quote_id}/approvals"): {"decision": "approve",
