@@ -96,6 +96,8 @@ class ContractPage(BaseModel):
     can_cancel: bool
     can_amend: bool
     can_grade: bool
+    #: may set the customer's language (whoever registers customers: sales, finance)
+    can_set_language: bool = False
 
 
 def contract_rows(session: Session, *, status: str | None = None) -> list[ContractRow]:
@@ -188,4 +190,5 @@ def contract_page(session: Session, reader: User, contract_id: int,
         can_sign=writes and step == "sign",
         can_cancel=ledger_owned and cancels and status not in _ENDED and not pending,
         can_amend=ledger_owned and asks and status == "signed" and not pending,
-        can_grade=writes)
+        can_grade=writes,
+        can_set_language=check(session, reader, Action.REGISTER_CUSTOMER) is None)

@@ -66,3 +66,28 @@ def test_a_customer_reads_in_its_language(sqlite_runtime: Runtime, client: TestC
         said = s.scalars(select(AuditRecord.data).where(
             AuditRecord.action == "ledger.customer.language_changed")).all()
     assert [(d["old"], d["new"]) for d in said] == [(None, "zh-CN"), ("zh-CN", None)]
+
+
+def test_sales_set_it_on_the_contract_page(sqlite_runtime: Runtime,
+                                           client: TestClient) -> None:
+    """The contract page shows the customer's language and offers its form to whoever
+    registers customers (sales here); the page in zh-CN words it."""
+    from decimal import Decimal
+
+    from datamill.ledger.contracts import draft_contract
+    from tests._api import web_sign_in
+
+    rt = sqlite_runtime
+    who = people(rt)
+    acme = customer(rt)
+    with rt.session() as s:
+        k = draft_contract(s, "K-1", customer_id=acme, amount=Decimal(100),
+                           actor_id=who["sales"].id).id
+    token = web_sign_in(client, "sales")
+    page = client.get(f"/finance/contracts/{k}", headers={"Accept-Language": "zh-CN"}).text
+    assert 'data-testid="language-form"' in page and "按读者浏览器的语言" in page, page
+    r = client.post(f"/finance/customers/{acme}/language", follow_redirects=False,
+                    data={"language": "zh-CN", "contract_id": str(k), "csrf_token": token})
+    assert r.headers["location"] == f"/finance/contracts/{k}?ok=language", r.text
+    shown = client.get(f"/finance/contracts/{k}?ok=language").text
+    assert 'data-testid="customer-language">简体中文<' in shown, shown

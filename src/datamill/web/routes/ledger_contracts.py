@@ -35,6 +35,7 @@ from datamill.ledger.access import (
     require_contract_canceller,
     require_contract_drafter,
     require_credit_grader,
+    require_customer_registrar,
     require_ledger_access,
 )
 from datamill.ledger.contract_views import CONTRACT_STATUSES, contract_page, contract_rows
@@ -45,7 +46,12 @@ from datamill.ledger.contracts import (
     draft_contract,
     sign_contract,
 )
-from datamill.ledger.customers import MAX_REASON, change_credit_grade
+from datamill.ledger.customers import (
+    CUSTOMER_LANGUAGES,
+    MAX_REASON,
+    change_credit_grade,
+    set_customer_language,
+)
 from datamill.ledger.orders import LEDGER_CONTRACT_KINDS, list_customers
 from datamill.ledger.settings import CREDIT_GRADES, CURRENCIES
 from datamill.web.routes._common import (
@@ -64,7 +70,8 @@ ContractId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 Csrf = Annotated[str, Form()]
 Reason = Annotated[str, Form(max_length=MAX_REASON)]
 #: what the contract page's forms did (``?ok=``), each worded ``fin.k.ok_<what>``
-CONTRACT_DONE = ("drafted", "approved", "rejected", "signed", "amended", "cancelled", "graded")
+CONTRACT_DONE = ("drafted", "approved", "rejected", "signed", "amended", "cancelled", "graded",
+                 "language")
 
 
 def _day(value: str, field: str) -> date:
@@ -105,7 +112,7 @@ def _contract_page(  # noqa: PLR0913 - the page, its notices and a refused form'
     require_ledger_access(session, me.user, write=False)
     page = contract_page(session, me.user, contract_id)
     return render(request, "ledger_contract.html", me, status_code=status_code, page=page,
-                  k=page.detail.contract, grades=CREDIT_GRADES,
+                  k=page.detail.contract, grades=CREDIT_GRADES, languages=CUSTOMER_LANGUAGES,
                   today=business_today().isoformat(), form=form or {},
                   ok=ok if ok in CONTRACT_DONE else None, error=error)
 
@@ -266,3 +273,23 @@ def credit_grade(  # noqa: PLR0913 - the form's fields
                           status_code=_status_of(exc))
     back = f"/finance/contracts/{contract_id}" if contract_id is not None else "/finance/contracts"
     return RedirectResponse(f"{back}?ok=graded", status_code=303)
+
+
+@router.post("/finance/customers/{customer_id}/language")
+def customer_language(  # noqa: PLR0913 - the form's fields
+    request: Request, customer_id: ContractId, session: SessionDep, me: WebUser,
+    contract_id: Annotated[int, Form(ge=1, le=2**63 - 1)],
+    language: Annotated[str, Form(max_length=16)] = "", csrf_token: Csrf = "",
+) -> Response:
+    """Set the language the customer's people read datamill in (whoever registers customers):
+    ``PUT /api/v1/ledger/customers/{id}/language``'s service call; back to the contract page."""
+    require_csrf(request, me, csrf_token)
+    require_customer_registrar(session, me.user)
+    try:
+        with session.begin_nested():
+            set_customer_language(session, customer_id, language or None, actor_id=me.user.id)
+    except (InvalidInput, NotFound) as exc:
+        return _contract_page(request, session, me, contract_id, form={"language": language},
+                              error=error_in_page_language(request, exc),
+                              status_code=_status_of(exc))
+    return RedirectResponse(f"/finance/contracts/{contract_id}?ok=language", status_code=303)
