@@ -18,6 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import SimpleNamespace
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from starlette.applications import Starlette
@@ -105,8 +106,11 @@ def test_a_body_past_the_limit_is_cut_off_there_and_answered_413() -> None:
 
 
 def test_an_upload_past_the_import_limit_leaves_nothing_behind(
-    runtime: Runtime, users: dict[str, User],
+    runtime: Runtime, users: dict[str, User], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    # A temp folder of this test's own: another process importing at the same moment (xdist's
+    # other worker) makes upload folders in the shared one, which is no leftover of this request.
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     with runtime.session() as s:
         pid = create_project(s, spec(name="h4-stream")).id
         add_member(s, pid, users["pm"], actor_id=None)
