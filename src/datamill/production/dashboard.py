@@ -12,9 +12,11 @@ from sqlalchemy.orm import Session
 
 from datamill.business_clock import business_day
 from datamill.compliance.models import ProjectMember, User
+from datamill.core.errors import InvalidInput
 from datamill.db.lookup import get_or_raise
 from datamill.modalities.registry import get_modality
 from datamill.production.hooks import batch_exclusions
+from datamill.production.media import item_content
 from datamill.production.models import (
     Annotation,
     Batch,
@@ -35,6 +37,7 @@ from datamill.production.projects import (
     SUPERSEDED_STATUS,
 )
 from datamill.production.schemas import DeliveryOut
+from datamill.storage.blobstore import BlobStore
 
 __all__ = [
     "STAGE_ORDER",
@@ -51,6 +54,7 @@ __all__ = [
     "package_panel",
     "progress_by_status",
     "review_waiting",
+    "sample_contents",
     "sample_texts",
     "throughput",
     "waiting_for_annotator",
@@ -426,3 +430,19 @@ def sample_texts(session: Session, item_ids: list[int]) -> dict[int, str]:
         return {}
     rows = session.execute(select(Item.id, Item.attributes).where(Item.id.in_(item_ids)))
     return {item_id: str((attributes or {}).get("text") or "") for item_id, attributes in rows}
+
+
+def sample_contents(session: Session, blobs: BlobStore, plugin: object,
+                    item_ids: list[int]) -> dict[int, dict[str, Any] | None]:
+    """Each sampled item's machine view (its modality's ``task_content``: an LLM record's
+    turns and responses), by item id, so an inspection list shows what was judged; None for an
+    item whose file cannot be read (the page says so), empty where the modality has no view."""
+    if not item_ids or getattr(plugin, "task_content", None) is None:
+        return {}
+    out: dict[int, dict[str, Any] | None] = {}
+    for item in session.scalars(select(Item).where(Item.id.in_(item_ids))):
+        try:
+            out[item.id] = item_content(blobs, item, plugin)
+        except (OSError, InvalidInput):
+            out[item.id] = None
+    return out

@@ -376,6 +376,9 @@ EN_PAGES.update({
     "llm.response": "Response",
     # a pairwise response as the workbench names it everywhere: heading, choice (its key, its id)
     "llm.response_n": "Response {n} ({id})",
+    # the inspection list's record of each sampled item (what was judged)
+    "llm.record": "Record",
+    "llm.record_unreadable": "The record file cannot be read.",
     "llm.choose_hint": "Keys: 1, 2, = (tie)",
     "llm.better": "better",
     "llm.tie": "tie",

@@ -491,6 +491,8 @@ ZH_CN.update({
     "llm.prompt": "提示",
     "llm.response": "回答",
     "llm.response_n": "回答 {n}（{id}）",
+    "llm.record": "记录",
+    "llm.record_unreadable": "无法读取记录文件。",
     "llm.choose_hint": "按键：1、2、=（持平）",
     "llm.better": "更好",
     "llm.tie": "持平",

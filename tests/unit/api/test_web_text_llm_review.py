@@ -297,6 +297,11 @@ def test_llm_inspection_correction_shows_the_difference(
     after = page.split(f'data-testid="compare-{first}-after">', 1)[1].split("</dd>", 1)[0]
     assert "Not corrected yet" in after and "preferred" not in after
     assert f'data-testid="compare-{first}-count"' not in page
+    # the record judged is shown beside the verdicts, prompt and responses (trial h5)
+    record = page.split(f'data-testid="record-{first}" open>', 1)[1].split("</details>", 1)[0]
+    assert "What is the capital of France?" in record
+    assert "The capital of France is Paris." in record and "Lyon" in record
+    assert re.findall(r'data-response="([^"]*)"', record) == ["a", "b"]
     editor = client.get(f"/inspections/{insp_id}?sample={first}")
     assert editor.status_code == 200 and "data-llm-workbench" in editor.text
     submit_url = _attr(editor.text, "data-submit-url")

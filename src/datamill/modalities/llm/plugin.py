@@ -125,6 +125,8 @@ class LlmPlugin:
     workbench_template: ClassVar[str] = "llm/task.html"
     review_template: ClassVar[str] = "llm/review.html"
     inspection_template: ClassVar[str] = "llm/inspection.html"
+    # the inspection list shows each sampled record (prompt, responses) beside the verdicts
+    inspection_shows_record: ClassVar[bool] = True
     review_reasons: ClassVar[tuple[str, ...]] = ("wrong_choice", "weak_reason", "wrong_scores",
                                                  "bad_turns", "guidelines", "other")
 

@@ -100,7 +100,7 @@ def _convention_keys(conventions: TextNormalization | None) -> list[str]:
 
 @router.get("/inspections/{inspection_id}", response_class=HTMLResponse)
 def inspection_page(
-    request: Request, inspection_id: int, session: SessionDep, me: WebUser,
+    request: Request, inspection_id: int, session: SessionDep, me: WebUser, runtime: RuntimeDep,
     sample: int | None = None, confirm: int | None = None,
 ) -> Response:
     """The inspector's page: the one the project's modality names (``inspection_template``);
@@ -116,9 +116,13 @@ def inspection_page(
         raise NotFound(f"item {sample} is not in the sample of inspection {inspection_id}")
     ids = [s["item_id"] for s in insp.sample]
     texts = wq.sample_texts(session, ids)  # text items keep short texts
+    # the record each sampled item is (an LLM prompt and its responses), shown beside the
+    # verdicts so an inspector does not judge blind (trial h5)
+    records = (wq.sample_contents(session, runtime.blobs, plugin, ids)
+               if getattr(plugin, "inspection_shows_record", False) and focus is None else {})
     return render(
         request, getattr(plugin, "inspection_template", "inspection.html"), me, insp=insp,
-        texts=texts,
+        texts=texts, records=records,
         project_id=project_id, can_inspect=allowed(me.user.role, Action.INSPECT),
         acceptance=project.spec.get("acceptance", {}), scores=inspection_scores(session, inspection_id),
         comparisons=_comparisons(plugin, insp.sample), focus=focus,
