@@ -117,12 +117,15 @@ def test_ranking_form(site: Site, context: Any) -> None:
 def test_rubric_form(site: Site, context: Any) -> None:
     req = requirements("rubric")
     req["rubric"] = {**req["rubric"], "criteria": [
-        {"name": "helpfulness", "kind": "likert", "description": "有用性：回答是否解决了问题"},
+        {"name": "helpfulness", "kind": "likert", "label": "有用性",
+         "description": "回答是否解决了问题"},
         *req["rubric"]["criteria"][1:]]}
     tid = _task(site, "rubric", requirements=req)
     page = _open(context, tid)
     # a criterion's description is shown under its name (it was only a tooltip; trial h5)
-    assert page.get_by_test_id("llm-helpfulness-about").inner_text() == "有用性：回答是否解决了问题"
+    assert page.get_by_test_id("llm-helpfulness-about").inner_text() == "回答是否解决了问题"
+    # the label (any language) heads the row, the machine name beside it (trial h5)
+    assert page.get_by_test_id("llm-helpfulness-label").inner_text() == "有用性"
     assert page.get_by_test_id("llm-accuracy-about").count() == 0
     page.get_by_test_id("llm-helpfulness-4").check()
     page.get_by_test_id("llm-accuracy-5").check()

@@ -30,7 +30,7 @@ from datamill.production.tasks import claim_next_task, create_packages
 from datamill.runtime import Runtime
 from datamill.server import create_app
 from tests._api import web_sign_in as _sign_in
-from tests.unit.modalities.llm._cases import PAIR_RECORDS, spec
+from tests.unit.modalities.llm._cases import PAIR_RECORDS, requirements, spec
 from tests.unit.modalities.text._cases import TEXT_REQUIREMENTS
 
 LINES = ["张伟在北京工作。", "李娜喜欢在上海散步。"]
@@ -311,3 +311,32 @@ def test_llm_inspection_correction_shows_the_difference(
     page = client.get(f"/inspections/{insp_id}").text
     assert _rows(page, f"compare-{first}") == ["choice"]
     assert "«a» → «b»" in html.unescape(page)
+
+
+def test_llm_rubric_review_shows_the_criteria_labels(
+    client: TestClient, runtime: Runtime, users: dict[str, User], tmp_path: Path
+) -> None:
+    """Trial h5: a Chinese project's criterion keeps a machine name (``helpfulness``, the key
+    and the column) and a label (``有用性``) that the review page shows in the summary and in
+    the differences."""
+    req = requirements("rubric")
+    req["rubric"] = {**req["rubric"], "criteria": [
+        {"name": "helpfulness", "kind": "likert", "label": "有用性"},
+        {"name": "accuracy", "kind": "likert"}, {"name": "safe", "kind": "pass_fail",
+                                                 "label": "安全"}]}
+    (tmp_path / "r.jsonl").write_text(json.dumps(
+        {"id": "e1", "prompt": "用一句话解释什么是光合作用。",
+         "responses": ["光合作用是植物利用光能把二氧化碳和水转化为有机物的过程。"]},
+        ensure_ascii=False) + "\n", encoding="utf-8")
+    pid = _project(runtime, users, spec("rubric", name="llm-rubric-labels", requirements=req),
+                   tmp_path / "r.jsonl")
+    doc = {"type": "llm_rubric", "scores": {"helpfulness": 4, "accuracy": 5},
+           "checks": {"safe": True}, "comment": "清楚准确，没有问题"}
+    _annotate_all(runtime, users, pid, doc)
+    task_id, _ = _review_task(runtime, users, pid)
+    _sign_in(client, "rev")
+    page = html.unescape(client.get(f"/review/{task_id}").text)
+    summary = page.split('data-testid="current-text">', 1)[1].split("</p>", 1)[0]
+    assert "有用性 4" in summary and "accuracy 5" in summary and "安全 pass" in summary
+    rows = page.split('data-testid="review-compare"', 1)[1].split("</ul>", 1)[0]
+    assert "有用性" in rows and "helpfulness" not in rows

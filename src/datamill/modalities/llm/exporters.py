@@ -175,7 +175,10 @@ class RubricTableExporter:
         fields = [pa.field("id", pa.string()), pa.field("prompt", pa.string()),
                   pa.field("response", pa.string())]
         for c in self.rubric.criteria if self.rubric else ():
-            fields.append(pa.field(c.name, pa.int64() if c.kind == "likert" else pa.bool_()))
+            # the column is the machine name (stable); what people read rides along as metadata
+            about = {k: v for k, v in (("label", c.label), ("description", c.description)) if v}
+            fields.append(pa.field(c.name, pa.int64() if c.kind == "likert" else pa.bool_(),
+                                   metadata=about or None))
         fields.append(pa.field("comment", pa.string()))
         return pa.schema(fields)
 

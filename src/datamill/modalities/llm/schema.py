@@ -14,6 +14,7 @@ The spec's ``requirements.task`` chooses what annotators produce (one document t
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Mapping
 from typing import Annotated, Any, Final, Literal
@@ -25,6 +26,7 @@ from pydantic import (
     Field,
     TypeAdapter,
     ValidationError,
+    field_validator,
     model_validator,
 )
 
@@ -60,14 +62,41 @@ _DOC_OF_TASK = {"sft": "llm_sft", "pairwise": "llm_pairwise", "ranking": "llm_ra
 ResponseId = Annotated[str, Field(pattern=ID_PATTERN)]
 
 
+_CRITERION_NAME: Final = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+
+
 class Criterion(BaseModel):
-    """A rubric criterion: a Likert score or a pass/fail judgement."""
+    """A rubric criterion: a Likert score or a pass/fail judgement.
+
+    ``name`` is the machine name (lowercase ASCII): the key of the annotation's ``scores`` /
+    ``checks`` and the delivery's column, stable whatever the language of the project.
+    ``label`` is what people read (any language, ``有用性``): the workbench, the review and
+    inspection pages and the datasheet show it, and the Parquet delivery keeps it as the
+    column's metadata. A spec naming a criterion ``有用性`` is refused with that advice.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    name: str = Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")
+    name: str
     kind: Literal["likert", "pass_fail"]
+    label: str = Field("", max_length=100)
     description: str = Field("", max_length=2000)
+
+    @field_validator("name")
+    @classmethod
+    def _machine_name(cls, value: str) -> str:
+        if not _CRITERION_NAME.match(value):
+            raise ValueError(
+                f"criterion name {value!r} is a machine name (a lowercase ASCII letter, then"
+                " up to 63 letters, digits or _; the key of scores/checks and the delivery's"
+                " column): give a name in any language as its label, e.g. {name: helpfulness,"
+                " label: 有用性}")
+        return value
+
+    @property
+    def shown(self) -> str:
+        """What people read: the label, else the name."""
+        return self.label.strip() or self.name
 
 
 class RubricSpec(BaseModel):

@@ -111,7 +111,8 @@ def test_ranked_lists_and_rubric_table(tmp_path: Path) -> None:
     assert [(r["id"], r["rank"]) for r in k1["responses"]] == [("c", 1), ("a", 2), ("b", 3)]
     tie = ds[2]
     assert [r["rank"] for r in tie["responses"]] == [1, 1]
-    rubric = RubricSpec.model_validate(RUBRIC)
+    rubric = RubricSpec.model_validate({**RUBRIC, "criteria": [
+        {**RUBRIC["criteria"][0], "label": "有用性"}, *RUBRIC["criteria"][1:]]})
     rec = parse_record({"id": "e1", "prompt": "Explain DNS.", "responses": ["It maps names."]})
     item = LlmExportItem("e1", rec, parse_annotation({
         "type": "llm_rubric", "scores": {"helpfulness": 3, "accuracy": 4},
@@ -124,4 +125,9 @@ def test_ranked_lists_and_rubric_table(tmp_path: Path) -> None:
     assert table.features["helpfulness"].dtype == "int64" and table.features["safe"].dtype == "bool"
     assert table[0] == {"id": "e1", "prompt": "Explain DNS.", "response": "It maps names.",
                         "helpfulness": 3, "accuracy": 4, "safe": True, "comment": "short"}
+    # the column stays the machine name; the label (any language) rides as its metadata (h5)
+    import pyarrow.parquet as pq
+
+    field = pq.read_schema(tmp_path / "t" / "rubric.parquet").field("helpfulness")
+    assert field.metadata == {b"label": "有用性".encode()}
     assert json.loads((tmp_path / "r" / "ranked.jsonl").read_text().splitlines()[0])["id"] == "p1"

@@ -104,6 +104,20 @@ def _checks(tmp_path: Path, raw: dict[str, Any]) -> dict[str, Any]:
     return {o.name: o for o in PLUGIN.run_checks(path, req, None)}
 
 
+def test_a_criterion_named_in_chinese_keeps_a_machine_name_and_a_label() -> None:
+    """Trial h5: ``name: 有用性`` was refused by a bare pattern; a label in any language is
+    what people read, the machine name stays the key and the delivery's column."""
+    rubric = {**requirements("rubric")["rubric"], "criteria": [
+        {"name": "helpfulness", "kind": "likert", "label": "有用性"},
+        {"name": "accuracy", "kind": "likert"}, {"name": "safe", "kind": "pass_fail"}]}
+    req = LlmRequirements.model_validate({**requirements("rubric"), "rubric": rubric})
+    assert req.rubric is not None
+    assert [c.shown for c in req.rubric.criteria] == ["有用性", "accuracy", "safe"]
+    bad = {**rubric, "criteria": [{"name": "有用性", "kind": "likert"}]}
+    with pytest.raises(ValueError, match="label: 有用性"):
+        LlmRequirements.model_validate({**requirements("rubric"), "rubric": bad})
+
+
 def test_record_checks_store_values_and_reasons(tmp_path: Path) -> None:
     good = _checks(tmp_path, {"id": "g", "prompt": "What is the capital of France?",
                               "responses": ["Paris is the capital of France.", "It is Lyon."]})

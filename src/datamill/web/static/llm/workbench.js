@@ -297,7 +297,10 @@ class LlmWorkbench {
       }
       // the spec's description shown under the name (a Chinese project's 有用性 for helpfulness)
       const about = c.description ? el('div', { class: 'muted', 'data-testid': `llm-${c.name}-about`, text: c.description }) : null;
-      table.append(el('tr', {}, el('th', { title: c.description || '' }, c.name, about), cell));
+      // the label (any language, 有用性) is what people read; the machine name stays beside it
+      const shown = (c.label || '').trim();
+      const head = shown ? [el('span', { 'data-testid': `llm-${c.name}-label`, text: shown }), ' ', el('span', { class: 'muted', text: c.name })] : [c.name];
+      table.append(el('tr', {}, el('th', { title: c.description || '' }, ...head, about), cell));
     }
     return el('section', { class: 'card llm-rubric' },
       first ? el('div', { class: 'resp' }, el('h3', { text: this.t('llm.response') }), first.content) : null,
