@@ -121,4 +121,21 @@ def test_a_change_redraws_what_it_changes(site: Site, context: Any) -> None:
       wb.changed(); }}""")
     assert page.locator(".tx-spans li").count() == 1083
     assert page.locator(".tx-spans.tx-long").evaluate("(ol) => getComputedStyle(ol).listStyleType") == "none"
+    # trial h5: a label key still cost 1–7 s of script on 250,000 characters and 36,000 spans:
+    # every character's spans compared, every row's test id written again, the whole draft
+    # serialised. Now a key touches the characters and the row it changes, and a long list's
+    # rows carry no place numbers (they would all change below a new span)
+    assert page.locator(".tx-spans [data-testid^=text-wb-span-]").count() == 0
+    page.evaluate("""() => { window.__mutations = [];
+      new MutationObserver((ms) => window.__mutations.push(...ms)).observe(
+        document.querySelector('.text-workbench'),
+        { subtree: true, childList: true, attributes: true, characterData: true }); }""")
+    _label(page, 8 * 20, 8 * 20 + 2, "1")  # 张三 in the 21st sentence, among 1,083 spans
+    touched = page.evaluate("""() => new Promise((done) => setTimeout(() => done(
+      window.__mutations.map((m) => (m.target.closest && m.target.closest('li') ? 'row'
+        : m.target.closest && m.target.closest('[data-i]') ? 'char' : 'other')
+        + ':' + m.type)), 0))""")
+    assert touched.count("row:attributes") == 0, touched[:5]
+    assert touched.count("row:childList") <= 1 and 0 < len(touched) < 40, touched
+    assert page.locator(".tx-spans li").count() == 1084
     assert not errors
