@@ -132,6 +132,8 @@ def test_rubric_form(site: Site, context: Any) -> None:
     page.get_by_test_id("llm-safe-true").check()
     page.get_by_test_id("llm-reason").fill("correct and short")
     shot(page, "llm-rubric-form")
-    _submit(page, tid)
+    # Ctrl+Enter submits a rubric as it does a comparison (it did nothing here: trial h5)
+    page.get_by_test_id("llm-reason").press("Control+Enter")
+    page.wait_for_url(lambda u: not re.search(rf"/tasks/{tid}$", u))
     got = _submitted(site, tid)
     assert got["scores"] == {"helpfulness": 4, "accuracy": 5} and got["checks"] == {"safe": True}

@@ -245,12 +245,12 @@ class LlmWorkbench {
   }
 
   key(ev) {
-    if (this.req.task !== 'pairwise' || this.submitted || readOnlyNow(this.root)) return;
+    if (this.submitted || readOnlyNow(this.root)) return;
+    // Ctrl+Enter submits every task (it did only in pairwise ones: trial h5)
+    if (ev.key === 'Enter' && (ev.ctrlKey || ev.metaKey)) { ev.preventDefault(); this.submit(); return; }
+    if (this.req.task !== 'pairwise') return;
     const tag = (ev.target && ev.target.tagName) || '';
-    if (tag === 'TEXTAREA' || tag === 'INPUT' || ev.ctrlKey || ev.metaKey || ev.altKey) {
-      if (ev.key === 'Enter' && (ev.ctrlKey || ev.metaKey)) { ev.preventDefault(); this.submit(); }
-      return;
-    }
+    if (tag === 'TEXTAREA' || tag === 'INPUT' || ev.ctrlKey || ev.metaKey || ev.altKey) return;
     const map = { 1: 'a', 2: 'b', '=': 'tie' };
     if (map[ev.key]) {
       ev.preventDefault();
