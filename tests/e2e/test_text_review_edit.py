@@ -63,6 +63,14 @@ def test_reviewer_corrects_a_text_annotation_in_the_workbench(site: Site, contex
     page.keyboard.press("2")
     spans = page.evaluate(f"() => {WB}.annotation().spans")
     assert [(x["start"], x["end"], x["label"]) for x in spans] == [(1, 3, "PER"), (4, 6, "LOC")]
+    # the review page keeps its drafts in the browser only: a reload brings the correction
+    # back (it was written there and never read: trial h5)
+    page.wait_for_timeout(500)
+    page.reload()
+    page.get_by_test_id("review-edit").locator("summary").click()
+    page.wait_for_selector("[data-text-workbench][data-ready='1']")
+    spans = page.evaluate(f"() => {WB}.annotation().spans")
+    assert [(x["start"], x["end"], x["label"]) for x in spans] == [(1, 3, "PER"), (4, 6, "LOC")]
     shot(page, "text-review-edit")
     page.get_by_test_id("text-wb-submit").click()
     page.wait_for_url(lambda u: not re.search(rf"/review/{review_id}$", u))

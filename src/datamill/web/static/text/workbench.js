@@ -126,7 +126,20 @@ class TextWorkbench {
     this.schema = parse(d.labels, {});
     this.strings = parse(d.strings, {});
     this.tasks = new Set(this.schema.tasks || []);
-    const start = parse(d.annotation, {}) || {};
+    this.baseVersion = Number(d.baseVersion || 0);
+    this.revision = Number(d.draftRevision || 0);
+    this.submitUrl = d.submitUrl;
+    this.storageKey = `datamill-text-draft:${this.submitUrl}`;
+    let start = parse(d.annotation, {}) || {};
+    // a newer draft kept in this browser (the server did not get it, or the page keeps drafts
+    // only here: review, inspection) wins over the page's: it was written and never read back
+    let kept = null;
+    try { kept = parse(localStorage.getItem(this.storageKey), null); } catch (_) { kept = null; }
+    if (kept && kept.base_version === this.baseVersion && kept.revision > this.revision && kept.annotation) {
+      start = kept.annotation;
+      this.revision = kept.revision;
+      this.pendingLocal = true;
+    }
     this.keep = {};  // parts this workbench does not edit, kept as they came (tasks allowing)
     if (this.tasks.has('segmentation') && start.tokens) this.keep.tokens = start.tokens;
     if (this.tasks.has('relations') && start.relations) this.keep.relations = start.relations;
@@ -134,18 +147,15 @@ class TextWorkbench {
     this.spans = this.tasks.has('ner') ? (start.spans || []).map((s) => ({ ...s })) : [];
     this.classes = new Set(start.classes || []);
     this.sentiment = start.sentiment || null;
-    this.baseVersion = Number(d.baseVersion || 0);
-    this.revision = Number(d.draftRevision || 0);
     // the newest server draft revision this page loaded or saved: its submit names it, and the
     // server refuses it (409 stale_draft) when another tab saved a newer draft meanwhile
-    this.saved = this.revision;
+    this.saved = Number(d.draftRevision || 0);
     this.draftUrl = d.draftUrl;
-    this.submitUrl = d.submitUrl;
-    this.storageKey = `datamill-text-draft:${this.submitUrl}`;
     this.clock = new TimeOnTask(d.timeSpentMs);  // sent as time_spent_ms
     this.selection = null;
     this.build();
     this.render();
+    if (this.pendingLocal && this.draftUrl) this.saveTimer = setTimeout(() => this.flush(), 0);
   }
 
   annotation() {
