@@ -300,6 +300,10 @@ EN_CLI: dict[str, str] = {
     "qc.seg.none": "no sampled item of this inspection has segments",
     "delivery.personal_data": "\n  warning: the checks found personal data in {items}, delivered unmasked: this project was never desensitized (datamill security desensitize {project} --as <officer>, then deliver the next batches masked)",
     "catalog.request_contract": "contract {number} ({status}): drafted when the offer was accepted",
+    # an LLM task's answer form under the dialogue (work next): rubric criteria and the JSON
+    "view.criterion": "criterion {name}{label}: {scale}{about}",
+    "view.likert": "score {low}–{high}", "view.pass_fail": "true (pass) or false (fail)",
+    "view.form": "write: {text}",
 }
 
 ZH_CN_CLI: dict[str, str] = {
@@ -550,6 +554,9 @@ ZH_CN_CLI: dict[str, str] = {
     "qc.seg.none": "本次质检抽样的条目都没有分段",
     "delivery.personal_data": "\n  注意：自动检查在 {items} 中发现个人信息，本次交付未脱敏：该项目从未做过脱敏处理（请您运行 datamill security desensitize {project} --as <数据安全官>，之后的批次将脱敏交付）",
     "catalog.request_contract": "合同 {number}（{status}）：接受报价时已起草",
+    "view.criterion": "评分项 {name}{label}：{scale}{about}",
+    "view.likert": "打分 {low}–{high}", "view.pass_fail": "true（通过）或 false（不通过）",
+    "view.form": "请按此格式填写：{text}",
 }
 
 CLI_WORDS: dict[str, dict[str, str]] = {"en": EN_CLI, "zh-CN": ZH_CN_CLI}

@@ -64,6 +64,9 @@ def test_work_next_shows_text_spans_and_llm_responses(tmp_path: Path) -> None:
     shown = run(home, "work", "next", "next-pref", "--as", "ann").stdout
     assert "user: 北京是哪个国家的首都？" in shown
     assert "response a: 北京是中国的首都。" in shown and "response b: 北京是日本的首都。" in shown
+    # the answer to write is shown under the dialogue (a CLI annotator had to guess it: h5)
+    assert 'write: {"type": "llm_pairwise", "a": "a", "b": "b", "choice": "a", "reason": "..."}' in (
+        shown.replace("\n", " ").replace("  ", " "))
     task = json.loads(run(home, "work", "next", "next-pref", "--as", "ann", "--json").stdout)
     content = task["content"]
     assert content["type"] == "llm_record" and content["schema_version"] == 1

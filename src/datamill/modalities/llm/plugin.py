@@ -62,6 +62,7 @@ from datamill.modalities.llm.schema import (
     LlmRequirements,
     SftAnnotation,
     annotation_text,
+    answer_example,
     parse_annotation,
     validate_llm_annotation,
 )
@@ -80,7 +81,9 @@ _FORMATS_OF_TASK: dict[str, tuple[str, ...]] = {
 _VIEW_WORDS: dict[str, str] = {
     "role.system": "system: {text}", "role.user": "user: {text}",
     "role.assistant": "assistant: {text}", "response": "response {id}: {text}",
-    "answer": "answer: {text}"}
+    "answer": "answer: {text}", "criterion": "criterion {name}{label}: {scale}{about}",
+    "likert": "score {low}–{high}", "pass_fail": "true (pass) or false (fail)",
+    "form": "write: {text}"}
 
 
 def _req(requirements: BaseModel | Mapping[str, Any]) -> LlmRequirements:
@@ -184,6 +187,24 @@ class LlmPlugin:
             shown = ("\n".join(turn(t.role, t.content) for t in doc.turns)
                      if isinstance(doc, SftAnnotation) else annotation_text(doc))
             lines.append(w["answer"].format(text=shown))
+        return "\n".join(lines)
+
+    def readable_guide(self, requirements: BaseModel | Mapping[str, Any],
+                       words: Mapping[str, str] | None = None) -> str:
+        """What a terminal shows under the dialogue (``datamill work next``): a rubric's
+        criteria (machine name, label, scale, description) and the JSON to write. ``words``
+        as :meth:`readable_task`'s (keys ``criterion``, ``likert``, ``pass_fail``, ``form``)."""
+        w = {**_VIEW_WORDS, **(words or {})}
+        req = _req(requirements)
+        lines = []
+        rubric = req.rubric if req.task == "rubric" else None
+        for c in rubric.criteria if rubric else ():
+            scale = (w["likert"].format(low=rubric.likert_min, high=rubric.likert_max)
+                     if c.kind == "likert" else w["pass_fail"])
+            lines.append(w["criterion"].format(
+                name=c.name, label=f" «{c.label}»" if c.label else "", scale=scale,
+                about=f" — {c.description}" if c.description else ""))
+        lines.append(w["form"].format(text=answer_example(req)))
         return "\n".join(lines)
 
     def task_content(self, path: Path) -> dict[str, Any]:

@@ -14,6 +14,7 @@ The spec's ``requirements.task`` chooses what annotators produce (one document t
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -51,6 +52,7 @@ __all__ = [
     "RubricSpec",
     "SftAnnotation",
     "annotation_text",
+    "answer_example",
     "meaningful_chars",
     "parse_annotation",
     "validate_llm_annotation",
@@ -331,6 +333,30 @@ _EXAMPLE_OF_TASK = {
     "rubric": '{"type": "llm_rubric", "scores": {"CRITERION": 4}, "checks": {"CRITERION": true},'
               ' "comment": "..."}',
 }
+
+
+def answer_example(req: LlmRequirements) -> str:
+    """The annotation JSON a project's task asks for, as an example to fill in (``work next``
+    shows it); a rubric's names every criterion of the spec.
+
+    Examples:
+        >>> rubric = RubricSpec(likert_min=1, likert_max=5, criteria=(
+        ...     Criterion(name="helpfulness", kind="likert", label="有用性"),
+        ...     Criterion(name="safe", kind="pass_fail")))
+        >>> answer_example(LlmRequirements.model_validate({"task": "rubric", "rubric": rubric,
+        ...     "record": {"max_record_bytes": 1000, "min_turn_chars": 1, "max_turn_chars": 100,
+        ...     "min_responses": 1, "max_responses": 1, "languages": ["zh"],
+        ...     "min_language_chars": 1, "banned_words": []}, "min_reason_chars": 2}))
+        '{"type": "llm_rubric", "scores": {"helpfulness": 1}, "checks": {"safe": true}, "comment": "..."}'
+    """
+    if req.task == "rubric" and req.rubric is not None:
+        return json.dumps({
+            "type": "llm_rubric",
+            "scores": {c.name: req.rubric.likert_min for c in req.rubric.criteria if c.kind == "likert"},
+            "checks": {c.name: True for c in req.rubric.criteria if c.kind == "pass_fail"},
+            "comment": "..."}, ensure_ascii=False)
+    example = _EXAMPLE_OF_TASK[req.task]  # the JSON alone, without its English remark
+    return example.split("} (", 1)[0] + "}" if "} (" in example else example
 
 
 def validate_llm_annotation(

@@ -113,6 +113,13 @@ def test_a_criterion_named_in_chinese_keeps_a_machine_name_and_a_label() -> None
     req = LlmRequirements.model_validate({**requirements("rubric"), "rubric": rubric})
     assert req.rubric is not None
     assert [c.shown for c in req.rubric.criteria] == ["有用性", "accuracy", "safe"]
+    # the terminal's answer form names each criterion with its label and scale (work next)
+    guide = PLUGIN.readable_guide(req, words={"criterion": "{name}{label}: {scale}{about}"})
+    assert guide.splitlines() == [
+        "helpfulness «有用性»: score 1–5", "accuracy: score 1–5",
+        "safe: true (pass) or false (fail)",
+        'write: {"type": "llm_rubric", "scores": {"helpfulness": 1, "accuracy": 1}, "checks":'
+        ' {"safe": true}, "comment": "..."}']
     bad = {**rubric, "criteria": [{"name": "有用性", "kind": "likert"}]}
     with pytest.raises(ValueError, match="label: 有用性"):
         LlmRequirements.model_validate({**requirements("rubric"), "rubric": bad})
