@@ -198,8 +198,9 @@ class LlmPlugin:
         req = _req(requirements)
         lines = []
         rubric = req.rubric if req.task == "rubric" else None
+        low, high = (rubric.likert_min, rubric.likert_max) if rubric else (0, 0)
         for c in rubric.criteria if rubric else ():
-            scale = (w["likert"].format(low=rubric.likert_min, high=rubric.likert_max)
+            scale = (w["likert"].format(low=low, high=high)
                      if c.kind == "likert" else w["pass_fail"])
             lines.append(w["criterion"].format(
                 name=c.name, label=f" «{c.label}»" if c.label else "", scale=scale,
