@@ -338,5 +338,7 @@ def test_llm_rubric_review_shows_the_criteria_labels(
     page = html.unescape(client.get(f"/review/{task_id}").text)
     summary = page.split('data-testid="current-text">', 1)[1].split("</p>", 1)[0]
     assert "有用性 4" in summary and "accuracy 5" in summary and "安全 pass" in summary
+    # in the spec's order (it was by machine name: accuracy, helpfulness, safe)
+    assert summary.index("有用性") < summary.index("accuracy") < summary.index("安全")
     rows = page.split('data-testid="review-compare"', 1)[1].split("</ul>", 1)[0]
     assert "有用性" in rows and "helpfulness" not in rows
