@@ -284,10 +284,13 @@ def _ids_problems(named: tuple[str, ...], ids: list[str], what: str,
 
 def _rubric_problems(doc: RubricAnnotation, rubric: RubricSpec) -> list[dict[str, Any]]:
     problems = []
+    # a missing criterion named with its label too (helpfulness «有用性»), as people know it
+    shown = {c.name: f"{c.name} «{c.label}»" if c.label.strip() else c.name
+             for c in rubric.criteria}
     for kind, given in (("likert", doc.scores), ("pass_fail", doc.checks)):
         want = rubric.names(kind)
         field = "scores" if kind == "likert" else "checks"
-        missing = [n for n in want if n not in given]
+        missing = [shown[n] for n in want if n not in given]
         extra = [n for n in given if n not in want]
         if missing:
             problems.append(_problem(f"{field}_missing", f"{field}: missing criteria"

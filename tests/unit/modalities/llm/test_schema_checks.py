@@ -120,6 +120,11 @@ def test_a_criterion_named_in_chinese_keeps_a_machine_name_and_a_label() -> None
         "safe: true (pass) or false (fail)",
         'write: {"type": "llm_rubric", "scores": {"helpfulness": 1, "accuracy": 1}, "checks":'
         ' {"safe": true}, "comment": "..."}']
+    # a refusal names a missing criterion with its label (h5)
+    with pytest.raises(InvalidInput, match="missing criteria helpfulness «有用性»"):
+        PLUGIN.validate_annotation({"type": "llm_rubric", "scores": {"accuracy": 3},
+                                    "checks": {"safe": True}, "comment": "fine answer"},
+                                   RANK_ATTRS, req)
     bad = {**rubric, "criteria": [{"name": "有用性", "kind": "likert"}]}
     with pytest.raises(ValueError, match="label: 有用性"):
         LlmRequirements.model_validate({**requirements("rubric"), "rubric": bad})
