@@ -31,6 +31,7 @@ def test_a_sheet_price_off_the_purchase_order_is_flagged(
         r = create_request(s, admin, department="speech", kind="labelling", stage="annotate",
                            modality="speech.asr", language_group="foreign", unit="item",
                            quantity="20", on=vw.WEEK, unit_price=ordered_price,
+                           backdate_reason="paper request of the 2024 scene",
                            deviation_reason="scarce" if ordered_price else None)
         for role in r.chain:
             r = decide_request(s, ap[role], r.id)

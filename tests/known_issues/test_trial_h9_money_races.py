@@ -250,7 +250,8 @@ def test_racing_purchase_requests_and_orders_keep_the_budget_and_the_request(
     got = race(runtime, lambda s, i: create_request(
         s, admin, department="speech", kind="labelling", stage="annotate",
         modality="speech.asr", language_group="chinese", unit="hour", quantity="2000",
-        on=date(2024, 3, 1)))  # 42,000 CNY each: two fit the budget, the rest are over it
+        on=date(2024, 3, 1), backdate_reason="paper requests of the 2024 scene",
+    ))  # 42,000 CNY each: two fit the budget, the rest are over it
     assert got == Counter({"ok": RACERS}), got
     with runtime.session() as s:
         rows = s.scalars(select(PurchaseRequest).order_by(PurchaseRequest.id)).all()

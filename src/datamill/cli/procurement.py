@@ -36,7 +36,8 @@ def _actor(s: Any, username: str) -> Any:
 def _request_table(rows: list[Any]) -> None:
     t = Table("id", "number", "quantity", "price", "amount", "flags", "status", "next")
     for r in rows:
-        flags = " ".join(f for f, on in ((">10%", r.flagged), ("over", r.over_budget)) if on)
+        flags = " ".join(f for f, on in ((">10%", r.flagged), ("over", r.over_budget),
+                                         ("back-dated", r.backdated)) if on)
         t.add_row(str(r.id), r.number, f"{r.quantity:f} {r.unit}", f"{r.unit_price:f}",
                   str(r.amount), styled((flags, "bold red")) if flags else "", r.status,
                   r.next_role or "")
@@ -118,12 +119,16 @@ def request_add(  # noqa: PLR0913 - the request's fields
     department: str, kind: str, stage: str, modality: str, language_group: str, unit: str,
     quantity: str, actor: AsUser,
     unit_price: Annotated[str | None, typer.Option(help="Default: the price system's")] = None,
-    on: Annotated[str | None, typer.Option(help="Date (YYYY-MM-DD) for the price lookup")] = None,
+    on: Annotated[str | None, typer.Option(
+        help="The request's date (YYYY-MM-DD, default today) for the price lookup")] = None,
     project: int | None = None, vendor: int | None = None,
     reason: Annotated[str | None, typer.Option(help="Why the price is >10% off")] = None,
     note: str = "", as_json: JsonOpt = False,
+    backdate_reason: Annotated[str | None, typer.Option(
+        help="Why --on is more than 7 days before today")] = None,
 ) -> None:
-    """Raise a purchase request; a price >10% off the price system needs --reason."""
+    """Raise a purchase request; a price >10% off the price system needs --reason, a date more
+    than 7 days back --backdate-reason."""
     from datamill.workforce.procurement import create_request
 
     day = _day(on)
@@ -131,7 +136,8 @@ def request_add(  # noqa: PLR0913 - the request's fields
         r = create_request(s, _actor(s, actor), department=department, kind=kind, stage=stage,
                            modality=modality, language_group=language_group, unit=unit,
                            quantity=quantity, unit_price=unit_price, on=day, project_id=project,
-                           vendor_id=vendor, deviation_reason=reason, note=note)
+                           vendor_id=vendor, deviation_reason=reason, note=note,
+                           backdate_reason=backdate_reason)
     emit(r, as_json, lambda r: _request_table([r]))
 
 

@@ -376,6 +376,9 @@ EN_REASONS: dict[str, str] = {
     "quote_request_contract_signed": "Quote request {request_id} is contracted: contract {contract} was signed, so the request is not declined; cancel the contract instead (datamill ledger contract-cancel).",
     # a customer's language, one the pages are written in (ledger.customers)
     "customer_language": "{language} is not a language datamill writes in: use one of {languages}, or none.",
+    # a purchase request dated after today, or long before it without a reason (workforce.procurement)
+    "request_future": "A purchase request is dated today ({today}) or earlier, not {on}.",
+    "request_backdated": "A purchase request dated {on} is {days} days old (more than {grace}): give the reason it is back-dated; its signers see it, and its price is checked against today's price system too.",
 }
 
 EN_ACTIONS: dict[str, str] = {
@@ -679,6 +682,9 @@ ZH_CN_REASONS: dict[str, str] = {
     "quote_request_contract_signed": "询价 {request_id} 已签订合同：合同 {contract} 已签署，因此不能婉拒该询价；请您改为取消合同（datamill ledger contract-cancel）。",
     # a customer's language, one the pages are written in (ledger.customers)
     "customer_language": "datamill 不支持语言 {language}：请您使用 {languages} 之一，或 none。",
+    # a purchase request dated after today, or long before it without a reason (workforce.procurement)
+    "request_future": "采购申请的日期须为今天（{today}）或更早，不能是 {on}。",
+    "request_backdated": "日期为 {on} 的采购申请已过去 {days} 天（超过 {grace} 天）：请您说明倒签日期的原因；审批人会看到该原因，其单价还将与当前价格体系比对。",
 }
 
 ZH_CN_ACTIONS: dict[str, str] = {

@@ -12,6 +12,12 @@
 * **Price deviation:** the unit price is compared with the current price system
   (:func:`datamill.workforce.pricing.effective_price`); more than 10% off flags the request
   and needs a written reason. Without a given price the price system's is used.
+* **Dated when raised:** a request is dated today, or up to :data:`BACKDATE_GRACE_DAYS` days
+  earlier (a paper request typed in late); never in the future (``request_future``). Dated
+  earlier still, it needs a written ``backdate_reason`` (``request_backdated``), is marked
+  ``backdated`` for the people who sign it (none of them its raiser), and its price is checked
+  against today's price system as well as the one of its date: the larger deviation counts, so
+  a request dated into an older half-year whose price was higher is flagged all the same.
 * **Similar requests may be combined** before anyone signed them: same year, department, kind,
   stage, modality, language group, unit and unit price; the originals become ``combined``.
 
@@ -40,7 +46,7 @@ from datamill.core.errors import Conflict, Forbidden, InvalidInput
 from datamill.core.money import to_cents
 from datamill.db.lookup import get_or_raise, lock_or_raise, not_found
 from datamill.db.session import append_lock
-from datamill.workforce.models import Vendor
+from datamill.workforce.models import PriceEntry, Vendor
 from datamill.workforce.policies import require_business
 from datamill.workforce.pricing import DEVIATION_LIMIT, effective_price, half_year_of
 from datamill.workforce.procurement_models import (
@@ -58,6 +64,7 @@ from datamill.workforce.procurement_schemas import (
 from datamill.workforce.vendors import to_decimal
 
 __all__ = [
+    "BACKDATE_GRACE_DAYS",
     "BUDGET_CHAIN",
     "KINDS",
     "MAX_QUANTITY",
@@ -83,6 +90,10 @@ BUDGET_CHAIN = ("dept_manager", "finance_reviewer")
 REQUEST_CHAIN = ("dept_manager", "vp", "procurement")
 OVER_BUDGET_CHAIN = ("dept_manager", "vp", "finance_head", "procurement")
 _Q4 = Decimal("0.0001")
+
+
+#: days before today a request may be dated without a reason (paper requests typed in late)
+BACKDATE_GRACE_DAYS = 7
 
 
 #: the largest quantity or unit price accepted (amounts stay far inside a 64-bit fen count)
@@ -336,15 +347,58 @@ def charged_project(session: Session, actor: User, project_id: int) -> None:
         raise not_found("project", project_id)
 
 
-def create_request(
+def _request_day(on: date | None, backdate_reason: str | None) -> tuple[date, str | None]:
+    """The request's date and, when it is back-dated past the grace, its required reason."""
+    today = business_today()
+    on = on or today
+    if on > today:
+        raise InvalidInput(
+            f"a purchase request is dated today ({today}) or earlier, not {on}: it asks for "
+            "work being bought now", field="on", reason_code="request_future",
+            on=on.isoformat(), today=today.isoformat())
+    if (today - on).days <= BACKDATE_GRACE_DAYS:
+        return on, None
+    reason = (backdate_reason or "").strip()
+    if not reason:
+        raise InvalidInput(
+            f"a purchase request dated {on} is {(today - on).days} days old (more than "
+            f"{BACKDATE_GRACE_DAYS}): say why it is back-dated (backdate reason); the people who "
+            "sign it see the reason, and its price is checked against today's price system too",
+            field="backdate_reason", reason_code="request_backdated", on=on.isoformat(),
+            days=(today - on).days, grace=BACKDATE_GRACE_DAYS)
+    return on, reason
+
+
+def _reference(
+    session: Session, on: date, backdated: bool, vendor_id: int | None, stage: str,
+    modality: str, language_group: str,
+) -> list[PriceEntry]:
+    """The price system's prices a request is measured against: the one in force on its date
+    and, for a back-dated request, today's too (where today's half-year has one)."""
+    ref = effective_price(session, on, vendor_id, stage, modality, language_group)
+    if ref is None:
+        raise InvalidInput(
+            f"the price system has no {half_year_of(on)} price for {stage} × {modality} × "
+            f"{language_group}; procurement sets one before requests are raised",
+            field="unit_price",
+        )
+    refs = [ref]
+    if backdated:
+        now = effective_price(session, business_today(), vendor_id, stage, modality,
+                              language_group)
+        if now is not None and now.half_year != ref.half_year:
+            refs.append(now)
+    return refs
+
+
+def create_request(  # noqa: PLR0913 - the request's fields
     session: Session, actor: User, *, department: str, kind: str, stage: str, modality: str,
     language_group: str, unit: str, quantity: object, unit_price: object | None = None,
     on: date | None = None, project_id: int | None = None, vendor_id: int | None = None,
-    deviation_reason: str | None = None, note: str = "",
+    deviation_reason: str | None = None, note: str = "", backdate_reason: str | None = None,
 ) -> PurchaseRequestOut:
     """Raise a purchase request; flags a price >10% off the price system (reason required)."""
     require_business(actor, "raise purchase requests")
-    on = on or business_today()
     if kind not in KINDS:
         raise InvalidInput(f"kind must be one of {', '.join(KINDS)}, not {kind!r}", field="kind")
     department = _text(department, "department", 64)
@@ -355,18 +409,16 @@ def create_request(
         get_or_raise(session, Vendor, vendor_id, "vendor")
     if project_id is not None:
         charged_project(session, actor, project_id)
+    on, backdated = _request_day(on, backdate_reason)
     qty = _qty(quantity, "quantity")
-    ref = effective_price(session, on, vendor_id, stage, modality, language_group)
-    if ref is None:
-        raise InvalidInput(
-            f"the price system has no {half_year_of(on)} price for {stage} × {modality} × "
-            f"{language_group}; procurement sets one before requests are raised",
-            field="unit_price",
-        )
-    if ref.unit != unit:
-        raise InvalidInput(f"the price system counts {stage} in {ref.unit}, not {unit}",
+    refs = _reference(session, on, backdated is not None, vendor_id, stage, modality,
+                      language_group)
+    if any(r.unit != unit for r in refs):
+        raise InvalidInput(f"the price system counts {stage} in {refs[0].unit}, not {unit}",
                            field="unit")
-    price = ref.unit_price if unit_price is None else _qty(unit_price, "unit_price")
+    price = refs[0].unit_price if unit_price is None else _qty(unit_price, "unit_price")
+    # the larger deviation counts: a back-dated request is measured against today's price too
+    ref = max(refs, key=lambda r: abs(price - r.unit_price) / r.unit_price)
     deviation = ((price - ref.unit_price) / ref.unit_price).quantize(_Q4)
     flagged = abs(deviation) > DEVIATION_LIMIT
     reason = (deviation_reason or "").strip() or None
@@ -388,7 +440,7 @@ def create_request(
         reference_price=ref.unit_price, deviation=deviation, flagged=flagged,
         deviation_reason=reason if flagged else None, over_budget=over,
         chain=list(OVER_BUDGET_CHAIN if over else REQUEST_CHAIN), status="submitted",
-        note=note, created_by=actor.id,
+        note=note, created_by=actor.id, requested_on=on, backdate_reason=backdated,
     )
     session.add(r)
     session.flush()
@@ -396,6 +448,8 @@ def create_request(
                  object_type="purchase_request", object_id=r.id, project_id=project_id,
                  data={"number": r.number, "amount": str(amount), "flagged": flagged,
                        "deviation": str(deviation), "reason": r.deviation_reason,
+                       "requested_on": on.isoformat(), "backdate_reason": backdated,
+                       "reference_half_year": ref.half_year,
                        "over_budget": over,
                        "budget_room": None if room is None else str(room)})
     return _request_out(session, r)
@@ -493,6 +547,8 @@ def combine_requests(
     projects = {r.project_id for r in rows}
     vendors = {r.vendor_id for r in rows}
     reasons = [f"{r.number}: {r.deviation_reason}" for r in rows if r.deviation_reason]
+    backdated = [f"{r.number}: {r.backdate_reason}" for r in rows if r.backdate_reason]
+    days = [r.requested_on for r in rows if r.requested_on is not None]
     append_lock(session, _REQUEST_LOCK)
     merged = PurchaseRequest(
         number=_number(session, first.year), year=first.year, department=first.department,
@@ -502,6 +558,7 @@ def combine_requests(
         quantity=qty, unit_price=first.unit_price, amount=amount,
         reference_price=first.reference_price, deviation=first.deviation,
         flagged=any(r.flagged for r in rows), deviation_reason="; ".join(reasons) or None,
+        requested_on=min(days) if days else None, backdate_reason="; ".join(backdated) or None,
         over_budget=over, chain=list(OVER_BUDGET_CHAIN if over else REQUEST_CHAIN),
         status="submitted",
         note=note or "combined " + ", ".join(r.number for r in rows), created_by=actor.id,

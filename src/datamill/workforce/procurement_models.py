@@ -102,6 +102,10 @@ class PurchaseRequest(Base):
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     decided_at: Mapped[datetime | None] = mapped_column(default=None)
+    #: the business day the request is dated (its price lookup); None before it was recorded
+    requested_on: Mapped[date | None] = mapped_column(default=None)
+    #: why it is dated more than the grace before the day it was raised (``backdated``)
+    backdate_reason: Mapped[str | None] = mapped_column(Text, default=None)
 
 
 class ProcurementApproval(Base):

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, computed_field
 
 __all__ = [
     "AgreementOut",
@@ -77,6 +77,14 @@ class PurchaseRequestOut(_Out):
     next_role: str | None = None
     approvals: list[ApprovalOut] = []
     ordered_quantity: Decimal = Decimal(0)
+    requested_on: date | None = None
+    backdate_reason: str | None = None
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def backdated(self) -> bool:
+        """Dated more than the grace before it was raised (its reason in ``backdate_reason``)."""
+        return self.backdate_reason is not None
 
 
 class AgreementOut(_Out):

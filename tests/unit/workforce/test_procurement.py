@@ -78,7 +78,7 @@ def _request(s: Session, admin: User, qty: str = "300", **kw: object):  # type: 
     args: dict[str, object] = {
         "department": "speech", "kind": "labelling", "stage": "annotate",
         "modality": "speech.asr", "language_group": "chinese", "unit": "hour",
-        "quantity": qty, "on": ON}
+        "quantity": qty, "on": ON, "backdate_reason": "paper requests of the 2024 scene"}
     args.update(kw)
     return create_request(s, admin, **args)  # type: ignore[arg-type]
 
@@ -249,7 +249,7 @@ def _sheet_of_ten(s: Session, admin: User, inspector: User) -> tuple[int, int, i
 def _approved_item_request(s: Session, admin: User, ap: dict[str, User], qty: str) -> int:
     r = create_request(s, admin, department="speech", kind="labelling", stage="annotate",
                        modality="speech.asr", language_group="foreign", unit="item",
-                       quantity=qty, on=vw.WEEK)
+                       quantity=qty, on=vw.WEEK, backdate_reason="paper request of the 2024 scene")
     for role in r.chain:
         r = decide_request(s, ap[role], r.id)
     assert r.status == "approved"

@@ -62,7 +62,8 @@ def test_requests_budget_and_plan_over_http(
     assert r.json()["status"] == "approved"
     body = {"department": "speech", "kind": "labelling", "stage": "annotate",
             "modality": "speech.asr", "language_group": "chinese", "unit": "hour",
-            "quantity": "300", "unit_price": "24", "on": "2024-03-01"}
+            "quantity": "300", "unit_price": "24", "on": "2024-03-01",
+            "backdate_reason": "paper request of the 2024 scene"}
     r = client.post(f"{API}/procurement/requests", json=body, headers=pm)
     assert r.status_code == 422 and r.headers["content-type"] == "application/problem+json"
     assert "deviation reason" in r.json()["detail"]
@@ -111,7 +112,8 @@ def test_the_procurement_page_lists_requests_with_their_approval_state(
         r = create_request(s, users["pm"], department="speech", kind="labelling",
                            stage="annotate", modality="speech.asr", language_group="chinese",
                            unit="hour", quantity="300", unit_price="25",
-                           deviation_reason="<b>quotes</b>", on=date(2024, 3, 1))
+                           deviation_reason="<b>quotes</b>", on=date(2024, 3, 1),
+                           backdate_reason="<i>paper</i>")
         decide_request(s, dm, r.id)
     web_login(client, "pm")
     page = client.get("/workforce/procurement")

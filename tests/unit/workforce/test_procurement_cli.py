@@ -35,7 +35,8 @@ def test_request_signed_in_order_from_the_cli(
     r = cli.invoke(app, [*pc, "approver-add", "buyer", "--as", "admin", "--json"])
     assert r.exit_code == 0, r.output
     req = [*pc, "request-add", "speech", "labelling", "annotate", "speech.asr", "chinese",
-           "hour", "300", "--on", "2024-03-01", "--as", "pm", "--json"]
+           "hour", "300", "--on", "2024-03-01", "--backdate-reason", "paper request of the 2024 scene",
+           "--as", "pm", "--json"]
     r = cli.invoke(app, [*req, "--unit-price", "25"])
     assert r.exit_code == 2 and "deviation reason" in json.loads(r.stdout)["error"]["message"]
     r = cli.invoke(app, [*req, "--unit-price", "25", "--reason", "competitor quotes"])

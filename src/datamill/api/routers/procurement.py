@@ -69,6 +69,7 @@ class RequestCreate(BaseModel):
     vendor_id: IdRef | None = None
     deviation_reason: Reason | None = None
     note: Reason = ""
+    backdate_reason: Reason | None = None
 
 
 class Combine(BaseModel):
