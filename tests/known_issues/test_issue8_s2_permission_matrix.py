@@ -420,7 +420,8 @@ def _role_cells(client: TestClient, world: dict[str, int], role: Role) -> None:
         ("get", f"/projects/{pid}", None, (Action.VIEW_PROJECT, Action.ACCEPT_DELIVERY,
                                             Action.ANNOTATE, Action.REVIEW)),
         ("post", f"/projects/{pid}/members", {"username": "aud"}, Action.MANAGE_PROJECT),
-        ("get", "/vendors", None, Action.VIEW_WORKFORCE),
+        # the vendor list: whoever views the workforce, and finance, who pays every vendor
+        ("get", "/vendors", None, (Action.VIEW_WORKFORCE, Action.PAY_VENDORS)),
         ("post", "/vendors", {"name": f"v-{tag}", "kind": "studio", "fee_rate": "0.1"},
          Action.MANAGE_WORKFORCE),
         ("get", "/ledger/customers", None, Action.VIEW_LEDGER),

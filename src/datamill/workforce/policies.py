@@ -3,7 +3,8 @@
 
 The business side (roles with :attr:`Action.MANAGE_WORKFORCE`: admins, project managers,
 procurement) runs the supplier list, prices, qualification and settlement; those who may view
-every vendor (:attr:`Action.VIEW_WORKFORCE` in scope ``any``, auditors too) see it all. A vendor
+every vendor (:attr:`Action.VIEW_WORKFORCE` in scope ``any``: auditors and finance too) see it
+all. A vendor
 manager (a worker with ``is_manager``, the sole worker of an individual supplier, or the
 ``vendor_manager`` role) sees and acts on **only**
 their own vendor's people, packages and sheets; any attempt to reach another vendor's data is
@@ -41,6 +42,7 @@ __all__ = [
     "managed_vendor_id",
     "manages_workforce",
     "pays_vendors",
+    "reads_vendor_list",
     "require_business",
     "require_payer",
     "require_project_business",
@@ -109,7 +111,8 @@ def require_business(user: User, what: str, *, read: bool = False) -> None:
     """The business side may ``what``; with ``read=True`` whoever may view every vendor."""
     if read:
         if not is_business(user):
-            raise Forbidden(f"only procurement, a project manager or an auditor may {what}; "
+            raise Forbidden(f"only procurement, a project manager, finance or an auditor may "
+                            f"{what}; "
                             f"{user.username!r} is {role_with_article(user.role)}",
                             reason_code="role", action=Action.VIEW_WORKFORCE.value)
         return
@@ -124,6 +127,13 @@ def require_business(user: User, what: str, *, read: bool = False) -> None:
 def pays_vendors(session: Session, user: User) -> bool:
     """Whether the user records vendor payments (:attr:`Action.PAY_VENDORS`, hats included)."""
     return user.is_active and check(session, user, Action.PAY_VENDORS) is None
+
+
+def reads_vendor_list(session: Session, user: User) -> bool:
+    """Whether the user reads every vendor's record (the supplier list, one vendor): whoever
+    views every vendor, and finance, who pays them all (read only; a vendor's people,
+    packages and workers' dashboards stay the business side's and auditors')."""
+    return is_business(user) or pays_vendors(session, user)
 
 
 def require_payer(session: Session, user: User, what: str) -> None:

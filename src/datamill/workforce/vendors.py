@@ -27,6 +27,7 @@ from datamill.workforce.policies import (
     hide_foreign,
     is_business,
     managed_vendor_id,
+    reads_vendor_list,
     require_business,
     require_vendor_scope,
 )
@@ -159,14 +160,16 @@ def _vendor(session: Session, vendor_id: int, viewer: User | None = None) -> Ven
 
 def get_vendor(session: Session, actor: User, vendor_id: int) -> VendorOut:
     vendor = _vendor(session, vendor_id, actor)
-    require_vendor_scope(session, actor, vendor.id, f"vendor {vendor_id}")
+    if not reads_vendor_list(session, actor):
+        require_vendor_scope(session, actor, vendor.id, f"vendor {vendor_id}")
     return VendorOut.model_validate(vendor)
 
 
 def list_vendors(session: Session, actor: User) -> list[VendorOut]:
-    """All vendors for the business; a vendor manager sees only their own."""
+    """All vendors for the business and finance (who pays them); a vendor manager sees only
+    their own."""
     q = select(Vendor).order_by(Vendor.id)
-    if not is_business(actor):
+    if not reads_vendor_list(session, actor):
         mine = managed_vendor_id(session, actor)
         require_vendor_scope(session, actor, mine, "the vendor list")
         q = q.where(Vendor.id == mine)

@@ -39,6 +39,7 @@ from datamill.workforce.policies import (
     managed_vendor_id,
     manages_workforce,
     pays_vendors,
+    reads_vendor_list,
     require_business,
     require_payer,
 )
@@ -113,13 +114,16 @@ def _vendor_page(
     *, error: str | None = None, ok: str | None = None, status_code: int = 200,
 ) -> Response:
     vendor = vendors.get_vendor(session, me.user, vendor_id)  # the vendor wall: 404/403 here
-    packages = assignment.list_vendor_packages(session, me.user, vendor_id)
-    people = vendors.list_workers(session, me.user, vendor_id)
+    # finance, who pays every vendor, reads the vendor and its sheets, not its people's work
+    full = is_business(me.user) or managed_vendor_id(session, me.user) == vendor_id
+    packages = assignment.list_vendor_packages(session, me.user, vendor_id) if full else None
+    people = vendors.list_workers(session, me.user, vendor_id) if full else []
     sheets = settlement.list_sheets(session, me.user, vendor_id)
     return _render(
         request, session, me, "workforce_vendor.html", status_code=status_code, vendor=vendor,
-        packages=views.package_rows(session, packages, hidden_project_ids(session, me.user)),
-        workers=people,
+        packages=None if packages is None else views.package_rows(
+            session, packages, hidden_project_ids(session, me.user)),
+        workers=people if full else None,
         distributable=[w for w in people if not w.is_manager and w.active],
         sheets=sheets, is_manager=managed_vendor_id(session, me.user) == vendor_id,
         business=is_business(me.user), error=error, ok=_OK.get(ok or ""),
@@ -253,12 +257,13 @@ def vendors_page(
     ok: str | None = None,
 ) -> Response:
     """The supplier list: qualified status and the yearly evaluation's numbers."""
-    require_business(me.user, "see the supplier list", read=True)
+    if not reads_vendor_list(session, me.user):
+        require_business(me.user, "see the supplier list", read=True)
     year = year or business_today().year
     return _render(
         request, session, me, "workforce_vendors.html", vendors=vendors.list_vendors(session, me.user),
         evaluations=views.evaluations_by_vendor(session, year), year=year, ok=_OK.get(ok or ""),
-        fee_percent=fee_percent,
+        fee_percent=fee_percent, writes=manages_workforce(me.user),  # finance, auditors: read
     )
 
 
