@@ -432,7 +432,9 @@ def working_days_cmd(month: str, days: int, actor: AsUser, as_json: JsonOpt = Fa
         set_working_days(s, _actor(s, actor), month, days)
         value = working_days_out(s, month).model_dump(mode="json")
     emit(value, as_json, lambda x: out.print(
-        f"{x['month']}: {x['working_days']} working days, cap {x['cap']} points a person"))
+        f"{x['month']}: {x['working_days']} working days, cap {x['cap']} points a person"
+        + (f" ({x['cap_to_date']} bookable so far: {x['worked_days']} days worked)"
+           if x["worked_days"] != x["working_days"] else "")))
 
 
 # the commands on golden items and qualification, then the reports (registered in this order,

@@ -14,7 +14,7 @@ accepted, :func:`run_money_demo` records the commercial side the business would:
   still payable: its terms run), which puts the project's gross margin in the custom band;
 * the vendor (fee 8 %) whose people did the English work, settled by **accepted volume** ×
   price on a weekly sheet matched against the purchase order, confirmed by both sides and paid
-  by bank transfer; in-house hour points (8 a day × 21 days = 168) on the Mandarin project;
+  by bank transfer; in-house hour points (8 a day × the working days so far) on the Mandarin project;
 * budgets approved at their levels (three, a fourth for an abnormal margin: the demo prints
   what the stored budget needed), the ledger synced, the English project's final accounts
   reviewed by finance and closed, an invoice for the accepted delivery and the customer's
@@ -62,7 +62,7 @@ from datamill.production.models import Delivery, Project
 from datamill.production.projects import create_project
 from datamill.production.spec import read_spec_file
 from datamill.runtime import Runtime
-from datamill.workforce.hour_points import book_points
+from datamill.workforce.hour_points import book_points, worked_days
 from datamill.workforce.pricing import set_price
 from datamill.workforce.procurement import (
     create_procurement_budget,
@@ -232,8 +232,14 @@ def run_money_demo(rt: Runtime, project_id: int | None) -> list[str]:
         li = _person(s, "li", "annotator")
         worker = register_worker(s, admin, li, grade=grade.name, languages=["zh-CN"],
                                  modalities=["speech.asr"])
-        book_points(s, admin, worker.id, zh_pp, f"{today:%Y-%m}", "168")
-        say("hour points: li books 168 (8 a day × 21 working days) × 60 on the Mandarin project")
+        # points are for work done: the month's working days up to today, 8 a day
+        worked = worked_days(s, f"{today:%Y-%m}", today)
+        if worked:
+            book_points(s, admin, worker.id, zh_pp, f"{today:%Y-%m}", str(8 * worked))
+            say(f"hour points: li books {8 * worked} (8 a day × {worked} working days so far "
+                "this month) × 60 on the Mandarin project")
+        else:
+            say("hour points: no working day of this month has passed yet; li books none")
 
         # --- the English project: purchase request flagged, PO, settlement ----------------
         r_en = create_request(s, pm, department="speech", kind="labelling", stage="annotate",

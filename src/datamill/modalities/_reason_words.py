@@ -379,6 +379,8 @@ EN_REASONS: dict[str, str] = {
     # a purchase request dated after today, or long before it without a reason (workforce.procurement)
     "request_future": "A purchase request is dated today ({today}) or earlier, not {on}.",
     "request_backdated": "A purchase request dated {on} is {days} days old (more than {grace}): give the reason it is back-dated; its signers see it, and its price is checked against today's price system too.",
+    # hour points of the current month beyond the days worked so far (workforce.hour_points)
+    "points_ahead_of_work": "{points} points in {month} exceed the {cap} worked so far ({worked_days} working days up to today): book the rest as the days are worked.",
 }
 
 EN_ACTIONS: dict[str, str] = {
@@ -685,6 +687,8 @@ ZH_CN_REASONS: dict[str, str] = {
     # a purchase request dated after today, or long before it without a reason (workforce.procurement)
     "request_future": "采购申请的日期须为今天（{today}）或更早，不能是 {on}。",
     "request_backdated": "日期为 {on} 的采购申请已过去 {days} 天（超过 {grace} 天）：请您说明倒签日期的原因；审批人会看到该原因，其单价还将与当前价格体系比对。",
+    # hour points of the current month beyond the days worked so far (workforce.hour_points)
+    "points_ahead_of_work": "{month} 的 {points} 工时积分超过截至今天已工作的 {cap}（{worked_days} 个工作日）：请您在余下的工作日完成后再登记其余积分。",
 }
 
 ZH_CN_ACTIONS: dict[str, str] = {

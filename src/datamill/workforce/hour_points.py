@@ -1,7 +1,9 @@
 """In-house hour points (工时积分制): points per person × project × month, priced by grade.
 
 A person's points in a month across all projects are capped at 8 × working days (Monday–Friday
-unless ``set_working_days`` records the month's real count, e.g. after public holidays).
+unless ``set_working_days`` records the month's real count, e.g. after public holidays). Points
+are for work done (domain §5.4): in the current month the cap is 8 × the working days up to
+today (:func:`worked_days`), so 160 points cannot be booked on the 2nd.
 Project labour cost = points × the point rate of the person's grade, fixed when booked.
 """
 
@@ -9,6 +11,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -34,6 +37,7 @@ __all__ = [
     "monthly_cap",
     "project_labour_cost",
     "set_working_days",
+    "worked_days",
     "working_days",
     "working_days_out",
 ]
@@ -76,6 +80,21 @@ def working_days(session: Session, month: str) -> int:
     )
 
 
+def worked_days(session: Session, month: str, today: date | None = None) -> int:
+    """The month's working days already worked by ``today`` (the business's today): all of a
+    past month's; in the current month its Monday–Friday days up to and including today, never
+    more than the month's (recorded) count. Holidays are not placed on the calendar, so early
+    in a month with holidays this may count a day or two more than were worked: it caps,
+    never refuses, honest bookings."""
+    year, mon = _parse_month(month)
+    today = today or business_today()
+    days = working_days(session, month)
+    if (year, mon) != (today.year, today.month):
+        return days
+    elapsed = sum(1 for d in range(1, today.day + 1) if calendar.weekday(year, mon, d) < 5)
+    return min(days, elapsed)
+
+
 def set_working_days(session: Session, actor: User, month: str, days: int) -> int:
     """Record a month's real working days (after public holidays: October's National Day week),
     so its cap is 8 × that count (``workforce working-days``, ``PUT /working-days/{month}``).
@@ -115,7 +134,9 @@ def set_working_days(session: Session, actor: User, month: str, days: int) -> in
 def working_days_out(session: Session, month: str) -> WorkingDaysOut:
     """The month's working days (recorded, else Monday–Friday) and the cap they make."""
     days = working_days(session, month)
-    return WorkingDaysOut(month=month, working_days=days, cap=Decimal(POINTS_PER_DAY * days))
+    worked = worked_days(session, month)
+    return WorkingDaysOut(month=month, working_days=days, cap=Decimal(POINTS_PER_DAY * days),
+                          worked_days=worked, cap_to_date=Decimal(POINTS_PER_DAY * worked))
 
 
 def monthly_cap(session: Session, month: str) -> Decimal:
@@ -128,7 +149,8 @@ def book_points(
     """Set a person's points on a project for a month (replacing earlier points for that key)."""
     require_business(actor, "book hour points")
     _bookable_month(month)
-    cap = monthly_cap(session, month)
+    worked = worked_days(session, month)
+    cap = Decimal(POINTS_PER_DAY * worked)
     pts = to_decimal(points, "points")
     if pts < 0 or pts != pts.quantize(Decimal("0.01")):
         raise InvalidInput(
@@ -169,6 +191,13 @@ def book_points(
         ),
         Decimal(0),
     )
+    if others + pts > cap and worked < working_days(session, month):
+        raise InvalidInput(
+            f"{others + pts} points in {month} exceed the {cap} worked so far (8 × {worked} "
+            f"working days up to {business_today()}); {others} are already booked to other "
+            "projects: book the rest as the days are worked", field="points",
+            reason_code="points_ahead_of_work", points=str(others + pts), cap=str(cap),
+            worked_days=worked, month=month)
     if others + pts > cap:
         raise InvalidInput(
             f"{others + pts} points in {month} exceed the cap of {cap} "

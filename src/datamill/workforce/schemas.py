@@ -168,6 +168,10 @@ class WorkingDaysOut(BaseModel):
     month: str
     working_days: int
     cap: Decimal
+    #: the working days worked by today (all of them for a past month) and the cap they make:
+    #: what may be booked now (8 × worked_days)
+    worked_days: int | None = None
+    cap_to_date: Decimal | None = None
 
 
 class EvaluationOut(_Out):
