@@ -74,6 +74,8 @@ class PeriodSheetOut(BaseModel):
     period_start: date
     #: excluded (the sheet's last day is the day before)
     period_end: date
+    #: the sheet's last day of work (``period_end`` − 1 day): the day its cost is booked on
+    last_day: date | None = None
     status: str
     amount: Decimal
     fee: Decimal
@@ -121,6 +123,10 @@ class SettlementPeriodOut(BaseModel):
     totals: PeriodTotalsOut = PeriodTotalsOut()
 
 
+def _last_day(period_start: date, period_end: date) -> date:
+    return max(period_start, period_end - timedelta(days=1))
+
+
 def period_of_sheet(period_start: date, period_end: date) -> str:
     """The month a sheet is in: that of its last day (``period_end`` is excluded).
 
@@ -130,7 +136,7 @@ def period_of_sheet(period_start: date, period_end: date) -> str:
         >>> period_of_sheet(date(2024, 5, 1), date(2024, 6, 1))
         '2024-05'
     """
-    last = max(period_start, period_end - timedelta(days=1))
+    last = _last_day(period_start, period_end)
     return f"{last.year:04d}-{last.month:02d}"
 
 
@@ -139,7 +145,8 @@ def _sheet_row(sheet: SettlementSheetOut, names: dict[int, str], voids: bool) ->
         id=sheet.id, number=sheet.number, vendor_id=sheet.vendor_id,
         vendor=names.get(sheet.vendor_id, str(sheet.vendor_id)), kind=sheet.kind,
         corrects_sheet_id=sheet.corrects_sheet_id, period_start=sheet.period_start,
-        period_end=sheet.period_end, status=sheet.status, amount=sheet.amount, fee=sheet.fee,
+        period_end=sheet.period_end, last_day=_last_day(sheet.period_start, sheet.period_end),
+        status=sheet.status, amount=sheet.amount, fee=sheet.fee,
         gross=sheet.gross, tax_withheld=sheet.tax_withheld, net_payable=sheet.net_payable,
         void_reason=sheet.void_reason, voided_at=sheet.voided_at,
         can_void=voids and sheet.status in VOIDABLE)

@@ -233,3 +233,24 @@ def test_the_periods_page_in_either_language(
     with TestClient(create_app(runtime), raise_server_exceptions=False) as c:
         web_login(c, "ann")
         assert c.get("/workforce/periods").status_code == 403
+
+
+def test_the_periods_page_reads_plainly_to_a_clerk(runtime: Runtime, world: World) -> None:
+    """Trial h1 (left-out 4): a clerk read "Amount | Fee | Tax withheld | Net payable" as net =
+    amount − fee − tax, and "2024-05-06 – 2024-05-13 (end date not included)" as a week ending
+    on the 13th. The fee is part of the amount, net = amount − the income tax withheld, and a
+    sheet shows the days it pays for, its last day included."""
+    with TestClient(create_app(runtime), raise_server_exceptions=False) as c:
+        web_login(c, "fin")
+        page = c.get("/workforce/periods").text
+        assert "<th>of which management fee</th>" in page and "Amount (CNY)" in page
+        assert "not added on top" in page and "Net payable = amount − income tax" in page
+        assert "<th>Days of work</th>" in page
+        assert ">2024-05-06 – 2024-05-12</td>" in page and "2024-05-06 – 2024-05-13" not in page
+        c.cookies.set("lang", "zh-CN")
+        page = c.get("/workforce/periods").text
+        assert "<th>其中管理费</th>" in page and "<th>作业日期</th>" in page
+        assert "不另外加收" in page and ">2024-05-06 – 2024-05-12</td>" in page
+    with runtime.session() as s:
+        [may] = [p for p in settlement_periods(s, _user(s, "fin")) if p.period == "2024-05"]
+        assert {x.number: x.last_day for x in may.sheets}["WF-A-0506"] == date(2024, 5, 12)
