@@ -115,6 +115,9 @@ def create_vendor(
             field="settlement_cycle",
         )
     rate = to_decimal(default_fee_rate(kind) if fee_rate is None else fee_rate, "fee_rate")
+    if rate != rate.quantize(Decimal("0.0001")):  # stored to 4 places (0.0825 = 8.25%)
+        raise InvalidInput(f"fee rate {rate} has more than 4 decimals: give it to a hundredth "
+                           "of a percent, e.g. 0.0825 for 8.25%", field="fee_rate")
     low, high = FEE_RANGE
     if kind == "individual":
         if not Decimal(0) <= rate <= high:
@@ -229,8 +232,10 @@ def create_grade(session: Session, actor: User, name: str, point_rate: object) -
     """An in-house grade and the price of one hour point."""
     require_business(actor, "set grades")
     rate = to_decimal(point_rate, "point_rate")
-    if rate <= 0:
-        raise InvalidInput("a point rate must be positive", field="point_rate")
+    if rate <= 0 or rate != rate.quantize(Decimal("0.01")):
+        # money in fen: 35.555 reached the database and came back as a traceback
+        raise InvalidInput(f"a point rate is an amount of money: positive, with at most 2 "
+                           f"decimals (fen), not {rate}", field="point_rate")
     grade = Grade(name=name, point_rate=rate)
     session.add(grade)
     try:
