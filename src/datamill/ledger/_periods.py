@@ -99,7 +99,8 @@ def require_open_period(session: Session, on: date, what: str) -> None:
         f"{what} is dated {on.isoformat()}, in period {period}, {why}; nothing more is booked "
         f"into it: post it in the open period, dated {open_day.isoformat()} or later (only "
         "finance reopens a closed period, with a reason: datamill ledger period-reopen)",
-        period=period, closed_period=latest, first_open_day=open_day.isoformat())
+        period=period, closed_period=latest, first_open_day=open_day.isoformat(),
+        reason_code="period_closed", subject=what, on=on.isoformat())
 
 
 def check_not_future(on: date, what: str, field: str) -> None:

@@ -381,6 +381,8 @@ EN_REASONS: dict[str, str] = {
     "request_backdated": "A purchase request dated {on} is {days} days old (more than {grace}): give the reason it is back-dated; its signers see it, and its price is checked against today's price system too.",
     # hour points of the current month beyond the days worked so far (workforce.hour_points)
     "points_ahead_of_work": "{points} points in {month} exceed the {cap} worked so far ({worked_days} working days up to today): book the rest as the days are worked.",
+    # anything dated into a closed month of the books (ledger._periods.require_open_period)
+    "period_closed": "{subject} is dated {on}, in period {period}, and the books are closed through {closed_period}: post it in the open period, dated {first_open_day} or later (only finance reopens a closed period, with a reason).",
 }
 
 EN_ACTIONS: dict[str, str] = {
@@ -689,6 +691,8 @@ ZH_CN_REASONS: dict[str, str] = {
     "request_backdated": "日期为 {on} 的采购申请已过去 {days} 天（超过 {grace} 天）：请您说明倒签日期的原因；审批人会看到该原因，其单价还将与当前价格体系比对。",
     # hour points of the current month beyond the days worked so far (workforce.hour_points)
     "points_ahead_of_work": "{month} 的 {points} 工时积分超过截至今天已工作的 {cap}（{worked_days} 个工作日）：请您在余下的工作日完成后再登记其余积分。",
+    # anything dated into a closed month of the books (ledger._periods.require_open_period)
+    "period_closed": "{subject} 的日期为 {on}，属于 {period} 期间，账簿已结账至 {closed_period}，不再记入：请您在未结账期间记账，日期为 {first_open_day} 或之后（已结账期间只能由财务说明原因后反结账）。",
 }
 
 ZH_CN_ACTIONS: dict[str, str] = {
