@@ -58,3 +58,32 @@ def test_finance_reads_the_vendor_list_and_writes_none(
     out = CliRunner().invoke(wf_app, ["vendors", "--as", "fin", "--json"])
     assert out.exit_code == 0, out.output
     assert [v["name"] for v in json.loads(out.output)] == ["Acme Data", "Beta Voice"]
+
+
+def test_finance_and_auditors_read_the_purchase_records_they_pay_against(
+    sqlite_runtime: Runtime,
+) -> None:
+    """Finance matches what it pays against the purchase order (domain §5.2, §6.4) and the
+    auditor reads everything: ``GET /procurement/requests``, ``/orders``, ``/agreements`` and
+    the procurement page answered 403 ("only procurement or a project manager may read
+    procurement"). Raising a request stays the business side's."""
+    with sqlite_runtime.session() as s:
+        for name, role in (("fin", "finance"), ("aud", "auditor")):
+            create_user(s, name, "password1", role)
+    with TestClient(create_app(sqlite_runtime)) as c:
+        for who in ("fin", "aud"):
+            tok = c.post(f"{API}/auth/token", json={"username": who, "password": "password1"})
+            h = {"Authorization": f"Bearer {tok.json()['access_token']}"}
+            for path in ("/procurement/requests", "/procurement/orders",
+                         "/procurement/agreements", "/procurement/budgets"):
+                r = c.get(API + path, headers=h)
+                assert r.status_code == 200 and r.json() == [], (who, path, r.text)
+            r = c.post(f"{API}/procurement/requests", headers=h, json={
+                "department": "d", "kind": "labelling", "stage": "annotate",
+                "modality": "speech.asr", "language_group": "chinese", "unit": "hour",
+                "quantity": "1"})
+            assert r.status_code == 403, r.text
+        web_login(c, "fin")
+        page = c.get("/workforce/procurement")
+        assert page.status_code == 200, page.text
+        assert 'href="/workforce/procurement"' in page.text

@@ -45,6 +45,7 @@ __all__ = [
     "reads_vendor_list",
     "require_business",
     "require_payer",
+    "require_procurement_reader",
     "require_project_business",
     "require_vendor_scope",
     "sees_vendor",
@@ -134,6 +135,14 @@ def reads_vendor_list(session: Session, user: User) -> bool:
     views every vendor, and finance, who pays them all (read only; a vendor's people,
     packages and workers' dashboards stay the business side's and auditors')."""
     return is_business(user) or pays_vendors(session, user)
+
+
+def require_procurement_reader(session: Session, user: User, what: str) -> None:
+    """Who reads the procurement records (requests, agreements, purchase orders): the business
+    side, auditors, and finance, who matches what it pays against the purchase order (domain
+    §5.2, §6.4); writing them stays the business side's."""
+    if not reads_vendor_list(session, user):
+        require_business(user, what)
 
 
 def require_payer(session: Session, user: User, what: str) -> None:

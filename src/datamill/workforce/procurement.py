@@ -47,7 +47,7 @@ from datamill.core.money import to_cents
 from datamill.db.lookup import get_or_raise, lock_or_raise, not_found
 from datamill.db.session import append_lock
 from datamill.workforce.models import PriceEntry, Vendor
-from datamill.workforce.policies import require_business
+from datamill.workforce.policies import require_business, require_procurement_reader
 from datamill.workforce.pricing import DEVIATION_LIMIT, effective_price, half_year_of
 from datamill.workforce.procurement_models import (
     ProcurementApproval,
@@ -285,7 +285,7 @@ def list_budgets(session: Session, actor: User, year: int | None = None
 
 def _require_reader(session: Session, actor: User) -> None:
     if approval_role(session, actor) is None:
-        require_business(actor, "read procurement")
+        require_procurement_reader(session, actor, "read procurement")
 
 
 # -- purchase requests ---------------------------------------------------------------------

@@ -32,7 +32,7 @@ from datamill.core.money import to_cents
 from datamill.db.lookup import get_or_raise, id_is, lock_or_raise
 from datamill.db.session import append_lock
 from datamill.workforce.models import SettlementLine, SettlementSheet, Vendor
-from datamill.workforce.policies import require_business
+from datamill.workforce.policies import require_business, require_procurement_reader
 from datamill.workforce.procurement import MAX_QUANTITY, approval_role, charged_project
 from datamill.workforce.procurement_models import (
     FrameworkAgreement,
@@ -131,7 +131,7 @@ def approve_agreement(session: Session, actor: User, agreement_id: int) -> Agree
 
 def list_agreements(session: Session, actor: User, vendor_id: int | None = None
                     ) -> list[AgreementOut]:
-    require_business(actor, "read framework agreements")
+    require_procurement_reader(session, actor, "read framework agreements")
     q = select(FrameworkAgreement).order_by(FrameworkAgreement.id)
     if vendor_id is not None:
         q = q.where(id_is(FrameworkAgreement.vendor_id, vendor_id))
@@ -232,7 +232,7 @@ def list_purchase_orders(
     session: Session, actor: User, *, vendor_id: int | None = None,
     project_id: int | None = None,
 ) -> list[PurchaseOrderOut]:
-    require_business(actor, "read purchase orders")
+    require_procurement_reader(session, actor, "read purchase orders")
     q = select(PurchaseOrder).order_by(PurchaseOrder.id)
     if vendor_id is not None:
         q = q.where(id_is(PurchaseOrder.vendor_id, vendor_id))
