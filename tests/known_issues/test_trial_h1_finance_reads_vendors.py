@@ -58,6 +58,9 @@ def test_finance_reads_the_vendor_list_and_writes_none(
     out = CliRunner().invoke(wf_app, ["vendors", "--as", "fin", "--json"])
     assert out.exit_code == 0, out.output
     assert [v["name"] for v in json.loads(out.output)] == ["Acme Data", "Beta Voice"]
+    out = CliRunner().invoke(wf_app, ["vendors", "--as", "fin"])
+    assert out.exit_code == 0 and "Beta Voice" in out.output, out.output
+    assert " no " in out.output and "False" not in out.output  # qualified, worded
 
 
 def test_finance_and_auditors_read_the_purchase_records_they_pay_against(

@@ -149,7 +149,7 @@ def vendors_cmd(actor: AsUser, as_json: JsonOpt = False) -> None:
         for v in rows:
             t.add_row(
                 str(v.id), v.name, v.kind, fee_percent(v.fee_rate), v.settlement_cycle,
-                str(v.qualified)
+                "yes" if v.qualified else "no"  # as the other tables word it (was True/False)
             )
         out.print(t)
 
