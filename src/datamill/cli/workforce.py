@@ -382,20 +382,19 @@ def sheet_correct(  # noqa: PLR0913 - the correction's fields
     amount: Annotated[str, typer.Argument(help="The adjustment, + to pay more, - to deduct")],
     actor: AsUser,
     reason: Annotated[str, typer.Option("--reason", help="Why the sheet is corrected (required).")],
-    project: Annotated[int | None, typer.Option(
-        help="The project of the line corrected (when the sheet covers several)")] = None,
     stage: Annotated[str | None, typer.Option(
         help="The stage of the line corrected (when the sheet covers several)")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Correct a confirmed or paid sheet: a new draft sheet with one adjustment line, confirmed
     and paid as every sheet is (a deduction never takes the line below zero), as POST
-    /settlements/ID/corrections."""
+    /settlements/ID/corrections. A sheet covering several projects is corrected through the
+    API, which names the project_id."""
     from datamill.workforce.settlement import create_correction_sheet
 
     with get_runtime().session() as s:
         sheet = create_correction_sheet(s, _actor(s, actor), sheet_id, amount, reason,
-                                        project_id=project, stage=stage)
+                                        stage=stage)
     emit(sheet, as_json, lambda x: out.print(
         f"correction sheet {x.number} ({x.status}): {x.amount} on sheet {sheet_id}, net "
         f"payable {x.net_payable}"))
