@@ -87,3 +87,43 @@ def test_the_api_words_the_refusal_and_shows_the_back_dated_request(
         assert got["backdated"] and got["requested_on"] == "2026-07-01"
         assert got["backdate_reason"] == "paper request signed on 1 July"
         assert Decimal(got["unit_price"]) == 21 and not got["flagged"]
+
+
+def test_an_order_is_dated_between_its_request_and_today(
+    sqlite_runtime: Runtime, pm: User
+) -> None:
+    """A purchase order dated back before its request, or ahead of today, could be slipped
+    into a framework agreement's validity (an expired one's): now refused."""
+    from datamill.ledger.budgets import register_approver
+    from datamill.production.models import Project
+    from datamill.workforce.procurement import decide_request, register_procurement_approver
+    from datamill.workforce.purchase_orders import create_purchase_order
+    from datamill.workforce.vendors import create_vendor, set_vendor_qualified
+
+    with sqlite_runtime.session() as s:
+        admin = create_user(s, "boss", "password1", "admin")
+        signers = {}
+        for role in ("dept_manager", "vp", "finance_head", "procurement"):  # no budget: over
+            signers[role] = create_user(s, f"s-{role}", "password1", "project_manager")
+            if role == "procurement":
+                register_procurement_approver(s, admin, signers[role].id)
+            else:
+                register_approver(s, signers[role].id, role)
+        v = create_vendor(s, admin, name="PO Vendor", kind="company", fee_rate="0.08",
+                          agreement_no="FA-1")
+        set_vendor_qualified(s, admin, v.id, True, "assessed")
+        p = Project(name="po", modality="speech.asr", language="zh-CN",
+                    project_type="custom_service", data_owner="customer", spec={})
+        s.add(p)
+        s.flush()
+        r = create_request(s, pm, quantity="10", on=date(2026, 7, 6), **LINE)
+        for role in r.chain:
+            r = decide_request(s, signers[role], r.id)
+        order = {"request_id": r.id, "vendor_id": v.id, "project_id": p.id, "quantity": "4"}
+        for day, code in ((date(2026, 7, 1), "order_before_request"),
+                          (date(2026, 7, 11), "order_future")):
+            with pytest.raises(InvalidInput) as err:
+                create_purchase_order(s, admin, on=day, **order)  # type: ignore[arg-type]
+            assert err.value.details["reason_code"] == code
+        po = create_purchase_order(s, admin, on=date(2026, 7, 8), **order)  # type: ignore[arg-type]
+        assert po.quantity == 4

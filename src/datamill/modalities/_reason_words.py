@@ -383,6 +383,9 @@ EN_REASONS: dict[str, str] = {
     "points_ahead_of_work": "{points} points in {month} exceed the {cap} worked so far ({worked_days} working days up to today): book the rest as the days are worked.",
     # anything dated into a closed month of the books (ledger._periods.require_open_period)
     "period_closed": "{subject} is dated {on}, in period {period}, and the books are closed through {closed_period}: post it in the open period, dated {first_open_day} or later (only finance reopens a closed period, with a reason).",
+    # a purchase order dated after today or before its request (workforce.purchase_orders)
+    "order_future": "A purchase order is dated today ({today}) or earlier, not {on}.",
+    "order_before_request": "A purchase order is dated on or after its request {request} ({requested_on}), not {on}.",
 }
 
 EN_ACTIONS: dict[str, str] = {
@@ -693,6 +696,9 @@ ZH_CN_REASONS: dict[str, str] = {
     "points_ahead_of_work": "{month} 的 {points} 工时积分超过截至今天已工作的 {cap}（{worked_days} 个工作日）：请您在余下的工作日完成后再登记其余积分。",
     # anything dated into a closed month of the books (ledger._periods.require_open_period)
     "period_closed": "{subject} 的日期为 {on}，属于 {period} 期间，账簿已结账至 {closed_period}，不再记入：请您在未结账期间记账，日期为 {first_open_day} 或之后（已结账期间只能由财务说明原因后反结账）。",
+    # a purchase order dated after today or before its request (workforce.purchase_orders)
+    "order_future": "采购订单的日期须为今天（{today}）或更早，不能是 {on}。",
+    "order_before_request": "采购订单的日期须不早于其采购申请 {request} 的日期（{requested_on}），不能是 {on}。",
 }
 
 ZH_CN_ACTIONS: dict[str, str] = {

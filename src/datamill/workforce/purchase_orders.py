@@ -170,6 +170,22 @@ def _ordered(session: Session, vendor_id: int, project_id: int, stage: str) -> D
 _ORDER_LOCK = 0x64_6D_70_6F  # "dmpo"
 
 
+def _check_order_day(on: date, req: PurchaseRequest) -> None:
+    """An order is dated between its request's day and today: dated ahead, or back before the
+    request it orders against, it could be slipped into a framework agreement's validity (an
+    expired agreement's, or one not yet in force)."""
+    today = business_today()
+    if on > today:
+        raise InvalidInput(f"a purchase order is dated today ({today}) or earlier, not {on}",
+                           field="on", reason_code="order_future", on=on.isoformat(),
+                           today=today.isoformat())
+    if req.requested_on is not None and on < req.requested_on:
+        raise InvalidInput(
+            f"a purchase order is dated on or after its request {req.number} "
+            f"({req.requested_on}), not {on}", field="on", reason_code="order_before_request",
+            on=on.isoformat(), request=req.number, requested_on=req.requested_on.isoformat())
+
+
 def create_purchase_order(
     session: Session, actor: User, *, request_id: int, vendor_id: int, project_id: int,
     quantity: object, agreement_id: int | None = None, on: date | None = None,
@@ -194,6 +210,7 @@ def create_purchase_order(
         raise InvalidInput(f"request {req.number} is for project {req.project_id}, "
                            f"not {project_id}", field="project_id")
     charged_project(session, actor, project_id)
+    _check_order_day(on, req)
     qty = to_decimal(quantity, "quantity")
     if not qty.is_finite() or not 0 < qty <= MAX_QUANTITY or qty != qty.quantize(_Q4):
         raise InvalidInput(f"quantity {qty} must be positive with at most 4 decimals",
