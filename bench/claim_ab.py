@@ -6,9 +6,10 @@ A speed change of a few tenths of a millisecond per request is lost in this VM's
 phases (the same code measured 16 and 30 ms per cycle ten minutes apart) when the two versions
 run one after the other. Here each version gets its own database (SQLite file, or a scratch
 PostgreSQL database with ``--pg-url``), migrated and filled by its own code (a newer schema
-would stop the older server), and its own ``datamill serve --workers 2``; then one client
-alternates short blocks of claim + submit cycles between the two servers (``--rounds`` blocks
-of ``--block`` cycles each, the order swapped every round), so both see the same phases.
+would stop the older server), and its own ``datamill serve --workers N`` (``--workers``,
+default 2); then one client alternates short blocks of claim + submit cycles between the two
+servers (``--rounds`` blocks of ``--block`` cycles each, the order swapped every round), so both
+see the same phases.
 Prints claim p50 / p99 and cycles per second for each and the ratio baseline / this checkout.
 
 Run: ``git worktree add /tmp/wt_old <rev>`` then
@@ -63,11 +64,12 @@ def _prepared(src: Path, db_url: str, root: Path, n_tasks: int) -> dict[str, Any
 
 
 @contextlib.contextmanager
-def _served(src: Path, db_url: str, root: Path) -> Iterator[str]:
+def _served(src: Path, db_url: str, root: Path, workers: int) -> Iterator[str]:
     port = free_port()
     env = {"PYTHONPATH": str(src), "DATAMILL_DATABASE_URL": db_url,
            "DATAMILL_STORAGE_URL": str(root / "blobs"), "DATAMILL_HOME": str(root)}
-    argv = [sys.executable, "-m", "datamill.cli", "serve", "--port", str(port), "--workers", "2"]
+    argv = [sys.executable, "-m", "datamill.cli", "serve", "--port", str(port),
+            "--workers", str(workers)]
     with server_process(argv, port, root / "server.log", env=env, timeout_s=240) as base:
         yield base
 
@@ -102,7 +104,7 @@ async def _block(base: str, pid: int, token: str, n: int, lat: list[float]) -> f
 
 
 def compare(label: str, db_urls: dict[str, str], srcs: dict[str, Path], root: Path,
-            rounds: int, block: int) -> list[list[Any]]:
+            rounds: int, block: int, workers: int = 2) -> list[list[Any]]:
     n_tasks = rounds * block + 3 * block
     ready = {name: _prepared(srcs[name], db_urls[name], root / f"{label}-{name}", n_tasks)
              for name in srcs}
@@ -110,10 +112,11 @@ def compare(label: str, db_urls: dict[str, str], srcs: dict[str, Path], root: Pa
     wall: dict[str, float] = dict.fromkeys(srcs, 0.0)
     with contextlib.ExitStack() as stack:
         bases = {name: stack.enter_context(_served(srcs[name], db_urls[name],
-                                                   root / f"{label}-{name}")) for name in srcs}
+                                                   root / f"{label}-{name}", workers))
+                 for name in srcs}
 
         async def run() -> None:
-            for name in srcs:  # warm: imports, statement caches, both worker processes
+            for name in srcs:  # warm: imports, statement caches, every worker process
                 await _block(bases[name], ready[name]["pid"], ready[name]["token"], 2 * block, [])
             order = list(srcs)
             for r in range(rounds):
@@ -142,6 +145,7 @@ def main() -> None:
                         help="the src folder of the checkout to compare with")
     parser.add_argument("--rounds", type=int, default=20, help="alternating blocks per version")
     parser.add_argument("--block", type=int, default=50, help="claim + submit cycles per block")
+    parser.add_argument("--workers", type=int, default=2, help="server processes of each version (2)")
     add_pg_url(parser, "a PostgreSQL server to compare on as well")
     args = parser.parse_args()
     srcs = {"this checkout": HERE_SRC, "baseline": args.baseline_src.resolve()}
@@ -149,12 +153,13 @@ def main() -> None:
     with workdir(args, "claim-ab") as root:
         rows += compare("SQLite", {name: f"sqlite:///{root / f'ab-{i}.db'}"
                                    for i, name in enumerate(srcs)}, srcs, root, args.rounds,
-                        args.block)
+                        args.block, args.workers)
         if args.pg_url:
             with scratch_database(args.pg_url, "a") as one, scratch_database(args.pg_url, "b") as two:
                 rows += compare("PostgreSQL", dict(zip(srcs, (one, two), strict=True)), srcs, root,
-                                args.rounds, args.block)
-    table(f"one annotator, claim + submit, 2 server workers each, {args.rounds} alternating blocks "
+                                args.rounds, args.block, args.workers)
+    table(f"one annotator, claim + submit, {args.workers} server workers each, "
+          f"{args.rounds} alternating blocks "
           f"of {args.block} ({cores()} cores, load {os.getloadavg()[0]:.1f}); last row of each "
           "database: baseline / this checkout (p50, p99) and this / baseline (cycles/s)",
           ["database", "code", "claim p50 ms", "claim p99 ms", "cycles/s"], rows)
