@@ -132,8 +132,10 @@ BENCHES = [
     Bench("snr_calibration.py", ("--sentences", "2"), "SUMMARY snr", tools=("espeak-ng",)),
     Bench("sqlite_writer_hold.py", ("--clients", "2", "--claims", "16"), "claim over HTTP,",
           ("writer lock held per write transaction",), slow=True),
-    # two servers of 2 workers (`datamill serve --workers 2`), 2 annotators x 2 held tasks each
-    Bench("submit_throughput.py", ("--clients", "2", "--projects", "2"),
+    # two servers (SQLite, PostgreSQL) of one process each (the script's own --serve, as
+    # claim_latency's; the default `datamill serve --workers 2` costs ~15 s more CPU, uvicorn's
+    # worker processes each building the app), 2 annotators x 2 held tasks each
+    Bench("submit_throughput.py", ("--clients", "2", "--projects", "2", "--workers", "1"),
           "SUMMARY submit_throughput:", ("PostgreSQL",), tools=("postgresql",), slow=True),
     Bench("tts_prealign.py", ("--n", "2"), "the spread is a draft", tools=("espeak-ng",)),
     Bench("workbench_tti.py",
