@@ -76,6 +76,18 @@ def _prose(text: str) -> bool:
     return plain / len(words) >= WORDY
 
 
+#: an English msgid's cleaned text if it is prose, else None: the same msgids come back in
+#: every language's catalogues (cleaning them all again was most of a short run's CPU)
+_PROSE_SOURCE: dict[str, str | None] = {}
+
+
+def _prose_source(key: str) -> str | None:
+    if key not in _PROSE_SOURCE:
+        source = _clean(key)
+        _PROSE_SOURCE[key] = source if _prose(source) else None
+    return _PROSE_SOURCE[key]
+
+
 def corpus(lang: str, n: int, seed: int) -> list[tuple[str, str]]:
     """Up to ``n`` (English, translation) pairs of ``lang``'s catalogues, drawn with ``seed``."""
     pairs: dict[str, str] = {}
@@ -87,8 +99,8 @@ def corpus(lang: str, n: int, seed: int) -> list[tuple[str, str]]:
             continue
         for key, value in catalog.items():
             if isinstance(key, str) and isinstance(value, str) and key:
-                source, target = _clean(key), _clean(value)
-                if _prose(source) and source != target:
+                source = _prose_source(key)
+                if source is not None and source != (target := _clean(value)):
                     pairs[source] = target
     drawn = sorted(pairs.items())
     random.Random(seed).shuffle(drawn)
