@@ -74,7 +74,7 @@ def test_asked_offered_accepted_licensed(runtime: Runtime, tmp_path: Path) -> No
         assert lic is not None
         assert (lic.price, lic.customer_id, lic.usage_scope) == (300000, acme, ASK["intended_use"])
         trail = s.scalars(select(AuditRecord.action).where(
-            AuditRecord.object_type == "catalog_quote_request")).all()
+            AuditRecord.object_type == "catalog_quote_request").order_by(AuditRecord.id)).all()
     assert trail == [f"catalog.quote_request.{a}"
                      for a in ("requested", "answered", "accepted", "licensed")]
 

@@ -39,7 +39,8 @@ def test_the_api_records_a_holiday_month_and_keeps_booked_points_under_it(
         h = login(c, "admin")
         r = c.put(f"{API}/working-days/2024-10", headers=h, json={"days": 16})
         assert r.status_code == 200 and r.json() == {
-            "month": "2024-10", "working_days": 16, "cap": "128"}, r.text
+            "month": "2024-10", "working_days": 16, "cap": "128",
+            "worked_days": 16, "cap_to_date": "128"}, r.text
         book = {"worker_id": worker_id, "project_id": project_id, "month": "2024-10"}
         r = c.put(f"{API}/hour-points", headers=h, json={**book, "points": "130"})
         assert r.status_code == 422 and "cap of 128" in r.text, r.text
