@@ -96,15 +96,7 @@ def detail_hash(gray: Image.Image, orientation: int) -> str:
     """The detail hash of an 8-bit luminance image (module docstring), as 1024 hex digits."""
     from PIL import Image
 
-    small = gray.resize((DETAIL_SIDE, DETAIL_SIDE), Image.Resampling.BOX)
-    transpose = {
-        2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180,
-        4: Image.Transpose.FLIP_TOP_BOTTOM, 5: Image.Transpose.TRANSPOSE,
-        6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
-        8: Image.Transpose.ROTATE_90,
-    }.get(orientation)
-    if transpose is not None:
-        small = small.transpose(transpose)
+    small = _transposed(gray.resize((DETAIL_SIDE, DETAIL_SIDE), Image.Resampling.BOX), orientation)
     a = np.asarray(small, dtype=np.float64)
     half = DETAIL_ROW_MEAN // 2
     padded = np.pad(a, ((0, 0), (half, half)), mode="reflect")
