@@ -20,14 +20,16 @@ near copy to this method.
 
 **Page hash** (``page_hash``): the detail hash of the page *squared up* first
 (:func:`square_up`): the luminance at most :data:`PAGE_WORK_SIDE` px, its ink (Otsu) turned by
-the angle within 3 degrees whose row profile of ink is sharpest (text lines level), then cut to
-the box of its ink (the 0.5th to 99.5th percentile), so a second scan of the paper, turned by a
-fraction of a degree or with a margin cropped, hashes like the first. **Page distance**: the
-detail distance of two page hashes. Measured (trial h3 round 2, ``bench/page_scans.py``): second
-scans (turned 0.7 degrees, 1 % cropped, also re-saved) at most 0.155 on the tuning pages, other
-pages of one layout at least 0.275; held-out pages (other sizes, angles 0.3..1.2 degrees, crops
-0.5..1.5 %): 81 of 90 scans within 0.2, other pages 0.305 or more; photos re-saved 0.005,
-distinct 0.94. About 90 ms a 12 MP image (a whole-factor box reduction first).
+the angle within 3 degrees whose row profile of ink (in quarter rows, each pixel one row high:
+whole rows blurred every turned profile and none at 0 degrees) is sharpest (text lines level),
+then cut to the box of its ink (the 2nd to 98th percentile), so a second scan of the paper,
+turned by a fraction of a degree or with a margin cropped, hashes like the first. **Page
+distance**: the detail distance of two page hashes. Measured (trial h3 round 3,
+``bench/page_scans.py``): second scans (turned 0.7 degrees, 1 % cropped, also re-saved) at most
+0.160 on the tuning pages, other pages of one layout at least 0.336; held-out pages (other
+sizes, angles 0.3..1.2 degrees, crops 0.5..1.5 %): 88 of 90 scans within 0.2 (round 2: 81),
+other pages 0.361 or more; photos re-saved 0.005, distinct 0.94. About 90 ms a 12 MP image (a
+whole-factor box reduction first).
 
 **Rule** (:func:`is_near_copy`): with both detail hashes, two images are near copies when their
 perceptual hashes are within ``max(max_duplicate_distance, DETAIL_GATE_BITS)`` (24) bits and
@@ -81,15 +83,16 @@ photo re-saved at 80 % read 0.096)."""
 MAX_DETAIL_DISTANCE: Final = 0.08
 """Default ``requirements.image.max_detail_distance``."""
 MAX_PAGE_DISTANCE: Final = 0.2
-"""Default ``requirements.image.max_page_distance`` (between second scans' 0.155 and other
-pages' 0.275 on the tuning pages)."""
+"""Default ``requirements.image.max_page_distance`` (between second scans' 0.160 and other
+pages' 0.336 on the tuning pages)."""
 PAGE_WORK_SIDE: Final = 512
 """The longer side (px) a page is squared up at."""
 PAGE_MAX_TURN: Final = 3.0
 """The most (degrees, either way) a page is turned to level its lines."""
 _LEVELS: Final = 8
 _MOST_INK: Final = 40_000
-_INK_PERCENTILE: Final = 0.5  # of the ink left out at each side of its box (specks)
+_INK_PERCENTILE: Final = 2.0  # of the ink left out at each side of its box (specks)
+_SUBROWS: Final = 4  # the row profile of ink is taken in quarter rows
 
 
 def detail_hash(gray: Image.Image, orientation: int) -> str:
@@ -146,12 +149,17 @@ def square_up(gray: Image.Image) -> tuple[Image.Image, float]:
 
     def sharpness(angle: float) -> float:  # the row profile of the ink turned by ``angle``
         t = np.deg2rad(angle)
-        y = ys_ * np.cos(t) - xs_ * np.sin(t) + h
+        y = (ys_ * np.cos(t) - xs_ * np.sin(t) + h) * _SUBROWS
         low = np.floor(y)
-        part = y - low  # each pixel shared between its two rows: no bias to 0 degrees
+        part = y - low
         rows = low.astype(np.int64)
-        profile = (np.bincount(rows, weights=1 - part, minlength=2 * h + 2)
-                   + np.bincount(rows + 1, weights=part, minlength=2 * h + 2))
+        size = (2 * h + 2) * _SUBROWS
+        # each pixel is a row of height one spread over the quarter rows it covers: at 0 degrees
+        # it fills 4 of them, turned it shares 5; whole rows (2 at most) favoured 0 degrees
+        profile = (np.bincount(rows, weights=1 - part, minlength=size)
+                   + np.bincount(rows + _SUBROWS, weights=part, minlength=size))
+        whole = np.convolve(np.bincount(rows, minlength=size), np.ones(_SUBROWS - 1))
+        profile[1:] = profile[1:] + whole[:size - 1]  # the quarter rows a pixel covers in full
         return float(np.dot(profile, profile))
 
     coarse = max(np.arange(-PAGE_MAX_TURN, PAGE_MAX_TURN + 1e-9, 0.5), key=sharpness)
