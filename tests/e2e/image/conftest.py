@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import shutil
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -80,6 +81,7 @@ class Harness:
     fail_next: int = 0
     status: dict[str, int] = field(default_factory=dict)  # path -> the status to answer
     replies: dict[str, Any] = field(default_factory=dict)  # path -> the JSON body to answer
+    delay_s: dict[str, float] = field(default_factory=dict)  # path -> seconds before answering
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def page(self, name: str, **ctx: Any) -> str:
@@ -118,6 +120,9 @@ def _handler(harness: Harness, folder: Path) -> type[SimpleHTTPRequestHandler]:
                                       "body": json.loads(body or b"null")})
                 status = 503 if failing else harness.status.get(self.path, 200)
                 given = harness.replies.get(self.path)
+                delay = harness.delay_s.get(self.path, 0.0)
+            if delay:
+                time.sleep(delay)  # a slow answer, so that the page's timers run meanwhile
             reply = json.dumps(given if given is not None else {"ok": True} if status == 200
                                else {"title": "refused"}).encode()
             self.send_response(status)

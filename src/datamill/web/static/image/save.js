@@ -72,8 +72,19 @@ export function scheduleSave(wb, bump) {
   if (wb.draftUrl) wb.saveTimer = setTimeout(() => flush(wb), wb.autosaveMs);
 }
 
+// A submit refused (or failed) with edits the server has no draft of: their save goes out again.
+function resumeSaving(wb) {
+  if (wb.draftUrl && !wb.stale && !wb.submittedElsewhere && wb.revision > seen(wb)) {
+    clearTimeout(wb.saveTimer);
+    wb.saveTimer = setTimeout(() => flush(wb), wb.autosaveMs);
+  }
+}
+
 export async function flush(wb) {
-  if (!wb.draftUrl || wb.saving || wb.submitted || wb.stale || wb.submittedElsewhere) return;
+  // no draft goes out while a submit is on its way: it would reach the server after the submit
+  // and be refused as a draft of a submitted task (409); a submit that fails resumes saving
+  if (!wb.draftUrl || wb.saving || wb.submitting || wb.submitted || wb.stale
+    || wb.submittedElsewhere) return;
   const sent = body(wb);
   wb.saving = true;
   let r = null;
@@ -115,6 +126,7 @@ export async function submit(wb) {
   if (wb.submitting || wb.submitted || wb.submittedElsewhere) return;
   if (wb.stale) { markStale(wb); return; }
   wb.submitting = true;
+  clearTimeout(wb.saveTimer);  // the submit carries the annotation (resumed if it fails)
   const btn = wb.root.querySelector('[data-testid="image-wb-submit"]');
   if (wb.draft) wb.finishDraft();
   btn.disabled = true;
@@ -153,4 +165,5 @@ export async function submit(wb) {
   }
   wb.submitting = false;
   btn.disabled = false;
+  resumeSaving(wb);
 }

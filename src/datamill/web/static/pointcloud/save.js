@@ -66,8 +66,18 @@ export function scheduleSave(wb) {
   if (wb.draftUrl) wb.saveTimer = setTimeout(() => flush(wb), wb.autosaveMs);
 }
 
+// A submit refused (or failed) with edits the server has no draft of: their save goes out again.
+function resumeSaving(wb) {
+  if (wb.draftUrl && !wb.stale && !wb.readonly && wb.revision > seen(wb)) {
+    clearTimeout(wb.saveTimer);
+    wb.saveTimer = setTimeout(() => flush(wb), wb.autosaveMs);
+  }
+}
+
 export async function flush(wb) {
-  if (!wb.draftUrl || wb.saving || wb.submitted || wb.stale) return;
+  // no draft goes out while a submit is on its way: it would reach the server after the submit
+  // and be refused as a draft of a submitted task (409); a submit that fails resumes saving
+  if (!wb.draftUrl || wb.saving || wb.submitting || wb.submitted || wb.stale) return;
   const sent = body(wb);
   wb.saving = true;
   let r = null;
@@ -107,6 +117,7 @@ export async function submit(wb) {
   if (wb.stale) { markStale(wb); return; }
   const btn = wb.root.querySelector('[data-testid="pc-wb-submit"]');
   wb.submitting = true;
+  clearTimeout(wb.saveTimer);  // the submit carries the annotation (resumed if it fails)
   if (btn) btn.disabled = true;
   wb.showError('');
   // a box drawn whose heading step is pending is kept as a click keeps it (heading 0), and a
@@ -121,6 +132,7 @@ export async function submit(wb) {
   if (wb.pointClasses.length && wb.assistUrl && !(await wb.labelPoints())) {
     wb.submitting = false;
     if (btn) btn.disabled = false;
+    resumeSaving(wb);
     return;
   }
   try {
@@ -153,6 +165,7 @@ export async function submit(wb) {
     wb.submitting = false;
   }
   if (btn) btn.disabled = false;
+  resumeSaving(wb);
 }
 
 // An assisted tool's answer: its JSON, or {error} (the server's message, as it came).
