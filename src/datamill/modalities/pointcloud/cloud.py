@@ -1,5 +1,6 @@
 """Reading point-cloud files: PCD (PCL's format, through ``pypcd4``), KITTI ``.bin`` (float32
-x, y, z, intensity), PLY (through ``plyfile``) and NumPy ``.npy`` (N x 3 or N x 4, OpenPCDet's
+x, y, z, intensity) or nuScenes ``.pcd.bin`` (float32 x, y, z, intensity, ring index: told
+apart by its 20-byte rows whose fifth value is a whole number 0..255), PLY (through ``plyfile``) and NumPy ``.npy`` (N x 3 or N x 4, OpenPCDet's
 custom layout).
 
 :func:`read_cloud` gives an ``(N, 4)`` float32 array (x, y, z, intensity; intensity 0 where the
@@ -197,12 +198,31 @@ def _read_pcd(path: Path) -> Cloud:
     return _stack(path, "pcd", {name: data[:, i] for i, name in enumerate(names) if name != "_"})
 
 
+def _nuscenes_rows(path: Path, size: int) -> np.ndarray | None:
+    """The file as nuScenes rows (x, y, z, intensity, ring index) where it is one: 20 bytes a
+    point and a fifth column of whole numbers 0..255 (the beam). Read as KITTI's 16 bytes a
+    point, such a file scrambles every point (a ring index becomes the next point's x)."""
+    if size % 20 or not size:
+        return None
+    _too_many(path, size // 20)
+    rows = np.fromfile(path, dtype="<f4").reshape(-1, 5)
+    ring = rows[:, 4]
+    with np.errstate(invalid="ignore"):
+        whole = bool(np.all((ring >= 0) & (ring <= 255) & (ring == np.round(ring))))
+    return rows if whole else None
+
+
 def _read_bin(path: Path) -> Cloud:
     size = path.stat().st_size
+    nuscenes = _nuscenes_rows(path, size)
+    if nuscenes is not None:
+        return Cloud(np.ascontiguousarray(nuscenes[:, :4]), "bin",
+                     ("x", "y", "z", "intensity", "ring"), True)
     if size % 16:
         raise CloudDecodeError(
             f"{path.name} is {size:,} bytes, not a whole number of KITTI points (16 bytes: "
-            "float32 x, y, z, intensity); the file is truncated or not a KITTI .bin",
+            "float32 x, y, z, intensity) nor of nuScenes points (20 bytes: x, y, z, "
+            "intensity, ring index); the file is truncated or not a lidar .bin",
             file=path.name)
     _too_many(path, size // 16)
     data = np.fromfile(path, dtype="<f4").reshape(-1, 4)
