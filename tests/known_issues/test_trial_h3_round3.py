@@ -11,6 +11,9 @@
    four floats a point: with a point count divisible by 4 every point was scrambled silently
    (a frame within 40 m read a 99th-percentile range of 249 m and heights of +-255 m), else
    refused as "not a KITTI .bin". It is now read as the five columns it holds.
+3. (MEDIUM) Cuboid inspection paired boxes by the largest summed IoU before the threshold: two
+   pairs at 0.468 outweighed one at 0.538 and, both below 0.5, nothing was paired (accuracy
+   0 -> now 0.5). Only pairs at the threshold take part, the most pairs first (as image does).
 """
 
 from __future__ import annotations
@@ -70,3 +73,18 @@ def test_a_kitti_file_stays_four_columns(tmp_path: Path) -> None:
     cloud = read_cloud(tmp_path / "000001.bin")
     assert cloud.fields == ("x", "y", "z", "intensity")
     np.testing.assert_array_equal(cloud.points, rows)
+
+
+def test_cuboids_pair_by_their_iou_above_the_threshold_only() -> None:
+    from datamill.modalities.pointcloud.metric import score_cuboids
+    from datamill.modalities.pointcloud.schema import Cuboid, PointCloudAnnotation
+
+    def car(x: float) -> Cuboid:
+        return Cuboid(label="car", x=x, y=0, z=0, length=4, width=2, height=2)
+
+    # A-X overlap 0.538; A-Y and B-X 0.468 each: the larger sum pairs nothing at 0.5
+    reference = PointCloudAnnotation(objects=(car(0.0), car(2.65)))
+    delivered = PointCloudAnnotation(objects=(car(-1.45), car(1.2)))
+    score = score_cuboids([reference], [delivered], iou_threshold=0.5)
+    assert score.matched == 1 and score.cuboid_accuracy == 0.5
+    assert round(score.mean_iou, 3) == 0.538

@@ -4,7 +4,8 @@ Two cuboids are the same object when their labels agree and their 3D IoU reaches
 ``iou_threshold``. The 3D IoU of two boxes that turn only about z is the bird's-eye overlap
 (the intersection of two rotated rectangles, by shapely) times the vertical overlap, over the
 union of the volumes, as KITTI's and OpenPCDet's evaluations compute it. Pairs are chosen by an
-optimal assignment on IoU (scipy's ``linear_sum_assignment``), so one cuboid never counts twice.
+optimal assignment (scipy's ``linear_sum_assignment``) among the pairs at the threshold, the most
+pairs first and then the largest IoU, so one cuboid never counts twice.
 
 ``cuboid_accuracy`` is the pairs over the larger side (missed and extra cuboids both count),
 summed over frames; ``mean_iou`` the mean 3D IoU of the pairs; ``center_error_m`` the mean
@@ -125,15 +126,19 @@ def match_cuboids(
     reference: Sequence[Cuboid], hypothesis: Sequence[Cuboid], threshold: float
 ) -> list[tuple[int, int, float]]:
     """Pairs ``(reference index, hypothesis index, IoU)`` of the same label with IoU >=
-    ``threshold``, chosen to maximise the summed IoU."""
+    ``threshold``: as many as can be, then the largest summed IoU."""
     if not reference or not hypothesis:
         return []
     from scipy.optimize import linear_sum_assignment
 
     iou = _iou_matrix(reference, hypothesis)
-    rows, cols = linear_sum_assignment(iou, maximize=True)
+    # only pairs at the threshold take part, and the most pairs first (as the image metric
+    # pairs): on IoU alone two pairs below it could outweigh one above it and pair nothing
+    qualifies = (iou >= threshold) & (iou > 0)
+    big = 4.0 * (min(len(reference), len(hypothesis)) + 1)  # one more pair outweighs all IoU
+    rows, cols = linear_sum_assignment(np.where(qualifies, big + iou, 0.0), maximize=True)
     return [(int(i), int(j), float(iou[i, j])) for i, j in zip(rows, cols, strict=True)
-            if iou[i, j] >= threshold]
+            if qualifies[i, j]]
 
 
 def _yaw_gap_deg(a: float, b: float) -> float:
