@@ -14,6 +14,9 @@
 3. (MEDIUM) Cuboid inspection paired boxes by the largest summed IoU before the threshold: two
    pairs at 0.468 outweighed one at 0.538 and, both below 0.5, nothing was paired (accuracy
    0 -> now 0.5). Only pairs at the threshold take part, the most pairs first (as image does).
+4. (LOW) A blurred page shrunk below 384 px read sharper than at 768 px (enlarged at most twice,
+   bicubic: 7.6/12.9/28.7 at 320/256/192 px against 3.3) and passed 5.0. Enlarged by Lanczos up
+   to four times it reads 2.6..3.4; a sharp 64 px photo still reads 21.
 """
 
 from __future__ import annotations
@@ -88,3 +91,24 @@ def test_cuboids_pair_by_their_iou_above_the_threshold_only() -> None:
     score = score_cuboids([reference], [delivered], iou_threshold=0.5)
     assert score.matched == 1 and score.cuboid_accuracy == 0.5
     assert round(score.mean_iou, 3) == 0.538
+
+
+def test_a_blurred_page_below_384_px_reads_as_blurred_as_at_768(tmp_path: Path) -> None:
+    from PIL import ImageFilter
+
+    from datamill.modalities.image.checks import measure_image
+    from datamill.testing.heldout import photo_like
+
+    def sharpness(image: Image.Image, name: str) -> float:
+        image.convert("L").save(tmp_path / name, compress_level=1)
+        return measure_image(tmp_path / name, max_pixels=40_000_000).sharpness
+
+    page = text_page(1240, 1754, 3)
+    blurred = page.filter(ImageFilter.GaussianBlur(6.2))
+    at_reference = sharpness(blurred.resize((768, 1086), Image.Resampling.LANCZOS), "r.png")
+    for short in (320, 256, 192):  # read 7.6, 12.9 and 28.7 (reference 3.3)
+        size = (short, round(page.height * short / page.width))
+        soft = sharpness(blurred.resize(size, Image.Resampling.LANCZOS), f"b{short}.png")
+        assert soft < 5.0 and soft < 1.5 * at_reference, (short, soft, at_reference)
+        assert sharpness(page.resize(size, Image.Resampling.LANCZOS), f"s{short}.png") > 40
+    assert sharpness(photo_like(64, 64, 2), "small.png") > 10  # small and sharp: stays so

@@ -30,12 +30,15 @@ Measurement methods (documented so that thresholds in a spec mean something):
   reference. 768 px keeps the meaning of thresholds set on images up to that size (the demo's
   5.0 on 640x480): at 512 px a 1240x1754 page blurred by 6 px read 9.5 and passed, at 768 px
   3.2 (at full resolution 1.4). It grows with detail and falls with blur. A smaller image is
-  enlarged (bicubic) towards the reference side, at most :data:`SHARPNESS_MAX_ENLARGE` (2)
+  enlarged (Lanczos) towards the reference side, at most :data:`SHARPNESS_MAX_ENLARGE` (4)
   times: measured as it was, a page blurred by 6 px and shrunk to 480 or 600 px read 11.1 and
-  5.5 and passed 5.0 (trial h3, round 2); enlarged, 3.7 and 3.3, as at 768 px, while sharp
-  copies read 3358 and 5745. The cap keeps small sharp pictures sharp (a 64 px page enlarged to
-  768 px read 2.1; twice, 694); below 384 px a blurred copy still reads sharper than at the
-  reference (a page at 320 px: 7.5).
+  5.5 and passed 5.0 (trial h3, round 2). Enlarged at most twice (bicubic), pages below 384 px
+  still read sharper than at 768 px (blurred, at 320/256/192 px: 7.6/12.9/28.7); enlarged
+  (Lanczos) to the reference side down to 192 px, a blurred page reads 2.6..3.4 at every
+  size, as at 768 px (held-out pages and photos: never above their 768 px reading), while sharp
+  pages read 58 or more (trial h3, round 3). The cap keeps small sharp pictures sharp (a 64 px
+  page enlarged to 768 px read 2.1; four times, 254; a sharp 64 px photo 21), and a sharp photo
+  shrunk to 192 px reads about 7: set ``min_sharpness`` on pictures of the size you collect.
 * **Exposure.** ``overexposed_fraction`` is the share of pixels with luminance >=
   :data:`OVEREXPOSED_LEVEL` (250), ``underexposed_fraction`` the share <= :data:`UNDEREXPOSED_LEVEL`
   (5); ``mean_luminance`` is the mean, 0..255.
@@ -99,8 +102,8 @@ __all__ = [
 
 SHARPNESS_SIDE: Final = 768
 """Default ``sharpness_side``: the shorter side (px) at which sharpness is measured."""
-SHARPNESS_MAX_ENLARGE: Final = 2.0
-"""The most a smaller image is enlarged (bicubic) towards ``sharpness_side`` before its
+SHARPNESS_MAX_ENLARGE: Final = 4.0
+"""The most a smaller image is enlarged (Lanczos) towards ``sharpness_side`` before its
 sharpness is measured (module docstring)."""
 OVEREXPOSED_LEVEL: Final = 250
 """Luminance (0..255) at or above which a pixel counts as blown out."""
@@ -310,7 +313,7 @@ def _sharpness(gray: NDArray[np.uint8], side: int) -> float:
     if f != 1.0:
         size = (max(1, round(gray.shape[1] * f)), max(1, round(gray.shape[0] * f)))
         reference = cv2.resize(gray, size,
-                               interpolation=cv2.INTER_AREA if f < 1 else cv2.INTER_CUBIC)
+                               interpolation=cv2.INTER_AREA if f < 1 else cv2.INTER_LANCZOS4)
     _, std = cv2.meanStdDev(cv2.Laplacian(reference, cv2.CV_16S))
     return float(std[0][0]) ** 2
 
