@@ -17,6 +17,9 @@
 4. (LOW) A blurred page shrunk below 384 px read sharper than at 768 px (enlarged at most twice,
    bicubic: 7.6/12.9/28.7 at 320/256/192 px against 3.3) and passed 5.0. Enlarged by Lanczos up
    to four times it reads 2.6..3.4; a sharp 64 px photo still reads 21.
+5. (MEDIUM) An OpenPCDet import whose ``labels/<id>.txt`` had no ``points/<id>.*`` (a renamed
+   or missing cloud) dropped those cuboids without a word and reported every frame labelled.
+   Such a source is now refused, naming the label files.
 """
 
 from __future__ import annotations
@@ -112,3 +115,16 @@ def test_a_blurred_page_below_384_px_reads_as_blurred_as_at_768(tmp_path: Path) 
         assert soft < 5.0 and soft < 1.5 * at_reference, (short, soft, at_reference)
         assert sharpness(page.resize(size, Image.Resampling.LANCZOS), f"s{short}.png") > 40
     assert sharpness(photo_like(64, 64, 2), "small.png") > 10  # small and sharp: stays so
+
+
+def test_an_openpcdet_label_file_without_its_cloud_is_refused(tmp_path: Path) -> None:
+    from datamill.modalities.pointcloud.errors import LabelFileError
+    from datamill.modalities.pointcloud.importers import OpenPcdetImporter
+
+    (tmp_path / "points").mkdir()
+    (tmp_path / "labels").mkdir()
+    np.zeros((10, 4), dtype=np.float32).tofile(tmp_path / "points" / "f1.bin")
+    (tmp_path / "labels" / "f1.txt").write_text("1 2 -1 4 2 1.5 0.3 car\n", encoding="utf-8")
+    (tmp_path / "labels" / "f2.txt").write_text("5 2 -1 4 2 1.5 0.3 car\n", encoding="utf-8")
+    with pytest.raises(LabelFileError, match=r"labels/f2\.txt: no point cloud"):
+        list(OpenPcdetImporter().iter_items(tmp_path))

@@ -4,7 +4,8 @@
 each ``points/<id>.npy`` (or ``.bin``/``.pcd``/``.ply``) with the cuboids of ``labels/<id>.txt``
 (``x y z dx dy dz heading_angle category_name`` a line; a frame without a label file has no
 cuboids). A malformed line is a :class:`LabelFileError` naming the file and line, before any
-item of a bad file is handed on. Files reached through a link that leaves the folder are
+item of a bad file is handed on, and so is a label file with no cloud of its name (its cuboids
+were lost without a word). Files reached through a link that leaves the folder are
 refused.
 """
 
@@ -87,7 +88,19 @@ class OpenPcdetImporter:
         if not points.is_dir():
             raise LabelFileError(f"{path.name} has no points/ folder: not an OpenPCDet dataset",
                                  file=path.name)
-        for cloud in sorted(p for p in points.iterdir() if p.suffix.lower() in _CLOUDS):
+        clouds = sorted(p for p in points.iterdir() if p.suffix.lower() in _CLOUDS)
+        labels = path / "labels"
+        stems = {c.stem for c in clouds}
+        orphans = sorted(p.name for p in labels.glob("*.txt") if p.stem not in stems) \
+            if labels.is_dir() else []
+        if orphans:  # their cuboids would be lost without a word
+            shown = ", ".join(f"labels/{n}" for n in orphans[:5])
+            more = f" (and {len(orphans) - 5} more)" if len(orphans) > 5 else ""
+            raise LabelFileError(
+                f"{shown}{more}: no point cloud of that name in points/ "
+                f"({', '.join(_CLOUDS)}); each labels/<id>.txt belongs to points/<id>.*",
+                file=orphans[0])
+        for cloud in clouds:
             if not cloud.resolve().is_relative_to(root):
                 raise LabelFileError(f"{cloud.name} links outside the dataset folder",
                                      file=cloud.name)
