@@ -75,10 +75,13 @@ def test_a_kitti_file_stays_four_columns(tmp_path: Path) -> None:
     rng = np.random.default_rng(1)
     rows = np.concatenate([rng.uniform(-40, 40, (4000, 3)), rng.uniform(0, 1, (4000, 1))],
                           axis=1).astype("<f4")  # 4000 points: 64,000 bytes, 20 divide it
-    rows.tofile(tmp_path / "000001.bin")
-    cloud = read_cloud(tmp_path / "000001.bin")
-    assert cloud.fields == ("x", "y", "z", "intensity")
-    np.testing.assert_array_equal(cloud.points, rows)
+    grid = np.concatenate([rng.integers(0, 200, (4000, 3)), np.zeros((4000, 1))],
+                          axis=1).astype("<f4")  # whole numbers everywhere, zeros too
+    for name, kitti in (("000001.bin", rows), ("000002.bin", grid), ("000003.bin", grid * 0)):
+        kitti.tofile(tmp_path / name)
+        cloud = read_cloud(tmp_path / name)
+        assert cloud.fields == ("x", "y", "z", "intensity"), name
+        np.testing.assert_array_equal(cloud.points, kitti)
 
 
 def test_cuboids_pair_by_their_iou_above_the_threshold_only() -> None:

@@ -200,7 +200,8 @@ def _read_pcd(path: Path) -> Cloud:
 
 def _nuscenes_rows(path: Path, size: int) -> np.ndarray | None:
     """The file as nuScenes rows (x, y, z, intensity, ring index) where it is one: 20 bytes a
-    point and a fifth column of whole numbers 0..255 (the beam). Read as KITTI's 16 bytes a
+    point and a fifth column of whole numbers 0..255 (the beam), the coordinates not all whole
+    numbers. Read as KITTI's 16 bytes a
     point, such a file scrambles every point (a ring index becomes the next point's x)."""
     if size % 20 or not size:
         return None
@@ -209,7 +210,9 @@ def _nuscenes_rows(path: Path, size: int) -> np.ndarray | None:
     ring = rows[:, 4]
     with np.errstate(invalid="ignore"):
         whole = bool(np.all((ring >= 0) & (ring <= 255) & (ring == np.round(ring))))
-    return rows if whole else None
+        # a KITTI file of whole-number values (a grid, zeros) reads whole everywhere: not this
+        grid = whole and bool(np.all(rows[:, :3] == np.round(rows[:, :3])))
+    return rows if whole and not grid else None
 
 
 def _read_bin(path: Path) -> Cloud:
