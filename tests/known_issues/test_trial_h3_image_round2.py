@@ -203,6 +203,7 @@ def _second_scan(page: Any, angle: float = 0.7, crop: float = 0.01) -> Any:
 def test_a_second_scan_of_a_page_is_a_near_copy(tmp_path: Path) -> None:
     from datamill.modalities.image.checks import ImageRequirements, measure_image
     from datamill.modalities.image.duplicates import NearDuplicateChecker
+    from datamill.modalities.image.fingerprint import PAGE_HASH_VERSION
     from datamill.testing.heldout import text_page
 
     req = ImageRequirements.model_validate({**IMAGE_REQUIREMENTS["image"]})
@@ -213,14 +214,16 @@ def test_a_second_scan_of_a_page_is_a_near_copy(tmp_path: Path) -> None:
     for i, page in enumerate(pages):
         page.save(tmp_path / f"p{i}.png")
         m = measure_image(tmp_path / f"p{i}.png", max_pixels=req.max_pixels)
-        attrs = {"phash": m.phash, "detail_hash": m.detail_hash, "page_hash": m.page_hash}
+        attrs = {"phash": m.phash, "detail_hash": m.detail_hash, "page_hash": m.page_hash,
+                 "page_hash_version": PAGE_HASH_VERSION}
         assert checker.check(attrs)[0].passed, i  # other pages of the layout: kept
         checker.add(f"p{i}", attrs)
     for angle, crop in ((0.7, 0.01), (-0.7, 0.0)):
         _second_scan(pages[1], angle, crop).save(tmp_path / "scan.png")
         m = measure_image(tmp_path / "scan.png", max_pixels=req.max_pixels)
         (outcome,) = checker.check({"phash": m.phash, "detail_hash": m.detail_hash,
-                                    "page_hash": m.page_hash})
+                                    "page_hash": m.page_hash,
+                                    "page_hash_version": PAGE_HASH_VERSION})
         assert not outcome.passed and outcome.extra["nearest"] == "p1", (angle, outcome)
         assert "page distance" in (outcome.reason or "")
 

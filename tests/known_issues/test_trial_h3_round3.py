@@ -6,6 +6,7 @@
    is now taken in quarter rows, and the page is cut to its ink's 2nd..98th percentile (chosen on
    the tuning pages: second scans 0.160 or less, other pages 0.336 or more). Held-out second
    scans caught 81 -> 88 of 90, other pages called copies 0 -> 0 (``bench/page_scans.py``).
+   Items record ``page_hash_version``; an older item's page hash is measured again.
 2. (HIGH) A nuScenes lidar file (``*.pcd.bin``: float32 x, y, z, intensity, ring index, read by
    nuscenes-devkit's ``LidarPointCloud.from_file`` as ``reshape(-1, 5)``) was read as KITTI's
    four floats a point: with a point count divisible by 4 every point was scrambled silently
@@ -131,3 +132,29 @@ def test_an_openpcdet_label_file_without_its_cloud_is_refused(tmp_path: Path) ->
     (tmp_path / "labels" / "f2.txt").write_text("5 2 -1 4 2 1.5 0.3 car\n", encoding="utf-8")
     with pytest.raises(LabelFileError, match=r"labels/f2\.txt: no point cloud"):
         list(OpenPcdetImporter().iter_items(tmp_path))
+
+
+def test_a_page_hash_of_the_older_method_is_measured_again(tmp_path: Path) -> None:
+    """Round 3 changed the page hash (item 1): the same page hashed by round 2's method and by
+    this one read up to 0.94 apart, so an item stored before would have been compared by a
+    hash of another method. Such a hash (no ``page_hash_version``) is measured again and never
+    compared meanwhile."""
+    from datamill.modalities.image.checks import measure_image
+    from datamill.modalities.image.duplicates import NearDuplicateChecker, fingerprints
+    from datamill.modalities.image.fingerprint import PAGE_HASH_VERSION
+    from datamill.modalities.registry import get_modality
+
+    text_page(900, 1200, 5, chinese=True, layout=1).save(tmp_path / "page.png")
+    m = measure_image(tmp_path / "page.png", max_pixels=40_000_000)
+    stored = {"width": m.width, "height": m.height, "phash": m.phash,
+              "detail_hash": m.detail_hash, "page_hash": "7" * 1024}  # as round 2 kept it
+    assert get_modality("image").lacks_fingerprints(stored)  # type: ignore[attr-defined]
+    assert fingerprints(tmp_path / "page.png", stored, 40_000_000) == {
+        "page_hash": m.page_hash, "page_hash_version": PAGE_HASH_VERSION}
+
+    checker = NearDuplicateChecker(max_distance=4)
+    other = f"{int(m.phash, 16) ^ 0x3FF:016x}"  # 10 bits away: the page hash would decide
+    checker.add("old", {"phash": other, "page_hash": m.page_hash})
+    (outcome,) = checker.check({"phash": m.phash, "page_hash": m.page_hash,
+                                "page_hash_version": PAGE_HASH_VERSION})
+    assert outcome.passed, outcome.reason

@@ -72,6 +72,7 @@ from datamill.modalities.image.fingerprint import (
     DETAIL_MIN_SIDE,
     MAX_DETAIL_DISTANCE,
     MAX_PAGE_DISTANCE,
+    PAGE_HASH_VERSION,
     detail_distance,
     detail_hash,
     is_near_copy,
@@ -396,6 +397,7 @@ def probe_image(
         phash=m.phash,
         detail_hash=m.detail_hash or None,
         page_hash=m.page_hash or None,
+        page_hash_version=PAGE_HASH_VERSION if m.page_hash else None,
     )
 
 

@@ -30,11 +30,12 @@ from datamill.modalities.image.fingerprint import (
     DETAIL_GATE_BITS,
     MAX_DETAIL_DISTANCE,
     MAX_PAGE_DISTANCE,
+    PAGE_HASH_VERSION,
     detail_distance,
     is_near_copy,
 )
 
-__all__ = ["NearDuplicateChecker"]
+__all__ = ["NearDuplicateChecker", "current_page_hash"]
 
 
 class NearDuplicateChecker:
@@ -72,8 +73,7 @@ class NearDuplicateChecker:
             self._hashes.append(int(str(phash), 16))
             detail = attributes.get("detail_hash")
             self._details.append(str(detail) if detail else None)
-            page = attributes.get("page_hash")
-            self._pages.append(str(page) if page else None)
+            self._pages.append(current_page_hash(attributes))
             self._keys.append(key)
 
     def check(self, attributes: Mapping[str, Any]) -> Sequence[CheckOutcome]:
@@ -86,8 +86,7 @@ class NearDuplicateChecker:
         target = int(str(phash), 16)
         raw_detail = attributes.get("detail_hash")
         detail = str(raw_detail) if raw_detail else None
-        raw_page = attributes.get("page_hash")
-        page = str(raw_page) if raw_page else None
+        page = current_page_hash(attributes)
         gate = max(self.max_distance, DETAIL_GATE_BITS)
         best, index = 65, -1
         copy: tuple[int, int, float | None, float | None] | None = None  # the nearest copy
@@ -124,15 +123,18 @@ class NearDuplicateChecker:
                              extra)]
 
 
-def fingerprints(path: Any, attributes: Mapping[str, Any], max_pixels: int) -> dict[str, str]:
+def fingerprints(path: Any, attributes: Mapping[str, Any], max_pixels: int) -> dict[str, Any]:
     """The fingerprints (``detail_hash``, ``page_hash``) an item stored before they existed
-    lacks, measured from its file (empty when it has them all, is too small for them, or its
+    lacks (or whose page hash an older method made: with ``page_hash_version``), measured from
+    its file (empty when it has them all, is too small for them, or its
     file no longer decodes)."""
     from datamill.modalities.image.checks import measure_image
     from datamill.modalities.image.errors import ImageDecodeError
     from datamill.modalities.image.fingerprint import DETAIL_MIN_SIDE
 
     missing = [k for k in NearDuplicateChecker.fingerprint_keys if not attributes.get(k)]
+    if attributes.get("page_hash") and current_page_hash(attributes) is None:
+        missing.append("page_hash")  # made by an older method: measured again
     size = min(int(attributes.get("width") or 0), int(attributes.get("height") or 0))
     if not missing or not attributes.get("phash") or size < DETAIL_MIN_SIDE:
         return {}
@@ -141,4 +143,15 @@ def fingerprints(path: Any, attributes: Mapping[str, Any], max_pixels: int) -> d
     except (ImageDecodeError, OSError):
         return {}
     found = {"detail_hash": m.detail_hash, "page_hash": m.page_hash}
-    return {k: found[k] for k in missing if found[k]}
+    out: dict[str, Any] = {k: found[k] for k in missing if found[k]}
+    if "page_hash" in out:
+        out["page_hash_version"] = PAGE_HASH_VERSION
+    return out
+
+
+def current_page_hash(attributes: Mapping[str, Any]) -> str | None:
+    """The item's page hash where it was made by the current method (hashes of two methods
+    are not compared: :data:`.fingerprint.PAGE_HASH_VERSION`)."""
+    page = attributes.get("page_hash")
+    version = attributes.get("page_hash_version") or 1
+    return str(page) if page and version == PAGE_HASH_VERSION else None

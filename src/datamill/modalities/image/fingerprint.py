@@ -63,6 +63,7 @@ __all__ = [
     "DETAIL_MIN_SIDE",
     "MAX_DETAIL_DISTANCE",
     "MAX_PAGE_DISTANCE",
+    "PAGE_HASH_VERSION",
     "detail_distance",
     "detail_hash",
     "is_near_copy",
@@ -85,6 +86,11 @@ MAX_DETAIL_DISTANCE: Final = 0.08
 MAX_PAGE_DISTANCE: Final = 0.2
 """Default ``requirements.image.max_page_distance`` (between second scans' 0.160 and other
 pages' 0.336 on the tuning pages)."""
+PAGE_HASH_VERSION: Final = 2
+"""The page hash's method (the ``page_hash_version`` an item records with it): 1 (no record)
+took the ink's row profile in whole rows and cut to its 0.5th..99.5th percentile; hashes of
+two versions are not compared (the same page read up to 0.94 apart), so an older item's page
+hash is measured again from its file."""
 PAGE_WORK_SIDE: Final = 512
 """The longer side (px) a page is squared up at."""
 PAGE_MAX_TURN: Final = 3.0

@@ -276,14 +276,15 @@ class ImagePlugin(ImageAggregationMixin):
     def lacks_fingerprints(self, attributes: Mapping[str, Any]) -> bool:
         """Whether an item stored before ``detail_hash``/``page_hash`` existed lacks one that
         its size allows (the loop then calls :meth:`fill_fingerprints`)."""
+        from datamill.modalities.image.duplicates import current_page_hash
         from datamill.modalities.image.fingerprint import DETAIL_MIN_SIDE
 
         size = min(int(attributes.get("width") or 0), int(attributes.get("height") or 0))
-        return bool(attributes.get("phash")) and size >= DETAIL_MIN_SIDE and not all(
-            attributes.get(k) for k in ("detail_hash", "page_hash"))
+        return bool(attributes.get("phash")) and size >= DETAIL_MIN_SIDE and not (
+            attributes.get("detail_hash") and current_page_hash(attributes))
 
     def fill_fingerprints(self, path: Path, attributes: Mapping[str, Any],
-                          requirements: Mapping[str, Any] | BaseModel) -> dict[str, str]:
+                          requirements: Mapping[str, Any] | BaseModel) -> dict[str, Any]:
         """The fingerprints an old item lacks, measured from its file (see
         :func:`.duplicates.fingerprints`)."""
         from datamill.modalities.image.duplicates import fingerprints

@@ -102,7 +102,8 @@ class ImageItemAttributes(BaseModel):
     EXIF orientation tag was not 1, i.e. width/height and annotations refer to the rotated image.
     ``phash`` is the 64-bit perceptual hash as 16 hex digits (imagehash's ``str()``);
     ``detail_hash`` the words-and-gaps fingerprint of :mod:`.fingerprint` (1024 hex digits),
-    ``page_hash`` the same of the page levelled and cut to its ink.
+    ``page_hash`` the same of the page levelled and cut to its ink, ``page_hash_version`` the
+    method it was made by (:data:`.fingerprint.PAGE_HASH_VERSION`; none recorded: 1).
     """
 
     model_config = _FROZEN
@@ -118,6 +119,7 @@ class ImageItemAttributes(BaseModel):
     phash: str | None = Field(default=None, pattern=r"^[0-9a-f]{16}$")
     detail_hash: str | None = Field(default=None, pattern=r"^[0-9a-f]{1024}$")
     page_hash: str | None = Field(default=None, pattern=r"^[0-9a-f]{1024}$")
+    page_hash_version: int | None = Field(default=None, ge=1)
 
     @property
     def volume(self) -> int:
