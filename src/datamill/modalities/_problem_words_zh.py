@@ -145,4 +145,6 @@ ZH_CN_PROBLEMS: dict[str, str] = {
     "prob.role.user": "用户",
     "prob.role.assistant": "助手",
     "prob.span_order": "第 {number} 个片段 [{start}, {end})：结束位置不在开始位置之后",
+    "prob.criterion_label_ambiguous": "“{label}”是多个评分项（{criteria}）的名称：请用它们的标识名作键",
+    "prob.criterion_given_twice": "评分项 {name} 给了两次（标识名和名称各一次）",
 }

@@ -235,6 +235,10 @@ EN_PROBLEMS: dict[str, str] = {
     "prob.role.user": "user",
     "prob.role.assistant": "assistant",
     "prob.span_order": "span {number} [{start}, {end}): its end is not after its start",
+    "prob.criterion_label_ambiguous": "“{label}” is the label of several criteria ({criteria}):"
+                                      " key the answer by their names",
+    "prob.criterion_given_twice": "the criterion {name} is given twice (by its name and by its"
+                                  " label)",
 }
 
 #: the languages the catalogue words problems in

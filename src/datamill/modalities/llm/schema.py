@@ -309,6 +309,43 @@ def _rubric_problems(doc: RubricAnnotation, rubric: RubricSpec) -> list[dict[str
     return problems
 
 
+def _keyed_by_name(doc: RubricAnnotation,
+                   rubric: RubricSpec) -> tuple[RubricAnnotation, list[dict[str, Any]]]:
+    """The answer with each criterion keyed by its machine name: a key that is a criterion's
+    label (``有用性``, as the workbench shows it) stands for that criterion. A key that is a
+    name stays what it is; a label that several criteria of the kind share, or a criterion
+    given both by name and by label, is refused (which one was meant cannot be told)."""
+    problems: list[dict[str, Any]] = []
+    keyed: dict[str, dict[str, Any]] = {}
+    for kind, given in (("likert", doc.scores), ("pass_fail", doc.checks)):
+        field = "scores" if kind == "likert" else "checks"
+        names = set(rubric.names(kind))
+        by_label: dict[str, list[str]] = {}
+        for c in rubric.criteria:
+            if c.kind == kind and c.label.strip():
+                by_label.setdefault(c.label.strip(), []).append(c.name)
+        out: dict[str, Any] = {}
+        for key, value in given.items():
+            meant = by_label.get(key.strip(), []) if key not in names else [key]
+            if len(meant) > 1:
+                problems.append(_problem(
+                    "criterion_label_ambiguous", f"{field}: {key!r} is the label of criteria"
+                    f" {', '.join(meant)}: key the answer by their names", field=field,
+                    label=key, criteria=", ".join(meant)))
+                continue
+            name = meant[0] if meant else key
+            if name in out:
+                problems.append(_problem(
+                    "criterion_given_twice", f"{field}: criterion {name} is given twice (by its"
+                    " name and by its label)", field=field, name=name))
+                continue
+            out[name] = value
+        keyed[field] = out
+    if keyed["scores"] == doc.scores and keyed["checks"] == doc.checks:
+        return doc, problems
+    return doc.model_copy(update=keyed), problems
+
+
 _LETTERS: Final = "letters or digits is required (spaces and punctuation do not count)"
 
 
@@ -395,7 +432,8 @@ def validate_llm_annotation(
             coded.append(_problem("response_twice", "the ranking names a response more than"
                                   " once", field="ranking", responses=", ".join(twice)))
     elif req.rubric is not None:
-        coded = _rubric_problems(doc, req.rubric)
+        doc, coded = _keyed_by_name(doc, req.rubric)
+        coded += _rubric_problems(doc, req.rubric)
     least = max(req.min_reason_chars, 1)
     if isinstance(doc, PairwiseAnnotation | RankingAnnotation):
         if meaningful_chars(doc.reason) < least:

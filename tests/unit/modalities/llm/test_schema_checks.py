@@ -130,6 +130,42 @@ def test_a_criterion_named_in_chinese_keeps_a_machine_name_and_a_label() -> None
         LlmRequirements.model_validate({**requirements("rubric"), "rubric": bad})
 
 
+def test_a_rubric_answer_keyed_by_a_label_is_stored_by_name() -> None:
+    """Trial h5: an answer keyed by the label the workbench shows (``有用性``) was refused as
+    not a criterion; a label stands for its criterion, stored under the machine name. A label
+    two criteria share, or a criterion given by name and label, is refused."""
+    rubric = {**requirements("rubric")["rubric"], "criteria": [
+        {"name": "helpfulness", "kind": "likert", "label": "有用性"},
+        {"name": "accuracy", "kind": "likert", "label": "准确性"},
+        {"name": "safe", "kind": "pass_fail", "label": "安全"}]}
+    req = LlmRequirements.model_validate({**requirements("rubric"), "rubric": rubric})
+    doc = PLUGIN.validate_annotation({"type": "llm_rubric", "scores": {"有用性": 4, "accuracy": 3},
+                                      "checks": {" 安全 ": True}, "comment": "回答正确且简洁"},
+                                     RANK_ATTRS, req)
+    assert doc.payload["scores"] == {"helpfulness": 4, "accuracy": 3}
+    assert doc.payload["checks"] == {"safe": True}
+    with pytest.raises(InvalidInput) as twice:
+        PLUGIN.validate_annotation({"type": "llm_rubric", "scores": {
+            "有用性": 4, "helpfulness": 2, "accuracy": 3}, "checks": {"safe": True},
+            "comment": "回答正确且简洁"}, RANK_ATTRS, req)
+    assert [p["code"] for p in twice.value.details["problems"]] == ["criterion_given_twice"]
+    # a label of a pass/fail criterion is no score
+    with pytest.raises(InvalidInput, match="not likert criteria of the rubric: 安全"):
+        PLUGIN.validate_annotation({"type": "llm_rubric", "scores": {
+            "有用性": 4, "accuracy": 3, "安全": 1}, "checks": {"safe": True},
+            "comment": "回答正确且简洁"}, RANK_ATTRS, req)
+    shared = {**rubric, "criteria": [{**c, "label": "质量"} if c["kind"] == "likert" else c
+                                     for c in rubric["criteria"]]}
+    req2 = LlmRequirements.model_validate({**requirements("rubric"), "rubric": shared})
+    with pytest.raises(InvalidInput) as ambiguous:
+        PLUGIN.validate_annotation({"type": "llm_rubric", "scores": {"质量": 4, "accuracy": 3},
+                                    "checks": {"safe": True}, "comment": "回答正确且简洁"},
+                                   RANK_ATTRS, req2)
+    got = ambiguous.value.details["problems"]
+    assert got[0]["code"] == "criterion_label_ambiguous"
+    assert got[0]["criteria"] == "helpfulness, accuracy"
+
+
 def test_record_checks_store_values_and_reasons(tmp_path: Path) -> None:
     good = _checks(tmp_path, {"id": "g", "prompt": "What is the capital of France?",
                               "responses": ["Paris is the capital of France.", "It is Lyon."]})
