@@ -6,7 +6,8 @@ manifests in item order, each the exporter's own ``export`` of a consecutive run
 batch's items. :func:`merge_shard_folders` does the usual merge: a file only one shard wrote
 moves into place; a file several wrote is joined when the exporter names it (``concat``:
 bytes one after the other, as JSON Lines; ``parquet``: one Parquet file holding every shard's
-row groups in order); any other file two shards wrote is a clash (for one-file-per-item
+row groups in order; ``same``: a file every shard writes alike, such as a dataset card, kept
+once); any other file two shards wrote is a clash (for one-file-per-item
 formats, a duplicate id across the batch) and refused, as the unsharded export refuses it.
 
 Nothing here reads the database: the delivery (``production.export_engine``) streams the
@@ -42,7 +43,7 @@ class ShardableExporter(Protocol):
 
 def merge_shard_folders(
     fmt: str, parts: Sequence[Part], out_dir: Path, *,
-    concat: Collection[str] = (), parquet: Collection[str] = (),
+    concat: Collection[str] = (), parquet: Collection[str] = (), same: Collection[str] = (),
 ) -> ExportManifest:
     """Merge the shards' folders into ``out_dir`` (see the module's description); returns the
     manifest the unsharded export would have returned (files and their sha256, items, what
@@ -64,6 +65,9 @@ def merge_shard_folders(
             files[name] = _concatenate(sources, target)
         elif name in parquet:
             files[name] = _join_parquet(sources, target)
+        elif name in same and len({parts[k][1].files[name] for k in shards}) == 1:
+            os.replace(sources[0], target)  # each shard wrote it alike (a dataset card)
+            files[name] = parts[shards[0]][1].files[name]
         else:
             raise InvalidInput(
                 f"{name} would be written twice in the {fmt} export (by items of different "

@@ -11,7 +11,10 @@
 * ``llm_ranked`` → ``ranked.jsonl``: ``{"id", "prompt", "responses": [{"id", "content",
   "rank"}], "reason"}`` with rank 1 the best (a tie shares the rank).
 * ``llm_rubric`` → ``rubric.parquet``: one row an item; ``id``, ``prompt`` (the last user turn),
-  ``response``, a column per criterion (int64 Likert, bool pass/fail) and ``comment``.
+  ``response``, a column per criterion (int64 Likert, bool pass/fail) and ``comment``; beside
+  it a dataset card, ``README.md``, whose ``dataset_info.description`` names each criterion
+  column with its label, scale and description: ``datasets.load_dataset(folder)`` reads it
+  into ``info.description`` (HF ``datasets`` keeps no Parquet field metadata).
 
 Items of another task type than a format holds are skipped (a project has one task type).
 """
@@ -38,12 +41,17 @@ from datamill.modalities.llm.schema import (
 from datamill.modalities.shards import Part, merge_shard_folders
 
 __all__ = [
+    "CARD_FILE",
     "DpoExporter",
     "LlmExportItem",
     "MessagesExporter",
     "RankedExporter",
     "RubricTableExporter",
 ]
+
+
+#: the rubric table's dataset card beside it
+CARD_FILE = "README.md"
 
 
 @dataclass(frozen=True)
@@ -193,6 +201,33 @@ class RubricTableExporter:
             row[c.name] = doc.scores.get(c.name) if c.kind == "likert" else doc.checks.get(c.name)
         return row
 
+    def card(self) -> str:
+        """The dataset card (``README.md``): YAML that ``datasets.load_dataset(folder)`` reads
+        (the data file; ``dataset_info.description``, which becomes ``info.description``), then
+        the same as a table for people."""
+        import yaml
+
+        lines = ["Rubric scores, one row a record: id, prompt (the last user turn), response"
+                 " (the response judged), a column per criterion, comment."]
+        rows = []
+        rubric = self.rubric
+        for c in rubric.criteria if rubric else ():
+            scale = (f"Likert {rubric.likert_min}..{rubric.likert_max} (int64)" if rubric
+                     and c.kind == "likert" else "pass/fail (bool, true = pass)")
+            label = c.label.strip()
+            about = " ".join(c.description.split())
+            lines.append(f"{c.name}{f' «{label}»' if label else ''}: {scale}"
+                         f"{f' — {about}' if about else ''}")
+            rows.append(f"| {c.name} | {_cell(label)} | {scale} | {_cell(about)} |")
+        description = "\n".join(lines)
+        head = yaml.safe_dump(
+            {"configs": [{"config_name": "default", "data_files": self.file_name}],
+             "dataset_info": {"description": description}},
+            allow_unicode=True, sort_keys=False, width=1000)
+        table = ["| column | label | scale | description |", "|---|---|---|---|", *rows]
+        return (f"---\n{head}---\n\n# Rubric scores\n\n{lines[0]}\n\n" + "\n".join(table)
+                + "\n")
+
     def export(self, items: Iterable[LlmExportItem], out_dir: Path) -> ExportManifest:
         import pyarrow as pa
         import pyarrow.parquet as pq
@@ -211,9 +246,18 @@ class RubricTableExporter:
                     writer.write_table(pa.Table.from_pylist(rows, schema=schema))
                     rows = []
             writer.write_table(pa.Table.from_pylist(rows, schema=schema))
-        return ExportManifest(self.name, {self.file_name: _sha256(path)}, count)
+        card = out_dir / CARD_FILE
+        card.write_text(self.card(), encoding="utf-8", newline="\n")
+        return ExportManifest(self.name, {self.file_name: _sha256(path), CARD_FILE: _sha256(card)},
+                              count)
 
     def merge_shards(self, parts: Sequence[Part], out_dir: Path) -> ExportManifest:
         """Shards of the batch (:mod:`datamill.modalities.shards`): one file of their row
-        groups in order."""
-        return merge_shard_folders(self.name, parts, out_dir, parquet={self.file_name})
+        groups in order, and the card (each shard wrote the same)."""
+        return merge_shard_folders(self.name, parts, out_dir, parquet={self.file_name},
+                                   same={CARD_FILE})
+
+
+def _cell(text: str) -> str:
+    """Text in a Markdown table's cell (a ``|`` would end the cell)."""
+    return text.replace("|", "\\|")

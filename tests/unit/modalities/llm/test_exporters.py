@@ -130,4 +130,20 @@ def test_ranked_lists_and_rubric_table(tmp_path: Path) -> None:
 
     field = pq.read_schema(tmp_path / "t" / "rubric.parquet").field("helpfulness")
     assert field.metadata == {b"label": "有用性".encode()}
+    # HF datasets drops that metadata; the folder's dataset card carries each criterion's label,
+    # scale and description to the customer's load_dataset(folder) as info.description (h5)
+    datasets = pytest.importorskip("datasets")
+    described = RubricSpec.model_validate({**RUBRIC, "criteria": [
+        {**RUBRIC["criteria"][0], "label": "有用性", "description": "回答是否解决了问题 | 是否切题"},
+        *RUBRIC["criteria"][1:]]})
+    RubricTableExporter(described).export(iter([item]), tmp_path / "card")
+    assert sorted(p.name for p in (tmp_path / "card").iterdir()) == ["README.md", "rubric.parquet"]
+    whole = datasets.load_dataset(str(tmp_path / "card"), cache_dir=str(tmp_path / ".hf-card"))
+    ds = whole["train"]
+    assert ds.num_rows == 1 and ds[0]["helpfulness"] == 3 and ds[0]["safe"] is True
+    assert ds.info.description.splitlines()[1:] == [
+        "helpfulness «有用性»: Likert 1..5 (int64) — 回答是否解决了问题 | 是否切题",
+        "accuracy: Likert 1..5 (int64)", "safe: pass/fail (bool, true = pass)"]
+    card = (tmp_path / "card" / "README.md").read_text(encoding="utf-8")
+    assert "| helpfulness | 有用性 | Likert 1..5 (int64) | 回答是否解决了问题 \\| 是否切题 |" in card
     assert json.loads((tmp_path / "r" / "ranked.jsonl").read_text().splitlines()[0])["id"] == "p1"
