@@ -32,10 +32,10 @@ RECORDS = {
 }
 
 
-def _task(site: Site, task: str, **overrides: Any) -> int:
+def _task(site: Site, task: str, record: dict[str, Any] | None = None, **overrides: Any) -> int:
     folder = site.scratch(f"datamill-e2e-llm-{task}-")
     src = folder / "records.jsonl"
-    src.write_text(json.dumps(RECORDS[task]) + "\n", encoding="utf-8")
+    src.write_text(json.dumps(record or RECORDS[task]) + "\n", encoding="utf-8")
     with site.rt.session() as s:
         p = create_project(s, spec(task, name=f"e2e-llm-{task}-{folder.name[-6:]}", **overrides))
         for u in site.users.values():
@@ -137,3 +137,35 @@ def test_rubric_form(site: Site, context: Any) -> None:
     page.wait_for_url(lambda u: not re.search(rf"/tasks/{tid}$", u))
     got = _submitted(site, tid)
     assert got["scores"] == {"helpfulness": 4, "accuracy": 5} and got["checks"] == {"safe": True}
+
+
+def _in_view(page: Any, testid: str) -> bool:
+    box = page.get_by_test_id(testid).bounding_box()
+    size = page.viewport_size
+    return bool(box and box["y"] >= 0 and box["y"] + min(box["height"], 200) <= size["height"])
+
+
+def test_rubric_form_stays_in_view_beside_a_long_dialogue(site: Site, context: Any) -> None:
+    """Trial h5: on a 121-turn dialogue the rubric form sat ~5,000 px down the page; it is in a
+    side panel now, in view at the top of the dialogue and at its end."""
+    turns = [{"role": "user" if i % 2 == 0 else "assistant",
+              "content": f"Turn {i}: this is sentence number {i} of a long conversation about DNS."}
+             for i in range(121)]
+    record = {"id": "long1", "messages": turns,
+              "responses": ["DNS maps domain names to IP addresses."]}
+    tid = _task(site, "rubric", record=record,
+                requirements=requirements("rubric", max_record_bytes=200_000))
+    page = _open(context, tid)
+    assert page.evaluate("document.documentElement.scrollHeight") > 2500  # the dialogue is long
+    for testid in ("llm-rubric", "llm-submit"):
+        assert _in_view(page, testid), testid
+    page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+    page.wait_for_function("window.scrollY > 1500")
+    assert _in_view(page, "llm-rubric") and _in_view(page, "llm-submit")
+    page.get_by_test_id("llm-helpfulness-4").check()
+    page.get_by_test_id("llm-accuracy-5").check()
+    page.get_by_test_id("llm-safe-true").check()
+    page.get_by_test_id("llm-reason").fill("answers the last question")
+    shot(page, "llm-rubric-long-dialogue")
+    _submit(page, tid)
+    assert _submitted(site, tid)["scores"] == {"helpfulness": 4, "accuracy": 5}

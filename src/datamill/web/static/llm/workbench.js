@@ -211,14 +211,22 @@ class LlmWorkbench {
     const r = this.root;
     r.replaceChildren();
     const task = this.req.task;
+    const actions = el('div', { class: 'llm-actions', 'data-testid': 'llm-actions' },
+      el('button', { class: 'primary', 'data-testid': 'llm-submit', text: this.t('llm.submit'), onclick: () => this.submit() }),
+      el('span', { class: 'llm-status', 'data-testid': 'llm-status', role: 'status' }));
+    if (task === 'rubric' || task === 'ranking') {
+      // the dialogue on the left, the form in a side panel that stays in view however long the
+      // dialogue (a 121-turn one put the rubric ~5,000 px down: trial h5); stacked when narrow
+      r.append(el('div', { class: 'llm-split' },
+        this.promptView(),
+        el('aside', { class: 'llm-side', 'data-testid': 'llm-side' },
+          task === 'rubric' ? this.rubricView() : this.rankView(), actions)));
+      return;
+    }
     if (task !== 'sft') r.append(this.promptView());
     if (task === 'sft') r.append(this.sftView());
-    else if (task === 'pairwise') r.append(this.pairView());
-    else if (task === 'ranking') r.append(this.rankView());
-    else r.append(this.rubricView());
-    r.append(el('div', { class: 'llm-actions' },
-      el('button', { class: 'primary', 'data-testid': 'llm-submit', text: this.t('llm.submit'), onclick: () => this.submit() }),
-      el('span', { class: 'llm-status', 'data-testid': 'llm-status', role: 'status' })));
+    else r.append(this.pairView());
+    r.append(actions);
   }
 
   // -- pairwise: side by side, keys 1 / 2 / =
