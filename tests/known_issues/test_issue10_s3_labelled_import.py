@@ -186,13 +186,15 @@ def test_a_yolo_folder_through_the_cli(
 def test_a_source_in_none_of_the_project_formats_is_refused(
     runtime: Runtime, users: dict[str, User], tmp_path: Path
 ) -> None:
-    """A speech project reads Kaldi directories and TextGrids only; a modality with no importer (text here)
-    says it takes no pre-labelled format."""
+    """A speech project reads Kaldi directories and TextGrids only; a modality with no importer (LLM
+    here: text reads its CoNLL, spaCy JSON and text JSONL since trial h5) says it takes no
+    pre-labelled format."""
     from datamill.core.errors import InvalidInput
     from datamill.production.labelled_import import import_labelled, labelled_formats
     from tests.unit.production.helpers import ready_project
 
-    assert labelled_formats("text") == ()
+    assert labelled_formats("llm") == ()
+    assert labelled_formats("text") == ("conll", "spacy_json", "text_jsonl")
     pid = ready_project(runtime, users, tmp_path / "speech", 1)
     with runtime.session() as s, pytest.raises(InvalidInput, match=r"formats this project reads \(kaldi, textgrid\)"):
         import_labelled(s, runtime.blobs, pid, tmp_path)

@@ -21,6 +21,7 @@ media are in (one annotation document per item).
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -229,12 +230,31 @@ def _import_from(  # noqa: PLR0913 - import_labelled's options, passed on
 ) -> ImportReport:
     """Import the pre-labelled source read at ``real`` (``source`` itself, or the folder its
     archive was unpacked into: ``archive``) as ``source``'s run."""
-    project_id = project.id
     importer = _pick(names, fmt, real)
-    plugin = get_modality(project.modality)
-    requirements = dict(project.spec.get("requirements", {}))
+    if getattr(importer, "writes_media", False):  # text: each item's file written from the source
+        with tempfile.TemporaryDirectory(prefix="datamill-labelled-") as media:
+            importer.media_dir = Path(os.path.realpath(media))
+            return _import_read(
+                session, blobs, project, source, real, importer, importer.media_dir, root=root,
+                resume=resume, actor_id=actor_id, progress=progress,
+                supplier_vendor_id=supplier_vendor_id, archive=archive)
     # media are read from the source's own folder only, as a manifest's rows are
     folder = Path(os.path.realpath(real if real.is_dir() else real.parent))
+    return _import_read(session, blobs, project, source, real, importer, folder, root=root,
+                        resume=resume, actor_id=actor_id, progress=progress,
+                        supplier_vendor_id=supplier_vendor_id, archive=archive)
+
+
+def _import_read(  # noqa: PLR0913 - import_labelled's options, passed on
+    session: Session, blobs: BlobStore, project: Project, source: Path, real: Path,
+    importer: Any, folder: Path, *, root: Path | None, resume: int | None,
+    actor_id: int | None, progress: Progress | None, supplier_vendor_id: int | None,
+    archive: Unpacked | None,
+) -> ImportReport:
+    """The import of ``real`` read by ``importer``, its media files confined to ``folder``."""
+    project_id = project.id
+    plugin = get_modality(project.modality)
+    requirements = dict(project.spec.get("requirements", {}))
     labelled = _labelled_rows(plugin, importer, real, folder, requirements)
     report = import_source(
         session, blobs, project_id, source, root=root, resume=resume, actor_id=actor_id,

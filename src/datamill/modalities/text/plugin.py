@@ -128,11 +128,14 @@ class TextPlugin:
     inspection_template: ClassVar[str] = "text/inspection.html"
     review_reasons: ClassVar[tuple[str, ...]] = ("missing_spans", "wrong_label", "boundaries",
                                                  "wrong_class", "guidelines", "other")
+    #: pre-labelled sources (``data import --format``): each text written as an item's file
+    importer_names: ClassVar[tuple[str, ...]] = ("conll", "spacy_json", "text_jsonl")
     #: what an import row naming no file means here: a corpus of texts given as rows
     no_file_hint: ClassVar[str] = (
         "a text project imports prepared text files: run `datamill text prepare FILE prepared/`"
         " on the corpus (TXT/CSV/JSONL/Parquet, a 'text' column) and import"
-        " prepared/manifest.jsonl")
+        " prepared/manifest.jsonl; labelled rows (id, text, annotation: a text_jsonl delivery)"
+        " import with their spans by `--format text_jsonl`")
 
     # -- import
     def describe(

@@ -9,7 +9,7 @@ from pathlib import Path
 from datamill.modalities.text.errors import TextSourceError
 from datamill.modalities.text.textio import decode_text
 
-__all__ = ["MediaWriter", "join_tokens", "read_source"]
+__all__ = ["MediaWriter", "join_tokens", "json_lines", "read_source"]
 
 _BAD_ID = re.compile(r"[\s\x00-\x1f\x7f/\\]")
 _CJK = re.compile(r"[\u3000-\u303f\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
@@ -24,6 +24,13 @@ def read_source(path: Path) -> str:
         raise TextSourceError(f"{path.name}: cannot be read ({err.strerror or err})",
                               file=path.name) from err
     return decode_text(data, path.name)[0]
+
+
+def json_lines(text: str) -> list[str]:
+    """A JSON Lines file's lines: split at LF alone (a CR before it dropped). ``str.splitlines``
+    also splits at U+2028, U+2029 and U+0085, which JSON writes unescaped inside a string
+    (``json.dumps(ensure_ascii=False)``): a text holding one was cut in two and refused."""
+    return [line.removesuffix("\r") for line in text.split("\n")]
 
 
 def join_tokens(words: list[str]) -> tuple[str, list[tuple[int, int]]]:

@@ -14,7 +14,12 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from datamill.modalities.text.errors import TextSourceError
-from datamill.modalities.text.importers._common import MediaWriter, join_tokens, read_source
+from datamill.modalities.text.importers._common import (
+    MediaWriter,
+    join_tokens,
+    json_lines,
+    read_source,
+)
 from datamill.modalities.text.schema import Span, TextAnnotation, Token
 
 __all__ = ["ConllImporter", "read_conll"]
@@ -79,6 +84,9 @@ class ConllImporter:
     """CoNLL NER files (see the module docstring)."""
 
     name: ClassVar[str] = "conll"
+    #: it writes each item's text file itself, into ``media_dir`` (a pre-labelled import
+    #: gives it a temporary folder and reads the files from there)
+    writes_media: ClassVar[bool] = True
 
     def __init__(self, media_dir: Path | None = None) -> None:
         self.media_dir = media_dir
@@ -104,7 +112,7 @@ class ConllImporter:
         index: list[dict[str, Any]] = []
         side = found.with_name("index.jsonl")
         if side.is_file():
-            index = [json.loads(ln) for ln in read_source(side).splitlines() if ln.strip()]
+            index = [json.loads(ln) for ln in json_lines(read_source(side)) if ln.strip()]
             if len(index) != len(blocks):
                 raise TextSourceError(f"{side.name} has {len(index)} items, {found.name}"
                                       f" {len(blocks)}", file=side.name)

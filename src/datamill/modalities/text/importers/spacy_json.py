@@ -50,6 +50,9 @@ class SpacyJsonImporter:
     """spaCy JSON training data (see the module docstring)."""
 
     name: ClassVar[str] = "spacy_json"
+    #: it writes each item's text file itself, into ``media_dir`` (a pre-labelled import
+    #: gives it a temporary folder and reads the files from there)
+    writes_media: ClassVar[bool] = True
 
     def __init__(self, media_dir: Path | None = None) -> None:
         self.media_dir = media_dir

@@ -11,7 +11,7 @@ from typing import ClassVar
 from pydantic import ValidationError
 
 from datamill.modalities.text.errors import TextSourceError
-from datamill.modalities.text.importers._common import MediaWriter, read_source
+from datamill.modalities.text.importers._common import MediaWriter, json_lines, read_source
 from datamill.modalities.text.schema import TextAnnotation
 
 __all__ = ["TextJsonlImporter"]
@@ -25,6 +25,9 @@ class TextJsonlImporter:
     """Rows with ``id``, ``text`` and ``annotation``."""
 
     name: ClassVar[str] = "text_jsonl"
+    #: it writes each item's text file itself, into ``media_dir`` (a pre-labelled import
+    #: gives it a temporary folder and reads the files from there)
+    writes_media: ClassVar[bool] = True
 
     def __init__(self, media_dir: Path | None = None) -> None:
         self.media_dir = media_dir
@@ -39,7 +42,7 @@ class TextJsonlImporter:
     def iter_items(self, path: Path) -> Iterator[tuple[Path, TextAnnotation]]:
         found = _file(path)
         rows = []
-        for n, line in enumerate(read_source(found).splitlines(), 1):
+        for n, line in enumerate(json_lines(read_source(found)), 1):
             if not line.strip():
                 continue
             where = f"{found.name}:{n}"

@@ -1,0 +1,97 @@
+"""Trial h5, round 3: a text project imports pre-labelled text (``data import --format
+text_jsonl|conll|spacy_json|auto``). The importers existed, but the text modality named none,
+so ``--format`` answered "text projects take no pre-labelled formats" and a customer's labelled
+corpus, or the project's own ``text_jsonl`` delivery, could not come back in with its spans.
+
+Chinese text (no spaces, full-width punctuation, a character outside the BMP, a U+2028 line
+separator that JSON writes unescaped) goes through import → the item's first version →
+``text_jsonl`` delivery → read back, with code-point offsets unchanged."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from datamill.core.errors import InvalidInput
+from datamill.modalities.text.exporters.hf import TextJsonlExporter
+from datamill.modalities.text.importers.text_jsonl import TextJsonlImporter
+from datamill.modalities.text.item import TextExportItem
+from datamill.modalities.text.schema import TextAnnotation
+from datamill.production.labelled_import import import_labelled
+from datamill.production.models import Annotation, Item
+from datamill.production.projects import create_project
+from datamill.runtime import Runtime
+from tests.unit.modalities.text._cases import TEXT_REQUIREMENTS
+
+ROWS = [  # (id, text, spans)
+    ("z1", "张伟在北京的清华大学读书。", [(0, 2, "PER"), (3, 5, "LOC"), (6, 10, "ORG")]),
+    ("z2", "𠮷野家（连锁店）开在东京，“好吃”！", [(0, 3, "ORG"), (10, 12, "LOC")]),
+    ("z3", "第一段。\u2028第二段：李娜在上海。", [(9, 11, "PER"), (12, 14, "LOC")]),
+]
+
+
+def _spec(name: str) -> dict[str, object]:
+    return {"name": name, "modality": "text", "language": "zh-CN",
+            "project_type": "custom_service", "stages": ["annotate", "review"],
+            "package_size": 10, "sampling": {"inspection_level": "II", "aql": 2.5},
+            "acceptance": {"span_f1": 0.9}, "requirements": TEXT_REQUIREMENTS}
+
+
+def _delivered(folder: Path) -> Path:
+    """The project's own text_jsonl delivery of the rows."""
+    items = [TextExportItem(id=i, text=t, sha256="0" * 64, language="zh-CN",
+                            annotation=TextAnnotation.model_validate(
+                                {"spans": [{"start": s, "end": e, "label": lab}
+                                           for s, e, lab in spans]}))
+             for i, t, spans in ROWS]
+    TextJsonlExporter().export(iter(items), folder)
+    return folder / "data.jsonl"
+
+
+def test_a_text_delivery_comes_back_in_with_its_spans(sqlite_runtime: Runtime,
+                                                      tmp_path: Path) -> None:
+    source = _delivered(tmp_path / "pkg")
+    assert "\u2028" in source.read_text(encoding="utf-8")  # JSON leaves it unescaped
+    rt = sqlite_runtime
+    with rt.session() as s:
+        pid = create_project(s, _spec("zh-labelled")).id
+    with rt.session() as s:
+        report = import_labelled(s, rt.blobs, pid, source, fmt="auto")
+    assert (report.format, report.imported, report.labelled) == ("text_jsonl", 3, 3)
+    with rt.session() as s:
+        got = {ext: (model, [(sp["start"], sp["end"], sp["label"]) for sp in segments["spans"]])
+               for ext, model, segments in s.execute(
+                   select(Item.external_id, Annotation.model, Annotation.segments)
+                   .join(Annotation, Annotation.id == Item.current_annotation_id)
+                   .where(Item.project_id == pid).order_by(Item.id))}
+    assert got == {i: ("import:text_jsonl", spans) for i, _t, spans in ROWS}
+    # what came in reads back as the same texts and spans
+    back = {p.stem: (p.read_text(encoding="utf-8"), [(sp.start, sp.end, sp.label)
+                                                     for sp in a.spans])
+            for p, a in TextJsonlImporter(tmp_path / "again").iter_items(source)}
+    assert back == {i: (t, spans) for i, t, spans in ROWS}
+    assert back["z2"][0][10:12] == "东京" and back["z3"][0][12:14] == "上海"
+
+
+def test_labels_that_do_not_fit_their_text_import_nothing(sqlite_runtime: Runtime,
+                                                          tmp_path: Path) -> None:
+    """Offsets counted in UTF-16 units (a JavaScript tool) and a span past the end are named."""
+    source = tmp_path / "bad.jsonl"
+    rows = [{"id": "b1", "text": "𠮷野家在东京。", "annotation": {"spans": [
+                {"start": 5, "end": 7, "label": "LOC", "text": "东京"}]}},
+            {"id": "b2", "text": "上海很大。", "annotation": {"spans": [
+                {"start": 0, "end": 9, "label": "LOC"}]}}]
+    source.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows),
+                      encoding="utf-8")
+    rt = sqlite_runtime
+    with rt.session() as s:
+        pid = create_project(s, _spec("zh-bad")).id
+    with rt.session() as s, pytest.raises(InvalidInput) as err:
+        import_labelled(s, rt.blobs, pid, source, fmt="text_jsonl")
+    assert "not the text at [5, 7)" in err.value.message
+    assert "[0, 9) lies outside the text (5 characters)" in err.value.message
+    with rt.session() as s:
+        assert s.scalar(select(Item.id).where(Item.project_id == pid)) is None
