@@ -95,3 +95,23 @@ def test_labels_that_do_not_fit_their_text_import_nothing(sqlite_runtime: Runtim
     assert "[0, 9) lies outside the text (5 characters)" in err.value.message
     with rt.session() as s:
         assert s.scalar(select(Item.id).where(Item.project_id == pid)) is None
+
+
+def test_work_next_shows_the_relations_between_spans(tmp_path: Path) -> None:
+    """An imported (or earlier) version's relations were not shown by ``work next``: an
+    annotator correcting them on the terminal did not see them."""
+    from datamill.cli._words import CLI_WORDS
+    from datamill.modalities.registry import get_modality
+
+    text = tmp_path / "z1.txt"
+    text.write_text(ROWS[0][1], encoding="utf-8")
+    payload = {"spans": [{"id": "s1", "start": 0, "end": 2, "label": "PER"},
+                         {"id": "s2", "start": 6, "end": 10, "label": "ORG"}],
+               "relations": [{"head": "s1", "tail": "s2", "label": "works_at"}]}
+    view = get_modality("text").readable_task  # type: ignore[attr-defined]
+    assert view(text, payload).splitlines()[-1] == (
+        "relation: 张伟 [0, 2) → 清华大学 [6, 10) works_at")
+    zh = {k.removeprefix("view."): v for k, v in CLI_WORDS["zh-CN"].items()
+          if k.startswith("view.")}
+    assert view(text, payload, words=zh).splitlines()[-1] == (
+        "关系：张伟 [0, 2) → 清华大学 [6, 10) works_at")

@@ -304,6 +304,7 @@ EN_CLI: dict[str, str] = {
     "view.criterion": "criterion {name}{label}: {scale}{about}",
     "view.likert": "score {low}–{high}", "view.pass_fail": "true (pass) or false (fail)",
     "view.form": "write: {text}",
+    "view.relation": "relation: {head} → {tail} {label}",
 }
 
 ZH_CN_CLI: dict[str, str] = {
@@ -557,6 +558,7 @@ ZH_CN_CLI: dict[str, str] = {
     "view.criterion": "评分项 {name}{label}：{scale}{about}",
     "view.likert": "打分 {low}–{high}", "view.pass_fail": "true（通过）或 false（不通过）",
     "view.form": "请按此格式填写：{text}",
+    "view.relation": "关系：{head} → {tail} {label}",
 }
 
 CLI_WORDS: dict[str, dict[str, str]] = {"en": EN_CLI, "zh-CN": ZH_CN_CLI}

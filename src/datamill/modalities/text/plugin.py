@@ -169,8 +169,10 @@ class TextPlugin:
         span of the current annotation as ``text [start, end) LABEL`` (offsets in code
         points) and its classes. ``words``: the face's label templates in its reader's
         language (keys ``text``, ``classes``, ``sentiment`` with ``{text}``; ``span`` with
-        ``{text}``, ``{start}``, ``{end}``, ``{label}``); English where left out."""
+        ``{text}``, ``{start}``, ``{end}``, ``{label}``; ``relation`` with ``{head}``, ``{tail}``,
+        ``{label}``); English where left out."""
         w = {"text": "text: {text}", "span": "span: {text} [{start}, {end}) {label}",
+             "relation": "relation: {head} → {tail} {label}",
              "classes": "classes: {text}", "sentiment": "sentiment: {text}", **(words or {})}
         text, _ = read_text(path)
         lines = [w["text"].format(text=text)]
@@ -178,6 +180,13 @@ class TextPlugin:
             ann = parse_annotation(payload)
             lines += [w["span"].format(text=text[sp.start:sp.end], start=sp.start, end=sp.end,
                                        label=sp.label) for sp in ann.spans]
+            # each relation with its spans as the lines above name them (the ids alone meant
+            # nothing to an annotator: trial h5)
+            named = {sp.id: f"{text[sp.start:sp.end]} [{sp.start}, {sp.end})"
+                     for sp in ann.spans if sp.id}
+            lines += [w["relation"].format(head=named.get(r.head, r.head),
+                                           tail=named.get(r.tail, r.tail), label=r.label)
+                      for r in ann.relations]
             if ann.classes:
                 lines.append(w["classes"].format(text=", ".join(ann.classes)))
             if ann.sentiment:
