@@ -279,6 +279,8 @@ class SourceRow:
     meta: dict[str, Any] = field(default_factory=dict)
     prompt: str | None = None
     error: str | None = None
+    #: the error's code and values (``{"code": ..., ...}``), worded by ``check.fail.<code>``
+    coded: dict[str, str] | None = None
     sensitivity: str | None = None
     #: the row named an fsspec URL (``s3://…``) instead of a path: only an in-place import
     #: under an allowed URL root takes it (see ``import_source``)

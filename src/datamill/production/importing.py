@@ -192,11 +192,12 @@ def _split_parts(
         return None
 
     def rows() -> Iterator[SourceRow]:
-        for where, file_name, reason in parts:
+        for where, file_name, reason, *coded in parts:  # a refusal may carry its code
             if where.startswith(source.name) and name != source.name:
                 where = name + where[len(source.name):]
             if file_name is None:
-                yield SourceRow(where=where, error=reason or "refused")
+                yield SourceRow(where=where, error=reason or "refused",
+                                coded=coded[0] if coded else None)
             else:
                 yield SourceRow(where=where, path=staging / file_name, filename=file_name,
                                 external_id=Path(file_name).stem)
@@ -211,7 +212,7 @@ def _split_rows(
     """The rows of a source the modality splits into media files itself (a JSONL of LLM
     records: one file a record), or None. The optional plugin method ``split_source(source,
     out_dir, requirements)`` returns None (import ``source`` as it is) or yields ``(where, file
-    name in out_dir, None)`` / ``(where, None, rejection reason)`` in source order; the files
+    name in out_dir, None)`` / ``(where, None, rejection reason[, {"code", values}])`` in source order; the files
     live in a temporary folder until the import has stored them. In a folder, the modality's
     media files are imported as they are and every other file is offered to ``split_source``
     (an LLM project's ``.jsonl`` beside its ``.json`` records); what it refuses is ``skipped``.
@@ -604,7 +605,7 @@ def import_source(  # noqa: PLR0913 - keyword-only options
             if error.endswith(NO_FILE):  # the columns this modality's rows name a file by
                 error = error[:-len(NO_FILE)] + no_file_message(project.modality)
                 error = f"{error}; {no_file_hint}" if no_file_hint else error
-            reject(row.where, error)
+            reject(row.where, error, **(row.coded or {}))
             return
         # only the modality's media: a manifest row naming page.xml or evil.js would be served
         # back from this site as a document and a script (an in-place file is not even probed)

@@ -111,4 +111,11 @@ EN_CHECKS: dict[str, str] = {
     "check.name.dropouts": "Dropouts",
     "check.fail.dropouts": "{value:.0f} dropout(s) of digital silence inside the speech (a recorder or transmission fault)",
     **{f"insp.{k}": v for k, v in INSPECTION_REASON_WORDS["en"].items()},
+    # an LLM record refused at import (modalities.llm.records.split_records)
+    "check.fail.record_json": "the line is not valid JSON: {detail}",
+    "check.fail.record_not_object": "a record is a JSON object ({{…}}), not a {kind}",
+    "check.fail.record_invalid": "not a valid LLM record: {detail}",
+    "check.fail.record_id_twice": "the record id {id} is used again (first at {first})",
+    "check.fail.record_same_content": "the same turns and responses as the record {first}",
+    "check.fail.record_too_large": "the record is larger than {limit} bytes",
 }

@@ -105,4 +105,10 @@ ZH_CN_CHECKS: dict[str, str] = {
     "check.name.dropouts": "丢音",
     "check.fail.dropouts": "语音中有 {value:.0f} 处数字静音丢音（录音设备或传输故障）",
     **{f"insp.{k}": v for k, v in INSPECTION_REASON_WORDS["zh-CN"].items()},
+    "check.fail.record_json": "该行不是有效的 JSON：{detail}",
+    "check.fail.record_not_object": "每条记录须是一个 JSON 对象（{{…}}），不能是 {kind}",
+    "check.fail.record_invalid": "不是有效的 LLM 记录：{detail}",
+    "check.fail.record_id_twice": "记录编号 {id} 重复（首次出现在 {first}）",
+    "check.fail.record_same_content": "与记录 {first} 的轮次和回复完全相同",
+    "check.fail.record_too_large": "记录超过 {limit} 字节的上限",
 }

@@ -54,7 +54,8 @@ def test_the_llm_import_names_the_line_once(tmp_path: Path) -> None:
     source.write_text("\n".join([good, "", "", "", "", CASES["unterminated string"][0]]) + "\n",
                       encoding="utf-8")
     (tmp_path / "out").mkdir()
-    refused = {w: r for w, name, r in split_records(source, tmp_path / "out") if name is None}
+    refused = {w: r for w, name, r, *_coded in split_records(source, tmp_path / "out")
+               if name is None}
     assert refused == {"records.jsonl:6": "line 6: malformed JSON: the string is not closed on"
                                           ' that line (a closing " is missing): it starts at'
                                           " column 24"}

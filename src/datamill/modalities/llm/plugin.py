@@ -52,6 +52,7 @@ from datamill.modalities.llm.exporters import LlmExportItem
 from datamill.modalities.llm.records import (
     LlmItemAttributes,
     LlmRecord,
+    Split,
     Turn,
     describe_record,
     is_record_source,
@@ -136,9 +137,10 @@ class LlmPlugin:
     # -- import
     def split_source(
         self, source: Path, out_dir: Path, requirements: Mapping[str, Any]
-    ) -> Iterator[tuple[str, str | None, str | None]] | None:
+    ) -> Iterator[Split] | None:
         """A JSONL/JSON source as record files in ``out_dir`` (None: import ``source`` as it
-        is). Yields ``(where, file name, None)`` or ``(where, None, reason)`` in source order."""
+        is). Yields ``(where, file name, None)`` or ``(where, None, reason[, code and
+        values])`` in source order."""
         if not is_record_source(source):
             return None
         limit = int(dict(requirements.get("record") or {}).get("max_record_bytes") or 0)

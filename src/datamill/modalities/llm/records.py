@@ -41,6 +41,7 @@ __all__ = [
     "LlmItemAttributes",
     "LlmRecord",
     "Response",
+    "Split",
     "Turn",
     "canonical_record",
     "describe_record",
@@ -161,13 +162,18 @@ def _normalise(raw: Mapping[str, Any]) -> dict[str, Any]:
 def parse_record(raw: Any) -> LlmRecord:
     """A decoded JSON value as a record, or InvalidInput naming every problem."""
     if not isinstance(raw, dict):
-        raise InvalidInput(f"a record is a JSON object, not {type(raw).__name__}")
+        kind = "array" if isinstance(raw, list) else "string" if isinstance(raw, str) else \
+            "number" if isinstance(raw, int | float) else "true/false/null"
+        raise InvalidInput(f"a record is a JSON object, not {type(raw).__name__}",
+                           reason_code="record_not_object", kind=kind)
     if raw.get("type", "llm_record") != "llm_record":
         raise InvalidInput(f"not an LLM record (type {str(raw.get('type'))[:40]!r})")
     try:
         return LlmRecord.model_validate(_normalise(raw))
     except ValidationError as err:
-        raise InvalidInput(f"not a valid LLM record: {_messages(err)}") from err
+        said = _messages(err)
+        raise InvalidInput(f"not a valid LLM record: {said}", reason_code="record_invalid",
+                           detail=said) from err
 
 
 def canonical_record(record: LlmRecord) -> bytes:
@@ -196,9 +202,12 @@ def _decode(data: bytes, where: str, *, bom_ok: bool = True, file: str = "") -> 
     try:
         return json.loads(text)
     except json.JSONDecodeError as err:
-        raise InvalidInput(f"{where}: malformed JSON: {describe_json_error(err)}") from err
+        said = describe_json_error(err)
+        raise InvalidInput(f"{where}: malformed JSON: {said}", reason_code="record_json",
+                           detail=said) from err
     except (ValueError, RecursionError) as err:
-        raise InvalidInput(f"{where}: malformed JSON: {str(err)[:200]}") from err
+        raise InvalidInput(f"{where}: malformed JSON: {str(err)[:200]}",
+                           reason_code="record_json", detail=str(err)[:200]) from err
 
 
 def read_record(path: Path, max_bytes: int = MAX_RECORD_BYTES) -> LlmRecord:
@@ -222,7 +231,9 @@ def describe_record(record: LlmRecord) -> LlmItemAttributes:
 
 # -- the splitter ------------------------------------------------------------------------------
 
-Split = tuple[str, str | None, str | None]  # (where, file name written, rejection reason)
+#: (where, file name written, rejection reason[, the reason's code and values]): a refusal
+#: with a code is worded in the reader's language (the web import page's ``check.fail.<code>``)
+Split = tuple[str, str | None, str | None] | tuple[str, None, str, dict[str, str]]
 
 
 def _lines(path: Path, max_bytes: int) -> Iterator[tuple[int, bytes | None]]:
@@ -264,7 +275,8 @@ def _jsonl_values(path: Path, max_bytes: int, name: str) -> Iterator[tuple[str, 
     for lineno, raw in _lines(path, max_bytes):
         where = f"{name}:{lineno}"
         if raw is None:
-            yield where, InvalidInput(f"line {lineno}: record is larger than {max_bytes} bytes")
+            yield where, InvalidInput(f"line {lineno}: record is larger than {max_bytes} bytes",
+                                      reason_code="record_too_large", limit=str(max_bytes))
             continue
         if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
             raw = raw[3:]
@@ -297,28 +309,43 @@ def split_records(source: Path, out_dir: Path, max_bytes: int = MAX_RECORD_BYTES
     contents: dict[str, str] = {}
     for where, value in reader(source, limit, name):
         if isinstance(value, InvalidInput):
-            yield where, None, value.message
+            yield _refused(where, value.message, value.details)
             continue
         try:
             record = parse_record(value)
         except InvalidInput as err:
-            yield where, None, err.message
+            yield _refused(where, err.message, err.details)
             continue
         if record.id in ids:
-            yield where, None, f"duplicate record id {record.id!r} (first at {ids[record.id]})"
+            yield _refused(where, f"duplicate record id {record.id!r} (first at"
+                           f" {ids[record.id]})", {"reason_code": "record_id_twice",
+                                                   "id": record.id, "first": ids[record.id]})
             continue
         body = canonical_record(record)
         digest = hashlib.sha256(canonical_record(record.model_copy(update={"id": "_"}))).hexdigest()
         if digest in contents:
-            yield where, None, f"duplicate record: same turns and responses as {contents[digest]}"
+            yield _refused(where, "duplicate record: same turns and responses as"
+                           f" {contents[digest]}", {"reason_code": "record_same_content",
+                                                    "first": contents[digest]})
             continue
         if len(body) > limit:
-            yield where, None, f"record is {len(body)} bytes; the limit is {limit}"
+            yield _refused(where, f"record is {len(body)} bytes; the limit is {limit}",
+                           {"reason_code": "record_too_large", "limit": str(limit)})
             continue
         ids[record.id], contents[digest] = where, f"{record.id!r} ({where})"
         file_name = f"{record.id}.json"
         (out_dir / file_name).write_bytes(body)
         yield where, file_name, None
+
+
+def _refused(where: str, reason: str, details: dict[str, Any]) -> Split:
+    """A refused record: its English reason and, where the refusal has a code, the code and
+    its values (as text) for wording it in another language."""
+    code = details.get("reason_code")
+    if not code:
+        return where, None, reason
+    return where, None, reason, {"code": str(code), **{k: str(v) for k, v in details.items()
+                                                        if k != "reason_code"}}
 
 
 def is_record_source(source: Path) -> bool:

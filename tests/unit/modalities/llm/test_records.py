@@ -19,8 +19,15 @@ from tests.unit.modalities.llm._cases import PAIR_RECORDS, write_jsonl
 
 
 def _split(source: Path, out: Path, limit: int = 20_000) -> list[tuple[str, str | None, str | None]]:
+    """(where, file, reason) per record; a refusal's code, when it has one, left out here
+    (``_codes`` reads them)."""
     out.mkdir(exist_ok=True)
-    return list(split_records(source, out, limit))
+    return [(w, n, r) for w, n, r, *_coded in split_records(source, out, limit)]
+
+
+def _codes(source: Path, out: Path, limit: int = 20_000) -> dict[str, dict[str, str]]:
+    out.mkdir(exist_ok=True)
+    return {w: coded[0] for w, _n, _r, *coded in split_records(source, out, limit) if coded}
 
 
 def test_shapes_normalise_to_one_canonical_record() -> None:
@@ -71,6 +78,11 @@ def test_duplicates_and_oversized_records_are_refused(tmp_path: Path) -> None:
     assert "same turns and responses as 'p1'" in reasons[1]
     assert "larger than 20000 bytes" in reasons[2]
     assert [n for _, n, _ in out if n] == ["p1.json", "p2.json"]
+    # each refusal carries its code and values, so the web import page words it (trial h5)
+    assert _codes(src, tmp_path / "again") == {
+        "r.jsonl:2": {"code": "record_id_twice", "id": "p1", "first": "r.jsonl:1"},
+        "r.jsonl:3": {"code": "record_same_content", "first": "'p1' (r.jsonl:1)"},
+        "r.jsonl:4": {"code": "record_too_large", "limit": "20000"}}
 
 
 @pytest.mark.parametrize(("record", "message"), [
