@@ -358,6 +358,8 @@ EN_PAGES.update({
     "tx.conflict": "This item changed since you opened it; reload the page",
     "tx.select_first": "Select some text first",
     "tx.delete": "Delete this span",
+    "tx.relations": "Relations",
+    "tx.relations_hint": "Deleting a span removes its relations.",
 })
 # --- end text workbench ---
 # --- llm workbench (templates/llm/task.html, static/llm/workbench.js) ---

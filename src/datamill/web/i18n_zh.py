@@ -474,6 +474,8 @@ ZH_CN.update({
     "tx.conflict": "打开后该条目已被修改，请刷新页面",
     "tx.select_first": "请先选中文本",
     "tx.delete": "删除该片段",
+    "tx.relations": "关系",
+    "tx.relations_hint": "删除片段时，其关系一并删除。",
 })
 # --- end text workbench ---
 # --- llm workbench (templates/llm/task.html, static/llm/workbench.js) ---

@@ -158,8 +158,18 @@ class TextWorkbench {
     if (this.pendingLocal && this.draftUrl) this.saveTimer = setTimeout(() => this.flush(), 0);
   }
 
+  // the relations whose two spans are still there: a deleted span takes its relations with it
+  // (the server refuses a relation without its span, and this page draws no relations, so a
+  // pre-labelled relation on a wrong span made the task impossible to submit: trial h5)
+  liveRelations() {
+    const ids = new Set();
+    for (const s of this.spans) if (s.id) ids.add(s.id);
+    return (this.keep.relations || []).filter((r) => ids.has(r.head) && ids.has(r.tail));
+  }
+
   annotation() {
     const out = { type: 'text_annotation', schema_version: 1, ...this.keep };
+    if (this.keep.relations) out.relations = this.liveRelations();
     out.spans = this.spans.map((s) => ({ ...s }));
     out.classes = [...this.classes];
     if (this.sentiment) out.sentiment = this.sentiment;
@@ -170,6 +180,7 @@ class TextWorkbench {
   // spans is one join, not 36,000 copies serialised again after every key.
   annotationJSON() {
     const out = { type: 'text_annotation', schema_version: 1, ...this.keep };
+    if (this.keep.relations) out.relations = this.liveRelations();
     out.classes = [...this.classes];
     if (this.sentiment) out.sentiment = this.sentiment;
     const head = JSON.stringify(out);
@@ -302,6 +313,23 @@ class TextWorkbench {
     this.drawnSpans = this.spans.slice();
     if (dirty.length) this.redraw(merged(dirty), level);
     this.renderList();
+    this.renderRelations();
+  }
+
+  // the relations kept (read-only): head → tail and the label, each span by its words
+  renderRelations() {
+    const box = this.el.querySelector('[data-part="relations"]');
+    if (!box || !this.keep.relations) return;
+    box.hidden = false;
+    const words = new Map();
+    for (const s of this.spans) if (s.id) words.set(s.id, this.chars.slice(s.start, s.end).join(''));
+    const rows = this.liveRelations().map((r, n) => {
+      const li = document.createElement('li');
+      li.dataset.testid = `text-wb-relation-${n}`;
+      li.textContent = `${words.get(r.head)} → ${words.get(r.tail)} · ${r.label}`;
+      return li;
+    });
+    box.querySelector('.tx-relations').replaceChildren(...rows);
   }
 
   // Draws the characters of the ranges [a, b) again from the spans over them.
