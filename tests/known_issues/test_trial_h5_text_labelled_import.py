@@ -115,3 +115,39 @@ def test_work_next_shows_the_relations_between_spans(tmp_path: Path) -> None:
           if k.startswith("view.")}
     assert view(text, payload, words=zh).splitlines()[-1] == (
         "关系：张伟 [0, 2) → 清华大学 [6, 10) works_at")
+
+
+def test_the_review_comparison_shows_the_relations_that_changed() -> None:
+    """A reviewer saw spans added, removed or relabelled but not a relation removed or added
+    (the review and inspection differences left relations out)."""
+    import html
+    import re
+
+    from datamill.modalities.text.compare import compare_text
+    from datamill.web.i18n import translator
+    from datamill.web.routes._common import code_label, templates
+
+    spans = [{"id": "s1", "start": 0, "end": 2, "label": "PER"},
+             {"id": "s2", "start": 3, "end": 5, "label": "LOC"},
+             {"id": "s3", "start": 6, "end": 10, "label": "ORG"}]
+    before = {"spans": spans, "relations": [{"head": "s1", "tail": "s3", "label": "works_at"}]}
+    # the same spans under other ids (a reviewer's edit), one relation swapped for another
+    after = {"spans": [{**s, "id": f"x{s['id']}"} for s in spans],
+             "relations": [{"head": "xs3", "tail": "xs2", "label": "located_in"}]}
+    cmp = compare_text(before, after)
+    assert cmp["relations"] == [
+        {"status": "removed", "label": "works_at", "head": [0, 2], "tail": [6, 10]},
+        {"status": "added", "label": "located_in", "head": [6, 10], "tail": [3, 5]}]
+    assert cmp["differences"] == 2 and cmp["spans"] == []
+    assert compare_text(before, {**before, "spans": spans})["differences"] == 0
+    tr = translator("zh-CN")
+    page = templates.env.from_string(
+        "{% from 'text/_workbench.html' import text_compare with context %}"
+        "{{ text_compare(c, text) }}")
+    out = html.unescape(page.render(c=cmp, text=ROWS[0][1], t=tr, tc=code_label(tr),
+                                    lang="zh-CN"))
+    rows = [" ".join(r.split()) for r in re.findall(r'data-status="relation-[a-z]+"[^>]*>(.*?)</li>',
+                                                     out, re.S)]
+    assert [re.sub(r"<[^>]+>", "", r) for r in rows] == [
+        f"{tr('cmp.status.removed')} · 关系 “张伟 → 清华大学” works_at",
+        f"{tr('cmp.status.added')} · 关系 “清华大学 → 北京” located_in"]

@@ -583,6 +583,7 @@ EN_PAGES.update({
     "cmp.llm.comment": "comment",
     "cmp.llm.turn": "turn",
     "cmp.empty": "(none)",
+    "cmp.relation": "relation",
 })
 # --- end text and llm review / inspection ---
 # --- point-cloud workbench (templates/pointcloud/, static/pointcloud/) ---

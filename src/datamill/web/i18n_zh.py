@@ -647,6 +647,7 @@ ZH_CN.update({
     "cmp.llm.comment": "评语",
     "cmp.llm.turn": "轮次",
     "cmp.empty": "（无）",
+    "cmp.relation": "关系",
 })
 # --- point-cloud workbench (templates/pointcloud/, static/pointcloud/) ---
 ZH_CN.update({
