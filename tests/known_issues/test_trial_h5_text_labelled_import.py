@@ -151,3 +151,33 @@ def test_the_review_comparison_shows_the_relations_that_changed() -> None:
     assert [re.sub(r"<[^>]+>", "", r) for r in rows] == [
         f"{tr('cmp.status.removed')} · 关系 “张伟 → 清华大学” works_at",
         f"{tr('cmp.status.added')} · 关系 “清华大学 → 北京” located_in"]
+
+
+def test_the_hf_columns_carry_the_relations(tmp_path: Path) -> None:
+    """A customer loading ``text_jsonl`` / ``text_parquet`` with HF ``datasets`` got spans but
+    no relations (only inside the ``annotation`` JSON string, by span ids the columns lack)."""
+    datasets = pytest.importorskip("datasets")
+    from datamill.modalities.text.exporters.hf import TextParquetExporter
+
+    ann = TextAnnotation.model_validate({
+        "spans": [{"id": "s1", "start": 0, "end": 2, "label": "PER"},
+                  {"id": "s2", "start": 3, "end": 5, "label": "LOC"},
+                  {"id": "s3", "start": 6, "end": 10, "label": "ORG"}],
+        "relations": [{"head": "s1", "tail": "s3", "label": "works_at"},
+                      {"head": "s3", "tail": "s2", "label": "located_in"}]})
+    plain = TextAnnotation.model_validate({"spans": [{"start": 0, "end": 2, "label": "PER"}]})
+    items = [TextExportItem(id="r1", text=ROWS[0][1], sha256="0" * 64, language="zh-CN",
+                            annotation=ann),
+             TextExportItem(id="r2", text=ROWS[2][1], sha256="0" * 64, language="zh-CN",
+                            annotation=plain)]
+    TextJsonlExporter().export(iter(items), tmp_path / "j")
+    TextParquetExporter().export(iter(items), tmp_path / "p")
+    for kind, file in (("json", "j/data.jsonl"), ("parquet", "p/data.parquet")):
+        ds = datasets.load_dataset(kind, data_files=str(tmp_path / file), split="train",
+                                   cache_dir=str(tmp_path / f".hf-{kind}"))
+        row = ds[0]
+        named = [(row["text"][row["spans"][r["head"]]["start"]:row["spans"][r["head"]]["end"]],
+                  row["text"][row["spans"][r["tail"]]["start"]:row["spans"][r["tail"]]["end"]],
+                  r["label"]) for r in row["relations"]]
+        assert named == [("张伟", "清华大学", "works_at"), ("清华大学", "北京", "located_in")]
+        assert ds[1]["relations"] == []
