@@ -11,6 +11,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from datamill.api.params import MAX_ID
+from datamill.catalog.access import customer_language
 from datamill.compliance.models import User
 from datamill.compliance.permissions import authorize
 from datamill.compliance.roles import Action
@@ -58,6 +59,9 @@ def _caller(
     :func:`~datamill.http_deps.hide_unseen_projects`."""
     user = get_current_user(session, credentials)
     remember_caller(request, user)
+    # a customer account's refusals read in its organisation's language where the request
+    # names none (problem.py's _caller_language)
+    request.state.preferred_language = customer_language(session, user)
     return user
 
 

@@ -191,12 +191,19 @@ async def _datamill_error(request: Request, exc: Exception) -> JSONResponse:
 
 def _caller_language(request: Request) -> str:
     """en or zh-CN: for the pages' own endpoints the ``lang`` cookie when set (trial 13: a
-    refused draft save answered English on a Chinese page), else ``Accept-Language``."""
+    refused draft save answered English on a Chinese page), else the customer's language as
+    the page has it; elsewhere ``Accept-Language`` when sent (the caller's own choice), else
+    the language of the customer organisation a customer account speaks for (``ledger
+    customer-language``), else English."""
+    preferred = getattr(request.state, "preferred_language", None)
     if request.url.path.startswith("/web/"):
-        chosen = request.cookies.get(PAGE_LANG_COOKIE)
+        chosen = request.cookies.get(PAGE_LANG_COOKIE) or preferred
         if chosen:
             return problem_language(chosen)
-    return problem_language(request.headers.get("accept-language"))
+    header = request.headers.get("accept-language")
+    if not (header or "").strip() and preferred:
+        return problem_language(preferred)
+    return problem_language(header)
 
 
 def _worded(

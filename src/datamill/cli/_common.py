@@ -24,6 +24,7 @@ into a rich markup string elsewhere (progress labels, ``Text.from_markup``).
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
@@ -151,6 +152,10 @@ _runtime: list[Any] = []
 #: (runtime, home) where ``DATAMILL_HOME`` named a folder that did not exist and this process
 #: started it: an empty home, nobody in it yet
 _started_home: list[tuple[Any, Path]] = []
+#: the acting ``--as`` username of the command running (set by :func:`handle_errors`) and,
+#: once looked up, the language of the customer organisation it speaks for: what the CLI
+#: speaks where ``DATAMILL_LANG`` is not set (:func:`cli_language`)
+_acting: dict[str, str | None] = {}
 
 
 #: the person a write acts for; required, and checked like an API caller (see acting_user)
@@ -452,15 +457,40 @@ def _worded(message: str, details: Mapping[str, Any]) -> tuple[str, dict[str, An
     return word_error(message, details, cli_language())
 
 
+def _acting_language() -> str | None:
+    """The language of the customer organisation the running command's ``--as`` account
+    speaks for (``ledger customer-language``), looked up once; None for staff, an unknown
+    name, or no database to ask."""
+    if "language" not in _acting:
+        _acting["language"] = None
+        name = _acting.get("username")
+        if name:
+            from sqlalchemy.exc import SQLAlchemyError
+
+            from datamill.catalog.access import customer_language
+            from datamill.compliance.users import get_user
+
+            # an unknown name, no home or no database: English, as before
+            with contextlib.suppress(DatamillError, SQLAlchemyError), \
+                    get_runtime().session() as s:
+                _acting["language"] = customer_language(s, get_user(s, name))
+    return _acting["language"]
+
+
 def cli_language() -> str:
     """The language the CLI speaks to people in: ``DATAMILL_LANG`` (en or zh-CN; English where
-    the setting itself is wrong)."""
+    the setting itself is wrong); where it is not set, the language of the customer
+    organisation the acting ``--as`` account speaks for (``ledger customer-language``), else
+    English."""
     from datamill.config import BadSetting, get_settings
 
     try:
-        return problem_language(get_settings().lang)
+        settings = get_settings()
     except BadSetting:  # the error being reported may be a setting: report it in English
         return "en"
+    if "lang" not in settings.model_fields_set and (theirs := _acting_language()):
+        return problem_language(theirs)
+    return problem_language(settings.lang)
 
 
 def _fail(
@@ -608,6 +638,9 @@ def handle_errors(fn: Callable[P, R]) -> Callable[P, R]:
     @wraps(fn)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         as_json = _json_requested(kwargs)
+        _acting.clear()  # this command speaks its own --as account's language
+        _acting["username"] = next(
+            (v for k in _ACTOR_PARAMS if isinstance(v := kwargs.get(k), str)), None)
         try:
             return fn(*args, **kwargs)
         except NothingToDo as nothing:

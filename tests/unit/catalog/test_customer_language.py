@@ -91,3 +91,39 @@ def test_sales_set_it_on_the_contract_page(sqlite_runtime: Runtime,
     assert r.headers["location"] == f"/finance/contracts/{k}?ok=language", r.text
     shown = client.get(f"/finance/contracts/{k}?ok=language").text
     assert 'data-testid="customer-language">简体中文<' in shown, shown
+
+
+def test_api_and_cli_refusals_follow_the_customers_language(sqlite_runtime: Runtime,
+                                                            client: TestClient) -> None:
+    """Left out by trial h6: a customer account's API problems and CLI lines followed only
+    ``Accept-Language`` / ``DATAMILL_LANG``. Where neither is given they follow its
+    organisation's language; an explicit one still wins; staff are untouched."""
+    from datamill.ledger.customers import set_customer_language
+    from tests._cli import run_cli
+
+    rt = sqlite_runtime
+    who = people(rt)
+    acme = customer(rt)
+    with rt.session() as s:
+        link_customer_user(s, who["sales"], who["cust"], acme)
+        set_customer_language(s, acme, "zh-CN", actor_id=who["sales"].id)
+    body = {"intended_use": "asr training", "scope": "one team"}  # neither dataset nor work
+    url = f"{API}/catalog/quote-requests"
+    zh, en = "请您指明询价的标准化数据集", "names a catalog dataset"
+    r = client.post(url, headers=login(client, "cust"), json=body)
+    assert r.status_code == 422 and zh in r.json()["detail"], r.text
+    r = client.post(url, headers={**login(client, "cust"), "Accept-Language": "en"}, json=body)
+    assert r.status_code == 422 and zh not in r.json()["detail"], r.text
+    db = {"DATAMILL_DATABASE_URL": str(rt.settings.database_url)}
+    args = ("catalog", "request-quote", "--use", "asr training", "--scope", "one team",
+            "--as", "cust")
+    said = run_cli(rt.settings.home, *args, ok=False, **db)
+    assert "错误" in said.stderr + said.stdout and zh in said.stderr + said.stdout, said
+    said = run_cli(rt.settings.home, *args, "--json", ok=False, **db)
+    assert zh in json.loads(said.stdout)["error"]["detail"], said.stdout
+    said = run_cli(rt.settings.home, *args, ok=False, DATAMILL_LANG="en", **db)
+    assert en in said.stderr + said.stdout and zh not in said.stderr + said.stdout, said
+    # staff acting in the same process read English again (nothing carried over)
+    said = run_cli(rt.settings.home, "catalog", "request-quote", "--use", "x", "--scope", "y",
+                   "--as", "sales", ok=False, **db)
+    assert "错误" not in said.stderr + said.stdout, said
