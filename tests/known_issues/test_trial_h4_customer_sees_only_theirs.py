@@ -42,13 +42,15 @@ ALLOWED = {
     f"{API_PREFIX}/catalog/datasets", f"{API_PREFIX}/catalog/licences",
     # their organisation's quote requests (another customer's answer 404)
     f"{API_PREFIX}/catalog/quote-requests",
+    # their own inbox (h7)
+    f"{API_PREFIX}/catalog/inbox",
     f"{API_PREFIX}/projects", f"{API_PREFIX}/projects/{{project_id}}",
     f"{API_PREFIX}/projects/{{project_id}}/deliveries",
     f"{API_PREFIX}/deliveries/{{delivery_id}}", f"{API_PREFIX}/deliveries/{{delivery_id}}/package",
     f"{API_PREFIX}/deliveries/{{delivery_id}}/files/{{name:path}}",
     f"{API_PREFIX}/docs", f"{API_PREFIX}/openapi.json",
     # web pages
-    "/", "/login", "/favicon.ico", "/catalog", "/workforce/me",
+    "/", "/login", "/favicon.ico", "/catalog", "/workforce/me", "/inbox",
     "/projects/{project_id}", "/projects/{project_id}/deliveries",
     "/deliveries/{delivery_id}/package", "/deliveries/{delivery_id}/files/{name:path}",
 }

@@ -34,6 +34,7 @@ from datamill.modalities.problem_words import (
 __all__ = [
     "PROBLEM_BASE",
     "PROBLEM_MEDIA_TYPE",
+    "caller_language",
     "document_problems",
     "install_problem_handlers",
     "localized_problem",
@@ -187,6 +188,12 @@ async def _datamill_error(request: Request, exc: Exception) -> JSONResponse:
         extra=extra,
         headers=headers,
     )
+
+
+def caller_language(request: Request) -> str:
+    """The language to word an answer in for this request's caller (en or zh-CN): see
+    :func:`_caller_language`."""
+    return _caller_language(request)
 
 
 def _caller_language(request: Request) -> str:

@@ -352,3 +352,13 @@ class RetentionDeletion(Base):
     reason: Mapped[str] = mapped_column(Text)
     approved_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     deleted_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CatalogInboxMark(Base):
+    """How far a customer account has read its inbox (:mod:`datamill.catalog.inbox`): what
+    happened after ``seen_at`` is unread."""
+
+    __tablename__ = "catalog_inbox_marks"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(default=utcnow)

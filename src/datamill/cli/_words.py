@@ -305,6 +305,10 @@ EN_CLI: dict[str, str] = {
     "view.likert": "score {low}–{high}", "view.pass_fail": "true (pass) or false (fail)",
     "view.form": "write: {text}",
     "view.relation": "relation: {head} → {tail} {label}",
+    # a customer account's inbox (catalog inbox)
+    "catalog.inbox_head": "{unread} unread of {total}",
+    "catalog.inbox_empty": "nothing in your inbox",
+    "catalog.inbox_unread": "new", "catalog.inbox_marked": "all marked read",
 }
 
 ZH_CN_CLI: dict[str, str] = {
@@ -559,6 +563,10 @@ ZH_CN_CLI: dict[str, str] = {
     "view.likert": "打分 {low}–{high}", "view.pass_fail": "true（通过）或 false（不通过）",
     "view.form": "请按此格式填写：{text}",
     "view.relation": "关系：{head} → {tail} {label}",
+    # a customer account's inbox (catalog inbox)
+    "catalog.inbox_head": "{unread} 条未读，共 {total} 条",
+    "catalog.inbox_empty": "收件箱中没有通知",
+    "catalog.inbox_unread": "未读", "catalog.inbox_marked": "已全部标记为已读",
 }
 
 CLI_WORDS: dict[str, dict[str, str]] = {"en": EN_CLI, "zh-CN": ZH_CN_CLI}

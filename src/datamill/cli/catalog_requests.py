@@ -203,3 +203,35 @@ def quote_licence_cmd(
             s, _user(s, user), request_id, number=number, release_id=release,
             issued_on=_day(issued_on), expires_on=_day(expires_on))
     emit(r, as_json, _print)
+
+
+def _print_inbox(box: Any) -> None:
+    if not box.notices:
+        out.print(say("catalog.inbox_empty"), highlight=False)
+        return
+    out.print(say("catalog.inbox_head", unread=box.unread, total=len(box.notices)),
+              highlight=False)
+    for n in box.notices:
+        flag = say("catalog.inbox_unread") if n.unread else ""
+        out.print(f"{flag:>4} {n.at:%Y-%m-%d %H:%M} {n.text}", highlight=False, soft_wrap=True)
+
+
+@app.command("inbox")
+@handle_errors
+def inbox_cmd(
+    user: AsUser,
+    read: Annotated[bool, typer.Option(
+        "--read", help="Mark everything in the inbox read (customer accounts).")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """A customer account's notices, newest first: deliveries ready, quotes answered,
+    licences issued or revoked, invoices and payments on its statement."""
+    from datamill.catalog.inbox import customer_inbox, mark_inbox_read
+    from datamill.cli._common import cli_language
+
+    lang = cli_language()  # the --as customer's language where DATAMILL_LANG is not set
+    with get_runtime().session() as s:
+        box = (mark_inbox_read if read else customer_inbox)(s, _user(s, user), lang)
+    emit(box, as_json, _print_inbox)
+    if read and not as_json:
+        out.print(say("catalog.inbox_marked"), highlight=False)

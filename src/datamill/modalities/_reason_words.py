@@ -386,6 +386,8 @@ EN_REASONS: dict[str, str] = {
     # a purchase order dated after today or before its request (workforce.purchase_orders)
     "order_future": "A purchase order is dated today ({today}) or earlier, not {on}.",
     "order_before_request": "A purchase order is dated on or after its request {request} ({requested_on}), not {on}.",
+    # a customer account's inbox: staff have none to mark read (catalog.inbox)
+    "inbox_customer_only": "Only customer accounts have an inbox: {user} is a staff account, with no notices to mark read.",
 }
 
 EN_ACTIONS: dict[str, str] = {
@@ -699,6 +701,8 @@ ZH_CN_REASONS: dict[str, str] = {
     # a purchase order dated after today or before its request (workforce.purchase_orders)
     "order_future": "采购订单的日期须为今天（{today}）或更早，不能是 {on}。",
     "order_before_request": "采购订单的日期须不早于其采购申请 {request} 的日期（{requested_on}），不能是 {on}。",
+    # a customer account's inbox: staff have none to mark read (catalog.inbox)
+    "inbox_customer_only": "只有客户账户有收件箱：{user} 是员工账户，没有可标记为已读的通知。",
 }
 
 ZH_CN_ACTIONS: dict[str, str] = {

@@ -147,4 +147,16 @@ EN_CATALOG: dict[str, str] = {
     "cats.invoice": "Invoice",
     "cats.receipt": "Payment",
     "cats.none": "No invoices or payments yet.",
+    # a customer account's inbox (catalog.inbox; h7)
+    "nav.inbox": "Inbox",
+    "inbox.title": "Inbox",
+    "inbox.unread": "{n} unread",
+    "inbox.new": "new",
+    "inbox.empty": "Nothing here yet: deliveries ready, answers to your quote requests, "
+                   "licences and changes to your statement will show here.",
+    "inbox.mark_read": "Mark all read",
+    "inbox.when": "When",
+    "inbox.what": "What",
+    "inbox.open": "Open",
+    "inbox.staff": "Only customer accounts have an inbox.",
 }

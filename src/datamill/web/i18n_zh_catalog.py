@@ -144,4 +144,15 @@ ZH_CN_CATALOG: dict[str, str] = {
     "cats.invoice": "发票",
     "cats.receipt": "付款",
     "cats.none": "暂无发票或付款。",
+    # a customer account's inbox (catalog.inbox; h7)
+    "nav.inbox": "收件箱",
+    "inbox.title": "收件箱",
+    "inbox.unread": "{n} 条未读",
+    "inbox.new": "新",
+    "inbox.empty": "暂无通知：交付就绪、询价答复、许可以及对账单的变动都会显示在这里。",
+    "inbox.mark_read": "全部标记为已读",
+    "inbox.when": "时间",
+    "inbox.what": "内容",
+    "inbox.open": "查看",
+    "inbox.staff": "只有客户账户有收件箱。",
 }

@@ -1,17 +1,20 @@
 """``/catalog/quote-requests``: a customer asks for a quote, sales answer or decline, the
 customer accepts, sales license on it (:mod:`datamill.catalog.quote_requests`). A customer
-sees its own organisation's requests only: another's is 404."""
+sees its own organisation's requests only: another's is 404. ``/catalog/inbox``: a customer
+account's notices (:mod:`datamill.catalog.inbox`)."""
 
 from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Request, status
 from pydantic import BaseModel, Field
 
 from datamill.api.deps import CurrentUser, SessionDep
 from datamill.api.params import NOTE, Day, Id, IdQuery, IdRef
+from datamill.api.problem import caller_language
 from datamill.catalog import quote_requests
+from datamill.catalog.inbox import InboxOut, customer_inbox, mark_inbox_read
 from datamill.catalog.schemas import QuoteRequestOut
 
 __all__ = ["router"]
@@ -125,3 +128,18 @@ def licence_endpoint(request_id: Id, body: QuoteLicence, session: SessionDep,
     """Issue the licence on an accepted request, at its offered terms (every licence rule
     applies)."""
     return quote_requests.license_quote_request(session, user, request_id, **body.model_dump())
+
+
+@router.get("/inbox")
+def inbox_endpoint(request: Request, session: SessionDep, user: CurrentUser) -> InboxOut:
+    """A customer account's notices, newest first (deliveries ready, quotes answered,
+    licences issued or revoked, its statement changed) and how many are unread; each
+    ``text`` in the caller's language (``Accept-Language``, else its organisation's). Staff
+    have none."""
+    return customer_inbox(session, user, caller_language(request))
+
+
+@router.post("/inbox/read")
+def inbox_read_endpoint(request: Request, session: SessionDep, user: CurrentUser) -> InboxOut:
+    """Mark everything in the caller's inbox read (up to now)."""
+    return mark_inbox_read(session, user, caller_language(request))

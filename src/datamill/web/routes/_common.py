@@ -21,9 +21,10 @@ from sqlalchemy.orm import Session
 
 from datamill.business_clock import business_day, business_time
 from datamill.catalog.access import customer_language
+from datamill.catalog.inbox import customer_inbox
 from datamill.compliance.models import User
 from datamill.compliance.permissions import Scope, role_scope
-from datamill.compliance.roles import Action, allowed
+from datamill.compliance.roles import Action, Role, allowed
 from datamill.config import business_timezone
 from datamill.core.errors import DatamillError, Forbidden, InvalidInput
 from datamill.core.storable import driver_refusal
@@ -158,6 +159,8 @@ def _signed_in(request: Request, session: SessionDep, runtime: RuntimeDep) -> Si
     request.state.viewer = Viewer(user.id, user.username, user.role, ws.csrf, manages)
     # a customer's people read in their organisation's language where the browser chose none
     request.state.preferred_language = customer_language(session, user)
+    if user.role == Role.CUSTOMER:  # the navigation's count of unread notices
+        request.state.inbox_unread = customer_inbox(session, user).unread
     remember_caller(request, user)
     return SignedIn(user, ws, manages)
 
@@ -243,6 +246,7 @@ def render(
     viewer = context.get("user")
     context.update(me=me, user=me.user if me else viewer,
                    nav_vendor=me.manages if me else getattr(viewer, "manages", None),
+                   nav_inbox=getattr(request.state, "inbox_unread", None),
                    csrf=me.csrf if me else context.get("csrf", ""), lang=lang, t=tr,
                    tc=tc, tpkg=package_label(tc, lang), tcheck=check_sentence(tr, lang),
                    treason=inspection_reason(tr, lang), trev=review_reason(tr),

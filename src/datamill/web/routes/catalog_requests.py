@@ -10,9 +10,18 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from datamill.catalog import quote_requests
+from datamill.catalog.inbox import customer_inbox, mark_inbox_read
+from datamill.compliance.roles import Role
 from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from datamill.http_deps import RuntimeDep, SessionDep
-from datamill.web.routes._common import HtmlRoute, WebUser, error_in_page_language, require_csrf
+from datamill.web.routes._common import (
+    HtmlRoute,
+    WebUser,
+    error_in_page_language,
+    page_language,
+    render,
+    require_csrf,
+)
 from datamill.web.routes.catalog import _catalog_page, _dataset_page, _int, _no_filters
 
 __all__ = ["router"]
@@ -138,3 +147,20 @@ def step_form(  # noqa: PLR0913 - the step and its one field
     if step == "acceptance" and got.dataset_id is None:  # custom work: its contract drafted
         return _done(None, "request_contracted")
     return _done(got.dataset_id, steps[step])
+
+
+@router.get("/inbox", response_class=HTMLResponse)
+def inbox_page(request: Request, session: SessionDep, me: WebUser) -> Response:
+    """A customer account's notices, newest first, the unread marked (h7)."""
+    box = customer_inbox(session, me.user, page_language(request))
+    return render(request, "inbox.html", me, box=box,
+                  staff=me.user.role != Role.CUSTOMER)
+
+
+@router.post("/inbox/read", response_class=HTMLResponse)
+def inbox_read_form(request: Request, session: SessionDep, me: WebUser,
+                    csrf_token: Csrf = "") -> Response:
+    """Mark everything in the inbox read, then the inbox again."""
+    require_csrf(request, me, csrf_token)
+    mark_inbox_read(session, me.user, page_language(request))
+    return RedirectResponse("/inbox", status_code=303)
