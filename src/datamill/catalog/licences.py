@@ -652,10 +652,14 @@ def renew_licence(
     old = _licence_row(session, licence_id)
     if old.status == "revoked":
         raise Conflict(f"licence {old.number} was revoked on {old.revoked_on}: issue a new "
-                       "licence instead of renewing it", licence_id=old.id)
+                       "licence instead of renewing it", licence_id=old.id,
+                       reason_code="renew_revoked", number=old.number,
+                       revoked_on=str(old.revoked_on))
     if expires_on is not None and old.expires_on is not None and expires_on <= old.expires_on:
         raise InvalidInput(f"the renewal ends after licence {old.number} ({old.expires_on}), not "
-                           f"on {expires_on}", field="expires_on")
+                           f"on {expires_on}", field="expires_on",
+                           reason_code="renew_ends_before", number=old.number,
+                           ends_on=str(old.expires_on), on=str(expires_on))
     return create_licence(
         session, user, dataset_id=old.dataset_id, customer_id=old.customer_id, number=number,
         price=price, territory=territory or old.territory, term=term or old.term,

@@ -44,13 +44,16 @@ def create_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Export an accepted batch with a sha256 manifest and a datasheet."""
+    from datamill.ledger.customers import project_customer_language
     from datamill.production.delivery import deliver_batch
 
     rt = get_runtime()
     with rt.session() as s, progress_bar("exporting", None) as advance:
-        actor = acting_user(s, user, Action.DELIVER, project_id=owning_project(s, batch_id=batch_id))
+        project_id = owning_project(s, batch_id=batch_id)
+        actor = acting_user(s, user, Action.DELIVER, project_id=project_id)
         d = deliver_batch(s, rt.blobs, batch_id, out_dir, formats=fmt, progress=advance,
-                          actor_id=actor.id, encrypt=encrypt)
+                          actor_id=actor.id, encrypt=encrypt,
+                          note_language=project_customer_language(s, project_id))
     emit(d, as_json, lambda v: out.print(say(
         "delivery.created", id=v.id, items=count_items(v.delivered_items),
         volume=amount(v.delivered_volume), unit=code("unit", v.volume_unit), path=v.path)

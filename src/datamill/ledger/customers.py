@@ -9,17 +9,19 @@ grading them is finance's: :func:`datamill.ledger.access.require_credit_grader` 
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
 from datamill.core.errors import InvalidInput
 from datamill.db.lookup import lock_or_raise
-from datamill.ledger.models import LedgerCustomer
+from datamill.ledger.models import LedgerContract, LedgerCustomer, LedgerOrder, LedgerProject
 from datamill.ledger.orders import require_one_of
 from datamill.ledger.schemas import CustomerOut
 from datamill.ledger.settings import CREDIT_GRADES
 
-__all__ = ["CUSTOMER_LANGUAGES", "change_credit_grade", "set_customer_language"]
+__all__ = ["CUSTOMER_LANGUAGES", "change_credit_grade", "project_customer_language",
+           "set_customer_language"]
 
 #: the languages a customer may prefer (those the pages and documents are written in)
 CUSTOMER_LANGUAGES = ("en", "zh-CN")
@@ -86,3 +88,16 @@ def set_customer_language(
                      object_type="ledger_customer", object_id=row.id,
                      data={"name": row.name, "old": old, "new": lang})
     return CustomerOut.model_validate(row)
+
+
+def project_customer_language(session: Session, production_project_id: int) -> str | None:
+    """The language of the customer production project ``production_project_id`` works for
+    (its ledger project's order's contract's customer, :func:`set_customer_language`), or
+    None: a project without an order (product development, no books yet), a customer
+    without one. What a delivery's note is written in."""
+    return session.scalar(
+        select(LedgerCustomer.language)
+        .join(LedgerContract, LedgerContract.customer_id == LedgerCustomer.id)
+        .join(LedgerOrder, LedgerOrder.contract_id == LedgerContract.id)
+        .join(LedgerProject, LedgerProject.order_id == LedgerOrder.id)
+        .where(LedgerProject.production_project_id == production_project_id))

@@ -388,6 +388,13 @@ EN_REASONS: dict[str, str] = {
     "order_before_request": "A purchase order is dated on or after its request {request} ({requested_on}), not {on}.",
     # a customer account's inbox: staff have none to mark read (catalog.inbox)
     "inbox_customer_only": "Only customer accounts have an inbox: {user} is a staff account, with no notices to mark read.",
+    # renewing a licence (catalog.licences.renew_licence)
+    "renew_revoked": "Licence {number} was revoked on {revoked_on}: a revoked licence is not renewed; issue a new licence to the customer instead.",
+    "renew_ends_before": "A renewal ends after licence {number} does ({ends_on}), not on {on}: give a later end date.",
+    # the customer's rejection of a whole delivery (production.delivery_acceptance)
+    "rejection_reason": "Say why the delivery is rejected: the reason goes back to the annotators with every item.",
+    "delivery_accepted_already": "Delivery {delivery_id} was already accepted{on}: only a delivery awaiting your report can be rejected.",
+    "delivery_rejected_already": "Delivery {delivery_id} was already rejected: its items are back in rework and will be delivered again.",
 }
 
 EN_ACTIONS: dict[str, str] = {
@@ -703,6 +710,13 @@ ZH_CN_REASONS: dict[str, str] = {
     "order_before_request": "采购订单的日期须不早于其采购申请 {request} 的日期（{requested_on}），不能是 {on}。",
     # a customer account's inbox: staff have none to mark read (catalog.inbox)
     "inbox_customer_only": "只有客户账户有收件箱：{user} 是员工账户，没有可标记为已读的通知。",
+    # renewing a licence (catalog.licences.renew_licence)
+    "renew_revoked": "授权 {number} 已于 {revoked_on} 撤销：已撤销的授权不能续期，请您为该客户签发新的授权。",
+    "renew_ends_before": "续期须在授权 {number} 的截止日（{ends_on}）之后结束，不能是 {on}：请您给出更晚的截止日。",
+    # the customer's rejection of a whole delivery (production.delivery_acceptance)
+    "rejection_reason": "请您写明拒收的原因：原因会随每个条目退回给标注员。",
+    "delivery_accepted_already": "交付 {delivery_id} 已经验收：只有等待您验收结论的交付才能拒收。",
+    "delivery_rejected_already": "交付 {delivery_id} 已被拒收：其条目已退回返工，之后会重新交付。",
 }
 
 ZH_CN_ACTIONS: dict[str, str] = {

@@ -50,6 +50,7 @@ from datamill.production.delivery_acceptance import (
     shown_deliveries,
 )
 from datamill.production.delivery_keys import ID_MAP_FILE, delivery_keys, write_id_map
+from datamill.production.delivery_note import DELIVERY_NOTE, NOTE_LANGUAGES, write_delivery_note
 from datamill.production.delivery_release import (
     delivery_file,
     delivery_path,
@@ -139,8 +140,12 @@ def deliver_batch(
     actor_id: int | None = None,
     progress: Callable[[int], None] | None = None,
     encrypt: bool | None = None,
+    note_language: str | None = None,
 ) -> DeliveryOut:
     """Export an accepted batch into ``out_root/<project>/<batch>/`` and record the delivery.
+
+    ``note_language`` (en or zh-CN; default English): the language of the package's delivery
+    note (:mod:`.delivery_note`), the customer's, as the faces find it in the ledger.
 
     ``encrypt`` (default: whenever a master key is configured) writes the package as one
     encrypted archive (``compliance.export_crypto``; ``datamill security decrypt-export``).
@@ -151,7 +156,7 @@ def deliver_batch(
     """
     try:
         return _deliver(session, blobs, batch_id, out_root, formats=formats, actor_id=actor_id,
-                        progress=progress, encrypt=encrypt)
+                        progress=progress, encrypt=encrypt, note_language=note_language)
     finally:
         _give_back_memory()
 
@@ -166,7 +171,9 @@ def _deliver(
     actor_id: int | None,
     progress: Callable[[int], None] | None,
     encrypt: bool | None,
+    note_language: str | None,
 ) -> DeliveryOut:
+    note_lang = note_language if note_language in NOTE_LANGUAGES else "en"
     # locked for the export: a second delivery of the batch waits, then finds it delivered
     batch = lock_or_raise(session, Batch, batch_id, "batch")
     if batch.status == "delivered":
@@ -274,8 +281,12 @@ def _deliver(
             **({"effect_evaluation": effect} if effect is not None else {}),
             **({"id_map": {"file": ID_MAP_FILE, "renamed": keys.renamed}} if keys.renamed else {}),
         }
+        datasheet["delivery_note"] = {"file": DELIVERY_NOTE, "language": note_lang}
         (staging / "datasheet.json").write_text(json.dumps(datasheet, indent=2, sort_keys=True))
         files["datasheet.json"] = sha256_file(staging / "datasheet.json")
+        # for the people who receive it, in their language: counted among the files it names
+        note = write_delivery_note(staging, datasheet, len(files) + 1, note_lang)
+        files[DELIVERY_NOTE] = sha256_file(note)
         (staging / "manifest.json").write_text(_manifest_json(batch.name, files))
         master = getattr(blobs, "master", None)  # set when encryption at rest is on
         if encrypt if encrypt is not None else master is not None:

@@ -109,14 +109,15 @@ def reject_delivery(
     from datamill.production.annotating import return_to_annotators
 
     if not (reason or "").strip():
-        raise InvalidInput("a rejection names the customer's reason", field="reason")
+        raise InvalidInput("a rejection names the customer's reason", field="reason",
+                           reason_code="rejection_reason")
     check_note(reason, "reason")
     d = lock_or_raise(session, Delivery, delivery_id, "delivery")
     if d.status != "delivered":
-        raise Conflict(f"delivery {delivery_id} was already {d.status}"
-                       + (f" on {d.accepted_at:%Y-%m-%d}" if d.accepted_at else "")
-                       + ": only a delivery awaiting the customer's report is rejected",
-                       delivery_id=d.id)
+        on = f" on {d.accepted_at:%Y-%m-%d}" if d.accepted_at else ""
+        raise Conflict(f"delivery {delivery_id} was already {d.status}{on}: only a delivery "
+                       "awaiting the customer's report is rejected", delivery_id=d.id,
+                       reason_code=f"delivery_{d.status}_already", on=on)
     batch = lock_or_raise(session, Batch, d.batch_id, "batch")
     why = f"delivery {d.id} ({batch.name}) rejected by the customer: {reason.strip()}"
     items = session.scalars(select(Item).join(BatchItem, BatchItem.item_id == Item.id)

@@ -16,6 +16,7 @@ from datamill.compliance import access as q
 from datamill.compliance.models import User
 from datamill.compliance.roles import Action, allowed
 from datamill.compliance.users import require
+from datamill.ledger.customers import project_customer_language
 from datamill.production.delivery import (
     deliver_batch,
     delivery_file,
@@ -83,7 +84,8 @@ def deliver_endpoint(
     body: Annotated[DeliveryCreate | None, Body()] = None,
 ) -> DeliveryOut:
     """Export an accepted batch with a sha256 manifest and a datasheet (synchronously)."""
-    require(session, user, Action.DELIVER, q.batch_project(session, batch_id, user))
+    project_id = q.batch_project(session, batch_id, user)
+    require(session, user, Action.DELIVER, project_id)
     out_root = (runtime.settings.home / "deliveries").resolve()
     return deliver_batch(
         session,
@@ -93,6 +95,7 @@ def deliver_endpoint(
         formats=body.formats if body else None,
         actor_id=user.id,
         encrypt=body.encrypt if body else None,
+        note_language=project_customer_language(session, project_id),
     )
 
 

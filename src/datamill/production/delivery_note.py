@@ -1,0 +1,190 @@
+"""The delivery note (交付单) a custom delivery package carries: what is in it, how much, in
+which formats, which checks and which inspection it passed, and whose data it is — for the
+people who receive it, in their organisation's language (en or zh-CN; domain §5: custom work
+goes out "with a delivery note").
+
+:func:`write_delivery_note` renders it from the delivery's datasheet (the same facts, so the
+note never says anything the datasheet does not) into ``DELIVERY-NOTE.md`` beside
+``datasheet.json``; the manifest lists it with its sha256 like every other file. Which
+language is the caller's to say (the faces ask the ledger for the customer's,
+:func:`datamill.ledger.customers.project_customer_language`); none is English.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from datamill.core.code_words import METRIC_WORDS, VERDICT_WORDS
+
+__all__ = ["DELIVERY_NOTE", "NOTE_LANGUAGES", "render_delivery_note", "write_delivery_note"]
+
+#: the note's file name in the package
+DELIVERY_NOTE = "DELIVERY-NOTE.md"
+#: the languages a note is written in
+NOTE_LANGUAGES = ("en", "zh-CN")
+
+_EN: dict[str, str] = {
+    "title": "# Delivery note: {project} / {batch}",
+    "intro": "Delivered {day} (UTC). This note is part of the package: `manifest.json` lists "
+             "every file with its sha256, and `datasheet.json` holds the same facts for "
+             "machines.",
+    "contents": "## What is in it",
+    "project": "- Project: {project} ({modality}, language {language})",
+    "items": "- Items: {items:,}",
+    "volume": "- Volume: {volume} {unit}",
+    "formats": "- Formats: {formats}",
+    "files": "- Files: {files:,} (media, exports and this note, each in `manifest.json`)",
+    "left_out": "- Left out by a format that cannot hold them: {what}",
+    "id_map": "- Items renamed for the package: {renamed:,} (their ids in `{file}`)",
+    "checks": "## Checks passed",
+    "checks_intro": "Every delivered item passed the automatic checks:",
+    "checks_head": "| check | items | mean | min | max |",
+    "no_checks": "No automatic check ran on these items.",
+    "inspection": "## Sampling inspection",
+    "inspection_plan": "- Plan: ISO 2859-1, level {level}, AQL {aql}: {sample:,} of {lot:,} items "
+                       "inspected, accepted with at most {accept} defects",
+    "inspection_verdict": "- Verdict: {verdict}",
+    "inspection_score": "- {name}: {value}",
+    "no_inspection": "No sampling inspection is on record for this batch.",
+    "rights": "## Licence and rights",
+    "rights_custom": "Custom service: the delivered data belongs to the customer once accepted "
+                     "and never enters a catalog dataset.",
+    "rights_product": "Product development: owned by the company and licensed per catalog "
+                      "licence.",
+    "classification": "- Classification: {level}",
+    "masked": "- Personal data masked before delivery: {strings:,} strings, {files:,} text "
+              "files, {images:,} images, {media:,} media files",
+    "acceptance": "## Acceptance",
+    "acceptance_text": "Please check the package against `manifest.json` (`sha256sum`), then "
+                       "report your acceptance (or what was wrong) to your project manager.",
+}
+
+_ZH: dict[str, str] = {
+    "title": "# 交付单：{project} / {batch}",
+    "intro": "交付时间 {day}（UTC）。本交付单是交付包的一部分：`manifest.json` 列出每个文件及其 "
+             "sha256，`datasheet.json` 以机器可读的形式记录相同的信息。",
+    "contents": "## 交付内容",
+    "project": "- 项目：{project}（{modality}，语言 {language}）",
+    "items": "- 条目：{items:,} 条",
+    "volume": "- 数据量：{volume} {unit}",
+    "formats": "- 格式：{formats}",
+    "files": "- 文件：{files:,} 个（媒体、导出文件和本交付单，均列于 `manifest.json`）",
+    "left_out": "- 因格式无法容纳而未导出：{what}",
+    "id_map": "- 交付包中重命名的条目：{renamed:,} 条（其编号见 `{file}`）",
+    "checks": "## 已通过的检查",
+    "checks_intro": "每条交付的条目均已通过自动检查：",
+    "checks_head": "| 检查 | 条目 | 平均值 | 最小值 | 最大值 |",
+    "no_checks": "这些条目未运行自动检查。",
+    "inspection": "## 抽样检验",
+    "inspection_plan": "- 方案：ISO 2859-1，检验水平 {level}，AQL {aql}：从 {lot:,} 条中抽检 "
+                       "{sample:,} 条，不合格数不超过 {accept} 即判合格",
+    "inspection_verdict": "- 结论：{verdict}",
+    "inspection_score": "- {name}：{value}",
+    "no_inspection": "本批次没有抽样检验记录。",
+    "rights": "## 授权与权利",
+    "rights_custom": "定制服务：交付的数据经验收后归客户所有，且永不进入标准化数据集产品。",
+    "rights_product": "产品开发：数据归公司所有，按标准化数据集授权使用。",
+    "classification": "- 密级：{level}",
+    "masked": "- 交付前已脱敏的个人信息：{strings:,} 处文字、{files:,} 个文本文件、{images:,} 张"
+              "图像、{media:,} 个媒体文件",
+    "acceptance": "## 验收",
+    "acceptance_text": "请您对照 `manifest.json` 核对交付包（`sha256sum`），然后向项目经理报告"
+                       "验收结果（或存在的问题）。",
+    "unit.hours": "小时", "unit.images": "张图像", "unit.frames": "帧",
+    "unit.dialogues": "段对话", "unit.kchars": "千字符", "unit.characters": "字符",
+}
+
+_WORDS = {"en": _EN, "zh-CN": _ZH}
+
+
+def _number(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.4f}".rstrip("0").rstrip(".")
+    return "–" if value is None else str(value)
+
+
+def _checks(say: Mapping[str, str], checks: Mapping[str, Any]) -> list[str]:
+    if not checks:
+        return [say["no_checks"]]
+    lines = [say["checks_intro"], "", say["checks_head"], "|---|---:|---:|---:|---:|"]
+    for name, c in sorted(checks.items()):
+        lines.append(f"| {name} | {c.get('items', 0):,} | {_number(c.get('mean'))} | "
+                     f"{_number(c.get('min'))} | {_number(c.get('max'))} |")
+    return lines
+
+
+def _inspection(say: Mapping[str, str], insp: Mapping[str, Any] | None,
+                lang: str) -> list[str]:
+    if not insp:
+        return [say["no_inspection"]]
+    plan = insp.get("plan") or {}
+    lines = []
+    if plan:
+        lines.append(say["inspection_plan"].format(
+            level=plan.get("level", ""), aql=_number(plan.get("aql")),
+            sample=plan.get("sample_size", 0), lot=plan.get("lot_size", 0),
+            accept=plan.get("accept", 0)))
+    verdict = str(insp.get("verdict") or "")
+    lines.append(say["inspection_verdict"].format(
+        verdict=VERDICT_WORDS[lang].get(verdict, verdict)))
+    for name, value in sorted((insp.get("scores") or {}).items()):
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            lines.append(say["inspection_score"].format(
+                name=METRIC_WORDS[lang].get(name, name), value=_number(value)))
+    return lines
+
+
+def render_delivery_note(datasheet: Mapping[str, Any], files: int, language: str | None) -> str:
+    """The note for a delivery whose datasheet is ``datasheet`` and whose manifest lists
+    ``files`` files (the note among them), in ``language`` (en or zh-CN; anything else:
+    English)."""
+    lang = language if language in _WORDS else "en"
+    say = _WORDS[lang]
+    volume = datasheet.get("volume") or {}
+    unit = str(volume.get("unit", ""))
+    lines = [
+        say["title"].format(project=datasheet.get("project", ""),
+                            batch=datasheet.get("batch", "")), "",
+        say["intro"].format(day=str(datasheet.get("created_at", ""))[:10]), "",
+        say["contents"], "",
+        say["project"].format(project=datasheet.get("project", ""),
+                              modality=datasheet.get("modality", ""),
+                              language=datasheet.get("language", "")),
+        say["items"].format(items=int(datasheet.get("items", 0))),
+        say["volume"].format(volume=_number(volume.get("in_units")),
+                             unit=say.get(f"unit.{unit}", unit)),
+        say["formats"].format(formats=", ".join(datasheet.get("formats", []))),
+        say["files"].format(files=files),
+    ]
+    left_out = datasheet.get("left_out") or {}
+    if left_out:
+        what = "; ".join(f"{fmt}: " + ", ".join(f"{k} {v:,}" for k, v in kinds.items())
+                         for fmt, kinds in left_out.items())
+        lines.append(say["left_out"].format(what=what))
+    if id_map := datasheet.get("id_map"):
+        lines.append(say["id_map"].format(renamed=int(id_map.get("renamed", 0)),
+                                          file=id_map.get("file", "")))
+    lines += ["", say["checks"], "", *_checks(say, datasheet.get("checks") or {}), "",
+              say["inspection"], "", *_inspection(say, datasheet.get("inspection"), lang), "",
+              say["rights"], "",
+              say["rights_custom" if datasheet.get("project_type") != "product_development"
+                  else "rights_product"], ""]
+    if datasheet.get("classification"):
+        lines.append(say["classification"].format(level=datasheet["classification"]))
+    if masked := datasheet.get("desensitization"):
+        lines.append(say["masked"].format(
+            strings=int(masked.get("strings_masked", 0)),
+            files=int(masked.get("text_files_masked", 0)),
+            images=int(masked.get("images_masked", 0)), media=int(masked.get("media_masked", 0))))
+    lines += ["", say["acceptance"], "", say["acceptance_text"], ""]
+    return "\n".join(lines)
+
+
+def write_delivery_note(folder: Path, datasheet: Mapping[str, Any], files: int,
+                        language: str | None) -> Path:
+    """Write :func:`render_delivery_note` into ``folder``/``DELIVERY-NOTE.md`` (UTF-8)."""
+    path = folder / DELIVERY_NOTE
+    path.write_text(render_delivery_note(datasheet, files, language), encoding="utf-8")
+    return path

@@ -1,0 +1,45 @@
+"""Found by trial h7 (a catalog manager, zh-CN): the two refusals of a licence renewal — the
+licence was revoked, the renewal ends too early — carried no reason code, so the API and the
+CLI answered them in English whatever the reader's language. Both are worded in Chinese now."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from datamill.business_clock import business_today
+from datamill.catalog import licences
+from datamill.runtime import Runtime
+from datamill.server import create_app
+from tests._api import API, login
+from tests.unit.catalog.helpers import customer, people, released
+
+
+@pytest.mark.slow  # a released dataset and two licences: ~4 s alone, much more on a loaded machine
+def test_renewal_refusals_are_worded_in_chinese(sqlite_runtime: Runtime, tmp_path: Path) -> None:
+    rt = sqlite_runtime
+    who = people(rt)
+    ds_id, _ = released(rt, who, tmp_path)
+    acme = customer(rt)
+    ends = business_today() + timedelta(days=365)
+    with rt.session() as s:
+        terms = {"dataset_id": ds_id, "customer_id": acme, "price": "300000",
+                 "territory": "PRC", "term": "one year", "usage_scope": "ASR training",
+                 "acceptance_criteria": "manifest matches"}
+        live = licences.create_licence(s, who["sales"], **terms, expires_on=ends)
+        gone = licences.create_licence(s, who["sales"], **{**terms, "usage_scope": "TTS"})
+        licences.revoke_licence(s, who["sales"], gone.id, reason="unpaid")
+    zh = {"Accept-Language": "zh-CN"}
+    with TestClient(create_app(rt)) as c:
+        sales = {**login(c, "sales"), **zh}
+        r = c.post(f"{API}/catalog/licences/{gone.id}/renewal", headers=sales,
+                   json={"price": "300000"})
+        assert r.status_code == 409 and r.json()["reason_code"] == "renew_revoked", r.text
+        assert "已撤销的授权不能续期" in r.json()["detail"], r.text
+        r = c.post(f"{API}/catalog/licences/{live.id}/renewal", headers=sales,
+                   json={"price": "300000", "expires_on": ends.isoformat()})
+        assert r.status_code == 422 and r.json()["reason_code"] == "renew_ends_before", r.text
+        assert f"续期须在授权 {live.number} 的截止日（{ends}）之后结束" in r.json()["detail"], r.text
