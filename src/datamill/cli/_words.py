@@ -309,6 +309,8 @@ EN_CLI: dict[str, str] = {
     "catalog.inbox_head": "{unread} unread of {total}",
     "catalog.inbox_empty": "nothing in your inbox",
     "catalog.inbox_unread": "new", "catalog.inbox_marked": "all marked read",
+    # a catalog entry of a modality this installation has no plugin for counts items (h7)
+    "unit.items": "items",
 }
 
 ZH_CN_CLI: dict[str, str] = {
@@ -567,6 +569,8 @@ ZH_CN_CLI: dict[str, str] = {
     "catalog.inbox_head": "{unread} 条未读，共 {total} 条",
     "catalog.inbox_empty": "收件箱中没有通知",
     "catalog.inbox_unread": "未读", "catalog.inbox_marked": "已全部标记为已读",
+    # a catalog entry of a modality this installation has no plugin for counts items (h7)
+    "unit.items": "个条目",
 }
 
 CLI_WORDS: dict[str, dict[str, str]] = {"en": EN_CLI, "zh-CN": ZH_CN_CLI}
