@@ -4,7 +4,7 @@ how much of it is unread.
 Nothing is sent (no e-mail): the inbox is read off the records each change already leaves —
 a delivery made on a project the account is a member of, an offer or a decline on its
 organisation's quote requests (an out-of-band price only once approved, as the customer sees
-it), a licence issued to it or revoked, an invoice issued or a payment recorded on its
+it), a licence issued to it or revoked, a download link issued for one, an invoice issued or a payment recorded on its
 statement. The one record of its own is how far the account has read
 (:class:`~datamill.catalog.models.CatalogInboxMark`): :func:`mark_inbox_read` moves it to now,
 and what happened after it is unread. Staff accounts have no inbox (empty).
@@ -23,10 +23,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from datamill.catalog.models import (
+    CatalogBandQuote,
     CatalogCustomerAccount,
     CatalogDataset,
     CatalogInboxMark,
     CatalogLicence,
+    CatalogQuoteRequest,
+    TransferLink,
 )
 from datamill.compliance.access import sees_project
 from datamill.compliance.models import AuditRecord, ProjectMember, User
@@ -48,6 +51,8 @@ NOTICE_WORDS: dict[str, dict[str, str]] = {
         "quote_declined": "Your quote request {request_id} ({what}) was declined: {reason}",
         "licence_issued": "Licence {number} for {dataset} was issued to you.",
         "licence_revoked": "Licence {number} for {dataset} was revoked.",
+        "link_ready": "A download link for licence {number} ({dataset}) is ready, valid until "
+                      "{expires} UTC: download it, then report your acceptance.",
         "invoice_issued": "Invoice {number} was issued: {total} CNY. Your statement changed.",
         "payment_recorded": "Payment {reference} of {amount} CNY was recorded. Your "
                             "statement changed.",
@@ -60,6 +65,8 @@ NOTICE_WORDS: dict[str, dict[str, str]] = {
         "quote_declined": "您的询价 {request_id}（{what}）已被婉拒：{reason}",
         "licence_issued": "{dataset} 的授权 {number} 已签发给您。",
         "licence_revoked": "{dataset} 的授权 {number} 已被撤销。",
+        "link_ready": "授权 {number}（{dataset}）的下载链接已就绪，有效期至 {expires}（UTC）："
+                      "请您下载后报告验收结果。",
         "invoice_issued": "发票 {number} 已开具：{total} 元。您的对账单已更新。",
         "payment_recorded": "已登记付款 {reference}：{amount} 元。您的对账单已更新。",
         "custom_work": "定制工作",
@@ -127,7 +134,12 @@ def _quotes(session: Session, user: User, lang: str) -> list[tuple[str, int, dat
             out.append(("quote_declined", r.id, at, {**base, "reason": r.decline_reason},
                         "/catalog"))
         elif r.price is not None and r.answered_at is not None:  # an offer the customer sees
-            out.append(("quote_offered", r.id, r.answered_at,
+            # an out-of-band price is shown once approved: new to the customer from then on
+            approved = session.scalar(select(CatalogBandQuote.decided_at).join(
+                CatalogQuoteRequest, CatalogQuoteRequest.band_quote_id == CatalogBandQuote.id
+            ).where(CatalogQuoteRequest.id == r.id))
+            at = max(_aware(r.answered_at), _aware(approved)) if approved else r.answered_at
+            out.append(("quote_offered", r.id, at,
                         {**base, "price": str(r.price), "currency": r.currency or "CNY"},
                         "/catalog"))
     return out
@@ -146,12 +158,20 @@ def _licences(session: Session, customer_id: int) -> list[tuple[str, int, dateti
             AuditRecord.action == "catalog.licence.revoked",
             AuditRecord.object_id.in_(list(revoked))).order_by(AuditRecord.id)).all()
     ) if revoked else {}
+    named = {lic.id: (lic, dataset) for lic, dataset in rows}
     for lic, dataset in rows:
         facts = {"number": lic.number, "dataset": dataset}
         link = f"/catalog/{lic.dataset_id}"
         out.append(("licence_issued", lic.id, lic.created_at, facts, link))
         if lic.id in revoked_at:
             out.append(("licence_revoked", lic.id, revoked_at[lic.id], facts, link))
+    for tl in session.scalars(select(TransferLink).where(
+            TransferLink.licence_id.in_(list(named))).order_by(TransferLink.id)) if named else ():
+        lic, dataset = named[tl.licence_id]
+        out.append(("link_ready", tl.id, tl.created_at,
+                    {"number": lic.number, "dataset": dataset,
+                     "expires": f"{_aware(tl.expires_at):%Y-%m-%d %H:%M}"},
+                    f"/catalog/{lic.dataset_id}"))
     return out
 
 

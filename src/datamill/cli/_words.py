@@ -311,6 +311,8 @@ EN_CLI: dict[str, str] = {
     "catalog.inbox_unread": "new", "catalog.inbox_marked": "all marked read",
     # a catalog entry of a modality this installation has no plugin for counts items (h7)
     "unit.items": "items",
+    "catalog.no_datasets": "no catalog dataset matches (none is registered, or the filters "
+                           "leave none)",
 }
 
 ZH_CN_CLI: dict[str, str] = {
@@ -571,6 +573,7 @@ ZH_CN_CLI: dict[str, str] = {
     "catalog.inbox_unread": "未读", "catalog.inbox_marked": "已全部标记为已读",
     # a catalog entry of a modality this installation has no plugin for counts items (h7)
     "unit.items": "个条目",
+    "catalog.no_datasets": "没有符合条件的标准化数据集（尚未登记，或筛选条件排除了全部）",
 }
 
 CLI_WORDS: dict[str, dict[str, str]] = {"en": EN_CLI, "zh-CN": ZH_CN_CLI}

@@ -157,7 +157,9 @@ def list_cmd(
             s, _user(s, user), modality=modality, language=language, scenario=scenario,
             min_hours=min_hours, price_band=price_band, status=status, text=text,
             min_volume=min_volume)]
-    emit(rows, as_json, _datasets)
+    # an empty catalog (or no match) says so, rather than printing nothing
+    emit(rows, as_json, lambda v: _datasets(v) if v else out.print(
+        say("catalog.no_datasets"), highlight=False))
 
 
 @app.command("show")
