@@ -15,14 +15,13 @@ from typing import Any
 
 from rich.table import Table
 
-from datamill.cli._common import amount, counted, esc, out
-from datamill.cli._words import code, say
+from datamill.cli._common import amount, esc, out
+from datamill.cli._words import code, count_items, say
 
 __all__ = ["SHOWN_SPEAKERS", "print_effect", "print_scoring", "print_speakers", "verdict_words"]
 
 #: speakers listed in the table (all are in ``--json`` and the package's datasheet.json)
 SHOWN_SPEAKERS = 50
-_SPLIT_NAMES = {"gender": "gender", "age_bands": "age band", "accent": "accent"}
 
 
 def print_speakers(datasheet: dict[str, Any]) -> None:
@@ -33,27 +32,28 @@ def print_speakers(datasheet: dict[str, Any]) -> None:
     if sheet is None:
         return
     spread = sheet.minutes
-    per = (f"; minutes per speaker: min {amount(spread['min'], 2)}, mean "
-           f"{amount(spread['mean'], 2)}, max {amount(spread['max'], 2)}"
+    per = (say("ds.per_speaker", min=amount(spread["min"], 2), mean=amount(spread["mean"], 2),
+               max=amount(spread["max"], 2))
            if {"min", "mean", "max"} <= spread.keys() else "")
-    without = (f"; {counted(sheet.without_speaker, 'item')} without a speaker"
+    without = (say("ds.without", items=count_items(sheet.without_speaker))
                if sheet.without_speaker else "")
-    out.print(f"  speakers: {sheet.speakers} identified{without}{per}", highlight=False)
+    out.print(say("ds.speakers", n=sheet.speakers, without=without, per=per), highlight=False)
     for name, pairs in sheet.splits.items():
         if pairs:
             shares = ", ".join(f"{value} {n}" for value, n in pairs)
-            out.print(f"  {_SPLIT_NAMES[name]} (speakers): {shares}", highlight=False)
+            out.print(say("ds.split", name=say(f"ds.split.{name}"), shares=shares),
+                      highlight=False)
     if not sheet.per_speaker:
         return
-    t = Table("speaker", "gender", "age band", "accent", "utterances", "minutes",
-              title="Speakers", highlight=False)
+    t = Table(*(say(f"ds.col.{c}") for c in ("speaker", "gender", "age_band", "accent",
+                                             "utterances", "minutes")),
+              title=say("ds.title"), highlight=False)
     for row in sheet.per_speaker[:SHOWN_SPEAKERS]:
         t.add_row(row["speaker_id"], row["gender"], row["age_band"], row["accent"],
                   str(row["utterances"]), amount(row["minutes"], 2))
     out.print(t)
     if len(sheet.per_speaker) > SHOWN_SPEAKERS:
-        out.print(f"  and {len(sheet.per_speaker) - SHOWN_SPEAKERS} more speakers "
-                  "(--json, or the package's datasheet.json, lists them all)", highlight=False)
+        out.print(say("ds.more", n=len(sheet.per_speaker) - SHOWN_SPEAKERS), highlight=False)
 
 
 def print_scoring(datasheet: dict[str, Any]) -> None:
@@ -62,7 +62,7 @@ def print_scoring(datasheet: dict[str, Any]) -> None:
     statement = scoring.get("statement") if isinstance(scoring, dict) else None
     if not isinstance(statement, list) or not statement:
         return
-    out.print("  scoring conventions:", highlight=False)
+    out.print(say("ds.scoring"), highlight=False)
     for line in statement:
         out.print(f"    {line}", highlight=False, markup=False)
 

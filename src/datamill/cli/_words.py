@@ -313,6 +313,18 @@ EN_CLI: dict[str, str] = {
     "unit.items": "items",
     "catalog.no_datasets": "no catalog dataset matches (none is registered, or the filters "
                            "leave none)",
+    # a speech delivery's speakers in delivery show (cli._datasheet; English before, h7)
+    "ds.speakers": "  speakers: {n} identified{without}{per}",
+    "ds.per_speaker": "; minutes per speaker: min {min}, mean {mean}, max {max}",
+    "ds.without": "; {items} without a speaker",
+    "ds.split": "  {name} (speakers): {shares}",
+    "ds.split.gender": "gender", "ds.split.age_bands": "age band", "ds.split.accent": "accent",
+    "ds.col.speaker": "speaker", "ds.col.gender": "gender", "ds.col.age_band": "age band",
+    "ds.col.accent": "accent", "ds.col.utterances": "utterances", "ds.col.minutes": "minutes",
+    "ds.title": "Speakers",
+    "ds.more": "  and {n} more speakers (--json, or the package's datasheet.json, lists them "
+               "all)",
+    "ds.scoring": "  scoring conventions:",
 }
 
 ZH_CN_CLI: dict[str, str] = {
@@ -574,6 +586,17 @@ ZH_CN_CLI: dict[str, str] = {
     # a catalog entry of a modality this installation has no plugin for counts items (h7)
     "unit.items": "个条目",
     "catalog.no_datasets": "没有符合条件的标准化数据集（尚未登记，或筛选条件排除了全部）",
+    # a speech delivery's speakers in delivery show (cli._datasheet; English before, h7)
+    "ds.speakers": "  说话人：已识别 {n} 人{without}{per}",
+    "ds.per_speaker": "；每位说话人的分钟数：最少 {min}，平均 {mean}，最多 {max}",
+    "ds.without": "；{items}没有说话人",
+    "ds.split": "  {name}（按说话人）：{shares}",
+    "ds.split.gender": "性别", "ds.split.age_bands": "年龄段", "ds.split.accent": "口音",
+    "ds.col.speaker": "说话人", "ds.col.gender": "性别", "ds.col.age_band": "年龄段",
+    "ds.col.accent": "口音", "ds.col.utterances": "语句数", "ds.col.minutes": "分钟",
+    "ds.title": "说话人",
+    "ds.more": "  另有 {n} 位说话人（--json 或交付包的 datasheet.json 列出全部）",
+    "ds.scoring": "  评分约定：",
 }
 
 CLI_WORDS: dict[str, dict[str, str]] = {"en": EN_CLI, "zh-CN": ZH_CN_CLI}

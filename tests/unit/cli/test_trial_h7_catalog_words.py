@@ -33,3 +33,29 @@ def test_an_empty_catalog_says_so(sqlite_runtime: Runtime) -> None:
     said = run_cli(sqlite_runtime.settings.home, "catalog", "list", "--as", "admin", "--json",
                    **db)
     assert said.stdout.strip() == "[]", said
+
+
+def test_delivery_show_words_the_speakers_in_chinese(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found by trial h7: a zh-CN customer's ``delivery show`` printed its speech datasheet's
+    speakers in English ("speakers: 2 identified", "gender (speakers)", the table's heads)."""
+    from datamill.cli._datasheet import print_speakers
+    from datamill.modalities.speech.speakers import SpeakerBreakdown
+
+    b = SpeakerBreakdown()
+    b.add({"speaker_id": "s1", "gender": "female", "duration_ms": 90_000})
+    b.add({"speaker_id": "s2", "gender": "male", "duration_ms": 30_000})
+    b.add({"duration_ms": 1000})
+    monkeypatch.setenv("DATAMILL_LANG", "zh-CN")
+    monkeypatch.setenv("COLUMNS", "200")
+    get_settings.cache_clear()
+    try:
+        print_speakers(b.result())
+    finally:
+        monkeypatch.undo()
+        get_settings.cache_clear()
+    said = capsys.readouterr().out
+    assert "说话人：已识别 2 人；1 条没有说话人；每位说话人的分钟数：最少 0.5" in said, said
+    assert "性别（按说话人）：female 1, male 1" in said and "语句数" in said, said
+    assert "identified" not in said and "speakers" not in said, said
