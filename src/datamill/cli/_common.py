@@ -638,6 +638,7 @@ def handle_errors(fn: Callable[P, R]) -> Callable[P, R]:
     @wraps(fn)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         as_json = _json_requested(kwargs)
+        outer = dict(_acting)
         _acting.clear()  # this command speaks its own --as account's language
         _acting["username"] = next(
             (v for k in _ACTOR_PARAMS if isinstance(v := kwargs.get(k), str)), None)
@@ -689,6 +690,9 @@ def handle_errors(fn: Callable[P, R]) -> Callable[P, R]:
             if as_json:  # a bug: stdout still parses, the traceback goes to stderr
                 _write_json(error_payload("internal", f"{type(err).__name__}: {err}"))
             raise
+        finally:  # the account's language ends with its command (a test runs many in one process)
+            _acting.clear()
+            _acting.update(outer)
 
     return wrapper
 
