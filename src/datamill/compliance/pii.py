@@ -217,6 +217,12 @@ _ID_GROUPED4_RE = re.compile(_NB + r"(?<!\d[ \-])\d{4}([ \-])\d{4}\1\d{4}\1\d{4}
 _ID15_RE = re.compile(_NB + r"\d{15}" + _NA)
 _ID_KEYWORDS = re.compile(r"(身份证|身份號|证件|證件|公民身份|id\s*(card|no|number)?|identity)",
                           re.IGNORECASE)
+# an identity keyword, then at most a label's words ("号码是", "card number is") and no other
+# number or sentence end: what lets an 18-digit ID with a wrong check digit count as one
+_ID_CUE_BEFORE = re.compile(
+    r"(?:身份证|身份證|身份號|证件|證件|公民身份|(?<![A-Za-z])(?i:id|identity)(?![A-Za-z]))"
+    r"[^0-9A-Za-z。！？；;!?\n]{0,8}(?:(?i:card|no|num|number|is)[^0-9A-Za-z。！？；;!?\n]{0,3}){0,3}$"
+)
 _SEP = r"[ \-.]?"
 _PHONE_RE = re.compile(
     r"(?<![0-9A-Za-z+])(?:(?:\+|00)?86[ \-]?|\(\+?86\)[ \-]?)?"
@@ -286,20 +292,35 @@ _EN_ADDR_RE = re.compile(
 # -- detection -------------------------------------------------------------------------------
 
 
+def _id_cued(folded: str, start: int) -> bool:
+    """An identity keyword stands right before ``start`` (only a label's words between)."""
+    return bool(_ID_CUE_BEFORE.search(folded[max(0, start - 24):start]))
+
+
+def _id_ok(folded: str, start: int, value: str) -> bool:
+    """A valid resident ID; or, right after an identity keyword, one whose check digit alone is
+    wrong (a mistyped or misheard ID is still a person's ID number)."""
+    if is_valid_resident_id(value):
+        return True
+    v = _fold(value).upper()
+    return (len(v) == 18 and v[:17].isascii() and v[:17].isdigit() and v[17] in "0123456789X"
+            and v[:2] in _PROVINCES and _plausible_birth(v[6:14]) and _id_cued(folded, start))
+
+
 def _ids(folded: str) -> Iterable[tuple[str, int, int]]:
     for m in _ID_RE.finditer(folded):
-        if is_valid_resident_id(m.group()):
+        if _id_ok(folded, m.start(), m.group()):
             yield "id_card", m.start(), m.end()
     for m in _ID_GROUPED_RE.finditer(folded):
-        if is_valid_resident_id(re.sub(r"[ \-]", "", m.group())):
+        if _id_ok(folded, m.start(), re.sub(r"[ \-]", "", m.group())):
             yield "id_card", m.start(), m.end()
     for m in _ID_GROUPED4_RE.finditer(folded):
-        if is_valid_resident_id(re.sub(r"[ \-]", "", m.group())):
+        if _id_ok(folded, m.start(), re.sub(r"[ \-]", "", m.group())):
             yield "id_card", m.start(), m.end()
     for m in _HANZI_RUN_RE.finditer(folded):  # an ID read out in hanzi digits after a keyword
         if len(m.group()) == 18 and _ID_KEYWORDS.search(folded[max(0, m.start() - 12):m.start()]):
             digits = "".join(_HANZI_DIGITS[c] for c in m.group())
-            if is_valid_resident_id(digits):
+            if _id_ok(folded, m.start(), digits):
                 yield "id_card", m.start(), m.end()
     for m in _ID15_RE.finditer(folded):
         if (is_valid_resident_id(m.group(), allow_legacy=True)

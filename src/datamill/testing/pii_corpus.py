@@ -3,8 +3,10 @@
 Every sentence comes with the exact spans of the personal information it holds (kinds as in
 :mod:`datamill.compliance.pii`) and may hold look-alikes that are *not* personal information:
 order and tracking numbers, timestamps, amounts, prices, years, dates, hanzi counts,
-Luhn-invalid card numbers, identity numbers with a wrong check digit, unissued social security
-numbers and landline-shaped numbers whose local part cannot be dialled.
+Luhn-invalid card numbers, identity numbers with a wrong check digit and no identity keyword
+before them, unissued social security numbers and landline-shaped numbers whose local part
+cannot be dialled. An identity number with a wrong check digit right after a keyword (身份证,
+ID ...) is personal information: a mistyped ID is still the person's ID.
 
 Two template sets exist: ``"train"`` (what the unit tests draw from) and ``"heldout"`` (other
 sentences, other number formats — full-width digits, dashes, ``+86``/``0086``, grouped cards,
@@ -359,6 +361,8 @@ _SLOTS: dict[str, Slot] = {
     "addr_en_full": ("address", lambda r: make_en_address(r, apartment=r.random() < 0.5,
                                                           city=True)),
     "bad_id": (None, make_bad_check_id),
+    # the same number right after an identity keyword: a mistyped ID is still someone's ID
+    "bad_id_cued": ("id_card", make_bad_check_id),
     "bad_card": (None, lambda r: make_luhn_invalid_card(r, sep=r.choice(("", " ")))),
     "order": (None, _order_number),
     "ts": (None, _timestamp),
@@ -392,7 +396,7 @@ TRAIN_TEMPLATES: tuple[str, ...] = (
     "订单号{order}已发货，下单时间{ts}。",
     "Contact {name_en_plain} at {email} or {phone}.",
     "Ship to {addr_en}. Order {order}.",
-    "身份证{bad_id}校验失败，请重新输入。",
+    "身份证{bad_id_cued}校验失败，请重新输入。",
     "卡号{bad_card}无效。",
     "{name_plain}住在{addr}，手机{phone}，身份证{id}。",
 )
@@ -424,6 +428,7 @@ HELDOUT_TEMPLATES: tuple[str, ...] = (
     "Call me at {phone_us} after {date}; my SSN is {ssn}, not {bad_ssn}.",
     "Your order {en_order} ships on {date}. Questions? Call {phone_us} or write to {email}.",
     "{date}共收到{hanzi_count}投诉，总计{price}，订单{order}。",
+    "证件号码：{bad_id_cued}（客户口述，校验位存疑），已转人工核对。",
 )
 
 _SLOT_RE = re.compile(r"\{(\w+)\}")

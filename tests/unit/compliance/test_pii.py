@@ -120,10 +120,12 @@ EXAMPLES = [
     ("买了一三八个，又卖了二十个", []),  # a count
     ("幺三八 幺二三 五六七八", []),  # 3-3-4: one digit short
     ("第一二三四五六七八九十名", []),
-    # resident IDs in 6-8-4 groups still need their check digit
+    # resident IDs in 6-8-4 groups need their check digit, unless a keyword stands before them
     ("身份证110105 19491231 002X。", [("id_card", "110105 19491231 002X")]),
     ("证件号110105-19491231-002x", [("id_card", "110105-19491231-002x")]),
-    ("身份证110105 19491231 0021。", []),  # wrong check digit
+    # a wrong check digit right after a keyword: a mistyped ID is still someone's ID
+    ("身份证110105 19491231 0021。", [("id_card", "110105 19491231 0021")]),
+    ("号码110105 19491231 0021。", []),  # wrong check digit and no keyword
     ("号码110105 19491231-002X", []),  # mixed separators
     # landlines: area code, separator, a local number starting 2-8
     ("座机010-62345678，转分机", [("phone", "010-62345678")]),
