@@ -31,7 +31,9 @@ out:
   single or compound, and one or two given characters) right after a cue such as 姓名 联系人
   收件人 持卡人 开户人 户名 患者 客户 我叫 我是 (``我是`` only when the name ends at punctuation), or before
   先生 女士 同学; an English one (one to three capitalised words) after ``my name is``,
-  ``Name:``, ``Mr``/``Mrs``/``Ms``/``Dr``, or two capitalised words after ``I am``/``this is``.
+  ``Name:``, ``Mr``/``Mrs``/``Ms``/``Dr``, or two capitalised words after ``I am``/``this is``
+  that are no place, station or nationality (``This is Hong Kong``, ``I am Chinese American``,
+  see :mod:`datamill.compliance._name_cues`).
   Names in running text with no cue are not found.
 
 Numbers never start or end inside a longer run of ASCII letters or digits, so ``DD2023...`` and
@@ -54,6 +56,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
+from datamill.compliance._name_cues import is_place_or_phrase
 from datamill.core.errors import InvalidInput
 
 __all__ = [
@@ -520,6 +523,8 @@ def _names(folded: str) -> Iterable[tuple[str, int, int]]:
         yield "name", start, end
     for m in _EN_NAME_RE.finditer(folded):
         group = m.lastgroup or ""
+        if group == "c" and is_place_or_phrase(m.group(group).split()):
+            continue  # "This is Hong Kong", "I am Chinese American": a place, not a person
         yield "name", m.start(group), m.end(group)
 
 

@@ -32,3 +32,19 @@ def test_mistyped_id_after_a_keyword_is_masked(text: str, value: str) -> None:
 ])
 def test_mistyped_id_without_a_keyword_stays(text: str) -> None:
     assert [s for s in find_pii(text) if s.kind == "id_card"] == []
+
+
+@pytest.mark.parametrize("text", [
+    "This is Hong Kong", "This is Los Angeles", "I am Chinese American", "This is Beijing Radio",
+    "This is Central Park", "I am New York Based", "I am Beijing Native", "This is New York City",
+])
+def test_places_after_i_am_or_this_is_are_no_names(text: str) -> None:
+    assert find_pii(text) == []
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("This is Kevin Lee speaking", "Kevin Lee"), ("I am Li Wei", "Li Wei"),
+    ("Hi, this is Zhang San from sales", "Zhang San"), ("I'm Paris Hilton", "Paris Hilton"),
+])
+def test_names_after_i_am_or_this_is_stay(text: str, name: str) -> None:
+    assert [(s.kind, s.text) for s in find_pii(text)] == [("name", name)]
