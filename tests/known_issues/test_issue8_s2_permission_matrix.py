@@ -262,6 +262,7 @@ BODIES: dict[tuple[str, str], Any] = {
     ("post", "/catalog/quote-requests/{request_id}/withdrawal"): {"reason": "ok"},
     ("post", "/catalog/quote-requests/{request_id}/licence"): {},
     ("post", "/catalog/inbox/read"): None,
+    ("post", "/security/batches/{batch_id}/personal-data-release"): {"reason": "customer-owned"},
 }
 #: path ids with no object behind them in the world (id 1 is used)
 PLACEHOLDERS = ("package_id", "task_id", "batch_id", "inspection_id", "delivery_id",

@@ -298,7 +298,6 @@ EN_CLI: dict[str, str] = {
     "qc.seg.item": "item {item}: {count} segments, {disagree} disagree (*: the correction "
                    "differs, or the annotator flagged it)",
     "qc.seg.none": "no sampled item of this inspection has segments",
-    "delivery.personal_data": "\n  warning: the checks found personal data in {items}, delivered unmasked: this project was never desensitized (datamill security desensitize {project} --as <officer>, then deliver the next batches masked)",
     "catalog.request_contract": "contract {number} ({status}): drafted when the offer was accepted",
     # an LLM task's answer form under the dialogue (work next): rubric criteria and the JSON
     "view.criterion": "criterion {name}{label}: {scale}{about}",
@@ -325,6 +324,8 @@ EN_CLI: dict[str, str] = {
     "ds.more": "  and {n} more speakers (--json, or the package's datasheet.json, lists them "
                "all)",
     "ds.scoring": "  scoring conventions:",
+    "delivery.personal_data_released": "\n  note: {items} with personal data the checks found left unmasked, released by the data-security office ({by}: {reason})",
+    "security.personal_data_released": "batch {batch} may be delivered with its personal data unmasked (released by {by}; audited)",
 }
 
 ZH_CN_CLI: dict[str, str] = {
@@ -573,7 +574,6 @@ ZH_CN_CLI: dict[str, str] = {
     "catalog.request_withdrawn": "客户已撤回：{reason}",
     "qc.seg.item": "条目 {item}：{count} 段，{disagree} 段不一致（*：更正与交付文本不同，或标注员标记了该段）",
     "qc.seg.none": "本次质检抽样的条目都没有分段",
-    "delivery.personal_data": "\n  注意：自动检查在 {items} 中发现个人信息，本次交付未脱敏：该项目从未做过脱敏处理（请您运行 datamill security desensitize {project} --as <数据安全官>，之后的批次将脱敏交付）",
     "catalog.request_contract": "合同 {number}（{status}）：接受报价时已起草",
     "view.criterion": "评分项 {name}{label}：{scale}{about}",
     "view.likert": "打分 {low}–{high}", "view.pass_fail": "true（通过）或 false（不通过）",
@@ -597,6 +597,8 @@ ZH_CN_CLI: dict[str, str] = {
     "ds.title": "说话人",
     "ds.more": "  另有 {n} 位说话人（--json 或交付包的 datasheet.json 列出全部）",
     "ds.scoring": "  评分约定：",
+    "delivery.personal_data_released": "\n  注意：{items} 含自动检查发现的个人信息，未脱敏交付，已由数据安全部门放行（{by}：{reason}）",
+    "security.personal_data_released": "批次 {batch} 可不脱敏交付其个人信息（由 {by} 放行，已记入审计）",
 }
 
 CLI_WORDS: dict[str, dict[str, str]] = {"en": EN_CLI, "zh-CN": ZH_CN_CLI}

@@ -57,8 +57,10 @@ def create_cmd(
     emit(d, as_json, lambda v: out.print(say(
         "delivery.created", id=v.id, items=count_items(v.delivered_items),
         volume=amount(v.delivered_volume), unit=code("unit", v.volume_unit), path=v.path)
-        + (say("delivery.personal_data", items=count_items(v.personal_data_unmasked),
-               project=v.project_id) if v.personal_data_unmasked else "")))
+        + (say("delivery.personal_data_released", items=count_items(v.personal_data_unmasked),
+               by=(v.personal_data_release or {}).get("released_by"),
+               reason=(v.personal_data_release or {}).get("reason"))
+           if v.personal_data_unmasked else "")))
 
 
 @app.command("accept")

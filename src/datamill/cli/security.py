@@ -221,6 +221,25 @@ def clearance_cmd(username: str, level: str, actor: AsUser, as_json: JsonOpt = F
     emit(r, as_json, _line(f"{r['username']} cleared for {r['level']}"))
 
 
+@app.command("release-personal-data")
+@handle_errors
+def release_personal_data_cmd(
+    batch_id: int, actor: AsUser,
+    reason: Annotated[str, typer.Option(help="Why the batch may leave unmasked (who owns the "
+                                        "data, which consent covers it).")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Let a batch of a project never desensitized be delivered with the personal data its
+    checks found (the data-security office, with a reason; audited). Delivery refuses it
+    otherwise (personal_data_unmasked)."""
+    from datamill.production.delivery_personal_data import release_personal_data
+
+    with get_runtime().session() as s:
+        r = release_personal_data(s, _actor(s, actor), batch_id, reason)
+    emit(r, as_json, _line(say("security.personal_data_released", batch=r["batch"],
+                               by=r["released_by"])))
+
+
 @app.command("status")
 @handle_errors
 def status_cmd(project: ProjectArg, actor: AsUser, as_json: JsonOpt = False) -> None:

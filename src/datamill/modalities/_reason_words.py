@@ -395,6 +395,9 @@ EN_REASONS: dict[str, str] = {
     "rejection_reason": "Say why the delivery is rejected: the reason goes back to the annotators with every item.",
     "delivery_accepted_already": "Delivery {delivery_id} was already accepted{on}: only a delivery awaiting your report can be rejected.",
     "delivery_rejected_already": "Delivery {delivery_id} was already rejected: its items are back in rework and will be delivered again.",
+    # personal data in a batch of a project never desensitized (production.delivery_personal_data)
+    "personal_data_unmasked": "The checks found personal data in {items} item(s) of batch {batch}, and project {project} was never desensitized: desensitize the project and deliver again, or have a data-security officer release this batch for delivery with a reason.",
+    "personal_data_release_reason": "A release of personal data needs its reason (who owns the data, which consent covers it).",
 }
 
 EN_ACTIONS: dict[str, str] = {
@@ -717,6 +720,8 @@ ZH_CN_REASONS: dict[str, str] = {
     "rejection_reason": "请您写明拒收的原因：原因会随每个条目退回给标注员。",
     "delivery_accepted_already": "交付 {delivery_id} 已经验收：只有等待您验收结论的交付才能拒收。",
     "delivery_rejected_already": "交付 {delivery_id} 已被拒收：其条目已退回返工，之后会重新交付。",
+    "personal_data_unmasked": "检查在批次 {batch} 的 {items} 个条目中发现了个人信息，而项目 {project} 从未设置脱敏：请先为项目设置脱敏后再交付，或由数据安全员填写理由、放行该批次的交付。",
+    "personal_data_release_reason": "放行个人信息须填写理由（数据归谁所有、哪份授权同意涵盖它）。",
 }
 
 ZH_CN_ACTIONS: dict[str, str] = {

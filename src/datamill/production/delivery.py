@@ -51,6 +51,7 @@ from datamill.production.delivery_acceptance import (
 )
 from datamill.production.delivery_keys import ID_MAP_FILE, delivery_keys, write_id_map
 from datamill.production.delivery_note import DELIVERY_NOTE, NOTE_LANGUAGES, write_delivery_note
+from datamill.production.delivery_personal_data import require_personal_data_release
 from datamill.production.delivery_release import (
     delivery_file,
     delivery_path,
@@ -194,8 +195,11 @@ def _deliver(
     if actor_id is not None and (actor := session.get(User, actor_id)) is not None:
         require_cleared_for(session, actor, level, f"batch {batch.name}")
     masking = delivery_masking(session, project.id, batch_id, project.name)
-    # never desensitized: what the checks found personal data in leaves unmasked, said aloud
+    # never desensitized: what the checks found personal data in would leave unmasked; refused
+    # unless the data-security office released the batch with a reason
     unmasked = 0 if masking is not None else _personal_data_items(session, batch_id)
+    release = (require_personal_data_release(session, batch, project, unmasked)
+               if unmasked else None)
     if encrypt and getattr(blobs, "master", None) is None:
         raise InvalidInput("an encrypted delivery needs a master key: set "
                            "DATAMILL_MASTER_KEY_FILE (see `datamill security generate-master-key`)")
@@ -311,10 +315,12 @@ def _deliver(
         session, actor_id=actor_id, action="delivery.created", object_type="delivery",
         object_id=delivery.id, project_id=project.id,
         data={"path": str(out_dir), "volume": volume, "items": count,
-              **({"personal_data_unmasked": unmasked} if unmasked else {})},
+              **({"personal_data_unmasked": unmasked,
+                  "personal_data_release": release} if unmasked else {})},
     )
     out = DeliveryOut.model_validate(delivery)
-    return out.model_copy(update={"personal_data_unmasked": unmasked}) if unmasked else out
+    return out.model_copy(update={"personal_data_unmasked": unmasked,
+                                  "personal_data_release": release}) if unmasked else out
 
 
 def _personal_data_items(session: Session, batch_id: int) -> int:

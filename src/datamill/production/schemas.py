@@ -291,6 +291,9 @@ class DeliveryOut(_Out):
     #: set by the delivery itself: items the automatic checks found personal data in,
     #: delivered unmasked because the project was never desensitized (None: none, or masked)
     personal_data_unmasked: int | None = None
+    #: the data-security office's release that let them leave unmasked (``audit_id``,
+    #: ``released_by``, ``reason``; production.delivery_personal_data)
+    personal_data_release: dict[str, Any] | None = None
 
     @field_validator("refused_items", mode="before")
     @classmethod

@@ -63,4 +63,10 @@ EN_SECURITY: dict[str, str] = {
     "sec.flag_cross_border": "Flag as cross-border",
     "sec.flag_help": "A project's manager may flag a domestic project as cross-border (its deliveries then need an approved export assessment); only the data-security office lifts the flag or changes its destination.",
     "sec.flag_none": "Every project you manage is already flagged cross-border; only the data-security office may lift the flag or change its destination.",
+    "sec.release_h": "Personal data in a batch never desensitized",
+    "sec.release_help": "A batch whose checks found personal data, of a project never desensitized, is not delivered. Desensitize the project, or release the batch here with the reason it may leave unmasked (the customer owns the data, a consent covers it); the release is audited.",
+    "sec.batch_id": "Batch id",
+    "sec.release_reason": "Reason",
+    "sec.release": "Release for delivery",
+    "sec.ok.released": "The batch may be delivered with its personal data unmasked; the release is audited.",
 }

@@ -128,6 +128,21 @@ def clearance_endpoint(user_id: Id, body: LevelIn, session: SessionDep,
     return classification.set_clearance(session, user, user_id, body.level)
 
 
+class ReleaseIn(BaseModel):
+    reason: Annotated[str, Field(min_length=1, max_length=2_000), AfterValidator(_no_nul)]
+
+
+@router.post("/batches/{batch_id}/personal-data-release", status_code=status.HTTP_201_CREATED)
+def personal_data_release_endpoint(batch_id: Id, body: ReleaseIn, session: SessionDep,
+                                   user: CurrentUser) -> dict[str, Any]:
+    """Let a batch of a project never desensitized be delivered with the personal data its
+    checks found (the data-security office, with a reason; audited). Delivery refuses it
+    otherwise (``personal_data_unmasked``)."""
+    from datamill.production.delivery_personal_data import release_personal_data
+
+    return release_personal_data(session, user, batch_id, body.reason)
+
+
 # -- cross-border export ------------------------------------------------------------------------
 
 

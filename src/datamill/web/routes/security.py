@@ -96,7 +96,7 @@ def security_page(request: Request, session: SessionDep, runtime: RuntimeDep, me
 
 
 _OK = ("classified", "clearance", "export", "assessed", "rule", "rule_removed", "surveying",
-       "granted", "revoked", "consent", "withdrawn", "item_classified")
+       "granted", "revoked", "consent", "withdrawn", "item_classified", "released")
 
 
 def _act(request: Request, session: Session, runtime: Any, me: SignedIn, csrf: str,
@@ -151,6 +151,18 @@ def assessment_form(request: Request, session: SessionDep, runtime: RuntimeDep, 
     return _act(request, session, runtime, me, csrf_token, lambda: export.record_assessment(
         session, me.user, project_id, conclusion=conclusion, notes=notes, kind=kind), "assessed",
         notes)
+
+
+@router.post("/security/personal-data-release")
+def release_form(request: Request, session: SessionDep, runtime: RuntimeDep, me: WebUser,
+                 batch_id: FormId, reason: Annotated[str, Form(max_length=2000)] = "",
+                 csrf_token: Csrf = "") -> Response:
+    """Let a batch of a project never desensitized be delivered with its personal data (the
+    office, with a reason; audited)."""
+    from datamill.production.delivery_personal_data import release_personal_data
+
+    return _act(request, session, runtime, me, csrf_token, lambda: release_personal_data(
+        session, me.user, batch_id, reason), "released", reason)
 
 
 @router.post("/security/rules")
