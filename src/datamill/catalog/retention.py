@@ -42,6 +42,7 @@ from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
 from datamill.compliance.permissions import authorize
 from datamill.compliance.roles import Action
+from datamill.compliance.security_models import MaskedBlob
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, InvalidInput, NotFound
 from datamill.db.lookup import get_or_raise, id_is
@@ -252,7 +253,9 @@ def run_retention(
                          f"{sorted(i for i in held_items if i)} under hold"})
         items = list(session.scalars(select(Item).where(Item.project_id == project.id)
                                      .order_by(Item.id)))
-        protected = _protected(session, sorted({i.sha256 for i in items})) | held_shas
+        masked = _masked_copies(session, [i.id for i in items])
+        protected = _protected(session, sorted({i.sha256 for i in items} | {
+            d for copies in masked.values() for d in copies})) | held_shas
         for item in items:
             if item.id in held_items:
                 kept.append({"project_id": project.id, "item_id": item.id, "reason": "under hold"})
@@ -261,13 +264,34 @@ def run_retention(
                 kept.append({"project_id": project.id, "item_id": item.id,
                              "reason": "the bytes are also catalog or company data"})
                 continue
-            if not blobs.exists(item.sha256):
-                continue
-            size = blobs.size(item.sha256)
-            if not dry_run:
-                blobs.delete(item.sha256)
-            certify("blob", f"item {item.external_id} ({item.filename})", item.sha256, size)
+            if blobs.exists(item.sha256):
+                size = blobs.size(item.sha256)
+                if not dry_run:
+                    blobs.delete(item.sha256)
+                certify("blob", f"item {item.external_id} ({item.filename})", item.sha256, size)
+            # the masked copies desensitization made of it (a blurred photo still shows the
+            # person): a copy of the customer's data too, deleted with it
+            for digest in masked.get(item.id, []):
+                if digest in protected or not blobs.exists(digest):
+                    continue
+                size = blobs.size(digest)
+                if not dry_run:
+                    blobs.delete(digest)
+                certify("masked_copy", f"masked copy of item {item.external_id} "
+                        f"({item.filename})", digest, size)
     return RetentionRunOut(deleted=deleted, kept=kept, dry_run=dry_run)
+
+
+def _masked_copies(session: Session, item_ids: list[int]) -> dict[int, list[str]]:
+    """The masked copies (``masked_blobs``) of the items, by item."""
+    out: dict[int, list[str]] = {}
+    for i in range(0, len(item_ids), 500):
+        for item_id, digest in session.execute(
+                select(MaskedBlob.item_id, MaskedBlob.sha256_masked)
+                .where(MaskedBlob.item_id.in_(item_ids[i:i + 500]))
+                .order_by(MaskedBlob.id)):
+            out.setdefault(item_id, []).append(digest)
+    return out
 
 
 def list_deletions(session: Session, user: User, project_id: int | None = None) -> list[DeletionOut]:
