@@ -161,17 +161,43 @@ def _folder_digest(folder: Path) -> tuple[str, int]:
     return h.hexdigest(), size
 
 
-def _protected(session: Session, shas: list[str]) -> set[str]:
-    """Blobs a catalog release holds or company data shares: never deleted."""
+def _protected(session: Session, shas: list[str], due_ids: set[int]) -> set[str]:
+    """Blobs a catalog release holds, or an item (or its masked copy) of a project not due
+    for deletion shares (company data, a customer project still kept): never deleted."""
     out: set[str] = set()
+    due = sorted(due_ids) or [0]
     for i in range(0, len(shas), 500):
         part = shas[i:i + 500]
         out |= set(session.scalars(select(CatalogReleaseFile.sha256).where(
             CatalogReleaseFile.sha256.in_(part))))
+        out |= set(session.scalars(select(Item.sha256).where(
+            Item.sha256.in_(part), Item.project_id.not_in(due))))
         out |= set(session.scalars(
-            select(Item.sha256).join(Project, Project.id == Item.project_id)
-            .where(Item.sha256.in_(part), Project.project_type.not_in(CUSTOMER_TYPES))))
+            select(MaskedBlob.sha256_masked).join(Item, Item.id == MaskedBlob.item_id)
+            .where(MaskedBlob.sha256_masked.in_(part), Item.project_id.not_in(due))))
     return out
+
+
+def _decide(
+    session: Session, project: Project, settings: dict[int, int], holds: list[RetentionHold],
+    today: date,
+) -> str | tuple[int, date, date, set[int | None]]:
+    """Why a custom project's backups are kept today (a sentence), or ``(months, accepted,
+    due, held item ids)`` when they are deleted."""
+    accepted, contract = _accepted_on(session, project)
+    if accepted is None:
+        return "not accepted by the customer yet"
+    running = _still_running(session, project)
+    if running is not None:
+        return running
+    months = settings.get(contract, DEFAULT_MONTHS) if contract else DEFAULT_MONTHS
+    due = add_months(accepted, months)
+    if today < due:
+        return f"retained until {due} ({months} months after acceptance on {accepted})"
+    mine = [h for h in holds if h.project_id == project.id]
+    if any(h.item_id is None for h in mine):
+        return "under hold: " + "; ".join(h.reason for h in mine if h.item_id is None)
+    return months, accepted, due, {h.item_id for h in mine}
 
 
 def run_retention(
@@ -198,28 +224,17 @@ def run_retention(
         RetentionHold, (RetentionHold.project_id == Item.project_id)
         & (RetentionHold.item_id.is_(None) | (RetentionHold.item_id == Item.id)))
         .where(RetentionHold.active.is_(True))))
-    for project in session.scalars(select(Project).where(
-            Project.project_type.in_(CUSTOMER_TYPES)).order_by(Project.id)).all():
-        accepted, contract = _accepted_on(session, project)
-        if accepted is None:
-            kept.append({"project_id": project.id, "reason": "not accepted by the customer yet"})
+    decisions = [(project, _decide(session, project, settings, holds, today))
+                 for project in session.scalars(select(Project).where(
+                     Project.project_type.in_(CUSTOMER_TYPES)).order_by(Project.id)).all()]
+    # bytes (and masked copies) an item of a project not deleted now also has are kept: the
+    # same recording in a project still running, under hold or retained longer
+    due_ids = {p.id for p, d in decisions if not isinstance(d, str)}
+    for project, decision in decisions:
+        if isinstance(decision, str):
+            kept.append({"project_id": project.id, "reason": decision})
             continue
-        running = _still_running(session, project)
-        if running is not None:
-            kept.append({"project_id": project.id, "reason": running})
-            continue
-        months = settings.get(contract, DEFAULT_MONTHS) if contract else DEFAULT_MONTHS
-        due = add_months(accepted, months)
-        if today < due:
-            kept.append({"project_id": project.id, "reason": f"retained until {due} "
-                         f"({months} months after acceptance on {accepted})"})
-            continue
-        mine = [h for h in holds if h.project_id == project.id]
-        if any(h.item_id is None for h in mine):
-            kept.append({"project_id": project.id, "reason": "under hold: " + "; ".join(
-                h.reason for h in mine if h.item_id is None)})
-            continue
-        held_items = {h.item_id for h in mine}
+        months, accepted, due, held_items = decision
         why = (f"custom backup of project {project.name!r}: retention of {months} months after "
                f"acceptance on {accepted} ended {due}")
 
@@ -255,14 +270,15 @@ def run_retention(
                                      .order_by(Item.id)))
         masked = _masked_copies(session, [i.id for i in items])
         protected = _protected(session, sorted({i.sha256 for i in items} | {
-            d for copies in masked.values() for d in copies})) | held_shas
+            d for copies in masked.values() for d in copies}), due_ids) | held_shas
         for item in items:
             if item.id in held_items:
                 kept.append({"project_id": project.id, "item_id": item.id, "reason": "under hold"})
                 continue
             if item.sha256 in protected:
                 kept.append({"project_id": project.id, "item_id": item.id,
-                             "reason": "the bytes are also catalog or company data"})
+                             "reason": "the bytes are also catalog data, company data or "
+                                       "another project's, still kept"})
                 continue
             if blobs.exists(item.sha256):
                 size = blobs.size(item.sha256)

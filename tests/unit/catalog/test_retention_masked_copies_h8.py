@@ -38,3 +38,25 @@ def test_retention_deletes_the_masked_copies_too(runtime: Runtime, tmp_path: Pat
         cert = [d for d in out.deleted if d.kind == "masked_copy"]
         assert len(cert) == 1 and cert[0].sha256 == masked and cert[0].size_bytes == 32
     assert not runtime.blobs.exists(masked)
+
+
+def test_retention_keeps_bytes_another_retained_project_shares(runtime: Runtime,
+                                                               tmp_path: Path) -> None:
+    """The same recording in two customers' projects: the first one's retention ended, the
+    second one is still running. Deleting the shared blob took the second project's item."""
+    from datamill.demo.catalog_demo import seed_product_batch
+    from tests.unit.catalog.helpers import speech_files
+
+    who = people(runtime)
+    files = speech_files("twice", 2)
+    done = _custom(runtime, tmp_path, "cust-done", files)
+    with runtime.session() as s:  # still running: no delivery accepted yet
+        running, _ = seed_product_batch(s, runtime, "cust-running", [files[0]],
+                                        project_type="custom_service", workdir=tmp_path)
+    with runtime.session() as s:
+        out = retention.run_retention(s, runtime.blobs, who["dso"], today=date(2026, 1, 1))
+        assert sorted(d.kind for d in out.deleted if d.project_id == done) == ["blob", "package"]
+        assert any(k.get("project_id") == done and "still kept" in k["reason"]
+                   for k in out.kept)
+        shared = s.scalars(select(Item.sha256).where(Item.project_id == running)).one()
+    assert runtime.blobs.exists(shared)
