@@ -263,6 +263,8 @@ BODIES: dict[tuple[str, str], Any] = {
     ("post", "/catalog/quote-requests/{request_id}/licence"): {},
     ("post", "/catalog/inbox/read"): None,
     ("post", "/security/batches/{batch_id}/personal-data-release"): {"reason": "customer-owned"},
+    ("post", "/security/projects/{project_id}/subject-erasures"): {"subject_id": "s1",
+                                                                   "dry_run": True},
 }
 #: path ids with no object behind them in the world (id 1 is used)
 PLACEHOLDERS = ("package_id", "task_id", "batch_id", "inspection_id", "delivery_id",

@@ -326,6 +326,7 @@ EN_CLI: dict[str, str] = {
     "ds.scoring": "  scoring conventions:",
     "delivery.personal_data_released": "\n  note: {items} with personal data the checks found left unmasked, released by the data-security office ({by}: {reason})",
     "security.personal_data_released": "batch {batch} may be delivered with its personal data unmasked (released by {by}; audited)",
+    "security.subject_erased": "subject {subject}: {deleted} stored file(s) deleted with certificates, {kept} kept (shared or under hold)",
 }
 
 ZH_CN_CLI: dict[str, str] = {
@@ -599,6 +600,7 @@ ZH_CN_CLI: dict[str, str] = {
     "ds.scoring": "  评分约定：",
     "delivery.personal_data_released": "\n  注意：{items} 含自动检查发现的个人信息，未脱敏交付，已由数据安全部门放行（{by}：{reason}）",
     "security.personal_data_released": "批次 {batch} 可不脱敏交付其个人信息（由 {by} 放行，已记入审计）",
+    "security.subject_erased": "主体 {subject}：已删除 {deleted} 个存储文件并出具删除证明，保留 {kept} 个（与他处共用或处于保全中）",
 }
 
 CLI_WORDS: dict[str, dict[str, str]] = {"en": EN_CLI, "zh-CN": ZH_CN_CLI}

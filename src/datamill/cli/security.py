@@ -240,6 +240,25 @@ def release_personal_data_cmd(
                                by=r["released_by"])))
 
 
+@app.command("erase-subject")
+@handle_errors
+def erase_subject_cmd(
+    project: ProjectArg, subject_id: str, actor: AsUser,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="List what would be deleted.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Delete the stored recordings (and masked copies) of a subject who withdrew every consent
+    in the project, each with a deletion certificate (the data-security office; audited)."""
+    from datamill.catalog.erasure import erase_subject
+
+    rt = get_runtime()
+    with rt.session() as s:
+        r = erase_subject(s, rt.blobs, _actor(s, actor), _pid(s, project), subject_id,
+                          dry_run=dry_run)
+    emit(r, as_json, _line(say("security.subject_erased", subject=r["subject_id"],
+                               deleted=len(r["deleted"]), kept=len(r["kept"]))))
+
+
 @app.command("status")
 @handle_errors
 def status_cmd(project: ProjectArg, actor: AsUser, as_json: JsonOpt = False) -> None:

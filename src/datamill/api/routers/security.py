@@ -143,6 +143,22 @@ def personal_data_release_endpoint(batch_id: Id, body: ReleaseIn, session: Sessi
     return release_personal_data(session, user, batch_id, body.reason)
 
 
+class ErasureIn(BaseModel):
+    subject_id: SubjectId
+    dry_run: bool = False
+
+
+@router.post("/projects/{project_id}/subject-erasures")
+def subject_erasure_endpoint(project_id: Id, body: ErasureIn, session: SessionDep,
+                             runtime: RuntimeDep, user: CurrentUser) -> dict[str, Any]:
+    """Delete the stored recordings (and masked copies) of a subject who withdrew every
+    consent, each with a deletion certificate (the data-security office; audited)."""
+    from datamill.catalog.erasure import erase_subject
+
+    return erase_subject(session, runtime.blobs, user, project_id, body.subject_id,
+                         dry_run=body.dry_run)
+
+
 # -- cross-border export ------------------------------------------------------------------------
 
 
