@@ -94,6 +94,7 @@ PROJECT_COMMANDS: dict[str, list[str]] = {
     "security consent-resolve": ["{p}", "--note", "x"],
     "security consents": ["{p}"],
     "security desensitize": ["{p}"],
+    "security erase-subject": ["{p}", "s-1"],
     "retention hold": ["{p}", "--reason", "legal"],
     "retention certificates": ["--project", "{p}"],
     "collect quotas": ["{p}"],
