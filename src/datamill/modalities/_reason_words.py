@@ -399,6 +399,7 @@ EN_REASONS: dict[str, str] = {
     "personal_data_unmasked": "The checks found personal data in {items} item(s) of batch {batch}, and project {project} was never desensitized: desensitize the project and deliver again, or have a data-security officer release this batch for delivery with a reason.",
     "personal_data_release_reason": "A release of personal data needs its reason (who owns the data, which consent covers it).",
     "subject_not_withdrawn": "Subject {subject_id} has not withdrawn every consent in this project: their data is erased only after the withdrawal is recorded.",
+    "erase_confirm": "Tick the box to confirm: erased recordings cannot be restored.",
 }
 
 EN_ACTIONS: dict[str, str] = {
@@ -724,6 +725,7 @@ ZH_CN_REASONS: dict[str, str] = {
     "personal_data_unmasked": "检查在批次 {batch} 的 {items} 个条目中发现了个人信息，而项目 {project} 从未设置脱敏：请先为项目设置脱敏后再交付，或由数据安全员填写理由、放行该批次的交付。",
     "personal_data_release_reason": "放行个人信息须填写理由（数据归谁所有、哪份授权同意涵盖它）。",
     "subject_not_withdrawn": "主体 {subject_id} 尚未在本项目中撤回全部授权同意：须先登记撤回，才能删除其数据。",
+    "erase_confirm": "请勾选确认：删除的录音无法恢复。",
 }
 
 ZH_CN_ACTIONS: dict[str, str] = {

@@ -69,4 +69,9 @@ EN_SECURITY: dict[str, str] = {
     "sec.release_reason": "Reason",
     "sec.release": "Release for delivery",
     "sec.ok.released": "The batch may be delivered with its personal data unmasked; the release is audited.",
+    "sec.erase_h": "Erase a withdrawn subject's recordings",
+    "sec.erase_help": "Once a subject has withdrawn every consent in the project, delete their stored recordings and the masked copies made of them; each deletion gets a certificate (retention certificates). Recordings another subject, project or catalog release shares, and items under a hold, are kept. Item records and the audit trail stay.",
+    "sec.erase_confirm": "I understand erased recordings cannot be restored",
+    "sec.erase": "Erase",
+    "sec.ok.erased": "The subject's recordings are erased; the deletion certificates are listed under retention certificates.",
 }

@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import select
 from typer.testing import CliRunner
 
@@ -23,11 +24,15 @@ from datamill.core.errors import Conflict, Forbidden
 from datamill.demo.catalog_demo import seed_product_batch
 from datamill.production.models import Item
 from datamill.runtime import Runtime
+from datamill.server import create_app
+from tests.known_issues._web import csrf_of, web_login
 from tests.unit.catalog.helpers import people, speech_files
 
 
-def test_a_withdrawn_subjects_recordings_are_erased(runtime: Runtime, tmp_path: Path,
+@pytest.mark.slow  # two projects, three faces; SQLite only (the retention tests run both)
+def test_a_withdrawn_subjects_recordings_are_erased(sqlite_runtime: Runtime, tmp_path: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    runtime = sqlite_runtime
     who = people(runtime)
     files = speech_files("er", 3)  # items 0 and 2: subject er-s0; item 1: er-s1
     with runtime.session() as s:
@@ -46,6 +51,18 @@ def test_a_withdrawn_subjects_recordings_are_erased(runtime: Runtime, tmp_path: 
         assert early.value.details["reason_code"] == "subject_not_withdrawn"
         with pytest.raises(Forbidden):  # not the project manager
             erase_subject(s, runtime.blobs, who["pm"], pid, "er-s0")
+    with TestClient(create_app(runtime)) as web:  # the office's page, in zh-CN
+        web_login(web, "dso")
+        web.cookies.set("lang", "zh-CN")
+        assert 'data-testid="form-erase-subject"' in web.get("/security").text
+        r = web.post("/security/subject-erasure", follow_redirects=False, data={
+            "project_id": str(pid), "subject_id": "er-s0", "csrf_token": csrf_of(web)})
+        assert r.status_code == 422 and "请勾选确认" in r.text  # nothing erased unconfirmed
+        r = web.post("/security/subject-erasure", follow_redirects=False, data={
+            "project_id": str(pid), "subject_id": "er-s0", "confirm": "true",
+            "csrf_token": csrf_of(web)})
+        assert r.status_code == 409 and "尚未" in r.text  # not withdrawn yet: said in Chinese
+    with runtime.session() as s:
         withdraw_consent(s, who["dso"], pid, "er-s0")
     monkeypatch.setattr(_common, "_runtime", [runtime])
     res = CliRunner().invoke(cli, ["security", "erase-subject", str(pid), "er-s0", "--as", "dso",

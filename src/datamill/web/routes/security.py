@@ -96,7 +96,8 @@ def security_page(request: Request, session: SessionDep, runtime: RuntimeDep, me
 
 
 _OK = ("classified", "clearance", "export", "assessed", "rule", "rule_removed", "surveying",
-       "granted", "revoked", "consent", "withdrawn", "item_classified", "released")
+       "granted", "revoked", "consent", "withdrawn", "item_classified", "released",
+       "erased")
 
 
 def _act(request: Request, session: Session, runtime: Any, me: SignedIn, csrf: str,
@@ -163,6 +164,22 @@ def release_form(request: Request, session: SessionDep, runtime: RuntimeDep, me:
 
     return _act(request, session, runtime, me, csrf_token, lambda: release_personal_data(
         session, me.user, batch_id, reason), "released", reason)
+
+
+@router.post("/security/subject-erasure")
+def erase_form(request: Request, session: SessionDep, runtime: RuntimeDep, me: WebUser,
+               project_id: FormId, subject_id: Annotated[str, Form(max_length=100)],
+               confirm: Annotated[bool, Form()] = False, csrf_token: Csrf = "") -> Response:
+    """Delete a withdrawn subject's recordings and masked copies (the office; certificates)."""
+    from datamill.catalog.erasure import erase_subject
+
+    def erase() -> Any:
+        if not confirm:
+            raise InvalidInput("tick the box to confirm: erased recordings cannot be restored",
+                               field="confirm", reason_code="erase_confirm")
+        return erase_subject(session, runtime.blobs, me.user, project_id, subject_id)
+
+    return _act(request, session, runtime, me, csrf_token, erase, "erased", subject_id)
 
 
 @router.post("/security/rules")
