@@ -48,7 +48,8 @@ DEFAULT_LEVEL = "internal"
 def _check_level(level: str) -> str:
     if level not in LEVELS:
         raise InvalidInput(f"unknown sensitivity level {level!r}: use one of {', '.join(LEVELS)}",
-                           field="level")
+                           field="level", value=level, allowed=list(LEVELS),
+                           reason_code="sensitivity_level")
     return level
 
 

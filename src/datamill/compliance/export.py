@@ -58,7 +58,7 @@ def _country(value: str) -> str:
     code = value.strip().upper()
     if code != "*" and (len(code) != 2 or not code.isalpha() or not code.isascii()):
         raise InvalidInput(f"{value!r} is not an ISO alpha-2 country code (or '*')",
-                           field="country")
+                           field="country", value=value, reason_code="country_code")
     return code
 
 
@@ -114,10 +114,11 @@ def set_export(
         require(session, actor, Action.MANAGE_PROJECT, project_id)
     dest = _country(destination) if destination else None
     if dest == "*":
-        raise InvalidInput("a destination must be one country", field="destination")
+        raise InvalidInput("a destination must be one country", field="destination",
+                           reason_code="destination_one_country")
     if cross_border and dest is None:
         raise InvalidInput("a cross-border project needs its destination country",
-                           field="destination")
+                           field="destination", reason_code="destination_missing")
     row = session.get(ExportSetting, project_id)
     if not office:
         _require_tightening(actor, row, cross_border, dest, project_id)
@@ -224,9 +225,11 @@ def record_assessment(
     change of destination needs a new one (None while the project is domestic)."""
     if conclusion not in CONCLUSIONS:
         raise InvalidInput(f"conclusion must be one of {', '.join(CONCLUSIONS)}",
-                           field="conclusion")
+                           field="conclusion", value=conclusion, allowed=list(CONCLUSIONS),
+                           reason_code="assessment_conclusion")
     if kind not in KINDS:
-        raise InvalidInput(f"kind must be one of {', '.join(KINDS)}", field="kind")
+        raise InvalidInput(f"kind must be one of {', '.join(KINDS)}", field="kind",
+                           value=kind, allowed=list(KINDS), reason_code="assessment_kind")
     _project(session, project_id)
     require(session, actor, Action.MANAGE_DATA_SECURITY)
     setting = session.get(ExportSetting, project_id)
@@ -301,7 +304,8 @@ def add_export_rule(session: Session, actor: User, country: str, *,
     require(session, actor, Action.MANAGE_DATA_SECURITY)
     code = _country(country)
     if requirement not in KINDS:
-        raise InvalidInput(f"requirement must be one of {', '.join(KINDS)}", field="requirement")
+        raise InvalidInput(f"requirement must be one of {', '.join(KINDS)}", field="requirement",
+                           value=requirement, allowed=list(KINDS), reason_code="assessment_kind")
     row = session.get(ExportRule, code) or ExportRule(country=code)
     row.requirement, row.note = requirement, note
     session.add(row)

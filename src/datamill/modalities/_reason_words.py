@@ -400,6 +400,13 @@ EN_REASONS: dict[str, str] = {
     "personal_data_release_reason": "A release of personal data needs its reason (who owns the data, which consent covers it).",
     "subject_not_withdrawn": "Subject {subject_id} has not withdrawn every consent in this project: their data is erased only after the withdrawal is recorded.",
     "erase_confirm": "Tick the box to confirm: erased recordings cannot be restored.",
+    # the data-security office's inputs (compliance.export, compliance.classification)
+    "country_code": "{value} is not a two-letter ISO country code (or '*').",
+    "destination_one_country": "A destination is one country: give its two-letter ISO code.",
+    "destination_missing": "A cross-border project needs its destination country (a two-letter ISO code).",
+    "assessment_conclusion": "An assessment's conclusion is one of {allowed}, not {value}.",
+    "assessment_kind": "An assessment kind is one of {allowed}, not {value}.",
+    "sensitivity_level": "Unknown sensitivity level {value}: use one of {allowed}.",
 }
 
 EN_ACTIONS: dict[str, str] = {
@@ -726,6 +733,12 @@ ZH_CN_REASONS: dict[str, str] = {
     "personal_data_release_reason": "放行个人信息须填写理由（数据归谁所有、哪份授权同意涵盖它）。",
     "subject_not_withdrawn": "主体 {subject_id} 尚未在本项目中撤回全部授权同意：须先登记撤回，才能删除其数据。",
     "erase_confirm": "请勾选确认：删除的录音无法恢复。",
+    "country_code": "{value} 不是两位字母的 ISO 国家代码（或 '*'）。",
+    "destination_one_country": "出境目的地须为一个国家：请填写其两位字母的 ISO 国家代码。",
+    "destination_missing": "出境项目须填写目的地国家（两位字母的 ISO 国家代码）。",
+    "assessment_conclusion": "评估结论须为 {allowed} 之一，不能是 {value}。",
+    "assessment_kind": "评估类型须为 {allowed} 之一，不能是 {value}。",
+    "sensitivity_level": "未知的密级 {value}：请使用 {allowed} 之一。",
 }
 
 ZH_CN_ACTIONS: dict[str, str] = {
