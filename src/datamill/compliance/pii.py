@@ -226,6 +226,8 @@ _ID_CUE_BEFORE = re.compile(
     r"(?:身份证|身份證|身份號|证件|證件|公民身份|(?<![A-Za-z])(?i:id|identity)(?![A-Za-z]))"
     r"[^0-9A-Za-z。！？；;!?\n]{0,8}(?:(?i:card|no|num|number|is)[^0-9A-Za-z。！？；;!?\n]{0,3}){0,3}$"
 )
+_ORDER_WORDS = re.compile(r"订单|单号|运单|快递|流水|发票|工单|批次|序列号|(?i:order|tracking|invoice|"
+                          r"serial|waybill|batch|ticket)")
 _SEP = r"[ \-.]?"
 _PHONE_RE = re.compile(
     r"(?<![0-9A-Za-z+])(?:(?:\+|00)?86[ \-]?|\(\+?86\)[ \-]?)?"
@@ -296,8 +298,10 @@ _EN_ADDR_RE = re.compile(
 
 
 def _id_cued(folded: str, start: int) -> bool:
-    """An identity keyword stands right before ``start`` (only a label's words between)."""
-    return bool(_ID_CUE_BEFORE.search(folded[max(0, start - 24):start]))
+    """An identity keyword stands right before ``start`` (only a label's words between), and
+    no order/tracking keyword ("order ID", "tracking id": an order's id, not a person's)."""
+    window = folded[max(0, start - 24):start]
+    return bool(_ID_CUE_BEFORE.search(window)) and not _ORDER_WORDS.search(window)
 
 
 def _id_ok(folded: str, start: int, value: str) -> bool:

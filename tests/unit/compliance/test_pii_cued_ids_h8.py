@@ -27,6 +27,7 @@ def test_mistyped_id_after_a_keyword_is_masked(text: str, value: str) -> None:
     f"他把{BAD}输错了",  # no keyword: the check digit rule holds
     f"paid {BAD} yuan",  # "id" inside a word is no keyword
     f"身份证已核对。订单{BAD}",  # the keyword belongs to another sentence
+    f"order ID {BAD}", f"tracking id: {BAD}", f"订单证件号 {BAD}",  # an order's id
     "身份证号码是 990102199212304564",  # no such region
     "身份证号码是 110105194913310021",  # no such date
 ])
