@@ -134,6 +134,8 @@ BENCHES = [
           "SUMMARY pointcloud"),
     Bench("prompt_check_voices.py", ("--per-voice", "1"), "CPU: ", ("held-out voices",),
           tools=("espeak-ng",), timeout_s=180, slow=True),
+    Bench("prompt_rate_heldout.py", ("--prompts", "1"), "SUMMARY prompt_rate held-out:",
+          ("tuning:",), tools=("espeak-ng",), slow=True),
     Bench("snr_calibration.py", ("--sentences", "2"), "SUMMARY snr", tools=("espeak-ng",)),
     Bench("sqlite_writer_hold.py", ("--clients", "2", "--claims", "16"), "claim over HTTP,",
           ("writer lock held per write transaction",), slow=True),

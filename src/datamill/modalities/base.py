@@ -328,7 +328,10 @@ class ModalityPlugin(Protocol):
     compare an item with the project's earlier items (e.g. near-duplicates), with
     ``lacks_fingerprints(attributes) -> bool`` and ``fill_fingerprints(path, attributes,
     requirements) -> dict`` (optional) measuring what an item stored before a fingerprint the
-    checker compares existed lacks (kept in its attributes); and
+    checker compares existed lacks (kept in its attributes); a checker with ``reads_outcomes``
+    true also gets each item's check outcomes, ``check(attributes, outcomes)`` and
+    ``add(key, attributes, outcomes)`` (an earlier item's stored ones, those its
+    ``outcome_names`` lists: speech's ``speaker_rate``); and
     ``map_prediction(prediction, requirements)``, used instead of ``from_prediction`` when
     present, maps a pre-annotator's classes onto the spec's labels (``AnnotationDoc.dropped``
     counts, per predicted class, the predictions it had to leave out);

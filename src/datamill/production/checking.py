@@ -171,13 +171,38 @@ def _cross_checker(
         .where(Item.project_id == project.id, Item.status.not_in(_NOT_PASSED))
         .order_by(Item.id)
     ).all()
+    stored = _stored_outcomes(session, project.id, checker)
     for item_id, external_id, attributes in rows:
         if item_id in checking:
             continue
         if fill is not None and lacks is not None and lacks(attributes or {}):
             attributes = _filled(session, blobs, item_id, fill, requirements) or attributes
-        checker.add(external_id, attributes or {})
+        if stored is None:
+            checker.add(external_id, attributes or {})
+        else:
+            checker.add(external_id, attributes or {}, stored.get(item_id, []))
     return checker
+
+
+def _stored_outcomes(
+    session: Session, project_id: int, checker: Any
+) -> dict[int, list[CheckOutcome]] | None:
+    """The stored outcomes (of the names the checker lists) of the project's passed items, for
+    a cross checker that ``reads_outcomes``; None for one that does not."""
+    if not getattr(checker, "reads_outcomes", False):
+        return None
+    found: dict[int, list[CheckOutcome]] = {}
+    for item_id, name, passed, value, reason, extra in session.execute(
+        select(CheckResult.item_id, CheckResult.name, CheckResult.passed, CheckResult.value,
+               CheckResult.reason, CheckResult.extra)
+        .join(Item, Item.id == CheckResult.item_id)
+        .where(Item.project_id == project_id, Item.status.not_in(_NOT_PASSED),
+               CheckResult.name.in_(list(getattr(checker, "outcome_names", ()))))
+        .order_by(CheckResult.id)
+    ):
+        found.setdefault(item_id, []).append(
+            CheckOutcome(name=name, passed=passed, value=value, reason=reason, extra=extra or {}))
+    return found
 
 
 def _filled(session: Session, blobs: BlobStore, item_id: int, fill: Callable[..., Any],
@@ -228,6 +253,7 @@ def run_checks(
         job = (i.id, path, project.modality, requirements, i.prompt)
         args.append((*job, dict(i.attributes or {})) if i.source_uri and not i.sha256 else job)
     checker = _cross_checker(session, blobs, project, requirements, items)
+    with_outcomes = bool(getattr(checker, "reads_outcomes", False))
     # DATAMILL_ENGINE picks the backend: a warm local pool (default) or a Ray cluster
     executor = make_executor(
         session.info.get("datamill.settings"),
@@ -247,14 +273,16 @@ def run_checks(
             item.attributes, item.volume = probe["attributes"], probe["volume"]
         outcomes = [*outcomes, *across.get(item_id, ()), *copies.outcomes(item)]
         if checker is not None:
-            outcomes = [*outcomes, *checker.check(item.attributes or {})]
+            given = (outcomes,) if with_outcomes else ()
+            outcomes = [*outcomes, *checker.check(item.attributes or {}, *given)]
         stored = _store(session, item, outcomes, pending)
         if stored is None:
             listening += 1
         elif stored:
             passed += 1
             if checker is not None:
-                checker.add(item.external_id, item.attributes or {})
+                checker.add(item.external_id, item.attributes or {},
+                            *((outcomes,) if with_outcomes else ()))
         else:
             rejections.append({"item": item.external_id, "reasons": item.reject_reasons})
             for o in outcomes:

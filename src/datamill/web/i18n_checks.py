@@ -110,6 +110,8 @@ EN_CHECKS: dict[str, str] = {
     "ret.customer_refused": "refused by the customer in the acceptance of delivery {delivery}",
     "check.name.dropouts": "Dropouts",
     "check.fail.dropouts": "{value:.0f} dropout(s) of digital silence inside the speech (a recorder or transmission fault)",
+    "check.name.speaker_rate": "Speaking rate against the speaker's usual",
+    "check.fail.speaker_rate": "read {value:.1f} times faster than the speaker's usual rate ({speaker_median:.1f} syllables/s): the take seems to stop before the end of the prompt",
     **{f"insp.{k}": v for k, v in INSPECTION_REASON_WORDS["en"].items()},
     # an LLM record refused at import (modalities.llm.records.split_records)
     "check.fail.record_json": "the line is not valid JSON: {detail}",

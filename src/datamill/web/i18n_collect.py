@@ -89,6 +89,7 @@ EN_COLLECT: dict[str, str] = {
     "collect.full": "full",
     "collect.open": "open",
     "collect.quotas_help": "Cells from the spec's collection section. Fill is the least-filled target's, each target's own below it; a cell is full when every target is met. A cell whose speaker target is met takes no new speakers, a full cell takes nothing more, and imports beyond it are flagged. The command datamill collect quotas shows the same.",
+    "collect.fix.speaker_rate": "This take is much faster than your other takes, so it seems to stop before the end of the prompt: read the whole text shown, at your usual pace.",
 }
 
 #: the collection staff's subjects page (``/projects/<id>/subjects``; not sent to a subject)

@@ -104,6 +104,8 @@ ZH_CN_CHECKS: dict[str, str] = {
     "ret.customer_refused": "在交付 {delivery} 的验收中被客户拒收",
     "check.name.dropouts": "丢音",
     "check.fail.dropouts": "语音中有 {value:.0f} 处数字静音丢音（录音设备或传输故障）",
+    "check.name.speaker_rate": "与发音人平常语速的比较",
+    "check.fail.speaker_rate": "语速是该发音人平常语速（每秒 {speaker_median:.1f} 个音节）的 {value:.1f} 倍：录音似乎没有读完提示语",
     **{f"insp.{k}": v for k, v in INSPECTION_REASON_WORDS["zh-CN"].items()},
     "check.fail.record_json": "该行不是有效的 JSON：{detail}",
     "check.fail.record_not_object": "每条记录须是一个 JSON 对象（{{…}}），不能是 {kind}",

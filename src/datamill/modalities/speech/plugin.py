@@ -151,6 +151,15 @@ class SpeechAsrPlugin:
             )
         return outcomes
 
+    def cross_checker(self, requirements: Mapping[str, Any] | BaseModel) -> Any:
+        """``speaker_rate`` (read speech): a take's speaking rate against its speaker's usual
+        one, for prompts the speaking-rate check reads (:class:`~.prompt_rate.SpeakerRateChecker`)."""
+        from datamill.modalities.speech.prompt_rate import SpeakerRateChecker
+
+        req = requirements if isinstance(requirements, BaseModel) \
+            else SpeechAsrRequirements.model_validate(requirements)
+        return SpeakerRateChecker() if _req(req).read_speech else None
+
     def checks_are_heavy(self, requirements: Mapping[str, Any]) -> bool:
         """Forced alignment (read speech) costs ~0.2 s of CPU a file; audio checks ~0.5 ms."""
         return bool(SpeechAsrRequirements.model_validate(requirements).read_speech)
