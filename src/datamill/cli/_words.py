@@ -28,7 +28,7 @@ from datamill.core.code_words import (
 )
 
 __all__ = ["CLI_WORDS", "EN_CLI", "ZH_CN_CLI", "code", "count_items", "inspection_reason",
-           "return_reason", "say", "summary_line", "view_words"]
+           "return_reason", "say", "say_count", "summary_line", "view_words"]
 
 EN_CLI: dict[str, str] = {
     # every command's one line on failure (its message worded by the refusal registry)
@@ -327,6 +327,13 @@ EN_CLI: dict[str, str] = {
     "delivery.personal_data_released": "\n  note: {items} with personal data the checks found left unmasked, released by the data-security office ({by}: {reason})",
     "security.personal_data_released": "batch {batch} may be delivered with its personal data unmasked (released by {by}; audited)",
     "security.subject_erased": "subject {subject}: {deleted} stored file(s) deleted with certificates, {kept} kept (shared or under hold)",
+    # a quota target's amount (a count of one: the ".one" sentence)
+    "collect.amount.speakers": "{n} speakers", "collect.amount.speakers.one": "{n} speaker",
+    "collect.amount.hours": "{n} hours", "collect.amount.hours.one": "{n} hour",
+    "collect.amount.items": "{n} items", "collect.amount.items.one": "{n} item",
+    "corpus.chosen": "{n} prompts chosen", "corpus.chosen.one": "{n} prompt chosen",
+    "corpus.from": " from {n} sentences ({eligible} eligible; stopped: {stopped})",
+    "corpus.from.one": " from {n} sentence ({eligible} eligible; stopped: {stopped})",
 }
 
 ZH_CN_CLI: dict[str, str] = {
@@ -601,6 +608,12 @@ ZH_CN_CLI: dict[str, str] = {
     "delivery.personal_data_released": "\n  注意：{items} 含自动检查发现的个人信息，未脱敏交付，已由数据安全部门放行（{by}：{reason}）",
     "security.personal_data_released": "批次 {batch} 可不脱敏交付其个人信息（由 {by} 放行，已记入审计）",
     "security.subject_erased": "主体 {subject}：已删除 {deleted} 个存储文件并出具删除证明，保留 {kept} 个（与他处共用或处于保全中）",
+    "collect.amount.speakers": "{n} 人", "collect.amount.speakers.one": "{n} 人",
+    "collect.amount.hours": "{n} 小时", "collect.amount.hours.one": "{n} 小时",
+    "collect.amount.items": "{n} 条", "collect.amount.items.one": "{n} 条",
+    "corpus.chosen": "选出 {n} 句提示语", "corpus.chosen.one": "选出 {n} 句提示语",
+    "corpus.from": "，候选 {n} 句（合格 {eligible} 句；停止原因：{stopped}）",
+    "corpus.from.one": "，候选 {n} 句（合格 {eligible} 句；停止原因：{stopped}）",
 }
 
 CLI_WORDS: dict[str, dict[str, str]] = {"en": EN_CLI, "zh-CN": ZH_CN_CLI}
@@ -614,6 +627,16 @@ _CODES: dict[str, dict[str, dict[str, str]]] = {
 def say(key: str, **values: Any) -> str:
     """The sentence ``key`` in the CLI's language, its ``{names}`` filled from ``values``."""
     return CLI_WORDS[cli_language()].get(key, EN_CLI[key]).format(**values)
+
+
+def say_count(key: str, n: float, **values: Any) -> str:
+    """:func:`say` of ``key`` with ``{n}`` (``%g``), its ``<key>.one`` for a count of one when
+    the CLI's language has it ("1 speaker", "2 speakers")."""
+    words = CLI_WORDS[cli_language()]
+    one = f"{key}.one"
+    text = words.get(one, words.get(key, EN_CLI[key])) if n == 1 and one in words \
+        else words.get(key, EN_CLI[key])
+    return text.format(n=f"{n:g}", **values)
 
 
 def code(kind: str, value: str) -> str:

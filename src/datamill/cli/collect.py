@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 
 from datamill.cli._common import acting_user, emit, get_runtime, handle_errors, out, styled
-from datamill.cli._words import code, say
+from datamill.cli._words import code, say, say_count
 
 __all__ = ["ENCODING_HELP", "app", "read_text_file"]
 
@@ -92,7 +92,7 @@ def quotas_cmd(project: ProjectArg, as_user: AsUser, as_json: JsonOpt = False) -
             units = [k for k, v in c["targets"].items() if v]
 
             def amounts(values: dict[str, float], units: list[str] = units) -> str:
-                return sep.join(f"{values[k]:g} {code('unit', k)}" for k in units)
+                return sep.join(say_count(f"collect.amount.{k}", values[k]) for k in units)
 
             state = (styled((say("collect.full"), "red")) if c["full"]
                      else styled((say("collect.open"), "green")))

@@ -21,6 +21,7 @@ from rich.progress import (
 )
 
 from datamill.cli._common import JsonOpt, console, emit, handle_errors, out, styled
+from datamill.cli._words import say_count
 from datamill.cli.collect import ENCODING_HELP, read_text_file
 
 app = typer.Typer(help="Corpus design: choose recording prompts that cover the units.",
@@ -46,9 +47,9 @@ def _summary(report: dict[str, Any], written: dict[str, str]) -> dict[str, Any]:
 
 def _render(v: dict[str, Any]) -> None:
     pool = v["pool"]
-    out.print(styled((f"{len(v['chosen'])} prompts chosen", "green"),
-                     f" from {pool['sentences']} sentences ({pool['eligible']} eligible; "
-                     f"stopped: {v['stopped']})"))
+    out.print(styled((say_count("corpus.chosen", len(v["chosen"])), "green"),
+                     say_count("corpus.from", pool["sentences"], eligible=pool["eligible"],
+                               stopped=v["stopped"])))
     for code, n in pool["rejected_by_reason"].items():
         out.print(f"  rejected {code}: {n}")
     for kind, c in v["coverage"].items():

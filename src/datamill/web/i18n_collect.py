@@ -90,6 +90,16 @@ EN_COLLECT: dict[str, str] = {
     "collect.open": "open",
     "collect.quotas_help": "Cells from the spec's collection section. Fill is the least-filled target's, each target's own below it; a cell is full when every target is met. A cell whose speaker target is met takes no new speakers, a full cell takes nothing more, and imports beyond it are flagged. The command datamill collect quotas shows the same.",
     "collect.fix.speaker_rate": "This take is much faster than your other takes, so it seems to stop before the end of the prompt: read the whole text shown, at your usual pace.",
+    # a quota target's amount ("{n} speakers", one: "{n} speaker") and its name as a label
+    "collect.quotas_unit.speakers": "{n} speakers",
+    "collect.quotas_unit.speakers.one": "{n} speaker",
+    "collect.quotas_unit.hours": "{n} hours",
+    "collect.quotas_unit.hours.one": "{n} hour",
+    "collect.quotas_unit.items": "{n} items",
+    "collect.quotas_unit.items.one": "{n} item",
+    "collect.quotas_target.speakers": "speakers",
+    "collect.quotas_target.hours": "hours",
+    "collect.quotas_target.items": "items",
 }
 
 #: the collection staff's subjects page (``/projects/<id>/subjects``; not sent to a subject)

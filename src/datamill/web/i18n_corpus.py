@@ -34,7 +34,7 @@ EN_CORPUS: dict[str, str] = {
     "corpus.sensitive": "Sensitive words (one a line; a small built-in list always applies)",
     "corpus.submit": "Choose prompts",
     "corpus.failed": "Could not design the corpus",
-    "corpus.summary": "{chosen} prompts chosen from {sentences} sentences ({eligible} eligible, {rejected} rejected).",
+    "corpus.summary": "{chosen_n} chosen from {sentences_n} ({eligible} eligible, {rejected} rejected).",
     "corpus.stopped": "Stopped",
     "corpus.stopped.n": "the requested number was reached",
     "corpus.stopped.target": "the coverage target was reached",
@@ -78,4 +78,8 @@ EN_CORPUS: dict[str, str] = {
     "corpus.detail.duplicate": "line {line}",
     "corpus.detail.near_duplicate": "line {line} (similarity {similarity})",
     "corpus.cli_help": "The same from the command line: datamill corpus select POOL.txt --lang zh --n 500 --units syllable,diphone --out chosen.txt --report report.html",
+    "corpus.n_prompts": "{n} prompts",
+    "corpus.n_prompts.one": "{n} prompt",
+    "corpus.n_sentences": "{n} sentences",
+    "corpus.n_sentences.one": "{n} sentence",
 }

@@ -86,6 +86,15 @@ ZH_CN_COLLECT: dict[str, str] = {
     "collect.open": "未满",
     "collect.quotas_help": "配额单元来自规格的 collection 部分。完成度取完成最少的目标，各目标的完成度列在其下；所有目标都达到时单元才算已满。说话人数已达目标的单元不再接收新的说话人，已满的单元不再接收任何录音，超出的导入数据会被标记。命令 datamill collect quotas 显示相同内容。",
     "collect.fix.speaker_rate": "这条录音比您的其他录音快很多，似乎没有读完提示语：请按平常的语速完整朗读显示的文字。",
+    "collect.quotas_unit.speakers": "{n} 人",
+    "collect.quotas_unit.speakers.one": "{n} 人",
+    "collect.quotas_unit.hours": "{n} 小时",
+    "collect.quotas_unit.hours.one": "{n} 小时",
+    "collect.quotas_unit.items": "{n} 条",
+    "collect.quotas_unit.items.one": "{n} 条",
+    "collect.quotas_target.speakers": "发音人数",
+    "collect.quotas_target.hours": "时长",
+    "collect.quotas_target.items": "条数",
 }
 
 

@@ -77,4 +77,8 @@ ZH_CN_CORPUS: dict[str, str] = {
     "corpus.detail.duplicate": "第 {line} 行",
     "corpus.detail.near_duplicate": "第 {line} 行（相似度 {similarity}）",
     "corpus.cli_help": "命令行同样可用：datamill corpus select POOL.txt --lang zh --n 500 --units syllable,diphone --out chosen.txt --report report.html",
+    "corpus.n_prompts": "{n} 句",
+    "corpus.n_prompts.one": "{n} 句",
+    "corpus.n_sentences": "{n} 句",
+    "corpus.n_sentences.one": "{n} 句",
 }

@@ -47,7 +47,7 @@ def test_cli_select_writes_prompts_json_and_report(tmp_path: Path) -> None:
     # human output too
     human = run(tmp_path / "home", "corpus", "select", str(pool), "--lang", "zh", "--n", "1",
                 "--out", str(tmp_path / "o2.txt"))
-    assert "prompts chosen" in human.stdout
+    assert "1 prompt chosen from 7 sentences" in human.stdout  # a count of one: singular
 
 
 @pytest.mark.parametrize(("args", "code"), [

@@ -202,6 +202,18 @@ def code_label(tr: Callable[[str], str]) -> Callable[[str, object], str]:
     return label
 
 
+def counted(tr: Callable[[str], str]) -> Callable[[str, float], str]:
+    """``tn(key, n)`` for templates: the catalogue's ``<key>.one`` for a count of one (when the
+    language has it), else ``<key>``, its ``{n}`` filled (``%g``): "1 speaker", "2 speakers"."""
+
+    def sentence(key: str, n: float) -> str:
+        one = f"{key}.one"
+        text = tr(one) if n == 1 and tr(one) != one else tr(key)
+        return text.replace("{n}", f"{n:g}")
+
+    return sentence
+
+
 def package_label(tc: Callable[[str, object], str], lang: str) -> Callable[[str, str], str]:
     """``tpkg(name, stage)`` for templates: a work package's generated name (``annotate-0003``,
     ``production.tasks``) with its stage in the page's language (``标注-0003``); English pages
@@ -251,7 +263,7 @@ def render(
                    tc=tc, tpkg=package_label(tc, lang), tcheck=check_sentence(tr, lang),
                    treason=inspection_reason(tr, lang), trev=review_reason(tr),
                    treturn=return_reason(tr, lang), tcoded=coded_sentence(tr, lang),
-                   tsrc=source_label(tc))
+                   tsrc=source_label(tc), tn=counted(tr))
     resp = templates.TemplateResponse(request, name, context, status_code=status_code)
     resp.headers["Vary"] = "Accept-Language, Cookie"
     resp.headers["Content-Security-Policy"] = page_csp(request)
