@@ -331,7 +331,8 @@ class ModalityPlugin(Protocol):
     checker compares existed lacks (kept in its attributes); a checker with ``reads_outcomes``
     true also gets each item's check outcomes, ``check(attributes, outcomes)`` and
     ``add(key, attributes, outcomes)`` (an earlier item's stored ones, those its
-    ``outcome_names`` lists: speech's ``speaker_rate``); and
+    ``outcome_names`` lists: speech's ``speaker_rate``); one with a ``group_key`` is primed
+    with the earlier items whose attribute of that name is one of the checked items'; and
     ``map_prediction(prediction, requirements)``, used instead of ``from_prediction`` when
     present, maps a pre-annotator's classes onto the spec's labels (``AnnotationDoc.dropped``
     counts, per predicted class, the predictions it had to leave out);

@@ -166,12 +166,15 @@ def _cross_checker(
     checker = make(requirements)
     fill = getattr(plugin, "fill_fingerprints", None)
     lacks = getattr(plugin, "lacks_fingerprints", None)
-    rows = session.execute(
-        select(Item.id, Item.external_id, Item.attributes)
-        .where(Item.project_id == project.id, Item.status.not_in(_NOT_PASSED))
-        .order_by(Item.id)
-    ).all()
-    stored = _stored_outcomes(session, project.id, checker)
+    query = (select(Item.id, Item.external_id, Item.attributes)
+             .where(Item.project_id == project.id, Item.status.not_in(_NOT_PASSED)))
+    group_key = getattr(checker, "group_key", None)
+    if group_key:  # it compares an item with its group's only (a speaker's takes): read those
+        groups = sorted({str(g) for i in checking.values()
+                         if (g := (i.attributes or {}).get(group_key)) is not None})
+        query = query.where(Item.attributes[group_key].as_string().in_(groups))
+    rows = session.execute(query.order_by(Item.id)).all()
+    stored = _stored_outcomes(session, [r[0] for r in rows], checker)
     for item_id, external_id, attributes in rows:
         if item_id in checking:
             continue
@@ -185,23 +188,24 @@ def _cross_checker(
 
 
 def _stored_outcomes(
-    session: Session, project_id: int, checker: Any
+    session: Session, item_ids: list[int], checker: Any
 ) -> dict[int, list[CheckOutcome]] | None:
-    """The stored outcomes (of the names the checker lists) of the project's passed items, for
-    a cross checker that ``reads_outcomes``; None for one that does not."""
+    """The stored outcomes (of the names the checker lists) of ``item_ids``, for a cross
+    checker that ``reads_outcomes``; None for one that does not."""
     if not getattr(checker, "reads_outcomes", False):
         return None
     found: dict[int, list[CheckOutcome]] = {}
-    for item_id, name, passed, value, reason, extra in session.execute(
-        select(CheckResult.item_id, CheckResult.name, CheckResult.passed, CheckResult.value,
-               CheckResult.reason, CheckResult.extra)
-        .join(Item, Item.id == CheckResult.item_id)
-        .where(Item.project_id == project_id, Item.status.not_in(_NOT_PASSED),
-               CheckResult.name.in_(list(getattr(checker, "outcome_names", ()))))
-        .order_by(CheckResult.id)
-    ):
-        found.setdefault(item_id, []).append(
-            CheckOutcome(name=name, passed=passed, value=value, reason=reason, extra=extra or {}))
+    names = list(getattr(checker, "outcome_names", ()))
+    for start in range(0, len(item_ids), _CHUNK * 5):
+        for item_id, name, passed, value, reason, extra in session.execute(
+            select(CheckResult.item_id, CheckResult.name, CheckResult.passed, CheckResult.value,
+                   CheckResult.reason, CheckResult.extra)
+            .where(CheckResult.item_id.in_(item_ids[start:start + _CHUNK * 5]),
+                   CheckResult.name.in_(names))
+            .order_by(CheckResult.id)
+        ):
+            found.setdefault(item_id, []).append(CheckOutcome(
+                name=name, passed=passed, value=value, reason=reason, extra=extra or {}))
     return found
 
 

@@ -150,6 +150,7 @@ class SpeakerRateChecker:
 
     reads_outcomes = True
     outcome_names = ("audio_text_consistency",)
+    group_key = "speaker_id"  # only the checked takes' speakers' earlier takes are read
 
     def __init__(self, max_ratio: float = MAX_RATE_RATIO,
                  min_takes: int = MIN_SPEAKER_TAKES) -> None:
