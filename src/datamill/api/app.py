@@ -25,7 +25,7 @@ def install_api(app: FastAPI, larger_bodies: Sequence[LargerBody] = ()) -> None:
     whole path pattern, its limit and who may send one, see :class:`BodySizeLimitMiddleware`)."""
     from datamill.api.hot_path import install_hot_path
     from datamill.api.routers import ROUTERS
-    from datamill.api.routers.collect import LARGE_BODIES
+    from datamill.api.routers.collect import LARGE_BODIES, LARGE_BODY_CODES
     from datamill.api.routers.work import ANNOTATION_BODIES
 
     install_problem_handlers(app)
@@ -34,7 +34,9 @@ def install_api(app: FastAPI, larger_bodies: Sequence[LargerBody] = ()) -> None:
     app.add_middleware(BodySizeLimitMiddleware,
                        larger=[*((re.escape(API_PREFIX) + path, limit, admit)
                                  for path, limit, admit in (*LARGE_BODIES, *ANNOTATION_BODIES)),
-                               *larger_bodies])
+                               *larger_bodies],
+                       codes=[(re.escape(API_PREFIX) + path, code)
+                              for path, code in LARGE_BODY_CODES])
     from datamill.api.routers import ledger, procurement
     from datamill.http_deps import HideUnseenProjects
 

@@ -71,9 +71,13 @@ def _limit(scope: Scope, setting: str = "max_request_bytes") -> int:
 
 
 class BodySizeLimitMiddleware:
-    def __init__(self, app: ASGIApp, larger: Sequence[LargerBody] = ()) -> None:
+    def __init__(self, app: ASGIApp, larger: Sequence[LargerBody] = (),
+                 codes: Sequence[tuple[str, str]] = ()) -> None:
         self.app = app
         self.larger = [(re.compile(pattern), limit, admit) for pattern, limit, admit in larger]
+        #: (path pattern, reason code) the 413 of a route carries, for a page to word it (a
+        #: subject's recording: ``recording_too_long``)
+        self.codes = [(re.compile(pattern), code) for pattern, code in codes]
 
     async def limit_for(self, scope: Scope) -> int:
         """The body limit of the request's route: its own where ``larger`` names it and the
@@ -98,7 +102,7 @@ class BodySizeLimitMiddleware:
         limit = await self.limit_for(scope)
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
-            await self._refuse(scope, receive, send, limit)
+            await self._refuse(scope, receive, send, limit, self._code(scope))
             return
         # the body streams through as it arrives (a form's file spools to disk as the app
         # reads it); counted, and cut off at the limit: the app then sees the client gone, and
@@ -132,10 +136,15 @@ class BodySizeLimitMiddleware:
             if not over or started:
                 raise
         if over and not started:
-            await self._refuse(scope, receive, send, limit)
+            await self._refuse(scope, receive, send, limit, self._code(scope))
+
+    def _code(self, scope: Scope) -> str | None:
+        return next((code for pattern, code in self.codes if pattern.fullmatch(scope["path"])),
+                    None)
 
     @staticmethod
-    async def _refuse(scope: Scope, receive: Receive, send: Send, limit: int) -> None:
+    async def _refuse(scope: Scope, receive: Receive, send: Send, limit: int,
+                      reason_code: str | None = None) -> None:
         request = Request(scope)
         page = getattr(scope["app"].state, "body_limit_page", None)
         response = page(request, limit) if page is not None else None
@@ -147,7 +156,7 @@ class BodySizeLimitMiddleware:
             status=413,
             code="payload_too_large",
             detail=f"the request body is larger than the {limit:,} bytes this server accepts",
-            extra={"max_bytes": limit},
+            extra={"max_bytes": limit, **({"reason_code": reason_code} if reason_code else {})},
             max_bytes=limit,
         )
         await response(scope, receive, send)

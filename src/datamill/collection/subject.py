@@ -399,7 +399,7 @@ def _check_wav(data: bytes, rate: int, bits: int = 16) -> int:
     returns its length in milliseconds."""
     if not data or len(data) > MAX_UPLOAD_BYTES:
         raise InvalidInput(f"a recording is 1 byte to {MAX_UPLOAD_BYTES // 1024 // 1024} MiB",
-                           field="audio")
+                           field="audio", reason_code="recording_too_long" if data else "bad_wav")
     try:
         with wave.open(io.BytesIO(data)) as w:
             width, got, frames = w.getsampwidth(), w.getframerate(), w.getnframes()

@@ -16,7 +16,7 @@ __all__ = ["ARCHIVE_ENTRY_CODES", "CATALOG_CODES", "COLLECT_CODES", "EN_ACTIONS"
 COLLECT_CODES = ("bad_wav", "cell_full", "consent_changed", "consent_first", "consent_withdrawn",
                  "demographics_first", "demographics_locked", "duplicate_recording", "expired",
                  "invalid_link", "no_cell", "no_consent_text", "recorded_already", "refused",
-                 "revoked", "signature", "upload_failed", "uploading")
+                 "revoked", "signature", "upload_failed", "uploading", "recording_too_long")
 #: the ledger's codes, which its pages word for a booking problem too (``fin.reason.<code>``)
 LEDGER_CODES = ("no_ledger_project", "no_budget_type3", "no_budget", "no_accounts",
                 "over_budget", "project_closed", "order_not_open", "over_total_volume",
@@ -407,6 +407,8 @@ EN_REASONS: dict[str, str] = {
     "assessment_conclusion": "An assessment's conclusion is one of {allowed}, not {value}.",
     "assessment_kind": "An assessment kind is one of {allowed}, not {value}.",
     "sensitivity_level": "Unknown sensitivity level {value}: use one of {allowed}.",
+    # a subject's recording larger than an upload takes (collect's recording route, a 413)
+    "recording_too_long": "This recording is too long to send: read the prompt once, press Stop right after it, and record again.",
 }
 
 EN_ACTIONS: dict[str, str] = {
@@ -739,6 +741,7 @@ ZH_CN_REASONS: dict[str, str] = {
     "assessment_conclusion": "评估结论须为 {allowed} 之一，不能是 {value}。",
     "assessment_kind": "评估类型须为 {allowed} 之一，不能是 {value}。",
     "sensitivity_level": "未知的密级 {value}：请使用 {allowed} 之一。",
+    "recording_too_long": "这条录音太长，无法上传：请您只朗读一遍提示语，读完后立即点击“停止”，然后重新录制。",
 }
 
 ZH_CN_ACTIONS: dict[str, str] = {

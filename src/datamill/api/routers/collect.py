@@ -24,7 +24,7 @@ from datamill.collection import quotas, staff, subject
 from datamill.compliance.models import User
 from datamill.compliance.roles import Action
 
-__all__ = ["LARGE_BODIES", "router"]
+__all__ = ["LARGE_BODIES", "LARGE_BODY_CODES", "router"]
 
 router = APIRouter(prefix="/collect", tags=["collection"])
 
@@ -43,10 +43,10 @@ def _live_invitation(request: Request) -> bool:
 #: routes whose bodies may pass the server's request limit (a path pattern under the API
 #: prefix, its limit, and who may send one): a subject's recording, up to what the collection
 #: service accepts, from a live invitation
-LARGE_BODIES: tuple[LargerBody, ...] = (
-    (r"/collect/visit/prompts/[0-9]{1,19}/recording", subject.MAX_UPLOAD_BYTES,
-     _live_invitation),
-)
+_RECORDING = r"/collect/visit/prompts/[0-9]{1,19}/recording"
+LARGE_BODIES: tuple[LargerBody, ...] = ((_RECORDING, subject.MAX_UPLOAD_BYTES, _live_invitation),)
+#: the reason code of a recording's 413 (the subject's page words it: read once, then Stop)
+LARGE_BODY_CODES: tuple[tuple[str, str], ...] = ((_RECORDING, "recording_too_long"),)
 Viewer = Annotated[User, Depends(Require(Action.VIEW_PROJECT))]
 
 
