@@ -5,6 +5,7 @@ of one is singular in English and every unit is worded in Chinese."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from fastapi.testclient import TestClient
 
@@ -54,3 +55,13 @@ def test_quota_and_corpus_counts_read_right(runtime: Runtime, users: dict[str, U
                     **env).stdout
     assert re.search(r"\b1 speaker\b", table) and "1 speakers" not in table, table
     assert re.search(r"\b1 item\b", table) and "1 items" not in table, table
+
+
+def test_corpus_select_speaks_chinese(tmp_path: Path) -> None:
+    pool = tmp_path / "pool.txt"
+    pool.write_text("今天天气很好，我们去公园散步吧。\n你好。\n他在银行工作了三年。\n", encoding="utf-8")
+    said = run_cli(tmp_path / "home", "corpus", "select", str(pool), "--lang", "zh", "--n", "1",
+                   "--out", str(tmp_path / "out.txt"), DATAMILL_LANG="zh-CN").stdout
+    assert said.startswith("选出 1 句提示语，候选 3 句"), said
+    assert "平均可读性" in said and "剔除" in said, said
+    assert not re.search(r"rejected|available units|readability|chosen", said), said

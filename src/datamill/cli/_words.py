@@ -334,6 +334,10 @@ EN_CLI: dict[str, str] = {
     "corpus.chosen": "{n} prompts chosen", "corpus.chosen.one": "{n} prompt chosen",
     "corpus.from": " from {n} sentences ({eligible} eligible; stopped: {stopped})",
     "corpus.from.one": " from {n} sentence ({eligible} eligible; stopped: {stopped})",
+    "corpus.rejected": "  rejected {code}: {n}",
+    "corpus.inventory": ", {covered}/{inventory} of the target inventory",
+    "corpus.coverage": "  {kind}: {covered}/{available} available units covered{inv} (a random set of the same size: {random})",
+    "corpus.readability": "  mean readability: chosen {chosen}, pool {pool}",
 }
 
 ZH_CN_CLI: dict[str, str] = {
@@ -614,6 +618,10 @@ ZH_CN_CLI: dict[str, str] = {
     "corpus.chosen": "选出 {n} 句提示语", "corpus.chosen.one": "选出 {n} 句提示语",
     "corpus.from": "，候选 {n} 句（合格 {eligible} 句；停止原因：{stopped}）",
     "corpus.from.one": "，候选 {n} 句（合格 {eligible} 句；停止原因：{stopped}）",
+    "corpus.rejected": "  剔除（{code}）：{n} 句",
+    "corpus.inventory": "，目标清单 {inventory} 个中覆盖 {covered} 个",
+    "corpus.coverage": "  {kind}：可用单元 {available} 个中覆盖 {covered} 个{inv}（同样大小的随机集合：{random}）",
+    "corpus.readability": "  平均可读性：选中 {chosen}，候选池 {pool}",
 }
 
 CLI_WORDS: dict[str, dict[str, str]] = {"en": EN_CLI, "zh-CN": ZH_CN_CLI}

@@ -21,7 +21,7 @@ from rich.progress import (
 )
 
 from datamill.cli._common import JsonOpt, console, emit, handle_errors, out, styled
-from datamill.cli._words import say_count
+from datamill.cli._words import say, say_count
 from datamill.cli.collect import ENCODING_HELP, read_text_file
 
 app = typer.Typer(help="Corpus design: choose recording prompts that cover the units.",
@@ -50,15 +50,15 @@ def _render(v: dict[str, Any]) -> None:
     out.print(styled((say_count("corpus.chosen", len(v["chosen"])), "green"),
                      say_count("corpus.from", pool["sentences"], eligible=pool["eligible"],
                                stopped=v["stopped"])))
-    for code, n in pool["rejected_by_reason"].items():
-        out.print(f"  rejected {code}: {n}")
+    for reason, n in pool["rejected_by_reason"].items():
+        out.print(say("corpus.rejected", code=reason, n=n))
     for kind, c in v["coverage"].items():
-        inv = "" if c["inventory"] is None else (
-            f", {c['covered_in_inventory']}/{c['inventory']} of the target inventory")
-        out.print(f"  {kind}: {c['covered']}/{c['available']} available units covered{inv} "
-                  f"(a random set of the same size: {c['random_covered']})")
+        inv = "" if c["inventory"] is None else say(
+            "corpus.inventory", covered=c["covered_in_inventory"], inventory=c["inventory"])
+        out.print(say("corpus.coverage", kind=kind, covered=c["covered"],
+                      available=c["available"], inv=inv, random=c["random_covered"]))
     r = v["readability"]
-    out.print(f"  mean readability: chosen {r['chosen_mean']}, pool {r['pool_mean']}")
+    out.print(say("corpus.readability", chosen=r["chosen_mean"], pool=r["pool_mean"]))
     for what, path in v["written"].items():
         out.print(f"  {what} → {path}")
 
