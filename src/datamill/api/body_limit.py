@@ -17,6 +17,12 @@ body is read (a form, a file), so without the check anyone could make the server
 hundreds of megabytes per connection (six unsigned 190 MB posts to the
 import form took a server from 190 MB to 1.5 GB).
 
+A body must also come at a pace (``Settings.body_read_timeout_s``, ``min_body_bytes_per_s``):
+each piece within the timeout of the last, and, once that grace has passed, at the least
+average rate; else the request is answered 408 and its connection closed. uvicorn has no body
+read timeout of its own, so a client that declared a large body and sent a byte now and then
+held its connection and the request's handler for as long as it liked (a slowloris).
+
 The refusal is problem+json, unless the app keeps a page for it: a face that answers its own
 errors with pages (the web's sign-in form, the corpus upload) sets
 ``app.state.body_limit_page`` to ``page(request, limit) -> Response | None``, and its answer
@@ -25,6 +31,7 @@ errors with pages (the web's sign-in form, the corpus upload) sets
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -60,14 +67,25 @@ def replaying(body: bytes, receive: Receive) -> Receive:
     return replay
 
 
-def _limit(scope: Scope, setting: str = "max_request_bytes") -> int:
-    """The byte limit the app's settings hold under ``setting``."""
+def _settings(scope: Scope) -> Any:
     runtime: Any = getattr(scope["app"].state, "runtime", None)
     if runtime is None:
         from datamill.config import get_settings
 
-        return int(getattr(get_settings(), setting))
-    return int(getattr(runtime.settings, setting))
+        return get_settings()
+    return runtime.settings
+
+
+def _limit(scope: Scope, setting: str = "max_request_bytes") -> int:
+    """The byte limit the app's settings hold under ``setting``."""
+    return int(getattr(_settings(scope), setting))
+
+
+def _pace(scope: Scope) -> tuple[float, int]:
+    """How slowly a body may come: the longest wait for its next piece (also the grace before
+    the rate applies) and the least average rate in bytes a second after it (0: none)."""
+    settings = _settings(scope)
+    return float(settings.body_read_timeout_s), int(settings.min_body_bytes_per_s)
 
 
 class BodySizeLimitMiddleware:
@@ -108,16 +126,32 @@ class BodySizeLimitMiddleware:
         # reads it); counted, and cut off at the limit: the app then sees the client gone, and
         # whatever it answers to that is replaced by the 413 (module docstring)
         size = 0
-        over = False
+        over = False  # past the limit
+        stalled = False  # the body came too slowly (see _pace)
+        done = False  # the body's last piece came
         started = False
+        idle_s, min_rate = _pace(scope)
+        loop = asyncio.get_running_loop()
+        began = loop.time()
 
         async def counted() -> Message:
-            nonlocal size, over
-            if over:
+            nonlocal size, over, stalled, done
+            if over or stalled:
                 return {"type": "http.disconnect"}
-            message = await receive()
+            if done:  # only the client's going away is left to wait for: no deadline
+                return await receive()
+            deadline = loop.time() + idle_s
+            if min_rate:
+                deadline = min(deadline, began + idle_s + size / min_rate)
+            try:
+                async with asyncio.timeout_at(deadline):
+                    message = await receive()
+            except TimeoutError:
+                stalled = True
+                return {"type": "http.disconnect"}
             if message["type"] == "http.request":
                 size += len(message.get("body", b""))
+                done = not message.get("more_body", False)
                 if size > limit:
                     over = True
                     return {"type": "http.disconnect"}
@@ -125,22 +159,39 @@ class BodySizeLimitMiddleware:
 
         async def answer(message: Message) -> None:
             nonlocal started
-            if over and not started:
-                return  # the app's answer to a body cut short: the 413 goes instead
+            if (over or stalled) and not started:
+                return  # the app's answer to a body cut short: the 413 / 408 goes instead
             started = True
             await send(message)
 
         try:
             await self.app(scope, counted, answer)
         except Exception:
-            if not over or started:
+            if not (over or stalled) or started:
                 raise
-        if over and not started:
+        if started:
+            return
+        if over:
             await self._refuse(scope, receive, send, limit, self._code(scope))
+        elif stalled:
+            await self._too_slow(scope, receive, send, idle_s, min_rate)
 
     def _code(self, scope: Scope) -> str | None:
         return next((code for pattern, code in self.codes if pattern.fullmatch(scope["path"])),
                     None)
+
+    @staticmethod
+    async def _too_slow(scope: Scope, receive: Receive, send: Send, idle_s: float,
+                        min_rate: int) -> None:
+        """408 for a body that came too slowly; the connection is closed after it (the rest of
+        the body is never read)."""
+        response = localized_problem(
+            Request(scope), status=408, code="request_timeout",
+            detail=f"the request body came too slowly: each part must follow the last within "
+                   f"{idle_s:g} seconds, and the whole average at least {min_rate:,} bytes a "
+                   "second; send it again on a faster connection",
+            headers={"Connection": "close"}, timeout_s=f"{idle_s:g}", min_rate=min_rate)
+        await response(scope, receive, send)
 
     @staticmethod
     async def _refuse(scope: Scope, receive: Receive, send: Send, limit: int,

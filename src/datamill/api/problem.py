@@ -56,6 +56,7 @@ _HTTP_CODES = {
     413: "payload_too_large",
     415: "unsupported_media_type",
     422: "invalid_input",
+    408: "request_timeout",
     429: "too_many_requests",
 }
 
@@ -114,6 +115,7 @@ _WHEN = {
     401: "Missing, invalid or revoked credentials",
     403: "Your role or project membership does not allow this",
     404: "A referenced object does not exist",
+    408: "The request body came too slowly (the connection is closed)",
     409: "The request conflicts with the current state",
     413: "The request body is too large",
     422: "The request is invalid (path, query or body)",
@@ -398,7 +400,7 @@ def _statuses(method: str, operation: dict[str, Any]) -> list[int]:
     if has_body or any(p.get("in") == "path" for p in params):
         statuses.append(404)
     if method in _WRITES:
-        statuses += [409, 413]
+        statuses += [408, 409, 413]
     if params or has_body:
         statuses.append(422)
     return statuses
@@ -408,7 +410,7 @@ def document_problems(app: FastAPI) -> None:
     """Document in the OpenAPI schema the problem+json answers of every operation.
 
     Added to each operation unless declared already: 401/403 when it needs a token, 404 when it
-    addresses objects, 409/413 for writes, 422 when it takes input (FastAPI's own 422 shape is
+    addresses objects, 408/409/413 for writes, 422 when it takes input (FastAPI's own 422 shape is
     replaced: datamill answers validation errors with a problem too).
     """
     generate = app.openapi

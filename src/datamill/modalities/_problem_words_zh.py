@@ -147,4 +147,6 @@ ZH_CN_PROBLEMS: dict[str, str] = {
     "prob.span_order": "第 {number} 个片段 [{start}, {end})：结束位置不在开始位置之后",
     "prob.criterion_label_ambiguous": "“{label}”是多个评分项（{criteria}）的名称：请用它们的标识名作键",
     "prob.criterion_given_twice": "评分项 {name} 给了两次（标识名和名称各一次）",
+    "http.request_timeout": "请求体传输过慢：每一部分须在上一部分之后 {timeout_s} 秒内到达，"
+                            "整体平均速度至少每秒 {min_rate} 字节；请换用更快的网络重新发送",
 }

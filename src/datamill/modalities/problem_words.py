@@ -239,6 +239,9 @@ EN_PROBLEMS: dict[str, str] = {
                                       " key the answer by their names",
     "prob.criterion_given_twice": "the criterion {name} is given twice (by its name and by its"
                                   " label)",
+    "http.request_timeout": "the request body came too slowly: each part must follow the last "
+                            "within {timeout_s} seconds, and the whole average at least "
+                            "{min_rate} bytes a second; send it again on a faster connection",
 }
 
 #: the languages the catalogue words problems in
