@@ -5,15 +5,15 @@ the view rules for tasks and items. Shared by the API and the web face (neither 
 
 from __future__ import annotations
 
-from sqlalchemy import exists, false, func, select
+from sqlalchemy import exists, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from datamill.compliance.classification import is_cleared, visible_project_ids
 from datamill.compliance.item_sensitivity import require_item_cleared
 from datamill.compliance.models import ProjectMember, User
 from datamill.compliance.permissions import Scope, role_scope
-from datamill.compliance.roles import Action, Role, allowed
-from datamill.compliance.users import is_member, require
+from datamill.compliance.roles import VENDOR_WORKER_ROLES, Action, Role, allowed
+from datamill.compliance.users import COUNTED_MEMBERSHIP, is_member, require
 from datamill.core.errors import Forbidden, NotFound
 from datamill.core.storable import check_limit, stored_id
 from datamill.db.lookup import get_or_raise, not_found
@@ -194,7 +194,8 @@ def member_project_ids(session: Session, user: User) -> set[int] | None:
     if role_scope(user.role, Action.VIEW_PROJECT) is Scope.ANY:
         return visible_project_ids(session, user)
     return visible_project_ids(session, user, set(
-        session.scalars(select(ProjectMember.project_id).where(ProjectMember.user_id == user.id))
+        session.scalars(select(ProjectMember.project_id).where(ProjectMember.user_id == user.id,
+                                                               COUNTED_MEMBERSHIP))
     ))
 
 
@@ -247,7 +248,9 @@ def list_members(session: Session, project_id: int) -> list[User]:
         session.scalars(
             select(User)
             .join(ProjectMember, ProjectMember.user_id == User.id)
-            .where(ProjectMember.project_id == project_id)
+            .where(ProjectMember.project_id == project_id,
+                   or_(ProjectMember.via_vendor_id.is_(None),  # COUNTED_MEMBERSHIP, joined
+                       User.role.in_(sorted(VENDOR_WORKER_ROLES))))
             .order_by(User.username)
         )
     )

@@ -16,7 +16,7 @@ from datamill.compliance.audit import record_audit
 from datamill.compliance.models import ProjectMember, User
 from datamill.compliance.roles import Action, allowed
 from datamill.compliance.security_models import ProjectClassification, UserClearance
-from datamill.compliance.users import require
+from datamill.compliance.users import COUNTED_MEMBERSHIP, require
 from datamill.core.clock import utcnow
 from datamill.core.errors import Forbidden, InvalidInput
 from datamill.db.lookup import get_or_raise
@@ -75,6 +75,7 @@ def user_clearance(session: Session, user_id: int) -> str:
 _MEMBER = exists().where(  # built once: asked by every request on a project
     ProjectMember.project_id == bindparam("p_project"),
     ProjectMember.user_id == bindparam("p_user"),
+    COUNTED_MEMBERSHIP,
 )
 # Core on the tables: read ahead on the session's connection (db.memo.run)
 _LEVELS = cast(Table, ProjectClassification.__table__)

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-__all__ = ["READ_ACTIONS", "ROLE_NAMES", "Action", "Role", "allowed", "role_with_article",
-           "stage_action"]
+__all__ = ["READ_ACTIONS", "ROLE_NAMES", "VENDOR_WORKER_ROLES", "Action", "Role", "allowed",
+           "role_with_article", "stage_action"]
 
 
 class Role(StrEnum):
@@ -26,6 +26,14 @@ class Role(StrEnum):
     AUDITOR = "auditor"
     CUSTOMER = "customer"
     SALES = "sales"
+
+
+#: the roles a vendor's worker may have: the production work's (a vendor's manager is often an
+#: annotator who leads the team). An account of the business side, of staff or of a customer
+#: never works for a vendor: registered there it was admitted to every project handed to the
+#: vendor (a customer to another customer's deliveries) and put under the vendor's manager
+VENDOR_WORKER_ROLES = frozenset({"annotator", "reviewer", "inspector", "vendor_manager",
+                                 "vendor_worker"})
 
 
 class Action(StrEnum):

@@ -11,13 +11,13 @@ from typing import cast
 
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
-from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy import Table, bindparam, exists, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
 from datamill.compliance.models import ApiToken, ProjectMember, User
-from datamill.compliance.roles import Action, Role
+from datamill.compliance.roles import VENDOR_WORKER_ROLES, Action, Role
 from datamill.compliance.sessions import revoke_user_sessions
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthorized
@@ -27,6 +27,7 @@ from datamill.db.memo import remember, run
 from datamill.db.rows import attach_row, autoflush
 
 __all__ = [
+    "COUNTED_MEMBERSHIP",
     "DEFAULT_TOKEN_DAYS",
     "MAX_TOKEN_DAYS",
     "USERNAME_PATTERN",
@@ -394,6 +395,18 @@ def add_member(session: Session, project_id: int, user: User, actor_id: int | No
         session.flush()
 
 
+#: whether a project membership (a ``project_members`` row of the query) counts: one the
+#: business gave does; one a vendor's hand-off gave (``via_vendor_id``) only while the person's
+#: role is a vendor worker's. A worker whose role changed later (made a customer or a project
+#: manager by the operator) is detached from the vendor side (``workforce.policies.
+#: detached_from_vendor``): the vendor's work they were admitted to is no longer theirs (a
+#: customer so made read and accepted another customer's deliveries, h4 trial).
+COUNTED_MEMBERSHIP = or_(
+    ProjectMember.via_vendor_id.is_(None),
+    exists().where(User.id == ProjectMember.user_id,
+                   User.role.in_(sorted(VENDOR_WORKER_ROLES))))
+
+
 def drop_vendor_memberships(session: Session, user: User, vendor_id: int,
                             actor_id: int | None, reason: str) -> list[int]:
     """End the memberships ``vendor_id``'s hand-offs gave ``user`` (they leave the vendor);
@@ -416,7 +429,8 @@ def is_member(session: Session, project_id: int, user_id: int) -> bool:
     return remember(session, ("member", project_id, user_id), lambda: (
         session.scalars(
             select(ProjectMember.id).where(
-                ProjectMember.project_id == project_id, ProjectMember.user_id == user_id
+                ProjectMember.project_id == project_id, ProjectMember.user_id == user_id,
+                COUNTED_MEMBERSHIP,
             )
         ).first()
         is not None

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from datamill.compliance.audit import record_audit
 from datamill.compliance.models import ProjectMember, User
 from datamill.compliance.roles import allowed, role_with_article, stage_action
-from datamill.compliance.users import require_active
+from datamill.compliance.users import COUNTED_MEMBERSHIP, require_active
 from datamill.core.errors import InvalidInput
 from datamill.db.lookup import get_or_raise, lock_or_raise
 from datamill.production.claim_rules import check_claim_guards, claimer_vendor
@@ -151,7 +151,8 @@ def assign_package(
         )
     if user.role != "admin" and not session.scalars(
         select(ProjectMember.id).where(
-            ProjectMember.project_id == pkg.project_id, ProjectMember.user_id == user.id
+            ProjectMember.project_id == pkg.project_id, ProjectMember.user_id == user.id,
+            COUNTED_MEMBERSHIP,
         )
     ).first():
         raise InvalidInput(f"{user.username!r} is not a member of this project; add them first")

@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from datamill.compliance.models import User
 from datamill.compliance.permissions import Scope, check, role_scope
-from datamill.compliance.roles import Action, Role, role_with_article
+from datamill.compliance.roles import VENDOR_WORKER_ROLES, Action, Role, role_with_article
 from datamill.core.errors import Forbidden
 from datamill.db.lookup import not_found
 from datamill.workforce.models import Vendor, Worker
@@ -57,21 +57,14 @@ BUSINESS_ROLES = frozenset(
 )
 
 
-#: the roles a vendor's worker may have: the production work's (a vendor's manager is often an
-#: annotator who leads the team). An account of the business side, of staff or of a customer
-#: never works for a vendor: registered there it was admitted to every project handed to the
-#: vendor (a customer to another customer's deliveries) and put under the vendor's manager
-VENDOR_WORKER_ROLES = frozenset({"annotator", "reviewer", "inspector", "vendor_manager",
-                                 "vendor_worker"})
-
-
 def detached_from_vendor(role: str, vendor_id: int | None) -> bool:
     """Whether a vendor's worker record (``vendor_id`` not None) belongs to a person whose role
     is no vendor worker's any more (:data:`VENDOR_WORKER_ROLES`; the role changed after they
     were registered, or before the ``worker_role`` rule): the record no longer ties them to the
     vendor. Its manager neither sees nor acts on them, and they wear no vendor manager's hat and
     see nothing of the vendor through it (h4 trial); the business side still sees the record
-    and moves it in-house."""
+    and moves it in-house. The project memberships the vendor's hand-offs gave them count no
+    more either (:data:`datamill.compliance.users.COUNTED_MEMBERSHIP`)."""
     return vendor_id is not None and role not in VENDOR_WORKER_ROLES
 
 
