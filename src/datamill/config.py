@@ -73,15 +73,17 @@ class Settings(BaseSettings):
         "draft, review edit, inspection correction; larger: 413): a text as long as an import "
         "takes (1,000,000 characters) with a span every few words is some 10 MB",
     )
-    body_read_timeout_s: float = Field(
+    request_read_timeout_s: float = Field(
         default=30.0, gt=0,
-        description="Longest wait, in seconds, for the next piece of a request body; also the "
-        "grace before ``min_body_bytes_per_s`` applies (slower: 408 and the connection closed)",
+        description="Longest wait, in seconds, for a request's headers (from the connection "
+        "or the previous answer; slower: the connection is closed) and for the next piece of "
+        "its body, also the grace before ``min_body_bytes_per_s`` applies (slower: 408 and "
+        "the connection closed)",
     )
     min_body_bytes_per_s: int = Field(
         default=1024, ge=0,
         description="Least average rate, in bytes a second, of a request body once "
-        "``body_read_timeout_s`` has passed (a body trickled slower: 408); 0: none",
+        "``request_read_timeout_s`` has passed (a body trickled slower: 408); 0: none",
     )
     import_root: Path | None = Field(
         default=None,

@@ -57,7 +57,7 @@ def _recorder() -> tuple[Starlette, list[int]]:
     app = Starlette(routes=[Route("/echo", echo, methods=["POST"])],
                     middleware=[Middleware(BodySizeLimitMiddleware)])
     app.state.runtime = SimpleNamespace(settings=SimpleNamespace(
-        max_request_bytes=LIMIT, body_read_timeout_s=30.0, min_body_bytes_per_s=1024))
+        max_request_bytes=LIMIT, request_read_timeout_s=30.0, min_body_bytes_per_s=1024))
     return app, seen
 
 

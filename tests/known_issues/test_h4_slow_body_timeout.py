@@ -5,13 +5,20 @@ for as long as it liked (a slowloris on the upload routes: a few hundred of them
 server's descriptors and memory while each costs the sender nothing).
 
 The body-size limit now also bounds how long a body may take: each piece must come within
-``body_read_timeout_s`` of the last, and after that grace the body must have averaged at least
+``request_read_timeout_s`` of the last, and after that grace the body must have averaged at least
 ``min_body_bytes_per_s``; else the request is answered 408 (problem+json, ``Connection:
 close``) and the connection closed, while the server goes on answering everyone else. Tested
-on a real uvicorn server with ``serve``'s own HTTP protocol."""
+on a real uvicorn server with ``serve``'s own HTTP protocol.
+
+Headers too: uvicorn timed out only a keep-alive connection idle after an answer, so a
+connection that sent nothing, or half a request's headers, stayed open for good (the same
+slowloris, on file descriptors). ``serve``'s protocol now closes a connection whose request's
+headers do not arrive whole within ``request_read_timeout_s`` of its opening or of the last
+answer; a request that takes longer to answer is not cut."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import select
@@ -30,6 +37,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from datamill.api.body_limit import BodySizeLimitMiddleware
+from datamill.http_protocol import NoDelayHTTPProtocol
 from datamill.server import HTTP_PROTOCOL
 from datamill.testing.server import free_port
 
@@ -42,18 +50,28 @@ async def _hello(_request: Request) -> Response:
     return JSONResponse({"ok": True})
 
 
+async def _slow(_request: Request) -> Response:
+    await asyncio.sleep(0.6)  # longer than the headers' deadline
+    return JSONResponse({"slow": True})
+
+
+class _QuickHeaders(NoDelayHTTPProtocol):
+    headers_timeout_s = 0.4
+
+
 def _app(timeout_s: float, min_rate: int) -> Starlette:
-    app = Starlette(routes=[Route("/echo", _echo, methods=["POST"]), Route("/hello", _hello)],
+    app = Starlette(routes=[Route("/echo", _echo, methods=["POST"]), Route("/hello", _hello),
+                            Route("/slow", _slow)],
                     middleware=[Middleware(BodySizeLimitMiddleware)])
     app.state.runtime = SimpleNamespace(settings=SimpleNamespace(
-        max_request_bytes=1 << 20, body_read_timeout_s=timeout_s, min_body_bytes_per_s=min_rate))
+        max_request_bytes=1 << 20, request_read_timeout_s=timeout_s, min_body_bytes_per_s=min_rate))
     return app
 
 
 @contextlib.contextmanager
-def _served(app: Starlette) -> Iterator[int]:
+def _served(app: Starlette, http: type | str = HTTP_PROTOCOL) -> Iterator[int]:
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, http=HTTP_PROTOCOL,
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, http=http,
                                            log_level="warning", lifespan="off"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -130,3 +148,31 @@ def test_a_body_at_an_honest_pace_goes_through() -> None:
             head, _, body = sock.recv(65536).partition(b"\r\n\r\n")
         assert head.startswith(b"HTTP/1.1 200"), head
         assert json.loads(body) == {"bytes": 210}
+
+
+def _closed_within(sock: socket.socket, seconds: float) -> float:
+    """How long until the server closed ``sock`` (it must send nothing before)."""
+    started = time.monotonic()
+    sock.settimeout(seconds)
+    assert sock.recv(100) == b""  # was: still open after 3 s (recv timed out)
+    return time.monotonic() - started
+
+
+def test_a_connection_without_whole_headers_is_closed() -> None:
+    with _served(_app(timeout_s=30, min_rate=1), _QuickHeaders) as port:
+        for opening in (b"", b"GET /hello HTTP/1.1\r\nHost: x\r\n"):
+            with socket.create_connection(("127.0.0.1", port)) as sock:
+                sock.sendall(opening)
+                assert _closed_within(sock, 3) < 2
+
+
+def test_the_deadline_starts_again_after_each_answer_and_spares_slow_answers() -> None:
+    with _served(_app(timeout_s=30, min_rate=1), _QuickHeaders) as port:
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+            sock.sendall(b"GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")
+            assert b'{"slow":true}' in sock.recv(65536)  # 0.6 s to answer: not cut at 0.4
+            time.sleep(0.2)
+            sock.sendall(b"GET /hello HTTP/1.1\r\nHost: x\r\n\r\n")  # kept alive
+            assert b'{"ok":true}' in sock.recv(65536)
+            sock.sendall(b"GET /hello HTTP/1.1\r\n")  # then half a request
+            assert _closed_within(sock, 3) < 2

@@ -17,11 +17,12 @@ body is read (a form, a file), so without the check anyone could make the server
 hundreds of megabytes per connection (six unsigned 190 MB posts to the
 import form took a server from 190 MB to 1.5 GB).
 
-A body must also come at a pace (``Settings.body_read_timeout_s``, ``min_body_bytes_per_s``):
-each piece within the timeout of the last, and, once that grace has passed, at the least
-average rate; else the request is answered 408 and its connection closed. uvicorn has no body
-read timeout of its own, so a client that declared a large body and sent a byte now and then
-held its connection and the request's handler for as long as it liked (a slowloris).
+A body must also come at a pace (``Settings.request_read_timeout_s``,
+``min_body_bytes_per_s``): each piece within the timeout of the last, and, once that grace has
+passed, at the least average rate; else the request is answered 408 and its connection closed.
+uvicorn has no body read timeout of its own, so a client that declared a large body and sent a
+byte now and then held its connection and the request's handler for as long as it liked (a
+slowloris). The headers' timeout is the server's protocol's (:mod:`datamill.http_protocol`).
 
 The refusal is problem+json, unless the app keeps a page for it: a face that answers its own
 errors with pages (the web's sign-in form, the corpus upload) sets
@@ -85,7 +86,7 @@ def _pace(scope: Scope) -> tuple[float, int]:
     """How slowly a body may come: the longest wait for its next piece (also the grace before
     the rate applies) and the least average rate in bytes a second after it (0: none)."""
     settings = _settings(scope)
-    return float(settings.body_read_timeout_s), int(settings.min_body_bytes_per_s)
+    return float(settings.request_read_timeout_s), int(settings.min_body_bytes_per_s)
 
 
 class BodySizeLimitMiddleware:
