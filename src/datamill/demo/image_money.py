@@ -61,10 +61,16 @@ def _accepted_images(s: Any, project_id: int) -> Decimal:
                                 .where(Delivery.project_id == project_id)) or 0))
 
 
-def _vendor_sheet(s: Any, admin: Any, today: date) -> SettlementSheetOut | None:
+class _OtherWork(Exception):
+    """The sheet would pay work on another project than the images'."""
+
+
+def _vendor_sheet(s: Any, admin: Any, today: date, project_id: int) -> SettlementSheetOut | None:
     """The vendor's settlement sheet for its labelling of the images (its workers annotated
     them), drawn up for the next week (this week's sheet is confirmed already) and confirmed
-    by both sides; None when the vendor or its unpaid work is not there."""
+    by both sides; None when the vendor or its unpaid work is not there, or when that work
+    lies on other projects too (the text project's, which has no books: the sheet could not
+    be paid), where a claim pays the images instead."""
     from datamill.demo.money_demo import _person
 
     vendor = s.scalars(select(Vendor).where(Vendor.name == VENDOR)).first()
@@ -72,11 +78,16 @@ def _vendor_sheet(s: Any, admin: Any, today: date) -> SettlementSheetOut | None:
         return None
     monday = today + timedelta(days=7 - today.weekday())
     try:
-        sheet = draw_sheet(s, admin, vendor.id, monday)  # a refusal leaves nothing half-drawn
+        with s.begin_nested():  # undone whole when it holds other projects' work
+            sheet = draw_sheet(s, admin, vendor.id, monday)  # a refusal: nothing half-drawn
+            if {line.project_id for line in sheet.lines} - {project_id}:
+                raise _OtherWork
     except Conflict:  # nothing of the vendor's accepted and unpaid
         return None
     except InvalidInput:  # its unpaid work includes a kind the price system does not price
         return None  # (the full demo's point clouds): a claim pays the images instead
+    except _OtherWork:
+        return None
     confirm_sheet_by_vendor(s, _person(s, "huayu-lead", "annotator"), sheet.id)
     return confirm_sheet_by_business(s, admin, sheet.id)
 
@@ -136,7 +147,7 @@ def run_image_money_demo(rt: Runtime, project_id: int) -> list[str]:
         say(f"{_name(s, project_id)}: ledger project opened on {order.number}, budget "
             f"{budget.total} {_levels(budget)}")
         claims = [("collection", PHOTOGRAPHER, PHOTO_IMAGE, "PHOTO")]
-        sheet = _vendor_sheet(s, admin, today)
+        sheet = _vendor_sheet(s, admin, today, project_id)
         if sheet is None:  # the vendor's workers did not label these images: a claim pays it
             claims.append(("annotation", VENDOR, LABEL_IMAGE, "LABEL"))
         for stage, supplier, price, claim in claims:
