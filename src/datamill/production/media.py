@@ -26,7 +26,7 @@ from datamill.production.in_place import (
     local_in_place,
     plain_url,
 )
-from datamill.storage.blobstore import BlobMissing, BlobStore
+from datamill.storage.blobstore import BlobMissing, BlobStore, remote_errors
 
 __all__ = ["AUDIO_TYPES", "in_place_path", "item_content", "item_path", "media_type_of"]
 
@@ -65,7 +65,8 @@ class _HasBytes(Protocol):
 
 
 def in_place_path(uri: str, cache_dir: Path, sha256: str = "",
-                  max_bytes: int | None = None) -> Path:
+                  max_bytes: int | None = None, s3_options: dict[str, Any] | None = None,
+                  ) -> Path:
     """A local file for a registered-in-place ``uri`` (remote objects are fetched once).
 
     ``sha256``: the hash the checks took of the file (empty before they ran). A remote object
@@ -74,7 +75,10 @@ def in_place_path(uri: str, cache_dir: Path, sha256: str = "",
     must be what is read. ``max_bytes`` (``DATAMILL_MAX_REMOTE_OBJECT_BYTES``): a remote object
     larger than that is refused (:class:`InPlaceTooLarge`), by the size its store states before
     a byte is read, and by the bytes read while they are read (a server may state none, or
-    lie); nothing of it is kept."""
+    lie); nothing of it is kept. ``s3_options``: how to reach an ``s3://`` object (the
+    ``DATAMILL_S3_*`` endpoint and keys; without them botocore's own, ``AWS_*``). A store that
+    cannot be reached or refuses the keys is an ``OSError`` naming the URL (the checks reject
+    the item saying so): botocore's own errors stopped the whole check run (h4 trial)."""
     if "://" not in uri or uri[:7].lower() == "file://":  # re-confined at each read
         return local_in_place(uri)
     if not plain_url(uri):  # registered before imports parsed URLs: '..' or a chain
@@ -87,26 +91,38 @@ def in_place_path(uri: str, cache_dir: Path, sha256: str = "",
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f"{target.name}.tmp-{uuid.uuid4().hex}")
-    digest = hashlib.sha256()
+    scheme = uri.split("://", 1)[0].lower()
+    options = (s3_options or {}) if scheme in ("s3", "s3a") else {}
     try:
-        fs, path = fsspec.core.url_to_fs(uri)
-        _within(uri, _stated_size(fs, path), max_bytes)
-        read = 0
-        with fs.open(path, "rb") as src, open(tmp, "wb") as dst:
-            while chunk := src.read(_FETCH_CHUNK):
-                read += len(chunk)
-                _within(uri, read, max_bytes, while_reading=True)
-                digest.update(chunk)
-                dst.write(chunk)
-        if sha256 and digest.hexdigest() != sha256:
-            raise InPlaceMoved(
-                f"the registered object {uri[:200]} has changed since it was checked (sha256 "
-                f"{digest.hexdigest()[:12]}…, checked {sha256[:12]}…): put the checked file "
-                "back, or import it again", reason_code=IN_PLACE_CHANGED, uri=uri[:200])
+        _fetch(uri, options, tmp, sha256, max_bytes)
         os.replace(tmp, target)
+    except remote_errors() as err:
+        if isinstance(err, OSError):
+            raise
+        raise OSError(f"cannot read {uri[:200]}: {type(err).__name__}: {err}") from err
     finally:
         tmp.unlink(missing_ok=True)
     return target
+
+
+def _fetch(uri: str, options: dict[str, Any], tmp: Path, sha256: str,
+           max_bytes: int | None) -> None:
+    """Copy the object at ``uri`` into ``tmp``, checked (see :func:`in_place_path`)."""
+    digest = hashlib.sha256()
+    fs, path = fsspec.core.url_to_fs(uri, **options)
+    _within(uri, _stated_size(fs, path), max_bytes)
+    read = 0
+    with fs.open(path, "rb") as src, open(tmp, "wb") as dst:
+        while chunk := src.read(_FETCH_CHUNK):
+            read += len(chunk)
+            _within(uri, read, max_bytes, while_reading=True)
+            digest.update(chunk)
+            dst.write(chunk)
+    if sha256 and digest.hexdigest() != sha256:
+        raise InPlaceMoved(
+            f"the registered object {uri[:200]} has changed since it was checked (sha256 "
+            f"{digest.hexdigest()[:12]}…, checked {sha256[:12]}…): put the checked file "
+            "back, or import it again", reason_code=IN_PLACE_CHANGED, uri=uri[:200])
 
 
 def _stated_size(fs: Any, path: str) -> int | None:
@@ -136,7 +152,7 @@ def item_path(blobs: BlobStore, item: _HasBytes) -> Path:
     naming the item when its blob is not in the store."""
     if item.source_uri:
         return in_place_path(item.source_uri, blobs.cache_dir, item.sha256 or "",
-                             blobs.max_fetch_bytes)
+                             blobs.max_fetch_bytes, blobs.s3_options)
     try:
         return blobs.local_path(item.sha256)
     except BlobMissing:

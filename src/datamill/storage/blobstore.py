@@ -111,7 +111,7 @@ def _unavailable(root: str, err: OSError) -> BlobStoreUnavailable:
         "elsewhere, then run the command again)", store=root)
 
 
-def _remote_errors() -> tuple[type[BaseException], ...]:
+def remote_errors() -> tuple[type[BaseException], ...]:
     """What an object store's client raises when the store cannot be used (OSError from
     s3fs; botocore's own errors for an endpoint that does not answer or bad keys)."""
     try:
@@ -127,9 +127,12 @@ class BlobStore:
     def __init__(
         self, root: str, *, storage_options: dict[str, Any] | None = None,
         multipart_chunk_bytes: int = 8 * 1024 * 1024, cache_dir: Path | None = None,
-        max_fetch_bytes: int | None = None,
+        max_fetch_bytes: int | None = None, s3_options: dict[str, Any] | None = None,
     ) -> None:
         self.root = root.rstrip("/")
+        #: how to reach S3 (the ``DATAMILL_S3_*`` endpoint, region and keys) for ``s3://``
+        #: objects registered in place, whatever store the blobs are in
+        self.s3_options = s3_options or {}
         self.fs, self._base = fsspec.core.url_to_fs(self.root, **(storage_options or {}))
         self.local = isinstance(self.fs, LocalFileSystem)
         self.multipart_chunk_bytes = multipart_chunk_bytes
@@ -148,26 +151,24 @@ class BlobStore:
     def from_settings(cls, settings: Settings) -> BlobStore:
         """The store ``storage_url`` names, with the S3 endpoint and keys from the settings."""
         url = settings.resolved_storage_url()
-        options: dict[str, Any] = {}
-        if url.startswith(("s3://", "s3a://")):
-            # SigV4 presigned URLs: what S3 and its compatibles accept everywhere now
-            options["config_kwargs"] = {"signature_version": "s3v4"}
-            client: dict[str, Any] = {}
-            if settings.s3_endpoint_url:
-                client["endpoint_url"] = settings.s3_endpoint_url
-            if settings.s3_region:
-                client["region_name"] = settings.s3_region
-            if client:
-                options["client_kwargs"] = client
-            if settings.s3_access_key_id:
-                options["key"] = settings.s3_access_key_id
-            if settings.s3_secret_access_key:
-                options["secret"] = settings.s3_secret_access_key
+        # SigV4 presigned URLs: what S3 and its compatibles accept everywhere now
+        s3: dict[str, Any] = {"config_kwargs": {"signature_version": "s3v4"}}
+        client: dict[str, Any] = {}
+        if settings.s3_endpoint_url:
+            client["endpoint_url"] = settings.s3_endpoint_url
+        if settings.s3_region:
+            client["region_name"] = settings.s3_region
+        if client:
+            s3["client_kwargs"] = client
+        if settings.s3_access_key_id:
+            s3["key"] = settings.s3_access_key_id
+        if settings.s3_secret_access_key:
+            s3["secret"] = settings.s3_secret_access_key
         return cls(
-            url, storage_options=options,
+            url, storage_options=s3 if url.startswith(("s3://", "s3a://")) else {},
             multipart_chunk_bytes=settings.s3_multipart_chunk_bytes,
             cache_dir=settings.home / "blob-cache",
-            max_fetch_bytes=settings.max_remote_object_bytes,
+            max_fetch_bytes=settings.max_remote_object_bytes, s3_options=s3,
         )
 
     def _key(self, digest: str) -> str:
@@ -190,7 +191,7 @@ class BlobStore:
         stays that file's; reading blob ``missing``, its absence is :class:`BlobMissing`."""
         try:
             yield
-        except _remote_errors() as err:
+        except remote_errors() as err:
             if missing is not None and isinstance(err, FileNotFoundError):
                 raise BlobMissing.of_item(missing) from None
             if isinstance(err, OSError) and source is not None and err.filename in (

@@ -209,3 +209,58 @@ def test_a_bucket_that_does_not_exist_stops_the_import_naming_the_store(
             assert s.query(Item).filter_by(project_id=pid).count() == 0
     finally:
         rt.close()
+
+
+def _in_place_world(endpoint: str, tmp: Path, monkeypatch: pytest.MonkeyPatch,
+                    **kw: object) -> tuple[Runtime, int]:
+    """Blobs in a local folder, two recordings registered in place in a bucket of ``endpoint``
+    (no AWS credentials anywhere but the settings ``kw`` give)."""
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
+                 "AWS_PROFILE", "AWS_ENDPOINT_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp / "none"))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp / "none"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    bucket = _store(endpoint, tmp, "inplace")  # made with the test's keys
+    for wav in sorted(speech_folder().glob("utt00[01].wav")):
+        bucket.fs.put_file(str(wav), f"inplace/raw/{wav.name}")
+    drop = tmp / "drop"
+    drop.mkdir()
+    (drop / "m.jsonl").write_text("".join(
+        f'{{"id": "u{i}", "path": "s3://inplace/raw/utt00{i}.wav"}}\n' for i in range(2)))
+    rt = Runtime.from_settings(Settings(home=tmp / "local", **kw))  # type: ignore[arg-type]
+    with rt.session() as s:
+        pid = create_project(s, spec(name="s3-in-place")).id
+        report = import_source(s, rt.blobs, pid, drop / "m.jsonl", in_place=True,
+                               url_roots=("s3://inplace/raw",))
+        assert report.imported == 2  # type: ignore[attr-defined]
+    return rt, pid
+
+
+def test_objects_registered_in_place_on_s3_are_read_with_the_s3_settings(
+    s3_endpoint: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # h4 trial: the checks read them with botocore's own credentials (none: the AWS_* chain)
+    # and stopped the whole run (NoCredentialsError); DATAMILL_S3_* reach the store now
+    rt, pid = _in_place_world(s3_endpoint, tmp_path, monkeypatch, s3_endpoint_url=s3_endpoint,
+                              **_KEYS)
+    try:
+        with rt.session() as s:
+            summary = run_checks(s, rt.blobs, pid, workers=1)
+        assert summary.checked == 2 and summary.passed == 2, summary
+    finally:
+        rt.close()
+
+
+def test_an_object_in_place_that_cannot_be_reached_is_rejected_naming_it(
+    s3_endpoint: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rt, pid = _in_place_world(s3_endpoint, tmp_path, monkeypatch)  # no keys at all
+    try:
+        with rt.session() as s:
+            summary = run_checks(s, rt.blobs, pid, workers=1)  # was: NoCredentialsError
+        assert summary.checked == 2 and summary.rejected == 2, summary
+        reasons = " ".join(r for rej in summary.rejections for r in rej["reasons"])
+        assert "inplace/raw/utt000.wav" in reasons and "NoCredentialsError" in reasons
+    finally:
+        rt.close()
