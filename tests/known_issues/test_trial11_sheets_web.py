@@ -138,7 +138,7 @@ def test_sheets_page_follows_the_api_rule_and_offers_its_actions(
     clerk = _client(runtime, "u-finance", "zh-CN")
     assert 'href="/workforce/sheets"' in clerk.get("/").text
     text = " ".join(visible_text_nodes(clerk.get("/workforce/sheets").text))
-    for zh in ("登记付款", "银行转账流水号", "（不含结束日）"):
+    for zh in ("登记付款", "银行转账流水号", "作业日期"):
         assert zh in text, (zh, text)
     assert 'data-testid="sheet-draw"' not in clerk.get("/workforce/sheets").text
     # only those who pay may; a form without the token is refused

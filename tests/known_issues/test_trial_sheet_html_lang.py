@@ -31,11 +31,11 @@ from tests.known_issues import _vendor_world as vw
 from tests.known_issues._web import PASSWORD
 
 API = "/api/v1"
-ZH_MARKS = ("<h1>验收结算单 ", "供应商：华语工作室", "结算周期：按周", "状态：草稿", "（不含结束日）",
+ZH_MARKS = ("<h1>验收结算单 ", "供应商：华语工作室", "结算周期：按周", "状态：草稿", "作业日期：",
             "<th>单价（元）</th>", "<th>作业人员</th>", "<td>标注</td>", "<td>条</td>", "供应商签字",
             "代扣个人所得税", "供应商确认时间：尚未确认", "<td>vendor-wall</td>")
 EN_MARKS = ("<h1>Acceptance-settlement sheet 验收结算单 ", "Vendor: 华语工作室",
-            "Settlement cycle: weekly", "Status: draft", " (end date not included)",
+            "Settlement cycle: weekly", "Status: draft", "Days of work: ",
             "<th>Unit price (CNY)</th>", "<td>annotation</td>", "Vendor signature")
 
 

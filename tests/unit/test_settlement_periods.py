@@ -254,3 +254,47 @@ def test_the_periods_page_reads_plainly_to_a_clerk(runtime: Runtime, world: Worl
     with runtime.session() as s:
         [may] = [p for p in settlement_periods(s, _user(s, "fin")) if p.period == "2024-05"]
         assert {x.number: x.last_day for x in may.sheets}["WF-A-0506"] == date(2024, 5, 12)
+
+
+def test_every_page_shows_a_sheets_last_day_as_the_periods_page(
+    runtime: Runtime, world: World
+) -> None:
+    """Trial h1 (left-out 1): the sheets page, a vendor's page and the printed sheet showed
+    "2024-05-06 – 2024-05-13 (end date not included)" where the periods page shows
+    "2024-05-06 – 2024-05-12"; a clerk reads the last day, so every page shows that, and the
+    API gives it (``last_day``) beside the excluded ``period_end``."""
+    sheet = world.sheets["a_confirmed"]
+    with TestClient(create_app(runtime), raise_server_exceptions=False) as c:
+        web_login(c, "fin")
+        for url in ("/workforce/sheets", f"/workforce/vendors/{world.vendor_a}",
+                    f"/workforce/sheets/{sheet}/print"):
+            page = c.get(url).text
+            assert "2024-05-06 – 2024-05-12" in page, url
+            assert "2024-05-06 – 2024-05-13" not in page and "not included" not in page, url
+        assert "<th>Days of work</th>" in c.get("/workforce/sheets").text
+        c.cookies.set("lang", "zh-CN")
+        assert "<th>作业日期</th>" in c.get("/workforce/sheets").text
+        head = login(c, "fin", PASSWORD)
+        r = c.get(f"{API}/settlements/{sheet}", headers=head)
+        assert (r.json()["period_end"], r.json()["last_day"]) == ("2024-05-13", "2024-05-12")
+        html = c.get(f"{API}/settlements/{sheet}/html", headers=head).text
+        assert "2024-05-06 – 2024-05-12" in html and "2024-05-06 – 2024-05-13" not in html
+
+
+def test_finance_navigation_offers_what_finance_uses(runtime: Runtime, world: World) -> None:
+    """Trial h1 (left-out 2): the workforce navigation offered a finance clerk "My earnings",
+    an annotator's page (empty for them); it offers the sheets, periods, vendors and
+    procurement, each of which opens for them, and the annotator keeps their earnings."""
+    with TestClient(create_app(runtime), raise_server_exceptions=False) as c:
+        web_login(c, "fin")
+        page = c.get("/workforce/periods").text
+        nav = page[page.index('data-testid="wf-nav"'):page.index("</nav>", page.index('data-testid="wf-nav"'))]
+        assert 'href="/workforce/me"' not in nav and "My earnings" not in nav
+        for url in ("/workforce/sheets", "/workforce/periods", "/workforce/vendors",
+                    "/workforce/procurement"):
+            assert f'href="{url}"' in nav
+            assert c.get(url).status_code == 200, url
+    with TestClient(create_app(runtime), raise_server_exceptions=False) as c:
+        web_login(c, "ann")
+        page = c.get("/workforce/me").text
+        assert 'data-testid="wf-nav-earnings"' in page

@@ -305,7 +305,6 @@ EN: dict[str, str] = {
     "wf.sheets.confirm": "Confirm (business side)",
     "wf.ok.drawn": "The sheet was drawn up.",
     "wf.ok.settled": "The payment was recorded: the sheet is settled.",
-    "wf.period_end_exclusive": "end date not included",
     "wf.sheets.own_vendor": "The sheets of your vendor, {vendor}.",
     "wf.sheets.draw": "Draw up a sheet",
     "wf.sheets.draw_button": "Draw up",

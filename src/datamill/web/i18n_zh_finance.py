@@ -54,7 +54,6 @@ ZH_CN_FINANCE: dict[str, str] = {
     "wf.sheets.confirm": "确认（业务方）",
     "wf.ok.drawn": "结算单已编制。",
     "wf.ok.settled": "付款已登记，结算单已结清。",
-    "wf.period_end_exclusive": "不含结束日",
     "wf.sheets.own_vendor": "您所在供应商“{vendor}”的结算单。",
     "wf.sheets.draw": "编制结算单",
     "wf.sheets.draw_button": "编制",

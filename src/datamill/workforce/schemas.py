@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, computed_field
 
 __all__ = [
     "AttemptOut",
@@ -134,6 +134,7 @@ class SettlementSheetOut(_Out):
     corrects_sheet_id: int | None
     cycle: str
     period_start: date
+    #: excluded: the sheet's last day is the day before (``last_day``)
     period_end: date
     status: str
     amount: Decimal
@@ -151,6 +152,13 @@ class SettlementSheetOut(_Out):
     voided_by: int | None = None
     voided_at: datetime | None = None
     lines: list[SettlementLineOut] = []
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def last_day(self) -> date:
+        """The sheet's last day of work (``period_end`` − 1 day), which every page and the
+        printed sheet show: the day its cost is booked on, whose month it is settled in."""
+        return max(self.period_start, self.period_end - timedelta(days=1))
 
 
 class HourPointsOut(_Out):

@@ -41,8 +41,7 @@ __all__ = [
 SHEET_EN: dict[str, str] = {
     "ss.title": "Acceptance-settlement sheet 验收结算单",
     "ss.vendor": "Vendor",
-    "ss.period": "Period",
-    "ss.period_end_exclusive": "end date not included",
+    "ss.days": "Days of work",
     "ss.cycle": "Settlement cycle",
     "ss.status": "Status",
     "ss.lines": "Lines",
@@ -113,8 +112,7 @@ SHEET_EN: dict[str, str] = {
 SHEET_ZH_CN: dict[str, str] = {
     "ss.title": "验收结算单",
     "ss.vendor": "供应商",
-    "ss.period": "结算期间",
-    "ss.period_end_exclusive": "不含结束日",
+    "ss.days": "作业日期",
     "ss.cycle": "结算周期",
     "ss.status": "状态",
     "ss.lines": "明细",
@@ -308,10 +306,9 @@ def render_sheet_html(
             (t("ss.tax"), sheet.tax_withheld),
             (t("ss.net"), sheet.net_payable),
         ))
-    period = (f"{sheet.period_start} – {sheet.period_end}"
-              + t("sp.paren").format(t("ss.period_end_exclusive")))
+    period = f"{sheet.period_start} – {sheet.last_day}"  # the days it pays for, both included
     facts = " · ".join(f"{e(t(key))}{e(colon)}{e(value)}" for key, value in (
-        ("ss.vendor", vendor), ("ss.period", period), ("ss.cycle", code("vcycle", sheet.cycle)),
+        ("ss.vendor", vendor), ("ss.days", period), ("ss.cycle", code("vcycle", sheet.cycle)),
         ("ss.status", code("wf.status", sheet.status))))
     voided = (f"{_when(sheet.voided_at, t)}, {sheet.void_reason}"
               if sheet.status == "voided" else None)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -150,6 +150,10 @@ def accepted_by_period(session: Session, worker_id: int) -> list[dict[str, Any]]
     return [{"period": k, "value": str(v)} for k, v in sorted(sums.items())]
 
 
+def _last_day(period_start: date, period_end: date) -> date:
+    return max(period_start, period_end - timedelta(days=1))
+
+
 def worker_settlement_lines(
     session: Session, worker_id: int, *, with_money: bool = True,
 ) -> list[dict[str, Any]]:
@@ -168,7 +172,9 @@ def worker_settlement_lines(
         .where(SettlementLine.worker_id == worker_id)
         .order_by(SettlementSheet.period_start.desc(), SettlementLine.id)
     ).all()
-    return [{"sheet": r[0], "period": f"{r[1].isoformat()} – {r[2].isoformat()}", "status": r[3],
+    # the days of work, the last one included (``period_end`` is excluded), as the sheets say
+    return [{"sheet": r[0], "period": f"{r[1].isoformat()} – {_last_day(r[1], r[2]).isoformat()}",
+             "status": r[3],
              "project": r[4] or "", "stage": r[5] or "", "items": r[6], "quantity": r[7],
              "unit": r[8], "unit_price": r[9] if with_money else None,
              "amount": r[10] if with_money else None} for r in rows]
