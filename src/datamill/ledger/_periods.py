@@ -110,7 +110,8 @@ def check_not_future(on: date, what: str, field: str) -> None:
     if on > today:
         raise InvalidInput(f"{what} is dated {on.isoformat()}, after today ({today.isoformat()}): "
                            "record it on the day it happens, dated that day or earlier",
-                           field=field, today=today.isoformat())
+                           field=field, today=today.isoformat(),
+                           reason_code="date_in_future", what=str(what), value=on.isoformat())
 
 
 def check_posting_date(session: Session, on: date, what: str, field: str) -> None:
@@ -119,5 +120,7 @@ def check_posting_date(session: Session, on: date, what: str, field: str) -> Non
     if not MIN_YEAR <= on.year <= MAX_YEAR or on > latest:
         raise InvalidInput(f"{what} is dated {on.isoformat()}: a posting date lies in "
                            f"{MIN_YEAR}..{MAX_YEAR} and at most a year ahead "
-                           f"(until {latest.isoformat()})", field=field)
+                           f"(until {latest.isoformat()})", field=field,
+                           reason_code="date_out_of_range", what=str(what), value=on.isoformat(),
+                           MIN_YEAR=MIN_YEAR, MAX_YEAR=MAX_YEAR, value_2=latest.isoformat())
     require_open_period(session, on, what)

@@ -87,7 +87,7 @@ def _require(session: Session, user: User, action: Action, role_words: str, /,
         return
     if refusal.reason == "role":
         raise Forbidden(role_words, **coded)
-    raise Forbidden(refusal.message)
+    raise Forbidden(refusal.message, reason_code=refusal.reason, action=action.value)
 
 
 def require_ledger_access(session: Session, user: User, *, write: bool = True) -> str | None:
@@ -117,7 +117,9 @@ def require_customer_registrar(session: Session, user: User,
         raise Forbidden(
             f"{user.username!r} may register the customer but not set its credit grade "
             f"({credit_grade}): credit limits and terms are finance's; leave the grade out "
-            "(the default applies) and ask finance to grade the customer")
+            "(the default applies) and ask finance to grade the customer",
+            reason_code="credit_grade_not_yours", username=str(user.username),
+            credit_grade=str(credit_grade))
 
 
 def require_credit_grader(session: Session, user: User) -> None:
@@ -181,7 +183,7 @@ def missing_books(production_project_id: int) -> NotFound:
     """What a page addressed by a production project's id answers when that project has no
     books (or no such project exists)."""
     return NotFound(f"project {production_project_id} has no ledger accounts yet",
-                    project_id=production_project_id)
+                    project_id=production_project_id, reason_code="no_books_yet")
 
 
 def require_books_page_reader(session: Session, reader: User,
@@ -263,7 +265,8 @@ def require_event_writer(session: Session, writer: User, event_id: int) -> str |
     role = require_ledger_access(session, writer, write=True)
     event = session.get(DomainEvent, event_id)
     if event is None:
-        raise NotFound(f"no cost event with id {event_id}", event_id=event_id)
+        raise NotFound(f"no cost event with id {event_id}", event_id=event_id,
+                       reason_code="cost_event_unknown")
     if event.project_id is not None:  # none: no project to be cleared for (booking is refused)
         require_visible(session, writer, event.project_id)
     return role

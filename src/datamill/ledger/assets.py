@@ -67,7 +67,8 @@ def register_asset(
                        reason_code="project_closed")
     annual = parse_money(annual_depreciation, "annual_depreciation")
     if in_use_to is not None and in_use_to < in_use_from:
-        raise InvalidInput("an asset leaves use after it starts", field="in_use_to")
+        raise InvalidInput("an asset leaves use after it starts", field="in_use_to",
+                           reason_code="asset_dates_order")
     _refuse_closed_months(session, code, parse_money(annual_depreciation, "annual_depreciation"),
                           in_use_from, in_use_to)
     row = LedgerFixedAsset(code=code, name=name, annual_depreciation=annual,
@@ -78,7 +79,8 @@ def register_asset(
         session.flush()
     except IntegrityError as err:
         session.rollback()
-        raise Conflict(f"asset {code!r} already exists", key=code) from err
+        raise Conflict(f"asset {code!r} already exists", key=code,
+                       reason_code="asset_exists") from err
     record_audit(session, actor_id=actor_id, action="ledger.asset.registered",
                  object_type="ledger_fixed_asset", object_id=row.id,
                  data={"code": code, "annual_depreciation": str(annual),
@@ -234,7 +236,9 @@ def _book_to_close(
         raise Conflict(f"the depreciation of {asset.code} up to final accounts ({amount}, "
                        f"{days} days) is over project {asset.project_id}'s {asset.stage} / "
                        "equipment budget line: approve a budget with room for it first",
-                       project_id=asset.project_id, asset=asset.code)
+                       project_id=asset.project_id, asset=asset.code,
+                       reason_code="depreciation_over_budget", amount=str(amount), days=days,
+                       stage=str(asset.stage))
     return DepreciationLine(asset=asset.code, project_id=asset.project_id, days_used=days,
                             amount=cost.amount, cost_id=cost.id, status=cost.status)
 
@@ -245,10 +249,14 @@ def month_bounds(period: str) -> tuple[date, date]:
         year, month = (int(x) for x in period.split("-"))
         start = date(year, month, 1)
     except ValueError as err:
-        raise InvalidInput(f"{period!r} is not a period (YYYY-MM)", field="period") from err
+        raise InvalidInput(f"{period!r} is not a period (YYYY-MM)", field="period",
+                           reason_code="period_form", period=str(period)) from err
     if len(period) != 7:
-        raise InvalidInput(f"{period!r} is not a period (YYYY-MM)", field="period")
+        raise InvalidInput(f"{period!r} is not a period (YYYY-MM)", field="period",
+                           reason_code="period_form", period=str(period))
     if not MIN_YEAR <= year <= MAX_YEAR:  # the years datamill runs (README)
-        raise InvalidInput(f"period {period}: years run {MIN_YEAR}..{MAX_YEAR}", field="period")
+        raise InvalidInput(f"period {period}: years run {MIN_YEAR}..{MAX_YEAR}", field="period",
+                           reason_code="period_year_range", period=str(period), MIN_YEAR=MIN_YEAR,
+                           MAX_YEAR=MAX_YEAR)
     nxt = date(year + (month == 12), month % 12 + 1, 1)
     return start, nxt - timedelta(days=1)

@@ -107,15 +107,18 @@ class VarianceOut(BaseModel):
 
 def _rate(value: Any, field: str, *, upper: Decimal | None = None) -> Decimal:
     if isinstance(value, float):
-        raise InvalidInput(f"{field} must be a decimal string, not a float", field=field)
+        raise InvalidInput(f"{field} must be a decimal string, not a float", field=field,
+                           reason_code="decimal_not_float")
     try:
         d = Decimal(str(value))
     except ArithmeticError as err:
-        raise InvalidInput(f"{field} {value!r} is not a number", field=field) from err
+        raise InvalidInput(f"{field} {value!r} is not a number", field=field,
+                           reason_code="not_a_number", value=str(value)) from err
     upper = _MAX if upper is None else upper
     if not d.is_finite() or d < 0 or d >= upper:
         bound = f" and below {upper:,}"
-        raise InvalidInput(f"{field} {d} must be zero or more{bound}", field=field)
+        raise InvalidInput(f"{field} {d} must be zero or more{bound}", field=field,
+                           reason_code="decimal_negative", d=str(d), bound=str(bound))
     return d
 
 
@@ -141,7 +144,8 @@ class PriceSystem(Protocol):
 def _price_system() -> PriceSystem:
     found = [ep for ep in entry_points(group="datamill.price_system") if ep.name == "pricing"]
     if not found:
-        raise InvalidInput("no price system is installed (entry point datamill.price_system)")
+        raise InvalidInput("no price system is installed (entry point datamill.price_system)",
+                           reason_code="no_price_system")
     system: PriceSystem = found[0].load()
     return system
 
@@ -156,11 +160,15 @@ def _line(
         if entry is None:
             raise InvalidInput(
                 f"the price system has no price for {stage} × {modality} × {group} on {on}; "
-                f"set one or give the {what} price", field=f"{what}_price")
+                f"set one or give the {what} price", field=f"{what}_price",
+                reason_code="price_missing_for_plan", stage=str(stage), modality=str(modality),
+                group=str(group), on=str(on), what=str(what))
         if entry.unit != "hour":
             raise InvalidInput(
                 f"the price system counts {stage} per {entry.unit}; the plan is in hours, so "
-                f"give the {what} price per hour", field=f"{what}_price")
+                f"give the {what} price per hour", field=f"{what}_price",
+                reason_code="price_unit_not_hours", stage=str(stage), unit=str(entry.unit),
+                what=str(what))
         price, source = entry.unit_price, f"price system {entry.half_year} #{entry.id}"
     else:
         price, source = _rate(given, f"{what}_price"), "given"
@@ -189,7 +197,8 @@ def plan_budget(
     assert project is not None  # a ledger project always has its production project
     deliv = _rate(deliverable, "deliverable")
     if deliv == 0:
-        raise InvalidInput("deliverable volume must be positive", field="deliverable")
+        raise InvalidInput("deliverable volume must be positive", field="deliverable",
+                           reason_code="deliverable_volume_positive")
     loss = _rate(loss_rate, "loss_rate", upper=Decimal(1))
     ratio = _rate(output_ratio, "output_ratio")
     collected = collection_quantity(deliv, loss)
@@ -205,7 +214,8 @@ def plan_budget(
     total = sum((ln.amount for ln in lines), Decimal(0))
     if total > _MAX_TOTAL:
         raise InvalidInput(f"the plan comes to {total:,}, beyond the {_MAX_TOTAL:,} a budget "
-                           "holds; check the volume, ratio and prices", field="deliverable")
+                           "holds; check the volume, ratio and prices", field="deliverable",
+                           reason_code="plan_total_too_large", total=total, MAX_TOTAL=_MAX_TOTAL)
     return PlanOut(
         project_id=project_id, deliverable=deliv, loss_rate=loss, output_ratio=ratio,
         collection_volume=collected, annotation_hours=hours, modality=project.modality,

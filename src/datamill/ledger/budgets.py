@@ -91,7 +91,9 @@ def register_approver(
     """Give a user a ledger approval role (one per user; re-registering replaces it)."""
     if approval_role not in APPROVAL_ROLES:
         raise InvalidInput(f"unknown approval role {approval_role!r}; available: "
-                           f"{', '.join(APPROVAL_ROLES)}", field="approval_role")
+                           f"{', '.join(APPROVAL_ROLES)}", field="approval_role",
+                           reason_code="approval_role_unknown", approval_role=str(approval_role),
+                           value=', '.join(APPROVAL_ROLES))
     get_or_raise(session, User, user_id, "user", user_id=user_id)
     row = session.scalars(select(LedgerApprover).where(LedgerApprover.user_id == user_id)).first()
     if row is None:
@@ -167,13 +169,16 @@ def create_budget(
     """A new draft budget version: one line per (stage, category), amount = quantity × price."""
     project = ledger_project_row(session, project_id)
     if project.status == "closed":
-        raise Conflict(f"project {project_id} is closed; its budget is frozen")
+        raise Conflict(f"project {project_id} is closed; its budget is frozen",
+                       reason_code="budget_project_closed", project_id=project_id)
     open_version = session.scalars(select(LedgerBudget).where(
         LedgerBudget.project_id == project_id,
         LedgerBudget.status.in_(("draft", "submitted")))).first()
     if open_version is not None:
         raise Conflict(f"budget v{open_version.version} of project {project_id} is still "
-                       f"{open_version.status}; decide it before starting another version")
+                       f"{open_version.status}; decide it before starting another version",
+                       reason_code="budget_version_open", version=open_version.version,
+                       project_id=project_id, open_version_status=str(open_version.status))
     parsed = [BudgetLineIn.model_validate(x) for x in lines]
     unit = project_volume_unit(session, project.production_project_id)
     for ln in parsed:  # a data-service line is counted in the modality's unit unless told
@@ -183,10 +188,14 @@ def create_budget(
     for ln in parsed:
         if ln.category not in COST_CATEGORIES:
             raise InvalidInput(f"unknown cost category {ln.category!r}; available: "
-                               f"{', '.join(COST_CATEGORIES)}", field="category")
+                               f"{', '.join(COST_CATEGORIES)}", field="category",
+                               reason_code="cost_category_unknown", category=str(ln.category),
+                               value=', '.join(COST_CATEGORIES))
         if (ln.stage, ln.category) in seen:
             raise InvalidInput(f"two lines for stage {ln.stage!r} / {ln.category}: one line "
-                               "per stage and category", field="lines")
+                               "per stage and category", field="lines",
+                               reason_code="budget_line_duplicate", stage=str(ln.stage),
+                               category=str(ln.category))
         seen.add((ln.stage, ln.category))
     version = int(session.scalar(select(func.max(LedgerBudget.version))
                                  .where(LedgerBudget.project_id == project_id)) or 0) + 1
@@ -238,7 +247,9 @@ def submit_budget(
     """Send a draft for approval; fixes how many levels it needs and why."""
     b = _budget_row(session, budget_id, lock=True)
     if b.status != "draft":
-        raise Conflict(f"budget {budget_id} is {b.status}; only a draft can be submitted")
+        raise Conflict(f"budget {budget_id} is {b.status}; only a draft can be submitted",
+                       reason_code="budget_submit_not_draft", budget_id=budget_id,
+                       b_status=str(b.status))
     b.required_levels, b.level_reasons = _required_levels(session, b, settings or LedgerSettings())
     b.status = "submitted"
     session.flush()
@@ -306,7 +317,8 @@ def record_approval(  # noqa: PLR0913 - the chain's subject, its levels and the 
     is always asked (one person, one step) once the approver holds the level's role."""
     if decision not in ("approve", "reject"):
         raise InvalidInput(f"decision must be approve or reject, not {decision!r}",
-                           field="decision")
+                           field="decision",
+                           reason_code="decision_form", decision=str(decision))
     level = _approved_levels(session, subject_type, subject_id) + 1
     needed = level_roles[level]
     role = approval_role_of(session, approver_id)
@@ -315,11 +327,15 @@ def record_approval(  # noqa: PLR0913 - the chain's subject, its levels and the 
         raise Forbidden(
             f"{subject_type} {subject_id} awaits level {level} of {required} ({needed}); "
             f"{who} is {role or 'not a ledger approver'}: approvals go in order, each by its role",
-            level=level, needed_role=needed)
+            level=level, needed_role=needed,
+            reason_code="approval_out_of_order", subject_type=str(subject_type),
+            subject_id=subject_id, required=required, who=str(who),
+            value=str(role or 'not a ledger approver'))
     refuse_conflicted_approver(session, subject_type, subject_id, approver_id,
                                originators or {})
     if decision == "reject" and not reason:
-        raise InvalidInput("a rejection needs a reason", field="reason")
+        raise InvalidInput("a rejection needs a reason", field="reason",
+                           reason_code="rejection_reason_missing")
     session.add(LedgerApproval(subject_type=subject_type, subject_id=subject_id, level=level,
                                approval_role=role, approver_id=approver_id, decision=decision,
                                reason=reason))
@@ -334,7 +350,9 @@ def approve_budget(
     """Sign the next level. The last level approves the budget and starts execution."""
     b = _budget_row(session, budget_id, lock=True)
     if b.status != "submitted":
-        raise Conflict(f"budget {budget_id} is {b.status}; only a submitted budget is approved")
+        raise Conflict(f"budget {budget_id} is {b.status}; only a submitted budget is approved",
+                       reason_code="budget_approve_not_submitted", budget_id=budget_id,
+                       b_status=str(b.status))
     level, complete = record_approval(session, "budget", b.id, BUDGET_LEVEL_ROLES,
                                       b.required_levels, approver_id, decision, reason,
                                       budget_originators(session, b))

@@ -104,7 +104,9 @@ def contract_rows(session: Session, *, status: str | None = None) -> list[Contra
     """Every contract (of ``status`` if given), newest first, with its customer."""
     if status is not None and status not in CONTRACT_STATUSES:
         raise InvalidInput(f"unknown contract status {status!r}; available: "
-                           f"{', '.join(CONTRACT_STATUSES)}", field="status")
+                           f"{', '.join(CONTRACT_STATUSES)}", field="status",
+                           reason_code="contract_status_unknown", status_value=str(status),
+                           value=', '.join(CONTRACT_STATUSES))
     query = (select(LedgerContract, LedgerCustomer.name, LedgerCustomer.credit_grade)
              .join(LedgerCustomer, LedgerCustomer.id == LedgerContract.customer_id)
              .order_by(LedgerContract.id.desc()))

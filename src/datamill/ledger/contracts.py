@@ -303,11 +303,14 @@ def _check_decision(step: str, decision: str, reason: str) -> None:
     check_note(reason, "reason", most=MAX_REASON)
     if step not in _STEPS:
         raise InvalidInput(f"unknown approval step {step!r}; available: price, signing",
-                           field="step")
+                           field="step",
+                           reason_code="approval_step_unknown", step=str(step))
     if decision not in ("approve", "reject"):
-        raise InvalidInput("decision must be approve or reject", field="decision")
+        raise InvalidInput("decision must be approve or reject", field="decision",
+                           reason_code="decision_approve_reject")
     if decision == "reject" and not reason:
-        raise InvalidInput("a rejection needs its reason", field="reason")
+        raise InvalidInput("a rejection needs its reason", field="reason",
+                           reason_code="rejection_needs_reason")
 
 
 def _require_role(session: Session, approver_id: int, step: str) -> str:
@@ -339,7 +342,9 @@ def approve_contract(
         raise Conflict(f"contract {row.number} is {row.status}: the {step} approval needs a "
                        f"{before} contract (draft → price → signing → signed), or a signed "
                        "one with an amendment or a cancellation pending",
-                       contract_id=contract_id)
+                       contract_id=contract_id,
+                       reason_code="contract_step_state", number=str(row.number),
+                       row_status=str(row.status), step=str(step), before=str(before))
     label = f"contract {row.number}"
     refuse_conflicted_approver(session, "contract", row.id, approver_id,
                                {row.drafted_by: "drafted"}, label=label)
@@ -437,7 +442,9 @@ def sign_contract(
     row = contract_row(session, contract_id, lock=True)
     if row.status != "signing_approved":
         raise Conflict(f"contract {row.number} is {row.status}: it is signed after its price "
-                       "and signing approvals", contract_id=contract_id)
+                       "and signing approvals", contract_id=contract_id,
+                       reason_code="contract_sign_state", number=str(row.number),
+                       row_status=str(row.status))
     row.status, row.signed_on = "signed", signed_on
     session.flush()
     record_audit(session, actor_id=actor_id, action="ledger.contract.signed",
@@ -496,19 +503,25 @@ def amend_contract(
     docstring); the contract keeps its approved amount meanwhile."""
     check_note(reason, "reason", most=MAX_REASON)
     if not reason.strip():
-        raise InvalidInput("an amendment needs its reason", field="reason")
+        raise InvalidInput("an amendment needs its reason", field="reason",
+                           reason_code="amendment_reason_missing")
     row = contract_row(session, contract_id, lock=True)
     _refuse_licence_contract(row, "its amendment")
     if row.status != "signed":
         raise Conflict(f"contract {row.number} is {row.status}: only a signed contract is "
-                       "amended", contract_id=contract_id)
+                       "amended", contract_id=contract_id,
+                       reason_code="amend_not_signed", number=str(row.number),
+                       row_status=str(row.status))
     new = parse_money(amount, "amount")
     if (why := check_minor_units(new, row.currency)) is not None:
-        raise InvalidInput(why, field="amount")
+        raise InvalidInput(why, field="amount", reason_code="minor_units", amount=str(new),
+                           currency=row.currency.upper())
     _refuse_pending(row, _pending_change(session, row.id))
     if row.amount is not None and new == row.amount:
         raise InvalidInput(f"contract {row.number} is already {new} {row.currency}",
-                           field="amount")
+                           field="amount",
+                           reason_code="contract_amount_same", number=str(row.number),
+                           new=str(new), currency=str(row.currency))
     _refuse_below_booked(session, row, new)
     old = row.amount
     change = LedgerContractChange(contract_id=row.id, kind=PENDING, changed_on=on,
@@ -566,7 +579,8 @@ def _refuse_cancellation(session: Session, row: LedgerContract, on: date) -> Non
         (LedgerCost.status == "pending_approval") | (LedgerCost.incurred_on > on))).all()
     if blocking:
         raise Conflict(f"costs {list(blocking)} await approval or are dated after {on}: decide "
-                       "or correct them before the cancellation", contract_id=row.id)
+                       "or correct them before the cancellation", contract_id=row.id,
+                       reason_code="cancel_costs_pending", value=str(list(blocking)), on=str(on))
 
 
 def _live_orders(session: Session, row: LedgerContract) -> list[LedgerOrder]:
@@ -577,7 +591,9 @@ def _live_orders(session: Session, row: LedgerContract) -> list[LedgerOrder]:
 
 def _refuse_ended(row: LedgerContract) -> None:
     if row.status in ("cancelled", "rejected"):
-        raise Conflict(f"contract {row.number} is already {row.status}", contract_id=row.id)
+        raise Conflict(f"contract {row.number} is already {row.status}", contract_id=row.id,
+                       reason_code="contract_already_state", number=str(row.number),
+                       row_status=str(row.status))
 
 
 def _cancel_now(
@@ -607,7 +623,8 @@ def cancel_contract(
     projects' WIP written off in full; one never signed is cancelled at once."""
     check_note(reason, "reason", most=MAX_REASON)
     if not reason.strip():
-        raise InvalidInput("a cancellation needs its reason", field="reason")
+        raise InvalidInput("a cancellation needs its reason", field="reason",
+                           reason_code="cancellation_reason_missing")
     row = contract_row(session, contract_id, lock=True)
     _refuse_licence_contract(row, "its cancellation")
     _refuse_ended(row)
@@ -641,7 +658,9 @@ def cancel_licence_contract(
     row = contract_row(session, contract_id, lock=True)
     if row.kind != "licence":
         raise Conflict(f"contract {row.number} is a {row.kind} contract: its cancellation goes "
-                       "through its price and signing approvals", contract_id=row.id)
+                       "through its price and signing approvals", contract_id=row.id,
+                       reason_code="contract_cancel_kind", number=str(row.number),
+                       row_kind=str(row.kind))
     _refuse_ended(row)
     pending = _pending_change(session, row.id)
     if pending is not None and pending.kind != CANCEL_PENDING:

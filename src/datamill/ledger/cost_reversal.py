@@ -43,22 +43,28 @@ def reversal_of(session: Session, cost_id: int) -> LedgerCost | None:
 def _check_reversible(session: Session, cost: LedgerCost) -> None:
     if cost.source_ref.startswith(REVERSAL_PREFIX) or cost.amount < 0:
         raise Conflict(f"cost {cost.id} ({cost.source_ref}, {cost.amount}) is itself a reversal "
-                       "or reduction; post the cost again instead", cost_id=cost.id)
+                       "or reduction; post the cost again instead", cost_id=cost.id,
+                       reason_code="cost_reversal_of_reversal", source_ref=str(cost.source_ref),
+                       amount=str(cost.amount))
     if cost.status != "posted":
         raise Conflict(f"cost {cost.id} is {cost.status}, not posted: "
                        + ("reject it in its over-budget approval instead"
                           if cost.status == "pending_approval" else "nothing to reverse"),
-                       cost_id=cost.id)
+                       cost_id=cost.id, cost_status=cost.status,
+                       reason_code=("reversal_cost_pending" if cost.status == "pending_approval"
+                                    else "reversal_cost_not_posted"))
     event = session.scalar(select(LedgerEventReceipt.domain_event_id).where(
         LedgerEventReceipt.cost_id == cost.id))
     if event is not None:
         raise Conflict(f"cost {cost.id} ({cost.source_ref}) was booked from event {event}; "
                        "correct it at its source (a settlement sheet by a correction sheet)",
-                       cost_id=cost.id, event_id=event)
+                       cost_id=cost.id, event_id=event,
+                       reason_code="cost_from_event", source_ref=str(cost.source_ref))
     done = reversal_of(session, cost.id)
     if done is not None:
         raise Conflict(f"cost {cost.id} was already reversed by cost {done.id} on "
-                       f"{done.incurred_on.isoformat()}", cost_id=cost.id, reversal_id=done.id)
+                       f"{done.incurred_on.isoformat()}", cost_id=cost.id, reversal_id=done.id,
+                       reason_code="cost_reversed_already", value=done.incurred_on.isoformat())
 
 
 def reverse_cost(
@@ -66,13 +72,15 @@ def reverse_cost(
 ) -> CostOut:
     """Reverse posted cost ``cost_id`` (see the module docstring); the reversal's cost."""
     if not reason.strip():
-        raise InvalidInput("give the reason for reversing the cost", field="reason")
+        raise InvalidInput("give the reason for reversing the cost", field="reason",
+                           reason_code="reversal_reason_missing")
     check_text(reason, "reason")
     cost = lock_or_raise(session, LedgerCost, cost_id, "cost")
     project = ledger_project_row(session, cost.project_id, lock=True)
     if project.status == "closed":
         raise Conflict(f"project {project.id} is closed (final accounts {project.closed_on}); "
-                       "its costs are final", project_id=project.id)
+                       "its costs are final", project_id=project.id,
+                       reason_code="costs_project_closed", closed_on=str(project.closed_on))
     _check_reversible(session, cost)
     on = first_open_day(session, cost.incurred_on)
     moved = "" if on == cost.incurred_on else (

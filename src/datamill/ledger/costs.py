@@ -85,13 +85,16 @@ def _check_incurred_on(
     if signed is not None and incurred_on < signed - timedelta(days=PRE_CONTRACT_DAYS):
         raise InvalidInput(f"{what} is dated {incurred_on.isoformat()}, more than a year before "
                            f"its contract was signed on {signed.isoformat()}: check the date",
-                           field="incurred_on")
+                           field="incurred_on",
+                           reason_code="date_before_contract", what=str(what),
+                           value=incurred_on.isoformat(), value_2=signed.isoformat())
 
 
 def _require_supplier(supplier: str | None) -> None:
     if not (supplier or "").strip():
         raise InvalidInput("a data-service cost names its supplier, besides the project, "
-                           "stage, quantity, unit price and amount", field="supplier")
+                           "stage, quantity, unit price and amount", field="supplier",
+                           reason_code="data_service_fields")
 
 
 _Q4_MAX = Decimal("1000000000")  # quantities and unit prices stay far below this
@@ -112,17 +115,21 @@ def _claimed_amount(
     if missing:
         raise InvalidInput(
             f"a data-service claim gives the quantity and the unit price (the amount is their "
-            f"product); missing: {', '.join(missing)}", field=missing[0])
+            f"product); missing: {', '.join(missing)}", field=missing[0],
+            reason_code="data_service_qty_price", value=', '.join(missing))
     qty, price = parse_decimal(quantity, "quantity"), parse_decimal(unit_price, "unit_price")
     for field, value in (("quantity", qty), ("unit_price", price)):
         if value <= 0 or value > _Q4_MAX or value != to_decimal(value, 4):
             raise InvalidInput(f"{field} {value} must be positive, at most {_Q4_MAX:,} and "
-                               "have at most 4 decimal places", field=field)
+                               "have at most 4 decimal places", field=field,
+                               reason_code="quantity_q4_range", value=str(value), Q4_MAX=_Q4_MAX)
     computed = to_cents(qty * price)
     if given is not None and given != computed:
         raise InvalidInput(
             f"amount {given} is not quantity × unit price ({qty} × {price} = {computed}); "
-            "leave the amount out or give that", field="amount", computed=str(computed))
+            "leave the amount out or give that", field="amount", computed=str(computed),
+            reason_code="cost_amount_product", given=str(given), qty=str(qty), price=str(price),
+            computed_2=str(computed))
     return parse_money(computed, "amount"), qty, price
 
 
@@ -169,24 +176,29 @@ def post_cost(  # noqa: PLR0913 - the posting's fields, all keyword-only
     # duplicates first: a retried posting is "already booked", whatever else changed since
     if session.scalar(select(LedgerCost.id).where(LedgerCost.source_ref == source_ref)) is not None:
         raise Conflict(f"a cost with source_ref {source_ref!r} is already booked",
-                       source_ref=source_ref)
+                       source_ref=source_ref,
+                       reason_code="cost_source_ref_used")
     if project.status == "closed":
         raise Conflict(f"project {project_id} is closed (final accounts {project.closed_on}); "
                        "it accepts no more costs", project_id=project_id,
                        closed_on=str(project.closed_on), reason_code="project_closed")
     if currency.upper() != "CNY":
         raise InvalidInput(f"costs are booked in CNY, not {currency}; convert at the spot rate "
-                           "of the transaction date first", field="currency")
+                           "of the transaction date first", field="currency",
+                           reason_code="cost_currency_cny", currency=str(currency))
     if category not in COST_CATEGORIES:
         raise InvalidInput(f"unknown cost category {category!r}; available: "
-                           f"{', '.join(COST_CATEGORIES)}", field="category")
+                           f"{', '.join(COST_CATEGORIES)}", field="category",
+                           reason_code="cost_category_unknown", category=str(category),
+                           value=', '.join(COST_CATEGORIES))
     check_text(source_ref, "source_ref")
     check_text(supplier, "supplier")
     if claim and category == "data_service":
         _require_supplier(supplier)
         amt, quantity, unit_price = _claimed_amount(amount, quantity, unit_price)
     elif amount is None:
-        raise InvalidInput("the cost's amount is missing", field="amount")
+        raise InvalidInput("the cost's amount is missing", field="amount",
+                           reason_code="cost_amount_missing")
     else:
         amt = parse_money(amount, "amount")
     if claim:  # a claim is for work done: dated today or earlier, as invoices and receipts
@@ -224,7 +236,8 @@ def post_cost(  # noqa: PLR0913 - the posting's fields, all keyword-only
     except IntegrityError as err:
         session.rollback()
         raise Conflict(f"a cost with source_ref {source_ref!r} is already booked",
-                       source_ref=source_ref) from err
+                       source_ref=source_ref,
+                       reason_code="cost_source_ref_used") from err
     record_audit(session, actor_id=actor_id, action="ledger.cost.posted", object_type="ledger_cost",
                  object_id=row.id, project_id=project.production_project_id,
                  data={"amount": str(amt), "stage": stage, "category": category,
@@ -275,13 +288,17 @@ def post_cost_reduction(  # noqa: PLR0913 - the posting's fields, all keyword-on
     project = ledger_project_row(session, project_id, lock=True)
     if session.scalar(select(LedgerCost.id).where(LedgerCost.source_ref == source_ref)) is not None:
         raise Conflict(f"a cost with source_ref {source_ref!r} is already booked",
-                       source_ref=source_ref)
+                       source_ref=source_ref,
+                       reason_code="cost_source_ref_used")
     if project.status == "closed":
         raise Conflict(f"project {project_id} is closed (final accounts {project.closed_on}); "
-                       "its costs are final and take no reduction", project_id=project_id)
+                       "its costs are final and take no reduction", project_id=project_id,
+                       reason_code="reduction_project_closed", closed_on=str(project.closed_on))
     if category not in COST_CATEGORIES:
         raise InvalidInput(f"unknown cost category {category!r}; available: "
-                           f"{', '.join(COST_CATEGORIES)}", field="category")
+                           f"{', '.join(COST_CATEGORIES)}", field="category",
+                           reason_code="cost_category_unknown", category=str(category),
+                           value=', '.join(COST_CATEGORIES))
     amt = parse_money(amount, "amount")
     _check_incurred_on(session, project, incurred_on, source_ref)
     booked = _posted_on_line(session, project_id, stage, category)
@@ -290,7 +307,8 @@ def post_cost_reduction(  # noqa: PLR0913 - the posting's fields, all keyword-on
             f"reducing project {project_id}'s {category} cost on {stage} by {amt} would take it "
             f"below zero: only {booked} is booked there; book the cost it corrects first",
             project_id=project_id, stage=stage, category=category, booked=str(booked),
-            reduction=str(amt))
+            reduction=str(amt),
+            reason_code="reduction_below_zero", amt=str(amt), booked_2=str(booked))
     row = LedgerCost(
         project_id=project_id, stage=stage, category=category, amount=-amt,
         source_ref=source_ref, supplier=supplier, incurred_on=incurred_on, status="posted",
@@ -302,7 +320,8 @@ def post_cost_reduction(  # noqa: PLR0913 - the posting's fields, all keyword-on
     except IntegrityError as err:
         session.rollback()
         raise Conflict(f"a cost with source_ref {source_ref!r} is already booked",
-                       source_ref=source_ref) from err
+                       source_ref=source_ref,
+                       reason_code="cost_source_ref_used") from err
     uncarried = _uncarry(session, project, incurred_on)
     record_audit(session, actor_id=actor_id, action="ledger.cost.reduced",
                  object_type="ledger_cost", object_id=row.id,
@@ -320,7 +339,8 @@ def submit_expense_claim(
 ) -> CostOut:
     """A data-service claim: project, stage, supplier, quantity × unit price."""
     if not supplier:
-        raise InvalidInput("a data-service claim names its supplier", field="supplier")
+        raise InvalidInput("a data-service claim names its supplier", field="supplier",
+                           reason_code="data_service_supplier")
     qty, price = to_decimal(quantity, 4), to_decimal(unit_price, 4)
     return post_cost(session, project_id, stage, "data_service", to_cents(qty * price),
                      f"claim:{claim_no}", incurred_on=incurred_on, supplier=supplier,
@@ -335,7 +355,8 @@ def depreciation_amount(days_used: int, annual_depreciation: Decimal | str) -> D
     Decimal('3000.00')
     """
     if not 0 < days_used <= 366:
-        raise InvalidInput(f"days used must be 1..366, not {days_used}", field="days_used")
+        raise InvalidInput(f"days used must be 1..366, not {days_used}", field="days_used",
+                           reason_code="days_used_range", days_used=str(days_used))
     return to_cents(Decimal(days_used) * Decimal(annual_depreciation) / 365)
 
 
@@ -363,9 +384,11 @@ def approve_over_budget_cost(
     duties, :func:`~datamill.ledger.budgets.refuse_conflicted_approver`)."""
     row = lock_or_raise(session, LedgerCost, cost_id, "cost", cost_id=cost_id)  # one decision
     if row.status != "pending_approval":
-        raise Conflict(f"cost {cost_id} is {row.status}; only over-budget costs await approval")
+        raise Conflict(f"cost {cost_id} is {row.status}; only over-budget costs await approval",
+                       reason_code="cost_not_pending", cost_id=cost_id, row_status=str(row.status))
     if ledger_project_row(session, row.project_id).status == "closed":
-        raise Conflict(f"project {row.project_id} is closed; it accepts no more costs")
+        raise Conflict(f"project {row.project_id} is closed; it accepts no more costs",
+                       reason_code="cost_project_closed", project_id=row.project_id)
     # the claimant never signs it; the VP and the finance head are two people
     level, complete = record_approval(session, "cost", row.id, OVER_BUDGET_LEVEL_ROLES,
                                       len(OVER_BUDGET_LEVEL_ROLES), approver_id, decision, reason,

@@ -43,9 +43,11 @@ def change_credit_grade(
     require_one_of(grade, CREDIT_GRADES, "credit_grade")
     reason = reason.strip()
     if not reason:
-        raise InvalidInput("a credit grade change needs its reason", field="reason")
+        raise InvalidInput("a credit grade change needs its reason", field="reason",
+                           reason_code="credit_grade_reason_missing")
     if len(reason) > MAX_REASON:
-        raise InvalidInput(f"the reason is longer than {MAX_REASON} characters", field="reason")
+        raise InvalidInput(f"the reason is longer than {MAX_REASON} characters", field="reason",
+                           reason_code="reason_too_long", MAX_REASON=MAX_REASON)
     row = lock_or_raise(session, LedgerCustomer, customer_id, "customer",
                         customer_id=customer_id)
     if row.credit_grade == grade:

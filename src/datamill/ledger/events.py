@@ -108,18 +108,21 @@ _Outcome = tuple[str, LedgerCost | None, str]  # (booked | skipped, cost, why)
 def _text(payload: dict[str, Any], key: str) -> str:
     value = payload.get(key)
     if not isinstance(value, str) or not value:
-        raise InvalidInput(f"event payload lacks {key!r}", field=key)
+        raise InvalidInput(f"event payload lacks {key!r}", field=key,
+                           reason_code="event_field_missing")
     return value
 
 
 def _money(payload: dict[str, Any], key: str) -> Decimal:
     raw = payload.get(key)
     if not isinstance(raw, str | int):
-        raise InvalidInput(f"event {key} {raw!r} is not a decimal string", field=key)
+        raise InvalidInput(f"event {key} {raw!r} is not a decimal string", field=key,
+                           reason_code="event_decimal_form", raw=str(raw))
     try:
         return to_cents(str(raw))
     except InvalidOperation as err:
-        raise InvalidInput(f"event {key} {raw!r} is not a decimal string", field=key) from err
+        raise InvalidInput(f"event {key} {raw!r} is not a decimal string", field=key,
+                           reason_code="event_decimal_form", raw=str(raw)) from err
 
 
 def _ledger_project(session: Session, ev: DomainEvent) -> LedgerProject:
@@ -175,7 +178,8 @@ def _book_settlement(
     try:
         on = date.fromisoformat(_text(p, "incurred_on"))
     except ValueError as err:
-        raise InvalidInput(f"event incurred_on {p.get('incurred_on')!r} is not a date") from err
+        raise InvalidInput(f"event incurred_on {p.get('incurred_on')!r} is not a date",
+                           reason_code="event_incurred_on_form", value=str(p.get('incurred_on'))) from err
     # a sheet drawn before its period ends (e.g. on a Saturday for the week): the cost is
     # dated no later than the day it is booked, so final accounts may close today
     booked_on, note = _open_day(session, min(on, business_today()))
@@ -198,12 +202,14 @@ def _book_reduction(session: Session, ev: DomainEvent, project: LedgerProject) -
     amount = _money(p, "amount")
     if amount >= 0:
         raise InvalidInput(f"settlement.reduced event {ev.id} carries {amount}: a reduction is "
-                           "negative", field="amount")
+                           "negative", field="amount",
+                           reason_code="reduction_event_sign", ev_id=ev.id, amount=str(amount))
     stage = _text(p, "stage")
     try:
         on = date.fromisoformat(_text(p, "incurred_on"))
     except ValueError as err:
-        raise InvalidInput(f"event incurred_on {p.get('incurred_on')!r} is not a date") from err
+        raise InvalidInput(f"event incurred_on {p.get('incurred_on')!r} is not a date",
+                           reason_code="event_incurred_on_form", value=str(p.get('incurred_on'))) from err
     booked_on, note = _open_day(session, on)
     out = post_cost_reduction(
         session, project.id, _budget_stage(session, project, stage), "data_service", -amount,
@@ -233,7 +239,8 @@ def _month_end(month: str) -> date:
         year, mon = (int(x) for x in month.split("-"))
         return date(year, mon, calendar.monthrange(year, mon)[1])
     except ValueError as err:
-        raise InvalidInput(f"event month {month!r} is not YYYY-MM", field="month") from err
+        raise InvalidInput(f"event month {month!r} is not YYYY-MM", field="month",
+                           reason_code="event_month_form", month=str(month)) from err
 
 
 def _points_day(ev: DomainEvent, month: str) -> date:
@@ -244,7 +251,8 @@ def _points_day(ev: DomainEvent, month: str) -> date:
     try:
         booked = date.fromisoformat(str(raw)) if raw else business_day(ev.created_at)
     except ValueError as err:
-        raise InvalidInput(f"event booked_on {raw!r} is not a date", field="booked_on") from err
+        raise InvalidInput(f"event booked_on {raw!r} is not a date", field="booked_on",
+                           reason_code="event_booked_on_form", raw=str(raw)) from err
     return min(_month_end(month), booked)
 
 
@@ -366,19 +374,24 @@ def book_cost_event(
     lock_event_runs(session)  # a sync at once books it or leaves it; its receipt is read after
     ev = session.get(DomainEvent, event_id)
     if ev is None or ev.type not in COST_EVENT_TYPES:
-        raise NotFound(f"no cost event with id {event_id}", event_id=event_id)
+        raise NotFound(f"no cost event with id {event_id}", event_id=event_id,
+                       reason_code="cost_event_unknown")
     if not over_budget_reason.strip():
         raise InvalidInput("give the reason for spending over the budget",
-                           field="over_budget_reason")
+                           field="over_budget_reason",
+                           reason_code="over_budget_reason_missing")
     receipt = session.scalars(select(LedgerEventReceipt).where(
         LedgerEventReceipt.domain_event_id == event_id)).first()
     if receipt is not None and receipt.status != "problem":
         raise Conflict(f"event {event_id} is already {receipt.status}"
-                       + (f" as cost {receipt.cost_id}" if receipt.cost_id else ""))
+                       + (f" as cost {receipt.cost_id}" if receipt.cost_id else ""),
+                       reason_code="event_booked_already", event_id=event_id,
+                       receipt_status=receipt.status, cost_id=receipt.cost_id)
     with session.begin_nested():
         status, cost, why = _book(session, ev, over_budget_reason.strip(), actor_id)
     if cost is None:
-        raise Conflict(f"nothing to book for event {event_id}: {why}")
+        raise Conflict(f"nothing to book for event {event_id}: {why}",
+                       reason_code="event_nothing_to_book", event_id=event_id, why=str(why))
     _receipt(session, ev, status, why, cost)
     return CostOut.model_validate(cost)
 

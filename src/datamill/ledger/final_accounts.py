@@ -89,13 +89,15 @@ def _refuse_open_items(session: Session, project: LedgerProject) -> None:
     if pending:
         raise Conflict(f"domain events {pending} of project {project.id} are not booked yet: "
                        "every expense and acceptance must be in before final accounts "
-                       "(datamill ledger sync)", project_id=project.id, events=pending)
+                       "(datamill ledger sync)", project_id=project.id, events=pending,
+                       reason_code="final_events_unbooked")
     waiting = session.scalars(select(LedgerCost.id).where(
         LedgerCost.project_id == project.id, LedgerCost.status == "pending_approval")).all()
     if waiting:
         raise Conflict(f"costs {list(waiting)} of project {project.id} still await over-budget "
                        "approval: every expense must be in before final accounts",
-                       project_id=project.id)
+                       project_id=project.id,
+                       reason_code="final_costs_pending", value=str(list(waiting)))
     _refuse_partly_accepted(session, project)
 
 
@@ -135,13 +137,19 @@ def review_final_accounts(
     """The reviewer's check before final accounts (see the module docstring)."""
     project = ledger_project_row(session, project_id)
     if project.status == "closed":
-        raise Conflict(f"project {project_id} was closed on {project.closed_on}")
+        raise Conflict(f"project {project_id} was closed on {project.closed_on}",
+                       reason_code="project_closed_on", project_id=project_id,
+                       closed_on=str(project.closed_on))
     role = approval_role_of(session, reviewer_id)
     if role not in REVIEWER_ROLES:
         raise Forbidden(f"final accounts are reviewed by finance ({', '.join(REVIEWER_ROLES)}); "
-                        f"{person_name(session, reviewer_id)} holds {role or 'no ledger approval role'}")
+                        f"{person_name(session, reviewer_id)} holds {role or 'no ledger approval role'}",
+                        reason_code="final_reviewer_role", value=', '.join(REVIEWER_ROLES),
+                        value_2=str(person_name(session, reviewer_id)),
+                        value_3=str(role or 'no ledger approval role'))
     if final_review(session, project_id) is not None:
-        raise Conflict(f"the final accounts of project {project_id} were already reviewed")
+        raise Conflict(f"the final accounts of project {project_id} were already reviewed",
+                       reason_code="final_reviewed_already", project_id=project_id)
     _refuse_open_items(session, project)
     session.add(LedgerApproval(subject_type=SUBJECT, subject_id=project.id, level=1,
                                approval_role=role, approver_id=reviewer_id, decision="approve",
@@ -164,9 +172,11 @@ def require_final_review(
     if review is None:
         raise Conflict(f"the final accounts of project {project.id} have not been reviewed: a "
                        "finance reviewer checks them first (datamill ledger review-final)",
-                       project_id=project.id)
+                       project_id=project.id,
+                       reason_code="final_not_reviewed")
     if actor_id is not None and review.reviewer_id == actor_id:
         raise Forbidden(f"the final accounts of project {project.id} were reviewed by this "
-                        "user: a second person closes them")
+                        "user: a second person closes them",
+                        reason_code="final_same_person", project_id=project.id)
     _refuse_open_items(session, project)
     return review

@@ -114,10 +114,13 @@ def run_impairment_test(
     project = ledger_project_row(session, project_id)
     if project.project_type not in WIP_TYPES:
         raise InvalidInput(f"project {project_id} is {project.project_type}: its spend is "
-                           "expensed, there is no WIP to test")
+                           "expensed, there is no WIP to test",
+                           reason_code="wip_expensed_project", project_id=project_id,
+                           project_type=str(project.project_type))
     order = session.get(LedgerOrder, project.order_id)
     if project.status == "closed" and (order is None or order.status == "closed"):
-        raise Conflict(f"project {project_id} is closed; its WIP has been carried")
+        raise Conflict(f"project {project_id} is closed; its WIP has been carried",
+                       reason_code="wip_project_closed", project_id=project_id)
     why = not_testable_reason(session, project, period_end)
     budget = approved_budget(session, project_id, upto=period_end)
     if why is not None or order is None or budget is None:
@@ -132,7 +135,8 @@ def run_impairment_test(
     else:
         if not reason:
             raise InvalidInput("the PM's cost to complete needs its reasoning (reason=...)",
-                               field="reason")
+                               field="reason",
+                               reason_code="cost_to_complete_reason")
         to_complete = to_cents(cost_to_complete)
     a = wip_balance(session, project, upto=period_end)
     c = order.amount_cny - recognised_revenue(session, order.id, upto=period_end)

@@ -100,13 +100,18 @@ def load_account_map(path: Path) -> dict[str, tuple[str, str]]:
                 key = (row.get("key") or "").strip()
                 if key not in DEFAULT_ACCOUNTS:
                     raise InvalidInput(f"{path}:{n}: unknown posting key {key!r}; available: "
-                                       f"{', '.join(DEFAULT_ACCOUNTS)}", field="key")
+                                       f"{', '.join(DEFAULT_ACCOUNTS)}", field="key",
+                                       reason_code="account_key_unknown", path=str(path), n=n,
+                                       key=str(key), value=', '.join(DEFAULT_ACCOUNTS))
                 code = (row.get("code") or "").strip()
                 if not code:
-                    raise InvalidInput(f"{path}:{n}: empty account code for {key}", field="code")
+                    raise InvalidInput(f"{path}:{n}: empty account code for {key}", field="code",
+                                       reason_code="account_code_empty", path=str(path), n=n,
+                                       key=str(key))
                 accounts[key] = (code, (row.get("name") or "").strip() or accounts[key][1])
     except OSError as err:
-        raise InvalidInput(f"cannot read account mapping {path}: {err}") from err
+        raise InvalidInput(f"cannot read account mapping {path}: {err}",
+                           reason_code="account_mapping_unreadable", path=str(path), err=str(err)) from err
     return accounts
 
 

@@ -32,7 +32,8 @@ def _day(payload: dict[str, object], key: str) -> date:
     try:
         return date.fromisoformat(str(payload.get(key)))
     except ValueError as err:
-        raise InvalidInput(f"event {key} {payload.get(key)!r} is not a date", field=key) from err
+        raise InvalidInput(f"event {key} {payload.get(key)!r} is not a date", field=key,
+                           reason_code="event_date_form", value=str(payload.get(key))) from err
 
 
 def process_licence_events(
@@ -53,7 +54,8 @@ def process_licence_events(
             with session.begin_nested():
                 order_id = p.get("order_id")
                 if not isinstance(order_id, int):
-                    raise InvalidInput("licence event without a ledger order", field="order_id")
+                    raise InvalidInput("licence event without a ledger order", field="order_id",
+                                       reason_code="licence_event_no_order")
                 # accepted in a closed period: recognised on the first open day instead
                 accepted_on = first_open_day(session, _day(p, "accepted_on"))
                 rec = recognise_licence(session, order_id, delivered_on=_day(p, "delivered_on"),

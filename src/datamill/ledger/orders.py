@@ -60,7 +60,8 @@ def require_one_of(value: str, allowed: tuple[str, ...], field: str) -> None:
     """InvalidInput naming ``field`` and the allowed values unless ``value`` is one of them."""
     if value not in allowed:
         raise InvalidInput(
-            f"unknown {field} {value!r}; available: {', '.join(allowed)}", field=field
+            f"unknown {field} {value!r}; available: {', '.join(allowed)}", field=field,
+            reason_code="choice_unknown", value=str(value), value_2=', '.join(allowed),
         )
 
 
@@ -69,7 +70,8 @@ def _flush_unique(session: Session, what: str, key: str) -> None:
         session.flush()
     except IntegrityError as err:
         session.rollback()
-        raise Conflict(f"{what} {key!r} already exists", key=key) from err
+        raise Conflict(f"{what} {key!r} already exists", key=key,
+                       reason_code="key_exists", what=str(what)) from err
 
 
 def check_text(value: str | None, field: str) -> None:
@@ -77,14 +79,16 @@ def check_text(value: str | None, field: str) -> None:
     stored, it broke exports and the screens that print it."""
     if value is not None and not no_control_chars(value):
         raise InvalidInput(f"{field} {value!r} holds a control character; type it on one line "
-                           "without control characters", field=field)
+                           "without control characters", field=field,
+                           reason_code="control_character", value=str(value))
 
 
 def _money_in(amount: Decimal | str, currency: str, field: str = "amount") -> Decimal:
     """An amount of ``currency``: no more decimals than its ISO 4217 minor unit."""
     amt = parse_money(amount, field)
     if (why := check_minor_units(amt, currency)) is not None:
-        raise InvalidInput(why, field=field)
+        raise InvalidInput(why, field=field, reason_code="minor_units", amount=str(amt),
+                           currency=currency.upper())
     return amt
 
 
@@ -92,7 +96,9 @@ def check_currency(currency: str) -> None:
     """Refuse a currency that is not one of :data:`~datamill.ledger.settings.CURRENCIES`."""
     if currency.upper() not in CURRENCIES:
         raise InvalidInput(f"currency {currency!r} is not an ISO 4217 code datamill books in; "
-                           f"available: {', '.join(CURRENCIES)}", field="currency")
+                           f"available: {', '.join(CURRENCIES)}", field="currency",
+                           reason_code="currency_unknown", currency=str(currency),
+                           value=', '.join(CURRENCIES))
 
 
 def check_vat_rate(value: Decimal | str) -> Decimal:
@@ -100,10 +106,12 @@ def check_vat_rate(value: Decimal | str) -> Decimal:
     rate = parse_decimal(value, "vat_rate")
     if not 0 <= rate < 1:
         raise InvalidInput(f"vat_rate {value} must be a fraction from 0 up to (not including) 1, "
-                           "e.g. 0.06 for 6 %", field="vat_rate")
+                           "e.g. 0.06 for 6 %", field="vat_rate",
+                           reason_code="vat_rate_range", value=str(value))
     if rate != to_decimal(rate, 4):
         raise InvalidInput(f"vat_rate {value} has more than four decimal places",
-                           field="vat_rate")
+                           field="vat_rate",
+                           reason_code="vat_rate_decimals", value=str(value))
     return to_decimal(rate, 4)
 
 
@@ -122,7 +130,8 @@ def create_customer(
     check_text(name, "name")
     if country.upper() not in COUNTRIES:
         raise InvalidInput(f"country {country!r} is not an ISO 3166 alpha-2 code (CN, US, DE, "
-                           "JP ...)", field="country")
+                           "JP ...)", field="country",
+                           reason_code="country_code", country=str(country))
     row = LedgerCustomer(name=name, customer_type=customer_type, country=country.upper(),
                          credit_grade=credit_grade)
     session.add(row)
@@ -254,25 +263,33 @@ def create_order(
                              contract_id=contract_id)
     if contract.status != "signed":
         raise Conflict(f"contract {contract.number} is {contract.status}: orders are split off "
-                       "signed contracts only", contract_id=contract_id)
+                       "signed contracts only", contract_id=contract_id,
+                       reason_code="order_contract_not_signed", number=str(contract.number),
+                       contract_status=str(contract.status))
     require_one_of(business_line, BUSINESS_LINES, "business_line")
     require_one_of(offering, OFFERINGS, "offering")
     require_one_of(volume_unit, order_volume_units(), "volume_unit")
     if acceptance_type not in (1, 2, 3):
         raise InvalidInput(f"acceptance type must be 1, 2 or 3, not {acceptance_type}",
-                           field="acceptance_type")
+                           field="acceptance_type",
+                           reason_code="acceptance_type_range",
+                           acceptance_type=str(acceptance_type))
     currency = contract.currency if currency is None else currency
     if currency.upper() != contract.currency:
         raise InvalidInput(
             f"order currency {currency.upper()} does not match contract {contract.number}'s "
             f"currency {contract.currency}; an order must match its contract", field="currency",
+            reason_code="order_currency_mismatch", value=str(currency.upper()),
+            number=str(contract.number), currency=str(contract.currency),
         )
     check_text(number, "number")
     amt = _money_in(amount, contract.currency)
     vol = to_decimal(parse_decimal(total_volume, "total_volume"), 4)
     if vol <= 0 or vol > MAX_VOLUME:
         raise InvalidInput(f"total volume must be positive and at most {MAX_VOLUME:,}, "
-                           f"not {total_volume}", field="total_volume")
+                           f"not {total_volume}", field="total_volume",
+                           reason_code="total_volume_range", MAX_VOLUME=MAX_VOLUME,
+                           total_volume=str(total_volume))
     vat = check_vat_rate(vat_rate)
     if contract.amount is not None:
         split = Decimal(session.scalar(select(func.sum(LedgerOrder.amount)).where(
@@ -282,22 +299,31 @@ def create_order(
                 f"order {number} ({amt} {contract.currency}) exceeds what is left of contract "
                 f"{contract.number}: {contract.amount} − {split} already in orders = "
                 f"{contract.amount - split}; amend the contract first", field="amount",
-                remainder=str(contract.amount - split))
+                remainder=str(contract.amount - split),
+                reason_code="order_exceeds_contract", number=str(number), amt=str(amt),
+                currency=str(contract.currency), number_2=str(contract.number),
+                amount=str(contract.amount), split=str(split), value=str(contract.amount - split))
     if contract.currency == "CNY":
         rate = Decimal(1)
     elif fx_rate is None:
         raise InvalidInput(f"a {contract.currency} order needs fx_rate (CNY per "
-                           f"{contract.currency} on the contract date)", field="fx_rate")
+                           f"{contract.currency} on the contract date)", field="fx_rate",
+                           reason_code="order_fx_rate_missing", currency=str(contract.currency))
     else:
         rate = to_decimal(parse_decimal(fx_rate, "fx_rate"), 6)
         if not 0 < rate <= MAX_FX_RATE:
             raise InvalidInput(f"fx_rate {fx_rate} must be positive, at most {MAX_FX_RATE} CNY "
-                               f"per {contract.currency}", field="fx_rate")
+                               f"per {contract.currency}", field="fx_rate",
+                               reason_code="fx_rate_range", fx_rate=str(fx_rate),
+                               MAX_FX_RATE=MAX_FX_RATE, currency=str(contract.currency))
     amount_cny = to_cents(amt * rate)
     if amt > 0 and amount_cny <= 0:
         raise InvalidInput(f"order {number}: {amt} {contract.currency} at {rate} CNY per "
                            f"{contract.currency} is {amount_cny} CNY, nothing to book; check the "
-                           "amount and the fx rate", field="fx_rate")
+                           "amount and the fx rate", field="fx_rate",
+                           reason_code="order_nothing_to_book", number=str(number), amt=str(amt),
+                           currency=str(contract.currency), rate=str(rate),
+                           amount_cny=str(amount_cny))
     row = LedgerOrder(
         contract_id=contract_id, number=number, business_line=business_line, offering=offering,
         currency=contract.currency, amount=amt, fx_rate=rate, amount_cny=amount_cny,
@@ -325,11 +351,14 @@ def amend_order_volume(
     acceptance would have been (:func:`~datamill.ledger.recognition.recognise_reached_total`:
     the final acceptance of a type 1/2 order, the type-3 true-up to 100 %)."""
     if not reason.strip():
-        raise InvalidInput("an order amendment needs its reason", field="reason")
+        raise InvalidInput("an order amendment needs its reason", field="reason",
+                           reason_code="order_amendment_reason")
     row = order_row(session, order_id, lock=True)
     if row.status != "open":
         raise Conflict(f"order {row.number} is {row.status}: only an open order is amended",
-                       order_id=order_id)
+                       order_id=order_id,
+                       reason_code="order_amend_not_open", number=str(row.number),
+                       row_status=str(row.status))
     vol = to_decimal(parse_decimal(total_volume, "total_volume"), 4)
     accepted = Decimal(session.scalar(select(func.sum(LedgerAcceptance.volume)).where(
         LedgerAcceptance.order_id == order_id)) or 0)
@@ -337,7 +366,10 @@ def amend_order_volume(
         raise InvalidInput(f"the total volume of order {row.number} must be positive, at most "
                            f"{MAX_VOLUME:,} and not below the {accepted} {row.volume_unit} "
                            f"already accepted, not {total_volume}", field="total_volume",
-                           accepted=str(accepted))
+                           accepted=str(accepted),
+                           reason_code="order_volume_below_accepted", number=str(row.number),
+                           MAX_VOLUME=MAX_VOLUME, accepted_2=str(accepted),
+                           volume_unit=str(row.volume_unit), total_volume=str(total_volume))
     old, row.total_volume = row.total_volume, vol
     session.flush()
     record_audit(session, actor_id=actor_id, action="ledger.order.amended",

@@ -325,7 +325,8 @@ def close_period(
     if row is not None and not rerun:
         raise Conflict(f"period {period} was already run ({row.status}); to run it again (it "
                        "must give the identical result) add --rerun on the command line, or send "
-                       '{"rerun": true} to the API (rerun=True in Python)', period=period)
+                       '{"rerun": true} to the API (rerun=True in Python)', period=period,
+                       reason_code="period_run_already", row_status=str(row.status))
     latest = _latest_closed(session)
     if row is None and latest is not None and period < latest:
         first = month_end(latest) + timedelta(days=1)
@@ -338,7 +339,8 @@ def close_period(
     pending = pending_workforce_events(session, upto=end)
     if pending:
         raise Conflict(f"workforce events {pending} are not booked yet: every expense must be "
-                       "in before the period closes (datamill ledger sync)", period=period)
+                       "in before the period closes (datamill ledger sync)", period=period,
+                       reason_code="period_events_unbooked", pending=str(pending))
     report = _report(session, period, actor_id, row.reopened_at if row is not None else None)
     digest = _digest(report)
     identical: bool | None = None
@@ -351,7 +353,8 @@ def close_period(
         if not identical and row.status == "closed":
             raise Conflict(f"period {period} is closed and its figures have changed since "
                            "(a back-dated posting?): correct it in the open period",
-                           period=period, digest=digest, closed_digest=row.digest)
+                           period=period, digest=digest, closed_digest=row.digest,
+                           reason_code="closed_period_changed")
         if not identical:
             row.report, row.digest = report, digest
         if row.status == "reopened":  # a new run to review: by another person than its runner
@@ -399,24 +402,28 @@ def confirm_period(session: Session, period: str, *, reviewer_id: int,
     _require_ended(period, end)
     row = period_row(session, period)
     if row is None:
-        raise NotFound(f"period {period} has not been run", period=period)
+        raise NotFound(f"period {period} has not been run", period=period,
+                       reason_code="period_not_run")
     if row.status == "reopened":
         raise Conflict(f"period {period} was reopened ({row.reopen_reason}): run it again "
                        "(datamill ledger period-close --rerun; API: {\"rerun\": true}) and a "
                        "second person confirms the new report", period=period,
                        reason_code="period_reopened")
     if row.status != "prepared":
-        raise Conflict(f"period {period} is already {row.status}", period=period)
+        raise Conflict(f"period {period} is already {row.status}", period=period,
+                       reason_code="period_state_already", row_status=str(row.status))
     require_no_earlier_reopened(session, period)
     _refuse_own_review(session, row, reviewer_id)
     pending = pending_workforce_events(session, upto=end)
     if pending:
-        raise Conflict(f"workforce events {pending} are still pending", period=period)
+        raise Conflict(f"workforce events {pending} are still pending", period=period,
+                       reason_code="period_events_pending", pending=str(pending))
     if _figures_now(session, period, row.reopened_at) != _figures_digest(row.report):
         raise Conflict(f"period {period}'s figures changed since its run (a posting dated in "
                        "it?): re-run it (datamill ledger period-close --rerun; API: "
                        '{"rerun": true}) and review the new report before confirming it',
-                       period=period, digest=row.digest)
+                       period=period, digest=row.digest,
+                       reason_code="period_figures_changed")
     row.status, row.reviewed_by, row.reviewed_at = "closed", reviewer_id, utcnow()
     session.flush()
     record_audit(session, actor_id=reviewer_id, action="ledger.period.confirmed",
@@ -433,7 +440,8 @@ def get_period(session: Session, period: str, *, reader_id: int | None = None) -
     row = session.scalars(select(LedgerPeriodClose).where(
         LedgerPeriodClose.period == period)).first()
     if row is None:
-        raise NotFound(f"period {period} has not been run", period=period)
+        raise NotFound(f"period {period} has not been run", period=period,
+                       reason_code="period_not_run")
     return _named(session, _out(row), reader_id)
 
 

@@ -112,10 +112,12 @@ def reopen_period(session: Session, actor: User, period: str, reason: str) -> Pe
     month_bounds(period)  # a malformed period is an error, not "has not been run"
     why = (reason or "").strip()
     if not why:
-        raise InvalidInput("reopening a closed period needs a written reason", field="reason")
+        raise InvalidInput("reopening a closed period needs a written reason", field="reason",
+                           reason_code="reopen_reason_missing")
     row = period_row(session, period)  # the period lock, exclusive: postings and runs wait
     if row is None:
-        raise NotFound(f"period {period} has not been run", period=period)
+        raise NotFound(f"period {period} has not been run", period=period,
+                       reason_code="period_not_run")
     if row.status != "closed":
         raise Conflict(f"period {period} is {row.status}, not closed: only a closed period is "
                        "reopened (a prepared one is re-run before its confirmation)",

@@ -39,28 +39,36 @@ def open_ledger_project(
     ).first()
     if existing is not None:
         raise Conflict(f"production project {prod.name!r} already has ledger project "
-                       f"{existing.id}", ledger_project_id=existing.id)
+                       f"{existing.id}", ledger_project_id=existing.id,
+                       reason_code="ledger_project_exists", prod_name=str(prod.name))
     if prod.project_type == "product_development":
         if order_id is not None:
             raise InvalidInput(
                 f"project {prod.name!r} is product development (R&D expense): it has no "
                 "performance order; licence orders are recognised with recognise_licence",
-                field="order_id")
+                field="order_id",
+                reason_code="rnd_project_no_order", prod_name=str(prod.name))
     else:
         if order_id is None:
             raise InvalidInput(f"project {prod.name!r} is {prod.project_type}: give the "
-                               "performance order it fulfils", field="order_id")
+                               "performance order it fulfils", field="order_id",
+                               reason_code="project_order_missing", prod_name=str(prod.name),
+                               project_type=str(prod.project_type))
         order = order_row(session, order_id)
         if order.offering != "custom":
             raise InvalidInput(f"order {order.number} is a {order.offering} order; a "
                                f"{prod.project_type} project fulfils a custom order",
-                               field="order_id")
+                               field="order_id",
+                               reason_code="order_offering_mismatch", number=str(order.number),
+                               offering=str(order.offering), project_type=str(prod.project_type))
         taken = session.scalars(
             select(LedgerProject).where(LedgerProject.order_id == order_id)
         ).first()
         if taken is not None:
             raise Conflict(f"order {order.number} already has project {taken.id}; one "
-                           "performance order → exactly one project", order_id=order_id)
+                           "performance order → exactly one project", order_id=order_id,
+                           reason_code="order_has_project", number=str(order.number),
+                           taken_id=taken.id)
     row = LedgerProject(production_project_id=production_project_id, order_id=order_id,
                         project_type=prod.project_type, is_major=is_major)
     session.add(row)
@@ -97,7 +105,9 @@ def change_project_type(session: Session, project_id: int, new_type: str) -> Pro
         raise Conflict(
             f"project {project_id} is {row.project_type}; a project's type is fixed at "
             f"creation and cannot become {new_type}. Open a separate project instead",
-            project_id=project_id)
+            project_id=project_id,
+            reason_code="project_type_fixed", project_type=str(row.project_type),
+            new_type=str(new_type))
     return ProjectOut.model_validate(row)
 
 

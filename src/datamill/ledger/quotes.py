@@ -26,7 +26,9 @@ def cost_plus_price(cost: Decimal, guidance_margin: Decimal) -> Decimal:
     """
     if not Decimal(0) <= guidance_margin < Decimal(1):
         raise InvalidInput(f"guidance margin must be in [0, 1), not {guidance_margin}",
-                           field="guidance_margin")
+                           field="guidance_margin",
+                           reason_code="guidance_margin_range",
+                           guidance_margin=str(guidance_margin))
     return (cost / (1 - guidance_margin)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 

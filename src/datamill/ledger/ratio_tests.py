@@ -148,17 +148,22 @@ def _stage(project: Project, stage: str) -> str:
     stages = list(project.spec.get("stages") or ("annotate", "review"))
     if stage not in stages:
         raise InvalidInput(f"project {project.name!r} has no stage {stage!r}; its stages: "
-                           f"{', '.join(stages)}", field="stage")
+                           f"{', '.join(stages)}", field="stage",
+                           reason_code="project_stage_unknown", project_name=str(project.name),
+                           stage=str(stage), value=', '.join(stages))
     return stage
 
 
 def _sample(session: Session, project: Project, item_ids: list[int]) -> list[int]:
     ids = list(dict.fromkeys(int(i) for i in item_ids))
     if not ids:
-        raise InvalidInput("name at least one item for the self-test sample", field="item_ids")
+        raise InvalidInput("name at least one item for the self-test sample", field="item_ids",
+                           reason_code="sample_items_missing")
     if len(ids) > MAX_SAMPLE:
         raise InvalidInput(f"a self-test samples at most {MAX_SAMPLE} items, not {len(ids)}",
-                           field="item_ids")
+                           field="item_ids",
+                           reason_code="sample_too_large", MAX_SAMPLE=MAX_SAMPLE,
+                           value=str(len(ids)))
     found = set(session.scalars(select(Item.id).where(Item.id.in_(ids),
                                                       Item.project_id == project.id)))
     missing = [i for i in ids if i not in found]
@@ -174,12 +179,14 @@ def _workers(session: Session, worker_ids: list[int]) -> list[int]:
     ids = list(dict.fromkeys(int(i) for i in worker_ids))
     if not ids:
         raise InvalidInput("name at least one in-house worker for the self-test",
-                           field="worker_ids")
+                           field="worker_ids",
+                           reason_code="sample_workers_missing")
     for uid in ids:
         user = get_or_raise(session, User, uid, "user", user_id=uid)
         if not user.is_active:
             raise InvalidInput(f"{user.username!r} is deactivated", field="worker_ids",
-                               user=user.username)
+                               user=user.username,
+                               reason_code="user_deactivated")
         if user.vendor_id is not None or claimer_vendor(session, user) is not None:
             raise InvalidInput(f"{user.username!r} works for a vendor: the self-test is done "
                                "by in-house workers", field="worker_ids",
@@ -269,14 +276,17 @@ def measure_self_test(
 
 def _positive(value: Any, field: str) -> Decimal:
     if isinstance(value, float):
-        raise InvalidInput(f"{field} must be a decimal string, not a float", field=field)
+        raise InvalidInput(f"{field} must be a decimal string, not a float", field=field,
+                           reason_code="decimal_not_float")
     try:
         d = Decimal(str(value))
     except ArithmeticError as err:
-        raise InvalidInput(f"{field} {value!r} is not a number", field=field) from err
+        raise InvalidInput(f"{field} {value!r} is not a number", field=field,
+                           reason_code="not_a_number", value=str(value)) from err
     if not d.is_finite() or d <= 0 or d > MAX_AMOUNT or d != d.quantize(_Q):
         raise InvalidInput(f"{field} {value} must be above zero, at most {MAX_AMOUNT:,} and "
-                           "have at most 4 decimal places", field=field)
+                           "have at most 4 decimal places", field=field,
+                           reason_code="amount_q4_range", value=str(value), MAX_AMOUNT=MAX_AMOUNT)
     return d
 
 
@@ -294,7 +304,8 @@ def record_agreed_ratio(
                            reason_code="agreed_ratio_note")
     unit = (unit or _unit(project)[0]).strip()
     if not unit or len(unit) > 16:
-        raise InvalidInput("the unit is 1 to 16 characters", field="unit")
+        raise InvalidInput("the unit is 1 to 16 characters", field="unit",
+                           reason_code="unit_length")
     row = LedgerRatioTest(
         project_id=project_id, stage=_stage(project, stage), source="agreed", status="agreed",
         item_ids=[], worker_ids=[], participant_ids=[], unit=unit, ratio=value,
@@ -329,7 +340,9 @@ def _draft(session: Session, project_id: int, budget_id: int | None) -> LedgerBu
     budget = lock_or_raise(session, LedgerBudget, budget_id, "budget", budget_id=budget_id)
     if budget.project_id != project_id:
         raise InvalidInput(f"budget {budget_id} is not a budget of project {project_id}",
-                           field="budget_id")
+                           field="budget_id",
+                           reason_code="budget_other_project", budget_id=budget_id,
+                           project_id=project_id)
     if budget.status != "draft":
         raise Conflict(
             f"budget v{budget.version} of project {project_id} is {budget.status}: an approved "
@@ -376,7 +389,8 @@ def apply_ratio(
     hours = to_decimal(collect.quantity * test.ratio, 4)
     if hours > MAX_AMOUNT:
         raise InvalidInput(f"{hours} annotation hours is beyond what a budget line holds",
-                           field="ratio")
+                           field="ratio",
+                           reason_code="budget_hours_too_large", hours=str(hours))
     before = {"quantity": str(annotate.quantity), "amount": str(annotate.amount),
               "output_ratio": None if annotate.output_ratio is None else str(annotate.output_ratio),
               "total": str(budget.total)}

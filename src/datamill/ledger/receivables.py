@@ -177,16 +177,21 @@ def _to_cny(order: LedgerOrder, amount: Decimal | str, currency: str | None,
         raise InvalidInput(
             f"{what} on order {order.number} is in {order.currency} (the order's currency) or "
             f"CNY, not {cur}: convert it first, or give the order's currency",
-            field="currency", order_currency=order.currency)
+            field="currency", order_currency=order.currency,
+            reason_code="order_money_currency", what=str(what), number=str(order.number),
+            cur=str(cur))
     amt = parse_money(amount, "amount")
     if (why := check_minor_units(amt, cur)) is not None:
-        raise InvalidInput(why, field="amount")
+        raise InvalidInput(why, field="amount", reason_code="minor_units", amount=str(amt),
+                           currency=cur)
     if cur == "CNY":
         return amt
     cny = to_cents(amt * order.fx_rate)
     if amt > 0 and cny <= 0:
         raise InvalidInput(f"{amt} {cur} at {order.fx_rate} CNY per {cur} is {cny} CNY: too "
-                           "small to book", field="amount")
+                           "small to book", field="amount",
+                           reason_code="amount_too_small", amt=str(amt), cur=str(cur),
+                           fx_rate=str(order.fx_rate), cny=str(cny))
     return cny
 
 
@@ -228,7 +233,8 @@ def issue_invoice(
     its share of the order; the order is never invoiced above its amount."""
     order = order_row(session, order_id, lock=True)  # two invoices at once: one fits, not both
     if order.status == "cancelled":
-        raise Conflict(f"order {order.number} is cancelled", order_id=order_id)
+        raise Conflict(f"order {order.number} is cancelled", order_id=order_id,
+                       reason_code="order_cancelled", number=str(order.number))
     check_text(number, "number")
     check_not_future(issued_on, f"invoice {number}", "issued_on")
     check_posting_date(session, issued_on, f"invoice {number}", "issued_on")
@@ -237,18 +243,23 @@ def issue_invoice(
         acc = session.get(LedgerAcceptance, acceptance_id)
         if acc is None or acc.order_id != order.id:
             raise InvalidInput(f"acceptance {acceptance_id} is not an acceptance of order "
-                               f"{order.number}", field="acceptance_id")
+                               f"{order.number}", field="acceptance_id",
+                               reason_code="acceptance_other_order", acceptance_id=acceptance_id,
+                               number=str(order.number))
         if issued_on < acc.accepted_on:
             raise InvalidInput("an invoice for an accepted delivery is issued after the "
-                               "acceptance", field="issued_on")
+                               "acceptance", field="issued_on",
+                               reason_code="invoice_before_acceptance")
     if amount is None:
         if acc is None:
-            raise InvalidInput("give the amount of an advance invoice", field="amount")
+            raise InvalidInput("give the amount of an advance invoice", field="amount",
+                               reason_code="advance_invoice_amount")
         amt = to_cents(order.amount_cny * acc.volume / order.total_volume)
     else:
         amt = _to_cny(order, amount, currency, f"invoice {number}")
     if amt <= 0:
-        raise InvalidInput("the invoice amount must be positive", field="amount")
+        raise InvalidInput("the invoice amount must be positive", field="amount",
+                           reason_code="invoice_amount_positive")
     billed = Decimal(session.scalar(select(func.sum(LedgerInvoice.amount)).where(
         LedgerInvoice.order_id == order.id)) or 0)
     if billed + amt > order.amount_cny:
@@ -256,7 +267,10 @@ def issue_invoice(
                            f"CNY, above its amount {order.amount_cny} CNY"
                            + (f" ({order.amount} {order.currency} at {order.fx_rate})"
                               if order.currency != "CNY" else ""), field="amount",
-                           remainder=str(order.amount_cny - billed))
+                           remainder=str(order.amount_cny - billed),
+                           reason_code="invoice_over_amount", amt=str(amt),
+                           number=order.number, invoiced=str(billed + amt),
+                           amount_cny=str(order.amount_cny))
     row = LedgerInvoice(number=number, order_id=order.id, acceptance_id=acceptance_id,
                         issued_on=issued_on, amount=amt, vat=to_cents(amt * order.vat_rate),
                         created_by=actor_id)
@@ -265,7 +279,8 @@ def issue_invoice(
         session.flush()
     except IntegrityError as err:
         session.rollback()
-        raise Conflict(f"invoice {number!r} already exists", key=number) from err
+        raise Conflict(f"invoice {number!r} already exists", key=number,
+                       reason_code="invoice_exists") from err
     record_audit(session, actor_id=actor_id, action="ledger.invoice.issued",
                  object_type="ledger_order", object_id=order.id,
                  data={"number": number, "amount": str(amt), "vat": str(row.vat),
@@ -307,12 +322,16 @@ def record_receipt(
             f"receiving {amt} CNY brings order {order.number} to {received + amt} CNY, above its "
             f"amount including VAT {most} CNY; it may receive at most "
             f"{max(most - received, ZERO)} more",
-            field="amount", remainder=str(max(most - received, ZERO)))
+            field="amount", remainder=str(max(most - received, ZERO)),
+            reason_code="receipt_over_amount", amt=str(amt), number=str(order.number),
+            value=str(received + amt), most=str(most), value_2=str(max(most - received, ZERO)))
     if invoice_id is not None:
         inv = session.get(LedgerInvoice, invoice_id)
         if inv is None or inv.order_id != order.id:
             raise InvalidInput(f"invoice {invoice_id} is not an invoice of order {order.number}",
-                               field="invoice_id")
+                               field="invoice_id",
+                               reason_code="invoice_other_order", invoice_id=invoice_id,
+                               number=str(order.number))
     row = LedgerReceipt(reference=reference, order_id=order.id, invoice_id=invoice_id,
                         received_on=received_on, amount=amt, created_by=actor_id)
     session.add(row)
@@ -320,7 +339,8 @@ def record_receipt(
         session.flush()
     except IntegrityError as err:
         session.rollback()
-        raise Conflict(f"receipt {reference!r} already exists", key=reference) from err
+        raise Conflict(f"receipt {reference!r} already exists", key=reference,
+                       reason_code="receipt_exists") from err
     record_audit(session, actor_id=actor_id, action="ledger.receipt.recorded",
                  object_type="ledger_order", object_id=order.id,
                  data={"reference": reference, "amount": str(amt), "invoice_id": invoice_id,

@@ -135,10 +135,13 @@ def type3_step(
     Type3Step(completion=Decimal('0.400000'), revenue=Decimal('400.00'), cost=Decimal('150.00'))
     """
     if total_volume <= 0:
-        raise InvalidInput("total volume must be positive", field="total_volume")
+        raise InvalidInput("total volume must be positive", field="total_volume",
+                           reason_code="total_volume_positive")
     if not 0 <= accepted_volume <= total_volume:
         raise InvalidInput(f"accepted volume {accepted_volume} outside 0..{total_volume}",
-                           field="accepted_volume")
+                           field="accepted_volume",
+                           reason_code="accepted_volume_range",
+                           accepted_volume=str(accepted_volume), total_volume=str(total_volume))
     share = accepted_volume / total_volume
     revenue = to_cents(total_revenue * accepted_volume / total_volume) - revenue_so_far
     cost = to_cents(estimated_total_cost * accepted_volume / total_volume) - cost_so_far
@@ -482,9 +485,11 @@ def record_final_acceptance(
     order = order_row(session, order_id, lock=True)  # its accepted volume is checked and added
     if order.acceptance_type == 3:
         raise InvalidInput(f"order {order.number} is type 3: it is recognised batch by batch "
-                           "from accepted volume", field="acceptance_type")
+                           "from accepted volume", field="acceptance_type",
+                           reason_code="order_type3_batches", number=str(order.number))
     if order.offering != "custom":
-        raise InvalidInput(f"order {order.number} is a licence: use recognise_licence")
+        raise InvalidInput(f"order {order.number} is a licence: use recognise_licence",
+                           reason_code="order_is_licence", number=str(order.number))
     if order.status != "open":
         raise Conflict(f"order {order.number} is already {order.status}; it accepts no more "
                        "volume", order_id=order.id, order=order.number, status=order.status,
@@ -494,7 +499,8 @@ def record_final_acceptance(
     project = session.scalars(select(LedgerProject).where(
         LedgerProject.order_id == order_id)).first()
     if project is None:
-        raise Conflict(f"order {order.number} has no project: costs and WIP live on a project")
+        raise Conflict(f"order {order.number} has no project: costs and WIP live on a project",
+                       reason_code="order_no_project", number=str(order.number))
     cum = accepted_volume(session, order.id)
     vol = _report_volume(order, cum, volume)
     if vol > cum:
@@ -565,11 +571,16 @@ def recognise_licence(
     Its development was expensed as R&D, so no cost is carried."""
     order = order_row(session, order_id)
     if order.offering != "product_licence":
-        raise InvalidInput(f"order {order.number} is {order.offering}, not a product licence")
+        raise InvalidInput(f"order {order.number} is {order.offering}, not a product licence",
+                           reason_code="order_not_licence", number=str(order.number),
+                           offering=str(order.offering))
     if order.status != "open":
-        raise Conflict(f"licence order {order.number} is already {order.status}")
+        raise Conflict(f"licence order {order.number} is already {order.status}",
+                       reason_code="licence_order_state", number=str(order.number),
+                       order_status=str(order.status))
     if accepted_on < delivered_on:
-        raise InvalidInput("a licence is accepted after its delivery", field="accepted_on")
+        raise InvalidInput("a licence is accepted after its delivery", field="accepted_on",
+                           reason_code="licence_accepted_before_delivery")
     require_open_period(session, accepted_on, f"the licence recognition of order {order.number}")
     rec = LedgerRecognition(order_id=order.id, recognised_on=accepted_on, basis="licence",
                             revenue=order.amount_cny, cost=Decimal(0), completion=Decimal(1))
@@ -602,7 +613,9 @@ def close_project(
     The production project's accounts are marked closed (the workforce books no more work)."""
     project = ledger_project_row(session, project_id)
     if project.status == "closed":
-        raise Conflict(f"project {project_id} was closed on {project.closed_on}")
+        raise Conflict(f"project {project_id} was closed on {project.closed_on}",
+                       reason_code="project_closed_on", project_id=project_id,
+                       closed_on=str(project.closed_on))
     check_not_future(closed_on, f"the final accounts of project {project_id}", "closed_on")
     require_open_period(session, closed_on, f"the final accounts of project {project_id}")
     # reviewed, nothing pending, no type-1 order accepted in part only
@@ -614,13 +627,17 @@ def close_project(
         LedgerCost.incurred_on > closed_on)).all()
     if later:
         raise InvalidInput(f"costs {later} are dated after {closed_on}; close on or after "
-                           "the last cost's date", field="closed_on")
+                           "the last cost's date", field="closed_on",
+                           reason_code="final_costs_after_close", later=str(later),
+                           closed_on=str(closed_on))
     wip = project.project_type in WIP_TYPES
     if wip and order is None:
-        raise Conflict(f"project {project_id} has no performance order")
+        raise Conflict(f"project {project_id} has no performance order",
+                       reason_code="project_no_order", project_id=project_id)
     if wip and order is not None and order.acceptance_type == 3 and order.status != "accepted":
         raise Conflict(f"order of project {project_id} is not finally accepted; final accounts "
-                       "of a type-3 order follow the last batch's acceptance")
+                       "of a type-3 order follow the last batch's acceptance",
+                       reason_code="final_type3_not_accepted", project_id=project_id)
     project.status, project.closed_on = "closed", closed_on
     if wip and order is not None:
         if order.acceptance_type in (1, 2):

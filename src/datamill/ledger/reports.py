@@ -90,7 +90,9 @@ def check_range(date_from: date, date_to: date) -> None:
     if date_to < date_from:
         raise InvalidInput(f"the range ends on {date_to.isoformat()}, before it starts on "
                            f"{date_from.isoformat()}: give the earlier date first",
-                           field="date_to")
+                           field="date_to",
+                           reason_code="date_range_order", value=date_to.isoformat(),
+                           value_2=date_from.isoformat())
 
 
 def margin_report(

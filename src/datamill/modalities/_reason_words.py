@@ -9,6 +9,12 @@ refused action's phrase (``EN_ACTIONS``).
 
 from __future__ import annotations
 
+from datamill.modalities._reason_words_ledger import LEDGER_REFUSALS_EN, LEDGER_REFUSALS_ZH_CN
+from datamill.modalities._reason_words_workforce import (
+    WORKFORCE_REFUSALS_EN,
+    WORKFORCE_REFUSALS_ZH_CN,
+)
+
 __all__ = ["ARCHIVE_ENTRY_CODES", "CATALOG_CODES", "COLLECT_CODES", "EN_ACTIONS", "EN_REASONS",
            "LEDGER_CODES", "ZH_CN_ACTIONS", "ZH_CN_REASONS"]
 
@@ -409,6 +415,9 @@ EN_REASONS: dict[str, str] = {
     "sensitivity_level": "Unknown sensitivity level {value}: use one of {allowed}.",
     # a subject's recording larger than an upload takes (collect's recording route, a 413)
     "recording_too_long": "This recording is too long to send: read the prompt once, press Stop right after it, and record again.",
+    # every other refusal of the ledger and the workforce (trial h1, round 3): their own modules
+    **LEDGER_REFUSALS_EN,
+    **WORKFORCE_REFUSALS_EN,
 }
 
 EN_ACTIONS: dict[str, str] = {
@@ -742,6 +751,9 @@ ZH_CN_REASONS: dict[str, str] = {
     "assessment_kind": "评估类型须为 {allowed} 之一，不能是 {value}。",
     "sensitivity_level": "未知的密级 {value}：请使用 {allowed} 之一。",
     "recording_too_long": "这条录音太长，无法上传：请您只朗读一遍提示语，读完后立即点击“停止”，然后重新录制。",
+    # every other refusal of the ledger and the workforce (trial h1, round 3): their own modules
+    **LEDGER_REFUSALS_ZH_CN,
+    **WORKFORCE_REFUSALS_ZH_CN,
 }
 
 ZH_CN_ACTIONS: dict[str, str] = {

@@ -222,7 +222,8 @@ def rank_workers(session: Session, actor: User, package_id: int) -> list[Candida
     pkg = _package(session, package_id)
     project = session.get(Project, pkg.project_id)
     if project is None:
-        raise NotFound("package without project")
+        raise NotFound("package without project",
+                       reason_code="package_no_project")
     handoff = session.scalars(
         select(PackageHandoff).where(PackageHandoff.package_id == pkg.id)
     ).first()
@@ -273,7 +274,9 @@ def _require_people_for(session: Session, vendor: Vendor, pkg: WorkPackage) -> N
             f"vendor {vendor.name!r} has nobody for the {pkg.stage} stage (no active worker whose "
             f"role may {action.value}), so package {pkg.name} would be out of everyone's reach: "
             f"register such a worker with the vendor first, or hand the package elsewhere",
-            vendor_id=vendor.id, stage=pkg.stage)
+            vendor_id=vendor.id, stage=pkg.stage,
+            reason_code="vendor_no_stage_worker", vendor_name=str(vendor.name),
+            action_value=str(action.value), pkg_name=str(pkg.name))
 
 
 def _take_back(session: Session, actor: User, pkg: WorkPackage, handoff: PackageHandoff,
@@ -318,7 +321,8 @@ def take_back_package(
     require_project_business(session, actor, pkg.project_id, "take packages back from vendors")
     handoff = _handoff(session, pkg)
     if handoff is None:
-        raise Conflict(f"package {pkg.name} is not handed to a vendor", package_id=pkg.id)
+        raise Conflict(f"package {pkg.name} is not handed to a vendor", package_id=pkg.id,
+                       reason_code="package_not_with_vendor", pkg_name=str(pkg.name))
     return _take_back(session, actor, pkg, handoff, reason.strip())
 
 
@@ -338,11 +342,14 @@ def hand_package_to_vendor(
     vendor = get_or_raise(session, Vendor, vendor_id, "vendor")
     if not vendor.qualified:
         raise Conflict(
-            f"vendor {vendor.name!r} is not on the qualified-supplier list; qualify it first"
+            f"vendor {vendor.name!r} is not on the qualified-supplier list; qualify it first",
+            reason_code="vendor_not_on_list", vendor_name=str(vendor.name),
         )
     handoff = _handoff(session, pkg)
     if handoff is not None and handoff.vendor_id == vendor.id:
-        raise Conflict(f"package {pkg.name} was already handed to vendor {vendor.name!r}")
+        raise Conflict(f"package {pkg.name} was already handed to vendor {vendor.name!r}",
+                       reason_code="package_with_vendor_already", pkg_name=str(pkg.name),
+                       vendor_name=str(vendor.name))
     _require_people_for(session, vendor, pkg)
     if handoff is not None:
         current = session.get(Vendor, handoff.vendor_id)
@@ -351,11 +358,14 @@ def hand_package_to_vendor(
                 f"package {pkg.name} is handed to vendor {current.name!r}, which still "
                 f"qualifies: take it back first (datamill workforce take-back {pkg.id}; "
                 f"DELETE /api/v1/packages/{pkg.id}/vendor) or hand it on with --move "
-                f"(\"move\": true)", vendor_id=handoff.vendor_id)
+                f"(\"move\": true)", vendor_id=handoff.vendor_id,
+                reason_code="package_vendor_still_qualified", pkg_name=str(pkg.name),
+                current_name=str(current.name), pkg_id=pkg.id)
         why = "moved" if current is not None and current.qualified else "vendor not qualified"
         _take_back(session, actor, pkg, handoff, f"{why}: handed to vendor {vendor.id}")
     if pkg.assignee_id is not None:
-        raise Conflict(f"package {pkg.name} is already assigned to a person")
+        raise Conflict(f"package {pkg.name} is already assigned to a person",
+                       reason_code="package_assigned_person", pkg_name=str(pkg.name))
     session.add(PackageHandoff(package_id=pkg.id, vendor_id=vendor.id, handed_by=actor.id))
     pkg.vendor_id = vendor.id
     admitted = _admit_vendor_people(session, actor, vendor, pkg)
@@ -432,24 +442,30 @@ def assign_package_to_worker(
         if worker.vendor_id != handoff.vendor_id:
             raise InvalidInput(
                 f"package {pkg.name} belongs to vendor {handoff.vendor_id}; "
-                f"worker {worker_id} does not"
+                f"worker {worker_id} does not",
+                reason_code="package_other_vendor", pkg_name=str(pkg.name),
+                vendor_id=handoff.vendor_id, worker_id=worker_id,
             )
     else:
         require_project_business(
             session, actor, pkg.project_id, f"assign package {package_id} (not handed to a vendor)"
         )
         if worker.vendor_id is not None:
-            raise InvalidInput(f"hand package {pkg.name} to vendor {worker.vendor_id} first")
+            raise InvalidInput(f"hand package {pkg.name} to vendor {worker.vendor_id} first",
+                               reason_code="package_hand_first", pkg_name=str(pkg.name),
+                               vendor_id=worker.vendor_id)
     project = session.get(Project, pkg.project_id)
     user = session.get(User, worker.user_id)
     if project is None or user is None:
-        raise NotFound("package without project or worker without user")
+        raise NotFound("package without project or worker without user",
+                       reason_code="package_worker_incomplete")
     require_active(user)
     problems = eligibility_problems(session, worker, project)
     if problems:
         raise Conflict(
             f"{user.username!r} cannot be assigned package {pkg.name}: " + "; ".join(problems),
-            worker_id=worker.id,
+            worker_id=worker.id, reason_code="worker_not_eligible_package",
+            username=user.username, pkg_name=pkg.name, reasons=problems,
         )
     add_member(session, project.id, user, actor_id=actor.id,
                via_vendor_id=None if handoff is None else handoff.vendor_id)
@@ -465,7 +481,9 @@ def claim_next_task_for_worker(
     problems = eligibility_problems(session, worker, project)
     if problems:
         raise Conflict(
-            f"{user.username!r} may not take work in project {project_id}: " + "; ".join(problems)
+            f"{user.username!r} may not take work in project {project_id}: " + "; ".join(problems),
+            reason_code="worker_not_eligible_project", username=user.username,
+            project_id=project_id, reasons=problems,
         )
     return claim_next_task(session, user, project_id, stage)
 

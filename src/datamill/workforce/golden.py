@@ -175,12 +175,14 @@ def set_golden_rate(
     value = to_decimal(rate, "rate").quantize(_Q, rounding=ROUND_HALF_UP)
     if not Decimal(0) <= value <= MAX_GOLDEN_RATE:
         raise InvalidInput(
-            f"golden rate {value} must be between 0 and {MAX_GOLDEN_RATE}", field="rate"
+            f"golden rate {value} must be between 0 and {MAX_GOLDEN_RATE}", field="rate",
+            reason_code="golden_rate_range", value=str(value), MAX_GOLDEN_RATE=MAX_GOLDEN_RATE,
         )
     if value > 0 and _test(session, project_id) is None:
         raise Conflict(
             f"project {project_id} has no qualification test, so no golden items to mix in; "
-            "define the test first"
+            "define the test first",
+            reason_code="golden_no_test", project_id=project_id,
         )
     row = session.scalars(select(GoldenMix).where(GoldenMix.project_id == project_id)).first()
     if row is None:
@@ -208,7 +210,8 @@ def golden_rate(session: Session, project_id: int) -> Decimal:
 def _probe_out(session: Session, probe: GoldenProbe) -> ProbeOut:
     item = session.get(Item, probe.item_id)
     if item is None:
-        raise NotFound(f"golden item {probe.item_id} is missing")
+        raise NotFound(f"golden item {probe.item_id} is missing",
+                       reason_code="golden_item_missing", item_id=probe.item_id)
     pre = session.scalars(
         select(Annotation)
         .where(Annotation.item_id == item.id, Annotation.kind == "preannotation")
@@ -364,7 +367,8 @@ def _score(session: Session, probe: GoldenProbe, user_id: int, text: str) -> Non
     golden = session.get(GoldenTask, probe.golden_task_id)
     project = _project(session, probe.project_id)
     if golden is None:
-        raise NotFound("the golden task behind this probe is gone")
+        raise NotFound("the golden task behind this probe is gone",
+                       reason_code="golden_task_gone")
     answer = text.strip()
     scores = score_in(get_modality(project.modality), [golden.reference_text], [answer],
                       project.language, project.spec.get("requirements", {}),
@@ -388,9 +392,11 @@ def submit_golden_answer(session: Session, user: User, probe_id: int, text: str)
     probe = get_or_raise(session, GoldenProbe, probe_id, "task")  # a probe is a task to the worker
     worker = get_worker(session, probe.worker_id)
     if worker.user_id != user.id:
-        raise Forbidden(f"{user.username!r} does not hold this task")
+        raise Forbidden(f"{user.username!r} does not hold this task",
+                        reason_code="probe_task_not_held", username=str(user.username))
     if probe.answered_at is not None:
-        raise Conflict("this task is already submitted")
+        raise Conflict("this task is already submitted",
+                       reason_code="task_submitted_already")
     _score(session, probe, user.id, text)
 
 
@@ -497,14 +503,17 @@ def _current_answers(session: Session, project_id: int, item_ids: list[int]) -> 
     missing = sorted(set(item_ids) - set(found))
     if missing:
         raise InvalidInput(f"items {missing} are not items of project {project_id}",
-                           field="accepted")
+                           field="accepted",
+                           reason_code="items_other_project", missing=str(missing),
+                           project_id=project_id)
     refused = sorted(f"{ext} ({status})" for ext, status, text in found.values()
                      if status not in _ACCEPTED or not (text or "").strip())
     if refused:
         raise Conflict(
             f"items {refused} are not accepted with an annotation; only an item whose batch "
             "was accepted can be marked golden with its annotation as the answer (give the "
-            "known answer of any other item instead)", project_id=project_id)
+            "known answer of any other item instead)", project_id=project_id,
+            reason_code="golden_items_not_accepted", refused=str(refused))
     return {item_id: str(text) for item_id, (_, _, text) in found.items()}
 
 
@@ -527,12 +536,14 @@ def add_golden_items(  # noqa: PLR0913 - keyword-only options
     require_project_manager(session, actor, project_id, "add golden items")
     if not answers and not accepted:
         raise InvalidInput("give known answers or accepted items to make golden",
-                           field="golden")
+                           field="golden",
+                           reason_code="golden_nothing_given")
     test = _test(session, project_id)
     if test is None and pass_threshold is None:
         raise InvalidInput(f"project {project_id} has no qualification test yet; give a pass "
                            "threshold to define it with these golden items",
-                           field="pass_threshold")
+                           field="pass_threshold",
+                           reason_code="golden_threshold_needed", project_id=project_id)
     golden = {g.item_id: g.reference_text for g in _active_golden(session, test)} if test else {}
     golden.update(_current_answers(session, project_id, list(accepted)) if accepted else {})
     golden.update(answers or {})
@@ -551,11 +562,14 @@ def remove_golden_items(
     require_project_manager(session, actor, project_id, "remove golden items")
     test = _test(session, project_id)
     if test is None:
-        raise NotFound(f"project {project_id} has no qualification test")
+        raise NotFound(f"project {project_id} has no qualification test",
+                       reason_code="project_no_qualification_test", project_id=project_id)
     golden = {g.item_id: g.reference_text for g in _active_golden(session, test)}
     unknown = sorted(set(item_ids) - set(golden))
     if unknown:
-        raise NotFound(f"items {unknown} are not golden items of project {project_id}")
+        raise NotFound(f"items {unknown} are not golden items of project {project_id}",
+                       reason_code="golden_items_unknown", unknown=str(unknown),
+                       project_id=project_id)
     for item_id in item_ids:
         golden.pop(item_id)
     return define_qualification_test(session, actor, project_id, golden,

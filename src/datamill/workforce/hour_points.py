@@ -53,7 +53,8 @@ FIRST_YEAR = 1900
 def _parse_month(month: str) -> tuple[int, int]:
     m = _MONTH.match(month)
     if m is None:
-        raise InvalidInput(f"month {month!r} must look like 2024-05", field="month")
+        raise InvalidInput(f"month {month!r} must look like 2024-05", field="month",
+                           reason_code="month_form", month=str(month))
     return int(m.group(1)), int(m.group(2))
 
 
@@ -65,7 +66,9 @@ def _bookable_month(month: str) -> None:
     today = business_today()
     if year < FIRST_YEAR or (year, mon) > (today.year, today.month):
         raise InvalidInput(f"hour points are booked for a month from {FIRST_YEAR}-01 up to "
-                           f"this month ({today:%Y-%m}), not {month}", field="month")
+                           f"this month ({today:%Y-%m}), not {month}", field="month",
+                           reason_code="hour_points_month_range", FIRST_YEAR=FIRST_YEAR,
+                           today=today, month=str(month))
 
 
 def working_days(session: Session, month: str) -> int:
@@ -104,7 +107,8 @@ def set_working_days(session: Session, actor: User, month: str, days: int) -> in
     require_business(actor, "set working days")
     year, mon = _parse_month(month)
     if not 0 <= days <= calendar.monthrange(year, mon)[1]:
-        raise InvalidInput(f"{month} cannot have {days} working days", field="days")
+        raise InvalidInput(f"{month} cannot have {days} working days", field="days",
+                           reason_code="working_days_range", month=str(month), days=days)
     booked = session.execute(
         select(HourPoints.worker_id, func.sum(HourPoints.points))
         .where(HourPoints.month == month).group_by(HourPoints.worker_id)
@@ -114,7 +118,9 @@ def set_working_days(session: Session, actor: User, month: str, days: int) -> in
         raise Conflict(
             f"{month} with {days} working days caps a person at {POINTS_PER_DAY * days} points, "
             f"but worker {booked[0]} already has {booked[1]} booked that month: book their "
-            "points down first", field="days", worker_id=booked[0], points=str(booked[1]))
+            "points down first", field="days", worker_id=booked[0], points=str(booked[1]),
+            reason_code="working_days_below_booked", month=str(month), days=days,
+            value=str(POINTS_PER_DAY * days), booked=str(booked[1]))
     row = session.scalars(select(WorkingMonth).where(WorkingMonth.month == month)).first()
     if row is None:
         session.add(WorkingMonth(month=month, working_days=days))
@@ -154,7 +160,8 @@ def book_points(
     pts = to_decimal(points, "points")
     if pts < 0 or pts != pts.quantize(Decimal("0.01")):
         raise InvalidInput(
-            f"points {pts} must be non-negative with at most 2 decimals", field="points"
+            f"points {pts} must be non-negative with at most 2 decimals", field="points",
+            reason_code="points_form", pts=str(pts),
         )
     # the project first: one the actor may not see answers as missing, whoever the worker is
     get_or_raise(session, Project, project_id, "project")
@@ -162,15 +169,18 @@ def book_points(
     # locked: two bookings of one person at once each read the other's points under the cap
     worker = lock_or_raise(session, Worker, worker_id, "worker", worker_id=worker_id)
     if worker.vendor_id is not None:
-        raise InvalidInput("hour points are for in-house staff; vendor work is settled by volume")
+        raise InvalidInput("hour points are for in-house staff; vendor work is settled by volume",
+                           reason_code="hour_points_in_house")
     if worker.grade_id is None:
         raise Conflict(
-            f"worker {worker_id} has no grade, so their points have no price; set a grade first"
+            f"worker {worker_id} has no grade, so their points have no price; set a grade first",
+            reason_code="worker_no_grade", worker_id=worker_id,
         )
     require_accounts_open(session, project_id, "hour points")
     grade = session.get(Grade, worker.grade_id)
     if grade is None:
-        raise NotFound("the worker's grade is missing")
+        raise NotFound("the worker's grade is missing",
+                       reason_code="worker_grade_missing")
     row = session.scalars(
         select(HourPoints).where(
             HourPoints.worker_id == worker_id,
@@ -204,6 +214,8 @@ def book_points(
             f"(8 × {working_days(session, month)} "
             f"working days); {others} are already booked to other projects",
             field="points",
+            reason_code="points_over_cap", value=str(others + pts), month=str(month), cap=str(cap),
+            value_2=str(working_days(session, month)), others=str(others),
         )
     cost = to_cents(pts * grade.point_rate)
     if row is None:

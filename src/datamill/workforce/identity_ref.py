@@ -57,7 +57,8 @@ def masked_reference(document_ref: str) -> str:
     if len(ref) < 4 or len(ref) > MAX_REF_CHARS:  # noqa: PLR2004 - "ID *" at least
         raise InvalidInput(
             f"give the checked document's masked reference (4 to {MAX_REF_CHARS} characters), "
-            f"e.g. {EXAMPLE}", field="document_ref")
+            f"e.g. {EXAMPLE}", field="document_ref",
+            reason_code="identity_ref_form", MAX_REF_CHARS=MAX_REF_CHARS, EXAMPLE=str(EXAMPLE))
     text = normalise(ref)
     compact = "".join(ch for ch in text if not (ch.isspace() or ch in "-‐‑‒–—―.·/_,"))
     found = {span.kind for t in (text, compact) for span in find_pii(t, _KINDS)}
@@ -68,5 +69,7 @@ def masked_reference(document_ref: str) -> str:
         raise InvalidInput(
             f"the reference holds {what} (digits are counted whatever the separators, spaces, "
             f"full-width or Chinese numerals): store only a masked reference that shows at "
-            f"most {MAX_VISIBLE_DIGITS} digits, e.g. {EXAMPLE}", field="document_ref")
+            f"most {MAX_VISIBLE_DIGITS} digits, e.g. {EXAMPLE}", field="document_ref",
+            reason_code="identity_ref_digits", what=str(what),
+            MAX_VISIBLE_DIGITS=MAX_VISIBLE_DIGITS, EXAMPLE=str(EXAMPLE))
     return ref

@@ -69,7 +69,9 @@ def set_worker_active(
     _scope(session, actor, worker.vendor_id, worker.id)
     if worker.active == active:
         raise Conflict(f"worker {worker.id} is already {'active' if active else 'inactive'}",
-                       worker_id=worker.id)
+                       worker_id=worker.id,
+                       reason_code="worker_state_same",
+                       value=str('active' if active else 'inactive'))
     worker.active = active
     data: dict[str, object] = {"reason": reason.strip()}
     if not active:
@@ -91,7 +93,8 @@ def set_worker_manager(
     worker = get_worker(session, worker_id, actor)
     if worker.vendor_id is None:
         raise InvalidInput("only a vendor's worker can be that vendor's manager",
-                           field="is_manager")
+                           field="is_manager",
+                           reason_code="manager_not_vendor_worker")
     if is_manager:
         require_business(actor, "name a vendor's managers")
     elif not is_business(actor):
@@ -100,7 +103,9 @@ def set_worker_manager(
         require_business(actor, "change a vendor's managers")
     if worker.is_manager == is_manager:
         raise Conflict(f"worker {worker.id} is {'already' if is_manager else 'not'} a manager "
-                       f"of vendor {worker.vendor_id}", worker_id=worker.id)
+                       f"of vendor {worker.vendor_id}", worker_id=worker.id,
+                       reason_code="worker_manager_same",
+                       value=str('already' if is_manager else 'not'), vendor_id=worker.vendor_id)
     worker.is_manager = is_manager
     record_audit(
         session, actor_id=actor.id,
@@ -128,7 +133,8 @@ def move_worker(
     worker = lock_or_raise(session, Worker, worker_id, "worker", keys_free=True)
     if worker.vendor_id == vendor_id:
         where = "in-house" if vendor_id is None else f"with vendor {vendor_id}"
-        raise Conflict(f"worker {worker.id} is already {where}", worker_id=worker.id)
+        raise Conflict(f"worker {worker.id} is already {where}", worker_id=worker.id,
+                       reason_code="worker_place_same", where=str(where))
     if vendor_id is not None:
         get_or_raise(session, Vendor, vendor_id, "vendor", vendor_id=vendor_id)
     person = session.get(User, worker.user_id)
@@ -186,17 +192,20 @@ def set_worker_profile(
     if grade is not None:
         if worker.vendor_id is not None:
             raise InvalidInput("grades are for in-house staff; vendor workers are paid by volume",
-                               field="grade")
+                               field="grade",
+                               reason_code="grade_in_house_only")
         row = session.scalars(select(Grade).where(Grade.name == grade)).first()
         if row is None:
-            raise NotFound(f"no grade named {grade!r}; create it first", field="grade")
+            raise NotFound(f"no grade named {grade!r}; create it first", field="grade",
+                           reason_code="grade_unknown", grade=str(grade))
         if row.id != worker.grade_id:
             old = session.get(Grade, worker.grade_id) if worker.grade_id else None
             before["grade"], after["grade"] = (old.name if old else None), row.name
             worker.grade_id = row.id
     if not after:
         raise Conflict(f"worker {worker.id} already has that profile: nothing to change",
-                       worker_id=worker.id)
+                       worker_id=worker.id,
+                       reason_code="worker_profile_same")
     record_audit(session, actor_id=actor.id, action="worker.profile_changed",
                  object_type="worker", object_id=worker.id,
                  data={"before": before, "after": after})

@@ -57,7 +57,8 @@ def half_year_of(day: date) -> str:
 
 def _check_half(half: str) -> None:
     if _HALF.match(half) is None:
-        raise InvalidInput(f"half-year {half!r} must look like 2024H1 or 2024H2", field="half_year")
+        raise InvalidInput(f"half-year {half!r} must look like 2024H1 or 2024H2", field="half_year",
+                           reason_code="half_year_form", half=str(half))
 
 
 def language_group(language: str) -> str:
@@ -153,17 +154,21 @@ def set_price(
             f"unknown modality {modality!r}; a price is set on a registered modality: "
             f"{', '.join(known)}",
             field="modality",
+            reason_code="price_modality_unknown", modality=str(modality), value=', '.join(known),
         )
     if unit not in UNITS:
-        raise InvalidInput(f"unknown unit {unit!r}; use one of {', '.join(UNITS)}", field="unit")
+        raise InvalidInput(f"unknown unit {unit!r}; use one of {', '.join(UNITS)}", field="unit",
+                           reason_code="unit_unknown", unit=str(unit), value=', '.join(UNITS))
     if language_group not in ("chinese", "minority", "foreign"):
         raise InvalidInput(
-            "language group must be chinese, minority or foreign", field="language_group"
+            "language group must be chinese, minority or foreign", field="language_group",
+            reason_code="language_group_unknown",
         )
     price = to_decimal(unit_price, "unit_price")
     if price <= 0 or price != price.quantize(Decimal("0.0001")):
         raise InvalidInput(
-            f"unit price {price} must be positive with at most 4 decimals", field="unit_price"
+            f"unit price {price} must be positive with at most 4 decimals", field="unit_price",
+            reason_code="unit_price_form", price=str(price),
         )
     if vendor_id is not None:
         get_or_raise(session, Vendor, vendor_id, "vendor")
@@ -179,6 +184,8 @@ def set_price(
             f"unit price {price} is {deviation:+.2%} off {ref_what} {ref}; more than 10% needs a "
             "written reason (competitor quotes, interviews, mock postings ...)",
             field="reason",
+            reason_code="price_deviation_reason", price=str(price), deviation=deviation,
+            ref_what=str(ref_what), ref=str(ref),
         )
     row = PriceEntry(
         half_year=half_year,

@@ -104,7 +104,8 @@ def _qty(value: object, field: str) -> Decimal:
     d = to_decimal(value, field)
     if not d.is_finite() or d <= 0 or d > MAX_QUANTITY or d != d.quantize(_Q4):
         raise InvalidInput(f"{field} {d} must be positive, at most {MAX_QUANTITY:,} and have at "
-                           "most 4 decimals", field=field)
+                           "most 4 decimals", field=field,
+                           reason_code="quantity_range", d=str(d), MAX_QUANTITY=MAX_QUANTITY)
     return d
 
 
@@ -116,14 +117,17 @@ def _amount(qty: Decimal, price: Decimal, field: str) -> Decimal:
     amount = to_cents(qty * price)
     if amount > MAX_AMOUNT:
         raise InvalidInput(f"{field} comes to {amount:,}, beyond the {MAX_AMOUNT:,} one line "
-                           "may hold; check the quantity and the price", field=field)
+                           "may hold; check the quantity and the price", field=field,
+                           reason_code="line_amount_too_large", amount=amount,
+                           MAX_AMOUNT=MAX_AMOUNT)
     return amount
 
 
 def _text(value: str, field: str, limit: int) -> str:
     value = value.strip()
     if not value or len(value) > limit:
-        raise InvalidInput(f"{field} must be 1 to {limit} characters", field=field)
+        raise InvalidInput(f"{field} must be 1 to {limit} characters", field=field,
+                           reason_code="text_length", limit=limit)
     return value
 
 
@@ -142,12 +146,15 @@ def register_procurement_approver(
 ) -> None:
     """Give a user the workforce ``procurement`` approval role (admins only)."""
     if actor.role != Role.ADMIN:
-        raise Forbidden(f"only an admin may register approvers; {actor.username!r} is not one")
+        raise Forbidden(f"only an admin may register approvers; {actor.username!r} is not one",
+                        reason_code="approver_admin_only", username=str(actor.username))
     if role not in WORKFORCE_APPROVAL_ROLES:
         raise InvalidInput(
             f"unknown procurement role {role!r}; use one of {', '.join(WORKFORCE_APPROVAL_ROLES)}"
             " (dept_manager, vp, finance roles are ledger approval roles)",
             field="role",
+            reason_code="procurement_role_unknown", role=str(role),
+            value=', '.join(WORKFORCE_APPROVAL_ROLES),
         )
     get_or_raise(session, User, user_id, "user")
     row = session.scalar(select(ProcurementApprover).where(ProcurementApprover.user_id == user_id))
@@ -178,7 +185,8 @@ def _sign(
     never by a requester (``requester_id``: one person, or everyone who raised a part of it)."""
     if decision not in ("approve", "reject"):
         raise InvalidInput(f"decision must be approve or reject, not {decision!r}",
-                           field="decision")
+                           field="decision",
+                           reason_code="decision_form", decision=str(decision))
     done = [a for a in _approvals(session, subject_type, subject_id) if a.decision == "approve"]
     level = len(done) + 1
     needed = chain[level - 1]
@@ -189,13 +197,19 @@ def _sign(
             f"{role or 'no procurement approver'}: the levels are "
             f"{' → '.join(chain)}, signed in that order, each by its role",
             level=level, needed_role=needed,
+            reason_code="procurement_approval_order", label=str(label), value=str(len(chain)),
+            username=str(actor.username), value_2=str(role or 'no procurement approver'),
+            value_3=' → '.join(chain),
         )
     raised = requester_id if isinstance(requester_id, set) else {requester_id}
     if actor.id in raised:
         raise Forbidden(f"{actor.username!r} raised {label} (or a request combined into it) "
-                        "and may not approve it")
+                        "and may not approve it",
+                        reason_code="own_request_approval", username=str(actor.username),
+                        label=str(label))
     if decision == "reject" and not reason.strip():
-        raise InvalidInput("a rejection needs a reason", field="reason")
+        raise InvalidInput("a rejection needs a reason", field="reason",
+                           reason_code="rejection_reason_missing")
     session.add(ProcurementApproval(
         subject_type=subject_type, subject_id=subject_id, level=level, approval_role=role,
         approver_id=actor.id, decision=decision, reason=reason.strip(),
@@ -233,7 +247,9 @@ def create_procurement_budget(
     department = _text(department, "department", 64)
     if session.scalar(select(ProcurementBudget.id).where(
             ProcurementBudget.year == year, ProcurementBudget.department == department)):
-        raise Conflict(f"{department} already has a {year} procurement budget")
+        raise Conflict(f"{department} already has a {year} procurement budget",
+                       reason_code="procurement_budget_exists", department=str(department),
+                       year=year)
     cq, cp = _qty(collection_quantity, "collection_quantity"), _qty(collection_price,
                                                                       "collection_price")
     lq, lp = _qty(labelling_quantity, "labelling_quantity"), _qty(labelling_price,
@@ -259,7 +275,9 @@ def decide_budget(
     """Dept. manager, then Finance (finance_reviewer) sign; a rejection ends it."""
     b = lock_or_raise(session, ProcurementBudget, budget_id, "procurement budget")
     if b.status != "submitted":
-        raise Conflict(f"procurement budget {budget_id} is {b.status}; nothing to sign")
+        raise Conflict(f"procurement budget {budget_id} is {b.status}; nothing to sign",
+                       reason_code="procurement_budget_state", budget_id=budget_id,
+                       b_status=str(b.status))
     level, complete = _sign(session, actor, "budget", b.id,
                             f"the {b.year} budget of {b.department}", BUDGET_CHAIN, decision,
                             reason, None)
@@ -381,6 +399,8 @@ def _reference(
             f"the price system has no {half_year_of(on)} price for {stage} × {modality} × "
             f"{language_group}; procurement sets one before requests are raised",
             field="unit_price",
+            reason_code="procurement_price_missing", value=str(half_year_of(on)), stage=str(stage),
+            modality=str(modality), language_group=str(language_group),
         )
     refs = [ref]
     if backdated:
@@ -400,7 +420,8 @@ def create_request(  # noqa: PLR0913 - the request's fields
     """Raise a purchase request; flags a price >10% off the price system (reason required)."""
     require_business(actor, "raise purchase requests")
     if kind not in KINDS:
-        raise InvalidInput(f"kind must be one of {', '.join(KINDS)}, not {kind!r}", field="kind")
+        raise InvalidInput(f"kind must be one of {', '.join(KINDS)}, not {kind!r}", field="kind",
+                           reason_code="kind_unknown", value=', '.join(KINDS), kind=str(kind))
     department = _text(department, "department", 64)
     for name, value in (("stage", stage), ("modality", modality),
                         ("language_group", language_group), ("unit", unit)):
@@ -415,7 +436,9 @@ def create_request(  # noqa: PLR0913 - the request's fields
                       language_group)
     if any(r.unit != unit for r in refs):
         raise InvalidInput(f"the price system counts {stage} in {refs[0].unit}, not {unit}",
-                           field="unit")
+                           field="unit",
+                           reason_code="price_unit_mismatch", stage=str(stage),
+                           unit=str(refs[0].unit), unit_2=str(unit))
     price = refs[0].unit_price if unit_price is None else _qty(unit_price, "unit_price")
     # the larger deviation counts: a back-dated request is measured against today's price too
     ref = max(refs, key=lambda r: abs(price - r.unit_price) / r.unit_price)
@@ -427,6 +450,8 @@ def create_request(  # noqa: PLR0913 - the request's fields
             f"unit price {price} is {deviation:+.2%} off the price system's {ref.unit_price} "
             f"({ref.half_year}); more than 10% must be explained: give a deviation reason",
             field="deviation_reason", deviation=str(deviation),
+            reason_code="request_price_deviation", price=str(price), deviation_2=deviation,
+            unit_price=str(ref.unit_price), half_year=str(ref.half_year),
         )
     amount = _amount(qty, price, "quantity")
     year = on.year
@@ -484,7 +509,9 @@ def decide_request(
     # locked: a rejection and an approval at once never both land
     r = lock_or_raise(session, PurchaseRequest, request_id, "purchase request")
     if r.status != "submitted":
-        raise Conflict(f"purchase request {r.number} is {r.status}; nothing to sign")
+        raise Conflict(f"purchase request {r.number} is {r.status}; nothing to sign",
+                       reason_code="request_state_sign", number=str(r.number),
+                       r_status=str(r.status))
     level, complete = _sign(session, actor, "request", r.id, f"purchase request {r.number}",
                             list(r.chain), decision, reason, _raised_by(session, r))
     if decision == "reject":
@@ -525,18 +552,23 @@ def combine_requests(
     require_business(actor, "combine purchase requests")
     ids = sorted(set(request_ids))
     if len(ids) < 2:
-        raise InvalidInput("combine at least two requests", field="request_ids")
+        raise InvalidInput("combine at least two requests", field="request_ids",
+                           reason_code="combine_two_requests")
     rows = [_request(session, i) for i in ids]
     for r in rows:
         if r.status != "submitted" or _approvals(session, "request", r.id):
             raise Conflict(f"purchase request {r.number} is {r.status} or already signed; "
-                           "only unsigned submitted requests may be combined")
+                           "only unsigned submitted requests may be combined",
+                           reason_code="request_state_combine", number=str(r.number),
+                           r_status=str(r.status))
     first = rows[0]
     for r in rows[1:]:
         differ = [f for f in _SIMILAR if getattr(r, f) != getattr(first, f)]
         if differ:
             raise InvalidInput(f"{r.number} and {first.number} differ in {', '.join(differ)}; "
-                               "only similar requests may be combined", field="request_ids")
+                               "only similar requests may be combined", field="request_ids",
+                               reason_code="requests_differ", number=str(r.number),
+                               number_2=str(first.number), value=', '.join(differ))
     for r in rows:
         r.status = "combined"
     session.flush()

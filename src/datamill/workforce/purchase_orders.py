@@ -72,24 +72,33 @@ def create_agreement(
     get_or_raise(session, Vendor, vendor_id, "vendor")
     number = number.strip()
     if not number or len(number) > 64:
-        raise InvalidInput("agreement number must be 1 to 64 characters", field="number")
+        raise InvalidInput("agreement number must be 1 to 64 characters", field="number",
+                           reason_code="agreement_number_length")
     if not settlement_method.strip() or len(settlement_method) > 32:
         raise InvalidInput("settlement method must be 1 to 32 characters",
-                           field="settlement_method")
+                           field="settlement_method",
+                           reason_code="settlement_method_length")
     if valid_to < valid_from:
         raise InvalidInput(f"agreement period {valid_from}..{valid_to} ends before it starts",
-                           field="valid_to")
+                           field="valid_to",
+                           reason_code="agreement_period_order", valid_from=str(valid_from),
+                           valid_to=str(valid_to))
     if session.scalar(select(FrameworkAgreement.id).where(FrameworkAgreement.number == number)):
-        raise Conflict(f"framework agreement {number} already exists")
+        raise Conflict(f"framework agreement {number} already exists",
+                       reason_code="agreement_exists", number=str(number))
     clean: list[dict[str, str]] = []
     for i, p in enumerate(prices):
         missing = [k for k in _PRICE_KEYS if not str(p.get(k, "")).strip()]
         if missing:
-            raise InvalidInput(f"price {i + 1} lacks {', '.join(missing)}", field="prices")
+            raise InvalidInput(f"price {i + 1} lacks {', '.join(missing)}", field="prices",
+                               reason_code="agreement_price_fields", value=str(i + 1),
+                               value_2=', '.join(missing))
         price = to_decimal(p["unit_price"], "unit_price")
         if not price.is_finite() or not 0 < price <= MAX_QUANTITY or price != price.quantize(_Q4):
             raise InvalidInput(f"price {i + 1}: unit price {price} must be positive with at "
-                               "most 4 decimals", field="prices")
+                               "most 4 decimals", field="prices",
+                               reason_code="agreement_price_form", value=str(i + 1),
+                               price=str(price))
         clean.append({k: str(p[k]).strip() for k in _PRICE_KEYS[:-1]} | {"unit_price": str(price)})
     row = FrameworkAgreement(
         number=number, vendor_id=vendor_id, valid_from=valid_from, valid_to=valid_to,
@@ -110,11 +119,14 @@ def approve_agreement(session: Session, actor: User, agreement_id: int) -> Agree
     row = get_or_raise(session, FrameworkAgreement, agreement_id, "framework agreement")
     if row.status == "approved":
         raise Conflict(f"framework agreement {row.number} was already approved; "
-                       "an agreement is approved once")
+                       "an agreement is approved once",
+                       reason_code="agreement_approved_already", number=str(row.number))
     role = approval_role(session, actor)
     if role != "procurement":
         raise Forbidden(f"framework agreements are approved by procurement; "
-                        f"{actor.username!r} is {role or 'no procurement approver'}")
+                        f"{actor.username!r} is {role or 'no procurement approver'}",
+                        reason_code="agreement_approver_role", username=str(actor.username),
+                        value=str(role or 'no procurement approver'))
     if row.created_by is not None and row.created_by == actor.id:
         subject = f"framework agreement {row.number}"
         raise Forbidden(f"{actor.username} recorded {subject}: whoever records it never "
@@ -199,36 +211,51 @@ def create_purchase_order(
     req = lock_or_raise(session, PurchaseRequest, request_id, "purchase request")
     if req.status != "approved":
         raise Conflict(f"purchase request {req.number} is {req.status}; orders are placed only "
-                       "against an approved request (dept. manager → VP → procurement)")
+                       "against an approved request (dept. manager → VP → procurement)",
+                       reason_code="request_not_approved", number=str(req.number),
+                       req_status=str(req.status))
     vendor = get_or_raise(session, Vendor, vendor_id, "vendor")
     if not vendor.qualified:
-        raise Conflict(f"vendor {vendor.name!r} is not on the qualified-supplier list")
+        raise Conflict(f"vendor {vendor.name!r} is not on the qualified-supplier list",
+                       reason_code="po_vendor_not_qualified", vendor_name=str(vendor.name))
     if req.vendor_id is not None and req.vendor_id != vendor_id:
         raise InvalidInput(f"request {req.number} is for vendor {req.vendor_id}, not {vendor_id}",
-                           field="vendor_id")
+                           field="vendor_id",
+                           reason_code="request_other_vendor", number=str(req.number),
+                           vendor_id=req.vendor_id, vendor_id_2=str(vendor_id))
     if req.project_id is not None and req.project_id != project_id:
         raise InvalidInput(f"request {req.number} is for project {req.project_id}, "
-                           f"not {project_id}", field="project_id")
+                           f"not {project_id}", field="project_id",
+                           reason_code="request_other_project", number=str(req.number),
+                           project_id=req.project_id, project_id_2=str(project_id))
     charged_project(session, actor, project_id)
     _check_order_day(on, req)
     qty = to_decimal(quantity, "quantity")
     if not qty.is_finite() or not 0 < qty <= MAX_QUANTITY or qty != qty.quantize(_Q4):
         raise InvalidInput(f"quantity {qty} must be positive with at most 4 decimals",
-                           field="quantity")
+                           field="quantity",
+                           reason_code="po_quantity_form", qty=str(qty))
     ordered = Decimal(session.scalar(
         select(func.coalesce(func.sum(PurchaseOrder.quantity), 0))
         .where(PurchaseOrder.request_id == req.id)) or 0)
     if ordered + qty > req.quantity:
         raise Conflict(f"request {req.number} approved {req.quantity} {req.unit}; {ordered} are "
-                       f"already ordered, so {qty} more would exceed it")
+                       f"already ordered, so {qty} more would exceed it",
+                       reason_code="po_over_request", number=str(req.number),
+                       quantity=str(req.quantity), unit=str(req.unit), ordered=str(ordered),
+                       qty=str(qty))
     if agreement_id is not None:
         ag = get_or_raise(session, FrameworkAgreement, agreement_id, "framework agreement")
         if ag.vendor_id != vendor_id or ag.status != "approved":
             raise Conflict(f"framework agreement {ag.number} is not an approved agreement of "
-                           f"vendor {vendor_id}")
+                           f"vendor {vendor_id}",
+                           reason_code="agreement_not_vendors", number=str(ag.number),
+                           vendor_id=vendor_id)
         if not ag.valid_from <= on <= ag.valid_to:
             raise Conflict(f"framework agreement {ag.number} runs {ag.valid_from}.."
-                           f"{ag.valid_to}, not on {on}")
+                           f"{ag.valid_to}, not on {on}",
+                           reason_code="agreement_not_valid_on", number=str(ag.number),
+                           valid_from=str(ag.valid_from), valid_to=str(ag.valid_to), on=str(on))
     n = int(session.scalar(select(func.count()).select_from(PurchaseOrder)) or 0) + 1
     po = PurchaseOrder(
         number=f"PO-{on.year}-{n:05d}", vendor_id=vendor_id, project_id=project_id,
@@ -333,4 +360,6 @@ def enforce_sheet_volume(session: Session, sheet: SettlementSheet) -> None:
     if bad:
         raise Conflict(f"settlement sheet {sheet.number} exceeds its purchase orders: "
                        + "; ".join(v.message for v in bad),
-                       lines=[v.model_dump(mode="json") for v in bad])
+                       lines=[v.model_dump(mode="json") for v in bad],
+                       reason_code="sheet_over_purchase_orders", number=sheet.number,
+                       value="; ".join(v.message for v in bad))

@@ -218,7 +218,8 @@ def set_qualification_required(
             f"project {project_id} has no qualification test yet, so nobody could pass one: "
             "define it first (datamill workforce qualification set PROJECT --golden FILE "
             f"--threshold 0.95, PUT /api/v1/projects/{project_id}/qualification-test), then "
-            "require it", project_id=project_id)
+            "require it", project_id=project_id,
+            reason_code="qualification_required_no_test")
     project.spec = {**(project.spec or {}), "qualification_required": bool(required)}
     record_audit(
         session, actor_id=actor.id, action="qualification.required_set", object_type="project",
@@ -246,7 +247,8 @@ def golden_answers_by_reference(
         elif digits(key):
             out[int(key)] = text
         else:
-            raise InvalidInput(f"no item {key!r} in project {project_id}", field="golden")
+            raise InvalidInput(f"no item {key!r} in project {project_id}", field="golden",
+                               reason_code="item_key_unknown", key=str(key), project_id=project_id)
     return out
 
 
@@ -263,9 +265,11 @@ def _validated(
 ) -> Decimal:
     threshold = to_decimal(pass_threshold, "pass_threshold")
     if not Decimal(0) < threshold <= Decimal(1):
-        raise InvalidInput(f"pass threshold {threshold} must be in (0, 1]", field="pass_threshold")
+        raise InvalidInput(f"pass threshold {threshold} must be in (0, 1]", field="pass_threshold",
+                           reason_code="pass_threshold_range", threshold=str(threshold))
     if not golden:
-        raise InvalidInput("a qualification test needs at least one golden task", field="golden")
+        raise InvalidInput("a qualification test needs at least one golden task", field="golden",
+                           reason_code="qualification_golden_needed")
     found = set(
         session.scalars(
             select(Item.id).where(Item.project_id == project.id, Item.id.in_(list(golden)))
@@ -273,10 +277,13 @@ def _validated(
     )
     missing = sorted(set(golden) - found)
     if missing:
-        raise InvalidInput(f"items {missing} are not items of project {project.id}", field="golden")
+        raise InvalidInput(f"items {missing} are not items of project {project.id}", field="golden",
+                           reason_code="items_other_project", missing=str(missing),
+                           project_id=project.id)
     empty = sorted(i for i, text in golden.items() if not text.strip())
     if empty:
-        raise InvalidInput(f"golden items {empty} have an empty answer", field="golden")
+        raise InvalidInput(f"golden items {empty} have an empty answer", field="golden",
+                           reason_code="golden_answers_empty", empty=str(empty))
     # the metrics the modality scores, found by scoring the answers against themselves (which
     # also holds every answer to the modality: an image answer is an annotation document)
     texts = [golden[i] for i in sorted(golden)]
@@ -285,10 +292,14 @@ def _validated(
                              project.spec.get("requirements", {})))
     except InvalidInput as err:
         raise InvalidInput(f"a golden answer is not a {project.modality} answer: {err}",
-                           field="golden") from err
+                           field="golden",
+                           reason_code="golden_answer_invalid", modality=str(project.modality),
+                           err=str(err)) from err
     if metric not in known:
         raise InvalidInput(
-            f"unknown metric {metric!r}; {project.modality} offers {sorted(known)}", field="metric"
+            f"unknown metric {metric!r}; {project.modality} offers {sorted(known)}", field="metric",
+            reason_code="metric_unknown", metric=str(metric), modality=str(project.modality),
+            value=str(sorted(known)),
         )
     return threshold
 
@@ -297,7 +308,9 @@ def _require_owner(actor: User, test: QualificationTest) -> None:
     if actor.id != test.created_by and actor.role != "admin":
         raise Forbidden(
             f"only the test's owner (user {test.created_by}) or an admin may revise the "
-            f"qualification test of project {test.project_id}; {actor.username!r} may not"
+            f"qualification test of project {test.project_id}; {actor.username!r} may not",
+            reason_code="qualification_owner_only", created_by=str(test.created_by),
+            project_id=test.project_id, username=str(actor.username),
         )
 
 
@@ -358,12 +371,14 @@ def _set_aside(session: Session, project_id: int, item_ids: Collection[int]) -> 
     if unchecked:
         raise InvalidInput(
             f"items {sorted(unchecked)} have not passed their checks; a golden item must",
-            field="golden")
+            field="golden",
+            reason_code="golden_items_unchecked", value=str(sorted(unchecked)))
     if busy:
         raise Conflict(
             f"items {sorted(busy)} are being worked on in production; make an item golden "
             "before anyone takes it, or once its production is finished (e.g. accepted)",
-            project_id=project_id)
+            project_id=project_id,
+            reason_code="golden_items_busy", value=str(sorted(busy)))
     withdraw = [t.id for item in aside for t in tasks[item.id]]
     if withdraw:
         gone = session.execute(delete(Task).where(
@@ -371,7 +386,8 @@ def _set_aside(session: Session, project_id: int, item_ids: Collection[int]) -> 
             ~exists().where(TaskAssignment.task_id == Task.id)))
         if gone.rowcount != len(withdraw):  # type: ignore[attr-defined]
             raise Conflict("someone took one of these items' tasks just now; try again",
-                           project_id=project_id)
+                           project_id=project_id,
+                           reason_code="golden_task_taken")
     for item in aside:
         item.status = GOLDEN_STATUS
     return len(aside)
@@ -473,7 +489,8 @@ def qualification_questions(
     _require_candidate(session, user, project_id)
     test = _test(session, project_id)
     if test is None:
-        raise NotFound(f"project {project_id} has no qualification test")
+        raise NotFound(f"project {project_id} has no qualification test",
+                       reason_code="project_no_qualification_test", project_id=project_id)
     project = _project(session, project_id)
     golden = _active_golden(session, test)
     items = {i.id: i for i in session.scalars(
@@ -491,7 +508,8 @@ def question_item(session: Session, user: User, project_id: int, item_id: int) -
         GoldenTask.retired.is_(False)))) is True
     def no_question() -> NotFound:
         return NotFound(f"item {item_id} is no question of project {project_id}'s "
-                        "qualification test", project_id=project_id, item_id=item_id)
+                        "qualification test", project_id=project_id, item_id=item_id,
+                        reason_code="not_a_test_question")
 
     if not asked:
         raise no_question()
@@ -569,7 +587,8 @@ def take_qualification_test(
     _require_candidate(session, user, project_id)  # no candidate: tell nothing of it
     test = _test(session, project_id)
     if test is None:
-        raise NotFound(f"project {project_id} has no qualification test")
+        raise NotFound(f"project {project_id} has no qualification test",
+                       reason_code="project_no_qualification_test", project_id=project_id)
     worker = worker_for_user(session, user.id)
     golden = _active_golden(session, test)
     allowance = require_attempt_allowed(session, test, worker, user.username)
@@ -580,6 +599,8 @@ def take_qualification_test(
             f"answer exactly the golden items {[g.item_id for g in golden]}"
             f" (missing {unanswered}, not in the test {extra})",
             field="answers",
+            reason_code="qualification_answers_mismatch", value=str([g.item_id for g in golden]),
+            unanswered=str(unanswered), extra=str(extra),
         )
     plugin = get_modality(project.modality)
     scores = dict(score_in(
@@ -628,7 +649,8 @@ def _attempt_scope(
         mine = find_worker_of_user(session, actor.id)
         if mine is None:
             raise Forbidden(f"{actor.username!r} is not a registered worker and may see no "
-                            "qualification results")
+                            "qualification results",
+                            reason_code="not_registered_worker", username=str(actor.username))
         if not is_candidate(session, actor, project_id):
             hide_unseen_project(session, actor, project_id)
         scope = Worker.id == mine.id
@@ -638,7 +660,9 @@ def _attempt_scope(
     if seen is None:
         get_worker(session, worker_id, actor)  # another vendor's: as never given out
         raise Forbidden(f"{actor.username!r} may not see the qualification results of worker "
-                        f"{worker_id}")
+                        f"{worker_id}",
+                        reason_code="qualification_results_hidden", username=str(actor.username),
+                        worker_id=worker_id)
     return Worker.id == worker_id
 
 

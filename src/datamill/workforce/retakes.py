@@ -72,15 +72,19 @@ def validated_limits(max_attempts: object, cooldown_minutes: object) -> tuple[in
                                     (cooldown_minutes, "cooldown_minutes", 0,
                                      MAX_COOLDOWN_MINUTES)):
         if isinstance(value, bool) or not isinstance(value, int | str):
-            raise InvalidInput(f"{field} must be a whole number", field=field)
+            raise InvalidInput(f"{field} must be a whole number", field=field,
+                               reason_code="whole_number")
         try:
             number = int(value)
         except ValueError as err:
             raise InvalidInput(f"{field} must be a whole number, not {value!r}",
-                               field=field) from err
+                               field=field,
+                               reason_code="whole_number_value", value=str(value)) from err
         if not low <= number <= high:
             raise InvalidInput(f"{field} must be between {low} and {high}, not {number}",
-                               field=field)
+                               field=field,
+                               reason_code="number_range", low=str(low), high=str(high),
+                               number=str(number))
         out.append(number)
     return out[0], out[1]
 
@@ -153,7 +157,8 @@ def _require_granter(session: Session, actor: User, project_id: int, worker: Wor
             raise Forbidden(
                 f"{actor.username!r} may not grant worker {worker.id} another qualification "
                 f"attempt: the project's manager may, or the manager of the worker's vendor",
-                project_id=project_id, worker_id=worker.id) from None
+                project_id=project_id, worker_id=worker.id,
+                reason_code="retake_grant_role", username=str(actor.username)) from None
         # a vendor manager opens no project to their people: only one their vendor is on, or
         # their worker already a candidate for, and none above their clearance (a project not
         # theirs answers as missing)
@@ -163,7 +168,8 @@ def _require_granter(session: Session, actor: User, project_id: int, worker: Wor
             raise Forbidden(
                 f"{actor.username!r} may not grant worker {worker.id} an attempt at project "
                 f"{project_id}'s test: it was not handed to their vendor (the project's manager "
-                "invites a worker)", project_id=project_id, worker_id=worker.id) from None
+                "invites a worker)", project_id=project_id, worker_id=worker.id,
+                reason_code="retake_not_vendors", username=str(actor.username)) from None
 
 
 def grant_attempt(
@@ -179,7 +185,8 @@ def grant_attempt(
     test = session.scalars(
         select(QualificationTest).where(QualificationTest.project_id == project_id)).first()
     if test is None:
-        raise NotFound(f"project {project_id} has no qualification test", project_id=project_id)
+        raise NotFound(f"project {project_id} has no qualification test", project_id=project_id,
+                       reason_code="project_no_qualification_test")
     session.add(QualificationGrant(test_id=test.id, worker_id=worker.id, granted_by=actor.id,
                                    note=note.strip()[:2000]))
     session.flush()

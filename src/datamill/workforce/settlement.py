@@ -148,7 +148,8 @@ def period_bounds(cycle: str, start: date) -> date:
         if start.weekday() != 0:
             monday = start - timedelta(days=start.weekday())
             raise InvalidInput(
-                f"a weekly period starts on a Monday; did you mean {monday}?", field="period_start"
+                f"a weekly period starts on a Monday; did you mean {monday}?", field="period_start",
+                reason_code="weekly_period_monday", monday=str(monday),
             )
         return start + timedelta(days=7)
     next_month = (start.replace(day=1) + timedelta(days=32)).replace(day=1)
@@ -157,15 +158,18 @@ def period_bounds(cycle: str, start: date) -> date:
             raise InvalidInput(
                 f"a monthly period starts on the 1st; did you mean {start.replace(day=1)}?",
                 field="period_start",
+                reason_code="monthly_period_first", value=str(start.replace(day=1)),
             )
         return next_month
     if cycle == "half_monthly":
         if start.day not in (1, 16):
             raise InvalidInput(
-                "a half-monthly period starts on the 1st or the 16th", field="period_start"
+                "a half-monthly period starts on the 1st or the 16th", field="period_start",
+                reason_code="half_month_period_start",
             )
         return start.replace(day=16) if start.day == 1 else next_month
-    raise InvalidInput(f"unknown settlement cycle {cycle!r}")
+    raise InvalidInput(f"unknown settlement cycle {cycle!r}",
+                       reason_code="settlement_cycle_unknown", cycle=str(cycle))
 
 
 
@@ -282,7 +286,8 @@ def _check_identities(
             raise Conflict(
                 f"individual supplier {vendor.name!r} has no registered person: register the "
                 "individual as the vendor's worker and verify their identity before the "
-                "collected volume can be paid")
+                "collected volume can be paid",
+                reason_code="individual_no_person", vendor_name=str(vendor.name))
         worker_ids = worker_ids | own
     workers = {wid: session.get(Worker, wid) for wid in worker_ids}
     unchecked = sorted(
@@ -296,7 +301,9 @@ def _check_identities(
             f"individual supplier {vendor.name!r}: {names} "
             f"{'has' if len(unchecked) == 1 else 'have'} no identity check; verify it before "
             f"they can be paid (datamill workforce identity {unchecked[0]} 'ID ****1234', "
-            "POST /api/v1/workers/{id}/identity)", unchecked=unchecked)
+            "POST /api/v1/workers/{id}/identity)", unchecked=unchecked,
+            reason_code="identity_unchecked", vendor_name=str(vendor.name), names=str(names),
+            value=str('has' if len(unchecked) == 1 else 'have'), unchecked_2=str(unchecked[0]))
 
 
 def _dec(value: Fraction) -> Decimal:
@@ -367,7 +374,10 @@ def _fill_sheet(
         if price is None:
             raise InvalidInput(
                 f"no unit price for {stage} × {project.modality} × {group} in the half-year of "
-                f"{sheet.period_start}; set one in the price system first"
+                f"{sheet.period_start}; set one in the price system first",
+                reason_code="sheet_price_missing", stage=str(stage),
+                modality=str(project.modality), group=str(group),
+                period_start=str(sheet.period_start),
             )
         volume = sum((r[2] * shares.get(r[6], whole)[1] for r in rows), Fraction(0))
         count = sum((shares.get(r[6], whole)[0] for r in rows), Fraction(0))
@@ -419,7 +429,9 @@ def create_settlement_sheet(
     if period_start > today + timedelta(days=_MAX_AHEAD_DAYS):  # its cost is dated at its end
         raise InvalidInput(f"period {period_start}–{end} begins more than {_MAX_AHEAD_DAYS} "
                            f"days from today ({today}): a sheet settles work already accepted, "
-                           "in a past, the current or the next period", field="period_start")
+                           "in a past, the current or the next period", field="period_start",
+                           reason_code="sheet_period_ahead", period_start=str(period_start),
+                           end=str(end), MAX_AHEAD_DAYS=_MAX_AHEAD_DAYS, today=str(today))
     key = f"{vendor.settlement_cycle}:{period_start.isoformat()}"
     existing = session.scalars(  # locked: a redraw never races the vendor's confirmation
         select(SettlementSheet).where(
@@ -430,13 +442,18 @@ def create_settlement_sheet(
         raise Conflict(
             f"vendor {vendor.name!r} already has sheet {existing.number} ({existing.status}) "
             f"for {period_start}–{end}; only a draft is redrawn: work accepted since goes on "
-            "the next period's sheet, corrections go on a correction sheet"
+            "the next period's sheet, corrections go on a correction sheet",
+            reason_code="sheet_exists_not_draft", vendor_name=str(vendor.name),
+            number=str(existing.number), existing_status=str(existing.status),
+            period_start=str(period_start), end=str(end),
         )
     units = _accepted_units(session, vendor_id, end, existing.id if existing else None)
     if not units:
         raise Conflict(
             f"nothing accepted and unpaid for vendor {vendor.name!r} up to the end of "
-            f"{period_start}–{end}"
+            f"{period_start}–{end}",
+            reason_code="sheet_nothing_accepted", vendor_name=str(vendor.name),
+            period_start=str(period_start), end=str(end),
         )
     require_projects_open(session, {u[1] for u in units})
     if existing is not None:  # redraw the draft: its lines are rebuilt from scratch
@@ -465,7 +482,9 @@ def create_settlement_sheet(
                 session.flush()
         except IntegrityError as err:
             raise Conflict(
-                f"a sheet for vendor {vendor.name!r} and {period_start} was just created"
+                f"a sheet for vendor {vendor.name!r} and {period_start} was just created",
+                reason_code="sheet_just_created", vendor_name=str(vendor.name),
+                period_start=str(period_start),
             ) from err
     sheet_totals(sheet, vendor, _fill_sheet(session, sheet, vendor, units),
             tax_base=month_gross_before(session, sheet))
@@ -474,7 +493,8 @@ def create_settlement_sheet(
             session.flush()
     except IntegrityError as err:
         raise Conflict(
-            "some of this work was just put on another sheet; draw the sheet up again"
+            "some of this work was just put on another sheet; draw the sheet up again",
+            reason_code="sheet_work_taken",
         ) from err
     record_audit(
         session,
@@ -577,7 +597,9 @@ def sheet_html(session: Session, actor: User, sheet_id: int, lang: str = "en") -
 
     if lang not in SHEET_CATALOGUES:
         raise InvalidInput(f"no settlement-sheet language {lang!r}; use one of "
-                           f"{', '.join(SHEET_CATALOGUES)}", field="lang")
+                           f"{', '.join(SHEET_CATALOGUES)}", field="lang",
+                           reason_code="sheet_language_unknown", lang_value=str(lang),
+                           value=', '.join(SHEET_CATALOGUES))
     sheet = get_sheet(session, actor, sheet_id)
     corrects = (get_sheet(session, actor, sheet.corrects_sheet_id).number
                 if sheet.corrects_sheet_id is not None else None)

@@ -62,11 +62,15 @@ def _correction_target(
         choices = sorted({str(k[pick]) for k in keys})
         if given is None and len(choices) > 1:
             raise InvalidInput(f"sheet {original.number} covers several {what}s "
-                               f"({', '.join(choices)}); say which one it corrects", field=field)
+                               f"({', '.join(choices)}); say which one it corrects", field=field,
+                               reason_code="correction_which_line", number=str(original.number),
+                               what=str(what), value=', '.join(choices))
         chosen = keys[0][pick] if given is None else given
         if str(chosen) not in choices:
             raise InvalidInput(f"sheet {original.number} has no lines for {what} {chosen}; it "
-                               f"covers {', '.join(choices)}", field=field)
+                               f"covers {', '.join(choices)}", field=field,
+                               reason_code="correction_no_lines", number=str(original.number),
+                               what=str(what), chosen=str(chosen), value=', '.join(choices))
         keys = [k for k in keys if str(k[pick]) == str(chosen)]
     # the sheet's whole total bounds it too (older corrections carried no project)
     return keys[0][0], keys[0][1], min(totals[keys[0]], sum(totals.values(), Decimal(0)))
@@ -92,31 +96,41 @@ def create_correction_sheet(  # noqa: PLR0913 - the correction's fields
     original = sheet_row(session, sheet_id, lock=True)  # two corrections: one total
     if original.kind == "correction":
         raise Conflict(f"sheet {original.number} is itself a correction; correct the sheet it "
-                       "corrects instead")
+                       "corrects instead",
+                       reason_code="correction_of_correction", number=str(original.number))
     if original.status == "voided":
         raise Conflict(f"sheet {original.number} was voided ({original.void_reason}); it pays "
-                       "nothing, so there is nothing to correct")
+                       "nothing, so there is nothing to correct",
+                       reason_code="correction_of_voided", number=str(original.number),
+                       void_reason=str(original.void_reason))
     if original.status not in ("confirmed", "settled"):
         raise Conflict(
-            f"sheet {original.number} is {original.status}; a draft is redrawn, not corrected"
+            f"sheet {original.number} is {original.status}; a draft is redrawn, not corrected",
+            reason_code="correction_of_draft", number=str(original.number),
+            original_status=str(original.status),
         )
     delta = to_decimal(amount, "amount")
     if delta == 0 or delta != to_cents(delta):
         raise InvalidInput(
-            "a correction is a non-zero amount in fen (two decimals)", field="amount"
+            "a correction is a non-zero amount in fen (two decimals)", field="amount",
+            reason_code="correction_amount_form",
         )
     if not reason.strip():
-        raise InvalidInput("a correction needs a written reason", field="reason")
+        raise InvalidInput("a correction needs a written reason", field="reason",
+                           reason_code="correction_reason_missing")
     vendor = session.get(Vendor, original.vendor_id)
     if vendor is None:
-        raise NotFound("sheet without vendor")
+        raise NotFound("sheet without vendor",
+                       reason_code="sheet_no_vendor")
     project_id, stage, so_far = _correction_target(session, original, project_id, stage)
     if so_far + delta < 0:
         on = "" if project_id is None else f" for project {project_id} {stage}"
         raise InvalidInput(
             f"a correction may not take the vendor's total on sheet {original.number}{on} "
             f"below zero: it stands at {so_far}, so the most this correction may deduct is "
-            f"{max(so_far, Decimal(0))}", field="amount")
+            f"{max(so_far, Decimal(0))}", field="amount",
+            reason_code="correction_below_zero", number=str(original.number), on=str(on),
+            so_far=str(so_far), value=str(max(so_far, Decimal(0))))
     if project_id is not None:
         require_projects_open(session, {project_id})
     n = (

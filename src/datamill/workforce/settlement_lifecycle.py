@@ -58,7 +58,9 @@ def confirm_sheet_by_vendor(session: Session, actor: User, sheet_id: int) -> Set
             "WORKER, PUT /api/v1/workers/{id}/manager)", reason_code="vendor_manager_only",
             vendor_id=sheet.vendor_id, number=sheet.number)
     if sheet.status != "draft":
-        raise Conflict(f"sheet {sheet.number} is {sheet.status}; the vendor confirms a draft only")
+        raise Conflict(f"sheet {sheet.number} is {sheet.status}; the vendor confirms a draft only",
+                       reason_code="vendor_confirm_not_draft", number=str(sheet.number),
+                       sheet_status=str(sheet.status))
     require_projects_open(session, sheet_project_ids(session, sheet))
     sheet.status = "vendor_confirmed"
     sheet.vendor_confirmed_by = actor.id
@@ -116,10 +118,13 @@ def confirm_sheet_by_business(session: Session, actor: User, sheet_id: int) -> S
     sheet = sheet_row(session, sheet_id, lock=True)
     if sheet.status == "draft":
         raise Conflict(
-            f"vendor has not confirmed sheet {sheet.number} yet; the vendor confirms first"
+            f"vendor has not confirmed sheet {sheet.number} yet; the vendor confirms first",
+            reason_code="vendor_confirm_first", number=str(sheet.number),
         )
     if sheet.status != "vendor_confirmed":
-        raise Conflict(f"sheet {sheet.number} is already {sheet.status}")
+        raise Conflict(f"sheet {sheet.number} is already {sheet.status}",
+                       reason_code="sheet_state_already", number=str(sheet.number),
+                       sheet_status=str(sheet.status))
     if sheet.kind == "correction" and sheet.amount > 0 and sheet.created_by == actor.id:
         what = f"correction sheet {sheet.number}"
         raise Forbidden(f"{actor.username} created {what}: whoever creates, submits, posts or "
@@ -163,24 +168,32 @@ def settle_sheet(
     sheet = sheet_row(session, sheet_id, lock=True)
     if sheet.status == "settled":
         raise Conflict(f"sheet {sheet.number} was already settled on "
-                       f"{business_day(sheet.settled_at) if sheet.settled_at else '?'}")
+                       f"{business_day(sheet.settled_at) if sheet.settled_at else '?'}",
+                       reason_code="sheet_settled_already", number=str(sheet.number),
+                       value=str(business_day(sheet.settled_at) if sheet.settled_at else '?'))
     if sheet.status != "confirmed":
         raise Conflict(
             f"sheet {sheet.number} is {sheet.status}; only a sheet confirmed by the vendor "
-            "and the business can be settled"
+            "and the business can be settled",
+            reason_code="settle_not_confirmed", number=str(sheet.number),
+            sheet_status=str(sheet.status),
         )
     if sheet.net_payable < 0:
         raise Conflict(
             f"sheet {sheet.number} has a negative net payable ({sheet.net_payable}): it is a "
             f"recovery of {-sheet.net_payable} from the vendor, not a payment; deduct it from "
-            "the vendor's next sheet or recover it outside datamill, it cannot be settled"
+            "the vendor's next sheet or recover it outside datamill, it cannot be settled",
+            reason_code="settle_negative_net", number=str(sheet.number),
+            net_payable=str(sheet.net_payable), value=str(-sheet.net_payable),
         )
     if method != "bank_transfer":
         raise InvalidInput(
-            f"payment method {method!r} is not allowed; vendors are paid by bank transfer"
+            f"payment method {method!r} is not allowed; vendors are paid by bank transfer",
+            reason_code="payment_method_bank", method=str(method),
         )
     if not reference.strip():
-        raise InvalidInput("give the bank transfer reference", field="reference")
+        raise InvalidInput("give the bank transfer reference", field="reference",
+                           reason_code="transfer_reference_missing")
     sheet.status = "settled"
     sheet.settled_by = actor.id
     sheet.settled_at = utcnow()

@@ -69,16 +69,21 @@ def void_sheet(session: Session, actor: User, sheet_id: int, reason: str) -> Set
     require_business(actor, "void settlement sheets")
     why = (reason or "").strip()
     if not why:
-        raise InvalidInput("voiding a settlement sheet needs a written reason", field="reason")
+        raise InvalidInput("voiding a settlement sheet needs a written reason", field="reason",
+                           reason_code="void_reason_missing")
     sheet = sheet_row(session, sheet_id, lock=True)  # a payment at once: one of the two wins
     if sheet.status == "settled":
         raise _refuse_paid(sheet)
     if sheet.status == "voided":
         raise Conflict(f"sheet {sheet.number} was already voided on "
                        f"{business_day(sheet.voided_at) if sheet.voided_at else '?'}",
-                       sheet=sheet.number, sheet_id=sheet.id)
+                       sheet=sheet.number, sheet_id=sheet.id,
+                       reason_code="sheet_voided_already",
+                       value=str(business_day(sheet.voided_at) if sheet.voided_at else '?'))
     if sheet.status not in VOIDABLE:
-        raise Conflict(f"sheet {sheet.number} is {sheet.status}; it cannot be voided")
+        raise Conflict(f"sheet {sheet.number} is {sheet.status}; it cannot be voided",
+                       reason_code="sheet_not_voidable", number=str(sheet.number),
+                       sheet_status=str(sheet.status))
     live = list(session.scalars(select(SettlementSheet.number).where(
         SettlementSheet.corrects_sheet_id == sheet.id, SettlementSheet.status != "voided")
         .order_by(SettlementSheet.id)))

@@ -197,7 +197,9 @@ def sheet_language(lang: str | None = None, accept_language: str | None = None) 
         code = _match(lang)
         if code is None:
             raise InvalidInput(f"no settlement-sheet language {lang!r}; use one of "
-                               f"{', '.join(SHEET_LANGUAGES)}", field="lang")
+                               f"{', '.join(SHEET_LANGUAGES)}", field="lang",
+                               reason_code="sheet_language_unknown", lang_value=str(lang),
+                               value=', '.join(SHEET_LANGUAGES))
         return code
     for tag in ranked_language_tags(accept_language):
         if code := _match(tag):

@@ -95,17 +95,21 @@ def report_scope(session: Session, user: User, *, vendor_only: bool = False) -> 
         return None
     if not vendor_only:  # the output ratio spans every vendor's work
         raise Forbidden(f"only procurement, a project manager, finance or an auditor may read "
-                        f"the annotation-output ratio; {user.username!r} is {role_with_article(user.role)}")
+                        f"the annotation-output ratio; {user.username!r} is {role_with_article(user.role)}",
+                        reason_code="ratio_report_role", username=str(user.username),
+                        value=str(role_with_article(user.role)))
     mine = managed_vendor_id(session, user)
     if mine is None:
         raise Forbidden(f"{user.username!r} manages no vendor and may not read the "
-                        "throughput reports")
+                        "throughput reports",
+                        reason_code="throughput_not_manager", username=str(user.username))
     return mine
 
 
 def _bounds(date_from: date | None, date_to: date | None) -> tuple[datetime | None, datetime | None]:
     if date_from and date_to and date_to < date_from:
-        raise InvalidInput("the period ends before it starts", field="to")
+        raise InvalidInput("the period ends before it starts", field="to",
+                           reason_code="period_end_before_start")
     lo = datetime.combine(date_from, time(), UTC) if date_from else None
     hi = datetime.combine(date_to + timedelta(days=1), time(), UTC) if date_to else None
     return lo, hi

@@ -69,16 +69,19 @@ def to_decimal(value: object, field: str) -> Decimal:
     """A Decimal from user input (str/int/Decimal); floats are refused (binary error)."""
     if isinstance(value, float):
         raise InvalidInput(
-            f"{field} must be given as a string or Decimal, not a float", field=field
+            f"{field} must be given as a string or Decimal, not a float", field=field,
+            reason_code="decimal_string_not_float",
         )
     try:
         d = Decimal(str(value).strip())
     except InvalidOperation as err:
-        raise InvalidInput(f"{field} {value!r} is not a number", field=field) from err
+        raise InvalidInput(f"{field} {value!r} is not a number", field=field,
+                           reason_code="not_a_number", value=str(value)) from err
     # NaN and Infinity are Decimals too: compared or rounded later they crashed the command
     if not d.is_finite() or d.copy_abs() > MAX_AMOUNT:
         raise InvalidInput(f"{field} {value!r} is not a finite number of at most {MAX_AMOUNT:,f}",
-                           field=field)
+                           field=field,
+                           reason_code="amount_not_finite", value=str(value), MAX_AMOUNT=MAX_AMOUNT)
     return d
 
 
@@ -107,25 +110,31 @@ def create_vendor(
     require_business(actor, "add vendors")
     if kind not in VENDOR_KINDS:
         raise InvalidInput(
-            f"unknown vendor kind {kind!r}; use one of {', '.join(VENDOR_KINDS)}", field="kind"
+            f"unknown vendor kind {kind!r}; use one of {', '.join(VENDOR_KINDS)}", field="kind",
+            reason_code="vendor_kind_unknown", kind=str(kind), value=', '.join(VENDOR_KINDS),
         )
     if settlement_cycle not in CYCLES:
         raise InvalidInput(
             f"unknown settlement cycle {settlement_cycle!r}; use one of {', '.join(CYCLES)}",
             field="settlement_cycle",
+            reason_code="vendor_cycle_unknown", settlement_cycle=str(settlement_cycle),
+            value=', '.join(CYCLES),
         )
     rate = to_decimal(default_fee_rate(kind) if fee_rate is None else fee_rate, "fee_rate")
     if rate != rate.quantize(Decimal("0.0001")):  # stored to 4 places (0.0825 = 8.25%)
         raise InvalidInput(f"fee rate {rate} has more than 4 decimals: give it to a hundredth "
-                           "of a percent, e.g. 0.0825 for 8.25%", field="fee_rate")
+                           "of a percent, e.g. 0.0825 for 8.25%", field="fee_rate",
+                           reason_code="fee_rate_decimals", rate=str(rate))
     low, high = FEE_RANGE
     if kind == "individual":
         if not Decimal(0) <= rate <= high:
-            raise InvalidInput(f"fee rate {rate} must be between 0 and {high}", field="fee_rate")
+            raise InvalidInput(f"fee rate {rate} must be between 0 and {high}", field="fee_rate",
+                               reason_code="fee_rate_range", rate=str(rate), high=str(high))
     elif not low <= rate <= high:
         raise InvalidInput(
             f"management fee rate {rate} is outside the agreed range {low}–{high} (6–11.5%)",
             field="fee_rate",
+            reason_code="fee_rate_agreed_range", rate=str(rate), low=str(low), high=str(high),
         )
     vendor = Vendor(
         name=name,
@@ -142,7 +151,8 @@ def create_vendor(
         with session.begin_nested():
             session.flush()
     except IntegrityError as err:
-        raise Conflict(f"a vendor named {name!r} already exists", name=name) from err
+        raise Conflict(f"a vendor named {name!r} already exists", name=name,
+                       reason_code="vendor_name_exists") from err
     record_audit(
         session,
         actor_id=actor.id,
@@ -185,13 +195,15 @@ def set_vendor_qualified(
     """Put a vendor on (or take it off) the qualified-supplier list, with the assessment note."""
     require_business(actor, "change the qualified-supplier list")
     if not note.strip():
-        raise InvalidInput("say why (licence, services, after-sales, price level)", field="note")
+        raise InvalidInput("say why (licence, services, after-sales, price level)", field="note",
+                           reason_code="agreed_reason_missing")
     vendor = _vendor(session, vendor_id)
     if qualified and not vendor.agreement_no:
         raise Conflict(
             f"vendor {vendor.name!r} has no framework agreement on file yet: record it first "
             f"(datamill workforce vendor-agreement {vendor.id} NUMBER --signed-on YYYY-MM-DD, "
-            f"PUT /api/v1/vendors/{vendor.id}/agreement)", vendor_id=vendor.id)
+            f"PUT /api/v1/vendors/{vendor.id}/agreement)", vendor_id=vendor.id,
+            reason_code="vendor_agreement_missing", vendor_name=str(vendor.name))
     vendor.qualified = qualified
     vendor.qualified_at = utcnow() if qualified else None
     vendor.qualification_note = note
@@ -216,7 +228,8 @@ def record_agreement(
     require_business(actor, "record framework agreements")
     number = agreement_no.strip()
     if not number or len(number) > 64:  # noqa: PLR2004 - the column's width
-        raise InvalidInput("an agreement number has 1 to 64 characters", field="agreement_no")
+        raise InvalidInput("an agreement number has 1 to 64 characters", field="agreement_no",
+                           reason_code="agreement_number_chars")
     vendor = _vendor(session, vendor_id)
     before = vendor.agreement_no
     vendor.agreement_no, vendor.agreement_signed_on = number, signed_on
@@ -235,14 +248,16 @@ def create_grade(session: Session, actor: User, name: str, point_rate: object) -
     if rate <= 0 or rate != rate.quantize(Decimal("0.01")):
         # money in fen: 35.555 reached the database and came back as a traceback
         raise InvalidInput(f"a point rate is an amount of money: positive, with at most 2 "
-                           f"decimals (fen), not {rate}", field="point_rate")
+                           f"decimals (fen), not {rate}", field="point_rate",
+                           reason_code="point_rate_form", rate=str(rate))
     grade = Grade(name=name, point_rate=rate)
     session.add(grade)
     try:
         with session.begin_nested():
             session.flush()
     except IntegrityError as err:
-        raise Conflict(f"grade {name!r} already exists") from err
+        raise Conflict(f"grade {name!r} already exists",
+                       reason_code="grade_exists", name=str(name)) from err
     record_audit(
         session,
         actor_id=actor.id,
@@ -265,7 +280,8 @@ def clean_languages(values: list[str] | None) -> list[str]:
     bad = [lang for lang in langs if not _BCP47.match(lang)]
     if bad:
         raise InvalidInput(
-            f"not BCP-47 language tags: {bad} (e.g. en-US, zh-CN, yue-HK)", field="languages"
+            f"not BCP-47 language tags: {bad} (e.g. en-US, zh-CN, yue-HK)", field="languages",
+            reason_code="language_tags_invalid", bad=str(bad),
         )
     return langs
 
@@ -342,16 +358,19 @@ def register_worker(
     if vendor_id is not None:
         _vendor(session, vendor_id)
         if grade is not None:
-            raise InvalidInput("grades are for in-house staff; vendor workers are paid by volume")
+            raise InvalidInput("grades are for in-house staff; vendor workers are paid by volume",
+                               reason_code="grade_in_house_only")
     else:
         if is_manager:
             raise InvalidInput(
-                "only a vendor's worker can be that vendor's manager", field="is_manager"
+                "only a vendor's worker can be that vendor's manager", field="is_manager",
+                reason_code="manager_not_vendor_worker",
             )
         if grade is not None:
             row = session.scalars(select(Grade).where(Grade.name == grade)).first()
             if row is None:
-                raise NotFound(f"no grade named {grade!r}; create it first", field="grade")
+                raise NotFound(f"no grade named {grade!r}; create it first", field="grade",
+                               reason_code="grade_unknown", grade=str(grade))
             grade_id = row.id
     worker = Worker(
         user_id=user.id,
@@ -365,13 +384,15 @@ def register_worker(
     )
     duplicate = f"{user.username!r} is already registered as a worker"
     if session.scalar(select(Worker.id).where(Worker.user_id == user.id)) is not None:
-        raise Conflict(duplicate)
+        raise Conflict(duplicate, reason_code="worker_registered_already",
+                       username=user.username)
     try:
         with session.begin_nested():  # flushes what is pending first, so add inside it
             session.add(worker)
             session.flush()
     except IntegrityError as err:  # a concurrent registration won the race
-        raise Conflict(duplicate) from err
+        raise Conflict(duplicate, reason_code="worker_registered_already",
+                       username=user.username) from err
     if vendor_id is not None and not is_manager:
         admit_to_handed_projects(session, actor, user, vendor_id)
     record_audit(
@@ -454,7 +475,8 @@ def worker_for_user(session: Session, user_id: int) -> Worker:
     worker = find_worker_of_user(session, user_id)
     if worker is None:
         raise NotFound(f"{person_name(session, user_id)} is not registered as a worker; "
-                       "register them first", user_id=user_id)
+                       "register them first", user_id=user_id,
+                       reason_code="user_not_worker", value=str(person_name(session, user_id)))
     return worker
 
 
