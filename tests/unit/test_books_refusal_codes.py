@@ -30,7 +30,8 @@ from datamill.modalities.problem_words import REASON_WORDS
 from datamill.runtime import Runtime
 from datamill.server import create_app
 from tests._api import API, login
-from tests.unit.ledger.helpers import ledger_project
+from tests.known_issues._web import csrf_of, web_login
+from tests.unit.ledger.helpers import ledger_project, production_project
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "datamill"
 ERRORS = {"InvalidInput", "Conflict", "NotFound", "Forbidden", "DatamillError", "Unauthorized"}
@@ -125,3 +126,20 @@ def test_a_chinese_reader_reads_an_unknown_cost_category_in_chinese(
             "incurred_on": "2026-01-05", "source_ref": "R-1"})
         assert r.json()["detail"].startswith("unknown cost category 'snacks'")
 
+
+
+def test_the_golden_page_refuses_in_the_page_language(
+    runtime: Runtime, users: dict[str, User]
+) -> None:
+    """The golden-items page showed a refusal's English sentence (``exc.message``) on a
+    Chinese page; it shows the coded words, as the API does."""
+    with runtime.session() as s:
+        pid = production_project(s, "zh-golden")
+    with TestClient(create_app(runtime), raise_server_exceptions=False) as c:
+        web_login(c, "admin", "password1")
+        c.cookies.set("lang", "zh-CN")
+        r = c.post(f"/workforce/projects/{pid}/golden/rate",
+                   data={"rate": "7", "csrf_token": csrf_of(c)})
+        assert r.status_code == 409, r.text
+        shown = r.text[r.text.find("wf-error"):][:300]
+        assert "golden rate 7" not in r.text and "金标比例 7.0000 须在 0 到" in r.text, shown

@@ -268,20 +268,20 @@ WORKFORCE_REFUSALS_ZH_CN: dict[str, str] = {
     "package_other_vendor": "数据包 {pkg_name} 属于供应商 {vendor_id}；作业人员 {worker_id} 不属"
                             "于该供应商。",
     "package_hand_first": "请先把数据包 {pkg_name} 交给供应商 {vendor_id}。",
-    "golden_rate_range": "黄金题比例 {value} 须在 0 到 {MAX_GOLDEN_RATE} 之间。",
-    "golden_no_test": "项目 {project_id} 没有资格测试，因此没有可混入的黄金题；请先定义测试。",
-    "golden_item_missing": "黄金题数据 {item_id} 不存在。",
-    "golden_task_gone": "该探测题对应的黄金任务已不存在。",
+    "golden_rate_range": "金标比例 {value} 须在 0 到 {MAX_GOLDEN_RATE} 之间。",
+    "golden_no_test": "项目 {project_id} 没有培训考核，因此没有可混入的金标题；请先定义测试。",
+    "golden_item_missing": "金标题数据 {item_id} 不存在。",
+    "golden_task_gone": "该探测题对应的金标任务已不存在。",
     "probe_task_not_held": "“{username}”没有持有该任务。",
     "task_submitted_already": "该任务已提交。",
     "items_other_project": "数据 {missing} 不是项目 {project_id} 的数据。",
     "golden_items_not_accepted": "数据 {refused} 尚未随批次验收通过并带有标注；只有所在批次已验"
-                                 "收的数据才能以其标注为答案设为黄金题（其他数据请给出已知答案）",
-    "golden_nothing_given": "请给出已知答案或已验收的数据来设定黄金题。",
-    "golden_threshold_needed": "项目 {project_id} 还没有资格测试；请给出通过阈值，用这些黄金题定"
+                                 "收的数据才能以其标注为答案设为金标题（其他数据请给出已知答案）",
+    "golden_nothing_given": "请给出已知答案或已验收的数据来设定金标题。",
+    "golden_threshold_needed": "项目 {project_id} 还没有培训考核；请给出通过阈值，用这些金标题定"
                                "义测试。",
-    "project_no_qualification_test": "项目 {project_id} 没有资格测试。",
-    "golden_items_unknown": "数据 {unknown} 不是项目 {project_id} 的黄金题。",
+    "project_no_qualification_test": "项目 {project_id} 没有培训考核。",
+    "golden_items_unknown": "数据 {unknown} 不是项目 {project_id} 的金标题。",
     "month_form": "月份“{month}”的格式应为 2024-05。",
     "hour_points_month_range": "工时积分按月登记，月份须在 {FIRST_YEAR}-01 到本月（{today:%Y-%m}）"
                                "之间，不能是 {month}。",
@@ -353,30 +353,30 @@ WORKFORCE_REFUSALS_ZH_CN: dict[str, str] = {
     "agreement_price_form": "第 {value} 个单价：单价 {price} 须为正数，最多 4 位小数。",
     "agreement_not_vendors": "框架协议 {number} 不是供应商 {vendor_id} 已批准的协议。",
     "agreement_not_valid_on": "框架协议 {number} 的期限为 {valid_from}..{valid_to}，不含 {on}。",
-    "qualification_required_no_test": "项目 {project_id} 还没有资格测试，没人能通过：请先定义（"
+    "qualification_required_no_test": "项目 {project_id} 还没有培训考核，没人能通过：请先定义（"
                                       "datamill workforce qualification set PROJECT --golden FILE "
                                       "--threshold 0.95，PUT /api/v1/projects/{project_id}/qualification-test）"
                                       "，再设为必需。",
     "pass_threshold_range": "通过阈值 {threshold} 须在 (0, 1] 之间。",
-    "qualification_golden_needed": "资格测试至少需要一道黄金题。",
-    "golden_answers_empty": "黄金题 {empty} 的答案为空。",
+    "qualification_golden_needed": "培训考核至少需要一道金标题。",
+    "golden_answers_empty": "金标题 {empty} 的答案为空。",
     "metric_unknown": "未知的指标“{metric}”；{modality} 提供：{value}。",
     "qualification_owner_only": "只有测试的创建者（用户 {created_by}）或管理员可以修改项目 {project_id} "
-                                "的资格测试；“{username}”不可以。",
-    "golden_items_unchecked": "数据 {value} 未通过自动检查；黄金题须通过检查。",
+                                "的培训考核；“{username}”不可以。",
+    "golden_items_unchecked": "数据 {value} 未通过自动检查；金标题须通过检查。",
     "golden_items_busy": "数据 {value} 正在生产中；请在有人领取前，或其生产完成（如已验收）后再"
-                         "设为黄金题。",
-    "qualification_answers_mismatch": "请恰好回答黄金题 {value}（缺少 {unanswered}，不在测试中的"
+                         "设为金标题。",
+    "qualification_answers_mismatch": "请恰好回答金标题 {value}（缺少 {unanswered}，不在测试中的"
                                       " {extra}）",
-    "qualification_results_hidden": "“{username}”不能查看作业人员 {worker_id} 的资格测试结果。",
-    "golden_answer_invalid": "黄金题答案不是有效的 {modality} 答案：{err}。",
+    "qualification_results_hidden": "“{username}”不能查看作业人员 {worker_id} 的培训考核结果。",
+    "golden_answer_invalid": "金标题答案不是有效的 {modality} 答案：{err}。",
     "golden_task_taken": "刚有人领取了其中一条数据的任务；请重试。",
     "item_key_unknown": "项目 {project_id} 中没有数据“{key}”。",
-    "not_registered_worker": "“{username}”不是已登记的作业人员，不能查看资格测试结果。",
+    "not_registered_worker": "“{username}”不是已登记的作业人员，不能查看培训考核结果。",
     "whole_number": "{field} 须为整数。",
     "number_range": "{field} 须在 {low} 到 {high} 之间，不能是 {number}。",
     "whole_number_value": "{field} 须为整数，不能是“{value}”。",
-    "retake_grant_role": "“{username}”不能再给作业人员 {worker_id} 一次资格测试机会：项目经理或"
+    "retake_grant_role": "“{username}”不能再给作业人员 {worker_id} 一次培训考核机会：项目经理或"
                          "该人员所属供应商的负责人可以。",
     "retake_not_vendors": "“{username}”不能让作业人员 {worker_id} 参加项目 {project_id} 的测试："
                           "该项目未交给其供应商（由项目经理邀请作业人员）",
@@ -449,8 +449,8 @@ WORKFORCE_REFUSALS_ZH_CN: dict[str, str] = {
     "sheet_over_purchase_orders": "结算单 {number} 的结算量超出其采购订单的剩余量（明细见各行）",
     "worker_registered_already": "“{username}”已登记为作业人员。",
     "worker_not_eligible_package": "“{username}”不符合该项目的作业条件（在岗、合格供应商、语种、"
-                                   "模态、资格测试），不能分配数据包 {pkg_name}。",
+                                   "模态、培训考核），不能分配数据包 {pkg_name}。",
     "worker_not_eligible_project": "“{username}”不符合项目 {project_id} 的作业条件（在岗、合格供"
-                                   "应商、语种、模态、资格测试），不能领取其作业。",
-    "not_a_test_question": "数据 {item_id} 不是项目 {project_id} 资格测试的题目。",
+                                   "应商、语种、模态、培训考核），不能领取其作业。",
+    "not_a_test_question": "数据 {item_id} 不是项目 {project_id} 培训考核的题目。",
 }

@@ -167,6 +167,9 @@ def test_the_cli_the_api_and_the_page_reopen(runtime: Runtime) -> None:
         r = c.post(f"/finance/periods/{PERIOD}/reopen",
                    data={"reason": "again", "csrf_token": csrf_of(c)}, follow_redirects=False)
         assert r.status_code == 409
+        # the refusal in the page's language (it was the service's English sentence)
+        assert "not closed: only a closed period" not in r.text
+        assert "尚未结账：只有已结账的期间才能重新打开" in r.text
     with TestClient(create_app(runtime), raise_server_exceptions=False) as c:
         web_login(c, "ap-finance_reviewer")
         assert 'data-testid="period-reopen"' not in c.get(f"/finance/periods/{PERIOD}").text

@@ -20,7 +20,14 @@ from datamill.http_deps import SessionDep
 from datamill.modalities.base import acceptance_metrics_for, selectable_metrics
 from datamill.modalities.registry import get_modality
 from datamill.production.projects import get_project
-from datamill.web.routes._common import HtmlRoute, SignedIn, WebUser, render, require_csrf
+from datamill.web.routes._common import (
+    HtmlRoute,
+    SignedIn,
+    WebUser,
+    error_in_page_language,
+    render,
+    require_csrf,
+)
 from datamill.workforce import golden, qualification, retakes
 
 __all__ = ["router"]
@@ -58,14 +65,14 @@ def _page(
     )
 
 
-def _refused(session: Session, call: object) -> str | None:
+def _refused(request: Request, session: Session, call: object) -> str | None:
     try:
         with session.begin_nested():
             call()  # type: ignore[operator]
     except Forbidden:
         raise
     except (Conflict, InvalidInput, NotFound) as exc:
-        return exc.message
+        return error_in_page_language(request, exc)  # the page's language, as the API words it
     return None
 
 
@@ -86,7 +93,7 @@ def set_rate(
     rate: Annotated[str, Form()], csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
     require_csrf(request, me, csrf_token)
-    refused = _refused(session, lambda: golden.set_golden_rate(session, me.user, project_id, rate))
+    refused = _refused(request, session, lambda: golden.set_golden_rate(session, me.user, project_id, rate))
     if refused is not None:
         return _page(request, session, me, project_id, error=refused, status_code=409)
     return _done(project_id, "rate")
@@ -127,7 +134,7 @@ def set_test(
             cooldown_minutes=cooldown_minutes.strip() or None,
         )
 
-    refused = _refused(session, define)
+    refused = _refused(request, session, define)
     if refused is not None:
         return _page(request, session, me, project_id, error=refused, status_code=409,
                      answers=answers)
@@ -141,7 +148,7 @@ def grant_attempt(
 ) -> Response:
     """Grant a worker one more qualification attempt (lifting a cool-down)."""
     require_csrf(request, me, csrf_token)
-    refused = _refused(session, lambda: retakes.grant_attempt(session, me.user, project_id,
+    refused = _refused(request, session, lambda: retakes.grant_attempt(session, me.user, project_id,
                                                               worker_id))
     if refused is not None:
         return _page(request, session, me, project_id, error=refused, status_code=409)

@@ -254,7 +254,8 @@ def period_reopen(
         with session.begin_nested():
             reopen_period(session, me.user, period, reason)
     except (Conflict, InvalidInput, NotFound) as exc:
-        return _period_page(request, session, me, period, error=exc.message, status_code=409)
+        return _period_page(request, session, me, period,
+                            error=error_in_page_language(request, exc), status_code=409)
     return RedirectResponse(f"/finance/periods/{period}?ok=reopened", status_code=303)
 
 

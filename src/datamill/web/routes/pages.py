@@ -40,7 +40,14 @@ from datamill.web.auth import (
     start_session,
 )
 from datamill.web.i18n import CATALOGUES, LANG_COOKIE
-from datamill.web.routes._common import HtmlRoute, SignedIn, WebUser, render, require_csrf
+from datamill.web.routes._common import (
+    HtmlRoute,
+    SignedIn,
+    WebUser,
+    error_in_page_language,
+    render,
+    require_csrf,
+)
 
 __all__ = ["router"]
 
@@ -251,7 +258,7 @@ def _panel_error(
     """The dashboard again, the panel showing why the PM's action was refused (nothing kept)."""
     session.rollback()
     return _dashboard(request, session, me, project_id, status_code=exc.status,
-                      pm_error=exc.message)
+                      pm_error=error_in_page_language(request, exc))
 
 
 @router.post("/projects/{project_id}/packages")
