@@ -400,6 +400,21 @@ EN: dict[str, str] = {
     "audit.checkpoint_done": "Checkpoint signed.",
     "audit.help": "Each record is chained to the one before and signed with a key kept outside the database; checkpoints record how many records existed and the database journals every deleted record, so deleting the newest ones is detected too.",
     "wf.worker.tax_withheld": "Income tax withheld from it (CNY)",
+    # the month's closing report on the period page (trial h1, round 3)
+    "fin.period.report": "The month's closing report",
+    "fin.period.pending": "Events set aside, not in the figures",
+    "fin.period.wip": "Work in progress by project",
+    "fin.period.project": "Project",
+    "fin.period.units": "Cost per accepted unit",
+    "fin.period.volume": "Accepted volume",
+    "fin.period.price_per_unit": "Price per unit",
+    "fin.period.cost_per_unit": "Cost per unit",
+    "fin.period.receivables": "Receivables at the month's end (net per customer)",
+    "fin.period.receivable": "Receivable",
+    "fin.period.advances": "Advances received",
+    "fin.period.net": "Net",
+    "fin.period.ecl": "Expected credit loss",
+    "fin.period.fixed_assets": "Depreciation entries: {depreciation} · impairment entries: {impairment}",
 }
 
 CATALOGUES: dict[str, dict[str, str]] = {"en": EN, "zh-CN": ZH_CN}

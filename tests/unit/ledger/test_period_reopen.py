@@ -158,6 +158,10 @@ def test_the_cli_the_api_and_the_page_reopen(runtime: Runtime) -> None:
         page = c.get(f"/finance/periods/{PERIOD}")
         assert page.status_code == 200 and "已结账" in page.text, page.text
         assert 'data-testid="period-reopen-button"' in page.text and "反结账原因" in page.text
+        # the month's closing report a clerk reads (the page showed only status and digest)
+        wip = page.text[page.text.index('data-testid="period-wip"'):]
+        assert "月结报告" in page.text and "各项目在产品" in wip and "<td>reopen</td>" in wip
+        assert 'id="chart-period-wip"' in wip and "月末应收账款" in page.text
         r = c.post(f"/finance/periods/{PERIOD}/reopen",
                    data={"reason": "补录成本", "csrf_token": csrf_of(c)}, follow_redirects=False)
         assert r.status_code == 303, r.text

@@ -9,6 +9,7 @@ not, as in the API and the CLI. Budget levels are signed by the holder of the ne
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Path, Query, Request
@@ -226,9 +227,42 @@ def _period_page(
     _require_finance(session, me.user, write=False)
     require_every_book(session, me.user)
     state = period_state(session, me.user, period)
+    report = _closing_report(state.run.report, state.run.project_names) if state.run else None
+    chart = {"labels": {**_labels(request), **{k: t(f"fin.{k}", page_language(request))
+                                               for k in ("opening", "incurred", "carried",
+                                                         "closing")}},
+             "period_wip": [{"project": w["project"], **{k: str(w[k]) for k in (
+                 "opening", "incurred", "carried", "closing")}} for w in report["wip"]]
+             if report else []}
     return render(request, "ledger_period.html", me, status_code=status_code, period=period,
-                  row=state.run, can_reopen=state.can_reopen,
+                  row=state.run, can_reopen=state.can_reopen, report=report, chart=chart,
                   reopener=state.reopened_by_name or "", ok=ok, error=error)
+
+
+def _closing_report(report: dict[str, Any], names: dict[int, str]) -> dict[str, Any]:
+    """The month's stored closing report as its page shows it (trial h1, round 3: the page
+    showed only its status and digest, the figures a clerk reads were in the CLI's output
+    alone): each project's WIP roll-forward by name, the margin by line, the cost per accepted
+    unit and the receivables, amounts as Decimals (the report keeps them as strings)."""
+    def dec(v: object) -> Decimal | None:
+        return None if v is None else Decimal(str(v))
+
+    def money(rows: list[dict[str, Any]], keys: tuple[str, ...]) -> list[dict[str, Any]]:
+        return [{**r, **{k: dec(r.get(k)) for k in keys}} for r in rows]
+
+    wip = [{**w, "project": names.get(int(w["project_id"]), f"#{w['project_id']}")}
+           for w in money(report.get("wip", []), ("opening", "incurred", "carried", "closing"))]
+    return {
+        "wip": wip,
+        "lines": money(report.get("line_margin", []),
+                       ("revenue", "cost", "margin", "margin_pct")),
+        "units": money(report.get("unit_costs", []),
+                       ("volume", "revenue", "cost", "price_per_unit", "cost_per_unit")),
+        "receivables": money(report.get("receivables", []),
+                             ("receivable", "advances", "net", "ecl")),
+        "depreciation": len(report.get("depreciation", [])),
+        "impairment": len(report.get("impairment", [])),
+    }
 
 
 @router.get("/finance/periods/{period}", response_class=HTMLResponse)

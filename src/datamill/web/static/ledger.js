@@ -4,7 +4,7 @@ import { readJSON } from './common.js';
 const d = readJSON('ledger-data');
 const Chart = window.Chart;
 const num = (s) => Number.parseFloat(s);
-const COLOURS = { ratio: '#0891b2', per_work_hour: '#2563eb', accepted_volume: '#16a34a', budget: '#94a3b8', actual: '#2563eb', revenue: '#16a34a', cost: '#dc2626', margin: '#f59e0b', wip_closing: '#7c3aed' };
+const COLOURS = { ratio: '#0891b2', per_work_hour: '#2563eb', accepted_volume: '#16a34a', budget: '#94a3b8', actual: '#2563eb', revenue: '#16a34a', cost: '#dc2626', margin: '#f59e0b', wip_closing: '#7c3aed', opening: '#94a3b8', incurred: '#dc2626', carried: '#16a34a', closing: '#7c3aed' };
 
 function chart(id, type, labels, series, extra = {}) {
   const canvas = document.getElementById(id);
@@ -38,6 +38,12 @@ if (d.bylines) {
   chart('chart-lines', 'bar', d.bylines.map((m) => m.label), [
     ['revenue', d.bylines.map((m) => m.revenue)], ['cost', d.bylines.map((m) => m.cost)],
     ['margin', d.bylines.map((m) => m.margin)]]);
+}
+if (d.period_wip && d.period_wip.length) {
+  const w = d.period_wip;
+  chart('chart-period-wip', 'bar', w.map((r) => r.project), [
+    ['opening', w.map((r) => r.opening)], ['incurred', w.map((r) => r.incurred)],
+    ['carried', w.map((r) => r.carried)], ['closing', w.map((r) => r.closing)]]);
 }
 if (d.ratio) {
   chart('chart-ratio', 'bar', d.ratio.map((r) => r.label), [['ratio', d.ratio.map((r) => r.value)]]);
