@@ -215,7 +215,7 @@ def plan_budget(
     if total > _MAX_TOTAL:
         raise InvalidInput(f"the plan comes to {total:,}, beyond the {_MAX_TOTAL:,} a budget "
                            "holds; check the volume, ratio and prices", field="deliverable",
-                           reason_code="plan_total_too_large", total=total, MAX_TOTAL=_MAX_TOTAL)
+                           reason_code="plan_total_too_large", total=f"{total:,}", MAX_TOTAL=f"{_MAX_TOTAL:,}")
     return PlanOut(
         project_id=project_id, deliverable=deliv, loss_rate=loss, output_ratio=ratio,
         collection_volume=collected, annotation_hours=hours, modality=project.modality,

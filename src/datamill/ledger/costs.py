@@ -122,7 +122,7 @@ def _claimed_amount(
         if value <= 0 or value > _Q4_MAX or value != to_decimal(value, 4):
             raise InvalidInput(f"{field} {value} must be positive, at most {_Q4_MAX:,} and "
                                "have at most 4 decimal places", field=field,
-                               reason_code="quantity_q4_range", value=str(value), Q4_MAX=_Q4_MAX)
+                               reason_code="quantity_q4_range", value=str(value), Q4_MAX=f"{_Q4_MAX:,}")
     computed = to_cents(qty * price)
     if given is not None and given != computed:
         raise InvalidInput(

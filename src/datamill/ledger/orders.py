@@ -288,7 +288,7 @@ def create_order(
     if vol <= 0 or vol > MAX_VOLUME:
         raise InvalidInput(f"total volume must be positive and at most {MAX_VOLUME:,}, "
                            f"not {total_volume}", field="total_volume",
-                           reason_code="total_volume_range", MAX_VOLUME=MAX_VOLUME,
+                           reason_code="total_volume_range", MAX_VOLUME=f"{MAX_VOLUME:,}",
                            total_volume=str(total_volume))
     vat = check_vat_rate(vat_rate)
     if contract.amount is not None:
@@ -368,7 +368,7 @@ def amend_order_volume(
                            f"already accepted, not {total_volume}", field="total_volume",
                            accepted=str(accepted),
                            reason_code="order_volume_below_accepted", number=str(row.number),
-                           MAX_VOLUME=MAX_VOLUME, accepted_2=str(accepted),
+                           MAX_VOLUME=f"{MAX_VOLUME:,}", accepted_2=str(accepted),
                            volume_unit=str(row.volume_unit), total_volume=str(total_volume))
     old, row.total_volume = row.total_volume, vol
     session.flush()

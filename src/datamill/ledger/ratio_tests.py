@@ -286,7 +286,7 @@ def _positive(value: Any, field: str) -> Decimal:
     if not d.is_finite() or d <= 0 or d > MAX_AMOUNT or d != d.quantize(_Q):
         raise InvalidInput(f"{field} {value} must be above zero, at most {MAX_AMOUNT:,} and "
                            "have at most 4 decimal places", field=field,
-                           reason_code="amount_q4_range", value=str(value), MAX_AMOUNT=MAX_AMOUNT)
+                           reason_code="amount_q4_range", value=str(value), MAX_AMOUNT=f"{MAX_AMOUNT:,}")
     return d
 
 

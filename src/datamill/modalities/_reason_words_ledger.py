@@ -31,7 +31,7 @@ LEDGER_REFUSALS_EN: dict[str, str] = {
     "decimal_negative": "{field} {d} must be zero or more{bound}",
     "no_price_system": "no price system is installed (entry point datamill.price_system)",
     "deliverable_volume_positive": "deliverable volume must be positive",
-    "plan_total_too_large": "the plan comes to {total:,}, beyond the {MAX_TOTAL:,} a budget holds; "
+    "plan_total_too_large": "the plan comes to {total}, beyond the {MAX_TOTAL} a budget holds; "
                             "check the volume, ratio and prices",
     "not_a_number": "{field} '{value}' is not a number",
     "price_missing_for_plan": "the price system has no price for {stage} × {modality} × {group} "
@@ -98,7 +98,7 @@ LEDGER_REFUSALS_EN: dict[str, str] = {
     "days_used_range": "days used must be 1..366, not {days_used}",
     "cost_not_pending": "cost {cost_id} is {row_status}; only over-budget costs await approval",
     "cost_project_closed": "project {project_id} is closed; it accepts no more costs",
-    "quantity_q4_range": "{field} {value} must be positive, at most {Q4_MAX:,} and have at most "
+    "quantity_q4_range": "{field} {value} must be positive, at most {Q4_MAX} and have at most "
                          "4 decimal places",
     "cost_amount_missing": "the cost's amount is missing",
     "credit_grade_reason_missing": "a credit grade change needs its reason",
@@ -147,13 +147,13 @@ LEDGER_REFUSALS_EN: dict[str, str] = {
     "acceptance_type_range": "acceptance type must be 1, 2 or 3, not {acceptance_type}",
     "order_currency_mismatch": "order currency {value} does not match contract {number}'s currency "
                                "{currency}; an order must match its contract",
-    "total_volume_range": "total volume must be positive and at most {MAX_VOLUME:,}, not {total_volume}",
+    "total_volume_range": "total volume must be positive and at most {MAX_VOLUME}, not {total_volume}",
     "order_nothing_to_book": "order {number}: {amt} {currency} at {rate} CNY per {currency} is "
                              "{amount_cny} CNY, nothing to book; check the amount and the fx rate",
     "order_amendment_reason": "an order amendment needs its reason",
     "order_amend_not_open": "order {number} is {row_status}: only an open order is amended",
     "order_volume_below_accepted": "the total volume of order {number} must be positive, at most "
-                                   "{MAX_VOLUME:,} and not below the {accepted_2} {volume_unit} "
+                                   "{MAX_VOLUME} and not below the {accepted_2} {volume_unit} "
                                    "already accepted, not {total_volume}",
     "key_exists": "{what} '{key}' already exists",
     "order_exceeds_contract": "order {number} ({amt} {currency}) exceeds what is left of contract "
@@ -164,14 +164,14 @@ LEDGER_REFUSALS_EN: dict[str, str] = {
     "fx_rate_range": "fx_rate {fx_rate} must be positive, at most {MAX_FX_RATE} CNY per {currency}",
     "period_run_already": "period {period} was already run ({row_status}); to run it again (it "
                           "must give the identical result) add --rerun on the command line, or "
-                          "send {{\"rerun\": true}} to the API (rerun=True in Python)",
+                          "send \"rerun\": true to the API (rerun=True in Python)",
     "period_events_unbooked": "workforce events {pending} are not booked yet: every expense must "
                               "be in before the period closes (datamill ledger sync)",
     "period_not_run": "period {period} has not been run",
     "period_state_already": "period {period} is already {row_status}",
     "period_events_pending": "workforce events {pending} are still pending",
     "period_figures_changed": "period {period}'s figures changed since its run (a posting dated "
-                              "in it?): re-run it (datamill ledger period-close --rerun; API: {{\"rerun\": true}}) "
+                              "in it?): re-run it (datamill ledger period-close --rerun; API: \"rerun\": true) "
                               "and review the new report before confirming it",
     "closed_period_changed": "period {period} is closed and its figures have changed since (a back-dated "
                              "posting?): correct it in the open period",
@@ -192,7 +192,7 @@ LEDGER_REFUSALS_EN: dict[str, str] = {
     "sample_items_missing": "name at least one item for the self-test sample",
     "sample_too_large": "a self-test samples at most {MAX_SAMPLE} items, not {value}",
     "sample_workers_missing": "name at least one in-house worker for the self-test",
-    "amount_q4_range": "{field} {value} must be above zero, at most {MAX_AMOUNT:,} and have at "
+    "amount_q4_range": "{field} {value} must be above zero, at most {MAX_AMOUNT} and have at "
                        "most 4 decimal places",
     "unit_length": "the unit is 1 to 16 characters",
     "budget_other_project": "budget {budget_id} is not a budget of project {project_id}",
@@ -233,7 +233,7 @@ LEDGER_REFUSALS_EN: dict[str, str] = {
     "event_booked_already": "event {event_id} is already {receipt_status}",
     "minor_units": "{currency} allows fewer decimal places than {amount} has",
     "invoice_over_amount": "invoicing {amt} CNY brings order {number} to {invoiced} CNY, above "
-                           "its amount {amount_cny} CNY",
+                           "its amount {amount_cny} CNY; at most {remainder} CNY more",
     "no_books_yet": "project {project_id} has no ledger accounts yet",
 }
 
@@ -255,7 +255,7 @@ LEDGER_REFUSALS_ZH_CN: dict[str, str] = {
     "decimal_negative": "{field} {d} 须为零或正数{bound}。",
     "no_price_system": "未安装价格体系（入口点 datamill.price_system）",
     "deliverable_volume_positive": "可交付量须为正数。",
-    "plan_total_too_large": "计划合计 {total:,}，超过一份预算可容纳的 {MAX_TOTAL:,}；请检查数量"
+    "plan_total_too_large": "计划合计 {total}，超过一份预算可容纳的 {MAX_TOTAL}；请检查数量"
                             "、标产比和单价。",
     "not_a_number": "{field}“{value}”不是数字。",
     "price_missing_for_plan": "价格体系在 {on} 没有 {stage} × {modality} × {group} 的单价；请先"
@@ -312,7 +312,7 @@ LEDGER_REFUSALS_ZH_CN: dict[str, str] = {
     "days_used_range": "使用天数须在 1..366 之间，不能是 {days_used}。",
     "cost_not_pending": "成本 {cost_id} 的状态为 {row_status}；只有超预算成本需要审批。",
     "cost_project_closed": "项目 {project_id} 已关闭，不再接受成本。",
-    "quantity_q4_range": "{field} {value} 须为正数，不超过 {Q4_MAX:,}，且最多 4 位小数。",
+    "quantity_q4_range": "{field} {value} 须为正数，不超过 {Q4_MAX}，且最多 4 位小数。",
     "cost_amount_missing": "缺少成本金额。",
     "credit_grade_reason_missing": "修改信用等级须写明理由。",
     "reason_too_long": "理由超过 {MAX_REASON} 个字符。",
@@ -353,12 +353,12 @@ LEDGER_REFUSALS_ZH_CN: dict[str, str] = {
     "acceptance_type_range": "验收类型须为 1、2 或 3，不能是 {acceptance_type}。",
     "order_currency_mismatch": "订单币种 {value} 与合同 {number} 的币种 {currency} 不一致；订单"
                                "须与合同一致。",
-    "total_volume_range": "总量须为正数且不超过 {MAX_VOLUME:,}，不能是 {total_volume}。",
+    "total_volume_range": "总量须为正数且不超过 {MAX_VOLUME}，不能是 {total_volume}。",
     "order_nothing_to_book": "订单 {number}：{amt} {currency} 按 {rate} 元/{currency} 折合 {amount_cny} "
                              "元，无可入账金额；请检查金额和汇率。",
     "order_amendment_reason": "订单变更须写明理由。",
     "order_amend_not_open": "订单 {number} 的状态为 {row_status}：只有进行中的订单可以变更。",
-    "order_volume_below_accepted": "订单 {number} 的总量须为正数，不超过 {MAX_VOLUME:,}，且不低"
+    "order_volume_below_accepted": "订单 {number} 的总量须为正数，不超过 {MAX_VOLUME}，且不低"
                                    "于已验收的 {accepted_2} {volume_unit}，不能是 {total_volume}。",
     "key_exists": "“{key}”已存在。",
     "order_exceeds_contract": "订单 {number}（{amt} {currency}）超出合同 {number_2} 的剩余额度："
@@ -366,7 +366,7 @@ LEDGER_REFUSALS_ZH_CN: dict[str, str] = {
     "order_fx_rate_missing": "{currency} 订单须给出汇率 fx_rate（合同日每 {currency} 折合人民币）",
     "fx_rate_range": "汇率 {fx_rate} 须为正数，且不超过每 {currency} {MAX_FX_RATE} 元。",
     "period_run_already": "期间 {period} 已运行过（{row_status}）；如需重新运行（结果必须完全一"
-                          "致），命令行加 --rerun，或向 API 发送 {{\"rerun\": true}}（Python 中"
+                          "致），命令行加 --rerun，或向 API 发送 \"rerun\": true（Python 中"
                           " rerun=True）",
     "period_events_unbooked": "人力事件 {pending} 尚未入账：期间结账前所有费用都须入账（datamill "
                               "ledger sync）",
@@ -374,7 +374,7 @@ LEDGER_REFUSALS_ZH_CN: dict[str, str] = {
     "period_state_already": "期间 {period} 已是 {row_status} 状态。",
     "period_events_pending": "人力事件 {pending} 仍待处理。",
     "period_figures_changed": "期间 {period} 的数字自运行后已变化（有记入该期间的过账？）：请重"
-                              "新运行（datamill ledger period-close --rerun；API：{{\"rerun\": true}}）"
+                              "新运行（datamill ledger period-close --rerun；API：\"rerun\": true）"
                               "，复核新报告后再确认。",
     "closed_period_changed": "期间 {period} 已结账，但其数字此后有变化（有倒记的过账？）：请在未"
                              "结账的期间更正。",
@@ -393,7 +393,7 @@ LEDGER_REFUSALS_ZH_CN: dict[str, str] = {
     "sample_items_missing": "请为自测样本至少指定一条数据。",
     "sample_too_large": "一次自测最多抽取 {MAX_SAMPLE} 条数据，不能是 {value} 条。",
     "sample_workers_missing": "请为自测至少指定一名内部作业人员。",
-    "amount_q4_range": "{field} {value} 须大于零，不超过 {MAX_AMOUNT:,}，且最多 4 位小数。",
+    "amount_q4_range": "{field} {value} 须大于零，不超过 {MAX_AMOUNT}，且最多 4 位小数。",
     "unit_length": "单位为 1 到 16 个字符。",
     "budget_other_project": "预算 {budget_id} 不属于项目 {project_id}。",
     "budget_hours_too_large": "{hours} 标注小时超出一个预算行可容纳的范围。",

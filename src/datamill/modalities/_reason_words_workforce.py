@@ -48,7 +48,7 @@ WORKFORCE_REFUSALS_EN: dict[str, str] = {
     "golden_items_unknown": "items {unknown} are not golden items of project {project_id}",
     "month_form": "month '{month}' must look like 2024-05",
     "hour_points_month_range": "hour points are booked for a month from {FIRST_YEAR}-01 up to this "
-                               "month ({today:%Y-%m}), not {month}",
+                               "month ({today}), not {month}",
     "working_days_range": "{month} cannot have {days} working days",
     "working_days_below_booked": "{month} with {days} working days caps a person at {value} points, "
                                  "but worker {worker_id} already has {booked} booked that month: "
@@ -78,12 +78,12 @@ WORKFORCE_REFUSALS_EN: dict[str, str] = {
     "unit_unknown": "unknown unit '{unit}'; use one of {value}",
     "language_group_unknown": "language group must be chinese, minority or foreign",
     "unit_price_form": "unit price {price} must be positive with at most 4 decimals",
-    "price_deviation_reason": "unit price {price} is {deviation:+.2%} off {ref_what} {ref}; more "
+    "price_deviation_reason": "unit price {price} is {deviation} off {ref_what} {ref}; more "
                               "than 10% needs a written reason (competitor quotes, interviews, "
                               "mock postings ...)",
-    "quantity_range": "{field} {d} must be positive, at most {MAX_QUANTITY:,} and have at most "
+    "quantity_range": "{field} {d} must be positive, at most {MAX_QUANTITY} and have at most "
                       "4 decimals",
-    "line_amount_too_large": "{field} comes to {amount:,}, beyond the {MAX_AMOUNT:,} one line may "
+    "line_amount_too_large": "{field} comes to {amount}, beyond the {MAX_AMOUNT} one line may "
                              "hold; check the quantity and the price",
     "text_length": "{field} must be 1 to {limit} characters",
     "approver_admin_only": "only an admin may register approvers; '{username}' is not one",
@@ -101,7 +101,7 @@ WORKFORCE_REFUSALS_EN: dict[str, str] = {
                                  "raised",
     "kind_unknown": "kind must be one of {value}, not '{kind}'",
     "price_unit_mismatch": "the price system counts {stage} in {unit}, not {unit_2}",
-    "request_price_deviation": "unit price {price} is {deviation_2:+.2%} off the price system's "
+    "request_price_deviation": "unit price {price} is {deviation_2} off the price system's "
                                "{unit_price} ({half_year}); more than 10% must be explained: give "
                                "a deviation reason",
     "request_state_sign": "purchase request {number} is {r_status}; nothing to sign",
@@ -167,7 +167,7 @@ WORKFORCE_REFUSALS_EN: dict[str, str] = {
     "settlement_cycle_unknown": "unknown settlement cycle '{cycle}'",
     "identity_unchecked": "individual supplier '{vendor_name}': {names} {value} no identity check; "
                           "verify it before they can be paid (datamill workforce identity {unchecked_2} "
-                          "'ID ****1234', POST /api/v1/workers/{{id}}/identity)",
+                          "'ID ****1234', POST /api/v1/workers/ID/identity)",
     "sheet_period_ahead": "period {period_start}–{end} begins more than {MAX_AHEAD_DAYS} days from "
                           "today ({today}): a sheet settles work already accepted, in a past, the "
                           "current or the next period",
@@ -224,7 +224,7 @@ WORKFORCE_REFUSALS_EN: dict[str, str] = {
     "throughput_not_manager": "'{username}' manages no vendor and may not read the throughput reports",
     "period_end_before_start": "the period ends before it starts",
     "decimal_string_not_float": "{field} must be given as a string or Decimal, not a float",
-    "amount_not_finite": "{field} '{value}' is not a finite number of at most {MAX_AMOUNT:,f}",
+    "amount_not_finite": "{field} '{value}' is not a finite number of at most {MAX_AMOUNT}",
     "vendor_kind_unknown": "unknown vendor kind '{kind}'; use one of {value}",
     "vendor_cycle_unknown": "unknown settlement cycle '{settlement_cycle}'; use one of {value}",
     "fee_rate_decimals": "fee rate {rate} has more than 4 decimals: give it to a hundredth of a "
@@ -283,7 +283,7 @@ WORKFORCE_REFUSALS_ZH_CN: dict[str, str] = {
     "project_no_qualification_test": "项目 {project_id} 没有培训考核。",
     "golden_items_unknown": "数据 {unknown} 不是项目 {project_id} 的金标题。",
     "month_form": "月份“{month}”的格式应为 2024-05。",
-    "hour_points_month_range": "工时积分按月登记，月份须在 {FIRST_YEAR}-01 到本月（{today:%Y-%m}）"
+    "hour_points_month_range": "工时积分按月登记，月份须在 {FIRST_YEAR}-01 到本月（{today}）"
                                "之间，不能是 {month}。",
     "working_days_range": "{month} 不可能有 {days} 个工作日。",
     "working_days_below_booked": "{month} 有 {days} 个工作日，每人上限 {value} 积分，但作业人员"
@@ -310,10 +310,10 @@ WORKFORCE_REFUSALS_ZH_CN: dict[str, str] = {
     "language_group_unknown": "语种组须为 chinese（中文）、minority（少数民族语言）或 foreign（"
                               "外语）",
     "unit_price_form": "单价 {price} 须为正数，最多 4 位小数。",
-    "price_deviation_reason": "单价 {price} 偏离 {ref} {deviation:+.2%}；偏离超过 10% 须书面说明"
+    "price_deviation_reason": "单价 {price} 偏离 {ref} {deviation}；偏离超过 10% 须书面说明"
                               "理由（竞品报价、访谈、模拟招聘……）",
-    "quantity_range": "{field} {d} 须为正数，不超过 {MAX_QUANTITY:,}，且最多 4 位小数。",
-    "line_amount_too_large": "{field} 合计 {amount:,}，超过一行可容纳的 {MAX_AMOUNT:,}；请检查数"
+    "quantity_range": "{field} {d} 须为正数，不超过 {MAX_QUANTITY}，且最多 4 位小数。",
+    "line_amount_too_large": "{field} 合计 {amount}，超过一行可容纳的 {MAX_AMOUNT}；请检查数"
                              "量和单价。",
     "text_length": "{field} 须为 1 到 {limit} 个字符。",
     "approver_admin_only": "只有管理员可以登记审批人；“{username}”不是管理员。",
@@ -328,7 +328,7 @@ WORKFORCE_REFUSALS_ZH_CN: dict[str, str] = {
                                  "的单价；须由采购先设定，再提交申请。",
     "kind_unknown": "类型须为以下之一：{value}，不能是“{kind}”。",
     "price_unit_mismatch": "价格体系按 {unit} 计 {stage}，不是 {unit_2}。",
-    "request_price_deviation": "单价 {price} 偏离价格体系的 {unit_price}（{half_year}）{deviation_2:+.2%}；"
+    "request_price_deviation": "单价 {price} 偏离价格体系的 {unit_price}（{half_year}）{deviation_2}；"
                                "偏离超过 10% 须说明：请填写偏离理由。",
     "request_state_sign": "采购申请 {number} 的状态为 {r_status}；无需签批。",
     "combine_two_requests": "至少合并两份申请。",
@@ -382,7 +382,7 @@ WORKFORCE_REFUSALS_ZH_CN: dict[str, str] = {
                           "该项目未交给其供应商（由项目经理邀请作业人员）",
     "settlement_cycle_unknown": "未知的结算周期“{cycle}”。",
     "identity_unchecked": "个人供应商“{vendor_name}”：{names} 尚未核验身份；须核验后才能付款（datamill "
-                          "workforce identity {unchecked_2} 'ID ****1234'，POST /api/v1/workers/{{id}}/identity）",
+                          "workforce identity {unchecked_2} 'ID ****1234'，POST /api/v1/workers/ID/identity）",
     "sheet_period_ahead": "期间 {period_start}–{end} 的开始日比今天（{today}）晚 {MAX_AHEAD_DAYS} "
                           "天以上：结算单结算已验收的作业，期间须为过去、当前或下一个期间。",
     "sheet_exists_not_draft": "供应商“{vendor_name}”在 {period_start}–{end} 已有结算单 {number}（"
@@ -430,7 +430,7 @@ WORKFORCE_REFUSALS_ZH_CN: dict[str, str] = {
     "throughput_not_manager": "“{username}”不负责任何供应商，不能查看产能报告。",
     "period_end_before_start": "期间的结束早于开始。",
     "decimal_string_not_float": "{field} 须以字符串或 Decimal 给出，不能是浮点数。",
-    "amount_not_finite": "{field}“{value}”不是不超过 {MAX_AMOUNT:,f} 的有限数。",
+    "amount_not_finite": "{field}“{value}”不是不超过 {MAX_AMOUNT} 的有限数。",
     "vendor_kind_unknown": "未知的供应商类型“{kind}”；请使用以下之一：{value}。",
     "vendor_cycle_unknown": "未知的结算周期“{settlement_cycle}”；请使用以下之一：{value}。",
     "fee_rate_decimals": "管理费率 {rate} 超过 4 位小数：请精确到万分之一，例如 8.25% 写作 0.0825。",

@@ -68,7 +68,7 @@ def _bookable_month(month: str) -> None:
         raise InvalidInput(f"hour points are booked for a month from {FIRST_YEAR}-01 up to "
                            f"this month ({today:%Y-%m}), not {month}", field="month",
                            reason_code="hour_points_month_range", FIRST_YEAR=FIRST_YEAR,
-                           today=today, month=str(month))
+                           today=f"{today:%Y-%m}", month=str(month))
 
 
 def working_days(session: Session, month: str) -> int:

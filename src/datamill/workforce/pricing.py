@@ -184,7 +184,7 @@ def set_price(
             f"unit price {price} is {deviation:+.2%} off {ref_what} {ref}; more than 10% needs a "
             "written reason (competitor quotes, interviews, mock postings ...)",
             field="reason",
-            reason_code="price_deviation_reason", price=str(price), deviation=deviation,
+            reason_code="price_deviation_reason", price=str(price), deviation=f"{deviation:+.2%}",
             ref_what=str(ref_what), ref=str(ref),
         )
     row = PriceEntry(

@@ -105,7 +105,7 @@ def _qty(value: object, field: str) -> Decimal:
     if not d.is_finite() or d <= 0 or d > MAX_QUANTITY or d != d.quantize(_Q4):
         raise InvalidInput(f"{field} {d} must be positive, at most {MAX_QUANTITY:,} and have at "
                            "most 4 decimals", field=field,
-                           reason_code="quantity_range", d=str(d), MAX_QUANTITY=MAX_QUANTITY)
+                           reason_code="quantity_range", d=str(d), MAX_QUANTITY=f"{MAX_QUANTITY:,}")
     return d
 
 
@@ -118,8 +118,8 @@ def _amount(qty: Decimal, price: Decimal, field: str) -> Decimal:
     if amount > MAX_AMOUNT:
         raise InvalidInput(f"{field} comes to {amount:,}, beyond the {MAX_AMOUNT:,} one line "
                            "may hold; check the quantity and the price", field=field,
-                           reason_code="line_amount_too_large", amount=amount,
-                           MAX_AMOUNT=MAX_AMOUNT)
+                           reason_code="line_amount_too_large", amount=f"{amount:,}",
+                           MAX_AMOUNT=f"{MAX_AMOUNT:,}")
     return amount
 
 
@@ -450,7 +450,7 @@ def create_request(  # noqa: PLR0913 - the request's fields
             f"unit price {price} is {deviation:+.2%} off the price system's {ref.unit_price} "
             f"({ref.half_year}); more than 10% must be explained: give a deviation reason",
             field="deviation_reason", deviation=str(deviation),
-            reason_code="request_price_deviation", price=str(price), deviation_2=deviation,
+            reason_code="request_price_deviation", price=str(price), deviation_2=f"{deviation:+.2%}",
             unit_price=str(ref.unit_price), half_year=str(ref.half_year),
         )
     amount = _amount(qty, price, "quantity")

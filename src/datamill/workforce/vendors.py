@@ -81,7 +81,7 @@ def to_decimal(value: object, field: str) -> Decimal:
     if not d.is_finite() or d.copy_abs() > MAX_AMOUNT:
         raise InvalidInput(f"{field} {value!r} is not a finite number of at most {MAX_AMOUNT:,f}",
                            field=field,
-                           reason_code="amount_not_finite", value=str(value), MAX_AMOUNT=MAX_AMOUNT)
+                           reason_code="amount_not_finite", value=str(value), MAX_AMOUNT=f"{MAX_AMOUNT:,f}")
     return d
 
 
