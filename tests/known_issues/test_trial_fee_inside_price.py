@@ -80,6 +80,9 @@ def test_a_budgeted_line_and_its_settlement_agree_to_the_cent(runtime: Runtime) 
         (stage,) = [v for v in plan_variance(s, lp).stages if v.stage == "annotate"]
         assert stage.planned_amount == stage.actual_amount == D("40.94")
         assert stage.variance == 0 and stage.status == "within"
+        # the hours the sheet settled, against the 2 planned (trial h1: 0, the event had none)
+        assert (stage.actual_quantity, stage.planned_quantity) == (D("2"), D("2"))
+        assert (event["quantity"], event["unit"]) == ("2.0000", "hour")
 
 
 def test_a_sheet_drawn_with_the_fee_on_top_is_taken_back_as_booked(runtime: Runtime) -> None:

@@ -298,3 +298,15 @@ def test_finance_navigation_offers_what_finance_uses(runtime: Runtime, world: Wo
         web_login(c, "ann")
         page = c.get("/workforce/me").text
         assert 'data-testid="wf-nav-earnings"' in page
+
+
+def test_a_finance_clerk_starts_on_the_finance_overview(runtime: Runtime, world: World) -> None:
+    """Trial h1: a finance clerk's home page was an empty project list ("You are not a member
+    of any project yet"); it is the finance overview, the books they keep."""
+    with TestClient(create_app(runtime), raise_server_exceptions=False) as c:
+        web_login(c, "fin")
+        r = c.get("/", follow_redirects=False)
+        assert (r.status_code, r.headers.get("location")) == (303, "/finance")
+    with TestClient(create_app(runtime), raise_server_exceptions=False) as c:
+        web_login(c, "boss")  # an admin keeps the project list
+        assert c.get("/", follow_redirects=False).status_code == 200

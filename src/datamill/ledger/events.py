@@ -183,13 +183,36 @@ def _book_settlement(
     # a sheet drawn before its period ends (e.g. on a Saturday for the week): the cost is
     # dated no later than the day it is booked, so final accounts may close today
     booked_on, note = _open_day(session, min(on, business_today()))
-    out = post_cost(session, project.id, _budget_stage(session, project, stage), "data_service",
+    budget_stage = _budget_stage(session, project, stage)
+    out = post_cost(session, project.id, budget_stage, "data_service",
                     _money(p, "amount"), ref, incurred_on=booked_on,
+                    quantity=_settled_quantity(session, project, budget_stage, p),
                     currency=str(p.get("currency") or "CNY"),
                     supplier=str(p.get("supplier") or "") or None,
                     description=f"settlement sheet {p.get('sheet_number', '')} · {stage}{note}",
                     over_budget_reason=reason, actor_id=actor_id)
     return "booked", session.get(LedgerCost, out.id), ""
+
+
+def _settled_quantity(
+    session: Session, project: LedgerProject, stage: str, p: dict[str, Any]
+) -> Decimal | None:
+    """The quantity a settlement event settled, where its unit is the budget line's (a sheet
+    priced per ``hour`` against a line in ``hours``), so plan variance reads the actual
+    volume beside the amount; None where it has none or counts in another unit."""
+    raw, unit = p.get("quantity"), p.get("unit")
+    budget = approved_budget(session, project.id)
+    if raw is None or not isinstance(unit, str) or budget is None:
+        return None
+    line_unit = session.scalar(select(LedgerBudgetLine.unit).where(
+        LedgerBudgetLine.budget_id == budget.id, LedgerBudgetLine.stage == stage,
+        LedgerBudgetLine.category == "data_service"))
+    if line_unit not in (unit, f"{unit}s"):
+        return None
+    try:
+        return Decimal(str(raw))
+    except ArithmeticError:
+        return None
 
 
 def _book_reduction(session: Session, ev: DomainEvent, project: LedgerProject) -> _Outcome:

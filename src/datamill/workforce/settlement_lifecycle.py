@@ -84,9 +84,16 @@ def record_cost_events(session: Session, sheet: SettlementSheet, *, reverse: boo
     ``reverse`` (voiding a confirmed sheet, :mod:`datamill.workforce.settlement_void`): the
     same events with the opposite amounts, so the ledger takes back exactly what it booked."""
     groups: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
+    # the settled quantity and its unit (hour, item ...), where a group's lines share one unit:
+    # the ledger books it with the cost, so plan variance compares planned and actual volume
+    quantities: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
+    units: dict[tuple[int, str], set[str]] = defaultdict(set)
     for ln in session.scalars(select(SettlementLine).where(
             SettlementLine.sheet_id == sheet.id, SettlementLine.project_id.is_not(None))):
-        groups[(int(ln.project_id or 0), ln.stage or "")] += ln.amount
+        key = (int(ln.project_id or 0), ln.stage or "")
+        groups[key] += ln.amount
+        quantities[key] += ln.quantity
+        units[key].add(ln.unit)
     fees = {k: to_cents(v * sheet.fee_rate) for k, v in groups.items()}
     if fees:  # rounding remainder on the last line, so the fee shares add up to the sheet's
         fees[max(fees)] += sheet.fee - sum(fees.values())
@@ -109,6 +116,9 @@ def record_cost_events(session: Session, sheet: SettlementSheet, *, reverse: boo
             "currency": "CNY", "vendor_id": sheet.vendor_id,
             "supplier": vendor.name if vendor else str(sheet.vendor_id),
             "incurred_on": (sheet.period_end - timedelta(days=1)).isoformat(),
+            **({"quantity": str(sign * quantities[(project_id, stage)]),
+                "unit": next(iter(units[(project_id, stage)]))}
+               if len(units[(project_id, stage)]) == 1 else {}),
             **({"voided": True} if reverse else {})}))
 
 

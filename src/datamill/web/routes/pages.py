@@ -153,7 +153,8 @@ def _work_rows(session: Any, me: WebUser, stage: str) -> list[dict[str, Any]]:
 def _home_kind(role: str) -> str:
     """Which home page a role gets, decided by the permission matrix (not by role names):
     whoever annotates (or reviews, or inspects) without managing projects gets their work;
-    a vendor's manager without the business side's reach gets their vendor's page; everyone
+    a vendor's manager without the business side's reach gets their vendor's page; whoever
+    keeps the books without working in projects (finance) the finance overview; everyone
     else the list of their projects."""
     manages = allowed(role, Action.MANAGE_PROJECT) or allowed(role, Action.VIEW_PROJECT)
     if allowed(role, Action.ANNOTATE) and not manages:
@@ -164,6 +165,8 @@ def _home_kind(role: str) -> str:
         return "inspect"
     if allowed(role, Action.MANAGE_VENDOR) and not allowed(role, Action.MANAGE_WORKFORCE):
         return "vendor"
+    if allowed(role, Action.LEDGER) and not manages and not allowed(role, Action.CREATE_PROJECT):
+        return "finance"  # their home was an empty project list ("not a member of any project")
     return "projects"
 
 
@@ -183,6 +186,8 @@ def home(request: Request, session: SessionDep, me: WebUser, empty: int | None =
         return render(request, "home_inspector.html", me, rows=rows)
     if kind == "vendor" and me.manages is not None:
         return RedirectResponse(f"/workforce/vendors/{me.manages}", status_code=303)
+    if kind == "finance":
+        return RedirectResponse("/finance", status_code=303)
     # a project's dashboard is linked only to those who may open it
     # (its customer opens the project's basics and deliveries)
     return render(request, "home_projects.html", me, projects=_projects(session, me.user),
