@@ -133,10 +133,10 @@ def test_printed_settlement_sheet_speaks_zh(runtime: Runtime, users: dict[str, U
     page = manager.get(f"/workforce/sheets/{world.sheet_id}/print")
     assert page.status_code == 200, page.text
     text = " ".join(visible_text_nodes(page.text))
-    for zh in ("验收结算单", "供应商：", "华语工作室", "结算期间：", "结算周期：按周", "合计",
+    for zh in ("验收结算单", "供应商：", "华语工作室", "作业日期：", "结算周期：按周", "合计",
                "管理费（10%", "应付净额（元）", "供应商签字", "业务方签字", "作业人员", "计价单位"):
         assert zh in text, (zh, text)
-    for en in ("Vendor:", "Period", "Totals", "Management fee", "Vendor signature",
+    for en in ("Vendor:", "Period", "Days of work", "Totals", "Management fee", "Vendor signature",
                "project_id", "worker_id", "volume_unit", "weekly"):
         assert en not in text, (en, text)
     assert "vendor-wall" in text  # the project by name
