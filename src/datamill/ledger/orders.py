@@ -131,7 +131,7 @@ def create_customer(
     if country.upper() not in COUNTRIES:
         raise InvalidInput(f"country {country!r} is not an ISO 3166 alpha-2 code (CN, US, DE, "
                            "JP ...)", field="country",
-                           reason_code="country_code", country=str(country))
+                           reason_code="customer_country_code", country=str(country))
     row = LedgerCustomer(name=name, customer_type=customer_type, country=country.upper(),
                          credit_grade=credit_grade)
     session.add(row)

@@ -141,7 +141,7 @@ LEDGER_REFUSALS_EN: dict[str, str] = {
     "vat_rate_range": "vat_rate {value} must be a fraction from 0 up to (not including) 1, e.g. "
                       "0.06 for 6 %",
     "vat_rate_decimals": "vat_rate {value} has more than four decimal places",
-    "country_code": "country '{country}' is not an ISO 3166 alpha-2 code (CN, US, DE, JP ...)",
+    "customer_country_code": "country '{country}' is not an ISO 3166 alpha-2 code (CN, US, DE, JP ...)",
     "order_contract_not_signed": "contract {number} is {contract_status}: orders are split off "
                                  "signed contracts only",
     "acceptance_type_range": "acceptance type must be 1, 2 or 3, not {acceptance_type}",
@@ -347,7 +347,7 @@ LEDGER_REFUSALS_ZH_CN: dict[str, str] = {
     "currency_unknown": "币种“{currency}”不是 datamill 记账的 ISO 4217 代码；可选：{value}。",
     "vat_rate_range": "增值税率 {value} 须为 0 到 1 之间（不含 1）的小数，例如 6% 写作 0.06。",
     "vat_rate_decimals": "增值税率 {value} 的小数超过四位。",
-    "country_code": "国家“{country}”不是 ISO 3166 两位字母代码（CN、US、DE、JP ……）",
+    "customer_country_code": "国家“{country}”不是 ISO 3166 两位字母代码（CN、US、DE、JP ……）",
     "order_contract_not_signed": "合同 {number} 的状态为 {contract_status}：只能从已签订的合同拆"
                                  "分订单。",
     "acceptance_type_range": "验收类型须为 1、2 或 3，不能是 {acceptance_type}。",
