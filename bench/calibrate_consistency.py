@@ -11,7 +11,9 @@ lowest word ratio with two per-project thresholds); this script still shows the 
 alignment score and the free decoder's WER, which are reported but no longer decide.
 
 Run: ``.venv/bin/python bench/calibrate_consistency.py`` (``--good``, ``--swapped`` and
-``--partial`` set the pair counts; the defaults 30, 15 and 15 are the calibration's)
+``--partial`` set the pair counts; the defaults 30, 15 and 15 are the calibration's;
+``--timed N`` times the passes apart and runs the pre-annotator on the first N matched files
+only, default all)
 """
 
 from __future__ import annotations
@@ -91,8 +93,14 @@ def main() -> int:
                         help=f"pairs with a wholly different prompt ({N_SWAPPED})")
     parser.add_argument("--partial", type=int, default=N_PARTIAL,
                         help=f"pairs with 2-4 words swapped ({N_PARTIAL})")
+    parser.add_argument("--timed", type=int, default=None,
+                        help="matched files whose passes are timed apart and transcribed by the "
+                             "pre-annotator (default: all --good)")
     args = parser.parse_args()
     n_good, n_swapped, n_partial = args.good, args.swapped, args.partial
+    n_timed = n_good if args.timed is None else args.timed
+    if not 1 <= n_timed <= n_good:
+        parser.error("need 1 <= --timed <= --good")
     if min(n_swapped, n_partial) < 1 or n_swapped + n_partial > n_good:
         parser.error("need --swapped >= 1, --partial >= 1 and --swapped + --partial <= --good "
                      "(the mismatched pairs reuse the matched pairs' audio)")
@@ -135,7 +143,7 @@ def main() -> int:
         align_s: list[float] = []
         decode_s: list[float] = []
         durations_s: list[float] = []
-        for i in range(n_good):
+        for i in range(n_timed):
             pcm = read_pcm16(audio[i])
             durations_s.append(len(pcm) / 2 / 16000)
             t = time.perf_counter()
@@ -146,7 +154,7 @@ def main() -> int:
             align_s.append(time.perf_counter() - t)
 
         refs, hyps, pre_s = [], [], []
-        for i in range(n_good):
+        for i in range(n_timed):
             t = time.perf_counter()
             ann = pre.transcribe(audio[i], "en-US")
             pre_s.append(time.perf_counter() - t)
@@ -203,12 +211,12 @@ def main() -> int:
     )
     print(f"check_consistency per file: mean {statistics.mean(t for _, _, t in results):.3f} s")
     print(f"preannotator per file:     mean {statistics.mean(pre_s):.3f} s")
-    print(f"preannotator corpus WER on the {n_good} matched files: {jiwer.wer(refs, hyps):.3f}")
+    print(f"preannotator corpus WER on the {n_timed} matched files: {jiwer.wer(refs, hyps):.3f}")
     print(
         "preannotator per-voice WER: "
         + ", ".join(
             f"{VOICES[v][0]}={jiwer.wer(refs[v :: len(VOICES)], hyps[v :: len(VOICES)]):.2f}"
-            for v in range(min(len(VOICES), n_good))
+            for v in range(min(len(VOICES), n_timed))
         )
     )
     return 0

@@ -10,7 +10,8 @@ report's second-look list is compared with the items known to be wrong.
 
 Text: generated news-like texts in four classes (Chinese and English, words of the class mixed
 with words of the others), ``--texts`` per corpus, with 5 % and 10 % of the labels flipped to
-another class. ``TextEffectEvaluator`` cross-validates its classifier; macro-F1 against the
+another class (``--flips``: which shares; the parts below take them too).
+``TextEffectEvaluator`` cross-validates its classifier; macro-F1 against the
 most-frequent-class baseline, and how many of the named items were flipped.
 
 LLM preferences: generated prompts with a helpful and an unhelpful response
@@ -70,6 +71,9 @@ VOICES: tuple[tuple[str, int], ...] = (
     ("en-gb-x-rp", 150), ("en-us-nyc", 165), ("en-gb-x-gbcwmd", 150), ("en-us+f4", 140),
     ("en-029+m1", 160), ("en-gb-scotland+f3", 135),
 )
+#: the shares of labels flipped in the text, LLM, image and point-cloud parts (each a run of its
+#: own); the SUMMARY line reports the 10 % runs
+FLIPS = (0.05, 0.10)
 SWAP_WORDS = {"the": "a", "was": "is", "to": "into", "and": "or", "of": "for", "in": "on"}
 
 
@@ -160,11 +164,12 @@ def _corpus(lang: str, n: int, flip: float, seed: int) -> tuple[list[tuple[str, 
     return rows, flipped
 
 
-def text_part(n: int) -> tuple[list[list[object]], dict[str, float]]:
+def text_part(n: int, flips: tuple[float, ...] = FLIPS
+              ) -> tuple[list[list[object]], dict[str, float]]:
     rows: list[list[object]] = []
     summary: dict[str, float] = {}
     for lang in ("zh", "en"):
-        for flip in (0.05, 0.10):
+        for flip in flips:
             corpus, flipped = _corpus(lang, n, flip, seed=int(flip * 100) + len(lang))
             ev = TextEffectEvaluator({"labels": {"tasks": ["classification"],
                                                  "classes": list(_CLASSES[lang])}})
@@ -187,13 +192,14 @@ def text_part(n: int) -> tuple[list[list[object]], dict[str, float]]:
     return rows, summary
 
 
-def llm_part(root: Path, n: int) -> tuple[list[list[object]], dict[str, float]]:
+def llm_part(root: Path, n: int, flips: tuple[float, ...] = FLIPS
+             ) -> tuple[list[list[object]], dict[str, float]]:
     rows: list[list[object]] = []
     summary: dict[str, float] = {}
     folder = root / "llm"
     folder.mkdir(parents=True, exist_ok=True)
     for phrasings in ("train", "heldout"):
-        for flip in (0.05, 0.10):
+        for flip in flips:
             corpus = generate_preferences(n, seed=round(flip * 100), phrasings=phrasings)
             rng = random.Random(f"{phrasings}/{flip}")  # noqa: S311 - which choices are flipped
             flipped = set(rng.sample([p.record["id"] for p in corpus], round(n * flip)))
@@ -237,7 +243,8 @@ def _object_row(name: str, items: int, every: list[tuple[int, int]], flip: float
     return row, hits / len(named) if named else 0.0
 
 
-def image_part(root: Path, scenes: int) -> tuple[list[list[object]], dict[str, float]]:
+def image_part(root: Path, scenes: int, flips: tuple[float, ...] = FLIPS
+               ) -> tuple[list[list[object]], dict[str, float]]:
     rows: list[list[object]] = []
     summary: dict[str, float] = {}
     other = {"car": "person", "person": "car"}
@@ -252,7 +259,7 @@ def image_part(root: Path, scenes: int) -> tuple[list[list[object]], dict[str, f
             scene.image.save(path, **({"quality": 70} if suffix == "jpg" else {}))
             rendered.append((path, scene.annotation))
         every = [(i, k) for i, (_, a) in enumerate(rendered) for k in range(len(a.objects))]
-        for flip in (0.05, 0.10):
+        for flip in flips:
             rng = random.Random(f"{name}/{flip}")  # noqa: S311 - which labels are flipped
             flipped = set(rng.sample(every, round(len(every) * flip)))
             ev = ImageEffectEvaluator({"labels": {"labels": [{"name": "car", "kinds": ["box"]},
@@ -270,7 +277,8 @@ def image_part(root: Path, scenes: int) -> tuple[list[list[object]], dict[str, f
     return rows, summary
 
 
-def pointcloud_part(root: Path, frames: int) -> tuple[list[list[object]], dict[str, float]]:
+def pointcloud_part(root: Path, frames: int, flips: tuple[float, ...] = FLIPS
+                    ) -> tuple[list[list[object]], dict[str, float]]:
     rows: list[list[object]] = []
     summary: dict[str, float] = {}
     following = {"car": "pedestrian", "pedestrian": "cyclist", "cyclist": "car"}
@@ -281,7 +289,7 @@ def pointcloud_part(root: Path, frames: int) -> tuple[list[list[object]], dict[s
             rendered.append((write_cloud(points, root / f"pc-{occluded}" / f"f{i:04d}.bin"),
                              cuboids))
         every = [(i, k) for i, (_, cs) in enumerate(rendered) for k in range(len(cs))]
-        for flip in (0.05, 0.10):
+        for flip in flips:
             rng = random.Random(f"{name}/{flip}")  # noqa: S311 - which labels are flipped
             flipped = set(rng.sample(every, round(len(every) * flip)))
             ev = CuboidEffectEvaluator({})
@@ -307,27 +315,33 @@ def main() -> None:
     parser.add_argument("--pairs", type=int, default=400, help="preference records per corpus")
     parser.add_argument("--scenes", type=int, default=200, help="rendered images per batch")
     parser.add_argument("--frames", type=int, default=100, help="rendered lidar frames per batch")
+    parser.add_argument("--flips", default="5,10",
+                        help="percentages of labels flipped, comma-separated, 10 among them "
+                             "(the SUMMARY line's); --flips 10 runs each part once")
     args = parser.parse_args()
+    flips = tuple(int(p) / 100 for p in args.flips.split(","))
+    if 0.10 not in flips:
+        parser.error("--flips must include 10 (the SUMMARY line reports the 10 % runs)")
     with workdir(args, "effect") as root:
         speech_rows, speech = speech_part(root, args.per_voice, args.voices)
         table("speech: pocketsphinx en-us on espeak-ng voices (second look = named items)",
               ["batch", "items", "corpus WER", "transcripts pass/listen/reject", "swapped named",
                "one-word named", "clean named", "CPU s/item"], speech_rows)
-        text_rows, text = text_part(args.texts)
+        text_rows, text = text_part(args.texts, flips)
         table("text: tf-idf + logistic regression, 5-fold (second look: flipped among named)",
               ["lang", "texts", "flipped", "macro-F1", "baseline", "learning curve 25/50/100 %",
                "named flipped", "flipped in all", "CPU s"], text_rows)
-        llm_rows, llm = llm_part(root, args.pairs)
+        llm_rows, llm = llm_part(root, args.pairs, flips)
         table("LLM preferences: tf-idf Bradley-Terry reward model, 5-fold by record",
               ["phrasings", "records", "flipped", "pref. accuracy", "longer wins",
                "learning curve 25/50/100 %", "named flipped", "flipped in all",
                "flipped named", "CPU s"], llm_rows)
-        image_rows, image = image_part(root, args.scenes)
+        image_rows, image = image_part(root, args.scenes, flips)
         table("image object labels: crop classifier (HOG + HSV + geometry), group 5-fold",
               ["images", "scenes", "objects", "flipped", "macro-F1", "baseline",
                "learning curve 25/50/100 %", "flipped among named", "flipped named", "CPU s"],
               image_rows)
-        pc_rows, pc = pointcloud_part(root, args.frames)
+        pc_rows, pc = pointcloud_part(root, args.frames, flips)
         table("point-cloud cuboid labels: cuboid classifier (size, points, intensity, range)",
               ["surfaces", "frames", "cuboids", "flipped", "macro-F1", "baseline",
                "learning curve 25/50/100 %", "flipped among named", "flipped named", "CPU s"],

@@ -61,7 +61,10 @@ BENCHES = [
           "SUMMARY majority_vote", ("bradley_terry",), modules=("crowdkit",)),
     Bench("audit_page.py", ("--n", "250", "--loads", "1"), "SUMMARY audit page sqlite:",
           ("postgresql: resumed/full",), tools=("postgresql",), slow=True),
-    Bench("calibrate_consistency.py", ("--good", "2", "--swapped", "1", "--partial", "1"),
+    # the passes timed apart and the pre-annotator on one of the two matched files (--timed 1;
+    # default both: ~4 s more CPU, the same decoder calls again)
+    Bench("calibrate_consistency.py", ("--good", "2", "--swapped", "1", "--partial", "1",
+                                       "--timed", "1"),
           "preannotator per-voice WER:", tools=("espeak-ng",), timeout_s=180, slow=True),
     Bench("checks_heldout.py", ("--speech", "1", "--tts", "1", "--images", "2"),
           "SUMMARY checks_heldout", ("clipped x4, then -6 dB", "held-out: other languages"),
@@ -90,12 +93,17 @@ BENCHES = [
           ("--synthetic", "--sizes", "1000", "--n", "20", "--naive-n", "10",
            "--naive-sizes", "1000"),
           "SUMMARY ", ("same=yes",), name="corpus_selection-synthetic"),
+    # one photo in the masking job (each of the seven backend runs masks it: ~1 s of CPU a
+    # photo; --m-images 2 cost ~6 s more CPU and takes no other path)
     Bench("engine_ray_vs_local.py",
-          ("--m", "4", "--repeat", "1", "--batch", "2", "--m-images", "2"),
+          ("--m", "4", "--repeat", "1", "--batch", "2", "--m-images", "1"),
           "SUMMARY engine", ("ray(2) warm",), tools=("espeak-ng",), modules=("ray",),
           timeout_s=180, slow=True),
+    # each label part once, at the 10 % the SUMMARY line reports (--flips 10; the default 5,10
+    # runs each part's evaluator twice on the same path, ~6 s more CPU)
     Bench("effect_evaluation.py", ("--per-voice", "1", "--voices", "1", "--texts", "40",
-                                   "--pairs", "40", "--scenes", "12", "--frames", "12"),
+                                   "--pairs", "40", "--scenes", "12", "--frames", "12",
+                                   "--flips", "10"),
           "SUMMARY effect speech held-out", ("text: zh 10% precision", "llm: train 10% precision",
                                              "image: 640 10% precision",
                                              "pointcloud: 10% precision"),
