@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from datamill.cli.main import app
 from datamill.config import get_settings
+from datamill.db import migrate
 from datamill.db.base import Base, load_models
 from datamill.db.migrate import SchemaFromNewerVersion, upgrade_database
 from datamill.runtime import Runtime
@@ -96,3 +97,28 @@ def test_a_database_from_a_newer_datamill_is_refused_in_one_line(
         get_settings.cache_clear()
     assert result.exit_code == 4, result.output
     assert json.loads(result.stdout)["error"]["code"] == "schema_newer"
+
+
+def test_a_database_at_every_head_is_not_migrated_again(
+        runtime: Runtime, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Opening a runtime on an upgraded database reads its version table and runs no Alembic
+    upgrade (50-60 ms a runtime: every CLI command, every test's runtime); one whose version
+    table names what the code does not know still goes to Alembic (the refusal above)."""
+    url = runtime.settings.resolved_database_url()
+    ran: list[str] = []
+    real = migrate.command.upgrade
+    monkeypatch.setattr(migrate.command, "upgrade",
+                        lambda config, target: ran.append(target) or real(config, target))
+    upgrade_database(url)
+    Runtime.from_settings(runtime.settings).close()
+    assert ran == []
+    future = "DELETE FROM alembic_version WHERE version_num = 'zz999_from_the_future'"
+    with runtime.engine.begin() as conn:
+        conn.execute(text("INSERT INTO alembic_version VALUES ('zz999_from_the_future')"))
+    try:
+        with pytest.raises(SchemaFromNewerVersion):
+            upgrade_database(url)
+    finally:  # the PostgreSQL test database outlives the test, its version table too
+        with runtime.engine.begin() as conn:
+            conn.execute(text(future))
+    assert ran == ["heads"]
