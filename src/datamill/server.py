@@ -10,10 +10,11 @@ faces: ``datamill.api`` and ``datamill.web`` never import each other.
 
 from __future__ import annotations
 
+import gc
 import logging
 import re
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -108,8 +109,28 @@ def check_audit_key(runtime: Runtime) -> None:
         trail_key(session, runtime.settings)
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector off while the app is built (the API and web modules
+    imported, their 400 routes and models made): everything made then lives as long as the
+    process, yet each collection walked it all again, 0.3-0.5 s of a server start's 2.9 s of
+    CPU. Back on after (unless it was off already); nothing is freed later than it would be."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def create_app(runtime: Runtime | None = None) -> FastAPI:
     """The HTTP API and the web UI over ``runtime`` (or over one built from the settings)."""
+    with _collector_paused():
+        return _build_app(runtime)
+
+
+def _build_app(runtime: Runtime | None) -> FastAPI:
     from datamill import __version__
     from datamill.api.app import API_PREFIX, install_api
     from datamill.web.routes import LARGE_BODIES, mount_web
