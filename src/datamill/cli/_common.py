@@ -469,10 +469,13 @@ def _acting_language() -> str | None:
 
             from datamill.catalog.access import customer_language
             from datamill.compliance.users import get_user
+            from datamill.db.session import reads_first
 
-            # an unknown name, no home or no database: English, as before
+            # an unknown name, no home or no database: English, as before. The command's own
+            # session may hold SQLite's writer lock: this lookup reads without it (reads_first;
+            # with a BEGIN it waited 30 s for the command, then spoke English)
             with contextlib.suppress(DatamillError, SQLAlchemyError), \
-                    get_runtime().session() as s:
+                    get_runtime().session() as s, reads_first(s):
                 _acting["language"] = customer_language(s, get_user(s, name))
     return _acting["language"]
 

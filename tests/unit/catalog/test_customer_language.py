@@ -127,3 +127,31 @@ def test_api_and_cli_refusals_follow_the_customers_language(sqlite_runtime: Runt
     said = run_cli(rt.settings.home, "catalog", "request-quote", "--use", "x", "--scope", "y",
                    "--as", "sales", ok=False, **db)
     assert "错误" not in said.stderr + said.stdout, said
+
+
+def test_the_language_is_read_while_the_command_holds_the_writer_lock(
+    sqlite_runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found at the merge: the lookup opened a second session with ``BEGIN IMMEDIATE`` while
+    the command's own session held SQLite's writer lock (``work next`` words its view with a
+    session open), so every such command waited 30-60 s and then spoke English (the full
+    suite went from 20.5 to 32 minutes). It reads without the lock now."""
+    from datamill.compliance.models import User
+    from datamill.ledger.customers import set_customer_language
+
+    rt = sqlite_runtime
+    who = people(rt)
+    acme = customer(rt)
+    with rt.session() as s:
+        link_customer_user(s, who["sales"], who["cust"], acme)
+        set_customer_language(s, acme, "zh-CN", actor_id=who["sales"].id)
+    monkeypatch.setattr(_common, "_runtime", [rt])
+    monkeypatch.delenv("DATAMILL_LANG", raising=False)
+    monkeypatch.setattr(_common, "_acting", {"username": "cust"})
+    with rt.session() as s:  # the command's own session, writing
+        user = s.get(User, who["cust"].id)
+        assert user is not None
+        user.display_name = "Customer One"  # a write: BEGIN IMMEDIATE, the lock is held
+        s.flush()
+        assert s.in_transaction()
+        assert _common._acting_language() == "zh-CN"
