@@ -127,7 +127,7 @@ def test_dashboard_shows_quota_cells(context: Any, site: Site) -> None:
     assert cells.count() == 1
     text = cells.first.inner_text()
     assert "age_band=adult / gender=female" in text and "5 speakers" in text
-    assert "0 speakers\t1 speakers" in text  # none accepted, one enrolled
+    assert "0 speakers\t1 speaker" in text  # none accepted, one enrolled
     assert cells.first.get_attribute("data-full") == "0"
     shot(page, "collect-dashboard-quotas")
 

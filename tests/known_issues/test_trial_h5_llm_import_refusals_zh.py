@@ -56,7 +56,7 @@ def test_bad_lines_of_an_llm_import_are_worded_on_the_zh_page(
         "pairs.jsonl:6": "record_invalid"}, page
     said = {src: s for src, (_code, s) in rows.items()}
     assert said["pairs.jsonl:2"].startswith("该行不是有效的 JSON：")
-    assert said["pairs.jsonl:3"] == "每条记录须是一个 JSON 对象（{…}），不能是 array"
+    assert said["pairs.jsonl:3"] == "每条记录须是一个 JSON 对象，不能是 array"
     assert said["pairs.jsonl:4"] == "记录编号 p1 重复（首次出现在 pairs.jsonl:1）"
     assert said["pairs.jsonl:5"] == "与记录 'p1' (pairs.jsonl:1) 的轮次和回复完全相同"
     assert said["pairs.jsonl:6"].startswith("不是有效的 LLM 记录：")

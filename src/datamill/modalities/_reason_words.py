@@ -10,6 +10,7 @@ refused action's phrase (``EN_ACTIONS``).
 from __future__ import annotations
 
 from datamill.modalities._reason_words_ledger import LEDGER_REFUSALS_EN, LEDGER_REFUSALS_ZH_CN
+from datamill.modalities._reason_words_records import RECORD_REFUSALS_EN, RECORD_REFUSALS_ZH_CN
 from datamill.modalities._reason_words_workforce import (
     WORKFORCE_REFUSALS_EN,
     WORKFORCE_REFUSALS_ZH_CN,
@@ -418,6 +419,7 @@ EN_REASONS: dict[str, str] = {
     # every other refusal of the ledger and the workforce (trial h1, round 3): their own modules
     **LEDGER_REFUSALS_EN,
     **WORKFORCE_REFUSALS_EN,
+    **RECORD_REFUSALS_EN,
 }
 
 EN_ACTIONS: dict[str, str] = {
@@ -754,6 +756,7 @@ ZH_CN_REASONS: dict[str, str] = {
     # every other refusal of the ledger and the workforce (trial h1, round 3): their own modules
     **LEDGER_REFUSALS_ZH_CN,
     **WORKFORCE_REFUSALS_ZH_CN,
+    **RECORD_REFUSALS_ZH_CN,
 }
 
 ZH_CN_ACTIONS: dict[str, str] = {

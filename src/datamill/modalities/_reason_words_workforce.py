@@ -357,7 +357,7 @@ WORKFORCE_REFUSALS_ZH_CN: dict[str, str] = {
                                       "datamill workforce qualification set PROJECT --golden FILE "
                                       "--threshold 0.95，PUT /api/v1/projects/{project_id}/qualification-test）"
                                       "，再设为必需。",
-    "pass_threshold_range": "通过阈值 {threshold} 须在 (0, 1] 之间。",
+    "pass_threshold_range": "通过阈值 {threshold} 须大于 0 且不超过 1。",
     "qualification_golden_needed": "培训考核至少需要一道金标题。",
     "golden_answers_empty": "金标题 {empty} 的答案为空。",
     "metric_unknown": "未知的指标“{metric}”；{modality} 提供：{value}。",

@@ -164,6 +164,8 @@ def _cross_checker(
     if make is None:
         return None
     checker = make(requirements)
+    if checker is None:  # nothing across items for these requirements (speech: no rate check)
+        return None
     fill = getattr(plugin, "fill_fingerprints", None)
     lacks = getattr(plugin, "lacks_fingerprints", None)
     query = (select(Item.id, Item.external_id, Item.attributes)

@@ -7,6 +7,7 @@ fallback for a catalogue without its own entry."""
 from __future__ import annotations
 
 from datamill.core.code_words import INSPECTION_REASON_WORDS
+from datamill.modalities._reason_words_records import RECORD_REFUSALS_EN
 
 __all__ = ["EN_CHECKS"]
 
@@ -114,10 +115,5 @@ EN_CHECKS: dict[str, str] = {
     "check.fail.speaker_rate": "read {value:.1f} times faster than the speaker's usual rate ({speaker_median:.1f} syllables/s): the take seems to stop before the end of the prompt",
     **{f"insp.{k}": v for k, v in INSPECTION_REASON_WORDS["en"].items()},
     # an LLM record refused at import (modalities.llm.records.split_records)
-    "check.fail.record_json": "the line is not valid JSON: {detail}",
-    "check.fail.record_not_object": "a record is a JSON object ({{…}}), not a {kind}",
-    "check.fail.record_invalid": "not a valid LLM record: {detail}",
-    "check.fail.record_id_twice": "the record id {id} is used again (first at {first})",
-    "check.fail.record_same_content": "the same turns and responses as the record {first}",
-    "check.fail.record_too_large": "the record is larger than {limit} bytes",
+    **{f"check.fail.{code}": words for code, words in RECORD_REFUSALS_EN.items()},
 }

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from datamill.core.code_words import INSPECTION_REASON_WORDS
+from datamill.modalities._reason_words_records import RECORD_REFUSALS_ZH_CN
 
 __all__ = ["ZH_CN_CHECKS"]
 
@@ -107,10 +108,5 @@ ZH_CN_CHECKS: dict[str, str] = {
     "check.name.speaker_rate": "与发音人平常语速的比较",
     "check.fail.speaker_rate": "语速是该发音人平常语速（每秒 {speaker_median:.1f} 个音节）的 {value:.1f} 倍：录音似乎没有读完提示语",
     **{f"insp.{k}": v for k, v in INSPECTION_REASON_WORDS["zh-CN"].items()},
-    "check.fail.record_json": "该行不是有效的 JSON：{detail}",
-    "check.fail.record_not_object": "每条记录须是一个 JSON 对象（{{…}}），不能是 {kind}",
-    "check.fail.record_invalid": "不是有效的 LLM 记录：{detail}",
-    "check.fail.record_id_twice": "记录编号 {id} 重复（首次出现在 {first}）",
-    "check.fail.record_same_content": "与记录 {first} 的轮次和回复完全相同",
-    "check.fail.record_too_large": "记录超过 {limit} 字节的上限",
+    **{f"check.fail.{code}": words for code, words in RECORD_REFUSALS_ZH_CN.items()},
 }

@@ -1,0 +1,25 @@
+"""The words of an LLM record's import refusals (``modalities.llm.records``), English and
+zh-CN: the reason-code registry words them for the API and the CLI, and the import page's
+check words (``check.fail.<code>``) are built from the same tables."""
+
+from __future__ import annotations
+
+__all__ = ["RECORD_REFUSALS_EN", "RECORD_REFUSALS_ZH_CN"]
+
+RECORD_REFUSALS_EN: dict[str, str] = {
+    "record_json": "the line is not valid JSON: {detail}",
+    "record_not_object": "a record is a JSON object, not a {kind}",
+    "record_invalid": "not a valid LLM record: {detail}",
+    "record_id_twice": "the record id {id} is used again (first at {first})",
+    "record_same_content": "the same turns and responses as the record {first}",
+    "record_too_large": "the record is larger than {limit} bytes",
+}
+
+RECORD_REFUSALS_ZH_CN: dict[str, str] = {
+    "record_json": "该行不是有效的 JSON：{detail}",
+    "record_not_object": "每条记录须是一个 JSON 对象，不能是 {kind}",
+    "record_invalid": "不是有效的 LLM 记录：{detail}",
+    "record_id_twice": "记录编号 {id} 重复（首次出现在 {first}）",
+    "record_same_content": "与记录 {first} 的轮次和回复完全相同",
+    "record_too_large": "记录超过 {limit} 字节的上限",
+}
