@@ -164,14 +164,14 @@ def _cross_checker(
     if make is None:
         return None
     checker = make(requirements)
-    if checker is None:  # nothing across items for these requirements (speech: no rate check)
+    if checker is None:  # the plugin compares nothing across items for these requirements
         return None
     fill = getattr(plugin, "fill_fingerprints", None)
     lacks = getattr(plugin, "lacks_fingerprints", None)
     query = (select(Item.id, Item.external_id, Item.attributes)
              .where(Item.project_id == project.id, Item.status.not_in(_NOT_PASSED)))
     group_key = getattr(checker, "group_key", None)
-    if group_key:  # it compares an item with its group's only (a speaker's takes): read those
+    if group_key:  # it compares an item with the items of its own group only: read those
         groups = sorted({str(g) for i in checking.values()
                          if (g := (i.attributes or {}).get(group_key)) is not None})
         query = query.where(Item.attributes[group_key].as_string().in_(groups))
