@@ -19,10 +19,12 @@ def _paths(harness: Harness, name: str) -> list[str]:
 
 
 def test_no_autosave_goes_out_after_the_submit(ctx: Any, harness: Harness) -> None:
-    harness.delay_s["/submit/order"] = 0.8
-    page = open_wb(ctx, harness, "order", autosave_ms=150)
+    # The draft is due 1.5 s after the edit, inside the submit's 3 s on the wire. A shorter
+    # autosave raced the drag itself on a loaded CI machine (the draft left before the submit).
+    harness.delay_s["/submit/order"] = 3.0
+    page = open_wb(ctx, harness, "order", autosave_ms=1500)
     page.keyboard.press("b")
-    drag(page, (100, 100), (200, 200))  # an edit: its draft is due in 150 ms
+    drag(page, (100, 100), (200, 200))  # an edit: its draft is due in 1.5 s
     page.evaluate(f"() => {WB}.submit()")  # at once, before it goes
     page.wait_for_selector("[data-image-workbench][data-submitted='1']")
     page.wait_for_timeout(300)
@@ -31,9 +33,9 @@ def test_no_autosave_goes_out_after_the_submit(ctx: Any, harness: Harness) -> No
 
 
 def test_a_refused_submit_saves_the_edits_after_all(ctx: Any, harness: Harness) -> None:
-    harness.delay_s["/submit/refused"] = 0.5
+    harness.delay_s["/submit/refused"] = 2.0
     harness.status["/submit/refused"] = 422
-    page = open_wb(ctx, harness, "refused", autosave_ms=150)
+    page = open_wb(ctx, harness, "refused", autosave_ms=1500)
     page.keyboard.press("b")
     drag(page, (100, 100), (200, 200))
     page.evaluate(f"() => {WB}.submit()")
