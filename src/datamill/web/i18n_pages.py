@@ -686,3 +686,14 @@ EN_PAGES.update({
     "pc.points.unlabelled": "unlabelled",
 })
 # --- end point-cloud workbench ---
+# --- text workbench: the relation editor (h5, round 4) ---
+EN_PAGES.update({
+    "tx.rel_head": "From",
+    "tx.rel_tail": "To",
+    "tx.rel_label": "Relation",
+    "tx.rel_add": "Add relation",
+    "tx.rel_pick": "Choose two different spans and a relation",
+    "tx.rel_twice": "That relation is already there",
+    "tx.rel_added": "Relation added",
+    "tx.rel_delete": "Delete this relation",
+})

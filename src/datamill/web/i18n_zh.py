@@ -752,3 +752,13 @@ ZH_CN.update(ZH_CN_CATALOG)  # the catalog pages' forms
 ZH_CN.update(ZH_CN_CODES)  # statuses, roles, verdicts, error pages, earnings page
 ZH_CN.update(ZH_CN_PROBLEMS)  # a modality's refusal of an annotation, problem by problem
 ZH_CN.update(ZH_CN_CONTRACTS)  # the contract pages and the customer's credit grade
+ZH_CN.update({  # the text workbench's relation editor (h5, round 4)
+    "tx.rel_head": "从",
+    "tx.rel_tail": "到",
+    "tx.rel_label": "关系",
+    "tx.rel_add": "添加关系",
+    "tx.rel_pick": "请选择两个不同的片段和一种关系",
+    "tx.rel_twice": "该关系已存在",
+    "tx.rel_added": "已添加关系",
+    "tx.rel_delete": "删除此关系",
+})

@@ -4,8 +4,11 @@
 // cluster: 👍🏽, 👨‍👩‍👧, e + U+0301) per element, each knowing its code-point range, so a
 // selection snaps to whole characters and maps to code points, never to UTF-16 units. Every
 // span is drawn, nested or overlapping ones as stacked underlines (shorter spans nearer the
-// text); hovering a span in the list highlights its characters. Drafts go to localStorage at
-// once and to the server debounced; Ctrl+Enter submits.
+// text); hovering a span in the list highlights its characters. A project with the relations
+// task draws relations too: pick a head span, a tail span and a label from the schema in the
+// side panel (selects and a button, so the keyboard reaches them) and add; each relation has
+// a delete button. Drafts go to localStorage at once and to the server debounced; Ctrl+Enter
+// submits.
 import { csrfToken, lockSubmittedElsewhere, readOnlyNow, savedWhen, submittedElsewhere } from '../common.js';
 import { TimeOnTask } from '../time_on_task.js';
 
@@ -142,7 +145,9 @@ class TextWorkbench {
     }
     this.keep = {};  // parts this workbench does not edit, kept as they came (tasks allowing)
     if (this.tasks.has('segmentation') && start.tokens) this.keep.tokens = start.tokens;
-    if (this.tasks.has('relations') && start.relations) this.keep.relations = start.relations;
+    // the relations (a project with the relations task draws and edits them; others keep none)
+    this.relations = this.tasks.has('relations') && this.tasks.has('ner')
+      ? (start.relations || []).map((r) => ({ ...r })) : null;
     if (start.attributes) this.keep.attributes = start.attributes;
     this.spans = this.tasks.has('ner') ? (start.spans || []).map((s) => ({ ...s })) : [];
     this.classes = new Set(start.classes || []);
@@ -159,17 +164,49 @@ class TextWorkbench {
   }
 
   // the relations whose two spans are still there: a deleted span takes its relations with it
-  // (the server refuses a relation without its span, and this page draws no relations, so a
-  // pre-labelled relation on a wrong span made the task impossible to submit: trial h5)
+  // (the server refuses a relation without its span: a pre-labelled relation on a wrong span
+  // made the task impossible to submit, trial h5)
   liveRelations() {
     const ids = new Set();
     for (const s of this.spans) if (s.id) ids.add(s.id);
-    return (this.keep.relations || []).filter((r) => ids.has(r.head) && ids.has(r.tail));
+    return (this.relations || []).filter((r) => ids.has(r.head) && ids.has(r.tail));
+  }
+
+  // a span's id, given one (s1, s2, … not yet used) when a relation first names it; its JSON
+  // is made again (spanJSON keeps a span's JSON until its label changes)
+  spanId(span) {
+    if (span.id) return span.id;
+    const used = new Set(this.spans.map((s) => s.id).filter(Boolean));
+    let k = 1;
+    while (used.has(`s${k}`)) k += 1;
+    span.id = `s${k}`;
+    jsonOf.delete(span);
+    return span.id;
+  }
+
+  // adds head → tail with label from the relation panel's selects; refused (said in the
+  // status line) when the two spans are one or the relation is there already
+  addRelation() {
+    if (readOnlyNow(this.el) || !this.relations) return;
+    const box = this.el.querySelector('[data-part="relation-new"]');
+    const pick = (id) => this.spanByKey.get(Number(box.querySelector(`[data-testid=${id}]`).value));
+    const head = pick('text-wb-rel-head');
+    const tail = pick('text-wb-rel-tail');
+    const label = box.querySelector('[data-testid=text-wb-rel-label]').value;
+    if (!head || !tail || head === tail || !label) { this.status(this.strings.rel_pick || 'choose two spans'); return; }
+    const r = { head: this.spanId(head), tail: this.spanId(tail), label };
+    if (this.relations.some((x) => x.head === r.head && x.tail === r.tail && x.label === r.label)) {
+      this.status(this.strings.rel_twice || 'already there');
+      return;
+    }
+    this.relations.push(r);
+    this.changed();
+    this.status(this.strings.rel_added || 'added');
   }
 
   annotation() {
     const out = { type: 'text_annotation', schema_version: 1, ...this.keep };
-    if (this.keep.relations) out.relations = this.liveRelations();
+    if (this.relations) out.relations = this.liveRelations();
     out.spans = this.spans.map((s) => ({ ...s }));
     out.classes = [...this.classes];
     if (this.sentiment) out.sentiment = this.sentiment;
@@ -180,7 +217,7 @@ class TextWorkbench {
   // spans is one join, not 36,000 copies serialised again after every key.
   annotationJSON() {
     const out = { type: 'text_annotation', schema_version: 1, ...this.keep };
-    if (this.keep.relations) out.relations = this.liveRelations();
+    if (this.relations) out.relations = this.liveRelations();
     out.classes = [...this.classes];
     if (this.sentiment) out.sentiment = this.sentiment;
     const head = JSON.stringify(out);
@@ -217,6 +254,18 @@ class TextWorkbench {
       labels.append(b);
     });
     if (!this.tasks.has('ner')) this.el.querySelector('[data-part=labels]').hidden = true;
+    if (this.relations) {
+      const box = this.el.querySelector('[data-part="relation-new"]');
+      box.hidden = false;
+      const sel = box.querySelector('[data-testid=text-wb-rel-label]');
+      for (const label of this.schema.relation_labels || []) {
+        const o = document.createElement('option');
+        o.value = label;
+        o.textContent = label;
+        sel.append(o);
+      }
+      box.querySelector('[data-testid=text-wb-rel-add]').addEventListener('click', () => this.addRelation());
+    }
     const multi = this.tasks.has('multi_label');
     if (multi || this.tasks.has('classification')) {
       const box = this.el.querySelector('.tx-classes');
@@ -316,20 +365,46 @@ class TextWorkbench {
     this.renderRelations();
   }
 
-  // the relations kept (read-only): head → tail and the label, each span by its words
+  // the relations: head → tail and the label, each span by its words, with a delete button;
+  // the head and tail selects list the spans (their picks kept while spans come and go)
   renderRelations() {
     const box = this.el.querySelector('[data-part="relations"]');
-    if (!box || !this.keep.relations) return;
+    if (!box || !this.relations) return;
     box.hidden = false;
+    this.relations = this.liveRelations();  // a deleted span's relations go for good
     const words = new Map();
     for (const s of this.spans) if (s.id) words.set(s.id, this.chars.slice(s.start, s.end).join(''));
-    const rows = this.liveRelations().map((r, n) => {
+    const rows = this.relations.map((r, n) => {
       const li = document.createElement('li');
       li.dataset.testid = `text-wb-relation-${n}`;
-      li.textContent = `${words.get(r.head)} → ${words.get(r.tail)} · ${r.label}`;
+      const del = document.createElement('button');
+      del.type = 'button';
+      del.textContent = '×';
+      del.title = this.strings.rel_delete || 'delete';
+      del.setAttribute('aria-label', del.title);
+      del.dataset.testid = `text-wb-relation-delete-${n}`;
+      del.addEventListener('click', () => {
+        if (readOnlyNow(this.el)) return;
+        this.relations = this.relations.filter((x) => x !== r);
+        this.changed();
+      });
+      li.append(`${words.get(r.head)} → ${words.get(r.tail)} · ${r.label} `, del);
       return li;
     });
     box.querySelector('.tx-relations').replaceChildren(...rows);
+    this.spanByKey = new Map(this.spans.map((s) => [keyOf(s), s]));
+    for (const id of ['text-wb-rel-head', 'text-wb-rel-tail']) {
+      const sel = box.querySelector(`[data-testid=${id}]`);
+      const was = sel.value;
+      sel.replaceChildren(...this.spans.map((s, n) => {
+        const o = document.createElement('option');
+        o.value = String(keyOf(s));
+        o.textContent = `${n + 1}. ${this.chars.slice(s.start, s.end).join('')} · ${s.label}`;
+        return o;
+      }));
+      if (was && this.spanByKey.has(Number(was))) sel.value = was;
+      else if (id === 'text-wb-rel-tail' && this.spans.length > 1) sel.selectedIndex = 1;
+    }
   }
 
   // Draws the characters of the ranges [a, b) again from the spans over them.
