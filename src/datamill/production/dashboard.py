@@ -424,12 +424,31 @@ def last_rejection(session: Session, item_id: int) -> Review | None:
     return row
 
 
-def sample_texts(session: Session, item_ids: list[int]) -> dict[int, str]:
-    """The short texts text items keep in their attributes, by item id (inspection pages)."""
+def sample_texts(session: Session, item_ids: list[int], blobs: BlobStore | None = None,
+                 plugin: object = None) -> dict[int, str]:
+    """Text items' texts by item id (review and inspection pages: a span shows its words).
+    The short texts items keep in their attributes; given the blob store and the modality, a
+    long document's (its text is only in its file: the review page of a 27,000-character
+    document showed an empty text and each span as its offsets, trial h5 round 4). An item
+    whose file cannot be read, or whose modality has no text, is ''."""
     if not item_ids:
         return {}
     rows = session.execute(select(Item.id, Item.attributes).where(Item.id.in_(item_ids)))
-    return {item_id: str((attributes or {}).get("text") or "") for item_id, attributes in rows}
+    out = {item_id: str((attributes or {}).get("text") or "") for item_id, attributes in rows}
+    long_ids = [i for i, text in out.items() if not text]
+    if blobs is None or not long_ids or getattr(plugin, "task_content", None) is None:
+        return out
+    for item in session.scalars(select(Item).where(Item.id.in_(long_ids))):
+        if not (item.attributes or {}).get("chars"):
+            continue  # not a text item (an LLM record keeps no text)
+        try:
+            content = item_content(blobs, item, plugin) or {}
+        except (OSError, InvalidInput):
+            continue
+        text = content.get("text")
+        if isinstance(text, str):
+            out[item.id] = text
+    return out
 
 
 def sample_contents(session: Session, blobs: BlobStore, plugin: object,

@@ -342,3 +342,46 @@ def test_llm_rubric_review_shows_the_criteria_labels(
     assert summary.index("有用性") < summary.index("accuracy") < summary.index("安全")
     rows = page.split('data-testid="review-compare"', 1)[1].split("</ul>", 1)[0]
     assert "有用性" in rows and "helpfulness" not in rows
+
+
+@pytest.mark.slow
+def test_a_long_document_s_review_and_inspection_show_its_words(
+    client: TestClient, runtime: Runtime, users: dict[str, User], tmp_path: Path
+) -> None:
+    """Round 4 (h5): a document over 20,000 characters keeps its text only in its file. Its
+    review page showed an empty text and each span by its offsets alone (``<mark></mark>``), and
+    the inspection's differences did too: a reviewer could not see what was marked."""
+    import copy
+
+    from datamill.modalities.text.schema import TEXT_IN_ATTRIBUTES_MAX
+
+    line = "张伟在北京工作，𠮷野家在上海。" * (TEXT_IN_ATTRIBUTES_MAX // 15 + 1)
+    at = len(line) - 15  # the last sentence: 张伟 [at, at + 2), 𠮷野家 [at + 8, at + 11)
+    folder = tmp_path / "long"
+    folder.mkdir()
+    (folder / "doc.txt").write_text(line + "\n", encoding="utf-8")
+    prepared = prepare_text_source(folder / "doc.txt", folder / "prepared")
+    req = copy.deepcopy(TEXT_REQUIREMENTS)
+    req["text"]["max_chars"] = len(line)
+    pid = _project(runtime, users, {
+        "name": "text-long", "modality": "text", "language": "zh-CN",
+        "project_type": "custom_service", "stages": ["annotate", "review"], "package_size": 10,
+        "sampling": {"inspection_level": "II", "aql": 2.5}, "acceptance": {"span_f1": 0.9},
+        "requirements": req}, prepared.manifest)
+    _annotate_all(runtime, users, pid, _text(_span(at, at + 2, "PER"),
+                                             _span(at + 8, at + 11, "ORG")))
+    _sign_in(client, "rev")
+    task_id, item_id = _review_task(runtime, users, pid)
+    with runtime.session() as s:
+        item = s.get(Item, item_id)
+        assert item is not None and "text" not in item.attributes
+    page = client.get(f"/review/{task_id}")
+    assert page.status_code == 200, page.text
+    assert re.findall(r'data-testid="review-span"[^>]*><mark[^>]*>([^<]*)</mark>',
+                      page.text) == ["张伟", "𠮷野家"]
+    _accept_all(runtime, users, pid)
+    insp_id, _sample = _inspection(runtime, users, pid)
+    _sign_in(client, "insp")
+    page = client.get(f"/inspections/{insp_id}")
+    assert page.status_code == 200, page.text
+    assert "张伟" in page.text and "𠮷野家" in page.text

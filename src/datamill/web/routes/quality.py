@@ -115,7 +115,7 @@ def inspection_page(
     if sample is not None and focus is None:
         raise NotFound(f"item {sample} is not in the sample of inspection {inspection_id}")
     ids = [s["item_id"] for s in insp.sample]
-    texts = wq.sample_texts(session, ids)  # text items keep short texts
+    texts = wq.sample_texts(session, ids, runtime.blobs, plugin)  # long documents too
     # the record each sampled item is (an LLM prompt and its responses), shown beside the
     # verdicts so an inspector does not judge blind (trial h5)
     records = (wq.sample_contents(session, runtime.blobs, plugin, ids)

@@ -15,7 +15,7 @@ from datamill.compliance.roles import Action
 from datamill.compliance.users import require
 from datamill.core.errors import Conflict, InvalidInput
 from datamill.db.lookup import get_or_raise
-from datamill.http_deps import SessionDep
+from datamill.http_deps import RuntimeDep, SessionDep
 from datamill.modalities.registry import get_modality
 from datamill.modalities.speech.types import Segment
 from datamill.production import dashboard, drafts, task_notes
@@ -309,13 +309,17 @@ def _split(session: Any, item_id: int) -> list[dict[str, Any]]:
 
 
 @router.get("/review/{task_id}", response_class=HTMLResponse)
-def review_page(request: Request, task_id: int, session: SessionDep, me: WebUser) -> Response:
+def review_page(request: Request, task_id: int, session: SessionDep, me: WebUser,
+                runtime: RuntimeDep) -> Response:
     """The reviewer's page: the one the task's modality names (``review_template``)."""
     task = _own_task(session, me, task_id, "review")
     view = task_view(session, task, me.user.id)
     _project, plugin, req = _spec_of(session, task.project_id)
     ctx = _review_context(session, task)
     ctx.update(_document_review_context(session, task, plugin, req, ctx))
+    # a long document's text is only in its file: the page shows it and its spans' words
+    ctx["item_text"] = dashboard.sample_texts(
+        session, [task.item_id], runtime.blobs, plugin).get(task.item_id, "")
     ctx["reasons"] = getattr(plugin, "review_reasons", REJECT_REASONS)
     ctx["split"] = _split(session, task.item_id)
     ctx.update(preview_context(plugin, view.item_id, view.attributes))
