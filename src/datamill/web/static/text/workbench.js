@@ -392,6 +392,11 @@ class TextWorkbench {
       return li;
     });
     box.querySelector('.tx-relations').replaceChildren(...rows);
+    // the selects are made again only when the spans or their labels changed (a relation
+    // added or deleted leaves 2 × thousands of options alone)
+    const sig = this.spans.map((s) => `${keyOf(s)}:${s.label}`).join(' ');
+    if (sig === this.optionsSig) return;
+    this.optionsSig = sig;
     this.spanByKey = new Map(this.spans.map((s) => [keyOf(s), s]));
     for (const id of ['text-wb-rel-head', 'text-wb-rel-tail']) {
       const sel = box.querySelector(`[data-testid=${id}]`);
