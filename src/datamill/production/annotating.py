@@ -18,7 +18,7 @@ atomic.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal, NamedTuple, cast
 
 from pydantic import BaseModel
@@ -43,6 +43,7 @@ from datamill.modalities.base import (
 from datamill.modalities.registry import get_modality
 from datamill.production.drafts import discard_draft, require_latest_draft
 from datamill.production.hooks import check_submission
+from datamill.production.media import item_path
 from datamill.production.models import Annotation, Item, Project, Review, Task, TaskAssignment
 from datamill.production.projects import project_spec_lookup, read_spec
 from datamill.production.schemas import AnnotationOut, SegmentIn
@@ -143,6 +144,24 @@ def read_submit_ahead(session: Session, user: User, task: Task) -> None:
              {"p_user": user.id, "p_project": pid, "p_task": task.id})
 
 
+def _validation_attributes(session: Session, plugin: object, item: Item) -> Mapping[str, Any]:
+    """The item's attributes as its modality validates an annotation against them: widened by
+    the plugin's optional ``validation_attributes(attributes, read)`` (``read()`` the item's
+    file) where the session knows the blob store. A long text document keeps its text only in
+    its file, and without it a span's offsets went unchecked against its words: a client's
+    UTF-16 offsets were stored (trial h5, round 4). A file that cannot be read leaves the
+    attributes as they are."""
+    attributes: Mapping[str, Any] = item.attributes or {}
+    widen = getattr(plugin, "validation_attributes", None)
+    blobs = session.info.get("datamill.blobs")
+    if widen is None or blobs is None:
+        return attributes
+    try:
+        return cast("Mapping[str, Any]", widen(attributes, lambda: item_path(blobs, item)))
+    except (OSError, InvalidInput):  # BlobMissing too: the checks needing no text still run
+        return attributes
+
+
 def _validated(
     session: Session, item: Item, payload: object, item_flag: str | None = None
 ) -> AnnotationDoc:
@@ -163,8 +182,8 @@ def _validated(
         # what a submission carries is decoded JSON (or the models above dumped to it)
         payload = flag_item_in(plugin, cast("JsonValue", payload), item_flag)
         doc = validate_annotation_in(
-            plugin, payload, item.attributes or {}, req, prompt=item.prompt,
-            text_normalization=project.spec.get("text_normalization"))
+            plugin, payload, _validation_attributes(session, plugin, item), req,
+            prompt=item.prompt, text_normalization=project.spec.get("text_normalization"))
         check_submission(session, item.project_id, doc.payload)
     except InvalidInput as err:
         # the modality's details too (``problems``: coded problems every face words in its

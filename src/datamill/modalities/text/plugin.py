@@ -28,7 +28,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -247,6 +247,16 @@ class TextPlugin:
         return out
 
     # -- annotation
+    def validation_attributes(
+        self, attributes: Mapping[str, Any], read: Callable[[], Path]
+    ) -> Mapping[str, Any]:
+        """The attributes an annotation is validated against: a long document's (its text only
+        in its file, see :data:`TEXT_IN_ATTRIBUTES_MAX`) with its text, so that its spans'
+        words and character boundaries are checked as a short text's are."""
+        if isinstance(attributes.get("text"), str) or not attributes.get("chars"):
+            return attributes
+        return {**attributes, "text": read_text(read())[0]}
+
     def validate_annotation(
         self, payload: Any, attributes: Mapping[str, Any], requirements: BaseModel
     ) -> AnnotationDoc:
