@@ -70,3 +70,30 @@ def test_a_long_document_s_spans_are_checked_against_its_text(
             {"start": at, "end": at + 3, "label": "ORG", "text": "𠮷野家"}]},
             base_version=task.current_version)
         assert done.version == 1
+
+
+def test_a_long_labelled_document_s_spans_are_checked_on_import(
+    runtime: Runtime, tmp_path: Path
+) -> None:
+    """The same through a labelled import (``text_jsonl``): it was stored."""
+    import json
+
+    from datamill.production.labelled_import import import_labelled
+
+    text = SENTENCE * (TEXT_IN_ATTRIBUTES_MAX // len(SENTENCE) + 2)
+    at = 1000 * len(SENTENCE) + 8
+    utf16 = len(text[:at].encode("utf-16-le")) // 2
+    row = {"id": "L1", "text": text, "annotation": {"spans": [
+        {"start": utf16, "end": utf16 + 3, "label": "ORG", "text": "𠮷野家"}]}}
+    (tmp_path / "rows.jsonl").write_text(json.dumps(row, ensure_ascii=False) + "\n",
+                                         encoding="utf-8")
+    req = copy.deepcopy(TEXT_REQUIREMENTS)
+    req["text"]["max_chars"] = len(text)
+    with runtime.session() as s:
+        pid = create_project(s, {
+            "name": "long-import", "modality": "text", "language": "zh-CN",
+            "project_type": "custom_service", "stages": ["annotate"], "package_size": 10,
+            "sampling": {"inspection_level": "II", "aql": 2.5},
+            "acceptance": {"span_f1": 0.9}, "requirements": req}).id
+    with runtime.session() as s, pytest.raises(InvalidInput, match="北京工"):
+        import_labelled(s, runtime.blobs, pid, tmp_path / "rows.jsonl", fmt="text_jsonl")

@@ -107,7 +107,9 @@ def _labelled_rows(
             else annotation
         try:
             attributes = plugin.describe(real, {}, requirements).model_dump(exclude_none=True)
-            doc = plugin.validate_annotation(payload, attributes, req)
+            widen = getattr(plugin, "validation_attributes", None)  # a long text's own text
+            doc = plugin.validate_annotation(
+                payload, widen(attributes, lambda at=real: at) if widen else attributes, req)
         except DatamillError as err:
             problems.append(f"{name}: {err.message}")
             continue
