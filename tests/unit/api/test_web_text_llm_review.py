@@ -385,3 +385,33 @@ def test_a_long_document_s_review_and_inspection_show_its_words(
     page = client.get(f"/inspections/{insp_id}")
     assert page.status_code == 200, page.text
     assert "张伟" in page.text and "𠮷野家" in page.text
+
+
+@pytest.mark.slow
+def test_the_review_page_lists_the_relations(
+    client: TestClient, runtime: Runtime, users: dict[str, User], tmp_path: Path
+) -> None:
+    """Round 4 (h5): the review page drew the spans and no relations; without a baseline (no
+    pre-annotation) the relations showed nowhere a reviewer looked before accepting."""
+    folder = tmp_path / "rel"
+    folder.mkdir()
+    (folder / "lines.txt").write_text(LINES[0] + "\n", encoding="utf-8")
+    prepared = prepare_text_source(folder / "lines.txt", folder / "prepared")
+    req = {**TEXT_REQUIREMENTS, "labels": {"tasks": ["ner", "relations"],
+                                           "entity_labels": ["PER", "LOC", "ORG"],
+                                           "relation_labels": ["lives_in"]}}
+    pid = _project(runtime, users, {
+        "name": "text-rel", "modality": "text", "language": "zh-CN",
+        "project_type": "custom_service", "stages": ["annotate", "review"], "package_size": 10,
+        "sampling": {"inspection_level": "II", "aql": 2.5}, "acceptance": {"span_f1": 0.9},
+        "requirements": req}, prepared.manifest)
+    doc = _text({**_span(0, 2, "PER"), "id": "s1"}, {**_span(3, 5, "LOC"), "id": "s2"})
+    _annotate_all(runtime, users, pid, {**doc, "relations": [
+        {"head": "s1", "tail": "s2", "label": "lives_in"}]})
+    _sign_in(client, "rev")
+    task_id, _item = _review_task(runtime, users, pid)
+    page = client.get(f"/review/{task_id}")
+    assert page.status_code == 200, page.text
+    assert 'data-testid="no-baseline"' in page.text
+    assert re.findall(r'data-testid="review-relation">([^<]*)<', page.text) == [
+        "张伟 → 北京 · lives_in"]
