@@ -3,8 +3,10 @@ x, y, z, intensity) or nuScenes ``.pcd.bin`` (float32 x, y, z, intensity, ring i
 apart by its 20-byte rows whose fifth value is a whole number 0..255), PLY (through ``plyfile``) and NumPy ``.npy`` (N x 3 or N x 4, OpenPCDet's
 custom layout).
 
-:func:`read_cloud` gives an ``(N, 4)`` float32 array (x, y, z, intensity; intensity 0 where the
-file has none) and the file's field names. The point count is read from the header first and
+:func:`read_cloud` gives an ``(N, 4)`` array (x, y, z, intensity; intensity 0 where the
+file has none) and the file's field names: float32, or float64 where the file's coordinates
+are float64 (PLY ``double``, PCD ``F`` of size 8) and float32 would move them (map or UTM
+coordinates: at 4,000 km float32 is 0.25-0.5 m coarse); :func:`float32_shift_m` says how far. The point count is read from the header first and
 refused above :data:`MAX_POINTS`, so a hostile header cannot make us allocate gigabytes.
 """
 
@@ -19,7 +21,7 @@ import numpy as np
 
 from datamill.modalities.pointcloud.errors import CloudDecodeError
 
-__all__ = ["MAX_POINTS", "Cloud", "cloud_format", "read_cloud", "summarize"]
+__all__ = ["MAX_POINTS", "Cloud", "cloud_format", "float32_shift_m", "read_cloud", "summarize"]
 
 #: more points than any one lidar frame holds (a 128-beam sensor gives ~2.6 M per sweep)
 MAX_POINTS = 20_000_000
@@ -35,7 +37,8 @@ _SUFFIXES = {".pcd": "pcd", ".bin": "bin", ".ply": "ply", ".npy": "npy"}
 
 @dataclass(frozen=True)
 class Cloud:
-    """Points as ``(N, 4)`` float32 (x, y, z, intensity) and what the file called its fields."""
+    """Points as ``(N, 4)`` float32, or float64 where float32 would move a coordinate
+    (x, y, z, intensity), and what the file called its fields."""
 
     points: np.ndarray
     format: str
@@ -86,11 +89,33 @@ def _stack(path: Path, fmt: str, columns: dict[str, np.ndarray]) -> Cloud:
             file=path.name)
     intensity = next((columns[n] for n in _INTENSITY if n in columns), None)
     n = len(columns["x"])
-    out = np.empty((n, 4), dtype=np.float32)
+    out = np.empty((n, 4), dtype=np.float64 if any(
+        _needs_float64(columns[axis]) for axis in ("x", "y", "z")) else np.float32)
     for i, axis in enumerate(("x", "y", "z")):
         out[:, i] = columns[axis]
     out[:, 3] = intensity if intensity is not None else 0.0
     return Cloud(out, fmt, names, intensity is not None)
+
+
+def _needs_float64(column: np.ndarray) -> bool:
+    """Whether float32 would change a value of ``column`` (a float64 or wide integer field)."""
+    if column.dtype == np.float32 or column.dtype.itemsize < 4:  # noqa: PLR2004 - 16-bit fits
+        return False
+    with np.errstate(over="ignore", invalid="ignore"):
+        narrow = column.astype(np.float32)
+    return not bool(np.array_equal(narrow, column, equal_nan=True))
+
+
+def float32_shift_m(points: np.ndarray) -> float:
+    """How far (metres, the largest coordinate change) writing ``points`` as float32 moves a
+    point: 0 for float32 points (NaN and inf rows left out)."""
+    if points.dtype == np.float32 or not len(points):
+        return 0.0
+    xyz = points[:, :3]
+    with np.errstate(over="ignore", invalid="ignore"):
+        shift = np.abs(xyz.astype(np.float32).astype(np.float64) - xyz)
+    finite = shift[np.isfinite(shift)]
+    return float(finite.max()) if finite.size else 0.0
 
 
 def _header_lines(path: Path, fh: BinaryIO) -> list[str]:
@@ -273,7 +298,7 @@ def _read_ply(path: Path) -> Cloud:
             _check_ply_elements(path, header, path.stat().st_size - fh.tell())
         ply = PlyData.read(str(path))
         data = ply["vertex"].data
-        columns = {name: np.asarray(data[name], dtype=np.float32) for name in data.dtype.names}
+        columns = {name: np.asarray(data[name]) for name in data.dtype.names}
     except CloudDecodeError:
         raise
     except Exception as err:  # plyfile raises PlyParseError, ValueError, EOFError ...

@@ -2,7 +2,9 @@
 
 ``openpcdet`` (OpenPCDet's documented "custom dataset" layout)::
 
-    points/<id>.npy          float32 N x 4: x, y, z, intensity (0 where the file has none)
+    points/<id>.npy          N x 4: x, y, z, intensity (0 where the file has none), float32,
+                             or float64 where the file's coordinates need it (map / UTM
+                             coordinates, which float32 moves by centimetres to half a metre)
     labels/<id>.txt          one cuboid a line: ``x y z dx dy dz heading_angle category_name``
     ImageSets/train.txt      the frame ids, one a line
     classes.txt              the label names, in the spec's order
@@ -24,7 +26,8 @@ cannot hold is counted in the manifest's ``left_out`` (``attributes``, ``track_i
 ``<sequence>`` is the frame's sequence (``00`` without one), ``<stem>`` its frame number in six
 digits (``000042``) or, without one, its id. A frame without point labels gets a label file of
 zeros (unlabelled), counted in ``left_out`` as ``unsegmented_frames``; cuboids are counted as
-``cuboids`` (the layout holds none).
+``cuboids`` (the layout holds none), and frames whose float64 coordinates float32 moves by more
+than a millimetre as ``float32_rounded_frames`` (the layout is float32).
 
 ``pointcloud_parquet``: ``data.parquet``, one row per frame, for ``datasets.load_dataset
 ("parquet", ...)`` or any Arrow reader: ``frame_id``, ``cloud`` (the file in the package,
@@ -48,7 +51,7 @@ import pyarrow.parquet as pq
 from datamill.core.errors import InvalidInput
 from datamill.core.hashing import sha256_file
 from datamill.modalities.base import ExportManifest
-from datamill.modalities.pointcloud.cloud import read_cloud
+from datamill.modalities.pointcloud.cloud import float32_shift_m, read_cloud
 from datamill.modalities.pointcloud.item import PointCloudExportItem
 from datamill.modalities.pointcloud.schema import PointCloudAnnotation
 
@@ -148,7 +151,7 @@ class OpenPcdetExporter:
                 frame = _check_id(item.id, seen)
                 cloud = read_cloud(item.cloud_path).points
                 npy = points_dir / f"{frame}.npy"
-                np.save(npy, np.ascontiguousarray(cloud, dtype=np.float32))
+                np.save(npy, np.ascontiguousarray(cloud))  # float64 kept where it counts
                 files[f"points/{frame}.npy"] = sha256_file(npy)
                 lines = []
                 for obj in item.annotation.objects:
@@ -197,7 +200,9 @@ class SemanticKittiExporter:
                 if slot in placed:
                     raise InvalidInput(f"frames {placed[slot]!r} and {frame_id!r} are both {slot}")
                 placed[slot] = frame_id
-                cloud = np.ascontiguousarray(read_cloud(item.cloud_path).points, dtype="<f4")
+                points = read_cloud(item.cloud_path).points
+                left_out["float32_rounded_frames"] += float32_shift_m(points) > 1e-3  # 1 mm
+                cloud = np.ascontiguousarray(points, dtype="<f4")
                 labels = decode_runs(item.annotation.point_labels)
                 if not item.annotation.point_labels:
                     labels = np.zeros(len(cloud), dtype=np.uint32)

@@ -67,7 +67,9 @@ if TYPE_CHECKING:
 
 __all__ = ["PointCloudPlugin", "PointCloudStatistics"]
 
-_EXPORTERS = ("openpcdet", "semantickitti", "pointcloud_parquet")
+_EXPORTERS = ("openpcdet", "semantickitti", "pointcloud_parquet", "kitti_objects", "nuscenes")
+#: asked for by name only (a delivery names them): each writes every point again
+_ON_REQUEST = frozenset({"kitti_objects", "nuscenes"})
 _BAD_ID = frozenset(" \t\r\n/\\\x00")
 #: how far (relative) a cluster's size may be from a label's typical size to take its name
 SIZE_TOLERANCE = 0.6
@@ -453,10 +455,12 @@ class PointCloudPlugin:
         return list(_EXPORTERS)
 
     def default_exporter_names(self, requirements: Mapping[str, Any]) -> list[str]:
-        """Every format, but SemanticKITTI only for a project that segments points (its
-        layout holds no cuboids: a cuboid project would get label files of zeros)."""
+        """OpenPCDet and Parquet, and SemanticKITTI for a project that segments points (its
+        layout holds no cuboids: a cuboid project would get label files of zeros); KITTI's
+        object layout and the nuScenes tables when a delivery names them."""
         segments = bool(_req(requirements).labels.point_classes)
-        return [n for n in _EXPORTERS if segments or n != "semantickitti"]
+        return [n for n in _EXPORTERS
+                if n not in _ON_REQUEST and (segments or n != "semantickitti")]
 
     def make_exporter(self, name: str, requirements: Mapping[str, Any]) -> Exporter[Any]:
         from datamill.modalities.registry import exporters
