@@ -338,6 +338,8 @@ EN_CLI: dict[str, str] = {
     "corpus.inventory": ", {covered}/{inventory} of the target inventory",
     "corpus.coverage": "  {kind}: {covered}/{available} available units covered{inv} (a random set of the same size: {random})",
     "corpus.readability": "  mean readability: chosen {chosen}, pool {pool}",
+    # data import: the rows the import refused, each with its reason
+    "import.report": "Import report", "import.rejected": "rejected", "import.reason": "reason",
 }
 
 ZH_CN_CLI: dict[str, str] = {
@@ -622,6 +624,7 @@ ZH_CN_CLI: dict[str, str] = {
     "corpus.inventory": "，目标清单 {inventory} 个中覆盖 {covered} 个",
     "corpus.coverage": "  {kind}：可用单元 {available} 个中覆盖 {covered} 个{inv}（同样大小的随机集合：{random}）",
     "corpus.readability": "  平均可读性：选中 {chosen}，候选池 {pool}",
+    "import.report": "导入报告", "import.rejected": "被拒文件", "import.reason": "原因",
 }
 
 CLI_WORDS: dict[str, dict[str, str]] = {"en": EN_CLI, "zh-CN": ZH_CN_CLI}

@@ -142,9 +142,11 @@ def import_cmd(
         if r.format:
             out.print(f"{r.labelled} new items start from their {r.format} labels")
         if r.rejections:
-            t = Table("rejected", "reason", title="Import report")
+            from datamill.cli._words import say
+
+            t = Table(say("import.rejected"), say("import.reason"), title=say("import.report"))
             for rej in r.rejections:
-                t.add_row(str(rej["source"]), str(rej["reason"]))
+                t.add_row(str(rej["source"]), _rejection_words(rej))
             out.print(t)
         if r.skipped:
             whole = "archive" if str(r.source).lower().endswith(".zip") else "folder"
@@ -155,6 +157,18 @@ def import_cmd(
             out.print(t)
 
     emit(report, as_json, render)
+
+
+def _rejection_words(rejection: dict[str, Any]) -> str:
+    """A refused row's reason in ``DATAMILL_LANG``: a coded one (``pc_truncated``,
+    ``img_decode`` ...) from the refusal registry, any other as the import wrote it."""
+    from datamill.cli._common import cli_language
+    from datamill.modalities.problem_words import word_reason
+
+    lang, code = cli_language(), rejection.get("code")
+    said = word_reason({**rejection, "reason_code": code}, lang) if code and lang != "en" \
+        else None
+    return said or str(rejection["reason"])
 
 
 @app.command("imports")

@@ -10,6 +10,7 @@ refused action's phrase (``EN_ACTIONS``).
 from __future__ import annotations
 
 from datamill.modalities._reason_words_ledger import LEDGER_REFUSALS_EN, LEDGER_REFUSALS_ZH_CN
+from datamill.modalities._reason_words_media import MEDIA_REFUSALS_EN, MEDIA_REFUSALS_ZH_CN
 from datamill.modalities._reason_words_records import RECORD_REFUSALS_EN, RECORD_REFUSALS_ZH_CN
 from datamill.modalities._reason_words_workforce import (
     WORKFORCE_REFUSALS_EN,
@@ -420,6 +421,7 @@ EN_REASONS: dict[str, str] = {
     **LEDGER_REFUSALS_EN,
     **WORKFORCE_REFUSALS_EN,
     **RECORD_REFUSALS_EN,
+    **MEDIA_REFUSALS_EN,
 }
 
 EN_ACTIONS: dict[str, str] = {
@@ -757,6 +759,7 @@ ZH_CN_REASONS: dict[str, str] = {
     **LEDGER_REFUSALS_ZH_CN,
     **WORKFORCE_REFUSALS_ZH_CN,
     **RECORD_REFUSALS_ZH_CN,
+    **MEDIA_REFUSALS_ZH_CN,
 }
 
 ZH_CN_ACTIONS: dict[str, str] = {

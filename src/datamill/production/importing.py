@@ -170,14 +170,31 @@ def _stat(row: SourceRow) -> int | str:
     return st.st_size
 
 
+class _Refusal(str):
+    """A rejection reason (English) with the refusal's ``code`` and values where the modality
+    coded it (its ``reason_code`` and details), so each face words it in its reader's language."""
+
+    coded: dict[str, str]
+
+
+def _refusal(err: DatamillError) -> _Refusal:
+    out, code = _Refusal(err.message), err.details.get("reason_code")
+    out.coded = {} if not isinstance(code, str) else {"code": code, **{
+        k: ", ".join(map(str, v)) if isinstance(v, list | tuple) else str(v)
+        for k, v in err.details.items()
+        if k not in {"reason_code", "source", "reason"} and not str(v).startswith("/")}}
+    return out
+
+
 def _describe(
     path: Path, plugin: ModalityPlugin, meta: dict[str, Any], requirements: dict[str, Any]
 ) -> dict[str, Any] | str:
-    """The modality's attributes of a new file (full decode), or a rejection reason."""
+    """The modality's attributes of a new file (full decode), or a rejection reason (a
+    :class:`_Refusal` carrying the refusal's code and values where it has them)."""
     try:
         return plugin.describe(path, meta, requirements).model_dump(exclude_none=True)
     except DatamillError as err:
-        return err.message
+        return _refusal(err)
 
 
 def _split_parts(
@@ -557,7 +574,7 @@ def import_source(  # noqa: PLR0913 - keyword-only options
         if not isinstance(attributes, str):
             attributes = slots.claim(row.external_id or row.where, attributes) or attributes
         if isinstance(attributes, str):
-            reject(row.where, attributes)
+            reject(row.where, attributes, **getattr(attributes, "coded", {}))
             return None
         try:
             blobs.put_file(path, digest)

@@ -218,17 +218,19 @@ def _open(path: Path, max_pixels: int) -> tuple[Image.Image, str]:
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             image = Image.open(path)
     except FileNotFoundError as err:
-        raise ImageDecodeError(f"{path.name}: file not found", file=str(path)) from err
+        raise ImageDecodeError(f"{path.name}: file not found", file=str(path),
+                               reason_code="img_not_found", name=path.name) from err
     except UnidentifiedImageError as err:
         raise ImageDecodeError(
-            f"{path.name}: not an image format Pillow can read", file=str(path)
-        ) from err
+            f"{path.name}: not an image format Pillow can read", file=str(path),
+            reason_code="img_unknown_format", name=path.name) from err
     except Image.DecompressionBombError as err:
         raise ImageDecodeError(
-            f"{path.name}: refused as a decompression bomb ({err})", file=str(path)
-        ) from err
+            f"{path.name}: refused as a decompression bomb ({err})", file=str(path),
+            reason_code="img_bomb", name=path.name) from err
     except _DECODE_ERRORS as err:
-        raise ImageDecodeError(f"{path.name}: unreadable header ({err})", file=str(path)) from err
+        raise ImageDecodeError(f"{path.name}: unreadable header ({err})", file=str(path),
+                               reason_code="img_header", name=path.name, why=str(err)) from err
     width, height = image.size
     if width * height > max_pixels:
         image.close()
@@ -238,6 +240,8 @@ def _open(path: Path, max_pixels: int) -> tuple[Image.Image, str]:
             file=str(path),
             width=width,
             height=height,
+            reason_code="img_too_many_pixels", name=path.name, pixels=f"{width * height:,}",
+            limit=f"{max_pixels:,}",
         )
     mode = image.mode
     if image.format == "JPEG" and mode == "RGB":
@@ -247,8 +251,9 @@ def _open(path: Path, max_pixels: int) -> tuple[Image.Image, str]:
     except _DECODE_ERRORS as err:
         image.close()
         raise ImageDecodeError(
-            f"{path.name}: cannot decode {image.format or 'image'} data ({err})", file=str(path)
-        ) from err
+            f"{path.name}: cannot decode {image.format or 'image'} data ({err})", file=str(path),
+            reason_code="img_decode", name=path.name, format=image.format or "image",
+            why=str(err)) from err
     return image, mode
 
 

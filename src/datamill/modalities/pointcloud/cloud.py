@@ -56,7 +56,8 @@ def cloud_format(path: Path) -> str:
             head = fh.read(256)
     except OSError as err:
         raise CloudDecodeError(f"{path.name} cannot be read: {err.strerror or err}",
-                               file=path.name) from err
+                               file=path.name, reason_code="pc_unreadable",
+                               why=str(err.strerror or err)) from err
     if head.startswith(b"ply\n") or head.startswith(b"ply\r\n"):
         return "ply"
     if head.startswith(b"\x93NUMPY"):
@@ -69,7 +70,8 @@ def cloud_format(path: Path) -> str:
     fmt = _SUFFIXES.get(path.suffix.lower())
     if fmt is None:
         raise CloudDecodeError(
-            f"{path.name}: not a point-cloud file (use {', '.join(_SUFFIXES)})", file=path.name)
+            f"{path.name}: not a point-cloud file (use {', '.join(_SUFFIXES)})", file=path.name,
+            reason_code="pc_not_cloud_file", suffixes=list(_SUFFIXES))
     return fmt
 
 
@@ -77,7 +79,8 @@ def _too_many(path: Path, count: int) -> None:
     if count > MAX_POINTS:
         raise CloudDecodeError(
             f"{path.name} declares {count:,} points, more than the {MAX_POINTS:,} one frame may "
-            "hold", file=path.name)
+            "hold", file=path.name, reason_code="pc_too_many_points", count=f"{count:,}",
+            limit=f"{MAX_POINTS:,}")
 
 
 def _stack(path: Path, fmt: str, columns: dict[str, np.ndarray]) -> Cloud:
@@ -86,7 +89,8 @@ def _stack(path: Path, fmt: str, columns: dict[str, np.ndarray]) -> Cloud:
     if missing:
         raise CloudDecodeError(
             f"{path.name} has no {'/'.join(missing)} field (fields: {', '.join(names) or 'none'})",
-            file=path.name)
+            file=path.name, reason_code="pc_no_xyz", missing="/".join(missing),
+            fields=", ".join(names) or "-")
     intensity = next((columns[n] for n in _INTENSITY if n in columns), None)
     n = len(columns["x"])
     out = np.empty((n, 4), dtype=np.float64 if any(
@@ -126,19 +130,23 @@ def _header_lines(path: Path, fh: BinaryIO) -> list[str]:
         raw = fh.readline(_MAX_HEADER_LINE + 1)
         if len(raw) > _MAX_HEADER_LINE:
             raise CloudDecodeError(f"{path.name}: a PCD header line is longer than "
-                                   f"{_MAX_HEADER_LINE:,} bytes", file=path.name)
+                                   f"{_MAX_HEADER_LINE:,} bytes", file=path.name,
+                                   reason_code="pc_header_line_long",
+                                   limit=f"{_MAX_HEADER_LINE:,}")
         if not raw:
             break
         try:
             line = raw.decode("utf-8").strip()
         except UnicodeDecodeError as err:
             raise CloudDecodeError(f"{path.name}: the PCD header is not UTF-8 text (byte "
-                                   f"{err.start} of a header line)", file=path.name) from err
+                                   f"{err.start} of a header line)", file=path.name,
+                                   reason_code="pc_header_not_utf8") from err
         if line and not line.startswith("#"):
             lines.append(line)
         if line.startswith("DATA") or len(lines) >= 10:  # noqa: PLR2004 - pypcd4 reads 10
             return lines
-    raise CloudDecodeError(f"{path.name}: the PCD header has no DATA line", file=path.name)
+    raise CloudDecodeError(f"{path.name}: the PCD header has no DATA line", file=path.name,
+                           reason_code="pc_no_data_line")
 
 
 def _pcd_meta(path: Path, lines: list[str]) -> Any:
@@ -151,9 +159,11 @@ def _pcd_meta(path: Path, lines: list[str]) -> Any:
         problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}"
                              for e in err.errors(include_url=False))
         raise CloudDecodeError(f"{path.name}: bad PCD header ({problems})",
-                               file=path.name) from err
+                               file=path.name, reason_code="pc_bad_header",
+                               problem=problems) from err
     except ValueError as err:  # int("abc") in WIDTH, POINTS ...
-        raise CloudDecodeError(f"{path.name}: bad PCD header ({err})", file=path.name) from err
+        raise CloudDecodeError(f"{path.name}: bad PCD header ({err})", file=path.name,
+                               reason_code="pc_bad_header", problem=str(err)) from err
 
 
 def _check_pcd_sizes(path: Path, fh: BinaryIO, meta: Any) -> None:
@@ -165,13 +175,16 @@ def _check_pcd_sizes(path: Path, fh: BinaryIO, meta: Any) -> None:
     if int(meta.width) * int(meta.height) != points:
         raise CloudDecodeError(
             f"{path.name}: the PCD header declares WIDTH {int(meta.width):,} x HEIGHT "
-            f"{int(meta.height):,} but POINTS {points:,}", file=path.name)
+            f"{int(meta.height):,} but POINTS {points:,}", file=path.name,
+            reason_code="pc_points_not_width_height", width=f"{int(meta.width):,}",
+            height=f"{int(meta.height):,}", points=f"{points:,}")
     _too_many(path, points)
     row = sum(int(s) * int(c) for s, c in zip(meta.size, meta.count, strict=True))
     if row * points > _MAX_BYTES:
         raise CloudDecodeError(
             f"{path.name} declares {row * points:,} bytes of points, more than {_MAX_BYTES:,}",
-            file=path.name)
+            file=path.name, reason_code="pc_too_many_bytes", bytes=f"{row * points:,}",
+            limit=f"{_MAX_BYTES:,}")
     data_at = fh.tell()
     left = path.stat().st_size - data_at
     data = str(getattr(meta.data, "value", meta.data))
@@ -179,23 +192,27 @@ def _check_pcd_sizes(path: Path, fh: BinaryIO, meta: Any) -> None:
     if data == "binary" and left < row * points:
         raise CloudDecodeError(
             f"{path.name} is truncated: its header declares {points:,} points "
-            f"({row * points:,} bytes) but {left:,} bytes follow it", file=path.name)
+            f"({row * points:,} bytes) but {left:,} bytes follow it", file=path.name,
+            reason_code="pc_truncated", points=f"{points:,}", need=f"{row * points:,}",
+            left=f"{left:,}")
     if data == "ascii" and left < values:  # each value takes a byte at least
         raise CloudDecodeError(
             f"{path.name} is truncated: its header declares {points:,} points of ASCII text "
-            f"but only {left:,} bytes follow it", file=path.name)
+            f"but only {left:,} bytes follow it", file=path.name,
+            reason_code="pc_truncated_text", points=f"{points:,}", left=f"{left:,}")
     if data != "ascii" and data != "binary" and points:
         sizes = fh.read(8)
         if len(sizes) < 8:  # noqa: PLR2004 - two uint32
             raise CloudDecodeError(f"{path.name} is truncated: no compressed data follow its "
-                                   "header", file=path.name)
+                                   "header", file=path.name, reason_code="pc_no_compressed")
         packed, unpacked = struct.unpack("<II", sizes)
         if unpacked != row * points or packed > left - 8 or (
                 unpacked > packed * _LZF_MAX_RATIO + 64):  # noqa: PLR2004 - a short literal run
             raise CloudDecodeError(
                 f"{path.name}: its compressed data claim {packed:,} bytes that unpack to "
                 f"{unpacked:,}, but the header needs {row * points:,} bytes and {left - 8:,} "
-                "follow it (a corrupt or hostile binary_compressed PCD)", file=path.name)
+                "follow it (a corrupt or hostile binary_compressed PCD)", file=path.name,
+                reason_code="pc_compressed_sizes")
     fh.seek(data_at)
 
 
@@ -215,11 +232,11 @@ def _read_pcd(path: Path) -> Cloud:
         raise
     except Exception as err:  # pypcd4 raises ValueError, KeyError, struct/lzf errors ...
         raise CloudDecodeError(f"{path.name} is not a readable PCD file (truncated or corrupt?): "
-                               f"{err}",
-                               file=path.name) from err
+                               f"{err}", file=path.name, reason_code="pc_corrupt",
+                               format="PCD", why=str(err)) from err
     if data.ndim != 2 or data.shape[1] != len(names) or len(data) != int(meta.points):
         raise CloudDecodeError(f"{path.name}: PCD data do not match its header (truncated?)",
-                               file=path.name)
+                               file=path.name, reason_code="pc_data_not_header")
     return _stack(path, "pcd", {name: data[:, i] for i, name in enumerate(names) if name != "_"})
 
 
@@ -251,7 +268,7 @@ def _read_bin(path: Path) -> Cloud:
             f"{path.name} is {size:,} bytes, not a whole number of KITTI points (16 bytes: "
             "float32 x, y, z, intensity) nor of nuScenes points (20 bytes: x, y, z, "
             "intensity, ring index); the file is truncated or not a lidar .bin",
-            file=path.name)
+            file=path.name, reason_code="pc_bin_size", size=f"{size:,}")
     _too_many(path, size // 16)
     data = np.fromfile(path, dtype="<f4").reshape(-1, 4)
     return Cloud(data.astype(np.float32, copy=False), "bin", ("x", "y", "z", "intensity"), True)
@@ -269,20 +286,24 @@ def _check_ply_elements(path: Path, header: Any, left: int) -> None:
         count = int(element.count)
         if count < 0:
             raise CloudDecodeError(f"{path.name}: PLY element {element.name!r} declares "
-                                   f"{count} rows", file=path.name)
+                                   f"{count} rows", file=path.name,
+                                   reason_code="pc_ply_rows", element=element.name,
+                                   rows=str(count), left=f"{left:,}")
         lists = [p.name for p in element.properties if isinstance(p, PlyListProperty)]
         if lists and (element.name == "vertex" or count):
             raise CloudDecodeError(
                 f"{path.name}: PLY element {element.name!r} has list properties "
                 f"({', '.join(lists)}); a point cloud is vertices of single values (is it a "
-                "mesh?)", file=path.name)
+                "mesh?)", file=path.name, reason_code="pc_ply_lists", element=element.name,
+                names=", ".join(lists))
         least = sum(np.dtype(p.val_dtype).itemsize if binary else 2
                     for p in element.properties)
         if count * max(least, 1) > left + 1:  # an ASCII file may end without a newline
             raise CloudDecodeError(
                 f"{path.name}: PLY element {element.name!r} declares {count:,} rows, more "
                 f"than the {left:,} bytes after the header hold (truncated or hostile)",
-                file=path.name)
+                file=path.name, reason_code="pc_ply_rows", element=element.name,
+                rows=f"{count:,}", left=f"{left:,}")
 
 
 def _read_ply(path: Path) -> Cloud:
@@ -293,7 +314,8 @@ def _read_ply(path: Path) -> Cloud:
             header = PlyData._parse_header(fh)  # the counts, before any data is read
             vertex = next((e for e in header.elements if e.name == "vertex"), None)
             if vertex is None:
-                raise CloudDecodeError(f"{path.name}: PLY file without vertices", file=path.name)
+                raise CloudDecodeError(f"{path.name}: PLY file without vertices", file=path.name,
+                                       reason_code="pc_ply_no_vertex")
             _too_many(path, int(vertex.count))
             _check_ply_elements(path, header, path.stat().st_size - fh.tell())
         ply = PlyData.read(str(path))
@@ -303,7 +325,8 @@ def _read_ply(path: Path) -> Cloud:
         raise
     except Exception as err:  # plyfile raises PlyParseError, ValueError, EOFError ...
         raise CloudDecodeError(f"{path.name} is not a readable PLY file: {err}",
-                               file=path.name) from err
+                               file=path.name, reason_code="pc_corrupt", format="PLY",
+                               why=str(err)) from err
     return _stack(path, "ply", columns)
 
 
@@ -312,12 +335,14 @@ def _read_npy(path: Path) -> Cloud:
         data = np.load(path, mmap_mode="r", allow_pickle=False)
     except Exception as err:  # ValueError (pickled / bad header), EOFError, OSError
         raise CloudDecodeError(f"{path.name} is not a readable .npy array: {err}",
-                               file=path.name) from err
+                               file=path.name, reason_code="pc_corrupt", format=".npy",
+                               why=str(err)) from err
     if data.ndim != 2 or not 3 <= data.shape[1] <= _MAX_COLUMNS or data.dtype.kind != "f":
         raise CloudDecodeError(
             f"{path.name} holds a {data.dtype} array of shape {data.shape}; a point cloud is N x 3 "
             f"or N x 4 floats (x, y, z[, intensity]; at most {_MAX_COLUMNS} columns)",
-            file=path.name)
+            file=path.name, reason_code="pc_npy_shape", dtype=str(data.dtype),
+            shape=str(data.shape), limit=str(_MAX_COLUMNS))
     _too_many(path, int(data.shape[0]))
     names = ("x", "y", "z", "intensity")[: min(4, data.shape[1])]
     return _stack(path, "npy", {n: np.asarray(data[:, i]) for i, n in enumerate(names)})
@@ -333,7 +358,8 @@ def read_cloud(path: Path) -> Cloud:
         return _READERS[fmt](path)
     except OSError as err:
         raise CloudDecodeError(f"{path.name} cannot be read: {err.strerror or err}",
-                               file=path.name) from err
+                               file=path.name, reason_code="pc_unreadable",
+                               why=str(err.strerror or err)) from err
 
 
 def summarize(points: np.ndarray) -> dict[str, object]:

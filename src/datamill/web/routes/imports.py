@@ -156,8 +156,9 @@ def _skips(request: Request, report: ImportReport | None) -> list[tuple[str, str
 
 def _reasons(request: Request, report: ImportReport | None) -> list[tuple[str, str | None]]:
     """Each refused row's reason in the page's language, with the stored English where it was
-    worded: a coded refusal (``same_bytes``) through the catalogue's ``check.fail.<code>``,
-    any other as the import wrote it."""
+    worded: a coded refusal (``same_bytes``) through the catalogue's ``check.fail.<code>``, a
+    file's (``pc_truncated``, ``img_decode`` ...) through the refusal registry, any other as the
+    import wrote it."""
     if report is None:
         return []
     lang = page_language(request)
@@ -168,8 +169,10 @@ def _reasons(request: Request, report: ImportReport | None) -> list[tuple[str, s
         code = rejection.get("code")
         key = f"check.fail.{code}"
         template = tr(key) if code and lang != "en" else key
-        if template == key:
-            out.append((stored, None))
+        if template == key:  # a file's refusal (pc_truncated ...): the refusal registry's words
+            said = word_reason({**rejection, "reason_code": code}, lang) \
+                if code and lang != "en" else None
+            out.append((said, stored) if said else (stored, None))
             continue
         try:
             out.append((template.format(**rejection), stored))

@@ -1,0 +1,101 @@
+"""Trial h3, round 4: a project manager on the zh-CN import page (and with ``DATAMILL_LANG=zh-CN``
+at the CLI) imports point clouds and images with broken files among them. Every refusal was told
+in English ("truncated.pcd is truncated: its header declares ...", "x.png: not an image format
+Pillow can read"): each file refusal now carries a code and its values (``pc_truncated``,
+``img_unknown_format`` ...) and is worded in the reader's language; the English stays the
+cell's title and the ``--json`` reason."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from html import unescape
+from pathlib import Path
+
+import numpy as np
+import pytest
+from fastapi.testclient import TestClient
+
+from datamill.compliance.models import User
+from datamill.compliance.users import add_member
+from datamill.modalities._reason_words_media import MEDIA_REFUSALS_EN, MEDIA_REFUSALS_ZH_CN
+from datamill.production.projects import create_project
+from datamill.runtime import Runtime
+from datamill.server import create_app
+from datamill.testing.pointclouds import write_cloud
+from tests._api import web_sign_in
+from tests.unit.production.image_helpers import image_spec
+from tests.unit.production.test_pointcloud_loop import pointcloud_spec
+
+_ROW = re.compile(r'<tr data-testid="import-rejection"(?: data-code="([a-z_0-9]+)")?><td>([^<]+)'
+                  r'</td><td[^>]*>([^<]+)</td>')
+
+
+def _upload(rt: Runtime, users: dict[str, User], spec: dict,
+            files: dict[str, bytes]) -> dict[str, str]:
+    with rt.session() as s:
+        pid = create_project(s, spec).id
+        add_member(s, pid, users["pm"], actor_id=None)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for name, data in files.items():
+            z.writestr(name, data)
+    web = TestClient(create_app(rt), headers={"Accept-Language": "zh-CN"})
+    web_sign_in(web, "pm")
+    form = web.get(f"/projects/{pid}/import")
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
+    assert csrf, form.text
+    page = web.post(f"/projects/{pid}/import", data={"csrf_token": csrf.group(1)},
+                    files={"upload": ("batch.zip", buf.getvalue(), "application/zip")}).text
+    return {src.rsplit("/", 1)[-1]: unescape(said) for _code, src, said in _ROW.findall(page)}
+
+
+def test_broken_clouds_and_images_are_worded_on_the_zh_page(
+    runtime: Runtime, users: dict[str, User], tmp_path: Path
+) -> None:
+    good = write_cloud(np.random.default_rng(1).uniform(-5, 5, (600, 4)).astype(np.float32),
+                       tmp_path / "good.pcd").read_bytes()
+    head, _, body = good.partition(b"DATA binary\n")
+    said = _upload(runtime, users, pointcloud_spec(), {
+        "good.pcd": good,
+        "truncated.pcd": head + b"DATA binary\n" + body[: len(body) // 2],
+        "junk.bin": b"12345",
+        "nox.ply": b"ply\nformat ascii 1.0\nelement vertex 2\nproperty float x\nend_header\n1\n2\n",
+    })
+    assert said["truncated.pcd"].startswith("truncated.pcd 已截断：文件头声明 600 个点"), said
+    assert said["junk.bin"].startswith("junk.bin 大小为 5 字节，既不是 KITTI 点"), said
+    assert said["nox.ply"] == "nox.ply 缺少 y/z 字段（现有字段：x）", said
+
+    said = _upload(runtime, users, image_spec(name="zh-images"), {"x.png": b"not an image at all"})
+    assert said == {"x.png": "x.png：不是 Pillow 能读取的图像格式"}
+
+
+@pytest.mark.parametrize("lang", ["zh-CN", "en"])
+def test_the_cli_words_a_coded_rejection(monkeypatch: pytest.MonkeyPatch, lang: str) -> None:
+    from datamill.cli.data import _rejection_words
+    from datamill.config import get_settings
+
+    rejection = {"source": "a.pcd", "reason": "a.pcd: the PCD header has no DATA line",
+                 "code": "pc_no_data_line", "file": "a.pcd"}
+    monkeypatch.setenv("DATAMILL_LANG", lang)
+    get_settings.cache_clear()
+    try:
+        assert _rejection_words(rejection) == (
+            "a.pcd：PCD 文件头缺少 DATA 行" if lang == "zh-CN" else rejection["reason"])
+    finally:
+        monkeypatch.delenv("DATAMILL_LANG")
+        get_settings.cache_clear()
+
+
+def test_every_file_refusal_has_both_languages_and_every_raise_is_coded() -> None:
+    assert set(MEDIA_REFUSALS_EN) == set(MEDIA_REFUSALS_ZH_CN)
+    src = Path(__file__).resolve().parents[2] / "src" / "datamill" / "modalities"
+    cloud = (src / "pointcloud" / "cloud.py").read_text(encoding="utf-8")
+    raised = re.findall(r"raise CloudDecodeError\((.*?)\)(?: from err)?\n", cloud, re.S)
+    assert raised and all("reason_code=" in r for r in raised), [
+        r for r in raised if "reason_code=" not in r]
+    codes = set(re.findall(r'reason_code="([a-z_0-9]+)"', cloud))
+    image = (src / "image" / "checks.py").read_text(encoding="utf-8")
+    codes |= set(re.findall(r'reason_code="([a-z_0-9]+)"', image))
+    assert codes <= set(MEDIA_REFUSALS_EN), codes - set(MEDIA_REFUSALS_EN)
