@@ -181,9 +181,15 @@ def test_pointcloud_project_runs_the_whole_loop(
     assert done.scores["cuboid_accuracy"] == 1.0 and done.scores["mean_iou"] == 1.0
 
     with runtime.session() as s:
-        d = deliver_batch(s, runtime.blobs, batch.id, tmp_path / "out")
-    assert set(d.formats) == {"openpcdet", "pointcloud_parquet"}
+        d = deliver_batch(s, runtime.blobs, batch.id, tmp_path / "out", formats=[
+            "openpcdet", "pointcloud_parquet", "kitti_objects", "nuscenes"])
+    assert set(d.formats) == {"openpcdet", "pointcloud_parquet", "kitti_objects", "nuscenes"}
     root = Path(d.path)
+    # the on-request formats through the loop: a label file and a lidar sample per frame
+    assert len(list((root / "kitti_objects" / "training" / "label_2").glob("*.txt"))) == 6
+    tables = root / "nuscenes" / "v1.0-datamill"
+    assert len(json.loads((tables / "sample.json").read_text())) == 6
+    assert len(json.loads((tables / "sample_annotation.json").read_text())) == 24
     manifest = json.loads((root / "manifest.json").read_text())
     assert sum(1 for f in manifest["files"] if f.startswith("clouds/")) == 6
     for rel, digest in manifest["files"].items():
