@@ -28,6 +28,8 @@ from tests._api import web_sign_in
 from tests.unit.production.image_helpers import image_spec
 from tests.unit.production.test_pointcloud_loop import pointcloud_spec
 
+_SKIP = re.compile(r'<tr data-testid="import-skip"(?: data-code="[a-z_0-9]+")?><td>([^<]+)</td>'
+                   r'<td[^>]*>([^<]+)</td>')
 _ROW = re.compile(r'<tr data-testid="import-rejection"(?: data-code="([a-z_0-9]+)")?><td>([^<]+)'
                   r'</td><td[^>]*>([^<]+)</td>')
 
@@ -48,7 +50,8 @@ def _upload(rt: Runtime, users: dict[str, User], spec: dict,
     assert csrf, form.text
     page = web.post(f"/projects/{pid}/import", data={"csrf_token": csrf.group(1)},
                     files={"upload": ("batch.zip", buf.getvalue(), "application/zip")}).text
-    return {src.rsplit("/", 1)[-1]: unescape(said) for _code, src, said in _ROW.findall(page)}
+    return {**{src.rsplit("/", 1)[-1]: unescape(said) for _code, src, said in _ROW.findall(page)},
+            **{src.rsplit("/", 1)[-1]: unescape(said) for src, said in _SKIP.findall(page)}}
 
 
 def test_broken_clouds_and_images_are_worded_on_the_zh_page(
@@ -67,8 +70,10 @@ def test_broken_clouds_and_images_are_worded_on_the_zh_page(
     assert said["junk.bin"].startswith("junk.bin 大小为 5 字节，既不是 KITTI 点"), said
     assert said["nox.ply"] == "nox.ply 缺少 y/z 字段（现有字段：x）", said
 
-    said = _upload(runtime, users, image_spec(name="zh-images"), {"x.png": b"not an image at all"})
-    assert said == {"x.png": "x.png：不是 Pillow 能读取的图像格式"}
+    said = _upload(runtime, users, image_spec(name="zh-images"), {
+        "x.png": b"not an image at all", "readme.txt": b"notes"})
+    assert said == {"x.png": "x.png：不是 Pillow 能读取的图像格式",
+                    "readme.txt": "不是本项目导入的文件类型（.txt）"}
 
 
 @pytest.mark.parametrize("lang", ["zh-CN", "en"])
@@ -86,6 +91,37 @@ def test_the_cli_words_a_coded_rejection(monkeypatch: pytest.MonkeyPatch, lang: 
     finally:
         monkeypatch.delenv("DATAMILL_LANG")
         get_settings.cache_clear()
+
+
+def test_the_cli_import_report_speaks_zh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    """The report's summary line, tables and reasons under ``DATAMILL_LANG=zh-CN``."""
+    from types import SimpleNamespace
+
+    from datamill.cli import data
+    from datamill.config import get_settings
+
+    report = SimpleNamespace(
+        total=2, imported=0, duplicates=0, rejected=1, import_run_id=7, supplier_vendor_id=None,
+        replaced=0, format=None, source=str(tmp_path), rejections=[
+            {"source": "a.pcd", "reason": "a.pcd: the PCD header has no DATA line",
+             "code": "pc_no_data_line", "file": "a.pcd"}],
+        skipped=[{"source": "r.txt", "reason": "not a file this project imports (.txt)",
+                  "code": "file_not_taken", "kind": ".txt"}])
+    monkeypatch.setenv("DATAMILL_LANG", "zh-CN")
+    monkeypatch.setenv("COLUMNS", "200")
+    get_settings.cache_clear()
+    try:
+        data.render_import_report(report)
+    finally:
+        monkeypatch.delenv("DATAMILL_LANG")
+        get_settings.cache_clear()
+    shown = capsys.readouterr().out
+    for said in ("共 2 行：导入 0，已存在 0，拒绝 1（导入批次 7）", "导入报告",
+                 "a.pcd：PCD 文件头缺少 DATA 行", "未导入：文件夹中的 1 个文件",
+                 "不是本项目导入的文件类型（.txt）"):
+        assert said in shown, (said, shown)
+    assert not re.search(r"\b(imported|rejected|reason|Not imported)\b", shown), shown
 
 
 def test_every_file_refusal_has_both_languages_and_every_raise_is_coded() -> None:

@@ -340,6 +340,17 @@ EN_CLI: dict[str, str] = {
     "corpus.readability": "  mean readability: chosen {chosen}, pool {pool}",
     # data import: the rows the import refused, each with its reason
     "import.report": "Import report", "import.rejected": "rejected", "import.reason": "reason",
+    "import.file": "file", "import.not_imported": "Not imported: {files} of the {whole}",
+    "import.folder": "folder", "import.archive": "archive",
+    "import.files": "{n} files", "import.files.one": "{n} file",
+    "import.rows": "{n} rows", "import.rows.one": "{n} row",
+    "import.summary": "{rows}: {imported} imported, {present} already present, {rejected} "
+                      "rejected (import {run})",
+    "import.vendor": "delivered by vendor {vendor}: its settlement sheets pay the accepted "
+                     "volume (collect stage)",
+    "import.replaced": "{n} of them replace the files of items the checks had rejected "
+                       "(re-collected; checked again by \"datamill data check\")",
+    "import.labelled": "{n} new items start from their {format} labels",
 }
 
 ZH_CN_CLI: dict[str, str] = {
@@ -625,6 +636,14 @@ ZH_CN_CLI: dict[str, str] = {
     "corpus.coverage": "  {kind}：可用单元 {available} 个中覆盖 {covered} 个{inv}（同样大小的随机集合：{random}）",
     "corpus.readability": "  平均可读性：选中 {chosen}，候选池 {pool}",
     "import.report": "导入报告", "import.rejected": "被拒文件", "import.reason": "原因",
+    "import.file": "文件", "import.not_imported": "未导入：{whole}中的 {files}",
+    "import.folder": "文件夹", "import.archive": "压缩包",
+    "import.files": "{n} 个文件", "import.files.one": "{n} 个文件",
+    "import.rows": "{n} 行", "import.rows.one": "{n} 行",
+    "import.summary": "共 {rows}：导入 {imported}，已存在 {present}，拒绝 {rejected}（导入批次 {run}）",
+    "import.vendor": "由供应商 {vendor} 交付：其结算单按验收量付款（采集阶段）",
+    "import.replaced": "其中 {n} 个替换了自动检查拒收条目的文件（已重新采集；请用 datamill data check 重新检查）",
+    "import.labelled": "{n} 个新条目以其 {format} 标注为起点",
 }
 
 CLI_WORDS: dict[str, dict[str, str]] = {"en": EN_CLI, "zh-CN": ZH_CN_CLI}

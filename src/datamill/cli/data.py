@@ -130,33 +130,37 @@ def import_cmd(
                                            actor_id=actor.id, in_place=in_place,
                                            url_roots=tuple(url_root or ()))
 
-    def render(r: Any) -> None:
-        out.print(f"{counted(r.total, 'row')}: {r.imported} imported, {r.duplicates} already present, "
-                  f"{r.rejected} rejected (import {r.import_run_id})")
-        if r.supplier_vendor_id is not None:
-            out.print(f"delivered by vendor {r.supplier_vendor_id}: its settlement sheets pay "
-                      "the accepted volume (collect stage)")
-        if r.replaced:
-            out.print(f"{r.replaced} of them replace the files of items the checks had "
-                      "rejected (re-collected; checked again by `datamill data check`)")
-        if r.format:
-            out.print(f"{r.labelled} new items start from their {r.format} labels")
-        if r.rejections:
-            from datamill.cli._words import say
+    emit(report, as_json, render_import_report)
 
-            t = Table(say("import.rejected"), say("import.reason"), title=say("import.report"))
-            for rej in r.rejections:
-                t.add_row(str(rej["source"]), _rejection_words(rej))
-            out.print(t)
-        if r.skipped:
-            whole = "archive" if str(r.source).lower().endswith(".zip") else "folder"
-            t = Table("file", "reason", title=f"Not imported: {counted(len(r.skipped), 'file')}"
-                      f" of the {whole}")
-            for skip in r.skipped:
-                t.add_row(str(skip["source"]), str(skip["reason"]))
-            out.print(t)
 
-    emit(report, as_json, render)
+def render_import_report(r: Any) -> None:
+    """An import's report for people, in ``DATAMILL_LANG``: the counts, the refused rows and the
+    files not taken, each reason worded from its code where it has one."""
+    from datamill.cli._words import say, say_count
+
+    out.print(say("import.summary", rows=say_count("import.rows", r.total),
+                  imported=r.imported, present=r.duplicates, rejected=r.rejected,
+                  run=r.import_run_id))
+    if r.supplier_vendor_id is not None:
+        out.print(say("import.vendor", vendor=r.supplier_vendor_id))
+    if r.replaced:
+        out.print(say("import.replaced", n=r.replaced))
+    if r.format:
+        out.print(say("import.labelled", n=r.labelled, format=r.format))
+    if r.rejections:
+        t = Table(say("import.rejected"), say("import.reason"), title=say("import.report"))
+        for rej in r.rejections:
+            t.add_row(str(rej["source"]), _rejection_words(rej))
+        out.print(t)
+    if r.skipped:
+        whole = say("import.archive" if str(r.source).lower().endswith(".zip")
+                    else "import.folder")
+        t = Table(say("import.file"), say("import.reason"), title=say(
+            "import.not_imported", files=say_count("import.files", len(r.skipped)),
+            whole=whole))
+        for skip in r.skipped:
+            t.add_row(str(skip["source"]), _rejection_words(skip))
+        out.print(t)
 
 
 def _rejection_words(rejection: dict[str, Any]) -> str:

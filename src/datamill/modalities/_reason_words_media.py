@@ -46,6 +46,10 @@ MEDIA_REFUSALS_EN: dict[str, str] = {
     "img_too_many_pixels": "{name}: declares {pixels} pixels, above the limit of {limit} "
                            "(decompression-bomb guard); not decoded",
     "img_decode": "{name}: cannot decode {format} data ({why})",
+    # a folder's file the import does not take (production._import_rows)
+    "file_not_taken": "not a file this project imports ({kind})",
+    "manifest_not_taken": "not a file this project imports ({kind}); a manifest is read when it "
+                          "is imported by name",
 }
 
 MEDIA_REFUSALS_ZH_CN: dict[str, str] = {
@@ -81,4 +85,6 @@ MEDIA_REFUSALS_ZH_CN: dict[str, str] = {
     "img_header": "{name}：无法读取文件头（{why}）",
     "img_too_many_pixels": "{name}：声明 {pixels} 像素，超过上限 {limit}（防解压炸弹），未解码",
     "img_decode": "{name}：无法解码 {format} 数据（{why}）",
+    "file_not_taken": "不是本项目导入的文件类型（{kind}）",
+    "manifest_not_taken": "不是本项目导入的文件类型（{kind}）；清单文件须按文件名单独导入才会读取",
 }

@@ -614,17 +614,20 @@ def _prompt(root: Path, wav: Path, dirs: dict[str, str]) -> str | None:
 #: a modality's reader of a file in a folder it splits into items itself (an LLM project's
 #: ``.jsonl``): the file and its path relative to the folder; ``None`` when it takes no such file
 Splitter = Callable[[Path, str], Iterator[SourceRow] | None]
-#: where a folder import lists a file it does not take: (the file relative to the folder, why)
-Skipped = Callable[[str, str], None]
+#: where a folder import lists a file it does not take: (the file relative to the folder, why,
+#: and the reason's ``code`` and values as keywords, where it has them)
+Skipped = Callable[..., None]
 
 
-def _not_taken(rel: Path) -> str:
-    """Why a folder import does not take the file ``rel`` (not one of the modality's)."""
+def _not_taken(rel: Path) -> tuple[str, dict[str, str]]:
+    """Why a folder import does not take the file ``rel`` (not one of the modality's), and
+    the reason's code and values (``file_not_taken`` / ``manifest_not_taken``)."""
     kind = rel.suffix.lower()
     reason = f"not a file this project imports ({kind or 'no suffix'})"
     if kind in (".csv", ".jsonl"):
-        reason += "; a manifest is read when it is imported by name"
-    return reason
+        return (reason + "; a manifest is read when it is imported by name",
+                {"code": "manifest_not_taken", "kind": kind})
+    return reason, {"code": "file_not_taken", "kind": kind or "-"}
 
 
 def _linked_folder(root: Path, link: Path, dirs: dict[str, str]) -> str:
@@ -667,7 +670,8 @@ def _folder_rows(  # noqa: C901 - one outcome a file
             if parts is not None:
                 yield from parts
             elif skipped is not None:
-                skipped(where, _not_taken(rel))
+                reason, coded = _not_taken(rel)
+                skipped(where, reason, **coded)
             continue
         if isinstance(real, str):
             yield SourceRow(where=where, error=real)

@@ -439,8 +439,8 @@ def import_source(  # noqa: PLR0913 - keyword-only options
     # a folder's files the import does not take (an archive's: also the entries not unpacked)
     skipped: list[dict[str, str]] = list(archive.skipped) if archive is not None else []
 
-    def skip(where: str, reason: str) -> None:
-        skipped.append({"source": where, "reason": reason})
+    def skip(where: str, reason: str, **coded: str) -> None:
+        skipped.append({"source": where, "reason": reason, **coded})
 
     if rows is None:  # validates the source before anything is written
         folder, limit = (archive.folder, None) if archive is not None else (source, root)
