@@ -135,3 +135,25 @@ def test_every_file_refusal_has_both_languages_and_every_raise_is_coded() -> Non
     image = (src / "image" / "checks.py").read_text(encoding="utf-8")
     codes |= set(re.findall(r'reason_code="([a-z_0-9]+)"', image))
     assert codes <= set(MEDIA_REFUSALS_EN), codes - set(MEDIA_REFUSALS_EN)
+
+
+@pytest.mark.parametrize(("params", "said"), [
+    ({"x": 400, "y": 400, "yaw": 0, "length": 4, "width": 2},
+     "框内地面以上没有点；请围绕目标的点画框"),
+    ({"x": "a"}, "拟合三维框需要数值 x、y、yaw、length 和 width"),
+    ({"x": 0, "y": 0, "yaw": 0, "length": 0, "width": 2},
+     "拟合三维框：须为有限数值，且长、宽在 (0, 100] 米之内"),
+])
+def test_the_workbench_fit_refusals_read_in_zh(tmp_path: Path, params: dict, said: str) -> None:
+    """A zh-CN annotator who drew a box where no point stands read "no point stands above the
+    ground inside that box ..." in the workbench's status line (the API's detail, English)."""
+    from datamill.core.errors import InvalidInput
+    from datamill.modalities.problem_words import word_error
+    from datamill.modalities.registry import get_modality
+
+    cloud = write_cloud(np.random.default_rng(2).uniform(-5, 5, (600, 4)).astype(np.float32),
+                        tmp_path / "f.pcd")
+    with pytest.raises(InvalidInput) as caught:
+        get_modality("pointcloud").assist("fit_cuboid", cloud, params, pointcloud_spec()[
+            "requirements"])
+    assert word_error(caught.value.message, caught.value.details, "zh-CN")[0] == said

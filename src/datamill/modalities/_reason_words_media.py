@@ -46,6 +46,14 @@ MEDIA_REFUSALS_EN: dict[str, str] = {
     "img_too_many_pixels": "{name}: declares {pixels} pixels, above the limit of {limit} "
                            "(decompression-bomb guard); not decoded",
     "img_decode": "{name}: cannot decode {format} data ({why})",
+    # the point-cloud workbench's assisted tools (modalities.pointcloud.plugin)
+    "pc_unknown_tool": "unknown assisted tool {tool}; use {tools}",
+    "pc_fit_needs_numbers": "fit_cuboid needs numbers x, y, yaw, length and width",
+    "pc_fit_out_of_range": "fit_cuboid: finite numbers, and length/width in (0, {limit}] m",
+    "pc_fit_no_points": "no point stands above the ground inside that box; draw it around the "
+                        "object's points",
+    "pc_no_point_classes": "this project's spec has no point classes to label points with "
+                           "(requirements.labels.point_classes)",
     # a folder's file the import does not take (production._import_rows)
     "file_not_taken": "not a file this project imports ({kind})",
     "manifest_not_taken": "not a file this project imports ({kind}); a manifest is read when it "
@@ -85,6 +93,11 @@ MEDIA_REFUSALS_ZH_CN: dict[str, str] = {
     "img_header": "{name}：无法读取文件头（{why}）",
     "img_too_many_pixels": "{name}：声明 {pixels} 像素，超过上限 {limit}（防解压炸弹），未解码",
     "img_decode": "{name}：无法解码 {format} 数据（{why}）",
+    "pc_unknown_tool": "未知的辅助工具 {tool}；可用：{tools}",
+    "pc_fit_needs_numbers": "拟合三维框需要数值 x、y、yaw、length 和 width",
+    "pc_fit_out_of_range": "拟合三维框：须为有限数值，且长、宽在 (0, {limit}] 米之内",
+    "pc_fit_no_points": "框内地面以上没有点；请围绕目标的点画框",
+    "pc_no_point_classes": "本项目规格未定义点类别，无法标注点（requirements.labels.point_classes）",
     "file_not_taken": "不是本项目导入的文件类型（{kind}）",
     "manifest_not_taken": "不是本项目导入的文件类型（{kind}）；清单文件须按文件名单独导入才会读取",
 }

@@ -544,7 +544,9 @@ class PointCloudPlugin:
 
         if tool not in self.assist_tools:
             raise InvalidInput(f"unknown assisted tool {tool!r}; use "
-                               f"{', '.join(self.assist_tools)}", field="tool")
+                               f"{', '.join(self.assist_tools)}", field="tool",
+                               reason_code="pc_unknown_tool", tool=tool,
+                               tools=list(self.assist_tools))
         if tool == "label_points":
             return _label_points(path, params, _req(requirements))
         from datamill.modalities.pointcloud.preannotators import fit_cuboid
@@ -553,16 +555,19 @@ class PointCloudPlugin:
             rough = {k: float(params[k]) for k in ("x", "y", "yaw", "length", "width")}
         except (KeyError, TypeError, ValueError) as err:
             raise InvalidInput("fit_cuboid needs numbers x, y, yaw, length and width "
-                               f"({err})", field="params") from err
+                               f"({err})", field="params",
+                               reason_code="pc_fit_needs_numbers") from err
         if not all(math.isfinite(v) for v in rough.values()) or not (
                 0 < rough["length"] <= MAX_SIDE_M and 0 < rough["width"] <= MAX_SIDE_M):
             raise InvalidInput("fit_cuboid: finite numbers, and length/width in (0, "
-                               f"{MAX_SIDE_M:g}] m", field="params")
+                               f"{MAX_SIDE_M:g}] m", field="params",
+                               reason_code="pc_fit_out_of_range", limit=f"{MAX_SIDE_M:g}")
         fitted = fit_cuboid(read_cloud(path).points, x=rough["x"], y=rough["y"],
                             yaw=rough["yaw"], length=rough["length"], width=rough["width"])
         if fitted is None:
             raise InvalidInput("no point stands above the ground inside that box; draw it "
-                               "around the object's points", field="params")
+                               "around the object's points", field="params",
+                               reason_code="pc_fit_no_points")
         cuboid = {"x": fitted.x, "y": fitted.y, "z": fitted.z, "length": fitted.length,
                   "width": fitted.width, "height": fitted.height, "yaw": fitted.yaw}
         return {"cuboid": {k: round(v, 4) for k, v in cuboid.items()}, "points": fitted.points}
@@ -577,7 +582,8 @@ def _label_points(path: Path, params: Mapping[str, Any],
     schema = req.labels
     if not schema.point_classes:
         raise InvalidInput("this project's spec has no point classes to label points with "
-                           "(requirements.labels.point_classes)", field="tool")
+                           "(requirements.labels.point_classes)", field="tool",
+                           reason_code="pc_no_point_classes")
     ann = parse_annotation({"objects": params.get("objects") or []})
     classes = [p.name for p in schema.point_classes]
     unmatched = sorted({o.label for o in ann.objects} - set(classes))
