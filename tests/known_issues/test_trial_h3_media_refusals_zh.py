@@ -157,3 +157,22 @@ def test_the_workbench_fit_refusals_read_in_zh(tmp_path: Path, params: dict, sai
         get_modality("pointcloud").assist("fit_cuboid", cloud, params, pointcloud_spec()[
             "requirements"])
     assert word_error(caught.value.message, caught.value.details, "zh-CN")[0] == said
+
+
+def test_the_image_grabcut_refusals_read_in_zh(tmp_path: Path) -> None:
+    """The image workbench's "box to polygon" on a plain image (nothing found) or off the
+    image read English in the zh-CN status line."""
+    from PIL import Image
+
+    from datamill.core.errors import InvalidInput
+    from datamill.modalities.problem_words import word_error
+    from datamill.modalities.registry import get_modality
+
+    path = tmp_path / "plain.png"
+    Image.new("RGB", (64, 48), (200, 200, 200)).save(path)
+    plugin = get_modality("image")
+    for params, said in (({"x": 500, "y": 500, "w": 20, "h": 20}, "框在 64×48 的图像之外"),
+                         ({"x": 10, "y": 10, "w": 40, "h": 30}, "框内没有找到对象")):
+        with pytest.raises(InvalidInput) as caught:
+            plugin.assist("grabcut", path, params)
+        assert word_error(caught.value.message, caught.value.details, "zh-CN")[0] == said

@@ -86,7 +86,8 @@ def test_api_folder_reads_jsonl_and_lists_what_it_skips(
     body = r.json()
     assert (body["total"], body["imported"], body["rejected"]) == (4, 4, 0), body
     assert body["skipped"] == [
-        {"source": "notes.txt", "reason": "not a file this project imports (.txt)"}]
+        {"source": "notes.txt", "reason": "not a file this project imports (.txt)",
+         "code": "file_not_taken", "kind": ".txt"}]
     assert _ids(runtime, pid) == ["c2", "c3", "c4", "c7", "c8", "c9", "f1"]
     again = client.post(f"{API}/projects/{pid}/imports", json={"path": "batch2"}, headers=pm).json()
     assert (again["imported"], again["duplicates"], again["rejected"]) == (0, 4, 0)
@@ -121,7 +122,8 @@ def test_cli_lists_the_files_it_did_not_take(tmp_path: Path) -> None:
                                 "--json").stdout)
     assert (report["total"], report["imported"]) == (1, 1)
     assert report["skipped"] == [
-        {"source": "readme.md", "reason": "not a file this project imports (.md)"}]
+        {"source": "readme.md", "reason": "not a file this project imports (.md)",
+         "code": "file_not_taken", "kind": ".md"}]
     shown = run_cli(home, "data", "import", "sft-zh", str(folder), "--as", "root").stdout
     assert "Not imported: 1 file" in shown and "readme.md" in shown
 
@@ -139,8 +141,10 @@ def test_speech_folder_keeps_audio_and_prompts(runtime: Runtime, tmp_path: Path)
     assert (report.total, report.imported, report.rejected) == (3, 3, 0)
     assert report.skipped == [
         {"source": "manifest.csv", "reason": "not a file this project imports (.csv); a manifest"
-                                             " is read when it is imported by name"},
-        {"source": "readme.txt", "reason": "not a file this project imports (.txt)"}]
+                                             " is read when it is imported by name",
+         "code": "manifest_not_taken", "kind": ".csv"},
+        {"source": "readme.txt", "reason": "not a file this project imports (.txt)",
+         "code": "file_not_taken", "kind": ".txt"}]
     with runtime.session() as s:
         prompts = list(s.scalars(select(Item.prompt).where(Item.project_id == pid)))
     assert all(prompts), prompts
@@ -158,4 +162,5 @@ def test_image_folder_takes_pictures_only(runtime: Runtime, tmp_path: Path) -> N
         report = import_source(s, runtime.blobs, pid, folder)
     assert (report.total, report.imported) == (2, 2)
     assert report.skipped == [{"source": "a.txt",
-                               "reason": "not a file this project imports (.txt)"}]
+                               "reason": "not a file this project imports (.txt)",
+                               "code": "file_not_taken", "kind": ".txt"}]

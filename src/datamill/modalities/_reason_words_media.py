@@ -54,6 +54,11 @@ MEDIA_REFUSALS_EN: dict[str, str] = {
                         "object's points",
     "pc_no_point_classes": "this project's spec has no point classes to label points with "
                            "(requirements.labels.point_classes)",
+    # the image workbench's assisted tool (modalities.image.assist)
+    "img_unknown_tool": "unknown assisted tool {tool}; available: {tools}",
+    "img_grabcut_box": "grabcut: {problem}",
+    "img_grabcut_outside": "the box lies outside the {width}x{height} image",
+    "img_grabcut_nothing": "GrabCut found no object in the box",
     # a folder's file the import does not take (production._import_rows)
     "file_not_taken": "not a file this project imports ({kind})",
     "manifest_not_taken": "not a file this project imports ({kind}); a manifest is read when it "
@@ -98,6 +103,10 @@ MEDIA_REFUSALS_ZH_CN: dict[str, str] = {
     "pc_fit_out_of_range": "拟合三维框：须为有限数值，且长、宽在 (0, {limit}] 米之内",
     "pc_fit_no_points": "框内地面以上没有点；请围绕目标的点画框",
     "pc_no_point_classes": "本项目规格未定义点类别，无法标注点（requirements.labels.point_classes）",
+    "img_unknown_tool": "未知的辅助工具 {tool}；可用：{tools}",
+    "img_grabcut_box": "框选转多边形：{problem}",
+    "img_grabcut_outside": "框在 {width}×{height} 的图像之外",
+    "img_grabcut_nothing": "框内没有找到对象",
     "file_not_taken": "不是本项目导入的文件类型（{kind}）",
     "manifest_not_taken": "不是本项目导入的文件类型（{kind}）；清单文件须按文件名单独导入才会读取",
 }

@@ -51,7 +51,8 @@ def grabcut_polygon(
     x0, y0 = max(0.0, box.x), max(0.0, box.y)
     x1, y1 = min(float(width), box.x + box.w), min(float(height), box.y + box.h)
     if x1 - x0 < 4 or y1 - y0 < 4:  # noqa: PLR2004 - GrabCut needs a few pixels each way
-        raise InvalidInput(f"the box lies outside the {width}x{height} image", field="box")
+        raise InvalidInput(f"the box lies outside the {width}x{height} image", field="box",
+                           reason_code="img_grabcut_outside", width=width, height=height)
     mx, my = 0.1 * (x1 - x0) + 2, 0.1 * (y1 - y0) + 2
     cx0, cy0 = int(max(0, x0 - mx)), int(max(0, y0 - my))
     cx1, cy1 = int(min(width, x1 + mx + 1)), int(min(height, y1 + my + 1))
@@ -71,11 +72,13 @@ def grabcut_polygon(
     fg = np.where((mask == cv2.GC_FGD) | (mask == cv2.GC_PR_FGD), 255, 0).astype(np.uint8)
     contours, _ = cv2.findContours(fg, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     if not contours:
-        raise InvalidInput("GrabCut found no object in the box", field="box")
+        raise InvalidInput("GrabCut found no object in the box", field="box",
+                           reason_code="img_grabcut_nothing")
     largest: Any = max(contours, key=cv2.contourArea)
     eps = max(1.0, 0.005 * cv2.arcLength(largest, True))
     approx = cv2.approxPolyDP(largest, eps, True).reshape(-1, 2)
     if len(approx) < 3 or cv2.contourArea(approx) < 1:  # noqa: PLR2004 - a polygon
-        raise InvalidInput("GrabCut found no object in the box", field="box")
+        raise InvalidInput("GrabCut found no object in the box", field="box",
+                           reason_code="img_grabcut_nothing")
     return [(round(min(width, max(0.0, cx0 + float(px) / scale)), 2),
              round(min(height, max(0.0, cy0 + float(py) / scale)), 2)) for px, py in approx]

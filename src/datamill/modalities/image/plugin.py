@@ -504,11 +504,14 @@ class ImagePlugin(ImageAggregationMixin):
 
         if tool not in self.assist_tools:
             raise InvalidInput(f"unknown assisted tool {tool!r}; available: "
-                               f"{', '.join(self.assist_tools)}", field="tool")
+                               f"{', '.join(self.assist_tools)}", field="tool",
+                               reason_code="img_unknown_tool", tool=tool,
+                               tools=list(self.assist_tools))
         try:
             box = GrabCutIn.model_validate(params)
         except ValidationError as err:
-            raise InvalidInput(f"grabcut: {_messages(err)}", field="box") from err
+            raise InvalidInput(f"grabcut: {_messages(err)}", field="box",
+                               reason_code="img_grabcut_box", problem=_messages(err)) from err
         return {"kind": "polygon", "points": grabcut_polygon(path, box)}
 
     def preview_size(self, attributes: Mapping[str, Any]) -> tuple[int, int] | None:
