@@ -142,7 +142,7 @@ def test_every_file_refusal_has_both_languages_and_every_raise_is_coded() -> Non
      "框内地面以上没有点；请围绕目标的点画框"),
     ({"x": "a"}, "拟合三维框需要数值 x、y、yaw、length 和 width"),
     ({"x": 0, "y": 0, "yaw": 0, "length": 0, "width": 2},
-     "拟合三维框：须为有限数值，且长、宽在 (0, 100] 米之内"),
+     "拟合三维框：须为有限数值，且长、宽大于 0、不超过 100 米"),
 ])
 def test_the_workbench_fit_refusals_read_in_zh(tmp_path: Path, params: dict, said: str) -> None:
     """A zh-CN annotator who drew a box where no point stands read "no point stands above the

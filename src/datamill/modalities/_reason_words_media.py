@@ -100,7 +100,7 @@ MEDIA_REFUSALS_ZH_CN: dict[str, str] = {
     "img_decode": "{name}：无法解码 {format} 数据（{why}）",
     "pc_unknown_tool": "未知的辅助工具 {tool}；可用：{tools}",
     "pc_fit_needs_numbers": "拟合三维框需要数值 x、y、yaw、length 和 width",
-    "pc_fit_out_of_range": "拟合三维框：须为有限数值，且长、宽在 (0, {limit}] 米之内",
+    "pc_fit_out_of_range": "拟合三维框：须为有限数值，且长、宽大于 0、不超过 {limit} 米",
     "pc_fit_no_points": "框内地面以上没有点；请围绕目标的点画框",
     "pc_no_point_classes": "本项目规格未定义点类别，无法标注点（requirements.labels.point_classes）",
     "img_unknown_tool": "未知的辅助工具 {tool}；可用：{tools}",
