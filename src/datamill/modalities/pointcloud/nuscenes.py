@@ -26,6 +26,11 @@ nuScenes keeps them. Tokens are stable (hashes of the frame and cuboid ids), so 
 delivery gives the same files. ``left_out`` counts ``scene_classes`` and ``point_labels``.
 The table rows are held in memory until the end (a few hundred bytes a cuboid); the points
 are written frame by frame.
+
+The devkit's ``NuScenes`` class loads these tables as they are. Its detection benchmark
+(``nuscenes.eval.detection``) further maps ``category_name`` through its own table (name the
+spec's labels as nuScenes categories, ``vehicle.car``, for it to count them) and takes at most
+one attribute a box.
 """
 
 from __future__ import annotations
