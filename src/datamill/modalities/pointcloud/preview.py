@@ -3,6 +3,9 @@
 with a fixed seed, so a frame always looks the same), cached per blob under
 ``<cache>/derived/cloud-preview/<sha[:2]>/<sha>.f32`` (written to a temporary name and renamed
 into place). The browser reads it straight into a ``Float32Array``; no parser runs there.
+A frame in map or UTM coordinates, which float32 would move by centimetres to half a metre,
+is sent as float64 quadruples instead (``<sha>.f64``, content type
+``application/octet-stream; dtype=float64``), read into a ``Float64Array``.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from datamill.modalities.pointcloud.cloud import read_cloud
+from datamill.modalities.pointcloud.cloud import float32_shift_m, read_cloud
 
 __all__ = ["PREVIEW_MAX_POINTS", "CloudPreview", "cached_preview", "preview_points"]
 
@@ -31,13 +34,15 @@ class CloudPreview:
     points: int
 
 
-def preview_points(points: np.ndarray, limit: int = PREVIEW_MAX_POINTS) -> np.ndarray:
-    """The valid points of ``points`` thinned to at most ``limit``, as float32 N x 4."""
+def preview_points(points: np.ndarray, limit: int = PREVIEW_MAX_POINTS,
+                   dtype: str = "<f4") -> np.ndarray:
+    """The valid points of ``points`` thinned to at most ``limit``, as ``dtype`` (float32)
+    N x 4."""
     valid = points[np.isfinite(points[:, :3]).all(axis=1)]
     if len(valid) > limit:
         keep = np.sort(np.random.default_rng(0).choice(len(valid), limit, replace=False))
         valid = valid[keep]
-    return np.ascontiguousarray(valid[:, :4], dtype="<f4")
+    return np.ascontiguousarray(valid[:, :4], dtype=dtype)
 
 
 def cached_preview(src: Path, sha256: str, cache_dir: Path) -> CloudPreview:
@@ -45,11 +50,17 @@ def cached_preview(src: Path, sha256: str, cache_dir: Path) -> CloudPreview:
     cache; CloudDecodeError when the file is not a readable point cloud."""
     if len(sha256) < 2 or not sha256.isalnum():  # noqa: PLR2004 - a fan-out folder needs 2
         raise ValueError(f"not a content hash: {sha256!r}")
-    path = cache_dir / "derived" / "cloud-preview" / sha256[:2] / f"{sha256}.f32"
-    if not path.exists():
-        data = preview_points(read_cloud(src).points)
-        path.parent.mkdir(parents=True, exist_ok=True)
+    folder = cache_dir / "derived" / "cloud-preview" / sha256[:2]
+    narrow, wide = folder / f"{sha256}.f32", folder / f"{sha256}.f64"
+    if not narrow.exists() and not wide.exists():
+        points = read_cloud(src).points
+        path = wide if float32_shift_m(points) > 1e-3 else narrow  # noqa: PLR2004 - 1 mm
+        data = preview_points(points, dtype="<f8" if path is wide else "<f4")
+        folder.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}")
         data.tofile(tmp)
         os.replace(tmp, path)
-    return CloudPreview(path, "application/octet-stream", path.stat().st_size // 16)
+    if wide.exists():
+        return CloudPreview(wide, "application/octet-stream; dtype=float64",
+                            wide.stat().st_size // 32)
+    return CloudPreview(narrow, "application/octet-stream", narrow.stat().st_size // 16)

@@ -124,7 +124,10 @@ export class PointCloudWorkbench {
     try {
       const resp = await fetch(this.pointsUrl, { credentials: 'same-origin' });
       if (!resp.ok) throw new Error(String(resp.status));
-      this.points = new Float32Array(await resp.arrayBuffer());
+      // float64 for a frame in map/UTM coordinates (float32 would move its points)
+      const wide = /dtype=float64/.test(resp.headers.get('Content-Type') || '');
+      const buf = await resp.arrayBuffer();
+      this.points = wide ? new Float64Array(buf) : new Float32Array(buf);
       this.canSubmit = true;
     } catch (err) {
       this.points = new Float32Array(0);
@@ -459,10 +462,14 @@ export class PointCloudWorkbench {
     const ys = [];
     for (let i = 0; i < p.length; i += 4) { xs.push(p[i]); ys.push(p[i + 1]); }
     for (const o of this.objects) { xs.push(o.x); ys.push(o.y); }
-    const x0 = Math.min(quantile(xs, 0.01), 0) - 1;
-    const x1 = Math.max(quantile(xs, 0.99), 0) + 1;
-    const y0 = Math.min(quantile(ys, 0.01), 0) - 1;
-    const y1 = Math.max(quantile(ys, 0.99), 0) + 1;
+    const [qx0, qx1, qy0, qy1] = [quantile(xs, 0.01), quantile(xs, 0.99), quantile(ys, 0.01),
+      quantile(ys, 0.99)];
+    // the sensor (0, 0) too, unless the frame is in map coordinates, kilometres away from it
+    const sensor = [qx0, qx1, qy0, qy1].every((v) => !(Math.abs(v) > 2000));
+    const x0 = (sensor ? Math.min(qx0, 0) : qx0) - 1;
+    const x1 = (sensor ? Math.max(qx1, 0) : qx1) + 1;
+    const y0 = (sensor ? Math.min(qy0, 0) : qy0) - 1;
+    const y1 = (sensor ? Math.max(qy1, 0) : qy1) + 1;
     const s = Math.min(this.cw / (y1 - y0), this.ch / (x1 - x0)) * 0.96;
     this.view = { s, tx: this.cw / 2 + ((y0 + y1) / 2) * s, ty: this.ch / 2 + ((x0 + x1) / 2) * s };
     this.requestDraw();
