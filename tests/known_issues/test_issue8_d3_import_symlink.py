@@ -164,3 +164,28 @@ def test_a_relative_manifest_path_is_taken_from_the_working_folder(
     monkeypatch.chdir(tmp_path)
     rows = list(iter_source_rows(Path("data/manifest.csv")))
     assert [r.error for r in rows] == [None]
+
+
+def test_a_url_source_is_refused_naming_the_url_as_given(
+    client: TestClient, runtime: Runtime, tmp_path: Path
+) -> None:
+    """h4 trial, round 3: ``data import 1 s3://bucket/m.jsonl`` answered ``s3:/bucket/m.jsonl
+    does not exist`` (a Path of the URL, one slash): the URL is refused as a URL, as typed."""
+    import json
+
+    from tests._cli import run_cli
+
+    got = run_cli(tmp_path / "cli", "data", "import", "1", "s3://bucket/raw/m.jsonl", "--in-place",
+                  "--url-root", "s3://bucket/raw/", "--as", "pm", "--json", ok=False)
+    error = json.loads(got.stdout)["error"]
+    assert error["reason_code"] == "source_is_url", error
+    assert error["message"].startswith("s3://bucket/raw/m.jsonl is a URL"), error
+    from datamill.compliance.users import add_member, get_user
+
+    pid = project(runtime, "url-source")
+    with runtime.session() as s:
+        add_member(s, pid, get_user(s, "pm"), None)
+    r = client.post(f"{API}/projects/{pid}/imports", json={"path": "s3://bucket/m.jsonl"},
+                    headers=_pm(client))
+    assert r.status_code == 422, r.text
+    assert r.json()["reason_code"] == "source_is_url" and "s3:/b" not in r.text, r.text

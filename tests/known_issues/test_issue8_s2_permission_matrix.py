@@ -280,6 +280,8 @@ READS = [
     "/projects", "/projects/{project}", "/projects/{project}/stats",
     "/projects/{project}/members", "/projects/{project}/items", "/projects/{project}/packages",
     "/projects/{project}/batches", "/projects/{project}/items/{item}",
+    # the delivery records the audit trail names (contract → delivery → acceptance)
+    "/projects/{project}/deliveries",
     "/audit/verify",
     "/ledger/customers", "/ledger/events/problems", "/ledger/projects/{ledger}/budget-vs-actual",
     "/ledger/reports/margin?from=2024-01-01&to=2024-12-31",
@@ -424,6 +426,9 @@ def _role_cells(client: TestClient, world: dict[str, int], role: Role) -> None:
         ("get", f"/projects/{pid}", None, (Action.VIEW_PROJECT, Action.ACCEPT_DELIVERY,
                                             Action.ANNOTATE, Action.REVIEW)),
         ("post", f"/projects/{pid}/members", {"username": "aud"}, Action.MANAGE_PROJECT),
+        # delivery records: who takes them, and who reads the project (auditor, inspectors)
+        ("get", f"/projects/{pid}/deliveries", None, (Action.VIEW_PROJECT,
+                                                      Action.ACCEPT_DELIVERY)),
         # the vendor list: whoever views the workforce, and finance, who pays every vendor
         ("get", "/vendors", None, (Action.VIEW_WORKFORCE, Action.PAY_VENDORS)),
         ("post", "/vendors", {"name": f"v-{tag}", "kind": "studio", "fee_rate": "0.1"},

@@ -52,8 +52,8 @@ def _count_rows(source: Path, suffixes: tuple[str, ...]) -> int | None:
 @handle_errors
 def import_cmd(
     project: Annotated[str | None, typer.Argument(help="Project id or name.")] = None,
-    source: Annotated[
-        Path | None, typer.Argument(help="Folder of the modality's media files, a .csv/.jsonl "
+    given: Annotated[
+        str | None, typer.Argument(metavar="SOURCE", help="Folder of the modality's media files, a .csv/.jsonl "
                                     "manifest, a .zip archive (imported like a folder), or a "
                                     "pre-labelled source (with --format; a folder or a .zip).")
     ] = None,
@@ -90,9 +90,11 @@ def import_cmd(
     """
     from datamill.core.errors import InvalidInput
     from datamill.production.import_runs import get_import_run
-    from datamill.production.importing import import_source, resume_import
+    from datamill.production.importing import import_source, local_source, resume_import
     from datamill.production.projects import find_project
 
+    # a URL stays as typed (a Path of s3://b/m.jsonl reads s3:/b/m.jsonl) and is refused so
+    source = None if given is None else local_source(given)
     rt = get_runtime()
     with rt.session() as s:
         if resume is not None:

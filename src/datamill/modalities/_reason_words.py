@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datamill.modalities._reason_words_ledger import LEDGER_REFUSALS_EN, LEDGER_REFUSALS_ZH_CN
 from datamill.modalities._reason_words_media import MEDIA_REFUSALS_EN, MEDIA_REFUSALS_ZH_CN
+from datamill.modalities._reason_words_ops import OPS_REFUSALS_EN, OPS_REFUSALS_ZH_CN
 from datamill.modalities._reason_words_records import RECORD_REFUSALS_EN, RECORD_REFUSALS_ZH_CN
 from datamill.modalities._reason_words_workforce import (
     WORKFORCE_REFUSALS_EN,
@@ -422,6 +423,7 @@ EN_REASONS: dict[str, str] = {
     **WORKFORCE_REFUSALS_EN,
     **RECORD_REFUSALS_EN,
     **MEDIA_REFUSALS_EN,
+    **OPS_REFUSALS_EN,
 }
 
 EN_ACTIONS: dict[str, str] = {
@@ -760,6 +762,7 @@ ZH_CN_REASONS: dict[str, str] = {
     **WORKFORCE_REFUSALS_ZH_CN,
     **RECORD_REFUSALS_ZH_CN,
     **MEDIA_REFUSALS_ZH_CN,
+    **OPS_REFUSALS_ZH_CN,
 }
 
 ZH_CN_ACTIONS: dict[str, str] = {

@@ -49,7 +49,7 @@ def check_job(args: tuple[Any, ...]) -> tuple[Any, ...]:
     req = plugin.requirements_model.model_validate(requirements)
     if len(args) < 6:
         return item_id, list(plugin.run_checks(Path(path), req, prompt))
-    probe = _probe(plugin, Path(path), args[5], requirements)
+    probe = _probe(plugin, path, args[5], requirements)
     if "error" in probe:
         failed = CheckOutcome(name="readable", passed=False, value=None, reason=probe["error"])
         return item_id, [failed], probe
@@ -57,12 +57,14 @@ def check_job(args: tuple[Any, ...]) -> tuple[Any, ...]:
 
 
 def _probe(
-    plugin: Any, path: Path, meta: dict[str, Any], requirements: dict[str, Any]
+    plugin: Any, where: str, meta: dict[str, Any], requirements: dict[str, Any]
 ) -> dict[str, Any]:
     """Hash and describe a file registered in place (what a copying import does up front)."""
-    _, unreadable, why = str(path).partition(_UNREADABLE)
+    # split before any Path(): a Path of ``s3://bucket/key`` reads ``s3:/bucket/key``
+    _, unreadable, why = where.partition(_UNREADABLE)
     if unreadable:  # the object could not be fetched: say why (too large, changed, moved)
         return {"error": why}
+    path = Path(where)
     try:
         if not path.is_file() or path.stat().st_size == 0:
             return {"error": "file is missing, not a regular file, or empty"}

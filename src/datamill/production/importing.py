@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import re
 import stat
 import tempfile
 import time
@@ -63,6 +64,7 @@ __all__ = [
     "hide_import_root",
     "import_source",
     "iter_source_rows",
+    "local_source",
     "relative_to_root",
     "report_relative_to_root",
     "resolve_import_path",
@@ -86,6 +88,23 @@ _CONTENT_LOCKS = 0x64_6D_69_63 << 32
 _RUN_LOCKS = 0x64_6D_69_72 << 32
 
 
+#: ``scheme://``: a URL, which ``Path`` would read as a relative path (``s3:/bucket/key``)
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def local_source(given: str) -> Path:
+    """The local folder, manifest or archive ``given`` names; a URL is refused naming it as
+    given (a ``Path`` of ``s3://bucket/m.jsonl`` reads ``s3:/bucket/m.jsonl`` and is then
+    reported missing): a manifest's rows may name objects at URLs (``in_place``,
+    ``url_roots``), the manifest itself is read here."""
+    if _URL.match(given):
+        raise InvalidInput(f"{printable(given, 300)} is a URL: an import reads a local folder, "
+                           ".csv/.jsonl manifest or .zip archive; a manifest's rows may name "
+                           "objects at such URLs with --in-place and --url-root",
+                           field="path", source=printable(given, 300), reason_code="source_is_url")
+    return Path(given)
+
+
 def resolve_import_path(root: Path, given: str) -> Path:
     """A path named by a remote client, taken relative to the import root and kept inside it.
 
@@ -98,7 +117,7 @@ def resolve_import_path(root: Path, given: str) -> Path:
             f"the import path must be 1 to {MAX_PATH_CHARS} characters without NUL", field="path"
         )
     base = Path(os.path.realpath(root))
-    candidate = Path(given)
+    candidate = local_source(given)
     candidate = candidate if candidate.is_absolute() else base / candidate
     if not Path(os.path.realpath(candidate)).is_relative_to(base):
         raise InvalidInput(

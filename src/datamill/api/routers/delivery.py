@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends, status
+from fastapi import APIRouter, Body, Depends, Request, status
 from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, StreamingResponse
 from pydantic import BaseModel, Field
 
-from datamill.api.deps import Require, RuntimeDep, SessionDep
+from datamill.api.deps import CurrentUser, Require, RuntimeDep, SessionDep
 from datamill.api.params import Id
 from datamill.api.schemas import media_response
 from datamill.compliance import access as q
@@ -34,6 +34,21 @@ router = APIRouter(tags=["delivery"])
 Deliverer = Annotated[User, Depends(Require(Action.DELIVER))]
 #: the customer's side (and the project manager's on their behalf): read, accept, reject
 Acceptor = Annotated[User, Depends(Require(Action.ACCEPT_DELIVERY))]
+
+
+def _reading(user: User) -> Action:
+    """What reading a project's delivery records asks of ``user``: taking them, for who takes
+    deliveries (the project's customer, its manager); else viewing the project, for who reads
+    it (the auditor tracing contract → delivery → acceptance → invoice, the data-security
+    office, its inspectors). The records and their datasheets, never the package's files."""
+    return Action.ACCEPT_DELIVERY if allowed(user.role, Action.ACCEPT_DELIVERY) else Action.VIEW_PROJECT
+
+
+def _delivery_reader(request: Request, session: SessionDep, user: CurrentUser) -> User:
+    return Require(_reading(user)).check(session, user, request.path_params.get("project_id"))
+
+
+Reader = Annotated[User, Depends(_delivery_reader)]
 
 
 def _shown(user: User, out: DeliveryOut) -> DeliveryOut:
@@ -100,9 +115,10 @@ def deliver_endpoint(
 
 
 @router.get("/deliveries/{delivery_id}")
-def get_delivery_endpoint(delivery_id: Id, session: SessionDep, user: Acceptor) -> DeliveryOut:
-    """One delivery with its datasheet (the project's manager, or its customer)."""
-    require(session, user, Action.ACCEPT_DELIVERY, q.delivery_project(session, delivery_id, user))
+def get_delivery_endpoint(delivery_id: Id, session: SessionDep, user: Reader) -> DeliveryOut:
+    """One delivery with its datasheet (the project's manager or customer, or who reads the
+    project: its auditor, data-security office, inspectors)."""
+    require(session, user, _reading(user), q.delivery_project(session, delivery_id, user))
     return _shown(user, get_delivery(session, delivery_id))
 
 
@@ -139,9 +155,10 @@ def rejection_endpoint(
 
 
 @router.get("/projects/{project_id}/deliveries")
-def deliveries_endpoint(project_id: Id, session: SessionDep, user: Acceptor) -> list[DeliveryOut]:
-    """A project's deliveries, oldest first, with their status (delivered, accepted, rejected)."""
-    require(session, user, Action.ACCEPT_DELIVERY, project_id)
+def deliveries_endpoint(project_id: Id, session: SessionDep, user: Reader) -> list[DeliveryOut]:
+    """A project's deliveries, oldest first, with their status (delivered, accepted, rejected):
+    for who takes them and who reads the project (its auditor among them)."""
+    require(session, user, _reading(user), project_id)
     return [_shown(user, d) for d in list_deliveries(session, project_id)]
 
 
