@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import calendar
 import hashlib
-import shutil
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -46,6 +45,7 @@ from datamill.compliance.security_models import MaskedBlob
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, InvalidInput, NotFound
 from datamill.db.lookup import get_or_raise, id_is
+from datamill.production.delivery_store import package_folder, remove_package
 from datamill.production.models import Delivery, Item, Project
 from datamill.storage.blobstore import BlobStore, sha256_file
 
@@ -256,13 +256,17 @@ def run_retention(
                                            approved_by=approver.id, deleted_at=utcnow()))
 
         if not held_items:
-            for d in session.scalars(select(Delivery).where(Delivery.project_id == project.id)):
-                folder = Path(d.path)
+            for d in session.scalars(select(Delivery).where(Delivery.project_id == project.id)
+                                     .order_by(Delivery.id)):
+                try:  # a package on object storage is fetched to be certified
+                    folder = package_folder(session, d)
+                except NotFound:  # gone already
+                    continue
                 if folder.is_dir():
                     digest, size = _folder_digest(folder)
                     if not dry_run:
-                        shutil.rmtree(folder)
-                    certify("package", str(folder), digest, size)
+                        remove_package(session, d)
+                    certify("package", d.path, digest, size)
         else:
             kept.append({"project_id": project.id, "reason": f"delivery packages kept: items "
                          f"{sorted(i for i in held_items if i)} under hold"})

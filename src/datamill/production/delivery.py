@@ -58,6 +58,7 @@ from datamill.production.delivery_release import (
     require_release,
     require_release_audited,
 )
+from datamill.production.delivery_store import publish_package
 from datamill.production.effect_evaluation import datasheet_effect
 from datamill.production.export_engine import export_format
 from datamill.production.hooks import check_delivery_guards, check_handler
@@ -300,11 +301,15 @@ def _deliver(
             datasheet["encryption"] = {k: info[k] for k in ("archive", "scope", "key_id", "sha256")}
         shutil.rmtree(out_dir, ignore_errors=True)
         staging.rename(out_dir)  # the package appears whole or not at all
+        # on object storage when the blobs are (every API worker reads it there)
+        where = publish_package(blobs, out_dir, f"project-{project.id}/{batch.name}")
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
+        if not blobs.local:
+            shutil.rmtree(out_dir, ignore_errors=True)
         raise
     delivery = Delivery(
-        batch_id=batch.id, project_id=project.id, path=str(out_dir), formats=formats,
+        batch_id=batch.id, project_id=project.id, path=where, formats=formats,
         manifest={"files": len(files)}, datasheet=datasheet,
         delivered_volume=datasheet["volume"]["in_units"], delivered_items=count,
     )
@@ -314,7 +319,7 @@ def _deliver(
     record_audit(
         session, actor_id=actor_id, action="delivery.created", object_type="delivery",
         object_id=delivery.id, project_id=project.id,
-        data={"path": str(out_dir), "volume": volume, "items": count,
+        data={"path": where, "volume": volume, "items": count,
               **({"personal_data_unmasked": unmasked,
                   "personal_data_release": release} if unmasked else {})},
     )

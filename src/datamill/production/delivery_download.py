@@ -35,6 +35,7 @@ from datamill.compliance.users import require
 from datamill.core.errors import InvalidInput, NotFound
 from datamill.db.lookup import get_or_raise
 from datamill.production.delivery import require_release_audited
+from datamill.production.delivery_store import package_folder
 from datamill.production.models import Delivery
 
 __all__ = ["PackageDownload", "download_package", "open_delivery_package"]
@@ -80,7 +81,7 @@ def open_delivery_package(
     d = get_or_raise(session, Delivery, delivery_id, "delivery")
     require(session, reader, Action.ACCEPT_DELIVERY, d.project_id)
     require_release_audited(session, reader, delivery_id, {"package": True})
-    folder = Path(d.path)
+    folder = package_folder(session, d)
     if not folder.is_dir():
         raise NotFound(f"delivery {delivery_id}'s package is no longer on this installation",
                        delivery_id=delivery_id)

@@ -20,6 +20,7 @@ from datamill.compliance.item_sensitivity import batch_level, require_cleared_fo
 from datamill.compliance.models import User
 from datamill.core.errors import Forbidden, NotFound
 from datamill.db.lookup import get_or_raise
+from datamill.production.delivery_store import package_folder
 from datamill.production.hooks import check_delivery_guards
 from datamill.production.models import Delivery
 from datamill.storage.blobstore import sha256_file
@@ -85,7 +86,7 @@ def delivery_path(session: Session, delivery_id: int, name: str) -> Path:
     outside it, a NUL or other control character no file name of a package has) is not
     found."""
     d = get_or_raise(session, Delivery, delivery_id, "delivery")
-    root = Path(d.path).resolve()
+    root = package_folder(session, d).resolve()
     rel = Path(name)
     if not name or rel.is_absolute() or ".." in rel.parts or _CONTROL.search(name):
         raise NotFound(f"delivery {delivery_id} has no file {name!r}", delivery_id=delivery_id)

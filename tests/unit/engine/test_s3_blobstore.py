@@ -16,7 +16,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import select
 
+from datamill.compliance.models import User
 from datamill.config import Settings
 from datamill.production.checking import run_checks
 from datamill.production.importing import import_source
@@ -266,3 +268,65 @@ def test_an_object_in_place_that_cannot_be_reached_is_rejected_naming_it(
         assert "s3:/i" not in reasons and "NoCredentialsError" in reasons
     finally:
         rt.close()
+
+
+@pytest.mark.slow  # ~15 s: a project annotated, reviewed, inspected and delivered
+def test_a_delivery_lands_on_s3_and_another_worker_hands_it_out(
+    s3_endpoint: str, tmp_path: Path
+) -> None:
+    """h4 trial, round 3: with the blobs on S3 a delivery was written to the API worker's own
+    disk only (another worker behind the same URL had no package to hand out). It goes to
+    ``<storage url>/deliveries/project-<id>/<batch>/`` now, manifest and checksums with it, and a
+    worker with another home fetches it, checked, to hand its files out."""
+    import json
+
+    from datamill.compliance.users import create_user
+    from datamill.core.hashing import sha256_file
+    from datamill.production.delivery import deliver_batch, delivery_file
+    from datamill.production.delivery_download import open_delivery_package
+    from datamill.storage.blobstore import BlobStoreUnavailable
+    from tests.unit.production.helpers import ready_project
+    from tests.unit.production.test_inspection_delivery import accepted_batch
+
+    settings = _settings(s3_endpoint, tmp_path, "deliv")
+    store = _store(s3_endpoint, tmp_path, "deliv")
+    rt = Runtime.from_settings(settings)
+    try:
+        with rt.session() as s:
+            users = {n: create_user(s, n, "password1", r) for n, r in (
+                ("pm", "project_manager"), ("ann1", "annotator"), ("rev", "reviewer"),
+                ("insp", "inspector"))}
+        pid = ready_project(rt, users, tmp_path, 2)
+        batch = accepted_batch(rt, users, pid)
+        with rt.session() as s:
+            d = deliver_batch(s, rt.blobs, batch, settings.home / "deliveries", formats=["kaldi"])
+        assert d.path.startswith(f"s3://deliv/blobs/deliveries/project-{pid}/"), d.path
+        assert not (settings.home / "deliveries" / f"project-{pid}").exists() or not any(
+            (settings.home / "deliveries" / f"project-{pid}").iterdir())
+        key = d.path.removeprefix("s3://")
+        manifest = json.loads(store.fs.cat_file(f"{key}/manifest.json"))
+        assert "kaldi/text" in manifest["files"] and "datasheet.json" in manifest["files"]
+        for name, digest in manifest["files"].items():
+            assert hashlib.sha256(store.fs.cat_file(f"{key}/{name}")).hexdigest() == digest, name
+    finally:
+        rt.close()
+    # another API worker: the same database, bucket and audit key, a home of its own
+    (tmp_path / "w2" / "home").mkdir(parents=True)
+    shutil.copy2(settings.home / "audit_key", tmp_path / "w2" / "home" / "audit_key")
+    other = Runtime.from_settings(_settings(
+        s3_endpoint, tmp_path / "w2", "deliv", database_url=settings.database_url
+        or f"sqlite:///{settings.home / 'datamill.db'}"))
+    try:
+        with other.session() as s:
+            pm = s.scalars(select(User).where(User.username == "pm")).one()
+            path, digest = delivery_file(s, d.id, "kaldi/text", pm)
+            assert sha256_file(path) == digest == manifest["files"]["kaldi/text"]
+            got = open_delivery_package(s, None, d.id, pm)
+            assert sum(len(c) for c in got.chunks) > 0
+        # a package changed on the store is not handed out as the delivered one
+        store.fs.pipe_file(f"{key}/kaldi/text", b"tampered\n")
+        shutil.rmtree(tmp_path / "w2" / "home" / "delivery-cache")
+        with other.session() as s, pytest.raises(BlobStoreUnavailable, match="checksum"):
+            delivery_file(s, d.id, "kaldi/text", s.merge(pm))
+    finally:
+        other.close()
