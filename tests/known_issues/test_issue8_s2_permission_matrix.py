@@ -491,7 +491,8 @@ def test_auditor_web_pages_read_and_refuse_writes(
     pid, vid, wid = world["project"], world["vendor"], world["worker"]
     for path in ("/", f"/projects/{pid}", "/audit", "/finance", f"/projects/{pid}/finance",
                  "/workforce", "/workforce/vendors", f"/workforce/vendors/{vid}",
-                 "/workforce/sheets", "/workforce/periods", f"/workforce/workers/{wid}"):
+                 "/workforce/sheets", "/workforce/periods", f"/workforce/workers/{wid}",
+                 f"/projects/{pid}/deliveries"):  # the delivery records (403 before)
         r = client.get(path)
         assert r.status_code == 200, (path, r.status_code, r.text[:300])
     assert "/audit/checkpoint" not in client.get("/audit").text  # no button for a reader

@@ -89,8 +89,9 @@ def import_cmd(
     With --format, the source's labels become each new item's first version.
     """
     from datamill.core.errors import InvalidInput
+    from datamill.production.import_paths import local_source
     from datamill.production.import_runs import get_import_run
-    from datamill.production.importing import import_source, local_source, resume_import
+    from datamill.production.importing import import_source, resume_import
     from datamill.production.projects import find_project
 
     # a URL stays as typed (a Path of s3://b/m.jsonl reads s3:/b/m.jsonl) and is refused so

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import itertools
 import os
-import re
 import stat
 import tempfile
 import time
@@ -45,6 +44,7 @@ from datamill.production._import_rows import (
 from datamill.production._same_bytes import KEEPS_NO_PLACE, SAME_BYTES, same_bytes_reason
 from datamill.production.archive_import import ArchiveLimits, Unpacked, is_archive, unpack_archive
 from datamill.production.hooks import check_handler, screen_import
+from datamill.production.import_paths import local_source
 from datamill.production.import_runs import (
     HEARTBEAT_S,
     claim_import_run,
@@ -64,7 +64,6 @@ __all__ = [
     "hide_import_root",
     "import_source",
     "iter_source_rows",
-    "local_source",
     "relative_to_root",
     "report_relative_to_root",
     "resolve_import_path",
@@ -86,23 +85,6 @@ _CONTENT_LOCKS = 0x64_6D_69_63 << 32
 #: one advisory lock per project ("dmir"): held from the look for a running import of a source
 #: to the commit of the new run, so two requests never both start one for the same source
 _RUN_LOCKS = 0x64_6D_69_72 << 32
-
-
-#: ``scheme://``: a URL, which ``Path`` would read as a relative path (``s3:/bucket/key``)
-_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
-
-
-def local_source(given: str) -> Path:
-    """The local folder, manifest or archive ``given`` names; a URL is refused naming it as
-    given (a ``Path`` of ``s3://bucket/m.jsonl`` reads ``s3:/bucket/m.jsonl`` and is then
-    reported missing): a manifest's rows may name objects at URLs (``in_place``,
-    ``url_roots``), the manifest itself is read here."""
-    if _URL.match(given):
-        raise InvalidInput(f"{printable(given, 300)} is a URL: an import reads a local folder, "
-                           ".csv/.jsonl manifest or .zip archive; a manifest's rows may name "
-                           "objects at such URLs with --in-place and --url-root",
-                           field="path", source=printable(given, 300), reason_code="source_is_url")
-    return Path(given)
 
 
 def resolve_import_path(root: Path, given: str) -> Path:

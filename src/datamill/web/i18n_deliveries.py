@@ -126,4 +126,6 @@ EN_DELIVERIES: dict[str, str] = {
     "dlv.ds.entities": "Entity spans",
     "dlv.ds.tracks": "Tracks",
     "dlv.ds.labels": "Labelled objects per label",
+    "dlv.withheld.reader": "You read this delivery's record; its files go to whoever takes the "
+    "delivery (the project's customer and its manager).",
 }

@@ -112,4 +112,5 @@ ZH_CN_DELIVERIES: dict[str, str] = {
     "dlv.ds.entities": "实体片段数",
     "dlv.ds.tracks": "轨迹数",
     "dlv.ds.labels": "各标签的标注对象数",
+    "dlv.withheld.reader": "您可查阅本次交付的记录；交付文件只提供给接收交付的人（项目的客户及项目经理）。",
 }

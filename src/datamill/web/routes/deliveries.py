@@ -23,7 +23,7 @@ from fastapi.responses import (
 
 from datamill.compliance import access as q
 from datamill.compliance.models import User
-from datamill.compliance.roles import Action
+from datamill.compliance.roles import Action, allowed
 from datamill.compliance.users import require
 from datamill.core.errors import Conflict, DatamillError, Forbidden, InvalidInput, NotFound
 from datamill.http_deps import RuntimeDep, SessionDep
@@ -66,12 +66,17 @@ def _page(
     """The deliveries page; with ``refused``, a form the service refused, shown again with
     the refusal beside it and what the person typed (trial 14: it was lost on an error page)."""
     project = get_project(session, project_id)
-    require(session, me.user, Action.ACCEPT_DELIVERY, project_id)
+    # who takes deliveries (the project's customer, its manager) accepts them and has their
+    # files; who reads the project (the auditor, the data-security office, its inspectors)
+    # reads the records the audit trail names, as the API's delivery list
+    takes = allowed(me.user.role, Action.ACCEPT_DELIVERY)
+    require(session, me.user, Action.ACCEPT_DELIVERY if takes else Action.VIEW_PROJECT, project_id)
     rows = list_deliveries(session, project_id)
-    return render(request, "deliveries.html", me, project=project, deliveries=rows,
-                  files={d.id: _package_files(session, d.id) for d in rows},
+    return render(request, "deliveries.html", me, project=project, deliveries=rows, takes=takes,
+                  files={d.id: _package_files(session, d.id) if takes else [] for d in rows},
                   delivered_base={d.id: _delivered_base(d) for d in rows},
-                  withheld={d.id: _withheld(session, me.user, d.id) for d in rows},
+                  withheld={d.id: _withheld(session, me.user, d.id) if takes
+                            else "dlv.withheld.reader" for d in rows},
                   sheets={d.id: sheet_view(d.datasheet) for d in rows},
                   shown=_SHOWN, done=done, refused=refused,
                   status_code=refused.status if refused else 200)
