@@ -86,10 +86,10 @@ def delivery_path(session: Session, delivery_id: int, name: str) -> Path:
     outside it, a NUL or other control character no file name of a package has) is not
     found."""
     d = get_or_raise(session, Delivery, delivery_id, "delivery")
-    root = package_folder(session, d).resolve()
     rel = Path(name)
     if not name or rel.is_absolute() or ".." in rel.parts or _CONTROL.search(name):
         raise NotFound(f"delivery {delivery_id} has no file {name!r}", delivery_id=delivery_id)
+    root = package_folder(session, d, name).resolve()  # on object storage: that file fetched
     path = (root / rel).resolve()
     if not path.is_relative_to(root) or path.is_symlink() or not path.is_file():
         raise NotFound(f"delivery {delivery_id} has no file {name!r}", delivery_id=delivery_id)

@@ -102,42 +102,54 @@ def _cache(settings: Settings, delivery_id: int) -> Path:
     return settings.home / "delivery-cache" / f"delivery-{delivery_id}"
 
 
-def package_folder(session: Session, d: Delivery) -> Path:
+def package_folder(session: Session, d: Delivery, name: str | None = None) -> Path:
     """A local folder holding delivery ``d``'s package: its own folder, or (a package on object
-    storage) a cache of it, fetched once and every file checked against the package's
-    checksums. NotFound when the package is gone."""
+    storage) a cache of it, every file fetched checked against the package's checksums. With
+    ``name`` only that file (and the manifest) is fetched, so a page listing the files or one
+    file's download does not fetch a whole package. NotFound when the package is gone."""
     if not is_remote(d.path):
         return Path(d.path)
     from datamill.config import get_settings
 
     settings: Settings = session.info.get("datamill.settings") or get_settings()
     target = _cache(settings, d.id)
-    if target.is_dir():
+    complete = target.with_name(f"{target.name}.complete")
+    if complete.exists() or (name is not None and (target / name).is_file()
+                             and (target / _MANIFEST).is_file()):
         return target
     fs, base = _fs(settings, d.path)
     fs.invalidate_cache(base)  # another worker may have written or removed it since
     tmp = target.with_name(f"{target.name}.tmp-{uuid.uuid4().hex}")
+    wanted = None if name is None else {_MANIFEST, _ENCRYPTION, name}
     try:
         try:
             if not fs.exists(f"{base}/{_MANIFEST}") and not fs.exists(f"{base}/{_ENCRYPTION}"):
                 raise NotFound(f"delivery {d.id}'s package is no longer at {d.path}",
                                delivery_id=d.id)
-            keys = [k for k in fs.find(base) if not k.endswith("/")]
-            for key in keys:
+            for key in sorted(k for k in fs.find(base) if not k.endswith("/")):
                 rel = key[len(base) + 1:]
-                if not rel or ".." in rel.split("/") or rel.startswith("/"):
+                if not rel or ".." in rel.split("/") or rel.startswith("/") or (
+                        wanted is not None and rel not in wanted):
                     continue
                 local = tmp / rel
                 local.parent.mkdir(parents=True, exist_ok=True, mode=0o750)
                 fs.get_file(key, str(local))
         except remote_errors() as err:
             raise _unavailable(d.path, err) from None
-        for name, digest in _expected(tmp).items():
-            if sha256_file(tmp / name) != digest:
+        expected = _expected(tmp)
+        fetched = sorted(p for p in tmp.rglob("*") if p.is_file())
+        for path in fetched:
+            rel = path.relative_to(tmp).as_posix()
+            if rel in expected and sha256_file(path) != expected[rel]:
                 raise BlobStoreUnavailable(
-                    f"delivery {d.id}'s file {name} at {d.path} does not match its checksum in "
+                    f"delivery {d.id}'s file {rel} at {d.path} does not match its checksum in "
                     "the package: restore the package from a backup", store=d.path)
-        os.replace(tmp, target)
+        for path in fetched:  # each file into place whole (another request may fetch too)
+            into = target / path.relative_to(tmp)
+            into.parent.mkdir(parents=True, exist_ok=True, mode=0o750)
+            os.replace(path, into)
+        if name is None:
+            complete.touch()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return target
@@ -155,7 +167,9 @@ def remove_package(session: Session, d: Delivery) -> bool:
     from datamill.config import get_settings
 
     settings: Settings = session.info.get("datamill.settings") or get_settings()
-    shutil.rmtree(_cache(settings, d.id), ignore_errors=True)
+    cache = _cache(settings, d.id)
+    cache.with_name(f"{cache.name}.complete").unlink(missing_ok=True)
+    shutil.rmtree(cache, ignore_errors=True)
     fs, base = _fs(settings, d.path)
     fs.invalidate_cache(base)
     try:

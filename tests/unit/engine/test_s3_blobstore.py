@@ -321,11 +321,15 @@ def test_a_delivery_lands_on_s3_and_another_worker_hands_it_out(
             pm = s.scalars(select(User).where(User.username == "pm")).one()
             path, digest = delivery_file(s, d.id, "kaldi/text", pm)
             assert sha256_file(path) == digest == manifest["files"]["kaldi/text"]
+            cache = tmp_path / "w2" / "home" / "delivery-cache" / f"delivery-{d.id}"
+            # one file asked: that file and the manifest fetched, not the whole package
+            assert sorted(p.relative_to(cache).as_posix() for p in cache.rglob("*")
+                          if p.is_file()) == ["kaldi/text", "manifest.json"]
             got = open_delivery_package(s, None, d.id, pm)
             assert sum(len(c) for c in got.chunks) > 0
         # a package changed on the store is not handed out as the delivered one
         store.fs.pipe_file(f"{key}/kaldi/text", b"tampered\n")
-        shutil.rmtree(tmp_path / "w2" / "home" / "delivery-cache")
+        shutil.rmtree(tmp_path / "w2" / "home" / "delivery-cache")  # a worker not yet holding it
         with other.session() as s, pytest.raises(BlobStoreUnavailable, match="checksum"):
             delivery_file(s, d.id, "kaldi/text", s.merge(pm))
     finally:
