@@ -3,8 +3,9 @@
 With the blob store on S3-compatible storage (``DATAMILL_STORAGE_URL=s3://bucket/prefix``, a
 team server whose API workers run on several machines) a package written by one worker must
 be readable by every other: :func:`publish_package` uploads the package the exporters wrote
-locally to ``<storage url>/deliveries/project-<id>/<batch>/`` (``manifest.json`` last, so a
-package whose upload stopped half-way has none), checks each object's size, and removes the
+locally to ``<storage url>/deliveries/project-<id>/<batch>/`` (``manifest.json`` or an
+encrypted package's ``encryption.json`` last, so a package whose upload stopped half-way has
+none), checks each object's size, and removes the
 local copy; the delivery records the URL. :func:`package_folder` brings a package back into a
 local cache folder (``<home>/delivery-cache/delivery-<id>``) to hand its files out, every file
 checked against the package's own checksums (``manifest.json``; an encrypted package's archive
@@ -39,6 +40,8 @@ __all__ = ["REMOTE_FOLDER", "is_remote", "package_folder", "publish_package", "r
 REMOTE_FOLDER = "deliveries"
 _MANIFEST = "manifest.json"
 _ENCRYPTION = "encryption.json"
+#: what makes a package whole on the store: uploaded after every file they vouch for
+_LAST = (_MANIFEST, _ENCRYPTION)
 
 
 def is_remote(where: str) -> bool:
@@ -71,7 +74,7 @@ def publish_package(blobs: BlobStore, folder: Path, rel: str) -> str:
     url = f"{blobs.root}/{REMOTE_FOLDER}/{rel}"
     base = f"{blobs._base}/{REMOTE_FOLDER}/{rel}"
     files = sorted((p for p in folder.rglob("*") if p.is_file() and not p.is_symlink()),
-                   key=lambda p: (p.name == _MANIFEST and p.parent == folder, str(p)))
+                   key=lambda p: (p.parent == folder and p.name in _LAST, str(p)))
     try:
         if blobs.fs.exists(base):  # an earlier try that stopped half-way
             blobs.fs.rm(base, recursive=True)
@@ -138,6 +141,12 @@ def package_folder(session: Session, d: Delivery, name: str | None = None) -> Pa
             raise _unavailable(d.path, err) from None
         expected = _expected(tmp)
         fetched = sorted(p for p in tmp.rglob("*") if p.is_file())
+        missing = [rel for rel in expected if (name is None or rel == name)
+                   and not (tmp / rel).is_file()]
+        if missing:
+            raise BlobStoreUnavailable(
+                f"delivery {d.id}'s file {missing[0]} is missing at {d.path}: restore the "
+                "package from a backup", store=d.path)
         for path in fetched:
             rel = path.relative_to(tmp).as_posix()
             if rel in expected and sha256_file(path) != expected[rel]:

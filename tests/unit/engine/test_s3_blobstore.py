@@ -334,3 +334,32 @@ def test_a_delivery_lands_on_s3_and_another_worker_hands_it_out(
             delivery_file(s, d.id, "kaldi/text", s.merge(pm))
     finally:
         other.close()
+
+
+def test_an_encrypted_package_on_s3_missing_its_archive_is_refused_naming_it(
+    s3_endpoint: str, tmp_path: Path
+) -> None:
+    """An encrypted package (archive + ``encryption.json``) goes up with ``encryption.json``
+    last; one whose archive is gone from the store is refused naming the file, not a crash."""
+    import json
+    from types import SimpleNamespace
+
+    from datamill.production.delivery_store import package_folder, publish_package
+    from datamill.storage.blobstore import BlobStoreUnavailable
+
+    settings = _settings(s3_endpoint, tmp_path, "sealed")
+    store = _store(s3_endpoint, tmp_path, "sealed")
+    folder = tmp_path / "pkg"
+    folder.mkdir()
+    (folder / "package.tar.dmenc").write_bytes(b"ciphertext")
+    (folder / "encryption.json").write_text(json.dumps({
+        "archive": "package.tar.dmenc", "sha256": hashlib.sha256(b"ciphertext").hexdigest()}))
+    (folder / "ENCRYPTED.txt").write_text("how to decrypt")
+    url = publish_package(store, folder, "project-1/b1")
+    assert url == "s3://sealed/blobs/deliveries/project-1/b1" and not folder.exists()
+    s = SimpleNamespace(info={"datamill.settings": settings})  # what it reads of a session
+    got = package_folder(s, SimpleNamespace(id=1, path=url))  # type: ignore[arg-type]
+    assert (got / "package.tar.dmenc").read_bytes() == b"ciphertext"
+    store.fs.rm("sealed/blobs/deliveries/project-1/b1/package.tar.dmenc")
+    with pytest.raises(BlobStoreUnavailable, match=r"package\.tar\.dmenc is missing"):
+        package_folder(s, SimpleNamespace(id=2, path=url))  # type: ignore[arg-type]
