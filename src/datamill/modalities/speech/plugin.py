@@ -122,7 +122,7 @@ class SpeechAsrPlugin:
 
         if req.read_speech and prompt and decodable and not aligner_reads(prompt):
             # Chinese, Japanese, Korean or nothing to read: the English aligner cannot check it
-            outcomes.append(speaking_rate_outcome(prompt, outcomes))
+            outcomes.append(speaking_rate_outcome(prompt, outcomes, path))
         elif req.read_speech and prompt and decodable:
             from datamill.modalities.speech.consistency import check_consistency
 

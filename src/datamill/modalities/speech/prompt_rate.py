@@ -13,12 +13,19 @@ The wide bounds pass a take that stops early: 11 of 19 syllables at a normal pac
 slowly, land inside them. :class:`SpeakerRateChecker` (the speech plugin's cross-item check
 ``speaker_rate``) compares the take's rate with the same speaker's usual one, the median of
 their accepted takes: a take read more than :data:`MAX_RATE_RATIO` times faster than that (the
-prompt's syllables over too little speech) most likely stops before the end. Measured on
-espeak-ng Mandarin with 3 accepted takes known (``bench/prompt_rate_heldout.py``): tuned on 2
-voices x 2 speeds, early stops caught 22 -> 63 of 64, whole takes rejected 0 of 32; held out on
-5 other voices, 3 speeds with ±15% a take, early stops read 0.7-1.2 times as fast, noise and
-48 kHz, 306 -> 476 of 600 caught, whole takes rejected 9 -> 10 of 150. A take read slowly
-enough to last as long as the whole prompt would is not caught: timing alone cannot tell.
+prompt's syllables over too little speech) most likely stops before the end. Timing alone
+cannot tell a take read slowly enough to last as long as the whole prompt, and a speaker's
+first :data:`MIN_SPEAKER_TAKES` takes have no usual rate: given the take's file, the outcome
+also aligns it against espeak-ng's reading of the prompt with an open end
+(:mod:`datamill.modalities.speech.prompt_coverage`): under ``MIN_COVERAGE`` of the prompt
+covered, rejected, from the first take on. Measured on espeak-ng Mandarin
+(``bench/prompt_rate_heldout.py``, ``cmn-latn-pinyin`` voices: espeak-ng's ``cmn`` reads Han
+characters as English-spelt pinyin, "jin one tian one"): tuned on 2 voices x 2 speeds, early
+stops caught 45 (bounds) -> 64 of 64, whole takes rejected 0 of 32; held out on 5 other voices
+(2.7-6.4 syllables a second, ±15% a take), early stops cut at 30-70% and read 0.7-1.2 times as
+fast, noise and 48 kHz: caught 307 (bounds) -> 457 (speaker rate, 3 takes known) -> 559 (and
+coverage) of 600, whole takes rejected 3 -> 4 -> 6 of 150; a speaker's first takes (bounds and
+coverage, no speaker rate) 307 -> 534 of 600, whole takes rejected 5 of 150.
 
 In a Chinese prompt (Han characters, no kana or Hangul) a number counts the syllables of its
 Mandarin reading, the one ``numerals: hanzi`` compares by
@@ -45,9 +52,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from statistics import median
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from datamill.modalities.base import CheckOutcome
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 __all__ = [
     "MAX_RATE_RATIO",
@@ -106,10 +116,14 @@ def prompt_syllables(prompt: str) -> tuple[int, bool]:
     return cjk + latin + digits, cjk > 0
 
 
-def speaking_rate_outcome(prompt: str, outcomes: list[CheckOutcome]) -> CheckOutcome:
+def speaking_rate_outcome(prompt: str, outcomes: list[CheckOutcome],
+                          path: Path | None = None) -> CheckOutcome:
     """The ``audio_text_consistency`` outcome of a CJK prompt from the audio checks' duration
-    and silences (``outcomes`` of :func:`~datamill.modalities.speech.audio.run_audio_checks`).
-    A prompt without syllables (punctuation only) is not checked: passed, no value."""
+    and silences (``outcomes`` of :func:`~datamill.modalities.speech.audio.run_audio_checks`)
+    and, given the take's file ``path``, how much of the prompt it covers
+    (:func:`~datamill.modalities.speech.prompt_coverage.prompt_coverage`; ``coverage`` in
+    ``extra``, under :data:`~datamill.modalities.speech.prompt_coverage.MIN_COVERAGE`
+    rejected). A prompt without syllables (punctuation only) is not checked: passed, no value."""
     values: dict[str, Any] = {o.name: o.value for o in outcomes}
     syllables, _ = prompt_syllables(prompt)
     extra: dict[str, Any] = {"method": "speaking_rate", "syllables": syllables,
@@ -134,9 +148,29 @@ def speaking_rate_outcome(prompt: str, outcomes: list[CheckOutcome]) -> CheckOut
         reason = (f"speaking rate {rate:.1f} syllables/s ({syllables} syllables in"
                   f" {active_ms / 1000:.1f} s of speech) is outside {MIN_SYLLABLES_PER_S:g}–"
                   f"{MAX_SYLLABLES_PER_S:g}: {how}")
+    coverage = _coverage(prompt, path) if ok and path is not None else None
+    if coverage is not None:
+        from datamill.modalities.speech.prompt_coverage import MIN_COVERAGE
+
+        extra.update(coverage=coverage, min_coverage=MIN_COVERAGE)
+        if coverage < MIN_COVERAGE:
+            ok = False
+            reason = (f"the take seems to stop before the end of the prompt: it matches about"
+                      f" {coverage:.0%} of it (at least {MIN_COVERAGE:.0%} is needed);"
+                      f" record the whole prompt again")
     return CheckOutcome(name="audio_text_consistency", passed=ok, value=round(rate, 3),
                         reason=reason, extra={**extra, "verdict": "pass" if ok else "reject",
                                               "active_ms": round(active_ms)})
+
+
+def _coverage(prompt: str, path: Path) -> float | None:
+    """:func:`~.prompt_coverage.prompt_coverage` of the take at ``path`` (channels mixed)."""
+    import soundfile as sf
+
+    from datamill.modalities.speech.prompt_coverage import prompt_coverage
+
+    audio, sr = sf.read(path, dtype="float32", always_2d=True)
+    return prompt_coverage(prompt, audio.mean(axis=1), int(sr))
 
 
 class SpeakerRateChecker:
