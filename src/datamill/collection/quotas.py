@@ -37,7 +37,12 @@ from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, InvalidInput
 from datamill.db.lookup import get_or_raise
 from datamill.db.session import append_lock
-from datamill.production.collection_spec import DIMENSIONS, CollectionSpec, QuotaCell
+from datamill.production.collection_spec import (
+    DIMENSIONS,
+    CollectionSpec,
+    QuotaCell,
+    canonical_gender,
+)
 from datamill.production.models import Item, Project
 from datamill.production.projects import SUPERSEDED_STATUS
 
@@ -78,9 +83,11 @@ def collection_spec(project: Project) -> CollectionSpec | None:
         raise InvalidInput(f"project {project.id}: invalid collection spec: {err}") from err
 
 
-def _norm(value: Any) -> str | None:
+def _norm(value: Any, dim: str = "") -> str | None:
     if value is None or value == "":
         return None
+    if dim == "gender":  # F, 女 and female are one gender
+        return canonical_gender(str(value)) or None
     return str(value).strip().casefold() or None
 
 
@@ -89,12 +96,12 @@ def profile(spec: CollectionSpec, data: dict[str, Any]) -> dict[str, str | None]
     age = data.get("age")
     band = data.get("age_band") or (spec.age_band(int(age)) if isinstance(age, int) else None)
     accent = data.get("accent") or data.get("region")
-    return {"age_band": _norm(band), "gender": _norm(data.get("gender")),
+    return {"age_band": _norm(band), "gender": _norm(data.get("gender"), "gender"),
             "accent": _norm(accent), "device": _norm(data.get("device"))}
 
 
 def matches(cell: QuotaCell, prof: dict[str, str | None]) -> bool:
-    return all(prof.get(dim) == _norm(value) for dim, value in cell.dimensions().items())
+    return all(prof.get(dim) == _norm(value, dim) for dim, value in cell.dimensions().items())
 
 
 @dataclass
