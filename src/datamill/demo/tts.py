@@ -40,7 +40,7 @@ from datamill.production.tasks import claim_next_task, create_packages
 from datamill.runtime import Runtime
 from datamill.testing.synth import synthesize
 
-__all__ = ["EN_PROMPTS", "TTS_FORMATS", "ZH_PROMPTS", "build_tts_demo", "tts_spec"]
+__all__ = ["EN_PROMPTS", "TTS_FORMATS", "ZH_PROMPTS", "ZH_VOICE", "build_tts_demo", "tts_spec"]
 
 EN_PROMPTS = (
     "The quick brown fox jumps over the lazy dog.",
@@ -53,6 +53,8 @@ EN_PROMPTS = (
 ZH_PROMPTS = ("你好，我们一起去北京。", "今天天气很好。", "请把这本书放在桌子上。")
 TTS_FORMATS = ["tts_textgrid", "mfa_corpus", "espnet_tts"]
 _SR = 22050
+ZH_VOICE = "cmn-latn-pinyin"
+"""espeak-ng's Mandarin voice (its ``cmn`` voice reads Han characters as English-spelt pinyin)."""
 
 
 def tts_spec(language: str, name: str) -> dict[str, Any]:
@@ -91,7 +93,7 @@ def _write_corpus(folder: Path, language: str, *, bad_takes: bool) -> Path:
     rows: list[dict[str, Any]] = []
     for i, text in enumerate(prompts):
         name = f"{'en' if en else 'zh'}{i + 1:03d}.wav"
-        synthesize(text, folder / name, voice="en-us+f3" if en else "cmn", sample_rate_hz=_SR,
+        synthesize(text, folder / name, voice="en-us+f3" if en else ZH_VOICE, sample_rate_hz=_SR,
                    lead_ms=400, trail_ms=500, noise_dbfs=-80.0, seed=i)
         rows.append({"path": name, "prompt": text, "speaker_id": "voice1",
                      "session_id": "day1", "gender": "female"})

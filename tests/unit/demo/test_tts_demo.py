@@ -36,3 +36,21 @@ def test_tts_demo_runs_to_delivery(runtime: Runtime, tmp_path: Path) -> None:
         assert len(list((root / "mfa_corpus" / "voice1").glob("*.lab"))) == r["annotated"]
     assert "#2" in (Path(zh["delivery_path"]) / "tts_textgrid").glob("*.TextGrid").__next__() \
         .read_text(encoding="utf-8")
+
+
+def test_the_chinese_studio_voice_reads_mandarin() -> None:
+    """Trial h6 (round 4): the Chinese demo voice was espeak-ng's ``cmn``, which reads 你好 as
+    English "ni three hao three": the corpus's pinyin labels described English speech."""
+    import shutil
+    import subprocess
+
+    from datamill.demo.tts import ZH_PROMPTS, ZH_VOICE
+
+    exe = shutil.which("espeak-ng")
+    if exe is None:
+        require_tool("espeak-ng")
+        return
+    for text in ZH_PROMPTS:
+        phones = subprocess.run([exe, "-q", "-x", "-v", ZH_VOICE, text], check=True,  # noqa: S603
+                                capture_output=True, text=True).stdout
+        assert "(en)" not in phones, (text, phones)  # no switch to English
