@@ -17,6 +17,10 @@ phone set, tone and stress digits); this module checks what only several tiers t
   (:func:`~datamill.modalities.speech.phones.split_syllable`: ``qing3`` → ``q ing3``), and a
   word of Chinese characters has one syllable per character, an erhua syllable standing for
   two (一点儿: ``yi4 dianr3``).
+* **Readings** (Mandarin): each syllable under a word of Chinese characters is a reading of
+  its character (pypinyin's per-character readings, toneless: 行 ``hang`` or ``xing``, 长
+  ``chang`` or ``zhang``; an erhua syllable reads the character before its 儿). Tones are not
+  compared, so labels that write the tone sandhi (``yi2 ge4``) pass.
 * **Tones** (Mandarin): when the tones tier has intervals, each syllable has one with its
   boundaries and its tone.
 * **Prompt**: the words, read in order, are the item's prompt after the comparison
@@ -31,6 +35,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from datamill.modalities.tts.metric import BOUNDARY_TOLERANCE_MS
@@ -158,6 +163,40 @@ def _zh_spelling_problems(ann: TtsAnnotation, phones_of: list[list[int]],
             out.append(f"words[{k}]: {word.label!r} at {_span(word)} has "
                        f"{_count(chars, 'character')}{note} but "
                        f"{_count(len(mine), 'syllable')} under it")
+        elif mine and chars == len(word.label.strip()):
+            out += _reading_problems(ann, word.label.strip(), mine)
+    return out
+
+
+@lru_cache(maxsize=4096)
+def _readings(char: str) -> frozenset[str]:
+    """The toneless pinyin readings of a Han character (``v`` for ``ü``; empty: unknown)."""
+    from pypinyin import Style, pinyin  # noqa: PLC0415
+
+    return frozenset(r for group in pinyin(char, style=Style.NORMAL, heteronym=True,
+                                           errors="ignore") for r in group if r.isalpha())
+
+
+def _reading_problems(ann: TtsAnnotation, chars: str, mine: list[int]) -> list[str]:
+    """Each syllable under a word of Han characters is a reading of its character (行: ``hang``
+    or ``xing``; 一点儿: ``dianr`` reads 点 and swallows 儿). Tones are not compared: the labels
+    may write the tone sandhi (``yi2 ge4``, ``ni2 hao3``)."""
+    from datamill.modalities.speech.phones import erhua_base  # noqa: PLC0415
+
+    out: list[str] = []
+    c = 0
+    for j in mine:
+        if c >= len(chars):
+            break
+        label = ann.syllables[j].label
+        bare = _tone(label)[0]
+        base = erhua_base(bare)
+        known = _readings(chars[c])
+        wrong = bare not in known and (base is None or base not in known)
+        if known and wrong and _syllable_label_problem(j, label) is None:
+            out.append(f"syllables[{j}]: {label!r} at {_span(ann.syllables[j])} is not a"
+                       f" reading of {chars[c]!r} ({', '.join(sorted(known))})")
+        c += 2 if base is not None and bare not in known and chars[c + 1:c + 2] == "儿" else 1
     return out
 
 

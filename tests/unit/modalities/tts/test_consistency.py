@@ -28,6 +28,24 @@ from ._helpers import ZH_PROMPT, tiers, zh_tiers
 
 _TONES = "12345"
 _SYLLABLES = sorted(pinyin_syllables())
+
+
+def _han_for(label: str) -> str:
+    """A character one of whose readings is ``label`` (tonal, erhua too: ``dianr3`` → 点), so
+    that a stand-in word reads its syllables; 字 when the label is no syllable."""
+    from pypinyin.contrib.tone_convert import to_normal
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    bare = label.rstrip("0123456789")
+    base = erhua_base(bare) or bare
+    if not _CHAR_OF:
+        for code, readings in sorted(pinyin_dict.items()):
+            for r in readings.split(","):
+                _CHAR_OF.setdefault(to_normal(r), chr(code))
+    return _CHAR_OF.get(base, "字")
+
+
+_CHAR_OF: dict[str, str] = {}
 _HANZI = "你好请上海天气很北京的了"
 
 
@@ -92,6 +110,9 @@ TRIAL = [
     pytest.param(_set("syllables", 1, label="lü4"),
                  ["syllables[1]: 'lü4' is not a pinyin syllable (the phone set writes ü as v: "
                   "lv4)"], id="u-umlaut"),
+    pytest.param(_set("syllables", 3, label="sang4"),  # a typo that is pinyin, not 上's
+                 ["syllables[3]: 'sang4' at 740-940 ms is not a reading of '上' (shang)"],
+                 id="not-a-reading"),
     pytest.param(lambda d: d["phones"].append({"start_ms": 1000, "end_ms": 1100, "label": "a1"}),
                  ["phones[8]: 'a1' at 1000-1100 ms lies under no syllable"], id="stray-phone"),
 ]
@@ -149,7 +170,8 @@ def test_missing_words_at_the_end_are_named() -> None:
 def _one_syllable(label: str, phones: tuple[str, ...]) -> dict[str, Any]:
     edges = [100 + 100 * i for i in range(len(phones) + 1)]
     end = edges[-1]
-    return {"language": "zh", "words": [{"start_ms": 100, "end_ms": end, "label": "字"}],
+    return {"language": "zh", "words": [{"start_ms": 100, "end_ms": end,
+                                         "label": _han_for(label)}],
             "syllables": [{"start_ms": 100, "end_ms": end, "label": label}],
             "phones": [{"start_ms": a, "end_ms": b, "label": p}
                        for a, b, p in zip(edges, edges[1:], phones, strict=False)]}
@@ -187,7 +209,8 @@ def test_a_syllable_label_passes_exactly_when_it_is_pinyin_and_a_tone(label: str
 
 
 def _utterance(words: list[list[tuple[str, int]]]) -> dict[str, Any]:
-    """Tiers for words given as (tonal syllable, duration ms) lists, one 字 per syllable."""
+    """Tiers for words given as (tonal syllable, duration ms) lists, one character reading
+    each syllable."""
     out: dict[str, Any] = {"language": "zh", "words": [], "syllables": [], "phones": [],
                            "tones": []}
     t = 100
@@ -201,7 +224,8 @@ def _utterance(words: list[list[tuple[str, int]]]) -> dict[str, Any]:
             out["syllables"].append({"start_ms": t, "end_ms": t + ms, "label": syl})
             out["tones"].append({"start_ms": t, "end_ms": t + ms, "label": syl[-1]})
             t += ms
-        out["words"].append({"start_ms": start, "end_ms": t, "label": "字" * len(syls)})
+        out["words"].append({"start_ms": start, "end_ms": t,
+                             "label": "".join(_han_for(syl) for syl, _ in syls)})
         t += 20  # a short pause between words
     return out
 
@@ -240,7 +264,10 @@ _PUNCT = st.sampled_from(["", "，", "。", "#1", "#3", " ", "、"])
        st.data())
 def test_the_words_pass_exactly_when_they_read_the_prompt(
         chunks: list[str], data: st.DataObject) -> None:
-    payload = _utterance([[("de5", 100)] * len(c) for c in chunks])
+    from pypinyin import Style, lazy_pinyin
+
+    payload = _utterance([[(lazy_pinyin(ch, style=Style.TONE3, neutral_tone_with_five=True)[0],
+                            100) for ch in c] for c in chunks])  # each character's reading
     for word, text in zip(payload["words"], chunks, strict=True):
         word["label"] = text
     prompt = "".join(c + data.draw(_PUNCT) for c in chunks)
@@ -279,3 +306,22 @@ def test_erhua_needs_its_er_and_a_real_syllable() -> None:
     for bare in ("ngr", "err", "xyzr"):
         problems = _problems(_one_syllable(bare + "2", ("a1",)))
         assert f"syllables[0]: '{bare}2' is not a pinyin syllable" in problems
+
+
+@pytest.mark.parametrize(("word", "syllables", "wrong"), [
+    ("银行", ["yin2", "hang2"], None), ("行长", ["hang2", "zhang3"], None),
+    ("很长", ["hen3", "chang2"], None), ("一点儿", ["yi4", "dianr3"], None),
+    ("一点儿", ["yi4", "dian3", "er5"], None), ("一个", ["yi2", "ge4"], None),  # tone sandhi
+    ("很长", ["hen3", "zang3"], "syllables[1]: 'zang3' at 300-500 ms is not a reading of '长'"
+                                " (chang, zhang)"),
+    ("一点儿", ["yi4", "danr3"], "syllables[1]: 'danr3' at 300-500 ms is not a reading of '点'"
+                                 " (dian)"),
+])
+def test_a_syllable_must_be_a_reading_of_its_character(word: str, syllables: list[str],
+                                                       wrong: str | None) -> None:
+    """Trial h6 (round 4): a syllable that was pinyin but not its character's reading (长 as
+    zang3, a typo for zhang3) passed; a polyphone's other reading, erhua and sandhi tones pass."""
+    payload = _utterance([[(syl, 200) for syl in syllables]])
+    payload["words"][0]["label"] = word
+    problems = _problems(payload)
+    assert problems == ([] if wrong is None else [wrong]), problems
