@@ -638,3 +638,17 @@ def test_kaldi_and_textgrid_agree_on_segment_speakers(tmp_path: Path, audio_dir:
     TextGridExporter().export([item], tmp_path / "tg")
     grid = tgio.openTextgrid(str(tmp_path / "tg" / "call1.TextGrid"), includeEmptyIntervals=False)
     assert [e.label for e in grid.getTier("speaker").entries] == ["S2", "S1"]
+
+
+def test_kaldi_spk2gender_reads_chinese_gender_words(tmp_path: Path, audio_dir: Path) -> None:
+    """Trial h6 (round 4): a manifest's 女/男性 were unknown genders, so the whole delivery's
+    spk2gender was left out (lhotse then read no speaker's gender)."""
+    items = [_item(audio_dir, "u1", "s1", 1000, (Segment(0, 500, "a"),), gender="女"),
+             _item(audio_dir, "u2", "s2", 1000, (Segment(0, 500, "b"),), gender="男性")]
+    out = tmp_path / "kaldi"
+    KaldiExporter().export(items, out)
+    assert (out / "spk2gender").read_text(encoding="utf-8") == "s1 f\ns2 m\n"
+    lhotse_kaldi = require_module("lhotse.kaldi")
+    _, supervisions, _ = lhotse_kaldi.load_kaldi_data_dir(out, sampling_rate=16000)
+    assert supervisions is not None
+    assert {s.speaker: s.gender for s in supervisions} == {"s1": "f", "s2": "m"}

@@ -75,6 +75,12 @@ _GENDERS: Final[dict[str, str]] = {
     "f": "f",
     "female": "f",
     "woman": "f",
+    "男": "m",  # Chinese manifests and collection forms
+    "男性": "m",
+    "男声": "m",
+    "女": "f",
+    "女性": "f",
+    "女声": "f",
 }
 
 
