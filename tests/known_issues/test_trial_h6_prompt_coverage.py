@@ -52,3 +52,16 @@ def test_a_slow_early_stop_is_rejected_from_the_speakers_first_take(tmp_path: Pa
     assert "stop before the end of the prompt" in str(early["reason"])
     for wpm in (120, 240):  # a slow and a fast whole reading still pass
         assert consistency(PROMPT, wpm)["passed"]
+
+
+def test_a_prompt_espeak_cannot_read_is_not_judged_by_coverage(tmp_path: Path) -> None:
+    """espeak-ng's Japanese voice says "Chinese letter" (in English) for each kanji: a reference
+    so unlike the prompt rejected whole readings (coverage 0.6); such prompts are not judged."""
+    if not espeak_available():
+        require_tool("espeak-ng is not installed")
+    plugin = get_modality("speech.asr")
+    req = SpeechAsrRequirements.model_validate({"read_speech": True})
+    wav = synthesize("きょうはいいてんきです。", tmp_path / "ja.wav", voice="ja")
+    [o] = [o for o in plugin.run_checks(wav, req, "今日はいい天気です。")
+           if o.name == "audio_text_consistency"]
+    assert o.passed and "coverage" not in o.extra, o

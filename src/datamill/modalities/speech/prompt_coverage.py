@@ -12,14 +12,17 @@ so a take read up to three times slower or faster than the reference still align
 ends, over the reference's speech length, is the *coverage*: near 1 for a whole reading,
 near the share read for an early stop, whatever the pace.
 
-A take whose coverage is under :data:`MIN_COVERAGE` is rejected. Without espeak-ng (or for a
-prompt it has no voice for) the check is not made (:func:`prompt_coverage` returns None).
+A take whose coverage is under :data:`MIN_COVERAGE` is rejected. Without espeak-ng, or for a
+prompt it does not read wholly in the prompt's language (its Japanese voice says "Chinese
+letter" in English for each kanji), the check is not made (:func:`prompt_coverage` returns
+None).
 Tuned and measured in ``bench/prompt_rate_heldout.py`` (espeak-ng voices; real speakers are
 further from the reference voice than the held-out voices are, so expect more spread).
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import tempfile
@@ -39,6 +42,7 @@ MIN_COVERAGE = 0.84
 
 _N_MELS = 26
 _N_CEPS = 13
+_SWITCH = re.compile(r"\([a-z]{2,3}(-[a-z0-9-]+)?\)")  # espeak-ng's "(en)": a language switch
 _KANA = ("\u3040", "\u30ff")
 _HANGUL = ("\uac00", "\ud7af")
 
@@ -138,9 +142,14 @@ def _reference(prompt: str) -> NDArray[np.float64] | None:
         return None
     import soundfile as sf
 
+    voice = reference_voice(prompt)
+    said = subprocess.run([exe, "-q", "-x", "-v", voice, prompt],  # noqa: S603
+                          capture_output=True, check=False, timeout=60, text=True)
+    if said.returncode != 0 or _SWITCH.search(said.stdout):
+        return None  # it reads part of the prompt in another language (ja kanji: "Chinese letter")
     with tempfile.TemporaryDirectory(prefix="dm-ref-") as tmp:
         wav = Path(tmp) / "ref.wav"
-        done = subprocess.run([exe, "-v", reference_voice(prompt), "-w", str(wav), prompt],  # noqa: S603
+        done = subprocess.run([exe, "-v", voice, "-w", str(wav), prompt],  # noqa: S603
                               capture_output=True, check=False, timeout=60)
         if done.returncode != 0 or not wav.exists():
             return None
