@@ -65,3 +65,17 @@ def test_a_prompt_espeak_cannot_read_is_not_judged_by_coverage(tmp_path: Path) -
     [o] = [o for o in plugin.run_checks(wav, req, "今日はいい天気です。")
            if o.name == "audio_text_consistency"]
     assert o.passed and "coverage" not in o.extra, o
+
+
+def test_a_phone_number_in_the_prompt_is_read_digit_by_digit(tmp_path: Path) -> None:
+    """espeak-ng read 13812345678 as one amount (一百三十八亿...): a whole take reading it
+    digit by digit covered 0.78 of that and was rejected."""
+    if not espeak_available():
+        require_tool("espeak-ng is not installed")
+    plugin = get_modality("speech.asr")
+    req = SpeechAsrRequirements.model_validate({"read_speech": True})
+    wav = synthesize("请在二零二六年五月三日前拨打一三八一二三四五六七八。", tmp_path / "n.wav",
+                     voice=MANDARIN)
+    [o] = [o for o in plugin.run_checks(wav, req, "请在2026年5月3日前拨打13812345678。")
+           if o.name == "audio_text_consistency"]
+    assert o.passed and float(o.extra["coverage"]) >= MIN_COVERAGE, o

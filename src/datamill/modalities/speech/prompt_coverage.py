@@ -4,13 +4,15 @@ espeak-ng, with the end left open.
 The speaking-rate checks (:mod:`datamill.modalities.speech.prompt_rate`) time a take; they
 cannot tell a take that stops early but is read slowly from a whole one. This check listens
 to *what* is said, as far as a shipped tool allows: espeak-ng speaks the prompt (the
-reference, a Mandarin, Japanese or Korean voice), both signals become cepstra (MFCC over 26 mel bands to 7.6 kHz, each
-coefficient normalised over the utterance's speech frames, so a voice's timbre and a channel
-cancel out), and a dynamic-time-warping path runs from the start of both through every frame
-of the take's speech, free to end anywhere in the reference (open end; local slopes 1/3..3,
-so a take read up to three times slower or faster than the reference still aligns). Where it
-ends, over the reference's speech length, is the *coverage*: near 1 for a whole reading,
-near the share read for an early stop, whatever the pace.
+reference, a Mandarin, Japanese or Korean voice; a Mandarin prompt's numbers as they are said,
+:func:`~datamill.qc.text_conventions.spoken_numbers`: a phone number digit by digit), both
+signals become cepstra (MFCC over 26 mel bands to 7.6 kHz, each coefficient normalised over
+the utterance's speech frames, so a voice's timbre and a channel cancel out), and a
+dynamic-time-warping path runs from the start of both through every frame of the take's
+speech, free to end anywhere in the reference (open end; local slopes 1/3..3, so a take read
+up to three times slower or faster than the reference still aligns). Where it ends, over the
+reference's speech length, is the *coverage*: near 1 for a whole reading, near the share read
+for an early stop, whatever the pace.
 
 A take whose coverage is under :data:`MIN_COVERAGE` is rejected. Without espeak-ng, or for a
 prompt it does not read wholly in the prompt's language (its Japanese voice says "Chinese
@@ -44,6 +46,9 @@ _N_MELS = 26
 _N_CEPS = 13
 _SWITCH = re.compile(r"\([a-z]{2,3}(-[a-z0-9-]+)?\)")  # espeak-ng's "(en)": a language switch
 _KANA = ("\u3040", "\u30ff")
+_MANDARIN = "cmn-latn-pinyin"  # espeak-ng's "cmn" reads Han characters as English-spelt pinyin
+_DIGITS = re.compile(r"[0-9\uff10-\uff19]")
+_FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 _HANGUL = ("\uac00", "\ud7af")
 
 
@@ -54,7 +59,7 @@ def reference_voice(prompt: str) -> str:
         return "ja"
     if any(_HANGUL[0] <= c <= _HANGUL[1] for c in prompt):
         return "ko"
-    return "cmn-latn-pinyin"
+    return _MANDARIN
 
 
 @lru_cache(maxsize=8)
@@ -143,6 +148,10 @@ def _reference(prompt: str) -> NDArray[np.float64] | None:
     import soundfile as sf
 
     voice = reference_voice(prompt)
+    if voice == _MANDARIN and _DIGITS.search(prompt):  # said as the rate check counts them
+        from datamill.qc.text_conventions import spoken_numbers  # noqa: PLC0415 - cn2an
+
+        prompt = spoken_numbers(prompt.translate(_FULLWIDTH_DIGITS))
     said = subprocess.run([exe, "-q", "-x", "-v", voice, prompt],  # noqa: S603
                           capture_output=True, check=False, timeout=60, text=True)
     if said.returncode != 0 or _SWITCH.search(said.stdout):
