@@ -7,7 +7,9 @@ organisation's quote requests (an out-of-band price only once approved, as the c
 it), a licence issued to it or revoked, a download link issued for one, an invoice issued or a payment recorded on its
 statement. The one record of its own is how far the account has read
 (:class:`~datamill.catalog.models.CatalogInboxMark`): :func:`mark_inbox_read` moves it to now,
-and what happened after it is unread. Staff accounts have no inbox (empty).
+and what happened after it is unread. A staff account's inbox holds what waits on its role
+(a quote to answer, a delivery the customer rejected, a licence about to end, a withdrawal
+of consent or a release of personal data for the data-security office: :mod:`.staff_inbox`).
 
 Each notice carries its ``kind``, its facts (``data``), a ``link`` to the page that shows it
 and ``text``, one sentence in the language asked for (en or zh-CN, :data:`NOTICE_WORDS`).
@@ -31,11 +33,11 @@ from datamill.catalog.models import (
     CatalogQuoteRequest,
     TransferLink,
 )
+from datamill.catalog.staff_inbox import STAFF_NOTICE_WORDS, staff_notices
 from datamill.compliance.access import sees_project
 from datamill.compliance.models import AuditRecord, ProjectMember, User
 from datamill.compliance.roles import Role
 from datamill.core.clock import utcnow
-from datamill.core.errors import Forbidden
 
 __all__ = ["NOTICE_WORDS", "InboxOut", "NoticeOut", "customer_inbox", "mark_inbox_read"]
 
@@ -57,6 +59,9 @@ NOTICE_WORDS: dict[str, dict[str, str]] = {
         "payment_recorded": "Payment {reference} of {amount} CNY was recorded. Your "
                             "statement changed.",
         "custom_work": "custom work",
+        "subject_withdrawn": "A data subject withdrew consent: delete the {items:,} items "
+                             "of theirs that delivery {delivery_id} of {project} ({batch}) "
+                             "holds from every copy you keep ({ids}).",
     },
     "zh-CN": {
         "delivery_ready": "{project} 的交付 {delivery_id} 已就绪：{items:,} 条（{batch}）。"
@@ -70,6 +75,8 @@ NOTICE_WORDS: dict[str, dict[str, str]] = {
         "invoice_issued": "发票 {number} 已开具：{total} 元。您的对账单已更新。",
         "payment_recorded": "已登记付款 {reference}：{amount} 元。您的对账单已更新。",
         "custom_work": "定制工作",
+        "subject_withdrawn": "有数据主体撤回了同意：请从您保存的所有副本中删除 {project} 的交付 "
+                             "{delivery_id}（{batch}）中属于该主体的 {items:,} 条条目（{ids}）。",
     },
 }
 
@@ -118,6 +125,43 @@ def _deliveries(session: Session, user: User) -> list[tuple[str, int, datetime, 
             out.append(("delivery_ready", d.id, d.created_at,
                         {"delivery_id": d.id, "project": project, "batch": batch,
                          "items": d.delivered_items}, f"/projects/{d.project_id}/deliveries"))
+    return out + _withdrawals(session, {d.id: (d, batch, project) for d, batch, project in rows
+                                        if seen[d.project_id]})
+
+
+#: the delivered item ids a withdrawal notice names (the rest are counted)
+_NAMED_IDS = 20
+
+
+def _withdrawals(session: Session, delivered: dict[int, Any]) -> list[tuple[
+        str, int, datetime, dict[str, Any], str]]:
+    """A notice per delivery holding items whose subject withdrew consent (flags open): the
+    customer must delete them from its copies (PIPL art. 47); the ids name them as the
+    package does (the subject's own id is not repeated)."""
+    from datamill.compliance.security_models import ConsentFlag
+    from datamill.production.delivery_keys import plain_key
+    from datamill.production.models import Item
+
+    if not delivered:
+        return []
+    rows = session.execute(
+        select(ConsentFlag.delivery_id, ConsentFlag.flagged_at, Item.external_id)
+        .join(Item, Item.id == ConsentFlag.item_id)
+        .where(ConsentFlag.delivery_id.in_(list(delivered)), ConsentFlag.resolved_at.is_(None))
+        .order_by(ConsentFlag.id)).all()
+    by: dict[int, tuple[datetime, list[str]]] = {}
+    for delivery_id, flagged_at, external_id in rows:
+        if delivery_id is None:
+            continue
+        at, ids = by.get(delivery_id, (flagged_at, []))
+        by[delivery_id] = (max(_aware(at), _aware(flagged_at)), [*ids, plain_key(external_id)])
+    out = []
+    for delivery_id, (at, ids) in sorted(by.items()):
+        d, batch, project = delivered[delivery_id]
+        named = ", ".join(ids[:_NAMED_IDS]) + (" …" if len(ids) > _NAMED_IDS else "")
+        out.append(("subject_withdrawn", delivery_id, at,
+                    {"delivery_id": delivery_id, "project": project, "batch": batch,
+                     "items": len(ids), "ids": named}, f"/projects/{d.project_id}/deliveries"))
     return out
 
 
@@ -204,17 +248,19 @@ def customer_inbox(session: Session, user: User, lang: str = "en") -> InboxOut:
     """``user``'s inbox, each notice worded in ``lang`` (en or zh-CN); empty for staff and
     for a customer account not linked to its organisation yet."""
     lang = lang if lang in NOTICE_WORDS else "en"
-    if user.role != Role.CUSTOMER:
-        return InboxOut(unread=0, seen_at=None, notices=[])
-    customer_id = session.scalar(select(CatalogCustomerAccount.customer_id).where(
-        CatalogCustomerAccount.user_id == user.id))
-    found = _deliveries(session, user)
-    if customer_id is not None:
-        found += _quotes(session, user, lang) + _licences(session, customer_id) + _statement(
-            session, customer_id)
+    if user.role != Role.CUSTOMER:  # staff: what waits on them (.staff_inbox)
+        found = staff_notices(session, user, lang)
+        words = STAFF_NOTICE_WORDS[lang]
+    else:
+        customer_id = session.scalar(select(CatalogCustomerAccount.customer_id).where(
+            CatalogCustomerAccount.user_id == user.id))
+        found = _deliveries(session, user)
+        if customer_id is not None:
+            found += _quotes(session, user, lang) + _licences(session, customer_id) + (
+                _statement(session, customer_id))
+        words = NOTICE_WORDS[lang]
     seen = _seen_at(session, user)
     found.sort(key=lambda n: (_aware(n[2]), n[0], n[1]), reverse=True)
-    words = NOTICE_WORDS[lang]
     notices = [NoticeOut(key=f"{kind}:{ident}", kind=kind, at=_aware(at), data=data, link=link,
                          unread=seen is None or _aware(at) > seen,
                          text=words[kind].format(**data))
@@ -224,11 +270,8 @@ def customer_inbox(session: Session, user: User, lang: str = "en") -> InboxOut:
 
 
 def mark_inbox_read(session: Session, user: User, lang: str = "en") -> InboxOut:
-    """Mark everything in ``user``'s inbox read (up to now); the inbox afterwards. Staff
-    have no inbox (403 ``inbox_customer_only``)."""
-    if user.role != Role.CUSTOMER:
-        raise Forbidden(f"only customer accounts have an inbox; {user.username} is staff",
-                        reason_code="inbox_customer_only", user=user.username)
+    """Mark everything in ``user``'s inbox read (up to now); the inbox afterwards. Every
+    account has one: a staff account's holds what waits on its role (:mod:`.staff_inbox`)."""
     mark = session.get(CatalogInboxMark, user.id)
     if mark is None:
         session.add(CatalogInboxMark(user_id=user.id, seen_at=utcnow()))

@@ -221,11 +221,13 @@ def _print_inbox(box: Any) -> None:
 def inbox_cmd(
     user: AsUser,
     read: Annotated[bool, typer.Option(
-        "--read", help="Mark everything in the inbox read (customer accounts).")] = False,
+        "--read", help="Mark everything in the inbox read.")] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """A customer account's notices, newest first: deliveries ready, quotes answered,
-    licences issued or revoked, invoices and payments on its statement."""
+    """An account's notices, newest first: for a customer deliveries ready, quotes answered,
+    licences issued or revoked, invoices and payments on its statement; for staff what waits
+    on their role (quote requests, rejected deliveries, licences about to end, withdrawals of
+    consent, releases of personal data)."""
     from datamill.catalog.inbox import customer_inbox, mark_inbox_read
     from datamill.cli._common import cli_language
 

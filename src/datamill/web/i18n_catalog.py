@@ -158,5 +158,6 @@ EN_CATALOG: dict[str, str] = {
     "inbox.when": "When",
     "inbox.what": "What",
     "inbox.open": "Open",
-    "inbox.staff": "Only customer accounts have an inbox.",
+    "inbox.empty_staff": "Nothing waits on you: quote requests, rejected deliveries, licences "
+                         "about to end and data-security requests show here.",
 }

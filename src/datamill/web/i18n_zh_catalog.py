@@ -154,5 +154,5 @@ ZH_CN_CATALOG: dict[str, str] = {
     "inbox.when": "时间",
     "inbox.what": "内容",
     "inbox.open": "查看",
-    "inbox.staff": "只有客户账户有收件箱。",
+    "inbox.empty_staff": "暂无待办：询价、被拒收的交付、即将到期的授权以及数据安全请求都会显示在这里。",
 }

@@ -22,9 +22,10 @@ from sqlalchemy.orm import Session
 from datamill.business_clock import business_day, business_time
 from datamill.catalog.access import customer_language
 from datamill.catalog.inbox import customer_inbox
+from datamill.catalog.staff_inbox import INBOX_ROLES
 from datamill.compliance.models import User
 from datamill.compliance.permissions import Scope, role_scope
-from datamill.compliance.roles import Action, Role, allowed
+from datamill.compliance.roles import Action, allowed
 from datamill.config import business_timezone
 from datamill.core.errors import DatamillError, Forbidden, InvalidInput
 from datamill.core.storable import driver_refusal
@@ -159,7 +160,7 @@ def _signed_in(request: Request, session: SessionDep, runtime: RuntimeDep) -> Si
     request.state.viewer = Viewer(user.id, user.username, user.role, ws.csrf, manages)
     # a customer's people read in their organisation's language where the browser chose none
     request.state.preferred_language = customer_language(session, user)
-    if user.role == Role.CUSTOMER:  # the navigation's count of unread notices
+    if user.role in INBOX_ROLES:  # the navigation's count of unread notices
         request.state.inbox_unread = customer_inbox(session, user).unread
     remember_caller(request, user)
     return SignedIn(user, ws, manages)
