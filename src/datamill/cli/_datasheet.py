@@ -15,8 +15,9 @@ from typing import Any
 
 from rich.table import Table
 
-from datamill.cli._common import amount, esc, out
+from datamill.cli._common import amount, cli_language, esc, out
 from datamill.cli._words import code, count_items, say
+from datamill.core.check_words import speaker_value_words
 
 __all__ = ["SHOWN_SPEAKERS", "print_effect", "print_scoring", "print_speakers", "verdict_words"]
 
@@ -38,9 +39,12 @@ def print_speakers(datasheet: dict[str, Any]) -> None:
     without = (say("ds.without", items=count_items(sheet.without_speaker))
                if sheet.without_speaker else "")
     out.print(say("ds.speakers", n=sheet.speakers, without=without, per=per), highlight=False)
+    lang = cli_language()
+    field = {"age_bands": "age_band"}
     for name, pairs in sheet.splits.items():
         if pairs:
-            shares = ", ".join(f"{value} {n}" for value, n in pairs)
+            shares = ", ".join(f"{speaker_value_words(lang, field.get(name, name), value)} {n}"
+                               for value, n in pairs)
             out.print(say("ds.split", name=say(f"ds.split.{name}"), shares=shares),
                       highlight=False)
     if not sheet.per_speaker:
@@ -49,7 +53,8 @@ def print_speakers(datasheet: dict[str, Any]) -> None:
                                              "utterances", "minutes")),
               title=say("ds.title"), highlight=False)
     for row in sheet.per_speaker[:SHOWN_SPEAKERS]:
-        t.add_row(row["speaker_id"], row["gender"], row["age_band"], row["accent"],
+        t.add_row(row["speaker_id"], *(speaker_value_words(lang, f, row[f])
+                                       for f in ("gender", "age_band", "accent")),
                   str(row["utterances"]), amount(row["minutes"], 2))
     out.print(t)
     if len(sheet.per_speaker) > SHOWN_SPEAKERS:
@@ -58,10 +63,13 @@ def print_speakers(datasheet: dict[str, Any]) -> None:
 
 def print_scoring(datasheet: dict[str, Any]) -> None:
     """Print the datasheet's scoring conventions (``scoring.statement``), if it states them."""
+    from datamill.qc.scoring_sheet import scoring_statement
+
     scoring = datasheet.get("scoring")
-    statement = scoring.get("statement") if isinstance(scoring, dict) else None
-    if not isinstance(statement, list) or not statement:
+    stored = scoring.get("statement") if isinstance(scoring, dict) else None
+    if not isinstance(scoring, dict) or not isinstance(stored, list) or not stored:
         return
+    statement = scoring_statement(scoring, cli_language())
     out.print(say("ds.scoring"), highlight=False)
     for line in statement:
         out.print(f"    {line}", highlight=False, markup=False)

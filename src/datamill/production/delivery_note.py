@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from datamill.core.check_words import check_name_words
 from datamill.core.code_words import METRIC_WORDS, VERDICT_WORDS
 
 __all__ = ["DELIVERY_NOTE", "NOTE_LANGUAGES", "render_delivery_note", "write_delivery_note"]
@@ -94,6 +95,9 @@ _ZH: dict[str, str] = {
                        "验收结果（或存在的问题）。",
     "unit.hours": "小时", "unit.images": "张图像", "unit.frames": "帧",
     "unit.dialogues": "段对话", "unit.kchars": "千字符", "unit.characters": "字符",
+    # the classification levels (compliance.classification.LEVELS), as the web says them
+    "level.public": "公开", "level.internal": "内部", "level.confidential": "机密",
+    "level.secret": "绝密",
 }
 
 _WORDS = {"en": _EN, "zh-CN": _ZH}
@@ -105,12 +109,13 @@ def _number(value: Any) -> str:
     return "–" if value is None else str(value)
 
 
-def _checks(say: Mapping[str, str], checks: Mapping[str, Any]) -> list[str]:
+def _checks(say: Mapping[str, str], checks: Mapping[str, Any], lang: str) -> list[str]:
     if not checks:
         return [say["no_checks"]]
     lines = [say["checks_intro"], "", say["checks_head"], "|---|---:|---:|---:|---:|"]
     for name, c in sorted(checks.items()):
-        lines.append(f"| {name} | {c.get('items', 0):,} | {_number(c.get('mean'))} | "
+        lines.append(f"| {check_name_words(lang, name)} | {c.get('items', 0):,} | "
+                     f"{_number(c.get('mean'))} | "
                      f"{_number(c.get('min'))} | {_number(c.get('max'))} |")
     return lines
 
@@ -166,13 +171,14 @@ def render_delivery_note(datasheet: Mapping[str, Any], files: int, language: str
     if id_map := datasheet.get("id_map"):
         lines.append(say["id_map"].format(renamed=int(id_map.get("renamed", 0)),
                                           file=id_map.get("file", "")))
-    lines += ["", say["checks"], "", *_checks(say, datasheet.get("checks") or {}), "",
+    lines += ["", say["checks"], "", *_checks(say, datasheet.get("checks") or {}, lang), "",
               say["inspection"], "", *_inspection(say, datasheet.get("inspection"), lang), "",
               say["rights"], "",
               say["rights_custom" if datasheet.get("project_type") != "product_development"
                   else "rights_product"], ""]
     if datasheet.get("classification"):
-        lines.append(say["classification"].format(level=datasheet["classification"]))
+        level = str(datasheet["classification"])
+        lines.append(say["classification"].format(level=say.get(f"level.{level}", level)))
     if masked := datasheet.get("desensitization"):
         lines.append(say["masked"].format(
             strings=int(masked.get("strings_masked", 0)),

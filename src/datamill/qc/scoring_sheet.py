@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, Final
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
-__all__ = ["METRIC_COUNTS", "NORMALIZATION_FIELDS", "scoring_section"]
+__all__ = ["METRIC_COUNTS", "NORMALIZATION_FIELDS", "scoring_section", "scoring_statement"]
 
 #: what each transcript metric counts (a code; metrics of other modalities have none)
 METRIC_COUNTS: Final[dict[str, str]] = {
@@ -102,4 +102,57 @@ def scoring_section(metrics: Sequence[tuple[str, float]],
         statement += [_RULE_TEXT.get(f"{k}.{v}", f"{k}: {v}.")
                       for k, v in out["normalization"].items()]
     out["statement"] = statement
+    return out
+
+
+_COUNTS_ZH: Final[dict[str, str]] = {
+    "characters": "1 − 字错误率（CER），按字符计，词间空格也计入",
+    "mixed_tokens": "1 − 混合错误率（MER）：每个汉字（中日文字符）计一个单位，每串连续的拉丁字母"
+                    "或数字计一个词",
+    "texts": "规范化后完全正确的文本所占比例",
+    "words": "按词计，每个汉字计一个词",
+}
+_RULE_ZH: Final[dict[str, str]] = {
+    "unicode.nfkc": "全角字符：Unicode NFKC，全角字母、数字和标点按半角计（ＡＢＣ１２ = ABC12）。",
+    "case.casefold": "大小写：不区分（大小写折叠）。",
+    "case.casefold_turkic": "大小写：不区分（按土耳其语规则折叠带点与不带点的 i）。",
+    "punctuation.removed": "标点：不计，含中文全角标点（，。！？“”）；%、‰ 及数字前的负号计入。",
+    "tags.removed": "标记：[noise]、<unk>、{breath} 等括号标记在评分前删除。",
+    "spacing.cjk": "空格：连续空格按一个计；汉字（中日文字符）旁的空格不计。",
+    "chinese_script.as_written": "繁体 / 简体：视为不同（後 ≠ 后）。",
+    "chinese_script.simplified": "繁体 / 简体：评分前统一转为简体（後 = 后）。",
+    "chinese_script.traditional": "繁体 / 简体：评分前统一转为繁体（后 = 後）。",
+    "numerals.as_written": "数字：阿拉伯数字与汉字数字视为不同（3 ≠ 三）。",
+    "numerals.hanzi": "数字：评分前阿拉伯数字读作汉字数字（2026年 = 二零二六年，3.5 = 三点五）。",
+    "numerals.arabic": "数字：评分前汉字数字写作阿拉伯数字（三点五 = 3.5）。",
+}
+
+
+def scoring_statement(scoring: Mapping[str, Any], lang: str | None) -> list[str]:
+    """The ``statement`` of a datasheet's ``scoring`` part (:func:`scoring_section`) in
+    ``lang``: the stored English lines, or for zh-CN the same facts worded from its codes (a
+    Chinese reader of ``delivery show`` got the English sentences)."""
+    stored = [str(line) for line in scoring.get("statement") or ()]
+    if lang != "zh-CN":
+        return stored
+    from datamill.core.code_words import METRIC_WORDS
+
+    names = METRIC_WORDS.get("zh-CN", {})
+    out = []
+    for m in scoring.get("metrics") or ():
+        if not isinstance(m, dict) or not isinstance(m.get("threshold"), int | float):
+            continue
+        name = str(m.get("name"))
+        why = f"（{_COUNTS_ZH[m['counts']]}）" if m.get("counts") in _COUNTS_ZH else ""
+        out.append(f"验收指标：{names.get(name, name)} ≥ {m['threshold']:g}{why}。")
+    for m in scoring.get("not_measured") or ():
+        if isinstance(m, dict):
+            name = str(m.get("name"))
+            out.append(f"未测量：{names.get(name, name)}（本项目没有可供测量该指标的内容，其阈值 "
+                       f"{m.get('threshold')} 不作为验收依据）。")
+    rules = scoring.get("normalization")
+    if isinstance(rules, dict) and rules:
+        out.append("评分前，参考文本与转写按相同规则规范化：")
+        out += [_RULE_ZH.get(f"{k}.{rules[k]}", f"{k}：{rules[k]}。")
+                for k in NORMALIZATION_FIELDS if k in rules]
     return out
