@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from datamill.config import Settings, get_settings
+from datamill.db.base import load_models
 from datamill.db.session import make_engine, make_session_factory, session_scope
 from datamill.storage.blobstore import BlobStore
 from datamill.storage.encrypted import encrypting_if_configured
@@ -39,6 +40,10 @@ class Runtime:
             from datamill.db.migrate import upgrade_database
 
             upgrade_database(url)
+        # every domain's models, so a flush resolves each foreign key (a quote request's
+        # contract_id names ledger_contracts: the CLI's catalog commands never import the
+        # ledger's models; the migration run that imported them all is skipped at head)
+        load_models()
         engine = make_engine(url)
         sessions = make_session_factory(engine, info={"datamill.settings": settings})
         # encryption at rest when a master key is set
