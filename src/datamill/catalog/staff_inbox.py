@@ -122,9 +122,10 @@ def _expiring(session: Session) -> list[Notice]:
             CatalogLicence.renews_id == lic.id))
         if renewed:
             continue
+        # due that many days before the last day; a licence issued closer to it: on issue
         notice_day = lic.expires_on - timedelta(days=EXPIRY_NOTICE_DAYS)
         out.append(("licence_expiring", lic.id,
-                    datetime.combine(notice_day, time(), tzinfo=UTC),
+                    max(datetime.combine(notice_day, time(), tzinfo=UTC), _at(lic.created_at)),
                     {"number": lic.number, "dataset": dataset, "customer": customer,
                      "last_day": lic.expires_on.isoformat()}, f"/catalog/{lic.dataset_id}"))
     return out

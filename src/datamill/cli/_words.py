@@ -351,6 +351,7 @@ EN_CLI: dict[str, str] = {
     "import.replaced": "{n} of them replace the files of items the checks had rejected "
                        "(re-collected; checked again by \"datamill data check\")",
     "import.labelled": "{n} new items start from their {format} labels",
+    "sheet.more": " (and {n} more)",
 }
 
 ZH_CN_CLI: dict[str, str] = {
@@ -644,6 +645,19 @@ ZH_CN_CLI: dict[str, str] = {
     "import.vendor": "由供应商 {vendor} 交付：其结算单按验收量付款（采集阶段）",
     "import.replaced": "其中 {n} 个替换了自动检查拒收条目的文件（已重新采集；请用 datamill data check 重新检查）",
     "import.labelled": "{n} 个新条目以其 {format} 标注为起点",
+    # a catalog release's datasheet (catalog datasheet): its keys, under zh-CN (h7)
+    "sheet.dataset": "数据集", "sheet.modality": "模态", "sheet.languages": "语言",
+    "sheet.scenario": "场景", "sheet.items": "条目", "sheet.volume": "数据量",
+    "sheet.distributions": "分布", "sheet.gender": "性别", "sheet.accent": "口音",
+    "sheet.device": "设备", "sheet.environment": "环境", "sheet.age_bands": "年龄段",
+    "sheet.emotion": "情感", "sheet.scene": "场景类别", "sheet.checks": "检查",
+    "sheet.inspections": "抽检", "sheet.owners": "数据归属", "sheet.speakers": "说话人",
+    "sheet.items_without_speaker": "没有说话人的条目", "sheet.value": "数值",
+    "sheet.unit": "单位", "sheet.amount": "基本量", "sheet.base_unit": "基本单位",
+    "sheet.in_units": "折合", "sheet.labels": "标签", "sheet.more": "（另有 {n} 项）",
+    "sheet.owner.company": "公司", "sheet.owner.customer": "客户",
+    "sheet.unit.hours": "小时", "sheet.unit.milliseconds": "毫秒", "sheet.unit.images": "张图像",
+    "sheet.unit.frames": "帧", "sheet.unit.items": "条", "sheet.unit.characters": "字符",
 }
 
 CLI_WORDS: dict[str, dict[str, str]] = {"en": EN_CLI, "zh-CN": ZH_CN_CLI}

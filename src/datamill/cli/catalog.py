@@ -12,14 +12,13 @@ from typing import Annotated, Any
 
 import typer
 
+from datamill.cli._catalog_sheet import print_sheet as _print_sheet
 from datamill.cli._common import (
     Force,
     emit,
-    esc,
     fresh_output,
     get_runtime,
     handle_errors,
-    json_text,
     out,
 )
 from datamill.cli._words import code, say
@@ -300,33 +299,6 @@ def datasheet_cmd(release_id: int, user: AsUser, as_json: JsonOpt = False) -> No
     with get_runtime().session() as s:
         sheet = datasheet(s, _user(s, user), release_id)
     emit(sheet, as_json, _print_sheet)
-
-
-#: a list longer than this prints its length (``--json`` has every entry)
-_SHOWN_ENTRIES = 12
-
-
-def _print_sheet(value: dict[str, Any], depth: int = 0) -> None:
-    """A datasheet as indented ``key: value`` lines (was its JSON, --json or not): a block of
-    counts on one line ("gender: female 12, male 18"), nested blocks indented below their key."""
-    pad = "  " * depth
-    for key, item in value.items():
-        if isinstance(item, dict) and item and all(
-                isinstance(v, int | float | str) for v in item.values()):
-            line = ", ".join(f"{k} {v}" for k, v in item.items())
-            out.print(f"{pad}{esc(key)}: {esc(line)}", highlight=False)
-        elif isinstance(item, dict) and item:
-            out.print(f"{pad}{esc(key)}:", highlight=False)
-            _print_sheet(item, depth + 1)
-        elif isinstance(item, list):
-            shown = ", ".join(json_text(v, indent=None) if isinstance(v, dict | list) else str(v)
-                              for v in item[:_SHOWN_ENTRIES])
-            more = (f" (and {len(item) - _SHOWN_ENTRIES} more)"
-                    if len(item) > _SHOWN_ENTRIES else "")
-            out.print(f"{pad}{esc(key)}: {esc(shown or '-')}{more}", highlight=False)
-        else:
-            out.print(f"{pad}{esc(key)}: {esc('-' if item in (None, {}) else item)}",
-                      highlight=False)
 
 
 @app.command("licence-add")

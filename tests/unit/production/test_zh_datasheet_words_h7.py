@@ -61,3 +61,18 @@ def test_delivery_show_words_speakers_and_scoring_in_chinese(
     assert "验收指标：字准确率 ≥ 0.97" in said and "Accepted by" not in said, said
     assert "数字：评分前阿拉伯数字读作汉字数字" in said, said
     assert "未知" in said  # no age band, no accent: said in Chinese
+
+
+def test_catalog_datasheet_speaks_chinese(zh: None, capsys: pytest.CaptureFixture[str]) -> None:
+    """``catalog datasheet`` printed a zh-CN customer the release's keys and codes in English
+    ("distributions:", "gender: female 15, male 15", "owners: company 30")."""
+    from datamill.cli._catalog_sheet import print_sheet
+
+    print_sheet({"dataset": "zh-asr", "volume": {"value": 0.5, "unit": "hours"},
+                 "distributions": {"gender": {"female": 15, "male": 15},
+                                   "age_bands": {"unknown": 2, "18-30": 10}},
+                 "owners": {"company": 30}})
+    said = capsys.readouterr().out
+    assert "数据集: zh-asr" in said and "数据量: 数值 0.5, 单位 小时" in said, said
+    assert "性别: 女 15, 男 15" in said and "年龄段: 未知 2, 18-30 10" in said, said
+    assert "数据归属: 公司 30" in said and "distributions" not in said, said
