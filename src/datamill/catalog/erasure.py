@@ -7,7 +7,10 @@ delete; their recordings stayed in the blob store until the project's retention 
 a company-owned project: for ever). :func:`erase_subject` deletes them now, approved by the
 data-security office: each item's bytes and the masked copies desensitization made of them,
 each with a deletion certificate (:class:`~datamill.catalog.models.RetentionDeletion`, the
-reason naming the withdrawal) and an audit record (``security.subject_erased``). It keeps what
+reason naming the withdrawal) and an audit record (``security.subject_erased``); every
+delivered package holding the subject's items is written again without them
+(:mod:`datamill.production.delivery_redeliver`: ``redelivered`` names those deliveries), and
+the customer's inbox tells it to delete its own copies. It keeps what
 :mod:`.retention` keeps: bytes a catalog release holds or an item of another subject or
 another project shares, and everything under a hold. The item rows (metadata, annotations,
 the audit trail) stay, so the work and the money stay traceable; ``datamill security
@@ -29,9 +32,11 @@ from datamill.compliance.consent import subject_item_ids, withdrawn_subjects
 from datamill.compliance.models import User
 from datamill.compliance.permissions import authorize
 from datamill.compliance.roles import Action
+from datamill.compliance.security_models import ConsentFlag
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict
 from datamill.db.lookup import get_or_raise
+from datamill.production.delivery_redeliver import redeliver_without
 from datamill.production.models import Item, Project
 from datamill.storage.blobstore import BlobStore
 
@@ -96,13 +101,23 @@ def erase_subject(session: Session, blobs: BlobStore, approver: User, project_id
                 deleted.append(DeletionOut(id=0, project_id=project_id, kind=kind, what=what,
                                            sha256=digest, size_bytes=size, reason=why,
                                            approved_by=approver.id, deleted_at=utcnow()))
+    # the packages already delivered that hold the subject's items, written again without
+    # them (the customer is told in its inbox to delete its own copies)
+    delivered = sorted({d for d in session.scalars(select(ConsentFlag.delivery_id).where(
+        ConsentFlag.item_id.in_(ids or [0]))) if d is not None})
+    redelivered: list[int] = []
     if not dry_run:
+        for delivery_id in delivered:
+            if redeliver_without(
+                    session, blobs, delivery_id, set(ids), actor_id=approver.id) is not None:
+                redelivered.append(delivery_id)
         record_audit(session, actor_id=approver.id, action="security.subject_erased",
                      object_type="project", object_id=project_id, project_id=project_id,
                      data={"subject_id": subject_id, "items": len(items),
                            "deleted": [{"kind": d.kind, "sha256": d.sha256,
                                         "certificate": d.id} for d in deleted],
-                           "kept": len(kept)})
+                           "kept": len(kept), "redelivered": redelivered})
     return {"project_id": project_id, "subject_id": subject_id, "items": len(items),
             "deleted": [d.model_dump(mode="json") for d in deleted], "kept": kept,
+            "redelivered": redelivered if not dry_run else delivered,
             "dry_run": dry_run}

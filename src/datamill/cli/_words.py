@@ -352,6 +352,7 @@ EN_CLI: dict[str, str] = {
                        "(re-collected; checked again by \"datamill data check\")",
     "import.labelled": "{n} new items start from their {format} labels",
     "sheet.more": " (and {n} more)",
+    "security.redelivered": "; delivery {deliveries} re-delivered without them (the customer is told in its inbox to delete its copies)",
 }
 
 ZH_CN_CLI: dict[str, str] = {
@@ -658,6 +659,7 @@ ZH_CN_CLI: dict[str, str] = {
     "sheet.owner.company": "公司", "sheet.owner.customer": "客户",
     "sheet.unit.hours": "小时", "sheet.unit.milliseconds": "毫秒", "sheet.unit.images": "张图像",
     "sheet.unit.frames": "帧", "sheet.unit.items": "条", "sheet.unit.characters": "字符",
+    "security.redelivered": "；交付 {deliveries} 已剔除该主体后重新交付（客户已在收件箱中收到删除通知）",
 }
 
 CLI_WORDS: dict[str, dict[str, str]] = {"en": EN_CLI, "zh-CN": ZH_CN_CLI}

@@ -248,15 +248,18 @@ def erase_subject_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Delete the stored recordings (and masked copies) of a subject who withdrew every consent
-    in the project, each with a deletion certificate (the data-security office; audited)."""
+    in the project, each with a deletion certificate (the data-security office; audited); the
+    delivered packages holding them are written again without them."""
     from datamill.catalog.erasure import erase_subject
 
     rt = get_runtime()
     with rt.session() as s:
         r = erase_subject(s, rt.blobs, _actor(s, actor), _pid(s, project), subject_id,
                           dry_run=dry_run)
+    redone = ", ".join(str(d) for d in r["redelivered"])
     emit(r, as_json, _line(say("security.subject_erased", subject=r["subject_id"],
-                               deleted=len(r["deleted"]), kept=len(r["kept"]))))
+                               deleted=len(r["deleted"]), kept=len(r["kept"]))
+                           + (say("security.redelivered", deliveries=redone) if redone else "")))
 
 
 @app.command("status")

@@ -41,8 +41,10 @@ def stream_items(
     media_dir: Path, final_media_dir: Path, statistics: DatasheetStatistics | None,
     media: dict[str, str] | None, progress: Callable[[int], None] | None,
     masking: DeliveryMasking | None = None, keys: DeliveryKeys | None = None,
+    without: frozenset[int] = frozenset(),
 ) -> Iterator[object]:
-    """Cursor → plugin → exporter: the batch's items one at a time (server-side cursor).
+    """Cursor → plugin → exporter: the batch's items one at a time (server-side cursor);
+    ``without``: items left out (a re-delivery without a subject who withdrew consent).
 
     Each item reaches the plugin under its delivery key (``keys``, see :mod:`.delivery_keys`)
     as its ``external_id``: the id itself unless it holds a space, a slash or the like.
@@ -53,10 +55,11 @@ def stream_items(
     """
     if masking is not None:
         yield from _stream_masked(session, blobs, batch_id, plugin, language, media_dir,
-                                  final_media_dir, statistics, media, progress, masking, keys)
+                                  final_media_dir, statistics, media, progress, masking, keys,
+                                  without)
         return
     key = keys.key if keys is not None and keys.renamed else None
-    q = _batch_rows(batch_id)
+    q = _batch_rows(batch_id, without=without)
     folder = plugin.media_folder
     export_item = plugin.export_item
     add_statistics = statistics.add if statistics is not None else None
@@ -95,7 +98,7 @@ def stream_items(
 _PATH_CACHE = 256  # media names whose staged and final paths are kept for reuse
 
 
-def _batch_rows(batch_id: int, *first: Any) -> Any:
+def _batch_rows(batch_id: int, *first: Any, without: frozenset[int] = frozenset()) -> Any:
     """The batch's items as plain tuples (``first`` columns, then external id, sha256, filename,
     attributes, prompt, source URI, payload), never ORM objects (no identity map, no change
     tracking), fetched 1,000 at a time from a server-side cursor on PostgreSQL, on the
@@ -107,7 +110,8 @@ def _batch_rows(batch_id: int, *first: Any) -> Any:
                type_coerce(Annotation.payload, String))
         .join(BatchItem, BatchItem.item_id == Item.id)
         .join(Annotation, Annotation.id == BatchItem.annotation_id)
-        .where(BatchItem.batch_id == batch_id)
+        .where(BatchItem.batch_id == batch_id,
+               *([BatchItem.item_id.not_in(sorted(without))] if without else []))
         # = items.id; read in the order of the (batch_id, item_id) unique index, no sort step
         .order_by(BatchItem.item_id)
         .execution_options(yield_per=1000, stream_results=True)
@@ -119,12 +123,13 @@ def _stream_masked(
     media_dir: Path, final_media_dir: Path, statistics: DatasheetStatistics | None,
     media: dict[str, str] | None, progress: Callable[[int], None] | None,
     masking: DeliveryMasking, keys: DeliveryKeys | None = None,
+    without: frozenset[int] = frozenset(),
 ) -> Iterator[object]:
     """:func:`stream_items` for a desensitized project: every string of an item masked, images as
     their masked derivative, text-bearing media and a plugin's masked media (speech bleeped
     where its transcript holds personal data) as masked copies named by their own sha256 (kept
     apart from ``stream_items``, whose plain path is the one measured for speed)."""
-    q = _batch_rows(batch_id, Item.id)
+    q = _batch_rows(batch_id, Item.id, without=without)
     folder = plugin.media_folder
     key = keys.key if keys is not None and keys.renamed else None
     for item_id, external_id, sha256, filename, attributes, prompt, source_uri, payload in (

@@ -119,17 +119,23 @@ def _manifest_json(batch: str, files: dict[str, str]) -> str:
     return head + f'  "files": {{\n{entries}\n  }}\n}}'
 
 
-def _check_summary(session: Session, batch_id: int) -> dict[str, Any]:
+def _check_summary(session: Session, batch_id: int,
+                   without: frozenset[int] = frozenset()) -> dict[str, Any]:
     rows = session.execute(
         select(CheckResult.name, func.count(), func.avg(CheckResult.value), func.min(CheckResult.value),
                func.max(CheckResult.value))
         .join(BatchItem, BatchItem.item_id == CheckResult.item_id)
-        .where(BatchItem.batch_id == batch_id)
+        .where(BatchItem.batch_id == batch_id, *_left_out(without))
         .group_by(CheckResult.name)
     ).all()
     return {
         name: {"items": n, "mean": avg, "min": lo, "max": hi} for name, n, avg, lo, hi in rows
     }
+
+
+def _left_out(without: frozenset[int]) -> list[Any]:
+    """The condition that leaves ``without`` out of a batch's items (none: every item)."""
+    return [BatchItem.item_id.not_in(sorted(without))] if without else []
 
 
 def deliver_batch(
@@ -174,18 +180,22 @@ def _deliver(
     progress: Callable[[int], None] | None,
     encrypt: bool | None,
     note_language: str | None,
+    without: frozenset[int] = frozenset(),
+    replace: Delivery | None = None,
 ) -> DeliveryOut:
+    """:func:`deliver_batch`; with ``replace``, that delivery's package is written again in
+    place without the items ``without`` (:mod:`.delivery_redeliver`)."""
     note_lang = note_language if note_language in NOTE_LANGUAGES else "en"
     # locked for the export: a second delivery of the batch waits, then finds it delivered
     batch = lock_or_raise(session, Batch, batch_id, "batch")
-    if batch.status == "delivered":
+    if replace is None and batch.status == "delivered":
         earlier = session.scalars(select(Delivery.id).where(Delivery.batch_id == batch_id)).first()
         raise Conflict(
             f"batch {batch.name} was already delivered (delivery {earlier}); its package is the "
             "record the customer accepts, so it is not exported twice",
             delivery_id=earlier,
         )
-    if batch.status != "accepted":
+    if replace is None and batch.status != "accepted":
         raise Conflict(f"batch {batch.name} is {batch.status}; only accepted batches are delivered")
     project = session.get(Project, batch.project_id)
     if project is None:
@@ -198,7 +208,8 @@ def _deliver(
     masking = delivery_masking(session, project.id, batch_id, project.name)
     # never desensitized: what the checks found personal data in would leave unmasked; refused
     # unless the data-security office released the batch with a reason
-    unmasked = 0 if masking is not None else _personal_data_items(session, batch_id)
+    unmasked = 0 if masking is not None or replace is not None else _personal_data_items(
+        session, batch_id)  # a re-delivery relies on what the delivery it replaces relied on
     release = (require_personal_data_release(session, batch, project, unmasked)
                if unmasked else None)
     if encrypt and getattr(blobs, "master", None) is None:
@@ -215,7 +226,8 @@ def _deliver(
         raise InvalidInput(
             f"unknown export formats {unknown}; available: {', '.join(plugin.exporter_names())}"
         )
-    out_dir = (out_root / f"project-{project.id}" / batch.name).resolve()
+    out_dir = (Path(replace.path) if replace is not None
+               else out_root / f"project-{project.id}" / batch.name).resolve()
     staging = out_dir.with_name(out_dir.name + ".partial")
     shutil.rmtree(staging, ignore_errors=True)
     staging.parent.mkdir(parents=True, exist_ok=True)
@@ -229,7 +241,8 @@ def _deliver(
         statistics = plugin.statistics()
         keys = delivery_keys(session, batch_id)  # names the formats can hold
         count = int(session.scalar(
-            select(func.count()).select_from(BatchItem).where(BatchItem.batch_id == batch_id)
+            select(func.count()).select_from(BatchItem).where(BatchItem.batch_id == batch_id,
+                                                              *_left_out(without))
         ) or 0)
         for i, fmt in enumerate(formats):
             first = i == 0
@@ -237,6 +250,7 @@ def _deliver(
                 session, blobs, batch_id, plugin, project.language, media_dir,
                 out_dir / plugin.media_folder, statistics if first else None,
                 media if first else None, progress if first else None, masking, keys,
+                without,
             )
             # in shards on the engine when the format can merge them and the batch is big
             manifest = export_format(plugin, fmt, requirements, items, staging / fmt, total=count,
@@ -262,7 +276,8 @@ def _deliver(
         effect = datasheet_effect(session, batch_id)  # the latest application-effect check
         volume = int(session.scalar(
             select(func.coalesce(func.sum(Item.volume), 0))
-            .join(BatchItem, BatchItem.item_id == Item.id).where(BatchItem.batch_id == batch_id)
+            .join(BatchItem, BatchItem.item_id == Item.id).where(BatchItem.batch_id == batch_id,
+                                                                 *_left_out(without))
         ) or 0)
         datasheet = {
             **stats,
@@ -271,7 +286,7 @@ def _deliver(
             "volume": {"amount": volume, "base_unit": plugin.volume_base_unit,
                        "unit": plugin.volume_unit, "per_unit": plugin.volume_per_unit,
                        "in_units": round(volume / plugin.volume_per_unit, 4)},
-            "checks": _check_summary(session, batch_id),
+            "checks": _check_summary(session, batch_id, without),
             "inspection": {"plan": insp.plan, "scores": insp.scores, "verdict": insp.verdict}
             if insp else None,
             "scoring": _scoring(plugin, project),
@@ -285,6 +300,8 @@ def _deliver(
             **({"left_out": left_out} if left_out else {}),
             **({"effect_evaluation": effect} if effect is not None else {}),
             **({"id_map": {"file": ID_MAP_FILE, "renamed": keys.renamed}} if keys.renamed else {}),
+            **({"redelivery": {"first_delivered_at": replace.created_at.isoformat(),
+                               "items_left_out": len(without)}} if replace is not None else {}),
         }
         datasheet["delivery_note"] = {"file": DELIVERY_NOTE, "language": note_lang}
         (staging / "datasheet.json").write_text(json.dumps(datasheet, indent=2, sort_keys=True))
@@ -308,6 +325,10 @@ def _deliver(
         if not blobs.local:
             shutil.rmtree(out_dir, ignore_errors=True)
         raise
+    if replace is not None:  # the same delivery, its package and datasheet written again
+        replace.manifest, replace.datasheet = {"files": len(files)}, datasheet
+        session.flush()
+        return DeliveryOut.model_validate(replace)
     delivery = Delivery(
         batch_id=batch.id, project_id=project.id, path=where, formats=formats,
         manifest={"files": len(files)}, datasheet=datasheet,

@@ -57,6 +57,9 @@ _EN: dict[str, str] = {
     "classification": "- Classification: {level}",
     "masked": "- Personal data masked before delivery: {strings:,} strings, {files:,} text "
               "files, {images:,} images, {media:,} media files",
+    "redelivery": "- Re-delivered without {items:,} items whose subjects withdrew consent (their "
+                  "data was erased); first delivered {first} (UTC). Delete those items from "
+                  "every copy of the earlier package.",
     "acceptance": "## Acceptance",
     "acceptance_text": "Please check the package against `manifest.json` (`sha256sum`), then "
                        "report your acceptance (or what was wrong) to your project manager.",
@@ -90,6 +93,8 @@ _ZH: dict[str, str] = {
     "classification": "- 密级：{level}",
     "masked": "- 交付前已脱敏的个人信息：{strings:,} 处文字、{files:,} 个文本文件、{images:,} 张"
               "图像、{media:,} 个媒体文件",
+    "redelivery": "- 本交付包为重新交付：已剔除 {items:,} 条其数据主体撤回了同意的条目（其数据已删除）；"
+                  "首次交付于 {first}（UTC）。请从早先交付包的所有副本中删除这些条目。",
     "acceptance": "## 验收",
     "acceptance_text": "请您对照 `manifest.json` 核对交付包（`sha256sum`），然后向项目经理报告"
                        "验收结果（或存在的问题）。",
@@ -163,6 +168,9 @@ def render_delivery_note(datasheet: Mapping[str, Any], files: int, language: str
         say["formats"].format(formats=", ".join(datasheet.get("formats", []))),
         say["files"].format(files=files),
     ]
+    if isinstance(redo := datasheet.get("redelivery"), dict):
+        lines.append(say["redelivery"].format(items=int(redo.get("items_left_out", 0)),
+                                              first=str(redo.get("first_delivered_at", ""))[:10]))
     left_out = datasheet.get("left_out") or {}
     if left_out:
         what = "; ".join(f"{fmt}: " + ", ".join(f"{k} {v:,}" for k, v in kinds.items())

@@ -3,10 +3,12 @@ manager or the data-security office learnt of what waited on them only by lookin
 quote request or withdrawal, a delivery the customer rejected, a licence about to end, a
 subject's withdrawal of consent over delivered data, a batch waiting for a release of its
 personal data. And the customer holding a withdrawn subject's delivered items was never told
-to delete them. Both inboxes now say so, in English and zh-CN."""
+to delete them, while erasing the subject left them in the delivered package. Both inboxes now
+say so, in English and zh-CN, and the erasure writes the package again without them."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from pathlib import Path
 
@@ -15,6 +17,7 @@ from fastapi.testclient import TestClient
 
 from datamill.business_clock import business_today
 from datamill.catalog.access import link_customer_user
+from datamill.catalog.erasure import erase_subject
 from datamill.catalog.inbox import customer_inbox, mark_inbox_read
 from datamill.catalog.licences import create_licence
 from datamill.catalog.quote_requests import request_quote, withdraw_quote_request
@@ -22,7 +25,7 @@ from datamill.compliance.consent import withdraw_consent
 from datamill.compliance.users import add_member
 from datamill.demo.catalog_demo import seed_product_batch
 from datamill.production.delivery import deliver_batch, reject_delivery
-from datamill.production.models import BatchItem, CheckResult
+from datamill.production.models import BatchItem, CheckResult, Delivery
 from datamill.runtime import Runtime
 from datamill.server import create_app
 from tests._api import API, login
@@ -87,6 +90,20 @@ def test_staff_and_customers_hear_what_waits_on_them(sqlite_runtime: Runtime,
         assert "ib-s0" not in notice.text and "ib0.wav" in notice.text, notice
         assert "请从您保存的所有副本中删除" in notice.text, notice
         assert mark_inbox_read(s, who["dso"], "en").unread == 0
+    # the office erases the subject: the package delivered is written again without them
+    before = json.loads((Path(first.path) / "manifest.json").read_text())["files"]
+    with rt.session() as s:
+        erased = erase_subject(s, rt.blobs, who["dso"], pid, "ib-s0")
+    assert erased["redelivered"] == [first.id], erased
+    sheet = json.loads((Path(first.path) / "datasheet.json").read_text())
+    assert sheet["items"] == 1 and sheet["redelivery"]["items_left_out"] == 2, sheet
+    after = json.loads((Path(first.path) / "manifest.json").read_text())["files"]
+    assert len(after) < len(before) and "ib0.wav" not in json.dumps(sheet), after
+    note = (Path(first.path) / "DELIVERY-NOTE.md").read_text()
+    assert "Re-delivered without 2 items" in note, note
+    with rt.session() as s:
+        kept = s.get(Delivery, first.id)
+        assert kept is not None and kept.delivered_items == 3  # the accepted record stays
     with TestClient(create_app(rt)) as client:  # the API: staff read and mark theirs too
         box = client.get(f"{API}/catalog/inbox", headers=login(client, "sales")).json()
         assert box["unread"] == 3, box
