@@ -137,5 +137,7 @@ def test_refusals_before_any_input_401_403_404_in_chinese(client: TestClient) ->
     assert zh["detail"] == "您的角色不能管理用户。"
     en, zh = _both(client, "GET", f"{API}/tasks/987654321", headers=ann)
     assert en["status"] == 404 and en["detail"] == "no task with id 987654321"
-    _same_but_worded(en, zh, "http.not_found")
+    # coded (h7 round 3): the object and its id named in Chinese, not the generic 404 words
+    assert en["reason_code"] == "object_not_found" and zh["message_en"] == en["detail"]
+    assert zh["detail"] == "没有您可以查看的编号为 987654321 的任务。", zh
     assert zh["task_id"] == 987654321

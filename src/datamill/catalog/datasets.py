@@ -37,7 +37,7 @@ from datamill.compliance.permissions import authorize
 from datamill.compliance.roles import Action
 from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from datamill.core.money import to_cents
-from datamill.db.lookup import get_or_raise
+from datamill.db.lookup import get_or_raise, not_found
 from datamill.production.models import Batch, BatchItem, Project
 from datamill.storage.blobstore import BlobStore, sha256_file
 
@@ -325,7 +325,7 @@ def get_dataset(session: Session, user: User, dataset_id: int) -> DatasetOut:
     view = viewer(session, user)
     row = dataset_row(session, dataset_id)
     if not view.everything and not (row.listed and row.status == "released"):
-        raise NotFound(f"no catalog dataset with id {dataset_id}", dataset_id=dataset_id)
+        raise not_found("catalog dataset", dataset_id, dataset_id=dataset_id)
     return dataset_out(session, row, view)
 
 

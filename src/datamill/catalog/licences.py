@@ -79,7 +79,7 @@ from datamill.config import Settings, get_settings
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from datamill.core.money import to_cents, to_decimal
-from datamill.db.lookup import get_or_raise, id_is, lock_or_raise
+from datamill.db.lookup import get_or_raise, id_is, lock_or_raise, not_found
 from datamill.db.session import append_lock
 from datamill.production.models import Batch, DomainEvent
 from datamill.storage.blobstore import sha256_file
@@ -166,7 +166,7 @@ def licence_id_of(session: Session, user: User, ref: str) -> int:
     view = viewer(session, user)
     if row is None or (not view.everything and row.customer_id != view.customer_id):
         raise NotFound(f"no licence numbered {text!r} (give its number YYMMDD/ABC or its id)",
-                       licence=text)
+                       licence=text, reason_code="licence_number_unknown")
     return int(row.id)
 
 
@@ -376,7 +376,7 @@ def get_licence(session: Session, user: User, licence_id: int) -> LicenceView:
     view = viewer(session, user)
     row = _licence_row(session, licence_id)
     if not view.everything and row.customer_id != view.customer_id:
-        raise NotFound(f"no licence with id {licence_id}", licence_id=licence_id)
+        raise not_found("licence", licence_id, licence_id=licence_id)
     out = _named(session, [row])
     return out[0] if view.everything else _customer_view(out)[0]
 
@@ -545,7 +545,7 @@ def accept_licence(
         view = viewer(session, user)  # a customer accepts their own licence
         if not view.everything and view.customer_id != lic.customer_id:
             # another customer's licence does not exist for them (as on GET): no number told
-            raise NotFound(f"no licence with id {licence_id}", licence_id=licence_id)
+            raise not_found("licence", licence_id, licence_id=licence_id)
         if view.everything or view.customer_id != lic.customer_id:
             raise Forbidden(f"{user.username!r} may not accept licence {lic.number}")
     if lic.status == "accepted":

@@ -67,7 +67,7 @@ from datamill.compliance.permissions import authorize, check
 from datamill.compliance.roles import Action
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, DatamillError, Forbidden, InvalidInput, NotFound
-from datamill.db.lookup import get_or_raise
+from datamill.db.lookup import get_or_raise, not_found
 from datamill.modalities.age_bands import age_band
 from datamill.modalities.base import ItemRecord, ModalityPlugin
 from datamill.production.media import item_path
@@ -568,7 +568,7 @@ def list_releases(session: Session, user: User, dataset_id: int) -> list[Release
     view = viewer(session, user)
     ds = dataset_row(session, dataset_id)
     if not view.everything and not (ds.listed and ds.status == "released"):
-        raise NotFound(f"no catalog dataset with id {dataset_id}", dataset_id=dataset_id)
+        raise not_found("catalog dataset", dataset_id, dataset_id=dataset_id)
     return [_release_out(r, view.everything) for r in session.scalars(
         select(CatalogRelease).where(CatalogRelease.dataset_id == dataset_id)
         .order_by(CatalogRelease.version))]

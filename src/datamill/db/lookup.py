@@ -19,8 +19,10 @@ T = TypeVar("T")
 def not_found(what: str, ident: int, **context: Any) -> NotFound:
     """The error :func:`get_or_raise` raises for a missing ``what`` with id ``ident``: also
     raised, word for word, for an object that exists where the caller may not see it, so the
-    answer does not tell the two apart."""
-    return NotFound(f"no {what} with id {ident}", **context)
+    answer does not tell the two apart. Coded ``object_not_found`` (``object``, ``object_id``)
+    so a face words it in the reader's language."""
+    return NotFound(f"no {what} with id {ident}", reason_code="object_not_found", object=what,
+                    object_id=ident, **context)
 
 
 def get_or_raise(session: Session, model: type[T], ident: int, what: str, **context: Any) -> T:

@@ -9,6 +9,7 @@ refused action's phrase (``EN_ACTIONS``).
 
 from __future__ import annotations
 
+from datamill.modalities._reason_words_catalog import CATALOG_REFUSALS_EN, CATALOG_REFUSALS_ZH_CN
 from datamill.modalities._reason_words_ledger import LEDGER_REFUSALS_EN, LEDGER_REFUSALS_ZH_CN
 from datamill.modalities._reason_words_media import MEDIA_REFUSALS_EN, MEDIA_REFUSALS_ZH_CN
 from datamill.modalities._reason_words_ops import OPS_REFUSALS_EN, OPS_REFUSALS_ZH_CN
@@ -424,6 +425,7 @@ EN_REASONS: dict[str, str] = {
     **RECORD_REFUSALS_EN,
     **MEDIA_REFUSALS_EN,
     **OPS_REFUSALS_EN,
+    **CATALOG_REFUSALS_EN,
 }
 
 EN_ACTIONS: dict[str, str] = {
@@ -763,6 +765,7 @@ ZH_CN_REASONS: dict[str, str] = {
     **RECORD_REFUSALS_ZH_CN,
     **MEDIA_REFUSALS_ZH_CN,
     **OPS_REFUSALS_ZH_CN,
+    **CATALOG_REFUSALS_ZH_CN,
 }
 
 ZH_CN_ACTIONS: dict[str, str] = {

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from datamill.compliance.audit import record_audit
 from datamill.core.errors import Conflict, NotFound
 from datamill.core.storable import digits
+from datamill.db.lookup import not_found
 from datamill.db.memo import Lookup, get_row, recall
 from datamill.db.rows import loaded
 from datamill.modalities.registry import get_modality
@@ -90,7 +91,7 @@ def create_project(session: Session, spec_data: Any, actor_id: int | None = None
 def _row(session: Session, project_id: int) -> Project:
     project = get_row(session, Project, project_id)  # kept for the request's later reads
     if project is None:
-        raise NotFound(f"no project with id {project_id}", project_id=project_id)
+        raise not_found("project", project_id, project_id=project_id)
     return project
 
 
@@ -148,7 +149,7 @@ def find_project(session: Session, ref: str | int) -> ProjectOut:
 def missing_project(ref: str | int) -> NotFound:
     """What :func:`find_project` raises for ``ref`` (an id or a name) when no project has it."""
     if isinstance(ref, int) or digits(str(ref)):
-        return NotFound(f"no project with id {int(ref)}", project_id=int(ref))
+        return not_found("project", int(ref), project_id=int(ref))
     return NotFound(f"no project named {ref!r}", name=ref)
 
 

@@ -38,8 +38,8 @@ from sqlalchemy.sql.elements import ColumnElement
 from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
 from datamill.core.clock import utcnow
-from datamill.core.errors import Conflict, NotFound
-from datamill.db.lookup import get_or_raise
+from datamill.core.errors import Conflict
+from datamill.db.lookup import get_or_raise, not_found
 from datamill.db.memo import WRITES, Lookup, prefetch, recall, remember, run
 from datamill.db.rows import attach_row, autoflush, loaded
 from datamill.production.claim_rules import (
@@ -489,7 +489,7 @@ def get_task_and_item(session: Session, task_id: int) -> tuple[Task, Item | None
     autoflush(session)  # as the ORM query this was would have (a Core read does not)
     row = run(session, _TASK_AND_ITEM, {"p_task": task_id}).first()
     if row is None:
-        raise NotFound(f"no task with id {task_id}", task_id=task_id)
+        raise not_found("task", task_id, task_id=task_id)
     split = len(_TASK_ATTRS)
     task = attach_row(session, Task, dict(zip(_TASK_ATTRS, row[:split], strict=True)))
     if row[split] is None:  # no item row (outer join)
