@@ -11,7 +11,8 @@ Which notices an account gets follows its role (an admin gets them all):
   (``delivery_rejected``, with the customer's reason);
 - **data-security office** — a subject withdrew consent and items already delivered are
   flagged, not yet confirmed deleted by the customer (``consent_flagged``: erase the subject,
-  re-deliver); an accepted batch waits for a release of its personal data (the checks found
+  re-deliver; once erased ``consent_erased``: close the flags when the customer confirms); an
+  accepted batch waits for a release of its personal data (the checks found
   some, the project was never desensitized, nobody released it: ``release_requested``).
 """
 
@@ -50,6 +51,10 @@ STAFF_NOTICE_WORDS: dict[str, dict[str, str]] = {
         "consent_flagged": "Subject {subject} withdrew consent in {project}: {items:,} "
                            "delivered items are flagged. Erase the subject's data and "
                            "re-deliver without them.",
+        "consent_erased": "Subject {subject}'s data in {project} is erased and the delivered "
+                          "packages re-delivered without them: once the customer confirms "
+                          "deleting its {items:,} copies, close the flags "
+                          "(datamill security consent-resolve).",
         "release_requested": "Batch {batch} of {project} is accepted but holds personal data "
                              "in {items:,} items and the project was never desensitized: "
                              "release it with a reason, or desensitize the project.",
@@ -65,6 +70,9 @@ STAFF_NOTICE_WORDS: dict[str, dict[str, str]] = {
         "delivery_rejected": "客户拒收了 {project} 的交付 {delivery_id}（{batch}）：{reason}",
         "consent_flagged": "数据主体 {subject} 撤回了在 {project} 中的同意：{items:,} 条已交付"
                            "的条目被标记。请删除该主体的数据，并在剔除后重新交付。",
+        "consent_erased": "数据主体 {subject} 在 {project} 中的数据已删除，已交付的数据包已剔除后重新"
+                          "交付：客户确认删除其 {items:,} 条副本后，请关闭标记"
+                          "（datamill security consent-resolve）。",
         "release_requested": "{project} 的批次 {batch} 已验收，但有 {items:,} 条条目含个人信息，"
                              "且项目从未脱敏：请说明理由后放行，或先对项目脱敏。",
         "no_reason": "未说明原因",
@@ -173,11 +181,20 @@ def _flagged(session: Session, user: User) -> list[Notice]:
         .group_by(ConsentRecord.id, ConsentRecord.project_id, ConsentRecord.subject_id,
                   Project.name)
         .order_by(ConsentRecord.id)).all()
-    return [("consent_flagged", cid, at,
-             {"subject": subject, "project": project, "items": int(n)},
-             "/security")
-            for cid, project_id, subject, project, n, at in rows
-            if sees_project(session, user, project_id)]
+    erased = {(a.project_id, a.data.get("subject_id")): a.at for a in session.scalars(
+        select(AuditRecord).where(AuditRecord.action == "security.subject_erased",
+                                  AuditRecord.project_id.in_({r[1] for r in rows} or {0}))
+        .order_by(AuditRecord.id)) if isinstance(a.data, dict)} if rows else {}
+    out: list[Notice] = []
+    for cid, project_id, subject, project, n, at in rows:
+        if not sees_project(session, user, project_id):
+            continue
+        facts = {"subject": subject, "project": project, "items": int(n)}
+        done = erased.get((project_id, subject))
+        # erased and re-delivered: what is left is the customer's confirmation
+        out.append(("consent_erased", cid, done, facts, "/security") if done is not None
+                   and _at(done) >= _at(at) else ("consent_flagged", cid, at, facts, "/security"))
+    return out
 
 
 def _releases(session: Session, user: User) -> list[Notice]:

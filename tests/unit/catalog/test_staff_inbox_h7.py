@@ -104,6 +104,8 @@ def test_staff_and_customers_hear_what_waits_on_them(sqlite_runtime: Runtime,
     with rt.session() as s:
         kept = s.get(Delivery, first.id)
         assert kept is not None and kept.delivered_items == 3  # the accepted record stays
+        # the office's notice moves on: the customer's confirmation is what is left
+        assert "consent_erased" in _kinds(customer_inbox(s, who["dso"], "en"))
     with TestClient(create_app(rt)) as client:  # the API: staff read and mark theirs too
         box = client.get(f"{API}/catalog/inbox", headers=login(client, "sales")).json()
         assert box["unread"] == 3, box
