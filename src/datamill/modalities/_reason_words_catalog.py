@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["CATALOG_REFUSALS_EN", "CATALOG_REFUSALS_ZH_CN", "OBJECT_WORDS_ZH_CN", "object_noun"]
+__all__ = ["CATALOG_REFUSALS_EN", "CATALOG_REFUSALS_ZH_CN", "OBJECT_WORDS_ZH_CN",
+           "QUOTE_STATUS_WORDS_ZH_CN", "object_noun", "quote_status"]
 
 CATALOG_REFUSALS_EN: dict[str, str] = {
     "object_not_found": "There is no {object} with id {object_id} that you may see.",
@@ -41,4 +42,20 @@ def object_noun(values: dict[str, Any], lang: str) -> dict[str, Any]:
     """The ``object`` of an ``object_not_found`` refusal in ``lang`` (zh-CN: in Chinese)."""
     if lang == "zh-CN" and isinstance(values.get("object"), str):
         return {**values, "object": OBJECT_WORDS_ZH_CN.get(values["object"], values["object"])}
+    return values
+
+
+#: a quote request's statuses as a customer reads them (``quote_request_state``)
+QUOTE_STATUS_WORDS_ZH_CN: dict[str, str] = {
+    "open": "待报价", "offered": "已报价", "awaiting_approval": "报价待区间外审批",
+    "expired": "报价已过期", "declined": "已婉拒", "accepted": "已接受", "licensed": "已授权",
+    "withdrawn": "已撤回",
+}
+
+
+def quote_status(values: dict[str, Any], lang: str) -> dict[str, Any]:
+    """The ``status`` of a ``quote_request_state`` refusal in ``lang`` (zh-CN: in Chinese)."""
+    if lang == "zh-CN" and isinstance(values.get("status"), str):
+        return {**values, "status": QUOTE_STATUS_WORDS_ZH_CN.get(values["status"],
+                                                                 values["status"])}
     return values

@@ -42,7 +42,7 @@ from datamill.modalities._reason_words import (
     ZH_CN_ACTIONS,
     ZH_CN_REASONS,
 )
-from datamill.modalities._reason_words_catalog import object_noun
+from datamill.modalities._reason_words_catalog import object_noun, quote_status
 
 __all__ = [
     "ACTION_WORDS",
@@ -274,6 +274,7 @@ def _batch_status(values: dict[str, Any], lang: str) -> dict[str, Any]:
 
 _REASON_VALUES["batch_not_open"] = _batch_status
 _REASON_VALUES["object_not_found"] = object_noun  # the object kind in the language
+_REASON_VALUES["quote_request_state"] = quote_status  # a quote request's status, worded
 
 PAGE_LANG_COOKIE = "lang"
 """The cookie holding the language a person chose on the web pages (their own JSON endpoints

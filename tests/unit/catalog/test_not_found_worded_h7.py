@@ -25,3 +25,12 @@ def test_a_mistyped_licence_number_reads_in_chinese() -> None:
     err = NotFound("no licence numbered '1/A'", licence="1/A", reason_code="licence_number_unknown")
     said, _ = word_error(err.message, err.details, "zh-CN")
     assert said.startswith("没有您可以查看的编号为 1/A 的授权"), said
+
+
+def test_a_quote_requests_state_reads_in_chinese() -> None:
+    from datamill.core.errors import Conflict
+
+    err = Conflict("quote request 1 is licensed", request_id=1, status="licensed",
+                   reason_code="quote_request_state", step="accepted")
+    said, _ = word_error(err.message, err.details, "zh-CN")
+    assert said == "询价 1 当前状态为 已授权：现在不能执行此操作。", said
