@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from datamill.config import Settings, get_settings
@@ -19,6 +19,16 @@ from datamill.storage.blobstore import BlobStore
 from datamill.storage.encrypted import encrypting_if_configured
 
 __all__ = ["Runtime"]
+
+
+_models_loaded: list[bool] = []  # set once every domain's models are imported
+
+
+def _load_models_once(*_args: object) -> None:
+    """Import every domain's models (:func:`~datamill.db.base.load_models`), once a process."""
+    if not _models_loaded:
+        load_models()
+        _models_loaded.append(True)
 
 
 @dataclass
@@ -40,12 +50,13 @@ class Runtime:
             from datamill.db.migrate import upgrade_database
 
             upgrade_database(url)
-        # every domain's models, so a flush resolves each foreign key (a quote request's
-        # contract_id names ledger_contracts: the CLI's catalog commands never import the
-        # ledger's models; the migration run that imported them all is skipped at head)
-        load_models()
         engine = make_engine(url)
         sessions = make_session_factory(engine, info={"datamill.settings": settings})
+        # every domain's models before the first flush, so it resolves each foreign key (a
+        # quote request's contract_id names ledger_contracts: the CLI's catalog commands never
+        # import the ledger's models; the migration run that imported them all is skipped at
+        # head). Once a process, and only for a session that writes (reads pay nothing).
+        event.listen(sessions, "before_flush", _load_models_once)
         # encryption at rest when a master key is set
         blobs = encrypting_if_configured(BlobStore.from_settings(settings), settings, sessions)
         # a service that must read an item's file where it was not handed the store (a long

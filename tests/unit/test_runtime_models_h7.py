@@ -15,7 +15,15 @@ from pathlib import Path
 _PROBE = """
 from datamill.runtime import Runtime
 from datamill.db.base import Base
-rt = Runtime.from_settings(migrate=False)
+from datamill.catalog.models import CatalogInboxMark
+rt = Runtime.from_settings(migrate=False)  # as at head: no Alembic run loads them
+with rt.session() as s:  # a write: the first flush loads every domain's models
+    s.add(CatalogInboxMark(user_id=1))
+    try:
+        s.flush()
+    except Exception as err:  # no table here (nothing migrated): not what is probed
+        print(type(err).__name__)
+    s.rollback()
 rt.close()
 print(sorted(t for t in ("ledger_contracts", "catalog_quote_requests", "items")
              if t in Base.metadata.tables))
@@ -27,4 +35,4 @@ def test_a_runtime_knows_every_domains_tables(tmp_path: Path) -> None:
            "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "src")}
     out = subprocess.run([sys.executable, "-c", _PROBE], env=env, capture_output=True,
                          text=True, timeout=120, check=True).stdout
-    assert out.strip() == "['catalog_quote_requests', 'items', 'ledger_contracts']", out
+    assert out.strip().endswith("['catalog_quote_requests', 'items', 'ledger_contracts']"), out
