@@ -49,6 +49,8 @@ SELF_SERVICE = {
     # a collection subject's own invitation token (X-Collect-Token), no user credentials at all
     ("post", "/collect/visit/consent"), ("post", "/collect/visit/demographics"),
     ("post", "/collect/visit/prompts/{prompt_id}/recording"),
+    # one's own inbox read mark (every account has an inbox: staff hear what waits on them)
+    ("post", "/catalog/inbox/read"),
 }
 # A well-formed body for every write (so that a refusal is about permission, not input). A new
 # write route must be added here: the test fails until it is.
@@ -261,7 +263,6 @@ BODIES: dict[tuple[str, str], Any] = {
     ("post", "/catalog/quote-requests/{request_id}/acceptance"): None,
     ("post", "/catalog/quote-requests/{request_id}/withdrawal"): {"reason": "ok"},
     ("post", "/catalog/quote-requests/{request_id}/licence"): {},
-    ("post", "/catalog/inbox/read"): None,
     ("post", "/security/batches/{batch_id}/personal-data-release"): {"reason": "customer-owned"},
     ("post", "/security/projects/{project_id}/subject-erasures"): {"subject_id": "s1",
                                                                    "dry_run": True},

@@ -191,9 +191,11 @@ def _flagged(session: Session, user: User) -> list[Notice]:
             continue
         facts = {"subject": subject, "project": project, "items": int(n)}
         done = erased.get((project_id, subject))
-        # erased and re-delivered: what is left is the customer's confirmation
+        # erased and re-delivered: what is left is the customer's confirmation (an audit
+        # record's time is whole seconds: a flag and its erasure within one second compare so)
         out.append(("consent_erased", cid, done, facts, "/security") if done is not None
-                   and _at(done) >= _at(at) else ("consent_flagged", cid, at, facts, "/security"))
+                   and _at(done) >= _at(at).replace(microsecond=0)
+                   else ("consent_flagged", cid, at, facts, "/security"))
     return out
 
 
