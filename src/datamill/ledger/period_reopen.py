@@ -90,6 +90,8 @@ class PeriodStateOut(BaseModel):
     run: PeriodCloseOut | None
     can_reopen: bool
     reopened_by_name: str | None = None
+    #: who ran the period last (its preparer), by name: not the one who confirms it
+    prepared_by_name: str | None = None
 
 
 def period_state(session: Session, reader: User, period: str) -> PeriodStateOut:
@@ -101,8 +103,10 @@ def period_state(session: Session, reader: User, period: str) -> PeriodStateOut:
     except NotFound:
         run = None
     who = session.get(User, run.reopened_by) if run is not None and run.reopened_by else None
+    ran = session.get(User, run.prepared_by) if run is not None and run.prepared_by else None
     return PeriodStateOut(period=period, run=run, can_reopen=can_reopen(session, reader),
-                          reopened_by_name=who.username if who is not None else None)
+                          reopened_by_name=who.username if who is not None else None,
+                          prepared_by_name=ran.username if ran is not None else None)
 
 
 def reopen_period(session: Session, actor: User, period: str, reason: str) -> PeriodCloseOut:

@@ -415,6 +415,17 @@ EN: dict[str, str] = {
     "fin.period.net": "Net",
     "fin.period.ecl": "Expected credit loss",
     "fin.period.fixed_assets": "Depreciation entries: {depreciation} · impairment entries: {impairment}",
+    # closing a month from its page (run, then a second person confirms; round 4, h8)
+    "fin.period.run": "Run month end",
+    "fin.period.rerun": "Run month end again",
+    "fin.period.close": "Confirm and close the month",
+    "fin.period.confirm_run": "Run month end",
+    "fin.period.confirm_run_q": "Run the month end for {period}? It books the month's depreciation and the type-3 cost carry, tests every open project for impairment and keeps the closing report; a second person then confirms it to close the month.",
+    "fin.period.confirm_close": "Confirm and close the month",
+    "fin.period.confirm_close_q": "Close {period} with the report shown below? A closed month takes no postings; only a finance lead can reopen it, with a reason.",
+    "fin.period.prepared_by": "Run by {who}: a second person confirms the close.",
+    "fin.period.ok_run": "The month end has run: check the report, then have a second person confirm it.",
+    "fin.period.ok_closed": "The month is closed.",
 }
 
 CATALOGUES: dict[str, dict[str, str]] = {"en": EN, "zh-CN": ZH_CN}

@@ -234,3 +234,58 @@ def test_the_next_run_racing_the_reopening_one_wins(pg: Any) -> None:
         rows = {r.period: r.status for r in s.scalars(select(LedgerPeriodClose))}
     assert rows in ({PERIOD: "reopened"}, {PERIOD: "closed", NEXT: "prepared"}), rows
     assert (rows == {PERIOD: "reopened"}) == (got[0] == "ok"), (got, rows)
+
+
+@pytest.mark.slow
+def test_the_period_page_runs_and_closes_a_month_with_a_confirmation(sqlite_runtime: Runtime) -> None:
+    """Round 4 (h8): the month-end page had only the reopen button; running and closing a
+    month needed the CLI or the API. Now a writer of the books runs it, a second person
+    confirms it, each after a confirmation step, refusals in the page's language, audited."""
+    runtime = sqlite_runtime  # the page over the services: one backend is enough
+    app = create_app(runtime)
+    with runtime.session() as s:
+        budgeted_custom_order(s, "close-web", "close-web")
+        create_user(s, "aud-close", "password1", "auditor")
+    with TestClient(app, raise_server_exceptions=False) as c:
+        web_login(c, "aud-close", "password1")  # a reader of the books: no button
+        page = c.get(f"/finance/periods/{PERIOD}")
+        assert page.status_code == 200 and 'data-testid="period-run"' not in page.text
+    with TestClient(app, raise_server_exceptions=False) as c:
+        web_login(c, "ap-finance_reviewer")
+        c.cookies.set("lang", "zh-CN")
+        page = c.get(f"/finance/periods/{PERIOD}")
+        assert 'data-testid="period-run-button"' in page.text and "运行月结" in page.text
+        r = c.post(f"/finance/periods/{PERIOD}/run", data={"csrf_token": csrf_of(c)},
+                   follow_redirects=False)  # the first post only asks again
+        assert r.status_code == 303 and r.headers["location"].endswith("?confirm=run")
+        page = c.get(r.headers["location"])
+        assert 'data-testid="period-confirm-step"' in page.text and "该期间尚未运行月结" in page.text
+        assert f"运行 {PERIOD} 的月结？" in page.text
+        r = c.post(f"/finance/periods/{PERIOD}/run", data={"csrf_token": csrf_of(c),
+                                                            "confirmed": "1"},
+                   follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"].endswith("?ok=run"), r.text
+        page = c.get(r.headers["location"])
+        assert "已编制（待复核确认）" in page.text and "由 ap-finance_reviewer 运行" in page.text
+        assert 'data-testid="period-close-button"' in page.text  # and again: a re-run
+        r = c.post(f"/finance/periods/{PERIOD}/confirm", data={"csrf_token": csrf_of(c),
+                                                                "confirmed": "1"})
+        assert r.status_code == 403 and "另一人" in r.text, r.text  # own_approval, in Chinese
+        assert "segregation of duties" not in r.text
+    with TestClient(app, raise_server_exceptions=False) as c:
+        web_login(c, "ap-finance_manager")
+        r = c.post(f"/finance/periods/{PERIOD}/confirm", data={"csrf_token": csrf_of(c)},
+                   follow_redirects=False)
+        assert r.headers["location"].endswith("?confirm=close")
+        assert "with the report shown below" in c.get(r.headers["location"]).text
+        r = c.post(f"/finance/periods/{PERIOD}/confirm", data={"csrf_token": csrf_of(c),
+                                                                "confirmed": "1"})
+        assert r.status_code == 200 and "The month is closed." in r.text, r.text
+        assert 'data-testid="period-reopen-button"' in r.text
+        assert 'data-testid="period-run-button"' not in r.text
+    with runtime.session() as s:
+        done = [(a.action, a.actor_id) for a in s.scalars(select(AuditRecord).where(
+            AuditRecord.action.startswith("ledger.period.")).order_by(AuditRecord.id))]
+        ap = _approvers(s)
+    assert done == [("ledger.period.run", ap["finance_reviewer"]),
+                    ("ledger.period.confirmed", ap["finance_manager"])]

@@ -29,7 +29,7 @@ from datamill.ledger.events import sync_ledger
 from datamill.ledger.finance import can_sign, finance_overview, readable_project_finance
 from datamill.ledger.journal import export_journal_csv
 from datamill.ledger.line_reports import line_margin, line_report_csv, speech_cost_per_hour
-from datamill.ledger.period_close import require_every_book
+from datamill.ledger.period_close import close_period, confirm_period, require_every_book
 from datamill.ledger.period_reopen import period_state, reopen_period
 from datamill.ledger.projects import ledger_project_row
 from datamill.ledger.ratio_tests import list_ratio_tests
@@ -220,13 +220,20 @@ PeriodPath = Annotated[str, Path(pattern=r"^\d{4}-\d{2}$")]
 
 def _period_page(
     request: Request, session: Session, me: SignedIn, period: str, *, ok: str | None = None,
-    error: str | None = None, status_code: int = 200,
+    error: str | None = None, status_code: int = 200, confirm: str | None = None,
 ) -> Response:
-    """The period's state (run, closed, reopened: who, when, why) and, for a finance lead or an
-    admin, the reopen form: the API's ``GET /ledger/periods/{period}`` rule (every book)."""
+    """The period's state (run, closed, reopened: who, when, why) and its actions for who may
+    take them: run (or run again) and confirm the close for a writer of the books, reopen for
+    a finance lead or an admin; each is asked once more (``confirm``: ``run`` or ``close``)
+    before it is done. The API's ``GET /ledger/periods/{period}`` rule (every book)."""
     _require_finance(session, me.user, write=False)
     require_every_book(session, me.user)
     state = period_state(session, me.user, period)
+    try:
+        _require_finance(session, me.user)
+        can_write = True
+    except Forbidden:
+        can_write = False
     report = _closing_report(state.run.report, state.run.project_names) if state.run else None
     chart = {"labels": {**_labels(request), **{k: t(f"fin.{k}", page_language(request))
                                                for k in ("opening", "incurred", "carried",
@@ -236,7 +243,9 @@ def _period_page(
              if report else []}
     return render(request, "ledger_period.html", me, status_code=status_code, period=period,
                   row=state.run, can_reopen=state.can_reopen, report=report, chart=chart,
-                  reopener=state.reopened_by_name or "", ok=ok, error=error)
+                  reopener=state.reopened_by_name or "", ok=ok, error=error,
+                  can_write=can_write, preparer=state.prepared_by_name or "",
+                  confirm=confirm if can_write and confirm in PERIOD_STEPS else None)
 
 
 def _closing_report(report: dict[str, Any], names: dict[int, str]) -> dict[str, Any]:
@@ -265,13 +274,68 @@ def _closing_report(report: dict[str, Any], names: dict[int, str]) -> dict[str, 
     }
 
 
+#: the period page's two steps of a close, each confirmed once more before it is done
+PERIOD_STEPS = ("run", "close")
+#: what the period page's forms did (``?ok=``), each worded ``fin.period.ok_<what>``
+PERIOD_DONE = ("reopened", "run", "closed")
+
+
 @router.get("/finance/periods/{period}", response_class=HTMLResponse)
 def period_page(
     request: Request, period: PeriodPath, session: SessionDep, me: WebUser,
-    ok: str | None = None,
+    ok: str | None = None, confirm: str | None = None,
 ) -> Response:
-    return _period_page(request, session, me, period,
-                        ok="fin.period.ok_reopened" if ok == "reopened" else None)
+    return _period_page(request, session, me, period, confirm=confirm,
+                        ok=f"fin.period.ok_{ok}" if ok in PERIOD_DONE else None)
+
+
+def _period_step(
+    request: Request, session: Session, me: SignedIn, period: str, step: str, confirmed: str,
+    *, rerun: bool = False,
+) -> Response:
+    """Run (``run``) or confirm (``close``) the month end from its page: a writer of the books
+    cleared for every one, as the API; the first post only asks again (the confirmation step),
+    the confirmed one calls the service (which writes the audit record); a refusal shows on
+    the period page in its language."""
+    _require_finance(session, me.user)
+    hidden = require_every_book(session, me.user)
+    if confirmed != "1":
+        return RedirectResponse(f"/finance/periods/{period}?confirm={step}", status_code=303)
+    try:
+        with session.begin_nested():
+            if step == "run":
+                close_period(session, period, actor_id=me.user.id, rerun=rerun, hidden=hidden)
+            else:
+                confirm_period(session, period, reviewer_id=me.user.id, hidden=hidden)
+    except (Conflict, Forbidden, InvalidInput, NotFound) as exc:
+        return _period_page(request, session, me, period,
+                            error=error_in_page_language(request, exc),
+                            status_code=403 if isinstance(exc, Forbidden) else 409)
+    done = "run" if step == "run" else "closed"
+    return RedirectResponse(f"/finance/periods/{period}?ok={done}", status_code=303)
+
+
+@router.post("/finance/periods/{period}/run")
+def period_run(
+    request: Request, period: PeriodPath, session: SessionDep, me: WebUser,
+    confirmed: Annotated[str, Form(max_length=1)] = "",
+    rerun: Annotated[str, Form(max_length=1)] = "", csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    """Run the month end (``POST /ledger/periods/{period}/close``; ``rerun=1`` runs a prepared
+    or reopened month again), after its confirmation step."""
+    require_csrf(request, me, csrf_token)
+    return _period_step(request, session, me, period, "run", confirmed, rerun=rerun == "1")
+
+
+@router.post("/finance/periods/{period}/confirm")
+def period_confirm(
+    request: Request, period: PeriodPath, session: SessionDep, me: WebUser,
+    confirmed: Annotated[str, Form(max_length=1)] = "", csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    """Confirm the prepared month: it is closed (``POST /ledger/periods/{period}/confirm``;
+    a second person, not who ran or reopened it), after its confirmation step."""
+    require_csrf(request, me, csrf_token)
+    return _period_step(request, session, me, period, "close", confirmed)
 
 
 @router.post("/finance/periods/{period}/reopen")
