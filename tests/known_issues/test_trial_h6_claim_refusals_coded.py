@@ -15,7 +15,7 @@ from datamill.compliance.surveying import set_surveying_required
 from datamill.production.models import Project
 from datamill.runtime import Runtime
 from datamill.server import create_app
-from datamill.workforce.vendors import register_worker
+from datamill.workforce.vendors import find_worker_of_user, register_worker
 from tests._api import API, login
 from tests.known_issues._web import csrf_of, web_login
 from tests.unit.production.helpers import packaged_project
@@ -62,7 +62,10 @@ def test_a_zh_cn_claim_refusal_is_worded_in_chinese(
     pids = _projects(runtime, users)
     expected = {
         "surveying": "该项目含测绘地理信息数据：其作业需要有效的测绘资质（您本人或您所属供应商的）。",
-        "qualification": "您尚未满足该项目此项作业的要求（合格的供应商、所需技能、通过资格测试）。",
+        # which requirement is not met, worded (round 4, h8: the reasons were not named)
+        "qualification": "您尚未满足该项目此项作业的要求：作业语种为 xx，项目需要 en-US（补充语种："
+                         "datamill workforce worker-set {wid} --language en-US …，或 PATCH "
+                         '/api/v1/workers/{wid} 的 "languages"）。',
     }
     for code, who in (("surveying", "ann1"), ("qualification", "ann2")):
         with TestClient(create_app(runtime), raise_server_exceptions=False) as c:
@@ -71,7 +74,10 @@ def test_a_zh_cn_claim_refusal_is_worded_in_chinese(
             r = c.post(f"/projects/{pids[code]}/next", headers=ZH,
                        data={"csrf_token": token, "stage": "annotate"})
             assert r.status_code == 403, r.text
-            assert _message(r.text) == expected[code], r.text
+            with runtime.session() as s:
+                wid = find_worker_of_user(s, users[who].id)
+            said = expected[code].format(wid=wid.id if wid is not None else "")
+            assert _message(r.text) == said.replace('"', "&#34;"), r.text
             r = c.post(f"/projects/{pids[code]}/next", headers={"Accept-Language": "en"},
                        data={"csrf_token": token, "stage": "annotate"})
             assert "may not take annotate work" in (_message(r.text) or "")

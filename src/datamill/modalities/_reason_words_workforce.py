@@ -448,9 +448,9 @@ WORKFORCE_REFUSALS_ZH_CN: dict[str, str] = {
     "grade_exists": "职级“{name}”已存在。",
     "sheet_over_purchase_orders": "结算单 {number} 的结算量超出其采购订单的剩余量（明细见各行）",
     "worker_registered_already": "“{username}”已登记为作业人员。",
-    "worker_not_eligible_package": "“{username}”不符合该项目的作业条件（在岗、合格供应商、语种、"
-                                   "模态、培训考核），不能分配数据包 {pkg_name}。",
-    "worker_not_eligible_project": "“{username}”不符合项目 {project_id} 的作业条件（在岗、合格供"
-                                   "应商、语种、模态、培训考核），不能领取其作业。",
+    "worker_not_eligible_package": "“{username}”不符合该项目的作业条件，不能分配数据包 "
+                                   "{pkg_name}：{reasons}。",
+    "worker_not_eligible_project": "“{username}”不符合项目 {project_id} 的作业条件，不能领取其"
+                                   "作业：{reasons}。",
     "not_a_test_question": "数据 {item_id} 不是项目 {project_id} 培训考核的题目。",
 }

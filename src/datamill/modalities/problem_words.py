@@ -43,6 +43,11 @@ from datamill.modalities._reason_words import (
     ZH_CN_REASONS,
 )
 from datamill.modalities._reason_words_catalog import object_noun, quote_status
+from datamill.modalities._reason_words_eligibility import (
+    ELIGIBILITY_REFUSALS,
+    eligibility_details,
+    eligibility_values,
+)
 
 __all__ = [
     "ACTION_WORDS",
@@ -275,6 +280,7 @@ def _batch_status(values: dict[str, Any], lang: str) -> dict[str, Any]:
 _REASON_VALUES["batch_not_open"] = _batch_status
 _REASON_VALUES["object_not_found"] = object_noun  # the object kind in the language
 _REASON_VALUES["quote_request_state"] = quote_status  # a quote request's status, worded
+_REASON_VALUES.update(dict.fromkeys(ELIGIBILITY_REFUSALS, eligibility_values))
 
 PAGE_LANG_COOKIE = "lang"
 """The cookie holding the language a person chose on the web pages (their own JSON endpoints
@@ -436,7 +442,8 @@ def word_reason(details: Mapping[str, Any], lang: str) -> str | None:
     if template is None:
         return None
     sep = _LIST_SEP.get(lang, ", ")
-    values = {k: sep.join(map(str, v)) if isinstance(v, list | tuple) else v
+    values = {k: sep.join(map(str, v)) if isinstance(v, list | tuple) and not any(
+                  isinstance(x, Mapping) for x in v) else v  # records stay for ``adjust``
               for k, v in details.items()}
     actions = ACTION_WORDS.get(lang, EN_ACTIONS)
     action = details.get("action")
@@ -476,4 +483,6 @@ def word_error(
     sentence = None if lang == "en" else word_reason(details, lang)
     if sentence is None:
         return message, dict(details)
+    if details.get("reason_code") in ELIGIBILITY_REFUSALS:
+        details = eligibility_details(details, lang)
     return sentence, {**details, "message_en": message}

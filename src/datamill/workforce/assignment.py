@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Final
+from typing import Any, Final
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
@@ -26,6 +26,7 @@ from datamill.compliance.users import add_member, require_active
 from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from datamill.db.lookup import get_or_raise, lock_or_raise, not_found
 from datamill.db.memo import Lookup, get_row
+from datamill.modalities._reason_words_eligibility import word_eligibility
 from datamill.production.models import Project, Task, TaskAssignment, WorkPackage
 from datamill.production.projects import project_spec_lookup
 from datamill.production.schemas import PackageOut, TaskOut
@@ -59,6 +60,7 @@ __all__ = [
     "claim_lookups",
     "claim_next_task_for_worker",
     "eligibility_problems",
+    "eligibility_reasons",
     "hand_package_to_vendor",
     "list_vendor_packages",
     "rank_workers",
@@ -128,33 +130,40 @@ def _language_ok(worker_langs: list[str], need: str) -> bool:
     return any(lang.lower() == need_l or lang.lower() == primary for lang in worker_langs)
 
 
-def eligibility_problems(session: Session, worker: Worker, project: Project) -> list[str]:
-    """Why this worker may not get this project's work (empty: eligible)."""
-    problems: list[str] = []
+def eligibility_reasons(session: Session, worker: Worker, project: Project) -> list[dict[str, Any]]:
+    """Why this worker may not get this project's work, coded (empty: eligible): one record
+    per reason, its ``code`` (:data:`~datamill.modalities._reason_words_eligibility.
+    ELIGIBILITY_CODES`) and values, worded in a reader's language by the refusals that carry
+    them (``eligibility``)."""
+    reasons: list[dict[str, Any]] = []
     if not worker.active:
-        problems.append("the worker is inactive")
+        reasons.append({"code": "worker_inactive", "worker_id": worker.id})
     if worker.vendor_id is not None:
         vendor = session.get(Vendor, worker.vendor_id)
         if vendor is None or not vendor.qualified:
-            problems.append(f"vendor {worker.vendor_id} is not on the qualified-supplier list")
+            reasons.append({"code": "vendor_not_qualified", "vendor_id": worker.vendor_id})
     if not _language_ok(worker.languages, project.language):
-        problems.append(
-            f"works in {worker.languages or 'no listed languages'}; "
-            f"the project needs {project.language} (add it: datamill workforce worker-set "
-            f"{worker.id} --language {project.language} ..., or PATCH /api/v1/workers/"
-            f"{worker.id} with \"languages\")"
-        )
+        reasons.append({"code": "language_missing", "worker_id": worker.id,
+                        "languages": list(worker.languages or []),
+                        "language": project.language})
     if (
         worker.modalities
         and project.modality not in worker.modalities
         and project.modality.split(".")[0] not in worker.modalities
     ):
-        problems.append(f"lists modalities {worker.modalities}; the project is {project.modality}")
+        reasons.append({"code": "modality_missing", "modalities": list(worker.modalities),
+                        "modality": project.modality})
     if not is_qualified(session, worker, project.id):
         best = best_attempt(session, worker, project.id)
-        tried = f"best score {best.score}" if best else "no attempt yet"
-        problems.append(f"has not passed the qualification test of project {project.id} ({tried})")
-    return problems
+        reasons.append({"code": "test_not_passed", "project_id": project.id,
+                        "score": str(best.score)} if best else
+                       {"code": "test_not_taken", "project_id": project.id})
+    return reasons
+
+
+def eligibility_problems(session: Session, worker: Worker, project: Project) -> list[str]:
+    """Why this worker may not get this project's work, in English (empty: eligible)."""
+    return [word_eligibility(r) for r in eligibility_reasons(session, worker, project)]
 
 
 def _load(session: Session, user_id: int) -> int:
@@ -460,12 +469,13 @@ def assign_package_to_worker(
         raise NotFound("package without project or worker without user",
                        reason_code="package_worker_incomplete")
     require_active(user)
-    problems = eligibility_problems(session, worker, project)
-    if problems:
+    coded = eligibility_reasons(session, worker, project)
+    if coded:
+        problems = [word_eligibility(r) for r in coded]
         raise Conflict(
             f"{user.username!r} cannot be assigned package {pkg.name}: " + "; ".join(problems),
             worker_id=worker.id, reason_code="worker_not_eligible_package",
-            username=user.username, pkg_name=pkg.name, reasons=problems,
+            username=user.username, pkg_name=pkg.name, reasons=problems, eligibility=coded,
         )
     add_member(session, project.id, user, actor_id=actor.id,
                via_vendor_id=None if handoff is None else handoff.vendor_id)
@@ -478,12 +488,13 @@ def claim_next_task_for_worker(
     """``claim_next_task`` behind the qualification gate (for pool claims of registered workers)."""
     project = get_or_raise(session, Project, project_id, "project")
     worker = worker_for_user(session, user.id)
-    problems = eligibility_problems(session, worker, project)
-    if problems:
+    coded = eligibility_reasons(session, worker, project)
+    if coded:
+        problems = [word_eligibility(r) for r in coded]
         raise Conflict(
             f"{user.username!r} may not take work in project {project_id}: " + "; ".join(problems),
             reason_code="worker_not_eligible_project", username=user.username,
-            project_id=project_id, reasons=problems,
+            project_id=project_id, reasons=problems, eligibility=coded,
         )
     return claim_next_task(session, user, project_id, stage)
 
@@ -514,11 +525,13 @@ def qualification_guard(session: Session, user: User, project_id: int, stage: st
     project = get_row(session, Project, project_id)
     if project is None:
         return
-    problems = eligibility_problems(session, worker, project)
-    if problems:
+    coded = eligibility_reasons(session, worker, project)
+    if coded:
+        problems = [word_eligibility(r) for r in coded]
         raise Forbidden(
             f"{user.username!r} may not take {stage} work in project {project_id}: "
             + "; ".join(problems), reason_code="qualification", project_id=project_id,
+            reasons=problems, eligibility=coded,
         )
 
 

@@ -23,7 +23,7 @@ from datamill.workforce.hour_points import (
     project_labour_cost,
     set_working_days,
 )
-from datamill.workforce.models import HourPoints, PriceEntry, SettlementSheet
+from datamill.workforce.models import HourPoints, PriceEntry, SettlementSheet, Worker
 from datamill.workforce.pricing import language_group, set_price
 from datamill.workforce.vendors import (
     create_grade,
@@ -147,6 +147,26 @@ def test_vendor_isolation_through_the_api(
     )
     with runtime.session() as s:
         assert s.get(WorkPackage, pkg_b).assignee_id is None  # type: ignore[union-attr]
+    # a worker not eligible: each reason in the caller's language (round 4, h8: the
+    # ``reasons`` list stayed English under zh-CN, the sentence named none of them)
+    with runtime.session() as s:
+        worker = s.get(Worker, a["worker"])
+        assert worker is not None
+        worker.languages = []
+    r = client.post(f"{API}/packages/{pkg_a}/worker", json={"worker_id": a["worker"]},
+                    headers={**mgr_a, "Accept-Language": "zh-CN"})
+    body = r.json()
+    assert r.status_code == 409 and body["reason_code"] == "worker_not_eligible_package", body
+    assert body["reasons"] == [f"作业语种为 未登记，项目需要 zh-CN（补充语种：datamill workforce "
+                               f"worker-set {a['worker']} --language zh-CN …，或 PATCH "
+                               f'/api/v1/workers/{a["worker"]} 的 "languages"）'], body
+    assert body["reasons_en"][0].startswith("works in no listed languages; the project needs")
+    assert "作业语种为 未登记" in body["detail"] and body["eligibility"][0]["code"] == \
+        "language_missing"
+    with runtime.session() as s:
+        worker = s.get(Worker, a["worker"])
+        assert worker is not None
+        worker.languages = ["zh-CN"]
     # their own distribution works
     r = client.post(
         f"{API}/packages/{pkg_a}/worker", json={"worker_id": a["worker"]}, headers=mgr_a
