@@ -150,7 +150,10 @@ def test_work_accepted_after_a_confirmed_sheet_goes_on_the_next_one(world: World
     first = create_settlement_sheet(s, admin, world.vendor_id, WEEK)
     confirm_sheet_by_vendor(s, world.mgr, first.id)
     world.accepted_batch(THURSDAY, [600_000] * 12)
-    with pytest.raises(Conflict, match=r"only a draft is redrawn.*next period's sheet"):
+    # the week named by its last day, as the sheet shows it (round 4, h8: it said the Monday
+    # after, an eight-day week)
+    with pytest.raises(Conflict, match=r"for 2026-11-30–2026-12-06; only a draft is redrawn.*"
+                                       r"next period's sheet"):
         create_settlement_sheet(s, admin, world.vendor_id, WEEK)
     nxt = create_settlement_sheet(s, admin, world.vendor_id, NEXT)  # carried forward
     assert sum(ln.items for ln in nxt.lines) == 12

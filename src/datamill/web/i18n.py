@@ -426,6 +426,7 @@ EN: dict[str, str] = {
     "fin.period.prepared_by": "Run by {who}: a second person confirms the close.",
     "fin.period.ok_run": "The month end has run: check the report, then have a second person confirm it.",
     "fin.period.ok_closed": "The month is closed.",
+    "fin.period.not_ended": "The month has not ended: it is run after its last day ({last}).",
 }
 
 CATALOGUES: dict[str, dict[str, str]] = {"en": EN, "zh-CN": ZH_CN}

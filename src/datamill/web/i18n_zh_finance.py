@@ -301,4 +301,5 @@ ZH_CN_FINANCE: dict[str, str] = {
     "fin.period.prepared_by": "由 {who} 运行：须由另一人确认结账。",
     "fin.period.ok_run": "月结已运行：请核对报告，再由另一人确认。",
     "fin.period.ok_closed": "该月已结账。",
+    "fin.period.not_ended": "本月尚未结束：须在月末（{last}）之后运行月结。",
 }

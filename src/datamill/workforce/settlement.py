@@ -425,13 +425,14 @@ def create_settlement_sheet(
     require_business(actor, "draw up settlement sheets")
     vendor = get_or_raise(session, Vendor, vendor_id, "vendor")
     end = period_bounds(vendor.settlement_cycle, period_start)
+    last = end - timedelta(days=1)  # the period's last day, as the sheet shows it (end: after)
     today = business_today()
     if period_start > today + timedelta(days=_MAX_AHEAD_DAYS):  # its cost is dated at its end
-        raise InvalidInput(f"period {period_start}–{end} begins more than {_MAX_AHEAD_DAYS} "
+        raise InvalidInput(f"period {period_start}–{last} begins more than {_MAX_AHEAD_DAYS} "
                            f"days from today ({today}): a sheet settles work already accepted, "
                            "in a past, the current or the next period", field="period_start",
                            reason_code="sheet_period_ahead", period_start=str(period_start),
-                           end=str(end), MAX_AHEAD_DAYS=_MAX_AHEAD_DAYS, today=str(today))
+                           end=str(last), MAX_AHEAD_DAYS=_MAX_AHEAD_DAYS, today=str(today))
     key = f"{vendor.settlement_cycle}:{period_start.isoformat()}"
     existing = session.scalars(  # locked: a redraw never races the vendor's confirmation
         select(SettlementSheet).where(
@@ -441,19 +442,19 @@ def create_settlement_sheet(
     if existing is not None and existing.status != "draft":
         raise Conflict(
             f"vendor {vendor.name!r} already has sheet {existing.number} ({existing.status}) "
-            f"for {period_start}–{end}; only a draft is redrawn: work accepted since goes on "
+            f"for {period_start}–{last}; only a draft is redrawn: work accepted since goes on "
             "the next period's sheet, corrections go on a correction sheet",
             reason_code="sheet_exists_not_draft", vendor_name=str(vendor.name),
             number=str(existing.number), existing_status=str(existing.status),
-            period_start=str(period_start), end=str(end),
+            period_start=str(period_start), end=str(last),
         )
     units = _accepted_units(session, vendor_id, end, existing.id if existing else None)
     if not units:
         raise Conflict(
             f"nothing accepted and unpaid for vendor {vendor.name!r} up to the end of "
-            f"{period_start}–{end}",
+            f"{period_start}–{last}",
             reason_code="sheet_nothing_accepted", vendor_name=str(vendor.name),
-            period_start=str(period_start), end=str(end),
+            period_start=str(period_start), end=str(last),
         )
     require_projects_open(session, {u[1] for u in units})
     if existing is not None:  # redraw the draft: its lines are rebuilt from scratch

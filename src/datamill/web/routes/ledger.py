@@ -23,6 +23,7 @@ from datamill.compliance.roles import Action
 from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from datamill.http_deps import SessionDep
 from datamill.ledger.access import hidden_books, require_budget_writer, require_ledger_access
+from datamill.ledger.assets import month_bounds
 from datamill.ledger.budgets import approve_budget, get_budget
 from datamill.ledger.contracts import list_contracts
 from datamill.ledger.events import sync_ledger
@@ -229,6 +230,7 @@ def _period_page(
     _require_finance(session, me.user, write=False)
     require_every_book(session, me.user)
     state = period_state(session, me.user, period)
+    last_day = month_bounds(period)[1]
     try:
         _require_finance(session, me.user)
         can_write = True
@@ -245,6 +247,7 @@ def _period_page(
                   row=state.run, can_reopen=state.can_reopen, report=report, chart=chart,
                   reopener=state.reopened_by_name or "", ok=ok, error=error,
                   can_write=can_write, preparer=state.prepared_by_name or "",
+                  ended=last_day < business_today(), last_day=last_day,
                   confirm=confirm if can_write and confirm in PERIOD_STEPS else None)
 
 
