@@ -115,6 +115,10 @@ def unit_cost(session: Session, date_from: date, date_to: date, *, business_line
     volume = Decimal(session.scalar(select(func.sum(LedgerAcceptance.volume)).where(
         LedgerAcceptance.order_id.in_(earning), LedgerAcceptance.accepted_on >= date_from,
         LedgerAcceptance.accepted_on <= date_to)) or 0)
+    # a catalog licence is accepted with no acceptance row: its order's volume (one licence)
+    # counts when its revenue is recognised (it counted 0 beside the licence revenue)
+    volume += Decimal(session.scalar(select(func.sum(LedgerOrder.total_volume)).where(
+        LedgerOrder.id.in_(earning.where(LedgerRecognition.basis == "licence")))) or 0)
     rev, cost = session.execute(
         select(func.sum(LedgerRecognition.revenue), func.sum(LedgerRecognition.cost))
         .where(*recognised)).one()

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from datamill.ledger.costs import post_cost, post_depreciation, submit_expense_claim
 from datamill.ledger.journal import DEFAULT_ACCOUNTS, export_journal_csv, journal_lines
+from datamill.ledger.line_reports import unit_costs
 from datamill.ledger.orders import (
     create_contract,
     create_customer,
@@ -182,6 +183,13 @@ def test_scripted_year(runtime: Runtime, monkeypatch: pytest.MonkeyPatch) -> Non
         assert unit["O-1"].cost_per_hour == D("233.00")
         assert unit["O-2"].price_per_hour == D("1300.00")
         assert unit["O-3"].accepted_hours == D("500")
+        # a licence counts one unit when recognised (round 4, h8: 0 licences "accepted"
+        # beside its revenue, the price per licence blank: a licence has no acceptance row)
+        per = {(u.business_line, u.volume_unit): u for u in unit_costs(s, Y0, Y1)}
+        lic = per[("speech", "licences")]
+        assert (lic.volume, lic.revenue, lic.price_per_unit, lic.cost_per_unit) == (
+            D("1"), D("50000"), D("50000.00"), D("0.00"))
+        assert per[("language", "licences")].volume == D("1")
 
         q2 = {w.project_id: w for w in wip_rollforward(s, date(2018, 4, 1), date(2018, 6, 30))}
         w3 = q2[ids["p3"]]
