@@ -240,7 +240,34 @@ def cost_post(project_id: int, stage: str, category: str, amount: str, source_re
                                                                          "unit_price"),
                        over_budget_reason=over_budget_reason,
                        actor_id=_writer(s, user, project_id))
-    emit(c, as_json, lambda c: out.print(f"cost {c.id}: {c.amount} ({c.status})"))
+    emit(c, as_json, lambda c: out.print(_cost_line(c)))
+
+
+def _cost_line(c: Any) -> str:
+    """A cost as the commands that book or sign it print it, in the CLI's language; one that
+    waits for its over-budget signatures says whose and how (it printed ``pending_approval``
+    alone, in English, and no command signed it)."""
+    from datamill.cli._words import say
+
+    if c.status == "pending_approval":
+        return say("ledger.cost_pending", id=c.id, amount=c.amount)
+    return say("ledger.cost_status", id=c.id, amount=c.amount,
+               status=say(f"ledger.cost.{c.status}") if c.status in ("posted", "rejected")
+               else c.status)
+
+
+@app.command("cost-approve")
+@handle_errors
+def cost_approve(cost_id: int, user: AsUser, reject: bool = False, reason: str = "",
+                 as_json: JsonOpt = False) -> None:
+    """Sign an over-budget cost: the VP in charge, then the finance head (--reject refuses it;
+    never the person who posted it), as POST /ledger/costs/ID/approvals."""
+    from datamill.ledger.costs import approve_over_budget_cost
+
+    with get_runtime().session() as s:
+        c = approve_over_budget_cost(s, cost_id, _writer(s, user, cost_id, "cost"),
+                                     decision="reject" if reject else "approve", reason=reason)
+    emit(c, as_json, lambda c: out.print(_cost_line(c)))
 
 
 @app.command("cost-reverse")
@@ -552,7 +579,7 @@ def event_book_cmd(event_id: int, over_budget_reason: Annotated[str, typer.Optio
     with get_runtime().session() as s:
         c = book_cost_event(s, event_id, over_budget_reason=over_budget_reason,
                             actor_id=_writer(s, user, event_id, "event"))
-    emit(c, as_json, lambda c: out.print(f"cost {c.id}: {c.amount} ({c.status})"))
+    emit(c, as_json, lambda c: out.print(_cost_line(c)))
 
 
 # contract-to-cash commands register themselves on this app

@@ -181,12 +181,23 @@ def test_cost_signing_and_event_booking(runtime: Runtime, users: dict[str, User]
             return c.post(f"{API}/ledger/costs/{cost_id}/approvals", headers=h["ap-vp"],
                           json={"decision": "approve"}).status_code
 
+        assert sign(costs["secret"]) == 403
+        assert sign(costs["open"]) == 200
+    # the CLI signs too (round 4, h8: only the API did), under the same rule
+    code, err = _cli(runtime, "ledger", "cost-approve", str(costs["secret"]), "--as",
+                     "ap-finance_head")
+    assert code == 6 and NOT_CLEARED in err, err
+    done = run_cli(runtime.settings.home, "ledger", "cost-approve", str(costs["open"]), "--as",
+                   "ap-finance_head", DATAMILL_DATABASE_URL=str(runtime.settings.database_url),
+                   DATAMILL_LANG="zh-CN")
+    assert done.stdout.strip() == f"成本 {costs['open']}：500.00（已过账）", done.stdout
+    with TestClient(create_app(runtime)) as c:
+        h = {who: login(c, who) for who in ("fin", "admin")}
+
         def book(who: str, event_id: int) -> int:
             return c.post(f"{API}/ledger/events/{event_id}/book", headers=h[who],
                           json={"over_budget_reason": "more hours"}).status_code
 
-        assert sign(costs["secret"]) == 403  # no CLI or web page signs a cost
-        assert sign(costs["open"]) == 200
         e = events["secret"]
         assert book("fin", e) == 403
         code, err = _cli(runtime, "ledger", "event-book", str(e), "--over-budget-reason", "x",
