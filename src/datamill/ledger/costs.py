@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 from datamill.compliance.audit import record_audit
 from datamill.core.errors import Conflict, InvalidInput
 from datamill.core.money import parse_decimal, parse_money, to_cents, to_decimal
-from datamill.db.lookup import lock_or_raise
+from datamill.db.lookup import get_or_raise, lock_or_raise
 from datamill.ledger._balances import WIP_TYPES, accepted_volume, approved_budget, wip_balance
 from datamill.ledger._periods import check_not_future, check_posting_date, first_open_day
 from datamill.ledger.budgets import record_approval
@@ -50,6 +50,7 @@ __all__ = [
     "approve_over_budget_cost",
     "check_claim",
     "depreciation_amount",
+    "get_cost",
     "list_costs",
     "post_cost",
     "post_cost_reduction",
@@ -402,6 +403,12 @@ def approve_over_budget_cost(
                  object_type="ledger_cost", object_id=row.id,
                  data={"level": level, "status": row.status, "reason": reason})
     return CostOut.model_validate(row)
+
+
+def get_cost(session: Session, cost_id: int) -> CostOut:
+    """One cost (NotFound when there is none)."""
+    return CostOut.model_validate(get_or_raise(session, LedgerCost, cost_id, "cost",
+                                               cost_id=cost_id))
 
 
 def list_costs(session: Session, project_id: int) -> list[CostOut]:

@@ -427,6 +427,9 @@ EN: dict[str, str] = {
     "fin.period.ok_run": "The month end has run: check the report, then have a second person confirm it.",
     "fin.period.ok_closed": "The month is closed.",
     "fin.period.not_ended": "The month has not ended: it is run after its last day ({last}).",
+    "fin.cost.approve": "Approve over budget",
+    "fin.cost.reject": "Reject",
+    "fin.cost.sign_reason": "Reason (required to reject)",
 }
 
 CATALOGUES: dict[str, dict[str, str]] = {"en": EN, "zh-CN": ZH_CN}

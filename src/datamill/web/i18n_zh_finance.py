@@ -302,4 +302,7 @@ ZH_CN_FINANCE: dict[str, str] = {
     "fin.period.ok_run": "月结已运行：请核对报告，再由另一人确认。",
     "fin.period.ok_closed": "该月已结账。",
     "fin.period.not_ended": "本月尚未结束：须在月末（{last}）之后运行月结。",
+    "fin.cost.approve": "批准超预算",
+    "fin.cost.reject": "驳回",
+    "fin.cost.sign_reason": "原因（驳回时必填）",
 }

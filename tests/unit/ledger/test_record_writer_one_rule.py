@@ -24,7 +24,7 @@ from datamill.compliance.classification import set_classification, set_clearance
 from datamill.compliance.models import User
 from datamill.compliance.users import create_user
 from datamill.ledger.budgets import create_budget
-from datamill.ledger.costs import post_cost
+from datamill.ledger.costs import get_cost, post_cost
 from datamill.ledger.events import list_event_problems, sync_ledger
 from datamill.runtime import Runtime
 from datamill.server import create_app
@@ -32,7 +32,7 @@ from datamill.workforce.hour_points import book_points
 from datamill.workforce.vendors import create_grade, register_worker
 from tests._api import API, login
 from tests._cli import run_cli
-from tests.known_issues._web import web_login
+from tests.known_issues._web import csrf_of, web_login
 from tests.unit.ledger.helpers import (
     approved_budget,
     ledger_project,
@@ -168,6 +168,10 @@ def test_cost_signing_and_event_booking(runtime: Runtime, users: dict[str, User]
             costs[name] = post_cost(s, lp, "annotate", "data_service", Decimal("500"),
                                     f"over-{name}", incurred_on=date(2018, 3, 5),
                                     over_budget_reason="re-recording").id
+            if name == "open":
+                web_pid, costs["web"] = pid, post_cost(
+                    s, lp, "annotate", "data_service", Decimal("70"), "over-web",
+                    incurred_on=date(2018, 3, 6), over_budget_reason="more hours").id
             book_points(s, admin, worker, pid, "2018-03", "40")  # 1,000 over the 10 line
             if name == "secret":
                 _classify(s, admin, pid)
@@ -191,6 +195,23 @@ def test_cost_signing_and_event_booking(runtime: Runtime, users: dict[str, User]
                    "ap-finance_head", DATAMILL_DATABASE_URL=str(runtime.settings.database_url),
                    DATAMILL_LANG="zh-CN")
     assert done.stdout.strip() == f"成本 {costs['open']}：500.00（已过账）", done.stdout
+    # ... and the project's page (round 4, h8): the signers see the buttons, in zh-CN
+    for who in ("ap-vp", "ap-finance_head"):
+        with TestClient(create_app(runtime), raise_server_exceptions=False) as c:
+            web_login(c, who)
+            c.cookies.set("lang", "zh-CN")
+            page = c.get(f"/projects/{web_pid}/finance")
+            assert 'data-testid="cost-approve"' in page.text and "批准超预算" in page.text
+            form = {"csrf_token": csrf_of(c), "year": "2018"}
+            if who == "ap-finance_head":  # a rejection without its reason: refused, worded
+                r = c.post(f"/finance/costs/{costs['web']}/decision",
+                           data={**form, "decision": "reject"})
+                assert r.status_code == 409 and 'data-testid="cost-sign-error"' in r.text, r.text
+            r = c.post(f"/finance/costs/{costs['web']}/decision", follow_redirects=False,
+                       data={**form, "decision": "approve"})
+            assert r.status_code == 303 and "signed=approve" in r.headers["location"], r.text
+    with runtime.session() as s:
+        assert get_cost(s, costs["web"]).status == "posted"
     with TestClient(create_app(runtime)) as c:
         h = {who: login(c, who) for who in ("fin", "admin")}
 

@@ -22,10 +22,16 @@ from datamill.compliance.permissions import check
 from datamill.compliance.roles import Action
 from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from datamill.http_deps import SessionDep
-from datamill.ledger.access import hidden_books, require_budget_writer, require_ledger_access
+from datamill.ledger.access import (
+    hidden_books,
+    require_budget_writer,
+    require_cost_writer,
+    require_ledger_access,
+)
 from datamill.ledger.assets import month_bounds
 from datamill.ledger.budgets import approve_budget, get_budget
 from datamill.ledger.contracts import list_contracts
+from datamill.ledger.costs import approve_over_budget_cost, get_cost
 from datamill.ledger.events import sync_ledger
 from datamill.ledger.finance import can_sign, finance_overview, readable_project_finance
 from datamill.ledger.journal import export_journal_csv
@@ -35,6 +41,7 @@ from datamill.ledger.period_reopen import period_state, reopen_period
 from datamill.ledger.projects import ledger_project_row
 from datamill.ledger.ratio_tests import list_ratio_tests
 from datamill.ledger.recognition import record_final_acceptance
+from datamill.ledger.settings import OVER_BUDGET_LEVEL_ROLES
 from datamill.ledger.trace import contract_trace, trace_csv
 from datamill.output_ratios import BudgetedRatioRow, output_ratio_beside_budget
 from datamill.web.i18n import t, translator
@@ -136,7 +143,7 @@ def render_project_page(  # noqa: PLR0913 - the page, its notices and a refused 
     signed: str | None = None, accepted: str | None = None, status_code: int = 200,
     sign_error: str | None = None, final_error: str | None = None,
     form: dict[str, str] | None = None, ratio_ok: str | None = None,
-    ratio_error: str | None = None,
+    ratio_error: str | None = None, cost_error: str | None = None,
 ) -> Response:
     """The project's accounts page with its notices: a refused form's error and values, and its
     annotation-output ratio section (self-tests, agreed ratios, the apply button) with
@@ -166,7 +173,9 @@ def render_project_page(  # noqa: PLR0913 - the page, its notices and a refused 
                   ratio_tests=list_ratio_tests(session, me.user, data.ledger_project_id),
                   can_write=check(session, me.user, Action.LEDGER) is None,
                   ratio_ok=ratio_ok if ratio_ok in RATIO_DONE else None,
-                  ratio_error=ratio_error)
+                  ratio_error=ratio_error,
+                  # the over-budget costs' signers (VP in charge, then finance head)
+                  can_sign_costs=role in OVER_BUDGET_LEVEL_ROLES.values(), cost_error=cost_error)
 
 
 @router.get("/projects/{project_id}/finance", response_class=HTMLResponse)
@@ -384,6 +393,34 @@ def budget_decision(
                                    sign_error=error_in_page_language(request, exc),
                                    form={"reason": reason})
     project = ledger_project_row(session, budget.project_id)
+    return RedirectResponse(
+        f"/projects/{project.production_project_id}/finance?year={_year(year)}&signed={decision}",
+        status_code=303)
+
+
+@router.post("/finance/costs/{cost_id}/decision")
+def cost_decision(
+    request: Request, cost_id: int, session: SessionDep, me: WebUser,
+    decision: Annotated[str, Form(max_length=16)],
+    reason: Annotated[str, Form(max_length=2000)] = "",
+    year: Annotated[int | None, Form(ge=1990, le=2200)] = None,
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    """Sign (approve or reject) an over-budget cost's next level (VP in charge, then finance
+    head) as the signed-in approver: ``POST /ledger/costs/{id}/approvals`` and ``datamill
+    ledger cost-approve`` (the page had no way to); a refusal shows on the project's page."""
+    require_csrf(request, me, csrf_token)
+    require_cost_writer(session, me.user, cost_id)  # the API's rule: cleared for the project
+    try:
+        with session.begin_nested():
+            cost = approve_over_budget_cost(session, cost_id, me.user.id, decision=decision,
+                                            reason=reason.strip())
+    except (Conflict, Forbidden, InvalidInput) as exc:
+        pid = ledger_project_row(session, get_cost(session, cost_id).project_id).production_project_id
+        return render_project_page(request, session, me, pid, year,
+                                   status_code=403 if isinstance(exc, Forbidden) else 409,
+                                   cost_error=error_in_page_language(request, exc))
+    project = ledger_project_row(session, cost.project_id)
     return RedirectResponse(
         f"/projects/{project.production_project_id}/finance?year={_year(year)}&signed={decision}",
         status_code=303)
