@@ -531,7 +531,7 @@ ZH_CN_REASONS: dict[str, str] = {
     "over_budget": "{stage}/{category} 计入 {amount} 后支出达 {total}，超出预算行 {budget_line}：请填写超预算原因，之后待副总裁与财务负责人审批",
     "over_total_volume": "本次验收量 {volume} 将使订单 {order} 累计达 {total}，超过其总量 {limit}：请更正验收报告或变更订单",
     "project_closed": "财务项目 {project_id} 已决算关闭（{closed_on}），不再接受成本",
-    "own_approval": "{user} 是 {subject} 的经办人（创建、提交、录入或申请）：经办人不能签署它的任何审批步骤（不相容职务分离），请由另一位审批人签批。",
+    "own_approval": "{user} {done}：经办人不能签署它的任何审批步骤（不相容职务分离），请由另一位审批人签批。",
     "second_step": "{user} 已签署 {subject} 的第 {earlier_level} 级审批（{earlier_role}）：同一审批链中一人只能签署一步，本步请由另一位审批人签批。",
     "approval_role": "{step} 审批由 {roles} 签署；您的财务审批角色为 {role}。",
     "amendment_pending": "合同 {number} 已有一项变更（金额 {amount}）正在等待审批：请先审批或驳回该变更。",

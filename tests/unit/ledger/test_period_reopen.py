@@ -271,7 +271,9 @@ def test_the_period_page_runs_and_closes_a_month_with_a_confirmation(sqlite_runt
         assert 'data-testid="period-close-button"' in page.text  # and again: a re-run
         r = c.post(f"/finance/periods/{PERIOD}/confirm", data={"csrf_token": csrf_of(c),
                                                                 "confirmed": "1"})
-        assert r.status_code == 403 and "另一人" in r.text, r.text  # own_approval, in Chinese
+        assert r.status_code == 403 and "另一位审批人" in r.text, r.text  # own_approval, in zh
+        # what they did to what, worded (it read "… 是 period 2018-03 的经办人（创建、提交…）")
+        assert f"ap-finance_reviewer 运行了会计期间 {PERIOD}：" in r.text, r.text
         assert "segregation of duties" not in r.text
     with TestClient(app, raise_server_exceptions=False) as c:
         web_login(c, "ap-finance_manager")
