@@ -57,6 +57,16 @@ _Q = Decimal("0.0001")
 _PAID = ("confirmed", "settled")
 
 
+def _volume_key(unit: str, modality: str | None) -> str:
+    """What a settlement line's quantity counts: ``hour`` and ``item`` as priced; a ``volume``
+    line its project's volume unit (kchars, frames; hours counted with ``hour``), so that
+    thousands of characters and point-cloud frames are never added up as one "volume"."""
+    if unit != "volume" or modality is None:
+        return unit
+    vu = get_modality(modality).volume_unit
+    return "hour" if vu == "hours" else vu
+
+
 def worker_dashboard(session: Session, actor: User, worker_id: int) -> WorkerDashboard:
     """Throughput, rework, accuracy on qualification tests and earnings of one worker.
 
@@ -105,8 +115,9 @@ def worker_dashboard(session: Session, actor: User, worker_id: int) -> WorkerDas
         )
     accepted = session.execute(
         select(SettlementLine.unit, SettlementLine.items, SettlementLine.quantity,
-               SettlementLine.amount)
+               SettlementLine.amount, Project.modality)
         .join(SettlementSheet, SettlementSheet.id == SettlementLine.sheet_id)
+        .outerjoin(Project, Project.id == SettlementLine.project_id)
         .where(SettlementLine.worker_id == worker.id, SettlementSheet.status.in_(_PAID))
     ).all()
     money = sum((r[3] for r in accepted), Decimal("0.00"))
@@ -114,9 +125,11 @@ def worker_dashboard(session: Session, actor: User, worker_id: int) -> WorkerDas
     if basis == "own_rate":  # the individual's sheets: corrections and the tax withheld too
         earnings, tax_withheld = _individual_totals(session, worker)
     volume: dict[str, Decimal] = {}
-    for unit, _items, quantity, _amount in accepted:
-        if unit != "adjustment":
-            volume[unit] = volume.get(unit, Decimal(0)) + quantity
+    for unit, _items, quantity, _amount, modality in accepted:
+        if unit == "adjustment":
+            continue
+        key = _volume_key(unit, modality)
+        volume[key] = volume.get(key, Decimal(0)) + quantity
     return WorkerDashboard(
         worker_id=worker.id,
         username=user.username if user else "?",
