@@ -1,4 +1,5 @@
-"""The ``own_approval`` refusal's values worded in a language (round 4, h8).
+"""The ``own_approval`` (and ``sheet_exists_not_draft``) refusals' values worded in a language
+(round 4, h8).
 
 Its Chinese sentence said "{user} 是 {subject} 的经办人（创建、提交、录入或申请）" whatever the
 person did, with the subject in English ("frank 是 period 2026-11 的经办人" for a reopened
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["own_approval_values"]
+__all__ = ["own_approval_values", "sheet_status_values"]
 
 #: what the person did to the subject (``did``), per language
 _DID = {"zh-CN": {"created": "创建了", "submitted": "提交了", "posted": "录入了",
@@ -39,3 +40,14 @@ def own_approval_values(values: dict[str, Any], lang: str) -> dict[str, Any]:
     did = _DID.get(lang, {}).get(str(values.get("did")))
     done = f"{did}{subject}" if did else f"是 {subject} 的经办人（创建、提交、录入或申请）"
     return {**values, "done": done}
+
+
+def sheet_status_values(values: dict[str, Any], lang: str) -> dict[str, Any]:
+    """``sheet_exists_not_draft``'s ``existing_status`` (``settled``) named in ``lang``
+    (已结算): it read English inside the Chinese sentence."""
+    from datamill.core.code_words import STATUS_WORDS  # noqa: PLC0415 - only when worded
+
+    status = values.get("existing_status")
+    words = STATUS_WORDS.get(lang, {})
+    return {**values, "existing_status": words.get(status, status)} \
+        if isinstance(status, str) else values

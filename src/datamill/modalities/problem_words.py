@@ -44,6 +44,10 @@ from datamill.modalities._reason_words import (
 )
 from datamill.modalities._reason_words_catalog import object_noun, quote_status
 from datamill.modalities._reason_words_approvals import own_approval_values
+from datamill.modalities._reason_words_approvals import (
+    own_approval_values,
+    sheet_status_values,
+)
 from datamill.modalities._reason_words_eligibility import (
     ELIGIBILITY_REFUSALS,
     eligibility_details,
@@ -283,6 +287,7 @@ _REASON_VALUES["object_not_found"] = object_noun  # the object kind in the langu
 _REASON_VALUES["quote_request_state"] = quote_status  # a quote request's status, worded
 _REASON_VALUES.update(dict.fromkeys(ELIGIBILITY_REFUSALS, eligibility_values))
 _REASON_VALUES["own_approval"] = own_approval_values
+_REASON_VALUES["sheet_exists_not_draft"] = sheet_status_values
 
 PAGE_LANG_COOKIE = "lang"
 """The cookie holding the language a person chose on the web pages (their own JSON endpoints
