@@ -721,18 +721,16 @@ class JsonAwareGroup(TyperGroup):
         **extra: Any,
     ) -> Any:
         argv = list(sys.argv[1:] if args is None else args)
-        if not standalone_mode or "--json" not in argv:
+        lang = cli_language()
+        if not standalone_mode or ("--json" not in argv and lang == "en"):
+            from datamill.cli._usage_words import speak_typer
+
+            speak_typer("en")  # English help pages, whatever a run before spoke
             return super().main(argv, prog_name, complete_var, standalone_mode, **extra)
-        try:
-            rv = super().main(argv, prog_name, complete_var, False, **extra)
-        except typer.TyperException as err:  # click's UsageError and friends
-            fmt = getattr(err, "format_message", None)
-            _write_json(error_payload("usage", fmt() if callable(fmt) else str(err)))
-            sys.exit(int(getattr(err, "exit_code", 2)))
-        except typer.Abort:
-            _write_json(error_payload("aborted", "aborted"))
-            sys.exit(1)
-        sys.exit(rv if isinstance(rv, int) else 0)
+        from datamill.cli._usage_words import run_root
+
+        return run_root(self, lambda: super(JsonAwareGroup, self).main(
+            argv, prog_name, complete_var, False, **extra), as_json="--json" in argv, lang=lang)
 
 
 def _plain(value: Any) -> Any:

@@ -1,0 +1,62 @@
+"""Typer's own words under ``DATAMILL_LANG=zh-CN``: a missing argument, an unknown option or
+command and a value of the wrong type were told in English ("Missing argument 'project'.",
+"No such command 'projct'."), under English panel titles, while every refusal of datamill's
+own was in Chinese; ``--help`` pages were English from the first line. ``--json`` keeps the
+English ``message`` and adds the Chinese ``detail``; English runs after a Chinese one are
+English again (one process runs many commands in the tests)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from datamill.cli.main import app
+from datamill.config import get_settings
+
+
+@pytest.fixture
+def lang(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[pytest.MonkeyPatch]:
+    monkeypatch.setenv("DATAMILL_HOME", str(tmp_path / "home"))  # never started: no command runs
+    monkeypatch.delenv("DATAMILL_DATABASE_URL", raising=False)
+    monkeypatch.setenv("DATAMILL_LANG", "zh-CN")
+    get_settings.cache_clear()
+    yield monkeypatch
+    get_settings.cache_clear()
+
+
+@pytest.mark.parametrize(("args", "said"), [
+    (["projct", "list"], "没有命令 'projct'。您是否要用 'project'？"),
+    (["project", "show"], "缺少参数 'project'。"),
+    (["work", "next", "p"], "缺少选项 '--as'。"),
+    (["project", "list", "--jsn"], "没有选项 --jsn（可用的选项：--as, --json）"),
+    (["work", "submit", "abc", "--as", "x"], "'task_id' 的值无效：应为整数"),
+    (["data", "check", "p", "--as", "x", "--workers", "0"], "'--workers' 的值无效：应大于或等于 1"),
+    (["project", "list", "extra"], "多余的参数：extra"),
+])
+def test_usage_errors_speak_chinese(lang: pytest.MonkeyPatch, args: list[str], said: str) -> None:
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert said in result.stderr, result.stderr
+    assert "错误" in result.stderr and "用法：datamill" in result.stderr
+    assert "查看帮助" in result.stderr and "Missing" not in result.stderr
+    doc = json.loads(CliRunner().invoke(app, [*args, "--json"]).stdout)["error"]
+    assert doc["code"] == "usage" and doc["detail"] == said and said not in doc["message"]
+
+
+def test_help_pages_speak_chinese_then_english_again(lang: pytest.MonkeyPatch) -> None:
+    page = CliRunner().invoke(app, ["--help"]).stdout
+    assert "用法：datamill" in page and "选项" in page and "命令" in page
+    assert "原始数据：导入、自动检查、预标注。" in page and "退出码：" in page
+    page = CliRunner().invoke(app, ["work", "next", "--help"]).stdout
+    assert "显示此帮助并退出。" in page and "以 JSON 输出。" in page and "[必填]" in page
+    lang.setenv("DATAMILL_LANG", "en")
+    get_settings.cache_clear()
+    page = CliRunner().invoke(app, ["work", "next", "--help"]).stdout
+    assert "Usage: datamill" in page and "Show this message and exit." in page, page
+    assert "用法" not in page and "[required]" in page
+    result = CliRunner().invoke(app, ["project", "show"])
+    assert "Missing argument 'project'." in result.stderr and "Error" in result.stderr
