@@ -660,6 +660,10 @@ def handle_errors(fn: Callable[P, R]) -> Callable[P, R]:
             exit_code = _exit_code(err)
             err = _told_actor(kwargs, err)
             said, details = _worded(err.message, err.details)
+            if exit_code == 3 and said == err.message:  # "no project with id 7", worded
+                from datamill.cli._not_found_words import not_found_sentence
+
+                said = not_found_sentence(said, cli_language(), err.details.get("home"))
             if as_json:  # the English message and the reason_code; the sentence as ``detail``
                 english = str(details.pop("message_en", err.message))
                 if said != english:

@@ -16,6 +16,8 @@ from typer.testing import CliRunner
 
 from datamill.cli.main import app
 from datamill.config import get_settings
+from datamill.runtime import Runtime
+from tests._cli import run_cli
 
 
 @pytest.fixture
@@ -60,3 +62,20 @@ def test_help_pages_speak_chinese_then_english_again(lang: pytest.MonkeyPatch) -
     assert "用法" not in page and "[required]" in page
     result = CliRunner().invoke(app, ["project", "show"])
     assert "Missing argument 'project'." in result.stderr and "Error" in result.stderr
+
+
+def test_not_found_names_what_was_typed_in_chinese(lang: pytest.MonkeyPatch,
+                                                   sqlite_runtime: Runtime) -> None:
+    # "no project with id 99" was English under zh-CN (only coded refusals were worded)
+    result = CliRunner().invoke(app, ["project", "list"])  # DATAMILL_HOME names no folder
+    assert result.exit_code == 3
+    assert "没有 datamill 主目录（DATAMILL_HOME 指向的文件夹不存在）" in result.stderr
+    db = {"DATAMILL_DATABASE_URL": str(sqlite_runtime.settings.database_url),
+          "DATAMILL_LANG": "zh-CN"}
+    home = sqlite_runtime.settings.home
+    for args, said in ((["project", "show", "99"], "没有编号为 99 的项目"),
+                       (["project", "show", "nosuch"], "没有名为 'nosuch' 的项目")):
+        result = run_cli(home, *args, ok=False, **db)
+        assert result.returncode == 3 and result.stderr == f"错误（not_found）：{said}\n"
+        doc = json.loads(run_cli(home, *args, "--json", ok=False, **db).stdout)["error"]
+        assert doc["detail"] == said and doc["message"].startswith("no project ")

@@ -1,0 +1,85 @@
+""""Not found" in the CLI's language: the services say ``no project with id 7`` or ``no user
+named 'bob'`` in English (the API answers a 404 with a generic sentence in Chinese; a person at
+the command line needs the id or name they typed back). The shapes
+:func:`datamill.db.lookup.not_found` and the lookups by name write are worded here, the object
+by :data:`ZH_CN_OBJECTS`; any other "not found" keeps its English after a Chinese head.
+
+Examples:
+    >>> not_found_sentence("no project with id 7", "zh-CN")
+    '没有编号为 7 的项目'
+    >>> not_found_sentence("no user named 'bob'", "zh-CN")
+    "没有名为 'bob' 的用户"
+    >>> not_found_sentence("project 3 has no item 9", "zh-CN")
+    '项目 3 中没有条目 9'
+    >>> not_found_sentence("no project with id 7", "en")
+    'no project with id 7'
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["ZH_CN_OBJECTS", "not_found_sentence"]
+
+#: the objects the services look up, in Chinese (the words the pages and the CLI use for them)
+ZH_CN_OBJECTS = {
+    "project": "项目", "production project": "生产项目", "item": "条目", "task": "任务",
+    "work package": "工作包", "batch": "批次", "inspection": "质检", "delivery": "交付",
+    "annotation": "标注", "user": "用户", "worker": "人员", "vendor": "供应商",
+    "customer": "客户", "contract": "合同", "budget": "预算", "procurement budget": "采购预算",
+    "purchase request": "采购申请", "cost": "成本", "cost event": "成本事件",
+    "settlement sheet": "结算单", "framework agreement": "框架协议",
+    "performance order": "履约订单", "out-of-band quote": "线下报价",
+    "quote request": "询价请求", "licence": "许可", "transfer link": "传输链接",
+    "catalog dataset": "目录数据集", "catalog release": "目录发布版本",
+    "third-party dataset": "第三方数据集", "effect evaluation": "应用效果验证",
+    "ratio test": "试标", "surveying qualification": "测绘资质", "invitation": "邀请",
+    "import run": "导入", "hold": "保全", "grade": "等级", "export rule": "出境规则",
+}
+
+_SHAPES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), said) for pattern, said in (
+        (r"^no (?P<what>[a-z -]+?) with id (?P<id>\d+)$", "没有编号为 {id} 的{what}"),
+        (r"^no (?P<what>[a-z -]+?) named (?P<name>'.*')(?P<rest>;.*)?$",
+         "没有名为 {name} 的{what}"),
+        (r"^(?P<owner>[a-z -]+?) (?P<oid>\d+) has no (?P<what>[a-z -]+?) (?P<id>\S+)$",
+         "{owner} {oid} 中没有{what} {id}"),
+        (r"^no (?P<what>[a-z -]+?) (?P<id>\d+) in (?P<owner>[a-z -]+?) (?P<oid>\d+)$",
+         "{owner} {oid} 中没有{what} {id}"),
+    ))
+
+
+#: :class:`datamill.cli._common.NoHome`'s two sentences (the current folder's, or a
+#: ``DATAMILL_HOME`` naming no folder), by the start of the English
+_NO_HOME_ZH = (
+    ("no datamill home at ", "(the current folder's .datamill)",
+     "{home} 没有 datamill 主目录（当前文件夹的 .datamill）：请进入项目所在的文件夹，或把 "
+     "DATAMILL_HOME 设为它的主目录；也可以用 `datamill demo` 或 `datamill user create NAME "
+     "--role admin` 在此新建一个"),
+    ("no datamill home at ", "(DATAMILL_HOME names a folder that does not exist)",
+     "{home} 没有 datamill 主目录（DATAMILL_HOME 指向的文件夹不存在）：请检查 DATAMILL_HOME "
+     "是否拼错，或用 `datamill db-upgrade` 或 `datamill user create NAME --role admin` "
+     "在那里新建一个"),
+)
+
+
+def not_found_sentence(message: str, lang: str, home: object = None) -> str:
+    """``message`` (a service's English "not found"; ``home``: where a ``no_home`` refusal
+    looked) as a reader of ``lang`` reads it."""
+    if lang == "en":
+        return message
+    for head, mark, said in _NO_HOME_ZH:
+        if home is not None and message.startswith(head) and mark in message:
+            return said.format(home=home)
+    for pattern, said in _SHAPES:
+        found = pattern.match(message)
+        if found is None:
+            continue
+        values = found.groupdict()
+        nouns = [values.get(k) for k in ("what", "owner") if values.get(k) is not None]
+        if all(n in ZH_CN_OBJECTS for n in nouns):
+            for key in ("what", "owner"):
+                if values.get(key) is not None:
+                    values[key] = ZH_CN_OBJECTS[values[key]]
+            return said.format(**values)
+    return f"未找到：{message}"
