@@ -242,8 +242,10 @@ def counted(n: int, noun: str, plural: str | None = None) -> str:
 
 def amount(value: float | None, places: int = 4) -> str:
     """A volume to ``places`` decimals without trailing zeros (18 images, 1.25 hours); "–"
-    for none."""
-    return "–" if value is None else f"{value:.{places}f}".rstrip("0").rstrip(".")
+    for none (:func:`datamill.core.shown_numbers.shown_volume`, the rule of every face)."""
+    from datamill.core.shown_numbers import shown_volume
+
+    return shown_volume(value, places)
 
 
 def styled(*parts: str | tuple[str, str]) -> Text:

@@ -133,9 +133,9 @@ def show(project: Annotated[str, typer.Argument(help="Project id or name.")], as
         out.print(t)
         per, unit = v["volume_per_unit"], v["volume_unit"]
         usable = "" if v["usable_volume"] == v["volume"] else (
-            f" ({amount(v['usable_volume'] / per, 3)} {unit} usable: without what the checks "
+            f" ({amount(v['usable_volume'] / per)} {unit} usable: without what the checks "
             "rejected and the golden items)")
-        out.print(f"{counted(v['items'], 'item')}, {amount(v['volume'] / per, 3)} {unit}{usable}")
+        out.print(f"{counted(v['items'], 'item')}, {amount(v['volume'] / per)} {unit}{usable}")
 
     emit(stats, as_json, render)
 
@@ -172,7 +172,7 @@ def dashboard_cmd(project: Annotated[str, typer.Argument(help="Project id or nam
         unit = v["throughput"]["unit"]
         t = Table("status", "items", unit, title=f"{p.name}: progress")
         for row in v["progress"]:
-            t.add_row(row["status"], str(row["items"]), amount(row["volume"], 3))
+            t.add_row(row["status"], str(row["items"]), amount(row["volume"]))
         out.print(t)
         for key, title in (("per_day", "day"), ("per_worker", "worker")):
             # per stage: an item annotated and reviewed is two pieces of work, not two items
@@ -181,7 +181,7 @@ def dashboard_cmd(project: Annotated[str, typer.Argument(help="Project id or nam
             for row in v["throughput"][key]:
                 w.add_row(str(row["day" if key == "per_day" else "worker"]),
                           str(row.get("annotated", "")), str(row.get("reviewed", "")),
-                          str(row["items"]), amount(row["volume"], 3))
+                          str(row["items"]), amount(row["volume"]))
             out.print(w)
         c = Table("check", "items failing", title="check failures")
         for row in v["check_failures"]:

@@ -28,6 +28,7 @@ from datamill.compliance.permissions import Scope, role_scope
 from datamill.compliance.roles import Action, allowed
 from datamill.config import business_timezone
 from datamill.core.errors import DatamillError, Forbidden, InvalidInput
+from datamill.core.shown_numbers import shown_volume
 from datamill.core.storable import driver_refusal
 from datamill.http_deps import (
     RuntimeDep,
@@ -78,6 +79,7 @@ log = logging.getLogger("datamill.web")
 _HERE = Path(__file__).resolve().parent.parent
 templates = Jinja2Templates(directory=str(_HERE / "templates"))
 templates.env.globals["t"] = t
+templates.env.globals["volume"] = shown_volume  # one rule for a volume's places, every face
 templates.env.globals["allowed"] = allowed
 templates.env.globals["Action"] = Action
 templates.env.globals["role_scope"] = role_scope
