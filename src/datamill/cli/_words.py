@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from datamill.cli._common import cli_language, counted
+from datamill.cli._words_data import DATA_EN, DATA_ZH_CN
 from datamill.core.code_words import (
     INSPECTION_REASON_WORDS,
     ITEM_STATUS_WORDS,
@@ -359,6 +360,7 @@ EN_CLI: dict[str, str] = {
     "ledger.cost_pending": "cost {id}: {amount} (pending_approval): over its budget line, it "
                            "is booked once the VP in charge, then the finance head sign it "
                            "(datamill ledger cost-approve {id} --as ...)",
+    **DATA_EN,
 }
 
 ZH_CN_CLI: dict[str, str] = {
@@ -671,6 +673,7 @@ ZH_CN_CLI: dict[str, str] = {
     "ledger.cost.rejected": "已驳回",
     "ledger.cost_pending": "成本 {id}：{amount}（超预算，待审批）：须由分管副总裁、再由财务负责人"
                            "签批后入账（datamill ledger cost-approve {id} --as …）",
+    **DATA_ZH_CN,
 }
 
 CLI_WORDS: dict[str, dict[str, str]] = {"en": EN_CLI, "zh-CN": ZH_CN_CLI}

@@ -15,13 +15,13 @@ from datamill.cli._common import (
     AsUser,
     Workers,
     acting_user,
-    counted,
     emit,
     get_runtime,
     handle_errors,
     out,
     progress_bar,
 )
+from datamill.cli._words import code, say, say_count
 from datamill.compliance.roles import Action
 
 app = typer.Typer(help="Raw data: import, automatic checks, pre-annotation.", no_args_is_help=True)
@@ -104,7 +104,7 @@ def import_cmd(
                 raise InvalidInput(f"import {resume} belongs to another project", import_run_id=resume)
             actor = acting_user(s, user, Action.MANAGE_PROJECT, project_id=run.project_id)
             suffixes = _suffixes(s, run.project_id)
-            with progress_bar("resuming import", _count_rows(Path(run.source), suffixes)) as advance:
+            with progress_bar(say("data.resuming"), _count_rows(Path(run.source), suffixes)) as advance:
                 report = resume_import(s, rt.blobs, resume, progress=advance, actor_id=actor.id)
         else:
             if project is None or source is None:
@@ -118,17 +118,17 @@ def import_cmd(
 
                 extra = {} if fmt is not None else {"in_place": in_place,
                                                     "url_roots": tuple(url_root or ())}
-                with progress_bar("importing", _count_rows(source, _suffixes(s, p.id))) as advance:
+                with progress_bar(say("data.importing"), _count_rows(source, _suffixes(s, p.id))) as advance:
                     report = import_supplied(s, rt.blobs, actor, p.id, source, vendor, fmt=fmt,
                                              progress=advance, **extra)
             elif fmt is not None:
                 from datamill.production.labelled_import import import_labelled
 
-                with progress_bar("importing", None) as advance:
+                with progress_bar(say("data.importing"), None) as advance:
                     report = import_labelled(s, rt.blobs, p.id, source, fmt=fmt,
                                              progress=advance, actor_id=actor.id)
             else:
-                with progress_bar("importing", _count_rows(source, _suffixes(s, p.id))) as advance:
+                with progress_bar(say("data.importing"), _count_rows(source, _suffixes(s, p.id))) as advance:
                     report = import_source(s, rt.blobs, p.id, source, progress=advance,
                                            actor_id=actor.id, in_place=in_place,
                                            url_roots=tuple(url_root or ()))
@@ -196,13 +196,14 @@ def imports_cmd(
         runs = list_import_runs(s, p.id)
 
     def render(items: list[Any]) -> None:
-        t = Table("id", "status", "source", "total", "imported", "present", "rejected", "started")
+        t = Table(*(say(f"data.col.{c}") for c in (
+            "id", "status", "source", "total", "imported", "present", "rejected", "started")))
         for r in items:
-            t.add_row(str(r.id), r.status, str(r.source), str(r.total), str(r.imported),
+            t.add_row(str(r.id), code("status", r.status), str(r.source), str(r.total), str(r.imported),
                       str(r.duplicates), str(r.rejected), r.started_at.strftime("%Y-%m-%d %H:%M"))
         out.print(t)
         if any(r.status == "interrupted" for r in items):
-            out.print("resume with: datamill data import --resume <id>")
+            out.print(say("data.resume"))
 
     emit(runs, as_json, render)
 
@@ -226,15 +227,15 @@ def check_cmd(
         p = find_project(s, project)
         actor = acting_user(s, user, Action.MANAGE_PROJECT, project_id=p.id, project_ref=project)
         todo = project_stats(s, p.id)["by_status"].get("imported", 0)
-        with progress_bar("checking", todo or None) as advance:
+        with progress_bar(say("data.checking"), todo or None) as advance:
             summary = run_checks(s, rt.blobs, p.id, recheck=recheck, workers=workers,
                                  progress=advance, actor_id=actor.id)
 
     def render(v: Any) -> None:
-        out.print(f"{v.checked} checked: {v.passed} passed, {v.rejected} set aside")
+        out.print(say("data.checked", checked=v.checked, passed=v.passed, rejected=v.rejected))
         if v.rejections:
-            out.print("import a corrected file under the same id to replace one (re-collection)")
-            t = Table("item", "reasons", title="Set aside")
+            out.print(say("data.recollect"))
+            t = Table(say("data.col.item"), say("data.col.reasons"), title=say("data.set_aside"))
             for r in v.rejections:
                 t.add_row(r["item"], "\n".join(r["reasons"]))
             out.print(t)
@@ -261,14 +262,14 @@ def preannotate_cmd(
         p = find_project(s, project)
         actor = acting_user(s, user, Action.MANAGE_PROJECT, project_id=p.id, project_ref=project)
         todo = project_stats(s, p.id)["by_status"].get("passed", 0)
-        with progress_bar("pre-annotating", todo or None) as advance:
+        with progress_bar(say("data.preannotating"), todo or None) as advance:
             result = preannotate_project(s, rt.blobs, p.id, engine=engine, workers=workers,
                                          progress=advance, actor_id=actor.id)
     emit(result, as_json, lambda r: out.print(
-        f"nothing pre-annotated: {r['skipped']}" if r.get("skipped") else
-        f"pre-annotated {counted(r['items'], 'item')} with {r['model']}" + (
-            "; left out (no label for them in the spec): "
-            + ", ".join(f"{k} × {v}" for k, v in sorted(r["dropped"].items()))
+        say("data.nothing_preannotated", reason=r["skipped"]) if r.get("skipped") else
+        say_count("data.preannotated", r["items"], model=r["model"]) + (
+            say("data.dropped", labels=", ".join(f"{k} × {v}"
+                                                 for k, v in sorted(r["dropped"].items())))
             if r.get("dropped") else "")))
 
 
@@ -307,11 +308,13 @@ def items_cmd(
     plugin = get_modality(p.modality)
 
     def render(items: list[Any]) -> None:
-        t = Table("id", "item", "status", "volume", "attributes", "reasons")
+        t = Table(*(say(f"data.col.{c}") for c in (
+            "id", "item", "status", "volume", "attributes", "reasons")))
         for i in items:
             shown = ", ".join(f"{k}={v}" for k, v in plugin.summary(i.attributes).items()
                               if v is not None)
-            t.add_row(str(i.id), i.external_id, i.status, str(i.volume or ""), shown,
+            t.add_row(str(i.id), i.external_id, code("item_status", i.status),
+                      str(i.volume or ""), shown,
                       "; ".join(i.reject_reasons))
         out.print(t)
 
