@@ -131,7 +131,8 @@ def require_audit_reader(session: Session, actor: User) -> None:
     if refusal.reason != "role":
         raise Forbidden(refusal.message)
     raise Forbidden(f"role {actor.role!r} may not read the audit trail; it is for "
-                    f"{', '.join(audit_readers())}", reason="audit_reader")
+                    f"{', '.join(audit_readers())}", reason="audit_reader",
+                    reason_code="audit_reader", role=actor.role, roles=audit_readers())
 
 
 def parse_when(value: datetime | date | str | None, *, field: str,

@@ -10,6 +10,7 @@ refused action's phrase (``EN_ACTIONS``).
 from __future__ import annotations
 
 from datamill.modalities._reason_words_catalog import CATALOG_REFUSALS_EN, CATALOG_REFUSALS_ZH_CN
+from datamill.modalities._reason_words_cli_h2 import CLI_H2_EN, CLI_H2_ZH_CN
 from datamill.modalities._reason_words_ledger import LEDGER_REFUSALS_EN, LEDGER_REFUSALS_ZH_CN
 from datamill.modalities._reason_words_media import MEDIA_REFUSALS_EN, MEDIA_REFUSALS_ZH_CN
 from datamill.modalities._reason_words_ops import OPS_REFUSALS_EN, OPS_REFUSALS_ZH_CN
@@ -426,6 +427,7 @@ EN_REASONS: dict[str, str] = {
     **MEDIA_REFUSALS_EN,
     **OPS_REFUSALS_EN,
     **CATALOG_REFUSALS_EN,
+    **CLI_H2_EN,
 }
 
 EN_ACTIONS: dict[str, str] = {
@@ -766,6 +768,7 @@ ZH_CN_REASONS: dict[str, str] = {
     **MEDIA_REFUSALS_ZH_CN,
     **OPS_REFUSALS_ZH_CN,
     **CATALOG_REFUSALS_ZH_CN,
+    **CLI_H2_ZH_CN,
 }
 
 ZH_CN_ACTIONS: dict[str, str] = {

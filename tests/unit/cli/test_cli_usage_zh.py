@@ -79,3 +79,14 @@ def test_not_found_names_what_was_typed_in_chinese(lang: pytest.MonkeyPatch,
         assert result.returncode == 3 and result.stderr == f"错误（not_found）：{said}\n"
         doc = json.loads(run_cli(home, *args, "--json", ok=False, **db).stdout)["error"]
         assert doc["detail"] == said and doc["message"].startswith("no project ")
+
+
+def test_who_may_read_the_audit_trail_is_said_in_chinese() -> None:
+    # "role 'annotator' may not read the audit trail ..." was the one refusal of `audit list`
+    # and `audit verify` left English under zh-CN (it had no reason_code)
+    from datamill.modalities.problem_words import word_error
+
+    details = {"reason": "audit_reader", "reason_code": "audit_reader", "role": "annotator",
+               "roles": ["admin", "auditor"]}
+    said, _ = word_error("role 'annotator' may not read the audit trail", details, "zh-CN")
+    assert said == "您的角色（annotator）不能查看审计记录；可以查看的角色：admin、auditor"
