@@ -97,27 +97,41 @@ def create_cmd(
 ) -> None:
     """Create a user (password stored as an argon2 hash): asked for hidden, twice, unless
     --password-stdin (one line of stdin) or --password gives it."""
-    from datamill.compliance.users import active_admin_exists, create_user
+    from datamill.compliance.users import create_user
     from datamill.core.errors import InvalidInput
 
-    secret = _password(password, password_stdin, "Password")
+    if role not in {r.value for r in Role}:  # refused before the password is typed twice
+        raise InvalidInput(f"unknown role {role!r}; available: "
+                           f"{', '.join(r.value for r in Role)}", field="role")
     # the first user (no --as) may start a new installation; a later one acts in an existing one.
     # The first admin naming themself (--as NAME for NAME) is that first user too (trial h6: it
     # was refused with "no user named 'admin'", the README's --as taken as always needed)
     first = user is not None and user == username and role == "admin"
-    with get_runtime(start_home=user is None or first).session() as s:
-        actor_id = None
-        if first and not active_admin_exists(s):
-            pass
-        elif user is not None:
-            actor_id = acting_user(s, user, Action.MANAGE_USERS).id
-        elif active_admin_exists(s):
-            raise InvalidInput("an admin exists: say who creates the user with --as ADMIN",
-                               field="as")
+    rt = get_runtime(start_home=user is None or first)
+    with rt.session() as s:  # who acts is checked before anyone is asked for a password
+        actor_id = _creator(s, user, first=first)
+    secret = _password(password, password_stdin, "Password")
+    with rt.session() as s:
+        actor_id = _creator(s, user, first=first)
         made = _user_row(create_user(s, username, secret, role, display_name=display_name,
                                      actor_id=actor_id))
     emit(made, as_json, lambda v: out.print(f"created {v['role']} {v['username']}",
                                             highlight=False))
+
+
+def _creator(s: Any, user: str | None, *, first: bool) -> int | None:
+    """The id of the admin creating a user (``--as``); None for the installation's first."""
+    from datamill.compliance.users import active_admin_exists
+    from datamill.core.errors import InvalidInput
+
+    if first and not active_admin_exists(s):
+        return None
+    if user is not None:
+        return int(acting_user(s, user, Action.MANAGE_USERS).id)
+    if active_admin_exists(s):
+        raise InvalidInput("an admin exists: say who creates the user with --as ADMIN",
+                           field="as")
+    return None
 
 
 def _user_row(user: Any) -> dict[str, Any]:

@@ -90,3 +90,19 @@ def test_who_may_read_the_audit_trail_is_said_in_chinese() -> None:
                "roles": ["admin", "auditor"]}
     said, _ = word_error("role 'annotator' may not read the audit trail", details, "zh-CN")
     assert said == "您的角色（annotator）不能查看审计记录；可以查看的角色：admin、auditor"
+
+
+def test_user_create_refuses_a_bad_role_or_missing_as_before_asking_a_password(
+        sqlite_runtime: Runtime) -> None:
+    # found by trial h2: `user create bob --role boss` asked for the password (twice, on a
+    # terminal), then refused the role; with an admin in place and no --as, likewise
+    home = sqlite_runtime.settings.home
+    db = {"DATAMILL_DATABASE_URL": str(sqlite_runtime.settings.database_url)}
+    run_cli(home, "user", "create", "root", "--role", "admin", "--password", "password1", **db)
+    said = run_cli(home, "user", "create", "bob", "--role", "boss", "--as", "root", ok=False,
+                   stdin="", **db)
+    assert said.returncode == 2 and "unknown role 'boss'" in said.stderr, said
+    assert "Password" not in said.stderr + said.stdout
+    said = run_cli(home, "user", "create", "bob", "--role", "annotator", ok=False, stdin="", **db)
+    assert said.returncode == 2 and "an admin exists" in said.stderr, said
+    assert "Password" not in said.stderr + said.stdout
