@@ -1,5 +1,5 @@
-"""The words of ``datamill data`` (import, imports, check, preannotate, items) for people, in
-English and zh-CN; merged into the CLI's catalogue (:mod:`datamill.cli._words`). A check's
+"""The words of ``datamill data`` (import, imports, check, preannotate, items) and of ``project
+list|dashboard`` for people, in English and zh-CN; merged into the CLI's catalogue (:mod:`datamill.cli._words`). A check's
 reason for setting an item aside is the service's English sentence (stored with the item)."""
 
 from __future__ import annotations
@@ -37,6 +37,15 @@ DATA_EN: dict[str, str] = {
     "data.preannotated.one": "pre-annotated {n} item with {model}",
     "data.dropped": "; left out (no label for them in the spec): {labels}",
     "data.col.volume": "volume", "data.col.attributes": "attributes",
+    # project list | dashboard
+    "proj.col.id": "id", "proj.col.name": "name", "proj.col.modality": "modality",
+    "proj.col.language": "language", "proj.col.type": "type", "proj.col.status": "status",
+    "proj.progress": "{project}: progress", "proj.col.items": "items",
+    "proj.per.day": "submitted per day", "proj.per.worker": "submitted per worker",
+    "proj.col.day": "day", "proj.col.worker": "worker", "proj.col.annotated": "annotated",
+    "proj.col.reviewed": "reviewed", "proj.col.both": "work (both)",
+    "proj.checks": "check failures", "proj.col.check": "check",
+    "proj.col.failing": "items failing",
 }
 
 DATA_ZH_CN: dict[str, str] = {
@@ -68,4 +77,12 @@ DATA_ZH_CN: dict[str, str] = {
     "data.preannotated.one": "已用 {model} 预标注 {n} 个条目",
     "data.dropped": "；未采用（规格中没有对应的标签）：{labels}",
     "data.col.volume": "数据量", "data.col.attributes": "属性",
+    "proj.col.id": "编号", "proj.col.name": "名称", "proj.col.modality": "模态",
+    "proj.col.language": "语言", "proj.col.type": "类型", "proj.col.status": "状态",
+    "proj.progress": "{project}：进度", "proj.col.items": "条目数",
+    "proj.per.day": "每日提交", "proj.per.worker": "每人提交",
+    "proj.col.day": "日期", "proj.col.worker": "人员", "proj.col.annotated": "已标注",
+    "proj.col.reviewed": "已审核", "proj.col.both": "工作量（两者合计）",
+    "proj.checks": "检查未通过", "proj.col.check": "检查项",
+    "proj.col.failing": "未通过条目数",
 }

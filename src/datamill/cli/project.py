@@ -91,9 +91,13 @@ def list_(as_json: JsonOpt = False, as_user: ViewerOpt = None) -> None:
 
             out.print(say("project.none_member", user=as_user), soft_wrap=True)
             return
-        t = Table("id", "name", "modality", "language", "type", "status")
+        from datamill.cli._words import code, say
+
+        t = Table(*(say(f"proj.col.{c}") for c in (
+            "id", "name", "modality", "language", "type", "status")))
         for p in rows:
-            t.add_row(str(p.id), p.name, p.modality, p.language, p.project_type, p.status)
+            t.add_row(str(p.id), p.name, p.modality, p.language, p.project_type,
+                      code("status", p.status))
         out.print(t)
 
     emit(projects, as_json, render)
@@ -169,21 +173,25 @@ def dashboard_cmd(project: Annotated[str, typer.Argument(help="Project id or nam
         board = dashboard(s, p.id)
 
     def render(v: dict[str, Any]) -> None:
-        unit = v["throughput"]["unit"]
-        t = Table("status", "items", unit, title=f"{p.name}: progress")
+        from datamill.cli._words import code, say
+
+        unit = code("unit", v["throughput"]["unit"])
+        t = Table(say("proj.col.status"), say("proj.col.items"), unit,
+                  title=say("proj.progress", project=p.name))
         for row in v["progress"]:
-            t.add_row(row["status"], str(row["items"]), amount(row["volume"]))
+            t.add_row(code("item_status", row["status"]), str(row["items"]),
+                      amount(row["volume"]))
         out.print(t)
         for key, title in (("per_day", "day"), ("per_worker", "worker")):
             # per stage: an item annotated and reviewed is two pieces of work, not two items
-            w = Table(title, "annotated", "reviewed", "work (both)", unit,
-                      title=f"submitted per {title}")
+            w = Table(*(say(f"proj.col.{c}") for c in (title, "annotated", "reviewed", "both")),
+                      unit, title=say(f"proj.per.{title}"))
             for row in v["throughput"][key]:
                 w.add_row(str(row["day" if key == "per_day" else "worker"]),
                           str(row.get("annotated", "")), str(row.get("reviewed", "")),
                           str(row["items"]), amount(row["volume"]))
             out.print(w)
-        c = Table("check", "items failing", title="check failures")
+        c = Table(say("proj.col.check"), say("proj.col.failing"), title=say("proj.checks"))
         for row in v["check_failures"]:
             c.add_row(row["check"], str(row["items"]))
         out.print(c)

@@ -29,3 +29,9 @@ def test_data_commands_speak_chinese(tmp_path: Path) -> None:
     assert checked.startswith("已检查 2 个：通过 2，搁置 0"), checked
     items = run(home, "data", "items", "lang-data", "--as", "root", DATAMILL_LANG="zh-CN").stdout
     assert "条目" in items and "已通过检查" in items and "passed" not in items, items
+    board = run(home, "project", "dashboard", "lang-data", "--as", "root",
+                DATAMILL_LANG="zh-CN").stdout
+    assert "lang-data：进度" in board and "已通过检查" in board and "每日提交" in board, board
+    assert "progress" not in board and "check failures" not in board
+    listed = run(home, "project", "list", DATAMILL_LANG="zh-CN").stdout
+    assert "名称" in listed and "进行中" in listed and "modality" not in listed, listed
