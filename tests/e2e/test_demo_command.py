@@ -28,6 +28,11 @@ def test_full_demo_reaches_every_delivery(full_demo: DemoRun) -> None:
     assert (full_demo.workdir / "corpus" / "zh" / "report.html").is_file()  # corpus design
     deliveries = list((full_demo.workdir / "deliveries").rglob("manifest*"))
     assert len(deliveries) >= 4  # noqa: PLR2004 - one per project
+    # found by trial h2 (a new user's first run): Python's own notation read as output,
+    # "project demo-asr-en: {'accepted': 36, 'rejected': 4}", "rejected ({'reverberation': 1})",
+    # "inspection accepted ({'phone_accuracy': 1.0, ...})", "cost per unit None"
+    assert "{'" not in out and " None" not in out, [
+        line for line in out.splitlines() if "{'" in line or " None" in line]
 
 
 def test_demo_refuses_an_unknown_project(tmp_path: Path) -> None:

@@ -392,7 +392,8 @@ def _speech_demo(rt: Runtime, workdir: Path, utterances: int, *, full: bool) -> 
         out.print(f"• {step}")
     with rt.session() as s:
         stats = project_stats(s, project_id)
-    out.print(f"project demo-asr-en: {stats['by_status']}")
+    out.print("project demo-asr-en: " + ", ".join(
+        f"{n} {status}" for status, n in sorted(stats["by_status"].items())))
     if result.delivery_path:
         out.print(styled(("demo-asr-en: delivery written to", "bold green"), f" {result.delivery_path}"))
         return project_id

@@ -151,8 +151,9 @@ def _run_project(rt: Runtime, home: Path, language: str, name: str,
         report = import_source(s, rt.blobs, pid, manifest)
     with rt.session() as s:
         checked = run_checks(s, rt.blobs, pid, workers=1)
+    failed = ", ".join(f"{check} {n}" for check, n in sorted(checked.by_check.items()))
     steps.append(f"{name}: imported {report.imported}; checks {checked.passed} passed,"
-                 f" {checked.rejected} rejected ({dict(sorted(checked.by_check.items()))})")
+                 f" {checked.rejected} rejected" + (f" (failed checks: {failed})" if failed else ""))
     with rt.session() as s:
         pre = preannotate_project(s, rt.blobs, pid, engine="tts-align", workers=1)
     steps.append(f"{name}: pre-aligned {pre['items']} utterances ({pre.get('model')})")
@@ -188,7 +189,10 @@ def _run_project(rt: Runtime, home: Path, language: str, name: str,
         for smp in insp.sample:
             record_correction(s, insp.id, smp["item_id"], _inspected(smp["delivered_text"]))
         done = complete_inspection(s, insp.id, ivan)
-    steps.append(f"{name}: inspection {done.verdict} ({done.scores})")
+    scores = ", ".join(f"{metric.replace('_', ' ')} {value:.4f}" for metric, value in
+                       done.scores.items() if metric.endswith("accuracy")
+                       and isinstance(value, float))
+    steps.append(f"{name}: inspection {done.verdict} ({scores})")
     out: dict[str, Any] = {"project_id": pid, "checks": {"passed": checked.passed,
                                                          "rejected": checked.rejected,
                                                          "by_check": dict(checked.by_check)},

@@ -445,6 +445,12 @@ def get_period(session: Session, period: str, *, reader_id: int | None = None) -
     return _named(session, _out(row), reader_id)
 
 
+def _or_none(value: object) -> str:
+    """A figure of the report, or "none" where there is none (nothing accepted: no cost per
+    unit; the demo's report read "cost per unit None")."""
+    return "none" if value is None else str(value)
+
+
 def _project(out: PeriodCloseOut, row: dict[str, Any]) -> str:
     """A report row's project as people know it: its name, with the ledger project's id."""
     lid = row.get("project_id")
@@ -476,12 +482,12 @@ def summary_text(out: PeriodCloseOut) -> str:
               for m in r.get("line_margin", [])] or ["  none"]
     lines.append("Cost per accepted unit (business line, unit):")
     lines += [f"  {u['business_line']}: {u['volume']} {u['volume_unit']} accepted, cost per unit "
-              f"{u['cost_per_unit']}, price per unit {u['price_per_unit']}"
+              f"{_or_none(u['cost_per_unit'])}, price per unit {_or_none(u['price_per_unit'])}"
               for u in r.get("unit_costs", [])] or ["  none"]
     if "unit_costs" not in r:  # a report closed before unit costs were kept
         cph = r.get("speech_cost_per_hour", {})
         lines.append(f"  speech: {cph.get('hours')} hours accepted, cost per unit "
-                     f"{cph.get('cost_per_hour')}")
+                     f"{_or_none(cph.get('cost_per_hour'))}")
     lines.append("Receivables (net per customer):")
     lines += [f"  {c['customer']}: net {c['net']} (receivable {c['receivable']}, advances "
               f"{c['advances']}), ECL {c['ecl']}" for c in r.get("receivables", [])] or ["  none"]
