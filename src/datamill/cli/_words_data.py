@@ -46,6 +46,9 @@ DATA_EN: dict[str, str] = {
     "proj.col.reviewed": "reviewed", "proj.col.both": "work (both)",
     "proj.checks": "check failures", "proj.col.check": "check",
     "proj.col.failing": "items failing",
+    # work packages
+    "pkg.col.id": "id", "pkg.col.name": "name", "pkg.col.stage": "stage",
+    "pkg.col.assignee": "assignee", "pkg.col.status": "status", "pkg.col.done": "done",
 }
 
 DATA_ZH_CN: dict[str, str] = {
@@ -85,4 +88,6 @@ DATA_ZH_CN: dict[str, str] = {
     "proj.col.reviewed": "已审核", "proj.col.both": "工作量（两者合计）",
     "proj.checks": "检查未通过", "proj.col.check": "检查项",
     "proj.col.failing": "未通过条目数",
+    "pkg.col.id": "编号", "pkg.col.name": "名称", "pkg.col.stage": "环节",
+    "pkg.col.assignee": "分配给", "pkg.col.status": "状态", "pkg.col.done": "完成数",
 }

@@ -82,9 +82,11 @@ def packages_cmd(project: str, user: AsUser, as_json: JsonOpt = False) -> None:
         names = usernames(s)
 
     def render(pk: list[Any]) -> None:
-        t = Table("id", "name", "stage", "assignee", "status", "done")
+        t = Table(*(say(f"pkg.col.{c}") for c in (
+            "id", "name", "stage", "assignee", "status", "done")))
         for p in pk:
-            t.add_row(str(p.id), p.name, p.stage, names.get(p.assignee_id, "-"), p.status,
+            t.add_row(str(p.id), p.name, code("stage", p.stage),
+                      names.get(p.assignee_id, "-"), code("status", p.status),
                       f"{p.done}/{p.tasks}")
         out.print(t)
 

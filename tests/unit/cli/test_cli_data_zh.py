@@ -35,3 +35,7 @@ def test_data_commands_speak_chinese(tmp_path: Path) -> None:
     assert "progress" not in board and "check failures" not in board
     listed = run(home, "project", "list", DATAMILL_LANG="zh-CN").stdout
     assert "名称" in listed and "进行中" in listed and "modality" not in listed, listed
+    run(home, "work", "package", "lang-data", "--stage", "annotate", "--as", "root")
+    packages = run(home, "work", "packages", "lang-data", "--as", "root",
+                   DATAMILL_LANG="zh-CN").stdout
+    assert "环节" in packages and "标注" in packages and "assignee" not in packages, packages
