@@ -297,7 +297,7 @@ def package_path(root: Path, rel: CatalogRelease, ds: CatalogDataset, licence_id
 
 
 def build_package(rel: CatalogRelease, ds: CatalogDataset, root: Path, licence_id: int,
-                  terms: dict[str, Any]) -> Path:
+                  terms: dict[str, Any], src: Path | None = None) -> Path:
     """The release as one tar with the licence's terms (see the module's text), byte for byte
     the same every time it is built (fixed times, owners and modes)."""
     documents = terms_files(terms)
@@ -306,7 +306,7 @@ def build_package(rel: CatalogRelease, ds: CatalogDataset, root: Path, licence_i
     # a partial file of its own: two links issued at once each write a whole package (the
     # same bytes) and the second rename wins, instead of both writing into one file
     partial = target.with_name(f"{target.name}.{uuid.uuid4().hex}.partial")
-    src = Path(rel.path)
+    src = Path(rel.path) if src is None else src  # ``src``: a release fetched from S3
     files = json.loads((src / "manifest.json").read_text(encoding="utf-8"))["files"]
     listed = {**files, "manifest.json": sha256_file(src / "manifest.json"),
               **{name: hashlib.sha256(data).hexdigest() for name, data in documents.items()}}
@@ -357,17 +357,29 @@ def carries_terms(path: Path) -> bool:
 
 
 def current_package(session: Session, lic: CatalogLicence, rel: CatalogRelease,
-                    ds: CatalogDataset, root: Path) -> tuple[Path, str]:
-    """The licence's package of ``rel`` and its sha256: the one its latest link was issued for
-    when it is still whole and carries the licence's terms as they stand (a release never
-    changes), else built again."""
+                    ds: CatalogDataset, root: Path) -> tuple[str, str]:
+    """The licence's package of ``rel`` (its path, or its URL when the blob store is S3) and
+    its sha256: the one its latest link was issued for when it is still whole and carries the
+    licence's terms as they stand (a release never changes), else built again."""
+    from datamill.catalog.release_store import (
+        publish_transfer,
+        release_folder,
+        settings_of,
+        transfer_file,
+        transfer_where,
+    )
+
+    settings = settings_of(session)
     terms = terms_of(session, lic, rel, ds)
     target = package_path(root, rel, ds, lic.id, _terms_digest(terms_files(terms)))
-    known = session.scalars(select(TransferLink.package_sha256).where(
-        TransferLink.licence_id == lic.id, TransferLink.package_path == str(target))
+    link = session.scalars(select(TransferLink).where(
+        TransferLink.licence_id == lic.id,
+        TransferLink.package_path == transfer_where(settings, target, root))
         .order_by(TransferLink.id.desc())).first()
-    if (known is not None and target.is_file() and sha256_file(target) == known
-            and carries_terms(target)):
-        return target, known
-    path = build_package(rel, ds, root, lic.id, terms)
-    return path, sha256_file(path)
+    if link is not None:
+        have = transfer_file(session, link)
+        if have is not None and carries_terms(have):
+            return link.package_path, link.package_sha256
+    path = build_package(rel, ds, root, lic.id, terms, release_folder(session, rel))
+    digest = sha256_file(path)
+    return publish_transfer(settings, path, root), digest

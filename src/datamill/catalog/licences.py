@@ -58,6 +58,7 @@ from datamill.catalog.models import (
     ThirdPartyDataset,
     TransferLink,
 )
+from datamill.catalog.release_store import transfer_file
 from datamill.catalog.releases import (
     latest_licensable,
     recorded_day,
@@ -82,7 +83,6 @@ from datamill.core.money import to_cents, to_decimal
 from datamill.db.lookup import get_or_raise, id_is, lock_or_raise, not_found
 from datamill.db.session import append_lock
 from datamill.production.models import Batch, DomainEvent
-from datamill.storage.blobstore import sha256_file
 
 __all__ = [
     "LICENCE_ACCEPTED",
@@ -500,8 +500,8 @@ def download(  # noqa: PLR0913 - the link's parameters and who asks
     _require_active(lic, "its links no longer download")
     require_intact(session, lic.release_id)
     abroad = require_licence_export(session, lic)  # an assessment withdrawn since the link
-    path = Path(link.package_path)
-    if not path.is_file() or sha256_file(path) != link.package_sha256:
+    path = transfer_file(session, link)  # fetched from S3 (checked) when it lies there
+    if path is None:
         raise Conflict(f"the package of transfer link {link_id} changed or is missing",
                        link_id=link_id)
     if not carries_terms(path):  # packaged before the terms travelled with the data

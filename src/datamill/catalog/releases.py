@@ -56,6 +56,7 @@ from datamill.catalog.models import (
     ThirdPartyDataset,
     ThirdPartyFile,
 )
+from datamill.catalog.release_store import publish_release, release_folder
 from datamill.catalog.schemas import DatasetOut, ReleaseOut, VerifyOut
 from datamill.compliance.audit import record_audit
 from datamill.compliance.classification import DEFAULT_LEVEL
@@ -82,6 +83,7 @@ from datamill.production.models import (
 )
 from datamill.storage.blobstore import BlobStore, sha256_file
 from datamill.storage.filecopy import copy_new_file
+from datamill.storage.remote_folders import PackageDamaged
 
 __all__ = [
     "DISTRIBUTION_KEYS",
@@ -411,8 +413,9 @@ def build_release(
     _write_json(staging / "manifest.json", {"files": dict(sorted(manifest.items()))})
     shutil.rmtree(out_dir, ignore_errors=True)
     staging.rename(out_dir)
+    where = publish_release(blobs, out_dir, ds.name, version)  # on S3 when the blobs are
     rel = CatalogRelease(dataset_id=ds.id, version=version, manifest_sha256=digest,
-                         path=str(out_dir), entry=entry, datasheet=sheet, items=len(files),
+                         path=where, entry=entry, datasheet=sheet, items=len(files),
                          volume=int(sheet["volume"]["amount"]), created_by=user.id)
     session.add(rel)
     session.flush()
@@ -438,7 +441,14 @@ def release_row(session: Session, release_id: int) -> CatalogRelease:
 def verify_release(session: Session, release_id: int) -> VerifyOut:
     """Re-hash every file of the release against its manifest (and the manifest itself)."""
     rel = release_row(session, release_id)
-    root = Path(rel.path)
+    try:
+        root = release_folder(session, rel)
+    except NotFound:  # gone from the object store
+        return VerifyOut(release_id=rel.id, manifest_sha256=rel.manifest_sha256, intact=False,
+                         files=0, problems=["manifest.json is missing or unreadable"])
+    except PackageDamaged as err:  # a file on the store missing or changed
+        return VerifyOut(release_id=rel.id, manifest_sha256=rel.manifest_sha256, intact=False,
+                         files=0, problems=[str(err)])
     problems: list[str] = []
     try:
         files = json.loads((root / "manifest.json").read_text(encoding="utf-8"))["files"]
@@ -644,7 +654,7 @@ def sample_path(session: Session, user: User, release_id: int, index: int) -> Pa
     samples = list(rel.entry.get("samples") or [])[:sample_count(rel.items)]
     if not 0 <= index < len(samples):
         raise NotFound(f"release {rel.id} has {len(samples)} samples", release_id=rel.id)
-    path: Path = Path(rel.path) / samples[index]
+    path: Path = release_folder(session, rel, samples[index]) / samples[index]
     if not path.is_file():
         raise InvalidInput(f"sample {samples[index]} is missing from the release folder")
     return path

@@ -363,3 +363,68 @@ def test_an_encrypted_package_on_s3_missing_its_archive_is_refused_naming_it(
     store.fs.rm("sealed/blobs/deliveries/project-1/b1/package.tar.dmenc")
     with pytest.raises(BlobStoreUnavailable, match=r"package\.tar\.dmenc is missing"):
         package_folder(s, SimpleNamespace(id=2, path=url))  # type: ignore[arg-type]
+
+
+@pytest.mark.slow  # ~9 s: a product batch seeded, released, licensed and fetched twice
+def test_a_release_and_its_licence_package_land_on_s3_and_another_worker_serves_them(
+    s3_endpoint: str, tmp_path: Path
+) -> None:
+    """As deliveries were until a94beed7, a catalog release and a licence's transfer package
+    were written only to the building worker's disk with the blobs on S3 (another worker had
+    nothing to verify, sample or download). The release goes to
+    ``<storage url>/releases/<dataset>/v<n>/`` (manifest last) and the tar to
+    ``<storage url>/transfers/…``; a worker with its own home fetches both, checked."""
+    import json
+
+    from datamill.catalog import licences, releases
+    from datamill.catalog.models import CatalogRelease, TransferLink
+    from datamill.core.hashing import sha256_file
+    from tests.unit.catalog.helpers import customer, people, released, speech_files
+
+    secret = "workers-share-DATAMILL_SECRET_KEY-" + "7f3a9c" * 6  # it signs transfer links
+    settings = _settings(s3_endpoint, tmp_path, "cat", secret_key=secret)
+    store = _store(s3_endpoint, tmp_path, "cat")
+    rt = Runtime.from_settings(settings)
+    try:
+        who = people(rt)
+        ds_id, rel_id = released(rt, who, tmp_path, files=speech_files("s3rel", 10))
+        cust = customer(rt)
+        with rt.session() as s:
+            rel = s.get(CatalogRelease, rel_id)
+            assert rel is not None and rel.path == "s3://cat/blobs/releases/zh-asr/v1", rel.path
+            lic = licences.create_licence(s, who["sales"], dataset_id=ds_id, customer_id=cust,
+                                          price="300000", territory="PRC", term="perpetual",
+                                          usage_scope="training", acceptance_criteria="ok").id
+            link = licences.issue_transfer_link(s, settings, who["sales"], lic,
+                                                tmp_path / "out")
+            row = s.get(TransferLink, link.id)
+            assert row is not None and row.package_path.startswith(
+                f"s3://cat/blobs/transfers/licence-{lic}/"), row.package_path
+        assert not any((tmp_path / "releases").rglob("manifest.json"))  # no local copy kept
+        assert not any((tmp_path / "out").rglob("*.tar"))
+        manifest = json.loads(store.fs.cat_file("cat/blobs/releases/zh-asr/v1/manifest.json"))
+        assert "labels.jsonl" in manifest["files"]
+    finally:
+        rt.close()
+    (tmp_path / "w2" / "home").mkdir(parents=True)
+    shutil.copy2(settings.home / "audit_key", tmp_path / "w2" / "home" / "audit_key")
+    other = Runtime.from_settings(_settings(
+        s3_endpoint, tmp_path / "w2", "cat", secret_key=secret,
+        database_url=settings.database_url or f"sqlite:///{settings.home / 'datamill.db'}"))
+    try:
+        with other.session() as s:
+            assert releases.verify_release(s, rel_id).intact
+            sample = releases.sample_path(s, s.merge(who["cust"]), rel_id, 0)
+            assert sha256_file(sample) == manifest["files"]["samples/" + sample.name]
+            p = licences.link_params(link.url)
+            got = licences.download(s, other.settings, p[0], expires=p[1], signature=p[2])
+            assert got.sha256 == link.package_sha256 == sha256_file(Path(got.path))
+            assert Path(got.path).is_relative_to(tmp_path / "w2" / "home")
+        # a release changed on the store is refused by a worker not yet holding it
+        store.fs.pipe_file("cat/blobs/releases/zh-asr/v1/labels.jsonl", b"tampered\n")
+        shutil.rmtree(tmp_path / "w2" / "home" / "release-cache")
+        with other.session() as s:
+            report = releases.verify_release(s, rel_id)
+            assert not report.intact and "labels.jsonl" in report.problems[0], report
+    finally:
+        other.close()
