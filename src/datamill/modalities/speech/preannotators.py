@@ -11,8 +11,10 @@ The helpers :func:`read_pcm16` and :func:`normalise_language` are shared with
 
 from __future__ import annotations
 
+import hashlib
 import re
 import threading
+from collections import OrderedDict
 from importlib import metadata
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -48,6 +50,15 @@ SUPPORTED_LANGUAGES: tuple[str, ...] = ("en", "en-US", "en-GB")
 """Language tags accepted by the bundled (US English) model; matched case-insensitively."""
 
 _ALT_PRON = re.compile(r"\(\d+\)$")
+
+TRANSCRIPT_CACHE_SIZE = 512
+"""How many recordings' decodings a process keeps (:class:`PocketsphinxPreannotator`): a few
+hundred bytes each. A decoding depends on the samples alone (each starts from a fresh front end,
+the decoder's settings are fixed), so the same recording heard again (the effect evaluation
+after the pre-annotation, a re-run, a copy in another project) costs no second decoding, about
+0.5 s of CPU per second of audio."""
+_decoded: OrderedDict[tuple[str, bytes], tuple[tuple[str, int, int, float], ...]] = OrderedDict()
+_decoded_lock = threading.Lock()
 
 
 def normalise_language(language: str) -> str:
@@ -214,15 +225,7 @@ class PocketsphinxPreannotator:
         """
         normalise_language(language)
         pcm = read_pcm16(audio_path)
-        with self._lock:
-            decoder = self._get_decoder()
-            # Fresh front end (noise estimate, cepstral mean): the transcript must not depend
-            # on what this decoder transcribed before.
-            decoder.reinit_feat()
-            decoder.start_utt()
-            decoder.process_raw(pcm, full_utt=True)
-            decoder.end_utt()
-            raw = [(s.word, s.start_frame, s.end_frame, s.prob) for s in decoder.seg()]
+        raw = self._decode(pcm)
         duration_ms = len(pcm) // 2 * 1000 // DECODER_SAMPLE_RATE_HZ
         words = tuple(
             Segment(
@@ -235,6 +238,30 @@ class PocketsphinxPreannotator:
             if not is_filler(word)
         )
         return PreAnnotation(model=self.model, segments=self._group(words), words=words)
+
+    def _decode(self, pcm: bytes) -> tuple[tuple[str, int, int, float], ...]:
+        """The decoder's words (word, first frame, last frame, posterior) for ``pcm``; the
+        same samples decoded before in this process are answered from
+        :data:`TRANSCRIPT_CACHE_SIZE`'s cache."""
+        key = (self.model, hashlib.blake2b(pcm, digest_size=32).digest())
+        with _decoded_lock:
+            if (hit := _decoded.get(key)) is not None:
+                _decoded.move_to_end(key)
+                return hit
+        with self._lock:
+            decoder = self._get_decoder()
+            # Fresh front end (noise estimate, cepstral mean): the transcript must not depend
+            # on what this decoder transcribed before.
+            decoder.reinit_feat()
+            decoder.start_utt()
+            decoder.process_raw(pcm, full_utt=True)
+            decoder.end_utt()
+            raw = tuple((s.word, s.start_frame, s.end_frame, s.prob) for s in decoder.seg())
+        with _decoded_lock:
+            _decoded[key] = raw
+            while len(_decoded) > TRANSCRIPT_CACHE_SIZE:
+                _decoded.popitem(last=False)
+        return raw
 
     def _group(self, words: tuple[Segment, ...]) -> tuple[Segment, ...]:
         groups: list[list[Segment]] = []
