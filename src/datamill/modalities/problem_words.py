@@ -42,12 +42,11 @@ from datamill.modalities._reason_words import (
     ZH_CN_ACTIONS,
     ZH_CN_REASONS,
 )
-from datamill.modalities._reason_words_catalog import object_noun, quote_status
-from datamill.modalities._reason_words_approvals import own_approval_values
 from datamill.modalities._reason_words_approvals import (
     own_approval_values,
     sheet_status_values,
 )
+from datamill.modalities._reason_words_catalog import object_noun, quote_status
 from datamill.modalities._reason_words_eligibility import (
     ELIGIBILITY_REFUSALS,
     eligibility_details,
