@@ -7,13 +7,51 @@ from __future__ import annotations
 from typing import Any
 
 from datamill.cli._common import cli_language, esc, json_text, out
-from datamill.cli._words import CLI_WORDS, say
+from datamill.cli._words import say
 from datamill.core.check_words import speaker_value_words
 
 __all__ = ["print_sheet"]
 
 #: a list longer than this prints its length (``--json`` has every entry)
 _SHOWN_ENTRIES = 12
+
+#: a datasheet's keys, owners and units in Chinese (English prints the key itself, so these
+#: words have no English table)
+_SHEET_WORDS_ZH_CN: dict[str, str] = {
+    "dataset": "数据集",
+    "modality": "模态",
+    "languages": "语言",
+    "scenario": "场景",
+    "items": "条目",
+    "volume": "数据量",
+    "distributions": "分布",
+    "gender": "性别",
+    "accent": "口音",
+    "device": "设备",
+    "environment": "环境",
+    "age_bands": "年龄段",
+    "emotion": "情感",
+    "scene": "场景类别",
+    "checks": "检查",
+    "inspections": "抽检",
+    "owners": "数据归属",
+    "speakers": "说话人",
+    "items_without_speaker": "没有说话人的条目",
+    "value": "数值",
+    "unit": "单位",
+    "amount": "基本量",
+    "base_unit": "基本单位",
+    "in_units": "折合",
+    "labels": "标签",
+    "owner.company": "公司",
+    "owner.customer": "客户",
+    "unit.hours": "小时",
+    "unit.milliseconds": "毫秒",
+    "unit.images": "张图像",
+    "unit.frames": "帧",
+    "unit.items": "条",
+    "unit.characters": "字符",
+}
 
 
 def print_sheet(value: dict[str, Any], depth: int = 0) -> None:
@@ -41,9 +79,13 @@ def print_sheet(value: dict[str, Any], depth: int = 0) -> None:
                       highlight=False)
 
 
+def _words(lang: str) -> dict[str, str]:
+    return _SHEET_WORDS_ZH_CN if lang == "zh-CN" else {}
+
+
 def _sheet_word(key: str) -> str:
     """A datasheet key in the CLI's language (English: the key itself)."""
-    return CLI_WORDS[cli_language()].get(f"sheet.{key}", key)
+    return _words(cli_language()).get(key, key)
 
 
 _SPEAKER_FIELDS = {"gender": "gender", "age_bands": "age_band", "accent": "accent"}
@@ -55,7 +97,7 @@ def _sheet_pair(block: str, key: str, value: object) -> str:
     if block in _SPEAKER_FIELDS:
         key = speaker_value_words(lang, _SPEAKER_FIELDS[block], key)
     elif block == "owners":
-        key = CLI_WORDS[lang].get(f"sheet.owner.{key}", key)
+        key = _words(lang).get(f"owner.{key}", key)
     if key in ("unit", "base_unit") and isinstance(value, str):
-        value = CLI_WORDS[lang].get(f"sheet.unit.{value}", value)
+        value = _words(lang).get(f"unit.{value}", value)
     return f"{_sheet_word(key) if block == 'volume' else key} {value}"

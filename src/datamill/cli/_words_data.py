@@ -9,21 +9,7 @@ __all__ = ["DATA_EN", "DATA_ZH_CN"]
 DATA_EN: dict[str, str] = {
     "data.importing": "importing", "data.resuming": "resuming import",
     "data.checking": "checking", "data.preannotating": "pre-annotating",
-    "data.summary": "{n} rows: {imported} imported, {duplicates} already present, {rejected} "
-                    "rejected (import {run})",
-    "data.summary.one": "{n} row: {imported} imported, {duplicates} already present, "
-                        "{rejected} rejected (import {run})",
-    "data.vendor": "delivered by vendor {vendor}: its settlement sheets pay the accepted "
-                   "volume (collect stage)",
-    "data.replaced": "{n} of them replace the files of items the checks had rejected "
-                     "(re-collected; checked again by `datamill data check`)",
-    "data.labelled": "{n} new items start from their {format} labels",
     "data.col.rejected": "rejected", "data.col.reason": "reason", "data.col.file": "file",
-    "data.report": "Import report",
-    "data.skipped.folder": "Not imported: {n} files of the folder",
-    "data.skipped.folder.one": "Not imported: {n} file of the folder",
-    "data.skipped.archive": "Not imported: {n} files of the archive",
-    "data.skipped.archive.one": "Not imported: {n} file of the archive",
     "data.col.id": "id", "data.col.status": "status", "data.col.source": "source",
     "data.col.total": "total", "data.col.imported": "imported", "data.col.present": "present",
     "data.col.started": "started",
@@ -54,20 +40,7 @@ DATA_EN: dict[str, str] = {
 DATA_ZH_CN: dict[str, str] = {
     "data.importing": "导入中", "data.resuming": "继续导入中",
     "data.checking": "检查中", "data.preannotating": "预标注中",
-    "data.summary": "共 {n} 行：导入 {imported}，已存在 {duplicates}，拒收 {rejected}"
-                    "（导入 {run}）",
-    "data.summary.one": "共 {n} 行：导入 {imported}，已存在 {duplicates}，拒收 {rejected}"
-                        "（导入 {run}）",
-    "data.vendor": "由供应商 {vendor} 交付：其结算单按验收量付款（采集环节）",
-    "data.replaced": "其中 {n} 个替换了检查未通过的条目的文件（重新采集；由 `datamill data "
-                     "check` 再次检查）",
-    "data.labelled": "{n} 个新条目以其 {format} 标注为初始版本",
     "data.col.rejected": "拒收", "data.col.reason": "原因", "data.col.file": "文件",
-    "data.report": "导入报告",
-    "data.skipped.folder": "未导入：文件夹中的 {n} 个文件",
-    "data.skipped.folder.one": "未导入：文件夹中的 {n} 个文件",
-    "data.skipped.archive": "未导入：压缩包中的 {n} 个文件",
-    "data.skipped.archive.one": "未导入：压缩包中的 {n} 个文件",
     "data.col.id": "编号", "data.col.status": "状态", "data.col.source": "来源",
     "data.col.total": "总数", "data.col.imported": "已导入", "data.col.present": "已存在",
     "data.col.started": "开始时间",

@@ -21,7 +21,7 @@ def test_data_commands_speak_chinese(tmp_path: Path) -> None:
     (more / "notes.md").write_text("not an item", encoding="utf-8")
     said = run(home, "data", "import", "lang-data", str(more), "--as", "root",
                DATAMILL_LANG="zh-CN").stdout
-    assert "共 1 行：导入 1，已存在 0，拒收 0（导入 2）" in said, said
+    assert "共 1 行：导入 1，已存在 0，拒绝 0（导入批次 2）" in said, said
     assert "未导入：文件夹中的 1 个文件" in said and "rows" not in said
     runs = run(home, "data", "imports", "lang-data", "--as", "root", DATAMILL_LANG="zh-CN").stdout
     assert "来源" in runs and "已结束" in runs and "source" not in runs, runs

@@ -73,7 +73,7 @@ def test_not_found_names_what_was_typed_in_chinese(lang: pytest.MonkeyPatch,
     db = {"DATAMILL_DATABASE_URL": str(sqlite_runtime.settings.database_url),
           "DATAMILL_LANG": "zh-CN"}
     home = sqlite_runtime.settings.home
-    for args, said in ((["project", "show", "99"], "没有编号为 99 的项目"),
+    for args, said in ((["project", "show", "99"], "没有您可以查看的编号为 99 的项目。"),
                        (["project", "show", "nosuch"], "没有名为 'nosuch' 的项目")):
         result = run_cli(home, *args, ok=False, **db)
         assert result.returncode == 3 and result.stderr == f"错误（not_found）：{said}\n"
