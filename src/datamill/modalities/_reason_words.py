@@ -9,6 +9,7 @@ refused action's phrase (``EN_ACTIONS``).
 
 from __future__ import annotations
 
+from datamill.modalities import _reason_words_llm_delivery as _llm_delivery
 from datamill.modalities._reason_words_catalog import CATALOG_REFUSALS_EN, CATALOG_REFUSALS_ZH_CN
 from datamill.modalities._reason_words_cli_h2 import CLI_H2_EN, CLI_H2_ZH_CN
 from datamill.modalities._reason_words_ledger import LEDGER_REFUSALS_EN, LEDGER_REFUSALS_ZH_CN
@@ -424,6 +425,7 @@ EN_REASONS: dict[str, str] = {
     **LEDGER_REFUSALS_EN,
     **WORKFORCE_REFUSALS_EN,
     **RECORD_REFUSALS_EN,
+    **_llm_delivery.LLM_DELIVERY_REFUSALS_EN,
     **MEDIA_REFUSALS_EN,
     **OPS_REFUSALS_EN,
     **CATALOG_REFUSALS_EN,
@@ -765,6 +767,7 @@ ZH_CN_REASONS: dict[str, str] = {
     **LEDGER_REFUSALS_ZH_CN,
     **WORKFORCE_REFUSALS_ZH_CN,
     **RECORD_REFUSALS_ZH_CN,
+    **_llm_delivery.LLM_DELIVERY_REFUSALS_ZH_CN,
     **MEDIA_REFUSALS_ZH_CN,
     **OPS_REFUSALS_ZH_CN,
     **CATALOG_REFUSALS_ZH_CN,

@@ -133,6 +133,19 @@ def _check_summary(session: Session, batch_id: int,
     }
 
 
+def _refuse_empty_package(batch: str, formats: list[str],
+                          left_out: dict[str, dict[str, int]]) -> None:
+    """Every format came out without a row (e.g. DPO and messages of a batch of ties): a
+    package of no data is refused, with why each format held none."""
+    why = "; ".join(f"{fmt}: " + ", ".join(f"{k} {v}" for k, v in left_out.get(fmt, {}).items())
+                    for fmt in formats)
+    raise InvalidInput(
+        f"batch {batch} gives no row in any of the formats {', '.join(formats)} ({why}); "
+        "deliver it in a format that holds these items (llm_ranked keeps ties), or send "
+        "the items back for another choice", field="formats",
+        reason_code="delivery_formats_empty", batch=batch, formats=", ".join(formats), why=why)
+
+
 def _left_out(without: frozenset[int]) -> list[Any]:
     """The condition that leaves ``without`` out of a batch's items (none: every item)."""
     return [BatchItem.item_id.not_in(sorted(without))] if without else []
@@ -238,6 +251,7 @@ def _deliver(
         files: dict[str, str] = {}
         media: dict[str, str] = {}
         left_out: dict[str, dict[str, int]] = {}
+        empty: list[str] = []  # formats none of whose items gave a row: no file for them
         statistics = plugin.statistics()
         keys = delivery_keys(session, batch_id)  # names the formats can hold
         count = int(session.scalar(
@@ -258,9 +272,14 @@ def _deliver(
             files.update({f"{fmt}/{name}": digest for name, digest in manifest.files.items()})
             if manifest.left_out:  # objects the format cannot hold (e.g. polygons in Pascal VOC)
                 left_out[fmt] = dict(sorted(manifest.left_out.items()))
+            if count and not manifest.files:  # e.g. DPO pairs of a batch of ties
+                empty.append(fmt)
+                shutil.rmtree(staging / fmt, ignore_errors=True)
             if masking is not None:
                 masking.counting = False  # the next formats go over the same items
             del items, manifest
+        if empty and len(empty) == len(formats):
+            _refuse_empty_package(batch.name, empty, left_out)
         if getattr(plugin, "formats_hold_media", False):  # no second copy of each file
             shutil.rmtree(media_dir)
             media.clear()
@@ -298,6 +317,7 @@ def _deliver(
             "classification": level,
             **({"desensitization": masking.summary()} if masking is not None else {}),
             **({"left_out": left_out} if left_out else {}),
+            **({"empty_formats": empty} if empty else {}),
             **({"effect_evaluation": effect} if effect is not None else {}),
             **({"id_map": {"file": ID_MAP_FILE, "renamed": keys.renamed}} if keys.renamed else {}),
             **({"redelivery": {"first_delivered_at": replace.created_at.isoformat(),

@@ -63,6 +63,9 @@ _EN: dict[str, str] = {
     "acceptance": "## Acceptance",
     "acceptance_text": "Please check the package against `manifest.json` (`sha256sum`), then "
                        "report your acceptance (or what was wrong) to your project manager.",
+    "empty_formats": "- No file for {formats}: none of the {items:,} items gives a row there "
+                     "(why: the line above), so the package leaves the empty file out",
+    "kind.tie": "tied choices", "kind.other_task": "items of another task type",
 }
 
 _ZH: dict[str, str] = {
@@ -103,6 +106,9 @@ _ZH: dict[str, str] = {
     # the classification levels (compliance.classification.LEVELS), as the web says them
     "level.public": "公开", "level.internal": "内部", "level.confidential": "机密",
     "level.secret": "绝密",
+    "empty_formats": "- {formats} 无文件：{items:,} 条条目均无法写成该格式的行（原因见上一行），"
+                     "交付包因此不含该空文件",
+    "kind.tie": "平局选择", "kind.other_task": "其他任务类型的条目",
 }
 
 _WORDS = {"en": _EN, "zh-CN": _ZH}
@@ -173,9 +179,13 @@ def render_delivery_note(datasheet: Mapping[str, Any], files: int, language: str
                                               first=str(redo.get("first_delivered_at", ""))[:10]))
     left_out = datasheet.get("left_out") or {}
     if left_out:
-        what = "; ".join(f"{fmt}: " + ", ".join(f"{k} {v:,}" for k, v in kinds.items())
+        what = "; ".join(f"{fmt}: " + ", ".join(f"{say.get(f'kind.{k}', k)} {v:,}"
+                                                 for k, v in kinds.items())
                          for fmt, kinds in left_out.items())
         lines.append(say["left_out"].format(what=what))
+    if empty := datasheet.get("empty_formats"):
+        lines.append(say["empty_formats"].format(formats=", ".join(empty),
+                                                 items=int(datasheet.get("items", 0))))
     if id_map := datasheet.get("id_map"):
         lines.append(say["id_map"].format(renamed=int(id_map.get("renamed", 0)),
                                           file=id_map.get("file", "")))

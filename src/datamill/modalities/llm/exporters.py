@@ -76,6 +76,14 @@ def _order(doc: PairwiseAnnotation | RankingAnnotation) -> list[list[str]]:
     return [[doc.a], [doc.b]] if doc.choice == "a" else [[doc.b], [doc.a]]
 
 
+def _why_no_row(item: LlmExportItem) -> str:
+    """Why a format wrote no row of ``item``: ``tie`` (a pairwise choice of neither) or
+    ``other_task`` (an item of a task type the format does not hold)."""
+    doc = item.annotation
+    tied = isinstance(doc, PairwiseAnnotation) and doc.choice == "tie"
+    return "tie" if tied else "other_task"
+
+
 class _JsonlExporter(ABC):
     """One JSONL file; a subclass says which rows an item gives."""
 
@@ -86,15 +94,28 @@ class _JsonlExporter(ABC):
     def rows(self, item: LlmExportItem) -> Iterable[dict[str, Any]]: ...
 
     def export(self, items: Iterable[LlmExportItem], out_dir: Path) -> ExportManifest:
+        """The file of the items' rows; an item that gives none is counted in ``left_out``
+        by why (``tie``: a pairwise choice of neither). Items that all give none leave no
+        file (``datasets.load_dataset`` cannot read an empty JSONL: a bare StopIteration):
+        the manifest names no file, and the delivery says which format has none and why."""
         out_dir.mkdir(parents=True, exist_ok=True)
         path = out_dir / self.file_name
-        count = 0
+        count = written = 0
+        left_out: dict[str, int] = {}
         with path.open("w", encoding="utf-8", newline="\n") as fh:
             for item in items:
                 count += 1
+                before = written
                 for row in self.rows(item):
                     fh.write(_dump(row))
-        return ExportManifest(self.name, {self.file_name: _sha256(path)}, count)
+                    written += 1
+                if written == before:
+                    why = _why_no_row(item)
+                    left_out[why] = left_out.get(why, 0) + 1
+        if count and not written:
+            path.unlink()
+            return ExportManifest(self.name, {}, count, left_out)
+        return ExportManifest(self.name, {self.file_name: _sha256(path)}, count, left_out)
 
     def merge_shards(self, parts: Sequence[Part], out_dir: Path) -> ExportManifest:
         """Shards of the batch (:mod:`datamill.modalities.shards`): their lines in order."""
