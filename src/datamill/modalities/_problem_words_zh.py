@@ -3,6 +3,8 @@ punctuation)."""
 
 from __future__ import annotations
 
+from datamill.modalities._reason_words_tts_tiers import TTS_TIER_PROBLEMS_ZH_CN
+
 __all__ = ["ZH_CN_PROBLEMS"]
 
 _SPLITS = ("{side} {offset} 把字符「{character}」拆开了（带附加符号的字母、国旗、表情符号序列、"
@@ -149,4 +151,5 @@ ZH_CN_PROBLEMS: dict[str, str] = {
     "prob.criterion_given_twice": "评分项 {name} 给了两次（标识名和名称各一次）",
     "http.request_timeout": "请求体传输过慢：每一部分须在上一部分之后 {timeout_s} 秒内到达，"
                             "整体平均速度至少每秒 {min_rate} 字节；请换用更快的网络重新发送",
+    **TTS_TIER_PROBLEMS_ZH_CN,
 }

@@ -52,6 +52,7 @@ from datamill.modalities._reason_words_eligibility import (
     eligibility_details,
     eligibility_values,
 )
+from datamill.modalities._reason_words_tts_tiers import TTS_TIER_PROBLEMS_EN
 
 __all__ = [
     "ACTION_WORDS",
@@ -252,6 +253,7 @@ EN_PROBLEMS: dict[str, str] = {
     "http.request_timeout": "the request body came too slowly: each part must follow the last "
                             "within {timeout_s} seconds, and the whole average at least "
                             "{min_rate} bytes a second; send it again on a faster connection",
+    **TTS_TIER_PROBLEMS_EN,  # a TTS annotation's tier problems (modalities.tts.consistency)
 }
 
 #: the languages the catalogue words problems in

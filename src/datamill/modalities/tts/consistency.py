@@ -44,7 +44,7 @@ from datamill.modalities.tts.schema import SILENCE_PHONES, Interval, TtsAnnotati
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-__all__ = ["NESTING_TOLERANCE_MS", "prompt_problems", "tier_problems"]
+__all__ = ["NESTING_TOLERANCE_MS", "TierProblem", "prompt_problems", "tier_problems"]
 
 NESTING_TOLERANCE_MS = BOUNDARY_TOLERANCE_MS
 """How far (ms) a word or syllable edge may lie from the edge of what it holds."""
@@ -56,24 +56,53 @@ _PROSODIC_MARK = re.compile(r"#\d")
 _SHOWN_CHARS = 60
 
 
+class TierProblem(str):
+    """One problem's English line, carrying its ``code`` and the values its sentence names
+    (``number`` counted from 1, ``label``, ``start``/``end`` in ms ...; ``edge`` picks the
+    sentence of a tier: ``syllables`` or ``phones``), so the faces word it in the reader's
+    language from the catalogue (``prob.<code>``, :mod:`.._reason_words_tts_tiers`)."""
+
+    code: str
+    values: dict[str, Any]
+
+    def __new__(cls, text: str, code: str, **values: Any) -> TierProblem:
+        made = super().__new__(cls, text)
+        made.code, made.values = code, values
+        return made
+
+    def record(self) -> dict[str, Any]:
+        """The coded problem record (:func:`datamill.modalities.problem_words.coded_refusal`)."""
+        return {"code": self.code, "message": str(self), **self.values}
+
+
+def _at(i: int, iv: Interval) -> dict[str, Any]:
+    """The values naming interval ``i`` of a tier: its number from 1, label and span."""
+    return {"number": i + 1, "label": iv.label, "start": iv.start_ms, "end": iv.end_ms}
+
+
 def _tone(label: str) -> tuple[str, str]:
     """``label`` as (toneless syllable, tone digits)."""
     m = _TONAL.fullmatch(label)
     return (m["bare"], m["tone"]) if m else (label, "")
 
 
-def _syllable_label_problem(i: int, label: str) -> str | None:
+def _syllable_label_problem(i: int, label: str) -> TierProblem | None:
     from datamill.modalities.speech.phones import erhua_base, pinyin_syllables  # noqa: PLC0415
 
     bare, tone = _tone(label)
     where = f"syllables[{i}]: {label!r}"
+    said = {"number": i + 1, "label": label}
     if bare not in pinyin_syllables() and erhua_base(bare) is None:
-        hint = " (the phone set writes ü as v: lv4)" if "ü" in bare else ""
-        return f"{where} is not a pinyin syllable{hint}"
+        umlaut = "ü" in bare
+        hint = " (the phone set writes ü as v: lv4)" if umlaut else ""
+        return TierProblem(f"{where} is not a pinyin syllable{hint}", "tts_not_pinyin",
+                           **said, **({"edge": "umlaut"} if umlaut else {}))
     if not tone:
-        return f"{where} has no tone digit (1-4, 5 for the neutral tone)"
+        return TierProblem(f"{where} has no tone digit (1-4, 5 for the neutral tone)",
+                           "tts_no_tone_digit", **said)
     if tone not in _TONE_DIGITS:
-        return f"{where} has tone {tone}, not a tone (1-4, 5 for the neutral tone)"
+        return TierProblem(f"{where} has tone {tone}, not a tone (1-4, 5 for the neutral tone)",
+                           "tts_bad_tone_digit", **said, tone=tone)
     return None
 
 
@@ -107,35 +136,46 @@ def _nesting_problems(
     tol = NESTING_TOLERANCE_MS
     punit, cunit = _UNIT[pname], _UNIT[cname]
     out: list[str] = []
+    edge = {"edge": cname}  # the sentence of the tier (syllables under words, phones under ...)
     held: list[list[int]] = [[] for _ in parents]
     if not parents:  # a tier left unlabelled above (phones only): nothing to nest in
         return out, held
     if not children:
-        return [f"{cname}: empty, but the {pname} tier has {_count(len(parents), 'interval')}"
-                f" (each {punit} needs its {cname})"], held
+        return [TierProblem(f"{cname}: empty, but the {pname} tier has "
+                            f"{_count(len(parents), 'interval')} (each {punit} needs its {cname})",
+                            "tts_tier_empty", **edge, count=len(parents))], held
     for (j, c), k in zip(children, _under(parents, [c for _, c in children]), strict=True):
         if k is None:
-            out.append(f"{cname}[{j}]: {c.label!r} at {_span(c)} lies under no {punit}")
+            out.append(TierProblem(f"{cname}[{j}]: {c.label!r} at {_span(c)} lies under no "
+                                   f"{punit}", "tts_under_nothing", **edge, **_at(j, c)))
             continue
         held[k].append(j)
         p = parents[k]
         if c.start_ms < p.start_ms - tol or c.end_ms > p.end_ms + tol:
-            out.append(f"{cname}[{j}]: {c.label!r} at {_span(c)} crosses the edge of "
-                       f"{pname}[{k}] {p.label!r} ({_span(p)})")
+            out.append(TierProblem(
+                f"{cname}[{j}]: {c.label!r} at {_span(c)} crosses the edge of "
+                f"{pname}[{k}] {p.label!r} ({_span(p)})", "tts_crosses_edge", **edge,
+                **_at(j, c), parent_number=k + 1, parent=p.label, parent_start=p.start_ms,
+                parent_end=p.end_ms))
     by_index = dict(children)
     rule = f"a {punit} boundary must be a {cunit} boundary (within {tol} ms)"
     for k, (p, mine) in enumerate(zip(parents, held, strict=True)):
         where = f"{pname}[{k}]: {p.label!r} at {_span(p)}"
         if not mine:
-            out.append(f"{where} has no {cunit} under it")
+            out.append(TierProblem(f"{where} has no {cunit} under it", "tts_nothing_under",
+                                   **edge, **_at(k, p)))
             continue
         first, last = by_index[mine[0]], by_index[mine[-1]]
         if abs(p.start_ms - first.start_ms) > tol:
-            out.append(f"{where} starts {abs(p.start_ms - first.start_ms)} ms from its first "
-                       f"{cunit} ({first.start_ms} ms): {rule}")
+            out.append(TierProblem(
+                f"{where} starts {abs(p.start_ms - first.start_ms)} ms from its first "
+                f"{cunit} ({first.start_ms} ms): {rule}", "tts_start_off", **edge, **_at(k, p),
+                off=abs(p.start_ms - first.start_ms), at=first.start_ms, tolerance=tol))
         if abs(p.end_ms - last.end_ms) > tol:
-            out.append(f"{where} ends {abs(p.end_ms - last.end_ms)} ms from its last "
-                       f"{cunit} ({last.end_ms} ms): {rule}")
+            out.append(TierProblem(
+                f"{where} ends {abs(p.end_ms - last.end_ms)} ms from its last "
+                f"{cunit} ({last.end_ms} ms): {rule}", "tts_end_off", **edge, **_at(k, p),
+                off=abs(p.end_ms - last.end_ms), at=last.end_ms, tolerance=tol))
     return out, held
 
 
@@ -151,8 +191,10 @@ def _zh_spelling_problems(ann: TtsAnnotation, phones_of: list[list[int]],
         want = split_syllable(bare + tone)
         got = tuple(ann.phones[j].label for j in mine)
         if got != want:
-            out.append(f"syllables[{i}]: {syl.label!r} at {_span(syl)} is spelled "
-                       f"{' '.join(want)}, but its phones are {' '.join(got)}")
+            out.append(TierProblem(f"syllables[{i}]: {syl.label!r} at {_span(syl)} is spelled "
+                                   f"{' '.join(want)}, but its phones are {' '.join(got)}",
+                                   "tts_spelling", **_at(i, syl), want=" ".join(want),
+                                   got=" ".join(got)))
     for k, (word, mine) in enumerate(zip(ann.words, syllables_of, strict=True)):
         chars = len(_HAN.findall(word.label))
         # an erhua syllable (dianr3) is read with the 儿 it swallows: one syllable, two characters
@@ -160,9 +202,12 @@ def _zh_spelling_problems(ann: TtsAnnotation, phones_of: list[list[int]],
                     sum(erhua_base(_tone(ann.syllables[j].label)[0]) is not None for j in mine))
         if mine and chars == len(word.label.strip()) and chars - erhua != len(mine):
             note = f" ({_count(erhua, 'erhua syllable')} reading two)" if erhua else ""
-            out.append(f"words[{k}]: {word.label!r} at {_span(word)} has "
-                       f"{_count(chars, 'character')}{note} but "
-                       f"{_count(len(mine), 'syllable')} under it")
+            out.append(TierProblem(f"words[{k}]: {word.label!r} at {_span(word)} has "
+                                   f"{_count(chars, 'character')}{note} but "
+                                   f"{_count(len(mine), 'syllable')} under it",
+                                   "tts_character_count", **_at(k, word), chars=chars,
+                                   erhua=erhua, syllables=len(mine),
+                                   **({"edge": "erhua"} if erhua else {})))
         elif mine and chars == len(word.label.strip()):
             out += _reading_problems(ann, word.label.strip(), mine)
     return out
@@ -194,8 +239,10 @@ def _reading_problems(ann: TtsAnnotation, chars: str, mine: list[int]) -> list[s
         known = _readings(chars[c])
         wrong = bare not in known and (base is None or base not in known)
         if known and wrong and _syllable_label_problem(j, label) is None:
-            out.append(f"syllables[{j}]: {label!r} at {_span(ann.syllables[j])} is not a"
-                       f" reading of {chars[c]!r} ({', '.join(sorted(known))})")
+            out.append(TierProblem(f"syllables[{j}]: {label!r} at {_span(ann.syllables[j])} is"
+                                   f" not a reading of {chars[c]!r} ({', '.join(sorted(known))})",
+                                   "tts_not_a_reading", **_at(j, ann.syllables[j]),
+                                   character=chars[c], readings=", ".join(sorted(known))))
         c += 2 if base is not None and bare not in known and chars[c + 1:c + 2] == "儿" else 1
     return out
 
@@ -208,18 +255,25 @@ def _tone_problems(ann: TtsAnnotation) -> list[str]:
     covered: set[int] = set()
     for k, (t, j) in enumerate(zip(ann.tones, _under(ann.syllables, ann.tones), strict=True)):
         if j is None:
-            out.append(f"tones[{k}]: {t.label!r} at {_span(t)} lies over no syllable")
+            out.append(TierProblem(f"tones[{k}]: {t.label!r} at {_span(t)} lies over no "
+                                   "syllable", "tts_tone_over_nothing", **_at(k, t)))
             continue
         syl = ann.syllables[j]
         covered.add(j)
         if abs(t.start_ms - syl.start_ms) > tol or abs(t.end_ms - syl.end_ms) > tol:
-            out.append(f"tones[{k}]: {t.label!r} at {_span(t)} does not match the boundaries of "
-                       f"syllables[{j}] {syl.label!r} ({_span(syl)})")
+            out.append(TierProblem(
+                f"tones[{k}]: {t.label!r} at {_span(t)} does not match the boundaries of "
+                f"syllables[{j}] {syl.label!r} ({_span(syl)})", "tts_tone_boundaries", **_at(k, t),
+                syllable_number=j + 1, syllable=syl.label, syllable_start=syl.start_ms,
+                syllable_end=syl.end_ms))
         tone = _tone(syl.label)[1]
         if tone and t.label != tone:
-            out.append(f"tones[{k}]: {t.label!r} at {_span(t)}, but syllables[{j}] "
-                       f"{syl.label!r} has tone {tone}")
-    out += [f"syllables[{j}]: {s.label!r} at {_span(s)} has no interval in the tones tier"
+            out.append(TierProblem(f"tones[{k}]: {t.label!r} at {_span(t)}, but syllables[{j}] "
+                                   f"{syl.label!r} has tone {tone}", "tts_tone_mismatch",
+                                   **_at(k, t), syllable_number=j + 1, syllable=syl.label,
+                                   tone=tone))
+    out += [TierProblem(f"syllables[{j}]: {s.label!r} at {_span(s)} has no interval in the "
+                        "tones tier", "tts_no_tone_interval", **_at(j, s))
             for j, s in enumerate(ann.syllables) if j not in covered]
     return out
 
@@ -281,10 +335,15 @@ def prompt_problems(
             follows = "".join(expected[at:at + max(1, len(mine))]) if lang == "zh" else \
                 " ".join(expected[at:at + max(1, len(mine))])
             reads = f"the prompt reads {follows!r}" if follows else "the prompt has ended"
-            return [f"words[{k}]: {word.label!r} at {_span(word)} where {reads} (prompt: "
-                    f"{_short(want)!r})"]
+            return [TierProblem(f"words[{k}]: {word.label!r} at {_span(word)} where {reads} "
+                                f"(prompt: {_short(want)!r})", "tts_word_off_prompt",
+                                **_at(k, word), follows=follows, prompt=_short(want),
+                                **({} if follows else {"edge": "ended"}))]
         at += len(mine)
     if at >= len(expected):  # each word alone follows; together they convert otherwise
-        return [f"words: they read {_short(norm(ann.text))!r}, the prompt {_short(want)!r}"]
-    return [f"words: the words end before the prompt does (they read {_short(norm(ann.text))!r};"
-            f" prompt: {_short(want)!r})"]
+        return [TierProblem(f"words: they read {_short(norm(ann.text))!r}, the prompt "
+                            f"{_short(want)!r}", "tts_words_not_prompt",
+                            said=_short(norm(ann.text)), prompt=_short(want))]
+    return [TierProblem(f"words: the words end before the prompt does (they read "
+                        f"{_short(norm(ann.text))!r}; prompt: {_short(want)!r})",
+                        "tts_words_end_early", said=_short(norm(ann.text)), prompt=_short(want))]

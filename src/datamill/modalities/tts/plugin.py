@@ -37,6 +37,16 @@ def _req(requirements: BaseModel | Mapping[str, Any]) -> TtsRequirements:
     return TtsRequirements.model_validate(data)
 
 
+def _refusal(problems: list[str]) -> InvalidInput:
+    """The first 20 problems as a coded refusal: each a record the faces word in the reader's
+    language (``prob.<code>``; a problem without its own code keeps its English line)."""
+    from datamill.modalities.problem_words import coded_refusal
+    from datamill.modalities.tts.consistency import TierProblem
+
+    return coded_refusal([p.record() if isinstance(p, TierProblem)
+                          else {"code": "tts_annotation", "message": p} for p in problems[:20]])
+
+
 def canonical(ann: TtsAnnotation) -> str:
     """The annotation as compact JSON with sorted keys (what inspection compares)."""
     return json.dumps(ann.model_dump(mode="json"), ensure_ascii=False, sort_keys=True,
@@ -149,7 +159,7 @@ class TtsPlugin:
         problems = annotation_problems(ann, int(attributes.get("duration_ms") or 0))
         problems += prompt_problems(ann, prompt, text_normalization)
         if problems:
-            raise InvalidInput("; ".join(problems[:20]))
+            raise _refusal(problems)
         return AnnotationDoc(ann.model_dump(mode="json"), ann.text)
 
     def from_prediction(self, prediction: object) -> AnnotationDoc:
@@ -189,7 +199,7 @@ class TtsPlugin:
         ann = _from_text(corrected)
         problems = annotation_problems(ann, 0)
         if problems:
-            raise InvalidInput("; ".join(problems[:20]))
+            raise _refusal(problems)
         return canonical(ann)
 
     def score(self, reference: Sequence[str], hypothesis: Sequence[str]) -> Mapping[str, float]:
