@@ -42,6 +42,7 @@ from datamill.collection.staff import latest_consent_text, open_request, token_d
 from datamill.compliance.audit import record_audit
 from datamill.compliance.consent import record_subject_consent, withdrawn_subjects
 from datamill.compliance.security_models import ConsentRecord
+from datamill.core.check_words import COVERAGE_REASON
 from datamill.core.clock import utcnow
 from datamill.core.errors import (
     Conflict,
@@ -98,6 +99,19 @@ _RECORDING_LABEL = re.compile(
     r"^\s*(?:(?:" + "|".join(map(re.escape, _RECORDING_LABELS)) + r")|recording|录音[^:：\n]{0,8})"
     r"\s*[:：]\s*", re.IGNORECASE)
 _CHECK_CODE = re.compile(r"^([a-z_]+): ")  # a check's reason: "clipping: 3 of ... samples"
+
+
+def reason_check_code(reason: str) -> str | None:
+    """The check a stored reason is from (its ``code:`` prefix), for a client's advice in its
+    language; ``prompt_coverage`` for the prompt-consistency check's "stops before the end of
+    the prompt" (advice of its own, not the general "does not read the prompt"); None for
+    people's words."""
+    m = _CHECK_CODE.match(reason)
+    if m is None:
+        return None
+    if m[1] == "audio_text_consistency" and reason[m.end():].startswith(COVERAGE_REASON):
+        return "prompt_coverage"
+    return m[1]
 _CELL_FULL = re.compile(r"^quota cell (?P<cell>.+) is full: ")  # quotas._blocked's sentence
 
 
@@ -325,7 +339,7 @@ def _prompt_rows(session: Session, v: Visit) -> list[dict[str, Any]]:
                      "reasons": reasons, "asked_by": asked,
                      # the check each reason is from (its "code:" prefix), for a client to
                      # give advice in its language; none for people's words
-                     "checks": [m[1] if (m := _CHECK_CODE.match(r)) else None for r in reasons]
+                     "checks": [reason_check_code(r) for r in reasons]
                      if asked == "checks" else [],
                      "attempts": got[0].attempt if got else 0,
                      "item_id": got[0].item_id if got else None,
@@ -645,4 +659,5 @@ def upload_recording(
     return {"item_id": item.id, "attempt": rec.attempt, "status": item.status,
             "passed": item.status not in ("rejected", "imported"),
             "reasons": list(item.reject_reasons or []),
+            "checks": [reason_check_code(str(r)) for r in item.reject_reasons or []],
             "quota": (item.meta or {}).get("quota"), "state": state}

@@ -6,7 +6,13 @@ too (:func:`speaker_value_words`): the codes stored are English (``female``, ``u
 
 from __future__ import annotations
 
-__all__ = ["CHECK_NAME_WORDS", "SPEAKER_VALUE_WORDS", "check_name_words", "speaker_value_words"]
+__all__ = [
+    "CHECK_NAME_WORDS",
+    "COVERAGE_REASON",
+    "SPEAKER_VALUE_WORDS",
+    "check_name_words",
+    "speaker_value_words",
+]
 
 CHECK_NAME_WORDS: dict[str, dict[str, str]] = {
     "en": {
@@ -134,3 +140,9 @@ def speaker_value_words(lang: str | None, field: str, value: object) -> str:
     text = "" if value is None else str(value)
     words = SPEAKER_VALUE_WORDS.get(lang or "en", SPEAKER_VALUE_WORDS["en"]).get(field, {})
     return words.get(text.strip().lower(), text)
+
+
+#: how the prompt-coverage rejection of ``audio_text_consistency`` begins (a take that stops
+#: before the end of its prompt, ``modalities.speech.prompt_rate``): the collection page gives
+#: it advice of its own (``collect.fix.prompt_coverage``, ``collection.subject``)
+COVERAGE_REASON = "the take seems to stop before the end of the prompt"

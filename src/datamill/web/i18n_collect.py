@@ -100,6 +100,7 @@ EN_COLLECT: dict[str, str] = {
     "collect.quotas_target.speakers": "speakers",
     "collect.quotas_target.hours": "hours",
     "collect.quotas_target.items": "items",
+    "collect.fix.prompt_coverage": "The take seems to stop before the end of the prompt: read the whole text shown, to its last word, and press Stop only after it.",
 }
 
 #: the collection staff's subjects page (``/projects/<id>/subjects``; not sent to a subject)

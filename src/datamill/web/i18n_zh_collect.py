@@ -95,6 +95,7 @@ ZH_CN_COLLECT: dict[str, str] = {
     "collect.quotas_target.speakers": "发音人数",
     "collect.quotas_target.hours": "时长",
     "collect.quotas_target.items": "条数",
+    "collect.fix.prompt_coverage": "录音似乎在提示语结束之前就停止了：请完整朗读显示的文字，读完最后一个字后再点击“停止”。",
 }
 
 

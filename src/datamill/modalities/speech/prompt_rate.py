@@ -54,6 +54,7 @@ from collections.abc import Mapping, Sequence
 from statistics import median
 from typing import TYPE_CHECKING, Any
 
+from datamill.core.check_words import COVERAGE_REASON
 from datamill.modalities.base import CheckOutcome
 
 if TYPE_CHECKING:
@@ -155,7 +156,7 @@ def speaking_rate_outcome(prompt: str, outcomes: list[CheckOutcome],
         extra.update(coverage=coverage, min_coverage=MIN_COVERAGE)
         if coverage < MIN_COVERAGE:
             ok = False
-            reason = (f"the take seems to stop before the end of the prompt: it matches about"
+            reason = (f"{COVERAGE_REASON}: it matches about"
                       f" {coverage:.0%} of it (at least {MIN_COVERAGE:.0%} is needed);"
                       f" record the whole prompt again")
     return CheckOutcome(name="audio_text_consistency", passed=ok, value=round(rate, 3),

@@ -43,14 +43,19 @@
 
   // A stored check reason ("snr: estimated SNR ...") as advice in the page's language when the
   // page has one for that check (not on English pages: there the check's own sentence shows)
-  function reasonText(reason) {
+  // (the server's code for it, when it gives one: prompt_coverage for a take that stops early)
+  function reasonText(reason, code) {
     const m = /^([a-z_]+): /.exec(reason);
-    return (m && S["collect.fix." + m[1]]) || reason;
+    const known = code || (m && m[1]);
+    return (known && S["collect.fix." + known]) || reason;
   }
 
-  function reasonsText(reasons) {
+  function reasonsText(reasons, codes) {
     const shown = [];
-    for (const r of reasons) { const x = reasonText(r); if (!shown.includes(x)) shown.push(x); }
+    reasons.forEach((r, i) => {
+      const x = reasonText(r, codes && codes[i]);
+      if (!shown.includes(x)) shown.push(x);
+    });
     return shown.join(/[\u3000-\u303f\uff01-\uff60]$/.test(shown[0] || "") ? "" : "; ");
   }
 
@@ -86,7 +91,7 @@
       li.textContent = p.text + " — " + S["collect.state." + p.state];
       if (p.state === "rerecord" && p.reasons.length) {
         li.textContent = S["collect.with_reasons"].replace("{text}", li.textContent)
-          .replace("{reasons}", reasonsText(p.reasons));
+          .replace("{reasons}", reasonsText(p.reasons, p.checks));
       } else if (p.retired_takes > 0) {  // re-recorded: the latest take is kept, the rest retired
         li.dataset.retired = p.retired_takes;
         li.textContent = S["collect.with_reasons"].replace("{text}", li.textContent)
@@ -104,7 +109,7 @@
       $("current-text").textContent = current.text;
       // the checks refused it, or a reviewer (or the project) asked for it again
       const why = current.asked_by === "people" ? S["collect.asked_again"] : S["collect.failed"];
-      $("current-reasons").textContent = current.state === "rerecord" ? joined2(why, reasonsText(current.reasons)) : "";
+      $("current-reasons").textContent = current.state === "rerecord" ? joined2(why, reasonsText(current.reasons, current.checks)) : "";
     } else {
       $("current").hidden = true;
     }
@@ -269,7 +274,7 @@
       const samples = await resample(joined(r.chunks), rate, targetRate);
       const out = await call("/prompts/" + prompt.id + "/recording", { method: "POST",
         headers: { "Content-Type": "audio/wav" }, body: wav(samples, targetRate, targetBits) });
-      $("result").textContent = out.passed ? S["collect.passed"] : joined2(S["collect.failed"], reasonsText(out.reasons));
+      $("result").textContent = out.passed ? S["collect.passed"] : joined2(S["collect.failed"], reasonsText(out.reasons, out.checks));
       $("result").title = out.passed ? "" : out.reasons.join("; ");
       $("result").className = out.passed ? "ok" : "error";
       $("result").dataset.passed = out.passed ? "1" : "0";
