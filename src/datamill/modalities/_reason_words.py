@@ -9,17 +9,7 @@ refused action's phrase (``EN_ACTIONS``).
 
 from __future__ import annotations
 
-from datamill.modalities import _reason_words_llm_delivery as _llm_delivery
-from datamill.modalities._reason_words_catalog import CATALOG_REFUSALS_EN, CATALOG_REFUSALS_ZH_CN
-from datamill.modalities._reason_words_cli_h2 import CLI_H2_EN, CLI_H2_ZH_CN
-from datamill.modalities._reason_words_ledger import LEDGER_REFUSALS_EN, LEDGER_REFUSALS_ZH_CN
-from datamill.modalities._reason_words_media import MEDIA_REFUSALS_EN, MEDIA_REFUSALS_ZH_CN
-from datamill.modalities._reason_words_ops import OPS_REFUSALS_EN, OPS_REFUSALS_ZH_CN
-from datamill.modalities._reason_words_records import RECORD_REFUSALS_EN, RECORD_REFUSALS_ZH_CN
-from datamill.modalities._reason_words_workforce import (
-    WORKFORCE_REFUSALS_EN,
-    WORKFORCE_REFUSALS_ZH_CN,
-)
+from datamill.modalities._reason_words_areas import AREA_REFUSALS_EN, AREA_REFUSALS_ZH_CN
 
 __all__ = ["ARCHIVE_ENTRY_CODES", "CATALOG_CODES", "COLLECT_CODES", "EN_ACTIONS", "EN_REASONS",
            "LEDGER_CODES", "ZH_CN_ACTIONS", "ZH_CN_REASONS"]
@@ -422,14 +412,7 @@ EN_REASONS: dict[str, str] = {
     # a subject's recording larger than an upload takes (collect's recording route, a 413)
     "recording_too_long": "This recording is too long to send: read the prompt once, press Stop right after it, and record again.",
     # every other refusal of the ledger and the workforce (trial h1, round 3): their own modules
-    **LEDGER_REFUSALS_EN,
-    **WORKFORCE_REFUSALS_EN,
-    **RECORD_REFUSALS_EN,
-    **_llm_delivery.LLM_DELIVERY_REFUSALS_EN,
-    **MEDIA_REFUSALS_EN,
-    **OPS_REFUSALS_EN,
-    **CATALOG_REFUSALS_EN,
-    **CLI_H2_EN,
+    **AREA_REFUSALS_EN,
 }
 
 EN_ACTIONS: dict[str, str] = {
@@ -764,14 +747,7 @@ ZH_CN_REASONS: dict[str, str] = {
     "sensitivity_level": "未知的密级 {value}：请使用 {allowed} 之一。",
     "recording_too_long": "这条录音太长，无法上传：请您只朗读一遍提示语，读完后立即点击“停止”，然后重新录制。",
     # every other refusal of the ledger and the workforce (trial h1, round 3): their own modules
-    **LEDGER_REFUSALS_ZH_CN,
-    **WORKFORCE_REFUSALS_ZH_CN,
-    **RECORD_REFUSALS_ZH_CN,
-    **_llm_delivery.LLM_DELIVERY_REFUSALS_ZH_CN,
-    **MEDIA_REFUSALS_ZH_CN,
-    **OPS_REFUSALS_ZH_CN,
-    **CATALOG_REFUSALS_ZH_CN,
-    **CLI_H2_ZH_CN,
+    **AREA_REFUSALS_ZH_CN,
 }
 
 ZH_CN_ACTIONS: dict[str, str] = {

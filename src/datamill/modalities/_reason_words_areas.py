@@ -1,0 +1,39 @@
+"""The refusal words each area keeps in a module of its own (ledger, workforce, LLM records and
+deliveries, media files, operations, catalog, CLI), English and zh-CN, gathered into one table a
+language for the reason-code registry (``_reason_words``). A new area's module is added here,
+at the end: a later table's word wins where two name one code."""
+
+from __future__ import annotations
+
+from datamill.modalities import _reason_words_catalog as _catalog
+from datamill.modalities import _reason_words_cli_h2 as _cli
+from datamill.modalities import _reason_words_ledger as _ledger
+from datamill.modalities import _reason_words_llm_delivery as _llm_delivery
+from datamill.modalities import _reason_words_media as _media
+from datamill.modalities import _reason_words_ops as _ops
+from datamill.modalities import _reason_words_records as _records
+from datamill.modalities import _reason_words_workforce as _workforce
+
+__all__ = ["AREA_REFUSALS_EN", "AREA_REFUSALS_ZH_CN"]
+
+AREA_REFUSALS_EN: dict[str, str] = {
+    **_ledger.LEDGER_REFUSALS_EN,
+    **_workforce.WORKFORCE_REFUSALS_EN,
+    **_records.RECORD_REFUSALS_EN,
+    **_llm_delivery.LLM_DELIVERY_REFUSALS_EN,
+    **_media.MEDIA_REFUSALS_EN,
+    **_ops.OPS_REFUSALS_EN,
+    **_catalog.CATALOG_REFUSALS_EN,
+    **_cli.CLI_H2_EN,
+}
+
+AREA_REFUSALS_ZH_CN: dict[str, str] = {
+    **_ledger.LEDGER_REFUSALS_ZH_CN,
+    **_workforce.WORKFORCE_REFUSALS_ZH_CN,
+    **_records.RECORD_REFUSALS_ZH_CN,
+    **_llm_delivery.LLM_DELIVERY_REFUSALS_ZH_CN,
+    **_media.MEDIA_REFUSALS_ZH_CN,
+    **_ops.OPS_REFUSALS_ZH_CN,
+    **_catalog.CATALOG_REFUSALS_ZH_CN,
+    **_cli.CLI_H2_ZH_CN,
+}
