@@ -171,7 +171,7 @@ def test_reviewer_sees_the_tiers_and_corrects_a_label(site: Site, context: Any) 
     # the shortened word leaves its syllables and phones outside every word: the tiers no
     # longer nest, and the submit is refused with the reason on the page (nothing saved)
     page.click("[data-testid=tts-submit]")
-    page.wait_for_function("() => /words|syllables/.test("
+    page.wait_for_function("() => /word|syllable/.test("
                            "document.querySelector('.tts-status').textContent)")
     assert f"/review/{review_id}" in page.url
     assert not errors, errors
