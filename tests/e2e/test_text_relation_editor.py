@@ -30,11 +30,11 @@ WB = "document.querySelector('[data-text-workbench]').__workbench"
 TEXT = "张伟在北京的清华大学工作，𠮷野家在上海。"  # 𠮷 lies outside the BMP (two UTF-16 units)
 
 
-def _relations_task(site: Site, annotation: dict[str, Any]) -> tuple[int, int]:
+def relations_task(site: Site, annotation: dict[str, Any], text: str = TEXT) -> tuple[int, int]:
     """A zh-CN relations project with one pre-labelled item; ann2's claimed task and the
     project."""
     folder = site.scratch("datamill-e2e-text-rel-new-")
-    row = {"id": "r1", "text": TEXT, "annotation": annotation}
+    row = {"id": "r1", "text": text, "annotation": annotation}
     (folder / "data.jsonl").write_text(json.dumps(row, ensure_ascii=False) + "\n",
                                        encoding="utf-8")
     requirements = {**TEXT_REQUIREMENTS, "labels": {
@@ -66,7 +66,7 @@ def _rows(page: Any) -> list[str]:
 
 
 def test_an_annotator_draws_a_relation_with_the_keyboard(site: Site, context: Any) -> None:
-    tid, pid = _relations_task(site, {"spans": [  # no ids: the editor gives them
+    tid, pid = relations_task(site, {"spans": [  # no ids: the editor gives them
         {"start": 0, "end": 2, "label": "PER"}, {"start": 6, "end": 10, "label": "ORG"}]})
     page = sign_in(context, "ann2")
     errors: list[str] = []

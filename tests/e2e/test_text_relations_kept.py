@@ -6,56 +6,27 @@ relations (read-only, each span by its words)."""
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
-from datamill.compliance.users import add_member
-from datamill.production.checking import run_checks
-from datamill.production.labelled_import import import_labelled
 from datamill.production.models import Annotation, Task
-from datamill.production.projects import create_project
-from datamill.production.tasks import claim_next_task, create_packages
 from tests.e2e.conftest import Site, shot, sign_in
-from tests.unit.modalities.text._cases import TEXT_REQUIREMENTS
+from tests.e2e.test_text_relation_editor import relations_task
 
 pytestmark = pytest.mark.slow
 
 
 def test_a_deleted_span_takes_its_relations_with_it(site: Site, context: Any) -> None:
-    folder = site.scratch("datamill-e2e-text-rel-")
-    row = {"id": "r1", "text": "张伟在北京的清华大学工作。", "annotation": {
+    tid, _pid = relations_task(site, {
         "spans": [{"id": "s1", "start": 0, "end": 2, "label": "PER"},
                   {"id": "s2", "start": 3, "end": 5, "label": "LOC"},
                   {"id": "s3", "start": 6, "end": 10, "label": "ORG"}],
         "relations": [{"head": "s1", "tail": "s3", "label": "works_at"},
-                      {"head": "s3", "tail": "s2", "label": "located_in"}]}}
-    (folder / "data.jsonl").write_text(json.dumps(row, ensure_ascii=False) + "\n",
-                                       encoding="utf-8")
-    requirements = {**TEXT_REQUIREMENTS, "labels": {
-        "tasks": ["ner", "relations"], "entity_labels": ["PER", "LOC", "ORG"],
-        "relation_labels": ["works_at", "located_in"]}}
-    with site.rt.session() as s:
-        p = create_project(s, {
-            "name": f"text-rel-{folder.name}", "modality": "text", "language": "zh-CN",
-            "project_type": "custom_service", "stages": ["annotate", "review"],
-            "package_size": 10, "sampling": {"inspection_level": "II", "aql": 2.5},
-            "acceptance": {"span_f1": 0.9}, "requirements": requirements})
-        for u in site.users.values():
-            add_member(s, p.id, u, actor_id=None)
-        pid = p.id
-    with site.rt.session() as s:
-        assert import_labelled(s, site.rt.blobs, pid, folder / "data.jsonl").labelled == 1
-    with site.rt.session() as s:
-        run_checks(s, site.rt.blobs, pid, workers=1)
-    with site.rt.session() as s:
-        create_packages(s, pid, "annotate")
-        task = claim_next_task(s, site.users["ann2"], pid, "annotate")
-        assert task is not None
-        tid = task.id
+                      {"head": "s3", "tail": "s2", "label": "located_in"}]},
+        text="张伟在北京的清华大学工作。")
     page = sign_in(context, "ann2")
     page.goto(f"/lang/zh-CN?next=/tasks/{tid}")
     page.wait_for_selector("[data-text-workbench][data-ready='1']")
