@@ -19,23 +19,13 @@ from __future__ import annotations
 
 import re
 
+from datamill.modalities._reason_words_catalog import OBJECT_WORDS_ZH_CN
+
 __all__ = ["ZH_CN_OBJECTS", "not_found_sentence"]
 
-#: the objects the services look up, in Chinese (the words the pages and the CLI use for them)
-ZH_CN_OBJECTS = {
-    "project": "项目", "production project": "生产项目", "item": "条目", "task": "任务",
-    "work package": "工作包", "batch": "批次", "inspection": "质检", "delivery": "交付",
-    "annotation": "标注", "user": "用户", "worker": "人员", "vendor": "供应商",
-    "customer": "客户", "contract": "合同", "budget": "预算", "procurement budget": "采购预算",
-    "purchase request": "采购申请", "cost": "成本", "cost event": "成本事件",
-    "settlement sheet": "结算单", "framework agreement": "框架协议",
-    "performance order": "履约订单", "out-of-band quote": "线下报价",
-    "quote request": "询价请求", "licence": "许可", "transfer link": "传输链接",
-    "catalog dataset": "目录数据集", "catalog release": "目录发布版本",
-    "third-party dataset": "第三方数据集", "effect evaluation": "应用效果验证",
-    "ratio test": "试标", "surveying qualification": "测绘资质", "invitation": "邀请",
-    "import run": "导入", "hold": "保全", "grade": "等级", "export rule": "出境规则",
-}
+#: the objects the services look up, in Chinese: the one table the coded ``object_not_found``
+#: refusal words them by too
+ZH_CN_OBJECTS = OBJECT_WORDS_ZH_CN
 
 _SHAPES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), said) for pattern, said in (

@@ -35,6 +35,8 @@ OBJECT_WORDS_ZH_CN: dict[str, str] = {
     "import run": "导入记录", "hold": "保全", "effect evaluation": "应用效果验证",
     "cost": "费用", "catalog release": "数据集版本", "catalog dataset": "标准化数据集",
     "annotation": "标注", "quote request": "询价", "ratio test": "标产比测试",
+    "procurement budget": "采购预算", "cost event": "成本事件", "grade": "等级",
+    "export rule": "出境规则",
 }
 
 
