@@ -6,7 +6,7 @@ import os
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationError, field_validator
@@ -295,3 +295,10 @@ def get_settings() -> Settings:
     except ValidationError as err:
         names = [f"DATAMILL_{str(e['loc'][0]).upper()}" for e in err.errors() if e["loc"]]
         raise BadSetting(_setting_problems(err), field=names[0] if names else None) from None
+
+
+def session_settings(session: Any) -> Settings:
+    """The settings a database session runs with (its runtime's, ``session.info``), else the
+    environment's (:func:`get_settings`)."""
+    settings = session.info.get("datamill.settings")
+    return settings if isinstance(settings, Settings) else get_settings()

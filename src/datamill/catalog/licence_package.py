@@ -46,6 +46,7 @@ from sqlalchemy.orm import Session
 
 from datamill.business_clock import business_day
 from datamill.catalog.models import CatalogDataset, CatalogLicence, CatalogRelease, TransferLink
+from datamill.config import session_settings
 from datamill.core.money import to_cents
 from datamill.storage.blobstore import sha256_file
 
@@ -364,12 +365,11 @@ def current_package(session: Session, lic: CatalogLicence, rel: CatalogRelease,
     from datamill.catalog.release_store import (
         publish_transfer,
         release_folder,
-        settings_of,
         transfer_file,
         transfer_where,
     )
 
-    settings = settings_of(session)
+    settings = session_settings(session)
     terms = terms_of(session, lic, rel, ds)
     target = package_path(root, rel, ds, lic.id, _terms_digest(terms_files(terms)))
     link = session.scalars(select(TransferLink).where(

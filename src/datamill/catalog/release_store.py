@@ -16,6 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from datamill.config import session_settings
 from datamill.storage.blobstore import BlobStore, sha256_file
 from datamill.storage.remote_folders import (
     fetch_file,
@@ -31,19 +32,12 @@ if TYPE_CHECKING:
     from datamill.catalog.models import CatalogRelease, TransferLink
     from datamill.config import Settings
 
-__all__ = ["publish_release", "publish_transfer", "release_folder", "settings_of",
-           "transfer_file", "transfer_where"]
+__all__ = ["publish_release", "publish_transfer", "release_folder", "transfer_file",
+           "transfer_where"]
 
 RELEASES = "releases"
 TRANSFERS = "transfers"
 _WHAT = "catalog store"
-
-
-def settings_of(session: Session) -> Settings:
-    from datamill.config import get_settings
-
-    settings: Settings = session.info.get("datamill.settings") or get_settings()
-    return settings
 
 
 def publish_release(blobs: BlobStore, folder: Path, dataset: str, version: int) -> str:
@@ -58,7 +52,7 @@ def release_folder(session: Session, rel: CatalogRelease, name: str | None = Non
     :class:`~datamill.storage.remote_folders.PackageDamaged` when a file is missing or changed."""
     if not is_remote(rel.path):
         return Path(rel.path)
-    settings = settings_of(session)
+    settings = session_settings(session)
     cache = settings.home / "release-cache" / f"release-{rel.id}"
     return fetch_folder(settings, rel.path, cache, label=f"release {rel.id}",
                         ids={"release_id": rel.id}, name=name, what=_WHAT)
@@ -90,7 +84,7 @@ def transfer_file(session: Session, link: TransferLink) -> Path | None:
     if not is_remote(link.package_path):
         path = Path(link.package_path)
         return path if path.is_file() and sha256_file(path) == link.package_sha256 else None
-    settings = settings_of(session)
+    settings = session_settings(session)
     name = link.package_path.rsplit("/", 1)[-1]
     target = settings.home / "transfer-cache" / f"link-{link.id}" / name
     return fetch_file(settings, link.package_path, target, link.package_sha256)

@@ -22,6 +22,7 @@ import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from datamill.config import session_settings
 from datamill.storage.blobstore import BlobStore
 from datamill.storage.remote_folders import (
     fetch_folder,
@@ -50,13 +51,6 @@ def publish_package(blobs: BlobStore, folder: Path, rel: str) -> str:
     return publish_folder(blobs, folder, REMOTE_FOLDER, rel, _WHAT)
 
 
-def _settings(session: Session) -> Settings:
-    from datamill.config import get_settings
-
-    settings: Settings = session.info.get("datamill.settings") or get_settings()
-    return settings
-
-
 def _cache(settings: Settings, delivery_id: int) -> Path:
     return settings.home / "delivery-cache" / f"delivery-{delivery_id}"
 
@@ -68,7 +62,7 @@ def package_folder(session: Session, d: Delivery, name: str | None = None) -> Pa
     file's download does not fetch a whole package. NotFound when the package is gone."""
     if not is_remote(d.path):
         return Path(d.path)
-    settings = _settings(session)
+    settings = session_settings(session)
     return fetch_folder(settings, d.path, _cache(settings, d.id), label=f"delivery {d.id}",
                         ids={"delivery_id": d.id}, name=name, what=_WHAT)
 
@@ -82,5 +76,5 @@ def remove_package(session: Session, d: Delivery) -> bool:
             return False
         shutil.rmtree(folder)
         return True
-    settings = _settings(session)
+    settings = session_settings(session)
     return remove_folder(settings, d.path, _cache(settings, d.id), _WHAT)
