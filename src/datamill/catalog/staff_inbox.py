@@ -22,10 +22,10 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from datamill.business_clock import business_today
-from datamill.catalog.models import CatalogDataset, CatalogLicence, CatalogQuoteRequest
+from datamill.catalog.models import CatalogDataset, CatalogLicence
 from datamill.compliance.access import sees_project
 from datamill.compliance.models import AuditRecord, User
 from datamill.compliance.roles import Role
@@ -103,10 +103,8 @@ def _quotes(session: Session, user: User, words: dict[str, str]) -> list[Notice]
         if r.status == "accepted" and r.accepted_at is not None and r.dataset_id is not None:
             out.append(("offer_accepted", r.id, r.accepted_at, base, link))
         if r.status == "withdrawn" and r.withdrawn_at is not None:
-            reason = session.scalar(select(CatalogQuoteRequest.withdraw_reason).where(
-                CatalogQuoteRequest.id == r.id))
             out.append(("quote_withdrawn", r.id, r.withdrawn_at,
-                        {**base, "reason": reason or words["no_reason"]}, link))
+                        {**base, "reason": r.withdraw_reason or words["no_reason"]}, link))
     return out
 
 
@@ -114,21 +112,19 @@ def _expiring(session: Session) -> list[Notice]:
     from datamill.ledger.models import LedgerCustomer
 
     today = business_today()
+    renewal = aliased(CatalogLicence)  # a licence renewed already needs no notice
     rows = session.execute(
         select(CatalogLicence, CatalogDataset.name, LedgerCustomer.name)
         .join(CatalogDataset, CatalogDataset.id == CatalogLicence.dataset_id)
         .join(LedgerCustomer, LedgerCustomer.id == CatalogLicence.customer_id)
         .where(CatalogLicence.status == "issued", CatalogLicence.expires_on.is_not(None),
                CatalogLicence.expires_on <= today + timedelta(days=EXPIRY_NOTICE_DAYS),
-               CatalogLicence.expires_on >= today - timedelta(days=EXPIRY_NOTICE_DAYS))
+               CatalogLicence.expires_on >= today - timedelta(days=EXPIRY_NOTICE_DAYS),
+               ~select(renewal.id).where(renewal.renews_id == CatalogLicence.id).exists())
         .order_by(CatalogLicence.id)).all()
     out: list[Notice] = []
     for lic, dataset, customer in rows:
         if lic.expires_on is None:
-            continue
-        renewed = session.scalar(select(func.count()).select_from(CatalogLicence).where(
-            CatalogLicence.renews_id == lic.id))
-        if renewed:
             continue
         # due that many days before the last day; a licence issued closer to it: on issue
         notice_day = lic.expires_on - timedelta(days=EXPIRY_NOTICE_DAYS)
@@ -214,13 +210,15 @@ def _releases(session: Session, user: User) -> list[Notice]:
                CheckResult.value > 0)
         .group_by(Batch.id, Batch.name, Batch.project_id, Batch.created_at, Project.name)
         .order_by(Batch.id)).all()
+    waiting: dict[int, bool] = {}  # per project: seen by the user and never desensitized
+    for project_id in {r[2] for r in rows}:
+        waiting[project_id] = (sees_project(session, user, project_id)
+                               and not was_desensitized(session, project_id))
     return [("release_requested", batch_id, created,
              {"batch": batch, "project": project, "items": int(n)},
              "/security")
             for batch_id, batch, project_id, created, project, n in rows
-            if not was_desensitized(session, project_id)
-            and personal_data_release(session, batch_id) is None
-            and sees_project(session, user, project_id)]
+            if waiting[project_id] and personal_data_release(session, batch_id) is None]
 
 
 def staff_notices(session: Session, user: User, lang: str) -> list[Notice]:

@@ -729,9 +729,9 @@ class JsonAwareGroup(TyperGroup):
         argv = list(sys.argv[1:] if args is None else args)
         lang = cli_language()
         if not standalone_mode or ("--json" not in argv and lang == "en"):
-            from datamill.cli._usage_words import speak_typer
-
-            speak_typer("en")  # English help pages, whatever a run before spoke
+            usage_words = sys.modules.get("datamill.cli._usage_words")
+            if usage_words is not None:  # a run before in this process may have spoken zh-CN
+                usage_words.speak_typer("en")  # English help pages again
             return super().main(argv, prog_name, complete_var, standalone_mode, **extra)
         from datamill.cli._usage_words import run_root
 

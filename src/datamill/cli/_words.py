@@ -355,8 +355,6 @@ EN_CLI: dict[str, str] = {
     "sheet.more": " (and {n} more)",
     "security.redelivered": "; delivery {deliveries} re-delivered without them (the customer is told in its inbox to delete its copies)",
     "ledger.cost_status": "cost {id}: {amount} ({status})",
-    "ledger.cost.posted": "posted",
-    "ledger.cost.rejected": "rejected",
     "ledger.cost_pending": "cost {id}: {amount} (pending_approval): over its budget line, it "
                            "is booked once the VP in charge, then the finance head sign it "
                            "(datamill ledger cost-approve {id} --as ...)",
@@ -657,8 +655,6 @@ ZH_CN_CLI: dict[str, str] = {
     "sheet.more": "（另有 {n} 项）",
     "security.redelivered": "；交付 {deliveries} 已剔除该主体后重新交付（客户已在收件箱中收到删除通知）",
     "ledger.cost_status": "成本 {id}：{amount}（{status}）",
-    "ledger.cost.posted": "已过账",
-    "ledger.cost.rejected": "已驳回",
     "ledger.cost_pending": "成本 {id}：{amount}（超预算，待审批）：须由分管副总裁、再由财务负责人"
                            "签批后入账（datamill ledger cost-approve {id} --as …）",
     **DATA_ZH_CN,

@@ -9,7 +9,7 @@ __all__ = ["DATA_EN", "DATA_ZH_CN"]
 DATA_EN: dict[str, str] = {
     "data.importing": "importing", "data.resuming": "resuming import",
     "data.checking": "checking", "data.preannotating": "pre-annotating",
-    "data.col.rejected": "rejected", "data.col.reason": "reason", "data.col.file": "file",
+    "data.col.rejected": "rejected",
     "data.col.id": "id", "data.col.status": "status", "data.col.source": "source",
     "data.col.total": "total", "data.col.imported": "imported", "data.col.present": "present",
     "data.col.started": "started",
@@ -40,7 +40,7 @@ DATA_EN: dict[str, str] = {
 DATA_ZH_CN: dict[str, str] = {
     "data.importing": "导入中", "data.resuming": "继续导入中",
     "data.checking": "检查中", "data.preannotating": "预标注中",
-    "data.col.rejected": "拒收", "data.col.reason": "原因", "data.col.file": "文件",
+    "data.col.rejected": "拒收",
     "data.col.id": "编号", "data.col.status": "状态", "data.col.source": "来源",
     "data.col.total": "总数", "data.col.imported": "已导入", "data.col.present": "已存在",
     "data.col.started": "开始时间",

@@ -247,13 +247,11 @@ def _cost_line(c: Any) -> str:
     """A cost as the commands that book or sign it print it, in the CLI's language; one that
     waits for its over-budget signatures says whose and how (it printed ``pending_approval``
     alone, in English, and no command signed it)."""
-    from datamill.cli._words import say
+    from datamill.cli._words import code, say
 
     if c.status == "pending_approval":
         return say("ledger.cost_pending", id=c.id, amount=c.amount)
-    return say("ledger.cost_status", id=c.id, amount=c.amount,
-               status=say(f"ledger.cost.{c.status}") if c.status in ("posted", "rejected")
-               else c.status)
+    return say("ledger.cost_status", id=c.id, amount=c.amount, status=code("status", c.status))
 
 
 @app.command("cost-approve")

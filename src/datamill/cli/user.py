@@ -109,7 +109,7 @@ def create_cmd(
     first = user is not None and user == username and role == "admin"
     rt = get_runtime(start_home=user is None or first)
     with rt.session() as s:  # who acts is checked before anyone is asked for a password
-        actor_id = _creator(s, user, first=first)
+        _creator(s, user, first=first)
     secret = _password(password, password_stdin, "Password")
     with rt.session() as s:
         actor_id = _creator(s, user, first=first)
