@@ -21,7 +21,8 @@ import numpy as np
 
 from datamill.modalities.pointcloud.errors import CloudDecodeError
 
-__all__ = ["MAX_POINTS", "Cloud", "cloud_format", "float32_shift_m", "read_cloud", "summarize"]
+__all__ = ["FLOAT32_TOLERANCE_M", "MAX_POINTS", "Cloud", "cloud_format", "float32_moves",
+           "float32_shift_m", "read_cloud", "summarize"]
 
 #: more points than any one lidar frame holds (a 128-beam sensor gives ~2.6 M per sweep)
 MAX_POINTS = 20_000_000
@@ -108,6 +109,16 @@ def _needs_float64(column: np.ndarray) -> bool:
     with np.errstate(over="ignore", invalid="ignore"):
         narrow = column.astype(np.float32)
     return not bool(np.array_equal(narrow, column, equal_nan=True))
+
+
+#: how far float32 may move a point before a frame counts as one float32 cannot hold (1 mm)
+FLOAT32_TOLERANCE_M = 1e-3
+
+
+def float32_moves(points: np.ndarray) -> bool:
+    """Whether writing ``points`` as float32 moves one by more than
+    :data:`FLOAT32_TOLERANCE_M` (a frame in map or UTM coordinates)."""
+    return float32_shift_m(points) > FLOAT32_TOLERANCE_M
 
 
 def float32_shift_m(points: np.ndarray) -> float:

@@ -51,7 +51,7 @@ import pyarrow.parquet as pq
 from datamill.core.errors import InvalidInput
 from datamill.core.hashing import sha256_file
 from datamill.modalities.base import ExportManifest
-from datamill.modalities.pointcloud.cloud import float32_shift_m, read_cloud
+from datamill.modalities.pointcloud.cloud import float32_moves, read_cloud
 from datamill.modalities.pointcloud.item import PointCloudExportItem
 from datamill.modalities.pointcloud.schema import PointCloudAnnotation
 
@@ -201,7 +201,7 @@ class SemanticKittiExporter:
                     raise InvalidInput(f"frames {placed[slot]!r} and {frame_id!r} are both {slot}")
                 placed[slot] = frame_id
                 points = read_cloud(item.cloud_path).points
-                left_out["float32_rounded_frames"] += float32_shift_m(points) > 1e-3  # 1 mm
+                left_out["float32_rounded_frames"] += float32_moves(points)
                 cloud = np.ascontiguousarray(points, dtype="<f4")
                 labels = decode_runs(item.annotation.point_labels)
                 if not item.annotation.point_labels:

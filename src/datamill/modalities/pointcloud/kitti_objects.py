@@ -38,7 +38,7 @@ import numpy as np
 from datamill.core.errors import InvalidInput
 from datamill.core.hashing import sha256_file
 from datamill.modalities.base import ExportManifest
-from datamill.modalities.pointcloud.cloud import float32_shift_m, read_cloud
+from datamill.modalities.pointcloud.cloud import float32_moves, read_cloud
 from datamill.modalities.pointcloud.exporters import _check_id, _num
 
 if TYPE_CHECKING:
@@ -67,7 +67,6 @@ CALIBRATION = "".join([
 ])
 _OCCLUDED = {"none": 0, "fully_visible": 0, "partly": 1, "mostly": 2, "largely": 2,
              "unknown": 3}
-_MM = 1e-3
 
 
 def _occluded(attributes: dict[str, Any]) -> int:
@@ -120,7 +119,7 @@ class KittiObjectExporter:
             for item in items:
                 frame = _check_id(item.id, seen)
                 points = read_cloud(item.cloud_path).points
-                left_out["float32_rounded_frames"] += float32_shift_m(points) > _MM
+                left_out["float32_rounded_frames"] += float32_moves(points)
                 lines = []
                 for obj in item.annotation.objects:
                     lines.append(kitti_label_line(obj))

@@ -47,7 +47,7 @@ import numpy as np
 
 from datamill.core.hashing import sha256_file
 from datamill.modalities.base import ExportManifest
-from datamill.modalities.pointcloud.cloud import float32_shift_m, read_cloud
+from datamill.modalities.pointcloud.cloud import float32_moves, read_cloud
 from datamill.modalities.pointcloud.exporters import _check_id
 from datamill.modalities.pointcloud.segmentation import _inside
 
@@ -91,7 +91,7 @@ class _Frame:
 def _origin(points: np.ndarray) -> tuple[float, float, float]:
     """The frame's ego origin: 0 where float32 keeps its points to a millimetre, else the
     whole metres of its finite points' middle."""
-    if float32_shift_m(points) <= 1e-3:  # noqa: PLR2004 - a millimetre
+    if not float32_moves(points):
         return (0.0, 0.0, 0.0)
     xyz = points[:, :3][np.isfinite(points[:, :3]).all(axis=1)]
     middle = np.round((xyz.min(axis=0) + xyz.max(axis=0)) / 2) if len(xyz) else np.zeros(3)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from datamill.modalities.pointcloud.cloud import float32_shift_m, read_cloud
+from datamill.modalities.pointcloud.cloud import float32_moves, read_cloud
 
 __all__ = ["PREVIEW_MAX_POINTS", "CloudPreview", "cached_preview", "preview_points"]
 
@@ -54,7 +54,7 @@ def cached_preview(src: Path, sha256: str, cache_dir: Path) -> CloudPreview:
     narrow, wide = folder / f"{sha256}.f32", folder / f"{sha256}.f64"
     if not narrow.exists() and not wide.exists():
         points = read_cloud(src).points
-        path = wide if float32_shift_m(points) > 1e-3 else narrow  # noqa: PLR2004 - 1 mm
+        path = wide if float32_moves(points) else narrow
         data = preview_points(points, dtype="<f8" if path is wide else "<f4")
         folder.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}")

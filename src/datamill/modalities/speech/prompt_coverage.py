@@ -152,16 +152,15 @@ def _reference(prompt: str) -> NDArray[np.float64] | None:
         from datamill.qc.text_conventions import spoken_numbers  # noqa: PLC0415 - cn2an
 
         prompt = spoken_numbers(prompt.translate(_FULLWIDTH_DIGITS))
-    said = subprocess.run([exe, "-q", "-x", "-v", voice, prompt],  # noqa: S603
-                          capture_output=True, check=False, timeout=60, text=True)
-    if said.returncode != 0 or _SWITCH.search(said.stdout):
-        return None  # it reads part of the prompt in another language (ja kanji: "Chinese letter")
     with tempfile.TemporaryDirectory(prefix="dm-ref-") as tmp:
         wav = Path(tmp) / "ref.wav"
-        done = subprocess.run([exe, "-v", voice, "-w", str(wav), prompt],  # noqa: S603
-                              capture_output=True, check=False, timeout=60)
-        if done.returncode != 0 or not wav.exists():
+        # one run: the phonemes it read (stdout, -x) and the reading itself (-w)
+        said = subprocess.run([exe, "-x", "-v", voice, "-w", str(wav), prompt],  # noqa: S603
+                              capture_output=True, check=False, timeout=60, text=True)
+        if said.returncode != 0 or not wav.exists():
             return None
+        if _SWITCH.search(said.stdout):
+            return None  # it reads part of the prompt in another language (ja kanji: "Chinese letter")
         x, sr = sf.read(wav, dtype="float64")
     ceps, energy = mfcc(x if x.ndim == 1 else x.mean(axis=1), int(sr))
     return _speech(ceps, energy)
