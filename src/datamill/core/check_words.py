@@ -1,7 +1,7 @@
 """The names of the automatic checks, for people (en, zh-CN): a datasheet, a delivery note or
 a dashboard names a check by these words, never by its code (``leading_silence``). The web
-catalogue (``check.name.<code>`` in :mod:`datamill.web.i18n_checks`) says the same; a test keeps
-them equal. The speaker values a datasheet states (gender, age band, accent) are worded here
+catalogue builds its ``check.name.<code>`` keys (:mod:`datamill.web.i18n_checks`) from this
+table. The speaker values a datasheet states (gender, age band, accent) are worded here
 too (:func:`speaker_value_words`): the codes stored are English (``female``, ``unknown``)."""
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ fallback for a catalogue without its own entry."""
 
 from __future__ import annotations
 
+from datamill.core.check_words import CHECK_NAME_WORDS
 from datamill.core.code_words import INSPECTION_REASON_WORDS
 from datamill.modalities._reason_words_records import RECORD_REFUSALS_EN
 
@@ -16,50 +17,8 @@ EN_CHECKS: dict[str, str] = {
     # tooltips on pages not in English: the stored English sentence, named as such
     "check.tip": "{check} check; stored text: {stored}",
     "insp.tip": "stored text: {stored}",
-    "check.name.snr": "Signal-to-noise ratio",
-    "check.name.hum": "Mains hum",
-    "check.name.check_failed": "Automatic check (a server error)",
-    "check.name.clipping": "Clipping",
-    "check.name.level": "Level",
-    "check.name.dc_offset": "DC offset",
-    "check.name.format": "Format",
-    "check.name.decodable": "Decodable",
-    "check.name.duration": "Duration",
-    "check.name.leading_silence": "Leading silence",
-    "check.name.trailing_silence": "Trailing silence",
-    "check.name.audio_text_consistency": "Audio and prompt consistency",
-    "check.name.prompt_pronounceable": "Prompt can be read",
-    "check.name.noise_floor": "Noise floor",
-    "check.name.reverberation": "Reverberation",
-    "check.name.session_level": "Session level",
-    "check.name.resolution": "Resolution",
-    "check.name.aspect_ratio": "Aspect ratio",
-    "check.name.sharpness": "Sharpness",
-    "check.name.overexposure": "Overexposure",
-    "check.name.underexposure": "Underexposure",
-    "check.name.mean_luminance": "Mean luminance",
-    "check.name.near_duplicate": "Near duplicate",
-    "check.name.duplicate": "Duplicate",
-    "check.name.same_bytes": "Same file as another item",
-    "check.name.encoding": "Encoding",
-    "check.name.normalized": "Normalisation",
-    "check.name.control_chars": "Control characters",
-    "check.name.emoji": "Emoji",
-    "check.name.length": "Length",
-    "check.name.language": "Language",
-    "check.name.personal_data": "Personal data",
-    "check.name.points": "Valid points",
-    "check.name.invalid_points": "Invalid points",
-    "check.name.range": "Range",
-    "check.name.height_extent": "Height extent",
-    "check.name.intensity": "Intensity",
-    # LLM records (modalities.llm.checks)
-    "check.name.empty_turns": "Empty turns",
-    "check.name.turn_length": "Turn length",
-    "check.name.role_order": "Role order",
-    "check.name.duplicate_turns": "Repeated turns",
-    "check.name.responses": "Candidate responses",
-    "check.name.banned_content": "Banned content",
+    # the checks' names: one table with the datasheets and delivery notes (core.check_words)
+    **{f"check.name.{code}": words for code, words in CHECK_NAME_WORDS["en"].items()},
     "check.fail.snr": "SNR {value:.1f} dB, below the project's requirement",
     "check.fail.hum": "mains hum at {value:.1f} dB relative to the speech, above the project's limit",
     "check.fail.clipping": "{value:.4%} of samples clipped, above the project's limit",
@@ -109,9 +68,7 @@ EN_CHECKS: dict[str, str] = {
     "ret.defective_see": ". The inspector found this item defective (their version is in inspection {inspection})",
     "ret.delivery_rejected": "delivery {delivery} ({batch}) rejected by the customer: {reason}",
     "ret.customer_refused": "refused by the customer in the acceptance of delivery {delivery}",
-    "check.name.dropouts": "Dropouts",
     "check.fail.dropouts": "{value:.0f} dropout(s) of digital silence inside the speech (a recorder or transmission fault)",
-    "check.name.speaker_rate": "Speaking rate against the speaker's usual",
     "check.fail.speaker_rate": "read {value:.1f} times faster than the speaker's usual rate ({speaker_median:.1f} syllables/s): the take seems to stop before the end of the prompt",
     **{f"insp.{k}": v for k, v in INSPECTION_REASON_WORDS["en"].items()},
     # an LLM record refused at import (modalities.llm.records.split_records)
