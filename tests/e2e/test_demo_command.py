@@ -75,12 +75,12 @@ def test_a_demo_run_into_an_existing_home_does_not_make_it_deletable(tmp_path: P
          "--password", "password1"],
         capture_output=True, text=True, env={**os.environ, **env}, timeout=120, cwd=tmp_path)
     assert made.returncode == 0, made.stdout + made.stderr
-    proc = _demo(tmp_path, env, "--modalities", "text", "--workdir", str(tmp_path / "data"))
+    proc = _demo(tmp_path, env, "--modalities", "pointcloud", "--workdir", str(tmp_path / "data"))
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert not (home / "MADE-BY-DATAMILL-DEMO").exists()
     # the next step names a project this run built (it named demo-asr-en, which it had not)
-    assert "Next: datamill work next demo-ner --as alice" in proc.stdout
-    proc = _demo(tmp_path, env, "--fresh", "--modalities", "text")
+    assert "Next: datamill work next demo-lidar --as alice" in proc.stdout
+    proc = _demo(tmp_path, env, "--fresh", "--modalities", "pointcloud")
     assert proc.returncode == 2 and "which the demo did not make" in proc.stdout + proc.stderr  # noqa: PLR2004
     assert (home / "datamill.db").is_file()
 
@@ -88,7 +88,7 @@ def test_a_demo_run_into_an_existing_home_does_not_make_it_deletable(tmp_path: P
 def test_fresh_reruns_on_the_demo_s_own_home(tmp_path: Path) -> None:
     env = {"DATAMILL_HOME": str(tmp_path / "home")}
     for _ in range(2):  # the second run deletes the first one's home and data, then works
-        proc = _demo(tmp_path, env, "--fresh", "--modalities", "text",
+        proc = _demo(tmp_path, env, "--fresh", "--modalities", "pointcloud",
                      "--workdir", str(tmp_path / "data"))
         assert proc.returncode == 0, proc.stdout + proc.stderr
     assert (tmp_path / "home" / "MADE-BY-DATAMILL-DEMO").is_file()
