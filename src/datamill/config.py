@@ -185,6 +185,13 @@ class Settings(BaseSettings):
         "zh-CN): a refusal with a reason code is worded in it; --json keeps the English "
         "message and the reason_code",
     )
+    package_cache_bytes: int = Field(
+        default=20 * 1024**3, ge=0,
+        description="Most bytes the local caches of packages on object storage (deliveries, "
+        "catalog releases, licence transfer packages fetched from an s3:// store) hold on "
+        "each machine together; the least recently used are removed beyond it (one in use "
+        "in the last minutes is kept)",
+    )
 
     @field_validator("database_url")
     @classmethod

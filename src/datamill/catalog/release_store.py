@@ -55,7 +55,7 @@ def release_folder(session: Session, rel: CatalogRelease, name: str | None = Non
     settings = session_settings(session)
     cache = settings.home / "release-cache" / f"release-{rel.id}"
     return fetch_folder(settings, rel.path, cache, label=f"release {rel.id}",
-                        ids={"release_id": rel.id}, name=name, what=_WHAT)
+                        ids={"release_id": rel.id}, name=name, what=_WHAT)  # never rewritten
 
 
 def transfer_where(settings: Settings, path: Path, root: Path) -> str:

@@ -58,7 +58,7 @@ from datamill.production.delivery_release import (
     require_release,
     require_release_audited,
 )
-from datamill.production.delivery_store import publish_package
+from datamill.production.delivery_store import is_remote, publish_package, remove_package
 from datamill.production.effect_evaluation import datasheet_effect
 from datamill.production.export_engine import export_format
 from datamill.production.hooks import check_delivery_guards, check_handler
@@ -249,8 +249,11 @@ def _deliver(
         raise InvalidInput(
             f"unknown export formats {unknown}; available: {', '.join(plugin.exporter_names())}"
         )
-    out_dir = (Path(replace.path) if replace is not None
-               else out_root / f"project-{project.id}" / batch.name).resolve()
+    rel = f"project-{project.id}/{batch.name}"
+    if replace is not None and is_remote(replace.path):  # beside the old one until it is whole
+        rel += f".r{utcnow():%Y%m%dT%H%M%S%f}"
+    out_dir = (Path(replace.path) if replace is not None and not is_remote(replace.path)
+               else out_root / rel).resolve()
     staging = out_dir.with_name(out_dir.name + ".partial")
     shutil.rmtree(staging, ignore_errors=True)
     staging.parent.mkdir(parents=True, exist_ok=True)
@@ -349,14 +352,16 @@ def _deliver(
         shutil.rmtree(out_dir, ignore_errors=True)
         staging.rename(out_dir)  # the package appears whole or not at all
         # on object storage when the blobs are (every API worker reads it there)
-        where = publish_package(blobs, out_dir, f"project-{project.id}/{batch.name}")
+        where = publish_package(blobs, out_dir, rel)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         if not blobs.local:
             shutil.rmtree(out_dir, ignore_errors=True)
         raise
     if replace is not None:  # the same delivery, its package and datasheet written again
-        replace.manifest, replace.datasheet = {"files": len(files)}, datasheet
+        if where != replace.path:  # the old package on object storage: it goes
+            remove_package(session, replace)
+        replace.path, replace.manifest, replace.datasheet = where, {"files": len(files)}, datasheet
         session.flush()
         return DeliveryOut.model_validate(replace)
     delivery = Delivery(

@@ -7,9 +7,13 @@ locally to ``<storage url>/deliveries/project-<id>/<batch>/`` (``manifest.json``
 encrypted package's ``encryption.json`` last, so a package whose upload stopped half-way has
 none), checks each object's size, and removes the
 local copy; the delivery records the URL. :func:`package_folder` brings a package back into a
-local cache folder (``<home>/delivery-cache/delivery-<id>``) to hand its files out, every file
-checked against the package's own checksums (``manifest.json``; an encrypted package's archive
-against ``encryption.json``) before the cache is used. :func:`remove_package` deletes a
+local cache folder (``<home>/delivery-cache/delivery-<id>-<version>``) to hand its files out,
+every file checked against the package's own checksums (``manifest.json``; an encrypted
+package's archive against ``encryption.json``) before the cache is used. The version is the
+package's (its URL and when it was written, as the database records them), so a package
+written again (a re-delivery without a subject who withdrew consent) is never handed out from
+an older cache on any worker. :func:`package_present` says whether a package is still whole
+where it lies; :func:`drop_package_cache` removes this machine's caches of it. :func:`remove_package` deletes a
 package wherever it lies (retention).
 
 On a local blob store nothing changes: the package is the folder the exporters wrote. The
@@ -18,6 +22,7 @@ work is :mod:`datamill.storage.remote_folders`' (catalog releases use it too).
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,8 +31,10 @@ from datamill.config import session_settings
 from datamill.storage.blobstore import BlobStore
 from datamill.storage.remote_folders import (
     fetch_folder,
+    folder_present,
     is_remote,
     publish_folder,
+    remove_caches,
     remove_folder,
 )
 
@@ -37,7 +44,8 @@ if TYPE_CHECKING:
     from datamill.config import Settings
     from datamill.production.models import Delivery
 
-__all__ = ["REMOTE_FOLDER", "is_remote", "package_folder", "publish_package", "remove_package"]
+__all__ = ["REMOTE_FOLDER", "drop_package_cache", "is_remote", "package_folder",
+           "package_present", "publish_package", "remove_package"]
 
 #: the folder of the storage URL the packages go under (the blobs are under ``sha256/``)
 REMOTE_FOLDER = "deliveries"
@@ -51,8 +59,32 @@ def publish_package(blobs: BlobStore, folder: Path, rel: str) -> str:
     return publish_folder(blobs, folder, REMOTE_FOLDER, rel, _WHAT)
 
 
-def _cache(settings: Settings, delivery_id: int) -> Path:
-    return settings.home / "delivery-cache" / f"delivery-{delivery_id}"
+def _cache(settings: Settings, d: Delivery) -> Path:
+    """The cache folder of ``d``'s package as it is now: named after its URL and when it was
+    written (a re-delivery writes it again, under the same URL)."""
+    written = (d.datasheet or {}).get("created_at") if isinstance(d.datasheet, dict) else None
+    version = hashlib.sha256(f"{d.path}\n{written}".encode()).hexdigest()[:12]
+    return settings.home / "delivery-cache" / f"delivery-{d.id}-{version}"
+
+
+def _versions(delivery_id: int) -> tuple[str, str]:
+    """Glob patterns of the caches of every version of a delivery's package (the first: a
+    cache made before the versions were named)."""
+    return f"delivery-{delivery_id}", f"delivery-{delivery_id}-*"
+
+
+def package_present(session: Session, d: Delivery) -> bool:
+    """Whether delivery ``d``'s package is still whole where it lies (retention may have
+    removed it)."""
+    if not is_remote(d.path):
+        return Path(d.path).is_dir()
+    return folder_present(session_settings(session), d.path)
+
+
+def drop_package_cache(session: Session, d: Delivery) -> None:
+    """Remove this machine's caches of delivery ``d``'s package (every version)."""
+    root = session_settings(session).home / "delivery-cache"
+    remove_caches([p for pattern in _versions(d.id) for p in root.glob(pattern)])
 
 
 def package_folder(session: Session, d: Delivery, name: str | None = None) -> Path:
@@ -63,8 +95,9 @@ def package_folder(session: Session, d: Delivery, name: str | None = None) -> Pa
     if not is_remote(d.path):
         return Path(d.path)
     settings = session_settings(session)
-    return fetch_folder(settings, d.path, _cache(settings, d.id), label=f"delivery {d.id}",
-                        ids={"delivery_id": d.id}, name=name, what=_WHAT)
+    return fetch_folder(settings, d.path, _cache(settings, d), label=f"delivery {d.id}",
+                        ids={"delivery_id": d.id}, name=name, what=_WHAT,
+                        older=_versions(d.id))
 
 
 def remove_package(session: Session, d: Delivery) -> bool:
@@ -77,4 +110,6 @@ def remove_package(session: Session, d: Delivery) -> bool:
         shutil.rmtree(folder)
         return True
     settings = session_settings(session)
-    return remove_folder(settings, d.path, _cache(settings, d.id), _WHAT)
+    root = settings.home / "delivery-cache"
+    return remove_folder(settings, d.path,
+                         [p for pattern in _versions(d.id) for p in root.glob(pattern)], _WHAT)

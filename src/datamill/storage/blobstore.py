@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from datamill.config import Settings
 
 __all__ = ["BLOB_DIR_MODE", "BLOB_FILE_MODE", "BlobEncryptedAtRest", "BlobMissing", "BlobStore", "BlobStoreUnavailable",
-           "sha256_file"]
+           "s3_options", "sha256_file"]
 
 #: modes of the blobs and folders a local store creates: not readable by other users of the
 #: machine (the service's group may read them, e.g. a backup job); existing ones are left as
@@ -121,6 +121,24 @@ def remote_errors() -> tuple[type[BaseException], ...]:
     return (OSError, BotoCoreError, ClientError)
 
 
+def s3_options(settings: Settings) -> dict[str, Any]:
+    """How to reach S3 with the settings' endpoint, region and keys (fsspec's ``s3fs``
+    options; SigV4 presigned URLs: what S3 and its compatibles accept everywhere now)."""
+    s3: dict[str, Any] = {"config_kwargs": {"signature_version": "s3v4"}}
+    client: dict[str, Any] = {}
+    if settings.s3_endpoint_url:
+        client["endpoint_url"] = settings.s3_endpoint_url
+    if settings.s3_region:
+        client["region_name"] = settings.s3_region
+    if client:
+        s3["client_kwargs"] = client
+    if settings.s3_access_key_id:
+        s3["key"] = settings.s3_access_key_id
+    if settings.s3_secret_access_key:
+        s3["secret"] = settings.s3_secret_access_key
+    return s3
+
+
 class BlobStore:
     """Put and get bytes by content hash under ``root`` (a path or fsspec URL)."""
 
@@ -151,19 +169,7 @@ class BlobStore:
     def from_settings(cls, settings: Settings) -> BlobStore:
         """The store ``storage_url`` names, with the S3 endpoint and keys from the settings."""
         url = settings.resolved_storage_url()
-        # SigV4 presigned URLs: what S3 and its compatibles accept everywhere now
-        s3: dict[str, Any] = {"config_kwargs": {"signature_version": "s3v4"}}
-        client: dict[str, Any] = {}
-        if settings.s3_endpoint_url:
-            client["endpoint_url"] = settings.s3_endpoint_url
-        if settings.s3_region:
-            client["region_name"] = settings.s3_region
-        if client:
-            s3["client_kwargs"] = client
-        if settings.s3_access_key_id:
-            s3["key"] = settings.s3_access_key_id
-        if settings.s3_secret_access_key:
-            s3["secret"] = settings.s3_secret_access_key
+        s3 = s3_options(settings)
         return cls(
             url, storage_options=s3 if url.startswith(("s3://", "s3a://")) else {},
             multipart_chunk_bytes=settings.s3_multipart_chunk_bytes,

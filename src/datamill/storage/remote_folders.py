@@ -10,6 +10,12 @@ into a local cache folder, every file checked against the package's own checksum
 cache is used; :func:`remove_folder` deletes it and its cache. :func:`publish_file` and
 :func:`fetch_file` do the same for a single file whose sha256 the caller records.
 
+The caches are bounded: after a fetch the least recently used entries of every package cache
+on the machine (``Settings.package_cache_bytes`` together) are removed, never one used in the
+last :data:`IN_USE_SECONDS`; a caller names the cache folder after the package's version, so a
+package written again (a re-delivery) is never served from an older cache, and the older
+versions are removed when the new one is fetched.
+
 Deliveries (:mod:`datamill.production.delivery_store`), catalog releases and licence transfer
 packages (:mod:`datamill.catalog.release_store`) use them. On a local blob store nothing
 changes: the package is what the writer left on disk.
@@ -17,27 +23,42 @@ changes: the package is what the writer left on disk.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
+import time
 import uuid
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from datamill.core.errors import NotFound
 from datamill.core.hashing import sha256_file
-from datamill.storage.blobstore import BlobStore, BlobStoreUnavailable, remote_errors
+from datamill.storage.blobstore import (
+    BlobStore,
+    BlobStoreUnavailable,
+    remote_errors,
+    s3_options,
+)
 
 if TYPE_CHECKING:
     from datamill.config import Settings
 
-__all__ = ["MANIFEST", "PackageDamaged", "expected_sums", "fetch_file", "fetch_folder", "is_remote",
-           "publish_file", "publish_folder", "remote_fs", "remove_folder", "unavailable"]
+__all__ = ["CACHES", "IN_USE_SECONDS", "MANIFEST", "PackageDamaged", "bound_caches",
+           "expected_sums", "fetch_file", "fetch_folder", "folder_present", "is_remote",
+           "publish_file", "publish_folder", "remote_fs", "remove_caches", "remove_folder",
+           "unavailable"]
 
 MANIFEST = "manifest.json"
 ENCRYPTION = "encryption.json"
 #: what makes a package whole on the store: uploaded after every file they vouch for
 LAST = (MANIFEST, ENCRYPTION)
+#: the package caches under the home, bounded together (``Settings.package_cache_bytes``)
+CACHES = ("delivery-cache", "release-cache", "transfer-cache")
+#: a cache entry used this recently is never removed to bound the caches: a request may be
+#: handing its files out
+IN_USE_SECONDS = 300
 
 
 class PackageDamaged(BlobStoreUnavailable):
@@ -54,7 +75,7 @@ def remote_fs(settings: Settings, url: str) -> tuple[Any, str]:
     """The filesystem and base key of ``url``, with the blob store's S3 settings."""
     import fsspec
 
-    options = BlobStore.from_settings(settings).s3_options if url.startswith(("s3://", "s3a://")) else {}
+    options = s3_options(settings) if url.startswith(("s3://", "s3a://")) else {}
     fs, base = fsspec.core.url_to_fs(url, **options)
     return fs, str(base).rstrip("/")
 
@@ -79,17 +100,40 @@ def publish_folder(blobs: BlobStore, folder: Path, under: str, rel: str,
     files = sorted((p for p in folder.rglob("*") if p.is_file() and not p.is_symlink()),
                    key=lambda p: (p.parent == folder and p.name in LAST, str(p)))
     try:
-        if blobs.fs.exists(base):  # an earlier try that stopped half-way
+        if blobs.fs.exists(base):  # an earlier try that stopped half-way, or a re-delivery
             blobs.fs.rm(base, recursive=True)
         for path in files:
-            key = f"{base}/{path.relative_to(folder).as_posix()}"
-            blobs.fs.put_file(str(path), key)
-            if int(blobs.fs.size(key)) != path.stat().st_size:
-                raise OSError(f"{key} was stored short")
+            _put_checked(blobs.fs, path, f"{base}/{path.relative_to(folder).as_posix()}")
     except remote_errors() as err:
+        _drop(blobs.fs, base)
         raise unavailable(url, err, what) from None
     shutil.rmtree(folder)
     return url
+
+
+def _put_checked(fs: Any, path: Path, key: str) -> None:
+    """Upload ``path`` to ``key``, checking the object's size (OSError when stored short)."""
+    fs.put_file(str(path), key)
+    if int(fs.size(key)) != path.stat().st_size:
+        raise OSError(f"{key} was stored short")
+
+
+def _drop(fs: Any, key: str) -> None:
+    """Remove what an upload that failed left at ``key`` (no orphan objects on the store);
+    the store itself may be what failed, so this is a best effort."""
+    with contextlib.suppress(*remote_errors()):
+        fs.rm(key, recursive=True)
+
+
+def folder_present(settings: Settings, url: str) -> bool:
+    """Whether the package at ``url`` is whole on the store (its manifest or an encrypted
+    package's ``encryption.json`` is there)."""
+    fs, base = remote_fs(settings, url)
+    fs.invalidate_cache(base)
+    try:
+        return bool(fs.exists(f"{base}/{MANIFEST}") or fs.exists(f"{base}/{ENCRYPTION}"))
+    except remote_errors() as err:
+        raise unavailable(url, err) from None
 
 
 def expected_sums(folder: Path) -> dict[str, str]:
@@ -106,15 +150,19 @@ def expected_sums(folder: Path) -> dict[str, str]:
 
 def fetch_folder(settings: Settings, url: str, target: Path, *, label: str,
                  ids: dict[str, Any], name: str | None = None,
-                 what: str = "package store") -> Path:
+                 what: str = "package store", older: Iterable[str] = ()) -> Path:
     """``target``, a local cache of the package at ``url``, every file fetched checked against
     the package's checksums (``label`` names it in refusals: ``delivery 3``). With ``name``
     only that file (and the manifest) is fetched. NotFound (carrying ``ids``) when the package
-    is gone."""
+    is gone. ``older``: glob patterns (beside ``target``) of the caches of the package's older
+    versions, removed when ``target`` is fetched; the caches are then bounded."""
     complete = target.with_name(f"{target.name}.complete")
     if complete.exists() or (name is not None and (target / name).is_file()
                              and (target / MANIFEST).is_file()):
+        _used(target)
         return target
+    remove_caches([p for pattern in older for p in target.parent.glob(pattern)
+                   if p != target])
     fs, base = remote_fs(settings, url)
     fs.invalidate_cache(base)  # another worker may have written or removed it since
     tmp = target.with_name(f"{target.name}.tmp-{uuid.uuid4().hex}")
@@ -155,14 +203,59 @@ def fetch_folder(settings: Settings, url: str, target: Path, *, label: str,
             complete.touch()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+    _used(target)
+    bound_caches(settings, keep=target)
     return target
 
 
-def remove_folder(settings: Settings, url: str, cache: Path,
+def _used(entry: Path) -> None:
+    """Mark a cache entry used now (its folder's time), so bounding removes it last."""
+    with contextlib.suppress(OSError):
+        os.utime(entry)
+
+
+def remove_caches(entries: Iterable[Path]) -> None:
+    """Remove cache entries (folders, with their ``.complete`` marks); never a fetch's
+    temporary folder in flight."""
+    for entry in entries:
+        if ".tmp-" in entry.name or not entry.is_dir():
+            continue
+        entry.with_name(f"{entry.name}.complete").unlink(missing_ok=True)
+        shutil.rmtree(entry, ignore_errors=True)
+
+
+def _size(entry: Path) -> int:
+    return sum(p.stat().st_size for p in entry.rglob("*") if p.is_file())
+
+
+def bound_caches(settings: Settings, *, keep: Path | None = None) -> list[Path]:
+    """Remove the least recently used package cache entries until the caches under the home
+    (:data:`CACHES`) hold at most ``Settings.package_cache_bytes``; never ``keep`` or an
+    entry used in the last :data:`IN_USE_SECONDS`. The entries removed."""
+    entries: list[tuple[float, Path, int]] = []
+    for name in CACHES:
+        root = settings.home / name
+        if root.is_dir():
+            entries += [(e.stat().st_mtime, e, _size(e)) for e in root.iterdir()
+                        if e.is_dir() and ".tmp-" not in e.name]
+    total = sum(size for *_, size in entries)
+    recent = time.time() - IN_USE_SECONDS
+    removed: list[Path] = []
+    for used, entry, size in sorted(entries):
+        if total <= settings.package_cache_bytes or used > recent:
+            break
+        if entry == keep:
+            continue
+        remove_caches([entry])
+        removed.append(entry)
+        total -= size
+    return removed
+
+
+def remove_folder(settings: Settings, url: str, caches: Iterable[Path],
                   what: str = "package store") -> bool:
-    """Delete the package at ``url`` and its local ``cache``; False when it was gone."""
-    cache.with_name(f"{cache.name}.complete").unlink(missing_ok=True)
-    shutil.rmtree(cache, ignore_errors=True)
+    """Delete the package at ``url`` and its local ``caches``; False when it was gone."""
+    remove_caches(caches)
     fs, base = remote_fs(settings, url)
     fs.invalidate_cache(base)
     try:
@@ -183,10 +276,9 @@ def publish_file(blobs: BlobStore, path: Path, under: str, rel: str,
     url = f"{blobs.root}/{under}/{rel}"
     key = f"{blobs._base}/{under}/{rel}"
     try:
-        blobs.fs.put_file(str(path), key)
-        if int(blobs.fs.size(key)) != path.stat().st_size:
-            raise OSError(f"{key} was stored short")
+        _put_checked(blobs.fs, path, key)
     except remote_errors() as err:
+        _drop(blobs.fs, key)
         raise unavailable(url, err, what) from None
     path.unlink()
     return url
@@ -197,6 +289,7 @@ def fetch_file(settings: Settings, url: str, target: Path, sha256: str) -> Path 
     ``sha256``; None when it is gone from the store or its bytes differ (the caller refuses
     it as changed or missing)."""
     if target.is_file() and sha256_file(target) == sha256:
+        _used(target.parent)
         return target
     fs, key = remote_fs(settings, url)
     fs.invalidate_cache(key)
@@ -214,4 +307,6 @@ def fetch_file(settings: Settings, url: str, target: Path, sha256: str) -> Path 
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
+    _used(target.parent)
+    bound_caches(settings, keep=target.parent)
     return target

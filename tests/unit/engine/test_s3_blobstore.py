@@ -321,7 +321,8 @@ def test_a_delivery_lands_on_s3_and_another_worker_hands_it_out(
             pm = s.scalars(select(User).where(User.username == "pm")).one()
             path, digest = delivery_file(s, d.id, "kaldi/text", pm)
             assert sha256_file(path) == digest == manifest["files"]["kaldi/text"]
-            cache = tmp_path / "w2" / "home" / "delivery-cache" / f"delivery-{d.id}"
+            # named after the package's version (a re-delivery writes it again)
+            cache, = (tmp_path / "w2" / "home" / "delivery-cache").glob(f"delivery-{d.id}-*")
             # one file asked: that file and the manifest fetched, not the whole package
             assert sorted(p.relative_to(cache).as_posix() for p in cache.rglob("*")
                           if p.is_file()) == ["kaldi/text", "manifest.json"]
@@ -358,11 +359,11 @@ def test_an_encrypted_package_on_s3_missing_its_archive_is_refused_naming_it(
     url = publish_package(store, folder, "project-1/b1")
     assert url == "s3://sealed/blobs/deliveries/project-1/b1" and not folder.exists()
     s = SimpleNamespace(info={"datamill.settings": settings})  # what it reads of a session
-    got = package_folder(s, SimpleNamespace(id=1, path=url))  # type: ignore[arg-type]
+    got = package_folder(s, SimpleNamespace(id=1, path=url, datasheet={}))  # type: ignore[arg-type]
     assert (got / "package.tar.dmenc").read_bytes() == b"ciphertext"
     store.fs.rm("sealed/blobs/deliveries/project-1/b1/package.tar.dmenc")
     with pytest.raises(BlobStoreUnavailable, match=r"package\.tar\.dmenc is missing"):
-        package_folder(s, SimpleNamespace(id=2, path=url))  # type: ignore[arg-type]
+        package_folder(s, SimpleNamespace(id=2, path=url, datasheet={}))  # type: ignore[arg-type]
 
 
 @pytest.mark.slow  # ~9 s: a product batch seeded, released, licensed and fetched twice
@@ -428,3 +429,74 @@ def test_a_release_and_its_licence_package_land_on_s3_and_another_worker_serves_
             assert not report.intact and "labels.jsonl" in report.problems[0], report
     finally:
         other.close()
+
+
+@pytest.mark.slow  # ~8 s alone: a delivery written, fetched by two workers, written again
+def test_erasing_a_subject_writes_a_package_on_s3_again_and_no_worker_hands_out_the_old(
+    s3_endpoint: str, tmp_path: Path
+) -> None:
+    """h1 trial: with the blobs on S3 ``erase-subject`` skipped every delivered package (it
+    looked for a local folder at the package's URL), so the customer kept downloading the
+    withdrawn subject's recordings; and a worker that had cached the package kept handing it
+    out. The package is written again at its URL now, and every worker's next fetch is of it."""
+    import json
+
+    from datamill.catalog.erasure import erase_subject
+    from datamill.compliance.consent import withdraw_consent
+    from datamill.demo.catalog_demo import seed_product_batch
+    from datamill.production.delivery import deliver_batch
+    from datamill.production.delivery_store import package_folder
+    from datamill.production.models import Delivery
+    from tests.unit.catalog.helpers import people, speech_files
+
+    settings = _settings(s3_endpoint, tmp_path, "erase")
+    store = _store(s3_endpoint, tmp_path, "erase")
+    rt = Runtime.from_settings(settings)
+    try:
+        who = people(rt)
+        with rt.session() as s:  # items 0 and 2: subject se-s0; item 1: se-s1
+            pid, batch = seed_product_batch(s, rt, "s3-erase", speech_files("se", 3),
+                                            project_type="custom_service", workdir=tmp_path)
+            d = deliver_batch(s, rt.blobs, batch, settings.home / "deliveries",
+                              formats=["kaldi"])
+            erased = sorted(i.sha256 for i in s.scalars(select(Item).where(
+                Item.project_id == pid)) if i.attributes["speaker_id"] == "se-s0")
+        key = d.path.removeprefix("s3://")
+        assert d.path.startswith("s3://erase/blobs/deliveries/"), d.path
+        (tmp_path / "w2" / "home").mkdir(parents=True)  # another worker, its own home
+        shutil.copy2(settings.home / "audit_key", tmp_path / "w2" / "home" / "audit_key")
+        other = Runtime.from_settings(_settings(
+            s3_endpoint, tmp_path / "w2", "erase", database_url=settings.database_url
+            or f"sqlite:///{settings.home / 'datamill.db'}"))
+        try:
+            with other.session() as s:  # it hands the package out: cached whole
+                old = package_folder(s, s.get(Delivery, d.id))
+                assert json.loads((old / "datasheet.json").read_text())["items"] == 3
+            with rt.session() as s:
+                package_folder(s, s.get(Delivery, d.id))  # this worker's cache too
+                withdraw_consent(s, who["dso"], pid, "se-s0")
+                out = erase_subject(s, rt.blobs, who["dso"], pid, "se-s0")
+            assert out["redelivered"] == [d.id], out  # was []: the package was skipped
+            assert not store.fs.exists(key)  # the old package is gone from the store
+            with rt.session() as s:
+                row = s.get(Delivery, d.id)
+                assert row is not None and row.delivered_items == 3  # the accepted record
+                assert row.path.startswith(d.path + ".r"), row.path
+                key = row.path.removeprefix("s3://")
+            manifest = json.loads(store.fs.cat_file(f"{key}/manifest.json"))
+            assert not [n for n in manifest["files"] if any(sha in n for sha in erased)]
+            sheet = json.loads(store.fs.cat_file(f"{key}/datasheet.json"))
+            assert sheet["items"] == 1 and sheet["redelivery"]["items_left_out"] == 2, sheet
+            for name, digest in manifest["files"].items():  # whole and checked
+                assert hashlib.sha256(store.fs.cat_file(f"{key}/{name}")).hexdigest() == digest
+            # no copy of the old package left on this worker's disk
+            assert not list((settings.home / "delivery-cache").iterdir())
+            assert not any((settings.home / "deliveries").rglob("*.wav"))
+            with other.session() as s:  # the other worker fetches the new one, drops the old
+                new = package_folder(s, s.get(Delivery, d.id))
+                assert json.loads((new / "datasheet.json").read_text())["items"] == 1
+                assert new != old and not old.exists()
+        finally:
+            other.close()
+    finally:
+        rt.close()
