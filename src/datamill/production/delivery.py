@@ -182,13 +182,13 @@ def deliver_batch(
     (``_give_back_memory``), so a long-running server's RSS returns to its idle level instead
     of creeping up export after export.
     """
-    items = session.scalar(select(func.count()).select_from(BatchItem)
-                           .where(BatchItem.batch_id == batch_id)) or 0
+    counted: list[int] = []  # the export's own count of the batch (none: refused before)
     try:
         return _deliver(session, blobs, batch_id, out_root, formats=formats, actor_id=actor_id,
-                        progress=progress, encrypt=encrypt, note_language=note_language)
+                        progress=progress, encrypt=encrypt, note_language=note_language,
+                        counted=counted)
     finally:
-        if items >= GIVE_BACK_FROM_ITEMS:
+        if counted and counted[0] >= GIVE_BACK_FROM_ITEMS:
             _give_back_memory()
 
 
@@ -205,9 +205,11 @@ def _deliver(
     note_language: str | None,
     without: frozenset[int] = frozenset(),
     replace: Delivery | None = None,
+    counted: list[int] | None = None,
 ) -> DeliveryOut:
     """:func:`deliver_batch`; with ``replace``, that delivery's package is written again in
-    place without the items ``without`` (:mod:`.delivery_redeliver`)."""
+    place without the items ``without`` (:mod:`.delivery_redeliver`). The batch's items
+    delivered are appended to ``counted`` once counted (the caller's memory hand-back)."""
     note_lang = note_language if note_language in NOTE_LANGUAGES else "en"
     # locked for the export: a second delivery of the batch waits, then finds it delivered
     batch = lock_or_raise(session, Batch, batch_id, "batch")
@@ -271,6 +273,8 @@ def _deliver(
             select(func.count()).select_from(BatchItem).where(BatchItem.batch_id == batch_id,
                                                               *_left_out(without))
         ) or 0)
+        if counted is not None:
+            counted.append(count)
         for i, fmt in enumerate(formats):
             first = i == 0
             items = stream_items(
