@@ -72,6 +72,16 @@ def erase_subject(session: Session, blobs: BlobStore, approver: User, project_id
     protected |= set(session.scalars(select(Item.sha256).where(
         Item.project_id == project_id, Item.sha256.in_(shas or [""]),
         Item.id.not_in(ids or [0]))))
+    # the packages already delivered that hold the subject's items, written again without
+    # them (the customer is told in its inbox to delete its own copies) before any bytes go:
+    # a package that cannot be written stops the erasure with nothing deleted
+    delivered = sorted({d for d in session.scalars(select(ConsentFlag.delivery_id).where(
+        ConsentFlag.item_id.in_(ids or [0]))) if d is not None})
+    outcomes: dict[str, list[int]] = {"redelivered": [], "already_without": [],
+                                      "package_gone": [], "not_held": []}
+    for delivery_id in [] if dry_run else delivered:
+        outcomes[redeliver_without(session, blobs, delivery_id, set(ids),
+                                   actor_id=approver.id).status].append(delivery_id)
     deleted: list[DeletionOut] = []
     kept: list[dict[str, Any]] = []
     for item in items:
@@ -101,23 +111,18 @@ def erase_subject(session: Session, blobs: BlobStore, approver: User, project_id
                 deleted.append(DeletionOut(id=0, project_id=project_id, kind=kind, what=what,
                                            sha256=digest, size_bytes=size, reason=why,
                                            approved_by=approver.id, deleted_at=utcnow()))
-    # the packages already delivered that hold the subject's items, written again without
-    # them (the customer is told in its inbox to delete its own copies)
-    delivered = sorted({d for d in session.scalars(select(ConsentFlag.delivery_id).where(
-        ConsentFlag.item_id.in_(ids or [0]))) if d is not None})
-    redelivered: list[int] = []
     if not dry_run:
-        for delivery_id in delivered:
-            if redeliver_without(
-                    session, blobs, delivery_id, set(ids), actor_id=approver.id) is not None:
-                redelivered.append(delivery_id)
         record_audit(session, actor_id=approver.id, action="security.subject_erased",
                      object_type="project", object_id=project_id, project_id=project_id,
                      data={"subject_id": subject_id, "items": len(items),
                            "deleted": [{"kind": d.kind, "sha256": d.sha256,
                                         "certificate": d.id} for d in deleted],
-                           "kept": len(kept), "redelivered": redelivered})
+                           "kept": len(kept), "redelivered": outcomes["redelivered"],
+                           "already_redelivered": outcomes["already_without"],
+                           "package_gone": outcomes["package_gone"]})
     return {"project_id": project_id, "subject_id": subject_id, "items": len(items),
             "deleted": [d.model_dump(mode="json") for d in deleted], "kept": kept,
-            "redelivered": redelivered if not dry_run else delivered,
-            "dry_run": dry_run}
+            "redelivered": outcomes["redelivered"] if not dry_run else delivered,
+            # written without them by an earlier erasure; removed by retention: not rewritten
+            "already_redelivered": outcomes["already_without"],
+            "package_gone": outcomes["package_gone"], "dry_run": dry_run}

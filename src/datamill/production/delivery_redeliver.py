@@ -18,11 +18,13 @@ one out.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal, NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
+from datamill.compliance.consent import withdrawn_item_ids
 from datamill.config import session_settings
 from datamill.db.lookup import get_or_raise
 from datamill.production.delivery import _deliver
@@ -31,31 +33,49 @@ from datamill.production.models import BatchItem, Delivery
 from datamill.production.schemas import DeliveryOut
 from datamill.storage.blobstore import BlobStore
 
-__all__ = ["redeliver_without"]
+__all__ = ["Redelivery", "redeliver_without"]
+
+
+class Redelivery(NamedTuple):
+    """What became of a delivery's package: ``redelivered`` (written again: ``delivery``),
+    ``already_without`` (an earlier erasure left the items out), ``not_held`` (it holds none
+    of them) or ``package_gone`` (retention removed it)."""
+
+    status: Literal["redelivered", "already_without", "not_held", "package_gone"]
+    delivery: DeliveryOut | None = None
 
 
 def redeliver_without(session: Session, blobs: BlobStore, delivery_id: int,
-                      item_ids: set[int], *, actor_id: int | None) -> DeliveryOut | None:
-    """Write delivery ``delivery_id``'s package again without ``item_ids`` (those it holds;
-    None when it holds none of them, or its package is no longer where it lies: retention
-    removed it), wherever it lies: a local folder or object storage."""
+                      item_ids: set[int], *, actor_id: int | None) -> Redelivery:
+    """Write delivery ``delivery_id``'s package again without ``item_ids`` and every other
+    item of a subject who withdrew every consent in the project (an earlier erasure's subject
+    stays out), wherever the package lies: a local folder or object storage. Not written
+    when it holds none of ``item_ids``, already leaves them all out, or is no longer where it
+    lies (retention removed it)."""
     d = get_or_raise(session, Delivery, delivery_id, "delivery", delivery_id=delivery_id)
-    held = set(session.scalars(select(BatchItem.item_id).where(
-        BatchItem.batch_id == d.batch_id, BatchItem.item_id.in_(sorted(item_ids) or [0]))))
-    if not held or not package_present(session, d):
-        return None
+    batch = select(BatchItem.item_id).where(BatchItem.batch_id == d.batch_id)
+    held = set(session.scalars(batch.where(BatchItem.item_id.in_(sorted(item_ids) or [0]))))
+    if not held:
+        return Redelivery("not_held")
+    withdrawn = sorted(withdrawn_item_ids(session, d.project_id) - held)
+    gone = held | set(session.scalars(batch.where(BatchItem.item_id.in_(withdrawn or [0]))))
     sheet = d.datasheet or {}
+    done = sheet.get("redelivery") if isinstance(sheet.get("redelivery"), dict) else {}
+    if (done or {}).get("items_left_out") == len(gone):  # withdrawals only add items
+        return Redelivery("already_without")
+    if not package_present(session, d):
+        return Redelivery("package_gone")
     note = sheet.get("delivery_note") if isinstance(sheet.get("delivery_note"), dict) else {}
     out_root = (session_settings(session).home / "deliveries" if is_remote(d.path)
                 else Path(d.path).parent.parent)
     out = _deliver(session, blobs, d.batch_id, out_root,
                    formats=list(d.formats) or None, actor_id=actor_id, progress=None,
                    encrypt="encryption" in sheet, note_language=(note or {}).get("language"),
-                   without=frozenset(held), replace=d)
+                   without=frozenset(gone), replace=d)
     drop_package_cache(session, d)  # this machine's copies of the old package
     record_audit(session, actor_id=actor_id, action="delivery.redelivered",
                  object_type="delivery", object_id=d.id, project_id=d.project_id,
-                 data={"items_left_out": len(held), "items": out.datasheet.get("items"),
-                      "path": out.path,
+                 data={"items_left_out": len(gone), "items": out.datasheet.get("items"),
+                       "path": out.path,
                        "reason": "data subjects withdrew consent; their data was erased"})
-    return out
+    return Redelivery("redelivered", out)

@@ -1,0 +1,53 @@
+"""h1 trial: erasing a second withdrawn subject wrote the delivered package again leaving out
+only that subject's items, so the first erased subject's came back into it (or, their bytes
+gone, the re-delivery failed); erasing the same subject again wrote the package again for
+nothing. A package is written without every subject who withdrew, and only when that changes
+what it holds."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from datamill.catalog.erasure import erase_subject
+from datamill.compliance.consent import withdraw_consent
+from datamill.demo.catalog_demo import seed_product_batch
+from datamill.production.delivery import deliver_batch
+from datamill.runtime import Runtime
+from tests.unit.catalog.helpers import people, speech_files
+
+
+def _sheet(path: str) -> dict[str, object]:
+    return json.loads((Path(path) / "datasheet.json").read_text())  # type: ignore[no-any-return]
+
+
+def test_each_erasure_leaves_out_every_withdrawn_subject_once(sqlite_runtime: Runtime,
+                                                              tmp_path: Path) -> None:
+    rt = sqlite_runtime
+    who = people(rt)
+    files = speech_files("tw", 4)
+    for f, subject in zip(files, ("tw-a", "tw-b", "tw-c", "tw-c"), strict=True):
+        f["attributes"].update(speaker_id=subject, gender="female")
+    with rt.session() as s:
+        pid, batch = seed_product_batch(s, rt, "two-withdrawals", files,
+                                        project_type="custom_service", workdir=tmp_path)
+        d = deliver_batch(s, rt.blobs, batch, tmp_path / "out", formats=["kaldi"])
+        withdraw_consent(s, who["dso"], pid, "tw-a")
+        assert erase_subject(s, rt.blobs, who["dso"], pid, "tw-a")["redelivered"] == [d.id]
+    assert _sheet(d.path)["items"] == 3
+    written = (Path(d.path) / "manifest.json").stat().st_mtime_ns
+    with rt.session() as s:  # the same subject again: nothing left to take out
+        again = erase_subject(s, rt.blobs, who["dso"], pid, "tw-a")
+    assert again["redelivered"] == [] and again["deleted"] == [], again
+    assert again["already_redelivered"] == [d.id], again
+    assert (Path(d.path) / "manifest.json").stat().st_mtime_ns == written
+    with rt.session() as s:
+        withdraw_consent(s, who["dso"], pid, "tw-b")
+        second = erase_subject(s, rt.blobs, who["dso"], pid, "tw-b")
+    assert second["redelivered"] == [d.id], second
+    sheet = _sheet(d.path)
+    assert sheet["items"] == 2, sheet  # was 3: tw-a's item came back
+    assert sheet["redelivery"] == {"first_delivered_at": sheet["redelivery"]["first_delivered_at"],  # type: ignore[index]
+                                   "items_left_out": 2}, sheet
+    text = (Path(d.path) / "kaldi" / "text").read_text()
+    assert "tw0" not in text and "tw1" not in text and text.count("\n") == 2, text
