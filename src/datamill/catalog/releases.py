@@ -643,7 +643,8 @@ def sample_count(files: int) -> int:
 
 def sample_path(session: Session, user: User, release_id: int, index: int) -> Path:
     """The ``index``-th sample file of a release (for listening / looking); none of a
-    withdrawn release (404, ``reason`` ``release_withdrawn``), and no more than
+    withdrawn release (404, ``reason`` ``release_withdrawn``), none that is the data of a
+    subject who since withdrew consent (404, ``sample_consent_withdrawn``), and no more than
     :func:`sample_count` allows (a release built before the cap keeps its files, unserved)."""
     rel = release_row(session, release_id)
     list_releases(session, user, rel.dataset_id)
@@ -654,6 +655,13 @@ def sample_path(session: Session, user: User, release_id: int, index: int) -> Pa
     samples = list(rel.entry.get("samples") or [])[:sample_count(rel.items)]
     if not 0 <= index < len(samples):
         raise NotFound(f"release {rel.id} has {len(samples)} samples", release_id=rel.id)
+    withdrawn = withdrawn_in_release(session, rel.id)
+    if withdrawn and session.scalar(select(CatalogReleaseFile.id).where(  # a subject's data
+            CatalogReleaseFile.release_id == rel.id, CatalogReleaseFile.item_id.in_(withdrawn),
+            CatalogReleaseFile.sha256 == Path(samples[index]).stem).limit(1)) is not None:
+        raise NotFound(f"sample {index} of release {rel.id} is no longer shown: the person it "
+                       "records withdrew their consent", release_id=rel.id, index=index,
+                       reason_code="sample_consent_withdrawn")
     path: Path = release_folder(session, rel, samples[index]) / samples[index]
     if not path.is_file():
         raise InvalidInput(f"sample {samples[index]} is missing from the release folder")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datamill.modalities import _reason_words_catalog as _catalog
 from datamill.modalities import _reason_words_cli_h2 as _cli
+from datamill.modalities import _reason_words_erasure_h1 as _erasure
 from datamill.modalities import _reason_words_ledger as _ledger
 from datamill.modalities import _reason_words_llm_delivery as _llm_delivery
 from datamill.modalities import _reason_words_media as _media
@@ -25,6 +26,7 @@ AREA_REFUSALS_EN: dict[str, str] = {
     **_ops.OPS_REFUSALS_EN,
     **_catalog.CATALOG_REFUSALS_EN,
     **_cli.CLI_H2_EN,
+    **_erasure.ERASURE_REFUSALS_EN,
 }
 
 AREA_REFUSALS_ZH_CN: dict[str, str] = {
@@ -36,4 +38,5 @@ AREA_REFUSALS_ZH_CN: dict[str, str] = {
     **_ops.OPS_REFUSALS_ZH_CN,
     **_catalog.CATALOG_REFUSALS_ZH_CN,
     **_cli.CLI_H2_ZH_CN,
+    **_erasure.ERASURE_REFUSALS_ZH_CN,
 }
