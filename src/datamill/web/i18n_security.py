@@ -74,4 +74,6 @@ EN_SECURITY: dict[str, str] = {
     "sec.erase_confirm": "I understand erased recordings cannot be restored",
     "sec.erase": "Erase",
     "sec.ok.erased": "The subject's recordings are erased; the deletion certificates are listed under retention certificates.",
+    "sec.erasure_summary": "{deleted} file(s) deleted, each with a certificate; {kept} kept (shared with another subject, project or catalog release, or under a hold).",
+    "sec.erasure_redelivered": "Delivery {deliveries} written again without the subject's items; the customer is told in its inbox to delete its own copies.",
 }

@@ -74,4 +74,6 @@ ZH_CN_SECURITY: dict[str, str] = {
     "sec.erase_confirm": "我已知晓删除的录音无法恢复",
     "sec.erase": "删除",
     "sec.ok.erased": "该主体的录音已删除；删除证明见保留期删除证明。",
+    "sec.erasure_summary": "已删除 {deleted} 个文件，每个均出具删除证明；保留 {kept} 个（与其他主体、项目或数据集版本共用，或处于保全中）。",
+    "sec.erasure_redelivered": "交付 {deliveries} 已剔除该主体的条目后重新生成；已在收件箱中通知客户删除其保存的副本。",
 }

@@ -17,8 +17,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Form, Path, Request
+from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -68,7 +69,8 @@ def _keys(session: Session, runtime: Any) -> dict[str, Any]:
 
 def _page(request: Request, session: Session, runtime: Any, me: SignedIn, *,
           status_code: int = 200, error: str | None = None, ok: str | None = None,
-          summary: dict[str, Any] | None = None) -> Response:
+          summary: dict[str, Any] | None = None,
+          erasure: dict[str, Any] | None = None) -> Response:
     _require_page(me.user)
     projects = list_projects(session, access.member_project_ids(session, me.user))
     rows = [{"name": p.name, **project_security(session, p.id)} for p in projects]
@@ -86,13 +88,21 @@ def _page(request: Request, session: Session, runtime: Any, me: SignedIn, *,
         items=item_sensitivity.classified_items(session, [p.id for p in projects]),
         project_names={p.id: p.name for p in projects},
         admin=office, summary=summary,  # encrypting existing blobs is the office's too
+        erasure=erasure,
     )
 
 
 @router.get("/security", response_class=HTMLResponse)
 def security_page(request: Request, session: SessionDep, runtime: RuntimeDep, me: WebUser,
-                  ok: str | None = None) -> Response:
-    return _page(request, session, runtime, me, ok=ok if ok in _OK else None)
+                  ok: str | None = None, deleted: int | None = None, kept: int | None = None,
+                  redelivered: Annotated[str, Query(max_length=400,
+                                                    pattern=r"^[0-9,]*$")] = "") -> Response:
+    """The page; after an erasure (``ok=erased``) what it did: files deleted, kept, and the
+    deliveries written again without the subject."""
+    erasure = ({"deleted": deleted, "kept": kept or 0,
+                "redelivered": ", ".join(d for d in redelivered.split(",") if d)}
+               if ok == "erased" and deleted is not None else None)
+    return _page(request, session, runtime, me, ok=ok if ok in _OK else None, erasure=erasure)
 
 
 _OK = ("classified", "clearance", "export", "assessed", "rule", "rule_removed", "surveying",
@@ -173,13 +183,22 @@ def erase_form(request: Request, session: SessionDep, runtime: RuntimeDep, me: W
     """Delete a withdrawn subject's recordings and masked copies (the office; certificates)."""
     from datamill.catalog.erasure import erase_subject
 
+    done: list[dict[str, Any]] = []
+
     def erase() -> Any:
         if not confirm:
             raise InvalidInput("tick the box to confirm: erased recordings cannot be restored",
                                field="confirm", reason_code="erase_confirm")
-        return erase_subject(session, runtime.blobs, me.user, project_id, subject_id)
+        done.append(erase_subject(session, runtime.blobs, me.user, project_id, subject_id))
+        return done[0]
 
-    return _act(request, session, runtime, me, csrf_token, erase, "erased", subject_id)
+    resp = _act(request, session, runtime, me, csrf_token, erase, "erased", subject_id)
+    if done and resp.status_code == 303:  # the page says what the erasure did
+        r = done[0]
+        resp.headers["location"] = "/security?" + urlencode({
+            "ok": "erased", "deleted": len(r["deleted"]), "kept": len(r["kept"]),
+            "redelivered": ",".join(str(d) for d in r["redelivered"])})
+    return resp
 
 
 @router.post("/security/rules")
