@@ -59,6 +59,10 @@ CACHES = ("delivery-cache", "release-cache", "transfer-cache")
 #: a cache entry used this recently is never removed to bound the caches: a request may be
 #: handing its files out
 IN_USE_SECONDS = 300
+#: the caches are walked to bound them at most this often in a process (a walk stats every
+#: cached file; a page fetching a package's files one by one does not walk it each time)
+BOUND_EVERY_SECONDS = 60.0
+_last_bound: dict[str, float] = {}
 
 
 class PackageDamaged(BlobStoreUnavailable):
@@ -204,7 +208,7 @@ def fetch_folder(settings: Settings, url: str, target: Path, *, label: str,
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     _used(target)
-    bound_caches(settings, keep=target)
+    _bound_now_and_then(settings, target)
     return target
 
 
@@ -212,6 +216,15 @@ def _used(entry: Path) -> None:
     """Mark a cache entry used now (its folder's time), so bounding removes it last."""
     with contextlib.suppress(OSError):
         os.utime(entry)
+
+
+def _bound_now_and_then(settings: Settings, keep: Path) -> None:
+    """:func:`bound_caches` after a fetch, at most every :data:`BOUND_EVERY_SECONDS` a home."""
+    now = time.monotonic()
+    home = str(settings.home)
+    if now - _last_bound.get(home, -BOUND_EVERY_SECONDS) >= BOUND_EVERY_SECONDS:
+        _last_bound[home] = now
+        bound_caches(settings, keep=keep)
 
 
 def remove_caches(entries: Iterable[Path]) -> None:
@@ -308,5 +321,5 @@ def fetch_file(settings: Settings, url: str, target: Path, sha256: str) -> Path 
     finally:
         tmp.unlink(missing_ok=True)
     _used(target.parent)
-    bound_caches(settings, keep=target.parent)
+    _bound_now_and_then(settings, target.parent)
     return target
