@@ -10,9 +10,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
+from typer.testing import CliRunner
 
 from datamill.catalog.erasure import erase_subject
+from datamill.cli import _common
+from datamill.cli.main import app as cli
 from datamill.compliance.consent import withdraw_consent
 from datamill.demo.catalog_demo import seed_product_batch
 from datamill.production.delivery import deliver_batch
@@ -26,8 +30,8 @@ def _sheet(path: str) -> dict[str, object]:
     return json.loads((Path(path) / "datasheet.json").read_text())  # type: ignore[no-any-return]
 
 
-def test_each_erasure_leaves_out_every_withdrawn_subject_once(sqlite_runtime: Runtime,
-                                                              tmp_path: Path) -> None:
+def test_each_erasure_leaves_out_every_withdrawn_subject_once(
+        sqlite_runtime: Runtime, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     rt = sqlite_runtime
     who = people(rt)
     files = speech_files("tw", 4)
@@ -41,7 +45,11 @@ def test_each_erasure_leaves_out_every_withdrawn_subject_once(sqlite_runtime: Ru
         assert erase_subject(s, rt.blobs, who["dso"], pid, "tw-a")["redelivered"] == [d.id]
     assert _sheet(d.path)["items"] == 3
     written = (Path(d.path) / "manifest.json").stat().st_mtime_ns
-    with rt.session() as s:  # the same subject again: nothing left to take out
+    monkeypatch.setattr(_common, "_runtime", [rt])
+    res = CliRunner().invoke(cli, ["security", "erase-subject", str(pid), "tw-a", "--as", "dso"])
+    assert res.exit_code == 0, res.stdout  # the same subject again: nothing left to take out
+    assert f"delivery {d.id} already leaves them out" in " ".join(res.stdout.split())
+    with rt.session() as s:
         again = erase_subject(s, rt.blobs, who["dso"], pid, "tw-a")
     assert again["redelivered"] == [] and again["deleted"] == [], again
     assert again["already_redelivered"] == [d.id], again

@@ -18,6 +18,7 @@ from typing import Any
 
 from datamill.cli._common import cli_language, counted
 from datamill.cli._words_data import DATA_EN, DATA_ZH_CN
+from datamill.cli._words_erasure import ERASURE_EN, ERASURE_ZH_CN
 from datamill.core.code_words import (
     INSPECTION_REASON_WORDS,
     ITEM_STATUS_WORDS,
@@ -359,6 +360,7 @@ EN_CLI: dict[str, str] = {
                            "is booked once the VP in charge, then the finance head sign it "
                            "(datamill ledger cost-approve {id} --as ...)",
     **DATA_EN,
+    **ERASURE_EN,
 }
 
 ZH_CN_CLI: dict[str, str] = {
@@ -658,6 +660,7 @@ ZH_CN_CLI: dict[str, str] = {
     "ledger.cost_pending": "成本 {id}：{amount}（超预算，待审批）：须由分管副总裁、再由财务负责人"
                            "签批后入账（datamill ledger cost-approve {id} --as …）",
     **DATA_ZH_CN,
+    **ERASURE_ZH_CN,
 }
 
 CLI_WORDS: dict[str, dict[str, str]] = {"en": EN_CLI, "zh-CN": ZH_CN_CLI}

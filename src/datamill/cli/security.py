@@ -256,10 +256,12 @@ def erase_subject_cmd(
     with rt.session() as s:
         r = erase_subject(s, rt.blobs, _actor(s, actor), _pid(s, project), subject_id,
                           dry_run=dry_run)
-    redone = ", ".join(str(d) for d in r["redelivered"])
+    deliveries = {k: ", ".join(str(d) for d in r.get(k, [])) for k in (
+        "redelivered", "already_redelivered", "package_gone")}
     emit(r, as_json, _line(say("security.subject_erased", subject=r["subject_id"],
                                deleted=len(r["deleted"]), kept=len(r["kept"]))
-                           + (say("security.redelivered", deliveries=redone) if redone else "")))
+                           + "".join(say(f"security.{k}", deliveries=v)
+                                     for k, v in deliveries.items() if v)))
 
 
 @app.command("status")
