@@ -30,6 +30,7 @@ def _sheet(path: str) -> dict[str, object]:
     return json.loads((Path(path) / "datasheet.json").read_text())  # type: ignore[no-any-return]
 
 
+@pytest.mark.slow  # 13-15 s at load 16 on 2 cores: three faces, a release or 3 deliveries
 def test_each_erasure_leaves_out_every_withdrawn_subject_once(
         sqlite_runtime: Runtime, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     rt = sqlite_runtime

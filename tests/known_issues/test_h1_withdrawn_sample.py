@@ -22,6 +22,7 @@ from tests.known_issues._web import web_login
 from tests.unit.catalog.helpers import people, released, speech_files
 
 
+@pytest.mark.slow  # 13-15 s at load 16 on 2 cores: three faces, a release or 3 deliveries
 def test_a_withdrawn_subjects_sample_is_no_longer_served(sqlite_runtime: Runtime,
                                                         tmp_path: Path) -> None:
     rt = sqlite_runtime
