@@ -138,7 +138,7 @@ BENCHES = [
     Bench("pii_recall.py", ("--n", "200"), "SUMMARY pii precision="),
     Bench("pii_scaling.py", ("--min-chars", "500", "--max-chars", "2000", "--old-up-to", "1000"),
           "SUMMARY pii_scaling worst growth"),
-    Bench("pointcloud.py", ("--frames", "2", "--files", "3", "--repeat", "1"),
+    Bench("pointcloud.py", ("--frames", "2", "--files", "3", "--repeat", "1", "--big-points", "20000"),
           "SUMMARY pointcloud"),
     Bench("prompt_check_voices.py", ("--per-voice", "1"), "CPU: ", ("held-out voices",),
           tools=("espeak-ng",), timeout_s=180, slow=True),
