@@ -79,7 +79,7 @@ def test_image_review_page_draws_both_versions_and_takes_a_correction(
     (cmp,) = _comparisons(page.text)
     assert cmp["after"]["objects"][0]["label"] == "car" and cmp["before"]["objects"] == []
     assert [p["status"] for p in cmp["pairs"]] == ["added"]
-    assert f'data-image-url="/web/api/items/{item_id}/media"' in page.text
+    assert f'data-image-url="/web/api/items/{item_id}/display"' in page.text
     assert "rv.reason.wrong_class" not in page.text and "Wrong class" in page.text
 
     edit_url = html.unescape(re.search(r'data-submit-url="([^"]*)"', page.text).group(1))

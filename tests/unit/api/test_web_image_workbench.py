@@ -61,7 +61,7 @@ def test_image_task_through_the_web_workbench(
     assert page.status_code == 200, page.text
     assert "data-image-workbench" in page.text and 'id="waveform"' not in page.text
     assert "data-preview-url" not in page.text  # 640 px wide: the image itself is small
-    assert _attr(page.text, "data-image-url") == f"/web/api/items/{item_id}/media"
+    assert _attr(page.text, "data-image-url") == f"/web/api/items/{item_id}/display"
     assert json.loads(_attr(page.text, "data-label-schema"))["labels"][0]["name"] == "car"
     draft_url, submit_url = _attr(page.text, "data-draft-url"), _attr(page.text, "data-submit-url")
 

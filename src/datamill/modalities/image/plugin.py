@@ -529,6 +529,25 @@ class ImagePlugin(ImageAggregationMixin):
 
         return cached_preview(path, sha256, cache_dir)
 
+    def display(self, path: Path, sha256: str, cache_dir: Path,
+                attributes: Mapping[str, Any]) -> Preview | None:
+        """The picture as a browser can show it where it cannot decode the file's format itself
+        (TIFF, JPEG 2000 ...): a full-size lossless rendition (:func:`.preview.cached_display`);
+        None when the file itself will do. The format is the item's (read from the file's
+        header for an item not yet probed)."""
+        from datamill.modalities.image.preview import browser_shows, cached_display
+
+        fmt = attributes.get("format")
+        if not isinstance(fmt, str):
+            from PIL import Image, UnidentifiedImageError
+
+            try:
+                with Image.open(path) as image:
+                    fmt = image.format
+            except (UnidentifiedImageError, OSError, ValueError):
+                return None  # the file as it is: the page says it cannot show it
+        return None if browser_shows(fmt) else cached_display(path, sha256, cache_dir)
+
     def compare(self, before: Any, after: Any) -> dict[str, Any]:
         """Object-by-object differences of two annotation payloads (see :mod:`.compare`)."""
         from datamill.modalities.image.compare import compare_annotations

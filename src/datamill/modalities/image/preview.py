@@ -12,6 +12,12 @@ there is transparency. Previews are derived data, cached per blob under
 ``<cache>/derived/preview-<side>/<sha[:2]>/<sha>.<jpg|webp>`` (written to a temporary name and
 renamed into place, so a crash never leaves half a file), and never stored as items.
 
+A browser cannot show every format Pillow reads (TIFF, JPEG 2000, PPM ...): for such an image
+the workbench's "full image" is a **display rendition** instead (:func:`cached_display`): the
+picture as displayed at its full size, as a lossless PNG, cached under
+``<cache>/derived/display/<sha[:2]>/<sha>.png``. :func:`browser_shows` says which formats the
+browser decodes itself.
+
 Decoding is guarded like the checks: a file declaring more than ``max_pixels`` pixels is refused
 before its pixels are decoded; truncated, corrupt or unknown files raise
 :class:`~datamill.modalities.image.errors.ImageDecodeError` naming the file.
@@ -32,10 +38,13 @@ if TYPE_CHECKING:
     from PIL import Image as PILImage
 
 __all__ = [
+    "BROWSER_FORMATS",
     "DEFAULT_MAX_PIXELS",
     "PREVIEW_MAX_SIDE",
     "PREVIEW_QUALITY",
     "Preview",
+    "browser_shows",
+    "cached_display",
     "cached_preview",
     "needs_preview",
     "preview_size",
@@ -46,6 +55,9 @@ PREVIEW_MAX_SIDE = 1920
 PREVIEW_QUALITY = 82
 DEFAULT_MAX_PIXELS = 200_000_000  # the decompression-bomb guard (the checks' own is per spec)
 _DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError)
+#: the formats (Pillow's names) an <img> decodes in Chromium, Firefox and Safari; MPO is a
+#: camera's JPEG with a second picture appended
+BROWSER_FORMATS = frozenset({"JPEG", "MPO", "PNG", "GIF", "WEBP", "BMP", "ICO", "AVIF"})
 _EXIF_ORIENTATION = 0x0112
 # EXIF orientation -> PIL.Image.Transpose value that shows the image upright
 _TRANSPOSE = {2: 0, 3: 3, 4: 1, 5: 5, 6: 4, 7: 6, 8: 2}
@@ -111,10 +123,16 @@ def _displayed(image: PILImage.Image) -> PILImage.Image:
     return image.convert("RGB")
 
 
+def browser_shows(image_format: str | None) -> bool:
+    """Whether a browser shows a file of this format (Pillow's name) itself; an unknown format
+    (None) is assumed to be one it does."""
+    return image_format is None or image_format.upper() in BROWSER_FORMATS
+
+
 def render_preview(src: Path, dest_stem: Path, *, max_side: int = PREVIEW_MAX_SIDE,
-                   max_pixels: int = DEFAULT_MAX_PIXELS) -> Preview:
+                   max_pixels: int = DEFAULT_MAX_PIXELS, lossless: bool = False) -> Preview:
     """Decode ``src`` and write its preview to ``dest_stem`` + ``.jpg`` (``.webp`` when the
-    image has transparency). Returns the :class:`Preview`; raises
+    image has transparency; ``.png`` when ``lossless``). Returns the :class:`Preview`; raises
     :class:`ImageDecodeError` for files that are not decodable images (and for bombs)."""
     from PIL import Image, UnidentifiedImageError
 
@@ -144,7 +162,7 @@ def render_preview(src: Path, dest_stem: Path, *, max_side: int = PREVIEW_MAX_SI
         rotated = orientation in (5, 6, 7, 8)  # noqa: PLR2004 - EXIF's transposing orientations
         shown = (height, width) if rotated else (width, height)
         target = preview_size(*shown, max_side=max_side)
-        if image.format == "JPEG":
+        if image.format == "JPEG" and not lossless:
             # libjpeg's DCT scaling: decode at 1/2, 1/4 or 1/8 size when that is still large
             # enough (several times faster than decoding every pixel, then shrinking)
             image.draft("RGB", (target[1], target[0]) if rotated else target)
@@ -161,18 +179,22 @@ def render_preview(src: Path, dest_stem: Path, *, max_side: int = PREVIEW_MAX_SI
                 f"{name}: cannot decode {image.format or 'image'} data ({err})", file=str(src)
             ) from err
         alpha = small.mode == "RGBA"
-        dest = dest_stem.with_name(dest_stem.name + (".webp" if alpha else ".jpg"))
+        suffix = ".png" if lossless else ".webp" if alpha else ".jpg"
+        dest = dest_stem.with_name(dest_stem.name + suffix)
         dest.parent.mkdir(parents=True, exist_ok=True)
         tmp = dest.with_name(f"{dest.name}.tmp-{uuid.uuid4().hex}")
         try:
-            if alpha:
+            if lossless:  # level 1: a 20 MP scan takes ~1 s, not ~8 s at the default
+                small.save(tmp, "PNG", compress_level=1)
+            elif alpha:
                 small.save(tmp, "WEBP", quality=PREVIEW_QUALITY, method=4)
             else:
                 small.save(tmp, "JPEG", quality=PREVIEW_QUALITY, optimize=False, progressive=False)
             os.replace(tmp, dest)
         finally:
             tmp.unlink(missing_ok=True)
-        return Preview(dest, "image/webp" if alpha else "image/jpeg", target[0], target[1], False)
+        media_type = "image/png" if lossless else "image/webp" if alpha else "image/jpeg"
+        return Preview(dest, media_type, target[0], target[1], False)
 
 
 def cached_preview(src: Path, sha256: str, cache_dir: Path, *,
@@ -192,3 +214,21 @@ def cached_preview(src: Path, sha256: str, cache_dir: Path, *,
                 w, h = done.size
             return Preview(path, media_type, w, h, True)
     return render_preview(src, stem, max_side=max_side, max_pixels=max_pixels)
+
+
+def cached_display(src: Path, sha256: str, cache_dir: Path, *,
+                   max_pixels: int = DEFAULT_MAX_PIXELS) -> Preview:
+    """The display rendition of the blob ``sha256`` (bytes at ``src``, a format the browser
+    cannot show): the picture as displayed, full size, lossless PNG; rendered once, then
+    served from ``cache_dir`` (see the module docstring)."""
+    if len(sha256) < 2 or not sha256.isalnum():  # noqa: PLR2004 - a fan-out folder needs 2
+        raise ValueError(f"not a content hash: {sha256!r}")
+    stem = cache_dir / "derived" / "display" / sha256[:2] / sha256
+    path = stem.with_name(stem.name + ".png")
+    if path.exists():
+        from PIL import Image
+
+        with Image.open(path) as done:
+            w, h = done.size
+        return Preview(path, "image/png", w, h, True)
+    return render_preview(src, stem, max_side=1 << 30, max_pixels=max_pixels, lossless=True)

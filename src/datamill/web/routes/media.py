@@ -122,6 +122,29 @@ async def item_preview(
     return resp
 
 
+@router.get("/items/{item_id}/display", response_model=None)
+async def item_display(
+    item_id: int, session: SessionDep, runtime: RuntimeDep, me: WebUser
+) -> FileResponse | RedirectResponse:
+    """The item's picture as the browser can show it (the pages' image URL): its file, or
+    where the modality says a browser cannot decode the file's format (a TIFF) a rendition
+    of it (the image modality's ``display``), rendered on first request and cached per blob."""
+    item = _item(session, me, item_id)
+    project = get_or_raise(session, Project, item.project_id, "project")
+    display = getattr(get_modality(project.modality), "display", None)
+    if display is not None:
+        path = item_path(runtime.blobs, item)
+        digest = item.sha256 or hashlib.sha256(str(item.source_uri).encode()).hexdigest()
+        shown = await run_in_threadpool(display, path, digest, runtime.blobs.cache_dir,
+                                        dict(item.attributes or {}))
+        if shown is not None:
+            resp = FileResponse(shown.path, media_type=shown.media_type,
+                                content_disposition_type="inline")
+            resp.headers["Cache-Control"] = "private, max-age=3600"
+            return resp
+    return _serve(runtime, item, media_type_of(item.filename))
+
+
 @router.get("/items/{item_id}/peaks")
 async def item_peaks(
     item_id: int, session: SessionDep, runtime: RuntimeDep, me: WebUser
