@@ -266,9 +266,15 @@ def _luminance(image: Image.Image) -> Image.Image:
         wide = np.asarray(image).astype(np.uint32)
         scaled = ((np.minimum(wide, 65535) * 255 + 32767) // 65535).astype(np.uint8)
         return Image.fromarray(scaled, "L")
+    if mode == "F":  # float greyscale (depth, elevation, scientific TIFF): 0..1 or 0..255
+        values = np.nan_to_num(np.asarray(image, dtype=np.float64), nan=0.0, posinf=255.0,
+                               neginf=0.0)
+        top = 1.0 if values.size and float(values.max()) <= 1.0 else 255.0
+        return Image.fromarray(np.clip(np.rint(values * (255.0 / top)), 0, 255)
+                               .astype(np.uint8), "L")
     if mode == "L":
         gray = image
-    elif mode in {"RGB", "RGBA", "LA", "1", "F"}:
+    elif mode in {"RGB", "RGBA", "LA", "1"}:
         gray = image.convert("L")
     elif mode in {"P", "PA"}:
         gray = image.convert("RGBA").convert("L")

@@ -107,7 +107,8 @@ def _orientation(image: PILImage.Image) -> int:
 
 
 def _displayed(image: PILImage.Image) -> PILImage.Image:
-    """8-bit RGB or RGBA, whatever the stored mode (16-bit greyscale scaled, not clipped)."""
+    """8-bit RGB or RGBA, whatever the stored mode (16-bit greyscale scaled, not clipped; float
+    greyscale of 0..1 scaled to 0..255)."""
     import numpy as np
     from PIL import Image
 
@@ -116,6 +117,10 @@ def _displayed(image: PILImage.Image) -> PILImage.Image:
         wide = np.asarray(image).astype(np.uint32)
         return Image.fromarray(((np.minimum(wide, 65535) * 255 + 32767) // 65535)
                                .astype(np.uint8), "L").convert("RGB")
+    if mode == "F":  # float greyscale: scaled as the checks measure it (0..1 or 0..255)
+        from datamill.modalities.image.checks import _luminance
+
+        return _luminance(image).convert("RGB")
     if mode in {"RGBA", "LA", "PA"} or (mode == "P" and "transparency" in image.info):
         return image.convert("RGBA")
     if mode == "RGB":

@@ -1,0 +1,27 @@
+"""Trial h6 (image annotator, 2026-12-07): a float32 greyscale TIFF (a depth or elevation map
+normalised to 0..1, Pillow's mode F) read as black: Pillow's conversion to 8 bits clips 0..1 to
+0 or 1, so the checks measured a mean luminance of 0.0 (the dark check set a well-lit picture
+aside) and the workbench's rendition was a black rectangle. Values of 0..1 are now scaled to
+0..255 (0..255 values kept), as the 16-bit ones already were."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from datamill.modalities.image.checks import measure_image
+from datamill.modalities.image.preview import cached_display
+
+
+def test_a_float_tiff_is_measured_and_shown_as_it_looks(tmp_path: Path) -> None:
+    ramp = np.tile(np.linspace(0.0, 1.0, 256, dtype=np.float32), (128, 1))
+    Image.fromarray(ramp, "F").save(tmp_path / "depth.tif")
+    Image.fromarray(ramp * 255, "F").save(tmp_path / "bytes.tif")
+    for name in ("depth.tif", "bytes.tif"):
+        measured = measure_image(tmp_path / name, max_pixels=1_000_000)
+        assert measured.mode == "F" and abs(measured.mean_luminance - 127.5) < 1  # was 0.5 / 127.5
+        shown = cached_display(tmp_path / name, name.replace(".", "0") * 4, tmp_path / "cache")
+        row = np.asarray(Image.open(shown.path).convert("L"))[0]
+        assert row[0] == 0 and row[-1] == 255 and abs(int(row[128]) - 128) <= 1  # was all 0/1
