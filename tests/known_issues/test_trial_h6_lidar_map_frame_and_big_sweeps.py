@@ -1,6 +1,7 @@
 """Trial h6 (lidar annotator, 2026-12-07): cluster pre-annotation of a frame in map (UTM)
 coordinates proposed nothing (every point lay 4,400 km beyond the 60 m range about the
-sensor's origin), and the ground plane of a big sweep was scored over every point for each of
+sensor's origin), the range check set such a frame aside unless the spec gave up the check
+("99% of the points lie within 4,412,375 m ... millimetres?"), and the ground plane of a big sweep was scored over every point for each of
 120 RANSAC planes: 3 s of CPU per 2.6 M-point frame to pre-annotate, and 2.4 s each time an
 annotator asked the workbench to fit a box."""
 
@@ -14,6 +15,7 @@ import numpy as np
 from plyfile import PlyData, PlyElement
 
 from datamill.modalities.base import ItemRecord
+from datamill.modalities.pointcloud.checks import run_cloud_checks
 from datamill.modalities.pointcloud.metric import score_cuboids
 from datamill.modalities.pointcloud.plugin import PointCloudPlugin
 from datamill.modalities.pointcloud.preannotators import (
@@ -21,7 +23,7 @@ from datamill.modalities.pointcloud.preannotators import (
     fit_cuboid,
     propose_cuboids,
 )
-from datamill.modalities.pointcloud.schema import PointCloudAnnotation
+from datamill.modalities.pointcloud.schema import CheckSettings, PointCloudAnnotation
 from datamill.testing.pointclouds import render_scene
 from tests.unit.modalities.pointcloud.test_conformance import REQUIREMENTS
 
@@ -47,6 +49,8 @@ def test_a_map_frame_is_pre_annotated_in_map_coordinates(tmp_path: Path) -> None
     local, _ = propose_cuboids(points)
     assert len(found.objects) == len(local) >= 4  # was 0
     assert score_cuboids([moved], [found]).matched >= 4
+    reach = {o.name: o for o in run_cloud_checks(path, CheckSettings())}["range"]
+    assert reach.passed and reach.value < 60, reach  # about the frame's middle; was 4.4e6 m
     for got, want in zip(sorted(found.objects, key=lambda c: c.x),
                          sorted(local, key=lambda p: p.x), strict=True):
         assert abs(got.x - NORTH - want.x) < 0.05 and abs(got.y - EAST - want.y) < 0.05

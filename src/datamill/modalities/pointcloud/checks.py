@@ -5,7 +5,8 @@
 ``points``          at least ``min_points`` valid points (value: valid points)
 ``invalid_points``  share of points with a NaN or infinite coordinate at most
                     ``max_invalid_share`` (value: the share)
-``range``           99th-percentile horizontal range at most ``max_range_m`` (value: metres);
+``range``           99th-percentile horizontal range at most ``max_range_m`` (value: metres;
+                    about the middle of a frame in map coordinates, kilometres away);
                     a cloud written in millimetres fails here
 ``height_extent``   z extent at least ``min_height_extent_m`` (value: metres); a flat cloud
                     is a plane or has its axes mixed up

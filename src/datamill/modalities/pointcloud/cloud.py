@@ -21,8 +21,8 @@ import numpy as np
 
 from datamill.modalities.pointcloud.errors import CloudDecodeError
 
-__all__ = ["FLOAT32_TOLERANCE_M", "MAX_POINTS", "Cloud", "cloud_format", "float32_moves",
-           "float32_shift_m", "read_cloud", "summarize"]
+__all__ = ["FLOAT32_TOLERANCE_M", "MAP_FRAME_M", "MAX_POINTS", "Cloud", "cloud_format",
+           "float32_moves", "float32_shift_m", "map_origin", "read_cloud", "summarize"]
 
 #: more points than any one lidar frame holds (a 128-beam sensor gives ~2.6 M per sweep)
 MAX_POINTS = 20_000_000
@@ -373,8 +373,30 @@ def read_cloud(path: Path) -> Cloud:
                                why=str(err.strerror or err)) from err
 
 
+#: a frame whose points lie this far (median horizontal distance, metres) from the sensor's
+#: origin is in map coordinates (UTM: millions of metres), as the workbench's view tells it
+MAP_FRAME_M = 2000.0
+_EARTH_M = 1e8  # farther than any map coordinate on Earth (UTM, ECEF): not a map frame
+
+
+def map_origin(xyz: np.ndarray) -> np.ndarray | None:
+    """The whole-metre middle (medians) of a frame in map coordinates, about which its points
+    are clustered (the sensor stands near it, where a sweep's points lie densest), or None for a
+    frame in the sensor's own coordinates (or one farther than any place on Earth: millimetres,
+    or a float64 file read as float32)."""
+    some = xyz[:: max(1, len(xyz) // 100_000), :3]  # an even sample will do
+    if not len(some):
+        return None
+    with np.errstate(over="ignore"):
+        middle = float(np.median(np.hypot(some[:, 0], some[:, 1])))
+    if not MAP_FRAME_M < middle <= _EARTH_M:  # sensor frame, or no place on Earth (millimetres?)
+        return None
+    return np.asarray(np.round(np.median(some, axis=0)), dtype=np.float64)
+
+
 def summarize(points: np.ndarray) -> dict[str, object]:
-    """Counts, bounds and the 99th-percentile horizontal range of the valid points.
+    """Counts, bounds and the 99th-percentile horizontal range of the valid points (from the
+    sensor's origin; for a frame in map coordinates, from the frame's middle, :func:`map_origin`).
 
     Works on the three coordinate columns made contiguous (reductions over strided columns of
     an N x 4 array cost ten times more) and finds the percentile with a partial sort. Sums and
@@ -392,10 +414,14 @@ def summarize(points: np.ndarray) -> dict[str, object]:
     if valid:
         low, high = cols.min(axis=1), cols.max(axis=1)
         out["bounds"] = tuple(round(float(v), 4) for v in (*low, *high))
+        x, y = cols[0], cols[1]
+        origin = map_origin(cols.T)
+        if origin is not None:  # map coordinates: the range about the frame's middle
+            x, y = x - float(origin[0]), y - float(origin[1])
         with np.errstate(over="ignore"):
-            squared = cols[0] * cols[0] + cols[1] * cols[1]
+            squared = x * x + y * y
         if not np.isfinite(squared).all():  # absurd but finite coordinates: float64 holds them
-            squared = np.square(cols[0], dtype=np.float64) + np.square(cols[1], dtype=np.float64)
+            squared = np.square(x, dtype=np.float64) + np.square(y, dtype=np.float64)
         k = min(valid - 1, int(np.ceil(0.99 * (valid - 1))))
         out["range_p99_m"] = round(float(np.sqrt(np.partition(squared, k)[k])), 3)
     return out

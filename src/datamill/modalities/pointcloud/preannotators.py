@@ -29,7 +29,7 @@ from typing import ClassVar
 import numpy as np
 
 from datamill.modalities.base import ItemRecord
-from datamill.modalities.pointcloud.cloud import read_cloud
+from datamill.modalities.pointcloud.cloud import MAP_FRAME_M, map_origin, read_cloud
 
 __all__ = [
     "MAP_FRAME_M", "RANSAC_SAMPLE_POINTS", "ClusterPreannotator", "Proposal", "Proposals",
@@ -147,21 +147,6 @@ def _box(points: np.ndarray, floor: float) -> Proposal:
         yaw += math.pi
     return Proposal(float(cx), float(cy), bottom + height / 2, length, width, height, yaw,
                     len(points))
-
-
-#: a frame whose points lie this far (median horizontal distance, metres) from the sensor's
-#: origin is in map coordinates (UTM: millions of metres), as the workbench's view tells it
-MAP_FRAME_M = 2000.0
-
-
-def map_origin(xyz: np.ndarray) -> np.ndarray | None:
-    """The whole-metre middle (medians) of a frame in map coordinates, about which its points
-    are clustered (the sensor stands near it, where a sweep's points lie densest), or None for a
-    frame in the sensor's own coordinates."""
-    some = xyz[:: max(1, len(xyz) // RANSAC_SAMPLE_POINTS), :3]  # an even sample will do
-    if not len(some) or float(np.median(np.hypot(some[:, 0], some[:, 1]))) <= MAP_FRAME_M:
-        return None
-    return np.asarray(np.round(np.median(some, axis=0)), dtype=np.float64)
 
 
 def propose_cuboids(
