@@ -1,4 +1,4 @@
-"""Trial h6 (image annotator, 2026-12-07): a float32 greyscale TIFF (a depth or elevation map
+"""Trial h6 (image annotator, 2026-12-07). A float32 greyscale TIFF (a depth or elevation map
 normalised to 0..1, Pillow's mode F) read as black: Pillow's conversion to 8 bits clips 0..1 to
 0 or 1, so the checks measured a mean luminance of 0.0 (the dark check set a well-lit picture
 aside) and the workbench's rendition was a black rectangle. Values of 0..1 are now scaled to
@@ -25,3 +25,14 @@ def test_a_float_tiff_is_measured_and_shown_as_it_looks(tmp_path: Path) -> None:
         shown = cached_display(tmp_path / name, name.replace(".", "0") * 4, tmp_path / "cache")
         row = np.asarray(Image.open(shown.path).convert("L"))[0]
         assert row[0] == 0 and row[-1] == 255 and abs(int(row[128]) - 128) <= 1  # was all 0/1
+
+
+def test_an_image_is_never_a_negative_distance_from_itself() -> None:
+    """The near-duplicate refusal read "page distance -0.000": 1 - correlation came out
+    -2.2e-16 for an image against itself (6 of 12 rendered scenes)."""
+    from datamill.modalities.image.fingerprint import detail_distance, detail_hash
+    from datamill.testing.images import render_object_scene
+
+    for seed in (0, 3):
+        h = detail_hash(render_object_scene(seed, objects=2).image.convert("L"), 1)
+        assert detail_distance(h, h) == 0.0

@@ -202,7 +202,8 @@ def detail_distance(a: str, b: str) -> float:
     norm = float(np.linalg.norm(x) * np.linalg.norm(y))
     if norm == 0.0:  # a flat image: only an identical flat one is a copy
         return 0.0 if a == b else 1.0
-    return 1.0 - float(np.dot(x, y)) / norm
+    # rounding makes an image's distance to itself -2e-16 at times: "page distance -0.000"
+    return max(0.0, 1.0 - float(np.dot(x, y)) / norm)
 
 
 def is_near_copy(phash_bits: int, detail: float | None, max_duplicate_distance: int,
