@@ -16,7 +16,10 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from datamill.core.errors import InvalidInput
-from datamill.modalities.image.preannotators import load_display_image, require_python_packages
+from datamill.modalities.image.preannotators import (
+    load_display_image_reduced,
+    require_python_packages,
+)
 
 __all__ = ["GrabCutIn", "grabcut_polygon"]
 
@@ -46,16 +49,19 @@ def grabcut_polygon(
     import cv2
     import numpy as np
 
-    image = load_display_image(path, max_pixels)
-    width, height = image.size
+    # the crop is shrunk to max_side anyway: a JPEG may be decoded that much smaller
+    least = min(1.0, max_side / (1.2 * max(box.w, box.h) + 4))
+    image, (width, height) = load_display_image_reduced(path, max_pixels, least)
     x0, y0 = max(0.0, box.x), max(0.0, box.y)
     x1, y1 = min(float(width), box.x + box.w), min(float(height), box.y + box.h)
     if x1 - x0 < 4 or y1 - y0 < 4:  # noqa: PLR2004 - GrabCut needs a few pixels each way
         raise InvalidInput(f"the box lies outside the {width}x{height} image", field="box",
                            reason_code="img_grabcut_outside", width=width, height=height)
+    fx, fy = image.width / width, image.height / height  # the decoded image's share
+    x0, x1, y0, y1 = x0 * fx, x1 * fx, y0 * fy, y1 * fy
     mx, my = 0.1 * (x1 - x0) + 2, 0.1 * (y1 - y0) + 2
     cx0, cy0 = int(max(0, x0 - mx)), int(max(0, y0 - my))
-    cx1, cy1 = int(min(width, x1 + mx + 1)), int(min(height, y1 + my + 1))
+    cx1, cy1 = int(min(image.width, x1 + mx + 1)), int(min(image.height, y1 + my + 1))
     scale = min(1.0, max_side / max(cx1 - cx0, cy1 - cy0))
     crop = image.crop((cx0, cy0, cx1, cy1))
     if scale < 1:
@@ -80,5 +86,5 @@ def grabcut_polygon(
     if len(approx) < 3 or cv2.contourArea(approx) < 1:  # noqa: PLR2004 - a polygon
         raise InvalidInput("GrabCut found no object in the box", field="box",
                            reason_code="img_grabcut_nothing")
-    return [(round(min(width, max(0.0, cx0 + float(px) / scale)), 2),
-             round(min(height, max(0.0, cy0 + float(py) / scale)), 2)) for px, py in approx]
+    return [(round(min(width, max(0.0, (cx0 + float(px) / scale) / fx)), 2),
+             round(min(height, max(0.0, (cy0 + float(py) / scale) / fy)), 2)) for px, py in approx]
