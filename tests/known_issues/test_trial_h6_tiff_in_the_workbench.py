@@ -29,6 +29,7 @@ from tests._api import web_sign_in
 from tests.unit.production.image_helpers import IMAGE_REQUIREMENTS, image_spec
 
 
+@pytest.mark.slow  # 3.4 s warm, 10 s in a cold worker under load
 @pytest.mark.parametrize("runtime", ["sqlite"], indirect=True)  # no SQL of its own
 def test_a_tiff_task_shows_a_rendition_and_a_png_its_own_file(
     runtime: Runtime, users: dict[str, User], tmp_path: Path
