@@ -15,23 +15,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from datamill.modalities.genders import canonical_gender
+
 __all__ = ["DIMENSIONS", "AgeBand", "CollectionSpec", "QuotaCell", "canonical_gender"]
 
 DIMENSIONS = ("age_band", "gender", "accent", "device")
-_GENDER_WORDS = {"female": ("f", "female", "woman", "w", "女", "女性", "女声"),
-                 "male": ("m", "male", "man", "男", "男性", "男声")}
-_GENDER_OF = {w: g for g, words in _GENDER_WORDS.items() for w in words}
-
-
-def canonical_gender(value: str) -> str:
-    """``female`` or ``male`` for the usual words of a manifest or spec (``F``, ``Woman``,
-    ``女``, ``男性`` ...), else ``value`` casefolded and stripped.
-
-    >>> canonical_gender(" F "), canonical_gender("男"), canonical_gender("Other")
-    ('female', 'male', 'other')
-    """
-    key = value.strip().casefold()
-    return _GENDER_OF.get(key, key)
 
 
 class AgeBand(BaseModel):

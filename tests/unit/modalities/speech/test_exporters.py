@@ -652,3 +652,16 @@ def test_kaldi_spk2gender_reads_chinese_gender_words(tmp_path: Path, audio_dir: 
     _, supervisions, _ = lhotse_kaldi.load_kaldi_data_dir(out, sampling_rate=16000)
     assert supervisions is not None
     assert {s.speaker: s.gender for s in supervisions} == {"s1": "f", "s2": "m"}
+
+
+def test_kaldi_spk2gender_reads_the_quota_gender_words(tmp_path: Path, audio_dir: Path) -> None:
+    """The exporter had its own gender table beside collection_spec.canonical_gender: ``W`` (a
+    woman to the speaker quotas) was an unknown gender to it, so spk2gender was left out."""
+    from datamill.production.collection_spec import canonical_gender  # noqa: PLC0415
+
+    items = [_item(audio_dir, "u1", "s1", 1000, (Segment(0, 500, "a"),), gender="W"),
+             _item(audio_dir, "u2", "s2", 1000, (Segment(0, 500, "b"),), gender="Man")]
+    out = tmp_path / "kaldi"
+    KaldiExporter().export(items, out)
+    assert [canonical_gender("W"), canonical_gender("Man")] == ["female", "male"]
+    assert (out / "spk2gender").read_text(encoding="utf-8") == "s1 f\ns2 m\n"

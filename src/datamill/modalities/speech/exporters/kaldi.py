@@ -46,6 +46,7 @@ from typing import TYPE_CHECKING, ClassVar, Final
 
 from datamill.core.errors import InvalidInput
 from datamill.modalities.base import ExportManifest
+from datamill.modalities.genders import kaldi_gender
 from datamill.modalities.speech.types import ExportItem
 
 from ._checksums import checksum_files
@@ -68,20 +69,6 @@ _log = logging.getLogger(__name__)
 # Files built from sorted line runs. spk2utt is built from "spk utt" lines grouped by speaker.
 _SORTED_FILES: Final = ("wav.scp", "segments", "text", "utt2spk", "utt2lang", "reco2dur")
 _SPK_UTT: Final = "spk2utt"
-_GENDERS: Final[dict[str, str]] = {
-    "m": "m",
-    "male": "m",
-    "man": "m",
-    "f": "f",
-    "female": "f",
-    "woman": "f",
-    "男": "m",  # Chinese manifests and collection forms
-    "男性": "m",
-    "男声": "m",
-    "女": "f",
-    "女性": "f",
-    "女声": "f",
-}
 
 
 class _ExternalSorter:
@@ -155,12 +142,6 @@ def _wav_entry(item: ExportItem, path: str, rate: int | None) -> str:
         return path
     to_rate = f" -r {rate}" if rate else ""
     return f"sox {shlex.quote(path)} -t wav{to_rate} -c 1 -b 16 - |"
-
-
-def _normalise_gender(gender: str | None) -> str | None:
-    if gender is None:
-        return None
-    return _GENDERS.get(gender.strip().lower())
 
 
 class KaldiExporter:
@@ -277,7 +258,7 @@ class KaldiExporter:
 
     @staticmethod
     def _note_gender(genders: dict[str, str | None], speaker: str, item: ExportItem) -> None:
-        gender = _normalise_gender(item.gender)
+        gender = kaldi_gender(item.gender)
         known = genders.get(speaker)
         if speaker not in genders or known is None:
             genders[speaker] = gender
