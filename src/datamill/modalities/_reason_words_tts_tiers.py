@@ -68,6 +68,27 @@ TTS_TIER_PROBLEMS_EN: dict[str, str] = {
     "prob.tts_words_not_prompt": "the words read {said}, the prompt {prompt}",
     "prob.tts_words_end_early": "the words end before the prompt does (they read {said}; "
                                 "prompt: {prompt})",
+    "prob.tts_not_a_reading.word": "syllable {number} " + _AT_EN + " is not a reading of "
+                                   "{character} in {word} ({readings})",
+    # a tier checked on its own (modalities.tts.schema); {tier} is worded by prob.tier.<name>
+    "prob.tier.words": "word", "prob.tier.syllables": "syllable", "prob.tier.phones": "phone",
+    "prob.tier.pos": "part-of-speech interval", "prob.tier.stress": "stress interval",
+    "prob.tier.tones": "tone",
+    "prob.tts_ends_before_start": "{tier} {number} " + _AT_EN + " does not end after it starts",
+    "prob.tts_past_audio": "{tier} {number} " + _AT_EN + " ends after the audio ({duration} ms)",
+    "prob.tts_empty_label": "{tier} {number} ({start}-{end} ms) has an empty label",
+    "prob.tts_overlaps_previous": "{tier} {number} " + _AT_EN + " starts before the previous "
+                                  "interval ends ({previous_end} ms)",
+    "prob.tts_not_a_phone": "phone {number}: {label} is not in the {language} phone set",
+    "prob.tts_not_a_stress": "stress interval {number}: {label} is not a stress level (0, 1, 2)",
+    "prob.tts_not_a_tone": "tone {number}: {label} is not a tone (1-5)",
+    "prob.tts_pos_too_long": "part-of-speech interval {number}: {label} is longer than {limit} "
+                             "characters",
+    "prob.tts_not_a_boundary": "prosody point {number}: {label} is not a boundary level (#1-#4)",
+    "prob.tts_prosody_past_audio": "prosody point {number} at {time} ms is after the audio "
+                                   "({duration} ms)",
+    "prob.tts_prosody_out_of_order": "prosody point {number} at {time} ms is not after the "
+                                     "previous point ({previous} ms)",
 }
 
 TTS_TIER_PROBLEMS_ZH_CN: dict[str, str] = {
@@ -113,4 +134,21 @@ TTS_TIER_PROBLEMS_ZH_CN: dict[str, str] = {
                                       "（提示语：「{prompt}」）",
     "prob.tts_words_not_prompt": "各词读作「{said}」，而提示语为「{prompt}」",
     "prob.tts_words_end_early": "词在提示语结束之前就结束了（词读作「{said}」；提示语：「{prompt}」）",
+    "prob.tts_not_a_reading.word": "第 {number} 个音节" + _AT_ZH + "不是「{word}」中「{character}」"
+                                   "的读音（{readings}）",
+    "prob.tier.words": "词", "prob.tier.syllables": "音节", "prob.tier.phones": "音素",
+    "prob.tier.pos": "词性区间", "prob.tier.stress": "重音区间", "prob.tier.tones": "声调",
+    "prob.tts_ends_before_start": "第 {number} 个{tier}" + _AT_ZH + "的结束时间不晚于开始时间",
+    "prob.tts_past_audio": "第 {number} 个{tier}" + _AT_ZH + "结束于音频之后（音频 {duration} 毫秒）",
+    "prob.tts_empty_label": "第 {number} 个{tier}（{start}-{end} 毫秒）的标签为空",
+    "prob.tts_overlaps_previous": "第 {number} 个{tier}" + _AT_ZH + "在上一个区间结束"
+                                  "（{previous_end} 毫秒）之前就开始了",
+    "prob.tts_not_a_phone": "第 {number} 个音素「{label}」不在 {language} 音素集中",
+    "prob.tts_not_a_stress": "第 {number} 个重音区间「{label}」不是重音级别（0、1、2）",
+    "prob.tts_not_a_tone": "第 {number} 个声调「{label}」不是声调（1-5）",
+    "prob.tts_pos_too_long": "第 {number} 个词性区间「{label}」超过 {limit} 个字符",
+    "prob.tts_not_a_boundary": "第 {number} 个韵律点「{label}」不是边界级别（#1-#4）",
+    "prob.tts_prosody_past_audio": "第 {number} 个韵律点（{time} 毫秒）在音频之后（音频 {duration} 毫秒）",
+    "prob.tts_prosody_out_of_order": "第 {number} 个韵律点（{time} 毫秒）不在上一个点"
+                                     "（{previous} 毫秒）之后",
 }

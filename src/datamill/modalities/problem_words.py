@@ -320,6 +320,9 @@ def _values(problem: Mapping[str, Any], table: Mapping[str, str]) -> dict[str, A
         role = values.get(key)
         if isinstance(role, str):
             values[key] = table.get(f"prob.role.{role}", role)
+    tier = values.get("tier")  # a TTS annotation's tier, worded by prob.tier.<name>
+    if isinstance(tier, str):
+        values["tier"] = table.get(f"prob.tier.{tier}", tier)
     return values
 
 

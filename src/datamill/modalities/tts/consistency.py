@@ -19,8 +19,10 @@ phone set, tone and stress digits); this module checks what only several tiers t
   two (一点儿: ``yi4 dianr3``).
 * **Readings** (Mandarin): each syllable under a word of Chinese characters is a reading of
   its character (pypinyin's per-character readings, toneless: 行 ``hang`` or ``xing``, 长
-  ``chang`` or ``zhang``; an erhua syllable reads the character before its 儿). Tones are not
-  compared, so labels that write the tone sandhi (``yi2 ge4``) pass.
+  ``chang`` or ``zhang``; an erhua syllable reads the character before its 儿). Where pypinyin's
+  phrase dictionary holds the word, or a run of it (longest first, from the left: 银行行长 is
+  银行 + 行长), a character of that run has the phrase's readings only (银行: 行 ``hang``, never
+  ``xing``). Tones are not compared, so labels that write the tone sandhi (``yi2 ge4``) pass.
 * **Tones** (Mandarin): when the tones tier has intervals, each syllable has one with its
   boundaries and its tone.
 * **Prompt**: the words, read in order, are the item's prompt after the comparison
@@ -39,7 +41,12 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from datamill.modalities.tts.metric import BOUNDARY_TOLERANCE_MS
-from datamill.modalities.tts.schema import SILENCE_PHONES, Interval, TtsAnnotation
+from datamill.modalities.tts.schema import (
+    SILENCE_PHONES,
+    Interval,
+    TierProblem,
+    TtsAnnotation,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -54,25 +61,6 @@ _TONE_DIGITS = frozenset("12345")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _PROSODIC_MARK = re.compile(r"#\d")
 _SHOWN_CHARS = 60
-
-
-class TierProblem(str):
-    """One problem's English line, carrying its ``code`` and the values its sentence names
-    (``number`` counted from 1, ``label``, ``start``/``end`` in ms ...; ``edge`` picks the
-    sentence of a tier: ``syllables`` or ``phones``), so the faces word it in the reader's
-    language from the catalogue (``prob.<code>``, :mod:`.._reason_words_tts_tiers`)."""
-
-    code: str
-    values: dict[str, Any]
-
-    def __new__(cls, text: str, code: str, **values: Any) -> TierProblem:
-        made = super().__new__(cls, text)
-        made.code, made.values = code, values
-        return made
-
-    def record(self) -> dict[str, Any]:
-        """The coded problem record (:func:`datamill.modalities.problem_words.coded_refusal`)."""
-        return {"code": self.code, "message": str(self), **self.values}
 
 
 def _at(i: int, iv: Interval) -> dict[str, Any]:
@@ -222,6 +210,33 @@ def _readings(char: str) -> frozenset[str]:
                                            errors="ignore") for r in group if r.isalpha())
 
 
+_LONGEST_PHRASE = 10
+
+
+@lru_cache(maxsize=4096)
+def _word_readings(word: str) -> tuple[frozenset[str], ...]:
+    """For each character of ``word``, its toneless readings in the word: a phrase's where a
+    run of pypinyin's phrase dictionary covers it (longest from the left), else all of the
+    character's (:func:`_readings`); empty where neither knows it."""
+    from pypinyin.contrib.tone_convert import to_normal  # noqa: PLC0415
+    from pypinyin.phrases_dict import phrases_dict  # noqa: PLC0415
+
+    out: list[frozenset[str]] = []
+    i = 0
+    while i < len(word):
+        for n in range(min(_LONGEST_PHRASE, len(word) - i), 1, -1):
+            phrase = phrases_dict.get(word[i:i + n])
+            if phrase is not None and len(phrase) == n:
+                out += [frozenset(r for r in (to_normal(x) for x in group) if r.isalpha())
+                        for group in phrase]
+                i += n
+                break
+        else:
+            out.append(_readings(word[i]))
+            i += 1
+    return tuple(out)
+
+
 def _reading_problems(ann: TtsAnnotation, chars: str, mine: list[int]) -> list[str]:
     """Each syllable under a word of Han characters is a reading of its character (行: ``hang``
     or ``xing``; 一点儿: ``dianr`` reads 点 and swallows 儿). Tones are not compared: the labels
@@ -229,6 +244,7 @@ def _reading_problems(ann: TtsAnnotation, chars: str, mine: list[int]) -> list[s
     from datamill.modalities.speech.phones import erhua_base  # noqa: PLC0415
 
     out: list[str] = []
+    in_word = _word_readings(chars)
     c = 0
     for j in mine:
         if c >= len(chars):
@@ -236,13 +252,16 @@ def _reading_problems(ann: TtsAnnotation, chars: str, mine: list[int]) -> list[s
         label = ann.syllables[j].label
         bare = _tone(label)[0]
         base = erhua_base(bare)
-        known = _readings(chars[c])
+        known = in_word[c] or _readings(chars[c])
         wrong = bare not in known and (base is None or base not in known)
         if known and wrong and _syllable_label_problem(j, label) is None:
+            by_word = known != _readings(chars[c])  # the word's phrase chose the reading
+            where = f"{chars[c]!r} in {chars!r}" if by_word else repr(chars[c])
             out.append(TierProblem(f"syllables[{j}]: {label!r} at {_span(ann.syllables[j])} is"
-                                   f" not a reading of {chars[c]!r} ({', '.join(sorted(known))})",
+                                   f" not a reading of {where} ({', '.join(sorted(known))})",
                                    "tts_not_a_reading", **_at(j, ann.syllables[j]),
-                                   character=chars[c], readings=", ".join(sorted(known))))
+                                   character=chars[c], readings=", ".join(sorted(known)),
+                                   **({"edge": "word", "word": chars} if by_word else {})))
         c += 2 if base is not None and bare not in known and chars[c + 1:c + 2] == "儿" else 1
     return out
 

@@ -25,6 +25,7 @@ __all__ = [
     "PROSODY_LABELS",
     "Interval",
     "Point",
+    "TierProblem",
     "TtsAnnotation",
     "TtsItemAttributes",
     "TtsRequirements",
@@ -158,19 +159,45 @@ def parse_annotation(payload: Any) -> TtsAnnotation:
         raise InvalidInput("invalid TTS annotation: " + "; ".join(msgs)) from err
 
 
+class TierProblem(str):
+    """One problem's English line, carrying its ``code`` and the values its sentence names
+    (``number`` counted from 1, ``label``, ``start``/``end`` in ms ...; ``edge`` picks the
+    sentence of a tier: ``syllables`` or ``phones``), so the faces word it in the reader's
+    language from the catalogue (``prob.<code>``, :mod:`.._reason_words_tts_tiers`)."""
+
+    code: str
+    values: dict[str, Any]
+
+    def __new__(cls, text: str, code: str, **values: Any) -> TierProblem:
+        made = super().__new__(cls, text)
+        made.code, made.values = code, values
+        return made
+
+    def record(self) -> dict[str, Any]:
+        """The coded problem record (:func:`datamill.modalities.problem_words.coded_refusal`)."""
+        return {"code": self.code, "message": str(self), **self.values}
+
+
 def _interval_problems(name: str, tier: tuple[Interval, ...], duration_ms: int) -> list[str]:
     out: list[str] = []
     for i, iv in enumerate(tier):
+        at = {"tier": name, "number": i + 1, "label": iv.label, "start": iv.start_ms,
+              "end": iv.end_ms}
         if iv.end_ms <= iv.start_ms:
-            out.append(f"{name}[{i}]: ends at {iv.end_ms} ms, not after its start {iv.start_ms}")
+            out.append(TierProblem(f"{name}[{i}]: ends at {iv.end_ms} ms, not after its start "
+                                   f"{iv.start_ms}", "tts_ends_before_start", **at))
         if duration_ms and iv.end_ms > duration_ms:
-            out.append(f"{name}[{i}]: ends at {iv.end_ms} ms, after the audio ({duration_ms} ms)")
+            out.append(TierProblem(f"{name}[{i}]: ends at {iv.end_ms} ms, after the audio "
+                                   f"({duration_ms} ms)", "tts_past_audio", **at,
+                                   duration=duration_ms))
         if not iv.label.strip():
-            out.append(f"{name}[{i}]: empty label")
+            out.append(TierProblem(f"{name}[{i}]: empty label", "tts_empty_label", **at))
     for i, (a, b) in enumerate(itertools.pairwise(tier), 1):
         if b.start_ms < a.end_ms:
-            out.append(f"{name}[{i}]: starts at {b.start_ms} ms, before the previous interval "
-                       f"ends ({a.end_ms} ms)")
+            out.append(TierProblem(f"{name}[{i}]: starts at {b.start_ms} ms, before the previous "
+                                   f"interval ends ({a.end_ms} ms)", "tts_overlaps_previous",
+                                   tier=name, number=i + 1, label=b.label, start=b.start_ms,
+                                   end=b.end_ms, previous_end=a.end_ms))
     return out
 
 
@@ -179,14 +206,20 @@ def _label_problems(ann: TtsAnnotation) -> list[str]:
 
     out: list[str] = []
     inventory = phone_inventory(ann.language)
-    out += [f"phones[{i}]: {p.label!r} is not in the {ann.language} phone set"
+    out += [TierProblem(f"phones[{i}]: {p.label!r} is not in the {ann.language} phone set",
+                        "tts_not_a_phone", tier="phones", number=i + 1, label=p.label,
+                        language=ann.language)
             for i, p in enumerate(ann.phones)
             if p.label not in inventory and p.label not in SILENCE_PHONES]
-    out += [f"stress[{i}]: {s.label!r} is not a stress level (0, 1, 2)"
+    out += [TierProblem(f"stress[{i}]: {s.label!r} is not a stress level (0, 1, 2)",
+                        "tts_not_a_stress", tier="stress", number=i + 1, label=s.label)
             for i, s in enumerate(ann.stress) if s.label not in _STRESS]
-    out += [f"tones[{i}]: {t.label!r} is not a tone (1-5)"
+    out += [TierProblem(f"tones[{i}]: {t.label!r} is not a tone (1-5)", "tts_not_a_tone",
+                        tier="tones", number=i + 1, label=t.label)
             for i, t in enumerate(ann.tones) if t.label not in _TONES]
-    out += [f"pos[{i}]: {p.label!r} is longer than {_MAX_POS} characters"
+    out += [TierProblem(f"pos[{i}]: {p.label!r} is longer than {_MAX_POS} characters",
+                        "tts_pos_too_long", tier="pos", number=i + 1, label=p.label,
+                        limit=_MAX_POS)
             for i, p in enumerate(ann.pos) if len(p.label) > _MAX_POS]
     return out
 
@@ -208,12 +241,18 @@ def annotation_problems(ann: TtsAnnotation, duration_ms: int) -> list[str]:
 
         out += tier_problems(ann)
     for i, p in enumerate(ann.prosody):
+        at = {"number": i + 1, "label": p.label, "time": p.time_ms}
         if p.label not in PROSODY_LABELS:
-            out.append(f"prosody[{i}]: {p.label!r} is not a boundary level (#1-#4)")
+            out.append(TierProblem(f"prosody[{i}]: {p.label!r} is not a boundary level (#1-#4)",
+                                   "tts_not_a_boundary", **at))
         if duration_ms and p.time_ms > duration_ms:
-            out.append(f"prosody[{i}]: at {p.time_ms} ms, after the audio ({duration_ms} ms)")
+            out.append(TierProblem(f"prosody[{i}]: at {p.time_ms} ms, after the audio "
+                                   f"({duration_ms} ms)", "tts_prosody_past_audio", **at,
+                                   duration=duration_ms))
     for i, (a, b) in enumerate(itertools.pairwise(ann.prosody), 1):
         if b.time_ms <= a.time_ms:
-            out.append(f"prosody[{i}]: at {b.time_ms} ms, not after the previous point "
-                       f"({a.time_ms} ms)")
+            out.append(TierProblem(f"prosody[{i}]: at {b.time_ms} ms, not after the previous "
+                                   f"point ({a.time_ms} ms)", "tts_prosody_out_of_order",
+                                   number=i + 1, label=b.label, time=b.time_ms,
+                                   previous=a.time_ms))
     return out

@@ -266,8 +266,9 @@ def test_the_words_pass_exactly_when_they_read_the_prompt(
         chunks: list[str], data: st.DataObject) -> None:
     from pypinyin import Style, lazy_pinyin
 
-    payload = _utterance([[(lazy_pinyin(ch, style=Style.TONE3, neutral_tone_with_five=True)[0],
-                            100) for ch in c] for c in chunks])  # each character's reading
+    # each character read in its word (了了 is liao3 liao3: a phrase picks a polyphone's reading)
+    payload = _utterance([[(syl, 100) for syl in lazy_pinyin(
+        c, style=Style.TONE3, neutral_tone_with_five=True)] for c in chunks])
     for word, text in zip(payload["words"], chunks, strict=True):
         word["label"] = text
     prompt = "".join(c + data.draw(_PUNCT) for c in chunks)
