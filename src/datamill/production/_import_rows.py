@@ -72,7 +72,9 @@ def _aliases() -> dict[str, tuple[str, ...]]:
     from datamill.modalities.registry import manifest_file_columns
 
     return {"path": ("path", *manifest_file_columns(), "file"), "id": ("id", "utterance_id"),
-            "accent": ("accent", "region"), "prompt": ("prompt", "text")}
+            "accent": ("accent", "region"),
+            # read speech: "sentence" is Common Voice's column, "transcript" many vendors'
+            "prompt": ("prompt", "text", "transcript", "sentence")}
 
 
 _META_KEYS = ("speaker_id", "gender", "age", "accent", "device", "environment", "scene",

@@ -15,7 +15,7 @@ from datamill.production._import_rows import ManifestRow, _cells, _plain_fields
 
 _KEYS = ("path", "audio", "audio_path", "image", "file", "id", "utterance_id", "speaker_id",
          "gender", "age", "accent", "region", "device", "environment", "session_id", "prompt",
-         "text", "sensitivity", "extra")
+         "text", "transcript", "sentence", "sensitivity", "extra")
 _PIECES = ("a", "b.wav", "/", ".", "..", "//", "x.tar.gz", " ", "0", "42", "150", "151", "007",
            "²", "é", "中", "\x00", "\ud800", ",", "public", "secret", "://", "s3", "\t", "-1")
 
@@ -86,3 +86,13 @@ def test_lines_split_as_the_csv_module_splits_them(body: str, end: str) -> None:
         assert isinstance(got, csv.Error)
     elif body.rstrip("\r\n"):  # blank lines are skipped before splitting
         assert got == expected
+
+
+def test_a_transcript_or_sentence_column_is_the_prompt() -> None:
+    """A read-speech manifest written with ``transcript`` (or Common Voice's ``sentence``) lost
+    its prompts silently (unknown columns are ignored), so the prompt check never ran."""
+    for key in ("transcript", "sentence"):
+        rec = {"path": "tel1.wav", key: "please call me back"}
+        assert ManifestRow.model_validate(rec).prompt == "please call me back"
+        fast = _plain_fields(rec)
+        assert fast is None or fast.prompt == "please call me back"
