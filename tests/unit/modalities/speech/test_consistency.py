@@ -116,3 +116,15 @@ def test_digital_silence_does_not_stop_the_alignment(
                          sample_rate_hz=sample_rate_hz)
         verdicts.append(check_consistency(wav, prompt, aligner=aligner).verdict)
     assert verdicts == ["pass"] * 3
+
+
+def test_a_narrowband_take_the_model_cannot_judge_goes_to_a_listener(
+        tmp_path: Path, aligner: PocketsphinxAligner) -> None:
+    # Telephone audio (8 kHz): the wideband model rejected clean takes it could not align
+    # ("prompt could not be aligned"); now a person hears what the model would reject.
+    wav = synthesize(PROMPT, tmp_path / "tel.wav", voice="en-us+f3", sample_rate_hz=8000)
+    other = check_consistency(wav, SENTENCES[40], aligner=aligner)
+    assert other.verdict == "listen" and not other.passed
+    assert other.reason is not None and "narrowband (8000 Hz)" in other.reason
+    same = check_consistency(wav, PROMPT, aligner=aligner)
+    assert same.verdict in {"pass", "listen"}
