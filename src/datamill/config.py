@@ -173,11 +173,18 @@ class Settings(BaseSettings):
         "UTC). Set it once, before the first period closes: days already booked keep theirs",
     )
     catalog_vat_rate: Decimal = Field(
-        default=Decimal("0.16"),
-        description="Output VAT rate booked on a catalog licence's ledger order, as a fraction "
-        "(0.16 for 16 %; custom work's orders carry their own rate, 6 % by default). A licence "
-        "keeps the rate it was issued with; a change applies to licences issued (or renewed) "
-        "after it",
+        default=Decimal("0.13"),
+        description="Output VAT rate booked on a catalog licence's ledger order (and on an "
+        "order of offering product_licence given no rate), as a fraction: 0.13 for the 13 % "
+        "on licensed software products since 2019-04-01 (17 %, then 16 % before; domain "
+        "§6.7). A licence keeps the rate it was issued with; a change applies to licences "
+        "issued (or renewed) after it",
+    )
+    service_vat_rate: Decimal = Field(
+        default=Decimal("0.06"),
+        description="Output VAT rate of a custom-work order (data services, a modern service: "
+        "6 %) and of a quote, when none is given, as a fraction. An order keeps the rate it "
+        "was opened with",
     )
     lang: str = Field(
         default="en",
@@ -208,7 +215,7 @@ class Settings(BaseSettings):
                 "e.g. postgresql://user@host/db, or unset it for SQLite under DATAMILL_HOME")
         return url
 
-    @field_validator("catalog_vat_rate")
+    @field_validator("catalog_vat_rate", "service_vat_rate")
     @classmethod
     def _vat_fraction(cls, rate: Decimal) -> Decimal:
         if not rate.is_finite() or not Decimal(0) <= rate < 1:

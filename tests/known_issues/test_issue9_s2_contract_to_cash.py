@@ -367,7 +367,7 @@ def test_api_contract_to_cash(runtime: Runtime) -> None:
                    json={"number": "INV-API", "issued_on": "2018-01-04", "amount": "1000"})
         assert r.status_code == 201 and r.json()["vat"] == "60.00"
         t = c.get(f"{api}/contracts/{k['id']}/trace", headers=vp).json()
-        assert t["orders"][0]["revenue"] == "0" and not t["complete"]
+        assert t["orders"][0]["revenue"] == "0.00" and not t["complete"]  # to the cent
         assert any("invoice ≠ revenue" in g for g in t["gaps"])
         r = c.get(f"{api}/contracts/{k['id']}/trace.csv", headers=vp)
         assert r.headers["content-type"].startswith("text/csv") and "INV-API" in r.text
@@ -382,7 +382,7 @@ def test_api_contract_to_cash(runtime: Runtime) -> None:
         r = c.get(f"{api}/reports/lines.csv?from=2018-01-01&to=2018-12-31", headers=vp)
         assert r.text.startswith("line,revenue,cost,margin,margin_pct")
         r = c.get(f"{api}/receivables?as_of=2018-02-01", headers=vp).json()
-        assert r[0]["invoiced"] == "1060.00" and r[0]["net"] == "0"
+        assert r[0]["invoiced"] == "1060.00" and r[0]["net"] == "0.00"
         # in use from the first open day: January is closed (an asset in use in a closed
         # month is refused, asset_closed_months)
         asset = {"code": "MIC-1", "name": "studio mic", "annual_depreciation": "3650",

@@ -42,8 +42,9 @@ def test_report_is_a_table_for_people_and_json_with_json(
         json.loads(r.stdout)
     assert "wip report, 2018-01-01 to 2018-12-31" in r.stdout
     assert "closing" in r.stdout and "estimated cost" in r.stdout
-    assert "12345.67" in r.stdout and "60000.00" in r.stdout  # the cost, the budget
-    assert "incurred 12345.67, carried 0" in r.stdout  # the totals under the table
+    # money to the cent with separators, as the pages show it (the totals printed "carried 0")
+    assert "12,345.67" in r.stdout and "60,000.00" in r.stdout  # the cost, the budget
+    assert "incurred 12,345.67, carried 0.00" in r.stdout  # the totals under the table
 
     r = cli.invoke(app, ["report", "monthly", *YEAR, "--as", "pm"], env={"COLUMNS": "120"})
     assert r.exit_code == 0, r.output

@@ -86,7 +86,7 @@ def test_period_close_names_projects_outside_its_digest(
         assert "project_name" not in wip and "production_project_id" not in wip
         assert out.project_names[lp] == "Mandarin kiosk"
         text = summary_text(out)
-        assert f"project 'Mandarin kiosk' (ledger project {lp}): 0 + 100.00 - 0" in text
+        assert f"project 'Mandarin kiosk' (ledger project {lp}): 0.00 + 100.00 - 0.00" in text
         assert f"  project {lp}:" not in text
         # a reader below the project's classification reads "(classified)", not its name
         set_classification(s, s.get(User, users["admin"].id), pid, "secret")  # type: ignore[arg-type]

@@ -237,7 +237,7 @@ def create_licence(  # noqa: PLR0913 - the licence's fields, all keyword-only
     (``…/AAA``, ``…/AAB``, …) is given. ``currency`` defaults to the dataset's price currency;
     a licence in another currency than CNY needs ``fx_rate`` (CNY per unit on the issue date),
     as its ledger order does. ``expires_on`` is the licence's last day (none: no end date).
-    The ledger order books output VAT at ``DATAMILL_CATALOG_VAT_RATE`` (16 % unless set).
+    The ledger order books output VAT at ``DATAMILL_CATALOG_VAT_RATE`` (13 % unless set).
 
     A second live licence of the same customer, release, territory and usage scope is refused
     as a duplicate (renew or revoke the first; ``renews_id`` names the licence a renewal

@@ -19,6 +19,8 @@ from typing import Any
 from datamill.cli._common import cli_language, counted
 from datamill.cli._words_data import DATA_EN, DATA_ZH_CN
 from datamill.cli._words_erasure import ERASURE_EN, ERASURE_ZH_CN
+from datamill.cli._words_ledger import LEDGER_EN, LEDGER_ZH_CN
+from datamill.cli._words_workforce import WORKFORCE_EN, WORKFORCE_ZH_CN
 from datamill.core.code_words import (
     INSPECTION_REASON_WORDS,
     ITEM_STATUS_WORDS,
@@ -361,6 +363,8 @@ EN_CLI: dict[str, str] = {
                            "(datamill ledger cost-approve {id} --as ...)",
     **DATA_EN,
     **ERASURE_EN,
+    **LEDGER_EN,
+    **WORKFORCE_EN,
 }
 
 ZH_CN_CLI: dict[str, str] = {
@@ -661,6 +665,8 @@ ZH_CN_CLI: dict[str, str] = {
                            "签批后入账（datamill ledger cost-approve {id} --as …）",
     **DATA_ZH_CN,
     **ERASURE_ZH_CN,
+    **LEDGER_ZH_CN,
+    **WORKFORCE_ZH_CN,
 }
 
 CLI_WORDS: dict[str, dict[str, str]] = {"en": EN_CLI, "zh-CN": ZH_CN_CLI}

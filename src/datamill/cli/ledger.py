@@ -22,8 +22,10 @@ from typing import Annotated, Any
 import typer
 
 from datamill.business_clock import business_today
-from datamill.cli._common import Force, counted, emit, fresh_output, get_runtime, handle_errors, out
+from datamill.cli._common import Force, emit, fresh_output, get_runtime, handle_errors, out
+from datamill.cli._words import code, say, say_count
 from datamill.core.errors import InvalidInput
+from datamill.core.shown_numbers import shown_money, shown_rate
 
 app = typer.Typer(help="Contracts, orders, budgets, costs, revenue, WIP and finance export.",
                   no_args_is_help=True)
@@ -92,7 +94,8 @@ def customer_add(name: str, customer_type: str, country: str, user: AsUser,
         require_customer_registrar(s, acting, credit_grade)
         c = create_customer(s, name, customer_type=customer_type, country=country,
                             credit_grade=credit_grade, actor_id=acting.id)
-    emit(c, as_json, lambda c: out.print(f"customer {c.id} {c.name}"))
+    emit(c, as_json, lambda c: out.print(say("ledger.customer", id=c.id, name=c.name),
+                                         highlight=False))
 
 
 @app.command("contract-add")
@@ -112,9 +115,8 @@ def contract_add(number: str, customer_id: int, user: AsUser, kind: str = "custo
             signed_on=_day(signed_on) if signed_on else business_today(),
             amount=_dec(amount, "amount") if amount else None, actor_id=_actor(s, user))
     emit(c, as_json, lambda c: out.print(
-        f"contract {c.id} {c.number} ({c.currency}) recorded, {c.status}: a second person with "
-        f"a signing approval role confirms it (datamill ledger contract-approve {c.id} signing "
-        "--as USER)", highlight=False))
+        say("ledger.contract_recorded", id=c.id, number=c.number, currency=c.currency,
+            status=code("status", c.status)), highlight=False))
 
 
 @app.command("order-add")
@@ -124,7 +126,10 @@ def order_add(  # noqa: PLR0913
     total_volume: str, user: AsUser, volume_unit: str = "hours", acceptance_type: int = 1,
     currency: Annotated[str | None, typer.Option(
         help="The contract's currency (the default); another is refused.")] = None,
-    fx_rate: str | None = None, vat_rate: str = "0.06",
+    fx_rate: str | None = None,
+    vat_rate: Annotated[str | None, typer.Option(
+        help="Output VAT as a fraction (default: DATAMILL_SERVICE_VAT_RATE, 0.06, for custom "
+             "work; DATAMILL_CATALOG_VAT_RATE, 0.13, for a product licence).")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Add a performance order (amount excl. VAT, in the contract currency). BUSINESS_LINE is
@@ -140,8 +145,11 @@ def order_add(  # noqa: PLR0913
                          total_volume=_dec(total_volume, "total_volume"),
                          volume_unit=volume_unit, acceptance_type=acceptance_type,
                          fx_rate=_dec(fx_rate, "fx_rate") if fx_rate else None,
-                         vat_rate=_dec(vat_rate, "vat_rate"), actor_id=_actor(s, user))
-    emit(o, as_json, lambda o: out.print(f"order {o.id} {o.number}: {o.amount_cny} CNY"))
+                         vat_rate=None if vat_rate is None else _dec(vat_rate, "vat_rate"),
+                         actor_id=_actor(s, user))
+    emit(o, as_json, lambda o: out.print(
+        say("ledger.order", id=o.id, number=o.number, amount=shown_money(o.amount_cny),
+            vat_rate=shown_rate(o.vat_rate)), highlight=False))
 
 
 @app.command("project-open")
@@ -157,7 +165,8 @@ def project_open(production_project: str, user: AsUser, order_id: int | None = N
         # the API's rule: cleared for the project, member or not; above: as a missing one
         pid = project_to_open(s, actor, production_project)
         p = open_ledger_project(s, pid, order_id=order_id, is_major=major, actor_id=actor.id)
-    emit(p, as_json, lambda p: out.print(f"ledger project {p.id} ({p.project_type})"))
+    emit(p, as_json, lambda p: out.print(say("ledger.project_opened", id=p.id,
+                                             type=p.project_type), highlight=False))
 
 
 @app.command("approver")
@@ -173,7 +182,8 @@ def approver_cmd(username: str, approval_role: str, user: AsUser, as_json: JsonO
         require(s, actor, Action.MANAGE_USERS)  # granting an approval role opens the books
         register_approver(s, get_user(s, username).id, approval_role, actor_id=actor.id)
     emit({"username": username, "approval_role": approval_role}, as_json,
-         lambda _v: out.print(f"{username} approves as {approval_role}", highlight=False))
+         lambda _v: out.print(say("ledger.approver", username=username, role=approval_role),
+                              highlight=False))
 
 
 @app.command("budget-create")
@@ -192,7 +202,8 @@ def budget_create(project_id: int, lines_file: Path, user: AsUser,
         raise InvalidInput(f"cannot read budget lines from {lines_file}: {err}") from err
     with get_runtime().session() as s:
         b = create_budget(s, project_id, lines, actor_id=_writer(s, user, project_id))
-    emit(b, as_json, lambda b: out.print(f"budget {b.id} v{b.version}: {b.total}"))
+    emit(b, as_json, lambda b: out.print(say("ledger.budget", id=b.id, version=b.version,
+                                             total=shown_money(b.total)), highlight=False))
 
 
 @app.command("budget-submit")
@@ -203,8 +214,9 @@ def budget_submit(budget_id: int, user: AsUser, as_json: JsonOpt = False) -> Non
 
     with get_runtime().session() as s:
         b = submit_budget(s, budget_id, actor_id=_writer(s, user, budget_id, "budget"))
-    emit(b, as_json, lambda b: out.print(f"budget {b.id} needs {b.required_levels} levels; "
-                                          f"next: {b.next_role}"))
+    emit(b, as_json, lambda b: out.print(say("ledger.budget_submitted", id=b.id,
+                                             levels=b.required_levels, role=b.next_role),
+                                         highlight=False))
 
 
 @app.command("budget-approve")
@@ -217,7 +229,9 @@ def budget_approve(budget_id: int, user: AsUser, reject: bool = False, reason: s
     with get_runtime().session() as s:
         b = approve_budget(s, budget_id, _writer(s, user, budget_id, "budget"),
                            decision="reject" if reject else "approve", reason=reason)
-    emit(b, as_json, lambda b: out.print(f"budget {b.id} {b.status}"))
+    emit(b, as_json, lambda b: out.print(say("ledger.budget_status", id=b.id,
+                                             status=code("status", b.status)),
+                                         highlight=False))
 
 
 @app.command("cost-post")
@@ -247,11 +261,10 @@ def _cost_line(c: Any) -> str:
     """A cost as the commands that book or sign it print it, in the CLI's language; one that
     waits for its over-budget signatures says whose and how (it printed ``pending_approval``
     alone, in English, and no command signed it)."""
-    from datamill.cli._words import code, say
-
     if c.status == "pending_approval":
-        return say("ledger.cost_pending", id=c.id, amount=c.amount)
-    return say("ledger.cost_status", id=c.id, amount=c.amount, status=code("status", c.status))
+        return say("ledger.cost_pending", id=c.id, amount=shown_money(c.amount))
+    return say("ledger.cost_status", id=c.id, amount=shown_money(c.amount),
+               status=code("status", c.status))
 
 
 @app.command("cost-approve")
@@ -277,8 +290,9 @@ def cost_reverse(cost_id: int, reason: Annotated[str, typer.Option()], user: AsU
 
     with get_runtime().session() as s:
         c = reverse_cost(s, cost_id, reason=reason, actor_id=_writer(s, user, cost_id, "cost"))
-    emit(c, as_json, lambda c: out.print(f"cost {c.id}: {c.amount} reverses cost {cost_id} "
-                                         f"({c.incurred_on})"))
+    emit(c, as_json, lambda c: out.print(say("ledger.cost_reversed", id=c.id,
+                                             amount=shown_money(c.amount), reversed=cost_id,
+                                             on=c.incurred_on), highlight=False))
 
 
 @app.command("recognise")
@@ -289,8 +303,10 @@ def recognise_cmd(user: AsUser, as_json: JsonOpt = False) -> None:
 
     with get_runtime().session() as s:
         r = process_acceptance_events(s, actor_id=_actor(s, user))
-    emit(r, as_json, lambda r: out.print(f"{counted(r.acceptances, 'acceptance')}, "
-                                          f"{counted(len(r.recognitions), 'recognition')}"))
+    emit(r, as_json, lambda r: out.print(say("ledger.recognised", acceptances=say_count(
+        "ledger.n_acceptances", r.acceptances), recognitions=say_count(
+        "ledger.n_recognitions", len(r.recognitions))),
+                                         highlight=False))
 
 
 @app.command("review-final")
@@ -304,8 +320,9 @@ def review_final_cmd(project_id: int, user: AsUser, note: str = "",
     with get_runtime().session() as s:
         r = review_final_accounts(s, project_id, reviewer_id=_writer(s, user, project_id),
                                   note=note)
-    emit(r, as_json, lambda r: out.print(f"final accounts of project {r.project_id} reviewed "
-                                          f"by {r.reviewer} as {r.reviewer_role}"))
+    emit(r, as_json, lambda r: out.print(say("ledger.final_reviewed", project=r.project_id,
+                                             reviewer=r.reviewer, role=r.reviewer_role),
+                                         highlight=False))
 
 
 @app.command("close")
@@ -318,7 +335,8 @@ def close_cmd(project_id: int, closed_on: str, user: AsUser, as_json: JsonOpt = 
 
     with get_runtime().session() as s:
         p = close_project(s, project_id, _day(closed_on), actor_id=_writer(s, user, project_id))
-    emit(p, as_json, lambda p: out.print(f"project {p.id} closed on {p.closed_on}"))
+    emit(p, as_json, lambda p: out.print(say("ledger.closed", id=p.id, on=p.closed_on),
+                                         highlight=False))
 
 
 @app.command("final-accept")
@@ -343,15 +361,17 @@ def final_accept_cmd(
             volume=_dec(volume, "volume") if volume is not None else None,
             actor_id=_actor(s, user))
     emit({"order_id": order_id, "recognition": r}, as_json, lambda v: out.print(
-        f"order {order_id} finally accepted; " + (
-            f"recognised {r.revenue} revenue, {r.cost} cost on {r.recognised_on}" if r
-            else "revenue follows at final accounts")))
+        say("ledger.final_accepted", order=order_id, revenue=shown_money(r.revenue),
+            cost=shown_money(r.cost), on=r.recognised_on) if r
+        else say("ledger.final_accepted_later", order=order_id), highlight=False))
 
 
 @app.command("quote")
 @handle_errors
-def quote_cmd(budget_id: int, margin: str, user: AsUser, vat_rate: str = "0.06",
-              as_json: JsonOpt = False) -> None:
+def quote_cmd(budget_id: int, margin: str, user: AsUser,
+              vat_rate: Annotated[str | None, typer.Option(
+                  help="Output VAT as a fraction (default: DATAMILL_SERVICE_VAT_RATE, 0.06).")]
+              = None, as_json: JsonOpt = False) -> None:
     """Cost-plus price from a budget and a guidance margin."""
     from datamill.cli._common import acting_user
     from datamill.ledger.quotes import readable_quote
@@ -359,9 +379,10 @@ def quote_cmd(budget_id: int, margin: str, user: AsUser, vat_rate: str = "0.06",
     with get_runtime().session() as s:
         # a read of the budget's project: its books' readers, cleared for it (readable_quote)
         q = readable_quote(s, acting_user(s, user), budget_id, _dec(margin, "margin"),
-                           vat_rate=_dec(vat_rate, "vat"))
-    emit(q, as_json, lambda q: out.print(f"price {q.price_excl_vat} + VAT {q.vat} = "
-                                          f"{q.price_incl_vat}"))
+                           vat_rate=None if vat_rate is None else _dec(vat_rate, "vat_rate"))
+    emit(q, as_json, lambda q: out.print(
+        say("ledger.quote", price=shown_money(q.price_excl_vat), vat=shown_money(q.vat),
+            rate=shown_rate(q.vat_rate), total=shown_money(q.price_incl_vat)), highlight=False))
 
 
 @app.command("budget-vs-actual")
@@ -370,7 +391,7 @@ def budget_vs_actual_cmd(project_id: int, user: AsUser, as_json: JsonOpt = False
     """A ledger project's approved budget against posted spend, per stage and category, with
     the spend held awaiting over-budget approval as pending (as GET
     /ledger/projects/{id}/budget-vs-actual; readers of the books cleared for the project)."""
-    from rich.table import Table
+    from rich.table import Column, Table
 
     from datamill.cli._common import acting_user
     from datamill.ledger.reports import readable_budget_vs_actual
@@ -380,39 +401,45 @@ def budget_vs_actual_cmd(project_id: int, user: AsUser, as_json: JsonOpt = False
         bva = readable_budget_vs_actual(s, acting_user(s, user), project_id)
 
     def render(b: Any) -> None:
-        t = Table("stage", "category", "budget", "actual", "variance", "pending",
-                  title=f"{_project_label(b)}: budget vs actual")
+        t = Table(*(say(f"ledger.col.{c}") for c in ("stage", "category")),
+                  *(Column(say(f"ledger.col.{c}"), justify="right")
+                    for c in ("budget", "actual", "variance", "pending")),
+                  title=say("ledger.bva_title", project=_project_label(b)))
         for ln in b.lines:
-            t.add_row(ln.stage, ln.category, str(ln.budget), str(ln.actual), str(ln.variance),
-                      str(ln.pending))
+            t.add_row(code("stage", ln.stage), code("category", ln.category),
+                      *(shown_money(v) for v in (ln.budget, ln.actual, ln.variance, ln.pending)))
         out.print(t)
-        out.print(f"budget {b.budget_total}, actual {b.actual_total}, spent "
-                  f"{_cell('spent_pct', b.spent_pct)}, pending {b.pending_total} (held "
-                  "awaiting approval, not in actual; datamill ledger event-problems)",
-                  highlight=False)
+        out.print(say("ledger.bva_totals", budget=shown_money(b.budget_total),
+                      actual=shown_money(b.actual_total), spent=_cell("spent_pct", b.spent_pct),
+                      pending=shown_money(b.pending_total)), highlight=False)
 
     emit(bva, as_json, render)
 
 
-#: each report's columns for people: (header, field); money and volumes print as stored
+#: each report's columns for people: (the header's word key under ``ledger.col.``, field);
+#: money shows to the cent (:func:`~datamill.core.shown_numbers.shown_money`), a price per
+#: unit as stored, volumes as every face shows them
 _REPORT_COLUMNS: dict[str, list[tuple[str, str]]] = {
     "margin": [("line", "business_line"), ("offering", "offering"), ("region", "region"),
-               ("customer type", "customer_type"), ("revenue", "revenue"), ("cost", "cost"),
-               ("margin", "margin"), ("margin %", "margin_pct")],
+               ("customer_type", "customer_type"), ("revenue", "revenue"), ("cost", "cost"),
+               ("margin", "margin"), ("margin_pct", "margin_pct")],
     "wip": [("project", "project"), ("opening", "opening"), ("incurred", "incurred"),
             ("carried", "carried"), ("closing", "closing"),
-            ("estimated cost", "estimated_total_cost"), ("spent %", "spent_pct")],
-    "units": [("order", "order_number"), ("accepted h", "accepted_hours"),
-              ("revenue", "revenue"), ("cost", "cost"), ("price / h", "price_per_hour"),
-              ("cost / h", "cost_per_hour")],
+            ("estimated_cost", "estimated_total_cost"), ("spent_pct", "spent_pct")],
+    "units": [("order", "order_number"), ("accepted_hours", "accepted_hours"),
+              ("revenue", "revenue"), ("cost", "cost"), ("price_per_hour", "price_per_hour"),
+              ("cost_per_hour", "cost_per_hour")],
     "monthly": [("month", "month"), ("revenue", "revenue"), ("cost", "cost"),
-                ("margin", "margin"), ("R&D expense", "rd_expense"),
-                ("closing WIP", "wip_closing")],
-    "vat": [("tax point", "on"), ("order", "order_number"), ("trigger", "trigger"),
-            ("source", "source_id"), ("rate", "vat_rate"), ("base", "base"), ("VAT", "vat")],
+                ("margin", "margin"), ("rd_expense", "rd_expense"),
+                ("closing_wip", "wip_closing")],
+    "vat": [("tax_point", "on"), ("order", "order_number"), ("trigger", "trigger"),
+            ("source", "source_id"), ("rate", "vat_rate"), ("base", "base"), ("vat", "vat")],
 }
 _TEXT_FIELDS = {"project", "business_line", "offering", "region", "customer_type", "month",
-                "order_number", "trigger", "on"}
+                "order_number", "trigger", "on", "source_id"}
+#: fields that are no money: a price per unit, a rate, a volume
+_PRICE_FIELDS = {"price_per_hour", "cost_per_hour"}
+_VOLUME_FIELDS = {"accepted_hours"}
 #: the columns each report adds up under its table
 _REPORT_TOTALS = {"margin": ("revenue", "cost", "margin"), "wip": ("incurred", "carried"),
                   "units": ("accepted_hours", "revenue", "cost"),
@@ -423,8 +450,8 @@ def _project_label(row: Any) -> str:
     """A ledger report's project for people: the production project's name, then the ledger
     project's id (the id the ledger commands take)."""
     if row.project_name:
-        return f"project {row.project_name!r} (ledger project {row.project_id})"
-    return f"ledger project {row.project_id}"
+        return say("ledger.project_label", name=row.project_name, id=row.project_id)
+    return say("ledger.project_label_id", id=row.project_id)
 
 
 def _value(row: Any, field: str) -> Any:
@@ -436,33 +463,50 @@ def _value(row: Any, field: str) -> Any:
 
 
 def _cell(field: str, value: Any) -> str:
+    """A report's figure as every face shows it: money to the cent, a price per unit as
+    stored, a volume to at most 4 places, a share as a percentage, a rate as one."""
+    from datamill.core.shown_numbers import shown_price, shown_volume
+
     if value is None:
         return "–"
     if field.endswith("_pct"):
         return f"{value:.1%}"
-    return str(value)
+    if field == "vat_rate":
+        return shown_rate(value)
+    if field == "trigger":
+        return say(f"ledger.trigger.{value}")
+    if field in _TEXT_FIELDS or not isinstance(value, Decimal | int):
+        return str(value)
+    if field in _PRICE_FIELDS:
+        return shown_price(value)
+    if field in _VOLUME_FIELDS:
+        return shown_volume(value)
+    return shown_money(value)
 
 
 def _render_report(kind: str, start: date, end: date, rows: list[Any]) -> None:
     """A report as a table for people, with its totals (``--json`` prints the rows)."""
     from rich.table import Table
 
-    period = str(start.year) if kind == "monthly" else f"{start} to {end}"
+    period = str(start.year) if kind == "monthly" else \
+        say("ledger.report_period", start=start, end=end)
+    name = say(f"ledger.report.{kind}")
     if not rows:
-        out.print(f"{kind} report, {period}: nothing in this period", highlight=False)
+        out.print(say("ledger.report_empty", kind=name, period=period), highlight=False)
         return
     columns = _REPORT_COLUMNS[kind]
-    t = Table(title=f"{kind} report, {period}")
-    for header, field in columns:  # figures stay whole; a narrow terminal folds the words
+    t = Table(title=say("ledger.report_title", kind=name, period=period))
+    for key, field in columns:  # figures stay whole; a narrow terminal folds the words
         text = field in _TEXT_FIELDS
-        t.add_column(header, justify="left" if text else "right", no_wrap=not text,
-                     overflow="fold" if text else "ellipsis")
+        t.add_column(say(f"ledger.col.{key}"), justify="left" if text else "right",
+                     no_wrap=not text, overflow="fold" if text else "ellipsis")
     for row in rows:
         t.add_row(*(_cell(field, _value(row, field)) for _, field in columns))
     out.print(t)
-    labels = dict((field, header) for header, field in columns)
-    out.print(", ".join(f"{labels[f]} {sum((getattr(r, f) for r in rows), Decimal(0))}"
-                        for f in _REPORT_TOTALS[kind]), highlight=False)
+    labels = {field: say(f"ledger.col.{key}") for key, field in columns}
+    out.print(say("ledger.totals_sep").join(
+        f"{labels[f]} {_cell(f, sum((getattr(r, f) for r in rows), Decimal(0)))}"
+        for f in _REPORT_TOTALS[kind]), highlight=False)
 
 
 @app.command("report")
@@ -515,7 +559,8 @@ def journal_cmd(date_from: str, date_to: str, output: Path, user: AsUser,
     output.write_text(text, encoding="utf-8")
     lines = text.count(chr(10)) - 1
     emit({"path": str(output), "lines": lines}, as_json,
-         lambda _v: out.print(f"wrote {lines} journal lines to {output}", highlight=False))
+         lambda _v: out.print(say("ledger.journal_written", lines=lines, path=output),
+                              highlight=False))
 
 
 @app.command("sync")
@@ -533,12 +578,17 @@ def sync_cmd(user: AsUser, as_json: JsonOpt = False) -> None:
     def show(r: Any) -> None:
         taken = r.acceptances.acceptances if r.acceptances else 0
         recognised = len(r.acceptances.recognitions) if r.acceptances else 0
-        out.print(f"{counted(len(r.costs.booked), 'cost')} booked, {r.costs.skipped} skipped, "
-                  f"{counted(taken, 'acceptance')}, {counted(recognised, 'recognition')}")
+        out.print(say("ledger.synced", costs=say_count("ledger.n_costs", len(r.costs.booked)),
+                      skipped=r.costs.skipped,
+                      acceptances=say_count("ledger.n_acceptances", taken),
+                      recognitions=say_count("ledger.n_recognitions", recognised)),
+                  highlight=False)
         if r.acceptance_problem:
-            out.print(f"acceptances left pending: {r.acceptance_problem}")
+            out.print(say("ledger.acceptances_pending", problem=r.acceptance_problem),
+                      highlight=False)
         for p in r.problems:
-            out.print(f"pending event {p.event_id} ({p.event_type}): {p.reason}")
+            out.print(say("ledger.pending_event", id=p.event_id, type=p.event_type,
+                          reason=p.reason), highlight=False)
 
     emit(r, as_json, show)
 
@@ -556,13 +606,13 @@ def event_problems_cmd(user: AsUser, as_json: JsonOpt = False) -> None:
 
     def show(rows: Any) -> None:
         for p in rows:
-            project = f"project {p.project_name!r} ({p.project_id})" if p.project_name \
-                else f"project {p.project_id}"
-            amount = f" {p.amount}" if p.amount else ""
-            out.print(f"event {p.event_id} {p.event_type} {project}{amount}: {p.reason}",
-                      highlight=False)
+            project = say("ledger.event_project", name=p.project_name, id=p.project_id) \
+                if p.project_name else say("ledger.event_project_id", id=p.project_id)
+            amount = f" {shown_money(p.amount)}" if p.amount else ""
+            out.print(say("ledger.event_problem", id=p.event_id, type=p.event_type,
+                          project=project, amount=amount, reason=p.reason), highlight=False)
         if not rows:
-            out.print("no pending problems")
+            out.print(say("ledger.no_problems"))
 
     emit(rows, as_json, show)
 

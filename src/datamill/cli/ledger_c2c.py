@@ -15,8 +15,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from datamill.business_clock import business_today
-from datamill.cli._common import Force, counted, emit, fresh_output, get_runtime, handle_errors, out
+from datamill.cli._common import Force, emit, fresh_output, get_runtime, handle_errors, out
+from datamill.cli._words import code, say, say_count
 from datamill.cli.ledger import AsUser, JsonOpt, _actor, _day, _dec, _reader, _writer, app
+from datamill.core.shown_numbers import shown_money, shown_price, shown_volume
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -31,13 +33,18 @@ __all__: list[str] = []
 def _contract_line(c: Any) -> str:
     """``contract K1 signed amount 90000.00`` (+ the amendment or the cancellation awaiting
     its approvals)."""
-    line = f"contract {c.number} {c.status} amount {c.amount}"
+    line = say("ledger.contract_line", number=c.number, status=code("status", c.status),
+               amount=shown_money(c.amount))
     if c.pending_amount is not None:
-        line += f"; amendment to {c.pending_amount} awaits its price and signing approvals"
+        line += say("ledger.contract_amendment_waits", amount=shown_money(c.pending_amount))
     if c.pending_cancellation is not None:
-        line += (f"; cancellation on {c.pending_cancellation} awaits its price and signing "
-                 "approvals")
+        line += say("ledger.contract_cancellation_waits", on=c.pending_cancellation)
     return line
+
+
+def _hidden(orders: int) -> str:
+    """"(2 orders of projects above your clearance left out)", in the CLI's language."""
+    return say("ledger.hidden_orders", orders=say_count("ledger.n_orders", orders)).strip()
 
 
 def _drafter(s: Any, username: str,
@@ -63,7 +70,8 @@ def contract_draft(number: str, customer_id: int, amount: str, user: AsUser,
     with get_runtime().session() as s:
         c = draft_contract(s, number, customer_id=customer_id, amount=_dec(amount, "amount"),
                            kind=kind, currency=currency, actor_id=_drafter(s, user))
-    emit(c, as_json, lambda c: out.print(f"contract {c.id} {c.number} drafted"))
+    emit(c, as_json, lambda c: out.print(say("ledger.contract_drafted", id=c.id,
+                                             number=c.number), highlight=False))
 
 
 @app.command("contract-approve")
@@ -89,7 +97,8 @@ def contract_sign(contract_id: int, user: AsUser, signed_on: str = "",
     with get_runtime().session() as s:
         c = sign_contract(s, contract_id, _day(signed_on) if signed_on else business_today(),
                           actor_id=_actor(s, user))
-    emit(c, as_json, lambda c: out.print(f"contract {c.number} signed on {c.signed_on}"))
+    emit(c, as_json, lambda c: out.print(say("ledger.contract_signed", number=c.number,
+                                             on=c.signed_on), highlight=False))
 
 
 @app.command("contract-amend")
@@ -140,7 +149,8 @@ def contract_cancel(contract_id: int, user: AsUser,
         c = cancel_contract(s, contract_id, on=_day(on) if on else business_today(),
                             reason=reason, actor_id=acting)
     emit(c, as_json, lambda c: out.print(
-        f"contract {c.number} cancelled" if c.status == "cancelled" else _contract_line(c)))
+        say("ledger.contract_cancelled", number=c.number) if c.status == "cancelled"
+        else _contract_line(c), highlight=False))
 
 
 @app.command("contract-show")
@@ -165,14 +175,17 @@ def contract_show(
 
     def show(d: Any) -> None:
         k = d.contract
-        out.print(f"contract {k.number} ({d.customer}) {k.status}: amount {k.amount} "
-                  f"{k.currency}, in orders {d.orders_total}, remainder "
-                  + (str(d.remainder) if d.remainder is not None else "not shown"))
+        out.print(say("ledger.contract_detail", number=k.number, customer=d.customer,
+                      status=code("status", k.status), amount=shown_money(k.amount),
+                      currency=k.currency, in_orders=shown_money(d.orders_total),
+                      remainder=shown_money(d.remainder) if d.remainder is not None
+                      else say("ledger.not_shown")), highlight=False)
         for o in d.orders:
-            out.print(f"  order {o.number}: {o.amount} {o.currency} ({o.status})")
+            out.print(say("ledger.contract_order", number=o.number,
+                          amount=shown_money(o.amount), currency=o.currency,
+                          status=code("status", o.status)), highlight=False)
         if d.hidden_orders:
-            out.print(f"  ({counted(d.hidden_orders, 'order')} of projects above your "
-                      "clearance not shown)")
+            out.print("  " + _hidden(d.hidden_orders), highlight=False)
         for r in d.amendment_requests:
             signed = ", ".join(f"{a.step} {a.decision}d by {a.approver}" for a in r.approvals)
             out.print(f"  amendment {r.old_amount} → {r.new_amount} ({r.status}"
@@ -200,11 +213,13 @@ def contracts_cmd(user: AsUser, status: Annotated[str | None, typer.Option(
 
     def show(rows: Any) -> None:
         for k in rows:
-            out.print(f"{k.id} {k.number} {k.customer} (grade {k.credit_grade}) {k.status} "
-                      f"{k.amount if k.amount is not None else '-'} {k.currency} signed "
-                      f"{k.signed_on or '-'}")
+            out.print(say("ledger.contract_row", id=k.id, number=k.number,
+                          customer=k.customer, grade=k.credit_grade,
+                          status=code("status", k.status),
+                          amount=shown_money(k.amount), currency=k.currency,
+                          signed=k.signed_on or "–"), highlight=False)
         if not rows:
-            out.print("no contracts")
+            out.print(say("ledger.no_contracts"))
 
     emit(rows, as_json, show)
 
@@ -228,7 +243,7 @@ def contract_history_cmd(contract_id: int, user: AsUser, as_json: JsonOpt = Fals
             out.print(f"{business_time(e.at)} {e.actor or '-'} {e.action}"
                       + (f": {e.reason}" if e.reason else ""))
         if not rows:
-            out.print("no history")
+            out.print(say("ledger.no_history"))
 
     emit(rows, as_json, show)
 
@@ -245,9 +260,10 @@ def customers_cmd(user: AsUser, as_json: JsonOpt = False) -> None:
 
     def show(rows: Any) -> None:
         for c in rows:
-            out.print(f"{c.id} {c.name} {c.customer_type} {c.country} grade {c.credit_grade}")
+            out.print(say("ledger.customer_row", id=c.id, name=c.name, type=c.customer_type,
+                          country=c.country, grade=c.credit_grade), highlight=False)
         if not rows:
-            out.print("no customers")
+            out.print(say("ledger.no_customers"))
 
     emit(rows, as_json, show)
 
@@ -267,7 +283,8 @@ def customer_grade(customer_id: int, grade: str, user: AsUser,
         acting = get_user(s, user)
         require_credit_grader(s, acting)
         c = change_credit_grade(s, customer_id, grade, reason=reason, actor_id=acting.id)
-    emit(c, as_json, lambda c: out.print(f"customer {c.id} {c.name} grade {c.credit_grade}"))
+    emit(c, as_json, lambda c: out.print(say("ledger.customer_grade", id=c.id, name=c.name,
+                                             grade=c.credit_grade), highlight=False))
 
 
 @app.command("customer-language")
@@ -305,14 +322,18 @@ def statement_cmd(customer_id: int, user: AsUser, as_json: JsonOpt = False) -> N
                                 NOTHING_HIDDEN if own else hidden_books(s, acting))
 
     def show(st: Any) -> None:
-        out.print(f"{st.customer_name}: invoiced {st.invoiced_total}, received "
-                  f"{st.received_total}, open {st.open_total} CNY", highlight=False)
+        out.print(say("ledger.statement", customer=st.customer_name,
+                      invoiced=shown_money(st.invoiced_total),
+                      received=shown_money(st.received_total),
+                      open=shown_money(st.open_total)), highlight=False)
         for i in st.invoices:
-            out.print(f"  invoice {i.number} {i.issued_on} {st.orders[i.order_id]}: "
-                      f"{i.amount} + VAT {i.vat} = {i.total} CNY", highlight=False)
+            out.print(say("ledger.statement_invoice", number=i.number, on=i.issued_on,
+                          order=st.orders[i.order_id], amount=shown_money(i.amount),
+                          vat=shown_money(i.vat), total=shown_money(i.total)), highlight=False)
         for r in st.receipts:
-            out.print(f"  receipt {r.reference} {r.received_on} {st.orders[r.order_id]}: "
-                      f"{r.amount} CNY", highlight=False)
+            out.print(say("ledger.statement_receipt", reference=r.reference, on=r.received_on,
+                          order=st.orders[r.order_id], amount=shown_money(r.amount)),
+                      highlight=False)
 
     emit(st, as_json, show)
 
@@ -334,9 +355,11 @@ def invoice_cmd(order_id: int, number: str, issued_on: str, user: AsUser,
                           acceptance_id=acceptance_id, actor_id=_actor(s, user),
                           currency=currency)
     emit(i, as_json, lambda i: out.print(
-        f"invoice {i.number}: {i.amount} CNY + VAT {i.vat} CNY"
-        + (f" ({i.currency_amount} {i.currency} at {i.fx_rate} CNY per {i.currency})"
-           if i.currency != "CNY" else "")))
+        say("ledger.invoice", number=i.number, amount=shown_money(i.amount),
+            vat=shown_money(i.vat))
+        + (say("ledger.in_currency", amount=shown_money(i.currency_amount),
+               currency=i.currency, fx_rate=i.fx_rate) if i.currency != "CNY" else ""),
+        highlight=False))
 
 
 @app.command("receipt")
@@ -353,9 +376,10 @@ def receipt_cmd(order_id: int, reference: str, received_on: str, amount: str, us
                            amount=_dec(amount, "amount"), invoice_id=invoice_id,
                            actor_id=_actor(s, user), currency=currency)
     emit(r, as_json, lambda r: out.print(
-        f"receipt {r.reference}: {r.amount} CNY"
-        + (f" ({r.currency_amount} {r.currency} at {r.fx_rate} CNY per {r.currency})"
-           if r.currency != "CNY" else "")))
+        say("ledger.receipt", reference=r.reference, amount=shown_money(r.amount))
+        + (say("ledger.in_currency", amount=shown_money(r.currency_amount),
+               currency=r.currency, fx_rate=r.fx_rate) if r.currency != "CNY" else ""),
+        highlight=False))
 
 
 @app.command("receivables")
@@ -372,12 +396,13 @@ def receivables_cmd(user: AsUser, as_of: str = "", as_json: JsonOpt = False) -> 
 
     def show(rows: Any) -> None:
         for c in rows:
-            out.print(f"{c.customer} (grade {c.credit_grade}): net {c.net}, receivable "
-                      f"{c.receivable}, advances {c.advances}, ECL {c.ecl}"
-                      + (f" ({counted(c.hidden_orders, 'order')} of projects above your "
-                         "clearance left out)" if c.hidden_orders else ""))
+            out.print(say("ledger.receivable", customer=c.customer, grade=c.credit_grade,
+                          net=shown_money(c.net), receivable=shown_money(c.receivable),
+                          advances=shown_money(c.advances), ecl=shown_money(c.ecl))
+                      + (" " + _hidden(c.hidden_orders) if c.hidden_orders else ""),
+                      highlight=False)
         if not rows:
-            out.print("no customers")
+            out.print(say("ledger.no_customers"))
 
     emit(rows, as_json, show)
 
@@ -408,20 +433,27 @@ def trace_cmd(contract: str, user: AsUser, as_json: JsonOpt = False,
 
     def show(t: Any) -> None:
         k = t.contract.contract
-        out.print(f"contract {k.number} ({t.contract.customer}) {k.status}, amount {k.amount}")
+        out.print(say("ledger.trace_contract", number=k.number, customer=t.contract.customer,
+                      status=code("status", k.status), amount=shown_money(k.amount)),
+                  highlight=False)
         for o in t.orders:
             p = o.project
-            out.print(f"  order {o.order.number} {o.order.amount_cny} CNY ({o.order.status}) → "
-                      f"{f'project {p.name!r}' if p else 'no project'}: "
-                      f"{counted(len(o.deliveries), 'delivery', 'deliveries')}, "
-                      f"{counted(len(o.acceptances), 'acceptance')}, "
-                      f"revenue {o.revenue}, invoiced {o.invoiced}, received {o.received}")
+            out.print(say("ledger.trace_order", number=o.order.number,
+                          amount=shown_money(o.order.amount_cny),
+                          status=code("status", o.order.status),
+                          project=say("ledger.trace_project", name=p.name) if p
+                          else say("ledger.trace_no_project"),
+                          deliveries=say_count("ledger.n_deliveries", len(o.deliveries)),
+                          acceptances=say_count("ledger.n_acceptances", len(o.acceptances)),
+                          revenue=shown_money(o.revenue), invoiced=shown_money(o.invoiced),
+                          received=shown_money(o.received)), highlight=False)
         if t.hidden_orders:
-            out.print(f"  {counted(t.hidden_orders, 'order')} left out: classified above "
-                      "your clearance")
-        for g in t.gaps:
-            out.print(f"  gap: {g}")
-        out.print("complete" if t.complete else f"{len(t.gaps)} gaps")
+            out.print("  " + _hidden(t.hidden_orders), highlight=False)
+        for g in t.gap_codes:  # worded in the CLI's language from their codes, as the page
+            out.print(say("ledger.trace_gap", gap=say(f"ledger.gap.{g.code}", **g.params)),
+                      highlight=False)
+        out.print(say("ledger.trace_complete") if t.complete
+                  else say_count("ledger.trace_gaps", len(t.gaps)), highlight=False)
 
     emit(t, as_json, show)
 
@@ -440,7 +472,8 @@ def asset_add(code: str, name: str, annual_depreciation: str, project_id: int, i
                            project_id=project_id, in_use_from=_day(in_use_from),
                            in_use_to=_day(in_use_to) if in_use_to else None, stage=stage,
                            actor_id=_writer(s, user, project_id))
-    emit(a, as_json, lambda a: out.print(f"asset {a.code} on project {a.project_id}"))
+    emit(a, as_json, lambda a: out.print(say("ledger.asset", code=a.code,
+                                             project=a.project_id), highlight=False))
 
 
 def _report_folder(folder: Path | None) -> Path | None:
@@ -508,7 +541,9 @@ def period_confirm_cmd(period: str, user: AsUser, as_json: JsonOpt = False) -> N
         person = acting_ledger_user(s, user)
         r = confirm_period(s, period, reviewer_id=person.id,
                            hidden=require_every_book(s, person))
-    emit(r, as_json, lambda r: out.print(f"period {r.period} {r.status}"))
+    emit(r, as_json, lambda r: out.print(say("ledger.period_status", period=r.period,
+                                             status=code("status", r.status)),
+                                         highlight=False))
 
 
 @app.command("period-reopen")
@@ -553,7 +588,10 @@ def line_report_cmd(date_from: str, date_to: str, user: AsUser, as_json: JsonOpt
 
     def show(d: Any) -> None:
         for r in d["lines"]:
-            out.print(f"{r.line}: revenue {r.revenue} cost {r.cost} margin {r.margin}")
-        out.print(f"speech: {d['speech'].hours} h, cost per hour {d['speech'].cost_per_hour}")
+            out.print(say("ledger.lines", line=r.line, revenue=shown_money(r.revenue),
+                          cost=shown_money(r.cost), margin=shown_money(r.margin)),
+                      highlight=False)
+        out.print(say("ledger.speech_cost", hours=shown_volume(d["speech"].hours),
+                      cost=shown_price(d["speech"].cost_per_hour)), highlight=False)
 
     emit(data, as_json, show)

@@ -16,8 +16,10 @@ from rich.table import Table
 
 from datamill.business_clock import business_today
 from datamill.cli._common import emit, get_runtime, handle_errors, out, styled
+from datamill.cli._words import code, say
 from datamill.cli.ledger import _writer
 from datamill.core.errors import InvalidInput
+from datamill.core.shown_numbers import shown_money, shown_price, shown_volume
 
 app = typer.Typer(help="Budgets from planned volume, loss rate and annotation-output ratio; "
                        "variance of actual vs plan per stage.", no_args_is_help=True)
@@ -44,15 +46,20 @@ def _plan_args(deliverable: str, loss: str, ratio: str, on: str | None, collecti
 
 
 def _render_plan(p: Any) -> None:
-    out.print(f"collection {p.collection_volume} h (deliverable {p.deliverable} × (1 + "
-              f"{p.loss_rate})); annotation {p.annotation_hours} h (× {p.output_ratio})")
-    t = Table("stage", "quantity", "unit price", "amount", "price from", "deviation")
+    out.print(say("ledger.plan_head", collection=shown_volume(p.collection_volume),
+                  deliverable=shown_volume(p.deliverable), loss=p.loss_rate,
+                  annotation=shown_volume(p.annotation_hours), ratio=p.output_ratio),
+              highlight=False)
+    t = Table(*(say(f"ledger.col.{c}") for c in (
+        "stage", "quantity", "unit_price", "amount", "price_from", "deviation")))
     for ln in p.lines:
         dev = "" if ln.deviation is None else f"{ln.deviation:+.2%}"
-        t.add_row(ln.stage, f"{ln.quantity} {ln.unit}", str(ln.unit_price), str(ln.amount),
+        t.add_row(code("stage", ln.stage),
+                  f"{shown_volume(ln.quantity)} {code('unit', ln.unit)}",
+                  shown_price(ln.unit_price), shown_money(ln.amount),
                   ln.price_source, styled((dev, "bold red")) if ln.flagged else dev)
     out.print(t)
-    out.print(f"total {p.total}")
+    out.print(say("ledger.plan_total", total=shown_money(p.total)), highlight=False)
 
 
 @app.command("show")
@@ -86,7 +93,8 @@ def create(project_id: int, user: AsUser, deliverable: Deliverable, loss: Loss, 
     with get_runtime().session() as s:
         b = create_budget_from_plan(s, project_id, actor_id=_writer(s, user, project_id),
                                     **args)
-    emit(b, as_json, lambda b: out.print(f"budget {b.id} v{b.version} (draft): {b.total}"))
+    emit(b, as_json, lambda b: out.print(say("ledger.budget", id=b.id, version=b.version,
+                                             total=shown_money(b.total)), highlight=False))
 
 
 @app.command("variance")
@@ -101,14 +109,18 @@ def variance(project_id: int, user: AsUser, as_json: JsonOpt = False) -> None:
         v = readable_plan_variance(s, acting_user(s, user), project_id)
 
     def render(v: Any) -> None:
-        t = Table("stage", "planned qty", "actual qty", "planned", "actual", "variance", "%",
-                  "status")
+        t = Table(*(say(f"ledger.col.{c}") for c in (
+            "stage", "planned_qty", "actual_qty", "planned", "actual", "variance",
+            "variance_pct", "plan_status")))
         for x in v.stages:
             pct = "" if x.variance_pct is None else f"{x.variance_pct:+.2%}"
-            st = styled((x.status, "bold red")) if x.status != "within" else x.status
-            t.add_row(x.stage, str(x.planned_quantity), str(x.actual_quantity),
-                      str(x.planned_amount), str(x.actual_amount), str(x.variance), pct, st)
+            word = say(f"ledger.plan.{x.status}")
+            st = styled((word, "bold red")) if x.status != "within" else word
+            t.add_row(code("stage", x.stage), shown_volume(x.planned_quantity),
+                      shown_volume(x.actual_quantity), shown_money(x.planned_amount),
+                      shown_money(x.actual_amount), shown_money(x.variance), pct, st)
         out.print(t)
-        out.print(f"planned {v.planned_total}, actual {v.actual_total}")
+        out.print(say("ledger.plan_totals", planned=shown_money(v.planned_total),
+                      actual=shown_money(v.actual_total)), highlight=False)
 
     emit(v, as_json, render)

@@ -22,6 +22,8 @@ from datamill.cli._common import (
     json_time,
     out,
 )
+from datamill.cli._words import code, say
+from datamill.core.shown_numbers import shown_money, shown_price, shown_volume
 
 app = typer.Typer(
     help="Vendors, workers, qualification, prices, settlement and hour points.",
@@ -93,7 +95,8 @@ def vendor_add(
             settlement_cycle=cycle,
             agreement_no=agreement,
         )
-    emit(v, as_json, lambda v: out.print(f"vendor {v.id} {v.name!r} added (not yet qualified)"))
+    emit(v, as_json, lambda v: out.print(say("wf.vendor_added", id=v.id, name=v.name),
+                                         highlight=False))
 
 
 @app.command("vendor-qualify")
@@ -106,7 +109,9 @@ def vendor_qualify(vendor_id: int, note: str, actor: AsUser, revoke: bool = Fals
     with get_runtime().session() as s:
         v = set_vendor_qualified(s, _actor(s, actor), vendor_id, not revoke, note)
         value = {"vendor_id": vendor_id, "name": v.name, "qualified": bool(v.qualified)}
-    emit(value, as_json, lambda x: out.print(f"vendor {x['name']!r} qualified: {x['qualified']}"))
+    emit(value, as_json, lambda x: out.print(
+        say("wf.vendor_qualified", name=x["name"],
+            qualified=say("wf.yes") if x["qualified"] else say("wf.no")), highlight=False))
 
 
 @app.command("vendor-agreement")
@@ -130,8 +135,8 @@ def vendor_agreement(
         raise InvalidInput(f"{signed_on!r} is not a date (YYYY-MM-DD)", field="signed_on") from err
     with get_runtime().session() as s:
         v = record_agreement(s, _actor(s, actor), vendor_id, number, day)
-    emit(v, as_json, lambda v: out.print(
-        f"vendor {v.name!r}: framework agreement {v.agreement_no} on file"))
+    emit(v, as_json, lambda v: out.print(say("wf.agreement", name=v.name,
+                                             number=v.agreement_no), highlight=False))
 
 
 @app.command("vendors")
@@ -145,11 +150,12 @@ def vendors_cmd(actor: AsUser, as_json: JsonOpt = False) -> None:
         rows = list_vendors(s, _actor(s, actor))
 
     def render(rows: list[Any]) -> None:
-        t = Table("id", "name", "kind", "fee", "cycle", "qualified")
+        t = Table(*(say(f"wf.col.{c}") for c in ("id", "name", "kind", "fee", "cycle",
+                                                   "qualified")))
         for v in rows:
             t.add_row(
                 str(v.id), v.name, v.kind, fee_percent(v.fee_rate), v.settlement_cycle,
-                "yes" if v.qualified else "no"  # as the other tables word it (was True/False)
+                say("wf.yes") if v.qualified else say("wf.no")  # was True/False
             )
         out.print(t)
 
@@ -253,7 +259,8 @@ def price_set(
     emit(
         p,
         as_json,
-        lambda p: out.print(f"price {p.unit_price}/{p.unit}" + (" [FLAGGED]" if p.flagged else "")),
+        lambda p: out.print(say("wf.price", price=shown_price(p.unit_price), unit=p.unit)
+                            + (say("wf.flagged") if p.flagged else ""), highlight=False),
     )
 
 
@@ -277,9 +284,9 @@ def hand_cmd(
         value = {"package_id": package_id, "package": p.name, "vendor_id": vendor_id,
                  "tasks": p.tasks, "members_added": p.members_added}
     emit(value, as_json,
-         lambda x: out.print(f"package {x['package']} handed to vendor {x['vendor_id']}" + (
-             f"; now members of its project: {', '.join(x['members_added'])}"
-             if x["members_added"] else "")))
+         lambda x: out.print(say("wf.handed", package=x["package"], vendor=x["vendor_id"]) + (
+             say("wf.members_added", members=", ".join(x["members_added"]))
+             if x["members_added"] else ""), highlight=False))
 
 
 @app.command("assign")
@@ -297,7 +304,8 @@ def assign_cmd(
         worker_id = _worker_id(s, worker)
         p = assign_package_to_worker(s, _actor(s, actor), package_id, worker_id)
         value = {"package_id": package_id, "package": p.name, "worker_id": worker_id}
-    emit(value, as_json, lambda x: out.print(f"package {x['package']} assigned"))
+    emit(value, as_json, lambda x: out.print(say("wf.assigned", package=x["package"]),
+                                             highlight=False))
 
 
 @app.command("sheet-create")
@@ -319,10 +327,9 @@ def sheet_create(
     emit(
         sheet,
         as_json,
-        lambda x: out.print(
-            f"sheet {x.number}: amount {x.amount} (management fee {x.fee} included) "
-            f"= gross {x.gross}; net payable {x.net_payable}"
-        ),
+        lambda x: out.print(say("wf.sheet_drawn", number=x.number, amount=shown_money(x.amount),
+                                fee=shown_money(x.fee), gross=shown_money(x.gross),
+                                net=shown_money(x.net_payable)), highlight=False),
     )
 
 
@@ -337,7 +344,9 @@ def sheet_confirm(sheet_id: int, actor: AsUser, vendor_side: bool = False,
         fn = confirm_sheet_by_vendor if vendor_side else confirm_sheet_by_business
         sheet = fn(s, _actor(s, actor), sheet_id)
         value = {"sheet_id": sheet_id, "number": sheet.number, "status": sheet.status}
-    emit(value, as_json, lambda x: out.print(f"sheet {x['number']} is {x['status']}"))
+    emit(value, as_json, lambda x: out.print(
+        say("wf.sheet_status", number=x["number"], status=code("status", x["status"])),
+        highlight=False))
 
 
 @app.command("sheet-settle")
@@ -352,7 +361,8 @@ def sheet_settle(sheet_id: int, reference: str, actor: AsUser, as_json: JsonOpt 
         sheet = pay_sheet(s, _actor(s, actor), sheet_id, reference=reference)
         value = {"sheet_id": sheet_id, "number": sheet.number, "status": sheet.status,
                  "reference": reference}
-    emit(value, as_json, lambda x: out.print(f"sheet {x['number']} settled"))
+    emit(value, as_json, lambda x: out.print(say("wf.sheet_settled", number=x["number"]),
+                                             highlight=False))
 
 
 @app.command("sheet-void")
@@ -372,7 +382,8 @@ def sheet_void(
         value = {"sheet_id": sheet_id, "number": sheet.number, "status": sheet.status,
                  "void_reason": sheet.void_reason,
                  "voided_at": json_time(sheet.voided_at) if sheet.voided_at else None}
-    emit(value, as_json, lambda x: out.print(f"sheet {x['number']} voided: {x['void_reason']}"))
+    emit(value, as_json, lambda x: out.print(
+        say("wf.sheet_voided", number=x["number"], reason=x["void_reason"]), highlight=False))
 
 
 @app.command("sheet-correct", context_settings={"ignore_unknown_options": True})
@@ -396,8 +407,9 @@ def sheet_correct(  # noqa: PLR0913 - the correction's fields
         sheet = create_correction_sheet(s, _actor(s, actor), sheet_id, amount, reason,
                                         stage=stage)
     emit(sheet, as_json, lambda x: out.print(
-        f"correction sheet {x.number} ({x.status}): {x.amount} on sheet {sheet_id}, net "
-        f"payable {x.net_payable}"))
+        say("wf.sheet_corrected", number=x.number, status=code("status", x.status),
+            amount=shown_money(x.amount), sheet=sheet_id, net=shown_money(x.net_payable)),
+        highlight=False))
 
 
 @app.command("sheet-export")
@@ -442,7 +454,9 @@ def points_cmd(
                  "points": str(row.points), "point_rate": str(row.point_rate),
                  "cost": str(row.cost)}
     emit(value, as_json,
-         lambda x: out.print(f"{x['points']} points × {x['point_rate']} = {x['cost']}"))
+         lambda x: out.print(say("wf.points", points=shown_volume(x["points"]),
+                                 rate=shown_price(x["point_rate"]), cost=shown_money(x["cost"])),
+                             highlight=False))
 
 
 @app.command("working-days")

@@ -15,7 +15,9 @@ import typer
 from rich.table import Table
 
 from datamill.cli._common import Force, emit, fresh_output, get_runtime, handle_errors, out
+from datamill.cli._words import code, say
 from datamill.cli.workforce import AsUser, JsonOpt, _actor, _day, _project_id, app
+from datamill.core.shown_numbers import shown_money, shown_volume
 
 __all__: list[str] = []
 
@@ -63,13 +65,15 @@ def output_ratio_cmd(actor: AsUser, project: Project = None, date_from: FromOpt 
         csv_path.write_text(report_csv(rows, BudgetedRatioRow), encoding="utf-8")
 
     def render(rows: list[Any]) -> None:
-        t = Table("project", "stage", "people", "items", "volume", "work hours", "ratio",
-                  "budgeted")
+        t = Table(*(say(f"wf.col.{c}") for c in ("project", "stage", "people", "items",
+                                                   "volume", "work_hours", "ratio", "budgeted")))
         for r in rows:
             budgeted = ("-" if r.budgeted_ratio is None
                         else f"{r.budgeted_ratio} h/{r.unit} ({r.budgeted_source})")
-            t.add_row(r.project, r.stage, str(r.people), str(r.items), f"{r.volume} {r.unit}",
-                      str(r.work_hours), "-" if r.ratio is None else f"{r.ratio} h/{r.unit}",
+            t.add_row(r.project, code("stage", r.stage), str(r.people), str(r.items),
+                      f"{shown_volume(r.volume)} {code('unit', r.unit)}",
+                      shown_volume(r.work_hours),
+                      "-" if r.ratio is None else f"{shown_volume(r.ratio)} h/{r.unit}",
                       budgeted)
         out.print(t)
 
@@ -100,13 +104,17 @@ def throughput_cmd(actor: AsUser, project: Project = None, date_from: FromOpt = 
         csv_path.write_text(report_csv(rows, VendorThroughputRow), encoding="utf-8")
 
     def render(rows: list[Any]) -> None:
-        t = Table("vendor", "project", "stage", "people", "volume", "work hours", "per hour",
-                  "accepted", "rate")
+        t = Table(*(say(f"wf.col.{c}") for c in ("vendor", "project", "stage", "people",
+                                                   "volume", "work_hours", "per_hour",
+                                                   "accepted", "rate")))
         for r in rows:
-            t.add_row(r.vendor, r.project, r.stage, str(r.people), f"{r.volume} {r.unit}",
-                      str(r.work_hours), "-" if r.per_work_hour is None else str(r.per_work_hour),
-                      f"{r.accepted_volume} {r.unit}",
-                      "-" if r.acceptance_rate is None else str(r.acceptance_rate))
+            t.add_row(say("wf.in_house") if r.vendor == "in-house" else r.vendor, r.project,
+                      code("stage", r.stage), str(r.people),
+                      f"{shown_volume(r.volume)} {code('unit', r.unit)}",
+                      shown_volume(r.work_hours),
+                      "-" if r.per_work_hour is None else shown_volume(r.per_work_hour),
+                      f"{shown_volume(r.accepted_volume)} {code('unit', r.unit)}",
+                      "-" if r.acceptance_rate is None else f"{r.acceptance_rate:.1%}")
         out.print(t)
 
     emit(rows, as_json, render)
@@ -129,12 +137,14 @@ def settlement_periods_cmd(
 
     def render(rows: list[Any]) -> None:
         # fits 80 columns; the fee, the tax and each sheet are in --json
-        t = Table("period", "status", "by", "sheets", "voided", "amount", "net", "paid")
+        t = Table(*(say(f"wf.col.{c}") for c in ("period", "status", "by", "sheets", "voided",
+                                                   "amount", "net", "paid")))
         for p in rows:  # by: who confirmed the close, or who reopened it
             who = p.closed_by or (p.reopened_by if p.status == "reopened" else None) or "-"
             x = p.totals
-            t.add_row(p.period, p.status, who, str(x.sheets - x.voided), str(x.voided),
-                      str(x.amount), str(x.net_payable), str(x.paid))
+            t.add_row(p.period, code("status", p.status), who, str(x.sheets - x.voided),
+                      str(x.voided), shown_money(x.amount), shown_money(x.net_payable),
+                      shown_money(x.paid))
         out.print(t)
 
     emit(rows, as_json, render)

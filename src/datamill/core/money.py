@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Any
+from typing import Annotated, Any
 
+from pydantic import AfterValidator
 from sqlalchemy import BigInteger, Dialect
 from sqlalchemy.types import TypeDecorator
 
 from datamill.core.errors import InvalidInput
 
-__all__ = ["CENT", "MAX_AMOUNT", "Money", "Scaled", "parse_decimal", "parse_money", "to_cents",
+__all__ = ["CENT", "MAX_AMOUNT", "Cents", "Money", "Scaled", "parse_decimal", "parse_money", "to_cents",
            "to_decimal"]
 
 CENT = Decimal("0.01")
@@ -36,6 +37,12 @@ def to_decimal(value: Any, places: int = 2) -> Decimal:
 
 def to_cents(value: Any) -> Decimal:
     return to_decimal(value, 2)
+
+
+#: an amount of money a report hands across a face (API JSON, CSV, the CLI's ``--json``):
+#: always to the cent, so a sum over no rows reads ``0.00`` like every other figure (it read
+#: ``0`` beside ``40.03`` in the same report)
+Cents = Annotated[Decimal, AfterValidator(to_cents)]
 
 
 #: a number written with an exponent ("1e3", "2.5E-2"): refused, the amount is written out
@@ -70,16 +77,21 @@ def parse_money(
     Decimal('100.50')
     """
     d = parse_decimal(value, field)
+    # coded, so a zh-CN reader of the API, the CLI and the pages reads them in Chinese
     if d.copy_abs() > maximum:
         raise InvalidInput(f"{field} {value} is out of range: at most {maximum:,.0f}",
-                           field=field, maximum=str(maximum))
+                           field=field, maximum=f"{maximum:,.0f}", value=str(value),
+                           reason_code="money_range")
     if d != d.quantize(CENT, rounding=ROUND_HALF_UP):
         raise InvalidInput(f"{field} {value} has more than two decimal places (cents); "
-                           "give the amount to the cent", field=field)
+                           "give the amount to the cent", field=field, value=str(value),
+                           reason_code="money_places")
     if d < 0 and not allow_negative:
-        raise InvalidInput(f"{field} must not be negative, not {value}", field=field)
+        raise InvalidInput(f"{field} must not be negative, not {value}", field=field,
+                           value=str(value), reason_code="money_negative")
     if d == 0 and not (allow_zero or allow_negative):
-        raise InvalidInput(f"{field} must be positive, not {value}", field=field)
+        raise InvalidInput(f"{field} must be positive, not {value}", field=field,
+                           value=str(value), reason_code="money_not_positive")
     return to_cents(d)
 
 

@@ -34,6 +34,7 @@ from datamill.ledger._balances import WIP_TYPES, accepted_volume, approved_budge
 from datamill.ledger._periods import check_not_future, check_posting_date, first_open_day
 from datamill.ledger.budgets import record_approval
 from datamill.ledger.models import (
+    LedgerBudget,
     LedgerBudgetLine,
     LedgerContract,
     LedgerCost,
@@ -69,6 +70,25 @@ def _committed(session: Session, project_id: int, stage: str, category: str) -> 
         LedgerCost.category == category,
         LedgerCost.status.in_(("posted", "pending_approval"))))
     return Decimal(0) if total is None else Decimal(total)
+
+
+def _refuse_unbudgeted(session: Session, budget: LedgerBudget, project_id: int, stage: str,
+                       category: str, amount: Decimal) -> None:
+    """Refuse a cost for a stage and category the approved budget has no line for, naming
+    the lines it has: it read "over the budget line of 0: give over_budget_reason", which
+    sent a clerk who mistyped a stage to ask the VP to approve an over-budget claim."""
+    lines = ", ".join(f"{s}/{c}" for s, c in session.execute(
+        select(LedgerBudgetLine.stage, LedgerBudgetLine.category)
+        .where(LedgerBudgetLine.budget_id == budget.id)
+        .order_by(LedgerBudgetLine.id))) or "-"
+    raise InvalidInput(
+        f"the approved budget (v{budget.version}) of project {project_id} has no "
+        f"{stage}/{category} line; its lines: {lines}. Book the cost to one of them, or, "
+        f"if {amount} on {stage}/{category} is spend the budget left out, give "
+        "over_budget_reason: it then awaits VP + finance-head approval",
+        field="stage", reason_code="cost_no_budget_line", version=budget.version,
+        project_id=project_id, stage=stage, category=category, lines=lines,
+        amount=str(amount))
 
 
 def _check_incurred_on(
@@ -215,6 +235,8 @@ def post_cost(  # noqa: PLR0913 - the posting's fields, all keyword-only
     limit = line.amount if line else Decimal(0)
     committed = _committed(session, project_id, stage, category)
     over = committed + amt > limit
+    if line is None and not over_budget_reason:
+        _refuse_unbudgeted(session, budget, project_id, stage, category, amt)
     if over and not over_budget_reason:
         raise InvalidInput(
             f"{amt} on {stage}/{category} brings spend to {committed + amt}, over the budget "

@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from datamill.core.csv_cells import safe_writer
-from datamill.core.money import to_decimal
+from datamill.core.money import Cents, to_decimal
 from datamill.ledger.access import NOTHING_HIDDEN, HiddenBooks
 from datamill.ledger.models import LedgerAcceptance, LedgerOrder, LedgerRecognition
 from datamill.ledger.reports import visible_recognitions
@@ -44,16 +44,16 @@ ZERO = Decimal(0)
 
 class LineMarginRow(BaseModel):
     line: str
-    revenue: Decimal
-    cost: Decimal
-    margin: Decimal
+    revenue: Cents
+    cost: Cents
+    margin: Cents
     margin_pct: Decimal | None
 
 
 class SpeechUnitOut(BaseModel):
     hours: Decimal
-    revenue: Decimal
-    cost: Decimal
+    revenue: Cents
+    cost: Cents
     price_per_hour: Decimal | None
     cost_per_hour: Decimal | None
 
@@ -92,8 +92,8 @@ class UnitCostOut(BaseModel):
     business_line: str
     volume_unit: str
     volume: Decimal
-    revenue: Decimal
-    cost: Decimal
+    revenue: Cents
+    cost: Cents
     price_per_unit: Decimal | None
     cost_per_unit: Decimal | None
 

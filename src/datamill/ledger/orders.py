@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
+from datamill.config import get_settings
 from datamill.core.errors import Conflict, DatamillError, InvalidInput
 from datamill.core.iso import COUNTRIES, check_minor_units, no_control_chars
 from datamill.core.money import parse_decimal, parse_money, to_cents, to_decimal
@@ -40,6 +41,7 @@ __all__ = [
     "create_customer",
     "create_licence_contract",
     "create_order",
+    "default_vat_rate",
     "get_order",
     "list_customers",
     "list_orders",
@@ -99,6 +101,16 @@ def check_currency(currency: str) -> None:
                            f"available: {', '.join(CURRENCIES)}", field="currency",
                            reason_code="currency_unknown", currency=str(currency),
                            value=', '.join(CURRENCIES))
+
+
+def default_vat_rate(offering: str = "custom") -> Decimal:
+    """The VAT rate an order of ``offering`` (or a quote: custom work) takes when none is
+    given: ``DATAMILL_CATALOG_VAT_RATE`` for a product licence, else
+    ``DATAMILL_SERVICE_VAT_RATE`` (data services, 6 %); one rule for the API, the CLI and the
+    catalog."""
+    settings = get_settings()
+    return settings.catalog_vat_rate if offering == "product_licence" else \
+        settings.service_vat_rate
 
 
 def check_vat_rate(value: Decimal | str) -> Decimal:
@@ -250,11 +262,12 @@ def order_volume_units() -> tuple[str, ...]:
 def create_order(
     session: Session, contract_id: int, number: str, *, business_line: str, offering: str,
     amount: Decimal | str, currency: str | None, total_volume: Decimal | str, volume_unit: str,
-    acceptance_type: int, fx_rate: Decimal | str | None = None, vat_rate: Decimal | str = "0.06",
-    actor_id: int | None = None,
+    acceptance_type: int, fx_rate: Decimal | str | None = None,
+    vat_rate: Decimal | str | None = None, actor_id: int | None = None,
 ) -> OrderOut:
     """Split one obligation off a contract. ``amount`` excludes VAT, in the contract currency
-    (``currency`` None: the contract's; one given must be it).
+    (``currency`` None: the contract's; one given must be it). ``vat_rate`` None is the
+    setting's (:func:`default_vat_rate`: 6 % custom work, 13 % a product licence).
 
     A foreign-currency order needs ``fx_rate`` (CNY per unit, spot rate on the contract date).
     """
@@ -290,7 +303,7 @@ def create_order(
                            f"not {total_volume}", field="total_volume",
                            reason_code="total_volume_range", MAX_VOLUME=f"{MAX_VOLUME:,}",
                            total_volume=str(total_volume))
-    vat = check_vat_rate(vat_rate)
+    vat = check_vat_rate(default_vat_rate(offering) if vat_rate is None else vat_rate)
     if contract.amount is not None:
         split = Decimal(session.scalar(select(func.sum(LedgerOrder.amount)).where(
             LedgerOrder.contract_id == contract_id)) or 0)

@@ -47,6 +47,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import re
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -61,6 +62,7 @@ from datamill.compliance.models import User
 from datamill.compliance.people import person_name
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, Forbidden, NotFound
+from datamill.core.shown_numbers import shown_money, shown_price, shown_volume
 from datamill.db.session import append_lock
 from datamill.ledger._balances import WIP_TYPES
 from datamill.ledger._periods import PERIOD_LOCK, month_end, period_of
@@ -300,16 +302,35 @@ def _is_zero(value: Any) -> bool:
         return False
 
 
+_NUMBER = re.compile(r"-?\d+\.\d+|-?\d+")
+
+
+def _same_number(value: Any) -> Any:
+    """``value`` with every decimal figure written one way (``"0"``, ``"0.00"`` → ``"0"``;
+    ``"40.030"`` → ``"40.03"``), in its lists and mappings too: the reports write money to
+    the cent since 2026-12 where a sum over nothing read ``"0"``, which changes no figure."""
+    if isinstance(value, dict):
+        return {k: _same_number(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_same_number(v) for v in value]
+    if isinstance(value, str) and _NUMBER.fullmatch(value):
+        number = Decimal(value).normalize()
+        return f"{number + 0 if number == 0 else number:f}"
+    return value
+
+
 def _figures_digest(report: dict[str, Any]) -> str:
     """The digest of what the report says about the period: rows whose figures are all zero
     left out. A customer, licence order or project created after the run adds such a row (a
     customer with nothing due), which changed nothing of the period's figures; compared with
-    the plain digest it made a closed period's re-run "changed" and stopped its confirmation."""
+    the plain digest it made a closed period's re-run "changed" and stopped its confirmation.
+    Figures compare as numbers (:func:`_same_number`): how many places one is written with is
+    no change."""
     kept = {key: [row for row in rows if not (isinstance(row, dict) and all(
                 _is_zero(row.get(f)) for f in _FIGURES[key]))]
             if key in _FIGURES and isinstance(rows, list) else rows
             for key, rows in report.items()}
-    return _digest(kept)
+    return _digest(_same_number(kept))
 
 
 def close_period(
@@ -446,9 +467,14 @@ def get_period(session: Session, period: str, *, reader_id: int | None = None) -
 
 
 def _or_none(value: object) -> str:
-    """A figure of the report, or "none" where there is none (nothing accepted: no cost per
-    unit; the demo's report read "cost per unit None")."""
-    return "none" if value is None else str(value)
+    """A price per unit of the report, or "none" where there is none (nothing accepted: no
+    cost per unit; the demo's report read "cost per unit None")."""
+    return "none" if value is None else shown_price(str(value))
+
+
+def _m(value: object) -> str:
+    """An amount of the report to the cent (the summary read ``0 + 0 - 0 = 0``)."""
+    return "none" if value is None else shown_money(str(value))
 
 
 def _project(out: PeriodCloseOut, row: dict[str, Any]) -> str:
@@ -466,22 +492,25 @@ def summary_text(out: PeriodCloseOut) -> str:
     if out.identical is not None:
         lines.append(f"re-run identical: {'yes' if out.identical else 'NO (report replaced)'}")
     lines.append("Depreciation:")
-    lines += [f"  {d['asset']} {_project(out, d)}: {d['days_used']} days -> {d['amount']}"
+    lines += [f"  {d['asset']} {_project(out, d)}: {d['days_used']} days -> {_m(d['amount'])}"
               f" ({d['status']})" for d in r.get("depreciation", [])] or ["  none"]
     lines.append("Impairment:")
-    lines += [f"  {_project(out, i)}: WIP {i['wip']} NRV {i['nrv']} provision "
-              f"{i['provision']} (change {i['change']})" + (
-                  f"; onerous-contract provision {i['onerous']} (change {i['onerous_change']}),"
+    lines += [f"  {_project(out, i)}: WIP {_m(i['wip'])} NRV {_m(i['nrv'])} provision "
+              f"{_m(i['provision'])} (change {_m(i['change'])})" + (
+                  f"; onerous-contract provision {_m(i['onerous'])} "
+                  f"(change {_m(i['onerous_change'])}),"
                   " not against WIP" if i.get("onerous") is not None else "")
               for i in r.get("impairment", [])] or ["  none"]
     lines.append("WIP roll-forward (opening + incurred - carried = closing):")
-    lines += [f"  {_project(out, w)}: {w['opening']} + {w['incurred']} - {w['carried']}"
-              f" = {w['closing']}" for w in r.get("wip", [])] or ["  none"]
+    lines += [f"  {_project(out, w)}: {_m(w['opening'])} + {_m(w['incurred'])} - "
+              f"{_m(w['carried'])} = {_m(w['closing'])}" for w in r.get("wip", [])] or ["  none"]
     lines.append("Margin by line:")
-    lines += [f"  {m['line']}: revenue {m['revenue']} cost {m['cost']} margin {m['margin']}"
+    lines += [f"  {m['line']}: revenue {_m(m['revenue'])} cost {_m(m['cost'])} "
+              f"margin {_m(m['margin'])}"
               for m in r.get("line_margin", [])] or ["  none"]
     lines.append("Cost per accepted unit (business line, unit):")
-    lines += [f"  {u['business_line']}: {u['volume']} {u['volume_unit']} accepted, cost per unit "
+    lines += [f"  {u['business_line']}: {shown_volume(u['volume'])} {u['volume_unit']} "
+              "accepted, cost per unit "
               f"{_or_none(u['cost_per_unit'])}, price per unit {_or_none(u['price_per_unit'])}"
               for u in r.get("unit_costs", [])] or ["  none"]
     if "unit_costs" not in r:  # a report closed before unit costs were kept
@@ -489,8 +518,9 @@ def summary_text(out: PeriodCloseOut) -> str:
         lines.append(f"  speech: {cph.get('hours')} hours accepted, cost per unit "
                      f"{_or_none(cph.get('cost_per_hour'))}")
     lines.append("Receivables (net per customer):")
-    lines += [f"  {c['customer']}: net {c['net']} (receivable {c['receivable']}, advances "
-              f"{c['advances']}), ECL {c['ecl']}" for c in r.get("receivables", [])] or ["  none"]
+    lines += [f"  {c['customer']}: net {_m(c['net'])} (receivable {_m(c['receivable'])}, "
+              f"advances {_m(c['advances'])}), ECL {_m(c['ecl'])}"
+              for c in r.get("receivables", [])] or ["  none"]
     if out.pending_events:
         lines.append("WARNING: pending events, not in these figures (datamill ledger "
                      "event-problems):")

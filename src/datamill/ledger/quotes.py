@@ -8,10 +8,11 @@ from sqlalchemy.orm import Session
 
 from datamill.compliance.models import User
 from datamill.core.errors import InvalidInput
-from datamill.core.money import to_cents
+from datamill.core.money import parse_decimal, to_cents
 from datamill.db.lookup import get_or_raise
 from datamill.ledger.access import require_ledger_access, require_project_reader
 from datamill.ledger.models import LedgerBudget
+from datamill.ledger.orders import check_vat_rate, default_vat_rate
 from datamill.ledger.projects import ledger_project_row
 from datamill.ledger.schemas import QuoteOut
 
@@ -34,11 +35,13 @@ def cost_plus_price(cost: Decimal, guidance_margin: Decimal) -> Decimal:
 
 def quote_from_budget(
     session: Session, budget_id: int, guidance_margin: Decimal | str,
-    *, vat_rate: Decimal | str = "0.06",
+    *, vat_rate: Decimal | str | None = None,
 ) -> QuoteOut:
-    """Quote from any budget version (usually a draft, before the contract is signed)."""
+    """Quote from any budget version (usually a draft, before the contract is signed); VAT at
+    ``vat_rate``, or custom work's rate (``DATAMILL_SERVICE_VAT_RATE``, 6 %) when None."""
     budget = get_or_raise(session, LedgerBudget, budget_id, "budget", budget_id=budget_id)
-    margin, rate = Decimal(guidance_margin), Decimal(vat_rate)
+    margin = parse_decimal(guidance_margin, "guidance_margin")
+    rate = check_vat_rate(default_vat_rate() if vat_rate is None else vat_rate)
     price = cost_plus_price(budget.total, margin)
     vat = to_cents(price * rate)
     return QuoteOut(estimated_cost=budget.total, guidance_margin=margin, price_excl_vat=price,
@@ -47,7 +50,7 @@ def quote_from_budget(
 
 def readable_quote(
     session: Session, reader: User, budget_id: int, guidance_margin: Decimal | str,
-    *, vat_rate: Decimal | str = "0.06",
+    *, vat_rate: Decimal | str | None = None,
 ) -> QuoteOut:
     """:func:`quote_from_budget` for ``reader``: the quote tells the budget's total, so it is
     refused (Forbidden) unless :func:`~datamill.ledger.access.require_project_reader` lets them

@@ -357,10 +357,17 @@ def _line(session: Session, budget: LedgerBudget, stage: str) -> LedgerBudgetLin
     line = session.scalars(select(LedgerBudgetLine).where(
         LedgerBudgetLine.budget_id == budget.id, LedgerBudgetLine.stage == stage,
         LedgerBudgetLine.category == "data_service")).first()
-    if line is None:
-        raise InvalidInput(f"budget v{budget.version} has no data-service line for stage "
-                           f"{stage}", field="stage", reason_code="no_budget_line",
-                           version=budget.version, stage=stage)
+    if line is None:  # say which stages it has and how to name one (the CLI's default
+        # "collect" against a budget written with "collection" read as a dead end)
+        stages = ", ".join(sorted(session.scalars(select(LedgerBudgetLine.stage).where(
+            LedgerBudgetLine.budget_id == budget.id,
+            LedgerBudgetLine.category == "data_service")))) or "-"
+        raise InvalidInput(
+            f"budget v{budget.version} has no data-service line for stage {stage} (its "
+            f"data-service lines: {stages}): name one of them as the collection stage "
+            "(--collection-stage, or collection_stage in the API), or add a "
+            f"{stage} line to a draft budget", field="stage", reason_code="no_budget_line",
+            version=budget.version, stage=stage, stages=stages)
     return line
 
 

@@ -38,7 +38,7 @@ from sqlalchemy.orm import Session
 from datamill.compliance.audit import record_audit
 from datamill.core.errors import Conflict, InvalidInput
 from datamill.core.iso import check_minor_units, minor_unit
-from datamill.core.money import parse_money, to_cents, to_decimal
+from datamill.core.money import Cents, parse_money, to_cents, to_decimal
 from datamill.ledger._periods import check_not_future, check_posting_date
 from datamill.ledger.access import NOTHING_HIDDEN, HiddenBooks
 from datamill.ledger.models import (
@@ -119,26 +119,26 @@ class ReceivableItem(BaseModel):
     recognised_on: date
     credit_starts: date
     due_on: date
-    due: Decimal
-    open: Decimal
+    due: Cents
+    open: Cents
     age_bucket: str
     overdue_days: int
     ecl_rate: Decimal
-    ecl: Decimal
+    ecl: Cents
 
 
 class CustomerReceivableOut(BaseModel):
     customer_id: int
     customer: str
     credit_grade: str
-    due: Decimal
-    received: Decimal
-    receivable: Decimal
-    advances: Decimal
-    net: Decimal
-    invoiced: Decimal
+    due: Cents
+    received: Cents
+    receivable: Cents
+    advances: Cents
+    net: Cents
+    invoiced: Cents
     ageing: dict[str, Decimal]
-    ecl: Decimal
+    ecl: Cents
     individually_significant: bool
     items: list[ReceivableItem]
     #: the customer's orders left out of these figures: their project is classified above the
@@ -394,11 +394,11 @@ def _order_items(
 @dataclass
 class _Acc:
     cust: LedgerCustomer
-    due: Decimal = ZERO
-    received: Decimal = ZERO
-    receivable: Decimal = ZERO
-    advances: Decimal = ZERO
-    invoiced: Decimal = ZERO
+    due: Cents = ZERO
+    received: Cents = ZERO
+    receivable: Cents = ZERO
+    advances: Cents = ZERO
+    invoiced: Cents = ZERO
     items: list[ReceivableItem] = field(default_factory=list)
     hidden_orders: int = 0
 

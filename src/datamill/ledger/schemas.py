@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from datamill.core.money import MAX_AMOUNT
+from datamill.core.money import MAX_AMOUNT, Cents
 
 __all__ = [
     "AcceptanceRunOut",
@@ -204,9 +204,9 @@ class MarginRow(BaseModel):
     offering: str
     region: str
     customer_type: str
-    revenue: Decimal
-    cost: Decimal
-    margin: Decimal
+    revenue: Cents
+    cost: Cents
+    margin: Cents
     margin_pct: Decimal | None
 
 
@@ -214,19 +214,19 @@ class UnitEconomicsRow(BaseModel):
     order_id: int
     order_number: str
     accepted_hours: Decimal
-    revenue: Decimal
-    cost: Decimal
+    revenue: Cents
+    cost: Cents
     price_per_hour: Decimal | None
     cost_per_hour: Decimal | None
 
 
 class WipRow(BaseModel):
     project_id: int  # the ledger project's id
-    opening: Decimal
-    incurred: Decimal
-    carried: Decimal
-    closing: Decimal
-    estimated_total_cost: Decimal | None
+    opening: Cents
+    incurred: Cents
+    carried: Cents
+    closing: Cents
+    estimated_total_cost: Cents | None
     spent_pct: Decimal | None
     #: the production project, as people know it (its name is what the faces show)
     production_project_id: int | None = None
@@ -235,31 +235,31 @@ class WipRow(BaseModel):
 
 class MonthRow(BaseModel):
     month: str
-    revenue: Decimal
-    cost: Decimal
-    margin: Decimal
-    rd_expense: Decimal
-    wip_closing: Decimal
+    revenue: Cents
+    cost: Cents
+    margin: Cents
+    rd_expense: Cents
+    wip_closing: Cents
 
 
 class BudgetVsActualLine(BaseModel):
     stage: str
     category: str
-    budget: Decimal
-    actual: Decimal
-    variance: Decimal
+    budget: Cents
+    actual: Cents
+    variance: Cents
     #: spend held awaiting approval (over budget): not in ``actual`` until approved and posted
-    pending: Decimal = Decimal("0.00")
+    pending: Cents = Decimal("0.00")
 
 
 class BudgetVsActualOut(BaseModel):
     project_id: int  # the ledger project's id
-    budget_total: Decimal
-    actual_total: Decimal
+    budget_total: Cents
+    actual_total: Cents
     spent_pct: Decimal | None
     lines: list[BudgetVsActualLine]
     #: the lines' ``pending``: spend held awaiting approval, in no actual figure yet
-    pending_total: Decimal = Decimal("0.00")
+    pending_total: Cents = Decimal("0.00")
     #: the production project, as people know it (its name is what the faces show)
     production_project_id: int | None = None
     project_name: str | None = None

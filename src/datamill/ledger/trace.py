@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from datamill.business_clock import business_day
 from datamill.core.csv_cells import SafeDictWriter
+from datamill.core.money import Cents
 from datamill.core.storable import digits, stored_id
 from datamill.ledger.access import NOTHING_HIDDEN, HiddenBooks
 from datamill.ledger.contracts import ContractDetailOut, contract_detail
@@ -101,9 +102,9 @@ class TraceOrder(BaseModel):
     receipts: list[ReceiptOut]
     recognitions: list[RecognitionOut]
     settlements: list[TraceSettlement]
-    revenue: Decimal
-    invoiced: Decimal
-    received: Decimal
+    revenue: Cents
+    invoiced: Cents
+    received: Cents
 
 
 class TraceGap(BaseModel):

@@ -25,8 +25,9 @@ uninvoiced rest giving way to the invoice's own). Amounts taxed once stay taxed:
 downward true-up of recognised revenue does not undo VAT already due (that takes a red-letter
 invoice).
 
-The rate is the order's ``vat_rate`` (custom work 6 %; catalog licences
-``DATAMILL_CATALOG_VAT_RATE``, 16 % unless set, taken when the catalog opens the licence order). Recognitions without revenue (cost true-ups, write-offs) are
+The rate is the order's ``vat_rate`` (custom work ``DATAMILL_SERVICE_VAT_RATE``, 6 % unless
+set; catalog licences
+``DATAMILL_CATALOG_VAT_RATE``, 13 % unless set, taken when the catalog opens the licence order). Recognitions without revenue (cost true-ups, write-offs) are
 not tax points. The journal books each point as Dr ``receivable`` / Cr ``vat_output`` in the
 entry of the recognition, invoice or receipt that triggered it.
 """
@@ -129,7 +130,12 @@ def vat_points(
     """Output VAT falling due in ``[date_from, date_to]`` (inclusive), by tax point, oldest
     first; computed over each order's whole history up to ``date_to``. The orders in
     ``hidden_orders`` (of projects classified above the reader's clearance:
-    :attr:`datamill.ledger.access.HiddenBooks.orders`) are left out."""
+    :attr:`datamill.ledger.access.HiddenBooks.orders`) are left out. A range that ends before
+    it starts is refused (``date_range_order``), as every report's: the API answered ``[]``."""
+    from datamill.ledger.reports import check_range
+
+    if date_from is not None and date_to is not None:
+        check_range(date_from, date_to)
     q = select(LedgerOrder).order_by(LedgerOrder.id)
     if order_id is not None:
         q = q.where(LedgerOrder.id == order_id)

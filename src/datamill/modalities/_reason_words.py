@@ -87,7 +87,7 @@ EN_REASONS: dict[str, str] = {
     "budget_not_draft": "budget v{version} of project {project_id} is {status}: an approved or submitted budget is never changed; start a new budget version, apply the ratio there and have it approved again",
     "ratio_not_measured": "ratio test {ratio_test_id} has no ratio yet: measure it first",
     "unit_mismatch": "the ratio is work hours per {ratio_unit}, the collection line counts {line_unit}: record an agreed ratio per {line_unit}",
-    "no_budget_line": "budget v{version} has no data-service line for stage {stage}",
+    "no_budget_line": "budget v{version} has no data-service line for stage {stage} (its data-service lines: {stages}): name one of them as the collection stage (--collection-stage, or collection_stage in the API), or add a {stage} line to a draft budget",
     # the permission refusals (compliance.permissions' Refusal and the like); {action}: ``ACTIONS``
     "clearance": "This project is classified above your clearance.",
     "csrf": "The form has expired or did not come from this site; reload the page and try again.",
@@ -450,7 +450,7 @@ ZH_CN_REASONS: dict[str, str] = {
     "budget_not_draft": "项目 {project_id} 的预算 v{version} 已不是草稿：已提交或已审批的预算不会被修改；请新建预算版本，在新版本上应用标产比并重新审批。",
     "ratio_not_measured": "标产比测试 {ratio_test_id} 尚无标产比：请先测算。",
     "unit_mismatch": "该标产比按每 {ratio_unit} 的工时计算，而采集预算行以 {line_unit} 计量：请按 {line_unit} 录入客户约定的标产比。",
-    "no_budget_line": "预算 v{version} 没有环节 {stage} 的数据服务预算行。",
+    "no_budget_line": "预算 v{version} 没有环节 {stage} 的数据服务预算行（现有数据服务预算行的环节：{stages}）：请指定其中之一为采集环节（命令行 --collection-stage，API 中为 collection_stage），或在预算草稿中补上环节 {stage} 的预算行。",
     # the permission refusals (compliance.permissions' Refusal and the like); {action}: ``ACTIONS``
     "clearance": "该项目的密级高于您的密级许可。",
     "csrf": "表单已过期或并非来自本站；请刷新页面后重试。",

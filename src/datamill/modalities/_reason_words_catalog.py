@@ -37,6 +37,7 @@ OBJECT_WORDS_ZH_CN: dict[str, str] = {
     "annotation": "标注", "quote request": "询价", "ratio test": "标产比测试",
     "procurement budget": "采购预算", "cost event": "成本事件", "grade": "等级",
     "export rule": "出境规则",
+    "ledger project": "财务项目",
 }
 
 

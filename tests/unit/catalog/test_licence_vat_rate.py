@@ -1,7 +1,7 @@
 """A catalog licence's ledger order booked output VAT at a fixed 16 % (a literal in
 ``catalog.licences``), though the rate for licensed software has changed before (17 %, then
 16 %; domain §6.7) and will again. It is the setting ``DATAMILL_CATALOG_VAT_RATE`` (default
-0.16, today's value); an order keeps the rate it was opened with."""
+0.13, today's value: 16 % ended on 2019-04-01); an order keeps the rate it was opened with."""
 
 from __future__ import annotations
 
@@ -43,17 +43,17 @@ def test_the_licence_order_books_the_configured_rate(
                                   territory=territory)
 
     before = issue("PRC")
-    settings_env.setenv("DATAMILL_CATALOG_VAT_RATE", "0.13")
+    settings_env.setenv("DATAMILL_CATALOG_VAT_RATE", "0.09")
     get_settings.cache_clear()
     after = issue("worldwide")
     assert after.order_id is not None
     with runtime.session() as s:
         rates = {lic.number: s.get(LedgerOrder, lic.order_id).vat_rate  # type: ignore[union-attr]
                  for lic in (before, after)}
-        assert rates == {before.number: Decimal("0.16"), after.number: Decimal("0.13")}
-        invoice = issue_invoice(s, after.order_id, "INV-13", issued_on=date(2026, 3, 3),
+        assert rates == {before.number: Decimal("0.13"), after.number: Decimal("0.09")}
+        invoice = issue_invoice(s, after.order_id, "INV-09", issued_on=date(2026, 3, 3),
                                 amount="300000")
-        assert invoice.vat == Decimal("39000.00")
+        assert invoice.vat == Decimal("27000.00")
 
 
 @pytest.mark.parametrize("value", ["16", "1", "-0.01", "0.12345", "NaN", "sixteen"])

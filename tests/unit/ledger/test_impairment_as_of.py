@@ -83,7 +83,7 @@ def test_write_down_capped_at_wip_and_the_rest_is_onerous(runtime: Runtime) -> N
         assert D(row["change"]) == 300 and D(row["onerous_change"]) == -300
         assert provision_balance(s, lp) == 300 <= D(row["wip"])
         assert onerous_balance(s, lp) == 6555
-        assert "onerous-contract provision 6555.00" in summary_text(feb)
+        assert "onerous-contract provision 6,555.00" in summary_text(feb)
         lines = journal_lines(s, date(2018, 1, 1), date(2018, 2, 28))
         tb = {r.account: r.balance for r in trial_balance(lines)}
         assert tb["1471"] == -300  # the WIP write-down: never more than the WIP

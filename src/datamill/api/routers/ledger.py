@@ -120,7 +120,9 @@ class OrderIn(BaseModel):
     volume_unit: str = "hours"
     acceptance_type: int
     fx_rate: Decimal | None = None
-    vat_rate: Decimal = Decimal("0.06")
+    #: left out: the setting's (DATAMILL_SERVICE_VAT_RATE 6 %, a product licence's
+    #: DATAMILL_CATALOG_VAT_RATE 13 %), as the CLI
+    vat_rate: Decimal | None = None
 
 
 class ProjectIn(BaseModel):
