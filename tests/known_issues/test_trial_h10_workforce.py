@@ -85,6 +85,9 @@ def test_an_individual_supplier_confirms_their_own_sheet_and_charges_no_fee(
         studio_sheet = create_settlement_sheet(s, admin, studio["id"], vw.WEEK)
         assert "管理费（8%，已含）" in sheet_html(s, admin, studio_sheet.id, "zh-CN")  # was 0.0800
         assert "management fee (8%, included)" in sheet_html(s, admin, studio_sheet.id, "en")
+        # quantity, price and amount by the faces' one rule (were 2.0000 and 1.0000; h4)
+        assert "<td>2</td><td>1.00</td><td>2.00</td>" in sheet_html(s, admin, studio_sheet.id,
+                                                                   "en")
         with pytest.raises(Forbidden, match="worker-manager") as refused:
             confirm_sheet_by_vendor(s, s.merge(made["sw"][0]), studio_sheet.id)
         assert refused.value.details["reason_code"] == "vendor_manager_only"

@@ -5,7 +5,7 @@ never goes through here."""
 
 from __future__ import annotations
 
-__all__ = ["LEDGER_EN", "LEDGER_ZH_CN"]
+__all__ = ["LEDGER_EN", "LEDGER_ZH_CN", "PERIOD_SUMMARY_ZH_CN"]
 
 LEDGER_EN: dict[str, str] = {
     "ledger.customer": "customer {id} {name}",
@@ -135,6 +135,10 @@ LEDGER_EN: dict[str, str] = {
                                       "revenue: invoice ≠ revenue until acceptance",
     "ledger.trigger.recognition": "recognition", "ledger.trigger.invoice": "invoice",
     "ledger.trigger.receipt": "receipt",
+    "approval_role.dept_manager": "dept_manager", "approval_role.vp": "vp",
+    "approval_role.finance_reviewer": "finance_reviewer",
+    "approval_role.finance_manager": "finance_manager", "approval_role.cfo": "cfo",
+    "approval_role.finance_head": "finance_head", "approval_role.president": "president",
     "category.data_service": "data_service", "category.labour": "labour",
     "category.equipment": "equipment", "category.other": "other",
 }
@@ -255,6 +259,35 @@ LEDGER_ZH_CN: dict[str, str] = {
                                       "收入",
     "ledger.trigger.recognition": "收入确认", "ledger.trigger.invoice": "开票",
     "ledger.trigger.receipt": "收款",
+    "approval_role.dept_manager": "部门经理", "approval_role.vp": "副总裁",
+    "approval_role.finance_reviewer": "财务审核",
+    "approval_role.finance_manager": "财务经理", "approval_role.cfo": "首席财务官",
+    "approval_role.finance_head": "财务负责人", "approval_role.president": "总裁",
     "category.data_service": "数据服务采购", "category.labour": "直接人工",
     "category.equipment": "场地设备", "category.other": "其他",
+}
+
+#: the month-end summary's sentences in Chinese (the English are
+#: :data:`datamill.ledger.period_close.SUMMARY_WORDS_EN`; the files it writes stay English)
+PERIOD_SUMMARY_ZH_CN: dict[str, str] = {
+    "head": "会计期间 {period}（{start} 至 {end}）月结：{status}，第 {runs} 次运行，摘要 {digest}",
+    "rerun_yes": "重新运行结果一致：是", "rerun_no": "重新运行结果一致：否（报告已替换）",
+    "depreciation": "折旧：",
+    "depreciation_row": "  {asset} {project}：{days} 天 -> {amount}（{status}）",
+    "impairment": "减值：",
+    "impairment_row": "  {project}：在产品 {wip}，可变现净值 {nrv}，跌价准备 {provision}（变动 "
+                      "{change}）",
+    "onerous": "；亏损合同准备 {onerous}（变动 {change}），不冲减在产品",
+    "wip": "在产品结转（期初 + 本期发生 - 结转 = 期末）：",
+    "wip_row": "  {project}：{opening} + {incurred} - {carried} = {closing}",
+    "lines": "分业务线毛利：",
+    "lines_row": "  {line}：收入 {revenue}，成本 {cost}，毛利 {margin}",
+    "units": "单位验收量成本（业务线、单位）：",
+    "units_row": "  {line}：验收 {volume} {unit}，单位成本 {cost}，单位价格 {price}",
+    "units_speech": "  语音：验收 {hours} 小时，单位成本 {cost}",
+    "receivables": "应收账款（按客户净额）：",
+    "receivables_row": "  {customer}：净额 {net}（应收 {receivable}，预收 {advances}），预期信用损失 "
+                       "{ecl}",
+    "pending": "警告：以下事件尚未入账，不在上述数字中（datamill ledger event-problems）：",
+    "none": "无", "project": "项目 {name!r}（账务项目 {id}）", "project_id": "账务项目 {id}",
 }

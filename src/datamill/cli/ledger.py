@@ -182,7 +182,8 @@ def approver_cmd(username: str, approval_role: str, user: AsUser, as_json: JsonO
         require(s, actor, Action.MANAGE_USERS)  # granting an approval role opens the books
         register_approver(s, get_user(s, username).id, approval_role, actor_id=actor.id)
     emit({"username": username, "approval_role": approval_role}, as_json,
-         lambda _v: out.print(say("ledger.approver", username=username, role=approval_role),
+         lambda _v: out.print(say("ledger.approver", username=username,
+                                  role=code("approval_role", approval_role)),
                               highlight=False))
 
 
@@ -215,7 +216,8 @@ def budget_submit(budget_id: int, user: AsUser, as_json: JsonOpt = False) -> Non
     with get_runtime().session() as s:
         b = submit_budget(s, budget_id, actor_id=_writer(s, user, budget_id, "budget"))
     emit(b, as_json, lambda b: out.print(say("ledger.budget_submitted", id=b.id,
-                                             levels=b.required_levels, role=b.next_role),
+                                             levels=b.required_levels,
+                                             role=code("approval_role", b.next_role)),
                                          highlight=False))
 
 

@@ -526,7 +526,13 @@ def period_close_cmd(
                                                                encoding="utf-8")
         (output_dir / f"period-close-{period}.html").write_text(summary_html(r),
                                                                 encoding="utf-8")
-    emit(r, as_json, lambda r: out.print(summary_text(r), end=""))
+    from datamill.cli._common import cli_language
+    from datamill.cli._words_ledger import PERIOD_SUMMARY_ZH_CN
+
+    words = PERIOD_SUMMARY_ZH_CN if cli_language() == "zh-CN" else None  # the files: English
+    emit(r, as_json, lambda r: out.print(
+        summary_text(r.model_copy(update={"status": code("status", r.status)}), words), end="",
+        highlight=False))
 
 
 @app.command("period-confirm")

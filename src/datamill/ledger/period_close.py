@@ -48,6 +48,7 @@ import hashlib
 import html
 import json
 import re
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -84,9 +85,9 @@ from datamill.ledger.schemas import ImpairmentOut
 from datamill.ledger.vendor_payments import held_payments
 from datamill.production.models import DomainEvent
 
-__all__ = ["PeriodCloseOut", "close_period", "confirm_period", "get_period", "pending_workforce_events",
-           "period_row", "require_every_book", "require_no_earlier_reopened", "summary_html",
-           "summary_text"]
+__all__ = ["SUMMARY_WORDS_EN", "PeriodCloseOut", "close_period", "confirm_period", "get_period",
+           "pending_workforce_events", "period_row", "require_every_book",
+           "require_no_earlier_reopened", "summary_html", "summary_text"]
 
 
 class PeriodCloseOut(BaseModel):
@@ -466,64 +467,94 @@ def get_period(session: Session, period: str, *, reader_id: int | None = None) -
     return _named(session, _out(row), reader_id)
 
 
-def _or_none(value: object) -> str:
-    """A price per unit of the report, or "none" where there is none (nothing accepted: no
-    cost per unit; the demo's report read "cost per unit None")."""
-    return "none" if value is None else shown_price(str(value))
+#: the summary's sentences (English); a face passes another language's to :func:`summary_text`
+SUMMARY_WORDS_EN: dict[str, str] = {
+    "head": "Period close {period} ({start} .. {end}): {status}, run {runs}x, digest {digest}",
+    "rerun_yes": "re-run identical: yes", "rerun_no": "re-run identical: NO (report replaced)",
+    "depreciation": "Depreciation:",
+    "depreciation_row": "  {asset} {project}: {days} days -> {amount} ({status})",
+    "impairment": "Impairment:",
+    "impairment_row": "  {project}: WIP {wip} NRV {nrv} provision {provision} (change {change})",
+    "onerous": "; onerous-contract provision {onerous} (change {change}), not against WIP",
+    "wip": "WIP roll-forward (opening + incurred - carried = closing):",
+    "wip_row": "  {project}: {opening} + {incurred} - {carried} = {closing}",
+    "lines": "Margin by line:",
+    "lines_row": "  {line}: revenue {revenue} cost {cost} margin {margin}",
+    "units": "Cost per accepted unit (business line, unit):",
+    "units_row": "  {line}: {volume} {unit} accepted, cost per unit {cost}, price per unit {price}",
+    "units_speech": "  speech: {hours} hours accepted, cost per unit {cost}",
+    "receivables": "Receivables (net per customer):",
+    "receivables_row": "  {customer}: net {net} (receivable {receivable}, advances {advances}), "
+                       "ECL {ecl}",
+    "pending": "WARNING: pending events, not in these figures (datamill ledger event-problems):",
+    "none": "none", "project": "project {name!r} (ledger project {id})",
+    "project_id": "ledger project {id}",
+}
 
 
-def _m(value: object) -> str:
-    """An amount of the report to the cent (the summary read ``0 + 0 - 0 = 0``)."""
-    return "none" if value is None else shown_money(str(value))
-
-
-def _project(out: PeriodCloseOut, row: dict[str, Any]) -> str:
+def _project(out: PeriodCloseOut, row: dict[str, Any],
+             words: Mapping[str, str] = SUMMARY_WORDS_EN) -> str:
     """A report row's project as people know it: its name, with the ledger project's id."""
     lid = row.get("project_id")
     name = out.project_names.get(lid) if isinstance(lid, int) else None
-    return f"project {name!r} (ledger project {lid})" if name else f"ledger project {lid}"
+    return words["project"].format(name=name, id=lid) if name else \
+        words["project_id"].format(id=lid)
 
 
-def summary_text(out: PeriodCloseOut) -> str:
-    """A plain-text summary of a period-close report."""
+def summary_text(out: PeriodCloseOut, words: Mapping[str, str] | None = None) -> str:
+    """A plain-text summary of a period-close report, in ``words`` (:data:`SUMMARY_WORDS_EN`
+    unless given: the CLI passes its language's); money to the cent."""
+    w = {**SUMMARY_WORDS_EN, **(words or {})}
     r = out.report
-    lines = [f"Period close {out.period} ({r.get('from')} .. {r.get('to')}): {out.status}, "
-             f"run {out.runs}x, digest {out.digest[:16]}"]
+    none = [f"  {w['none']}"]
+
+    def m(value: object) -> str:
+        return w["none"] if value is None else shown_money(str(value))
+
+    def price(value: object) -> str:
+        return w["none"] if value is None else shown_price(str(value))
+
+    lines = [w["head"].format(period=out.period, start=r.get("from"), end=r.get("to"),
+                              status=out.status, runs=out.runs, digest=out.digest[:16])]
     if out.identical is not None:
-        lines.append(f"re-run identical: {'yes' if out.identical else 'NO (report replaced)'}")
-    lines.append("Depreciation:")
-    lines += [f"  {d['asset']} {_project(out, d)}: {d['days_used']} days -> {_m(d['amount'])}"
-              f" ({d['status']})" for d in r.get("depreciation", [])] or ["  none"]
-    lines.append("Impairment:")
-    lines += [f"  {_project(out, i)}: WIP {_m(i['wip'])} NRV {_m(i['nrv'])} provision "
-              f"{_m(i['provision'])} (change {_m(i['change'])})" + (
-                  f"; onerous-contract provision {_m(i['onerous'])} "
-                  f"(change {_m(i['onerous_change'])}),"
-                  " not against WIP" if i.get("onerous") is not None else "")
-              for i in r.get("impairment", [])] or ["  none"]
-    lines.append("WIP roll-forward (opening + incurred - carried = closing):")
-    lines += [f"  {_project(out, w)}: {_m(w['opening'])} + {_m(w['incurred'])} - "
-              f"{_m(w['carried'])} = {_m(w['closing'])}" for w in r.get("wip", [])] or ["  none"]
-    lines.append("Margin by line:")
-    lines += [f"  {m['line']}: revenue {_m(m['revenue'])} cost {_m(m['cost'])} "
-              f"margin {_m(m['margin'])}"
-              for m in r.get("line_margin", [])] or ["  none"]
-    lines.append("Cost per accepted unit (business line, unit):")
-    lines += [f"  {u['business_line']}: {shown_volume(u['volume'])} {u['volume_unit']} "
-              "accepted, cost per unit "
-              f"{_or_none(u['cost_per_unit'])}, price per unit {_or_none(u['price_per_unit'])}"
-              for u in r.get("unit_costs", [])] or ["  none"]
+        lines.append(w["rerun_yes"] if out.identical else w["rerun_no"])
+    lines.append(w["depreciation"])
+    lines += [w["depreciation_row"].format(asset=d["asset"], project=_project(out, d, w),
+                                           days=d["days_used"], amount=m(d["amount"]),
+                                           status=d["status"])
+              for d in r.get("depreciation", [])] or none
+    lines.append(w["impairment"])
+    lines += [w["impairment_row"].format(project=_project(out, i, w), wip=m(i["wip"]),
+                                         nrv=m(i["nrv"]), provision=m(i["provision"]),
+                                         change=m(i["change"]))
+              + (w["onerous"].format(onerous=m(i["onerous"]), change=m(i["onerous_change"]))
+                 if i.get("onerous") is not None else "")
+              for i in r.get("impairment", [])] or none
+    lines.append(w["wip"])
+    lines += [w["wip_row"].format(project=_project(out, x, w), opening=m(x["opening"]),
+                                  incurred=m(x["incurred"]), carried=m(x["carried"]),
+                                  closing=m(x["closing"]))
+              for x in r.get("wip", [])] or none
+    lines.append(w["lines"])
+    lines += [w["lines_row"].format(line=x["line"], revenue=m(x["revenue"]), cost=m(x["cost"]),
+                                    margin=m(x["margin"]))
+              for x in r.get("line_margin", [])] or none
+    lines.append(w["units"])
+    lines += [w["units_row"].format(line=u["business_line"], volume=shown_volume(u["volume"]),
+                                    unit=u["volume_unit"], cost=price(u["cost_per_unit"]),
+                                    price=price(u["price_per_unit"]))
+              for u in r.get("unit_costs", [])] or none
     if "unit_costs" not in r:  # a report closed before unit costs were kept
         cph = r.get("speech_cost_per_hour", {})
-        lines.append(f"  speech: {cph.get('hours')} hours accepted, cost per unit "
-                     f"{_or_none(cph.get('cost_per_hour'))}")
-    lines.append("Receivables (net per customer):")
-    lines += [f"  {c['customer']}: net {_m(c['net'])} (receivable {_m(c['receivable'])}, "
-              f"advances {_m(c['advances'])}), ECL {_m(c['ecl'])}"
-              for c in r.get("receivables", [])] or ["  none"]
+        lines.append(w["units_speech"].format(hours=cph.get("hours"),
+                                              cost=price(cph.get("cost_per_hour"))))
+    lines.append(w["receivables"])
+    lines += [w["receivables_row"].format(customer=c["customer"], net=m(c["net"]),
+                                          receivable=m(c["receivable"]),
+                                          advances=m(c["advances"]), ecl=m(c["ecl"]))
+              for c in r.get("receivables", [])] or none
     if out.pending_events:
-        lines.append("WARNING: pending events, not in these figures (datamill ledger "
-                     "event-problems):")
+        lines.append(w["pending"])
         lines += [f"  {p}" for p in out.pending_events]
     return "\n".join(lines) + "\n"
 

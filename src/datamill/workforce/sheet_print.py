@@ -24,6 +24,7 @@ from datamill.compliance.classification import hidden_project_ids
 from datamill.compliance.models import User
 from datamill.core.errors import InvalidInput
 from datamill.core.languages import ranked_language_tags
+from datamill.core.shown_numbers import shown_money, shown_price, shown_volume
 from datamill.workforce.schemas import SettlementSheetOut
 from datamill.workforce.views import project_names, vendor_names, worker_names
 
@@ -291,16 +292,18 @@ def render_sheet_html(
              "amount", "description")
     rows = []
     for ln in sheet.lines:
-        volume = f"{ln.volume} {code('unit', ln.volume_unit)}" if ln.volume is not None else ""
+        volume = (f"{shown_volume(ln.volume)} {code('unit', ln.volume_unit)}"
+                  if ln.volume is not None else "")
         cells = (
             "" if ln.project_id is None else projects.get(ln.project_id, str(ln.project_id)),
             code("stage", ln.stage),
             "" if ln.worker_id is None else workers.get(ln.worker_id, str(ln.worker_id)),
-            code("unit", ln.unit), str(ln.items), volume, str(ln.quantity), str(ln.unit_price),
-            str(ln.amount), line_description(ln.description, ln.stage, t))
+            code("unit", ln.unit), str(ln.items), volume, shown_volume(ln.quantity),
+            shown_price(ln.unit_price), shown_money(ln.amount),
+            line_description(ln.description, ln.stage, t))
         rows.append("<tr>" + "".join(f"<td>{e(c)}</td>" for c in cells) + "</tr>")
     totals = "".join(
-        f"<tr><th>{e(label)}</th><td>{e(str(value))}</td></tr>"
+        f"<tr><th>{e(label)}</th><td>{e(shown_money(value))}</td></tr>"
         for label, value in (
             (t("ss.amount"), sheet.amount),
             (t("ss.fee").format(rate=fee_percent(sheet.fee_rate)), sheet.fee),
