@@ -39,11 +39,12 @@ from sqlalchemy.orm import Session
 
 from datamill.business_clock import business_today
 from datamill.core.errors import Conflict, InvalidInput
+from datamill.db.session import append_lock
 from datamill.ledger.models import LedgerPeriodClose
 
 __all__ = ["MAX_AHEAD_DAYS", "MAX_YEAR", "MIN_YEAR", "PERIOD_LOCK", "check_not_future",
            "check_posting_date", "closed_periods", "closed_through", "first_open_day",
-           "month_end", "period_of", "require_open_period"]
+           "hold_period_lock", "month_end", "period_of", "require_open_period"]
 
 MAX_AHEAD_DAYS = 366
 MIN_YEAR, MAX_YEAR = 1900, 2999
@@ -54,11 +55,33 @@ def period_of(on: date) -> str:
     return f"{on.year:04d}-{on.month:02d}"
 
 
+#: ``session.info`` key: the transaction that holds :data:`PERIOD_LOCK` exclusively
+_HOLDER = "datamill.period_lock_holder"
+
+
+def hold_period_lock(session: Session) -> None:
+    """Take :data:`PERIOD_LOCK` exclusively until the transaction ends (a run, confirmation or
+    reopening), waiting for the holder before; remembered, so that the same transaction's own
+    reads of the closed months (depreciation, WIP) do not ask for it again in shared mode."""
+    append_lock(session, PERIOD_LOCK)
+    session.info[_HOLDER] = session.get_transaction()
+
+
+def _holds_period_lock(session: Session) -> bool:
+    held = session.info.get(_HOLDER)
+    return held is not None and held is session.get_transaction()
+
+
 def closed_periods(session: Session) -> set[str]:
     """The closed months, read after taking :data:`PERIOD_LOCK` in shared mode (see the module
-    docstring): no confirmation commits between this read and the caller's posting."""
-    if session.get_bind().dialect.name == "postgresql" and not session.scalar(
-            text("SELECT pg_try_advisory_xact_lock_shared(:k)"), {"k": PERIOD_LOCK}):
+    docstring): no confirmation commits between this read and the caller's posting. A
+    transaction holding it exclusively (:func:`hold_period_lock`) reads them as they are: a
+    shared try there failed whenever another run or confirmation was queued for the lock
+    (PostgreSQL puts a request behind the waiters it conflicts with), so of clerks confirming
+    at once the one holding the lock was refused as busy, and the next one in line too."""
+    if session.get_bind().dialect.name == "postgresql" and not _holds_period_lock(session) \
+            and not session.scalar(
+                text("SELECT pg_try_advisory_xact_lock_shared(:k)"), {"k": PERIOD_LOCK}):
         raise Conflict("a month-end close is being run or confirmed right now; post again in a "
                        "moment (nothing was booked)", reason_code="period_busy")
     return set(session.scalars(select(LedgerPeriodClose.period).where(

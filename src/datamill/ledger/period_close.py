@@ -64,9 +64,8 @@ from datamill.compliance.people import person_name
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, Forbidden, NotFound
 from datamill.core.shown_numbers import shown_money, shown_price, shown_volume
-from datamill.db.session import append_lock
 from datamill.ledger._balances import WIP_TYPES
-from datamill.ledger._periods import PERIOD_LOCK, month_end, period_of
+from datamill.ledger._periods import hold_period_lock, month_end, period_of
 from datamill.ledger.access import NOTHING_HIDDEN, HiddenBooks, hidden_books, project_names
 from datamill.ledger.assets import depreciate_month, month_bounds
 from datamill.ledger.events import COST_EVENT_TYPES, list_event_problems
@@ -186,7 +185,7 @@ def _require_ended(period: str, end: date) -> None:
 def period_row(session: Session, period: str) -> LedgerPeriodClose | None:
     """The period's row, read afresh under the period lock (held until the transaction ends):
     a second run or confirmation waits for the first to commit, then sees what it wrote."""
-    append_lock(session, PERIOD_LOCK)  # exclusive: postings wait (ledger._periods)
+    hold_period_lock(session)  # exclusive: postings are refused meanwhile (ledger._periods)
     return session.scalars(select(LedgerPeriodClose).where(LedgerPeriodClose.period == period)
                            .with_for_update().execution_options(populate_existing=True)).first()
 

@@ -29,6 +29,8 @@ from datamill.ledger.models import LedgerCost, LedgerPeriodClose
 from datamill.ledger.orders import create_contract, create_customer, create_order
 from datamill.ledger.period_close import close_period, confirm_period
 from datamill.runtime import Runtime
+from datamill.testing.fixtures import make_runtime, pg_url
+from tests._tools import require_tool
 from tests.unit.ledger.helpers import budgeted_custom_order, make_approvers
 from tests.unit.ledger.races import pg_runtime, race
 
@@ -66,16 +68,34 @@ def pg(tmp_path: Path) -> Iterator[tuple[Runtime, str]]:
     yield from pg_runtime(tmp_path)
 
 
-def test_two_clerks_confirm_a_period_once(pg: Any) -> None:
-    rt, _url = pg
-    with rt.session() as s:
-        ap = make_approvers(s)
-        close_period(s, PERIOD, actor_id=ap["finance_reviewer"])
-    got = _race(rt, [("confirm", ap["finance_manager"]), ("confirm", ap["finance_head"])])
-    assert got == ["Conflict", "ok"], got
-    with rt.session() as s:
-        assert s.scalar(select(func.count()).select_from(AuditRecord).where(
-            AuditRecord.action == "ledger.period.confirmed")) == 1
+def _reason(err: Exception) -> str:
+    """A refusal's reason code (``period_busy``, ``period_state_already`` ...)."""
+    return str(getattr(err, "details", {}).get("reason_code") or type(err).__name__)
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_clerks_confirming_at_once_are_told_it_is_closed_not_busy(backend: str,
+                                                                  tmp_path: Path) -> None:
+    """h5 round 4: three clerks confirming a prepared period at once (the web's button
+    pressed twice, or two reviewers) on PostgreSQL: the one holding the period lock was
+    refused as ``period_busy`` ("being run or confirmed right now") by its own depreciation
+    read, because the others queued for the lock; so was the next in line, and only the last
+    closed the period. The first closes it, once; the others are told it is closed."""
+    if backend == "postgresql" and pg_url() is None:
+        require_tool("PostgreSQL not configured (DATAMILL_TEST_PG_URL); scripts/test.sh sets it")
+    rt = make_runtime(tmp_path, backend)
+    try:
+        with rt.session() as s:
+            ap = make_approvers(s)
+            close_period(s, PERIOD, actor_id=ap["finance_reviewer"])
+        got = race(rt, [(_confirm, (ap[who],)) for who in ("finance_manager", "finance_head",
+                                                          "cfo")], outcome=_reason)
+        assert got == ["ok", "period_state_already", "period_state_already"], got
+        with rt.session() as s:  # confirmed once (two confirmations both went through: h4)
+            assert s.scalar(select(func.count()).select_from(AuditRecord).where(
+                AuditRecord.action == "ledger.period.confirmed")) == 1
+    finally:
+        rt.close()
 
 
 def test_two_first_runs_of_a_period_make_one_run(pg: Any) -> None:
