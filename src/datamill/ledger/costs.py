@@ -416,14 +416,23 @@ def approve_over_budget_cost(
     level, complete = record_approval(session, "cost", row.id, OVER_BUDGET_LEVEL_ROLES,
                                       len(OVER_BUDGET_LEVEL_ROLES), approver_id, decision, reason,
                                       {row.posted_by: "posted"})
+    dated: dict[str, str] = {}
     if decision == "reject":
         row.status = "rejected"
     elif complete:
         row.status = "posted"
+        # its month may have closed while it waited: booked in the open period, as a
+        # consumed event is (the closed month stays what its reviewer confirmed)
+        on = first_open_day(session, row.incurred_on)
+        if on != row.incurred_on:
+            row.description = (f"{row.description} (dated {on.isoformat()}: "
+                               f"{row.incurred_on.isoformat()} is in a closed period)").strip()
+            row.incurred_on = on
+            dated = {"dated": on.isoformat()}
     session.flush()
     record_audit(session, actor_id=approver_id, action=f"ledger.cost.over_budget_{decision}",
                  object_type="ledger_cost", object_id=row.id,
-                 data={"level": level, "status": row.status, "reason": reason})
+                 data={"level": level, "status": row.status, "reason": reason, **dated})
     return CostOut.model_validate(row)
 
 
