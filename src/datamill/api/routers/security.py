@@ -17,6 +17,7 @@ from pydantic import AfterValidator, BaseModel, Field
 
 from datamill.api.deps import CurrentUser, Require, RuntimeDep, SessionDep
 from datamill.api.params import Day, Id, IdRef
+from datamill.api.problem import problem_responses
 from datamill.compliance import classification, consent, desensitize, export, surveying
 from datamill.compliance.models import User
 from datamill.compliance.roles import Action
@@ -259,7 +260,7 @@ def resolve_flags_endpoint(project_id: Id, body: ResolveFlagsIn, session: Sessio
 # -- encryption at rest -------------------------------------------------------------------------
 
 
-@router.post("/encrypt-existing")
+@router.post("/encrypt-existing", responses=problem_responses(422))
 def encrypt_existing_endpoint(session: SessionDep, runtime: RuntimeDep,
                               user: CurrentUser) -> dict[str, Any]:
     """Encrypt the blobs stored before the master key was set (admins; idempotent)."""
