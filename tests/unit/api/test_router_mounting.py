@@ -3,9 +3,18 @@ none) and ``install_api`` mounts all of them under ``API_PREFIX``."""
 
 from __future__ import annotations
 
+from functools import cache
+from typing import Any
+
 from datamill.api.app import API_PREFIX
 from datamill.api.routers import ROUTERS
 from datamill.server import create_app
+
+
+@cache
+def _schema() -> dict[str, Any]:
+    """The app's OpenAPI schema, built once for the module (seconds on a loaded machine)."""
+    return create_app().openapi()
 
 
 def test_no_router_carries_the_api_prefix() -> None:
@@ -16,7 +25,7 @@ def test_no_router_carries_the_api_prefix() -> None:
 
 
 def test_every_api_path_is_under_the_prefix_once() -> None:
-    paths = list(create_app().openapi()["paths"])
+    paths = list(_schema()["paths"])
     assert paths
     for path in paths:
         assert path.startswith(f"{API_PREFIX}/"), path
@@ -30,5 +39,5 @@ def test_encrypting_existing_blobs_documents_its_refusal() -> None:
     """h5 round 4 (schemathesis, 60 cases an operation): ``POST /security/encrypt-existing``
     takes no input, so no 422 was documented, yet it answers 422 while encryption at rest is
     off."""
-    op = create_app().openapi()["paths"]["/api/v1/security/encrypt-existing"]["post"]
+    op = _schema()["paths"]["/api/v1/security/encrypt-existing"]["post"]
     assert "422" in op["responses"], sorted(op["responses"])
