@@ -123,13 +123,13 @@ def test_cli_flow(
     r = cli.invoke(app, ["order-add", "1", "O9", "speech", "custom", "1000", "5",
                          "--currency", "USD", "--as", "pm"])
     assert r.exit_code == 2 and "needs fx_rate" in r.output
-    assert "6500.00 CNY" in ok("order-add", "1", "O9", "speech", "custom", "1000", "5",
+    assert "6,500.00 CNY" in ok("order-add", "1", "O9", "speech", "custom", "1000", "5",
                                "--currency", "USD", "--fx-rate", "6.5", "--as", "pm")
     ok("project-open", "cli-ledger", "--order-id", "1", "--as", "pm")
     lines = tmp_path / "lines.json"
     lines.write_text('[{"stage": "collection", "category": "data_service", '
                      '"quantity": 10, "unit_price": 250.5}]')
-    assert "2505.00" in ok("budget-create", "1", str(lines), "--as", "pm")
+    assert "2,505.00" in ok("budget-create", "1", str(lines), "--as", "pm")
     assert "$" not in ok("quote", "1", "0.4", "--as", "pm")
     r = cli.invoke(app, ["cost-post", "1", "collection", "data_service", "10", "x",
                          date(2018, 1, 2).isoformat(), "--supplier", "V", "--quantity", "1",
