@@ -396,3 +396,13 @@ def test_a_long_document_s_review_and_inspection_show_its_words(
     assert page.status_code == 200, page.text
     assert "张伟" in page.text and "𠮷野家" in page.text
 
+    # one sample's correction editor shows that document only, and not inline: the workbench
+    # fetches it (its media URL) as on the task page. The editor page carried the whole
+    # document in its HTML and read, compared and scored every sampled document (trial h7).
+    editor = client.get(f"/inspections/{insp_id}?sample={item_id}")
+    assert editor.status_code == 200, editor.text
+    assert len(editor.content) < len(line.encode()) // 2
+    assert _attr(editor.text, "data-text") == '""'
+    assert _attr(editor.text, "data-media-url") == f"/web/api/items/{item_id}/media"
+    spans = json.loads(_attr(editor.text, "data-annotation"))["spans"]
+    assert [(s["start"], s["end"]) for s in spans] == [(at, at + 2), (at + 8, at + 11)]

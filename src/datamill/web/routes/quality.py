@@ -115,7 +115,14 @@ def inspection_page(
     if sample is not None and focus is None:
         raise NotFound(f"item {sample} is not in the sample of inspection {inspection_id}")
     ids = [s["item_id"] for s in insp.sample]
-    texts = wq.sample_texts(session, ids, runtime.blobs, plugin)  # long documents too
+    # one sample's correction editor (a modality's own page) shows that sample alone: its
+    # comparison and, for text, its own text (a long document's the workbench fetches from
+    # its media URL, as on the task page). It compared, scored and read every sampled item
+    # (5 documents of 1,000,000 characters: 0.72 s and 2.7 MB a page, trial h7).
+    editor = focus is not None and hasattr(plugin, "inspection_template")
+    shown = [focus] if editor and focus is not None else insp.sample
+    texts = (wq.sample_texts(session, [s["item_id"] for s in shown]) if editor
+             else wq.sample_texts(session, ids, runtime.blobs, plugin))  # long documents too
     # the record each sampled item is (an LLM prompt and its responses), shown beside the
     # verdicts so an inspector does not judge blind (trial h5)
     records = (wq.sample_contents(session, runtime.blobs, plugin, ids)
@@ -124,12 +131,13 @@ def inspection_page(
         request, getattr(plugin, "inspection_template", "inspection.html"), me, insp=insp,
         texts=texts, records=records,
         project_id=project_id, can_inspect=allowed(me.user.role, Action.INSPECT),
-        acceptance=project.spec.get("acceptance", {}), scores=inspection_scores(session, inspection_id),
-        comparisons=_comparisons(plugin, insp.sample), focus=focus,
-        sample_defects=sample_defects(session, inspection_id),
+        acceptance=project.spec.get("acceptance", {}),
+        scores={} if editor else inspection_scores(session, inspection_id),
+        comparisons=_comparisons(plugin, shown), focus=focus,
+        sample_defects={} if editor else sample_defects(session, inspection_id),
         requirements=req.model_dump(mode="json"),
-        diffs=_text_diffs(plugin, insp.sample, project),
-        segments=sample_segments(session, inspection_id),
+        diffs={} if editor else _text_diffs(plugin, insp.sample, project),
+        segments={} if editor else sample_segments(session, inspection_id),
         conventions=_convention_keys(_conventions(plugin, project)),
         confirm=bool(confirm) and insp.status == "open",
     )
