@@ -7,10 +7,12 @@
 // text); hovering a span in the list highlights its characters. A project with the relations
 // task draws relations too: pick a head span, a tail span and a label from the schema in the
 // side panel (selects and a button, so the keyboard reaches them) and add; each relation has
-// a delete button. Drafts go to localStorage at once and to the server debounced; Ctrl+Enter
+// a delete button; each relation is drawn on the text as an arc from head to tail (arcs.js).
+// Drafts go to localStorage at once and to the server debounced; Ctrl+Enter
 // submits.
 import { csrfToken, lockSubmittedElsewhere, readOnlyNow, savedWhen, submittedElsewhere } from '../common.js';
 import { TimeOnTask } from '../time_on_task.js';
+import { arcLayer, drawArcs } from './arcs.js';
 
 const root = document.querySelector('[data-text-workbench]');
 
@@ -392,6 +394,7 @@ class TextWorkbench {
       return li;
     });
     box.querySelector('.tx-relations').replaceChildren(...rows);
+    this.scheduleArcs();
     // the selects are made again only when the spans or their labels changed (a relation
     // added or deleted leaves 2 × thousands of options alone)
     const sig = this.spans.map((s) => `${keyOf(s)}:${s.label}`).join(' ');
@@ -410,6 +413,26 @@ class TextWorkbench {
       if (was && this.spanByKey.has(Number(was))) sel.value = was;
       else if (id === 'text-wb-rel-tail' && this.spans.length > 1) sel.selectedIndex = 1;
     }
+  }
+
+  // The relations' arcs, drawn once the page has laid out the change (one frame later; a burst
+  // of changes draws once) and again when the text's width changes.
+  scheduleArcs() {
+    if (!this.arcs) {
+      this.arcs = arcLayer(this.textEl);
+      if (typeof ResizeObserver !== 'undefined') new ResizeObserver(() => this.scheduleArcs()).observe(this.textEl);
+    }
+    if (this.arcFrame) return;
+    this.arcFrame = requestAnimationFrame(() => {
+      this.arcFrame = 0;
+      const ends = new Map();
+      for (const s of this.spans) {
+        const d = s.id && drawnOf.get(s);
+        if (d && d.ga >= 0) ends.set(s.id, [this.charEls[d.ga], this.charEls[d.gb - 1]]);
+      }
+      drawArcs(this.arcs, this.liveRelations().map((r) => ({
+        head: ends.get(r.head), tail: ends.get(r.tail), label: r.label, headId: r.head, tailId: r.tail })));
+    });
   }
 
   // Draws the characters of the ranges [a, b) again from the spans over them.
@@ -629,8 +652,9 @@ class TextWorkbench {
   }
 
   key(ev) {
-    if (ev.target instanceof HTMLSelectElement || ev.target instanceof HTMLTextAreaElement) return;
+    // Ctrl+Enter submits wherever the focus is (a label or relation select kept it: trial h7)
     if ((ev.ctrlKey || ev.metaKey) && ev.key === 'Enter') { ev.preventDefault(); this.submit(); return; }
+    if (ev.target instanceof HTMLSelectElement || ev.target instanceof HTMLTextAreaElement) return;
     if (readOnlyNow(this.el)) return;  // submitted elsewhere: no key edits
     const n = Number(ev.key);
     const labels = this.schema.entity_labels || [];
