@@ -96,8 +96,9 @@ def test_sft_project_runs_the_loop(runtime: Runtime, users: dict[str, User], tmp
     assert d.formats == ["llm_messages"]  # an SFT project's default: no empty preference files
     rows = [json.loads(x) for x in
             (Path(d.path) / "llm_messages" / "messages.jsonl").read_text().splitlines()]
-    assert len(rows) == 4 and rows[0]["messages"][2] == {"role": "assistant",
-                                                         "content": "2 times 2 is 4."}
+    # the annotator's chain of thought is delivered (it was left out: trial h7)
+    assert len(rows) == 4 and rows[0]["messages"][2] == {
+        "role": "assistant", "content": "2 times 2 is 4.", "thinking": "2 added 2 times gives 4"}
     sheet = json.loads((Path(d.path) / "datasheet.json").read_text())
     assert sheet["dialogues"] == 4 and sheet["annotation_types"] == {"llm_sft": 4}
     # only the modality's own thresholds (a speech pair, null, was listed for every project)

@@ -1,7 +1,9 @@
 """Deliveries of LLM data, each streamed item by item and readable by HF ``datasets``.
 
 * ``llm_messages`` → ``messages.jsonl``: one ``{"id", "messages": [{"role", "content"}, ...]}`` a
-  line, TRL's *conversational language-modeling* format: an SFT conversation as written, a
+  line, TRL's *conversational language-modeling* format: an SFT conversation as written (each
+  message with its chain of thought as ``thinking``, null where none: the key the gpt-oss chat
+  template and HF's reasoning datasets use), a
   preference item as its prompt plus the preferred response (ties are left out); ``id`` is the
   item's (as in ``llm_ranked``, the review and inspection pages), so a row and each of its
   messages (by index) can be referred to.
@@ -131,8 +133,12 @@ class MessagesExporter(_JsonlExporter):
     def rows(self, item: LlmExportItem) -> Iterable[dict[str, Any]]:
         doc = item.annotation
         if isinstance(doc, SftAnnotation):
+            # every message of an SFT row carries its chain of thought as ``thinking`` (null
+            # where it has none: each row has the same keys, so HF ``datasets`` reads a file
+            # whose first rows have none); the annotators' reasoning was left out (trial h7)
             yield {"id": item.id,
-                   "messages": [{"role": t.role, "content": t.content} for t in doc.turns]}
+                   "messages": [{"role": t.role, "content": t.content, "thinking": t.reasoning}
+                                for t in doc.turns]}
         elif isinstance(doc, PairwiseAnnotation | RankingAnnotation):
             best = _order(doc)[0]
             if len(best) == 1:

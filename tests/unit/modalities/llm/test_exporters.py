@@ -54,14 +54,15 @@ def _load(path: Path) -> Any:
                                  cache_dir=str(path.parent / ".hf-cache"))
 
 
-def _is_messages(feature: Any) -> bool:
-    """A TRL conversational column: a list of {content: string, role: string}."""
+def _is_messages(feature: Any, keys: frozenset[str] | set[str] = frozenset({"role", "content"})
+                 ) -> bool:
+    """A TRL conversational column: a list of {content: string, role: string} (and ``keys``)."""
     from datasets import Value
 
     inner = getattr(feature, "feature", None)
     if inner is None and isinstance(feature, list) and feature:
         inner = feature[0]
-    return isinstance(inner, dict) and set(inner) == {"role", "content"} \
+    return isinstance(inner, dict) and set(inner) == set(keys) \
         and all(isinstance(inner[k], Value) and inner[k].dtype == "string" for k in inner)
 
 
@@ -88,19 +89,32 @@ def test_dpo_golden_and_trl_preference_columns(tmp_path: Path) -> None:
 
 
 def test_messages_are_trl_conversational_language_modeling(tmp_path: Path) -> None:
-    MessagesExporter().export(iter(_items()), tmp_path / "m")
+    items = _items()
+    MessagesExporter().export(iter(items[:4]), tmp_path / "m")  # a preference project's
     ds = _load(tmp_path / "m" / "messages.jsonl")
     assert sorted(ds.column_names) == ["id", "messages"]
-    assert _is_messages(ds.features["messages"])
-    assert ds.num_rows == 4  # the tie has no preferred answer
+    assert _is_messages(ds.features["messages"], {"role", "content"})
+    assert ds.num_rows == 3  # the tie has no preferred answer
     # every row names its item (trial h5: a row could not be referred to by a review comment)
-    assert ds["id"] == ["p1", "p2", "k1", "s1"]
+    assert ds["id"] == ["p1", "p2", "k1"]
     assert ds[0]["messages"][-1] == {"role": "assistant",
                                      "content": "The capital of France is Paris."}
-    assert ds[3]["messages"] == [{"role": "user", "content": "Hi"},
-                                 {"role": "assistant", "content": "Hello! How can I help?"}]
     roles = {m["role"] for r in ds for m in r["messages"]}
     assert roles <= {"system", "user", "assistant"}
+    # an SFT project's rows keep each turn's chain of thought (``thinking``, null where none,
+    # so every message has the same keys): it was left out of every delivery, the annotators'
+    # CoT lost (trial h7)
+    plain = parse_record({"id": "s0", "prompt": "1+1?", "responses": ["2"]})
+    first = LlmExportItem("s0", plain, parse_annotation({"type": "llm_sft", "turns": [
+        {"role": "user", "content": "1+1?"}, {"role": "assistant", "content": "2"}]}))
+    MessagesExporter().export(iter([first, items[4]]), tmp_path / "sft")
+    ds = _load(tmp_path / "sft" / "messages.jsonl")
+    assert _is_messages(ds.features["messages"], {"role", "content", "thinking"})
+    assert ds["id"] == ["s0", "s1"]
+    assert ds[0]["messages"][1] == {"role": "assistant", "content": "2", "thinking": None}
+    assert ds[1]["messages"] == [
+        {"role": "user", "content": "Hi", "thinking": None},
+        {"role": "assistant", "content": "Hello! How can I help?", "thinking": "greet back"}]
 
 
 def test_ranked_lists_and_rubric_table(tmp_path: Path) -> None:
