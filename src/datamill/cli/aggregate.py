@@ -94,7 +94,10 @@ def _render_agreement(r: dict[str, Any]) -> None:
         out.print(f"  ({r['no_units_reason']})")
     for figure in r["unavailable"].values():
         out.print(f"  ({figure['reason']})")
-    t = Table("annotator", "agreement first", "agreement now", f"{metric} first",
+    # "with aggregate": the share of answers equal to the item's decision (the web's
+    # "agreement with the aggregate"); an LLM project's pair metric is also called agreement,
+    # and the two pairs of columns read "agreement first | agreement now" twice (trial h7)
+    t = Table("annotator", "with aggregate first", "with aggregate now", f"{metric} first",
               f"{metric} now", "answers first", "answers now", "items resubmitted")
     for a in r["per_annotator_rounds"]:
         first, now = a["first"] or {}, a["current"] or {}

@@ -106,3 +106,24 @@ def test_qc_segments_marks_the_disagreeing_segments() -> None:
     assert lines[1:] == ["  #1 0.000-1.500 今天 天气 -> 今天天气",
                          "* #2 1.500-2.600 <flag:noise_only> ",
                          "* #3 2.600-4.000 [noise] 很好 -> [noise] 不好"]
+
+
+def test_llm_agreement_table_names_its_two_kinds_of_agreement_apart() -> None:
+    """Trial h7: ``quality agreement`` of an LLM project headed its columns "agreement first,
+    agreement now, agreement first, agreement now": the share that matches the decision and
+    the pair metric (also called agreement) could not be told apart."""
+    from datamill.cli import aggregate
+
+    fig = {"units": 3, "annotators": 2, "level": "nominal", "percent_agreement": 0.667,
+           "krippendorff_alpha": 0.545, "cohen_kappa": 0.5, "fleiss_kappa": 0.455,
+           "scores": {"pairs": 3, "values": {"agreement": 0.667}}}
+    mine = {"answers": 2, "undecided": 1, "agreement": 1.0, "scores": {"agreement": 0.667}}
+    report = {"round": "current", "scores": {"metric": "agreement"}, "no_units_reason": None,
+              "unavailable": {}, "rounds": {"first": fig, "current": fig},
+              "per_annotator_rounds": [{"username": "alice", "first": mine, "current": mine,
+                                        "reworked_items": 0}]}
+    with _common.out.capture() as captured:
+        aggregate._render_agreement(report)
+    head = next(line for line in captured.get().splitlines() if line.startswith("┃"))
+    cells = [c.strip() for c in head.strip("┃│ ").replace("┃", "│").split("│")]
+    assert len(cells) == len(set(cells)), cells

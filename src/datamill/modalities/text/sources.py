@@ -113,9 +113,22 @@ def _txt(path: Path, opt: _Options) -> Iterator[tuple[str, str, str]]:
             yield f"{path.stem}-{n:06d}", text, f"{path.name}:{n}"
 
 
+#: a row's fields that hold labels (a ``text_jsonl``/``text_parquet`` delivery's): a source that
+#: has them is pre-labelled, and preparing it would keep its text and lose them
+_LABEL_FIELDS = ("annotation", "spans", "relations")
+
+
 def _record(rec: Any, where: str, default_id: str, opt: _Options) -> tuple[str, str, str]:
     if not isinstance(rec, dict):
         raise TextSourceError(f"{where}: a row must be an object", file=where)
+    labelled = next((k for k in _LABEL_FIELDS if rec.get(k) not in (None, "", [], {})), None)
+    if labelled is not None:  # its labels were dropped without a word (trial h7)
+        raise TextSourceError(
+            f"{where}: the row is labelled ({labelled!r}); text prepare keeps the text only and"
+            " its labels would be lost (normalising would also move their offsets): import the"
+            " file with `datamill data import PROJECT FILE --format text_jsonl`, which keeps"
+            " the spans on the text as written (set `require_normalized: false` for text that"
+            " is not NFKC-normalised)", file=where)
     text = rec.get(opt.text_field)
     if not isinstance(text, str):
         raise TextSourceError(f"{where}: no text in column {opt.text_field!r}", file=where)

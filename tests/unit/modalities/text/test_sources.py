@@ -116,3 +116,23 @@ def test_utf16_and_gbk_sources_say_what_they_are(tmp_path: Path) -> None:
     with pytest.raises(TextDecodeError, match=r"it reads as GB18030/GBK: iconv -f GB18030"):
         prepare_text_source(tmp_path / "gbk.txt", tmp_path / "out")
     _nothing_written(tmp_path / "out")
+
+
+def test_a_labelled_jsonl_is_refused_not_stripped_of_its_labels(tmp_path: Path) -> None:
+    """Trial h7: ``text prepare`` of a pre-labelled JSONL (a text_jsonl delivery, a customer's
+    NFD text with spans) wrote the texts and dropped every span without a word; with
+    ``--normalize`` the texts also got shorter (Zoë in NFD is 4 code points, 3 in NFC), so the
+    labels could not even be put back. It is refused, naming the way that keeps them."""
+    import unicodedata
+
+    text = unicodedata.normalize("NFD", "Zoë 在北京。")
+    src = tmp_path / "data.jsonl"
+    row = {"id": "d1", "text": text, "annotation": {
+        "type": "text_annotation", "schema_version": 1,
+        "spans": [{"start": 0, "end": 4, "label": "PER"}]}}
+    src.write_text(json.dumps({"id": "d0", "text": "北京。", "annotation": None}) + "\n"
+                   + json.dumps(row, ensure_ascii=False) + "\n", encoding="utf-8")
+    with pytest.raises(TextSourceError, match=r"data.jsonl:2: the row is labelled \('annotation'\)"
+                       r".*--format text_jsonl"):
+        prepare_text_source(src, tmp_path / "out", normalize=True)
+    _nothing_written(tmp_path / "out")
