@@ -12,7 +12,7 @@ import itertools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-__all__ = ["span_layout", "underline_levels"]
+__all__ = ["span_layout", "underline_levels", "version_words"]
 
 _COLOURS = 6  # the stylesheet's ent-N / ul-N classes
 _MOST_LEVELS = 6  # lv-0 .. lv-5
@@ -71,3 +71,25 @@ def span_layout(text: str, spans: Sequence[Mapping[str, Any]],
                            "colour": inner["colour"] if inner else None,
                            "title": " · ".join(r["label"] for r in layers)})
     return {"rows": rows, "pieces": pieces}
+
+
+def version_words(text: str, doc: Mapping[str, Any] | None, lquote: str, rquote: str) -> str:
+    """One version of a sampled item on the inspection list, as words: each span
+    ``«words»/LABEL`` (its offsets where the page has no text), then the classes and the
+    sentiment. Made here, not in a template loop: a long document's 1,000 spans × 2 versions
+    × 5 samples took 1.4 s of the page's 1.7 s as Jinja loops (trial h7).
+
+    Examples:
+        >>> version_words("张三去北京", {"spans": [{"start": 0, "end": 2, "label": "PER"}],
+        ...                              "classes": ["news"]}, "«", "»")
+        '«张三»/PER news '
+    """
+    doc = doc or {}
+
+    def words(sp: Mapping[str, Any]) -> str:
+        a, b = sp.get("start"), sp.get("end")
+        return text[int(a):int(b)] if text and a is not None and b is not None else f"{a}–{b}"
+
+    spans = "".join(f"{lquote}{words(sp)}{rquote}/{sp.get('label', '')} "
+                    for sp in doc.get("spans") or [])
+    return f"{spans}{', '.join(str(c) for c in doc.get('classes') or [])} {doc.get('sentiment') or ''}"

@@ -49,7 +49,7 @@ from datamill.web.check_text import (
 )
 from datamill.web.i18n import LANG_COOKIE, LANGUAGE_NAMES, negotiate, t, translator
 from datamill.web.i18n_image import EN_IMAGE
-from datamill.web.text_spans import span_layout
+from datamill.web.text_spans import span_layout, version_words
 from datamill.workforce.policies import managed_vendor_id
 
 __all__ = [
@@ -91,6 +91,7 @@ templates.env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
 templates.env.globals["IMAGE_STRING_KEYS"] = tuple(EN_IMAGE)
 #: every span of a text annotation, nested ones too, for the text pages (text/review.html)
 templates.env.globals["span_layout"] = span_layout
+templates.env.globals["version_words"] = version_words
 
 
 def when(at: datetime | None, *, seconds: bool = False) -> str:
