@@ -31,6 +31,7 @@ from datamill.modalities.text.errors import TextDecodeError, TextSourceError
 from datamill.modalities.text.textio import (
     NORMALIZE_HINT,
     encoding_hint,
+    lone_surrogate,
     normalize_text,
     remove_emoji,
 )
@@ -132,6 +133,11 @@ def _record(rec: Any, where: str, default_id: str, opt: _Options) -> tuple[str, 
     text = rec.get(opt.text_field)
     if not isinstance(text, str):
         raise TextSourceError(f"{where}: no text in column {opt.text_field!r}", file=where)
+    bad = lone_surrogate(text)
+    if bad:  # writing it failed with a traceback, and `--json` printed none (trial h7)
+        raise TextSourceError(f"{where}: the text cannot be written as UTF-8{bad}: fix the"
+                              " escape in the source (an emoji is a pair: \\ud83d\\ude00)",
+                              file=where)
     item_id = rec.get(opt.id_field)
     return (str(item_id) if item_id not in (None, "") else default_id), text, where
 

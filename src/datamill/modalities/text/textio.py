@@ -31,6 +31,7 @@ __all__ = [
     "decode_text",
     "encoding_hint",
     "inside_grapheme",
+    "lone_surrogate",
     "normalize_text",
     "read_text",
     "remove_emoji",
@@ -91,6 +92,24 @@ def decode_text(raw: bytes, where: str) -> tuple[str, bool]:
 def read_text(path: Path, where: str | None = None) -> tuple[str, bool]:
     """A UTF-8 file's text (without BOM) and whether it had one (see :func:`decode_text`)."""
     return decode_text(path.read_bytes(), where or path.name)
+
+
+def lone_surrogate(text: str) -> str:
+    """Where ``text`` holds a lone UTF-16 surrogate (a JSON ``\\ud83d`` escape without its
+    pair), which no UTF-8 file can hold: ``" (a lone UTF-16 surrogate \\ud83d at character
+    3)"``; '' when it holds none.
+
+    Examples:
+        >>> lone_surrogate("Hi \\ud83d there")
+        ' (a lone UTF-16 surrogate \\\\ud83d at character 3)'
+        >>> lone_surrogate("Hi 😀")
+        ''
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as err:
+        return f" (a lone UTF-16 surrogate \\u{ord(text[err.start]):04x} at character {err.start})"
+    return ""
 
 
 def normalize_text(text: str, *, fullwidth_punctuation: bool = True) -> str:

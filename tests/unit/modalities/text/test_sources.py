@@ -136,3 +136,23 @@ def test_a_labelled_jsonl_is_refused_not_stripped_of_its_labels(tmp_path: Path) 
                        r".*--format text_jsonl"):
         prepare_text_source(src, tmp_path / "out", normalize=True)
     _nothing_written(tmp_path / "out")
+
+
+def test_a_lone_surrogate_escape_is_named_not_a_traceback(tmp_path: Path) -> None:
+    """Trial h7: a JSON ``\\ud83d`` escape without its pair (half an emoji) is valid JSON but no
+    UTF-8 file can hold it: ``text prepare`` ended in a UnicodeEncodeError traceback (``--json``
+    printed no JSON) and a ``text_jsonl`` import was refused without naming the line."""
+    from datamill.modalities.text.importers.text_jsonl import TextJsonlImporter
+
+    src = tmp_path / "raw.jsonl"
+    src.write_text('{"id": "a", "text": "fine 😀"}\n{"id": "b", "text": "Hi \\ud83d 北京"}\n',
+                   encoding="utf-8")
+    with pytest.raises(TextSourceError, match=r"raw.jsonl:2: .*lone UTF-16 surrogate \\ud83d at"
+                       r" character 3"):
+        prepare_text_source(src, tmp_path / "out")
+    _nothing_written(tmp_path / "out")
+    labelled = tmp_path / "data.jsonl"
+    labelled.write_text('{"id": "b", "text": "Hi \\ud83d 北京", "annotation": {"spans": []}}\n',
+                        encoding="utf-8")
+    with pytest.raises(TextSourceError, match=r"data.jsonl:1: .*lone UTF-16 surrogate"):
+        list(TextJsonlImporter(tmp_path / "media").iter_items(labelled))

@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from datamill.modalities.text.errors import TextSourceError
 from datamill.modalities.text.importers._common import MediaWriter, json_lines, read_source
 from datamill.modalities.text.schema import TextAnnotation
+from datamill.modalities.text.textio import lone_surrogate
 
 __all__ = ["TextJsonlImporter"]
 
@@ -50,7 +51,12 @@ class TextJsonlImporter:
                 row = json.loads(line)
                 ann = row["annotation"]
                 ann = TextAnnotation.model_validate(json.loads(ann) if isinstance(ann, str) else ann)
-                rows.append((str(row["id"]), str(row["text"]), ann, where))
+                text = str(row["text"])
+                bad = lone_surrogate(text)
+                if bad:  # refused for the whole source without naming the line (trial h7)
+                    raise TextSourceError(f"{where}: the text cannot be written as UTF-8{bad}",
+                                          file=found.name, line=n)
+                rows.append((str(row["id"]), text, ann, where))
             except (json.JSONDecodeError, KeyError, TypeError, ValidationError) as err:
                 raise TextSourceError(f"{where}: not a text JSONL row ({err})", file=found.name,
                                       line=n) from err
