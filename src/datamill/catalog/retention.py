@@ -89,7 +89,9 @@ def set_hold(session: Session, user: User, project_id: int, reason: str,
     if item_id is not None:
         item = session.get(Item, item_id)
         if item is None or item.project_id != project_id:
-            raise NotFound(f"project {project_id} has no item {item_id}", item_id=item_id)
+            raise NotFound(f"project {project_id} has no item {item_id}",
+                           reason_code="item_not_in_project", item_id=item_id,
+                           project_id=project_id)
     if not reason.strip():
         raise InvalidInput("a hold says why", field="reason")
     row = RetentionHold(project_id=project_id, item_id=item_id, reason=reason.strip(),

@@ -373,22 +373,23 @@ def get_runtime(*, start_home: bool = False) -> Any:
             raise NoHome(
                 f"no datamill home at {missing} (the current folder's .datamill); cd to your "
                 "project's folder or set DATAMILL_HOME to its home, or start one here with "
-                "`datamill demo` or `datamill user create NAME --role admin`", home=str(missing))
+                "`datamill demo` or `datamill user create NAME --role admin`",
+                reason_code="no_home_here", home=str(missing))
         named = _missing_named_home(settings)
         if named is not None and not start_home:  # a mistyped DATAMILL_HOME: never started
             raise NoHome(
                 f"no datamill home at {named} (DATAMILL_HOME names a folder that does not "
                 "exist): check DATAMILL_HOME for a typo, or start a home there with `datamill "
-                "db-upgrade` or `datamill user create NAME --role admin`", home=str(named))
+                "db-upgrade` or `datamill user create NAME --role admin`",
+                reason_code="no_home_named", home=str(named))
         _runtime.append(open_runtime())
-        if missing is not None:
-            console.print(f"datamill: started a new, empty datamill home at {missing} (set "
-                          "DATAMILL_HOME to use another)", highlight=False, soft_wrap=True)
-        elif named is not None:
-            _started_home.append((_runtime[0], named))
-            console.print(f"datamill: started a new, empty datamill home at {named} "
-                          "(DATAMILL_HOME names a folder that did not exist)", highlight=False,
-                          soft_wrap=True)
+        if missing is not None or named is not None:
+            from datamill.cli._words import say
+
+            if named is not None:
+                _started_home.append((_runtime[0], named))
+            console.print(say("home.started_here" if missing else "home.started_named",
+                              home=missing or named), highlight=False, soft_wrap=True)
     return _runtime[0]
 
 
@@ -542,7 +543,8 @@ def _in_new_home(err: DatamillError) -> DatamillError:
         return err
     return NoHome(f"no user named {username!r}: {started[0]} did not exist, so this command "
                   "started a new, empty datamill home there; check DATAMILL_HOME (a mistyped "
-                  "folder?)", home=str(started[0]))
+                  "folder?)", reason_code="no_home_started", username=username,
+                  home=str(started[0]))
 
 
 #: the parameters that name the person acting (``--as``), in the order looked at (``security
@@ -662,10 +664,10 @@ def handle_errors(fn: Callable[P, R]) -> Callable[P, R]:
             exit_code = _exit_code(err)
             err = _told_actor(kwargs, err)
             said, details = _worded(err.message, err.details)
-            if exit_code == 3 and said == err.message:  # "no project with id 7", worded
+            if exit_code == 3 and said == err.message:  # an uncoded "not found", headed
                 from datamill.cli._not_found_words import not_found_sentence
 
-                said = not_found_sentence(said, cli_language(), err.details.get("home"))
+                said = not_found_sentence(said, cli_language())
             if as_json:  # the English message and the reason_code; the sentence as ``detail``
                 english = str(details.pop("message_en", err.message))
                 if said != english:

@@ -21,6 +21,7 @@ from datamill.cli._words_data import DATA_EN, DATA_ZH_CN
 from datamill.cli._words_erasure import ERASURE_EN, ERASURE_ZH_CN
 from datamill.cli._words_ledger import LEDGER_EN, LEDGER_ZH_CN
 from datamill.cli._words_workforce import WORKFORCE_EN, WORKFORCE_ZH_CN
+from datamill.cli._words_user import USER_EN, USER_ZH_CN
 from datamill.core.code_words import (
     INSPECTION_REASON_WORDS,
     ITEM_STATUS_WORDS,
@@ -365,6 +366,7 @@ EN_CLI: dict[str, str] = {
     **ERASURE_EN,
     **LEDGER_EN,
     **WORKFORCE_EN,
+    **USER_EN,
 }
 
 ZH_CN_CLI: dict[str, str] = {
@@ -667,6 +669,7 @@ ZH_CN_CLI: dict[str, str] = {
     **ERASURE_ZH_CN,
     **LEDGER_ZH_CN,
     **WORKFORCE_ZH_CN,
+    **USER_ZH_CN,
 }
 
 CLI_WORDS: dict[str, dict[str, str]] = {"en": EN_CLI, "zh-CN": ZH_CN_CLI}

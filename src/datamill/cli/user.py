@@ -23,12 +23,14 @@ from datamill.cli._common import (
     AsUser,
     JsonOpt,
     acting_user,
+    console,
     emit,
     get_runtime,
     handle_errors,
     json_time,
     out,
 )
+from datamill.cli._words import say
 from datamill.compliance.roles import Action, Role
 from datamill.core.storable import digits
 
@@ -54,21 +56,25 @@ def _password(given: str | None, from_stdin: bool, prompt: str) -> str:
 
     if given is not None and from_stdin:
         raise InvalidInput("give the password once: --password or --password-stdin, not both",
-                           field="password")
+                           field="password", reason_code="password_given_twice")
     if given is not None:
         return given
     if from_stdin:
         line = sys.stdin.readline().removesuffix("\n").removesuffix("\r")
         if not line:
             raise InvalidInput("--password-stdin: stdin held no password (one line expected)",
-                               field="password")
+                               field="password", reason_code="password_stdin_empty")
         return line
-    try:
-        return str(typer.prompt(prompt, hide_input=True, confirmation_prompt=True, err=True))
+    try:  # asked twice, in DATAMILL_LANG (Click's own confirmation speaks English only)
+        while True:
+            first = str(typer.prompt(say(prompt), hide_input=True, err=True))
+            if first == str(typer.prompt(say("user.repeat"), hide_input=True, err=True)):
+                return first
+            console.print(say("user.mismatch"), highlight=False)
     except typer.Abort:  # end of input (no terminal, nothing piped) or Ctrl+C
         raise InvalidInput("no password given: type it at the hidden prompt on a terminal, or "
-                           "pass one line on stdin with --password-stdin", field="password"
-                           ) from None
+                           "pass one line on stdin with --password-stdin", field="password",
+                           reason_code="password_missing") from None
 
 
 def _self_or_admin(s: Any, actor_name: str, target: Any, what: str) -> Any:
@@ -97,26 +103,24 @@ def create_cmd(
 ) -> None:
     """Create a user (password stored as an argon2 hash): asked for hidden, twice, unless
     --password-stdin (one line of stdin) or --password gives it."""
-    from datamill.compliance.users import create_user
-    from datamill.core.errors import InvalidInput
+    from datamill.compliance.users import check_new_user, create_user
 
-    if role not in {r.value for r in Role}:  # refused before the password is typed twice
-        raise InvalidInput(f"unknown role {role!r}; available: "
-                           f"{', '.join(r.value for r in Role)}", field="role")
+    check_new_user(username, role, display_name)  # refused before any home is started
     # the first user (no --as) may start a new installation; a later one acts in an existing one.
     # The first admin naming themself (--as NAME for NAME) is that first user too (trial h6: it
     # was refused with "no user named 'admin'", the README's --as taken as always needed)
     first = user is not None and user == username and role == "admin"
     rt = get_runtime(start_home=user is None or first)
-    with rt.session() as s:  # who acts is checked before anyone is asked for a password
-        _creator(s, user, first=first)
-    secret = _password(password, password_stdin, "Password")
+    with rt.session() as s:  # who acts, and what create_user would refuse whatever the
+        _creator(s, user, first=first)  # password, before anyone is asked for one
+        check_new_user(username, role, display_name, session=s)
+    secret = _password(password, password_stdin, "user.password")
     with rt.session() as s:
         actor_id = _creator(s, user, first=first)
         made = _user_row(create_user(s, username, secret, role, display_name=display_name,
                                      actor_id=actor_id))
-    emit(made, as_json, lambda v: out.print(f"created {v['role']} {v['username']}",
-                                            highlight=False))
+    emit(made, as_json, lambda v: out.print(say("user.created", role=v["role"],
+                                                username=v["username"]), highlight=False))
 
 
 def _creator(s: Any, user: str | None, *, first: bool) -> int | None:
@@ -158,10 +162,11 @@ def list_cmd(
         rows = [_user_row(u) for u in active_users(s, include_inactive=include_inactive)]
 
     def render(v: list[dict[str, Any]]) -> None:
-        t = Table("username", "role", "name", "active", "created")
+        t = Table(*(say(f"user.col.{c}") for c in ("username", "role", "name", "active",
+                                                    "created")))
         for r in v:
-            t.add_row(r["username"], r["role"], r["display_name"], "yes" if r["is_active"]
-                      else "no", r["created_at"][:10])
+            t.add_row(r["username"], r["role"], r["display_name"],
+                      say("user.yes" if r["is_active"] else "user.no"), r["created_at"][:10])
         out.print(t)
 
     emit(rows, as_json, render)
@@ -233,8 +238,8 @@ def token_cmd(
     if revoke is not None:
         revoked = _revoke(username, revoke, user)
         emit({"revoked": revoked}, as_json,
-             lambda r: out.print(f"revoked {len(r['revoked'])} token(s) of {username}",
-                                 highlight=False))
+             lambda r: out.print(say("user.tokens_revoked", n=len(r["revoked"]),
+                                     username=username), highlight=False))
         return
     rt = get_runtime()
     with rt.session() as s:
@@ -266,8 +271,8 @@ def tokens_cmd(
     def render(rows: list[dict[str, object]]) -> None:
         for r in rows:
             state = "active" if r["active"] else ("revoked" if r["revoked_at"] else "expired")
-            out.print(f"{r['id']:>5}  {r['name']!s:<20} {state:<8} "
-                      f"expires {r['expires_at']}", highlight=False)
+            out.print(f"{r['id']:>5}  {r['name']!s:<20} {say(f'user.token.{state}'):<8} "
+                      + say("user.expires", at=r["expires_at"]), highlight=False)
 
     emit(rows, as_json, render)
 
@@ -289,14 +294,14 @@ def password_cmd(
     if password is None:  # ask only someone who may set it
         with get_runtime().session() as s:
             _self_or_admin(s, user, get_user(s, username), "set the password")
-    secret = _password(password, password_stdin, "New password")
+    secret = _password(password, password_stdin, "user.new_password")
     with get_runtime().session() as s:
         target = get_user(s, username)
         actor = _self_or_admin(s, user, target, "set the password")
         revoked = set_password(s, target, secret, actor_id=actor.id)
     emit({"username": username, "revoked": revoked}, as_json, lambda _v: out.print(
-        f"password of {username} changed; revoked {revoked['sessions']} "
-        f"session(s) and {revoked['tokens']} token(s)", highlight=False))
+        say("user.password_changed", username=username, sessions=revoked["sessions"],
+            tokens=revoked["tokens"]), highlight=False))
 
 
 @app.command("deactivate")
@@ -312,9 +317,9 @@ def deactivate_cmd(username: str, user: AsUser, as_json: JsonOpt = False) -> Non
     revoked = {k: done[k] for k in ("sessions", "tokens")}
     released = {k: done[k] for k in ("released_tasks", "unassigned_packages")}
     emit({"username": username, "revoked": revoked, **released}, as_json, lambda _v: out.print(
-        f"deactivated {username}; revoked {revoked['sessions']} session(s) and "
-        f"{revoked['tokens']} token(s); released {released['released_tasks']} held task(s) "
-        f"and {released['unassigned_packages']} package(s) back to the pool", highlight=False))
+        say("user.deactivated", username=username, sessions=revoked["sessions"],
+            tokens=revoked["tokens"], tasks=released["released_tasks"],
+            packages=released["unassigned_packages"]), highlight=False))
 
 
 @app.command("reactivate")
@@ -327,4 +332,4 @@ def reactivate_cmd(username: str, user: AsUser, as_json: JsonOpt = False) -> Non
         actor = acting_user(s, user, Action.MANAGE_USERS)
         reactivate_user(s, get_user(s, username), actor_id=actor.id)
     emit({"username": username, "is_active": True}, as_json, lambda _v: out.print(
-        f"reactivated {username}", highlight=False))
+        say("user.reactivated", username=username), highlight=False))

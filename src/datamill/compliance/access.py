@@ -154,7 +154,8 @@ def item_row(session: Session, project_id: int, item_id: int,
 
 def missing_item(project_id: int, item_id: int) -> NotFound:
     """What :func:`item_row` raises for an item the project does not have."""
-    return NotFound(f"no item {item_id} in project {project_id}", item_id=item_id)
+    return NotFound(f"no item {item_id} in project {project_id}", reason_code="item_not_in_project",
+                    item_id=item_id, project_id=project_id)
 
 
 def list_items(

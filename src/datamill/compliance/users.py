@@ -37,6 +37,7 @@ __all__ = [
     "add_member",
     "authenticate",
     "change_password",
+    "check_new_user",
     "create_token",
     "create_user",
     "deactivate_user",
@@ -77,14 +78,14 @@ _GUESSED = frozenset({
 def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_CHARS:
         raise InvalidInput(
-            f"password must have at least {MIN_PASSWORD_CHARS} characters", field="password"
-        )
+            f"password must have at least {MIN_PASSWORD_CHARS} characters", field="password",
+            reason_code="password_short", least=MIN_PASSWORD_CHARS)
     if len(set(password.strip())) < 2:  # noqa: PLR2004 - blanks or one repeated character
         raise InvalidInput("password must not be blank or one repeated character",
-                           field="password")
+                           field="password", reason_code="password_blank")
     if password.lower() in _GUESSED:
         raise InvalidInput("that password is among the most guessed; choose another",
-                           field="password")
+                           field="password", reason_code="password_guessed")
 
 
 USERNAME_PATTERN = r"^[A-Za-z0-9_.@-]{1,80}$"  # also the API's field rule
@@ -99,6 +100,27 @@ def _check_display_name(name: str) -> None:
                            "characters", field="display_name")
 
 
+def check_new_user(username: str, role: str, display_name: str = "", *,
+                   session: Session | None = None) -> None:
+    """Refuse a user :func:`create_user` would refuse whatever the password: a username not of
+    :data:`USERNAME_PATTERN` or (given ``session``) already taken (``user_exists``), a display
+    name too long or with control characters, a role that is none of :class:`Role`
+    (``role_unknown``). A face that asks for the password (the CLI's hidden prompt, twice)
+    calls it first."""
+    if not re.fullmatch(USERNAME_PATTERN, username):
+        raise InvalidInput(
+            f"a username is 1 to 80 letters, digits and . _ @ - (no spaces): not {username!r}",
+            field="username", reason_code="username_invalid", username=username)
+    _check_display_name(display_name)
+    roles = [r.value for r in Role]
+    if role not in roles:
+        raise InvalidInput(f"unknown role {role!r}; available: {', '.join(roles)}",
+                           field="role", reason_code="role_unknown", role=role, roles=roles)
+    if session is not None and session.scalar(select(exists().where(User.username == username))):
+        raise Conflict(f"user {username!r} already exists", username=username,
+                       reason_code="user_exists")
+
+
 def create_user(
     session: Session,
     username: str,
@@ -108,15 +130,7 @@ def create_user(
     display_name: str = "",
     actor_id: int | None = None,
 ) -> User:
-    if not re.fullmatch(USERNAME_PATTERN, username):
-        raise InvalidInput(
-            f"a username is 1 to 80 letters, digits and . _ @ - (no spaces): not {username!r}",
-            field="username")
-    _check_display_name(display_name)
-    if role not in {r.value for r in Role}:
-        raise InvalidInput(
-            f"unknown role {role!r}; available: {', '.join(r.value for r in Role)}", field="role"
-        )
+    check_new_user(username, role, display_name, session=session)
     _check_password(password)
     user = User(
         username=username,
@@ -129,7 +143,8 @@ def create_user(
         session.flush()
     except IntegrityError as err:
         session.rollback()
-        raise Conflict(f"user {username!r} already exists", username=username) from err
+        raise Conflict(f"user {username!r} already exists", username=username,
+                       reason_code="user_exists") from err
     record_audit(
         session, actor_id=actor_id, action="user.created", object_type="user",
         object_id=user.id, data={"username": username, "role": role},
@@ -139,10 +154,12 @@ def create_user(
 
 def get_user(session: Session, username: str) -> User:
     if text_problem(username):  # no username has one (and PostgreSQL cannot even compare it)
-        raise NotFound(f"no user named {username!r}", username=username)
+        raise NotFound(f"no user named {username!r}", reason_code="user_name_unknown",
+                       username=username)
     user = session.scalars(select(User).where(User.username == username)).first()
     if user is None:
-        raise NotFound(f"no user named {username!r}", username=username)
+        raise NotFound(f"no user named {username!r}", reason_code="user_name_unknown",
+                       username=username)
     return user
 
 

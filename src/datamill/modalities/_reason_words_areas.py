@@ -8,6 +8,7 @@ from __future__ import annotations
 from datamill.modalities import _reason_words_catalog as _catalog
 from datamill.modalities import _reason_words_cli_h2 as _cli
 from datamill.modalities import _reason_words_erasure_h1 as _erasure
+from datamill.modalities import _reason_words_cli_h3 as _cli_h3
 from datamill.modalities import _reason_words_ledger as _ledger
 from datamill.modalities import _reason_words_ledger_clerk as _ledger_clerk
 from datamill.modalities import _reason_words_llm_delivery as _llm_delivery
@@ -29,6 +30,7 @@ AREA_REFUSALS_EN: dict[str, str] = {
     **_cli.CLI_H2_EN,
     **_erasure.ERASURE_REFUSALS_EN,
     **_ledger_clerk.LEDGER_CLERK_REFUSALS_EN,
+    **_cli_h3.LOOKUP_REFUSALS_EN,
 }
 
 AREA_REFUSALS_ZH_CN: dict[str, str] = {
@@ -42,4 +44,5 @@ AREA_REFUSALS_ZH_CN: dict[str, str] = {
     **_cli.CLI_H2_ZH_CN,
     **_erasure.ERASURE_REFUSALS_ZH_CN,
     **_ledger_clerk.LEDGER_CLERK_REFUSALS_ZH_CN,
+    **_cli_h3.LOOKUP_REFUSALS_ZH_CN,
 }

@@ -150,7 +150,7 @@ def missing_project(ref: str | int) -> NotFound:
     """What :func:`find_project` raises for ``ref`` (an id or a name) when no project has it."""
     if isinstance(ref, int) or digits(str(ref)):
         return not_found("project", int(ref), project_id=int(ref))
-    return NotFound(f"no project named {ref!r}", name=ref)
+    return NotFound(f"no project named {ref!r}", reason_code="project_name_unknown", name=ref)
 
 
 def list_projects(session: Session, ids: set[int] | None = None) -> list[ProjectOut]:

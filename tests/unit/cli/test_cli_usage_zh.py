@@ -74,11 +74,22 @@ def test_not_found_names_what_was_typed_in_chinese(lang: pytest.MonkeyPatch,
           "DATAMILL_LANG": "zh-CN"}
     home = sqlite_runtime.settings.home
     for args, said in ((["project", "show", "99"], "没有您可以查看的编号为 99 的项目。"),
-                       (["project", "show", "nosuch"], "没有名为 'nosuch' 的项目")):
+                       (["project", "show", "nosuch"], "没有您可以查看的名为 'nosuch' 的项目。"),
+                       (["project", "list", "--as", "nobody"], "没有名为 'nobody' 的用户。")):
         result = run_cli(home, *args, ok=False, **db)
         assert result.returncode == 3 and result.stderr == f"错误（not_found）：{said}\n"
         doc = json.loads(run_cli(home, *args, "--json", ok=False, **db).stdout)["error"]
-        assert doc["detail"] == said and doc["message"].startswith("no project ")
+        assert doc["detail"] == said and doc["message"].startswith("no ")
+        assert doc["reason_code"] in {"object_not_found", "project_name_unknown",
+                                      "user_name_unknown"}
+
+
+def test_a_missing_home_is_worded_by_its_code_not_its_english(
+        lang: pytest.MonkeyPatch) -> None:
+    # the CLI parsed the English of "no datamill home at ..." to word it in Chinese
+    doc = json.loads(CliRunner().invoke(app, ["project", "list", "--json"]).stdout)["error"]
+    assert (doc["code"], doc["reason_code"]) == ("no_home", "no_home_named")
+    assert doc["detail"].startswith(f"{doc['home']} 没有 datamill 主目录（DATAMILL_HOME 指向")
 
 
 def test_who_may_read_the_audit_trail_is_said_in_chinese() -> None:
@@ -106,3 +117,21 @@ def test_user_create_refuses_a_bad_role_or_missing_as_before_asking_a_password(
     said = run_cli(home, "user", "create", "bob", "--role", "annotator", ok=False, stdin="", **db)
     assert said.returncode == 2 and "an admin exists" in said.stderr, said
     assert "Password" not in said.stderr + said.stdout
+    # a name already taken was refused only after the password was typed twice
+    said = run_cli(home, "user", "create", "root", "--role", "admin", "--as", "root", ok=False,
+                   stdin="", **db)
+    assert said.returncode == 4 and "already exists" in said.stderr, said
+    assert "Password" not in said.stderr + said.stdout
+    # the prompts (and a mismatch) were Click's English under zh-CN; the role's refusal is coded
+    said = run_cli(home, "user", "create", "ann", "--role", "annotator", "--as", "root",
+                   "--json", ok=False, stdin="pass-word-1\npass-word-2\n", DATAMILL_LANG="zh-CN",
+                   **db)
+    assert "密码：" in said.stderr or "密码:" in said.stderr, said.stderr
+    assert "请再输入一次以确认" in said.stderr and "两次输入的密码不一致" in said.stderr
+    assert "Password" not in said.stderr + said.stdout and "Repeat" not in said.stderr
+    doc = json.loads(said.stdout)["error"]
+    assert (doc["reason_code"], doc["detail"]) == ("password_missing", "未提供密码：请在终端的"
+                                                   "隐藏提示处输入，或用 --password-stdin 从标准输入传入一行。")
+    doc = json.loads(run_cli(home, "user", "create", "x", "--role", "boss", "--json", ok=False,
+                             DATAMILL_LANG="zh-CN", **db).stdout)["error"]
+    assert doc["reason_code"] == "role_unknown" and doc["detail"].startswith("没有角色 'boss'；")
