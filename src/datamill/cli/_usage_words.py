@@ -29,6 +29,8 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from datamill.cli._help_zh_core import CORE_HELP_ZH_CN
+
 __all__ = ["ZH_CN_HELP", "run_root", "speak_typer", "usage_error", "worded_help"]
 
 #: the usage errors of Typer's Click, each a pattern of the English sentence and its Chinese;
@@ -160,6 +162,7 @@ ZH_CN_HELP: dict[str, str] = {
         "退出码：0 完成；1 意外失败；2 输入或用法无效；3 未找到；4 冲突；5 未认证；6 无权限；"
         "7 审计记录已损坏（audit verify）；10 无事可做（例如没有剩余任务：停止循环）。"
         '使用 --json 时标准输出一律为 JSON；失败时输出 {"error": {"code": ..., "message": ...}}。',
+    **CORE_HELP_ZH_CN,
 }
 
 #: the root's commands whose help is a whole docstring: their line in ``datamill --help``

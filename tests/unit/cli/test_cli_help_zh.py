@@ -1,0 +1,34 @@
+"""The help pages a new user reads first (``datamill project|data|work|user ... --help``) were
+English under ``DATAMILL_LANG=zh-CN`` below their Chinese group line: every command's and
+option's help there has its Chinese (a docstring changed, or a command added without it,
+fails here)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer.main
+
+from datamill.cli._usage_words import ZH_CN_HELP
+from datamill.cli.main import app
+
+
+def _leaves(command: Any, path: str) -> list[tuple[str, Any]]:
+    subs = getattr(command, "commands", None)
+    if not subs:
+        return [(path, command)]
+    found = [(path, command)]
+    for name, sub in subs.items():
+        found.extend(_leaves(sub, f"{path} {name}"))
+    return found
+
+
+def test_every_help_of_the_first_groups_has_its_chinese() -> None:
+    root = typer.main.get_command(app)
+    missing = []
+    for path, command in [leaf for group in ("project", "data", "work", "user")
+                          for leaf in _leaves(root.commands[group], group)]:  # type: ignore[attr-defined]
+        texts = [command.help] + [getattr(p, "help", None) for p in command.params]
+        missing += [f"{path}: {key}" for t in texts if isinstance(t, str) and t.strip()
+                    if (key := " ".join(t.split())) not in ZH_CN_HELP]
+    assert not missing, "\n".join(missing)
