@@ -30,6 +30,7 @@ from collections.abc import Callable
 from typing import Any
 
 from datamill.cli._help_zh_core import CORE_HELP_ZH_CN
+from datamill.cli._help_zh_ledger import LEDGER_SHORT_ZH_CN
 
 __all__ = ["ZH_CN_HELP", "run_root", "speak_typer", "usage_error", "worded_help"]
 
@@ -233,6 +234,12 @@ def worded_help(command: Any, lang: str) -> None:
         sub = (getattr(command, "commands", None) or {}).get(name)
         if sub is not None:
             _word(sub, "short_help", said)
+    for path, said in LEDGER_SHORT_ZH_CN.items():  # a group's listing, by command path
+        node = command
+        for name in path.split():
+            node = (getattr(node, "commands", None) or {}).get(name)
+        if node is not None:
+            _word(node, "short_help", said)
     for node in _walk(command):
         for attr in ("help", "short_help", "epilog"):
             text = getattr(node, attr, None)

@@ -32,3 +32,12 @@ def test_every_help_of_the_first_groups_has_its_chinese() -> None:
         missing += [f"{path}: {key}" for t in texts if isinstance(t, str) and t.strip()
                     if (key := " ".join(t.split())) not in ZH_CN_HELP]
     assert not missing, "\n".join(missing)
+
+
+def test_every_ledger_command_has_its_chinese_line() -> None:
+    # `datamill ledger --help` under zh-CN listed 52 English paragraphs below its Chinese title
+    from datamill.cli._help_zh_ledger import LEDGER_SHORT_ZH_CN
+
+    root = typer.main.get_command(app)
+    paths = {path for path, _ in _leaves(root.commands["ledger"], "ledger")}  # type: ignore[attr-defined]
+    assert paths - {"ledger"} == set(LEDGER_SHORT_ZH_CN)
