@@ -28,6 +28,11 @@ USER_EN: dict[str, str] = {
                          "DATAMILL_HOME to use another)",
     "home.started_named": "datamill: started a new, empty datamill home at {home} "
                           "(DATAMILL_HOME names a folder that did not exist)",
+    # project show: the totals under its table
+    "proj.items": "{n} items", "proj.items.one": "{n} item",
+    "proj.total": "{items}, {volume} {unit}{usable}",
+    "proj.usable": " ({volume} {unit} usable: without what the checks rejected and the golden "
+                   "items)",
 }
 
 USER_ZH_CN: dict[str, str] = {
@@ -48,4 +53,7 @@ USER_ZH_CN: dict[str, str] = {
                          "请设置 DATAMILL_HOME）",
     "home.started_named": "datamill：已在 {home} 新建一个空的 datamill 主目录（DATAMILL_HOME "
                           "指向的文件夹原本不存在）",
+    "proj.items": "{n} 个条目", "proj.items.one": "{n} 个条目",
+    "proj.total": "{items}，{volume} {unit}{usable}",
+    "proj.usable": "（可用 {volume} {unit}：不含检查驳回的条目和金标条目）",
 }

@@ -14,7 +14,6 @@ from datamill.cli._common import (
     AsUser,
     acting_user,
     amount,
-    counted,
     emit,
     get_runtime,
     handle_errors,
@@ -130,16 +129,18 @@ def show(project: Annotated[str, typer.Argument(help="Project id or name.")], as
         stats = {"project": p.model_dump(mode="json"), **project_stats(s, p.id)}
 
     def render(v: dict[str, Any]) -> None:
+        from datamill.cli._words import code, say, say_count
+
         out.print(styled((p.name, "bold"), f" (id {p.id}) {p.modality} {p.language} {p.project_type}"))
-        t = Table("status", "items")
+        t = Table(say("proj.col.status"), say("proj.col.items"))
         for k, n in sorted(v["by_status"].items()):
-            t.add_row(k, str(n))
+            t.add_row(code("item_status", k), str(n))
         out.print(t)
-        per, unit = v["volume_per_unit"], v["volume_unit"]
-        usable = "" if v["usable_volume"] == v["volume"] else (
-            f" ({amount(v['usable_volume'] / per)} {unit} usable: without what the checks "
-            "rejected and the golden items)")
-        out.print(f"{counted(v['items'], 'item')}, {amount(v['volume'] / per)} {unit}{usable}")
+        per, unit = v["volume_per_unit"], code("unit", v["volume_unit"])
+        usable = "" if v["usable_volume"] == v["volume"] else say(
+            "proj.usable", volume=amount(v["usable_volume"] / per), unit=unit)
+        out.print(say("proj.total", items=say_count("proj.items", v["items"]),
+                      volume=amount(v["volume"] / per), unit=unit, usable=usable))
 
     emit(stats, as_json, render)
 

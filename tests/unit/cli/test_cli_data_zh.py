@@ -33,6 +33,9 @@ def test_data_commands_speak_chinese(tmp_path: Path) -> None:
                 DATAMILL_LANG="zh-CN").stdout
     assert "lang-data：进度" in board and "已通过检查" in board and "每日提交" in board, board
     assert "progress" not in board and "check failures" not in board
+    shown = run(home, "project", "show", "lang-data", DATAMILL_LANG="zh-CN").stdout
+    assert "状态" in shown and "已通过检查" in shown and "2 个条目，" in shown, shown
+    assert "items" not in shown and "passed" not in shown
     listed = run(home, "project", "list", DATAMILL_LANG="zh-CN").stdout
     assert "名称" in listed and "进行中" in listed and "modality" not in listed, listed
     run(home, "work", "package", "lang-data", "--stage", "annotate", "--as", "root")
