@@ -20,8 +20,8 @@ from datamill.cli._common import cli_language, counted
 from datamill.cli._words_data import DATA_EN, DATA_ZH_CN
 from datamill.cli._words_erasure import ERASURE_EN, ERASURE_ZH_CN
 from datamill.cli._words_ledger import LEDGER_EN, LEDGER_ZH_CN
-from datamill.cli._words_workforce import WORKFORCE_EN, WORKFORCE_ZH_CN
 from datamill.cli._words_user import USER_EN, USER_ZH_CN
+from datamill.cli._words_workforce import WORKFORCE_EN, WORKFORCE_ZH_CN
 from datamill.core.code_words import (
     INSPECTION_REASON_WORDS,
     ITEM_STATUS_WORDS,
