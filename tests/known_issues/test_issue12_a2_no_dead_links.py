@@ -139,3 +139,38 @@ def test_finance_and_workforce_pages_in_chinese(demo_home: Path) -> None:
         assert found == {}, found
     finally:
         rt.close()
+
+
+@pytest.mark.slow
+def test_readers_of_the_books_reach_every_link_of_a_project_account_page(demo_home: Path) -> None:
+    """Helper h9's crawl: a reader of the books who is not on the project (fiona, the finance
+    reviewer; a ``finance`` clerk) was linked from each project's accounts page to its dashboard,
+    which then answered 404 (7 projects × 3 such readers in the demo). Every same-site link of
+    those pages now answers, and the dashboard link is still there for the admin."""
+    rt = Runtime.from_settings(Settings(home=demo_home))
+    try:
+        with rt.session() as s:
+            create_user(s, "clerk", DEMO_PASSWORD, "finance")
+        app = create_app(rt)
+        bad: dict[str, int] = {}
+        for username in ("clerk", "admin"):
+            client = TestClient(app, raise_server_exceptions=False)
+            web_login(client, username, DEMO_PASSWORD)
+            overview = client.get("/finance")
+            assert overview.status_code == 200  # noqa: PLR2004
+            pages = sorted(set(re.findall(r'href="(/projects/\d+/finance)\?', overview.text)))
+            assert len(pages) >= 5, username  # noqa: PLR2004 - the demo's projects with accounts
+            links: set[str] = set()
+            for page in pages[:5]:  # the same page for each project: five are enough
+                r = client.get(page)
+                assert r.status_code == 200, (username, page)  # noqa: PLR2004
+                links |= {h for h in re.findall(r'href="(/projects/\d+[^"?#]*)"', r.text)
+                          if not h.endswith(".csv")}
+                if username == "admin":
+                    assert 'data-testid="dashboard-link"' in r.text, page
+            for link in sorted(links):
+                if (status := client.get(link).status_code) >= 400:  # noqa: PLR2004
+                    bad[f"{username} {link}"] = status
+        assert bad == {}
+    finally:
+        rt.close()

@@ -172,6 +172,9 @@ def render_project_page(  # noqa: PLR0913 - the page, its notices and a refused 
                   today=business_today().isoformat(),
                   ratio_tests=list_ratio_tests(session, me.user, data.ledger_project_id),
                   can_write=check(session, me.user, Action.LEDGER) is None,
+                  # a reader of the books who is not on the project: no link to its dashboard (404)
+                  can_view_project=check(session, me.user, Action.VIEW_PROJECT,
+                                         project_id=data.production_project_id) is None,
                   ratio_ok=ratio_ok if ratio_ok in RATIO_DONE else None,
                   ratio_error=ratio_error,
                   # the over-budget costs' signers (VP in charge, then finance head)
