@@ -130,7 +130,7 @@ def test_the_dataset_page(sqlite_runtime: Runtime, tmp_path: Path, client: TestC
     assert r.headers["location"] == f"{page}?done=request_answered", r.text
     web_login(client, "cust")
     token, text = _csrf(client, page, headers=zh)
-    assert "已报价" in text and "300000.00 CNY" in text
+    assert "已报价" in text and "300,000.00 CNY" in text
     r = client.post(f"/catalog/quote-requests/{found.group(1)}/acceptance",
                     data={"csrf_token": token}, follow_redirects=False)
     assert r.headers["location"] == f"{page}?done=request_accepted", r.text

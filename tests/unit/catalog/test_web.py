@@ -39,7 +39,7 @@ def test_catalog_pages(sqlite_runtime: Runtime, tmp_path: Path) -> None:
         web_login(c, "sales")
         page = c.get("/catalog")
         assert page.status_code == 200, page.text
-        assert 'href="/catalog"' in page.text and "300000.00" in page.text
+        assert 'href="/catalog"' in page.text and "300,000.00" in page.text
         assert "0.0003 h" in page.text  # 1.2 s of audio, not "0.00 h"
         assert 'data-testid="pipeline-chart"' in page.text and "Thai read speech" in page.text
         one = c.get(f"/catalog/{ds_id}")
@@ -54,7 +54,7 @@ def test_catalog_pages(sqlite_runtime: Runtime, tmp_path: Path) -> None:
         page = c.get("/catalog", headers={"Accept-Language": "zh-CN"})
         assert page.status_code == 200
         rows = page.text.split('data-testid="catalog-licences"')[0]  # its own licence's price
-        assert "300000.00" not in rows and "Thai read speech" not in page.text
+        assert "300,000.00" not in rows and "Thai read speech" not in page.text
         assert "zh-asr title" in page.text and "pipeline-chart" not in page.text
         assert "已撤销" in page.text and "授权地域" in page.text
         # the licensee downloads from the page: only the live licence's link is offered

@@ -63,6 +63,6 @@ def test_request_signed_in_order_from_the_cli(
     assert body["collection_volume"] == "315.0000"
     assert [ln["amount"] for ln in body["lines"]] == ["63000.00", "6615.00"]
     r = cli.invoke(app, plan)
-    assert r.exit_code == 0 and "6615.00" in r.output
+    assert r.exit_code == 0 and "6,615.00" in r.output
     r = cli.invoke(app, ["ledger", "budget-plan", "variance", str(lp), "--as", "ann1", "--json"])
     assert r.exit_code == 6 and json.loads(r.stdout)["error"]["code"] == "forbidden"
