@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from datamill.compliance.audit import record_audit
 from datamill.compliance.consent import withdrawn_item_ids
 from datamill.config import session_settings
-from datamill.db.lookup import get_or_raise
+from datamill.db.lookup import lock_or_raise
 from datamill.production.delivery import _deliver
 from datamill.production.delivery_store import drop_package_cache, is_remote, package_present
 from datamill.production.models import BatchItem, Delivery
@@ -51,8 +51,14 @@ def redeliver_without(session: Session, blobs: BlobStore, delivery_id: int,
     item of a subject who withdrew every consent in the project (an earlier erasure's subject
     stays out), wherever the package lies: a local folder or object storage. Not written
     when it holds none of ``item_ids``, already leaves them all out, or is no longer where it
-    lies (retention removed it)."""
-    d = get_or_raise(session, Delivery, delivery_id, "delivery", delivery_id=delivery_id)
+    lies (retention removed it).
+
+    The delivery is locked and read afresh first (as its acceptance does, before the batch
+    :func:`~datamill.production.delivery._deliver` locks): a second erasure run at the same
+    moment waits, then sees what the first wrote (it read the record before waiting for the
+    batch, and wrote the package a second time from the old record)."""
+    d = lock_or_raise(session, Delivery, delivery_id, "delivery", keys_free=True,
+                      delivery_id=delivery_id)
     batch = select(BatchItem.item_id).where(BatchItem.batch_id == d.batch_id)
     held = set(session.scalars(batch.where(BatchItem.item_id.in_(sorted(item_ids) or [0]))))
     if not held:

@@ -38,7 +38,7 @@ def error_class(err: Exception) -> str:
 
 
 def _one(url: str, home: Path, index: int, act: Act, args: tuple[Any, ...], barrier: Any,
-         results: Any, outcome: Callable[[Exception], str]) -> None:
+         results: Any, outcome: Callable[[Exception], str], storage: str | None) -> None:
     from datamill.core.errors import DatamillError
 
     # the acts read and write rows only; a blob folder of its own (a relative "unused" made
@@ -46,7 +46,8 @@ def _one(url: str, home: Path, index: int, act: Act, args: tuple[Any, ...], barr
     # runtime's: its audit key signs the acts' records (the default ./.datamill holds none on
     # a clean checkout, and a signed trail refuses to start a second key: AuditKeyMissing)
     blobs = tempfile.mkdtemp(prefix="datamill-race-blobs-")
-    rt = Runtime.from_settings(Settings(database_url=url, storage_url=blobs, home=home),
+    rt = Runtime.from_settings(Settings(database_url=url, storage_url=storage or blobs,
+                                        home=home),
                                migrate=False)
     s = rt.sessions()
     try:
@@ -68,16 +69,20 @@ def _one(url: str, home: Path, index: int, act: Act, args: tuple[Any, ...], barr
 
 
 def race(rt: Runtime, acts: list[tuple[Act, tuple[Any, ...]]], *, ordered: bool = False,
-         outcome: Callable[[Exception], str] = error_class) -> list[str]:
+         outcome: Callable[[Exception], str] = error_class,
+         shared_blobs: bool = False) -> list[str]:
     """Run ``acts`` at once in processes of their own, on ``rt``'s database and home; their
     outcomes, sorted (``ordered``: in the order of ``acts``). ``outcome`` words a refusal
-    (a module-level function: it travels to the spawned processes)."""
+    (a module-level function: it travels to the spawned processes). ``shared_blobs``: the
+    acts use ``rt``'s blob store (acts that read or delete stored bytes), not one of their
+    own."""
     url, home = rt.settings.database_url, rt.settings.home
     assert url is not None
     ctx = forkserver_context()
     barrier, results = ctx.Barrier(len(acts)), ctx.Queue()
     procs = [ctx.Process(target=_one,
-                         args=(url, home, i, act, args, barrier, results, outcome))
+                         args=(url, home, i, act, args, barrier, results, outcome,
+                               rt.settings.storage_url if shared_blobs else None))
              for i, (act, args) in enumerate(acts)]
     for p in procs:
         p.start()
