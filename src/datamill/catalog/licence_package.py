@@ -363,7 +363,7 @@ def current_package(session: Session, lic: CatalogLicence, rel: CatalogRelease,
     its sha256: the one its latest link was issued for when it is still whole and carries the
     licence's terms as they stand (a release never changes), else built again."""
     from datamill.catalog.release_store import (
-        publish_transfer,
+        publish_transfer_once,
         release_folder,
         transfer_file,
         transfer_where,
@@ -380,6 +380,7 @@ def current_package(session: Session, lic: CatalogLicence, rel: CatalogRelease,
         have = transfer_file(session, link)
         if have is not None and carries_terms(have):
             return link.package_path, link.package_sha256
-    path = build_package(rel, ds, root, lic.id, terms, release_folder(session, rel))
-    digest = sha256_file(path)
-    return publish_transfer(settings, path, root), digest
+    # built and published under the package's lock: a link issued at the same moment waits and
+    # reuses it (it found the tar gone once the first had uploaded it: 503)
+    return publish_transfer_once(settings, target, root, lambda: build_package(
+        rel, ds, root, lic.id, terms, release_folder(session, rel)))

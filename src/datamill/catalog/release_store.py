@@ -9,21 +9,32 @@ goes up to ``<storage url>/transfers/licence-<id>/…`` and :func:`transfer_file
 into ``<home>/transfer-cache/`` checked against the sha256 its link recorded. The work is
 :mod:`datamill.storage.remote_folders`' (deliveries use it too). Catalog data is never
 deleted by retention, so nothing here removes a release.
+
+Two links issued at once for one licence on the same machine build the same package file:
+:func:`publish_transfer_once` takes a lock of the package's own (``filelock``) around the
+build and the upload, so the second waits and reuses what the first published (it found the
+tar the first had uploaded and removed gone, and refused with a 503 "cannot use the catalog
+store").
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from filelock import FileLock
+
 from datamill.config import session_settings
-from datamill.storage.blobstore import BlobStore, sha256_file
+from datamill.storage.blobstore import BlobStore, remote_errors, sha256_file
 from datamill.storage.remote_folders import (
     fetch_file,
     fetch_folder,
     is_remote,
     publish_file,
     publish_folder,
+    remote_fs,
+    unavailable,
 )
 
 if TYPE_CHECKING:
@@ -32,8 +43,8 @@ if TYPE_CHECKING:
     from datamill.catalog.models import CatalogRelease, TransferLink
     from datamill.config import Settings
 
-__all__ = ["publish_release", "publish_transfer", "release_folder", "transfer_file",
-           "transfer_where"]
+__all__ = ["publish_release", "publish_transfer", "publish_transfer_once", "release_folder",
+           "transfer_file", "transfer_where"]
 
 RELEASES = "releases"
 TRANSFERS = "transfers"
@@ -76,6 +87,34 @@ def publish_transfer(settings: Settings, path: Path, root: Path) -> str:
     local blob store, else its URL under ``<store>/transfers/`` (the local file removed)."""
     blobs = BlobStore.from_settings(settings)
     return publish_file(blobs, path, TRANSFERS, _transfer_rel(path, root), _WHAT)
+
+
+def publish_transfer_once(settings: Settings, target: Path, root: Path,
+                          build: Callable[[], Path]) -> tuple[str, str]:
+    """Where the licence package ``target`` (under ``root``) lies once published, and its
+    sha256: ``build()`` writes it at ``target`` and it is published, under a lock of the
+    package's own on this machine. On object storage, a caller that waited for the lock reuses
+    what the one before it uploaded (the sha256 and size it noted beside ``target``) while the
+    store holds it; else the package is built and published again (same bytes)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    noted = target.with_name(f".{target.name}.published")
+    with FileLock(target.with_name(f".{target.name}.lock")):
+        where = transfer_where(settings, target, root)
+        if is_remote(where) and noted.is_file():
+            digest, _, size = noted.read_text(encoding="utf-8").partition(" ")
+            fs, key = remote_fs(settings, where)
+            try:
+                fs.invalidate_cache(key)
+                if fs.exists(key) and str(fs.size(key)) == size.strip():
+                    return where, digest
+            except remote_errors() as err:
+                raise unavailable(where, err, _WHAT) from None
+        path = build()
+        digest, built = sha256_file(path), path.stat().st_size
+        where = publish_transfer(settings, path, root)
+        if is_remote(where):
+            noted.write_text(f"{digest} {built}", encoding="utf-8")
+        return where, digest
 
 
 def transfer_file(session: Session, link: TransferLink) -> Path | None:

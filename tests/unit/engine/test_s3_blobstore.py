@@ -500,3 +500,54 @@ def test_erasing_a_subject_writes_a_package_on_s3_again_and_no_worker_hands_out_
             other.close()
     finally:
         rt.close()
+
+
+def test_two_links_at_once_build_and_upload_one_licence_package(s3_endpoint: str,
+                                                                tmp_path: Path) -> None:
+    """h10: two transfer links issued at once for one licence on one machine each built the
+    package's tar at one path; the first uploaded and removed it and the second, finding it
+    gone, was refused with a 503 "cannot use the catalog store". The build and the upload
+    now take the package's lock: the second waits and reuses what the first published."""
+    import hashlib
+    import threading
+
+    from datamill.catalog.release_store import publish_transfer_once
+
+    settings = _settings(s3_endpoint, tmp_path, "links")
+    _store(s3_endpoint, tmp_path, "links")
+    root = tmp_path / "out"
+    target = root / "transfers" / "licence-7" / "zh-asr-v1.tar"
+    data = b"tar bytes " * 6000
+    built: list[str] = []
+    building = threading.Lock()
+
+    def build() -> Path:  # what build_package does: the same bytes every time, at ``target``
+        assert building.acquire(blocking=False), "two builds of one package at once"
+        try:
+            built.append(threading.current_thread().name)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+            return target
+        finally:
+            building.release()
+
+    start = threading.Barrier(2)
+    got: dict[str, object] = {}
+
+    def issue(name: str) -> None:
+        start.wait(timeout=30)
+        try:
+            got[name] = publish_transfer_once(settings, target, root, build)
+        except Exception as err:  # noqa: BLE001 - reported by the assertion below
+            got[name] = err
+
+    threads = [threading.Thread(target=issue, args=(n,), name=n) for n in ("a", "b")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    want = ("s3://links/blobs/transfers/licence-7/zh-asr-v1.tar",
+            hashlib.sha256(data).hexdigest())
+    assert got == {"a": want, "b": want}, got  # was: one of them BlobStoreUnavailable (503)
+    assert len(built) == 1, built  # built and uploaded once
+    assert not target.exists()  # the local tar went once it was on the store
