@@ -22,9 +22,10 @@ transaction ends, and a period's run or confirmation holds it exclusively: on Po
 confirmation waits for the postings already reading (then finds the figures changed and asks
 for a re-run), and a posting that comes while a run or confirmation holds the lock is refused
 at once (Conflict: post again in a moment) rather than waiting, because it may already hold
-row locks the run needs (a wait there would deadlock). Without the lock both went through
-under READ COMMITTED and the cost landed in the month just closed. (SQLite has one writer at
-a time: no lock needed.)
+row locks the run needs (a wait there would deadlock); a run, confirmation or reopening refused
+so is told to run, confirm or reopen again (:func:`period_request`), not to post. Without the
+lock both went through under READ COMMITTED and the cost landed in the month just closed.
+(SQLite has one writer at a time: no lock needed.)
 
 Posting dates also stay inside the years datamill knows (1900..2999) and no further ahead than a
 year from today: a date outside is a typing error, not a posting.
@@ -32,7 +33,12 @@ year from today: a date outside is a typing error, not a posting.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, timedelta
+from functools import wraps
+from typing import Literal, ParamSpec, TypeVar
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
@@ -44,11 +50,54 @@ from datamill.ledger.models import LedgerPeriodClose
 
 __all__ = ["MAX_AHEAD_DAYS", "MAX_YEAR", "MIN_YEAR", "PERIOD_LOCK", "check_not_future",
            "check_posting_date", "closed_periods", "closed_through", "first_open_day",
-           "hold_period_lock", "month_end", "period_of", "require_open_period"]
+           "hold_period_lock", "month_end", "period_of", "period_request", "period_requested",
+           "require_open_period"]
 
 MAX_AHEAD_DAYS = 366
 MIN_YEAR, MAX_YEAR = 1900, 2999
 PERIOD_LOCK = 0x64_6D_70_63  # "dmpc": PostgreSQL advisory lock of the month-end runs
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+Asked = Literal["post", "run", "confirm", "reopen"]
+#: what the request now being served asked of the books (a posting unless said)
+_ASKED: ContextVar[Asked] = ContextVar("datamill.period_asked", default="post")
+_BUSY = ("a month-end close is being run or confirmed right now; post again in a moment "
+         "(nothing was booked)")
+_BUSY_STEP = ("another month-end run, confirmation or reopening is in progress right now; "
+              "{act} the month again in a moment (nothing was {done})")
+_DONE = {"run": "run", "confirm": "confirmed", "reopen": "reopened"}
+
+
+@contextmanager
+def period_requested(act: Asked) -> Iterator[None]:
+    """While the block runs, a refusal as busy (:func:`closed_periods`) words ``act``."""
+    token = _ASKED.set(act)
+    try:
+        yield
+    finally:
+        _ASKED.reset(token)
+
+
+def period_request(act: Asked) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """The service function of a month-end ``act`` (run, confirm, reopen): a refusal as busy
+    met inside it says to do that again, not to post again (see :func:`period_requested`)."""
+    def wrap(fn: Callable[P, R]) -> Callable[P, R]:
+        @wraps(fn)
+        def inner(*args: P.args, **kwargs: P.kwargs) -> R:
+            with period_requested(act):
+                return fn(*args, **kwargs)
+        return inner
+    return wrap
+
+
+def _busy() -> Conflict:
+    act = _ASKED.get()
+    if act == "post":
+        return Conflict(_BUSY, reason_code="period_busy")
+    return Conflict(_BUSY_STEP.format(act=act, done=_DONE[act]),
+                    reason_code=f"period_busy_{act}")
 
 
 def period_of(on: date) -> str:
@@ -82,8 +131,7 @@ def closed_periods(session: Session) -> set[str]:
     if session.get_bind().dialect.name == "postgresql" and not _holds_period_lock(session) \
             and not session.scalar(
                 text("SELECT pg_try_advisory_xact_lock_shared(:k)"), {"k": PERIOD_LOCK}):
-        raise Conflict("a month-end close is being run or confirmed right now; post again in a "
-                       "moment (nothing was booked)", reason_code="period_busy")
+        raise _busy()
     return set(session.scalars(select(LedgerPeriodClose.period).where(
         LedgerPeriodClose.status == "closed")))
 

@@ -65,7 +65,7 @@ from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, Forbidden, NotFound
 from datamill.core.shown_numbers import shown_money, shown_price, shown_volume
 from datamill.ledger._balances import WIP_TYPES
-from datamill.ledger._periods import hold_period_lock, month_end, period_of
+from datamill.ledger._periods import hold_period_lock, month_end, period_of, period_request
 from datamill.ledger.access import NOTHING_HIDDEN, HiddenBooks, hidden_books, project_names
 from datamill.ledger.assets import depreciate_month, month_bounds
 from datamill.ledger.events import COST_EVENT_TYPES, list_event_problems
@@ -333,6 +333,7 @@ def _figures_digest(report: dict[str, Any]) -> str:
     return _digest(_same_number(kept))
 
 
+@period_request("run")
 def close_period(
     session: Session, period: str, *, actor_id: int | None = None, rerun: bool = False,
     hidden: HiddenBooks = NOTHING_HIDDEN,
@@ -415,6 +416,7 @@ def _refuse_own_review(session: Session, row: LedgerPeriodClose, reviewer_id: in
                     period=row.period)
 
 
+@period_request("confirm")
 def confirm_period(session: Session, period: str, *, reviewer_id: int,
                    hidden: HiddenBooks = NOTHING_HIDDEN) -> PeriodCloseOut:
     """The reviewer's step: a second person confirms the prepared period; it is then closed

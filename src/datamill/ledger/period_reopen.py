@@ -51,6 +51,7 @@ from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from datamill.ledger._periods import period_request
 from datamill.ledger.assets import month_bounds
 from datamill.ledger.models import LedgerPeriodClose
 from datamill.ledger.period_close import PeriodCloseOut, get_period, period_row
@@ -109,6 +110,7 @@ def period_state(session: Session, reader: User, period: str) -> PeriodStateOut:
                           prepared_by_name=ran.username if ran is not None else None)
 
 
+@period_request("reopen")
 def reopen_period(session: Session, actor: User, period: str, reason: str) -> PeriodCloseOut:
     """Reopen the closed ``period`` (``YYYY-MM``) for ``reason``; see the module docstring.
     The faces first ask :func:`~datamill.ledger.period_close.require_every_book`."""

@@ -14,6 +14,7 @@ from datamill.modalities import _reason_words_ledger_clerk as _ledger_clerk
 from datamill.modalities import _reason_words_llm_delivery as _llm_delivery
 from datamill.modalities import _reason_words_media as _media
 from datamill.modalities import _reason_words_ops as _ops
+from datamill.modalities import _reason_words_period_h10 as _period_h10
 from datamill.modalities import _reason_words_records as _records
 from datamill.modalities import _reason_words_workforce as _workforce
 
@@ -31,6 +32,7 @@ AREA_REFUSALS_EN: dict[str, str] = {
     **_erasure.ERASURE_REFUSALS_EN,
     **_ledger_clerk.LEDGER_CLERK_REFUSALS_EN,
     **_cli_h3.LOOKUP_REFUSALS_EN,
+    **_period_h10.PERIOD_BUSY_EN,
 }
 
 AREA_REFUSALS_ZH_CN: dict[str, str] = {
@@ -45,4 +47,5 @@ AREA_REFUSALS_ZH_CN: dict[str, str] = {
     **_erasure.ERASURE_REFUSALS_ZH_CN,
     **_ledger_clerk.LEDGER_CLERK_REFUSALS_ZH_CN,
     **_cli_h3.LOOKUP_REFUSALS_ZH_CN,
+    **_period_h10.PERIOD_BUSY_ZH_CN,
 }
