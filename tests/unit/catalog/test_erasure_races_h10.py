@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -37,6 +38,7 @@ def _outcome(err: Exception) -> str:
     return str(getattr(err, "details", {}).get("reason_code") or type(err).__name__)
 
 
+@pytest.mark.slow  # 3 s with the fork server warm, 7-9 s when this race starts it
 def test_two_erasures_at_once_write_the_package_again_once(tmp_path: Path) -> None:
     if pg_url() is None:
         require_tool("PostgreSQL not configured (DATAMILL_TEST_PG_URL); scripts/test.sh sets it")
