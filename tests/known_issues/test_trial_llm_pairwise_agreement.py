@@ -16,7 +16,9 @@ mei chose a/a/b, jun chose a/b/tie):
 
 from __future__ import annotations
 
+import html
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -42,6 +44,7 @@ from datamill.qc.agreement import summary
 from datamill.qc.agreement_report import annotator_agreement
 from datamill.runtime import Runtime
 from datamill.server import create_app
+from tests._api import API, login
 from tests.known_issues._web import web_login
 from tests.unit.modalities.llm._cases import spec, write_jsonl
 
@@ -236,6 +239,41 @@ def test_with_routing_off_a_split_goes_to_review_unresolved_without_an_extra_ann
             AuditRecord.action == "aggregate.unresolved"))
         assert sorted(int(e.object_id) for e in unresolved) == items[1:]
         assert aggregate_project(s, pid).unresolved == items[1:]
+    _split_reads_as_no_majority(runtime, users, pid, items)
+
+
+def _split_reads_as_no_majority(runtime: Runtime, users: dict[str, User], pid: int,
+                                items: list[int]) -> None:
+    """Trial h12: item 2 (mei "a", jun "b") read as choice "a" at confidence 0.5 on the review
+    page (as the version submitted, and preselected in the reviewer's editor) and in the API's
+    versions, as if decided. Now the page says "No majority: mei: a vs jun: b" (zh-CN too)
+    with nothing chosen, and the API's current aggregate carries ``no_majority``."""
+    with runtime.session() as s:  # the reviewer holds the first review: item 1 (decided, a/a)
+        first = claim_next_task(s, s.get(User, users["rev"].id), pid, "review")
+        assert first is not None and first.item_id == items[0]
+        review_task(s, s.get(User, users["rev"].id), first.id, "accept")
+    with runtime.session() as s:
+        t = claim_next_task(s, s.get(User, users["rev"].id), pid, "review")
+        assert t is not None and t.item_id == items[1]
+        task_id = t.id
+    with TestClient(create_app(runtime)) as client:
+        pm = login(client, "pm")
+        versions = client.get(f"{API}/projects/{pid}/items/{items[1]}/annotations",
+                              headers=pm).json()
+        assert (versions[-1]["kind"], versions[-1]["confidence"]) == ("aggregate", 0.5)
+        assert versions[-1]["no_majority"] == {"pair:a|b": {"left": 1, "right": 1}}
+        assert [v["no_majority"] for v in versions[:-1]] == [None, None]
+        decided = client.get(f"{API}/projects/{pid}/items/{items[0]}/annotations", headers=pm)
+        assert decided.json()[-1]["no_majority"] is None  # a 2-0 is decided
+        web_login(client, "rev")
+        page = client.get(f"/review/{task_id}").text
+        assert "No majority: mei: a vs jun: b. Nothing is preselected" in page
+        assert 'data-testid="current-text"' not in page  # it showed the aggregate's "a"
+        editor = re.search(r'data-annotation="([^"]*)"', page)
+        assert editor, page
+        assert json.loads(html.unescape(editor.group(1)))["choice"] is None  # was "a"
+        client.cookies.set("lang", "zh-CN")
+        assert "无多数：mei: a 对 jun: b。未预选任何答案" in client.get(f"/review/{task_id}").text
 
 
 def test_split_units_are_ties_at_the_top_only() -> None:

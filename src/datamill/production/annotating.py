@@ -658,8 +658,20 @@ def review_task(
 
 
 def list_annotations(session: Session, item_id: int) -> list[AnnotationOut]:
-    """Every version of an item's annotation, oldest first."""
+    """Every version of an item's annotation, oldest first; the current one, a majority-vote
+    aggregate of answers split with no majority, says so (``no_majority``): its payload holds
+    one of the split answers only so that it is valid, and must not read as a decision."""
     rows = session.scalars(
         select(Annotation).where(Annotation.item_id == item_id).order_by(Annotation.version)
     )
-    return [AnnotationOut.model_validate(a) for a in rows]
+    out = [AnnotationOut.model_validate(a) for a in rows]
+    item = session.get(Item, item_id) if any(
+        a.aggregation_method == "majority_vote" for a in out) else None
+    if item is not None:
+        from datamill.qc.aggregating import unresolved_units  # noqa: PLC0415 - cycle, numpy
+
+        split = unresolved_units(session, item)
+        for version in out:
+            if split and version.id == item.current_annotation_id:
+                version.no_majority = split
+    return out

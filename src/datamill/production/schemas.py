@@ -142,6 +142,9 @@ class AnnotationOut(_Out):
     created_at: datetime
     aggregation_method: str | None = None  # kind "aggregate": the method and its confidence
     confidence: float | None = None
+    #: the item's current aggregate only: the questions its annotators split on with no
+    #: majority (key -> each answer's count); the payload's answer there is no decision
+    no_majority: dict[str, dict[str, int]] | None = None
 
     @computed_field(deprecated="use payload")  # type: ignore[prop-decorator]
     @property

@@ -22,4 +22,6 @@ EN_ITEMS: dict[str, str] = {
     "items.next": "Next page →",
     "imp.all_items": "All items of this import",
     "items.of_item": "Only item {item}.",
+    "rv.no_majority": "No majority: {answers}. Nothing is preselected; choose the answer.",
+    "rv.no_majority_and": " vs ",
 }

@@ -22,4 +22,6 @@ ZH_CN_ITEMS: dict[str, str] = {
     "items.next": "下一页 →",
     "imp.all_items": "查看本次导入的全部条目",
     "items.of_item": "仅显示条目 {item}。",
+    "rv.no_majority": "无多数：{answers}。未预选任何答案，请选定答案。",
+    "rv.no_majority_and": " 对 ",
 }

@@ -308,6 +308,31 @@ def _split(session: Any, item_id: int) -> list[dict[str, Any]]:
     return split_answers(session, item_id)
 
 
+def _no_majority(split: list[dict[str, Any]], payload: Any) -> dict[str, Any]:
+    """A split item's answers as one line (``mei: a``, ``jun: b``) shown instead of the
+    aggregate's arbitrary pick, and a preference payload with nothing chosen (trial h12: it
+    read "a" at confidence 0.5 and was preselected in the reviewer's editor)."""
+    if not split:
+        return {}
+    answers: list[str] = []
+    keys = {q["key"] for q in split}
+    for q in split:
+        if q["start"] is not None:  # a text span: the split table shows it in its text
+            continue
+        left, _bar, right = q["key"].removeprefix("pair:").partition("|")
+        ids = {"left": left, "right": right} if q["key"].startswith("pair:") else {}
+        answers += [f"{a['username']}: {ids.get(a['label'], a['label'])}" for a in q["answers"]]
+    out: dict[str, Any] = {"no_majority": answers, "no_majority_keys": sorted(keys)}
+    if not isinstance(payload, dict):
+        return out
+    if payload.get("type") == "llm_pairwise" and any(k.startswith("pair:") for k in keys):
+        out["payload"] = {**payload, "choice": None}
+    elif "class" in keys or "sentiment" in keys:  # a text classification: nothing chosen
+        out["payload"] = {**payload, **({"classes": []} if "class" in keys else {}),
+                          **({"sentiment": None} if "sentiment" in keys else {})}
+    return out
+
+
 @router.get("/review/{task_id}", response_class=HTMLResponse)
 def review_page(request: Request, task_id: int, session: SessionDep, me: WebUser,
                 runtime: RuntimeDep) -> Response:
@@ -322,6 +347,7 @@ def review_page(request: Request, task_id: int, session: SessionDep, me: WebUser
         session, [task.item_id], runtime.blobs, plugin).get(task.item_id, "")
     ctx["reasons"] = getattr(plugin, "review_reasons", REJECT_REASONS)
     ctx["split"] = _split(session, task.item_id)
+    ctx.update(_no_majority(ctx["split"], ctx.get("payload")))
     ctx.update(preview_context(plugin, view.item_id, view.attributes))
     return render(request, getattr(plugin, "review_template", "review.html"), me, task=view, **ctx)
 
