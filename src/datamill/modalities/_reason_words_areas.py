@@ -16,6 +16,7 @@ from datamill.modalities import _reason_words_media as _media
 from datamill.modalities import _reason_words_ops as _ops
 from datamill.modalities import _reason_words_period_h10 as _period_h10
 from datamill.modalities import _reason_words_records as _records
+from datamill.modalities import _reason_words_signal as _signal
 from datamill.modalities import _reason_words_workforce as _workforce
 
 __all__ = ["AREA_REFUSALS_EN", "AREA_REFUSALS_ZH_CN"]
@@ -33,6 +34,7 @@ AREA_REFUSALS_EN: dict[str, str] = {
     **_ledger_clerk.LEDGER_CLERK_REFUSALS_EN,
     **_cli_h3.LOOKUP_REFUSALS_EN,
     **_period_h10.PERIOD_BUSY_EN,
+    **_signal.SIGNAL_REFUSALS_EN,
 }
 
 AREA_REFUSALS_ZH_CN: dict[str, str] = {
@@ -48,4 +50,5 @@ AREA_REFUSALS_ZH_CN: dict[str, str] = {
     **_ledger_clerk.LEDGER_CLERK_REFUSALS_ZH_CN,
     **_cli_h3.LOOKUP_REFUSALS_ZH_CN,
     **_period_h10.PERIOD_BUSY_ZH_CN,
+    **_signal.SIGNAL_REFUSALS_ZH_CN,
 }

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datamill.core.check_words import CHECK_NAME_WORDS
 from datamill.core.code_words import INSPECTION_REASON_WORDS
 from datamill.modalities._reason_words_records import RECORD_REFUSALS_EN
+from datamill.modalities._reason_words_signal import SIGNAL_CHECK_FAIL_EN
 
 __all__ = ["EN_CHECKS"]
 
@@ -73,4 +74,5 @@ EN_CHECKS: dict[str, str] = {
     **{f"insp.{k}": v for k, v in INSPECTION_REASON_WORDS["en"].items()},
     # an LLM record refused at import (modalities.llm.records.split_records)
     **{f"check.fail.{code}": words for code, words in RECORD_REFUSALS_EN.items()},
+    **{f"check.fail.{code}": words for code, words in SIGNAL_CHECK_FAIL_EN.items()},
 }

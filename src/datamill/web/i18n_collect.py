@@ -101,6 +101,7 @@ EN_COLLECT: dict[str, str] = {
     "collect.quotas_target.hours": "hours",
     "collect.quotas_target.items": "items",
     "collect.fix.prompt_coverage": "The take seems to stop before the end of the prompt: read the whole text shown, to its last word, and press Stop only after it.",
+    "collect.fix.phase": "The two channels cancel each other (one is wired with its polarity flipped): check the microphone cable or the interface's phase switch, or record one channel, and record again.",
 }
 
 #: the collection staff's subjects page (``/projects/<id>/subjects``; not sent to a subject)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datamill.core.check_words import CHECK_NAME_WORDS
 from datamill.core.code_words import INSPECTION_REASON_WORDS
 from datamill.modalities._reason_words_records import RECORD_REFUSALS_ZH_CN
+from datamill.modalities._reason_words_signal import SIGNAL_CHECK_FAIL_ZH_CN
 
 __all__ = ["ZH_CN_CHECKS"]
 
@@ -67,4 +68,5 @@ ZH_CN_CHECKS: dict[str, str] = {
     "check.fail.speaker_rate": "语速是该发音人平常语速（每秒 {speaker_median:.1f} 个音节）的 {value:.1f} 倍：录音似乎没有读完提示语",
     **{f"insp.{k}": v for k, v in INSPECTION_REASON_WORDS["zh-CN"].items()},
     **{f"check.fail.{code}": words for code, words in RECORD_REFUSALS_ZH_CN.items()},
+    **{f"check.fail.{code}": words for code, words in SIGNAL_CHECK_FAIL_ZH_CN.items()},
 }

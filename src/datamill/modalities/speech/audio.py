@@ -73,6 +73,7 @@ import soundfile as sf
 from datamill.core.errors import InvalidInput, NotFound
 from datamill.modalities.base import CheckOutcome
 from datamill.modalities.speech.levels import estimate_snr, measure_hum
+from datamill.modalities.speech.phase import phase_outcome
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -732,8 +733,9 @@ def run_audio_checks(path: Path, req: SpeechAsrRequirements) -> list[CheckOutcom
     """Run every automatic audio check on one file.
 
     Bad audio never raises: an undecodable file gives a single failed ``decodable`` outcome.
-    Otherwise the outcomes are, in order, ``decodable``, ``format``, ``duration``,
-    ``clipping``, ``level``, ``snr``, ``hum``, ``leading_silence``, ``trailing_silence``,
+    Otherwise the outcomes are, in order, ``decodable``, ``format``, ``duration``, ``phase``
+    (multi-channel files only, :mod:`~datamill.modalities.speech.phase`: where it fails, the
+    rest measure the loudest channel of the pair that cancels), ``clipping``, ``level``, ``snr``, ``hum``, ``leading_silence``, ``trailing_silence``,
     ``dc_offset`` and ``dropouts``, each with its measured ``value``.
 
     Args:
@@ -750,7 +752,8 @@ def run_audio_checks(path: Path, req: SpeechAsrRequirements) -> list[CheckOutcom
         probe, data = _load(Path(path), keep_data=True)
     except AudioDecodeError as exc:
         return [CheckOutcome(name="decodable", passed=False, value=0.0, reason=exc.message)]
-    samples, _ = _as_mono_float(data)  # our own buffer: measuring may modify it
+    phase, channel = phase_outcome(data)  # a flipped channel: measure one, not the silent mix
+    samples, _ = _as_mono_float(data if channel is None else data[:, channel].copy())
     code = 2.0 ** (1 - probe.bit_depth) if probe.subtype.startswith("PCM") and probe.bit_depth else 0.0
     measured = _measure(samples, probe.sample_rate_hz, _clip_level(probe.bit_depth), in_place=True,
                         code=code, min_dropout_ms=req.min_dropout_ms)
@@ -766,5 +769,7 @@ def run_audio_checks(path: Path, req: SpeechAsrRequirements) -> list[CheckOutcom
             "duration", float(probe.duration_ms), req.min_duration_ms, req.max_duration_ms
         ),
     ]
+    if probe.channels > 1:  # measured where channels can cancel
+        outcomes.append(phase)
     outcomes.extend(_signal_outcomes(measured, req))
     return outcomes

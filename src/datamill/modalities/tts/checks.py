@@ -61,8 +61,8 @@ OFFSET_PAUSE_MS: Final = 150
 OFFSET_PEAK_MS: Final = 50
 OFFSET_BELOW_PEAK_DB: Final = 25.0
 _FLOOR_DB: Final = -120.0
-_ASR_CHECKS: Final = ("decodable", "format", "duration", "clipping", "leading_silence",
-                      "trailing_silence", "dropouts")
+_ASR_CHECKS: Final = ("decodable", "format", "duration", "phase", "clipping",
+                      "leading_silence", "trailing_silence", "dropouts")
 
 
 def _frames_db(x: NDArray[np.float64], sr: int) -> NDArray[np.float64]:
