@@ -38,7 +38,10 @@ def test_bad_lines_of_an_llm_import_are_worded_on_the_zh_page(
              json.dumps({**PAIR_RECORDS[0], "id": "again"}, ensure_ascii=False),
              json.dumps({"id": "x", "prompt": "你好，请介绍一下你自己。", "responses": [
                  {"id": "a", "content": "我是助手。"}, {"id": "a", "content": "我是模型。"}]},
-                 ensure_ascii=False)]
+                 ensure_ascii=False),
+             # trial h12: a broken escape (a lone surrogate) was a vague "unable to parse raw
+             # data as a unicode string", or without an id a server error
+             '{"prompt": "Hi \\ud83d there", "responses": ["a", "b"]}']
     body = ("\n".join(lines) + "\n").encode("utf-8")
     web = TestClient(create_app(rt), headers={"Accept-Language": "zh-CN"})
     web_sign_in(web, "pm")
@@ -53,12 +56,16 @@ def test_bad_lines_of_an_llm_import_are_worded_on_the_zh_page(
     assert {src: code for src, (code, _said) in rows.items()} == {
         "pairs.jsonl:2": "record_json", "pairs.jsonl:3": "record_not_object",
         "pairs.jsonl:4": "record_id_twice", "pairs.jsonl:5": "record_same_content",
-        "pairs.jsonl:6": "record_invalid"}, page
+        "pairs.jsonl:6": "record_invalid", "pairs.jsonl:7": "record_lone_surrogate"}, page
     said = {src: s for src, (_code, s) in rows.items()}
     assert said["pairs.jsonl:2"].startswith("该行不是有效的 JSON：")
     assert said["pairs.jsonl:3"] == "每条记录须是一个 JSON 对象，不能是 array"
     assert said["pairs.jsonl:4"] == "记录编号 p1 重复（首次出现在 pairs.jsonl:1）"
     assert said["pairs.jsonl:5"] == "与记录 'p1' (pairs.jsonl:1) 的轮次和回复完全相同"
     assert said["pairs.jsonl:6"].startswith("不是有效的 LLM 记录：")
+    assert said["pairs.jsonl:7"].startswith(
+        "字段 prompt 含有损坏的转义：第 3 个字符处是孤立的 UTF-16 代理项 \\ud83d")
+    assert ("pairs.jsonl line 7: the field prompt holds a broken escape: a lone"
+            " UTF-16 surrogate \\ud83d at character 3") in unescape(page)  # the cell's title
     assert "malformed JSON" not in page.split('data-testid="import-rejections"')[1].split(
         "</table>")[0].replace('title="', "\0").split("\0")[0]

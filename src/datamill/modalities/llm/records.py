@@ -183,9 +183,53 @@ def canonical_record(record: LlmRecord) -> bytes:
     return (text + "\n").encode("utf-8")
 
 
-def _decode(data: bytes, where: str, *, bom_ok: bool = True, file: str = "") -> Any:
+def _lone_surrogate(value: Any, field: str = "") -> tuple[str, str, int] | None:
+    """The first string in a decoded JSON value (keys included) holding a lone UTF-16
+    surrogate, which no UTF-8 file can hold (a ``\\ud83d`` escape without its pair): its
+    field (``messages[0].content``), the character as an escape and its index."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as err:
+            return field or "(the record)", f"\\u{ord(value[err.start]):04x}", err.start
+        return None
+    pairs: list[tuple[str, Any]] = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            name = f"{field}.{key}" if field else str(key)
+            if (bad := _lone_surrogate(key, f"{name} (the name)")) is not None:
+                return bad
+            pairs.append((name, item))
+    elif isinstance(value, list):
+        pairs = [(f"{field}[{i}]", item) for i, item in enumerate(value)]
+    for name, item in pairs:
+        if (bad := _lone_surrogate(item, name)) is not None:
+            return bad
+    return None
+
+
+def _refuse_surrogate(value: Any, where: str) -> Any:
+    """``value``, or InvalidInput naming the field and character of a broken escape (it was
+    "messages.0.content: Input should be a valid string, unable to parse raw data as a unicode
+    string", or for a record without an id a server error, trial h12)."""
+    bad = _lone_surrogate(value)
+    if bad is None:
+        return value
+    field, char, at = bad
+    field = field.encode("utf-8", "backslashreplace").decode("utf-8")  # a broken key's name
+    raise InvalidInput(f"{where}: the field {field} holds a broken escape: a lone UTF-16"
+                       f" surrogate {char} at character {at}, which UTF-8 cannot hold; write"
+                       " the whole character (an emoji takes a pair, e.g. \\ud83d\\ude00)"
+                       " or remove it", reason_code="record_lone_surrogate", field=field,
+                       char=char, at=at)
+
+
+def _decode(data: bytes, where: str, *, bom_ok: bool = True, file: str = "",
+            source: str = "") -> Any:
     """The JSON value in ``data``; a whole ``file`` (named so) may also be UTF-16/32 with a
-    byte-order mark, and one that is not UTF-8 is refused naming its likely encoding."""
+    byte-order mark, and one that is not UTF-8 is refused naming its likely encoding. A broken
+    escape is refused naming the ``source`` file (where ``where`` is its line), the field and
+    the character."""
     if bom_ok and data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]  # a byte-order mark at the start is tolerated
     elif bom_ok:
@@ -200,7 +244,7 @@ def _decode(data: bytes, where: str, *, bom_ok: bool = True, file: str = "") -> 
         raise InvalidInput(f"{where}: a byte-order mark is allowed only at the start of the"
                            " file; remove it")
     try:
-        return json.loads(text)
+        value = json.loads(text)
     except json.JSONDecodeError as err:
         said = describe_json_error(err)
         raise InvalidInput(f"{where}: malformed JSON: {said}", reason_code="record_json",
@@ -208,6 +252,7 @@ def _decode(data: bytes, where: str, *, bom_ok: bool = True, file: str = "") -> 
     except (ValueError, RecursionError) as err:
         raise InvalidInput(f"{where}: malformed JSON: {str(err)[:200]}",
                            reason_code="record_json", detail=str(err)[:200]) from err
+    return _refuse_surrogate(value, f"{source} {where}" if source else where)
 
 
 def read_record(path: Path, max_bytes: int = MAX_RECORD_BYTES) -> LlmRecord:
@@ -284,7 +329,7 @@ def _jsonl_values(path: Path, max_bytes: int, name: str) -> Iterator[tuple[str, 
             continue
         try:
             yield where, _decode(raw.rstrip(b"\r\n"), f"line {lineno}", bom_ok=False,
-                                 file="" if advised else name)
+                                 file="" if advised else name, source=name)
         except InvalidInput as err:
             if isinstance(err.__cause__, UnicodeDecodeError):
                 if advised:

@@ -108,3 +108,31 @@ def test_a_json_file_of_records_and_a_json_that_is_not_json(tmp_path: Path) -> N
     bad.write_bytes(b"\x80\x81 not utf8")
     (where, name, reason), = _split(bad, tmp_path / "b")
     assert name is None and "not UTF-8" in (reason or "") and where == "bad.json"
+
+
+def test_a_broken_escape_names_the_file_line_field_and_character(tmp_path: Path) -> None:
+    """Trial h12: a lone surrogate (``\\ud83d`` without its pair) read "messages.0.content:
+    Input should be a valid string, unable to parse raw data as a unicode string" (and with
+    no id, a UnicodeEncodeError out of the import)."""
+    src = tmp_path / "chat.jsonl"
+    src.write_text('{"id": "ok", "messages": [{"role": "user", "content": "Hi"}]}\n'
+                   '{"id": "r2", "messages": [{"role": "system", "content": "Be kind."},'
+                   ' {"role": "user", "content": "Smile \\ud83d please"}]}\n'
+                   '{"messages": [{"role": "user", "content": "x"}], "meta": {"t\\udc00": 1}}\n',
+                   encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    got = list(split_records(src, out))
+    assert [g[1] for g in got] == ["ok.json", None, None]
+    assert got[1][2] == ("chat.jsonl line 2: the field messages[1].content holds a broken"
+                         " escape: a lone UTF-16 surrogate \\ud83d at character 6, which UTF-8"
+                         " cannot hold; write the whole character (an emoji takes a pair, e.g."
+                         " \\ud83d\\ude00) or remove it")
+    assert got[1][3] == {"code": "record_lone_surrogate", "field": "messages[1].content",  # type: ignore[misc]
+                         "char": "\\ud83d", "at": "6"}
+    assert got[2][3]["field"] == "meta.t\\udc00 (the name)"  # type: ignore[misc]
+    assert got[2][2].encode("utf-8")  # the refusal itself can be written
+    one = tmp_path / "one.json"
+    one.write_text('{"messages": [{"role": "user", "content": "\\ud83d"}]}', encoding="utf-8")
+    with pytest.raises(InvalidInput, match=r"field messages\[0\]\.content holds a broken"):
+        read_record(one)
