@@ -19,8 +19,8 @@ def test_a_split_class_and_sentiment_preselect_nothing() -> None:
              _q("sentiment", ("mei", "positive"), ("jun", "negative")),
              _q("span:0:3", ("mei", "PER"), ("jun", "O"), start=0)]
     out = _no_majority(split, payload)
-    assert out["no_majority"] == ["mei: sports", "jun: politics", "mei: positive",
-                                  "jun: negative"]  # spans: shown in the split table
+    assert [f"{a['who']}: {a['answer']}" for a in out["no_majority"]] == [
+        "mei: sports", "jun: politics", "mei: positive", "jun: negative"]  # spans: in the table
     assert out["payload"] == {**payload, "classes": [], "sentiment": None}
     assert payload["classes"] == ["sports"]  # the stored aggregate is left as it is
 
@@ -28,6 +28,6 @@ def test_a_split_class_and_sentiment_preselect_nothing() -> None:
 def test_a_split_preference_names_the_responses_and_chooses_none() -> None:
     payload = {"type": "llm_pairwise", "a": "r1", "b": "r2", "choice": "a", "reason": ""}
     out = _no_majority([_q("pair:r1|r2", ("mei", "left"), ("jun", "right"))], payload)
-    assert out["no_majority"] == ["mei: r1", "jun: r2"]
+    assert out["no_majority"] == [{"who": "mei", "answer": "r1"}, {"who": "jun", "answer": "r2"}]
     assert out["payload"]["choice"] is None
     assert _no_majority([], payload) == {}  # decided: the page shows the aggregate

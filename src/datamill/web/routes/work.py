@@ -314,14 +314,15 @@ def _no_majority(split: list[dict[str, Any]], payload: Any) -> dict[str, Any]:
     read "a" at confidence 0.5 and was preselected in the reviewer's editor)."""
     if not split:
         return {}
-    answers: list[str] = []
+    answers: list[dict[str, str]] = []  # "tie" is worded by the page
     keys = {q["key"] for q in split}
     for q in split:
         if q["start"] is not None:  # a text span: the split table shows it in its text
             continue
         left, _bar, right = q["key"].removeprefix("pair:").partition("|")
         ids = {"left": left, "right": right} if q["key"].startswith("pair:") else {}
-        answers += [f"{a['username']}: {ids.get(a['label'], a['label'])}" for a in q["answers"]]
+        answers += [{"who": a["username"], "answer": ids.get(a["label"], a["label"])}
+                    for a in q["answers"]]
     out: dict[str, Any] = {"no_majority": answers, "no_majority_keys": sorted(keys)}
     if not isinstance(payload, dict):
         return out
