@@ -31,3 +31,9 @@ def test_a_split_preference_names_the_responses_and_chooses_none() -> None:
     assert out["no_majority"] == [{"who": "mei", "answer": "r1"}, {"who": "jun", "answer": "r2"}]
     assert out["payload"]["choice"] is None
     assert _no_majority([], payload) == {}  # decided: the page shows the aggregate
+
+
+def test_a_split_image_classification_preselects_no_class() -> None:
+    payload = {"objects": [{"type": "box", "label": "car"}], "classes": ["day"]}
+    out = _no_majority([_q("classes", ("mei", "day"), ("jun", "night"))], payload)
+    assert out["payload"] == {**payload, "classes": []}  # the boxes stay

@@ -328,8 +328,8 @@ def _no_majority(split: list[dict[str, Any]], payload: Any) -> dict[str, Any]:
         return out
     if payload.get("type") == "llm_pairwise" and any(k.startswith("pair:") for k in keys):
         out["payload"] = {**payload, "choice": None}
-    elif "class" in keys or "sentiment" in keys:  # a text classification: nothing chosen
-        out["payload"] = {**payload, **({"classes": []} if "class" in keys else {}),
+    elif keys & {"class", "classes", "sentiment"}:  # a text or image classification
+        out["payload"] = {**payload, **({"classes": []} if keys & {"class", "classes"} else {}),
                           **({"sentiment": None} if "sentiment" in keys else {})}
     return out
 
