@@ -11,6 +11,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from datamill.cli._check_reasons import reason_lines
 from datamill.cli._common import (
     AsUser,
     Workers,
@@ -237,7 +238,7 @@ def check_cmd(
             out.print(say("data.recollect"))
             t = Table(say("data.col.item"), say("data.col.reasons"), title=say("data.set_aside"))
             for r in v.rejections:
-                t.add_row(r["item"], "\n".join(r["reasons"]))
+                t.add_row(r["item"], "\n".join(reason_lines(r["reasons"], r.get("checks"))))
             out.print(t)
 
     emit(summary, as_json, render)
@@ -294,6 +295,7 @@ def items_cmd(
     the project, like the API's caller; never an item classified above their clearance)."""
     from datamill.compliance.access import list_items
     from datamill.compliance.item_sensitivity import hidden_item_ids
+    from datamill.production.item_listing import failed_checks
     from datamill.production.projects import find_project
 
     with get_runtime().session() as s:
@@ -303,6 +305,7 @@ def items_cmd(
                                   hidden=hidden_item_ids(s, me, p.id),
                                   import_run_id=import_run, search=search or None,
                                   item_id=item)
+        failed = failed_checks(s, [i.id for i in rows if i.status == "rejected"])
     from datamill.modalities.registry import get_modality
 
     plugin = get_modality(p.modality)
@@ -315,7 +318,7 @@ def items_cmd(
                               if v is not None)
             t.add_row(str(i.id), i.external_id, code("item_status", i.status),
                       str(i.volume or ""), shown,
-                      "; ".join(i.reject_reasons))
+                      "; ".join(reason_lines(i.reject_reasons, failed.get(i.id))))
         out.print(t)
 
     emit(rows, as_json, render)

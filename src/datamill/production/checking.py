@@ -105,6 +105,13 @@ def _collection_outcomes(
     return {by_ext[ext]: list(outcomes) for ext, outcomes in found.items() if ext in by_ext}
 
 
+def _failed(outcomes: list[CheckOutcome]) -> list[dict[str, Any]]:
+    """The failed checks' name, measured value and scalar details, for a face to word them."""
+    return [{"name": o.name, "value": o.value, "reason": o.reason,
+             "extra": {k: v for k, v in (o.extra or {}).items() if isinstance(v, str | int | float)}}
+            for o in outcomes if not o.passed]
+
+
 def _worth_a_pool(modality: str, requirements: dict[str, Any], n: int) -> bool:
     """Starting worker processes costs ~1 s (measured: bench/checks_throughput.py), about
     2,000 files of audio-only checks; a pool pays off for heavy checks (the modality says) or
@@ -292,7 +299,8 @@ def run_checks(
                 checker.add(item.external_id, item.attributes or {},
                             *((outcomes,) if with_outcomes else ()))
         else:
-            rejections.append({"item": item.external_id, "reasons": item.reject_reasons})
+            rejections.append({"item": item.external_id, "reasons": item.reject_reasons,
+                               "checks": _failed(outcomes)})
             for o in outcomes:
                 if not o.passed:
                     by_check[o.name] = by_check.get(o.name, 0) + 1
