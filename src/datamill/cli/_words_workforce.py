@@ -4,6 +4,8 @@ Amounts are filled in already shown (:func:`datamill.core.shown_numbers.shown_mo
 
 from __future__ import annotations
 
+from datamill.cli._words_wf_more import WF_MORE_EN, WF_MORE_ZH_CN
+
 __all__ = ["WORKFORCE_EN", "WORKFORCE_ZH_CN"]
 
 WORKFORCE_EN: dict[str, str] = {
@@ -33,6 +35,7 @@ WORKFORCE_EN: dict[str, str] = {
     "wf.col.per_hour": "per hour", "wf.col.accepted": "accepted", "wf.col.rate": "rate",
     "wf.col.ratio": "ratio", "wf.col.budgeted": "budgeted",
     "wf.in_house": "in-house",
+    **WF_MORE_EN,
 }
 
 WORKFORCE_ZH_CN: dict[str, str] = {
@@ -62,4 +65,5 @@ WORKFORCE_ZH_CN: dict[str, str] = {
     "wf.col.per_hour": "每工时产量", "wf.col.accepted": "验收量", "wf.col.rate": "验收率",
     "wf.col.ratio": "标产比", "wf.col.budgeted": "预算标产比",
     "wf.in_house": "内部",
+    **WF_MORE_ZH_CN,
 }

@@ -154,7 +154,8 @@ def vendors_cmd(actor: AsUser, as_json: JsonOpt = False) -> None:
                                                    "qualified")))
         for v in rows:
             t.add_row(
-                str(v.id), v.name, v.kind, fee_percent(v.fee_rate), v.settlement_cycle,
+                str(v.id), v.name, code("vkind", v.kind), fee_percent(v.fee_rate),
+                code("vcycle", v.settlement_cycle),
                 say("wf.yes") if v.qualified else say("wf.no")  # was True/False
             )
         out.print(t)
@@ -190,7 +191,8 @@ def worker_add(
             languages=language,
             modalities=modality,
         )
-    emit(w, as_json, lambda w: out.print(f"worker {w.id} ({w.username}) registered"))
+    emit(w, as_json, lambda w: out.print(
+        say("wf.worker_registered", id=w.id, username=w.username), highlight=False))
 
 
 @app.command("identity")
@@ -206,7 +208,8 @@ def identity_cmd(
         worker_id = _worker_id(s, worker)
         w = verify_identity(s, _actor(s, actor), worker_id, document_ref)
         value = {"worker_id": worker_id, "username": w.username, "identity_verified": True}
-    emit(value, as_json, lambda x: out.print(f"identity of {x['username']} verified"))
+    emit(value, as_json, lambda x: out.print(
+        say("wf.identity_verified", username=x["username"]), highlight=False))
 
 
 @app.command("grade-add")
@@ -218,7 +221,8 @@ def grade_add(name: str, point_rate: str, actor: AsUser, as_json: JsonOpt = Fals
     with get_runtime().session() as s:
         create_grade(s, _actor(s, actor), name, point_rate)
     emit({"grade": name, "point_rate": point_rate}, as_json,
-         lambda x: out.print(f"grade {x['grade']} at {x['point_rate']} per point"))
+         lambda x: out.print(say("wf.grade_added", grade=x["grade"], rate=x["point_rate"]),
+                              highlight=False))
 
 
 @app.command("price-set")
@@ -434,7 +438,7 @@ def sheet_export(
                 else sheet_html(s, who, sheet_id, code))
         dest.write_text(text, encoding="utf-8")
     emit({"sheet_id": sheet_id, "path": str(dest), "lang": code}, as_json,
-         lambda x: out.print(f"wrote {x['path']}"))
+         lambda x: out.print(say("wf.wrote", path=x["path"]), highlight=False))
 
 
 @app.command("points")
@@ -471,9 +475,9 @@ def working_days_cmd(month: str, days: int, actor: AsUser, as_json: JsonOpt = Fa
         set_working_days(s, _actor(s, actor), month, days)
         value = working_days_out(s, month).model_dump(mode="json")
     emit(value, as_json, lambda x: out.print(
-        f"{x['month']}: {x['working_days']} working days, cap {x['cap']} points a person"
-        + (f" ({x['cap_to_date']} bookable so far: {x['worked_days']} days worked)"
-           if x["worked_days"] != x["working_days"] else "")))
+        say("wf.working_days", month=x["month"], days=x["working_days"], cap=x["cap"])
+        + (say("wf.working_days_sofar", cap_to_date=x["cap_to_date"], worked=x["worked_days"])
+           if x["worked_days"] != x["working_days"] else ""), highlight=False))
 
 
 # the commands on golden items and qualification, then the reports (registered in this order,

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 import typer
 
 from datamill.cli._common import emit, get_runtime, handle_errors, out
+from datamill.cli._words import say
 from datamill.cli.workforce import AsUser, JsonOpt, _actor, _worker_id, app
 
 __all__: list[str] = []
@@ -40,13 +41,13 @@ def workers_cmd(
         rows = list_workers(s, _actor(s, actor), vendor)
 
     def render(rows: list[Any]) -> None:
-        t = Table("id", "username", "vendor", "manager", "grade", "languages", "identity",
-                  "active")
+        t = Table(*(say(f"wf.col.{c}") for c in (
+            "id", "username", "vendor", "manager", "grade", "languages", "identity", "active")))
         for w in rows:
-            t.add_row(str(w.id), w.username, "in-house" if w.vendor_id is None else
-                      str(w.vendor_id), "yes" if w.is_manager else "", w.grade or "",
-                      ", ".join(w.languages) or "none", "checked" if w.identity_verified
-                      else "", "yes" if w.active else "no")
+            t.add_row(str(w.id), w.username, say("wf.in_house") if w.vendor_id is None else
+                      str(w.vendor_id), say("wf.yes") if w.is_manager else "", w.grade or "",
+                      ", ".join(w.languages) or say("wf.none"), say("wf.checked")
+                      if w.identity_verified else "", say("wf.yes") if w.active else say("wf.no"))
         out.print(t)
 
     emit(rows, as_json, render)
@@ -66,7 +67,7 @@ def take_back_cmd(
     with get_runtime().session() as s:
         p = take_back_package(s, _actor(s, actor), package_id, reason)
     emit(p, as_json, lambda p: out.print(
-        f"package {p.name} taken back; {len(p.released_tasks)} held task(s) released",
+        say("wf.taken_back", package=p.name, n=len(p.released_tasks)),
         highlight=False))
 
 
@@ -93,8 +94,8 @@ def worker_set_cmd(
         w = set_worker_profile(s, _actor(s, actor), _worker_id(s, worker), languages=language,
                                modalities=modality, domains=domain, devices=device, grade=grade)
     emit(w, as_json, lambda w: out.print(
-        f"worker {w.id} ({w.username}): languages {', '.join(w.languages) or '-'}; "
-        f"modalities {', '.join(w.modalities) or '-'}; grade {w.grade or '-'}",
+        say("wf.worker_set", id=w.id, username=w.username, languages=", ".join(w.languages) or "-",
+            modalities=", ".join(w.modalities) or "-", grade=w.grade or "-"),
         highlight=False))
 
 
@@ -114,7 +115,7 @@ def worker_deactivate_cmd(
     with get_runtime().session() as s:
         w = set_worker_active(s, _actor(s, actor), _worker_id(s, worker), reactivate, reason)
     emit(w, as_json, lambda w: out.print(
-        f"worker {w.id} ({w.username}) {'reactivated' if w.active else 'deactivated'}",
+        say("wf.reactivated" if w.active else "wf.deactivated", id=w.id, username=w.username),
         highlight=False))
 
 
@@ -133,8 +134,8 @@ def worker_manager_cmd(
     with get_runtime().session() as s:
         w = set_worker_manager(s, _actor(s, actor), _worker_id(s, worker), not drop)
     emit(w, as_json, lambda w: out.print(
-        f"worker {w.id} ({w.username}) is {'now' if w.is_manager else 'no longer'} a manager "
-        f"of vendor {w.vendor_id}", highlight=False))
+        say("wf.manager_now" if w.is_manager else "wf.manager_no_longer", id=w.id,
+            username=w.username, vendor=w.vendor_id), highlight=False))
 
 
 @app.command("worker-move")
@@ -157,5 +158,6 @@ def worker_move_cmd(
     with get_runtime().session() as s:
         w = move_worker(s, _actor(s, actor), _worker_id(s, worker), vendor, reason)
     emit(w, as_json, lambda w: out.print(
-        f"worker {w.id} ({w.username}) moved "
-        + ("in-house" if w.vendor_id is None else f"to vendor {w.vendor_id}"), highlight=False))
+        say("wf.moved_in_house", id=w.id, username=w.username) if w.vendor_id is None else
+        say("wf.moved_to_vendor", id=w.id, username=w.username, vendor=w.vendor_id),
+        highlight=False))

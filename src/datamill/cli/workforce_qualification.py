@@ -13,7 +13,8 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from datamill.cli._common import emit, get_runtime, handle_errors, out
+from datamill.cli._common import cli_language, emit, get_runtime, handle_errors, out
+from datamill.cli._words import code, say
 from datamill.cli.workforce import AsUser, JsonOpt, _actor, _project_id, app
 
 __all__: list[str] = []
@@ -27,14 +28,24 @@ app.add_typer(qualification_app, name="qualification")
 
 def _show_test(t: Any) -> None:
     if t is None:
-        out.print("no qualification test yet")
+        out.print(say("wq.none"))
         return
     out.print(
-        f"qualification test of project {t.project_id} (revision {t.revision}): {t.metric} "
-        f">= {t.pass_threshold}, {len(t.golden_item_ids)} golden items; "
-        f"required: {'yes' if t.required else 'no'}; {t.max_attempts} attempts a worker"
-        + (f", {t.cooldown_minutes} minutes apart" if t.cooldown_minutes else "")
+        say("wq.test", project=t.project_id, revision=t.revision, metric=_metric(t.metric),
+            threshold=t.pass_threshold, golden=len(t.golden_item_ids), required=_yes(t.required),
+            attempts=t.max_attempts)
+        + (say("wq.apart", minutes=t.cooldown_minutes) if t.cooldown_minutes else ""),
+        highlight=False,
     )
+
+
+def _yes(flag: bool) -> str:
+    return say("wf.yes") if flag else say("wf.no")
+
+
+def _metric(metric: str) -> str:
+    """The test's metric: its code in English, as the CLI always printed it; else worded."""
+    return metric if cli_language() == "en" else code("metric", metric)
 
 
 def _read_answers(path: Path, what: str) -> dict[str, str]:
@@ -72,7 +83,8 @@ def golden_rate_cmd(
         else:
             value = set_golden_rate(s, who, pid, rate)
     emit({"project_id": pid, "golden_rate": str(value)}, as_json,
-         lambda v: out.print(f"golden rate of project {pid}: {v['golden_rate']}"))
+         lambda v: out.print(say("wq.golden_rate", project=pid, rate=v["golden_rate"]),
+                             highlight=False))
 
 
 @qualification_app.command("set")
@@ -128,7 +140,7 @@ def qualification_show(
         required = qualification_required(s, pid)
     if t is None:
         emit({"project_id": pid, "test": None, "required": required}, as_json,
-             lambda v: out.print(f"no qualification test yet; required: {'yes' if required else 'no'}"))
+             lambda v: out.print(say("wq.none_required", required=_yes(required))))
         return
     emit(t, as_json, _show_test)
 
@@ -148,7 +160,8 @@ def qualification_require(
         pid = _project_id(s, project)
         required = set_qualification_required(s, _actor(s, actor), pid, not off)
     emit({"project_id": pid, "required": required}, as_json,
-         lambda v: out.print(f"project {pid} requires qualification: {'yes' if required else 'no'}"))
+         lambda v: out.print(say("wq.requires", project=pid, required=_yes(required)),
+                             highlight=False))
 
 
 @qualification_app.command("questions")
@@ -165,16 +178,13 @@ def qualification_questions_cmd(
         rows = qualification_questions(s, _actor(s, actor), _project_id(s, project))
 
     def render(rows: list[Any]) -> None:
-        t = Table("item", "name", "file", "prompt", "withheld")
+        t = Table(*(say(f"wq.col.{c}") for c in ("item", "name", "file", "prompt", "withheld")))
         for q in rows:
             t.add_row(str(q.item_id), q.external_id, q.filename, q.prompt or "-",
                       ", ".join(q.withheld) or "-")
         out.print(t)
-        out.print("each item's file: GET <server>/api/v1/projects/<id>/qualification-test/"
-                  "questions/<item>/media (the 'media' of --json); a field that would give "
-                  "the answer away (e.g. a read-speech prompt) is withheld")
-        out.print('answer every one: a JSON file {"<name or item id>": "<answer>", ...} for '
-                  "`datamill workforce qualification take`")
+        out.print(say("wq.media"), highlight=False)
+        out.print(say("wq.answer"), highlight=False)
 
     emit(rows, as_json, render)
 
@@ -205,9 +215,10 @@ def qualification_take(
                  "pass_threshold": str(test.pass_threshold) if test else None,
                  "metric": test.metric if test else None}
     emit(value, as_json, lambda v: out.print(
-        f"{'passed' if v['passed'] else 'not passed'}: {v['metric']} {v['score']} "
-        f"(pass at {v['pass_threshold']}); attempt {v['attempts_used']}, "
-        f"{v['attempts_left']} left"))
+        say("wq.taken", result=say("wq.passed" if v["passed"] else "wq.not_passed"),
+            metric=_metric(str(v["metric"])), score=v["score"],
+            threshold=v["pass_threshold"], used=v["attempts_used"], left=v["attempts_left"]),
+        highlight=False))
 
 
 @qualification_app.command("grant")
@@ -229,8 +240,8 @@ def qualification_grant(
     value = {"project_id": pid, "worker_id": worker, "attempts_used": got.attempts_used,
              "attempts_allowed": got.attempts_allowed, "attempts_left": got.attempts_left}
     emit(value, as_json, lambda v: out.print(
-        f"worker {worker}: {v['attempts_used']} of {v['attempts_allowed']} attempts used, "
-        f"{v['attempts_left']} left"))
+        say("wq.granted", worker=worker, used=v["attempts_used"],
+            allowed=v["attempts_allowed"], left=v["attempts_left"]), highlight=False))
 
 
 @qualification_app.command("results")
@@ -249,13 +260,14 @@ def qualification_results(
 
     def render(rows: list[Any]) -> None:
         if not rows:
-            out.print("no attempts yet")
+            out.print(say("wq.no_attempts"))
             return
-        t = Table("attempt", "worker", "user", "vendor", "score", "result", "revision", "at")
+        t = Table(*(say(f"wq.col.{c}") for c in (
+            "attempt", "worker", "user", "vendor", "score", "result", "revision", "at")))
         for r in rows:
-            t.add_row(str(r.id), str(r.worker_id), r.username, r.vendor or "in-house",
-                      f"{r.score} ({r.metric} >= {r.pass_threshold})",
-                      "passed" if r.passed else "not passed", str(r.test_revision),
+            t.add_row(str(r.id), str(r.worker_id), r.username, r.vendor or say("wf.in_house"),
+                      f"{r.score} ({_metric(r.metric)} >= {r.pass_threshold})",
+                      say("wq.passed" if r.passed else "wq.not_passed"), str(r.test_revision),
                       r.created_at.strftime("%Y-%m-%d %H:%M"))
         out.print(t)
 
@@ -319,10 +331,12 @@ def golden_list(
         rows = list_golden_items(s, _actor(s, actor), _project_id(s, project))
 
     def render(rows: list[Any]) -> None:
-        t = Table("item", "name", "status", "production", "checks", "accuracy", "answer")
+        t = Table(*(say(f"wq.col.{c}") for c in (
+            "item", "name", "status", "production", "checks", "accuracy", "answer")))
         for g in rows:
             answer = g.answer if len(g.answer) <= 60 else g.answer[:60] + " …"  # noqa: PLR2004
-            t.add_row(str(g.item_id), g.external_id, g.status, "yes" if g.production else "no",
+            t.add_row(str(g.item_id), g.external_id, code("item_status", g.status),
+                      _yes(g.production),
                       str(g.answered), "-" if g.accuracy is None else str(g.accuracy), answer)
         out.print(t)
 
@@ -360,11 +374,13 @@ def accuracy_cmd(
         rows = project_accuracy(s, _actor(s, actor), _project_id(s, project))
 
     def render(rows: list[Any]) -> None:
-        t = Table("worker", "user", "vendor", "golden answered", "accuracy", "qualification")
+        t = Table(*(say(f"wq.col.{c}") for c in (
+            "worker", "user", "vendor", "answered", "accuracy", "qualification")))
         for r in rows:
-            qual = "passed" if r.qualified else ("failed" if r.qualification_score is not None else "-")
+            qual = say("wq.passed") if r.qualified else (
+                say("wq.failed") if r.qualification_score is not None else "-")
             score = f" ({r.qualification_score})" if r.qualification_score is not None else ""
-            t.add_row(str(r.worker_id), r.username, r.vendor or "in-house", str(r.answered),
+            t.add_row(str(r.worker_id), r.username, r.vendor or say("wf.in_house"), str(r.answered),
                       "-" if r.accuracy is None else str(r.accuracy), qual + score)
         out.print(t)
 

@@ -1,0 +1,50 @@
+"""``datamill workforce`` under ``DATAMILL_LANG=zh-CN``: vendor kinds and settlement cycles,
+the workers table, the worker lines and the qualification/golden commands printed English
+("studio", "weekly", "worker 1 (ann) registered", "no qualification test yet") around
+Chinese refusals and column heads."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.unit.cli._text_project import text_spec
+from tests.unit.cli.test_cli import run
+
+ZH = {"DATAMILL_LANG": "zh-CN"}
+
+
+@pytest.mark.slow  # ~3-5 s: a dozen CLI calls on a fresh home
+def test_workforce_lines_speak_chinese(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    run(home, "user", "create", "root", "--role", "admin", "--password", "password1")
+    run(home, "user", "create", "ann", "--role", "annotator", "--password", "password1",
+        "--as", "root")
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(yaml.safe_dump(text_spec("wf-zh"), allow_unicode=True), encoding="utf-8")
+    run(home, "project", "create", str(spec), "--as", "root", "--json")
+    run(home, "workforce", "vendor-add", "Acme", "studio", "--cycle", "half_monthly",
+        "--as", "root", **ZH)
+    vendors = run(home, "workforce", "vendors", "--as", "root", **ZH).stdout
+    assert "工作室" in vendors and "按半月" in vendors, vendors
+    assert "studio" not in vendors and "half_monthly" not in vendors, vendors
+    added = run(home, "workforce", "worker-add", "ann", "--vendor", "1", "--as", "root", **ZH).stdout
+    assert added.strip() == "人员 1（ann）已登记", added
+    workers = run(home, "workforce", "workers", "--as", "root", **ZH).stdout
+    assert "用户名" in workers and "在职" in workers and "username" not in workers, workers
+    shown = run(home, "workforce", "qualification", "show", "wf-zh", "--as", "root", **ZH).stdout
+    assert shown.strip() == "尚未设置资格测试；是否必需：否", shown
+    rate = run(home, "workforce", "golden-rate", "wf-zh", "--as", "root", **ZH).stdout
+    assert rate.startswith("项目 1 的黄金题比例："), rate
+    results = run(home, "workforce", "qualification", "results", "wf-zh", "--as", "root", **ZH).stdout
+    assert results.strip() == "尚无测试记录", results
+    golden = run(home, "workforce", "golden", "list", "wf-zh", "--as", "root", **ZH).stdout
+    accuracy = run(home, "workforce", "accuracy", "wf-zh", "--as", "root", **ZH).stdout
+    for table in (golden, accuracy):
+        assert not re.search(r"[a-z]{4,}", table), table
+    assert "黄金题作答数" in accuracy and "计入生产" in golden, (accuracy, golden)
+    # English keeps the codes scripts may look for
+    assert "studio" in run(home, "workforce", "vendors", "--as", "root").stdout
