@@ -5,6 +5,8 @@ never goes through here."""
 
 from __future__ import annotations
 
+from datamill.cli._words_ratio import RATIO_EN, RATIO_ZH_CN
+
 __all__ = ["LEDGER_EN", "LEDGER_ZH_CN", "PERIOD_SUMMARY_ZH_CN"]
 
 LEDGER_EN: dict[str, str] = {
@@ -141,6 +143,7 @@ LEDGER_EN: dict[str, str] = {
     "approval_role.finance_head": "finance_head", "approval_role.president": "president",
     "category.data_service": "data_service", "category.labour": "labour",
     "category.equipment": "equipment", "category.other": "other",
+    **RATIO_EN,
 }
 
 LEDGER_ZH_CN: dict[str, str] = {
@@ -265,6 +268,7 @@ LEDGER_ZH_CN: dict[str, str] = {
     "approval_role.finance_head": "财务负责人", "approval_role.president": "总裁",
     "category.data_service": "数据服务采购", "category.labour": "直接人工",
     "category.equipment": "场地设备", "category.other": "其他",
+    **RATIO_ZH_CN,
 }
 
 #: the month-end summary's sentences in Chinese (the English are

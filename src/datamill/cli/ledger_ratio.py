@@ -17,7 +17,15 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from datamill.cli._common import acting_user, emit, get_runtime, handle_errors, out
+from datamill.cli._common import (
+    acting_user,
+    cli_language,
+    emit,
+    get_runtime,
+    handle_errors,
+    out,
+)
+from datamill.cli._words import code, say
 from datamill.core.errors import InvalidInput
 from datamill.core.storable import digits
 
@@ -44,18 +52,31 @@ def _ids(text: str) -> list[int]:
 
 
 def _render_test(t: Any) -> None:
-    what = "self-test" if t.source == "self_test" else "agreed ratio"
-    ratio = "-" if t.ratio is None else f"{t.ratio} h per {t.unit}"
-    out.print(f"{what} #{t.id} ({t.stage}, {t.status}): {ratio}")
+    what = say("rt.self_test" if t.source == "self_test" else "rt.agreed")
+    unit = code("unit", t.unit)
+    ratio = "-" if t.ratio is None else say("rt.ratio", ratio=t.ratio, unit=unit)
+    out.print(say("rt.head", what=what, id=t.id, stage=code("stage", t.stage),
+                  status=_status(t.status), ratio=ratio), highlight=False)
     if t.source == "self_test":
-        out.print(f"sample {t.sample_size} items; workers {', '.join(t.workers)}")
+        out.print(say("rt.sample", n=t.sample_size, workers=", ".join(t.workers)), highlight=False)
         if t.status == "measured":
-            out.print(f"measured {t.items_measured} items, {t.volume} {t.unit}, "
-                      f"{t.work_hours} work hours; took part: {', '.join(t.participants)}"
-                      + (f"; {t.untimed} submission(s) without recorded time left out"
-                         if t.untimed else ""))
+            out.print(say("rt.measured", items=t.items_measured, volume=t.volume, unit=unit,
+                          hours=t.work_hours, participants=", ".join(t.participants))
+                      + (say("rt.untimed", n=t.untimed) if t.untimed else ""), highlight=False)
     if t.note:
-        out.print(f"note: {t.note}")
+        out.print(say("rt.note", note=t.note), highlight=False)
+
+
+def _status(status: str) -> str:
+    """A ratio test's status in the CLI's language (its code in English, as always printed)."""
+    return code("rt.status", status)
+
+
+def _source(source: str) -> str:
+    """Where a ratio came from: ``self_test`` or ``agreed`` in English, as always printed."""
+    if cli_language() == "en":
+        return source
+    return say("rt.self_test" if source == "self_test" else "rt.agreed")
 
 
 @app.command("start")
@@ -117,7 +138,9 @@ def apply(test_id: int, user: AsUser,
     with get_runtime().session() as s:
         b = apply_ratio(s, acting_user(s, user), test_id, budget_id=budget,
                         collection_stage=collection_stage)
-    emit(b, as_json, lambda b: out.print(f"budget {b.id} v{b.version} ({b.status}): {b.total}"))
+    emit(b, as_json, lambda b: out.print(
+        say("rt.budget", id=b.id, version=b.version, status=code("status", b.status),
+            total=b.total), highlight=False))
 
 
 @app.command("list")
@@ -130,11 +153,12 @@ def list_cmd(project_id: int, user: AsUser, as_json: JsonOpt = False) -> None:
         rows = list_ratio_tests(s, acting_user(s, user), project_id)
 
     def render(rows: list[Any]) -> None:
-        t = Table("#", "source", "stage", "status", "sample", "workers", "ratio", "note")
+        t = Table("#", *(say(f"rt.col.{c}") for c in (
+            "source", "stage", "status", "sample", "workers", "ratio", "note")))
         for r in rows:
-            t.add_row(str(r.id), r.source, r.stage, r.status,
+            t.add_row(str(r.id), _source(r.source), code("stage", r.stage), _status(r.status),
                       str(r.sample_size) if r.source == "self_test" else "",
-                      ", ".join(r.workers), "-" if r.ratio is None else f"{r.ratio} h/{r.unit}",
+                      ", ".join(r.workers), "-" if r.ratio is None else say("rt.ratio_short", ratio=r.ratio, unit=code("unit", r.unit)),
                       r.note)
         out.print(t)
 
