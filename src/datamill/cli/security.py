@@ -25,7 +25,7 @@ from datamill.cli._common import (
     progress_bar,
     styled,
 )
-from datamill.cli._words import say
+from datamill.cli._words import code, say, say_count
 from datamill.compliance.roles import Action
 
 __all__ = ["app"]
@@ -51,6 +51,10 @@ def _pid(s: Any, project: str) -> int:
 
 def _line(text: str) -> Any:
     return lambda _v: out.print(text, highlight=False)
+
+
+def _required(flag: bool) -> str:
+    return say("sec.required" if flag else "sec.not_required")
 
 
 # -- keys -----------------------------------------------------------------------------------------
@@ -90,13 +94,12 @@ def keys_cmd(as_json: JsonOpt = False) -> None:
               "master_key_id": master.key_id if master else None, "keys": rows}
 
     def render(r: dict[str, Any]) -> None:
-        state = (styled(("encryption at rest ON", "green"), f" (master key {r['master_key_id']})")
-                 if r["encryption"] else styled(("encryption at rest OFF", "yellow"),
-                                                 ": set DATAMILL_MASTER_KEY_FILE"))
+        state = (styled((say("sec.on"), "green"), say("sec.on_key", master=r["master_key_id"]))
+                 if r["encryption"] else styled((say("sec.off"), "yellow"), say("sec.off_hint")))
         out.print(state, highlight=False)
         for k in r["keys"]:
-            out.print(f"  {k['scope']}: {k['key_id']} wrapped by {k['master_key_id']}",
-                      highlight=False)
+            out.print(say("sec.wrapped", scope=k["scope"], data_key=k["key_id"],
+                          master=k["master_key_id"]), highlight=False)
 
     emit(result, as_json, render)
 
@@ -181,7 +184,7 @@ def purge_cache_cmd(as_json: JsonOpt = False) -> None:
 
     blobs = get_runtime().blobs
     n = blobs.purge_cache() if isinstance(blobs, EncryptingBlobStore) else 0
-    emit({"removed": n}, as_json, _line(f"{n} decrypted cop{'y' if n == 1 else 'ies'} removed"))
+    emit({"removed": n}, as_json, _line(say_count("sec.purged", n)))
 
 
 # -- classification and clearance ---------------------------------------------------------------
@@ -196,7 +199,8 @@ def classify_cmd(project: ProjectArg, level: str, actor: AsUser, as_json: JsonOp
 
     with get_runtime().session() as s:
         r = set_classification(s, _actor(s, actor), _pid(s, project), level)
-    emit(r, as_json, _line(f"project {r['project_id']} classified {r['level']}"))
+    emit(r, as_json, _line(say("sec.classified", project=r["project_id"],
+                                           level=code("seclevel", r["level"]))))
 
 
 @app.command("classify-item")
@@ -207,7 +211,8 @@ def classify_item_cmd(item_id: int, level: str, actor: AsUser, as_json: JsonOpt 
 
     with get_runtime().session() as s:
         result = set_item_level(s, _actor(s, actor), item_id, level)
-    emit(result, as_json, _line(f"item {item_id} classified {result['level']}"))
+    emit(result, as_json, _line(say("sec.item_classified", item=item_id,
+                                                level=code("seclevel", result["level"]))))
 
 
 @app.command("clearance")
@@ -218,7 +223,8 @@ def clearance_cmd(username: str, level: str, actor: AsUser, as_json: JsonOpt = F
 
     with get_runtime().session() as s:
         r = set_clearance(s, _actor(s, actor), _actor(s, username).id, level)
-    emit(r, as_json, _line(f"{r['username']} cleared for {r['level']}"))
+    emit(r, as_json, _line(say("sec.cleared", username=r["username"],
+                                           level=code("seclevel", r["level"]))))
 
 
 @app.command("release-personal-data")
@@ -278,12 +284,15 @@ def status_cmd(project: ProjectArg, actor: AsUser, as_json: JsonOpt = False) -> 
 
     def render(r: dict[str, Any]) -> None:
         ex = r["export"]
-        out.print(f"project {r['project_id']}: classified {r['classification']}; surveying "
-                  f"{'required' if r['surveying_required'] else 'not required'}", highlight=False)
-        where = f"abroad to {ex['destination']}" if ex["cross_border"] else "domestic"
-        verdict = ("allowed", "green") if ex["delivery_allowed"] else ("BLOCKED", "red")
-        out.print(styled(f"export: {where}; delivery ", verdict), highlight=False)
-        out.print(f"consents: {r['consents']}, open withdrawal flags: {r['open_flags']}",
+        out.print(say("sec.status", project=r["project_id"],
+                      level=code("seclevel", r["classification"]),
+                      surveying=_required(r["surveying_required"])), highlight=False)
+        where = say("sec.abroad", destination=ex["destination"]) if ex["cross_border"] \
+            else say("sec.domestic")
+        verdict = (say("sec.allowed"), "green") if ex["delivery_allowed"] \
+            else (say("sec.blocked"), "red")
+        out.print(styled(say("sec.export", where=where), verdict), highlight=False)
+        out.print(say("sec.consents", consents=r["consents"], flags=r["open_flags"]),
                   highlight=False)
 
     emit(r, as_json, render)
@@ -307,9 +316,9 @@ def export_flag_cmd(
     with get_runtime().session() as s:
         r = set_export(s, _actor(s, actor), _pid(s, project), cross_border=not domestic,
                        destination=destination)
-    emit(r, as_json, _line(f"project {r['project_id']}: "
-                           + (f"exports to {r['destination']}" if r["cross_border"]
-                              else "domestic")))
+    emit(r, as_json, _line(say("sec.export_flag", project=r["project_id"], where=say(
+        "sec.exports_to", destination=r["destination"]) if r["cross_border"]
+        else say("sec.domestic"))))
 
 
 @app.command("assess")
@@ -328,7 +337,7 @@ def assess_cmd(
     with get_runtime().session() as s:
         r = record_assessment(s, _actor(s, actor), _pid(s, project), conclusion=conclusion,
                               notes=notes, kind=kind)
-    emit(r, as_json, _line(f"assessment {r['id']} recorded: {r['conclusion']}"))
+    emit(r, as_json, _line(say("sec.assessed", id=r["id"], conclusion=r["conclusion"])))
 
 
 @app.command("export-rule-add")
@@ -340,7 +349,8 @@ def rule_add_cmd(country: str, actor: AsUser, note: str = "",
 
     with get_runtime().session() as s:
         r = add_export_rule(s, _actor(s, actor), country, requirement=requirement, note=note)
-    emit(r, as_json, _line(f"exports to {r['country']} need a {r['requirement']}"))
+    emit(r, as_json, _line(say("sec.rule_added", country=r["country"],
+                                           requirement=r["requirement"])))
 
 
 @app.command("export-rule-remove")
@@ -351,7 +361,7 @@ def rule_remove_cmd(country: str, actor: AsUser, as_json: JsonOpt = False) -> No
 
     with get_runtime().session() as s:
         remove_export_rule(s, _actor(s, actor), country)
-    emit({"removed": country.upper()}, as_json, _line(f"rule {country.upper()} removed"))
+    emit({"removed": country.upper()}, as_json, _line(say("sec.rule_removed", country=country.upper())))
 
 
 @app.command("export-rules")
@@ -365,7 +375,7 @@ def rules_cmd(actor: AsUser, as_json: JsonOpt = False) -> None:
         r = read_export_rules(s, acting_user(s, actor))
 
     def render(r: dict[str, Any]) -> None:
-        out.print(f"configured: {r['configured']}", highlight=False)
+        out.print(say("sec.configured", configured=r["configured"]), highlight=False)
         for rule in r["rules"]:
             out.print(f"  {rule['country']}: {rule['requirement']} {rule['note']}",
                       highlight=False)
@@ -388,8 +398,8 @@ def surveying_cmd(
 
     with get_runtime().session() as s:
         r = set_surveying_required(s, _actor(s, actor), _pid(s, project), required)
-    emit(r, as_json, _line(f"project {r['project_id']}: surveying qualification "
-                           f"{'required' if r['surveying_required'] else 'not required'}"))
+    emit(r, as_json, _line(say("sec.surveying", project=r["project_id"],
+                                           surveying=_required(r["surveying_required"]))))
 
 
 @app.command("surveying-grant")
@@ -412,7 +422,7 @@ def grant_cmd(
         uid = _actor(s, user).id if user else None
         r = grant_qualification(s, _actor(s, actor), user_id=uid, vendor_id=vendor, grade=grade,
                                 certificate_no=certificate, valid_until=until)
-    emit(r, as_json, _line(f"surveying qualification {r['id']} (grade {r['grade']}) granted"))
+    emit(r, as_json, _line(say("sec.surveying_granted", id=r["id"], grade=r["grade"])))
 
 
 @app.command("surveying-revoke")
@@ -423,7 +433,7 @@ def revoke_cmd(qualification_id: int, actor: AsUser, as_json: JsonOpt = False) -
 
     with get_runtime().session() as s:
         r = revoke_qualification(s, _actor(s, actor), qualification_id)
-    emit(r, as_json, _line(f"surveying qualification {r['id']} revoked"))
+    emit(r, as_json, _line(say("sec.surveying_revoked", id=r["id"])))
 
 
 # -- consent ------------------------------------------------------------------------------------
@@ -438,7 +448,8 @@ def consent_add_cmd(project: ProjectArg, subject: str, actor: AsUser,
 
     with get_runtime().session() as s:
         r = record_consent(s, _actor(s, actor), _pid(s, project), subject, scope=scope)
-    emit(r, as_json, _line(f"consent {r['id']} of {r['subject_id']!r} ({r['scope']}) recorded"))
+    emit(r, as_json, _line(say("sec.consent_added", id=r["id"], subject=r["subject_id"],
+                                           scope=r["scope"])))
 
 
 @app.command("consent-withdraw")
@@ -455,9 +466,8 @@ def consent_withdraw_cmd(
     with get_runtime().session() as s:
         r = withdraw_consent(s, _actor(s, actor), _pid(s, project), subject, scope=scope)
     emit(r, as_json, _line(
-        f"consent of {r['subject_id']!r} withdrawn: {r['items']} item(s), "
-        f"{len(r['removed_from_batches'])} removed from open batches, "
-        f"{len(r['flagged_delivered'])} delivered item(s) flagged"
+        say("sec.consent_withdrawn", subject=r["subject_id"], items=r["items"],
+            removed=len(r["removed_from_batches"]), flagged=len(r["flagged_delivered"]))
         + (" (no consent had been recorded; the withdrawal is)"
            if r["recorded_without_consent"] else "")
         + (f"; consent still given for {', '.join(r['consent_kept'])}: the items stay"
@@ -480,8 +490,8 @@ def consent_resolve_cmd(
 
     with get_runtime().session() as s:
         r = resolve_flags(s, _actor(s, actor), _pid(s, project), note=note, flag_ids=flag)
-    emit(r, as_json, _line(f"{len(r['resolved'])} withdrawal flag(s) resolved: items "
-                           f"{', '.join(map(str, r['items']))}"))
+    emit(r, as_json, _line(say("sec.flags_resolved", n=len(r["resolved"]),
+                                           items=", ".join(map(str, r["items"])))))
 
 
 @app.command("consents")
@@ -496,12 +506,12 @@ def consents_cmd(project: ProjectArg, actor: AsUser, as_json: JsonOpt = False) -
         r = {"consents": list_consents(s, pid), "flags": list_flags(s, pid)}
 
     def render(r: dict[str, Any]) -> None:
-        t = Table("id", "subject", "scope", "given", "withdrawn")
+        t = Table(*(say(f"sec.col.{c}") for c in ("id", "subject", "scope", "given", "withdrawn")))
         for c in r["consents"]:
             t.add_row(str(c["id"]), c["subject_id"], c["scope"], str(c["given_at"])[:16],
                       str(c["withdrawn_at"] or "")[:16])
         out.print(t)
-        out.print(f"{len(r['flags'])} delivered item(s) flagged", highlight=False)
+        out.print(say("sec.flagged", n=len(r["flags"])), highlight=False)
 
     emit(r, as_json, render)
 
@@ -535,15 +545,15 @@ def desensitize_cmd(
 
     def render(r: dict[str, Any]) -> None:
         t, i = r["texts"], r["images"]
-        out.print(f"texts: {t['texts_written']} written, {t['texts_with_pii']} held PII "
-                  f"{t['kinds']}; images: {i['images_masked']} masked, {i['regions']} regions",
+        out.print(say("sec.desensitized", written=t["texts_written"], pii=t["texts_with_pii"],
+                      kinds=t["kinds"], masked=i["images_masked"], regions=i["regions"]),
                   highlight=False)
         if t.get("items_skipped"):  # items with nothing to mask yet, and why
-            out.print(styled(("warning", "yellow"), ": " + say(
+            out.print(styled((say("sec.warning"), "yellow"), ": " + say(
                 "security.texts_skipped", n=t["items_skipped"],
                 why=say(f"security.skipped.{t['skipped_code']}"))), highlight=False)
         for w in i["warnings"]:
-            out.print(styled(("warning", "yellow"), f": {w}"), highlight=False)
+            out.print(styled((say("sec.warning"), "yellow"), f": {w}"), highlight=False)
 
     emit(r, as_json, render)
 

@@ -1,7 +1,9 @@
 """``datamill workforce`` under ``DATAMILL_LANG=zh-CN``: vendor kinds and settlement cycles,
 the workers table, the worker lines and the qualification/golden commands printed English
 ("studio", "weekly", "worker 1 (ann) registered", "no qualification test yet") around
-Chinese refusals and column heads."""
+Chinese refusals and column heads; so did ``datamill security`` (``status``, ``classify``,
+``clearance``, ``consents``, ``keys``: "project 1: classified internal; surveying not
+required")."""
 
 from __future__ import annotations
 
@@ -46,5 +48,18 @@ def test_workforce_lines_speak_chinese(tmp_path: Path) -> None:
     for table in (golden, accuracy):
         assert not re.search(r"[a-z]{4,}", table), table
     assert "黄金题作答数" in accuracy and "计入生产" in golden, (accuracy, golden)
+    # datamill security, on the same home
+    run(home, "security", "classify", "wf-zh", "confidential", "--as", "root", **ZH)
+    status = run(home, "security", "status", "wf-zh", "--as", "root", **ZH).stdout
+    assert status.splitlines() == ["项目 1：密级 机密；测绘资质 不需要", "数据出境：境内；交付：允许",
+                                   "授权同意：0 份，未处理的撤回标记：0 个"], status
+    cleared = run(home, "security", "clearance", "ann", "internal", "--as", "root", **ZH).stdout
+    assert cleared.strip() == "ann 的涉密许可已设为 内部", cleared
+    consents = run(home, "security", "consents", "wf-zh", "--as", "root", **ZH).stdout
+    assert "主体" in consents and "0 个已交付条目被标记" in consents and "subject" not in consents
+    keys = run(home, "security", "keys", **ZH).stdout
+    assert keys.startswith("静态加密：未开启"), keys
     # English keeps the codes scripts may look for
+    assert "classified confidential; surveying not required" in run(
+        home, "security", "status", "wf-zh", "--as", "root").stdout
     assert "studio" in run(home, "workforce", "vendors", "--as", "root").stdout
