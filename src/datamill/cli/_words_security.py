@@ -76,5 +76,5 @@ SECURITY_ZH_CN: dict[str, str] = {
     "sec.on": "静态加密：已开启", "sec.on_key": "（主密钥 {master}）",
     "sec.off": "静态加密：未开启", "sec.off_hint": "：请设置 DATAMILL_MASTER_KEY_FILE",
     "sec.wrapped": "  {scope}：{data_key}，由主密钥 {master} 封装",
-    "sec.purged": "已删除 {n} 个解密副本",
+    "sec.purged": "已删除 {n} 个解密副本", "sec.purged.one": "已删除 {n} 个解密副本",
 }
