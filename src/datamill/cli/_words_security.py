@@ -40,6 +40,15 @@ SECURITY_EN: dict[str, str] = {
     "sec.on": "encryption at rest ON", "sec.on_key": " (master key {master})",
     "sec.off": "encryption at rest OFF", "sec.off_hint": ": set DATAMILL_MASTER_KEY_FILE",
     "sec.wrapped": "  {scope}: {data_key} wrapped by {master}",
+    "sec.no_consent": " (no consent had been recorded; the withdrawal is)",
+    "sec.consent_kept": "; consent still given for {scopes}: the items stay",
+    "sec.key_written": "master key {master} written to {path}",
+    "sec.rewrapped": "{n} data key(s) re-wrapped under {master}",
+    "sec.already_wrapped": " (already under it: {n})", "sec.configure_new": "; now configure the new key",
+    "sec.blobs_checked": "{done}/{total} blobs checked",
+    "sec.encrypted": "{n} blob(s) encrypted, {already} already encrypted, {plain} left plaintext "
+                     "(content does not match name)",
+    "sec.decrypted": "{n} file(s) decrypted to {out} and checked against manifest.json",
     "sec.purged": "{n} decrypted copies removed", "sec.purged.one": "{n} decrypted copy removed",
 }
 
@@ -76,5 +85,13 @@ SECURITY_ZH_CN: dict[str, str] = {
     "sec.on": "静态加密：已开启", "sec.on_key": "（主密钥 {master}）",
     "sec.off": "静态加密：未开启", "sec.off_hint": "：请设置 DATAMILL_MASTER_KEY_FILE",
     "sec.wrapped": "  {scope}：{data_key}，由主密钥 {master} 封装",
+    "sec.no_consent": "（此前未记录授权同意；撤回已记录）",
+    "sec.consent_kept": "；仍有 {scopes} 范围的授权同意：这些条目保留",
+    "sec.key_written": "主密钥 {master} 已写入 {path}",
+    "sec.rewrapped": "已用 {master} 重新封装 {n} 个数据密钥",
+    "sec.already_wrapped": "（已由其封装：{n} 个）", "sec.configure_new": "；现在请配置新密钥",
+    "sec.blobs_checked": "已检查 {done}/{total} 个存储文件",
+    "sec.encrypted": "已加密 {n} 个存储文件，{already} 个此前已加密，{plain} 个保持明文（内容与文件名不符）",
+    "sec.decrypted": "已解密 {n} 个文件到 {out}，并已按 manifest.json 核对",
     "sec.purged": "已删除 {n} 个解密副本", "sec.purged.one": "已删除 {n} 个解密副本",
 }

@@ -77,7 +77,7 @@ def generate_master_key(
     with os.fdopen(fd, "w") as fh:
         fh.write(key.to_base64() + "\n")
     emit({"path": str(path), "master_key_id": key.key_id}, as_json,
-         _line(f"master key {key.key_id} written to {path}"))
+         _line(say("sec.key_written", master=key.key_id, path=path)))
 
 
 @app.command("keys")
@@ -128,9 +128,9 @@ def rotate_cmd(
     with rt.session() as s:
         result = rotate_master_key(s, old, new, actor=_actor(s, actor))
     emit(result, as_json, _line(
-        f"{result['rewrapped']} data key(s) re-wrapped under {result['master_key_id']}"
-        + (f" (already under it: {result['already_wrapped']})" if result.get("already_wrapped")
-           else "") + "; now configure the new key"))
+        say("sec.rewrapped", n=result["rewrapped"], master=result["master_key_id"])
+        + (say("sec.already_wrapped", n=result["already_wrapped"])
+           if result.get("already_wrapped") else "") + say("sec.configure_new")))
 
 
 @app.command("encrypt-existing")
@@ -144,13 +144,13 @@ def encrypt_existing_cmd(actor: AsUser, as_json: JsonOpt = False) -> None:
 
     def progress(done: int, total: int) -> None:
         if done == total or done % 200 == 0:
-            console.print(f"{done}/{total} blobs checked", highlight=False)
+            console.print(say("sec.blobs_checked", done=done, total=total), highlight=False)
 
     with rt.session() as s:
         result = encrypt_existing(s, rt.blobs, actor=_actor(s, actor), progress=progress)
     emit(result, as_json, _line(
-        f"{result['encrypted']} blob(s) encrypted, {result['already_encrypted']} already "
-        f"encrypted, {len(result['mismatched'])} left plaintext (content does not match name)"))
+        say("sec.encrypted", n=result["encrypted"], already=result["already_encrypted"],
+            plain=len(result["mismatched"]))))
 
 
 @app.command("decrypt-export")
@@ -172,8 +172,7 @@ def decrypt_export_cmd(
     master = MasterKey.from_file(key_file) if key_file else master_key_from_settings(rt.settings)
     with rt.session() as s:
         result = decrypt_export(s, master, package, out_dir, actor=_actor(s, actor))
-    emit(result, as_json, _line(f"{result['files']} file(s) decrypted to {result['out']} and "
-                                "checked against manifest.json"))
+    emit(result, as_json, _line(say("sec.decrypted", n=result["files"], out=result["out"])))
 
 
 @app.command("purge-cache")
@@ -468,9 +467,8 @@ def consent_withdraw_cmd(
     emit(r, as_json, _line(
         say("sec.consent_withdrawn", subject=r["subject_id"], items=r["items"],
             removed=len(r["removed_from_batches"]), flagged=len(r["flagged_delivered"]))
-        + (" (no consent had been recorded; the withdrawal is)"
-           if r["recorded_without_consent"] else "")
-        + (f"; consent still given for {', '.join(r['consent_kept'])}: the items stay"
+        + (say("sec.no_consent") if r["recorded_without_consent"] else "")
+        + (say("sec.consent_kept", scopes=", ".join(r["consent_kept"]))
            if r["consent_kept"] else "")))
 
 

@@ -59,6 +59,8 @@ def test_workforce_lines_speak_chinese(tmp_path: Path) -> None:
     assert "主体" in consents and "0 个已交付条目被标记" in consents and "subject" not in consents
     keys = run(home, "security", "keys", **ZH).stdout
     assert keys.startswith("静态加密：未开启"), keys
+    written = run(home, "security", "generate-master-key", str(tmp_path / "mk"), **ZH).stdout
+    assert written.startswith("主密钥 mk-") and "已写入" in written, written
     # English keeps the codes scripts may look for
     assert "classified confidential; surveying not required" in run(
         home, "security", "status", "wf-zh", "--as", "root").stdout
