@@ -48,7 +48,7 @@ def test_pm_golden_rate_accuracy_and_test_revision(
     # not a member of the project: answered as a missing project (the unseen-project rule)
     err = _json(cli, "workforce", "golden-rate", "gold", "0.5", "--as", "pm", code=3)
     assert err["error"] == {"code": "not_found", "message": "no project named 'gold'",
-                            "name": "gold"}
+                            "name": "gold", "reason_code": "project_name_unknown"}
     with runtime.session() as s:
         add_member(s, pid, users["pm"], actor_id=None)
     assert _json(cli, "workforce", "golden-rate", "gold", "0.5", "--as", "pm")["golden_rate"] == "0.5000"
