@@ -176,8 +176,8 @@ class Settings(BaseSettings):
         default=Decimal("0.13"),
         description="Output VAT rate booked on a catalog licence's ledger order (and on an "
         "order of offering product_licence given no rate), as a fraction: 0.13 for the 13 % "
-        "on licensed software products since 2019-04-01 (17 %, then 16 % before; domain "
-        "§6.7). A licence keeps the rate it was issued with; a change applies to licences "
+        "on licensed software products since 2019-04-01 (17 %, then 16 % before). A "
+        "licence keeps the rate it was issued with; a change applies to licences "
         "issued (or renewed) after it",
     )
     service_vat_rate: Decimal = Field(

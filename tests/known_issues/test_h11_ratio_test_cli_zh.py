@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from datamill.cli import _common
 from datamill.cli.main import app as cli_app
+from datamill.config import get_settings
 from datamill.runtime import Runtime
 from tests.known_issues.test_m9_ratio_self_test_faces import world
 
@@ -20,8 +21,14 @@ __all__ = ["world"]
 
 def test_ratio_test_lines_speak_chinese(
     runtime: Runtime, world: dict[str, Any], monkeypatch: pytest.MonkeyPatch,
+    request: pytest.FixtureRequest,
 ) -> None:
     monkeypatch.setattr(_common, "_runtime", [runtime])
+    # the settings are cached per process: an env given to one invoke alone is not read when
+    # an earlier test of the worker built them (English then, whatever the invoke's env)
+    monkeypatch.setenv("DATAMILL_LANG", "zh-CN")
+    get_settings.cache_clear()
+    request.addfinalizer(get_settings.cache_clear)
     cli = CliRunner()
 
     def run(*args: str) -> str:
