@@ -12,7 +12,7 @@ from typing import Any
 
 from datamill.core.check_words import CHECK_NAME_WORDS
 
-__all__ = ["CHECK_FAILED", "CHECK_FAIL_WORDS", "check_fail_sentence"]
+__all__ = ["CHECK_FAILED", "CHECK_FAIL_WORDS", "check_fail_sentence", "filled_check_template"]
 
 CHECK_FAILED: dict[str, str] = {
     "en": "{check} check failed",
@@ -129,7 +129,16 @@ def check_fail_sentence(
     if lang == "en" or words is None:
         return None
     name = str(check.get("name") or "")
-    template = words.get(name) or (more or {}).get(name, "")
+    said = filled_check_template(words.get(name) or (more or {}).get(name, ""), check)
+    if said is not None:
+        return said
+    return CHECK_FAILED[lang].format(check=CHECK_NAME_WORDS.get(lang, {}).get(name, name))
+
+
+def filled_check_template(template: str, check: Mapping[str, Any]) -> str | None:
+    """``template`` filled from a failed check's ``value`` and ``extra`` details (numbers and
+    strings, e.g. ``{kept}``); None with no template, nothing stored to fill it, or a template
+    the stored values do not fit (callers then say "<check name> check failed")."""
     value = check.get("value")
     extra = check.get("extra")
     details = {k: v for k, v in extra.items() if isinstance(v, str | int | float)
@@ -137,4 +146,4 @@ def check_fail_sentence(
     if template and (value is not None or details):
         with contextlib.suppress(KeyError, IndexError, TypeError, ValueError):
             return template.format(**{**details, "value": value})
-    return CHECK_FAILED[lang].format(check=CHECK_NAME_WORDS.get(lang, {}).get(name, name))
+    return None

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from datamill.core.check_fail_words import filled_check_template
 from datamill.core.code_words import inspection_reason_key, parse_inspection_reason
 from datamill.web.i18n import CATALOGUES
 
@@ -50,14 +51,9 @@ def check_sentence(tr: Callable[[str], str], lang: str) -> Callable[[Mapping[str
         stored = f"{name}: {check.get('reason') or 'failed'}"
         if lang == "en":
             return stored
-        template = _label(tr, f"check.fail.{name}", "")
-        value = check.get("value")
-        extra = check.get("extra")
-        details = {k: v for k, v in extra.items() if isinstance(v, str | int | float)
-                   } if isinstance(extra, Mapping) else {}
-        if template and (value is not None or details):
-            with contextlib.suppress(KeyError, IndexError, TypeError, ValueError):
-                return template.format(**{**details, "value": value})  # a number, or details
+        said = filled_check_template(_label(tr, f"check.fail.{name}", ""), check)
+        if said is not None:
+            return said
         # no sentence for this check, or no value stored: "<check name> failed"
         return tr("check.failed").format(check=_label(tr, f"check.name.{name}", name))
 
