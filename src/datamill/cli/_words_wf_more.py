@@ -5,11 +5,14 @@ through :mod:`datamill.cli._words_workforce`. The vendor kinds and cycles are th
 
 from __future__ import annotations
 
+from datamill.core.code_words import VENDOR_KIND_WORDS
+from datamill.workforce.sheet_print import SHEET_EN, SHEET_ZH_CN
+
 __all__ = ["WF_MORE_EN", "WF_MORE_ZH_CN"]
 
 WF_MORE_EN: dict[str, str] = {
-    "vkind.company": "company", "vkind.studio": "studio", "vkind.individual": "individual",
-    "vcycle.weekly": "weekly", "vcycle.half_monthly": "half-monthly", "vcycle.monthly": "monthly",
+    **{f"vkind.{k}": w for k, w in VENDOR_KIND_WORDS["en"].items()},
+    **{k: w for k, w in SHEET_EN.items() if k.startswith("vcycle.")},
     # workers
     "wf.worker_registered": "worker {id} ({username}) registered",
     "wf.identity_verified": "identity of {username} verified",
@@ -58,8 +61,8 @@ WF_MORE_EN: dict[str, str] = {
 }
 
 WF_MORE_ZH_CN: dict[str, str] = {
-    "vkind.company": "公司", "vkind.studio": "工作室", "vkind.individual": "个人",
-    "vcycle.weekly": "按周", "vcycle.half_monthly": "按半月", "vcycle.monthly": "按月",
+    **{f"vkind.{k}": w for k, w in VENDOR_KIND_WORDS["zh-CN"].items()},
+    **{k: w for k, w in SHEET_ZH_CN.items() if k.startswith("vcycle.")},
     "wf.worker_registered": "人员 {id}（{username}）已登记",
     "wf.identity_verified": "{username} 的身份已核验",
     "wf.grade_added": "职级 {grade}：每工时点 {rate}",

@@ -16,7 +16,8 @@ import re
 from typing import Any
 
 __all__ = ["INSPECTION_REASON_WORDS", "ITEM_STATUS_WORDS", "METRIC_WORDS", "STATUS_WORDS",
-           "VERDICT_WORDS", "inspection_reason_key", "parse_inspection_reason"]
+           "VENDOR_KIND_WORDS", "VERDICT_WORDS", "inspection_reason_key",
+           "parse_inspection_reason"]
 
 #: a task's, package's, batch's, delivery's ... status (``status.<code>`` on the pages)
 STATUS_WORDS: dict[str, dict[str, str]] = {
@@ -117,6 +118,12 @@ METRIC_WORDS: dict[str, dict[str, str]] = {
         "yaw_error_deg": "平均朝向误差（度）",
         "scored": "已修正的样本",
     },
+}
+
+#: a vendor's kind (``vkind.<code>`` on the workforce pages and in the CLI's vendor table)
+VENDOR_KIND_WORDS: dict[str, dict[str, str]] = {
+    "en": {"company": "company", "studio": "studio", "individual": "individual"},
+    "zh-CN": {"company": "公司", "studio": "工作室", "individual": "个人"},
 }
 
 #: an item's or a batch's status (``item_status.<code>``): there "accepted" means the batch

@@ -8,7 +8,13 @@ hidden). Add a code here and in ``i18n_zh_codes.py`` when a service starts using
 
 from __future__ import annotations
 
-from datamill.core.code_words import ITEM_STATUS_WORDS, METRIC_WORDS, STATUS_WORDS, VERDICT_WORDS
+from datamill.core.code_words import (
+    ITEM_STATUS_WORDS,
+    METRIC_WORDS,
+    STATUS_WORDS,
+    VENDOR_KIND_WORDS,
+    VERDICT_WORDS,
+)
 from datamill.workforce.sheet_print import SHEET_EN
 
 __all__ = ["EN_CODES"]
@@ -68,7 +74,7 @@ _MISC = {  # kind.code → English, for the codes the finance and workforce page
     "basis.period_carry": "month-end carry", "basis.cost_reduction": "cost reduction",
     "atype.1": "one delivery, one acceptance", "atype.2": "batches, one final acceptance",
     "atype.3": "each batch accepted on its own",
-    "vkind.company": "company", "vkind.studio": "studio", "vkind.individual": "individual",
+    **{f"vkind.{k}": w for k, w in VENDOR_KIND_WORDS["en"].items()},
     "ckind.custom": "custom", "ckind.licence": "licence",
     "bline.speech": "speech", "bline.vision": "vision", "bline.language": "language",
     "bline.application_service": "application service",

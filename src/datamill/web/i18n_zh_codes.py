@@ -3,7 +3,13 @@ error pages and the earnings page, merged into ``i18n_zh.ZH_CN`` (English: ``i18
 
 from __future__ import annotations
 
-from datamill.core.code_words import ITEM_STATUS_WORDS, METRIC_WORDS, STATUS_WORDS, VERDICT_WORDS
+from datamill.core.code_words import (
+    ITEM_STATUS_WORDS,
+    METRIC_WORDS,
+    STATUS_WORDS,
+    VENDOR_KIND_WORDS,
+    VERDICT_WORDS,
+)
 from datamill.workforce.sheet_print import SHEET_ZH_CN
 
 __all__ = ["ZH_CN_CODES"]
@@ -55,7 +61,7 @@ _MISC = {
     "basis.period_carry": "期末结转", "basis.cost_reduction": "成本冲减",
     "atype.1": "一次交付、一次验收", "atype.2": "分批交付、一次终验",
     "atype.3": "分批交付、逐批验收",
-    "vkind.company": "公司", "vkind.studio": "工作室", "vkind.individual": "个人",
+    **{f"vkind.{k}": w for k, w in VENDOR_KIND_WORDS["zh-CN"].items()},
     "ckind.custom": "定制", "ckind.licence": "授权许可",
     "bline.speech": "语音", "bline.vision": "视觉", "bline.language": "语言",
     "bline.application_service": "应用服务",
