@@ -1,18 +1,19 @@
 """More words of ``datamill workforce`` (vendor kinds and settlement cycles, workers, the
 qualification test and golden items), in English and zh-CN; merged into the CLI's catalogue
 through :mod:`datamill.cli._words_workforce`. The vendor kinds and cycles are the pages' words
-(``vkind.*`` in the web's code catalogues, ``vcycle.*`` on the printed settlement sheet)."""
+(``vkind.*`` from core.code_words, as the web's code catalogues; ``vcycle.*`` as on the printed
+settlement sheet, written here because importing ``workforce.sheet_print`` loads the ORM at
+the CLI's start-up)."""
 
 from __future__ import annotations
 
 from datamill.core.code_words import VENDOR_KIND_WORDS
-from datamill.workforce.sheet_print import SHEET_EN, SHEET_ZH_CN
 
 __all__ = ["WF_MORE_EN", "WF_MORE_ZH_CN"]
 
 WF_MORE_EN: dict[str, str] = {
     **{f"vkind.{k}": w for k, w in VENDOR_KIND_WORDS["en"].items()},
-    **{k: w for k, w in SHEET_EN.items() if k.startswith("vcycle.")},
+    "vcycle.weekly": "weekly", "vcycle.half_monthly": "half-monthly", "vcycle.monthly": "monthly",
     # workers
     "wf.worker_registered": "worker {id} ({username}) registered",
     "wf.identity_verified": "identity of {username} verified",
@@ -62,7 +63,7 @@ WF_MORE_EN: dict[str, str] = {
 
 WF_MORE_ZH_CN: dict[str, str] = {
     **{f"vkind.{k}": w for k, w in VENDOR_KIND_WORDS["zh-CN"].items()},
-    **{k: w for k, w in SHEET_ZH_CN.items() if k.startswith("vcycle.")},
+    "vcycle.weekly": "按周", "vcycle.half_monthly": "按半月", "vcycle.monthly": "按月",
     "wf.worker_registered": "人员 {id}（{username}）已登记",
     "wf.identity_verified": "{username} 的身份已核验",
     "wf.grade_added": "职级 {grade}：每工时点 {rate}",
