@@ -127,6 +127,26 @@ def _speech_files(prefix: str, n: int, base: float, attrs: dict[str, Any],
             for i in range(n)]
 
 
+def _tiers(tier: list[tuple[int, int, str]]) -> list[dict[str, Any]]:
+    return [{"start_ms": a, "end_ms": b, "label": label} for a, b, label in tier]
+
+
+#: the time-aligned tiers (:class:`datamill.modalities.tts.schema.TtsAnnotation`) of the TTS
+#: voice set's every file: "欢迎回家" over its 400 ms, as a labeller checked them (what the
+#: plugin's aligner spreads over a 400 ms voiced file)
+_TTS_TIERS: dict[str, Any] = {
+    "language": "zh", "source": "manual",
+    "words": _tiers([(0, 200, "欢迎"), (200, 400, "回家")]),
+    "syllables": _tiers([(0, 100, "huan1"), (100, 200, "ying2"), (200, 300, "hui2"),
+                         (300, 400, "jia1")]),
+    "phones": _tiers([(0, 30, "h"), (30, 100, "uan1"), (100, 130, "y"), (130, 200, "ing2"),
+                      (200, 230, "h"), (230, 300, "ui2"), (300, 330, "j"), (330, 400, "ia1")]),
+    "pos": _tiers([(0, 200, "v"), (200, 400, "n")]), "stress": [],
+    "tones": _tiers([(0, 100, "1"), (100, 200, "2"), (200, 300, "2"), (300, 400, "1")]),
+    "prosody": [{"time_ms": 200, "label": "#1"}, {"time_ms": 400, "label": "#4"}],
+}
+
+
 #: development spend of each dataset built in-house (domain §6.2, §7: direct costs of its
 #: product-development project, expensed as R&D): (stage, category, quantity, unit, unit price,
 #: supplier); collection plans deliverable + 10 % loss, labelling ~21.5/h (§9)
@@ -253,8 +273,9 @@ def run_catalog_demo(rt: Runtime, workdir: Path) -> list[str]:
          "modality": "speech.tts", "languages": ["zh-CN"], "scenario": "voice assistant",
          "price": "990000", "band": ("800000", "1200000"), "copyright": "2021SR0789012",
          "devices": ["studio condenser mic"], "planned": "30", "budget": "900000",
-         "files": [{**f, "attributes": {**f["attributes"],
-                                        "emotion": ("happy", "sad", "angry", "neutral")[i % 4]}}
+         "files": [{**f, "labels": _TTS_TIERS,  # the TTS plugin's tiers, not ASR segments
+                    "attributes": {**f["attributes"],
+                                   "emotion": ("happy", "sad", "angry", "neutral")[i % 4]}}
                    for i, f in enumerate(_speech_files(
                        "tts", DEMO_FILES, 400, {"device": "studio condenser mic",
                                                 "environment": "studio"}, ["欢迎回家"]))]},
@@ -281,7 +302,7 @@ def run_catalog_demo(rt: Runtime, workdir: Path) -> list[str]:
                 market_survey="surveyed demand from 12 customers; 3 competitors' prices")
             project_id, batch_id = seed_product_batch(
                 s, rt, f"catalog-{spec['name']}", spec["files"],
-                modality="image" if spec["modality"] == "image" else "speech.asr",
+                modality=spec["modality"],
                 language=spec["languages"][0], workdir=Path(workdir))
             projects[spec["name"]] = project_id
             spent = book_development(s, project_id, spec["name"], pm.id, developed_on)

@@ -36,3 +36,37 @@ def test_catalog_demo(runtime: Runtime, tmp_path: Path) -> None:
             assert len(samples) == SAMPLES, (rel.dataset_id, rel.items, samples)
             for i in range(len(samples)):
                 assert sample_path(s, pm, rel.id, i).is_file()
+    _tts_voice_set_is_tts(runtime, tmp_path)
+
+
+def _tts_voice_set_is_tts(runtime: Runtime, tmp_path: Path) -> None:
+    """The TTS voice set is seeded as a ``speech.tts`` project (it was ``speech.asr``, so the
+    home page listed it under speech recognition) with tiers the TTS plugin accepts, and its
+    batch delivers in every TTS format."""
+    from datamill.catalog.models import CatalogDataset
+    from datamill.modalities.registry import get_modality
+    from datamill.modalities.tts.schema import TtsRequirements
+    from datamill.production.delivery import deliver_batch
+    from datamill.production.models import Annotation, Batch, Item, Project
+
+    with runtime.session() as s:
+        ds = s.scalars(select(CatalogDataset)
+                       .where(CatalogDataset.name == "zh-CN-multi-emotion-tts")).one()
+        project = s.scalars(select(Project)
+                            .where(Project.name == "catalog-zh-CN-multi-emotion-tts")).one()
+        assert project.modality == ds.modality == "speech.tts"
+        plugin = get_modality(project.modality)
+        rows = s.execute(select(Item, Annotation).join(
+            Annotation, Annotation.id == Item.current_annotation_id)
+            .where(Item.project_id == project.id).order_by(Item.id)).all()
+        assert len(rows) == 30
+        for item, ann in rows:
+            doc = plugin.validate_annotation(ann.payload, item.attributes, TtsRequirements(),
+                                             prompt=item.prompt)
+            assert doc.text == ann.text == "欢迎回家"
+        batch = s.scalars(select(Batch).where(Batch.project_id == project.id)).one()
+        d = deliver_batch(s, runtime.blobs, batch.id, tmp_path / "tts-out")
+    assert d.delivered_items == 30, d
+    assert d.path is not None
+    grids = list((Path(d.path) / "tts_textgrid").rglob("*.TextGrid"))
+    assert len(grids) == 30 and "huan1" in grids[0].read_text(encoding="utf-8")
