@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -21,6 +22,7 @@ from datamill.compliance.models import AuditRecord, User
 from datamill.compliance.permissions import Scope, role_scope
 from datamill.compliance.roles import Action, Role
 from datamill.compliance.users import add_member, create_user
+from datamill.ledger.budgets import create_budget
 from datamill.ledger.orders import create_customer
 from datamill.ledger.projects import open_ledger_project
 from datamill.production.models import Item
@@ -285,6 +287,7 @@ READS = [
     "/projects/{project}/deliveries",
     "/audit/verify",
     "/ledger/customers", "/ledger/events/problems", "/ledger/projects/{ledger}/budget-vs-actual",
+    "/ledger/budgets/{budget}/quote?margin=0.4",
     "/ledger/reports/margin?from=2024-01-01&to=2024-12-31",
     "/ledger/reports/wip?from=2024-01-01&to=2024-12-31", "/ledger/reports/monthly/2024",
     "/ledger/journal.csv?from=2024-01-01&to=2024-12-31",
@@ -310,6 +313,9 @@ def world(runtime: Runtime) -> dict[str, int]:
         s.add(item)
         s.flush()
         ledger = open_ledger_project(s, project.id)
+        budget = create_budget(s, ledger.id, [{
+            "stage": "annotation", "category": "data_service", "quantity": Decimal(10),
+            "unit": "hours", "unit_price": Decimal(600)}], actor_id=admin.id)
         vendor = create_vendor(s, admin, name="acme", kind="studio", fee_rate="0.1",
                                agreement_no="FA-1")
         set_vendor_qualified(s, admin, vendor.id, True, "assessed")
@@ -319,7 +325,7 @@ def world(runtime: Runtime) -> dict[str, int]:
         customer = create_customer(s, "matrix-buyer", customer_type="other", country="CN")
         return {"project": project.id, "item": item.id, "ledger": ledger.id,
                 "vendor": vendor.id, "worker": worker.id, "user": wkr.id,
-                "customer": customer.id}
+                "customer": customer.id, "budget": budget.id}
 
 
 @pytest.fixture
@@ -350,7 +356,7 @@ def _url(path: str, w: dict[str, int]) -> str:
     for name, key in (("project_id", "project"), ("item_id", "item"), ("vendor_id", "vendor"),
                       ("worker_id", "worker"), ("user_id", "user")):
         path = path.replace("{" + name + "}", str(w[key]))
-    for name in ("project", "item", "ledger", "vendor", "worker"):
+    for name in ("project", "item", "ledger", "vendor", "worker", "budget"):
         path = path.replace("{" + name + "}", str(w[name]))
     path = path.replace("{year}", "2024").replace("{period}", "2024-05")
     path = path.replace("{month}", "2024-05")
@@ -445,6 +451,8 @@ def _role_cells(client: TestClient, world: dict[str, int], role: Role) -> None:
         ("post", "/ledger/contracts",
          {"number": f"KS-{tag}", "customer_id": world["customer"], "signed_on": "2024-01-02"},
          Action.LEDGER),
+        # a cost-plus quote tells the budget's total: the readers of the books (sales quote)
+        ("get", f"/ledger/budgets/{world['budget']}/quote?margin=0.4", None, Action.VIEW_LEDGER),
         ("get", "/audit/verify", None, Action.VIEW_AUDIT),
         ("post", "/audit/checkpoint", None, Action.SIGN_AUDIT),
         ("put", "/security/export-rules/DE", {"requirement": "security_assessment"},

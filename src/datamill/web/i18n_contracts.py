@@ -117,4 +117,16 @@ EN_CONTRACTS: dict[str, str] = {
     "grade.special": "special",
     # the signing approval's top role (the other ledger approval roles are worded in i18n_codes)
     "role.president": "president",
+    # the cost-plus quote on a project's budget (as `datamill ledger quote` and the API's)
+    "fin.quote.title": "Cost-plus quote",
+    "fin.quote.help": "A price from this budget and a guidance gross margin: price excl. VAT "
+                      "= budget total ÷ (1 − margin).",
+    "fin.quote.margin": "Guidance margin",
+    "fin.quote.submit": "Quote",
+    "fin.quote.cost": "Estimated cost (budget total)",
+    "fin.quote.price": "Price excl. VAT",
+    "fin.quote.vat": "VAT ({rate})",
+    "fin.quote.total": "Price incl. VAT",
+    "fin.quote.bad_margin": "Give the margin as a percentage from 0 up to (not including) 100, "
+                            "such as 35.",
 }

@@ -108,4 +108,13 @@ ZH_CN_CONTRACTS: dict[str, str] = {
     **{f"kstatus.{k}": v for k, v in _STATUSES.items()},
     "grade.special": "特级",
     "role.president": "总裁",
+    "fin.quote.title": "成本加成报价",
+    "fin.quote.help": "按本预算和指导毛利率报价：不含税价 = 预算总额 ÷（1 − 毛利率）。",
+    "fin.quote.margin": "指导毛利率",
+    "fin.quote.submit": "报价",
+    "fin.quote.cost": "预计成本（预算总额）",
+    "fin.quote.price": "不含税价",
+    "fin.quote.vat": "增值税（{rate}）",
+    "fin.quote.total": "含税价",
+    "fin.quote.bad_margin": "毛利率请填写 0 到 100（不含 100）之间的百分数，例如 35。",
 }

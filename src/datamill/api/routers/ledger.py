@@ -31,6 +31,7 @@ from datamill.ledger import (
     final_accounts,
     orders,
     projects,
+    quotes,
     ratio_tests,
     recognition,
     reports,
@@ -60,6 +61,7 @@ from datamill.ledger.schemas import (
     MonthRow,
     OrderOut,
     ProjectOut,
+    QuoteOut,
     RecognitionOut,
     SyncOut,
     WipRow,
@@ -351,6 +353,22 @@ def budget_vs_actual_endpoint(
     the project, member or not: 403 for anyone else, as on the project's finance page and in
     ``datamill ledger budget-vs-actual``."""
     return reports.readable_budget_vs_actual(session, user, project_id)
+
+
+@router.get("/ledger/budgets/{budget_id}/quote")
+def quote_endpoint(
+    budget_id: Id, session: SessionDep, user: CurrentUser,
+    margin: Annotated[Decimal, Query(description=(
+        "Guidance gross margin as a fraction in [0, 1) (0.35 for 35 %); 422 "
+        "guidance_margin_range otherwise"))],
+    vat_rate: Annotated[Decimal | None, Query(description=(
+        "Output VAT as a fraction (default: DATAMILL_SERVICE_VAT_RATE, 0.06)"))] = None,
+) -> QuoteOut:
+    """Cost-plus price (成本加成) from any version of a budget and a guidance margin: price
+    excl. VAT = budget total / (1 − margin), VAT and the price incl. VAT, as ``datamill
+    ledger quote``. It tells the budget's total, so only readers of the books cleared for the
+    budget's project may ask (403 otherwise; a budget that does not exist is 404)."""
+    return quotes.readable_quote(session, user, budget_id, margin, vat_rate=vat_rate)
 
 
 class SelfTestIn(BaseModel):

@@ -9,7 +9,7 @@ not, as in the API and the CLI. Budget levels are signed by the holder of the ne
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Path, Query, Request
@@ -39,8 +39,10 @@ from datamill.ledger.line_reports import line_margin, line_report_csv, speech_co
 from datamill.ledger.period_close import close_period, confirm_period, require_every_book
 from datamill.ledger.period_reopen import period_state, reopen_period
 from datamill.ledger.projects import ledger_project_row
+from datamill.ledger.quotes import readable_quote
 from datamill.ledger.ratio_tests import list_ratio_tests
 from datamill.ledger.recognition import record_final_acceptance
+from datamill.ledger.schemas import QuoteOut
 from datamill.ledger.settings import OVER_BUDGET_LEVEL_ROLES
 from datamill.ledger.trace import contract_trace, trace_csv
 from datamill.output_ratios import BudgetedRatioRow, output_ratio_beside_budget
@@ -144,6 +146,7 @@ def render_project_page(  # noqa: PLR0913 - the page, its notices and a refused 
     sign_error: str | None = None, final_error: str | None = None,
     form: dict[str, str] | None = None, ratio_ok: str | None = None,
     ratio_error: str | None = None, cost_error: str | None = None,
+    quote_margin: str | None = None,
 ) -> Response:
     """The project's accounts page with its notices: a refused form's error and values, and its
     annotation-output ratio section (self-tests, agreed ratios, the apply button) with
@@ -160,6 +163,7 @@ def render_project_page(  # noqa: PLR0913 - the page, its notices and a refused 
                    "actual": str(ln.actual)} for ln in bva.lines],
         "wip": [{"month": w.month, "closing": str(w.closing)} for w in data.wip],
     }
+    quote, quote_error = _quote(session, me.user, data.budget, quote_margin)
     o = data.order
     can_final = (o is not None and o.acceptance_type in (1, 2) and o.offering == "custom"
                  and o.status == "open" and _can_write_books(session, me.user))
@@ -178,7 +182,22 @@ def render_project_page(  # noqa: PLR0913 - the page, its notices and a refused 
                   ratio_ok=ratio_ok if ratio_ok in RATIO_DONE else None,
                   ratio_error=ratio_error,
                   # the over-budget costs' signers (VP in charge, then finance head)
-                  can_sign_costs=role in OVER_BUDGET_LEVEL_ROLES.values(), cost_error=cost_error)
+                  can_sign_costs=role in OVER_BUDGET_LEVEL_ROLES.values(), cost_error=cost_error,
+                  quote=quote, quote_error=quote_error, quote_margin=quote_margin or "")
+
+
+def _quote(session: Session, user: User, budget: Any, margin: str | None,
+           ) -> tuple[QuoteOut | None, bool]:
+    """The cost-plus quote the page's form asked for (``margin`` a percentage, as people type
+    it: ``35``), by the CLI's and the API's rule (:func:`~datamill.ledger.quotes.readable_quote`);
+    ``(None, True)`` when the margin is not a percentage from 0 up to 100."""
+    if budget is None or margin is None or not margin.strip():
+        return None, False
+    try:
+        fraction = Decimal(margin.strip().removesuffix("%")) / 100
+        return readable_quote(session, user, budget.id, fraction), False
+    except (InvalidOperation, InvalidInput):
+        return None, True
 
 
 @router.get("/projects/{project_id}/finance", response_class=HTMLResponse)
@@ -186,10 +205,11 @@ def project_page(
     request: Request, project_id: int, session: SessionDep, me: WebUser, year: Year = None,
     signed: str | None = None, accepted: str | None = None,
     ratio_ok: Annotated[str | None, Query(max_length=16)] = None,
+    quote_margin: Annotated[str | None, Query(max_length=16)] = None,
 ) -> Response:
     return render_project_page(request, session, me, project_id, year, signed=signed,
                                accepted=accepted if accepted in ("recognised", "pending")
-                               else None, ratio_ok=ratio_ok)
+                               else None, ratio_ok=ratio_ok, quote_margin=quote_margin)
 
 
 @router.post("/projects/{project_id}/finance/final-acceptance")
