@@ -117,7 +117,7 @@ def test_pm_sees_the_project_accounts_and_charts(fin_site: Site, ctx: Any) -> No
     # 1,620.54 + 216.00 + 1,000.00 booked and carried to cost at the acceptance
     assert page.locator("[data-testid=actual-total]").inner_text() == "2,836.54"
     assert page.locator("[data-testid=revenue]").inner_text() == "100,000.00"
-    assert page.locator("[data-testid=margin]").inner_text() == "97,163.46 (97.2%)"
+    assert page.locator("[data-testid=margin]").inner_text() == "97,163.46 (97.16%)"
     wip = page.locator("[data-testid=wip] tbody tr")
     assert wip.nth(2).inner_text().split("\t")[-1] == "2,836.54"  # March closing
     assert wip.nth(3).inner_text().split("\t")[-1] == "0.00"  # carried in April

@@ -61,6 +61,9 @@ def test_budget_level_reason_is_worded_by_the_catalogue(
             assert want in text, (lang, want, text)
         for english in gone:
             assert english not in text, (lang, english, text)
+        # the budgeted margin's own row by the reason's rule (it showed -4.7% beside -4.70%)
+        row = re.search(r"(Budgeted margin|预算毛利)</th><td>([^<]*)<", page.text)
+        assert row is not None and row.group(2) == "-4.70%", (lang, row)
 
 
 def test_workforce_refusals_carry_a_code_the_page_words(

@@ -25,7 +25,7 @@ from datamill.business_clock import business_today
 from datamill.cli._common import Force, emit, fresh_output, get_runtime, handle_errors, out
 from datamill.cli._words import code, say, say_count
 from datamill.core.errors import InvalidInput
-from datamill.core.shown_numbers import shown_money, shown_rate
+from datamill.core.shown_numbers import shown_money, shown_percent, shown_rate
 
 app = typer.Typer(help="Contracts, orders, budgets, costs, revenue, WIP and finance export.",
                   no_args_is_help=True)
@@ -472,7 +472,7 @@ def _cell(field: str, value: Any) -> str:
     if value is None:
         return "–"
     if field.endswith("_pct"):
-        return f"{value:.1%}"
+        return shown_percent(value)
     if field == "vat_rate":
         return shown_rate(value)
     if field == "trigger":

@@ -19,7 +19,7 @@ from datamill.cli._common import emit, get_runtime, handle_errors, out, styled
 from datamill.cli._words import code, say
 from datamill.cli.ledger import _writer
 from datamill.core.errors import InvalidInput
-from datamill.core.shown_numbers import shown_money, shown_price, shown_volume
+from datamill.core.shown_numbers import shown_money, shown_percent, shown_price, shown_volume
 
 app = typer.Typer(help="Budgets from planned volume, loss rate and annotation-output ratio; "
                        "variance of actual vs plan per stage.", no_args_is_help=True)
@@ -53,7 +53,7 @@ def _render_plan(p: Any) -> None:
     t = Table(*(say(f"ledger.col.{c}") for c in (
         "stage", "quantity", "unit_price", "amount", "price_from", "deviation")))
     for ln in p.lines:
-        dev = "" if ln.deviation is None else f"{ln.deviation:+.2%}"
+        dev = "" if ln.deviation is None else shown_percent(ln.deviation, signed=True)
         t.add_row(code("stage", ln.stage),
                   f"{shown_volume(ln.quantity)} {code('unit', ln.unit)}",
                   shown_price(ln.unit_price), shown_money(ln.amount),
@@ -113,7 +113,7 @@ def variance(project_id: int, user: AsUser, as_json: JsonOpt = False) -> None:
             "stage", "planned_qty", "actual_qty", "planned", "actual", "variance",
             "variance_pct", "plan_status")))
         for x in v.stages:
-            pct = "" if x.variance_pct is None else f"{x.variance_pct:+.2%}"
+            pct = "" if x.variance_pct is None else shown_percent(x.variance_pct, signed=True)
             word = say(f"ledger.plan.{x.status}")
             st = styled((word, "bold red")) if x.status != "within" else word
             t.add_row(code("stage", x.stage), shown_volume(x.planned_quantity),

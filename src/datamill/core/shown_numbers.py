@@ -25,14 +25,24 @@ A **tax rate** (a fraction, stored to 4 places) shows as the exact percentage: `
 
     >>> shown_rate(Decimal("0.0600")), shown_rate(Decimal("0.0625")), shown_rate(None)
     ('6%', '6.25%', '–')
+
+A **share** (a margin, a part spent, a completion: a fraction computed to 6 places) shows as a
+percentage to 2 decimal places (half-up), a whole one without them: the budget page showed a
+budgeted margin of -0.049674 as ``-5.0%`` beside its approval reason's ``-4.97%``, and the
+margin reports ``.1%`` where the level reasons gave two places:
+
+    >>> shown_percent(Decimal("-0.049674")), shown_percent("0.20"), shown_percent(0.125)
+    ('-4.97%', '20%', '12.50%')
+    >>> shown_percent(Decimal("0.9716346")), shown_percent(Decimal("-0.00001")), shown_percent(None)
+    ('97.16%', '0%', '–')
 """
 
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-__all__ = ["PRICE_PLACES", "VOLUME_PLACES", "shown_money", "shown_price", "shown_rate",
-           "shown_volume"]
+__all__ = ["PRICE_PLACES", "VOLUME_PLACES", "shown_money", "shown_percent", "shown_price",
+           "shown_rate", "shown_volume"]
 
 #: the decimal places a volume is shown (and the ledger stores a quantity) with
 VOLUME_PLACES = 4
@@ -74,3 +84,18 @@ def shown_rate(value: Decimal | int | str | None) -> str:
         return "–"
     hundred = (Decimal(str(value)) * 100).normalize()
     return f"{hundred if hundred else hundred + 0:f}%"
+
+
+def shown_percent(value: Decimal | float | int | str | None, *, signed: bool = False) -> str:
+    """A share (a fraction) as a percentage to 2 places (half-up), a whole one without them,
+    never ``-0%``; "–" for none. ``signed``: a deviation, with its ``+`` too (``+4.97%``).
+
+    >>> shown_percent("0.049674", signed=True), shown_percent("-0.1", signed=True)
+    ('+4.97%', '-10%')
+    """
+    if value is None:
+        return "–"
+    hundred = (Decimal(str(value)) * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    hundred = hundred if hundred else abs(hundred)
+    text = str(int(hundred)) if hundred == hundred.to_integral_value() else str(hundred)
+    return f"{'+' if signed and hundred > 0 else ''}{text}%"

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from decimal import Decimal, InvalidOperation
+from decimal import InvalidOperation
+
+from datamill.core.shown_numbers import shown_percent
 
 __all__ = ["level_reason", "percent"]
 
@@ -26,16 +28,14 @@ _PERCENT_KEYS = ("margin", "low", "high")
 
 
 def percent(value: str) -> str:
-    """A ratio as a percentage, to two decimals where it has them.
+    """A ratio as a percentage, by the one rule of every face
+    (:func:`~datamill.core.shown_numbers.shown_percent`).
 
     Examples:
         >>> percent("-0.049674"), percent("0.20"), percent("0.125")
         ('-4.97%', '20%', '12.50%')
     """
-    hundred = Decimal(value) * 100
-    if hundred == hundred.to_integral_value():
-        return f"{int(hundred)}%"
-    return f"{hundred.quantize(Decimal('0.01'))}%"
+    return shown_percent(value)
 
 
 def level_reason(tr: Callable[[str], str]) -> Callable[[object], str]:

@@ -76,7 +76,7 @@ def test_one_rule_on_every_face(runtime: Runtime, users: dict[str, User]) -> Non
         assert _faces(runtime, who, pid, lp) == {"api": 200, "web": 200, "cli": 200}, who
     table = run_cli(runtime.settings.home, "ledger", "budget-vs-actual", str(lp), "--as", "fin",
                     DATAMILL_DATABASE_URL=str(runtime.settings.database_url)).stdout
-    assert "annotate" in table and "budget 200.00, actual 0.00, spent 0.0%" in table, table
+    assert "annotate" in table and "budget 200.00, actual 0.00, spent 0%" in table, table
     for who in REFUSED:
         assert _faces(runtime, who, pid, lp) == {"api": 403, "web": 403, "cli": 403}, who
     pid, lp = ids["secret"]  # above finance's clearance: refused everywhere; the admin reads

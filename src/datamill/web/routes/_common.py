@@ -28,7 +28,13 @@ from datamill.compliance.permissions import Scope, role_scope
 from datamill.compliance.roles import Action, allowed
 from datamill.config import business_timezone
 from datamill.core.errors import DatamillError, Forbidden, InvalidInput
-from datamill.core.shown_numbers import shown_money, shown_price, shown_rate, shown_volume
+from datamill.core.shown_numbers import (
+    shown_money,
+    shown_percent,
+    shown_price,
+    shown_rate,
+    shown_volume,
+)
 from datamill.core.storable import driver_refusal
 from datamill.http_deps import (
     RuntimeDep,
@@ -83,6 +89,7 @@ templates.env.globals["volume"] = shown_volume  # one rule for a volume's places
 templates.env.globals["shown_money"] = shown_money  # money: 2 places, every face
 templates.env.globals["shown_price"] = shown_price  # a price per unit: as stored (2-4 places)
 templates.env.globals["shown_rate"] = shown_rate  # a tax rate: its exact percentage
+templates.env.globals["shown_percent"] = shown_percent  # a share: 2 places, every face
 templates.env.globals["allowed"] = allowed
 templates.env.globals["Action"] = Action
 templates.env.globals["role_scope"] = role_scope
