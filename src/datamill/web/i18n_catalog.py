@@ -160,4 +160,16 @@ EN_CATALOG: dict[str, str] = {
     "inbox.open": "Open",
     "inbox.empty_staff": "Nothing waits on you: quote requests, rejected deliveries, licences "
                          "about to end and data-security requests show here.",
+    # the per-dataset report (as `datamill catalog report`, GET /catalog/report)
+    "cat.report.title": "Revenue and development cost per dataset",
+    "cat.report.help": "Revenue recognised in the ledger from each dataset's licences against "
+                       "what building it cost (its product-development projects' booked costs "
+                       "and bought datasets), in CNY.",
+    "cat.report.dataset": "Dataset",
+    "cat.report.licences": "Licences",
+    "cat.report.accepted": "{n} accepted",
+    "cat.report.licensed": "Priced at",
+    "cat.report.revenue": "Revenue",
+    "cat.report.cost": "Development cost",
+    "cat.report.margin": "Margin",
 }

@@ -155,4 +155,13 @@ ZH_CN_CATALOG: dict[str, str] = {
     "inbox.what": "内容",
     "inbox.open": "查看",
     "inbox.empty_staff": "暂无待办：询价、被拒收的交付、即将到期的授权以及数据安全请求都会显示在这里。",
+    "cat.report.title": "各数据集收入与开发成本",
+    "cat.report.help": "各数据集授权在账上确认的收入，对比建设它的成本（其产品开发项目已入账的成本与外购数据集），单位人民币。",
+    "cat.report.dataset": "数据集",
+    "cat.report.licences": "授权数",
+    "cat.report.accepted": "已验收 {n}",
+    "cat.report.licensed": "授权定价",
+    "cat.report.revenue": "收入",
+    "cat.report.cost": "开发成本",
+    "cat.report.margin": "毛利",
 }

@@ -37,6 +37,35 @@ def test_catalog_demo(runtime: Runtime, tmp_path: Path) -> None:
             for i in range(len(samples)):
                 assert sample_path(s, pm, rel.id, i).is_file()
     _tts_voice_set_is_tts(runtime, tmp_path)
+    _report_on_the_catalog_page(runtime)
+
+
+def _report_on_the_catalog_page(runtime: Runtime) -> None:
+    """The catalog page shows sales the per-dataset report (``catalog report``, GET
+    /catalog/report: licences, revenue, development cost, margin) with its chart; it was on
+    the CLI and the API only. A customer's page has none."""
+    import re
+
+    from fastapi.testclient import TestClient
+
+    from datamill.compliance.users import create_user
+    from datamill.demo.script import DEMO_PASSWORD
+    from datamill.server import create_app
+    from tests._api import web_sign_in
+
+    with runtime.session() as s:
+        create_user(s, "buyer-x", "password1", "customer")
+    with TestClient(create_app(runtime)) as client:
+        web_sign_in(client, "catalog-sales", DEMO_PASSWORD)
+        page = client.get("/catalog").text
+        assert 'data-testid="report-chart"' in page, page
+        rows = re.findall(r'<tr data-testid="report-row">(.*?)</tr>', page)
+        tv = [re.sub(r"<[^>]+>", "|", r) for r in rows if "zh-CN-farfield-tv-asr" in r]
+        assert len(tv) == 1 and "1,110,000.00" in tv[0] and "947,300.00" in tv[0], tv
+        assert "162,700.00" in tv[0] and "14.66%" in tv[0], tv  # 162,700 / 1,110,000
+        client.cookies.clear()
+        web_sign_in(client, "buyer-x")
+        assert 'data-testid="catalog-report"' not in client.get("/catalog").text
 
 
 def _tts_voice_set_is_tts(runtime: Runtime, tmp_path: Path) -> None:
