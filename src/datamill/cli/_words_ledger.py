@@ -144,6 +144,7 @@ LEDGER_EN: dict[str, str] = {
     "category.data_service": "data_service", "category.labour": "labour",
     "category.equipment": "equipment", "category.other": "other",
     **RATIO_EN,
+    "ledger.budget_signed": "budget {id}: {signed} of {levels} levels signed; next: {role}",
 }
 
 LEDGER_ZH_CN: dict[str, str] = {
@@ -269,6 +270,7 @@ LEDGER_ZH_CN: dict[str, str] = {
     "category.data_service": "数据服务采购", "category.labour": "直接人工",
     "category.equipment": "场地设备", "category.other": "其他",
     **RATIO_ZH_CN,
+    "ledger.budget_signed": "预算 {id}：已签 {signed}/{levels} 级；下一级：{role}",
 }
 
 #: the month-end summary's sentences in Chinese (the English are

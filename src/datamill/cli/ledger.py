@@ -231,9 +231,11 @@ def budget_approve(budget_id: int, user: AsUser, reject: bool = False, reason: s
     with get_runtime().session() as s:
         b = approve_budget(s, budget_id, _writer(s, user, budget_id, "budget"),
                            decision="reject" if reject else "approve", reason=reason)
-    emit(b, as_json, lambda b: out.print(say("ledger.budget_status", id=b.id,
-                                             status=code("status", b.status)),
-                                         highlight=False))
+    emit(b, as_json, lambda b: out.print(say(
+        "ledger.budget_signed", id=b.id, signed=b.approved_levels, levels=b.required_levels,
+        role=code("approval_role", b.next_role)) if b.status == "submitted" and b.next_role
+        else say("ledger.budget_status", id=b.id, status=code("status", b.status)),
+        highlight=False))
 
 
 @app.command("cost-post")

@@ -149,7 +149,11 @@ def test_budget_submit_and_signing(runtime: Runtime, users: dict[str, User]) -> 
         b = ids["open"]
         assert api("fin", b, "submit") == 200
         assert api("ap-dept_manager", b, "approve") == 200
-        assert _cli(runtime, "ledger", "budget-approve", str(b), "--as", "ap-vp")[0] == 0
+        signed = run_cli(runtime.settings.home, "ledger", "budget-approve", str(b), "--as", "ap-vp",
+                         DATAMILL_DATABASE_URL=str(runtime.settings.database_url))
+        # where it stands and who signs next (it printed "budget N submitted" at every level)
+        assert re.search(rf"budget {b}: 2 of \d levels signed; next: finance_reviewer",
+                         signed.stdout), signed.stdout
         assert _web_sign(runtime, "ap-finance_reviewer", b) == 303
 
 
