@@ -223,6 +223,33 @@ def _bucket(age_days: int) -> str:
     return AGE_BUCKETS[-1]
 
 
+def _amount_or_acceptance(session: Session, order: LedgerOrder) -> InvalidInput:
+    """The refusal of an invoice with neither an amount nor an acceptance: what is left to
+    invoice on the order and the acceptances not invoiced yet (their ids), or that it has none
+    (a licence, an advance: invoiced by amount), so the clerk can give one."""
+    billed = Decimal(session.scalar(select(func.sum(LedgerInvoice.amount)).where(
+        LedgerInvoice.order_id == order.id)) or 0)
+    invoiced = select(LedgerInvoice.acceptance_id).where(
+        LedgerInvoice.order_id == order.id, LedgerInvoice.acceptance_id.is_not(None))
+    open_ = session.execute(select(LedgerAcceptance.id, LedgerAcceptance.accepted_on).where(
+        LedgerAcceptance.order_id == order.id, LedgerAcceptance.id.not_in(invoiced))
+        .order_by(LedgerAcceptance.id)).all()
+    remainder = str(to_cents(max(order.amount_cny - billed, ZERO)))
+    if not open_:
+        return InvalidInput(
+            f"order {order.number}: give the amount to invoice ({remainder} CNY of the order is "
+            "not invoiced yet); it has no recorded delivery acceptance to bill by (an advance "
+            "or a licence is invoiced by amount)", field="amount",
+            reason_code="invoice_amount_no_acceptance", number=str(order.number),
+            remainder=remainder)
+    listed = ", ".join(f"{i} ({on.isoformat()})" for i, on in open_)
+    return InvalidInput(
+        f"order {order.number}: give the amount to invoice ({remainder} CNY of the order is not "
+        "invoiced yet) or the id of the acceptance it bills (acceptance id (accepted on): "
+        f"{listed})", field="amount", reason_code="invoice_amount_or_acceptance",
+        number=str(order.number), remainder=remainder, acceptances=listed)
+
+
 def issue_invoice(
     session: Session, order_id: int, number: str, *, issued_on: date,
     amount: Decimal | str | None = None, acceptance_id: int | None = None,
@@ -252,8 +279,7 @@ def issue_invoice(
                                reason_code="invoice_before_acceptance")
     if amount is None:
         if acc is None:
-            raise InvalidInput("give the amount of an advance invoice", field="amount",
-                               reason_code="advance_invoice_amount")
+            raise _amount_or_acceptance(session, order)
         amt = to_cents(order.amount_cny * acc.volume / order.total_volume)
     else:
         amt = _to_cny(order, amount, currency, f"invoice {number}")

@@ -5,6 +5,7 @@ at the end: a later table's word wins where two name one code."""
 
 from __future__ import annotations
 
+from datamill.modalities import _reason_words_business_h4 as _business_h4
 from datamill.modalities import _reason_words_catalog as _catalog
 from datamill.modalities import _reason_words_cli_h2 as _cli
 from datamill.modalities import _reason_words_cli_h3 as _cli_h3
@@ -35,6 +36,7 @@ AREA_REFUSALS_EN: dict[str, str] = {
     **_cli_h3.LOOKUP_REFUSALS_EN,
     **_period_h10.PERIOD_BUSY_EN,
     **_signal.SIGNAL_REFUSALS_EN,
+    **_business_h4.BUSINESS_H4_REFUSALS_EN,
 }
 
 AREA_REFUSALS_ZH_CN: dict[str, str] = {
@@ -51,4 +53,5 @@ AREA_REFUSALS_ZH_CN: dict[str, str] = {
     **_cli_h3.LOOKUP_REFUSALS_ZH_CN,
     **_period_h10.PERIOD_BUSY_ZH_CN,
     **_signal.SIGNAL_REFUSALS_ZH_CN,
+    **_business_h4.BUSINESS_H4_REFUSALS_ZH_CN,
 }
