@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from datamill.compliance.models import User
 from datamill.core.errors import InvalidInput
-from datamill.core.money import parse_decimal, to_cents
+from datamill.core.money import MAX_AMOUNT, parse_decimal, to_cents
 from datamill.db.lookup import get_or_raise
 from datamill.ledger.access import require_ledger_access, require_project_reader
 from datamill.ledger.models import LedgerBudget
@@ -24,12 +24,21 @@ def cost_plus_price(cost: Decimal, guidance_margin: Decimal) -> Decimal:
 
     >>> cost_plus_price(Decimal("60000"), Decimal("0.40"))
     Decimal('100000.00')
+
+    A price above :data:`~datamill.core.money.MAX_AMOUNT` (a margin a hair below 1) is refused
+    (``quote_price_too_large``); the division overflowed the decimal context (HTTP 500).
     """
     if not Decimal(0) <= guidance_margin < Decimal(1):
         raise InvalidInput(f"guidance margin must be in [0, 1), not {guidance_margin}",
                            field="guidance_margin",
                            reason_code="guidance_margin_range",
                            guidance_margin=str(guidance_margin))
+    if cost > MAX_AMOUNT * (1 - guidance_margin):  # the division, quantized, overflowed: a 500
+        raise InvalidInput(
+            f"a guidance margin of {guidance_margin} prices the cost {cost} above {MAX_AMOUNT:,f}, "
+            "the largest amount the ledger holds: give a lower margin", field="guidance_margin",
+            reason_code="quote_price_too_large", guidance_margin=str(guidance_margin),
+            cost=str(cost), MAX_AMOUNT=f"{MAX_AMOUNT:,f}")
     return (cost / (1 - guidance_margin)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 

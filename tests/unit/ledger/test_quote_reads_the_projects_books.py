@@ -80,6 +80,9 @@ def test_the_api_quotes_as_the_cli(runtime: Runtime, users: dict[str, User]) -> 
         assert quote(fin, 999).status_code == 404
         bad = quote(fin, budgets["open"], "margin=1")
         assert bad.status_code == 422 and "guidance_margin_range" in bad.text, bad.text
+        # a margin a hair below 1 overflowed the decimal context: 500 (and a CLI traceback)
+        bad = quote(fin, budgets["open"], "margin=0.99999999999999999999999")
+        assert bad.status_code == 422 and "quote_price_too_large" in bad.text, bad.text
         # the web: the project's finance page quotes its budget (margin typed as a percentage)
         web_sign_in(client, "fin")
         page = client.get(f"/projects/{budgets['project-open']}/finance?quote_margin=40")
