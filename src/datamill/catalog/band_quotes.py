@@ -56,6 +56,7 @@ from datamill.business_clock import business_today
 from datamill.catalog.access import viewer
 from datamill.catalog.datasets import _money, dataset_row
 from datamill.catalog.licence_terms import (
+    check_fx_rate,
     fx_rate_of,
     licence_currency,
     outside_band,
@@ -203,6 +204,7 @@ def request_band_quote(  # noqa: PLR0913 - the quote's fields, all keyword-only
                            "approver decides its value in CNY, and its licence is booked at "
                            "that rate", field="fx_rate", reason_code="band_quote_needs_fx_rate",
                            currency=cur)
+    check_fx_rate(rate, cur)
     why = outside_band(ds, amount, cur, rate)
     band_cur = (ds.currency or "CNY").upper()
     if why is None:

@@ -19,9 +19,9 @@ from datamill.catalog.datasets import band_setters
 from datamill.catalog.models import CatalogDataset, CatalogLicence, CatalogRelease
 from datamill.compliance.models import User
 from datamill.core.errors import Conflict, Forbidden, InvalidInput
-from datamill.core.money import to_cents
+from datamill.core.money import MAX_FX_RATE, to_cents
 
-__all__ = ["MIN_BAND_REASON", "check_band", "check_issue_day", "check_number", "fx_rate_of",
+__all__ = ["MIN_BAND_REASON", "check_band", "check_fx_rate", "check_issue_day", "check_number", "fx_rate_of",
            "licence_currency", "next_number", "number_matches", "outside_band",
            "refuse_own_band", "require_band_reason"]
 
@@ -194,6 +194,16 @@ def require_band_reason(reason: str, why: str) -> None:
                        f"{MIN_BAND_REASON} letters or digits at least ({said})",
                        field="band_reason", reason_code="band_reason_required",
                        least=MIN_BAND_REASON)
+
+
+def check_fx_rate(rate: Decimal | None, currency: str) -> None:
+    """The ledger's bound on a rate (``fx_rate_range``: at most
+    :data:`~datamill.core.money.MAX_FX_RATE` CNY per unit): a quote at a rate its licence's
+    order would refuse was approved, and its licence could then never be issued."""
+    if rate is not None and rate > MAX_FX_RATE:
+        raise InvalidInput(f"fx_rate {rate} must be positive, at most {MAX_FX_RATE} CNY per "
+                           f"{currency}", field="fx_rate", reason_code="fx_rate_range",
+                           fx_rate=str(rate), MAX_FX_RATE=MAX_FX_RATE, currency=currency)
 
 
 def fx_rate_of(fx_rate: Any) -> Decimal:

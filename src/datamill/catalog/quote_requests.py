@@ -61,6 +61,7 @@ from datamill.catalog.band_quotes import (
 )
 from datamill.catalog.datasets import _money, dataset_row, get_dataset
 from datamill.catalog.licence_terms import (
+    check_fx_rate,
     fx_rate_of,
     licence_currency,
     outside_band,
@@ -340,6 +341,7 @@ def answer_quote_request(  # noqa: PLR0913 - the offer's fields, all keyword-onl
             raise InvalidInput(f"a {cur} offer needs fx_rate (CNY per {cur}): the licence is "
                                "booked in CNY", field="fx_rate", reason_code="licence_fx_rate",
                                currency=cur)
+        check_fx_rate(rate, cur)
         if outside_band(ds, amount, cur, rate) is not None:
             # a second person approves it first; the customer sees the offer once approved
             q = request_band_quote(session, user, dataset_id=ds.id, customer_id=r.customer_id,

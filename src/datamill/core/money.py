@@ -19,13 +19,16 @@ from sqlalchemy.types import TypeDecorator
 
 from datamill.core.errors import InvalidInput
 
-__all__ = ["CENT", "MAX_AMOUNT", "Cents", "Money", "Scaled", "parse_decimal", "parse_money", "to_cents",
-           "to_decimal"]
+__all__ = ["CENT", "MAX_AMOUNT", "MAX_FX_RATE", "Cents", "Money", "Scaled", "parse_decimal",
+           "parse_money", "to_cents", "to_decimal"]
 
 CENT = Decimal("0.01")
 #: The largest amount datamill takes as input (CLI, API and services alike): 10^12, which also
 #: keeps every amount × 100 well inside a BIGINT column.
 MAX_AMOUNT = Decimal("1e12")
+#: the most CNY one unit of a foreign currency may be booked at (an order's, a licence's, a
+#: quote's rate): one rule, so a quote the ledger would refuse is never approved
+MAX_FX_RATE = 1000
 
 
 def to_decimal(value: Any, places: int = 2) -> Decimal:

@@ -14,7 +14,7 @@ from datamill.compliance.audit import record_audit
 from datamill.config import get_settings
 from datamill.core.errors import Conflict, DatamillError, InvalidInput
 from datamill.core.iso import COUNTRIES, check_minor_units, no_control_chars
-from datamill.core.money import parse_decimal, parse_money, to_cents, to_decimal
+from datamill.core.money import MAX_FX_RATE, parse_decimal, parse_money, to_cents, to_decimal
 from datamill.db.lookup import get_or_raise, lock_or_raise
 from datamill.ledger.models import LedgerAcceptance, LedgerContract, LedgerCustomer, LedgerOrder
 from datamill.ledger.schemas import ContractOut, CustomerOut, OrderOut
@@ -55,7 +55,6 @@ __all__ = [
 MAX_VOLUME = 10**12
 #: the grade of a customer registered without one (domain §6.7: 0–2m, ≤45 days)
 DEFAULT_CREDIT_GRADE = "3"
-MAX_FX_RATE = 1000
 
 
 def require_one_of(value: str, allowed: tuple[str, ...], field: str) -> None:
