@@ -271,6 +271,14 @@ LEDGER_ZH_CN: dict[str, str] = {
     "category.equipment": "场地设备", "category.other": "其他",
     **RATIO_ZH_CN,
     "ledger.budget_signed": "预算 {id}：已签 {signed}/{levels} 级；下一级：{role}",
+    # a report's segments and the hour points' stage, as the finance pages word them
+    "stage.staff": "人员",
+    "bline.speech": "语音", "bline.vision": "视觉", "bline.language": "语言",
+    "bline.application_service": "应用服务",
+    "offering.custom": "定制", "offering.product_licence": "标准化数据集产品授权",
+    "region.domestic": "境内", "region.overseas": "境外",
+    "ctype.big_tech": "大型科技公司", "ctype.ai_company": "人工智能公司",
+    "ctype.research_institute": "科研机构", "ctype.other": "其他",
 }
 
 #: the month-end summary's sentences in Chinese (the English are

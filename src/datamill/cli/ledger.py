@@ -441,6 +441,9 @@ _REPORT_COLUMNS: dict[str, list[tuple[str, str]]] = {
 }
 _TEXT_FIELDS = {"project", "business_line", "offering", "region", "customer_type", "month",
                 "order_number", "trigger", "on", "source_id"}
+#: a report's segment codes and the word kind each is worded by (``code``)
+_SEGMENT_KINDS = {"business_line": "bline", "offering": "offering", "region": "region",
+                  "customer_type": "ctype"}
 #: fields that are no money: a price per unit, a rate, a volume
 _PRICE_FIELDS = {"price_per_hour", "cost_per_hour"}
 _VOLUME_FIELDS = {"accepted_hours"}
@@ -479,6 +482,8 @@ def _cell(field: str, value: Any) -> str:
         return shown_rate(value)
     if field == "trigger":
         return say(f"ledger.trigger.{value}")
+    if field in _SEGMENT_KINDS:  # a code: worded in the CLI's language, as on the pages
+        return code(_SEGMENT_KINDS[field], str(value))
     if field in _TEXT_FIELDS or not isinstance(value, Decimal | int):
         return str(value)
     if field in _PRICE_FIELDS:
