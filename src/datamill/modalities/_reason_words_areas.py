@@ -18,6 +18,7 @@ from datamill.modalities import _reason_words_ops as _ops
 from datamill.modalities import _reason_words_period_h10 as _period_h10
 from datamill.modalities import _reason_words_records as _records
 from datamill.modalities import _reason_words_signal as _signal
+from datamill.modalities import _reason_words_speech_h7 as _speech_h7
 from datamill.modalities import _reason_words_workforce as _workforce
 
 __all__ = ["AREA_REFUSALS_EN", "AREA_REFUSALS_ZH_CN"]
@@ -37,6 +38,7 @@ AREA_REFUSALS_EN: dict[str, str] = {
     **_period_h10.PERIOD_BUSY_EN,
     **_signal.SIGNAL_REFUSALS_EN,
     **_business_h4.BUSINESS_H4_REFUSALS_EN,
+    **_speech_h7.SPEECH_H7_EN,
 }
 
 AREA_REFUSALS_ZH_CN: dict[str, str] = {
@@ -54,4 +56,5 @@ AREA_REFUSALS_ZH_CN: dict[str, str] = {
     **_period_h10.PERIOD_BUSY_ZH_CN,
     **_signal.SIGNAL_REFUSALS_ZH_CN,
     **_business_h4.BUSINESS_H4_REFUSALS_ZH_CN,
+    **_speech_h7.SPEECH_H7_ZH_CN,
 }

@@ -5,7 +5,8 @@
   pronunciation is used. Words missing from the dictionary are returned with ``phones=None``
   so callers can report them (write numbers out in words in prompts).
 - Mandarin (``zh``): pinyin with tone numbers from ``pypinyin`` (its phrase dictionary picks
-  the reading of polyphonic characters in context). A syllable splits into an initial (may be
+  the reading of polyphonic characters in context; the project's ``zh_readings.tsv``,
+  :mod:`.zh_readings`, corrects its wrong words: 还款 ``huan2 kuan3``). A syllable splits into an initial (may be
   empty) and a final carrying the tone: 你好 → ``n i3 h ao3``; the neutral tone is 5.
   Words are jieba tokens when jieba is installed, otherwise single characters.
 
@@ -207,6 +208,9 @@ def split_syllable(syl: str) -> tuple[str, ...]:
 def _g2p_zh(text: str) -> list[Word]:
     from pypinyin import Style, lazy_pinyin  # noqa: PLC0415
 
+    from datamill.modalities.speech.zh_readings import load_into_pypinyin  # noqa: PLC0415
+
+    load_into_pypinyin()  # the project's word readings (zh_readings.tsv) over pypinyin's
     folded = unicodedata.normalize("NFKC", text)
     words: list[Word] = []
     # Reading the whole run at once lets pypinyin choose polyphone readings by phrase.

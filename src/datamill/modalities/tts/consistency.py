@@ -216,16 +216,20 @@ _LONGEST_PHRASE = 10
 @lru_cache(maxsize=4096)
 def _word_readings(word: str) -> tuple[frozenset[str], ...]:
     """For each character of ``word``, its toneless readings in the word: a phrase's where a
-    run of pypinyin's phrase dictionary covers it (longest from the left), else all of the
+    run of the project's word readings (:mod:`~datamill.modalities.speech.zh_readings`) or
+    of pypinyin's phrase dictionary covers it (longest from the left), else all of the
     character's (:func:`_readings`); empty where neither knows it."""
     from pypinyin.contrib.tone_convert import to_normal  # noqa: PLC0415
     from pypinyin.phrases_dict import phrases_dict  # noqa: PLC0415
+
+    from datamill.modalities.speech.zh_readings import word_reading  # noqa: PLC0415
 
     out: list[frozenset[str]] = []
     i = 0
     while i < len(word):
         for n in range(min(_LONGEST_PHRASE, len(word) - i), 1, -1):
-            phrase = phrases_dict.get(word[i:i + n])
+            ours = word_reading(word[i:i + n])  # the project's table (还款) before pypinyin's
+            phrase = [[s] for s in ours] if ours else phrases_dict.get(word[i:i + n])
             if phrase is not None and len(phrase) == n:
                 out += [frozenset(r for r in (to_normal(x) for x in group) if r.isalpha())
                         for group in phrase]
