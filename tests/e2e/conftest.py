@@ -62,11 +62,13 @@ class Site:
         folder.mkdir()
         return folder
 
-    def project(self, n: int = 2, *, pre: bool = True, bad: bool = False, **spec: Any) -> int:
-        """A fresh project with everyone in it: ``n`` checked utterances, pre-annotated with a
-        model that drops the last word, packaged for annotation and review."""
-        folder = self.scratch("speech-project")
-        for i in range(n):
+    def project(self, n: int = 2, *, pre: bool = True, bad: bool = False,
+                source: Path | None = None, **spec: Any) -> int:
+        """A fresh project with everyone in it: ``n`` checked utterances (or the files of
+        ``source``), pre-annotated with a model that drops the last word, packaged for
+        annotation and review."""
+        folder = source or self.scratch("speech-project")
+        for i in range(0 if source else n):
             for ext in ("wav", "txt"):
                 shutil.copyfile(self.folder / f"utt{i:03d}.{ext}", folder / f"utt{i:03d}.{ext}")
         if bad:
