@@ -41,7 +41,7 @@ class Bench:
     final: str
     #: also in the output (whitespace collapsed: rich wraps long lines)
     expect: tuple[str, ...] = ()
-    #: "postgresql", "chromium", "espeak-ng", "tesseract", "fonts", "plate-fonts", "locales"
+    #: "postgresql", "chromium", "espeak-ng", "sox", "tesseract", "fonts", "plate-fonts", "locales"
     tools: tuple[str, ...] = ()
     modules: tuple[str, ...] = ()
     timeout_s: int = 120
@@ -69,6 +69,8 @@ BENCHES = [
     Bench("checks_heldout.py", ("--speech", "1", "--tts", "1", "--images", "2"),
           "SUMMARY checks_heldout", ("clipped x4, then -6 dB", "held-out: other languages"),
           tools=("espeak-ng",), timeout_s=240, slow=True),
+    Bench("checks_heldout_sox.py", ("--n", "2"), "SUMMARY checks_heldout_sox",
+          ("truncated file (header unchanged)",), tools=("espeak-ng", "sox")),
     Bench("checks_throughput.py", ("--m", "4", "--repeat", "1", "--m-consistency", "2"),
           "SUMMARY checks_throughput", ("+consistency",), tools=("espeak-ng",)),
     Bench("claim_lane.py", ("--rounds", "1", "--block", "3"), "SUMMARY claim_lane:",
@@ -173,7 +175,7 @@ def _require(bench: Bench) -> None:
             require_tool("PostgreSQL not configured (DATAMILL_TEST_PG_URL); scripts/test.sh sets it")
         elif tool == "chromium" and not CHROMIUM.exists():
             require_tool("/usr/bin/chromium is not installed; scripts/setup.sh --dev installs it")
-        elif tool in ("espeak-ng", "tesseract") and shutil.which(tool) is None:
+        elif tool in ("espeak-ng", "tesseract", "sox") and shutil.which(tool) is None:
             require_tool(f"{tool} is not installed (scripts/setup.sh installs it)")
         elif tool == "fonts":
             from datamill.testing.images import fonts_available

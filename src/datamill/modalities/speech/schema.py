@@ -100,7 +100,9 @@ class SpeechAsrRequirements(BaseModel):
         "reads (at most -34.8 dB in bench/snr_calibration.py).",
     )
     max_clipping_ratio: float = Field(0.001, ge=0, le=1)
-    min_rms_dbfs: float = -45.0
+    min_rms_dbfs: float = Field(
+        -45.0, description="Quietest speech allowed: the RMS level of the frames that carry "
+        "speech, in dBFS (padding and pauses do not count; see speech.audio). Default -45.")
     max_dc_offset: float = Field(0.05, ge=0, le=1)
     max_dropouts: int = Field(
         0, ge=0, description="Dropouts allowed: runs of one held sample value (digital zero) "
