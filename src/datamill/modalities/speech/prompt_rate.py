@@ -49,6 +49,7 @@ Examples:
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping, Sequence
 from statistics import median
@@ -149,7 +150,8 @@ def speaking_rate_outcome(prompt: str, outcomes: list[CheckOutcome],
         reason = (f"speaking rate {rate:.1f} syllables/s ({syllables} syllables in"
                   f" {active_ms / 1000:.1f} s of speech) is outside {MIN_SYLLABLES_PER_S:g}–"
                   f"{MAX_SYLLABLES_PER_S:g}: {how}")
-    coverage = _coverage(prompt, path) if ok and path is not None else None
+    lead_ms = float(values.get("leading_silence") or 0.0)
+    coverage = _coverage(prompt, path, lead_ms, active_ms) if ok and path is not None else None
     if coverage is not None:
         from datamill.modalities.speech.prompt_coverage import MIN_COVERAGE
 
@@ -164,14 +166,25 @@ def speaking_rate_outcome(prompt: str, outcomes: list[CheckOutcome],
                                               "active_ms": round(active_ms)})
 
 
-def _coverage(prompt: str, path: Path) -> float | None:
-    """:func:`~.prompt_coverage.prompt_coverage` of the take at ``path`` (channels mixed)."""
+_COVERAGE_MARGIN_MS = 100.0
+
+
+def _coverage(prompt: str, path: Path, lead_ms: float, active_ms: float) -> float | None:
+    """:func:`~.prompt_coverage.prompt_coverage` of the take at ``path`` (channels mixed),
+    over its speech only: the ``active_ms`` after ``lead_ms`` that the silence checks found,
+    and :data:`_COVERAGE_MARGIN_MS` either side (a soft first or last sound under the VAD).
+    Its own trim keeps every frame within 35 dB of the loudest, so a room tone 30 dB under the
+    speech kept all the padding: a whole Korean reading with 2.7 s of it read as 0.5 % covered
+    (more take than three times its reference: no alignment path), and was refused as cut off."""
     import soundfile as sf
 
     from datamill.modalities.speech.prompt_coverage import prompt_coverage
 
     audio, sr = sf.read(path, dtype="float32", always_2d=True)
-    return prompt_coverage(prompt, audio.mean(axis=1), int(sr))
+    start = max(0, int((lead_ms - _COVERAGE_MARGIN_MS) * sr / 1000))
+    end = min(audio.shape[0],
+              math.ceil((lead_ms + active_ms + _COVERAGE_MARGIN_MS) * sr / 1000))
+    return prompt_coverage(prompt, audio[start:end].mean(axis=1), int(sr))
 
 
 class SpeakerRateChecker:
