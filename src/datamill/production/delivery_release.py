@@ -91,7 +91,11 @@ def delivery_path(session: Session, delivery_id: int, name: str) -> Path:
         raise NotFound(f"delivery {delivery_id} has no file {name!r}", delivery_id=delivery_id)
     root = package_folder(session, d, name).resolve()  # on object storage: that file fetched
     path = (root / rel).resolve()
-    if not path.is_relative_to(root) or path.is_symlink() or not path.is_file():
+    try:
+        served = path.is_relative_to(root) and not path.is_symlink() and path.is_file()
+    except OSError:  # a name no file system holds (a part over 255 bytes: ENAMETOOLONG) was a 500
+        served = False
+    if not served:
         raise NotFound(f"delivery {delivery_id} has no file {name!r}", delivery_id=delivery_id)
     return path
 
