@@ -1,0 +1,138 @@
+"""Helper h1 (concurrency round): a decision and a change of what it decides on, at once.
+
+An inspector's correction of a sampled item (``PUT /inspections/{id}/samples/{item}``, or its
+confirmation) committed while another request completed the inspection: the completion had
+read the sample and scored it, then the correction was written onto the completed inspection.
+On PostgreSQL with the completion under way, the late correction answered 200 and the batch
+stood accepted at character accuracy 1.0 with a stored reference that was another text
+entirely. The correction now reads the inspection ``FOR SHARE``: it waits for the completion
+and is refused 409 (``inspection_completed``), and nothing changes.
+
+SQLite serialises writers (``BEGIN IMMEDIATE``): there the two run in turn and the test passes
+before and after, as every concurrency test here does.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select, text
+
+from datamill.compliance.models import User
+from datamill.compliance.users import create_user
+from datamill.core.errors import Conflict
+from datamill.production.inspection import (
+    complete_inspection,
+    confirm_delivered,
+    create_batch,
+    record_correction,
+    start_inspection,
+)
+from datamill.production.models import Annotation, Inspection, InspectionSample, Item, Project
+from datamill.runtime import Runtime
+from datamill.testing.fixtures import make_runtime, pg_url
+from tests._tools import require_tool
+
+BACKENDS = ["sqlite", "postgresql"]
+SAID = "hello world"
+
+
+def _runtime(backend: str, tmp_path: Path) -> Runtime:
+    if backend == "postgresql" and pg_url() is None:
+        require_tool("PostgreSQL not configured (DATAMILL_TEST_PG_URL); scripts/test.sh sets it")
+    return make_runtime(tmp_path, backend)
+
+
+def _open_inspection(rt: Runtime) -> tuple[int, int, list[int]]:
+    """An inspector and an open inspection of four reviewed items, every sample corrected as
+    delivered; (inspector id, inspection id, sampled item ids)."""
+    with rt.session() as s:
+        inspector = create_user(s, "insp", "password1", "inspector")
+        p = Project(name="decided-once", modality="speech.asr", language="en-US",
+                    project_type="custom_service", data_owner="customer",
+                    spec={"stages": ["annotate"], "overlap": 1, "package_size": 20,
+                          "requirements": {"read_speech": False},
+                          "acceptance": {"character_accuracy": 0.97, "sentence_accuracy": 0.9},
+                          "sampling": {"inspection_level": "II", "aql": 2.5}})
+        s.add(p)
+        s.flush()
+        for i in range(4):
+            item = Item(project_id=p.id, external_id=f"u{i}", sha256=f"{i}".rjust(64, "0"),
+                        filename=f"u{i}.wav", size_bytes=1, owner="customer", status="reviewed",
+                        volume=1500, attributes={"duration_ms": 1500})
+            s.add(item)
+            s.flush()
+            ann = Annotation(item_id=item.id, version=1, stage="annotate", kind="submit",
+                             payload={"segments": [{"start_ms": 0, "end_ms": 1500,
+                                                    "text": SAID}]}, text=SAID)
+            s.add(ann)
+            s.flush()
+            item.current_annotation_id = ann.id
+        batch = create_batch(s, p.id)
+        insp = start_inspection(s, batch.id, inspector)
+        sampled = [int(x["item_id"]) for x in insp.sample]
+        for item_id in sampled:
+            record_correction(s, insp.id, item_id, SAID)
+        return inspector.id, insp.id, sampled
+
+
+def _wait_for_a_lock_wait(rt: Runtime) -> None:
+    """Until a PostgreSQL backend of this database waits for a row lock (the late request
+    reached the inspection's row), at most 30 s."""
+    deadline = time.monotonic() + 30
+    with rt.engine.connect() as conn:
+        while time.monotonic() < deadline:
+            waiting = conn.execute(text(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND wait_event_type = 'Lock'")).scalar_one()
+            conn.rollback()
+            if waiting:
+                return
+            time.sleep(0.02)
+    raise AssertionError("the late correction never waited for the completion")
+
+
+@pytest.mark.parametrize("action", ["correct", "confirm"])
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_correction_during_the_completion_is_refused(backend: str, action: str,
+                                                        tmp_path: Path) -> None:
+    rt = _runtime(backend, tmp_path)
+    inspector_id, inspection_id, sampled = _open_inspection(rt)
+    answers: list[object] = []
+
+    def late() -> None:
+        try:
+            with rt.session() as s:
+                who = s.get_one(User, inspector_id)
+                if action == "correct":
+                    record_correction(s, inspection_id, sampled[0], "another text entirely", who)
+                else:
+                    confirm_delivered(s, inspection_id, sampled[0], who)
+            answers.append("written")
+        except Conflict as err:
+            answers.append(err.details.get("reason_code"))
+
+    with rt.session() as s:
+        done = complete_inspection(s, inspection_id, s.get_one(User, inspector_id))
+        assert done.verdict == "accepted"
+        if backend == "postgresql":  # the completion under way (uncommitted) while it comes
+            racer = threading.Thread(target=late)
+            racer.start()
+            _wait_for_a_lock_wait(rt)
+    if backend == "postgresql":
+        racer.join(timeout=60)
+    else:  # SQLite: one writer at a time, the two run in turn
+        late()
+    with rt.session() as s:
+        insp = s.get_one(Inspection, inspection_id)
+        refs = s.scalars(select(InspectionSample.corrected_text)
+                         .where(InspectionSample.inspection_id == inspection_id)
+                         .order_by(InspectionSample.id)).all()
+        verdict, status = insp.verdict, insp.status
+    rt.close()
+    assert answers == ["inspection_completed"]
+    assert (status, verdict) == ("completed", "accepted")
+    assert refs == [SAID] * len(sampled)  # the references the verdict was scored on
