@@ -136,3 +136,68 @@ def test_a_correction_during_the_completion_is_refused(backend: str, action: str
     assert answers == ["inspection_completed"]
     assert (status, verdict) == ("completed", "accepted")
     assert refs == [SAID] * len(sampled)  # the references the verdict was scored on
+
+
+# --- a reviewer's two tabs: one rejects, the other accepts at the same moment ---------------
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_the_tab_that_lost_to_a_rejection_is_told_it_was_reviewed(backend: str,
+                                                                  tmp_path: Path) -> None:
+    """Over HTTP on PostgreSQL (``serve --workers 2``, 40 review tasks each decided from two
+    tabs at once) every race ended in one 200 and one 409, except where a rejection won: it
+    drops the review's holds, so the other tab was refused 403 ``task_not_held`` "you do not
+    hold task N; claim a task first" (1 in 10 of those rounds). Its outcome, made certain here
+    by deciding in turn: 409 ``review_decided``, worded in both languages; someone who never
+    held the task is still refused 403."""
+    from datamill.core.errors import Forbidden
+    from datamill.modalities.problem_words import word_reason
+    from datamill.production.annotating import review_task, submit_annotation
+    from datamill.production.models import Review, Task
+    from datamill.production.schemas import SegmentIn
+    from datamill.production.tasks import claim_next_task, create_packages
+
+    rt = _runtime(backend, tmp_path)
+    with rt.session() as s:
+        ann = create_user(s, "ann", "password1", "annotator")
+        rev = create_user(s, "rev", "password1", "reviewer")
+        other = create_user(s, "rev2", "password1", "reviewer")
+        p = Project(name="two-tabs", modality="speech.asr", language="en-US",
+                    project_type="custom_service", data_owner="customer",
+                    spec={"stages": ["annotate", "review"], "overlap": 1, "package_size": 20,
+                          "requirements": {"read_speech": False}})
+        s.add(p)
+        s.flush()
+        from datamill.compliance.models import ProjectMember
+
+        s.add_all(ProjectMember(project_id=p.id, user_id=u.id) for u in (ann, rev, other))
+        s.add(Item(project_id=p.id, external_id="u0", sha256="0" * 64, filename="u0.wav",
+                   size_bytes=1, owner="customer", status="passed", volume=1500,
+                   attributes={"duration_ms": 1500}))
+        s.flush()
+        create_packages(s, p.id, "annotate")
+        create_packages(s, p.id, "review")
+        t = claim_next_task(s, ann, p.id, "annotate")
+        assert t is not None
+        submit_annotation(s, ann, t.id, [SegmentIn(start_ms=0, end_ms=1500, text=SAID)],
+                          base_version=t.current_version)
+        r = claim_next_task(s, rev, p.id, "review")
+        assert r is not None
+        ids = (rev.id, other.id, r.id)
+    rev_id, other_id, review_id = ids
+    with rt.session() as s:  # the first tab
+        review_task(s, s.get_one(User, rev_id), review_id, "reject", reason="a word is missing")
+    with rt.session() as s:  # the second tab, a moment later
+        with pytest.raises(Conflict) as lost:
+            review_task(s, s.get_one(User, rev_id), review_id, "accept")
+        with pytest.raises(Forbidden) as never:
+            review_task(s, s.get_one(User, other_id), review_id, "accept")
+        verdicts = s.scalars(select(Review.verdict).where(Review.task_id == review_id)
+                             .order_by(Review.id)).all()
+        status = s.get_one(Task, review_id).status
+    rt.close()
+    assert lost.value.details["reason_code"] == "review_decided"
+    assert never.value.details["reason_code"] == "task_not_held"
+    assert verdicts == ["reject"] and status == "waiting"
+    assert "another tab" in (word_reason(lost.value.details, "en") or "")
+    assert "另一个标签页" in (word_reason(lost.value.details, "zh-CN") or "")

@@ -16,6 +16,7 @@ from datamill.modalities import _reason_words_llm_delivery as _llm_delivery
 from datamill.modalities import _reason_words_media as _media
 from datamill.modalities import _reason_words_ops as _ops
 from datamill.modalities import _reason_words_period_h10 as _period_h10
+from datamill.modalities import _reason_words_races_h1 as _races_h1
 from datamill.modalities import _reason_words_records as _records
 from datamill.modalities import _reason_words_signal as _signal
 from datamill.modalities import _reason_words_speech_h7 as _speech_h7
@@ -39,6 +40,7 @@ AREA_REFUSALS_EN: dict[str, str] = {
     **_signal.SIGNAL_REFUSALS_EN,
     **_business_h4.BUSINESS_H4_REFUSALS_EN,
     **_speech_h7.SPEECH_H7_EN,
+    **_races_h1.RACE_REFUSALS_EN,
 }
 
 AREA_REFUSALS_ZH_CN: dict[str, str] = {
@@ -57,4 +59,5 @@ AREA_REFUSALS_ZH_CN: dict[str, str] = {
     **_signal.SIGNAL_REFUSALS_ZH_CN,
     **_business_h4.BUSINESS_H4_REFUSALS_ZH_CN,
     **_speech_h7.SPEECH_H7_ZH_CN,
+    **_races_h1.RACE_REFUSALS_ZH_CN,
 }

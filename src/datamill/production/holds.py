@@ -13,7 +13,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from datamill.compliance.audit import record_audit
 from datamill.core.errors import Conflict, Forbidden
 from datamill.db.memo import Lookup, recall, run
-from datamill.production.models import Draft, Task, TaskAssignment, WorkPackage
+from datamill.production.models import Draft, Review, Task, TaskAssignment, WorkPackage
 
 __all__ = [
     "Hold",
@@ -54,20 +54,32 @@ class Hold(NamedTuple):
 
 def ensure_holds(session: Session, user_id: int, task: Task) -> Hold:
     """The user's live hold on the task, or Conflict/Forbidden-style errors naming the problem."""
-    from datamill.core.errors import Forbidden
-
     row: Any = recall(session, ("hold", task.id, user_id, "id"), _UNKNOWN)  # read ahead?
     if row is _UNKNOWN:
         row = run(session, _HOLD, {"p_task": task.id, "p_user": user_id}).first()
     elif row is not None:
         row = (row, recall(session, ("hold", task.id, user_id, "status")))
     if row is None:
-        raise Forbidden(f"you do not hold task {task.id}; claim a task first", task_id=task.id,
-                        reason_code="task_not_held")
+        raise _not_held(session, task, user_id)
     hold = Hold(int(row[0]), str(row[1]))
     if hold.status not in ("claimed", "returned") or task.status != "open":
         raise _not_open(task, hold.status)
     return hold
+
+
+def _not_held(session: Session, task: Task, user_id: int) -> Exception:
+    """The refusal of work on a task the user does not hold: 403 ``task_not_held``; but a
+    review task they decided themselves (a rejection drops the review's holds, so the other
+    tab, window or client of a reviewer deciding it at the same moment found no hold and was
+    told "claim a task first") is 409 ``review_decided``."""
+    if task.stage == "review" and session.scalars(
+            select(Review.id).where(Review.task_id == task.id, Review.reviewer_id == user_id)
+            .limit(1)).first() is not None:
+        return Conflict(f"task {task.id} was already reviewed (in another tab, window or "
+                        "client); open your next task", task_id=task.id,
+                        reason_code="review_decided")
+    return Forbidden(f"you do not hold task {task.id}; claim a task first", task_id=task.id,
+                     reason_code="task_not_held")
 
 
 def _not_open(task: Task, hold_status: str) -> Exception:
@@ -91,8 +103,7 @@ def lock_hold(session: Session, user_id: int, task: Task) -> Hold:
     took no lock)."""
     row = run(session, _HOLD_LOCKED, {"p_task": task.id, "p_user": user_id}).first()
     if row is None:
-        raise Forbidden(f"you do not hold task {task.id}; claim a task first", task_id=task.id,
-                        reason_code="task_not_held")
+        raise _not_held(session, task, user_id)
     hold = Hold(int(row[0]), str(row[1]))
     if hold.status == "submitted":
         raise Conflict(f"task {task.id} is already submitted (in another tab, window or"
