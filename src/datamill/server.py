@@ -258,10 +258,31 @@ def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1, *,
     if workers > 1:
         uvicorn.run("datamill.server:served_app", factory=True, host=host, port=port,
                     workers=workers, http=HTTP_PROTOCOL, ssl_certfile=tls_cert,
-                    ssl_keyfile=tls_key, **proxies)
+                    ssl_keyfile=tls_key, **proxies, **supervisor_options(uvicorn.Config))
         return
     uvicorn.run(served_app(), host=host, port=port, http=HTTP_PROTOCOL,
                 ssl_certfile=tls_cert, ssl_keyfile=tls_key, **proxies)
+
+
+#: How long uvicorn's supervisor of ``--workers N`` waits for a worker process to answer its
+#: health ping before it kills the process as hung (uvicorn's default: 5 s). A request that
+#: decodes speech runs PocketSphinx, which holds the GIL for a whole recording (``process_raw``
+#: with ``full_utt``: 7.2 s for 3 s of audio on a loaded machine), so the worker's answering
+#: thread could not run: the supervisor SIGKILLed the worker in the middle of an application-
+#: effect evaluation (``POST /batches/{id}/effect-evaluations``, sample 12: the connection
+#: dropped after 7 s) with every other request it was serving (h1, PostgreSQL, ``--workers 2``).
+WORKER_HEALTHCHECK_S = 600
+
+
+def supervisor_options(config: Any) -> dict[str, Any]:
+    """The options of uvicorn's multi-process supervisor that ``config`` (``uvicorn.Config``)
+    takes: :data:`WORKER_HEALTHCHECK_S` where its uvicorn has the health check (0.30 and
+    later releases differ), nothing where it has none."""
+    import inspect  # noqa: PLC0415 - only when serving
+
+    if "timeout_worker_healthcheck" in inspect.signature(config).parameters:
+        return {"timeout_worker_healthcheck": WORKER_HEALTHCHECK_S}
+    return {}
 
 
 def proxy_options(settings: Settings) -> dict[str, Any]:

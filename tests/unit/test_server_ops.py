@@ -117,3 +117,23 @@ def test_the_collector_is_off_while_the_app_is_built_and_as_it_was_after(
     finally:
         (gc.enable if was else gc.disable)()
     assert seen == [False, False]
+
+
+def test_a_worker_busy_in_a_long_decode_is_not_killed_as_hung(
+        home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``serve --workers 2``: uvicorn's supervisor pings each worker and SIGKILLs one that does
+    not answer in ``timeout_worker_healthcheck`` seconds (its default 5). PocketSphinx holds
+    the GIL for a whole recording (7.2 s for 3 s of audio on a loaded machine), so an
+    application-effect evaluation of 12 recordings had its worker killed after 7 s, the
+    connection dropped with every other request of that worker (h1, PostgreSQL). The
+    supervisor now waits :data:`server.WORKER_HEALTHCHECK_S`. (uvicorn's own ``run`` is what
+    is replaced here: the options ``serve`` hands it are read, nothing is served.)"""
+    import uvicorn
+
+    handed: dict[str, object] = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: handed.update(options))
+    server.serve(port=1, workers=2)
+    handed.pop("factory")
+    config = uvicorn.Config("datamill.server:served_app", **handed)  # type: ignore[arg-type]
+    assert config.workers == 2
+    assert config.timeout_worker_healthcheck >= 600  # a decode of minutes is not a hang
