@@ -201,3 +201,122 @@ def test_the_tab_that_lost_to_a_rejection_is_told_it_was_reviewed(backend: str,
     assert verdicts == ["reject"] and status == "waiting"
     assert "another tab" in (word_reason(lost.value.details, "en") or "")
     assert "另一个标签页" in (word_reason(lost.value.details, "zh-CN") or "")
+
+
+# --- an acceptance and a new version of the item at once --------------------------------
+
+
+def _review_held(rt: Runtime) -> tuple[int, int, int]:
+    """An item annotated and its review task claimed by ``rev``: (reviewer id, review task id,
+    item id)."""
+    from datamill.compliance.models import ProjectMember
+    from datamill.production.annotating import submit_annotation
+    from datamill.production.schemas import SegmentIn
+    from datamill.production.tasks import claim_next_task, create_packages
+
+    with rt.session() as s:
+        ann = create_user(s, "ann", "password1", "annotator")
+        rev = create_user(s, "rev", "password1", "reviewer")
+        p = Project(name="pinned", modality="speech.asr", language="en-US",
+                    project_type="custom_service", data_owner="customer",
+                    spec={"stages": ["annotate", "review"], "overlap": 1, "package_size": 20,
+                          "requirements": {"read_speech": False}})
+        s.add(p)
+        s.flush()
+        s.add_all(ProjectMember(project_id=p.id, user_id=u.id) for u in (ann, rev))
+        s.add(Item(project_id=p.id, external_id="u0", sha256="0" * 64, filename="u0.wav",
+                   size_bytes=1, owner="customer", status="passed", volume=1500,
+                   attributes={"duration_ms": 1500}))
+        s.flush()
+        create_packages(s, p.id, "annotate")
+        create_packages(s, p.id, "review")
+        t = claim_next_task(s, ann, p.id, "annotate")
+        assert t is not None
+        submit_annotation(s, ann, t.id, [SegmentIn(start_ms=0, end_ms=1500, text=SAID)],
+                          base_version=t.current_version)
+        r = claim_next_task(s, rev, p.id, "review")
+        assert r is not None
+        return rev.id, r.id, r.item_id
+
+
+def _new_version(s: object, item_id: int, text_: str) -> None:
+    """A version no reviewer was shown, written as an aggregation writes one."""
+    from datamill.modalities.registry import get_modality
+    from datamill.production.annotating import write_version
+
+    item = s.get_one(Item, item_id)  # type: ignore[attr-defined]
+    doc = get_modality("speech.asr").validate_annotation(
+        [{"start_ms": 0, "end_ms": 1500, "text": text_}],
+        item.attributes, get_modality("speech.asr").requirements_model.model_validate(
+            {"read_speech": False}))
+    write_version(s, item, base_version=item.current_version, payload=doc,  # type: ignore[arg-type]
+                  stage="annotate", kind="aggregate", author_id=None)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_an_acceptance_of_a_version_no_longer_current_is_refused(backend: str,
+                                                                  tmp_path: Path) -> None:
+    """The accept form sent no version (the edit form did), so an acceptance accepted whatever
+    version was current when it arrived: a project aggregation (a dataset-level method)
+    that rewrote the item after the reviewer's page was drawn had its version accepted unseen.
+    The form sends the page's version; another version current is refused 409 ``review_stale``
+    and nothing is recorded; the page drawn again accepts."""
+    from datamill.modalities.problem_words import word_reason
+    from datamill.production.annotating import review_task
+    from datamill.production.models import Review
+
+    rt = _runtime(backend, tmp_path)
+    rev_id, review_id, item_id = _review_held(rt)
+    with rt.session() as s:
+        shown = s.get_one(Item, item_id).current_version
+        _new_version(s, item_id, "an aggregate nobody reviewed")
+    with pytest.raises(Conflict) as stale, rt.session() as s:  # refused: rolled back
+        review_task(s, s.get_one(User, rev_id), review_id, "accept", base_version=shown)
+    with rt.session() as s:
+        assert s.scalars(select(Review.id)).all() == []
+        now = s.get_one(Item, item_id)
+        assert now.status == "in_review"
+        done = review_task(s, s.get_one(User, rev_id), review_id, "accept",
+                           base_version=now.current_version)
+        accepted = s.scalars(select(Review.annotation_id)).one()
+        current = now.current_annotation_id
+    rt.close()
+    assert stale.value.details["reason_code"] == "review_stale"
+    assert "reload it and review it again" in (word_reason(stale.value.details, "en") or "")
+    assert "重新加载后再次审核" in (word_reason(stale.value.details, "zh-CN") or "")
+    assert done["item_status"] == "reviewed" and accepted == current
+
+
+def test_an_acceptance_waits_for_a_new_version_under_way(tmp_path: Path) -> None:
+    """PostgreSQL: a new version of the item was being written (an aggregation's transaction,
+    uncommitted) when the reviewer accepted without naming a version (the API allows it). The
+    acceptance read the item before that commit and recorded the old version as accepted while
+    the item's current version became the new one: reviewed is not what is delivered. Now the
+    acceptance locks the item's row: it waits, and accepts the version current after it."""
+    from datamill.production.annotating import review_task
+    from datamill.production.models import Review
+
+    rt = _runtime("postgresql", tmp_path)
+    rev_id, review_id, item_id = _review_held(rt)
+    answers: list[object] = []
+
+    def accept() -> None:
+        try:
+            with rt.session() as s:
+                answers.append(review_task(s, s.get_one(User, rev_id), review_id, "accept"))
+        except Conflict as err:
+            answers.append(err.details.get("reason_code"))
+
+    with rt.session() as s:
+        _new_version(s, item_id, "an aggregate under way")
+        racer = threading.Thread(target=accept)
+        racer.start()
+        _wait_for_a_lock_wait(rt)
+    racer.join(timeout=60)
+    with rt.session() as s:
+        accepted = s.scalars(select(Review.annotation_id)).all()
+        item = s.get_one(Item, item_id)
+        current, status = item.current_annotation_id, item.status
+    rt.close()
+    assert len(answers) == 1 and isinstance(answers[0], dict), answers
+    assert accepted == [current] and status == "reviewed"

@@ -419,7 +419,10 @@ def _aggregate_one(
     ``split``: the item's answers have no majority on some question (whatever the method)."""
     majority_split = split
     split = split and report.method == "majority_vote"
-    item = session.get(Item, item_id)
+    # locked and read afresh (the row lock every writer of its versions takes): a reviewer's
+    # acceptance under way is waited for and then seen past review, never overwritten by a
+    # version the reviewer did not see (see annotating._pin_accepted)
+    item = session.get(Item, item_id, with_for_update=True, populate_existing=True)
     if item is None:
         return
     past = _past_review(session, item)
