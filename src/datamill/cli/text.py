@@ -29,7 +29,9 @@ def prepare_cmd(  # noqa: PLR0913 - one option per cleaning step
     as_json: JsonOpt = False,
 ) -> None:
     """Validate the whole source (errors name the file, line/row and byte) and write it; a bad
-    source leaves nothing behind. Then: datamill data import PROJECT OUT_DIR/manifest.jsonl."""
+    source leaves nothing behind. Then: datamill data import PROJECT OUT_DIR/manifest.jsonl.
+    A labelled .jsonl (text_jsonl rows) with --normalize becomes OUT_DIR/data.jsonl, its
+    spans moved with the normalised text (import it with --format text_jsonl)."""
     from datamill.core.errors import InvalidInput
     from datamill.modalities.text.sources import prepare_text_source
 
@@ -46,13 +48,15 @@ def prepare_cmd(  # noqa: PLR0913 - one option per cleaning step
                               id_field=id_field, normalize=normalize,
                               fullwidth_punctuation=not ascii_punctuation, drop_emoji=drop_emoji)
     value: dict[str, Any] = {"manifest": str(got.manifest), "items": got.items,
-                             "not_normalized": got.not_normalized, "warnings": got.warnings}
+                             "not_normalized": got.not_normalized, "warnings": got.warnings,
+                             "labelled": got.labelled, "normalized": got.normalized}
 
     def render(v: dict[str, Any]) -> None:
         n = v["items"]
         out.print(styled((f"{n} item{'' if n == 1 else 's'}", "green"), f" → {v['manifest']}"))
         for w in v["warnings"]:
             out.print(styled(("warning", "yellow"), f": {w}"), highlight=False)
-        out.print(f"next: datamill data import PROJECT {v['manifest']} --as USER")
+        fmt = " --format text_jsonl" if v["labelled"] else ""  # spans moved with the text
+        out.print(f"next: datamill data import PROJECT {v['manifest']}{fmt} --as USER")
 
     emit(value, as_json, render)

@@ -20,6 +20,7 @@ from datamill.modalities import _reason_words_races_h1 as _races_h1
 from datamill.modalities import _reason_words_records as _records
 from datamill.modalities import _reason_words_signal as _signal
 from datamill.modalities import _reason_words_speech_h7 as _speech_h7
+from datamill.modalities import _reason_words_text_h6 as _text_h6
 from datamill.modalities import _reason_words_workforce as _workforce
 
 __all__ = ["AREA_REFUSALS_EN", "AREA_REFUSALS_ZH_CN"]
@@ -41,6 +42,7 @@ AREA_REFUSALS_EN: dict[str, str] = {
     **_business_h4.BUSINESS_H4_REFUSALS_EN,
     **_speech_h7.SPEECH_H7_EN,
     **_races_h1.RACE_REFUSALS_EN,
+    **_text_h6.TEXT_H6_REFUSALS_EN,
 }
 
 AREA_REFUSALS_ZH_CN: dict[str, str] = {
@@ -60,4 +62,5 @@ AREA_REFUSALS_ZH_CN: dict[str, str] = {
     **_business_h4.BUSINESS_H4_REFUSALS_ZH_CN,
     **_speech_h7.SPEECH_H7_ZH_CN,
     **_races_h1.RACE_REFUSALS_ZH_CN,
+    **_text_h6.TEXT_H6_REFUSALS_ZH_CN,
 }

@@ -54,6 +54,11 @@ class PreparedSource:
     items: int
     not_normalized: int = 0
     first_not_normalized: str | None = None
+    #: a labelled source: ``manifest`` is a ``text_jsonl`` file (``data import --format
+    #: text_jsonl``), its rows' spans moved with their normalised text; ``normalized`` rows
+    #: changed
+    labelled: bool = False
+    normalized: int = 0
 
     @property
     def warnings(self) -> list[str]:
@@ -128,8 +133,9 @@ def _record(rec: Any, where: str, default_id: str, opt: _Options) -> tuple[str, 
             f"{where}: the row is labelled ({labelled!r}); text prepare keeps the text only and"
             " its labels would be lost (normalising would also move their offsets): import the"
             " file with `datamill data import PROJECT FILE --format text_jsonl`, which keeps"
-            " the spans on the text as written (set `require_normalized: false` for text that"
-            " is not NFKC-normalised)", file=where)
+            " the spans on the text as written, or normalise it with `text prepare --normalize`"
+            " (a .jsonl of text_jsonl rows: the spans move with the text)", file=where,
+            reason_code="text_row_labelled", where=where, field_name=labelled)
     text = rec.get(opt.text_field)
     if not isinstance(text, str):
         raise TextSourceError(f"{where}: no text in column {opt.text_field!r}", file=where)
@@ -223,6 +229,73 @@ def _parquet(path: Path, opt: _Options) -> Iterator[tuple[str, str, str]]:
             yield _record(rec, f"{path.name} row {row}", f"{path.stem}-{row:06d}", opt)
 
 
+def _labelled_jsonl(files: list[Path]) -> bool:
+    """Whether the source is JSONL whose first row carries an ``annotation`` (text_jsonl)."""
+    if any(p.suffix.lower() != ".jsonl" for p in files):
+        return False
+    with files[0].open("rb") as fh:
+        for raw in fh:
+            if raw.strip():
+                try:
+                    row = json.loads(raw.decode("utf-8", "replace").removeprefix("\ufeff"))
+                except json.JSONDecodeError:
+                    return False
+                return isinstance(row, dict) and row.get("annotation") not in (None, "", {})
+    return False
+
+
+def _prepare_labelled(files: list[Path], target: Path, opt: _Options,
+                      fullwidth_punctuation: bool) -> tuple[int, int]:
+    """Write the labelled rows of ``files`` normalised into ``target`` (text_jsonl), their
+    offsets moved with the text (:mod:`.renormalize`); (rows, rows changed)."""
+    from datamill.modalities.text.renormalize import OffsetsNotKept, normalize_row
+
+    seen: dict[str, str] = {}
+    changed = 0
+    with target.open("w", encoding="utf-8", newline="\n") as out_file:
+        for path in files:
+            for n, off, raw in _lines(path, opt.max_chars * 8):
+                line = _decode(raw, path, n, off)
+                if not line.strip():
+                    continue
+                where = f"{path.name}:{n}"
+                try:
+                    row = json.loads(line)
+                except json.JSONDecodeError as err:
+                    raise TextSourceError(f"{where}: malformed JSON ({describe_json_error(err)})",
+                                          file=path.name, line=n) from err
+                if not isinstance(row, dict) or row.get("annotation") in (None, "", {}):
+                    raise TextSourceError(
+                        f"{where}: no annotation; a labelled source has one in every row",
+                        file=path.name, line=n, reason_code="text_row_not_labelled",
+                        where=where)
+                bad = lone_surrogate(str(row.get("text", "")))
+                if bad:
+                    raise TextSourceError(f"{where}: the text cannot be written as UTF-8{bad}",
+                                          file=path.name, line=n)
+                try:
+                    out, moved = normalize_row(row, fullwidth_punctuation=fullwidth_punctuation)
+                except OffsetsNotKept as err:
+                    raise TextSourceError(
+                        f"{where}: {err}", file=path.name, line=n,
+                        reason_code="text_offsets_not_kept", where=where,
+                        offset=err.offset) from err
+                except (KeyError, TypeError, ValueError) as err:
+                    raise TextSourceError(f"{where}: not a text JSONL row ({err})",
+                                          file=path.name, line=n) from err
+                if len(out["text"]) > opt.max_chars:
+                    raise TextSourceError(f"{where}: {len(out['text'])} characters, more than"
+                                          f" {opt.max_chars}", file=path.name, line=n)
+                item_id = str(out.get("id", ""))
+                if item_id in seen:
+                    raise TextSourceError(f"{where}: item id {item_id!r} is used twice (first"
+                                          f" at {seen[item_id]})", file=path.name, line=n)
+                seen[item_id] = where
+                changed += moved
+                out_file.write(json.dumps(out, ensure_ascii=False) + "\n")
+    return len(seen), changed
+
+
 _READERS = {".txt": _txt, ".jsonl": _jsonl, ".csv": _csv, ".parquet": _parquet}
 
 
@@ -247,8 +320,26 @@ def prepare_text_source(  # noqa: PLR0913 - keyword-only options
     if out_dir.exists() and any(out_dir.iterdir()):
         raise TextSourceError(f"{out_dir} exists and is not empty", file=str(out_dir))
     opt = _Options(unit, text_field, id_field, max_chars)
+    labelled = normalize and _labelled_jsonl(files)
+    if labelled and drop_emoji:
+        raise TextSourceError(f"{files[0].name}: the rows are labelled; removing emoji would cut"
+                              " characters out of their spans: prepare it without --drop-emoji",
+                              file=files[0].name, reason_code="text_labelled_drop_emoji",
+                              where=files[0].name)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".prepare-", dir=out_dir.parent))
+    if labelled:
+        try:
+            n, changed = _prepare_labelled(files, staging / "data.jsonl", opt,
+                                           fullwidth_punctuation)
+            if out_dir.exists():
+                out_dir.rmdir()
+            staging.rename(out_dir)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        return PreparedSource(manifest=out_dir / "data.jsonl", items=n, labelled=True,
+                              normalized=changed)
     seen: dict[str, str] = {}
     changing: list[str] = []  # items the default normalized check refuses
     try:

@@ -1,0 +1,32 @@
+"""The words of the text corpus preparation's coded refusals (``text prepare`` of a labelled
+source, and the inspection sample's stale corrections), English and zh-CN."""
+
+from __future__ import annotations
+
+__all__ = ["TEXT_H6_REFUSALS_EN", "TEXT_H6_REFUSALS_ZH_CN"]
+
+TEXT_H6_REFUSALS_EN: dict[str, str] = {
+    "text_row_labelled": "{where}: the row is labelled ({field_name}); text prepare would keep"
+                         " its text and lose the labels: import the file with `datamill data"
+                         " import PROJECT FILE --format text_jsonl`, or normalise it with"
+                         " `text prepare --normalize`, which moves the spans with the text",
+    "text_row_not_labelled": "{where}: the row has no annotation; in a labelled source every"
+                             " row has one",
+    "text_offsets_not_kept": "{where}: normalising the text would move the label offset"
+                             " {offset} into a character; move the span boundary before or"
+                             " after that character",
+    "text_labelled_drop_emoji": "{where}: the rows are labelled, and removing emoji would cut"
+                                " characters out of their spans: prepare it without"
+                                " --drop-emoji",
+}
+
+TEXT_H6_REFUSALS_ZH_CN: dict[str, str] = {
+    "text_row_labelled": "{where}：该行带有标注（{field_name}）；text prepare 只保留文本，标注会丢失："
+                         "请用 `datamill data import 项目 文件 --format text_jsonl` 导入，"
+                         "或用 `text prepare --normalize` 规范化（标注片段随文本一起移动）。",
+    "text_row_not_labelled": "{where}：该行没有标注；带标注的来源每一行都必须有标注。",
+    "text_offsets_not_kept": "{where}：规范化文本会把标注偏移 {offset} 移到一个字符内部；"
+                             "请把片段边界移到该字符之前或之后。",
+    "text_labelled_drop_emoji": "{where}：各行带有标注，删除表情符号会从标注片段中删去字符："
+                                "请去掉 --drop-emoji 再准备。",
+}
