@@ -39,6 +39,10 @@ from datamill.modalities.problem_words import LANGUAGES
 
 app = typer.Typer(help="Batches and sampling inspection.", no_args_is_help=True)
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+BaseOpt = Annotated[str | None, typer.Option(
+    "--base", help="The sample's correction_tag (qc inspect --json) this starts from: a "
+                   "correction another inspector saved since is refused (exit 4), not "
+                   "overwritten.", show_default=False)]
 
 
 def _inspector(s: Any, username: str, *, batch_id: int | None = None,
@@ -251,6 +255,7 @@ def correct_cmd(
              "is the same option, the name 'work submit' and 'work review' use.",
         show_default=False)] = None,
     as_json: JsonOpt = False,
+    base: BaseOpt = None,
 ) -> None:
     """Record the inspector's version of one sampled item: a transcript (speech) or the
     corrected annotation (other modalities)."""
@@ -264,7 +269,7 @@ def correct_cmd(
     correction = _read_correction(file) if file is not None else str(text)
     with get_runtime().session() as s:
         _inspector(s, user, inspection_id=inspection_id)
-        record_correction(s, inspection_id, item_id, correction)
+        record_correction(s, inspection_id, item_id, correction, base=base)
         scores = inspection_scores(s, inspection_id)  # over the samples corrected so far
     emit({"inspection_id": inspection_id, "item_id": item_id, "scores": scores}, as_json,
          lambda v: out.print(say("qc.corrected", item=v["item_id"])))
@@ -318,14 +323,15 @@ def _render_segments(rows: list[dict[str, Any]], found: Mapping[int, list[Any]])
 
 @app.command("confirm")
 @handle_errors
-def confirm_cmd(inspection_id: int, item_id: int, user: AsUser, as_json: JsonOpt = False) -> None:
+def confirm_cmd(inspection_id: int, item_id: int, user: AsUser, as_json: JsonOpt = False,
+                base: BaseOpt = None) -> None:
     """Confirm one sampled item as delivered ("no change"): the delivered version becomes the
     inspector's, however large, without retyping it."""
     from datamill.production.inspection import confirm_delivered
 
     with get_runtime().session() as s:
         me = _inspector(s, user, inspection_id=inspection_id)
-        confirm_delivered(s, inspection_id, item_id, me)
+        confirm_delivered(s, inspection_id, item_id, me, base=base)
     emit({"inspection_id": inspection_id, "item_id": item_id, "confirmed": True}, as_json,
          lambda v: out.print(say("qc.confirmed", item=v["item_id"])))
 

@@ -18,6 +18,8 @@ TEXT_H6_REFUSALS_EN: dict[str, str] = {
     "text_labelled_drop_emoji": "{where}: the rows are labelled, and removing emoji would cut"
                                 " characters out of their spans: prepare it without"
                                 " --drop-emoji",
+    "correction_changed": "{item}: its correction changed after you opened it (another"
+                          " inspector saved one); reload it and apply your changes again",
 }
 
 TEXT_H6_REFUSALS_ZH_CN: dict[str, str] = {
@@ -29,4 +31,6 @@ TEXT_H6_REFUSALS_ZH_CN: dict[str, str] = {
                              "请把片段边界移到该字符之前或之后。",
     "text_labelled_drop_emoji": "{where}：各行带有标注，删除表情符号会从标注片段中删去字符："
                                 "请去掉 --drop-emoji 再准备。",
+    "correction_changed": "{item}：打开后该条目的修正已被更改（另一位质检员已保存修正）；"
+                          "请重新加载后再应用您的修改。",
 }

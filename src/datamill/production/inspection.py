@@ -9,6 +9,7 @@ number, is rejected and all its items go back for rework. ``defective_items`` co
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Any
 
@@ -48,6 +49,7 @@ __all__ = [
     "complete_inspection",
     "confirm_delivered",
     "correction_limit",
+    "correction_tag",
     "create_batch",
     "get_inspection",
     "inspection_scores",
@@ -144,7 +146,8 @@ def _inspection_out(
         _require_sample_cleared(session, viewer, rows[0][4], [r[0].item_id for r in rows])
     sample = [
         {"item_id": s.item_id, "external_id": ext, "sha256": sha, "volume": dur,
-         "delivered_text": s.delivered_text, "corrected_text": s.corrected_text}
+         "delivered_text": s.delivered_text, "corrected_text": s.corrected_text,
+         "correction_tag": correction_tag(s.corrected_text)}
         for s, ext, sha, dur, _project in rows
     ]
     return InspectionOut(
@@ -280,22 +283,49 @@ def correction_limit(plugin: Any, delivered: str, max_request_bytes: int) -> int
     return max(own, len(delivered))
 
 
+def correction_tag(corrected_text: str | None) -> str:
+    """What a sample's correction stands at, for a page or client to send back with its own
+    (``base``): ``none`` before any, else a digest of the saved correction. Two inspectors
+    share one inspection: the second to save from what they opened gets a Conflict
+    (``correction_changed``) instead of overwriting the first's spans unseen."""
+    if corrected_text is None:
+        return "none"
+    return hashlib.sha256(corrected_text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def _require_base(sample: InspectionSample, base: str | None, external_id: str) -> None:
+    """Conflict when ``base`` (the tag the writer saw) is not the sample's correction now."""
+    if base is None:
+        return
+    now = correction_tag(sample.corrected_text)
+    if base != now:
+        raise Conflict(
+            f"item {external_id!r}: its correction changed after you opened it (another"
+            " inspector saved one); reload it and apply your changes again",
+            item=external_id, base=base, current=now, reason_code="correction_changed")
+
+
+def _external_id(session: Session, item_id: int) -> str:
+    item = session.get(Item, item_id)
+    return item.external_id if item is not None else str(item_id)
+
+
 def _open_sample(
-    session: Session, inspection_id: int, item_id: int, inspector: User | None
+    session: Session, inspection_id: int, item_id: int, inspector: User | None,
+    *, lock: bool = False,
 ) -> tuple[InspectionSample, Project]:
     """The sampled item of an open inspection, with its project (NotFound, Conflict; with
     ``inspector``, the NotFound of an item not sampled when it is classified above their
-    clearance)."""
+    clearance). ``lock``: the sample's row is locked until the transaction ends (a writer
+    that compares its base with it)."""
     if inspector is not None:
         from datamill.compliance.item_sensitivity import require_item_cleared
 
         require_item_cleared(session, inspector, item_id, lambda: NotFound(
             f"item {item_id} is not in the sample of inspection {inspection_id}"))
-    sample = session.scalars(
-        select(InspectionSample).where(
-            InspectionSample.inspection_id == inspection_id, InspectionSample.item_id == item_id
-        )
-    ).first()
+    query = select(InspectionSample).where(
+        InspectionSample.inspection_id == inspection_id, InspectionSample.item_id == item_id)
+    sample = session.scalars(query.with_for_update() if lock else query).first()
     if sample is None:
         raise NotFound(f"item {item_id} is not in the sample of inspection {inspection_id}")
     # read FOR SHARE (PostgreSQL) until the transaction ends: a completion under way (it locks
@@ -318,13 +348,16 @@ def _open_sample(
 def record_correction(
     session: Session, inspection_id: int, item_id: int, corrected_text: str,
     inspector: User | None = None, *, max_request_bytes: int | None = None,
+    base: str | None = None,
 ) -> None:
     """The inspector's own version of one sampled item (the reference it is scored against):
     a transcript for speech, an annotation document (JSON) for images; the modality checks it.
     With ``inspector``, Forbidden when the item is classified above their clearance. Its length
     is bounded by :func:`correction_limit` (``max_request_bytes``: the request limit of the
-    face it came through; default the settings')."""
-    sample, project = _open_sample(session, inspection_id, item_id, inspector)
+    face it came through; default the settings'). ``base``: the :func:`correction_tag` the
+    writer started from; Conflict when another correction was saved since."""
+    sample, project = _open_sample(session, inspection_id, item_id, inspector,
+                                   lock=base is not None)
     plugin = get_modality(project.modality)
     if max_request_bytes is None:
         from datamill.config import get_settings  # noqa: PLC0415 - only when not given
@@ -348,17 +381,23 @@ def record_correction(
             coded = {k: err.details[k] for k in ("problems", "problems_more") if k in err.details}
             raise InvalidInput(f"the correction of item {item.external_id!r}: {err.message}",
                                item=item.external_id, **coded) from err
+    _require_base(sample, base, _external_id(session, item_id))
     sample.corrected_text = corrected
     session.flush()
 
 
 def confirm_delivered(
-    session: Session, inspection_id: int, item_id: int, inspector: User | None = None
+    session: Session, inspection_id: int, item_id: int, inspector: User | None = None,
+    *, base: str | None = None,
 ) -> None:
     """The inspector found nothing to change: the delivered version of the sampled item is
     their version as it stands (scored as a perfect match), however large it is, without
-    sending it back. With ``inspector``, Forbidden when the item is above their clearance."""
-    sample, project = _open_sample(session, inspection_id, item_id, inspector)
+    sending it back. With ``inspector``, Forbidden when the item is above their clearance.
+    ``base`` as :func:`record_correction`'s: a confirmation never drops a correction saved
+    after the page showed the item."""
+    sample, project = _open_sample(session, inspection_id, item_id, inspector,
+                                   lock=base is not None)
+    _require_base(sample, base, _external_id(session, item_id))
     sample.corrected_text = sample.delivered_text
     record_audit(
         session, actor_id=inspector.id if inspector is not None else None,

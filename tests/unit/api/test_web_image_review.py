@@ -157,7 +157,7 @@ def test_image_inspection_page_draws_delivered_and_inspectors_versions(
     assert editor.status_code == 200 and "data-image-workbench" in editor.text
     assert client.get(f"/inspections/{insp_id}?sample=999999").status_code == 404
     submit_url = html.unescape(re.search(r'data-submit-url="([^"]*)"', editor.text).group(1))
-    assert submit_url == f"/web/api/inspections/{insp_id}/samples/{first}/annotation"
+    assert submit_url == f"/web/api/inspections/{insp_id}/samples/{first}/annotation?base=none"
     doc = {"objects": [{**CAR, "x": 30}], "classes": []}  # moved: IoU 1/3 < 0.5
     assert client.post(submit_url, json={"annotation": doc}).status_code == 403
     r = client.post(submit_url, json={"annotation": doc}, headers={"X-CSRF-Token": csrf})

@@ -233,7 +233,7 @@ def test_text_inspection_shows_both_versions_and_takes_a_correction(
     editor = client.get(f"/inspections/{insp_id}?sample={first}")
     assert editor.status_code == 200 and "data-text-workbench" in editor.text
     submit_url = _attr(editor.text, "data-submit-url")
-    assert submit_url == f"/web/api/inspections/{insp_id}/samples/{first}/annotation"
+    assert submit_url == f"/web/api/inspections/{insp_id}/samples/{first}/annotation?base=none"
     assert json.loads(_attr(editor.text, "data-annotation"))["spans"][0]["label"] == "PER"
     doc = _text(_span(0, 2, "LOC"))
     assert client.post(submit_url, json={"annotation": doc}).status_code == 403

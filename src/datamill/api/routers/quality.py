@@ -53,6 +53,10 @@ class Correction(BaseModel):
         "The inspector's own transcript (image, text, LLM ... projects: the corrected annotation "
         "document as JSON text); as long as the annotation itself may be, and never refused for "
         "being as long as the delivered version. Nothing to change: POST .../confirm instead"))
+    base_correction: str | None = Field(None, description=(
+        "The sample's `correction_tag` (in the inspection's `sample`) the correction starts "
+        "from: when another inspector saved a correction since, 409 `correction_changed` "
+        "instead of overwriting it. Omitted: not compared"))
 
 
 @router.post("/projects/{project_id}/batches", status_code=status.HTTP_201_CREATED)
@@ -121,18 +125,21 @@ def record_correction_endpoint(
     """Record the inspector's transcript of one sampled item."""
     require(session, user, Action.INSPECT, q.inspection_project(session, inspection_id, user))
     record_correction(session, inspection_id, item_id, body.corrected_text, user,
-                      max_request_bytes=runtime.settings.max_annotation_bytes)
+                      max_request_bytes=runtime.settings.max_annotation_bytes,
+                      base=body.base_correction)
     return get_inspection(session, inspection_id, user)
 
 
 @router.post("/inspections/{inspection_id}/samples/{item_id}/confirm")
 def confirm_sample_endpoint(
-    inspection_id: Id, item_id: Id, session: SessionDep, user: Inspector
+    inspection_id: Id, item_id: Id, session: SessionDep, user: Inspector,
+    base: str | None = None,
 ) -> InspectionOut:
     """The inspector confirms one sampled item as delivered (no change): the delivered version
-    becomes their version as it stands, whatever its size, without sending it back."""
+    becomes their version as it stands, whatever its size, without sending it back. ``base``:
+    the sample's ``correction_tag`` seen (a correction saved since: 409 ``correction_changed``)."""
     require(session, user, Action.INSPECT, q.inspection_project(session, inspection_id, user))
-    confirm_delivered(session, inspection_id, item_id, user)
+    confirm_delivered(session, inspection_id, item_id, user, base=base)
     return get_inspection(session, inspection_id, user)
 
 

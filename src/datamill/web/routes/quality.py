@@ -20,6 +20,7 @@ from datamill.production import dashboard as wq
 from datamill.production.inspection import (
     complete_inspection,
     confirm_delivered,
+    correction_tag,
     get_inspection,
     inspection_scores,
     record_correction,
@@ -47,6 +48,8 @@ api_router = APIRouter(prefix="/web/api", include_in_schema=False)
 class CorrectionIn(BaseModel):
     #: bounded by the request limit and the service's ``correction_limit`` (the annotation's own)
     corrected_text: str
+    #: the sample's ``correction_tag`` the page showed: a correction saved since is a 409
+    base_correction: str | None = None
 
 
 @router.post("/batches/{batch_id}/inspect")
@@ -151,16 +154,18 @@ class DocumentCorrectionIn(BaseModel):
 @api_router.post("/inspections/{inspection_id}/samples/{item_id}/annotation")
 def save_document_correction(
     request: Request, inspection_id: int, item_id: int, body: DocumentCorrectionIn,
-    session: SessionDep, me: WebUser, runtime: RuntimeDep,
+    session: SessionDep, me: WebUser, runtime: RuntimeDep, base: str | None = None,
 ) -> dict[str, Any]:
     """The inspector's corrected annotation from a document workbench (checked by the
-    modality: 422); answers the scores so far and the inspection page's URL."""
+    modality: 422); answers the scores so far and the inspection page's URL. ``base`` (the
+    editor's URL carries it): the sample's ``correction_tag`` when the editor opened; another
+    inspector's correction saved since is a 409 ``correction_changed``, never overwritten."""
     require_csrf(request, me)
     require(session, me.user, Action.INSPECT, access.inspection_project(session, inspection_id, me.user))
     text = json.dumps(body.annotation, ensure_ascii=False)
     with problems_in_page_language(request):
         record_correction(session, inspection_id, item_id, text, me.user,
-                          max_request_bytes=runtime.settings.max_annotation_bytes)
+                          max_request_bytes=runtime.settings.max_annotation_bytes, base=base)
     return {"scores": inspection_scores(session, inspection_id), "next_url": f"/inspections/{inspection_id}"}
 
 
@@ -174,12 +179,14 @@ def save_correction(
     project_id = access.inspection_project(session, inspection_id, me.user)
     require(session, me.user, Action.INSPECT, project_id)
     record_correction(session, inspection_id, item_id, body.corrected_text, me.user,
-                      max_request_bytes=runtime.settings.max_annotation_bytes)
+                      max_request_bytes=runtime.settings.max_annotation_bytes,
+                      base=body.base_correction)
     insp = get_inspection(session, inspection_id, me.user)
     delivered = next((s["delivered_text"] for s in insp.sample if s["item_id"] == item_id), "")
     project = get_or_raise(session, Project, project_id, "project")
     conventions = _conventions(get_modality(project.modality), project)
     return {"scores": inspection_scores(session, inspection_id),
+            "correction_tag": correction_tag(body.corrected_text),
             "diff": word_diff(delivered or "", body.corrected_text, language=project.language,
                               conventions=conventions)}
 
@@ -187,13 +194,14 @@ def save_correction(
 @router.post("/inspections/{inspection_id}/samples/{item_id}/confirm")
 def confirm_sample(
     request: Request, inspection_id: int, item_id: int, session: SessionDep, me: WebUser,
-    csrf_token: Annotated[str, Form()] = "",
+    csrf_token: Annotated[str, Form()] = "", base: Annotated[str, Form()] = "",
 ) -> Response:
     """"No change": the inspector confirms a sampled item as delivered, whatever its size (the
-    page's button beside "correct this item"); back to the inspection page."""
+    page's button beside "correct this item"); back to the inspection page. ``base``: the
+    sample's ``correction_tag`` the page showed (a correction saved since: 409)."""
     require_csrf(request, me, csrf_token)
     require(session, me.user, Action.INSPECT, access.inspection_project(session, inspection_id, me.user))
-    confirm_delivered(session, inspection_id, item_id, me.user)
+    confirm_delivered(session, inspection_id, item_id, me.user, base=base or None)
     return RedirectResponse(f"/inspections/{inspection_id}#sample-{item_id}", status_code=303)
 
 

@@ -33,9 +33,12 @@ function showDiff(li, runs) {
 
 async function save(li) {
   const text = li.querySelector('.corrected').value;
-  const r = await sendJSON('PUT', `/web/api/inspections/${id}/samples/${li.dataset.item}`, { corrected_text: text });
+  // base: the correction this page last saw; another inspector's saved since is a 409, not
+  // overwritten (the answer's tag is the page's next base)
+  const r = await sendJSON('PUT', `/web/api/inspections/${id}/samples/${li.dataset.item}`,
+    { corrected_text: text, base_correction: li.dataset.base || null });
   const mark = li.querySelector('.saved-mark');
-  if (r.ok) { mark.hidden = false; showScores(r.data.scores); showDiff(li, r.data.diff || []); } else { mark.hidden = true; alert((r.data && r.data.detail) || `HTTP ${r.status}`); }
+  if (r.ok) { li.dataset.base = r.data.correction_tag || ''; mark.hidden = false; showScores(r.data.scores); showDiff(li, r.data.diff || []); } else { mark.hidden = true; alert((r.data && r.data.detail) || `HTTP ${r.status}`); }
 }
 
 for (const li of document.querySelectorAll('.sample')) {
