@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import re
+from typing import Any
 
 from datamill.core.errors import InvalidInput
 
@@ -72,8 +73,11 @@ def text_problem(text: str) -> str | None:
 def check_text(text: str | None, field: str) -> None:
     """InvalidInput when ``text`` cannot be stored (see :func:`text_problem`)."""
     problem = text_problem(text) if text else None
-    if problem is not None:
-        raise InvalidInput(f"{field} {problem}", field=field)
+    if problem is not None:  # coded: a zh-CN reader got the English sentence (trial h6)
+        found = _UNSTORABLE.search(text or "")
+        char = f"U+{ord(found.group()):04X}" if found is not None else ""
+        raise InvalidInput(f"{field} {problem}", field=field, char=char,
+                           reason_code="text_nul" if char == "U+0000" else "text_lone_surrogate")
 
 
 def note_problem(text: str) -> str | None:
@@ -147,20 +151,27 @@ def check_limit(limit: int | None, field: str = "limit", high: int = MAX_PAGE_RO
                            field=field, reason_code="limit_range", value=limit, high=high)
 
 
-def _walk_problem(value: object) -> str | None:
+def _walk_problem(value: object) -> tuple[str, str, dict[str, Any]] | None:
+    """The first thing of ``value`` no document can store: (reason code, English words,
+    their values)."""
     stack: list[tuple[object, int]] = [(value, 0)]
     while stack:
         node, depth = stack.pop()
         if isinstance(node, str):
             problem = text_problem(node)
             if problem is not None:
-                return f"a string {problem}"
+                found = _UNSTORABLE.search(node)
+                char = f"U+{ord(found.group()):04X}" if found is not None else ""
+                code = "text_nul" if char == "U+0000" else "text_lone_surrogate"
+                return code, f"a string {problem}", {"char": char}
         elif isinstance(node, float):
             if not math.isfinite(node):
-                return f"has a number JSON cannot hold ({node})"
+                return ("document_not_finite", f"has a number JSON cannot hold ({node})",
+                        {"value": str(node)})
         elif isinstance(node, dict | list | tuple):
             if depth >= MAX_DEPTH:
-                return f"nests deeper than {MAX_DEPTH} levels"
+                return ("document_too_deep", f"nests deeper than {MAX_DEPTH} levels",
+                        {"most": MAX_DEPTH})
             items = node.items() if isinstance(node, dict) else enumerate(node)
             for key, child in items:
                 if isinstance(key, str):
@@ -171,7 +182,9 @@ def _walk_problem(value: object) -> str | None:
 
 def check_document(value: object, field: str) -> None:
     """InvalidInput when a JSON document (decoded: dicts, lists, strings, numbers) holds a
-    string that cannot be stored, a NaN or infinity, or nests deeper than :data:`MAX_DEPTH`."""
-    problem = _walk_problem(value)
-    if problem is not None:
-        raise InvalidInput(f"{field}: {problem}", field=field)
+    string that cannot be stored, a NaN or infinity, or nests deeper than :data:`MAX_DEPTH`
+    (coded, so a zh-CN reader gets it in Chinese)."""
+    found = _walk_problem(value)
+    if found is not None:
+        code, problem, params = found
+        raise InvalidInput(f"{field}: {problem}", field=field, reason_code=code, **params)

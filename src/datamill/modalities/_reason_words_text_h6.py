@@ -20,6 +20,12 @@ TEXT_H6_REFUSALS_EN: dict[str, str] = {
                                 " --drop-emoji",
     "correction_changed": "{item}: its correction changed after you opened it (another"
                           " inspector saved one); reload it and apply your changes again",
+    "text_lone_surrogate": "{field} contains a lone surrogate ({char}), which has no UTF-8: a"
+                           " broken escape (an emoji takes a pair, e.g. \\ud83d\\ude00);"
+                           " write the whole character or remove it",
+    "text_nul": "{field} contains a NUL character (U+0000): remove it",
+    "document_not_finite": "{field} has a number JSON cannot hold ({value})",
+    "document_too_deep": "{field} nests deeper than {most} levels",
 }
 
 TEXT_H6_REFUSALS_ZH_CN: dict[str, str] = {
@@ -33,4 +39,9 @@ TEXT_H6_REFUSALS_ZH_CN: dict[str, str] = {
                                 "请去掉 --drop-emoji 再准备。",
     "correction_changed": "{item}：打开后该条目的修正已被更改（另一位质检员已保存修正）；"
                           "请重新加载后再应用您的修改。",
+    "text_lone_surrogate": "{field} 含有孤立的 UTF-16 代理项（{char}），UTF-8 无法表示：转义已损坏"
+                           "（表情符号需成对转义，如 \\ud83d\\ude00）；请写出完整字符或删除它。",
+    "text_nul": "{field} 含有 NUL 字符（U+0000）：请删除它。",
+    "document_not_finite": "{field} 含有 JSON 无法表示的数值（{value}）。",
+    "document_too_deep": "{field} 的嵌套超过 {most} 层。",
 }
