@@ -31,3 +31,18 @@ def test_a_text_field_with_a_lone_surrogate_is_worded() -> None:
         check_text("😀"[:1] + "\ud83d", "reason")
     said, _ = word_error(err.value.message, err.value.details, "zh-CN")
     assert "U+D83D" in said and "代理项" in said
+
+
+def test_a_submit_without_its_document_is_refused_in_chinese() -> None:
+    """``{"base_version": 1, "payload": {...}}`` (the wrong key) answered "“document”无效（Value
+    error, give either segments (speech) or annotation (other modalities)）" under zh-CN."""
+    from pydantic import ValidationError
+
+    from datamill.api.routers.work import AnnotationSubmit
+    from datamill.modalities.parse_problems import request_error
+
+    with pytest.raises(ValidationError) as err:
+        AnnotationSubmit.model_validate({"base_version": 1, "payload": {}})
+    error = err.value.errors()[0]
+    said = request_error({**error, "loc": ("body",)}, {}, "zh-CN")
+    assert said["message"] == "请给出 segments（语音）或 annotation（其他模态）二者之一", said

@@ -83,6 +83,7 @@ _CODES = {
     "model_type": "not_an_object",
     "model_attributes_type": "not_an_object",
     "span_order": "span_order",
+    "one_payload": "one_payload",
 }
 #: the segments pydantic puts in an error's path that name a type, not a field (a union
 #: member ``tuple[int, ...]``, ``function-after[...]``, ``constrained-str``, ``int``)

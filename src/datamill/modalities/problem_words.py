@@ -253,6 +253,8 @@ EN_PROBLEMS: dict[str, str] = {
     "http.request_timeout": "the request body came too slowly: each part must follow the last "
                             "within {timeout_s} seconds, and the whole average at least "
                             "{min_rate} bytes a second; send it again on a faster connection",
+    "prob.one_payload": "give either segments (speech) or annotation (other modalities), one"
+                        " of them",
     **TTS_TIER_PROBLEMS_EN,  # a TTS annotation's tier problems (modalities.tts.consistency)
 }
 

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Depends, Query, Request, Response, status
 from pydantic import BaseModel, Field, model_validator
+from pydantic_core import PydanticCustomError
 from sqlalchemy.orm import Session
 
 from datamill.api.body_limit import LargerBody
@@ -122,7 +123,9 @@ class AnnotationSubmit(BaseModel):
     @model_validator(mode="after")
     def _one_payload(self) -> AnnotationSubmit:
         if (self.segments is None) == (self.annotation is None):
-            raise ValueError("give either segments (speech) or annotation (other modalities)")
+            # coded, so a zh-CN reader gets it in Chinese (parse_problems' one_payload)
+            raise PydanticCustomError("one_payload", "give either segments (speech) or"
+                                      " annotation (other modalities)")
         return self
 
     @property
