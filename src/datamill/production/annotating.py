@@ -589,13 +589,13 @@ def _pin_accepted(session: Session, item: Item, base_version: int | None) -> Non
     aggregation writing a new version of it (``aggregate_project`` with a dataset-level
     method) goes before or after the acceptance, never under it; with ``base_version`` (the
     version the reviewer's page showed) an item at another version is refused 409
-    ``stale_version``: an acceptance without it accepted whatever version was current by then,
+    ``review_stale``: an acceptance without it accepted whatever version was current by then,
     one the reviewer never saw."""
     session.refresh(item, with_for_update=True)
     if base_version is not None and base_version != item.current_version:
         raise Conflict(
             f"item {item.external_id} is at version {item.current_version}, the page you "
-            f"accepted showed version {base_version}; reload and review it again",
+            f"reviewed showed version {base_version}; reload and review it again",
             item=item.external_id, current_version=item.current_version,
             base_version=base_version, reason_code="review_stale")
 
@@ -639,7 +639,7 @@ def review_task(
     if verdict == "accept":
         _refuse_unresolved(session, item)
     take_hold(session, task, hold)  # a second, racing verdict on the same hold gets a Conflict
-    if verdict == "accept":  # the version accepted is the version the reviewer was shown
+    if verdict in ("accept", "reject"):  # the verdict is on the version the reviewer was shown
         _pin_accepted(session, item, base_version)
     annotation_id = item.current_annotation_id
     if verdict == "edit":
