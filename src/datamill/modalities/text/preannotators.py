@@ -31,7 +31,7 @@ from datamill.modalities.text.schema import (
     TextRequirements,
     Token,
 )
-from datamill.modalities.text.textio import read_text
+from datamill.modalities.text.textio import inside_grapheme, read_text
 
 __all__ = ["JIEBA_ENTITY_TAGS", "GazetteerPreannotator", "JiebaPreannotator", "gazetteer_spans"]
 
@@ -61,10 +61,19 @@ def gazetteer_spans(text: str, gazetteer: dict[str, tuple[str, ...]]) -> list[Sp
             if word and ((m.start() > 0 and _joins_word(text[m.start() - 1]))
                          or (m.end() < len(text) and _joins_word(text[m.end()]))):
                 continue
+            if inside_grapheme(text, m.start()) or inside_grapheme(text, m.end()):
+                continue  # "Rene" in a decomposed "René": not the phrase (and not a valid span)
             if all(m.end() <= s.start or m.start() >= s.end for s in taken):
                 taken.append(Span(start=m.start(), end=m.end(), label=label,
                                   attributes=_mark("gazetteer")))
     return sorted(taken, key=lambda s: s.start)
+
+
+def _cluster_end(text: str, offset: int) -> int:
+    """``offset``, or the end of the user-perceived character it falls inside."""
+    while inside_grapheme(text, offset):
+        offset += 1
+    return offset
 
 
 class _Configurable:
@@ -136,11 +145,15 @@ class JiebaPreannotator(_Configurable):
             if start < 0:
                 continue
             at = start + len(word)
-            if not word.strip():
+            # jieba cuts before a ZWJ or a combining mark, which a span may not: a word ends
+            # where its last character ends, and one inside the word before is taken by it
+            start = max(start, tokens[-1].end if tokens else 0)
+            end = _cluster_end(text, at)
+            if start >= end or not text[start:end].strip():
                 continue
-            tokens.append(Token(start=start, end=at, pos=flag))
+            tokens.append(Token(start=start, end=end, pos=flag))
             if flag in JIEBA_ENTITY_TAGS:
-                spans.append(Span(start=start, end=at, label=JIEBA_ENTITY_TAGS[flag],
+                spans.append(Span(start=start, end=end, label=JIEBA_ENTITY_TAGS[flag],
                                   attributes=_mark(self.model)))
         return tokens, spans
 
