@@ -18,8 +18,9 @@ TEXT_H6_REFUSALS_EN: dict[str, str] = {
     "text_labelled_drop_emoji": "{where}: the rows are labelled, and removing emoji would cut"
                                 " characters out of their spans: prepare it without"
                                 " --drop-emoji",
-    "correction_changed": "{item}: its correction changed after you opened it (another"
-                          " inspector saved one); reload it and apply your changes again",
+    "correction_changed": "{item}: its correction changed after you opened it (saved since by"
+                          " another inspector or from another page); reload it and apply your"
+                          " changes again",
     "text_lone_surrogate": "{field} contains a lone surrogate ({char}), which has no UTF-8: a"
                            " broken escape (an emoji takes a pair, e.g. \\ud83d\\ude00);"
                            " write the whole character or remove it",
@@ -37,7 +38,7 @@ TEXT_H6_REFUSALS_ZH_CN: dict[str, str] = {
                              "请把片段边界移到该字符之前或之后。",
     "text_labelled_drop_emoji": "{where}：各行带有标注，删除表情符号会从标注片段中删去字符："
                                 "请去掉 --drop-emoji 再准备。",
-    "correction_changed": "{item}：打开后该条目的修正已被更改（另一位质检员已保存修正）；"
+    "correction_changed": "{item}：打开后该条目的修正已被更改（其他质检员或其他页面已保存修正）；"
                           "请重新加载后再应用您的修改。",
     "text_lone_surrogate": "{field} 含有孤立的 UTF-16 代理项（{char}），UTF-8 无法表示：转义已损坏"
                            "（表情符号需成对转义，如 \\ud83d\\ude00）；请写出完整字符或删除它。",

@@ -300,8 +300,8 @@ def _require_base(sample: InspectionSample, base: str | None, external_id: str) 
     now = correction_tag(sample.corrected_text)
     if base != now:
         raise Conflict(
-            f"item {external_id!r}: its correction changed after you opened it (another"
-            " inspector saved one); reload it and apply your changes again",
+            f"item {external_id!r}: its correction changed after you opened it (saved since by"
+            " another inspector or from another page); reload it and apply your changes again",
             item=external_id, base=base, current=now, reason_code="correction_changed")
 
 
