@@ -33,6 +33,7 @@ __all__ = [
     "get_runtime",
     "get_session",
     "hide_unseen_projects",
+    "refuse_unit_of_work",
     "remember_caller",
     "session_cookie_serializer",
     "told_caller",
@@ -62,9 +63,26 @@ async def get_runtime(request: Request) -> Runtime:
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 
 
-def get_session(runtime: RuntimeDep) -> Iterator[Session]:
+def get_session(runtime: RuntimeDep, request: Request) -> Iterator[Session]:
     with runtime.session() as session:
         yield session
+        if getattr(request.state, REFUSED, False):
+            # A page answered a refusal with its error page (``web.routes._common.HtmlRoute``
+            # catches the error, so none reaches this generator): its unit of work is undone
+            # as the API's is. Before, a web form refused after a write committed that write
+            # (a review refused 409 left its task taken, with no review recorded).
+            session.rollback()
+
+
+REFUSED = "datamill_refused"
+"""``request.state`` flag a face sets when it answers an error itself: :func:`get_session`
+then rolls the request's unit of work back instead of committing it."""
+
+
+def refuse_unit_of_work(request: Request) -> None:
+    """Mark the request refused: its session is rolled back, not committed (see
+    :func:`get_session`)."""
+    setattr(request.state, REFUSED, True)
 
 
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]

@@ -40,6 +40,7 @@ from datamill.http_deps import (
     RuntimeDep,
     SessionDep,
     cookie_session_token,
+    refuse_unit_of_work,
     remember_caller,
     told_caller,
     unseen_project_refusal,
@@ -418,26 +419,35 @@ class HtmlRoute(APIRoute):
         async def route(request: Request) -> Response:
             try:
                 return await handler(request)
-            except NotSignedIn:
-                target = request.url.path
-                if request.url.query:
-                    target += "?" + request.url.query
-                nxt = quote(target if request.method == "GET" else "/", safe="/")
-                return RedirectResponse(f"/login?next={nxt}", status_code=303)
-            except DatamillError as exc:
-                if isinstance(exc, Forbidden):  # a project one may not see: as a missing one
-                    exc = unseen_project_refusal(request) or exc
-                log.info("page problem %s on %s: %s", exc.code, request.url.path, exc.message)
-                exc = told_caller(request, exc)
-                return error_page(request, exc.status, exc.message, exc.code, error=exc)
-            except (OverflowError, DataError) as exc:  # an id beyond what the database holds
-                if driver_refusal(exc) == "nul":  # not a number: text PostgreSQL cannot take
-                    return error_page(request, 422, t("error.text_nul", page_language(request)),
-                                      "invalid_input")
-                return error_page(request, 404, t("error.out_of_range", page_language(request)),
-                                  "not_found")
+            except (NotSignedIn, DatamillError, OverflowError, DataError) as exc:
+                # answered here with a page, so no error reaches the request's session: it is
+                # told to roll back what the request wrote (``http_deps.get_session``)
+                refuse_unit_of_work(request)
+                return _refusal_page(request, exc)
 
         return route
+
+
+def _refusal_page(request: Request, exc: Exception) -> Response:
+    """The page answering an error a page route raised (:class:`HtmlRoute`)."""
+    if isinstance(exc, NotSignedIn):
+        target = request.url.path
+        if request.url.query:
+            target += "?" + request.url.query
+        nxt = quote(target if request.method == "GET" else "/", safe="/")
+        return RedirectResponse(f"/login?next={nxt}", status_code=303)
+    if isinstance(exc, DatamillError):
+        if isinstance(exc, Forbidden):  # a project one may not see: as a missing one
+            exc = unseen_project_refusal(request) or exc
+        log.info("page problem %s on %s: %s", exc.code, request.url.path, exc.message)
+        exc = told_caller(request, exc)
+        return error_page(request, exc.status, exc.message, exc.code, error=exc)
+    # OverflowError, DataError: an id beyond what the database holds
+    if driver_refusal(exc) == "nul":  # not a number: text PostgreSQL cannot take
+        return error_page(request, 422, t("error.text_nul", page_language(request)),
+                          "invalid_input")
+    return error_page(request, 404, t("error.out_of_range", page_language(request)),
+                      "not_found")
 
 
 def admitted_by_session(request: Request,
