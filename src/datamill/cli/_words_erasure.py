@@ -3,6 +3,7 @@ write again, in English and zh-CN; merged into the CLI's catalogue (:mod:`datami
 
 from __future__ import annotations
 
+from datamill.cli._words_audit import AUDIT_EN, AUDIT_ZH_CN
 from datamill.cli._words_security import SECURITY_EN, SECURITY_ZH_CN
 
 __all__ = ["ERASURE_EN", "ERASURE_ZH_CN"]
@@ -13,10 +14,12 @@ ERASURE_EN: dict[str, str] = {
     "security.package_gone": "; delivery {deliveries} has no package left to write again "
                              "(removed by retention)",
     **SECURITY_EN,
+    **AUDIT_EN,
 }
 
 ERASURE_ZH_CN: dict[str, str] = {
     "security.already_redelivered": "；交付 {deliveries} 已不含其条目（未再次生成）",
     "security.package_gone": "；交付 {deliveries} 的数据包已不存在（已按保留期删除），无需重新生成",
     **SECURITY_ZH_CN,
+    **AUDIT_ZH_CN,
 }

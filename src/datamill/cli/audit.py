@@ -23,6 +23,7 @@ from datamill.cli._common import (
     out,
     styled,
 )
+from datamill.cli._words import say
 from datamill.core.errors import DatamillError
 from datamill.core.storable import digits
 
@@ -37,11 +38,13 @@ BROKEN_EXIT = 7  # the audit trail failed verification
 def _render_report(report: dict[str, Any]) -> None:
     if report["ok"]:
         cp = report["latest_checkpoint"]
-        anchored = f"; latest signed checkpoint at #{cp['record_id']}" if cp else ""
-        out.print(styled(("audit trail intact", "green"), f": {report['records']} records, "
-                         f"{report['signed']} signed{anchored}"), highlight=False)
+        anchored = say("audit.anchored", record=cp["record_id"]) if cp else ""
+        out.print(styled((say("audit.intact"), "green"), say(
+            "audit.intact_tail", records=report["records"], signed=report["signed"],
+            anchored=anchored)), highlight=False)
         return
-    out.print(styled(("audit trail BROKEN", "red"), f": {report['records']} records"),
+    out.print(styled((say("audit.broken"), "red"), say("audit.broken_tail",
+                                                       records=report["records"])),
               highlight=False)
     for p in report["problems"]:
         out.print(f"  - {p['problem']}: {p['message']}", highlight=False)
@@ -90,26 +93,34 @@ def checkpoint_cmd(
         result = ({"record_id": cp.record_id, "record_count": cp.record_count, "at": cp.at}
                   if cp else {"record_id": None, "record_count": 0})
     emit(result, as_json, lambda r: out.print(
-        f"checkpoint at record #{r['record_id']} ({r['record_count']} records)"
-        if r["record_id"] else "the audit trail is empty; nothing to sign"))
+        say("audit.checkpoint", record=r["record_id"], count=r["record_count"])
+        if r["record_id"] else say("audit.empty")))
 
 
 def _render_records(page: dict[str, Any]) -> None:
     from rich.table import Table
 
-    table = Table("id", "at (UTC)", "actor", "action", "object", "project", "data")
+    from datamill.cli._common import cli_language
+    from datamill.core.record_words import action_word
+
+    lang = cli_language()
+    table = Table(*(say(f"audit.col.{c}") for c in ("id", "at", "actor", "action", "object",
+                                                       "project", "data")))
     for r in page["items"]:
         obj = r["object_type"] + (f" #{r['object_id']}" if r["object_id"] is not None else "")
-        table.add_row(str(r["id"]), str(r["at"])[:19], r["actor"] or "(system)", r["action"],
+        word = action_word(r["action"], lang)
+        table.add_row(str(r["id"]), str(r["at"])[:19], r["actor"] or say("audit.system"),
+                      r["action"] if word == r["action"] else say("audit.action", word=word,
+                                                                      code=r["action"]),
                       obj, "" if r["project_id"] is None else str(r["project_id"]),
                       json_text(r["data"], indent=None, sort_keys=True))
     out.print(table)
     shown = len(page["items"])
     first = page["offset"] + 1 if shown else 0
-    more = (f"; older: --before {page['next_before']}" if page["next_before"] is not None
+    more = (say("audit.older", before=page["next_before"]) if page["next_before"] is not None
             else "")
-    out.print(f"{first}-{page['offset'] + shown} of {page['total']} record(s){more}",
-              highlight=False)
+    out.print(say("audit.page", first=first, last=page["offset"] + shown,
+                  total=page["total"], more=more), highlight=False)
 
 
 Actor = Annotated[str | None, typer.Option(help="Username of the person who acted.")]
@@ -207,7 +218,7 @@ def export_cmd(  # noqa: PLR0913 - one option per filter
     if output is not None and part is not None:
         part.replace(output)
         emit({"rows": rows, "path": str(output)}, as_json, lambda _r: out.print(
-            f"wrote {rows} audit record(s) to {output}", highlight=False))
+            say("audit.wrote", rows=rows, path=output), highlight=False))
     elif as_json:
         emit({"rows": rows, "csv": text}, as_json)
     else:

@@ -119,8 +119,11 @@ def create_cmd(
         actor_id = _creator(s, user, first=first)
         made = _user_row(create_user(s, username, secret, role, display_name=display_name,
                                      actor_id=actor_id))
-    emit(made, as_json, lambda v: out.print(say("user.created", role=v["role"],
-                                                username=v["username"]), highlight=False))
+    from datamill.cli._common import cli_language
+    from datamill.core.record_words import role_word
+
+    emit(made, as_json, lambda v: out.print(say("user.created", role=role_word(
+        v["role"], cli_language()), username=v["username"]), highlight=False))
 
 
 def _creator(s: Any, user: str | None, *, first: bool) -> int | None:
@@ -155,7 +158,9 @@ def list_cmd(
     """The accounts, by username (admins: the manage_users permission)."""
     from rich.table import Table
 
+    from datamill.cli._common import cli_language
     from datamill.compliance.users import active_users
+    from datamill.core.record_words import role_word
 
     with get_runtime().session() as s:
         acting_user(s, user, Action.MANAGE_USERS)
@@ -164,8 +169,9 @@ def list_cmd(
     def render(v: list[dict[str, Any]]) -> None:
         t = Table(*(say(f"user.col.{c}") for c in ("username", "role", "name", "active",
                                                     "created")))
+        lang = cli_language()
         for r in v:
-            t.add_row(r["username"], r["role"], r["display_name"],
+            t.add_row(r["username"], role_word(r["role"], lang), r["display_name"],
                       say("user.yes" if r["is_active"] else "user.no"), r["created_at"][:10])
         out.print(t)
 

@@ -15,24 +15,13 @@ from datamill.core.code_words import (
     VENDOR_KIND_WORDS,
     VERDICT_WORDS,
 )
+from datamill.core.record_words import ACTION_WORDS, ROLE_WORDS
 from datamill.workforce.sheet_print import SHEET_EN
 
 __all__ = ["EN_CODES"]
 
 _STATUSES = STATUS_WORDS["en"]
-_ROLES = {
-    "admin": "administrator", "project_manager": "project manager",
-    "corpus_designer": "corpus designer", "collection_coordinator": "collection coordinator",
-    "annotator": "annotator", "reviewer": "reviewer", "inspector": "inspector",
-    "vendor_manager": "vendor manager", "vendor_worker": "vendor worker",
-    "procurement": "procurement", "finance": "finance",
-    "data_security_officer": "data security officer", "auditor": "auditor",
-    "customer": "customer", "sales": "sales",
-    # ledger approval roles
-    "dept_manager": "department manager", "vp": "vice president",
-    "finance_reviewer": "finance reviewer", "finance_manager": "finance manager",
-    "cfo": "CFO", "finance_head": "head of finance",
-}
+_ROLES = ROLE_WORDS["en"]
 _VERDICTS = VERDICT_WORDS["en"]
 _ERROR_CODES = {
     "not_found": "Not found", "forbidden": "Not allowed", "unauthorized": "Not signed in",
@@ -183,4 +172,6 @@ EN_CODES: dict[str, str] = {
     # the printable acceptance-settlement sheet (workforce_sheet_print.html), its codes (stages,
     # units, cycles, sheet statuses) and the punctuation: one catalogue with the API and the CLI
     **SHEET_EN,
+    # an audit action (tc('action', ...) on /audit): core.record_words, as the CLI's
+    **{f"action.{k}": v for k, v in ACTION_WORDS["en"].items()},
 }

@@ -10,20 +10,13 @@ from datamill.core.code_words import (
     VENDOR_KIND_WORDS,
     VERDICT_WORDS,
 )
+from datamill.core.record_words import ACTION_WORDS, ROLE_WORDS
 from datamill.workforce.sheet_print import SHEET_ZH_CN
 
 __all__ = ["ZH_CN_CODES"]
 
 _STATUSES = STATUS_WORDS["zh-CN"]
-_ROLES = {
-    "admin": "管理员", "project_manager": "项目经理", "corpus_designer": "语料设计",
-    "collection_coordinator": "采集协调", "annotator": "标注员", "reviewer": "审核员",
-    "inspector": "质检员", "vendor_manager": "供应商负责人", "vendor_worker": "供应商人员",
-    "procurement": "采购", "finance": "财务", "data_security_officer": "数据安全官",
-    "auditor": "审计", "customer": "客户", "sales": "销售",
-    "dept_manager": "部门经理", "vp": "副总裁", "finance_reviewer": "财务审核",
-    "finance_manager": "财务经理", "cfo": "首席财务官", "finance_head": "财务负责人",
-}
+_ROLES = ROLE_WORDS["zh-CN"]
 _VERDICTS = VERDICT_WORDS["zh-CN"]
 _ERROR_CODES = {
     "not_found": "找不到", "forbidden": "无权操作", "unauthorized": "未登录",
@@ -150,4 +143,6 @@ ZH_CN_CODES: dict[str, str] = {
     "nav.vendor_people": "人员",
     "nav.vendor_packages": "任务包",
     **SHEET_ZH_CN,  # the printable settlement sheet (workforce.sheet_print, with the API and CLI)
+    # an audit action (tc('action', ...) on /audit): core.record_words, as the CLI's
+    **{f"action.{k}": v for k, v in ACTION_WORDS["zh-CN"].items()},
 }

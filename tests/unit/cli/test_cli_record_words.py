@@ -1,0 +1,37 @@
+"""Roles in ``datamill user list`` and actions in ``datamill audit list`` were codes
+(``project_manager``, ``project.member_added``) under ``DATAMILL_LANG=zh-CN`` and in English,
+and the audit table's heads, the "(system)" actor and its page line were English: they are
+words now (the code kept beside an action, for ``--action`` filters); ``--json`` keeps the
+codes."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from tests._cli import run_cli as run
+
+ZH = {"DATAMILL_LANG": "zh-CN"}
+
+
+@pytest.mark.slow  # ~8 s on a loaded machine: six CLI calls on a fresh home
+def test_roles_and_audit_actions_are_words(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    run(home, "user", "create", "root", "--role", "admin", "--password", "password1")
+    run(home, "user", "create", "pat", "--role", "project_manager", "--password", "password1",
+        "--as", "root")
+    users = run(home, "user", "list", "--as", "root", **ZH).stdout
+    assert "管理员" in users and "项目经理" in users, users
+    assert "project_manager" not in users and " admin " not in users, users
+    coded = json.loads(run(home, "user", "list", "--as", "root", "--json", **ZH).stdout)
+    assert {u["role"] for u in coded} == {"admin", "project_manager"}
+    trail = run(home, "audit", "list", "--as", "root", **ZH).stdout
+    assert "创建用户（u" in trail and "操作人" in trail, trail
+    assert "第 1-2 条，共 2 条" in trail and "actor" not in trail, trail
+    english = run(home, "audit", "list", "--as", "root").stdout
+    assert re.search(r"│ user\s+│.*\n.*│ created\s+│", english), english  # 80 columns
+    rows = json.loads(run(home, "audit", "list", "--as", "root", "--json", **ZH).stdout)
+    assert {r["action"] for r in rows["items"]} == {"user.created"}
