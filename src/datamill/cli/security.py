@@ -339,6 +339,14 @@ def assess_cmd(
     emit(r, as_json, _line(say("sec.assessed", id=r["id"], conclusion=r["conclusion"])))
 
 
+def _requirement(code: str) -> str:
+    """What a destination's exports need, in the CLI's language (``--json`` keeps the code)."""
+    from datamill.cli._common import cli_language
+    from datamill.core.record_words import EXPORT_REQUIREMENT_WORDS
+
+    return EXPORT_REQUIREMENT_WORDS[cli_language()].get(code, code)
+
+
 @app.command("export-rule-add")
 @handle_errors
 def rule_add_cmd(country: str, actor: AsUser, note: str = "",
@@ -349,7 +357,7 @@ def rule_add_cmd(country: str, actor: AsUser, note: str = "",
     with get_runtime().session() as s:
         r = add_export_rule(s, _actor(s, actor), country, requirement=requirement, note=note)
     emit(r, as_json, _line(say("sec.rule_added", country=r["country"],
-                                           requirement=r["requirement"])))
+                                           requirement=_requirement(r["requirement"]))))
 
 
 @app.command("export-rule-remove")
@@ -376,8 +384,8 @@ def rules_cmd(actor: AsUser, as_json: JsonOpt = False) -> None:
     def render(r: dict[str, Any]) -> None:
         out.print(say("sec.configured", configured=r["configured"]), highlight=False)
         for rule in r["rules"]:
-            out.print(f"  {rule['country']}: {rule['requirement']} {rule['note']}",
-                      highlight=False)
+            out.print(f"  {rule['country']}: {_requirement(rule['requirement'])} "
+                      f"{rule['note']}", highlight=False)
 
     emit(r, as_json, render)
 

@@ -65,3 +65,10 @@ def test_workforce_lines_speak_chinese(tmp_path: Path) -> None:
     assert "classified confidential; surveying not required" in run(
         home, "security", "status", "wf-zh", "--as", "root").stdout
     assert "studio" in run(home, "workforce", "vendors", "--as", "root").stdout
+    # an export rule's requirement was its code ("security_assessment") in both languages
+    added = run(home, "security", "export-rule-add", "US", "--requirement", "security_assessment",
+                "--as", "root", **ZH).stdout
+    assert added.strip() == "出境至 US 需要：安全评估", added
+    assert "US: 安全评估" in run(home, "security", "export-rules", "--as", "root", **ZH).stdout
+    assert "US: security assessment" in run(home, "security", "export-rules", "--as",
+                                            "root").stdout
