@@ -22,6 +22,8 @@ log = logging.getLogger("datamill.web")
 #: the data-import form's path, whose 413 page says what an import takes
 _IMPORT_FORM = re.compile("|".join(pattern for pattern, _, _ in IMPORT_BODIES))
 Handler = Callable[[Request, Exception], Awaitable[Response] | Response]
+#: the form problems a page lists (a form has a few fields; the rest are counted)
+_MAX_SHOWN = 10
 
 
 def _wrap(fallback: Handler | None, status_of: Callable[[Exception], int],
@@ -48,6 +50,30 @@ def _http_message(request: Request, exc: Exception) -> str | None:
     return t("error.no_page", page_language(request)) if status == 404 else None  # noqa: PLR2004
 
 
+def _form_problems(request: Request, exc: Exception) -> str | None:
+    """What was wrong with a form's fields (a number that is not one, a value out of range, a
+    field missing), each naming its field, in the page's language: the page said only
+    "Invalid input"."""
+    from datamill.modalities.parse_problems import request_error
+    from datamill.modalities.problem_words import LANGUAGES
+
+    if not isinstance(exc, RequestValidationError):
+        return None
+    lang = page_language(request)
+    table = LANGUAGES.get(lang, LANGUAGES["en"])
+    raw = exc.errors()
+    said: list[str] = []
+    for error in raw[:_MAX_SHOWN]:
+        entry = request_error(error, exc.body, lang)
+        field = entry["field"].removeprefix("body.").removeprefix("query.")
+        line = entry["message"] if lang != "en" else f"{field}: {entry['message']}"
+        if line not in said:
+            said.append(line)
+    if len(raw) > _MAX_SHOWN:
+        said.append(table["prob.more"].format(more=len(raw) - _MAX_SHOWN))
+    return table["prob.list_sep"].join(said) or None
+
+
 def _body_limit_page(request: Request, limit: int) -> Response | None:
     """The page for a request body over the server's limit (a form too large), in the page's
     language; None for the API's requests (they keep the 413 problem)."""
@@ -69,6 +95,6 @@ def install_page_errors(app: FastAPI) -> None:
         handlers.get(StarletteHTTPException), lambda e: getattr(e, "status_code", 500),
         _http_message))
     app.add_exception_handler(RequestValidationError, _wrap(
-        handlers.get(RequestValidationError), lambda e: 422, lambda r, e: None))
+        handlers.get(RequestValidationError), lambda e: 422, _form_problems))
     app.add_exception_handler(Exception, _wrap(
         handlers.get(Exception), lambda e: 500, lambda r, e: None))
