@@ -31,6 +31,9 @@ from typing import Any
 
 from datamill.cli._help_zh_core import CORE_HELP_ZH_CN
 from datamill.cli._help_zh_ledger import LEDGER_SHORT_ZH_CN
+from datamill.cli._help_zh_ledger_body import LEDGER_HELP_ZH_CN
+from datamill.cli._help_zh_security import SECURITY_HELP_ZH_CN
+from datamill.cli._help_zh_workforce import WORKFORCE_HELP_ZH_CN
 
 __all__ = ["ZH_CN_HELP", "run_root", "speak_typer", "usage_error", "worded_help"]
 
@@ -164,6 +167,9 @@ ZH_CN_HELP: dict[str, str] = {
         "7 审计记录已损坏（audit verify）；10 无事可做（例如没有剩余任务：停止循环）。"
         '使用 --json 时标准输出一律为 JSON；失败时输出 {"error": {"code": ..., "message": ...}}。',
     **CORE_HELP_ZH_CN,
+    **LEDGER_HELP_ZH_CN,
+    **WORKFORCE_HELP_ZH_CN,
+    **SECURITY_HELP_ZH_CN,
 }
 
 #: the root's commands whose help is a whole docstring: their line in ``datamill --help``
