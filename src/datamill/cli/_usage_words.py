@@ -29,9 +29,11 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from datamill.cli._help_zh_catalog import CATALOG_HELP_ZH_CN
 from datamill.cli._help_zh_core import CORE_HELP_ZH_CN
 from datamill.cli._help_zh_ledger import LEDGER_SHORT_ZH_CN
 from datamill.cli._help_zh_ledger_body import LEDGER_HELP_ZH_CN
+from datamill.cli._help_zh_loop import LOOP_HELP_ZH_CN
 from datamill.cli._help_zh_security import SECURITY_HELP_ZH_CN
 from datamill.cli._help_zh_workforce import WORKFORCE_HELP_ZH_CN
 
@@ -170,6 +172,8 @@ ZH_CN_HELP: dict[str, str] = {
     **LEDGER_HELP_ZH_CN,
     **WORKFORCE_HELP_ZH_CN,
     **SECURITY_HELP_ZH_CN,
+    **LOOP_HELP_ZH_CN,
+    **CATALOG_HELP_ZH_CN,
 }
 
 #: the root's commands whose help is a whole docstring: their line in ``datamill --help``

@@ -23,17 +23,13 @@ def _leaves(command: Any, path: str) -> list[tuple[str, Any]]:
     return found
 
 
-#: the groups whose every help page has its Chinese (h3: ledger's command pages, workforce with
-#: qualification, golden and procurement, audit and security were English below their
-#: Chinese listing line)
-_WORDED_GROUPS = ("project", "data", "work", "user", "ledger", "workforce", "audit", "security")
-
-
-def test_every_help_of_the_first_groups_has_its_chinese() -> None:
+def test_every_help_page_has_its_chinese() -> None:
+    # h3: besides the first groups' pages, every other command's page (ledger's, workforce
+    # with qualification, golden and procurement, audit, security, catalog, qc ...) was
+    # English below its Chinese listing line: 485 of 1,140 help texts
     root = typer.main.get_command(app)
     missing = []
-    for path, command in [leaf for group in _WORDED_GROUPS
-                          for leaf in _leaves(root.commands[group], group)]:  # type: ignore[attr-defined]
+    for path, command in _leaves(root, "datamill"):
         texts = [command.help] + [getattr(p, "help", None) for p in command.params]
         missing += [f"{path}: {key}" for t in texts if isinstance(t, str) and t.strip()
                     if (key := " ".join(t.split())) not in ZH_CN_HELP]
