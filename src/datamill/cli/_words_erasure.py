@@ -4,6 +4,7 @@ write again, in English and zh-CN; merged into the CLI's catalogue (:mod:`datami
 from __future__ import annotations
 
 from datamill.cli._words_audit import AUDIT_EN, AUDIT_ZH_CN
+from datamill.cli._words_codes import CODES_EN, CODES_ZH_CN
 from datamill.cli._words_security import SECURITY_EN, SECURITY_ZH_CN
 
 __all__ = ["ERASURE_EN", "ERASURE_ZH_CN"]
@@ -15,6 +16,7 @@ ERASURE_EN: dict[str, str] = {
                              "(removed by retention)",
     **SECURITY_EN,
     **AUDIT_EN,
+    **CODES_EN,
 }
 
 ERASURE_ZH_CN: dict[str, str] = {
@@ -22,4 +24,5 @@ ERASURE_ZH_CN: dict[str, str] = {
     "security.package_gone": "；交付 {deliveries} 的数据包已不存在（已按保留期删除），无需重新生成",
     **SECURITY_ZH_CN,
     **AUDIT_ZH_CN,
+    **CODES_ZH_CN,
 }

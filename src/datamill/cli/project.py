@@ -62,8 +62,11 @@ def create(spec: Annotated[Path, typer.Argument(help="Dataset spec (YAML or JSON
     with get_runtime().session() as s:
         actor = acting_user(s, user, Action.CREATE_PROJECT)
         project = create_project(s, data, actor_id=actor.id)  # nothing written on a bad spec
+    from datamill.cli._words import code, say
+
     emit(project, as_json, lambda p: out.print(styled(
-        f"created project {p.id} ", (p.name, "bold"), f" ({p.modality}, {p.project_type})")))
+        say("proj.created_head", id=p.id), (p.name, "bold"),
+        say("proj.created_tail", modality=p.modality, type=code("ptype", p.project_type)))))
 
 
 @app.command("list")
@@ -95,7 +98,7 @@ def list_(as_json: JsonOpt = False, as_user: ViewerOpt = None) -> None:
         t = Table(*(say(f"proj.col.{c}") for c in (
             "id", "name", "modality", "language", "type", "status")))
         for p in rows:
-            t.add_row(str(p.id), p.name, p.modality, p.language, p.project_type,
+            t.add_row(str(p.id), p.name, p.modality, p.language, code("ptype", p.project_type),
                       code("status", p.status))
         out.print(t)
 
@@ -131,7 +134,8 @@ def show(project: Annotated[str, typer.Argument(help="Project id or name.")], as
     def render(v: dict[str, Any]) -> None:
         from datamill.cli._words import code, say, say_count
 
-        out.print(styled((p.name, "bold"), f" (id {p.id}) {p.modality} {p.language} {p.project_type}"))
+        out.print(styled((p.name, "bold"), f" (id {p.id}) {p.modality} {p.language} "
+                         f"{code('ptype', p.project_type)}"))
         t = Table(say("proj.col.status"), say("proj.col.items"))
         for k, n in sorted(v["by_status"].items()):
             t.add_row(code("item_status", k), str(n))
@@ -148,10 +152,11 @@ def show(project: Annotated[str, typer.Argument(help="Project id or name.")], as
 def _render_basics(p: Any, username: str, *, customer: bool, stage: str) -> None:
     """A project as its customer or one of its annotators (reviewers) sees it: what it is,
     and the command for their part (the deliveries; the next task)."""
-    from datamill.cli._words import say
+    from datamill.cli._words import code, say
 
     out.print(styled((p.name, "bold"), f" (id {p.id}) {p.modality} {p.language} "
-                     f"{p.project_type} {p.status}"), soft_wrap=True)
+                     f"{code('ptype', p.project_type)} {code('status', p.status)}"),
+              soft_wrap=True)
     if p.spec.get("description"):
         out.print(p.spec["description"], soft_wrap=True)
     key = "project.basics_customer" if customer else "project.basics_worker"

@@ -201,8 +201,28 @@ def roles_cmd(
         "matrix": {r.value: {c["action"]: c["scope"] for c in rows if c["role"] == r.value
                              and c["scope"] != Scope.NONE.value} for r in Role},
     }
-    emit(value, as_json, lambda _v: out.print(matrix_markdown(), highlight=False,
-                                              soft_wrap=True))
+    emit(value, as_json, lambda _v: out.print(_matrix_words() or matrix_markdown(),
+                                              highlight=False, soft_wrap=True))
+
+
+def _matrix_words() -> str | None:
+    """The permission matrix as Markdown in the CLI's language: roles, actions and scopes as
+    words (None in English: the codes, as scripts read them)."""
+    from datamill.cli._common import cli_language
+    from datamill.cli._words import say
+    from datamill.compliance.permissions import Scope, role_scope
+    from datamill.core.record_words import role_word
+    from datamill.modalities._reason_words import ZH_CN_ACTIONS
+
+    lang = cli_language()
+    if lang == "en":
+        return None
+    head = f"| {say('roles.role')} | " + " | ".join(ZH_CN_ACTIONS.get(a.value, a.value)
+                                                    for a in Action) + " |"
+    rows = [f"| {role_word(r.value, lang)} | " + " | ".join(
+        say(f"scope.{s.value}") if (s := role_scope(r, a)) is not Scope.NONE else "–"
+        for a in Action) + " |" for r in Role]
+    return "\n".join([head, "|" + "---|" * (len(Action) + 1), *rows])
 
 
 def _revoke(username: str, which: str, actor_name: str) -> list[int]:

@@ -2,7 +2,8 @@
 (``project_manager``, ``project.member_added``) under ``DATAMILL_LANG=zh-CN`` and in English,
 and the audit table's heads, the "(system)" actor and its page line were English: they are
 words now (the code kept beside an action, for ``--action`` filters); ``--json`` keeps the
-codes."""
+codes. So did a project's type (``custom_service``) in ``project create|list|show`` and the
+roles, actions and scopes of ``user roles``."""
 
 from __future__ import annotations
 
@@ -11,8 +12,10 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tests._cli import run_cli as run
+from tests.unit.cli._text_project import text_spec
 
 ZH = {"DATAMILL_LANG": "zh-CN"}
 
@@ -35,3 +38,13 @@ def test_roles_and_audit_actions_are_words(tmp_path: Path) -> None:
     assert re.search(r"│ user\s+│.*\n.*│ created\s+│", english), english  # 80 columns
     rows = json.loads(run(home, "audit", "list", "--as", "root", "--json", **ZH).stdout)
     assert {r["action"] for r in rows["items"]} == {"user.created"}
+    # a project's type, and the permission matrix
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(yaml.safe_dump(text_spec("typed"), allow_unicode=True), encoding="utf-8")
+    made = run(home, "project", "create", str(spec), "--as", "root", **ZH).stdout
+    assert made.strip() == "已创建项目 1 typed（text，定制服务）", made
+    assert "定制服务" in run(home, "project", "list", "--as", "root", **ZH).stdout
+    assert "custom_service" in run(home, "project", "list", "--as", "root").stdout
+    roles = run(home, "user", "roles", **ZH).stdout.splitlines()
+    assert roles[0].startswith("| 角色 | 管理用户 | 创建项目 |"), roles[0]
+    assert roles[2].startswith("| 管理员 | 全部 |") and "project_manager" not in roles[3]
