@@ -170,7 +170,8 @@ def contract_show(
         reader = _reader(s, user)
         cid = contract_id(s, contract)
         if cid is None:
-            raise NotFound(f"no contract {contract!r}", contract=contract)
+            raise NotFound(f"no contract {contract!r}", contract=contract,
+                           reason_code="contract_unknown")
         d = contract_detail(s, cid, hidden_books(s, reader))
 
     def show(d: Any) -> None:
@@ -424,7 +425,8 @@ def trace_cmd(contract: str, user: AsUser, as_json: JsonOpt = False,
         reader = _reader(s, user)
         cid = contract_id(s, contract)
         if cid is None:
-            raise NotFound(f"no contract {contract!r}", contract=contract)
+            raise NotFound(f"no contract {contract!r}", contract=contract,
+                           reason_code="contract_unknown")
         hidden = hidden_books(s, reader)
         t = contract_trace(s, cid, hidden)
         text = trace_csv(s, cid, hidden) if csv_out else ""

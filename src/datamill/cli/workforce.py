@@ -50,7 +50,7 @@ def _worker_id(s: Any, worker: str) -> int:
     if found is None:
         raise NotFound(f"{worker!r} is not registered as a worker: datamill workforce "
                        "worker-add first (datamill workforce workers lists them)",
-                       username=worker)
+                       username=worker, reason_code="cli_not_worker")
     return int(found.id)
 
 

@@ -148,7 +148,8 @@ def parse_when(value: datetime | date | str | None, *, field: str,
                                        if len(text) > _DATE_CHARS else date.fromisoformat(text))
         except ValueError:
             raise InvalidInput(f"{field} must be an ISO date (2024-05-01) or datetime "
-                               f"(2024-05-01T08:30:00Z), not {value!r}", field=field) from None
+                               f"(2024-05-01T08:30:00Z), not {value!r}", field=field,
+                               reason_code="audit_filter_time", value=value) from None
         value = parsed
     if not isinstance(value, datetime):
         start = datetime.combine(value, time.min, tzinfo=UTC)

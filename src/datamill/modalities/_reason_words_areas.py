@@ -10,6 +10,7 @@ from datamill.modalities import _reason_words_catalog as _catalog
 from datamill.modalities import _reason_words_cli_h2 as _cli
 from datamill.modalities import _reason_words_cli_h3 as _cli_h3
 from datamill.modalities import _reason_words_erasure_h1 as _erasure
+from datamill.modalities import _reason_words_lang_h3 as _lang_h3
 from datamill.modalities import _reason_words_ledger as _ledger
 from datamill.modalities import _reason_words_ledger_clerk as _ledger_clerk
 from datamill.modalities import _reason_words_llm_delivery as _llm_delivery
@@ -43,6 +44,7 @@ AREA_REFUSALS_EN: dict[str, str] = {
     **_speech_h7.SPEECH_H7_EN,
     **_races_h1.RACE_REFUSALS_EN,
     **_text_h6.TEXT_H6_REFUSALS_EN,
+    **_lang_h3.LANG_REFUSALS_EN,
 }
 
 AREA_REFUSALS_ZH_CN: dict[str, str] = {
@@ -63,4 +65,5 @@ AREA_REFUSALS_ZH_CN: dict[str, str] = {
     **_speech_h7.SPEECH_H7_ZH_CN,
     **_races_h1.RACE_REFUSALS_ZH_CN,
     **_text_h6.TEXT_H6_REFUSALS_ZH_CN,
+    **_lang_h3.LANG_REFUSALS_ZH_CN,
 }

@@ -718,7 +718,8 @@ def iter_source_rows(  # noqa: PLR0913 - the folder options
             ``root``; or a CSV manifest has no usable header.
     """
     if not os.path.lexists(source):
-        raise InvalidInput(f"{source} does not exist", path=str(source))
+        raise InvalidInput(f"{source} does not exist", path=str(source),
+                           reason_code="import_source_missing")
     source = Path(os.path.abspath(source))  # a relative source is taken from the working folder
     named = source if source.is_dir() else source.parent
     limit = Path(os.path.realpath(root if root is not None else named))

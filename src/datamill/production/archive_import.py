@@ -186,7 +186,8 @@ def unpack_archive(
     limits = limits or ArchiveLimits()
     name = printable(source.name, 200)
     if not os.path.lexists(source):
-        raise InvalidInput(f"{source} does not exist", path=str(source))
+        raise InvalidInput(f"{source} does not exist", path=str(source),
+                           reason_code="import_source_missing")
     source = Path(os.path.abspath(source))
     real = confine(Path(os.path.realpath(root if root is not None else source.parent)), source,
                    str(source))

@@ -48,3 +48,15 @@ def test_roles_and_audit_actions_are_words(tmp_path: Path) -> None:
     roles = run(home, "user", "roles", **ZH).stdout.splitlines()
     assert roles[0].startswith("| 角色 | 管理用户 | 创建项目 |"), roles[0]
     assert roles[2].startswith("| 管理员 | 全部 |") and "project_manager" not in roles[3]
+    # refusals that read English under zh-CN (no code), and roles a refusal names as codes
+    said = {args: (r := run(home, *args, ok=False, **ZH)).stderr + r.stdout
+            for args in (("audit", "list", "--as", "pat"),
+                         ("audit", "list", "--as", "root", "--since", "yesterday"),
+                         ("ledger", "contract-show", "K-9", "--as", "root"),
+                         ("workforce", "assign", "1", "pat", "--as", "root"),
+                         ("data", "import", "typed", str(tmp_path / "none"), "--as", "root"))}
+    joined = " ".join(" ".join(s.split()) for s in said.values())
+    for sentence in ("您的角色（项目经理）不能查看审计记录；可以查看的角色：管理员、数据安全官、审计",
+                     "since 须为 ISO 日期", "没有合同 K-9", "pat 尚未登记为作业人员",
+                     "none 不存在：请检查路径"):
+        assert sentence in joined, (sentence, joined)
