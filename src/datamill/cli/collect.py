@@ -49,7 +49,8 @@ def read_text_file(path: Path, encoding: str = "utf-8", field: str = "file") -> 
         raw = path.read_bytes()
     except OSError as err:
         raise InvalidInput(f"cannot read {path}: {err.strerror or err}", field=field,
-                           path=str(path)) from err
+                           path=str(path), reason_code="file_unreadable",
+                           why=str(err.strerror or err)) from err
     try:
         return raw.decode("utf-8-sig" if codec == "utf-8" else codec)
     except UnicodeDecodeError as err:

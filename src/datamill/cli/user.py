@@ -85,7 +85,8 @@ def _self_or_admin(s: Any, actor_name: str, target: Any, what: str) -> Any:
     actor = acting_user(s, actor_name)
     if actor.id != target.id and check(s, actor, Action.MANAGE_USERS) is not None:
         raise Forbidden(f"{actor.username!r} may not {what} of {target.username!r}: only their "
-                        "own, or an admin")
+                        "own, or an admin", reason_code="self_or_admin", actor=actor.username,
+                        target=target.username, what=what)
     return actor
 
 

@@ -62,7 +62,8 @@ def update_spec(
     if fixed:
         raise InvalidInput(
             f"{', '.join(fixed)} of project {project.name!r} cannot change: they are what the "
-            "project is; create a new project instead", field=fixed[0])
+            "project is; create a new project instead", field=fixed[0],
+            reason_code="spec_fixed_keys", keys=fixed, project=project.name)
     split = [k for k in WHILE_NO_TASKS if after.get(k) != before.get(k)]
     if split:
         tasks = int(session.scalar(select(func.count()).select_from(Task)
@@ -70,7 +71,8 @@ def update_spec(
         if tasks:
             raise Conflict(
                 f"{', '.join(split)} of project {project.name!r} cannot change: its work is "
-                f"already split into {tasks} task(s) by them", field=split[0], tasks=tasks)
+                f"already split into {tasks} task(s) by them", field=split[0], tasks=tasks,
+                reason_code="spec_split_keys", keys=split, project=project.name)
     # the whole spec, as a new project's (nothing written if bad), but for the thresholds it
     # was stored with on metrics the project cannot measure: kept while unchanged
     spec, requirements = parse_spec(after, kept=before.get("acceptance"))

@@ -54,9 +54,14 @@ def test_roles_and_audit_actions_are_words(tmp_path: Path) -> None:
                          ("audit", "list", "--as", "root", "--since", "yesterday"),
                          ("ledger", "contract-show", "K-9", "--as", "root"),
                          ("workforce", "assign", "1", "pat", "--as", "root"),
-                         ("data", "import", "typed", str(tmp_path / "none"), "--as", "root"))}
+                         ("data", "import", "typed", str(tmp_path / "none"), "--as", "root"),
+                         ("user", "token", "root", "--as", "pat"),
+                         ("project", "set-spec", "typed", "name=x", "--as", "root"),
+                         ("corpus", "select", str(tmp_path / "none.txt"), "--lang", "zh",
+                          "--out", str(tmp_path / "out.txt")))}
     joined = " ".join(" ".join(s.split()) for s in said.values())
     for sentence in ("您的角色（项目经理）不能查看审计记录；可以查看的角色：管理员、数据安全官、审计",
                      "since 须为 ISO 日期", "没有合同 K-9", "pat 尚未登记为作业人员",
-                     "none 不存在：请检查路径"):
+                     "none 不存在：请检查路径", "pat 不能替 root 签发令牌",
+                     "项目 typed 的 name 不能修改", "none.txt（文件不存在）"):
         assert sentence in joined, (sentence, joined)
