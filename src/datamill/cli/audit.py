@@ -101,13 +101,14 @@ def _render_records(page: dict[str, Any]) -> None:
     from rich.table import Table
 
     from datamill.cli._common import cli_language
-    from datamill.core.record_words import action_word
+    from datamill.core.record_words import action_word, object_word
 
     lang = cli_language()
     table = Table(*(say(f"audit.col.{c}") for c in ("id", "at", "actor", "action", "object",
                                                        "project", "data")))
     for r in page["items"]:
-        obj = r["object_type"] + (f" #{r['object_id']}" if r["object_id"] is not None else "")
+        obj = object_word(r["object_type"], lang) + (
+            f" #{r['object_id']}" if r["object_id"] is not None else "")
         word = action_word(r["action"], lang)
         table.add_row(str(r["id"]), str(r["at"])[:19], r["actor"] or say("audit.system"),
                       r["action"] if word == r["action"] else say("audit.action", word=word,

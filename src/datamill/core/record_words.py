@@ -16,8 +16,8 @@ Examples:
 
 from __future__ import annotations
 
-__all__ = ["ACTION_WORDS", "EXPORT_REQUIREMENT_WORDS", "ROLE_WORDS", "action_word",
-           "role_word"]
+__all__ = ["ACTION_WORDS", "EXPORT_REQUIREMENT_WORDS", "OBJECT_WORDS", "ROLE_WORDS",
+           "action_word", "object_word", "role_word"]
 
 #: a role's words (``role.<code>`` on the pages)
 ROLE_WORDS: dict[str, dict[str, str]] = {
@@ -282,3 +282,44 @@ def action_word(code: str, lang: str) -> str:
     """An audit action's words in ``lang`` (English where ``lang`` has none; the code where
     neither knows it)."""
     return ACTION_WORDS.get(lang, ACTION_WORDS["en"]).get(code, code)
+
+
+#: the kind of object an audit record is about (``object.<code>`` on /audit): (English, Chinese)
+_OBJECTS: dict[str, tuple[str, str]] = {
+    "project": ("project", "项目"), "user": ("user", "用户"), "item": ("item", "条目"),
+    "worker": ("worker", "人员"), "ledger_order": ("order", "履约订单"),
+    "ledger_contract": ("contract", "合同"), "delivery": ("delivery", "交付"),
+    "settlement_sheet": ("settlement sheet", "验收结算单"),
+    "catalog_quote_request": ("quote request", "询价"),
+    "catalog_band_quote": ("out-of-band quote", "区间外报价"),
+    "work_package": ("work package", "数据包"), "vendor": ("vendor", "供应商"),
+    "ledger_project": ("ledger project", "财务项目"), "ledger_cost": ("cost", "费用"),
+    "ledger_budget": ("budget", "预算"), "catalog_licence": ("licence", "授权"),
+    "catalog_dataset": ("catalog dataset", "标准化数据集"), "subject": ("subject", "采集对象"),
+    "purchase_request": ("purchase request", "采购申请"),
+    "ledger_ratio_test": ("ratio test", "标产比测试"),
+    "ledger_period_close": ("period close", "期末结账"), "ledger_customer": ("customer", "客户"),
+    "consent": ("consent", "知情同意"), "catalog_transfer_link": ("transfer link", "下载链接"),
+    "batch": ("batch", "批次"), "task": ("task", "任务"),
+    "surveying_qualification": ("surveying qualification", "测绘资质"),
+    "project_key": ("project key", "项目密钥"), "procurement_budget": ("procurement budget", "采购预算"),
+    "invite": ("invitation", "邀请"), "import_run": ("import run", "导入记录"),
+    "framework_agreement": ("framework agreement", "框架协议"),
+    "export_rule": ("export rule", "出境规则"), "catalog_release": ("catalog release", "数据集版本"),
+    "audit": ("audit trail", "审计记录"), "purchase_order": ("purchase order", "采购订单"),
+    "price": ("price", "价格"), "ledger_fixed_asset": ("fixed asset", "固定资产"),
+    "inspection": ("inspection", "抽检"), "grade": ("grade", "等级"),
+    "export_assessment": ("export assessment", "出境评估"),
+    "effect_evaluation": ("effect evaluation", "应用效果验证"),
+    "catalog_third_party": ("third-party dataset", "第三方数据集"), "calendar": ("calendar", "日历"),
+    "blob_store": ("file store", "文件存储"),
+}
+OBJECT_WORDS: dict[str, dict[str, str]] = {
+    "en": {code: en for code, (en, _zh) in _OBJECTS.items()},
+    "zh-CN": {code: zh for code, (_en, zh) in _OBJECTS.items()},
+}
+
+
+def object_word(code: str, lang: str) -> str:
+    """The kind of object an audit record is about, in ``lang`` (the code where unknown)."""
+    return OBJECT_WORDS.get(lang, OBJECT_WORDS["en"]).get(code, code)

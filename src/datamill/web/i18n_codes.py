@@ -15,7 +15,7 @@ from datamill.core.code_words import (
     VENDOR_KIND_WORDS,
     VERDICT_WORDS,
 )
-from datamill.core.record_words import ACTION_WORDS, ROLE_WORDS
+from datamill.core.record_words import ACTION_WORDS, OBJECT_WORDS, ROLE_WORDS
 from datamill.workforce.sheet_print import SHEET_EN
 
 __all__ = ["EN_CODES"]
@@ -174,4 +174,5 @@ EN_CODES: dict[str, str] = {
     **SHEET_EN,
     # an audit action (tc('action', ...) on /audit): core.record_words, as the CLI's
     **{f"action.{k}": v for k, v in ACTION_WORDS["en"].items()},
+    **{f"object.{k}": v for k, v in OBJECT_WORDS["en"].items()},
 }

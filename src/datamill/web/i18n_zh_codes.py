@@ -10,7 +10,7 @@ from datamill.core.code_words import (
     VENDOR_KIND_WORDS,
     VERDICT_WORDS,
 )
-from datamill.core.record_words import ACTION_WORDS, ROLE_WORDS
+from datamill.core.record_words import ACTION_WORDS, OBJECT_WORDS, ROLE_WORDS
 from datamill.workforce.sheet_print import SHEET_ZH_CN
 
 __all__ = ["ZH_CN_CODES"]
@@ -145,4 +145,5 @@ ZH_CN_CODES: dict[str, str] = {
     **SHEET_ZH_CN,  # the printable settlement sheet (workforce.sheet_print, with the API and CLI)
     # an audit action (tc('action', ...) on /audit): core.record_words, as the CLI's
     **{f"action.{k}": v for k, v in ACTION_WORDS["zh-CN"].items()},
+    **{f"object.{k}": v for k, v in OBJECT_WORDS["zh-CN"].items()},
 }

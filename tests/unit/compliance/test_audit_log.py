@@ -289,6 +289,7 @@ def test_web_table(client: TestClient, world: dict[str, Any]) -> None:
     assert "操作记录" in zh.text and "操作人" in zh.text and "筛选" in zh.text
     # an action reads as words in both languages, its code kept beside (the filter takes codes)
     assert "提交标注 <code" in zh.text and "annotation.submitted" in zh.text
+    assert '<td title="task">任务 #100</td>' in zh.text  # the object's kind too
     assert "annotation submitted <code" in client.get("/audit").text
 
     for who in ("ann1", "cust", "vw"):
