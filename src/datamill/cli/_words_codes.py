@@ -1,5 +1,5 @@
 """The CLI's words for the codes ``project`` and ``user roles`` show (a project's type, a
-permission's scope) and their lines, in English and zh-CN; merged into the CLI's catalogue
+permission's scope, a unit price's unit) and their lines, in English and zh-CN; merged into the CLI's catalogue
 through :mod:`datamill.cli._words_erasure`. English keeps showing the codes (``code()``)."""
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ CODES_EN: dict[str, str] = {
     "proj.created_tail": " ({modality}, {type})",
     "roles.role": "role",
     "scope.any": "any", "scope.member": "member", "scope.own": "own",
+    "punit.hour": "hour", "punit.item": "item", "punit.volume": "volume unit",
 }
 
 CODES_ZH_CN: dict[str, str] = {
@@ -22,4 +23,5 @@ CODES_ZH_CN: dict[str, str] = {
     "proj.created_tail": "（{modality}，{type}）",
     "roles.role": "角色",
     "scope.any": "全部", "scope.member": "所在项目", "scope.own": "本人/本供应商",
+    "punit.hour": "小时", "punit.item": "条", "punit.volume": "量的单位",
 }

@@ -263,7 +263,8 @@ def price_set(
     emit(
         p,
         as_json,
-        lambda p: out.print(say("wf.price", price=shown_price(p.unit_price), unit=p.unit)
+        lambda p: out.print(say("wf.price", price=shown_price(p.unit_price),
+                                unit=code("punit", p.unit))
                             + (say("wf.flagged") if p.flagged else ""), highlight=False),
     )
 

@@ -72,3 +72,7 @@ def test_workforce_lines_speak_chinese(tmp_path: Path) -> None:
     assert "US: 安全评估" in run(home, "security", "export-rules", "--as", "root", **ZH).stdout
     assert "US: security assessment" in run(home, "security", "export-rules", "--as",
                                             "root").stdout
+    # a unit price's unit was its code ("单价 5.00/hour")
+    priced = run(home, "workforce", "price-set", "2026H1", "annotate", "text", "chinese", "item",
+                 "5", "--as", "root", **ZH).stdout
+    assert priced.strip() == "单价 5.00/条", priced
