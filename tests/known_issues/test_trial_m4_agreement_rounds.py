@@ -175,6 +175,19 @@ def test_speech_transcripts_first_round_stays_after_rework(
     assert table.exit_code == 0, table.output
     assert "round: first" in table.output and "character_accuracy between annotators" in table.output
     assert "0.895" in table.output and "1.000" in table.output  # ann2: first, now
+    # under zh-CN the report was English around Chinese refusals (h3)
+    from datamill.config import get_settings
+
+    monkeypatch.setenv("DATAMILL_LANG", "zh-CN")
+    get_settings.cache_clear()
+    zh = CliRunner().invoke(app, ["quality", "agreement", str(pid), "--round", "first"],
+                            env={"COLUMNS": "200"})
+    assert zh.exit_code == 0, zh.output
+    assert "轮次：first（每位标注员首次提交的答案）" in zh.output, zh.output
+    assert "标注员之间的 character_accuracy 0.895" in zh.output and "一致率" in zh.output
+    assert " units, " not in zh.output and "标注员 ┃" in zh.output
+    monkeypatch.delenv("DATAMILL_LANG")
+    get_settings.cache_clear()
 
 
 def test_pair_scores_take_the_newest_items_only(

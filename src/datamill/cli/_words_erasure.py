@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datamill.cli._words_audit import AUDIT_EN, AUDIT_ZH_CN
 from datamill.cli._words_codes import CODES_EN, CODES_ZH_CN
+from datamill.cli._words_quality import QUALITY_EN, QUALITY_ZH_CN
 from datamill.cli._words_security import SECURITY_EN, SECURITY_ZH_CN
 
 __all__ = ["ERASURE_EN", "ERASURE_ZH_CN"]
@@ -17,6 +18,7 @@ ERASURE_EN: dict[str, str] = {
     **SECURITY_EN,
     **AUDIT_EN,
     **CODES_EN,
+    **QUALITY_EN,
 }
 
 ERASURE_ZH_CN: dict[str, str] = {
@@ -25,4 +27,5 @@ ERASURE_ZH_CN: dict[str, str] = {
     **SECURITY_ZH_CN,
     **AUDIT_ZH_CN,
     **CODES_ZH_CN,
+    **QUALITY_ZH_CN,
 }

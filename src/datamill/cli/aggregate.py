@@ -20,7 +20,9 @@ ViewerOpt = Annotated[str | None, typer.Option(
 
 
 def _fmt(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.3f}"
+    from datamill.cli._words import say
+
+    return say("agr.na") if value is None else f"{value:.3f}"
 
 
 @app.command("aggregate")
@@ -50,14 +52,20 @@ def aggregate_cmd(
         report = aggregate_project(s, pid, method=method, actor_id=actor.id).to_dict()
 
     def render(r: dict[str, Any]) -> None:
-        out.print(f"{r['method']}: {counted(r['aggregated'], 'item')} aggregated, {r['unchanged']} unchanged, "
-                  f"{len(r['routed'])} routed to an extra annotator, {len(r['unresolved'])} split "
-                  f"(review adjudicates), {len(r['skipped'])} skipped")
+        from datamill.cli._common import cli_language
+        from datamill.cli._words import say
+
+        aggregated = (counted(r["aggregated"], "item") if cli_language() == "en"
+                      else str(r["aggregated"]))
+        out.print(say("agg.line", method=r["method"], aggregated=aggregated,
+                      unchanged=r["unchanged"], routed=len(r["routed"]),
+                      split=len(r["unresolved"]), skipped=len(r["skipped"])))
         for skip in r["skipped"]:
-            out.print(f"  - item {skip['item_id']}: {skip['reason']}")
+            out.print(say("agg.skip", item=skip["item_id"], reason=skip["reason"]))
         if r.get("waiting_for_annotator"):
             notice = r["waiting_for_annotator"]
-            out.print(f"notice [{notice['code']}]: {notice['message']}", soft_wrap=True)
+            out.print(say("agg.notice", code=notice["code"], message=notice["message"]),
+                      soft_wrap=True)
 
     emit(report, as_json, render)
 
@@ -68,37 +76,43 @@ RoundOpt = Annotated[str, typer.Option(
     "The table shows both side by side.")]
 
 
+#: the service's reason when no item has two answers yet (worded in the CLI's language)
+_NO_ANSWERS = "no item has answers from two or more annotators yet"
+
+
 def _scores_text(scores: dict[str, Any] | None, metric: str | None) -> str:
     if not scores or metric is None:
-        return "n/a"
+        return _fmt(None)
     return _fmt(scores.get(metric))
 
 
 def _render_agreement(r: dict[str, Any]) -> None:
+    from datamill.cli._words import say
+
     metric = r["scores"]["metric"]
-    out.print(f"round: {r['round']} ("
-              + ("each annotator's first submitted answer" if r["round"] == "first"
-                 else "each annotator's current answer") + ")")
+    out.print(say("agr.round", round=r["round"], what=say(f"agr.round.{r['round']}")))
     for name in ("first", "current"):
         f = r["rounds"][name]
-        line = (f"  {name:<7} {f['units']} units, {f['annotators']} annotators ({f['level']}): "
-                f"percent agreement {_fmt(f['percent_agreement'])}, "
-                f"Krippendorff's alpha {_fmt(f['krippendorff_alpha'])}, Cohen's kappa "
-                f"{_fmt(f['cohen_kappa'])}, Fleiss' kappa {_fmt(f['fleiss_kappa'])}")
+        line = say("agr.line", name=name, units=f["units"], annotators=f["annotators"],
+                   level=f["level"], percent=_fmt(f["percent_agreement"]),
+                   alpha=_fmt(f["krippendorff_alpha"]), cohen=_fmt(f["cohen_kappa"]),
+                   fleiss=_fmt(f["fleiss_kappa"]))
         if f["scores"]["pairs"]:
-            line += (f", {metric} between annotators "
-                     f"{_scores_text(f['scores']['values'], metric)} "
-                     f"({counted(f['scores']['pairs'], 'pair')})")
+            line += say("agr.pairs", metric=metric, pairs=f["scores"]["pairs"],
+                        value=_scores_text(f["scores"]["values"], metric))
         out.print(line, soft_wrap=True)
     if r.get("no_units_reason") and not r["scores"]["pairs"]:
-        out.print(f"  ({r['no_units_reason']})")
+        reason = r["no_units_reason"]
+        out.print(say("agr.reason", reason=say("agr.no_answers") if reason == _NO_ANSWERS
+                      else reason))
     for figure in r["unavailable"].values():
-        out.print(f"  ({figure['reason']})")
+        out.print(say("agr.reason", reason=figure["reason"]))
     # "with aggregate": the share of answers equal to the item's decision (the web's
     # "agreement with the aggregate"); an LLM project's pair metric is also called agreement,
     # and the two pairs of columns read "agreement first | agreement now" twice (trial h7)
-    t = Table("annotator", "with aggregate first", "with aggregate now", f"{metric} first",
-              f"{metric} now", "answers first", "answers now", "items resubmitted")
+    t = Table(*(say(f"agr.col.{c}", metric=metric) for c in (
+        "annotator", "with_first", "with_now", "metric_first", "metric_now", "answers_first",
+        "answers_now", "resubmitted")))
     for a in r["per_annotator_rounds"]:
         first, now = a["first"] or {}, a["current"] or {}
         t.add_row(a["username"], _fmt(first.get("agreement")), _fmt(now.get("agreement")),
