@@ -269,3 +269,45 @@ def test_a_verdict_nobody_handles_is_an_error_not_a_pass() -> None:
     assert park_for_verdict(None, item, [None, "pass", "reject"]) is False  # type: ignore[arg-type]
     with pytest.raises(DatamillError, match=r"verdict 'second-opinion'.*reinstall"):
         park_for_verdict(None, item, ["second-opinion"])  # type: ignore[arg-type]
+
+
+def test_a_yolo_segment_delivery_comes_back_into_its_own_spec(
+    client: TestClient, runtime: Runtime, tmp_path: Path
+) -> None:
+    """YOLO segment labels write a box as its 4 corners: a box-only label beside polygon labels
+    came back as a polygon its spec refuses (the whole import refused). Polygons stay polygons,
+    within 1e-6 of their normalised coordinates; boxes of a box-only label are boxes again."""
+    from datamill.modalities.image.item import ImageExportItem
+    from datamill.modalities.image.plugin import ImagePlugin
+    from datamill.modalities.image.schema import Box, ImageAnnotation, Polygon
+    from tests.unit.production.image_helpers import IMAGE_REQUIREMENTS
+
+    pm = login(client, "pm")
+    requirements = {**IMAGE_REQUIREMENTS, "labels": {"labels": [
+        {"name": "car", "kinds": ["box", "polygon"]}, {"name": "person", "kinds": ["box"]},
+        {"name": "text", "kinds": ["text_line"]}]}}
+    scene = render_object_scene(0, objects=1)
+    scene.save(tmp_path / "scene.png")
+    polygon = Polygon(label="car", points=((10.123456, 20.654321), (300.5, 22.25),
+                                           (310.75, 200.125), (12.0, 190.3333)))
+    box = Box(label="person", x=100.5, y=50.25, w=40, h=80)
+    ImagePlugin().make_exporter("yolo", requirements).export(
+        [ImageExportItem(id="scene", image_path=tmp_path / "scene.png", sha256="0" * 64,
+                         width=640, height=480,
+                         annotation=ImageAnnotation(objects=(polygon, box)))],
+        runtime.settings.resolved_import_root() / "seg")
+    r = client.post(f"{API}/projects", json=image_spec(name="seg", requirements=requirements),
+                    headers=pm)
+    pid = int(r.json()["id"])
+    r = client.post(f"{API}/projects/{pid}/imports", json={"path": "seg", "format": "auto"},
+                    headers=pm)
+    assert r.status_code == 201, r.text
+    assert (r.json()["format"], r.json()["labelled"]) == ("yolo", 1)
+    with runtime.session() as s:
+        payload = s.scalars(select(Annotation).join(Item).where(Item.project_id == pid)).one()
+        objects = payload.payload["objects"]
+    assert [o["kind"] for o in objects] == ["polygon", "box"]
+    got = [c for x, y in objects[0]["points"] for c in (x / 640, y / 480)]
+    want = [c for x, y in polygon.points for c in (x / 640, y / 480)]
+    assert got == pytest.approx(want, abs=1e-6)
+    assert [objects[1][k] for k in "xywh"] == pytest.approx([100.5, 50.25, 40, 80], abs=1e-3)

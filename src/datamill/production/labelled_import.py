@@ -105,6 +105,9 @@ def _labelled_rows(
         seen[external_id] = name
         payload = annotation.model_dump(mode="json") if isinstance(annotation, BaseModel) \
             else annotation
+        fit = getattr(plugin, "fit_imported", None)  # e.g. a YOLO box written as 4 corners
+        if fit is not None:
+            payload = fit(payload, req)
         try:
             attributes = plugin.describe(real, {}, requirements).model_dump(exclude_none=True)
             widen = getattr(plugin, "validation_attributes", None)  # a long text's own text

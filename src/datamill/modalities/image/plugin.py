@@ -306,6 +306,21 @@ class ImagePlugin(ImageAggregationMixin):
             raise coded_refusal(problems)
         return AnnotationDoc(annotation.model_dump(mode="json"), _ocr_text(annotation))
 
+    def fit_imported(self, payload: Any, requirements: BaseModel) -> Any:
+        """A pre-labelled source's annotation in the spec's kinds before it is validated: a
+        polygon that is exactly a rectangle's 4 corners, under a label that takes boxes but not
+        polygons, is that box (YOLO segment labels write boxes so). Anything else unchanged."""
+        from datamill.modalities.image.importers._common import (
+            boxes_where_polygons_are_not_allowed,
+        )
+
+        try:
+            annotation = ImageAnnotation.model_validate(payload)
+        except ValidationError:
+            return payload  # validate_annotation words the problem
+        fitted = boxes_where_polygons_are_not_allowed(annotation, _req(requirements).labels)
+        return payload if fitted is annotation else fitted.model_dump(mode="json")
+
     def from_prediction(self, prediction: object) -> AnnotationDoc:
         if not isinstance(prediction, ImageAnnotation):
             raise InvalidInput(

@@ -302,3 +302,23 @@ def test_coco_empty_rings_fall_back_to_the_box(tmp_path: Path) -> None:
                                          "bbox": [0, 0, 2, 2], "segmentation": [[]]}])
     (_, ann, _), = CocoImporter().iter_items(path)
     assert ann.objects == (Box(label="car", x=0, y=0, w=2, h=2),)
+
+
+def test_only_a_box_only_labels_rectangles_become_boxes() -> None:
+    """A 4-corner rectangle under a label that takes boxes but not polygons is a box again;
+    under a polygon label, a bow-tie or a rotated square, it stays a polygon."""
+    from datamill.modalities.image.importers._common import boxes_where_polygons_are_not_allowed
+    from datamill.modalities.image.schema import ImageLabelSchema, LabelSpec
+
+    schema = ImageLabelSchema(labels=(LabelSpec(name="car", kinds=("box", "polygon")),
+                                      LabelSpec(name="person", kinds=("box",))))
+    rect = ((4.0, 2.0), (4.0, 9.0), (1.0, 9.0), (1.0, 2.0))  # another start, anticlockwise
+    bow_tie = ((1.0, 2.0), (4.0, 9.0), (4.0, 2.0), (1.0, 9.0))
+    diamond = ((5.0, 0.0), (10.0, 5.0), (5.0, 10.0), (0.0, 5.0))
+    ann = ImageAnnotation(objects=(Polygon(label="person", points=rect),
+                                   Polygon(label="car", points=rect),
+                                   Polygon(label="person", points=bow_tie),
+                                   Polygon(label="person", points=diamond)))
+    fitted = boxes_where_polygons_are_not_allowed(ann, schema)
+    assert fitted.objects[0] == Box(label="person", x=1, y=2, w=3, h=7)
+    assert fitted.objects[1:] == ann.objects[1:]

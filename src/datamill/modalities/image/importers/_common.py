@@ -11,8 +11,11 @@ from datamill.modalities.image.errors import AnnotationFileError
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from datamill.modalities.image.schema import ImageAnnotation, ImageLabelSchema, ImageObject
+
 __all__ = [
     "IMAGE_SUFFIXES",
+    "boxes_where_polygons_are_not_allowed",
     "check_declared_size",
     "displayed_size",
     "inside",
@@ -132,3 +135,59 @@ def check_declared_size(path: Path, width: Any, height: Any, where: str,
         message = (f"{where} declares {said} but {path.name} is {seen} (as displayed, EXIF "
                    "orientation applied): its coordinates were measured on another image")
     raise AnnotationFileError(message, declared=said, displayed=seen, **details)
+
+
+_CORNER_TOLERANCE: Final = 1e-6  # pixels: the corners of one box read back from one text
+_CORNERS: Final = 4
+
+
+def _rectangle(points: Any) -> tuple[float, float, float, float] | None:
+    """``(x0, y0, x1, y1)`` when ``points`` are the 4 corners of an axis-aligned rectangle
+    walked round its edges (any start, either way), else None."""
+    if len(points) != _CORNERS:
+        return None
+    xs, ys = [float(p[0]) for p in points], [float(p[1]) for p in points]
+    x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
+    if x1 - x0 <= _CORNER_TOLERANCE or y1 - y0 <= _CORNER_TOLERANCE:
+        return None
+    corners = []  # (right?, bottom?) of each point
+    for x, y in zip(xs, ys, strict=True):
+        right, bottom = abs(x - x1) <= _CORNER_TOLERANCE, abs(y - y1) <= _CORNER_TOLERANCE
+        if not (right or abs(x - x0) <= _CORNER_TOLERANCE) or not (
+                bottom or abs(y - y0) <= _CORNER_TOLERANCE):
+            return None
+        corners.append((right, bottom))
+    if len(set(corners)) != _CORNERS:
+        return None
+    for i in range(_CORNERS):  # each edge changes one coordinate (not a bow-tie)
+        (ax, ay), (bx, by) = corners[i], corners[(i + 1) % _CORNERS]
+        if (ax != bx) == (ay != by):
+            return None
+    return x0, y0, x1, y1
+
+
+def boxes_where_polygons_are_not_allowed(annotation: ImageAnnotation,
+                                         schema: ImageLabelSchema) -> ImageAnnotation:
+    """``annotation`` with each polygon that is exactly an axis-aligned rectangle (4 corners)
+    turned into that :class:`~..schema.Box` where its label takes boxes but not polygons.
+
+    YOLO segment labels (datamill's, Ultralytics') write a box as its 4 corners: read back
+    literally, a delivery of box labels beside polygon labels could not be imported into its
+    own spec. A polygon under a label that takes polygons stays a polygon."""
+    from datamill.modalities.image.schema import Box, Polygon
+
+    kinds = {label.name: set(label.kinds) for label in schema.labels}
+    objects: list[ImageObject] = []
+    changed = False
+    for obj in annotation.objects:
+        allowed = kinds.get(obj.label, set())
+        if isinstance(obj, Polygon) and "polygon" not in allowed and "box" in allowed:
+            rect = _rectangle(obj.points)
+            if rect is not None:
+                x0, y0, x1, y1 = rect
+                objects.append(Box(label=obj.label, attributes=obj.attributes, x=x0, y=y0,
+                                   w=x1 - x0, h=y1 - y0))
+                changed = True
+                continue
+        objects.append(obj)
+    return annotation.model_copy(update={"objects": tuple(objects)}) if changed else annotation
