@@ -14,7 +14,9 @@ Measurement methods (documented so that thresholds in a spec mean something):
   never changed here (no global state). Truncated or corrupt files fail ``decodable`` with a
   reason; they never raise out of :func:`run_image_checks`.
 * **Modes.** ``I;16*`` and ``I`` (16-bit greyscale) are scaled from 0..65535 to 0..255 (Pillow's
-  ``convert("L")`` would clip them); ``CMYK`` goes through Pillow's plain CMYK->RGB (no ICC
+  ``convert("L")`` would clip them); 32-bit integer greyscale (``I``) with samples above
+  65535 from 0..2**bits-1, ``bits`` the fewest that hold them (a TIFF's unsigned 32-bit
+  samples read as unsigned; negative samples start the range at the lowest); ``CMYK`` goes through Pillow's plain CMYK->RGB (no ICC
   profile); paletted images through their palette; alpha is ignored.
 * **Orientation.** The EXIF orientation tag (1..8; missing or invalid reads 1) is reported by
   ``exif_orientation``. ``width``/``height`` (and aspect ratio and resolution) are those of the
@@ -257,15 +259,48 @@ def _open(path: Path, max_pixels: int) -> tuple[Image.Image, str]:
     return image, mode
 
 
+_SAMPLE_FORMAT = 339  # TIFF tags: 1 unsigned integer (the default), 2 signed
+_BITS_PER_SAMPLE = 258
+_WIDE_BITS = 32
+
+
+def _wide_values(image: Image.Image) -> NDArray[np.int64]:
+    """The samples of a 16/32-bit integer image (Pillow mode ``I;16*`` or ``I``) as int64.
+    Pillow holds 32-bit samples as signed (``I``): a TIFF of unsigned 32-bit samples (its
+    ``SampleFormat`` 1 or absent) is read back as unsigned (3e9 is not -1.3e9)."""
+    import numpy as np
+
+    values = np.asarray(image)
+    tags = getattr(image, "tag_v2", None)
+    if (image.mode == "I" and values.dtype == np.int32 and tags is not None
+            and tags.get(_SAMPLE_FORMAT, 1) in (1, (1,))
+            and tags.get(_BITS_PER_SAMPLE) in (_WIDE_BITS, (_WIDE_BITS,))):
+        values = values.view(np.uint32)
+    return values.astype(np.int64)
+
+
+def _wide_to_8bit(values: NDArray[np.int64]) -> NDArray[np.uint8]:
+    """16/32-bit integer samples as 8-bit grey, scaled from ``0..2**bits - 1``: ``bits`` is
+    16, or the fewest bits that hold the highest sample when it is above 65535 (a 20-bit
+    sensor's data in a 32-bit file keeps its exposure: 1,000,000 shows 243, not white).
+    Negative samples (signed data) start the range at the lowest one."""
+    import numpy as np
+
+    lowest = int(values.min()) if values.size else 0
+    highest = int(values.max()) if values.size else 0
+    bottom = min(0, lowest)
+    top = (1 << max(16, highest.bit_length())) - 1
+    span = top - bottom
+    return (((values - bottom) * 255 + span // 2) // span).astype(np.uint8)
+
+
 def _luminance(image: Image.Image) -> Image.Image:
     import numpy as np
     from PIL import Image
 
     mode = image.mode
     if mode.startswith("I;16") or mode == "I":
-        wide = np.asarray(image).astype(np.uint32)
-        scaled = ((np.minimum(wide, 65535) * 255 + 32767) // 65535).astype(np.uint8)
-        return Image.fromarray(scaled, "L")
+        return Image.fromarray(_wide_to_8bit(_wide_values(image)), "L")
     if mode == "F":  # float greyscale (depth, elevation, scientific TIFF): 0..1 or 0..255
         values = np.nan_to_num(np.asarray(image, dtype=np.float64), nan=0.0, posinf=255.0,
                                neginf=0.0)

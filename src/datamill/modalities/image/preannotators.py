@@ -181,9 +181,13 @@ def load_display_image_reduced(
                 image.draft(image.mode, (max(1, math.ceil(width * least_scale)),
                                          max(1, math.ceil(height * least_scale))))
             image.load()
-            shown = ImageOps.exif_transpose(image)
-            if shown.mode.startswith("I") or shown.mode == "F":  # 16-bit / float greyscale
-                shown = luminance(shown)
+            if image.mode.startswith("I") or image.mode == "F":  # 16/32-bit, float greyscale
+                exif = image.getexif()  # (read from the file: the TIFF tags say unsigned)
+                grey = luminance(image)
+                grey.info["exif"] = exif.tobytes()
+                shown = ImageOps.exif_transpose(grey)
+            else:
+                shown = ImageOps.exif_transpose(image)
             return shown.convert("RGB"), full
         except _DECODE_ERRORS as err:
             raise ImageDecodeError(

@@ -107,17 +107,11 @@ def _orientation(image: PILImage.Image) -> int:
 
 
 def _displayed(image: PILImage.Image) -> PILImage.Image:
-    """8-bit RGB or RGBA, whatever the stored mode (16-bit greyscale scaled, not clipped; float
-    greyscale of 0..1 scaled to 0..255)."""
-    import numpy as np
-    from PIL import Image
-
+    """8-bit RGB or RGBA, whatever the stored mode (16-bit greyscale scaled, not clipped;
+    32-bit greyscale beyond 0..65535 scaled from the bits it uses; float greyscale of 0..1 scaled
+    to 0..255), as the checks measure it."""
     mode = image.mode
-    if mode.startswith("I;16") or mode == "I":
-        wide = np.asarray(image).astype(np.uint32)
-        return Image.fromarray(((np.minimum(wide, 65535) * 255 + 32767) // 65535)
-                               .astype(np.uint8), "L").convert("RGB")
-    if mode == "F":  # float greyscale: scaled as the checks measure it (0..1 or 0..255)
+    if mode.startswith("I") or mode == "F":
         from datamill.modalities.image.checks import _luminance
 
         return _luminance(image).convert("RGB")

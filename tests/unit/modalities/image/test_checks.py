@@ -256,3 +256,22 @@ def test_probe_reads_device_from_exif(tmp_path: Path) -> None:
     assert (attrs.device, attrs.scene, attrs.format, attrs.width) == ("Acme Cam 3", "street",
                                                                       "JPEG", 320)
     assert probe_image(path, max_pixels=REQ.max_pixels, device="phone").device == "phone"
+
+
+@pytest.mark.parametrize("scale", [1 << 12, 1 << 24])
+def test_32_bit_greyscale_beyond_16_bits_is_measured_not_clipped(tmp_path: Path,
+                                                                  scale: int) -> None:
+    """A 32-bit TIFF (Pillow mode ``I``) with samples above 65535 read as white everywhere
+    (and unsigned samples above 2**31 as negative, also white): scaled from the bits it uses
+    (20, 32), it measures like its 8-bit picture (x 2**24 lies above 2**31: unsigned)."""
+    import tifffile
+
+    scene = _scene()
+    grey = np.asarray(scene.convert("L")).astype(np.uint32) * scale
+    path = tmp_path / "wide.tif"
+    tifffile.imwrite(path, grey)
+    m = measure_image(path, max_pixels=REQ.max_pixels)
+    baseline = measure_image(_save(scene, tmp_path / "base.png"), max_pixels=REQ.max_pixels)
+    assert m.mode == "I"
+    assert m.mean_luminance == pytest.approx(baseline.mean_luminance, abs=4)
+    assert hamming_distance(m.phash, baseline.phash) <= 4

@@ -140,3 +140,16 @@ def test_plugin_hooks(tmp_path: Path) -> None:
     assert (p.width, p.height) == (1920, 960)
     with pytest.raises(ValueError, match="content hash"):
         cached_preview(src, "../../etc", tmp_path / "cache")
+
+
+def test_a_32_bit_image_beyond_16_bits_is_shown_scaled_not_white(tmp_path: Path) -> None:
+    """A 32-bit greyscale TIFF of 0..1,000,000 showed 0 then white (clipped at 65535); its
+    preview scales it from the 20 bits it uses, and the file itself is left as it is."""
+    ramp = np.tile(np.linspace(0, 1_000_000, 2400).astype(np.int32), (50, 1))
+    Image.fromarray(ramp, "I").save(tmp_path / "wide.tif")
+    before = (tmp_path / "wide.tif").read_bytes()
+    p = render_preview(tmp_path / "wide.tif", tmp_path / "out" / "w")
+    with Image.open(p.path) as out:
+        row = np.asarray(out.convert("L"))[25]
+    assert row[0] <= 2 and abs(int(row[-1]) - 243) <= 2 and abs(int(row[960]) - 122) <= 2  # 500,000 of 2**20-1
+    assert (tmp_path / "wide.tif").read_bytes() == before
