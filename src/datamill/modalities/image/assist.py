@@ -2,10 +2,13 @@
 
 ``grabcut_polygon(path, box)`` segments the object inside an axis-aligned box (image pixels of
 the image as displayed, EXIF orientation applied) with ``cv2.grabCut`` initialised from the
-rectangle, keeps the largest foreground region and returns its outline simplified by
-Douglas-Peucker (``cv2.approxPolyDP``, tolerance 0.5 % of the perimeter, at least 1 pixel).
+rectangle, keeps the largest foreground region and returns its outline along the pixels' outer edges
+(not through the boundary pixels' centres, half a pixel inside), simplified by Douglas-Peucker
+(tolerance 0.5 % of the perimeter, at least 1 pixel).
 The work is done on a crop around the box (a 10 % margin), scaled down so that its longer
-side is at most ``max_side`` pixels; the polygon comes back in full-image coordinates.
+side is at most ``max_side`` pixels; the polygon comes back in full-image coordinates. Only
+that crop is decoded and turned upright where the format allows (``_region``: a JPEG down to
+the box's last row; a small box on an 8000 x 6000 photo took 2.7 s a click, decoding all).
 """
 
 from __future__ import annotations
@@ -16,10 +19,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from datamill.core.errors import InvalidInput
-from datamill.modalities.image.preannotators import (
-    load_display_image_reduced,
-    require_python_packages,
-)
+from datamill.modalities.image.preannotators import require_python_packages
 
 __all__ = ["GrabCutIn", "grabcut_polygon"]
 
@@ -44,31 +44,36 @@ def grabcut_polygon(
     Raises:
         InvalidInput: The box lies outside the image, or GrabCut found no object in it.
     """
-    require_python_packages("grabcut", {"cv2": "opencv-python-headless", "numpy": "numpy"},
+    require_python_packages("grabcut", {"cv2": "opencv-python-headless", "numpy": "numpy",
+                                        "shapely": "shapely"},
                             "pip install 'datamill[vision]'")
     import cv2
     import numpy as np
 
-    # the crop is shrunk to max_side anyway: a JPEG may be decoded that much smaller
+    from datamill.modalities.image._region import load_display_region
+
+    # the crop is shrunk to max_side anyway: a JPEG may be decoded that much smaller; only the
+    # box and a 10 % margin are decoded where the format allows (a JPEG down to its last row)
     least = min(1.0, max_side / (1.2 * max(box.w, box.h) + 4))
-    image, (width, height) = load_display_image_reduced(path, max_pixels, least)
+    mx, my = 0.1 * box.w + 2, 0.1 * box.h + 2
+    region = load_display_region(path, (box.x - mx, box.y - my, box.x + box.w + mx + 1,
+                                        box.y + box.h + my + 1), max_pixels, least)
+    width, height = region.size
     x0, y0 = max(0.0, box.x), max(0.0, box.y)
     x1, y1 = min(float(width), box.x + box.w), min(float(height), box.y + box.h)
     if x1 - x0 < 4 or y1 - y0 < 4:  # noqa: PLR2004 - GrabCut needs a few pixels each way
         raise InvalidInput(f"the box lies outside the {width}x{height} image", field="box",
                            reason_code="img_grabcut_outside", width=width, height=height)
-    fx, fy = image.width / width, image.height / height  # the decoded image's share
-    x0, x1, y0, y1 = x0 * fx, x1 * fx, y0 * fy, y1 * fy
-    mx, my = 0.1 * (x1 - x0) + 2, 0.1 * (y1 - y0) + 2
-    cx0, cy0 = int(max(0, x0 - mx)), int(max(0, y0 - my))
-    cx1, cy1 = int(min(image.width, x1 + mx + 1)), int(min(image.height, y1 + my + 1))
-    scale = min(1.0, max_side / max(cx1 - cx0, cy1 - cy0))
-    crop = image.crop((cx0, cy0, cx1, cy1))
+    ox, oy, ox1, oy1 = region.box
+    crop = region.image
+    fx, fy = crop.width / max(1e-9, ox1 - ox), crop.height / max(1e-9, oy1 - oy)
+    scale = min(1.0, max_side / max(crop.width, crop.height))
     if scale < 1:
         crop = crop.resize((max(1, round(crop.width * scale)), max(1, round(crop.height * scale))))
+    sx, sy = fx * scale, fy * scale  # crop pixels per full-image pixel
     bgr = np.ascontiguousarray(np.asarray(crop)[:, :, ::-1])
-    rect = (max(0, int((x0 - cx0) * scale)), max(0, int((y0 - cy0) * scale)),
-            max(2, int((x1 - x0) * scale)), max(2, int((y1 - y0) * scale)))
+    rect = (max(0, int((x0 - ox) * sx)), max(0, int((y0 - oy) * sy)),
+            max(2, int((x1 - x0) * sx)), max(2, int((y1 - y0) * sy)))
     rect = (rect[0], rect[1], min(rect[2], bgr.shape[1] - rect[0] - 1),
             min(rect[3], bgr.shape[0] - rect[1] - 1))
     mask = np.zeros(bgr.shape[:2], np.uint8)
@@ -82,9 +87,32 @@ def grabcut_polygon(
                            reason_code="img_grabcut_nothing")
     largest: Any = max(contours, key=cv2.contourArea)
     eps = max(1.0, 0.005 * cv2.arcLength(largest, True))
-    approx = cv2.approxPolyDP(largest, eps, True).reshape(-1, 2)
-    if len(approx) < 3 or cv2.contourArea(approx) < 1:  # noqa: PLR2004 - a polygon
+    approx = _pixel_edges(largest.reshape(-1, 2), eps)
+    if len(approx) < 3:  # noqa: PLR2004 - a polygon
         raise InvalidInput("GrabCut found no object in the box", field="box",
                            reason_code="img_grabcut_nothing")
-    return [(round(min(width, max(0.0, (cx0 + float(px) / scale) / fx)), 2),
-             round(min(height, max(0.0, (cy0 + float(py) / scale) / fy)), 2)) for px, py in approx]
+    return [(round(min(width, max(0.0, ox + px / sx)), 2),
+             round(min(height, max(0.0, oy + py / sy)), 2)) for px, py in approx]
+
+
+def _pixel_edges(contour: Any, eps: float) -> list[tuple[float, float]]:
+    """The outline of the pixels whose boundary ``contour`` (OpenCV: pixel indices) walks,
+    along their outer edges (continuous coordinates, pixel ``i`` spanning ``[i, i + 1)``),
+    simplified by Douglas-Peucker within ``eps``; empty when it encloses less than a pixel.
+
+    OpenCV's contour runs through the centres of the boundary pixels: taken as the outline
+    it lies half a pixel inside all round, a 12 px square came back 11 px (IoU 0.84)."""
+    from shapely.geometry import LineString, Point
+    from shapely.geometry import Polygon as ShapelyPolygon
+
+    centres = [(float(x) + 0.5, float(y) + 0.5) for x, y in contour]
+    shape: Any = ShapelyPolygon(centres) if len(centres) >= 3 else None  # noqa: PLR2004
+    if shape is None or not shape.is_valid or shape.area <= 0:
+        shape = LineString(centres) if len(centres) > 1 else Point(centres[0])
+    outline: Any = shape.buffer(0.5, cap_style="square", join_style="mitre")
+    if outline.geom_type == "MultiPolygon":
+        outline = max(outline.geoms, key=lambda g: g.area)
+    simple = outline.simplify(eps, preserve_topology=True)
+    if simple.is_empty or simple.area < 1:
+        return []
+    return [(float(x), float(y)) for x, y in list(simple.exterior.coords)[:-1]]

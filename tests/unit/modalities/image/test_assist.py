@@ -3,8 +3,10 @@ inside a loose box; the web endpoint runs the modality's tool for people holding
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from datamill.core.errors import InvalidInput
@@ -85,3 +87,67 @@ def test_grabcut_of_a_large_box_decodes_a_big_jpeg_smaller(tmp_path: Path) -> No
     points = grabcut_polygon(path, GrabCutIn(x=shown_box.x - 60, y=shown_box.y - 60,
                                              w=shown_box.w + 120, h=shown_box.h + 120))
     assert _iou_with_shape(shown_box.model_copy(update={"label": "person"}), points) > 0.9
+
+
+@pytest.mark.parametrize("orientation", range(1, 9))
+def test_a_region_is_the_displayed_image_cut(tmp_path: Path, orientation: int) -> None:
+    """GrabCut decoded, turned upright and converted a whole 48 MP photo for a 100 px box
+    (2.7 s a click): only the box's part is cut and turned now, and a JPEG is decoded down to
+    the box's last row. The region is exactly that part of the full decode, for every EXIF
+    orientation (rows near the top: a shortened decode; near the bottom: the whole)."""
+    from PIL import Image, ImageOps
+
+    from datamill.modalities.image._region import load_display_region
+
+    rng = np.random.default_rng(orientation)
+    smooth = rng.integers(0, 255, (25, 20, 3)).astype(np.uint8)
+    stored = Image.fromarray(smooth).resize((160, 200), Image.Resampling.BICUBIC)
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    path = tmp_path / "p.jpg"
+    stored.save(path, quality=90, exif=exif.tobytes())
+    with Image.open(path) as full:
+        shown = ImageOps.exif_transpose(full).convert("RGB")
+    region = load_display_region(path, (10.5, 5.0, 40.0, 30.2), 10**6)
+    assert region.size == shown.size
+    assert region.box == (10, 5, 40, 31)
+    assert np.array_equal(np.asarray(region.image), np.asarray(shown.crop((10, 5, 40, 31))))
+
+
+def test_a_baseline_jpeg_decodes_down_to_a_row() -> None:
+    from PIL import Image
+
+    from datamill.modalities.image._region import _rows_only
+
+    buf = io.BytesIO()
+    Image.fromarray(np.full((300, 64, 3), 90, np.uint8)).save(buf, "JPEG")
+    data = bytearray(buf.getvalue())
+    assert _rows_only(data, 48)
+    with Image.open(io.BytesIO(data)) as top:
+        assert top.size == (64, 48)
+        top.load()
+    progressive = io.BytesIO()
+    Image.fromarray(np.full((300, 64, 3), 90, np.uint8)).save(progressive, "JPEG",
+                                                              progressive=True)
+    assert not _rows_only(bytearray(progressive.getvalue()), 48)
+
+
+def test_grabcut_outlines_small_objects_along_their_pixel_edges(tmp_path: Path) -> None:
+    """The outline ran through the boundary pixels' centres, half a pixel inside: a cleanly
+    found 12 px square came back 11 px (IoU 0.84, 24 px: 0.92); now along the pixel edges."""
+    require_module("cv2")
+    from PIL import Image
+    from shapely.geometry import Polygon as ShapelyPolygon
+    from shapely.geometry import box as shapely_box
+
+    rng = np.random.default_rng(1)
+    pixels = (rng.integers(0, 30, (160, 200, 3)) + 40).astype(np.uint8)
+    squares = [(20, 30, 12), (100, 60, 24)]
+    for x, y, side in squares:
+        pixels[y:y + side, x:x + side] = (230, 40, 40)
+    Image.fromarray(pixels).save(tmp_path / "squares.png")
+    for x, y, side in squares:
+        points = grabcut_polygon(tmp_path / "squares.png",
+                                 GrabCutIn(x=x - 6, y=y - 6, w=side + 12, h=side + 12))
+        found, truth = ShapelyPolygon(points), shapely_box(x, y, x + side, y + side)
+        assert found.intersection(truth).area / found.union(truth).area > 0.99, points
