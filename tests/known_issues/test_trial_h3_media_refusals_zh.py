@@ -176,3 +176,26 @@ def test_the_image_grabcut_refusals_read_in_zh(tmp_path: Path) -> None:
         with pytest.raises(InvalidInput) as caught:
             plugin.assist("grabcut", path, params)
         assert word_error(caught.value.message, caught.value.details, "zh-CN")[0] == said
+
+
+def test_a_grabcut_box_too_small_or_malformed_reads_in_zh(tmp_path: Path) -> None:
+    """Trial h5: a 2x3 px box drawn with the G tool, a negative corner or too many iterations
+    came back as pydantic's English under zh-CN ("框选转多边形：w: Input should be greater
+    than or equal to 4"); each is worded now."""
+    from PIL import Image
+
+    from datamill.core.errors import InvalidInput
+    from datamill.modalities.problem_words import word_error
+    from datamill.modalities.registry import get_modality
+
+    path = tmp_path / "plain.png"
+    Image.new("RGB", (64, 48), (200, 200, 200)).save(path)
+    plugin = get_modality("image")
+    for params, said in (
+        ({"x": 10, "y": 10, "w": 2, "h": 3}, "框为 2×3 像素：框选转多边形至少需要 4×4 像素"),
+        ({"x": -5, "y": 0, "w": 20, "h": 20, "iterations": 99},
+         "“x”不能小于 0；“iterations”不能大于 10"),
+    ):
+        with pytest.raises(InvalidInput) as caught:
+            plugin.assist("grabcut", path, params)
+        assert word_error(caught.value.message, caught.value.details, "zh-CN")[0] == said

@@ -21,7 +21,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from datamill.core.errors import InvalidInput
 from datamill.modalities.image.preannotators import require_python_packages
 
-__all__ = ["GrabCutIn", "grabcut_polygon"]
+__all__ = ["MIN_SIDE", "GrabCutIn", "grabcut_polygon"]
+
+MIN_SIDE = 4  # pixels each way: GrabCut needs a few pixels inside and around the box
 
 
 class GrabCutIn(BaseModel):
@@ -31,8 +33,8 @@ class GrabCutIn(BaseModel):
 
     x: float = Field(ge=0)
     y: float = Field(ge=0)
-    w: float = Field(ge=4, le=100_000)
-    h: float = Field(ge=4, le=100_000)
+    w: float = Field(gt=0, le=100_000)  # at least MIN_SIDE: refused in its own words
+    h: float = Field(gt=0, le=100_000)
     iterations: int = Field(5, ge=1, le=10)
 
 
@@ -44,6 +46,11 @@ def grabcut_polygon(
     Raises:
         InvalidInput: The box lies outside the image, or GrabCut found no object in it.
     """
+    if box.w < MIN_SIDE or box.h < MIN_SIDE:
+        w, h = f"{box.w:g}", f"{box.h:g}"
+        raise InvalidInput(f"the box is {w}x{h} pixels: GrabCut needs at least "
+                           f"{MIN_SIDE}x{MIN_SIDE}", field="box",
+                           reason_code="img_grabcut_small", w=w, h=h, least=MIN_SIDE)
     require_python_packages("grabcut", {"cv2": "opencv-python-headless", "numpy": "numpy",
                                         "shapely": "shapely"},
                             "pip install 'datamill[vision]'")

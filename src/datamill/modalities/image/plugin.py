@@ -140,13 +140,6 @@ def _scores(
     )
 
 
-def _messages(err: ValidationError) -> str:
-    return "; ".join(
-        f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" if e["loc"] else e["msg"]
-        for e in err.errors(include_url=False)
-    )
-
-
 def _parse(payload: Any) -> ImageAnnotation:
     if isinstance(payload, ImageAnnotation):
         return payload
@@ -524,9 +517,8 @@ class ImagePlugin(ImageAggregationMixin):
                                tools=list(self.assist_tools))
         try:
             box = GrabCutIn.model_validate(params)
-        except ValidationError as err:
-            raise InvalidInput(f"grabcut: {_messages(err)}", field="box",
-                               reason_code="img_grabcut_box", problem=_messages(err)) from err
+        except ValidationError as err:  # coded problems, worded in the reader's language
+            raise parse_refusal(err, "a grabcut box", params) from err
         return {"kind": "polygon", "points": grabcut_polygon(path, box)}
 
     def preview_size(self, attributes: Mapping[str, Any]) -> tuple[int, int] | None:
