@@ -83,4 +83,8 @@ EN_IMAGE: dict[str, str] = {
     "image.kp.visibility.0": "not labelled",
     "image.kp.visibility.1": "occluded",
     "image.kp.visibility.2": "visible",
+    "pc.copy_previous": "Copy previous frame (C)",
+    "pc.copy_previous_hint": "Add the cuboids of the frame before (same sequence), to move "
+                             "where the objects are now",
+    "pc.copied": "{n} cuboid(s) copied from the previous frame",
 }

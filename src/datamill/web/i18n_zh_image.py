@@ -82,4 +82,7 @@ ZH_CN_IMAGE: dict[str, str] = {
     "image.kp.visibility.0": "未标注",
     "image.kp.visibility.1": "被遮挡",
     "image.kp.visibility.2": "可见",
+    "pc.copy_previous": "复制上一帧（C）",
+    "pc.copy_previous_hint": "加入上一帧（同一序列）的立方体框，再移到对象现在的位置",
+    "pc.copied": "已从上一帧复制 {n} 个立方体框",
 }

@@ -25,6 +25,7 @@ from datamill.production.annotating import (
     review_task,
     submit_annotation,
 )
+from datamill.production.frames import previous_frame_payload
 from datamill.production.hooks import check_submission
 from datamill.production.models import Project
 from datamill.production.projects import get_project
@@ -142,6 +143,7 @@ def workbench(request: Request, task_id: int, session: SessionDep, me: WebUser) 
     return render(request, plugin.workbench_template, me, task=view, data=data, payload=payload,
                   requirements=req.model_dump(mode="json"),
                   previous_annotation=last_own_payload(session, me.user.id, task),
+                  previous_frame=previous_frame_payload(session, task),
                   draft_revision=data["draft"]["revision"] if data["draft"] else None, **urls)
 
 

@@ -51,6 +51,8 @@ export class PointCloudWorkbench {
     let ann = parseDocument(inline ? inline.textContent : '', {}) || {};
     const prev = root.querySelector('script[data-previous-json]');
     this.previous = prev ? parseDocument(prev.textContent, null) : null;
+    const carried = root.querySelector('script[data-carried-json]');
+    this.carried = carried ? parseDocument(carried.textContent, null) : null;
     this.revision = Number(d.draftRevision || 0);
     this.spentBefore = Number(d.timeSpentMs || 0);
     const local = this.readonly ? null : parse(localStorage.getItem(this.storageKey), null);
@@ -322,6 +324,18 @@ export class PointCloudWorkbench {
     const o = { id: this.nextId(), label: this.label, attributes: {}, ...cuboid };
     this.change(() => { this.objects.push(o); this.sel = o.id; });
     return o;
+  }
+
+  // The previous frame's cuboids (CVAT's "propagate"), added as one undoable step: new ids,
+  // the same labels, sizes and track ids, to be moved where the objects are now.
+  copyPrevious() {
+    const from = (this.carried && Array.isArray(this.carried.objects)) ? this.carried.objects : [];
+    if (this.readonly || !from.length) return 0;
+    this.change(() => {
+      for (const c of from) this.objects.push({ attributes: {}, ...clone(c), id: this.nextId() });
+    });
+    this.status(this.t('copied', { n: from.length }));
+    return from.length;
   }
 
   remove(id) {
@@ -677,6 +691,7 @@ export class PointCloudWorkbench {
       q: () => this.rotateSelected(rad(step)),
       e: () => this.rotateSelected(-rad(step)),
       h: () => this.sel && this.toggleHidden(this.sel),
+      c: () => this.copyPrevious(),
       f: () => this.fit(),
       v: () => this.setTool('select'),
       b: () => this.setTool('box'),
@@ -732,6 +747,7 @@ export class PointCloudWorkbench {
     };
     on('pc-wb-undo', () => this.undo());
     on('pc-wb-redo', () => this.redo());
+    on('pc-wb-copy-previous', () => this.copyPrevious());
     on('pc-wb-fit', () => this.fit());
     on('pc-wb-label-points', async () => { if (await this.labelPoints()) scheduleSave(this); });
     on('pc-wb-submit', () => submit(this));
