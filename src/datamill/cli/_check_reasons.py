@@ -22,9 +22,9 @@ def reason_lines(reasons: Iterable[str], checks: Iterable[Mapping[str, Any]] | N
     failed = list(checks or ())
     if lang == "en" or not failed:
         return stored
-    from datamill.modalities._reason_words_records import RECORD_REFUSALS_ZH_CN
+    from datamill.modalities.check_fail_more import MODALITY_CHECK_FAIL_WORDS
 
-    more = RECORD_REFUSALS_ZH_CN if lang == "zh-CN" else {}
+    more = MODALITY_CHECK_FAIL_WORDS.get(lang, {})
     said = [check_fail_sentence(c, lang, more) for c in failed]
     names = {str(c.get("name")) for c in failed}
     return [s or f"{c.get('name')}: {c.get('reason') or 'failed'}" for s, c in zip(said, failed, strict=True)

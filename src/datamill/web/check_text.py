@@ -14,8 +14,9 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from datamill.core.check_fail_words import filled_check_template
+from datamill.core.check_fail_words import check_fail_sentence
 from datamill.core.code_words import inspection_reason_key, parse_inspection_reason
+from datamill.modalities.check_fail_more import MODALITY_CHECK_FAIL_WORDS
 from datamill.web.i18n import CATALOGUES
 
 __all__ = [
@@ -44,18 +45,20 @@ def _label(tr: Callable[[str], str], key: str, fallback: str) -> str:
 
 def check_sentence(tr: Callable[[str], str], lang: str) -> Callable[[Mapping[str, Any]], str]:
     """``tcheck(check)`` for templates: ``check`` has ``name``, ``value`` and ``reason``, and
-    may have ``extra`` (the outcome's details: a template may name them, e.g. ``{kept}``)."""
+    may have ``extra`` (the outcome's details: a template may name them, e.g. ``{kept}``).
+    Worded as the CLI words it (:func:`~datamill.core.check_fail_words.check_fail_sentence`,
+    with the modalities' own sentences): the same tables the catalogue's ``check.fail.<name>``,
+    ``check.name.<name>`` and ``check.failed`` are built from. English pages (and a language
+    without words) show the stored sentence. ``tr`` is the page's translator (unused: kept for
+    the templates' call)."""
+    del tr
+    more = MODALITY_CHECK_FAIL_WORDS.get(lang, {})
 
     def sentence(check: Mapping[str, Any]) -> str:
-        name = str(check.get("name") or "")
-        stored = f"{name}: {check.get('reason') or 'failed'}"
-        if lang == "en":
-            return stored
-        said = filled_check_template(_label(tr, f"check.fail.{name}", ""), check)
+        said = check_fail_sentence(check, lang, more)
         if said is not None:
             return said
-        # no sentence for this check, or no value stored: "<check name> failed"
-        return tr("check.failed").format(check=_label(tr, f"check.name.{name}", name))
+        return f"{check.get('name') or ''}: {check.get('reason') or 'failed'}"
 
     return sentence
 

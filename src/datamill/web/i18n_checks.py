@@ -9,8 +9,7 @@ from __future__ import annotations
 from datamill.core.check_fail_words import CHECK_FAIL_WORDS, CHECK_FAILED
 from datamill.core.check_words import CHECK_NAME_WORDS
 from datamill.core.code_words import INSPECTION_REASON_WORDS
-from datamill.modalities._reason_words_records import RECORD_REFUSALS_EN
-from datamill.modalities._reason_words_signal import SIGNAL_CHECK_FAIL_EN
+from datamill.modalities.check_fail_more import MODALITY_CHECK_FAIL_WORDS
 
 __all__ = ["EN_CHECKS"]
 
@@ -29,7 +28,6 @@ EN_CHECKS: dict[str, str] = {
     "ret.delivery_rejected": "delivery {delivery} ({batch}) rejected by the customer: {reason}",
     "ret.customer_refused": "refused by the customer in the acceptance of delivery {delivery}",
     **{f"insp.{k}": v for k, v in INSPECTION_REASON_WORDS["en"].items()},
-    # an LLM record refused at import (modalities.llm.records.split_records)
-    **{f"check.fail.{code}": words for code, words in RECORD_REFUSALS_EN.items()},
-    **{f"check.fail.{code}": words for code, words in SIGNAL_CHECK_FAIL_EN.items()},
+    # the modalities' own: an LLM record refused at import, the speech phase check
+    **{f"check.fail.{code}": words for code, words in MODALITY_CHECK_FAIL_WORDS["en"].items()},
 }

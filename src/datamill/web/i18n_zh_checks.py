@@ -6,8 +6,7 @@ from __future__ import annotations
 from datamill.core.check_fail_words import CHECK_FAIL_WORDS, CHECK_FAILED
 from datamill.core.check_words import CHECK_NAME_WORDS
 from datamill.core.code_words import INSPECTION_REASON_WORDS
-from datamill.modalities._reason_words_records import RECORD_REFUSALS_ZH_CN
-from datamill.modalities._reason_words_signal import SIGNAL_CHECK_FAIL_ZH_CN
+from datamill.modalities.check_fail_more import MODALITY_CHECK_FAIL_WORDS
 
 __all__ = ["ZH_CN_CHECKS"]
 
@@ -25,6 +24,6 @@ ZH_CN_CHECKS: dict[str, str] = {
     "ret.delivery_rejected": "交付 {delivery}（{batch}）被客户拒收：{reason}",
     "ret.customer_refused": "在交付 {delivery} 的验收中被客户拒收",
     **{f"insp.{k}": v for k, v in INSPECTION_REASON_WORDS["zh-CN"].items()},
-    **{f"check.fail.{code}": words for code, words in RECORD_REFUSALS_ZH_CN.items()},
-    **{f"check.fail.{code}": words for code, words in SIGNAL_CHECK_FAIL_ZH_CN.items()},
+    **{f"check.fail.{code}": words
+       for code, words in MODALITY_CHECK_FAIL_WORDS["zh-CN"].items()},
 }

@@ -12,6 +12,8 @@ import numpy as np
 import pytest
 import soundfile as sf
 
+from datamill.cli._check_reasons import reason_lines
+from datamill.config import get_settings
 from datamill.modalities.base import CheckOutcome
 from datamill.modalities.problem_words import word_reason
 from datamill.modalities.speech.audio import run_audio_checks
@@ -38,7 +40,7 @@ def _checks(clip: HeldoutClip, stereo: np.ndarray, path: Path) -> dict[str, Chec
 
 
 def test_a_flipped_channel_is_refused_for_its_phase_not_as_silence(
-        clip: HeldoutClip, tmp_path: Path) -> None:
+        clip: HeldoutClip, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     x = clip.samples
     good = _checks(clip, np.stack([x, x * np.float32(0.9)], axis=1), tmp_path / "good.wav")
     assert all(o.passed for o in good.values()), {n: o.reason for n, o in good.items()
@@ -54,6 +56,13 @@ def test_a_flipped_channel_is_refused_for_its_phase_not_as_silence(
     record = {"name": "phase", "value": phase.value, "reason": phase.reason, "extra": phase.extra}
     zh = check_sentence(translator("zh-CN"), "zh-CN")(record)
     assert zh.startswith("声道 1+2 相位反转（相关系数 -1.00") and "-120.0 dBFS" in zh, zh
+    # the CLI (datamill data items) words it from the same tables: it said "相位检查未通过"
+    monkeypatch.setenv("DATAMILL_LANG", "zh-CN")
+    get_settings.cache_clear()
+    try:
+        assert reason_lines([f"phase: {phase.reason}"], [record]) == [zh]
+    finally:
+        get_settings.cache_clear()
     coded = {**phase.extra, "value": phase.value}
     assert "phase-inverted" in (word_reason(coded, "en") or "")
     assert "相位反转" in (word_reason(coded, "zh-CN") or "")
