@@ -35,6 +35,8 @@ __all__ = [
     "AnnotationDoc",
     "CheckOutcome",
     "CheckVerdicts",
+    "CollectionLimits",
+    "CollectionRefusal",
     "ConventionAwareScoring",
     "DatasheetStatistics",
     "EffectEvaluator",
@@ -53,6 +55,7 @@ __all__ = [
     "RequirementAwareScoring",
     "acceptance_metrics_for",
     "check_verdicts_of",
+    "collection_refusal_of",
     "defect_score_names",
     "effect_evaluator_of",
     "flag_item_in",
@@ -696,3 +699,36 @@ def flag_item_in(plugin: ModalityPlugin, payload: JsonValue, flag: str | None) -
         allowed = f"use one of {', '.join(flags)}" if flags else f"{plugin.name} items take no flags"
         raise InvalidInput(f"unknown item flag {flag!r}; {allowed}", field="item_flag")
     return cast("ItemFlagging", plugin).flag_payload(payload, flag)
+
+
+@dataclass(frozen=True)
+class CollectionRefusal:
+    """What a spec with a ``collection`` section asks of its recordings that the collection
+    page cannot record: the ``requirement`` (its field's dotted path), the English ``message``
+    told with the spec's other problems, and the refusal's ``reason_code`` with its
+    ``params``."""
+
+    requirement: str
+    message: str
+    reason_code: str
+    params: Mapping[str, JsonValue] = field(default_factory=dict)
+
+
+class CollectionLimits(Protocol):
+    """Optional: a plugin whose requirements may ask for what the collection page (a browser
+    recording people) cannot give says so in ``collection_refusal`` (speech and TTS: more than
+    one channel; the page records one), else None."""
+
+    def collection_refusal(self, requirements: BaseModel) -> CollectionRefusal | None: ...
+
+
+def collection_refusal_of(
+    plugin: ModalityPlugin, requirements: BaseModel | None
+) -> CollectionRefusal | None:
+    """Why a project of ``plugin`` under ``requirements`` cannot collect through the collection
+    page (:class:`CollectionLimits`; None when it can, when the plugin sets no limits, or when
+    the requirements did not validate)."""
+    refuse = getattr(plugin, "collection_refusal", None)
+    if refuse is None or requirements is None:
+        return None
+    return cast("CollectionRefusal | None", refuse(requirements))

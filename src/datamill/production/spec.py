@@ -292,6 +292,7 @@ def parse_spec(
         spec = DatasetSpec.model_validate(data)
     except ValidationError as err:
         raise InvalidInput(f"invalid dataset spec: {_format_errors(err)}") from err
+    from datamill.modalities.base import collection_refusal_of
     from datamill.modalities.registry import get_modality
 
     plugin = get_modality(spec.modality)
@@ -305,28 +306,21 @@ def parse_spec(
     problems, unmeasured = _acceptance_problems(spec, plugin, requirements, kept)
     if invalid is not None:
         problems.append(_format_errors(invalid, ("requirements",)))
-    channels = _uncollectable_channels(spec, requirements) if kept is None else None
-    if channels is not None:  # a new spec: told with its other problems, if any
-        problems.append(f"requirements.audio.channels: {channels} channels, but the collection"
-                        " page records one (mono); ask for channels: 1 with a collection section")
+    # what the collection page cannot record (the modality says: speech, more than one channel)
+    uncollectable = (collection_refusal_of(plugin, requirements)
+                     if kept is None and spec.collection is not None else None)
+    if uncollectable is not None:  # a new spec: told with its other problems, if any
+        problems.append(uncollectable.message)
     if problems or requirements is None:
         message = f"invalid dataset spec: {'; '.join(problems)}"
-        if channels is not None and len(problems) == 1:
-            raise InvalidInput(message, reason_code="collection_channels",
-                               field="requirements.audio.channels", channels=channels)
+        if uncollectable is not None and len(problems) == 1:
+            raise InvalidInput(message, reason_code=uncollectable.reason_code,
+                               field=uncollectable.requirement, **uncollectable.params)
         if unmeasured and len(problems) == len(unmeasured):  # only those: coded, for the faces
             raise InvalidInput(message, reason_code="metric_not_measurable",
                                field=f"acceptance.{unmeasured[0]}", metric=", ".join(unmeasured))
         raise InvalidInput(message) from invalid
     return spec, requirements
-
-
-def _uncollectable_channels(spec: DatasetSpec, requirements: BaseModel | None) -> int | None:
-    """The channels a spec with a ``collection`` section asks for when the collection page
-    cannot record them (it records one: a browser's microphone, mono), else None."""
-    audio = getattr(requirements, "audio", None)
-    channels = getattr(audio, "channels", 1)
-    return channels if spec.collection is not None and channels != 1 else None
 
 
 def _acceptance_problems(

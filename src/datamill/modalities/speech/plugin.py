@@ -14,11 +14,16 @@ from datamill.core.errors import InvalidInput
 from datamill.modalities.base import (
     AnnotationDoc,
     CheckOutcome,
+    CollectionRefusal,
     Exporter,
     ItemRecord,
     JsonValue,
 )
-from datamill.modalities.speech.schema import SpeechAsrRequirements, SpeechItemAttributes
+from datamill.modalities.speech.schema import (
+    SpeechAsrRequirements,
+    SpeechItemAttributes,
+    mono_collection_refusal,
+)
 from datamill.modalities.speech.speakers import SPEAKER_UNITS, SpeakerBreakdown
 from datamill.modalities.speech.types import (
     SEGMENT_FLAGS,
@@ -159,6 +164,10 @@ class SpeechAsrPlugin:
         req = requirements if isinstance(requirements, BaseModel) \
             else SpeechAsrRequirements.model_validate(requirements)
         return SpeakerRateChecker() if _req(req).read_speech else None
+
+    def collection_refusal(self, requirements: BaseModel) -> CollectionRefusal | None:
+        """More than one channel cannot be collected through the collection page."""
+        return mono_collection_refusal(_req(requirements).audio)
 
     def checks_are_heavy(self, requirements: Mapping[str, Any]) -> bool:
         """Forced alignment (read speech) costs ~0.2 s of CPU a file; audio checks ~0.5 ms."""

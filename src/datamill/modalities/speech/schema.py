@@ -8,11 +8,12 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 
 # what the deliveries' exporters refuse in an id (check_id): Kaldi keys and TextGrid/TTS folder
 # names hold no whitespace, control characters or path separators
+from datamill.modalities.base import CollectionRefusal
 from datamill.modalities.speech.exporters._common import BAD_ID_CHARS
 
 __all__ = [
     "AudioFormat", "PromptCheck", "SpeakerId", "SpeechAsrRequirements", "SpeechItemAttributes",
-    "deliverable_spelling",
+    "deliverable_spelling", "mono_collection_refusal",
 ]
 
 
@@ -58,6 +59,18 @@ class AudioFormat(BaseModel):
     sample_rate_hz: int = Field(16000, ge=8000, le=192000)
     bit_depth: Literal[8, 16, 24, 32] = 16
     channels: int = Field(1, ge=1, le=32)
+
+
+def mono_collection_refusal(audio: AudioFormat) -> CollectionRefusal | None:
+    """The collection page records one channel (a browser's microphone, mono): a spec that asks
+    for more with a ``collection`` section is refused (speech and TTS), else None."""
+    if audio.channels == 1:
+        return None
+    return CollectionRefusal(
+        requirement="requirements.audio.channels", reason_code="collection_channels",
+        message=f"requirements.audio.channels: {audio.channels} channels, but the collection"
+                " page records one (mono); ask for channels: 1 with a collection section",
+        params={"channels": audio.channels})
 
 
 class PromptCheck(BaseModel):

@@ -13,7 +13,14 @@ from pydantic import BaseModel, ValidationError
 
 from datamill.core.errors import DatamillError, InvalidInput
 from datamill.core.jsontext import json_refusal
-from datamill.modalities.base import AnnotationDoc, CheckOutcome, Exporter, ItemRecord
+from datamill.modalities.base import (
+    AnnotationDoc,
+    CheckOutcome,
+    CollectionRefusal,
+    Exporter,
+    ItemRecord,
+)
+from datamill.modalities.speech.schema import mono_collection_refusal
 from datamill.modalities.speech.speakers import SPEAKER_UNITS, SpeakerBreakdown
 from datamill.modalities.tts.schema import (
     TtsAnnotation,
@@ -134,6 +141,10 @@ class TtsPlugin:
 
         outcomes = run_tts_checks(path, _req(requirements))
         return [*outcomes, prompt_check(prompt)] if prompt else outcomes
+
+    def collection_refusal(self, requirements: BaseModel) -> CollectionRefusal | None:
+        """More than one channel cannot be collected through the collection page."""
+        return mono_collection_refusal(_req(requirements).audio)
 
     def checks_are_heavy(self, requirements: Mapping[str, Any]) -> bool:
         return False  # a few ms of numpy per file
