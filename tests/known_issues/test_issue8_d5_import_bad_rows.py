@@ -62,6 +62,7 @@ def test_bad_rows_are_rejected_and_the_rest_imported(runtime: Runtime, tmp_path:
     assert reasons["m.jsonl:8"] == "accent: must be a single value (text or a number), not a list"
     assert reasons["m.jsonl:9"] == "device: contains a NUL character"
     assert "longer than 200 characters" in reasons["m.jsonl:10"]
+    assert "the item id taken from the path" in reasons["m.jsonl:10"]  # not "utterance id"
     assert reasons["m.jsonl:11"].startswith("malformed JSON")
     assert stored_rejections(runtime, report.import_run_id) == 10  # kept, not rolled back
     assert item_count(runtime, pid) == 2

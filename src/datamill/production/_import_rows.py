@@ -248,7 +248,7 @@ class ManifestRow(BaseModel):
     def _id_fits(self) -> ManifestRow:
         if self.id is None and len(self.path) > MAX_ID_CHARS and len(self.external_id) > MAX_ID_CHARS:
             raise _error(
-                f"the utterance id taken from the path is longer than {MAX_ID_CHARS} characters;"
+                f"the item id taken from the path is longer than {MAX_ID_CHARS} characters;"
                 " give the row a shorter 'id'"
             )
         return self
