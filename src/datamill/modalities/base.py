@@ -60,6 +60,7 @@ __all__ = [
     "effect_evaluator_of",
     "flag_item_in",
     "is_defective_in",
+    "manifest_field_aliases_of",
     "manifest_file_columns_of",
     "score_in",
     "scoring_normalization_in",
@@ -322,7 +323,11 @@ class ModalityPlugin(Protocol):
     ``file``, a manifest row of the modality names its file by (speech: ``audio``,
     ``audio_path``; image: ``image``, ``image_path``); an import reads every installed
     modality's, and a row naming no file is told the project's modality's
-    (:func:`manifest_file_columns_of`).
+    (:func:`manifest_file_columns_of`). ``manifest_field_aliases`` (optional, default none):
+    other names a manifest of the modality gives a row's fields by, read after the field's
+    own (speech: ``utterance_id`` for ``id``, ``region`` for ``accent``, Common Voice's
+    ``sentence`` and vendors' ``transcript`` for ``prompt``); an import reads every installed
+    modality's (:func:`manifest_field_aliases_of`).
     ``prompt_problem(prompt) -> str | None`` (optional): why a collection prompt cannot be
     recorded as written (TTS: a word with no pronunciation); adding it to a collection fails.
 
@@ -549,6 +554,13 @@ def manifest_file_columns_of(plugin: ModalityPlugin) -> tuple[str, ...]:
     """The manifest columns besides ``path`` and ``file`` that name a file of the modality
     (``manifest_file_columns``, optional: none)."""
     return tuple(str(c) for c in getattr(plugin, "manifest_file_columns", ()))
+
+
+def manifest_field_aliases_of(plugin: ModalityPlugin) -> dict[str, tuple[str, ...]]:
+    """The other manifest column names of each row field, after the field's own
+    (``manifest_field_aliases``, optional: none)."""
+    aliases: Mapping[str, Sequence[str]] = getattr(plugin, "manifest_field_aliases", {})
+    return {str(f): tuple(str(n) for n in names) for f, names in aliases.items()}
 
 
 def unmeasurable_metrics_in(

@@ -12,6 +12,7 @@ from datamill.modalities.base import (
     Importer,
     ModalityPlugin,
     Preannotator,
+    manifest_field_aliases_of,
     manifest_file_columns_of,
 )
 
@@ -19,6 +20,7 @@ __all__ = [
     "exporters",
     "get_modality",
     "importers",
+    "manifest_field_aliases",
     "manifest_file_columns",
     "modalities",
     "modality_names",
@@ -54,3 +56,13 @@ def manifest_file_columns(modality: str | None = None) -> tuple[str, ...]:
             return ()
     return tuple(sorted({c for name in modality_names()
                          for c in manifest_file_columns_of(get_modality(name))}))
+
+
+def manifest_field_aliases() -> dict[str, tuple[str, ...]]:
+    """Every installed modality's other manifest column names of each row field (see
+    ``ModalityPlugin.manifest_field_aliases``), in the modalities' order, each name once."""
+    out: dict[str, tuple[str, ...]] = {}
+    for name in modality_names():
+        for field, names in manifest_field_aliases_of(get_modality(name)).items():
+            out[field] = tuple(dict.fromkeys((*out.get(field, ()), *names)))
+    return out

@@ -68,13 +68,16 @@ def no_file_message(modality: str) -> str:
 def _aliases() -> dict[str, tuple[str, ...]]:
     """The row keys each field may come from, in the order they are read: the file's ``path``,
     then every installed modality's manifest file columns (read whatever the project's
-    modality; asked of the plugins on first use, nothing at import), then ``file``."""
-    from datamill.modalities.registry import manifest_file_columns
+    modality; asked of the plugins on first use, nothing at import), then ``file``; each
+    field's own name, then the installed modalities' other names for it (speech: Common
+    Voice's ``sentence`` for ``prompt``)."""
+    from datamill.modalities.registry import manifest_field_aliases, manifest_file_columns
 
-    return {"path": ("path", *manifest_file_columns(), "file"), "id": ("id", "utterance_id"),
-            "accent": ("accent", "region"),
-            # read speech: "sentence" is Common Voice's column, "transcript" many vendors'
-            "prompt": ("prompt", "text", "transcript", "sentence")}
+    out = {"path": ("path", *manifest_file_columns(), "file"), "id": ("id",),
+           "accent": ("accent",), "prompt": ("prompt", "text")}
+    for target, names in manifest_field_aliases().items():
+        out[target] = tuple(dict.fromkeys((*out.get(target, (target,)), *names)))
+    return out
 
 
 _META_KEYS = ("speaker_id", "gender", "age", "accent", "device", "environment", "scene",
@@ -229,8 +232,8 @@ class ManifestRow(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _aliases(cls, data: Any) -> Any:
-        """The installed modalities' manifest file columns, ``utterance_id``, ``region`` and
-        ``text`` are aliases."""
+        """The installed modalities' manifest file columns and field aliases (speech:
+        ``utterance_id``, ``region``, ``transcript``, ``sentence``) and ``text`` are aliases."""
         if not isinstance(data, dict):
             raise _error("must be an object")
         aliases = _aliases()

@@ -35,3 +35,20 @@ def test_speech_refuses_a_stereo_collection_and_nothing_else() -> None:
     assert not hasattr(image, "collection_refusal")
     assert collection_refusal_of(image, mono) is None
     assert collection_refusal_of(get_modality("speech.asr"), None) is None
+
+
+def test_the_manifest_aliases_of_speech_are_the_plugins() -> None:
+    """Speech's manifest column names (``utterance_id``, ``region``, Common Voice's
+    ``sentence``) are the plugin's ``manifest_field_aliases``; the loop reads them in the
+    order it always did."""
+    from datamill.modalities.registry import manifest_field_aliases
+    from datamill.production._import_rows import ManifestRow, _aliases
+
+    assert manifest_field_aliases()["prompt"] == ("transcript", "sentence")
+    aliases = _aliases()
+    assert aliases["id"] == ("id", "utterance_id")
+    assert aliases["accent"] == ("accent", "region")
+    assert aliases["prompt"] == ("prompt", "text", "transcript", "sentence")
+    row = ManifestRow.model_validate({"audio": "a.wav", "utterance_id": "u1", "region": "GB",
+                                      "sentence": "hello"})
+    assert (row.path, row.id, row.accent, row.prompt) == ("a.wav", "u1", "GB", "hello")

@@ -58,6 +58,10 @@ class SpeechAsrPlugin:
     volume_unit: ClassVar[str] = "hours"
     #: the manifest columns besides path and file that name an item's file
     manifest_file_columns: ClassVar[tuple[str, ...]] = ("audio", "audio_path")
+    #: other names of a manifest row's fields: ``sentence`` is Common Voice's prompt column,
+    #: ``transcript`` many vendors'
+    manifest_field_aliases: ClassVar[dict[str, tuple[str, ...]]] = {
+        "id": ("utterance_id",), "accent": ("region",), "prompt": ("transcript", "sentence")}
     volume_base_unit: ClassVar[str] = "milliseconds"
     volume_per_unit: ClassVar[int] = MS_PER_HOUR
     #: its items have speakers: catalog entries and datasheets count them
