@@ -99,3 +99,10 @@ def test_readme_names_the_extra_with_the_postgresql_driver() -> None:
     assert with_driver
     text = README.read_text(encoding="utf-8")
     assert any(f'".[{name}]"' in text or f"'.[{name}]'" in text for name in with_driver)
+
+
+def test_the_readme_names_no_file_outside_the_repository() -> None:
+    """A fresh clone holds only the repository: the README pointed a newcomer at
+    ``../shared/domain.md``, which no clone has."""
+    text = README.read_text(encoding="utf-8")
+    assert re.findall(r"`\.\./[^`]*`|\]\(\.\./[^)]*\)", text) == []
