@@ -253,9 +253,13 @@ def cell_blocker(
         if reason:
             return reason
     if not found and not spec.allow_outside_cells:
-        shown = ", ".join(f"{k}={v}" for k, v in prof.items() if v) or "none given"
-        return f"no quota cell of this project takes speakers with {shown}"
+        return _no_cell(prof)
     return None
+
+
+def _no_cell(prof: dict[str, str | None]) -> str:
+    shown = ", ".join(f"{k}={v}" for k, v in prof.items() if v) or "none given"
+    return f"no quota cell of this project takes speakers with {shown}"
 
 
 def quota_progress(session: Session, project_id: int) -> dict[str, Any]:
@@ -295,7 +299,8 @@ def quota_progress(session: Session, project_id: int) -> dict[str, Any]:
 def screen_import(session: Session, project_id: int, import_run_id: int) -> None:
     """The ``datamill.import_screens`` entry point: items of this import run whose speaker falls
     in a full cell are flagged (``meta["quota"]``) or set aside (``rejected``), per
-    ``collection.on_full``; the reason names the cell and its count.
+    ``collection.on_full``; the reason names the cell and its count. So are items whose speaker
+    matches no cell, unless ``collection.allow_outside_cells``.
 
     Holds the project's quota lock until the import commits, so a subject's upload checking
     its cell meanwhile sees these items either not at all or committed, and counts the uploads
@@ -318,6 +323,8 @@ def screen_import(session: Session, project_id: int, import_run_id: int) -> None
         hit = [(c, t) for c, t in zip(spec.cells, counts, strict=True) if matches(c, prof)]
         reason = next((r for c, t in hit
                        if (r := _blocked(c, t, speaker, spec.count_in_progress))), None)
+        if not hit and not spec.allow_outside_cells:  # as the collection page refuses them
+            reason = _no_cell(prof)
         if reason is None:
             for _c, t in hit:
                 t.add(speaker, int(attrs.get("duration_ms") or 0),
