@@ -9,7 +9,8 @@ Values compare case-insensitively. A speaker counts in every cell that matches.
 Counting, per cell:
 - **accepted**: items past the checks (any status but ``imported`` and ``rejected``): distinct
   speakers, hours of audio (``duration_ms``), items; a take a re-recording superseded
-  (``superseded``) counts nowhere, its replacement counts instead;
+  (``superseded``) counts nowhere, its replacement counts instead; nor does an item taken out
+  of production as a golden item (``golden``: never delivered);
 - **in progress**: items not yet checked, and enrolled subjects with no accepted item; for a
   subject's check (:func:`cell_blocker`), also uploads under way whose item is not written yet.
 
@@ -44,7 +45,7 @@ from datamill.production.collection_spec import (
     canonical_gender,
 )
 from datamill.production.models import Item, Project
-from datamill.production.projects import SUPERSEDED_STATUS
+from datamill.production.projects import GOLDEN_STATUS, SUPERSEDED_STATUS
 
 __all__ = [
     "Tally",
@@ -60,9 +61,10 @@ __all__ = [
 _MS_PER_HOUR = 3_600_000
 _QUOTA_LOCKS = 0x64_6D_71_75 << 32  # "dmqu": + the project id, one advisory lock per project
 _NOT_ACCEPTED = ("imported", "rejected")
-#: items that count in no cell: rejected by the checks, or a take a re-recording superseded
-#: (the subject's newer take of the prompt counts instead)
-_NOT_COUNTED = ("rejected", SUPERSEDED_STATUS)
+#: items that count in no cell: rejected by the checks, a take a re-recording superseded
+#: (the subject's newer take of the prompt counts instead), or one taken out of production as a
+#: golden (known-answer) item: never delivered
+_NOT_COUNTED = ("rejected", SUPERSEDED_STATUS, GOLDEN_STATUS)
 
 
 def lock_quotas(session: Session, project_id: int) -> None:
