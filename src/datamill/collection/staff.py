@@ -37,6 +37,7 @@ from datamill.compliance.roles import Action
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from datamill.db.lookup import get_or_raise
+from datamill.db.session import append_lock
 from datamill.modalities.registry import get_modality
 from datamill.production.models import Item, Project
 from datamill.production.projects import SUPERSEDED_STATUS
@@ -62,6 +63,7 @@ INVITE_PATH = "/collect/"
 MAX_PROMPTS = 10_000
 MAX_PROMPT_CHARS = 2_000
 MAX_CONSENT_CHARS = 50_000
+_PROMPT_LOCKS = 0x64_6D_70_72 << 32  # "dmpr": + the project id, one advisory lock per project
 _INVISIBLE = re.compile("[\ufeff\u200b\u200c\u200d\u2060]")
 """A byte-order mark (a prompts file saved by Windows Notepad) and zero-width characters:
 invisible, and never part of a prompt."""
@@ -120,6 +122,9 @@ def add_prompts(session: Session, actor: User, project_id: int, texts: list[str]
     """Append prompts (one per line of a prompts file); blank lines and prompts the list has
     already are skipped."""
     project = _project(session, actor, project_id, Action.MANAGE_PROJECT)
+    # adds at once (two tabs, a script and the page) each read the others' prompts: no two
+    # number theirs after the same last position, nor store one new text twice
+    append_lock(session, _PROMPT_LOCKS + project_id)
     # the modality's own rule for what can be read (TTS: every word must have a pronunciation):
     # refused here, not in every subject's take of it
     prompt_problem = getattr(get_modality(project.modality), "prompt_problem", None)
