@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+import unicodedata
 from datetime import timedelta
 from typing import Any
 
@@ -118,9 +119,15 @@ def list_consent_texts(session: Session, actor: User, project_id: int) -> list[d
         .order_by(ConsentText.version))]
 
 
+def _same(text: str) -> str:
+    """A prompt as stored and compared: runs of white space as one space, Unicode NFC (a
+    doubled space or an accent typed as letter + combining mark is the same sentence)."""
+    return unicodedata.normalize("NFC", " ".join(text.split()))
+
+
 def add_prompts(session: Session, actor: User, project_id: int, texts: list[str]) -> dict[str, Any]:
     """Append prompts (one per line of a prompts file); blank lines and prompts the list has
-    already are skipped."""
+    already (white space and Unicode composition aside) are skipped."""
     project = _project(session, actor, project_id, Action.MANAGE_PROJECT)
     # adds at once (two tabs, a script and the page) each read the others' prompts: no two
     # number theirs after the same last position, nor store one new text twice
@@ -128,12 +135,12 @@ def add_prompts(session: Session, actor: User, project_id: int, texts: list[str]
     # the modality's own rule for what can be read (TTS: every word must have a pronunciation):
     # refused here, not in every subject's take of it
     prompt_problem = getattr(get_modality(project.modality), "prompt_problem", None)
-    existing = {p.text: p for p in session.scalars(
+    existing = {_same(p.text): p for p in session.scalars(
         select(CollectionPrompt).where(CollectionPrompt.project_id == project_id))}
     position = max((p.position for p in existing.values()), default=0)
     added, skipped = 0, 0
     for n, raw in enumerate(texts, start=1):
-        text = _INVISIBLE.sub("", raw or "").strip()
+        text = _same(_INVISIBLE.sub("", raw or ""))
         if not text:
             continue
         if len(text) > MAX_PROMPT_CHARS or "\x00" in text:
