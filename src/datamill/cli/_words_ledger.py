@@ -145,6 +145,8 @@ LEDGER_EN: dict[str, str] = {
     "category.equipment": "equipment", "category.other": "other",
     **RATIO_EN,
     "ledger.budget_signed": "budget {id}: {signed} of {levels} levels signed; next: {role}",
+    "ledger.advance_applied": "; the acceptance's share {share} CNY less {applied} CNY "
+                              "billed in advance",
 }
 
 LEDGER_ZH_CN: dict[str, str] = {
@@ -279,6 +281,7 @@ LEDGER_ZH_CN: dict[str, str] = {
     "region.domestic": "境内", "region.overseas": "境外",
     "ctype.big_tech": "大型科技公司", "ctype.ai_company": "人工智能公司",
     "ctype.research_institute": "科研机构", "ctype.other": "其他",
+    "ledger.advance_applied": "；验收份额 {share} 元，抵减已预开票的 {applied} 元",
 }
 
 #: the month-end summary's sentences in Chinese (the English are

@@ -96,6 +96,10 @@ class InvoiceOut(BaseModel):
     currency: str = "CNY"
     currency_amount: Decimal | None = None
     fx_rate: Decimal = Decimal(1)
+    #: billing an acceptance by default: its share of the order (CNY excl. VAT) and the part
+    #: of the order's advance invoices applied to it (the amount is the share less that)
+    share: Decimal | None = None
+    advance_applied: Decimal = Decimal(0)
 
 
 class ReceiptOut(BaseModel):
@@ -277,10 +281,12 @@ def issue_invoice(
             raise InvalidInput("an invoice for an accepted delivery is issued after the "
                                "acceptance", field="issued_on",
                                reason_code="invoice_before_acceptance")
+    share: Decimal | None = None
+    applied = ZERO
     if amount is None:
         if acc is None:
             raise _amount_or_acceptance(session, order)
-        amt = to_cents(order.amount_cny * acc.volume / order.total_volume)
+        share, applied, amt = _acceptance_bill(session, order, acc, number)
     else:
         amt = _to_cny(order, amount, currency, f"invoice {number}")
     if amt <= 0:
@@ -310,10 +316,46 @@ def issue_invoice(
     record_audit(session, actor_id=actor_id, action="ledger.invoice.issued",
                  object_type="ledger_order", object_id=order.id,
                  data={"number": number, "amount": str(amt), "vat": str(row.vat),
-                       "acceptance_id": acceptance_id,
+                       "acceptance_id": acceptance_id, "advance_applied": str(applied),
                        "typed": None if amount is None else
                        f"{amount} {(currency or order.currency).upper()}"})
-    return _invoice_out(row, order)
+    return _invoice_out(row, order).model_copy(
+        update={"share": share, "advance_applied": applied})
+
+
+def _share(order: LedgerOrder, volume: Decimal) -> Decimal:
+    """An accepted volume's share of the order amount (CNY excl. VAT)."""
+    return to_cents(order.amount_cny * volume / order.total_volume)
+
+
+def _acceptance_bill(session: Session, order: LedgerOrder, acc: LedgerAcceptance,
+                     number: str) -> tuple[Decimal, Decimal, Decimal]:
+    """What invoicing ``acc`` by default bills: (its share, the advance applied to it, the
+    amount). The amount is the share less what its own invoices billed and less what the
+    order's other invoices billed ahead of their acceptances (advance invoices, not yet
+    applied to another acceptance's share), never below 0 nor above the order's remainder.
+    Billing the full share after an advance invoice was refused as over the order amount."""
+    rows = session.execute(select(LedgerInvoice.acceptance_id, func.sum(LedgerInvoice.amount))
+                           .where(LedgerInvoice.order_id == order.id)
+                           .group_by(LedgerInvoice.acceptance_id)).all()
+    by_acc = {a: Decimal(v or 0) for a, v in rows}
+    billed = sum(by_acc.values(), ZERO)
+    own = by_acc.pop(acc.id, ZERO)
+    others = [a for a in by_acc if a is not None]
+    covered = sum((_share(order, v) for v in session.scalars(
+        select(LedgerAcceptance.volume).where(LedgerAcceptance.id.in_(others)))), ZERO)
+    ahead = max(billed - own - covered, ZERO)  # billed before its delivery, not yet applied
+    share = _share(order, acc.volume)
+    applied = min(ahead, max(share - own, ZERO))
+    amt = min(share - own - applied, max(order.amount_cny - billed, ZERO))
+    if amt <= 0:
+        raise InvalidInput(
+            f"invoice {number}: acceptance {acc.id} of order {order.number} is already billed: "
+            f"its share {share} CNY less {own} CNY on its own invoices and {applied} CNY billed "
+            "in advance leaves nothing to invoice (give the amount to bill more)", field="amount",
+            reason_code="acceptance_already_billed", acceptance_id=acc.id,
+            number=str(order.number), share=str(share), own=str(own), applied=str(applied))
+    return share, applied, amt
 
 
 def _most_receivable(session: Session, order: LedgerOrder) -> Decimal:

@@ -12,6 +12,7 @@ from datamill.modalities import _reason_words_cli_h3 as _cli_h3
 from datamill.modalities import _reason_words_erasure_h1 as _erasure
 from datamill.modalities import _reason_words_lang_h3 as _lang_h3
 from datamill.modalities import _reason_words_image_h5 as _image_h5
+from datamill.modalities import _reason_words_h9 as _h9
 from datamill.modalities import _reason_words_ledger as _ledger
 from datamill.modalities import _reason_words_ledger_clerk as _ledger_clerk
 from datamill.modalities import _reason_words_llm_delivery as _llm_delivery
@@ -47,6 +48,7 @@ AREA_REFUSALS_EN: dict[str, str] = {
     **_text_h6.TEXT_H6_REFUSALS_EN,
     **_lang_h3.LANG_REFUSALS_EN,
     **_image_h5.IMAGE_H5_REFUSALS_EN,
+    **_h9.H9_REFUSALS_EN,
 }
 
 AREA_REFUSALS_ZH_CN: dict[str, str] = {
@@ -69,4 +71,5 @@ AREA_REFUSALS_ZH_CN: dict[str, str] = {
     **_text_h6.TEXT_H6_REFUSALS_ZH_CN,
     **_lang_h3.LANG_REFUSALS_ZH_CN,
     **_image_h5.IMAGE_H5_REFUSALS_ZH_CN,
+    **_h9.H9_REFUSALS_ZH_CN,
 }
