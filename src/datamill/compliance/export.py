@@ -23,6 +23,7 @@ from datamill.compliance.users import require
 from datamill.config import Settings
 from datamill.core.clock import utcnow
 from datamill.core.errors import Forbidden, InvalidInput, NotFound
+from datamill.db.base import Base
 from datamill.db.lookup import get_or_raise
 
 __all__ = [
@@ -266,6 +267,15 @@ def export_status(session: Session, project_id: int) -> dict[str, Any]:
     }
 
 
+def _project_name(session: Session, project_id: int) -> str:
+    """The project's name for a refusal ("project 5" told a person nothing); production's table
+    is read through the shared metadata (compliance imports no domain), else its id."""
+    table = Base.metadata.tables.get("projects")
+    name = None if table is None else session.scalar(
+        select(table.c.name).where(table.c.id == project_id))
+    return repr(name) if name else str(project_id)
+
+
 def check_delivery_allowed(session: Session, project_id: int) -> None:
     """Raise :class:`ExportNotAssessed` while a cross-border project lacks an approved
     assessment (the latest one counts: a later rejection withdraws an approval) or, where its
@@ -274,9 +284,9 @@ def check_delivery_allowed(session: Session, project_id: int) -> None:
     if state is not None:
         dest = session.get(ExportSetting, project_id)
         raise ExportNotAssessed(
-            f"project {project_id} exports data abroad ({dest.destination if dest else '?'}): "
-            f"{state}",
-            project_id=project_id, destination=dest.destination if dest else "?",
+            f"project {_project_name(session, project_id)} exports data abroad "
+            f"({dest.destination if dest else '?'}): {state}",
+            project_id=project_id, project=_project_name(session, project_id), destination=dest.destination if dest else "?",
             reason="export_not_assessed", reason_code="export_not_assessed",
         )
 
@@ -292,9 +302,10 @@ def check_transfer_allowed(session: Session, project_id: int, destination: str) 
     state = None if need is None else _refusal_to(session, project_id, dest, need)
     if state is not None:
         raise ExportNotAssessed(
-            f"project {project_id}'s data would go abroad ({dest}): {state} (the data-security "
-            f"office flags the project cross-border to {dest} and records the assessment)",
-            project_id=project_id, destination=dest, reason="export_not_assessed",
+            f"project {_project_name(session, project_id)}'s data would go abroad ({dest}): "
+            f"{state} (the data-security office flags the project cross-border to {dest} and "
+            "records the assessment)",
+            project_id=project_id, project=_project_name(session, project_id), destination=dest, reason="export_not_assessed",
             reason_code="export_not_assessed",
         )
 

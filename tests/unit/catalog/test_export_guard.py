@@ -25,7 +25,8 @@ from datamill.compliance import export
 from datamill.compliance.export import ExportNotAssessed
 from datamill.compliance.models import AuditRecord
 from datamill.ledger.orders import create_customer
-from datamill.production.models import Batch
+from datamill.modalities.problem_words import word_reason
+from datamill.production.models import Batch, Project
 from datamill.runtime import Runtime
 from datamill.server import create_app
 from tests.unit.catalog.helpers import customer, people, released
@@ -65,6 +66,9 @@ def test_licence_abroad_needs_the_export_assessment(runtime: Runtime, tmp_path: 
                                     territory="worldwide", **TERMS)
         assert err.value.status == 403 and err.value.details["reason"] == "export_not_assessed"
         assert err.value.details["destination"] == "US"
+        name = repr(s.get(Project, project).name)  # it said "project 5" (h9)
+        assert name in str(err.value) and f"project {project}'" not in str(err.value)
+        assert name in (word_reason(err.value.details, "zh-CN") or "")
     with runtime.session() as s:  # a domestic licensee for the US territory: abroad too
         with pytest.raises(ExportNotAssessed):
             licences.create_licence(s, who["sales"], dataset_id=ds_id, customer_id=home,
