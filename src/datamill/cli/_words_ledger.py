@@ -147,6 +147,10 @@ LEDGER_EN: dict[str, str] = {
     "ledger.budget_signed": "budget {id}: {signed} of {levels} levels signed; next: {role}",
     "ledger.advance_applied": "; the acceptance's share {share} CNY less {applied} CNY "
                               "billed in advance",
+    # ``catalog report`` of a dataset with one licence (it said "1 licences"); zh-CN has no plural
+    "catalog.report_row.one": "{name}: {licences} licence ({accepted} accepted{revoked}{priced}), "
+                              "revenue {revenue} {currency}, development cost {cost} {currency}, "
+                              "margin {margin} {currency}",
 }
 
 LEDGER_ZH_CN: dict[str, str] = {

@@ -21,7 +21,7 @@ from datamill.cli._common import (
     handle_errors,
     out,
 )
-from datamill.cli._words import code, say
+from datamill.cli._words import code, say, say_count
 from datamill.core.errors import InvalidInput
 
 __all__ = ["app", "retention_app"]
@@ -634,12 +634,13 @@ def report_cmd(user: AsUser, as_json: JsonOpt = False) -> None:
     def show(rows: Any) -> None:
         for r in rows:
             priced = say("collect.sep").join(f"{v} {k}" for k, v in r.licensed.items())
-            out.print(say("catalog.report_row", name=r.name, licences=r.licences,
-                          accepted=r.accepted,
-                          revoked=say("catalog.report_revoked", n=r.revoked) if r.revoked else "",
-                          priced=say("catalog.report_priced", priced=priced) if priced else "",
-                          revenue=r.revenue, currency=r.currency, cost=r.development_cost,
-                          margin=r.margin), highlight=False)
+            out.print(say_count(
+                "catalog.report_row", r.licences, name=r.name, licences=r.licences,
+                accepted=r.accepted,
+                revoked=say("catalog.report_revoked", n=r.revoked) if r.revoked else "",
+                priced=say("catalog.report_priced", priced=priced) if priced else "",
+                revenue=r.revenue, currency=r.currency, cost=r.development_cost,
+                margin=r.margin), highlight=False)
 
     emit(rows, as_json, show)
 
