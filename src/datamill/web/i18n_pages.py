@@ -697,3 +697,8 @@ EN_PAGES.update({
     "tx.rel_added": "Relation added",
     "tx.rel_delete": "Delete this relation",
 })
+
+# --- h9: the ledger overview's speech hours (an English "h" under zh-CN) ---
+EN_PAGES.update({
+    "fin.hours_short": "h",
+})

@@ -305,4 +305,5 @@ ZH_CN_FINANCE: dict[str, str] = {
     "fin.cost.approve": "批准超预算",
     "fin.cost.reject": "驳回",
     "fin.cost.sign_reason": "原因（驳回时必填）",
+    "fin.hours_short": "小时",
 }
