@@ -1,8 +1,10 @@
 """Every benchmark script in ``bench/`` runs to its end at tiny sizes.
 
-The scripts measure, they are never timed here: each runs in a subprocess (this interpreter,
-the repository root as working directory) with the smallest options that still take it down its
-whole path, and must exit 0 with its final line (``SUMMARY ...`` for most) in its output. This
+The scripts measure, they are never timed here: each runs in a process of its own (forked from
+the tests' fork server, :func:`tests._forkserver.run_script`, which has imported datamill once:
+a new interpreter spent ~1 s of CPU a script on the same imports; the repository root as
+working directory) with the smallest options that still take it down its whole path, and must
+exit 0 with its final line (``SUMMARY ...`` for most) in its output. This
 keeps them from rotting when the code under them changes (a bulk insert that predates a schema
 change, a helper that lost its decorator).
 
@@ -26,6 +28,7 @@ from pathlib import Path
 import pytest
 
 from datamill.testing.fixtures import pg_url
+from tests._forkserver import run_script
 from tests._tools import require_module, require_tool
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -230,20 +233,23 @@ def _drop_scratch(server_url: str, pid: int) -> None:
                                      *([pytest.mark.pg] if "postgresql" in b.tools else [])])
      for b in BENCHES],
 )
-def test_bench_script_runs_small(bench: Bench) -> None:
+def test_bench_script_runs_small(bench: Bench, tmp_path: Path) -> None:
     _require(bench)
-    argv = [sys.executable, str(BENCH / bench.script), *bench.args]
+    args = list(bench.args)
     url = pg_url() if "postgresql" in bench.tools else None
     if url is not None:
-        argv += ["--pg-url", url]
-    proc = _start(argv)
+        args += ["--pg-url", url]
+    env = {k: v for k, v in os.environ.items() if k != "DATAMILL_BENCH_PG_URL"}
+    run = run_script(BENCH / bench.script, args, env, ROOT, tmp_path / "output.txt")
     try:
-        out = _finish(proc, bench.timeout_s)
+        code, out = run.finish(bench.timeout_s)
     finally:
         if url is not None:
-            _drop_scratch(url, proc.pid)
+            _drop_scratch(url, run.pid)
+    if code is None:
+        pytest.fail(f"ran past {bench.timeout_s} s; its output ended:\n{out[-4000:]}")
     tail = out[-6000:]
-    assert proc.returncode == 0, f"{bench.script} exited {proc.returncode}:\n{tail}"
+    assert code == 0, f"{bench.script} exited {code}:\n{tail}"
     assert re.search(rf"^{re.escape(bench.final)}", out, re.MULTILINE), (
         f"{bench.script}: no line starting {bench.final!r}:\n{tail}")
     flat = " ".join(out.split())
