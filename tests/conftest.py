@@ -22,7 +22,7 @@ from datamill.compliance.models import User
 from datamill.compliance.users import create_user
 from datamill.runtime import Runtime
 from datamill.testing.fixtures import make_runtime, pg_url
-from tests import _openapi_cache, _route_contexts
+from tests import _compiled_cache, _openapi_cache, _route_contexts
 from tests._tools import remove_process_folders, require_tool
 
 BACKENDS = ["sqlite", "postgresql"]
@@ -62,6 +62,7 @@ def pytest_configure(config: pytest.Config) -> None:
     typer.testing._get_command = _command_once  # type: ignore[assignment]
     _route_contexts.install()  # FastAPI's per-route state: built once per process, not per app
     _openapi_cache.install()  # and the OpenAPI document of the same routes
+    _compiled_cache.install()  # SQL compiled once per process, not once per test's engine
 
 
 @pytest.fixture
