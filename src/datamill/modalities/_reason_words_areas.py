@@ -10,9 +10,9 @@ from datamill.modalities import _reason_words_catalog as _catalog
 from datamill.modalities import _reason_words_cli_h2 as _cli
 from datamill.modalities import _reason_words_cli_h3 as _cli_h3
 from datamill.modalities import _reason_words_erasure_h1 as _erasure
-from datamill.modalities import _reason_words_lang_h3 as _lang_h3
-from datamill.modalities import _reason_words_image_h5 as _image_h5
 from datamill.modalities import _reason_words_h9 as _h9
+from datamill.modalities import _reason_words_image_h5 as _image_h5
+from datamill.modalities import _reason_words_lang_h3 as _lang_h3
 from datamill.modalities import _reason_words_ledger as _ledger
 from datamill.modalities import _reason_words_ledger_clerk as _ledger_clerk
 from datamill.modalities import _reason_words_llm_delivery as _llm_delivery
