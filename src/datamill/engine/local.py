@@ -29,7 +29,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
-__all__ = ["LocalExecutor", "shutdown_pools"]
+__all__ = ["LocalExecutor", "run_apart", "shutdown_pools"]
 
 A = TypeVar("A")
 R = TypeVar("R")
@@ -72,6 +72,34 @@ def _drop_pool(workers: int) -> None:
         pool = _POOLS.pop(workers, None)
     if pool is not None:
         pool.shutdown(wait=False, cancel_futures=True)
+
+
+_APART_KEY = -1  # the pool of :func:`run_apart` (never a LocalExecutor's worker count)
+_APART_WORKERS = 2
+
+
+def run_apart(fn: Callable[[A], R], arg: A) -> R:
+    """``fn(arg)`` in a warm worker process of its own pool, the caller waiting without the
+    interpreter lock: for a model a request handler runs (a PocketSphinx decode holds the lock
+    for the whole recording, so run in a web worker's thread it stalled every other request
+    that worker served). The pool starts on first use (~0.7 s), holds at most
+    ``_APART_WORKERS`` processes and stays warm; a worker that died is replaced and the call
+    run once more. ``fn`` is a module-level function over picklable ``arg``; what it raises is
+    raised here."""
+    for attempt in range(2):
+        with _LOCK:
+            pool = _POOLS.get(_APART_KEY)
+            if pool is None:
+                pool = ProcessPoolExecutor(max_workers=_APART_WORKERS,
+                                           mp_context=multiprocessing.get_context("spawn"))
+                _POOLS[_APART_KEY] = pool
+        try:
+            return pool.submit(fn, arg).result()
+        except BrokenProcessPool:
+            _drop_pool(_APART_KEY)
+            if attempt:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def shutdown_pools() -> None:

@@ -94,6 +94,10 @@ class PreparedEvaluation:
     seed: int
     #: the spec's ``effect`` section when the run was prepared (what its verdict is judged by)
     effect: dict[str, Any] | None = None
+    #: the project's modality and spec requirements (what a worker process rebuilds the
+    #: evaluator from: :func:`evaluate_batch`'s ``apart``)
+    modality: str = ""
+    requirements: dict[str, Any] | None = None
 
 
 def prepare_evaluation(
@@ -143,13 +147,14 @@ def prepare_evaluation(
     chosen = sorted(random.Random(seed).sample(ids, min(wanted, len(ids))))  # noqa: S311
     stated = project.spec.get("effect")
     return PreparedEvaluation(batch, evaluator, project.language, chosen, len(ids), seed,
-                              dict(stated) if isinstance(stated, dict) else None)
+                              dict(stated) if isinstance(stated, dict) else None,
+                              project.modality, requirements)
 
 
 def evaluate_batch(
     session: Session, blobs: BlobStore, batch_id: int, actor: User, *,
     sample: int | None = None, seed: int = 0, progress: Callable[[int], None] | None = None,
-    prepared: PreparedEvaluation | None = None,
+    prepared: PreparedEvaluation | None = None, apart: bool = False,
 ) -> EffectEvaluationOut:
     """Run the modality's application-effect evaluation on a seeded sample of the batch
     (``sample`` items, default the modality's; ``seed`` picks which), store its report and
@@ -157,7 +162,13 @@ def evaluate_batch(
     :func:`prepare_evaluation`; a modality may refuse data it cannot learn from (too few
     items of a class) with ``InvalidInput``, and then nothing is stored. The session's
     transaction is committed once the sample is read (with whatever the caller wrote before),
-    so the model runs holding no database lock; the report is written in a new transaction."""
+    so the model runs holding no database lock; the report is written in a new transaction.
+
+    ``apart``: the model runs in a warm worker process (:func:`datamill.engine.local.run_apart`)
+    on an evaluator rebuilt there from the same spec and seed, with the same result; what a
+    request handler asks for, since a decode holds the interpreter lock (trial: one run of 12
+    recordings stalled every request of its web worker for 105 s). ``progress`` is then
+    called once, when the run is done."""
     run = prepared or prepare_evaluation(session, batch_id, actor, sample=sample, seed=seed)
     batch, evaluator = run.batch, run.evaluator
     batch_pk, project_id, batch_status = batch.id, batch.project_id, batch.status
@@ -175,24 +186,25 @@ def evaluate_batch(
     # lock, and a run of minutes (speech decodes ~1-4 s a recording) held it that long, so
     # every submit and claim on the server waited for it (trial 19: a write took 18.8 s).
     session.commit()
-    unreadable: list[JsonValue] = []
+    sampled: list[tuple[ItemRecord | str, JsonValue]] = []
     for item, payload in rows:
         try:
-            evaluator.add(ItemRecord(
+            sampled.append((ItemRecord(
                 external_id=item.external_id, sha256=item.sha256, filename=item.filename,
-                path=item_path(blobs, item), attributes=item.attributes or {},
+                path=item_path(blobs, item), attributes=dict(item.attributes or {}),
                 language=run.language, prompt=item.prompt,
-            ), payload)
-        except (InvalidInput, OSError) as err:  # a lost blob, a file that no longer decodes
-            unreadable.append({"external_id": item.external_id, "error": _without_paths(err)})
+            ), payload))
+        except (InvalidInput, OSError) as err:  # a lost blob
+            sampled.append((item.external_id, _without_paths(err)))
+    if apart:
+        from datamill.engine.local import run_apart
+
+        result = run_apart(_score_apart, (
+            run.modality, run.requirements or {}, run.language, evaluator.seed, sampled))
         if progress is not None:
-            progress(1)
-    result = evaluator.result()
-    if unreadable:  # left out and said, never silently: the report covers the rest
-        skipped = result.get("skipped")
-        result["skipped"] = {**(skipped if isinstance(skipped, dict) else {}),
-                             "unreadable": len(unreadable)}
-        result["unreadable"] = unreadable[:_UNREADABLE_SHOWN]
+            progress(len(sampled))
+    else:
+        result = _score(evaluator, sampled, progress)
     verdict = judge_effect(run.effect, result)  # the threshold it was judged by kept with it
     row = EffectEvaluation(
         batch_id=batch_pk, project_id=project_id, created_by=actor_id,
@@ -207,6 +219,45 @@ def evaluate_batch(
                  data={"batch_id": batch_pk, "method": row.method, "sample_size": len(rows),
                        "seed": run.seed, "measure": measure, "verdict": verdict})
     return EffectEvaluationOut.model_validate(row)
+
+
+_Sampled = list[tuple[ItemRecord | str, JsonValue]]  # a record, or an external id and its error
+
+
+def _score(
+    evaluator: EffectEvaluator, sampled: _Sampled, progress: Callable[[int], None] | None,
+) -> dict[str, Any]:
+    """The evaluator's report over the sample, with the items it could not read in order (a
+    lost blob, a file that no longer decodes) noted in it."""
+    unreadable: list[JsonValue] = []
+    for record, payload in sampled:
+        if isinstance(record, str):
+            unreadable.append({"external_id": record, "error": payload})
+        else:
+            try:
+                evaluator.add(record, payload)
+            except (InvalidInput, OSError) as err:  # a file that no longer decodes
+                unreadable.append({"external_id": record.external_id,
+                                   "error": _without_paths(err)})
+        if progress is not None:
+            progress(1)
+    result = evaluator.result()
+    if unreadable:  # left out and said, never silently: the report covers the rest
+        skipped = result.get("skipped")
+        result["skipped"] = {**(skipped if isinstance(skipped, dict) else {}),
+                             "unreadable": len(unreadable)}
+        result["unreadable"] = unreadable[:_UNREADABLE_SHOWN]
+    return result
+
+
+def _score_apart(
+    task: tuple[str, dict[str, Any], str, int, _Sampled],
+) -> dict[str, Any]:
+    """:func:`_score` in a worker process, on the evaluator the project's spec makes there."""
+    modality, requirements, language, seed, sampled = task
+    evaluator = effect_evaluator_of(get_modality(modality), requirements, language)
+    evaluator.seed = seed
+    return _score(evaluator, sampled, None)
 
 
 def _without_paths(err: Exception) -> str:

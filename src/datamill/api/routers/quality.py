@@ -179,7 +179,7 @@ def evaluate_batch_endpoint(
     q.batch_project(session, batch_id, user)
     body = body or EffectEvaluationRequest()
     return evaluate_batch(session, runtime.blobs, batch_id, user, sample=body.sample,
-                          seed=body.seed)
+                          seed=body.seed, apart=True)  # the model off this worker's lock
 
 
 @router.get("/batches/{batch_id}/effect-evaluations")

@@ -88,7 +88,8 @@ def run_effect_form(
         return _page(request, session, me, batch_id, status_code=422, typed=typed,
                      refused=translator(page_language(request))("eff.bad_number"))
     try:
-        done = evaluate_batch(session, runtime.blobs, batch_id, me.user, sample=size, seed=draw)
+        done = evaluate_batch(session, runtime.blobs, batch_id, me.user, sample=size, seed=draw,
+                              apart=True)  # the model off this worker's interpreter lock
     except Forbidden:
         raise
     except DatamillError as err:
