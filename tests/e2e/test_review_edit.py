@@ -80,7 +80,9 @@ def test_stale_review_edit_is_refused_and_nothing_is_written(site: Site, context
     page = sign_in(context, "rev")
     _open_review(page, pid)
     # the base version on the page is older than the item's (another edit landed meanwhile)
-    page.eval_on_selector("input[name=base_version]", "el => { el.value = '1'; }")
+    # (the edit form's: the accept and reject forms name the version shown too)
+    page.eval_on_selector("form:has([data-testid=edit]) input[name=base_version]",
+                          "el => { el.value = '1'; }")
     page.locator("[data-testid=edit-seg-1]").fill("changed words")
     page.click("[data-testid=edit]")
     assert "version" in page.locator("[data-testid=error-message]").inner_text()

@@ -190,9 +190,17 @@ LOOP_HELP_ZH_CN: dict[str, str] = {
     # text
     "Validate the whole source (errors name the file, line/row and byte) and write it; a bad "
     "source leaves nothing behind. Then: datamill data import PROJECT "
-    "OUT_DIR/manifest.jsonl.":
+    "OUT_DIR/manifest.jsonl. A labelled .jsonl (text_jsonl rows) with --normalize becomes "
+    "OUT_DIR/data.jsonl, its spans moved with the normalised text (import it with --format "
+    "text_jsonl).":
         "校验整个来源（错误会指明文件、行号与字节）并写出；来源有误时不留下任何文件。之后执行："
-        "datamill data import PROJECT OUT_DIR/manifest.jsonl。",
+        "datamill data import PROJECT OUT_DIR/manifest.jsonl。带标注的 .jsonl（text_jsonl 行）"
+        "加 --normalize 时写为 OUT_DIR/data.jsonl，标注片段随规范化后的文本移动（用 --format "
+        "text_jsonl 导入）。",
+    "The sample's correction_tag (qc inspect --json) this starts from: a correction another "
+    "inspector saved since is refused (exit 4), not overwritten.":
+        "本次更正所基于的样本 correction_tag（见 qc inspect --json）：若其间另一位质检员已保存"
+        "更正，本次会被拒绝（退出码 4），不会覆盖。",
     "A .txt/.csv/.jsonl/.parquet file or a folder of them.":
         "一个 .txt/.csv/.jsonl/.parquet 文件，或存放这些文件的文件夹。",
     "New folder for texts/ and manifest.jsonl.": "存放 texts/ 与 manifest.jsonl 的新文件夹。",

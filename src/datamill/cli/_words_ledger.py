@@ -151,6 +151,14 @@ LEDGER_EN: dict[str, str] = {
     "catalog.report_row.one": "{name}: {licences} licence ({accepted} accepted{revoked}{priced}), "
                               "revenue {revenue} {currency}, development cost {cost} {currency}, "
                               "margin {margin} {currency}",
+    # a report's segments and the hour points' stage: English keeps the codes it printed
+    "stage.staff": "staff",
+    "bline.speech": "speech", "bline.vision": "vision", "bline.language": "language",
+    "bline.application_service": "application_service",
+    "offering.custom": "custom", "offering.product_licence": "product_licence",
+    "region.domestic": "domestic", "region.overseas": "overseas",
+    "ctype.big_tech": "big_tech", "ctype.ai_company": "ai_company",
+    "ctype.research_institute": "research_institute", "ctype.other": "other",
 }
 
 LEDGER_ZH_CN: dict[str, str] = {
@@ -286,6 +294,9 @@ LEDGER_ZH_CN: dict[str, str] = {
     "ctype.big_tech": "大型科技公司", "ctype.ai_company": "人工智能公司",
     "ctype.research_institute": "科研机构", "ctype.other": "其他",
     "ledger.advance_applied": "；验收份额 {share} 元，抵减已预开票的 {applied} 元",
+    "catalog.report_row.one": "{name}：授权 {licences} 个（已验收 {accepted} 个{revoked}{priced}），"
+                              "收入 {revenue} {currency}，开发成本 {cost} {currency}，"
+                              "毛利 {margin} {currency}",
 }
 
 #: the month-end summary's sentences in Chinese (the English are

@@ -12,5 +12,5 @@ SPEECH_H7_EN: dict[str, str] = {
 
 SPEECH_H7_ZH_CN: dict[str, str] = {
     "zh_reading_line": "{source} 第 {line} 行（{text}）格式不对：应为一个词，后接每个字一个带声调数字的"
-                       "拼音音节（如 还款 huan2 kuan3）",
+                       "拼音音节（如：还款 huan2 kuan3）",
 }

@@ -31,7 +31,7 @@ TEXT_H6_REFUSALS_EN: dict[str, str] = {
 
 TEXT_H6_REFUSALS_ZH_CN: dict[str, str] = {
     "text_row_labelled": "{where}：该行带有标注（{field_name}）；text prepare 只保留文本，标注会丢失："
-                         "请用 `datamill data import 项目 文件 --format text_jsonl` 导入，"
+                         "请用 `datamill data import <项目> <文件> --format text_jsonl` 导入，"
                          "或用 `text prepare --normalize` 规范化（标注片段随文本一起移动）。",
     "text_row_not_labelled": "{where}：该行没有标注；带标注的来源每一行都必须有标注。",
     "text_offsets_not_kept": "{where}：规范化文本会把标注偏移 {offset} 移到一个字符内部；"

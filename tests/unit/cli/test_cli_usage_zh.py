@@ -100,7 +100,7 @@ def test_who_may_read_the_audit_trail_is_said_in_chinese() -> None:
     details = {"reason": "audit_reader", "reason_code": "audit_reader", "role": "annotator",
                "roles": ["admin", "auditor"]}
     said, _ = word_error("role 'annotator' may not read the audit trail", details, "zh-CN")
-    assert said == "您的角色（annotator）不能查看审计记录；可以查看的角色：admin、auditor"
+    assert said == "您的角色（标注员）不能查看审计记录；可以查看的角色：管理员、审计"
 
 
 def test_user_create_refuses_a_bad_role_or_missing_as_before_asking_a_password(

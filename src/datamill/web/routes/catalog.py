@@ -68,13 +68,14 @@ def _bars(years: list[dict[str, int]]) -> list[dict[str, Any]]:
                                                                        / top)} for y in years]
 
 
-def _report(session: Session, me: WebUser) -> list[dict[str, Any]]:
-    """Per dataset: licences, revenue, development cost and margin (``catalog report``, GET
-    /catalog/report) with the bar widths of its chart; empty for who may not read it."""
+def _report(session: Session, me: WebUser, shown: set[int]) -> list[dict[str, Any]]:
+    """Per dataset the page lists (``shown``: its filters hold for the report too):
+    licences, revenue, development cost and margin (``catalog report``, GET /catalog/report)
+    with the bar widths of its chart; empty for who may not read it."""
     if check(session, me.user, Action.VIEW_LEDGER) is not None and not _may(
             session, me, Action.SELL_CATALOG):
         return []
-    rows = licences.dataset_report(session, me.user)
+    rows = [r for r in licences.dataset_report(session, me.user) if r.dataset_id in shown]
     top = max([Decimal(1)] + [max(r.revenue, r.development_cost) for r in rows])
     return [{"row": r, "share": r.margin / r.revenue if r.revenue else None,
              "rev_w": int(300 * r.revenue / top), "cost_w": int(300 * r.development_cost / top)}
@@ -124,7 +125,7 @@ def _catalog_page(request: Request, session: Session, runtime: Runtime, me: WebU
                   can_ask=not view.everything and view.customer_id is not None,
                   bands=list(PRICE_BANDS), filters=filters,
                   pipeline=pipeline, bars=_bars(pipeline.years) if pipeline else [],
-                  report=_report(session, me) if view.everything else [],
+                  report=_report(session, me, {r.id for r in rows}) if view.everything else [],
                   licences=lics, links=_live_links(session, runtime.settings, me, lics),
                   can_manage=_may(session, me, Action.MANAGE_CATALOG),
                   can_sell=_may(session, me, Action.SELL_CATALOG),
