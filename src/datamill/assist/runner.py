@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from sqlalchemy import and_, exists, func, or_, select
@@ -85,11 +85,21 @@ def preannotate_project(
     workers: int | None = None,
     progress: Callable[[int], None] | None = None,
     actor_id: int | None = None,
+    apart: bool = False,
 ) -> dict[str, Any]:
     """Pre-annotate the project's passed items, and its golden items that have no
     pre-annotation yet (they stay golden); returns counts, the model used and, per predicted
     class, how many predictions the spec's labels had no place for (``dropped``).
-    ``actor_id``: who ran it, for the audit record (None: a system run)."""
+    ``actor_id``: who ran it, for the audit record (None: a system run).
+
+    ``apart``: with the local engine, the model runs only in a warm worker process
+    (:func:`datamill.engine.local.run_apart`), a few items a call, with the same suggestions;
+    what a request handler asks for, since a decode holds the interpreter lock and the local
+    engine otherwise runs its first items (every item with one worker) in this process, where
+    it stalled every other request of that web worker. ``workers`` then does not apply; Ray
+    runs the model off this process either way. The session's transaction is then committed
+    once the items are read (with whatever the caller wrote before) and after each chunk, so
+    the model runs holding no database lock."""
     project = get_or_raise(session, Project, project_id, "project")
     plugin = get_modality(project.modality)
     engine = engine or plugin.default_preannotator
@@ -124,11 +134,15 @@ def preannotate_project(
                             language=project.language, prompt=i.prompt)
         args.append((i.id, record, engine, project.modality, requirements))
     dropped: dict[str, int] = {}
-    # DATAMILL_ENGINE picks local (warm pool, in-process when that is cheaper) or Ray
-    executor = make_executor(workers=workers)
     model = engine
+    # apart, no database lock is held while the model runs (SQLite's writer lock stalled every
+    # other request of the server, readiness probes included): the reads end here, and each
+    # chunk's suggestions land in a transaction of their own
+    landing = _APART_CHUNK if apart else 200
+    if apart:
+        session.commit()
     for n, (item_id, model, segments, text, left_out) in enumerate(
-        executor.map(preannotate_job, args), 1
+        _predictions(args, workers, apart), 1
     ):
         item = items[item_id]
         for cls, count in left_out.items():
@@ -146,7 +160,7 @@ def preannotate_project(
             item.status = "preannotated"
         if progress:
             progress(1)
-        if n % 200 == 0:
+        if n % landing == 0:
             session.commit()
     record_audit(
         session, actor_id=actor_id, action="items.preannotated", object_type="project",
@@ -154,6 +168,32 @@ def preannotate_project(
     )
     session.commit()
     return {"items": len(args), "model": model, "dropped": dropped}
+
+
+_APART_CHUNK = 8  # items a worker process pre-annotates per call (the model stays warm there)
+
+
+def _predictions(
+    args: list[tuple[Any, ...]], workers: int | None, apart: bool,
+) -> Iterator[tuple[int, str, Any, str, dict[str, int]]]:
+    """:func:`preannotate_job` over ``args``, in order: on the engine the settings choose
+    (DATAMILL_ENGINE: local, a warm pool or this process when that is cheaper, or Ray), or,
+    ``apart`` with the local engine, a chunk at a time in a warm worker process."""
+    from datamill.config import get_settings
+
+    if apart and get_settings().engine != "ray":
+        from datamill.engine.local import run_apart
+
+        for start in range(0, len(args), _APART_CHUNK):
+            yield from run_apart(_preannotate_chunk, args[start:start + _APART_CHUNK])
+        return
+    yield from make_executor(workers=workers).map(preannotate_job, args)
+
+
+def _preannotate_chunk(
+    chunk: list[tuple[Any, ...]],
+) -> list[tuple[int, str, Any, str, dict[str, int]]]:
+    return [preannotate_job(a) for a in chunk]
 
 
 def _next_version(session: Session, item: Item) -> int:

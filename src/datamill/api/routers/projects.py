@@ -246,7 +246,7 @@ def preannotate_endpoint(
     """Pre-annotate every item that passed its checks (synchronously)."""
     result = preannotate_project(
         session, runtime.blobs, project_id, engine=body.engine if body else None, workers=1,
-        actor_id=user.id,
+        actor_id=user.id, apart=True,  # the model off this worker's interpreter lock
     )
     return PreannotateOut.model_validate(result)
 
