@@ -28,7 +28,7 @@ from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, Site, shot
 
 
 def _project(site: Site, name: str = "e2e-collect", rate: int = 16000,
-             bits: int = 16) -> tuple[int, str]:
+             bits: int = 16, speakers: int = 5) -> tuple[int, str]:
     body = {
         "name": name, "modality": "speech.asr", "language": "en-US",
         "project_type": "custom_service", "stages": ["annotate", "review"],
@@ -37,7 +37,8 @@ def _project(site: Site, name: str = "e2e-collect", rate: int = 16000,
         "requirements": {"read_speech": False,
                          "audio": {"sample_rate_hz": rate, "bit_depth": bits}},
         "collection": {"age_bands": [{"name": "adult", "min": 18, "max": 99}],
-                       "cells": [{"age_band": "adult", "gender": "female", "speakers": 5}]},
+                       "cells": [{"age_band": "adult", "gender": "female",
+                                  "speakers": speakers}]},
     }
     with site.rt.session() as s:
         p = create_project(s, body)
@@ -126,7 +127,7 @@ def test_dashboard_shows_quota_cells(context: Any, site: Site) -> None:
     cells = page.get_by_test_id("quota-cell")
     assert cells.count() == 1
     text = cells.first.inner_text()
-    assert "age_band=adult / gender=female" in text and "5 speakers" in text
+    assert "female, adult" in text and "5 speakers" in text  # an unnamed cell in words
     assert "0 speakers\t1 speaker" in text  # none accepted, one enrolled
     assert cells.first.get_attribute("data-full") == "0"
     shot(page, "collect-dashboard-quotas")
@@ -150,6 +151,29 @@ def test_refused_answers_are_fixed_on_the_page(context: Any, site: Site) -> None
     page.wait_for_selector("#closed", state="visible")
     assert page.locator("#demo-step").is_hidden()
     assert EN["collect.err.no_cell"] in page.locator("#closed").inner_text()
+
+
+def test_a_full_cell_is_named_in_words(context: Any, site: Site) -> None:
+    """Left-out h2: a subject refused for a full cell read its codes ("age_band=adult /
+    gender=female") inside the Chinese sentence; the page names the cell in its words."""
+    from datamill.collection import subject
+    from datamill.web.i18n import t
+
+    pid, first = _project(site, "e2e-collect-full-cell", speakers=1)
+    with site.rt.session() as s:
+        subject.give_consent(s, first, "First Person", version=1)
+        subject.set_demographics(s, first, gender="female", age=40)
+        token = str(staff.create_invite(s, s.merge(site.users["pm"]), pid, "second")["token"])
+        subject.give_consent(s, token, "Second Person", version=1)
+    with site.rt.session() as s, pytest.raises(Conflict) as refused:
+        subject.set_demographics(s, token, gender="female", age=41)
+    assert refused.value.details["reason_code"] == "cell_full"
+    page = context.new_page()
+    page.set_extra_http_headers({"Accept-Language": "zh-CN"})
+    page.goto(f"/collect/{token}")
+    page.wait_for_selector("#closed", state="visible")
+    said = page.locator("#closed").inner_text()
+    assert said == t("collect.err.cell_full", "zh-CN").replace("{cell}", "女，adult"), said
 
 
 def test_a_rerecorded_prompt_shows_the_take_kept(

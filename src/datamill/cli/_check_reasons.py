@@ -20,12 +20,16 @@ def reason_lines(reasons: Iterable[str], checks: Iterable[Mapping[str, Any]] | N
     stored = list(reasons)
     lang = cli_language()
     failed = list(checks or ())
-    if lang == "en" or not failed:
+    if lang == "en":
         return stored
+    from datamill.production.quota_words import quota_reason  # a full quota cell's reason
+
+    if not failed:
+        return [quota_reason(lang, r) for r in stored]
     from datamill.modalities.check_fail_more import MODALITY_CHECK_FAIL_WORDS
 
     more = MODALITY_CHECK_FAIL_WORDS.get(lang, {})
     said = [check_fail_sentence(c, lang, more) for c in failed]
     names = {str(c.get("name")) for c in failed}
     return [s or f"{c.get('name')}: {c.get('reason') or 'failed'}" for s, c in zip(said, failed, strict=True)
-            ] + [r for r in stored if r.partition(":")[0] not in names]
+            ] + [quota_reason(lang, r) for r in stored if r.partition(":")[0] not in names]

@@ -10,7 +10,15 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from datamill.cli._common import acting_user, emit, get_runtime, handle_errors, out, styled
+from datamill.cli._common import (
+    acting_user,
+    cli_language,
+    emit,
+    get_runtime,
+    handle_errors,
+    out,
+    styled,
+)
 from datamill.cli._words import code, say, say_count
 
 __all__ = ["ENCODING_HELP", "app", "read_text_file"]
@@ -76,6 +84,7 @@ def quotas_cmd(project: ProjectArg, as_user: AsUser, as_json: JsonOpt = False) -
     least-filled target, each target's own beside it), full (every target met)."""
     from datamill.collection.quotas import quota_progress
     from datamill.compliance.roles import Action
+    from datamill.production.quota_words import quota_cell_words
 
     with get_runtime().session() as s:
         pid = _pid(s, project)
@@ -102,7 +111,8 @@ def quotas_cmd(project: ProjectArg, as_user: AsUser, as_json: JsonOpt = False) -
                 "collect.fill_parts", fill=f"{c['fill']:.0%}", parts=sep.join(
                     say("collect.fill_part", unit=code("unit", k), share=f"{c['progress'][k]:.0%}")
                     for k in units))
-            table.add_row(c["label"], amounts(c["targets"]), amounts(c["accepted"]),
+            label = quota_cell_words(cli_language(), c["dimensions"], c.get("name"))
+            table.add_row(label, amounts(c["targets"]), amounts(c["accepted"]),
                           amounts(c["in_progress"]), fill, state)
         out.print(table)
 

@@ -282,7 +282,7 @@ def quota_progress(session: Session, project_id: int) -> dict[str, Any]:
         # full only when every target is met (1 of 1 speakers but 0 of 10 hours is open)
         progress = {k: round(min(1.0, counted[k] / v), 4) for k, v in targets.items() if v}
         cells.append({
-            "index": i, "label": cell.label, "dimensions": cell.dimensions(), "targets": targets,
+            "index": i, "label": cell.label, "name": cell.name, "dimensions": cell.dimensions(), "targets": targets,
             "accepted": {"speakers": len(tally.speakers),
                          "hours": round(tally.ms / _MS_PER_HOUR, 4), "items": tally.items},
             "in_progress": {"speakers": len(tally.open_speakers - tally.speakers),

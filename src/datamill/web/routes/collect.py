@@ -13,9 +13,11 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse
 
-from datamill.collection.subject import collection_state
+from datamill.collection.quotas import collection_spec
+from datamill.collection.subject import collection_state, visit
 from datamill.core.errors import Unauthorized
 from datamill.http_deps import SessionDep
+from datamill.production.quota_words import quota_cell_words
 from datamill.web.i18n import t
 from datamill.web.i18n_collect import JS_KEYS
 from datamill.web.routes._common import HtmlRoute, error_page, page_language, render
@@ -38,10 +40,15 @@ def collect_page(request: Request, token: TokenPath, session: SessionDep) -> HTM
         resp.headers["Cache-Control"] = "no-store"
         resp.headers["Referrer-Policy"] = "no-referrer"
         return resp
+    spec = collection_spec(visit(session, token).project)
     session.commit()
     # English pages show the checks' own sentences (with the figures); others the advice
     strings = {k: t(k, lang) for k in JS_KEYS if lang != "en" or not k.startswith("collect.fix.")}
-    resp = render(request, "collect.html", None, state=state, token=token, strings=strings)
+    # a full cell's refusal names it by its code label: the page says it in words
+    cells = {c.label: quota_cell_words(lang, c.dimensions(), c.name) for c in spec.cells} \
+        if spec else {}
+    resp = render(request, "collect.html", None, state=state, token=token, strings=strings,
+                  cells=cells)
     resp.headers["Cache-Control"] = "no-store"
     resp.headers["Referrer-Policy"] = "no-referrer"
     return resp

@@ -12,6 +12,7 @@ a task on the item, to the page that shows it (``/tasks/{id}``, ``/review/{id}``
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -29,7 +30,8 @@ from datamill.http_deps import SessionDep
 from datamill.modalities.registry import get_modality
 from datamill.production.item_listing import failed_checks, held_tasks
 from datamill.production.projects import get_project
-from datamill.web.routes._common import HtmlRoute, WebUser, render
+from datamill.production.quota_words import quota_reason
+from datamill.web.routes._common import HtmlRoute, WebUser, page_language, render
 from datamill.workforce.policies import is_business
 from datamill.workforce.vendors import list_vendors
 
@@ -107,4 +109,5 @@ def items_page(  # noqa: PLR0913 - one parameter a filter
         unit=plugin.volume_unit, volumes={r.id: _volume(r.volume, plugin.volume_per_unit)
                                           for r in rows},
         vendors=vendors, checks=failed_checks(session, rejected),
-        tasks=_task_links(session, me.user, ids))
+        tasks=_task_links(session, me.user, ids),
+        tquota=partial(quota_reason, page_language(request)))

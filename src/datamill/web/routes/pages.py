@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -23,6 +24,7 @@ from datamill.ledger.projects import ledger_project_id_for
 from datamill.production import dashboard as wq
 from datamill.production.media import media_type_of
 from datamill.production.projects import get_project, list_projects
+from datamill.production.quota_words import quota_cell_words
 from datamill.production.tasks import (
     assign_package,
     claim_next_task,
@@ -45,6 +47,7 @@ from datamill.web.routes._common import (
     SignedIn,
     WebUser,
     error_in_page_language,
+    page_language,
     render,
     require_csrf,
 )
@@ -239,6 +242,7 @@ def _dashboard(
                   data=data, pm=pm, agreement=agreement, metrics=metrics,
                   has_accounts=ledger_project_id_for(session, project_id) is not None,
                   quotas=quota_progress(session, project_id),
+                  tcell=partial(quota_cell_words, page_language(request)),
                   subjects=count_subjects(session, project_id) if pm is not None else 0, **panel)
 
 

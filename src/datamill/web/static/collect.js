@@ -18,6 +18,9 @@
   const targetRate = parseInt(root.dataset.rate, 10) || 16000;
   const targetBits = [8, 16, 24, 32].includes(parseInt(root.dataset.bits, 10)) ? parseInt(root.dataset.bits, 10) : 16;
   const S = JSON.parse(document.getElementById("collect-strings").textContent);
+  // each quota cell's code label ("age_band=18-39 / gender=female") in the page's words
+  const CELLS = JSON.parse((document.getElementById("collect-cells") || {}).textContent || "{}");
+  const cellWords = (label) => (label && CELLS[label]) || label || "";
   const API = "/api/v1/collect/visit";
   const $ = (id) => document.getElementById(id);
   let state = null;
@@ -31,7 +34,7 @@
     const body = await resp.json().catch(() => ({}));
     if (!resp.ok) {
       const known = body.reason_code && S["collect.err." + body.reason_code];
-      throw new Error(known ? known.replace("{cell}", body.cell || "") : (body.detail || resp.statusText));
+      throw new Error(known ? known.replace("{cell}", cellWords(body.cell)) : (body.detail || resp.statusText));
     }
     return body;
   }
@@ -81,7 +84,7 @@
     $("record-step").hidden = !(s.consent && (s.enrolled || s.demographics_locked));
     $("closed").hidden = !s.closed;
     const closed = s.closed_code && S["collect.err." + s.closed_code];
-    $("closed").textContent = !s.closed ? "" : closed ? closed.replace("{cell}", s.closed_cell || "") : joined2(S["collect.closed"], s.closed);
+    $("closed").textContent = !s.closed ? "" : closed ? closed.replace("{cell}", cellWords(s.closed_cell)) : joined2(S["collect.closed"], s.closed);
     const list = $("prompts");
     list.textContent = "";
     for (const p of s.prompts) {
