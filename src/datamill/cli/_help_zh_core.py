@@ -194,4 +194,11 @@ CORE_HELP_ZH_CN: dict[str, str] = {
         "的数据包）放回任务池。",
     "Let a deactivated user sign in again (no session, token or work comes back).":
         "允许已停用的用户重新登录（会话、令牌和工作都不会恢复）。",
+    "The frame before a task's item in its sequence (items imported with sequence and frame "
+    "columns) and its current annotation, to start this frame from its objects, as the "
+    "workbench's \"Copy previous frame\" does; for the task's holder.":
+        "任务条目在其序列中的上一帧（导入时带 sequence 和 frame 列的条目）及其当前标注，用于从上一帧的"
+        "对象开始标注本帧，与工作台的“复制上一帧”相同；仅限任务的持有人。",
+    "Write the previous frame's annotation (a JSON document) to this file, to edit and submit "
+    "with --annotation.": "把上一帧的标注（JSON 文档）写入此文件，修改后用 --annotation 提交。",
 }

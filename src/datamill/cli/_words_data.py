@@ -4,6 +4,8 @@ reason for setting an item aside is the service's English sentence (stored with 
 
 from __future__ import annotations
 
+from datamill.cli._words_frames import FRAMES_EN, FRAMES_ZH_CN
+
 __all__ = ["DATA_EN", "DATA_ZH_CN"]
 
 DATA_EN: dict[str, str] = {
@@ -35,6 +37,7 @@ DATA_EN: dict[str, str] = {
     # work packages
     "pkg.col.id": "id", "pkg.col.name": "name", "pkg.col.stage": "stage",
     "pkg.col.assignee": "assignee", "pkg.col.status": "status", "pkg.col.done": "done",
+    **FRAMES_EN,
 }
 
 DATA_ZH_CN: dict[str, str] = {
@@ -63,4 +66,5 @@ DATA_ZH_CN: dict[str, str] = {
     "proj.col.failing": "未通过条目数",
     "pkg.col.id": "编号", "pkg.col.name": "名称", "pkg.col.stage": "环节",
     "pkg.col.assignee": "分配给", "pkg.col.status": "状态", "pkg.col.done": "完成数",
+    **FRAMES_ZH_CN,
 }

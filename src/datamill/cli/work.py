@@ -294,6 +294,49 @@ def submit_cmd(
                                                item=a.item_id)))
 
 
+@app.command("previous-frame")
+@handle_errors
+def previous_frame_cmd(
+    task_id: int,
+    user: AsUser,
+    write: Annotated[Path | None, typer.Option(
+        "--out", help="Write the previous frame's annotation (a JSON document) to this file, to "
+        "edit and submit with --annotation.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """The frame before a task's item in its sequence (items imported with sequence and frame
+    columns) and its current annotation, to start this frame from its objects, as the
+    workbench's "Copy previous frame" does; for the task's holder."""
+    from datamill.compliance import access as q
+    from datamill.production.frames import previous_frame_for
+    from datamill.production.tasks import get_task
+
+    with get_runtime().session() as s:
+        task = get_task(s, task_id)
+        actor = acting_user(s, user, q.stage_action(task.stage), project_id=task.project_id)
+        found = previous_frame_for(s, actor, task_id)
+    if write is not None and found.annotation is not None:
+        write.write_text(json.dumps(found.annotation, ensure_ascii=False, indent=2) + "\n",
+                         encoding="utf-8")
+
+    def render(f: Any) -> None:
+        if f.sequence is None:
+            out.print(say("frame.no_sequence", task=f.task_id))
+            return
+        if f.previous_item_id is None:
+            out.print(say("frame.none", task=f.task_id, frame=f.frame, sequence=esc(f.sequence)))
+            return
+        out.print(say("frame.found", task=f.task_id, frame=f.frame, sequence=esc(f.sequence),
+                      frame_before=f.previous_frame, item=esc(str(f.previous_external_id)),
+                      version=f.version))
+        if write is not None:
+            out.print(say("frame.written", task=f.task_id, path=esc(str(write))))
+        else:
+            out.print(esc(_clip(json.dumps(f.annotation, ensure_ascii=False), 1000)))
+
+    emit(found, as_json, render)
+
+
 @app.command("skip")
 @handle_errors
 def skip_cmd(

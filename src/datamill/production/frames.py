@@ -14,12 +14,72 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from datamill.compliance.models import User
+from datamill.production.drafts import held_task
 from datamill.production.models import Annotation, Item, Task
+from datamill.production.tasks import get_task
 
-__all__ = ["previous_frame_payload"]
+__all__ = ["PreviousFrame", "previous_frame", "previous_frame_for", "previous_frame_payload"]
+
+
+class PreviousFrame(BaseModel):
+    """The frame before a task's item in its sequence, as the API and the CLI give it."""
+
+    task_id: int
+    sequence: str | None = Field(description="The item's sequence (null: not part of one)")
+    frame: int | None = Field(description="The item's frame in its sequence")
+    previous_item_id: int | None = Field(
+        description="The nearest earlier frame of the sequence with a current version "
+        "(null: none)")
+    previous_external_id: str | None = None
+    previous_frame: int | None = None
+    version: int | None = Field(None, description="That frame's current version")
+    annotation: Any | None = Field(
+        None, description="That version's document: start this frame from its objects")
+
+
+def previous_frame(session: Session, task: Task) -> PreviousFrame:
+    """:func:`previous_frame_payload` with where it came from (no access check: callers make
+    one)."""
+    item = session.get(Item, task.item_id)
+    attributes = item.attributes if item is not None else {}
+    sequence, frame = attributes.get("sequence"), attributes.get("frame")
+    if not isinstance(sequence, str) or not isinstance(frame, int) or isinstance(frame, bool):
+        return PreviousFrame(task_id=task.id, sequence=None, frame=None, previous_item_id=None)
+    found = session.execute(
+        select(Item.id, Item.external_id, Item.attributes["frame"].as_integer(),
+               Annotation.version, Annotation.payload)
+        .join(Annotation, Item.current_annotation_id == Annotation.id)
+        .where(*_earlier(task, sequence, frame))
+        .order_by(Item.attributes["frame"].as_integer().desc(), Item.id.desc())
+        .limit(1)
+    ).first()
+    if found is None:
+        return PreviousFrame(task_id=task.id, sequence=sequence, frame=frame,
+                             previous_item_id=None)
+    return PreviousFrame(task_id=task.id, sequence=sequence, frame=frame,
+                         previous_item_id=found[0], previous_external_id=found[1],
+                         previous_frame=found[2], version=found[3], annotation=found[4])
+
+
+def previous_frame_for(session: Session, user: User, task_id: int) -> PreviousFrame:
+    """The frame before task ``task_id``'s item, for the person holding the task (as the
+    workbench's "Copy previous frame" offers it): a task of a project they may not see
+    answers as a missing one, one they do not hold 403 ``task_not_held``."""
+    task = get_task(session, task_id)
+    held_task(session, user, task_id, task.stage)
+    return previous_frame(session, task)
+
+
+def _earlier(task: Task, sequence: str, frame: int) -> tuple[Any, ...]:
+    """The conditions of an earlier frame of ``sequence`` in the task's project."""
+    return (Item.project_id == task.project_id, Item.id != task.item_id,
+            Item.attributes["sequence"].as_string() == sequence,
+            Item.attributes["frame"].as_integer() < frame)
 
 
 def previous_frame_payload(session: Session, task: Task) -> Any | None:
@@ -34,9 +94,7 @@ def previous_frame_payload(session: Session, task: Task) -> Any | None:
     found = session.execute(
         select(Annotation.payload)
         .join(Item, Item.current_annotation_id == Annotation.id)
-        .where(Item.project_id == task.project_id, Item.id != task.item_id,
-               Item.attributes["sequence"].as_string() == sequence,
-               Item.attributes["frame"].as_integer() < frame)
+        .where(*_earlier(task, sequence, frame))
         .order_by(Item.attributes["frame"].as_integer().desc(), Item.id.desc())
         .limit(1)
     ).first()

@@ -31,6 +31,7 @@ from datamill.production.annotating import (
 )
 from datamill.production.assisting import prepare_assist
 from datamill.production.dashboard import waiting_for_annotator
+from datamill.production.frames import PreviousFrame, previous_frame_for
 from datamill.production.models import Annotation, Item
 from datamill.production.packaging import unchecked_items
 from datamill.production.projects import get_project, require_project
@@ -264,6 +265,17 @@ def get_task_endpoint(task_id: Id, session: SessionDep, user: CurrentUser) -> Ta
     task = get_task(session, task_id)
     q.require_task_view(session, user, task)
     return task_view(session, task, user.id)
+
+
+@router.get("/tasks/{task_id}/previous-frame")
+def previous_frame_endpoint(task_id: Id, session: SessionDep, user: CurrentUser) -> PreviousFrame:
+    """The frame before this task's item in its sequence (items imported with ``sequence`` and
+    ``frame`` columns: a drive's point clouds, a video's frames): the nearest earlier frame of
+    the project with a current version, and that version's document (``annotation``, null when
+    there is none), to start this frame from its objects as the workbench's "Copy previous
+    frame" does. For the task's holder only (403 ``task_not_held``; 404 for a project one may
+    not see)."""
+    return previous_frame_for(session, user, task_id)
 
 
 class DraftPut(BaseModel):
