@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -64,6 +65,7 @@ def _form_problems(request: Request, exc: Exception) -> str | None:
     raw = exc.errors()
     said: list[str] = []
     for error in raw[:_MAX_SHOWN]:
+        error = _labelled(request.url.path, error, lang)  # the field as the form shows it
         entry = request_error(error, exc.body, lang)
         field = entry["field"].removeprefix("body.").removeprefix("query.")
         line = entry["message"] if lang != "en" else f"{field}: {entry['message']}"
@@ -72,6 +74,21 @@ def _form_problems(request: Request, exc: Exception) -> str | None:
     if len(raw) > _MAX_SHOWN:
         said.append(table["prob.more"].format(more=len(raw) - _MAX_SHOWN))
     return table["prob.list_sep"].join(said) or None
+
+
+def _labelled(path: str, error: Any, lang: str) -> Any:
+    """``error`` with its field's name replaced by the visible label of the form posting to
+    ``path`` (:func:`datamill.web.form_labels.label_key`), in ``lang``; as it was when the form
+    shows no label for it."""
+    from datamill.web.form_labels import label_key
+    from datamill.web.i18n import t
+
+    loc = tuple(error.get("loc", ()))
+    if len(loc) != 2 or loc[0] not in ("body", "query") or not isinstance(loc[1], str):  # noqa: PLR2004
+        return error
+    key = label_key(path, loc[1])
+    label = t(key, lang).strip().rstrip(":：") if key is not None else ""
+    return {**error, "loc": (loc[0], label)} if label else error
 
 
 def _body_limit_page(request: Request, limit: int) -> Response | None:
