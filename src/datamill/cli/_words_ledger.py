@@ -6,6 +6,7 @@ never goes through here."""
 from __future__ import annotations
 
 from datamill.cli._words_ratio import RATIO_EN, RATIO_ZH_CN
+from datamill.core.code_words import SEGMENT_WORDS
 
 __all__ = ["LEDGER_EN", "LEDGER_ZH_CN", "PERIOD_SUMMARY_ZH_CN"]
 
@@ -153,12 +154,7 @@ LEDGER_EN: dict[str, str] = {
                               "margin {margin} {currency}",
     # a report's segments and the hour points' stage: English keeps the codes it printed
     "stage.staff": "staff",
-    "bline.speech": "speech", "bline.vision": "vision", "bline.language": "language",
-    "bline.application_service": "application_service",
-    "offering.custom": "custom", "offering.product_licence": "product_licence",
-    "region.domestic": "domestic", "region.overseas": "overseas",
-    "ctype.big_tech": "big_tech", "ctype.ai_company": "ai_company",
-    "ctype.research_institute": "research_institute", "ctype.other": "other",
+    **{key: key.split(".", 1)[1] for key in SEGMENT_WORDS["en"]},
 }
 
 LEDGER_ZH_CN: dict[str, str] = {
@@ -287,12 +283,7 @@ LEDGER_ZH_CN: dict[str, str] = {
     "ledger.budget_signed": "预算 {id}：已签 {signed}/{levels} 级；下一级：{role}",
     # a report's segments and the hour points' stage, as the finance pages word them
     "stage.staff": "人员",
-    "bline.speech": "语音", "bline.vision": "视觉", "bline.language": "语言",
-    "bline.application_service": "应用服务",
-    "offering.custom": "定制", "offering.product_licence": "标准化数据集产品授权",
-    "region.domestic": "境内", "region.overseas": "境外",
-    "ctype.big_tech": "大型科技公司", "ctype.ai_company": "人工智能公司",
-    "ctype.research_institute": "科研机构", "ctype.other": "其他",
+    **SEGMENT_WORDS["zh-CN"],
     "ledger.advance_applied": "；验收份额 {share} 元，抵减已预开票的 {applied} 元",
     "catalog.report_row.one": "{name}：授权 {licences} 个（已验收 {accepted} 个{revoked}{priced}），"
                               "收入 {revenue} {currency}，开发成本 {cost} {currency}，"

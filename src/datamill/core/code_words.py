@@ -15,7 +15,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-__all__ = ["INSPECTION_REASON_WORDS", "ITEM_STATUS_WORDS", "METRIC_WORDS", "STATUS_WORDS",
+__all__ = ["INSPECTION_REASON_WORDS", "ITEM_STATUS_WORDS", "METRIC_WORDS", "SEGMENT_WORDS",
+           "STATUS_WORDS",
            "VENDOR_KIND_WORDS", "VERDICT_WORDS", "inspection_reason_key",
            "parse_inspection_reason"]
 
@@ -124,6 +125,27 @@ METRIC_WORDS: dict[str, dict[str, str]] = {
 VENDOR_KIND_WORDS: dict[str, dict[str, str]] = {
     "en": {"company": "company", "studio": "studio", "individual": "individual"},
     "zh-CN": {"company": "公司", "studio": "工作室", "individual": "个人"},
+}
+
+#: a ledger report's segments, ``<kind>.<code>`` as the finance pages and ``ledger report``
+#: show them: business line, offering, region (from the customer's country) and customer type
+SEGMENT_WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "bline.speech": "speech", "bline.vision": "vision", "bline.language": "language",
+        "bline.application_service": "application service",
+        "offering.custom": "custom", "offering.product_licence": "product licence",
+        "region.domestic": "domestic", "region.overseas": "overseas",
+        "ctype.big_tech": "big tech", "ctype.ai_company": "AI company",
+        "ctype.research_institute": "research institute", "ctype.other": "other",
+    },
+    "zh-CN": {
+        "bline.speech": "语音", "bline.vision": "视觉", "bline.language": "语言",
+        "bline.application_service": "应用服务",
+        "offering.custom": "定制", "offering.product_licence": "标准化数据集产品授权",
+        "region.domestic": "境内", "region.overseas": "境外",
+        "ctype.big_tech": "大型科技公司", "ctype.ai_company": "人工智能公司",
+        "ctype.research_institute": "科研机构", "ctype.other": "其他",
+    },
 }
 
 #: an item's or a batch's status (``item_status.<code>``): there "accepted" means the batch

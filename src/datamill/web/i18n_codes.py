@@ -11,6 +11,7 @@ from __future__ import annotations
 from datamill.core.code_words import (
     ITEM_STATUS_WORDS,
     METRIC_WORDS,
+    SEGMENT_WORDS,
     STATUS_WORDS,
     VENDOR_KIND_WORDS,
     VERDICT_WORDS,
@@ -52,9 +53,7 @@ _ERROR_EXPLAINED = {
 _MISC = {  # kind.code → English, for the codes the finance and workforce pages show
     "ptype.custom_service": "custom service", "ptype.product_development": "product development",
     "ptype.processing_only": "processing only",
-    "ctype.big_tech": "big tech", "ctype.ai_company": "AI company",
-    "ctype.research_institute": "research institute", "ctype.other": "other",
-    "region.domestic": "domestic", "region.overseas": "overseas",
+    **SEGMENT_WORDS["en"],
     "category.data_service": "data service", "category.labour": "labour",
     "category.equipment": "equipment", "category.other": "other",
     "basis.batch_acceptance": "batch acceptance", "basis.final_acceptance": "final acceptance",
@@ -65,9 +64,6 @@ _MISC = {  # kind.code → English, for the codes the finance and workforce page
     "atype.3": "each batch accepted on its own",
     **{f"vkind.{k}": w for k, w in VENDOR_KIND_WORDS["en"].items()},
     "ckind.custom": "custom", "ckind.licence": "licence",
-    "bline.speech": "speech", "bline.vision": "vision", "bline.language": "language",
-    "bline.application_service": "application service",
-    "offering.custom": "custom", "offering.product_licence": "product licence",
     "ckind.technical_service": "technical service",
     # domain events the ledger consumes (the finance overview's pending list)
     "event.delivery.accepted": "delivery accepted",

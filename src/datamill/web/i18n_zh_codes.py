@@ -6,6 +6,7 @@ from __future__ import annotations
 from datamill.core.code_words import (
     ITEM_STATUS_WORDS,
     METRIC_WORDS,
+    SEGMENT_WORDS,
     STATUS_WORDS,
     VENDOR_KIND_WORDS,
     VERDICT_WORDS,
@@ -43,9 +44,7 @@ _ERROR_EXPLAINED = {
 _MISC = {
     "ptype.custom_service": "定制服务", "ptype.product_development": "产品研发",
     "ptype.processing_only": "仅加工",
-    "ctype.big_tech": "大型科技公司", "ctype.ai_company": "人工智能公司",
-    "ctype.research_institute": "科研机构", "ctype.other": "其他",
-    "region.domestic": "境内", "region.overseas": "境外",
+    **SEGMENT_WORDS["zh-CN"],
     "category.data_service": "数据服务", "category.labour": "人工",
     "category.equipment": "设备", "category.other": "其他",
     "basis.batch_acceptance": "批次验收", "basis.final_acceptance": "终验",
@@ -56,9 +55,6 @@ _MISC = {
     "atype.3": "分批交付、逐批验收",
     **{f"vkind.{k}": w for k, w in VENDOR_KIND_WORDS["zh-CN"].items()},
     "ckind.custom": "定制", "ckind.licence": "授权许可",
-    "bline.speech": "语音", "bline.vision": "视觉", "bline.language": "语言",
-    "bline.application_service": "应用服务",
-    "offering.custom": "定制", "offering.product_licence": "标准化数据集产品授权",
     "ckind.technical_service": "技术服务",
     "event.delivery.accepted": "交付已验收",
     "event.delivery.rejected": "交付被客户拒收",
