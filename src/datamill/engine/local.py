@@ -53,17 +53,20 @@ def _run_chunk(task: tuple[Callable[[Any], Any], list[Any]]) -> list[Any]:
     return [fn(a) for a in chunk]
 
 
-def _pool(workers: int) -> ProcessPoolExecutor:
+def _pool(workers: int, key: int | None = None) -> ProcessPoolExecutor:
+    """The warm pool of ``workers`` processes kept under ``key`` (default: its size), started
+    now if there is none."""
+    key = workers if key is None else key
     with _LOCK:
-        pool = _POOLS.get(workers)
+        pool = _POOLS.get(key)
         if pool is None:
             t0 = time.perf_counter()
             pool = ProcessPoolExecutor(
                 max_workers=workers, mp_context=multiprocessing.get_context("spawn")
             )
             list(pool.map(_noop, range(workers)))  # start every worker now, and time it
-            _START_COST_S[workers] = time.perf_counter() - t0
-            _POOLS[workers] = pool
+            _START_COST_S[key] = time.perf_counter() - t0
+            _POOLS[key] = pool
         return pool
 
 
@@ -87,12 +90,7 @@ def run_apart(fn: Callable[[A], R], arg: A) -> R:
     run once more. ``fn`` is a module-level function over picklable ``arg``; what it raises is
     raised here."""
     for attempt in range(2):
-        with _LOCK:
-            pool = _POOLS.get(_APART_KEY)
-            if pool is None:
-                pool = ProcessPoolExecutor(max_workers=_APART_WORKERS,
-                                           mp_context=multiprocessing.get_context("spawn"))
-                _POOLS[_APART_KEY] = pool
+        pool = _pool(_APART_WORKERS, key=_APART_KEY)
         try:
             return pool.submit(fn, arg).result()
         except BrokenProcessPool:
