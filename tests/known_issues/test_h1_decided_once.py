@@ -150,41 +150,18 @@ def test_the_tab_that_lost_to_a_rejection_is_told_it_was_reviewed(backend: str,
     hold task N; claim a task first" (1 in 10 of those rounds). Its outcome, made certain here
     by deciding in turn: 409 ``review_decided``, worded in both languages; someone who never
     held the task is still refused 403."""
+    from datamill.compliance.models import ProjectMember
     from datamill.core.errors import Forbidden
     from datamill.modalities.problem_words import word_reason
-    from datamill.production.annotating import review_task, submit_annotation
+    from datamill.production.annotating import review_task
     from datamill.production.models import Review, Task
-    from datamill.production.schemas import SegmentIn
-    from datamill.production.tasks import claim_next_task, create_packages
 
     rt = _runtime(backend, tmp_path)
-    with rt.session() as s:
-        ann = create_user(s, "ann", "password1", "annotator")
-        rev = create_user(s, "rev", "password1", "reviewer")
+    rev_id, review_id, _item_id = _review_held(rt)
+    with rt.session() as s:  # a reviewer of the project who never held the task
         other = create_user(s, "rev2", "password1", "reviewer")
-        p = Project(name="two-tabs", modality="speech.asr", language="en-US",
-                    project_type="custom_service", data_owner="customer",
-                    spec={"stages": ["annotate", "review"], "overlap": 1, "package_size": 20,
-                          "requirements": {"read_speech": False}})
-        s.add(p)
-        s.flush()
-        from datamill.compliance.models import ProjectMember
-
-        s.add_all(ProjectMember(project_id=p.id, user_id=u.id) for u in (ann, rev, other))
-        s.add(Item(project_id=p.id, external_id="u0", sha256="0" * 64, filename="u0.wav",
-                   size_bytes=1, owner="customer", status="passed", volume=1500,
-                   attributes={"duration_ms": 1500}))
-        s.flush()
-        create_packages(s, p.id, "annotate")
-        create_packages(s, p.id, "review")
-        t = claim_next_task(s, ann, p.id, "annotate")
-        assert t is not None
-        submit_annotation(s, ann, t.id, [SegmentIn(start_ms=0, end_ms=1500, text=SAID)],
-                          base_version=t.current_version)
-        r = claim_next_task(s, rev, p.id, "review")
-        assert r is not None
-        ids = (rev.id, other.id, r.id)
-    rev_id, other_id, review_id = ids
+        s.add(ProjectMember(project_id=s.get_one(Task, review_id).project_id, user_id=other.id))
+        other_id = other.id
     with rt.session() as s:  # the first tab
         review_task(s, s.get_one(User, rev_id), review_id, "reject", reason="a word is missing")
     with rt.session() as s:  # the second tab, a moment later
