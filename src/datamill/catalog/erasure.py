@@ -10,9 +10,11 @@ each with a deletion certificate (:class:`~datamill.catalog.models.RetentionDele
 reason naming the withdrawal) and an audit record (``security.subject_erased``); every
 delivered package holding the subject's items is written again without them
 (:mod:`datamill.production.delivery_redeliver`: ``redelivered`` names those deliveries), and
-the customer's inbox tells it to delete its own copies. It keeps what
-:mod:`.retention` keeps: bytes a catalog release holds or an item of another subject or
-another project shares, and everything under a hold. The item rows (metadata, annotations,
+the customer's inbox tells it to delete its own copies. Every catalog release holding the
+subject's items is withdrawn and its folder deleted, its licences' transfer packages deleted and
+each licence recorded as having held the subject's data (:mod:`.erasure_releases`;
+``releases`` and ``licences`` name them). It keeps bytes an item of another subject or another
+project shares, or a release holds through another item, and everything under a hold. The item rows (metadata, annotations,
 the audit trail) stay, so the work and the money stay traceable; ``datamill security
 consent-flags`` still lists what the customer was told to delete.
 """
@@ -24,6 +26,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from datamill.catalog.erasure_releases import purge_releases
 from datamill.catalog.models import RetentionDeletion, RetentionHold
 from datamill.catalog.retention import _masked_copies, _protected
 from datamill.catalog.schemas import DeletionOut
@@ -66,8 +69,10 @@ def erase_subject(session: Session, blobs: BlobStore, approver: User, project_id
            f"{withdrawn.date()}")
     masked = _masked_copies(session, ids)
     shas = sorted({i.sha256 for i in items} | {d for c in masked.values() for d in c})
-    # bytes of another project (company data, a customer project) or a catalog release ...
-    protected = _protected(session, shas, {project_id})
+    # bytes of another project (company data, a customer project) or a catalog release
+    # (a release's copy of the subject's own item keeps nothing, unless under a hold)
+    free = [] if None in held else [i for i in ids if i not in held]
+    protected = _protected(session, shas, {project_id}, erased=free)
     # ... or of another subject's item in this project
     protected |= set(session.scalars(select(Item.sha256).where(
         Item.project_id == project_id, Item.sha256.in_(shas or [""]),
@@ -82,6 +87,11 @@ def erase_subject(session: Session, blobs: BlobStore, approver: User, project_id
     for delivery_id in [] if dry_run else delivered:
         outcomes[redeliver_without(session, blobs, delivery_id, set(ids),
                                    actor_id=approver.id).status].append(delivery_id)
+    # the catalog releases holding them: withdrawn, their folders and their licences'
+    # packages deleted, each licence recorded as having held the subject's data
+    # (not for items under a hold, which keeps everything of theirs)
+    catalog = purge_releases(session, approver.id, project_id, subject_id, free, why,
+                             dry_run=dry_run)
     deleted: list[DeletionOut] = []
     kept: list[dict[str, Any]] = []
     for item in items:
@@ -119,10 +129,12 @@ def erase_subject(session: Session, blobs: BlobStore, approver: User, project_id
                                         "certificate": d.id} for d in deleted],
                            "kept": len(kept), "redelivered": outcomes["redelivered"],
                            "already_redelivered": outcomes["already_without"],
-                           "package_gone": outcomes["package_gone"]})
+                           "package_gone": outcomes["package_gone"],
+                           "releases": catalog["releases"], "licences": catalog["licences"]})
     return {"project_id": project_id, "subject_id": subject_id, "items": len(items),
             "deleted": [d.model_dump(mode="json") for d in deleted], "kept": kept,
             "redelivered": outcomes["redelivered"] if not dry_run else delivered,
             # written without them by an earlier erasure; removed by retention: not rewritten
             "already_redelivered": outcomes["already_without"],
-            "package_gone": outcomes["package_gone"], "dry_run": dry_run}
+            "package_gone": outcomes["package_gone"], "releases": catalog["releases"],
+            "licences": catalog["licences"], "dry_run": dry_run}

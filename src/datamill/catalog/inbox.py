@@ -62,6 +62,10 @@ NOTICE_WORDS: dict[str, dict[str, str]] = {
         "subject_withdrawn": "A data subject withdrew consent: delete the {items:,} items "
                              "of theirs that delivery {delivery_id} of {project} ({batch}) "
                              "holds from every copy you keep ({ids}).",
+        "licence_erased_data": "A data subject's data was erased: delete the {items:,} "
+                               "files of theirs that release v{version} of {dataset} "
+                               "(licence {number}) holds from every copy you keep; ask for "
+                               "the next release.",
     },
     "zh-CN": {
         "delivery_ready": "{project} 的交付 {delivery_id} 已就绪：{items:,} 条（{batch}）。"
@@ -77,6 +81,9 @@ NOTICE_WORDS: dict[str, dict[str, str]] = {
         "custom_work": "定制工作",
         "subject_withdrawn": "有数据主体撤回了同意：请从您保存的所有副本中删除 {project} 的交付 "
                              "{delivery_id}（{batch}）中属于该主体的 {items:,} 条条目（{ids}）。",
+        "licence_erased_data": "有数据主体的数据已被删除：请从您保存的所有副本中删除 {dataset} "
+                               "发布版 v{version}（授权 {number}）中属于该主体的 {items:,} 个"
+                               "文件，并索取下一个发布版。",
     },
 }
 
@@ -209,6 +216,14 @@ def _licences(session: Session, customer_id: int) -> list[tuple[str, int, dateti
         out.append(("licence_issued", lic.id, lic.created_at, facts, link))
         if lic.id in revoked_at:
             out.append(("licence_revoked", lic.id, revoked_at[lic.id], facts, link))
+    for rec in session.scalars(select(AuditRecord).where(
+            AuditRecord.object_type == "catalog_licence",
+            AuditRecord.action == "catalog.licence.erased_data",
+            AuditRecord.object_id.in_(list(named))).order_by(AuditRecord.id)) if named else ():
+        lic, dataset = named[int(rec.object_id or 0)]
+        out.append(("licence_erased_data", rec.id, rec.at,
+                    {"number": lic.number, "dataset": dataset, "items": rec.data["items"],
+                     "version": rec.data["version"]}, f"/catalog/{lic.dataset_id}"))
     for tl in session.scalars(select(TransferLink).where(
             TransferLink.licence_id.in_(list(named))).order_by(TransferLink.id)) if named else ():
         lic, dataset = named[tl.licence_id]

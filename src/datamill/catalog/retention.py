@@ -21,11 +21,12 @@ from __future__ import annotations
 
 import calendar
 import hashlib
+from collections.abc import Collection
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from datamill.business_clock import business_day, business_today
@@ -163,15 +164,19 @@ def _folder_digest(folder: Path) -> tuple[str, int]:
     return h.hexdigest(), size
 
 
-def _protected(session: Session, shas: list[str], due_ids: set[int]) -> set[str]:
+def _protected(session: Session, shas: list[str], due_ids: set[int],
+               erased: Collection[int] = ()) -> set[str]:
     """Blobs a catalog release holds, or an item (or its masked copy) of a project not due
-    for deletion shares (company data, a customer project still kept): never deleted."""
+    for deletion shares (company data, a customer project still kept): never deleted. A
+    release's file of one of the ``erased`` items (a subject erased) keeps nothing."""
     out: set[str] = set()
     due = sorted(due_ids) or [0]
+    gone = sorted(erased) or [0]
     for i in range(0, len(shas), 500):
         part = shas[i:i + 500]
         out |= set(session.scalars(select(CatalogReleaseFile.sha256).where(
-            CatalogReleaseFile.sha256.in_(part))))
+            CatalogReleaseFile.sha256.in_(part),
+            or_(CatalogReleaseFile.item_id.is_(None), CatalogReleaseFile.item_id.not_in(gone)))))
         out |= set(session.scalars(select(Item.sha256).where(
             Item.sha256.in_(part), Item.project_id.not_in(due))))
         out |= set(session.scalars(
