@@ -3,7 +3,8 @@
 A catalog licence hands a release's data to a licensee. The data goes abroad when the
 licensee's registered country (``LedgerCustomer.country``) is not the home country
 (``LedgerSettings.home_country``, CN), or when the licence's territory names a foreign country
-by its ISO alpha-2 code (``"US"``). A ``worldwide`` (or any other free-text) territory granted
+by its ISO alpha-2 code (``"US"``; in a list, ``"US, JP"`` or ``"PRC; US"``, each code written
+in capitals). A ``worldwide`` (or any other free-text) territory granted
 to a licensee abroad counts as abroad through the licensee's country; granted to a domestic
 licensee it adds no destination (the data is handed over at home).
 
@@ -16,14 +17,20 @@ this guard; the audit records of those three carry the destinations checked.
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from datamill.catalog.models import CatalogLicence, CatalogSource
 from datamill.compliance.export import check_transfer_allowed
+from datamill.core.iso import COUNTRIES
 from datamill.production.models import Batch
 
 __all__ = ["export_destinations", "require_export_allowed", "require_licence_export"]
+
+#: what separates the codes of a territory naming several ("US, JP", "US/JP", "美国、US")
+_TOKENS = re.compile(r"[^A-Za-z]+")
 
 
 def _home() -> str:
@@ -46,6 +53,10 @@ def export_destinations(session: Session, customer_id: int, territory: str) -> l
     code = (territory or "").strip().upper()
     if len(code) == 2 and code.isascii() and code.isalpha() and code != home:
         found.add(code)
+    # a list of codes ("US, JP", "PRC; US", "HK/MO"): each code written in capitals counts
+    # (lower-case two-letter words of a free text, "to", "in", are no codes)
+    found |= {tok for tok in _TOKENS.split(territory or "")
+              if len(tok) == 2 and tok.isupper() and tok in COUNTRIES and tok != home}
     return sorted(found)
 
 

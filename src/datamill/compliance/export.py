@@ -4,7 +4,10 @@ A project flagged ``cross_border`` with a destination that the rules list (Setti
 ``export_assessment_countries`` plus the ``export_rules`` table; ``*`` lists every destination)
 may not be delivered until the latest export assessment recorded for its current destination
 concludes ``approved`` (an approval of an earlier destination covers none of the new one).
-Production's delivery calls :func:`check_delivery_allowed` before it writes anything.
+Production's delivery calls :func:`check_delivery_allowed` before it writes anything, and
+a delivery to a customer registered abroad (the project's order's customer) needs the same
+approved assessment of that country whether the project is flagged or not
+(:func:`delivery_guard`), as a catalog licence to one does.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ __all__ = [
     "assessment_required",
     "check_delivery_allowed",
     "check_transfer_allowed",
+    "customer_abroad",
     "delivery_guard",
     "export_flag_owners",
     "export_rule_readers",
@@ -370,6 +374,33 @@ def list_export_rules(session: Session) -> dict[str, Any]:
     }
 
 
+def customer_abroad(session: Session, project_id: int) -> str | None:
+    """The registered country (ISO alpha-2) of the customer whose order the project serves
+    (ledger project → order → contract → customer) when it is not the home country; None for
+    a domestic customer or a project with no order. Read through the shared metadata
+    (compliance imports no domain)."""
+    from datamill.ledger.settings import LedgerSettings  # noqa: PLC0415 - a plain model
+
+    tables = Base.metadata.tables
+    names = ("ledger_projects", "ledger_orders", "ledger_contracts", "ledger_customers")
+    if not all(n in tables for n in names):
+        return None
+    lp, order, contract, cust = (tables[n] for n in names)
+    country = session.scalar(
+        select(cust.c.country)
+        .join(contract, contract.c.customer_id == cust.c.id)
+        .join(order, order.c.contract_id == contract.c.id)
+        .join(lp, lp.c.order_id == order.c.id)
+        .where(lp.c.production_project_id == project_id))
+    code = (country or "").strip().upper()
+    return code if code and code != LedgerSettings().home_country.strip().upper() else None
+
+
 def delivery_guard(session: Session, project_id: int) -> None:
-    """The ``datamill.delivery_guards`` entry point: production calls it before every delivery."""
+    """The ``datamill.delivery_guards`` entry point: production calls it before every delivery.
+    A delivery to a customer registered abroad is an export whatever the project's flag says
+    (as a catalog licence to one is): the rules and assessments of that destination apply."""
     check_delivery_allowed(session, project_id)
+    abroad = customer_abroad(session, project_id)
+    if abroad is not None:
+        check_transfer_allowed(session, project_id, abroad)
