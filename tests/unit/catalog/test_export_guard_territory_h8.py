@@ -9,7 +9,6 @@ from datamill.catalog.export_guard import export_destinations
 from datamill.ledger.orders import create_customer
 from datamill.runtime import Runtime
 
-
 CASES = {"US": ["US"], "us": ["US"], "US, JP": ["JP", "US"], "PRC; US": ["US"],
          "CN/HK/MO": ["HK", "MO"], "中国大陆、US": ["US"], "worldwide": [], "PRC": [],
          "licensed to use in China": [], "CN": []}
