@@ -143,6 +143,10 @@ def test_retakes_are_limited_and_a_manager_grants_another(
     granted = _json(cli, "workforce", "qualification", "grant", "reads", str(world["w1"]),
                     "--note", "retrained", "--as", "mgr-a")
     assert (granted["attempts_used"], granted["attempts_left"]) == (3, 1)
+    more = _json(cli, "workforce", "qualification", "grant", "reads", str(world["w1"]),
+                 "--as", "mgr-a", code=4)  # before: granted again and again, without end
+    assert more["error"]["reason_code"] == "retake_vendor_grants_used"
+    assert "project's manager" in more["error"]["message"]
     right = _file(tmp_path / "right.json", {"r0": READ[0], "r1": READ[1]})
     passed = _json(cli, "workforce", "qualification", "take", "reads", "--answers", right,
                    "--as", "w1")

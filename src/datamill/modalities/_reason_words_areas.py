@@ -25,6 +25,7 @@ from datamill.modalities import _reason_words_signal as _signal
 from datamill.modalities import _reason_words_speech_h7 as _speech_h7
 from datamill.modalities import _reason_words_text_h6 as _text_h6
 from datamill.modalities import _reason_words_workforce as _workforce
+from datamill.modalities import _reason_words_workforce_h8 as _workforce_h8
 
 __all__ = ["AREA_REFUSALS_EN", "AREA_REFUSALS_ZH_CN"]
 
@@ -49,6 +50,7 @@ AREA_REFUSALS_EN: dict[str, str] = {
     **_lang_h3.LANG_REFUSALS_EN,
     **_image_h5.IMAGE_H5_REFUSALS_EN,
     **_h9.H9_REFUSALS_EN,
+    **_workforce_h8.WORKFORCE_H8_REFUSALS_EN,
 }
 
 AREA_REFUSALS_ZH_CN: dict[str, str] = {
@@ -72,4 +74,5 @@ AREA_REFUSALS_ZH_CN: dict[str, str] = {
     **_lang_h3.LANG_REFUSALS_ZH_CN,
     **_image_h5.IMAGE_H5_REFUSALS_ZH_CN,
     **_h9.H9_REFUSALS_ZH_CN,
+    **_workforce_h8.WORKFORCE_H8_REFUSALS_ZH_CN,
 }

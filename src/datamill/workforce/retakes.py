@@ -6,7 +6,8 @@ answers pass. So each test allows a worker at most ``max_attempts`` attempts (de
 them. An attempt over the limit, or too soon, is refused (409, ``reason_code``
 ``qualification_attempts_used`` or ``qualification_cooldown``) with how many attempts were used
 and when the next one is allowed. The project's business side, or the worker's vendor manager,
-may grant one more attempt (:func:`grant_attempt`): it also lifts a running cool-down. Every
+may grant one more attempt (:func:`grant_attempt`): it also lifts a running cool-down; a vendor's
+manager grants a worker at most :data:`VENDOR_GRANTS` at a test, the business side more. Every
 grant is audited. A pass stays a pass whatever is attempted after it.
 """
 
@@ -39,6 +40,7 @@ __all__ = [
     "DEFAULT_MAX_ATTEMPTS",
     "MAX_ATTEMPTS_LIMIT",
     "MAX_COOLDOWN_MINUTES",
+    "VENDOR_GRANTS",
     "Allowance",
     "attempt_allowance",
     "grant_attempt",
@@ -50,6 +52,8 @@ DEFAULT_MAX_ATTEMPTS = 3
 DEFAULT_COOLDOWN_MINUTES = 0
 MAX_ATTEMPTS_LIMIT = 100
 MAX_COOLDOWN_MINUTES = 60 * 24 * 90  # 90 days
+#: extra attempts a vendor's manager may grant one worker at one test (the business: any)
+VENDOR_GRANTS = 1
 
 
 @dataclass(frozen=True)
@@ -147,8 +151,8 @@ def require_attempt_allowed(
     return allowance
 
 
-def _require_granter(session: Session, actor: User, project_id: int, worker: Worker) -> None:
-    """The project's business side, or the manager of the worker's vendor."""
+def _require_granter(session: Session, actor: User, project_id: int, worker: Worker) -> bool:
+    """The project's business side (False), or the manager of the worker's vendor (True)."""
     try:
         require_project_business(session, actor, project_id, "grant qualification attempts")
     except Forbidden:
@@ -170,6 +174,29 @@ def _require_granter(session: Session, actor: User, project_id: int, worker: Wor
                 f"{project_id}'s test: it was not handed to their vendor (the project's manager "
                 "invites a worker)", project_id=project_id, worker_id=worker.id,
                 reason_code="retake_not_vendors", username=str(actor.username)) from None
+        return True
+    return False
+
+
+def _refuse_more_vendor_grants(session: Session, actor: User, test: QualificationTest,
+                               worker: Worker) -> None:
+    """A vendor manager grants each of their workers at most :data:`VENDOR_GRANTS` extra
+    attempts at a test: the attempts are the business's control (the vendor owns no QC), and
+    a manager granting without end let a worker retake a test until the answers scored
+    (every attempt reports its score). More: the project's business side (409
+    ``retake_vendor_grants_used``)."""
+    managers = select(Worker.user_id).where(Worker.vendor_id == worker.vendor_id,
+                                            Worker.is_manager.is_(True))
+    given = int(session.scalar(select(func.count(QualificationGrant.id)).where(
+        QualificationGrant.test_id == test.id, QualificationGrant.worker_id == worker.id,
+        QualificationGrant.granted_by.in_(managers))) or 0)
+    if given >= VENDOR_GRANTS:
+        raise Conflict(
+            f"{actor.username!r} has granted worker {worker.id} {given} extra attempt(s) at "
+            f"project {test.project_id}'s test already, as many as a vendor's manager may: "
+            "the project's manager grants more", project_id=test.project_id,
+            worker_id=worker.id, granted=given, limit=VENDOR_GRANTS,
+            reason_code="retake_vendor_grants_used", username=str(actor.username))
 
 
 def grant_attempt(
@@ -181,12 +208,14 @@ def grant_attempt(
         require_project_business(session, actor, project_id,  # answers as missing, before
                                  "grant qualification attempts")  # any worker id is looked up
     worker = get_worker(session, worker_id, actor)  # another vendor's: as never given out
-    _require_granter(session, actor, project_id, worker)
+    by_vendor = _require_granter(session, actor, project_id, worker)
     test = session.scalars(
         select(QualificationTest).where(QualificationTest.project_id == project_id)).first()
     if test is None:
         raise NotFound(f"project {project_id} has no qualification test", project_id=project_id,
                        reason_code="project_no_qualification_test")
+    if by_vendor:
+        _refuse_more_vendor_grants(session, actor, test, worker)
     session.add(QualificationGrant(test_id=test.id, worker_id=worker.id, granted_by=actor.id,
                                    note=note.strip()[:2000]))
     session.flush()
