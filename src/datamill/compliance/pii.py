@@ -245,9 +245,20 @@ _LANDLINE_RE = re.compile(
 _NANP_RE = re.compile(
     r"(?<![0-9A-Za-z+])(?<!\d[ \-])(?:\+1[ \-]?|1[ \-])?(?:\([2-9]\d{2}\) ?|[2-9]\d{2}[ \-])"
     r"[2-9]\d{2}[ \-]\d{4}" + _NA + r"(?![ \-]\d)"
+    # or dotted, as "415.555.2671" (never a fourth group: no version or address)
+    r"|(?<![0-9A-Za-z+.])(?:\+1[ \-.]?)?[2-9]\d{2}\.[2-9]\d{2}\.\d{4}" + _NA + r"(?![.\-]?\d)"
+)
+# an international number written with its country code: "+44 20 7946 0958", "+49 151
+# 1234 5678", "+33 (0)1 23 45 67 89", "+4915112345678" (8-15 digits, E.164; grouped, or 11
+# digits and more when run together, so "+100000000" is no phone)
+_INTL_RE = re.compile(
+    r"(?<![0-9A-Za-z+])\+[1-9]\d{0,2}(?:[ \-.]?(?:\(\d{1,4}\)|\d{1,5})){1,7}" + _NA
+    + r"(?![ \-.]?\d)"
 )
 _SSN_RE = re.compile(_NB + r"(?<!\d[ \-])\d{3}-\d{2}-\d{4}" + _NA + r"(?![ \-]\d)")
-_CARD_RE = re.compile(_NB + r"(?<!\d[ \-])\d(?:[ \-]?\d){12,18}" + _NA + r"(?![ \-]\d)")
+# (never after "+": that is a phone's country code)
+_CARD_RE = re.compile(_NB + r"(?<![+\d][ \-])(?<!\+)\d(?:[ \-]?\d){12,18}" + _NA
+                      + r"(?![ \-]\d)")
 _CARD_NEGATIVE = re.compile(
     r"(订单|单号|运单|快递|流水|编号|发票|工单|批次|序列号|order|tracking|invoice|serial|"
     r"waybill|batch|ticket)[^0-9A-Za-z]{0,6}$",
@@ -347,6 +358,12 @@ def _phones(folded: str) -> Iterable[tuple[str, int, int]]:
         for m in pattern.finditer(folded):
             if not _CARD_NEGATIVE.search(folded[max(0, m.start() - 16):m.start()]):
                 yield "phone", m.start(), m.end()
+    for m in _INTL_RE.finditer(folded):
+        digits = sum(c.isdigit() for c in m.group())
+        grouped = any(not c.isdigit() for c in m.group()[1:])
+        if 8 <= digits <= 15 and (grouped or digits >= 11) and not _CARD_NEGATIVE.search(
+                folded[max(0, m.start() - 16):m.start()]):
+            yield "phone", m.start(), m.end()
 
 
 def _hanzi_phones(folded: str) -> Iterable[tuple[str, int, int]]:
