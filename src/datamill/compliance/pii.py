@@ -218,6 +218,13 @@ _ID_GROUPED_RE = re.compile(_NB + r"(?<!\d[ \-])\d{6}([ \-])\d{8}\1\d{3}[\dXx]" 
 _ID_GROUPED4_RE = re.compile(_NB + r"(?<!\d[ \-])\d{4}([ \-])\d{4}\1\d{4}\1\d{4}\1\d[\dXx]" + _NA
                              + r"(?![ \-]\d)")
 _ID15_RE = re.compile(_NB + r"\d{15}" + _NA)
+# a passport or travel-permit number right after its keyword ("护照号：E12345678", "passport
+# no. G12345678", "港澳通行证 C12345678"): one or two capitals and 6-8 digits
+_PASSPORT_RE = re.compile(
+    r"(?:护照|護照|通行证|通行證|(?<![A-Za-z])(?i:passport))(?:[^0-9A-Za-z。！？；;!?\n]{0,6}"
+    r"(?i:no|num|number|is)?\.?){0,2}[^0-9A-Za-z。！？；;!?\n]{0,4}"
+    r"(?<![0-9A-Za-z])([A-Z]{1,2}\d{6,8})" + _NA
+)
 _ID_KEYWORDS = re.compile(r"(身份证|身份號|证件|證件|公民身份|id\s*(card|no|number)?|identity)",
                           re.IGNORECASE)
 # an identity keyword, then at most a label's words ("号码是", "card number is") and no other
@@ -344,6 +351,8 @@ def _ids(folded: str) -> Iterable[tuple[str, int, int]]:
         if (is_valid_resident_id(m.group(), allow_legacy=True)
                 and _ID_KEYWORDS.search(folded[max(0, m.start() - 12):m.start()])):
             yield "id_card", m.start(), m.end()
+    for m in _PASSPORT_RE.finditer(folded):  # an identity document's number too
+        yield "id_card", m.start(1), m.end(1)
 
 
 def _phones(folded: str) -> Iterable[tuple[str, int, int]]:
@@ -659,8 +668,9 @@ def mask_span(
         return TAGS[span.kind]
     if style != "mask":
         raise InvalidInput(f"unknown masking style {style!r}: use 'mask' or 'tag'")
-    if span.kind == "id_card":
-        return _mask_digits(span.text, 6, 4)
+    if span.kind == "id_card":  # a passport number (9 characters) keeps its first and last 3
+        short = sum(c.isascii() and c.isalnum() for c in _fold(span.text)) < 15
+        return _mask_digits(span.text, 1, 3) if short else _mask_digits(span.text, 6, 4)
     if span.kind == "bank_card":
         return _mask_digits(span.text, 4, 4)
     if span.kind == "ssn":

@@ -1,7 +1,9 @@
 """Helper h8 round 3: phone numbers written with a foreign country code (``+44 20 7946 0958``,
 ``+49 151 1234 5678``, ``+852 2123 4567``; a Beijing landline as ``+86 10 6234 5678``) and North
 American numbers split by dots (``415.555.2671``) went into desensitized deliveries unmasked.
-They are found and masked now; amounts, scores, versions, addresses and order numbers are not."""
+Passport and travel-permit numbers after their keyword (``护照号E12345678``, ``Passport No.
+G12345678``) were not found either. They are found and masked now; amounts, scores, versions,
+addresses and order numbers are not."""
 
 from __future__ import annotations
 
@@ -27,3 +29,19 @@ def test_international_and_dotted_numbers_are_masked(number: str) -> None:
 
 def test_look_alikes_are_not_phones() -> None:
     assert {t: mask_text(t) for t in NOT_FOUND} == {t: t for t in NOT_FOUND}
+
+
+PASSPORTS = {"护照号E12345678": "E12345678", "护照号码：G12345678。": "G12345678",
+             "Passport No. E98765432": "E98765432", "passport number is EA1234567": "EA1234567",
+             "港澳通行证 C12345678": "C12345678"}
+
+
+def test_passport_numbers_after_their_keyword_are_masked() -> None:
+    """Before: every one of these went out unmasked (only resident IDs were found)."""
+    for text, number in PASSPORTS.items():
+        assert [(s.kind, s.text) for s in find_pii(text)] == [("id_card", number)]
+        masked = mask_text(text)
+        assert number not in masked and masked.count("*") == len(number) - 4
+        assert mask_text(text, style="tag") == text.replace(number, "[ID]")
+    for text in ("ticket E12345678", "my passport expired in 2020", "护照办理进度E1"):
+        assert find_pii(text) == []
