@@ -262,7 +262,7 @@ def erase_subject_cmd(
         r = erase_subject(s, rt.blobs, _actor(s, actor), _pid(s, project), subject_id,
                           dry_run=dry_run)
     deliveries = {k: ", ".join(str(d) for d in r.get(k, [])) for k in (
-        "redelivered", "already_redelivered", "package_gone")}
+        "redelivered", "already_redelivered", "package_gone", "releases", "licences")}
     emit(r, as_json, _line(say("security.subject_erased", subject=r["subject_id"],
                                deleted=len(r["deleted"]), kept=len(r["kept"]))
                            + "".join(say(f"security.{k}", deliveries=v)

@@ -10,15 +10,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
+from typer.testing import CliRunner
 
 from datamill.catalog import datasets, licences, releases
 from datamill.catalog.access import link_customer_user
 from datamill.catalog.erasure import erase_subject
 from datamill.catalog.inbox import customer_inbox
 from datamill.catalog.models import CatalogDataset, CatalogRelease, TransferLink
+from datamill.cli import _common
+from datamill.cli.main import app as cli
 from datamill.compliance.consent import withdraw_consent
 from datamill.compliance.models import AuditRecord
+from datamill.config import get_settings
 from datamill.demo.catalog_demo import seed_product_batch
 from datamill.production.models import Item
 from datamill.runtime import Runtime
@@ -26,7 +31,7 @@ from tests.unit.catalog.helpers import customer, people, speech_files
 
 
 def test_erasing_a_subject_purges_the_catalog_releases_holding_them(
-        sqlite_runtime: Runtime, tmp_path: Path) -> None:
+        sqlite_runtime: Runtime, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     rt = sqlite_runtime
     who = people(rt)
     files = speech_files("ec", 3)  # items 0 and 2: subject ec-s0; item 1: ec-s1
@@ -56,6 +61,15 @@ def test_erasing_a_subject_purges_the_catalog_releases_holding_them(
         withdraw_consent(s, who["dso"], pid, "ec-s0")
         dry = erase_subject(s, rt.blobs, who["dso"], pid, "ec-s0", dry_run=True)
     assert (dry["releases"], dry["licences"]) == ([v1.id], [lic.id])
+    monkeypatch.setattr(_common, "_runtime", [rt])
+    monkeypatch.setenv("DATAMILL_LANG", "zh-CN")
+    get_settings.cache_clear()
+    said = CliRunner().invoke(cli, ["security", "erase-subject", str(pid), "ec-s0", "--as",
+                                    "dso", "--dry-run"])
+    get_settings.cache_clear()
+    assert said.exit_code == 0, said.stdout
+    shown = "".join(said.stdout.split())  # the console wraps lines
+    assert f"目录发布版{v1.id}已撤回" in shown and f"授权{lic.id}已记录" in shown
     assert folder.is_dir() and package.is_file()  # a dry run deletes nothing
     with rt.session() as s:
         out = erase_subject(s, rt.blobs, who["dso"], pid, "ec-s0")
