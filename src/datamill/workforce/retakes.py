@@ -185,6 +185,8 @@ def _refuse_more_vendor_grants(session: Session, actor: User, test: Qualificatio
     a manager granting without end let a worker retake a test until the answers scored
     (every attempt reports its score). More: the project's business side (409
     ``retake_vendor_grants_used``)."""
+    # the worker's row locked: two grants at once are counted one after the other
+    session.execute(select(Worker.id).where(Worker.id == worker.id).with_for_update())
     managers = select(Worker.user_id).where(Worker.vendor_id == worker.vendor_id,
                                             Worker.is_manager.is_(True))
     given = int(session.scalar(select(func.count(QualificationGrant.id)).where(
