@@ -91,18 +91,29 @@ def _box_corners(x: float, y: float, w: float, h: float) -> list[list[float]]:
 
 
 def _box_json(box: Box, annotation_id: int, image_id: int, category_id: int,
-              pose: bool = False) -> str:
+              pose: dict[str, Any] | None = None) -> str:
     """The annotation record of a box, formatted directly (the hot path of large exports);
-    ``pose``: with ``num_keypoints`` 0 (a project with keypoints, see :class:`CocoExporter`)."""
+    ``pose``: the keypoint fields of a project with keypoints (see :func:`_no_keypoints`)."""
     attributes = _dumps(box.attributes) if box.attributes else "{}"
     if pose:
-        attributes += ',"num_keypoints":0'
+        attributes += "," + _dumps(pose)[1:-1]
     x, y, w, h = box.x, box.y, box.w, box.h
     left, top, right, bottom = repr(x), repr(y), repr(x + w), repr(y + h)
     return (f'{{"id":{annotation_id},"image_id":{image_id},"category_id":{category_id},'
             f'"iscrowd":0,"bbox":[{left},{top},{w!r},{h!r}],"area":{w * h!r},'
             f'"segmentation":[[{left},{top},{left},{bottom},{right},{bottom},{right},{top}]],'
             f'"datamill_box":true,"attributes":{attributes}}}')
+
+
+def _no_keypoints(points: int | None) -> dict[str, Any]:
+    """The keypoint fields of an annotation that is not a keypoints object, in a project with
+    keypoints (``points``: the keypoint count of its label's skeleton; None: no skeleton):
+    ``num_keypoints`` 0 and, for a label with a skeleton, ``keypoints`` all zeros, as COCO's
+    keypoint files write a person without keypoints. pycocotools' keypoint evaluation reads
+    both of every annotation of a category it scores (KeyError ``keypoints`` otherwise)."""
+    if points is None:
+        return {"num_keypoints": 0}
+    return {"num_keypoints": 0, "keypoints": [0] * (3 * points)}
 
 
 def _polygon_record(points: Sequence[tuple[float, float]]) -> dict[str, Any]:
@@ -188,8 +199,10 @@ class CocoExporter:
         labels = LabelIds(self.label_schema, start=1)
         # with keypoints in the schema every annotation states num_keypoints (0 without any),
         # as COCO's keypoint files do: pycocotools' keypoint evaluation reads it of each one
+        # (and, for a label with a skeleton, keypoints all zeros: see _no_keypoints)
         pose = bool(self.label_schema and any(
             "keypoints" in label.kinds for label in self.label_schema.labels))
+        no_keypoints: dict[str, dict[str, Any]] = {}
         partial = out_dir / _PARTIAL
         count = annotation_id = 0
         try:
@@ -211,7 +224,7 @@ class CocoExporter:
                             annotation_id += 1
                             anns.write(("\n" if annotation_id == 1 else ",\n") + _box_json(
                                 obj, annotation_id, count, labels.get(obj.label, item, index),
-                                pose))
+                                self._no_keypoints(obj.label, no_keypoints) if pose else None))
                             continue
                         record = _object_record(obj)
                         if record is None:
@@ -222,8 +235,8 @@ class CocoExporter:
                         record = {"id": annotation_id, "image_id": count,
                                   "category_id": labels.get(obj.label, item, index),
                                   "iscrowd": 0, **record, "attributes": obj.attributes}
-                        if pose:
-                            record.setdefault("num_keypoints", 0)
+                        if pose and "keypoints" not in record:
+                            record.update(self._no_keypoints(obj.label, no_keypoints))
                         anns.write(("\n" if annotation_id == 1 else ",\n") + _dumps(record))
                 out.write('\n],"annotations":[')
                 anns.close()
@@ -237,6 +250,17 @@ class CocoExporter:
         files[ANNOTATIONS_FILE] = sha256_file(out_dir / ANNOTATIONS_FILE)
         return ExportManifest(format=self.name, files=dict(sorted(files.items())), items=count,
                               left_out=dict(left_out))
+
+    def _no_keypoints(self, label: str, known: dict[str, dict[str, Any]]) -> dict[str, Any]:
+        """:func:`_no_keypoints` of ``label`` (its skeleton's size looked up once)."""
+        found = known.get(label)
+        if found is None:
+            spec = self.label_schema.label(label) if self.label_schema else None
+            skeleton = (self.label_schema.skeleton(spec.skeleton)
+                        if self.label_schema and spec and spec.skeleton else None)
+            found = known[label] = _no_keypoints(
+                len(skeleton.keypoints) if skeleton is not None else None)
+        return found
 
     def _image(self, item: ImageExportItem, out_dir: Path, files: dict[str, str]) -> str:
         if not self.copy_images:

@@ -11,8 +11,9 @@ Each annotation becomes, first match wins: a :class:`~.schema.RotatedBox` when i
 ``datamill_rotated_box``; a :class:`~.schema.Box` from ``bbox`` when it carries
 ``datamill_box`` (our exporter writes a box's corners as its ``segmentation`` too, for the
 readers that need one); a :class:`~.schema.TextLine` when it carries ``text``; a
-:class:`~.schema.Keypoints` when it has ``keypoints`` (skeleton = its ``skeleton`` or the
-category name); a :class:`~.schema.Mask` when ``segmentation`` is an RLE dict; one
+:class:`~.schema.Keypoints` when it has ``keypoints``, some labelled or its ``skeleton``
+named (skeleton = its ``skeleton`` or the category name; all unlabelled, as COCO writes a
+person without keypoints, it is read as its outline or box); a :class:`~.schema.Mask` when ``segmentation`` is an RLE dict; one
 :class:`~.schema.Polygon` per ring when ``segmentation`` is a non-empty list (empty rings
 ignored; a ring of fewer than 3 points or an odd count of numbers refuses the file); else a
 :class:`~.schema.Box` from ``bbox``. ``attributes`` and the image's ``classes`` are read back
@@ -74,6 +75,17 @@ def _ring(ring: Any, number: int) -> tuple[tuple[float, float], ...]:
     return _pairs(ring)
 
 
+def _has_keypoints(ann: dict[str, Any]) -> bool:
+    """Whether ``ann`` is a keypoints object: it has keypoints, some labelled (visibility
+    above 0) or its skeleton named (datamill's export). COCO writes a person without
+    keypoints with all of them 0 (``num_keypoints`` 0): that person is its outline or box."""
+    flat = ann.get("keypoints")
+    if not flat:
+        return False
+    return "skeleton" in ann or not isinstance(flat, list) or any(
+        v != 0 for v in flat[2::3])
+
+
 def _objects(ann: dict[str, Any], label: str) -> list[Any]:
     attributes = ann.get("attributes") or {}
     if not isinstance(attributes, dict):
@@ -89,7 +101,7 @@ def _objects(ann: dict[str, Any], label: str) -> list[Any]:
     if "text" in ann:
         return [TextLine(points=_ring(segmentation[0], 0), transcription=str(ann["text"]),
                          **common)]
-    if ann.get("keypoints"):
+    if _has_keypoints(ann):
         flat = ann["keypoints"]
         points = tuple(Keypoint(x=flat[i], y=flat[i + 1], visibility=int(flat[i + 2]))
                        for i in range(0, len(flat) - 2, 3))
