@@ -9,15 +9,18 @@ pairs first and then the largest IoU, so one cuboid never counts twice.
 
 ``cuboid_accuracy`` is the pairs over the larger side (missed and extra cuboids both count),
 summed over frames; ``mean_iou`` the mean 3D IoU of the pairs; ``center_error_m`` the mean
-distance between paired centres; ``yaw_error_deg`` the mean heading difference of the pairs
-(modulo a half turn: a box seen backwards is the same box). Frames without cuboids on either
+distance between paired centres; ``yaw_error_deg`` the mean heading difference of the pairs,
+0..180° (:func:`heading_error_deg`: a car drawn facing backwards is 180° off, as nuScenes'
+orientation error and KITTI's orientation similarity count it; for a label without a front,
+``headless``, modulo a half turn, at most 90°). The IoU does not see the heading: a cuboid
+turned half round covers the same space. Frames without cuboids on either
 side add nothing; with no cuboids at all the accuracy is 1 and the pair means are 0.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -25,7 +28,8 @@ import numpy as np
 from datamill.core.errors import InvalidInput
 from datamill.modalities.pointcloud.schema import Cuboid, PointCloudAnnotation
 
-__all__ = ["CuboidScore", "bev_corners", "cuboid_iou", "match_cuboids", "score_cuboids"]
+__all__ = ["CuboidScore", "bev_corners", "cuboid_iou", "heading_error_deg", "match_cuboids",
+           "score_cuboids"]
 
 
 @dataclass(frozen=True)
@@ -141,17 +145,28 @@ def match_cuboids(
             if qualifies[i, j]]
 
 
-def _yaw_gap_deg(a: float, b: float) -> float:
-    gap = abs(math.remainder(a - b, math.pi))  # a box turned half round is the same box
-    return math.degrees(gap)
+def heading_error_deg(a: Cuboid, b: Cuboid, headless: Collection[str] = ()) -> float:
+    """How far the headings of two cuboids differ, in degrees: 0..180, or 0..90 modulo a half
+    turn where ``a``'s label is in ``headless`` (an object without a front).
+
+    Examples:
+        >>> car = Cuboid(label="car", x=0, y=0, z=0, length=4, width=2, height=2, yaw=0.1)
+        >>> round(heading_error_deg(car, car.model_copy(update={"yaw": 0.1 - math.pi})), 6)
+        180.0
+        >>> round(heading_error_deg(car, car.model_copy(update={"yaw": 0.1 - math.pi}),
+        ...                         {"car"}), 6)
+        0.0
+    """
+    turn = math.pi if a.label in headless else 2 * math.pi
+    return math.degrees(abs(math.remainder(a.yaw - b.yaw, turn)))
 
 
 def score_cuboids(
     reference: Sequence[PointCloudAnnotation], hypothesis: Sequence[PointCloudAnnotation],
-    *, iou_threshold: float = 0.5,
+    *, iou_threshold: float = 0.5, headless: Collection[str] = (),
 ) -> CuboidScore:
     """Cuboid accuracy of ``hypothesis`` against ``reference`` (one annotation per frame, in the
-    same order)."""
+    same order); ``headless``: the labels whose heading counts modulo a half turn."""
     if len(reference) != len(hypothesis):
         raise InvalidInput(
             f"{len(reference)} reference frames but {len(hypothesis)} delivered ones")
@@ -168,7 +183,7 @@ def score_cuboids(
             r, h = ref.objects[i], hyp.objects[j]
             iou_sum += iou
             center_sum += math.dist((r.x, r.y, r.z), (h.x, h.y, h.z))
-            yaw_sum += _yaw_gap_deg(r.yaw, h.yaw)
+            yaw_sum += heading_error_deg(r, h, headless)
     larger = max(n_ref, n_hyp)
     return CuboidScore(
         cuboid_accuracy=matched / larger if larger else 1.0,

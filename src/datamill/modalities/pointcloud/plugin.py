@@ -420,7 +420,9 @@ class PointCloudPlugin:
         from datamill.modalities.pointcloud.segmentation import POINT_METRICS, score_points
 
         refs, hyps = [_from_text(t) for t in reference], [_from_text(t) for t in hypothesis]
-        score = score_cuboids(refs, hyps, iou_threshold=_req(requirements).iou_threshold)
+        req = _req(requirements)
+        score = score_cuboids(refs, hyps, iou_threshold=req.iou_threshold,
+                              headless=req.headless_labels())
         points = score_points([r.point_labels for r in refs], [h.point_labels for h in hyps])
         return {**score.as_dict(),
                 **(points.as_dict() if points else dict.fromkeys(POINT_METRICS, 0.0))}
@@ -437,16 +439,20 @@ class PointCloudPlugin:
         self, reference: str, hypothesis: str, *, requirements: Mapping[str, Any] | None = None
     ) -> bool:
         """A frame is a defect when a cuboid is missed, extra, mislabelled or placed below
-        the IoU threshold, its scene classes differ, or fewer of its points than
-        ``min_point_agreement`` carry the inspector's class."""
-        from datamill.modalities.pointcloud.metric import match_cuboids
+        the IoU threshold, faces further from the inspector's heading than
+        ``max_heading_error_deg`` (drawn backwards), its scene classes differ, or fewer of its
+        points than ``min_point_agreement`` carry the inspector's class."""
+        from datamill.modalities.pointcloud.metric import heading_error_deg, match_cuboids
         from datamill.modalities.pointcloud.segmentation import score_points
 
         ref, hyp = _from_text(reference), _from_text(hypothesis)
         req = _req(requirements)
         pairs = match_cuboids(ref.objects, hyp.objects, req.iou_threshold)
         points = score_points([ref.point_labels], [hyp.point_labels])
+        headless = req.headless_labels()
         return (len(pairs) < max(len(ref.objects), len(hyp.objects))
+                or any(heading_error_deg(ref.objects[i], hyp.objects[j], headless)
+                       > req.max_heading_error_deg for i, j, _ in pairs)
                 or set(ref.classes) != set(hyp.classes)
                 or (points is not None and points.point_accuracy < req.min_point_agreement))
 

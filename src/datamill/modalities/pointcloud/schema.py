@@ -164,13 +164,16 @@ class AttributeSpec(BaseModel):
 
 class CuboidLabel(BaseModel):
     """One object class. ``typical_size`` (length, width, height in metres) lets the
-    clustering pre-annotator name what it finds; ``attributes`` are asked per object."""
+    clustering pre-annotator name what it finds; ``attributes`` are asked per object.
+    ``heading`` False: the object has no front (a traffic cone, a barrier), so a cuboid turned
+    half round is the same one (nuScenes measures a barrier's orientation modulo 180°)."""
 
     model_config = _FROZEN
 
     name: Annotated[str, Field(min_length=1, max_length=64), AfterValidator(_plain("label"))]
     typical_size: tuple[float, float, float] | None = None
     attributes: tuple[AttributeSpec, ...] = ()
+    heading: bool = True
 
     @field_validator("typical_size")
     @classmethod
@@ -236,7 +239,10 @@ class PointCloudRequirements(BaseModel):
 
     ``iou_threshold`` is the 3D IoU at which an inspector's cuboid and the delivered one are
     the same object (KITTI counts cars at 0.7, pedestrians at 0.5); ``min_point_agreement``
-    the share of a segmented frame's points that must carry the inspector's class.
+    the share of a segmented frame's points that must carry the inspector's class;
+    ``max_heading_error_deg`` the most a paired cuboid's heading may differ from the
+    inspector's (a car drawn facing backwards is 180° off: a defect at the default 90°; a
+    label without ``heading`` differs by at most 90°).
     """
 
     model_config = ConfigDict(frozen=True, extra="ignore", allow_inf_nan=False)
@@ -247,6 +253,13 @@ class PointCloudRequirements(BaseModel):
     #: a segmented frame is a defect when fewer of its points than this share the inspector's
     #: class (the sampling plan counts defects; ``acceptance.point_miou`` judges the batch)
     min_point_agreement: float = Field(default=0.95, gt=0, le=1)
+    #: a frame is a defect when a paired cuboid's heading is further than this from the
+    #: inspector's (degrees; 180: headings are not judged)
+    max_heading_error_deg: float = Field(default=90.0, gt=0, le=180)
+
+    def headless_labels(self) -> frozenset[str]:
+        """The labels whose objects have no front (``heading`` False)."""
+        return frozenset(label.name for label in self.labels.labels if not label.heading)
 
 
 class Cuboid(BaseModel):

@@ -1,0 +1,47 @@
+"""Trial h5: a cuboid drawn facing backwards passed inspection.
+
+An inspector turned a delivered car round (its heading was 180° off, a classic lidar labelling
+defect that KITTI's orientation similarity and nuScenes' orientation error both count): the
+frame was not a defect and ``yaw_error_deg`` read 0, because headings were compared modulo a
+half turn. A paired cuboid further than ``max_heading_error_deg`` (default 90°) from the
+inspector's heading now makes the frame a defect and ``yaw_error_deg`` reads 180; a label
+declared without a front (``heading: false``: a cone) still compares modulo a half turn.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from datamill.modalities.pointcloud.plugin import PointCloudPlugin
+from datamill.modalities.pointcloud.schema import Cuboid, PointCloudAnnotation
+
+PLUGIN = PointCloudPlugin()
+REQUIREMENTS = {"labels": {"labels": [{"name": "小汽车"}, {"name": "锥桶", "heading": False}]},
+                "iou_threshold": 0.5}
+
+
+def _text(*objects: Cuboid) -> str:
+    return PLUGIN.inspection_text(PointCloudAnnotation(objects=objects).model_dump(mode="json"),
+                                  "")
+
+
+def test_a_cuboid_drawn_backwards_is_a_defect_unless_its_label_has_no_front() -> None:
+    car = Cuboid(label="小汽车", x=8, y=1, z=-0.8, length=4.5, width=1.9, height=1.5, yaw=0.2)
+    backwards = car.model_copy(update={"yaw": 0.2 - math.pi})
+    ref, hyp = _text(car), _text(backwards)
+    assert PLUGIN.is_defective(ref, hyp, requirements=REQUIREMENTS)  # was False
+    score = PLUGIN.score([ref], [hyp], requirements=REQUIREMENTS)
+    assert score["cuboid_accuracy"] == 1.0  # the same space: still one pair
+    assert score["yaw_error_deg"] == pytest.approx(180.0)  # was 0.0
+    slightly = _text(car.model_copy(update={"yaw": 0.2 + math.radians(30)}))
+    assert not PLUGIN.is_defective(ref, slightly, requirements=REQUIREMENTS)
+    assert PLUGIN.is_defective(ref, slightly, requirements={**REQUIREMENTS,
+                                                            "max_heading_error_deg": 20})
+
+    cone = Cuboid(label="锥桶", x=3, y=-2, z=-1.4, length=0.4, width=0.4, height=0.7, yaw=1.0)
+    turned = cone.model_copy(update={"yaw": 1.0 - math.pi})
+    assert not PLUGIN.is_defective(_text(cone), _text(turned), requirements=REQUIREMENTS)
+    assert PLUGIN.score([_text(cone)], [_text(turned)], requirements=REQUIREMENTS)[
+        "yaw_error_deg"] == pytest.approx(0.0, abs=1e-9)
