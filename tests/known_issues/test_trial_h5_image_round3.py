@@ -81,3 +81,50 @@ def test_a_coco_person_without_keypoints_imports_as_its_outline(tmp_path: Path) 
         ]}), encoding="utf-8")
     (_, annotation, _), = CocoImporter().iter_items(tmp_path)
     assert [o.kind for o in annotation.objects] == ["polygon", "keypoints"]
+
+
+def test_a_box_a_pixel_past_the_edge_is_put_on_it_at_import(tmp_path: Path) -> None:
+    """A VOC file of CVAT or Datumaro writes a box at the left edge with 0-based ``xmin`` 0,
+    read as VOC's 1-based pixels one pixel left of the image; a COCO box rounded 0.5 px past
+    the right edge; a YOLO box whose centre and width add up past 1. Each refused the whole
+    import ("nothing imported: ... outside the image"); each object is now put on the edge,
+    while a box further out is still refused."""
+    from PIL import Image
+
+    from datamill.modalities.image.importers.voc import VocImporter
+    from datamill.modalities.image.importers.yolo import YoloImporter
+    from datamill.modalities.image.schema import Box, validate_annotation
+
+    schema = ImageLabelSchema.model_validate({"labels": [{"name": "小汽车", "kinds": ["box"]}]})
+    (tmp_path / "voc" / "Annotations").mkdir(parents=True)
+    (tmp_path / "voc" / "JPEGImages").mkdir()
+    Image.new("RGB", (100, 80)).save(tmp_path / "voc" / "JPEGImages" / "a.png")
+    (tmp_path / "voc" / "Annotations" / "a.xml").write_text(
+        "<annotation><filename>a.png</filename><size><width>100</width><height>80</height>"
+        "<depth>3</depth></size><object><name>小汽车</name><bndbox><xmin>0</xmin><ymin>10</ymin>"
+        "<xmax>30</xmax><ymax>40</ymax></bndbox></object></annotation>", encoding="utf-8")
+    (_, voc, _), = VocImporter().iter_items(tmp_path / "voc")
+    assert voc.objects == (Box(label="小汽车", x=0, y=9, w=30, h=31),)  # was x=-1
+
+    Image.new("RGB", (100, 80)).save(tmp_path / "a.png")
+    (tmp_path / "annotations.json").write_text(json.dumps({
+        "images": [{"id": 1, "file_name": "a.png", "width": 100, "height": 80}],
+        "categories": [{"id": 1, "name": "小汽车"}],
+        "annotations": [{"id": 1, "image_id": 1, "category_id": 1, "bbox": [60.5, 40, 40.01, 40.5],
+                         "area": 1, "iscrowd": 0, "segmentation": []}]}), encoding="utf-8")
+    (_, coco, _), = CocoImporter().iter_items(tmp_path)
+    assert coco.objects[0].x + coco.objects[0].w == 100  # was 100.51
+    assert coco.objects[0].y + coco.objects[0].h == 80  # was 80.5
+
+    (tmp_path / "yolo" / "images").mkdir(parents=True)
+    (tmp_path / "yolo" / "labels").mkdir()
+    Image.new("RGB", (100, 80)).save(tmp_path / "yolo" / "images" / "a.png")
+    (tmp_path / "yolo" / "data.yaml").write_text("names: [小汽车]\n", encoding="utf-8")
+    (tmp_path / "yolo" / "labels" / "a.txt").write_text("0 0.9 0.5 0.205 0.25\n0 0.9 0.5 0.3 0.25\n",
+                                                        encoding="utf-8")
+    (_, yolo, _), = YoloImporter().iter_items(tmp_path / "yolo")
+    for annotation in (voc, coco):
+        assert validate_annotation(annotation, schema, 100, 80) == []
+    assert validate_annotation(yolo, schema, 100, 80) == [
+        "objects[1].w: right edge x+w=105 exceeds image width 100"]  # 5 px out: refused
+    assert yolo.objects[0].x + yolo.objects[0].w == 100  # was 100.25

@@ -18,6 +18,7 @@ __all__ = [
     "boxes_where_polygons_are_not_allowed",
     "check_declared_size",
     "displayed_size",
+    "fit_inside",
     "inside",
     "item_id",
     "read_head",
@@ -27,6 +28,9 @@ IMAGE_SUFFIXES: Final = frozenset(
     {".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff", ".gif"}
 )
 _SWAPPING: Final = frozenset({5, 6, 7, 8})
+#: pixels: how far past an image edge another tool's coordinate may lie and be put on the edge
+#: (rounding, a 0-based VOC ``xmin`` 0 read as 1-based, a normalised 1.0000001)
+EDGE_TOLERANCE: Final = 1.0
 
 
 def inside(root: Path, path: Path, what: str) -> Path:
@@ -191,3 +195,45 @@ def boxes_where_polygons_are_not_allowed(annotation: ImageAnnotation,
                 continue
         objects.append(obj)
     return annotation.model_copy(update={"objects": tuple(objects)}) if changed else annotation
+
+
+def _onto(value: float, size: int) -> float:
+    """``value`` on the edge it lies at most :data:`EDGE_TOLERANCE` past, else unchanged."""
+    if -EDGE_TOLERANCE <= value < 0:
+        return 0.0
+    if size < value <= size + EDGE_TOLERANCE:
+        return float(size)
+    return value
+
+
+def fit_inside(annotation: ImageAnnotation, width: int, height: int) -> ImageAnnotation:
+    """``annotation`` with coordinates at most :data:`EDGE_TOLERANCE` pixel outside the
+    ``width`` x ``height`` image put on its edge: a box's sides, the points of a polygon,
+    polyline or text line, labelled keypoints. Other tools' sources land a hair outside
+    (a CVAT or Datumaro VOC box at the left edge has ``xmin`` 0, one pixel left of the image
+    read as VOC's 1-based pixels; float rounding), and one such object refused the whole
+    import. Anything further out is unchanged (validation refuses it, naming it)."""
+    from datamill.modalities.image.schema import Box, Keypoints, Polygon, Polyline, TextLine
+
+    objects: list[ImageObject] = []
+    for obj in annotation.objects:
+        fitted: ImageObject = obj
+        if isinstance(obj, Box):
+            x0, y0 = _onto(obj.x, width), _onto(obj.y, height)
+            x1, y1 = _onto(obj.x + obj.w, width), _onto(obj.y + obj.h, height)
+            if (x0, y0, x1, y1) != (obj.x, obj.y, obj.x + obj.w, obj.y + obj.h) and \
+                    x1 > x0 and y1 > y0:
+                fitted = obj.model_copy(update={"x": x0, "y": y0, "w": x1 - x0, "h": y1 - y0})
+        elif isinstance(obj, Polygon | Polyline | TextLine):
+            points = tuple((_onto(x, width), _onto(y, height)) for x, y in obj.points)
+            if points != obj.points:
+                fitted = obj.model_copy(update={"points": points})
+        elif isinstance(obj, Keypoints):
+            moved = tuple(p if p.visibility == 0 else p.model_copy(update={
+                "x": _onto(p.x, width), "y": _onto(p.y, height)}) for p in obj.points)
+            if moved != obj.points:
+                fitted = obj.model_copy(update={"points": moved})
+        objects.append(fitted)
+    if all(a is b for a, b in zip(objects, annotation.objects, strict=True)):
+        return annotation
+    return annotation.model_copy(update={"objects": tuple(objects)})

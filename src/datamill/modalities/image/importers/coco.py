@@ -17,7 +17,8 @@ person without keypoints, it is read as its outline or box); a :class:`~.schema.
 :class:`~.schema.Polygon` per ring when ``segmentation`` is a non-empty list (empty rings
 ignored; a ring of fewer than 3 points or an odd count of numbers refuses the file); else a
 :class:`~.schema.Box` from ``bbox``. ``attributes`` and the image's ``classes`` are read back
-when present. Image paths are ``file_name`` below ``image_root`` (default: the JSON's folder);
+when present. Coordinates at most a pixel outside the image are put on its edge
+(:func:`._common.fit_inside`). Image paths are ``file_name`` below ``image_root`` (default: the JSON's folder);
 absolute ``file_name`` values are kept. Each image's item id is its ``file_name`` without the
 suffix, folders kept (``a/x.jpg`` -> ``a/x``; a leading ``images/`` dropped, an absolute name
 taken relative to the image folder), so ``a/x.jpg`` and ``b/x.jpg`` are two items and a
@@ -36,6 +37,8 @@ from pydantic import ValidationError
 from datamill.modalities.image.errors import AnnotationFileError
 from datamill.modalities.image.importers._common import (
     check_declared_size,
+    displayed_size,
+    fit_inside,
     inside,
     item_id,
     read_head,
@@ -210,7 +213,8 @@ class CocoImporter:
             check_declared_size(image_path, image.get("width"), image.get("height"),
                                 f"{file}: images[{position}] ({file_name})", file=str(file),
                                 index=position)
-            yield image_path, ImageAnnotation(
-                objects=tuple(by_image.pop(image.get("id"), ())),
-                classes=tuple(image.get("classes") or ()),
-            ), _coco_id(file_name, root)
+            annotation = ImageAnnotation(objects=tuple(by_image.pop(image.get("id"), ())),
+                                         classes=tuple(image.get("classes") or ()))
+            if annotation.objects and image_path.is_file():
+                annotation = fit_inside(annotation, *displayed_size(image_path))
+            yield image_path, annotation, _coco_id(file_name, root)

@@ -2,7 +2,9 @@
 
 Files are read in path order, one at a time, from ``Annotations/`` and its sub-folders. Coordinates are VOC's 1-based inclusive pixel
 indices: ``x = xmin - 1``, ``y = ymin - 1``, ``w = xmax - xmin + 1``, ``h = ymax - ymin + 1``
-(the inverse of the exporter). ``pose`` other than ``Unspecified`` and the flags ``truncated``,
+(the inverse of the exporter); a box at most a pixel outside the image (CVAT and Datumaro
+write 0-based ``xmin`` 0 at the left edge) is put on its edge (:func:`._common.fit_inside`).
+``pose`` other than ``Unspecified`` and the flags ``truncated``,
 ``difficult`` and ``occluded`` when ``1`` become attributes (a ``0`` flag is the same as none),
 as do CVAT-style ``<attributes><attribute><name/><value/>`` entries (as text).
 
@@ -30,6 +32,8 @@ from pydantic import ValidationError
 from datamill.modalities.image.errors import AnnotationFileError
 from datamill.modalities.image.importers._common import (
     check_declared_size,
+    displayed_size,
+    fit_inside,
     inside,
     item_id,
     read_head,
@@ -133,4 +137,7 @@ class VocImporter:
             image, name = self._image(root_dir, file, _text(root, "filename") or f"{file.stem}.jpg")
             check_declared_size(image, _text(root, "size/width"), _text(root, "size/height"),
                                 f"{file}: <size>", file=str(file))
-            yield image, ImageAnnotation(objects=tuple(objects)), name
+            annotation = ImageAnnotation(objects=tuple(objects))
+            if objects and image.is_file():
+                annotation = fit_inside(annotation, *displayed_size(image))
+            yield image, annotation, name

@@ -27,6 +27,7 @@ from datamill.modalities.image.errors import AnnotationFileError
 from datamill.modalities.image.importers._common import (
     IMAGE_SUFFIXES,
     displayed_size,
+    fit_inside,
     inside,
     item_id,
 )
@@ -153,5 +154,7 @@ class YoloImporter:
                     except ValueError as err:
                         raise AnnotationFileError(str(err), file=str(label_file),
                                                   line=number) from err
-            yield image, ImageAnnotation(objects=tuple(objects)), item_id(
-                image.relative_to(images_dir))
+            annotation = ImageAnnotation(objects=tuple(objects))
+            if objects:
+                annotation = fit_inside(annotation, *size)
+            yield image, annotation, item_id(image.relative_to(images_dir))
