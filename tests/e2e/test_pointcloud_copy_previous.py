@@ -83,3 +83,9 @@ def test_c_copies_the_previous_frames_cuboids(site: Site, context: Any) -> None:
     assert page.evaluate(f"() => {WB}.annotation().objects") == []
     page.get_by_test_id("pc-wb-copy-previous").click()
     assert len(page.evaluate(f"() => {WB}.annotation().objects")) == 1
+    # trial h5: C again copies no track the frame already has (it added car-7 a second time,
+    # which the server refuses as duplicate_track)
+    page.focus("[data-testid=pc-wb-canvas]")
+    page.keyboard.press("c")
+    assert [o["track_id"] for o in page.evaluate(f"() => {WB}.annotation().objects")] == [
+        "car-7"]

@@ -45,3 +45,23 @@ def test_a_cuboid_drawn_backwards_is_a_defect_unless_its_label_has_no_front() ->
     assert not PLUGIN.is_defective(_text(cone), _text(turned), requirements=REQUIREMENTS)
     assert PLUGIN.score([_text(cone)], [_text(turned)], requirements=REQUIREMENTS)[
         "yaw_error_deg"] == pytest.approx(0.0, abs=1e-9)
+
+
+def test_one_track_is_one_object_in_a_frame() -> None:
+    """"Copy previous frame" pressed twice (or a track id typed twice) put two cuboids of one
+    track in a frame, and the frame was accepted: the nuScenes delivery then had an instance
+    with two annotations in one sample. The second one is refused now, named, in zh-CN too."""
+    from datamill.core.errors import InvalidInput
+    from datamill.modalities.problem_words import word_problem
+
+    car = {"label": "小汽车", "x": 8, "y": 1, "z": -0.8, "length": 4.5, "width": 1.9,
+           "height": 1.5, "yaw": 0.2, "track_id": "车-7"}
+    bounds = {"bounds": [-30, -30, -3, 30, 30, 2]}
+    PLUGIN.validate_annotation({"objects": [car, {**car, "x": -8, "track_id": "车-8"}]},
+                               bounds, REQUIREMENTS)
+    with pytest.raises(InvalidInput) as raised:
+        PLUGIN.validate_annotation({"objects": [car, {**car, "id": "o9", "x": -8}]}, bounds,
+                                   REQUIREMENTS)
+    (problem,) = raised.value.details["problems"]
+    assert problem["code"] == "duplicate_track" and problem["field"] == "objects[1].track_id"
+    assert word_problem(problem, "zh-CN") == "对象 o9（小汽车）：本帧中轨迹 车-7 已属于第 1 个对象：一条轨迹只对应一个对象"

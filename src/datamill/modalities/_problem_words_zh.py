@@ -152,5 +152,6 @@ ZH_CN_PROBLEMS: dict[str, str] = {
     "http.request_timeout": "请求体传输过慢：每一部分须在上一部分之后 {timeout_s} 秒内到达，"
                             "整体平均速度至少每秒 {min_rate} 字节；请换用更快的网络重新发送",
     "prob.one_payload": "请给出 segments（语音）或 annotation（其他模态）二者之一",
+    "prob.duplicate_track": "本帧中轨迹 {track_id} 已属于第 {first} 个对象：一条轨迹只对应一个对象",
     **TTS_TIER_PROBLEMS_ZH_CN,
 }

@@ -256,6 +256,8 @@ EN_PROBLEMS: dict[str, str] = {
                             "{min_rate} bytes a second; send it again on a faster connection",
     "prob.one_payload": "give either segments (speech) or annotation (other modalities), one"
                         " of them",
+    "prob.duplicate_track": "track {track_id} is already object {first}'s in this frame: one "
+                            "track is one object",
     **TTS_TIER_PROBLEMS_EN,  # a TTS annotation's tier problems (modalities.tts.consistency)
 }
 

@@ -15,7 +15,8 @@ An annotation document::
      "classes": ["urban"]}
 
 ``classes`` are scene-level tags; ``track_id`` links one object across the frames of a
-sequence (continuous-frame annotation). ``point_labels`` (optional) segments the frame: one
+sequence (continuous-frame annotation; one object a frame: a second object of a frame on
+the same track is refused, ``duplicate_track``). ``point_labels`` (optional) segments the frame: one
 class per point, run-length over the file's points (``[[class_id, count], ...]``, see
 :mod:`.segmentation`), the ids being the spec's ``point_classes`` (0: unlabelled). Both
 numbers are JSON integers (``true`` or ``"10"`` is refused), each count at least 1; the runs
@@ -402,8 +403,16 @@ def annotation_problems(
     id, as the workbench's list names it), plus the values a sentence names (e.g. ``name``)."""
     problems: list[dict[str, Any]] = []
     seen: set[str] = set()
+    tracks: dict[str, int] = {}  # track id -> the first object's number
     for index, obj in enumerate(ann.objects):
         found = _object_problems(index, obj, schema, bounds, seen)
+        if obj.track_id is not None:
+            first = tracks.setdefault(obj.track_id, index + 1)
+            if first != index + 1:  # a track is one object: twice in a frame breaks tracking
+                found.append(_problem(
+                    f"objects[{index}]" + (f" ({obj.id})" if obj.id else ""), index,
+                    "duplicate_track", f"track {obj.track_id!r} is already object {first}'s "
+                    "in this frame", ".track_id", track_id=obj.track_id, first=first))
         who: dict[str, Any] = {"object": index, "number": index + 1, "label": obj.label}
         if obj.id is not None:
             who["object_id"] = obj.id

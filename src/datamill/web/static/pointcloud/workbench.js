@@ -327,9 +327,13 @@ export class PointCloudWorkbench {
   }
 
   // The previous frame's cuboids (CVAT's "propagate"), added as one undoable step: new ids,
-  // the same labels, sizes and track ids, to be moved where the objects are now.
+  // the same labels, sizes and track ids, to be moved where the objects are now. A track the
+  // frame already has is not copied again (one track is one object a frame: pressing C twice
+  // added every track twice, which the server refuses as duplicate_track).
   copyPrevious() {
-    const from = (this.carried && Array.isArray(this.carried.objects)) ? this.carried.objects : [];
+    const all = (this.carried && Array.isArray(this.carried.objects)) ? this.carried.objects : [];
+    const here = new Set(this.objects.map((o) => o.track_id).filter((t) => t != null));
+    const from = all.filter((c) => c.track_id == null || !here.has(c.track_id));
     if (this.readonly || !from.length) return 0;
     this.change(() => {
       for (const c of from) this.objects.push({ attributes: {}, ...clone(c), id: this.nextId() });
