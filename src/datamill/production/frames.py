@@ -26,6 +26,14 @@ from datamill.production.tasks import get_task
 __all__ = ["PreviousFrame", "previous_frame", "previous_frame_for", "previous_frame_payload"]
 
 
+def _frame_number() -> Any:
+    """An item's ``frame`` as the database compares it: a whole number of up to 20 digits (the
+    manifest's limit). ``as_integer()`` cast it to PostgreSQL's 32-bit INTEGER, and a frame
+    numbered by its capture time in milliseconds (1701234567890) made every query of the
+    project's frames fail ("integer out of range")."""
+    return Item.attributes["frame"].as_numeric(20, 0)
+
+
 class PreviousFrame(BaseModel):
     """The frame before a task's item in its sequence, as the API and the CLI give it."""
 
@@ -51,11 +59,11 @@ def previous_frame(session: Session, task: Task) -> PreviousFrame:
     if not isinstance(sequence, str) or not isinstance(frame, int) or isinstance(frame, bool):
         return PreviousFrame(task_id=task.id, sequence=None, frame=None, previous_item_id=None)
     found = session.execute(
-        select(Item.id, Item.external_id, Item.attributes["frame"].as_integer(),
+        select(Item.id, Item.external_id, _frame_number(),
                Annotation.version, Annotation.payload)
         .join(Annotation, Item.current_annotation_id == Annotation.id)
         .where(*_earlier(task, sequence, frame))
-        .order_by(Item.attributes["frame"].as_integer().desc(), Item.id.desc())
+        .order_by(_frame_number().desc(), Item.id.desc())
         .limit(1)
     ).first()
     if found is None:
@@ -63,7 +71,7 @@ def previous_frame(session: Session, task: Task) -> PreviousFrame:
                              previous_item_id=None)
     return PreviousFrame(task_id=task.id, sequence=sequence, frame=frame,
                          previous_item_id=found[0], previous_external_id=found[1],
-                         previous_frame=found[2], version=found[3], annotation=found[4])
+                         previous_frame=int(found[2]), version=found[3], annotation=found[4])
 
 
 def previous_frame_for(session: Session, user: User, task_id: int) -> PreviousFrame:
@@ -79,7 +87,7 @@ def _earlier(task: Task, sequence: str, frame: int) -> tuple[Any, ...]:
     """The conditions of an earlier frame of ``sequence`` in the task's project."""
     return (Item.project_id == task.project_id, Item.id != task.item_id,
             Item.attributes["sequence"].as_string() == sequence,
-            Item.attributes["frame"].as_integer() < frame)
+            _frame_number() < frame)
 
 
 def previous_frame_payload(session: Session, task: Task) -> Any | None:
@@ -95,7 +103,7 @@ def previous_frame_payload(session: Session, task: Task) -> Any | None:
         select(Annotation.payload)
         .join(Item, Item.current_annotation_id == Annotation.id)
         .where(*_earlier(task, sequence, frame))
-        .order_by(Item.attributes["frame"].as_integer().desc(), Item.id.desc())
+        .order_by(_frame_number().desc(), Item.id.desc())
         .limit(1)
     ).first()
     return None if found is None else found[0]
