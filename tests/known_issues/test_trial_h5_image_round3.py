@@ -128,3 +128,28 @@ def test_a_box_a_pixel_past_the_edge_is_put_on_it_at_import(tmp_path: Path) -> N
     assert validate_annotation(yolo, schema, 100, 80) == [
         "objects[1].w: right edge x+w=105 exceeds image width 100"]  # 5 px out: refused
     assert yolo.objects[0].x + yolo.objects[0].w == 100  # was 100.25
+
+
+def test_formats_without_image_classes_count_them_as_left_out(tmp_path: Path) -> None:
+    """A classification project (image-level classes) delivered as YOLO, Pascal VOC or
+    PaddleOCR got the images and empty label files, and the manifest's ``left_out`` (the
+    datasheet's) was empty: nothing said every label was missing. They count ``image_classes``
+    now; COCO and the Parquet file hold them and count nothing."""
+    from PIL import Image
+
+    from datamill.modalities.image.exporters.hf import ImageHfExporter
+    from datamill.modalities.image.exporters.paddleocr import PaddleOcrDetExporter
+    from datamill.modalities.image.exporters.voc import VocExporter
+    from datamill.modalities.image.exporters.yolo import YoloExporter
+
+    items = []
+    for n, classes in enumerate((["白天", "城市"], [], ["夜晚"])):
+        Image.new("RGB", (40, 30)).save(tmp_path / f"p{n}.png")
+        items.append(ImageExportItem(
+            id=f"p{n}", image_path=tmp_path / f"p{n}.png", sha256="0" * 64, width=40,
+            height=30, annotation=ImageAnnotation.model_validate({"classes": classes})))
+    for exporter in (YoloExporter(), VocExporter(), PaddleOcrDetExporter()):
+        manifest = exporter.export(items, tmp_path / exporter.name)
+        assert manifest.left_out == {"image_classes": 3}, exporter.name  # was {}
+    for exporter in (CocoExporter(), ImageHfExporter()):
+        assert exporter.export(items, tmp_path / exporter.name).left_out == {}

@@ -220,7 +220,9 @@ def test_objects_a_format_cannot_hold_are_counted(tmp_path: Path,
     segment = YoloExporter(SCHEMA, task="segment", on_unsupported="skip").export(
         items, tmp_path / "s")
     kinds = [o.kind for item in items for o in item.annotation.objects]
-    assert sum(detect.left_out.values()) == len(kinds) - kinds.count("box")
+    objects = {k: v for k, v in detect.left_out.items() if k != "image_classes"}
+    assert sum(objects.values()) == len(kinds) - kinds.count("box")
+    assert detect.left_out["image_classes"] == sum(len(i.annotation.classes) for i in items)
     assert "polygon" in detect.left_out and "polygon" not in segment.left_out
 
 

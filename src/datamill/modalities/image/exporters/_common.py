@@ -21,6 +21,7 @@ __all__ = [
     "LabelIds",
     "OnUnsupported",
     "UniqueIds",
+    "classes_left_out",
     "copy_with_sha256",
     "image_file_name",
     "num",
@@ -113,6 +114,15 @@ def unsupported(item: ImageExportItem, index: int, obj: Any, fmt: str,
             "(export with on_unsupported='skip' to leave such objects out)",
             item_id=item.id, field=f"objects[{index}]", kind=obj.kind,
         )
+
+
+def classes_left_out(item: ImageExportItem, left_out: Counter[str]) -> None:
+    """Count ``item``'s image-level classes in ``left_out`` (``image_classes``) for a format
+    that has no place for them (YOLO, Pascal VOC, PaddleOCR): a classification project
+    delivered in one of them got images and empty label files, and the manifest and the
+    datasheet said nothing was left out."""
+    if item.annotation.classes:
+        left_out["image_classes"] += len(item.annotation.classes)
 
 
 def num(value: float) -> int | float:

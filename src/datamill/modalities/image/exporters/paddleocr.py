@@ -33,6 +33,7 @@ from datamill.modalities.base import ExportManifest
 from datamill.modalities.image.exporters._common import (
     OnUnsupported,
     UniqueIds,
+    classes_left_out,
     copy_with_sha256,
     image_file_name,
     sha256_file,
@@ -66,6 +67,7 @@ def _text(line: TextLine) -> str:
 
 def _lines(item: ImageExportItem, fmt: str, policy: OnUnsupported,
            left_out: Counter[str]) -> Iterator[tuple[int, TextLine]]:
+    classes_left_out(item, left_out)
     for index, obj in enumerate(item.annotation.objects):
         if isinstance(obj, TextLine):
             yield index, obj

@@ -15,7 +15,7 @@ VOC's own elements (``pose`` ``Unspecified`` and ``0`` when absent, so false and
 the same); any other attribute goes to ``<attributes><attribute><name/><value/>`` (CVAT's
 extension) as text. ``<depth>`` is the image's channels as a viewer shows it (1 for grayscale,
 3 for colour, 4 for CMYK or with alpha: ``ImageExportItem.depth``). Only :class:`~.schema.Box` objects are
-representable; image-level classes are not written.
+representable; image-level classes are not written (counted as ``image_classes``).
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from datamill.modalities.base import ExportManifest
 from datamill.modalities.image.exporters._common import (
     OnUnsupported,
     UniqueIds,
+    classes_left_out,
     copy_with_sha256,
     image_file_name,
     num,
@@ -114,6 +115,7 @@ class VocExporter:
                 _sub(size, "height", item.height)
                 _sub(size, "depth", item.depth)
                 _sub(root, "segmented", 0)
+                classes_left_out(item, left_out)
                 for index, obj in enumerate(item.annotation.objects):
                     if isinstance(obj, Box):
                         _object(root, obj)

@@ -14,7 +14,8 @@ Lines hold the 0-based class index and coordinates **normalised** by the image w
   its 4 corners.
 
 Any other object kind is unsupported (error, or skipped with ``on_unsupported="skip"``).
-Image-level classes have no place in YOLO and are not written. Class indices follow the label
+Image-level classes have no place in YOLO and are not written (counted in the manifest's
+``left_out`` as ``image_classes``). Class indices follow the label
 schema when given, else the order of first appearance.
 """
 
@@ -31,6 +32,7 @@ from datamill.modalities.image.exporters._common import (
     LabelIds,
     OnUnsupported,
     UniqueIds,
+    classes_left_out,
     copy_with_sha256,
     image_file_name,
     sha256_file,
@@ -98,6 +100,7 @@ class YoloExporter:
             image_rel = f"images/{image_file_name(item)}"
             files[image_rel] = copy_with_sha256(Path(item.image_path), out_dir / image_rel)
             lines = []
+            classes_left_out(item, left_out)
             for index, obj in enumerate(item.annotation.objects):
                 values = _values(obj, item.width, item.height, self.task)
                 if values is None:
