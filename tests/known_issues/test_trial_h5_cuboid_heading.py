@@ -11,6 +11,7 @@ declared without a front (``heading: false``: a cone) still compares modulo a ha
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pytest
 
@@ -65,3 +66,37 @@ def test_one_track_is_one_object_in_a_frame() -> None:
     (problem,) = raised.value.details["problems"]
     assert problem["code"] == "duplicate_track" and problem["field"] == "objects[1].track_id"
     assert word_problem(problem, "zh-CN") == "对象 o9（小汽车）：本帧中轨迹 车-7 已属于第 1 个对象：一条轨迹只对应一个对象"
+
+
+def test_a_track_labelled_two_ways_keeps_each_label_in_nuscenes(tmp_path: Path) -> None:
+    """A car relabelled a truck in one frame of its track was delivered in nuScenes as a car
+    in both (the instance took the first box's category): one box changed its label. Each
+    label is an instance of its own now; OpenPCDet and KITTI kept them already."""
+    import json
+
+    import numpy as np
+
+    from datamill.modalities.pointcloud.item import PointCloudExportItem
+    from datamill.modalities.pointcloud.nuscenes import VERSION, NuScenesExporter
+    from datamill.testing.pointclouds import write_cloud
+
+    car = Cuboid(label="小汽车", x=8, y=1, z=-0.8, length=4.5, width=1.9, height=1.5,
+                 track_id="t1")
+    items = []
+    for n, label in enumerate(("小汽车", "卡车", "小汽车")):
+        path = write_cloud(np.random.default_rng(n).uniform(-20, 20, (50, 4)),
+                           tmp_path / f"f{n}.bin")
+        items.append(PointCloudExportItem(
+            id=f"f{n}", cloud_path=path, cloud_name=path.name, sha256="0" * 64, points=50,
+            sequence="drive",
+            frame=n, annotation=PointCloudAnnotation(objects=(
+                car.model_copy(update={"label": label, "x": 8.0 + n}),))))
+    NuScenesExporter().export(items, tmp_path / "ns")
+    tables = {name: json.loads((tmp_path / "ns" / VERSION / f"{name}.json").read_text("utf-8"))
+              for name in ("category", "instance", "sample_annotation")}
+    names = {c["token"]: c["name"] for c in tables["category"]}
+    instance_of = {i["token"]: names[i["category_token"]] for i in tables["instance"]}
+    got = sorted((a["translation"][0], instance_of[a["instance_token"]])
+                 for a in tables["sample_annotation"])
+    assert got == [(8.0, "小汽车"), (9.0, "卡车"), (10.0, "小汽车")]  # 9.0 was 小汽车
+    assert sorted(i["nbr_annotations"] for i in tables["instance"]) == [1, 2]

@@ -17,7 +17,9 @@ x 500 000 (nuScenes' 2 Hz key frames), or its place in the scene where it has no
 inside it (nuScenes' evaluation drops boxes without any), ``attribute_tokens`` one attribute
 ``<name>.<value>`` per cuboid attribute, ``visibility_token`` from an ``occluded`` attribute
 (``none`` 4, ``partly`` 2, ``mostly`` 1), else ``""``. Cuboids sharing a ``track_id`` in a scene
-are one ``instance``; a cuboid without one is an instance of its own.
+are one ``instance`` (an instance has one category: a track labelled two ways is one instance
+per label, so no box is delivered under another label); a cuboid without one is an instance
+of its own.
 
 Coordinates stay whole: the points are written as float32 relative to the frame's
 ``ego_pose.translation`` (0 for a frame near the origin; for float64 map or UTM coordinates a
@@ -209,16 +211,23 @@ def _tables(scenes: dict[str, list[_Frame]]) -> dict[str, list[dict[str, Any]]]:
                 tracks.setdefault(track, []).append({**ann, "_category": category})
         t["sample"] += _linked(samples)
         t["sample_data"] += _linked(datas)
-        for track, anns in tracks.items():
-            instance = token("instance", scene_name, track)
-            t["instance"].append({"token": instance, "category_token": anns[0]["_category"],
-                                  "nbr_annotations": len(anns),
-                                  "first_annotation_token": anns[0]["token"],
-                                  "last_annotation_token": anns[-1]["token"]})
-            for ann in _linked(anns):
-                del ann["_category"]
-                ann["instance_token"] = instance
-                t["sample_annotation"].append(ann)
+        for track, all_anns in tracks.items():
+            # an instance has one category: a track labelled two ways (a car relabelled a
+            # truck in one frame) is one instance per label, so no box changes its label
+            by_category: dict[str, list[dict[str, Any]]] = {}
+            for ann in all_anns:
+                by_category.setdefault(ann["_category"], []).append(ann)
+            for n, (category, anns) in enumerate(by_category.items()):
+                instance = (token("instance", scene_name, track) if n == 0
+                            else token("instance", scene_name, track, category))
+                t["instance"].append({"token": instance, "category_token": category,
+                                      "nbr_annotations": len(anns),
+                                      "first_annotation_token": anns[0]["token"],
+                                      "last_annotation_token": anns[-1]["token"]})
+                for ann in _linked(anns):
+                    del ann["_category"]
+                    ann["instance_token"] = instance
+                    t["sample_annotation"].append(ann)
         t["scene"].append({"token": scene, "log_token": log, "nbr_samples": len(samples),
                            "first_sample_token": samples[0]["token"],
                            "last_sample_token": samples[-1]["token"], "name": scene_name,
