@@ -87,4 +87,6 @@ EN_IMAGE: dict[str, str] = {
     "pc.copy_previous_hint": "Add the cuboids of the frame before (same sequence), to move "
                              "where the objects are now",
     "pc.copied": "{n} cuboid(s) copied from the previous frame",
+    "image.copied_fitted": "{n} objects copied from the previous image, {left} left out "
+                           "(outside this image, or a mask of another size)",
 }

@@ -85,4 +85,5 @@ ZH_CN_IMAGE: dict[str, str] = {
     "pc.copy_previous": "复制上一帧（C）",
     "pc.copy_previous_hint": "加入上一帧（同一序列）的立方体框，再移到对象现在的位置",
     "pc.copied": "已从上一帧复制 {n} 个立方体框",
+    "image.copied_fitted": "已从上一张图像复制 {n} 个对象，{left} 个未复制（在本图之外，或掩膜尺寸不同）",
 }

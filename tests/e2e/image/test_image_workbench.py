@@ -241,6 +241,19 @@ def test_copy_from_previous(ctx: Any, harness: Harness) -> None:
     empty = open_wb(ctx, harness, "nocopy")
     assert empty.get_by_test_id("image-wb-copy-previous").is_disabled()
     assert not page.errors
+    # trial h5: the previous image was larger (a 1000 x 700 photo before this 800 x 600 one):
+    # its objects were copied as they were, outside this image, and the submit refused them
+    larger = {"objects": [
+        {"kind": "box", "label": "car", "attributes": {}, "x": 780, "y": 20, "w": 50, "h": 40},
+        {"kind": "box", "label": "car", "attributes": {}, "x": 900, "y": 20, "w": 50, "h": 40},
+        {"kind": "mask", "label": "car", "attributes": {},
+         "rle": {"size": [700, 1000], "counts": [700000]}}], "classes": []}
+    fitted = open_wb(ctx, harness, "copy-larger", previous_annotation=larger)
+    fitted.get_by_test_id("image-wb-copy-previous").click()
+    assert annotation(fitted)["objects"] == [
+        {"kind": "box", "label": "car", "attributes": {}, "x": 780, "y": 20, "w": 20, "h": 40}]
+    assert "2" in fitted.get_by_test_id("image-wb-status").inner_text()
+    assert not fitted.errors
 
 
 def test_autosave_posts_drafts_and_retries(ctx: Any, harness: Harness) -> None:

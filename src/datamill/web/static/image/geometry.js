@@ -287,3 +287,31 @@ function segmentsMeet(a, b, c, d) {
   return (d1 === 0 && onSegment(c, d, a)) || (d2 === 0 && onSegment(c, d, b))
     || (d3 === 0 && onSegment(a, b, c)) || (d4 === 0 && onSegment(a, b, d));
 }
+
+// An object copied from another image, fitted to this W x H one, or null when it has no place
+// here: a box cut at the edges (null when nothing of it is inside), points of a polygon,
+// polyline or text line and labelled keypoints moved onto the edge, a mask only when it is of
+// this image's size. (Copied as they were, a box of a larger photo lay outside this one and a
+// mask of another size could not be edited: the submit refused them.)
+export function fitToImage(o, W, H) {
+  const cx = (v) => Math.min(W, Math.max(0, v));
+  const cy = (v) => Math.min(H, Math.max(0, v));
+  if (o.kind === 'box') {
+    const x0 = cx(o.x); const y0 = cy(o.y);
+    const x1 = cx(o.x + o.w); const y1 = cy(o.y + o.h);
+    return x1 > x0 && y1 > y0 ? { ...o, x: x0, y: y0, w: x1 - x0, h: y1 - y0 } : null;
+  }
+  if (o.kind === 'mask') {
+    const [h, w] = (o.rle && o.rle.size) || [];
+    return h === H && w === W ? o : null;
+  }
+  if (o.kind === 'keypoints') {
+    return { ...o, points: o.points.map((p) => (p.visibility ? { ...p, x: cx(p.x), y: cy(p.y) } : p)) };
+  }
+  if (o.kind === 'rotated_box') return o.cx >= 0 && o.cx <= W && o.cy >= 0 && o.cy <= H ? o : null;
+  if (Array.isArray(o.points)) {
+    const inside = o.points.some(([x, y]) => x >= 0 && x <= W && y >= 0 && y <= H);
+    return inside ? { ...o, points: o.points.map(([x, y]) => [cx(x), cy(y)]) } : null;
+  }
+  return o;
+}

@@ -3,8 +3,8 @@
 // Mounts on every <div data-image-workbench data-image-url=... data-annotation='{json}'
 // data-label-schema='{json}' data-draft-url=... data-submit-url=... data-base-version=...>.
 import {
-  bounds, fromLocal, hitObject, magicWand, maskCanvas, outline, ringCrosses, rotatedCorners,
-  toLocal,
+  bounds, fitToImage, fromLocal, hitObject, magicWand, maskCanvas, outline, ringCrosses,
+  rotatedCorners, toLocal,
 } from './geometry.js';
 import { translator } from './strings.js';
 import { bootImage } from './boot.js';
@@ -308,11 +308,15 @@ export class Workbench {
 
   copyPrevious() {
     if (!this.previous) return 0;
-    const objs = (this.previous.objects || []).map((o) => ({ ...clone(o), _id: nextId++ }));
+    const all = this.previous.objects || [];
+    const objs = all.map((o) => fitToImage(clone(o), this.W, this.H)).filter((o) => o)
+      .map((o) => ({ ...o, _id: nextId++ }));
     for (const o of objs) this.given.set(o._id, clone(o));
     const base = this.objects.length;
     this.exec(objs.map((o, i) => ({ id: o._id, before: null, after: o, index: base + i })));
-    setStatus(this, this.t('image.copied', { n: objs.length }));
+    setStatus(this, objs.length < all.length
+      ? this.t('image.copied_fitted', { n: objs.length, left: all.length - objs.length })
+      : this.t('image.copied', { n: objs.length }));
     return objs.length;
   }
 
