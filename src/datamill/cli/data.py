@@ -295,7 +295,7 @@ def items_cmd(
     the project, like the API's caller; never an item classified above their clearance)."""
     from datamill.compliance.access import list_items
     from datamill.compliance.item_sensitivity import hidden_item_ids
-    from datamill.production.item_listing import failed_checks
+    from datamill.production.item_listing import failed_checks, quota_marks
     from datamill.production.projects import find_project
 
     with get_runtime().session() as s:
@@ -306,6 +306,7 @@ def items_cmd(
                                   import_run_id=import_run, search=search or None,
                                   item_id=item)
         failed = failed_checks(s, [i.id for i in rows if i.status == "rejected"])
+        marks = quota_marks(s, [i.id for i in rows if i.status == "rejected"])
     from datamill.modalities.registry import get_modality
 
     plugin = get_modality(p.modality)
@@ -318,7 +319,8 @@ def items_cmd(
                               if v is not None)
             t.add_row(str(i.id), i.external_id, code("item_status", i.status),
                       str(i.volume or ""), shown,
-                      "; ".join(reason_lines(i.reject_reasons, failed.get(i.id))))
+                      "; ".join(reason_lines(i.reject_reasons, failed.get(i.id),
+                                             marks.get(i.id))))
         out.print(t)
 
     emit(rows, as_json, render)

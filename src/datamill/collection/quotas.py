@@ -6,6 +6,11 @@ age band, ``accent``/``region``, ``device``; a collected item carries its subjec
 demographics) and, for subjects enrolled on the collection page, from their demographics.
 Values compare case-insensitively. A speaker counts in every cell that matches.
 
+A speaker is one person (:func:`speaker_key`): their id compares case-insensitively (a vendor's
+``SPK01`` and ``spk01`` are one speaker), within the vendor who delivered the item, since each
+vendor numbers its own people (vendor A's ``SPK01`` and vendor B's ``SPK01`` are two). Items
+with no id, or the placeholder ``unknown``, are no speaker.
+
 Counting, per cell:
 - **accepted**: items past the checks (any status but ``imported`` and ``rejected``): distinct
   speakers, hours of audio (``duration_ms``), items; a take a re-recording superseded
@@ -46,8 +51,10 @@ from datamill.production.collection_spec import (
 )
 from datamill.production.models import Item, Project
 from datamill.production.projects import GOLDEN_STATUS, SUPERSEDED_STATUS
+from datamill.production.quota_words import quota_refusal_words
 
 __all__ = [
+    "QuotaBlock",
     "Tally",
     "cell_blocker",
     "collection_spec",
@@ -55,6 +62,7 @@ __all__ = [
     "profile",
     "quota_progress",
     "screen_import",
+    "speaker_key",
     "tallies",
 ]
 
@@ -102,6 +110,19 @@ def profile(spec: CollectionSpec, data: dict[str, Any]) -> dict[str, str | None]
             "accent": _norm(accent), "device": _norm(data.get("device"))}
 
 
+def speaker_key(speaker: object, vendor_id: int | None = None) -> str | None:
+    """One person's key in the counts: the id without surrounding space, case-folded, and
+    prefixed with the delivering vendor (``v7:spk01``); None for no id or ``unknown``.
+
+    >>> speaker_key("SPK01"), speaker_key("spk01"), speaker_key("SPK01", 7), speaker_key("Unknown")
+    ('spk01', 'spk01', 'v7:spk01', None)
+    """
+    text = str(speaker or "").strip().casefold()
+    if not text or text == "unknown":
+        return None
+    return f"v{vendor_id}:{text}" if vendor_id is not None else text
+
+
 def matches(cell: QuotaCell, prof: dict[str, str | None]) -> bool:
     return all(prof.get(dim) == _norm(value, dim) for dim, value in cell.dimensions().items())
 
@@ -137,22 +158,50 @@ class Tally:
                 self.items + self.open_items)
 
 
-def _blocked(cell: QuotaCell, tally: Tally, speaker: str | None, in_progress: bool) -> str | None:
+@dataclass(frozen=True)
+class QuotaBlock:
+    """Why a quota takes nothing more from a speaker: a code (``cell_full``, ``no_cell``) and
+    its parameters, worded for people by
+    :func:`~datamill.production.quota_words.quota_refusal_words`."""
+
+    code: str
+    params: dict[str, Any]
+
+    @property
+    def sentence(self) -> str:
+        """The English sentence (what items store as their reason)."""
+        return quota_refusal_words("en", self.code, self.params)
+
+    def mark(self, action: str) -> dict[str, Any]:
+        """An item's ``meta.quota``: the action taken, the code and parameters, the sentence."""
+        return {"action": action, "reason": self.sentence, "code": self.code,
+                "params": self.params}
+
+
+def _full(cell: QuotaCell, unit: str, count: float, target: float) -> QuotaBlock:
+    return QuotaBlock("cell_full", {"cell": cell.label, "name": cell.name,
+                                    "dimensions": cell.dimensions(), "count": count,
+                                    "target": target, "unit": unit})
+
+
+def _blocked(cell: QuotaCell, tally: Tally, speaker: str | None,
+             in_progress: bool) -> QuotaBlock | None:
     """Why ``cell`` takes nothing more from ``speaker`` (None when it still does)."""
     speakers, hours, items = tally.figures(in_progress)
     known = speaker is not None and speaker in (
         tally.speakers | (tally.open_speakers if in_progress else set()))
     if cell.speakers is not None and speakers >= cell.speakers and not known:
-        return f"quota cell {cell.label} is full: {speakers} of {cell.speakers} speakers"
+        return _full(cell, "speakers", speakers, cell.speakers)
     if cell.hours is not None and hours >= cell.hours:
-        return f"quota cell {cell.label} is full: {hours:.2f} of {cell.hours:g} hours"
+        return _full(cell, "hours", round(hours, 4), cell.hours)
     if cell.items is not None and items >= cell.items:
-        return f"quota cell {cell.label} is full: {items} of {cell.items} items"
+        return _full(cell, "items", items, cell.items)
     return None
 
 
 def _rows(session: Session, project_id: int, exclude_run: int | None = None) -> Iterable[Any]:
-    q = select(Item.id, Item.status, Item.attributes, Item.meta, Item.import_run_id).where(
+    q = select(Item.id, Item.status, Item.attributes, Item.meta, Item.import_run_id,
+               Item.supplier_vendor_id).where(
         Item.project_id == project_id)
     rows = session.execute(q.order_by(Item.id)).all()
     return [r for r in rows if exclude_run is None or r.import_run_id != exclude_run]
@@ -212,7 +261,7 @@ def tallies(
         if row.status in _NOT_COUNTED or (gone and item_subject(row) in gone):
             continue
         prof = profile(spec, attrs)
-        speaker = attrs.get("speaker_id")
+        speaker = speaker_key(attrs.get("speaker_id"), row.supplier_vendor_id)
         for cell, tally in zip(spec.cells, out, strict=True):
             if matches(cell, prof):
                 tally.add(speaker, int(attrs.get("duration_ms") or 0),
@@ -220,23 +269,30 @@ def tallies(
     for subject_id, demo in _enrolled(session, project.id):
         if subject_id in gone:
             continue
-        prof = profile(spec, demo)
+        prof, key = profile(spec, demo), _subject_key(subject_id)
         for cell, tally in zip(spec.cells, out, strict=True):
-            if matches(cell, prof) and subject_id not in tally.speakers:
-                tally.open_speakers.add(subject_id)
+            if matches(cell, prof) and key is not None and key not in tally.speakers:
+                tally.open_speakers.add(key)
     for subject_id, demo, ms in takes:
         if subject_id in gone:
             continue
         prof = profile(spec, demo)
         for cell, tally in zip(spec.cells, out, strict=True):
             if matches(cell, prof):
-                tally.add(subject_id, ms, accepted=False)
+                tally.add(_subject_key(subject_id), ms, accepted=False)
     return out
+
+
+def _subject_key(subject_id: str) -> str | None:
+    """A subject of the collection page as their recordings name them (no vendor)."""
+    from datamill.collection.models import recording_speaker_id
+
+    return speaker_key(recording_speaker_id(subject_id))
 
 
 def cell_blocker(
     session: Session, project: Project, speaker: str, demographics: dict[str, Any],
-) -> str | None:
+) -> QuotaBlock | None:
     """Why the speaker may not enrol or record now (a full cell, or no cell for them), else
     None. Projects without quota cells never block. Uploads under way count as items in
     progress; a decision to write is taken with the project's quota lock held
@@ -251,7 +307,7 @@ def cell_blocker(
         if not matches(cell, prof):
             continue
         found = True
-        reason = _blocked(cell, tally, speaker, spec.count_in_progress)
+        reason = _blocked(cell, tally, _subject_key(speaker), spec.count_in_progress)
         if reason:
             return reason
     if not found and not spec.allow_outside_cells:
@@ -259,9 +315,8 @@ def cell_blocker(
     return None
 
 
-def _no_cell(prof: dict[str, str | None]) -> str:
-    shown = ", ".join(f"{k}={v}" for k, v in prof.items() if v) or "none given"
-    return f"no quota cell of this project takes speakers with {shown}"
+def _no_cell(prof: dict[str, str | None]) -> QuotaBlock:
+    return QuotaBlock("no_cell", {"profile": {k: v for k, v in prof.items() if v}})
 
 
 def quota_progress(session: Session, project_id: int) -> dict[str, Any]:
@@ -321,7 +376,8 @@ def screen_import(session: Session, project_id: int, import_run_id: int) -> None
         if item.status == "rejected" or (item.meta or {}).get("quota"):
             continue
         attrs = dict(item.attributes or {})
-        prof, speaker = profile(spec, attrs), attrs.get("speaker_id")
+        prof = profile(spec, attrs)
+        speaker = speaker_key(attrs.get("speaker_id"), item.supplier_vendor_id)
         hit = [(c, t) for c, t in zip(spec.cells, counts, strict=True) if matches(c, prof)]
         reason = next((r for c, t in hit
                        if (r := _blocked(c, t, speaker, spec.count_in_progress))), None)
@@ -334,12 +390,12 @@ def screen_import(session: Session, project_id: int, import_run_id: int) -> None
             continue
         if spec.on_full == "set_aside":
             item.status = "rejected"
-            item.reject_reasons = [*(item.reject_reasons or []), f"quota: {reason}"]
-        item.meta = {**(item.meta or {}), "quota": {"action": spec.on_full, "reason": reason}}
+            item.reject_reasons = [*(item.reject_reasons or []), f"quota: {reason.sentence}"]
+        item.meta = {**(item.meta or {}), "quota": reason.mark(spec.on_full)}
     session.flush()
 
 
-def over_quota(blocker: str | None) -> None:
+def over_quota(blocker: QuotaBlock | None) -> None:
     """Raise the Conflict a full cell means for a subject."""
     if blocker:
-        raise Conflict(blocker)
+        raise Conflict(blocker.sentence)

@@ -37,7 +37,7 @@ from datamill.collection.models import (
     recording_external_id,
     recording_speaker_id,
 )
-from datamill.collection.quotas import cell_blocker, collection_spec, lock_quotas
+from datamill.collection.quotas import QuotaBlock, cell_blocker, collection_spec, lock_quotas
 from datamill.collection.staff import latest_consent_text, open_request, token_digest
 from datamill.compliance.audit import record_audit
 from datamill.compliance.consent import record_subject_consent, withdrawn_subjects
@@ -112,7 +112,6 @@ def reason_check_code(reason: str) -> str | None:
     if m[1] == "audio_text_consistency" and reason[m.end():].startswith(COVERAGE_REASON):
         return "prompt_coverage"
     return m[1]
-_CELL_FULL = re.compile(r"^quota cell (?P<cell>.+) is full: ")  # quotas._blocked's sentence
 
 
 def _reviewer_words(reason: str) -> str:
@@ -240,9 +239,9 @@ def set_demographics(
         record_audit(session, actor_id=None, action="collection.demographics_refused",
                      object_type="subject", object_id=v.subject.id, project_id=v.project.id,
                      data={"subject_id": v.subject.subject_id, "demographics": demo,
-                           "reason": blocker})
+                           "reason": blocker.sentence, "code": blocker.code})
         session.commit()  # the refused answers stay: they are the subject's answers now
-        raise Conflict(f"collection is closed for you: {blocker}", **_closed(blocker))
+        raise Conflict(f"collection is closed for you: {blocker.sentence}", **_closed(blocker))
     if v.subject.enrolled_at is None:
         v.subject.enrolled_at = utcnow()
         session.flush()
@@ -253,11 +252,11 @@ def set_demographics(
     return collection_state(session, token)
 
 
-def _closed(blocker: str) -> dict[str, str]:
+def _closed(blocker: QuotaBlock) -> dict[str, str]:
     """What closes collection for a subject, for pages to say in their language: the
     ``reason_code`` (``cell_full`` with the ``cell`` label, or ``no_cell``)."""
-    if m := _CELL_FULL.match(blocker):
-        return {"reason_code": "cell_full", "cell": m["cell"]}
+    if blocker.code == "cell_full":
+        return {"reason_code": "cell_full", "cell": str(blocker.params["cell"])}
     return {"reason_code": "no_cell"}
 
 
@@ -392,7 +391,7 @@ def collection_state(session: Session, token: str) -> dict[str, Any]:
         "prompts": prompts,
         "done": sum(1 for p in prompts if p["state"] == "done"),
         "total": len(prompts),
-        "closed": blocker,
+        "closed": blocker.sentence if blocker else None,
         "closed_code": _closed(blocker)["reason_code"] if blocker else None,
         "closed_cell": _closed(blocker).get("cell") if blocker else None,
         "expires_at": v.invite.expires_at,
@@ -525,7 +524,8 @@ def _reserve(
         blocker = cell_blocker(session, v.project, v.subject.subject_id,
                                dict(v.subject.demographics or {}))
         if blocker:
-            raise Conflict(f"collection is closed for you: {blocker}", **_closed(blocker))
+            raise Conflict(f"collection is closed for you: {blocker.sentence}",
+                           **_closed(blocker))
     duration_ms = _check_wav(data, *_audio_format(session, v.project))
     digest = _refuse_copy(session, v, prompt_id, data)
     attempt = row["attempts"] + 1

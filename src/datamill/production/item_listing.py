@@ -4,14 +4,15 @@ the items themselves come from :func:`datamill.compliance.access.list_items`, as
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from datamill.production.models import CheckResult, Task, TaskAssignment
+from datamill.production.models import CheckResult, Item, Task, TaskAssignment
 
-__all__ = ["failed_checks", "held_tasks"]
+__all__ = ["failed_checks", "held_tasks", "quota_marks"]
 
 #: a hold whose task still waits for its holder (claimed, or returned to them for rework)
 _OPEN_HOLDS = ("claimed", "returned")
@@ -48,3 +49,14 @@ def held_tasks(session: Session, user_id: int, item_ids: list[int]) -> dict[int,
         if live or (stage == "annotate" and hold == "submitted"):
             out[item_id] = (task_id, stage)
     return out
+
+
+def quota_marks(session: Session, item_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    """The quota marks (``meta.quota``: action, code, parameters, sentence) of those items that
+    have one, by item id, for pages to word a quota reason in their language."""
+    ids = sorted(set(item_ids))
+    if not ids:
+        return {}
+    rows = session.execute(select(Item.id, Item.meta).where(Item.id.in_(ids))).all()
+    return {r.id: dict(mark) for r in rows
+            if isinstance(mark := (r.meta or {}).get("quota"), dict)}

@@ -6,21 +6,26 @@ fixes, gender first (``female, 18–39``; zh-CN ``女，18–39 岁``), and one 
 (:func:`~datamill.core.check_words.speaker_value_words`). The codes stay in ``--json`` and the
 API (a cell's ``label`` and ``dimensions``).
 
-The reasons :mod:`datamill.collection.quotas` stores (``meta.quota``, an item's reject reason
-``quota: …``) are English sentences naming the cell by its code label; :func:`quota_reason`
-reads them back to a reason code (``cell_full``, ``no_cell``) with its values and words them in
-another language. English shows the stored sentence.
+A quota refusal is a code (``cell_full``, ``no_cell``) with its parameters
+(:func:`quota_refusal_words`): :mod:`datamill.collection.quotas` stores both in an item's
+``meta.quota`` (``code``, ``params``) beside the English sentence (``reason``, also the item's
+reject reason ``quota: …``), and pages word the code and parameters in their language
+(:func:`quota_reason` with the item's mark). Rows stored before the codes hold only the
+sentence, naming the cell by its code label: :func:`quota_reason` reads those back by pattern.
+English shows the stored sentence.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from typing import Any
 
 from datamill.core.check_words import speaker_value_words
 from datamill.production.collection_spec import DIMENSIONS, canonical_gender
 
-__all__ = ["QUOTA_WORDS", "parse_quota_reason", "quota_cell_words", "quota_reason"]
+__all__ = ["QUOTA_CODES", "QUOTA_WORDS", "parse_quota_reason", "quota_cell_words", "quota_reason",
+           "quota_refusal_words"]
 
 QUOTA_WORDS: dict[str, dict[str, str]] = {
     "en": {
@@ -40,6 +45,9 @@ QUOTA_WORDS: dict[str, dict[str, str]] = {
         "unit.speakers": "人", "unit.hours": "小时", "unit.items": "条",
     },
 }
+
+#: the refusals a quota makes: a full cell, no cell for the speaker
+QUOTA_CODES = ("cell_full", "no_cell")
 
 #: the order a cell's dimensions are said in (gender first: "female, 18–39")
 _SAID = ("gender", "age_band", "accent", "device")
@@ -105,10 +113,66 @@ def parse_quota_reason(text: str) -> tuple[str, dict[str, str]] | None:
     return None
 
 
-def quota_reason(lang: str | None, text: object) -> str:
-    """A stored quota reason in ``lang``, the cell in words; English, and other text, as stored."""
+def _amount(value: object, spec: str) -> str:
+    """A count or target as the English sentence writes it (``spec``: hours ``.2f`` counts,
+    ``g`` targets; speakers and items as they are)."""
+    if spec and isinstance(value, int | float) and not isinstance(value, bool):
+        return format(value, spec)
+    return str(value)
+
+
+def quota_refusal_words(lang: str | None, code: str, params: Mapping[str, Any]) -> str:
+    """A quota refusal in ``lang`` from its code and parameters: ``cell_full`` (``cell`` the
+    code label, ``name``, ``dimensions``, ``count``, ``target``, ``unit``) or ``no_cell``
+    (``profile``: the speaker's dimensions given). English is the sentence the items store.
+
+    >>> p = {"cell": "gender=female", "name": None, "dimensions": {"gender": "female"},
+    ...      "count": 2, "target": 2, "unit": "speakers"}
+    >>> quota_refusal_words("en", "cell_full", p)
+    'quota cell gender=female is full: 2 of 2 speakers'
+    >>> quota_refusal_words("zh-CN", "cell_full", p)
+    '配额单元“女”已满：2/2 人'
+    >>> quota_refusal_words("zh-CN", "no_cell", {"profile": {"accent": "north, urban"}})
+    '本项目没有接收此类说话人的配额单元：口音：north, urban'
+    """
+    english = (lang or "en") == "en"
+    words = _words(lang)
+    if code == "cell_full":
+        unit = str(params.get("unit") or "items")
+        count, target = params.get("count"), params.get("target")
+        dims = params.get("dimensions")
+        cell = str(params.get("cell") or "")
+        if not english:
+            cell = quota_cell_words(lang, dims if isinstance(dims, Mapping) else {},
+                                    str(params.get("name") or "") or None)
+        hours = unit == "hours"
+        return words["cell_full"].format(
+            cell=cell, count=_amount(count, ".2f" if hours else ""),
+            target=_amount(target, "g" if hours else ""),
+            unit=unit if english else words.get(f"unit.{unit}", unit))
+    prof = params.get("profile")
+    given = {str(k): v for k, v in prof.items() if v} if isinstance(prof, Mapping) else {}
+    if english:
+        shown = ", ".join(f"{k}={v}" for k, v in given.items()) or words["none_given"]
+    else:
+        shown = quota_cell_words(lang, given) if given else words["none_given"]
+    return words["no_cell"].format(shown=shown)
+
+
+def quota_reason(lang: str | None, text: object, mark: object = None) -> str:
+    """A stored quota reason in ``lang``, the cell in words; English, and other text, as stored.
+
+    ``mark`` is the item's ``meta.quota``: when it holds the refusal's code and parameters
+    (and ``text`` is its reason) the words come from them; else, for rows stored before the
+    codes, from the sentence read back by pattern."""
     raw = "" if text is None else str(text)
-    parsed = parse_quota_reason(raw) if (lang or "en") != "en" else None
+    if (lang or "en") == "en":
+        return raw
+    if isinstance(mark, Mapping) and mark.get("code") in QUOTA_CODES \
+            and isinstance(mark.get("params"), Mapping) \
+            and raw.removeprefix("quota: ") == mark.get("reason"):
+        return quota_refusal_words(lang, str(mark["code"]), mark["params"])
+    parsed = parse_quota_reason(raw)
     if parsed is None:
         return raw
     code, values = parsed

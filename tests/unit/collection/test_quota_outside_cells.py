@@ -38,7 +38,8 @@ def test_import_outside_every_cell(runtime, tmp_path):
             items = {i.external_id: i for i in s.query(Item).filter_by(project_id=pid)}
             assert not items["v0"].meta.get("quota")
             got[on_full, outside] = (items["v1"].status, items["v1"].meta.get("quota"))
-    reason = "no quota cell of this project takes speakers with accent=east"
-    assert got["flag", False] == ("imported", {"action": "flag", "reason": reason})
-    assert got["set_aside", False] == ("rejected", {"action": "set_aside", "reason": reason})
+    mark = {"reason": "no quota cell of this project takes speakers with accent=east",
+            "code": "no_cell", "params": {"profile": {"accent": "east"}}}
+    assert got["flag", False] == ("imported", {"action": "flag", **mark})
+    assert got["set_aside", False] == ("rejected", {"action": "set_aside", **mark})
     assert got["flag", True] == ("imported", None)  # allowed outside the cells: as before

@@ -28,7 +28,7 @@ from datamill.core.code_words import ITEM_STATUS_WORDS
 from datamill.core.storable import digits
 from datamill.http_deps import SessionDep
 from datamill.modalities.registry import get_modality
-from datamill.production.item_listing import failed_checks, held_tasks
+from datamill.production.item_listing import failed_checks, held_tasks, quota_marks
 from datamill.production.projects import get_project
 from datamill.production.quota_words import quota_reason
 from datamill.web.routes._common import HtmlRoute, WebUser, page_language, render
@@ -109,5 +109,6 @@ def items_page(  # noqa: PLR0913 - one parameter a filter
         unit=plugin.volume_unit, volumes={r.id: _volume(r.volume, plugin.volume_per_unit)
                                           for r in rows},
         vendors=vendors, checks=failed_checks(session, rejected),
+        quota_marks=quota_marks(session, rejected),
         tasks=_task_links(session, me.user, ids),
         tquota=partial(quota_reason, page_language(request)))
