@@ -740,8 +740,9 @@ def _dropout_outcome(m: dict[str, float], req: SpeechAsrRequirements) -> CheckOu
 def run_audio_checks(path: Path, req: SpeechAsrRequirements) -> list[CheckOutcome]:
     """Run every automatic audio check on one file.
 
-    Bad audio never raises: an undecodable file gives a single failed ``decodable`` outcome.
-    Otherwise the outcomes are, in order, ``decodable``, ``format``, ``duration``, ``phase``
+    Bad audio never raises: an undecodable file gives a single failed ``decodable`` outcome; a
+    take far longer than allowed only ``decodable``, ``format`` and a failed ``duration``
+    (:mod:`~datamill.modalities.speech.long_takes`). Otherwise the outcomes are, in order, ``decodable``, ``format``, ``duration``, ``phase``
     (multi-channel files only, :mod:`~datamill.modalities.speech.phase`: where it fails, the
     rest measure the loudest channel of the pair that cancels), ``clipping``, ``level``, ``snr``, ``hum``, ``leading_silence``, ``trailing_silence``,
     ``dc_offset`` and ``dropouts``, each with its measured ``value``.
@@ -756,6 +757,10 @@ def run_audio_checks(path: Path, req: SpeechAsrRequirements) -> list[CheckOutcom
     Raises:
         NotFound: ``path`` does not exist.
     """
+    from datamill.modalities.speech.long_takes import long_take_outcomes
+
+    if (unmeasured := long_take_outcomes(Path(path), req)) is not None:
+        return unmeasured  # far too long: refused without holding it in memory
     try:
         probe, data = _load(Path(path), keep_data=True)
     except AudioDecodeError as exc:

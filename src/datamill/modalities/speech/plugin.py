@@ -126,8 +126,11 @@ class SpeechAsrPlugin:
 
         req = _req(requirements)
         outcomes = list(run_audio_checks(path, req))
-        decodable = all(o.passed for o in outcomes if o.name in ("decodable", "format"))
+        from datamill.modalities.speech.long_takes import measured
         from datamill.modalities.speech.prompt_rate import aligner_reads, speaking_rate_outcome
+
+        decodable = all(o.passed for o in outcomes if o.name in ("decodable", "format")) \
+            and measured(outcomes)  # a take far too long is not aligned either
 
         if req.read_speech and prompt and decodable and not aligner_reads(prompt):
             # Chinese, Japanese, Korean or nothing to read: the English aligner cannot check it

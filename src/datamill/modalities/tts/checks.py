@@ -170,8 +170,10 @@ def run_tts_checks(path: Path, req: TtsRequirements) -> list[CheckOutcome]:
 
     outcomes = [o for o in run_audio_checks(Path(path), _asr_requirements(req))
                 if o.name in _ASR_CHECKS]
-    if not all(o.passed for o in outcomes if o.name == "decodable"):
-        return outcomes
+    from datamill.modalities.speech.long_takes import measured
+
+    if not all(o.passed for o in outcomes if o.name == "decodable") or not measured(outcomes):
+        return outcomes  # undecodable, or far too long to hold in memory
     m = measure_file(Path(path))
     floor, reverb = m["noise_floor_dbfs"], m["reverb_ms"]
     outcomes.append(CheckOutcome(
