@@ -178,9 +178,15 @@ def list_prompts(session: Session, actor: User, project_id: int) -> list[dict[st
 
 
 def _subject_row(session: Session, project_id: int, subject_id: str) -> CollectionSubject:
-    row = session.scalars(select(CollectionSubject).where(
+    """The project's subject of this id, created on first invite. An id is one person whatever
+    its letter case (as the quotas count them): inviting ``spk01`` when ``SPK01`` is enrolled
+    sends ``SPK01`` a new link, not a second subject under the same name."""
+    rows = session.scalars(select(CollectionSubject).where(
         CollectionSubject.project_id == project_id,
-        CollectionSubject.subject_id == subject_id)).first()
+        func.lower(CollectionSubject.subject_id) == subject_id.lower())
+        .order_by(CollectionSubject.id)).all()
+    row = next((r for r in rows if r.subject_id == subject_id), None) or next(
+        (r for r in rows if r.subject_id.casefold() == subject_id.casefold()), None)
     if row is None:
         row = CollectionSubject(project_id=project_id, subject_id=subject_id, demographics={})
         session.add(row)
@@ -216,6 +222,7 @@ def create_invite(
     if not 1 <= days <= 365:
         raise InvalidInput("an invitation lives 1 to 365 days", field="days")
     subject = _subject_row(session, project_id, subject_id)
+    subject_id = subject.subject_id  # as first invited (spk01 → SPK01)
     token = secrets.token_urlsafe(32)
     row = CollectionInvite(project_id=project_id, subject_row_id=subject.id,
                            token_sha256=token_digest(token),

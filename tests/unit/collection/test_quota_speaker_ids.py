@@ -64,3 +64,20 @@ def test_speaker_ids_are_people_per_vendor(runtime, tmp_path):
     assert not items["b0"].meta.get("quota")
     assert "is full: 2 of 2 speakers" in items["c0"].meta["quota"]["reason"]
     assert not items["d0"].meta.get("quota")
+
+
+def test_inviting_another_spelling_is_the_same_subject(runtime, users):
+    from datamill.collection import staff
+    from datamill.collection.models import CollectionSubject
+
+    from .helpers import collection_project
+
+    pid = collection_project(runtime, users)
+    with runtime.session() as s:
+        pm = s.merge(users["pm"])
+        first = staff.create_invite(s, pm, pid, "SPK01")
+        again = staff.create_invite(s, pm, pid, "spk01")
+        rows = s.query(CollectionSubject).filter_by(project_id=pid).all()
+    assert [r.subject_id for r in rows] == ["SPK01"]  # one person, two links
+    assert again["subject_id"] == first["subject_id"] == "SPK01"
+    assert again["token"] != first["token"]
