@@ -119,10 +119,25 @@ def list_consent_texts(session: Session, actor: User, project_id: int) -> list[d
         .order_by(ConsentText.version))]
 
 
+#: Han and kana, and full-width punctuation: a space between two such characters, or beside
+#: the punctuation, is no part of a Chinese or Japanese sentence (``打开 空调。`` reads as
+#: ``打开空调。``; the speech exports and scoring drop it too). Hangul keeps its spaces.
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK_PUNCT = "\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65"
+_CJK_GAP = re.compile(f"(?<=[{_CJK_PUNCT}]) | (?=[{_CJK_PUNCT}])|(?<=[{_CJK}]) (?=[{_CJK}])")
+
+
 def _same(text: str) -> str:
-    """A prompt as stored and compared: runs of white space as one space, Unicode NFC (a
-    doubled space or an accent typed as letter + combining mark is the same sentence)."""
+    """A prompt as stored: runs of white space as one space, Unicode NFC (a doubled space or
+    an accent typed as letter + combining mark is the same sentence)."""
     return unicodedata.normalize("NFC", " ".join(text.split()))
+
+
+def _key(text: str) -> str:
+    """What two prompts are compared by: :func:`_same` without the spaces between Chinese
+    characters or beside full-width punctuation (``打开 空调。`` is ``打开空调。`` already
+    listed). The text is stored as first typed: a TTS script's spaces mark its words."""
+    return _CJK_GAP.sub("", _same(text))
 
 
 def add_prompts(session: Session, actor: User, project_id: int, texts: list[str]) -> dict[str, Any]:
@@ -135,39 +150,40 @@ def add_prompts(session: Session, actor: User, project_id: int, texts: list[str]
     # the modality's own rule for what can be read (TTS: every word must have a pronunciation):
     # refused here, not in every subject's take of it
     prompt_problem = getattr(get_modality(project.modality), "prompt_problem", None)
-    existing = {_same(p.text): p for p in session.scalars(
-        select(CollectionPrompt).where(CollectionPrompt.project_id == project_id))}
-    position = max((p.position for p in existing.values()), default=0)
+    rows = list(session.scalars(
+        select(CollectionPrompt).where(CollectionPrompt.project_id == project_id)))
+    existing = {_key(p.text): p for p in rows}  # a list kept from before may repeat a key
+    position = max((p.position for p in rows), default=0)
     added, skipped = 0, 0
     for n, raw in enumerate(texts, start=1):
         text = _same(_INVISIBLE.sub("", raw or ""))
         if not text:
             continue
         if len(text) > MAX_PROMPT_CHARS or "\x00" in text:
-            raise InvalidInput(f"a prompt must be at most {MAX_PROMPT_CHARS} characters without"
-                               " NUL", field="prompts")
+            raise InvalidInput(f"line {n}: a prompt must be at most {MAX_PROMPT_CHARS}"
+                               " characters without NUL", field="prompts")
         if not any(c.isalnum() for c in text):
             raise InvalidInput(f"line {n} ({text!r}) has nothing to read: only punctuation"
                                " or symbols", field="prompts")
-        if text in existing:
+        if _key(text) in existing:
             skipped += 1
             continue
         why = prompt_problem(text) if prompt_problem is not None else None
         if why:
             raise InvalidInput(f"line {n} ({text!r}): {why}", field="prompts")
-        if len(existing) >= MAX_PROMPTS:
+        if len(rows) + added >= MAX_PROMPTS:
             raise InvalidInput(f"a project holds at most {MAX_PROMPTS} prompts", field="prompts")
         position += 1
         row = CollectionPrompt(project_id=project_id, position=position, text=text)
         session.add(row)
-        existing[text] = row
+        existing[_key(text)] = row
         added += 1
     session.flush()
     record_audit(session, actor_id=actor.id, action="collection.prompts_added",
                  object_type="project", object_id=project_id, project_id=project_id,
                  data={"added": added, "skipped": skipped})
     return {"project_id": project_id, "added": added, "skipped": skipped,
-            "total": len(existing)}
+            "total": len(rows) + added}
 
 
 def list_prompts(session: Session, actor: User, project_id: int) -> list[dict[str, Any]]:
