@@ -110,12 +110,18 @@ class TtsPlugin:
     ) -> BaseModel:
         """The probe's figures, the active speech level and the manifest's metadata."""
         from datamill.modalities.speech.audio import probe_audio
+        from datamill.modalities.speech.long_takes import LONG_TAKE_FACTOR
         from datamill.modalities.tts.checks import measure_file
 
-        p = probe_audio(path)
+        p = probe_audio(path)  # decoded block by block
         known = {k: v for k, v in meta.items() if k in TtsItemAttributes.model_fields}
+        most = requirements.get("max_duration_ms")
+        longest = LONG_TAKE_FACTOR * (most if isinstance(most, int) and most > 0 else
+                                      TtsRequirements.model_fields["max_duration_ms"].default)
+        level = None  # a take far too long is not held in memory to measure (checks refuse it)
         try:
-            level = round(measure_file(path)["speech_level_dbfs"], 2)
+            if p.duration_ms <= longest:
+                level = round(measure_file(path)["speech_level_dbfs"], 2)
         except (OSError, RuntimeError, ValueError, DatamillError):
             level = None
         try:

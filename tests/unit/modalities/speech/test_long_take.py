@@ -50,3 +50,20 @@ def test_a_take_just_over_is_still_measured(tmp_path: Path) -> None:
     req = SpeechAsrRequirements(audio={"sample_rate_hz": RATE, "bit_depth": 16, "channels": 1})
     names = [o.name for o in run_audio_checks(path, req)]
     assert "duration" in names and "clipping" in names and "snr" in names  # 1.3 x: measured
+
+
+def test_a_tts_import_does_not_measure_a_take_far_too_long(tmp_path: Path) -> None:
+    """A TTS import measured each take's speech level by reading all of it: a 20-minute 48 kHz
+    session held 1.25 GB at import (50 s)."""
+    from datamill.modalities.registry import get_modality
+
+    path = _long(tmp_path)
+    tracemalloc.start()
+    try:
+        described = get_modality("speech.tts").describe(path, {"speaker_id": "F01"}, {})
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert described.duration_ms == SECONDS * 1000
+    assert described.speech_level_dbfs is None  # not measured
+    assert peak < 20 * 2**20, peak
