@@ -57,6 +57,7 @@ def quota_marks(session: Session, item_ids: Iterable[int]) -> dict[int, dict[str
     ids = sorted(set(item_ids))
     if not ids:
         return {}
-    rows = session.execute(select(Item.id, Item.meta).where(Item.id.in_(ids))).all()
+    rows = session.execute(select(Item.id, Item.meta).where(Item.id.in_(ids))
+                           .limit(len(ids))).all()  # a page's items, never more
     return {r.id: dict(mark) for r in rows
             if isinstance(mark := (r.meta or {}).get("quota"), dict)}
