@@ -13,6 +13,8 @@ each group is one question ``span:<start>:<end>`` (its most common offsets), and
 annotator answers it with the label of their span there, or ``O`` (:data:`NO_SPAN`) when they
 drew none. These are what agreement, confidence and split detection count (a span labelled
 LOC, PER and ORG by three annotators is a split); the merge above still decides the spans.
+A relation is answered by every annotator too: those who did not draw it say their own label
+between matching spans, or ``O`` (none); a relation decided ``O`` is left out of the merge.
 """
 
 from __future__ import annotations
@@ -120,6 +122,36 @@ def span_units(payloads: Mapping[int, Any]) -> list[tuple[int, str, str]]:
         keys.add(key)
         said = {pool[i][4]: pool[i][2] for i in group}
         rows += [(a, key, said.get(a, NO_SPAN)) for a in anns]
+    return rows + _relation_abstentions(anns)
+
+
+def _relations(ann: TextAnnotation) -> list[tuple[Span, Span, str]]:
+    """(head, tail, label) of every relation of ``ann`` whose two spans it has."""
+    by_id = {s.id: s for s in ann.spans if s.id}
+    return [(by_id[r.head], by_id[r.tail], r.label) for r in ann.relations
+            if r.head in by_id and r.tail in by_id]
+
+
+def _relation_abstentions(anns: Mapping[int, TextAnnotation]) -> list[tuple[int, str, str]]:
+    """What the annotators who did not draw a relation say about it: ``aggregation_units``
+    gives a ``relation:<head>|<tail>`` question only to those who drew it, so a relation one
+    annotator of two (or of three) drew was decided at confidence 1.0, never split, and kept
+    in the aggregate. Every other annotator answers it here: with the label of their own
+    relation between matching spans (character IoU >= :data:`MATCH_IOU` at both ends), else
+    :data:`NO_SPAN` (no such relation)."""
+    drawn = {author: _relations(ann) for author, ann in anns.items()}
+    keys: dict[str, tuple[Span, Span]] = {}
+    for relations in drawn.values():
+        for head, tail, _label in relations:
+            keys.setdefault(f"relation:{_key(head)}|{_key(tail)}", (head, tail))
+    rows: list[tuple[int, str, str]] = []
+    for key, (head, tail) in sorted(keys.items()):
+        for author, relations in drawn.items():
+            if any(f"relation:{_key(h)}|{_key(t)}" == key for h, t, _ in relations):
+                continue  # answered in aggregation_units
+            near = [(span_iou(head, h) + span_iou(tail, t), label) for h, t, label in relations
+                    if span_iou(head, h) >= MATCH_IOU and span_iou(tail, t) >= MATCH_IOU]
+            rows.append((author, key, max(near)[1] if near else NO_SPAN))
     return rows
 
 
@@ -168,7 +200,7 @@ def merge_aggregate(payloads: Sequence[Any], decided: Mapping[str, str]) -> dict
         merged = flat
     spans = sorted((s for s, _ in merged), key=lambda s: (s.start, s.end, s.label))
     relations = [(k[len("relation:"):].split("|"), v) for k, v in decided.items()
-                 if k.startswith("relation:")]
+                 if k.startswith("relation:") and v != NO_SPAN]  # NO_SPAN: decided absent
     if relations:
         spans = [s.model_copy(update={"id": f"m{i}"}) for i, s in enumerate(spans)]
     by_key = {_key(s): s.id for s in spans}

@@ -100,3 +100,41 @@ def test_merge_applies_decided_labels() -> None:
            "relations": [{"head": "x", "tail": "y", "label": "in"}]}
     merged = plugin.merge_aggregate([rel, rel], {"relation:0:2|3:5": "in"})
     assert merged["relations"] == [{"head": "m0", "tail": "m1", "label": "in"}]
+
+
+def _relation_answer(relations: bool, *, tail_end: int = 20) -> dict[str, Any]:
+    return {"spans": [{"id": "a", "start": 0, "end": 4, "label": "PER"},
+                      {"id": "b", "start": 14, "end": tail_end, "label": "ORG"}],
+            "relations": [{"head": "a", "tail": "b", "label": "works_at"}] if relations else []}
+
+
+def test_a_relation_one_annotator_of_two_drew_is_a_split_not_a_decision() -> None:
+    """h1: a relation only one of two annotators drew was decided at confidence 1.0, never a
+    split, and kept in the aggregate (the other's "no relation" was not counted)."""
+    from datamill.qc.aggregating import _majority, split_units
+
+    plugin: Any = get_modality("text")
+
+    def units(answers: dict[int, Any]) -> list[tuple[int, str, str]]:
+        rows = [(a, k, v) for a, p in answers.items()
+                for k, v in plugin.aggregation_units(p).items()]
+        return rows + plugin.region_units(answers)
+
+    one_of_two = units({1: _relation_answer(True), 2: _relation_answer(False)})
+    decided, confidence = _majority(one_of_two)
+    assert confidence == 0.5 and "relation:0:4|14:20" in split_units(one_of_two)
+    # one of three: "no relation" wins 2-1, and the merge leaves it out
+    one_of_three = units({1: _relation_answer(True), 2: _relation_answer(False),
+                          3: _relation_answer(False)})
+    decided, confidence = _majority(one_of_three)
+    assert decided["relation:0:4|14:20"] == "O" and confidence == 2 / 3
+    merged = plugin.merge_aggregate([_relation_answer(True), _relation_answer(False),
+                                     _relation_answer(False)], decided)
+    assert merged["relations"] == [] and len(merged["spans"]) == 2
+    # the same relation between spans a character apart is one answer, agreed
+    near = units({1: _relation_answer(True), 2: _relation_answer(True, tail_end=19)})
+    decided, confidence = _majority(near)
+    assert confidence == 1.0 and not split_units(near)
+    merged = plugin.merge_aggregate([_relation_answer(True), _relation_answer(True, tail_end=19)],
+                                    decided)
+    assert [r["label"] for r in merged["relations"]] == ["works_at"]
