@@ -2,7 +2,8 @@
 
 * **Units** (categorical, voted by the engine's method): the image-level classes, as one answer
   under the key ``classes`` (the sorted set joined by ``|``; single-class projects get the
-  class itself), present only when the annotator gave any class.
+  class itself); an annotator who gave none answers ``""`` where another gave one
+  (``region_units``).
 * **Regions** (merged here): boxes by box IoU, rotated boxes, polygons and text lines by
   polygon IoU (same class, IoU >= 0.5), kept when more than half of the annotators drew one.
   Boxes take the median ``x, y, w, h``; other shapes take the cluster's medoid (the member with
@@ -90,6 +91,16 @@ class ImageAggregationMixin:
 
     def pairwise_units(self, payload: Any) -> list[tuple[str, str, str]]:
         return []
+
+    def region_units(self, payloads: Mapping[int, Any]) -> list[tuple[int, str, str]]:
+        """The ``classes`` answer of the annotators who gave no image class, where another
+        gave one: ``""`` (none applies). ``aggregation_units`` asks only those who gave a
+        class, so one annotator's "night" against another's none was decided at confidence
+        1.0, never a split; a project where nobody classifies gets no such question."""
+        given = {a: bool(_doc(p).classes) for a, p in payloads.items()}
+        if not any(given.values()):
+            return []
+        return [(a, "classes", "") for a, gave in given.items() if not gave]
 
     def merge_aggregate(self, payloads: Sequence[Any], decided: Mapping[str, str]) -> Any:
         docs = [_doc(p) for p in payloads]

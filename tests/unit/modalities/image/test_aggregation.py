@@ -43,3 +43,26 @@ def test_image_plugin_is_aggregatable_and_merges_by_majority() -> None:
     lines = [o for o in merged.objects if o.kind == "text_line"]
     assert len(lines) == 1 and lines[0].transcription == "EXIT"  # type: ignore[union-attr]
     assert lines[0].points[0] == (1.0, 0.0)  # the medoid: the middle annotator's polygon
+
+
+def test_no_image_class_is_an_answer_where_another_gave_one() -> None:
+    """h1: one annotator's "night" against another's no class was decided "night" at
+    confidence 1.0, never a split; none of three others' no class is now the majority."""
+    from datamill.qc.aggregating import _majority, split_units
+
+    plugin = ImagePlugin()
+
+    def units(answers: dict[int, Any]) -> list[tuple[int, str, str]]:
+        rows = [(a, k, v) for a, p in answers.items()
+                for k, v in plugin.aggregation_units(p).items()]
+        return rows + plugin.region_units(answers)
+
+    night, none = {"classes": ["night"], "objects": []}, {"objects": []}
+    two = units({1: night, 2: none})
+    assert _majority(two)[1] == 0.5 and "classes" in split_units(two)
+    decided, confidence = _majority(units({1: night, 2: none, 3: none}))
+    assert decided == {"classes": ""} and confidence == 2 / 3
+    assert ImageAnnotation.model_validate(
+        plugin.merge_aggregate([night, none, none], decided)).classes == ()
+    assert units({1: none, 2: none}) == []  # nobody classifies: no question
+    assert _majority(units({1: night, 2: night}))[1] == 1.0
