@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import BaseModel, Field
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from datamill.compliance.models import User
@@ -50,7 +50,7 @@ class PreviousFrame(BaseModel):
         None, description="That version's document: start this frame from its objects")
 
 
-def previous_frame(session: Session, task: Task) -> PreviousFrame:
+def previous_frame(session: Session, task: Task, user_id: int | None = None) -> PreviousFrame:
     """:func:`previous_frame_payload` with where it came from (no access check: callers make
     one)."""
     item = session.get(Item, task.item_id)
@@ -59,12 +59,8 @@ def previous_frame(session: Session, task: Task) -> PreviousFrame:
     if not isinstance(sequence, str) or not isinstance(frame, int) or isinstance(frame, bool):
         return PreviousFrame(task_id=task.id, sequence=None, frame=None, previous_item_id=None)
     found = session.execute(
-        select(Item.id, Item.external_id, _frame_number(),
-               Annotation.version, Annotation.payload)
-        .join(Annotation, Item.current_annotation_id == Annotation.id)
-        .where(*_earlier(task, sequence, frame))
-        .order_by(_frame_number().desc(), Item.id.desc())
-        .limit(1)
+        _found(select(Item.id, Item.external_id, _frame_number(),
+                      Annotation.version, Annotation.payload), task, sequence, frame, user_id)
     ).first()
     if found is None:
         return PreviousFrame(task_id=task.id, sequence=sequence, frame=frame,
@@ -80,7 +76,7 @@ def previous_frame_for(session: Session, user: User, task_id: int) -> PreviousFr
     answers as a missing one, one they do not hold 403 ``task_not_held``."""
     task = get_task(session, task_id)
     held_task(session, user, task_id, task.stage)
-    return previous_frame(session, task)
+    return previous_frame(session, task, user.id)
 
 
 def _earlier(task: Task, sequence: str, frame: int) -> tuple[Any, ...]:
@@ -90,20 +86,35 @@ def _earlier(task: Task, sequence: str, frame: int) -> tuple[Any, ...]:
             _frame_number() < frame)
 
 
-def previous_frame_payload(session: Session, task: Task) -> Any | None:
+def _found(query: Select[Any], task: Task, sequence: str, frame: int,
+           user_id: int | None) -> Select[Any]:
+    """``query`` (over Item and Annotation) on the version to start from: the earlier frame's
+    current version; in one of several parallel first passes (overlap > 1) the asker's own
+    latest answer of an earlier frame instead, never another annotator's (the item's current
+    version is the newest answer, whoever gave it: the answers stay independent, as the
+    task's own start does, see ``task_view``)."""
+    if task.stage == "annotate" and task.overlap > 1:
+        query = query.join(Annotation, Annotation.item_id == Item.id).where(
+            Annotation.kind == "annotation", Annotation.author_id == user_id)
+    else:
+        query = query.join(Annotation, Item.current_annotation_id == Annotation.id)
+    return (query.where(*_earlier(task, sequence, frame))
+            .order_by(_frame_number().desc(), Item.id.desc(),
+                      Annotation.version.desc())
+            .limit(1))
+
+
+def previous_frame_payload(session: Session, task: Task, user_id: int | None = None) -> Any | None:
     """The current document of the frame before ``task``'s item in its sequence (the nearest
-    earlier ``frame`` of the same ``sequence`` in the project with a current version), or None
-    when the item is not part of a sequence or no earlier frame has one."""
+    earlier ``frame`` of the same ``sequence`` in the project with a current version; with
+    overlap, ``user_id``'s own latest answer of one, see :func:`_found`), or None when the item
+    is not part of a sequence or no earlier frame has one."""
     item = session.get(Item, task.item_id)
     attributes = item.attributes if item is not None else {}
     sequence, frame = attributes.get("sequence"), attributes.get("frame")
     if not isinstance(sequence, str) or not isinstance(frame, int) or isinstance(frame, bool):
         return None
     found = session.execute(
-        select(Annotation.payload)
-        .join(Item, Item.current_annotation_id == Annotation.id)
-        .where(*_earlier(task, sequence, frame))
-        .order_by(_frame_number().desc(), Item.id.desc())
-        .limit(1)
+        _found(select(Annotation.payload).select_from(Item), task, sequence, frame, user_id)
     ).first()
     return None if found is None else found[0]

@@ -97,3 +97,42 @@ def test_the_holder_writes_the_previous_frame_from_the_cli(
     monkeypatch.setenv("DATAMILL_LANG", "zh-CN")
     said = run_cli(home, "work", "previous-frame", str(task_id), "--as", "ann1", **db).stdout
     assert "上一帧是第 3 帧" in said, said
+
+
+def test_with_overlap_the_previous_frame_is_ones_own_answer(sqlite_runtime: Runtime) -> None:
+    """h1: with overlap the previous frame was the item's current version, the newest answer
+    whoever gave it: ann2 read ann1's frame 1 from their frame 2 (and ann1 read ann3's). Each
+    parallel first pass starts from its own answers only, as the task itself does."""
+    from datamill.production.annotating import submit_annotation
+    from datamill.production.schemas import SegmentIn
+    from datamill.production.tasks import claim_next_task
+
+    rt = sqlite_runtime
+    with rt.session() as s:
+        people = [create_user(s, n, "password1", "annotator") for n in ("ann1", "ann2", "ann3")]
+    pid = packaged_project(rt, people, 2, overlap=2)
+    with rt.session() as s:
+        items = s.scalars(select(Item).where(Item.project_id == pid).order_by(Item.id)).all()
+        for frame, item in enumerate(items, start=1):
+            item.attributes = {**item.attributes, "sequence": "drive-1", "frame": frame}
+    words = {"ann1": "ann one's frame", "ann3": "ann three's frame"}
+    with rt.session() as s:
+        a1, a2, a3 = (s.merge(p) for p in people)
+        held = {u.username: claim_next_task(s, u, pid, "annotate") for u in (a1, a3, a2)}
+        assert held["ann1"] and held["ann3"] and held["ann2"]
+        assert held["ann1"].item_id == held["ann3"].item_id == items[0].id  # frame 1, full
+        assert held["ann2"].item_id == items[1].id  # frame 2
+        for who, user in (("ann1", a1), ("ann3", a3)):
+            submit_annotation(s, user, held[who].id,
+                              [SegmentIn(start_ms=0, end_ms=900, text=words[who])],
+                              base_version=0)
+        second = claim_next_task(s, a1, pid, "annotate")
+        assert second is not None and second.item_id == items[1].id
+    client = TestClient(create_app(rt))
+    r = client.get(f"{API}/tasks/{held['ann2'].id}/previous-frame", headers=login(client, "ann2"))
+    assert r.status_code == 200, r.text
+    assert (r.json()["previous_frame"], r.json()["annotation"]) == (None, None), r.json()
+    r = client.get(f"{API}/tasks/{second.id}/previous-frame", headers=login(client, "ann1"))
+    assert r.status_code == 200, r.text
+    assert r.json()["previous_frame"] == 1
+    assert [seg["text"] for seg in r.json()["annotation"]] == [words["ann1"]], r.json()

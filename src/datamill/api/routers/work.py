@@ -14,6 +14,7 @@ from datamill.api.body_limit import LargerBody
 from datamill.api.deps import CurrentUser, Require, RuntimeDep, SessionDep
 from datamill.api.pagination import Page, PageDep
 from datamill.api.params import Id, Transcript
+from datamill.api.problem import problem_responses
 from datamill.compliance import access as q
 from datamill.compliance.models import User
 from datamill.compliance.roles import Action, allowed
@@ -267,14 +268,15 @@ def get_task_endpoint(task_id: Id, session: SessionDep, user: CurrentUser) -> Ta
     return task_view(session, task, user.id)
 
 
-@router.get("/tasks/{task_id}/previous-frame")
+@router.get("/tasks/{task_id}/previous-frame", responses=problem_responses(409))
 def previous_frame_endpoint(task_id: Id, session: SessionDep, user: CurrentUser) -> PreviousFrame:
     """The frame before this task's item in its sequence (items imported with ``sequence`` and
     ``frame`` columns: a drive's point clouds, a video's frames): the nearest earlier frame of
     the project with a current version, and that version's document (``annotation``, null when
     there is none), to start this frame from its objects as the workbench's "Copy previous
-    frame" does. For the task's holder only (403 ``task_not_held``; 404 for a project one may
-    not see)."""
+    frame" does; with overlap, your own latest answer of an earlier frame, never another
+    annotator's. For the task's holder only (403 ``task_not_held``; 409 once you submitted it;
+    404 for a project one may not see)."""
     return previous_frame_for(session, user, task_id)
 
 

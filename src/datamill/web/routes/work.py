@@ -143,7 +143,7 @@ def workbench(request: Request, task_id: int, session: SessionDep, me: WebUser) 
     return render(request, plugin.workbench_template, me, task=view, data=data, payload=payload,
                   requirements=req.model_dump(mode="json"),
                   previous_annotation=last_own_payload(session, me.user.id, task),
-                  previous_frame=previous_frame_payload(session, task),
+                  previous_frame=previous_frame_payload(session, task, me.user.id),
                   draft_revision=data["draft"]["revision"] if data["draft"] else None, **urls)
 
 
