@@ -73,7 +73,9 @@ def save_draft(
     """Upsert the user's draft of a task they hold, compare-and-set on ``revision``: a save
     whose revision is not above the stored draft's is refused (Conflict, ``reason_code``
     ``stale_draft`` with ``current_revision``) unless it repeats the stored draft exactly (a
-    retry) or starts from a newer item version than the stored draft. A ``base_version`` above the item's current version is refused (InvalidInput).
+    retry) or starts from a newer item version than the stored draft; one starting from an
+    older item version than the stored draft is refused the same way, whatever its revision.
+    A ``base_version`` above the item's current version is refused (InvalidInput).
     Saves and submits of one hold take turns (the hold row is locked first): a task already
     submitted, even a moment ago in another tab, is refused (Conflict, ``reason_code``
     ``task_submitted``) and no draft row is written."""
@@ -91,6 +93,15 @@ def save_draft(
         raise InvalidInput(f"base_version {base_version} is beyond the item's current version"
                            f" {current}", field="base_version", current_version=current)
     row = draft_for(session, task_id, user.id)
+    if row is not None and base_version < row.base_version:  # older never wins: a tab opened
+        # before the item's new version would replace the draft started from it
+        raise Conflict(
+            f"this draft of task {task_id} was not saved: a draft starting from a newer version"
+            f" of the item (version {row.base_version}; this one starts from version"
+            f" {base_version}) was saved meanwhile from another tab, window or client; reload"
+            " the task to continue from the stored draft (copy anything you want to keep from"
+            " this one first)", task_id=task_id, current_revision=row.revision,
+            current_version=row.base_version, reason_code="stale_draft")
     if row is None:
         row = Draft(task_id=task_id, user_id=user.id, base_version=base_version,
                     payload=payload, time_spent_ms=time_spent_ms, revision=revision,
