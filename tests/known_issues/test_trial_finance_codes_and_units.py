@@ -12,6 +12,8 @@ counted in hours (None for images, instead of a number that is not hours).
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -69,9 +71,8 @@ def test_trace_gives_volumes_with_their_unit(runtime: Runtime) -> None:
         assert (dumped["delivered_volume"], dumped["volume_unit"]) == (11.0, "images")
         assert dumped["delivered_hours"] is None  # was 11.0: eleven images are no hours
         assert [a.volume_unit for a in o.acceptances] == ["images"] * len(o.acceptances)
-        rows = trace_csv(s, k).splitlines()
-    assert rows[0].endswith(",unit")
-    units = {r.split(",")[0]: r.rsplit(",", 1)[1] for r in rows[1:]}
+        rows = list(csv.DictReader(io.StringIO(trace_csv(s, k))))
+    units = {r["kind"]: r["unit"] for r in rows}
     assert units["order"] == units["delivery"] == "images"
 
 

@@ -152,6 +152,7 @@ LEDGER_EN: dict[str, str] = {
     "catalog.report_row.one": "{name}: {licences} licence ({accepted} accepted{revoked}{priced}), "
                               "revenue {revenue} {currency}, development cost {cost} {currency}, "
                               "margin {margin} {currency}",
+    "ledger.prepaid_applied": "; {applied} CNY paid ahead is offset: {payable} CNY to pay",
     # a report's segments and the hour points' stage: English keeps the codes it printed
     "stage.staff": "staff",
     **{key: key.split(".", 1)[1] for key in SEGMENT_WORDS["en"]},
@@ -288,6 +289,7 @@ LEDGER_ZH_CN: dict[str, str] = {
     "catalog.report_row.one": "{name}：授权 {licences} 个（已验收 {accepted} 个{revoked}{priced}），"
                               "收入 {revenue} {currency}，开发成本 {cost} {currency}，"
                               "毛利 {margin} {currency}",
+    "ledger.prepaid_applied": "；抵减已预收的 {applied} 元，应收 {payable} 元",
 }
 
 #: the month-end summary's sentences in Chinese (the English are

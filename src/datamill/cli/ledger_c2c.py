@@ -361,7 +361,9 @@ def invoice_cmd(order_id: int, number: str, issued_on: str, user: AsUser,
         + (say("ledger.in_currency", amount=shown_money(i.currency_amount),
                currency=i.currency, fx_rate=i.fx_rate) if i.currency != "CNY" else "")
         + (say("ledger.advance_applied", share=shown_money(i.share),
-               applied=shown_money(i.advance_applied)) if i.advance_applied else ""),
+               applied=shown_money(i.advance_applied)) if i.advance_applied else "")
+        + (say("ledger.prepaid_applied", applied=shown_money(i.prepaid_applied),
+               payable=shown_money(i.payable)) if i.prepaid_applied else ""),
         highlight=False))
 
 

@@ -347,7 +347,13 @@ class LedgerEventReceipt(Base):
 class LedgerInvoice(Base):
     """A VAT invoice on an order. ``amount`` excludes VAT (CNY); it never creates revenue.
 
-    ``acceptance_id`` names the accepted delivery it bills; empty for an advance invoice."""
+    ``acceptance_id`` names the accepted delivery it bills; empty for an advance invoice.
+    ``advance_applied`` (CNY excl. VAT): the part of the order's advance invoices this
+    acceptance invoice's share was reduced by (its ``amount`` is the share less that).
+    ``prepaid_applied`` (CNY incl. VAT): the cash the customer paid ahead of the invoices
+    (an advance received without an advance invoice) that settles this invoice, so it asks
+    for ``amount + vat - prepaid_applied`` only; the invoice itself still bills its whole
+    amount (the fapiao states the sale; the advance is offset at settlement)."""
 
     __tablename__ = "ledger_invoices"
 
@@ -360,6 +366,8 @@ class LedgerInvoice(Base):
     issued_on: Mapped[date] = mapped_column(Date)
     amount: Mapped[Decimal] = mapped_column(Money())
     vat: Mapped[Decimal] = mapped_column(Money())
+    advance_applied: Mapped[Decimal] = mapped_column(Money(), default=Decimal(0))
+    prepaid_applied: Mapped[Decimal] = mapped_column(Money(), default=Decimal(0))
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -100,6 +100,11 @@ class InvoiceOut(BaseModel):
     #: of the order's advance invoices applied to it (the amount is the share less that)
     share: Decimal | None = None
     advance_applied: Decimal = Decimal(0)
+    #: cash the customer paid ahead of the invoices (an advance received without an advance
+    #: invoice, CNY incl. VAT) that settles this invoice, and what it still asks to be paid
+    #: (``total`` less that): the invoice bills its whole amount, the advance is offset
+    prepaid_applied: Decimal = Decimal(0)
+    payable: Decimal = Decimal(0)
 
 
 class ReceiptOut(BaseModel):
@@ -158,11 +163,13 @@ def _in_currency(order: LedgerOrder, cny: Decimal) -> Decimal:
 
 
 def _invoice_out(row: LedgerInvoice, order: LedgerOrder) -> InvoiceOut:
+    total = row.amount + row.vat
     return InvoiceOut(id=row.id, number=row.number, order_id=row.order_id,
                       acceptance_id=row.acceptance_id, issued_on=row.issued_on,
-                      amount=row.amount, vat=row.vat, total=row.amount + row.vat,
+                      amount=row.amount, vat=row.vat, total=total,
                       currency=order.currency, currency_amount=_in_currency(order, row.amount),
-                      fx_rate=order.fx_rate)
+                      fx_rate=order.fx_rate, advance_applied=row.advance_applied,
+                      prepaid_applied=row.prepaid_applied, payable=total - row.prepaid_applied)
 
 
 def _receipt_out(row: LedgerReceipt, order: LedgerOrder) -> ReceiptOut:
@@ -303,8 +310,10 @@ def issue_invoice(
                            reason_code="invoice_over_amount", amt=str(amt),
                            number=order.number, invoiced=str(billed + amt),
                            amount_cny=str(order.amount_cny))
+    vat = to_cents(amt * order.vat_rate)
     row = LedgerInvoice(number=number, order_id=order.id, acceptance_id=acceptance_id,
-                        issued_on=issued_on, amount=amt, vat=to_cents(amt * order.vat_rate),
+                        issued_on=issued_on, amount=amt, vat=vat, advance_applied=applied,
+                        prepaid_applied=_prepaid(session, order, issued_on, amt + vat),
                         created_by=actor_id)
     session.add(row)
     try:
@@ -317,10 +326,25 @@ def issue_invoice(
                  object_type="ledger_order", object_id=order.id,
                  data={"number": number, "amount": str(amt), "vat": str(row.vat),
                        "acceptance_id": acceptance_id, "advance_applied": str(applied),
+                       "prepaid_applied": str(row.prepaid_applied),
                        "typed": None if amount is None else
                        f"{amount} {(currency or order.currency).upper()}"})
-    return _invoice_out(row, order).model_copy(
-        update={"share": share, "advance_applied": applied})
+    return _invoice_out(row, order).model_copy(update={"share": share})
+
+
+def _prepaid(session: Session, order: LedgerOrder, issued_on: date, total: Decimal) -> Decimal:
+    """The cash received on the order by ``issued_on`` that no earlier invoice asked for (an
+    advance paid without an advance invoice), up to ``total``: it settles the new invoice.
+    Cash is matched to invoices oldest first, so an advance invoice that was paid, or an
+    earlier invoice the advance already settled, leaves nothing over. Before, an acceptance
+    invoice asked for its whole total while the customer had paid 30,000 ahead."""
+    received = Decimal(session.scalar(select(func.sum(LedgerReceipt.amount)).where(
+        LedgerReceipt.order_id == order.id, LedgerReceipt.received_on <= issued_on)) or 0)
+    amount, vat = session.execute(select(
+        func.sum(LedgerInvoice.amount), func.sum(LedgerInvoice.vat)).where(
+        LedgerInvoice.order_id == order.id)).one()
+    asked = Decimal(amount or 0) + Decimal(vat or 0)
+    return min(max(received - asked, ZERO), total)
 
 
 def _share(order: LedgerOrder, volume: Decimal) -> Decimal:

@@ -226,7 +226,7 @@ def contract_trace(session: Session, contract_id: int,
 CSV_FIELDS = ["kind", "contract", "order", "project", "delivery", "acceptance", "invoice",
               "receipt", "recognition", "settlement", "date", "volume", "amount", "vat",
               "revenue", "cost",
-              "basis", "project_name", "unit"]
+              "basis", "project_name", "unit", "advance_applied", "prepaid_applied"]
 
 
 def trace_csv(session: Session, contract_id: int,
@@ -263,7 +263,8 @@ def trace_csv(session: Session, contract_id: int,
         for i in o.invoices:
             w.writerow({**base, "kind": "invoice", "acceptance": i.acceptance_id or "",
                         "invoice": i.number, "date": i.issued_on, "amount": f"{i.amount:.2f}",
-                        "vat": f"{i.vat:.2f}"})
+                        "vat": f"{i.vat:.2f}", "advance_applied": f"{i.advance_applied:.2f}",
+                        "prepaid_applied": f"{i.prepaid_applied:.2f}"})
         numbers = {i.id: i.number for i in o.invoices}
         for r in o.receipts:
             w.writerow({**base, "kind": "receipt",

@@ -129,4 +129,28 @@ EN_CONTRACTS: dict[str, str] = {
     "fin.quote.total": "Price incl. VAT",
     "fin.quote.bad_margin": "Give the margin as a percentage from 0 up to (not including) 100, "
                             "such as 35.",
+    # the invoices of the project's order and the form that issues one (its finance page)
+    "fin.inv.title": "Invoices and receipts",
+    "fin.inv.issue": "Issue an invoice",
+    "fin.inv.number": "Invoice number",
+    "fin.inv.issued_on": "Issued on",
+    "fin.inv.acceptance": "Accepted delivery",
+    "fin.inv.by_amount": "none: invoice by amount (an advance invoice)",
+    "fin.inv.acceptance_option": "#{id} accepted {on}: {volume} {unit}, share {share} CNY, "
+                                 "invoiced {invoiced} CNY",
+    "fin.inv.amount": "Amount excl. VAT",
+    "fin.inv.currency": "Currency",
+    "fin.inv.hint": "Leave the amount empty to bill the accepted delivery's share, less the "
+                    "advance invoices not yet applied; an advance invoice needs its amount. Cash "
+                    "the customer paid ahead is offset on the invoice: it asks for the rest.",
+    "fin.inv.submit": "Issue the invoice",
+    "fin.inv.ok": "Invoice {number} issued: {payable} CNY to pay.",
+    "fin.inv.none": "No invoice yet.",
+    "fin.inv.total": "Total incl. VAT",
+    "fin.inv.advance_applied": "Advance invoiced, applied",
+    "fin.inv.prepaid_applied": "Paid ahead, offset",
+    "fin.inv.payable": "To pay",
+    "fin.inv.advance": "advance",
+    "fin.inv.totals": "Invoiced {invoiced} of the order's {amount} CNY excl. VAT ({remainder} "
+                      "not invoiced) · asked {asked} · received {received} · open {open} CNY",
 }

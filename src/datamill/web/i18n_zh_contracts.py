@@ -117,4 +117,27 @@ ZH_CN_CONTRACTS: dict[str, str] = {
     "fin.quote.vat": "增值税（{rate}）",
     "fin.quote.total": "含税价",
     "fin.quote.bad_margin": "毛利率请填写 0 到 100（不含 100）之间的百分数，例如 35。",
+    # the invoices of the project's order and the form that issues one (its finance page)
+    "fin.inv.title": "开票与收款",
+    "fin.inv.issue": "开具发票",
+    "fin.inv.number": "发票号码",
+    "fin.inv.issued_on": "开票日期",
+    "fin.inv.acceptance": "验收批次",
+    "fin.inv.by_amount": "无：按金额开票（预开票）",
+    "fin.inv.acceptance_option": "#{id}（{on} 验收）：{volume} {unit}，份额 {share} 元，"
+                                 "已开票 {invoiced} 元",
+    "fin.inv.amount": "不含税金额",
+    "fin.inv.currency": "币种",
+    "fin.inv.hint": "金额留空则按所选验收批次的份额开票，并扣减尚未抵减的预开票金额；预开票须填写金额。"
+                    "客户已预付的款项在发票上抵减，发票只收取余额。",
+    "fin.inv.submit": "开具发票",
+    "fin.inv.ok": "发票 {number} 已开具：应收 {payable} 元。",
+    "fin.inv.none": "尚未开票。",
+    "fin.inv.total": "价税合计",
+    "fin.inv.advance_applied": "抵减预开票",
+    "fin.inv.prepaid_applied": "抵减预收款",
+    "fin.inv.payable": "应收",
+    "fin.inv.advance": "预开票",
+    "fin.inv.totals": "已开票 {invoiced} 元（不含税；订单 {amount} 元，未开票 {remainder} 元）· "
+                      "价税合计 {asked} 元 · 已收 {received} 元 · 未收 {open} 元",
 }

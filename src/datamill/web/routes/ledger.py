@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
+from urllib.parse import quote as url_quote
 
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -29,6 +30,7 @@ from datamill.ledger.access import (
     require_ledger_access,
 )
 from datamill.ledger.assets import month_bounds
+from datamill.ledger.billing import order_billing
 from datamill.ledger.budgets import approve_budget, get_budget
 from datamill.ledger.contracts import list_contracts
 from datamill.ledger.costs import approve_over_budget_cost, get_cost
@@ -41,6 +43,7 @@ from datamill.ledger.period_reopen import period_state, reopen_period
 from datamill.ledger.projects import ledger_project_row
 from datamill.ledger.quotes import readable_quote
 from datamill.ledger.ratio_tests import list_ratio_tests
+from datamill.ledger.receivables import issue_invoice
 from datamill.ledger.recognition import record_final_acceptance
 from datamill.ledger.schemas import QuoteOut
 from datamill.ledger.settings import OVER_BUDGET_LEVEL_ROLES
@@ -146,7 +149,8 @@ def render_project_page(  # noqa: PLR0913 - the page, its notices and a refused 
     sign_error: str | None = None, final_error: str | None = None,
     form: dict[str, str] | None = None, ratio_ok: str | None = None,
     ratio_error: str | None = None, cost_error: str | None = None,
-    quote_margin: str | None = None,
+    quote_margin: str | None = None, invoiced: str | None = None,
+    invoice_error: str | None = None,
 ) -> Response:
     """The project's accounts page with its notices: a refused form's error and values, and its
     annotation-output ratio section (self-tests, agreed ratios, the apply button) with
@@ -167,6 +171,9 @@ def render_project_page(  # noqa: PLR0913 - the page, its notices and a refused 
     o = data.order
     can_final = (o is not None and o.acceptance_type in (1, 2) and o.offering == "custom"
                  and o.status == "open" and _can_write_books(session, me.user))
+    billing = order_billing(session, o.id) if o is not None else None
+    can_invoice = (o is not None and o.status != "cancelled"
+                   and _can_write_books(session, me.user))
     return render(request, "ledger_project.html", me, status_code=status_code, data=data,
                   chart=chart, year=_year(year), approval_role=role,
                   can_sign=can_sign(session, me.user.id, data.budget), signed=signed,
@@ -183,7 +190,9 @@ def render_project_page(  # noqa: PLR0913 - the page, its notices and a refused 
                   ratio_error=ratio_error,
                   # the over-budget costs' signers (VP in charge, then finance head)
                   can_sign_costs=role in OVER_BUDGET_LEVEL_ROLES.values(), cost_error=cost_error,
-                  quote=quote, quote_error=quote_error, quote_margin=quote_margin or "")
+                  quote=quote, quote_error=quote_error, quote_margin=quote_margin or "",
+                  billing=billing, can_invoice=can_invoice, invoiced=invoiced,
+                  invoice_error=invoice_error)
 
 
 def _quote(session: Session, user: User, budget: Any, margin: str | None,
@@ -206,10 +215,12 @@ def project_page(
     signed: str | None = None, accepted: str | None = None,
     ratio_ok: Annotated[str | None, Query(max_length=16)] = None,
     quote_margin: Annotated[str | None, Query(max_length=16)] = None,
+    invoiced: Annotated[str | None, Query(max_length=64)] = None,
 ) -> Response:
     return render_project_page(request, session, me, project_id, year, signed=signed,
                                accepted=accepted if accepted in ("recognised", "pending")
-                               else None, ratio_ok=ratio_ok, quote_margin=quote_margin)
+                               else None, ratio_ok=ratio_ok, quote_margin=quote_margin,
+                               invoiced=invoiced)
 
 
 @router.post("/projects/{project_id}/finance/final-acceptance")
@@ -246,6 +257,55 @@ def final_acceptance(  # noqa: PLR0913 - the form's fields
     done = "recognised" if rec is not None else "pending"
     return RedirectResponse(f"/projects/{project_id}/finance?year={_year(year)}&accepted={done}",
                             status_code=303)
+
+
+@router.post("/projects/{project_id}/finance/invoices")
+def invoice(  # noqa: PLR0913 - the form's fields
+    request: Request, project_id: int, session: SessionDep, me: WebUser,
+    number: Annotated[str, Form(max_length=64)] = "",
+    issued_on: Annotated[str, Form(max_length=10)] = "",
+    acceptance_id: Annotated[str, Form(max_length=20)] = "",
+    amount: Annotated[str, Form(max_length=40)] = "",
+    currency: Annotated[str, Form(max_length=3)] = "",
+    year: Annotated[int | None, Form(ge=1990, le=2200)] = None,
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    """Invoice the project's order: ``POST /api/v1/ledger/orders/{id}/invoices``'s service
+    call (an accepted delivery by its share unless an amount is typed; without one, an
+    advance by amount), by a writer of the books cleared for the project; a refusal shows on
+    the page in its language, the form as typed."""
+    require_csrf(request, me, csrf_token)
+    require_ledger_access(session, me.user, write=True)
+    data, _role = readable_project_finance(session, me.user, project_id, _year(year))
+    form = {"number": number.strip(), "issued_on": issued_on.strip(),
+            "acceptance_id": acceptance_id.strip(), "amount": amount.strip(),
+            "currency": currency.strip()}
+    try:
+        if data.order is None:
+            raise InvalidInput(f"project {data.name} has no performance order", field="order")
+        if not form["number"]:
+            raise InvalidInput("the invoice needs its number", field="number")
+        try:
+            day = date.fromisoformat(form["issued_on"])
+        except ValueError as err:
+            raise InvalidInput(f"the invoice date {form['issued_on']!r} is not a date "
+                               "(YYYY-MM-DD)", field="issued_on") from err
+        acc = form["acceptance_id"]
+        if acc and not (acc.isdecimal() and 0 < int(acc) < 2**63):
+            raise InvalidInput(f"{acc!r} is not an acceptance id", field="acceptance_id")
+        with session.begin_nested():
+            issue_invoice(session, data.order.id, form["number"], issued_on=day,
+                          amount=form["amount"] or None,
+                          acceptance_id=int(acc) if acc else None, actor_id=me.user.id,
+                          currency=form["currency"] or None)
+    except (Conflict, InvalidInput, NotFound) as exc:
+        return render_project_page(request, session, me, project_id, year,
+                                   status_code=409 if isinstance(exc, Conflict) else 422,
+                                   invoice_error=error_in_page_language(request, exc),
+                                   form=form)
+    return RedirectResponse(
+        f"/projects/{project_id}/finance?year={_year(year)}&invoiced={url_quote(form['number'])}"
+        "#invoices", status_code=303)
 
 
 PeriodPath = Annotated[str, Path(pattern=r"^\d{4}-\d{2}$")]
