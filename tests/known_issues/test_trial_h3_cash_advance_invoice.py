@@ -105,3 +105,24 @@ def test_lh301_takes_the_applied_advances_from_the_audit_trail(sqlite_runtime: R
     with rt.session() as s:
         assert [(i.number, i.advance_applied, i.prepaid_applied)
                 for i in list_invoices(s, oid)] == before
+
+
+def test_acceptances_that_make_up_the_order_bill_all_of_it(runtime: Runtime) -> None:
+    """Three acceptances of a third each of a 100,000 order: each share was rounded on its own
+    (33,333.33 three times), so 0.01 of the order was never billed by default while its revenue
+    was recognised in full. Shares are now cumulative, as the revenue is."""
+    with runtime.session() as s:
+        cust = create_customer(s, "C-THIRD", customer_type="big_tech", country="CN")
+        k = create_contract(s, "K-THIRD", customer_id=cust.id, kind="custom",
+                            signed_on=date(2018, 1, 2))
+        oid = create_order(s, k.id, "O-THIRD", business_line="speech", offering="custom",
+                           amount=D("100000"), currency="CNY", total_volume=D(3),
+                           volume_unit="hours", acceptance_type=3).id
+        accs = [LedgerAcceptance(order_id=oid, volume=D(1), accepted_on=date(2018, 3, d))
+                for d in (1, 2, 3)]
+        s.add_all(accs)
+        s.flush()
+        amounts = [issue_invoice(s, oid, f"INV-T{n}", issued_on=date(2018, 3, 5),
+                                 acceptance_id=a.id).amount for n, a in enumerate(accs)]
+        assert sum(amounts) == D("100000.00"), amounts  # was 99999.99
+        assert amounts == [D("33333.33"), D("33333.34"), D("33333.33")]

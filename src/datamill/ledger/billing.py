@@ -22,7 +22,7 @@ from datamill.ledger.orders import order_row
 from datamill.ledger.receivables import (
     InvoiceOut,
     ReceiptOut,
-    _share,
+    acceptance_shares,
     list_invoices,
     list_receipts,
 )
@@ -70,8 +70,9 @@ def order_billing(session: Session, order_id: int) -> OrderBillingOut:
     for i in invoices:
         if i.acceptance_id is not None:
             own[i.acceptance_id] = own.get(i.acceptance_id, ZERO) + i.amount
+    shares = acceptance_shares(session, order)
     accs = [AcceptanceBill(id=a.id, accepted_on=a.accepted_on, volume=a.volume,
-                           share=_share(order, a.volume), invoiced=own.get(a.id, ZERO))
+                           share=shares[a.id], invoiced=own.get(a.id, ZERO))
             for a in session.scalars(select(LedgerAcceptance).where(
                 LedgerAcceptance.order_id == order_id).order_by(LedgerAcceptance.id))]
     invoiced = sum((i.amount for i in invoices), ZERO)
