@@ -183,6 +183,8 @@ BODIES: dict[tuple[str, str], Any] = {
     ("post", "/ledger/contracts/{contract_id}/cancel"): {"on": "2024-01-03", "reason": "x"},
     ("post", "/ledger/orders/{order_id}/amendments"): {"total_volume": "2", "reason": "x"},
     ("post", "/ledger/orders/{order_id}/final-acceptance"): {"accepted_on": "2024-01-02"},
+    ("post", "/ledger/invoices/{invoice_id}/reversal"): {
+        "number": "RED-1", "issued_on": "2024-01-03", "reason": "wrong amount"},
     ("post", "/ledger/orders/{order_id}/invoices"): {"number": "I-1", "issued_on": "2024-01-03"},
     ("post", "/ledger/orders/{order_id}/receipts"): {
         "reference": "R-1", "received_on": "2024-01-03", "amount": "10",

@@ -73,6 +73,18 @@ def test_the_finance_page_issues_an_acceptance_invoice(
             acc_id, D("40000.00"), D("30000.00"))
         trace = c.get(f"/finance/contracts/{k}/trace")
         assert 'data-testid="trace-prepaid"' in trace.text and "抵减预收款" in trace.text
+        # issued in error: reversed by a red-letter invoice from its row, with the reason
+        red = f"/projects/{pid}/finance/invoices/{inv.id}/reversal"
+        r = c.post(red, data={"number": "RED-W1", "issued_on": "2018-03-05", "reason": "",
+                              "csrf_token": csrf_of(c)}, follow_redirects=False)
+        assert r.status_code == 422 and "须写明原因" in r.text, r.text
+        r = c.post(red, data={"number": "RED-W1", "issued_on": "2018-03-05",
+                              "reason": "wrong acceptance", "csrf_token": csrf_of(c)},
+                   follow_redirects=False)
+        assert r.status_code == 303, r.text
+        page = c.get(r.headers["location"])
+        assert "冲销 INV-W1" in page.text and "已冲红" in page.text, page.text
+        assert f'<option value="{acc_id}" selected>' in page.text  # to invoice again
     with TestClient(create_app(runtime), raise_server_exceptions=False) as c:
         web_login(c, "aud")  # reads the books, writes none: no form, and the post is refused
         page = c.get(f"/projects/{pid}/finance")

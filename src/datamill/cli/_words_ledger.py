@@ -153,6 +153,7 @@ LEDGER_EN: dict[str, str] = {
                               "revenue {revenue} {currency}, development cost {cost} {currency}, "
                               "margin {margin} {currency}",
     "ledger.prepaid_applied": "; {applied} CNY paid ahead is offset: {payable} CNY to pay",
+    "ledger.invoice_reversed": "red-letter invoice {number}: {amount} CNY + VAT {vat} CNY",
     # a report's segments and the hour points' stage: English keeps the codes it printed
     "stage.staff": "staff",
     **{key: key.split(".", 1)[1] for key in SEGMENT_WORDS["en"]},
@@ -290,6 +291,7 @@ LEDGER_ZH_CN: dict[str, str] = {
                               "收入 {revenue} {currency}，开发成本 {cost} {currency}，"
                               "毛利 {margin} {currency}",
     "ledger.prepaid_applied": "；抵减已预收的 {applied} 元，应收 {payable} 元",
+    "ledger.invoice_reversed": "红字发票 {number}：{amount} 元 + 增值税 {vat} 元",
 }
 
 #: the month-end summary's sentences in Chinese (the English are

@@ -367,6 +367,23 @@ def invoice_cmd(order_id: int, number: str, issued_on: str, user: AsUser,
         highlight=False))
 
 
+@app.command("invoice-reverse")
+@handle_errors
+def invoice_reverse_cmd(invoice_id: int, number: str, issued_on: str, user: AsUser,
+                        reason: Annotated[str, typer.Option(help="Why it is reversed.")],
+                        as_json: JsonOpt = False) -> None:
+    """Reverse an invoice issued in error, in full, by red-letter invoice NUMBER (its figures
+    negated), with the reason; the order may then be invoiced again."""
+    from datamill.ledger.invoice_reversal import reverse_invoice
+
+    with get_runtime().session() as s:
+        i = reverse_invoice(s, invoice_id, number, issued_on=_day(issued_on), reason=reason,
+                            actor_id=_actor(s, user))
+    emit(i, as_json, lambda i: out.print(
+        say("ledger.invoice_reversed", number=i.number, amount=shown_money(i.amount),
+            vat=shown_money(i.vat)), highlight=False))
+
+
 @app.command("receipt")
 @handle_errors
 def receipt_cmd(order_id: int, reference: str, received_on: str, amount: str, user: AsUser,

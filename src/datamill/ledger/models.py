@@ -368,6 +368,10 @@ class LedgerInvoice(Base):
     vat: Mapped[Decimal] = mapped_column(Money())
     advance_applied: Mapped[Decimal] = mapped_column(Money(), default=Decimal(0))
     prepaid_applied: Mapped[Decimal] = mapped_column(Money(), default=Decimal(0))
+    #: a red-letter invoice (红字发票) names the invoice it reverses, in full: its figures are
+    #: that invoice's, negated; an invoice is reversed once
+    reverses_id: Mapped[int | None] = mapped_column(
+        ForeignKey("ledger_invoices.id"), unique=True, default=None)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

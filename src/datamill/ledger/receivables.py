@@ -106,6 +106,8 @@ class InvoiceOut(BaseModel):
     #: (``total`` less that): the invoice bills its whole amount, the advance is offset
     prepaid_applied: Decimal = Decimal(0)
     payable: Decimal = Decimal(0)
+    #: a red-letter invoice: the id of the invoice it reverses (its figures negated)
+    reverses_id: int | None = None
 
 
 class ReceiptOut(BaseModel):
@@ -170,7 +172,8 @@ def _invoice_out(row: LedgerInvoice, order: LedgerOrder) -> InvoiceOut:
                       amount=row.amount, vat=row.vat, total=total,
                       currency=order.currency, currency_amount=_in_currency(order, row.amount),
                       fx_rate=order.fx_rate, advance_applied=row.advance_applied,
-                      prepaid_applied=row.prepaid_applied, payable=total - row.prepaid_applied)
+                      prepaid_applied=row.prepaid_applied, payable=total - row.prepaid_applied,
+                      reverses_id=row.reverses_id)
 
 
 def _receipt_out(row: LedgerReceipt, order: LedgerOrder) -> ReceiptOut:
@@ -242,7 +245,8 @@ def _amount_or_acceptance(session: Session, order: LedgerOrder) -> InvalidInput:
     billed = Decimal(session.scalar(select(func.sum(LedgerInvoice.amount)).where(
         LedgerInvoice.order_id == order.id)) or 0)
     invoiced = select(LedgerInvoice.acceptance_id).where(
-        LedgerInvoice.order_id == order.id, LedgerInvoice.acceptance_id.is_not(None))
+        LedgerInvoice.order_id == order.id, LedgerInvoice.acceptance_id.is_not(None)).group_by(
+        LedgerInvoice.acceptance_id).having(func.sum(LedgerInvoice.amount) > 0)
     open_ = session.execute(select(LedgerAcceptance.id, LedgerAcceptance.accepted_on).where(
         LedgerAcceptance.order_id == order.id, LedgerAcceptance.id.not_in(invoiced))
         .order_by(LedgerAcceptance.id)).all()
@@ -380,7 +384,9 @@ def _acceptance_bill(session: Session, order: LedgerOrder, acc: LedgerAcceptance
     billed = sum(by_acc.values(), ZERO)
     own = by_acc.pop(acc.id, ZERO)
     shares = acceptance_shares(session, order)
-    covered = sum((shares.get(a, ZERO) for a in by_acc if a is not None), ZERO)
+    # acceptances whose invoices stand (one reversed by a red-letter invoice nets to 0)
+    covered = sum((shares.get(a, ZERO) for a, v in by_acc.items() if a is not None and v > 0),
+                  ZERO)
     ahead = max(billed - own - covered, ZERO)  # billed before its delivery, not yet applied
     share = shares[acc.id]
     applied = min(ahead, max(share - own, ZERO))

@@ -176,9 +176,12 @@ def _order_trace(session: Session, order: LedgerOrder, gaps: _Gaps) -> TraceOrde
                  f"order {order.number} has no revenue recognised yet"
                  + (" (waiting for final accounts or the final acceptance)" if accs else ""),
                  order=order.number)
-    billed = {i.acceptance_id for i in invoices}
+    # an invoice reversed by a red-letter one, and the red-letter one, bill nothing
+    undone = {i.reverses_id for i in invoices} | {i.id for i in invoices if i.reverses_id}
+    standing = [i for i in invoices if i.id not in undone]
+    billed = {i.acceptance_id for i in standing}
     for a in accs:
-        if a.id not in billed and not any(i.acceptance_id is None for i in invoices):
+        if a.id not in billed and not any(i.acceptance_id is None for i in standing):
             gaps.add("not_invoiced", f"acceptance {a.id} of order {order.number} is not invoiced",
                      acceptance=a.id, order=order.number)
     revenue = sum((r.revenue for r in recs), ZERO)
@@ -186,7 +189,7 @@ def _order_trace(session: Session, order: LedgerOrder, gaps: _Gaps) -> TraceOrde
     received = sum((r.amount for r in receipts), ZERO)
     paid = {r.invoice_id for r in receipts}
     if received < invoiced:
-        for i in invoices:
+        for i in standing:
             if i.id not in paid:
                 gaps.add("not_paid", f"invoice {i.number} of order {order.number} is not paid",
                          invoice=i.number, order=order.number)
@@ -260,12 +263,14 @@ def trace_csv(session: Session, contract_id: int,
             w.writerow({**base, "kind": "acceptance", "delivery": a.delivery_id or "",
                         "acceptance": a.id, "date": a.accepted_on, "volume": a.volume,
                         "unit": a.volume_unit})
+        numbers = {i.id: i.number for i in o.invoices}
         for i in o.invoices:
             w.writerow({**base, "kind": "invoice", "acceptance": i.acceptance_id or "",
+                        "basis": f"reverses {numbers.get(i.reverses_id, i.reverses_id)}"
+                        if i.reverses_id else "",
                         "invoice": i.number, "date": i.issued_on, "amount": f"{i.amount:.2f}",
                         "vat": f"{i.vat:.2f}", "advance_applied": f"{i.advance_applied:.2f}",
                         "prepaid_applied": f"{i.prepaid_applied:.2f}"})
-        numbers = {i.id: i.number for i in o.invoices}
         for r in o.receipts:
             w.writerow({**base, "kind": "receipt",
                         "invoice": numbers.get(r.invoice_id, "") if r.invoice_id else "",

@@ -23,7 +23,9 @@ booked 306.31 on five invoices of 5,105.09 whose printed VAT added up to 306.30 
 the figure by a cent either way: a point with ``base`` 0 and that cent (the rounding of the
 uninvoiced rest giving way to the invoice's own). Amounts taxed once stay taxed: a later
 downward true-up of recognised revenue does not undo VAT already due (that takes a red-letter
-invoice).
+invoice: :mod:`datamill.ledger.invoice_reversal`; one lowers the taxable amount by its own,
+down to what revenue recognised or cash received keeps taxed, and gives back the VAT on the
+difference, booked as a negative point in its ``B`` entry).
 
 The rate is the order's ``vat_rate`` (custom work ``DATAMILL_SERVICE_VAT_RATE``, 6 % unless
 set; catalog licences
@@ -113,7 +115,9 @@ def _order_points(session: Session, order: LedgerOrder, upto: date | None) -> li
     for on, trigger, source_id, amount, own_vat in _moves(session, order, upto):
         reached[trigger] += amount
         invoices_vat += own_vat
-        new = max(base, *reached.values())
+        # a red-letter invoice (negative) gives back what only its invoice had taxed
+        new = max(base + min(amount, ZERO) if trigger == "invoice" else base,
+                  *reached.values())
         now = vat_due(new, reached["invoice"], invoices_vat, order.vat_rate)
         if now != due or new != base:  # a 0.01 invoice raises the base with VAT 0.00
             out.append(VatPoint(order_id=order.id, order_number=order.number, on=on,

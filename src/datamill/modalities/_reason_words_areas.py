@@ -15,6 +15,7 @@ from datamill.modalities import _reason_words_image_h5 as _image_h5
 from datamill.modalities import _reason_words_lang_h3 as _lang_h3
 from datamill.modalities import _reason_words_ledger as _ledger
 from datamill.modalities import _reason_words_ledger_clerk as _ledger_clerk
+from datamill.modalities import _reason_words_ledger_h3 as _ledger_h3
 from datamill.modalities import _reason_words_llm_delivery as _llm_delivery
 from datamill.modalities import _reason_words_media as _media
 from datamill.modalities import _reason_words_ops as _ops
@@ -51,6 +52,7 @@ AREA_REFUSALS_EN: dict[str, str] = {
     **_image_h5.IMAGE_H5_REFUSALS_EN,
     **_h9.H9_REFUSALS_EN,
     **_workforce_h8.WORKFORCE_H8_REFUSALS_EN,
+    **_ledger_h3.LEDGER_H3_REFUSALS_EN,
 }
 
 AREA_REFUSALS_ZH_CN: dict[str, str] = {
@@ -75,4 +77,5 @@ AREA_REFUSALS_ZH_CN: dict[str, str] = {
     **_image_h5.IMAGE_H5_REFUSALS_ZH_CN,
     **_h9.H9_REFUSALS_ZH_CN,
     **_workforce_h8.WORKFORCE_H8_REFUSALS_ZH_CN,
+    **_ledger_h3.LEDGER_H3_REFUSALS_ZH_CN,
 }

@@ -153,4 +153,11 @@ EN_CONTRACTS: dict[str, str] = {
     "fin.inv.advance": "advance",
     "fin.inv.totals": "Invoiced {invoiced} of the order's {amount} CNY excl. VAT ({remainder} "
                       "not invoiced) · asked {asked} · received {received} · open {open} CNY",
+    # a red-letter invoice reversing one issued in error
+    "fin.inv.reverse": "Reverse…",
+    "fin.inv.red_number": "Red-letter invoice number",
+    "fin.inv.reason": "Reason",
+    "fin.inv.reverse_submit": "Issue the red-letter invoice",
+    "fin.inv.reverses": "reverses {number}",
+    "fin.inv.reversed": "reversed",
 }

@@ -140,4 +140,11 @@ ZH_CN_CONTRACTS: dict[str, str] = {
     "fin.inv.advance": "预开票",
     "fin.inv.totals": "已开票 {invoiced} 元（不含税；订单 {amount} 元，未开票 {remainder} 元）· "
                       "价税合计 {asked} 元 · 已收 {received} 元 · 未收 {open} 元",
+    # a red-letter invoice reversing one issued in error
+    "fin.inv.reverse": "冲红…",
+    "fin.inv.red_number": "红字发票号码",
+    "fin.inv.reason": "原因",
+    "fin.inv.reverse_submit": "开具红字发票",
+    "fin.inv.reverses": "冲销 {number}",
+    "fin.inv.reversed": "已冲红",
 }

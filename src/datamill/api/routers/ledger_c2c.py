@@ -28,6 +28,7 @@ from datamill.ledger import (
     contract_views,
     contracts,
     customers,
+    invoice_reversal,
     line_reports,
     orders,
     period_close,
@@ -293,6 +294,23 @@ def invoice_endpoint(
     return receivables.issue_invoice(session, order_id, body.number, issued_on=body.issued_on,
                                      amount=body.amount, acceptance_id=body.acceptance_id,
                                      actor_id=user.id, currency=body.currency)
+
+
+class InvoiceReversalIn(BaseModel):
+    number: Number
+    issued_on: Day
+    reason: Annotated[str, Field(min_length=1, max_length=2000), NOTE]
+
+
+@router.post("/ledger/invoices/{invoice_id}/reversal", status_code=status.HTTP_201_CREATED)
+def invoice_reversal_endpoint(
+    invoice_id: Id, body: InvoiceReversalIn, session: SessionDep, user: LedgerUser
+) -> receivables.InvoiceOut:
+    """Reverse an invoice issued in error, in full, by a red-letter invoice (its figures
+    negated) with the reason; the order may then be invoiced again."""
+    return invoice_reversal.reverse_invoice(session, invoice_id, body.number,
+                                            issued_on=body.issued_on, reason=body.reason,
+                                            actor_id=user.id)
 
 
 @router.post("/ledger/orders/{order_id}/receipts", status_code=status.HTTP_201_CREATED)

@@ -36,6 +36,7 @@ from datamill.ledger.contracts import list_contracts
 from datamill.ledger.costs import approve_over_budget_cost, get_cost
 from datamill.ledger.events import sync_ledger
 from datamill.ledger.finance import can_sign, finance_overview, readable_project_finance
+from datamill.ledger.invoice_reversal import MAX_REASON, reverse_invoice
 from datamill.ledger.journal import export_journal_csv
 from datamill.ledger.line_reports import line_margin, line_report_csv, speech_cost_per_hour
 from datamill.ledger.period_close import close_period, confirm_period, require_every_book
@@ -305,6 +306,50 @@ def invoice(  # noqa: PLR0913 - the form's fields
                                    form=form)
     return RedirectResponse(
         f"/projects/{project_id}/finance?year={_year(year)}&invoiced={url_quote(form['number'])}"
+        "#invoices", status_code=303)
+
+
+@router.post("/projects/{project_id}/finance/invoices/{invoice_id}/reversal")
+def invoice_reversal(  # noqa: PLR0913 - the form's fields
+    request: Request, project_id: int, invoice_id: Annotated[int, Path(ge=1, le=2**63 - 1)],
+    session: SessionDep, me: WebUser,
+    number: Annotated[str, Form(max_length=64)] = "",
+    issued_on: Annotated[str, Form(max_length=10)] = "",
+    reason: Annotated[str, Form(max_length=MAX_REASON)] = "",
+    year: Annotated[int | None, Form(ge=1990, le=2200)] = None,
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    """Reverse one of the project's order's invoices by a red-letter invoice:
+    ``POST /api/v1/ledger/invoices/{id}/reversal``'s service call, by a writer of the books
+    cleared for the project; a refusal shows on the page in its language."""
+    require_csrf(request, me, csrf_token)
+    require_ledger_access(session, me.user, write=True)
+    data, _role = readable_project_finance(session, me.user, project_id, _year(year))
+    form = {"red_number": number.strip(), "red_on": issued_on.strip(), "red_reason": reason,
+            "red_of": str(invoice_id)}
+    try:
+        if data.order is None or invoice_id not in {
+                i.id for i in order_billing(session, data.order.id).invoices}:
+            raise NotFound(f"invoice {invoice_id} is not an invoice of project {data.name}",
+                           invoice_id=invoice_id)
+        if not form["red_number"]:
+            raise InvalidInput("the red-letter invoice needs its number", field="number")
+        try:
+            day = date.fromisoformat(form["red_on"])
+        except ValueError as err:
+            raise InvalidInput(f"the invoice date {form['red_on']!r} is not a date "
+                               "(YYYY-MM-DD)", field="issued_on") from err
+        with session.begin_nested():
+            red = reverse_invoice(session, invoice_id, form["red_number"], issued_on=day,
+                                  reason=reason, actor_id=me.user.id)
+    except (Conflict, InvalidInput, NotFound) as exc:
+        return render_project_page(
+            request, session, me, project_id, year, invoice_error=error_in_page_language(
+                request, exc), form=form,
+            status_code=409 if isinstance(exc, Conflict) else 404
+            if isinstance(exc, NotFound) else 422)
+    return RedirectResponse(
+        f"/projects/{project_id}/finance?year={_year(year)}&invoiced={url_quote(red.number)}"
         "#invoices", status_code=303)
 
 
