@@ -238,4 +238,9 @@ LEDGER_HELP_ZH_CN: dict[str, str] = {
     "Pre-start self-test (试标) of the annotation-output ratio, or a customer-agreed ratio, "
     "applied to the draft budget.":
         "开工前的标产比试标，或与客户约定的比值，用于预算草稿。",
+    "Reverse an invoice issued in error, in full, by red-letter invoice NUMBER (its figures "
+    "negated), with the reason; the order may then be invoiced again.":
+        "以红字发票 NUMBER 全额冲销开错的发票（金额取原发票的相反数），并写明原因；"
+        "之后可重新为该订单开票。",
+    "Why it is reversed.": "冲红的原因。",
 }
