@@ -58,13 +58,16 @@ def parse_decimal(value: Any, field: str) -> Decimal:
         raise TypeError("money and quantities are Decimal, never float")
     if isinstance(value, str) and _EXPONENT.fullmatch(value.strip()):
         raise InvalidInput(f"{field} {value!r} is in exponent notation; write the number out "
-                           "in full (e.g. 1000.00, not 1e3)", field=field)
+                           "in full (e.g. 1000.00, not 1e3)", field=field,
+                           reason_code="number_exponent", value=str(value))
     try:
         d = value if isinstance(value, Decimal) else Decimal(str(value).strip())
     except InvalidOperation as err:
-        raise InvalidInput(f"{field} {value!r} is not a decimal number", field=field) from err
+        raise InvalidInput(f"{field} {value!r} is not a decimal number", field=field,
+                           reason_code="not_a_number", value=str(value)) from err
     if not d.is_finite():
-        raise InvalidInput(f"{field} {value!r} is not a finite number", field=field)
+        raise InvalidInput(f"{field} {value!r} is not a finite number", field=field,
+                           reason_code="number_not_finite", value=str(value))
     return d
 
 
