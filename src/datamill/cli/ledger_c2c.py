@@ -358,7 +358,7 @@ def invoice_cmd(order_id: int, number: str, issued_on: str, user: AsUser,
     emit(i, as_json, lambda i: out.print(
         say("ledger.invoice", number=i.number, amount=shown_money(i.amount),
             vat=shown_money(i.vat))
-        + (say("ledger.in_currency", amount=shown_money(i.currency_amount),
+        + (say("ledger.in_currency", amount=shown_money(i.currency_amount, i.currency),
                currency=i.currency, fx_rate=i.fx_rate) if i.currency != "CNY" else "")
         + (say("ledger.advance_applied", share=shown_money(i.share),
                applied=shown_money(i.advance_applied)) if i.advance_applied else "")
@@ -399,7 +399,7 @@ def receipt_cmd(order_id: int, reference: str, received_on: str, amount: str, us
                            actor_id=_actor(s, user), currency=currency)
     emit(r, as_json, lambda r: out.print(
         say("ledger.receipt", reference=r.reference, amount=shown_money(r.amount))
-        + (say("ledger.in_currency", amount=shown_money(r.currency_amount),
+        + (say("ledger.in_currency", amount=shown_money(r.currency_amount, r.currency),
                currency=r.currency, fx_rate=r.fx_rate) if r.currency != "CNY" else ""),
         highlight=False))
 

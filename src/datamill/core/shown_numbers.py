@@ -41,6 +41,8 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from datamill.core.iso import minor_unit
+
 __all__ = ["PRICE_PLACES", "VOLUME_PLACES", "shown_money", "shown_percent", "shown_price",
            "shown_rate", "shown_volume"]
 
@@ -59,12 +61,15 @@ def shown_volume(value: float | Decimal | int | None, places: int = VOLUME_PLACE
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def shown_money(value: Decimal | int | str | None) -> str:
-    """An amount to the cent (half-up), with thousands separators; "–" for none."""
+def shown_money(value: Decimal | int | str | None, currency: str | None = None) -> str:
+    """An amount to the cent (half-up), with thousands separators; "–" for none. Given its
+    ``currency``, to that currency's minor unit (ISO 4217: ``333,333 JPY``, not
+    ``333,333.00``)."""
     if value is None:
         return "–"
-    exact = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    return f"{exact if exact else abs(exact):,.2f}"  # never "-0.00"
+    places = 2 if currency is None else minor_unit(currency)
+    exact = Decimal(str(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return f"{exact if exact else abs(exact):,.{places}f}"  # never "-0.00"
 
 
 def shown_price(value: Decimal | int | str | None) -> str:

@@ -4,6 +4,8 @@ the amount read in Chinese: the number's own refusals carried no reason code. No
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from datamill.core.errors import InvalidInput
@@ -22,3 +24,13 @@ def test_a_number_refused_as_typed_reads_in_chinese(typed: str, code: str, zh: s
     assert err.value.details["reason_code"] == code
     words = word_reason(err.value.details, "zh-CN")
     assert words is not None and zh in words and typed in words, words
+
+
+def test_a_foreign_amount_shows_its_currency_minor_unit() -> None:
+    """``ledger invoice`` on a JPY order printed ``333,333.00 JPY`` (the yen has no minor
+    unit, ISO 4217)."""
+    from datamill.core.shown_numbers import shown_money
+
+    assert shown_money(Decimal("333333"), "JPY") == "333,333"  # was 333,333.00
+    assert shown_money(Decimal("1.5"), "KWD") == "1.500"
+    assert shown_money(Decimal("-0.001")) == "0.00"
