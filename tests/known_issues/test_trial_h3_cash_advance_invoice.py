@@ -86,13 +86,16 @@ def test_an_invoiced_advance_is_not_offset_twice(runtime: Runtime) -> None:
 
 
 def test_lh301_takes_the_applied_advances_from_the_audit_trail(sqlite_runtime: Runtime) -> None:
-    """Migration lh301 adds the two columns to a database that holds invoices, each taking
-    what the audit record of its issue says (before, only the audit record kept it)."""
+    """Migration lh301 adds the two columns to a database that holds invoices and receipts
+    naming them, each taking what the audit record of its issue says (before, only the audit
+    record kept it); lh302 adds the red-letter link beside them."""
     rt = sqlite_runtime
     with rt.session() as s:
         _cust, _kid, oid, a1 = _order(s, "MIG")
-        issue_invoice(s, oid, "ADV-M1", issued_on=date(2018, 2, 1), amount="30000")
-        record_receipt(s, oid, "ADV-M2", received_on=date(2018, 2, 2), amount="50000")
+        adv = issue_invoice(s, oid, "ADV-M1", issued_on=date(2018, 2, 1), amount="30000")
+        # a receipt naming an invoice: SQLite cannot rebuild the invoices' table under it
+        record_receipt(s, oid, "ADV-M2", received_on=date(2018, 2, 2), amount="50000",
+                       invoice_id=adv.id)
         issue_invoice(s, oid, "INV-M1", issued_on=date(2018, 3, 4), acceptance_id=a1)
         before = [(i.number, i.advance_applied, i.prepaid_applied)
                   for i in list_invoices(s, oid)]

@@ -366,12 +366,14 @@ class LedgerInvoice(Base):
     issued_on: Mapped[date] = mapped_column(Date)
     amount: Mapped[Decimal] = mapped_column(Money())
     vat: Mapped[Decimal] = mapped_column(Money())
-    advance_applied: Mapped[Decimal] = mapped_column(Money(), default=Decimal(0))
-    prepaid_applied: Mapped[Decimal] = mapped_column(Money(), default=Decimal(0))
+    advance_applied: Mapped[Decimal] = mapped_column(Money(), default=Decimal(0),
+                                                     server_default="0")
+    prepaid_applied: Mapped[Decimal] = mapped_column(Money(), default=Decimal(0),
+                                                     server_default="0")
     #: a red-letter invoice (红字发票) names the invoice it reverses, in full: its figures are
-    #: that invoice's, negated; an invoice is reversed once
-    reverses_id: Mapped[int | None] = mapped_column(
-        ForeignKey("ledger_invoices.id"), unique=True, default=None)
+    #: that invoice's, negated; an invoice is reversed once (no foreign key: the column was
+    #: added to a table receipts reference, which SQLite cannot rebuild in place)
+    reverses_id: Mapped[int | None] = mapped_column(index=True, unique=True, default=None)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -61,18 +61,16 @@ def _backfill() -> None:
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("ledger_invoices") as batch:
-        batch.add_column(sa.Column("advance_applied", sa.BigInteger(), nullable=False,
-                                   server_default="0"))
-        batch.add_column(sa.Column("prepaid_applied", sa.BigInteger(), nullable=False,
-                                   server_default="0"))
+    # plain ADD COLUMNs, their default kept (no batch rebuild: SQLite would drop and recreate
+    # the table, which receipts reference, and refuse with a foreign-key error once a receipt
+    # names an invoice)
+    for column in ("advance_applied", "prepaid_applied"):
+        op.add_column("ledger_invoices", sa.Column(column, sa.BigInteger(), nullable=False,
+                                                   server_default="0"))
     _backfill()
-    with op.batch_alter_table("ledger_invoices") as batch:  # rows to come give their own
-        batch.alter_column("advance_applied", server_default=None)
-        batch.alter_column("prepaid_applied", server_default=None)
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("ledger_invoices") as batch:
-        batch.drop_column("prepaid_applied")
-        batch.drop_column("advance_applied")
+    # plain DROP COLUMNs (SQLite 3.35+), for the same reason as above
+    for column in ("prepaid_applied", "advance_applied"):
+        op.drop_column("ledger_invoices", column)

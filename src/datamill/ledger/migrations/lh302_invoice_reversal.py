@@ -1,8 +1,8 @@
 """ledger: red-letter invoices (ledger_invoices.reverses_id)
 
 An invoice issued in error is reversed in full by a red-letter invoice (红字发票) that names it;
-its figures are the original's, negated. An invoice is reversed once (unique). Existing
-invoices reverse none.
+its figures are the original's, negated. An invoice is reversed once (a unique index; no
+foreign key, as ``catalog_licences.renews_id``). Existing invoices reverse none.
 
 Revision ID: lh302
 Revises: lh301
@@ -19,17 +19,13 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("ledger_invoices") as batch:
-        batch.add_column(sa.Column("reverses_id", sa.Integer(), nullable=True))
-        batch.create_unique_constraint(batch.f("uq_ledger_invoices_reverses_id"),
-                                       ["reverses_id"])
-        batch.create_foreign_key(batch.f("fk_ledger_invoices_reverses_id_ledger_invoices"),
-                                 "ledger_invoices", ["reverses_id"], ["id"])
+    # a plain ADD COLUMN and a unique index, no foreign key (no batch rebuild: SQLite would drop
+    # and recreate the table, which receipts reference, and refuse with a foreign-key error)
+    op.add_column("ledger_invoices", sa.Column("reverses_id", sa.Integer(), nullable=True))
+    op.create_index(op.f("ix_ledger_invoices_reverses_id"), "ledger_invoices", ["reverses_id"],
+                    unique=True)
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("ledger_invoices") as batch:
-        batch.drop_constraint(batch.f("fk_ledger_invoices_reverses_id_ledger_invoices"),
-                              type_="foreignkey")
-        batch.drop_constraint(batch.f("uq_ledger_invoices_reverses_id"), type_="unique")
-        batch.drop_column("reverses_id")
+    op.drop_index(op.f("ix_ledger_invoices_reverses_id"), table_name="ledger_invoices")
+    op.drop_column("ledger_invoices", "reverses_id")
