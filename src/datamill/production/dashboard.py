@@ -5,6 +5,7 @@ translates. Reads only; every write goes through the production services.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import case, func, literal, select
@@ -55,6 +56,7 @@ __all__ = [
     "progress_by_status",
     "review_waiting",
     "sample_contents",
+    "sample_excerpts",
     "sample_texts",
     "throughput",
     "waiting_for_annotator",
@@ -448,6 +450,39 @@ def sample_texts(session: Session, item_ids: list[int], blobs: BlobStore | None 
         text = content.get("text")
         if isinstance(text, str):
             out[item.id] = text
+    return out
+
+
+def sample_excerpts(session: Session, blobs: BlobStore, plugin: object,
+                    ranges: Mapping[int, Sequence[tuple[int, int]]]) -> dict[int, Any]:
+    """:func:`sample_texts` for pages that only slice each text at ``ranges`` (code-point
+    spans by item id: the inspection list): a long document the modality indexed
+    (``text_excerpts``) is read by byte range, only where its spans are, instead of whole (five
+    documents of 1,000,000 characters on S3: 15 MB fetched on a list's first view). Its value
+    slices like its text."""
+    out: dict[int, Any] = dict(sample_texts(session, list(ranges)))
+    long_ids = [i for i, text in out.items() if not text]
+    reader = getattr(plugin, "text_excerpts", None) if blobs.reads_ranges else None
+    if reader is None or not long_ids:
+        out.update({k: v for k, v in sample_texts(session, long_ids, blobs, plugin).items() if v})
+        return out
+    whole: list[int] = []
+    docs: dict[int, tuple[dict[str, Any], Sequence[tuple[int, int]]]] = {}
+    digests: dict[int, str] = {}
+    for item in session.scalars(select(Item).where(Item.id.in_(long_ids))):
+        if item.source_uri:  # registered in place: read as the task page does
+            whole.append(item.id)
+        else:
+            docs[item.id] = (item.attributes or {}, ranges[item.id])
+            digests[item.id] = item.sha256
+    got = reader(docs, lambda wanted: blobs.read_stored_ranges(
+        [(digests[i], start, end) for i, start, end in wanted])) if docs else {}
+    for item_id, excerpts in got.items():
+        if excerpts is None:
+            whole.append(item_id)  # no index (imported before it was kept), or not readable
+        else:
+            out[item_id] = excerpts
+    out.update({k: v for k, v in sample_texts(session, whole, blobs, plugin).items() if v})
     return out
 
 

@@ -53,6 +53,8 @@ _HEX = frozenset("0123456789abcdef")
 class EncryptingBlobStore(BlobStore):
     """A BlobStore whose stored bytes are ciphertext; the interface is BlobStore's."""
 
+    reads_ranges = False  # a range of ciphertext is not the blob's bytes
+
     def __init__(
         self, inner: BlobStore, key: DataKey | Callable[[], DataKey], cache_dir: Path
     ) -> None:

@@ -12,7 +12,7 @@ import itertools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-__all__ = ["span_layout", "underline_levels", "version_words"]
+__all__ = ["span_layout", "span_ranges", "underline_levels", "version_words"]
 
 _COLOURS = 6  # the stylesheet's ent-N / ul-N classes
 _MOST_LEVELS = 6  # lv-0 .. lv-5
@@ -93,3 +93,17 @@ def version_words(text: str, doc: Mapping[str, Any] | None, lquote: str, rquote:
     spans = "".join(f"{lquote}{words(sp)}{rquote}/{sp.get('label', '')} "
                     for sp in doc.get("spans") or [])
     return f"{spans}{', '.join(str(c) for c in doc.get('classes') or [])} {doc.get('sentiment') or ''}"
+
+
+def span_ranges(comparison: Mapping[str, Any] | None) -> list[tuple[int, int]]:
+    """The code-point ranges a comparison's page slices the text at: the spans of both
+    versions (its differences' spans and relations' ends are among them).
+
+    Examples:
+        >>> span_ranges({"before": {"spans": [{"start": 0, "end": 2}]},
+        ...              "after": {"spans": [{"start": 3, "end": 6}]}})
+        [(0, 2), (3, 6)]
+    """
+    docs = [(comparison or {}).get(k) or {} for k in ("before", "after")]
+    return [(int(sp["start"]), int(sp["end"])) for doc in docs for sp in doc.get("spans") or []
+            if sp.get("start") is not None and sp.get("end") is not None]

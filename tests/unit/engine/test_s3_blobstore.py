@@ -551,3 +551,64 @@ def test_two_links_at_once_build_and_upload_one_licence_package(s3_endpoint: str
     assert got == {"a": want, "b": want}, got  # was: one of them BlobStoreUnavailable (503)
     assert len(built) == 1, built  # built and uploaded once
     assert not target.exists()  # the local tar went once it was on the store
+
+
+def test_an_inspection_list_reads_long_documents_on_s3_by_range(
+    s3_endpoint: str, tmp_path: Path
+) -> None:
+    """h4, round 5: the text inspection list fetched each sampled long document whole from the
+    store to show its spans' words (5 documents of 1,000,000 Chinese characters: 15.4 MB on a
+    list's first view). The byte index kept at import reads only the strides the spans fall
+    in: nothing lands in the blob cache, and the words are the whole text's. An item imported
+    before the index was kept is read whole, as before."""
+    import copy
+
+    from datamill.modalities.registry import get_modality
+    from datamill.modalities.text.excerpts import BYTE_INDEX_STRIDE
+    from datamill.modalities.text.schema import TEXT_IN_ATTRIBUTES_MAX
+    from datamill.production.dashboard import sample_excerpts
+    from tests.unit.modalities.text._cases import TEXT_REQUIREMENTS
+
+    settings = _settings(s3_endpoint, tmp_path, "excerpts")
+    _store(s3_endpoint, tmp_path, "excerpts")
+    rt = Runtime.from_settings(settings)
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    base = "张伟在北京工作，𠮷野家在上海。😀👨\u200d👩\u200d👧e\u0301"
+    texts = [f"{n}" + base * (TEXT_IN_ATTRIBUTES_MAX // len(base) + 400) for n in range(2)]
+    for n, text in enumerate(texts):
+        (docs / f"d{n}.txt").write_bytes(b"\xef\xbb\xbf" * n + text.encode())  # d1 has a BOM
+    req = copy.deepcopy(TEXT_REQUIREMENTS)
+    req["text"]["max_chars"] = 100_000
+    try:
+        with rt.session() as s:
+            pid = create_project(s, spec(name="s3-excerpts", modality="text", requirements=req,
+                                         stages=["annotate"], acceptance={"span_f1": 0.9})).id
+        with rt.session() as s:
+            import_source(s, rt.blobs, pid, docs)
+        with rt.session() as s:
+            items = s.scalars(select(Item).where(Item.project_id == pid)
+                              .order_by(Item.external_id)).all()
+            ids = [i.id for i in items]
+            assert [len(i.attributes["byte_index"]) for i in items] == [
+                len(t) // BYTE_INDEX_STRIDE + 1 for t in texts]
+            ranges = {i: [(1, 3), (len(t) - 20, len(t) - 9), (BYTE_INDEX_STRIDE - 1,
+                                                              BYTE_INDEX_STRIDE + 2)]
+                      for i, t in zip(ids, texts, strict=True)}
+            got = sample_excerpts(s, rt.blobs, get_modality("text"), ranges)
+            for item_id, text in zip(ids, texts, strict=True):
+                assert [got[item_id][a:b] for a, b in ranges[item_id]] == [
+                    text[a:b] for a, b in ranges[item_id]]
+            cache = settings.home / "blob-cache"
+            assert not cache.exists() or not any(p.is_file() for p in cache.rglob("*"))
+            # an item imported before the index: read whole (into the cache), same words
+            items[0].attributes = {k: v for k, v in items[0].attributes.items()
+                                   if k != "byte_index"}
+            s.flush()
+            again = sample_excerpts(s, rt.blobs, get_modality("text"), ranges)
+            assert again[ids[0]] == texts[0]
+            assert [again[ids[1]][a:b] for a, b in ranges[ids[1]]] == [
+                texts[1][a:b] for a, b in ranges[ids[1]]]
+            assert [p.name for p in cache.rglob("*") if p.is_file()] == [items[0].sha256]
+    finally:
+        rt.close()

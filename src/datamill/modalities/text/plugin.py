@@ -54,6 +54,7 @@ from datamill.modalities.text.textio import read_text, tokenize
 
 if TYPE_CHECKING:
     from datamill.modalities.text.effect import TextEffectEvaluator
+    from datamill.modalities.text.excerpts import TextExcerpts
 
 __all__ = ["TextPlugin", "TextStatistics"]
 
@@ -157,10 +158,13 @@ class TextPlugin:
         if "\x00" in text:
             raise InvalidInput(f"{path.name} holds a NUL character at {text.index(chr(0))}",
                                file=path.name)
+        from datamill.modalities.text.excerpts import byte_index
+
+        short = len(text) <= TEXT_IN_ATTRIBUTES_MAX
         return TextItemAttributes(
             chars=len(text), lines=text.count("\n") + (not text.endswith("\n")),
-            bytes=path.stat().st_size, bom=bom,
-            text=text if len(text) <= TEXT_IN_ATTRIBUTES_MAX else None,
+            bytes=path.stat().st_size, bom=bom, text=text if short else None,
+            byte_index=None if short else byte_index(text, bom),
         )
 
     def readable_task(self, path: Path, payload: Any,
@@ -199,6 +203,23 @@ class TextPlugin:
         are code-point indices into it)."""
         text, _ = read_text(path)
         return {"type": "text_item", "schema_version": 1, "text": text}
+
+    def text_excerpts(
+        self, docs: Mapping[int, tuple[Mapping[str, Any], Sequence[tuple[int, int]]]],
+        read: Callable[[Sequence[tuple[int, int, int]]], Sequence[bytes | None]],
+    ) -> dict[int, TextExcerpts | None]:
+        """Long documents' words at their ranges (``docs``: item id → attributes and
+        code-point ranges), read by byte range through each one's ``byte_index``
+        (:mod:`.excerpts`; ``read`` reads ``(item id, first byte, end byte)`` ranges in one
+        call), for pages that slice their texts. None for a document with no index (imported
+        before it was kept) or whose file is not the one indexed."""
+        from datamill.modalities.text.excerpts import read_excerpts
+
+        indexed = {k: (index, int(attributes.get("chars") or 0),
+                       int(attributes.get("bytes") or 0), ranges)
+                   for k, (attributes, ranges) in docs.items()
+                   if isinstance(index := attributes.get("byte_index"), list) and index}
+        return {k: None for k in docs} | read_excerpts(indexed, read)
 
     def volume(self, attributes: Mapping[str, Any]) -> int:
         return int(attributes.get("chars") or 0)

@@ -69,7 +69,9 @@ annotation validator read them there); longer documents only by their file."""
 class TextItemAttributes(BaseModel):
     """What the loop stores about one text item: ``chars`` (code points, the volume),
     ``lines``, ``bytes`` of the UTF-8 file, whether it had a BOM, and the ``text`` itself when
-    it has at most :data:`TEXT_IN_ATTRIBUTES_MAX` code points."""
+    it has at most :data:`TEXT_IN_ATTRIBUTES_MAX` code points; a longer document's
+    ``byte_index`` instead (:func:`~.excerpts.byte_index`: where every 4,096th code point
+    starts in the file, so that a page reads its spans' words by byte range)."""
 
     model_config = _FROZEN
 
@@ -78,6 +80,7 @@ class TextItemAttributes(BaseModel):
     bytes: int = Field(ge=0)
     bom: bool = False
     text: str | None = None
+    byte_index: list[int] | None = None
 
 
 class TextChecksRequirements(BaseModel):
