@@ -12,6 +12,7 @@ converts it too.
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from functools import lru_cache
@@ -222,9 +223,12 @@ def tokenize(text: str, boundaries: set[int] | None = None) -> list[tuple[int, i
     cuts = sorted(boundaries or ())
     out: list[tuple[int, int]] = []
     for start, end in _pieces(text):
-        for cut in cuts:
-            if start < cut < end:
-                out.append((start, cut))
-                start = cut
+        # the cuts inside this piece only: every piece scanned every cut, so a 1,000,000-
+        # character document with 6,250 spans took hours to export (h4)
+        at = bisect.bisect_right(cuts, start)
+        while at < len(cuts) and cuts[at] < end:
+            out.append((start, cuts[at]))
+            start = cuts[at]
+            at += 1
         out.append((start, end))
     return out
