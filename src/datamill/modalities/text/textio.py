@@ -5,9 +5,9 @@ bytes. A UTF-8 byte-order mark at the very start of a file is not part of the te
 
 Normalisation (:func:`normalize_text`) is Unicode NFKC, which also turns full-width ASCII
 letters and digits (``Ａ１``) into half-width and half-width katakana into full-width. Chinese
-full-width punctuation (``，！？：；（）``) is kept full-width by default, because NFKC would
-turn it into ASCII punctuation a Chinese corpus does not want; ``fullwidth_punctuation=False``
-converts it too.
+full-width punctuation (``，！？：；（）￥``) and the ellipsis (``……``, the Chinese 省略号) are
+kept by default, because NFKC would turn them into ASCII punctuation (``......``) a Chinese
+corpus does not want; ``fullwidth_punctuation=False`` converts them too.
 """
 
 from __future__ import annotations
@@ -47,8 +47,11 @@ NORMALIZE_HINT: Final = ("prepare the source with `datamill text prepare --norma
 ``text prepare``'s warning say it)."""
 _KEEP_FULLWIDTH: Final = frozenset(
     chr(c) for c in (*range(0xFF01, 0xFF10), *range(0xFF1A, 0xFF21), *range(0xFF3B, 0xFF41),
-                     *range(0xFF5B, 0xFF66))
+                     *range(0xFF5B, 0xFF66), *range(0xFFE0, 0xFFE7), 0x2026)
 )
+"""Kept by :func:`normalize_text`: the full-width punctuation and symbols (``，！？（）￥``) and
+the ellipsis ``…``, the Chinese 省略号 ``……``: NFKC made it ``......``, so every Chinese text
+with one failed the ``normalized`` check and ``text prepare --normalize`` rewrote it (h4)."""
 _EMOJI: Final = re.compile(
     "[\U0001f000-\U0001faff\U00002600-\U000027bf\U0001f1e6-\U0001f1ff\u2b00-\u2bff"
     "\ufe0f\u200d\U000e0020-\U000e007f]"
