@@ -32,3 +32,22 @@ def test_a_dense_long_document_gets_its_words_and_tags_in_linear_time() -> None:
     assert tags[:3] == ["B-PER", "I-PER", "O"] and tags[14:18] == ["O", "B-ORG", "O", "B-PER"]
     assert tags[17 + 15] == "O"  # every other unit has no ORG
     assert tags.count("B-PER") == 3000 and tags.count("B-ORG") == 1500
+
+
+def test_the_gazetteer_pre_annotates_a_long_document_in_linear_time() -> None:
+    """The gazetteer compared each match with every match taken before: 16,000 characters
+    with 3,000 matches took 1.8 s, 96,000 with 18,000 18 s of CPU, 1,000,000 hours (a
+    pre-annotation job that never ended). A match is checked against the characters already
+    taken now (0.04 s, 0.7 s, 4.2 s); the longest phrase still wins, then the earliest."""
+    from datamill.modalities.text.preannotators import gazetteer_spans
+
+    unit = "张伟在北京工作，𠮷野家在上海。😀"
+    text = unit * 6000  # 96,000 code points
+    started = time.process_time()
+    spans = gazetteer_spans(text, {"LOC": ("北京", "上海"), "ORG": ("北京工作",),
+                                   "PER": ("张伟",)})
+    took = time.process_time() - started
+    assert took < 6, took  # comparing each match with those before: 18 s of CPU here
+    assert [(s.start, s.end, s.label) for s in spans[:3]] == [
+        (0, 2, "PER"), (3, 7, "ORG"), (12, 14, "LOC")]  # 北京 inside 北京工作 is not taken
+    assert len(spans) == 3 * 6000
