@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import time
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from datamill.modalities.text.exporters._common import flat_spans, iob2, token_offsets
 from datamill.modalities.text.item import TextExportItem
 from datamill.modalities.text.schema import TextAnnotation
@@ -51,3 +54,58 @@ def test_the_gazetteer_pre_annotates_a_long_document_in_linear_time() -> None:
     assert [(s.start, s.end, s.label) for s in spans[:3]] == [
         (0, 2, "PER"), (3, 7, "ORG"), (12, 14, "LOC")]  # 北京 inside 北京工作 is not taken
     assert len(spans) == 3 * 6000
+
+
+def _naive_merge(anns: list[TextAnnotation]) -> list[tuple[int, int, str, int]]:
+    """The majority merge as it was written: every seed against the whole pool."""
+    from collections import Counter
+
+    from datamill.modalities.text.aggregate import span_iou
+
+    need, pool = len(anns) // 2 + 1, [(i, s) for i, a in enumerate(anns) for s in a.spans]
+    used: set[int] = set()
+    kept = []
+    for n, (who, seed) in enumerate(pool):
+        if n in used:
+            continue
+        group = {who: (n, seed)}
+        for m, (other, s) in enumerate(pool):
+            if m in used or m == n or other in group or s.label != seed.label:
+                continue
+            if span_iou(seed, s) >= 0.5:  # noqa: PLR2004
+                group[other] = (m, s)
+        if len(group) < need:
+            continue
+        used.update(m for m, _ in group.values())
+        counts = Counter((s.start, s.end) for _, s in group.values())
+        (start, end), _ = min(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        kept.append((start, end, seed.label, len(group)))
+    return kept
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(st.tuples(st.integers(0, 40), st.integers(1, 8),
+                                   st.sampled_from("AB")), max_size=12), min_size=1, max_size=4))
+def test_the_majority_merge_is_the_plain_scan_s(drawn: list[list[tuple[int, int, str]]]) -> None:
+    from datamill.modalities.text.aggregate import _merge_spans
+
+    anns = [TextAnnotation(spans=[{"start": a, "end": a + n, "label": lab} for a, n, lab in d])
+            for d in drawn]
+    got = [(s.start, s.end, s.label, k) for s, k in _merge_spans(anns)]
+    assert got == _naive_merge(anns)
+
+
+def test_three_annotators_dense_long_document_merges_in_linear_time() -> None:
+    """h4: the majority merge compared each span with every span of every annotator: three
+    annotators' 12,500 spans each took 52 s (an aggregation job that stalled); 0.98 s now."""
+    from datamill.modalities.text.aggregate import merge_aggregate
+
+    doc = {"type": "text_annotation", "schema_version": 1,
+           "spans": [{"start": n * 16, "end": n * 16 + 2, "label": "PER"} for n in range(8000)]}
+    shifted = {**doc, "spans": [{**s, "end": s["end"] + 1} for s in doc["spans"]]}
+    started = time.process_time()
+    merged = merge_aggregate([doc, shifted, doc], {})
+    took = time.process_time() - started
+    assert took < 5, took  # every span against all: 15 s of CPU here
+    assert [(s["start"], s["end"]) for s in merged["spans"][:2]] == [(0, 2), (16, 18)]
+    assert len(merged["spans"]) == 8000

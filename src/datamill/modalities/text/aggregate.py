@@ -19,6 +19,7 @@ between matching spans, or ``O`` (none); a relation decided ``O`` is left out of
 
 from __future__ import annotations
 
+import bisect
 import itertools
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -159,13 +160,20 @@ def _merge_spans(anns: Sequence[TextAnnotation]) -> list[tuple[Span, int]]:
     """Majority spans with their support (number of annotators)."""
     need = len(anns) // 2 + 1
     pool = [(i, s) for i, a in enumerate(anns) for s in a.spans]
+    # a span at IoU >= 0.5 with the seed starts in [seed.start - len, seed.end): only those
+    # are looked at (every seed scanned the whole pool: 3 × 12,500 spans took 52 s)
+    by_start = sorted(range(len(pool)), key=lambda m: pool[m][1].start)
+    starts = [pool[m][1].start for m in by_start]
     used: set[int] = set()
     kept: list[tuple[Span, int]] = []
     for n, (who, seed) in enumerate(pool):
         if n in used:
             continue
         group = {who: (n, seed)}
-        for m, (other, s) in enumerate(pool):
+        near = sorted(by_start[bisect.bisect_left(starts, 2 * seed.start - seed.end):
+                               bisect.bisect_left(starts, seed.end)])
+        for m in near:
+            other, s = pool[m]
             if m in used or m == n or other in group or s.label != seed.label:
                 continue
             if span_iou(seed, s) >= MATCH_IOU:
@@ -194,8 +202,10 @@ def merge_aggregate(payloads: Sequence[Any], decided: Mapping[str, str]) -> dict
     if not any(_nested(a) for a in anns):  # nobody nests: keep the better-supported of overlaps
         merged.sort(key=lambda p: (-p[1], p[0].start))
         flat: list[tuple[Span, int]] = []
+        taken = bytearray(max((s.end for s, _ in merged), default=0))  # characters kept
         for span, support in merged:
-            if all(span.end <= s.start or span.start >= s.end for s, _ in flat):
+            if taken.find(1, span.start, span.end) < 0:
+                taken[span.start:span.end] = b"\x01" * (span.end - span.start)
                 flat.append((span, support))
         merged = flat
     spans = sorted((s for s, _ in merged), key=lambda s: (s.start, s.end, s.label))
