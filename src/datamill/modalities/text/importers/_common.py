@@ -12,7 +12,9 @@ from datamill.modalities.text.textio import decode_text
 __all__ = ["MediaWriter", "join_tokens", "json_lines", "read_source"]
 
 _BAD_ID = re.compile(r"[\s\x00-\x1f\x7f/\\]")
-_CJK = re.compile(r"[\u3000-\u303f\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
+# with the ideographs beyond the BMP (Extension B on: 𠮷, 𠀋), which had a space put between two
+_CJK = re.compile(r"[\u3000-\u303f\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef"
+                  r"\U00020000-\U0003134f]")
 
 
 def read_source(path: Path) -> str:
