@@ -8,6 +8,7 @@ underlines, the shortest span nearest the text), and every span is also listed b
 
 from __future__ import annotations
 
+import bisect
 import itertools
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -31,12 +32,26 @@ def underline_levels(spans: Sequence[tuple[int, int]]) -> list[int]:
     """
     order = sorted(range(len(spans)), key=lambda i: (spans[i][1] - spans[i][0], spans[i][0]))
     level = [0] * len(spans)
-    placed: list[int] = []
+    # each level's spans so far, by start (they never overlap): a span takes the lowest level
+    # where the one starting last before its end ends before it starts. Each span was compared
+    # with every span placed before (3,000 spans: 2.6 s of a review page; 36,000: minutes).
+    starts: list[list[int]] = []
+    ends: list[list[int]] = []
     for i in order:
         start, end = spans[i]
-        taken = {level[j] for j in placed if spans[j][0] < end and start < spans[j][1]}
-        level[i] = next(k for k in range(len(spans) + 1) if k not in taken)
-        placed.append(i)
+        k = 0
+        while k < len(starts):
+            at = bisect.bisect_left(starts[k], end)
+            if at == 0 or ends[k][at - 1] <= start:
+                break
+            k += 1
+        if k == len(starts):
+            starts.append([])
+            ends.append([])
+        at = bisect.bisect_left(starts[k], end)
+        starts[k].insert(at, start)
+        ends[k].insert(at, end)
+        level[i] = k
     return level
 
 
@@ -63,9 +78,17 @@ def span_layout(text: str, spans: Sequence[Mapping[str, Any]],
     pieces: list[dict[str, Any]] = []
     if text:
         cuts = sorted({0, len(text)} | {min(max(x, 0), len(text)) for ab in bounds for x in ab})
+        # the rows that may cover a piece: those begun before its end and not ended (rows are
+        # in start order); every piece scanned every row
+        active: list[dict[str, Any]] = []
+        coming = iter(rows)
+        following = next(coming, None)
         for a, b in itertools.pairwise(cuts):
-            layers = sorted((r for r in rows if r["start"] < b and a < r["end"]),
-                            key=lambda r: r["level"])
+            while following is not None and following["start"] < b:
+                active.append(following)
+                following = next(coming, None)
+            active = [r for r in active if a < r["end"]]
+            layers = sorted(active, key=lambda r: r["level"])
             inner = min(layers, key=lambda r: r["end"] - r["start"]) if layers else None
             pieces.append({"text": text[a:b], "layers": layers,
                            "colour": inner["colour"] if inner else None,
