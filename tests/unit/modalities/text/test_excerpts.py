@@ -69,3 +69,14 @@ def test_many_documents_are_read_in_one_call_and_a_wrong_file_is_refused() -> No
     calls.clear()
     none = read_excerpts({"a": (index, len(long), len(files["a"]), [])}, _reader(files, calls))
     assert calls == [] and none["a"] is not None and none["a"][0:5] == ""
+
+
+def test_a_local_store_reads_ranges_and_a_missing_blob_is_none(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from datamill.storage import BlobStore
+
+    store = BlobStore(str(tmp_path / "blobs"))
+    f = tmp_path / "doc.txt"
+    f.write_bytes("张伟𠮷野家".encode())
+    digest = store.put_file(f)
+    assert store.read_stored_ranges([(digest, 0, 6), ("0" * 64, 0, 3), (digest, 6, 10)]) == [
+        "张伟".encode(), None, "𠮷".encode()]
