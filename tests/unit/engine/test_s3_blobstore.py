@@ -553,6 +553,7 @@ def test_two_links_at_once_build_and_upload_one_licence_package(s3_endpoint: str
     assert not target.exists()  # the local tar went once it was on the store
 
 
+@pytest.mark.slow  # 4–7 s: a text project of two long documents imported onto S3
 def test_an_inspection_list_reads_long_documents_on_s3_by_range(
     s3_endpoint: str, tmp_path: Path
 ) -> None:
