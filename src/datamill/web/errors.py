@@ -88,7 +88,8 @@ def _labelled(path: str, error: Any, lang: str) -> Any:
         return error
     key = label_key(path, loc[1])
     label = t(key, lang).strip().rstrip(":：") if key is not None else ""
-    return {**error, "loc": (loc[0], label)} if label else error
+    # a label with a number in it ("Segment {n}") names one of several boxes, not the field
+    return {**error, "loc": (loc[0], label)} if label and "{" not in label else error
 
 
 def _body_limit_page(request: Request, limit: int) -> Response | None:

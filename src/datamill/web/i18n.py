@@ -26,6 +26,7 @@ from datamill.web.i18n_image import EN_IMAGE
 from datamill.web.i18n_import import EN_IMPORT
 from datamill.web.i18n_items import EN_ITEMS
 from datamill.web.i18n_listen import EN_LISTEN
+from datamill.web.i18n_newcomer import EN_NEWCOMER
 from datamill.web.i18n_pages import EN_PAGES
 from datamill.web.i18n_security import EN_SECURITY
 from datamill.web.i18n_speech import EN_SPEECH
@@ -480,3 +481,4 @@ EN.update(EN_IMAGE)  # the image workbench's own strings
 EN.update(EN_CATALOG)  # the catalog pages' forms
 EN.update(EN_PROBLEMS)  # a modality's refusal of an annotation, problem by problem
 EN.update(EN_CONTRACTS)  # the contract pages and the customer's credit grade
+EN.update(EN_NEWCOMER)  # what a newcomer's walk through the pages found missing (h7)

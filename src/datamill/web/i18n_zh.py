@@ -24,6 +24,7 @@ from datamill.web.i18n_zh_image import ZH_CN_IMAGE
 from datamill.web.i18n_zh_import import ZH_CN_IMPORT
 from datamill.web.i18n_zh_items import ZH_CN_ITEMS
 from datamill.web.i18n_zh_listen import ZH_CN_LISTEN
+from datamill.web.i18n_zh_newcomer import ZH_CN_NEWCOMER
 from datamill.web.i18n_zh_security import ZH_CN_SECURITY
 from datamill.web.i18n_zh_speech import ZH_CN_SPEECH
 from datamill.web.i18n_zh_tts import ZH_CN_TTS
@@ -762,3 +763,4 @@ ZH_CN.update({  # the text workbench's relation editor (h5, round 4)
     "tx.rel_added": "已添加关系",
     "tx.rel_delete": "删除此关系",
 })
+ZH_CN.update(ZH_CN_NEWCOMER)  # what a newcomer's walk through the pages found missing (h7)
