@@ -17,9 +17,10 @@ def test_the_speech_hours_unit_speaks_chinese(runtime: Runtime, users: dict[str,
     with TestClient(create_app(runtime)) as c:
         web_login(c, "admin")
         for lang, unit in (("zh-CN", "小时"), ("en", "h")):
+            opened, sep = ("（", "；") if lang == "zh-CN" else (r" \(", "; ")  # h7: full-width
             c.cookies.set("lang", lang)
             page = c.get("/finance")
             assert page.status_code == 200, page.text
             para = re.search(r'data-testid="speech-cost">(.*?)</p>', page.text, re.S)
             assert para is not None
-            assert re.search(rf"\(\S+ {unit}; ", para.group(1)), (lang, para.group(1))
+            assert re.search(rf"{opened}\S+ {unit}{sep}", para.group(1)), (lang, para.group(1))
