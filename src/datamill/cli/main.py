@@ -265,14 +265,17 @@ def demo_cmd(
     if full and business:
         run_catalog(rt, workdir.resolve(), out.print)
         run_month_end(rt, out.print)
-    if not full:
-        out.print(f"Users (password {DEMO_PASSWORD!r}): admin, pm, alice, bob (annotators), "
-                  "rita (reviewer), ivan (inspector).")
-        built = (["demo-asr-en"] if speech_id is not None else []) + [slug for slug, _ in results]
-        if built:  # a project this run built (--modalities may leave the speech one out)
-            out.print(f"Next: datamill work next {built[0]} --as alice   or   datamill serve")
-        else:
-            out.print("Next: datamill serve")
+    # the last lines say how to see it all: a full run ended on the month-end figures, with no
+    # word of the users, their password or the web pages (h7)
+    out.print(f"Users (password {DEMO_PASSWORD!r}): admin, pm, alice, bob (annotators), "
+              "rita (reviewer), ivan (inspector)"
+              + (", fiona and frank (finance), catalog-sales (catalog)." if full and business
+                 else "."))
+    built = (["demo-asr-en"] if speech_id is not None else []) + [slug for slug, _ in results]
+    if built and not full:  # a project this run built (--modalities may leave the speech one out)
+        out.print(f"Next: datamill work next {built[0]} --as alice   or   datamill serve")
+    else:
+        out.print("Next: datamill serve, then open http://127.0.0.1:8000/ and sign in")
 
 
 #: a file the demo leaves in its home: only such a home is deleted by ``demo --fresh``
