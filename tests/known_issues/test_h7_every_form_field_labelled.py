@@ -66,3 +66,18 @@ def test_a_checkbox_and_a_row_control_are_named_by_their_labels(runtime: Runtime
     assert r.status_code == 422, r.text
     said = _message(r.text)
     assert "信用等级" in said and "grade" not in said, said
+
+
+def test_a_field_no_form_labels_is_named_without_its_request_part(runtime: Runtime) -> None:
+    """A page's query parameter that no form labels (the audit page's ``offset``, set by its
+    paging links) was named “query.offset” on a Chinese page (the English page dropped the
+    "query."): both name it as the link writes it."""
+    with runtime.session() as s:
+        create_user(s, "adm", PASSWORD, "admin")
+    client = TestClient(create_app(runtime), raise_server_exceptions=False)
+    web_login(client, "adm")
+    r = client.get("/audit?offset=abc", headers={"Accept-Language": "zh-CN"})
+    assert r.status_code == 422, r.text
+    assert _message(r.text) == "“offset”必须是整数", _message(r.text)
+    r = client.get("/audit?offset=abc", headers={"Accept-Language": "en"})
+    assert _message(r.text).startswith("offset: Input should be a valid integer"), r.text

@@ -88,8 +88,9 @@ def _labelled(path: str, error: Any, lang: str) -> Any:
         return error
     key = label_key(path, loc[1])
     label = t(key, lang).strip().rstrip(":：") if key is not None else ""
-    # a label with a number in it ("Segment {n}") names one of several boxes, not the field
-    return {**error, "loc": (loc[0], label)} if label and "{" not in label else error
+    # a label with a number in it ("Segment {n}") names one of several boxes, not the field;
+    # a field with no label keeps its name, as a form's ("offset", not "query.offset")
+    return {**error, "loc": ("body", label if label and "{" not in label else loc[1])}
 
 
 def _body_limit_page(request: Request, limit: int) -> Response | None:
