@@ -332,10 +332,24 @@ def sheet_create(
     emit(
         sheet,
         as_json,
-        lambda x: out.print(say("wf.sheet_drawn", number=x.number, amount=shown_money(x.amount),
-                                fee=shown_money(x.fee), gross=shown_money(x.gross),
-                                net=shown_money(x.net_payable)), highlight=False),
+        _print_drawn,
     )
+
+
+def _print_drawn(sheet: Any) -> None:
+    """The drawn sheet's totals, then its deduction lines (pay recovered for work the customer
+    refused), worded in the CLI's language."""
+    from datamill.cli._common import cli_language
+    from datamill.workforce.sheet_print import SHEET_CATALOGUES, SHEET_EN, line_description
+
+    out.print(say("wf.sheet_drawn", number=sheet.number, amount=shown_money(sheet.amount),
+                  fee=shown_money(sheet.fee), gross=shown_money(sheet.gross),
+                  net=shown_money(sheet.net_payable)), highlight=False)
+    words = SHEET_CATALOGUES.get(cli_language(), SHEET_EN)
+    for ln in sheet.lines:
+        if ln.amount < 0 and ln.unit != "adjustment":
+            text = line_description(ln.description, ln.stage, lambda k: words.get(k, k))
+            out.print(f"  {shown_money(ln.amount)}  {text}", highlight=False)
 
 
 @app.command("sheet-confirm")

@@ -22,6 +22,7 @@ from datamill.modalities import _reason_words_ops as _ops
 from datamill.modalities import _reason_words_period_h10 as _period_h10
 from datamill.modalities import _reason_words_races_h1 as _races_h1
 from datamill.modalities import _reason_words_records as _records
+from datamill.modalities import _reason_words_recovery_h10 as _recovery_h10
 from datamill.modalities import _reason_words_signal as _signal
 from datamill.modalities import _reason_words_speech_h7 as _speech_h7
 from datamill.modalities import _reason_words_text_h6 as _text_h6
@@ -53,6 +54,7 @@ AREA_REFUSALS_EN: dict[str, str] = {
     **_h9.H9_REFUSALS_EN,
     **_workforce_h8.WORKFORCE_H8_REFUSALS_EN,
     **_ledger_h3.LEDGER_H3_REFUSALS_EN,
+    **_recovery_h10.RECOVERY_REFUSALS_EN,
 }
 
 AREA_REFUSALS_ZH_CN: dict[str, str] = {
@@ -78,4 +80,5 @@ AREA_REFUSALS_ZH_CN: dict[str, str] = {
     **_h9.H9_REFUSALS_ZH_CN,
     **_workforce_h8.WORKFORCE_H8_REFUSALS_ZH_CN,
     **_ledger_h3.LEDGER_H3_REFUSALS_ZH_CN,
+    **_recovery_h10.RECOVERY_REFUSALS_ZH_CN,
 }

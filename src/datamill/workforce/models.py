@@ -272,11 +272,17 @@ class SettlementUnit(Base):
 
     Collected volume (a collection vendor's accepted recordings, stage ``collect``) names no
     person: ``user_id`` is None, and the partial unique index keeps the item × stage paid once.
+
+    A unit the customer refused after its sheet was confirmed is recovered on the vendor's next
+    sheet (a negative line, ``recovered_by_line_id``; :mod:`datamill.workforce.settlement_recovery`);
+    the item reworked and accepted again in another batch is paid again, so the key holds the
+    batch: unique per item × stage × person × batch, and never two unrecovered units of one item
+    × stage × person (the drawing pays only work with none).
     """
 
     __tablename__ = "wf_settlement_units"
     __table_args__ = (
-        UniqueConstraint("item_id", "stage", "user_id"),
+        UniqueConstraint("item_id", "stage", "user_id", "batch_id"),
         Index("uq_wf_settlement_units_collected", "item_id", "stage", unique=True,
               sqlite_where=text("user_id IS NULL"), postgresql_where=text("user_id IS NULL")),
     )
@@ -288,6 +294,9 @@ class SettlementUnit(Base):
     stage: Mapped[str] = mapped_column(String(32))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     batch_id: Mapped[int] = mapped_column(ForeignKey("batches.id"))
+    #: the negative line of a later sheet that took this unit's pay back (the customer refused it)
+    recovered_by_line_id: Mapped[int | None] = mapped_column(
+        ForeignKey("wf_settlement_lines.id"), default=None, index=True)
 
 
 class WorkingMonth(Base):

@@ -115,6 +115,11 @@ from datamill.workforce.settlement_lifecycle import (
     confirm_sheet_by_vendor,
     settle_sheet,
 )
+from datamill.workforce.settlement_recovery import (
+    add_recoveries,
+    refused_units,
+    release_recoveries,
+)
 from datamill.workforce.settlement_void import void_sheet
 from datamill.workforce.sheet_quantities import RunningQuantities, exact_quantity
 
@@ -209,11 +214,14 @@ def _collected_units(
 
 
 def _accepted_units(
-    session: Session, vendor_id: int, end: date, redraw: int | None = None
+    session: Session, vendor_id: int, end: date, redraw: int | None = None,
+    recovering: frozenset[int] = frozenset(),
 ) -> list[_Unit]:
     """(item, project, volume, stage, user, worker, batch) accepted before ``end`` and on
     no sheet (the draft sheet ``redraw`` aside: its units are drawn again): the task work of
-    the vendor's people and the vendor's own delivered (collected) items."""
+    the vendor's people and the vendor's own delivered (collected) items. A unit the customer
+    refused is not paid: recovered (or, in ``recovering``, being recovered on this sheet), its
+    item reworked and accepted again is paid again, once."""
     accepted = (
         select(Inspection.batch_id, func.max(Inspection.completed_at).label("at"))
         .where(Inspection.status == "completed", Inspection.verdict == "accepted")
@@ -225,6 +233,8 @@ def _accepted_units(
         SettlementUnit.stage == Task.stage,
         SettlementUnit.user_id == TaskAssignment.user_id,
         SettlementUnit.sheet_id != (redraw or 0),
+        SettlementUnit.recovered_by_line_id.is_(None),
+        SettlementUnit.id.not_in(sorted(recovering)),
     )
     q = (
         select(
@@ -261,12 +271,11 @@ def _accepted_units(
     if refused:
         rows = [r for r in rows if r[0] not in refused.get(r[6], frozenset())]
     out: list[_Unit] = []
-    collected: set[int] = set()  # an item in two accepted batches is collected (paid) once
+    seen: set[tuple[int, str, int | None]] = set()  # an item in two accepted batches: paid once
     for r in rows:
-        if r[3] == COLLECT:
-            if r[0] in collected:
-                continue
-            collected.add(r[0])
+        if (r[0], r[3], r[4]) in seen:
+            continue
+        seen.add((r[0], r[3], r[4]))
         out.append(r)
     return out
 
@@ -448,15 +457,20 @@ def create_settlement_sheet(
             number=str(existing.number), existing_status=str(existing.status),
             period_start=str(period_start), end=str(last),
         )
-    units = _accepted_units(session, vendor_id, end, existing.id if existing else None)
-    if not units:
+    if existing is not None:  # its deductions are drawn again too
+        release_recoveries(session, existing.id)
+    refused = refused_units(session, vendor_id, existing.id if existing else None)
+    units = _accepted_units(session, vendor_id, end, existing.id if existing else None,
+                            frozenset(r[0].id for r in refused))
+    if not units and not refused:
         raise Conflict(
             f"nothing accepted and unpaid for vendor {vendor.name!r} up to the end of "
             f"{period_start}–{last}",
             reason_code="sheet_nothing_accepted", vendor_name=str(vendor.name),
             period_start=str(period_start), end=str(last),
         )
-    require_projects_open(session, {u[1] for u in units})
+    require_projects_open(session, {u[1] for u in units} | {
+        int(r[1].project_id) for r in refused if r[1].project_id is not None})
     if existing is not None:  # redraw the draft: its lines are rebuilt from scratch
         sheet = existing
         session.execute(delete(SettlementUnit).where(SettlementUnit.sheet_id == sheet.id))
@@ -487,8 +501,9 @@ def create_settlement_sheet(
                 reason_code="sheet_just_created", vendor_name=str(vendor.name),
                 period_start=str(period_start),
             ) from err
-    sheet_totals(sheet, vendor, _fill_sheet(session, sheet, vendor, units),
-            tax_base=month_gross_before(session, sheet))
+    paid = _fill_sheet(session, sheet, vendor, units) if units else Decimal("0.00")
+    sheet_totals(sheet, vendor, paid + add_recoveries(session, sheet, refused, _line_amount),
+                 tax_base=month_gross_before(session, sheet))
     try:
         with session.begin_nested():
             session.flush()
@@ -508,6 +523,7 @@ def create_settlement_sheet(
             "amount": str(sheet.amount),
             "gross": str(sheet.gross),
             "units": len(units),
+            **({"recovered_units": len(refused)} if refused else {}),
         },
     )
     return sheet_out(session, sheet)

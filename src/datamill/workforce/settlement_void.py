@@ -39,10 +39,11 @@ from datamill.workforce._sheets import (
     sheet_project_ids,
     sheet_row,
 )
-from datamill.workforce.models import SettlementSheet, SettlementUnit
+from datamill.workforce.models import SettlementLine, SettlementSheet, SettlementUnit
 from datamill.workforce.policies import require_business
 from datamill.workforce.schemas import SettlementSheetOut
 from datamill.workforce.settlement_lifecycle import record_cost_events
+from datamill.workforce.settlement_recovery import release_recoveries
 
 __all__ = ["SHEET_CORRECTED", "SHEET_PAID", "VOIDABLE", "void_sheet"]
 
@@ -93,6 +94,18 @@ def void_sheet(session: Session, actor: User, sheet_id: int, reason: str) -> Set
             "its lines; void them first (a paid correction cannot be voided, and then neither "
             "can the sheet it corrects)", reason_code=SHEET_CORRECTED, sheet=sheet.number,
             sheet_id=sheet.id, corrections=live)
+    recovered = session.execute(
+        select(func.count(SettlementUnit.id), func.min(SettlementSheet.number))
+        .join(SettlementLine, SettlementLine.id == SettlementUnit.recovered_by_line_id)
+        .join(SettlementSheet, SettlementSheet.id == SettlementLine.sheet_id)
+        .where(SettlementUnit.sheet_id == sheet.id, SettlementSheet.status != "voided")).one()
+    if recovered[0]:  # its pay was taken back already: voiding it too would take it twice
+        raise Conflict(
+            f"sheet {sheet.number}: the pay of {recovered[0]} of its items, refused by the "
+            f"customer, was recovered on sheet {recovered[1]}; void that sheet first",
+            reason_code="sheet_pay_recovered", sheet=sheet.number, units=recovered[0],
+            by=recovered[1])
+    release_recoveries(session, sheet.id)  # what its deduction lines took back is due again
     was = sheet.status
     if was == "confirmed":  # the ledger was told its cost: tell it the reverse
         require_projects_open(session, sheet_project_ids(session, sheet))

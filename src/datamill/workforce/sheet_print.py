@@ -108,6 +108,8 @@ SHEET_EN: dict[str, str] = {
     "unit.points": "points",
     "sp.paren": " ({})",
     "sp.colon": ": ",
+    "ss.recovered": "deduction: the customer refused {items} item(s) of delivery {delivery} "
+                    "after sheet {number} paid them; their pay is recovered",
 }
 
 SHEET_ZH_CN: dict[str, str] = {
@@ -179,6 +181,8 @@ SHEET_ZH_CN: dict[str, str] = {
     "unit.points": "工时点",
     "sp.paren": "（{}）",
     "sp.colon": "：",
+    "ss.recovered": "扣款：结算单 {number} 已付款的 {items} 个条目被客户在交付 {delivery} 中拒收，"
+                    "扣回其报酬（返工）",
 }
 
 SHEET_CATALOGUES: dict[str, dict[str, str]] = {"en": SHEET_EN, "zh-CN": SHEET_ZH_CN}
@@ -216,6 +220,9 @@ def _translator(lang: str) -> Callable[[str], str]:
 _PRO_RATA_NOTE = re.compile(
     r"^delivery (?P<delivery>\d+): (?P<accepted>\d+) of (?P<delivered>\d+) items accepted by "
     r"the customer$")
+#: a deduction line (:data:`datamill.workforce.settlement_recovery.RECOVERED`)
+_RECOVERED = re.compile(r"^recovered: customer refused (?P<items>\d+) item\(s\) of delivery "
+                        r"(?P<delivery>[\d, ]+), paid on (?P<number>.+)$")
 _CORRECTION = re.compile(r"^correction of (?P<number>\S+): (?P<reason>.*)$", re.DOTALL)
 
 
@@ -248,6 +255,8 @@ def line_description(text: str | None, stage: str | None, t: Callable[[str], str
             sep = t("sp.list_sep")
             return t("ss.pro_rata").format(
                 notes=("; " if sep == "sp.list_sep" else sep).join(worded))
+    if m := _RECOVERED.match(raw):
+        return t("ss.recovered").format(**m.groupdict())
     if m := _CORRECTION.match(raw):
         return t("ss.correction_of").format(**m.groupdict())
     return raw

@@ -1,0 +1,130 @@
+"""Work the customer refused after its sheet was confirmed: its pay recovered on the next sheet.
+
+Domain §4.6: rejected work is unpaid → rework. A sheet pays an item once its batch is accepted
+in inspection (weekly settlement), often before the customer reports on the delivery. Where the
+customer then refuses the item (named in the acceptance, or the whole delivery rejected) and the
+sheet that paid it is no longer a draft (the vendor confirmed it; a draft is redrawn without
+it), the vendor's **next** sheet carries a **deduction**: one negative line per project × stage
+× worker, the refused items' quantity × the unit price they were paid at, described as
+``recovered: customer refused <n> item(s) of delivery <d>, paid on <sheet>``. The confirmed
+sheet is never rewritten; each recovered unit names the line that recovered it
+(``recovered_by_line_id``), so it is recovered once. The reworked item, accepted again in
+another batch, is paid once to whoever redid it (the original worker too). The ledger follows:
+the next sheet's cost events net the deduction into its project × stage
+(``settlement.reduced`` where the net is negative).
+
+Before: the original worker stayed paid and, when another worker redid the item, it was paid
+twice (3 images of 2.00, one refused and redone: 8.00 paid for 3 accepted images).
+
+Collected volume (a collection vendor's recordings, no person) is not recovered here.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from decimal import Decimal
+from fractions import Fraction
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from datamill.production.delivery_acceptance import customer_shares
+from datamill.production.models import Delivery, Item, Project
+from datamill.workforce.models import SettlementLine, SettlementSheet, SettlementUnit
+
+__all__ = ["RECOVERED", "add_recoveries", "refused_units", "release_recoveries"]
+
+#: the stored (English) description of a deduction line; the printed sheet words it
+#: (:func:`datamill.workforce.sheet_print.line_description`)
+RECOVERED = "recovered: customer refused {items} item(s) of delivery {delivery}, paid on {number}"
+#: sheets whose pay stands: the vendor confirmed them (a draft is redrawn without refused items)
+_STANDING = ("vendor_confirmed", "confirmed", "settled")
+
+
+def _refused(session: Session, batch_ids: set[int]) -> dict[int, tuple[int, frozenset[int] | None]]:
+    """Per batch: (delivery, the refused items; None where the whole delivery was rejected)."""
+    out: dict[int, tuple[int, frozenset[int] | None]] = {
+        b: (c.delivery_id, c.refused)
+        for b, c in customer_shares(session, batch_ids).items() if c.refused}
+    if batch_ids:
+        for d_id, b_id in session.execute(
+                select(Delivery.id, Delivery.batch_id).where(
+                    Delivery.batch_id.in_(sorted(batch_ids)), Delivery.status == "rejected")
+                .order_by(Delivery.id)):
+            out[b_id] = (d_id, None)
+    return out
+
+
+#: a unit to recover: (the unit, the line that paid it, that sheet's number, the delivery)
+Refused = tuple[SettlementUnit, SettlementLine, str, int]
+#: a sheet's rounding of one line: (unit, price, modality, volume, count) → (quantity, amount)
+LineAmount = Callable[[str, Decimal, str, Fraction, Fraction], tuple[Decimal, Decimal]]
+
+
+def refused_units(session: Session, vendor_id: int, sheet_id: int | None) -> list[Refused]:
+    """The vendor's paid task work (on a sheet it confirmed, other than ``sheet_id``) that the
+    customer refused since and that no line has recovered yet."""
+    rows = session.execute(
+        select(SettlementUnit, SettlementLine, SettlementSheet.number)
+        .join(SettlementLine, SettlementLine.id == SettlementUnit.line_id)
+        .join(SettlementSheet, SettlementSheet.id == SettlementUnit.sheet_id)
+        .where(SettlementSheet.vendor_id == vendor_id,
+               SettlementSheet.status.in_(_STANDING),
+               SettlementSheet.id != (sheet_id or 0),
+               SettlementUnit.user_id.is_not(None),
+               SettlementUnit.recovered_by_line_id.is_(None))
+        .order_by(SettlementUnit.id)
+    ).tuples().all()
+    refused = _refused(session, {u.batch_id for u, _, _ in rows})
+    out: list[Refused] = []
+    for unit, line, number in rows:
+        hit = refused.get(unit.batch_id)
+        if hit is not None and (hit[1] is None or unit.item_id in hit[1]):
+            out.append((unit, line, number, hit[0]))
+    return out
+
+
+def add_recoveries(
+    session: Session, sheet: SettlementSheet, found: list[Refused], line_amount: LineAmount,
+) -> Decimal:
+    """Add to ``sheet`` a deduction line per project × stage × worker × price for ``found``
+    (:func:`refused_units`), rounded as the sheet rounds its lines; their (negative) total."""
+    groups: dict[tuple[int, str, int | None, str, Decimal], list[Refused]] = defaultdict(list)
+    for r in found:
+        unit, line = r[0], r[1]
+        groups[(int(line.project_id or 0), unit.stage, line.worker_id, line.unit,
+                line.unit_price)].append(r)
+    total = Decimal("0.00")
+    for (project_id, stage, worker_id, unit_kind, price), got in sorted(
+            groups.items(), key=lambda g: (g[0][0], g[0][1], g[0][2] or 0, g[0][3], g[0][4])):
+        project = session.get(Project, project_id)
+        volumes = session.scalars(select(Item.volume).where(
+            Item.id.in_(sorted({r[0].item_id for r in got})))).all()
+        volume = Fraction(sum(v or 0 for v in volumes))
+        quantity, amount = line_amount(unit_kind, price, project.modality if project else "",
+                                       volume, Fraction(len(got)))
+        line = SettlementLine(
+            sheet_id=sheet.id, project_id=project_id, stage=stage, worker_id=worker_id,
+            unit=unit_kind, items=-len(got), duration_ms=-int(volume), quantity=-quantity,
+            unit_price=price, amount=-amount,
+            description=RECOVERED.format(
+                items=len(got), delivery=", ".join(sorted({str(r[3]) for r in got}, key=int)),
+                number=", ".join(sorted({r[2] for r in got}))))
+        session.add(line)
+        session.flush()
+        for r in got:
+            r[0].recovered_by_line_id = line.id
+        total -= amount
+    session.flush()
+    return total
+
+
+def release_recoveries(session: Session, sheet_id: int) -> None:
+    """The units ``sheet_id``'s deduction lines recovered are due again (the draft is redrawn,
+    or the sheet voided)."""
+    lines = select(SettlementLine.id).where(SettlementLine.sheet_id == sheet_id)
+    session.execute(update(SettlementUnit)
+                    .where(SettlementUnit.recovered_by_line_id.in_(lines))
+                    .values(recovered_by_line_id=None)
+                    .execution_options(synchronize_session=False))
