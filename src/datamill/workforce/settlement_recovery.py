@@ -26,7 +26,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
 
-from sqlalchemy import select, update
+from sqlalchemy import exists, select, update
 from sqlalchemy.orm import Session
 
 from datamill.production.delivery_acceptance import customer_shares
@@ -73,7 +73,12 @@ def refused_units(session: Session, vendor_id: int, sheet_id: int | None) -> lis
                SettlementSheet.status.in_(_STANDING),
                SettlementSheet.id != (sheet_id or 0),
                SettlementUnit.user_id.is_not(None),
-               SettlementUnit.recovered_by_line_id.is_(None))
+               SettlementUnit.recovered_by_line_id.is_(None),
+               exists().where(  # a delivery of its batch the customer refused some of
+                   Delivery.batch_id == SettlementUnit.batch_id,
+                   (Delivery.status == "rejected")
+                   | ((Delivery.status == "accepted")
+                      & (Delivery.accepted_items < Delivery.delivered_items))))
         .order_by(SettlementUnit.id)
     ).tuples().all()
     refused = _refused(session, {u.batch_id for u, _, _ in rows})
