@@ -23,6 +23,7 @@ __all__ = [
     "UniqueIds",
     "classes_left_out",
     "copy_with_sha256",
+    "deliver_image",
     "image_file_name",
     "num",
     "sha256_file",
@@ -31,6 +32,7 @@ __all__ = [
 
 OnUnsupported = Literal["error", "skip"]
 _CHUNK: Final = 1 << 20
+_ORIENTATION: Final = 0x0112
 _BAD_ID: Final = re.compile(r"[\s\x00-\x1f\x7f/\\]")
 
 
@@ -44,6 +46,55 @@ def copy_with_sha256(src: Path, dst: Path) -> str:
             fout.write(chunk)
     shutil.copymode(src, dst)
     return digest.hexdigest()
+
+
+def deliver_image(src: Path, dst: Path) -> str:
+    """Write ``src`` to ``dst`` as a training loader reads it; return the sha256 written.
+
+    An image whose EXIF orientation is 1 or absent is copied byte for byte. One with another
+    orientation (a phone photo held upright: the pixels stored sideways, the tag saying so) is
+    written **upright** with the tag removed, as labelme's export does: the annotation's
+    coordinates, width and height are those of the image as displayed, and readers that ignore
+    the tag (torchvision's ``read_image``, OpenCV with ``IMREAD_IGNORE_ORIENTATION``, many
+    loaders) would otherwise draw every box sideways. Only such images are re-encoded, in their
+    own format: a JPEG with its own quantisation tables and chroma subsampling, a TIFF with its
+    own compression; the ICC profile, the rest of the EXIF and the XMP are kept.
+    """
+    from PIL import Image, ImageOps, UnidentifiedImageError  # noqa: PLC0415 - only here
+
+    try:
+        with Image.open(src) as image:
+            if image.getexif().get(_ORIENTATION, 1) in (1, None) or not image.format:
+                return copy_with_sha256(src, dst)
+            upright = ImageOps.exif_transpose(image)
+            options = _save_options(image, upright)
+            fmt = "JPEG" if image.format == "MPO" else image.format
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            upright.save(dst, format=fmt, **options)
+    except (OSError, UnidentifiedImageError, ValueError, SyntaxError):
+        return copy_with_sha256(src, dst)  # not readable here: the checks said so already
+    return sha256_file(dst)
+
+
+def _save_options(image: Any, upright: Any) -> dict[str, Any]:
+    """Encoder options that keep ``image``'s quality and metadata for ``upright``."""
+    from PIL import JpegImagePlugin  # noqa: PLC0415 - only here
+
+    options: dict[str, Any] = {"exif": upright.getexif().tobytes()}
+    for key in ("icc_profile", "xmp", "dpi"):
+        if upright.info.get(key):
+            options[key] = upright.info[key]
+    if image.format in ("JPEG", "MPO"):
+        options["qtables"] = image.quantization
+        sampling = JpegImagePlugin.get_sampling(image)
+        if sampling >= 0:
+            options["subsampling"] = sampling
+        options["progressive"] = "progressive" in image.info or "progression" in image.info
+    elif image.format == "TIFF":
+        options["compression"] = image.info.get("compression", "raw")
+    elif image.format == "WEBP":
+        options["quality"] = 95
+    return options
 
 
 class UniqueIds:

@@ -53,7 +53,7 @@ from datamill.modalities.image.exporters._common import (
     LabelIds,
     OnUnsupported,
     UniqueIds,
-    copy_with_sha256,
+    deliver_image,
     image_file_name,
     sha256_file,
     unsupported,
@@ -266,7 +266,7 @@ class CocoExporter:
         if not self.copy_images:
             return str(Path(item.image_path).absolute())
         rel = f"images/{image_file_name(item)}"
-        files[rel] = copy_with_sha256(Path(item.image_path), out_dir / rel)
+        files[rel] = deliver_image(Path(item.image_path), out_dir / rel)
         return rel
 
     def _categories(self, labels: LabelIds) -> list[dict[str, Any]]:

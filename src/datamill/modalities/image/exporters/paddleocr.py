@@ -34,7 +34,7 @@ from datamill.modalities.image.exporters._common import (
     OnUnsupported,
     UniqueIds,
     classes_left_out,
-    copy_with_sha256,
+    deliver_image,
     image_file_name,
     sha256_file,
     unsupported,
@@ -98,7 +98,7 @@ class PaddleOcrDetExporter:
                 count += 1
                 if self.copy_images:
                     path = f"images/{image_file_name(item)}"
-                    files[path] = copy_with_sha256(Path(item.image_path), out_dir / path)
+                    files[path] = deliver_image(Path(item.image_path), out_dir / path)
                 else:
                     path = str(Path(item.image_path).resolve())
                 entries = [

@@ -30,7 +30,7 @@ from datamill.modalities.image.exporters._common import (
     OnUnsupported,
     UniqueIds,
     classes_left_out,
-    copy_with_sha256,
+    deliver_image,
     image_file_name,
     num,
     sha256_file,
@@ -106,7 +106,7 @@ class VocExporter:
                 file_name = image_file_name(item)
                 if self.copy_images:
                     rel = f"JPEGImages/{file_name}"
-                    files[rel] = copy_with_sha256(Path(item.image_path), out_dir / rel)
+                    files[rel] = deliver_image(Path(item.image_path), out_dir / rel)
                 root = ET.Element("annotation")
                 _sub(root, "folder", "JPEGImages")
                 _sub(root, "filename", file_name)

@@ -33,7 +33,7 @@ from datamill.modalities.image.exporters._common import (
     OnUnsupported,
     UniqueIds,
     classes_left_out,
-    copy_with_sha256,
+    deliver_image,
     image_file_name,
     sha256_file,
     unsupported,
@@ -98,7 +98,7 @@ class YoloExporter:
             ids.add(item.id)
             count += 1
             image_rel = f"images/{image_file_name(item)}"
-            files[image_rel] = copy_with_sha256(Path(item.image_path), out_dir / image_rel)
+            files[image_rel] = deliver_image(Path(item.image_path), out_dir / image_rel)
             lines = []
             classes_left_out(item, left_out)
             for index, obj in enumerate(item.annotation.objects):
