@@ -62,6 +62,7 @@ CHECK_NAME_WORDS: dict[str, dict[str, str]] = {
         "trailing_silence": "Trailing silence",
         "turn_length": "Turn length",
         "underexposure": "Underexposure",
+        "animation": "Still image",
     },
     "zh-CN": {
         "aspect_ratio": "宽高比",
@@ -110,6 +111,7 @@ CHECK_NAME_WORDS: dict[str, dict[str, str]] = {
         "trailing_silence": "尾部静音",
         "turn_length": "轮次长度",
         "underexposure": "欠曝",
+        "animation": "静态图像",
     },
 }
 

@@ -118,6 +118,8 @@ _EXIF_MAKE: Final = 0x010F
 _EXIF_MODEL: Final = 0x0110
 _HASH_SIDE: Final = 32
 _SWAPPING_ORIENTATIONS: Final = frozenset({5, 6, 7, 8})
+#: the formats whose extra frames are an animation (an animated image is refused)
+_ANIMATED_FORMATS: Final = frozenset({"GIF", "PNG", "WEBP"})
 # Everything Pillow raises for unreadable, truncated or corrupt data (no blind except).
 _DECODE_ERRORS: Final = (OSError, ValueError, SyntaxError, EOFError, struct.error, zlib.error,
                          IndexError, TypeError)
@@ -198,6 +200,9 @@ class ImageMeasurement:
     device: str | None
     detail_hash: str = ""
     page_hash: str = ""
+    #: frames of an animated GIF, PNG or WebP (1 for a still image; a TIFF's pages and an MPO's
+    #: depth map are no animation)
+    frames: int = 1
 
     def to_dict(self) -> dict[str, Any]:
         """Return the measurement as a JSON-ready dict."""
@@ -386,6 +391,7 @@ def measure_image(path: Path, *, max_pixels: int,
     image, mode = _open(Path(path), max_pixels)
     try:
         fmt = image.format or "UNKNOWN"
+        frames = int(getattr(image, "n_frames", 1)) if fmt in _ANIMATED_FORMATS else 1
         orientation = _orientation(image)
         device = _device(image)
         stored_width, stored_height = image.size
@@ -414,6 +420,7 @@ def measure_image(path: Path, *, max_pixels: int,
         device=device,
         detail_hash=detail,
         page_hash=page,
+        frames=frames,
     )
 
 
@@ -563,8 +570,8 @@ def check_measurement(
 
     Returns outcomes named ``decodable``, ``format``, ``resolution``, ``aspect_ratio``,
     ``sharpness``, ``overexposure``, ``underexposure``, ``mean_luminance``,
-    ``exif_orientation`` (always passes; reports the tag) and, when ``seen_hashes`` is given,
-    ``near_duplicate``.
+    ``exif_orientation`` (always passes; reports the tag), ``animation`` (only for an animated
+    GIF, PNG or WebP: fails) and, when ``seen_hashes`` is given, ``near_duplicate``.
     """
     r = requirements
     allowed = {f.upper() for f in r.allowed_formats}
@@ -599,6 +606,12 @@ def check_measurement(
             extra={"applied": m.exif_orientation != 1},
         ),
     ]
+    if m.frames > 1:
+        outcomes.append(CheckOutcome(
+            "animation", False, float(m.frames),
+            f"an animated image of {m.frames} frames: only still images are annotated (a box "
+            "fits one frame; the workbench would show them all); deliver its frames as "
+            "images of their own", extra={"frames": m.frames}))
     if seen_hashes is not None:
         outcomes.append(near_duplicate_outcome(m.phash, seen_hashes, r, m.detail_hash or None,
                                                m.page_hash or None))

@@ -197,7 +197,7 @@ class ImagePlugin(ImageAggregationMixin):
     volume_base_unit: ClassVar[str] = "images"
     volume_per_unit: ClassVar[int] = 1
     media_suffixes: ClassVar[tuple[str, ...]] = (".jpg", ".jpeg", ".png", ".webp", ".tif",
-                                                 ".tiff", ".bmp")
+                                                 ".tiff", ".bmp", ".gif")
     media_folder: ClassVar[str] = "images"
     #: every delivery format holds its own copy of the images (COCO's, YOLO's and VOC's
     #: images/ folders, the Parquet cells): the package keeps no shared media folder besides,
