@@ -52,7 +52,7 @@ __all__ = [
 ]
 
 FIELDS = ("prompt", "transcript", "text")  # text: a text item's own text (attributes)
-IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp"})
+IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp", ".gif"})
 ORIGINALS_LEVEL = "confidential"  # personal information: never below this
 Progress = Callable[[int], None]
 SKIPPED_NO_TEXT = "no_text_yet"

@@ -33,6 +33,8 @@ import numpy as np
 
 from datamill.core.errors import InvalidInput
 
+_EXIF_ORIENTATION = 0x0112
+
 __all__ = [
     "FACE_CASCADES",
     "PLATE_CASCADES",
@@ -282,7 +284,34 @@ def _read(path: Path) -> np.ndarray:
     image = cv2.imdecode(data, cv2.IMREAD_UNCHANGED) if data.size else None
     if image is None:
         raise InvalidInput(f"{path} is not an image OpenCV can decode")
-    return image
+    return _upright(image, _orientation(path))
+
+
+def _orientation(path: Path) -> int:
+    """``path``'s EXIF orientation (1 when it has none or Pillow cannot read it)."""
+    from PIL import Image, UnidentifiedImageError  # noqa: PLC0415 - only here
+
+    try:
+        with Image.open(path) as opened:
+            value = opened.getexif().get(_EXIF_ORIENTATION, 1)
+    except (OSError, UnidentifiedImageError, ValueError, SyntaxError):
+        return 1
+    return value if isinstance(value, int) else 1
+
+
+def _upright(image: np.ndarray, orientation: int) -> np.ndarray:
+    """``image`` as displayed: ``IMREAD_UNCHANGED`` keeps the pixels as stored and ignores the
+    EXIF orientation, and the derivative is written without it. A phone photo stored sideways
+    came out sideways, while its annotations (and the regions to mask) are those of the image
+    as displayed."""
+    if orientation in (5, 7):  # transposed across a diagonal, then turned
+        image = cv2.transpose(image)
+        orientation = 1 if orientation == 5 else 3
+    flip = {2: 1, 3: -1, 4: 0}.get(orientation)
+    if flip is not None:
+        return cv2.flip(image, flip)
+    turn = {6: cv2.ROTATE_90_CLOCKWISE, 8: cv2.ROTATE_90_COUNTERCLOCKWISE}.get(orientation)
+    return cv2.rotate(image, turn) if turn is not None else image
 
 
 def _same_file(a: Path, b: Path) -> bool:
