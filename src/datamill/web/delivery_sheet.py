@@ -17,7 +17,8 @@ __all__ = ["CHART_BARS", "Bar", "SheetView", "sheet_view"]
 
 CHART_BARS = 20  # speakers in the minutes chart, the most minutes first
 #: the counts a modality's delivery statistics state (image, point cloud, text), shown as given
-_COUNTS = ("images", "frames", "texts", "objects", "cuboids", "entities", "tracks")
+_COUNTS = ("images", "frames", "texts", "objects", "cuboids", "entities", "tracks",
+           "tracks_relabelled")
 _BAR_PX = 320  # the longest bar
 
 
@@ -72,6 +73,9 @@ def sheet_view(datasheet: dict[str, Any]) -> SheetView:
                             f"{_num(m['min'])} / {_num(m['mean'])} / {_num(m['max'])}"))
     for key in _COUNTS:  # what a labelled delivery holds, as its modality counted it
         _add(figures, f"dlv.ds.{key}", datasheet.get(key))
+    relabelled = datasheet.get("tracks_relabelled_examples")
+    if isinstance(relabelled, list) and relabelled:
+        figures.append(("dlv.ds.tracks_relabelled_examples", " · ".join(map(str, relabelled))))
     labels = datasheet.get("labels")
     if isinstance(labels, dict) and labels:
         figures.append(("dlv.ds.labels", " · ".join(f"{k}: {v}" for k, v in labels.items())))

@@ -128,4 +128,6 @@ EN_DELIVERIES: dict[str, str] = {
     "dlv.ds.labels": "Labelled objects per label",
     "dlv.withheld.reader": "You read this delivery's record; its files go to whoever takes the "
     "delivery (the project's customer and its manager).",
+    "dlv.ds.tracks_relabelled": "Tracks labelled two ways (check them before delivery)",
+    "dlv.ds.tracks_relabelled_examples": "Tracks labelled two ways (first 10)",
 }

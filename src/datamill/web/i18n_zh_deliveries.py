@@ -113,4 +113,6 @@ ZH_CN_DELIVERIES: dict[str, str] = {
     "dlv.ds.tracks": "轨迹数",
     "dlv.ds.labels": "各标签的标注对象数",
     "dlv.withheld.reader": "您可查阅本次交付的记录；交付文件只提供给接收交付的人（项目的客户及项目经理）。",
+    "dlv.ds.tracks_relabelled": "前后标签不一致的轨迹数（交付前请核查）",
+    "dlv.ds.tracks_relabelled_examples": "前后标签不一致的轨迹（前 10 条）",
 }

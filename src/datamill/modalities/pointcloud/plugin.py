@@ -620,6 +620,8 @@ class PointCloudStatistics:
         self.classes: Counter[str] = Counter()
         self.sensors: Counter[str] = Counter()
         self.tracks: set[str] = set()
+        #: the labels of each track, by (sequence, track id): a track labelled two ways
+        self.track_labels: dict[tuple[str, str], set[str]] = {}
         self.segmented = 0
         self.point_classes: Counter[int] = Counter()
 
@@ -631,10 +633,25 @@ class PointCloudStatistics:
         self.classes.update(ann.classes)
         self.sensors.update([str(item.attributes.get("sensor") or "unknown")])
         self.tracks.update(o.track_id for o in ann.objects if o.track_id)
+        sequence = str(item.attributes.get("sequence") or "")
+        for o in ann.objects:
+            if o.track_id:
+                self.track_labels.setdefault((sequence, o.track_id), set()).add(o.label)
         if ann.point_labels:
             self.segmented += 1
             for class_id, count in ann.point_labels:
                 self.point_classes[class_id] += count
+
+    def _relabelled(self) -> dict[str, Any]:
+        """Tracks whose cuboids carry two labels or more (a car called a truck in one frame):
+        their count and the first 10 (``sequence/track: labels``); nothing when none is."""
+        found = sorted((key, labels) for key, labels in self.track_labels.items()
+                       if len(labels) > 1)
+        if not found:
+            return {}
+        return {"tracks_relabelled": len(found), "tracks_relabelled_examples": [
+            f"{sequence + '/' if sequence else ''}{track}: {', '.join(sorted(labels))}"
+            for (sequence, track), labels in found[:10]]}
 
     def result(self) -> dict[str, Any]:
         return {
@@ -642,6 +659,7 @@ class PointCloudStatistics:
             "cuboids": sum(self.labels.values()), "labels": dict(self.labels),
             "tracks": len(self.tracks), "scene_classes": dict(self.classes),
             "sensors": dict(self.sensors),
+            **self._relabelled(),
             **({"segmented_frames": self.segmented,
                 "points_per_class": {str(k): v for k, v in sorted(self.point_classes.items())}}
                if self.segmented else {}),
