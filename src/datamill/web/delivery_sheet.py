@@ -18,7 +18,7 @@ __all__ = ["CHART_BARS", "Bar", "SheetView", "sheet_view"]
 CHART_BARS = 20  # speakers in the minutes chart, the most minutes first
 #: the counts a modality's delivery statistics state (image, point cloud, text), shown as given
 _COUNTS = ("images", "frames", "texts", "objects", "cuboids", "entities", "tracks",
-           "tracks_relabelled")
+           "tracks_relabelled", "images_32_bit_samples")
 _BAR_PX = 320  # the longest bar
 
 

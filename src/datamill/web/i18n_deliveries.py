@@ -130,4 +130,6 @@ EN_DELIVERIES: dict[str, str] = {
     "delivery (the project's customer and its manager).",
     "dlv.ds.tracks_relabelled": "Tracks labelled two ways (check them before delivery)",
     "dlv.ds.tracks_relabelled_examples": "Tracks labelled two ways (first 10)",
+    "dlv.ds.images_32_bit_samples": "Images of 32-bit samples (float or 32-bit TIFF: "
+    "OpenCV's imread, as Ultralytics and supervision call it, cannot open them)",
 }

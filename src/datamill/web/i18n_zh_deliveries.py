@@ -115,4 +115,6 @@ ZH_CN_DELIVERIES: dict[str, str] = {
     "dlv.withheld.reader": "您可查阅本次交付的记录；交付文件只提供给接收交付的人（项目的客户及项目经理）。",
     "dlv.ds.tracks_relabelled": "前后标签不一致的轨迹数（交付前请核查）",
     "dlv.ds.tracks_relabelled_examples": "前后标签不一致的轨迹（前 10 条）",
+    "dlv.ds.images_32_bit_samples": "32 位采样的图像数（浮点或 32 位 TIFF：Ultralytics、supervision "
+    "调用的 OpenCV imread 无法打开）",
 }

@@ -28,7 +28,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -576,6 +576,12 @@ class ImagePlugin(ImageAggregationMixin):
         return ImageEffectEvaluator(requirements)
 
 
+#: Pillow's modes of 32-bit samples (a float or 32-bit integer TIFF): delivered as they are
+#: (the customer's data), and stated in the datasheet: OpenCV's ``imread`` opens them only
+#: with ``IMREAD_UNCHANGED``, which Ultralytics and supervision do not pass
+_WIDE_MODES: Final = frozenset({"I", "F"})
+
+
 class ImageStatistics:
     """Images, objects per label and kind, image classes, formats, sizes, devices, scenes."""
 
@@ -586,6 +592,8 @@ class ImageStatistics:
         }
         self.objects = 0
         self.pixels: list[int] = []
+        #: images of 32-bit samples (Pillow modes I and F: float or 32-bit integer TIFFs)
+        self.wide = 0
 
     def add(self, item: ItemRecord, payload: Any) -> None:
         a = item.attributes
@@ -597,6 +605,7 @@ class ImageStatistics:
             self.counts["classes"][cls] += 1
         self.images += 1
         self.counts["formats"][str(a.get("format") or "unknown")] += 1
+        self.wide += a.get("mode") in _WIDE_MODES
         self.counts["devices"][str(a.get("device") or "unknown")] += 1
         self.counts["scenes"][str(a.get("scene") or "unknown")] += 1
         w, h = int(a.get("width") or 0), int(a.get("height") or 0)
@@ -610,6 +619,8 @@ class ImageStatistics:
             "object_kinds": dict(c["kinds"]), "image_classes": dict(c["classes"]),
             "formats": dict(c["formats"]),
             "pixels": {"min": self.pixels[0], "max": self.pixels[1]} if self.pixels else None,
+            # OpenCV's imread without IMREAD_UNCHANGED (Ultralytics, supervision) opens none
+            **({"images_32_bit_samples": self.wide} if self.wide else {}),
             "collection": {"devices": dict(c["devices"]), "scenes": dict(c["scenes"])},
             "units": {"images": "images", "objects": "annotated objects",
                       "labels": "objects per label"},
