@@ -6,7 +6,7 @@ Every measured value is stored per item; an item that fails any check is set asi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +14,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
+from datamill.config import get_settings
 from datamill.core.errors import DatamillError
 from datamill.db.lookup import get_or_raise
 from datamill.engine.base import make_executor
@@ -112,13 +113,48 @@ def _failed(outcomes: list[CheckOutcome]) -> list[dict[str, Any]]:
             for o in outcomes if not o.passed]
 
 
+def _heavy(modality: str, requirements: dict[str, Any]) -> bool:
+    """Whether the modality says its checks are heavy for these requirements (decodes, forced
+    alignment: ~0.2 s a file, not ~0.5 ms)."""
+    plugin = get_modality(modality)
+    return bool(getattr(plugin, "checks_are_heavy", lambda _r: True)(requirements))
+
+
 def _worth_a_pool(modality: str, requirements: dict[str, Any], n: int) -> bool:
     """Starting worker processes costs ~1 s (measured: bench/checks_throughput.py), about
     2,000 files of audio-only checks; a pool pays off for heavy checks (the modality says) or
     for big batches."""
-    plugin = get_modality(modality)
-    heavy = bool(getattr(plugin, "checks_are_heavy", lambda _r: True)(requirements))
-    return n > (8 if heavy else 20_000)
+    return n > (8 if _heavy(modality, requirements) else 20_000)
+
+
+_APART_HEAVY = 8  # items of heavy checks a worker process checks per call (~2 s of read speech)
+
+
+def _check_chunk(chunk: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    return [check_job(a) for a in chunk]
+
+
+def _checked_apart(
+    session: Session, args: list[tuple[Any, ...]], size: int, statuses: list[str],
+    pending: list[dict[str, Any]],
+) -> Iterator[tuple[Any, ...]]:
+    """:func:`check_job` over ``args``, in order, ``size`` items a call in the warm worker
+    process of :func:`datamill.engine.local.run_apart`, with no transaction open while a
+    chunk runs: what was stored so far (``pending`` too) is committed before each call (on
+    SQLite every transaction holds the one writer lock, and even ``GET /readyz`` waited for
+    the whole run). An item whose status changed meanwhile (another run checked it) is left
+    out: its rows are read again, locked, before the chunk's outcomes are stored."""
+    from datamill.engine.local import run_apart
+
+    for start in range(0, len(args), size):
+        _insert(session, pending)
+        session.commit()
+        results = run_apart(_check_chunk, args[start:start + size])
+        still = set(session.scalars(
+            select(Item.id).where(Item.id.in_([r[0] for r in results]),
+                                  Item.status.in_(statuses))
+            .order_by(Item.id).with_for_update()))
+        yield from (r for r in results if r[0] in still)
 
 
 def _store(
@@ -247,11 +283,21 @@ def run_checks(
     progress: Callable[[int], None] | None = None,
     only: Collection[int] | None = None,
     actor_id: int | None = None,
+    apart: bool = False,
 ) -> CheckSummary:
     """Check every imported (or, with ``recheck``, every not-yet-annotated) item of a project
     (of those, only the items ``only`` names, when given: one collected recording).
 
-    ``actor_id``: who ran the checks, for the audit record (None: a system run)."""
+    ``actor_id``: who ran the checks, for the audit record (None: a system run).
+
+    ``apart``: with the local engine, the files are decoded and checked only in a warm worker
+    process (:func:`datamill.engine.local.run_apart`), a chunk a call, with the same outcomes;
+    what a request handler asks for, since a decode or an alignment holds the interpreter
+    lock, and the local engine with one worker checks every item in this process, where it
+    stalled every other request of that web worker. ``workers`` then does not apply. The
+    session's transaction is committed once the items are read (with whatever the caller wrote
+    before) and after each chunk's outcomes are stored, so no database lock is held while
+    files decode; an item another run checked meanwhile is left out (not counted)."""
     project = get_or_raise(session, Project, project_id, "project")
     statuses = ["imported", "passed", "rejected"] if recheck else ["imported"]
     query = select(Item).where(Item.project_id == project_id, Item.status.in_(statuses))
@@ -269,18 +315,22 @@ def run_checks(
         args.append((*job, dict(i.attributes or {})) if i.source_uri and not i.sha256 else job)
     checker = _cross_checker(session, blobs, project, requirements, items)
     with_outcomes = bool(getattr(checker, "reads_outcomes", False))
-    # DATAMILL_ENGINE picks the backend: a warm local pool (default) or a Ray cluster
-    executor = make_executor(
-        session.info.get("datamill.settings"),
-        workers if _worth_a_pool(project.modality, requirements, len(args)) else 1,
-    )
     across = _collection_outcomes(session, blobs, project, items)
     copies = CopyIndex(session, project_id, items.values())
+    settings = session.info.get("datamill.settings") or get_settings()
+    pending: list[dict[str, Any]] = []  # the chunk's result rows, inserted before it commits
+    results: Iterable[tuple[Any, ...]]
+    if apart and settings.engine != "ray":
+        size = _APART_HEAVY if _heavy(project.modality, requirements) else _CHUNK
+        results = _checked_apart(session, args, size, statuses, pending)
+    else:  # DATAMILL_ENGINE picks the backend: a warm local pool (default) or a Ray cluster
+        results = make_executor(
+            settings, workers if _worth_a_pool(project.modality, requirements, len(args)) else 1,
+        ).map(check_job, args)
     by_check: dict[str, int] = {}
     rejections: list[dict[str, Any]] = []
     passed = done = listening = 0
-    pending: list[dict[str, Any]] = []  # the chunk's result rows, inserted before it commits
-    for item_id, outcomes, *probed in executor.map(check_job, args):
+    for item_id, outcomes, *probed in results:
         item = items[item_id]
         if probed and "error" not in probed[0]:
             probe = probed[0]

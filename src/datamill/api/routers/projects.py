@@ -232,7 +232,7 @@ def checks_endpoint(
     """Run the modality's automatic checks on imported items (synchronously)."""
     recheck = body.recheck if body else False
     return run_checks(session, runtime.blobs, project_id, recheck=recheck, workers=1,
-                      actor_id=user.id)
+                      actor_id=user.id, apart=True)  # decodes off this worker's interpreter lock
 
 
 @router.post("/{project_id}/preannotate")
