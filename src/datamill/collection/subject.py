@@ -590,12 +590,15 @@ CHECK_FAILED_REASON = ("check_failed: the automatic check of this recording fail
                        " error, not your recording); record the prompt again")
 
 
-def _check_take(session: Session, blobs: BlobStore, project_id: int, item_id: int) -> None:
-    """Check the saved take at once. Should the checks fail (an error, not a verdict), the take
-    stays saved but is rejected with :data:`CHECK_FAILED_REASON`, so the prompt asks for a
-    re-record instead of staying "checking" (and refusing every upload) for ever."""
+def _check_take(session: Session, blobs: BlobStore, project_id: int, item_id: int,
+                apart: bool = False) -> None:
+    """Check the saved take at once (``apart``: in a warm worker process, see
+    :func:`~datamill.production.checking.run_checks`). Should the checks fail (an error, not a
+    verdict), the take stays saved but is rejected with :data:`CHECK_FAILED_REASON`, so the
+    prompt asks for a re-record instead of staying "checking" (and refusing every upload) for
+    ever."""
     try:
-        run_checks(session, blobs, project_id, workers=1, only=[item_id])
+        run_checks(session, blobs, project_id, workers=1, only=[item_id], apart=apart)
     except Exception as err:  # noqa: BLE001 - any failure of the checks: the take is kept
         session.rollback()
         item = session.get(Item, item_id)
@@ -642,9 +645,12 @@ def _undo_take(session: Session, rec_id: int, project_id: int, meta: dict[str, A
 
 def upload_recording(
     session: Session, blobs: BlobStore, token: str, prompt_id: int, data: bytes,
+    *, apart: bool = False,
 ) -> dict[str, Any]:
     """Import one recording of a prompt and check it at once; returns the prompt's new state
-    with the check's verdict and reasons.
+    with the check's verdict and reasons. ``apart``: the take is decoded and checked in a warm
+    worker process, with no transaction open meanwhile (what the web server asks for: a
+    read-speech alignment holds the interpreter lock ~0.5 s a take).
 
     Uploads at once: exactly one upload of a prompt goes through (the others get a Conflict:
     being uploaded, or recorded already), and a quota cell never takes more than its target;
@@ -652,7 +658,7 @@ def upload_recording(
     rec, meta = _reserve(session, token, prompt_id, data)
     item = _import_take(session, blobs, rec, meta, data)
     if item.status == "imported":
-        _check_take(session, blobs, rec.project_id, item.id)
+        _check_take(session, blobs, rec.project_id, item.id, apart)
     session.refresh(item)
     state = collection_state(session, token)
     session.commit()

@@ -205,4 +205,5 @@ def recording_endpoint(
 ) -> dict[str, Any]:
     """Upload one recording of a prompt; it is imported and checked at once (403 before
     consent, 409 when the prompt is done or the subject's quota cell is full)."""
-    return subject.upload_recording(session, runtime.blobs, token, prompt_id, audio)
+    return subject.upload_recording(session, runtime.blobs, token, prompt_id, audio,
+                                    apart=True)  # the take's checks off this worker's lock
