@@ -49,7 +49,8 @@ def prepare_assist(session: Session, blobs: BlobStore, user: User, item_id: int,
     """The tool's run over the item, once ``user`` may use it there (see the module's
     description): NotFound for an item they may not see, Forbidden for a role that neither
     annotates, reviews nor inspects, InvalidInput for a tool the modality lacks or params
-    that are not a JSON object."""
+    that are not a JSON object. The session's transaction is committed (it only read) before
+    the run is returned, so no database lock is held while the tool runs."""
     item = get_or_raise(session, Item, item_id, "item", item_id=item_id)
     access.require_item_view(session, user, item)
     if not any(allowed(user.role, a) for a in (Action.ANNOTATE, Action.REVIEW, Action.INSPECT)):
@@ -66,5 +67,9 @@ def prepare_assist(session: Session, blobs: BlobStore, user: User, item_id: int,
     options: dict[str, Any] = {}
     if getattr(plugin, "assists_by_requirements", False):
         options["requirements"] = dict(project.spec.get("requirements", {}))
+    # the checks only read: end their transaction before the tool runs (on SQLite every
+    # transaction holds the one writer lock, and a GrabCut of seconds held it that long, so
+    # every write of the server and even GET /readyz waited for it)
+    session.commit()
     return functools.partial(cast("_Assisting", plugin).assist, tool, path, dict(params),
                              **options)
