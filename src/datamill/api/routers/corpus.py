@@ -23,7 +23,7 @@ from datamill.corpus.design import (
     MAX_POOL,
     MAX_SENTENCE_CHARS,
     DesignOptions,
-    design_corpus,
+    design_corpus_apart,
     read_pool,
 )
 
@@ -93,4 +93,4 @@ def select_endpoint(body: SelectIn, user: Designer) -> dict[str, Any]:
                       allow_digits=body.allow_digits, near_duplicate=body.near_duplicate)
     opts = DesignOptions(lang=body.lang, n=body.n, units=units, filters=filters,
                          target=body.target, rarity=body.rarity, fill=body.fill, seed=body.seed)
-    return design_corpus(_pool(body), opts)
+    return design_corpus_apart(_pool(body), opts)  # off this worker's interpreter lock

@@ -21,7 +21,7 @@ from datamill.compliance.roles import Action, allowed
 from datamill.core.errors import DatamillError, Forbidden, InvalidInput
 from datamill.core.storable import digits
 from datamill.corpus.analysis import KINDS, Filters
-from datamill.corpus.design import DesignOptions, design_corpus, read_pool
+from datamill.corpus.design import DesignOptions, design_corpus_apart, read_pool
 from datamill.corpus.report import coverage_svg
 from datamill.web.i18n import translator
 from datamill.web.routes._common import (
@@ -151,7 +151,7 @@ async def corpus_submit(  # noqa: PLR0913 - one field per form control
                           near_duplicate=near_duplicate)
         opts = DesignOptions(lang=lang, n=n, units=unit_weights, filters=filters,
                              target=_opt_float(target, "target"))
-        report = await run_in_threadpool(design_corpus, read_pool(text), opts)
+        report = await run_in_threadpool(design_corpus_apart, read_pool(text), opts)
     except DatamillError as exc:
         return _page(request, me, form, status_code=exc.status, error=exc.message)
     form["units"] = chosen
