@@ -4,6 +4,7 @@ the web page (SQLite and PostgreSQL; real audio and PocketSphinx)."""
 from __future__ import annotations
 
 import json
+import multiprocessing
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,11 +18,14 @@ from typer.testing import CliRunner
 from datamill.cli import _common
 from datamill.cli.main import app
 from datamill.compliance.models import User
+from datamill.engine.local import shutdown_pools
 from datamill.production.checking import run_checks
 from datamill.production.models import Item
+from datamill.production.speech.prompt_check import LabelledClip, calibrate_prompt_check
 from datamill.runtime import Runtime
 from datamill.server import create_app
 from tests._api import web_sign_in as _sign_in
+from tests.unit.production.test_effect_off_worker import _maps_pocketsphinx
 from tests.unit.production.test_prompt_check import ALL_LISTEN, _espeak, _project
 
 __all__ = ["_espeak"]  # the fixture that skips without espeak-ng applies here too
@@ -124,9 +128,22 @@ def test_api_calibrate_and_listen(
     r = client.post(url, json=body, headers=ann1)
     assert r.status_code == 403
     assert r.headers["content-type"].startswith("application/problem+json")
+    shutdown_pools()  # no worker left warm by an earlier test: the one found is this run's
+    before = {p.pid for p in multiprocessing.active_children()}
     r = client.post(url, json=body, headers=pm)
     assert r.status_code == 201, r.text
     assert r.json()["n_good"] == 2 and r.json()["created_by"] == "pm"
+    assert [p.pid for p in multiprocessing.active_children() if p.pid not in before
+            and p.pid is not None and _maps_pocketsphinx(p.pid)], \
+        "the clips were aligned in the web worker's own process"  # it held the lock ~0.5 s a clip
+    if runtime.engine.dialect.name == "sqlite":  # the same scores here, the CLI's way
+        s = runtime.sessions()
+        here = calibrate_prompt_check(
+            s, runtime.blobs, s.merge(users["pm"]), pid,
+            [LabelledClip(item=c["item"], label=c["label"]) for c in body["clips"]],
+            min_catch=1.0, max_false_reject=0.0)
+        s.close()  # rolled back
+        assert r.json()["report"] == here.report
     assert client.get(url, headers=pm).json()["items"][0]["id"] == r.json()["id"]
     r = client.post(url, json={"clips": [{"item": "nope", "label": "good"},
                                          {"item": "utt004", "label": "bad"}]}, headers=pm)

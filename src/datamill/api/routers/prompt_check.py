@@ -71,7 +71,8 @@ def calibrate_endpoint(
     clips = [LabelledClip(item=c.item, label=c.label) for c in body.clips]
     return calibrate_prompt_check(session, runtime.blobs, user, project_id, clips,
                                   max_false_reject=body.max_false_reject,
-                                  min_catch=body.min_catch, reject_margin=body.reject_margin)
+                                  min_catch=body.min_catch, reject_margin=body.reject_margin,
+                                  apart=True)  # aligned off this worker's interpreter lock
 
 
 @router.get("/projects/{project_id}/prompt-check/calibrations")

@@ -226,15 +226,19 @@ def calibrate_prompt_check(
     min_catch: float = 0.95,
     reject_margin: float | None = None,
     folder: Path | None = None,
+    apart: bool = False,
 ) -> CalibrationOut:
     """Score every labelled clip, choose the thresholds and store the report (see module).
 
     ``folder`` allows ``file`` clips (CLI; the API takes project items only);
     ``reject_margin`` (nats/frame) lowers the reject threshold below the sample's fit (None:
-    the automatic margin of :func:`choose_thresholds`, 0: none).
+    the automatic margin of :func:`choose_thresholds`, 0: none). ``apart``: the clips are
+    aligned in the warm worker process of :func:`datamill.engine.local.run_apart`, 8 a call,
+    with the session's transaction committed once they are read (what the web server asks
+    for: an alignment holds the interpreter lock ~0.5 s a clip, and on SQLite the transaction
+    holds the one writer lock); the same scores.
     """
     from datamill.modalities.speech.calibration import choose_thresholds
-    from datamill.modalities.speech.consistency import check_consistency
     from datamill.modalities.speech.prompt_rate import aligner_reads
 
     project = _speech_project(session, project_id)
@@ -244,6 +248,7 @@ def calibrate_prompt_check(
         raise InvalidInput(f"at most {MAX_SAMPLE} labelled clips ({len(clips)} given)")
     samples: list[tuple[float | None, Literal["good", "bad"]]] = []
     scored: list[dict[str, Any]] = []
+    sources: list[tuple[str, str]] = []
     for n, clip in enumerate(clips, start=1):
         path, prompt = _clip_source(session, blobs, project, clip, n, folder)
         if not aligner_reads(prompt):
@@ -252,10 +257,12 @@ def calibrate_prompt_check(
                 " check (what this calibrates) reads English prompts only; prompts in Chinese,"
                 " Japanese or Korean get the speaking-rate check, which has no thresholds to"
                 " calibrate", field="prompt")
-        res = check_consistency(path, prompt)
-        samples.append((res.min_word_llr, clip.label))
+        sources.append((str(path), prompt))
+    for clip, score in zip(clips, _clip_scores_apart(session, sources) if apart
+                           else _clip_scores(sources), strict=True):
+        samples.append((score, clip.label))
         scored.append({"clip": clip.item or Path(clip.file or "").name, "label": clip.label,
-                       "score": res.min_word_llr})
+                       "score": score})
     chosen = choose_thresholds(samples, max_false_reject=max_false_reject, min_catch=min_catch,
                                reject_margin=reject_margin)
     report = {**chosen.as_dict(), "source": "items" if all(c.item for c in clips) else "files",
@@ -274,6 +281,26 @@ def calibrate_prompt_check(
               "n_good": chosen.n_good, "n_bad": chosen.n_bad},
     )
     return _calibration_out(session, row)
+
+
+def _clip_scores(sources: list[tuple[str, str]]) -> list[float | None]:
+    """The prompt check's score (the weakest word's log-likelihood ratio) of each (audio
+    path, prompt)."""
+    from datamill.modalities.speech.consistency import check_consistency
+
+    return [check_consistency(Path(path), prompt).min_word_llr for path, prompt in sources]
+
+
+def _clip_scores_apart(session: Session, sources: list[tuple[str, str]]) -> list[float | None]:
+    """:func:`_clip_scores` in the warm worker process of run_apart, 8 clips a call, with no
+    transaction open meanwhile."""
+    from datamill.engine.local import run_apart
+
+    session.commit()
+    scores: list[float | None] = []
+    for start in range(0, len(sources), 8):
+        scores += run_apart(_clip_scores, sources[start:start + 8])
+    return scores
 
 
 def open_listen_task(session: Session, item: Item) -> Task:
