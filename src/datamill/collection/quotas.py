@@ -41,6 +41,7 @@ from sqlalchemy.orm import Session
 from datamill.compliance.consent import item_subject, withdrawn_subjects
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, InvalidInput
+from datamill.core.speaker_ids import speaker_key
 from datamill.db.lookup import get_or_raise
 from datamill.db.session import append_lock
 from datamill.production.collection_spec import (
@@ -108,19 +109,6 @@ def profile(spec: CollectionSpec, data: dict[str, Any]) -> dict[str, str | None]
     accent = data.get("accent") or data.get("region")
     return {"age_band": _norm(band), "gender": _norm(data.get("gender"), "gender"),
             "accent": _norm(accent), "device": _norm(data.get("device"))}
-
-
-def speaker_key(speaker: object, vendor_id: int | None = None) -> str | None:
-    """One person's key in the counts: the id without surrounding space, case-folded, and
-    prefixed with the delivering vendor (``v7:spk01``); None for no id or ``unknown``.
-
-    >>> speaker_key("SPK01"), speaker_key("spk01"), speaker_key("SPK01", 7), speaker_key("Unknown")
-    ('spk01', 'spk01', 'v7:spk01', None)
-    """
-    text = str(speaker or "").strip().casefold()
-    if not text or text == "unknown":
-        return None
-    return f"v{vendor_id}:{text}" if vendor_id is not None else text
 
 
 def matches(cell: QuotaCell, prof: dict[str, str | None]) -> bool:

@@ -22,6 +22,7 @@ from datamill.compliance.delivery_masking import DeliveryMasking
 from datamill.core.filenames import suffix as _suffix
 from datamill.modalities.base import DatasheetStatistics, ItemRecord, ModalityPlugin
 from datamill.production.delivery_keys import DeliveryKeys
+from datamill.production.delivery_speakers import DeliverySpeakers
 from datamill.production.media import item_path
 from datamill.production.models import Annotation, BatchItem, Item
 from datamill.storage.blobstore import BlobStore
@@ -41,7 +42,7 @@ def stream_items(
     media_dir: Path, final_media_dir: Path, statistics: DatasheetStatistics | None,
     media: dict[str, str] | None, progress: Callable[[int], None] | None,
     masking: DeliveryMasking | None = None, keys: DeliveryKeys | None = None,
-    without: frozenset[int] = frozenset(),
+    without: frozenset[int] = frozenset(), speakers: DeliverySpeakers | None = None,
 ) -> Iterator[object]:
     """Cursor → plugin → exporter: the batch's items one at a time (server-side cursor);
     ``without``: items left out (a re-delivery without a subject who withdrew consent).
@@ -52,14 +53,16 @@ def stream_items(
     Media files are written into the staging folder but exporters are given their final path,
     so the package's references are valid once the staging folder is renamed into place.
     A desensitized project's items go through ``masking`` (``compliance.delivery_masking``).
+    Each item's ``speaker_id`` is its speaker's delivered name (``speakers``, see
+    :mod:`.delivery_speakers`).
     """
     if masking is not None:
         yield from _stream_masked(session, blobs, batch_id, plugin, language, media_dir,
                                   final_media_dir, statistics, media, progress, masking, keys,
-                                  without)
+                                  without, speakers)
         return
     key = keys.key if keys is not None and keys.renamed else None
-    q = _batch_rows(batch_id, without=without)
+    q = _batch_rows(batch_id, Item.id, without=without)
     folder = plugin.media_folder
     export_item = plugin.export_item
     add_statistics = statistics.add if statistics is not None else None
@@ -67,7 +70,8 @@ def stream_items(
     # must not share the blob's inode); the last few names' paths are reused
     staged_names: set[str] = set()
     paths: dict[str, tuple[Path, Path]] = {}
-    for external_id, sha256, filename, attributes, prompt, source_uri, payload in (
+    named = speakers.attributes if speakers is not None else None
+    for item_id, external_id, sha256, filename, attributes, prompt, source_uri, payload in (
         session.connection().execute(q)
     ):
         name = f"{sha256}{_suffix(filename).lower() or '.bin'}"
@@ -81,9 +85,11 @@ def stream_items(
             copy_new_file(item_path(blobs, _Media(sha256, source_uri)), staged)
             staged_names.add(name)
         payload = json_value(payload)
+        attrs = json_value(attributes) or {}
         record = ItemRecord(
             external_id=key(external_id) if key else external_id, sha256=sha256,
-            filename=filename, path=final, attributes=json_value(attributes) or {}, language=language,
+            filename=filename, path=final,
+            attributes=named(item_id, attrs) if named is not None else attrs, language=language,
             prompt=prompt, source=staged,
         )
         if media is not None:
@@ -123,7 +129,7 @@ def _stream_masked(
     media_dir: Path, final_media_dir: Path, statistics: DatasheetStatistics | None,
     media: dict[str, str] | None, progress: Callable[[int], None] | None,
     masking: DeliveryMasking, keys: DeliveryKeys | None = None,
-    without: frozenset[int] = frozenset(),
+    without: frozenset[int] = frozenset(), speakers: DeliverySpeakers | None = None,
 ) -> Iterator[object]:
     """:func:`stream_items` for a desensitized project: every string of an item masked, images as
     their masked derivative, text-bearing media and a plugin's masked media (speech bleeped
@@ -156,10 +162,12 @@ def _stream_masked(
             elif copy is not None and copy[0] is not None:
                 staged.write_bytes(copy[0])
         payload = masking.value(plain)
+        attrs = json_value(attributes) or {}
         record = ItemRecord(
             external_id=key(external_id) if key else external_id, sha256=sha256,
             filename=filename, path=final_media_dir / name,
-            attributes=masking.value(json_value(attributes) or {}),
+            attributes=masking.value(speakers.attributes(item_id, attrs) if speakers is not None
+                                     else attrs),
             language=language, prompt=masking.text(prompt) if prompt is not None else None,
             source=staged,
         )

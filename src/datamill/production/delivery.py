@@ -58,6 +58,7 @@ from datamill.production.delivery_release import (
     require_release,
     require_release_audited,
 )
+from datamill.production.delivery_speakers import delivery_speakers
 from datamill.production.delivery_store import is_remote, publish_package, remove_package
 from datamill.production.effect_evaluation import datasheet_effect
 from datamill.production.export_engine import export_format
@@ -269,6 +270,7 @@ def _deliver(
         empty: list[str] = []  # formats none of whose items gave a row: no file for them
         statistics = plugin.statistics()
         keys = delivery_keys(session, batch_id)  # names the formats can hold
+        speakers = delivery_speakers(session, batch_id, without)  # as quotas count them
         count = int(session.scalar(
             select(func.count()).select_from(BatchItem).where(BatchItem.batch_id == batch_id,
                                                               *_left_out(without))
@@ -281,7 +283,7 @@ def _deliver(
                 session, blobs, batch_id, plugin, project.language, media_dir,
                 out_dir / plugin.media_folder, statistics if first else None,
                 media if first else None, progress if first else None, masking, keys,
-                without,
+                without, speakers,
             )
             # in shards on the engine when the format can merge them and the batch is big
             manifest = export_format(plugin, fmt, requirements, items, staging / fmt, total=count,
@@ -337,6 +339,7 @@ def _deliver(
             **({"empty_formats": empty} if empty else {}),
             **({"effect_evaluation": effect} if effect is not None else {}),
             **({"id_map": {"file": ID_MAP_FILE, "renamed": keys.renamed}} if keys.renamed else {}),
+            **({"speaker_ids": speakers.datasheet()} if speakers.names else {}),
             **({"redelivery": {"first_delivered_at": replace.created_at.isoformat(),
                                "items_left_out": len(without)}} if replace is not None else {}),
         }

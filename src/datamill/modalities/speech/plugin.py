@@ -322,7 +322,7 @@ class SpeechAsrPlugin:
             sha256=item.sha256, duration_ms=int(a.get("duration_ms") or 0),
             sample_rate_hz=int(a.get("sample_rate_hz") or 0), channels=int(a.get("channels") or 1),
             language=item.language, speaker_id=a.get("speaker_id") or "unknown",
-            segments=tuple([_tagged(Segment.from_dict(s)) for s in payload or ()]),
+            segments=tuple([_tagged(_own_speaker(Segment.from_dict(s), a)) for s in payload or ()]),
             gender=a.get("gender"),
             age=a.get("age"), accent=a.get("accent"), device=a.get("device"),
             environment=a.get("environment"),
@@ -379,6 +379,17 @@ class SpeechStatistics:
             "collection": {"devices": dict(c["device"]), "environments": dict(c["environment"])},
             "units": dict(SPEAKER_UNITS),
         }
+
+
+def _own_speaker(seg: Segment, attributes: Mapping[str, Any]) -> Segment:
+    """A segment naming the item's speaker by the id as labelled (any case), where a delivery
+    names that speaker otherwise (``speaker_id_labelled``, see
+    ``production.delivery_speakers``), names them as delivered."""
+    labelled = attributes.get("speaker_id_labelled")
+    if seg.speaker and labelled is not None \
+            and seg.speaker.strip().casefold() == str(labelled).strip().casefold():
+        return replace(seg, speaker=str(attributes.get("speaker_id")))
+    return seg
 
 
 def _tagged(seg: Segment) -> Segment:
