@@ -23,7 +23,8 @@ __all__ = ["SPEAKER_ID_RULE", "delivered_names", "speaker_key"]
 #: the rule, as the datasheet states it
 SPEAKER_ID_RULE = ("a speaker is their id compared case-insensitively within the delivering "
                    "vendor; named by the first spelling seen, with 'v<vendor id>_' in front "
-                   "only where two vendors share an id")
+                   "only where two vendors share an id; Kaldi speaker ids write the "
+                   "characters ! to - as _ (so utterances sort alike by either id)")
 
 
 def speaker_key(speaker: object, vendor_id: int | None = None) -> str | None:

@@ -13,7 +13,8 @@ TTS data directory.
   :data:`FRAME_SHIFT_MS`, summing to the utterance's frames), sorted in C-locale order.
 
 Utterance ids are the items' ``utterance_id`` prefixed with the speaker (``<spk>-<utt>``) in
-the ESPnet directory, so ``utt2spk`` and ``spk2utt`` sort alike.
+the ESPnet directory, so ``utt2spk`` and ``spk2utt`` sort alike; its speaker ids write the
+characters ``!`` to ``-`` as ``_`` (:mod:`datamill.modalities.kaldi_speakers`).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from praatio.utilities.constants import Point as TgPoint
 from datamill.core.errors import InvalidInput
 from datamill.core.hashing import sha256_file
 from datamill.modalities.base import ExportManifest
+from datamill.modalities.kaldi_speakers import KaldiSpeakers
 from datamill.modalities.tts.schema import INTERVAL_TIERS, TtsAnnotation, parse_annotation
 
 if TYPE_CHECKING:
@@ -192,15 +194,17 @@ class EspnetTtsExporter(_Base):
         out_dir.mkdir(parents=True, exist_ok=True)
         lines: dict[str, list[str]] = defaultdict(list)
         by_spk: dict[str, list[str]] = defaultdict(list)
+        speakers = KaldiSpeakers()  # ids that keep utt2spk's two sort orders alike
         for item in self._unique(items):
-            utt = f"{item.speaker_id}-{item.utterance_id}"
+            spk = speakers.id(item.speaker_id)
+            utt = f"{spk}-{item.utterance_id}"
             tokens = phone_tokens(item.annotation, _end_ms(item))
             lines["wav.scp"].append(f"{utt} {item.audio_path.resolve()}")
             lines["text"].append(f"{utt} {item.annotation.text}")
-            lines["utt2spk"].append(f"{utt} {item.speaker_id}")
+            lines["utt2spk"].append(f"{utt} {spk}")
             lines["phones"].append(f"{utt} {' '.join(t for t, _ in tokens)}")
             lines["durations"].append(f"{utt} {' '.join(str(n) for _, n in tokens)}")
-            by_spk[item.speaker_id].append(utt)
+            by_spk[spk].append(utt)
         lines["spk2utt"] = [f"{s} {' '.join(sorted(u))}" for s, u in by_spk.items()]
         for name, rows in lines.items():
             body = "".join(f"{r}\n" for r in sorted(rows, key=lambda r: r.encode()))

@@ -16,7 +16,9 @@ Ids: recording id ``<speaker_id>-<utterance_id>``; one Kaldi utterance per non-e
 where ``index`` is the segment's position in ``ExportItem.segments``. A segment with its own
 speaker (another than the item's, e.g. a conversation's second party) is that speaker's
 utterance, ``<segment speaker>-<utterance_id>-<index:03d>``, with no known gender. The speaker
-prefix keeps ``utt2spk`` and ``spk2utt`` consistently sorted. Times are written with three decimals.
+prefix keeps ``utt2spk`` and ``spk2utt`` consistently sorted; so that it does whatever the ids,
+a speaker id writes the characters ``!`` to ``-`` as ``_`` (``F01-2`` → ``F01_2``; two ids
+that would then clash are told apart, see :mod:`datamill.modalities.kaldi_speakers`). Times are written with three decimals.
 Segments whose text is empty are skipped; noise symbols stay in the transcript as written.
 
 Kaldi reads one sample rate per data directory (the feature extractor's ``--sample-frequency``),
@@ -47,6 +49,7 @@ from typing import TYPE_CHECKING, ClassVar, Final
 from datamill.core.errors import InvalidInput
 from datamill.modalities.base import ExportManifest
 from datamill.modalities.genders import kaldi_gender
+from datamill.modalities.kaldi_speakers import KaldiSpeakers
 from datamill.modalities.speech.types import ExportItem
 
 from ._checksums import checksum_files
@@ -206,6 +209,7 @@ class KaldiExporter:
     ) -> int:
         utterance_ids = UniqueIds()
         recording_ids = UniqueIds()
+        speaker_ids = KaldiSpeakers()  # ids that keep utt2spk's two sort orders alike
         folders: dict[str, tuple[str, bool]] = {}
         count = 0
         # lines go straight onto the sorters' buffers (newline included); the buffers are
@@ -218,7 +222,8 @@ class KaldiExporter:
         for item in items:
             utterance_ids.add(item.utterance_id)
             check_id(item.utterance_id, field="utterance_id", utterance_id=item.utterance_id)
-            spk = check_id(item.speaker_id, field="speaker_id", utterance_id=item.utterance_id)
+            spk = speaker_ids.id(check_id(item.speaker_id, field="speaker_id",
+                                          utterance_id=item.utterance_id))
             rec = f"{spk}-{item.utterance_id}"
             recording_ids.add(rec)
             language = check_id(item.language, field="language", utterance_id=item.utterance_id)
@@ -233,9 +238,10 @@ class KaldiExporter:
                     continue
                 # a segment's own speaker (a conversation's) is its utterance's speaker, as in
                 # the TextGrid; the id starts with it, so utt2spk and spk2utt sort alike
-                who = spk if not segment.speaker or segment.speaker == spk else check_id(
-                    segment.speaker, field=f"segments[{index}].speaker",
-                    utterance_id=item.utterance_id)
+                who = spk if not segment.speaker or segment.speaker == item.speaker_id \
+                    else speaker_ids.id(check_id(segment.speaker,
+                                                 field=f"segments[{index}].speaker",
+                                                 utterance_id=item.utterance_id))
                 utt = f"{rec}-{index:03d}" if who == spk else \
                     f"{who}-{item.utterance_id}-{index:03d}"
                 start, end = ms_to_seconds(segment.start_ms), ms_to_seconds(segment.end_ms)
