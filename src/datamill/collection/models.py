@@ -12,7 +12,7 @@ import re
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from datamill.core.clock import utcnow
@@ -56,7 +56,10 @@ class CollectionSubject(Base):
     """A person recorded for a project: demographics, and the consent they signed."""
 
     __tablename__ = "collection_subjects"
-    __table_args__ = (UniqueConstraint("project_id", "subject_id"),)
+    # one subject per id in any letter case (migration co006)
+    __table_args__ = (UniqueConstraint("project_id", "subject_id"),
+                      Index("uq_collection_subjects_project_id_lower_subject_id", "project_id",
+                            text("lower(subject_id)"), unique=True))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # indexed by the unique (project_id, subject_id)

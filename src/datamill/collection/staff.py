@@ -197,17 +197,27 @@ def _subject_row(session: Session, project_id: int, subject_id: str) -> Collecti
     """The project's subject of this id, created on first invite. An id is one person whatever
     its letter case (as the quotas count them): inviting ``spk01`` when ``SPK01`` is enrolled
     sends ``SPK01`` a new link, not a second subject under the same name."""
+    row = _existing_subject(session, project_id, subject_id)
+    if row is None:
+        row = CollectionSubject(project_id=project_id, subject_id=subject_id, demographics={})
+        try:
+            with session.begin_nested():  # another spelling invited at this moment (co006)
+                session.add(row)
+        except IntegrityError:
+            row = _existing_subject(session, project_id, subject_id)
+            if row is None:
+                raise
+    return row
+
+
+def _existing_subject(session: Session, project_id: int,
+                      subject_id: str) -> CollectionSubject | None:
     rows = session.scalars(select(CollectionSubject).where(
         CollectionSubject.project_id == project_id,
         func.lower(CollectionSubject.subject_id) == subject_id.lower())
         .order_by(CollectionSubject.id)).all()
-    row = next((r for r in rows if r.subject_id == subject_id), None) or next(
+    return next((r for r in rows if r.subject_id == subject_id), None) or next(
         (r for r in rows if r.subject_id.casefold() == subject_id.casefold()), None)
-    if row is None:
-        row = CollectionSubject(project_id=project_id, subject_id=subject_id, demographics={})
-        session.add(row)
-        session.flush()
-    return row
 
 
 def create_invite(
