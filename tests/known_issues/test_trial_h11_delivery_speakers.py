@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from datamill.compliance.models import User
@@ -24,6 +25,7 @@ from tests.unit.production.test_inspection_delivery import _annotate_and_review,
 _SPEAKERS = {"u0": ("SPK01", 7), "u1": ("spk01", 7), "u2": ("SPK01", 8), "u3": ("F02", None)}
 
 
+@pytest.mark.slow  # ~6 s where it is the first to load lhotse and datasets, <1 s after
 def test_every_format_names_speakers_as_quotas_count_them(
     runtime: Runtime, users: dict[str, User], tmp_path: Path,
 ) -> None:
@@ -64,3 +66,16 @@ def test_every_format_names_speakers_as_quotas_count_them(
     assert sorted(r["speaker_id"] for r in sheet["per_speaker"]) == sorted(set(named.values()))
     assert sheet["speaker_ids"]["merged_spellings"] == 1
     assert sheet["speaker_ids"]["vendor_prefixed"] == 2
+    note = (root / sheet["delivery_note"]["file"]).read_text(encoding="utf-8")
+    assert "1 other spellings of an id" in note and "2 ids shared by two vendors" in note
+
+
+def test_the_delivery_note_says_how_speakers_were_named_in_chinese_too() -> None:
+    from datamill.production.delivery_note import render_delivery_note
+
+    sheet = {"project": "p", "batch": "b", "items": 4, "formats": ["kaldi"],
+             "speaker_ids": {"rule": "...", "merged_spellings": 1, "vendor_prefixed": 2}}
+    assert "v<供应商编号>_<编号>" in render_delivery_note(sheet, 3, "zh-CN")
+    assert "2 ids shared by two vendors" in render_delivery_note(sheet, 3, "en")
+    del sheet["speaker_ids"]
+    assert "vendor" not in render_delivery_note(sheet, 3, "en")

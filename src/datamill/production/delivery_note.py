@@ -66,6 +66,9 @@ _EN: dict[str, str] = {
     "empty_formats": "- No file for {formats}: none of the {items:,} items gives a row there "
                      "(why: the line above), so the package leaves the empty file out",
     "kind.tie": "tied choices", "kind.other_task": "items of another task type",
+    "speaker_ids": "- Speakers named as one person each: {merged:,} other spellings of an id "
+                   "(another letter case) merged into the first seen; {prefixed:,} ids shared "
+                   "by two vendors written `v<vendor id>_<id>` (the rule in `datasheet.json`)",
 }
 
 _ZH: dict[str, str] = {
@@ -109,6 +112,9 @@ _ZH: dict[str, str] = {
     "empty_formats": "- {formats} 无文件：{items:,} 条条目均无法写成该格式的行（原因见上一行），"
                      "交付包因此不含该空文件",
     "kind.tie": "平局选择", "kind.other_task": "其他任务类型的条目",
+    "speaker_ids": "- 说话人按人命名：{merged:,} 个仅大小写不同的编号已并入首次出现的写法；"
+                   "{prefixed:,} 个由两家供应商共用的编号写作 `v<供应商编号>_<编号>`"
+                   "（规则见 `datasheet.json`）",
 }
 
 _WORDS = {"en": _EN, "zh-CN": _ZH}
@@ -189,6 +195,10 @@ def render_delivery_note(datasheet: Mapping[str, Any], files: int, language: str
     if id_map := datasheet.get("id_map"):
         lines.append(say["id_map"].format(renamed=int(id_map.get("renamed", 0)),
                                           file=id_map.get("file", "")))
+    spk = datasheet.get("speaker_ids")
+    if isinstance(spk, dict) and (spk.get("merged_spellings") or spk.get("vendor_prefixed")):
+        lines.append(say["speaker_ids"].format(merged=int(spk.get("merged_spellings") or 0),
+                                               prefixed=int(spk.get("vendor_prefixed") or 0)))
     lines += ["", say["checks"], "", *_checks(say, datasheet.get("checks") or {}, lang), "",
               say["inspection"], "", *_inspection(say, datasheet.get("inspection"), lang), "",
               say["rights"], "",
