@@ -24,4 +24,12 @@ EN_ITEMS: dict[str, str] = {
     "items.of_item": "Only item {item}.",
     "rv.no_majority": "No majority: {answers}. Nothing is preselected; choose the answer.",
     "rv.no_majority_and": " vs ",
+    "rv.split_relation": "Relation between “{head}” and “{tail}”",
+    "rv.split_no_relation": "(no relation)",
+    "rv.split_class": "Class",
+    "rv.split_no_class": "(no class)",
+    "rv.split_sentiment": "Sentiment",
+    "rv.split_label_q": "Label “{label}”",
+    "rv.split_yes": "yes",
+    "rv.split_no": "no",
 }

@@ -24,4 +24,12 @@ ZH_CN_ITEMS: dict[str, str] = {
     "items.of_item": "仅显示条目 {item}。",
     "rv.no_majority": "无多数：{answers}。未预选任何答案，请选定答案。",
     "rv.no_majority_and": " 对 ",
+    "rv.split_relation": "“{head}”与“{tail}”之间的关系",
+    "rv.split_no_relation": "（无关系）",
+    "rv.split_class": "类别",
+    "rv.split_no_class": "（无类别）",
+    "rv.split_sentiment": "情感",
+    "rv.split_label_q": "标签“{label}”",
+    "rv.split_yes": "是",
+    "rv.split_no": "否",
 }

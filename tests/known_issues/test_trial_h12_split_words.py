@@ -1,0 +1,86 @@
+"""Trial h12: the reviewer's split table worded, not coded.
+
+Under overlap, text relations and image classes are answered by every annotator (a relation one
+of them did not draw is ``O``, an image with no class is ``""``). The review page's split table
+showed those questions and answers as the engine's codes: ``relation:0:2|6:8`` with answers
+``capital_of``, ``part_of`` and ``O``; an image's ``classes`` with one answer blank. Now: "Relation
+between “北京” and “首都”" / "(no relation)", "Class" / "(no class)", in English and zh-CN; the
+row's ``data-key`` keeps the code.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from datamill.compliance.models import User
+from datamill.production.projects import create_project
+from datamill.production.tasks import claim_next_task
+from datamill.runtime import Runtime
+from datamill.server import create_app
+from datamill.web.i18n import translator
+from datamill.web.routes._common import templates
+from tests.known_issues.test_trial_ner_overlap_qc import _setup, _u, answer_all
+from tests.unit.cli._text_project import text_spec
+
+TEXT = "北京是中国的首都。"
+
+
+def _rel(label: str | None) -> dict[str, Any]:
+    spans = [{"id": "h", "start": 0, "end": 2, "label": "LOC"},
+             {"id": "t", "start": 6, "end": 8, "label": "LOC"}]
+    return {"type": "text_annotation", "schema_version": 1, "spans": spans,
+            "relations": [{"head": "h", "tail": "t", "label": label}] if label else []}
+
+
+def test_a_split_relation_is_worded_for_the_reviewer(
+    runtime: Runtime, users: dict[str, User], tmp_path: Path
+) -> None:
+    from tests.known_issues._web import web_login
+
+    folder = tmp_path / "rel"
+    folder.mkdir()
+    (folder / "r1.txt").write_text(TEXT, encoding="utf-8")
+    spec = text_spec("rel-split")
+    spec["requirements"] = {**spec["requirements"], "labels": {
+        "tasks": ["ner", "relations"], "entity_labels": ["PER", "LOC", "ORG"],
+        "relation_labels": ["capital_of", "part_of"]}}
+    with runtime.session() as s:
+        pid = create_project(s, {**spec, "overlap": 3, "aggregation": {
+            "method": "majority_vote", "min_confidence": 0.0}}).id
+    people = _setup(runtime, users, pid, folder, ["annotate", "review"])
+    for who, label in zip(people, ("capital_of", "part_of", None), strict=True):
+        answer_all(runtime, who, pid, {"r1": _rel(label)})
+    with runtime.session() as s:
+        task = claim_next_task(s, _u(s, users["rev"]), pid, "review")
+        assert task is not None
+        task_id = task.id
+    with TestClient(create_app(runtime)) as client:
+        web_login(client, "rev")
+        page = client.get(f"/review/{task_id}").text
+        assert 'data-key="relation:0:2|6:8"' in page  # the code stays in the markup
+        assert "Relation between “北京” and “首都”" in page  # was: relation:0:2|6:8
+        assert "(no relation)" in page and "<td>O</td>" not in page
+        assert "No majority:" not in page  # the table says it, in words
+        client.cookies.set("lang", "zh-CN")
+        page = client.get(f"/review/{task_id}").text
+        assert "“北京”与“首都”之间的关系" in page and "（无关系）" in page
+
+
+def test_an_image_with_no_class_reads_no_class() -> None:
+    split = [{"key": "classes", "start": None, "end": None, "head": None, "tail": None,
+              "answers": [{"username": "mei", "label": "night"},
+                          {"username": "jun", "label": ""}]}]
+    table = templates.env.get_template("_split_answers.html")
+    for lang, words in (("en", ("Class", "(no class)")), ("zh-CN", ("类别", "（无类别）"))):
+        html = table.render(split=split, t=translator(lang))
+        assert f"<td>jun</td><td>{words[1]}</td>" in html  # was blank
+        assert f'<td rowspan="2">{words[0]}</td>' in html  # was: classes
+        line = templates.env.from_string(
+            "{% from '_no_majority.html' import no_majority_line with context %}"
+            "{{ no_majority_line(answers) }}").render(
+            t=translator(lang), answers=[{"who": "mei", "answer": "night"},
+                                         {"who": "jun", "answer": ""}])
+        assert f"jun: {words[1]}" in line  # was "jun: " and nothing
