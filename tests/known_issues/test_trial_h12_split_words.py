@@ -84,3 +84,15 @@ def test_an_image_with_no_class_reads_no_class() -> None:
             t=translator(lang), answers=[{"who": "mei", "answer": "night"},
                                          {"who": "jun", "answer": ""}])
         assert f"jun: {words[1]}" in line  # was "jun: " and nothing
+
+
+def test_a_split_box_is_worded_for_the_reviewer() -> None:
+    split = [{"key": "box:200:10:50:30", "start": None, "end": None, "head": None,
+              "tail": None, "box": [200, 10, 50, 30],
+              "answers": [{"username": "mei", "label": "person"},
+                          {"username": "jun", "label": "O"}]}]
+    table = templates.env.get_template("_split_answers.html")
+    for lang, words in (("en", ("Box at x 200, y 10, 50×30 px", "(no box)")),
+                        ("zh-CN", ("框：x 200，y 10，50×30 像素", "（未画框）"))):
+        html = table.render(split=split, t=translator(lang))
+        assert f'<td rowspan="2">{words[0]}</td>' in html and f"<td>{words[1]}</td>" in html

@@ -209,8 +209,8 @@ def unresolved_units(session: Session, item: Item) -> dict[str, dict[str, int]]:
 def split_answers(session: Session, item: Item | int) -> list[dict[str, Any]]:
     """What each annotator answered to every split question of an unresolved item (for the
     reviewer who adjudicates it): ``key``, ``start``/``end`` for a text span (else None),
-    ``head``/``tail`` (``[start, end]`` of each span) for a text relation (else None) and
-    ``answers`` as ``{"username", "label"}`` in the annotators' order; ``[]`` when the item is
+    ``head``/``tail`` (``[start, end]`` of each span) for a text relation (else None),
+    ``box`` (``[x, y, w, h]``) for an image box (else None) and ``answers`` as ``{"username", "label"}`` in the annotators' order; ``[]`` when the item is
     not split (or, given by id, missing)."""
     if isinstance(item, int):
         found = session.get(Item, item)
@@ -238,8 +238,11 @@ def split_answers(session: Session, item: Item | int) -> list[dict[str, Any]]:
         if key.startswith("relation:"):  # relation:<start>:<end>|<start>:<end>, the spans' offsets
             head, tail = ([int(v) for v in part.split(":")]
                           for part in key[len("relation:"):].split("|"))
+        box = None
+        if key.startswith("box:"):  # box:<x>:<y>:<w>:<h>, an image box group's median box
+            box = [int(v) for v in key[len("box:"):].rstrip("'").split(":")]
         out.append({"key": key, "start": start, "end": end, "head": head, "tail": tail,
-                    "answers": by_key[key]})
+                    "box": box, "answers": by_key[key]})
     return out
 
 

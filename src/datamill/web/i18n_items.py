@@ -32,4 +32,6 @@ EN_ITEMS: dict[str, str] = {
     "rv.split_label_q": "Label “{label}”",
     "rv.split_yes": "yes",
     "rv.split_no": "no",
+    "rv.split_box": "Box at x {x}, y {y}, {w}×{h} px",
+    "rv.split_no_box": "(no box)",
 }

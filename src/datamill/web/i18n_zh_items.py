@@ -32,4 +32,6 @@ ZH_CN_ITEMS: dict[str, str] = {
     "rv.split_label_q": "标签“{label}”",
     "rv.split_yes": "是",
     "rv.split_no": "否",
+    "rv.split_box": "框：x {x}，y {y}，{w}×{h} 像素",
+    "rv.split_no_box": "（未画框）",
 }

@@ -158,10 +158,11 @@ def test_dawid_skene_through_the_cli_is_idempotent(
         assert len(rows) == 3 and {r.segments["classes"][0] for r in rows} == {"street"}
     agreement = runner.invoke(app, ["quality", "agreement", str(pid), "--json"], env=env)
     figures = json.loads(agreement.output)
+    # 3 items x (classes + the car box all three drew): boxes are questions too (h12)
     assert (figures["units"], figures["annotators"], figures["fleiss_kappa"] is not None) == (
-        3, 3, True)
+        6, 3, True)
     assert {a["username"]: a["agreement"] for a in figures["per_annotator"]} == {
-        "ann1": 1.0, "ann2": 1.0, "ann3": 0.0}  # measured against the current aggregate
+        "ann1": 1.0, "ann2": 1.0, "ann3": 0.5}  # measured against the current aggregate
     missing = runner.invoke(app, ["quality", "agreement", "nope", "--json"], env=env)
     assert missing.exit_code != 0 and json.loads(missing.output)["error"]["code"]
     bad = runner.invoke(app, [*args[:3], "--method", "nope", "--as", "admin", "--json"], env=env)
@@ -222,19 +223,19 @@ def test_aggregate_and_agreement_through_the_api(
                                     "csrf_token": csrf, "next": "/"}, follow_redirects=False)
         html = client.get(f"/projects/{pid}").text
         assert 'data-testid="agreement"' in html and "Krippendorff" in html
-        assert "ann3" in html and "50.0%" in html
+        assert "ann3" in html and "75.0%" in html
         client.cookies.set("lang", "zh-CN")
         assert "标注员一致性" in client.get(f"/projects/{pid}").text
-    # item 1: all say street; item 2: park, park, road
-    assert (body["units"], body["annotators"], body["level"]) == (2, 3, "nominal")
+    # item 1: all say street; item 2: park, park, road; on both all draw the car box (h12)
+    assert (body["units"], body["annotators"], body["level"]) == (4, 3, "nominal")
     assert body["cohen_kappa"] is None and body["fleiss_kappa"] is not None
     assert 0 < body["krippendorff_alpha"] < 1
     per = {a["username"]: a["agreement"] for a in body["per_annotator"]}
-    assert per == {"ann1": 1.0, "ann2": 1.0, "ann3": 0.5}
+    assert per == {"ann1": 1.0, "ann2": 1.0, "ann3": 0.75}
     from datamill.workforce.assignment import worker_quality
 
-    with runtime.session() as s:  # the workforce ranking sees it: no rework, half agreement
-        assert worker_quality(s, ann[2].id) == Decimal("0.75")
+    with runtime.session() as s:  # the workforce ranking sees it: no rework, 3/4 agreement
+        assert worker_quality(s, ann[2].id) == Decimal("0.875")  # 3 of 4 questions
         assert worker_quality(s, ann[0].id) == Decimal(1)
 
 

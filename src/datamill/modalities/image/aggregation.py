@@ -3,7 +3,9 @@
 * **Units** (categorical, voted by the engine's method): the image-level classes, as one answer
   under the key ``classes`` (the sorted set joined by ``|``; single-class projects get the
   class itself); an annotator who gave none answers ``""`` where another gave one
-  (``region_units``).
+  (``region_units``). Boxes are questions too (``region_units``, :func:`box_units`): each
+  group of overlapping boxes is answered by every annotator with their box's label or ``O``,
+  so a box drawn by some but not a majority lowers confidence and is a split, as a text span.
 * **Regions** (merged here): boxes by box IoU, rotated boxes, polygons and text lines by
   polygon IoU (same class, IoU >= 0.5), kept when more than half of the annotators drew one.
   Boxes take the median ``x, y, w, h``; other shapes take the cluster's medoid (the member with
@@ -17,15 +19,18 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from typing import Any
+from statistics import median
+from typing import Any, Final
 
 from datamill.modalities.image.metric import _region_iou
 from datamill.modalities.image.schema import Box, ImageAnnotation, Polygon, RotatedBox, TextLine
-from datamill.qc.regions import merge_boxes
+from datamill.qc.regions import box_iou, merge_boxes
 
-__all__ = ["ImageAggregationMixin"]
+__all__ = ["NO_BOX", "ImageAggregationMixin", "box_units"]
 
 _MERGED = (Box, RotatedBox, Polygon, TextLine)
+MATCH_IOU: Final = 0.5
+NO_BOX: Final = "O"  # an annotator who drew no box where others did
 
 
 def _doc(payload: Any) -> ImageAnnotation:
@@ -82,6 +87,48 @@ def _merge_shapes(per_annotator: Sequence[Sequence[Any]]) -> list[dict[str, Any]
     return kept
 
 
+def box_units(docs: Mapping[int, ImageAnnotation]) -> list[tuple[int, str, str]]:
+    """(author, ``box:<x>:<y>:<w>:<h>``, label or ``O``) for every group of boxes of one item's
+    answers: boxes of different annotators at IoU >= 0.5 whatever their label, one per
+    annotator, every two of a group matching, best pairs first (same label, then higher IoU);
+    the key is the group's median box in whole pixels. Every annotator answers each group: the
+    label of their box there, or ``O`` when they drew none. The merge keeps a box only when
+    more than half drew it with one label, so a box one of two annotators drew (or car against
+    truck) vanished at confidence 1.0 with no split; now it is a 1-1 split (confidence 0.5)
+    the reviewer adjudicates, and one of three is decided ``O`` at 2/3."""
+    pool = [(a, b) for a, d in docs.items() for b in d.objects if isinstance(b, Box)]
+    if not pool:
+        return []
+    coords = [b.model_dump(mode="json") for _a, b in pool]
+    pairs = sorted((pool[n][1].label != pool[m][1].label, -iou, n, m)
+                   for n in range(len(pool)) for m in range(n + 1, len(pool))
+                   if pool[n][0] != pool[m][0]
+                   and (iou := box_iou(coords[n], coords[m])) >= MATCH_IOU)
+    members: dict[int, list[int]] = {n: [n] for n in range(len(pool))}
+    group_of = list(range(len(pool)))
+    for _other, _iou, n, m in pairs:
+        gn, gm = group_of[n], group_of[m]
+        if gn == gm or {pool[i][0] for i in members[gn]} & {pool[j][0] for j in members[gm]}:
+            continue  # one box per annotator in a group
+        if any(box_iou(coords[i], coords[j]) < MATCH_IOU
+               for i in members[gn] for j in members[gm]):
+            continue
+        members[gn] += members.pop(gm)
+        for j in members[gn]:
+            group_of[j] = gn
+    rows: list[tuple[int, str, str]] = []
+    keys: set[str] = set()
+    for group in sorted(members.values()):
+        key = "box:" + ":".join(str(round(median(coords[i][c] for i in group)))
+                                for c in ("x", "y", "w", "h"))
+        while key in keys:  # two groups at the same place: a second question
+            key += "'"
+        keys.add(key)
+        said = {pool[i][0]: pool[i][1].label for i in group}
+        rows += [(a, key, said.get(a, NO_BOX)) for a in docs]
+    return rows
+
+
 class ImageAggregationMixin:
     """``aggregation_units`` / ``pairwise_units`` / ``merge_aggregate`` for :class:`ImagePlugin`."""
 
@@ -96,11 +143,13 @@ class ImageAggregationMixin:
         """The ``classes`` answer of the annotators who gave no image class, where another
         gave one: ``""`` (none applies). ``aggregation_units`` asks only those who gave a
         class, so one annotator's "night" against another's none was decided at confidence
-        1.0, never a split; a project where nobody classifies gets no such question."""
-        given = {a: bool(_doc(p).classes) for a, p in payloads.items()}
-        if not any(given.values()):
-            return []
-        return [(a, "classes", "") for a, gave in given.items() if not gave]
+        1.0, never a split; a project where nobody classifies gets no such question. Then
+        every group of boxes (:func:`box_units`)."""
+        docs = {a: _doc(p) for a, p in payloads.items()}
+        given = {a: bool(d.classes) for a, d in docs.items()}
+        rows = [] if not any(given.values()) else [
+            (a, "classes", "") for a, gave in given.items() if not gave]
+        return rows + box_units(docs)
 
     def merge_aggregate(self, payloads: Sequence[Any], decided: Mapping[str, str]) -> Any:
         docs = [_doc(p) for p in payloads]

@@ -66,3 +66,35 @@ def test_no_image_class_is_an_answer_where_another_gave_one() -> None:
         plugin.merge_aggregate([night, none, none], decided)).classes == ()
     assert units({1: none, 2: none}) == []  # nobody classifies: no question
     assert _majority(units({1: night, 2: night}))[1] == 1.0
+
+
+def test_a_box_only_some_annotators_drew_is_a_question() -> None:
+    """h12: a box one of two annotators drew vanished from the aggregate at confidence 1.0
+    with no split (the reviewer never saw it); car against truck at one place too. Now each
+    group of boxes is answered by every annotator (label or O): 1-1 is a split at 0.5, one of
+    three is decided O at 2/3 (left out, as the merge does), and agreement stays at 1.0."""
+    from datamill.qc.aggregating import _majority, split_units
+
+    plugin = ImagePlugin()
+
+    def box(label: str, x: float) -> dict[str, Any]:
+        return {"kind": "box", "label": label, "x": x, "y": 10, "w": 50, "h": 30}
+
+    def units(answers: dict[int, Any]) -> list[tuple[int, str, str]]:
+        rows = [(a, k, v) for a, p in answers.items()
+                for k, v in plugin.aggregation_units(p).items()]
+        return rows + plugin.region_units(answers)
+
+    car, car2 = {"objects": [box("car", 10)]}, {"objects": [box("car", 14)]}
+    both = {"objects": [box("car", 12), box("person", 200)]}
+    one = units({1: car, 2: both})
+    assert split_units(one) == {"box:200:10:50:30": {"O": 1, "person": 1}}
+    assert _majority(one)[1] == 0.5  # was 1.0, the person box silently dropped
+    truck = {"objects": [box("truck", 12)]}
+    assert split_units(units({1: car, 2: truck})) == {"box:11:10:50:30": {"car": 1, "truck": 1}}
+    decided, confidence = _majority(units({1: car, 2: car2, 3: both}))
+    assert decided["box:200:10:50:30"] == "O" and confidence == 2 / 3
+    agreed = units({1: car, 2: car2})
+    assert split_units(agreed) == {} and _majority(agreed)[1] == 1.0
+    merged = ImageAnnotation.model_validate(plugin.merge_aggregate([car, car2], {}))
+    assert [(o.label, o.x) for o in merged.objects] == [("car", 12.0)]  # type: ignore[union-attr]
