@@ -277,7 +277,7 @@ class Aggregatable(Protocol):
 
 @runtime_checkable
 class RegionUnits(Protocol):
-    """OPTIONAL, beside :class:`Aggregatable`: region answers (text spans) as questions.
+    """OPTIONAL, beside :class:`Aggregatable`: region answers (text spans, image boxes) as questions.
 
     ``region_units({author: payload})`` groups the regions of one item's answers across
     annotators and returns ``(author, key, label)`` rows, one per annotator and group (a label

@@ -1,7 +1,7 @@
 """Agreement of a project's overlapping answers: per project, per batch and per annotator.
 
 Units are the modality's categorical answers (``aggregation_units``), pair outcomes
-(``pairwise_units``) and grouped regions (``region_units``: text spans, each labelled or ``O``
+(``pairwise_units``) and grouped regions (``region_units``: text spans, image boxes, each labelled or ``O``
 per annotator) of every item with at least two annotators, each annotator's latest first
 pass counting once. ``overlapped_items`` counts those items; when they hold no unit at all,
 ``no_units_reason`` says so (rather than "nobody overlapped"). Per annotator, agreement is the share of their answers equal to the item's
