@@ -74,7 +74,7 @@ def test_an_image_with_no_class_reads_no_class() -> None:
               "answers": [{"username": "mei", "label": "night"},
                           {"username": "jun", "label": ""}]}]
     table = templates.env.get_template("_split_answers.html")
-    for lang, words in (("en", ("Class", "(no class)")), ("zh-CN", ("类别", "（无类别）"))):
+    for lang, words in (("en", ("Class", "(no class)", ": ")), ("zh-CN", ("类别", "（无类别）", "："))):
         html = table.render(split=split, t=translator(lang))
         assert f"<td>jun</td><td>{words[1]}</td>" in html  # was blank
         assert f'<td rowspan="2">{words[0]}</td>' in html  # was: classes
@@ -83,7 +83,7 @@ def test_an_image_with_no_class_reads_no_class() -> None:
             "{{ no_majority_line(answers) }}").render(
             t=translator(lang), answers=[{"who": "mei", "answer": "night"},
                                          {"who": "jun", "answer": ""}])
-        assert f"jun: {words[1]}" in line  # was "jun: " and nothing
+        assert f"jun{words[2]}{words[1]}" in line  # was "jun: " and nothing
 
 
 def test_a_split_box_is_worded_for_the_reviewer() -> None:

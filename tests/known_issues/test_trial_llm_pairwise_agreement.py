@@ -273,7 +273,7 @@ def _split_reads_as_no_majority(runtime: Runtime, users: dict[str, User], pid: i
         assert editor, page
         assert json.loads(html.unescape(editor.group(1)))["choice"] is None  # was "a"
         client.cookies.set("lang", "zh-CN")
-        assert "无多数：mei: a 对 jun: b。未预选任何答案" in client.get(f"/review/{task_id}").text
+        assert "无多数：mei：a 对 jun：b。未预选任何答案" in client.get(f"/review/{task_id}").text
 
 
 def test_split_units_are_ties_at_the_top_only() -> None:
