@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
 from datamill.db.lookup import get_or_raise
-from datamill.engine import make_executor
+from datamill.engine import LocalExecutor, make_executor
 from datamill.modalities.base import ItemRecord
 from datamill.modalities.registry import get_modality, preannotators
 from datamill.production.media import item_path
@@ -141,9 +141,16 @@ def preannotate_project(
     landing = _APART_CHUNK if apart else 200
     if apart:
         session.commit()
-    for n, (item_id, model, segments, text, left_out) in enumerate(
+    crashed: list[int] = []
+    for n, (item_id, named, segments, text, left_out) in enumerate(
         _predictions(args, workers, apart), 1
     ):
+        if not named:  # its model run crashed the worker process: left without a suggestion
+            crashed.append(item_id)
+            if progress:
+                progress(1)
+            continue
+        model = named
         item = items[item_id]
         for cls, count in left_out.items():
             dropped[cls] = dropped.get(cls, 0) + count
@@ -164,10 +171,15 @@ def preannotate_project(
             session.commit()
     record_audit(
         session, actor_id=actor_id, action="items.preannotated", object_type="project",
-        object_id=project_id, project_id=project_id, data={"items": len(args), "model": model, "dropped": dropped},
+        object_id=project_id, project_id=project_id, data={
+            "items": len(args), "model": model, "dropped": dropped,
+            **({"crashed": crashed} if crashed else {})},
     )
     session.commit()
-    return {"items": len(args), "model": model, "dropped": dropped}
+    out: dict[str, Any] = {"items": len(args), "model": model, "dropped": dropped}
+    if crashed:  # items whose model run crashed the worker process: no suggestion, named
+        out["crashed"] = crashed
+    return out
 
 
 _APART_CHUNK = 8  # items a worker process pre-annotates per call (the model stays warm there)
@@ -182,18 +194,22 @@ def _predictions(
     from datamill.config import get_settings
 
     if apart and get_settings().engine != "ray":
-        from datamill.engine.local import run_apart
+        from datamill.engine.local import run_apart_each
 
         for start in range(0, len(args), _APART_CHUNK):
-            yield from run_apart(_preannotate_chunk, args[start:start + _APART_CHUNK])
+            yield from run_apart_each(preannotate_job, args[start:start + _APART_CHUNK], _crashed)
         return
-    yield from make_executor(workers=workers).map(preannotate_job, args)
+    executor = make_executor(workers=workers)
+    if isinstance(executor, LocalExecutor):
+        yield from executor.map(preannotate_job, args, on_crash=_crashed)
+    else:
+        yield from executor.map(preannotate_job, args)
 
 
-def _preannotate_chunk(
-    chunk: list[tuple[Any, ...]],
-) -> list[tuple[int, str, Any, str, dict[str, int]]]:
-    return [preannotate_job(a) for a in chunk]
+def _crashed(args: tuple[Any, ...]) -> tuple[int, str, Any, str, dict[str, int]]:
+    """An item whose model run killed the worker process on its own (a decoder that segfaults,
+    a memory kill): no suggestion (an empty model name), the other items get theirs."""
+    return args[0], "", None, "", {}
 
 
 def _next_version(session: Session, item: Item) -> int:

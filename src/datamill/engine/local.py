@@ -12,7 +12,11 @@ process, so two rules keep "more workers" from ever losing:
   parallel time, otherwise they run here too.
 
 A worker that dies (killed, out of memory) breaks the pool; the pool is replaced and the
-unfinished chunks are submitted again, up to ``max_retries`` times.
+unfinished chunks are submitted again, up to ``max_retries`` times. A caller that names
+``on_crash`` (a file whose decoder segfaults or exits breaks the pool on every try) gets, instead,
+the unfinished items run again one at a time on a fresh pool: every item gets its own result,
+and an item that breaks the pool alone gets ``on_crash(item)``. A broken pool is never kept: the
+next call finds a working one.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
-__all__ = ["LocalExecutor", "run_apart", "shutdown_pools"]
+__all__ = ["LocalExecutor", "run_apart", "run_apart_each", "shutdown_pools"]
 
 A = TypeVar("A")
 R = TypeVar("R")
@@ -81,23 +85,41 @@ _APART_KEY = -1  # the pool of :func:`run_apart` (never a LocalExecutor's worker
 _APART_WORKERS = 2
 
 
-def run_apart(fn: Callable[[A], R], arg: A) -> R:
+def run_apart(fn: Callable[[A], R], arg: A, *, tries: int = 2) -> R:
     """``fn(arg)`` in a warm worker process of its own pool, the caller waiting without the
     interpreter lock: for a model a request handler runs (a PocketSphinx decode holds the lock
     for the whole recording, so run in a web worker's thread it stalled every other request
     that worker served). The pool starts on first use (~0.7 s), holds at most
     ``_APART_WORKERS`` processes and stays warm; a worker that died is replaced and the call
-    run once more. ``fn`` is a module-level function over picklable ``arg``; what it raises is
-    raised here."""
-    for attempt in range(2):
+    run once more (``tries`` in all). ``fn`` is a module-level function over picklable ``arg``;
+    what it raises is raised here (BrokenProcessPool after the last try, the pool dropped)."""
+    for attempt in range(max(1, tries)):
         pool = _pool(_APART_WORKERS, key=_APART_KEY)
         try:
             return pool.submit(fn, arg).result()
         except BrokenProcessPool:
             _drop_pool(_APART_KEY)
-            if attempt:
+            if attempt + 1 >= tries:
                 raise
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def run_apart_each(fn: Callable[[A], R], args: list[A], on_crash: Callable[[A], R]) -> list[R]:
+    """``[fn(a) for a in args]`` in one call of :func:`run_apart`; when a worker dies on the
+    chunk (a decoder that segfaults, exits or is killed for memory), each item is run again
+    alone on a fresh pool, so only an item that breaks the pool alone too (twice in all) gets
+    ``on_crash(item)`` (run here), and every other item its own result."""
+    try:
+        return run_apart(_run_chunk, (fn, list(args)), tries=1)
+    except BrokenProcessPool:
+        pass
+    out: list[R] = []
+    for a in args:
+        try:
+            out.append(run_apart(fn, a, tries=1))
+        except BrokenProcessPool:
+            out.append(on_crash(a))
+    return out
 
 
 def shutdown_pools() -> None:
@@ -140,7 +162,13 @@ class LocalExecutor:
         parallel = start + n_left * (per_item_s / self.workers + _IPC_S)
         return parallel < serial
 
-    def map(self, fn: Callable[[A], R], args: Iterable[A], chunksize: int = 4) -> Iterator[R]:
+    def map(
+        self, fn: Callable[[A], R], args: Iterable[A], chunksize: int = 4,
+        on_crash: Callable[[A], R] | None = None,
+    ) -> Iterator[R]:
+        """``fn`` over ``args``, results in order. ``on_crash``: the result of an item that
+        breaks the pool alone (see the module's words); without it, a pool broken more than
+        ``max_retries`` times raises BrokenProcessPool."""
         it = iter(args)
         self.last_mode = "inline"
         if self.workers == 1:
@@ -148,7 +176,7 @@ class LocalExecutor:
             return
         if self.choose == "pool":
             self.last_mode = "pool"
-            yield from self._pooled(fn, it, max(1, chunksize))
+            yield from self._pooled(fn, it, max(1, chunksize), on_crash)
             return
         timings = []
         for a in it:
@@ -170,9 +198,22 @@ class LocalExecutor:
             yield from map(fn, rest)
             return
         self.last_mode = "pool"
-        yield from self._pooled(fn, rest, max(1, chunksize))
+        yield from self._pooled(fn, rest, max(1, chunksize), on_crash)
 
-    def _pooled(self, fn: Callable[[A], R], rest: Iterator[A], chunksize: int) -> Iterator[R]:
+    def _alone(self, fn: Callable[[A], R], items: list[A], on_crash: Callable[[A], R]
+               ) -> Iterator[R]:
+        """Each of ``items`` alone on the pool, in order; ``on_crash(item)`` for one that breaks
+        it (the pool is replaced)."""
+        for a in items:
+            try:
+                result = _pool(self.workers).submit(fn, a).result()
+            except BrokenProcessPool:
+                _drop_pool(self.workers)
+                result = on_crash(a)
+            yield result
+
+    def _pooled(self, fn: Callable[[A], R], rest: Iterator[A], chunksize: int,
+                on_crash: Callable[[A], R] | None = None) -> Iterator[R]:
         chunks = iter(lambda: list(itertools.islice(rest, chunksize)), [])
         window = self.window or self.workers * 4
         retries = 0
@@ -196,10 +237,15 @@ class LocalExecutor:
                 pending.popleft()
                 yield from result
             except BrokenProcessPool:
+                _drop_pool(self.workers)  # never left for the next call to find broken
+                if on_crash is not None:  # the unfinished items alone: only a crasher fails
+                    unfinished = [a for chunk, _ in pending for a in chunk]
+                    pending.clear()
+                    yield from self._alone(fn, unfinished, on_crash)
+                    continue
                 retries += 1
                 if retries > self.max_retries:
                     raise
-                _drop_pool(self.workers)
                 # resubmit from the oldest unfinished chunk on a fresh pool
                 resubmit.extendleft(reversed([chunk for chunk, _ in pending]))
                 pending.clear()

@@ -9,6 +9,7 @@ from datamill.modalities import _reason_words_business_h4 as _business_h4
 from datamill.modalities import _reason_words_catalog as _catalog
 from datamill.modalities import _reason_words_cli_h2 as _cli
 from datamill.modalities import _reason_words_cli_h3 as _cli_h3
+from datamill.modalities import _reason_words_engine_h16 as _engine_h16
 from datamill.modalities import _reason_words_erasure_h1 as _erasure
 from datamill.modalities import _reason_words_h9 as _h9
 from datamill.modalities import _reason_words_image_h5 as _image_h5
@@ -55,6 +56,7 @@ AREA_REFUSALS_EN: dict[str, str] = {
     **_workforce_h8.WORKFORCE_H8_REFUSALS_EN,
     **_ledger_h3.LEDGER_H3_REFUSALS_EN,
     **_recovery_h10.RECOVERY_REFUSALS_EN,
+    **_engine_h16.ENGINE_H16_REFUSALS_EN,
 }
 
 AREA_REFUSALS_ZH_CN: dict[str, str] = {
@@ -81,4 +83,5 @@ AREA_REFUSALS_ZH_CN: dict[str, str] = {
     **_workforce_h8.WORKFORCE_H8_REFUSALS_ZH_CN,
     **_ledger_h3.LEDGER_H3_REFUSALS_ZH_CN,
     **_recovery_h10.RECOVERY_REFUSALS_ZH_CN,
+    **_engine_h16.ENGINE_H16_REFUSALS_ZH_CN,
 }

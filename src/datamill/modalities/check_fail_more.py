@@ -8,12 +8,16 @@ web's ``tcheck`` (:mod:`datamill.web.check_text`, whose catalogue also lists the
 
 from __future__ import annotations
 
+from datamill.modalities._reason_words_engine_h16 import (
+    ENGINE_H16_REFUSALS_EN,
+    ENGINE_H16_REFUSALS_ZH_CN,
+)
 from datamill.modalities._reason_words_records import RECORD_REFUSALS_EN, RECORD_REFUSALS_ZH_CN
 from datamill.modalities._reason_words_signal import SIGNAL_CHECK_FAIL_EN, SIGNAL_CHECK_FAIL_ZH_CN
 
 __all__ = ["MODALITY_CHECK_FAIL_WORDS"]
 
 MODALITY_CHECK_FAIL_WORDS: dict[str, dict[str, str]] = {
-    "en": {**RECORD_REFUSALS_EN, **SIGNAL_CHECK_FAIL_EN},
-    "zh-CN": {**RECORD_REFUSALS_ZH_CN, **SIGNAL_CHECK_FAIL_ZH_CN},
+    "en": {**RECORD_REFUSALS_EN, **SIGNAL_CHECK_FAIL_EN, **ENGINE_H16_REFUSALS_EN},
+    "zh-CN": {**RECORD_REFUSALS_ZH_CN, **SIGNAL_CHECK_FAIL_ZH_CN, **ENGINE_H16_REFUSALS_ZH_CN},
 }

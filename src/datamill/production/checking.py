@@ -18,6 +18,8 @@ from datamill.config import get_settings
 from datamill.core.errors import DatamillError
 from datamill.db.lookup import get_or_raise
 from datamill.engine.base import make_executor
+from datamill.engine.local import LocalExecutor
+from datamill.modalities._reason_words_engine_h16 import ENGINE_H16_REFUSALS_EN
 from datamill.modalities.base import CheckOutcome
 from datamill.modalities.registry import get_modality
 from datamill.production._same_bytes import CopyIndex
@@ -130,8 +132,19 @@ def _worth_a_pool(modality: str, requirements: dict[str, Any], n: int) -> bool:
 _APART_HEAVY = 8  # items of heavy checks a worker process checks per call (~2 s of read speech)
 
 
-def _check_chunk(chunk: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
-    return [check_job(a) for a in chunk]
+#: the check an item gets when checking its file killed the worker process (a decoder that
+#: segfaults or exits, a memory kill) on its own, after the items it was checked with got theirs
+DECODER_CRASHED = "decoder_crashed"
+
+
+def _crashed(args: tuple[Any, ...]) -> tuple[Any, ...]:
+    """:func:`check_job`'s result for an item whose checks crashed the worker process twice: one
+    failed ``decoder_crashed`` check (its probe, for an item registered in place, an error)."""
+    failed = CheckOutcome(name=DECODER_CRASHED, passed=False, value=None, extra={"tries": 2},
+                          reason=ENGINE_H16_REFUSALS_EN[DECODER_CRASHED].format(tries=2))
+    if len(args) < 6:
+        return args[0], [failed]
+    return args[0], [failed], {"error": failed.reason}
 
 
 def _checked_apart(
@@ -144,12 +157,12 @@ def _checked_apart(
     SQLite every transaction holds the one writer lock, and even ``GET /readyz`` waited for
     the whole run). An item whose status changed meanwhile (another run checked it) is left
     out: its rows are read again, locked, before the chunk's outcomes are stored."""
-    from datamill.engine.local import run_apart
+    from datamill.engine.local import run_apart_each
 
     for start in range(0, len(args), size):
         _insert(session, pending)
         session.commit()
-        results = run_apart(_check_chunk, args[start:start + size])
+        results = run_apart_each(check_job, args[start:start + size], _crashed)
         still = set(session.scalars(
             select(Item.id).where(Item.id.in_([r[0] for r in results]),
                                   Item.status.in_(statuses))
@@ -324,9 +337,10 @@ def run_checks(
         size = _APART_HEAVY if _heavy(project.modality, requirements) else _CHUNK
         results = _checked_apart(session, args, size, statuses, pending)
     else:  # DATAMILL_ENGINE picks the backend: a warm local pool (default) or a Ray cluster
-        results = make_executor(
-            settings, workers if _worth_a_pool(project.modality, requirements, len(args)) else 1,
-        ).map(check_job, args)
+        executor = make_executor(
+            settings, workers if _worth_a_pool(project.modality, requirements, len(args)) else 1)
+        results = (executor.map(check_job, args, on_crash=_crashed)
+                   if isinstance(executor, LocalExecutor) else executor.map(check_job, args))
     by_check: dict[str, int] = {}
     rejections: list[dict[str, Any]] = []
     passed = done = listening = 0

@@ -291,15 +291,25 @@ def _clip_scores(sources: list[tuple[str, str]]) -> list[float | None]:
     return [check_consistency(Path(path), prompt).min_word_llr for path, prompt in sources]
 
 
+def _clip_score(source: tuple[str, str]) -> float | None:
+    return _clip_scores([source])[0]
+
+
+def _no_score(_source: tuple[str, str]) -> float | None:
+    """A clip whose alignment crashed the worker process on its own: no score (as a clip that
+    could not be aligned), the other clips keep theirs."""
+    return None
+
+
 def _clip_scores_apart(session: Session, sources: list[tuple[str, str]]) -> list[float | None]:
     """:func:`_clip_scores` in the warm worker process of run_apart, 8 clips a call, with no
     transaction open meanwhile."""
-    from datamill.engine.local import run_apart
+    from datamill.engine.local import run_apart_each
 
     session.commit()
     scores: list[float | None] = []
     for start in range(0, len(sources), 8):
-        scores += run_apart(_clip_scores, sources[start:start + 8])
+        scores += run_apart_each(_clip_score, sources[start:start + 8], _no_score)
     return scores
 
 
