@@ -53,7 +53,8 @@ def create_cmd(
         actor = acting_user(s, user, Action.DELIVER, project_id=project_id)
         d = deliver_batch(s, rt.blobs, batch_id, out_dir, formats=fmt, progress=advance,
                           actor_id=actor.id, encrypt=encrypt,
-                          note_language=project_customer_language(s, project_id))
+                          note_language=project_customer_language(s, project_id),
+                          apart=True)  # no writer lock held while the package is built
     emit(d, as_json, lambda v: out.print(say(
         "delivery.created", id=v.id, items=count_items(v.delivered_items),
         volume=amount(v.delivered_volume), unit=code("unit", v.volume_unit), path=v.path)

@@ -10,6 +10,7 @@ from datamill.modalities import _reason_words_catalog as _catalog
 from datamill.modalities import _reason_words_cli_h2 as _cli
 from datamill.modalities import _reason_words_cli_h3 as _cli_h3
 from datamill.modalities import _reason_words_engine_h16 as _engine_h16
+from datamill.modalities import _reason_words_delivery_h15 as _delivery_h15
 from datamill.modalities import _reason_words_erasure_h1 as _erasure
 from datamill.modalities import _reason_words_h9 as _h9
 from datamill.modalities import _reason_words_image_h5 as _image_h5
@@ -57,6 +58,7 @@ AREA_REFUSALS_EN: dict[str, str] = {
     **_ledger_h3.LEDGER_H3_REFUSALS_EN,
     **_recovery_h10.RECOVERY_REFUSALS_EN,
     **_engine_h16.ENGINE_H16_REFUSALS_EN,
+    **_delivery_h15.DELIVERY_H15_REFUSALS_EN,
 }
 
 AREA_REFUSALS_ZH_CN: dict[str, str] = {
@@ -84,4 +86,5 @@ AREA_REFUSALS_ZH_CN: dict[str, str] = {
     **_ledger_h3.LEDGER_H3_REFUSALS_ZH_CN,
     **_recovery_h10.RECOVERY_REFUSALS_ZH_CN,
     **_engine_h16.ENGINE_H16_REFUSALS_ZH_CN,
+    **_delivery_h15.DELIVERY_H15_REFUSALS_ZH_CN,
 }

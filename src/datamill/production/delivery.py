@@ -16,10 +16,13 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import gc
+import hashlib
 import json
 import shutil
 import sys
+import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from json.encoder import encode_basestring_ascii
 from pathlib import Path
 from typing import Any
@@ -34,6 +37,7 @@ from datamill.compliance.models import User
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, InvalidInput, NotFound
 from datamill.db.lookup import get_or_raise, lock_or_raise
+from datamill.db.session import reads_first
 from datamill.modalities.base import (
     ModalityPlugin,
     acceptance_metrics_for,
@@ -169,6 +173,7 @@ def deliver_batch(
     progress: Callable[[int], None] | None = None,
     encrypt: bool | None = None,
     note_language: str | None = None,
+    apart: bool = False,
 ) -> DeliveryOut:
     """Export an accepted batch into ``out_root/<project>/<batch>/`` and record the delivery.
 
@@ -182,12 +187,19 @@ def deliver_batch(
     everything it built is gone, the memory it freed goes back to the operating system
     (``_give_back_memory``), so a long-running server's RSS returns to its idle level instead
     of creeping up export after export.
+
+    ``apart`` (what a request handler asks for): the caller's transaction is committed and the
+    package is built with reads only, no transaction holding a lock (on SQLite every
+    transaction holds the one writer lock: claims, submits and autosaves of everyone waited
+    for the whole export); then a short write transaction locks the batch, finds it as it was
+    built (else 409 ``delivery_batch_changed``, or already delivered, and the package is
+    removed) and records the delivery. A failed build leaves no row and no folder.
     """
     counted: list[int] = []  # the export's own count of the batch (none: refused before)
     try:
         return _deliver(session, blobs, batch_id, out_root, formats=formats, actor_id=actor_id,
                         progress=progress, encrypt=encrypt, note_language=note_language,
-                        counted=counted)
+                        counted=counted, apart=apart)
     finally:
         if counted and counted[0] >= GIVE_BACK_FROM_ITEMS:
             _give_back_memory()
@@ -207,11 +219,47 @@ def _deliver(
     without: frozenset[int] = frozenset(),
     replace: Delivery | None = None,
     counted: list[int] | None = None,
+    apart: bool = False,
 ) -> DeliveryOut:
     """:func:`deliver_batch`; with ``replace``, that delivery's package is written again in
     place without the items ``without`` (:mod:`.delivery_redeliver`). The batch's items
     delivered are appended to ``counted`` once counted (the caller's memory hand-back)."""
     note_lang = note_language if note_language in NOTE_LANGUAGES else "en"
+    apart = apart and replace is None
+    if apart:  # the request's reads so far end here; the package is built without a lock
+        _export_key_ready(session, blobs, batch_id, encrypt)
+    reading = reads_first(session) if apart else contextlib.nullcontext(session)
+    with reading:
+        built = _build(session, blobs, batch_id, out_root, formats=formats, actor_id=actor_id,
+                       progress=progress, encrypt=encrypt, note_lang=note_lang,
+                       without=without, replace=replace, counted=counted, apart=apart)
+    staging, out_dir = built.staging, built.out_dir
+    placed = False
+    try:
+        if apart:  # a short write transaction: the batch read again, locked, as it was built
+            batch = lock_or_raise(session, Batch, batch_id, "batch")
+            _still_as_built(session, batch, built.state)
+        shutil.rmtree(out_dir, ignore_errors=True)
+        staging.rename(out_dir)  # the package appears whole or not at all
+        placed = True
+        # on object storage when the blobs are (every API worker reads it there)
+        where = publish_package(blobs, out_dir, built.rel)
+        return _record(session, built, where, replace, actor_id)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        if placed and (replace is None or not blobs.local):  # no package without its row
+            shutil.rmtree(out_dir, ignore_errors=True)
+        raise
+
+
+def _build(
+    session: Session, blobs: BlobStore, batch_id: int, out_root: Path, *,
+    formats: list[str] | None, actor_id: int | None, progress: Callable[[int], None] | None,
+    encrypt: bool | None, note_lang: str, without: frozenset[int], replace: Delivery | None,
+    counted: list[int] | None, apart: bool,
+) -> _Built:
+    """The package of :func:`_deliver`, written into its staging folder (removed again when
+    anything fails); with ``apart`` only read statements (no lock: see :func:`_deliver`)."""
     # locked for the export: a second delivery of the batch waits, then finds it delivered
     batch = lock_or_raise(session, Batch, batch_id, "batch")
     if replace is None and batch.status == "delivered":
@@ -223,6 +271,8 @@ def _deliver(
         )
     if replace is None and batch.status != "accepted":
         raise Conflict(f"batch {batch.name} is {batch.status}; only accepted batches are delivered")
+    # the batch as the build starts reading it: recorded only if it is still so (apart)
+    state = _batch_state(session, batch_id) if apart else None
     project = session.get(Project, batch.project_id)
     if project is None:
         raise NotFound("batch without project")
@@ -257,7 +307,9 @@ def _deliver(
         rel += f".r{utcnow():%Y%m%dT%H%M%S%f}"
     out_dir = (Path(replace.path) if replace is not None and not is_remote(replace.path)
                else out_root / rel).resolve()
-    staging = out_dir.with_name(out_dir.name + ".partial")
+    # two deliveries built at once (apart: no lock) never write into one staging folder
+    staging = out_dir.with_name(out_dir.name + (f".partial-{uuid.uuid4().hex[:12]}" if apart
+                                                else ".partial"))
     shutil.rmtree(staging, ignore_errors=True)
     staging.parent.mkdir(parents=True, exist_ok=True)
     try:  # a format that fails leaves no half-written package folder behind
@@ -356,15 +408,20 @@ def _deliver(
 
             info = encrypt_package(session, master, project.id, batch.name, staging)
             datasheet["encryption"] = {k: info[k] for k in ("archive", "scope", "key_id", "sha256")}
-        shutil.rmtree(out_dir, ignore_errors=True)
-        staging.rename(out_dir)  # the package appears whole or not at all
-        # on object storage when the blobs are (every API worker reads it there)
-        where = publish_package(blobs, out_dir, rel)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
-        if not blobs.local:
-            shutil.rmtree(out_dir, ignore_errors=True)
         raise
+    return _Built(batch, project, staging, out_dir, rel, files, datasheet, formats, count,
+                  volume, unmasked, release, state)
+
+
+def _record(session: Session, built: _Built, where: str, replace: Delivery | None,
+            actor_id: int | None) -> DeliveryOut:
+    """The delivery row (or ``replace``'s, rewritten) of the package ``built`` placed at
+    ``where``, the batch delivered, the audit record."""
+    batch, project, files, datasheet = built.batch, built.project, built.files, built.datasheet
+    formats, count, volume = built.formats, built.count, built.volume
+    unmasked, release = built.unmasked, built.release
     if replace is not None:  # the same delivery, its package and datasheet written again
         if where != replace.path:  # the old package on object storage: it goes
             remove_package(session, replace)
@@ -389,6 +446,73 @@ def _deliver(
     out = DeliveryOut.model_validate(delivery)
     return out.model_copy(update={"personal_data_unmasked": unmasked,
                                   "personal_data_release": release}) if unmasked else out
+
+
+@dataclass
+class _Built:
+    """A package written into its staging folder, and what its delivery row records."""
+
+    batch: Batch
+    project: Project
+    staging: Path
+    out_dir: Path
+    rel: str
+    files: dict[str, str]
+    datasheet: dict[str, Any]
+    formats: list[str]
+    count: int
+    volume: int
+    unmasked: int
+    release: Any
+    state: tuple[str, int, str] | None  # the batch as built (apart), see _batch_state
+
+
+def _batch_state(session: Session, batch_id: int) -> tuple[str, int, str]:
+    """The batch's status, item count and a digest of its (item, annotation) pairs: what a
+    package built from it holds."""
+    status = session.scalar(select(Batch.status).where(Batch.id == batch_id)) or ""
+    digest = hashlib.sha256()
+    n = 0
+    for item_id, annotation_id in session.execute(
+        select(BatchItem.item_id, BatchItem.annotation_id).where(BatchItem.batch_id == batch_id)
+        .order_by(BatchItem.item_id, BatchItem.annotation_id)
+    ):
+        digest.update(f"{item_id}:{annotation_id};".encode())
+        n += 1
+    return status, n, digest.hexdigest()
+
+
+def _still_as_built(session: Session, batch: Batch, built: tuple[str, int, str] | None) -> None:
+    """Refuse to record a package built apart when its batch changed meanwhile (delivered by
+    another request, sent back, its items or annotations changed): 409, nothing recorded."""
+    if batch.status == "delivered":
+        earlier = session.scalars(select(Delivery.id).where(Delivery.batch_id == batch.id)
+                                  .order_by(Delivery.id)).first()
+        raise Conflict(
+            f"batch {batch.name} was already delivered (delivery {earlier}); its package is the "
+            "record the customer accepts, so it is not exported twice",
+            delivery_id=earlier,
+        )
+    if built is None or batch.status != "accepted" or _batch_state(session, batch.id) != built:
+        raise Conflict(
+            f"batch {batch.name} changed while its package was being built (it is now "
+            f"{batch.status}); nothing was delivered: deliver it again",
+            reason_code="delivery_batch_changed", batch=batch.name, status=batch.status)
+
+
+def _export_key_ready(session: Session, blobs: BlobStore, batch_id: int,
+                      encrypt: bool | None) -> None:
+    """End the caller's transaction; before that, when the package will be encrypted, make
+    sure the project's export key exists (made on first use: a write, which a build without
+    a lock may not do)."""
+    master = getattr(blobs, "master", None)
+    batch = session.get(Batch, batch_id) if master is not None else None
+    if master is not None and batch is not None and (encrypt if encrypt is not None else True):
+        from datamill.compliance.export_crypto import export_scope
+        from datamill.compliance.keystore import data_key
+
+        data_key(session, master, export_scope(batch.project_id))
+    session.commit()
 
 
 def _personal_data_items(session: Session, batch_id: int) -> int:

@@ -111,6 +111,7 @@ def deliver_endpoint(
         actor_id=user.id,
         encrypt=body.encrypt if body else None,
         note_language=project_customer_language(session, project_id),
+        apart=True,  # built with reads only: no lock held while the package is written
     )
 
 
