@@ -32,6 +32,7 @@ old behaviour (the last submission is current).
 
 from __future__ import annotations
 
+import contextlib
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -44,6 +45,7 @@ from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
 from datamill.core.errors import InvalidInput
 from datamill.db.lookup import get_or_raise
+from datamill.db.session import reads_first
 from datamill.modalities.base import Aggregatable, AnnotationDoc, RegionUnits
 from datamill.modalities.registry import get_modality
 from datamill.production.annotating import write_version
@@ -360,9 +362,81 @@ def _decide_all(
 
 
 def aggregate_project(
-    session: Session, project_id: int, *, method: str | None = None, actor_id: int | None = None
+    session: Session, project_id: int, *, method: str | None = None, actor_id: int | None = None,
+    apart: bool = False,
 ) -> AggregationReport:
-    """Re-aggregate every overlapped item of a project with ``method`` (default: the spec's)."""
+    """Re-aggregate every overlapped item of a project with ``method`` (default: the spec's).
+
+    ``apart`` (what a request handler asks for): the caller's transaction is committed and the
+    answers are read and decided with reads only, no transaction holding a lock (on SQLite every
+    transaction holds the one writer lock; Dawid-Skene or GLAD over a big project took seconds
+    to a minute); the aggregates are then stored in a write transaction that reads the answers
+    again: an item whose answers changed meanwhile, or that is being annotated again, is
+    skipped with the reason (the next run aggregates it)."""
+    if apart:
+        session.commit()
+    with reads_first(session) if apart else contextlib.nullcontext(session):
+        decided = _decide_project(session, project_id, method)
+    project, plugin, report, answers = decided.project, decided.plugin, decided.report, \
+        decided.answers
+    per_item, per_conf, split = decided.per_item, decided.per_conf, decided.split
+    if apart:  # the write transaction: what changed since the answers were read is left out
+        _left_changed(session, project_id, report, answers)
+    min_confidence, spec_overlap = decided.min_confidence, decided.spec_overlap
+    skipped = {s["item_id"] for s in report.skipped}
+    for item_id, by_author in sorted(answers.items()):
+        if item_id in skipped:
+            continue
+        _aggregate_one(session, project, plugin, report, item_id, by_author, per_item[item_id],
+                       min(per_conf[item_id]) if per_conf[item_id] else None,
+                       min_confidence, spec_overlap, split=split.get(item_id, False))
+    session.flush()
+    report.waiting_for_annotator = waiting_for_annotator(session, project_id)
+    record_audit(
+        session, actor_id=actor_id, action="aggregate.project", object_type="project",
+        object_id=project_id, project_id=project_id,
+        data={k: v for k, v in report.to_dict().items()
+              if k not in ("confidence", "waiting_for_annotator")},
+    )
+    session.flush()
+    return report
+
+
+def _left_changed(session: Session, project_id: int, report: AggregationReport,
+                  answers: Mapping[int, Mapping[int, Annotation]]) -> None:
+    """Skip (with the reason) each item whose answers are no longer those decided on, or that
+    is open to annotation again, as read now in the write transaction."""
+    skipped = {s["item_id"] for s in report.skipped}
+    todo = [i for i in answers if i not in skipped]
+    if not todo:
+        return
+    now = latest_answers(session, project_id, todo)
+    still_open = set(session.scalars(
+        select(Task.item_id).where(Task.project_id == project_id, Task.stage == "annotate",
+                                   Task.kind == "work", Task.status != "done",
+                                   Task.item_id.in_(todo))))
+    for item_id in sorted(todo):
+        was = {a: ann.id for a, ann in answers[item_id].items()}
+        if item_id in still_open or {a: ann.id for a, ann in now.get(item_id, {}).items()} != was:
+            report.skipped.append({"item_id": item_id, "reason": "its answers changed while "
+                                   "the aggregation ran; run it again to aggregate them"})
+
+
+@dataclass
+class _Decided:
+    project: Project
+    plugin: Any
+    report: AggregationReport
+    answers: dict[int, dict[int, Annotation]]
+    per_item: dict[int, dict[str, str]]
+    per_conf: dict[int, list[float]]
+    split: dict[int, bool]
+    min_confidence: float
+    spec_overlap: int
+
+
+def _decide_project(session: Session, project_id: int, method: str | None) -> _Decided:
+    """The reads and the decisions of :func:`aggregate_project` (no writes)."""
     project, plugin = project_plugin(session, project_id)
     spec_method, min_confidence, spec_overlap = _settings(project)
     method = method or spec_method
@@ -399,23 +473,8 @@ def aggregate_project(
     for (item_id, key), label in labels.items():
         per_item[item_id][key] = label
         per_conf[item_id].append(conf[(item_id, key)])
-    skipped = {s["item_id"] for s in report.skipped}
-    for item_id, by_author in sorted(answers.items()):
-        if item_id in skipped:
-            continue
-        _aggregate_one(session, project, plugin, report, item_id, by_author, per_item[item_id],
-                       min(per_conf[item_id]) if per_conf[item_id] else None,
-                       min_confidence, spec_overlap, split=split.get(item_id, False))
-    session.flush()
-    report.waiting_for_annotator = waiting_for_annotator(session, project_id)
-    record_audit(
-        session, actor_id=actor_id, action="aggregate.project", object_type="project",
-        object_id=project_id, project_id=project_id,
-        data={k: v for k, v in report.to_dict().items()
-              if k not in ("confidence", "waiting_for_annotator")},
-    )
-    session.flush()
-    return report
+    return _Decided(project, plugin, report, answers, per_item, per_conf, split,
+                    min_confidence, spec_overlap)
 
 
 def _aggregate_one(

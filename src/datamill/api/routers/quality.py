@@ -331,7 +331,8 @@ def aggregate_endpoint(
     from datamill.qc.aggregating import aggregate_project
 
     report = aggregate_project(
-        session, project_id, method=body.method if body else None, actor_id=user.id
+        session, project_id, method=body.method if body else None, actor_id=user.id,
+        apart=True,  # decided with reads only: no lock held while the estimator runs
     )
     return AggregationReportOut.model_validate(report.to_dict())
 
