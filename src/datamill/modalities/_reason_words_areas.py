@@ -9,8 +9,8 @@ from datamill.modalities import _reason_words_business_h4 as _business_h4
 from datamill.modalities import _reason_words_catalog as _catalog
 from datamill.modalities import _reason_words_cli_h2 as _cli
 from datamill.modalities import _reason_words_cli_h3 as _cli_h3
-from datamill.modalities import _reason_words_engine_h16 as _engine_h16
 from datamill.modalities import _reason_words_delivery_h15 as _delivery_h15
+from datamill.modalities import _reason_words_engine_h16 as _engine_h16
 from datamill.modalities import _reason_words_erasure_h1 as _erasure
 from datamill.modalities import _reason_words_h9 as _h9
 from datamill.modalities import _reason_words_image_h5 as _image_h5
