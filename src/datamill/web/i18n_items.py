@@ -17,7 +17,7 @@ EN_ITEMS: dict[str, str] = {
     "items.none": "No items match.",
     "items.vendor": "Collection vendor",
     "items.vendor_no": "vendor {id}",
-    "items.created": "Created (UTC)",
+    "items.created": "Created",
     "items.prev": "← Previous page",
     "items.next": "Next page →",
     "imp.all_items": "All items of this import",

@@ -36,7 +36,7 @@ EN_SECURITY: dict[str, str] = {
     "audit.filter": "Filter",
     "audit.clear": "Clear filters",
     "audit.filter_error": "These filters cannot be used:",
-    "audit.col.at": "Time (UTC)",
+    "audit.col.at": "Time",
     "audit.col.actor": "Person",
     "audit.col.action": "Action",
     "audit.col.object": "Object",

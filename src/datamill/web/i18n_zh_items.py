@@ -17,7 +17,7 @@ ZH_CN_ITEMS: dict[str, str] = {
     "items.none": "没有符合条件的条目。",
     "items.vendor": "采集供应商",
     "items.vendor_no": "供应商 {id}",
-    "items.created": "创建时间（UTC）",
+    "items.created": "创建时间",
     "items.prev": "← 上一页",
     "items.next": "下一页 →",
     "imp.all_items": "查看本次导入的全部条目",

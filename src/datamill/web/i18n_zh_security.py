@@ -36,7 +36,7 @@ ZH_CN_SECURITY: dict[str, str] = {
     "audit.filter": "筛选",
     "audit.clear": "清除筛选",
     "audit.filter_error": "筛选条件无效：",
-    "audit.col.at": "时间（UTC）",
+    "audit.col.at": "时间",
     "audit.col.actor": "操作人",
     "audit.col.action": "操作",
     "audit.col.object": "对象",

@@ -123,6 +123,7 @@ def business_timezone_name() -> str:
 
 
 templates.env.globals["when"] = when
+templates.env.globals["utc_iso"] = utc_iso
 templates.env.globals["business_day"] = business_day
 templates.env.globals["business_timezone_name"] = business_timezone_name
 
