@@ -88,7 +88,8 @@ def test_a_demo_run_into_an_existing_home_does_not_make_it_deletable(tmp_path: P
 def test_fresh_reruns_on_the_demo_s_own_home(tmp_path: Path) -> None:
     env = {"DATAMILL_HOME": str(tmp_path / "home")}
     for _ in range(2):  # the second run deletes the first one's home and data, then works
-        proc = _demo(tmp_path, env, "--fresh", "--modalities", "pointcloud",
-                     "--workdir", str(tmp_path / "data"))
+        proc = _demo(tmp_path, env, "--fresh", "--modalities", "pointcloud")
         assert proc.returncode == 0, proc.stdout + proc.stderr
     assert (tmp_path / "home" / "MADE-BY-DATAMILL-DEMO").is_file()
+    # its raw data and deliveries lie in the home, not in the folder it ran from (cwd)
+    assert (tmp_path / "home" / "demo-data").is_dir() and not (tmp_path / "demo-data").exists()

@@ -196,7 +196,8 @@ def demo_cmd(
     full: Annotated[bool, typer.Option("--full", help="Run scripted people through to an accepted delivery.")] = False,
     fresh: Annotated[bool, typer.Option("--fresh", help="Delete the demo's database and blobs first.")] = False,
     utterances: Annotated[int, typer.Option(help="Good recordings to synthesise.")] = 36,
-    workdir: Annotated[Path, typer.Option(help="Where the demo's raw data and deliveries go.")] = Path("demo-data"),
+    workdir: Annotated[Path | None, typer.Option(
+        help="Where the demo's raw data and deliveries go (default: demo-data in DATAMILL_HOME).")] = None,
     modalities: Annotated[str, typer.Option(
         "--modalities",
         help="Comma-separated projects to build: speech, image, text, llm, pointcloud; with "
@@ -230,6 +231,8 @@ def demo_cmd(
         raise typer.BadParameter(f"unknown demo project(s): {', '.join(sorted(unknown))}",
                                  param_hint="--modalities")
     settings = get_settings()
+    # under the home, not the current folder: a newcomer's clone gets no stray demo-data/
+    workdir = workdir if workdir is not None else settings.home / "demo-data"
     if fresh:
         _check_fresh_allowed(settings)
         shutil.rmtree(settings.home, ignore_errors=True)
