@@ -132,4 +132,14 @@ EN_DELIVERIES: dict[str, str] = {
     "dlv.ds.tracks_relabelled_examples": "Tracks labelled two ways (first 10)",
     "dlv.ds.images_32_bit_samples": "Images of 32-bit samples (float or 32-bit TIFF: "
     "OpenCV's imread, as Ultralytics and supervision call it, cannot open them)",
+    # short units beside a number, and English accents named by region code (demo: GB/US)
+    "unit.s": "s",
+    "unit.ms": "ms",
+    "dlv.ds.value.GB": "British (GB)",
+    "dlv.ds.value.US": "American (US)",
+    "dlv.ds.value.AU": "Australian (AU)",
+    "dlv.ds.value.CA": "Canadian (CA)",
+    "dlv.ds.value.IE": "Irish (IE)",
+    "dlv.ds.value.IN": "Indian (IN)",
+    "dlv.ds.value.NZ": "New Zealand (NZ)",
 }

@@ -117,4 +117,13 @@ ZH_CN_DELIVERIES: dict[str, str] = {
     "dlv.ds.tracks_relabelled_examples": "前后标签不一致的轨迹（前 10 条）",
     "dlv.ds.images_32_bit_samples": "32 位采样的图像数（浮点或 32 位 TIFF：Ultralytics、supervision "
     "调用的 OpenCV imread 无法打开）",
+    "unit.s": "秒",
+    "unit.ms": "毫秒",
+    "dlv.ds.value.GB": "英式（GB）",
+    "dlv.ds.value.US": "美式（US）",
+    "dlv.ds.value.AU": "澳式（AU）",
+    "dlv.ds.value.CA": "加拿大（CA）",
+    "dlv.ds.value.IE": "爱尔兰（IE）",
+    "dlv.ds.value.IN": "印度（IN）",
+    "dlv.ds.value.NZ": "新西兰（NZ）",
 }

@@ -22,6 +22,8 @@ for (const [kind, groups] of Object.entries(d.groups)) {
   // a group of classes or labels shows each one's own F1, not the headline's macro-F1
   const legend = kind === 'class' || kind === 'label' ? d.labels.f1 : d.labels.measure;
   // a gender (and "unknown") in the page's language, as the table beside the chart says it
-  const shown = names.map((n) => ((kind === 'gender' || n === 'unknown') && d.labels.values[n]) || n);
+  // an accent's region code worded (英式（GB）), as the table says it
+  const shown = names.map((n) => ((kind === 'gender' || n === 'unknown') && d.labels.values[n])
+    || (kind === 'accent' && (d.labels.accents || {})[n]) || n);
   if (names.length > 1) bars(`chart-group-${kind}`, shown, names.map((n) => groups[n].value), legend, '#f59e0b');
 }
