@@ -212,7 +212,8 @@ def split_answers(session: Session, item: Item | int) -> list[dict[str, Any]]:
     """What each annotator answered to every split question of an unresolved item (for the
     reviewer who adjudicates it): ``key``, ``start``/``end`` for a text span (else None),
     ``head``/``tail`` (``[start, end]`` of each span) for a text relation (else None),
-    ``box`` (``[x, y, w, h]``) for an image box (else None) and ``answers`` as ``{"username", "label"}`` in the annotators' order; ``[]`` when the item is
+    ``box`` (``[x, y, w, h]``) for an image box (else None), ``shape`` (``{kind, x, y}``)
+    for a rotated box, polygon or text line (else None) and ``answers`` as ``{"username", "label"}`` in the annotators' order; ``[]`` when the item is
     not split (or, given by id, missing)."""
     if isinstance(item, int):
         found = session.get(Item, item)
@@ -243,8 +244,13 @@ def split_answers(session: Session, item: Item | int) -> list[dict[str, Any]]:
         box = None
         if key.startswith("box:"):  # box:<x>:<y>:<w>:<h>, an image box group's median box
             box = [int(v) for v in key[len("box:"):].rstrip("'").split(":")]
+        shape = None  # rotated:/polygon:/line:<x>:<y>, an image shape group's top-left
+        kind, _, rest = key.partition(":")
+        if kind in ("rotated", "polygon", "line") and rest:
+            x, y = (int(v) for v in rest.rstrip("'").split(":"))
+            shape = {"kind": kind, "x": x, "y": y}
         out.append({"key": key, "start": start, "end": end, "head": head, "tail": tail,
-                    "box": box, "answers": by_key[key]})
+                    "box": box, "shape": shape, "answers": by_key[key]})
     return out
 
 

@@ -34,4 +34,10 @@ EN_ITEMS: dict[str, str] = {
     "rv.split_no": "no",
     "rv.split_box": "Box at x {x}, y {y}, {w}×{h} px",
     "rv.split_no_box": "(no box)",
+    "rv.split_rotated": "Rotated box near x {x}, y {y}",
+    "rv.split_no_rotated": "(no rotated box)",
+    "rv.split_polygon": "Polygon near x {x}, y {y}",
+    "rv.split_no_polygon": "(no polygon)",
+    "rv.split_line": "Text line near x {x}, y {y}",
+    "rv.split_no_line": "(no text line)",
 }

@@ -34,4 +34,10 @@ ZH_CN_ITEMS: dict[str, str] = {
     "rv.split_no": "否",
     "rv.split_box": "框：x {x}，y {y}，{w}×{h} 像素",
     "rv.split_no_box": "（未画框）",
+    "rv.split_rotated": "旋转框（x {x}，y {y} 附近）",
+    "rv.split_no_rotated": "（未画旋转框）",
+    "rv.split_polygon": "多边形（x {x}，y {y} 附近）",
+    "rv.split_no_polygon": "（未画多边形）",
+    "rv.split_line": "文本行（x {x}，y {y} 附近）",
+    "rv.split_no_line": "（未画文本行）",
 }

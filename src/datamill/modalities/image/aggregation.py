@@ -5,7 +5,8 @@
   class itself); an annotator who gave none answers ``""`` where another gave one
   (``region_units``). Boxes are questions too (``region_units``, :func:`box_units`): each
   group of overlapping boxes is answered by every annotator with their box's label or ``O``,
-  so a box drawn by some but not a majority lowers confidence and is a split, as a text span.
+  so a box drawn by some but not a majority lowers confidence and is a split, as a text span;
+  rotated boxes, polygons and text lines likewise (:func:`shape_units`, keyed by position).
 * **Regions** (merged here): boxes by box IoU, rotated boxes, polygons and text lines by
   polygon IoU (same class, IoU >= 0.5), kept when more than half of the annotators drew one.
   Boxes take the median ``x, y, w, h``; other shapes take the cluster's medoid (the member with
@@ -19,14 +20,15 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from functools import cache
 from statistics import median
 from typing import Any, Final
 
-from datamill.modalities.image.metric import _region_iou
+from datamill.modalities.image.metric import _geometry, _region_iou
 from datamill.modalities.image.schema import Box, ImageAnnotation, Polygon, RotatedBox, TextLine
 from datamill.qc.regions import box_iou, merge_boxes
 
-__all__ = ["NO_BOX", "ImageAggregationMixin", "box_units"]
+__all__ = ["NO_BOX", "SHAPE_KEYS", "ImageAggregationMixin", "box_units", "shape_units"]
 
 _MERGED = (Box, RotatedBox, Polygon, TextLine)
 MATCH_IOU: Final = 0.5
@@ -87,46 +89,89 @@ def _merge_shapes(per_annotator: Sequence[Sequence[Any]]) -> list[dict[str, Any]
     return kept
 
 
-def box_units(docs: Mapping[int, ImageAnnotation]) -> list[tuple[int, str, str]]:
-    """(author, ``box:<x>:<y>:<w>:<h>``, label or ``O``) for every group of boxes of one item's
-    answers: boxes of different annotators at IoU >= 0.5 whatever their label, one per
-    annotator, every two of a group matching, best pairs first (same label, then higher IoU);
-    the key is the group's median box in whole pixels. Every annotator answers each group: the
-    label of their box there, or ``O`` when they drew none. The merge keeps a box only when
-    more than half drew it with one label, so a box one of two annotators drew (or car against
-    truck) vanished at confidence 1.0 with no split; now it is a 1-1 split (confidence 0.5)
-    the reviewer adjudicates, and one of three is decided ``O`` at 2/3."""
-    pool = [(a, b) for a, d in docs.items() for b in d.objects if isinstance(b, Box)]
-    if not pool:
-        return []
-    coords = [b.model_dump(mode="json") for _a, b in pool]
-    pairs = sorted((pool[n][1].label != pool[m][1].label, -iou, n, m)
+def _groups(pool: Sequence[tuple[int, Any]], iou: Any) -> list[list[int]]:
+    """Indices of ``pool`` ((author, object)) grouped: objects of different annotators at
+    IoU >= 0.5 whatever their label, one per annotator, every two of a group matching, best
+    pairs first (same label, then higher IoU)."""
+    pairs = sorted((pool[n][1].label != pool[m][1].label, -v, n, m)
                    for n in range(len(pool)) for m in range(n + 1, len(pool))
-                   if pool[n][0] != pool[m][0]
-                   and (iou := box_iou(coords[n], coords[m])) >= MATCH_IOU)
+                   if pool[n][0] != pool[m][0] and (v := iou(n, m)) >= MATCH_IOU)
     members: dict[int, list[int]] = {n: [n] for n in range(len(pool))}
     group_of = list(range(len(pool)))
     for _other, _iou, n, m in pairs:
         gn, gm = group_of[n], group_of[m]
         if gn == gm or {pool[i][0] for i in members[gn]} & {pool[j][0] for j in members[gm]}:
-            continue  # one box per annotator in a group
-        if any(box_iou(coords[i], coords[j]) < MATCH_IOU
-               for i in members[gn] for j in members[gm]):
+            continue  # one object per annotator in a group
+        if any(iou(i, j) < MATCH_IOU for i in members[gn] for j in members[gm]):
             continue
         members[gn] += members.pop(gm)
         for j in members[gn]:
             group_of[j] = gn
+    return sorted(members.values())
+
+
+def _rows(docs: Mapping[int, ImageAnnotation], pool: Sequence[tuple[int, Any]],
+          groups: Sequence[Sequence[int]], key_of: Any) -> list[tuple[int, str, str]]:
+    """Every annotator's answer to each group: their object's label there, or ``O``."""
     rows: list[tuple[int, str, str]] = []
     keys: set[str] = set()
-    for group in sorted(members.values()):
-        key = "box:" + ":".join(str(round(median(coords[i][c] for i in group)))
-                                for c in ("x", "y", "w", "h"))
+    for group in groups:
+        key = key_of(group)
         while key in keys:  # two groups at the same place: a second question
             key += "'"
         keys.add(key)
         said = {pool[i][0]: pool[i][1].label for i in group}
         rows += [(a, key, said.get(a, NO_BOX)) for a in docs]
     return rows
+
+
+def box_units(docs: Mapping[int, ImageAnnotation]) -> list[tuple[int, str, str]]:
+    """(author, ``box:<x>:<y>:<w>:<h>``, label or ``O``) for every group of boxes of one item's
+    answers (:func:`_groups`); the key is the group's median box in whole pixels. Every
+    annotator answers each group: the label of their box there, or ``O`` when they drew none.
+    The merge keeps a box only when more than half drew it with one label, so a box one of two
+    annotators drew (or car against truck) vanished at confidence 1.0 with no split; now it is
+    a 1-1 split (confidence 0.5) the reviewer adjudicates, and one of three is decided ``O``
+    at 2/3."""
+    pool = [(a, b) for a, d in docs.items() for b in d.objects if isinstance(b, Box)]
+    if not pool:
+        return []
+    coords = [b.model_dump(mode="json") for _a, b in pool]
+
+    def key_of(group: Sequence[int]) -> str:
+        return "box:" + ":".join(str(round(median(coords[i][c] for i in group)))
+                                 for c in ("x", "y", "w", "h"))
+
+    return _rows(docs, pool, _groups(pool, lambda n, m: box_iou(coords[n], coords[m])), key_of)
+
+
+SHAPE_KEYS: Final = {"rotated_box": "rotated", "polygon": "polygon", "text_line": "line"}
+
+
+def _kind_units(docs: Mapping[int, ImageAnnotation], kind: str) -> list[tuple[int, str, str]]:
+    pool = [(a, o) for a, d in docs.items() for o in d.objects
+            if isinstance(o, (RotatedBox, Polygon, TextLine)) and o.kind == kind]
+    if not pool:
+        return []
+    bounds = [_geometry(o).bounds for _a, o in pool]
+
+    @cache
+    def iou(n: int, m: int) -> float:
+        return _region_iou(pool[n][1], pool[m][1])
+
+    def key_of(group: Sequence[int]) -> str:
+        return f"{SHAPE_KEYS[kind]}:" + ":".join(
+            str(round(median(bounds[i][c] for i in group))) for c in (0, 1))
+
+    return _rows(docs, pool, _groups(pool, iou), key_of)
+
+
+def shape_units(docs: Mapping[int, ImageAnnotation]) -> list[tuple[int, str, str]]:
+    """As :func:`box_units` for rotated boxes, polygons and text lines (each kind apart, by
+    polygon IoU): ``rotated:<x>:<y>``, ``polygon:<x>:<y>`` or ``line:<x>:<y>``, the median
+    top-left corner of the group's shapes' bounds in whole pixels. ``_merge_shapes`` dropped
+    a shape fewer than half drew (or drew with another label) at confidence 1.0, no split."""
+    return [row for kind in SHAPE_KEYS for row in _kind_units(docs, kind)]
 
 
 class ImageAggregationMixin:
@@ -144,12 +189,12 @@ class ImageAggregationMixin:
         gave one: ``""`` (none applies). ``aggregation_units`` asks only those who gave a
         class, so one annotator's "night" against another's none was decided at confidence
         1.0, never a split; a project where nobody classifies gets no such question. Then
-        every group of boxes (:func:`box_units`)."""
+        every group of boxes (:func:`box_units`) and of other shapes (:func:`shape_units`)."""
         docs = {a: _doc(p) for a, p in payloads.items()}
         given = {a: bool(d.classes) for a, d in docs.items()}
         rows = [] if not any(given.values()) else [
             (a, "classes", "") for a, gave in given.items() if not gave]
-        return rows + box_units(docs)
+        return rows + box_units(docs) + shape_units(docs)
 
     def merge_aggregate(self, payloads: Sequence[Any], decided: Mapping[str, str]) -> Any:
         docs = [_doc(p) for p in payloads]
