@@ -28,7 +28,7 @@ from datamill.db.lookup import get_or_raise
 from datamill.ledger._periods import check_not_future, check_posting_date
 from datamill.ledger.models import LedgerInvoice
 from datamill.ledger.orders import check_text, order_row
-from datamill.ledger.receivables import InvoiceOut, _invoice_out
+from datamill.ledger.receivables import InvoiceOut, _invoice_out, currency_amounts
 
 __all__ = ["MAX_REASON", "reverse_invoice"]
 
@@ -85,4 +85,4 @@ def reverse_invoice(
                        "amount": str(row.amount), "vat": str(row.vat),
                        "advance_applied": str(row.advance_applied),
                        "prepaid_applied": str(row.prepaid_applied), "reason": reason})
-    return _invoice_out(row, order)
+    return _invoice_out(row, order, currency_amounts(session, order))

@@ -61,6 +61,7 @@ __all__ = [
     "ReceiptOut",
     "ReceivableItem",
     "acceptance_shares",
+    "currency_amounts",
     "due_date",
     "ecl_rate",
     "issue_invoice",
@@ -165,12 +166,37 @@ def _in_currency(order: LedgerOrder, cny: Decimal) -> Decimal:
     return to_decimal(cny / order.fx_rate, minor_unit(order.currency))
 
 
-def _invoice_out(row: LedgerInvoice, order: LedgerOrder) -> InvoiceOut:
+def currency_amounts(session: Session, order: LedgerOrder) -> dict[int, Decimal]:
+    """The order's invoices in its own currency, by invoice id: cumulative (oldest first), the
+    CNY invoiced so far converted to the currency's minor unit less what the invoices before
+    it showed, so the invoices of a fully billed order add up to the order's amount in its
+    currency as their CNY does (converting each on its own billed three thirds of a
+    1,000,000 JPY order as 333,333 JPY each: 999,999). A red-letter invoice shows the one it
+    reverses negated. Empty for a CNY order (its amounts are the books')."""
+    if order.currency == "CNY" or not order.fx_rate:
+        return {}
+    out: dict[int, Decimal] = {}
+    cum = shown = ZERO
+    for inv_id, amount, reverses in session.execute(
+            select(LedgerInvoice.id, LedgerInvoice.amount, LedgerInvoice.reverses_id).where(
+                LedgerInvoice.order_id == order.id).order_by(LedgerInvoice.id)).tuples():
+        if reverses is not None and reverses in out:
+            out[inv_id] = -out[reverses]
+            continue
+        cum += amount
+        upto = _in_currency(order, cum)
+        out[inv_id], shown = upto - shown, upto
+    return out
+
+
+def _invoice_out(row: LedgerInvoice, order: LedgerOrder,
+                 shown: dict[int, Decimal] | None = None) -> InvoiceOut:
     total = row.amount + row.vat
     return InvoiceOut(id=row.id, number=row.number, order_id=row.order_id,
                       acceptance_id=row.acceptance_id, issued_on=row.issued_on,
                       amount=row.amount, vat=row.vat, total=total,
-                      currency=order.currency, currency_amount=_in_currency(order, row.amount),
+                      currency=order.currency,
+                      currency_amount=(shown or {}).get(row.id, _in_currency(order, row.amount)),
                       fx_rate=order.fx_rate, advance_applied=row.advance_applied,
                       prepaid_applied=row.prepaid_applied, payable=total - row.prepaid_applied,
                       reverses_id=row.reverses_id)
@@ -334,7 +360,8 @@ def issue_invoice(
                        "prepaid_applied": str(row.prepaid_applied),
                        "typed": None if amount is None else
                        f"{amount} {(currency or order.currency).upper()}"})
-    return _invoice_out(row, order).model_copy(update={"share": share})
+    return _invoice_out(row, order, currency_amounts(session, order)).model_copy(
+        update={"share": share})
 
 
 def _prepaid(session: Session, order: LedgerOrder, issued_on: date, total: Decimal) -> Decimal:
@@ -461,7 +488,8 @@ def record_receipt(
 
 def list_invoices(session: Session, order_id: int) -> list[InvoiceOut]:
     order = order_row(session, order_id)
-    return [_invoice_out(r, order) for r in session.scalars(select(LedgerInvoice).where(
+    shown = currency_amounts(session, order)
+    return [_invoice_out(r, order, shown) for r in session.scalars(select(LedgerInvoice).where(
         LedgerInvoice.order_id == order_id).order_by(LedgerInvoice.issued_on, LedgerInvoice.id))]
 
 

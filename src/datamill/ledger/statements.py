@@ -27,7 +27,13 @@ from datamill.ledger.models import (
     LedgerOrder,
     LedgerReceipt,
 )
-from datamill.ledger.receivables import InvoiceOut, ReceiptOut, _invoice_out, _receipt_out
+from datamill.ledger.receivables import (
+    InvoiceOut,
+    ReceiptOut,
+    _invoice_out,
+    _receipt_out,
+    currency_amounts,
+)
 
 __all__ = ["StatementOut", "customer_statement"]
 
@@ -60,7 +66,8 @@ def customer_statement(session: Session, customer_id: int,
         LedgerContract.customer_id == customer_id).order_by(LedgerOrder.id)).all()
     orders = {o.id: (o, k) for o, k in rows if o.id not in hidden.orders}
     ids = list(orders)
-    invoices = [_invoice_out(r, orders[r.order_id][0]) for r in session.scalars(
+    shown = {k: v for o, _ in orders.values() for k, v in currency_amounts(session, o).items()}
+    invoices = [_invoice_out(r, orders[r.order_id][0], shown) for r in session.scalars(
         select(LedgerInvoice).where(LedgerInvoice.order_id.in_(ids)).order_by(
             LedgerInvoice.issued_on, LedgerInvoice.id))]
     receipts = [_receipt_out(r, orders[r.order_id][0]) for r in session.scalars(
