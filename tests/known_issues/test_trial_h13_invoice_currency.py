@@ -16,14 +16,17 @@ from collections import Counter
 from datetime import date
 from decimal import Decimal as D
 
+import pytest
 from sqlalchemy import func, select
 
+from datamill.core.errors import InvalidInput
 from datamill.ledger import receivables
 from datamill.ledger.invoice_reversal import reverse_invoice
 from datamill.ledger.models import LedgerAcceptance, LedgerInvoice
 from datamill.ledger.orders import create_contract, create_customer, create_order
-from datamill.ledger.receivables import issue_invoice, list_invoices
+from datamill.ledger.receivables import issue_invoice, list_invoices, record_receipt
 from datamill.ledger.statements import customer_statement
+from datamill.modalities.problem_words import word_reason
 from datamill.runtime import Runtime
 from tests.known_issues.test_trial_h9_money_races import race
 
@@ -62,6 +65,23 @@ def test_a_foreign_order_s_invoices_add_up_to_it_in_its_currency(runtime: Runtim
         red = reverse_invoice(s, issued[1].id, "RED-J1", issued_on=DAY, reason="wrong")
         assert red.currency_amount == -issued[1].currency_amount  # type: ignore[operator]
         assert [i.currency_amount for i in list_invoices(s, oid)][-1] == red.currency_amount
+
+
+def test_a_receipt_is_not_taken_against_a_red_letter_invoice(runtime: Runtime) -> None:
+    _, oid, accs = _thirds(runtime, "REDREC", currency="CNY", amount="100000")
+    with runtime.session() as s:
+        inv = issue_invoice(s, oid, "INV-R1", issued_on=DAY, acceptance_id=accs[0])
+        red = reverse_invoice(s, inv.id, "RED-R1", issued_on=DAY, reason="wrong acceptance")
+        with pytest.raises(InvalidInput) as err:
+            record_receipt(s, oid, "REC-R1", received_on=DAY, amount="100", invoice_id=red.id)
+        d = err.value.details
+        assert d["reason_code"] == "receipt_on_red_letter"
+        assert word_reason(d, "en") == ("invoice RED-R1 is a red-letter invoice (it reverses "
+                                        "INV-R1): cash is not received against it; name the "
+                                        "invoice it pays, or none")
+        assert word_reason(d, "zh-CN") == ("发票 RED-R1 是红字发票（冲销 INV-R1），不能对其收款；"
+                                           "请指明所付的发票，或不指明发票")
+        record_receipt(s, oid, "REC-R2", received_on=DAY, amount="100")  # unnamed: taken
 
 
 def test_racing_invoices_and_reversals_of_one_acceptance_pass_once(runtime: Runtime) -> None:

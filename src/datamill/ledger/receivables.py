@@ -470,6 +470,14 @@ def record_receipt(
                                field="invoice_id",
                                reason_code="invoice_other_order", invoice_id=invoice_id,
                                number=str(order.number))
+        if inv.reverses_id is not None:
+            gone = session.get(LedgerInvoice, inv.reverses_id)
+            reverses = gone.number if gone is not None else str(inv.reverses_id)
+            raise InvalidInput(f"invoice {inv.number} is a red-letter invoice (it reverses "
+                               f"{reverses}): cash is not received against it; name the "
+                               "invoice it pays, or none", field="invoice_id",
+                               reason_code="receipt_on_red_letter", invoice=inv.number,
+                               reverses=reverses)
     row = LedgerReceipt(reference=reference, order_id=order.id, invoice_id=invoice_id,
                         received_on=received_on, amount=amt, created_by=actor_id)
     session.add(row)

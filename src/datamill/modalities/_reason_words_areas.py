@@ -18,6 +18,7 @@ from datamill.modalities import _reason_words_lang_h3 as _lang_h3
 from datamill.modalities import _reason_words_ledger as _ledger
 from datamill.modalities import _reason_words_ledger_clerk as _ledger_clerk
 from datamill.modalities import _reason_words_ledger_h3 as _ledger_h3
+from datamill.modalities import _reason_words_ledger_h13 as _ledger_h13
 from datamill.modalities import _reason_words_llm_delivery as _llm_delivery
 from datamill.modalities import _reason_words_media as _media
 from datamill.modalities import _reason_words_ops as _ops
@@ -59,6 +60,7 @@ AREA_REFUSALS_EN: dict[str, str] = {
     **_recovery_h10.RECOVERY_REFUSALS_EN,
     **_engine_h16.ENGINE_H16_REFUSALS_EN,
     **_delivery_h15.DELIVERY_H15_REFUSALS_EN,
+    **_ledger_h13.LEDGER_H13_REFUSALS_EN,
 }
 
 AREA_REFUSALS_ZH_CN: dict[str, str] = {
@@ -87,4 +89,5 @@ AREA_REFUSALS_ZH_CN: dict[str, str] = {
     **_recovery_h10.RECOVERY_REFUSALS_ZH_CN,
     **_engine_h16.ENGINE_H16_REFUSALS_ZH_CN,
     **_delivery_h15.DELIVERY_H15_REFUSALS_ZH_CN,
+    **_ledger_h13.LEDGER_H13_REFUSALS_ZH_CN,
 }
