@@ -84,6 +84,24 @@ def test_a_receipt_is_not_taken_against_a_red_letter_invoice(runtime: Runtime) -
         record_receipt(s, oid, "REC-R2", received_on=DAY, amount="100")  # unnamed: taken
 
 
+def test_refusals_name_amounts_as_pages_do(runtime: Runtime) -> None:
+    _, oid, _ = _thirds(runtime, "SEP", currency="CNY", amount="100000")
+    with runtime.session() as s:
+        record_receipt(s, oid, "REC-S1", received_on=DAY, amount="80000")
+        with pytest.raises(InvalidInput) as err:
+            record_receipt(s, oid, "REC-S2", received_on=DAY, amount="40000")
+        zh = word_reason(err.value.details, "zh-CN")
+        assert zh is not None and "收款 40,000.00 元" in zh and "106,000.00 元" in zh, zh
+        assert "26,000.00 more" in (word_reason(err.value.details, "en") or "")
+        assert "receiving 40,000.00 CNY" in str(err.value)  # the English sentence as said
+        issue_invoice(s, oid, "INV-S1", issued_on=DAY, amount="90000")
+        with pytest.raises(InvalidInput) as err:
+            issue_invoice(s, oid, "INV-S2", issued_on=DAY, amount="20000")
+        zh = word_reason(err.value.details, "zh-CN")
+        assert zh is not None and "110,000.00 元" in zh and "10,000.00" in zh, zh
+        assert err.value.details["remainder"] == "10000.00"  # the machine's value is unchanged
+
+
 def test_racing_invoices_and_reversals_of_one_acceptance_pass_once(runtime: Runtime) -> None:
     _, oid, accs = _thirds(runtime, "RACE", currency="CNY", amount="3000")
     got = race(runtime, lambda s, i: issue_invoice(s, oid, f"INV-X{i}", issued_on=DAY,

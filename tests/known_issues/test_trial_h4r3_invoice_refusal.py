@@ -35,7 +35,7 @@ def test_an_invoice_without_amount_says_what_to_give(
         with pytest.raises(InvalidInput) as err:
             issue_invoice(s, oid, "INV-2", issued_on=date(2018, 3, 2))
         assert err.value.details["reason_code"] == "invoice_amount_no_acceptance"
-        assert "993000.00 CNY of the order is not invoiced yet" in str(err.value)
+        assert "993,000.00 CNY of the order is not invoiced yet" in str(err.value)
         acc = LedgerAcceptance(order_id=oid, volume=Decimal(1), accepted_on=date(2018, 3, 3))
         s.add(acc)
         s.flush()

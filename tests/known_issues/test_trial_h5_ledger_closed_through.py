@@ -144,7 +144,7 @@ def test_foreign_order_invoices_and_receipts_convert_at_the_order_rate(runtime: 
         with pytest.raises(InvalidInput, match="USD \\(the order's currency\\) or CNY, not EUR"):
             issue_invoice(s, oid, "INV-EUR", issued_on=date(2018, 12, 2), amount="1",
                           currency="EUR")
-        with pytest.raises(InvalidInput, match=r"above its amount 7100\.00 CNY \(1000\.00 USD"):
+        with pytest.raises(InvalidInput, match=r"above its amount 7,100\.00 CNY \(1,000\.00 USD"):
             issue_invoice(s, oid, "INV-BIG", issued_on=date(2018, 12, 2), amount="999999")
         rc = record_receipt(s, oid, "BANK-USD", received_on=date(2018, 12, 3), amount="106")
         assert (rc.amount, rc.currency_amount) == (D("752.60"), D(106))

@@ -39,6 +39,7 @@ from datamill.compliance.audit import record_audit
 from datamill.core.errors import Conflict, InvalidInput
 from datamill.core.iso import check_minor_units, minor_unit
 from datamill.core.money import Cents, parse_money, to_cents, to_decimal
+from datamill.core.shown_numbers import shown_money
 from datamill.ledger._periods import check_not_future, check_posting_date
 from datamill.ledger.access import NOTHING_HIDDEN, HiddenBooks
 from datamill.ledger.models import (
@@ -229,7 +230,8 @@ def _to_cny(order: LedgerOrder, amount: Decimal | str, currency: str | None,
         return amt
     cny = to_cents(amt * order.fx_rate)
     if amt > 0 and cny <= 0:
-        raise InvalidInput(f"{amt} {cur} at {order.fx_rate} CNY per {cur} is {cny} CNY: too "
+        raise InvalidInput(f"{shown_money(amt, cur)} {cur} at {order.fx_rate} CNY per {cur} is "
+                           f"{shown_money(cny)} CNY: too "
                            "small to book", field="amount",
                            reason_code="amount_too_small", amt=str(amt), cur=str(cur),
                            fx_rate=str(order.fx_rate), cny=str(cny))
@@ -279,14 +281,16 @@ def _amount_or_acceptance(session: Session, order: LedgerOrder) -> InvalidInput:
     remainder = str(to_cents(max(order.amount_cny - billed, ZERO)))
     if not open_:
         return InvalidInput(
-            f"order {order.number}: give the amount to invoice ({remainder} CNY of the order is "
+            f"order {order.number}: give the amount to invoice ({shown_money(remainder)} CNY of "
+            "the order is "
             "not invoiced yet); it has no recorded delivery acceptance to bill by (an advance "
             "or a licence is invoiced by amount)", field="amount",
             reason_code="invoice_amount_no_acceptance", number=str(order.number),
             remainder=remainder)
     listed = ", ".join(f"{i} ({on.isoformat()})" for i, on in open_)
     return InvalidInput(
-        f"order {order.number}: give the amount to invoice ({remainder} CNY of the order is not "
+        f"order {order.number}: give the amount to invoice ({shown_money(remainder)} CNY of the "
+        "order is not "
         "invoiced yet) or the id of the acceptance it bills (acceptance id (accepted on): "
         f"{listed})", field="amount", reason_code="invoice_amount_or_acceptance",
         number=str(order.number), remainder=remainder, acceptances=listed)
@@ -333,9 +337,11 @@ def issue_invoice(
     billed = Decimal(session.scalar(select(func.sum(LedgerInvoice.amount)).where(
         LedgerInvoice.order_id == order.id)) or 0)
     if billed + amt > order.amount_cny:
-        raise InvalidInput(f"invoicing {amt} CNY brings order {order.number} to {billed + amt} "
-                           f"CNY, above its amount {order.amount_cny} CNY"
-                           + (f" ({order.amount} {order.currency} at {order.fx_rate})"
+        raise InvalidInput(f"invoicing {shown_money(amt)} CNY brings order {order.number} to "
+                           f"{shown_money(billed + amt)} CNY, above its amount "
+                           f"{shown_money(order.amount_cny)} CNY"
+                           + (f" ({shown_money(order.amount, order.currency)} {order.currency} "
+                              f"at {order.fx_rate})"
                               if order.currency != "CNY" else ""), field="amount",
                            remainder=str(order.amount_cny - billed),
                            reason_code="invoice_over_amount", amt=str(amt),
@@ -421,7 +427,8 @@ def _acceptance_bill(session: Session, order: LedgerOrder, acc: LedgerAcceptance
     if amt <= 0:
         raise InvalidInput(
             f"invoice {number}: acceptance {acc.id} of order {order.number} is already billed: "
-            f"its share {share} CNY less {own} CNY on its own invoices and {applied} CNY billed "
+            f"its share {shown_money(share)} CNY less {shown_money(own)} CNY on its own invoices "
+            f"and {shown_money(applied)} CNY billed "
             "in advance leaves nothing to invoice (give the amount to bill more)", field="amount",
             reason_code="acceptance_already_billed", acceptance_id=acc.id,
             number=str(order.number), share=str(share), own=str(own), applied=str(applied))
@@ -457,9 +464,10 @@ def record_receipt(
     most = _most_receivable(session, order)
     if received + amt > most:
         raise InvalidInput(
-            f"receiving {amt} CNY brings order {order.number} to {received + amt} CNY, above its "
-            f"amount including VAT {most} CNY; it may receive at most "
-            f"{max(most - received, ZERO)} more",
+            f"receiving {shown_money(amt)} CNY brings order {order.number} to "
+            f"{shown_money(received + amt)} CNY, above its amount including VAT "
+            f"{shown_money(most)} CNY; it may receive at most "
+            f"{shown_money(max(most - received, ZERO))} more",
             field="amount", remainder=str(max(most - received, ZERO)),
             reason_code="receipt_over_amount", amt=str(amt), number=str(order.number),
             value=str(received + amt), most=str(most), value_2=str(max(most - received, ZERO)))
