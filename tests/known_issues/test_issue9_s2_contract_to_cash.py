@@ -85,8 +85,8 @@ def test_contract_approval_order_and_amount_cap(runtime: Runtime) -> None:
         assert approve_contract(s, k.id, ap["vp"], "signing").status == "signing_approved"
         assert sign_contract(s, k.id, date(2018, 1, 5)).status == "signed"
         _order(s, k.id, "O-1", "60000")
-        with pytest.raises(InvalidInput, match=r"100000\.00 − 60000\.00 already in orders = "
-                                               r"40000\.00"):
+        with pytest.raises(InvalidInput, match=r"100,000\.00 − 60,000\.00 already in orders = "
+                                               r"40,000\.00"):
             _order(s, k.id, "O-2", "40000.01")
         _order(s, k.id, "O-2", "40000")
         detail = contract_detail(s, k.id)

@@ -100,6 +100,15 @@ def test_refusals_name_amounts_as_pages_do(runtime: Runtime) -> None:
         zh = word_reason(err.value.details, "zh-CN")
         assert zh is not None and "110,000.00 元" in zh and "10,000.00" in zh, zh
         assert err.value.details["remainder"] == "10000.00"  # the machine's value is unchanged
+        cust = create_customer(s, "C-SEPK", customer_type="big_tech", country="CN")
+        k = create_contract(s, "K-SEPK", customer_id=cust.id, kind="custom", amount="100000",
+                            signed_on=date(2018, 1, 2))
+        with pytest.raises(InvalidInput) as err:
+            create_order(s, k.id, "O-SEPK", business_line="speech", offering="custom",
+                         amount="140000", currency="CNY", total_volume=D(1),
+                         volume_unit="hours", acceptance_type=3)
+        assert "(140,000.00 CNY) exceeds what is left" in str(err.value), str(err.value)
+        assert "140,000.00" in (word_reason(err.value.details, "zh-CN") or "")
 
 
 def test_racing_invoices_and_reversals_of_one_acceptance_pass_once(runtime: Runtime) -> None:

@@ -15,6 +15,7 @@ from datamill.config import get_settings
 from datamill.core.errors import Conflict, DatamillError, InvalidInput
 from datamill.core.iso import COUNTRIES, check_minor_units, no_control_chars
 from datamill.core.money import MAX_FX_RATE, parse_decimal, parse_money, to_cents, to_decimal
+from datamill.core.shown_numbers import shown_money
 from datamill.db.lookup import get_or_raise, lock_or_raise
 from datamill.ledger.models import LedgerAcceptance, LedgerContract, LedgerCustomer, LedgerOrder
 from datamill.ledger.schemas import ContractOut, CustomerOut, OrderOut
@@ -308,9 +309,12 @@ def create_order(
             LedgerOrder.contract_id == contract_id)) or 0)
         if split + amt > contract.amount:
             raise InvalidInput(
-                f"order {number} ({amt} {contract.currency}) exceeds what is left of contract "
-                f"{contract.number}: {contract.amount} − {split} already in orders = "
-                f"{contract.amount - split}; amend the contract first", field="amount",
+                f"order {number} ({shown_money(amt, contract.currency)} {contract.currency}) "
+                f"exceeds what is left of contract {contract.number}: "
+                f"{shown_money(contract.amount, contract.currency)} − "
+                f"{shown_money(split, contract.currency)} already in orders = "
+                f"{shown_money(contract.amount - split, contract.currency)}; amend the contract "
+                "first", field="amount",
                 remainder=str(contract.amount - split),
                 reason_code="order_exceeds_contract", number=str(number), amt=str(amt),
                 currency=str(contract.currency), number_2=str(contract.number),
@@ -331,7 +335,7 @@ def create_order(
     amount_cny = to_cents(amt * rate)
     if amt > 0 and amount_cny <= 0:
         raise InvalidInput(f"order {number}: {amt} {contract.currency} at {rate} CNY per "
-                           f"{contract.currency} is {amount_cny} CNY, nothing to book; check the "
+                           f"{contract.currency} is {shown_money(amount_cny)} CNY, nothing to book; check the "
                            "amount and the fx rate", field="fx_rate",
                            reason_code="order_nothing_to_book", number=str(number), amt=str(amt),
                            currency=str(contract.currency), rate=str(rate),
