@@ -37,7 +37,8 @@ LOOP_HELP_ZH_CN: dict[str, str] = {
     "Run scripted people through to an accepted delivery.": "让脚本化的人员一直做到交付验收。",
     "Delete the demo's database and blobs first.": "先删除演示的数据库与文件。",
     "Good recordings to synthesise.": "要合成的合格录音数。",
-    "Where the demo's raw data and deliveries go.": "演示的原始数据与交付的存放位置。",
+    "Where the demo's raw data and deliveries go (default: demo-data in DATAMILL_HOME).":
+        "演示的原始数据与交付的存放位置（默认：DATAMILL_HOME 下的 demo-data）。",
     "Comma-separated projects to build: speech, image, text, llm, pointcloud; with --full also "
     "collect (corpus design + browser collection) and tts.":
         "要构建的项目，以逗号分隔：speech、image、text、llm、pointcloud；--full 时还可有 collect"
