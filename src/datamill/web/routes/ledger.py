@@ -286,11 +286,7 @@ def invoice(  # noqa: PLR0913 - the form's fields
             raise InvalidInput(f"project {data.name} has no performance order", field="order")
         if not form["number"]:
             raise InvalidInput("the invoice needs its number", field="number")
-        try:
-            day = date.fromisoformat(form["issued_on"])
-        except ValueError as err:
-            raise InvalidInput(f"the invoice date {form['issued_on']!r} is not a date "
-                               "(YYYY-MM-DD)", field="issued_on") from err
+        day = _invoice_day(form["issued_on"])
         acc = form["acceptance_id"]
         if acc and not (acc.isdecimal() and 0 < int(acc) < 2**63):
             raise InvalidInput(f"{acc!r} is not an acceptance id", field="acceptance_id")
@@ -307,6 +303,15 @@ def invoice(  # noqa: PLR0913 - the form's fields
     return RedirectResponse(
         f"/projects/{project_id}/finance?year={_year(year)}&invoiced={url_quote(form['number'])}"
         "#invoices", status_code=303)
+
+
+def _invoice_day(typed: str) -> date:
+    """An invoice form's date as typed (YYYY-MM-DD), or a refusal naming the date field."""
+    try:
+        return date.fromisoformat(typed)
+    except ValueError as err:
+        raise InvalidInput(f"the invoice date {typed!r} is not a date (YYYY-MM-DD)",
+                           field="issued_on") from err
 
 
 @router.post("/projects/{project_id}/finance/invoices/{invoice_id}/reversal")
@@ -334,11 +339,7 @@ def invoice_reversal(  # noqa: PLR0913 - the form's fields
                            invoice_id=invoice_id)
         if not form["red_number"]:
             raise InvalidInput("the red-letter invoice needs its number", field="number")
-        try:
-            day = date.fromisoformat(form["red_on"])
-        except ValueError as err:
-            raise InvalidInput(f"the invoice date {form['red_on']!r} is not a date "
-                               "(YYYY-MM-DD)", field="issued_on") from err
+        day = _invoice_day(form["red_on"])
         with session.begin_nested():
             red = reverse_invoice(session, invoice_id, form["red_number"], issued_on=day,
                                   reason=reason, actor_id=me.user.id)
