@@ -20,7 +20,7 @@ from datamill.production.checking import run_checks
 from datamill.production.models import CheckResult
 from datamill.runtime import Runtime
 from datamill.server import create_app
-from tests.unit.production.test_checks_off_worker import _maps_libsndfile
+from tests.unit.production.helpers import new_workers_mapping
 
 from .helpers import PROMPTS, collection_project, invite, speech
 
@@ -47,8 +47,7 @@ def test_a_take_is_checked_in_a_worker_process_with_the_same_verdict(
                         content=speech(tmp_path, PROMPTS[0], "p0.wav"),
                         headers={**token, "Content-Type": "audio/wav"})
     assert r.status_code == 201, r.text
-    decoders = [p.pid for p in multiprocessing.active_children()
-                if p.pid not in before and p.pid is not None and _maps_libsndfile(p.pid)]
+    decoders = new_workers_mapping(before, "libsndfile")
     assert decoders, "the take was decoded in the web worker's own process"
     made = r.json()
     assert made["passed"] and made["status"] == "passed"

@@ -147,3 +147,21 @@ def reviewed_batch(
             review_task(s, users["rev"], r.id, "accept")
     with rt.session() as s:
         return create_batch(s, pid).id
+
+
+def new_workers_mapping(before: set[int | None], library: str) -> list[int]:
+    """The child processes started since ``before`` (their pids) that have ``library`` mapped:
+    where a heavy job really ran (``libsndfile`` decoding, ``_pocketsphinx`` recognising)."""
+    import multiprocessing
+
+    found = []
+    for p in multiprocessing.active_children():
+        if p.pid is None or p.pid in before:
+            continue
+        try:
+            if library in Path(f"/proc/{p.pid}/maps").read_text():
+                found.append(p.pid)
+        except OSError:  # the process ended
+            continue
+    return found
+

@@ -26,14 +26,7 @@ from datamill.production.projects import create_project
 from datamill.runtime import Runtime
 from datamill.server import create_app
 from tests._api import API, login
-from tests.unit.production.helpers import spec, speech_folder
-
-
-def _maps_libsndfile(pid: int) -> bool:
-    try:
-        return "libsndfile" in Path(f"/proc/{pid}/maps").read_text()
-    except OSError:  # the process ended
-        return False
+from tests.unit.production.helpers import new_workers_mapping, spec, speech_folder
 
 
 def _outcomes(runtime: Runtime, pid: int) -> list[tuple[object, ...]]:
@@ -66,8 +59,7 @@ def test_the_api_checks_in_a_worker_process_with_the_same_outcomes(
     with TestClient(create_app(runtime)) as client:
         r = client.post(f"{API}/projects/{pid}/checks", headers=login(client, "pm"))
     assert r.status_code == 200, r.text
-    decoders = [p.pid for p in multiprocessing.active_children()
-                if p.pid not in before and p.pid is not None and _maps_libsndfile(p.pid)]
+    decoders = new_workers_mapping(before, "libsndfile")
     assert decoders, "the files were decoded in the web worker's own process"
     made = r.json()
     assert (made["checked"], made["passed"], made["rejected"]) == (2, 1, 1)

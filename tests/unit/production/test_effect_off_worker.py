@@ -19,15 +19,8 @@ from datamill.production.inspection import create_batch
 from datamill.runtime import Runtime
 from datamill.server import create_app
 from tests._api import API, login
-from tests.unit.production.helpers import ready_project
+from tests.unit.production.helpers import new_workers_mapping, ready_project
 from tests.unit.production.test_effect_evaluation import _annotate_speech
-
-
-def _maps_pocketsphinx(pid: int) -> bool:
-    try:
-        return "_pocketsphinx" in Path(f"/proc/{pid}/maps").read_text()
-    except OSError:  # the process ended
-        return False
 
 
 @pytest.mark.slow  # ~3 s to start the worker, two decodes of a short recording
@@ -45,8 +38,7 @@ def test_the_api_decodes_in_a_worker_process_with_the_same_report(
         r = client.post(f"{API}/batches/{batch_id}/effect-evaluations",
                         json={"sample": 1, "seed": 3}, headers=login(client, "pm"))
     assert r.status_code == 201, r.text
-    decoders = [p.pid for p in multiprocessing.active_children()
-                if p.pid not in before and p.pid is not None and _maps_pocketsphinx(p.pid)]
+    decoders = new_workers_mapping(before, "_pocketsphinx")
     assert decoders, "the recogniser ran in the web worker's own process"
     with runtime.session() as s:  # the same run here: the same report
         here = evaluate_batch(s, runtime.blobs, batch_id, users["pm"], sample=1, seed=3)

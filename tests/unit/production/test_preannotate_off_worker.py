@@ -20,8 +20,7 @@ from datamill.production.models import Annotation, Item
 from datamill.runtime import Runtime
 from datamill.server import create_app
 from tests._api import API, login
-from tests.unit.production.helpers import ready_project
-from tests.unit.production.test_effect_off_worker import _maps_pocketsphinx
+from tests.unit.production.helpers import new_workers_mapping, ready_project
 
 
 @pytest.mark.slow  # ~3 s to start the worker, a decode of a short recording each way
@@ -35,8 +34,7 @@ def test_the_api_decodes_in_a_worker_process_with_the_same_suggestions(
     with TestClient(create_app(runtime)) as client:
         r = client.post(f"{API}/projects/{pid}/preannotate", headers=login(client, "pm"))
     assert r.status_code == 200, r.text
-    decoders = [p.pid for p in multiprocessing.active_children()
-                if p.pid not in before and p.pid is not None and _maps_pocketsphinx(p.pid)]
+    decoders = new_workers_mapping(before, "_pocketsphinx")
     assert decoders, "the recogniser ran in the web worker's own process"
     with runtime.session() as s:  # the same run here, the CLI's way: the same suggestions
         for item in s.scalars(select(Item).where(Item.project_id == pid)):

@@ -25,7 +25,7 @@ from datamill.production.speech.prompt_check import LabelledClip, calibrate_prom
 from datamill.runtime import Runtime
 from datamill.server import create_app
 from tests._api import web_sign_in as _sign_in
-from tests.unit.production.test_effect_off_worker import _maps_pocketsphinx
+from tests.unit.production.helpers import new_workers_mapping
 from tests.unit.production.test_prompt_check import ALL_LISTEN, _espeak, _project
 
 __all__ = ["_espeak"]  # the fixture that skips without espeak-ng applies here too
@@ -133,8 +133,7 @@ def test_api_calibrate_and_listen(
     r = client.post(url, json=body, headers=pm)
     assert r.status_code == 201, r.text
     assert r.json()["n_good"] == 2 and r.json()["created_by"] == "pm"
-    assert [p.pid for p in multiprocessing.active_children() if p.pid not in before
-            and p.pid is not None and _maps_pocketsphinx(p.pid)], \
+    assert new_workers_mapping(before, "_pocketsphinx"), \
         "the clips were aligned in the web worker's own process"  # it held the lock ~0.5 s a clip
     if runtime.engine.dialect.name == "sqlite":  # the same scores here, the CLI's way
         s = runtime.sessions()
