@@ -98,37 +98,48 @@ def test_a_split_box_is_worded_for_the_reviewer() -> None:
         assert f'<td rowspan="2">{words[0]}</td>' in html and f"<td>{words[1]}</td>" in html
 
 
-def test_a_box_one_of_two_drew_waits_for_the_reviewer(
-    runtime: Runtime, users: dict[str, User], tmp_path: Path
-) -> None:
-    """Through the services: overlap 2, one annotator draws a second box. Before, the item's
-    aggregate was written at confidence 1.0, the box gone and nothing split (accept allowed);
-    now confidence 0.5, the accept is refused as split and the page words the box."""
+def split_at_review(runtime: Runtime, users: dict[str, User], folder: Path,
+                    extra_object: dict[str, Any]) -> tuple[Any, dict[str, Any], int]:
+    """An image project at overlap 2 where the second annotator also draws ``extra_object``:
+    the item's aggregate (kind, confidence), the split its review's accept is refused with,
+    and that review task's id."""
     import pytest
 
     from datamill.core.errors import Conflict
     from datamill.production.annotating import review_task
     from datamill.production.models import Annotation, Item
-    from tests.known_issues._web import web_login
     from tests.unit.qc.test_aggregating import _answer, _project, _submit
 
-    pid, ann = _project(runtime, users, tmp_path / "box", n=1, overlap=2)
-    extra = {**_answer("street"), "objects": [*_answer("street")["objects"], {
-        "kind": "box", "label": "car", "x": 100, "y": 20, "w": 20, "h": 20}]}
+    pid, ann = _project(runtime, users, folder, n=1, overlap=2)
+    extra = {**_answer("street"), "objects": [*_answer("street")["objects"], extra_object]}
     item_id = _submit(runtime, ann[0], pid, _answer("street"))
     _submit(runtime, ann[1], pid, extra)
     with runtime.session() as s:
         item = s.get(Item, item_id)
         assert item is not None
         current = s.get(Annotation, item.current_annotation_id)
-        assert current is not None and current.kind == "aggregate"
-        assert current.confidence == 0.5  # was 1.0
+        assert current is not None
         task = claim_next_task(s, _u(s, users["rev"]), pid, "review")
         assert task is not None
         with pytest.raises(Conflict, match="split with no majority") as err:
             review_task(s, _u(s, users["rev"]), task.id, "accept")
-        assert err.value.details["split"] == {"box:100:20:20:20": {"O": 1, "car": 1}}
-        task_id = task.id
+        return (current.kind, current.confidence), err.value.details["split"], task.id
+
+
+def test_a_box_one_of_two_drew_waits_for_the_reviewer(
+    runtime: Runtime, users: dict[str, User], tmp_path: Path
+) -> None:
+    """Through the services: overlap 2, one annotator draws a second box. Before, the item's
+    aggregate was written at confidence 1.0, the box gone and nothing split (accept allowed);
+    now confidence 0.5, the accept is refused as split and the page words the box."""
+    from tests.known_issues._web import web_login
+
+    (kind, confidence), split, task_id = split_at_review(
+        runtime, users, tmp_path / "box",
+        {"kind": "box", "label": "car", "x": 100, "y": 20, "w": 20, "h": 20})
+    assert kind == "aggregate"
+    assert confidence == 0.5  # was 1.0
+    assert split == {"box:100:20:20:20": {"O": 1, "car": 1}}
     with TestClient(create_app(runtime)) as client:
         web_login(client, "rev")
         page = client.get(f"/review/{task_id}").text

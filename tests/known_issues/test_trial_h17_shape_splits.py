@@ -86,30 +86,13 @@ def test_a_text_line_one_of_two_drew_waits_for_the_reviewer(
 ) -> None:
     """Through the services: overlap 2, one annotator also transcribes a text line. Before,
     confidence 1.0, the line gone and nothing split; now 0.5, and the review page words it."""
-    from datamill.core.errors import Conflict
-    from datamill.production.annotating import review_task
-    from datamill.production.models import Annotation, Item
-    from datamill.production.tasks import claim_next_task
     from tests.known_issues._web import web_login
-    from tests.known_issues.test_trial_ner_overlap_qc import _u
-    from tests.unit.qc.test_aggregating import _answer, _project, _submit
+    from tests.known_issues.test_trial_h12_split_words import split_at_review
 
-    pid, ann = _project(runtime, users, tmp_path / "line", n=1, overlap=2)
-    extra = {**_answer("street"),
-             "objects": [*_answer("street")["objects"], _poly("text", 100, "text_line")]}
-    item_id = _submit(runtime, ann[0], pid, _answer("street"))
-    _submit(runtime, ann[1], pid, extra)
-    with runtime.session() as s:
-        item = s.get(Item, item_id)
-        assert item is not None
-        current = s.get(Annotation, item.current_annotation_id)
-        assert current is not None and current.confidence == 0.5  # was 1.0
-        task = claim_next_task(s, _u(s, users["rev"]), pid, "review")
-        assert task is not None
-        with pytest.raises(Conflict, match="split with no majority") as err:
-            review_task(s, _u(s, users["rev"]), task.id, "accept")
-        assert err.value.details["split"] == {"line:100:20": {"O": 1, "text": 1}}
-        task_id = task.id
+    (_kind, confidence), split, task_id = split_at_review(
+        runtime, users, tmp_path / "line", _poly("text", 100, "text_line"))
+    assert confidence == 0.5  # was 1.0
+    assert split == {"line:100:20": {"O": 1, "text": 1}}
     with TestClient(create_app(runtime)) as client:
         web_login(client, "rev")
         page = client.get(f"/review/{task_id}").text
