@@ -41,7 +41,7 @@ _NOT_PASSED = ("imported", "rejected", SUPERSEDED_STATUS)
 
 
 def check_job(args: tuple[Any, ...]) -> tuple[Any, ...]:
-    """Pure job: (item id, audio path, modality, requirements, prompt) → (item id, outcomes).
+    """Pure job: (item id, media path, modality, requirements, prompt) → (item id, outcomes).
 
     With a sixth element (the manifest's metadata of an item registered in place, not yet
     probed) the job also reads what import skipped: → (item id, outcomes, probe), where probe
