@@ -482,8 +482,24 @@ def sample_excerpts(session: Session, blobs: BlobStore, plugin: object,
             whole.append(item_id)  # no index (imported before it was kept), or not readable
         else:
             out[item_id] = excerpts
-    out.update({k: v for k, v in sample_texts(session, whole, blobs, plugin).items() if v})
+    read_whole = {k: v for k, v in sample_texts(session, whole, blobs, plugin).items() if v}
+    out.update(read_whole)
+    _backfill_index(session, plugin, {k: v for k, v in read_whole.items() if k in docs})
     return out
+
+
+def _backfill_index(session: Session, plugin: object, texts: Mapping[int, str]) -> None:
+    """Keep the byte index of each long document a page had to read whole because it was
+    imported before the index was kept (the modality's ``indexed_attributes``), so the next
+    page reads its spans by byte range: a lazy backfill, one document as it is first needed."""
+    index = getattr(plugin, "indexed_attributes", None)
+    if index is None or not texts:
+        return
+    for item in session.scalars(select(Item).where(Item.id.in_(list(texts)))):
+        attributes = index(item.attributes or {}, texts[item.id])
+        if attributes is not None:
+            item.attributes = attributes
+    session.flush()
 
 
 def sample_contents(session: Session, blobs: BlobStore, plugin: object,

@@ -221,6 +221,25 @@ class TextPlugin:
                    if isinstance(index := attributes.get("byte_index"), list) and index}
         return {k: None for k in docs} | read_excerpts(indexed, read)
 
+    def indexed_attributes(self, attributes: Mapping[str, Any],
+                           text: str) -> dict[str, Any] | None:
+        """A long document's attributes with the ``byte_index`` it was imported without
+        (before the index was kept), made from its whole text once a page had to read it
+        (:meth:`text_excerpts` gave None): the next page reads its spans by byte range. None
+        when it needs none (short, or indexed) or the text is not the one described (its code
+        points or UTF-8 bytes differ from ``chars`` and ``bytes``: an index of another text
+        would read wrong words)."""
+        from datamill.modalities.text.excerpts import byte_index
+
+        if (isinstance(attributes.get("text"), str) or attributes.get("byte_index")
+                or len(text) <= TEXT_IN_ATTRIBUTES_MAX):
+            return None
+        bom = bool(attributes.get("bom"))
+        if (attributes.get("chars") != len(text)
+                or attributes.get("bytes") != len(text.encode("utf-8")) + 3 * bom):
+            return None
+        return {**attributes, "byte_index": byte_index(text, bom)}
+
     def volume(self, attributes: Mapping[str, Any]) -> int:
         return int(attributes.get("chars") or 0)
 
