@@ -71,7 +71,7 @@ def test_a_text_delivery_comes_back_in_with_its_spans(sqlite_runtime: Runtime,
     # what came in reads back as the same texts and spans
     back = {p.stem: (p.read_text(encoding="utf-8"), [(sp.start, sp.end, sp.label)
                                                      for sp in a.spans])
-            for p, a in TextJsonlImporter(tmp_path / "again").iter_items(source)}
+            for p, a, *_ in TextJsonlImporter(tmp_path / "again").iter_items(source)}
     assert back == {i: (t, spans) for i, t, spans in ROWS}
     assert back["z2"][0][10:12] == "东京" and back["z3"][0][12:14] == "上海"
 

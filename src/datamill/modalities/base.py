@@ -168,8 +168,9 @@ class Importer(Protocol[P_co]):
     ``detect`` is a confidence in [0, 1] that ``path`` holds the importer's format, reading as
     little as possible; ``iter_items`` yields (media file, annotation) one item at a time, or
     (media file, annotation, item id) where the format names its items (Kaldi's recording ids;
-    otherwise the item id is the media file's name without its suffix). An importer reads
-    nothing outside ``path``.
+    otherwise the item id is the media file's name without its suffix), or (media file,
+    annotation, item id, where) where a place in the source says more than the media file
+    (``data.jsonl:7``: problems are named by it). An importer reads nothing outside ``path``.
     """
 
     name: ClassVar[str]

@@ -94,6 +94,8 @@ def _labelled_rows(
             problems.append(f"{name}: no such file")
             continue
         external_id = str(named[0]) if named else Path(media).stem
+        if len(named) > 1:  # the source's own place (``data.jsonl:7``), not the file made of it
+            name = printable(str(named[1]), 200)
         bad_id = id_problem(external_id)
         if bad_id is not None:
             problems.append(f"{name}: {bad_id}")

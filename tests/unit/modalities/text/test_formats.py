@@ -75,7 +75,7 @@ def test_conll_without_index_rebuilds_chinese_and_english(tmp_path: Path) -> Non
                    encoding="utf-8")
     importer = ConllImporter(media_dir=tmp_path / "media")
     assert importer.detect(src) > 0.5
-    got = [(p.read_text(encoding="utf-8"), a) for p, a in importer.iter_items(src)]
+    got = [(p.read_text(encoding="utf-8"), a) for p, a, *_ in importer.iter_items(src)]
     assert got[0][0] == "Marie Curie lives in Paris ."
     assert [(s.start, s.end, s.label) for s in got[0][1].spans] == [(0, 11, "PER"), (21, 26, "LOC")]
     assert got[1][0] == "张伟在北京"
@@ -130,7 +130,7 @@ def test_spacy_json_importer(tmp_path: Path) -> None:
     ], ensure_ascii=False), encoding="utf-8")
     importer = SpacyJsonImporter(media_dir=tmp_path / "media")
     assert importer.detect(src) > 0.5
-    got = {p.stem: a for p, a in importer.iter_items(src)}
+    got = {p.stem: a for p, a, *_ in importer.iter_items(src)}
     assert set(got) == {"train-000001", "x1"}
     assert got["train-000001"].classes == ("news",)
     assert [(s.start, s.end) for s in got["x1"].spans] == [(0, 5)]

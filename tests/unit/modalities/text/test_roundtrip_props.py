@@ -40,7 +40,7 @@ def test_conll_round_trip(item: TextExportItem) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "out"
         ConllExporter().export([item], out)
-        [(path, ann)] = list(ConllImporter(media_dir=Path(tmp) / "media").iter_items(out))
+        [(path, ann, *_)] = list(ConllImporter(media_dir=Path(tmp) / "media").iter_items(out))
         assert path.read_text(encoding="utf-8") == item.text
         assert [(s.start, s.end, s.label) for s in ann.spans] == [
             (s.start, s.end, s.label) for s in item.annotation.spans]

@@ -54,12 +54,20 @@ class MediaWriter:
         self.folder = media_dir or Path(tempfile.mkdtemp(prefix="datamill-text-"))
         self.folder.mkdir(parents=True, exist_ok=True)
         self.seen: set[str] = set()
+        self.names: set[str] = set()
 
     def write(self, item_id: str, text: str, where: str) -> Path:
-        safe = _BAD_ID.sub("_", item_id)[:200] or "item"
-        if safe in self.seen:
+        """The item's text file; its name is the id made safe (``a/b`` and ``a_b`` take
+        ``a_b.txt`` and ``a_b~2.txt``: the item keeps its id, not the file's name)."""
+        if item_id in self.seen:
             raise TextSourceError(f"{where}: item id {item_id!r} is used twice", file=where)
-        self.seen.add(safe)
-        path = self.folder / f"{safe}.txt"
+        self.seen.add(item_id)
+        safe = _BAD_ID.sub("_", item_id)[:200] or "item"
+        name, n = safe, 1
+        while name in self.names:
+            n += 1
+            name = f"{safe}~{n}"
+        self.names.add(name)
+        path = self.folder / f"{name}.txt"
         path.write_text(text, encoding="utf-8", newline="")
         return path

@@ -104,7 +104,7 @@ class ConllImporter:
                                                        or r[0] == "-DOCSTART-"))
         return 0.9 if rows and good == len(rows) else 0.0
 
-    def iter_items(self, path: Path) -> Iterator[tuple[Path, TextAnnotation]]:
+    def iter_items(self, path: Path) -> Iterator[tuple[Path, TextAnnotation, str, str]]:
         found = _file(path)
         if found is None:
             raise TextSourceError(f"{path} holds no .conll file", file=str(path))
@@ -136,4 +136,4 @@ class ConllImporter:
             prepared.append((item_id, text, ann, f"{found.name}:{line}"))
         media = MediaWriter(self.media_dir)
         for item_id, text, ann, where in prepared:
-            yield media.write(item_id, text, where), ann
+            yield media.write(item_id, text, where), ann, item_id, where

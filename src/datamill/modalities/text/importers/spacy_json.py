@@ -63,7 +63,7 @@ class SpacyJsonImporter:
         head = path.read_bytes()[:2048].decode("utf-8", "ignore").lstrip()
         return 0.8 if head.startswith("[") and ('"entities"' in head or '"ents"' in head) else 0.0
 
-    def iter_items(self, path: Path) -> Iterator[tuple[Path, TextAnnotation]]:
+    def iter_items(self, path: Path) -> Iterator[tuple[Path, TextAnnotation, str, str]]:
         try:
             data = json.loads(read_source(path))
         except json.JSONDecodeError as err:
@@ -74,4 +74,5 @@ class SpacyJsonImporter:
         entries = [_entry(raw, f"{path.name}[{n}]") for n, raw in enumerate(data)]
         media = MediaWriter(self.media_dir)
         for n, (item_id, text, ann) in enumerate(entries):
-            yield media.write(item_id or f"{path.stem}-{n + 1:06d}", text, f"{path.name}[{n}]"), ann
+            ext, where = item_id or f"{path.stem}-{n + 1:06d}", f"{path.name}[{n}]"
+            yield media.write(ext, text, where), ann, ext, where

@@ -40,7 +40,7 @@ class TextJsonlImporter:
         head = found.read_bytes()[:4096].decode("utf-8", "ignore").split("\n", 1)[0]
         return 0.9 if '"annotation"' in head and '"text"' in head else 0.0
 
-    def iter_items(self, path: Path) -> Iterator[tuple[Path, TextAnnotation]]:
+    def iter_items(self, path: Path) -> Iterator[tuple[Path, TextAnnotation, str, str]]:
         found = _file(path)
         rows = []
         for n, line in enumerate(json_lines(read_source(found)), 1):
@@ -62,4 +62,4 @@ class TextJsonlImporter:
                                       line=n) from err
         media = MediaWriter(self.media_dir)
         for item_id, text, ann, where in rows:
-            yield media.write(item_id, text, where), ann
+            yield media.write(item_id, text, where), ann, item_id, where
