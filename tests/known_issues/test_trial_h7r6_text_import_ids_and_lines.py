@@ -50,3 +50,20 @@ def test_ids_come_back_as_given_and_a_refused_row_is_named_by_its_line(
         ids = s.scalars(select(Item.external_id).where(Item.project_id == pid)
                         .order_by(Item.id)).all()
     assert ids == ["a/b", "a_b", "doc 1"]
+
+
+def test_a_malformed_annotation_is_named_by_line_and_field(tmp_path: Path) -> None:
+    """A row's annotation the schema refuses was told as pydantic's whole report (its type
+    names, ``For further information visit https://errors.pydantic.dev/...``)."""
+    from datamill.modalities.text.errors import TextSourceError
+    from datamill.modalities.text.importers.text_jsonl import TextJsonlImporter
+
+    src = tmp_path / "rows.jsonl"
+    src.write_text(_row("ok", "孙八在南京。", 0, 2) + _row("neg", "张伟在北京。", -1, 2),
+                   encoding="utf-8")
+    with pytest.raises(TextSourceError) as refused:
+        list(TextJsonlImporter(tmp_path / "media").iter_items(src))
+    said = refused.value.message
+    assert said.startswith("rows.jsonl:2: ") and "spans[0].start" in said, said
+    assert "pydantic" not in said and "TextAnnotation" not in said
+    assert not (tmp_path / "media").exists() or not any((tmp_path / "media").iterdir())

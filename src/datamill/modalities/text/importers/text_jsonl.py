@@ -10,6 +10,7 @@ from typing import ClassVar
 
 from pydantic import ValidationError
 
+from datamill.modalities.parse_problems import validation_problems
 from datamill.modalities.text.errors import TextSourceError
 from datamill.modalities.text.importers._common import MediaWriter, json_lines, read_source
 from datamill.modalities.text.schema import TextAnnotation
@@ -57,7 +58,11 @@ class TextJsonlImporter:
                     raise TextSourceError(f"{where}: the text cannot be written as UTF-8{bad}",
                                           file=found.name, line=n)
                 rows.append((str(row["id"]), text, ann, where))
-            except (json.JSONDecodeError, KeyError, TypeError, ValidationError) as err:
+            except ValidationError as err:  # the fields by path, without pydantic's URLs
+                said = "; ".join(p["message"] for p in validation_problems(err)[:5])
+                raise TextSourceError(f"{where}: not a text JSONL row (annotation: {said})",
+                                      file=found.name, line=n) from err
+            except (json.JSONDecodeError, KeyError, TypeError) as err:
                 raise TextSourceError(f"{where}: not a text JSONL row ({err})", file=found.name,
                                       line=n) from err
         media = MediaWriter(self.media_dir)
