@@ -21,7 +21,7 @@ from datamill.modalities.shards import Part, merge_shard_folders
 from datamill.modalities.text.exporters._common import flat_spans, iob2, sha256_file, token_offsets
 from datamill.modalities.text.item import TextExportItem
 
-__all__ = ["TextJsonlExporter", "TextParquetExporter", "row_of"]
+__all__ = ["CARD_FILE", "TextJsonlExporter", "TextParquetExporter", "jsonl_card", "row_of"]
 
 _GROUP: Final = 1000
 
@@ -50,8 +50,44 @@ def _relations(ann: Any) -> list[dict[str, Any]]:
             for r in ann.relations if r.head in at and r.tail in at]
 
 
+CARD_FILE: Final = "README.md"
+
+_STRINGS: Final = {"list": "string"}
+_FEATURES: Final = [  # the columns of row_of, as datasets' YAML writes its Features
+    {"name": "id", "dtype": "string"}, {"name": "text", "dtype": "string"},
+    {"name": "language", "dtype": "string"}, {"name": "tokens", **_STRINGS},
+    {"name": "ner_tags", **_STRINGS}, {"name": "pos_tags", **_STRINGS},
+    {"name": "spans", "list": [{"name": "start", "dtype": "int64"},
+                               {"name": "end", "dtype": "int64"},
+                               {"name": "label", "dtype": "string"}]},
+    {"name": "relations", "list": [{"name": "head", "dtype": "int64"},
+                                   {"name": "tail", "dtype": "int64"},
+                                   {"name": "label", "dtype": "string"}]},
+    {"name": "classes", **_STRINGS}, {"name": "sentiment", "dtype": "string"},
+    {"name": "annotation", "dtype": "string"},
+]
+
+
+def jsonl_card() -> str:
+    """The dataset card (``README.md``) beside ``data.jsonl``: YAML naming the data file and
+    every column's type, which ``datasets.load_dataset(folder)`` reads. Without it the types
+    were guessed from the file's first 10 MB: a delivery whose first rows had no sentiment,
+    classes or relations (null, ``[]``) and a later row one failed to load ("Couldn't cast
+    array of type string to null"), and a small one read ``classes`` as a list of nulls."""
+    import yaml
+
+    head = yaml.safe_dump(
+        {"configs": [{"config_name": "default", "data_files": "data.jsonl"}],
+         "dataset_info": {"features": _FEATURES}},
+        allow_unicode=True, sort_keys=False, width=1000)
+    return (f"---\n{head}---\n\n# Text annotations\n\nOne row an item: its text, its spans "
+            "(code-point offsets into `text`, end exclusive), relations (by the spans' places"
+            " in `spans`), tokens with IOB2 `ner_tags`, classes, sentiment, and `annotation`,"
+            " the whole annotation document as JSON.\n")
+
+
 class TextJsonlExporter:
-    """``data.jsonl``, one row per item."""
+    """``data.jsonl``, one row per item, and its dataset card (:func:`jsonl_card`)."""
 
     name: ClassVar[str] = "text_jsonl"
 
@@ -63,11 +99,16 @@ class TextJsonlExporter:
             for item in items:
                 fh.write(json.dumps(row_of(item), ensure_ascii=False) + "\n")
                 n += 1
-        return ExportManifest(format=self.name, items=n, files={"data.jsonl": sha256_file(path)})
+        card = out_dir / CARD_FILE
+        card.write_text(jsonl_card(), encoding="utf-8", newline="\n")
+        return ExportManifest(format=self.name, items=n, files={
+            "data.jsonl": sha256_file(path), CARD_FILE: sha256_file(card)})
 
     def merge_shards(self, parts: Sequence[Part], out_dir: Path) -> ExportManifest:
-        """Shards of the batch (:mod:`datamill.modalities.shards`): their lines in order."""
-        return merge_shard_folders(self.name, parts, out_dir, concat={"data.jsonl"})
+        """Shards of the batch (:mod:`datamill.modalities.shards`): their lines in order, and
+        the card (each shard wrote the same)."""
+        return merge_shard_folders(self.name, parts, out_dir, concat={"data.jsonl"},
+                                   same={CARD_FILE})
 
 
 def _groups(items: Iterable[TextExportItem]) -> Iterator[list[dict[str, Any]]]:
