@@ -52,7 +52,7 @@ __all__ = [
 ]
 
 
-#: the rubric table's dataset card beside it
+#: the dataset card beside each format's file (the rubric table's, each JSONL file's)
 CARD_FILE = "README.md"
 
 
@@ -86,11 +86,31 @@ def _why_no_row(item: LlmExportItem) -> str:
     return "tie" if tied else "other_task"
 
 
+_S = {"dtype": "string"}
+_MESSAGES = [{"name": "role", **_S}, {"name": "content", **_S}]
+
+
+def _jsonl_card(file_name: str, features: list[dict[str, Any]]) -> str:
+    """A JSONL file's dataset card: YAML naming the file and every column's type, which
+    ``datasets.load_dataset(folder)`` reads (without it the types were guessed from the file's
+    first 10 MB: ``thinking`` null in the first rows and a string later failed to load,
+    "Couldn't cast array of type string to null")."""
+    import yaml
+
+    head = yaml.safe_dump(
+        {"configs": [{"config_name": "default", "data_files": file_name}],
+         "dataset_info": {"features": features}},
+        allow_unicode=True, sort_keys=False, width=1000)
+    return f"---\n{head}---\n\n# {file_name}\n\nSee the delivery's datasheet.\n"
+
+
 class _JsonlExporter(ABC):
-    """One JSONL file; a subclass says which rows an item gives."""
+    """One JSONL file and its dataset card; a subclass says which rows an item gives and
+    their columns' types (``features``, as datasets' YAML writes them)."""
 
     name: ClassVar[str]
     file_name: ClassVar[str]
+    features: ClassVar[list[dict[str, Any]]]
 
     @abstractmethod
     def rows(self, item: LlmExportItem) -> Iterable[dict[str, Any]]: ...
@@ -117,11 +137,17 @@ class _JsonlExporter(ABC):
         if count and not written:
             path.unlink()
             return ExportManifest(self.name, {}, count, left_out)
-        return ExportManifest(self.name, {self.file_name: _sha256(path)}, count, left_out)
+        card = out_dir / CARD_FILE
+        card.write_text(_jsonl_card(self.file_name, self.features), encoding="utf-8",
+                        newline="\n")
+        return ExportManifest(self.name, {self.file_name: _sha256(path),
+                                          CARD_FILE: _sha256(card)}, count, left_out)
 
     def merge_shards(self, parts: Sequence[Part], out_dir: Path) -> ExportManifest:
-        """Shards of the batch (:mod:`datamill.modalities.shards`): their lines in order."""
-        return merge_shard_folders(self.name, parts, out_dir, concat={self.file_name})
+        """Shards of the batch (:mod:`datamill.modalities.shards`): their lines in order, and
+        the card (each shard that wrote rows wrote the same)."""
+        return merge_shard_folders(self.name, parts, out_dir, concat={self.file_name},
+                                   same={CARD_FILE})
 
 
 class MessagesExporter(_JsonlExporter):
@@ -129,6 +155,9 @@ class MessagesExporter(_JsonlExporter):
 
     name: ClassVar[str] = "llm_messages"
     file_name: ClassVar[str] = "messages.jsonl"
+    features: ClassVar[list[dict[str, Any]]] = [
+        {"name": "id", **_S},
+        {"name": "messages", "list": [*_MESSAGES, {"name": "thinking", **_S}]}]
 
     def rows(self, item: LlmExportItem) -> Iterable[dict[str, Any]]:
         doc = item.annotation
@@ -153,6 +182,9 @@ class DpoExporter(_JsonlExporter):
 
     name: ClassVar[str] = "llm_dpo"
     file_name: ClassVar[str] = "dpo.jsonl"
+    features: ClassVar[list[dict[str, Any]]] = [
+        {"name": "id", **_S}, {"name": "prompt", "list": _MESSAGES},
+        {"name": "chosen", "list": _MESSAGES}, {"name": "rejected", "list": _MESSAGES}]
 
     def rows(self, item: LlmExportItem) -> Iterable[dict[str, Any]]:
         doc = item.annotation
@@ -179,6 +211,11 @@ class RankedExporter(_JsonlExporter):
 
     name: ClassVar[str] = "llm_ranked"
     file_name: ClassVar[str] = "ranked.jsonl"
+    features: ClassVar[list[dict[str, Any]]] = [
+        {"name": "id", **_S}, {"name": "prompt", "list": _MESSAGES},
+        {"name": "responses", "list": [{"name": "id", **_S}, {"name": "content", **_S},
+                                       {"name": "rank", "dtype": "int64"}]},
+        {"name": "reason", **_S}]
 
     def rows(self, item: LlmExportItem) -> Iterable[dict[str, Any]]:
         doc = item.annotation
