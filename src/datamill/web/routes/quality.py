@@ -153,6 +153,10 @@ def inspection_page(
 
 class DocumentCorrectionIn(BaseModel):
     annotation: dict[str, Any]
+    #: what the shared document workbench sends (an item version; 0 on an inspection page):
+    #: not compared here, since an inspector's correction never changes the item's version.
+    #: Two inspectors' edits are kept apart by the ``base`` query (the sample's
+    #: ``correction_tag`` when the editor opened: 409 ``correction_changed`` when stale)
     base_version: int = Field(0, ge=0)
 
 
