@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 import shutil
 from collections import Counter
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal
 
 from datamill.core.errors import InvalidInput
 from datamill.core.hashing import sha256_file
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from datamill.modalities.image.item import ImageExportItem
     from datamill.modalities.image.schema import ImageLabelSchema
 
@@ -24,10 +24,13 @@ __all__ = [
     "classes_left_out",
     "copy_with_sha256",
     "deliver_image",
+    "exif_orientation",
     "image_file_name",
     "num",
     "sha256_file",
     "unsupported",
+    "upright_bytes",
+    "upright_reference",
 ]
 
 OnUnsupported = Literal["error", "skip"]
@@ -60,20 +63,57 @@ def deliver_image(src: Path, dst: Path) -> str:
     own format: a JPEG with its own quantisation tables and chroma subsampling, a TIFF with its
     own compression; the ICC profile, the rest of the EXIF and the XMP are kept.
     """
+    data = upright_bytes(src)
+    if data is None:
+        return copy_with_sha256(src, dst)
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    dst.write_bytes(data)
+    return hashlib.sha256(data).hexdigest()
+
+
+def exif_orientation(src: Path) -> int:
+    """``src``'s EXIF orientation: 1 when it has none or cannot be read."""
+    from PIL import Image, UnidentifiedImageError  # noqa: PLC0415 - only here
+
+    try:
+        with Image.open(src) as image:
+            value = image.getexif().get(_ORIENTATION, 1)
+    except (OSError, UnidentifiedImageError, ValueError, SyntaxError):
+        return 1
+    return value if isinstance(value, int) and 1 <= value <= 8 else 1  # noqa: PLR2004
+
+
+def upright_bytes(src: Path) -> bytes | None:
+    """``src`` re-encoded upright (see :func:`deliver_image`), or None when it is upright as
+    stored (EXIF orientation 1 or absent) or cannot be read here: then its own bytes serve."""
     from PIL import Image, ImageOps, UnidentifiedImageError  # noqa: PLC0415 - only here
 
     try:
         with Image.open(src) as image:
             if image.getexif().get(_ORIENTATION, 1) in (1, None) or not image.format:
-                return copy_with_sha256(src, dst)
+                return None
             upright = ImageOps.exif_transpose(image)
             options = _save_options(image, upright)
             fmt = "JPEG" if image.format == "MPO" else image.format
-            dst.parent.mkdir(parents=True, exist_ok=True)
-            upright.save(dst, format=fmt, **options)
+            out = io.BytesIO()
+            upright.save(out, format=fmt, **options)
     except (OSError, UnidentifiedImageError, ValueError, SyntaxError):
-        return copy_with_sha256(src, dst)  # not readable here: the checks said so already
-    return sha256_file(dst)
+        return None  # not readable here: the checks said so already
+    return out.getvalue()
+
+
+def upright_reference(item: ImageExportItem, out_dir: Path, rel: str,
+                      files: dict[str, str]) -> bool:
+    """For an export that references the stored images rather than copying them: write an
+    upright copy of ``item``'s image to ``out_dir/rel`` (recorded in ``files``) when it is
+    stored turned (EXIF orientation other than 1), and say whether it did. The annotation's
+    coordinates, width and height are those of the image as displayed; a reader that ignores
+    the tag would put them on the wrong pixels of the stored original."""
+    src = Path(item.image_path)
+    if exif_orientation(src) == 1:
+        return False
+    files[rel] = deliver_image(src, out_dir / rel)
+    return True
 
 
 def _save_options(image: Any, upright: Any) -> dict[str, Any]:

@@ -3,7 +3,8 @@
 Layout::
 
     annotations.json        {"info", "licenses", "images", "annotations", "categories"}
-    images/<id><suffix>     only with ``copy_images=True``
+    images/<id><suffix>     with ``copy_images=True``; without it, only the images stored
+                            turned (EXIF orientation other than 1), written upright
 
 Mapping (coordinates in pixels, ``bbox`` = ``[x, y, w, h]``):
 
@@ -57,6 +58,7 @@ from datamill.modalities.image.exporters._common import (
     image_file_name,
     sha256_file,
     unsupported,
+    upright_reference,
 )
 from datamill.modalities.image.schema import (
     Box,
@@ -178,7 +180,10 @@ class CocoExporter:
         label_schema: Fixes category ids and order, and adds keypoint names and skeleton edges.
             Without it categories are numbered in order of first appearance.
         copy_images: Copy images to ``images/`` (``file_name`` = ``images/<id><suffix>``);
-            otherwise ``file_name`` is the image's absolute path.
+            otherwise ``file_name`` is the image's absolute path, except for an image stored
+            turned (EXIF orientation other than 1): it gets an upright copy in ``images/``,
+            since ``width``, ``height`` and every coordinate are those of the upright image
+            and a reader that ignores the tag would put the boxes on the wrong pixels.
         on_unsupported: ``error`` (default) or ``skip`` objects COCO cannot hold (polylines).
     """
 
@@ -263,9 +268,12 @@ class CocoExporter:
         return found
 
     def _image(self, item: ImageExportItem, out_dir: Path, files: dict[str, str]) -> str:
-        if not self.copy_images:
-            return str(Path(item.image_path).absolute())
         rel = f"images/{image_file_name(item)}"
+        if not self.copy_images:
+            # a turned original gets an upright copy: width, height and boxes are upright
+            if upright_reference(item, out_dir, rel, files):
+                return rel
+            return str(Path(item.image_path).absolute())
         files[rel] = deliver_image(Path(item.image_path), out_dir / rel)
         return rel
 

@@ -11,12 +11,14 @@ makes ``image`` decode as a PIL image. Columns:
 
 ==============  ===========================================================================
 ``image``       HF ``Image``: ``{bytes, path}``, the file's bytes as stored (not re-encoded),
-                ``path`` = ``<id><suffix>``
+                except an image stored turned (EXIF orientation other than 1): re-encoded
+                upright in its own format, the tag removed; ``path`` = ``<id><suffix>``
 ``image_id``    the item id (string)
 ``width``       displayed width in pixels (after EXIF orientation, which recent ``datasets``
                 releases apply when they decode), int64
 ``height``      displayed height in pixels, int64
-``sha256``      sha256 of the image file, as the loop stored it
+``sha256``      sha256 of the image file, as the loop stored it (of the original, also for
+                an image embedded upright)
 ``objects``     list of ``{kind, label, bbox, rotated_box, points, text, skeleton, rle,
                 attributes}`` (see below)
 ``classes``     image-level classes (list of strings)
@@ -68,6 +70,7 @@ from datamill.modalities.image.exporters._common import (
     UniqueIds,
     image_file_name,
     sha256_file,
+    upright_bytes,
 )
 from datamill.modalities.image.schema import (
     Box,
@@ -230,7 +233,11 @@ def annotation_from_row(row: Mapping[str, Any]) -> ImageAnnotation:
 
 def _read_image(item: ImageExportItem) -> bytes:
     try:
-        data = item.image_path.read_bytes()
+        # a turned original (EXIF orientation other than 1) is embedded upright, the tag
+        # removed: ``width``, ``height`` and every coordinate are those of the upright image,
+        # and a reader that ignores the tag (PIL or pyarrow without ``datasets``, older
+        # ``datasets`` releases) would put the boxes on the wrong pixels
+        data = upright_bytes(item.image_path) or item.image_path.read_bytes()
     except OSError as err:
         raise InvalidInput(
             f"item {item.id!r}: cannot read its image {str(item.image_path)!r}: "

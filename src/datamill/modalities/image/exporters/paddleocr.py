@@ -7,7 +7,8 @@ Detection (``paddleocr_det``), PPOCRLabel's format, one line per image::
 Every :class:`~.schema.TextLine` becomes one entry. An empty transcription, or a line with
 attribute ``illegible`` true, is written as ``###`` (PaddleOCR's "do not care" marker).
 ``difficult`` is the line's ``difficult`` attribute (false when absent). Images are copied to
-``images/`` unless ``copy_images=False``, in which case the absolute path is written.
+``images/`` unless ``copy_images=False``, in which case the absolute path is written (an image
+stored turned, EXIF orientation other than 1, still gets an upright copy in ``images/``).
 
 Recognition (``paddleocr_rec``), one line per legible text line::
 
@@ -38,6 +39,7 @@ from datamill.modalities.image.exporters._common import (
     image_file_name,
     sha256_file,
     unsupported,
+    upright_reference,
 )
 from datamill.modalities.image.schema import TextLine
 
@@ -99,8 +101,9 @@ class PaddleOcrDetExporter:
                 if self.copy_images:
                     path = f"images/{image_file_name(item)}"
                     files[path] = deliver_image(Path(item.image_path), out_dir / path)
-                else:
-                    path = str(Path(item.image_path).resolve())
+                elif not upright_reference(item, out_dir,
+                                           path := f"images/{image_file_name(item)}", files):
+                    path = str(Path(item.image_path).resolve())  # upright as stored
                 entries = [
                     {"transcription": _text(line), "points": [list(p) for p in line.points],
                      "difficult": bool(line.attributes.get("difficult", False))}

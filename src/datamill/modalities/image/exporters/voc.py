@@ -4,7 +4,8 @@ Layout::
 
     Annotations/<id>.xml            <annotation> with <size> and one <object> per box
     ImageSets/Main/default.txt      the item ids, one per line, in export order
-    JPEGImages/<id><suffix>         only with ``copy_images=True``
+    JPEGImages/<id><suffix>         with ``copy_images=True``; without it, only the images
+                                    stored turned (EXIF orientation other than 1), upright
 
 Boxes use VOC's 1-based inclusive pixel indices, as Pascal VOC and its readers (supervision,
 Datumaro) do: ``xmin = x + 1``, ``ymin = y + 1``, ``xmax = x + w``, ``ymax = y + h``. Numbers
@@ -35,6 +36,7 @@ from datamill.modalities.image.exporters._common import (
     num,
     sha256_file,
     unsupported,
+    upright_reference,
 )
 from datamill.modalities.image.schema import Box
 
@@ -104,9 +106,11 @@ class VocExporter:
                 count += 1
                 image_set.write(f"{item.id}\n")
                 file_name = image_file_name(item)
+                rel = f"JPEGImages/{file_name}"
                 if self.copy_images:
-                    rel = f"JPEGImages/{file_name}"
                     files[rel] = deliver_image(Path(item.image_path), out_dir / rel)
+                else:  # a turned original gets an upright copy: <size> and boxes are upright
+                    upright_reference(item, out_dir, rel, files)
                 root = ET.Element("annotation")
                 _sub(root, "folder", "JPEGImages")
                 _sub(root, "filename", file_name)
