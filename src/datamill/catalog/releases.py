@@ -163,7 +163,7 @@ def _collect(session: Session, blobs: BlobStore, dataset: CatalogDataset,
                 .where(BatchItem.batch_id == batch.id).order_by(Item.id)).all()
             classified = items_above(session, [(i.id, i.project_id) for i, _ in rows],
                                      DEFAULT_LEVEL)
-            masking = delivery_masking(session, project.id, batch.id, project.name)
+            masking = delivery_masking(session, project.id, batch.id, project.name, blobs)
             plugin = _plugin(project.modality) if masking is not None else None
             speakers: list[str | None] = []  # of the items that enter the release
             for item, payload in rows:

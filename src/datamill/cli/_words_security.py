@@ -50,6 +50,8 @@ SECURITY_EN: dict[str, str] = {
                      "(content does not match name)",
     "sec.decrypted": "{n} file(s) decrypted to {out} and checked against manifest.json",
     "sec.purged": "{n} decrypted copies removed", "sec.purged.one": "{n} decrypted copy removed",
+    "security.remasked_upright": "{n} masked image(s) an older release made sideways were "
+                                 "masked again, upright",
 }
 
 SECURITY_ZH_CN: dict[str, str] = {
@@ -94,4 +96,5 @@ SECURITY_ZH_CN: dict[str, str] = {
     "sec.encrypted": "已加密 {n} 个存储文件，{already} 个此前已加密，{plain} 个保持明文（内容与文件名不符）",
     "sec.decrypted": "已解密 {n} 个文件到 {out}，并已按 manifest.json 核对",
     "sec.purged": "已删除 {n} 个解密副本", "sec.purged.one": "已删除 {n} 个解密副本",
+    "security.remasked_upright": "旧版本按侧躺方向生成的 {n} 张脱敏图片已按正向重新脱敏",
 }

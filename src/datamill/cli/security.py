@@ -558,6 +558,9 @@ def desensitize_cmd(
             out.print(styled((say("sec.warning"), "yellow"), ": " + say(
                 "security.texts_skipped", n=t["items_skipped"],
                 why=say(f"security.skipped.{t['skipped_code']}"))), highlight=False)
+        if i.get("images_remasked_upright"):  # copies an older release masked sideways
+            out.print(say("security.remasked_upright", n=i["images_remasked_upright"]),
+                      highlight=False)
         for w in i["warnings"]:
             out.print(styled((say("sec.warning"), "yellow"), f": {w}"), highlight=False)
 

@@ -25,7 +25,7 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
@@ -36,6 +36,9 @@ from datamill.compliance.pii import find_pii, mask_text
 from datamill.compliance.security_models import MaskedBlob
 from datamill.core.errors import Conflict, InvalidInput
 from datamill.modalities.base import JsonValue, MediaMasking, ModalityPlugin
+
+if TYPE_CHECKING:
+    from datamill.storage.blobstore import BlobStore
 
 __all__ = ["DeliveryMasking", "delivery_masking", "was_desensitized"]
 
@@ -172,34 +175,63 @@ def _json(text: str, path: Path) -> Any:
 
 def delivery_masking(
     session: Session, project_id: int, batch_id: int, project_ref: str,
+    blobs: BlobStore | None = None,
 ) -> DeliveryMasking | None:
     """How batch ``batch_id`` is masked for delivery, or None when its project was never
     desensitized. Refuses (nothing written) when an image of the batch has no masked
-    derivative of its current bytes."""
+    derivative of its current bytes, or (given ``blobs``) one an older release masked
+    sideways (``masked_copy_sideways``)."""
     from datamill.production.models import BatchItem, Item
 
     if not was_desensitized(session, project_id):
         return None
     rows = session.execute(
-        select(Item.id, Item.external_id, Item.filename, MaskedBlob.sha256_masked)
+        select(Item.id, Item.external_id, Item.filename, MaskedBlob.sha256_masked, Item)
         .join(BatchItem, BatchItem.item_id == Item.id)
         .outerjoin(MaskedBlob, (MaskedBlob.item_id == Item.id)
                    & (MaskedBlob.sha256_original == Item.sha256))
         .where(BatchItem.batch_id == batch_id).order_by(Item.id)).all()
     images: dict[int, str] = {}
     missing: list[str] = []
-    for item_id, external_id, filename, masked in rows:
+    turned: list[str] = []
+    for item_id, external_id, filename, masked, item in rows:
         if Path(filename).suffix.lower() not in IMAGE_SUFFIXES:
             continue
         if masked is None:
             missing.append(external_id)
         else:
             images[item_id] = masked
+            if blobs is not None and _sideways(blobs, item, masked):
+                turned.append(external_id)
     if missing:
-        shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5
-                                          else "")
         raise Conflict(
             f"project {project_ref} is desensitized, but {len(missing)} image(s) of this batch "
-            f"have no masked copy ({shown}): run `datamill security desensitize {project_ref} "
-            "--as <you>` again, then deliver; nothing was written", unmasked=len(missing))
+            f"have no masked copy ({_shown(missing)}): run `datamill security desensitize "
+            f"{project_ref} --as <you>` again, then deliver; nothing was written",
+            unmasked=len(missing))
+    if turned:
+        raise Conflict(
+            f"project {project_ref} is desensitized, but {len(turned)} image(s) of this batch "
+            f"have a masked copy an older release made sideways ({_shown(turned)}): run "
+            f"`datamill security desensitize {project_ref} --as <you>` again (it masks them "
+            "again, upright), then deliver; nothing was written",
+            reason_code="masked_copy_sideways", project=project_ref, images=len(turned),
+            items=_shown(turned), sideways=len(turned))
     return DeliveryMasking(images=images)
+
+
+def _shown(refs: list[str]) -> str:
+    return ", ".join(refs[:5]) + (f" and {len(refs) - 5} more" if len(refs) > 5 else "")
+
+
+def _sideways(blobs: BlobStore, item: Any, masked: str) -> bool:
+    """Whether ``item``'s masked copy ``masked`` was made sideways (see
+    :mod:`datamill.compliance.masked_orientation`); an unreadable file is the export's to say."""
+    from datamill.compliance.masked_orientation import masked_turned
+    from datamill.production.media import item_path
+    from datamill.storage.blobstore import BlobMissing
+
+    try:
+        return masked_turned(item_path(blobs, item), blobs.local_path(masked))
+    except (BlobMissing, OSError):
+        return False

@@ -249,14 +249,16 @@ def desensitize_item_images(
     _project(session, project_id)
     items = [i for i in session.scalars(select(Item).where(Item.project_id == project_id)
                                         .order_by(Item.id)) if _is_image(i.filename)]
-    done = {(m.item_id, m.sha256_original) for m in session.scalars(
+    done = {(m.item_id, m.sha256_original): m for m in session.scalars(
         select(MaskedBlob).where(MaskedBlob.item_id.in_([i.id for i in items] or [0])))}
     originals = {i.id: i.sha256 for i in items}
+    # a copy an older release masked sideways (a photo stored turned): masked again, upright
+    turned = _turned_copies(blobs, items, done)
     todo = [(i.id, str(item_path(blobs, i)), Path(i.filename).suffix.lower(), detect)
-            for i in items if (i.id, i.sha256) not in done]
+            for i in items if (i.id, i.sha256) not in done or i.id in turned]
     if progress is not None and len(items) > len(todo):
         progress(len(items) - len(todo))
-    tally = {"masked": 0, "regions": 0}
+    tally = {"masked": 0, "regions": 0, "remasked_upright": 0}
     warnings: set[str] = set()
 
     def land(results: list[tuple[int, bytes | None, list[dict[str, Any]], list[str]]]) -> None:
@@ -267,8 +269,13 @@ def desensitize_item_images(
                     continue
                 dst = Path(tmp) / str(item_id)
                 dst.write_bytes(data)
-                session.add(MaskedBlob(item_id=item_id, sha256_original=originals[item_id],
-                                       sha256_masked=blobs.put_file(dst), regions=regions))
+                row = turned.get(item_id)
+                if row is not None:  # the sideways copy is replaced by the upright one
+                    row.sha256_masked, row.regions = blobs.put_file(dst), regions
+                    tally["remasked_upright"] += 1
+                else:
+                    session.add(MaskedBlob(item_id=item_id, sha256_original=originals[item_id],
+                                           sha256_masked=blobs.put_file(dst), regions=regions))
                 tally["masked"] += 1
                 tally["regions"] += len(regions)
         session.commit()
@@ -276,11 +283,32 @@ def desensitize_item_images(
     engine = _run(session, workers, mask_image_job, todo, land, 16, progress)
     summary = {"project_id": project_id, "engine": engine, "images": len(items),
                "images_masked": tally["masked"],
+               "images_remasked_upright": tally["remasked_upright"],
                "regions": tally["regions"], "warnings": sorted(warnings)}
     record_audit(session, actor_id=actor.id, action="security.images_desensitized",
                  object_type="project", object_id=project_id, project_id=project_id,
                  data=summary)
     return summary
+
+
+def _turned_copies(blobs: BlobStore, items: list[Any],
+                   done: dict[tuple[int, str], MaskedBlob]) -> dict[int, MaskedBlob]:
+    """The masked rows of the current originals whose copy was masked sideways (item id → row):
+    only originals stored turned (an EXIF orientation other than 1) are looked at."""
+    from datamill.compliance.masked_orientation import masked_turned
+    from datamill.storage.blobstore import BlobMissing
+
+    turned: dict[int, MaskedBlob] = {}
+    for item in items:
+        row = done.get((item.id, item.sha256))
+        if row is None:
+            continue
+        try:
+            if masked_turned(item_path(blobs, item), blobs.local_path(row.sha256_masked)):
+                turned[item.id] = row
+        except (BlobMissing, OSError):
+            continue  # masking it again reads the original: that run's warnings say why
+    return turned
 
 
 def desensitize_project(

@@ -281,7 +281,7 @@ def _build(
     level = batch_level(session, project.id, batch_id)  # items classified above the project
     if actor_id is not None and (actor := session.get(User, actor_id)) is not None:
         require_cleared_for(session, actor, level, f"batch {batch.name}")
-    masking = delivery_masking(session, project.id, batch_id, project.name)
+    masking = delivery_masking(session, project.id, batch_id, project.name, blobs)
     # never desensitized: what the checks found personal data in would leave unmasked; refused
     # unless the data-security office released the batch with a reason
     unmasked = 0 if masking is not None or replace is not None else _personal_data_items(
