@@ -14,6 +14,8 @@ FRAMES_EN: dict[str, str] = {
                    " (item {item}, version {version})",
     "frame.written": "its annotation is written to {path}: edit it, then datamill work submit "
                      "{task} --annotation {path}",
+    "frame.moved": "its objects are moved into this frame's coordinates by the two frames' "
+                   "sensor poses",
 }
 
 FRAMES_ZH_CN: dict[str, str] = {
@@ -24,4 +26,5 @@ FRAMES_ZH_CN: dict[str, str] = {
                    "（条目 {item}，版本 {version}）",
     "frame.written": "其标注已写入 {path}：修改后运行 datamill work submit {task} --annotation "
                      "{path}",
+    "frame.moved": "已按两帧的传感器位姿把其中的对象换算到本帧坐标",
 }

@@ -329,6 +329,8 @@ def previous_frame_cmd(
         out.print(say("frame.found", task=f.task_id, frame=f.frame, sequence=esc(f.sequence),
                       frame_before=f.previous_frame, item=esc(str(f.previous_external_id)),
                       version=f.version))
+        if f.moved_by_poses:  # ego motion: the cuboids are where this frame sees them
+            out.print(say("frame.moved"))
         if write is not None:
             out.print(say("frame.written", task=f.task_id, path=esc(str(write))))
         else:

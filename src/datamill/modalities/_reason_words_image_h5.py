@@ -12,6 +12,8 @@ IMAGE_H5_REFUSALS_EN: dict[str, str] = {
                             "batch have a masked copy an older release made sideways ({items}): "
                             "run `datamill security desensitize {project} --as <you>` again (it "
                             "masks them again, upright), then deliver; nothing was written",
+    # a point-cloud frame's sensor pose in the manifest (modalities.pointcloud.pose)
+    "pc_bad_pose": "pose: {why}",
 }
 
 IMAGE_H5_REFUSALS_ZH_CN: dict[str, str] = {
@@ -20,4 +22,5 @@ IMAGE_H5_REFUSALS_ZH_CN: dict[str, str] = {
                             "按侧躺方向生成的（{items}）：请再次运行 `datamill security "
                             "desensitize {project} --as <你的用户名>`（会按正向重新脱敏），"
                             "然后再交付；本次未写出任何文件",
+    "pc_bad_pose": "传感器位姿（pose）无效：{why}（可填 4×4 或 3×4 矩阵，或 tx ty tz qw qx qy qz）",
 }

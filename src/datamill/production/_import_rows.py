@@ -81,12 +81,12 @@ def _aliases() -> dict[str, tuple[str, ...]]:
 
 
 _META_KEYS = ("speaker_id", "gender", "age", "accent", "device", "environment", "scene",
-              "session_id", "sensor", "sequence", "frame")
+              "session_id", "sensor", "sequence", "frame", "pose")
 #: the length limit of each text field of a row (the database's column lengths)
 _LIMITS = {
     "id": MAX_ID_CHARS, "speaker_id": 100, "gender": 16, "accent": 100, "device": 100,
     "environment": 100, "scene": 100, "session_id": 100, "prompt": MAX_PROMPT_CHARS,
-    "sensor": 100, "sequence": 200, "frame": 20,
+    "sensor": 100, "sequence": 200, "frame": 20, "pose": 1000,
 }
 _SENSITIVITY = ("public", "internal", "confidential", "secret")
 #: characters no file name, id or metadata value may hold: control characters (a newline splits
@@ -182,6 +182,13 @@ def _age(value: Any) -> int | None:
     return whole
 
 
+def _pose_text(value: Any) -> str | None:
+    """A pose as text: a JSON list or object (a JSONL manifest's) written as JSON."""
+    if isinstance(value, list | dict):
+        value = json.dumps(value)
+    return _text(value, _LIMITS["pose"])
+
+
 def _rel_path(value: Any) -> str:
     if not isinstance(value, str):
         raise _error("must be text (a path relative to the manifest's folder)")
@@ -224,6 +231,9 @@ class ManifestRow(BaseModel):
     sensor: Annotated[str | None, _bounded(_LIMITS["sensor"])] = None
     sequence: Annotated[str | None, _bounded(_LIMITS["sequence"])] = None
     frame: Annotated[str | None, _bounded(_LIMITS["frame"])] = None
+    #: the sensor's pose (numbers, JSON text, or a JSON list/object in a JSONL manifest, kept
+    #: as text); the modality reads it (point clouds: ``modalities.pointcloud.pose``)
+    pose: Annotated[str | None, BeforeValidator(_pose_text)] = None
     prompt: Annotated[str | None, _bounded(_LIMITS["prompt"], lines=True)] = None
     #: the item's sensitivity level, when above its project's (compliance.item_sensitivity)
     sensitivity: Annotated[Literal["public", "internal", "confidential", "secret"] | None,

@@ -6,8 +6,9 @@ in it) among its attributes (the collection manifest's columns). Continuous-fram
 (CVAT's "propagate", SUSTechPOINTS' "copy from the previous frame") starts each frame from the
 objects of the one before it: :func:`previous_frame_payload` finds the nearest earlier frame of
 the same sequence in the project that has a current version, and returns that version's
-document. The workbench copies its objects in (as one undoable step); the annotator then moves
-them to where they are now.
+document, its objects carried into this frame's coordinates where the modality knows how (point
+clouds: by the two frames' sensor poses). The workbench copies its objects in (as one undoable
+step); the annotator then moves them to where they are now.
 """
 
 from __future__ import annotations
@@ -48,6 +49,9 @@ class PreviousFrame(BaseModel):
     version: int | None = Field(None, description="That frame's current version")
     annotation: Any | None = Field(
         None, description="That version's document: start this frame from its objects")
+    moved_by_poses: bool = Field(
+        False, description="The objects were moved into this frame's coordinates by the two "
+        "frames' sensor poses (the manifest's pose); false: copied as they are")
 
 
 def previous_frame(session: Session, task: Task, user_id: int | None = None) -> PreviousFrame:
@@ -60,14 +64,33 @@ def previous_frame(session: Session, task: Task, user_id: int | None = None) -> 
         return PreviousFrame(task_id=task.id, sequence=None, frame=None, previous_item_id=None)
     found = session.execute(
         _found(select(Item.id, Item.external_id, _frame_number(),
-                      Annotation.version, Annotation.payload), task, sequence, frame, user_id)
+                      Annotation.version, Annotation.payload, Item.attributes),
+               task, sequence, frame, user_id)
     ).first()
     if found is None:
         return PreviousFrame(task_id=task.id, sequence=sequence, frame=frame,
                              previous_item_id=None)
+    payload, moved = _carried(session, task, found[4], found[5], attributes)
     return PreviousFrame(task_id=task.id, sequence=sequence, frame=frame,
                          previous_item_id=found[0], previous_external_id=found[1],
-                         previous_frame=int(found[2]), version=found[3], annotation=found[4])
+                         previous_frame=int(found[2]), version=found[3], annotation=payload,
+                         moved_by_poses=moved)
+
+
+def _carried(session: Session, task: Task, payload: Any, before: Any,
+             now: Any) -> tuple[Any, bool]:
+    """The earlier frame's document as the modality carries it into this frame (optional
+    ``carry_over(payload, before_attributes, now_attributes)``: point clouds move cuboids by
+    the frames' sensor poses), and whether it moved anything."""
+    from datamill.modalities.registry import get_modality
+    from datamill.production.models import Project
+
+    project = session.get(Project, task.project_id)
+    carry = getattr(get_modality(project.modality), "carry_over", None) if project else None
+    if carry is None or not isinstance(before, dict) or not isinstance(now, dict):
+        return payload, False
+    moved: tuple[Any, bool] = carry(payload, before, now)
+    return moved
 
 
 def previous_frame_for(session: Session, user: User, task_id: int) -> PreviousFrame:
@@ -115,6 +138,7 @@ def previous_frame_payload(session: Session, task: Task, user_id: int | None = N
     if not isinstance(sequence, str) or not isinstance(frame, int) or isinstance(frame, bool):
         return None
     found = session.execute(
-        _found(select(Annotation.payload).select_from(Item), task, sequence, frame, user_id)
+        _found(select(Annotation.payload, Item.attributes).select_from(Item), task, sequence,
+               frame, user_id)
     ).first()
-    return None if found is None else found[0]
+    return None if found is None else _carried(session, task, found[0], found[1], attributes)[0]

@@ -248,11 +248,23 @@ class PointCloudPlugin:
         except ValueError as err:
             raise InvalidInput(f"{path.name}: frame {frame!r} is not a whole number",
                                file=path.name) from err
+        from datamill.modalities.pointcloud.pose import parse_pose
+
         return PointCloudItemAttributes(
             format=cloud.format, fields=cloud.fields, has_intensity=cloud.has_intensity,
             sensor=text("sensor") or text("device"), scene=text("scene"),
-            sequence=text("sequence"), frame=frame_index, **facts,
+            sequence=text("sequence"), frame=frame_index, pose=parse_pose(meta.get("pose")),
+            **facts,
         )
+
+    def carry_over(self, payload: Any, before: Mapping[str, Any],
+                   now: Mapping[str, Any]) -> tuple[Any, bool]:
+        """The earlier frame's document (attributes ``before``) for the frame ``now``: its
+        cuboids moved by the two frames' sensor poses when both have one (see :mod:`.pose`);
+        and whether they were moved."""
+        from datamill.modalities.pointcloud.pose import carry_cuboids
+
+        return carry_cuboids(payload, before.get("pose"), now.get("pose"))
 
     def volume(self, attributes: Mapping[str, Any]) -> int:
         return 1

@@ -113,8 +113,8 @@ class PointCloudItemAttributes(BaseModel):
     ``npy``); ``points`` counts every point, ``invalid_points`` those with a NaN or infinite
     coordinate; ``bounds`` is ``[xmin, ymin, zmin, xmax, ymax, zmax]`` of the valid points;
     ``range_p99_m`` the 99th percentile of their horizontal distance from the sensor.
-    ``sensor``, ``scene``, ``sequence`` and ``frame`` come from the collection manifest
-    (``sequence`` + ``frame`` order continuous frames).
+    ``sensor``, ``scene``, ``sequence``, ``frame`` and ``pose`` come from the collection
+    manifest (``sequence`` + ``frame`` order continuous frames; ``pose`` places the frame).
     """
 
     model_config = _FROZEN
@@ -130,6 +130,9 @@ class PointCloudItemAttributes(BaseModel):
     scene: str | None = None
     sequence: str | None = None
     frame: int | None = None
+    #: the sensor's pose in the sequence's world frame, a 4x4 row by row (the manifest's
+    #: ``pose``, see :mod:`.pose`): "copy previous frame" moves cuboids by it
+    pose: tuple[float, ...] | None = Field(default=None, min_length=16, max_length=16)
 
 
 class CheckSettings(BaseModel):
