@@ -27,6 +27,8 @@ class PointCloudExportItem:
         sequence: The sequence (drive) the frame belongs to, if any.
         frame: The frame's index in its sequence, if any.
         annotation: The cuboids, in the sensor frame (metres, radians).
+        pose: The sensor's pose in the sequence's world frame, a 4x4 row by row (the
+            manifest's ``pose``), if any.
     """
 
     id: str
@@ -37,3 +39,4 @@ class PointCloudExportItem:
     annotation: PointCloudAnnotation
     sequence: str | None = None
     frame: int | None = None
+    pose: tuple[float, ...] | None = None

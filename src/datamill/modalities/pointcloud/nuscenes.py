@@ -24,7 +24,10 @@ of its own.
 Coordinates stay whole: the points are written as float32 relative to the frame's
 ``ego_pose.translation`` (0 for a frame near the origin; for float64 map or UTM coordinates a
 whole-metre origin inside the frame), and the annotations are in the global frame, as
-nuScenes keeps them. Tokens are stable (hashes of the frame and cuboid ids), so the same
+nuScenes keeps them. A frame with a sensor pose (the manifest's ``pose``) has it as its
+``ego_pose`` (rotation and translation), and its annotations are moved by it into the global
+frame: a parked car keeps one global position across the scene, as nuScenes' tracking
+evaluation and velocities expect; without poses every frame's ego stands at the origin. Tokens are stable (hashes of the frame and cuboid ids), so the same
 delivery gives the same files. ``left_out`` counts ``scene_classes`` and ``point_labels``.
 The table rows are held in memory until the end (a few hundred bytes a cuboid); the points
 are written frame by frame.
@@ -88,6 +91,30 @@ class _Frame:
     arrival: int
     objects: list[dict[str, Any]] = field(default_factory=list)
     origin: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    #: the ego's rotation [w, x, y, z] in the global frame (the frame's sensor pose)
+    rotation: tuple[float, float, float, float] = (1.0, 0.0, 0.0, 0.0)
+
+
+def _posed(pose: tuple[float, ...] | None, origin: tuple[float, float, float],
+           objects: list[dict[str, Any]]) -> tuple[tuple[float, float, float],
+                                                   tuple[float, float, float, float]]:
+    """With the frame's sensor pose (4x4 row by row), its objects moved into the global frame
+    (in place) and the ego pose's translation and rotation; without one, as they are."""
+    if pose is None:
+        return origin, (1.0, 0.0, 0.0, 0.0)
+    from scipy.spatial.transform import Rotation
+
+    matrix = np.asarray(pose, dtype=np.float64).reshape(4, 4)
+    turn = Rotation.from_matrix(matrix[:3, :3])
+    move = matrix[:3, 3]
+    for obj in objects:
+        obj["translation"] = [_r(v) for v in turn.apply(obj["translation"]) + move]
+        w, x, y, z = obj["rotation"]
+        qx, qy, qz, qw = (turn * Rotation.from_quat([x, y, z, w])).as_quat(canonical=True)
+        obj["rotation"] = [_r(qw), _r(qx), _r(qy), _r(qz)]
+    qx, qy, qz, qw = turn.as_quat(canonical=True)
+    at = turn.apply(np.asarray(origin)) + move
+    return (float(at[0]), float(at[1]), float(at[2])), (float(qw), float(qx), float(qy), float(qz))
 
 
 def _origin(points: np.ndarray) -> tuple[float, float, float]:
@@ -136,9 +163,11 @@ class NuScenesExporter:
             rel = f"samples/LIDAR_TOP/{frame_id}.pcd.bin"
             rows.tofile(out_dir / rel)
             files[rel] = sha256_file(out_dir / rel)
-            frame = _Frame(frame_id, item.frame, arrival, origin=origin, objects=[
-                _object(o, i, frame_id, points[:, :3]) for i, o in
-                enumerate(item.annotation.objects)])
+            objects = [_object(o, i, frame_id, points[:, :3]) for i, o in
+                       enumerate(item.annotation.objects)]
+            at, rotation = _posed(item.pose, origin, objects)
+            frame = _Frame(frame_id, item.frame, arrival, objects=objects, origin=at,
+                           rotation=rotation)
             left_out["scene_classes"] += len(item.annotation.classes)
             left_out["point_labels"] += bool(item.annotation.point_labels)
             scene = item.sequence if item.sequence is not None else f"frame:{frame_id}"
@@ -189,7 +218,7 @@ def _tables(scenes: dict[str, list[_Frame]]) -> dict[str, list[dict[str, Any]]]:
             samples.append({"token": sample, "timestamp": stamp, "scene_token": scene})
             pose = token("ego_pose", f.id)
             t["ego_pose"].append({"token": pose, "timestamp": stamp,
-                                  "rotation": [1.0, 0.0, 0.0, 0.0],
+                                  "rotation": list(f.rotation),
                                   "translation": list(f.origin)})
             datas.append({"token": token("sample_data", f.id), "sample_token": sample,
                           "ego_pose_token": pose, "calibrated_sensor_token": calibrated,

@@ -502,6 +502,7 @@ class PointCloudPlugin:
             sha256=item.sha256, points=int(attributes.get("points") or 0),
             sequence=attributes.get("sequence"), frame=attributes.get("frame"),
             annotation=parse_annotation(payload or {}),
+            pose=tuple(attributes["pose"]) if attributes.get("pose") else None,
         )
 
     def delivery_slot(self, external_id: str, attributes: Mapping[str, Any],

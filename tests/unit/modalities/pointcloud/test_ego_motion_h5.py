@@ -104,3 +104,39 @@ def test_copy_previous_frame_moves_cuboids_by_the_poses(runtime: Runtime) -> Non
         s.flush()
         plain = previous_frame(s, task)
         assert not plain.moved_by_poses and plain.annotation["objects"] == [car]
+
+
+def test_nuscenes_export_places_posed_frames_in_the_global_frame(tmp_path: Path) -> None:
+    from datamill.modalities.pointcloud.item import PointCloudExportItem
+    from datamill.modalities.pointcloud.nuscenes import NuScenesExporter
+    from datamill.modalities.pointcloud.schema import Cuboid, PointCloudAnnotation
+    from tests.unit.modalities.pointcloud.test_kitti_nuscenes_export import (
+        _inside_count,
+        _read_nuscenes,
+    )
+
+    rng = np.random.default_rng(5)
+    body = rng.uniform([-2.0, -0.8, -0.7], [2.0, 0.8, 0.7], (200, 3))  # the car's own points
+    items = []
+    for frame, pose, (x, y, yaw) in ((1, _IDENTITY, (15.0, 2.0, 0.25)),
+                                     (2, list(parse_pose(_TURNED) or ()),
+                                      (2.0, -5.0, 0.25 - math.pi / 2))):
+        turn = np.array([[math.cos(yaw), -math.sin(yaw)], [math.sin(yaw), math.cos(yaw)]])
+        car = np.column_stack([body[:, :2] @ turn.T + [x, y], body[:, 2] - 0.5])
+        cloud = tmp_path / f"f{frame}.npy"
+        np.save(cloud, car.astype(np.float32))
+        cuboid = Cuboid(label="car", x=x, y=y, z=-0.5, length=4.5, width=1.8, height=1.5,
+                        yaw=yaw, track_id="car-1")
+        items.append(PointCloudExportItem(
+            id=f"f{frame}", cloud_path=cloud, cloud_name=cloud.name, sha256="0" * 64,
+            points=len(car), annotation=PointCloudAnnotation(objects=(cuboid,)),
+            sequence="drive-1", frame=frame, pose=tuple(pose)))
+    NuScenesExporter().export(items, tmp_path / "out")
+    frames = _read_nuscenes(tmp_path / "out")
+    anns = [frames[f"f{n}"][3][0] for n in (1, 2)]
+    for n, ann in zip((1, 2), anns, strict=True):
+        # the devkit's reading: points through the ego pose, box in the global frame
+        assert _inside_count(frames[f"f{n}"][2], ann) == ann["num_lidar_pts"] == 200
+        assert ann["translation"] == pytest.approx([15.0, 2.0, -0.5], abs=1e-6)
+    # the parked car has one global pose across the scene (was 13 m apart, turned 90 degrees)
+    assert anns[0]["rotation"] == pytest.approx(anns[1]["rotation"], abs=1e-6)
