@@ -13,7 +13,13 @@ IMAGE_H5_REFUSALS_EN: dict[str, str] = {
                             "run `datamill security desensitize {project} --as <you>` again (it "
                             "masks them again, upright), then deliver; nothing was written",
     # a point-cloud frame's sensor pose in the manifest (modalities.pointcloud.pose)
-    "pc_bad_pose": "pose: {why}",
+    "pc_pose_text": "pose: {why}",
+    "pc_pose_count": "pose: {count} numbers; give 16 (a 4x4 matrix), 12 (3x4) or 7 "
+                     "(tx ty tz qw qx qy qz)",
+    "pc_pose_last_row": "pose: the last row of a 4x4 pose must be 0 0 0 1",
+    "pc_pose_not_rotation": "pose: its 3x3 part is not a rotation (orthonormal, determinant +1)",
+    "pc_pose_numbers": "pose: {part} must be a list of finite numbers",
+    "pc_pose_quaternion": "pose: the quaternion's length is {length}, not 1",
 }
 
 IMAGE_H5_REFUSALS_ZH_CN: dict[str, str] = {
@@ -22,5 +28,11 @@ IMAGE_H5_REFUSALS_ZH_CN: dict[str, str] = {
                             "按侧躺方向生成的（{items}）：请再次运行 `datamill security "
                             "desensitize {project} --as <你的用户名>`（会按正向重新脱敏），"
                             "然后再交付；本次未写出任何文件",
-    "pc_bad_pose": "传感器位姿（pose）无效：{why}（可填 4×4 或 3×4 矩阵，或 tx ty tz qw qx qy qz）",
+    "pc_pose_text": "传感器位姿（pose）既不是 JSON 也不是一串数字：{why}",
+    "pc_pose_count": "传感器位姿（pose）有 {count} 个数：请填 16 个（4×4 矩阵）、12 个（3×4）"
+                     "或 7 个（tx ty tz qw qx qy qz）",
+    "pc_pose_last_row": "传感器位姿（pose）：4×4 矩阵的最后一行必须是 0 0 0 1",
+    "pc_pose_not_rotation": "传感器位姿（pose）：其 3×3 部分不是旋转矩阵（须正交且行列式为 +1）",
+    "pc_pose_numbers": "传感器位姿（pose）：{part} 必须是一组有限数值",
+    "pc_pose_quaternion": "传感器位姿（pose）：四元数的模为 {length}，不是 1",
 }

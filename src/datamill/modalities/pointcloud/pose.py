@@ -12,7 +12,7 @@ manifest) or as numbers separated by spaces or commas:
 
 The rotation must be a rotation (orthonormal within 1e-3, determinant +1); a quaternion is
 normalised (refused when its length is not within 1e-3 of 1 or it is zero). The item stores the
-4x4 row by row (``pose``).
+4x4 row by row (``pose``). A refusal is coded ``pc_pose_*`` (English and zh-CN words).
 
 "Copy previous frame" then moves each cuboid from the earlier frame's coordinates into this
 frame's: ``inv(pose_now) @ pose_before`` applied to its centre, and the turn about z added to
@@ -51,7 +51,7 @@ def parse_pose(value: Any) -> tuple[float, ...] | None:
             value = json.loads(text) if text[:1] in "[{" else [
                 float(v) for v in text.replace(",", " ").split()]
         except ValueError as err:
-            raise _refused(f"not JSON nor numbers ({err})") from err
+            raise _refused("pc_pose_text", f"not JSON nor numbers ({err})") from err
     if isinstance(value, dict):
         return _from_quaternion([*_numbers(value.get("translation"), 3, "translation"),
                                  *_numbers(value.get("rotation"), 4, "rotation")])
@@ -63,31 +63,35 @@ def parse_pose(value: Any) -> tuple[float, ...] | None:
     if len(numbers) == 12:  # noqa: PLR2004
         numbers = [*numbers, 0.0, 0.0, 0.0, 1.0]
     if len(numbers) != 16:  # noqa: PLR2004
-        raise _refused(f"{len(numbers)} numbers; give 16 (4x4), 12 (3x4) or 7 "
-                       "(tx ty tz qw qx qy qz)")
+        raise _refused("pc_pose_count", f"{len(numbers)} numbers; give 16 (4x4), 12 (3x4) or "
+                       "7 (tx ty tz qw qx qy qz)", count=len(numbers))
     matrix = np.array(numbers, dtype=np.float64).reshape(_ROWS, _ROWS)
     if not np.allclose(matrix[3], (0.0, 0.0, 0.0, 1.0), atol=_TOLERANCE):
-        raise _refused("the last row of a 4x4 pose must be 0 0 0 1")
+        raise _refused("pc_pose_last_row", "the last row of a 4x4 pose must be 0 0 0 1")
     rotation = matrix[:3, :3]
     if (not np.allclose(rotation.T @ rotation, np.eye(3), atol=_TOLERANCE)
             or np.linalg.det(rotation) <= 0):
-        raise _refused("its 3x3 part is not a rotation (orthonormal, determinant +1)")
+        raise _refused("pc_pose_not_rotation",
+                       "its 3x3 part is not a rotation (orthonormal, determinant +1)")
     matrix[3] = (0.0, 0.0, 0.0, 1.0)
     return tuple(float(v) for v in matrix.reshape(-1))
 
 
-def _refused(why: str) -> InvalidInput:
-    return InvalidInput(f"pose: {why}", field="pose", reason_code="pc_bad_pose", why=why)
+def _refused(code: str, why: str, **values: Any) -> InvalidInput:
+    """The refusal of a pose, coded (``pc_pose_*``, worded in English and zh-CN)."""
+    return InvalidInput(f"pose: {why}", field="pose", reason_code=code, why=why, **values)
 
 
 def _numbers(value: Any, count: int | None, name: str) -> list[float]:
     if not isinstance(value, list) or (count is not None and len(value) != count):
-        raise _refused(f"{name} must be a list of {count or 'some'} numbers")
+        raise _refused("pc_pose_numbers", f"{name} must be a list of {count or 'some'} numbers",
+                       part=name)
     if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in value):
-        raise _refused(f"{name} must hold numbers only")
+        raise _refused("pc_pose_numbers", f"{name} must hold numbers only", part=name)
     numbers = [float(v) for v in value]
     if not all(math.isfinite(v) for v in numbers):
-        raise _refused(f"{name} holds a number that is not finite")
+        raise _refused("pc_pose_numbers", f"{name} holds a number that is not finite",
+                       part=name)
     return numbers
 
 
@@ -95,7 +99,8 @@ def _from_quaternion(numbers: list[float]) -> tuple[float, ...]:
     tx, ty, tz, w, x, y, z = numbers
     norm = math.sqrt(w * w + x * x + y * y + z * z)
     if abs(norm - 1.0) > _TOLERANCE:
-        raise _refused(f"the quaternion's length is {norm:g}, not 1")
+        raise _refused("pc_pose_quaternion", f"the quaternion's length is {norm:g}, not 1",
+                       length=f"{norm:g}")
     w, x, y, z = w / norm, x / norm, y / norm, z / norm
     return (1 - 2 * (y * y + z * z), 2 * (x * y - z * w), 2 * (x * z + y * w), tx,
             2 * (x * y + z * w), 1 - 2 * (x * x + z * z), 2 * (y * z - x * w), ty,

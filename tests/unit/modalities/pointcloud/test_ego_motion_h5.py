@@ -19,6 +19,7 @@ from datamill.compliance.users import create_user
 from datamill.core.errors import InvalidInput
 from datamill.modalities.pointcloud.plugin import PointCloudPlugin
 from datamill.modalities.pointcloud.pose import parse_pose
+from datamill.modalities.problem_words import word_reason
 from datamill.production._import_rows import ManifestRow
 from datamill.production.frames import previous_frame, previous_frame_payload
 from datamill.production.models import Annotation, Item, Project, Task
@@ -40,10 +41,16 @@ def test_every_pose_form_reads_as_one_matrix() -> None:
                        matrix)
     assert np.allclose(parse_pose("0 -1 0 10 1 0 0 0 0 0 1 0"), matrix)  # KITTI's 3x4
     assert parse_pose("") is None
-    for bad in ("1 2 3", "2 0 0 0 0 1 0 0 0 0 1 0 0 0 0 1", "10 0 0 2 0 0 0", "[1, true]"):
+    for bad, code in (("1 2 3", "pc_pose_count"),
+                      ("2 0 0 0 0 1 0 0 0 0 1 0 0 0 0 1", "pc_pose_not_rotation"),
+                      ("10 0 0 2 0 0 0", "pc_pose_quaternion"), ("[1, true]", "pc_pose_numbers"),
+                      ("1 0 0 0 0 1 0 0 0 0 1 0 0 0 1 1", "pc_pose_last_row"),
+                      ("up 1", "pc_pose_text")):
         with pytest.raises(InvalidInput) as refused:
             parse_pose(bad)
-        assert refused.value.details["reason_code"] == "pc_bad_pose"
+        details = refused.value.details
+        assert details["reason_code"] == code
+        assert "{" not in word_reason(details, "zh-CN") and "pose" in word_reason(details, "en")
 
 
 def test_the_manifest_pose_reaches_the_item(tmp_path: Path) -> None:
