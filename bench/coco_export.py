@@ -32,8 +32,9 @@ def items(n_boxes: int, per_image: int, image: Path) -> Iterator[ImageExportItem
         for k in range(4)
     ]
     for i in range(n_boxes // per_image):
+        # turned: the probe's record of the EXIF orientation, as a delivery gives it
         yield ImageExportItem(id=f"img{i:06d}", image_path=image, sha256="0" * 64, width=640,
-                              height=480, annotation=annotations[i % 4])
+                              height=480, annotation=annotations[i % 4], turned=False)
 
 
 def main() -> None:

@@ -28,6 +28,9 @@ class ImageExportItem:
         depth: Channels as a viewer shows the image: 1 for grayscale (8/16-bit, 1-bit, float),
             2 grayscale with alpha, 3 colour, 4 colour with alpha or CMYK (Pascal VOC's
             ``<depth>``; see :func:`depth_of_mode`).
+        turned: Whether the file is stored turned (an EXIF orientation other than 1: the
+            exporters that reference or embed it write it upright); None when not known, and
+            then they read the file's header to tell (about 0.1 ms an image).
     """
 
     id: str
@@ -37,6 +40,7 @@ class ImageExportItem:
     height: int
     annotation: ImageAnnotation
     depth: int = 3
+    turned: bool | None = None
 
 
 def depth_of_mode(mode: str | None) -> int:

@@ -500,6 +500,9 @@ class ImagePlugin(ImageAggregationMixin):
             id=_BAD_ID.sub("_", item.external_id), image_path=item.readable, sha256=item.sha256,
             width=int(a.get("width") or 0), height=int(a.get("height") or 0),
             annotation=_parse(payload or {}), depth=depth_of_mode(a.get("mode")),
+            # the probe's record of the EXIF orientation spares the exporters a header read
+            turned=(bool(a["exif_orientation_applied"])
+                    if isinstance(a.get("exif_orientation_applied"), bool) else None),
         )
 
     # -- web

@@ -110,7 +110,7 @@ def upright_reference(item: ImageExportItem, out_dir: Path, rel: str,
     coordinates, width and height are those of the image as displayed; a reader that ignores
     the tag would put them on the wrong pixels of the stored original."""
     src = Path(item.image_path)
-    if exif_orientation(src) == 1:
+    if item.turned is False or (item.turned is None and exif_orientation(src) == 1):
         return False
     files[rel] = deliver_image(src, out_dir / rel)
     return True

@@ -237,7 +237,8 @@ def _read_image(item: ImageExportItem) -> bytes:
         # removed: ``width``, ``height`` and every coordinate are those of the upright image,
         # and a reader that ignores the tag (PIL or pyarrow without ``datasets``, older
         # ``datasets`` releases) would put the boxes on the wrong pixels
-        data = upright_bytes(item.image_path) or item.image_path.read_bytes()
+        data = ((upright_bytes(item.image_path) if item.turned is not False else None)
+                or item.image_path.read_bytes())
     except OSError as err:
         raise InvalidInput(
             f"item {item.id!r}: cannot read its image {str(item.image_path)!r}: "
