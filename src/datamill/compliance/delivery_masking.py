@@ -231,7 +231,15 @@ def _sideways(blobs: BlobStore, item: Any, masked: str) -> bool:
     from datamill.production.media import item_path
     from datamill.storage.blobstore import BlobMissing
 
+    if _upright_as_stored(item):
+        return False
     try:
         return masked_turned(item_path(blobs, item), blobs.local_path(masked))
     except (BlobMissing, OSError):
         return False
+
+
+def _upright_as_stored(item: Any) -> bool:
+    """Whether the image's probe recorded no EXIF turn (no file need be opened to tell)."""
+    attributes = getattr(item, "attributes", None)
+    return isinstance(attributes, dict) and attributes.get("exif_orientation_applied") is False

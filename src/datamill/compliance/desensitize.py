@@ -301,8 +301,9 @@ def _turned_copies(blobs: BlobStore, items: list[Any],
     turned: dict[int, MaskedBlob] = {}
     for item in items:
         row = done.get((item.id, item.sha256))
-        if row is None:
-            continue
+        attributes = item.attributes if isinstance(item.attributes, dict) else {}
+        if row is None or attributes.get("exif_orientation_applied") is False:
+            continue  # not masked yet, or the probe saw no EXIF turn
         try:
             if masked_turned(item_path(blobs, item), blobs.local_path(row.sha256_masked)):
                 turned[item.id] = row

@@ -71,7 +71,8 @@ def test_desensitize_masks_it_again_and_deliveries_refuse_it_until_then(
     with runtime.session() as s:
         pm: Any = s.get(User, users["pm"].id)
         pid, (iid,) = make_project(s, "phones", [pm],
-                                   [{"filename": "phone.jpg", "sha256": digest}])
+                                   [{"filename": "phone.jpg", "sha256": digest,
+                                     "exif_orientation_applied": True}])  # as the probe says
         s.add(MaskedBlob(item_id=iid, sha256_original=digest, sha256_masked=old, regions=[]))
         record_audit(s, actor_id=pm.id, action="security.images_desensitized",
                      object_type="project", object_id=pid, project_id=pid, data={})
