@@ -20,6 +20,7 @@ IMAGE_H5_REFUSALS_EN: dict[str, str] = {
     "pc_pose_not_rotation": "pose: its 3x3 part is not a rotation (orthonormal, determinant +1)",
     "pc_pose_numbers": "pose: {part} must be a list of finite numbers",
     "pc_pose_quaternion": "pose: the quaternion's length is {length}, not 1",
+    "pc_pose_far": "pose: its translation is beyond {limit} m",
 }
 
 IMAGE_H5_REFUSALS_ZH_CN: dict[str, str] = {
@@ -35,4 +36,5 @@ IMAGE_H5_REFUSALS_ZH_CN: dict[str, str] = {
     "pc_pose_not_rotation": "传感器位姿（pose）：其 3×3 部分不是旋转矩阵（须正交且行列式为 +1）",
     "pc_pose_numbers": "传感器位姿（pose）：{part} 必须是一组有限数值",
     "pc_pose_quaternion": "传感器位姿（pose）：四元数的模为 {length}，不是 1",
+    "pc_pose_far": "传感器位姿（pose）：平移量超出 {limit} 米",
 }

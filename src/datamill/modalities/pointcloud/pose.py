@@ -31,10 +31,13 @@ import numpy as np
 
 from datamill.core.errors import InvalidInput
 
-__all__ = ["carry_cuboids", "parse_pose"]
+__all__ = ["MAX_TRANSLATION_M", "carry_cuboids", "parse_pose"]
 
 _TOLERANCE: Final = 1e-3
 _ROWS: Final = 4
+#: the farthest a pose may place its sensor: UTM northings stay below 1e7 m; 1e300 made a
+#: copied cuboid's x infinite (and the API's JSON invalid)
+MAX_TRANSLATION_M: Final = 1e8
 
 
 def parse_pose(value: Any) -> tuple[float, ...] | None:
@@ -53,13 +56,13 @@ def parse_pose(value: Any) -> tuple[float, ...] | None:
         except ValueError as err:
             raise _refused("pc_pose_text", f"not JSON nor numbers ({err})") from err
     if isinstance(value, dict):
-        return _from_quaternion([*_numbers(value.get("translation"), 3, "translation"),
-                                 *_numbers(value.get("rotation"), 4, "rotation")])
+        value = list(_from_quaternion([*_numbers(value.get("translation"), 3, "translation"),
+                                       *_numbers(value.get("rotation"), 4, "rotation")]))
     if isinstance(value, list) and value and all(isinstance(row, list) for row in value):
         value = [v for row in value for v in row]
     numbers = _numbers(value, None, "pose")
     if len(numbers) == 7:  # noqa: PLR2004
-        return _from_quaternion(numbers)
+        numbers = list(_from_quaternion(numbers))
     if len(numbers) == 12:  # noqa: PLR2004
         numbers = [*numbers, 0.0, 0.0, 0.0, 1.0]
     if len(numbers) != 16:  # noqa: PLR2004
@@ -73,6 +76,9 @@ def parse_pose(value: Any) -> tuple[float, ...] | None:
             or np.linalg.det(rotation) <= 0):
         raise _refused("pc_pose_not_rotation",
                        "its 3x3 part is not a rotation (orthonormal, determinant +1)")
+    if np.abs(matrix[:3, 3]).max() > MAX_TRANSLATION_M:
+        raise _refused("pc_pose_far", f"its translation is beyond {MAX_TRANSLATION_M:.0e} m",
+                       limit=f"{MAX_TRANSLATION_M:.0e}")
     matrix[3] = (0.0, 0.0, 0.0, 1.0)
     return tuple(float(v) for v in matrix.reshape(-1))
 
@@ -126,6 +132,9 @@ def carry_cuboids(payload: Any, before: Any, now: Any) -> tuple[Any, bool]:
             objects.append(obj)
             continue
         x, y, z, _ = relative @ np.array([obj["x"], obj["y"], obj["z"], 1.0])
+        if not all(math.isfinite(v) for v in (x, y, z)):
+            objects.append(obj)
+            continue
         yaw = float(obj.get("yaw") or 0.0) + turn
         yaw = math.atan2(math.sin(yaw), math.cos(yaw))
         objects.append({**obj, "x": round(float(x), 6), "y": round(float(y), 6),

@@ -45,7 +45,8 @@ def test_every_pose_form_reads_as_one_matrix() -> None:
                       ("2 0 0 0 0 1 0 0 0 0 1 0 0 0 0 1", "pc_pose_not_rotation"),
                       ("10 0 0 2 0 0 0", "pc_pose_quaternion"), ("[1, true]", "pc_pose_numbers"),
                       ("1 0 0 0 0 1 0 0 0 0 1 0 0 0 1 1", "pc_pose_last_row"),
-                      ("up 1", "pc_pose_text")):
+                      ("up 1", "pc_pose_text"),
+                      ("1e300 0 0 1 0 0 0", "pc_pose_far")):  # a copy at x = inf before
         with pytest.raises(InvalidInput) as refused:
             parse_pose(bad)
         details = refused.value.details
