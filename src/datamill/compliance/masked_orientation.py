@@ -28,7 +28,8 @@ def orientation_of(path: Path) -> int:
     try:
         with Image.open(path) as image:
             value = image.getexif().get(_ORIENTATION, 1)
-    except (OSError, UnidentifiedImageError, ValueError, SyntaxError):
+    except (OSError, UnidentifiedImageError, ValueError, SyntaxError,
+            Image.DecompressionBombError):
         return 1
     return value if isinstance(value, int) and 1 <= value <= 8 else 1  # noqa: PLR2004
 
@@ -51,7 +52,8 @@ def masked_turned(original: Path, masked: Path) -> bool:
             thumb = _thumb(copy)
             as_stored = _thumb(stored)
             as_shown = _thumb(ImageOps.exif_transpose(stored))
-    except (OSError, UnidentifiedImageError, ValueError, SyntaxError):
+    except (OSError, UnidentifiedImageError, ValueError, SyntaxError,
+            Image.DecompressionBombError):
         return False
     return _distance(thumb, as_stored) < _distance(thumb, as_shown)
 

@@ -92,3 +92,32 @@ def test_parquet_embeds_upright_pixels(tmp_path: Path) -> None:
         assert row["sha256"] == items[0 if orientation == 6 else 1].sha256  # the original's
     # an upright image is embedded byte for byte
     assert rows["plain"]["image"]["bytes"] == items[2].image_path.read_bytes()
+
+
+def _bomb_png(path: Path, side: int) -> Path:
+    """A PNG whose header declares side x side pixels (no pixel data worth the name)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", side, side,
+                                                                         8, 2, 0, 0, 0))
+                     + chunk(b"IDAT", zlib.compress(b"\x00")) + chunk(b"IEND", b""))
+    return path
+
+
+@pytest.mark.parametrize("exporter", [CocoExporter(copy_images=False),
+                                      CocoExporter(copy_images=True), ImageHfExporter()],
+                         ids=["coco-refs", "coco-copies", "parquet"])
+def test_an_image_pillow_refuses_to_open_is_delivered_as_stored(tmp_path: Path,
+                                                                exporter: object) -> None:
+    """400 megapixels declared: Pillow's DecompressionBombError escaped every image export
+    (a 500 through the API); the file is referenced, copied or embedded as stored instead."""
+    bomb = _bomb_png(tmp_path / "bomb.png", 20_000)
+    item = ImageExportItem(id="bomb", image_path=bomb, sha256=sha256(bomb), width=20_000,
+                           height=20_000, annotation=ImageAnnotation())
+    manifest = exporter.export([item], tmp_path / "out")  # type: ignore[attr-defined]
+    assert manifest.items == 1

@@ -78,7 +78,8 @@ def exif_orientation(src: Path) -> int:
     try:
         with Image.open(src) as image:
             value = image.getexif().get(_ORIENTATION, 1)
-    except (OSError, UnidentifiedImageError, ValueError, SyntaxError):
+    except (OSError, UnidentifiedImageError, ValueError, SyntaxError,
+            Image.DecompressionBombError):
         return 1
     return value if isinstance(value, int) and 1 <= value <= 8 else 1  # noqa: PLR2004
 
@@ -97,7 +98,8 @@ def upright_bytes(src: Path) -> bytes | None:
             fmt = "JPEG" if image.format == "MPO" else image.format
             out = io.BytesIO()
             upright.save(out, format=fmt, **options)
-    except (OSError, UnidentifiedImageError, ValueError, SyntaxError):
+    except (OSError, UnidentifiedImageError, ValueError, SyntaxError,
+            Image.DecompressionBombError):
         return None  # not readable here: the checks said so already
     return out.getvalue()
 
