@@ -24,6 +24,7 @@ from datamill.production._import_rows import ManifestRow
 from datamill.production.frames import previous_frame, previous_frame_payload
 from datamill.production.models import Annotation, Item, Project, Task
 from datamill.runtime import Runtime
+from tests._cli import run_cli
 from tests.unit.production.helpers import claimed_task, packaged_project
 
 # frame 2: 10 m along world x, turned 90 degrees left (its x axis is the world's y)
@@ -66,7 +67,8 @@ def test_the_manifest_pose_reaches_the_item(tmp_path: Path) -> None:
         PointCloudPlugin().describe(cloud, {"pose": "1 0 0"}, {})
 
 
-def test_copy_previous_frame_moves_cuboids_by_the_poses(runtime: Runtime) -> None:
+def test_copy_previous_frame_moves_cuboids_by_the_poses(
+        runtime: Runtime, monkeypatch: pytest.MonkeyPatch) -> None:
     with runtime.session() as s:
         people = [create_user(s, n, "password1", r) for n, r in
                   (("pm", "project_manager"), ("ann1", "annotator"))]
@@ -106,6 +108,13 @@ def test_copy_previous_frame_moves_cuboids_by_the_poses(runtime: Runtime) -> Non
         assert {k: moved[k] for k in ("label", "length", "track_id")} == \
             {"label": "car", "length": 4.5, "track_id": "car-1"}
         assert previous_frame_payload(s, task) == found.annotation  # the workbench's copy
+    monkeypatch.setenv("DATAMILL_LANG", "zh-CN")
+    said = run_cli(runtime.settings.home, "work", "previous-frame", str(task_id), "--as", "ann1",
+                   DATAMILL_DATABASE_URL=str(runtime.settings.database_url)).stdout
+    assert "已按两帧的传感器位姿" in said and "2.0" in said, said
+    with runtime.session() as s:
+        task = s.get(Task, task_id)
+        assert task is not None
         # a frame without a pose: copied as it is
         s.get(Item, task.item_id).attributes = {"format": "npy", "points": 2,  # type: ignore[union-attr]
                                                 "sequence": "drive-1", "frame": 2}
