@@ -68,9 +68,11 @@ from datamill.compliance.permissions import authorize, check
 from datamill.compliance.roles import Action
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, DatamillError, Forbidden, InvalidInput, NotFound
+from datamill.core.speaker_ids import delivered_names, speaker_key
 from datamill.db.lookup import get_or_raise, not_found
 from datamill.modalities.age_bands import age_band
 from datamill.modalities.base import ItemRecord, ModalityPlugin
+from datamill.production.delivery_speakers import LABELLED
 from datamill.production.media import item_path
 from datamill.production.models import (
     Annotation,
@@ -176,6 +178,7 @@ def _collect(session: Session, blobs: BlobStore, dataset: CatalogDataset,
                     continue
                 entry = {"sha256": item.sha256, "filename": item.filename,
                          "item_id": item.id, "tp_id": None, "owner": item.owner,
+                         "vendor_id": item.supplier_vendor_id,
                          "attributes": item.attributes or {}, "volume": item.volume,
                          "labels": payload, "text": item.prompt,
                          "source": f"{project.name}/{batch.name}/{item.external_id}"}
@@ -203,7 +206,7 @@ def _collect(session: Session, blobs: BlobStore, dataset: CatalogDataset,
             for f in session.scalars(select(ThirdPartyFile).where(
                     ThirdPartyFile.third_party_id == tp.id).order_by(ThirdPartyFile.id)):
                 files.append({"sha256": f.sha256, "filename": f.filename, "item_id": None,
-                              "tp_id": f.id, "owner": "third_party",
+                              "tp_id": f.id, "owner": "third_party", "vendor_id": None,
                               "attributes": f.attributes or {}, "volume": f.volume,
                               "labels": None, "text": None, "source": f"{tp.name}/{f.filename}"})
     return files, rights
@@ -296,8 +299,20 @@ def _label_row(name: str, f: dict[str, Any], facts: ModalityFacts) -> dict[str, 
 def _identified(speaker_id: object) -> bool:
     """A speaker id that names someone: not empty, not the placeholder ``unknown`` (as speech
     datasheets count them; the catalog names no modality)."""
-    text = str(speaker_id or "").strip()
-    return bool(text) and text.casefold() != "unknown"
+    return speaker_key(speaker_id) is not None
+
+
+def _name_speakers(files: list[dict[str, Any]]) -> None:
+    """Each file's ``speaker_id`` as a delivery names it (:func:`delivered_names`: one person,
+    as quotas count them, is one name), the id as labelled kept beside it where they differ;
+    so the datasheet counts ``Li Wei`` and ``li wei `` as one speaker, as the delivery does."""
+    names = delivered_names((f["attributes"].get("speaker_id"), f["vendor_id"]) for f in files)
+    for f in files:
+        labelled = f["attributes"].get("speaker_id")
+        key = speaker_key(labelled, f["vendor_id"])
+        name = names.get(key) if key is not None else None
+        if name is not None and name != labelled:
+            f["attributes"] = {**f["attributes"], "speaker_id": name, LABELLED: labelled}
 
 
 def _write_json(path: Path, doc: Any) -> None:
@@ -349,6 +364,8 @@ def build_release(
         raise Conflict(f"catalog dataset {ds.name!r} is retired")
     files, rights = _collect(session, blobs, ds)
     facts = modality_facts(ds.modality)
+    if facts.speakers:
+        _name_speakers(files)
     violations = wall_violations(session, [f["item_id"] for f in files if f["item_id"]])
     bought = {f["sha256"]: f for f in files if f["tp_id"]}
     violations += [Violation(0, bought[sha]["source"], "content", f"third-party file: {why}")

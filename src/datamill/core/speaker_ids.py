@@ -1,7 +1,7 @@
 """Speaker identity: who a speech item's ``speaker_id`` is, for quotas and for deliveries alike.
 
-A speaker is one person (:func:`speaker_key`): their id compares case-insensitively (a vendor's
-``SPK01`` and ``spk01`` are one speaker), within the vendor who delivered the item, since each
+A speaker is one person (:func:`speaker_key`): their id compares case-insensitively and by its
+NFKC form (a vendor's ``SPK01``, ``spk01`` and full-width ``ＳＰＫ０１`` are one speaker), within the vendor who delivered the item, since each
 vendor numbers its own people (vendor 7's ``SPK01`` and vendor 9's ``SPK01`` are two). An id
 that is empty or the placeholder ``unknown`` is no speaker.
 
@@ -16,28 +16,38 @@ were prefixed.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 
 __all__ = ["SPEAKER_ID_RULE", "delivered_names", "speaker_key"]
 
 #: the rule, as the datasheet states it
-SPEAKER_ID_RULE = ("a speaker is their id compared case-insensitively within the delivering "
+SPEAKER_ID_RULE = ("a speaker is their id compared case-insensitively (and full-width as "
+                   "half-width, NFKC) within the delivering "
                    "vendor; named by the first spelling seen, with 'v<vendor id>_' in front "
                    "only where two vendors share an id; Kaldi speaker ids write the "
                    "characters ! to - as _ (so utterances sort alike by either id)")
 
 
 def speaker_key(speaker: object, vendor_id: int | None = None) -> str | None:
-    """One person's key: the id without surrounding space, case-folded, and prefixed with the
-    delivering vendor (``v7:spk01``); None for no id or ``unknown``.
+    """One person's key: the id in its NFKC form (full-width letters and digits, and the
+    ideographic space, as their half-width selves), without surrounding space, case-folded, and
+    prefixed with the delivering vendor (``v7:spk01``); None for no id or ``unknown``.
 
     >>> speaker_key("SPK01"), speaker_key("spk01"), speaker_key("SPK01", 7), speaker_key("Unknown")
     ('spk01', 'spk01', 'v7:spk01', None)
+    >>> speaker_key("ＬＩ　Ｗｅｉ ") == speaker_key("li wei") == "li wei"
+    True
     """
-    text = str(speaker or "").strip().casefold()
+    text = _fold(speaker)
     if not text or text == "unknown":
         return None
     return f"v{vendor_id}:{text}" if vendor_id is not None else text
+
+
+def _fold(speaker: object) -> str:
+    """The id as :func:`speaker_key` compares it, before the vendor (``""`` for none)."""
+    return unicodedata.normalize("NFKC", str(speaker or "")).strip().casefold()
 
 
 def delivered_names(rows: Iterable[tuple[object, int | None]]) -> dict[str, str]:
@@ -57,18 +67,18 @@ def delivered_names(rows: Iterable[tuple[object, int | None]]) -> dict[str, str]
             first[key] = (str(speaker).strip(), vendor_id)
     vendors: dict[str, set[int | None]] = {}
     for spelling, vendor_id in first.values():
-        vendors.setdefault(spelling.casefold(), set()).add(vendor_id)
+        vendors.setdefault(_fold(spelling), set()).add(vendor_id)
     names: dict[str, str] = {}
-    plain = {spelling.casefold() for spelling, vendor_id in first.values()
-             if len(vendors[spelling.casefold()]) == 1 or vendor_id is None}
+    plain = {_fold(spelling) for spelling, vendor_id in first.values()
+             if len(vendors[_fold(spelling)]) == 1 or vendor_id is None}
     for key, (spelling, vendor_id) in first.items():
-        if len(vendors[spelling.casefold()]) == 1 or vendor_id is None:
+        if len(vendors[_fold(spelling)]) == 1 or vendor_id is None:
             names[key] = spelling
             continue
         name, n = f"v{vendor_id}_{spelling}", 1
-        while name.casefold() in plain:  # an id of its own: keep the two apart
+        while _fold(name) in plain:  # an id of its own: keep the two apart
             n += 1
             name = f"v{vendor_id}_{spelling}_{n}"
-        plain.add(name.casefold())
+        plain.add(_fold(name))
         names[key] = name
     return names

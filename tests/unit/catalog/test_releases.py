@@ -87,3 +87,27 @@ def test_a_release_counts_only_identified_speakers(runtime: Runtime, tmp_path: P
         sheet = releases.datasheet(s, who["sales"], rel_id)
         assert (sheet["speakers"], sheet["items_without_speaker"]) == (1, 3)
         assert releases.get_release(s, who["sales"], rel_id).entry["speakers"] == 1
+
+
+def test_a_release_counts_a_speaker_once_however_spelled(runtime: Runtime,
+                                                          tmp_path: Path) -> None:
+    """``Li Wei``, ``li wei ``, full-width ``ＬＩ　ＷＥＩ`` are one speaker, as quotas and
+    deliveries count them (``speaker_key``); the datasheet said 3 speakers, and a fourth
+    file's full-width ``ＵＮＫＮＯＷＮ`` was a speaker too."""
+    from datamill.demo.catalog_demo import tone_wav
+
+    who = people(runtime)
+    files = [{"name": f"u{i}.wav", "data": tone_wav(310 + 40 * i, ms=400), "volume": 400,
+              "text": "你好", "attributes": {"duration_ms": 400, "sample_rate_hz": 16000,
+                                             "channels": 1, "speaker_id": sid}}
+             for i, sid in enumerate(["Li Wei", "li wei ", "ＬＩ　ＷＥＩ", "ＵＮＫＮＯＷＮ", "王芳"])]
+    _, rel_id = released(runtime, who, tmp_path, name="zh-spellings", files=files)
+    with runtime.session() as s:
+        sheet = releases.datasheet(s, who["sales"], rel_id)
+        assert (sheet["speakers"], sheet["items_without_speaker"]) == (2, 1)
+        root = Path(releases.get_release(s, who["sales"], rel_id).path)
+    rows = [json.loads(line) for line in (root / "labels.jsonl").read_text().splitlines()]
+    named = sorted(r["attributes"]["speaker_id"] for r in rows)
+    assert named == ["Li Wei", "Li Wei", "Li Wei", "王芳", "ＵＮＫＮＯＷＮ"]
+    labelled = sorted(r["attributes"].get("speaker_id_labelled", "") for r in rows)
+    assert labelled == ["", "", "", "li wei ", "ＬＩ　ＷＥＩ"]
