@@ -9,10 +9,11 @@ a subject produces traces back to the consent record.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from datamill.core.clock import utcnow
@@ -28,6 +29,7 @@ __all__ = [
     "RerecordRequest",
     "recording_external_id",
     "recording_speaker_id",
+    "subject_key",
     "unsafe_subject_id",
 ]
 
@@ -56,15 +58,19 @@ class CollectionSubject(Base):
     """A person recorded for a project: demographics, and the consent they signed."""
 
     __tablename__ = "collection_subjects"
-    # one subject per id in any letter case (migration co006)
+    # one subject per id in any letter case, width or script (migration co007: co006's
+    # lower(subject_id) folded ASCII only on SQLite, all of Unicode on PostgreSQL)
     __table_args__ = (UniqueConstraint("project_id", "subject_id"),
-                      Index("uq_collection_subjects_project_id_lower_subject_id", "project_id",
-                            text("lower(subject_id)"), unique=True))
+                      Index("uq_collection_subjects_project_id_subject_key", "project_id",
+                            "subject_key", unique=True))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # indexed by the unique (project_id, subject_id)
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"))
     subject_id: Mapped[str] = mapped_column(String(100))
+    #: :func:`subject_key` of ``subject_id``, set on insert
+    subject_key: Mapped[str | None] = mapped_column(String(400), default=lambda ctx: subject_key(
+        ctx.get_current_parameters()["subject_id"]))
     demographics: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     consent_id: Mapped[int | None] = mapped_column(ForeignKey("consent_records.id"), default=None)
     consent_text_id: Mapped[int | None] = mapped_column(
@@ -155,6 +161,17 @@ def unsafe_subject_id(subject_id: str) -> str | None:
         spelling = _BAD_ID_CHARS.sub("_", subject_id).strip("_")
         return spelling if spelling not in {"", ".", ".."} else "subject"
     return None
+
+
+def subject_key(subject_id: str) -> str:
+    """What one person's id compares by, the same in every database: its NFKC form (full-width
+    letters and digits as half-width), without surrounding space, case-folded (``Ä`` is ``ä``
+    on SQLite too), as :func:`datamill.core.speaker_ids.speaker_key` counts speakers.
+
+    >>> subject_key("ＳＰＫ０１"), subject_key("Äsa "), subject_key("Straße")
+    ('spk01', 'äsa', 'strasse')
+    """
+    return unicodedata.normalize("NFKC", subject_id).strip().casefold()
 
 
 def recording_speaker_id(subject_id: str) -> str:

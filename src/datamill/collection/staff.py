@@ -26,6 +26,7 @@ from datamill.collection.models import (
     ConsentText,
     Recording,
     RerecordRequest,
+    subject_key,
     unsafe_subject_id,
 )
 from datamill.collection.quotas import collection_spec
@@ -214,10 +215,9 @@ def _existing_subject(session: Session, project_id: int,
                       subject_id: str) -> CollectionSubject | None:
     rows = session.scalars(select(CollectionSubject).where(
         CollectionSubject.project_id == project_id,
-        func.lower(CollectionSubject.subject_id) == subject_id.lower())
+        CollectionSubject.subject_key == subject_key(subject_id))
         .order_by(CollectionSubject.id)).all()
-    return next((r for r in rows if r.subject_id == subject_id), None) or next(
-        (r for r in rows if r.subject_id.casefold() == subject_id.casefold()), None)
+    return next((r for r in rows if r.subject_id == subject_id), None) or next(iter(rows), None)
 
 
 def create_invite(
@@ -227,7 +227,8 @@ def create_invite(
     once; only its digest is stored."""
     project = _project(session, actor, project_id, Action.MANAGE_PROJECT)
     subject_id = (subject_id or "").strip()
-    if not subject_id or len(subject_id) > 100 or not subject_id.isprintable():
+    if (not subject_id or len(subject_id) > 100 or not subject_id.isprintable()
+            or len(subject_key(subject_id)) > 400):
         raise InvalidInput("the subject id must be 1 to 100 printable characters",
                            field="subject_id", reason_code="bad_subject_id")
     if (spelling := unsafe_subject_id(subject_id)) is not None:
