@@ -19,7 +19,8 @@ out:
   keyword are not reported.
 * ``ssn`` — US social security numbers ``078-05-1120`` (dashes required; area 000, 666 and
   900-999, group 00 and serial 0000 are never issued), unless an order keyword precedes them.
-* ``email`` — ``local@domain.tld``.
+* ``email`` — ``local@domain.tld``; local parts and domains in any script too (``张伟@例子.中国``,
+  ``user@bücher.de``, ``иван@пример.рф``, :mod:`datamill.compliance._intl_email`).
 * ``bank_card`` — 13 to 19 digits (optionally in groups split by single spaces or dashes) that
   pass the Luhn check and start with a card network's issuer prefix (UnionPay 62, Visa 4,
   Mastercard 51-55/2221-2720, Amex 34/37, JCB 35, Discover 6011/644-649/65, Diners 30/36/38/39),
@@ -56,6 +57,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
+from datamill.compliance._intl_email import intl_emails
 from datamill.compliance._name_cues import is_place_or_phrase
 from datamill.core.errors import InvalidInput
 
@@ -417,6 +419,8 @@ def _cards(folded: str) -> Iterable[tuple[str, int, int]]:
 def _emails(folded: str) -> Iterable[tuple[str, int, int]]:
     for m in _EMAIL_RE.finditer(folded):
         yield "email", m.start(), m.end()
+    if not folded.isascii() or "xn--" in folded:  # the longer span wins: josé@… whole
+        yield from intl_emails(folded)
 
 
 def _trim_lead(text: str, start: int, end: int, name_end: int) -> int:
