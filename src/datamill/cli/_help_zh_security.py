@@ -30,8 +30,10 @@ SECURITY_HELP_ZH_CN: dict[str, str] = {
         "操作代码前缀，例如 'annotation.' 或 'security.export_'。",
     "Object type, e.g. 'project'.": "对象类型，例如 'project'。",
     "Object id.": "对象编号。",
-    "From (inclusive): ISO date or datetime; naive times are UTC.":
-        "起始（含）：ISO 日期或日期时间；未带时区的时间按 UTC。",
+    "From (inclusive): ISO date or datetime; dates and naive times are on the business clock "
+    "(DATAMILL_BUSINESS_TIMEZONE), as the table shows times.":
+        "起始（含）：ISO 日期或日期时间；日期及未带时区的时间按业务时区"
+        "（DATAMILL_BUSINESS_TIMEZONE）计，与表中显示的时间一致。",
     "To (inclusive; a date includes the whole day).": "截止（含；日期包含当天全天）。",
     "Only records below this id (the previous page's next_before).":
         "只列出编号小于此值的记录（上一页的 next_before）。",

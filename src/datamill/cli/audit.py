@@ -4,6 +4,7 @@ CSV), verify the hash-chained, HMAC-anchored chain, write checkpoints."""
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -100,6 +101,7 @@ def checkpoint_cmd(
 def _render_records(page: dict[str, Any]) -> None:
     from rich.table import Table
 
+    from datamill.business_clock import business_time
     from datamill.cli._common import cli_language
     from datamill.core.record_words import action_word, object_word
 
@@ -110,7 +112,9 @@ def _render_records(page: dict[str, Any]) -> None:
         obj = object_word(r["object_type"], lang) + (
             f" #{r['object_id']}" if r["object_id"] is not None else "")
         word = action_word(r["action"], lang)
-        table.add_row(str(r["id"]), str(r["at"])[:19], r["actor"] or say("audit.system"),
+        table.add_row(str(r["id"]), business_time(datetime.fromisoformat(r["at"]),
+                                                  seconds=True),
+                      r["actor"] or say("audit.system"),
                       r["action"] if word == r["action"] else say("audit.action", word=word,
                                                                       code=r["action"]),
                       obj, "" if r["project_id"] is None else str(r["project_id"]),
@@ -131,7 +135,8 @@ ObjectType = Annotated[str | None, typer.Option(help="Object type, e.g. 'project
 ObjectId = Annotated[int | None, typer.Option(help="Object id.")]
 Project = Annotated[str | None, typer.Option(help="Project id or name.")]
 Since = Annotated[str | None, typer.Option(
-    help="From (inclusive): ISO date or datetime; naive times are UTC.")]
+    help="From (inclusive): ISO date or datetime; dates and naive times are on the business "
+         "clock (DATAMILL_BUSINESS_TIMEZONE), as the table shows times.")]
 Until = Annotated[str | None, typer.Option(help="To (inclusive; a date includes the whole day).")]
 
 

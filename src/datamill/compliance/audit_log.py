@@ -8,7 +8,9 @@ one else: annotators, vendors' people and customers never read the trail.
 Filters (all optional, combined with AND): the acting person's username, an action prefix
 (``annotation.`` matches ``annotation.submitted``), object type and id, project id, and a time
 range (``since``/``until``: ISO dates or datetimes; a date-only ``until`` includes that whole
-day; naive times are UTC). Records come newest first, a page at a time (``limit`` at most
+day; dates and naive times are on the business clock, ``DATAMILL_BUSINESS_TIMEZONE``, as
+every face shows the records' times). Records come newest first, a page at a time (``limit``
+at most
 :data:`MAX_LIMIT`); ``offset`` skips rows, or ``before`` (a record id, the ``next_before`` of
 the previous page) continues below a record even while new ones are being written.
 
@@ -33,19 +35,21 @@ from __future__ import annotations
 import io
 import json
 from dataclasses import asdict, dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, Final
 
 from pydantic import BaseModel
 from sqlalchemy import ColumnElement, false, func, or_, select
 from sqlalchemy.orm import Session
 
+from datamill.business_clock import day_start
 from datamill.compliance.audit import AuditReport, record_audit
 from datamill.compliance.classification import hidden_project_ids
 from datamill.compliance.models import AuditRecord, User
 from datamill.compliance.permissions import Scope, check, role_scope
 from datamill.compliance.pii import mask_text
 from datamill.compliance.roles import Action, Role
+from datamill.config import business_timezone
 from datamill.core.csv_cells import SafeDictWriter
 from datamill.core.errors import Forbidden, InvalidInput
 from datamill.core.storable import MAX_STORED_ID
@@ -137,8 +141,9 @@ def require_audit_reader(session: Session, actor: User) -> None:
 
 def parse_when(value: datetime | date | str | None, *, field: str,
                end_of_day: bool = False) -> datetime | None:
-    """An aware UTC datetime from an ISO date or datetime (naive: UTC). A bare date means its
-    start, or with ``end_of_day`` the start of the next day (so the day is included)."""
+    """An aware UTC datetime from an ISO date or datetime (naive: on the business clock, as
+    the page shows times). A bare date is a business day (:mod:`datamill.business_clock`):
+    its start, or with ``end_of_day`` the start of the next day (so the day is included)."""
     if value is None or value == "":
         return None
     if isinstance(value, str):
@@ -152,13 +157,13 @@ def parse_when(value: datetime | date | str | None, *, field: str,
                                reason_code="audit_filter_time", value=value) from None
         value = parsed
     if not isinstance(value, datetime):
-        start = datetime.combine(value, time.min, tzinfo=UTC)
-        try:
-            return start + timedelta(days=1) if end_of_day else start
+        try:  # the business day, as the page shows times (Asia/Shanghai: 16:00 UTC before)
+            return day_start(value + timedelta(days=1) if end_of_day else value)
         except OverflowError:
-            return None  # the end of 9999-12-31: no bound
+            return None  # before 0001-01-01 or after 9999-12-31 in UTC: no bound
     try:
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        return (value.replace(tzinfo=business_timezone()) if value.tzinfo is None
+                else value).astimezone(UTC)
     except OverflowError:  # 9999-12-31T23:59-05:00 lies beyond the last datetime in UTC
         raise InvalidInput(f"{field} is out of range once in UTC: {value.isoformat()}",
                            field=field) from None

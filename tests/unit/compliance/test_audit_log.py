@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
+from datamill.business_clock import business_today, local_time
 from datamill.cli import _common
 from datamill.cli.main import app as cli_app
 from datamill.compliance.audit import record_audit, verify_audit
@@ -24,7 +25,7 @@ from datamill.compliance.audit_log import (
 )
 from datamill.compliance.models import User
 from datamill.compliance.users import create_user
-from datamill.core.clock import utcnow
+from datamill.config import get_settings
 from datamill.core.errors import Forbidden, InvalidInput
 from datamill.runtime import Runtime
 from datamill.server import create_app
@@ -112,7 +113,7 @@ def test_filters_newest_first_and_pages(runtime: Runtime, world: dict[str, Any])
 
 
 def test_time_range(runtime: Runtime, world: dict[str, Any]) -> None:
-    today = utcnow().date()
+    today = business_today()
     total = _page(runtime)["total"]
     assert _page(runtime, since=today.isoformat(), until=today.isoformat())["total"] == total
     assert _page(runtime, since=(today + timedelta(days=1)).isoformat())["total"] == 0
@@ -122,8 +123,45 @@ def test_time_range(runtime: Runtime, world: dict[str, Any]) -> None:
     assert newest["id"] in [r["id"] for r in _page(runtime, since=at)["items"]]
     assert newest["id"] in [r["id"] for r in _page(runtime, until=at)["items"]]
     assert newest["id"] in [r["id"] for r in _page(runtime, since=at, until=at)["items"]]
-    naive = at.replace("Z", "").split("+")[0]  # naive means UTC
+    # naive means the business clock, as the page shows the time
+    naive = f"{local_time(datetime.fromisoformat(at)):%Y-%m-%dT%H:%M:%S.%f}"
     assert _page(runtime, since=naive)["total"] == _page(runtime, since=at)["total"]
+
+
+@pytest.mark.parametrize("zone", ["Asia/Shanghai", "America/New_York"])
+def test_a_day_is_the_business_day_the_page_shows(
+    runtime: Runtime, world: dict[str, Any], monkeypatch: pytest.MonkeyPatch, zone: str,
+) -> None:
+    """A clerk in Asia/Shanghai filtering 2026-12-07 missed the records of 00:00-08:00 local
+    time (the filter took UTC days while the page shows business time) and got those of the
+    next morning's 00:00-08:00; on every face (CLI, API and page read this one function)."""
+    monkeypatch.setenv("DATAMILL_BUSINESS_TIMEZONE", zone)
+    get_settings.cache_clear()
+    from zoneinfo import ZoneInfo
+
+    tz = ZoneInfo(zone)
+    local = {"before": datetime(2026, 12, 6, 23, 59, 59, tzinfo=tz),
+             "first": datetime(2026, 12, 7, 0, 0, tzinfo=tz),
+             "morning": datetime(2026, 12, 7, 7, 59, tzinfo=tz),
+             "last": datetime(2026, 12, 7, 23, 59, 59, tzinfo=tz),
+             "after": datetime(2026, 12, 8, 0, 0, tzinfo=tz)}
+    with runtime.session() as s:
+        for name, at in local.items():  # written at that moment
+            monkeypatch.setattr("datamill.compliance.audit.utcnow",
+                                lambda at=at: at.astimezone(UTC))
+            record_audit(s, actor_id=None, action=f"clock.{name}", object_type="x")
+    try:
+        day = _actions(_page(runtime, action="clock.", since="2026-12-07", until="2026-12-07"))
+        assert sorted(day) == ["clock.first", "clock.last", "clock.morning"]
+        naive = _actions(_page(runtime, action="clock.", since="2026-12-07T00:00:00",
+                               until="2026-12-07T07:59:00"))
+        assert sorted(naive) == ["clock.first", "clock.morning"]
+        # an explicit offset is that instant, whatever the business clock
+        utc = _actions(_page(runtime, action="clock.",
+                             since=local["after"].astimezone(UTC).isoformat()))
+        assert utc == ["clock.after"]
+    finally:
+        get_settings.cache_clear()
 
 
 def test_personal_data_is_masked(runtime: Runtime, world: dict[str, Any]) -> None:
@@ -246,7 +284,7 @@ def test_api_records(client: TestClient, world: dict[str, Any]) -> None:
     assert [x["object_id"] for x in r.json()["items"]] == [100]
     r = client.get(url, params={"project_id": 8}, headers=login(client, "dso"))
     assert PHONE not in r.text and "138****5678" in r.text
-    today = utcnow().date().isoformat()
+    today = business_today().isoformat()
     r = client.get(url, params={"since": today, "until": today}, headers=aud)
     assert r.json()["total"] >= 6  # noqa: PLR2004
 

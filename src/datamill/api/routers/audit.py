@@ -32,7 +32,8 @@ __all__ = ["router"]
 router = APIRouter(prefix="/audit", tags=["audit"])
 Auditor = Annotated[User, Depends(Require(Action.VIEW_AUDIT))]
 Signer = Annotated[User, Depends(Require(Action.SIGN_AUDIT))]
-_WHEN = "ISO date (2024-05-01) or datetime (2024-05-01T08:30:00Z); naive times are UTC"
+_WHEN = ("ISO date (2024-05-01) or datetime (2024-05-01T08:30:00Z); dates and naive times are "
+         "on the business clock (DATAMILL_BUSINESS_TIMEZONE), as the records' times show")
 
 
 def _filters(  # noqa: PLR0913 - one query parameter per filter
