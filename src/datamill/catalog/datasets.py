@@ -6,12 +6,13 @@ rights), search and browse, and the yearly counts.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -56,6 +57,7 @@ __all__ = [
     "register_third_party",
     "remove_source",
     "search_datasets",
+    "search_fold",
     "update_dataset",
 ]
 
@@ -329,6 +331,23 @@ def get_dataset(session: Session, user: User, dataset_id: int) -> DatasetOut:
     return dataset_out(session, row, view)
 
 
+def search_fold(text: str) -> str:
+    """What a catalog search compares: NFKC (what a Chinese input method types in full-width
+    mode, ``ＡＳＲ`` and the ideographic space, as their half-width selves), case-folded in
+    Python (SQLite's ``lower`` folds ASCII only), white space runs as one space, and none
+    between two Chinese or Japanese characters (no part of the sentence: ``智能 家居`` is
+    ``智能家居``).
+
+    >>> search_fold("智能　家居 ＡＳＲ"), search_fold("  Ärzte\u3000\u3000Dialog ")
+    ('智能家居 asr', 'ärzte dialog')
+    """
+    return _CJK_GAP.sub("", " ".join(unicodedata.normalize("NFKC", text).casefold().split()))
+
+
+_CJK_CHAR = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK_GAP = re.compile(f"(?<=[{_CJK_CHAR}]) (?=[{_CJK_CHAR}])")
+
+
 def search_datasets(
     session: Session, user: User, *, modality: str | None = None, language: str | None = None,
     scenario: str | None = None, min_hours: float | None = None, price_band: str | None = None,
@@ -355,8 +374,6 @@ def search_datasets(
         q = q.where(CatalogDataset.listed.is_(True), CatalogDataset.status == "released")
     if modality:
         q = q.where(CatalogDataset.modality.startswith(modality, autoescape=True))
-    if scenario:
-        q = q.where(func.lower(CatalogDataset.scenario) == scenario.lower())
     if status:
         q = q.where(CatalogDataset.status == status)
     out: list[DatasetOut] = []
@@ -365,7 +382,10 @@ def search_datasets(
         if language and not any(x == language.lower() or x.startswith(language.lower() + "-")
                                 for x in langs):
             continue
-        if text and text.lower() not in f"{row.name} {row.title} {row.description}".lower():
+        if scenario and search_fold(row.scenario or "") != search_fold(scenario):
+            continue
+        if text and search_fold(text) not in search_fold(
+                f"{row.name} {row.title} {row.description}"):
             continue
         item = dataset_out(session, row, view)
         if min_hours is not None and (item.hours or 0) < min_hours:

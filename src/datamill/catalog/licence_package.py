@@ -134,8 +134,10 @@ def _cell(text: Any) -> str:
 
 
 def _quoted(text: str) -> str:
-    """Free text the licence records, verbatim as a Markdown block quote."""
-    return "\n".join(f"> {line}".rstrip() for line in (text.strip() or "—").splitlines())
+    """Free text the licence records, verbatim as a Markdown block quote (a Chinese
+    paragraph's ideographic-space indent ``　　`` kept, the first one's too)."""
+    return "\n".join(f"> {line}".rstrip(" \t") for line in
+                     (text.strip(" \t\r\n") or "—").splitlines())
 
 
 def _amount(amount: str) -> str:

@@ -38,7 +38,7 @@ from sqlalchemy.orm import Session
 from datamill.business_clock import business_day, business_today, day_start
 from datamill.catalog.access import viewer
 from datamill.catalog.band_quotes import band_approval, use_band_quote
-from datamill.catalog.datasets import _money, dataset_row
+from datamill.catalog.datasets import _money, dataset_row, search_fold
 from datamill.catalog.export_guard import require_export_allowed, require_licence_export
 from datamill.catalog.licence_package import as_utc, carries_terms, current_package
 from datamill.catalog.licence_terms import (
@@ -217,10 +217,18 @@ def _same_terms(session: Session, customer_id: int, release_id: int, territory: 
             CatalogLicence.status != "revoked").order_by(CatalogLicence.id)):
         if row.id == renews_id or _expired(row, today):
             continue
-        if (row.territory.casefold() == territory.casefold()
-                and row.usage_scope.casefold() == usage_scope.casefold()):
+        # as a reader compares them: case, full-width forms and white space aside
+        if (search_fold(row.territory) == search_fold(territory)
+                and search_fold(row.usage_scope) == search_fold(usage_scope)):
             return row
     return None
+
+
+def _verbatim(text: str) -> str:
+    """Free text of a licence as written, less the line breaks and ASCII spaces around it: a
+    Chinese paragraph's indent (two ideographic spaces, ``　　``) stays, on the first paragraph as
+    on the others (``str.strip`` took the first one's)."""
+    return text.strip(" \t\r\n")
 
 
 def create_licence(  # noqa: PLR0913 - the licence's fields, all keyword-only
@@ -326,8 +334,8 @@ def create_licence(  # noqa: PLR0913 - the licence's fields, all keyword-only
     row = CatalogLicence(number=number, dataset_id=ds.id, release_id=rel.id,
                          customer_id=customer_id, order_id=order.id, price=amount,
                          currency=cur, territory=territory.strip(), term=term.strip(),
-                         usage_scope=usage_scope.strip(),
-                         acceptance_criteria=acceptance_criteria.strip(),
+                         usage_scope=_verbatim(usage_scope),
+                         acceptance_criteria=_verbatim(acceptance_criteria),
                          band_reason=band_reason, issued_on=issued,
                          expires_on=expires_on, renews_id=renews_id, created_by=user.id)
     session.add(row)
