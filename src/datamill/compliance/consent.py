@@ -1,7 +1,9 @@
 """Data subjects' consent: records, and what a withdrawal does to the items of that subject.
 
 Items link to a subject by their speaker/subject id (``speaker_id``, or ``subject_id`` /
-``speaker_id`` in the item's attributes or meta). Withdrawing consent removes the subject's items
+``speaker_id`` in the item's attributes or meta), compared as quotas and deliveries count
+speakers (:func:`subject_fold`: case, full-width forms and surrounding space aside; ``SPK01``
+withdrawing takes the items labelled ``spk01`` and ``ＳＰＫ０１`` too). Withdrawing consent removes the subject's items
 from every batch not yet delivered and flags the delivered ones (``consent_flags``), so the
 customer can be told to delete them. Production's batching should skip
 :func:`withdrawn_item_ids`.
@@ -9,6 +11,7 @@ customer can be told to delete them. Production's batching should skip
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime
 from typing import Any
 
@@ -32,6 +35,7 @@ __all__ = [
     "record_consent",
     "record_subject_consent",
     "resolve_flags",
+    "subject_fold",
     "subject_item_ids",
     "withdraw_consent",
     "withdrawn_item_ids",
@@ -39,6 +43,12 @@ __all__ = [
 ]
 
 _SUBJECT_KEYS = ("subject_id", "speaker_id")
+
+
+def subject_fold(subject_id: str) -> str:
+    """What two spellings of one subject's id share: NFKC, stripped, case-folded (as
+    ``collection.models.subject_key`` and ``core.speaker_ids.speaker_key`` compare them)."""
+    return unicodedata.normalize("NFKC", subject_id).strip().casefold()
 
 
 def item_subject(item: Any) -> str | None:
@@ -135,7 +145,8 @@ def subject_item_ids(session: Session, project_id: int, subject_id: str) -> list
 
     items = session.scalars(select(Item).where(Item.project_id == project_id)
                             .order_by(Item.id)).all()
-    return [i.id for i in items if item_subject(i) == subject_id]
+    key = subject_fold(subject_id)
+    return [i.id for i in items if subject_fold(item_subject(i) or "") == key]
 
 
 def withdraw_consent(
@@ -153,11 +164,12 @@ def withdraw_consent(
     scope = None if scope is None else named
     _project(session, project_id)
     _require_manager_or_office(session, actor, project_id)  # the office takes requests too
-    q = select(ConsentRecord).where(ConsentRecord.project_id == project_id,
-                                    ConsentRecord.subject_id == subject_id)
+    q = select(ConsentRecord).where(ConsentRecord.project_id == project_id)
     if scope is not None:
         q = q.where(ConsentRecord.scope == scope)
-    records = list(session.scalars(q).all())
+    key = subject_fold(subject_id)  # every spelling the consent was recorded under
+    records = [r for r in session.scalars(q.order_by(ConsentRecord.id))
+               if subject_fold(r.subject_id) == key]
     items = subject_item_ids(session, project_id, subject_id)
     now = utcnow()
     unrecorded = not records
@@ -167,9 +179,10 @@ def withdraw_consent(
         rec.withdrawn_at = rec.withdrawn_at or now
     session.flush()
     # consent kept in another scope still covers the items: they stay, as batching keeps them
-    kept = sorted(session.scalars(select(ConsentRecord.scope).where(
-        ConsentRecord.project_id == project_id, ConsentRecord.subject_id == subject_id,
-        ConsentRecord.withdrawn_at.is_(None))).all())
+    kept = sorted(scope for sid, scope in session.execute(
+        select(ConsentRecord.subject_id, ConsentRecord.scope).where(
+            ConsentRecord.project_id == project_id, ConsentRecord.withdrawn_at.is_(None)))
+        if subject_fold(sid) == key)
     removed: list[dict[str, int]] = []
     flagged: list[dict[str, int | None]] = []
     if items and not kept:
@@ -239,26 +252,28 @@ def withdrawn_subjects(session: Session, project_id: int) -> dict[str, datetime]
     """The subjects who have withdrawn every consent in the project, with when (the latest
     withdrawal): their items are never batched, licensed or counted toward a quota again."""
     rows = session.execute(select(ConsentRecord.subject_id, ConsentRecord.withdrawn_at).where(
-        ConsentRecord.project_id == project_id)).all()
+        ConsentRecord.project_id == project_id).order_by(ConsentRecord.id)).all()
     active: set[str] = set()
-    when: dict[str, datetime] = {}
+    when: dict[str, datetime] = {}  # by subject_fold: one person under any spelling
     for subject_id, withdrawn_at in rows:
+        key = subject_fold(subject_id)
         if withdrawn_at is None:
-            active.add(subject_id)
-        elif subject_id not in when or withdrawn_at > when[subject_id]:
-            when[subject_id] = withdrawn_at
-    return {s: at for s, at in when.items() if s not in active}
+            active.add(key)
+        elif key not in when or withdrawn_at > when[key]:
+            when[key] = withdrawn_at
+    return {s: when[k] for s, _ in rows
+            if (k := subject_fold(s)) in when and k not in active}
 
 
 def withdrawn_item_ids(session: Session, project_id: int) -> set[int]:
     """Items whose subject has withdrawn every consent in the project (never batch them)."""
-    gone = set(withdrawn_subjects(session, project_id))
+    gone = {subject_fold(s) for s in withdrawn_subjects(session, project_id)}
     if not gone:
         return set()
     from datamill.production.models import Item
 
     items = session.scalars(select(Item).where(Item.project_id == project_id)).all()
-    return {i.id for i in items if item_subject(i) in gone}
+    return {i.id for i in items if subject_fold(item_subject(i) or "") in gone}
 
 
 def list_consents(session: Session, project_id: int) -> list[dict[str, Any]]:
