@@ -31,7 +31,7 @@ from datamill.catalog.models import RetentionDeletion, RetentionHold
 from datamill.catalog.retention import _masked_copies, _protected
 from datamill.catalog.schemas import DeletionOut
 from datamill.compliance.audit import record_audit
-from datamill.compliance.consent import subject_item_ids, withdrawn_subjects
+from datamill.compliance.consent import subject_fold, subject_item_ids, withdrawn_subjects
 from datamill.compliance.models import User
 from datamill.compliance.permissions import authorize
 from datamill.compliance.roles import Action
@@ -53,7 +53,8 @@ def erase_subject(session: Session, blobs: BlobStore, approver: User, project_id
     authorize(session, approver, Action.MANAGE_DATA_SECURITY, project_id=project_id)
     project = get_or_raise(session, Project, project_id, "project", project_id=project_id)
     subject_id = subject_id.strip()
-    withdrawn = withdrawn_subjects(session, project_id).get(subject_id)
+    withdrawn = next((at for s, at in withdrawn_subjects(session, project_id).items()
+                      if subject_fold(s) == subject_fold(subject_id)), None)  # any spelling
     if withdrawn is None:
         raise Conflict(
             f"subject {subject_id!r} has not withdrawn every consent in project {project.name}: "

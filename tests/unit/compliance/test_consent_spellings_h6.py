@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from datamill.catalog import datasets, releases
+from datamill.catalog.erasure import erase_subject
 from datamill.compliance.consent import (
     record_consent,
     withdraw_consent,
@@ -39,6 +40,10 @@ def test_a_withdrawal_takes_every_spelling_of_the_subject(runtime: Runtime,
         assert len(out["removed_from_batches"]) == 3
         assert set(withdrawn_subjects(s, pid)) == {"LI WEI"}
         assert len(withdrawn_item_ids(s, pid)) == 3
+        # the office erases them under any spelling too (was: "has not withdrawn")
+        plan = erase_subject(s, runtime.blobs, s.merge(who["dso"]), pid, "ｌｉ ｗｅｉ",
+                             dry_run=True)
+        assert plan["items"] == 3
         ds_id = ds.id
     with runtime.session() as s:  # the batch kept only 王芳's item; a release of it has 1
         rel = releases.build_release(s, runtime.blobs, who["pm"], ds_id, tmp_path / "rel")
