@@ -166,7 +166,8 @@ def parse_when(value: datetime | date | str | None, *, field: str,
                 else value).astimezone(UTC)
     except OverflowError:  # 9999-12-31T23:59-05:00 lies beyond the last datetime in UTC
         raise InvalidInput(f"{field} is out of range once in UTC: {value.isoformat()}",
-                           field=field) from None
+                           field=field, reason_code="audit_filter_range",
+                           value=value.isoformat()) from None
 
 
 def mask_data(value: Any) -> Any:
@@ -189,13 +190,14 @@ def _text(value: str | None, field: str, max_len: int) -> str | None:
         return None
     if "\x00" in value or len(value) > max_len:
         raise InvalidInput(f"{field} must be at most {max_len} characters, without NUL",
-                           field=field)
+                           field=field, reason_code="audit_filter_text", max_len=max_len)
     return value.strip()
 
 
 def _id(value: int | None, field: str) -> int | None:
     if value is not None and not 1 <= value <= _MAX_ID:
-        raise InvalidInput(f"{field} must be a positive 64-bit id", field=field)
+        raise InvalidInput(f"{field} must be a positive 64-bit id", field=field,
+                           reason_code="audit_filter_id")
     return value
 
 
@@ -213,7 +215,8 @@ def _conditions(session: Session, f: AuditFilter, reader: User) -> list[ColumnEl
     if (username := _text(f.actor, "actor", 80)) is not None:
         uid = session.scalar(select(User.id).where(User.username == username))
         if uid is None:
-            raise InvalidInput(f"no user named {username!r}", field="actor")
+            raise InvalidInput(f"no user named {username!r}", field="actor",
+                               reason_code="audit_filter_actor", username=username)
         where.append(AuditRecord.actor_id == uid)
     if (prefix := _text(f.action, "action", 64)) is not None:
         where.append(AuditRecord.action.startswith(prefix, autoescape=True))
@@ -232,7 +235,8 @@ def _conditions(session: Session, f: AuditFilter, reader: User) -> list[ColumnEl
     # ``until`` is the next day's start, excluded
     if since is not None and until is not None and (
             since > until or (since == until and _bare_date(f.until))):
-        raise InvalidInput("since must come before until", field="since")
+        raise InvalidInput("since must come before until", field="since",
+                           reason_code="audit_filter_order")
     if since is not None:
         where.append(AuditRecord.at >= since)
     if until is not None:

@@ -9,6 +9,7 @@ from datamill.modalities import _reason_words_business_h4 as _business_h4
 from datamill.modalities import _reason_words_catalog as _catalog
 from datamill.modalities import _reason_words_cli_h2 as _cli
 from datamill.modalities import _reason_words_cli_h3 as _cli_h3
+from datamill.modalities import _reason_words_compliance_h6 as _compliance_h6
 from datamill.modalities import _reason_words_delivery_h15 as _delivery_h15
 from datamill.modalities import _reason_words_engine_h16 as _engine_h16
 from datamill.modalities import _reason_words_erasure_h1 as _erasure
@@ -61,6 +62,7 @@ AREA_REFUSALS_EN: dict[str, str] = {
     **_engine_h16.ENGINE_H16_REFUSALS_EN,
     **_delivery_h15.DELIVERY_H15_REFUSALS_EN,
     **_ledger_h13.LEDGER_H13_REFUSALS_EN,
+    **_compliance_h6.COMPLIANCE_H6_REFUSALS_EN,
 }
 
 AREA_REFUSALS_ZH_CN: dict[str, str] = {
@@ -90,4 +92,5 @@ AREA_REFUSALS_ZH_CN: dict[str, str] = {
     **_engine_h16.ENGINE_H16_REFUSALS_ZH_CN,
     **_delivery_h15.DELIVERY_H15_REFUSALS_ZH_CN,
     **_ledger_h13.LEDGER_H13_REFUSALS_ZH_CN,
+    **_compliance_h6.COMPLIANCE_H6_REFUSALS_ZH_CN,
 }

@@ -329,6 +329,14 @@ def test_web_table(client: TestClient, world: dict[str, Any]) -> None:
     assert "提交标注 <code" in zh.text and "annotation.submitted" in zh.text
     assert '<td title="task">任务 #100</td>' in zh.text  # the object's kind too
     assert "annotation submitted <code" in client.get("/audit").text
+    # a refused filter reads in the page's language (each was English on the zh-CN page)
+    for params, words in (({"since": "2024-05-02", "until": "2024-05-01"}, "起始时间须早于截止时间"),
+                          ({"since": "tomorrow"}, "须为 ISO 日期"),
+                          ({"actor": "nobody"}, "没有名为 nobody 的用户"),
+                          ({"project_id": "abc"}, "project_id 须为数字"),
+                          ({"object_id": "99999999999999999999"}, "64 位以内的正整数")):
+        page = client.get("/audit", params=params, headers={"Accept-Language": "zh-CN"})
+        assert page.status_code == 422 and words in page.text, params
 
     for who in ("ann1", "cust", "vw"):
         web_login(client, who)

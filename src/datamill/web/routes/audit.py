@@ -33,7 +33,14 @@ from datamill.compliance.users import require
 from datamill.core.errors import InvalidInput
 from datamill.core.storable import digits
 from datamill.http_deps import RuntimeDep, SessionDep
-from datamill.web.routes._common import HtmlRoute, SignedIn, WebUser, render, require_csrf
+from datamill.web.routes._common import (
+    HtmlRoute,
+    SignedIn,
+    WebUser,
+    error_in_page_language,
+    render,
+    require_csrf,
+)
 
 __all__ = ["router"]
 
@@ -46,7 +53,8 @@ def _id(value: str, field: str) -> int | None:
     if not value:
         return None
     if not digits(value):
-        raise InvalidInput(f"{field} must be a number, not {value!r}", field=field)
+        raise InvalidInput(f"{field} must be a number, not {value!r}", field=field,
+                           reason_code="audit_filter_number", value=value)
     return int(value)
 
 
@@ -58,14 +66,15 @@ def _filter(filters: dict[str, str]) -> AuditFilter:
         since=filters["since"], until=filters["until"])
 
 
-def _records(session: Session, me: SignedIn, filters: dict[str, str],
+def _records(request: Request, session: Session, me: SignedIn, filters: dict[str, str],
              offset: int) -> tuple[AuditPage | None, str | None]:
-    """A page of records, or the reason the filters were refused (shown above the table)."""
+    """A page of records, or the reason the filters were refused (shown above the table, in
+    the page's language)."""
     try:
         return list_audit_records(session, me.user, _filter(filters), limit=DEFAULT_LIMIT,
                                   offset=offset), None
     except InvalidInput as err:
-        return None, err.message
+        return None, error_in_page_language(request, err)
 
 
 @router.get("/audit", response_class=HTMLResponse)
@@ -81,7 +90,7 @@ def audit_page(  # noqa: PLR0913 - one query parameter per filter
     filters = {"actor": actor, "action": action, "object_type": object_type,
                "object_id": object_id, "project_id": project_id, "since": since,
                "until": until}
-    page, error = _records(session, me, filters, offset)
+    page, error = _records(request, session, me, filters, offset)
     query = urlencode({k: v for k, v in filters.items() if v})
 
     def link(at: int) -> str:
