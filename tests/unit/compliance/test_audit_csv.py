@@ -7,10 +7,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import datetime, timedelta
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from datamill.business_clock import business_time
 from datamill.compliance.audit import record_audit
 from datamill.compliance.models import AuditRecord, User
 from datamill.compliance.users import create_user
@@ -43,6 +45,11 @@ def test_the_auditor_downloads_the_filtered_trail(runtime: Runtime, users: dict[
         assert [json.loads(row["data"])["n"] for row in rows] == [2, 1, 0]  # newest first
         assert {row["actor"] for row in rows} == {"pm"} and rows[0]["project_id"] == "7"
         assert PHONE not in r.text  # masked, as on the page
+        # the instant with its offset on both databases (SQLite's was naive, which the filters
+        # read on the business clock), and the time as the page shows it beside it
+        at = datetime.fromisoformat(rows[0]["at"])
+        assert at.utcoffset() == timedelta(0) and rows[0]["at_business"] == business_time(
+            at, seconds=True)
         assert c.get("/audit.csv?since=yesterday").status_code == 422
     with runtime.session() as s:
         done = s.scalars(select(AuditRecord).where(AuditRecord.action == "audit.exported")).one()
