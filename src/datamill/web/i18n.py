@@ -22,6 +22,7 @@ from datamill.web.i18n_contracts import EN_CONTRACTS
 from datamill.web.i18n_corpus import EN_CORPUS
 from datamill.web.i18n_deliveries import EN_DELIVERIES
 from datamill.web.i18n_effect import EN_EFFECT
+from datamill.web.i18n_h8 import EN_H8
 from datamill.web.i18n_image import EN_IMAGE
 from datamill.web.i18n_import import EN_IMPORT
 from datamill.web.i18n_items import EN_ITEMS
@@ -482,3 +483,4 @@ EN.update(EN_CATALOG)  # the catalog pages' forms
 EN.update(EN_PROBLEMS)  # a modality's refusal of an annotation, problem by problem
 EN.update(EN_CONTRACTS)  # the contract pages and the customer's credit grade
 EN.update(EN_NEWCOMER)  # what a newcomer's walk through the pages found missing (h7)
+EN.update(EN_H8)  # what trial h8's walk through a new installation found missing

@@ -20,6 +20,7 @@ from datamill.web.i18n_zh_corpus import ZH_CN_CORPUS
 from datamill.web.i18n_zh_deliveries import ZH_CN_DELIVERIES
 from datamill.web.i18n_zh_effect import ZH_CN_EFFECT
 from datamill.web.i18n_zh_finance import ZH_CN_FINANCE
+from datamill.web.i18n_zh_h8 import ZH_CN_H8
 from datamill.web.i18n_zh_image import ZH_CN_IMAGE
 from datamill.web.i18n_zh_import import ZH_CN_IMPORT
 from datamill.web.i18n_zh_items import ZH_CN_ITEMS
@@ -764,3 +765,4 @@ ZH_CN.update({  # the text workbench's relation editor (h5, round 4)
     "tx.rel_delete": "删除此关系",
 })
 ZH_CN.update(ZH_CN_NEWCOMER)  # what a newcomer's walk through the pages found missing (h7)
+ZH_CN.update(ZH_CN_H8)  # what trial h8's walk through a new installation found missing

@@ -193,9 +193,13 @@ def home(request: Request, session: SessionDep, me: WebUser, empty: int | None =
         return RedirectResponse("/finance", status_code=303)
     # a project's dashboard is linked only to those who may open it
     # (its customer opens the project's basics and deliveries)
+    # an empty list: whoever sees every project reads that there is none, and whoever may
+    # create one how (no page creates a project; trial h8)
     return render(request, "home_projects.html", me, projects=_projects(session, me.user),
                   can_open=allowed(me.user.role, Action.VIEW_PROJECT)
-                  or access.sees_project_basics_only(me.user))
+                  or access.sees_project_basics_only(me.user),
+                  sees_all=access.member_project_ids(session, me.user) is None,
+                  can_create=allowed(me.user.role, Action.CREATE_PROJECT))
 
 
 @router.post("/projects/{project_id}/next")

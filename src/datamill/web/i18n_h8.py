@@ -1,0 +1,14 @@
+"""English strings trial h8's walk through a new installation found missing, merged into
+``i18n.EN``."""
+
+from __future__ import annotations
+
+__all__ = ["EN_H8"]
+
+EN_H8: dict[str, str] = {
+    "home.no_projects_at_all": "There are no projects yet.",
+    "home.create_project_hint": (
+        "Create one from a dataset spec (YAML or JSON; the README's Concepts table lists its "
+        "fields): {command}, or {api} with the spec as its body. You become its member."
+    ),
+}

@@ -1,0 +1,14 @@
+"""Chinese strings trial h8's walk through a new installation found missing, merged into
+``i18n_zh.ZH_CN``."""
+
+from __future__ import annotations
+
+__all__ = ["ZH_CN_H8"]
+
+ZH_CN_H8: dict[str, str] = {
+    "home.no_projects_at_all": "还没有任何项目。",
+    "home.create_project_hint": (
+        "请根据数据集规格（YAML 或 JSON，字段见 README 的“概念”表）创建项目：{command}，"
+        "或以规格为请求体调用 {api}。创建者自动成为项目成员。"
+    ),
+}
