@@ -6,6 +6,7 @@ import secrets
 from functools import partial
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import quote, unquote
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
@@ -58,6 +59,10 @@ router = APIRouter(route_class=HtmlRoute, include_in_schema=False)
 FAVICON = Path(__file__).resolve().parent.parent / "static" / "favicon.svg"
 
 
+#: the name typed into a refused sign-in, shown in the form again (path ``/login``, 5 minutes)
+LOGIN_NAME_COOKIE = "datamill_login_name"
+
+
 def _safe_next(target: str | None) -> str:
     """Only same-site paths (never ``//host`` or a scheme) are followed after sign-in."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
@@ -79,10 +84,24 @@ def login_page(
     limit: Literal["account", "address"] = "address",
 ) -> Response:
     token = secrets.token_urlsafe(32)
+    typed = unquote(request.cookies.get(LOGIN_NAME_COOKIE, ""))[:80] if failed or wait else ""
     resp = render(request, "login.html", None, next=_safe_next(next), failed=failed,
-                  wait=wait, limit=limit, login_csrf=token)
+                  wait=wait, limit=limit, login_csrf=token, typed_name=typed)
     resp.set_cookie(LOGIN_CSRF_COOKIE, token, max_age=3600, httponly=True, samesite="strict",
                     secure=secure_cookies(request, runtime.settings), path="/")
+    if LOGIN_NAME_COOKIE in request.cookies:  # shown once
+        resp.delete_cookie(LOGIN_NAME_COOKIE, path="/login")
+    return resp
+
+
+def _refused(request: Request, runtime: Any, target: str, username: str) -> Response:
+    """Back to the sign-in form, which keeps the name typed (trial h8: a wrong password emptied
+    it). The name rides in a five-minute cookie for ``/login`` alone, never in the address,
+    where a password typed into the name field would reach logs and history."""
+    resp = RedirectResponse(target, status_code=303)
+    resp.set_cookie(LOGIN_NAME_COOKIE, quote(username[:80], safe=""), max_age=300,
+                    httponly=True, samesite="strict",
+                    secure=secure_cookies(request, runtime.settings), path="/login")
     return resp
 
 
@@ -103,11 +122,11 @@ def login_submit(
         user = sign_in(session, throttle, client, username, password, via="web",
                        settings=runtime.settings)
     except SignInThrottled as err:  # before the password is checked: no sooner for a right one
-        return RedirectResponse(
-            f"/login?wait={err.wait_s}&limit={err.limit}&next={_safe_next(next)}",
-            status_code=303)
+        return _refused(request, runtime,
+                        f"/login?wait={err.wait_s}&limit={err.limit}&next={_safe_next(next)}",
+                        username)
     except Unauthorized:
-        return RedirectResponse(f"/login?failed=1&next={_safe_next(next)}", status_code=303)
+        return _refused(request, runtime, f"/login?failed=1&next={_safe_next(next)}", username)
     resp = RedirectResponse(_safe_next(next), status_code=303)
     start_session(request, resp, session, runtime.settings, user)
     return resp
