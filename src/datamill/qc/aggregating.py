@@ -67,6 +67,9 @@ __all__ = [
     "unresolved_units",
 ]
 
+#: image object questions keyed ``<kind>:<x>:<y>`` (modalities.image.aggregation.SHAPE_KEYS;
+#: ``text``: a text line's transcription)
+_SHAPE_KINDS = ("rotated", "polygon", "line", "text", "polyline", "keypoints", "mask")
 _ROUND = 6  # confidences are compared at this precision for idempotence
 #: item statuses past review: a new aggregate would no longer be what was inspected/delivered
 _PAST_REVIEW = {
@@ -213,7 +216,8 @@ def split_answers(session: Session, item: Item | int) -> list[dict[str, Any]]:
     reviewer who adjudicates it): ``key``, ``start``/``end`` for a text span (else None),
     ``head``/``tail`` (``[start, end]`` of each span) for a text relation (else None),
     ``box`` (``[x, y, w, h]``) for an image box (else None), ``shape`` (``{kind, x, y}``)
-    for a rotated box, polygon or text line (else None) and ``answers`` as ``{"username", "label"}`` in the annotators' order; ``[]`` when the item is
+    for a rotated box, polygon, text line, a text line's transcription (kind ``text``),
+    polyline, keypoint instance or mask (else None) and ``answers`` as ``{"username", "label"}`` in the annotators' order; ``[]`` when the item is
     not split (or, given by id, missing)."""
     if isinstance(item, int):
         found = session.get(Item, item)
@@ -244,9 +248,9 @@ def split_answers(session: Session, item: Item | int) -> list[dict[str, Any]]:
         box = None
         if key.startswith("box:"):  # box:<x>:<y>:<w>:<h>, an image box group's median box
             box = [int(v) for v in key[len("box:"):].rstrip("'").split(":")]
-        shape = None  # rotated:/polygon:/line:<x>:<y>, an image shape group's top-left
+        shape = None  # rotated:/polygon:/line:/... <x>:<y>, an image object group's top-left
         kind, _, rest = key.partition(":")
-        if kind in ("rotated", "polygon", "line") and rest:
+        if kind in _SHAPE_KINDS and rest:
             x, y = (int(v) for v in rest.rstrip("'").split(":"))
             shape = {"kind": kind, "x": x, "y": y}
         out.append({"key": key, "start": start, "end": end, "head": head, "tail": tail,

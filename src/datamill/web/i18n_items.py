@@ -40,4 +40,12 @@ EN_ITEMS: dict[str, str] = {
     "rv.split_no_polygon": "(no polygon)",
     "rv.split_line": "Text line near x {x}, y {y}",
     "rv.split_no_line": "(no text line)",
+    "rv.split_text": "Text of the line near x {x}, y {y}",
+    "rv.split_empty_text": "(empty transcription)",
+    "rv.split_polyline": "Polyline near x {x}, y {y}",
+    "rv.split_no_polyline": "(no polyline)",
+    "rv.split_keypoints": "Keypoints near x {x}, y {y}",
+    "rv.split_no_keypoints": "(no keypoints)",
+    "rv.split_mask": "Mask near x {x}, y {y}",
+    "rv.split_no_mask": "(no mask)",
 }

@@ -40,4 +40,12 @@ ZH_CN_ITEMS: dict[str, str] = {
     "rv.split_no_polygon": "（未画多边形）",
     "rv.split_line": "文本行（x {x}，y {y} 附近）",
     "rv.split_no_line": "（未画文本行）",
+    "rv.split_text": "x {x}，y {y} 附近文本行的转写",
+    "rv.split_empty_text": "（转写为空）",
+    "rv.split_polyline": "折线（x {x}，y {y} 附近）",
+    "rv.split_no_polyline": "（未画折线）",
+    "rv.split_keypoints": "关键点（x {x}，y {y} 附近）",
+    "rv.split_no_keypoints": "（未标关键点）",
+    "rv.split_mask": "掩膜（x {x}，y {y} 附近）",
+    "rv.split_no_mask": "（未画掩膜）",
 }

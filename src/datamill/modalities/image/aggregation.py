@@ -6,13 +6,17 @@
   (``region_units``). Boxes are questions too (``region_units``, :func:`box_units`): each
   group of overlapping boxes is answered by every annotator with their box's label or ``O``,
   so a box drawn by some but not a majority lowers confidence and is a split, as a text span;
-  rotated boxes, polygons and text lines likewise (:func:`shape_units`, keyed by position).
+  rotated boxes, polygons, text lines, polylines, keypoint instances and masks likewise
+  (:func:`shape_units`, keyed by position). A text line drawn by two or more annotators is
+  a second question, its transcription (``text:<x>:<y>``, NFC and whitespace collapsed, as
+  the OCR metric): "EXIT" against "EXlT" is a split for the reviewer, never merged as agreed.
 * **Regions** (merged here): boxes by box IoU, rotated boxes, polygons and text lines by
-  polygon IoU (same class, IoU >= 0.5), kept when more than half of the annotators drew one.
-  Boxes take the median ``x, y, w, h``; other shapes take the cluster's medoid (the member with
-  the highest mean IoU to the others). Per-object attributes and OCR transcriptions are decided
-  by majority inside each kept cluster (ties: the medoid's / the median box's value).
-* Polylines, keypoints and masks have no overlap rule here yet: the first payload's are kept.
+  polygon IoU, masks by pixel IoU, polylines by mean distance and keypoints by a symmetric
+  OKS (:mod:`._agreement`; same class, similarity >= 0.5), kept when more than half of the
+  annotators drew one. Boxes take the median ``x, y, w, h``; other objects take the
+  cluster's medoid (the member with the highest mean similarity to the others). Per-object
+  attributes and OCR transcriptions are decided by majority inside each kept cluster (ties:
+  the medoid's / the median box's value).
 """
 
 from __future__ import annotations
@@ -24,13 +28,28 @@ from functools import cache
 from statistics import median
 from typing import Any, Final
 
-from datamill.modalities.image.metric import _geometry, _region_iou
-from datamill.modalities.image.schema import Box, ImageAnnotation, Polygon, RotatedBox, TextLine
+from datamill.modalities.image._agreement import (
+    keypoints_similarity,
+    mask_similarity,
+    object_corner,
+    polyline_similarity,
+)
+from datamill.modalities.image.metric import _geometry, _region_iou, normalize_ocr_text
+from datamill.modalities.image.schema import (
+    Box,
+    ImageAnnotation,
+    Keypoints,
+    Mask,
+    Polygon,
+    Polyline,
+    RotatedBox,
+    TextLine,
+)
 from datamill.qc.regions import box_iou, merge_boxes
 
 __all__ = ["NO_BOX", "SHAPE_KEYS", "ImageAggregationMixin", "box_units", "shape_units"]
 
-_MERGED = (Box, RotatedBox, Polygon, TextLine)
+_SHAPES = (RotatedBox, Polygon, TextLine, Polyline, Keypoints, Mask)
 MATCH_IOU: Final = 0.5
 NO_BOX: Final = "O"  # an annotator who drew no box where others did
 
@@ -64,15 +83,27 @@ def _vote_attributes(chosen: dict[str, Any], members: Sequence[Mapping[str, Any]
                                             chosen["transcription"])
 
 
+def _similarity(a: Any, b: Any) -> float:
+    """How alike two objects of one kind are, in [0, 1] (agreeing at >= 0.5)."""
+    if isinstance(a, Polyline) and isinstance(b, Polyline):
+        return polyline_similarity(a, b)
+    if isinstance(a, Keypoints) and isinstance(b, Keypoints):
+        return keypoints_similarity(a, b)
+    if isinstance(a, Mask) and isinstance(b, Mask):
+        return mask_similarity(a, b)
+    return _region_iou(a, b)
+
+
 def _merge_shapes(per_annotator: Sequence[Sequence[Any]]) -> list[dict[str, Any]]:
-    """Rotated boxes, polygons and text lines: clusters by polygon IoU, majority, medoid."""
+    """Every object but boxes: clusters by similarity (:func:`_similarity`), majority, medoid."""
     clusters: list[list[tuple[int, Any]]] = []
     for who, objects in enumerate(per_annotator):
         for obj in objects:
             for cluster in clusters:
                 first = cluster[0][1]
                 if (first.kind == obj.kind and first.label == obj.label
-                        and all(w != who for w, _ in cluster) and _region_iou(first, obj) >= 0.5):
+                        and all(w != who for w, _ in cluster)
+                        and _similarity(first, obj) >= MATCH_IOU):
                     cluster.append((who, obj))
                     break
             else:
@@ -82,7 +113,7 @@ def _merge_shapes(per_annotator: Sequence[Sequence[Any]]) -> list[dict[str, Any]
         if len(cluster) <= len(per_annotator) / 2:
             continue
         members = [o for _, o in cluster]
-        medoid = max(members, key=lambda o: sum(_region_iou(o, m) for m in members))
+        medoid = max(members, key=lambda o: sum(_similarity(o, m) for m in members))
         chosen = medoid.model_dump(mode="json")
         _vote_attributes(chosen, [m.model_dump(mode="json") for m in members])
         kept.append(chosen)
@@ -112,7 +143,8 @@ def _groups(pool: Sequence[tuple[int, Any]], iou: Any) -> list[list[int]]:
 
 def _rows(docs: Mapping[int, ImageAnnotation], pool: Sequence[tuple[int, Any]],
           groups: Sequence[Sequence[int]], key_of: Any) -> list[tuple[int, str, str]]:
-    """Every annotator's answer to each group: their object's label there, or ``O``."""
+    """Every annotator's answer to each group: their object's label there, or ``O``; for a
+    group of text lines two or more drew, also each drawer's transcription (``text:...``)."""
     rows: list[tuple[int, str, str]] = []
     keys: set[str] = set()
     for group in groups:
@@ -122,6 +154,10 @@ def _rows(docs: Mapping[int, ImageAnnotation], pool: Sequence[tuple[int, Any]],
         keys.add(key)
         said = {pool[i][0]: pool[i][1].label for i in group}
         rows += [(a, key, said.get(a, NO_BOX)) for a in docs]
+        lines = [pool[i] for i in group if isinstance(pool[i][1], TextLine)]
+        if len(lines) > 1:  # what the line says: only those who drew it answer
+            question = "text:" + key.partition(":")[2]
+            rows += [(a, question, normalize_ocr_text(o.transcription)) for a, o in lines]
     return rows
 
 
@@ -145,32 +181,42 @@ def box_units(docs: Mapping[int, ImageAnnotation]) -> list[tuple[int, str, str]]
     return _rows(docs, pool, _groups(pool, lambda n, m: box_iou(coords[n], coords[m])), key_of)
 
 
-SHAPE_KEYS: Final = {"rotated_box": "rotated", "polygon": "polygon", "text_line": "line"}
+SHAPE_KEYS: Final = {"rotated_box": "rotated", "polygon": "polygon", "text_line": "line",
+                     "polyline": "polyline", "keypoints": "keypoints", "mask": "mask"}
+
+
+def _corner(obj: Any) -> tuple[float, float]:
+    if isinstance(obj, (RotatedBox, Polygon, TextLine)):
+        x, y, _x1, _y1 = _geometry(obj).bounds
+        return float(x), float(y)
+    return object_corner(obj)
 
 
 def _kind_units(docs: Mapping[int, ImageAnnotation], kind: str) -> list[tuple[int, str, str]]:
     pool = [(a, o) for a, d in docs.items() for o in d.objects
-            if isinstance(o, (RotatedBox, Polygon, TextLine)) and o.kind == kind]
+            if isinstance(o, _SHAPES) and o.kind == kind]
     if not pool:
         return []
-    bounds = [_geometry(o).bounds for _a, o in pool]
+    corners = [_corner(o) for _a, o in pool]
 
     @cache
-    def iou(n: int, m: int) -> float:
-        return _region_iou(pool[n][1], pool[m][1])
+    def similarity(n: int, m: int) -> float:
+        return _similarity(pool[n][1], pool[m][1])
 
     def key_of(group: Sequence[int]) -> str:
         return f"{SHAPE_KEYS[kind]}:" + ":".join(
-            str(round(median(bounds[i][c] for i in group))) for c in (0, 1))
+            str(round(median(corners[i][c] for i in group))) for c in (0, 1))
 
-    return _rows(docs, pool, _groups(pool, iou), key_of)
+    return _rows(docs, pool, _groups(pool, similarity), key_of)
 
 
 def shape_units(docs: Mapping[int, ImageAnnotation]) -> list[tuple[int, str, str]]:
-    """As :func:`box_units` for rotated boxes, polygons and text lines (each kind apart, by
-    polygon IoU): ``rotated:<x>:<y>``, ``polygon:<x>:<y>`` or ``line:<x>:<y>``, the median
-    top-left corner of the group's shapes' bounds in whole pixels. ``_merge_shapes`` dropped
-    a shape fewer than half drew (or drew with another label) at confidence 1.0, no split."""
+    """As :func:`box_units` for every other kind of object, each kind apart, grouped by
+    :func:`_similarity`: ``rotated:``, ``polygon:``, ``line:``, ``polyline:``, ``keypoints:``
+    or ``mask:`` then ``<x>:<y>``, the median top-left corner of the group's objects in whole
+    pixels; a text line group two or more drew also asks ``text:<x>:<y>`` (its transcription).
+    ``_merge_shapes`` dropped an object fewer than half drew (or drew with another label) at
+    confidence 1.0, no split; polylines, keypoints and masks were the first answer's, unasked."""
     return [row for kind in SHAPE_KEYS for row in _kind_units(docs, kind)]
 
 
@@ -208,14 +254,12 @@ class ImageAggregationMixin:
                        and _region_iou(Box.model_validate(b), Box.model_validate(box)) >= 0.5]
             _vote_attributes(box, members or [box])
             merged_boxes.append(box)
-        shapes = _merge_shapes([[o for o in d.objects if isinstance(o, _MERGED)
-                                 and not isinstance(o, Box)] for d in docs])
-        others = [o.model_dump(mode="json") for o in docs[0].objects
-                  if not isinstance(o, _MERGED)]
+        shapes = _merge_shapes([[o for o in d.objects if isinstance(o, _SHAPES)]
+                                for d in docs])
         chosen = decided.get("classes")
         classes = [c for c in chosen.split("|") if c] if chosen is not None else list(
             docs[0].classes)
         merged = ImageAnnotation.model_validate(
-            {"objects": [*merged_boxes, *shapes, *others], "classes": classes}
+            {"objects": [*merged_boxes, *shapes], "classes": classes}
         )
         return merged.model_dump(mode="json")
