@@ -71,7 +71,7 @@ def _mask(column: int, label: str = "road") -> dict[str, Any]:
     ids=["polyline", "keypoints", "mask"])
 def test_polylines_keypoints_and_masks_are_questions(make: Any, near: float, far: float,
                                                      prefix: str) -> None:
-    one, close, other = ({"objects": [make(d)]} for d in (0, near, far))
+    one, close = ({"objects": [make(d)]} for d in (0, near))
     agreed = _units({1: one, 2: close})
     assert split_units(agreed) == {} and _majority(agreed)[1] == 1.0
     merged = ImagePlugin().merge_aggregate([one, close], {})

@@ -68,8 +68,8 @@ __all__ = [
 ]
 
 #: image object questions keyed ``<kind>:<x>:<y>`` (modalities.image.aggregation.SHAPE_KEYS;
-#: ``text``: a text line's transcription)
-_SHAPE_KINDS = ("rotated", "polygon", "line", "text", "polyline", "keypoints", "mask")
+#: ``text``: a text line's transcription) and a point cloud's ``cuboid:<x>:<y>`` (metres)
+_SHAPE_KINDS = ("rotated", "polygon", "line", "text", "polyline", "keypoints", "mask", "cuboid")
 _ROUND = 6  # confidences are compared at this precision for idempotence
 #: item statuses past review: a new aggregate would no longer be what was inspected/delivered
 _PAST_REVIEW = {
@@ -217,7 +217,7 @@ def split_answers(session: Session, item: Item | int) -> list[dict[str, Any]]:
     ``head``/``tail`` (``[start, end]`` of each span) for a text relation (else None),
     ``box`` (``[x, y, w, h]``) for an image box (else None), ``shape`` (``{kind, x, y}``)
     for a rotated box, polygon, text line, a text line's transcription (kind ``text``),
-    polyline, keypoint instance or mask (else None) and ``answers`` as ``{"username", "label"}`` in the annotators' order; ``[]`` when the item is
+    polyline, keypoint instance, mask or point-cloud cuboid (else None) and ``answers`` as ``{"username", "label"}`` in the annotators' order; ``[]`` when the item is
     not split (or, given by id, missing)."""
     if isinstance(item, int):
         found = session.get(Item, item)
@@ -250,8 +250,9 @@ def split_answers(session: Session, item: Item | int) -> list[dict[str, Any]]:
             box = [int(v) for v in key[len("box:"):].rstrip("'").split(":")]
         shape = None  # rotated:/polygon:/line:/... <x>:<y>, an image object group's top-left
         kind, _, rest = key.partition(":")
-        if kind in _SHAPE_KINDS and rest:
-            x, y = (int(v) for v in rest.rstrip("'").split(":"))
+        if kind in _SHAPE_KINDS and rest:  # a point cloud's cuboid: metres, one decimal
+            number = float if kind == "cuboid" else int
+            x, y = (number(v) for v in rest.rstrip("'").split(":"))
             shape = {"kind": kind, "x": x, "y": y}
         out.append({"key": key, "start": start, "end": end, "head": head, "tail": tail,
                     "box": box, "shape": shape, "answers": by_key[key]})

@@ -48,4 +48,7 @@ EN_ITEMS: dict[str, str] = {
     "rv.split_no_keypoints": "(no keypoints)",
     "rv.split_mask": "Mask near x {x}, y {y}",
     "rv.split_no_mask": "(no mask)",
+    "rv.split_transcript": "Transcript",
+    "rv.split_cuboid": "Cuboid near x {x} m, y {y} m",
+    "rv.split_no_cuboid": "(no cuboid)",
 }

@@ -48,4 +48,7 @@ ZH_CN_ITEMS: dict[str, str] = {
     "rv.split_no_keypoints": "（未标关键点）",
     "rv.split_mask": "掩膜（x {x}，y {y} 附近）",
     "rv.split_no_mask": "（未画掩膜）",
+    "rv.split_transcript": "转写文本",
+    "rv.split_cuboid": "立体框（x {x} 米，y {y} 米附近）",
+    "rv.split_no_cuboid": "（未画立体框）",
 }

@@ -10,10 +10,11 @@ from datamill.modalities.base import Aggregatable
 from datamill.modalities.registry import get_modality
 
 
-@pytest.mark.parametrize("name", ["image", "text", "llm"])
+@pytest.mark.parametrize("name", ["image", "text", "llm", "speech.asr", "pointcloud"])
 def test_plugin_is_aggregatable(name: str) -> None:
     assert isinstance(get_modality(name), Aggregatable)
 
 
-def test_speech_keeps_last_answer() -> None:
-    assert not isinstance(get_modality("speech.asr"), Aggregatable)
+def test_tts_keeps_last_answer() -> None:
+    """Speech transcripts are one question since trial h3 (the last answer hid the first)."""
+    assert not isinstance(get_modality("speech.tts"), Aggregatable)

@@ -48,6 +48,7 @@ from datamill.core.errors import InvalidInput
 from datamill.core.jsontext import json_refusal
 from datamill.modalities.base import AnnotationDoc, CheckOutcome, Exporter, ItemRecord
 from datamill.modalities.parse_problems import validation_problems
+from datamill.modalities.pointcloud.aggregation import PointCloudAggregationMixin
 from datamill.modalities.pointcloud.item import PointCloudExportItem
 from datamill.modalities.pointcloud.schema import (
     MAX_SIDE_M,
@@ -183,7 +184,7 @@ def _with_ids(ann: PointCloudAnnotation) -> PointCloudAnnotation:
     return ann.model_copy(update={"objects": tuple(out)})
 
 
-class PointCloudPlugin:
+class PointCloudPlugin(PointCloudAggregationMixin):
     """Lidar frames with 3D cuboids (see the module's description)."""
 
     #: the most items one application-effect run samples (a run is synchronous, bounded by

@@ -19,6 +19,7 @@ from datamill.modalities.base import (
     ItemRecord,
     JsonValue,
 )
+from datamill.modalities.speech.aggregation import SpeechAggregationMixin
 from datamill.modalities.speech.schema import (
     SpeechAsrRequirements,
     SpeechItemAttributes,
@@ -43,7 +44,7 @@ MS_PER_HOUR = 3_600_000
 _SEGMENT_KEYS = ("start_ms", "end_ms", "text", "speaker", "noise")
 
 
-class SpeechAsrPlugin:
+class SpeechAsrPlugin(SpeechAggregationMixin):
     """Speech recognition data: transcripts with timestamps, noise symbols, speakers."""
 
     #: the most items one application-effect run samples (a run is synchronous, bounded by

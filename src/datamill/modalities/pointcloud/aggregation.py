@@ -1,0 +1,145 @@
+"""Aggregating several annotators' cuboids on one frame (the optional ``Aggregatable`` methods).
+
+* **Units**: the scene classes, one answer under ``classes`` (the sorted set joined by ``|``;
+  ``""`` for an annotator who gave none where another gave some). Every group of cuboids is a
+  question too (``region_units``): cuboids of different annotators at 3D IoU >= 0.5
+  (:func:`~.metric.cuboid_iou`), whatever their label, one per annotator, form a group keyed
+  ``cuboid:<x>:<y>`` (the members' median centre, in metres to one decimal); every annotator
+  answers it with their cuboid's label there, or ``O`` when they drew none. A cuboid one of
+  two drew, or "car" against "truck", is a 1-1 split (confidence 0.5) the reviewer
+  adjudicates; one of three is decided ``O`` at 2/3.
+* **Merge**: a cuboid is kept when more than half of the annotators drew one with one label at
+  IoU >= 0.5: the cluster's medoid (highest total IoU to the others), attributes by majority
+  (ties: the medoid's). Scene classes as decided. Point labels (segmentation) are the first
+  submission's: per-point agreement is not asked here.
+
+Before, point clouds had none of these methods: under overlap the last submission became
+current, the other annotators' cuboids unseen by the reviewer.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from statistics import median
+from typing import Any, Final
+
+from datamill.modalities.pointcloud.metric import cuboid_iou
+from datamill.modalities.pointcloud.schema import Cuboid, PointCloudAnnotation
+
+__all__ = ["MATCH_IOU", "NO_CUBOID", "PointCloudAggregationMixin", "cuboid_units"]
+
+MATCH_IOU: Final = 0.5
+NO_CUBOID: Final = "O"
+
+
+def _doc(payload: Any) -> PointCloudAnnotation:
+    if isinstance(payload, PointCloudAnnotation):
+        return payload
+    return PointCloudAnnotation.model_validate(payload)
+
+
+def _groups(pool: Sequence[tuple[int, Cuboid]]) -> list[list[int]]:
+    """Indices of ``pool`` grouped: one cuboid per annotator, every two of a group at IoU >=
+    0.5, best pairs first (same label, then higher IoU)."""
+    iou = {(n, m): cuboid_iou(pool[n][1], pool[m][1])
+           for n in range(len(pool)) for m in range(n + 1, len(pool)) if pool[n][0] != pool[m][0]}
+    pairs = sorted((pool[n][1].label != pool[m][1].label, -v, n, m)
+                   for (n, m), v in iou.items() if v >= MATCH_IOU)
+    members: dict[int, list[int]] = {n: [n] for n in range(len(pool))}
+    group_of = list(range(len(pool)))
+    for _other, _v, n, m in pairs:
+        gn, gm = group_of[n], group_of[m]
+        if gn == gm or {pool[i][0] for i in members[gn]} & {pool[j][0] for j in members[gm]}:
+            continue
+        if any(iou.get((min(i, j), max(i, j)), 0.0) < MATCH_IOU
+               for i in members[gn] for j in members[gm]):
+            continue
+        members[gn] += members.pop(gm)
+        for j in members[gn]:
+            group_of[j] = gn
+    return sorted(members.values())
+
+
+def cuboid_units(docs: Mapping[int, PointCloudAnnotation]) -> list[tuple[int, str, str]]:
+    """(author, ``cuboid:<x>:<y>``, label or ``O``) for every group of cuboids (see above)."""
+    pool = [(a, c) for a, d in docs.items() for c in d.objects]
+    rows: list[tuple[int, str, str]] = []
+    keys: set[str] = set()
+    for group in _groups(pool):
+        key = "cuboid:" + ":".join(f"{median(getattr(pool[i][1], c) for i in group):.1f}"
+                                   for c in ("x", "y"))
+        while key in keys:  # two groups at one place: a second question
+            key += "'"
+        keys.add(key)
+        said = {pool[i][0]: pool[i][1].label for i in group}
+        rows += [(a, key, said.get(a, NO_CUBOID)) for a in docs]
+    return rows
+
+
+def _majority(values: Sequence[Any], default: Any) -> Any:
+    counts = Counter(json.dumps(v, sort_keys=True) for v in values)
+    best, n = counts.most_common(1)[0]
+    return default if counts[json.dumps(default, sort_keys=True)] == n else json.loads(best)
+
+
+def _merge_cuboids(per_annotator: Sequence[Sequence[Cuboid]]) -> list[dict[str, Any]]:
+    clusters: list[list[tuple[int, Cuboid]]] = []
+    for who, objects in enumerate(per_annotator):
+        for obj in objects:
+            for cluster in clusters:
+                first = cluster[0][1]
+                if (first.label == obj.label and all(w != who for w, _ in cluster)
+                        and cuboid_iou(first, obj) >= MATCH_IOU):
+                    cluster.append((who, obj))
+                    break
+            else:
+                clusters.append([(who, obj)])
+    kept = []
+    for cluster in clusters:
+        if len(cluster) <= len(per_annotator) / 2:
+            continue
+        members = [c for _, c in cluster]
+        medoid = max(members, key=lambda c: sum(cuboid_iou(c, m) for m in members))
+        chosen = medoid.model_dump(mode="json")
+        names = sorted({k for m in members for k in m.attributes})
+        attrs = {}
+        for name in names:
+            value = _majority([m.attributes.get(name) for m in members],
+                              medoid.attributes.get(name))
+            if value is not None:
+                attrs[name] = value
+        chosen["attributes"] = attrs
+        kept.append(chosen)
+    return kept
+
+
+class PointCloudAggregationMixin:
+    """``aggregation_units`` / ``pairwise_units`` / ``region_units`` / ``merge_aggregate``."""
+
+    def aggregation_units(self, payload: Any) -> dict[str, str]:
+        classes = sorted(set(_doc(payload).classes))
+        return {"classes": "|".join(classes)} if classes else {}
+
+    def pairwise_units(self, payload: Any) -> list[tuple[str, str, str]]:
+        return []
+
+    def region_units(self, payloads: Mapping[int, Any]) -> list[tuple[int, str, str]]:
+        docs = {a: _doc(p) for a, p in payloads.items()}
+        given = {a: bool(d.classes) for a, d in docs.items()}
+        rows = [] if not any(given.values()) else [
+            (a, "classes", "") for a, gave in given.items() if not gave]
+        return rows + cuboid_units(docs)
+
+    def merge_aggregate(self, payloads: Sequence[Any], decided: Mapping[str, str]) -> Any:
+        docs = [_doc(p) for p in payloads]
+        if not docs:
+            return PointCloudAnnotation().model_dump(mode="json")
+        chosen = decided.get("classes")
+        classes = [c for c in chosen.split("|") if c] if chosen is not None else list(
+            docs[0].classes)
+        merged = docs[0].model_dump(mode="json")
+        merged["objects"] = _merge_cuboids([d.objects for d in docs])
+        merged["classes"] = classes
+        return PointCloudAnnotation.model_validate(merged).model_dump(mode="json")

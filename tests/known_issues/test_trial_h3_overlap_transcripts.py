@@ -1,0 +1,66 @@
+"""Trial h3: two transcribers of one utterance who disagree reach the reviewer as a split.
+
+Speech had no aggregation: under overlap 2 the last submission became the item's current
+version ("hello word two"), the first transcriber's "hello world one" was nowhere on the review
+page, and the reviewer's accept went through. Now the transcript is the item's question: 1-1 is
+a split at confidence 0.5, the accept is refused until an edit decides it, and the review page
+shows both transcripts ("Transcript" / "转写文本"). Transcribers who agree (spacing aside)
+merge at confidence 1.0.
+"""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from datamill.compliance.models import User
+from datamill.core.errors import Conflict
+from datamill.production.annotating import review_task
+from datamill.production.models import Annotation, Item
+from datamill.production.schemas import SegmentIn
+from datamill.production.tasks import claim_next_task, create_packages
+from datamill.runtime import Runtime
+from datamill.server import create_app
+from tests.known_issues.test_trial_m4_agreement_rounds import _submit
+from tests.known_issues.test_trial_ner_overlap_qc import _u
+from tests.unit.production.helpers import packaged_project
+
+
+def _current(runtime: Runtime, pid: int) -> tuple[str | None, float | None, str]:
+    with runtime.session() as s:
+        item = s.query(Item).filter_by(project_id=pid).one()
+        current = s.get(Annotation, item.current_annotation_id)
+        assert current is not None
+        return current.kind, current.confidence, current.payload[0]["text"]
+
+
+def test_two_transcripts_wait_for_the_reviewer(runtime: Runtime,
+                                               users: dict[str, User]) -> None:
+    from tests.known_issues._web import web_login
+
+    pid = packaged_project(runtime, users.values(), 2, overlap=2)
+    with runtime.session() as s:
+        create_packages(s, pid, "review")
+    for who, text in (("ann1", "hello world one"), ("ann2", "hello word two"),
+                      ("ann1", "good  morning"), ("ann2", "good morning ")):
+        _submit(runtime, users[who], pid, [SegmentIn(start_ms=0, end_ms=1000, text=text)])
+    with runtime.session() as s:
+        items = s.query(Item).filter_by(project_id=pid).order_by(Item.id).all()
+        confidences = [s.get(Annotation, i.current_annotation_id).confidence  # type: ignore[union-attr]
+                       for i in items]
+    assert confidences == [0.5, 1.0]  # were None, None: the last submission, unweighed
+    with runtime.session() as s:
+        task = claim_next_task(s, _u(s, users["rev"]), pid, "review")
+        assert task is not None and task.item_id == items[0].id
+        task_id = task.id
+        with pytest.raises(Conflict, match="split with no majority") as err:
+            review_task(s, _u(s, users["rev"]), task_id, "accept")  # was accepted
+        assert err.value.details["split"] == {
+            "transcript": {"hello word two": 1, "hello world one": 1}}
+    with TestClient(create_app(runtime)) as client:
+        web_login(client, "rev")
+        page = client.get(f"/review/{task_id}").text
+        assert '<td rowspan="2">Transcript</td>' in page
+        assert "<td>hello world one</td>" in page and "<td>hello word two</td>" in page
+        client.cookies.set("lang", "zh-CN")
+        assert '<td rowspan="2">转写文本</td>' in client.get(f"/review/{task_id}").text
