@@ -345,16 +345,25 @@ def aggregate_on_close(session: Session, item: Item, task: Task) -> bool:
     return True
 
 
+def _free_text(key: str) -> bool:
+    """A question answered in free text (a speech transcript, an image text line's reading):
+    its labels are every distinct text of the project, so Dawid-Skene's or GLAD's per-worker
+    confusion over them is (texts)^2 (3,000 two-answer items: 34 s and 1.7 GB; 10,000 would
+    not fit in memory); these are decided by majority vote whatever the method."""
+    return key == "transcript" or key.startswith("text:")
+
+
 def _decide_all(
     method: str, rows: Sequence[tuple[int, int, str, str]]
 ) -> tuple[dict[tuple[int, str], str], dict[tuple[int, str], float]]:
     """(item, key) -> decided label and confidence over the whole project."""
-    categorical = [r for r in rows if not r[2].startswith("pair:")]
+    free = [r for r in rows if _free_text(r[2])]
+    categorical = [r for r in rows if not r[2].startswith("pair:") and not _free_text(r[2])]
     pairs = [r for r in rows if r[2].startswith("pair:")]
     labels: dict[tuple[int, str], str] = {}
     conf: dict[tuple[int, str], float] = {}
     cat_method = method if method in CATEGORICAL_METHODS else "majority_vote"
-    for chunk, how in ((categorical, cat_method), (pairs, None)):
+    for chunk, how in ((categorical, cat_method), (free, "majority_vote"), (pairs, None)):
         if not chunk:
             continue
         if how is None and method == "bradley_terry":
@@ -400,7 +409,8 @@ def aggregate_project(
             continue
         _aggregate_one(session, project, plugin, report, item_id, by_author, per_item[item_id],
                        min(per_conf[item_id]) if per_conf[item_id] else None,
-                       min_confidence, spec_overlap, split=split.get(item_id, False))
+                       min_confidence, spec_overlap, split=split.get(item_id, False),
+                       free_split=item_id in decided.free_split)
     session.flush()
     report.waiting_for_annotator = waiting_for_annotator(session, project_id)
     record_audit(
@@ -444,6 +454,9 @@ class _Decided:
     split: dict[int, bool]
     min_confidence: float
     spec_overlap: int
+    #: items split on a free-text question (:func:`_free_text`): majority vote's, whatever
+    #: the method (a dataset-level method has no better reading of two different texts)
+    free_split: set[int] = field(default_factory=set)
 
 
 def _decide_project(session: Session, project_id: int, method: str | None) -> _Decided:
@@ -466,6 +479,7 @@ def _decide_project(session: Session, project_id: int, method: str | None) -> _D
     ).tuples().all())
     rows: list[tuple[int, int, str, str]] = []
     split: dict[int, bool] = {}
+    free_split: set[int] = set()
     for item_id, by_author in sorted(answers.items()):
         if len(by_author) < 2:
             report.skipped.append({"item_id": item_id, "reason": "only one answer: nothing to "
@@ -476,7 +490,10 @@ def _decide_project(session: Session, project_id: int, method: str | None) -> _D
                                    f"({len(by_author)} of {open_tasks[item_id]} answers in)"})
             continue
         item_units = answer_units(plugin, by_author)
-        split[item_id] = bool(split_units(item_units))  # under majority vote
+        item_split = split_units(item_units)
+        split[item_id] = bool(item_split)  # under majority vote
+        if any(_free_text(key) for key in item_split):
+            free_split.add(item_id)
         rows += [(a, item_id, k, v) for a, k, v in item_units]
     labels, conf = _decide_all(method, rows) if rows else ({}, {})
     per_item: dict[int, dict[str, str]] = defaultdict(dict)
@@ -485,19 +502,22 @@ def _decide_project(session: Session, project_id: int, method: str | None) -> _D
         per_item[item_id][key] = label
         per_conf[item_id].append(conf[(item_id, key)])
     return _Decided(project, plugin, report, answers, per_item, per_conf, split,
-                    min_confidence, spec_overlap)
+                    min_confidence, spec_overlap, free_split)
 
 
 def _aggregate_one(
     session: Session, project: Project, plugin: Any, report: AggregationReport, item_id: int,
     by_author: Mapping[int, Annotation], decided: Mapping[str, str], confidence: float | None,
-    min_confidence: float, spec_overlap: int, *, split: bool = False,
+    min_confidence: float, spec_overlap: int, *, split: bool = False, free_split: bool = False,
 ) -> None:
     """Store one item's aggregate; route it to one extra annotator when its confidence is low
     or it is split with no majority (majority vote only), else list a split item unresolved.
     ``split``: the item's answers have no majority on some question (whatever the method)."""
+    # a free-text split stays majority vote's: unresolved, for the reviewer (no method reads
+    # "hello world" against "hello word" better than the alphabet did)
+    method = "majority_vote" if free_split else report.method
     majority_split = split
-    split = split and report.method == "majority_vote"
+    split = split and method == "majority_vote"
     # locked and read afresh (the row lock every writer of its versions takes): a reviewer's
     # acceptance under way is waited for and then seen past review, never overwritten by a
     # version the reviewer did not see (see annotating._pin_accepted)
@@ -523,9 +543,9 @@ def _aggregate_one(
     # vote's split (its label there was no decision)
     redecides = (current is not None and current.kind == "aggregate"
                  and current.aggregation_method == "majority_vote"
-                 and report.method != "majority_vote" and majority_split)
+                 and method != "majority_vote" and majority_split)
     stored = _store(session, item, plugin, project, by_author, decided, confidence,
-                    report.method, task.id if task else None,
+                    method, task.id if task else None,
                     same_answer_is_unchanged=not redecides)
     if stored is None:
         report.unchanged += 1
