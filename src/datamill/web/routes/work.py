@@ -319,8 +319,9 @@ def _no_majority(split: list[dict[str, Any]], payload: Any) -> dict[str, Any]:
     answers: list[dict[str, str]] = []  # "tie" is worded by the page
     keys = {q["key"] for q in split}
     for q in split:
-        if q["start"] is not None or q.get("head") is not None or q.get("box") is not None:
-            continue  # a text span or relation, an image box: the split table shows it
+        if (q["start"] is not None or q.get("head") is not None or q.get("box") is not None
+                or q.get("shape") is not None):
+            continue  # a text span or relation, an image box or other object: the table says it
         left, _bar, right = q["key"].removeprefix("pair:").partition("|")
         ids = {"left": left, "right": right} if q["key"].startswith("pair:") else {}
         answers += [{"who": a["username"], "answer": ids.get(a["label"], a["label"])}
