@@ -59,6 +59,7 @@ __all__ = [
     "aggregate_project",
     "answer_units",
     "first_answers",
+    "free_text_key",
     "latest_answers",
     "project_plugin",
     "split_answers",
@@ -345,11 +346,13 @@ def aggregate_on_close(session: Session, item: Item, task: Task) -> bool:
     return True
 
 
-def _free_text(key: str) -> bool:
+def free_text_key(key: str) -> bool:
     """A question answered in free text (a speech transcript, an image text line's reading):
     its labels are every distinct text of the project, so Dawid-Skene's or GLAD's per-worker
     confusion over them is (texts)^2 (3,000 two-answer items: 34 s and 1.7 GB; 10,000 would
-    not fit in memory); these are decided by majority vote whatever the method."""
+    not fit in memory); these are decided by majority vote whatever the method, and left out
+    of the categorical agreement (Krippendorff's alpha builds units x texts x texts: 1,000
+    speech items were killed for memory; the modality's pair scores measure them)."""
     return key == "transcript" or key.startswith("text:")
 
 
@@ -357,8 +360,8 @@ def _decide_all(
     method: str, rows: Sequence[tuple[int, int, str, str]]
 ) -> tuple[dict[tuple[int, str], str], dict[tuple[int, str], float]]:
     """(item, key) -> decided label and confidence over the whole project."""
-    free = [r for r in rows if _free_text(r[2])]
-    categorical = [r for r in rows if not r[2].startswith("pair:") and not _free_text(r[2])]
+    free = [r for r in rows if free_text_key(r[2])]
+    categorical = [r for r in rows if not r[2].startswith("pair:") and not free_text_key(r[2])]
     pairs = [r for r in rows if r[2].startswith("pair:")]
     labels: dict[tuple[int, str], str] = {}
     conf: dict[tuple[int, str], float] = {}
@@ -454,7 +457,7 @@ class _Decided:
     split: dict[int, bool]
     min_confidence: float
     spec_overlap: int
-    #: items split on a free-text question (:func:`_free_text`): majority vote's, whatever
+    #: items split on a free-text question (:func:`free_text_key`): majority vote's, whatever
     #: the method (a dataset-level method has no better reading of two different texts)
     free_split: set[int] = field(default_factory=set)
 
@@ -492,7 +495,7 @@ def _decide_project(session: Session, project_id: int, method: str | None) -> _D
         item_units = answer_units(plugin, by_author)
         item_split = split_units(item_units)
         split[item_id] = bool(item_split)  # under majority vote
-        if any(_free_text(key) for key in item_split):
+        if any(free_text_key(key) for key in item_split):
             free_split.add(item_id)
         rows += [(a, item_id, k, v) for a, k, v in item_units]
     labels, conf = _decide_all(method, rows) if rows else ({}, {})

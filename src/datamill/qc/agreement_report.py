@@ -49,6 +49,7 @@ from datamill.production.models import Annotation, Batch, BatchItem, Item, Proje
 from datamill.qc.aggregating import (
     answer_units,
     first_answers,
+    free_text_key,
     latest_answers,
     project_plugin,
     split_units,
@@ -113,7 +114,8 @@ def _rows_counted(session: Session, project_id: int, answers: _Answers,
         if len(by_author) < 2:
             continue
         overlapped += 1
-        item_rows = [((item_id, k), a, v) for a, k, v in answer_units(plugin, by_author)]
+        item_rows = [((item_id, k), a, v) for a, k, v in answer_units(plugin, by_author)
+                     if not free_text_key(k)]  # a text's reading: the pair scores measure it
         rows += item_rows
         agg = currents.get(item_id)
         split = split_units([(a, k, v) for (_i, k), a, v in item_rows])
