@@ -37,7 +37,7 @@ except ImportError:  # pragma: no cover - not on Windows
     fcntl = None  # type: ignore[assignment]
 
 __all__ = ["append_lock", "make_engine", "make_session_factory", "private_sqlite_file",
-           "reads_first", "session_scope"]
+           "read_snapshot", "reads_first", "session_scope"]
 
 #: the embedded database's mode: its owner only (SQLite gives its -wal and -shm files the same)
 SQLITE_FILE_MODE = 0o600
@@ -46,6 +46,8 @@ SQLITE_DIR_MODE = 0o750
 
 #: Connection execution option: this transaction only reads, take no writer lock (SQLite)
 READS_ONLY = "datamill_reads_only"
+#: with :data:`READS_ONLY`: the reads are one transaction, one snapshot (see read_snapshot)
+SNAPSHOT = "datamill_snapshot"
 _READS = ("SELECT", "PRAGMA", "EXPLAIN")
 
 
@@ -215,8 +217,11 @@ def _sqlite_setup(engine: Engine, gate: LoopGate) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        if conn.get_execution_options().get(READS_ONLY):
-            return  # autocommit reads (see reads_first): no BEGIN, no writer lock
+        options = conn.get_execution_options()
+        if options.get(READS_ONLY):  # no writer lock: autocommit reads (see reads_first), or
+            if options.get(SNAPSHOT):  # one deferred read transaction (see read_snapshot)
+                conn.connection.driver_connection.execute("BEGIN DEFERRED")
+            return
         on_loop = gate.held_here()  # no other connection of ours is out: the FIFO lock is free
         if not writer.acquire(timeout=60):
             raise OperationalError("BEGIN", {}, Exception("database is busy for over 60 s"))
@@ -335,6 +340,35 @@ def reads_first(session: Session) -> Iterator[Session]:
         session.rollback()
         raise
     session.commit()  # nothing to write: ends the read-only transaction, hands back the connection
+
+
+@contextmanager
+def read_snapshot(session: Session) -> Iterator[Session]:
+    """Run a long read-only piece of work (a delivery's package) as one read transaction: every
+    statement in the block sees the database as of the block's first read, so what it writes
+    out never mixes what was before and after another request's commit, and it holds no lock
+    a writer waits for.
+
+    SQLite: a deferred ``BEGIN`` (WAL: a reader neither blocks nor is blocked by the writer),
+    never the writer lock. PostgreSQL: a ``REPEATABLE READ READ ONLY`` transaction, no row
+    locked. Anything but a read inside the block raises. The block ends that transaction (the
+    session's next statement begins a new one); objects loaded in it stay in the session. A
+    session already in a transaction simply runs the block in it.
+    """
+    if session.in_transaction():
+        yield session
+        return
+    if session.get_bind().dialect.name == "sqlite":
+        options: dict[str, Any] = {READS_ONLY: True, SNAPSHOT: True}
+    else:
+        options = {"isolation_level": "REPEATABLE READ", "postgresql_readonly": True}
+    session.connection(execution_options=options)
+    try:
+        yield session
+    except BaseException:
+        session.rollback()
+        raise
+    session.commit()  # nothing to write: ends the read transaction, hands back the connection
 
 
 @contextmanager

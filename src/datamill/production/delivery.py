@@ -37,7 +37,7 @@ from datamill.compliance.models import User
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, InvalidInput, NotFound
 from datamill.db.lookup import get_or_raise, lock_or_raise
-from datamill.db.session import reads_first
+from datamill.db.session import read_snapshot
 from datamill.modalities.base import (
     ModalityPlugin,
     acceptance_metrics_for,
@@ -228,7 +228,8 @@ def _deliver(
     apart = apart and replace is None
     if apart:  # the request's reads so far end here; the package is built without a lock
         _export_key_ready(session, blobs, batch_id, encrypt)
-    reading = reads_first(session) if apart else contextlib.nullcontext(session)
+    # one snapshot, no lock: every file, the manifest and the datasheet of one state
+    reading = read_snapshot(session) if apart else contextlib.nullcontext(session)
     with reading:
         built = _build(session, blobs, batch_id, out_root, formats=formats, actor_id=actor_id,
                        progress=progress, encrypt=encrypt, note_lang=note_lang,
@@ -261,7 +262,9 @@ def _build(
     """The package of :func:`_deliver`, written into its staging folder (removed again when
     anything fails); with ``apart`` only read statements (no lock: see :func:`_deliver`)."""
     # locked for the export: a second delivery of the batch waits, then finds it delivered
-    batch = lock_or_raise(session, Batch, batch_id, "batch")
+    # (apart: read, not locked; the short write transaction after the build locks it)
+    batch = (_read_afresh(session, batch_id) if apart
+             else lock_or_raise(session, Batch, batch_id, "batch"))
     if replace is None and batch.status == "delivered":
         earlier = session.scalars(select(Delivery.id).where(Delivery.batch_id == batch_id)).first()
         raise Conflict(
@@ -465,6 +468,12 @@ class _Built:
     unmasked: int
     release: Any
     state: tuple[str, int, str] | None  # the batch as built (apart), see _batch_state
+
+
+def _read_afresh(session: Session, batch_id: int) -> Batch:
+    """The batch as the snapshot holds it (not as an earlier transaction left it loaded)."""
+    session.expire_all()
+    return get_or_raise(session, Batch, batch_id, "batch")
 
 
 def _batch_state(session: Session, batch_id: int) -> tuple[str, int, str]:
