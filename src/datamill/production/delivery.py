@@ -63,7 +63,12 @@ from datamill.production.delivery_release import (
     require_release_audited,
 )
 from datamill.production.delivery_speakers import delivery_speakers
-from datamill.production.delivery_store import is_remote, publish_package, remove_package
+from datamill.production.delivery_store import (
+    is_remote,
+    publish_package,
+    remove_package,
+    unpublish_package,
+)
 from datamill.production.effect_evaluation import datasheet_effect
 from datamill.production.export_engine import export_format
 from datamill.production.hooks import check_delivery_guards, check_handler
@@ -236,20 +241,32 @@ def _deliver(
                        without=without, replace=replace, counted=counted, apart=apart)
     staging, out_dir = built.staging, built.out_dir
     placed = False
+    # built apart for object storage: uploaded before the write transaction (a slow store
+    # never holds the writer lock), under a name of its own (two requests delivering the batch
+    # at once never write into one folder); removed again when the delivery is not recorded
+    uploaded: str | None = None
     try:
+        if apart and not blobs.local:  # the staging folder's token names it
+            uploaded = publish_package(blobs, staging,
+                                       f"{built.rel}.{staging.name.rpartition('-')[2]}")
         if apart:  # a short write transaction: the batch read again, locked, as it was built
             batch = lock_or_raise(session, Batch, batch_id, "batch")
             _still_as_built(session, batch, built.state)
-        shutil.rmtree(out_dir, ignore_errors=True)
-        staging.rename(out_dir)  # the package appears whole or not at all
-        placed = True
-        # on object storage when the blobs are (every API worker reads it there)
-        where = publish_package(blobs, out_dir, built.rel)
+        where = uploaded
+        if where is None:
+            shutil.rmtree(out_dir, ignore_errors=True)
+            staging.rename(out_dir)  # the package appears whole or not at all
+            placed = True
+            # on object storage when the blobs are (every API worker reads it there)
+            where = publish_package(blobs, out_dir, built.rel)
         return _record(session, built, where, replace, actor_id)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         if placed and (replace is None or not blobs.local):  # no package without its row
             shutil.rmtree(out_dir, ignore_errors=True)
+        if uploaded is not None:  # the write transaction ended first: no lock held meanwhile
+            session.rollback()
+            unpublish_package(session, uploaded)
         raise
 
 

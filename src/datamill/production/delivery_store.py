@@ -22,13 +22,14 @@ work is :mod:`datamill.storage.remote_folders`' (catalog releases use it too).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from datamill.config import session_settings
-from datamill.storage.blobstore import BlobStore
+from datamill.storage.blobstore import BlobStore, BlobStoreUnavailable
 from datamill.storage.remote_folders import (
     fetch_folder,
     folder_present,
@@ -45,7 +46,7 @@ if TYPE_CHECKING:
     from datamill.production.models import Delivery
 
 __all__ = ["REMOTE_FOLDER", "drop_package_cache", "is_remote", "package_folder",
-           "package_present", "publish_package", "remove_package"]
+           "package_present", "publish_package", "remove_package", "unpublish_package"]
 
 #: the folder of the storage URL the packages go under (the blobs are under ``sha256/``)
 REMOTE_FOLDER = "deliveries"
@@ -113,3 +114,11 @@ def remove_package(session: Session, d: Delivery) -> bool:
     root = settings.home / "delivery-cache"
     return remove_folder(settings, d.path,
                          [p for pattern in _versions(d.id) for p in root.glob(pattern)], _WHAT)
+
+
+def unpublish_package(session: Session, url: str) -> None:
+    """Remove a package just uploaded to ``url`` whose delivery was not recorded (the batch
+    changed meanwhile, the record failed): no package on the store that no row vouches for.
+    A best effort: the store may be what failed."""
+    with contextlib.suppress(BlobStoreUnavailable):
+        remove_folder(session_settings(session), url, [], _WHAT)
