@@ -384,6 +384,10 @@ def _decide_all(
     return labels, conf
 
 
+#: items whose aggregates one write transaction of an aggregation run apart stores
+STORE_CHUNK = 20
+
+
 def aggregate_project(
     session: Session, project_id: int, *, method: str | None = None, actor_id: int | None = None,
     apart: bool = False,
@@ -393,7 +397,8 @@ def aggregate_project(
     ``apart`` (what a request handler asks for): the caller's transaction is committed and the
     answers are read and decided with reads only, no transaction holding a lock (on SQLite every
     transaction holds the one writer lock; Dawid-Skene or GLAD over a big project took seconds
-    to a minute); the aggregates are then stored in a write transaction that reads the answers
+    to a minute); the aggregates are then stored in write transactions of :data:`STORE_CHUNK`
+    items each (another writer waits for one chunk at most), each reading its items' answers
     again: an item whose answers changed meanwhile, or that is being annotated again, is
     skipped with the reason (the next run aggregates it)."""
     if apart:
@@ -403,18 +408,28 @@ def aggregate_project(
     project, plugin, report, answers = decided.project, decided.plugin, decided.report, \
         decided.answers
     per_item, per_conf, split = decided.per_item, decided.per_conf, decided.split
-    if apart:  # the write transaction: what changed since the answers were read is left out
-        _left_changed(session, project_id, report, answers)
     min_confidence, spec_overlap = decided.min_confidence, decided.spec_overlap
-    skipped = {s["item_id"] for s in report.skipped}
-    for item_id, by_author in sorted(answers.items()):
-        if item_id in skipped:
-            continue
-        _aggregate_one(session, project, plugin, report, item_id, by_author, per_item[item_id],
-                       min(per_conf[item_id]) if per_conf[item_id] else None,
-                       min_confidence, spec_overlap, split=split.get(item_id, False),
-                       free_split=item_id in decided.free_split)
-    session.flush()
+    passed_over = {s["item_id"] for s in report.skipped}  # when the answers were read
+    todo = [i for i in sorted(answers) if i not in passed_over]
+    # apart: a write transaction per STORE_CHUNK items (each item's aggregate stands on its
+    # own), so no other writer waits for more than a chunk (all 500 of a project: 2.2-3.5 s on SQLite)
+    size = STORE_CHUNK if apart else max(len(todo), 1)
+    for start in range(0, len(todo), size):
+        chunk = todo[start:start + size]
+        if apart:  # what changed since the answers were read is left out
+            _left_changed(session, project_id, report, {i: answers[i] for i in chunk})
+        skipped = {s["item_id"] for s in report.skipped}
+        for item_id in chunk:
+            if item_id in skipped:
+                continue
+            _aggregate_one(session, project, plugin, report, item_id, answers[item_id],
+                           per_item[item_id],
+                           min(per_conf[item_id]) if per_conf[item_id] else None,
+                           min_confidence, spec_overlap, split=split.get(item_id, False),
+                           free_split=item_id in decided.free_split)
+        session.flush()
+        if apart:
+            session.commit()
     report.waiting_for_annotator = waiting_for_annotator(session, project_id)
     record_audit(
         session, actor_id=actor_id, action="aggregate.project", object_type="project",

@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, select, update
 
 from datamill.compliance.models import User
-from datamill.production.models import Annotation
+from datamill.production.models import Annotation, Item
 from datamill.qc.aggregating import aggregate_project
 from datamill.runtime import Runtime
 from tests.unit.qc.test_aggregating import _answer, _project, _submit
@@ -64,3 +64,57 @@ def test_answers_written_while_deciding_commit_and_their_item_is_skipped(
     with runtime.session() as s:  # the next run aggregates the new answer
         again = aggregate_project(s, pid, method="dawid_skene", apart=True)
     assert again.skipped == [] and again.aggregated + again.unchanged == 1  # street still
+
+
+def test_the_aggregates_are_stored_a_chunk_at_a_time(
+    runtime: Runtime, users: dict[str, User], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The store phase held the writer lock (SQLite) and every aggregated item's row
+    (PostgreSQL) for all items at once: 500 items x 3, another process's write waited up to
+    3.5 s (SQLite) and 8.7 s (a reviewer on the first item, PostgreSQL). It commits every
+    ``STORE_CHUNK`` items: a write to the first item goes through once its chunk is stored."""
+    monkeypatch.setattr("datamill.qc.aggregating.STORE_CHUNK", 2)
+    pid, ann = _project(runtime, users, tmp_path / "img", n=3)
+    for i in range(3):  # three items, each closed by its third answer
+        _submit(runtime, ann[0], pid, _answer("street", i))
+        _submit(runtime, ann[1], pid, _answer("street", i + 1))
+        _submit(runtime, ann[2], pid, _answer("road", i + 2))
+    me = threading.get_ident()
+    done = threading.Event()
+    started: list[int] = []
+    between: list[bool] = []  # another client's write finished between two chunks
+    running = [False]
+    later: list[bool] = []  # at each next item locked: had that write gone through?
+
+    def touch(item_id: int) -> None:  # a reviewer's write on that item (another client)
+        with runtime.session() as s:
+            s.execute(update(Item).where(Item.id == item_id).values(meta=Item.meta))
+        done.set()
+
+    def on_item_locked(_c: Any, _cur: Any, statement: str, params: Any, *_a: Any) -> None:
+        if not (running[0] and threading.get_ident() == me
+                and "FROM items" in statement and "WHERE items.id =" in statement):
+            return
+        if started:
+            later.append(done.is_set())
+        else:
+            started.append(1)  # the first item's row, locked for its aggregate
+            item_id = params[0] if isinstance(params, list | tuple) else next(iter(params.values()))
+            threading.Thread(target=touch, args=(item_id,), daemon=True).start()
+
+    def after_commit(_s: Any) -> None:
+        if running[0] and started and not between:
+            between.append(done.wait(10))  # nothing held now: it goes through at once
+
+    event.listen(runtime.engine, "after_cursor_execute", on_item_locked)
+    try:
+        with runtime.session() as s:
+            event.listen(s, "after_commit", after_commit)
+            running[0] = True
+            report = aggregate_project(s, pid, method="dawid_skene", apart=True)
+            running[0] = False
+    finally:
+        event.remove(runtime.engine, "after_cursor_execute", on_item_locked)
+    assert started and between == [True], "another client's write waited for the whole run"
+    assert later == [False, True], "the third item was stored with the first, in one chunk"
+    assert report.skipped == [] and report.aggregated + report.unchanged == 3
