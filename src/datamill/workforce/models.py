@@ -277,13 +277,15 @@ class SettlementUnit(Base):
     sheet (a negative line, ``recovered_by_line_id``; :mod:`datamill.workforce.settlement_recovery`);
     the item reworked and accepted again in another batch is paid again, so the key holds the
     batch: unique per item × stage × person × batch, and never two unrecovered units of one item
-    × stage × person (the drawing pays only work with none).
+    × stage × person (the drawing pays only work with none). Collected volume likewise: unique
+    per item × stage × batch where ``user_id`` is NULL (a refused recording, recovered, is paid
+    again from the batch that accepts it again).
     """
 
     __tablename__ = "wf_settlement_units"
     __table_args__ = (
         UniqueConstraint("item_id", "stage", "user_id", "batch_id"),
-        Index("uq_wf_settlement_units_collected", "item_id", "stage", unique=True,
+        Index("uq_wf_settlement_units_collected", "item_id", "stage", "batch_id", unique=True,
               sqlite_where=text("user_id IS NULL"), postgresql_where=text("user_id IS NULL")),
     )
 

@@ -62,7 +62,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import delete, exists, func, select
+from sqlalchemy import and_, delete, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -116,7 +116,10 @@ from datamill.workforce.settlement_lifecycle import (
     settle_sheet,
 )
 from datamill.workforce.settlement_recovery import (
+    PRO_RATA_NOTE,
+    add_pro_rata_recoveries,
     add_recoveries,
+    pro_rata_units,
     refused_units,
     release_recoveries,
 )
@@ -185,8 +188,18 @@ _Unit = tuple[int, int, int, str, int | None, int | None, int]
 COLLECT = "collect"
 
 
+def _still_paid(recovering: frozenset[int]) -> Any:
+    """A unit's pay stands for the item in this query's batch: not recovered (nor being
+    recovered on this sheet, ``recovering``), or of the same batch (a pro-rata recovery takes
+    back a share, the item stays paid for its batch)."""
+    return or_(SettlementUnit.batch_id == BatchItem.batch_id,
+               and_(SettlementUnit.recovered_by_line_id.is_(None),
+                    SettlementUnit.id.not_in(sorted(recovering))))
+
+
 def _collected_units(
-    session: Session, vendor_id: int, accepted: Any, end: date, redraw: int | None
+    session: Session, vendor_id: int, accepted: Any, end: date, redraw: int | None,
+    recovering: frozenset[int] = frozenset(),
 ) -> list[_Unit]:
     """The vendor's delivered items (``items.supplier_vendor_id``) accepted as task work is
     (an accepted batch, inspected before ``end``), on no sheet at :data:`COLLECT`."""
@@ -195,6 +208,7 @@ def _collected_units(
         SettlementUnit.stage == COLLECT,
         SettlementUnit.user_id.is_(None),
         SettlementUnit.sheet_id != (redraw or 0),
+        _still_paid(recovering),
     )
     q = (
         select(Item.id, Item.project_id, Item.volume, BatchItem.batch_id)
@@ -233,8 +247,7 @@ def _accepted_units(
         SettlementUnit.stage == Task.stage,
         SettlementUnit.user_id == TaskAssignment.user_id,
         SettlementUnit.sheet_id != (redraw or 0),
-        SettlementUnit.recovered_by_line_id.is_(None),
-        SettlementUnit.id.not_in(sorted(recovering)),
+        _still_paid(recovering),
     )
     q = (
         select(
@@ -264,7 +277,7 @@ def _accepted_units(
     )
     rows: list[_Unit] = [(a, b, c or 0, d, e, f, g)
                          for a, b, c, d, e, f, g in session.execute(q).all()]
-    rows += _collected_units(session, vendor_id, accepted, end, redraw)
+    rows += _collected_units(session, vendor_id, accepted, end, redraw, recovering)
     # an item the customer refused is paid from the batch that delivers it again, not this one
     refused = {batch: c.refused for batch, c in customer_shares(
         session, {r[6] for r in rows}).items() if c.refused}
@@ -356,8 +369,9 @@ def _paid_shares(
         volume = (Fraction(c.accepted_volume, c.delivered_volume) if c.delivered_volume
                   else items)
         shares[batch_id] = (min(items, Fraction(1)), min(volume, Fraction(1)))
-        notes[batch_id] = (f"delivery {c.delivery_id}: {c.accepted_items} of "
-                           f"{c.delivered_items} items accepted by the customer")
+        notes[batch_id] = PRO_RATA_NOTE.format(delivery=c.delivery_id,
+                                               accepted=c.accepted_items,
+                                               delivered=c.delivered_items)
     return shares, notes
 
 
@@ -460,9 +474,10 @@ def create_settlement_sheet(
     if existing is not None:  # its deductions are drawn again too
         release_recoveries(session, existing.id)
     refused = refused_units(session, vendor_id, existing.id if existing else None)
+    shares = pro_rata_units(session, vendor_id, existing.id if existing else None)
     units = _accepted_units(session, vendor_id, end, existing.id if existing else None,
                             frozenset(r[0].id for r in refused))
-    if not units and not refused:
+    if not units and not refused and not shares:
         raise Conflict(
             f"nothing accepted and unpaid for vendor {vendor.name!r} up to the end of "
             f"{period_start}–{last}",
@@ -470,7 +485,7 @@ def create_settlement_sheet(
             period_start=str(period_start), end=str(last),
         )
     require_projects_open(session, {u[1] for u in units} | {
-        int(r[1].project_id) for r in refused if r[1].project_id is not None})
+        int(r[1].project_id) for r in [*refused, *shares] if r[1].project_id is not None})
     if existing is not None:  # redraw the draft: its lines are rebuilt from scratch
         sheet = existing
         session.execute(delete(SettlementUnit).where(SettlementUnit.sheet_id == sheet.id))
@@ -502,8 +517,9 @@ def create_settlement_sheet(
                 period_start=str(period_start),
             ) from err
     paid = _fill_sheet(session, sheet, vendor, units) if units else Decimal("0.00")
-    sheet_totals(sheet, vendor, paid + add_recoveries(session, sheet, refused, _line_amount),
-                 tax_base=month_gross_before(session, sheet))
+    paid += add_recoveries(session, sheet, refused, _line_amount)
+    paid += add_pro_rata_recoveries(session, sheet, shares, _line_amount)
+    sheet_totals(sheet, vendor, paid, tax_base=month_gross_before(session, sheet))
     try:
         with session.begin_nested():
             session.flush()
@@ -524,6 +540,7 @@ def create_settlement_sheet(
             "gross": str(sheet.gross),
             "units": len(units),
             **({"recovered_units": len(refused)} if refused else {}),
+            **({"recovered_pro_rata_units": len(shares)} if shares else {}),
         },
     )
     return sheet_out(session, sheet)

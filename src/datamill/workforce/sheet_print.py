@@ -110,6 +110,9 @@ SHEET_EN: dict[str, str] = {
     "sp.colon": ": ",
     "ss.recovered": "deduction: the customer refused {items} item(s) of delivery {delivery} "
                     "after sheet {number} paid them; their pay is recovered",
+    "ss.recovered_pro_rata": "deduction: the customer accepted {accepted} of {delivered} items "
+                             "of delivery {delivery}, which sheet {number} paid in full; the "
+                             "refused share of their pay is recovered",
 }
 
 SHEET_ZH_CN: dict[str, str] = {
@@ -183,6 +186,8 @@ SHEET_ZH_CN: dict[str, str] = {
     "sp.colon": "：",
     "ss.recovered": "扣款：结算单 {number} 已付款的 {items} 个条目被客户在交付 {delivery} 中拒收，"
                     "扣回其报酬（返工）",
+    "ss.recovered_pro_rata": "扣款：客户只验收了交付 {delivery} 的 {delivered} 条中的 {accepted} "
+                             "条，结算单 {number} 已全额付款，按比例扣回未验收部分的报酬",
 }
 
 SHEET_CATALOGUES: dict[str, dict[str, str]] = {"en": SHEET_EN, "zh-CN": SHEET_ZH_CN}
@@ -223,6 +228,10 @@ _PRO_RATA_NOTE = re.compile(
 #: a deduction line (:data:`datamill.workforce.settlement_recovery.RECOVERED`)
 _RECOVERED = re.compile(r"^recovered: customer refused (?P<items>\d+) item\(s\) of delivery "
                         r"(?P<delivery>[\d, ]+), paid on (?P<number>.+)$")
+#: a pro-rata deduction line (:data:`datamill.workforce.settlement_recovery.RECOVERED_PRO_RATA`)
+_RECOVERED_PRO_RATA = re.compile(
+    r"^recovered pro rata: customer accepted (?P<accepted>\d+) of (?P<delivered>\d+) items of "
+    r"delivery (?P<delivery>\d+), paid in full on (?P<number>.+)$")
 _CORRECTION = re.compile(r"^correction of (?P<number>\S+): (?P<reason>.*)$", re.DOTALL)
 
 
@@ -255,6 +264,8 @@ def line_description(text: str | None, stage: str | None, t: Callable[[str], str
             sep = t("sp.list_sep")
             return t("ss.pro_rata").format(
                 notes=("; " if sep == "sp.list_sep" else sep).join(worded))
+    if m := _RECOVERED_PRO_RATA.match(raw):
+        return t("ss.recovered_pro_rata").format(**m.groupdict())
     if m := _RECOVERED.match(raw):
         return t("ss.recovered").format(**m.groupdict())
     if m := _CORRECTION.match(raw):
