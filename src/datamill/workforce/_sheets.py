@@ -25,6 +25,7 @@ from datamill.workforce.policies import hide_foreign
 from datamill.workforce.schemas import SettlementLineOut, SettlementSheetOut
 
 __all__ = [
+    "month_before",
     "month_gross_before",
     "require_projects_open",
     "sheet_out",
@@ -61,13 +62,21 @@ def month_gross_before(session: Session, sheet: SettlementSheet) -> Decimal:
     payment per month (劳务报酬, 同一项目连续性收入以一个月内取得的收入为一次), so each weekly
     sheet, and each correction, withholds the tax on the month so far less what the month's
     earlier sheets withheld."""
+    return month_before(session, sheet)[0]
+
+
+def month_before(session: Session, sheet: SettlementSheet) -> tuple[Decimal, Decimal]:
+    """(gross, tax withheld) of the vendor's earlier sheets of the same calendar month
+    (:func:`month_gross_before`), corrections included, voided sheets not."""
     first = sheet.period_start.replace(day=1)
     nxt = (first + timedelta(days=32)).replace(day=1)
-    total = session.scalar(select(func.sum(SettlementSheet.gross)).where(
+    gross, withheld = session.execute(select(
+        func.sum(SettlementSheet.gross), func.sum(SettlementSheet.tax_withheld)).where(
         SettlementSheet.vendor_id == sheet.vendor_id, SettlementSheet.id < sheet.id,
         SettlementSheet.status != "voided",  # a voided sheet paid nothing
-        SettlementSheet.period_start >= first, SettlementSheet.period_start < nxt))
-    return Decimal(0) if total is None else Decimal(total)
+        SettlementSheet.period_start >= first, SettlementSheet.period_start < nxt)).one()
+    return (Decimal(0) if gross is None else Decimal(gross),
+            Decimal(0) if withheld is None else Decimal(withheld))
 
 
 def sheet_row(session: Session, sheet_id: int, *, lock: bool = False,
@@ -114,7 +123,7 @@ def _line_out(session: Session, line: SettlementLine) -> SettlementLineOut:
 
 def sheet_totals(
     sheet: SettlementSheet, vendor: Vendor, amount: Decimal, tax_base: Decimal = Decimal(0),
-    *, fee_on_top: bool = False,
+    *, fee_on_top: bool = False, withheld_before: Decimal | None = None,
 ) -> None:
     """The sheet's totals from its ``amount`` (accepted volume × unit price).
 
@@ -123,13 +132,24 @@ def sheet_totals(
     the management fee's part **of** it (amount × the vendor's fee rate, half-up to the fen),
     shown, never added on top. A budget planned at the same price (§6.3) and the sheet agree
     to the cent. Sheets drawn before this rule keep their ``gross`` = amount + fee, and a
-    correction of one (``fee_on_top``) follows it, so it corrects what that sheet paid."""
+    correction of one (``fee_on_top``) follows it, so it corrects what that sheet paid.
+
+    An individual's tax: the tax on the month's gross so far (``tax_base``, the month's earlier
+    sheets, plus this one) less what the month's earlier sheets withheld (``withheld_before``;
+    None: the tax on ``tax_base``), **never below zero**: a sheet that recovers more than it
+    pays (a negative gross) withholds nothing (it withheld −400.00 after a 4,000.00 sheet, a tax
+    refund paid out of a recovery); the tax withheld beyond the month's is left with the earlier
+    sheets, so the month's later sheets withhold less (they withhold against the month's tax
+    less all withheld so far), and the recovery stays a debt of the vendor (a negative net
+    payable, never settled as a payment)."""
     sheet.amount = amount
     sheet.fee_rate = vendor.fee_rate
     sheet.fee = to_cents(amount * vendor.fee_rate)
     sheet.gross = sheet.amount + (sheet.fee if fee_on_top else 0)
     if vendor.kind == "individual":
-        sheet.tax_withheld = withholding_tax(tax_base + sheet.gross) - withholding_tax(tax_base)
+        before = withholding_tax(tax_base) if withheld_before is None else withheld_before
+        sheet.tax_withheld = max(withholding_tax(tax_base + sheet.gross) - before,
+                                 Decimal("0.00"))
     else:
         sheet.tax_withheld = Decimal("0.00")
     sheet.net_payable = sheet.gross - sheet.tax_withheld

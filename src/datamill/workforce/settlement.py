@@ -85,7 +85,7 @@ from datamill.production.models import (
     TaskAssignment,
 )
 from datamill.workforce._sheets import (
-    month_gross_before,
+    month_before,
     require_projects_open,
     sheet_out,
     sheet_row,
@@ -519,7 +519,8 @@ def create_settlement_sheet(
     paid = _fill_sheet(session, sheet, vendor, units) if units else Decimal("0.00")
     paid += add_recoveries(session, sheet, refused, _line_amount)
     paid += add_pro_rata_recoveries(session, sheet, shares, _line_amount)
-    sheet_totals(sheet, vendor, paid, tax_base=month_gross_before(session, sheet))
+    base, withheld = month_before(session, sheet)
+    sheet_totals(sheet, vendor, paid, tax_base=base, withheld_before=withheld)
     try:
         with session.begin_nested():
             session.flush()

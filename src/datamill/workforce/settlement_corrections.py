@@ -24,7 +24,7 @@ from datamill.compliance.models import User
 from datamill.core.errors import Conflict, InvalidInput, NotFound
 from datamill.core.money import to_cents
 from datamill.workforce._sheets import (
-    month_gross_before,
+    month_before,
     require_projects_open,
     sheet_out,
     sheet_row,
@@ -168,7 +168,8 @@ def create_correction_sheet(  # noqa: PLR0913 - the correction's fields
     )
     # a correction of a sheet drawn with the fee on top (before it was part of the price)
     # pays as that sheet did
-    sheet_totals(sheet, vendor, delta, tax_base=month_gross_before(session, sheet),
+    base, withheld = month_before(session, sheet)
+    sheet_totals(sheet, vendor, delta, tax_base=base, withheld_before=withheld,
                  fee_on_top=original.gross != original.amount)
     session.flush()
     record_audit(

@@ -135,3 +135,35 @@ def test_a_sheet_for_a_period_not_begun_is_refused(runtime: Runtime) -> None:
             create_settlement_sheet(s, admin, vendor.id, date(2999, 12, 2))
         sheet = create_settlement_sheet(s, admin, vendor.id, date(2024, 5, 6))
         assert sheet.amount == Decimal("210.00")
+
+
+def test_a_recovery_withholds_no_negative_tax(runtime: Runtime) -> None:
+    """A correction taking 1,000.00 back from an individual's 1,060.00 week withheld −52.00 (a
+    tax refund paid out of a recovery: net payable −948.00). It withholds nothing now (net
+    −1,000.00, the vendor's debt), and the month's next sheet withholds the month's tax less
+    all withheld so far (64.00 − 52.00 = 12.00): 64.00 in all, the tax on 1,120.00."""
+    from datamill.workforce.settlement import (
+        confirm_sheet_by_business,
+        confirm_sheet_by_vendor,
+        create_correction_sheet,
+    )
+
+    with runtime.session() as s:
+        admin = User(username="boss", display_name="boss", password_hash="x", role="admin")
+        person = User(username="li", display_name="li", password_hash="x", role="annotator")
+        s.add_all([admin, person])
+        s.flush()
+        vendor, _, project = individual_at_106(
+            s, admin, person, name="Li Si", agreement_no="FA-IND-2", id_note="ID ****5678")
+        _accepted_item(s, project.id, person, 0, datetime(2024, 5, 8, 3, tzinfo=UTC))
+        first = create_settlement_sheet(s, admin, vendor.id, date(2024, 5, 6))
+        assert first.tax_withheld == Decimal("52.00")
+        confirm_sheet_by_vendor(s, person, first.id)
+        confirm_sheet_by_business(s, admin, first.id)
+        back = create_correction_sheet(s, admin, first.id, "-1000.00", "overpaid")
+        assert (back.gross, back.tax_withheld, back.net_payable) == (
+            Decimal("-1000.00"), Decimal("0.00"), Decimal("-1000.00"))  # was −52.00, −948.00
+        _accepted_item(s, project.id, person, 1, datetime(2024, 5, 15, 3, tzinfo=UTC))
+        second = create_settlement_sheet(s, admin, vendor.id, date(2024, 5, 13))
+        assert second.tax_withheld == Decimal("12.00")
+        assert first.tax_withheld + back.tax_withheld + second.tax_withheld == Decimal("64.00")
