@@ -752,5 +752,5 @@ def dataset_report(session: Session, user: User) -> list[DatasetReportOut]:
             accepted=sum(1 for x in lics if x.accepted_on is not None),
             revoked=sum(1 for x in lics if x.status == "revoked"),
             revenue=to_cents(revenue), development_cost=cost, margin=to_cents(margin),
-            margin_pct=to_decimal(margin / revenue * 100, 1) if revenue else None))
+            margin_pct=to_decimal(margin / revenue, 6) if revenue else None))
     return out

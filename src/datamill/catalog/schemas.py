@@ -206,6 +206,8 @@ class DatasetReportOut(BaseModel):
     revenue: Decimal
     development_cost: Decimal
     margin: Decimal
+    #: margin / revenue as a fraction (0.35 for 35 %), as every ``margin_pct`` of the ledger's
+    #: reports; faces show it as a percentage (it was a percent here: 100.0 beside the ledger's 1)
     margin_pct: Decimal | None
     #: revenue, cost and margin are the ledger's: CNY (a foreign-currency licence at its rate)
     currency: str = "CNY"

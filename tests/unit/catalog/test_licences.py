@@ -63,6 +63,8 @@ def test_one_dataset_three_customers_revenue_in_ledger(runtime: Runtime, tmp_pat
         assert report.licences == 3 and report.accepted == 3
         assert report.revenue == Decimal("900003.00")
         assert report.margin == report.revenue - report.development_cost
+        # a fraction, as the ledger's margin_pct (it was a percent: 100.0 beside the ledger's 1)
+        assert report.margin_pct == round(report.margin / report.revenue, 6)
         again = sync_ledger(s)  # idempotent
         lic_rows = licences.list_licences(s, who["sales"], ds_id)
         assert all(isinstance(x, LicenceOut) and len(list_recognitions(s, x.order_id)) == 1

@@ -77,7 +77,7 @@ def _report(session: Session, me: WebUser, shown: set[int]) -> list[dict[str, An
         return []
     rows = [r for r in licences.dataset_report(session, me.user) if r.dataset_id in shown]
     top = max([Decimal(1)] + [max(r.revenue, r.development_cost) for r in rows])
-    return [{"row": r, "share": r.margin / r.revenue if r.revenue else None,
+    return [{"row": r, "share": r.margin_pct,
              "rev_w": int(300 * r.revenue / top), "cost_w": int(300 * r.development_cost / top)}
             for r in rows]
 
