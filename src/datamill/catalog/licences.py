@@ -245,7 +245,12 @@ def create_licence(  # noqa: PLR0913 - the licence's fields, all keyword-only
     (``…/AAA``, ``…/AAB``, …) is given. ``currency`` defaults to the dataset's price currency;
     a licence in another currency than CNY needs ``fx_rate`` (CNY per unit on the issue date),
     as its ledger order does. ``expires_on`` is the licence's last day (none: no end date).
-    The ledger order books output VAT at ``DATAMILL_CATALOG_VAT_RATE`` (13 % unless set).
+    The ledger order books output VAT at ``DATAMILL_CATALOG_VAT_RATE`` (13 % unless set), or
+    at **0** for a customer registered abroad (its ``country`` is not the ledger's
+    ``home_country``): licensing an intangible asset to a buyer abroad, used abroad, is a
+    cross-border taxable act exempt from VAT (跨境应税行为免征增值税, 财税〔2016〕36号 annex 4;
+    the licence's territory is the buyer's); its invoices state VAT 0.00 and its order a 0 %
+    rate. It booked 13 % on such a licence (39,000.00 on 300,000.00 to a US buyer).
 
     A second live licence of the same customer, release, territory and usage scope is refused
     as a duplicate (renew or revoke the first; ``renews_id`` names the licence a renewal
@@ -329,7 +334,7 @@ def create_licence(  # noqa: PLR0913 - the licence's fields, all keyword-only
                          offering="product_licence", amount=amount, currency=cur,
                          total_volume=Decimal(1), volume_unit="licences", acceptance_type=1,
                          fx_rate=None if cur == "CNY" else fx_rate,
-                         vat_rate=get_settings().catalog_vat_rate,  # DATAMILL_CATALOG_VAT_RATE
+                         vat_rate=_licence_vat_rate(cust),
                          actor_id=user.id)
     row = CatalogLicence(number=number, dataset_id=ds.id, release_id=rel.id,
                          customer_id=customer_id, order_id=order.id, price=amount,
@@ -724,6 +729,16 @@ def _development_cost(session: Session, ds: CatalogDataset) -> Decimal:
             CatalogSource, CatalogSource.third_party_id == ThirdPartyDataset.id)
         .where(CatalogSource.dataset_id == ds.id)) or 0)
     return to_cents(cost)
+
+
+def _licence_vat_rate(cust: Any) -> Decimal:
+    """A licence's output VAT rate: ``DATAMILL_CATALOG_VAT_RATE`` for a buyer registered at
+    home, 0 (exempt: a cross-border sale of an intangible asset) for one registered abroad."""
+    from datamill.ledger.settings import LedgerSettings
+
+    if str(cust.country or "").upper() != LedgerSettings().home_country.upper():
+        return Decimal(0)
+    return get_settings().catalog_vat_rate  # DATAMILL_CATALOG_VAT_RATE
 
 
 def dataset_report(session: Session, user: User) -> list[DatasetReportOut]:

@@ -66,3 +66,42 @@ def test_a_rate_that_is_no_fraction_is_refused_naming_the_variable(
     settings_env.setenv("DATAMILL_CATALOG_VAT_RATE", "0.09")
     get_settings.cache_clear()
     assert get_settings().catalog_vat_rate == Decimal("0.09")
+
+
+def test_a_licence_to_a_buyer_abroad_is_exempt(
+        runtime: Runtime, tmp_path: Path, settings_env: pytest.MonkeyPatch) -> None:
+    """Licensing a dataset to a buyer registered abroad is a cross-border sale of an intangible
+    asset, exempt from VAT: its order booked 13 % (39,000.00 on an invoice of 300,000.00 to a
+    US buyer); now 0 %, the invoice 0.00. A buyer at home still pays 13 %."""
+    from sqlalchemy import select
+
+    from datamill.catalog.models import CatalogSource
+    from datamill.compliance import export
+    from datamill.ledger.orders import create_customer
+    from datamill.production.models import Batch
+
+    who = people(runtime)
+    ds, _rel = released(runtime, who, tmp_path)
+    at_home = customer(runtime)
+    with runtime.session() as s:
+        abroad = create_customer(s, "US AI", customer_type="ai_company", country="US").id
+        project = s.scalar(select(Batch.project_id).join(
+            CatalogSource, CatalogSource.batch_id == Batch.id).where(CatalogSource.dataset_id == ds))
+        assert project is not None
+        export.set_export(s, who["dso"], project, cross_border=True, destination="US")
+        export.record_assessment(s, who["dso"], project, conclusion="approved")
+        lic = create_licence(s, who["sales"], dataset_id=ds, customer_id=abroad,
+                             price="300000", term="3 years", usage_scope="training",
+                             acceptance_criteria="ok", issued_on=date(2026, 3, 2),
+                             territory="US")
+        assert lic.order_id is not None
+        order = s.get(LedgerOrder, lic.order_id)
+        assert order is not None and order.vat_rate == Decimal(0)
+        invoice = issue_invoice(s, lic.order_id, "INV-US", issued_on=date(2026, 3, 3),
+                                amount="300000")
+        assert invoice.vat == Decimal("0.00")
+        home = create_licence(s, who["sales"], dataset_id=ds, customer_id=at_home,
+                              price="300000", term="3 years", usage_scope="training",
+                              acceptance_criteria="ok", issued_on=date(2026, 3, 2),
+                              territory="PRC")
+        assert s.get(LedgerOrder, home.order_id).vat_rate == Decimal("0.13")  # type: ignore[union-attr]
