@@ -10,7 +10,9 @@ original as gone: what is left to invoice, the acceptance's share still to bill,
 statement, the receivables, the receipt cap, the trace; the output VAT it fell due on is
 given back (:mod:`datamill.ledger.vat`) unless revenue recognised keeps it due. An invoice is
 reversed once, a red-letter invoice never, and neither is dated before the original nor in a
-closed month.
+closed month. Receipts that named the original pay the order from then on (``invoice_id``
+cleared, their references in the audit's ``receipts_unlinked``), and a new receipt naming it
+is refused (``receipt_on_reversed_invoice``): it named an invoice that bills nothing any more.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from datamill.core.errors import Conflict, InvalidInput
 from datamill.core.storable import check_note
 from datamill.db.lookup import get_or_raise
 from datamill.ledger._periods import check_not_future, check_posting_date
-from datamill.ledger.models import LedgerInvoice
+from datamill.ledger.models import LedgerInvoice, LedgerReceipt
 from datamill.ledger.orders import check_text, order_row
 from datamill.ledger.receivables import InvoiceOut, _invoice_out, currency_amounts
 
@@ -79,9 +81,17 @@ def reverse_invoice(
         session.rollback()
         raise Conflict(f"invoice {number!r} already exists, or invoice {original.number} was "
                        "reversed meanwhile", key=number, reason_code="invoice_exists") from err
+    # cash received against the original pays the order, no longer that invoice (a receipt
+    # naming a reversed invoice is refused: record_receipt)
+    paid = session.scalars(select(LedgerReceipt).where(
+        LedgerReceipt.invoice_id == original.id).order_by(LedgerReceipt.id)).all()
+    for receipt in paid:
+        receipt.invoice_id = None
+    session.flush()
     record_audit(session, actor_id=actor_id, action="ledger.invoice.reversed",
                  object_type="ledger_order", object_id=order.id,
                  data={"number": number, "reverses": original.number,
+                       **({"receipts_unlinked": [r.reference for r in paid]} if paid else {}),
                        "amount": str(row.amount), "vat": str(row.vat),
                        "advance_applied": str(row.advance_applied),
                        "prepaid_applied": str(row.prepaid_applied), "reason": reason})

@@ -486,6 +486,14 @@ def record_receipt(
                                "invoice it pays, or none", field="invoice_id",
                                reason_code="receipt_on_red_letter", invoice=inv.number,
                                reverses=reverses)
+        reversal = session.scalar(select(LedgerInvoice.number).where(
+            LedgerInvoice.reverses_id == inv.id))
+        if reversal is not None:  # it bills nothing any more: the cash pays what replaced it
+            raise InvalidInput(f"invoice {inv.number} was reversed by red-letter invoice "
+                               f"{reversal}: cash is not received against it; name the "
+                               "invoice issued in its place, or none", field="invoice_id",
+                               reason_code="receipt_on_reversed_invoice", invoice=inv.number,
+                               reversal=reversal)
     row = LedgerReceipt(reference=reference, order_id=order.id, invoice_id=invoice_id,
                         received_on=received_on, amount=amt, created_by=actor_id)
     session.add(row)

@@ -27,6 +27,7 @@ from datamill.modalities import _reason_words_period_h10 as _period_h10
 from datamill.modalities import _reason_words_races_h1 as _races_h1
 from datamill.modalities import _reason_words_records as _records
 from datamill.modalities import _reason_words_recovery_h10 as _recovery_h10
+from datamill.modalities import _reason_words_settle_h4 as _settle_h4
 from datamill.modalities import _reason_words_signal as _signal
 from datamill.modalities import _reason_words_speech_h7 as _speech_h7
 from datamill.modalities import _reason_words_text_h6 as _text_h6
@@ -63,6 +64,7 @@ AREA_REFUSALS_EN: dict[str, str] = {
     **_delivery_h15.DELIVERY_H15_REFUSALS_EN,
     **_ledger_h13.LEDGER_H13_REFUSALS_EN,
     **_compliance_h6.COMPLIANCE_H6_REFUSALS_EN,
+    **_settle_h4.SETTLE_H4_REFUSALS_EN,
 }
 
 AREA_REFUSALS_ZH_CN: dict[str, str] = {
@@ -93,4 +95,5 @@ AREA_REFUSALS_ZH_CN: dict[str, str] = {
     **_delivery_h15.DELIVERY_H15_REFUSALS_ZH_CN,
     **_ledger_h13.LEDGER_H13_REFUSALS_ZH_CN,
     **_compliance_h6.COMPLIANCE_H6_REFUSALS_ZH_CN,
+    **_settle_h4.SETTLE_H4_REFUSALS_ZH_CN,
 }
