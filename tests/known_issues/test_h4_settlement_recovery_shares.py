@@ -147,3 +147,26 @@ def test_collected_volume_of_a_rejected_delivery_is_recovered_and_repaid_once(
     assert _draw(runtime, w, v3, THIRD)[1] == Decimal("1.00")
     with runtime.session() as s, pytest.raises(Conflict, match="nothing accepted and unpaid"):
         create_settlement_sheet(s, _admin(s, w), v3, date(2026, 12, 21))
+
+
+def test_two_sheets_drawn_at_once_recover_a_refused_item_once(
+    runtime: Runtime, world: dict[str, int],  # noqa: F811
+) -> None:
+    """Two processes drawing V1's sheets of two periods at once both recovered alice's refused
+    image (−2.00 each: −4.00 for 2.00 paid): the drawing now locks the units it recovers."""
+    from tests.known_issues.test_trial_h9_money_races import race
+
+    w = world
+    _draw(runtime, w, w["v1"], WEEK)
+    with runtime.session() as s:
+        record_acceptance(s, w["delivery"], refused_items=["i0"])
+    periods = (NEXT, THIRD)
+    got = race(runtime, lambda s, i: create_settlement_sheet(
+        s, _admin(s, w), w["v1"], periods[i]), n=2)
+    assert got["ok"] >= 1, got
+    with runtime.session() as s:
+        from datamill.workforce.models import SettlementLine
+
+        deductions = s.scalars(select(SettlementLine.amount).where(
+            SettlementLine.amount < 0).order_by(SettlementLine.id)).all()
+    assert deductions == [Decimal("-2.00")], deductions

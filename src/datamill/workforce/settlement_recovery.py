@@ -8,7 +8,8 @@ it), the vendor's **next** sheet carries a **deduction**: one negative line per 
 × worker, the refused items' quantity × the unit price they were paid at, described as
 ``recovered: customer refused <n> item(s) of delivery <d>, paid on <sheet>``. The confirmed
 sheet is never rewritten; each recovered unit names the line that recovered it
-(``recovered_by_line_id``), so it is recovered once. The reworked item, accepted again in
+(``recovered_by_line_id``), so it is recovered once: the drawing locks the units it recovers,
+so two sheets of the vendor drawn at once (two periods, two processes) do not both recover them. The reworked item, accepted again in
 another batch, is paid once to whoever redid it (the original worker too). The ledger follows:
 the next sheet's cost events net the deduction into its project × stage
 (``settlement.reduced`` where the net is negative).
@@ -101,6 +102,7 @@ def refused_units(session: Session, vendor_id: int, sheet_id: int | None) -> lis
                    | ((Delivery.status == "accepted")
                       & (Delivery.accepted_items < Delivery.delivered_items))))
         .order_by(SettlementUnit.id)
+        .with_for_update(of=SettlementUnit)  # two sheets drawn at once: one recovers them
     ).tuples().all()
     refused = _refused(session, {u.batch_id for u, _, _ in rows})
     out: list[Refused] = []
@@ -168,6 +170,7 @@ def pro_rata_units(session: Session, vendor_id: int, sheet_id: int | None) -> li
                    Delivery.status == "accepted",
                    Delivery.accepted_items < Delivery.delivered_items))
         .order_by(SettlementUnit.id)
+        .with_for_update(of=SettlementUnit)  # two sheets drawn at once: one recovers them
     ).tuples().all()
     shares = customer_shares(session, {u.batch_id for u, _, _ in rows})
     out: list[ProRata] = []
