@@ -6,6 +6,8 @@ the order (``invoice_id`` none, named in the reversal's audit)."""
 
 from __future__ import annotations
 
+from decimal import Decimal as D
+
 import pytest
 from sqlalchemy import select
 
@@ -41,3 +43,19 @@ def test_a_receipt_is_not_taken_against_a_reversed_invoice(runtime: Runtime) -> 
                                            "请指明替代它开具的发票，或不指明发票")
         again = issue_invoice(s, oid, "INV-V2", issued_on=DAY, acceptance_id=accs[0])
         record_receipt(s, oid, "REC-V3", received_on=DAY, amount="100", invoice_id=again.id)
+
+
+def test_an_order_paid_to_the_yen_in_three_receipts_is_taken(runtime: Runtime) -> None:
+    """A 1,000,000 JPY order (1,060,000 JPY with VAT, 52,998.94 CNY at 0.049999) paid to the
+    yen in 353,333 + 353,333 + 353,334 JPY: each receipt converted on its own made the last
+    52,998.95 CNY in all, refused (``receipt_over_amount``) by one fen. The last receipt gives
+    its rounding to the order's total now; a yen more is still refused."""
+    _, oid, accs = _thirds(runtime, "YEN", currency="JPY", amount="1000000", fx="0.049999")
+    with runtime.session() as s:
+        for n, a in enumerate(accs):
+            issue_invoice(s, oid, f"INV-Y{n}", issued_on=DAY, acceptance_id=a)
+        got = [record_receipt(s, oid, f"REC-Y{n}", received_on=DAY, amount=amt).amount
+               for n, amt in enumerate(("353333", "353333", "353334"))]
+        assert sum(got) == D("52998.94"), got
+        with pytest.raises(InvalidInput, match="above its amount including VAT"):
+            record_receipt(s, oid, "REC-Y3", received_on=DAY, amount="1")
