@@ -86,6 +86,7 @@ def preannotate_project(
     progress: Callable[[int], None] | None = None,
     actor_id: int | None = None,
     apart: bool = False,
+    isolate: bool = False,
 ) -> dict[str, Any]:
     """Pre-annotate the project's passed items, and its golden items that have no
     pre-annotation yet (they stay golden); returns counts, the model used and, per predicted
@@ -99,7 +100,11 @@ def preannotate_project(
     it stalled every other request of that web worker. ``workers`` then does not apply; Ray
     runs the model off this process either way. The session's transaction is then committed
     once the items are read (with whatever the caller wrote before) and after each chunk, so
-    the model runs holding no database lock."""
+    the model runs holding no database lock.
+
+    ``isolate``: with the local engine, the model never runs in this process (the CLI's way:
+    a file whose decoder segfaults would kill the command); an item that crashes its worker
+    is left without a suggestion and named in ``crashed``. ``workers`` applies as without it."""
     project = get_or_raise(session, Project, project_id, "project")
     plugin = get_modality(project.modality)
     engine = engine or plugin.default_preannotator
@@ -143,7 +148,7 @@ def preannotate_project(
         session.commit()
     crashed: list[int] = []
     for n, (item_id, named, segments, text, left_out) in enumerate(
-        _predictions(args, workers, apart), 1
+        _predictions(args, workers, apart, isolate), 1
     ):
         if not named:  # its model run crashed the worker process: left without a suggestion
             crashed.append(item_id)
@@ -186,7 +191,7 @@ _APART_CHUNK = 8  # items a worker process pre-annotates per call (the model sta
 
 
 def _predictions(
-    args: list[tuple[Any, ...]], workers: int | None, apart: bool,
+    args: list[tuple[Any, ...]], workers: int | None, apart: bool, isolate: bool = False,
 ) -> Iterator[tuple[int, str, Any, str, dict[str, int]]]:
     """:func:`preannotate_job` over ``args``, in order: on the engine the settings choose
     (DATAMILL_ENGINE: local, a warm pool or this process when that is cheaper, or Ray), or,
@@ -199,7 +204,7 @@ def _predictions(
         for start in range(0, len(args), _APART_CHUNK):
             yield from run_apart_each(preannotate_job, args[start:start + _APART_CHUNK], _crashed)
         return
-    executor = make_executor(workers=workers)
+    executor = make_executor(workers=workers, isolate=isolate)
     if isinstance(executor, LocalExecutor):
         yield from executor.map(preannotate_job, args, on_crash=_crashed)
     else:

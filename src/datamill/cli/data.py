@@ -229,8 +229,10 @@ def check_cmd(
         actor = acting_user(s, user, Action.MANAGE_PROJECT, project_id=p.id, project_ref=project)
         todo = project_stats(s, p.id)["by_status"].get("imported", 0)
         with progress_bar(say("data.checking"), todo or None) as advance:
+            # isolate: no file decoded in this process (a segfaulting decoder would end the
+            # command, --json output and all); a crasher fails decoder_crashed alone
             summary = run_checks(s, rt.blobs, p.id, recheck=recheck, workers=workers,
-                                 progress=advance, actor_id=actor.id)
+                                 progress=advance, actor_id=actor.id, isolate=True)
 
     def render(v: Any) -> None:
         out.print(say("data.checked", checked=v.checked, passed=v.passed, rejected=v.rejected))
@@ -265,7 +267,7 @@ def preannotate_cmd(
         todo = project_stats(s, p.id)["by_status"].get("passed", 0)
         with progress_bar(say("data.preannotating"), todo or None) as advance:
             result = preannotate_project(s, rt.blobs, p.id, engine=engine, workers=workers,
-                                         progress=advance, actor_id=actor.id)
+                                         progress=advance, actor_id=actor.id, isolate=True)
     emit(result, as_json, lambda r: out.print(
         say("data.nothing_preannotated", reason=r["skipped"]) if r.get("skipped") else
         say_count("data.preannotated", r["items"], model=r["model"]) + (

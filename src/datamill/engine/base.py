@@ -36,8 +36,11 @@ class Executor(Protocol):
     def close(self) -> None: ...
 
 
-def make_executor(settings: Settings | None = None, workers: int | None = None) -> Executor:
-    """The executor the settings choose: ``engine = "local"`` (default) or ``"ray"``."""
+def make_executor(settings: Settings | None = None, workers: int | None = None, *,
+                  isolate: bool = False) -> Executor:
+    """The executor the settings choose: ``engine = "local"`` (default) or ``"ray"``.
+    ``isolate``: a local map that names ``on_crash`` never runs its job in this process (see
+    :mod:`datamill.engine.local`; Ray's jobs never do)."""
     from datamill.config import get_settings
 
     settings = settings or get_settings()
@@ -50,7 +53,7 @@ def make_executor(settings: Settings | None = None, workers: int | None = None) 
         )
     from datamill.engine.local import LocalExecutor
 
-    return LocalExecutor(workers)
+    return LocalExecutor(workers, isolate=isolate)
 
 
 def item_seed(seed: int, item_id: int) -> int:

@@ -16,7 +16,10 @@ unfinished chunks are submitted again, up to ``max_retries`` times. A caller tha
 ``on_crash`` (a file whose decoder segfaults or exits breaks the pool on every try) gets, instead,
 the unfinished items run again one at a time on a fresh pool: every item gets its own result,
 and an item that breaks the pool alone gets ``on_crash(item)``. A broken pool is never kept: the
-next call finds a working one.
+next call finds a working one. An executor made with ``isolate=True`` (the CLI's) never runs
+such a job in the caller's process: what it would run here (one worker, the timed first items,
+a run the pool does not pay for) runs in :func:`run_apart`'s warm worker instead, a chunk a
+call, so a segfaulting decoder costs only its item, not the whole command.
 """
 
 from __future__ import annotations
@@ -46,6 +49,7 @@ _PROBE = 2  # items timed in this process before choosing
 _IPC_S = 0.0005  # per-item pickling/transfer overhead, measured order of magnitude
 _LOOKAHEAD = 4096  # arguments read ahead to choose between this process and the pool
 _LONG = 10**9
+_HERE_CHUNK = 16  # items an isolating executor runs a call in run_apart's worker
 
 
 def _noop(_: int) -> int:
@@ -140,11 +144,14 @@ class LocalExecutor:
     name = "local"
 
     def __init__(
-        self, workers: int | None = None, *, max_retries: int = 2, choose: str = "measured"
+        self, workers: int | None = None, *, max_retries: int = 2, choose: str = "measured",
+        isolate: bool = False,
     ) -> None:
         """``choose``: ``"measured"`` (default: probe, then pool only if it pays) or
-        ``"pool"`` (always the pool when ``workers`` > 1)."""
+        ``"pool"`` (always the pool when ``workers`` > 1). ``isolate``: a map that names
+        ``on_crash`` never runs ``fn`` in this process (see the module's words)."""
         self.workers = max(1, workers if workers is not None else (os.cpu_count() or 1))
+        self.isolate = isolate
         self.max_retries = max_retries
         self.choose = choose
         self.last_mode = "inline"  # "inline" or "pool": what the last map chose (for benches)
@@ -172,7 +179,7 @@ class LocalExecutor:
         it = iter(args)
         self.last_mode = "inline"
         if self.workers == 1:
-            yield from map(fn, it)
+            yield from self._here(fn, it, on_crash)
             return
         if self.choose == "pool":
             self.last_mode = "pool"
@@ -181,7 +188,7 @@ class LocalExecutor:
         timings = []
         for a in it:
             t0 = time.perf_counter()
-            r = fn(a)
+            (r,) = self._here(fn, (a,), on_crash)
             timings.append(time.perf_counter() - t0)
             yield r
             if len(timings) >= _PROBE:
@@ -195,10 +202,22 @@ class LocalExecutor:
         # a full look-ahead: the rest is taken to be long (the pool pays if it gains per item)
         left = len(first) if len(first) < _LOOKAHEAD else _LONG
         if not self._pool_pays(left, min(timings)):
-            yield from map(fn, rest)
+            yield from self._here(fn, rest, on_crash)
             return
         self.last_mode = "pool"
         yield from self._pooled(fn, rest, max(1, chunksize), on_crash)
+
+    def _here(self, fn: Callable[[A], R], items: Iterable[A],
+              on_crash: Callable[[A], R] | None) -> Iterator[R]:
+        """``fn`` over ``items`` in this process; with ``isolate`` and ``on_crash``, in
+        :func:`run_apart`'s warm worker instead, ``_HERE_CHUNK`` items a call, each item that
+        breaks the worker alone getting ``on_crash(item)``."""
+        if not (self.isolate and on_crash is not None):
+            yield from map(fn, items)
+            return
+        it = iter(items)
+        while chunk := list(itertools.islice(it, _HERE_CHUNK)):
+            yield from run_apart_each(fn, chunk, on_crash)
 
     def _alone(self, fn: Callable[[A], R], items: list[A], on_crash: Callable[[A], R]
                ) -> Iterator[R]:

@@ -297,6 +297,7 @@ def run_checks(
     only: Collection[int] | None = None,
     actor_id: int | None = None,
     apart: bool = False,
+    isolate: bool = False,
 ) -> CheckSummary:
     """Check every imported (or, with ``recheck``, every not-yet-annotated) item of a project
     (of those, only the items ``only`` names, when given: one collected recording).
@@ -310,7 +311,13 @@ def run_checks(
     stalled every other request of that web worker. ``workers`` then does not apply. The
     session's transaction is committed once the items are read (with whatever the caller wrote
     before) and after each chunk's outcomes are stored, so no database lock is held while
-    files decode; an item another run checked meanwhile is left out (not counted)."""
+    files decode; an item another run checked meanwhile is left out (not counted).
+
+    ``isolate``: with the local engine, no file is decoded in this process (what the CLI asks
+    for: a file whose decoder segfaults would kill the command and its ``--json`` output);
+    the items it would check here are checked in a warm worker process instead, and one that
+    crashes it fails ``decoder_crashed`` while the others get their own outcomes. ``workers``
+    and the choice of a pool apply as without it."""
     project = get_or_raise(session, Project, project_id, "project")
     statuses = ["imported", "passed", "rejected"] if recheck else ["imported"]
     query = select(Item).where(Item.project_id == project_id, Item.status.in_(statuses))
@@ -338,7 +345,8 @@ def run_checks(
         results = _checked_apart(session, args, size, statuses, pending)
     else:  # DATAMILL_ENGINE picks the backend: a warm local pool (default) or a Ray cluster
         executor = make_executor(
-            settings, workers if _worth_a_pool(project.modality, requirements, len(args)) else 1)
+            settings, workers if _worth_a_pool(project.modality, requirements, len(args)) else 1,
+            isolate=isolate)
         results = (executor.map(check_job, args, on_crash=_crashed)
                    if isinstance(executor, LocalExecutor) else executor.map(check_job, args))
     by_check: dict[str, int] = {}

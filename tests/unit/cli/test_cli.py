@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 import subprocess
 import sys
 from pathlib import Path
@@ -10,8 +11,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from datamill.engine.local import shutdown_pools
 from tests._cli import run_cli, run_process
-from tests.unit.production.helpers import spec, speech_folder
+from tests.unit.production.helpers import new_workers_mapping, spec, speech_folder
 
 #: the commands run in this process (see tests/_cli.py); one test starts the real process
 run = run_cli
@@ -37,9 +39,14 @@ def test_cli_project_import_check_and_errors(tmp_path: Path) -> None:
                          "--json").stdout)
     assert again["duplicates"] == 4 and again["imported"] == 0
 
+    shutdown_pools()  # no worker left warm by an earlier test: the one found is this run's
+    before = {p.pid for p in multiprocessing.active_children()}
     checked = json.loads(run(home, "data", "check", "cli-asr", "--workers", "1", "--as", "root",
                           "--json").stdout)
     assert checked["passed"] == 4
+    # decoded in a worker process: a file whose decoder segfaults fails decoder_crashed alone,
+    # never ends the command (exit 139, no --json output)
+    assert new_workers_mapping(before, "libsndfile"), "the CLI decoded the files itself"
 
     shown = json.loads(run(home, "project", "show", "cli-asr", "--json").stdout)
     assert shown["by_status"] == {"passed": 4} and shown["project"]["name"] == "cli-asr"
