@@ -383,8 +383,10 @@ def evaluate_cmd(
         batch_project(s, batch_id, actor)  # a batch of a project they cannot see: missing
         prepared = prepare_evaluation(s, batch_id, actor, sample=sample, seed=seed)
         with progress_bar(say("qc.effect_progress"), len(prepared.chosen)) as advance:
+            # apart: no file decoded in this process (a segfaulting decoder would end the
+            # command, --json output and all); a crasher is named among the unreadable
             v = evaluate_batch(s, rt.blobs, batch_id, actor, prepared=prepared,
-                               progress=advance)
+                               progress=advance, apart=True)
     emit(v, as_json, _render_effect)
 
 

@@ -223,10 +223,18 @@ def design_corpus_apart(pool: Sequence[str], opts: DesignOptions) -> dict[str, A
     :func:`datamill.engine.local.run_apart`, with the same report: what the web server asks for,
     since the analysis and the selection are pure Python (a 10,000-sentence English pool took
     17 s) and, in a web worker's thread, took the interpreter lock from every other request
-    of that worker for as long."""
-    from datamill.engine.local import run_apart
+    of that worker for as long. A pool whose design crashes the worker on both tries (a
+    memory kill) is refused (``design_crashed``), never an error of the server."""
+    from concurrent.futures.process import BrokenProcessPool
 
-    return run_apart(_design_job, (list(pool), opts))
+    from datamill.engine.local import run_apart
+    from datamill.modalities._reason_words_crash_h1 import CRASH_H1_EN
+
+    try:
+        return run_apart(_design_job, (list(pool), opts))
+    except BrokenProcessPool:
+        raise InvalidInput(CRASH_H1_EN["design_crashed"].format(sentences=len(pool)),
+                           reason_code="design_crashed", sentences=len(pool)) from None
 
 
 def _design_job(task: tuple[list[str], DesignOptions]) -> dict[str, Any]:

@@ -36,7 +36,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
-__all__ = ["LocalExecutor", "run_apart", "run_apart_each", "shutdown_pools"]
+__all__ = ["LocalExecutor", "run_apart", "run_apart_each", "run_apart_sifted", "shutdown_pools"]
 
 A = TypeVar("A")
 R = TypeVar("R")
@@ -124,6 +124,39 @@ def run_apart_each(fn: Callable[[A], R], args: list[A], on_crash: Callable[[A], 
         except BrokenProcessPool:
             out.append(on_crash(a))
     return out
+
+
+def run_apart_sifted(fn: Callable[[list[A]], R], items: list[A]) -> tuple[R, list[int]]:
+    """``fn(items)`` (a job over the whole list: an evaluation's report) in :func:`run_apart`'s
+    worker; when the list breaks the worker on both tries, the items that break it on their own
+    are found by halving (about ``len(items)`` items run again for one such item) and ``fn``
+    runs once more without them: its result and their indexes, ascending. BrokenProcessPool
+    is raised when the list breaks the worker with no item that does alone (a memory kill of
+    the whole) or still breaks it without them."""
+    try:
+        return run_apart(fn, list(items)), []
+    except BrokenProcessPool:
+        pass
+    crashers = _crashers(fn, list(items), 0, len(items))
+    if not crashers:
+        raise BrokenProcessPool("the job broke the worker process with no item doing so alone")
+    bad = set(crashers)
+    return run_apart(fn, [a for i, a in enumerate(items) if i not in bad], tries=1), crashers
+
+
+def _crashers(fn: Callable[[list[A]], R], items: list[A], lo: int, hi: int) -> list[int]:
+    """The indexes in ``items[lo:hi]`` (a slice that broke the worker) of the items that break
+    it alone, found by running each half again."""
+    if hi - lo <= 1:
+        return [lo] if hi > lo else []
+    mid = (lo + hi) // 2
+    found: list[int] = []
+    for a, b in ((lo, mid), (mid, hi)):
+        try:
+            run_apart(fn, items[a:b], tries=1)
+        except BrokenProcessPool:
+            found += [a] if b - a == 1 else _crashers(fn, items, a, b)
+    return found
 
 
 def shutdown_pools() -> None:

@@ -10,6 +10,7 @@ from datamill.modalities import _reason_words_catalog as _catalog
 from datamill.modalities import _reason_words_cli_h2 as _cli
 from datamill.modalities import _reason_words_cli_h3 as _cli_h3
 from datamill.modalities import _reason_words_compliance_h6 as _compliance_h6
+from datamill.modalities import _reason_words_crash_h1 as _crash_h1
 from datamill.modalities import _reason_words_delivery_h15 as _delivery_h15
 from datamill.modalities import _reason_words_engine_h16 as _engine_h16
 from datamill.modalities import _reason_words_erasure_h1 as _erasure
@@ -65,6 +66,7 @@ AREA_REFUSALS_EN: dict[str, str] = {
     **_ledger_h13.LEDGER_H13_REFUSALS_EN,
     **_compliance_h6.COMPLIANCE_H6_REFUSALS_EN,
     **_settle_h4.SETTLE_H4_REFUSALS_EN,
+    **_crash_h1.CRASH_H1_EN,
 }
 
 AREA_REFUSALS_ZH_CN: dict[str, str] = {
@@ -96,4 +98,5 @@ AREA_REFUSALS_ZH_CN: dict[str, str] = {
     **_ledger_h13.LEDGER_H13_REFUSALS_ZH_CN,
     **_compliance_h6.COMPLIANCE_H6_REFUSALS_ZH_CN,
     **_settle_h4.SETTLE_H4_REFUSALS_ZH_CN,
+    **_crash_h1.CRASH_H1_ZH_CN,
 }

@@ -197,10 +197,8 @@ def evaluate_batch(
         except (InvalidInput, OSError) as err:  # a lost blob
             sampled.append((item.external_id, _without_paths(err)))
     if apart:
-        from datamill.engine.local import run_apart
-
-        result = run_apart(_score_apart, (
-            run.modality, run.requirements or {}, run.language, evaluator.seed, sampled))
+        result = _scored_apart(run.modality, run.requirements or {}, run.language,
+                               evaluator.seed, sampled)
         if progress is not None:
             progress(len(sampled))
     else:
@@ -258,6 +256,42 @@ def _score_apart(
     evaluator = effect_evaluator_of(get_modality(modality), requirements, language)
     evaluator.seed = seed
     return _score(evaluator, sampled, None)
+
+
+def _score_part(head: tuple[str, dict[str, Any], str, int], sampled: _Sampled) -> dict[str, Any]:
+    return _score_apart((*head, sampled))
+
+
+def _scored_apart(modality: str, requirements: dict[str, Any], language: str, seed: int,
+                  sampled: _Sampled) -> dict[str, Any]:
+    """:func:`_score_apart` in run_apart's warm worker. An item whose decode crashes the worker
+    (a segfaulting decoder) on its own is found (:func:`run_apart_sifted`), left out and named
+    among the report's unreadable items (``effect_item_crashed``), as checks fail such a file;
+    a sample that crashes it with no one item to blame is refused (``effect_crashed``)."""
+    from concurrent.futures.process import BrokenProcessPool
+    from functools import partial
+
+    from datamill.engine.local import run_apart_sifted
+    from datamill.modalities._reason_words_crash_h1 import CRASH_H1_EN
+
+    try:
+        result, crashers = run_apart_sifted(
+            partial(_score_part, (modality, requirements, language, seed)), list(sampled))
+    except BrokenProcessPool:
+        raise InvalidInput(CRASH_H1_EN["effect_crashed"].format(items=len(sampled)),
+                           reason_code="effect_crashed", items=len(sampled)) from None
+    if crashers:
+        named = [{"external_id": r.external_id if isinstance(r, ItemRecord) else r,
+                  "error": CRASH_H1_EN["effect_item_crashed"],
+                  "reason_code": "effect_item_crashed"} for r, _ in (sampled[i] for i in crashers)]
+        shown = result.get("unreadable")
+        was = result.get("skipped")
+        skipped: dict[str, Any] = was if isinstance(was, dict) else {}
+        result["unreadable"] = [*named, *(shown if isinstance(shown, list) else [])][
+            :_UNREADABLE_SHOWN]
+        result["skipped"] = {**skipped,
+                             "unreadable": int(skipped.get("unreadable", 0)) + len(named)}
+    return result
 
 
 def _without_paths(err: Exception) -> str:
