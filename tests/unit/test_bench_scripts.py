@@ -161,6 +161,7 @@ BENCHES = [
     Bench("workbench_tti.py",
           ("--long-s", "20", "--short-s", "2", "--loads", "1", "--peaks-s", "30", "--repeat", "1"),
           "SUMMARY workbench_tti", tools=("chromium",), modules=("playwright",), slow=True),
+    Bench("dense_text.py", ("--units", "50"), "SUMMARY dense_text"),
 ]
 
 # Not run by test_bench_script_runs_small:
