@@ -50,6 +50,7 @@ from rich.text import Text
 from sqlalchemy.exc import DataError
 from typer.core import TyperGroup
 
+from datamill.cli._words_input_h1 import input_refusal
 from datamill.core.errors import DatamillError, InvalidInput, NotFound
 from datamill.core.storable import driver_refusal
 from datamill.modalities.problem_words import problem_language, word_error
@@ -698,6 +699,8 @@ def handle_errors(fn: Callable[P, R]) -> Callable[P, R]:
         except (typer.Exit, typer.Abort, typer.TyperException):
             raise
         except Exception as err:
+            if (bad := input_refusal(err, cli_language(), as_json)) is not None and not _debug():
+                raise _fail("invalid_input", bad[0], as_json, bad[1]) from None
             if as_json:  # a bug: stdout still parses, the traceback goes to stderr
                 _write_json(error_payload("internal", f"{type(err).__name__}: {err}"))
             raise

@@ -5,6 +5,7 @@ reason for setting an item aside is the service's English sentence (stored with 
 from __future__ import annotations
 
 from datamill.cli._words_frames import FRAMES_EN, FRAMES_ZH_CN
+from datamill.cli._words_input_h1 import INPUT_H1_EN, INPUT_H1_ZH_CN
 
 __all__ = ["DATA_EN", "DATA_ZH_CN"]
 
@@ -38,6 +39,7 @@ DATA_EN: dict[str, str] = {
     "pkg.col.id": "id", "pkg.col.name": "name", "pkg.col.stage": "stage",
     "pkg.col.assignee": "assignee", "pkg.col.status": "status", "pkg.col.done": "done",
     **FRAMES_EN,
+    **INPUT_H1_EN,
 }
 
 DATA_ZH_CN: dict[str, str] = {
@@ -67,4 +69,5 @@ DATA_ZH_CN: dict[str, str] = {
     "pkg.col.id": "编号", "pkg.col.name": "名称", "pkg.col.stage": "环节",
     "pkg.col.assignee": "分配给", "pkg.col.status": "状态", "pkg.col.done": "完成数",
     **FRAMES_ZH_CN,
+    **INPUT_H1_ZH_CN,
 }

@@ -227,3 +227,33 @@ def test_an_id_beyond_int64_is_named_without_the_driver_s_words(home: Path) -> N
     line = one_line(proc, 2)
     assert "out of range" in line and "9223372036854775807" in line
     assert "SQLite" not in line and "Python int" not in line, line
+
+
+def test_input_too_deep_or_too_long_a_number_is_invalid_input(
+    home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A JSON document nested 100,000 levels deep, or a number of 5,000 digits, answered
+    ``internal`` with Python's words ("RecursionError: maximum recursion depth exceeded while
+    decoding a JSON array", "Exceeds the limit (4300 digits) for integer string conversion")
+    and exit 1, from every command that reads such a file (project create, set-spec, work
+    assist --params-file, ledger budget-create, qualification answers ...)."""
+    from datamill.config import get_settings
+
+    deep, digits = tmp_path / "deep.json", tmp_path / "digits.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    digits.write_text('{"name": 1' + "0" * 5000 + "}", encoding="utf-8")
+    proc = run(home, "project", "create", str(deep), "--as", "root", "--json", ok=False)
+    assert json_error(proc, 2, "invalid_input").startswith("the input is nested too deeply")
+    proc = run(home, "workforce", "qualification", "take", "1", "--answers", str(digits),
+               "--as", "root", "--json", ok=False)
+    assert "more than 4,300 digits" in json_error(proc, 2, "invalid_input")
+    monkeypatch.setenv("DATAMILL_LANG", "zh-CN")
+    get_settings.cache_clear()
+    try:
+        proc = run(home, "project", "create", str(deep), "--as", "root", ok=False)
+        assert proc.returncode == 2 and proc.stderr.startswith("错误（invalid_input）：输入的嵌套层级过深")
+        proc = run(home, "project", "create", str(digits), "--as", "root", "--json", ok=False)
+        assert "超过 4,300 位" in json.loads(proc.stdout)["error"]["detail"]
+    finally:
+        monkeypatch.delenv("DATAMILL_LANG")
+        get_settings.cache_clear()
