@@ -20,7 +20,8 @@ Counting, per cell:
   subject's check (:func:`cell_blocker`), also uploads under way whose item is not written yet.
 
 A subject who has withdrawn consent (``datamill security consent-withdraw``) counts nowhere:
-neither their items nor their enrolment, so their place goes to a replacement.
+neither their items nor their enrolment, under any spelling of their id (``subject_fold``:
+case, full-width forms, surrounding space), so their place goes to a replacement.
 
 With ``count_in_progress`` (the default) a cell's fill is accepted + in progress. A cell is
 *full for a speaker* when any target it sets is reached — except that the speakers target does
@@ -38,7 +39,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from datamill.compliance.consent import item_subject, withdrawn_subjects
+from datamill.compliance.consent import item_subject, subject_fold, withdrawn_subjects
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, InvalidInput
 from datamill.core.speaker_ids import speaker_key
@@ -243,10 +244,11 @@ def tallies(
     # uploads first: one whose import commits between the two reads then counts twice (a
     # moment's false "full"), never not at all
     takes = _uploading(session, project.id) if uploading else []
-    gone = set(withdrawn_subjects(session, project.id))  # their place is free again
+    # their place is free again, under any spelling of their id (as consent withdrawal folds it)
+    gone = {subject_fold(s) for s in withdrawn_subjects(session, project.id)}
     for row in _rows(session, project.id, exclude_run):
         attrs = dict(row.attributes or {})
-        if row.status in _NOT_COUNTED or (gone and item_subject(row) in gone):
+        if row.status in _NOT_COUNTED or (gone and subject_fold(item_subject(row) or "") in gone):
             continue
         prof = profile(spec, attrs)
         speaker = speaker_key(attrs.get("speaker_id"), row.supplier_vendor_id)
@@ -255,14 +257,14 @@ def tallies(
                 tally.add(speaker, int(attrs.get("duration_ms") or 0),
                           accepted=row.status not in _NOT_ACCEPTED)
     for subject_id, demo in _enrolled(session, project.id):
-        if subject_id in gone:
+        if subject_fold(subject_id) in gone:
             continue
         prof, key = profile(spec, demo), _subject_key(subject_id)
         for cell, tally in zip(spec.cells, out, strict=True):
             if matches(cell, prof) and key is not None and key not in tally.speakers:
                 tally.open_speakers.add(key)
     for subject_id, demo, ms in takes:
-        if subject_id in gone:
+        if subject_fold(subject_id) in gone:
             continue
         prof = profile(spec, demo)
         for cell, tally in zip(spec.cells, out, strict=True):
