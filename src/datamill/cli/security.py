@@ -503,13 +503,13 @@ def consent_resolve_cmd(
 @app.command("consents")
 @handle_errors
 def consents_cmd(project: ProjectArg, actor: AsUser, as_json: JsonOpt = False) -> None:
-    """A project's consent records and withdrawal flags (its viewers, as the API)."""
-    from datamill.compliance.consent import list_consents, list_flags
+    """A project's consent records and withdrawal flags (its managers, the data-security
+    office and auditors, as the API)."""
+    from datamill.compliance.consent import consent_register
 
     with get_runtime().session() as s:
         pid = _pid(s, project)
-        acting_user(s, actor, Action.VIEW_PROJECT, project_id=pid)
-        r = {"consents": list_consents(s, pid), "flags": list_flags(s, pid)}
+        r = consent_register(s, acting_user(s, actor, Action.VIEW_PROJECT, project_id=pid), pid)
 
     def render(r: dict[str, Any]) -> None:
         t = Table(*(say(f"sec.col.{c}") for c in ("id", "subject", "scope", "given", "withdrawn")))

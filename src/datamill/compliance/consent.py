@@ -29,6 +29,7 @@ from datamill.db.lookup import get_or_raise
 
 __all__ = [
     "batch_exclusion",
+    "consent_register",
     "item_subject",
     "list_consents",
     "list_flags",
@@ -280,6 +281,24 @@ def list_consents(session: Session, project_id: int) -> list[dict[str, Any]]:
     rows = session.scalars(select(ConsentRecord).where(ConsentRecord.project_id == project_id)
                            .order_by(ConsentRecord.id))
     return [_consent_dict(c) for c in rows]
+
+
+def consent_register(session: Session, actor: User, project_id: int) -> dict[str, Any]:
+    """A project's consent records and withdrawal flags, for those who keep or check them.
+
+    The records name the people recorded (personal data): the project's managers (project
+    manager, corpus designer, collection coordinator: they record and withdraw consent), the
+    data-security office and admins, and auditors read them. Seeing the project is not enough:
+    an inspector, annotator, reviewer or vendor worker of the project is refused."""
+    if allowed(actor.role, Action.MANAGE_DATA_SECURITY):
+        action = Action.MANAGE_DATA_SECURITY
+    elif allowed(actor.role, Action.VIEW_AUDIT):
+        action = Action.VIEW_AUDIT
+    else:
+        action = Action.MANAGE_PROJECT
+    require(session, actor, action, project_id)
+    return {"consents": list_consents(session, project_id),
+            "flags": list_flags(session, project_id)}
 
 
 def list_flags(session: Session, project_id: int) -> list[dict[str, Any]]:

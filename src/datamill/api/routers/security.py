@@ -231,8 +231,8 @@ def revoke_endpoint(qualification_id: Id, session: SessionDep,
 
 @router.get("/projects/{project_id}/consents")
 def consents_endpoint(project_id: Id, session: SessionDep, user: Viewer) -> dict[str, Any]:
-    return {"consents": consent.list_consents(session, project_id),
-            "flags": consent.list_flags(session, project_id)}
+    """Its managers, the data-security office and auditors (personal data: not every viewer)."""
+    return consent.consent_register(session, user, project_id)
 
 
 @router.post("/projects/{project_id}/consents", status_code=status.HTTP_201_CREATED)
