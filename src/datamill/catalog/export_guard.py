@@ -25,7 +25,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from datamill.catalog.models import CatalogLicence, CatalogSource
+from datamill.catalog.territories import places
 from datamill.compliance.export import check_transfer_allowed
+from datamill.core.errors import InvalidInput
 from datamill.core.iso import COUNTRIES
 from datamill.production.models import Batch
 
@@ -33,38 +35,8 @@ __all__ = ["export_destinations", "require_export_allowed", "require_licence_exp
 
 #: what separates the codes of a territory naming several ("US, JP", "US/JP", "美国、US")
 _TOKENS = re.compile(r"[^A-Za-z]+")
-#: countries and regions a territory names in words, in Chinese and English, where sales
-#: license most abroad (Hong Kong, Macao and Taiwan are outbound transfers too); a name not here
-#: is caught only by its code or the licensee's country
-_ZH_NAMES = {
-    "美国": "US", "美國": "US", "日本": "JP", "韩国": "KR", "韓國": "KR", "新加坡": "SG",
-    "香港": "HK", "澳门": "MO", "澳門": "MO", "台湾": "TW", "台灣": "TW", "臺灣": "TW",
-    "英国": "GB", "英國": "GB", "德国": "DE", "德國": "DE", "法国": "FR", "法國": "FR",
-    "加拿大": "CA", "澳大利亚": "AU", "澳洲": "AU", "俄罗斯": "RU", "印度": "IN", "马来西亚": "MY",
-    "泰国": "TH", "越南": "VN", "印度尼西亚": "ID", "印尼": "ID", "阿联酋": "AE", "沙特": "SA",
-    "以色列": "IL", "荷兰": "NL", "瑞士": "CH", "意大利": "IT", "西班牙": "ES", "巴西": "BR",
-    "墨西哥": "MX", "菲律宾": "PH", "新西兰": "NZ", "爱尔兰": "IE", "瑞典": "SE",
-}
-_EN_NAMES = {
-    "united states": "US", "usa": "US", "u.s.": "US", "u.s.a.": "US", "america": "US",
-    "japan": "JP", "korea": "KR", "singapore": "SG", "hong kong": "HK", "hongkong": "HK",
-    "macao": "MO", "macau": "MO", "taiwan": "TW", "united kingdom": "GB", "uk": "GB",
-    "britain": "GB", "england": "GB", "germany": "DE", "france": "FR", "canada": "CA",
-    "australia": "AU", "russia": "RU", "india": "IN", "malaysia": "MY", "thailand": "TH",
-    "vietnam": "VN", "viet nam": "VN", "indonesia": "ID", "israel": "IL", "netherlands": "NL",
-    "switzerland": "CH", "italy": "IT", "spain": "ES", "brazil": "BR", "mexico": "MX",
-    "philippines": "PH", "new zealand": "NZ", "ireland": "IE", "sweden": "SE",
-    "united arab emirates": "AE", "saudi arabia": "SA",
-}
-_EN_NAME = re.compile(r"(?<![a-z])(" + "|".join(
-    re.escape(n) for n in sorted(_EN_NAMES, key=len, reverse=True)) + r")(?![a-z])")
-
-
-def _named(territory: str) -> set[str]:
-    """The codes of the countries ``territory`` names in words (``美国``, ``United States``)."""
-    folded = territory.casefold()
-    return ({code for name, code in _ZH_NAMES.items() if name in territory}
-            | {_EN_NAMES[m.group(1)] for m in _EN_NAME.finditer(folded)})
+#: CLDR codes of groups of countries a territory may name by code ("EU", "EZ")
+_REGION_CODES = frozenset({"EU", "EZ"})
 
 
 def _home() -> str:
@@ -84,17 +56,35 @@ def export_destinations(session: Session, customer_id: int, territory: str) -> l
     country = (cust.country if cust is not None else "").strip().upper()
     if country and country != home:
         found.add(country)
+    return sorted(_read(territory, home)[0] | found)
+
+
+def _read(territory: str, home: str) -> tuple[set[str], bool]:
+    """The foreign countries and regions ``territory`` names (codes), and whether it names any
+    place at all (home and worldwide included)."""
     # full-width letters as a Chinese input method types them (ＵＳ) are their ASCII selves
     territory = unicodedata.normalize("NFKC", territory or "")
+    codes: set[str] = set()
     code = territory.strip().upper()
-    if len(code) == 2 and code.isascii() and code.isalpha() and code != home:
-        found.add(code)
+    if len(code) == 2 and code.isascii() and code.isalpha():
+        codes.add(code)
     # a list of codes ("US, JP", "PRC; US", "HK/MO"): each code written in capitals counts
     # (lower-case two-letter words of a free text, "to", "in", are no codes)
-    found |= {tok for tok in _TOKENS.split(territory)
-              if len(tok) == 2 and tok.isupper() and tok in COUNTRIES and tok != home}
-    found |= {c for c in _named(territory) if c != home}
-    return sorted(found)
+    codes |= {tok for tok in _TOKENS.split(territory)
+              if len(tok) == 2 and tok.isupper() and (tok in COUNTRIES or tok in _REGION_CODES)}
+    named = places(territory, codes - _REGION_CODES)
+    named.regions |= codes & _REGION_CODES
+    return (named.countries | named.regions) - {home}, named.any
+
+
+def _region_countries(session: Session, home: str) -> list[str]:
+    """The countries a region (欧盟, Europe, 亚洲) may send data to, as far as the rules go:
+    every country the office keeps an export rule for (datamill keeps no table of which
+    country lies in which region, so a region passes only where every ruled country would)."""
+    from datamill.compliance.security_models import ExportRule
+
+    ruled = set(session.scalars(select(ExportRule.country)).all())
+    return sorted(ruled - {home, "*"}) + (["*"] if "*" in ruled else [])
 
 
 def _source_projects(session: Session, dataset_id: int) -> list[int]:
@@ -108,9 +98,24 @@ def require_export_allowed(session: Session, dataset_id: int, customer_id: int,
     """Refuse (:class:`~datamill.compliance.export.ExportNotAssessed`) a catalog sale abroad
     whose source projects lack the approved export assessment of its destination; return the
     destinations checked (for the audit record)."""
+    from datamill.compliance.security_models import ExportRule
+
     dests = export_destinations(session, customer_id, territory)
-    for project_id in _source_projects(session, dataset_id) if dests else []:
-        for dest in dests:
+    projects = _source_projects(session, dataset_id)
+    if projects and not _read(territory, _home())[1] and session.scalar(
+            select(ExportRule.country).limit(1)) is not None:
+        # export rules are in force: a territory the guard cannot read is no domestic one
+        raise InvalidInput(
+            f"territory {territory!r} names no country or region datamill can read: name the "
+            "countries (ISO codes such as CN, US, or names such as 中国, United States), a "
+            "region (欧盟, Europe) or worldwide, so the export guard can check the "
+            "destinations", field="territory", value=territory,
+            reason_code="territory_unreadable")
+    home = _home()
+    checks = sorted({c for d in dests for c in (
+        [d] if d in COUNTRIES else _region_countries(session, home))})
+    for project_id in projects if checks else []:
+        for dest in checks:
             check_transfer_allowed(session, project_id, dest)
     return dests
 

@@ -14,6 +14,7 @@ from datamill.modalities import _reason_words_crash_h1 as _crash_h1
 from datamill.modalities import _reason_words_delivery_h15 as _delivery_h15
 from datamill.modalities import _reason_words_engine_h16 as _engine_h16
 from datamill.modalities import _reason_words_erasure_h1 as _erasure
+from datamill.modalities import _reason_words_export_h11 as _export_h11
 from datamill.modalities import _reason_words_h9 as _h9
 from datamill.modalities import _reason_words_image_h5 as _image_h5
 from datamill.modalities import _reason_words_lang_h3 as _lang_h3
@@ -67,6 +68,7 @@ AREA_REFUSALS_EN: dict[str, str] = {
     **_compliance_h6.COMPLIANCE_H6_REFUSALS_EN,
     **_settle_h4.SETTLE_H4_REFUSALS_EN,
     **_crash_h1.CRASH_H1_EN,
+    **_export_h11.EXPORT_H11_REFUSALS_EN,
 }
 
 AREA_REFUSALS_ZH_CN: dict[str, str] = {
@@ -99,4 +101,5 @@ AREA_REFUSALS_ZH_CN: dict[str, str] = {
     **_compliance_h6.COMPLIANCE_H6_REFUSALS_ZH_CN,
     **_settle_h4.SETTLE_H4_REFUSALS_ZH_CN,
     **_crash_h1.CRASH_H1_ZH_CN,
+    **_export_h11.EXPORT_H11_REFUSALS_ZH_CN,
 }
