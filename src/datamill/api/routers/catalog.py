@@ -2,7 +2,7 @@
 samples, verification), licences, transfer links and downloads, the per-dataset report, and
 retention (holds, runs, certificates). The services decide who may do what (403 otherwise); a
 customer sees listed entries and its own licences. The download is authorised by its signed
-link, not by a token; a request made as another customer is refused.
+link, not by a token; a request made as another customer downloads too (audited as such).
 """
 
 from __future__ import annotations
@@ -496,8 +496,9 @@ def download_endpoint(  # noqa: PLR0913 - the link's parameters and who asks
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)] = None,
 ) -> FileResponse:
     """Download through a transfer link (signed, unexpired, within its count; audited with the
-    caller and the client address). The link is the credential: no sign-in is needed, but a
-    request made as another customer (their bearer token or web session) is refused."""
+    caller and the client address). The link is the credential: no sign-in is needed, and a
+    request made as another customer (their bearer token or web session) downloads too, its
+    audit record marked ``not_licensee``."""
     caller = _download_caller(request, session, runtime, credentials)
     got: DownloadOut = licences.download(
         session, runtime.settings, link_id, expires=expires, signature=signature,
