@@ -30,6 +30,7 @@ MEMBERS = ["admin", "project_manager", "corpus_designer", "collection_coordinato
            "annotator", "reviewer", "inspector", "data_security_officer", "auditor"]
 
 
+@pytest.mark.slow  # 9 roles x (API, CLI, web sign-in): ~7 s on SQLite
 def test_consent_register_is_read_by_its_keepers_and_auditors(
     runtime: Runtime, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
