@@ -17,6 +17,7 @@ from datamill.modalities import _reason_words_erasure_h1 as _erasure
 from datamill.modalities import _reason_words_export_h11 as _export_h11
 from datamill.modalities import _reason_words_h9 as _h9
 from datamill.modalities import _reason_words_image_h5 as _image_h5
+from datamill.modalities import _reason_words_import_h9 as _import_h9
 from datamill.modalities import _reason_words_lang_h3 as _lang_h3
 from datamill.modalities import _reason_words_ledger as _ledger
 from datamill.modalities import _reason_words_ledger_clerk as _ledger_clerk
@@ -69,6 +70,7 @@ AREA_REFUSALS_EN: dict[str, str] = {
     **_settle_h4.SETTLE_H4_REFUSALS_EN,
     **_crash_h1.CRASH_H1_EN,
     **_export_h11.EXPORT_H11_REFUSALS_EN,
+    **_import_h9.IMPORT_H9_REFUSALS_EN,
 }
 
 AREA_REFUSALS_ZH_CN: dict[str, str] = {
@@ -102,4 +104,5 @@ AREA_REFUSALS_ZH_CN: dict[str, str] = {
     **_settle_h4.SETTLE_H4_REFUSALS_ZH_CN,
     **_crash_h1.CRASH_H1_ZH_CN,
     **_export_h11.EXPORT_H11_REFUSALS_ZH_CN,
+    **_import_h9.IMPORT_H9_REFUSALS_ZH_CN,
 }

@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import functools
 import io
-import json
 import math
 import os
 import re
@@ -28,8 +27,8 @@ from pydantic_core import PydanticCustomError
 from datamill.core.encodings import conversion_advice, open_utf8
 from datamill.core.errors import InvalidInput
 from datamill.core.filenames import suffix
-from datamill.core.jsontext import describe_json_error
 from datamill.core.storable import digits
+from datamill.production._json_line import parse_json_line
 
 __all__ = [
     "NO_FILE",
@@ -549,13 +548,9 @@ def _jsonl_rows(root: Path, manifest: Path, name: str) -> Iterator[SourceRow]:
             continue
         if text is None or not text.strip():
             continue
-        try:
-            rec = json.loads(text)
-        except json.JSONDecodeError as err:
-            yield SourceRow(where=where, error=f"malformed JSON: {describe_json_error(err)}")
-            continue
-        except (ValueError, RecursionError) as err:  # 4300+ digit numbers, deep nesting
-            yield SourceRow(where=where, error=f"malformed JSON: {printable(str(err), 200)}")
+        rec, problem = parse_json_line(text, lineno)  # the file's line, the column in it
+        if problem is not None:
+            yield SourceRow(where=where, error=problem[0], coded=problem[1])
             continue
         if not isinstance(rec, dict):
             yield SourceRow(where=where, error="each JSONL line must be an object")

@@ -123,9 +123,11 @@ def _labelled_rows(
         out.append((row, doc))
     if problems:
         more = f" (and {len(problems) - _SHOWN} more)" if len(problems) > _SHOWN else ""
+        listed = "; ".join(problems[:_SHOWN]) + more
         raise InvalidInput(f"nothing imported: {len(problems)} problem(s) in the "
-                           f"{importer.name} source: " + "; ".join(problems[:_SHOWN]) + more,
-                           format=importer.name, problems=len(problems))
+                           f"{importer.name} source: {listed}", format=importer.name,
+                           problems=len(problems), listed=listed,
+                           reason_code="labelled_nothing_imported")
     return out
 
 

@@ -120,7 +120,7 @@ def test_jsonl_manifest_and_malformed_lines(runtime: Runtime, tmp_path: Path) ->
     # an absolute path is refused even inside the folder: manifests must be relocatable
     assert report.imported == 0
     assert [r["reason"][:18] for r in report.rejections] == [
-        f"path {str(src / 'utt000.wav')!r}"[:18], "malformed JSON: Ex", "each JSONL line mus"[:18]
+        f"path {str(src / 'utt000.wav')!r}"[:18], "malformed JSON on ", "each JSONL line mus"[:18]
     ]
 
 
