@@ -80,3 +80,31 @@ def test_a_pre_labelled_import_refused_whole_is_coded(
                                     + details["listed"])
     zh = word_reason(details, "zh-CN")
     assert zh is not None and zh.startswith("未导入任何内容：textgrid 来源中有 1 个问题：x.wav"), zh
+
+
+def test_corrupt_audio_refused_at_import_is_coded_and_worded_in_zh(
+    sqlite_runtime: Runtime, tmp_path: Path
+) -> None:
+    """Trial h9: an empty, truncated or not-audio ``.wav`` was refused at import in English
+    only (no code), on the zh-CN import page and CLI too."""
+    rt = sqlite_runtime
+    with rt.session() as s:
+        pid = create_project(s, spec(language="zh-CN")).id
+    good = make_tone(tmp_path / "tone.wav", duration_ms=1000).read_bytes()
+    src = tmp_path / "drop"
+    src.mkdir()
+    (src / "zero.wav").write_bytes(b"")
+    (src / "trunc.wav").write_bytes(good[:len(good) // 2])
+    (src / "mp3.wav").write_bytes(b"ID3\x03\x00\x00\x00\x00\x00\x00" + b"\xff\xfb" * 500)
+    with rt.session() as s:
+        report = import_source(s, rt.blobs, pid, src)
+    got = {r["source"]: r for r in report.rejections}
+    assert {k: r.get("code") for k, r in got.items()} == {
+        "zero.wav": "file_empty", "trunc.wav": "audio_truncated", "mp3.wav": "audio_not_audio"}
+    zh = {k: word_reason({**r, "reason_code": r["code"]}, "zh-CN") for k, r in got.items()}
+    assert zh["zero.wav"] == "文件为空（0 字节）"
+    assert zh["trunc.wav"] is not None and zh["trunc.wav"].startswith(
+        f"文件不完整：WAV 文件头声明有 {len(good) - 44} 字节音频，实际只有 "
+        f"{len(good) // 2 - 44} 字节"), zh
+    assert zh["mp3.wav"] is not None and zh["mp3.wav"].startswith("文件不是可解码的音频"), zh
+    assert "/" not in "".join(map(str, got["trunc.wav"].values())), got  # no server path

@@ -1,7 +1,8 @@
 """The words of import refusals added by h9, English and zh-CN: a manifest's JSONL line that is
 not JSON, named by the file's line and the column in it (``production._json_line``; the
-parser's own "line 2 column 1" counted inside the one-line value), and a pre-labelled import
-refused whole (``production.labelled_import``: "nothing imported: N problem(s)")."""
+parser's own "line 2 column 1" counted inside the one-line value), a pre-labelled import
+refused whole (``production.labelled_import``: "nothing imported: N problem(s)"), and an
+audio file refused at import (empty, truncated, not audio: ``modalities.speech.audio``)."""
 
 from __future__ import annotations
 
@@ -33,6 +34,14 @@ IMPORT_H9_REFUSALS_EN: dict[str, str] = {
     "manifest_json": _AT + "{detail}",
     "labelled_nothing_imported": "nothing imported: {problems} problem(s) in the {format} "
                                  "source: {listed}",
+    # an audio file refused at import (modalities.speech.audio)
+    "file_empty": "file is empty (0 bytes)",
+    "audio_truncated": "file is truncated: the WAV header declares {declared} bytes of audio but "
+                       "only {present} are present",
+    "audio_not_audio": "file is not decodable audio: {why}",
+    "audio_frames_missing": "file is truncated or corrupt: header declares {declared} frames, "
+                            "only {read} could be decoded",
+    "audio_no_samples": "file contains no audio samples",
 }
 
 _AT_ZH = "第 {line} 行不是有效的 JSON："
@@ -55,4 +64,10 @@ IMPORT_H9_REFUSALS_ZH_CN: dict[str, str] = {
                                          "只认半角符号（\" : , {{ }} [ ]），请把输入法切换为半角标点",
     "manifest_json": _AT_ZH + "{detail}",
     "labelled_nothing_imported": "未导入任何内容：{format} 来源中有 {problems} 个问题：{listed}",
+    "file_empty": "文件为空（0 字节）",
+    "audio_truncated": "文件不完整：WAV 文件头声明有 {declared} 字节音频，实际只有 {present} 字节"
+                       "（传输或复制中断？请重新导出或重新复制该文件）",
+    "audio_not_audio": "文件不是可解码的音频（{why}）：请确认它是 WAV、FLAC 等音频文件，且未损坏",
+    "audio_frames_missing": "文件不完整或已损坏：文件头声明有 {declared} 帧，只能解码 {read} 帧",
+    "audio_no_samples": "文件中没有音频采样",
 }

@@ -28,7 +28,7 @@ from datamill.core.encodings import conversion_advice, open_utf8
 from datamill.core.errors import InvalidInput
 from datamill.core.filenames import suffix
 from datamill.core.storable import digits
-from datamill.production._json_line import parse_json_line
+from datamill.production._import_coded import parse_json_line
 
 __all__ = [
     "NO_FILE",

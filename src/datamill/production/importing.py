@@ -31,6 +31,7 @@ from datamill.modalities.base import ModalityPlugin
 from datamill.modalities.registry import get_modality
 from datamill.production._bulk import TupleInsert, insert_rows
 from datamill.production._delivery_slots import DeliverySlots
+from datamill.production._import_coded import coded_reason
 from datamill.production._import_rows import (
     MAX_PATH_CHARS,
     NO_FILE,
@@ -149,7 +150,7 @@ def _hash(row: SourceRow) -> str | tuple[str]:
     if not path.is_file():
         return f"{printable(row.filename, 200)} is not a regular file"
     if path.stat().st_size == 0:
-        return "file is empty (0 bytes)"
+        return coded_reason("file_empty")
     return (sha256_file(path),)
 
 
@@ -167,7 +168,7 @@ def _stat(row: SourceRow) -> int | str:
     if not stat.S_ISREG(st.st_mode):
         return f"{printable(row.filename, 200)} is not a regular file"
     if st.st_size == 0:
-        return "file is empty (0 bytes)"
+        return coded_reason("file_empty")
     return st.st_size
 
 
@@ -550,7 +551,7 @@ def import_source(  # noqa: PLR0913 - keyword-only options
         else:
             reason = _stat(row)
             if isinstance(reason, str):
-                reject(row.where, reason)
+                reject(row.where, reason, **getattr(reason, "coded", {}))
                 return
             uri, size = row.file or str(row.path), reason
         if ext_id in existing:
@@ -648,7 +649,7 @@ def import_source(  # noqa: PLR0913 - keyword-only options
         except OSError as err:
             hashed = f"file cannot be read ({err.strerror or err})"
         if isinstance(hashed, str):
-            reject(row.where, hashed)
+            reject(row.where, hashed, **getattr(hashed, "coded", {}))
             return
         (digest,) = hashed
         if ext_id in existing:

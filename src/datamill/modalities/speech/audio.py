@@ -179,7 +179,7 @@ class AudioProbe:
 # --------------------------------------------------------------------------- reading
 
 
-def _wav_data_truncation(path: Path, file_size: int) -> str | None:
+def _wav_data_truncation(path: Path, file_size: int) -> tuple[str, int, int] | None:
     """Return a reason when a RIFF/WAVE header promises more data than the file holds.
 
     libsndfile silently shortens such files, so the header is walked here (with ``pread``,
@@ -209,10 +209,8 @@ def _wav_data_truncation(path: Path, file_size: int) -> str | None:
             if chunk[:4] == b"data":
                 available = file_size - pos
                 if size not in (0, 0xFFFFFFFF) and size > available:
-                    return (
-                        f"file is truncated: the WAV header declares {size} bytes of audio "
-                        f"but only {available} are present"
-                    )
+                    return (f"file is truncated: the WAV header declares {size} bytes of audio "
+                            f"but only {available} are present", size, available)
                 return None
             pos += size + (size & 1)
     finally:
@@ -235,10 +233,11 @@ def _load(path: Path, *, keep_data: bool) -> tuple[AudioProbe, NDArray[np.float3
     except FileNotFoundError as exc:
         raise NotFound(f"audio file not found: {path}", path=str(path)) from exc
     if file_size == 0:
-        raise AudioDecodeError("file is empty (0 bytes)", path=str(path))
+        raise AudioDecodeError("file is empty (0 bytes)", path=str(path), reason_code="file_empty")
     truncation = _wav_data_truncation(path, file_size)
     if truncation is not None:
-        raise AudioDecodeError(truncation, path=str(path))
+        raise AudioDecodeError(truncation[0], path=str(path), reason_code="audio_truncated",
+                               declared=truncation[1], present=truncation[2])
     data: NDArray[np.float32] = np.empty((0, 0), dtype=np.float32)
     try:
         with sf.SoundFile(path) as f:
@@ -259,18 +258,19 @@ def _load(path: Path, *, keep_data: bool) -> tuple[AudioProbe, NDArray[np.float3
             )
     except sf.LibsndfileError as exc:
         raise AudioDecodeError(
-            f"file is not decodable audio: {exc.error_string}", path=str(path)
-        ) from exc
+            f"file is not decodable audio: {exc.error_string}", path=str(path),
+            reason_code="audio_not_audio", why=exc.error_string) from exc
     except (sf.SoundFileError, RuntimeError) as exc:
-        raise AudioDecodeError(f"file is not decodable audio: {exc}", path=str(path)) from exc
+        raise AudioDecodeError(f"file is not decodable audio: {exc}", path=str(path),
+                               reason_code="audio_not_audio", why=str(exc)) from exc
     if read < declared:
         raise AudioDecodeError(
             f"file is truncated or corrupt: header declares {declared} frames, "
-            f"only {read} could be decoded",
-            path=str(path),
-        )
+            f"only {read} could be decoded", path=str(path),
+            reason_code="audio_frames_missing", declared=declared, read=read)
     if read == 0:
-        raise AudioDecodeError("file contains no audio samples", path=str(path))
+        raise AudioDecodeError("file contains no audio samples", path=str(path),
+                               reason_code="audio_no_samples")
     return probe, data
 
 

@@ -1,4 +1,6 @@
-"""One JSONL line of a manifest, parsed, or why it is not JSON named by the file's line and the
+"""Import refusals with a code, so each face words them in its reader's language.
+
+One JSONL line of a manifest, parsed, or why it is not JSON named by the file's line and the
 column in that line (the parser's "line 2 column 1" counts inside the value: a line without
 its closing ``}`` ended, to it, at the second line of the text, which was the line break).
 
@@ -15,7 +17,7 @@ from typing import Any
 from datamill.core.jsontext import describe_json_error, full_width_mark
 from datamill.modalities._reason_words_import_h9 import IMPORT_H9_REFUSALS_EN
 
-__all__ = ["parse_json_line"]
+__all__ = ["CodedReason", "coded_reason", "parse_json_line"]
 
 #: the parser's message (its start) -> the refusal's code
 _KINDS = (
@@ -31,6 +33,21 @@ _KINDS = (
 )
 
 Problem = tuple[str, dict[str, str]]
+
+
+class CodedReason(str):
+    """A rejection reason (English) with its ``coded`` code and values, as the import's
+    ``reject`` records them."""
+
+    coded: dict[str, str]
+
+
+def coded_reason(code: str, **values: object) -> CodedReason:
+    """The reason ``code`` (words in :mod:`datamill.modalities._reason_words_import_h9`)."""
+    words, coded = _coded(code, **values)
+    out = CodedReason(words)
+    out.coded = coded
+    return out
 
 
 def _coded(code: str, **values: object) -> Problem:
