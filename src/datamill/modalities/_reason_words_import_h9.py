@@ -49,8 +49,8 @@ _AT_ZH = "第 {line} 行不是有效的 JSON："
 IMPORT_H9_REFUSALS_ZH_CN: dict[str, str] = {
     "manifest_json_ends": _AT_ZH + "该行到第 {column} 列就结束了，JSON 对象尚不完整（缺少右括号 }} "
                                    "或 ]）",
-    "manifest_json_comma": _AT_ZH + "第 {column} 列处两个值之间缺少半角逗号 ,",
-    "manifest_json_colon": _AT_ZH + "第 {column} 列处键名后缺少半角冒号 :",
+    "manifest_json_comma": _AT_ZH + "第 {column} 列处两个值之间缺少半角逗号（,）",
+    "manifest_json_colon": _AT_ZH + "第 {column} 列处键名后缺少半角冒号（:）",
     "manifest_json_key": _AT_ZH + "第 {column} 列处应为用半角双引号括起的键名（或右括号 }} 前多了一个"
                                   "逗号）",
     "manifest_json_value": _AT_ZH + "第 {column} 列处缺少值（文本须用半角双引号括起；true、false、"
