@@ -46,6 +46,7 @@ from datamill.modalities._reason_words_approvals import (
     own_approval_values,
     sheet_status_values,
 )
+from datamill.modalities._reason_words_asr_h9 import ASR_SEGMENT_PROBLEMS_EN
 from datamill.modalities._reason_words_catalog import object_noun, quote_status
 from datamill.modalities._reason_words_eligibility import (
     ELIGIBILITY_REFUSALS,
@@ -260,6 +261,7 @@ EN_PROBLEMS: dict[str, str] = {
     "prob.duplicate_track": "track {track_id} is already object {first}'s in this frame: one "
                             "track is one object",
     **TTS_TIER_PROBLEMS_EN,  # a TTS annotation's tier problems (modalities.tts.consistency)
+    **ASR_SEGMENT_PROBLEMS_EN,  # a transcript's segment problems (modalities.speech.segments)
 }
 
 #: the languages the catalogue words problems in

@@ -226,8 +226,12 @@ class SpeechAsrPlugin(SpeechAggregationMixin):
                 raise InvalidInput(f"segments[{i}]: needs whole start_ms and end_ms") from err
         problems = self.validate_segments(segs, int(attributes.get("duration_ms") or 0),
                                           requirements)
-        if problems:
-            raise InvalidInput("; ".join(problems))
+        if problems:  # coded: each face words them in its reader's language
+            from datamill.modalities.problem_words import coded_refusal
+            from datamill.modalities.speech.segments import SegmentProblem
+
+            raise coded_refusal([p.record() if isinstance(p, SegmentProblem) else
+                                 {"code": "asr_segment", "message": p} for p in problems])
         clean = [s.to_dict() for s in segs]
         document: list[JsonValue] = list(clean)
         return AnnotationDoc(document, _text(clean))

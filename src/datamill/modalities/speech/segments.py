@@ -6,11 +6,14 @@ import itertools
 import re
 import unicodedata
 from collections.abc import Collection, Sequence
+from typing import Any
 
+from datamill.modalities._reason_words_asr_h9 import ASR_SEGMENT_PROBLEMS_EN
 from datamill.modalities.speech.schema import SpeechAsrRequirements, deliverable_spelling
 from datamill.modalities.speech.types import SEGMENT_FLAGS, Segment
 
-__all__ = ["MAX_SPEAKER_CHARS", "ascii_tags", "noise_in_text", "validate_segments"]
+__all__ = ["MAX_SPEAKER_CHARS", "SegmentProblem", "ascii_tags", "noise_in_text",
+           "validate_segments"]
 
 MAX_SPEAKER_CHARS = 100  # as SpeechItemAttributes.speaker_id
 #: a bracketed tag as scoring reads it (datamill.qc.text_norm drops it): spaces inside included
@@ -21,6 +24,24 @@ _IME_TAG = re.compile(r"[\[【［]\s*([A-Za-zＡ-Ｚａ-ｚ][\w\s'-]*?)\s*[\]】
 #: an opening bracket nothing closes, or a closing one nothing opened (left once the whole tags
 #: are taken out): ASCII anywhere, full-width only before a Latin letter (【noise)
 _UNCLOSED = re.compile(r"\[\S{0,20}|\S{0,20}\]|[【［][A-Za-zＡ-Ｚａ-ｚ]\S{0,20}")
+
+
+class SegmentProblem(str):
+    """One segment problem's English line, carrying its ``code`` and the values its sentence
+    names (``n`` the segment counted from 1, ``start``/``end`` in ms ...), so the faces word
+    it in the reader's language (``prob.<code>``, :mod:`.._reason_words_asr_h9`)."""
+
+    code: str
+    values: dict[str, Any]
+
+    def __new__(cls, code: str, **values: Any) -> SegmentProblem:
+        made = super().__new__(cls, ASR_SEGMENT_PROBLEMS_EN[f"prob.{code}"].format(**values))
+        made.code, made.values = code, values
+        return made
+
+    def record(self) -> dict[str, Any]:
+        """The coded problem record (:func:`datamill.modalities.problem_words.coded_refusal`)."""
+        return {"code": self.code, "message": str(self), **self.values}
 
 
 def _ascii_tag(match: re.Match[str], allowed: Collection[str]) -> str:
@@ -61,7 +82,8 @@ def noise_in_text(text: str, noise: Sequence[str] = (),
     return tuple(dict.fromkeys([*noise, *found]))
 
 
-def _tag_problems(where: str, seg: Segment, allowed: Collection[str], example: str) -> list[str]:
+def _tag_problems(at: dict[str, Any], seg: Segment, allowed: Collection[str],
+                  example: str) -> list[str]:
     """The segment's unknown tags (each once, in the text or the noise list) and unclosed
     brackets; full-width brackets around a known tag are the tag."""
     text = ascii_tags(seg.text, allowed)
@@ -72,12 +94,12 @@ def _tag_problems(where: str, seg: Segment, allowed: Collection[str], example: s
                       if s not in allowed})
     problems = []
     if unknown:
-        problems.append(f"{where} uses unknown noise symbols {', '.join(unknown)}; "
-                        f"allowed: {', '.join(sorted(allowed))}")
+        problems.append(SegmentProblem("asr_unknown_noise", **at, symbols=", ".join(unknown),
+                                       allowed=", ".join(sorted(allowed))))
     rest = _IME_TAG.sub(" ", _BRACKETED.sub(" ", text))
     if (unclosed := _UNCLOSED.search(rest)) is not None:
-        problems.append(f"{where} has an unclosed bracket: {unclosed.group()}; write a noise "
-                        f"symbol whole, like {example}")
+        problems.append(SegmentProblem("asr_unclosed_bracket", **at, fragment=unclosed.group(),
+                                       example=example))
     return problems
 
 
@@ -87,30 +109,29 @@ def validate_segments(
     """Every problem with ``segments``, as sentences naming the segment (empty list = valid)."""
     problems: list[str] = []
     if req.transcript_required and not any(s.text.strip() or s.noise for s in segments):
-        problems.append("transcript: required, but empty (the spec's requirements."
-                        "transcript_required); type what is said, or a noise symbol")
+        problems.append(SegmentProblem("asr_transcript_required"))
     allowed = set(req.noise_symbols)
     example = "[noise]" if "[noise]" in allowed else next(iter(req.noise_symbols), "[noise]")
     for i, seg in enumerate(segments, start=1):
-        where = f"segment {i} ({seg.start_ms}-{seg.end_ms} ms)"
+        at: dict[str, Any] = {"n": i, "start": seg.start_ms, "end": seg.end_ms}
         if seg.start_ms < 0 or seg.end_ms > duration_ms:
-            problems.append(f"{where} lies outside the audio (0-{duration_ms} ms)")
+            problems.append(SegmentProblem("asr_outside_audio", **at, duration=duration_ms))
         if seg.end_ms <= seg.start_ms:
-            problems.append(f"{where} ends before it starts")
+            problems.append(SegmentProblem("asr_ends_before_start", **at))
         if seg.speaker is not None and len(seg.speaker) > MAX_SPEAKER_CHARS:
-            problems.append(f"{where} names a speaker of {len(seg.speaker):,} characters; a "
-                            f"speaker id has at most {MAX_SPEAKER_CHARS}")
+            problems.append(SegmentProblem("asr_speaker_long", **at,
+                                           chars=f"{len(seg.speaker):,}", most=MAX_SPEAKER_CHARS))
         if seg.speaker and (spelling := deliverable_spelling(seg.speaker)) is not None:
-            problems.append(f"{where} names speaker {seg.speaker!r}, which no delivery format "
-                            f"can name (whitespace, a control character or a path separator); "
-                            f"write it as {spelling!r}")
+            problems.append(SegmentProblem("asr_speaker_chars", **at, speaker=repr(seg.speaker),
+                                           spelling=repr(spelling)))
         if seg.flag is not None and seg.flag not in SEGMENT_FLAGS:
-            problems.append(f"{where} has unknown flag {seg.flag!r}; "
-                            f"allowed: {', '.join(SEGMENT_FLAGS)}")
-        problems.extend(_tag_problems(where, seg, allowed, example))
+            problems.append(SegmentProblem("asr_unknown_flag", **at, flag=repr(seg.flag),
+                                           allowed=", ".join(SEGMENT_FLAGS)))
+        problems.extend(_tag_problems(at, seg, allowed, example))
     if not req.allow_overlapping_segments:
         ordered = sorted(enumerate(segments, start=1), key=lambda p: p[1].start_ms)
         for (ia, a), (ib, b) in itertools.pairwise(ordered):
             if b.start_ms < a.end_ms:
-                problems.append(f"segments {ia} and {ib} overlap ({b.start_ms} < {a.end_ms} ms)")
+                problems.append(SegmentProblem("asr_overlap", n=ia, m=ib, start=b.start_ms,
+                                               end=a.end_ms))
     return problems

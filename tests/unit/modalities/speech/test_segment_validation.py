@@ -107,3 +107,31 @@ def test_the_noise_list_names_the_symbols_typed_in_the_text() -> None:
                       path=Path("u1.wav"), attributes={"duration_ms": 1000}, language="zh-CN")
     stored = [{"start_ms": 0, "end_ms": 900, "text": "[noise]我们", "noise": []}]
     assert plugin.export_item(item, stored).segments[0].noise == ("[noise]",)
+
+
+def test_segment_problems_are_coded_and_read_in_chinese() -> None:
+    """Trial h9: an annotator saving through the API or the CLI in zh-CN read the segment
+    problems in English (only the workbench page worded them): each is a coded record now."""
+    import pytest
+
+    from datamill.core.errors import InvalidInput
+    from datamill.modalities.problem_words import word_error
+    from datamill.modalities.registry import get_modality
+
+    plugin = get_modality("speech.asr")
+    bad = [{"start_ms": 0, "end_ms": 5000, "text": "你好[nois"},
+           {"start_ms": 100, "end_ms": 50, "text": "好", "speaker": "a b", "flag": "zz"},
+           {"start_ms": 10, "end_ms": 900, "text": "[cough2]"}]
+    with pytest.raises(InvalidInput) as caught:
+        plugin.validate_annotation(bad, {"duration_ms": 3000}, SpeechAsrRequirements())
+    err = caught.value
+    codes = [p["code"] for p in err.details["problems"]]
+    assert codes == ["asr_outside_audio", "asr_unclosed_bracket", "asr_ends_before_start",
+                     "asr_speaker_chars", "asr_unknown_flag", "asr_unknown_noise",
+                     "asr_overlap", "asr_overlap"], codes
+    assert err.message.startswith("segment 1 (0-5000 ms) lies outside the audio (0-3000 ms); ")
+    said, details = word_error(err.message, err.details, "zh-CN")
+    assert said.startswith("第 1 段（0–5000 毫秒）超出音频范围（0–3000 毫秒）；"), said
+    assert "第 1 段与第 3 段重叠（10 < 5000 毫秒）" in said and "segment" not in said, said
+    assert details["message_en"] == err.message
+    assert word_error(err.message, err.details, "en")[0] == err.message
