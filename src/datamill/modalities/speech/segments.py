@@ -92,7 +92,7 @@ def _tag_problems(at: dict[str, Any], seg: Segment, allowed: Collection[str],
     unknown = sorted({s for s in (*_BRACKETED.findall(text), *wide,
                                   *(ascii_tags(n, allowed) for n in seg.noise))
                       if s not in allowed})
-    problems = []
+    problems: list[str] = []
     if unknown:
         problems.append(SegmentProblem("asr_unknown_noise", **at, symbols=", ".join(unknown),
                                        allowed=", ".join(sorted(allowed))))
