@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from collections.abc import Mapping
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -74,6 +75,17 @@ def _tone(label: str) -> tuple[str, str]:
     return (m["bare"], m["tone"]) if m else (label, "")
 
 
+def _spelling(label: str) -> str | None:
+    """The tone-numbered syllable a label with tone marks or capitals means (``nǐ``, ``NI3``,
+    ``lǜ``: ``ni3``, ``ni3``, ``lv4``), when that is one; else None."""
+    from pypinyin.contrib.tone_convert import to_tone3  # noqa: PLC0415
+
+    spelled = str(to_tone3(unicodedata.normalize("NFC", label.strip().lower()), v_to_u=False))
+    if spelled == label or not spelled[-1:].isdigit():
+        return None
+    return spelled if _syllable_label_problem(0, spelled) is None else None
+
+
 def _syllable_label_problem(i: int, label: str) -> TierProblem | None:
     from datamill.modalities.speech.phones import erhua_base, pinyin_syllables  # noqa: PLC0415
 
@@ -81,6 +93,11 @@ def _syllable_label_problem(i: int, label: str) -> TierProblem | None:
     where = f"syllables[{i}]: {label!r}"
     said = {"number": i + 1, "label": label}
     if bare not in pinyin_syllables() and erhua_base(bare) is None:
+        spelled = None if "ü" in bare else _spelling(label)
+        if spelled is not None:  # nǐ, NI3, lǜ: tone marks or capitals (trial h9)
+            return TierProblem(f"{where} is not a pinyin syllable as the phone set writes it: "
+                               f"write {spelled!r} (a tone digit, lower case, ü as v)",
+                               "tts_not_pinyin", **said, edge="spelled", spelling=spelled)
         umlaut = "ü" in bare
         hint = " (the phone set writes ü as v: lv4)" if umlaut else ""
         return TierProblem(f"{where} is not a pinyin syllable{hint}", "tts_not_pinyin",

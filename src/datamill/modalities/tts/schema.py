@@ -13,9 +13,17 @@ English, pinyin initials and tonal finals for Mandarin).
 from __future__ import annotations
 
 import itertools
-from typing import Any, Literal
+import unicodedata
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
 
 from datamill.core.errors import InvalidInput
 from datamill.modalities.speech.schema import AudioFormat, SpeakerId
@@ -103,11 +111,16 @@ class Interval(BaseModel):
     label: str = Field(max_length=200)
 
 
+def _half_width(value: Any) -> Any:
+    """A prosody mark typed through a Chinese IME (``＃４``) as the mark (``#4``), NFKC."""
+    return unicodedata.normalize("NFKC", value).strip() if isinstance(value, str) else value
+
+
 class Point(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     time_ms: int = Field(ge=0)
-    label: str = Field(max_length=8)
+    label: Annotated[str, BeforeValidator(_half_width)] = Field(max_length=8)
 
 
 class TtsAnnotation(BaseModel):

@@ -326,3 +326,35 @@ def test_a_syllable_must_be_a_reading_of_its_character(word: str, syllables: lis
     payload["words"][0]["label"] = word
     problems = _problems(payload)
     assert problems == ([] if wrong is None else [wrong]), problems
+
+
+def test_tone_marks_and_capitals_are_answered_with_the_spelling_and_ime_marks_are_marks() -> None:
+    """Trial h9: a labeller who typed ``nǐ``, ``NI3`` or ``lǜ`` read only "is not a pinyin
+    syllable" (the phone set writes tone digits); a prosody mark typed through a Chinese IME
+    (``＃４``) was refused as "not a boundary level". The spelling is named now, and the mark
+    is stored as ``#4``."""
+    from datamill.core.errors import InvalidInput
+    from datamill.modalities.problem_words import word_error
+    from datamill.modalities.registry import get_modality
+
+    plugin = get_modality("speech.tts")
+    req = plugin.requirements_model.model_validate({})
+    phones = [{"start_ms": a, "end_ms": a + 150, "label": lab}
+              for a, lab in ((0, "n"), (150, "i3"), (300, "h"), (450, "ao3"))]
+
+    def payload(syllables: list[str], mark: str = "#4") -> dict[str, Any]:
+        return {"language": "zh", "words": [{"start_ms": 0, "end_ms": 600, "label": "你好"}],
+                "syllables": [{"start_ms": i * 300, "end_ms": i * 300 + 300, "label": s}
+                              for i, s in enumerate(syllables)],
+                "phones": phones, "prosody": [{"time_ms": 600, "label": mark}]}
+
+    doc = plugin.validate_annotation(payload(["ni3", "hao3"], "＃４"), {"duration_ms": 900}, req)
+    assert doc.payload["prosody"] == [{"time_ms": 600, "label": "#4"}]
+    with pytest.raises(InvalidInput) as caught:
+        plugin.validate_annotation(payload(["nǐ", "HAO3"]), {"duration_ms": 900}, req)
+    assert caught.value.message == (
+        "syllables[0]: 'nǐ' is not a pinyin syllable as the phone set writes it: write 'ni3' (a "
+        "tone digit, lower case, ü as v); syllables[1]: 'HAO3' is not a pinyin syllable as the "
+        "phone set writes it: write 'hao3' (a tone digit, lower case, ü as v)")
+    said = word_error(caught.value.message, caught.value.details, "zh-CN")[0]
+    assert said.startswith("第 1 个音节「nǐ」不是音素集的拼音写法：请写成 ni3（"), said
