@@ -108,3 +108,30 @@ def test_corrupt_audio_refused_at_import_is_coded_and_worded_in_zh(
         f"{len(good) // 2 - 44} 字节"), zh
     assert zh["mp3.wav"] is not None and zh["mp3.wav"].startswith("文件不是可解码的音频"), zh
     assert "/" not in "".join(map(str, got["trunc.wav"].values())), got  # no server path
+
+
+def test_manifest_rows_that_are_no_rows_are_coded(sqlite_runtime: Runtime, tmp_path: Path) -> None:
+    """A JSONL line that is an array, a CSV row with too few cells or a broken quote were
+    refused in English only on the zh-CN page and CLI: they are coded now."""
+    rt = sqlite_runtime
+    with rt.session() as s:
+        pid = create_project(s, spec()).id
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "m.jsonl").write_text('["utt000.wav"]\n"utt000.wav"\n', encoding="utf-8")
+    long = '"' + "a" * 140_000 + '.wav",s1'  # a field past csv's field size limit
+    (src / "m.csv").write_text(f"path,speaker_id\nutt000.wav\n{long}\n", encoding="utf-8")
+    with rt.session() as s:
+        rows = import_source(s, rt.blobs, pid, src / "m.jsonl").rejections
+    with rt.session() as s:
+        rows += import_source(s, rt.blobs, pid, src / "m.csv").rejections
+    got = {r["source"]: r for r in rows}
+    assert {k: r.get("code") for k, r in got.items()} == {
+        "m.jsonl:1": "manifest_not_object", "m.jsonl:2": "manifest_not_object",
+        "m.csv:2": "manifest_cells", "m.csv:3": "manifest_csv"}, got
+    assert got["m.jsonl:1"]["reason"] == ('each JSONL line must be an object ({"path": ...}); '
+                                          "line 1 is a JSON array")
+    zh = {k: word_reason({**r, "reason_code": r["code"]}, "zh-CN") for k, r in got.items()}
+    assert zh["m.jsonl:2"] == 'JSONL 的每一行都须是一个对象（{"path": ...}）；第 2 行是 JSON string'
+    assert zh["m.csv:2"] == "该行有 1 个单元格，表头有 2 个"
+    assert zh["m.csv:3"] is not None and zh["m.csv:3"].startswith("第 3 行不是有效的 CSV："), zh

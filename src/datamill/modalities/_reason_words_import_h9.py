@@ -42,6 +42,11 @@ IMPORT_H9_REFUSALS_EN: dict[str, str] = {
     "audio_frames_missing": "file is truncated or corrupt: header declares {declared} frames, "
                             "only {read} could be decoded",
     "audio_no_samples": "file contains no audio samples",
+    # a manifest's row that is JSON or CSV but no row (production._import_rows)
+    "manifest_not_object": "each JSONL line must be an object ({{\"path\": ...}}); line {line} "
+                           "is a JSON {kind}",
+    "manifest_csv": "malformed CSV on line {line}: {detail}",
+    "manifest_cells": "row has {cells} cells, the header has {header}",
 }
 
 _AT_ZH = "第 {line} 行不是有效的 JSON："
@@ -70,4 +75,8 @@ IMPORT_H9_REFUSALS_ZH_CN: dict[str, str] = {
     "audio_not_audio": "文件不是可解码的音频（{why}）：请确认它是 WAV、FLAC 等音频文件，且未损坏",
     "audio_frames_missing": "文件不完整或已损坏：文件头声明有 {declared} 帧，只能解码 {read} 帧",
     "audio_no_samples": "文件中没有音频采样",
+    "manifest_not_object": "JSONL 的每一行都须是一个对象（{{\"path\": ...}}）；第 {line} 行是 "
+                           "JSON {kind}",
+    "manifest_csv": "第 {line} 行不是有效的 CSV：{detail}",
+    "manifest_cells": "该行有 {cells} 个单元格，表头有 {header} 个",
 }

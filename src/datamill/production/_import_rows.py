@@ -28,7 +28,7 @@ from datamill.core.encodings import conversion_advice, open_utf8
 from datamill.core.errors import InvalidInput
 from datamill.core.filenames import suffix
 from datamill.core.storable import digits
-from datamill.production._import_coded import parse_json_line
+from datamill.production._import_coded import coded_reason, parse_json_line
 
 __all__ = [
     "NO_FILE",
@@ -539,6 +539,11 @@ def _lines(path: Path, name: str = "") -> Iterator[tuple[int, str | None, str | 
                 yield lineno, None, f"{said}: {conversion_advice(raw, name or path.name)}"
 
 
+#: a JSON value's kind as JSON names it (a JSONL line that is no object)
+_JSON_KINDS = {list: "array", str: "string", int: "number", float: "number", bool: "true/false",
+               type(None): "null"}
+
+
 def _jsonl_rows(root: Path, manifest: Path, name: str) -> Iterator[SourceRow]:
     dirs: dict[str, str] = {}
     for lineno, text, error in _lines(manifest, name):
@@ -553,7 +558,8 @@ def _jsonl_rows(root: Path, manifest: Path, name: str) -> Iterator[SourceRow]:
             yield SourceRow(where=where, error=problem[0], coded=problem[1])
             continue
         if not isinstance(rec, dict):
-            yield SourceRow(where=where, error="each JSONL line must be an object")
+            said = coded_reason("manifest_not_object", line=lineno, kind=_JSON_KINDS.get(type(rec), "value"))
+            yield SourceRow(where=where, error=said, coded=said.coded)
             continue
         yield _row(root, where, rec, dirs)
 
@@ -585,7 +591,8 @@ def _csv_rows(root: Path, manifest: Path, name: str) -> Iterator[SourceRow]:
         except csv.Error as err:
             if header is None:
                 raise InvalidInput(f"manifest header is not CSV: {err}", path=name) from err
-            yield SourceRow(where=where, error=f"malformed CSV: {err}")
+            said = coded_reason("manifest_csv", line=lineno, detail=err)
+            yield SourceRow(where=where, error=said, coded=said.coded)
             continue
         if header is None:
             header = [c.strip().lower() for c in cells]
@@ -595,7 +602,8 @@ def _csv_rows(root: Path, manifest: Path, name: str) -> Iterator[SourceRow]:
                                    f"{', '.join(_aliases()['path'][1:])}); found {found}", path=name)
             continue
         if len(cells) != len(header):
-            yield SourceRow(where=where, error=f"row has {len(cells)} cells, the header has {len(header)}")
+            said = coded_reason("manifest_cells", line=lineno, cells=len(cells), header=len(header))
+            yield SourceRow(where=where, error=said, coded=said.coded)
             continue
         yield _row(root, where, dict(zip(header, cells, strict=True)), dirs)
 
