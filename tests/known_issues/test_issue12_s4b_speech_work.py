@@ -54,9 +54,15 @@ def test_speaker_list_replaces_free_text(runtime: Runtime, users: dict[str, User
         task = claim_next_task(s, users["ann1"], pid, "annotate")
         assert task is not None
         dur = task.duration_ms or 1000
-        with pytest.raises(InvalidInput, match="speaker 'Z', not on the project's list"):
+        with pytest.raises(InvalidInput, match="speaker 'Z', not on the project's list") as no:
             submit_annotation(s, users["ann1"], task.id, [_seg(0, dur, "hi", speaker="Z")],
                               base_version=task.current_version)
+    # trial h9: coded, so the API and the CLI word it in zh-CN too (it was English there)
+    from datamill.modalities.problem_words import word_error
+
+    assert no.value.details["field"] == "speaker"
+    assert word_error(no.value.message, no.value.details, "zh-CN")[0] == \
+        "第 1 段：说话人 'Z' 不在项目的说话人列表中（A, C）"
     with runtime.session() as s:
         ann = submit_annotation(s, users["ann1"], task.id, [_seg(0, dur, "hi", speaker="C")],
                                 base_version=task.current_version)

@@ -28,6 +28,8 @@ ASR_SEGMENT_PROBLEMS_EN: dict[str, str] = {
     "prob.asr_unclosed_bracket": _SEG_EN + " has an unclosed bracket: {fragment}; write a noise "
                                            "symbol whole, like {example}",
     "prob.asr_overlap": "segments {n} and {m} overlap ({start} < {end} ms)",
+    "prob.asr_speaker_not_listed": "segment {n} has speaker {speaker}, not on the project's "
+                                   "list ({allowed})",
     # a TTS syllable typed with tone marks or capitals (modalities.tts.consistency)
     "prob.tts_not_pinyin.spelled": "syllable {number}: {label} is not a pinyin syllable as the "
                                    "phone set writes it: write {spelling} (a tone digit, lower "
@@ -47,6 +49,7 @@ ASR_SEGMENT_PROBLEMS_ZH_CN: dict[str, str] = {
     "prob.asr_unclosed_bracket": _SEG_ZH + "：括号没有闭合（{fragment}）；请完整输入噪声符号，如 "
                                            "{example}",
     "prob.asr_overlap": "第 {n} 段与第 {m} 段重叠（{start} < {end} 毫秒）",
+    "prob.asr_speaker_not_listed": "第 {n} 段：说话人 {speaker} 不在项目的说话人列表中（{allowed}）",
     "prob.tts_not_pinyin.spelled": "第 {number} 个音节「{label}」不是音素集的拼音写法：请写成 "
                                    "{spelling}（声调用数字，小写，ü 写作 v）",
 }

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
 from datamill.core.errors import InvalidInput
+from datamill.modalities.problem_words import coded_refusal
 from datamill.production.projects import get_project
 from datamill.production.speech.models import ProjectSpeaker
 
@@ -155,8 +156,12 @@ def check_speaker_codes(session: Session, project_id: int, payload: object) -> N
         select(ProjectSpeaker.code).where(ProjectSpeaker.project_id == project_id)))
     if not codes:
         return
-    bad = [f"segment {i} has speaker {d['speaker']!r}, not on the project's list "
-           f"({', '.join(sorted(codes))})"
+    listed = ", ".join(sorted(codes))
+    bad = [{"code": "asr_speaker_not_listed", "n": i, "speaker": repr(d["speaker"]),
+            "allowed": listed, "message": f"segment {i} has speaker {d['speaker']!r}, not on "
+                                         f"the project's list ({listed})"}
            for i, d in enumerate(segs, start=1) if d.get("speaker") and d["speaker"] not in codes]
-    if bad:
-        raise InvalidInput("; ".join(bad), field="speaker")
+    if bad:  # coded: each face words them in its reader's language
+        refusal = coded_refusal(bad)
+        refusal.details["field"] = "speaker"
+        raise refusal
