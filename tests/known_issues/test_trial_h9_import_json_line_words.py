@@ -118,7 +118,9 @@ def test_manifest_rows_that_are_no_rows_are_coded(sqlite_runtime: Runtime, tmp_p
         pid = create_project(s, spec()).id
     src = tmp_path / "src"
     src.mkdir()
-    (src / "m.jsonl").write_text('["utt000.wav"]\n"utt000.wav"\n', encoding="utf-8")
+    (src / "dir.wav").mkdir()
+    (src / "m.jsonl").write_text('["utt000.wav"]\n"utt000.wav"\n{"path": "nope.wav"}\n'
+                                 '{"path": "dir.wav"}\n', encoding="utf-8")
     long = '"' + "a" * 140_000 + '.wav",s1'  # a field past csv's field size limit
     (src / "m.csv").write_text(f"path,speaker_id\nutt000.wav\n{long}\n", encoding="utf-8")
     with rt.session() as s:
@@ -128,10 +130,14 @@ def test_manifest_rows_that_are_no_rows_are_coded(sqlite_runtime: Runtime, tmp_p
     got = {r["source"]: r for r in rows}
     assert {k: r.get("code") for k, r in got.items()} == {
         "m.jsonl:1": "manifest_not_object", "m.jsonl:2": "manifest_not_object",
+        "m.jsonl:3": "file_missing", "m.jsonl:4": "file_not_regular",
         "m.csv:2": "manifest_cells", "m.csv:3": "manifest_csv"}, got
     assert got["m.jsonl:1"]["reason"] == ('each JSONL line must be an object ({"path": ...}); '
                                           "line 1 is a JSON array")
     zh = {k: word_reason({**r, "reason_code": r["code"]}, "zh-CN") for k, r in got.items()}
     assert zh["m.jsonl:2"] == 'JSONL 的每一行都须是一个对象（{"path": ...}）；第 2 行是 JSON string'
+    assert (zh["m.jsonl:3"], got["m.jsonl:3"]["reason"]) == (
+        "文件 nope.wav 不存在", "file nope.wav does not exist")
+    assert zh["m.jsonl:4"] == "dir.wav 不是普通文件（是文件夹或设备？）"
     assert zh["m.csv:2"] == "该行有 1 个单元格，表头有 2 个"
     assert zh["m.csv:3"] is not None and zh["m.csv:3"].startswith("第 3 行不是有效的 CSV："), zh

@@ -47,6 +47,8 @@ IMPORT_H9_REFUSALS_EN: dict[str, str] = {
                            "is a JSON {kind}",
     "manifest_csv": "malformed CSV on line {line}: {detail}",
     "manifest_cells": "row has {cells} cells, the header has {header}",
+    "file_missing": "file {file} does not exist",
+    "file_not_regular": "{file} is not a regular file",
 }
 
 _AT_ZH = "第 {line} 行不是有效的 JSON："
@@ -79,4 +81,6 @@ IMPORT_H9_REFUSALS_ZH_CN: dict[str, str] = {
                            "JSON {kind}",
     "manifest_csv": "第 {line} 行不是有效的 CSV：{detail}",
     "manifest_cells": "该行有 {cells} 个单元格，表头有 {header} 个",
+    "file_missing": "文件 {file} 不存在",
+    "file_not_regular": "{file} 不是普通文件（是文件夹或设备？）",
 }

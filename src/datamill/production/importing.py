@@ -146,9 +146,9 @@ def _hash(row: SourceRow) -> str | tuple[str]:
     if path is None:
         return row.error or "no file"
     if not path.exists():
-        return f"file {printable(row.filename, 200)} does not exist"
+        return coded_reason("file_missing", file=printable(row.filename, 200))
     if not path.is_file():
-        return f"{printable(row.filename, 200)} is not a regular file"
+        return coded_reason("file_not_regular", file=printable(row.filename, 200))
     if path.stat().st_size == 0:
         return coded_reason("file_empty")
     return (sha256_file(path),)
@@ -162,11 +162,11 @@ def _stat(row: SourceRow) -> int | str:
     try:
         st = row.stat or os.stat(row.file or row.path)  # type: ignore[arg-type]
     except FileNotFoundError:
-        return f"file {printable(row.filename, 200)} does not exist"
+        return coded_reason("file_missing", file=printable(row.filename, 200))
     except OSError as err:
         return f"file cannot be read ({err.strerror or err})"
     if not stat.S_ISREG(st.st_mode):
-        return f"{printable(row.filename, 200)} is not a regular file"
+        return coded_reason("file_not_regular", file=printable(row.filename, 200))
     if st.st_size == 0:
         return coded_reason("file_empty")
     return st.st_size
