@@ -11,6 +11,7 @@ first band that holds it.
 
 from __future__ import annotations
 
+import itertools
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -102,10 +103,23 @@ class CollectionSpec(BaseModel):
         names = [b.name for b in self.age_bands]
         if len(set(names)) != len(names):
             raise ValueError("age band names must be distinct")
+        ordered = sorted(self.age_bands, key=lambda b: (b.min, b.max))
+        for a, b in itertools.pairwise(ordered):  # trial h9: overlaps were silent
+            if b.min <= a.max:
+                raise ValueError(f"age bands {a.name!r} ({a.min}-{a.max}) and {b.name!r} "
+                                 f"({b.min}-{b.max}) overlap: a subject aged {b.min} would "
+                                 "count in one of them only; make them disjoint")
+        seen: dict[tuple[tuple[str, str], ...], int] = {}
         for i, cell in enumerate(self.cells):
             if cell.age_band is not None and cell.age_band not in names:
                 raise ValueError(f"cells[{i}].age_band {cell.age_band!r} is not one of the"
                                  f" age_bands ({', '.join(names) or 'none defined'})")
+            key = tuple(sorted((d, canonical_gender(v) or v if d == "gender" else
+                                v.strip().casefold()) for d, v in cell.dimensions().items()))
+            if key in seen:  # F and female are one gender: two cells counting the same people
+                raise ValueError(f"cells[{seen[key]}] and cells[{i}] name the same speakers "
+                                 f"({cell.label}): give one cell with all its targets")
+            seen[key] = i
         return self
 
     def age_band(self, age: int | None) -> str | None:
