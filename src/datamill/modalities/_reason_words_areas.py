@@ -36,6 +36,7 @@ from datamill.modalities import _reason_words_speech_h7 as _speech_h7
 from datamill.modalities import _reason_words_text_h6 as _text_h6
 from datamill.modalities import _reason_words_workforce as _workforce
 from datamill.modalities import _reason_words_workforce_h8 as _workforce_h8
+from datamill.modalities import _reason_words_workforce_h10 as _workforce_h10
 
 __all__ = ["AREA_REFUSALS_EN", "AREA_REFUSALS_ZH_CN"]
 
@@ -71,6 +72,7 @@ AREA_REFUSALS_EN: dict[str, str] = {
     **_crash_h1.CRASH_H1_EN,
     **_export_h11.EXPORT_H11_REFUSALS_EN,
     **_import_h9.IMPORT_H9_REFUSALS_EN,
+    **_workforce_h10.WORKFORCE_H10_REFUSALS_EN,
 }
 
 AREA_REFUSALS_ZH_CN: dict[str, str] = {
@@ -105,4 +107,5 @@ AREA_REFUSALS_ZH_CN: dict[str, str] = {
     **_crash_h1.CRASH_H1_ZH_CN,
     **_export_h11.EXPORT_H11_REFUSALS_ZH_CN,
     **_import_h9.IMPORT_H9_REFUSALS_ZH_CN,
+    **_workforce_h10.WORKFORCE_H10_REFUSALS_ZH_CN,
 }

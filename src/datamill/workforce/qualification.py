@@ -34,7 +34,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, delete, exists, select
@@ -267,6 +267,10 @@ def _validated(
     if not Decimal(0) < threshold <= Decimal(1):
         raise InvalidInput(f"pass threshold {threshold} must be in (0, 1]", field="pass_threshold",
                            reason_code="pass_threshold_range", threshold=str(threshold))
+    if threshold != threshold.quantize(Decimal("0.0001")):  # stored to 4 places: it crashed
+        raise InvalidInput(f"pass threshold {threshold} has more than 4 decimal places",
+                           field="pass_threshold", reason_code="pass_threshold_places",
+                           threshold=str(threshold))
     if not golden:
         raise InvalidInput("a qualification test needs at least one golden task", field="golden",
                            reason_code="qualification_golden_needed")
@@ -608,7 +612,9 @@ def take_qualification_test(
         project.language, project.spec.get("requirements", {}),
         project.spec.get("text_normalization"),
     ))
-    score = Decimal(str(scores[test.metric])).quantize(Decimal("0.0001"))
+    # cut, not rounded, to the 4 places stored: rounded, 0.94996 was stored as 0.9500 and
+    # passed a 0.95 threshold (0.99995 passed 1), a score under the bar counted as a pass
+    score = Decimal(str(scores[test.metric])).quantize(Decimal("0.0001"), rounding=ROUND_DOWN)
     attempt = QualificationAttempt(
         test_id=test.id,
         worker_id=worker.id,

@@ -192,7 +192,12 @@ def list_vendors(session: Session, actor: User) -> list[VendorOut]:
 def set_vendor_qualified(
     session: Session, actor: User, vendor_id: int, qualified: bool, note: str
 ) -> VendorOut:
-    """Put a vendor on (or take it off) the qualified-supplier list, with the assessment note."""
+    """Put a vendor on (or take it off) the qualified-supplier list, with the assessment note.
+
+    Taken off, its workers claim nothing more (``eligibility_reasons``) and their holds on
+    open tasks are released (drafts too; submitted work stays), as on a worker's deactivation:
+    before, a worker holding a task kept it and submitted it after the vendor was disqualified,
+    so work of a supplier off the list still entered production."""
     require_business(actor, "change the qualified-supplier list")
     if not note.strip():
         raise InvalidInput("say why (licence, services, after-sales, price level)", field="note",
@@ -207,16 +212,29 @@ def set_vendor_qualified(
     vendor.qualified = qualified
     vendor.qualified_at = utcnow() if qualified else None
     vendor.qualification_note = note
+    data: dict[str, object] = {"note": note}
+    if not qualified:
+        data["released_tasks"] = _release_vendor_holds(session, vendor.id)
     record_audit(
         session,
         actor_id=actor.id,
         action="vendor.qualified" if qualified else "vendor.disqualified",
         object_type="vendor",
         object_id=vendor.id,
-        data={"note": note},
+        data=data,
     )
     session.flush()
     return VendorOut.model_validate(vendor)
+
+
+def _release_vendor_holds(session: Session, vendor_id: int) -> list[int]:
+    """Release every hold the vendor's workers have on open tasks; the released task ids."""
+    from datamill.production.holds import release_holds  # noqa: PLC0415 - only on disqualifying
+
+    people = list(session.scalars(select(Worker.user_id).where(Worker.vendor_id == vendor_id)
+                                  .order_by(Worker.user_id)))
+    released = release_holds(session, people)
+    return sorted(t for tasks in released.values() for t in tasks)
 
 
 def record_agreement(

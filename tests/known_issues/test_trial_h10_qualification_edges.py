@@ -1,0 +1,120 @@
+"""Trial h10 (round of 2026-12-07), qualification and vendor standing at the edges:
+
+* a score just under the pass threshold was rounded up to it and passed: 0.99995 character
+  accuracy was stored as 1.0000 and passed a threshold of 1 (0.94996 passed 0.95); the score is
+  now cut to the 4 places stored, so what is stored is never above what was measured;
+* a threshold with 5 decimal places (0.95555) passed validation and then crashed the insert
+  (``ValueError`` from the scaled column: a 500 on the API); now a 422 ``pass_threshold_places``,
+  in English and zh-CN;
+* a vendor taken off the qualified-supplier list left its workers' holds in place: a worker
+  holding a task submitted it afterwards, so work of a supplier off the list still entered
+  production; their holds are now released (as on a worker's deactivation)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from datamill.compliance.models import User
+from datamill.compliance.users import add_member, create_user
+from datamill.core.errors import Conflict, DatamillError, InvalidInput
+from datamill.production.annotating import submit_annotation
+from datamill.production.models import Item, Project, TaskAssignment
+from datamill.production.schemas import SegmentIn
+from datamill.production.tasks import claim_next_task
+from datamill.runtime import Runtime
+from datamill.server import create_app
+from datamill.workforce.assignment import hand_package_to_vendor
+from datamill.workforce.qualification import define_qualification_test, take_qualification_test
+from datamill.workforce.vendors import register_worker, set_vendor_qualified
+from tests._api import API, login
+from tests.known_issues import _vendor_world as vw
+
+
+def _tested_project(s: Any, pm: User) -> tuple[int, int]:
+    p = Project(name="q", modality="speech.asr", language="en-US",
+                project_type="custom_service", data_owner="customer",
+                spec={"stages": ["annotate"]})
+    s.add(p)
+    s.flush()
+    add_member(s, p.id, pm, actor_id=None)
+    item = Item(project_id=p.id, external_id="q0", sha256="q0".ljust(64, "0"), filename="q0.wav",
+                size_bytes=10, owner="customer", status="passed", volume=1500,
+                attributes={"duration_ms": 1500})
+    s.add(item)
+    s.flush()
+    return p.id, item.id
+
+
+def test_a_score_just_under_the_threshold_fails(
+    runtime: Runtime, users: dict[str, User]
+) -> None:
+    reference = "a" * 19_999 + "b"  # one character of 20,000 wrong: accuracy 0.99995
+    with runtime.session() as s:
+        pid, item = _tested_project(s, users["pm"])
+        define_qualification_test(s, users["admin"], pid, {item: reference}, pass_threshold="1")
+        define_qualification_test(s, users["admin"], pid, {item: reference},
+                                  pass_threshold="0.9999")
+        worker = create_user(s, "wq", "password1", "annotator")
+        register_worker(s, users["admin"], worker, languages=["en-US"])
+        add_member(s, pid, worker, actor_id=None)
+        out = take_qualification_test(s, worker, pid, {item: "a" * 20_000})
+        assert out.score == out.score.quantize(out.score) and str(out.score) == "0.9999"
+        assert out.passed  # 0.9999 passes 0.9999
+        define_qualification_test(s, users["admin"], pid, {item: reference}, pass_threshold="1")
+        out = take_qualification_test(s, worker, pid, {item: "a" * 20_000})
+        assert str(out.score) == "0.9999" and not out.passed  # was 1.0000, passed
+
+
+def test_a_threshold_of_five_places_is_refused_not_a_crash(
+    runtime: Runtime, users: dict[str, User]
+) -> None:
+    with runtime.session() as s:
+        pid, item = _tested_project(s, users["pm"])
+    with pytest.raises(InvalidInput) as err, runtime.session() as s:
+        define_qualification_test(s, s.merge(users["admin"]), pid, {item: "one two"},
+                                  pass_threshold="0.95555")  # was a ValueError on insert
+    assert err.value.details["reason_code"] == "pass_threshold_places"
+    client = TestClient(create_app(runtime))
+    pm = login(client, "pm")
+    body = {"golden": {str(item): "one two"}, "pass_threshold": "0.95555"}
+    r = client.put(f"{API}/projects/{pid}/qualification-test", json=body,
+                   headers={**pm, "Accept-Language": "zh-CN"})
+    assert r.status_code == 422, r.text  # was 500
+    assert "小数超过 4 位" in r.json()["detail"], r.text
+    body["pass_threshold"] = "0.9555"
+    assert client.put(f"{API}/projects/{pid}/qualification-test", json=body,
+                      headers=pm).status_code == 201
+
+
+def test_a_vendor_off_the_list_keeps_no_holds(runtime: Runtime, users: dict[str, User]) -> None:
+    admin = users["admin"]
+    s = runtime.sessions()
+    try:
+        pid = vw.project(s, n_items=3, package_size=3)
+        v = vw.vendor(s, admin, "vendor-1")
+        alice, _ = vw.worker(s, admin, pid, "alice", v)
+        bob, _ = vw.worker(s, admin, pid, "bob", v)
+        (pkg,) = vw.packages(s, pid)
+        hand_package_to_vendor(s, admin, pkg.id, v)
+        done = vw.claim_and_submit(s, alice, pid)
+        held = claim_next_task(s, alice, pid, "annotate")
+        other = claim_next_task(s, bob, pid, "annotate")
+        assert done is not None and held is not None and other is not None
+        set_vendor_qualified(s, admin, v, False, "licence expired")
+        holds = s.scalars(select(TaskAssignment.task_id).where(
+            TaskAssignment.status.in_(("claimed", "returned"))).order_by(TaskAssignment.id))
+        assert list(holds) == []  # were alice's and bob's
+        with pytest.raises(DatamillError):  # was accepted: work of a vendor off the list
+            submit_annotation(s, alice, held.id, [SegmentIn(start_ms=0, end_ms=1500,
+                                                            text=vw.TEXT)],
+                              base_version=held.current_version)
+        with pytest.raises(Conflict):  # and no new claim either (as before)
+            from datamill.workforce.assignment import claim_next_task_for_worker
+            claim_next_task_for_worker(s, bob, pid, "annotate")
+    finally:
+        s.rollback()
+        s.close()
