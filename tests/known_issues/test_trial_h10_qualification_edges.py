@@ -12,11 +12,13 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import func, select, text
 
 from datamill.compliance.models import User
 from datamill.compliance.users import add_member, create_user
@@ -28,6 +30,7 @@ from datamill.production.tasks import claim_next_task
 from datamill.runtime import Runtime
 from datamill.server import create_app
 from datamill.workforce.assignment import hand_package_to_vendor
+from datamill.workforce.models import QualificationAttempt
 from datamill.workforce.qualification import define_qualification_test, take_qualification_test
 from datamill.workforce.vendors import register_worker, set_vendor_qualified
 from tests._api import API, login
@@ -118,3 +121,49 @@ def test_a_vendor_off_the_list_keeps_no_holds(runtime: Runtime, users: dict[str,
     finally:
         s.rollback()
         s.close()
+
+
+def test_two_attempts_at_once_use_one_attempt_left(
+    runtime: Runtime, users: dict[str, User]
+) -> None:
+    """A worker with one attempt left sends two at once: the second waits for the first and is
+    refused. Before (PostgreSQL), each counted the attempts before the other's was written, so
+    both were scored, each reporting its score (SQLite serialises the two writers)."""
+    with runtime.session() as s:
+        pid, item = _tested_project(s, users["pm"])
+        define_qualification_test(s, users["admin"], pid, {item: "one two"},
+                                  pass_threshold="0.9", max_attempts=1)
+        worker = create_user(s, "wq", "password1", "annotator")
+        register_worker(s, users["admin"], worker, languages=["en-US"])
+        add_member(s, pid, worker, actor_id=None)
+        user_id = worker.id
+    answers: list[object] = []
+
+    def attempt() -> None:
+        try:
+            with runtime.session() as s2:
+                answers.append(take_qualification_test(s2, s2.get_one(User, user_id), pid,
+                                                       {item: "one"}))
+        except Conflict as err:
+            answers.append(err)
+
+    with runtime.session() as s:
+        take_qualification_test(s, s.get_one(User, user_id), pid, {item: "one"})
+        s.flush()
+        if runtime.engine.dialect.name == "postgresql":  # the first uncommitted meanwhile
+            other = threading.Thread(target=attempt)
+            other.start()
+            waiting = ("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                       " AND datname = current_database()")
+            for _ in range(200):  # until it waits for the first (or, unlocked, is done)
+                with runtime.engine.connect() as c:
+                    if not other.is_alive() or c.execute(text(waiting)).scalar():
+                        break
+                time.sleep(0.05)
+    if runtime.engine.dialect.name == "postgresql":
+        other.join(timeout=60)
+    else:
+        attempt()
+    assert len(answers) == 1 and isinstance(answers[0], Conflict), answers  # was scored
+    with runtime.session() as s:
+        assert s.scalar(select(func.count()).select_from(QualificationAttempt)) == 1  # was 2

@@ -594,6 +594,10 @@ def take_qualification_test(
         raise NotFound(f"project {project_id} has no qualification test",
                        reason_code="project_no_qualification_test", project_id=project_id)
     worker = worker_for_user(session, user.id)
+    # the worker's row locked until the attempt commits: two attempts sent at once each
+    # counted the attempts before the other's was written, so a worker with one attempt left
+    # had 2, 10 ... scored (PostgreSQL), each reporting its score: the limit brute-forced
+    session.execute(select(Worker.id).where(Worker.id == worker.id).with_for_update())
     golden = _active_golden(session, test)
     allowance = require_attempt_allowed(session, test, worker, user.username)
     unanswered = [g.item_id for g in golden if g.item_id not in answers]
