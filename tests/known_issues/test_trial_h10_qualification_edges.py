@@ -31,7 +31,11 @@ from datamill.runtime import Runtime
 from datamill.server import create_app
 from datamill.workforce.assignment import hand_package_to_vendor
 from datamill.workforce.models import QualificationAttempt
-from datamill.workforce.qualification import define_qualification_test, take_qualification_test
+from datamill.workforce.qualification import (
+    define_qualification_test,
+    qualification_questions,
+    take_qualification_test,
+)
 from datamill.workforce.vendors import register_worker, set_vendor_qualified
 from tests._api import API, login
 from tests.known_issues import _vendor_world as vw
@@ -167,3 +171,36 @@ def test_two_attempts_at_once_use_one_attempt_left(
     assert len(answers) == 1 and isinstance(answers[0], Conflict), answers  # was scored
     with runtime.session() as s:
         assert s.scalar(select(func.count()).select_from(QualificationAttempt)) == 1  # was 2
+
+
+@pytest.mark.parametrize(("language", "answer", "pieces"), [
+    ("en-US", "the quick brown fox jumps over the lazy dog near the river bank",
+     ["the quick brown fox", "jumps over the lazy", "dog near the river bank"]),
+    ("zh-CN", "今天天气很好我们去公园散步吧", ["今天天气很", "好我们去公", "园散步吧"]),
+])
+def test_a_question_keeps_no_answer_in_pieces(
+    runtime: Runtime, users: dict[str, User], language: str, answer: str, pieces: list[str]
+) -> None:
+    """An item whose attributes keep the transcript as its words (characters) or its
+    segments' texts: no piece scored 0.5 alone, so both were served to the candidate, who
+    joined them into the answer (accuracy 1.0). Now a list's strings are tried joined too."""
+    words = answer.split() if " " in answer else list(answer)
+    attributes = {"duration_ms": 1500, "words": words, "channel": "left",
+                  "segments": [{"start_ms": 500 * i, "end_ms": 500 * i + 500, "text": t}
+                               for i, t in enumerate(pieces)]}
+    with runtime.session() as s:
+        p = Project(name="pieces", modality="speech.asr", language=language,
+                    project_type="custom_service", data_owner="customer",
+                    spec={"stages": ["annotate"]})
+        s.add(p)
+        s.flush()
+        item = Item(project_id=p.id, external_id="q0", sha256="q0".ljust(64, "0"),
+                    filename="q0.wav", size_bytes=10, owner="customer", status="passed",
+                    volume=1500, attributes=attributes)
+        s.add(item)
+        s.flush()
+        define_qualification_test(s, users["admin"], p.id, {item.id: answer},
+                                  pass_threshold="0.9")
+        (question,) = qualification_questions(s, users["admin"], p.id)
+    assert question.withheld == ("attributes.segments", "attributes.words")  # were served
+    assert question.attributes == {"channel": "left", "duration_ms": 1500}

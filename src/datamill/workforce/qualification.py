@@ -543,13 +543,27 @@ def _require_candidate(session: Session, user: User, project_id: int) -> None:
             reason_code="not_a_worker") from err
 
 
+def _strings(value: object) -> list[str]:
+    """Every string in ``value`` (nested lists and dicts too), in order."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list):
+        return [text for v in value for text in _strings(v)]
+    return []
+
+
 def _gives_away(project: Project, metric: str, reference: str, value: object) -> bool:
     """Whether ``value`` (a field of a question), given as the answer, would score at least
-    :data:`GIVEAWAY_SCORE` against the known answer: every string in it is tried."""
-    if isinstance(value, dict):
-        return any(_gives_away(project, metric, reference, v) for v in value.values())
-    if isinstance(value, list):
-        return any(_gives_away(project, metric, reference, v) for v in value)
+    :data:`GIVEAWAY_SCORE` against the known answer: every string in it is tried, and the
+    strings of a list or mapping joined (a transcript kept as its words, characters or
+    segments' texts gave away whole, while no piece of it scored alone)."""
+    if isinstance(value, dict | list):
+        parts = _strings(value)
+        return any(_gives_away(project, metric, reference, v) for v in parts) or (
+            len(parts) > 1 and any(_gives_away(project, metric, reference, sep.join(parts))
+                                   for sep in (" ", "")))
     if not isinstance(value, str) or not value.strip():
         return False
     if value.strip() == reference.strip():
