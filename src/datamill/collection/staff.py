@@ -270,12 +270,12 @@ def reset_demographics(
     only way to change answers once sent (a refused subject's too). Audited with the answers
     cleared. Refused (Conflict) once the subject has recorded: their items carry the answers."""
     _project(session, actor, project_id, Action.MANAGE_PROJECT)
-    row = session.scalars(select(CollectionSubject).where(
-        CollectionSubject.project_id == project_id,
-        CollectionSubject.subject_id == (subject_id or "").strip())).first()
+    # in any letter case, as invited and counted (``spk01`` is the enrolled ``SPK01``)
+    row = _existing_subject(session, project_id, (subject_id or "").strip())
     if row is None:
         raise NotFound(f"project {project_id} has no subject {subject_id!r}",
-                       subject_id=subject_id)
+                       subject_id=subject_id, project_id=project_id,
+                       reason_code="collection_subject_unknown")
     if session.scalar(select(func.count()).select_from(Recording)
                       .where(Recording.subject_row_id == row.id)):
         raise Conflict(f"subject {row.subject_id!r} has recorded already: their items carry"
