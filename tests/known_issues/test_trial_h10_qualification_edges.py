@@ -24,7 +24,7 @@ from datamill.compliance.models import User
 from datamill.compliance.users import add_member, create_user
 from datamill.core.errors import Conflict, DatamillError, InvalidInput
 from datamill.production.annotating import submit_annotation
-from datamill.production.models import Item, Project, TaskAssignment
+from datamill.production.models import Item, Project, TaskAssignment, WorkPackage
 from datamill.production.schemas import SegmentIn
 from datamill.production.tasks import claim_next_task
 from datamill.runtime import Runtime
@@ -204,3 +204,37 @@ def test_a_question_keeps_no_answer_in_pieces(
         (question,) = qualification_questions(s, users["admin"], p.id)
     assert question.withheld == ("attributes.segments", "attributes.words")  # were served
     assert question.attributes == {"channel": "left", "duration_ms": 1500}
+
+
+def test_an_individual_supplier_grants_themself_no_retakes(
+    runtime: Runtime, users: dict[str, User]
+) -> None:
+    """An individual supplier manages their own vendor, so they passed as the "vendor's
+    manager" granting an attempt, to themself, and their grants were not counted against the
+    vendor's one (no manager flag): 5 self-grants in a row, 6 attempts at a test of 1. Nobody
+    grants themself an attempt now; the project's manager still may."""
+    from datamill.core.errors import Forbidden
+    from datamill.workforce.retakes import grant_attempt
+    from datamill.workforce.vendors import create_vendor
+
+    admin = users["admin"]
+    with runtime.session() as s:
+        pid, item = _tested_project(s, users["pm"])
+        v = create_vendor(s, admin, name="Li Solo", kind="individual", fee_rate="0",
+                          agreement_no="FA-solo")
+        set_vendor_qualified(s, admin, v.id, True, "assessed")
+        solo = create_user(s, "solo", "password1", "vendor_worker")
+        w = register_worker(s, admin, solo, vendor_id=v.id, languages=["en-US"])
+        pkg = WorkPackage(project_id=pid, stage="annotate", name="p")
+        s.add(pkg)
+        s.flush()
+        hand_package_to_vendor(s, admin, pkg.id, v.id)
+        define_qualification_test(s, admin, pid, {item: "one two three"}, pass_threshold="0.9",
+                                  max_attempts=1)
+        assert not take_qualification_test(s, solo, pid, {item: "one"}).passed
+        with pytest.raises(Forbidden) as err:
+            grant_attempt(s, solo, pid, w.id, "again")  # was granted, again and again
+        assert err.value.details["reason_code"] == "retake_self_grant"
+        with pytest.raises(Conflict):
+            take_qualification_test(s, solo, pid, {item: "one two"})
+        assert grant_attempt(s, users["pm"], pid, w.id, "one more").attempts_allowed == 2

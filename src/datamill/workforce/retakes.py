@@ -152,7 +152,15 @@ def require_attempt_allowed(
 
 
 def _require_granter(session: Session, actor: User, project_id: int, worker: Worker) -> bool:
-    """The project's business side (False), or the manager of the worker's vendor (True)."""
+    """The project's business side (False), or the manager of the worker's vendor (True);
+    never the worker themself (an individual supplier manages their own vendor: they granted
+    themselves attempts without end)."""
+    if worker.user_id == actor.id:
+        raise Forbidden(
+            f"{actor.username!r} may not grant themself another qualification attempt: the "
+            "project's manager may (or the manager of their vendor)", project_id=project_id,
+            worker_id=worker.id, reason_code="retake_self_grant",
+            username=str(actor.username))
     try:
         require_project_business(session, actor, project_id, "grant qualification attempts")
     except Forbidden:
@@ -187,8 +195,9 @@ def _refuse_more_vendor_grants(session: Session, actor: User, test: Qualificatio
     ``retake_vendor_grants_used``)."""
     # the worker's row locked: two grants at once are counted one after the other
     session.execute(select(Worker.id).where(Worker.id == worker.id).with_for_update())
-    managers = select(Worker.user_id).where(Worker.vendor_id == worker.vendor_id,
-                                            Worker.is_manager.is_(True))
+    # every grant from the vendor's side: its managers', and an individual supplier's, who
+    # manages their vendor without the flag (their grants went uncounted)
+    managers = select(Worker.user_id).where(Worker.vendor_id == worker.vendor_id)
     given = int(session.scalar(select(func.count(QualificationGrant.id)).where(
         QualificationGrant.test_id == test.id, QualificationGrant.worker_id == worker.id,
         QualificationGrant.granted_by.in_(managers))) or 0)
