@@ -4,8 +4,8 @@
   accuracy was stored as 1.0000 and passed a threshold of 1 (0.94996 passed 0.95); the score is
   now cut to the 4 places stored, so what is stored is never above what was measured;
 * a threshold with 5 decimal places (0.95555) passed validation and then crashed the insert
-  (``ValueError`` from the scaled column: a 500 on the API); now a 422 ``pass_threshold_places``,
-  in English and zh-CN;
+  (``ValueError`` from the scaled column: a 500 on the API); now an ``InvalidInput`` (422)
+  ``pass_threshold_places``, in English and zh-CN;
 * a vendor taken off the qualified-supplier list left its workers' holds in place: a worker
   holding a task submitted it afterwards, so work of a supplier off the list still entered
   production; their holds are now released (as on a worker's deactivation)."""
@@ -17,18 +17,17 @@ import time
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import func, select, text
 
 from datamill.compliance.models import User
 from datamill.compliance.users import add_member, create_user
 from datamill.core.errors import Conflict, DatamillError, InvalidInput
+from datamill.modalities.problem_words import word_error
 from datamill.production.annotating import submit_annotation
 from datamill.production.models import Item, Project, TaskAssignment, WorkPackage
 from datamill.production.schemas import SegmentIn
 from datamill.production.tasks import claim_next_task
 from datamill.runtime import Runtime
-from datamill.server import create_app
 from datamill.workforce.assignment import hand_package_to_vendor
 from datamill.workforce.models import QualificationAttempt
 from datamill.workforce.qualification import (
@@ -37,7 +36,6 @@ from datamill.workforce.qualification import (
     take_qualification_test,
 )
 from datamill.workforce.vendors import register_worker, set_vendor_qualified
-from tests._api import API, login
 from tests.known_issues import _vendor_world as vw
 
 
@@ -84,17 +82,13 @@ def test_a_threshold_of_five_places_is_refused_not_a_crash(
     with pytest.raises(InvalidInput) as err, runtime.session() as s:
         define_qualification_test(s, s.merge(users["admin"]), pid, {item: "one two"},
                                   pass_threshold="0.95555")  # was a ValueError on insert
-    assert err.value.details["reason_code"] == "pass_threshold_places"
-    client = TestClient(create_app(runtime))
-    pm = login(client, "pm")
-    body = {"golden": {str(item): "one two"}, "pass_threshold": "0.95555"}
-    r = client.put(f"{API}/projects/{pid}/qualification-test", json=body,
-                   headers={**pm, "Accept-Language": "zh-CN"})
-    assert r.status_code == 422, r.text  # was 500
-    assert "小数超过 4 位" in r.json()["detail"], r.text
-    body["pass_threshold"] = "0.9555"
-    assert client.put(f"{API}/projects/{pid}/qualification-test", json=body,
-                      headers=pm).status_code == 201
+    assert err.value.details["reason_code"] == "pass_threshold_places"  # a 422, was a 500
+    said, _ = word_error(err.value.message, err.value.details, "zh-CN")
+    assert "小数超过 4 位" in said, said
+    with runtime.session() as s:
+        test = define_qualification_test(s, s.merge(users["admin"]), pid, {item: "one two"},
+                                         pass_threshold="0.9555")
+    assert str(test.pass_threshold) == "0.9555"
 
 
 def test_a_vendor_off_the_list_keeps_no_holds(runtime: Runtime, users: dict[str, User]) -> None:
@@ -177,7 +171,7 @@ def test_two_attempts_at_once_use_one_attempt_left(
     ("en-US", "the quick brown fox jumps over the lazy dog near the river bank",
      ["the quick brown fox", "jumps over the lazy", "dog near the river bank"]),
     ("zh-CN", "今天天气很好我们去公园散步吧", ["今天天气很", "好我们去公", "园散步吧"]),
-])
+], ids=["en-US", "zh-CN"])
 def test_a_question_keeps_no_answer_in_pieces(
     runtime: Runtime, users: dict[str, User], language: str, answer: str, pieces: list[str]
 ) -> None:
