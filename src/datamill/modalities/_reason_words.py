@@ -540,7 +540,7 @@ ZH_CN_REASONS: dict[str, str] = {
     "qualification_cooldown": "您已用掉项目 {project_id} 资格测试 {attempts_allowed} 次机会中的 {attempts_used} 次；下一次可从 {next_attempt_at} 起参加。",
     # the production loop's refusals (production.drafts, production.annotating, collection.staff)
     "stale_draft": "任务 {task_id} 未提交：其间另一个标签页、窗口或客户端保存了更新的草稿（第 {current_revision} 版）；请重新加载任务，从已保存的草稿继续。",
-    "unresolved_split": "条目 {item_id}：标注员意见分歧且无多数；请先裁定（编辑答案），之后即可验收。",
+    "unresolved_split": "条目 {item_id}：标注员意见分歧且无多数；请先裁定（编辑答案），裁定后该条目即审核通过。",
     "no_collection_spec": "该项目不能邀请被采集人：其规格中没有 collection 部分（说话人配额）；请先在规格中添加。",
     "export_not_assessed": "项目 {project_id} 的数据将出境（{destination}），但尚无该目的地所需的已批准出境评估；请先由数据安全部门记录评估。",
     "licence_revoked": "授权 {number} 已于 {revoked_on} 撤销：不再签发传输链接、不能下载，也不能改用其他版本。",

@@ -347,13 +347,14 @@ def aggregate_on_close(session: Session, item: Item, task: Task) -> bool:
 
 
 def free_text_key(key: str) -> bool:
-    """A question answered in free text (a speech transcript, an image text line's reading):
+    """A question answered in free text (a speech transcript, an image text line's reading;
+    a speech segmentation, a point cloud's point labels, stacked objects' digest):
     its labels are every distinct text of the project, so Dawid-Skene's or GLAD's per-worker
     confusion over them is (texts)^2 (3,000 two-answer items: 34 s and 1.7 GB; 10,000 would
     not fit in memory); these are decided by majority vote whatever the method, and left out
     of the categorical agreement (Krippendorff's alpha builds units x texts x texts: 1,000
     speech items were killed for memory; the modality's pair scores measure them)."""
-    return key == "transcript" or key.startswith("text:")
+    return key in ("transcript", "segments", "points") or key.startswith(("text:", "crowded:"))
 
 
 def _decide_all(

@@ -28,6 +28,7 @@ from functools import cache
 from statistics import median
 from typing import Any, Final
 
+from datamill.modalities._crowding import MAX_CANDIDATE_PAIRS, crowded_rows
 from datamill.modalities.image._agreement import (
     envelope,
     keypoints_similarity,
@@ -96,13 +97,20 @@ def _similarity(a: Any, b: Any) -> float:
     return _region_iou(a, b)
 
 
-def _clusters(flat: Sequence[tuple[int, Any]], alike: Any) -> list[list[tuple[int, Any]]]:
+def _clusters(flat: Sequence[tuple[int, Any]], alike: Any
+              ) -> list[list[tuple[int, Any]]] | None:
     """``flat`` ((annotator, object)) clustered greedily in order: each object joins the first
     cluster (in creation order) whose first member is of its kind and label, near it
     (:func:`near_pairs`), of no cluster member's annotator, and ``alike(first, obj) >= 0.5``;
-    as comparing with every cluster did, without the all-pairs cost."""
+    as comparing with every cluster did, without the all-pairs cost. None when more than
+    :data:`~datamill.modalities._crowding.MAX_CANDIDATE_PAIRS` pairs of two annotators' objects are
+    near (objects stacked in one place: not matched, see :mod:`datamill.modalities._crowding`)."""
+    pairs = near_pairs([envelope(o) for _w, o in flat], authors=[w for w, _o in flat],
+                       limit=MAX_CANDIDATE_PAIRS)
+    if pairs is None:
+        return None
     near: dict[int, list[int]] = {}
-    for n, m in sorted(near_pairs([envelope(o) for _w, o in flat])):
+    for n, m in sorted(pairs):
         near.setdefault(m, []).append(n)  # ascending n: earlier objects first
     clusters: dict[int, list[tuple[int, Any]]] = {}  # keyed by the first member's index
     for index, (who, obj) in enumerate(flat):
@@ -121,10 +129,24 @@ def _clusters(flat: Sequence[tuple[int, Any]], alike: Any) -> list[list[tuple[in
 
 
 def _merge_shapes(per_annotator: Sequence[Sequence[Any]]) -> list[dict[str, Any]]:
-    """Every object but boxes: clusters by similarity (:func:`_similarity`), majority, medoid."""
+    """Every object but boxes: clusters by similarity (:func:`_similarity`), majority, medoid.
+    Objects stacked in one place (:func:`_clusters` None): each kind apart, a kind still too
+    crowded to match is the first answer's that drew one (asked as ``crowded:<kind>``)."""
     flat = [(who, obj) for who, objects in enumerate(per_annotator) for obj in objects]
+    clusters = _clusters(flat, _similarity)
+    first_answers: list[dict[str, Any]] = []
+    if clusters is None:
+        clusters = []
+        for kind in dict.fromkeys(o.kind for _w, o in flat):
+            of_kind = [(w, o) for w, o in flat if o.kind == kind]
+            grouped = _clusters(of_kind, _similarity)
+            if grouped is not None:
+                clusters += grouped
+            else:
+                first_answers += [o.model_dump(mode="json") for w, o in of_kind
+                                  if w == of_kind[0][0]]
     kept = []
-    for cluster in _clusters(flat, _similarity):
+    for cluster in clusters:
         if len(cluster) <= len(per_annotator) / 2:
             continue
         members = [o for _, o in cluster]
@@ -132,7 +154,7 @@ def _merge_shapes(per_annotator: Sequence[Sequence[Any]]) -> list[dict[str, Any]
         chosen = medoid.model_dump(mode="json")
         _vote_attributes(chosen, [m.model_dump(mode="json") for m in members])
         kept.append(chosen)
-    return kept
+    return kept + first_answers
 
 
 def _merge_boxes(per_annotator: Sequence[Sequence[Box]]) -> list[dict[str, Any]]:
@@ -141,8 +163,11 @@ def _merge_boxes(per_annotator: Sequence[Sequence[Box]]) -> list[dict[str, Any]]
     for 5,000 boxes a side; attributes by majority over the cluster."""
     flat = [(who, box) for who, boxes in enumerate(per_annotator) for box in boxes]
     coords = ("x", "y", "w", "h")
+    clusters = _clusters(flat, _similarity)
+    if clusters is None:  # stacked boxes (not matched): the first answer's
+        return [b.model_dump(mode="json") for w, b in flat if w == flat[0][0]]
     kept = []
-    for cluster in _clusters(flat, _similarity):
+    for cluster in clusters:
         if len(cluster) <= len(per_annotator) / 2:
             continue
         members = [b.model_dump(mode="json") for _, b in cluster]
@@ -154,13 +179,16 @@ def _merge_boxes(per_annotator: Sequence[Sequence[Box]]) -> list[dict[str, Any]]
     return kept
 
 
-def _groups(pool: Sequence[tuple[int, Any]], iou: Any) -> list[list[int]]:
+def _groups(pool: Sequence[tuple[int, Any]], iou: Any) -> list[list[int]] | None:
     """Indices of ``pool`` ((author, object)) grouped: objects of different annotators at
     IoU >= 0.5 whatever their label, one per annotator, every two of a group matching, best
     pairs first (same label, then higher IoU). Only objects whose envelopes meet are compared
-    (:func:`near_pairs`)."""
-    near = {(n, m) for n, m in near_pairs([envelope(o) for _a, o in pool])
-            if pool[n][0] != pool[m][0]}
+    (:func:`near_pairs`); None above :data:`~datamill.modalities._crowding.MAX_CANDIDATE_PAIRS` such
+    pairs (stacked objects, asked as one ``crowded:`` question)."""
+    near = near_pairs([envelope(o) for _a, o in pool], authors=[a for a, _o in pool],
+                      limit=MAX_CANDIDATE_PAIRS, cross_only=True)
+    if near is None:
+        return None
     pairs = sorted((pool[n][1].label != pool[m][1].label, -v, n, m)
                    for n, m in near if (v := iou(n, m)) >= MATCH_IOU)
     members: dict[int, list[int]] = {n: [n] for n in range(len(pool))}
@@ -215,7 +243,10 @@ def box_units(docs: Mapping[int, ImageAnnotation]) -> list[tuple[int, str, str]]
         return "box:" + ":".join(str(round(median(coords[i][c] for i in group)))
                                  for c in ("x", "y", "w", "h"))
 
-    return _rows(docs, pool, _groups(pool, lambda n, m: box_iou(coords[n], coords[m])), key_of)
+    groups = _groups(pool, lambda n, m: box_iou(coords[n], coords[m]))
+    if groups is None:
+        return crowded_rows({a: [b for w, b in pool if w == a] for a in docs}, "box")
+    return _rows(docs, pool, groups, key_of)
 
 
 SHAPE_KEYS: Final = {"rotated_box": "rotated", "polygon": "polygon", "text_line": "line",
@@ -244,7 +275,10 @@ def _kind_units(docs: Mapping[int, ImageAnnotation], kind: str) -> list[tuple[in
         return f"{SHAPE_KEYS[kind]}:" + ":".join(
             str(round(median(corners[i][c] for i in group))) for c in (0, 1))
 
-    return _rows(docs, pool, _groups(pool, similarity), key_of)
+    groups = _groups(pool, similarity)
+    if groups is None:
+        return crowded_rows({a: [o for w, o in pool if w == a] for a in docs}, SHAPE_KEYS[kind])
+    return _rows(docs, pool, groups, key_of)
 
 
 def shape_units(docs: Mapping[int, ImageAnnotation]) -> list[tuple[int, str, str]]:

@@ -10,8 +10,9 @@
   adjudicates; one of three is decided ``O`` at 2/3.
 * **Merge**: a cuboid is kept when more than half of the annotators drew one with one label at
   IoU >= 0.5: the cluster's medoid (highest total IoU to the others), attributes by majority
-  (ties: the medoid's). Scene classes as decided. Point labels (segmentation) are the first
-  submission's: per-point agreement is not asked here.
+  (ties: the medoid's). Scene classes as decided.
+* **Point labels** (segmentation): the question ``points`` and the per-point majority
+  (:mod:`._point_agreement`); they were the first submission's, never asked.
 
 Before, point clouds had none of these methods: under overlap the last submission became
 current, the other annotators' cuboids unseen by the reviewer.
@@ -25,6 +26,8 @@ from collections.abc import Mapping, Sequence
 from statistics import median
 from typing import Any, Final
 
+from datamill.modalities._crowding import MAX_CANDIDATE_PAIRS, crowded_rows
+from datamill.modalities.pointcloud._point_agreement import majority_runs, point_units
 from datamill.modalities.pointcloud.metric import cuboid_iou
 from datamill.modalities.pointcloud.schema import Cuboid, PointCloudAnnotation
 
@@ -40,11 +43,32 @@ def _doc(payload: Any) -> PointCloudAnnotation:
     return PointCloudAnnotation.model_validate(payload)
 
 
-def _groups(pool: Sequence[tuple[int, Cuboid]]) -> list[list[int]]:
+def _near(pool: Sequence[tuple[int, Cuboid]]) -> list[tuple[int, int]] | None:
+    """``(n, m)``, ``n < m``, of two annotators' cuboids that could touch (centres nearer than
+    their half diagonals, as :func:`cuboid_iou` tests first): the only pairs worth an IoU; None
+    above :data:`~datamill.modalities._crowding.MAX_CANDIDATE_PAIRS` (cuboids stacked in one place)."""
+    import numpy as np
+
+    if len(pool) < 2:
+        return []
+    table = np.array([(c.x, c.y, c.length, c.width) for _a, c in pool], dtype=float)
+    authors = np.array([a for a, _c in pool])
+    reach = np.hypot(table[:, 2], table[:, 3]) / 2
+    apart = np.hypot(table[:, 0:1] - table[None, :, 0], table[:, 1:2] - table[None, :, 1])
+    could = (apart <= reach[:, None] + reach[None]) & (authors[:, None] != authors[None])
+    left, right = np.nonzero(np.triu(could, 1))
+    if len(left) > MAX_CANDIDATE_PAIRS:
+        return None
+    return [(int(n), int(m)) for n, m in zip(left, right, strict=True)]
+
+
+def _groups(pool: Sequence[tuple[int, Cuboid]]) -> list[list[int]] | None:
     """Indices of ``pool`` grouped: one cuboid per annotator, every two of a group at IoU >=
-    0.5, best pairs first (same label, then higher IoU)."""
-    iou = {(n, m): cuboid_iou(pool[n][1], pool[m][1])
-           for n in range(len(pool)) for m in range(n + 1, len(pool)) if pool[n][0] != pool[m][0]}
+    0.5, best pairs first (same label, then higher IoU); None when too many could touch."""
+    near = _near(pool)
+    if near is None:
+        return None
+    iou = {(n, m): cuboid_iou(pool[n][1], pool[m][1]) for n, m in near}
     pairs = sorted((pool[n][1].label != pool[m][1].label, -v, n, m)
                    for (n, m), v in iou.items() if v >= MATCH_IOU)
     members: dict[int, list[int]] = {n: [n] for n in range(len(pool))}
@@ -65,9 +89,12 @@ def _groups(pool: Sequence[tuple[int, Cuboid]]) -> list[list[int]]:
 def cuboid_units(docs: Mapping[int, PointCloudAnnotation]) -> list[tuple[int, str, str]]:
     """(author, ``cuboid:<x>:<y>``, label or ``O``) for every group of cuboids (see above)."""
     pool = [(a, c) for a, d in docs.items() for c in d.objects]
+    groups = _groups(pool)
+    if groups is None:  # stacked cuboids: one question, see datamill.modalities._crowding
+        return crowded_rows({a: d.objects for a, d in docs.items()}, "cuboid")
     rows: list[tuple[int, str, str]] = []
     keys: set[str] = set()
-    for group in _groups(pool):
+    for group in groups:
         key = "cuboid:" + ":".join(f"{median(getattr(pool[i][1], c) for i in group):.1f}"
                                    for c in ("x", "y"))
         while key in keys:  # two groups at one place: a second question
@@ -85,6 +112,9 @@ def _majority(values: Sequence[Any], default: Any) -> Any:
 
 
 def _merge_cuboids(per_annotator: Sequence[Sequence[Cuboid]]) -> list[dict[str, Any]]:
+    flat = [(who, c) for who, objects in enumerate(per_annotator) for c in objects]
+    if _near(flat) is None:  # stacked cuboids (not matched): the first answer's that drew any
+        return [c.model_dump(mode="json") for w, c in flat if w == flat[0][0]]
     clusters: list[list[tuple[int, Cuboid]]] = []
     for who, objects in enumerate(per_annotator):
         for obj in objects:
@@ -130,7 +160,8 @@ class PointCloudAggregationMixin:
         given = {a: bool(d.classes) for a, d in docs.items()}
         rows = [] if not any(given.values()) else [
             (a, "classes", "") for a, gave in given.items() if not gave]
-        return rows + cuboid_units(docs)
+        return rows + cuboid_units(docs) + point_units(
+            {a: d.point_labels for a, d in docs.items()})
 
     def merge_aggregate(self, payloads: Sequence[Any], decided: Mapping[str, str]) -> Any:
         docs = [_doc(p) for p in payloads]
@@ -142,4 +173,5 @@ class PointCloudAggregationMixin:
         merged = docs[0].model_dump(mode="json")
         merged["objects"] = _merge_cuboids([d.objects for d in docs])
         merged["classes"] = classes
+        merged["point_labels"] = majority_runs([d.point_labels for d in docs])
         return PointCloudAnnotation.model_validate(merged).model_dump(mode="json")

@@ -7,6 +7,14 @@ differ are a 1-1 split the reviewer adjudicates (the accept is refused until an 
 it), and the review page shows both transcripts. The merged answer is the first submitted
 answer whose transcript was decided, with its own segments (boundaries and speakers).
 
+A second question, ``segments``, compares the segmentation: two answers agree when they have
+as many segments, the same speakers in order and every start and end within
+:data:`BOUNDARY_TOLERANCE_MS` of each other; each transcriber answers with the segmentation
+of the first answer theirs agrees with, written ``A 0.00–1.20 s | B 1.20–3.40 s`` (the
+speaker, ``—`` for none, and the times), so one text told by two different speakers, or cut
+half a second apart, is a split the reviewer adjudicates (it counted as agreement). The
+merged answer is then the first that gives both decided answers.
+
 Before, speech had none of these methods: under overlap the last submission became current
 and the first transcriber's different text was never seen by the reviewer, at no confidence.
 """
@@ -17,9 +25,13 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
-__all__ = ["TRANSCRIPT_KEY", "SpeechAggregationMixin", "transcript_unit"]
+__all__ = ["BOUNDARY_TOLERANCE_MS", "SEGMENTS_KEY", "TRANSCRIPT_KEY", "SpeechAggregationMixin",
+           "segment_units", "transcript_unit"]
 
 TRANSCRIPT_KEY: Final = "transcript"
+SEGMENTS_KEY: Final = "segments"
+#: how far apart two transcribers' segment boundaries may be and still agree
+BOUNDARY_TOLERANCE_MS: Final = 200
 
 
 def transcript_unit(payload: Any) -> str:
@@ -34,6 +46,46 @@ def transcript_unit(payload: Any) -> str:
     return " ".join(unicodedata.normalize("NFC", text).split())
 
 
+def _segments(payload: Any) -> list[tuple[str | None, int, int]]:
+    """(speaker, start ms, end ms) of each segment of an answer, in order."""
+    segments = payload if isinstance(payload, list) else []
+    return [(s.get("speaker") or None, int(s.get("start_ms") or 0), int(s.get("end_ms") or 0))
+            for s in segments if isinstance(s, Mapping)]
+
+
+def _alike(a: Sequence[tuple[str | None, int, int]],
+           b: Sequence[tuple[str | None, int, int]]) -> bool:
+    return len(a) == len(b) and all(
+        sa == sb and abs(a0 - b0) <= BOUNDARY_TOLERANCE_MS and abs(a1 - b1) <= BOUNDARY_TOLERANCE_MS
+        for (sa, a0, a1), (sb, b0, b1) in zip(a, b, strict=True))
+
+
+def _written(segments: Sequence[tuple[str | None, int, int]]) -> str:
+    return " | ".join(f"{who or '—'} {start / 1000:.2f}–{end / 1000:.2f} s"
+                      for who, start, end in segments) or "—"
+
+
+def segment_units(payloads: Mapping[int, Any]) -> list[tuple[int, str, str]]:
+    """(author, ``segments``, the segmentation of the first answer theirs agrees with).
+
+    Examples:
+        >>> one = [{"start_ms": 0, "end_ms": 1000, "speaker": "A", "text": "hi"}]
+        >>> [v for _a, _k, v in segment_units({1: one, 2: [{**one[0], "end_ms": 1150}]})]
+        ['A 0.00–1.00 s', 'A 0.00–1.00 s']
+        >>> [v for _a, _k, v in segment_units({1: one, 2: [{**one[0], "speaker": "B"}]})]
+        ['A 0.00–1.00 s', 'B 0.00–1.00 s']
+    """
+    heads: list[list[tuple[str | None, int, int]]] = []
+    rows = []
+    for author, payload in payloads.items():
+        mine = _segments(payload)
+        head = next((h for h in heads if _alike(h, mine)), None)
+        if head is None:
+            heads.append(head := mine)
+        rows.append((author, SEGMENTS_KEY, _written(head)))
+    return rows
+
+
 class SpeechAggregationMixin:
     """``aggregation_units`` / ``pairwise_units`` / ``merge_aggregate`` for speech."""
 
@@ -43,11 +95,20 @@ class SpeechAggregationMixin:
     def pairwise_units(self, payload: Any) -> list[tuple[str, str, str]]:
         return []
 
+    def region_units(self, payloads: Mapping[int, Any]) -> list[tuple[int, str, str]]:
+        return segment_units(payloads) if len(payloads) > 1 else []
+
     def merge_aggregate(self, payloads: Sequence[Any], decided: Mapping[str, str]) -> Any:
         if not payloads:
             return []
         chosen = decided.get(TRANSCRIPT_KEY)
-        for payload in payloads:  # submission order: the first with the decided transcript
+        cut = decided.get(SEGMENTS_KEY)
+        written = dict(zip(range(len(payloads)), (v for _a, _k, v in segment_units(
+            dict(enumerate(payloads)))), strict=True)) if cut is not None else {}
+        for n, payload in enumerate(payloads):  # submission order: the first giving both
+            if transcript_unit(payload) == chosen and written.get(n, cut) == cut:
+                return payload
+        for payload in payloads:  # the first with the decided transcript
             if transcript_unit(payload) == chosen:
                 return payload
         return payloads[0]
