@@ -316,7 +316,7 @@ def _invoice_day(typed: str) -> date:
 
 @router.post("/projects/{project_id}/finance/invoices/{invoice_id}/reversal")
 def invoice_reversal(  # noqa: PLR0913 - the form's fields
-    request: Request, project_id: int, invoice_id: Annotated[int, Path(ge=1, le=2**63 - 1)],
+    request: Request, project_id: int, invoice_id: int,
     session: SessionDep, me: WebUser,
     number: Annotated[str, Form(max_length=64)] = "",
     issued_on: Annotated[str, Form(max_length=10)] = "",
@@ -633,7 +633,7 @@ def throughput_csv(
 
 @router.get("/finance/contracts/{contract_id}/trace", response_class=HTMLResponse)
 def trace_page(
-    request: Request, contract_id: Annotated[int, Path(ge=1, le=2**63 - 1)],
+    request: Request, contract_id: int,
     session: SessionDep, me: WebUser,
 ) -> Response:
     """The auditor's trace of one contract: order → project → delivery → acceptance →
@@ -645,7 +645,7 @@ def trace_page(
 
 @router.get("/finance/contracts/{contract_id}/trace.csv")
 def trace_download(
-    contract_id: Annotated[int, Path(ge=1, le=2**63 - 1)], session: SessionDep, me: WebUser,
+    contract_id: int, session: SessionDep, me: WebUser,
 ) -> Response:
     _require_finance(session, me.user, write=False)  # a read, as the trace page and the API
     return _csv(trace_csv(session, contract_id, hidden_books(session, me.user)),

@@ -21,7 +21,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Path, Query, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -66,7 +66,9 @@ from datamill.web.routes._common import (
 __all__ = ["CONTRACT_DONE", "router"]
 
 router = APIRouter(route_class=HtmlRoute, include_in_schema=False)
-ContractId = Annotated[int, Path(ge=1, le=2**63 - 1)]
+#: a contract's id in a page's path: a plain int, so an id no contract can have (0, beyond a
+#: 64-bit integer) answers 404 as on every page (``HtmlRoute``), not 422
+ContractId = int
 Csrf = Annotated[str, Form()]
 Reason = Annotated[str, Form(max_length=MAX_REASON)]
 #: what the contract page's forms did (``?ok=``), each worded ``fin.k.ok_<what>``

@@ -241,7 +241,7 @@ def grant_form(request: Request, session: SessionDep, runtime: RuntimeDep, me: W
 
 @router.post("/security/qualifications/{qualification_id}/revoke")
 def revoke_form(request: Request, session: SessionDep, runtime: RuntimeDep, me: WebUser,
-                qualification_id: Annotated[int, Path(ge=1, le=2**63 - 1)],
+                qualification_id: int,
                 csrf_token: Csrf = "") -> Response:
     return _act(request, session, runtime, me, csrf_token, lambda: surveying.revoke_qualification(
         session, me.user, qualification_id), "revoked")
