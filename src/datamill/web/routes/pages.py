@@ -134,11 +134,14 @@ def login_submit(
 
 @router.get("/lang/{code}")
 def choose_language(code: str, next: str = "/") -> Response:  # noqa: A002
-    """Remember a language choice in the ``lang`` cookie (it beats ``Accept-Language``)."""
-    if code not in CATALOGUES:
-        raise InvalidInput(f"no catalogue for language {code!r}")
+    """Remember a language choice in the ``lang`` cookie (it beats ``Accept-Language``); the
+    code is matched regardless of case (``zh-cn``). A language with no catalogue (``/lang/fr``)
+    goes back to ``next`` in the language the page had: it answered a 422 page whose language
+    links pointed back at ``/lang/fr``."""
     resp = RedirectResponse(_safe_next(next), status_code=303)
-    resp.set_cookie(LANG_COOKIE, code, max_age=365 * 24 * 3600, samesite="lax", path="/")
+    known = {c.lower(): c for c in CATALOGUES}.get(code.lower())
+    if known is not None:
+        resp.set_cookie(LANG_COOKIE, known, max_age=365 * 24 * 3600, samesite="lax", path="/")
     return resp
 
 
