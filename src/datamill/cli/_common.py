@@ -731,6 +731,9 @@ class JsonAwareGroup(TyperGroup):
         standalone_mode: bool = True,
         **extra: Any,
     ) -> Any:
+        from datamill.cli._help_wrap import rewrap_help
+
+        rewrap_help(self)  # a docstring's line breaks are not the terminal's
         argv = list(sys.argv[1:] if args is None else args)
         lang = cli_language()
         if not standalone_mode or ("--json" not in argv and lang == "en"):
