@@ -243,4 +243,5 @@ LEDGER_HELP_ZH_CN: dict[str, str] = {
         "以红字发票 NUMBER 全额冲销开错的发票（金额取原发票的相反数），并写明原因；"
         "之后可重新为该订单开票。",
     "Why it is reversed.": "冲红的原因。",
+    "YYYY-MM: the costs incurred up to that month's end.": "YYYY-MM：只计该月末及以前发生的成本。",
 }

@@ -99,14 +99,16 @@ def create(project_id: int, user: AsUser, deliverable: Deliverable, loss: Loss, 
 
 @app.command("variance")
 @handle_errors
-def variance(project_id: int, user: AsUser, as_json: JsonOpt = False) -> None:
+def variance(project_id: int, user: AsUser, as_json: JsonOpt = False,
+             period: Annotated[str | None, typer.Option(
+                 help="YYYY-MM: the costs incurred up to that month's end.")] = None) -> None:
     """Actual against the approved budget, per stage (quantity and amount)."""
     from datamill.cli._common import acting_user
     from datamill.ledger.budget_plan import readable_plan_variance
 
     with get_runtime().session() as s:
         # the rule is readable_plan_variance's, as for GET .../plan-variance and the web page
-        v = readable_plan_variance(s, acting_user(s, user), project_id)
+        v = readable_plan_variance(s, acting_user(s, user), project_id, period)
 
     def render(v: Any) -> None:
         t = Table(*(say(f"ledger.col.{c}") for c in (

@@ -37,6 +37,7 @@ from datamill.core.errors import InvalidInput
 from datamill.core.money import to_cents, to_decimal
 from datamill.ledger._balances import approved_budget
 from datamill.ledger.access import require_ledger_access, require_project_reader
+from datamill.ledger.assets import month_bounds
 from datamill.ledger.budgets import annotation_hours, collection_quantity, create_budget
 from datamill.ledger.models import LedgerBudgetLine, LedgerCost
 from datamill.ledger.projects import ledger_project_row
@@ -103,6 +104,8 @@ class VarianceOut(BaseModel):
     planned_total: Decimal
     actual_total: Decimal
     stages: list[StageVarianceOut]
+    #: the month (``YYYY-MM``) whose end the actual costs run to; None: every cost posted
+    period: str | None = None
 
 
 def _rate(value: Any, field: str, *, upper: Decimal | None = None) -> Decimal:
@@ -237,7 +240,8 @@ def create_budget_from_plan(
                          actor_id=actor_id)
 
 
-def readable_plan_variance(session: Session, reader: User, project_id: int) -> VarianceOut:
+def readable_plan_variance(session: Session, reader: User, project_id: int,
+                           period: str | None = None) -> VarianceOut:
     """:func:`plan_variance` of ledger project ``project_id`` for ``reader``, refused
     (Forbidden) unless the ledger's one reader rule,
     :func:`~datamill.ledger.access.require_project_reader`, lets them read the project's books
@@ -245,11 +249,15 @@ def readable_plan_variance(session: Session, reader: User, project_id: int) -> V
     require_ledger_access(session, reader, write=False)  # before the project's existence
     require_project_reader(session, reader,
                            ledger_project_row(session, project_id).production_project_id)
-    return plan_variance(session, project_id)
+    return plan_variance(session, project_id, period)
 
 
-def plan_variance(session: Session, project_id: int) -> VarianceOut:
-    """Per stage: approved budget quantity and amount against posted costs."""
+def plan_variance(session: Session, project_id: int, period: str | None = None) -> VarianceOut:
+    """Per stage: approved budget quantity and amount against posted costs; with ``period``
+    (``YYYY-MM``), the costs incurred up to that month's end. A period that is not one is
+    refused (``period_form``, ``period_year_range``): it was ignored, and the whole project's
+    costs shown as if they were the month's."""
+    last = month_bounds(period)[1] if period is not None else None
     ledger_project_row(session, project_id)
     budget = approved_budget(session, project_id)
     zero = Decimal(0)
@@ -262,7 +270,8 @@ def plan_variance(session: Session, project_id: int) -> VarianceOut:
     actual: dict[str, list[Decimal]] = defaultdict(lambda: [zero, zero])
     for stage, qty, amount in session.execute(
             select(LedgerCost.stage, func.sum(LedgerCost.quantity), func.sum(LedgerCost.amount))
-            .where(LedgerCost.project_id == project_id, LedgerCost.status == "posted")
+            .where(LedgerCost.project_id == project_id, LedgerCost.status == "posted",
+                   *([LedgerCost.incurred_on <= last] if last is not None else []))
             .group_by(LedgerCost.stage)):
         actual[stage] = [Decimal(qty or 0), Decimal(amount or 0)]
     stages: list[StageVarianceOut] = []
@@ -278,4 +287,4 @@ def plan_variance(session: Session, project_id: int) -> VarianceOut:
         project_id=project_id, budget_id=budget.id if budget else None,
         budget_version=budget.version if budget else None,
         planned_total=sum((s.planned_amount for s in stages), zero),
-        actual_total=sum((s.actual_amount for s in stages), zero), stages=stages)
+        actual_total=sum((s.actual_amount for s in stages), zero), stages=stages, period=period)

@@ -701,4 +701,5 @@ EN_PAGES.update({
 # --- h9: the ledger overview's speech hours (an English "h" under zh-CN) ---
 EN_PAGES.update({
     "fin.hours_short": "h",
+    "pv.through": "Actual costs incurred up to the end of {period}.",
 })

@@ -306,4 +306,5 @@ ZH_CN_FINANCE: dict[str, str] = {
     "fin.cost.reject": "驳回",
     "fin.cost.sign_reason": "原因（驳回时必填）",
     "fin.hours_short": "小时",
+    "pv.through": "实际成本只计 {period} 月末及以前发生的。",
 }

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from fastapi.testclient import TestClient
 
 from datamill.compliance.classification import set_classification
@@ -69,3 +70,52 @@ def test_one_rule_on_every_face(runtime: Runtime, users: dict[str, User]) -> Non
     # (the page names the production project: answered as one without books, no probing)
     assert _faces(runtime, "fin", pid, lp) == {"api": 403, "web": 404, "cli": 403}
     assert _faces(runtime, "admin", pid, lp) == {"api": 200, "web": 200, "cli": 200}
+
+
+def test_a_period_is_a_month_on_every_face(sqlite_runtime: Runtime,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """``?period=x`` answered 200 on the page, the whole project's costs shown as if they were
+    the month's: the period was no parameter. It is now the month whose end the actual costs
+    run to, and one that is not a month is refused, worded, on the page (en, zh-CN), the API
+    and the CLI."""
+    from datetime import date
+
+    from datamill.config import get_settings
+    from datamill.ledger.costs import post_cost
+
+    runtime = sqlite_runtime
+    with runtime.session() as s:
+        create_user(s, "admin", "password1", "admin")
+        pid, lp = ledger_project(s, "variance-period", None, "product_development")
+        approved_budget(s, lp, [line("annotate", "data_service", "10", "20")], make_approvers(s))
+        for day, amount in ((date(2026, 11, 20), "30"), (date(2026, 12, 3), "50")):
+            post_cost(s, lp, "annotate", "data_service", amount, f"c-{day}", incurred_on=day)
+    with TestClient(create_app(runtime)) as c:
+        url = f"{API}/ledger/projects/{lp}/plan-variance"
+        head = login(c, "admin")
+        assert c.get(url, headers=head).json()["actual_total"] == "80.00"
+        assert c.get(f"{url}?period=2026-11", headers=head).json()["actual_total"] == "30.00"
+        r = c.get(f"{url}?period=x", headers=head)
+        assert r.status_code == 422 and "'x' is not a period (YYYY-MM)" in r.text, r.text
+        web_login(c, "admin")
+        page = f"/projects/{pid}/finance/plan-variance"
+        assert "up to the end of 2026-11" in c.get(f"{page}?period=2026-11").text
+        r = c.get(f"{page}?period=x")
+        assert r.status_code == 422 and "&#39;x&#39; is not a period (YYYY-MM)" in r.text
+        c.get("/lang/zh-CN")
+        r = c.get(f"{page}?period=2026-13")
+        assert r.status_code == 422 and "不是会计期间" in r.text, r.text
+    base = ("ledger", "budget-plan", "variance", str(lp), "--as", "admin", "--json")
+    db = {"DATAMILL_DATABASE_URL": str(runtime.settings.database_url)}
+    cli = run_cli(runtime.settings.home, *base, "--period", "2026-11", **db)
+    assert json.loads(cli.stdout)["actual_total"] == "30.00"
+    cli = run_cli(runtime.settings.home, *base, "--period", "x", ok=False, **db)
+    assert cli.returncode == 2 and "is not a period" in json.loads(cli.stdout)["error"]["message"]
+    monkeypatch.setenv("DATAMILL_LANG", "zh-CN")
+    get_settings.cache_clear()
+    try:
+        cli = run_cli(runtime.settings.home, *base[:-1], "--period", "x", ok=False, **db)
+        assert cli.returncode == 2 and "不是会计期间" in cli.stdout + cli.stderr, cli.stdout
+    finally:
+        monkeypatch.delenv("DATAMILL_LANG")
+        get_settings.cache_clear()

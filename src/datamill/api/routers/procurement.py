@@ -230,9 +230,12 @@ def create_budget_from_plan(project_id: Id, body: PlanIn, session: SessionDep,
 
 
 @router.get("/ledger/projects/{project_id}/plan-variance")
-def plan_variance(project_id: Id, session: SessionDep, user: CurrentUser
+def plan_variance(project_id: Id, session: SessionDep, user: CurrentUser,
+                  period: Annotated[str | None, Query(max_length=32, description=(
+                      "YYYY-MM: the costs incurred up to that month's end"))] = None,
                   ) -> budget_plan.VarianceOut:
     """Actual against the approved budget, per stage (quantity and amount), for readers of the
     books (admins, project managers, finance, ledger approvers, sales, auditors) cleared for
-    the project: 403 for anyone else, as on the web page and in the CLI."""
-    return budget_plan.readable_plan_variance(session, user, project_id)
+    the project: 403 for anyone else, as on the web page and in the CLI. ``period`` that is
+    not a month is refused (422), as on the page and in the CLI."""
+    return budget_plan.readable_plan_variance(session, user, project_id, period)

@@ -7,9 +7,9 @@ the project); ``project_id`` is the production project, as on ``/projects/{id}/f
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from datamill.http_deps import SessionDep
@@ -26,13 +26,16 @@ _BAR = 320  # px of the longest bar
 
 @router.get("/projects/{project_id}/finance/plan-variance", response_class=HTMLResponse)
 def plan_variance_page(
-    request: Request, project_id: int, session: SessionDep, me: WebUser
+    request: Request, project_id: int, session: SessionDep, me: WebUser,
+    period: Annotated[str | None, Query(max_length=32)] = None,
 ) -> Response:
+    """``?period=YYYY-MM``: the costs incurred up to that month's end; a period that is not
+    one is refused in the page's language (it was ignored: the whole project's costs)."""
     require_books_page_reader(session, me.user, project_id)  # before the lookup
     lp = ledger_project_id_for(session, project_id)
     if lp is None:
         raise missing_books(project_id)
-    v = readable_plan_variance(session, me.user, lp)
+    v = readable_plan_variance(session, me.user, lp, period or None)
     top = max([Decimal(1)] + [max(s.planned_amount, s.actual_amount) for s in v.stages])
     bars: list[dict[str, Any]] = [
         {"stage": s.stage, "planned": int(s.planned_amount / top * _BAR),
