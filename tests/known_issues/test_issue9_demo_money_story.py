@@ -13,6 +13,7 @@ from datamill.business_clock import business_today
 from datamill.core.money import to_cents
 from datamill.demo.money_demo import COLLECTOR, EN_PRICE, run_money_demo
 from datamill.demo.script import run_loop, setup_people_and_project
+from datamill.ledger.budgets import budgeted_margin
 from datamill.ledger.journal import DEFAULT_ACCOUNTS, account_balance, journal_lines, trial_balance
 from datamill.ledger.models import (
     LedgerBudget,
@@ -110,6 +111,11 @@ def test_money_story_standalone_sets_up_the_commercial_side(sqlite_runtime: Runt
     [said] = [ln for ln in lines if ln.startswith("Mandarin project") and "budget" in ln]
     words = {3: "three", 4: "four", 5: "five"}
     assert f"approved at {words[budget.required_levels]} levels" in said, said
+    # trial (h13): the Mandarin budget's margin was -4.97 % (600 subjects × 180 against a
+    # 138,000 order), outside the approval band [0.20, 0.70], yet approved as the story went on
+    margin = budgeted_margin(Decimal("138000.00"), budget.total)
+    assert Decimal("0.20") <= margin <= Decimal("0.70") and budget.required_levels == 3, said
+    assert f"margin {margin:.2%}" in said, said
     with sqlite_runtime.session() as s:
         assert s.scalars(select(LedgerRecognition)).all() == []
         assert len(s.scalars(select(LedgerOrder)).all()) == 2

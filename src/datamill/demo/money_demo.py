@@ -15,15 +15,17 @@ accepted, :func:`run_money_demo` records the commercial side the business would:
 * the vendor (fee 8 %) whose people did the English work, settled by **accepted volume** ×
   price on a weekly sheet matched against the purchase order, confirmed by both sides and paid
   by bank transfer; in-house hour points (8 a day × the working days so far) on the Mandarin project;
-* budgets approved at their levels (three, a fourth for an abnormal margin: the demo prints
-  what the stored budget needed), the ledger synced, the English project's final accounts
+* budgets approved at their levels (three: both margins lie in the approval band; the demo
+  prints what the stored budget needed and its margin), the ledger synced, the English project's final accounts
   reviewed by finance and closed, an invoice for the accepted delivery and the customer's
   payment (journalled); a 30 % advance on the Mandarin order (invoice, payment and advance
   dated today: cash is never dated ahead);
 * at the end of the demo (:func:`close_ended_months`, after the catalog has booked its
   development months back), the period close of every month the demo posted in that has
   ended, oldest first, each run by fiona and confirmed by frank: the books as a company shows
-  them, the months behind it closed and this month open (a month is closed after its last day).
+  them, the months behind it closed and this month open (a month is closed after its last day);
+  the demo ends with this month's report so far, the month its story was posted in (the last
+  closed month's report read all zeros).
 
 Without ``project_id`` only the commercial side is set up (customer, contract, orders,
 procurement budget and requests, the Mandarin project's budget and points): nothing is accepted,
@@ -51,7 +53,12 @@ from datamill.ledger.final_accounts import review_final_accounts
 from datamill.ledger.journal import journal_lines, trial_balance
 from datamill.ledger.models import LedgerAcceptance, LedgerRecognition
 from datamill.ledger.orders import create_customer, create_order
-from datamill.ledger.period_close import close_period, confirm_period, summary_text
+from datamill.ledger.period_close import (
+    close_period,
+    confirm_period,
+    preview_period,
+    summary_text,
+)
 from datamill.ledger.projects import open_ledger_project
 from datamill.ledger.receivables import issue_invoice, record_receipt
 from datamill.ledger.recognition import close_project
@@ -88,6 +95,10 @@ __all__ = ["COLLECTOR", "COLLECT_EN", "EN_PRICE", "ZH_HOURS", "ZH_PRICE", "close
 EN_PRICE = Decimal("1650.00")  # foreign-language custom speech, per accepted hour (§9: 1,056–1,911)
 ZH_PRICE = Decimal("460.00")  # Mandarin custom speech per hour (§9: 407–496)
 ZH_HOURS = Decimal(300)
+#: the Mandarin recordings: 300 h from 400 speakers (45 minutes each) at 150 a subject (§9:
+#: 142-202): with the labelling and the points the budget's margin is ~30 %, inside the band
+#: budgets are approved at three levels in (600 × 180 made it -4.97 %, approved at four)
+ZH_SUBJECTS, ZH_SUBJECT_PRICE = 400, Decimal("150.00")
 LABEL_EN, LABEL_ZH = Decimal("21.56"), Decimal("21.00")  # vendor labelling /h (§9: 20.5–21.6)
 #: recording native English speakers, per recorded hour: with the labelling, the English
 #: project's gross margin lands in the custom band (§9: 40.4–47.9 %)
@@ -218,10 +229,11 @@ def run_money_demo(rt: Runtime, project_id: int | None) -> list[str]:
         zh_lp = open_ledger_project(s, zh_pp, order_id=zh.id, actor_id=pm.id).id
         zh_budget = _approved_budget(s, zh_lp, [
             _line("annotation", "data_service", "315", str(LABEL_ZH)),  # 300 h + 5 % loss
-            _line("collection", "data_service", "600", "180", "subjects"),
+            _line("collection", "data_service", ZH_SUBJECTS, str(ZH_SUBJECT_PRICE), "subjects"),
             _line("staff", "labour", "504", "60", "points")], ap)
         say(f"Mandarin project {spec['name']}: budget {zh_budget.total} {_levels(zh_budget)} "
-            f"(collection 600 subjects × 180, annotation 315 h × {LABEL_ZH}, 504 points × 60)")
+            f"(collection {ZH_SUBJECTS} subjects × {ZH_SUBJECT_PRICE}, annotation 315 h × "
+            f"{LABEL_ZH}, 504 points × 60; margin {zh_budget.budgeted_margin:.2%})")
         requests = []
         r_zh = create_request(s, pm, department="speech", kind="labelling", stage="annotate",
                               modality="speech.asr", language_group="chinese", unit="hour",
@@ -361,10 +373,12 @@ def close_ended_months(rt: Runtime) -> list[str]:
                 out = confirm_period(s, period, reviewer_id=frank)
                 lines.append(f"period {period} closed (run by fiona, confirmed by frank)")
             month = (month + timedelta(days=32)).replace(day=1)
-        lines.append(f"{business_today():%Y-%m} is open: it is closed after its last day "
+        this = f"{business_today():%Y-%m}"
+        lines.append(f"{this} is open: it is closed after its last day "
                      "(datamill ledger period-close YYYY-MM)")
-        if out is not None:
-            lines.extend(summary_text(out).rstrip("\n").splitlines())
+        if out is not None:  # the month the story was posted in: its report so far
+            lines.append(f"{this} so far (the report its close will run, as of today):")
+            lines.extend(summary_text(preview_period(s, this)).rstrip("\n").splitlines()[1:])
     return lines
 
 

@@ -85,7 +85,7 @@ from datamill.ledger.vendor_payments import held_payments
 from datamill.production.models import DomainEvent
 
 __all__ = ["SUMMARY_WORDS_EN", "PeriodCloseOut", "close_period", "confirm_period", "get_period",
-           "pending_workforce_events", "period_row", "require_every_book",
+           "pending_workforce_events", "period_row", "preview_period", "require_every_book",
            "require_no_earlier_reopened", "summary_html", "summary_text"]
 
 
@@ -197,6 +197,20 @@ def _figures_now(session: Session, period: str, since: datetime | None = None) -
         return _figures_digest(_report(session, period, None, since))
     finally:
         nested.rollback()
+
+
+def preview_period(session: Session, period: str) -> PeriodCloseOut:
+    """The report ``period`` would have if it were run now, a month not ended yet included
+    (its figures so far), with nothing of its computing kept and nothing stored: status
+    ``open``, never run. Its rows' projects are named as every book's reader sees them."""
+    nested = session.begin_nested()
+    try:
+        report = _report(session, period, None)
+    finally:
+        nested.rollback()
+    return _named(session, PeriodCloseOut(
+        period=period, status="open", runs=0, digest=_digest(report), identical=None,
+        prepared_by=None, reviewed_by=None, report=report), None)
 
 
 def _latest_closed(session: Session) -> str | None:

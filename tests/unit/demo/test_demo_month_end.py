@@ -64,6 +64,13 @@ def test_demo_closes_every_ended_month_and_margins_are_real(runtime: Runtime,
                    for p in periods.values())
         assert closed_through(s) == last_ended
         assert f"{today:%Y-%m}" not in periods  # this month has not ended: open
+        # trial (h13): the demo ended on the last closed month's report, all zeros (the story is
+        # posted this month); it ends on this month's report so far, with the story's figures
+        head = f"{today:%Y-%m} so far (the report its close will run, as of today):"
+        so_far = lines[lines.index(head) + 1:]
+        assert so_far and so_far[0] == "Depreciation:", lines
+        [custom] = [ln for ln in so_far if ln.startswith("  custom: revenue")]
+        assert "revenue 0.00" not in custom and "cost 0.00" not in custom, so_far
 
         # every project with revenue: a margin strictly between 0 and 100 %
         margins = {}
