@@ -49,6 +49,7 @@ def _int_routes() -> list[tuple[str, list[str], list[str]]]:
     return found
 
 
+@pytest.mark.slow  # ~90 pages asked (4.5-5.3 s)
 def test_every_page_answers_an_impossible_id_404(client: TestClient) -> None:
     routes = _int_routes()
     assert any(path == "/finance/contracts/{contract_id}" for path, _, _ in routes)
