@@ -127,8 +127,8 @@ SECURITY_HELP_ZH_CN: dict[str, str] = {
         "客户如何确认删除已交付条目（邮件、证明）。",
     "One open flag's id (repeatable; default: every open flag).":
         "某个未处理标记的编号（可重复；默认：全部未处理的标记）。",
-    "A project's consent records and withdrawal flags (its viewers, as the API).":
-        "项目的知情同意记录与撤回标记（项目的查看者，与 API 相同）。",
+    "A project's consent records and withdrawal flags (its managers, the data-security office and auditors, as the API).":
+        "项目的知情同意记录与撤回标记（项目经理、数据安全办公室与审计员可看，与 API 相同）。",
     "Write masked derivatives of every item's texts and images (originals kept).":
         "为每个条目的文本与图像生成脱敏副本（保留原件）。",
     "Detect faces and plates in images.": "检测图像中的人脸与车牌。",
