@@ -147,6 +147,8 @@ BENCHES = [
           "SUMMARY pointcloud"),
     Bench("prompt_check_voices.py", ("--per-voice", "1"), "CPU: ", ("held-out voices",),
           tools=("espeak-ng",), timeout_s=180, slow=True),
+    Bench("prompt_overspoken.py", ("--per-voice", "1", "--voices", "1"),
+          "SUMMARY prompt_overspoken:", ("held-out",), tools=("espeak-ng",), slow=True),
     Bench("prompt_rate_heldout.py", ("--prompts", "1"), "SUMMARY prompt_rate held-out:",
           ("tuning:",), tools=("espeak-ng",), slow=True),
     Bench("snr_calibration.py", ("--sentences", "2"), "SUMMARY snr", tools=("espeak-ng",)),

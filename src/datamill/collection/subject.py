@@ -42,7 +42,7 @@ from datamill.collection.staff import latest_consent_text, open_request, token_d
 from datamill.compliance.audit import record_audit
 from datamill.compliance.consent import record_subject_consent, withdrawn_subjects
 from datamill.compliance.security_models import ConsentRecord
-from datamill.core.check_words import COVERAGE_REASON
+from datamill.core.check_words import COVERAGE_REASON, OVERSPOKEN_REASON
 from datamill.core.clock import utcnow
 from datamill.core.errors import (
     Conflict,
@@ -111,6 +111,8 @@ def reason_check_code(reason: str) -> str | None:
         return None
     if m[1] == "audio_text_consistency" and reason[m.end():].startswith(COVERAGE_REASON):
         return "prompt_coverage"
+    if m[1] == "audio_text_consistency" and reason[m.end():].startswith(OVERSPOKEN_REASON):
+        return "prompt_overspoken"
     return m[1]
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 __all__ = [
     "CHECK_NAME_WORDS",
     "COVERAGE_REASON",
+    "OVERSPOKEN_REASON",
     "SPEAKER_VALUE_WORDS",
     "check_name_words",
     "speaker_value_words",
@@ -150,3 +151,7 @@ def speaker_value_words(lang: str | None, field: str, value: object) -> str:
 #: before the end of its prompt, ``modalities.speech.prompt_rate``): the collection page gives
 #: it advice of its own (``collect.fix.prompt_coverage``, ``collection.subject``)
 COVERAGE_REASON = "the take seems to stop before the end of the prompt"
+#: how the "says more than its prompt" rejection of ``audio_text_consistency`` begins (speech
+#: the forced alignment hid in its silences, ``modalities.speech.overspoken``): advice of its
+#: own on the collection page (``collect.fix.prompt_overspoken``)
+OVERSPOKEN_REASON = "the take says more than its prompt"

@@ -33,6 +33,7 @@ from datamill.modalities import _reason_words_recovery_h10 as _recovery_h10
 from datamill.modalities import _reason_words_settle_h4 as _settle_h4
 from datamill.modalities import _reason_words_signal as _signal
 from datamill.modalities import _reason_words_speech_h7 as _speech_h7
+from datamill.modalities import _reason_words_speech_h12 as _speech_h12
 from datamill.modalities import _reason_words_text_h6 as _text_h6
 from datamill.modalities import _reason_words_workforce as _workforce
 from datamill.modalities import _reason_words_workforce_h8 as _workforce_h8
@@ -73,6 +74,7 @@ AREA_REFUSALS_EN: dict[str, str] = {
     **_export_h11.EXPORT_H11_REFUSALS_EN,
     **_import_h9.IMPORT_H9_REFUSALS_EN,
     **_workforce_h10.WORKFORCE_H10_REFUSALS_EN,
+    **_speech_h12.SPEECH_H12_EN,
 }
 
 AREA_REFUSALS_ZH_CN: dict[str, str] = {
@@ -108,4 +110,5 @@ AREA_REFUSALS_ZH_CN: dict[str, str] = {
     **_export_h11.EXPORT_H11_REFUSALS_ZH_CN,
     **_import_h9.IMPORT_H9_REFUSALS_ZH_CN,
     **_workforce_h10.WORKFORCE_H10_REFUSALS_ZH_CN,
+    **_speech_h12.SPEECH_H12_ZH_CN,
 }

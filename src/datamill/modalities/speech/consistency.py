@@ -18,6 +18,12 @@ thresholds turn it into three outcomes (:func:`verdict_for`):
 * ``reject`` — ``min_word_llr < reject_below``, or the prompt cannot be aligned at all (the
   usual outcome for a wholly different text).
 
+A take that says *more* than its prompt (the prompt is half of what was said, its last word,
+"hello world") aligns well: the aligner finds the prompt's words and hides the rest of the
+speech in optional silences. The share of the take's speech frames left outside the prompt's
+words (:mod:`datamill.modalities.speech.overspoken`), from ``MAX_UNSAID_SHARE`` on, rejects it
+whatever the words scored (reason ``OVERSPOKEN_REASON``).
+
 A recording sampled below :data:`NARROWBAND_BELOW_HZ` (telephone audio) that would be rejected
 goes to a listener instead: the wideband model cannot judge it.
 
@@ -55,6 +61,12 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal
 
 from datamill.core.errors import InvalidInput
+from datamill.modalities.speech.overspoken import (
+    MAX_UNSAID_SHARE,
+    OVERSPOKEN_REASON,
+    frame_db,
+    unsaid_speech,
+)
 from datamill.modalities.speech.preannotators import (
     FRAME_MS,
     clean_word,
@@ -181,6 +193,9 @@ class ConsistencyResult:
         hypothesis: The free-decoding transcript (``decode=True`` only).
         verdict: ``pass``, ``listen`` (a person should hear it) or ``reject``.
         min_word_llr: The lowest per-word ratio (nats/frame); None when nothing aligned.
+        unsaid_share: The share of the take's speech frames the alignment put in its
+            silences (:func:`~datamill.modalities.speech.overspoken.unsaid_speech`): speech
+            the prompt does not hold; from ``MAX_UNSAID_SHARE`` on, rejected.
         reject_below: The reject threshold used.
         pass_from: The pass threshold used.
     """
@@ -198,6 +213,7 @@ class ConsistencyResult:
     min_word_llr: float | None = None
     reject_below: float = DEFAULT_REJECT_BELOW
     pass_from: float = DEFAULT_PASS_FROM
+    unsaid_share: float = 0.0
 
 
 # (token, first frame, last frame inclusive, acoustic log-likelihood in nats or None)
@@ -412,7 +428,13 @@ def _judge(engine: PocketsphinxAligner, pcm: bytes, words: list[str], low: float
     weak = tuple(w.word for w in scored if w.score is not None and w.score < _WEAK_WORD_SCORE)
     verdict = verdict_for(lowest, low, high)
     reason = None
-    if verdict != "pass":
+    unsaid, unsaid_frames = unsaid_speech(frame_db(pcm), aligned)
+    if unsaid >= MAX_UNSAID_SHARE:  # the prompt's words were found; the rest went to <sil>
+        verdict = "reject"
+        reason = (f"{OVERSPOKEN_REASON}: {unsaid_frames * FRAME_MS / 1000:.1f} s of speech "
+                  f"({unsaid:.0%} of it) is not in the prompt (at most {MAX_UNSAID_SHARE:.0%});"
+                  f" read exactly the text shown, once")
+    elif verdict != "pass":
         shown = "none" if lowest is None else f"{lowest:.2f}"
         reason = (
             f"audio does not match its prompt (lowest word ratio {shown} < {low:.2f})"
@@ -431,5 +453,6 @@ def _judge(engine: PocketsphinxAligner, pcm: bytes, words: list[str], low: float
         words=tuple(scored),
         verdict=verdict,
         min_word_llr=lowest,
+        unsaid_share=unsaid,
         **common,
     )

@@ -159,7 +159,8 @@ class SpeechAsrPlugin(SpeechAggregationMixin):
                     extra={"verdict": verdict, "alignment_score": res.alignment_score,
                            "aligned_words": res.aligned_words,
                            "weak_words": list(res.weak_words[:8]),
-                           "reject_below": res.reject_below, "pass_from": res.pass_from},
+                           "reject_below": res.reject_below, "pass_from": res.pass_from,
+                           "unsaid_share": res.unsaid_share},
                 )
             )
         return outcomes
