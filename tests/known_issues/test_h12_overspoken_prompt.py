@@ -62,3 +62,4 @@ def test_the_rejection_has_a_code_and_words_in_both_languages() -> None:
     assert "提示语" in ZH_CN_COLLECT["collect.fix.prompt_overspoken"]
     assert EN_COLLECT["collect.fix.prompt_overspoken"] != EN_COLLECT[
         "collect.fix.audio_text_consistency"]
+
