@@ -344,7 +344,10 @@ def _print_drawn(sheet: Any) -> None:
 
     out.print(say("wf.sheet_drawn", number=sheet.number, amount=shown_money(sheet.amount),
                   fee=shown_money(sheet.fee), gross=shown_money(sheet.gross),
-                  net=shown_money(sheet.net_payable)), highlight=False)
+                  net=shown_money(sheet.net_payable + sheet.debt_offset)), highlight=False)
+    for o in sheet.offsets:  # the vendor's debts taken off the net payable, after the tax
+        out.print(say("wf.debt_offset", amount=shown_money(o.amount), sheet=o.debt_sheet,
+                      net=shown_money(sheet.net_payable)), highlight=False)
     words = SHEET_CATALOGUES.get(cli_language(), SHEET_EN)
     for ln in sheet.lines:
         if ln.amount < 0 and ln.unit != "adjustment":

@@ -11,6 +11,7 @@ from datamill.modalities import _reason_words_cli_h2 as _cli
 from datamill.modalities import _reason_words_cli_h3 as _cli_h3
 from datamill.modalities import _reason_words_compliance_h6 as _compliance_h6
 from datamill.modalities import _reason_words_crash_h1 as _crash_h1
+from datamill.modalities import _reason_words_debt_h15 as _debt_h15
 from datamill.modalities import _reason_words_delivery_h15 as _delivery_h15
 from datamill.modalities import _reason_words_engine_h16 as _engine_h16
 from datamill.modalities import _reason_words_erasure_h1 as _erasure
@@ -75,6 +76,7 @@ AREA_REFUSALS_EN: dict[str, str] = {
     **_import_h9.IMPORT_H9_REFUSALS_EN,
     **_workforce_h10.WORKFORCE_H10_REFUSALS_EN,
     **_speech_h12.SPEECH_H12_EN,
+    **_debt_h15.DEBT_H15_REFUSALS_EN,
 }
 
 AREA_REFUSALS_ZH_CN: dict[str, str] = {
@@ -111,4 +113,5 @@ AREA_REFUSALS_ZH_CN: dict[str, str] = {
     **_import_h9.IMPORT_H9_REFUSALS_ZH_CN,
     **_workforce_h10.WORKFORCE_H10_REFUSALS_ZH_CN,
     **_speech_h12.SPEECH_H12_ZH_CN,
+    **_debt_h15.DEBT_H15_REFUSALS_ZH_CN,
 }

@@ -32,6 +32,7 @@ from datamill.web.i18n_pages import EN_PAGES
 from datamill.web.i18n_security import EN_SECURITY
 from datamill.web.i18n_speech import EN_SPEECH
 from datamill.web.i18n_tts import EN_TTS
+from datamill.web.i18n_wf_debt import WF_DEBT_EN
 from datamill.web.i18n_zh import ZH_CN
 
 __all__ = [
@@ -432,6 +433,7 @@ EN: dict[str, str] = {
     "fin.cost.approve": "Approve over budget",
     "fin.cost.reject": "Reject",
     "fin.cost.sign_reason": "Reason (required to reject)",
+    **WF_DEBT_EN,
 }
 
 CATALOGUES: dict[str, dict[str, str]] = {"en": EN, "zh-CN": ZH_CN}

@@ -20,9 +20,10 @@ from datamill.db.lookup import get_or_raise, lock_or_raise
 from datamill.modalities.registry import get_modality
 from datamill.production.models import Project
 from datamill.production.projects import require_accounts_open
-from datamill.workforce.models import SettlementLine, SettlementSheet, Vendor
+from datamill.workforce.models import SettlementLine, SettlementOffset, SettlementSheet, Vendor
 from datamill.workforce.policies import hide_foreign
-from datamill.workforce.schemas import SettlementLineOut, SettlementSheetOut
+from datamill.workforce.schemas import DebtOffsetOut, SettlementLineOut, SettlementSheetOut
+from datamill.workforce.settlement_debts import offset_rows, outstanding_debt
 
 __all__ = [
     "month_before",
@@ -101,7 +102,16 @@ def sheet_out(session: Session, sheet: SettlementSheet) -> SettlementSheetOut:
     ).all()
     out = SettlementSheetOut.model_validate(sheet)
     out.lines = [_line_out(session, line) for line in lines]
+    took, taken = offset_rows(session, sheet)
+    out.offsets, out.offset_by = [_offset_out(*t) for t in took], [_offset_out(*t) for t in taken]
+    out.debt_offset = sum((o.amount for o in out.offsets), Decimal("0.00"))
+    out.debt_outstanding = outstanding_debt(session, sheet)
     return out
+
+
+def _offset_out(offset: SettlementOffset, debt: str, by: str) -> DebtOffsetOut:
+    return DebtOffsetOut(debt_sheet_id=offset.debt_sheet_id, debt_sheet=debt,
+                         sheet_id=offset.sheet_id, sheet=by, amount=offset.amount)
 
 
 def _line_out(session: Session, line: SettlementLine) -> SettlementLineOut:

@@ -301,6 +301,22 @@ class SettlementUnit(Base):
         ForeignKey("wf_settlement_lines.id"), default=None, index=True)
 
 
+class SettlementOffset(Base):
+    """A vendor's debt (a confirmed sheet with a negative net payable) offset against a later
+    sheet's pay: ``amount`` (> 0) of ``debt_sheet_id``'s debt is deducted from ``sheet_id``'s net
+    payable (:mod:`datamill.workforce.settlement_debts`). An offset by a voided sheet counts for
+    nothing (the debt is owed again)."""
+
+    __tablename__ = "wf_settlement_offsets"
+    __table_args__ = (UniqueConstraint("debt_sheet_id", "sheet_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    debt_sheet_id: Mapped[int] = mapped_column(ForeignKey("wf_settlement_sheets.id"))
+    sheet_id: Mapped[int] = mapped_column(ForeignKey("wf_settlement_sheets.id"), index=True)
+    amount: Mapped[Decimal] = _money()
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class WorkingMonth(Base):
     """The number of working days of a month when it differs from Monday–Friday (holidays)."""
 

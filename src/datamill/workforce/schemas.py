@@ -126,6 +126,16 @@ class SettlementLineOut(_Out):
     description: str
 
 
+class DebtOffsetOut(_Out):
+    """``amount`` of the vendor's debt on sheet ``debt_sheet`` deducted from sheet ``sheet``."""
+
+    debt_sheet_id: int
+    debt_sheet: str
+    sheet_id: int
+    sheet: str
+    amount: Decimal
+
+
 class SettlementSheetOut(_Out):
     id: int
     number: str
@@ -152,6 +162,13 @@ class SettlementSheetOut(_Out):
     voided_by: int | None = None
     voided_at: datetime | None = None
     lines: list[SettlementLineOut] = []
+    #: the vendor's earlier debts deducted from this sheet's net payable (after the tax)
+    debt_offset: Decimal = Decimal("0.00")
+    offsets: list[DebtOffsetOut] = []
+    #: a confirmed sheet with a negative net payable is a debt: what is still owed of it, and
+    #: the later sheets that took it (None / [] for a sheet that is no debt)
+    debt_outstanding: Decimal | None = None
+    offset_by: list[DebtOffsetOut] = []
 
     @computed_field  # type: ignore[prop-decorator]
     @property

@@ -33,7 +33,9 @@ Corrections (:func:`create_correction_sheet`) are one adjustment line (±) on a 
 project × stage of the corrected sheet (named when it holds several), so the ledger books it to
 that project's costs. A correction may not take that project × stage's total (the original
 lines plus every correction of them) below zero. A sheet whose net payable is negative is a
-recovery from the vendor: it is confirmed like any sheet but never settled as a payment.
+recovery from the vendor: it is confirmed like any sheet but never settled as a payment; once
+confirmed it is a debt the vendor's next sheets deduct from their net payable
+(:mod:`datamill.workforce.settlement_debts`).
 
 Income tax of an individual supplier is withheld per calendar month (the month the period
 starts in): a sheet withholds the tax on the month's gross so far less what the month's earlier
@@ -109,6 +111,7 @@ from datamill.workforce.policies import (
 from datamill.workforce.pricing import effective_price, language_group
 from datamill.workforce.schemas import SettlementSheetOut
 from datamill.workforce.settlement_corrections import create_correction_sheet
+from datamill.workforce.settlement_debts import apply_debt_offsets, release_offsets
 from datamill.workforce.settlement_lifecycle import (
     SETTLED_COST,
     confirm_sheet_by_business,
@@ -471,8 +474,9 @@ def create_settlement_sheet(
             number=str(existing.number), existing_status=str(existing.status),
             period_start=str(period_start), end=str(last),
         )
-    if existing is not None:  # its deductions are drawn again too
+    if existing is not None:  # its deductions are drawn again too, and the debts it took
         release_recoveries(session, existing.id)
+        release_offsets(session, existing.id)
     refused = refused_units(session, vendor_id, existing.id if existing else None)
     shares = pro_rata_units(session, vendor_id, existing.id if existing else None)
     units = _accepted_units(session, vendor_id, end, existing.id if existing else None,
@@ -521,6 +525,8 @@ def create_settlement_sheet(
     paid += add_pro_rata_recoveries(session, sheet, shares, _line_amount)
     base, withheld = month_before(session, sheet)
     sheet_totals(sheet, vendor, paid, tax_base=base, withheld_before=withheld)
+    # the vendor's debts (confirmed negative sheets) come off the net payable, after the tax
+    offsets = apply_debt_offsets(session, sheet, actor.id)
     try:
         with session.begin_nested():
             session.flush()
@@ -542,6 +548,8 @@ def create_settlement_sheet(
             "units": len(units),
             **({"recovered_units": len(refused)} if refused else {}),
             **({"recovered_pro_rata_units": len(shares)} if shares else {}),
+            **({"debt_offsets": offsets, "net_payable": str(sheet.net_payable)}
+               if offsets else {}),
         },
     )
     return sheet_out(session, sheet)
@@ -620,8 +628,15 @@ def sheet_csv(session: Session, actor: User, sheet_id: int) -> str:
     w.writerow(_CSV_FIELDS)
     for line in sheet.lines:
         w.writerow(["" if getattr(line, f) is None else getattr(line, f) for f in _CSV_FIELDS])
-    for label in ("amount", "fee", "gross", "tax_withheld", "net_payable"):
+    for label in ("amount", "fee", "gross", "tax_withheld",
+                  *(["debt_offset"] if sheet.offsets else []), "net_payable"):
         w.writerow(["total", label, getattr(sheet, label)])
+    for o in sheet.offsets:  # the vendor's debts taken off the net payable (after the tax)
+        w.writerow(["debt_offset", o.debt_sheet, o.amount])
+    if sheet.debt_outstanding is not None:  # this sheet is a debt: what is still owed, and who took it
+        w.writerow(["total", "debt_outstanding", sheet.debt_outstanding])
+        for o in sheet.offset_by:
+            w.writerow(["offset_by", o.sheet, o.amount])
     return buf.getvalue()
 
 
