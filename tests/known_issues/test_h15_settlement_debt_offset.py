@@ -38,6 +38,8 @@ from datamill.workforce.settlement import (
     create_correction_sheet,
     create_settlement_sheet,
     get_sheet,
+    sheet_csv,
+    sheet_html,
     void_sheet,
 )
 from tests.known_issues._web import PASSWORD, web_login
@@ -225,3 +227,10 @@ def test_the_cli_api_and_pages_show_the_debt_and_its_offset(
             assert page.status_code == 200, page.text
             for said in words:
                 assert said in page.text, (lang, said)
+        printed = client.get(f"/workforce/sheets/{got['id']}/print").text  # zh-CN, signed
+        assert f"减：抵扣结算单 {number} 的供应商欠款" in printed, printed
+    with rt.session() as s:
+        printed = sheet_html(s, s.get_one(User, 1), got["id"], "en")
+        assert f"Less the vendor&#x27;s debt on sheet {number}</th><td>-1,060.00" in printed
+        csv_text = sheet_csv(s, s.get_one(User, 1), debt_id)
+        assert f"total,debt_outstanding,940.00\noffset_by,{got['number']},1060.00" in csv_text

@@ -113,6 +113,9 @@ SHEET_EN: dict[str, str] = {
     "ss.recovered_pro_rata": "deduction: the customer accepted {accepted} of {delivered} items "
                              "of delivery {delivery}, which sheet {number} paid in full; the "
                              "refused share of their pay is recovered",
+    "ss.debt_offset": "Less the vendor's debt on sheet {sheet}",
+    "ss.debt_outstanding": "The vendor's debt still to offset",
+    "ss.debt_offset_by": "Offset on sheet {sheet}",
 }
 
 SHEET_ZH_CN: dict[str, str] = {
@@ -188,6 +191,9 @@ SHEET_ZH_CN: dict[str, str] = {
                     "扣回其报酬（返工）",
     "ss.recovered_pro_rata": "扣款：客户只验收了交付 {delivery} 的 {delivered} 条中的 {accepted} "
                              "条，结算单 {number} 已全额付款，按比例扣回未验收部分的报酬",
+    "ss.debt_offset": "减：抵扣结算单 {sheet} 的供应商欠款",
+    "ss.debt_outstanding": "供应商尚待抵扣的欠款",
+    "ss.debt_offset_by": "已在结算单 {sheet} 中抵扣",
 }
 
 SHEET_CATALOGUES: dict[str, dict[str, str]] = {"en": SHEET_EN, "zh-CN": SHEET_ZH_CN}
@@ -329,7 +335,14 @@ def render_sheet_html(
             (t("ss.fee").format(rate=fee_percent(sheet.fee_rate)), sheet.fee),
             (t("ss.gross"), sheet.gross),
             (t("ss.tax"), sheet.tax_withheld),
+            # the vendor's debts taken off after the tax, then what the vendor still owes
+            *((t("ss.debt_offset").format(sheet=o.debt_sheet), -o.amount)
+              for o in sheet.offsets),
             (t("ss.net"), sheet.net_payable),
+            *([(t("ss.debt_outstanding"), sheet.debt_outstanding)]
+              if sheet.debt_outstanding is not None else []),
+            *((t("ss.debt_offset_by").format(sheet=o.sheet), o.amount)
+              for o in sheet.offset_by),
         ))
     period = f"{sheet.period_start} – {sheet.last_day}"  # the days it pays for, both included
     facts = " · ".join(f"{e(t(key))}{e(colon)}{e(value)}" for key, value in (
