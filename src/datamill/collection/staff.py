@@ -32,7 +32,7 @@ from datamill.collection.models import (
 from datamill.collection.quotas import collection_spec
 from datamill.compliance.access import hide_unseen
 from datamill.compliance.audit import record_audit
-from datamill.compliance.consent import withdrawn_subjects
+from datamill.compliance.consent import subject_fold, withdrawn_subjects
 from datamill.compliance.models import User
 from datamill.compliance.permissions import authorize
 from datamill.compliance.roles import Action
@@ -366,7 +366,7 @@ def list_subjects(session: Session, actor: User, project_id: int) -> list[dict[s
     from datamill.collection.subject import due_rerecords  # subject imports this module
 
     _project(session, actor, project_id, Action.MANAGE_PROJECT)
-    gone = withdrawn_subjects(session, project_id)
+    gone = {subject_fold(sid): when for sid, when in withdrawn_subjects(session, project_id).items()}
     due: dict[int, int] = {}
     for rec, _source, _reason in due_rerecords(session, project_id):
         due[rec.subject_row_id] = due.get(rec.subject_row_id, 0) + 1
@@ -384,7 +384,8 @@ def list_subjects(session: Session, actor: User, project_id: int) -> list[dict[s
                     "enrolled_at": s.enrolled_at, "recordings": recs, **_takes(session, s.id),
                     "open_rerecords": open_req + due.get(s.id, 0),
                     # withdrew consent: counts toward no quota cell, records no more
-                    "consent_withdrawn_at": gone.get(s.subject_id)})
+                    # (under any spelling of the id, as the withdrawal itself folds it)
+                    "consent_withdrawn_at": gone.get(subject_fold(s.subject_id))})
     return out
 
 

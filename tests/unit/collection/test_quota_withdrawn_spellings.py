@@ -26,3 +26,22 @@ def test_a_withdrawn_subject_counts_under_no_spelling(runtime, users, tmp_path):
         withdraw_consent(s, admin, pid, "SPK01")
         counted = quota_progress(s, pid)["cells"][0]["counted"]
     assert counted["speakers"] == 1 and counted["items"] == 1, counted
+
+
+def test_the_subjects_listing_shows_a_withdrawal_under_any_spelling(runtime, users):
+    """Enrolled as ``SPK01``, consent withdrawn as ``ｓｐｋ01``: the subjects listing said
+    ``consent_withdrawn_at: None`` (looked up by the exact spelling)."""
+    from datamill.collection import staff
+
+    from .helpers import collection_project
+
+    pid = collection_project(runtime, users)
+    with runtime.session() as s:
+        pm = s.merge(users["pm"])
+        staff.create_invite(s, pm, pid, "SPK01")
+        staff.create_invite(s, pm, pid, "SPK02")
+        record_consent(s, pm, pid, "ｓｐｋ01 ")
+        withdraw_consent(s, pm, pid, "ｓｐｋ01 ")
+        rows = {r["subject_id"]: r for r in staff.list_subjects(s, pm, pid)}
+    assert rows["SPK01"]["consent_withdrawn_at"] is not None, rows["SPK01"]
+    assert rows["SPK02"]["consent_withdrawn_at"] is None
