@@ -230,7 +230,6 @@ def _deliver(
     place without the items ``without`` (:mod:`.delivery_redeliver`). The batch's items
     delivered are appended to ``counted`` once counted (the caller's memory hand-back)."""
     note_lang = note_language if note_language in NOTE_LANGUAGES else "en"
-    apart = apart and replace is None
     if apart:  # the request's reads so far end here; the package is built without a lock
         _export_key_ready(session, blobs, batch_id, encrypt)
     # one snapshot, no lock: every file, the manifest and the datasheet of one state
@@ -250,8 +249,11 @@ def _deliver(
             uploaded = publish_package(blobs, staging,
                                        f"{built.rel}.{staging.name.rpartition('-')[2]}")
         if apart:  # a short write transaction: the batch read again, locked, as it was built
+            if replace is not None:  # (a re-delivery: its delivery first, as it was read)
+                replace = lock_or_raise(session, Delivery, replace.id, "delivery",
+                                        keys_free=True)
             batch = lock_or_raise(session, Batch, batch_id, "batch")
-            _still_as_built(session, batch, built.state)
+            _still_as_built(session, batch, built.state, replace)
         where = uploaded
         if where is None:
             shutil.rmtree(out_dir, ignore_errors=True)
@@ -292,7 +294,9 @@ def _build(
     if replace is None and batch.status != "accepted":
         raise Conflict(f"batch {batch.name} is {batch.status}; only accepted batches are delivered")
     # the batch as the build starts reading it: recorded only if it is still so (apart)
-    state = _batch_state(session, batch_id) if apart else None
+    state: tuple[str | int, ...] | None = _batch_state(session, batch_id) if apart else None
+    if state is not None and replace is not None:  # and the package it writes again
+        state += (replace.path, json.dumps((replace.datasheet or {}).get("created_at")))
     project = session.get(Project, batch.project_id)
     if project is None:
         raise NotFound("batch without project")
@@ -484,7 +488,7 @@ class _Built:
     volume: int
     unmasked: int
     release: Any
-    state: tuple[str, int, str] | None  # the batch as built (apart), see _batch_state
+    state: tuple[str | int, ...] | None  # the batch as built (apart), see _batch_state
 
 
 def _read_afresh(session: Session, batch_id: int) -> Batch:
@@ -508,9 +512,21 @@ def _batch_state(session: Session, batch_id: int) -> tuple[str, int, str]:
     return status, n, digest.hexdigest()
 
 
-def _still_as_built(session: Session, batch: Batch, built: tuple[str, int, str] | None) -> None:
+def _still_as_built(session: Session, batch: Batch, built: tuple[str | int, ...] | None,
+                    replace: Delivery | None = None) -> None:
     """Refuse to record a package built apart when its batch changed meanwhile (delivered by
-    another request, sent back, its items or annotations changed): 409, nothing recorded."""
+    another request, sent back, its items or annotations changed): 409, nothing recorded.
+    A re-delivery's (``replace``) when its batch's items changed or its package was written
+    again by another run meanwhile."""
+    if replace is not None:
+        now = (*_batch_state(session, batch.id), replace.path,
+               json.dumps((replace.datasheet or {}).get("created_at")))
+        if built is None or now != built:
+            raise Conflict(
+                f"batch {batch.name} changed while its package was being written again (it is "
+                f"now {batch.status}); nothing was written: run it again",
+                reason_code="delivery_batch_changed", batch=batch.name, status=batch.status)
+        return
     if batch.status == "delivered":
         earlier = session.scalars(select(Delivery.id).where(Delivery.batch_id == batch.id)
                                   .order_by(Delivery.id)).first()

@@ -17,6 +17,7 @@ one out.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Literal, NamedTuple
 
@@ -26,6 +27,7 @@ from sqlalchemy.orm import Session
 from datamill.compliance.audit import record_audit
 from datamill.compliance.consent import withdrawn_item_ids
 from datamill.config import session_settings
+from datamill.core.errors import Conflict
 from datamill.db.lookup import lock_or_raise
 from datamill.production.delivery import _deliver
 from datamill.production.delivery_store import drop_package_cache, is_remote, package_present
@@ -46,7 +48,8 @@ class Redelivery(NamedTuple):
 
 
 def redeliver_without(session: Session, blobs: BlobStore, delivery_id: int,
-                      item_ids: set[int], *, actor_id: int | None) -> Redelivery:
+                      item_ids: set[int], *, actor_id: int | None,
+                      progress: Callable[[int], None] | None = None) -> Redelivery:
     """Write delivery ``delivery_id``'s package again without ``item_ids`` and every other
     item of a subject who withdrew every consent in the project (an earlier erasure's subject
     stays out), wherever the package lies: a local folder or object storage. Not written
@@ -56,7 +59,15 @@ def redeliver_without(session: Session, blobs: BlobStore, delivery_id: int,
     The delivery is locked and read afresh first (as its acceptance does, before the batch
     :func:`~datamill.production.delivery._deliver` locks): a second erasure run at the same
     moment waits, then sees what the first wrote (it read the record before waiting for the
-    batch, and wrote the package a second time from the old record)."""
+    batch, and wrote the package a second time from the old record).
+
+    The package is then built as a delivery is (``apart``): the caller's transaction is
+    committed, the package built in one read snapshot and (object storage) uploaded with no
+    lock held, then a short write transaction locks the delivery and the batch again and
+    records it if neither changed meanwhile. A run that finds another one wrote the package
+    meanwhile (two erasures at once) reads ``already_without`` when that one left the same
+    items out, else 409 ``delivery_batch_changed`` (run it again). ``progress``: the build's
+    hook (:func:`~datamill.production.delivery.deliver_batch`)."""
     d = lock_or_raise(session, Delivery, delivery_id, "delivery", keys_free=True,
                       delivery_id=delivery_id)
     batch = select(BatchItem.item_id).where(BatchItem.batch_id == d.batch_id)
@@ -74,10 +85,20 @@ def redeliver_without(session: Session, blobs: BlobStore, delivery_id: int,
     note = sheet.get("delivery_note") if isinstance(sheet.get("delivery_note"), dict) else {}
     out_root = (session_settings(session).home / "deliveries" if is_remote(d.path)
                 else Path(d.path).parent.parent)
-    out = _deliver(session, blobs, d.batch_id, out_root,
-                   formats=list(d.formats) or None, actor_id=actor_id, progress=None,
-                   encrypt="encryption" in sheet, note_language=(note or {}).get("language"),
-                   without=frozenset(gone), replace=d)
+    try:
+        out = _deliver(session, blobs, d.batch_id, out_root,
+                       formats=list(d.formats) or None, actor_id=actor_id, progress=progress,
+                       encrypt="encryption" in sheet, note_language=(note or {}).get("language"),
+                       without=frozenset(gone), replace=d, apart=True)
+    except Conflict as e:  # written again meanwhile: by a run leaving the same items out?
+        if e.details.get("reason_code") != "delivery_batch_changed":
+            raise
+        d = lock_or_raise(session, Delivery, delivery_id, "delivery", keys_free=True,
+                          delivery_id=delivery_id)
+        now = (d.datasheet or {}).get("redelivery")
+        if isinstance(now, dict) and now.get("items_left_out") == len(gone):
+            return Redelivery("already_without")
+        raise
     drop_package_cache(session, d)  # this machine's copies of the old package
     record_audit(session, actor_id=actor_id, action="delivery.redelivered",
                  object_type="delivery", object_id=d.id, project_id=d.project_id,
