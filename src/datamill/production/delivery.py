@@ -198,7 +198,8 @@ def deliver_batch(
     transaction holds the one writer lock: claims, submits and autosaves of everyone waited
     for the whole export); then a short write transaction locks the batch, finds it as it was
     built (else 409 ``delivery_batch_changed``, or already delivered, and the package is
-    removed) and records the delivery. A failed build leaves no row and no folder.
+    removed) and records the delivery, committed before it returns. A failed build, or a
+    commit that fails, leaves no row and no folder (nor a package on object storage).
     """
     counted: list[int] = []  # the export's own count of the batch (none: refused before)
     try:
@@ -261,7 +262,10 @@ def _deliver(
             placed = True
             # on object storage when the blobs are (every API worker reads it there)
             where = publish_package(blobs, out_dir, built.rel)
-        return _record(session, built, where, replace, actor_id)
+        out = _record(session, built, where, replace, actor_id)
+        if apart and replace is None:  # committed here: a commit that fails leaves no package
+            session.commit()  # on the store that no row vouches for (the caller writes no more)
+        return out
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         if placed and (replace is None or not blobs.local):  # no package without its row

@@ -106,3 +106,39 @@ def test_a_package_goes_up_to_the_store_before_its_row_is_written(
     assert store.fs.exists(f"{made.path.removeprefix('memory://')}/manifest.json")
     with runtime.session() as s:
         assert s.get_one(Batch, batch_id).status == "delivered"
+
+
+def test_a_package_whose_row_does_not_commit_is_removed_from_the_store(
+    runtime: Runtime, users: dict[str, User], tmp_path: Path
+) -> None:
+    """The row written, its commit failed (the database went away): the package uploaded
+    before stayed on the store with no row (1 orphan package); now the delivery commits itself
+    and removes the package when that fails."""
+    from sqlalchemy import event
+
+    pid = ready_project(runtime, users, tmp_path, 2)
+    batch_id = accepted_batch(runtime, users, pid)
+    store = BlobStore(f"memory://dm-{uuid.uuid4().hex[:8]}/blobs", cache_dir=tmp_path / "cache")
+    with runtime.session() as s:
+        for sha in s.scalars(select(Item.sha256).join(BatchItem, BatchItem.item_id == Item.id)
+                             .where(BatchItem.batch_id == batch_id)):
+            store.put_file(runtime.blobs.local_path(sha))
+    deliveries = f"{store.root}/deliveries"
+
+    recorded: list[bool] = []
+
+    def note(session: Any, _ctx: Any) -> None:  # the delivery row flushed
+        recorded.extend(True for o in session.new if isinstance(o, Delivery))
+
+    def refuse(_session: Any) -> None:
+        if recorded:
+            raise OSError(5, "database went away at commit")
+
+    with pytest.raises(OSError, match="went away"), runtime.session() as s:
+        event.listen(s, "after_flush", note)
+        event.listen(s, "before_commit", refuse)
+        deliver_batch(s, store, batch_id, tmp_path / "out", apart=True)
+    with runtime.session() as s:
+        assert s.scalars(select(Delivery.id)).all() == []
+    left = list(store.fs.find(deliveries)) if store.fs.exists(deliveries) else []
+    assert left == [], left
