@@ -210,9 +210,8 @@ WORKFORCE_REFUSALS_EN: dict[str, str] = {
     "settle_not_confirmed": "sheet {number} is {sheet_status}; only a sheet confirmed by the vendor "
                             "and the business can be settled",
     "settle_negative_net": "sheet {number} has a negative net payable ({net_payable}): it is a "
-                           "recovery of {value} from the vendor, not a payment; deduct it from "
-                           "the vendor's next sheet or recover it outside datamill, it cannot be "
-                           "settled",
+                           "recovery of {value} from the vendor, not a payment; it is taken off "
+                           "the vendor's next sheets as they are drawn, it cannot be settled",
     "payment_method_bank": "payment method '{method}' is not allowed; vendors are paid by bank "
                            "transfer",
     "transfer_reference_missing": "give the bank transfer reference",
@@ -418,8 +417,7 @@ WORKFORCE_REFUSALS_ZH_CN: dict[str, str] = {
     "settle_not_confirmed": "结算单 {number} 的状态为 {sheet_status}；只有经供应商和业务方都确认"
                             "的结算单可以付款。",
     "settle_negative_net": "结算单 {number} 的应付净额为负（{net_payable}）：这是向供应商追回 {value}，"
-                           "不是付款；请从该供应商的下一张结算单中扣除，或在 datamill 之外追回，"
-                           "此单不能付款。",
+                           "不是付款；生成该供应商之后的结算单时会自动从中扣除，此单不能付款。",
     "payment_method_bank": "不允许付款方式“{method}”；供应商须通过银行转账付款。",
     "transfer_reference_missing": "请填写银行转账流水号。",
     "void_reason_missing": "作废结算单须写明理由。",

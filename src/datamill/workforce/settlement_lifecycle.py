@@ -191,8 +191,8 @@ def settle_sheet(
     if sheet.net_payable < 0:
         raise Conflict(
             f"sheet {sheet.number} has a negative net payable ({sheet.net_payable}): it is a "
-            f"recovery of {-sheet.net_payable} from the vendor, not a payment; deduct it from "
-            "the vendor's next sheet or recover it outside datamill, it cannot be settled",
+            f"recovery of {-sheet.net_payable} from the vendor, not a payment; it is taken off "
+            "the vendor's next sheets as they are drawn, it cannot be settled",
             reason_code="settle_negative_net", number=str(sheet.number),
             net_payable=str(sheet.net_payable), value=str(-sheet.net_payable),
         )
