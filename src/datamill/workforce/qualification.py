@@ -66,6 +66,7 @@ from datamill.workforce.models import (
 )
 from datamill.workforce.policies import is_business, managed_vendor_id, require_project_business
 from datamill.workforce.qualification_candidates import is_candidate, vendor_on_project
+from datamill.workforce.qualification_holds import release_untested_holds
 from datamill.workforce.retakes import (
     DEFAULT_COOLDOWN_MINUTES,
     DEFAULT_MAX_ATTEMPTS,
@@ -221,12 +222,24 @@ def set_qualification_required(
             "require it", project_id=project_id,
             reason_code="qualification_required_no_test")
     project.spec = {**(project.spec or {}), "qualification_required": bool(required)}
+    data: dict[str, object] = {"required": bool(required)}
+    if required:
+        data.update(_release_untested(session, project_id))
     record_audit(
         session, actor_id=actor.id, action="qualification.required_set", object_type="project",
-        object_id=project_id, project_id=project_id, data={"required": bool(required)},
+        object_id=project_id, project_id=project_id, data=data,
     )
     session.flush()
     return bool(required)
+
+
+def _release_untested(session: Session, project_id: int) -> dict[str, object]:
+    """The gate is on: holds of the untested on annotate tasks go (qualification_holds)."""
+    session.flush()
+    released = release_untested_holds(
+        session, project_id, lambda worker: is_qualified(session, worker, project_id))
+    return {"released_tasks": sorted(t for tasks in released.values() for t in tasks),
+            "released_from": sorted(released)}
 
 
 def golden_answers_by_reference(
@@ -464,7 +477,7 @@ def define_qualification_test(
         data={"metric": metric, "threshold": str(threshold), "golden": len(golden),
               "revision": test.revision, "set_aside": set_aside,
               "max_attempts": tries, "cooldown_minutes": cooldown,
-              "returned": len(before - set(golden))},
+              "returned": len(before - set(golden)), **_release_untested(session, project_id)},
     )
     session.flush()
     return _test_out(session, test)
