@@ -100,11 +100,12 @@ def test_define_take_and_see_the_result_from_the_cli(
 
     questions = _json(cli, "workforce", "qualification", "questions", "quals", "--as", "w1")
     assert [(q["item_id"], q["external_id"], q["prompt"]) for q in questions] == [
-        (world["items"][0], "q0", "prompt 0"), (world["items"][1], "q1", "prompt 1")]
+        (world["items"][0], "question-1", "prompt 0"),  # the item's own name never shown
+        (world["items"][1], "question-2", "prompt 1")]
     assert not any(a in json.dumps(questions) for a in ANSWERS)  # never the answers
     text = cli.invoke(app, ["workforce", "qualification", "questions", "quals", "--as", "w1"],
                       env={"COLUMNS": "200"})
-    assert text.exit_code == 0 and "q1" in text.stdout
+    assert text.exit_code == 0 and "question-2.wav" in text.stdout
 
     # w1 answers right (by name), w2 wrong (by item id), w3 leaves one out: refused, JSON
     passed = _json(cli, "workforce", "qualification", "take", "quals", "--answers",
@@ -154,7 +155,7 @@ def test_define_take_and_see_the_result_from_the_cli(
         w3 = login(client, "w3")
         assert client.get(f"{url}/attempts", headers=w3).json() == []
         assert [q["external_id"] for q in client.get(f"{url}/questions", headers=w3).json()] == [
-            "q0", "q1"]
+            "question-1", "question-2"]
         r = client.post(f"{url}/attempts", headers=w3, json={"answers": {
             str(world["items"][0]): ANSWERS[0], str(world["items"][1]): ANSWERS[1]}})
         assert r.status_code == 201 and r.json()["passed"] is True

@@ -103,7 +103,8 @@ def test_a_read_speech_question_never_shows_its_answer(
     questions = _json(cli, "workforce", "qualification", "questions", "reads", "--as", "w1")
     assert not any(a in json.dumps(questions) for a in READ)  # before: the prompt was the answer
     assert [(q["external_id"], q["prompt"], q["withheld"]) for q in questions] == [
-        ("r0", None, ["prompt", "attributes.transcript"]), ("r1", None, ["prompt"])]
+        ("question-1", None, ["prompt", "attributes.transcript"]),
+        ("question-2", None, ["prompt"])]
     assert questions[0]["attributes"] == {"duration_ms": 1500, "speaker": "spk1"}  # the rest
     with TestClient(create_app(runtime)) as client:
         w1 = login(client, "w1")

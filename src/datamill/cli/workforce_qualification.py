@@ -209,7 +209,8 @@ def qualification_take(
     with get_runtime().session() as s:
         pid = _project_id(s, project)
         attempt = take_qualification_test(s, _actor(s, actor), pid,
-                                          golden_answers_by_reference(s, pid, given))
+                                          golden_answers_by_reference(s, pid, given,
+                                                                      questions=True))
         test = get_qualification_test(s, pid)
         value = {**attempt.model_dump(mode="json"), "project_id": pid,
                  "pass_threshold": str(test.pass_threshold) if test else None,

@@ -21,8 +21,8 @@ that has not passed its checks. A golden item a revision leaves out goes back to
 Who sees results: :func:`list_attempts` (a worker their own, a vendor manager their vendor's
 workers, the business everyone).
 
-**A question never gives its answer away.** The candidate is served the item (id, name, file)
-and what the task shows, but a field whose value, given as the answer, would score at least
+**A question never gives its answer away.** The candidate is served the item (its id and file, under
+the question's name: the item's own can spell the answer) and what the task shows, but a field whose value, given as the answer, would score at least
 :data:`GIVEAWAY_SCORE` on the test's metric is withheld (named in ``withheld``): a read-speech
 item's prompt is the transcript the test expects, so a transcription test withholds it, while a
 TTS labelling test, whose answers are phones and prosody, shows the sentence to label. Retakes
@@ -46,7 +46,7 @@ from datamill.compliance.audit import record_audit
 from datamill.compliance.classification import hidden_project_ids
 from datamill.compliance.item_sensitivity import require_item_cleared
 from datamill.compliance.models import User
-from datamill.core.errors import Conflict, DatamillError, Forbidden, InvalidInput, NotFound
+from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from datamill.core.storable import digits
 from datamill.db.lookup import get_or_raise, not_found
 from datamill.db.memo import remember
@@ -67,6 +67,12 @@ from datamill.workforce.models import (
 from datamill.workforce.policies import is_business, managed_vendor_id, require_project_business
 from datamill.workforce.qualification_candidates import is_candidate, vendor_on_project
 from datamill.workforce.qualification_holds import release_untested_holds
+from datamill.workforce.qualification_questions import (
+    GIVEAWAY_SCORE,
+    TestQuestion,
+    build_question,
+    question_name,
+)
 from datamill.workforce.retakes import (
     DEFAULT_COOLDOWN_MINUTES,
     DEFAULT_MAX_ATTEMPTS,
@@ -102,26 +108,6 @@ __all__ = [
 ]
 
 _UNCHECKED = ("imported", "rejected", "listening")  # not (yet) through its checks
-#: a field of a question whose value, given as the answer, scores this much or more on the
-#: test's metric gives the answer away and is withheld from the candidate
-GIVEAWAY_SCORE = 0.5
-
-
-@dataclass(frozen=True)
-class TestQuestion:
-    """One golden item as the person tested sees it: never its answer, nor a field that gives
-    it away (``withheld`` names those left out, e.g. ``prompt`` of a read-speech item whose
-    transcript is the answer); ``media`` is where the candidate fetches the item's file."""
-
-    item_id: int
-    external_id: str
-    filename: str
-    prompt: str | None
-    attributes: dict[str, Any]
-    media: str = ""
-    withheld: tuple[str, ...] = ()
-
-
 @dataclass(frozen=True)
 class AttemptResult:
     """One qualification attempt with who made it (a results row)."""
@@ -243,10 +229,16 @@ def _release_untested(session: Session, project_id: int) -> dict[str, object]:
 
 
 def golden_answers_by_reference(
-    session: Session, project_id: int, answers: Mapping[str, str]
+    session: Session, project_id: int, answers: Mapping[str, str], *, questions: bool = False
 ) -> dict[int, str]:
-    """Golden answers keyed by item id or by the item's external id (utterance name)."""
+    """Golden answers keyed by item id or by the item's external id (utterance name); with
+    ``questions`` (a candidate's answers) also by the name a question is shown under
+    (``question-3``: the test's third)."""
     _project(session, project_id)
+    test = _test(session, project_id) if questions else None
+    named = {question_name(n, None)[0]: str(g.item_id) for n, g in enumerate(
+        _active_golden(session, test) if test else [], 1)}
+    answers = {named.get(str(k), str(k)): v for k, v in answers.items()}
     by_external = dict(session.execute(
         select(Item.external_id, Item.id).where(
             Item.project_id == project_id, Item.external_id.in_([str(k) for k in answers])
@@ -512,11 +504,16 @@ def qualification_questions(
     golden = _active_golden(session, test)
     items = {i.id: i for i in session.scalars(
         select(Item).where(Item.id.in_([g.item_id for g in golden])))}
-    return [_question(project, test.metric, items[g.item_id], g.reference_text) for g in golden]
+    return [build_question(project, test.metric, items[g.item_id], g.reference_text, n,
+                           f"/api/v1/projects/{project.id}/qualification-test/questions/"
+                           f"{g.item_id}/media") for n, g in enumerate(golden, 1)]
 
 
-def question_item(session: Session, user: User, project_id: int, item_id: int) -> Item:
-    """The item of one question of the test, for its media file: to whoever may see the
+def question_item(
+    session: Session, user: User, project_id: int, item_id: int
+) -> tuple[Item, str]:
+    """The item of one question of the test, for its media file, and the file name to serve
+    it under (the question's, never the item's: ``question-3.wav``): to whoever may see the
     questions, only an item the test asks about now (and never one above their clearance)."""
     _require_candidate(session, user, project_id)
     test = _test(session, project_id)
@@ -528,10 +525,12 @@ def question_item(session: Session, user: User, project_id: int, item_id: int) -
                         "qualification test", project_id=project_id, item_id=item_id,
                         reason_code="not_a_test_question")
 
-    if not asked:
+    if not asked or test is None:
         raise no_question()
     require_item_cleared(session, user, item_id, no_question)
-    return get_or_raise(session, Item, item_id, "item", item_id=item_id)
+    item = get_or_raise(session, Item, item_id, "item", item_id=item_id)
+    number = [g.item_id for g in _active_golden(session, test)].index(item_id) + 1
+    return item, question_name(number, item.filename)[1]
 
 
 def _require_candidate(session: Session, user: User, project_id: int) -> None:
@@ -554,60 +553,6 @@ def _require_candidate(session: Session, user: User, project_id: int) -> None:
             f"datamill workforce worker-add {user.username} ...) and the project's "
             f"business side ({err.message})", project_id=project_id,
             reason_code="not_a_worker") from err
-
-
-def _strings(value: object) -> list[str]:
-    """Every string in ``value`` (nested lists and dicts too), in order."""
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict):
-        value = list(value.values())
-    if isinstance(value, list):
-        return [text for v in value for text in _strings(v)]
-    return []
-
-
-def _gives_away(project: Project, metric: str, reference: str, value: object) -> bool:
-    """Whether ``value`` (a field of a question), given as the answer, would score at least
-    :data:`GIVEAWAY_SCORE` against the known answer: every string in it is tried, and the
-    strings of a list or mapping joined (a transcript kept as its words, characters or
-    segments' texts gave away whole, while no piece of it scored alone)."""
-    if isinstance(value, dict | list):
-        parts = _strings(value)
-        return any(_gives_away(project, metric, reference, v) for v in parts) or (
-            len(parts) > 1 and any(_gives_away(project, metric, reference, sep.join(parts))
-                                   for sep in (" ", "")))
-    if not isinstance(value, str) or not value.strip():
-        return False
-    if value.strip() == reference.strip():
-        return True
-    try:
-        scores = score_in(get_modality(project.modality), [reference], [value],
-                          project.language, project.spec.get("requirements", {}),
-                          project.spec.get("text_normalization"))
-    except (DatamillError, ValueError, TypeError):  # not an answer of this modality at all
-        return False
-    score = scores.get(metric)
-    return isinstance(score, int | float) and float(score) >= GIVEAWAY_SCORE
-
-
-def _question(project: Project, metric: str, item: Item, reference: str) -> TestQuestion:
-    """The item as the candidate sees it: what gives the answer away left out."""
-    withheld: list[str] = []
-    prompt = item.prompt
-    if prompt is not None and _gives_away(project, metric, reference, prompt):
-        prompt = None
-        withheld.append("prompt")
-    attributes: dict[str, Any] = {}
-    for key, value in sorted((item.attributes or {}).items()):
-        if _gives_away(project, metric, reference, value):
-            withheld.append(f"attributes.{key}")
-        else:
-            attributes[key] = value
-    return TestQuestion(
-        item_id=item.id, external_id=item.external_id, filename=item.filename, prompt=prompt,
-        attributes=attributes, withheld=tuple(withheld),
-        media=f"/api/v1/projects/{project.id}/qualification-test/questions/{item.id}/media")
 
 
 def take_qualification_test(

@@ -8,7 +8,6 @@ addressed by its id answers as a missing one (404), so ids cannot be probed.
 from __future__ import annotations
 
 from datetime import date, datetime
-from pathlib import Path
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, Query, Response, status
@@ -410,11 +409,9 @@ def question_media_endpoint(
     project_id: Id, item_id: Id, session: SessionDep, runtime: RuntimeDep, user: CurrentUser
 ) -> FileResponse:
     """The file of one question's item, for whoever may see the questions."""
-    item = qualification.question_item(session, user, project_id, item_id)
+    item, name = qualification.question_item(session, user, project_id, item_id)
     return FileResponse(item_path(runtime.blobs, item), media_type=media_type_of(item.filename),
-                        filename=f"{item.external_id.replace('/', '_')}"
-                                 f"{Path(item.filename or '').suffix.lower()}",
-                        content_disposition_type="inline")
+                        filename=name, content_disposition_type="inline")
 
 
 @router.post("/projects/{project_id}/qualification-test/grants",
