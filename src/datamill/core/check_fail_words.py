@@ -68,6 +68,7 @@ CHECK_FAIL_WORDS: dict[str, dict[str, str]] = {
         "dropouts": "{value:.0f} dropout(s) of digital silence inside the speech (a recorder or transmission fault)",
         "speaker_rate": "read {value:.1f} times faster than the speaker's usual rate ({speaker_median:.1f} syllables/s): the take seems to stop before the end of the prompt",
         "animation": "an animated image of {value:.0f} frames: only still images are annotated; deliver its frames as images of their own",
+        "speaker_overspoken": "holds {value:.1f} times the syllables per prompt syllable of the speaker's usual takes: the take says more than its prompt",
     },
     "zh-CN": {
         "snr": "信噪比 {value:.1f} dB，未达到项目要求",
@@ -116,6 +117,7 @@ CHECK_FAIL_WORDS: dict[str, dict[str, str]] = {
         "dropouts": "语音中有 {value:.0f} 处数字静音丢音（录音设备或传输故障）",
         "speaker_rate": "语速是该发音人平常语速（每秒 {speaker_median:.1f} 个音节）的 {value:.1f} 倍：录音似乎没有读完提示语",
         "animation": "这是一张 {value:.0f} 帧的动图：只标注静态图像，请把各帧作为单独的图像提交",
+        "speaker_overspoken": "每个提示音节对应的音节数是该发音人平常录音的 {value:.1f} 倍：录音内容多于提示语",
     },
 }
 

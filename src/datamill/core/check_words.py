@@ -64,6 +64,7 @@ CHECK_NAME_WORDS: dict[str, dict[str, str]] = {
         "turn_length": "Turn length",
         "underexposure": "Underexposure",
         "animation": "Still image",
+        "speaker_overspoken": "Syllables against the speaker's usual takes",
     },
     "zh-CN": {
         "aspect_ratio": "宽高比",
@@ -113,6 +114,7 @@ CHECK_NAME_WORDS: dict[str, dict[str, str]] = {
         "turn_length": "轮次长度",
         "underexposure": "欠曝",
         "animation": "静态图像",
+        "speaker_overspoken": "与发音人平常录音的音节数比较",
     },
 }
 

@@ -103,6 +103,7 @@ EN_COLLECT: dict[str, str] = {
     "collect.fix.prompt_coverage": "The take seems to stop before the end of the prompt: read the whole text shown, to its last word, and press Stop only after it.",
     "collect.fix.phase": "The two channels cancel each other (one is wired with its polarity flipped): check the microphone cable or the interface's phase switch, or record one channel, and record again.",
     "collect.fix.prompt_overspoken": "The take says more than the prompt: read exactly the text shown, once, and nothing before or after it.",
+    "collect.fix.speaker_overspoken": "This take holds many more syllables than the prompt, compared with your other takes: read exactly the text shown, once, and nothing before or after it.",
 }
 
 #: the collection staff's subjects page (``/projects/<id>/subjects``; not sent to a subject)

@@ -98,6 +98,7 @@ ZH_CN_COLLECT: dict[str, str] = {
     "collect.fix.prompt_coverage": "录音似乎在提示语结束之前就停止了：请完整朗读显示的文字，读完最后一个字后再点击“停止”。",
     "collect.fix.phase": "两个声道相互抵消（其中一个声道极性接反）：请您检查麦克风线缆或声卡的相位开关，或只录一个声道，然后重新录制。",
     "collect.fix.prompt_overspoken": "录音内容多于提示语：请按显示的文字只朗读一遍，前后不要说别的话。",
+    "collect.fix.speaker_overspoken": "与您的其他录音相比，这条录音的音节比提示语多很多：请按显示的文字只朗读一遍，前后不要说别的话。",
 }
 
 

@@ -27,6 +27,13 @@ fast, noise and 48 kHz: caught 307 (bounds) -> 457 (speaker rate, 3 takes known)
 coverage) of 600, whole takes rejected 3 -> 4 -> 6 of 150; a speaker's first takes (bounds and
 coverage, no speaker rate) 307 -> 534 of 600, whole takes rejected 5 of 150.
 
+A take that says *more* than its prompt (the prompt is its first or last half) is only slow
+and covers all of the prompt. The take's syllable nuclei per prompt syllable
+(:mod:`~datamill.modalities.speech.syllable_nuclei`, ``nuclei_ratio`` in ``extra``) against the
+median of the speaker's accepted takes' catch it (``speaker_overspoken``, from
+:data:`MAX_NUCLEI_RATIO`): a fixed bound would reject a voice that says more per syllable
+(``bench/prompt_overspoken_zh.py``: fresh voices, clean 0 of 108, half prompts 216 of 216).
+
 In a Chinese prompt (Han characters, no kana or Hangul) a number counts the syllables of its
 Mandarin reading, the one ``numerals: hanzi`` compares by
 (:func:`datamill.qc.text_conventions.spoken_numbers`): four digits (or a leading zero) before
@@ -55,13 +62,14 @@ from collections.abc import Mapping, Sequence
 from statistics import median
 from typing import TYPE_CHECKING, Any
 
-from datamill.core.check_words import COVERAGE_REASON
+from datamill.core.check_words import COVERAGE_REASON, OVERSPOKEN_REASON
 from datamill.modalities.base import CheckOutcome
 
 if TYPE_CHECKING:
     from pathlib import Path
 
 __all__ = [
+    "MAX_NUCLEI_RATIO",
     "MAX_RATE_RATIO",
     "MAX_SYLLABLES_PER_S",
     "MIN_SPEAKER_TAKES",
@@ -79,6 +87,9 @@ MAX_SYLLABLES_PER_S = 8.0
 """Faster than this (the take is cut off or misses most of the prompt): rejected."""
 MAX_RATE_RATIO = 1.4
 """A take read this many times faster than its speaker's median rate: rejected (stops early)."""
+MAX_NUCLEI_RATIO = 1.4
+"""A take with this many times the syllable nuclei per prompt syllable of its speaker's median
+(:mod:`~datamill.modalities.speech.syllable_nuclei`): rejected (it says more than its prompt)."""
 MIN_SPEAKER_TAKES = 3
 """Accepted takes of a speaker before :class:`SpeakerRateChecker` judges their next one."""
 _RATE_HISTORY = 25  # the speaker's latest accepted takes the median is taken over
@@ -151,7 +162,10 @@ def speaking_rate_outcome(prompt: str, outcomes: list[CheckOutcome],
                   f" {active_ms / 1000:.1f} s of speech) is outside {MIN_SYLLABLES_PER_S:g}–"
                   f"{MAX_SYLLABLES_PER_S:g}: {how}")
     lead_ms = float(values.get("leading_silence") or 0.0)
-    coverage = _coverage(prompt, path, lead_ms, active_ms) if ok and path is not None else None
+    heard = _hear(prompt, path, lead_ms, active_ms) if ok and path is not None else None
+    coverage = heard[0] if heard is not None else None
+    if heard is not None:
+        extra.update(nuclei=heard[1], nuclei_ratio=round(heard[1] / syllables, 3))
     if coverage is not None:
         from datamill.modalities.speech.prompt_coverage import MIN_COVERAGE
 
@@ -169,8 +183,11 @@ def speaking_rate_outcome(prompt: str, outcomes: list[CheckOutcome],
 _COVERAGE_MARGIN_MS = 100.0
 
 
-def _coverage(prompt: str, path: Path, lead_ms: float, active_ms: float) -> float | None:
+def _hear(prompt: str, path: Path, lead_ms: float,
+          active_ms: float) -> tuple[float | None, int]:
     """:func:`~.prompt_coverage.prompt_coverage` of the take at ``path`` (channels mixed),
+    and its syllable nuclei (:func:`~.syllable_nuclei.count_nuclei`, over the whole take).
+    The coverage is
     over its speech only: the ``active_ms`` after ``lead_ms`` that the silence checks found,
     and :data:`_COVERAGE_MARGIN_MS` either side (a soft first or last sound under the VAD).
     Its own trim keeps every frame within 35 dB of the loudest, so a room tone 30 dB under the
@@ -179,12 +196,14 @@ def _coverage(prompt: str, path: Path, lead_ms: float, active_ms: float) -> floa
     import soundfile as sf
 
     from datamill.modalities.speech.prompt_coverage import prompt_coverage
+    from datamill.modalities.speech.syllable_nuclei import count_nuclei
 
     audio, sr = sf.read(path, dtype="float32", always_2d=True)
     start = max(0, int((lead_ms - _COVERAGE_MARGIN_MS) * sr / 1000))
     end = min(audio.shape[0],
               math.ceil((lead_ms + active_ms + _COVERAGE_MARGIN_MS) * sr / 1000))
-    return prompt_coverage(prompt, audio[start:end].mean(axis=1), int(sr))
+    return (prompt_coverage(prompt, audio[start:end].mean(axis=1), int(sr)),
+            count_nuclei(audio.mean(axis=1), int(sr)))
 
 
 class SpeakerRateChecker:
@@ -201,43 +220,73 @@ class SpeakerRateChecker:
     group_key = "speaker_id"  # only the checked takes' speakers' earlier takes are read
 
     def __init__(self, max_ratio: float = MAX_RATE_RATIO,
-                 min_takes: int = MIN_SPEAKER_TAKES) -> None:
+                 min_takes: int = MIN_SPEAKER_TAKES,
+                 max_nuclei_ratio: float = MAX_NUCLEI_RATIO) -> None:
         self.max_ratio = max_ratio
         self.min_takes = min_takes
+        self.max_nuclei_ratio = max_nuclei_ratio
         self.rates: dict[str, list[float]] = {}
+        self.nuclei: dict[str, list[float]] = {}
 
     @staticmethod
     def _rate(attributes: Mapping[str, Any],
-              outcomes: Sequence[CheckOutcome]) -> tuple[str, float] | None:
+              outcomes: Sequence[CheckOutcome]) -> tuple[str, float, float | None] | None:
+        """(speaker, syllables a second, nuclei per prompt syllable or None)."""
         speaker = attributes.get("speaker_id")
         for o in outcomes:
+            extra = o.extra or {}
             if (o.name == "audio_text_consistency" and o.value
-                    and (o.extra or {}).get("method") == "speaking_rate" and speaker):
-                return str(speaker), float(o.value)
+                    and extra.get("method") == "speaking_rate" and speaker):
+                nuclei = extra.get("nuclei_ratio")
+                return str(speaker), float(o.value), None if nuclei is None else float(nuclei)
         return None
 
     def add(self, key: str, attributes: Mapping[str, Any],
             outcomes: Sequence[CheckOutcome] = ()) -> None:
         found = self._rate(attributes, outcomes)
         if found is not None:
-            rates = self.rates.setdefault(found[0], [])
-            rates.append(found[1])
-            del rates[:-_RATE_HISTORY]
+            for store, value in ((self.rates, found[1]), (self.nuclei, found[2])):
+                if value is not None:
+                    kept = store.setdefault(found[0], [])
+                    kept.append(value)
+                    del kept[:-_RATE_HISTORY]
 
     def check(self, attributes: Mapping[str, Any],
               outcomes: Sequence[CheckOutcome] = ()) -> Sequence[CheckOutcome]:
         found = self._rate(attributes, outcomes)
-        earlier = self.rates.get(found[0], []) if found else []
-        if found is None or len(earlier) < self.min_takes:
+        if found is None:
             return []
-        rate, usual = found[1], float(median(earlier))
+        out: list[CheckOutcome] = []
+        earlier = self.rates.get(found[0], [])
+        if len(earlier) >= self.min_takes:
+            out.append(self._rate_outcome(found[1], earlier))
+        known = self.nuclei.get(found[0], [])
+        if found[2] is not None and len(known) >= self.min_takes:
+            out.append(self._nuclei_outcome(found[2], known))
+        return out
+
+    def _rate_outcome(self, rate: float, earlier: list[float]) -> CheckOutcome:
+        usual = float(median(earlier))
         ratio = rate / usual
         ok = ratio <= self.max_ratio
-        return [CheckOutcome(
+        return CheckOutcome(
             name="speaker_rate", passed=ok, value=round(ratio, 3),
             reason=None if ok else
             f"read at {rate:.1f} syllables/s, {ratio:.1f} times this speaker's usual"
             f" {usual:.1f} (the median of their {len(earlier)} accepted takes): the take"
             f" seems to stop before the end of the prompt; record the whole prompt again",
             extra={"rate": round(rate, 3), "speaker_median": round(usual, 3),
-                   "takes": len(earlier), "max_ratio": self.max_ratio})]
+                   "takes": len(earlier), "max_ratio": self.max_ratio})
+
+    def _nuclei_outcome(self, nuclei: float, known: list[float]) -> CheckOutcome:
+        usual = float(median(known))
+        ratio = nuclei / usual if usual > 0 else 1.0
+        ok = ratio < self.max_nuclei_ratio
+        return CheckOutcome(
+            name="speaker_overspoken", passed=ok, value=round(ratio, 3),
+            reason=None if ok else
+            f"{OVERSPOKEN_REASON}: it holds {ratio:.1f} times the syllables per prompt syllable"
+            f" of this speaker's usual takes (the median of their {len(known)} accepted"
+            f" takes); read exactly the text shown, once",
+            extra={"nuclei_ratio": round(nuclei, 3), "speaker_median": round(usual, 3),
+                   "takes": len(known), "max_ratio": self.max_nuclei_ratio})
