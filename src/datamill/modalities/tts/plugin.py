@@ -82,6 +82,8 @@ class TtsPlugin:
     volume_per_unit: ClassVar[int] = MS_PER_HOUR
     #: its items have speakers: catalog entries and datasheets count them
     has_speakers: ClassVar[bool] = True
+    #: pre-labelled sources: a delivered TextGrid (or MFA's alignments) imported back
+    importer_names: ClassVar[tuple[str, ...]] = ("tts_textgrid",)
     media_suffixes: ClassVar[tuple[str, ...]] = (".wav", ".flac")
     media_folder: ClassVar[str] = "audio"
     #: ``defective_utterances``: the older name of an inspection's ``defective_items``, which
