@@ -57,7 +57,7 @@ def test_a_textgrid_delivery_reads_back_as_it_was_written(tmp_path: Path) -> Non
     assert got == {"call1": [(0, 1500, "你好，我们开始吧。", "spk_a", None),
                              (1000, 2000, "好的[laughter]", "spk_b", None),
                              (2000, 2990, '第二句 "引号"', "spk_a", "other"),
-                             (2990, 3000, "[noise]", "spk_a", None)]}
+                             (2990, 3000, "[noise]", None, None)]}
 
 
 def test_per_speaker_tiers_and_a_rounded_end(tmp_path: Path) -> None:

@@ -5,8 +5,8 @@ if a segment runs past the stated duration) and holds two interval tiers:
 
 * ``transcript``: one interval per non-empty segment, labelled with its text (noise symbols
   kept as written);
-* ``speaker``: the same intervals, labelled with the segment's speaker, or the item's
-  ``speaker_id`` when the segment names none.
+* ``speaker``: the same intervals, labelled with the segment's speaker (empty when the
+  segment names none: read back, it names none still, not the item's ``speaker_id``).
 
 Overlapping speech (a spec with ``allow_overlapping_segments: true``) cannot sit in one interval
 tier: the segments are then laid out in lanes, each a pair of tiers. ``transcript`` and
@@ -118,7 +118,7 @@ def _render(item: ExportItem) -> str:
             speakers.append("")
         heads.append(_interval(len(heads) + 1, start, segment.end_ms))
         transcript.append(text.replace('"', '""'))
-        speakers.append(clean_text(segment.speaker or item.speaker_id).replace('"', '""'))
+        speakers.append(clean_text(segment.speaker or "").replace('"', '""'))
         previous = segment.end_ms
     if previous < end_ms or not heads:
         heads.append(_interval(len(heads) + 1, previous, end_ms))
@@ -172,7 +172,7 @@ def _render_lanes(
         suffix = f"_{index + 1}" if index else ""
         spans = [(segment.start_ms, segment.end_ms, text) for segment, text in lane]
         speakers = [(segment.start_ms, segment.end_ms,
-                     clean_text(segment.speaker or item.speaker_id)) for segment, _ in lane]
+                     clean_text(segment.speaker or "")) for segment, _ in lane]
         parts += _tier_lines(2 * index + 1, TRANSCRIPT_TIER + suffix, spans, end_ms)
         parts += _tier_lines(2 * index + 2, SPEAKER_TIER + suffix, speakers, end_ms)
     return "".join(parts)
