@@ -650,6 +650,8 @@ def _signal_outcomes(m: dict[str, float], req: SpeechAsrRequirements) -> list[Ch
     clip = m["clipping_ratio"]
     level = m["speech_dbfs"]  # the speech's own level: padding does not pull it down
     snr = m["snr_db"]
+    # no speech stands out of a loud take (a steady tone or noise): not a quiet one
+    steady = level <= ENERGY_FLOOR_DB and m["rms_dbfs"] >= req.min_rms_dbfs
     return [
         CheckOutcome(
             name="clipping",
@@ -662,14 +664,14 @@ def _signal_outcomes(m: dict[str, float], req: SpeechAsrRequirements) -> list[Ch
         ),
         CheckOutcome(
             name="level",
-            passed=level >= req.min_rms_dbfs,
-            value=level,
+            passed=level >= req.min_rms_dbfs or steady,
+            value=None if steady else level,
             reason=None
-            if level >= req.min_rms_dbfs
+            if level >= req.min_rms_dbfs or steady
             else f"speech level {level:.1f} dBFS RMS is too quiet (the whole take reads "
             f"{m['rms_dbfs']:.1f} dBFS), spec requires at least {req.min_rms_dbfs:.1f} dBFS: "
             "raise the input gain or move closer to the microphone, and re-record",
-            extra={"rms_dbfs": m["rms_dbfs"]},
+            extra={"rms_dbfs": m["rms_dbfs"], **({"no_speech": True} if steady else {})},
         ),
         CheckOutcome(
             name="snr",
@@ -679,8 +681,10 @@ def _signal_outcomes(m: dict[str, float], req: SpeechAsrRequirements) -> list[Ch
             if snr >= req.min_snr_db
             else f"estimated SNR {snr:.1f} dB (speech {m['speech_dbfs']:.1f} dBFS, background "
             f"noise {m['noise_dbfs']:.1f} dBFS), spec requires at least {req.min_snr_db:.1f} dB: "
-            + ("no speech stands out (a silent or near-silent recording): check the microphone "
-               "and re-record" if m["speech_dbfs"] < req.min_rms_dbfs
+            + (f"no speech stands out of a steady sound ({m['rms_dbfs']:.1f} dBFS RMS with no "
+               "pauses: a tone, hum or constant noise): check the source and re-record" if steady
+               else "no speech stands out (a silent or near-silent recording): check the "
+               "microphone and re-record" if m["speech_dbfs"] < req.min_rms_dbfs
                else "background noise too loud, re-record in a quieter place"),
             extra={"speech_dbfs": m["speech_dbfs"], "noise_dbfs": m["noise_dbfs"]},
         ),

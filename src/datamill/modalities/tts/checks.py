@@ -53,7 +53,7 @@ if TYPE_CHECKING:
 
     from datamill.modalities.tts.schema import TtsRequirements
 
-__all__ = ["LevelChecker", "measure_studio", "run_tts_checks"]
+__all__ = ["NO_SPEECH_DBFS", "LevelChecker", "measure_studio", "run_tts_checks"]
 
 FRAME_MS: Final = 5
 PAUSE_GUARD_MS: Final = 100
@@ -61,6 +61,8 @@ OFFSET_PAUSE_MS: Final = 150
 OFFSET_PEAK_MS: Final = 50
 OFFSET_BELOW_PEAK_DB: Final = 25.0
 _FLOOR_DB: Final = -120.0
+#: the speech level of a take in which no speech stands out (silence, a steady tone)
+NO_SPEECH_DBFS: Final = _FLOOR_DB
 _ASR_CHECKS: Final = ("decodable", "format", "duration", "phase", "clipping",
                       "leading_silence", "trailing_silence", "dropouts")
 

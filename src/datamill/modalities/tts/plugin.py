@@ -113,7 +113,7 @@ class TtsPlugin:
         """The probe's figures, the active speech level and the manifest's metadata."""
         from datamill.modalities.speech.audio import probe_audio
         from datamill.modalities.speech.long_takes import LONG_TAKE_FACTOR
-        from datamill.modalities.tts.checks import measure_file
+        from datamill.modalities.tts.checks import NO_SPEECH_DBFS, measure_file
 
         p = probe_audio(path)  # decoded block by block
         known = {k: v for k, v in meta.items() if k in TtsItemAttributes.model_fields}
@@ -124,6 +124,8 @@ class TtsPlugin:
         try:
             if p.duration_ms <= longest:
                 level = round(measure_file(path)["speech_level_dbfs"], 2)
+                # the floor: no speech stands out (a steady tone): no level to compare
+                level = None if level <= NO_SPEECH_DBFS else level
         except (OSError, RuntimeError, ValueError, DatamillError):
             level = None
         try:
