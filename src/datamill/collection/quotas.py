@@ -31,6 +31,7 @@ are reached).
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -98,9 +99,11 @@ def collection_spec(project: Project) -> CollectionSpec | None:
 def _norm(value: Any, dim: str = "") -> str | None:
     if value is None or value == "":
         return None
+    # NFKC: full-width ｅｎ－ＧＢ typed through a Chinese IME is en-GB
+    text = unicodedata.normalize("NFKC", str(value))
     if dim == "gender":  # F, 女 and female are one gender
-        return canonical_gender(str(value)) or None
-    return str(value).strip().casefold() or None
+        return canonical_gender(text) or None
+    return text.strip().casefold() or None
 
 
 def profile(spec: CollectionSpec, data: dict[str, Any]) -> dict[str, str | None]:

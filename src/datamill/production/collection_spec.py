@@ -12,6 +12,8 @@ first band that holds it.
 from __future__ import annotations
 
 import itertools
+import unicodedata
+from functools import partial
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -19,6 +21,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from datamill.modalities.genders import canonical_gender
 
 __all__ = ["DIMENSIONS", "AgeBand", "CollectionSpec", "QuotaCell", "canonical_gender"]
+
+nfkc = partial(unicodedata.normalize, "NFKC")  # full-width letters typed through an IME
 
 DIMENSIONS = ("age_band", "gender", "accent", "device")
 
@@ -114,8 +118,9 @@ class CollectionSpec(BaseModel):
             if cell.age_band is not None and cell.age_band not in names:
                 raise ValueError(f"cells[{i}].age_band {cell.age_band!r} is not one of the"
                                  f" age_bands ({', '.join(names) or 'none defined'})")
-            key = tuple(sorted((d, canonical_gender(v) or v if d == "gender" else
-                                v.strip().casefold()) for d, v in cell.dimensions().items()))
+            key = tuple(sorted((d, canonical_gender(nfkc(v)) or v if d == "gender" else
+                                nfkc(v).strip().casefold())
+                               for d, v in cell.dimensions().items()))
             if key in seen:  # F and female are one gender: two cells counting the same people
                 raise ValueError(f"cells[{seen[key]}] and cells[{i}] name the same speakers "
                                  f"({cell.label}): give one cell with all its targets")
