@@ -19,6 +19,7 @@ from datamill.modalities import _reason_words_export_h11 as _export_h11
 from datamill.modalities import _reason_words_h9 as _h9
 from datamill.modalities import _reason_words_image_h5 as _image_h5
 from datamill.modalities import _reason_words_import_h9 as _import_h9
+from datamill.modalities import _reason_words_import_h16 as _import_h16
 from datamill.modalities import _reason_words_lang_h3 as _lang_h3
 from datamill.modalities import _reason_words_ledger as _ledger
 from datamill.modalities import _reason_words_ledger_clerk as _ledger_clerk
@@ -77,6 +78,7 @@ AREA_REFUSALS_EN: dict[str, str] = {
     **_workforce_h10.WORKFORCE_H10_REFUSALS_EN,
     **_speech_h12.SPEECH_H12_EN,
     **_debt_h15.DEBT_H15_REFUSALS_EN,
+    **_import_h16.IMPORT_H16_REFUSALS_EN,
 }
 
 AREA_REFUSALS_ZH_CN: dict[str, str] = {
@@ -114,4 +116,5 @@ AREA_REFUSALS_ZH_CN: dict[str, str] = {
     **_workforce_h10.WORKFORCE_H10_REFUSALS_ZH_CN,
     **_speech_h12.SPEECH_H12_ZH_CN,
     **_debt_h15.DEBT_H15_REFUSALS_ZH_CN,
+    **_import_h16.IMPORT_H16_REFUSALS_ZH_CN,
 }

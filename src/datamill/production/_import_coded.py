@@ -16,6 +16,7 @@ from typing import Any
 
 from datamill.core.jsontext import describe_json_error, full_width_mark
 from datamill.modalities._reason_words_import_h9 import IMPORT_H9_REFUSALS_EN
+from datamill.modalities._reason_words_import_h16 import IMPORT_H16_REFUSALS_EN
 
 __all__ = ["CodedReason", "coded_reason", "parse_json_line"]
 
@@ -52,7 +53,8 @@ def coded_reason(code: str, **values: object) -> CodedReason:
 
 def _coded(code: str, **values: object) -> Problem:
     words = {k: str(v) for k, v in values.items()}
-    return IMPORT_H9_REFUSALS_EN[code].format(**words), {"code": code, **words}
+    english = IMPORT_H9_REFUSALS_EN.get(code) or IMPORT_H16_REFUSALS_EN[code]
+    return english.format(**words), {"code": code, **words}
 
 
 def _decode_problem(err: json.JSONDecodeError, line: int, body: str) -> Problem:

@@ -25,7 +25,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
 
-from datamill.core.encodings import conversion_advice, open_utf8
+from datamill.core.encodings import conversion_advice, guess_encoding, open_utf8
 from datamill.core.errors import InvalidInput
 from datamill.core.filenames import suffix
 from datamill.core.storable import digits
@@ -527,17 +527,29 @@ def _lines(path: Path, name: str = "") -> Iterator[tuple[int, str | None, str | 
             if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
                 while (rest := fh.readline(MAX_LINE_BYTES)) and not rest.endswith(b"\n"):
                     pass
-                yield lineno, None, f"line is longer than {MAX_LINE_BYTES} bytes"
+                yield lineno, None, coded_reason("manifest_line_long", limit=MAX_LINE_BYTES)
                 continue
             try:
                 yield lineno, raw.decode("utf-8-sig" if lineno == 1 else "utf-8"), None
-            except UnicodeDecodeError as err:
-                said = f"line is not UTF-8 ({err.reason} at byte {err.start})"
+            except UnicodeDecodeError as err:  # coded: worded in zh-CN too
+                at = {"why": err.reason, "byte": err.start}
                 if advised:
-                    yield lineno, None, f"{said}; see line {advised} for the file's encoding"
+                    yield lineno, None, coded_reason("manifest_not_utf8_again", **at,
+                                                     advised=advised)
                     continue
                 advised = lineno
-                yield lineno, None, f"{said}: {conversion_advice(raw, name or path.name)}"
+                yield lineno, None, _not_utf8(raw, name or path.name, at)
+
+
+def _not_utf8(raw: bytes, file: str, at: dict[str, object]) -> str:
+    """The first not-UTF-8 line's reason: the file's likely encoding and how to convert it."""
+    stem, dot, ext = file.rpartition(".")
+    converted = f"{stem}-utf8.{ext}" if dot else f"{file}-utf8"
+    guessed = guess_encoding(raw)
+    if guessed is None:
+        return coded_reason("manifest_not_utf8_unknown", **at, file=file, converted=converted)
+    return coded_reason("manifest_not_utf8_guessed", **at, file=file, converted=converted,
+                        shown=guessed[0], iconv=guessed[1])
 
 
 #: a JSON value's kind as JSON names it (a JSONL line that is no object)
@@ -550,7 +562,7 @@ def _jsonl_rows(root: Path, manifest: Path, name: str) -> Iterator[SourceRow]:
     for lineno, text, error in _lines(manifest, name):
         where = f"{name}:{lineno}"
         if error:
-            yield SourceRow(where=where, error=error)
+            yield SourceRow(where=where, error=error, coded=getattr(error, "coded", None))
             continue
         if text is None or not text.strip():
             continue
@@ -583,7 +595,7 @@ def _csv_rows(root: Path, manifest: Path, name: str) -> Iterator[SourceRow]:
         if error:
             if header is None:
                 raise InvalidInput(f"manifest header is unreadable: {error}", path=name)
-            yield SourceRow(where=where, error=error)
+            yield SourceRow(where=where, error=error, coded=getattr(error, "coded", None))
             continue
         if text is None or not text.strip():
             continue
