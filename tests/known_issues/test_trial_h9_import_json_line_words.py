@@ -100,7 +100,7 @@ def test_corrupt_audio_refused_at_import_is_coded_and_worded_in_zh(
         report = import_source(s, rt.blobs, pid, src)
     got = {r["source"]: r for r in report.rejections}
     assert {k: r.get("code") for k, r in got.items()} == {
-        "zero.wav": "file_empty", "trunc.wav": "audio_truncated", "mp3.wav": "audio_not_audio"}
+        "zero.wav": "file_empty", "trunc.wav": "audio_truncated", "mp3.wav": "audio_format_unknown"}  # worded by h16
     zh = {k: word_reason({**r, "reason_code": r["code"]}, "zh-CN") for k, r in got.items()}
     assert zh["zero.wav"] == "文件为空（0 字节）"
     assert zh["trunc.wav"] is not None and zh["trunc.wav"].startswith(

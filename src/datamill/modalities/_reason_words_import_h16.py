@@ -18,6 +18,16 @@ IMPORT_H16_REFUSALS_EN: dict[str, str] = {
                                  "encoding with `file -i {file}`, then `iconv -f <encoding> -t "
                                  "UTF-8 {file} > {converted}`) and import that",
     "manifest_not_utf8_again": _NOT_UTF8 + "; see line {advised} for the file's encoding",
+    # libsndfile's message (modalities.speech.sndfile_reasons)
+    "audio_header_incomplete": "file is not decodable audio: {why} (its header states a sample "
+                               "rate or a channel count of 0: export the file again)",
+    "audio_encoding_unsupported": "file is not decodable audio: {why} (its encoding is none the "
+                                  "reader knows, e.g. 0 bits a sample: export it as PCM WAV or "
+                                  "FLAC)",
+    "audio_header_malformed": "file is not decodable audio: {why} (its WAV header is damaged: "
+                              "export or copy the file again)",
+    "audio_format_unknown": "file is not decodable audio: {why} (it is no WAV, FLAC or OGG file: "
+                            "an MP3 or a text renamed? Convert it to WAV or FLAC)",
 }
 
 _NOT_UTF8_ZH = "该行不是 UTF-8 编码（第 {byte} 字节）"
@@ -31,4 +41,12 @@ IMPORT_H16_REFUSALS_ZH_CN: dict[str, str] = {
                                  "查出其编码，再用 `iconv -f <编码> -t UTF-8 {file} > {converted}` "
                                  "转换）后导入",
     "manifest_not_utf8_again": _NOT_UTF8_ZH + "；文件的编码见第 {advised} 行",
+    "audio_header_incomplete": "文件不是可解码的音频：文件头中的采样率或声道数为 0（文件头损坏或未写完），"
+                               "请重新导出该文件",
+    "audio_encoding_unsupported": "文件不是可解码的音频：其编码格式无法读取（如每个采样 0 位），"
+                                  "请导出为 PCM WAV 或 FLAC",
+    "audio_header_malformed": "文件不是可解码的音频：WAV 文件头已损坏（fmt 块格式错误或缺少 data 块），"
+                              "请重新导出或重新复制该文件",
+    "audio_format_unknown": "文件不是可解码的音频：无法识别其格式（不是 WAV、FLAC 或 OGG 文件，"
+                            "是改了扩展名的 MP3 或文本？），请转换为 WAV 或 FLAC",
 }

@@ -80,6 +80,7 @@ from datamill.core.errors import InvalidInput, NotFound
 from datamill.modalities.base import CheckOutcome
 from datamill.modalities.speech.levels import estimate_snr, measure_hum
 from datamill.modalities.speech.phase import phase_outcome
+from datamill.modalities.speech.sndfile_reasons import sndfile_reason
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -256,10 +257,10 @@ def _load(path: Path, *, keep_data: bool) -> tuple[AudioProbe, NDArray[np.float3
                 frames=read,
                 duration_ms=round(read * 1000 / f.samplerate) if f.samplerate else 0,
             )
-    except sf.LibsndfileError as exc:
-        raise AudioDecodeError(
-            f"file is not decodable audio: {exc.error_string}", path=str(path),
-            reason_code="audio_not_audio", why=exc.error_string) from exc
+    except sf.LibsndfileError as exc:  # its message worded where it is a common one
+        code, said = sndfile_reason(exc.error_string)
+        raise AudioDecodeError(said, path=str(path), reason_code=code,
+                               why=exc.error_string) from exc
     except (sf.SoundFileError, RuntimeError) as exc:
         raise AudioDecodeError(f"file is not decodable audio: {exc}", path=str(path),
                                reason_code="audio_not_audio", why=str(exc)) from exc
