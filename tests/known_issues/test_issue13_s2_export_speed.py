@@ -40,7 +40,7 @@ def _praatio_bytes(item: ExportItem, path: Path) -> bytes:
     xmax = end_ms / 1000
     transcript = [Interval(s.start_ms / 1000, s.end_ms / 1000, text) for s, text in kept]
     speakers = [
-        Interval(s.start_ms / 1000, s.end_ms / 1000, clean_text(s.speaker or item.speaker_id))
+        Interval(s.start_ms / 1000, s.end_ms / 1000, clean_text(s.speaker or ""))  # none: none
         for s, _ in kept
     ]
     grid = tgio.Textgrid(0.0, xmax)
