@@ -27,7 +27,7 @@ IMAGE_H5_REFUSALS_ZH_CN: dict[str, str] = {
     "img_grabcut_small": "框为 {w}×{h} 像素：框选转多边形至少需要 {least}×{least} 像素",
     "masked_copy_sideways": "项目 {project} 已脱敏，但本批次有 {images} 张图片的脱敏副本是旧版本"
                             "按侧躺方向生成的（{items}）：请再次运行 `datamill security "
-                            "desensitize {project} --as <你的用户名>`（会按正向重新脱敏），"
+                            "desensitize {project} --as <您的用户名>`（会按正向重新脱敏），"
                             "然后再交付；本次未写出任何文件",
     "pc_pose_text": "传感器位姿（pose）既不是 JSON 也不是一串数字：{why}",
     "pc_pose_count": "传感器位姿（pose）有 {count} 个数：请填 16 个（4×4 矩阵）、12 个（3×4）"
