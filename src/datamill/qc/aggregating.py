@@ -353,8 +353,9 @@ def free_text_key(key: str) -> bool:
     confusion over them is (texts)^2 (3,000 two-answer items: 34 s and 1.7 GB; 10,000 would
     not fit in memory); these are decided by majority vote whatever the method, and left out
     of the categorical agreement (Krippendorff's alpha builds units x texts x texts: 1,000
-    speech items were killed for memory; the modality's pair scores measure them)."""
-    return key in ("transcript", "segments", "points") or key.startswith(("text:", "crowded:"))
+    speech items were killed for memory; the modality's pair scores measure them); an LLM SFT
+    conversation (``sft``) too."""
+    return key in ("transcript", "segments", "points", "sft") or key.startswith(("text:", "crowded:"))
 
 
 def _decide_all(

@@ -63,4 +63,5 @@ EN_ITEMS: dict[str, str] = {
     "rv.split_segments": "Segments (speakers and boundaries, ±0.2 s)",
     "rv.split_points": "Point labels (segmentation)",
     "rv.split_points_agree": "agrees with the per-point majority",
+    "rv.split_sft": "Conversation written",
 }

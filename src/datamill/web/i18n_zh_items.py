@@ -63,4 +63,5 @@ ZH_CN_ITEMS: dict[str, str] = {
     "rv.split_segments": "分段（说话人与边界，±0.2 秒）",
     "rv.split_points": "点标签（点云分割）",
     "rv.split_points_agree": "与逐点多数一致",
+    "rv.split_sft": "撰写的对话",
 }

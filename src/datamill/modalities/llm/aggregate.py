@@ -15,8 +15,9 @@ Implements the wave-3 aggregation contract for the ``llm`` modality:
   leaves open is settled by majority over ``payloads`` (ties: the first payload's answer, so
   that the payload is valid; the engine routes or flags such a split item and never takes this
   for a decision, see :mod:`datamill.qc.aggregating`); a ranking is rebuilt from its pairs by Copeland score (win 1,
-  tie ½). Free text (SFT turns, reasons, comments) is the first payload's whose answer matches
-  the decision, else the first payload's.
+  tie ½). Free text (reasons, comments) is the first payload's whose answer matches
+  the decision, else the first payload's. An SFT conversation is the free-text question
+  ``sft`` (:mod:`.sft_agreement`, the plugin's ``region_units``): the decided answer.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from datamill.modalities.llm.schema import (
     SftAnnotation,
     parse_annotation,
 )
+from datamill.modalities.llm.sft_agreement import merge_sft
 
 __all__ = ["aggregation_units", "merge_aggregate", "pairwise_units"]
 
@@ -161,4 +163,5 @@ def merge_aggregate(payloads: Sequence[Any], decided: Mapping[str, str]) -> Any:
         return _merge_rubric(docs, decided)  # type: ignore[arg-type]
     if not isinstance(docs[0], SftAnnotation):  # pragma: no cover - the union is exhausted
         raise InvalidInput(f"cannot aggregate {docs[0].type}")
-    return docs[0].model_dump(mode="json", exclude_none=True)  # free text: the first payload's
+    return merge_sft(docs, decided).model_dump(mode="json",  # type: ignore[arg-type]
+                                               exclude_none=True)

@@ -67,6 +67,7 @@ from datamill.modalities.llm.schema import (
     parse_annotation,
     validate_llm_annotation,
 )
+from datamill.modalities.llm.sft_agreement import sft_units
 
 if TYPE_CHECKING:
     from datamill.modalities.llm.effect import LlmPreferenceEvaluator
@@ -279,6 +280,10 @@ class LlmPlugin:
 
     def merge_aggregate(self, payloads: Sequence[Any], decided: Mapping[str, str]) -> Any:
         return aggregate.merge_aggregate(payloads, decided)
+
+    def region_units(self, payloads: Mapping[int, Any]) -> list[tuple[int, str, str]]:
+        """SFT conversations as one free-text question (:mod:`.sft_agreement`)."""
+        return sft_units(payloads)
 
     # -- quality
     def compare(self, before: Any, after: Any) -> dict[str, Any]:

@@ -1,0 +1,111 @@
+"""Two writers of one SFT conversation: do they agree, and which answer is the item's?
+
+Under overlap every annotator writes (or corrects) the conversation. Before, an SFT answer had
+no question at all: the aggregate was the first writer's conversation at no confidence, the
+second annotator's different answer was never seen by the reviewer, and the accept went through.
+Now an SFT answer is one free-text question, ``sft`` (:data:`SFT_KEY`, a
+:func:`datamill.qc.aggregating.free_text_key`: majority vote whatever the method, left to the
+pair scores by the agreement report):
+
+* each turn is compared as ``role: content`` (and its reasoning), NFKC, case-folded and with
+  whitespace collapsed (:func:`folded`);
+* two answers **agree** when those texts are equal or near-identical: rapidfuzz's Indel ratio at
+  least :data:`SFT_AGREE_RATIO` (98: a typo or a stray character in a long answer; "Paris" and
+  "Lyon" differ). Texts over :data:`FUZZY_MAX_CHARS` are compared for equality only (a ratio of
+  two 1,000,000-character texts takes ~2 s);
+* answers are grouped in the annotators' order, each joining the first group it agrees with;
+  every annotator's label is their group's first answer as written (:func:`shown`), so that
+  agreeing answers share one label and a 1-1 is a split the reviewer adjudicates (the review
+  page shows both conversations; the accept is refused until an edit decides it);
+* the merged payload is the decided group's first answer (the one its label is written from).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Mapping, Sequence
+from typing import Any, Final
+
+from rapidfuzz import fuzz
+
+from datamill.modalities.llm.schema import SftAnnotation, parse_annotation
+
+__all__ = ["FUZZY_MAX_CHARS", "SFT_AGREE_RATIO", "SFT_KEY", "agree", "folded", "merge_sft",
+           "sft_units", "shown"]
+
+SFT_KEY: Final = "sft"
+SFT_AGREE_RATIO: Final = 98.0
+FUZZY_MAX_CHARS: Final = 200_000
+
+
+def _collapse(text: str) -> str:
+    return " ".join(text.split())
+
+
+def shown(doc: SftAnnotation) -> str:
+    """The conversation as the reviewer reads it: one line per turn, whitespace collapsed.
+
+    Examples:
+        >>> shown(SftAnnotation(turns=[{"role": "user", "content": "Hi  there"},
+        ...                            {"role": "assistant", "content": "Hello!\\n"}]))
+        'user: Hi there\\nassistant: Hello!'
+    """
+    lines = []
+    for turn in doc.turns:
+        line = f"{turn.role}: {_collapse(unicodedata.normalize('NFC', turn.content))}"
+        if turn.reasoning:
+            line += f" [{_collapse(unicodedata.normalize('NFC', turn.reasoning))}]"
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def folded(doc: SftAnnotation) -> str:
+    """What is compared: :func:`shown`, NFKC and case-folded (full-width ＡＢ = ab)."""
+    return _collapse(unicodedata.normalize("NFKC", shown(doc)).casefold())
+
+
+def agree(left: str, right: str) -> bool:
+    """Two folded answers say the same (equal, or near-identical: ratio >= 98)."""
+    if left == right:
+        return True
+    if max(len(left), len(right)) > FUZZY_MAX_CHARS:
+        return False
+    return fuzz.ratio(left, right, score_cutoff=SFT_AGREE_RATIO) > 0
+
+
+def _groups(docs: Sequence[SftAnnotation]) -> list[int]:
+    """For each answer, the index of its group's first answer."""
+    firsts: list[int] = []
+    texts = [folded(d) for d in docs]
+    out = []
+    for i, text in enumerate(texts):
+        leader = next((f for f in firsts if agree(texts[f], text)), None)
+        if leader is None:
+            firsts.append(i)
+            leader = i
+        out.append(leader)
+    return out
+
+
+def sft_units(payloads: Mapping[int, Any]) -> list[tuple[int, str, str]]:
+    """``(author, "sft", label)`` per SFT answer (``[]`` for other tasks' answers)."""
+    docs = {a: parse_annotation(p) for a, p in payloads.items()}
+    sft = [(a, d) for a, d in docs.items() if isinstance(d, SftAnnotation)]
+    if len(sft) < 2:  # noqa: PLR2004 - one writer asks nobody anything
+        return []
+    leaders = _groups([d for _a, d in sft])
+    return [(a, SFT_KEY, shown(sft[leader][1])) for (a, _d), leader in zip(sft, leaders,
+                                                                            strict=True)]
+
+
+def merge_sft(docs: Sequence[SftAnnotation], decided: Mapping[str, str]) -> SftAnnotation:
+    """The answer the decided label was written from (else the first that agrees with it, else
+    the first answer: nothing decided)."""
+    chosen = decided.get(SFT_KEY)
+    if chosen is None:
+        return docs[0]
+    target = _collapse(unicodedata.normalize("NFKC", chosen).casefold())
+    texts = [folded(d) for d in docs]
+    exact = next((d for d, t in zip(docs, texts, strict=True) if t == target), None)
+    return exact or next((d for d, t in zip(docs, texts, strict=True) if agree(t, target)),
+                         docs[0])

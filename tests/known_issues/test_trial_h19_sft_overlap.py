@@ -1,0 +1,121 @@
+"""Trial h19: two writers of one SFT conversation who differ reach the reviewer as a split.
+
+An LLM SFT project at overlap 2: the aggregate was the first writer's conversation at
+no confidence ("The capital is Paris."), the second writer's "It is Lyon." was nowhere on the
+review page, and the reviewer's accept went through. Now the conversation is the item's
+free-text question ``sft``: answers that differ (folded text, rapidfuzz ratio < 98) are a 1-1
+split at confidence 0.5, the accept is refused until the reviewer edits, and the review page
+shows both conversations ("Conversation written" / "撰写的对话"). Near-identical answers
+(spacing, case, a full-width letter, one typo in a long answer) agree and merge at 1.0.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from datamill.compliance.models import User
+from datamill.compliance.users import add_member, create_user
+from datamill.core.errors import Conflict
+from datamill.modalities.llm.sft_agreement import sft_units
+from datamill.production.annotating import review_task, submit_annotation
+from datamill.production.checking import run_checks
+from datamill.production.importing import import_source
+from datamill.production.models import Annotation, Item
+from datamill.production.projects import create_project
+from datamill.production.tasks import claim_next_task, create_packages
+from datamill.runtime import Runtime
+from datamill.server import create_app
+from tests.known_issues._web import web_login
+from tests.unit.modalities.llm._cases import spec, write_jsonl
+
+PROMPTS = ["What is the capital of France?", "Say hello."]
+LONG = "Keep a regular bedtime, even on weekends, and avoid screens an hour before. " * 3
+
+
+def _sft(prompt: str, answer: str) -> dict[str, Any]:
+    return {"type": "llm_sft", "turns": [{"role": "user", "content": prompt},
+                                        {"role": "assistant", "content": answer}]}
+
+
+def _project(rt: Runtime, users: dict[str, User], folder: Path) -> tuple[int, list[User]]:
+    records = [{"id": f"q{i}", "messages": [{"role": "user", "content": p}]}
+               for i, p in enumerate(PROMPTS)]
+    src = write_jsonl(folder / "records.jsonl", records)
+    with rt.session() as s:
+        p = create_project(s, spec("sft", name=f"sft-{folder.name}", overlap=2, package_size=10,
+                                   aggregation={"method": "majority_vote",
+                                                "min_confidence": 0.0}))
+        people = [create_user(s, n, "password1", "annotator") for n in ("mei", "jun")]
+        for u in [*people, users["rev"], users["pm"]]:
+            add_member(s, p.id, s.get(User, u.id), actor_id=None)
+        pid = p.id
+    with rt.session() as s:
+        import_source(s, rt.blobs, pid, src)
+    with rt.session() as s:
+        run_checks(s, rt.blobs, pid, workers=1)
+    with rt.session() as s:
+        for stage in ("annotate", "review"):
+            create_packages(s, pid, stage)
+    return pid, people
+
+
+def _write(rt: Runtime, who: User, pid: int, answers: dict[str, str]) -> None:
+    """``who`` answers every item: ``answers`` by the item's prompt."""
+    while True:
+        with rt.session() as s:
+            t = claim_next_task(s, s.get(User, who.id), pid, "annotate")
+            if t is None:
+                return
+            item = s.get(Item, t.item_id)
+            assert item is not None
+            prompt = PROMPTS[int(item.external_id.removeprefix("q"))]
+            submit_annotation(s, s.get(User, who.id), t.id, _sft(prompt, answers[prompt]),
+                              base_version=t.current_version)
+
+
+def test_two_sft_answers_that_differ_wait_for_the_reviewer(
+    runtime: Runtime, users: dict[str, User], tmp_path: Path
+) -> None:
+    pid, (mei, jun) = _project(runtime, users, tmp_path / "sft")
+    _write(runtime, mei, pid, {PROMPTS[0]: "The capital is Paris.", PROMPTS[1]: "Hello  there!"})
+    _write(runtime, jun, pid, {PROMPTS[0]: "It is Lyon.", PROMPTS[1]: "hello there!"})
+    with runtime.session() as s:
+        items = list(s.scalars(select(Item).where(Item.project_id == pid).order_by(Item.id)))
+        current = [s.get(Annotation, i.current_annotation_id) for i in items]
+        assert [(c.kind, c.confidence) for c in current if c] == [
+            ("aggregate", 0.5), ("aggregate", 1.0)]  # were None, None: Lyon never weighed
+        assert current[1] is not None
+        assert current[1].payload["turns"][1]["content"] == "Hello  there!"  # agreeing: merged
+        task = claim_next_task(s, s.get(User, users["rev"].id), pid, "review")
+        assert task is not None and task.item_id == items[0].id
+        task_id = task.id
+        with pytest.raises(Conflict, match="split with no majority") as err:
+            review_task(s, s.get(User, users["rev"].id), task_id, "accept")  # was accepted
+        assert err.value.details["split"] == {"sft": {
+            f"user: {PROMPTS[0]}\nassistant: It is Lyon.": 1,
+            f"user: {PROMPTS[0]}\nassistant: The capital is Paris.": 1}}
+    with TestClient(create_app(runtime)) as client:
+        web_login(client, "rev")
+        page = client.get(f"/review/{task_id}").text
+        assert '<td rowspan="2">Conversation written</td>' in page
+        assert "assistant: The capital is Paris.</td>" in page  # the first writer's
+        assert "assistant: It is Lyon.</td>" in page  # the second's: was nowhere
+        client.cookies.set("lang", "zh-CN")
+        assert '<td rowspan="2">撰写的对话</td>' in client.get(f"/review/{task_id}").text
+
+
+@pytest.mark.parametrize(("first", "second", "agreed"), [
+    ("Paris.", "paris.", True),  # case
+    ("Ｐａｒｉｓ", "Paris", True),  # full-width letters (NFKC)
+    (LONG, LONG.replace("weekends", "weekend"), True),  # one typo in 225 characters
+    ("Paris.", "Lyon.", False),
+    ("The answer is 42.", "The answer is 43.", False),  # a short answer's one digit is no typo
+])
+def test_near_identical_sft_answers_agree(first: str, second: str, agreed: bool) -> None:
+    units = sft_units({1: _sft("Q?", first), 2: _sft("Q?", second)})
+    assert len({label for _a, _k, label in units}) == (1 if agreed else 2)
