@@ -107,6 +107,14 @@ def test_two_sft_answers_that_differ_wait_for_the_reviewer(
         assert "assistant: It is Lyon.</td>" in page  # the second's: was nowhere
         client.cookies.set("lang", "zh-CN")
         assert '<td rowspan="2">撰写的对话</td>' in client.get(f"/review/{task_id}").text
+    with runtime.session() as s:  # the reviewer picks the second writer's answer: decided
+        item = s.get(Item, items[0].id)
+        assert item is not None
+        review_task(s, s.get(User, users["rev"].id), task_id, "edit",
+                    payload=_sft(PROMPTS[0], "It is Lyon."), base_version=item.current_version)
+        edited = s.get(Annotation, item.current_annotation_id)
+        assert edited is not None and edited.kind != "aggregate"
+        assert edited.payload["turns"][1]["content"] == "It is Lyon."
 
 
 @pytest.mark.parametrize(("first", "second", "agreed"), [
