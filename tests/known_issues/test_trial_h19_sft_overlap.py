@@ -31,7 +31,7 @@ from datamill.production.tasks import claim_next_task, create_packages
 from datamill.runtime import Runtime
 from datamill.server import create_app
 from tests.known_issues._web import web_login
-from tests.unit.modalities.llm._cases import spec, write_jsonl
+from tests.unit.modalities.llm._cases import requirements, spec, write_jsonl
 
 PROMPTS = ["What is the capital of France?", "Say hello."]
 LONG = "Keep a regular bedtime, even on weekends, and avoid screens an hour before. " * 3
@@ -48,6 +48,8 @@ def _project(rt: Runtime, users: dict[str, User], folder: Path) -> tuple[int, li
     src = write_jsonl(folder / "records.jsonl", records)
     with rt.session() as s:
         p = create_project(s, spec("sft", name=f"sft-{folder.name}", overlap=2, package_size=10,
+                                   # no language check: lingua's first load is ~13 s
+                                   requirements=requirements("sft", languages=[]),
                                    aggregation={"method": "majority_vote",
                                                 "min_confidence": 0.0}))
         people = [create_user(s, n, "password1", "annotator") for n in ("mei", "jun")]
