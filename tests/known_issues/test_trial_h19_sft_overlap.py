@@ -129,3 +129,22 @@ def test_two_sft_answers_that_differ_wait_for_the_reviewer(
 def test_near_identical_sft_answers_agree(first: str, second: str, agreed: bool) -> None:
     units = sft_units({1: _sft("Q?", first), 2: _sft("Q?", second)})
     assert len({label for _a, _k, label in units}) == (1 if agreed else 2)
+
+
+def test_a_split_preference_is_worded_for_the_reviewer() -> None:
+    """A pairwise choice or a ranking's pair split 1-1 read ``pair:a|b`` / ``left`` / ``tie``."""
+    from datamill.web.i18n import translator
+    from datamill.web.routes._common import templates
+
+    split = [{"key": "pair:a|b", "start": None, "end": None, "head": None, "tail": None,
+              "box": None, "shape": None,
+              "answers": [{"username": "mei", "label": "left"},
+                          {"username": "jun", "label": "tie"}]}]
+    table = templates.env.get_template("_split_answers.html")
+    for lang, words in (("en", ("Which response is better: a or b", "a is better",
+                                "Tie (equally good)")),
+                        ("zh-CN", ("哪个回答更好：a 还是 b", "a 更好", "平局（一样好）"))):
+        html = table.render(split=split, t=translator(lang))
+        assert f'<td rowspan="2">{words[0]}</td>' in html  # was: pair:a|b
+        assert f"<td>mei</td><td>{words[1]}</td>" in html  # was: left
+        assert f"<td>jun</td><td>{words[2]}</td>" in html  # was: tie

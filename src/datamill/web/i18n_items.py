@@ -64,4 +64,7 @@ EN_ITEMS: dict[str, str] = {
     "rv.split_points": "Point labels (segmentation)",
     "rv.split_points_agree": "agrees with the per-point majority",
     "rv.split_sft": "Conversation written",
+    "rv.split_pair": "Which response is better: {left} or {right}",
+    "rv.split_pair_better": "{id} is better",
+    "rv.split_pair_tie": "Tie (equally good)",
 }

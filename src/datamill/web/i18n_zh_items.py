@@ -64,4 +64,7 @@ ZH_CN_ITEMS: dict[str, str] = {
     "rv.split_points": "点标签（点云分割）",
     "rv.split_points_agree": "与逐点多数一致",
     "rv.split_sft": "撰写的对话",
+    "rv.split_pair": "哪个回答更好：{left} 还是 {right}",
+    "rv.split_pair_better": "{id} 更好",
+    "rv.split_pair_tie": "平局（一样好）",
 }
