@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from datamill.collection.models import CollectionSubject, ConsentText
+from datamill.compliance.consent import subject_fold
 from datamill.compliance.security_models import ConsentRecord
 
 __all__ = ["consent_facts"]
@@ -40,18 +41,18 @@ def consent_facts(
     items = list(subjects)
     named = sorted({s for s in items if s})
     unnamed = sum(1 for s in items if not s)
-    live = {r.subject_id: r for r in session.scalars(select(ConsentRecord).where(
+    live = {subject_fold(r.subject_id): r for r in session.scalars(select(ConsentRecord).where(
         ConsentRecord.project_id == project_id, ConsentRecord.withdrawn_at.is_(None)))}
-    signed = {row.subject_id: text for row, text in session.execute(
+    signed = {subject_fold(row.subject_id): text for row, text in session.execute(
         select(CollectionSubject, ConsentText)
         .join(ConsentText, ConsentText.id == CollectionSubject.consent_text_id)
         .where(CollectionSubject.project_id == project_id))}
     texts: dict[int, dict[str, Any]] = {}
     staff_only, none = 0, []
     for subject in named:
-        if subject not in live:
+        if (key := subject_fold(subject)) not in live:  # any spelling of the id
             none.append(subject)
-        elif (text := signed.get(subject)) is not None:
+        elif (text := signed.get(key)) is not None:
             entry = texts.setdefault(text.version, {"version": text.version, noun: 0,
                                                     "text": text.text})
             entry[noun] += 1

@@ -40,7 +40,11 @@ from datamill.collection.models import (
 from datamill.collection.quotas import QuotaBlock, cell_blocker, collection_spec, lock_quotas
 from datamill.collection.staff import latest_consent_text, open_request, token_digest
 from datamill.compliance.audit import record_audit
-from datamill.compliance.consent import record_subject_consent, withdrawn_subjects
+from datamill.compliance.consent import (
+    record_subject_consent,
+    subject_fold,
+    withdrawn_subjects,
+)
 from datamill.compliance.security_models import ConsentRecord
 from datamill.core.check_words import COVERAGE_REASON, OVERSPOKEN_REASON
 from datamill.core.clock import utcnow
@@ -377,7 +381,8 @@ def collection_state(session: Session, token: str) -> dict[str, Any]:
                      "signature": v.subject.signature, "signed_at": v.subject.signed_at}
                     if consent is not None else None),
         # the subject withdrew consent: the link signs nothing again (contact the project)
-        "consent_withdrawn": v.subject.subject_id in withdrawn_subjects(session, v.project.id),
+        "consent_withdrawn": subject_fold(v.subject.subject_id) in {  # under any spelling
+            subject_fold(s) for s in withdrawn_subjects(session, v.project.id)},
         "demographics": dict(v.subject.demographics or {}) or None,
         # answers once sent are fixed (the project manager may reset them)
         "demographics_locked": bool(v.subject.demographics),

@@ -103,9 +103,7 @@ def _give(
     session: Session, project_id: int, subject_id: str, scope: str, given_at: datetime | None,
     *, actor_id: int | None, via: str | None = None,
 ) -> dict[str, Any]:
-    row = session.scalars(select(ConsentRecord).where(
-        ConsentRecord.project_id == project_id, ConsentRecord.subject_id == subject_id,
-        ConsentRecord.scope == scope)).first()
+    row = _record_in_scope(session, project_id, subject_id, scope)
     if row is None:
         row = ConsentRecord(project_id=project_id, subject_id=subject_id, scope=scope)
         session.add(row)
@@ -117,6 +115,18 @@ def _give(
     record_audit(session, actor_id=actor_id, action="security.consent_given",
                  object_type="consent", object_id=row.id, project_id=project_id, data=data)
     return _consent_dict(row)
+
+
+def _record_in_scope(
+    session: Session, project_id: int, subject_id: str, scope: str,
+) -> ConsentRecord | None:
+    """The subject's record in ``scope`` under any spelling of their id (``subject_fold``): a
+    withdrawal recorded as ``spk01`` is not undone by signing again as ``SPK01``."""
+    key = subject_fold(subject_id)
+    rows = session.scalars(select(ConsentRecord).where(
+        ConsentRecord.project_id == project_id, ConsentRecord.scope == scope)
+        .order_by(ConsentRecord.id))
+    return next((r for r in rows if subject_fold(r.subject_id) == key), None)
 
 
 def record_subject_consent(
@@ -131,10 +141,8 @@ def record_subject_consent(
     given and withdrawn; only staff may record a renewed consent (:func:`record_consent`)."""
     subject_id, scope = _subject_and_scope(subject_id, scope)
     _project(session, project_id)
-    withdrawn_at = session.scalar(select(ConsentRecord.withdrawn_at).where(
-        ConsentRecord.project_id == project_id, ConsentRecord.subject_id == subject_id,
-        ConsentRecord.scope == scope))
-    if withdrawn_at is not None:
+    row = _record_in_scope(session, project_id, subject_id, scope)
+    if row is not None and row.withdrawn_at is not None:
         raise Conflict("you withdrew your consent to this project; it cannot be given again"
                        " through this link: contact the project to take part again",
                        subject_id=subject_id, reason_code="consent_withdrawn")
