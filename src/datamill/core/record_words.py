@@ -52,6 +52,7 @@ EXPORT_REQUIREMENT_WORDS: dict[str, dict[str, str]] = {
 
 #: each audit action: (English, Chinese)
 _ACTIONS: dict[str, tuple[str, str]] = {
+    "aggregate.chunk": ("aggregates stored (part of a run)", "保存汇总结果（一次汇总的一部分）"),
     "aggregate.project": ("overlapping answers aggregated", "汇总重叠答案"),
     "aggregate.routed": ("disagreement routed to review", "分歧转交审核"),
     "aggregate.unresolved": ("disagreement left unresolved", "分歧未解决"),

@@ -421,16 +421,18 @@ def aggregate_project(
         if apart:  # what changed since the answers were read is left out
             _left_changed(session, project_id, report, {i: answers[i] for i in chunk})
         skipped = {s["item_id"] for s in report.skipped}
-        for item_id in chunk:
-            if item_id in skipped:
-                continue
+        stored = [i for i in chunk if i not in skipped]
+        for item_id in stored:
             _aggregate_one(session, project, plugin, report, item_id, answers[item_id],
                            per_item[item_id],
                            min(per_conf[item_id]) if per_conf[item_id] else None,
                            min_confidence, spec_overlap, split=split.get(item_id, False),
                            free_split=item_id in decided.free_split)
         session.flush()
-        if apart:
+        if apart:  # committed on its own: its audit entry with it (a later chunk may fail)
+            record_audit(session, actor_id=actor_id, action="aggregate.chunk",
+                         object_type="project", object_id=project_id, project_id=project_id,
+                         data={"method": report.method, "item_ids": stored})
             session.commit()
     report.waiting_for_annotator = waiting_for_annotator(session, project_id)
     record_audit(

@@ -118,3 +118,48 @@ def test_the_aggregates_are_stored_a_chunk_at_a_time(
     assert started and between == [True], "another client's write waited for the whole run"
     assert later == [False, True], "the third item was stored with the first, in one chunk"
     assert report.skipped == [] and report.aggregated + report.unchanged == 3
+
+
+def test_each_stored_chunk_is_audited_with_it(
+    runtime: Runtime, users: dict[str, User], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each chunk is committed on its own, but the one ``aggregate.project`` entry was written
+    after the loop: when a later chunk failed, the stored ones had no audit record at all.
+    Each chunk's entry (``aggregate.chunk``, its item ids) is now committed with it."""
+    from datamill.compliance.models import AuditRecord
+
+    monkeypatch.setattr("datamill.qc.aggregating.STORE_CHUNK", 1)
+    pid, ann = _project(runtime, users, tmp_path / "img", n=2)
+    for i in range(2):  # two items, each closed by its third answer
+        _submit(runtime, ann[0], pid, _answer("street", i))
+        _submit(runtime, ann[1], pid, _answer("street", i + 1))
+        _submit(runtime, ann[2], pid, _answer("road", i + 2))
+    second: list[int] = []  # the second item's id, then once its row is locked to store it
+
+    def on_item_locked(_c: Any, _cur: Any, statement: str, params: Any, *_a: Any) -> None:
+        if "FROM items" in statement and "WHERE items.id =" in statement:
+            item_id = params[0] if isinstance(params, list | tuple) else next(iter(params.values()))
+            if item_id == second[0]:
+                second.append(item_id)
+
+    def second_chunk_fails(_s: Any) -> None:
+        if len(second) > 1:
+            raise RuntimeError("the database went away")
+
+    with runtime.session() as s:
+        first, other = sorted(s.scalars(select(Item.id).where(Item.project_id == pid)))
+        second.append(other)
+        event.listen(runtime.engine, "after_cursor_execute", on_item_locked)
+        event.listen(s, "before_commit", second_chunk_fails)
+        try:
+            with pytest.raises(RuntimeError, match="went away"):
+                aggregate_project(s, pid, method="dawid_skene", apart=True)
+        finally:
+            event.remove(s, "before_commit", second_chunk_fails)
+            event.remove(runtime.engine, "after_cursor_execute", on_item_locked)
+        s.rollback()
+    with runtime.session() as s:
+        got = s.execute(select(AuditRecord.action, AuditRecord.data).where(
+            AuditRecord.action.in_(["aggregate.chunk", "aggregate.project"]))
+            .order_by(AuditRecord.id)).all()
+    assert [(a, d["item_ids"]) for a, d in got] == [("aggregate.chunk", [first])], got
