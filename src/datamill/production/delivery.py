@@ -66,7 +66,7 @@ from datamill.production.delivery_speakers import delivery_speakers
 from datamill.production.delivery_store import (
     is_remote,
     publish_package,
-    remove_package,
+    replace_package_on_commit,
     unpublish_package,
 )
 from datamill.production.effect_evaluation import datasheet_effect
@@ -451,8 +451,8 @@ def _record(session: Session, built: _Built, where: str, replace: Delivery | Non
     formats, count, volume = built.formats, built.count, built.volume
     unmasked, release = built.unmasked, built.release
     if replace is not None:  # the same delivery, its package and datasheet written again
-        if where != replace.path:  # the old package on object storage: it goes
-            remove_package(session, replace)
+        if where != replace.path:  # the old package on object storage: it goes on commit
+            replace_package_on_commit(session, replace.path, where)
         replace.path, replace.manifest, replace.datasheet = where, {"files": len(files)}, datasheet
         session.flush()
         return DeliveryOut.model_validate(replace)

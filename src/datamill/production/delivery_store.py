@@ -24,9 +24,12 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
 import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from sqlalchemy import event
 
 from datamill.config import session_settings
 from datamill.storage.blobstore import BlobStore, BlobStoreUnavailable
@@ -46,11 +49,14 @@ if TYPE_CHECKING:
     from datamill.production.models import Delivery
 
 __all__ = ["REMOTE_FOLDER", "drop_package_cache", "is_remote", "package_folder",
-           "package_present", "publish_package", "remove_package", "unpublish_package"]
+           "package_present", "publish_package", "remove_package", "replace_package_on_commit",
+           "unpublish_package"]
 
 #: the folder of the storage URL the packages go under (the blobs are under ``sha256/``)
 REMOTE_FOLDER = "deliveries"
 _WHAT = "delivery store"
+_SWAPS = "datamill.package_swaps"  # session.info: (old URL, new URL) of packages written again
+_log = logging.getLogger(__name__)
 
 
 def publish_package(blobs: BlobStore, folder: Path, rel: str) -> str:
@@ -122,3 +128,35 @@ def unpublish_package(session: Session, url: str) -> None:
     A best effort: the store may be what failed."""
     with contextlib.suppress(BlobStoreUnavailable):
         remove_folder(session_settings(session), url, [], _WHAT)
+
+
+def replace_package_on_commit(session: Session, old_url: str, new_url: str) -> None:
+    """A package on object storage written again under ``new_url``: the old one at ``old_url``
+    is deleted once the transaction recording the new one commits, the new one instead when it
+    rolls back (the row points at ``old_url`` again: its package must still be there). Deleting
+    the old one at once lost the customer's package when the erasure that wrote it again
+    failed afterwards (a blob that could not be deleted): the row went back to a URL with
+    nothing at it, and the next erasure run found the package gone and wrote none."""
+    swaps = session.info.setdefault(_SWAPS, [])
+    if not session.info.get(f"{_SWAPS}.listening"):
+        event.listen(session, "after_commit", _swaps_committed)
+        event.listen(session, "after_rollback", _swaps_rolled_back)
+        session.info[f"{_SWAPS}.listening"] = True
+    swaps.append((old_url, new_url))
+
+
+def _remove_urls(session: Session, urls: list[str]) -> None:
+    settings = session_settings(session)
+    for url in urls:
+        try:
+            remove_folder(settings, url, [], _WHAT)
+        except BlobStoreUnavailable:  # the transaction has ended: nothing to undo, say so
+            _log.warning("package %s could not be removed from the delivery store", url)
+
+
+def _swaps_committed(session: Session) -> None:
+    _remove_urls(session, [old for old, _new in session.info.pop(_SWAPS, [])])
+
+
+def _swaps_rolled_back(session: Session) -> None:
+    _remove_urls(session, [new for _old, new in session.info.pop(_SWAPS, [])])
