@@ -24,7 +24,12 @@ month before the latest closed one: :mod:`datamill.ledger._periods`).
 
 **Totals** add the sheets that pay (every sheet but the voided ones; a correction adds its ±
 amount): ``amount``, ``fee``, ``gross``, ``tax_withheld``, ``net_payable``, and ``paid`` (the net
-of the settled ones).
+of the settled ones), each sheet's net **before** its debt offset: the debt it repays is already
+counted, as the negative net of the debt sheet (an earlier month's, or this one's). ``debt_offset``
+adds what the sheets took of the vendor's debts (each row says its own), so ``net_payable −
+debt_offset`` is what is paid out. Before, the totals added each sheet's net after its offset and
+the debt sheet too: a −1,000.00 debt sheet and a later 600.00 sheet taking 600.00 of it read
+−1,000.00 owed where 400.00 was.
 
 **Actions**: ``can_void`` on a sheet the reader may void (the business side, a sheet not paid nor
 voided: :data:`~datamill.workforce.settlement_void.VOIDABLE`; live corrections still refuse it
@@ -82,6 +87,8 @@ class PeriodSheetOut(BaseModel):
     gross: Decimal
     tax_withheld: Decimal
     net_payable: Decimal
+    #: the vendor's earlier debts deducted from this sheet's net (``net_payable`` is after it)
+    debt_offset: Decimal = _ZERO
     void_reason: str | None = None
     voided_at: datetime | None = None
     #: whether the reader may void it (``POST /settlements/{id}/void``)
@@ -100,6 +107,8 @@ class PeriodTotalsOut(BaseModel):
     net_payable: Decimal = _ZERO
     #: the net payable of the settled (paid) sheets
     paid: Decimal = _ZERO
+    #: what the sheets took of the vendor's debts (``net_payable`` and ``paid`` are before it)
+    debt_offset: Decimal = _ZERO
 
 
 class SettlementPeriodOut(BaseModel):
@@ -148,7 +157,7 @@ def _sheet_row(sheet: SettlementSheetOut, names: dict[int, str], voids: bool) ->
         period_end=sheet.period_end, last_day=_last_day(sheet.period_start, sheet.period_end),
         status=sheet.status, amount=sheet.amount, fee=sheet.fee,
         gross=sheet.gross, tax_withheld=sheet.tax_withheld, net_payable=sheet.net_payable,
-        void_reason=sheet.void_reason, voided_at=sheet.voided_at,
+        debt_offset=sheet.debt_offset, void_reason=sheet.void_reason, voided_at=sheet.voided_at,
         can_void=voids and sheet.status in VOIDABLE)
 
 
@@ -159,8 +168,9 @@ def _totals(sheets: list[PeriodSheetOut]) -> PeriodTotalsOut:
         amount=sum((s.amount for s in live), _ZERO), fee=sum((s.fee for s in live), _ZERO),
         gross=sum((s.gross for s in live), _ZERO),
         tax_withheld=sum((s.tax_withheld for s in live), _ZERO),
-        net_payable=sum((s.net_payable for s in live), _ZERO),
-        paid=sum((s.net_payable for s in live if s.status == "settled"), _ZERO))
+        net_payable=sum((s.net_payable + s.debt_offset for s in live), _ZERO),
+        paid=sum((s.net_payable + s.debt_offset for s in live if s.status == "settled"), _ZERO),
+        debt_offset=sum((s.debt_offset for s in live), _ZERO))
 
 
 def _reads_books(session: Session, reader: User) -> bool:

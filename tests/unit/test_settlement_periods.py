@@ -310,3 +310,44 @@ def test_a_finance_clerk_starts_on_the_finance_overview(runtime: Runtime, world:
     with TestClient(create_app(runtime), raise_server_exceptions=False) as c:
         web_login(c, "boss")  # an admin keeps the project list
         assert c.get("/", follow_redirects=False).status_code == 200
+
+
+def test_a_debt_offset_is_counted_once_in_the_period_totals(
+    sqlite_runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Review (h22): the totals added each sheet's net after its debt offset and the negative
+    debt sheet too. January's debt sheet −1,000.00, February's sheet of gross 600.00 taking
+    600.00 of it (net 0.00): the months read −1,000.00 and 0.00 (1,000.00 owed), where 400.00
+    was; and February's row did not say why its net was 0.00."""
+    from datamill.workforce.models import SettlementOffset
+
+    rt = sqlite_runtime
+    with rt.session() as s:
+        boss = create_user(s, "boss", PASSWORD, "admin")
+        v = create_vendor(s, boss, name="Vendor D", kind="studio", fee_rate="0.1",
+                          agreement_no="FA-d")
+        debt = _sheet(s, v.id, date(2024, 1, 22), "confirmed", "-1000.00", "D-0122")
+        feb = _sheet(s, v.id, date(2024, 2, 19), "settled", "600.00", "D-0219")
+        for sheet_id, gross, net in ((debt, "-1000.00", "-1000.00"), (feb, "600.00", "0.00")):
+            row = s.get_one(SettlementSheet, sheet_id)
+            row.amount, row.fee, row.gross, row.net_payable = (
+                Decimal(gross), Decimal("0.00"), Decimal(gross), Decimal(net))
+        s.add(SettlementOffset(debt_sheet_id=debt, sheet_id=feb, amount=Decimal("600.00")))
+    with rt.session() as s:
+        got = _by_period(settlement_periods(s, _user(s, "boss")))
+    jan, february = got["2024-01"], got["2024-02"]
+    assert [r.debt_offset for r in february.sheets] == [Decimal("600.00")]  # was: no such field
+    assert february.sheets[0].net_payable == Decimal("0.00")  # the sheet's own, after it
+    t = february.totals
+    assert (t.net_payable, t.paid, t.debt_offset) == (
+        Decimal("600.00"), Decimal("600.00"), Decimal("600.00"))  # was net and paid 0.00
+    assert jan.totals.net_payable + t.net_payable == Decimal("-400.00")  # was −1,000.00
+    monkeypatch.setenv("DATAMILL_BUSINESS_TIMEZONE", "Asia/Shanghai")
+    with TestClient(create_app(rt), raise_server_exceptions=False) as c:
+        web_login(c, "boss")
+        page = c.get("/workforce/periods").text
+        assert "Less the vendor&#39;s debt (CNY)" in page and "−600.00" in page, page
+        assert 'data-testid="period-net">600.00<' in page
+        c.cookies.set("lang", "zh-CN")
+        page = c.get("/workforce/periods").text
+        assert "减：供应商欠款抵扣（人民币）" in page and "抵扣欠款前" in page
