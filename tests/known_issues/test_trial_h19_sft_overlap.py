@@ -125,6 +125,7 @@ def test_two_sft_answers_that_differ_wait_for_the_reviewer(
     (LONG, LONG.replace("weekends", "weekend"), True),  # one typo in 225 characters
     ("Paris.", "Lyon.", False),
     ("The answer is 42.", "The answer is 43.", False),  # a short answer's one digit is no typo
+    (LONG + " It costs 120 yuan.", LONG + " It costs 150 yuan.", False),  # nor a long one's
 ])
 def test_near_identical_sft_answers_agree(first: str, second: str, agreed: bool) -> None:
     units = sft_units({1: _sft("Q?", first), 2: _sft("Q?", second)})

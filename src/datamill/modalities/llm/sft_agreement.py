@@ -22,6 +22,7 @@ pair scores by the agreement report):
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
@@ -64,11 +65,24 @@ def folded(doc: SftAnnotation) -> str:
     return _collapse(unicodedata.normalize("NFKC", shown(doc)).casefold())
 
 
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
 def agree(left: str, right: str) -> bool:
-    """Two folded answers say the same (equal, or near-identical: ratio >= 98)."""
+    """Two folded answers say the same (equal, or near-identical: ratio >= 98, with the same
+    numbers in the same order: "... is 42." and "... is 43." differ however long the answer).
+
+    Examples:
+        >>> agree("the answer is 42, as shown " * 20, "the answer is 42, as shown " * 20 + "!")
+        True
+        >>> agree("the answer is 42, as shown " * 20, "the answer is 43, as shown " * 20)
+        False
+    """
     if left == right:
         return True
     if max(len(left), len(right)) > FUZZY_MAX_CHARS:
+        return False
+    if _NUMBER.findall(left) != _NUMBER.findall(right):
         return False
     return fuzz.ratio(left, right, score_cutoff=SFT_AGREE_RATIO) > 0
 
