@@ -42,7 +42,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import Select, exists, select, update
 from sqlalchemy.orm import Session
 
 from datamill.production.delivery_acceptance import CustomerShare, customer_shares
@@ -85,22 +85,31 @@ Refused = tuple[SettlementUnit, SettlementLine, str, int]
 LineAmount = Callable[[str, Decimal, str, Fraction, Fraction], tuple[Decimal, Decimal]]
 
 
-def refused_units(session: Session, vendor_id: int, sheet_id: int | None) -> list[Refused]:
-    """The vendor's paid task work and collected volume (on a sheet it confirmed, other than
-    ``sheet_id``) that the customer refused since and that no line has recovered yet."""
-    rows = session.execute(
+def _paid_units(vendor_id: int,
+                sheet_id: int | None) -> Select[SettlementUnit, SettlementLine, str]:
+    """The vendor's units on a sheet it confirmed (other than ``sheet_id``) that no line has
+    recovered yet, with their line and sheet number."""
+    return (
         select(SettlementUnit, SettlementLine, SettlementSheet.number)
         .join(SettlementLine, SettlementLine.id == SettlementUnit.line_id)
         .join(SettlementSheet, SettlementSheet.id == SettlementUnit.sheet_id)
         .where(SettlementSheet.vendor_id == vendor_id,
                SettlementSheet.status.in_(_STANDING),
                SettlementSheet.id != (sheet_id or 0),
-               SettlementUnit.recovered_by_line_id.is_(None),
-               exists().where(  # a delivery of its batch the customer refused some of
-                   Delivery.batch_id == SettlementUnit.batch_id,
-                   (Delivery.status == "rejected")
-                   | ((Delivery.status == "accepted")
-                      & (Delivery.accepted_items < Delivery.delivered_items))))
+               SettlementUnit.recovered_by_line_id.is_(None))
+    )
+
+
+def refused_units(session: Session, vendor_id: int, sheet_id: int | None) -> list[Refused]:
+    """The vendor's paid task work and collected volume (on a sheet it confirmed, other than
+    ``sheet_id``) that the customer refused since and that no line has recovered yet."""
+    rows = session.execute(
+        _paid_units(vendor_id, sheet_id)
+        .where(exists().where(  # a delivery of its batch the customer refused some of
+            Delivery.batch_id == SettlementUnit.batch_id,
+            (Delivery.status == "rejected")
+            | ((Delivery.status == "accepted")
+               & (Delivery.accepted_items < Delivery.delivered_items))))
         .order_by(SettlementUnit.id)
         .with_for_update(of=SettlementUnit)  # two sheets drawn at once: one recovers them
     ).tuples().all()
@@ -158,17 +167,11 @@ def pro_rata_units(session: Session, vendor_id: int, sheet_id: int | None) -> li
     batches whose delivery the customer accepted in part without naming the refused items, not
     recovered yet."""
     rows = session.execute(
-        select(SettlementUnit, SettlementLine, SettlementSheet.number)
-        .join(SettlementLine, SettlementLine.id == SettlementUnit.line_id)
-        .join(SettlementSheet, SettlementSheet.id == SettlementUnit.sheet_id)
-        .where(SettlementSheet.vendor_id == vendor_id,
-               SettlementSheet.status.in_(_STANDING),
-               SettlementSheet.id != (sheet_id or 0),
-               SettlementUnit.recovered_by_line_id.is_(None),
-               exists().where(
-                   Delivery.batch_id == SettlementUnit.batch_id,
-                   Delivery.status == "accepted",
-                   Delivery.accepted_items < Delivery.delivered_items))
+        _paid_units(vendor_id, sheet_id)
+        .where(exists().where(
+            Delivery.batch_id == SettlementUnit.batch_id,
+            Delivery.status == "accepted",
+            Delivery.accepted_items < Delivery.delivered_items))
         .order_by(SettlementUnit.id)
         .with_for_update(of=SettlementUnit)  # two sheets drawn at once: one recovers them
     ).tuples().all()
