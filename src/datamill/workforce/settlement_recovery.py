@@ -148,10 +148,7 @@ def add_recoveries(
             description=RECOVERED.format(
                 items=len(got), delivery=", ".join(sorted({str(r[3]) for r in got}, key=int)),
                 number=", ".join(sorted({r[2] for r in got}))))
-        session.add(line)
-        session.flush()
-        for r in got:
-            r[0].recovered_by_line_id = line.id
+        _book(session, line, [r[0] for r in got])
         total -= amount
     session.flush()
     return total
@@ -228,13 +225,18 @@ def add_pro_rata_recoveries(
             description=RECOVERED_PRO_RATA.format(
                 accepted=c.accepted_items, delivered=c.delivered_items, delivery=delivery_id,
                 number=", ".join(sorted({r[2] for r in got}))))
-        session.add(line)
-        session.flush()
-        for r in got:
-            r[0].recovered_by_line_id = line.id
+        _book(session, line, [r[0] for r in got])
         total -= amount
     session.flush()
     return total
+
+
+def _book(session: Session, line: SettlementLine, units: list[SettlementUnit]) -> None:
+    """Add the recovery ``line`` and mark ``units`` as recovered by it (taken back once)."""
+    session.add(line)
+    session.flush()
+    for unit in units:
+        unit.recovered_by_line_id = line.id
 
 
 def release_recoveries(session: Session, sheet_id: int) -> None:

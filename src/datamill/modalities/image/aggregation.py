@@ -28,6 +28,7 @@ from functools import cache
 from statistics import median
 from typing import Any, Final
 
+from datamill.modalities._class_questions import class_units, decided_classes, no_class_rows
 from datamill.modalities._crowding import MAX_CANDIDATE_PAIRS, crowded_rows
 from datamill.modalities.image._agreement import (
     envelope,
@@ -295,8 +296,7 @@ class ImageAggregationMixin:
     """``aggregation_units`` / ``pairwise_units`` / ``merge_aggregate`` for :class:`ImagePlugin`."""
 
     def aggregation_units(self, payload: Any) -> dict[str, str]:
-        classes = sorted(set(_doc(payload).classes))
-        return {"classes": "|".join(classes)} if classes else {}
+        return class_units(_doc(payload).classes)
 
     def pairwise_units(self, payload: Any) -> list[tuple[str, str, str]]:
         return []
@@ -308,9 +308,7 @@ class ImageAggregationMixin:
         1.0, never a split; a project where nobody classifies gets no such question. Then
         every group of boxes (:func:`box_units`) and of other shapes (:func:`shape_units`)."""
         docs = {a: _doc(p) for a, p in payloads.items()}
-        given = {a: bool(d.classes) for a, d in docs.items()}
-        rows = [] if not any(given.values()) else [
-            (a, "classes", "") for a, gave in given.items() if not gave]
+        rows = no_class_rows({a: d.classes for a, d in docs.items()})
         return rows + box_units(docs) + shape_units(docs)
 
     def merge_aggregate(self, payloads: Sequence[Any], decided: Mapping[str, str]) -> Any:
@@ -320,9 +318,7 @@ class ImageAggregationMixin:
         merged_boxes = _merge_boxes([[o for o in d.objects if isinstance(o, Box)] for d in docs])
         shapes = _merge_shapes([[o for o in d.objects if isinstance(o, _SHAPES)]
                                 for d in docs])
-        chosen = decided.get("classes")
-        classes = [c for c in chosen.split("|") if c] if chosen is not None else list(
-            docs[0].classes)
+        classes = decided_classes(decided, docs[0].classes)
         merged = ImageAnnotation.model_validate(
             {"objects": [*merged_boxes, *shapes], "classes": classes}
         )

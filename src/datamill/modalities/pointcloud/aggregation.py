@@ -26,6 +26,7 @@ from collections.abc import Mapping, Sequence
 from statistics import median
 from typing import Any, Final
 
+from datamill.modalities._class_questions import class_units, decided_classes, no_class_rows
 from datamill.modalities._crowding import MAX_CANDIDATE_PAIRS, crowded_rows
 from datamill.modalities.pointcloud._point_agreement import majority_runs, point_units
 from datamill.modalities.pointcloud.metric import cuboid_iou
@@ -149,17 +150,14 @@ class PointCloudAggregationMixin:
     """``aggregation_units`` / ``pairwise_units`` / ``region_units`` / ``merge_aggregate``."""
 
     def aggregation_units(self, payload: Any) -> dict[str, str]:
-        classes = sorted(set(_doc(payload).classes))
-        return {"classes": "|".join(classes)} if classes else {}
+        return class_units(_doc(payload).classes)
 
     def pairwise_units(self, payload: Any) -> list[tuple[str, str, str]]:
         return []
 
     def region_units(self, payloads: Mapping[int, Any]) -> list[tuple[int, str, str]]:
         docs = {a: _doc(p) for a, p in payloads.items()}
-        given = {a: bool(d.classes) for a, d in docs.items()}
-        rows = [] if not any(given.values()) else [
-            (a, "classes", "") for a, gave in given.items() if not gave]
+        rows = no_class_rows({a: d.classes for a, d in docs.items()})
         return rows + cuboid_units(docs) + point_units(
             {a: d.point_labels for a, d in docs.items()})
 
@@ -167,9 +165,7 @@ class PointCloudAggregationMixin:
         docs = [_doc(p) for p in payloads]
         if not docs:
             return PointCloudAnnotation().model_dump(mode="json")
-        chosen = decided.get("classes")
-        classes = [c for c in chosen.split("|") if c] if chosen is not None else list(
-            docs[0].classes)
+        classes = decided_classes(decided, docs[0].classes)
         merged = docs[0].model_dump(mode="json")
         merged["objects"] = _merge_cuboids([d.objects for d in docs])
         merged["classes"] = classes

@@ -71,6 +71,23 @@ def _negative_time(file: Path) -> str | None:
     return found.group(1).replace(" ", "") if found else None
 
 
+def read_grid(file: Path) -> Any:
+    """``file`` read by praatio (empty intervals left out), or a :class:`TextGridSourceError`
+    naming it: a negative time (which praatio would read without its sign) or a file praatio
+    cannot read. Shared by the speech and TTS TextGrid importers."""
+    from praatio import textgrid as tgio  # noqa: PLC0415 - only when importing
+
+    if (negative := _negative_time(file)) is not None:
+        raise TextGridSourceError(f"{file.name}: time {negative} s is negative (a "
+                                  "recording starts at 0)", file=file.name)
+    try:
+        return tgio.openTextgrid(str(file), includeEmptyIntervals=False)
+    except Exception as err:  # noqa: BLE001 - praatio raises many kinds on bad files
+        raise TextGridSourceError(f"{file.name}: not a TextGrid praatio reads "
+                                  f"({type(err).__name__}: {err})"[:300],
+                                  file=file.name) from err
+
+
 def _ms(seconds: float, where: str) -> int:
     if not math.isfinite(seconds):
         raise TextGridSourceError(f"{where}: time {seconds} is not a finite number", file=where)
@@ -156,7 +173,6 @@ class TextGridImporter:
             TextGridSourceError: A file praatio cannot read, or one without its recording.
         """
         import soundfile  # noqa: PLC0415
-        from praatio import textgrid as tgio  # noqa: PLC0415 - only when importing
 
         folder = Path(path)
         grids, files = _grids(folder)
@@ -165,15 +181,7 @@ class TextGridImporter:
         for file in files:  # everything is read before the first item is yielded
             stem = file.name[: -len(".TextGrid")]
             audio = self._audio(folder, grids, stem, packaged)
-            if (negative := _negative_time(file)) is not None:
-                raise TextGridSourceError(f"{file.name}: time {negative} s is negative (a "
-                                          "recording starts at 0)", file=file.name)
-            try:
-                grid = tgio.openTextgrid(str(file), includeEmptyIntervals=False)
-            except Exception as err:  # noqa: BLE001 - praatio raises many kinds on bad files
-                raise TextGridSourceError(f"{file.name}: not a TextGrid praatio reads "
-                                          f"({type(err).__name__}: {err})"[:300],
-                                          file=file.name) from err
+            grid = read_grid(file)
             segments = _segments(grid, file.name)
             try:
                 info = soundfile.info(str(audio))

@@ -25,7 +25,7 @@ from typing import Any, ClassVar
 from datamill.modalities.speech.textgrid_import import (
     TextGridSourceError,
     _ms,
-    _negative_time,
+    read_grid,
 )
 from datamill.modalities.tts.exporters import PROSODY_TIER
 from datamill.modalities.tts.schema import INTERVAL_TIERS
@@ -116,8 +116,6 @@ class TtsTextGridImporter:
             TextGridSourceError: A file praatio cannot read, a negative time or a
                 TextGrid without its recording.
         """
-        from praatio import textgrid as tgio  # noqa: PLC0415 - only when importing
-
         folder = Path(path)
         files = _grids(folder)
         packaged = _packaged(folder) if files else {}
@@ -125,14 +123,5 @@ class TtsTextGridImporter:
         for file in files:  # everything is read before the first item is yielded
             stem = file.name[: -len(".TextGrid")]
             audio = _audio(folder, file, stem, packaged)
-            if (negative := _negative_time(file)) is not None:
-                raise TextGridSourceError(f"{file.name}: time {negative} s is negative (a "
-                                          "recording starts at 0)", file=file.name)
-            try:
-                grid = tgio.openTextgrid(str(file), includeEmptyIntervals=False)
-            except Exception as err:  # noqa: BLE001 - praatio raises many kinds on bad files
-                raise TextGridSourceError(f"{file.name}: not a TextGrid praatio reads "
-                                          f"({type(err).__name__}: {err})"[:300],
-                                          file=file.name) from err
-            read.append((audio, _annotation(grid, file.name), stem))
+            read.append((audio, _annotation(read_grid(file), file.name), stem))
         yield from read
