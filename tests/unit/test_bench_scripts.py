@@ -76,6 +76,10 @@ BENCHES = [
           ("truncated file (header unchanged)",), tools=("espeak-ng", "sox")),
     Bench("checks_throughput.py", ("--m", "4", "--repeat", "1", "--m-consistency", "2"),
           "SUMMARY checks_throughput", ("+consistency",), tools=("espeak-ng",)),
+    # the bare server (no datamill app) under the same clients: cheap to start, one process
+    Bench("claim_floor.py", ("--tasks", "120", "--claims", "16", "--warmup", "4", "--clients", "4",
+                             "--single", "4", "--workers", "1"),
+          "SUMMARY claim_floor", ("PostgreSQL p99",), tools=("postgresql",)),
     Bench("claim_lane.py", ("--rounds", "1", "--block", "3"), "SUMMARY claim_lane:",
           ("PostgreSQL hot lane", "PostgreSQL FastAPI routes"), tools=("postgresql",)),
     # this checkout against itself (the baseline's src is this one's), SQLite only: two servers
