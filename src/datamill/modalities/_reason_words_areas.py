@@ -29,6 +29,7 @@ from datamill.modalities import _reason_words_llm_delivery as _llm_delivery
 from datamill.modalities import _reason_words_media as _media
 from datamill.modalities import _reason_words_ops as _ops
 from datamill.modalities import _reason_words_period_h10 as _period_h10
+from datamill.modalities import _reason_words_pointcloud_h4 as _pointcloud_h4
 from datamill.modalities import _reason_words_races_h1 as _races_h1
 from datamill.modalities import _reason_words_records as _records
 from datamill.modalities import _reason_words_recovery_h10 as _recovery_h10
@@ -79,6 +80,7 @@ AREA_REFUSALS_EN: dict[str, str] = {
     **_speech_h12.SPEECH_H12_EN,
     **_debt_h15.DEBT_H15_REFUSALS_EN,
     **_import_h16.IMPORT_H16_REFUSALS_EN,
+    **_pointcloud_h4.POINTCLOUD_H4_REFUSALS_EN,
 }
 
 AREA_REFUSALS_ZH_CN: dict[str, str] = {
@@ -117,4 +119,5 @@ AREA_REFUSALS_ZH_CN: dict[str, str] = {
     **_speech_h12.SPEECH_H12_ZH_CN,
     **_debt_h15.DEBT_H15_REFUSALS_ZH_CN,
     **_import_h16.IMPORT_H16_REFUSALS_ZH_CN,
+    **_pointcloud_h4.POINTCLOUD_H4_REFUSALS_ZH_CN,
 }

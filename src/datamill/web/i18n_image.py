@@ -84,8 +84,10 @@ EN_IMAGE: dict[str, str] = {
     "image.kp.visibility.1": "occluded",
     "image.kp.visibility.2": "visible",
     "pc.copy_previous": "Copy previous frame (C)",
-    "pc.copy_previous_hint": "Add the cuboids of the frame before (same sequence), to move "
-                             "where the objects are now",
+    "pc.copy_previous_hint": "Add the cuboids of the frame before (same sequence). Where both "
+                             "frames have a sensor pose (the manifest's pose column) they are "
+                             "moved by the ego motion; otherwise they land where they were: drag "
+                             "each (arrow keys nudge it, Q/E turn it) to where its object is now",
     "pc.copied": "{n} cuboid(s) copied from the previous frame",
     "image.copied_fitted": "{n} objects copied from the previous image, {left} left out "
                            "(outside this image, or a mask of another size)",

@@ -83,7 +83,9 @@ ZH_CN_IMAGE: dict[str, str] = {
     "image.kp.visibility.1": "被遮挡",
     "image.kp.visibility.2": "可见",
     "pc.copy_previous": "复制上一帧（C）",
-    "pc.copy_previous_hint": "加入上一帧（同一序列）的立方体框，再移到对象现在的位置",
+    "pc.copy_previous_hint": "加入上一帧（同一序列）的立方体框。两帧都有传感器位姿（清单的 pose 列）时，"
+                             "框按自车运动移入本帧坐标；否则留在原处：请拖动每个框（方向键微移，Q/E "
+                             "旋转）到对象现在的位置",
     "pc.copied": "已从上一帧复制 {n} 个立方体框",
     "image.copied_fitted": "已从上一张图像复制 {n} 个对象，{left} 个未复制（在本图之外，或掩膜尺寸不同）",
 }

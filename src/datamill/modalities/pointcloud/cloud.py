@@ -8,6 +8,12 @@ file has none) and the file's field names: float32, or float64 where the file's 
 are float64 (PLY ``double``, PCD ``F`` of size 8) and float32 would move them (map or UTM
 coordinates: at 4,000 km float32 is 0.25-0.5 m coarse); :func:`float32_shift_m` says how far. The point count is read from the header first and
 refused above :data:`MAX_POINTS`, so a hostile header cannot make us allocate gigabytes.
+
+A PCD's ``VIEWPOINT tx ty tz qw qx qy qz`` (the sensor's pose, PCL's ``sensor_origin_`` and
+``sensor_orientation_``) places its points as PCL's viewer does: each point is turned by the
+quaternion, then moved by the translation; :attr:`Cloud.viewpoint` keeps it (None for the
+identity ``0 0 0 1 0 0 0``). A quaternion whose length is not 1 (within 1e-3), a number that is
+not finite, or a translation beyond 1e8 m is refused (``pc_viewpoint_*``).
 """
 
 from __future__ import annotations
@@ -45,6 +51,8 @@ class Cloud:
     format: str
     fields: tuple[str, ...]
     has_intensity: bool
+    #: a PCD's non-identity ``VIEWPOINT`` (tx ty tz qw qx qy qz), already applied to ``points``
+    viewpoint: tuple[float, ...] | None = None
 
 
 def cloud_format(path: Path) -> str:
@@ -227,6 +235,46 @@ def _check_pcd_sizes(path: Path, fh: BinaryIO, meta: Any) -> None:
     fh.seek(data_at)
 
 
+_IDENTITY_VIEWPOINT = (0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0)
+_VIEWPOINT_FAR_M = 1e8  # as a manifest pose (pose.MAX_TRANSLATION_M)
+
+
+def _viewpoint(path: Path, meta: Any) -> tuple[float, ...] | None:
+    """The header's VIEWPOINT when it is not the identity; refused when it is not a pose."""
+    view = tuple(float(v) for v in meta.viewpoint)
+    if view == _IDENTITY_VIEWPOINT:
+        return None
+    text = " ".join(f"{v:g}" for v in view)
+    if not all(np.isfinite(view)) or max(abs(v) for v in view[:3]) > _VIEWPOINT_FAR_M:
+        raise CloudDecodeError(
+            f"{path.name}: its VIEWPOINT ({text}) holds a number that is not finite or a "
+            f"translation beyond {_VIEWPOINT_FAR_M:.0e} m", file=path.name,
+            reason_code="pc_viewpoint_numbers", viewpoint=text,
+            limit=f"{_VIEWPOINT_FAR_M:.0e}")
+    length = float(np.linalg.norm(view[3:]))
+    if abs(length - 1.0) > 1e-3:  # noqa: PLR2004 - as a manifest pose's quaternion
+        raise CloudDecodeError(
+            f"{path.name}: its VIEWPOINT's quaternion (qw qx qy qz = {' '.join(text.split()[3:])}"
+            f") has length {length:g}, not 1: the file's points cannot be placed",
+            file=path.name, reason_code="pc_viewpoint_quaternion", viewpoint=text,
+            length=f"{length:g}")
+    return view
+
+
+def _place(cloud: Cloud, view: tuple[float, ...]) -> Cloud:
+    """``cloud`` with its points turned and moved by the PCD ``VIEWPOINT`` ``view`` (float64
+    where float32 would move a placed point by more than a millimetre)."""
+    from scipy.spatial.transform import Rotation
+
+    placed = cloud.points.astype(np.float64)
+    with np.errstate(invalid="ignore"):  # NaN rows stay NaN
+        placed[:, :3] = Rotation.from_quat(view[3:], scalar_first=True).apply(
+            placed[:, :3]) + np.asarray(view[:3])
+    if not float32_moves(placed):
+        placed = placed.astype(np.float32)
+    return Cloud(placed, cloud.format, cloud.fields, cloud.has_intensity, view)
+
+
 def _read_pcd(path: Path) -> Cloud:
     from pypcd4.pypcd4 import PointCloud
 
@@ -234,6 +282,7 @@ def _read_pcd(path: Path) -> Cloud:
         with path.open("rb") as fh:
             meta = _pcd_meta(path, _header_lines(path, fh))
             _check_pcd_sizes(path, fh, meta)
+            view = _viewpoint(path, meta)
             fh.seek(0)
             cloud = PointCloud.from_fileobj(fh)
         # pypcd4 renames each padding field ``_`` to a random name: give it back its own
@@ -248,7 +297,9 @@ def _read_pcd(path: Path) -> Cloud:
     if data.ndim != 2 or data.shape[1] != len(names) or len(data) != int(meta.points):
         raise CloudDecodeError(f"{path.name}: PCD data do not match its header (truncated?)",
                                file=path.name, reason_code="pc_data_not_header")
-    return _stack(path, "pcd", {name: data[:, i] for i, name in enumerate(names) if name != "_"})
+    stacked = _stack(path, "pcd",
+                     {name: data[:, i] for i, name in enumerate(names) if name != "_"})
+    return _place(stacked, view) if view is not None else stacked
 
 
 def _nuscenes_rows(path: Path, size: int) -> np.ndarray | None:

@@ -255,7 +255,7 @@ class PointCloudPlugin(PointCloudAggregationMixin):
             format=cloud.format, fields=cloud.fields, has_intensity=cloud.has_intensity,
             sensor=text("sensor") or text("device"), scene=text("scene"),
             sequence=text("sequence"), frame=frame_index, pose=parse_pose(meta.get("pose")),
-            **facts,
+            viewpoint=cloud.viewpoint, **facts,
         )
 
     def carry_over(self, payload: Any, before: Mapping[str, Any],

@@ -133,6 +133,9 @@ class PointCloudItemAttributes(BaseModel):
     #: the sensor's pose in the sequence's world frame, a 4x4 row by row (the manifest's
     #: ``pose``, see :mod:`.pose`): "copy previous frame" moves cuboids by it
     pose: tuple[float, ...] | None = Field(default=None, min_length=16, max_length=16)
+    #: a PCD file's non-identity ``VIEWPOINT`` (tx ty tz qw qx qy qz): its points were placed
+    #: by it (turned, then moved) when read, as PCL's viewer places them
+    viewpoint: tuple[float, ...] | None = Field(default=None, min_length=7, max_length=7)
 
 
 class CheckSettings(BaseModel):
