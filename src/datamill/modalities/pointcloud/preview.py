@@ -1,10 +1,11 @@
 """What the web workbench draws of a frame: its valid points as little-endian float32
 ``x, y, z, intensity`` quadruples (at most :data:`PREVIEW_MAX_POINTS`, an even random thinning
 with a fixed seed, so a frame always looks the same), cached per blob under
-``<cache>/derived/cloud-preview/<sha[:2]>/<sha>.f32`` (written to a temporary name and renamed
-into place). The browser reads it straight into a ``Float32Array``; no parser runs there.
+``<cache>/derived/cloud-preview/<sha[:2]>/<sha>.v2.f32`` (written to a temporary name and renamed
+into place; ``v2``: a PCD's VIEWPOINT places the points, so a preview made before it is not
+served). The browser reads it straight into a ``Float32Array``; no parser runs there.
 A frame in map or UTM coordinates, which float32 would move by centimetres to half a metre,
-is sent as float64 quadruples instead (``<sha>.f64``, content type
+is sent as float64 quadruples instead (``<sha>.v2.f64``, content type
 ``application/octet-stream; dtype=float64``), read into a ``Float64Array``.
 """
 
@@ -51,7 +52,7 @@ def cached_preview(src: Path, sha256: str, cache_dir: Path) -> CloudPreview:
     if len(sha256) < 2 or not sha256.isalnum():  # noqa: PLR2004 - a fan-out folder needs 2
         raise ValueError(f"not a content hash: {sha256!r}")
     folder = cache_dir / "derived" / "cloud-preview" / sha256[:2]
-    narrow, wide = folder / f"{sha256}.f32", folder / f"{sha256}.f64"
+    narrow, wide = folder / f"{sha256}.v2.f32", folder / f"{sha256}.v2.f64"
     if not narrow.exists() and not wide.exists():
         points = read_cloud(src).points
         path = wide if float32_moves(points) else narrow

@@ -62,3 +62,17 @@ def test_a_viewpoint_that_is_not_a_pose_is_refused(tmp_path: Path, viewpoint: st
     assert "VIEWPOINT" in (word_reason(details, "en") or "")
     zh = word_reason(details, "zh-CN") or ""
     assert zh.startswith("bad.pcd：其 VIEWPOINT") and zh != word_reason(details, "en")
+
+
+def test_the_workbench_preview_is_placed_and_an_earlier_unplaced_one_not_served(
+        tmp_path: Path) -> None:
+    from datamill.modalities.pointcloud.preview import cached_preview
+
+    src = _pcd(tmp_path / "turned.pcd", f"10 20 30 {_S!r} 0 0 {_S!r}")
+    sha = "ab" * 32
+    earlier = tmp_path / "cache" / "derived" / "cloud-preview" / "ab" / f"{sha}.f32"
+    earlier.parent.mkdir(parents=True)
+    np.array([[1, 0, 0, 5]], dtype="<f4").tofile(earlier)  # made before VIEWPOINT counted
+    preview = cached_preview(src, sha, tmp_path / "cache")
+    shown = np.fromfile(preview.path, dtype="<f4").reshape(-1, 4)
+    assert np.allclose(shown[0], [10, 21, 30, 5], atol=1e-5) and preview.points == 3
