@@ -19,7 +19,8 @@ Coordinates are JSON numbers: text (``"10"``) and booleans are refused, never co
 
 Every object has a ``label`` and a free ``attributes`` dict (the key
 :data:`PREANNOTATION_ATTRIBUTE` is reserved: a pre-annotator records its model and confidence
-there, and the label schema does not declare it); an :class:`ImageAnnotation` holds
+there, and the label schema does not declare it; :data:`CROWD_ATTRIBUTE` ``true`` marks a COCO
+crowd region, ``iscrowd`` 1); an :class:`ImageAnnotation` holds
 the objects and image-level ``classes``. Serialised records carry ``type`` and
 ``schema_version``; objects carry ``kind`` (the discriminator).
 """
@@ -35,6 +36,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_valida
 from pydantic_core import PydanticCustomError
 
 __all__ = [
+    "CROWD_ATTRIBUTE",
     "DEFAULT_KEYPOINT_SIGMA",
     "PREANNOTATION_ATTRIBUTE",
     "VOLUME_UNIT",
@@ -62,6 +64,13 @@ __all__ = [
 
 VOLUME_UNIT: Final = "images"
 """What one item counts as when a project measures its volume."""
+
+CROWD_ATTRIBUTE: Final = "iscrowd"
+"""Reserved object attribute: ``true`` on a COCO crowd region (``iscrowd`` 1, which COCOeval
+ignores rather than counts as one object). The COCO importer sets it and the COCO exporter
+writes ``iscrowd`` from it, so a crowd stays a crowd through a round trip; any label takes it
+(``true`` only) without the schema declaring it.
+"""
 
 PREANNOTATION_ATTRIBUTE: Final = "preannotation"
 """Reserved object attribute: ``{"model": ..., "confidence": ...}`` written by a pre-annotator.
@@ -443,7 +452,11 @@ def _check_attributes(obj: Any, spec: LabelSpec) -> list[_Problem]:
     problems = []
     known = {a.name: a for a in spec.attributes}
     for name in obj.attributes:
-        if name not in known and name != PREANNOTATION_ATTRIBUTE:
+        if name == CROWD_ATTRIBUTE and name not in known and obj.attributes[name] is not True:
+            problems.append(_Problem(f"attributes.{name}", "attribute_invalid",
+                                     f"{obj.attributes[name]!r} is not true (a COCO crowd "
+                                     "region; leave it out otherwise)", {"name": name}))
+        elif name not in known and name not in (PREANNOTATION_ATTRIBUTE, CROWD_ATTRIBUTE):
             problems.append(_Problem(f"attributes.{name}", "attribute_unknown",
                                      f"unknown attribute for label {spec.name!r}", {"name": name}))
     for attr in spec.attributes:

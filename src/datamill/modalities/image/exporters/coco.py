@@ -31,7 +31,8 @@ way pycocotools' ``COCO.loadRes`` completes box detections: an empty ``segmentat
 ``annToMask`` and ``COCOeval(..., "segm")`` raise ``IndexError`` (detectron2 and mmdetection
 read the polygon as a rectangle mask; they skip nothing).
 
-Every annotation has ``iscrowd`` 0 and ``attributes`` (the object's attributes). Image records
+Every annotation has ``iscrowd`` 0 (1 for an object whose attribute ``iscrowd`` is true, a
+crowd region a COCO import brought) and ``attributes`` (the object's attributes). Image records
 add ``datamill_id``, ``sha256`` and ``classes`` (image-level classes). Category ids start at 1,
 in label-schema order when a schema is given, else in order of first appearance. Image and
 annotation ids are 1-based positions.
@@ -61,6 +62,7 @@ from datamill.modalities.image.exporters._common import (
     upright_reference,
 )
 from datamill.modalities.image.schema import (
+    CROWD_ATTRIBUTE,
     Box,
     Keypoints,
     Mask,
@@ -102,7 +104,8 @@ def _box_json(box: Box, annotation_id: int, image_id: int, category_id: int,
     x, y, w, h = box.x, box.y, box.w, box.h
     left, top, right, bottom = repr(x), repr(y), repr(x + w), repr(y + h)
     return (f'{{"id":{annotation_id},"image_id":{image_id},"category_id":{category_id},'
-            f'"iscrowd":0,"bbox":[{left},{top},{w!r},{h!r}],"area":{w * h!r},'
+            f'"iscrowd":{int(box.attributes.get(CROWD_ATTRIBUTE) is True)},'
+            f'"bbox":[{left},{top},{w!r},{h!r}],"area":{w * h!r},'
             f'"segmentation":[[{left},{top},{left},{bottom},{right},{bottom},{right},{top}]],'
             f'"datamill_box":true,"attributes":{attributes}}}')
 
@@ -239,7 +242,8 @@ class CocoExporter:
                         annotation_id += 1
                         record = {"id": annotation_id, "image_id": count,
                                   "category_id": labels.get(obj.label, item, index),
-                                  "iscrowd": 0, **record, "attributes": obj.attributes}
+                                  "iscrowd": int(obj.attributes.get(CROWD_ATTRIBUTE) is True),
+                                  **record, "attributes": obj.attributes}
                         if pose and "keypoints" not in record:
                             record.update(self._no_keypoints(obj.label, no_keypoints))
                         anns.write(("\n" if annotation_id == 1 else ",\n") + _dumps(record))

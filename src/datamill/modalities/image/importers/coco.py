@@ -17,7 +17,7 @@ person without keypoints, it is read as its outline or box); a :class:`~.schema.
 :class:`~.schema.Polygon` per ring when ``segmentation`` is a non-empty list (empty rings
 ignored; a ring of fewer than 3 points or an odd count of numbers refuses the file); else a
 :class:`~.schema.Box` from ``bbox``. ``attributes`` and the image's ``classes`` are read back
-when present. Coordinates at most a pixel outside the image are put on its edge
+when present; ``iscrowd`` 1 adds the attribute ``iscrowd: true`` (:data:`~.schema.CROWD_ATTRIBUTE`). Coordinates at most a pixel outside the image are put on its edge
 (:func:`._common.fit_inside`). Image paths are ``file_name`` below ``image_root`` (default: the JSON's folder);
 absolute ``file_name`` values are kept. Each image's item id is its ``file_name`` without the
 suffix, folders kept (``a/x.jpg`` -> ``a/x``; a leading ``images/`` dropped, an absolute name
@@ -44,6 +44,7 @@ from datamill.modalities.image.importers._common import (
     read_head,
 )
 from datamill.modalities.image.schema import (
+    CROWD_ATTRIBUTE,
     Box,
     CocoRle,
     ImageAnnotation,
@@ -93,6 +94,8 @@ def _objects(ann: dict[str, Any], label: str) -> list[Any]:
     attributes = ann.get("attributes") or {}
     if not isinstance(attributes, dict):
         raise TypeError("attributes must be an object")
+    if ann.get("iscrowd") == 1:  # a crowd region stays one (COCOeval ignores it)
+        attributes = {**attributes, CROWD_ATTRIBUTE: True}
     common: dict[str, Any] = {"label": label, "attributes": attributes}
     segmentation: Any = ann.get("segmentation")
     if "datamill_rotated_box" in ann:
