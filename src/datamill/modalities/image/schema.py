@@ -20,7 +20,8 @@ Coordinates are JSON numbers: text (``"10"``) and booleans are refused, never co
 Every object has a ``label`` and a free ``attributes`` dict (the key
 :data:`PREANNOTATION_ATTRIBUTE` is reserved: a pre-annotator records its model and confidence
 there, and the label schema does not declare it; :data:`CROWD_ATTRIBUTE` ``true`` marks a COCO
-crowd region, ``iscrowd`` 1); an :class:`ImageAnnotation` holds
+crowd region, ``iscrowd`` 1; :data:`PARTS_ATTRIBUTE` numbers the polygons of one COCO instance
+drawn in parts); an :class:`ImageAnnotation` holds
 the objects and image-level ``classes``. Serialised records carry ``type`` and
 ``schema_version``; objects carry ``kind`` (the discriminator).
 """
@@ -38,6 +39,7 @@ from pydantic_core import PydanticCustomError
 __all__ = [
     "CROWD_ATTRIBUTE",
     "DEFAULT_KEYPOINT_SIGMA",
+    "PARTS_ATTRIBUTE",
     "PREANNOTATION_ATTRIBUTE",
     "VOLUME_UNIT",
     "AttributeSpec",
@@ -70,6 +72,14 @@ CROWD_ATTRIBUTE: Final = "iscrowd"
 ignores rather than counts as one object). The COCO importer sets it and the COCO exporter
 writes ``iscrowd`` from it, so a crowd stays a crowd through a round trip; any label takes it
 (``true`` only) without the schema declaring it.
+"""
+
+PARTS_ATTRIBUTE: Final = "coco_instance"
+"""Reserved object attribute: a whole number shared by the polygons of one COCO instance drawn
+in parts (a ``segmentation`` of several rings: a car behind a post). The COCO importer sets it
+on each part and the COCO exporter writes consecutive polygons of one label and number as one
+annotation again, so an instance is not counted as two; any label takes it without the schema
+declaring it.
 """
 
 PREANNOTATION_ATTRIBUTE: Final = "preannotation"
@@ -448,6 +458,10 @@ def _polygon_problems(points: tuple[Point, ...]) -> list[_Problem]:
     return []
 
 
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value < 2**63
+
+
 def _check_attributes(obj: Any, spec: LabelSpec) -> list[_Problem]:
     problems = []
     known = {a.name: a for a in spec.attributes}
@@ -456,7 +470,13 @@ def _check_attributes(obj: Any, spec: LabelSpec) -> list[_Problem]:
             problems.append(_Problem(f"attributes.{name}", "attribute_invalid",
                                      f"{obj.attributes[name]!r} is not true (a COCO crowd "
                                      "region; leave it out otherwise)", {"name": name}))
-        elif name not in known and name not in (PREANNOTATION_ATTRIBUTE, CROWD_ATTRIBUTE):
+        elif name == PARTS_ATTRIBUTE and name not in known and not _whole(obj.attributes[name]):
+            problems.append(_Problem(f"attributes.{name}", "attribute_invalid",
+                                     f"{obj.attributes[name]!r} is not a whole number of 1 or "
+                                     "more (the COCO instance the polygon is a part of)",
+                                     {"name": name}))
+        elif name not in known and name not in (PREANNOTATION_ATTRIBUTE, CROWD_ATTRIBUTE,
+                                                PARTS_ATTRIBUTE):
             problems.append(_Problem(f"attributes.{name}", "attribute_unknown",
                                      f"unknown attribute for label {spec.name!r}", {"name": name}))
     for attr in spec.attributes:

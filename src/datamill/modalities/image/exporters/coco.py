@@ -32,7 +32,9 @@ way pycocotools' ``COCO.loadRes`` completes box detections: an empty ``segmentat
 read the polygon as a rectangle mask; they skip nothing).
 
 Every annotation has ``iscrowd`` 0 (1 for an object whose attribute ``iscrowd`` is true, a
-crowd region a COCO import brought) and ``attributes`` (the object's attributes). Image records
+crowd region a COCO import brought) and ``attributes`` (the object's attributes). Consecutive
+polygons of one label and attributes with a ``coco_instance`` number (the parts of one instance
+a COCO import brought) are one annotation of several rings. Image records
 add ``datamill_id``, ``sha256`` and ``classes`` (image-level classes). Category ids start at 1,
 in label-schema order when a schema is given, else in order of first appearance. Image and
 annotation ids are 1-based positions.
@@ -63,6 +65,7 @@ from datamill.modalities.image.exporters._common import (
 )
 from datamill.modalities.image.schema import (
     CROWD_ATTRIBUTE,
+    PARTS_ATTRIBUTE,
     Box,
     Keypoints,
     Mask,
@@ -73,7 +76,7 @@ from datamill.modalities.image.schema import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Iterable, Iterator, Sequence
 
     from datamill.modalities.image.item import ImageExportItem
     from datamill.modalities.image.schema import ImageLabelSchema
@@ -132,6 +135,45 @@ def _polygon_record(points: Sequence[tuple[float, float]]) -> dict[str, Any]:
         "bbox": [min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys)],
         "area": abs(twice_area) / 2,
     }
+
+
+def _parts_key(obj: Any) -> str | None:
+    """What the polygon parts of one instance share (label, ``coco_instance``, attributes);
+    None for any other object."""
+    number = obj.attributes.get(PARTS_ATTRIBUTE) if type(obj) is Polygon else None
+    if not isinstance(number, int) or isinstance(number, bool):
+        return None
+    return _dumps([obj.label, obj.attributes])
+
+
+def _with_parts_joined(
+    objects: Sequence[Any],
+) -> Iterator[tuple[int, Any, dict[str, Any] | None]]:
+    """Each object with its index and, for consecutive polygons of one instance
+    (:data:`~.schema.PARTS_ATTRIBUTE`), one record of all their rings (the first part's
+    index; bbox their union, area their sum); the record None for any other object."""
+    pending: tuple[int, Any, dict[str, Any], str] | None = None
+    for index, obj in enumerate(objects):
+        key = _parts_key(obj)
+        if pending is not None and key == pending[3]:
+            record, part = pending[2], _polygon_record(obj.points)
+            x0, y0, w0, h0 = record["bbox"]
+            x1, y1, w1, h1 = part["bbox"]
+            left, top = min(x0, x1), min(y0, y1)
+            record["bbox"] = [left, top, max(x0 + w0, x1 + w1) - left,
+                              max(y0 + h0, y1 + h1) - top]
+            record["segmentation"] += part["segmentation"]
+            record["area"] += part["area"]
+            continue
+        if pending is not None:
+            yield pending[:3]
+            pending = None
+        if key is not None:
+            pending = (index, obj, _polygon_record(obj.points), key)
+        else:
+            yield index, obj, None
+    if pending is not None:
+        yield pending[:3]
 
 
 def _object_record(obj: Any) -> dict[str, Any] | None:
@@ -227,14 +269,14 @@ class CocoExporter:
                         "height": item.height, "datamill_id": item.id, "sha256": item.sha256,
                         "classes": list(item.annotation.classes),
                     }))
-                    for index, obj in enumerate(item.annotation.objects):
+                    for index, obj, joined in _with_parts_joined(item.annotation.objects):
                         if type(obj) is Box:
                             annotation_id += 1
                             anns.write(("\n" if annotation_id == 1 else ",\n") + _box_json(
                                 obj, annotation_id, count, labels.get(obj.label, item, index),
                                 self._no_keypoints(obj.label, no_keypoints) if pose else None))
                             continue
-                        record = _object_record(obj)
+                        record = joined or _object_record(obj)
                         if record is None:
                             unsupported(item, index, obj, "COCO", self.on_unsupported,
                                 left_out)

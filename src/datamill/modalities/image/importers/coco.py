@@ -14,7 +14,8 @@ readers that need one); a :class:`~.schema.TextLine` when it carries ``text``; a
 :class:`~.schema.Keypoints` when it has ``keypoints``, some labelled or its ``skeleton``
 named (skeleton = its ``skeleton`` or the category name; all unlabelled, as COCO writes a
 person without keypoints, it is read as its outline or box); a :class:`~.schema.Mask` when ``segmentation`` is an RLE dict; one
-:class:`~.schema.Polygon` per ring when ``segmentation`` is a non-empty list (empty rings
+:class:`~.schema.Polygon` per ring when ``segmentation`` is a non-empty list (the rings of one
+annotation share the attribute ``coco_instance``, :data:`~.schema.PARTS_ATTRIBUTE`) (empty rings
 ignored; a ring of fewer than 3 points or an odd count of numbers refuses the file); else a
 :class:`~.schema.Box` from ``bbox``. ``attributes`` and the image's ``classes`` are read back
 when present; ``iscrowd`` 1 adds the attribute ``iscrowd: true`` (:data:`~.schema.CROWD_ATTRIBUTE`). Coordinates at most a pixel outside the image are put on its edge
@@ -45,6 +46,7 @@ from datamill.modalities.image.importers._common import (
 )
 from datamill.modalities.image.schema import (
     CROWD_ATTRIBUTE,
+    PARTS_ATTRIBUTE,
     Box,
     CocoRle,
     ImageAnnotation,
@@ -90,7 +92,7 @@ def _has_keypoints(ann: dict[str, Any]) -> bool:
         v != 0 for v in flat[2::3])
 
 
-def _objects(ann: dict[str, Any], label: str) -> list[Any]:
+def _objects(ann: dict[str, Any], label: str, number: int) -> list[Any]:
     attributes = ann.get("attributes") or {}
     if not isinstance(attributes, dict):
         raise TypeError("attributes must be an object")
@@ -119,9 +121,10 @@ def _objects(ann: dict[str, Any], label: str) -> list[Any]:
                      **common)]
     rings = [ring for ring in segmentation or () if ring != []] if isinstance(
         segmentation, list) else []
+    if len(rings) > 1:  # one instance in parts: each part says which (``number``, 1-based)
+        common["attributes"] = {PARTS_ATTRIBUTE: number, **attributes}
     if rings:
-        return [Polygon(points=_ring(ring, number), **common)
-                for number, ring in enumerate(rings)]
+        return [Polygon(points=_ring(ring, at), **common) for at, ring in enumerate(rings)]
     x, y, w, h = ann["bbox"]
     return [Box(x=x, y=y, w=w, h=h, **common)]
 
@@ -200,7 +203,7 @@ class CocoImporter:
                     f"{where} refers to category id {ann.get('category_id')!r}, which is not in "
                     "categories", file=str(file), index=index)
             try:
-                by_image[ann["image_id"]].extend(_objects(ann, label))
+                by_image[ann["image_id"]].extend(_objects(ann, label, index + 1))
             except (ValidationError, KeyError, TypeError, ValueError, IndexError) as err:
                 raise AnnotationFileError(f"{where} is not a valid object: {err}",
                                           file=str(file), index=index) from err

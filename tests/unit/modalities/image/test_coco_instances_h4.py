@@ -1,7 +1,11 @@
-"""A COCO crowd region (``iscrowd`` 1, an RLE over a crowd of people) stays a crowd through an
+"""COCO instances keep their count through an import and a delivery.
+
+A COCO crowd region (``iscrowd`` 1, an RLE over a crowd of people) stays a crowd through an
 import and a delivery: it was read as an ordinary mask and written back with ``iscrowd`` 0, so
 COCOeval counted it as one more object to find (AP 1.0 -> 0.5 for a detector that finds the
-one person and rightly ignores the crowd)."""
+one person and rightly ignores the crowd). An instance drawn in parts (a ``segmentation`` of two
+rings: a car behind a post) was imported as two polygons and delivered as two instances (AP
+0.17 for a detector that boxes the whole car and the other person)."""
 
 from __future__ import annotations
 
@@ -70,3 +74,43 @@ def test_only_true_marks_a_crowd() -> None:
     assert validate_annotation(annotation, _SCHEMA, 100, 80) == [
         "objects[0].attributes.iscrowd: False is not true (a COCO crowd region; leave it out "
         "otherwise)"]
+
+
+def _in_parts(folder: Path) -> Path:
+    Image.new("RGB", (100, 80)).save(folder / "a.png")
+    source = folder / "annotations.json"
+    source.write_text(json.dumps({
+        "images": [{"id": 1, "file_name": "a.png", "width": 100, "height": 80}],
+        "categories": [{"id": 1, "name": "人"}],
+        "annotations": [
+            {"id": 7, "image_id": 1, "category_id": 1, "iscrowd": 0, "area": 500,
+             "bbox": [10, 10, 60, 20], "segmentation": [[10, 10, 30, 10, 30, 30, 10, 30],
+                                                        [50, 10, 70, 10, 70, 30, 50, 30]]},
+            {"id": 8, "image_id": 1, "category_id": 1, "iscrowd": 0, "area": 100,
+             "bbox": [80, 50, 10, 10], "segmentation": [[80, 50, 90, 50, 90, 60, 80, 60]]},
+        ]}), encoding="utf-8")
+    return source
+
+
+def test_an_instance_in_parts_is_delivered_as_one(tmp_path: Path) -> None:
+    (_, annotation, _), = CocoImporter().iter_items(_in_parts(tmp_path))
+    assert [o.attributes for o in annotation.objects] == [{"coco_instance": 1}] * 2 + [{}]
+    assert validate_annotation(annotation, _SCHEMA, 100, 80) == []
+    out = tmp_path / "out"
+    CocoExporter(_SCHEMA, copy_images=False).export(
+        [ImageExportItem(id="a", image_path=tmp_path / "a.png", sha256="0" * 64, width=100,
+                         height=80, annotation=annotation)], out)
+    truth = COCO(str(out / "annotations.json"))
+    records = truth.loadAnns(truth.getAnnIds())
+    assert [(len(r["segmentation"]), r["bbox"], r["area"]) for r in records] == [
+        (2, [10.0, 10.0, 60.0, 20.0], 800.0), (1, [80.0, 50.0, 10.0, 10.0], 100.0)]
+    assert int(truth.annToMask(records[0]).sum()) == 800  # noqa: PLR2004
+    found = truth.loadRes([{"image_id": 1, "category_id": 1, "bbox": box, "score": 0.9}
+                           for box in ([10, 10, 60, 20], [80, 50, 10, 10])])
+    evaluation = COCOeval(truth, found, "bbox")
+    evaluation.evaluate()
+    evaluation.accumulate()
+    evaluation.summarize()
+    assert evaluation.stats[0] == pytest.approx(1.0)  # two instances, both found
+    (_, back, _), = CocoImporter().iter_items(out / "annotations.json", image_root=tmp_path)
+    assert back == annotation
