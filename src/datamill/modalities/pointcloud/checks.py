@@ -33,7 +33,7 @@ def run_cloud_checks(path: Path, settings: CheckSettings) -> list[CheckOutcome]:
         cloud = read_cloud(path)
     except CloudDecodeError as err:
         return [CheckOutcome("decodable", False, None, str(err))]
-    facts = summarize(cloud.points)
+    facts = summarize(cloud.points, cloud.viewpoint)
     total = int(facts["points"])  # type: ignore[call-overload]
     invalid = int(facts["invalid_points"])  # type: ignore[call-overload]
     valid = total - invalid

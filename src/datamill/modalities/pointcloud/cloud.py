@@ -445,9 +445,10 @@ def map_origin(xyz: np.ndarray) -> np.ndarray | None:
     return np.asarray(np.round(np.median(some, axis=0)), dtype=np.float64)
 
 
-def summarize(points: np.ndarray) -> dict[str, object]:
+def summarize(points: np.ndarray, sensor: tuple[float, ...] | None = None) -> dict[str, object]:
     """Counts, bounds and the 99th-percentile horizontal range of the valid points (from the
-    sensor's origin; for a frame in map coordinates, from the frame's middle, :func:`map_origin`).
+    sensor's origin: ``sensor``'s x and y where given, a PCD's VIEWPOINT translation; for a frame
+    in map coordinates, from the frame's middle, :func:`map_origin`).
 
     Works on the three coordinate columns made contiguous (reductions over strided columns of
     an N x 4 array cost ten times more) and finds the percentile with a partial sort. Sums and
@@ -466,7 +467,7 @@ def summarize(points: np.ndarray) -> dict[str, object]:
         low, high = cols.min(axis=1), cols.max(axis=1)
         out["bounds"] = tuple(round(float(v), 4) for v in (*low, *high))
         x, y = cols[0], cols[1]
-        origin = map_origin(cols.T)
+        origin = np.asarray(sensor[:2]) if sensor is not None else map_origin(cols.T)
         if origin is not None:  # map coordinates: the range about the frame's middle
             x, y = x - float(origin[0]), y - float(origin[1])
         with np.errstate(over="ignore"):

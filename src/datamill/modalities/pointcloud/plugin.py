@@ -237,7 +237,7 @@ class PointCloudPlugin(PointCloudAggregationMixin):
         from datamill.modalities.pointcloud.cloud import read_cloud, summarize
 
         cloud = read_cloud(path)
-        facts = summarize(cloud.points)
+        facts = summarize(cloud.points, cloud.viewpoint)
 
         def text(key: str) -> str | None:
             value = meta.get(key)

@@ -152,16 +152,18 @@ def _box(points: np.ndarray, floor: float) -> Proposal:
 def propose_cuboids(
     points: np.ndarray, *, max_range_m: float = 60.0, ground_tolerance_m: float = 0.15,
     voxel_m: float = 0.1, cluster_gap_m: float = 0.5, min_cluster_points: int = 12,
-    max_cluster_side_m: float = 20.0, seed: int = 0,
+    max_cluster_side_m: float = 20.0, seed: int = 0, sensor: tuple[float, ...] | None = None,
 ) -> tuple[list[Proposal], int]:
-    """Cuboid proposals for ``points`` (N x 3+) and the number of ground points removed."""
+    """Cuboid proposals for ``points`` (N x 3+) and the number of ground points removed;
+    ``sensor``: where the sensor stands (a PCD's VIEWPOINT, translation first), else the
+    origin or a map frame's middle."""
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components
     from scipy.spatial import cKDTree
 
     xyz = np.asarray(points[:, :3], dtype=np.float64)
     xyz = xyz[np.isfinite(xyz).all(axis=1)]
-    origin = map_origin(xyz)
+    origin = np.asarray(sensor[:3], dtype=np.float64) if sensor is not None else map_origin(xyz)
     if origin is not None:  # map coordinates: work about the frame's middle, exactly
         xyz = xyz - origin
     xyz = xyz[np.hypot(xyz[:, 0], xyz[:, 1]) <= max_range_m]
@@ -245,5 +247,5 @@ class ClusterPreannotator:
 
     def predict(self, item: ItemRecord) -> Proposals:
         cloud = read_cloud(item.readable)
-        found, ground = propose_cuboids(cloud.points)
+        found, ground = propose_cuboids(cloud.points, sensor=cloud.viewpoint)
         return Proposals(self.model, tuple(found), ground, item.readable)

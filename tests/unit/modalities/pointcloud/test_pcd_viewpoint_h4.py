@@ -76,3 +76,39 @@ def test_the_workbench_preview_is_placed_and_an_earlier_unplaced_one_not_served(
     preview = cached_preview(src, sha, tmp_path / "cache")
     shown = np.fromfile(preview.path, dtype="<f4").reshape(-1, 4)
     assert np.allclose(shown[0], [10, 21, 30, 5], atol=1e-5) and preview.points == 3
+
+
+def test_the_range_check_measures_from_the_placed_sensor(tmp_path: Path) -> None:
+    """A frame whose VIEWPOINT puts its sensor 500 m along (a site survey, a rig's mount)
+    reaches 2 m about the sensor, not 501 m about the origin (beyond the 250 m a lidar sees)."""
+    from datamill.modalities.pointcloud.checks import run_cloud_checks
+    from datamill.modalities.pointcloud.schema import CheckSettings
+
+    path = _pcd(tmp_path / "far.pcd", "500 0 0 1 0 0 0")
+    outcomes = {o.name: o for o in run_cloud_checks(path, CheckSettings(min_points=1))}
+    assert outcomes["range"].passed and outcomes["range"].value == pytest.approx(2.0, abs=0.01)
+    attributes = PointCloudPlugin().describe(path, {}, {})
+    assert attributes.range_p99_m == pytest.approx(2.0, abs=0.01)  # type: ignore[attr-defined]
+
+
+def test_cluster_preannotation_works_about_the_placed_sensor(tmp_path: Path) -> None:
+    """A frame placed 100 m along by its VIEWPOINT: the proposals were sought within 60 m of
+    the origin (none found); now about the sensor, each 100 m along from the unplaced one's."""
+    from pypcd4 import PointCloud
+
+    from datamill.modalities.base import ItemRecord
+    from datamill.modalities.pointcloud.preannotators import ClusterPreannotator
+    from datamill.testing.pointclouds import render_scene
+
+    points, _ = render_scene(21, objects=5)
+    found = {}
+    for name, viewpoint in (("plain", (0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0)),
+                            ("along", (100.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0))):
+        cloud = PointCloud.from_xyzi_points(points.astype(np.float32))
+        cloud.metadata = cloud.metadata.model_copy(update={"viewpoint": viewpoint})
+        cloud.save(tmp_path / f"{name}.pcd")  # written by pypcd4, a real writer
+        record = ItemRecord(external_id=name, sha256="0" * 64, filename=f"{name}.pcd",
+                            path=tmp_path / f"{name}.pcd", attributes={}, language="en-US")
+        found[name] = sorted(round(p.x) for p in ClusterPreannotator().predict(record).cuboids)
+    assert len(found["plain"]) >= 4  # noqa: PLR2004
+    assert found["along"] == [x + 100 for x in found["plain"]]
