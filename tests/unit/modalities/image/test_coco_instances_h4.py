@@ -114,3 +114,20 @@ def test_an_instance_in_parts_is_delivered_as_one(tmp_path: Path) -> None:
     assert evaluation.stats[0] == pytest.approx(1.0)  # two instances, both found
     (_, back, _), = CocoImporter().iter_items(out / "annotations.json", image_root=tmp_path)
     assert back == annotation
+
+
+def test_a_yolo_delivery_leaves_a_crowd_region_out_and_says_so(tmp_path: Path) -> None:
+    """YOLO has no crowd flag: a crowd outline was written as one more person to learn;
+    it is left out (as Ultralytics' own COCO converter does) and counted."""
+    from datamill.modalities.image.exporters.yolo import YoloExporter
+
+    Image.new("RGB", (100, 80)).save(tmp_path / "a.png")
+    annotation = ImageAnnotation.model_validate({"objects": [
+        {"kind": "polygon", "label": "人", "points": [[10, 10], [30, 10], [30, 30]]},
+        {"kind": "polygon", "label": "人", "points": [[5, 40], [95, 40], [95, 75], [5, 75]],
+         "attributes": {"iscrowd": True}}]})
+    manifest = YoloExporter(_SCHEMA, task="segment").export(
+        [ImageExportItem(id="a", image_path=tmp_path / "a.png", sha256="0" * 64, width=100,
+                         height=80, annotation=annotation)], tmp_path / "yolo")
+    assert (tmp_path / "yolo" / "labels" / "a.txt").read_text().count("\n") == 1
+    assert manifest.left_out == {"crowd_regions": 1}

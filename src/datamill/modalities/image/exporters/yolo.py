@@ -15,7 +15,8 @@ Lines hold the 0-based class index and coordinates **normalised** by the image w
 
 Any other object kind is unsupported (error, or skipped with ``on_unsupported="skip"``).
 Image-level classes have no place in YOLO and are not written (counted in the manifest's
-``left_out`` as ``image_classes``). Class indices follow the label
+``left_out`` as ``image_classes``); nor are COCO crowd regions (objects with the attribute
+``iscrowd: true``: Ultralytics' own COCO converter leaves them out too; ``crowd_regions``). Class indices follow the label
 schema when given, else the order of first appearance.
 """
 
@@ -38,7 +39,7 @@ from datamill.modalities.image.exporters._common import (
     sha256_file,
     unsupported,
 )
-from datamill.modalities.image.schema import Box, Polygon
+from datamill.modalities.image.schema import CROWD_ATTRIBUTE, Box, Polygon
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -102,6 +103,9 @@ class YoloExporter:
             lines = []
             classes_left_out(item, left_out)
             for index, obj in enumerate(item.annotation.objects):
+                if obj.attributes.get(CROWD_ATTRIBUTE) is True:  # no object to learn (COCO's
+                    left_out["crowd_regions"] += 1  # iscrowd), left out as Ultralytics does
+                    continue
                 values = _values(obj, item.width, item.height, self.task)
                 if values is None:
                     unsupported(item, index, obj, f"YOLO {self.task}", self.on_unsupported,
