@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from datamill.modalities.image.schema import ImageAnnotation, ImageLabelSchema, ImageObject
 
 __all__ = [
+    "EDGE_TOLERANCE",
     "IMAGE_SUFFIXES",
     "boxes_where_polygons_are_not_allowed",
     "check_declared_size",

@@ -10,7 +10,8 @@ to turn normalised coordinates into pixels.
 
 Each non-blank line is ``class cx cy w h`` (a :class:`~.schema.Box`) or ``class x1 y1 x2 y2 ...``
 with at least 3 points (a :class:`~.schema.Polygon`). Any other field count, a class index that
-is not an integer or not in ``names``, a coordinate that is not a number or is outside [0, 1],
+is not an integer or not in ``names``, a coordinate that is not a number or is outside [0, 1]
+(more than a pixel: a hair outside is float rounding, put on the edge),
 or a non-positive width or height raises
 :class:`~datamill.modalities.image.errors.AnnotationFileError` naming the file and line.
 """
@@ -25,6 +26,7 @@ import yaml
 
 from datamill.modalities.image.errors import AnnotationFileError
 from datamill.modalities.image.importers._common import (
+    EDGE_TOLERANCE,
     IMAGE_SUFFIXES,
     displayed_size,
     fit_inside,
@@ -75,7 +77,9 @@ def _parse_line(fields: list[str], names: list[str], where: str,
             value = float(text)
         except ValueError:
             raise ValueError(f"{where}: field {position} {text!r} is not a number") from None
-        if not (math.isfinite(value) and 0.0 <= value <= 1.0):
+        # a pixel past the edge is float rounding (1.000001): put on it later (fit_inside)
+        slack = EDGE_TOLERANCE / max(1, size[0] if position % 2 == 0 else size[1])
+        if not (math.isfinite(value) and -slack <= value <= 1.0 + slack):
             raise ValueError(f"{where}: field {position} = {text} is outside [0, 1] "
                              "(coordinates are normalised by the image size)")
         values.append(value)
