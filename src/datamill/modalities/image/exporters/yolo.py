@@ -16,7 +16,9 @@ Lines hold the 0-based class index and coordinates **normalised** by the image w
 Any other object kind is unsupported (error, or skipped with ``on_unsupported="skip"``).
 Image-level classes have no place in YOLO and are not written (counted in the manifest's
 ``left_out`` as ``image_classes``); nor are COCO crowd regions (objects with the attribute
-``iscrowd: true``: Ultralytics' own COCO converter leaves them out too; ``crowd_regions``). Class indices follow the label
+``iscrowd: true``: Ultralytics' own COCO converter leaves them out too; ``crowd_regions``).
+A COCO instance in parts (polygons sharing ``coco_instance``) is a line a part: each part after
+the first is counted as ``instance_parts`` (YOLO reads it as one more instance). Class indices follow the label
 schema when given, else the order of first appearance.
 """
 
@@ -39,7 +41,7 @@ from datamill.modalities.image.exporters._common import (
     sha256_file,
     unsupported,
 )
-from datamill.modalities.image.schema import CROWD_ATTRIBUTE, Box, Polygon
+from datamill.modalities.image.schema import CROWD_ATTRIBUTE, PARTS_ATTRIBUTE, Box, Polygon
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -102,7 +104,12 @@ class YoloExporter:
             files[image_rel] = deliver_image(Path(item.image_path), out_dir / image_rel)
             lines = []
             classes_left_out(item, left_out)
+            parts: set[tuple[str, int]] = set()  # instances in parts: YOLO has a line each
             for index, obj in enumerate(item.annotation.objects):
+                part = obj.attributes.get(PARTS_ATTRIBUTE)
+                if isinstance(part, int) and not isinstance(part, bool):
+                    left_out["instance_parts"] += (obj.label, part) in parts
+                    parts.add((obj.label, part))
                 if obj.attributes.get(CROWD_ATTRIBUTE) is True:  # no object to learn (COCO's
                     left_out["crowd_regions"] += 1  # iscrowd), left out as Ultralytics does
                     continue
