@@ -125,14 +125,33 @@ def manifest_digest(files: dict[str, str]) -> str:
 
 
 def _collect(session: Session, blobs: BlobStore, dataset: CatalogDataset,
-             ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Every file of every source (with labels and provenance), and the sources' rights.
+             ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+    """Every distinct file of every source (with labels and provenance), the sources' rights,
+    and the repeats: files whose bytes an earlier source already gave.
 
     Items classified above ``internal`` (by their project or on their own) never enter a
     release: they are left out and counted in its provenance. A desensitized project's items
-    enter masked, as its deliveries are (``compliance.delivery_masking``)."""
+    enter masked, as its deliveries are (``compliance.delivery_masking``). The same bytes from
+    a second source (an item in two batches, a recording in two projects, a bought file the
+    company also holds) enter once, the first source's, as an import keeps one copy: the
+    release's data folder holds them once, so the datasheet, the entry and ``labels.jsonl``
+    count them once too (they counted each source, 5 items and 2,000 ms for 3 files and
+    1,200 ms); the repeat is counted in its source's provenance
+    (``left_out_same_bytes``) and kept as provenance of the file (the IP wall, a withdrawal of
+    consent and an erasure reach it)."""
     files: list[dict[str, Any]] = []
     rights: list[dict[str, Any]] = []
+    repeats: list[dict[str, Any]] = []
+    taken: set[str] = set()
+
+    def keep(entry: dict[str, Any], right: dict[str, Any]) -> bool:
+        if entry["sha256"] in taken:
+            right["left_out_same_bytes"] = int(right.get("left_out_same_bytes", 0)) + 1
+            repeats.append(entry)
+            return False
+        taken.add(entry["sha256"])
+        files.append(entry)
+        return True
     sources = list(session.scalars(select(CatalogSource).where(
         CatalogSource.dataset_id == dataset.id).order_by(CatalogSource.id)))
     if not sources:
@@ -184,8 +203,8 @@ def _collect(session: Session, blobs: BlobStore, dataset: CatalogDataset,
                          "source": f"{project.name}/{batch.name}/{item.external_id}"}
                 if masking is not None:
                     _mask_entry(blobs, masking, plugin, item, entry)
-                files.append(entry)
-                speakers.append(item_subject(item))
+                if keep(entry, right):
+                    speakers.append(item_subject(item))
             # what the consent records say, never more (vendor-imported speakers have none)
             right["consent"], right["consent_basis"], right["consent_basis_zh"] = \
                 consent_facts(session, project.id, speakers,
@@ -199,17 +218,19 @@ def _collect(session: Session, blobs: BlobStore, dataset: CatalogDataset,
             assert tp is not None
             if not tp.sublicensable:
                 raise Conflict(f"third-party dataset {tp.name!r} has no sub-licensing rights")
-            rights.append({"kind": "third_party", "name": tp.name, "supplier": tp.supplier,
-                           "contract_ref": tp.contract_ref, "owner": "third_party",
-                           "rights": "bought with " + ("permanent " if tp.permanent else "")
-                           + "use and sub-licensing rights", "consent_basis": tp.consent_basis})
+            bought: dict[str, Any] = {
+                "kind": "third_party", "name": tp.name, "supplier": tp.supplier,
+                "contract_ref": tp.contract_ref, "owner": "third_party",
+                "rights": "bought with " + ("permanent " if tp.permanent else "")
+                + "use and sub-licensing rights", "consent_basis": tp.consent_basis}
+            rights.append(bought)
             for f in session.scalars(select(ThirdPartyFile).where(
                     ThirdPartyFile.third_party_id == tp.id).order_by(ThirdPartyFile.id)):
-                files.append({"sha256": f.sha256, "filename": f.filename, "item_id": None,
-                              "tp_id": f.id, "owner": "third_party", "vendor_id": None,
-                              "attributes": f.attributes or {}, "volume": f.volume,
-                              "labels": None, "text": None, "source": f"{tp.name}/{f.filename}"})
-    return files, rights
+                keep({"sha256": f.sha256, "filename": f.filename, "item_id": None,
+                      "tp_id": f.id, "owner": "third_party", "vendor_id": None,
+                      "attributes": f.attributes or {}, "volume": f.volume,
+                      "labels": None, "text": None, "source": f"{tp.name}/{f.filename}"}, bought)
+    return files, rights, repeats
 
 
 def _objects_per_label(modality: str, files: list[dict[str, Any]], media: Path) -> dict[str, int]:
@@ -362,12 +383,13 @@ def build_release(
     ds = dataset_row(session, dataset_id)
     if ds.status == "retired":
         raise Conflict(f"catalog dataset {ds.name!r} is retired")
-    files, rights = _collect(session, blobs, ds)
+    files, rights, repeats = _collect(session, blobs, ds)
     facts = modality_facts(ds.modality)
     if facts.speakers:
         _name_speakers(files)
-    violations = wall_violations(session, [f["item_id"] for f in files if f["item_id"]])
-    bought = {f["sha256"]: f for f in files if f["tp_id"]}
+    violations = wall_violations(session, [f["item_id"] for f in files + repeats
+                                           if f["item_id"]])
+    bought = {f["sha256"]: f for f in files + repeats if f["tp_id"]}
     violations += [Violation(0, bought[sha]["source"], "content", f"third-party file: {why}")
                    for sha, why in customer_bytes(session, set(bought)).items()]
     refuse_violations(violations, dataset_id=ds.id)
@@ -436,7 +458,8 @@ def build_release(
                          volume=int(sheet["volume"]["amount"]), created_by=user.id)
     session.add(rel)
     session.flush()
-    for f in files:
+    where_is = {f["sha256"]: f["path"] for f in files}
+    for f in files + [{**r, "path": where_is[r["sha256"]]} for r in repeats]:
         session.add(CatalogReleaseFile(release_id=rel.id, sha256=f["sha256"], path=f["path"],
                                        item_id=f["item_id"], third_party_file_id=f["tp_id"],
                                        owner=f["owner"]))
