@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from datamill.catalog.models import CatalogCustomerAccount
+from datamill.catalog.models import CatalogCustomerAccount, CatalogLicence
 from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
 from datamill.compliance.permissions import authorize, check
@@ -21,8 +21,8 @@ from datamill.compliance.roles import Action, Role
 from datamill.core.errors import Conflict, InvalidInput, NotFound
 from datamill.db.lookup import get_or_raise
 
-__all__ = ["Viewer", "customer_language", "link_customer_user", "require_statement_reader",
-           "viewer"]
+__all__ = ["Viewer", "customer_language", "licensed_releases", "link_customer_user",
+           "require_statement_reader", "viewer"]
 
 
 @dataclass(frozen=True)
@@ -96,3 +96,14 @@ def require_statement_reader(session: Session, user: User, customer_id: int) -> 
         return True
     require_ledger_access(session, user, write=False)
     return False
+
+
+def licensed_releases(session: Session, view: Viewer, dataset_id: int) -> set[int]:
+    """The releases of ``dataset_id`` the viewer's customer holds a licence on (expired ones
+    too, revoked ones not): what a licensee still sees of a dataset taken off the catalog
+    (unlisted, retired), its entry, datasheet and samples."""
+    if view.customer_id is None:
+        return set()
+    return set(session.scalars(select(CatalogLicence.release_id).where(
+        CatalogLicence.dataset_id == dataset_id, CatalogLicence.customer_id == view.customer_id,
+        CatalogLicence.status != "revoked")))

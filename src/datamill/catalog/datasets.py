@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from datamill.catalog.access import Viewer, viewer
+from datamill.catalog.access import Viewer, licensed_releases, viewer
 from datamill.catalog.ipwall import (
     Violation,
     customer_bytes,
@@ -326,7 +326,8 @@ def band_setters(session: Session, row: CatalogDataset) -> dict[int | None, str]
 def get_dataset(session: Session, user: User, dataset_id: int) -> DatasetOut:
     view = viewer(session, user)
     row = dataset_row(session, dataset_id)
-    if not view.everything and not (row.listed and row.status == "released"):
+    if not view.everything and not (row.listed and row.status == "released") \
+            and not licensed_releases(session, view, dataset_id):  # its licensee still does
         raise not_found("catalog dataset", dataset_id, dataset_id=dataset_id)
     return dataset_out(session, row, view)
 

@@ -38,7 +38,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from datamill.business_clock import business_today
-from datamill.catalog.access import viewer
+from datamill.catalog.access import licensed_releases, viewer
 from datamill.catalog.consent_basis import consent_facts
 from datamill.catalog.datasets import dataset_row
 from datamill.catalog.ipwall import (
@@ -615,13 +615,26 @@ def withdraw_release(
 
 
 def list_releases(session: Session, user: User, dataset_id: int) -> list[ReleaseOut]:
+    """A dataset's releases: every one for staff, and for a customer of a listed, released
+    dataset; of a dataset taken off the catalog (unlisted, retired), a customer sees the
+    releases it holds a licence on (:func:`~datamill.catalog.access.licensed_releases`: the
+    licence named them, and the dataset, its datasheet and samples said "not found")."""
     view = viewer(session, user)
     ds = dataset_row(session, dataset_id)
+    mine: set[int] | None = None
     if not view.everything and not (ds.listed and ds.status == "released"):
-        raise not_found("catalog dataset", dataset_id, dataset_id=dataset_id)
+        mine = licensed_releases(session, view, dataset_id)
+        if not mine:
+            raise not_found("catalog dataset", dataset_id, dataset_id=dataset_id)
     return [_release_out(r, view.everything) for r in session.scalars(
         select(CatalogRelease).where(CatalogRelease.dataset_id == dataset_id)
-        .order_by(CatalogRelease.version))]
+        .order_by(CatalogRelease.version)) if mine is None or r.id in mine]
+
+
+def _require_seen(session: Session, user: User, rel: CatalogRelease) -> None:
+    """Not found unless ``user`` sees release ``rel`` (:func:`list_releases`)."""
+    if all(r.id != rel.id for r in list_releases(session, user, rel.dataset_id)):
+        raise not_found("catalog release", rel.id, release_id=rel.id)
 
 
 def _release_out(rel: CatalogRelease, staff: bool) -> ReleaseOut:
@@ -632,7 +645,7 @@ def _release_out(rel: CatalogRelease, staff: bool) -> ReleaseOut:
 
 def get_release(session: Session, user: User, release_id: int) -> ReleaseOut:
     rel = release_row(session, release_id)
-    list_releases(session, user, rel.dataset_id)  # visibility
+    _require_seen(session, user, rel)
     return _release_out(rel, viewer(session, user).everything)
 
 
@@ -646,7 +659,7 @@ def datasheet(session: Session, user: User, release_id: int) -> dict[str, Any]:
     per-speaker keys. The per-file attributes are licensed content (``labels.jsonl`` in the
     package, behind a licence's transfer link)."""
     rel = release_row(session, release_id)
-    list_releases(session, user, rel.dataset_id)
+    _require_seen(session, user, rel)
     return shown_datasheet(rel.datasheet)
 
 
@@ -687,7 +700,7 @@ def sample_path(session: Session, user: User, release_id: int, index: int) -> Pa
     subject who since withdrew consent (404, ``sample_consent_withdrawn``), and no more than
     :func:`sample_count` allows (a release built before the cap keeps its files, unserved)."""
     rel = release_row(session, release_id)
-    list_releases(session, user, rel.dataset_id)
+    _require_seen(session, user, rel)
     if rel.withdrawn_on is not None:
         raise NotFound(f"release v{rel.version} was withdrawn on {rel.withdrawn_on} "
                        f"({rel.withdraw_reason}): its samples are no longer served",
