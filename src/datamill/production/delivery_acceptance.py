@@ -169,16 +169,17 @@ def record_acceptance(
     items = accepted_items if accepted_items is not None else accepted_utterances
     volume = accepted_volume if accepted_volume is not None else accepted_duration_ms
     delivered = _delivered_volume(d.datasheet)
+    held = held_items(d)
     unit = _base_unit(d.datasheet)
     if accept_all:
         if items is not None or volume is not None:
             raise InvalidInput("accepting all of a delivery names no items or volume: give "
                                "either all, or the accepted items and volume",
                                field="accepted_items")
-        items, volume = d.delivered_items, delivered
+        items, volume = held, delivered
     refused = _refused(session, d, refused_items or [], accept_all)
     if refused:
-        rest = (d.delivered_items - len(refused),
+        rest = (held - len(refused),
                 delivered - sum(int(i.volume or 0) for i in refused))
         if (items if items is not None else rest[0], volume if volume is not None else rest[1]
                 ) != rest:
@@ -188,7 +189,7 @@ def record_acceptance(
                 "items alone, or accepted figures that agree with them",
                 field="refused_items")
         items, volume = rest
-    if volume is None and items is not None and delivered == d.delivered_items:
+    if volume is None and items is not None and delivered == held:
         volume = items
     if items is None or volume is None:
         raise InvalidInput(f"an acceptance names the accepted items and volume ({unit})")
@@ -205,17 +206,17 @@ def record_acceptance(
         raise InvalidInput(f"nothing accepted: record the customer's rejection instead (delivery "
                            f"{delivery_id}'s items then go back to rework and are delivered "
                            "again)", field="accepted_items")
-    if items > d.delivered_items:
+    if items > held:
         raise InvalidInput(
-            f"accepted items {items} exceed the {d.delivered_items} delivered",
+            f"accepted items {items} exceed the {held} delivered",
             field="accepted_items", reason_code="accepted_items_over", items=items,
-            delivered=d.delivered_items)
+            delivered=held)
     if volume > delivered:
         raise InvalidInput(
             f"accepted volume {volume} {unit} exceeds the {delivered} {unit} delivered",
             field="accepted_volume", reason_code="accepted_volume_over", volume=volume,
             delivered=delivered, unit=unit)
-    if delivered == d.delivered_items and volume != items:  # every item counts one unit
+    if delivered == held and volume != items:  # every item counts one unit
         raise InvalidInput(
             f"every item counts as 1 in {unit} here: the accepted volume ({volume}) must "
             f"equal the accepted items ({items})"
@@ -267,7 +268,7 @@ def _refused(session: Session, d: Delivery, names: list[str], accept_all: bool) 
             "as the package's files do, or by their external id)", field="refused_items",
             reason_code="refused_not_delivered", delivery_id=d.id, count=len(unknown),
             names=f"{', '.join(unknown[:5])}{' …' if len(unknown) > 5 else ''}")
-    if len(found) >= d.delivered_items:
+    if len(found) >= held_items(d):
         raise InvalidInput(f"every item of delivery {d.id} refused: record the customer's "
                            "rejection instead", field="refused_items")
     return sorted(found, key=lambda i: i.id)
@@ -279,10 +280,14 @@ def _check_items_carry_volume(
     """Refuse an acceptance whose items and volume contradict each other: ``items`` of the
     delivered items hold at least the volume of the smallest ``items`` of them and at most that
     of the largest (0 items hold nothing; all of them hold exactly what was delivered)."""
-    sizes = sorted(int(v or 0) for v in session.scalars(
-        select(Item.volume).join(BatchItem, BatchItem.item_id == Item.id)
-        .where(BatchItem.batch_id == d.batch_id)))
-    if len(sizes) != d.delivered_items:  # a delivery recorded without its items: counts only
+    q = select(Item.volume).join(BatchItem, BatchItem.item_id == Item.id).where(
+        BatchItem.batch_id == d.batch_id)
+    if held_items(d) != d.delivered_items:  # written again without the erased subjects' items
+        from datamill.compliance.consent import withdrawn_item_ids
+
+        q = q.where(Item.id.not_in(sorted(withdrawn_item_ids(session, d.project_id)) or [0]))
+    sizes = sorted(int(v or 0) for v in session.scalars(q))
+    if len(sizes) != held_items(d):  # a delivery recorded without its items: counts only
         sizes = []
     if items == 0 and volume > 0:
         raise InvalidInput(
@@ -299,6 +304,17 @@ def _check_items_carry_volume(
         raise InvalidInput(
             f"accepted items and volume contradict each other: {hold}, not {volume}; give the "
             "volume of the items the customer accepted", field="accepted_volume")
+
+
+def held_items(d: Delivery) -> int:
+    """The items the delivery's package holds: those delivered, less the items a re-delivery
+    left out (their subjects withdrew consent and were erased:
+    :mod:`~datamill.production.delivery_redeliver`), which the customer never gets."""
+    sheet = d.datasheet or {}
+    items = sheet.get("items")
+    if isinstance(sheet.get("redelivery"), dict) and isinstance(items, int) and items >= 0:
+        return min(items, d.delivered_items)
+    return d.delivered_items
 
 
 @dataclass(frozen=True)

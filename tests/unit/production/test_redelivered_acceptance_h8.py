@@ -1,0 +1,43 @@
+"""A delivery written again without some items (their subjects withdrew consent and were
+erased) before the customer's report is accepted as the package now stands: ``--all`` took the
+first package's item count with the new volume and was refused as contradicting itself ("all 3
+delivered items hold 14229 milliseconds, not 9170"), so the customer could not accept it all."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from datamill.compliance.models import User
+from datamill.core.errors import InvalidInput
+from datamill.production.delivery import deliver_batch
+from datamill.production.delivery_acceptance import record_acceptance
+from datamill.production.delivery_redeliver import redeliver_without
+from datamill.production.models import BatchItem, Item
+from datamill.runtime import Runtime
+from tests.unit.production.helpers import ready_project
+from tests.unit.production.test_inspection_delivery import accepted_batch
+
+
+@pytest.mark.parametrize("runtime", ["sqlite"], indirect=True)
+def test_a_redelivered_package_is_accepted_as_it_stands(
+    runtime: Runtime, users: dict[str, User], tmp_path: Path
+) -> None:
+    pid = ready_project(runtime, users, tmp_path, 3)
+    batch_id = accepted_batch(runtime, users, pid)
+    with runtime.session() as s:
+        delivery_id = deliver_batch(s, runtime.blobs, batch_id, tmp_path / "out").id
+        items = s.scalars(select(Item).join(BatchItem, BatchItem.item_id == Item.id).where(
+            BatchItem.batch_id == batch_id).order_by(Item.id)).all()
+        gone, kept = items[0].id, sum(int(i.volume or 0) for i in items[1:])
+    with runtime.session() as s:
+        done = redeliver_without(s, runtime.blobs, delivery_id, {gone}, actor_id=None)
+        assert done.delivery is not None and done.delivery.datasheet["items"] == 2
+    with runtime.session() as s:
+        with pytest.raises(InvalidInput, match="exceed the 2 delivered"):
+            record_acceptance(s, delivery_id, accepted_items=3, accepted_volume=kept)
+    with runtime.session() as s:
+        out = record_acceptance(s, delivery_id, accept_all=True)
+        assert (out.accepted_items, out.accepted_volume_base) == (2, kept)
