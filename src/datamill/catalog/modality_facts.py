@@ -10,10 +10,15 @@ with the optional ``has_speakers = True``). A modality this installation has no 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from datamill.core.errors import NotFound
+from datamill.core.errors import DatamillError, NotFound
 
-__all__ = ["ModalityFacts", "modality_facts"]
+if TYPE_CHECKING:
+    from datamill.storage.blobstore import BlobStore
+
+__all__ = ["ModalityFacts", "measured_volume", "modality_facts"]
 
 
 @dataclass(frozen=True)
@@ -53,3 +58,24 @@ def modality_facts(modality: str) -> ModalityFacts:
         return ModalityFacts("items", "items", 1, False, per_file=True)
     return ModalityFacts(p.volume_unit, p.volume_base_unit, int(p.volume_per_unit),
                          bool(getattr(p, "has_speakers", False)))
+
+
+def measured_volume(blobs: BlobStore, modality: str, filename: str, sha256: str) -> int | None:
+    """A bought file's volume in ``modality``'s base unit, as its plugin measures it: a bought
+    set is registered before any dataset names its modality, so its files carry none, and a
+    release of 3 bought WAVs said 0.0 hours (0 images for bought pictures). The plugin
+    describes a file of its own media (a recording's duration, an image); any other file (a
+    README, a transcript list), one it cannot read and a modality without a plugin: None."""
+    from datamill.modalities.registry import get_modality
+
+    try:
+        plugin = get_modality(modality)
+    except NotFound:
+        return None
+    if Path(filename).suffix.lower() not in plugin.media_suffixes:
+        return None
+    try:
+        attributes = plugin.describe(blobs.local_path(sha256), {}, {}).model_dump()
+    except DatamillError:
+        return None
+    return int(plugin.volume(attributes))

@@ -47,7 +47,7 @@ from datamill.catalog.ipwall import (
     refuse_violations,
     wall_violations,
 )
-from datamill.catalog.modality_facts import ModalityFacts, modality_facts
+from datamill.catalog.modality_facts import ModalityFacts, measured_volume, modality_facts
 from datamill.catalog.models import (
     CatalogDataset,
     CatalogRelease,
@@ -228,7 +228,9 @@ def _collect(session: Session, blobs: BlobStore, dataset: CatalogDataset,
                     ThirdPartyFile.third_party_id == tp.id).order_by(ThirdPartyFile.id)):
                 keep({"sha256": f.sha256, "filename": f.filename, "item_id": None,
                       "tp_id": f.id, "owner": "third_party", "vendor_id": None,
-                      "attributes": f.attributes or {}, "volume": f.volume,
+                      "attributes": f.attributes or {},
+                      "volume": f.volume if f.volume is not None
+                      else measured_volume(blobs, dataset.modality, f.filename, f.sha256),
                       "labels": None, "text": None, "source": f"{tp.name}/{f.filename}"}, bought)
     return files, rights, repeats
 
