@@ -18,7 +18,7 @@ from datamill.core.errors import DatamillError, NotFound
 if TYPE_CHECKING:
     from datamill.storage.blobstore import BlobStore
 
-__all__ = ["ModalityFacts", "measured_volume", "modality_facts"]
+__all__ = ["ModalityFacts", "is_media", "measured_volume", "modality_facts"]
 
 
 @dataclass(frozen=True)
@@ -79,3 +79,17 @@ def measured_volume(blobs: BlobStore, modality: str, filename: str, sha256: str)
     except DatamillError:
         return None
     return int(plugin.volume(attributes))
+
+
+def is_media(modality: str, filename: str) -> bool:
+    """Whether a bought file is an item of ``modality`` (its plugin's media: a recording, an
+    image), not a file beside them (a README, a transcript list): a release counts, samples
+    and sorts by owner only its items (a bought set of 3 WAVs and a README was 4 items and
+    showed the README as a sample). Every file is an item of a modality without a plugin."""
+    from datamill.modalities.registry import get_modality
+
+    try:
+        plugin = get_modality(modality)
+    except NotFound:
+        return True
+    return Path(filename).suffix.lower() in plugin.media_suffixes

@@ -47,7 +47,12 @@ from datamill.catalog.ipwall import (
     refuse_violations,
     wall_violations,
 )
-from datamill.catalog.modality_facts import ModalityFacts, measured_volume, modality_facts
+from datamill.catalog.modality_facts import (
+    ModalityFacts,
+    is_media,
+    measured_volume,
+    modality_facts,
+)
 from datamill.catalog.models import (
     CatalogDataset,
     CatalogRelease,
@@ -231,6 +236,7 @@ def _collect(session: Session, blobs: BlobStore, dataset: CatalogDataset,
                       "attributes": f.attributes or {},
                       "volume": f.volume if f.volume is not None
                       else measured_volume(blobs, dataset.modality, f.filename, f.sha256),
+                      "media": is_media(dataset.modality, f.filename),
                       "labels": None, "text": None, "source": f"{tp.name}/{f.filename}"}, bought)
     return files, rights, repeats
 
@@ -263,6 +269,7 @@ def _objects_per_label(modality: str, files: list[dict[str, Any]], media: Path) 
 def _datasheet(session: Session, dataset: CatalogDataset, files: list[dict[str, Any]],
                rights: list[dict[str, Any]], media: Path) -> dict[str, Any]:
     facts = modality_facts(dataset.modality)
+    media_files = [f for f in files if f.get("media", True)]  # not a bought set's README
     volume = (len(files) if facts.per_file
               else sum(int(f["volume"] or 0) for f in files))
     dist: dict[str, Counter[str]] = {k: Counter() for k in DISTRIBUTION_KEYS}
@@ -282,11 +289,12 @@ def _datasheet(session: Session, dataset: CatalogDataset, files: list[dict[str, 
             c["passed" if passed else "failed"] += int(n)
     sheet: dict[str, Any] = {
         "dataset": dataset.name, "modality": dataset.modality, "languages": dataset.languages,
-        "scenario": dataset.scenario, "items": len(files), "volume": _volume(facts, volume),
+        "scenario": dataset.scenario, "items": len(media_files),
+        "volume": _volume(facts, volume),
         "distributions": {k: dict(sorted(v.items())) for k, v in dist.items() if v},
         "checks": dict(sorted(checks.items())),
         "inspections": [r["inspection"] for r in rights if r.get("inspection")],
-        "owners": dict(Counter(f["owner"] for f in files)),
+        "owners": dict(Counter(f["owner"] for f in media_files)),
     }
     labels = _objects_per_label(dataset.modality, files, media)
     if labels:  # what a buyer of labelled data asks first: how many of each
@@ -295,7 +303,7 @@ def _datasheet(session: Session, dataset: CatalogDataset, files: list[dict[str, 
         # identified speakers only; a file without one (or "unknown") is counted apart
         sheet["speakers"] = sum(1 for k in dist["speaker_id"] if _identified(k))
         sheet["items_without_speaker"] = sum(
-            1 for f in files if not _identified(f["attributes"].get("speaker_id")))
+            1 for f in media_files if not _identified(f["attributes"].get("speaker_id")))
     return sheet
 
 
@@ -408,7 +416,7 @@ def build_release(
     labels: list[str] = []
     seen: set[str] = set()
     samples: list[str] = []
-    shown = sample_count(len({f["sha256"] for f in files}))
+    shown = sample_count(len({f["sha256"] for f in files if f.get("media", True)}))
     for f in files:
         name = f"data/{f['sha256']}{Path(f['filename']).suffix.lower() or '.bin'}"
         f["path"] = name
@@ -418,7 +426,7 @@ def build_release(
             copy_new_file(blobs.local_path(f["sha256"]), staging / name)
             manifest[name] = f["sha256"]
             seen.add(name)
-            if len(samples) < shown:
+            if len(samples) < shown and f.get("media", True):
                 sample = f"samples/{Path(name).name}"
                 shutil.copyfile(staging / name, staging / sample)
                 manifest[sample] = f["sha256"]
@@ -456,7 +464,7 @@ def build_release(
     staging.rename(out_dir)
     where = publish_release(blobs, out_dir, ds.name, version)  # on S3 when the blobs are
     rel = CatalogRelease(dataset_id=ds.id, version=version, manifest_sha256=digest,
-                         path=where, entry=entry, datasheet=sheet, items=len(files),
+                         path=where, entry=entry, datasheet=sheet, items=sheet["items"],
                          volume=int(sheet["volume"]["amount"]), created_by=user.id)
     session.add(rel)
     session.flush()
@@ -471,7 +479,7 @@ def build_release(
     record_audit(session, actor_id=user.id, action="catalog.release.built",
                  object_type="catalog_release", object_id=rel.id,
                  data={"dataset": ds.name, "version": version, "manifest_sha256": digest,
-                       "items": len(files)})
+                       "items": sheet["items"]})
     return ReleaseOut.model_validate(rel)
 
 
