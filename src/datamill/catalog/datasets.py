@@ -122,9 +122,14 @@ def dataset_row(session: Session, dataset_id: int) -> CatalogDataset:
     return row
 
 
-def dataset_out(session: Session, row: CatalogDataset, view: Viewer | None = None) -> DatasetOut:
-    rel = session.scalars(select(CatalogRelease).where(CatalogRelease.dataset_id == row.id)
-                          .order_by(CatalogRelease.version.desc())).first()
+def dataset_out(session: Session, row: CatalogDataset, view: Viewer | None = None,
+                among: set[int] | None = None) -> DatasetOut:
+    """The entry as ``view`` sees it, its figures from its latest release (of ``among``, the
+    releases a licensee of an entry off the catalog sees: not a later one it holds none of)."""
+    q = select(CatalogRelease).where(CatalogRelease.dataset_id == row.id)
+    if among is not None:
+        q = q.where(CatalogRelease.id.in_(sorted(among) or [0]))
+    rel = session.scalars(q.order_by(CatalogRelease.version.desc())).first()
     entry = rel.entry if rel else {}
     out = DatasetOut(
         id=row.id, name=row.name, title=row.title, modality=row.modality,
@@ -326,10 +331,12 @@ def band_setters(session: Session, row: CatalogDataset) -> dict[int | None, str]
 def get_dataset(session: Session, user: User, dataset_id: int) -> DatasetOut:
     view = viewer(session, user)
     row = dataset_row(session, dataset_id)
-    if not view.everything and not (row.listed and row.status == "released") \
-            and not licensed_releases(session, view, dataset_id):  # its licensee still does
-        raise not_found("catalog dataset", dataset_id, dataset_id=dataset_id)
-    return dataset_out(session, row, view)
+    mine = None
+    if not view.everything and not (row.listed and row.status == "released"):
+        mine = licensed_releases(session, view, dataset_id)  # its licensee still sees it
+        if not mine:
+            raise not_found("catalog dataset", dataset_id, dataset_id=dataset_id)
+    return dataset_out(session, row, view, mine)
 
 
 def search_fold(text: str) -> str:
