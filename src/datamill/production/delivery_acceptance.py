@@ -306,7 +306,7 @@ def _check_items_carry_volume(
             "volume of the items the customer accepted", field="accepted_volume")
 
 
-def held_items(d: Delivery) -> int:
+def held_items(d: Delivery | DeliveryOut) -> int:
     """The items the delivery's package holds: those delivered, less the items a re-delivery
     left out (their subjects withdrew consent and were erased:
     :mod:`~datamill.production.delivery_redeliver`), which the customer never gets."""

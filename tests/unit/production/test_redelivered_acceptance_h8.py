@@ -1,13 +1,15 @@
 """A delivery written again without some items (their subjects withdrew consent and were
 erased) before the customer's report is accepted as the package now stands: ``--all`` took the
 first package's item count with the new volume and was refused as contradicting itself ("all 3
-delivered items hold 14229 milliseconds, not 9170"), so the customer could not accept it all."""
+delivered items hold 14229 milliseconds, not 9170"), so the customer could not accept it all
+(the web form offered 3 items)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from datamill.compliance.models import User
@@ -17,10 +19,13 @@ from datamill.production.delivery_acceptance import record_acceptance
 from datamill.production.delivery_redeliver import redeliver_without
 from datamill.production.models import BatchItem, Item
 from datamill.runtime import Runtime
+from datamill.server import create_app
+from tests.known_issues._web import web_login
 from tests.unit.production.helpers import ready_project
 from tests.unit.production.test_inspection_delivery import accepted_batch
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("runtime", ["sqlite"], indirect=True)
 def test_a_redelivered_package_is_accepted_as_it_stands(
     runtime: Runtime, users: dict[str, User], tmp_path: Path
@@ -35,6 +40,10 @@ def test_a_redelivered_package_is_accepted_as_it_stands(
     with runtime.session() as s:
         done = redeliver_without(s, runtime.blobs, delivery_id, {gone}, actor_id=None)
         assert done.delivery is not None and done.delivery.datasheet["items"] == 2
+    with TestClient(create_app(runtime)) as c:  # the page's form offers what the package holds
+        web_login(c, "pm")
+        page = c.get(f"/projects/{pid}/deliveries").text
+        assert 'name="accepted_items" min="0" value="2"' in page, page
     with runtime.session() as s:
         with pytest.raises(InvalidInput, match="exceed the 2 delivered"):
             record_acceptance(s, delivery_id, accepted_items=3, accepted_volume=kept)

@@ -35,6 +35,7 @@ from datamill.production.delivery import (
     reject_delivery,
     require_release,
 )
+from datamill.production.delivery_acceptance import held_items
 from datamill.production.projects import get_project
 from datamill.production.schemas import DeliveryOut
 from datamill.web.delivery_sheet import sheet_view
@@ -75,6 +76,7 @@ def _page(
     return render(request, "deliveries.html", me, project=project, deliveries=rows, takes=takes,
                   files={d.id: _package_files(session, d.id) if takes else [] for d in rows},
                   delivered_base={d.id: _delivered_base(d) for d in rows},
+                  held={d.id: held_items(d) for d in rows},
                   withheld={d.id: _withheld(session, me.user, d.id) if takes
                             else "dlv.withheld.reader" for d in rows},
                   sheets={d.id: sheet_view(d.datasheet) for d in rows},
