@@ -219,6 +219,8 @@ def request_quote(  # noqa: PLR0913 - the request's fields, all keyword-only
     or for custom work described in ``custom_work`` (see the module docstring)."""
     _, customer_id = _customer_of(session, user)
     ds = get_dataset(session, user, dataset_id) if dataset_id is not None else None
+    if ds is not None and not (ds.listed and ds.status == "released"):  # a licensee sees it
+        raise not_found("catalog dataset", ds.id, dataset_id=ds.id)  # off the catalog: no sale
     use, how = _text(intended_use, "intended_use"), _text(scope, "scope")
     note, custom = _text(message, "message"), _text(custom_work, "custom_work")
     for field, text in (("intended_use", use), ("scope", how)):

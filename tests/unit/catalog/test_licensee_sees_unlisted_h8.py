@@ -10,6 +10,7 @@ import pytest
 
 from datamill.catalog import datasets, licences, releases
 from datamill.catalog.access import link_customer_user
+from datamill.catalog.quote_requests import request_quote
 from datamill.compliance.users import create_user
 from datamill.core.errors import NotFound
 from datamill.demo.catalog_demo import seed_product_batch
@@ -46,6 +47,8 @@ def test_licensee_sees_what_it_licensed_of_an_unlisted_dataset(sqlite_runtime: R
         assert releases.datasheet(s, me, v1)["items"] == 3
         with pytest.raises(NotFound):  # the release the licence does not name
             releases.datasheet(s, me, v2)
+        with pytest.raises(NotFound):  # seen, but off the catalog: not offered again
+            request_quote(s, me, dataset_id=ds_id, intended_use="ASR", scope="one team")
         them = s.merge(stranger)
         with pytest.raises(NotFound):
             datasets.get_dataset(s, them, ds_id)
