@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 
 from datamill.catalog import datasets, licences, releases
 from datamill.catalog.access import link_customer_user
@@ -15,12 +16,15 @@ from datamill.compliance.users import create_user
 from datamill.core.errors import NotFound
 from datamill.demo.catalog_demo import seed_product_batch
 from datamill.runtime import Runtime
+from datamill.server import create_app
+from tests.known_issues._web import web_login
 from tests.unit.catalog.helpers import customer, people, released, speech_files
 
 TERMS = {"territory": "PRC", "term": "perpetual", "usage_scope": "internal training",
          "acceptance_criteria": "manifest ok"}
 
 
+@pytest.mark.slow
 def test_licensee_sees_what_it_licensed_of_an_unlisted_dataset(sqlite_runtime: Runtime,
                                                                  tmp_path: Path) -> None:
     rt = sqlite_runtime
@@ -54,6 +58,11 @@ def test_licensee_sees_what_it_licensed_of_an_unlisted_dataset(sqlite_runtime: R
             datasets.get_dataset(s, them, ds_id)
         with pytest.raises(NotFound):
             releases.datasheet(s, them, v1)
+    with TestClient(create_app(rt)) as c:  # its page, with no quote form for it
+        web_login(c, "cust")
+        page = c.get(f"/catalog/{ds_id}", headers={"Accept-Language": "zh-CN"})
+        assert page.status_code == 200 and "delisted title" in page.text
+        assert 'data-testid="quote-request-form"' not in page.text
     with rt.session() as s:
         licences.revoke_licence(s, who["sales"], lic.id, reason="breach")
     with rt.session() as s:

@@ -171,7 +171,8 @@ def _dataset_page(request: Request, session: Session, me: WebUser, dataset_id: i
     more.setdefault("typed", {})
     more.setdefault("sample_viewer", releases.sample_viewer(ds.modality) if latest else None)
     return render(request, "catalog_dataset.html", me, status_code=status_code, ds=ds,
-                  quotes=quotes, can_ask=not view.everything and view.customer_id is not None,
+                  quotes=quotes, can_ask=not view.everything and view.customer_id is not None
+                  and ds.listed and ds.status == "released",  # a licensee sees one off it
                   quote_requests=quote_requests.list_quote_requests(session, me.user,
                                                                     dataset_id=dataset_id), may_decide=bool(quotes)
                   and band_quotes.may_decide_band_quotes(session, me.user),
