@@ -261,6 +261,12 @@ def _refused(session: Session, d: Delivery, names: list[str], accept_all: bool) 
         raise InvalidInput("accepting all of a delivery refuses no items: give either all, or "
                            "the refused items", field="refused_items")
     found, unknown = items_named(session, d.batch_id, wanted)
+    if found and held_items(d) != d.delivered_items:  # an erasure left its subjects' items out
+        from datamill.compliance.consent import withdrawn_item_ids
+
+        gone = withdrawn_item_ids(session, d.project_id)
+        unknown += [i.external_id for i in found if i.id in gone]
+        found = [i for i in found if i.id not in gone]
     if unknown:
         raise InvalidInput(
             f"{len(unknown)} refused item(s) are not in delivery {d.id}: "
