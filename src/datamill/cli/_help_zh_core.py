@@ -7,6 +7,7 @@ with no Chinese here (an English docstring changed, or a command added)."""
 from __future__ import annotations
 
 from datamill.compliance.roles import Role
+from datamill.modalities.labelled_formats import formats_line
 
 __all__ = ["CORE_HELP_ZH_CN"]
 
@@ -72,10 +73,9 @@ CORE_HELP_ZH_CN: dict[str, str] = {
     "them).": "就地登记文件（不复制；检查环节计算其哈希并探测）。",
     "With --in-place: an fsspec URL prefix (s3://bucket/raw/) manifest rows may name files "
     "under.": "配合 --in-place：清单各行可引用其下文件的 fsspec URL 前缀（s3://bucket/raw/）。",
-    "Import a pre-labelled source with its labels (image: coco, yolo, voc; speech: kaldi, "
-    "textgrid; auto: detect). Nothing is imported when any file or label is unusable.":
-        "连同标注导入已带标注的来源（图像：coco、yolo、voc；语音：kaldi、textgrid；auto：自动识别）。"
-        "只要有一个文件或标注不可用，就什么也不导入。",
+    f"Import a pre-labelled source with its labels ({formats_line('en')}). Nothing is "
+    "imported when any file or label is unusable.":
+        f"连同标注导入已带标注的来源（{formats_line('zh-CN')}）。只要有一个文件或标注不可用，就什么也不导入。",
     "The vendor who delivered the source (a collection vendor's recordings; qualified): its "
     "items record it, and its settlement sheets pay their accepted volume on the collect "
     "stage.": "交付该来源的供应商（采集供应商的录音；须已通过资格审核）：条目记下该供应商，其验收"

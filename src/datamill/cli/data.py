@@ -24,6 +24,11 @@ from datamill.cli._common import (
 )
 from datamill.cli._words import code, say, say_count
 from datamill.compliance.roles import Action
+from datamill.modalities.labelled_formats import formats_line
+
+#: ``--format``'s help, the formats listed from :mod:`datamill.modalities.labelled_formats`
+FORMAT_HELP = (f"Import a pre-labelled source with its labels ({formats_line('en')}). Nothing "
+               "is imported when any file or label is unusable.")
 
 app = typer.Typer(help="Raw data: import, automatic checks, pre-annotation.", no_args_is_help=True)
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
@@ -72,9 +77,7 @@ def import_cmd(
                                        "(s3://bucket/raw/) manifest rows may name files under.")
     ] = None,
     fmt: Annotated[
-        str | None, typer.Option("--format", help="Import a pre-labelled source with its labels "
-                                 "(image: coco, yolo, voc; speech: kaldi, textgrid; auto: detect). Nothing is imported "
-                                 "when any file or label is unusable.")
+        str | None, typer.Option("--format", help=FORMAT_HELP)
     ] = None,
     vendor: Annotated[
         int | None, typer.Option("--vendor", min=1, help="The vendor who delivered the source "

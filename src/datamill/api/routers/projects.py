@@ -20,6 +20,7 @@ from datamill.compliance.models import User
 from datamill.compliance.roles import Action
 from datamill.compliance.users import add_member, get_user
 from datamill.core.errors import DatamillError, InvalidInput, NotFound
+from datamill.modalities.labelled_formats import formats_line
 from datamill.modalities.registry import get_modality
 from datamill.production.annotating import list_annotations
 from datamill.production.checking import run_checks
@@ -68,8 +69,8 @@ class ImportRequest(BaseModel):
         "server's import root (DATAMILL_IMPORT_ROOT)",
     )
     format: str | None = Field(
-        None, max_length=40, description="Import a pre-labelled source with its labels (image: "
-        "coco, yolo, voc; speech: kaldi, textgrid; auto: detect): each new item starts from its labels. "
+        None, max_length=40, description="Import a pre-labelled source with its labels "
+        f"({formats_line('en')}): each new item starts from its labels. "
         "All or nothing: any unusable file or label refuses the import (422 naming each)",
     )
     vendor_id: int | None = Field(
