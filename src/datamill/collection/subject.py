@@ -46,7 +46,7 @@ from datamill.compliance.consent import (
     withdrawn_subjects,
 )
 from datamill.compliance.security_models import ConsentRecord
-from datamill.core.check_words import COVERAGE_REASON, OVERSPOKEN_REASON
+from datamill.core.check_words import COVERAGE_REASON, OVERSPOKEN_REASON, STEADY_REASON
 from datamill.core.clock import utcnow
 from datamill.core.errors import (
     Conflict,
@@ -117,6 +117,8 @@ def reason_check_code(reason: str) -> str | None:
         return "prompt_coverage"
     if m[1] == "audio_text_consistency" and reason[m.end():].startswith(OVERSPOKEN_REASON):
         return "prompt_overspoken"
+    if m[1] in ("snr", "noise_floor") and reason[m.end():].startswith(STEADY_REASON):
+        return "steady_sound"  # one steady sound: not "record in a quieter room"
     return m[1]
 
 

@@ -19,6 +19,16 @@ CHECK_FAILED: dict[str, str] = {
     "zh-CN": "{check}检查未通过",
 }
 
+#: a take no speech stands out of (one steady sound, no pauses): ``<check>.no_speech`` words
+#: the ``snr`` and ``noise_floor`` refusals whose ``extra`` says ``no_speech``
+_STEADY_EN = ("no speech stands out: the whole take is one steady sound at {steady_dbfs:.1f} "
+              "dBFS with no pauses (a tone, hum or constant noise, not a voice): check that the "
+              "recorder takes its sound from the microphone (not a test tone, a line input or a "
+              "faulty cable), then record the prompt again, read aloud")
+_STEADY_ZH_CN = ("录音中听不出语音：整段是一个持续不变的声音（{steady_dbfs:.1f} dBFS，没有停顿："
+                 "测试音、电流哼声或持续噪声，而不是人声）：请确认录音设备收的是麦克风的声音（而不是"
+                 "测试音、线路输入或接触不良的线缆），然后朗读提示语重新录制")
+
 CHECK_FAIL_WORDS: dict[str, dict[str, str]] = {
     "en": {
         "snr": "SNR {value:.1f} dB, below the project's requirement",
@@ -33,7 +43,7 @@ CHECK_FAIL_WORDS: dict[str, dict[str, str]] = {
         "trailing_silence": "trailing silence {value:.0f} ms, outside the project's range",
         "audio_text_consistency": "the recording does not match its prompt text",
         "prompt_pronounceable": "{value:.0f} word(s) of the prompt have no pronunciation: the project manager must write numbers, symbols and foreign words out",
-        "noise_floor": "noise floor {value:.1f} dBFS in pauses, above the project's limit",
+        "noise_floor": "noise floor {value:.1f} dBFS in the pauses, above the project's limit: record again in a quieter room (away from fans, air conditioning and traffic)",
         "reverberation": "reverberation time {value:.0f} ms, above the project's limit",
         "session_level": "speech level {value:+.1f} dB from the session's median, outside the project's limit",
         "resolution": "shorter side {value:.0f} px, below the project's minimum resolution",
@@ -69,6 +79,8 @@ CHECK_FAIL_WORDS: dict[str, dict[str, str]] = {
         "speaker_rate": "read {value:.1f} times faster than the speaker's usual rate ({speaker_median:.1f} syllables/s): the take seems to stop before the end of the prompt",
         "animation": "an animated image of {value:.0f} frames: only still images are annotated; deliver its frames as images of their own",
         "speaker_overspoken": "holds {value:.1f} times the syllables per prompt syllable of the speaker's usual takes: the take says more than its prompt",
+        "snr.no_speech": _STEADY_EN,
+        "noise_floor.no_speech": _STEADY_EN,
     },
     "zh-CN": {
         "snr": "信噪比 {value:.1f} dB，未达到项目要求",
@@ -83,7 +95,7 @@ CHECK_FAIL_WORDS: dict[str, dict[str, str]] = {
         "trailing_silence": "尾部静音 {value:.0f} 毫秒，不在项目要求范围内",
         "audio_text_consistency": "录音与提示文本不一致",
         "prompt_pronounceable": "提示文本中有 {value:.0f} 个词没有读音：须由项目经理把数字、符号和外文词写成读出的文字",
-        "noise_floor": "停顿处底噪 {value:.1f} dBFS，超出项目允许范围",
+        "noise_floor": "停顿处底噪 {value:.1f} dBFS，超出项目允许范围：请换到更安静的房间（远离风扇、空调和马路）重新录制",
         "reverberation": "混响时间 {value:.0f} 毫秒，超出项目允许范围",
         "session_level": "语音音量偏离会话中位数 {value:+.1f} dB，超出项目允许范围",
         "resolution": "短边 {value:.0f} 像素，低于项目最低分辨率",
@@ -118,6 +130,8 @@ CHECK_FAIL_WORDS: dict[str, dict[str, str]] = {
         "speaker_rate": "语速是该发音人平常语速（每秒 {speaker_median:.1f} 个音节）的 {value:.1f} 倍：录音似乎没有读完提示语",
         "animation": "这是一张 {value:.0f} 帧的动图：只标注静态图像，请把各帧作为单独的图像提交",
         "speaker_overspoken": "每个提示音节对应的音节数是该发音人平常录音的 {value:.1f} 倍：录音内容多于提示语",
+        "snr.no_speech": _STEADY_ZH_CN,
+        "noise_floor.no_speech": _STEADY_ZH_CN,
     },
 }
 
@@ -133,7 +147,12 @@ def check_fail_sentence(
     if lang == "en" or words is None:
         return None
     name = str(check.get("name") or "")
-    said = filled_check_template(words.get(name) or (more or {}).get(name, ""), check)
+    extra = check.get("extra")
+    if isinstance(extra, Mapping) and extra.get("no_speech") and f"{name}.no_speech" in words:
+        name_key = f"{name}.no_speech"  # one steady sound: nothing the check measures is there
+    else:
+        name_key = name
+    said = filled_check_template(words.get(name_key) or (more or {}).get(name, ""), check)
     if said is not None:
         return said
     return CHECK_FAILED[lang].format(check=CHECK_NAME_WORDS.get(lang, {}).get(name, name))

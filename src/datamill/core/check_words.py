@@ -11,8 +11,10 @@ __all__ = [
     "COVERAGE_REASON",
     "OVERSPOKEN_REASON",
     "SPEAKER_VALUE_WORDS",
+    "STEADY_REASON",
     "check_name_words",
     "speaker_value_words",
+    "steady_reason",
 ]
 
 CHECK_NAME_WORDS: dict[str, dict[str, str]] = {
@@ -157,3 +159,23 @@ COVERAGE_REASON = "the take seems to stop before the end of the prompt"
 #: the forced alignment hid in its silences, ``modalities.speech.overspoken``): advice of its
 #: own on the collection page (``collect.fix.prompt_overspoken``)
 OVERSPOKEN_REASON = "the take says more than its prompt"
+#: how a take's refusal begins when no speech stands out of one steady sound (a tone, hum or
+#: constant noise with no pauses): the speech ``snr`` and TTS ``noise_floor`` refusals; the
+#: collection page gives it advice of its own (``collect.fix.steady_sound``), not "find a
+#: quieter room"
+STEADY_REASON = "no speech stands out of a steady sound"
+
+
+def steady_reason(level_dbfs: float, unmeasured: str) -> str:
+    """The refusal of a take no speech stands out of (:data:`STEADY_REASON`): what was measured
+    (``level_dbfs``, the whole take's level), what that leaves ``unmeasured``, and what to
+    record again.
+
+    Examples:
+        >>> steady_reason(-23.04, "so no SNR can be measured")[:72]
+        'no speech stands out of a steady sound: the whole take is -23.0 dBFS RMS'
+    """
+    return (f"{STEADY_REASON}: the whole take is {level_dbfs:.1f} dBFS RMS with no pauses (a "
+            f"tone, hum or constant noise, not a voice), {unmeasured}: check that the recorder "
+            "takes its sound from the microphone (not a test tone, a line input or a faulty "
+            "cable), then record the prompt again, read aloud")

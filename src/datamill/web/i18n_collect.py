@@ -104,6 +104,7 @@ EN_COLLECT: dict[str, str] = {
     "collect.fix.phase": "The two channels cancel each other (one is wired with its polarity flipped): check the microphone cable or the interface's phase switch, or record one channel, and record again.",
     "collect.fix.prompt_overspoken": "The take says more than the prompt: read exactly the text shown, once, and nothing before or after it.",
     "collect.fix.speaker_overspoken": "This take holds many more syllables than the prompt, compared with your other takes: read exactly the text shown, once, and nothing before or after it.",
+    "collect.fix.steady_sound": "No voice was heard: the recording is one steady sound (a tone, hum or noise) with no pauses. Check that the page records from your microphone (not a test tone or another input), then read the prompt aloud and record it again.",
 }
 
 #: the collection staff's subjects page (``/projects/<id>/subjects``; not sent to a subject)

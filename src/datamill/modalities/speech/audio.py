@@ -76,6 +76,7 @@ from typing import TYPE_CHECKING, Any, Final
 import numpy as np
 import soundfile as sf
 
+from datamill.core.check_words import steady_reason
 from datamill.core.errors import InvalidInput, NotFound
 from datamill.modalities.base import CheckOutcome
 from datamill.modalities.speech.levels import estimate_snr, measure_hum
@@ -680,14 +681,16 @@ def _signal_outcomes(m: dict[str, float], req: SpeechAsrRequirements) -> list[Ch
             value=snr,
             reason=None
             if snr >= req.min_snr_db
+            else steady_reason(m["rms_dbfs"], f"so no SNR can be measured (spec requires at "
+                                              f"least {req.min_snr_db:.1f} dB)") if steady
             else f"estimated SNR {snr:.1f} dB (speech {m['speech_dbfs']:.1f} dBFS, background "
             f"noise {m['noise_dbfs']:.1f} dBFS), spec requires at least {req.min_snr_db:.1f} dB: "
-            + (f"no speech stands out of a steady sound ({m['rms_dbfs']:.1f} dBFS RMS with no "
-               "pauses: a tone, hum or constant noise): check the source and re-record" if steady
-               else "no speech stands out (a silent or near-silent recording): check the "
+            + ("no speech stands out (a silent or near-silent recording): check the "
                "microphone and re-record" if m["speech_dbfs"] < req.min_rms_dbfs
                else "background noise too loud, re-record in a quieter place"),
-            extra={"speech_dbfs": m["speech_dbfs"], "noise_dbfs": m["noise_dbfs"]},
+            extra={"speech_dbfs": m["speech_dbfs"], "noise_dbfs": m["noise_dbfs"],
+                   **({"no_speech": True, "steady_dbfs": round(m["rms_dbfs"], 2)}
+                      if steady else {})},
         ),
         _hum_outcome(m, req),
         _range_outcome_ms(

@@ -23,7 +23,7 @@ def test_a_loud_tone_is_not_called_too_quiet(tmp_path: Path) -> None:
     req = SpeechAsrRequirements.model_validate({"read_speech": False})
     failed = {o.name: o for o in run_audio_checks(tone, req) if not o.passed}
     assert "level" not in failed
-    assert "steady sound (-13.5 dBFS RMS" in str(failed["snr"].reason)
+    assert "steady sound: the whole take is -13.5 dBFS RMS" in str(failed["snr"].reason)
     assert "input gain" not in str(failed["snr"].reason)
     assert get_modality("speech.tts").describe(tone, {}, {}).model_dump()[
         "speech_level_dbfs"] is None
