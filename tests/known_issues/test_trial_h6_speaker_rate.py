@@ -74,9 +74,12 @@ def _rate(value: float) -> list[CheckOutcome]:
 def test_the_checker_judges_only_a_speaker_with_enough_takes() -> None:
     checker = SpeakerRateChecker()
     for i, value in enumerate([3.0, 3.2, 2.8]):
-        assert checker.check({"speaker_id": "a"}, _rate(value)) == []  # not enough takes yet
+        (first,) = checker.check({"speaker_id": "a"}, _rate(value))  # not enough takes yet
+        assert (first.name, first.passed, first.value) == ("speaker_rate", True, None)
+        assert (first.extra["judged"], first.extra["takes"]) == (False, i)  # h5: said so
         checker.add(str(i), {"speaker_id": "a"}, _rate(value))
-    assert checker.check({"speaker_id": "b"}, _rate(7.0)) == []  # another speaker: not judged
+    (other,) = checker.check({"speaker_id": "b"}, _rate(7.0))  # another speaker: not judged
+    assert other.extra["judged"] is False
     assert checker.check({}, _rate(7.0)) == []  # no speaker: not judged
     assert checker.check({"speaker_id": "a"}, []) == []  # English prompt: the aligner judges
     assert checker.check({"speaker_id": "a"}, _rate(4.0))[0].passed  # 1.33 times: kept

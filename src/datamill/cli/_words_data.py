@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datamill.cli._words_frames import FRAMES_EN, FRAMES_ZH_CN
 from datamill.cli._words_input_h1 import INPUT_H1_EN, INPUT_H1_ZH_CN
+from datamill.cli._words_speech_h5 import SPEECH_H5_EN, SPEECH_H5_ZH_CN
 
 __all__ = ["DATA_EN", "DATA_ZH_CN"]
 
@@ -40,6 +41,7 @@ DATA_EN: dict[str, str] = {
     "pkg.col.assignee": "assignee", "pkg.col.status": "status", "pkg.col.done": "done",
     **FRAMES_EN,
     **INPUT_H1_EN,
+    **SPEECH_H5_EN,
 }
 
 DATA_ZH_CN: dict[str, str] = {
@@ -70,4 +72,5 @@ DATA_ZH_CN: dict[str, str] = {
     "pkg.col.assignee": "分配给", "pkg.col.status": "状态", "pkg.col.done": "完成数",
     **FRAMES_ZH_CN,
     **INPUT_H1_ZH_CN,
+    **SPEECH_H5_ZH_CN,
 }

@@ -16,6 +16,7 @@ from datamill.cli._common import (
     AsUser,
     Workers,
     acting_user,
+    cli_language,
     emit,
     get_runtime,
     handle_errors,
@@ -220,6 +221,10 @@ def imports_cmd(
     emit(runs, as_json, render)
 
 
+#: the most items a line names (the --json output lists all)
+_LISTED = 10
+
+
 @app.command("check")
 @handle_errors
 def check_cmd(
@@ -247,6 +252,16 @@ def check_cmd(
 
     def render(v: Any) -> None:
         out.print(say("data.checked", checked=v.checked, passed=v.passed, rejected=v.rejected))
+        if v.not_judged:  # a speaker's first takes: passed, but no speaking-rate verdict yet
+            from datamill.core.check_words import check_name_words
+
+            names = sorted({c["name"] for r in v.not_judged for c in r["checks"]})
+            shown = [r["item"] for r in v.not_judged[:_LISTED]]
+            more = len(v.not_judged) - len(shown)
+            words = [check_name_words(cli_language(), n) for n in names]
+            out.print(say("data.not_judged", n=len(v.not_judged), items=", ".join(
+                shown) + (f" … (+{more})" if more else ""), checks=say("listen.word_sep").join(
+                w[:1].lower() + w[1:] if cli_language() == "en" else w for w in words)))
         if v.rejections:
             out.print(say("data.recollect"))
             t = Table(say("data.col.item"), say("data.col.reasons"), title=say("data.set_aside"))

@@ -351,6 +351,7 @@ def run_checks(
                    if isinstance(executor, LocalExecutor) else executor.map(check_job, args))
     by_check: dict[str, int] = {}
     rejections: list[dict[str, Any]] = []
+    unjudged: list[dict[str, Any]] = []
     passed = done = listening = 0
     for item_id, outcomes, *probed in results:
         item = items[item_id]
@@ -363,6 +364,7 @@ def run_checks(
             given = (outcomes,) if with_outcomes else ()
             outcomes = [*outcomes, *checker.check(item.attributes or {}, *given)]
         stored = _store(session, item, outcomes, pending)
+        _note_unjudged(unjudged, item, outcomes)
         if stored is None:
             listening += 1
         elif stored:
@@ -392,5 +394,22 @@ def run_checks(
     session.commit()
     return CheckSummary(
         checked=done, passed=passed, rejected=done - passed - listening, by_check=by_check,
-        rejections=rejections, listening=listening,
+        rejections=rejections, listening=listening, not_judged=unjudged,
+        not_judged_by_check=_count_unjudged(unjudged),
     )
+
+
+def _note_unjudged(found: list[dict[str, Any]], item: Item, outcomes: list[CheckOutcome]) -> None:
+    """The checks of ``item`` that could not judge it yet (``extra["judged"]`` False)."""
+    checks = [{"name": o.name, "note": str((o.extra or {}).get("note") or "")}
+              for o in outcomes if (o.extra or {}).get("judged") is False]
+    if checks:
+        found.append({"item": item.external_id, "status": item.status, "checks": checks})
+
+
+def _count_unjudged(found: list[dict[str, Any]]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for row in found:
+        for check in row["checks"]:
+            counts[check["name"]] = counts.get(check["name"], 0) + 1
+    return dict(sorted(counts.items()))

@@ -111,6 +111,12 @@ class CheckSummary(BaseModel):
     rejections: list[dict[str, Any]]
     #: items parked for a listener (the prompt check was unsure): neither passed nor rejected
     listening: int = 0
+    #: items a check could not judge yet (``extra["judged"]`` False: a speaker's first takes,
+    #: before the speaking-rate check knows their usual rate), with those checks' notes;
+    #: they passed on the other checks
+    not_judged: list[dict[str, Any]] = []
+    #: per check, how many items it could not judge yet
+    not_judged_by_check: dict[str, int] = {}
 
 
 class SegmentIn(BaseModel):

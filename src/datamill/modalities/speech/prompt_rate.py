@@ -209,8 +209,11 @@ def _hear(prompt: str, path: Path, lead_ms: float,
 class SpeakerRateChecker:
     """Cross-item check ``speaker_rate`` of read speech: a take's speaking rate (the
     ``audio_text_consistency`` outcome of :func:`speaking_rate_outcome`) against the median of
-    the same speaker's (``speaker_id``) latest accepted takes. A take without a speaker, or
-    whose speaker has fewer than :data:`MIN_SPEAKER_TAKES` accepted takes, is not judged.
+    the same speaker's (``speaker_id``) latest accepted takes. A take without a speaker is not
+    judged. A take whose speaker has fewer than :data:`MIN_SPEAKER_TAKES` accepted takes is
+    not judged either, and says so: a passed outcome with no value and ``extra["judged"]``
+    False (the takes known, the takes needed), which the check summary counts as
+    ``not_judged`` (a project manager saw these first takes as passed, like any other).
 
     The production loop hands it each item's outcomes (``reads_outcomes``; the accepted items'
     stored ones for ``outcome_names``)."""
@@ -258,12 +261,20 @@ class SpeakerRateChecker:
             return []
         out: list[CheckOutcome] = []
         earlier = self.rates.get(found[0], [])
-        if len(earlier) >= self.min_takes:
-            out.append(self._rate_outcome(found[1], earlier))
+        out.append(self._rate_outcome(found[1], earlier) if len(earlier) >= self.min_takes
+                   else self._not_judged("speaker_rate", len(earlier)))
         known = self.nuclei.get(found[0], [])
-        if found[2] is not None and len(known) >= self.min_takes:
-            out.append(self._nuclei_outcome(found[2], known))
+        if found[2] is not None:
+            out.append(self._nuclei_outcome(found[2], known) if len(known) >= self.min_takes
+                       else self._not_judged("speaker_overspoken", len(known)))
         return out
+
+    def _not_judged(self, name: str, takes: int) -> CheckOutcome:
+        """``name`` not judged yet: the speaker has ``takes`` accepted takes, too few."""
+        return CheckOutcome(name=name, passed=True, value=None, extra={
+            "judged": False, "takes": takes, "min_takes": self.min_takes,
+            "note": f"not yet judged: the speaker has {takes} of the {self.min_takes} accepted "
+                    "takes their usual reading is taken from"})
 
     def _rate_outcome(self, rate: float, earlier: list[float]) -> CheckOutcome:
         usual = float(median(earlier))
