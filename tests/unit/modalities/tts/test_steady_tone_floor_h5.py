@@ -66,3 +66,16 @@ def test_a_noisy_room_is_told_to_record_in_a_quieter_one(tmp_path: Path) -> None
     assert "quieter room" in str(floor.reason) and "no_speech" not in (floor.extra or {})
     assert reason_check_code(f"noise_floor: {floor.reason}") == "noise_floor"
     assert "更安静的房间" in str(check_fail_sentence(_as_stored(floor), "zh-CN"))
+
+
+def test_a_take_under_205_ms_is_refused_not_crashed(tmp_path: Path) -> None:
+    # the pause mask was as long as the longer of the take's frames and the 41-frame guard:
+    # a 100 ms take raised IndexError in describe, which ended the whole TTS import "internal"
+    path = tmp_path / "click.wav"
+    sr = 48000
+    sf.write(path, 0.1 * np.sin(2 * np.pi * 200 * np.arange(sr // 10) / sr), sr, subtype="PCM_24")
+    from datamill.modalities.registry import get_modality
+
+    assert get_modality("speech.tts").describe(path, {}, {}).model_dump()["duration_ms"] == 100
+    failed = _failed(run_tts_checks(path, TtsRequirements()))
+    assert "duration" in failed and "decodable" not in failed
