@@ -10,6 +10,11 @@ Which tiers hold the transcript:
 * ``transcript`` (with ``speaker`` beside it: the speaker of the interval at the same times),
   and the lanes ``transcript_2``/``speaker_2`` ... the ``textgrid`` exporter writes for
   overlapping speech;
+* otherwise, a forced alignment's layout (Montreal Forced Aligner: tiers ``words`` and
+  ``phones``, or ``<speaker> - words`` and ``<speaker> - phones`` per speaker): the words
+  tiers, each run of words with no pause between them one segment (its words joined, no space
+  between Chinese characters), the speaker the tier name's prefix; the phones are left out
+  (an MFA TextGrid was refused as "segments 1 and 2 overlap", its phones read as a speaker);
 * otherwise, one interval tier: its intervals, no speaker;
 * otherwise, one interval tier per speaker (a conversation's usual layout), each tier's name
   the speaker of its intervals.
@@ -42,6 +47,8 @@ _AUDIO = (".wav", ".flac", ".ogg")
 _LABEL = re.compile(r'"(?:[^"]|"")*"')
 _NEGATIVE = re.compile(r"(?:^|=)[ \t]*(-[ \t]*[0-9.]+)", re.MULTILINE)
 _TRANSCRIPT, _SPEAKER = "transcript", "speaker"
+#: a forced alignment's tier (MFA): ``words``/``phones``, or ``<speaker> - words``/``- phones``
+_ALIGNED = re.compile(r"^(?:(?P<speaker>.+?) - )?(?P<kind>words|phones)$")
 
 
 class TextGridSourceError(InvalidInput):
@@ -99,6 +106,32 @@ def _spans(tier: Any, where: str) -> list[tuple[int, int, str]]:
             if e.label.strip()]
 
 
+def _aligned_words(tiers: dict[str, Any]) -> dict[str | None, Any] | None:
+    """The words tiers by speaker when every tier is a forced alignment's (``_ALIGNED``) and
+    one holds words; else None."""
+    kinds = {name: _ALIGNED.match(name.strip()) for name in tiers}
+    if not kinds or not all(kinds.values()):
+        return None
+    words = {m["speaker"]: tiers[name] for name, m in kinds.items()
+             if m is not None and m["kind"] == "words"}
+    return words or None
+
+
+def _phrases(words: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Each run of words that touch (the next starts where one ends: no pause between them)
+    as one span, its words joined (no space between Chinese characters)."""
+    from datamill.modalities.speech.exporters._common import clean_transcript  # noqa: PLC0415
+
+    runs: list[list[tuple[int, int, str]]] = []
+    for word in sorted(words):
+        if runs and word[0] <= runs[-1][-1][1]:
+            runs[-1].append(word)
+        else:
+            runs.append([word])
+    return [(run[0][0], max(w[1] for w in run), clean_transcript(" ".join(w[2] for w in run)))
+            for run in runs]
+
+
 def _segments(grid: Any, where: str) -> list[dict[str, Any]]:
     """The grid's segments by the tier layout of the module docstring, in start order."""
     from praatio.utilities.constants import INTERVAL_TIER  # noqa: PLC0415
@@ -115,6 +148,9 @@ def _segments(grid: Any, where: str) -> list[dict[str, Any]]:
             found += [(s, e, text, speakers.get((s, e))) for s, e, text in
                       _spans(tiers[name], where)]
             lane += 1
+    elif (aligned := _aligned_words(tiers)) is not None:
+        found = [(s, e, text, speaker) for speaker, tier in aligned.items()
+                 for s, e, text in _phrases(_spans(tier, where))]
     elif len(tiers) == 1:
         found = [(s, e, text, None) for s, e, text in _spans(next(iter(tiers.values())), where)]
     else:
