@@ -9,7 +9,10 @@ folder, or, in a delivery package (``tts_textgrid/``, ``audio/<sha256>.wav``), t
 
 Interval tiers named ``words``, ``syllables``, ``phones``, ``pos``, ``stress``, ``tones`` and the
 point tier ``prosody`` are taken (labels stripped, empty intervals are gaps); other tiers are
-left. Times are rounded to whole milliseconds; a negative time is refused (praatio reads it
+left. MFA names a speaker's tiers ``<speaker> - words`` and ``<speaker> - phones``: with one
+speaker in the file they are read as ``words`` and ``phones``. A TextGrid with none of these
+tiers is refused, naming the tiers it has (it was imported as an empty annotation and counted
+as labelled: a ``transcript`` tier, or MFA's speaker-prefixed tiers, were dropped unseen). Times are rounded to whole milliseconds; a negative time is refused (praatio reads it
 without its sign). A TextGrid names no language: Chinese characters in the words, or a
 ``tones`` tier, make it ``zh``, anything else ``en``. The project then validates every item's
 tiers (phone set, nesting, bounds) and refuses the import naming each problem.
@@ -35,6 +38,8 @@ __all__ = ["TtsTextGridImporter"]
 _AUDIO = (".wav", ".flac")
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _PACKAGED = ("tts_textgrid", "mfa_corpus")
+#: MFA's tier of one speaker: ``<speaker> - words`` (lower-cased)
+_SPEAKER_TIER = re.compile(r"^(?P<speaker>.+?) - (?P<tier>[a-z]+)$")
 
 
 def _grids(folder: Path) -> list[Path]:
@@ -80,14 +85,31 @@ def _audio(folder: Path, grid: Path, stem: str, packaged: dict[str, Path]) -> Pa
                               file=grid.name)
 
 
+def _keys(names: list[str]) -> dict[str, str]:
+    """Each tier name's key: its name lower-cased, or, when every tier carries one speaker's
+    MFA prefix (``<speaker> - words``), the name after it."""
+    keys = {n: n.strip().lower() for n in names}
+    prefixed = {n: _SPEAKER_TIER.match(k) for n, k in keys.items()}
+    if keys and all(prefixed.values()) and \
+            len({m["speaker"] for m in prefixed.values() if m is not None}) == 1:
+        return {n: m["tier"] for n, m in prefixed.items() if m is not None}
+    return keys
+
+
 def _annotation(grid: Any, where: str) -> dict[str, Any]:
     """The TTS annotation payload of a praatio TextGrid (module docstring)."""
     from praatio.utilities.constants import INTERVAL_TIER, POINT_TIER  # noqa: PLC0415
 
     out: dict[str, Any] = {"source": "manual"}
+    keys = _keys(list(grid.tierNames))
+    if not set(keys.values()) & {*INTERVAL_TIERS, PROSODY_TIER}:
+        shown = ", ".join(repr(n) for n in grid.tierNames) or "none"
+        raise TextGridSourceError(
+            f"{where}: none of the tiers a TTS annotation reads (words, syllables, phones, pos, "
+            f"stress, tones, prosody); its tiers: {shown}"[:300], file=where)
     for name in grid.tierNames:
         tier = grid.getTier(name)
-        key = name.strip().lower()
+        key = keys[name]
         if key in INTERVAL_TIERS and tier.tierType == INTERVAL_TIER:
             out[key] = [{"start_ms": _ms(e.start, where), "end_ms": _ms(e.end, where),
                          "label": e.label.strip()} for e in tier.entries if e.label.strip()]
