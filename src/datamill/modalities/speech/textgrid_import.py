@@ -19,7 +19,8 @@ Which tiers hold the transcript:
 * otherwise, one interval tier per speaker (a conversation's usual layout), each tier's name
   the speaker of its intervals.
 
-Empty intervals are gaps. Labels are taken as written; a leading ``<flag:NAME>`` (the
+A TextGrid with no interval tier (none, or point tiers only) is refused. Empty intervals are
+gaps. Labels are taken as written; a leading ``<flag:NAME>`` (the
 exporter's mark of a segment nobody could transcribe) becomes the segment's ``flag``. A negative time
 is refused (praatio would read it without its sign). Times are
 rounded to whole milliseconds; an end up to 10 ms past the recording (a TextGrid's seconds
@@ -138,6 +139,10 @@ def _segments(grid: Any, where: str) -> list[dict[str, Any]]:
 
     tiers = {name: grid.getTier(name) for name in grid.tierNames
              if grid.getTier(name).tierType == INTERVAL_TIER}
+    if not tiers:  # read as no speech at all: an item "labelled" with nothing
+        shown = ", ".join(repr(n) for n in grid.tierNames) or "none"
+        raise TextGridSourceError(f"{where}: no interval tier to read the transcript from "
+                                  f"(its tiers: {shown})"[:300], file=where)
     found: list[tuple[int, int, str, str | None]] = []
     if _TRANSCRIPT in tiers:
         lane = 1

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from praatio import textgrid as tgio
 from praatio.utilities.constants import Interval
 
-from datamill.modalities.speech.textgrid_import import TextGridImporter
+from datamill.modalities.speech.textgrid_import import TextGridImporter, TextGridSourceError
 from datamill.testing.synth import make_tone
 
 
@@ -55,3 +56,13 @@ def test_a_tier_merely_named_like_a_speaker_is_still_a_speaker(tmp_path: Path) -
     make_tone(tmp_path / "c2.wav", duration_ms=3000)
     _grid(tmp_path / "c2.TextGrid", {"words": [(0.0, 0.5, "a")], "alice": [(1.0, 1.5, "b")]})
     assert _read(tmp_path) == [(0, 500, "a", "words"), (1000, 1500, "b", "alice")]
+
+
+def test_a_textgrid_with_no_interval_tier_is_refused(tmp_path: Path) -> None:
+    # it was read as no speech at all: with transcript_required false, an item "labelled" empty
+    make_tone(tmp_path / "p.wav", duration_ms=3000)
+    grid = tgio.Textgrid()
+    grid.addTier(tgio.PointTier("tones", [(0.5, "H")], 0, 3.0))
+    grid.save(str(tmp_path / "p.TextGrid"), format="long_textgrid", includeBlankSpaces=True)
+    with pytest.raises(TextGridSourceError, match=r"no interval tier .*its tiers: 'tones'"):
+        _read(tmp_path)
