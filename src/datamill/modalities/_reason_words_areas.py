@@ -35,6 +35,7 @@ from datamill.modalities import _reason_words_records as _records
 from datamill.modalities import _reason_words_recovery_h10 as _recovery_h10
 from datamill.modalities import _reason_words_settle_h4 as _settle_h4
 from datamill.modalities import _reason_words_signal as _signal
+from datamill.modalities import _reason_words_speech_h5 as _speech_h5
 from datamill.modalities import _reason_words_speech_h7 as _speech_h7
 from datamill.modalities import _reason_words_speech_h12 as _speech_h12
 from datamill.modalities import _reason_words_text_h6 as _text_h6
@@ -81,6 +82,7 @@ AREA_REFUSALS_EN: dict[str, str] = {
     **_debt_h15.DEBT_H15_REFUSALS_EN,
     **_import_h16.IMPORT_H16_REFUSALS_EN,
     **_pointcloud_h4.POINTCLOUD_H4_REFUSALS_EN,
+    **_speech_h5.SPEECH_H5_REFUSALS_EN,
 }
 
 AREA_REFUSALS_ZH_CN: dict[str, str] = {
@@ -120,4 +122,5 @@ AREA_REFUSALS_ZH_CN: dict[str, str] = {
     **_debt_h15.DEBT_H15_REFUSALS_ZH_CN,
     **_import_h16.IMPORT_H16_REFUSALS_ZH_CN,
     **_pointcloud_h4.POINTCLOUD_H4_REFUSALS_ZH_CN,
+    **_speech_h5.SPEECH_H5_REFUSALS_ZH_CN,
 }

@@ -81,6 +81,7 @@ from datamill.core.errors import InvalidInput, NotFound
 from datamill.modalities.base import CheckOutcome
 from datamill.modalities.speech.levels import estimate_snr, measure_hum
 from datamill.modalities.speech.phase import phase_outcome
+from datamill.modalities.speech.samples import not_finite, not_finite_reason
 from datamill.modalities.speech.sndfile_reasons import sndfile_reason
 
 if TYPE_CHECKING:
@@ -243,12 +244,11 @@ def _load(path: Path, *, keep_data: bool) -> tuple[AudioProbe, NDArray[np.float3
     data: NDArray[np.float32] = np.empty((0, 0), dtype=np.float32)
     try:
         with sf.SoundFile(path) as f:
-            declared = int(f.frames)
-            if keep_data:
-                data = f.read(dtype="float32", always_2d=True)
-                read = int(data.shape[0])
-            else:
-                read = sum(b.shape[0] for b in f.blocks(_BLOCK_FRAMES, dtype="float32"))
+            declared, subtype, read, bad = int(f.frames), str(f.subtype), 0, 0
+            for b in ([f.read(dtype="float32", always_2d=True)] if keep_data
+                      else f.blocks(_BLOCK_FRAMES, dtype="float32")):
+                data = b if keep_data else data
+                read, bad = read + int(b.shape[0]), bad + not_finite(b, subtype)
             probe = AudioProbe(
                 sample_rate_hz=int(f.samplerate),
                 channels=int(f.channels),
@@ -270,9 +270,10 @@ def _load(path: Path, *, keep_data: bool) -> tuple[AudioProbe, NDArray[np.float3
             f"file is truncated or corrupt: header declares {declared} frames, "
             f"only {read} could be decoded", path=str(path),
             reason_code="audio_frames_missing", declared=declared, read=read)
-    if read == 0:
-        raise AudioDecodeError("file contains no audio samples", path=str(path),
-                               reason_code="audio_no_samples")
+    if read == 0 or bad:
+        raise AudioDecodeError(not_finite_reason(bad) if bad else "file contains no audio "
+                               "samples", path=str(path), samples=bad, reason_code=(
+                                   "audio_not_finite" if bad else "audio_no_samples"))
     return probe, data
 
 
