@@ -236,13 +236,34 @@ def unpronounced_words(prompt: str) -> list[str]:
     return _ALNUM_RUN.findall(" ".join(rest))
 
 
+def _as_written(prompt: str, words: list[str]) -> list[str]:
+    """``words`` (folded: NFKC, lower case) as the prompt writes them, in order: ``℃`` for
+    ``c``, ``５`` for ``5``, ``ＷｉＦｉ`` for ``wifi`` (the prompt check named what the project
+    manager could not find in their prompt); a word not found stays as it is."""
+    pieces: list[str] = []
+    where: list[int] = []
+    for i, ch in enumerate(prompt):
+        pieces.append(unicodedata.normalize("NFKC", ch).lower())
+        where.extend([i] * len(pieces[-1]))
+    folded, out, pos = "".join(pieces), [], 0
+    for word in words:
+        at = folded.find(word, pos)
+        if at < 0 or not word:
+            out.append(word)
+            continue
+        out.append(prompt[where[at]:where[at + len(word) - 1] + 1])
+        pos = at + len(word)
+    return out
+
+
 def prompt_check(prompt: str) -> CheckOutcome:
     """``prompt_pronounceable``: every word of the prompt has a pronunciation."""
     missing = unpronounced_words(prompt)
+    shown = _as_written(prompt, missing[:10])
     return CheckOutcome(
         name="prompt_pronounceable", passed=not missing, value=float(len(missing)),
         reason=None if not missing else
-        f"no pronunciation for {', '.join(repr(w) for w in missing[:10])} in the prompt: write"
+        f"no pronunciation for {', '.join(repr(w) for w in shown)} in the prompt: write"
         f" numbers, symbols and foreign words out as they are read (the word, syllable and phone"
         f" tiers would leave them out)")
 

@@ -79,3 +79,14 @@ def test_a_take_under_205_ms_is_refused_not_crashed(tmp_path: Path) -> None:
     assert get_modality("speech.tts").describe(path, {}, {}).model_dump()["duration_ms"] == 100
     failed = _failed(run_tts_checks(path, TtsRequirements()))
     assert "duration" in failed and "decodable" not in failed
+
+
+def test_the_prompt_check_names_words_as_the_prompt_writes_them() -> None:
+    # it named the folded forms: 'c' for ℃, '3' for ３, 'wifi' for ＷｉＦｉ, which a project
+    # manager could not find in their prompt
+    from datamill.modalities.tts.checks import prompt_check
+
+    assert "'5', '℃'" in str(prompt_check("温度是-5℃。").reason)
+    assert "'ＷｉＦｉ'" in str(prompt_check("ＷｉＦｉ密码是什么？").reason)
+    assert "'３'" in str(prompt_check("我有３个苹果。").reason)
+    assert "'iPhone'" in str(prompt_check("我用iPhone给妈妈打电话。").reason)
