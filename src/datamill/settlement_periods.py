@@ -23,13 +23,16 @@ confirmation), ``closed`` or ``reopened`` (:mod:`datamill.ledger.period_reopen`)
 month before the latest closed one: :mod:`datamill.ledger._periods`).
 
 **Totals** add the sheets that pay (every sheet but the voided ones; a correction adds its ±
-amount): ``amount``, ``fee``, ``gross``, ``tax_withheld``, ``net_payable``, and ``paid`` (the net
-of the settled ones), each sheet's net **before** its debt offset: the debt it repays is already
-counted, as the negative net of the debt sheet (an earlier month's, or this one's). ``debt_offset``
-adds what the sheets took of the vendor's debts (each row says its own), so ``net_payable −
-debt_offset`` is what is paid out. Before, the totals added each sheet's net after its offset and
-the debt sheet too: a −1,000.00 debt sheet and a later 600.00 sheet taking 600.00 of it read
-−1,000.00 owed where 400.00 was.
+amount): ``amount``, ``fee``, ``gross``, ``tax_withheld``, ``net_payable``, each sheet's net
+**before** its debt offset: the debt it repays is already counted, as the negative net of the debt
+sheet (an earlier month's, or this one's). ``debt_offset`` adds what the sheets took of the
+vendor's debts (each row says its own), so ``net_payable − debt_offset`` is what is paid out.
+Before, the totals added each sheet's net after its offset and the debt sheet too: a −1,000.00
+debt sheet and a later 600.00 sheet taking 600.00 of it read −1,000.00 owed where 400.00 was.
+``paid`` is the cash paid out: the settled sheets' net **after** their debt offsets, what the
+ledger's vendor payments credit the bank with. Before, it was their net before the offsets,
+under the words "Paid so far (net)": a 600.00 sheet that only repaid 600.00 of debt (nothing
+paid out) read 600.00 paid, which the bank statement never showed.
 
 **Actions**: ``can_void`` on a sheet the reader may void (the business side, a sheet not paid nor
 voided: :data:`~datamill.workforce.settlement_void.VOIDABLE`; live corrections still refuse it
@@ -105,9 +108,9 @@ class PeriodTotalsOut(BaseModel):
     gross: Decimal = _ZERO
     tax_withheld: Decimal = _ZERO
     net_payable: Decimal = _ZERO
-    #: the net payable of the settled (paid) sheets
+    #: the cash paid out: the settled sheets' net payable after their debt offsets
     paid: Decimal = _ZERO
-    #: what the sheets took of the vendor's debts (``net_payable`` and ``paid`` are before it)
+    #: what the sheets took of the vendor's debts (``net_payable`` is before it)
     debt_offset: Decimal = _ZERO
 
 
@@ -169,7 +172,7 @@ def _totals(sheets: list[PeriodSheetOut]) -> PeriodTotalsOut:
         gross=sum((s.gross for s in live), _ZERO),
         tax_withheld=sum((s.tax_withheld for s in live), _ZERO),
         net_payable=sum((s.net_payable + s.debt_offset for s in live), _ZERO),
-        paid=sum((s.net_payable + s.debt_offset for s in live if s.status == "settled"), _ZERO),
+        paid=sum((s.net_payable for s in live if s.status == "settled"), _ZERO),
         debt_offset=sum((s.debt_offset for s in live), _ZERO))
 
 

@@ -339,8 +339,11 @@ def test_a_debt_offset_is_counted_once_in_the_period_totals(
     assert [r.debt_offset for r in february.sheets] == [Decimal("600.00")]  # was: no such field
     assert february.sheets[0].net_payable == Decimal("0.00")  # the sheet's own, after it
     t = february.totals
-    assert (t.net_payable, t.paid, t.debt_offset) == (
-        Decimal("600.00"), Decimal("600.00"), Decimal("600.00"))  # was net and paid 0.00
+    assert (t.net_payable, t.debt_offset) == (
+        Decimal("600.00"), Decimal("600.00"))  # was net 0.00
+    # h2: paid is the cash paid out, after the offset: the sheet only repaid debt (was 600.00,
+    # under the words "Paid so far (net)", which no bank statement showed)
+    assert t.paid == t.net_payable - t.debt_offset == Decimal("0.00")
     assert jan.totals.net_payable + t.net_payable == Decimal("-400.00")  # was −1,000.00
     monkeypatch.setenv("DATAMILL_BUSINESS_TIMEZONE", "Asia/Shanghai")
     with TestClient(create_app(rt), raise_server_exceptions=False) as c:
@@ -348,6 +351,8 @@ def test_a_debt_offset_is_counted_once_in_the_period_totals(
         page = c.get("/workforce/periods").text
         assert "Less the vendor&#39;s debt (CNY)" in page and "−600.00" in page, page
         assert 'data-testid="period-net">600.00<' in page
+        assert "Paid out so far (cash, after debt offsets, CNY)" in page
         c.cookies.set("lang", "zh-CN")
         page = c.get("/workforce/periods").text
         assert "减：供应商欠款抵扣（人民币）" in page and "抵扣欠款前" in page
+        assert "已实付合计（抵扣欠款后的现金，人民币）" in page

@@ -329,7 +329,7 @@ EN: dict[str, str] = {
     "wf.periods.closed_by": "Closed {when} by {who}",
     "wf.periods.books_closed": "The books are closed for this month: nothing dated in it is booked any more.",
     "wf.periods.total": "Total",
-    "wf.periods.paid": "Paid so far (net, CNY)",
+    "wf.periods.paid": "Paid out so far (cash, after debt offsets, CNY)",
     "wf.periods.voided": "{n} voided, not counted",
     "wf.periods.void_link": "Void…",
     "wf.periods.reopen_link": "Reopen this month…",

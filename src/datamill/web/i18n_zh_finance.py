@@ -76,7 +76,7 @@ ZH_CN_FINANCE: dict[str, str] = {
     "wf.periods.closed_by": "{who} 于 {when} 结账",
     "wf.periods.books_closed": "本月已结账：日期在本月的业务不再记账。",
     "wf.periods.total": "合计",
-    "wf.periods.paid": "已付合计（净额，人民币）",
+    "wf.periods.paid": "已实付合计（抵扣欠款后的现金，人民币）",
     "wf.periods.voided": "{n} 张已作废，不计入合计",
     "wf.periods.void_link": "作废…",
     "wf.periods.reopen_link": "反结账本月…",
