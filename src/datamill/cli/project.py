@@ -240,7 +240,7 @@ def set_spec_cmd(
     only before its first tasks)."""
     from datamill.production.projects import find_project
     from datamill.production.spec import read_spec_file
-    from datamill.production.spec_edit import update_spec
+    from datamill.workforce.qualification import update_spec_gated
 
     patch: Any = read_spec_file(patch_file) if patch_file else {}
     for change in changes or []:
@@ -248,7 +248,7 @@ def set_spec_cmd(
     with get_runtime().session() as s:
         p = find_project(s, project)
         actor = acting_user(s, user, Action.MANAGE_PROJECT, project_id=p.id, project_ref=project)
-        updated = update_spec(s, p.id, patch, actor_id=actor.id)
+        updated = update_spec_gated(s, p.id, patch, actor_id=actor.id)
     emit(updated, as_json, lambda v: out.print(styled(
         "updated the spec of project ", (v.name, "bold"), f" ({v.id})")))
 

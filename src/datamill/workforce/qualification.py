@@ -57,6 +57,8 @@ from datamill.production.projects import (  # GOLDEN_STATUS: one name, shared wi
     GOLDEN_STATUS,
     read_spec,
 )
+from datamill.production.schemas import ProjectOut
+from datamill.production.spec_edit import update_spec
 from datamill.workforce.models import (
     GoldenTask,
     QualificationAttempt,
@@ -105,6 +107,7 @@ __all__ = [
     "require_project_manager",
     "set_qualification_required",
     "take_qualification_test",
+    "update_spec_gated",
 ]
 
 _UNCHECKED = ("imported", "rejected", "listening")  # not (yet) through its checks
@@ -217,6 +220,31 @@ def set_qualification_required(
     )
     session.flush()
     return bool(required)
+
+
+def update_spec_gated(
+    session: Session, project_id: int, patch: Any, *, actor_id: int | None = None
+) -> ProjectOut:
+    """Change the project's spec (:func:`~datamill.production.spec_edit.update_spec`, what
+    ``project set-spec`` and ``PATCH /projects/{id}/spec`` call) under the gate's own rules, as
+    :func:`set_qualification_required`: turned on only once the project has a test, and turned
+    on, the holds of the untested on annotate tasks go. Before, ``set-spec
+    qualification_required=true`` left them held (and took it with no test)."""
+    was = qualification_required(session, project_id)
+    out = update_spec(session, project_id, patch, actor_id=actor_id)
+    if was or not qualification_required(session, project_id):
+        return out
+    if _test(session, project_id) is None:  # the face's unit of work rolls the change back
+        raise InvalidInput(
+            f"project {project_id} has no qualification test yet, so nobody could pass one: "
+            "define it first (datamill workforce qualification set PROJECT --golden FILE "
+            f"--threshold 0.95, PUT /api/v1/projects/{project_id}/qualification-test), then "
+            "require it", project_id=project_id,
+            reason_code="qualification_required_no_test")
+    record_audit(session, actor_id=actor_id, action="qualification.required_set",
+                 object_type="project", object_id=project_id, project_id=project_id,
+                 data={"required": True, "via": "spec", **_release_untested(session, project_id)})
+    return out
 
 
 def _release_untested(session: Session, project_id: int) -> dict[str, object]:

@@ -134,9 +134,9 @@ def update_spec_endpoint(
     user: Manager,
 ) -> ProjectOut:
     """Change the project's dataset spec (validated whole, audited with what it replaced)."""
-    from datamill.production.spec_edit import update_spec
+    from datamill.workforce.qualification import update_spec_gated
 
-    return update_spec(session, project_id, patch, actor_id=user.id)
+    return update_spec_gated(session, project_id, patch, actor_id=user.id)
 
 
 @router.get("")
