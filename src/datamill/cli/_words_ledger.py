@@ -157,6 +157,7 @@ LEDGER_EN: dict[str, str] = {
     # a report's segments and the hour points' stage: English keeps the codes it printed
     "stage.staff": "staff",
     **{key: key.split(".", 1)[1] for key in SEGMENT_WORDS["en"]},
+    "ledger.fx_difference": "; the bank received {cash} CNY, a realised exchange difference of {difference} CNY",
 }
 
 LEDGER_ZH_CN: dict[str, str] = {
@@ -292,6 +293,7 @@ LEDGER_ZH_CN: dict[str, str] = {
                               "毛利 {margin} {currency}",
     "ledger.prepaid_applied": "；抵减已预收的 {applied} 元，应收 {payable} 元",
     "ledger.invoice_reversed": "红字发票 {number}：{amount} 元 + 增值税 {vat} 元",
+    "ledger.fx_difference": "；银行实收 {cash} 元，已实现汇兑损益 {difference} 元",
 }
 
 #: the month-end summary's sentences in Chinese (the English are
@@ -317,4 +319,8 @@ PERIOD_SUMMARY_ZH_CN: dict[str, str] = {
                        "{ecl}",
     "pending": "警告：以下事件尚未入账，不在上述数字中（datamill ledger event-problems）：",
     "none": "无", "project": "项目 {name!r}（账务项目 {id}）", "project_id": "账务项目 {id}",
+    "fx": "收款已实现汇兑损益（收益为正，损失为负，人民币）：",
+    "fx_row": "  {receipt} 订单 {order} {on}：{amount} {currency}，汇率 {rate}（应收账款汇率 "
+              "{carried}）：实收 {cash}，冲减应收 {settled}，汇兑差额 {difference}",
+    "fx_total": "  合计 {total}",
 }

@@ -388,6 +388,10 @@ def invoice_reverse_cmd(invoice_id: int, number: str, issued_on: str, user: AsUs
 @handle_errors
 def receipt_cmd(order_id: int, reference: str, received_on: str, amount: str, user: AsUser,
                 invoice_id: int | None = None, currency: str | None = None,
+                fx_rate: Annotated[str | None, typer.Option(
+                    "--fx-rate", help="Foreign cash: the day's rate it came in at (CNY per "
+                    "unit); the difference from the order's rate is booked as a realised "
+                    "exchange gain or loss.")] = None,
                 as_json: JsonOpt = False) -> None:
     """Record cash received on an order (incl. VAT); before acceptance it is an advance.
     The amount is in the order's currency unless --currency CNY; the books keep CNY."""
@@ -396,11 +400,13 @@ def receipt_cmd(order_id: int, reference: str, received_on: str, amount: str, us
     with get_runtime().session() as s:
         r = record_receipt(s, order_id, reference, received_on=_day(received_on),
                            amount=_dec(amount, "amount"), invoice_id=invoice_id,
-                           actor_id=_actor(s, user), currency=currency)
+                           actor_id=_actor(s, user), currency=currency, fx_rate=fx_rate)
     emit(r, as_json, lambda r: out.print(
         say("ledger.receipt", reference=r.reference, amount=shown_money(r.amount))
         + (say("ledger.in_currency", amount=shown_money(r.currency_amount, r.currency),
-               currency=r.currency, fx_rate=r.fx_rate) if r.currency != "CNY" else ""),
+               currency=r.currency, fx_rate=r.fx_rate) if r.currency != "CNY" else "")
+        + (say("ledger.fx_difference", cash=shown_money(r.cash),
+               difference=shown_money(r.fx_difference)) if r.fx_difference else ""),
         highlight=False))
 
 

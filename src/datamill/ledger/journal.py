@@ -19,7 +19,9 @@ Postings:
   (``P``, an advance) that reached it first — custom revenue and catalog licence revenue alike;
 * customer receipt (cash incl. VAT): Dr ``bank`` / Cr ``receivable`` for all of it, so a fully
   paid recognition leaves no receivable (a receipt before anything is due leaves a credit
-  balance: an advance, its VAT already in ``vat_output``);
+  balance: an advance, its VAT already in ``vat_output``); foreign cash that came in at another
+  rate than the receivable carries adds Dr ``bank`` / Cr ``fx_difference`` for the realised
+  exchange gain (a loss swaps the sides; :mod:`datamill.ledger.fx`);
 * vendor payment (a settled settlement sheet, from workforce's ``settlement.paid`` event):
   Dr ``credit_data_service`` / Cr ``bank`` for the net paid and Dr ``credit_data_service`` /
   Cr ``tax_withheld`` for the income tax withheld, clearing the payable its costs booked;
@@ -85,6 +87,7 @@ DEFAULT_ACCOUNTS: dict[str, tuple[str, str]] = {
     "onerous_provision": ("2801", "Provisions for liabilities - onerous contracts"),
     "vat_output": ("2221.01", "Taxes payable - VAT output"),
     "tax_withheld": ("2221.13", "Taxes payable - individual income tax withheld"),
+    "fx_difference": ("6603.03", "Finance expenses - exchange gains and losses"),
 }
 CSV_FIELDS = ["entry", "date", "account", "account_name", "debit", "credit", "project_id",
               "order_id", "memo"]
@@ -183,6 +186,10 @@ def _payments(
             LedgerReceipt.received_on >= date_from, LedgerReceipt.received_on <= date_to)):
         _pair(out, acc, f"P{rc.id}", rc.received_on, "bank", "receivable", rc.amount, None,
               order.id, f"receipt {rc.reference} order {order.number}")
+        _pair(out, acc, f"P{rc.id}", rc.received_on, "bank", "fx_difference", rc.fx_difference,
+              None, order.id, f"realised exchange difference on receipt {rc.reference} order "
+              f"{order.number} (at {rc.fx_rate or order.fx_rate}, receivable at "
+              f"{order.fx_rate})")
     for vp in vendor_payments(session):  # held (cost not booked yet) or outside: not here
         if vp.held is not None or not date_from <= vp.posted_on <= date_to:
             continue

@@ -389,9 +389,15 @@ class LedgerReceipt(Base):
     order_id: Mapped[int] = mapped_column(ForeignKey("ledger_orders.id"), index=True)
     invoice_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_invoices.id"), default=None)
     received_on: Mapped[date] = mapped_column(Date)
+    #: the receivable it settles, at the order's fx rate (the books' CNY)
     amount: Mapped[Decimal] = mapped_column(Money())
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: foreign cash: the rate it was converted at on the day (None: the order's)
+    fx_rate: Mapped[Decimal | None] = mapped_column(Scaled(6), default=None)
+    #: the CNY received less ``amount``: a realised exchange gain (+) or loss (−)
+    fx_difference: Mapped[Decimal] = mapped_column(Money(), default=Decimal(0),
+                                                   server_default="0")
 
 
 class LedgerFixedAsset(Base):

@@ -69,6 +69,7 @@ from datamill.ledger._periods import hold_period_lock, month_end, period_of, per
 from datamill.ledger.access import NOTHING_HIDDEN, HiddenBooks, hidden_books, project_names
 from datamill.ledger.assets import depreciate_month, month_bounds
 from datamill.ledger.events import COST_EVENT_TYPES, list_event_problems
+from datamill.ledger.fx import fx_differences
 from datamill.ledger.impairment import run_impairment_test, testable_at
 from datamill.ledger.line_reports import line_margin, speech_cost_per_hour, unit_costs
 from datamill.ledger.models import (
@@ -278,7 +279,10 @@ def _report(session: Session, period: str, actor_id: int | None,
     def dump(rows: list[Any]) -> list[Any]:
         return [r.model_dump(mode="json", exclude=_DISPLAY_ONLY) for r in rows]
 
-    return {
+    # realised exchange differences (ledger.fx), only in a month that has some: the reports
+    # run before they were kept, with none, keep their digest
+    fx = dump(fx_differences(session, start, end))
+    return {**({"fx": fx} if fx else {}),
         "period": period, "from": start.isoformat(), "to": end.isoformat(),
         "depreciation": dump(dep), "impairment": _impairments(session, end, actor_id, frozen, since),
         "wip": dump(wip_rollforward(session, start, end)),
@@ -304,6 +308,7 @@ def _digest(report: dict[str, Any]) -> str:
 
 #: the figures of a report row; a row whose figures are all zero says nothing about the period
 _FIGURES = {"receivables": ("due", "received", "receivable", "advances", "invoiced", "ecl"),
+            "fx": ("fx_difference",),
             "unit_costs": ("volume", "revenue", "cost"),
             "wip": ("opening", "incurred", "carried", "closing"),
             "margin": ("revenue", "cost")}
@@ -501,6 +506,10 @@ SUMMARY_WORDS_EN: dict[str, str] = {
     "receivables": "Receivables (net per customer):",
     "receivables_row": "  {customer}: net {net} (receivable {receivable}, advances {advances}), "
                        "ECL {ecl}",
+    "fx": "Realised exchange differences on receipts (gain +, loss -, CNY):",
+    "fx_row": "  {receipt} order {order} {on}: {amount} {currency} at {rate} (receivable at "
+              "{carried}): received {cash}, settled {settled}, difference {difference}",
+    "fx_total": "  total {total}",
     "pending": "WARNING: pending events, not in these figures (datamill ledger event-problems):",
     "none": "none", "project": "project {name!r} (ledger project {id})",
     "project_id": "ledger project {id}",
@@ -568,6 +577,16 @@ def summary_text(out: PeriodCloseOut, words: Mapping[str, str] | None = None) ->
                                           receivable=m(c["receivable"]),
                                           advances=m(c["advances"]), ecl=m(c["ecl"]))
               for c in r.get("receivables", [])] or none
+    if r.get("fx"):  # a month with realised exchange differences
+        lines.append(w["fx"])
+        lines += [w["fx_row"].format(receipt=x["receipt"], order=x["order"],
+                                     on=x["received_on"], amount=x["currency_amount"],
+                                     currency=x["currency"], rate=x["received_fx_rate"],
+                                     carried=x["fx_rate"], cash=m(x["cash"]),
+                                     settled=m(x["settled"]), difference=m(x["fx_difference"]))
+                  for x in r["fx"]]
+        lines.append(w["fx_total"].format(total=m(sum(
+            (Decimal(str(x["fx_difference"])) for x in r["fx"]), Decimal(0)))))
     if out.pending_events:
         lines.append(w["pending"])
         lines += [f"  {p}" for p in out.pending_events]

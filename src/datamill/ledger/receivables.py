@@ -42,6 +42,7 @@ from datamill.core.money import Cents, parse_money, to_cents, to_decimal
 from datamill.core.shown_numbers import shown_money
 from datamill.ledger._periods import check_not_future, check_posting_date
 from datamill.ledger.access import NOTHING_HIDDEN, HiddenBooks
+from datamill.ledger.fx import cash_received, receipt_rate
 from datamill.ledger.models import (
     LedgerAcceptance,
     LedgerContract,
@@ -124,6 +125,11 @@ class ReceiptOut(BaseModel):
     currency: str = "CNY"
     currency_amount: Decimal | None = None
     fx_rate: Decimal = Decimal(1)
+    #: foreign cash: the rate it came in at (None: the order's), the CNY the bank received and
+    #: the realised exchange gain (+) or loss (−), ``cash − amount`` (:mod:`datamill.ledger.fx`)
+    received_fx_rate: Decimal | None = None
+    cash: Decimal | None = None
+    fx_difference: Decimal = Decimal("0.00")
 
 
 class ReceivableItem(BaseModel):
@@ -207,7 +213,8 @@ def _receipt_out(row: LedgerReceipt, order: LedgerOrder) -> ReceiptOut:
     return ReceiptOut(id=row.id, reference=row.reference, order_id=row.order_id,
                       invoice_id=row.invoice_id, received_on=row.received_on, amount=row.amount,
                       currency=order.currency, currency_amount=_in_currency(order, row.amount),
-                      fx_rate=order.fx_rate)
+                      fx_rate=order.fx_rate, received_fx_rate=row.fx_rate,
+                      cash=row.amount + row.fx_difference, fx_difference=row.fx_difference)
 
 
 def _to_cny(order: LedgerOrder, amount: Decimal | str, currency: str | None,
@@ -454,13 +461,17 @@ def _most_receivable(session: Session, order: LedgerOrder) -> Decimal:
 def record_receipt(
     session: Session, order_id: int, reference: str, *, received_on: date,
     amount: Decimal | str, invoice_id: int | None = None, actor_id: int | None = None,
-    currency: str | None = None,
+    currency: str | None = None, fx_rate: Decimal | str | None = None,
 ) -> ReceiptOut:
     """Cash from the customer on an order (incl. VAT, in ``currency``: the order's by default,
-    or CNY; booked in CNY at the order's fx rate); before anything is due, an advance."""
+    or CNY; it settles the receivable in CNY at the order's fx rate); before anything is due,
+    an advance. Foreign cash converted at another rate (``fx_rate``, the day's) books the
+    difference as a realised exchange gain or loss (:mod:`datamill.ledger.fx`)."""
     order = order_row(session, order_id, lock=True)  # two receipts at once: one fits, not both
     check_text(reference, "reference")
     amt = _to_cny(order, amount, currency, f"receipt {reference}")
+    cur = (currency or order.currency).strip().upper()
+    rate = receipt_rate(order, fx_rate, cur)
     check_not_future(received_on, f"receipt {reference}", "received_on")
     check_posting_date(session, received_on, f"receipt {reference}", "received_on")
     received, count = session.execute(select(
@@ -506,8 +517,11 @@ def record_receipt(
                                "invoice issued in its place, or none", field="invoice_id",
                                reason_code="receipt_on_reversed_invoice", invoice=inv.number,
                                reversal=reversal)
+    # what the bank received less the receivable settled: the rate's move, and the slack
+    diff = cash_received(order, parse_money(amount, "amount"), cur, rate, amt) - amt
     row = LedgerReceipt(reference=reference, order_id=order.id, invoice_id=invoice_id,
-                        received_on=received_on, amount=amt, created_by=actor_id)
+                        received_on=received_on, amount=amt, created_by=actor_id,
+                        fx_rate=rate, fx_difference=diff)
     session.add(row)
     try:
         session.flush()
@@ -518,7 +532,9 @@ def record_receipt(
     record_audit(session, actor_id=actor_id, action="ledger.receipt.recorded",
                  object_type="ledger_order", object_id=order.id,
                  data={"reference": reference, "amount": str(amt), "invoice_id": invoice_id,
-                       "typed": f"{amount} {(currency or order.currency).upper()}"})
+                       "typed": f"{amount} {(currency or order.currency).upper()}",
+                       **({"fx_rate": str(rate)} if rate is not None else {}),
+                       **({"fx_difference": str(diff)} if diff else {})})
     return _receipt_out(row, order)
 
 

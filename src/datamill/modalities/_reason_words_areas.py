@@ -23,6 +23,7 @@ from datamill.modalities import _reason_words_import_h16 as _import_h16
 from datamill.modalities import _reason_words_lang_h3 as _lang_h3
 from datamill.modalities import _reason_words_ledger as _ledger
 from datamill.modalities import _reason_words_ledger_clerk as _ledger_clerk
+from datamill.modalities import _reason_words_ledger_fx as _ledger_fx
 from datamill.modalities import _reason_words_ledger_h3 as _ledger_h3
 from datamill.modalities import _reason_words_ledger_h13 as _ledger_h13
 from datamill.modalities import _reason_words_llm_delivery as _llm_delivery
@@ -83,6 +84,7 @@ AREA_REFUSALS_EN: dict[str, str] = {
     **_import_h16.IMPORT_H16_REFUSALS_EN,
     **_pointcloud_h4.POINTCLOUD_H4_REFUSALS_EN,
     **_speech_h5.SPEECH_H5_REFUSALS_EN,
+    **_ledger_fx.LEDGER_FX_REFUSALS_EN,
 }
 
 AREA_REFUSALS_ZH_CN: dict[str, str] = {
@@ -123,4 +125,5 @@ AREA_REFUSALS_ZH_CN: dict[str, str] = {
     **_import_h16.IMPORT_H16_REFUSALS_ZH_CN,
     **_pointcloud_h4.POINTCLOUD_H4_REFUSALS_ZH_CN,
     **_speech_h5.SPEECH_H5_REFUSALS_ZH_CN,
+    **_ledger_fx.LEDGER_FX_REFUSALS_ZH_CN,
 }

@@ -22,6 +22,7 @@ from datamill.web.i18n_contracts import EN_CONTRACTS
 from datamill.web.i18n_corpus import EN_CORPUS
 from datamill.web.i18n_deliveries import EN_DELIVERIES
 from datamill.web.i18n_effect import EN_EFFECT
+from datamill.web.i18n_fx import FX_EN
 from datamill.web.i18n_h8 import EN_H8
 from datamill.web.i18n_image import EN_IMAGE
 from datamill.web.i18n_import import EN_IMPORT
@@ -434,6 +435,7 @@ EN: dict[str, str] = {
     "fin.cost.reject": "Reject",
     "fin.cost.sign_reason": "Reason (required to reject)",
     **WF_DEBT_EN,
+    **FX_EN,
 }
 
 CATALOGUES: dict[str, dict[str, str]] = {"en": EN, "zh-CN": ZH_CN}

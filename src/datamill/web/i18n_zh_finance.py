@@ -4,6 +4,7 @@ merged into ``i18n_zh.ZH_CN`` (their English is in ``i18n.EN``)."""
 from __future__ import annotations
 
 from datamill.modalities.problem_words import LEDGER_CODES, REASON_WORDS
+from datamill.web.i18n_fx import FX_ZH_CN
 from datamill.web.i18n_wf_debt import WF_DEBT_ZH_CN
 
 __all__ = ["ZH_CN_FINANCE"]
@@ -309,4 +310,5 @@ ZH_CN_FINANCE: dict[str, str] = {
     "fin.hours_short": "小时",
     "pv.through": "实际成本只计 {period} 月末及以前发生的。",
     **WF_DEBT_ZH_CN,
+    **FX_ZH_CN,
 }

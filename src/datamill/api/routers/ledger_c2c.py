@@ -104,6 +104,9 @@ class ReceiptIn(BaseModel):
     amount: Amount
     invoice_id: IdRef | None = None
     currency: Currency = None
+    #: foreign cash: the day's rate it came in at (CNY per unit); the difference from the
+    #: order's rate is booked as a realised exchange gain or loss (ledger.fx)
+    fx_rate: Decimal | None = Field(default=None, gt=0, le=1000)
 
 
 class AssetIn(BaseModel):
@@ -321,7 +324,7 @@ def receipt_endpoint(
     return receivables.record_receipt(session, order_id, body.reference,
                                       received_on=body.received_on, amount=body.amount,
                                       invoice_id=body.invoice_id, actor_id=user.id,
-                                      currency=body.currency)
+                                      currency=body.currency, fx_rate=body.fx_rate)
 
 
 @router.get("/ledger/receivables")

@@ -410,6 +410,10 @@ def _closing_report(report: dict[str, Any], names: dict[int, str]) -> dict[str, 
                        ("volume", "revenue", "cost", "price_per_unit", "cost_per_unit")),
         "receivables": money(report.get("receivables", []),
                              ("receivable", "advances", "net", "ecl")),
+        # realised exchange differences on the month's receipts (ledger.fx), and their total
+        "fx": money(report.get("fx", []), ("settled", "cash", "fx_difference")),
+        "fx_total": sum((Decimal(str(x["fx_difference"])) for x in report.get("fx", [])),
+                        Decimal("0.00")),
         "depreciation": len(report.get("depreciation", [])),
         "impairment": len(report.get("impairment", [])),
     }
