@@ -270,6 +270,8 @@ BODIES: dict[tuple[str, str], Any] = {
     ("post", "/security/batches/{batch_id}/personal-data-release"): {"reason": "customer-owned"},
     ("post", "/security/projects/{project_id}/subject-erasures"): {"subject_id": "s1",
                                                                    "dry_run": True},
+    ("post", "/ledger/receipts/{receipt_id}/reversal"): {
+        "reference": "R-1-REV", "received_on": "2024-01-03", "reason": "typed twice"},
 }
 #: path ids with no object behind them in the world (id 1 is used)
 PLACEHOLDERS = ("package_id", "task_id", "batch_id", "inspection_id", "delivery_id",

@@ -62,4 +62,5 @@ LEDGER_SHORT_ZH_CN: dict[str, str] = {
     "ledger ratio-test apply": "按比值设置预算草稿的标注行（已提交或已批准的预算不可）。",
     "ledger ratio-test list": "项目的试标与约定比值，最新的在前。",
     "ledger invoice-reverse": "以红字发票全额冲销开错的发票（需写明原因）。",
+    "ledger receipt-reverse": "全额冲销记错的收款（需写明原因）。",
 }

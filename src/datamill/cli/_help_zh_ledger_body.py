@@ -244,4 +244,10 @@ LEDGER_HELP_ZH_CN: dict[str, str] = {
         "之后可重新为该订单开票。",
     "Why it is reversed.": "冲红的原因。",
     "YYYY-MM: the costs incurred up to that month's end.": "YYYY-MM：只计该月末及以前发生的成本。",
+    "Foreign cash: the day's rate it came in at (CNY per unit); the difference from the "
+    "order's rate is booked as a realised exchange gain or loss.":
+        "外币收款：收款当日的汇率（每单位外币折合人民币）；与订单汇率的差额记为已实现汇兑损益。",
+    "Reverse a receipt recorded in error, in full, by reversing receipt REFERENCE (its "
+    "figures negated), with the reason.":
+        "以冲销收款 REFERENCE 全额冲销记错的收款（金额取原收款的相反数），并写明原因。",
 }

@@ -410,6 +410,23 @@ def receipt_cmd(order_id: int, reference: str, received_on: str, amount: str, us
         highlight=False))
 
 
+@app.command("receipt-reverse")
+@handle_errors
+def receipt_reverse_cmd(receipt_id: int, reference: str, received_on: str, user: AsUser,
+                        reason: Annotated[str, typer.Option(help="Why it is reversed.")],
+                        as_json: JsonOpt = False) -> None:
+    """Reverse a receipt recorded in error, in full, by reversing receipt REFERENCE (its
+    figures negated), with the reason."""
+    from datamill.ledger.receipt_reversal import reverse_receipt
+
+    with get_runtime().session() as s:
+        r = reverse_receipt(s, receipt_id, reference, received_on=_day(received_on),
+                            reason=reason, actor_id=_actor(s, user))
+    emit(r, as_json, lambda r: out.print(
+        say("ledger.receipt", reference=r.reference, amount=shown_money(r.amount)),
+        highlight=False))
+
+
 @app.command("receivables")
 @handle_errors
 def receivables_cmd(user: AsUser, as_of: str = "", as_json: JsonOpt = False) -> None:

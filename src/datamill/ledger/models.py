@@ -398,6 +398,8 @@ class LedgerReceipt(Base):
     #: the CNY received less ``amount``: a realised exchange gain (+) or loss (−)
     fx_difference: Mapped[Decimal] = mapped_column(Money(), default=Decimal(0),
                                                    server_default="0")
+    #: a reversing receipt (its figures negated): the receipt it takes back, once
+    reverses_id: Mapped[int | None] = mapped_column(index=True, unique=True, default=None)
 
 
 class LedgerFixedAsset(Base):

@@ -69,6 +69,7 @@ __all__ = [
     "issue_invoice",
     "list_invoices",
     "list_receipts",
+    "receipt_out",
     "receivables",
     "record_receipt",
 ]
@@ -130,6 +131,8 @@ class ReceiptOut(BaseModel):
     received_fx_rate: Decimal | None = None
     cash: Decimal | None = None
     fx_difference: Decimal = Decimal("0.00")
+    #: a reversing receipt (figures negated): the receipt it takes back
+    reverses_id: int | None = None
 
 
 class ReceivableItem(BaseModel):
@@ -209,12 +212,14 @@ def _invoice_out(row: LedgerInvoice, order: LedgerOrder,
                       reverses_id=row.reverses_id)
 
 
-def _receipt_out(row: LedgerReceipt, order: LedgerOrder) -> ReceiptOut:
+def receipt_out(row: LedgerReceipt, order: LedgerOrder) -> ReceiptOut:
+    """A receipt as the faces show it: the books' CNY, the order's currency and the cash."""
     return ReceiptOut(id=row.id, reference=row.reference, order_id=row.order_id,
                       invoice_id=row.invoice_id, received_on=row.received_on, amount=row.amount,
                       currency=order.currency, currency_amount=_in_currency(order, row.amount),
                       fx_rate=order.fx_rate, received_fx_rate=row.fx_rate,
-                      cash=row.amount + row.fx_difference, fx_difference=row.fx_difference)
+                      cash=row.amount + row.fx_difference, fx_difference=row.fx_difference,
+                      reverses_id=row.reverses_id)
 
 
 def _to_cny(order: LedgerOrder, amount: Decimal | str, currency: str | None,
@@ -535,7 +540,7 @@ def record_receipt(
                        "typed": f"{amount} {(currency or order.currency).upper()}",
                        **({"fx_rate": str(rate)} if rate is not None else {}),
                        **({"fx_difference": str(diff)} if diff else {})})
-    return _receipt_out(row, order)
+    return receipt_out(row, order)
 
 
 def list_invoices(session: Session, order_id: int) -> list[InvoiceOut]:
@@ -547,7 +552,7 @@ def list_invoices(session: Session, order_id: int) -> list[InvoiceOut]:
 
 def list_receipts(session: Session, order_id: int) -> list[ReceiptOut]:
     order = order_row(session, order_id)
-    return [_receipt_out(r, order) for r in session.scalars(select(LedgerReceipt).where(
+    return [receipt_out(r, order) for r in session.scalars(select(LedgerReceipt).where(
         LedgerReceipt.order_id == order_id).order_by(LedgerReceipt.received_on, LedgerReceipt.id))]
 
 

@@ -31,8 +31,8 @@ from datamill.ledger.receivables import (
     InvoiceOut,
     ReceiptOut,
     _invoice_out,
-    _receipt_out,
     currency_amounts,
+    receipt_out,
 )
 
 __all__ = ["StatementOut", "customer_statement"]
@@ -70,7 +70,7 @@ def customer_statement(session: Session, customer_id: int,
     invoices = [_invoice_out(r, orders[r.order_id][0], shown) for r in session.scalars(
         select(LedgerInvoice).where(LedgerInvoice.order_id.in_(ids)).order_by(
             LedgerInvoice.issued_on, LedgerInvoice.id))]
-    receipts = [_receipt_out(r, orders[r.order_id][0]) for r in session.scalars(
+    receipts = [receipt_out(r, orders[r.order_id][0]) for r in session.scalars(
         select(LedgerReceipt).where(LedgerReceipt.order_id.in_(ids)).order_by(
             LedgerReceipt.received_on, LedgerReceipt.id))]
     invoiced = sum((i.total for i in invoices), Decimal(0))

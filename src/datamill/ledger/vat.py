@@ -115,8 +115,9 @@ def _order_points(session: Session, order: LedgerOrder, upto: date | None) -> li
     for on, trigger, source_id, amount, own_vat in _moves(session, order, upto):
         reached[trigger] += amount
         invoices_vat += own_vat
-        # a red-letter invoice (negative) gives back what only its invoice had taxed
-        new = max(base + min(amount, ZERO) if trigger == "invoice" else base,
+        # a red-letter invoice or a reversing receipt (negative) gives back what only the
+        # invoice or the advance it reverses had taxed
+        new = max(base + min(amount, ZERO) if trigger in ("invoice", "receipt") else base,
                   *reached.values())
         now = vat_due(new, reached["invoice"], invoices_vat, order.vat_rate)
         if now != due or new != base:  # a 0.01 invoice raises the base with VAT 0.00

@@ -316,6 +316,24 @@ def invoice_reversal_endpoint(
                                             actor_id=user.id)
 
 
+class ReceiptReversalIn(BaseModel):
+    reference: Number
+    received_on: Day
+    reason: Annotated[str, Field(min_length=1, max_length=2000), NOTE]
+
+
+@router.post("/ledger/receipts/{receipt_id}/reversal", status_code=status.HTTP_201_CREATED)
+def receipt_reversal_endpoint(
+    receipt_id: Id, body: ReceiptReversalIn, session: SessionDep, user: LedgerUser
+) -> receivables.ReceiptOut:
+    """Reverse a receipt recorded in error, in full, by a reversing receipt (its figures
+    negated) with the reason."""
+    from datamill.ledger.receipt_reversal import reverse_receipt
+
+    return reverse_receipt(session, receipt_id, body.reference, received_on=body.received_on,
+                           reason=body.reason, actor_id=user.id)
+
+
 @router.post("/ledger/orders/{order_id}/receipts", status_code=status.HTTP_201_CREATED)
 def receipt_endpoint(
     order_id: Id, body: ReceiptIn, session: SessionDep, user: LedgerUser

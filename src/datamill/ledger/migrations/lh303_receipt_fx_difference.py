@@ -1,9 +1,10 @@
-"""ledger: a receipt's own exchange rate and its realised exchange difference
+"""ledger: a receipt's own exchange rate, its realised exchange difference, and its reversal
 
 ``ledger_receipts.fx_rate``: the rate the cash in a foreign currency was converted at on the
 day it was received (CNY per unit of the order's currency); empty: the order's rate.
 ``ledger_receipts.fx_difference``: the CNY the bank received less the receivable it settled (at
 the order's rate): a realised exchange gain (+) or loss (−). Existing receipts have none.
+``ledger_receipts.reverses_id``: the receipt a reversing (negative) receipt takes back, once.
 
 Revision ID: lh303fx
 Revises: lh302
@@ -20,13 +21,17 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("ledger_receipts") as batch:
-        batch.add_column(sa.Column("fx_rate", sa.BigInteger(), nullable=True))
-        batch.add_column(sa.Column("fx_difference", sa.BigInteger(), nullable=False,
-                                   server_default="0"))
+    # plain ADD COLUMNs and a unique index, no foreign key (as lh302: no batch rebuild)
+    op.add_column("ledger_receipts", sa.Column("fx_rate", sa.BigInteger(), nullable=True))
+    op.add_column("ledger_receipts", sa.Column("fx_difference", sa.BigInteger(), nullable=False,
+                                               server_default="0"))
+    op.add_column("ledger_receipts", sa.Column("reverses_id", sa.Integer(), nullable=True))
+    op.create_index(op.f("ix_ledger_receipts_reverses_id"), "ledger_receipts", ["reverses_id"],
+                    unique=True)
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("ledger_receipts") as batch:
-        batch.drop_column("fx_difference")
-        batch.drop_column("fx_rate")
+    op.drop_index(op.f("ix_ledger_receipts_reverses_id"), table_name="ledger_receipts")
+    op.drop_column("ledger_receipts", "reverses_id")
+    op.drop_column("ledger_receipts", "fx_difference")
+    op.drop_column("ledger_receipts", "fx_rate")

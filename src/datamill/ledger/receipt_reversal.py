@@ -1,0 +1,88 @@
+"""Reversing a receipt recorded in error (冲销收款).
+
+A finance clerk who typed a receipt wrong (10,000.00 for 1,000.00, on the wrong order, twice)
+had no way back: the cash counted on the order for ever, its advance or settled receivable was
+wrong, and the receipt cap refused the real payments ("above its amount including VAT"). As an
+invoice is reversed by a red-letter invoice (:mod:`datamill.ledger.invoice_reversal`),
+:func:`reverse_receipt` records a reversing receipt that names the original (``reverses_id``)
+and carries its figures negated (the receivable it settled, its realised exchange difference:
+:mod:`datamill.ledger.fx`), with the reason (audited, ``ledger.receipt.reversed``). Everything
+that sums an order's receipts then reads the original as gone: the receivables and advances,
+the receipt cap, the customer's statement, the journal (Dr receivable / Cr bank, and the
+exchange difference back), the output VAT an advance fell due on (given back unless an invoice
+or a recognition keeps it due: :mod:`datamill.ledger.vat`). A receipt is reversed once, a
+reversal never, neither dated before the original nor in a closed month.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from datamill.compliance.audit import record_audit
+from datamill.core.errors import Conflict, InvalidInput
+from datamill.core.storable import check_note
+from datamill.db.lookup import get_or_raise
+from datamill.ledger._periods import check_not_future, check_posting_date
+from datamill.ledger.models import LedgerReceipt
+from datamill.ledger.orders import check_text, order_row
+from datamill.ledger.receivables import ReceiptOut, receipt_out
+
+__all__ = ["MAX_REASON", "reverse_receipt"]
+
+MAX_REASON = 2000
+
+
+def reverse_receipt(
+    session: Session, receipt_id: int, reference: str, *, received_on: date, reason: str,
+    actor_id: int | None = None,
+) -> ReceiptOut:
+    """Record receipt ``reference`` reversing receipt ``receipt_id`` in full (see the module
+    docstring); ``reason`` is required."""
+    original = get_or_raise(session, LedgerReceipt, receipt_id, "receipt", receipt_id=receipt_id)
+    order = order_row(session, original.order_id, lock=True)  # one reversal at a time
+    check_text(reference, "reference")
+    check_note(reason, "reason", most=MAX_REASON)
+    if not reason.strip():
+        raise InvalidInput(f"reversing receipt {original.reference} needs the reason",
+                           field="reason", reason_code="receipt_reversal_reason",
+                           receipt=original.reference)
+    if original.reverses_id is not None:
+        raise Conflict(f"receipt {original.reference} is a reversal: it is not reversed",
+                       receipt_id=receipt_id, reason_code="receipt_is_reversal",
+                       receipt=original.reference)
+    done = session.scalar(select(LedgerReceipt.reference).where(
+        LedgerReceipt.reverses_id == original.id))
+    if done is not None:
+        raise Conflict(f"receipt {original.reference} is already reversed by {done}",
+                       receipt_id=receipt_id, reason_code="receipt_already_reversed",
+                       receipt=original.reference, reversal=done)
+    check_not_future(received_on, f"receipt {reference}", "received_on")
+    check_posting_date(session, received_on, f"receipt {reference}", "received_on")
+    if received_on < original.received_on:
+        raise InvalidInput(f"reversing receipt {reference} is dated {received_on}, before "
+                           f"receipt {original.reference} ({original.received_on}) it reverses",
+                           field="received_on", reason_code="receipt_reversal_before",
+                           reference=reference, receipt=original.reference,
+                           on=original.received_on.isoformat())
+    row = LedgerReceipt(reference=reference, order_id=order.id, invoice_id=None,
+                        received_on=received_on, amount=-original.amount,
+                        fx_rate=original.fx_rate, fx_difference=-original.fx_difference,
+                        reverses_id=original.id, created_by=actor_id)
+    session.add(row)
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError as err:  # the reference taken, or a reversal at the same moment
+        raise Conflict(f"receipt {reference!r} already exists, or receipt "
+                       f"{original.reference} was reversed meanwhile", key=reference,
+                       reason_code="receipt_exists") from err
+    record_audit(session, actor_id=actor_id, action="ledger.receipt.reversed",
+                 object_type="ledger_order", object_id=order.id,
+                 data={"reference": reference, "reverses": original.reference,
+                       "amount": str(row.amount), "fx_difference": str(row.fx_difference),
+                       "reason": reason})
+    return receipt_out(row, order)
