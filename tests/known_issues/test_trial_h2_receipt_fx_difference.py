@@ -142,3 +142,17 @@ def test_the_faces_take_the_rate_and_the_period_page_shows_the_difference(
         assert 'data-testid="period-fx-total">5.00<' in page, page  # 20.00 − 15.00
         c.cookies.set("lang", "zh-CN")
         assert "已实现汇兑损益合计" in c.get("/finance/periods/2019-07").text
+
+
+def test_the_last_yen_closes_the_order_and_the_fen_short_is_a_loss(runtime: Runtime) -> None:
+    """1,000,000 JPY at 0.048 (+6 %: 50,880.00 CNY) paid to the yen in three receipts at the
+    order's rate converts to 50,879.99: the fen stayed open for ever (aged, provided for)."""
+    oid = _order(runtime, "FXSHORT", "JPY", "1000000", "0.048")
+    with runtime.session() as s:
+        got = [record_receipt(s, oid, f"FX-S{n}", received_on=date(2019, 7, 5), amount=a)
+               for n, a in enumerate(("353333", "353333", "353334"))]
+        assert [r.amount for r in got] == [D("16959.98"), D("16959.98"), D("16960.04")]
+        assert [r.fx_difference for r in got] == [D("0.00"), D("0.00"), D("-0.01")]
+        assert sum((r.amount for r in got), D(0)) == D("50880.00")  # was 50,879.99
+        with pytest.raises(InvalidInput):  # nothing more to receive
+            record_receipt(s, oid, "FX-S3", received_on=date(2019, 7, 5), amount="1")
