@@ -93,6 +93,11 @@ def test_a_rate_is_refused_on_cny_cash_and_beyond_six_places(runtime: Runtime) -
                            fx_rate="7.1234567")
         assert err.value.details["reason_code"] == "fx_rate_places"
         assert word_reason(err.value.details, "zh-CN") == "汇率 7.1234567 的小数位超过 6 位"
+    oid = _order(runtime, "FXYEN", "JPY", "1000", "0.05")
+    with runtime.session() as s, pytest.raises(InvalidInput) as err:
+        record_receipt(s, oid, "FX-B3", received_on=date(2019, 7, 5), amount="100.5")
+    assert err.value.message == "JPY has no minor unit: 100.5 has 1 decimal places"  # 100.50
+    assert word_reason(err.value.details, "zh-CN").startswith("JPY 金额 100.5 的")
 
 
 @pytest.mark.slow  # an app, a CLI and a month-end run: ~15 s on a loaded machine

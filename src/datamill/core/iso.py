@@ -39,13 +39,20 @@ def check_minor_units(amount: Decimal, currency: str) -> str | None:
     'JPY has no minor unit: 1000000.55 has 2 decimal places'
     >>> check_minor_units(Decimal("10.50"), "USD") is None
     True
+
+    The amount as typed, without the trailing zeros a parser added (it read "1000.50 has 1
+    decimal places" for 1000.5 yen):
+
+    >>> check_minor_units(Decimal("1000.50"), "JPY")
+    'JPY has no minor unit: 1000.5 has 1 decimal places'
     """
     digits = minor_unit(currency)
     if amount == amount.quantize(Decimal(1).scaleb(-digits)):
         return None
-    places = -amount.normalize().as_tuple().exponent  # type: ignore[operator]
+    shown = amount.normalize()
+    places = -shown.as_tuple().exponent  # type: ignore[operator]
     unit = "no minor unit" if digits == 0 else f"{digits} decimal places at most"
-    return f"{currency.upper()} has {unit}: {amount} has {places} decimal places"
+    return f"{currency.upper()} has {unit}: {shown:f} has {places} decimal places"
 
 
 def no_control_chars(value: str) -> bool:

@@ -514,7 +514,7 @@ def amend_contract(
                        row_status=str(row.status))
     new = parse_money(amount, "amount")
     if (why := check_minor_units(new, row.currency)) is not None:
-        raise InvalidInput(why, field="amount", reason_code="minor_units", amount=str(new),
+        raise InvalidInput(why, field="amount", reason_code="minor_units", amount=f"{new.normalize():f}",
                            currency=row.currency.upper())
     _refuse_pending(row, _pending_change(session, row.id))
     if row.amount is not None and new == row.amount:

@@ -89,7 +89,7 @@ def _money_in(amount: Decimal | str, currency: str, field: str = "amount") -> De
     """An amount of ``currency``: no more decimals than its ISO 4217 minor unit."""
     amt = parse_money(amount, field)
     if (why := check_minor_units(amt, currency)) is not None:
-        raise InvalidInput(why, field=field, reason_code="minor_units", amount=str(amt),
+        raise InvalidInput(why, field=field, reason_code="minor_units", amount=f"{amt.normalize():f}",
                            currency=currency.upper())
     return amt
 

@@ -236,7 +236,7 @@ def _to_cny(order: LedgerOrder, amount: Decimal | str, currency: str | None,
             cur=str(cur))
     amt = parse_money(amount, "amount")
     if (why := check_minor_units(amt, cur)) is not None:
-        raise InvalidInput(why, field="amount", reason_code="minor_units", amount=str(amt),
+        raise InvalidInput(why, field="amount", reason_code="minor_units", amount=f"{amt.normalize():f}",
                            currency=cur)
     if cur == "CNY":
         return amt
