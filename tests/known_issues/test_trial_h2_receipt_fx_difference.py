@@ -115,6 +115,7 @@ def test_the_faces_take_the_rate_and_the_period_page_shows_the_difference(
     from datamill.ledger.period_close import close_period
     from datamill.server import create_app
     from tests.known_issues._web import PASSWORD, web_login
+    from tests.unit.ledger.helpers import ledger_project
 
     rt = sqlite_runtime
     with rt.session() as s:
@@ -145,8 +146,13 @@ def test_the_faces_take_the_rate_and_the_period_page_shows_the_difference(
         page = c.get("/finance/periods/2019-07").text
         assert "Realised exchange differences on receipts" in page
         assert 'data-testid="period-fx-total">5.00<' in page, page  # 20.00 − 15.00
+        with rt.session() as s:
+            pid, _ = ledger_project(s, "fx-face", oid)
+        page = c.get(f"/projects/{pid}/finance").text
+        assert "the bank received 730.00: exchange difference 20.00" in page, page
         c.cookies.set("lang", "zh-CN")
         assert "已实现汇兑损益合计" in c.get("/finance/periods/2019-07").text
+        assert "银行实收 695.00：汇兑差额 -15.00" in c.get(f"/projects/{pid}/finance").text
 
 
 def test_the_last_yen_closes_the_order_and_the_fen_short_is_a_loss(runtime: Runtime) -> None:

@@ -19,6 +19,8 @@ FX_EN: dict[str, str] = {
     "fin.period.fx_settled": "Receivable settled (CNY)",
     "fin.period.fx_difference": "Gain (+) / loss (−)",
     "fin.period.fx_total": "Total realised exchange difference",
+    "fin.receipt_fx": "the bank received {cash}: exchange difference {difference}",
+    "fin.receipt_reversal": "reverses a receipt recorded in error",
 }
 
 FX_ZH_CN: dict[str, str] = {
@@ -34,4 +36,6 @@ FX_ZH_CN: dict[str, str] = {
     "fin.period.fx_settled": "冲减应收（人民币）",
     "fin.period.fx_difference": "收益（+）/ 损失（−）",
     "fin.period.fx_total": "已实现汇兑损益合计",
+    "fin.receipt_fx": "银行实收 {cash}：汇兑差额 {difference}",
+    "fin.receipt_reversal": "冲销一笔记错的收款",
 }
