@@ -38,6 +38,7 @@ WORKFORCE_EN: dict[str, str] = {
     "wf.in_house": "in-house",
     **WF_MORE_EN,
     **WF_DEBT_EN,
+    "wf.col.net_before_offset": "net before debt offsets",
 }
 
 WORKFORCE_ZH_CN: dict[str, str] = {
@@ -69,4 +70,5 @@ WORKFORCE_ZH_CN: dict[str, str] = {
     "wf.in_house": "内部",
     **WF_MORE_ZH_CN,
     **WF_DEBT_ZH_CN,
+    "wf.col.net_before_offset": "净额（抵扣欠款前）",
 }

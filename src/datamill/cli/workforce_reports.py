@@ -137,8 +137,9 @@ def settlement_periods_cmd(
 
     def render(rows: list[Any]) -> None:
         # fits 80 columns; the fee, the tax and each sheet are in --json
+        # the net is before the debt offsets (the debt sheets count theirs); paid is the cash
         t = Table(*(say(f"wf.col.{c}") for c in ("period", "status", "by", "sheets", "voided",
-                                                   "amount", "net", "paid")))
+                                                   "amount", "net_before_offset", "paid")))
         for p in rows:  # by: who confirmed the close, or who reopened it
             who = p.closed_by or (p.reopened_by if p.status == "reopened" else None) or "-"
             x = p.totals
