@@ -24,8 +24,9 @@ import unicodedata
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from datamill.catalog._territory_words import UNDEFINED_REGIONS
 from datamill.catalog.models import CatalogLicence, CatalogSource
-from datamill.catalog.territories import places
+from datamill.catalog.territories import Places, places
 from datamill.compliance.export import check_transfer_allowed
 from datamill.core.errors import InvalidInput
 from datamill.core.iso import COUNTRIES
@@ -59,9 +60,9 @@ def export_destinations(session: Session, customer_id: int, territory: str) -> l
     return sorted(_read(territory, home)[0] | found)
 
 
-def _read(territory: str, home: str) -> tuple[set[str], bool]:
-    """The foreign countries and regions ``territory`` names (codes), and whether it names any
-    place at all (home and worldwide included)."""
+def _read(territory: str, home: str) -> tuple[set[str], Places]:
+    """The foreign countries and regions ``territory`` names (codes; each place a name of two
+    places may mean), and what it names (home, worldwide, the names to ask about included)."""
     # full-width letters as a Chinese input method types them (ＵＳ) are their ASCII selves
     territory = unicodedata.normalize("NFKC", territory or "")
     codes: set[str] = set()
@@ -74,7 +75,8 @@ def _read(territory: str, home: str) -> tuple[set[str], bool]:
               if len(tok) == 2 and tok.isupper() and (tok in COUNTRIES or tok in _REGION_CODES)}
     named = places(territory, codes - _REGION_CODES)
     named.regions |= codes & _REGION_CODES
-    return (named.countries | named.regions) - {home}, named.any
+    either = {c for options in named.ambiguous.values() for c in options}
+    return (named.countries | named.regions | either) - {home}, named
 
 
 def _region_countries(session: Session, home: str) -> list[str]:
@@ -102,15 +104,9 @@ def require_export_allowed(session: Session, dataset_id: int, customer_id: int,
 
     dests = export_destinations(session, customer_id, territory)
     projects = _source_projects(session, dataset_id)
-    if projects and not _read(territory, _home())[1] and session.scalar(
-            select(ExportRule.country).limit(1)) is not None:
-        # export rules are in force: a territory the guard cannot read is no domestic one
-        raise InvalidInput(
-            f"territory {territory!r} names no country or region datamill can read: name the "
-            "countries (ISO codes such as CN, US, or names such as 中国, United States), a "
-            "region (欧盟, Europe) or worldwide, so the export guard can check the "
-            "destinations", field="territory", value=territory,
-            reason_code="territory_unreadable")
+    named = _read(territory, _home())[1]
+    if projects and session.scalar(select(ExportRule.country).limit(1)) is not None:
+        _require_readable(territory, named)
     home = _home()
     checks = sorted({c for d in dests for c in (
         [d] if d in COUNTRIES else _region_countries(session, home))})
@@ -118,6 +114,37 @@ def require_export_allowed(session: Session, dataset_id: int, customer_id: int,
         for dest in checks:
             check_transfer_allowed(session, project_id, dest)
     return dests
+
+
+def _require_readable(territory: str, named: Places) -> None:
+    """Under export rules, refuse a territory the guard cannot check: a region with no fixed
+    list of countries (中东, APAC), a name of two places (Georgia), or no place at all."""
+    if named.undefined:
+        region = sorted(named.undefined)[0]
+        en, zh = UNDEFINED_REGIONS[region]
+        raise InvalidInput(
+            f"territory {territory!r} names {region!r}, a region with no fixed list of "
+            f"countries the export guard could check: write {en} instead",
+            field="territory", value=territory, region=region, instead=en, instead_zh=zh,
+            reason_code="territory_region_undefined")
+    if named.ambiguous:
+        word, options = sorted(named.ambiguous.items())[0]
+        said = {"US": "the US state", "GE": "the country", "CD": "Congo - Kinshasa",
+                "CG": "Congo - Brazzaville"}
+        choices = " or ".join(f"{code} ({said.get(code, code)})" for code in options)
+        raise InvalidInput(
+            f"territory {territory!r}: {word!r} may mean {choices}; write the ISO code of the "
+            "one meant (or 'Georgia, US' for the state, 格鲁吉亚 for the country)",
+            field="territory", value=territory, name=word, options=", ".join(options),
+            reason_code="territory_ambiguous")
+    if not named.any:
+        # export rules are in force: a territory the guard cannot read is no domestic one
+        raise InvalidInput(
+            f"territory {territory!r} names no country or region datamill can read: name the "
+            "countries (ISO codes such as CN, US, or names such as 中国, United States), a "
+            "region (欧盟, Europe) or worldwide, so the export guard can check the "
+            "destinations", field="territory", value=territory,
+            reason_code="territory_unreadable")
 
 
 def require_licence_export(session: Session, lic: CatalogLicence) -> list[str]:

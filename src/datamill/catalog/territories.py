@@ -5,7 +5,10 @@ sales write (``USA``, ``UK``, ``香港``, ``澳洲``).
 :func:`places` answers the ISO alpha-2 codes of the countries a text names and the CLDR codes
 of the regions (``EU`` 欧盟, ``150`` Europe 欧洲, ``142`` Asia 亚洲: many countries at once),
 and whether it names any place at all, so that the export guard can refuse a territory it
-cannot read (``for use in Atlantis``) instead of letting it pass as domestic.
+cannot read (``for use in Atlantis``) instead of letting it pass as domestic. Names of
+several territories (港澳台, Greater China) count each; a name of two places (Georgia) and a
+region with no fixed list of countries (中东, APAC) are reported for the guard to ask about
+(:mod:`datamill.catalog._territory_words`).
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
+
+from datamill.catalog._territory_words import AMBIGUOUS, GROUPS, NOT_NAMES, UNDEFINED_REGIONS
 
 __all__ = ["Places", "places"]
 
@@ -42,11 +47,15 @@ _NOT_PLACES = {"ZZ", "XA", "XB", "QO", "UN", "001"}
 @dataclass
 class Places:
     """What a territory names: ``countries`` (alpha-2), ``regions`` (CLDR codes of groups of
-    countries), ``everywhere`` (worldwide), and ``any`` (it names at least one of these)."""
+    countries), ``everywhere`` (worldwide), and ``any`` (it names at least one of these);
+    ``ambiguous`` (a name of two places -> their codes) and ``undefined`` (regions with no fixed
+    list of countries, as written) are what the guard must ask about."""
 
     countries: set[str] = field(default_factory=set)
     regions: set[str] = field(default_factory=set)
     everywhere: bool = False
+    ambiguous: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    undefined: set[str] = field(default_factory=set)
 
     @property
     def any(self) -> bool:
@@ -70,33 +79,51 @@ def _variants(name: str) -> set[str]:
             out.add(n.replace(" sar china", ""))
         if n.endswith("特别行政区") or n.endswith("特別行政區"):
             out.add(n[:-5])
-    return {n.strip() for n in out if n.strip()}
+    return {n.strip() for n in out if n.strip() and n.strip() not in NOT_NAMES}
+
+
+#: a folded name -> the codes it names (empty: a name the guard asks about)
+_Index = dict[str, tuple[str, ...]]
 
 
 @lru_cache(maxsize=1)
-def _names() -> tuple[dict[str, str], re.Pattern[str], list[str]]:
-    """Folded name -> code; a regex over the Latin-script names (word-bounded); the CJK names,
+def _names() -> tuple[_Index, re.Pattern[str], list[str]]:
+    """Folded name -> codes; a regex over the Latin-script names (word-bounded); the CJK names,
     longest first (a substring is a match: 印度尼西亚 before 印度)."""
     from babel import Locale
 
-    index: dict[str, str] = {}
+    index: _Index = {}
     for loc in _CLDR_LOCALES:
         for code, name in Locale.parse(loc).territories.items():
             if code in _NOT_PLACES:
                 continue
             for variant in _variants(_fold(name)):
-                index.setdefault(variant, code)
-    index.update({_fold(k): v for k, v in _ALIASES.items()})
+                index.setdefault(variant, (code,))
+    index.update({_fold(k): (v,) for k, v in _ALIASES.items()})
+    index.update({_fold(k): v for k, v in GROUPS.items()})
+    index.update({_fold(k): () for k in (*AMBIGUOUS, *UNDEFINED_REGIONS)})
     latin = sorted((n for n in index if n.isascii()), key=len, reverse=True)
     cjk = sorted((n for n in index if not n.isascii()), key=len, reverse=True)
     pattern = re.compile(r"(?<![a-z0-9])(" + "|".join(map(re.escape, latin)) + r")(?![a-z0-9])")
     return index, pattern, cjk
 
 
+def _hits(text: str) -> list[str]:
+    """The names ``text`` holds: CJK ones longest first, each taken out of the text, then the
+    Latin ones."""
+    _, latin, cjk = _names()
+    hits: list[str] = []
+    for name in cjk:
+        if name in text:
+            hits.append(name)
+            text = text.replace(name, " ")
+    return hits + [m.group(1) for m in latin.finditer(text)]
+
+
 def places(territory: str, codes: set[str] | None = None) -> Places:
     """The places ``territory`` names in words (every CLDR country and region, en and zh), with
     ``codes`` (the alpha-2 codes the caller read from it) counted as countries."""
-    index, latin, cjk = _names()
+    index = _names()[0]
     text = _fold(territory)
     found = Places(countries=set(codes or ()))
     for word in sorted(_EVERYWHERE, key=len, reverse=True):
@@ -104,13 +131,12 @@ def places(territory: str, codes: set[str] | None = None) -> Places:
                 (not word.isascii() and word in text):
             found.everywhere = True
             text = text.replace(word, " ")
-    hits: list[str] = []
-    for name in cjk:  # longest first, each match taken out of the text
-        if name in text:
-            hits.append(index[name])
-            text = text.replace(name, " ")
-    hits += [index[m.group(1)] for m in latin.finditer(text)]
-    for code in hits:
-        (found.countries if len(code) == 2 and code.isalpha() and code != "EU"
-         and code != "EZ" else found.regions).add(code)
+    for name in _hits(text):
+        if name in UNDEFINED_REGIONS:
+            found.undefined.add(name)
+        elif name in AMBIGUOUS:
+            found.ambiguous[name] = AMBIGUOUS[name]
+        for code in index[name]:
+            (found.countries if len(code) == 2 and code.isalpha() and code != "EU"
+             and code != "EZ" else found.regions).add(code)
     return found

@@ -15,6 +15,7 @@ from datamill.modalities import _reason_words_debt_h15 as _debt_h15
 from datamill.modalities import _reason_words_delivery_h15 as _delivery_h15
 from datamill.modalities import _reason_words_engine_h16 as _engine_h16
 from datamill.modalities import _reason_words_erasure_h1 as _erasure
+from datamill.modalities import _reason_words_export_h3 as _export_h3
 from datamill.modalities import _reason_words_export_h11 as _export_h11
 from datamill.modalities import _reason_words_h9 as _h9
 from datamill.modalities import _reason_words_image_h5 as _image_h5
@@ -85,6 +86,7 @@ AREA_REFUSALS_EN: dict[str, str] = {
     **_pointcloud_h4.POINTCLOUD_H4_REFUSALS_EN,
     **_speech_h5.SPEECH_H5_REFUSALS_EN,
     **_ledger_fx.LEDGER_FX_REFUSALS_EN,
+    **_export_h3.EXPORT_H3_REFUSALS_EN,
 }
 
 AREA_REFUSALS_ZH_CN: dict[str, str] = {
@@ -126,4 +128,5 @@ AREA_REFUSALS_ZH_CN: dict[str, str] = {
     **_pointcloud_h4.POINTCLOUD_H4_REFUSALS_ZH_CN,
     **_speech_h5.SPEECH_H5_REFUSALS_ZH_CN,
     **_ledger_fx.LEDGER_FX_REFUSALS_ZH_CN,
+    **_export_h3.EXPORT_H3_REFUSALS_ZH_CN,
 }
