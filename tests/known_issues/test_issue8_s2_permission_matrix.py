@@ -135,6 +135,7 @@ BODIES: dict[tuple[str, str], Any] = {
         "answers": {"{item}": "hello"}, "pass_threshold": "0.5",
     },
     ("delete", "/projects/{project_id}/golden-items/{item_id}"): None,
+    ("delete", "/projects/{project_id}/members/{user_id}"): None,
     ("put", "/projects/{project_id}/golden-rate"): {"rate": "0.1"},
     ("post", "/packages/{package_id}/vendor"): {"vendor_id": "{vendor}"},
     ("post", "/packages/{package_id}/worker"): {"worker_id": "{worker}"},

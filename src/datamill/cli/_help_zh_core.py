@@ -201,4 +201,6 @@ CORE_HELP_ZH_CN: dict[str, str] = {
         "对象开始标注本帧，与工作台的“复制上一帧”相同；仅限任务的持有人。",
     "Write the previous frame's annotation (a JSON document) to this file, to edit and submit "
     "with --annotation.": "把上一帧的标注（JSON 文档）写入此文件，修改后用 --annotation 提交。",
+    "End a user's membership of a project; the work they held on it goes back to the pool.":
+        "结束用户在项目中的成员身份；其在该项目上持有的工作退回任务池。",
 }

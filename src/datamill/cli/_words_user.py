@@ -33,6 +33,8 @@ USER_EN: dict[str, str] = {
     "proj.total": "{items}, {volume} {unit}{usable}",
     "proj.usable": " ({volume} {unit} usable: without what the checks rejected and the golden "
                    "items)",
+    "proj.member_removed": "{user} is no longer a member of {project} ({tasks} tasks released, "
+                           "{packages} packages back in the pool)",
 }
 
 USER_ZH_CN: dict[str, str] = {
@@ -56,4 +58,6 @@ USER_ZH_CN: dict[str, str] = {
     "proj.items": "{n} 个条目", "proj.items.one": "{n} 个条目",
     "proj.total": "{items}，{volume} {unit}{usable}",
     "proj.usable": "（可用 {volume} {unit}：不含检查驳回的条目和金标条目）",
+    "proj.member_removed": "{user} 已不再是 {project} 的成员（释放任务 {tasks} 个、退回"
+                           "工作包 {packages} 个）",
 }

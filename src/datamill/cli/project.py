@@ -223,6 +223,24 @@ def add_member_cmd(project: str, username: str, user: AsUser, as_json: JsonOpt =
          lambda v: out.print(f"{v['username']} is a member of {v['project']}"))
 
 
+@app.command("remove-member")
+@handle_errors
+def remove_member_cmd(project: str, username: str, user: AsUser, as_json: JsonOpt = False) -> None:
+    """End a user's membership of a project; the work they held on it goes back to the pool."""
+    from datamill.cli._words import say
+    from datamill.compliance.membership import remove_member
+    from datamill.compliance.users import get_user
+    from datamill.production.projects import find_project
+
+    with get_runtime().session() as s:
+        p = find_project(s, project)
+        actor = acting_user(s, user, Action.MANAGE_PROJECT, project_id=p.id, project_ref=project)
+        done = remove_member(s, actor, p.id, get_user(s, username).id)
+    emit({**done, "project": p.name}, as_json, lambda v: out.print(
+        say("proj.member_removed", user=v["username"], project=v["project"],
+            tasks=len(v["released_tasks"]), packages=len(v["unassigned_packages"]))))
+
+
 @app.command("set-spec")
 @handle_errors
 def set_spec_cmd(

@@ -9,13 +9,13 @@ from datamill.modalities import _reason_words_business_h4 as _business_h4
 from datamill.modalities import _reason_words_catalog as _catalog
 from datamill.modalities import _reason_words_cli_h2 as _cli
 from datamill.modalities import _reason_words_cli_h3 as _cli_h3
+from datamill.modalities import _reason_words_compliance_h3 as _compliance_h3
 from datamill.modalities import _reason_words_compliance_h6 as _compliance_h6
 from datamill.modalities import _reason_words_crash_h1 as _crash_h1
 from datamill.modalities import _reason_words_debt_h15 as _debt_h15
 from datamill.modalities import _reason_words_delivery_h15 as _delivery_h15
 from datamill.modalities import _reason_words_engine_h16 as _engine_h16
 from datamill.modalities import _reason_words_erasure_h1 as _erasure
-from datamill.modalities import _reason_words_export_h3 as _export_h3
 from datamill.modalities import _reason_words_export_h11 as _export_h11
 from datamill.modalities import _reason_words_h9 as _h9
 from datamill.modalities import _reason_words_image_h5 as _image_h5
@@ -87,6 +87,7 @@ AREA_REFUSALS_EN: dict[str, str] = {
     **_speech_h5.SPEECH_H5_REFUSALS_EN,
     **_ledger_fx.LEDGER_FX_REFUSALS_EN,
     **_export_h3.EXPORT_H3_REFUSALS_EN,
+    **_compliance_h3.COMPLIANCE_H3_REFUSALS_EN,
 }
 
 AREA_REFUSALS_ZH_CN: dict[str, str] = {
@@ -129,4 +130,5 @@ AREA_REFUSALS_ZH_CN: dict[str, str] = {
     **_speech_h5.SPEECH_H5_REFUSALS_ZH_CN,
     **_ledger_fx.LEDGER_FX_REFUSALS_ZH_CN,
     **_export_h3.EXPORT_H3_REFUSALS_ZH_CN,
+    **_compliance_h3.COMPLIANCE_H3_REFUSALS_ZH_CN,
 }

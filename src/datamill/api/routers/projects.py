@@ -189,6 +189,18 @@ def add_member_endpoint(
     return UserOut.model_validate(member)
 
 
+@router.delete("/{project_id}/members/{user_id}")
+def remove_member_endpoint(
+    project_id: Id, user_id: Id, session: SessionDep, user: Manager
+) -> dict[str, Any]:
+    """End a user's membership of the project: their next request on it is refused, and the
+    work they held on it goes back to the pool (released task ids, unassigned package ids).
+    404 ``not_a_member`` when they are no member. Audited."""
+    from datamill.compliance.membership import remove_member
+
+    return remove_member(session, user, project_id, user_id)
+
+
 @router.post("/{project_id}/imports", status_code=status.HTTP_201_CREATED)
 def import_endpoint(
     project_id: Id, body: ImportRequest, session: SessionDep, runtime: RuntimeDep, user: Manager
