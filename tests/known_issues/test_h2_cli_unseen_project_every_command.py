@@ -43,6 +43,7 @@ PROJECT_COMMANDS: dict[str, list[str]] = {
     "project show": ["{p}"],
     "project dashboard": ["{p}"],
     "project add-member": ["{p}", "ann2"],
+    "project remove-member": ["{p}", "ann2"],
     "project set-spec": ["{p}", "description=x"],
     "project speakers set": ["{p}", "{tmp}/speakers.json"],
     "project speakers add": ["{p}", "S1"],
