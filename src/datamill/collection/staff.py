@@ -362,7 +362,8 @@ def list_subjects(session: Session, actor: User, project_id: int) -> list[dict[s
     re-recording superseded, and ``rerecorded`` says per such prompt which take is current.
 
     A listing writes nothing: the requests still to open are counted, not opened (the subject's
-    page opens them; see :func:`datamill.collection.subject.sync_rerecords`)."""
+    page opens them; see :func:`datamill.collection.subject.sync_rerecords`); the read itself
+    is audited (``collection.subjects_read``: demographics and signatures are personal data)."""
     from datamill.collection.subject import due_rerecords  # subject imports this module
 
     _project(session, actor, project_id, Action.MANAGE_PROJECT)
@@ -386,6 +387,10 @@ def list_subjects(session: Session, actor: User, project_id: int) -> list[dict[s
                     # withdrew consent: counts toward no quota cell, records no more
                     # (under any spelling of the id, as the withdrawal itself folds it)
                     "consent_withdrawn_at": gone.get(subject_fold(s.subject_id))})
+    # demographics and signatures are personal data: who read them is on the audit trail
+    record_audit(session, actor_id=actor.id, action="collection.subjects_read",
+                 object_type="project", object_id=project_id, project_id=project_id,
+                 data={"subjects": len(out)})
     return out
 
 

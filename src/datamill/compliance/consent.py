@@ -305,8 +305,13 @@ def consent_register(session: Session, actor: User, project_id: int) -> dict[str
     else:
         action = Action.MANAGE_PROJECT
     require(session, actor, action, project_id)
-    return {"consents": list_consents(session, project_id),
-            "flags": list_flags(session, project_id)}
+    register = {"consents": list_consents(session, project_id),
+                "flags": list_flags(session, project_id)}
+    # who read whose personal data (the people recorded), as a read of an original is
+    record_audit(session, actor_id=actor.id, action="security.consents_read",
+                 object_type="project", object_id=project_id, project_id=project_id,
+                 data={"consents": len(register["consents"]), "flags": len(register["flags"])})
+    return register
 
 
 def list_flags(session: Session, project_id: int) -> list[dict[str, Any]]:
