@@ -195,10 +195,14 @@ def withdraw_consent(
     removed: list[dict[str, int]] = []
     flagged: list[dict[str, int | None]] = []
     if items and not kept:
+        # the batches locked, as a delivery locks its batch until its row is committed: a
+        # delivery under way is waited for and then flagged, never taken for undelivered (the
+        # items dropped from a batch that went out with them, and no flag)
         rows = session.execute(
             select(BatchItem.id, BatchItem.batch_id, BatchItem.item_id, Batch.status)
             .join(Batch, Batch.id == BatchItem.batch_id)
             .where(BatchItem.item_id.in_(items), Batch.project_id == project_id)
+            .order_by(BatchItem.batch_id, BatchItem.id).with_for_update(of=Batch)
         ).all()
         delivered = {b: d for b, d in session.execute(
             select(Delivery.batch_id, Delivery.id).where(
