@@ -366,6 +366,9 @@ def _mask_entry(blobs: BlobStore, masking: DeliveryMasking, plugin: ModalityPlug
     a text file's masked copy or its plugin's masked media (speech bleeped where a transcript
     holds personal data; stored in the blob store, by its own sha256) as its bytes."""
     plain = entry["labels"]
+    # an item named by personal data (a call recorded as call_13812345678.wav): masked too
+    entry["filename"], entry["source"] = masking.text(entry["filename"]), masking.text(
+        entry["source"])
     entry["labels"] = masking.value(entry["labels"])
     entry["attributes"] = masking.value(entry["attributes"])
     entry["text"] = masking.text(entry["text"]) if entry["text"] is not None else None
