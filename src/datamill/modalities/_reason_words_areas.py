@@ -86,7 +86,6 @@ AREA_REFUSALS_EN: dict[str, str] = {
     **_pointcloud_h4.POINTCLOUD_H4_REFUSALS_EN,
     **_speech_h5.SPEECH_H5_REFUSALS_EN,
     **_ledger_fx.LEDGER_FX_REFUSALS_EN,
-    **_export_h3.EXPORT_H3_REFUSALS_EN,
     **_compliance_h3.COMPLIANCE_H3_REFUSALS_EN,
 }
 
@@ -129,6 +128,5 @@ AREA_REFUSALS_ZH_CN: dict[str, str] = {
     **_pointcloud_h4.POINTCLOUD_H4_REFUSALS_ZH_CN,
     **_speech_h5.SPEECH_H5_REFUSALS_ZH_CN,
     **_ledger_fx.LEDGER_FX_REFUSALS_ZH_CN,
-    **_export_h3.EXPORT_H3_REFUSALS_ZH_CN,
     **_compliance_h3.COMPLIANCE_H3_REFUSALS_ZH_CN,
 }

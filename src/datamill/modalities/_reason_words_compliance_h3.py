@@ -13,11 +13,12 @@ COMPLIANCE_H3_REFUSALS_EN: dict[str, str] = {
     "territory_ambiguous": "territory {value!r}: {name!r} may mean more than one place "
                            "({options}); write the ISO code of the one meant (or 'Georgia, "
                            "US' for the state, 格鲁吉亚 for the country)",
+    "not_a_member": "{username!r} is no member of project {project_id}",
 }
 
 COMPLIANCE_H3_REFUSALS_ZH_CN: dict[str, str] = {
     "territory_region_undefined": "授权地域 {value!r} 中的“{region}”没有固定的国家范围，数据出境检查"
-                                  "无法核对：请改写为{instead_zh}",
+                                  "无法核对：请改写为{instead}",
     "territory_ambiguous": "授权地域 {value!r} 中的“{name}”可能指不同的地方（{options}）：请写明所指"
                            "地方的 ISO 代码（美国佐治亚州写“佐治亚州”或 US，格鲁吉亚国写“格鲁吉亚”"
                            "或 GE）",

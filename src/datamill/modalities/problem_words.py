@@ -291,7 +291,17 @@ def _batch_status(values: dict[str, Any], lang: str) -> dict[str, Any]:
     return {**values, "status": words.get(status, status)} if isinstance(status, str) else values
 
 
+def _said_in_chinese(values: dict[str, Any], lang: str) -> dict[str, Any]:
+    """In zh-CN, a value the refusal also gives in Chinese (``instead_zh``) stands for its
+    English form (``instead``), e.g. the places to write instead of 中东."""
+    if lang != "zh-CN":
+        return values
+    return {**values, **{name.removesuffix("_zh"): value for name, value in values.items()
+                         if name.endswith("_zh") and name.removesuffix("_zh") in values}}
+
+
 _REASON_VALUES["batch_not_open"] = _batch_status
+_REASON_VALUES["territory_region_undefined"] = _said_in_chinese
 _REASON_VALUES["object_not_found"] = object_noun  # the object kind in the language
 _REASON_VALUES["quote_request_state"] = quote_status  # a quote request's status, worded
 _REASON_VALUES.update(dict.fromkeys(ELIGIBILITY_REFUSALS, eligibility_values))
