@@ -52,12 +52,14 @@ from datamill.production.annotating import write_version
 from datamill.production.dashboard import waiting_for_annotator
 from datamill.production.models import Annotation, Item, Project, Review, Task
 from datamill.qc.aggregation import CATEGORICAL_METHODS, METHODS, bradley_terry, decide
+from datamill.qc.split_record import answer_record
 
 __all__ = [
     "AggregationReport",
     "aggregate_on_close",
     "aggregate_project",
     "answer_units",
+    "audit_split",
     "first_answers",
     "free_text_key",
     "latest_answers",
@@ -335,15 +337,36 @@ def aggregate_on_close(session: Session, item: Item, task: Task) -> bool:
         record_audit(
             session, actor_id=None, action="aggregate.routed", object_type="item",
             object_id=item.id, project_id=project.id,
-            data={"confidence": confidence, "min_confidence": min_confidence, "split": split},
+            data={"confidence": confidence, "min_confidence": min_confidence,
+                  "split": audit_split(split, units, answers)},
         )
         return False
     if split:  # the overlap is exhausted: review adjudicates
         record_audit(
             session, actor_id=None, action="aggregate.unresolved", object_type="item",
-            object_id=item.id, project_id=project.id, data={"split": split},
+            object_id=item.id, project_id=project.id,
+            data={"split": audit_split(split, units, answers)},
         )
     return True
+
+
+def audit_split(split: Mapping[str, Mapping[str, int]], units: Sequence[tuple[int, str, str]],
+                answers: Mapping[int, Annotation]) -> dict[str, Any]:
+    """``split`` as the audit trail keeps it: a categorical question's ``{label: count}`` as
+    it is; a free-text question's answers (an SFT conversation, a transcript: whole texts, with
+    personal data) as :func:`datamill.qc.split_record.answer_record` (authors, annotation ids,
+    hash, length, a short masked excerpt)."""
+    out: dict[str, Any] = {}
+    for key, counts in split.items():
+        if not free_text_key(key):
+            out[key] = dict(counts)
+            continue
+        labels = list(counts)
+        authors = [sorted(a for a, k, lab in units if k == key and lab == label)
+                   for label in labels]
+        out[key] = answer_record(labels, [counts[label] for label in labels], authors,
+                                 [[answers[a].id for a in who if a in answers] for who in authors])
+    return out
 
 
 def free_text_key(key: str) -> bool:
