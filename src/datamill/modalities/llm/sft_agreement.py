@@ -11,8 +11,12 @@ pair scores by the agreement report):
   whitespace collapsed (:func:`folded`);
 * two answers **agree** when those texts are equal or near-identical: rapidfuzz's Indel ratio at
   least :data:`SFT_AGREE_RATIO` (98: a typo or a stray character in a long answer; "Paris" and
-  "Lyon" differ). Texts over :data:`FUZZY_MAX_CHARS` are compared for equality only (a ratio of
-  two 1,000,000-character texts takes ~2 s);
+  "Lyon" differ), the same numbers, and every stretch where they differ, by words (Chinese
+  and Japanese by character), a typo: spacing or punctuation, or one word of 4+ letters for
+  another at most 2 edits away; a word added or dropped ("is not safe") or a Chinese character
+  changed (北京 / 上海) is a difference however long the answer. Texts over
+  :data:`FUZZY_MAX_CHARS` are compared for equality only (a ratio of two 1,000,000-character
+  texts takes ~2 s);
 * answers are grouped in the annotators' order, each joining the first group it agrees with;
   every annotator's label is their group's first answer as written (:func:`shown`), so that
   agreeing answers share one label and a 1-1 is a split the reviewer adjudicates (the review
@@ -28,7 +32,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Indel, Levenshtein
 
+from datamill.core.text_units import has_ideograph, is_filler, units
 from datamill.modalities.llm.schema import SftAnnotation, parse_annotation
 
 __all__ = ["FUZZY_MAX_CHARS", "SFT_AGREE_RATIO", "SFT_KEY", "agree", "folded", "merge_sft",
@@ -84,7 +90,47 @@ def agree(left: str, right: str) -> bool:
         return False
     if _NUMBER.findall(left) != _NUMBER.findall(right):
         return False
-    return fuzz.ratio(left, right, score_cutoff=SFT_AGREE_RATIO) > 0
+    return fuzz.ratio(left, right, score_cutoff=SFT_AGREE_RATIO) > 0 and _only_typos(left, right)
+
+
+#: a word shorter than this is never a typo of another ("is" / "it", "cat" / "car")
+_TYPO_MIN_CHARS: Final = 4
+#: the most characters a typo changes in one word
+_TYPO_MAX_EDITS: Final = 2
+
+
+def _typo(removed: str, added: str) -> bool:
+    """One changed stretch of two answers is a typo: spacing or punctuation only, or one word
+    for another a character or two away; never a Chinese or Japanese character (one carries a
+    word's meaning: 北京 / 上海), never a word added or dropped ("is safe" / "is not safe")."""
+    if is_filler(removed) and is_filler(added):
+        return True
+    if has_ideograph(removed) or has_ideograph(added):
+        return False
+    old, new = removed.strip(), added.strip()
+    if not old or not new or " " in old or " " in new:
+        return False
+    return (min(len(old), len(new)) >= _TYPO_MIN_CHARS
+            and Levenshtein.distance(old, new) <= _TYPO_MAX_EDITS)
+
+
+def _only_typos(left: str, right: str) -> bool:
+    """Every stretch where ``left`` and ``right`` differ, by words (Chinese: by character),
+    is a typo (:func:`_typo`). A ratio of 98 alone let a long answer lose a negation
+    ("The drug is safe" / "is not safe" in 1,400 characters: 99.9) or name another city
+    (北京 / 上海 in a 300-character conversation: 98.1)."""
+    a, b = units(left), units(right)
+    removed: list[str] = []
+    added: list[str] = []
+    for op in [*Indel.opcodes(a, b), None]:
+        if op is None or op.tag == "equal":
+            if (removed or added) and not _typo("".join(removed), "".join(added)):
+                return False
+            removed, added = [], []
+            continue
+        removed += a[op.src_start:op.src_end]
+        added += b[op.dest_start:op.dest_end]
+    return True
 
 
 def _groups(docs: Sequence[SftAnnotation]) -> list[int]:
