@@ -28,7 +28,8 @@ def units(text: str) -> list[str]:
         >>> units("今天很好, naïve 👍🏽!")
         ['今', '天', '很', '好', ',', ' ', 'naïve', ' ', '👍🏽', '!']
     """
-    return _UNIT.findall(text)
+    found: list[str] = _UNIT.findall(text)
+    return found
 
 
 def has_ideograph(text: str) -> bool:
