@@ -42,7 +42,8 @@ def _sft(prompt: str, answer: str) -> dict[str, Any]:
                                         {"role": "assistant", "content": answer}]}
 
 
-def _project(rt: Runtime, users: dict[str, User], folder: Path) -> tuple[int, list[User]]:
+def _project(rt: Runtime, users: dict[str, User], folder: Path,
+             names: tuple[str, ...] = ("mei", "jun")) -> tuple[int, list[User]]:
     records = [{"id": f"q{i}", "messages": [{"role": "user", "content": p}]}
                for i, p in enumerate(PROMPTS)]
     src = write_jsonl(folder / "records.jsonl", records)
@@ -52,7 +53,7 @@ def _project(rt: Runtime, users: dict[str, User], folder: Path) -> tuple[int, li
                                    requirements=requirements("sft", languages=[]),
                                    aggregation={"method": "majority_vote",
                                                 "min_confidence": 0.0}))
-        people = [create_user(s, n, "password1", "annotator") for n in ("mei", "jun")]
+        people = [create_user(s, n, "password1", "annotator") for n in names]
         for u in [*people, users["rev"], users["pm"]]:
             add_member(s, p.id, s.get(User, u.id), actor_id=None)
         pid = p.id
@@ -104,11 +105,14 @@ def test_two_sft_answers_that_differ_wait_for_the_reviewer(
     with TestClient(create_app(runtime)) as client:
         web_login(client, "rev")
         page = client.get(f"/review/{task_id}").text
-        assert '<td rowspan="2">Conversation written</td>' in page
-        assert "assistant: The capital is Paris.</td>" in page  # the first writer's
-        assert "assistant: It is Lyon.</td>" in page  # the second's: was nowhere
+        assert '<td>Conversation written</td>' in page  # both answers side by side (h6)
+        # the first writer's and the second's (was nowhere), what the other lacks marked
+        assert ('assistant: <mark class="first" data-testid="split-diff">The capital </mark>is'
+                ' <mark class="first" data-testid="split-diff">Paris</mark>.') in page
+        assert ('assistant: <mark class="other" data-testid="split-diff">It</mark> is '
+                '<mark class="other" data-testid="split-diff">Lyon</mark>.') in page
         client.cookies.set("lang", "zh-CN")
-        assert '<td rowspan="2">撰写的对话</td>' in client.get(f"/review/{task_id}").text
+        assert '<td>撰写的对话</td>' in client.get(f"/review/{task_id}").text
     with runtime.session() as s:  # the reviewer picks the second writer's answer: decided
         item = s.get(Item, items[0].id)
         assert item is not None
@@ -126,6 +130,12 @@ def test_two_sft_answers_that_differ_wait_for_the_reviewer(
     ("Paris.", "Lyon.", False),
     ("The answer is 42.", "The answer is 43.", False),  # a short answer's one digit is no typo
     (LONG + " It costs 120 yuan.", LONG + " It costs 150 yuan.", False),  # nor a long one's
+    # h6: a dropped word or a changed Chinese character is no typo, however long the answer
+    # (ratios 99.9 and 98.1 agreed: the reviewer never saw the other answer)
+    (f"The drug is safe for children. {LONG * 6}", f"The drug is not safe for children. "
+     f"{LONG * 6}", False),
+    (f"首都是北京。{LONG}", f"首都是上海。{LONG}", False),
+    (f"首都是北京。{LONG}", f"首都是北京. {LONG}", True),  # punctuation and spacing only
 ])
 def test_near_identical_sft_answers_agree(first: str, second: str, agreed: bool) -> None:
     units = sft_units({1: _sft("Q?", first), 2: _sft("Q?", second)})

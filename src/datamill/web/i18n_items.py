@@ -67,4 +67,5 @@ EN_ITEMS: dict[str, str] = {
     "rv.split_pair": "Which response is better: {left} or {right}",
     "rv.split_pair_better": "{id} is better",
     "rv.split_pair_tie": "Tie (equally good)",
+    "rv.split_diff_hint": "Side by side; marked: what the other answer does not say (the first answer against the second, each other answer against the first).",
 }

@@ -67,4 +67,5 @@ ZH_CN_ITEMS: dict[str, str] = {
     "rv.split_pair": "哪个回答更好：{left} 还是 {right}",
     "rv.split_pair_better": "{id} 更好",
     "rv.split_pair_tie": "平局（一样好）",
+    "rv.split_diff_hint": "并排对照；标出的是另一份答案中没有的内容（第一份与第二份对照，其余各份与第一份对照）。",
 }

@@ -33,6 +33,7 @@ from datamill.production.schemas import ProjectOut, SegmentIn
 from datamill.production.speech import speakers as speaker_list
 from datamill.production.task_view import submitted_version
 from datamill.production.tasks import claim_next_task, task_view
+from datamill.web.answer_diff import side_by_side
 from datamill.web.diff import word_diff
 from datamill.web.i18n import t, translator
 from datamill.web.routes._common import (
@@ -304,10 +305,20 @@ def _document_review_context(
 
 
 def _split(session: Any, item_id: int) -> list[dict[str, Any]]:
-    """The annotators' answers to an unresolved item's split questions (``[]`` otherwise)."""
+    """The annotators' answers to an unresolved item's split questions (``[]`` otherwise); a
+    written SFT conversation's also as ``columns``, side by side with their differences marked
+    (``{"usernames", "runs"}`` per distinct answer, :func:`side_by_side`)."""
     from datamill.qc.aggregating import split_answers  # noqa: PLC0415 - numpy: only here
 
-    return split_answers(session, item_id)
+    split = split_answers(session, item_id)
+    for q in split:
+        if q["key"] == "sft":
+            by_label: dict[str, list[str]] = {}
+            for a in q["answers"]:
+                by_label.setdefault(a["label"], []).append(a["username"])
+            q["columns"] = [{"usernames": names, "runs": runs} for names, runs in zip(
+                by_label.values(), side_by_side(list(by_label)), strict=True)]
+    return split
 
 
 def _no_majority(split: list[dict[str, Any]], payload: Any) -> dict[str, Any]:
