@@ -6,6 +6,8 @@ two 1,500-character answers made a 3,171-character entry, and the phone number a
 writer typed stood unmasked in the hash-chained trail. It now keeps per answer the authors,
 their annotation ids, the SHA-256 and length, and an excerpt of 80 characters from where the
 answers differ, with personal data masked; a categorical split stays ``{label: count}``.
+The refused accept of that item wrote both conversations into its message, which the server
+log keeps (3,178 characters): it now says ``sft: 2 different texts (1, 1 annotators)``.
 """
 
 from __future__ import annotations
@@ -14,13 +16,17 @@ import hashlib
 import json
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from datamill.compliance.audit_log import mask_data
 from datamill.compliance.models import AuditRecord, User
+from datamill.core.errors import Conflict
 from datamill.modalities.llm.schema import parse_annotation
 from datamill.modalities.llm.sft_agreement import shown
+from datamill.production.annotating import review_task
 from datamill.production.models import Annotation, Item
+from datamill.production.tasks import claim_next_task
 from datamill.qc.aggregating import audit_split
 from datamill.runtime import Runtime
 from tests.known_issues.test_trial_h19_sft_overlap import PROMPTS, _project, _write
@@ -62,6 +68,14 @@ def test_split_sft_audit_keeps_hashes_and_a_masked_excerpt(
     assert excerpts[jun.id] == ("… France?\nassistant: Ask the teacher for help. Start with "
                                 "the basics and practise…")
     assert mask_data(record.data) == record.data  # nothing left for the reader to mask
+    with runtime.session() as s:  # the refused accept's message (the server logs it whole)
+        task = claim_next_task(s, s.get(User, users["rev"].id), pid, "review")
+        assert task is not None and task.item_id == item.id
+        with pytest.raises(Conflict, match="split with no majority") as err:
+            review_task(s, s.get(User, users["rev"].id), task.id, "accept")
+    assert "sft: 2 different texts (1, 1 annotators)" in err.value.message
+    assert PHONE not in err.value.message and len(err.value.message) < 300  # was 3,178
+    assert len(err.value.details["split"]["sft"]) == 2  # the page's adjudication reads them
 
 
 def test_a_categorical_split_is_kept_as_counts() -> None:

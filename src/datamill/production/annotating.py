@@ -573,12 +573,19 @@ def return_to_annotators(
 def _refuse_unresolved(session: Session, item: Item) -> None:
     """An item whose annotators split with no majority is adjudicated (an edit), never accepted
     as the aggregate's arbitrary pick."""
-    from datamill.qc.aggregating import unresolved_units  # noqa: PLC0415 - cycle
+    from datamill.qc.aggregating import free_text_key, unresolved_units  # noqa: PLC0415 - cycle
 
     split = unresolved_units(session, item)
     if split:
-        shown = "; ".join(f"{key}: " + ", ".join(f"{label} {n}" for label, n in counts.items())
-                          for key, counts in split.items())
+        # a free-text answer (an SFT conversation, a transcript) is never written into the
+        # message: the server log keeps every refusal's message (h6: two conversations whole,
+        # with the personal data typed in them); ``split`` in the details has them for the page
+        shown = "; ".join(
+            f"{key}: " + (f"{len(counts)} different texts ("
+                          + ", ".join(str(n) for n in counts.values()) + " annotators)"
+                          if free_text_key(key) else
+                          ", ".join(f"{label} {n}" for label, n in counts.items()))
+            for key, counts in split.items())
         raise Conflict(f"item {item.id}: the annotators split with no majority ({shown}); "
                        "adjudicate it: edit the answer, then it is accepted",
                        item_id=item.id, reason_code="unresolved_split", split=split)
