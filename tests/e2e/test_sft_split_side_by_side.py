@@ -4,7 +4,8 @@ An SFT item at overlap 2 whose writers differ is split; its review page listed t
 conversations one under the other, whole, for the reviewer to compare by eye. It now shows
 them in two columns, next to each other, with what the other answer lacks marked: by word in
 English, by character in Chinese written without spaces (首都是北京 / 首都是上海 marks 北京 and
-上海 only).
+上海 only); the "no majority" line above says where each answer differs instead of repeating
+both whole.
 """
 
 from __future__ import annotations
@@ -59,6 +60,11 @@ def test_split_sft_answers_side_by_side_with_differences_marked(site: Site, brow
         text = columns[0].locator(".split-text").inner_text()
         assert text.startswith(f"user: {PROMPTS[0]}\nassistant: 首都是北京。Keep"), text
         assert page.get_by_text(ZH_CN_ITEMS["rv.split_diff_hint"]).is_visible()
+        # the "no majority" line says where each differs, not both conversations again
+        line = page.get_by_test_id("no-majority").inner_text()
+        assert f"{first.username}：…北京。Keep a regular" in line, line
+        assert f"{second.username}：…上海。Keep a regular" in line, line
+        assert len(line) < 200, line  # was over 600 characters: both answers whole
         assert errors == []
         shot(page, "review-sft-split-side-by-side-zh-CN")
     finally:

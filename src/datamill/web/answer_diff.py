@@ -26,7 +26,7 @@ from rapidfuzz.distance import Indel
 
 from datamill.core.text_units import units
 
-__all__ = ["MAX_CELLS", "Run", "marked_runs", "side_by_side"]
+__all__ = ["MAX_CELLS", "Run", "changed_stretch", "marked_runs", "side_by_side"]
 
 #: a run of text and whether it differs from the other answer
 Run = tuple[bool, str]
@@ -87,3 +87,24 @@ def side_by_side(texts: Sequence[str]) -> list[list[Run]]:
     if len(texts) < 2:  # noqa: PLR2004 - one answer differs from nothing
         return [[(False, t)] for t in texts]
     return [marked_runs(t, texts[1] if i == 0 else texts[0]) for i, t in enumerate(texts)]
+
+
+def changed_stretch(runs: Sequence[Run], limit: int = 40) -> str:
+    """From the first marked run to the end of the last, at most ``limit`` characters, ``…``
+    where cut (the whole text, cut, when nothing is marked): where one answer differs, in a
+    line.
+
+    Examples:
+        >>> changed_stretch(marked_runs("Q?\\nA: It is Paris, I think.", "Q?\\nA: It is Lyon."))
+        '…Paris, I think…'
+    """
+    text = "".join(t for _c, t in runs)
+    starts, at = [], 0
+    for changed, part in runs:
+        if changed:
+            starts.append((at, at + len(part)))
+        at += len(part)
+    start, end = (starts[0][0], starts[-1][1]) if starts else (0, len(text))
+    shown = text[start:end].strip()
+    cut = len(shown) > limit
+    return ("…" if start else "") + shown[:limit] + ("…" if cut or end < len(text) else "")

@@ -33,7 +33,7 @@ from datamill.production.schemas import ProjectOut, SegmentIn
 from datamill.production.speech import speakers as speaker_list
 from datamill.production.task_view import submitted_version
 from datamill.production.tasks import claim_next_task, task_view
-from datamill.web.answer_diff import side_by_side
+from datamill.web.answer_diff import changed_stretch, side_by_side
 from datamill.web.diff import word_diff
 from datamill.web.i18n import t, translator
 from datamill.web.routes._common import (
@@ -333,6 +333,12 @@ def _no_majority(split: list[dict[str, Any]], payload: Any) -> dict[str, Any]:
         if (q["start"] is not None or q.get("head") is not None or q.get("box") is not None
                 or q.get("shape") is not None):
             continue  # a text span or relation, an image box or other object: the table says it
+        if q.get("columns"):  # written conversations: where each differs (the table has them)
+            where = {name: changed_stretch(col["runs"]) for col in q["columns"]
+                     for name in col["usernames"]}
+            answers += [{"who": a["username"], "answer": where[a["username"]]}
+                        for a in q["answers"]]
+            continue
         left, _bar, right = q["key"].removeprefix("pair:").partition("|")
         ids = {"left": left, "right": right} if q["key"].startswith("pair:") else {}
         answers += [{"who": a["username"], "answer": ids.get(a["label"], a["label"])}
