@@ -135,6 +135,7 @@ def test_two_sft_answers_that_differ_wait_for_the_reviewer(
     (f"The drug is safe for children. {LONG * 6}", f"The drug is not safe for children. "
      f"{LONG * 6}", False),
     (f"首都是北京。{LONG}", f"首都是上海。{LONG}", False),
+    (f"{LONG} It is safe.", f"{LONG} It is unsafe.", False),  # a negating prefix: no typo
     (f"首都是北京。{LONG}", f"首都是北京. {LONG}", True),  # punctuation and spacing only
 ])
 def test_near_identical_sft_answers_agree(first: str, second: str, agreed: bool) -> None:

@@ -102,13 +102,16 @@ _TYPO_MAX_EDITS: Final = 2
 def _typo(removed: str, added: str) -> bool:
     """One changed stretch of two answers is a typo: spacing or punctuation only, or one word
     for another a character or two away; never a Chinese or Japanese character (one carries a
-    word's meaning: 北京 / 上海), never a word added or dropped ("is safe" / "is not safe")."""
+    word's meaning: 北京 / 上海), never a word added or dropped ("is safe" / "is not safe"),
+    never a prefix ("safe" / "unsafe", "possible" / "impossible")."""
     if is_filler(removed) and is_filler(added):
         return True
     if has_ideograph(removed) or has_ideograph(added):
         return False
     old, new = removed.strip(), added.strip()
     if not old or not new or " " in old or " " in new:
+        return False
+    if old.endswith(new) or new.endswith(old):  # a prefix: "safe" / "unsafe", "legal" / "illegal"
         return False
     return (min(len(old), len(new)) >= _TYPO_MIN_CHARS
             and Levenshtein.distance(old, new) <= _TYPO_MAX_EDITS)
