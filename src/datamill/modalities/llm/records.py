@@ -137,6 +137,23 @@ def _content_id(data: Mapping[str, Any]) -> str:
     return "rec-" + hashlib.sha256(body.encode("utf-8")).hexdigest()[:12]
 
 
+#: a message's chain of thought under other names: ``thinking`` (our ``llm_messages``
+#: delivery, the gpt-oss chat template, HF reasoning datasets), ``reasoning_content`` (the
+#: DeepSeek API); a delivered file was refused line by line on re-import (h6)
+_REASONING_KEYS = ("thinking", "reasoning_content")
+
+
+def _turn(message: Any) -> Any:
+    """A message with its chain of thought as ``reasoning`` (a null alias dropped)."""
+    if not isinstance(message, dict) or not any(k in message for k in _REASONING_KEYS):
+        return message
+    turn = {k: v for k, v in message.items() if k not in _REASONING_KEYS}
+    given = [message[k] for k in _REASONING_KEYS if message.get(k) is not None]
+    if given and turn.get("reasoning") is None:
+        turn["reasoning"] = given[0]
+    return turn
+
+
 def _normalise(raw: Mapping[str, Any]) -> dict[str, Any]:
     """The record's input shape (aliases, bare strings) as :class:`LlmRecord` fields."""
     data = {k: v for k, v in raw.items() if k not in ("prompt", "system", "conversation")}
@@ -147,6 +164,8 @@ def _normalise(raw: Mapping[str, Any]) -> dict[str, Any]:
         raise InvalidInput("record needs 'messages' (or 'conversation' or 'prompt')")
     if isinstance(raw.get("system"), str) and isinstance(messages, list):
         messages = [{"role": "system", "content": raw["system"]}, *messages]
+    if isinstance(messages, list):
+        messages = [_turn(m) for m in messages]
     data["messages"] = messages
     responses = raw.get("responses", [])
     if isinstance(responses, list):
