@@ -9,7 +9,7 @@ from pathlib import Path
 from datamill.modalities.text.errors import TextSourceError
 from datamill.modalities.text.textio import decode_text
 
-__all__ = ["MediaWriter", "join_tokens", "json_lines", "read_source"]
+__all__ = ["MediaWriter", "head_text", "join_tokens", "json_lines", "read_source"]
 
 _BAD_ID = re.compile(r"[\s\x00-\x1f\x7f/\\]")
 # with the ideographs beyond the BMP (Extension B on: 𠮷, 𠀋), which had a space put between two
@@ -26,6 +26,19 @@ def read_source(path: Path) -> str:
         raise TextSourceError(f"{path.name}: cannot be read ({err.strerror or err})",
                               file=path.name) from err
     return decode_text(data, path.name)[0]
+
+
+def head_text(path: Path, size: int = 4096) -> str:
+    """The start of a file as text, for ``detect``: a byte-order mark (UTF-8, or UTF-16 whose
+    reading then names the encoding) dropped, blank lines and leading spaces skipped. A text
+    JSONL whose first line was blank, or a spaCy JSON with a BOM, was "in none of the formats
+    this project reads" (h6); UTF-16 got that instead of its encoding hint."""
+    raw = path.read_bytes()[:size]
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        text = raw.decode("utf-16", "ignore")
+    else:
+        text = raw.decode("utf-8", "ignore")
+    return text.lstrip("\ufeff \t\r\n")
 
 
 def json_lines(text: str) -> list[str]:

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from datamill.core.jsontext import describe_json_error
 from datamill.modalities.text.errors import TextSourceError
-from datamill.modalities.text.importers._common import MediaWriter, read_source
+from datamill.modalities.text.importers._common import MediaWriter, head_text, read_source
 from datamill.modalities.text.schema import Span, TextAnnotation
 
 __all__ = ["SpacyJsonImporter"]
@@ -60,7 +60,7 @@ class SpacyJsonImporter:
     def detect(self, path: Path) -> float:
         if not path.is_file() or path.suffix.lower() != ".json":
             return 0.0
-        head = path.read_bytes()[:2048].decode("utf-8", "ignore").lstrip()
+        head = head_text(path, 2048)
         return 0.8 if head.startswith("[") and ('"entities"' in head or '"ents"' in head) else 0.0
 
     def iter_items(self, path: Path) -> Iterator[tuple[Path, TextAnnotation, str, str]]:

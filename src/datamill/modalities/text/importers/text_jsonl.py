@@ -12,7 +12,12 @@ from pydantic import ValidationError
 
 from datamill.modalities.parse_problems import validation_problems
 from datamill.modalities.text.errors import TextSourceError
-from datamill.modalities.text.importers._common import MediaWriter, json_lines, read_source
+from datamill.modalities.text.importers._common import (
+    MediaWriter,
+    head_text,
+    json_lines,
+    read_source,
+)
 from datamill.modalities.text.schema import TextAnnotation
 from datamill.modalities.text.textio import lone_surrogate
 
@@ -38,7 +43,7 @@ class TextJsonlImporter:
         found = _file(path)
         if not found.is_file() or found.suffix.lower() != ".jsonl":
             return 0.0
-        head = found.read_bytes()[:4096].decode("utf-8", "ignore").split("\n", 1)[0]
+        head = head_text(found).split("\n", 1)[0]
         return 0.9 if '"annotation"' in head and '"text"' in head else 0.0
 
     def iter_items(self, path: Path) -> Iterator[tuple[Path, TextAnnotation, str, str]]:
