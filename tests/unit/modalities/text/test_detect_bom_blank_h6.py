@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from datamill.modalities.text.errors import TextDecodeError
+from datamill.modalities.text.importers.conll import ConllImporter
 from datamill.modalities.text.importers.spacy_json import SpacyJsonImporter
 from datamill.modalities.text.importers.text_jsonl import TextJsonlImporter
 
@@ -45,3 +46,12 @@ def test_spacy_json_with_a_bom(tmp_path: Path) -> None:
     path = tmp_path / "train.json"
     path.write_text('\ufeff[{"text": "北京", "entities": [[0, 2, "LOC"]]}]', encoding="utf-8")
     assert SpacyJsonImporter(tmp_path / "media").detect(path) == 0.8  # was 0.0
+
+
+def test_utf16_conll_is_detected_and_named(tmp_path: Path) -> None:
+    path = tmp_path / "ner.conll"
+    path.write_bytes("\ufeff北 B-LOC\n京 I-LOC\n".encode("utf-16-le"))
+    importer = ConllImporter(tmp_path / "media")
+    assert importer.detect(path) == 0.9  # was 0.0
+    with pytest.raises(TextDecodeError, match="UTF-16"):
+        list(importer.iter_items(path))

@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 from datamill.modalities.text.errors import TextSourceError
 from datamill.modalities.text.importers._common import (
     MediaWriter,
+    head_text,
     join_tokens,
     json_lines,
     read_source,
@@ -96,7 +97,7 @@ class ConllImporter:
         if found is None or not found.is_file():
             return 0.0
         try:
-            head = found.read_bytes()[:4096].decode("utf-8", "ignore").splitlines()
+            head = head_text(found).splitlines()
         except OSError:
             return 0.0
         rows = [ln.split() for ln in head if ln.strip()][:20]
