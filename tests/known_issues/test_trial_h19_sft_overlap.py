@@ -136,6 +136,7 @@ def test_two_sft_answers_that_differ_wait_for_the_reviewer(
      f"{LONG * 6}", False),
     (f"首都是北京。{LONG}", f"首都是上海。{LONG}", False),
     (f"{LONG} It is safe.", f"{LONG} It is unsafe.", False),  # a negating prefix: no typo
+    (f"{LONG} Keep x < 3.", f"{LONG} Keep x > 3.", False),  # a symbol is no punctuation
     (f"首都是北京。{LONG}", f"首都是北京. {LONG}", True),  # punctuation and spacing only
 ])
 def test_near_identical_sft_answers_agree(first: str, second: str, agreed: bool) -> None:

@@ -18,7 +18,7 @@ __all__ = ["has_ideograph", "is_filler", "units"]
 _UNIT: Final = regex.compile(
     r"\s+|(?:(?![\p{Han}\p{Hiragana}\p{Katakana}])[\p{L}\p{N}\p{M}_])+|\X")
 _IDEOGRAPH: Final = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
-_FILLER: Final = regex.compile(r"[\s\p{P}\p{S}]*")
+_FILLER: Final = regex.compile(r"[\s\p{P}]*")
 
 
 def units(text: str) -> list[str]:
@@ -38,5 +38,6 @@ def has_ideograph(text: str) -> bool:
 
 
 def is_filler(text: str) -> bool:
-    """Whether ``text`` is only spaces, punctuation and symbols (``" !"``, ``"。"``)."""
+    """Whether ``text`` is only spaces and punctuation (``" !"``, ``"。"``); a symbol is not
+    (``<`` / ``>``, ``$`` / ``€``, an emoji: they change what is said)."""
     return _FILLER.fullmatch(text) is not None
