@@ -137,6 +137,8 @@ def test_two_sft_answers_that_differ_wait_for_the_reviewer(
     (f"首都是北京。{LONG}", f"首都是上海。{LONG}", False),
     (f"{LONG} It is safe.", f"{LONG} It is unsafe.", False),  # a negating prefix: no typo
     (f"{LONG} Keep x < 3.", f"{LONG} Keep x > 3.", False),  # a symbol is no punctuation
+    (f"{LONG} It is -5 degrees.", f"{LONG} It is 5 degrees.", False),  # nor a minus sign
+    (f"{LONG} See pages 1-2.", f"{LONG} See pages 1 - 2.", True),  # a hyphen is
     (f"首都是北京。{LONG}", f"首都是北京. {LONG}", True),  # punctuation and spacing only
 ])
 def test_near_identical_sft_answers_agree(first: str, second: str, agreed: bool) -> None:

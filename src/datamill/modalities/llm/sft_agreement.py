@@ -71,7 +71,8 @@ def folded(doc: SftAnnotation) -> str:
     return _collapse(unicodedata.normalize("NFKC", shown(doc)).casefold())
 
 
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+#: a number with its minus sign ("-5", "−5"; not the hyphen of "1-2" or "x-5")
+_NUMBER = re.compile(r"(?<!\w)[-\u2212]?\d+(?:[.,]\d+)*|\d+(?:[.,]\d+)*")
 
 
 def agree(left: str, right: str) -> bool:
