@@ -13,6 +13,10 @@ RECORD_REFUSALS_EN: dict[str, str] = {
     "record_id_twice": "the record id {id} is used again (first at {first})",
     "record_same_content": "the same turns and responses as the record {first}",
     "record_too_large": "the record is larger than {limit} bytes",
+    "record_id_invalid": "the record id {id} cannot name a file: give a letter or digit, then"
+                         " up to 127 ASCII letters, digits, '.', '_' or '-' (keep your own id"
+                         " in meta, e.g. meta.source_id), or leave id out and one is made from"
+                         " the content",
 }
 
 RECORD_REFUSALS_ZH_CN: dict[str, str] = {
@@ -22,4 +26,7 @@ RECORD_REFUSALS_ZH_CN: dict[str, str] = {
     "record_id_twice": "记录编号 {id} 重复（首次出现在 {first}）",
     "record_same_content": "与记录 {first} 的轮次和回复完全相同",
     "record_too_large": "记录超过 {limit} 字节的上限",
+    "record_id_invalid": "记录编号 {id} 不能用作文件名：须以字母或数字开头，其后最多 127 个 ASCII"
+                         "字母、数字、“.”“_”或“-”（原编号可放在 meta 中，如 meta.source_id）；"
+                         "或不填 id，由内容生成编号",
 }

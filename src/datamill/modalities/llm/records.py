@@ -187,8 +187,16 @@ def parse_record(raw: Any) -> LlmRecord:
                            reason_code="record_not_object", kind=kind)
     if raw.get("type", "llm_record") != "llm_record":
         raise InvalidInput(f"not an LLM record (type {str(raw.get('type'))[:40]!r})")
+    data = _normalise(raw)
+    given = data.get("id")
+    if isinstance(given, str) and not _ID.match(given):  # pydantic said "should match pattern"
+        shown = repr(given[:60] + ("…" if len(given) > 60 else ""))  # noqa: PLR2004
+        raise InvalidInput(f"the record id {shown} cannot name a file: give a letter or digit,"
+                           " then up to 127 ASCII letters, digits, '.', '_' or '-' (keep your"
+                           " own id in meta, e.g. meta.source_id), or leave id out and one is"
+                           " made from the content", reason_code="record_id_invalid", id=shown)
     try:
-        return LlmRecord.model_validate(_normalise(raw))
+        return LlmRecord.model_validate(data)
     except ValidationError as err:
         said = _messages(err)
         raise InvalidInput(f"not a valid LLM record: {said}", reason_code="record_invalid",

@@ -89,7 +89,7 @@ def test_duplicates_and_oversized_records_are_refused(tmp_path: Path) -> None:
     ({"id": "x", "responses": ["a"]}, "needs 'messages'"),
     ({"id": "x", "messages": [{"role": "robot", "content": "hi"}]}, "messages.0.role"),
     ({"id": "x", "messages": []}, "messages"),
-    ({"id": "bad id!", "prompt": "hi"}, "id: String should match"),
+    ({"id": "bad id!", "prompt": "hi"}, "record id .bad id!. cannot name a file"),
     ({"id": "x", "prompt": "hi", "responses": [{"id": "a", "content": "1"},
                                                 {"id": "a", "content": "2"}]}, "repeated: a"),
     ({"id": "x", "prompt": "hi", "type": "image_annotation"}, "not an LLM record"),
