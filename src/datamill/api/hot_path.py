@@ -158,7 +158,7 @@ def _plan(scope: Scope, kind: str, raw_id: str, body: bytes) -> Callable[[Any], 
     try:  # as FastAPI reads a JSON body: json.loads, then the model in Python mode
         submitted = work.AnnotationSubmit.model_validate(json.loads(body))
     except (ValueError, ValidationError, RecursionError):  # JSONDecodeError, UnicodeDecodeError
-        return None  # (and nesting too deep for the decoder: the route answers 400)
+        return None  # (and nesting too deep for the decoder: the route answers 422)
 
     def submit(runtime: Any) -> Response:
         with runtime.session() as session:

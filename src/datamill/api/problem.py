@@ -288,17 +288,19 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     exc = cast("StarletteHTTPException", exc)
-    if exc.status_code == 400 and isinstance(exc.__cause__, ValueError):
-        # FastAPI's answer to a body it could not decode (bytes that are not UTF-8): invalid
-        # input like any malformed JSON, and the documented 422 rather than an undocumented 400
+    if exc.status_code == 400 and isinstance(exc.__cause__, ValueError | RecursionError):
+        # FastAPI's answer to a body it could not decode (bytes that are not UTF-8, or JSON
+        # nested deeper than the decoder goes): invalid input like any malformed JSON, and the
+        # documented 422 rather than an undocumented 400
         error_id = uuid.uuid4().hex
         log.info("problem %s invalid_input on %s %s: undecodable body (%s)", error_id,
                  request.method, request.url.path, type(exc.__cause__).__name__)
+        why = ("JSON nested too deeply to read" if isinstance(exc.__cause__, RecursionError)
+               else "not JSON text in UTF-8")
         return localized_problem(
             request, status=422, code="invalid_input",
-            detail="body: the request body is not JSON text in UTF-8", error_id=error_id,
-            extra={"errors": [{"field": "body", "message": "not JSON text in UTF-8",
-                               "type": "json_invalid"}]},
+            detail=f"body: the request body is {why}", error_id=error_id,
+            extra={"errors": [{"field": "body", "message": why, "type": "json_invalid"}]},
         )
     code = _HTTP_CODES.get(exc.status_code, "http_error")
     detail = exc.detail if isinstance(exc.detail, str) else _title(exc.status_code)

@@ -181,9 +181,9 @@ def authenticate(session: Session, username: str, password: str) -> User:
         _hasher.verify(user.password_hash if user is not None and known else _decoy_hash(),
                        password.encode("utf-8", "surrogatepass"))
     except VerificationError as err:
-        raise Unauthorized("wrong username or password") from err
+        raise Unauthorized("wrong username or password", reason_code="sign_in_refused") from err
     if user is None or not known:
-        raise Unauthorized("wrong username or password")
+        raise Unauthorized("wrong username or password", reason_code="sign_in_refused")
     # the password checked must still be the user's when the token or session is issued: a
     # change committed meanwhile revoked every credential, and one issued after it on the old
     # password stayed live (h4: PostgreSQL, two server processes). The row is read afresh
@@ -193,7 +193,7 @@ def authenticate(session: Session, username: str, password: str) -> User:
     checked = user.password_hash
     fresh = session.get(User, user.id, with_for_update={"read": True}, populate_existing=True)
     if fresh is None or fresh.password_hash != checked or not fresh.is_active:
-        raise Unauthorized("wrong username or password")
+        raise Unauthorized("wrong username or password", reason_code="sign_in_refused")
     return user
 
 
@@ -253,15 +253,16 @@ def user_for_token(session: Session, token: str) -> User:
     autoflush(session)  # as the ORM query this was would have (a Core read does not)
     found = run(session, _TOKEN_USER, {"digest": _token_digest(token)}).first()
     if found is None or found[0] is not None:  # unknown, or revoked
-        raise Unauthorized("invalid or revoked API token")
+        raise Unauthorized("invalid or revoked API token", reason_code="api_token_invalid")
     if found[1] <= utcnow():
-        raise Unauthorized("the API token has expired; sign in for a new one")
+        raise Unauthorized("the API token has expired; sign in for a new one",
+                           reason_code="api_token_expired")
     values = dict(zip(_USER_ATTRS, found[2:], strict=True))
     if values["id"] is None:
-        raise Unauthorized("invalid or revoked API token")
+        raise Unauthorized("invalid or revoked API token", reason_code="api_token_invalid")
     user = attach_row(session, User, values)  # the one the session holds, if it holds one
     if not user.is_active:
-        raise Unauthorized("invalid or revoked API token")
+        raise Unauthorized("invalid or revoked API token", reason_code="api_token_invalid")
     return user
 
 
@@ -334,7 +335,8 @@ def change_password(
     lock_or_raise(session, User, user.id, "user", keys_free=True)
     if user.password_hash != seen:
         raise Unauthorized("your password was changed meanwhile (in another window or client) "
-                           "and your sign-in with it; sign in again")
+                           "and your sign-in with it; sign in again",
+                           reason_code="password_changed_meanwhile")
     try:
         _hasher.verify(user.password_hash, old_password)
     except VerificationError as err:

@@ -5,6 +5,7 @@ at the end: a later table's word wins where two name one code."""
 
 from __future__ import annotations
 
+from datamill.modalities import _reason_words_api_h7 as _api_h7
 from datamill.modalities import _reason_words_business_h4 as _business_h4
 from datamill.modalities import _reason_words_catalog as _catalog
 from datamill.modalities import _reason_words_cli_h2 as _cli
@@ -87,6 +88,7 @@ AREA_REFUSALS_EN: dict[str, str] = {
     **_speech_h5.SPEECH_H5_REFUSALS_EN,
     **_ledger_fx.LEDGER_FX_REFUSALS_EN,
     **_compliance_h3.COMPLIANCE_H3_REFUSALS_EN,
+    **_api_h7.API_H7_REFUSALS_EN,
 }
 
 AREA_REFUSALS_ZH_CN: dict[str, str] = {
@@ -129,4 +131,5 @@ AREA_REFUSALS_ZH_CN: dict[str, str] = {
     **_speech_h5.SPEECH_H5_REFUSALS_ZH_CN,
     **_ledger_fx.LEDGER_FX_REFUSALS_ZH_CN,
     **_compliance_h3.COMPLIANCE_H3_REFUSALS_ZH_CN,
+    **_api_h7.API_H7_REFUSALS_ZH_CN,
 }
