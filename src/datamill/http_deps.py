@@ -49,7 +49,19 @@ def told_caller(request: Request, error: DatamillError) -> DatamillError:
     from datamill.compliance.file_whereabouts import told_role
 
     role: str | None = getattr(request.state, "caller_role", None)
-    return told_role(role or "", error)
+    return told_role(role or "", _retention_told(request, error))
+
+
+def _retention_told(request: Request, error: DatamillError) -> DatamillError:
+    """A missing file the retention run deleted is said so (404, its certificate), not as a
+    storage failure to restore from a backup (:mod:`datamill.catalog.retention_gone`)."""
+    runtime: Runtime | None = getattr(request.app.state, "runtime", None)
+    if error.code != "blob_missing" or runtime is None:
+        return error
+    from datamill.catalog.retention_gone import retention_deleted
+
+    with runtime.session() as session:
+        return retention_deleted(session, error) or error
 
 
 async def get_runtime(request: Request) -> Runtime:

@@ -8,19 +8,29 @@
   send a valid bearer token), a wrong password at ``POST /auth/token`` included, where no
   bearer token is asked for; a revoked or expired token and a password changed meanwhile did
   not say so either.
+* After a retention run deleted a project's files (each with a deletion certificate), an
+  item's audio answered 503 ``blob_missing``, "restore the blob folder from a backup", as if
+  storage had failed: an operator following it brings back data that had to be destroyed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
+from datamill.catalog import retention
 from datamill.compliance.users import create_user
+from datamill.production.models import Item
 from datamill.runtime import Runtime
 from datamill.server import create_app
 from tests._api import API, login
+from tests.unit.catalog.helpers import people
+from tests.unit.catalog.test_retention import _custom
 
 PROBLEM = "application/problem+json"
 ZH = {"Accept-Language": "zh-CN"}
@@ -75,3 +85,28 @@ def test_401s_say_in_chinese_what_went_wrong(client: TestClient) -> None:
 
     r = client.get(f"{API}/me", headers=ZH)  # no token at all: the generic sentence
     assert r.status_code == 401 and "Bearer" in r.json()["detail"]
+
+
+def test_a_file_deleted_by_retention_is_not_a_storage_failure(
+    sqlite_runtime: Runtime, tmp_path: Path
+) -> None:
+    rt = sqlite_runtime
+    who = people(rt)
+    pid = _custom(rt, tmp_path, "h7-kept-no-more")
+    with rt.session() as s:
+        item_id = s.scalars(select(Item.id).where(Item.project_id == pid)
+                            .order_by(Item.id)).first()
+        out = retention.run_retention(s, rt.blobs, who["dso"], today=date(2026, 1, 1))
+        cert = next(d.id for d in out.deleted if d.kind == "blob")
+    with TestClient(create_app(rt), raise_server_exceptions=False) as client:
+        admin = login(client, "admin")
+        for path in ("audio", "media"):
+            r = client.get(f"{API}/projects/{pid}/items/{item_id}/{path}", headers=admin)
+            assert r.status_code == 404, (path, r.status_code, r.text)
+            problem = r.json()
+            assert problem["reason_code"] == "retention_deleted_file", problem
+            assert problem["certificate"] == cert
+            assert "backup" not in problem["detail"]
+            assert f"deletion certificate {cert}" in problem["detail"]
+        zh = client.get(f"{API}/projects/{pid}/items/{item_id}/audio", headers={**admin, **ZH})
+        assert f"删除证明 {cert}" in zh.json()["detail"], zh.json()
