@@ -41,3 +41,17 @@ def test_encrypting_existing_blobs_documents_its_refusal() -> None:
     off."""
     op = _schema()["paths"]["/api/v1/security/encrypt-existing"]["post"]
     assert "422" in op["responses"], sorted(op["responses"])
+
+
+def test_item_files_and_a_withdrawn_listing_document_their_refusals() -> None:
+    """h7 (schemathesis over the demo's data): an item's file missing from the blob store
+    answers 503 ``blob_missing`` (README) and a withdrawn release's listing 409; neither status
+    was in the schema."""
+    paths = _schema()["paths"]
+    for path in ("/projects/{project_id}/items/{item_id}/audio",
+                 "/projects/{project_id}/items/{item_id}/media",
+                 "/projects/{project_id}/items/{item_id}/content",
+                 "/projects/{project_id}/qualification-test/questions/{item_id}/media"):
+        assert "503" in paths[f"/api/v1{path}"]["get"]["responses"], path
+    listing = paths["/api/v1/catalog/releases/{release_id}/listing"]["get"]["responses"]
+    assert "409" in listing, sorted(listing)

@@ -312,7 +312,7 @@ def verify_endpoint(release_id: Id, session: SessionDep, user: CurrentUser) -> V
     return releases.verify_release_as(session, user, release_id)
 
 
-@router.get("/releases/{release_id}/listing")
+@router.get("/releases/{release_id}/listing", responses=problem_responses(409))
 def listing_endpoint(release_id: Id, session: SessionDep, user: CurrentUser) -> dict[str, Any]:
     """The public data-exchange listing of a release (the fields an exchange asks for)."""
     from datamill.catalog.listing import listing

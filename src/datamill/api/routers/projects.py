@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 from datamill.api.deps import CurrentUser, Require, RuntimeDep, SessionDep
 from datamill.api.pagination import Page, PageDep
 from datamill.api.params import MAX_ID, Id
+from datamill.api.problem import problem_responses
 from datamill.api.schemas import UserOut, media_response
 from datamill.assist.runner import preannotate_project
 from datamill.compliance import access as q
@@ -312,7 +313,8 @@ def item_annotations_endpoint(
 @router.get(
     "/{project_id}/items/{item_id}/audio",
     response_class=FileResponse,
-    responses=media_response("The item's audio", *sorted(set(AUDIO_TYPES.values())), binary=True),
+    responses={**media_response("The item's audio", *sorted(set(AUDIO_TYPES.values())),
+                                binary=True), **problem_responses(503)},
 )
 def item_audio_endpoint(
     project_id: Id, item_id: Id, session: SessionDep, runtime: RuntimeDep, user: CurrentUser
@@ -335,7 +337,8 @@ def item_audio_endpoint(
     responses=media_response(
         "The item's file, whatever its modality (audio, an image, a point cloud ...), with the "
         "content type its name gives (application/octet-stream when unknown)",
-        "audio/wav", "image/png", "image/jpeg", "application/octet-stream", binary=True),
+        "audio/wav", "image/png", "image/jpeg", "application/octet-stream", binary=True)
+    | problem_responses(503),
 )
 def item_media_endpoint(
     project_id: Id, item_id: Id, session: SessionDep, runtime: RuntimeDep, user: CurrentUser
@@ -346,7 +349,7 @@ def item_media_endpoint(
     return _item_file(runtime, item, media_type_of(item.filename))
 
 
-@router.get("/{project_id}/items/{item_id}/content")
+@router.get("/{project_id}/items/{item_id}/content", responses=problem_responses(503))
 def item_content_endpoint(
     project_id: Id, item_id: Id, session: SessionDep, runtime: RuntimeDep, user: CurrentUser
 ) -> dict[str, Any]:

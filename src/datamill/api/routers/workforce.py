@@ -27,6 +27,7 @@ from datamill.api.params import (
     IdRef,
     Year,
 )
+from datamill.api.problem import problem_responses
 from datamill.api.schemas import media_response
 from datamill.compliance.users import get_user
 from datamill.output_ratios import BudgetedRatioRow, output_ratio_beside_budget
@@ -403,7 +404,8 @@ def questions_endpoint(
     "/projects/{project_id}/qualification-test/questions/{item_id}/media",
     response_class=FileResponse,
     responses=media_response("The question's media file (audio, an image ...)", "audio/wav",
-                             "image/png", "application/octet-stream", binary=True),
+                             "image/png", "application/octet-stream", binary=True)
+    | problem_responses(503),
 )
 def question_media_endpoint(
     project_id: Id, item_id: Id, session: SessionDep, runtime: RuntimeDep, user: CurrentUser
