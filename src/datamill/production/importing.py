@@ -10,12 +10,9 @@ import folder is ever read (see :mod:`datamill.production._import_rows`).
 
 from __future__ import annotations
 
-import itertools
 import os
-import stat
-import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -24,41 +21,41 @@ from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
 from datamill.core.clock import utcnow
-from datamill.core.errors import Conflict, DatamillError, InvalidInput
+from datamill.core.errors import InvalidInput
 from datamill.db.lookup import get_or_raise
 from datamill.db.session import append_lock
-from datamill.modalities.base import ModalityPlugin
 from datamill.modalities.registry import get_modality
 from datamill.production._bulk import TupleInsert, insert_rows
 from datamill.production._delivery_slots import DeliverySlots
-from datamill.production._import_coded import coded_reason
+from datamill.production._import_files import _describe, _hash, _peek, _stat
 from datamill.production._import_rows import (
-    MAX_PATH_CHARS,
     NO_FILE,
-    Skipped,
     SourceRow,
-    confine,
     iter_source_rows,
     no_file_message,
     printable,
 )
+from datamill.production._import_split import _split_rows
+from datamill.production._import_start import _start_run
 from datamill.production._same_bytes import KEEPS_NO_PLACE, SAME_BYTES, same_bytes_reason
 from datamill.production.archive_import import ArchiveLimits, Unpacked, is_archive, unpack_archive
 from datamill.production.hooks import check_handler, screen_import
-from datamill.production.import_paths import local_source
+from datamill.production.import_root import (
+    hide_import_root,
+    relative_to_root,
+    report_relative_to_root,
+    resolve_import_path,
+)
 from datamill.production.import_runs import (
     HEARTBEAT_S,
-    claim_import_run,
     ensure_resumable,
     get_import_run,
-    mark_interrupted_imports,
-    this_process,
 )
 from datamill.production.in_place import confine_url
 from datamill.production.in_place import url_roots as parse_url_roots
-from datamill.production.models import CheckResult, ImportRejection, ImportRun, Item, Project, Task
+from datamill.production.models import CheckResult, ImportRejection, Item, Project, Task
 from datamill.production.schemas import ImportReport
-from datamill.storage.blobstore import BlobStore, sha256_file
+from datamill.storage.blobstore import BlobStore
 
 __all__ = [
     "SAME_BYTES",
@@ -83,243 +80,6 @@ Progress = Callable[[int], None]
 #: a chunk's new files against the project's stored ones until that chunk commits (PostgreSQL;
 #: SQLite's ``BEGIN IMMEDIATE`` already serialises writers)
 _CONTENT_LOCKS = 0x64_6D_69_63 << 32
-#: one advisory lock per project ("dmir"): held from the look for a running import of a source
-#: to the commit of the new run, so two requests never both start one for the same source
-_RUN_LOCKS = 0x64_6D_69_72 << 32
-
-
-def resolve_import_path(root: Path, given: str) -> Path:
-    """A path named by a remote client, taken relative to the import root and kept inside it.
-
-    Raises:
-        InvalidInput: (field ``path``) it is empty, too long, has NUL, or resolves outside
-            ``root`` (``..``, an absolute path elsewhere, a symbolic link out).
-    """
-    if not given or len(given) > MAX_PATH_CHARS or "\x00" in given:
-        raise InvalidInput(
-            f"the import path must be 1 to {MAX_PATH_CHARS} characters without NUL", field="path"
-        )
-    base = Path(os.path.realpath(root))
-    candidate = local_source(given)
-    candidate = candidate if candidate.is_absolute() else base / candidate
-    if not Path(os.path.realpath(candidate)).is_relative_to(base):
-        raise InvalidInput(
-            "imports must come from inside the import root (DATAMILL_IMPORT_ROOT); give a path"
-            " relative to it",
-            field="path",
-        )
-    return candidate
-
-
-def relative_to_root(text: str, root: Path) -> str:
-    """``text`` with the import folder ``root`` left out: paths as the client named them, the
-    folder itself as "the import folder" (the server's own folders are none of its business)."""
-    out = text
-    for base in dict.fromkeys((os.fspath(root), os.path.realpath(root))):
-        out = out.replace(f"{base}{os.sep}", "").replace(base, "the import folder")
-    return out
-
-
-def report_relative_to_root(report: ImportReport, root: Path) -> ImportReport:
-    """``report`` naming its source, rejected rows and skipped files as the client named them
-    (relative to the import folder ``root``), never the server's folders."""
-    return report.model_copy(update={
-        "source": relative_to_root(report.source, root),
-        "rejections": [{k: relative_to_root(v, root) for k, v in r.items()}
-                       for r in report.rejections],
-        "skipped": [{k: relative_to_root(v, root) for k, v in r.items()}
-                    for r in report.skipped],
-    })
-
-
-def hide_import_root(err: DatamillError, root: Path) -> None:
-    """Leave the import folder out of ``err``'s message and string details (see above)."""
-    err.message = relative_to_root(err.message, root)
-    err.args = (err.message,)
-    err.details = {k: relative_to_root(v, root) if isinstance(v, str) else v
-                   for k, v in err.details.items()}
-
-
-def _hash(row: SourceRow) -> str | tuple[str]:
-    """The file's sha256 (as a 1-tuple), or a rejection reason."""
-    path = row.resolved()
-    if path is None:
-        return row.error or "no file"
-    if not path.exists():
-        return coded_reason("file_missing", file=printable(row.filename, 200))
-    if not path.is_file():
-        return coded_reason("file_not_regular", file=printable(row.filename, 200))
-    if path.stat().st_size == 0:
-        return coded_reason("file_empty")
-    return (sha256_file(path),)
-
-
-def _stat(row: SourceRow) -> int | str:
-    """The size of a file registered in place, or a rejection reason (one ``stat``, none when
-    the row was confined with an ``lstat`` of a plain file)."""
-    if row.path is None and row.file is None:
-        return row.error or "no file"
-    try:
-        st = row.stat or os.stat(row.file or row.path)  # type: ignore[arg-type]
-    except FileNotFoundError:
-        return coded_reason("file_missing", file=printable(row.filename, 200))
-    except OSError as err:
-        return f"file cannot be read ({err.strerror or err})"
-    if not stat.S_ISREG(st.st_mode):
-        return coded_reason("file_not_regular", file=printable(row.filename, 200))
-    if st.st_size == 0:
-        return coded_reason("file_empty")
-    return st.st_size
-
-
-class _Refusal(str):
-    """A rejection reason (English) with the refusal's ``code`` and values where the modality
-    coded it (its ``reason_code`` and details), so each face words it in its reader's language."""
-
-    coded: dict[str, str]
-
-
-def _refusal(err: DatamillError) -> _Refusal:
-    out, code = _Refusal(err.message), err.details.get("reason_code")
-    out.coded = {} if not isinstance(code, str) else {"code": code, **{
-        k: ", ".join(map(str, v)) if isinstance(v, list | tuple) else str(v)
-        for k, v in err.details.items()
-        if k not in {"reason_code", "source", "reason"} and not str(v).startswith("/")}}
-    return out
-
-
-def _describe(
-    path: Path, plugin: ModalityPlugin, meta: dict[str, Any], requirements: dict[str, Any]
-) -> dict[str, Any] | str:
-    """The modality's attributes of a new file (full decode), or a rejection reason (a
-    :class:`_Refusal` carrying the refusal's code and values where it has them)."""
-    try:
-        return plugin.describe(path, meta, requirements).model_dump(exclude_none=True)
-    except DatamillError as err:
-        return _refusal(err)
-
-
-def _split_parts(
-    split: Callable[..., Any], source: Path, staging: Path, requirements: dict[str, Any],
-    name: str,
-) -> Iterator[SourceRow] | None:
-    """The rows of ``source`` as the modality's ``split_source`` writes them into ``staging``
-    (None: it does not split this file); ``name`` replaces the file's name at the start of each
-    row's ``where`` (a file in a folder is named by its path in the folder)."""
-    parts = split(source, staging, requirements)
-    if parts is None:
-        return None
-
-    def rows() -> Iterator[SourceRow]:
-        for where, file_name, reason, *coded in parts:  # a refusal may carry its code
-            if where.startswith(source.name) and name != source.name:
-                where = name + where[len(source.name):]
-            if file_name is None:
-                yield SourceRow(where=where, error=reason or "refused",
-                                coded=coded[0] if coded else None)
-            else:
-                yield SourceRow(where=where, path=staging / file_name, filename=file_name,
-                                external_id=Path(file_name).stem)
-
-    return rows()
-
-
-def _split_rows(
-    plugin: ModalityPlugin, source: Path, root: Path | None, requirements: dict[str, Any],
-    skipped: Skipped,
-) -> Iterator[SourceRow] | None:
-    """The rows of a source the modality splits into media files itself (a JSONL of LLM
-    records: one file a record), or None. The optional plugin method ``split_source(source,
-    out_dir, requirements)`` returns None (import ``source`` as it is) or yields ``(where, file
-    name in out_dir, None)`` / ``(where, None, rejection reason[, {"code", values}])`` in source order; the files
-    live in a temporary folder until the import has stored them. In a folder, the modality's
-    media files are imported as they are and every other file is offered to ``split_source``
-    (an LLM project's ``.jsonl`` beside its ``.json`` records); what it refuses is ``skipped``.
-    """
-    split = getattr(plugin, "split_source", None)
-    if split is None:
-        return None
-    if os.path.isdir(source):
-        staging = tempfile.TemporaryDirectory(prefix="datamill-split-")
-        folder = iter_source_rows(source, root, plugin.media_suffixes,
-                                  getattr(plugin, "prompt_sidecars", True), skipped=skipped,
-                                  split=lambda path, rel: _split_parts(
-                                      split, path, Path(tempfile.mkdtemp(dir=staging.name)),
-                                      requirements, rel))
-
-        def in_staging() -> Iterator[SourceRow]:
-            with staging:
-                yield from folder
-
-        return in_staging()
-    if not os.path.isfile(source):
-        return None
-    source = Path(os.path.abspath(source))
-    real = confine(Path(os.path.realpath(root if root is not None else source.parent)), source,
-                   str(source))
-    if isinstance(real, str):
-        raise InvalidInput(real, path=str(source))
-    staging = tempfile.TemporaryDirectory(prefix="datamill-split-")
-    rows = _split_parts(split, real, Path(staging.name), requirements, source.name)
-    if rows is None:
-        staging.cleanup()
-        return None
-
-    def in_staging_file() -> Iterator[SourceRow]:
-        with staging:
-            yield from rows
-
-    return in_staging_file()
-
-
-def _start_run(
-    session: Session, project_id: int, source: Path, resume: int | None,
-    options: dict[str, Any] | None,
-) -> tuple[ImportRun, bool]:
-    """A new run (committed, owned by this process), or the interrupted run taken over.
-
-    The look for a running or interrupted run of the same source and the new run's insert
-    happen under the project's run lock (PostgreSQL; SQLite's ``BEGIN IMMEDIATE`` already
-    serialises them), so of two requests importing one source at once, one runs and the other
-    is told which run is importing it (409) or, once it finished, finds its items present.
-    """
-    append_lock(session, _RUN_LOCKS + project_id)
-    mark_interrupted_imports(session, project_id)
-    where = printable(os.path.abspath(source))
-    run: ImportRun | None = None
-    if resume is not None:
-        run = get_import_run(session, resume)
-        if run.project_id != project_id:
-            raise InvalidInput(f"import {resume} belongs to another project", import_run_id=resume)
-    else:  # running the same import again resumes the latest interrupted run of it
-        run = session.scalars(
-            select(ImportRun)
-            .where(ImportRun.project_id == project_id, ImportRun.source == where,
-                   ImportRun.status.in_(("interrupted", "running")))
-            .order_by(ImportRun.id.desc())
-            .limit(1)
-        ).first()
-        if run is not None and run.status == "running":
-            raise Conflict(
-                f"another import of this source is still running (import {run.id}, process"
-                f" {run.pid} on {run.host}); this request imported nothing: wait for that import to"
-                " finish (or resume it once it is interrupted), then import again to add what"
-                " it did not take",
-                running_import_run_id=run.id,
-            )
-    if run is not None:
-        claim_import_run(session, run)
-        session.execute(delete(ImportRejection).where(ImportRejection.import_run_id == run.id))
-        run.total = run.imported = run.duplicates = run.rejected = 0
-        run.options = options
-        session.commit()
-        return run, True
-    host, pid = this_process()
-    run = ImportRun(project_id=project_id, source=where, host=host, pid=pid, heartbeat_at=utcnow(),
-                    options=options)
-    session.add(run)
-    session.commit()
-    return run, False
 
 
 def resume_import(
@@ -350,25 +110,6 @@ def resume_import(
         url_roots=tuple(options.get("url_roots") or ()),
         supplier_vendor_id=vendor if isinstance(vendor, int) else None,
     )
-
-
-def _peek(rows: Iterable[SourceRow]) -> tuple[Iterator[SourceRow], bool]:
-    """``rows`` again, and whether there were none. A source that fails as it is read (a
-    manifest in the wrong encoding) fails on the first row as before, inside the run, which is
-    then recorded failed (so it is not offered for resume), not before the run starts."""
-    it = iter(rows)
-    try:
-        first = next(it)
-    except StopIteration:
-        return iter(()), True
-    except DatamillError as err:
-        return _raising(err), False
-    return itertools.chain((first,), it), False
-
-
-def _raising(err: DatamillError) -> Iterator[SourceRow]:
-    raise err
-    yield  # a generator: raises when the run first asks it for a row
 
 
 def import_source(  # noqa: PLR0913 - keyword-only options

@@ -1,0 +1,97 @@
+"""One source row's file at import (:mod:`datamill.production.importing`): hashed (copied),
+stat'ed (registered in place) or described by the modality, or the reason it is refused; and
+the rows peeked at to tell an empty source before a run is recorded."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import stat
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from datamill.core.errors import DatamillError
+from datamill.modalities.base import ModalityPlugin
+from datamill.production._import_coded import coded_reason
+from datamill.production._import_rows import SourceRow, printable
+from datamill.storage.blobstore import sha256_file
+
+
+def _hash(row: SourceRow) -> str | tuple[str]:
+    """The file's sha256 (as a 1-tuple), or a rejection reason."""
+    path = row.resolved()
+    if path is None:
+        return row.error or "no file"
+    if not path.exists():
+        return coded_reason("file_missing", file=printable(row.filename, 200))
+    if not path.is_file():
+        return coded_reason("file_not_regular", file=printable(row.filename, 200))
+    if path.stat().st_size == 0:
+        return coded_reason("file_empty")
+    return (sha256_file(path),)
+
+
+def _stat(row: SourceRow) -> int | str:
+    """The size of a file registered in place, or a rejection reason (one ``stat``, none when
+    the row was confined with an ``lstat`` of a plain file)."""
+    if row.path is None and row.file is None:
+        return row.error or "no file"
+    try:
+        st = row.stat or os.stat(row.file or row.path)  # type: ignore[arg-type]
+    except FileNotFoundError:
+        return coded_reason("file_missing", file=printable(row.filename, 200))
+    except OSError as err:
+        return f"file cannot be read ({err.strerror or err})"
+    if not stat.S_ISREG(st.st_mode):
+        return coded_reason("file_not_regular", file=printable(row.filename, 200))
+    if st.st_size == 0:
+        return coded_reason("file_empty")
+    return st.st_size
+
+
+class _Refusal(str):
+    """A rejection reason (English) with the refusal's ``code`` and values where the modality
+    coded it (its ``reason_code`` and details), so each face words it in its reader's language."""
+
+    coded: dict[str, str]
+
+
+def _refusal(err: DatamillError) -> _Refusal:
+    out, code = _Refusal(err.message), err.details.get("reason_code")
+    out.coded = {} if not isinstance(code, str) else {"code": code, **{
+        k: ", ".join(map(str, v)) if isinstance(v, list | tuple) else str(v)
+        for k, v in err.details.items()
+        if k not in {"reason_code", "source", "reason"} and not str(v).startswith("/")}}
+    return out
+
+
+def _describe(
+    path: Path, plugin: ModalityPlugin, meta: dict[str, Any], requirements: dict[str, Any]
+) -> dict[str, Any] | str:
+    """The modality's attributes of a new file (full decode), or a rejection reason (a
+    :class:`_Refusal` carrying the refusal's code and values where it has them)."""
+    try:
+        return plugin.describe(path, meta, requirements).model_dump(exclude_none=True)
+    except DatamillError as err:
+        return _refusal(err)
+
+
+
+def _peek(rows: Iterable[SourceRow]) -> tuple[Iterator[SourceRow], bool]:
+    """``rows`` again, and whether there were none. A source that fails as it is read (a
+    manifest in the wrong encoding) fails on the first row as before, inside the run, which is
+    then recorded failed (so it is not offered for resume), not before the run starts."""
+    it = iter(rows)
+    try:
+        first = next(it)
+    except StopIteration:
+        return iter(()), True
+    except DatamillError as err:
+        return _raising(err), False
+    return itertools.chain((first,), it), False
+
+
+def _raising(err: DatamillError) -> Iterator[SourceRow]:
+    raise err
+    yield  # a generator: raises when the run first asks it for a row
