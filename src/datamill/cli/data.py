@@ -110,7 +110,8 @@ def import_cmd(
             actor = acting_user(s, user, Action.MANAGE_PROJECT, project_id=run.project_id)
             suffixes = _suffixes(s, run.project_id)
             with progress_bar(say("data.resuming"), _count_rows(Path(run.source), suffixes)) as advance:
-                report = resume_import(s, rt.blobs, resume, progress=advance, actor_id=actor.id)
+                report = resume_import(s, rt.blobs, resume, progress=advance, actor_id=actor.id,
+                                       isolate=True)
         else:
             if project is None or source is None:
                 raise InvalidInput("give a project and a source, or --resume <import id>")
@@ -121,7 +122,7 @@ def import_cmd(
             if vendor is not None:  # a vendor's delivery: the vendor is checked first
                 from datamill.workforce.supply import import_supplied
 
-                extra = {} if fmt is not None else {"in_place": in_place,
+                extra = {} if fmt is not None else {"in_place": in_place, "isolate": True,
                                                     "url_roots": tuple(url_root or ())}
                 with progress_bar(say("data.importing"), _count_rows(source, _suffixes(s, p.id))) as advance:
                     report = import_supplied(s, rt.blobs, actor, p.id, source, vendor, fmt=fmt,
@@ -133,18 +134,13 @@ def import_cmd(
                     report = import_labelled(s, rt.blobs, p.id, source, fmt=fmt,
                                              progress=advance, actor_id=actor.id)
             else:
-                # Each new file's header is read here, in the CLI's process (not apart, as
-                # data check/preannotate decode): a file that crashes the decoder ends the import
-                # with no --json. Measured (1,000 0.5 s WAVs, speech.asr, loaded 2-core machine):
-                # in process 0.47 s; one run_apart per file 2.36 s (+2.4 ms a file, ~27% of the
-                # whole copy import's 7.2 s, bench/import_items.py --n 1000) plus the pool's start
-                # (0.7-4.6 s); in chunks of 100 (run_apart_each) 0.53 s, but only if the import
-                # loop described its new rows ahead in chunks (it learns duplicates row by row):
-                # a change of the streaming loop left for later. Per file it is too dear.
+                # Each new file is probed (the modality's describe) in a worker process, 100 a
+                # call, never here: a file whose decoder crashes is refused
+                # (import_decoder_crashed) and --json still prints (production._import_probe)
                 with progress_bar(say("data.importing"), _count_rows(source, _suffixes(s, p.id))) as advance:
                     report = import_source(s, rt.blobs, p.id, source, progress=advance,
                                            actor_id=actor.id, in_place=in_place,
-                                           url_roots=tuple(url_root or ()))
+                                           url_roots=tuple(url_root or ()), isolate=True)
 
     emit(report, as_json, render_import_report)
 

@@ -20,6 +20,7 @@ from datamill.modalities import _reason_words_erasure_h1 as _erasure
 from datamill.modalities import _reason_words_export_h11 as _export_h11
 from datamill.modalities import _reason_words_h9 as _h9
 from datamill.modalities import _reason_words_image_h5 as _image_h5
+from datamill.modalities import _reason_words_import_h1 as _import_h1
 from datamill.modalities import _reason_words_import_h9 as _import_h9
 from datamill.modalities import _reason_words_import_h16 as _import_h16
 from datamill.modalities import _reason_words_lang_h3 as _lang_h3
@@ -89,6 +90,7 @@ AREA_REFUSALS_EN: dict[str, str] = {
     **_ledger_fx.LEDGER_FX_REFUSALS_EN,
     **_compliance_h3.COMPLIANCE_H3_REFUSALS_EN,
     **_api_h7.API_H7_REFUSALS_EN,
+    **_import_h1.IMPORT_H1_REFUSALS_EN,
 }
 
 AREA_REFUSALS_ZH_CN: dict[str, str] = {
@@ -132,4 +134,5 @@ AREA_REFUSALS_ZH_CN: dict[str, str] = {
     **_ledger_fx.LEDGER_FX_REFUSALS_ZH_CN,
     **_compliance_h3.COMPLIANCE_H3_REFUSALS_ZH_CN,
     **_api_h7.API_H7_REFUSALS_ZH_CN,
+    **_import_h1.IMPORT_H1_REFUSALS_ZH_CN,
 }

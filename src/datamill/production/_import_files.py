@@ -8,11 +8,8 @@ import itertools
 import os
 import stat
 from collections.abc import Iterable, Iterator
-from pathlib import Path
-from typing import Any
 
 from datamill.core.errors import DatamillError
-from datamill.modalities.base import ModalityPlugin
 from datamill.production._import_coded import coded_reason
 from datamill.production._import_rows import SourceRow, printable
 from datamill.storage.blobstore import sha256_file
@@ -48,34 +45,6 @@ def _stat(row: SourceRow) -> int | str:
     if st.st_size == 0:
         return coded_reason("file_empty")
     return st.st_size
-
-
-class _Refusal(str):
-    """A rejection reason (English) with the refusal's ``code`` and values where the modality
-    coded it (its ``reason_code`` and details), so each face words it in its reader's language."""
-
-    coded: dict[str, str]
-
-
-def _refusal(err: DatamillError) -> _Refusal:
-    out, code = _Refusal(err.message), err.details.get("reason_code")
-    out.coded = {} if not isinstance(code, str) else {"code": code, **{
-        k: ", ".join(map(str, v)) if isinstance(v, list | tuple) else str(v)
-        for k, v in err.details.items()
-        if k not in {"reason_code", "source", "reason"} and not str(v).startswith("/")}}
-    return out
-
-
-def _describe(
-    path: Path, plugin: ModalityPlugin, meta: dict[str, Any], requirements: dict[str, Any]
-) -> dict[str, Any] | str:
-    """The modality's attributes of a new file (full decode), or a rejection reason (a
-    :class:`_Refusal` carrying the refusal's code and values where it has them)."""
-    try:
-        return plugin.describe(path, meta, requirements).model_dump(exclude_none=True)
-    except DatamillError as err:
-        return _refusal(err)
-
 
 
 def _peek(rows: Iterable[SourceRow]) -> tuple[Iterator[SourceRow], bool]:

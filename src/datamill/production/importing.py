@@ -27,7 +27,8 @@ from datamill.db.session import append_lock
 from datamill.modalities.registry import get_modality
 from datamill.production._bulk import TupleInsert, insert_rows
 from datamill.production._delivery_slots import DeliverySlots
-from datamill.production._import_files import _describe, _hash, _peek, _stat
+from datamill.production._import_files import _peek, _stat
+from datamill.production._import_probe import Probe
 from datamill.production._import_rows import (
     NO_FILE,
     SourceRow,
@@ -90,8 +91,10 @@ def resume_import(
     root: Path | None = None,
     actor_id: int | None = None,
     progress: Progress | None = None,
+    isolate: bool = False,
 ) -> ImportReport:
-    """Resume an interrupted import run from its recorded source (files already in are kept)."""
+    """Resume an interrupted import run from its recorded source (files already in are kept;
+    ``isolate``: as :func:`import_source`'s, for a copying import)."""
     run = get_import_run(session, run_id)
     ensure_resumable(session, run)
     options = run.options or {}  # an in-place run resumes in place, with the same URL roots
@@ -108,7 +111,7 @@ def resume_import(
         session, blobs, run.project_id, Path(run.source), root=root, resume=run_id,
         actor_id=actor_id, progress=progress, in_place=bool(options.get("in_place")),
         url_roots=tuple(options.get("url_roots") or ()),
-        supplier_vendor_id=vendor if isinstance(vendor, int) else None,
+        supplier_vendor_id=vendor if isinstance(vendor, int) else None, isolate=isolate,
     )
 
 
@@ -128,6 +131,7 @@ def import_source(  # noqa: PLR0913 - keyword-only options
     labelled_format: str | None = None,
     archive: Unpacked | None = None,
     supplier_vendor_id: int | None = None,
+    isolate: bool = False,
 ) -> ImportReport:
     """Import a folder, a manifest or a ``.zip`` archive into a project; returns the report.
 
@@ -161,6 +165,10 @@ def import_source(  # noqa: PLR0913 - keyword-only options
             (``items.supplier_vendor_id``), and the vendor's settlement sheets pay its accepted
             volume on the ``collect`` stage. The caller checks the vendor
             (:func:`datamill.workforce.supply.import_supplied`); production only stores it.
+        isolate: Probe new files (the modality's ``describe``) in a worker process, in chunks,
+            never in this one: a file whose decoder crashes is refused
+            (``import_decoder_crashed``), the others imported (the CLI's; see
+            :mod:`datamill.production._import_probe`).
     """
     project = get_or_raise(session, Project, project_id, "project", project_id=project_id)
     check_handler(session, actor_id, project_id, "collection")  # surveying, clearance
@@ -178,7 +186,7 @@ def import_source(  # noqa: PLR0913 - keyword-only options
         with unpack_archive(source, root, limits) as unpacked:  # removed when the import ends
             return import_source(session, blobs, project_id, source, root=root, resume=resume,
                                  actor_id=actor_id, progress=progress, archive=unpacked,
-                                 supplier_vendor_id=supplier_vendor_id)
+                                 supplier_vendor_id=supplier_vendor_id, isolate=isolate)
     # a folder's files the import does not take (an archive's: also the entries not unpacked)
     skipped: list[dict[str, str]] = list(archive.skipped) if archive is not None else []
 
@@ -312,8 +320,8 @@ def import_source(  # noqa: PLR0913 - keyword-only options
         """The file described by the modality and put in the blob store: its attributes and
         size, or None when it was rejected (the reason recorded): unreadable, or taking no
         place, or another item's, in a delivery (``_delivery_slots``)."""
-        attributes = row.attributes if row.attributes is not None else _describe(
-            path, plugin, row.meta, requirements)
+        attributes = row.attributes if row.attributes is not None else probe.describe(
+            row, path)
         if not isinstance(attributes, str):
             attributes = slots.claim(row.external_id or row.where, attributes) or attributes
         if isinstance(attributes, str):
@@ -386,7 +394,7 @@ def import_source(  # noqa: PLR0913 - keyword-only options
             reject(row.where, "a URL is registered in place only (import with in_place)")
             return
         try:
-            hashed = _hash(row)
+            hashed = probe.hash(row)
         except OSError as err:
             hashed = f"file cannot be read ({err.strerror or err})"
         if isinstance(hashed, str):
@@ -480,8 +488,21 @@ def import_source(  # noqa: PLR0913 - keyword-only options
         new_rows.clear()
         wheres.clear()
 
+    def new_file(row: SourceRow, digest: str) -> bool:
+        """Whether ``handle`` will store (describe) the file of ``row``, hashed ahead, as
+        what the import holds stands now."""
+        name = row.filename or (row.path.name if row.path else "")
+        ext_id = row.external_id or row.where
+        if os.path.splitext(name)[1].lower() not in media_suffixes or ext_id in seen:
+            return False
+        if ext_id in existing:
+            return ext_id in replaceable and existing[ext_id][0] != digest \
+                and digest not in by_sha
+        return digest not in by_sha
+
+    probe = Probe(plugin, requirements, isolate=isolate and not in_place)
     try:
-        for row in rows:
+        for row in probe.ahead(rows, new_file):
             tally["total"] += 1
             if progress:
                 progress(1)

@@ -83,11 +83,14 @@ def import_for(
     import page): a vendor's delivery when ``vendor_id`` names one (the vendor is checked
     first), else a pre-labelled source when ``fmt`` names its format, else raw data. ``root``
     is the folder ``source`` must lie in. The caller checked that ``actor`` may manage the
-    project."""
+    project. New files are probed in a worker process (``isolate``): a file whose decoder
+    crashes costs that file (``import_decoder_crashed``), never the server's process."""
     if vendor_id is not None:
+        extra: dict[str, Any] = {} if fmt is not None else {"isolate": True}
         return import_supplied(session, blobs, actor, project_id, source, vendor_id, fmt=fmt,
-                               root=root)
+                               root=root, **extra)
     if fmt is not None:
         return import_labelled(session, blobs, project_id, source, fmt=fmt, root=root,
                                actor_id=actor.id)
-    return import_source(session, blobs, project_id, source, root=root, actor_id=actor.id)
+    return import_source(session, blobs, project_id, source, root=root, actor_id=actor.id,
+                         isolate=True)

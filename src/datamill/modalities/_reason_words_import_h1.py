@@ -1,0 +1,20 @@
+"""The words of the import's own refusal for a file whose probe crashed the worker process
+(``production._import_probe``), English and zh-CN: an isolating import (the CLI's ``data
+import``) reads new files' headers in a worker process, and a file whose decoder segfaults or
+exits there on its own is refused while every other file is imported."""
+
+from __future__ import annotations
+
+__all__ = ["IMPORT_H1_REFUSALS_EN", "IMPORT_H1_REFUSALS_ZH_CN"]
+
+IMPORT_H1_REFUSALS_EN: dict[str, str] = {
+    "import_decoder_crashed": "reading this file crashed the import's worker process ({tries} "
+                              "tries, the last alone): the file is probably corrupt or of a "
+                              "variant the decoder cannot handle; convert or replace it, then "
+                              "import it again",
+}
+
+IMPORT_H1_REFUSALS_ZH_CN: dict[str, str] = {
+    "import_decoder_crashed": "读取此文件时导入的工作进程崩溃（共尝试 {tries} 次，最后一次单独运行）："
+                              "文件可能已损坏，或是解码器无法处理的格式变体；请转换或替换该文件后重新导入",
+}

@@ -1,0 +1,33 @@
+"""A modality whose decoder segfaults on a hostile file, as a native decoder can: the image
+modality, but a file that starts with ``SEGFAULT`` gets its process a real ``SIGSEGV`` from
+``describe`` (the process dies at once, exit -11, as a crash in C code ends it). Kept in a
+module of its own, importable by a spawned worker process (the plugin class travels to it by
+name)."""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, ClassVar
+
+from pydantic import BaseModel
+
+from datamill.modalities.image.plugin import ImagePlugin
+
+HOSTILE = b"SEGFAULT"
+
+
+class SegfaultingImages(ImagePlugin):
+    """Images whose decoder crashes its process on a file starting with :data:`HOSTILE`."""
+
+    name: ClassVar[str] = "test.segfaulting"
+
+    def describe(
+        self, path: Path, meta: Mapping[str, Any], requirements: Mapping[str, Any]
+    ) -> BaseModel:
+        with path.open("rb") as fh:
+            if fh.read(len(HOSTILE)) == HOSTILE:
+                os.kill(os.getpid(), signal.SIGSEGV)
+        return super().describe(path, meta, requirements)
