@@ -17,6 +17,7 @@ from __future__ import annotations
 import itertools
 import os
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -43,6 +44,14 @@ class Probe:
         self.plugin, self.requirements, self.isolate = plugin, requirements, isolate
         self.described: dict[int, dict[str, Any] | str] = {}  # id(row) -> made ahead
         self.hashed: dict[int, str] = {}  # id(row) -> sha256 made ahead
+        #: what the rows' files need until the last row is handled (a split source's
+        #: temporary folder), closed when :meth:`ahead` ends; None when not reading ahead
+        self.staged: ExitStack | None = ExitStack() if isolate else None
+
+    def close(self) -> None:
+        """Remove what the rows' files needed (an import that failed part way)."""
+        if self.staged is not None:
+            self.staged.close()
 
     def _run(self, jobs: list[Job]) -> list[dict[str, Any] | str]:
         from datamill.engine.local import run_apart_each  # noqa: PLC0415 - a pool's start
@@ -68,10 +77,15 @@ class Probe:
         """``rows`` as they come; with ``isolate``, read ``AHEAD`` at a time, each row
         ``new(row, sha256)`` says the import will store hashed and described first, the chunk's
         in one call of the worker process."""
-        if not self.isolate:
+        if self.staged is None:
             yield from rows
             return
-        it = iter(rows)
+        with self.staged:
+            yield from self._ahead(iter(rows), new)
+
+    def _ahead(self, it: Iterator[SourceRow], new: Callable[[SourceRow, str], bool]
+               ) -> Iterator[SourceRow]:
+        """``it`` read ``AHEAD`` rows at a time, each chunk's new files described first."""
         while True:
             chunk: list[SourceRow] = []
             failed: Exception | None = None

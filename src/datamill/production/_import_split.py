@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +42,7 @@ def _split_parts(
 
 def _split_rows(
     plugin: ModalityPlugin, source: Path, root: Path | None, requirements: dict[str, Any],
-    skipped: Skipped,
+    skipped: Skipped, keep: ExitStack | None = None,
 ) -> Iterator[SourceRow] | None:
     """The rows of a source the modality splits into media files itself (a JSONL of LLM
     records: one file a record), or None. The optional plugin method ``split_source(source,
@@ -50,6 +51,8 @@ def _split_rows(
     live in a temporary folder until the import has stored them. In a folder, the modality's
     media files are imported as they are and every other file is offered to ``split_source``
     (an LLM project's ``.jsonl`` beside its ``.json`` records); what it refuses is ``skipped``.
+    ``keep``: the temporary folder is removed when it closes, not when the rows run out (an
+    import that reads rows ahead still stores the last ones then).
     """
     split = getattr(plugin, "split_source", None)
     if split is None:
@@ -66,6 +69,9 @@ def _split_rows(
             with staging:
                 yield from folder
 
+        if keep is not None:
+            keep.callback(staging.cleanup)
+            return folder
         return in_staging()
     if not os.path.isfile(source):
         return None
@@ -84,4 +90,7 @@ def _split_rows(
         with staging:
             yield from rows
 
+    if keep is not None:
+        keep.callback(staging.cleanup)
+        return rows
     return in_staging_file()

@@ -187,6 +187,7 @@ def import_source(  # noqa: PLR0913 - keyword-only options
             return import_source(session, blobs, project_id, source, root=root, resume=resume,
                                  actor_id=actor_id, progress=progress, archive=unpacked,
                                  supplier_vendor_id=supplier_vendor_id, isolate=isolate)
+    probe = Probe(plugin, requirements, isolate=isolate and not in_place)
     # a folder's files the import does not take (an archive's: also the entries not unpacked)
     skipped: list[dict[str, str]] = list(archive.skipped) if archive is not None else []
 
@@ -195,7 +196,8 @@ def import_source(  # noqa: PLR0913 - keyword-only options
 
     if rows is None:  # validates the source before anything is written
         folder, limit = (archive.folder, None) if archive is not None else (source, root)
-        rows = _split_rows(plugin, folder, limit, requirements, skip) or iter_source_rows(
+        rows = _split_rows(plugin, folder, limit, requirements, skip,
+                           keep=probe.staged) or iter_source_rows(
             folder, limit, plugin.media_suffixes, getattr(plugin, "prompt_sidecars", True),
             skipped=skip)
     if resume is None:  # a source of no rows at all is said plainly, and no run is recorded
@@ -500,7 +502,6 @@ def import_source(  # noqa: PLR0913 - keyword-only options
                 and digest not in by_sha
         return digest not in by_sha
 
-    probe = Probe(plugin, requirements, isolate=isolate and not in_place)
     try:
         for row in probe.ahead(rows, new_file):
             tally["total"] += 1
@@ -521,6 +522,7 @@ def import_source(  # noqa: PLR0913 - keyword-only options
         classify()
         settle()
     except BaseException as err:
+        probe.close()
         placed.abort(err)
         session.rollback()
         # a source that cannot be read (an unreadable manifest header, a row the format
