@@ -184,6 +184,11 @@ def _rejection_words(rejection: dict[str, Any]) -> str:
     lang, code = cli_language(), rejection.get("code")
     said = word_reason({**rejection, "reason_code": code}, lang) if code and lang != "en" \
         else None
+    if said is None and code and lang != "en":  # an import's own (same_bytes), as the web's
+        from datamill.core.check_fail_words import CHECK_FAIL_WORDS, filled_check_template
+
+        template = CHECK_FAIL_WORDS.get(lang, {}).get(str(code), "")
+        said = filled_check_template(template, {"extra": rejection})
     return said or str(rejection["reason"])
 
 

@@ -15,6 +15,7 @@ import json
 from typing import Any
 
 from datamill.core.jsontext import describe_json_error, full_width_mark
+from datamill.modalities._reason_words_import_h1 import IMPORT_H1_REFUSALS_EN
 from datamill.modalities._reason_words_import_h9 import IMPORT_H9_REFUSALS_EN
 from datamill.modalities._reason_words_import_h16 import IMPORT_H16_REFUSALS_EN
 
@@ -53,7 +54,8 @@ def coded_reason(code: str, **values: object) -> CodedReason:
 
 def _coded(code: str, **values: object) -> Problem:
     words = {k: str(v) for k, v in values.items()}
-    english = IMPORT_H9_REFUSALS_EN.get(code) or IMPORT_H16_REFUSALS_EN[code]
+    english = IMPORT_H9_REFUSALS_EN.get(code) or IMPORT_H16_REFUSALS_EN.get(code) \
+        or IMPORT_H1_REFUSALS_EN[code]
     return english.format(**words), {"code": code, **words}
 
 

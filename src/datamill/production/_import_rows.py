@@ -455,9 +455,9 @@ def confine(
         return f"{what} cannot be resolved ({printable(str(err), 200)})"
     if _under(base, real):
         return Path(real)
-    if _under(base, os.path.normpath(full)):
-        return f"{what} is a symbolic link that points outside the import folder"
-    return f"{what} escapes the import folder"
+    inside = _under(base, os.path.normpath(full))  # coded: each face words it (zh-CN too)
+    name = printable(os.path.relpath(full, base) if inside else os.fspath(candidate), 200)
+    return coded_reason("path_link_outside" if inside else "path_outside", what=what, name=name)
 
 
 def _locate(prefix: str, rel: str, dirs: dict[str, str]) -> tuple[str, os.stat_result] | None:
@@ -503,10 +503,11 @@ def _row(root: Path, where: str, rec: dict[str, Any], dirs: dict[str, str]) -> S
             meta=valid.meta, prompt=valid.prompt, sensitivity=valid.sensitivity,
         )
     if os.path.isabs(rel):
-        return SourceRow(where=where, error=f"path {_shown(rel)} escapes the import folder")
+        outside = coded_reason("path_outside", what=f"path {_shown(rel)}", name=printable(rel, 200))
+        return SourceRow(where=where, error=outside, coded=outside.coded)
     real = confine(root, rel, f"path {_shown(rel)}", dirs)
     if isinstance(real, str):
-        return SourceRow(where=where, error=real)
+        return SourceRow(where=where, error=real, coded=getattr(real, "coded", None))
     return SourceRow(
         where=where, path=real, filename=Path(rel).name, external_id=valid.external_id,
         meta=valid.meta, prompt=valid.prompt, sensitivity=valid.sensitivity,
@@ -705,7 +706,7 @@ def _folder_rows(  # noqa: C901 - one outcome a file
                 skipped(where, reason, **coded)
             continue
         if isinstance(real, str):
-            yield SourceRow(where=where, error=real)
+            yield SourceRow(where=where, error=real, coded=getattr(real, "coded", None))
             continue
         try:
             prompt = _prompt(root, path, dirs) if prompt_sidecars else None
