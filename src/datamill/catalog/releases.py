@@ -77,6 +77,7 @@ from datamill.core.speaker_ids import delivered_names, speaker_key
 from datamill.db.lookup import get_or_raise, not_found
 from datamill.modalities.age_bands import age_band
 from datamill.modalities.base import ItemRecord, ModalityPlugin
+from datamill.production.check_judged import not_judged_column
 from datamill.production.delivery_speakers import LABELLED
 from datamill.production.media import item_path
 from datamill.production.models import (
@@ -280,13 +281,14 @@ def _datasheet(session: Session, dataset: CatalogDataset, files: list[dict[str, 
                 dist[k][str(v)] += 1
     item_ids = [f["item_id"] for f in files if f["item_id"]]
     checks: dict[str, dict[str, Any]] = {}
+    unjudged = not_judged_column()  # a speaker's first takes: counted apart, never passed
     for i in range(0, len(item_ids), 500):
-        for name, passed, n in session.execute(
-                select(CheckResult.name, CheckResult.passed, func.count())
+        for name, passed, apart, n in session.execute(
+                select(CheckResult.name, CheckResult.passed, unjudged, func.count())
                 .where(CheckResult.item_id.in_(item_ids[i:i + 500]))
-                .group_by(CheckResult.name, CheckResult.passed)):
-            c = checks.setdefault(name, {"passed": 0, "failed": 0})
-            c["passed" if passed else "failed"] += int(n)
+                .group_by(CheckResult.name, CheckResult.passed, unjudged)):
+            c = checks.setdefault(name, {"passed": 0, "failed": 0, "not_judged": 0})
+            c["not_judged" if apart else "passed" if passed else "failed"] += int(n)
     sheet: dict[str, Any] = {
         "dataset": dataset.name, "modality": dataset.modality, "languages": dataset.languages,
         "scenario": dataset.scenario, "items": len(media_files),

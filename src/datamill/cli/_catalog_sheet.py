@@ -51,6 +51,9 @@ _SHEET_WORDS_ZH_CN: dict[str, str] = {
     "unit.frames": "帧",
     "unit.items": "条",
     "unit.characters": "字符",
+    "passed": "通过",
+    "failed": "未通过",
+    "not_judged": "未评判",
 }
 
 
@@ -100,4 +103,10 @@ def _sheet_pair(block: str, key: str, value: object) -> str:
         key = _words(lang).get(f"owner.{key}", key)
     if key in ("unit", "base_unit") and isinstance(value, str):
         value = _words(lang).get(f"unit.{value}", value)
-    return f"{_sheet_word(key) if block == 'volume' else key} {value}"
+    worded = block == "volume" or key in _VERDICTS
+    return f"{_sheet_word(key) if worded else key} {value}"
+
+
+#: a check's counts (``passed``, ``failed``, ``not_judged``: a speaker's first takes, counted
+#: apart), worded under zh-CN
+_VERDICTS = ("passed", "failed", "not_judged")

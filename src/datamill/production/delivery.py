@@ -46,6 +46,7 @@ from datamill.modalities.base import (
 )
 from datamill.modalities.registry import get_modality
 from datamill.production._delivery_stream import stream_items
+from datamill.production.check_judged import not_judged_column
 from datamill.production.delivery_acceptance import (
     CustomerShare,
     customer_shares,
@@ -137,16 +138,25 @@ def _manifest_json(batch: str, files: dict[str, str]) -> str:
 
 def _check_summary(session: Session, batch_id: int,
                    without: frozenset[int] = frozenset()) -> dict[str, Any]:
+    """Each check's items, mean, min and max over the items it judged; ``not_judged``: the
+    items it stored as not judged yet (a speaker's first takes), counted apart, not as passed."""
+    unjudged = not_judged_column()
     rows = session.execute(
-        select(CheckResult.name, func.count(), func.avg(CheckResult.value), func.min(CheckResult.value),
-               func.max(CheckResult.value))
+        select(CheckResult.name, unjudged, func.count(), func.avg(CheckResult.value),
+               func.min(CheckResult.value), func.max(CheckResult.value))
         .join(BatchItem, BatchItem.item_id == CheckResult.item_id)
         .where(BatchItem.batch_id == batch_id, *_left_out(without))
-        .group_by(CheckResult.name)
+        .group_by(CheckResult.name, unjudged)
     ).all()
-    return {
-        name: {"items": n, "mean": avg, "min": lo, "max": hi} for name, n, avg, lo, hi in rows
-    }
+    out: dict[str, dict[str, Any]] = {}
+    for name, apart, n, avg, lo, hi in sorted(rows, key=lambda r: (r[0], bool(r[1]))):
+        c = out.setdefault(name, {"items": 0, "not_judged": 0, "mean": None, "min": None,
+                                  "max": None})
+        if apart:
+            c["not_judged"] += int(n)
+        else:
+            c.update(items=int(n), mean=avg, min=lo, max=hi)
+    return out
 
 
 def _refuse_empty_package(batch: str, formats: list[str],

@@ -69,6 +69,11 @@ _EN: dict[str, str] = {
     "speaker_ids": "- Speakers named as one person each: {merged:,} other spellings of an id "
                    "(another letter case) merged into the first seen; {prefixed:,} ids shared "
                    "by two vendors written `v<vendor id>_<id>` (the rule in `datasheet.json`)",
+    "checks_intro_apart": "Every delivered item passed the automatic checks that judged it. "
+                          "\"Not judged\" counts the items a check could not judge yet (a "
+                          "speaker's first takes, before their usual speaking rate is known): "
+                          "they did not pass that check, and \"items\" leaves them out:",
+    "checks_head_apart": "| check | items | not judged | mean | min | max |",
 }
 
 _ZH: dict[str, str] = {
@@ -115,6 +120,10 @@ _ZH: dict[str, str] = {
     "speaker_ids": "- 说话人按人命名：{merged:,} 个仅大小写不同的编号已并入首次出现的写法；"
                    "{prefixed:,} 个由两家供应商共用的编号写作 `v<供应商编号>_<编号>`"
                    "（规则见 `datasheet.json`）",
+    "checks_intro_apart": "每条交付的条目均已通过评判了它的自动检查。“未评判”为检查尚无法评判的"
+                          "条目数（发音人的头几条录音，其平常语速尚不知道）：这些条目并未通过该"
+                          "检查，“条目”一栏也不计入它们：",
+    "checks_head_apart": "| 检查 | 条目 | 未评判 | 平均值 | 最小值 | 最大值 |",
 }
 
 _WORDS = {"en": _EN, "zh-CN": _ZH}
@@ -127,12 +136,18 @@ def _number(value: Any) -> str:
 
 
 def _checks(say: Mapping[str, str], checks: Mapping[str, Any], lang: str) -> list[str]:
+    """The checks table; where a check stored items as not judged (a speaker's first takes)
+    a "not judged" column counts them apart and the intro says they did not pass it."""
     if not checks:
         return [say["no_checks"]]
-    lines = [say["checks_intro"], "", say["checks_head"], "|---|---:|---:|---:|---:|"]
+    apart = any(int(c.get("not_judged") or 0) for c in checks.values())
+    lines = [say["checks_intro_apart" if apart else "checks_intro"], "",
+             say["checks_head_apart" if apart else "checks_head"],
+             "|---|---:|---:|---:|---:|" + ("---:|" if apart else "")]
     for name, c in sorted(checks.items()):
         lines.append(f"| {check_name_words(lang, name)} | {c.get('items', 0):,} | "
-                     f"{_number(c.get('mean'))} | "
+                     + (f"{int(c.get('not_judged') or 0):,} | " if apart else "")
+                     + f"{_number(c.get('mean'))} | "
                      f"{_number(c.get('min'))} | {_number(c.get('max'))} |")
     return lines
 

@@ -172,4 +172,5 @@ EN_CATALOG: dict[str, str] = {
     "cat.report.revenue": "Revenue",
     "cat.report.cost": "Development cost",
     "cat.report.margin": "Margin",
+    "cat.not_judged": "{} not judged (a speaker's first takes: not counted as passed)",
 }

@@ -164,4 +164,5 @@ ZH_CN_CATALOG: dict[str, str] = {
     "cat.report.revenue": "收入",
     "cat.report.cost": "开发成本",
     "cat.report.margin": "毛利",
+    "cat.not_judged": "{} 条未评判（发音人的头几条录音：不计为通过）",
 }
