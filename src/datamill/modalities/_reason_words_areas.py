@@ -43,6 +43,7 @@ from datamill.modalities import _reason_words_speech_h5 as _speech_h5
 from datamill.modalities import _reason_words_speech_h7 as _speech_h7
 from datamill.modalities import _reason_words_speech_h12 as _speech_h12
 from datamill.modalities import _reason_words_text_h6 as _text_h6
+from datamill.modalities import _reason_words_textgrid_h11 as _textgrid_h11
 from datamill.modalities import _reason_words_workforce as _workforce
 from datamill.modalities import _reason_words_workforce_h8 as _workforce_h8
 from datamill.modalities import _reason_words_workforce_h10 as _workforce_h10
@@ -91,6 +92,7 @@ AREA_REFUSALS_EN: dict[str, str] = {
     **_compliance_h3.COMPLIANCE_H3_REFUSALS_EN,
     **_api_h7.API_H7_REFUSALS_EN,
     **_import_h1.IMPORT_H1_REFUSALS_EN,
+    **_textgrid_h11.TEXTGRID_H11_REFUSALS_EN,
 }
 
 AREA_REFUSALS_ZH_CN: dict[str, str] = {
@@ -135,4 +137,5 @@ AREA_REFUSALS_ZH_CN: dict[str, str] = {
     **_compliance_h3.COMPLIANCE_H3_REFUSALS_ZH_CN,
     **_api_h7.API_H7_REFUSALS_ZH_CN,
     **_import_h1.IMPORT_H1_REFUSALS_ZH_CN,
+    **_textgrid_h11.TEXTGRID_H11_REFUSALS_ZH_CN,
 }

@@ -78,8 +78,10 @@ def _labelled_rows(
     try:
         pairs = list(importer.iter_items(source))
     except DatamillError as err:  # named relative to the import folder (no server paths)
+        coded = {k: relative_to_root(v, limit) if isinstance(v, str) else v  # worded by code
+                 for k, v in err.details.items()} if "reason_code" in err.details else {}
         raise InvalidInput(f"{importer.name}: {relative_to_root(err.message, limit)}",
-                           format=importer.name) from err
+                           **{**coded, "format": importer.name}) from err
     except (OSError, ValueError) as err:  # e.g. a data.yaml naming a folder that is not there
         raise InvalidInput(f"{importer.name}: cannot read the source "
                            f"({relative_to_root(printable(str(err), 300), limit)})",

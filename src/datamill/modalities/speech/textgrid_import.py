@@ -58,6 +58,13 @@ class TextGridSourceError(InvalidInput):
     code = "annotation_file_invalid"
 
 
+def tiers_code(code: str, names: Any) -> dict[str, Any]:
+    """A tier refusal's ``reason_code`` and ``tiers`` (the names it has, quoted):
+    ``textgrid_no_tiers`` when it has none."""
+    tiers = [repr(n) for n in names]
+    return {"reason_code": code, "tiers": tiers} if tiers else {"reason_code": "textgrid_no_tiers"}
+
+
 def _grids(folder: Path) -> tuple[Path, list[Path]]:
     """The folder holding the TextGrids (``folder`` or its ``textgrid/``) and the files."""
     for where in (folder, folder / "textgrid"):
@@ -87,18 +94,21 @@ def read_grid(file: Path) -> Any:
 
     if (negative := _negative_time(file)) is not None:
         raise TextGridSourceError(f"{file.name}: time {negative} s is negative (a "
-                                  "recording starts at 0)", file=file.name)
+                                  "recording starts at 0)", file=file.name,
+                                  reason_code="textgrid_negative_time", time=negative)
     try:
         return tgio.openTextgrid(str(file), includeEmptyIntervals=False)
     except Exception as err:  # noqa: BLE001 - praatio raises many kinds on bad files
-        raise TextGridSourceError(f"{file.name}: not a TextGrid praatio reads "
-                                  f"({type(err).__name__}: {err})"[:300],
-                                  file=file.name) from err
+        why = f"{type(err).__name__}: {err}"[:200]
+        raise TextGridSourceError(f"{file.name}: not a TextGrid praatio reads ({why})"[:300],
+                                  file=file.name, reason_code="textgrid_unreadable",
+                                  why=why) from err
 
 
 def _ms(seconds: float, where: str) -> int:
     if not math.isfinite(seconds):
-        raise TextGridSourceError(f"{where}: time {seconds} is not a finite number", file=where)
+        raise TextGridSourceError(f"{where}: time {seconds} is not a finite number", file=where,
+                                  reason_code="textgrid_time_not_finite", time=str(seconds))
     return round(seconds * 1000)
 
 
@@ -142,7 +152,8 @@ def _segments(grid: Any, where: str) -> list[dict[str, Any]]:
     if not tiers:  # read as no speech at all: an item "labelled" with nothing
         shown = ", ".join(repr(n) for n in grid.tierNames) or "none"
         raise TextGridSourceError(f"{where}: no interval tier to read the transcript from "
-                                  f"(its tiers: {shown})"[:300], file=where)
+                                  f"(its tiers: {shown})"[:300], file=where,
+                                  **tiers_code("textgrid_no_interval_tier", grid.tierNames))
     found: list[tuple[int, int, str, str | None]] = []
     if _TRANSCRIPT in tiers:
         lane = 1
@@ -203,9 +214,11 @@ class TextGridImporter:
                     return where / f"{stem}{suffix}"
         if stem in packaged and (folder / "audio" / packaged[stem]).is_file():
             return folder / "audio" / packaged[stem]
+        also = (folder / "audio").is_dir()
         raise TextGridSourceError(
             f"{stem}.TextGrid: no recording {stem}.wav (or .flac, .ogg) beside it"
-            + (" or in audio/" if (folder / "audio").is_dir() else ""), file=f"{stem}.TextGrid")
+            + (" or in audio/" if also else ""), file=f"{stem}.TextGrid", stem=stem,
+            reason_code="textgrid_no_recording_audio" if also else "textgrid_no_recording")
 
     def iter_items(self, path: Path) -> Iterator[tuple[Path, list[dict[str, Any]], str]]:
         """Yield ``(audio path, segments, item id)`` per TextGrid, in file-name order.

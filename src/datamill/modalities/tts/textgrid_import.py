@@ -29,6 +29,7 @@ from datamill.modalities.speech.textgrid_import import (
     TextGridSourceError,
     _ms,
     read_grid,
+    tiers_code,
 )
 from datamill.modalities.tts.exporters import PROSODY_TIER
 from datamill.modalities.tts.schema import INTERVAL_TIERS
@@ -80,9 +81,11 @@ def _audio(folder: Path, grid: Path, stem: str, packaged: dict[str, Path]) -> Pa
                 return where / f"{stem}{suffix}"
     if stem in packaged:
         return packaged[stem]
+    also = (folder / "audio").is_dir()
     raise TextGridSourceError(f"{grid.name}: no recording {stem}.wav (or .flac) beside it"
-                              + (" or in audio/" if (folder / "audio").is_dir() else ""),
-                              file=grid.name)
+                              + (" or in audio/" if also else ""), file=grid.name, stem=stem,
+                              reason_code="textgrid_no_recording_audio" if also
+                              else "textgrid_no_recording")
 
 
 def _keys(names: list[str]) -> dict[str, str]:
@@ -106,7 +109,8 @@ def _annotation(grid: Any, where: str) -> dict[str, Any]:
         shown = ", ".join(repr(n) for n in grid.tierNames) or "none"
         raise TextGridSourceError(
             f"{where}: none of the tiers a TTS annotation reads (words, syllables, phones, pos, "
-            f"stress, tones, prosody); its tiers: {shown}"[:300], file=where)
+            f"stress, tones, prosody); its tiers: {shown}"[:300], file=where,
+            **tiers_code("textgrid_no_tts_tier", grid.tierNames))
     for name in grid.tierNames:
         tier = grid.getTier(name)
         key = keys[name]
