@@ -12,11 +12,19 @@ the receipt cap, the customer's statement, the journal (Dr receivable / Cr bank,
 exchange difference back), the output VAT an advance fell due on (given back unless an invoice
 or a recognition keeps it due: :mod:`datamill.ledger.vat`). A receipt is reversed once, a
 reversal never, neither dated before the original nor in a closed month.
+
+Cash paid ahead is offset on the invoices issued after it (``prepaid_applied``, so an invoice
+asks only for the rest, its ``payable``). Reversing such a receipt undoes that application, as
+reversing a payment reopens what it cleared: each invoice's offset is cut to the cash that is
+still there (``unapply_prepaid``), and the invoice asks for the difference again. Before, an
+invoice offset by 30,000.00 of a receipt typed in error still asked for 12,400.00 of 42,400.00
+after the receipt was reversed, and nobody chased the 30,000.00.
 """
 
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -27,11 +35,11 @@ from datamill.core.errors import Conflict, InvalidInput
 from datamill.core.storable import check_note
 from datamill.db.lookup import get_or_raise
 from datamill.ledger._periods import check_not_future, check_posting_date
-from datamill.ledger.models import LedgerReceipt
+from datamill.ledger.models import LedgerInvoice, LedgerOrder, LedgerReceipt
 from datamill.ledger.orders import check_text, order_row
 from datamill.ledger.receivables import ReceiptOut, receipt_out
 
-__all__ = ["MAX_REASON", "reverse_receipt"]
+__all__ = ["MAX_REASON", "reverse_receipt", "unapply_prepaid"]
 
 MAX_REASON = 2000
 
@@ -80,9 +88,40 @@ def reverse_receipt(
         raise Conflict(f"receipt {reference!r} already exists, or receipt "
                        f"{original.reference} was reversed meanwhile", key=reference,
                        reason_code="receipt_exists") from err
+    unapplied = unapply_prepaid(session, order)
     record_audit(session, actor_id=actor_id, action="ledger.receipt.reversed",
                  object_type="ledger_order", object_id=order.id,
                  data={"reference": reference, "reverses": original.reference,
                        "amount": str(row.amount), "fx_difference": str(row.fx_difference),
-                       "reason": reason})
+                       "reason": reason,
+                       **({"prepaid_unapplied": unapplied} if unapplied else {})})
     return receipt_out(row, order)
+
+
+def unapply_prepaid(session: Session, order: LedgerOrder) -> dict[str, str]:
+    """Cut each invoice's ``prepaid_applied`` on ``order`` to the cash paid ahead of it that
+    is still there, reversed receipts (and their reversals) left out; returns the invoices
+    whose offset was cut, with the amount taken off. As on issue
+    (``receivables._prepaid``), cash received by an invoice's date settles the invoices
+    issued before it first; an offset is only ever cut, never raised, and an invoice reversed
+    by a red-letter invoice (which carries its offset negated) is left as it is."""
+    receipts = list(session.scalars(select(LedgerReceipt).where(
+        LedgerReceipt.order_id == order.id).order_by(LedgerReceipt.id)))
+    gone = {r.reverses_id for r in receipts if r.reverses_id is not None}
+    cash = [(r.received_on, r.amount) for r in receipts
+            if r.reverses_id is None and r.id not in gone]
+    invoices = list(session.scalars(select(LedgerInvoice).where(
+        LedgerInvoice.order_id == order.id).order_by(LedgerInvoice.id)))
+    reversed_ids = {i.reverses_id for i in invoices if i.reverses_id is not None}
+    asked, cut = Decimal(0), dict[str, str]()
+    for inv in invoices:
+        if inv.prepaid_applied > 0 and inv.reverses_id is None and inv.id not in reversed_ids:
+            ahead = sum((a for on, a in cash if on <= inv.issued_on), Decimal(0)) - asked
+            room = min(max(ahead, Decimal(0)), inv.prepaid_applied)
+            if room < inv.prepaid_applied:
+                cut[inv.number] = str(inv.prepaid_applied - room)
+                inv.prepaid_applied = room
+        asked += inv.amount + inv.vat
+    if cut:
+        session.flush()
+    return cut

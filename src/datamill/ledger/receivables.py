@@ -388,8 +388,11 @@ def _prepaid(session: Session, order: LedgerOrder, issued_on: date, total: Decim
     Cash is matched to invoices oldest first, so an advance invoice that was paid, or an
     earlier invoice the advance already settled, leaves nothing over. Before, an acceptance
     invoice asked for its whole total while the customer had paid 30,000 ahead."""
+    reversed_ids = select(LedgerReceipt.reverses_id).where(  # a reversed pair paid nothing
+        LedgerReceipt.order_id == order.id, LedgerReceipt.reverses_id.is_not(None))
     received = Decimal(session.scalar(select(func.sum(LedgerReceipt.amount)).where(
-        LedgerReceipt.order_id == order.id, LedgerReceipt.received_on <= issued_on)) or 0)
+        LedgerReceipt.order_id == order.id, LedgerReceipt.received_on <= issued_on,
+        LedgerReceipt.reverses_id.is_(None), LedgerReceipt.id.not_in(reversed_ids))) or 0)
     amount, vat = session.execute(select(
         func.sum(LedgerInvoice.amount), func.sum(LedgerInvoice.vat)).where(
         LedgerInvoice.order_id == order.id)).one()
