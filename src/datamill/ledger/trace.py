@@ -229,7 +229,8 @@ def contract_trace(session: Session, contract_id: int,
 CSV_FIELDS = ["kind", "contract", "order", "project", "delivery", "acceptance", "invoice",
               "receipt", "recognition", "settlement", "date", "volume", "amount", "vat",
               "revenue", "cost",
-              "basis", "project_name", "unit", "advance_applied", "prepaid_applied"]
+              "basis", "project_name", "unit", "advance_applied", "prepaid_applied",
+              "cash", "fx_difference"]
 
 
 def trace_csv(session: Session, contract_id: int,
@@ -271,11 +272,16 @@ def trace_csv(session: Session, contract_id: int,
                         "invoice": i.number, "date": i.issued_on, "amount": f"{i.amount:.2f}",
                         "vat": f"{i.vat:.2f}", "advance_applied": f"{i.advance_applied:.2f}",
                         "prepaid_applied": f"{i.prepaid_applied:.2f}"})
-        for r in o.receipts:
+        refs = {r.id: r.reference for r in o.receipts}
+        for r in o.receipts:  # the cash the bank received, its exchange difference (ledger.fx)
             w.writerow({**base, "kind": "receipt",
                         "invoice": numbers.get(r.invoice_id, "") if r.invoice_id else "",
+                        "basis": f"reverses {refs.get(r.reverses_id, r.reverses_id)}"
+                        if r.reverses_id else "",
                         "receipt": r.reference, "date": r.received_on,
-                        "amount": f"{r.amount:.2f}"})
+                        "amount": f"{r.amount:.2f}",
+                        "cash": "" if r.cash is None else f"{r.cash:.2f}",
+                        "fx_difference": f"{r.fx_difference:.2f}" if r.fx_difference else ""})
         for rec in o.recognitions:
             w.writerow({**base, "kind": "recognition", "recognition": rec.id,
                         "date": rec.recognised_on, "revenue": f"{rec.revenue:.2f}",

@@ -21,6 +21,7 @@ FX_EN: dict[str, str] = {
     "fin.period.fx_total": "Total realised exchange difference",
     "fin.receipt_fx": "the bank received {cash}: exchange difference {difference}",
     "fin.receipt_reversal": "reverses a receipt recorded in error",
+    "fin.trace.receipt_reverses": "reverses receipt {receipt} (recorded in error)",
 }
 
 FX_ZH_CN: dict[str, str] = {
@@ -38,4 +39,5 @@ FX_ZH_CN: dict[str, str] = {
     "fin.period.fx_total": "已实现汇兑损益合计",
     "fin.receipt_fx": "银行实收 {cash}：汇兑差额 {difference}",
     "fin.receipt_reversal": "冲销一笔记错的收款",
+    "fin.trace.receipt_reverses": "冲销记错的收款 {receipt}",
 }
