@@ -158,6 +158,8 @@ LEDGER_EN: dict[str, str] = {
     "stage.staff": "staff",
     **{key: key.split(".", 1)[1] for key in SEGMENT_WORDS["en"]},
     "ledger.fx_difference": "; the bank received {cash} CNY, a realised exchange difference of {difference} CNY",
+    "ledger.receipt_unapplied": "invoice {invoice} asks again for {amount} CNY the reversed "
+                                "cash had settled ahead",
 }
 
 LEDGER_ZH_CN: dict[str, str] = {
@@ -294,6 +296,7 @@ LEDGER_ZH_CN: dict[str, str] = {
     "ledger.prepaid_applied": "；抵减已预收的 {applied} 元，应收 {payable} 元",
     "ledger.invoice_reversed": "红字发票 {number}：{amount} 元 + 增值税 {vat} 元",
     "ledger.fx_difference": "；银行实收 {cash} 元，已实现汇兑损益 {difference} 元",
+    "ledger.receipt_unapplied": "发票 {invoice} 原由被冲销的预收款抵减的 {amount} 元恢复为应收",
 }
 
 #: the month-end summary's sentences in Chinese (the English are

@@ -422,9 +422,10 @@ def receipt_reverse_cmd(receipt_id: int, reference: str, received_on: str, user:
     with get_runtime().session() as s:
         r = reverse_receipt(s, receipt_id, reference, received_on=_day(received_on),
                             reason=reason, actor_id=_actor(s, user))
-    emit(r, as_json, lambda r: out.print(
+    emit(r, as_json, lambda r: out.print("\n".join([
         say("ledger.receipt", reference=r.reference, amount=shown_money(r.amount)),
-        highlight=False))
+        *(say("ledger.receipt_unapplied", invoice=k, amount=shown_money(v))
+          for k, v in r.prepaid_unapplied.items())]), highlight=False))
 
 
 @app.command("receivables")

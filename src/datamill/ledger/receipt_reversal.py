@@ -95,7 +95,8 @@ def reverse_receipt(
                        "amount": str(row.amount), "fx_difference": str(row.fx_difference),
                        "reason": reason,
                        **({"prepaid_unapplied": unapplied} if unapplied else {})})
-    return receipt_out(row, order)
+    return receipt_out(row, order).model_copy(update={
+        "prepaid_unapplied": {k: Decimal(v) for k, v in unapplied.items()}})
 
 
 def unapply_prepaid(session: Session, order: LedgerOrder) -> dict[str, str]:

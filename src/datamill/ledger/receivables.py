@@ -133,6 +133,9 @@ class ReceiptOut(BaseModel):
     fx_difference: Decimal = Decimal("0.00")
     #: a reversing receipt (figures negated): the receipt it takes back
     reverses_id: int | None = None
+    #: a reversing receipt's answer: the invoices whose offset of cash paid ahead it cut, and
+    #: by how much (CNY incl. VAT; :func:`datamill.ledger.receipt_reversal.unapply_prepaid`)
+    prepaid_unapplied: dict[str, Decimal] = {}
 
 
 class ReceivableItem(BaseModel):
