@@ -205,7 +205,7 @@ def test_the_clerks_cli_lines_read_in_chinese_with_money_to_the_cent(
     assert r.exit_code == 0, r.output
     assert "结算期" in r.stdout and "实付" in r.stdout and "period" not in r.stdout, r.stdout
     # h2: its net is before the debt offsets, beside the cash paid out (both read 实付)
-    assert "净额（抵扣欠款前）" in r.stdout and "已实付" in r.stdout, r.stdout
+    assert "抵扣前净额" in r.stdout and "已实付" in r.stdout, r.stdout
 
 
 def test_a_period_closed_with_zeros_written_0_reruns_identical(

@@ -70,5 +70,5 @@ WORKFORCE_ZH_CN: dict[str, str] = {
     "wf.in_house": "内部",
     **WF_MORE_ZH_CN,
     **WF_DEBT_ZH_CN,
-    "wf.col.net_before_offset": "净额（抵扣欠款前）",
+    "wf.col.net_before_offset": "抵扣前净额",
 }
