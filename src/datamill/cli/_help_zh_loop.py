@@ -291,4 +291,7 @@ LOOP_HELP_ZH_CN: dict[str, str] = {
         "从文件追加提示文本（跳过空行和已在列表中的提示文本）。",
     "Text, one prompt a line.": "文本，每行一条提示文本。",
     "The prompt list in order.": "按顺序列出提示文本。",
+    "The day the customer's acceptance report was signed (YYYY-MM-DD; default: today): the "
+    "revenue is recognised in its period.":
+        "客户签署验收报告的日期（YYYY-MM-DD；默认：今天）：收入确认在该日期所属期间。",
 }

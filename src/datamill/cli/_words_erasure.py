@@ -3,6 +3,7 @@ write again, in English and zh-CN; merged into the CLI's catalogue (:mod:`datami
 
 from __future__ import annotations
 
+from datamill.cli._words_acceptance_h9 import ACCEPTANCE_H9_EN, ACCEPTANCE_H9_ZH_CN
 from datamill.cli._words_audit import AUDIT_EN, AUDIT_ZH_CN
 from datamill.cli._words_codes import CODES_EN, CODES_ZH_CN
 from datamill.cli._words_quality import QUALITY_EN, QUALITY_ZH_CN
@@ -22,6 +23,7 @@ ERASURE_EN: dict[str, str] = {
     **AUDIT_EN,
     **CODES_EN,
     **QUALITY_EN,
+    **ACCEPTANCE_H9_EN,
 }
 
 ERASURE_ZH_CN: dict[str, str] = {
@@ -33,4 +35,5 @@ ERASURE_ZH_CN: dict[str, str] = {
     **AUDIT_ZH_CN,
     **CODES_ZH_CN,
     **QUALITY_ZH_CN,
+    **ACCEPTANCE_H9_ZH_CN,
 }

@@ -87,21 +87,27 @@ def accept_cmd(
         "delivery key) or its external id (repeat it); "
         "the rest is accepted, the refused items go back to rework and are delivered again.",
     )] = None,
+    on: Annotated[str | None, typer.Option(
+        "--on", "--accepted-on", help="The day the customer's acceptance report was signed "
+        "(YYYY-MM-DD; default: today): the revenue is recognised in its period.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Record the customer's acceptance report by accepted items and volume (or --all)."""
-    from datamill.production.delivery import record_acceptance
+    from datamill.ledger.acceptance_dates import record_acceptance_on
+    from datamill.production.delivery_acceptance import acceptance_day
 
+    day = acceptance_day(on)
     with get_runtime().session() as s:
         actor = acting_user(s, user, Action.ACCEPT_DELIVERY,
                             project_id=owning_project(s, delivery_id=delivery_id))
-        d = record_acceptance(s, delivery_id, accepted_items=items, accepted_volume=volume,
+        d = record_acceptance_on(s, delivery_id, accepted_items=items, accepted_volume=volume,
                               note=note, actor_id=actor.id, accept_all=accept_all,
-                              refused_items=refuse)
+                              refused_items=refuse, accepted_on=day)
+    dated = say("delivery.accepted_dated", on=day) if day else ""
     emit(d, as_json, lambda v: out.print(say(
         "delivery.accepted", id=v.id, items=count_items(v.accepted_items or 0),
         volume=amount(v.accepted_volume), unit=code("unit", v.volume_unit),
-        refused=_refused(v)), highlight=False))
+        refused=_refused(v) + dated), highlight=False))
 
 
 @app.command("reject")

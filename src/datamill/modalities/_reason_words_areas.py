@@ -6,6 +6,7 @@ at the end: a later table's word wins where two name one code."""
 from __future__ import annotations
 
 from datamill.modalities import _reason_words_api_h7 as _api_h7
+from datamill.modalities import _reason_words_acceptance_h9 as _acceptance_h9
 from datamill.modalities import _reason_words_business_h4 as _business_h4
 from datamill.modalities import _reason_words_catalog as _catalog
 from datamill.modalities import _reason_words_cli_h2 as _cli
@@ -93,6 +94,7 @@ AREA_REFUSALS_EN: dict[str, str] = {
     **_api_h7.API_H7_REFUSALS_EN,
     **_import_h1.IMPORT_H1_REFUSALS_EN,
     **_textgrid_h11.TEXTGRID_H11_REFUSALS_EN,
+    **_acceptance_h9.ACCEPTANCE_H9_EN,
 }
 
 AREA_REFUSALS_ZH_CN: dict[str, str] = {
@@ -138,4 +140,5 @@ AREA_REFUSALS_ZH_CN: dict[str, str] = {
     **_api_h7.API_H7_REFUSALS_ZH_CN,
     **_import_h1.IMPORT_H1_REFUSALS_ZH_CN,
     **_textgrid_h11.TEXTGRID_H11_REFUSALS_ZH_CN,
+    **_acceptance_h9.ACCEPTANCE_H9_ZH_CN,
 }

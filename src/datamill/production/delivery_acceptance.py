@@ -10,11 +10,13 @@ delivery back to rework, to be delivered again.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from datamill.business_clock import business_day, business_today, day_start
 from datamill.compliance.audit import record_audit
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, InvalidInput
@@ -24,7 +26,7 @@ from datamill.production.delivery_keys import items_named
 from datamill.production.models import Batch, BatchItem, Delivery, DomainEvent, Item, Project
 from datamill.production.schemas import DeliveryOut
 
-__all__ = ["CustomerShare", "as_measured", "customer_shares", "record_acceptance", "reject_delivery",
+__all__ = ["CustomerShare", "acceptance_day", "as_measured", "customer_shares", "record_acceptance", "reject_delivery",
            "shown_deliveries"]
 
 
@@ -150,6 +152,7 @@ def record_acceptance(
     actor_id: int | None = None,
     accept_all: bool = False,
     refused_items: list[str] | None = None,
+    accepted_on: date | None = None,
 ) -> DeliveryOut:
     """Record the customer's acceptance report: the accepted items and volume.
 
@@ -162,7 +165,10 @@ def record_acceptance(
     accepted items and volume are the rest (given as well, they must agree), the refused items
     go back to their annotators with the customer's note, to be batched and delivered again,
     and settlement pays the rest in full (they are paid when accepted again) instead of every
-    item pro rata.
+    item pro rata. ``accepted_on``: the day the customer's report was signed (default: today),
+    not after today, not before the delivery: the ledger recognises the revenue in that day's
+    period (:func:`_acceptance_moment`; not in a closed one:
+    :func:`datamill.ledger.acceptance_dates.record_acceptance_on`).
     """
     # locked: two reports at once record one acceptance (one ``delivery.accepted``, one revenue)
     d = lock_or_raise(session, Delivery, delivery_id, "delivery")
@@ -221,6 +227,7 @@ def record_acceptance(
             f"every item counts as 1 in {unit} here: the accepted volume ({volume}) must "
             f"equal the accepted items ({items})"
         )
+    accepted_at = _acceptance_moment(d, accepted_on)
     _check_items_carry_volume(session, d, items, volume, unit)
     if refused:
         from datamill.production.annotating import return_to_annotators
@@ -235,13 +242,14 @@ def record_acceptance(
     d.accepted_volume_base = volume
     d.accepted_items = items
     d.acceptance_note = note
-    d.accepted_at = utcnow()
+    d.accepted_at = accepted_at
     # accepted_duration_ms / accepted_utterances are the older names, kept for readers of the
     # outbox that predate other modalities (the ledger reads them from events without a unit)
     payload = {"delivery_id": d.id, "batch_id": d.batch_id, "accepted_duration_ms": volume,
                "accepted_utterances": items, "accepted_volume": volume, "accepted_items": items,
                "volume_base_unit": unit, **_unit_of(d.datasheet),
-               **({"refused_items": len(refused)} if refused else {})}
+               **({"refused_items": len(refused)} if refused else {}),
+               **({"accepted_on": accepted_on.isoformat()} if accepted_on else {})}
     session.add(DomainEvent(type="delivery.accepted", project_id=d.project_id, payload=payload))
     record_audit(
         session, actor_id=actor_id, action="delivery.accepted", object_type="delivery",
@@ -249,6 +257,42 @@ def record_acceptance(
     )
     session.flush()
     return shown_deliveries(session, [d])[0]
+
+
+def acceptance_day(value: str | None) -> date | None:
+    """The acceptance date as typed (``YYYY-MM-DD``; empty: none given, i.e. today)."""
+    if value is None or not value.strip():
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError as err:
+        raise InvalidInput(f"the acceptance date {value.strip()!r} is not a date (YYYY-MM-DD)",
+                           field="accepted_on", reason_code="acceptance_date_form",
+                           value=value.strip()[:40]) from err
+
+
+def _acceptance_moment(d: Delivery, on: date | None) -> datetime:
+    """When the acceptance is dated: now, or for a report signed on an earlier day ``on``
+    (backdated: signed 31 Dec, entered 2 Jan) the last moment of that business day, which the
+    ledger dates the acceptance and its revenue by. Refused: a day after today, a day before
+    the delivery was made, as a licence's acceptance is (a day in a closed ledger period is
+    refused by :func:`datamill.ledger.acceptance_dates.record_acceptance_on`, which the faces
+    call: production imports no ledger)."""
+    now = utcnow()
+    if on is None:
+        return now
+    today = business_today()
+    if on > today:  # the revenue is recognised on this day: never in a period to come
+        raise InvalidInput(f"an acceptance is recorded on or after it happened: {on} is after "
+                           f"today ({today})", field="accepted_on",
+                           reason_code="acceptance_future", on=str(on), today=str(today))
+    delivered = business_day(d.created_at)
+    if on < delivered:
+        raise InvalidInput(f"delivery {d.id} was made on {delivered}: it is accepted on or after "
+                           f"that day, not on {on}", field="accepted_on",
+                           reason_code="delivery_accepted_before", delivery_id=d.id,
+                           delivered_on=str(delivered), on=str(on))
+    return min(now, day_start(on + timedelta(days=1)) - timedelta(microseconds=1))
 
 
 def _refused(session: Session, d: Delivery, names: list[str], accept_all: bool) -> list[Item]:

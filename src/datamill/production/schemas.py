@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator
@@ -303,6 +303,18 @@ class DeliveryOut(_Out):
     #: the data-security office's release that let them leave unmasked (``audit_id``,
     #: ``released_by``, ``reason``; production.delivery_personal_data)
     personal_data_release: dict[str, Any] | None = None
+    #: when the acceptance is dated: the moment it was recorded, or for a report signed on an
+    #: earlier day (``accepted_on`` given) the end of that day (None until accepted)
+    accepted_at: datetime | None = None
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def accepted_on(self) -> date | None:
+        """The business day the acceptance is dated (its revenue's period), None until
+        accepted."""
+        from datamill.business_clock import business_day
+
+        return business_day(self.accepted_at) if self.accepted_at is not None else None
 
     @field_validator("refused_items", mode="before")
     @classmethod

@@ -142,4 +142,6 @@ EN_DELIVERIES: dict[str, str] = {
     "dlv.ds.value.IE": "Irish (IE)",
     "dlv.ds.value.IN": "Indian (IN)",
     "dlv.ds.value.NZ": "New Zealand (NZ)",
+    # the acceptance report's date (backdated: signed 31 Dec, entered 2 Jan)
+    "dlv.accepted_on": "Accepted on (the report's date; empty: today)",
 }

@@ -126,4 +126,5 @@ ZH_CN_DELIVERIES: dict[str, str] = {
     "dlv.ds.value.IE": "爱尔兰（IE）",
     "dlv.ds.value.IN": "印度（IN）",
     "dlv.ds.value.NZ": "新西兰（NZ）",
+    "dlv.accepted_on": "验收日期（以验收报告为准；留空：今天）",
 }

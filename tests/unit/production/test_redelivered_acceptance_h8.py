@@ -6,12 +6,14 @@ delivered items hold 14229 milliseconds, not 9170"), so the customer could not a
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from datamill.business_clock import business_today
 from datamill.compliance.models import User
 from datamill.core.errors import InvalidInput
 from datamill.production.delivery import deliver_batch
@@ -20,7 +22,7 @@ from datamill.production.delivery_redeliver import redeliver_without
 from datamill.production.models import BatchItem, Item
 from datamill.runtime import Runtime
 from datamill.server import create_app
-from tests.known_issues._web import web_login
+from tests.known_issues._web import csrf_of, web_login
 from tests.unit.production.helpers import ready_project
 from tests.unit.production.test_inspection_delivery import accepted_batch
 
@@ -44,6 +46,13 @@ def test_a_redelivered_package_is_accepted_as_it_stands(
         web_login(c, "pm")
         page = c.get(f"/projects/{pid}/deliveries").text
         assert 'name="accepted_items" min="0" value="2"' in page, page
+        # the form's report date (h9): a day before the delivery is refused, the date kept
+        day = (business_today() - timedelta(days=1)).isoformat()
+        r = c.post(f"/deliveries/{delivery_id}/accept", data={
+            "accepted_items": "2", "accepted_volume": str(kept), "accepted_on": day,
+            "csrf_token": csrf_of(c)})
+        assert r.status_code == 422 and "it is accepted on or after that day" in r.text, r.text
+        assert f'name="accepted_on" value="{day}"' in r.text
     with runtime.session() as s:
         with pytest.raises(InvalidInput, match="exceed the 2 delivered"):
             record_acceptance(s, delivery_id, accepted_items=3, accepted_volume=kept)

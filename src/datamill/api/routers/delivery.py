@@ -10,19 +10,19 @@ from fastapi.responses import FileResponse, StreamingResponse
 from pydantic import BaseModel, Field
 
 from datamill.api.deps import CurrentUser, Require, RuntimeDep, SessionDep
-from datamill.api.params import Id
+from datamill.api.params import Day, Id
 from datamill.api.schemas import media_response
 from datamill.compliance import access as q
 from datamill.compliance.models import User
 from datamill.compliance.roles import Action, allowed
 from datamill.compliance.users import require
+from datamill.ledger.acceptance_dates import record_acceptance_on
 from datamill.ledger.customers import project_customer_language
 from datamill.production.delivery import (
     deliver_batch,
     delivery_file,
     get_delivery,
     list_deliveries,
-    record_acceptance,
     reject_delivery,
 )
 from datamill.production.schemas import DeliveryOut
@@ -83,6 +83,10 @@ class AcceptanceReport(BaseModel):
         None, max_length=100_000, description="The delivered items the customer refused, by their "
         "names in the package (delivery keys) or external ids: the rest is accepted (items and volume may be left out), the refused items go "
         "back to rework and are delivered again.")
+    accepted_on: Day | None = Field(
+        None, description="The day the customer's acceptance report was signed (default: "
+        "today): not after today, not before the delivery, not in a closed ledger period; the "
+        "revenue is recognised in its period.")
 
 
 class Rejection(BaseModel):
@@ -130,7 +134,7 @@ def acceptance_endpoint(
     """Record the customer's acceptance by volume: items and volume in the modality's unit
     (the project's customer, or its manager on their behalf)."""
     require(session, user, Action.ACCEPT_DELIVERY, q.delivery_project(session, delivery_id, user))
-    return _shown(user, record_acceptance(
+    return _shown(user, record_acceptance_on(
         session,
         delivery_id,
         accepted_items=body.accepted_items,
@@ -141,6 +145,7 @@ def acceptance_endpoint(
         actor_id=user.id,
         accept_all=body.all,
         refused_items=body.refused_items,
+        accepted_on=body.accepted_on,
     ))
 
 

@@ -27,15 +27,15 @@ from datamill.compliance.roles import Action, allowed
 from datamill.compliance.users import require
 from datamill.core.errors import Conflict, DatamillError, Forbidden, InvalidInput, NotFound
 from datamill.http_deps import RuntimeDep, SessionDep
+from datamill.ledger.acceptance_dates import record_acceptance_on
 from datamill.production.delivery import (
     delivery_file,
     delivery_path,
     list_deliveries,
-    record_acceptance,
     reject_delivery,
     require_release,
 )
-from datamill.production.delivery_acceptance import held_items
+from datamill.production.delivery_acceptance import acceptance_day, held_items
 from datamill.production.projects import get_project
 from datamill.production.schemas import DeliveryOut
 from datamill.web.delivery_sheet import sheet_view
@@ -164,19 +164,20 @@ def delivery_accept(
     request: Request, delivery_id: int, session: SessionDep, me: WebUser,
     accepted_items: Annotated[int, Form(ge=0)], accepted_volume: Annotated[int, Form(ge=0)],
     note: Annotated[str, Form(max_length=5000)] = "", csrf_token: Annotated[str, Form()] = "",
+    accepted_on: Annotated[str, Form(max_length=40)] = "",
 ) -> Response:
     require_csrf(request, me, csrf_token)
     project_id = q.delivery_project(session, delivery_id, me.user)
     require(session, me.user, Action.ACCEPT_DELIVERY, project_id)
     try:
         with session.begin_nested():
-            record_acceptance(session, delivery_id, accepted_items=accepted_items,
+            record_acceptance_on(session, delivery_id, accepted_items=accepted_items,
                               accepted_volume=accepted_volume, note=note or None,
-                              actor_id=me.user.id)
+                              actor_id=me.user.id, accepted_on=acceptance_day(accepted_on))
     except (Conflict, InvalidInput) as err:
         return _page(request, session, me, project_id, refused=_refused(
             request, delivery_id, "accept", err, accepted_items=str(accepted_items),
-            accepted_volume=str(accepted_volume), note=note))
+            accepted_volume=str(accepted_volume), note=note, accepted_on=accepted_on))
     return RedirectResponse(f"/projects/{project_id}/deliveries?done=accepted", status_code=303)
 
 
@@ -185,6 +186,7 @@ def delivery_accept_refusing(
     request: Request, delivery_id: int, session: SessionDep, me: WebUser,
     refused: Annotated[str, Form(min_length=1, max_length=200_000)],
     note: Annotated[str, Form(max_length=5000)] = "", csrf_token: Annotated[str, Form()] = "",
+    accepted_on: Annotated[str, Form(max_length=40)] = "",
 ) -> Response:
     """Accept everything but the items named (external ids, one per line or comma-separated):
     they go back to rework and are delivered again."""
@@ -194,11 +196,12 @@ def delivery_accept_refusing(
     names = [n for n in re.split(r"[\s,，、]+", refused) if n]
     try:
         with session.begin_nested():
-            record_acceptance(session, delivery_id, refused_items=names, note=note or None,
-                              actor_id=me.user.id)
+            record_acceptance_on(session, delivery_id, refused_items=names, note=note or None,
+                              actor_id=me.user.id, accepted_on=acceptance_day(accepted_on))
     except (Conflict, InvalidInput) as err:
         return _page(request, session, me, project_id, refused=_refused(
-            request, delivery_id, "refusing", err, refused=refused, note=note))
+            request, delivery_id, "refusing", err, refused=refused, note=note,
+            accepted_on=accepted_on))
     return RedirectResponse(f"/projects/{project_id}/deliveries?done=accepted", status_code=303)
 
 
