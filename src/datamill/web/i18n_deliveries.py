@@ -144,4 +144,6 @@ EN_DELIVERIES: dict[str, str] = {
     "dlv.ds.value.NZ": "New Zealand (NZ)",
     # the acceptance report's date (backdated: signed 31 Dec, entered 2 Jan)
     "dlv.accepted_on": "Accepted on (the report's date; empty: today)",
+    # a package an erasure wrote again: what it holds now, then what was first delivered
+    "dlv.redelivered": "re-delivered with {left} left out, their data erased; first delivered: {first}",
 }

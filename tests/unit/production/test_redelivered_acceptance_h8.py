@@ -2,10 +2,12 @@
 erased) before the customer's report is accepted as the package now stands: ``--all`` took the
 first package's item count with the new volume and was refused as contradicting itself ("all 3
 delivered items hold 14229 milliseconds, not 9170"), so the customer could not accept it all
-(the web form offered 3 items)."""
+(the web form offered 3 items). The page's delivered line still said 3 items too (h9): it says
+what the package holds now, and that it was re-delivered."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -46,6 +48,11 @@ def test_a_redelivered_package_is_accepted_as_it_stands(
         web_login(c, "pm")
         page = c.get(f"/projects/{pid}/deliveries").text
         assert 'name="accepted_items" min="0" value="2"' in page, page
+        # the delivered line says what the package holds now, not the first package's 3 items
+        # (h9), and that it was re-delivered
+        line = re.search(r'data-testid="dlv-delivered">([^<]*)<', page)
+        assert line and line.group(1).startswith("2 items · "), page
+        assert "re-delivered with 1 left out" in page and "first delivered: 3 items" in page
         # the form's report date (h9): a day before the delivery is refused, the date kept
         day = (business_today() - timedelta(days=1)).isoformat()
         r = c.post(f"/deliveries/{delivery_id}/accept", data={
@@ -53,6 +60,9 @@ def test_a_redelivered_package_is_accepted_as_it_stands(
             "csrf_token": csrf_of(c)})
         assert r.status_code == 422 and "it is accepted on or after that day" in r.text, r.text
         assert f'name="accepted_on" value="{day}"' in r.text
+        c.get("/lang/zh-CN?next=/")
+        zh = c.get(f"/projects/{pid}/deliveries").text
+        assert "2 条 · " in zh and "已重新交付，去除 1 个条目" in zh and "首次交付：3 条 · " in zh, zh
     with runtime.session() as s:
         with pytest.raises(InvalidInput, match="exceed the 2 delivered"):
             record_acceptance(s, delivery_id, accepted_items=3, accepted_volume=kept)

@@ -77,6 +77,7 @@ def _page(
                   files={d.id: _package_files(session, d.id) if takes else [] for d in rows},
                   delivered_base={d.id: _delivered_base(d) for d in rows},
                   held={d.id: held_items(d) for d in rows},
+                  redelivered={d.id: _redelivered(d) for d in rows},
                   withheld={d.id: _withheld(session, me.user, d.id) if takes
                             else "dlv.withheld.reader" for d in rows},
                   sheets={d.id: sheet_view(d.datasheet) for d in rows},
@@ -109,6 +110,20 @@ def _delivered_base(d: DeliveryOut) -> int:
         return int(volume["amount"])
     per_unit = volume.get("per_unit") if isinstance(volume, dict) else None
     return round(d.delivered_volume * int(per_unit or 3_600_000))
+
+
+def _redelivered(d: DeliveryOut) -> tuple[float, int] | None:
+    """A package an erasure wrote again (its datasheet's ``redelivery``): the volume it holds
+    now in ``volume_unit`` and the items it left out; None for a package as first delivered
+    (the delivered line shows the record's figures, which the money follows)."""
+    again = d.datasheet.get("redelivery")
+    volume = d.datasheet.get("volume")
+    if not isinstance(again, dict) or not isinstance(volume, dict) \
+            or not isinstance(volume.get("amount"), int | float):
+        return None
+    per_unit = volume.get("per_unit")
+    per = per_unit if isinstance(per_unit, int | float) and per_unit > 0 else 1
+    return round(volume["amount"] / per, 4), int(again.get("items_left_out") or 0)
 
 
 def _withheld(session: SessionDep, user: User, delivery_id: int) -> str | None:
