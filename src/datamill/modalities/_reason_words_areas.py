@@ -5,8 +5,8 @@ at the end: a later table's word wins where two name one code."""
 
 from __future__ import annotations
 
-from datamill.modalities import _reason_words_api_h7 as _api_h7
 from datamill.modalities import _reason_words_acceptance_h9 as _acceptance_h9
+from datamill.modalities import _reason_words_api_h7 as _api_h7
 from datamill.modalities import _reason_words_business_h4 as _business_h4
 from datamill.modalities import _reason_words_catalog as _catalog
 from datamill.modalities import _reason_words_cli_h2 as _cli
