@@ -4,6 +4,7 @@ punctuation)."""
 from __future__ import annotations
 
 from datamill.modalities._reason_words_asr_h9 import ASR_SEGMENT_PROBLEMS_ZH_CN
+from datamill.modalities._reason_words_image_h10 import IMAGE_H10_PROBLEMS_ZH_CN
 from datamill.modalities._reason_words_tts_tiers import TTS_TIER_PROBLEMS_ZH_CN
 
 __all__ = ["ZH_CN_PROBLEMS"]
@@ -156,4 +157,5 @@ ZH_CN_PROBLEMS: dict[str, str] = {
     "prob.duplicate_track": "本帧中轨迹 {track_id} 已属于第 {first} 个对象：一条轨迹只对应一个对象",
     **TTS_TIER_PROBLEMS_ZH_CN,
     **ASR_SEGMENT_PROBLEMS_ZH_CN,
+    **IMAGE_H10_PROBLEMS_ZH_CN,
 }

@@ -53,6 +53,7 @@ from datamill.modalities._reason_words_eligibility import (
     eligibility_details,
     eligibility_values,
 )
+from datamill.modalities._reason_words_image_h10 import IMAGE_H10_PROBLEMS_EN
 from datamill.modalities._reason_words_lang_h3 import ROLE_NAMED_REFUSALS, role_values
 from datamill.modalities._reason_words_ledger_h13 import MONEY_REFUSALS, money_values
 from datamill.modalities._reason_words_tts_tiers import TTS_TIER_PROBLEMS_EN
@@ -262,6 +263,7 @@ EN_PROBLEMS: dict[str, str] = {
                             "track is one object",
     **TTS_TIER_PROBLEMS_EN,  # a TTS annotation's tier problems (modalities.tts.consistency)
     **ASR_SEGMENT_PROBLEMS_EN,  # a transcript's segment problems (modalities.speech.segments)
+    **IMAGE_H10_PROBLEMS_EN,  # an image object smaller than the workbench draws
 }
 
 #: the languages the catalogue words problems in

@@ -49,6 +49,7 @@ from datamill.modalities.image.schema import (
     Mask,
     TextLine,
     annotation_problems,
+    below_workbench_size,
 )
 from datamill.modalities.parse_problems import parse_refusal
 from datamill.modalities.problem_words import coded_refusal
@@ -329,7 +330,8 @@ class ImagePlugin(ImageAggregationMixin):
     ) -> AnnotationDoc:
         """A prediction in the spec's terms: classes renamed by ``preannotation_labels``;
         objects of an unmapped class or of a kind the label does not allow, masks whose runs are
-        no mask of their size (the rule a submission is held to, ``rle_problem``), and image
+        no mask of their size (the rule a submission is held to, ``rle_problem``), objects
+        smaller than the workbench draws (``below_workbench_size``, a submission's rule too), and image
         classes the schema lacks, are left out and counted in ``dropped`` (never stored as
         unknown classes or unreadable masks)."""
         from datamill.modalities.image._rle import rle_problem
@@ -345,7 +347,8 @@ class ImagePlugin(ImageAggregationMixin):
         for obj in prediction.objects:
             target = mapping.get(obj.label) if mapping is not None else obj.label
             if target is None or obj.kind not in kinds.get(target, ()) or (
-                    isinstance(obj, Mask) and rle_problem(obj.rle.counts, *obj.rle.size)):
+                    isinstance(obj, Mask) and rle_problem(obj.rle.counts, *obj.rle.size)) or \
+                    below_workbench_size(obj):
                 dropped[obj.label] += 1
                 continue
             kept.append(obj if target == obj.label else obj.model_copy(update={"label": target}))

@@ -5,7 +5,9 @@ the right and y **down**, measured on the image as displayed, i.e. after its EXI
 has been applied. A pixel-aligned box covering pixel columns 0..9 is ``x=0, w=10``.
 Coordinates are JSON numbers: text (``"10"``) and booleans are refused, never converted.
 
-* :class:`Box`: axis-aligned, ``x, y`` top-left corner, ``w, h`` size (both > 0).
+* :class:`Box`: axis-aligned, ``x, y`` top-left corner, ``w, h`` size (both > 0; validation
+  refuses a side under :data:`MIN_OBJECT_PX`, the workbench's smallest, as it refuses a polygon
+  or text line covering less than that square: ``object_too_small``, ``area_too_small``).
 * :class:`RotatedBox`: centre ``cx, cy``, size ``w, h`` and ``angle_deg``: rotation about the
   centre, positive **clockwise** on screen (the rotation matrix applied in y-down coordinates).
 * :class:`Polygon`: a closed ring of at least 3 points, not self-intersecting.
@@ -39,6 +41,7 @@ from pydantic_core import PydanticCustomError
 __all__ = [
     "CROWD_ATTRIBUTE",
     "DEFAULT_KEYPOINT_SIGMA",
+    "MIN_OBJECT_PX",
     "PARTS_ATTRIBUTE",
     "PREANNOTATION_ATTRIBUTE",
     "VOLUME_UNIT",
@@ -60,6 +63,7 @@ __all__ = [
     "Skeleton",
     "TextLine",
     "annotation_problems",
+    "below_workbench_size",
     "rotated_box_corners",
     "validate_annotation",
 ]
@@ -88,6 +92,14 @@ PREANNOTATION_ATTRIBUTE: Final = "preannotation"
 :func:`validate_annotation` accepts it on any label; annotators' edits keep it, so the loop can
 tell which objects a model proposed and with which model.
 """
+
+MIN_OBJECT_PX: Final = 1.0
+"""Pixels: the smallest side of a box or rotated box the workbench draws (a drag under it draws
+nothing, a resize stops at it); a polygon or text line must cover that square. Validation
+allows :data:`_SIZE_SLACK` less, what a delivery's rounding may take off a 1 px object (YOLO's
+6 decimals of a 20,000 px side: 0.01 px), so a delivered object reads back. A 1e-9 px box,
+accepted before, was delivered as ``0.000000`` and refused on the way back."""
+_SIZE_SLACK: Final = 0.05
 
 ObjectKind = Literal["box", "rotated_box", "polygon", "polyline", "keypoints", "mask", "text_line"]
 
@@ -410,10 +422,34 @@ def _outside(field: str, message: str | None) -> list[_Problem]:
     return [_Problem(field, "outside_image", message)] if message else []
 
 
+def _too_small(obj: Box | RotatedBox) -> list[_Problem]:
+    """A box smaller than the workbench draws (``object_too_small``, naming its size)."""
+    if min(obj.w, obj.h) >= MIN_OBJECT_PX - _SIZE_SLACK:
+        return []
+    size, least = f"{_fmt(obj.w)}x{_fmt(obj.h)}", _fmt(MIN_OBJECT_PX)
+    return [_Problem("w/h", "object_too_small", f"{obj.kind} is {size} pixels, smaller than the "
+                     f"{least}x{least} the workbench draws",
+                     {"kind": obj.kind, "w": _fmt(obj.w), "h": _fmt(obj.h), "least": least})]
+
+
+def below_workbench_size(obj: Any) -> bool:
+    """Whether validation refuses ``obj`` as smaller than the workbench draws (a box or rotated
+    box, a polygon or text line with some area; see :data:`MIN_OBJECT_PX`): a pre-annotator's
+    such object is left out, as a submission of it would be refused."""
+    if isinstance(obj, Box | RotatedBox):
+        return bool(_too_small(obj))
+    if isinstance(obj, Polygon | TextLine):
+        from shapely.geometry import Polygon as ShapelyPolygon
+
+        area = float(ShapelyPolygon(obj.points).area)
+        return 0 < area < (MIN_OBJECT_PX - _SIZE_SLACK) ** 2
+    return False
+
+
 def _check_geometry(obj: Any, width: int, height: int) -> list[_Problem]:
     """Geometry problems of one object."""
     if isinstance(obj, Box):
-        problems = []
+        problems = _too_small(obj)
         if obj.x < 0 or obj.y < 0:
             problems.append(_Problem("x/y", "outside_image",
                                      f"top-left ({_fmt(obj.x)}, {_fmt(obj.y)}) is outside the image",
@@ -426,7 +462,8 @@ def _check_geometry(obj: Any, width: int, height: int) -> list[_Problem]:
                                      f"exceeds image height {height}", {"edge": "bottom"}))
         return problems
     if isinstance(obj, RotatedBox):
-        return _outside("corners", _points_outside(rotated_box_corners(obj), width, height, "corner"))
+        return _too_small(obj) + _outside(
+            "corners", _points_outside(rotated_box_corners(obj), width, height, "corner"))
     if isinstance(obj, Keypoints):
         labelled = [(p.x, p.y) if p.visibility else (0.0, 0.0) for p in obj.points]
         return _outside("points", _points_outside(labelled, width, height, "keypoint"))
@@ -440,11 +477,11 @@ def _check_geometry(obj: Any, width: int, height: int) -> list[_Problem]:
         return [_Problem("rle.counts", "mask_invalid", problem)] if problem else []
     problems = _outside("points", _points_outside(obj.points, width, height))
     if isinstance(obj, Polygon | TextLine):
-        problems.extend(_polygon_problems(obj.points))
+        problems.extend(_polygon_problems(obj.points, obj.kind))
     return problems
 
 
-def _polygon_problems(points: tuple[Point, ...]) -> list[_Problem]:
+def _polygon_problems(points: tuple[Point, ...], kind: str = "polygon") -> list[_Problem]:
     from shapely.geometry import Polygon as ShapelyPolygon
     from shapely.validation import explain_validity
 
@@ -455,6 +492,11 @@ def _polygon_problems(points: tuple[Point, ...]) -> list[_Problem]:
     if not ring.is_valid:
         return [_Problem("points", "polygon_self_intersecting",
                          f"polygon is self-intersecting ({explain_validity(ring)})")]
+    if ring.area < (MIN_OBJECT_PX - _SIZE_SLACK) ** 2:
+        least = _fmt(MIN_OBJECT_PX)
+        return [_Problem("points", "area_too_small", f"{kind} covers {_fmt(ring.area)} square "
+                         f"pixels, less than the {least}x{least} box the workbench draws",
+                         {"kind": kind, "area": _fmt(ring.area), "least": least})]
     return []
 
 
