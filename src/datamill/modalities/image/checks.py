@@ -57,6 +57,7 @@ Measurement methods (documented so that thresholds in a spec mean something):
 
 from __future__ import annotations
 
+import re
 import struct
 import warnings
 import zlib
@@ -232,9 +233,7 @@ def _open(path: Path, max_pixels: int) -> tuple[Image.Image, str]:
             f"{path.name}: not an image format Pillow can read", file=str(path),
             reason_code="img_unknown_format", name=path.name) from err
     except Image.DecompressionBombError as err:
-        raise ImageDecodeError(
-            f"{path.name}: refused as a decompression bomb ({err})", file=str(path),
-            reason_code="img_bomb", name=path.name) from err
+        raise _bomb(path, err, max_pixels) from err
     except _DECODE_ERRORS as err:
         raise ImageDecodeError(f"{path.name}: unreadable header ({err})", file=str(path),
                                reason_code="img_header", name=path.name, why=str(err)) from err
@@ -262,6 +261,31 @@ def _open(path: Path, max_pixels: int) -> tuple[Image.Image, str]:
             reason_code="img_decode", name=path.name, format=image.format or "image",
             why=str(err)) from err
     return image, mode
+
+
+_BOMB_PIXELS = re.compile(r"\((\d+) pixels\)")  # Pillow's "Image size (N pixels) exceeds ..."
+
+
+def _bomb(path: Path, err: Exception, max_pixels: int) -> ImageDecodeError:
+    """Pillow's refusal of a file declaring more than twice ``Image.MAX_IMAGE_PIXELS``, raised
+    before our own guard can read the size. Where the spec's ``max_pixels`` is lower (a spec
+    may set no higher one: ``max_pixels_over_decoder``), the file breaks the spec's limit too:
+    its refusal (``img_too_many_pixels``) is given, naming the limit a project manager can act
+    on, not "a decompression bomb". Only a spec stored with a higher limit gets Pillow's."""
+    from PIL import Image
+
+    decoder = 2 * int(Image.MAX_IMAGE_PIXELS or 0)
+    if max_pixels >= decoder:
+        return ImageDecodeError(
+            f"{path.name}: refused as a decompression bomb ({err})", file=str(path),
+            reason_code="img_bomb", name=path.name)
+    found = _BOMB_PIXELS.search(str(err))
+    pixels = f"{int(found.group(1)):,}" if found else f">{decoder:,}"
+    return ImageDecodeError(
+        f"{path.name}: declares {pixels.replace(',', '')} pixels, above the limit of "
+        f"{max_pixels} (decompression-bomb guard); not decoded", file=str(path),
+        reason_code="img_too_many_pixels", name=path.name, pixels=pixels,
+        limit=f"{max_pixels:,}")
 
 
 _SAMPLE_FORMAT = 339  # TIFF tags: 1 unsigned integer (the default), 2 signed

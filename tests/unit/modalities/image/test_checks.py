@@ -275,3 +275,21 @@ def test_32_bit_greyscale_beyond_16_bits_is_measured_not_clipped(tmp_path: Path,
     assert m.mode == "I"
     assert m.mean_luminance == pytest.approx(baseline.mean_luminance, abs=4)
     assert hamming_distance(m.phash, baseline.phash) <= 4
+
+
+def test_a_file_past_pillows_limit_gets_the_specs_refusal_naming_its_limit(
+    tmp_path: Path,
+) -> None:
+    """h10: a 2.5 Gpx PNG in a project whose spec allows 10 Mpx was refused "as a
+    decompression bomb" (Pillow's limit, 178,956,970, hit first), not by the spec's limit a
+    project manager can act on; it gets the spec's refusal now, worded in zh-CN too."""
+    from datamill.modalities.problem_words import word_reason
+
+    bomb = _png_bomb(tmp_path / "giga.png", 50_000)
+    [outcome] = run_image_checks(bomb, REQ)
+    assert (outcome.name, outcome.passed) == ("decodable", False)
+    assert outcome.reason == ("giga.png: declares 2500000000 pixels, above the limit of "
+                              "10000000 (decompression-bomb guard); not decoded")
+    assert outcome.extra["reason_code"] == "img_too_many_pixels"
+    assert word_reason(outcome.extra, "zh-CN") == (
+        "giga.png：声明 2,500,000,000 像素，超过上限 10,000,000（防解压炸弹），未解码")
