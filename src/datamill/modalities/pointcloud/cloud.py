@@ -14,6 +14,9 @@ A PCD's ``VIEWPOINT tx ty tz qw qx qy qz`` (the sensor's pose, PCL's ``sensor_or
 quaternion, then moved by the translation; :attr:`Cloud.viewpoint` keeps it (None for the
 identity ``0 0 0 1 0 0 0``). A quaternion whose length is not 1 (within 1e-3), a number that is
 not finite, or a translation beyond 1e8 m is refused (``pc_viewpoint_*``).
+A manifest ``pose`` (:mod:`.pose`) applies after the VIEWPOINT: the VIEWPOINT is read as the
+sensor's mount on the vehicle, the pose as the vehicle's in the world (nuScenes'
+``calibrated_sensor`` then ``ego_pose``).
 """
 
 from __future__ import annotations

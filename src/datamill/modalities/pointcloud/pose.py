@@ -14,6 +14,15 @@ The rotation must be a rotation (orthonormal within 1e-3, determinant +1); a qua
 normalised (refused when its length is not within 1e-3 of 1 or it is zero). The item stores the
 4x4 row by row (``pose``). A refusal is coded ``pc_pose_*`` (English and zh-CN words).
 
+A PCD's header ``VIEWPOINT`` has already placed the frame's points when they are read
+(:mod:`.cloud`), so a pose applies after it: ``world = pose @ viewpoint @ p``. That is the
+nuScenes and KITTI chain: the VIEWPOINT as the sensor's mount on the vehicle (nuScenes'
+``calibrated_sensor``, "with respect to the ego vehicle body frame"; KITTI's velodyne-to-camera
+``Tr``) and the pose as the vehicle's in the world (``ego_pose``; a KITTI ``poses.txt`` line),
+which is why the ``nuscenes`` delivery writes the pose as ``ego_pose`` and the identity as
+``calibrated_sensor``. A VIEWPOINT that already places the scan in the world (a map-registered
+scan) wants no pose: both would move it twice.
+
 "Copy previous frame" then moves each cuboid from the earlier frame's coordinates into this
 frame's: ``inv(pose_now) @ pose_before`` applied to its centre, and the turn about z added to
 its heading (cuboids turn about z only; the relative roll and pitch of two frames of one drive
