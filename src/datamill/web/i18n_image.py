@@ -91,4 +91,7 @@ EN_IMAGE: dict[str, str] = {
     "pc.copied": "{n} cuboid(s) copied from the previous frame",
     "image.copied_fitted": "{n} objects copied from the previous image, {left} left out "
                            "(outside this image, or a mask of another size)",
+    "image.polygon_too_small": "The polygon covers less than one square pixel, so Submit would "
+                               "refuse it: take points back with Backspace and place them "
+                               "further apart, then close it again (Enter or double-click).",
 }

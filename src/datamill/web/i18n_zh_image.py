@@ -88,4 +88,6 @@ ZH_CN_IMAGE: dict[str, str] = {
                              "旋转）到对象现在的位置",
     "pc.copied": "已从上一帧复制 {n} 个立方体框",
     "image.copied_fitted": "已从上一张图像复制 {n} 个对象，{left} 个未复制（在本图之外，或掩膜尺寸不同）",
+    "image.polygon_too_small": "多边形面积不足 1 平方像素，提交时会被拒绝：请按 Backspace 撤回点并"
+                               "拉开距离重新放置，然后再次闭合（Enter 或双击）。",
 }

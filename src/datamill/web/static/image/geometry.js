@@ -266,6 +266,15 @@ export function ringCrosses(ring) {
   return false;
 }
 
+// Whether the closed ring ``ring`` covers less than one square pixel (none, all on one line,
+// included): the smallest box the workbench draws is 1 x 1, and Submit refuses a polygon or text
+// line under it (``area_too_small``, ``polygon_zero_area``).
+export function ringTooSmall(ring) {
+  let twice = 0;
+  ring.forEach((p, i) => { const q = ring[(i + 1) % ring.length]; twice += p[0] * q[1] - q[0] * p[1]; });
+  return Math.abs(twice) / 2 < 1;
+}
+
 function cross(o, a, b) { return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0]); }
 
 // (p - q) . (r - q) with q the shared end: > 0 when both edges leave q on the same side
@@ -299,7 +308,8 @@ export function fitToImage(o, W, H) {
   if (o.kind === 'box') {
     const x0 = cx(o.x); const y0 = cy(o.y);
     const x1 = cx(o.x + o.w); const y1 = cy(o.y + o.h);
-    return x1 > x0 && y1 > y0 ? { ...o, x: x0, y: y0, w: x1 - x0, h: y1 - y0 } : null;
+    // under a pixel inside (the smallest box the workbench draws): no place here either
+    return x1 - x0 >= 1 && y1 - y0 >= 1 ? { ...o, x: x0, y: y0, w: x1 - x0, h: y1 - y0 } : null;
   }
   if (o.kind === 'mask') {
     const [h, w] = (o.rle && o.rle.size) || [];

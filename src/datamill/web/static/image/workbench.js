@@ -4,7 +4,7 @@
 // data-label-schema='{json}' data-draft-url=... data-submit-url=... data-base-version=...>.
 import {
   bounds, fitToImage, fromLocal, hitObject, magicWand, maskCanvas, outline, ringCrosses,
-  rotatedCorners, toLocal,
+  ringTooSmall, rotatedCorners, toLocal,
 } from './geometry.js';
 import { translator } from './strings.js';
 import { bootImage } from './boot.js';
@@ -415,8 +415,13 @@ export class Workbench {
       this.requestDraw();
       return;
     }
+    if (dr.kind !== 'polyline' && dr.points.length >= need && ringTooSmall(dr.points)) {
+      setStatus(this, this.t('image.polygon_too_small'), 'image-wb-polygon-small');  // as Submit
+      this.requestDraw();
+      return;
+    }
     const status = this.root.querySelector('[data-testid="image-wb-status"]');
-    if (status && status.dataset.hint === 'image-wb-polygon-crosses') {
+    if (status && /^image-wb-polygon-(crosses|small)$/.test(status.dataset.hint || '')) {
       setStatus(this, this.t('image.drawing_hint'));  // told, and fixed: back to the tool's hint
     }
     this.draft = null;
