@@ -13,6 +13,7 @@ query strings::
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Annotated
 
@@ -24,6 +25,7 @@ from datamill.core.storable import digits, note_problem
 from datamill.production.schemas import SegmentIn
 
 __all__ = [
+    "ISO_DAY",
     "MAX_ID",
     "MAX_SEGMENTS",
     "MAX_TEXT_CHARS",
@@ -32,6 +34,8 @@ __all__ = [
     "MIN_YEAR",
     "NOTE",
     "Day",
+    "DayQuery",
+    "Flag",
     "Id",
     "IdKey",
     "IdQuery",
@@ -90,8 +94,39 @@ IdQuery = Annotated[int | None, Query(ge=1, le=MAX_ID, description=_ID_DOC),
                     BeforeValidator(_digits)]
 """An optional id in the query string."""
 
-Day = Annotated[date, Field(ge=MIN_DAY, le=MAX_DAY)]
-"""A calendar date inside a request body (years 1900-2999)."""
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _iso_day(value: object) -> object:
+    """A date is written ``YYYY-MM-DD``: pydantic's lax mode read ``0`` (and any whole number,
+    or ``"0"`` in a query string) as seconds since 1970, so ``?as_of=0`` aged receivables on
+    1970-01-01 (fuzzing round)."""
+    if isinstance(value, date) or (isinstance(value, str) and _ISO_DAY.fullmatch(value)):
+        return value
+    raise ValueError("a date is written YYYY-MM-DD (e.g. 2026-12-07)")
+
+
+ISO_DAY = BeforeValidator(_iso_day)
+"""Put on every date parameter: ``Annotated[date, Query(...), ISO_DAY]``."""
+
+Day = Annotated[date, Field(ge=MIN_DAY, le=MAX_DAY), ISO_DAY]
+"""A calendar date inside a request body (years 1900-2999), written ``YYYY-MM-DD``."""
+
+DayQuery = Annotated[date | None, Query(ge=MIN_DAY, le=MAX_DAY), ISO_DAY]
+"""An optional calendar date in the query string (``?as_of=2026-12-07``)."""
+
+
+def _flag(value: object) -> object:
+    if isinstance(value, bool):
+        return value
+    raise ValueError("send JSON true or false (0, 1 and strings such as \"false\" are not "
+                     "read as true/false here)")
+
+
+Flag = Annotated[bool, BeforeValidator(_flag)]
+"""A true/false field that guards a destructive or irreversible action (``dry_run``,
+``rerun``, ``move`` ...): JSON ``true``/``false`` only. Lax mode read ``"dry_run": 0`` as
+false and started a real retention deletion run (fuzzing round)."""
 
 
 def _transcript_budget(segments: list[SegmentIn]) -> list[SegmentIn]:

@@ -15,7 +15,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 
 from datamill.api.deps import CurrentUser, RuntimeDep, SessionDep, get_current_user
-from datamill.api.params import NOTE, Day, Id, IdQuery, IdRef
+from datamill.api.params import NOTE, Day, Flag, Id, IdQuery, IdRef
 from datamill.api.problem import problem_responses
 from datamill.api.schemas import media_response
 from datamill.catalog import band_quotes, datasets, licence_upgrade, licences, releases, retention
@@ -192,7 +192,7 @@ class HoldCreate(BaseModel):
 
 class RetentionRun(BaseModel):
     today: Day | None = None
-    dry_run: bool = False
+    dry_run: Flag = False
 
 
 class RetentionPeriod(BaseModel):

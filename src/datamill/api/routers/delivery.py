@@ -10,7 +10,7 @@ from fastapi.responses import FileResponse, StreamingResponse
 from pydantic import BaseModel, Field
 
 from datamill.api.deps import CurrentUser, Require, RuntimeDep, SessionDep
-from datamill.api.params import Day, Id
+from datamill.api.params import Day, Flag, Id
 from datamill.api.schemas import media_response
 from datamill.compliance import access as q
 from datamill.compliance.models import User
@@ -61,7 +61,7 @@ class DeliveryCreate(BaseModel):
     formats: list[str] | None = Field(
         None, description="Export formats (e.g. kaldi, textgrid, hf); default: the modality's formats that hold the project's work"
     )
-    encrypt: bool | None = Field(
+    encrypt: Flag | None = Field(
         None, description="Write the package as one encrypted archive (needs a master key); "
         "default: encrypted whenever a master key is configured"
     )
@@ -77,7 +77,7 @@ class AcceptanceReport(BaseModel):
     accepted_utterances: int | None = Field(
         None, ge=0, description="Older name of accepted_items (speech).")
     note: str | None = Field(None, max_length=5000)
-    all: bool = Field(False, description="Everything delivered: its items and volume as the "
+    all: Flag = Field(False, description="Everything delivered: its items and volume as the "
                       "delivery recorded them (give no items or volume then).")
     refused_items: list[Annotated[str, Field(min_length=1, max_length=500)]] | None = Field(
         None, max_length=100_000, description="The delivered items the customer refused, by their "

@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 
 from datamill import paid_once
 from datamill.api.deps import CurrentUser, SessionDep
-from datamill.api.params import MAX_DAY, MIN_DAY, Day, Id, IdRef, Year
+from datamill.api.params import ISO_DAY, MAX_DAY, MIN_DAY, Day, Id, IdRef, Year
 from datamill.api.schemas import media_response
 from datamill.compliance.models import User
 from datamill.core.money import MAX_AMOUNT
@@ -434,8 +434,8 @@ def apply_ratio_endpoint(
                                    collection_stage=body.collection_stage)
 
 
-DateFrom = Annotated[date, Query(alias="from", ge=MIN_DAY, le=MAX_DAY)]
-DateTo = Annotated[date, Query(alias="to", ge=MIN_DAY, le=MAX_DAY)]
+DateFrom = Annotated[date, Query(alias="from", ge=MIN_DAY, le=MAX_DAY), ISO_DAY]
+DateTo = Annotated[date, Query(alias="to", ge=MIN_DAY, le=MAX_DAY), ISO_DAY]
 
 
 @router.get("/ledger/reports/margin")

@@ -17,7 +17,7 @@ from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, Field
 
 from datamill.api.deps import CurrentUser, SessionDep
-from datamill.api.params import MAX_DAY, MIN_DAY, NOTE, Day, Id, IdRef
+from datamill.api.params import ISO_DAY, MAX_DAY, MIN_DAY, NOTE, Day, Flag, Id, IdRef
 from datamill.api.routers.ledger import DateFrom, DateTo, LedgerUser, router
 from datamill.api.schemas import media_response
 from datamill.business_clock import business_today
@@ -120,7 +120,7 @@ class AssetIn(BaseModel):
 
 
 class PeriodRunIn(BaseModel):
-    rerun: bool = False
+    rerun: Flag = False
 
 
 class PeriodReopenIn(BaseModel):
@@ -349,7 +349,8 @@ def receipt_endpoint(
 def receivables_endpoint(
     session: SessionDep, user: LedgerUser,
     as_of: Annotated[date | None, Query(ge=MIN_DAY, le=MAX_DAY,
-                                        description="Day to age on (default today)")] = None,
+                                        description="Day to age on (default today)"),
+                     ISO_DAY] = None,
 ) -> list[receivables.CustomerReceivableOut]:
     """Receivables and advances net per customer, ageing and expected credit loss, as of
     ``as_of`` (today when not given, as the CLI); the orders of projects classified above the

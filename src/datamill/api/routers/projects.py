@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from datamill.api.deps import CurrentUser, Require, RuntimeDep, SessionDep
 from datamill.api.pagination import Page, PageDep
-from datamill.api.params import MAX_ID, Id
+from datamill.api.params import MAX_ID, Flag, Id
 from datamill.api.problem import problem_responses
 from datamill.api.schemas import UserOut, media_response
 from datamill.assist.runner import preannotate_project
@@ -83,7 +83,7 @@ class ImportRequest(BaseModel):
 
 
 class ChecksRequest(BaseModel):
-    recheck: bool = False
+    recheck: Flag = False
 
 
 class PreannotateRequest(BaseModel):

@@ -16,7 +16,7 @@ from fastapi import APIRouter, Depends, status
 from pydantic import AfterValidator, BaseModel, Field
 
 from datamill.api.deps import CurrentUser, Require, RuntimeDep, SessionDep
-from datamill.api.params import Day, Id, IdRef
+from datamill.api.params import Day, Flag, Id, IdRef
 from datamill.api.problem import problem_responses
 from datamill.compliance import classification, consent, desensitize, export, surveying
 from datamill.compliance.models import User
@@ -95,7 +95,7 @@ class ResolveFlagsIn(BaseModel):
 
 
 class DesensitizeIn(BaseModel):
-    detect: bool = True
+    detect: Flag = True
 
 
 # -- project state ------------------------------------------------------------------------------
@@ -146,7 +146,7 @@ def personal_data_release_endpoint(batch_id: Id, body: ReleaseIn, session: Sessi
 
 class ErasureIn(BaseModel):
     subject_id: SubjectId
-    dry_run: bool = False
+    dry_run: Flag = False
 
 
 @router.post("/projects/{project_id}/subject-erasures")

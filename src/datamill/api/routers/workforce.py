@@ -17,10 +17,12 @@ from pydantic import BaseModel, Field
 from datamill import paid_once
 from datamill.api.deps import CurrentUser, RuntimeDep, SessionDep
 from datamill.api.params import (
+    ISO_DAY,
     MAX_DAY,
     MAX_TEXT_CHARS,
     MIN_DAY,
     Day,
+    Flag,
     Id,
     IdKey,
     IdQuery,
@@ -161,7 +163,7 @@ class Handoff(BaseModel):
     qualifies (one off the qualified list gives it up anyway)."""
 
     vendor_id: IdRef
-    move: bool = False
+    move: Flag = False
 
 
 class WorkerActive(BaseModel):
@@ -252,7 +254,7 @@ def qualify_vendor_endpoint(
 
 class Agreement(BaseModel):
     agreement_no: str = Field(min_length=1, max_length=64)
-    signed_on: date | None = None
+    signed_on: Day | None = None
 
 
 @router.put("/vendors/{vendor_id}/agreement")
@@ -658,8 +660,8 @@ def working_days_endpoint(
     return hour_points.working_days_out(session, month)
 
 
-FromDay = Annotated[date | None, Query(alias="from", ge=MIN_DAY, le=MAX_DAY)]
-ToDay = Annotated[date | None, Query(alias="to", ge=MIN_DAY, le=MAX_DAY)]
+FromDay = Annotated[date | None, Query(alias="from", ge=MIN_DAY, le=MAX_DAY), ISO_DAY]
+ToDay = Annotated[date | None, Query(alias="to", ge=MIN_DAY, le=MAX_DAY), ISO_DAY]
 
 
 @router.get("/reports/output-ratio")
