@@ -19,6 +19,7 @@ from datamill.compliance.models import User
 from datamill.runtime import Runtime
 from datamill.server import create_app
 from tests._api import API, login
+from tests.known_issues._web import csrf_of, web_login
 
 
 @pytest.fixture
@@ -58,3 +59,14 @@ def test_a_date_is_an_iso_date(client: TestClient) -> None:
     assert client.get(f"{API}/ledger/receivables?as_of=2026-12-07",
                       headers=admin).status_code == 200
 
+
+def test_the_sheet_pages_answer_404_for_a_sheet_that_does_not_exist(client: TestClient) -> None:
+    """``POST /workforce/sheets/{id}/settle`` (``void``, ``confirm``) answered 409 with the
+    sheets page for a sheet id that does not exist: a 404, as its ``print`` page answers."""
+    web_login(client, "admin")
+    token = csrf_of(client)
+    for action in ("settle", "void", "confirm"):
+        r = client.post(f"/workforce/sheets/999999/{action}",
+                        data={"reason": "x", "reference": "x", "csrf_token": token},
+                        follow_redirects=False)
+        assert r.status_code == 404, (action, r.status_code, r.text[:300])

@@ -344,6 +344,7 @@ def settle(
     ``POST /settlements/{id}/settle``'s service call."""
     require_csrf(request, me, csrf_token)
     require_payer(session, me.user, "record the payment of settlement sheets")
+    settlement.get_sheet(session, me.user, sheet_id)  # one that does not exist: 404, not 409
     def pay() -> None:  # as POST /settlements/{id}/settle: paid once the ledger booked it
         paid_once.pay_sheet(session, me.user, sheet_id, reference=reference)
 
@@ -363,6 +364,7 @@ def void(
     language."""
     require_csrf(request, me, csrf_token)
     require_business(me.user, "void settlement sheets")
+    settlement.get_sheet(session, me.user, sheet_id)  # one that does not exist: 404, not 409
     refused = _refusable(session, lambda: settlement.void_sheet(session, me.user, sheet_id,
                                                                 reason),
                          page_language(request))
@@ -378,6 +380,7 @@ def business_confirm(
 ) -> Response:
     require_csrf(request, me, csrf_token)
     require_business(me.user, "confirm settlement sheets")
+    settlement.get_sheet(session, me.user, sheet_id)  # one that does not exist: 404, not 409
     refused = _refusable(session, lambda: settlement.confirm_sheet_by_business(session, me.user,
                                                                                sheet_id))
     if refused is not None:
