@@ -159,6 +159,9 @@ def render_import_report(r: Any) -> None:
         out.print(say("import.replaced", n=r.replaced))
     if r.format:
         out.print(say("import.labelled", n=r.labelled, format=r.format))
+    if getattr(r, "left_out", None):  # objects smaller than the workbench draws
+        out.print(say("import.left_out", n=sum(r.left_out.values()), format=r.format, why="; ".join(
+            f"{say(f'import.left_out.{code}')} × {n}" for code, n in r.left_out.items())))
     if r.rejections:
         t = Table(say("import.rejected"), say("import.reason"), title=say("import.report"))
         for rej in r.rejections:

@@ -8,7 +8,9 @@ refused, as for a manifest's rows); a ``.zip`` source is unpacked safely first a
 folder (:mod:`datamill.production.archive_import`: its refused entries are the report's
 ``skipped``), and every annotation must pass the modality's validation against the project's spec
 (labels, kinds, bounds). One bad file or annotation refuses the whole import with a message
-naming each problem (the first 20), and nothing is stored.
+naming each problem (the first 20), and nothing is stored; only an object the modality's
+``leave_out_imported`` leaves out (an image's box under a pixel, as COCO itself holds) is dropped
+instead, and counted per reason in the report's ``left_out``.
 
 The media files then go through the ordinary import (copy into the blob store, duplicates,
 rejections, resumable runs); each newly imported item gets its labels as version 1, a
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -67,11 +70,14 @@ def _pick(names: tuple[str, ...], fmt: str, source: Path) -> Any:
 
 
 def _labelled_rows(
-    plugin: Any, importer: Any, source: Path, limit: Path, requirements: dict[str, Any]
+    plugin: Any, importer: Any, source: Path, limit: Path, requirements: dict[str, Any],
+    left_out: Counter[str],
 ) -> list[tuple[SourceRow, AnnotationDoc]]:
-    """Every (media row, validated annotation) of the source; InvalidInput naming every
-    problem when any file or annotation is unusable (nothing has been written)."""
+    """Every (media row, validated annotation) of the source, counting the objects the plugin
+    left out per reason in ``left_out``; InvalidInput naming every problem when any file or
+    annotation is unusable (nothing has been written)."""
     req = plugin.requirements_model.model_validate(requirements)
+    leave_out = getattr(plugin, "leave_out_imported", None)  # e.g. an image's sub-pixel box
     out: list[tuple[SourceRow, AnnotationDoc]] = []
     problems: list[str] = []
     seen: dict[str, str] = {}
@@ -115,6 +121,9 @@ def _labelled_rows(
         try:
             attributes = plugin.describe(real, {}, requirements).model_dump(exclude_none=True)
             widen = getattr(plugin, "validation_attributes", None)  # a long text's own text
+            if leave_out is not None:
+                payload, dropped = leave_out(payload, attributes, req)
+                left_out.update(dropped)
             doc = plugin.validate_annotation(
                 payload, widen(attributes, lambda at=real: at) if widen else attributes, req)
         except DatamillError as err:
@@ -266,7 +275,8 @@ def _import_read(  # noqa: PLR0913 - import_labelled's options, passed on
     project_id = project.id
     plugin = get_modality(project.modality)
     requirements = dict(project.spec.get("requirements", {}))
-    labelled = _labelled_rows(plugin, importer, real, folder, requirements)
+    left_out: Counter[str] = Counter()
+    labelled = _labelled_rows(plugin, importer, real, folder, requirements, left_out)
     report = import_source(
         session, blobs, project_id, source, root=root, resume=resume, actor_id=actor_id,
         progress=progress, rows=[row for row, _ in labelled], labelled_format=importer.name,
@@ -276,6 +286,8 @@ def _import_read(  # noqa: PLR0913 - import_labelled's options, passed on
                              f"import:{importer.name}")
     record_audit(session, actor_id=actor_id, action="items.labels_imported",
                  object_type="import_run", object_id=report.import_run_id,
-                 project_id=project_id, data={"format": importer.name, "items": labelled_items})
+                 project_id=project_id, data={"format": importer.name, "items": labelled_items,
+                                              **({"left_out": dict(left_out)} if left_out else {})})
     session.commit()
-    return report.model_copy(update={"labelled": labelled_items, "format": importer.name})
+    return report.model_copy(update={"labelled": labelled_items, "format": importer.name,
+                                     "left_out": dict(sorted(left_out.items()))})

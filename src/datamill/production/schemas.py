@@ -83,6 +83,9 @@ class ImportReport(BaseModel):
     #: the vendor who delivered the source (a collection vendor's recordings), recorded on
     #: every item the run imported; None: not a vendor's delivery
     supplier_vendor_id: int | None = None
+    #: a pre-labelled import: objects of its labels left out, per reason code
+    #: (``object_too_small``, ``area_too_small``: smaller than the image workbench draws)
+    left_out: dict[str, int] = Field(default_factory=dict)
 
 
 class ImportRunOut(_Out):

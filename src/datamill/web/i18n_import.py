@@ -56,4 +56,9 @@ EN_IMPORT: dict[str, str] = {
     "imp.to_project": "Back to the project (items by status, checks)",
     "imp.intro_prompts": "In a recording project a .txt of the same name beside a recording "
                          "is its prompt.",
+    "imp.left_out": "{n} object(s) of the {format} labels were left out:",
+    "imp.left_out.object_too_small": "box or rotated box under 1 px on a side, smaller than the "
+                                     "workbench draws",
+    "imp.left_out.area_too_small": "polygon or text line under 1 square px, smaller than the "
+                                   "workbench draws",
 }

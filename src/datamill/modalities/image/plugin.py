@@ -61,6 +61,8 @@ if TYPE_CHECKING:
 __all__ = ["ImageAnnotationRequirements", "ImagePlugin", "ImageStatistics"]
 
 _BAD_ID = re.compile(r"[\s\x00-\x1f\x7f/\\]")
+#: the refusals of an object smaller than the workbench draws: a pre-labelled import leaves it out
+_TINY: Final = frozenset({"object_too_small", "area_too_small"})
 _EXPORTERS = ("coco", "yolo", "voc", "paddleocr_det", "paddleocr_rec", "image_hf")
 #: the object kinds each format holds (None: every kind, and image-level classes)
 _FORMAT_KINDS: dict[str, frozenset[str] | None] = {
@@ -314,6 +316,30 @@ class ImagePlugin(ImageAggregationMixin):
             return payload  # validate_annotation words the problem
         fitted = boxes_where_polygons_are_not_allowed(annotation, _req(requirements).labels)
         return payload if fitted is annotation else fitted.model_dump(mode="json")
+
+    def leave_out_imported(
+        self, payload: Any, attributes: Mapping[str, Any], requirements: BaseModel
+    ) -> tuple[Any, dict[str, int]]:
+        """A pre-labelled source's annotation without its objects smaller than the workbench
+        draws, and how many it left out per reason (``object_too_small``, ``area_too_small``):
+        COCO itself holds boxes under a pixel, which loaders skip, so they are left out and
+        counted as a pre-annotator's are, not a refusal of the whole source. An object with any
+        other problem stays, for validation to refuse. Anything unreadable: unchanged."""
+        try:
+            annotation = ImageAnnotation.model_validate(payload)
+        except ValidationError:
+            return payload, {}  # validate_annotation words the problem
+        width, height = int(attributes.get("width") or 0), int(attributes.get("height") or 0)
+        codes: dict[int, set[str]] = {}
+        for p in annotation_problems(annotation, _req(requirements).labels, width, height):
+            if "object" in p:
+                codes.setdefault(p["object"], set()).add(p["code"])
+        tiny = {i: next(iter(c)) for i, c in codes.items() if len(c) == 1 and c & _TINY}
+        if not tiny:
+            return payload, {}
+        kept = tuple(o for i, o in enumerate(annotation.objects) if i not in tiny)
+        fitted = annotation.model_copy(update={"objects": kept})
+        return fitted.model_dump(mode="json"), dict(Counter(tiny.values()))
 
     def from_prediction(self, prediction: object) -> AnnotationDoc:
         if not isinstance(prediction, ImageAnnotation):

@@ -3,7 +3,8 @@ accepted on submit and through a pre-labelled import, then delivered as ``0.0000
 and refused on the way back ("zero area"). Validation now refuses a box or rotated box with a
 side under 1 px and a polygon or text line covering less than 1 px² (``object_too_small``,
 ``area_too_small``), naming the object and its size in English and zh-CN; a pre-labelled
-source holding one is refused whole, as for any other invalid object. A 1 px box delivered
+source holding one imports with it left out and counted (``left_out``, h18: COCO itself holds
+such boxes). A 1 px box delivered
 by YOLO on a 3000 px image (read back 0.999 px) still reads back."""
 
 from __future__ import annotations
@@ -94,7 +95,7 @@ def test_a_submit_of_a_sub_pixel_box_is_refused_in_the_readers_language() -> Non
         ("object_too_small", 1, "1e-09", "20")]
 
 
-def test_a_pre_labelled_source_with_a_sub_pixel_box_is_refused_whole(
+def test_a_pre_labelled_sub_pixel_box_is_left_out_and_counted(
     sqlite_runtime: Runtime, tmp_path: Path
 ) -> None:
     from datamill.production.labelled_import import import_labelled
@@ -104,21 +105,19 @@ def test_a_pre_labelled_source_with_a_sub_pixel_box_is_refused_whole(
     (src / "images").mkdir(parents=True)
     (src / "labels").mkdir()
     (src / "data.yaml").write_text(json.dumps({"names": ["car", "person"]}), encoding="utf-8")
-    for name in ("a", "b"):
-        Image.new("RGB", (640, 480), "gray").save(src / "images" / f"{name}.png")
+    for name, colour in (("a", "gray"), ("b", "navy")):
+        Image.new("RGB", (640, 480), colour).save(src / "images" / f"{name}.png")
     (src / "labels" / "a.txt").write_text("0 0.5 0.5 0.25 0.25\n", encoding="utf-8")
     (src / "labels" / "b.txt").write_text("0 0.5 0.5 0.25 0.25\n1 0.5 0.5 1e-12 0.1\n",
                                           encoding="utf-8")
     with sqlite_runtime.session() as s:
         pid = create_project(s, image_spec(name="tiny")).id
-    with sqlite_runtime.session() as s, pytest.raises(InvalidInput) as caught:
-        import_labelled(s, sqlite_runtime.blobs, pid, src, fmt="yolo")
-    assert "nothing imported: 1 problem(s)" in caught.value.message
-    assert "objects[1].w/h: box is 6.4e-10x48 pixels, smaller than the 1x1 the workbench " \
-           "draws" in caught.value.message
+    with sqlite_runtime.session() as s:
+        report = import_labelled(s, sqlite_runtime.blobs, pid, src, fmt="yolo")
+    assert (report.imported, report.labelled, report.left_out) == (2, 2, {"object_too_small": 1})
     with sqlite_runtime.session() as s:
         assert s.scalar(select(func.count()).select_from(Item)
-                        .where(Item.project_id == pid)) == 0
+                        .where(Item.project_id == pid)) == 2
 
 
 def test_a_pre_annotators_sub_pixel_object_is_left_out_and_counted() -> None:
