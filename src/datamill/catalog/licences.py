@@ -545,6 +545,7 @@ def accept_licence(
 ) -> LicenceView:
     """The buyer's acceptance report: revenue reaches the ledger through ``licence.accepted``.
     The customer who accepts gets their view of the licence (:func:`list_licences`)."""
+    from datamill.ledger.acceptance_dates import require_open_acceptance_day
     from datamill.ledger.orders import cancelled_contract_of
 
     # locked: two acceptances at once record one ``licence.accepted``, the other sees it done
@@ -584,6 +585,8 @@ def accept_licence(
         raise InvalidInput(f"an acceptance is recorded on or after it happened: {on} is after "
                            f"today ({today})", field="accepted_on",
                            reason_code="acceptance_future", on=str(on), today=str(today))
+    require_open_acceptance_day(session, on, f"licence {lic.number}", number=lic.number,
+                                licence_id=lic.id, reason_code="licence_acceptance_closed")
     lic.status, lic.accepted_on = "accepted", on
     payload = {"licence_id": lic.id, "number": lic.number, "order_id": lic.order_id,
                "dataset_id": lic.dataset_id, "price": str(lic.price), "currency": lic.currency,

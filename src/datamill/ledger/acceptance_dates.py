@@ -6,7 +6,8 @@ every posting dated into a closed month is (:func:`datamill.ledger._periods.requ
 The faces record a delivery's acceptance through :func:`record_acceptance_on`: production
 checks the report (:func:`datamill.production.delivery_acceptance.record_acceptance`: not after
 today, not before the delivery) and imports no ledger (the workforce, which reads its
-acceptances, may not reach the ledger through it)."""
+acceptances, may not reach the ledger through it). A catalog licence's acceptance is refused
+alike (``licence_acceptance_closed``: :func:`require_open_acceptance_day`)."""
 
 from __future__ import annotations
 
@@ -20,7 +21,28 @@ from datamill.ledger._periods import require_open_period
 from datamill.production.delivery_acceptance import record_acceptance
 from datamill.production.schemas import DeliveryOut
 
-__all__ = ["record_acceptance_on"]
+__all__ = ["record_acceptance_on", "require_open_acceptance_day"]
+
+
+def require_open_acceptance_day(
+    session: Session, on: date, subject: str, *, reason_code: str, **names: Any,
+) -> None:
+    """Refuse an acceptance dated ``on`` (of ``subject``: "delivery 7", "licence 240105/ABC")
+    when that day lies in a closed ledger period, the revenue it recognises would book there:
+    ``reason_code`` (``delivery_acceptance_closed``, ``licence_acceptance_closed``) names the
+    period, its close and the first open day beside ``names`` (the subject's own fields)."""
+    try:
+        require_open_period(session, on, f"the acceptance of {subject}")
+    except Conflict as err:
+        if "closed_period" not in err.details:  # the month-end run holds the lock: as it is
+            raise
+        raise Conflict(
+            f"{subject}'s acceptance dated {on} falls in period {err.details['period']}, which "
+            f"the ledger has closed (closed through {err.details['closed_period']}): date it "
+            f"{err.details['first_open_day']} or later, or ask finance to reopen the period",
+            **names, on=str(on), period=err.details["period"],
+            closed_period=err.details["closed_period"],
+            first_open_day=err.details["first_open_day"], reason_code=reason_code) from err
 
 
 def record_acceptance_on(
@@ -30,18 +52,7 @@ def record_acceptance_on(
     ``accepted_on`` (default: today), refused before anything is recorded when that day lies
     in a closed ledger period (the acceptance would recognise revenue there)."""
     if accepted_on is not None:
-        try:
-            require_open_period(session, accepted_on, f"the acceptance of delivery {delivery_id}")
-        except Conflict as err:
-            if "closed_period" not in err.details:  # the month-end run holds the lock: as it is
-                raise
-            raise Conflict(
-                f"delivery {delivery_id}'s acceptance dated {accepted_on} falls in period "
-                f"{err.details['period']}, which the ledger has closed (closed through "
-                f"{err.details['closed_period']}): date it {err.details['first_open_day']} or "
-                "later, or ask finance to reopen the period", delivery_id=delivery_id,
-                on=str(accepted_on), period=err.details["period"],
-                closed_period=err.details["closed_period"],
-                first_open_day=err.details["first_open_day"],
-                reason_code="delivery_acceptance_closed") from err
+        require_open_acceptance_day(session, accepted_on, f"delivery {delivery_id}",
+                                    reason_code="delivery_acceptance_closed",
+                                    delivery_id=delivery_id)
     return record_acceptance(session, delivery_id, accepted_on=accepted_on, **report)

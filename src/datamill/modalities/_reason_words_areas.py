@@ -30,6 +30,7 @@ from datamill.modalities import _reason_words_ledger_clerk as _ledger_clerk
 from datamill.modalities import _reason_words_ledger_fx as _ledger_fx
 from datamill.modalities import _reason_words_ledger_h3 as _ledger_h3
 from datamill.modalities import _reason_words_ledger_h13 as _ledger_h13
+from datamill.modalities import _reason_words_licence_h17 as _licence_h17
 from datamill.modalities import _reason_words_llm_delivery as _llm_delivery
 from datamill.modalities import _reason_words_media as _media
 from datamill.modalities import _reason_words_ops as _ops
@@ -95,6 +96,7 @@ AREA_REFUSALS_EN: dict[str, str] = {
     **_import_h1.IMPORT_H1_REFUSALS_EN,
     **_textgrid_h11.TEXTGRID_H11_REFUSALS_EN,
     **_acceptance_h9.ACCEPTANCE_H9_EN,
+    **_licence_h17.LICENCE_H17_EN,
 }
 
 AREA_REFUSALS_ZH_CN: dict[str, str] = {
@@ -141,4 +143,5 @@ AREA_REFUSALS_ZH_CN: dict[str, str] = {
     **_import_h1.IMPORT_H1_REFUSALS_ZH_CN,
     **_textgrid_h11.TEXTGRID_H11_REFUSALS_ZH_CN,
     **_acceptance_h9.ACCEPTANCE_H9_ZH_CN,
+    **_licence_h17.LICENCE_H17_ZH_CN,
 }
