@@ -53,12 +53,10 @@ from sqlalchemy.orm import Session
 
 from datamill.compliance.models import User
 from datamill.core.errors import Forbidden
-from datamill.db.lookup import get_or_raise
 from datamill.ledger.access import require_ledger_access
 from datamill.ledger.models import LedgerPeriodClose
 from datamill.ledger.period_close import require_every_book
 from datamill.ledger.period_reopen import can_reopen
-from datamill.workforce.models import Vendor
 from datamill.workforce.policies import manages_workforce
 from datamill.workforce.schemas import SettlementSheetOut
 from datamill.workforce.settlement import list_sheets
@@ -197,9 +195,7 @@ def settlement_periods(
     ``vendor_id`` only, when given); see the module docstring. Refused (Forbidden) as ``GET
     /settlements`` refuses; a vendor that does not exist is not found (was ``[]``, as for a
     vendor with no sheets)."""
-    sheets = list_sheets(session, reader, vendor_id)  # the settlements' own check
-    if vendor_id is not None and not sheets:
-        get_or_raise(session, Vendor, vendor_id, "vendor", vendor_id=vendor_id)
+    sheets = list_sheets(session, reader, vendor_id)  # the settlements' own check and 404
     names = vendor_names(session)
     voids = manages_workforce(reader)
     by_period: dict[str, list[PeriodSheetOut]] = defaultdict(list)

@@ -566,6 +566,9 @@ def get_sheet(session: Session, actor: User, sheet_id: int) -> SettlementSheetOu
 def list_sheets(
     session: Session, actor: User, vendor_id: int | None = None
 ) -> list[SettlementSheetOut]:
+    """The sheets ``actor`` may see (of ``vendor_id`` only, when given): a vendor manager's own
+    vendor's; a vendor that does not exist is not found (404 ``object_not_found``; was ``[]``,
+    as for a vendor with no sheets), told only to those who may see that vendor's sheets."""
     if not pays_vendors(session, actor):  # finance pays every vendor's sheets: sees them all
         if vendor_id is None and not is_business(actor):
             vendor_id = managed_vendor_id(session, actor)
@@ -577,7 +580,10 @@ def list_sheets(
     q = select(SettlementSheet).order_by(SettlementSheet.id)
     if vendor_id is not None:
         q = q.where(id_is(SettlementSheet.vendor_id, vendor_id))
-    return [sheet_out(session, s) for s in session.scalars(q)]
+    sheets = [sheet_out(session, s) for s in session.scalars(q)]
+    if vendor_id is not None and not sheets:  # after the scope check: no probing of ids
+        get_or_raise(session, Vendor, vendor_id, "vendor", vendor_id=vendor_id)
+    return sheets
 
 
 _CSV_FIELDS = (
