@@ -146,4 +146,6 @@ EN_DELIVERIES: dict[str, str] = {
     "dlv.accepted_on": "Accepted on (the report's date; empty: today)",
     # a package an erasure wrote again: what it holds now, then what was first delivered
     "dlv.redelivered": "re-delivered with {left} left out, their data erased; first delivered: {first}",
+    # the acceptance report's date on the "Accepted" line, as the API and the CLI give it
+    "dlv.accepted_dated": "dated {on}",
 }

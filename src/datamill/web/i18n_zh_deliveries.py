@@ -128,4 +128,5 @@ ZH_CN_DELIVERIES: dict[str, str] = {
     "dlv.ds.value.NZ": "新西兰（NZ）",
     "dlv.accepted_on": "验收日期（以验收报告为准；留空：今天）",
     "dlv.redelivered": "已重新交付，去除 {left} 个条目，其数据已删除；首次交付：{first}",
+    "dlv.accepted_dated": "验收日期 {on}",
 }
