@@ -40,5 +40,6 @@ def retention_deleted(session: Session, error: DatamillError) -> NotFound | None
         f"the stored file of {named} was deleted on {deleted_on} when the project's retention "
         f"period ended (deletion certificate {row.id}); it is no longer served",
         reason_code="retention_deleted_file", item=named, deleted_on=deleted_on,
+        item_zh=f"条目 {item_id}" if item_id is not None else "该条目",
         certificate=row.id, project_id=row.project_id,
         **({} if item_id is None else {"item_id": item_id}))

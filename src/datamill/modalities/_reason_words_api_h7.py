@@ -23,6 +23,6 @@ API_H7_REFUSALS_ZH_CN: dict[str, str] = {
     "api_token_expired": "API 令牌已过期；请重新登录以获取新令牌",
     "password_changed_meanwhile": "您的密码已在别处（另一个窗口或客户端）被修改，"
                                   "原有登录随之失效；请重新登录",
-    "retention_deleted_file": "条目 {item_id} 的存储文件已于 {deleted_on} 因项目保留期届满而删除"
+    "retention_deleted_file": "{item}的存储文件已于 {deleted_on} 因项目保留期届满而删除"
                               "（删除证明 {certificate}），不再提供",
 }

@@ -304,6 +304,7 @@ def _said_in_chinese(values: dict[str, Any], lang: str) -> dict[str, Any]:
 
 _REASON_VALUES["batch_not_open"] = _batch_status
 _REASON_VALUES["territory_region_undefined"] = _said_in_chinese
+_REASON_VALUES["retention_deleted_file"] = _said_in_chinese
 _REASON_VALUES["object_not_found"] = object_noun  # the object kind in the language
 _REASON_VALUES["quote_request_state"] = quote_status  # a quote request's status, worded
 _REASON_VALUES.update(dict.fromkeys(ELIGIBILITY_REFUSALS, eligibility_values))
