@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from datamill.compliance.delivery_masking import DeliveryMasking
 from datamill.core.filenames import suffix as _suffix
 from datamill.modalities.base import DatasheetStatistics, ItemRecord, ModalityPlugin
-from datamill.production.delivery_keys import DeliveryKeys, plain_key
+from datamill.production.delivery_keys import DeliveryKeys, masked_name
 from datamill.production.delivery_speakers import DeliverySpeakers
 from datamill.production.media import item_path
 from datamill.production.models import Annotation, BatchItem, Item
@@ -164,7 +164,8 @@ def _stream_masked(
         payload = masking.value(plain)
         attrs = json_value(attributes) or {}
         record = ItemRecord(
-            external_id=_masked_id(masking, key(external_id) if key else external_id, item_id),
+            external_id=masked_name(key(external_id) if key else external_id, item_id,
+                                    masking.text),
             sha256=sha256, filename=masking.text(filename), path=final_media_dir / name,
             attributes=masking.value(speakers.attributes(item_id, attrs) if speakers is not None
                                      else attrs),
@@ -178,14 +179,6 @@ def _stream_masked(
         if progress:
             progress(1)
         yield plugin.export_item(record, payload)
-
-
-def _masked_id(masking: DeliveryMasking, external_id: str, item_id: int) -> str:
-    """The id a desensitized delivery names an item by: its own, or where the id holds personal
-    data (a call recorded as ``call_13812345678``) the id masked, made unique again by the
-    item's row id (two numbers masked alike are two items) and safe as a file name."""
-    masked = masking.text(external_id)
-    return external_id if masked == external_id else plain_key(f"{masked}-{item_id}")
 
 
 @dataclass(slots=True)

@@ -394,7 +394,8 @@ def _build(
             media.clear()
         files.update(media)
         if keys.renamed:  # the customer traces each renamed item back to its id
-            write_id_map(session, batch_id, keys, staging / ID_MAP_FILE)
+            write_id_map(session, batch_id, keys, staging / ID_MAP_FILE,
+                         masking.text if masking is not None else None)
             files[ID_MAP_FILE] = sha256_file(staging / ID_MAP_FILE)
         insp = session.scalars(
             select(Inspection).where(Inspection.batch_id == batch_id, Inspection.status == "completed")

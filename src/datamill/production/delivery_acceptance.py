@@ -22,7 +22,7 @@ from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, InvalidInput
 from datamill.core.storable import check_note
 from datamill.db.lookup import lock_or_raise
-from datamill.production.delivery_keys import items_named
+from datamill.production.delivery_keys import delivered_names, items_named, was_masked
 from datamill.production.models import Batch, BatchItem, Delivery, DomainEvent, Item, Project
 from datamill.production.schemas import DeliveryOut
 
@@ -32,12 +32,14 @@ __all__ = ["CustomerShare", "acceptance_day", "as_measured", "customer_shares", 
 
 def shown_deliveries(session: Session, rows: list[Delivery]) -> list[DeliveryOut]:
     """The deliveries as their readers see them: the refused items named by their external ids
-    (the customer's own names for them), not by the internal ids the rows keep for settlement."""
-    ids = sorted({int(i) for d in rows for i in d.refused_items or []})
-    external: dict[int, str] = {}
-    for start in range(0, len(ids), 5000):  # bound the statement's parameters
-        external.update(session.execute(select(Item.id, Item.external_id).where(
-            Item.id.in_(ids[start:start + 5000]))).tuples().all())
+    (the customer's own names for them), not by the internal ids the rows keep for settlement;
+    a desensitized delivery's by the masked names its package gives them
+    (``delivery_keys.delivered_names``), never the ids' personal data."""
+    plain = delivered_names(session, 0, {int(i) for d in rows if not was_masked(d.datasheet)
+                                         for i in d.refused_items or []}, masked=False)
+    external = {d.id: delivered_names(session, d.batch_id, {int(i) for i in d.refused_items},
+                                      masked=True)
+                for d in rows if d.refused_items and was_masked(d.datasheet)}
     unmeasured = _unmeasured_by_project(session, {d.project_id for d in rows})
     shown = []
     for d in rows:
@@ -46,8 +48,9 @@ def shown_deliveries(session: Session, rows: list[Delivery]) -> list[DeliveryOut
         if sheet is not d.datasheet:
             out = out.model_copy(update={"datasheet": sheet})
         if d.refused_items:  # an item since removed (retention) has no name left to give
+            named = external.get(d.id, plain)
             out = out.model_copy(update={"refused_items": sorted(
-                external[int(i)] for i in d.refused_items if int(i) in external)})
+                named[int(i)] for i in d.refused_items if int(i) in named)})
         shown.append(out)
     return shown
 
@@ -304,12 +307,15 @@ def _refused(session: Session, d: Delivery, names: list[str], accept_all: bool) 
     if accept_all:
         raise InvalidInput("accepting all of a delivery refuses no items: give either all, or "
                            "the refused items", field="refused_items")
-    found, unknown = items_named(session, d.batch_id, wanted)
+    masked = was_masked(d.datasheet)
+    found, unknown = items_named(session, d.batch_id, wanted, masked)
     if found and held_items(d) != d.delivered_items:  # an erasure left its subjects' items out
         from datamill.compliance.consent import withdrawn_item_ids
 
         gone = withdrawn_item_ids(session, d.project_id)
-        unknown += [i.external_id for i in found if i.id in gone]
+        names_of = delivered_names(session, d.batch_id, {i.id for i in found if i.id in gone},
+                                   masked)
+        unknown += [names_of.get(i.id, "?") for i in found if i.id in gone]
         found = [i for i in found if i.id not in gone]
     if unknown:
         raise InvalidInput(

@@ -23,6 +23,12 @@ delivery and every later look-up (a customer's acceptance naming items by key) a
 with a renamed item carries :data:`ID_MAP_FILE`, one ``delivery_key<TAB>external_id`` line per
 renamed item (a tab, newline, carriage return or backslash in an id written as ``\t``, ``\n``,
 ``\r``, ``\\``).
+
+A desensitized delivery names an item whose key holds personal data (``call_13812345678``, as
+call-centre recordings are named) by its *masked name* (:func:`masked_name`:
+``call_138____5678-12``, the key masked and the item's row id added); every place that names a
+delivered item to its customer (the package's files, the id map, the acceptance's refused
+items and its refusals) names it so (:func:`delivered_names`, ``items_named(masked=True)``).
 """
 
 from __future__ import annotations
@@ -31,7 +37,7 @@ import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from sqlalchemy import LargeBinary, cast, func, literal, or_, select
 
@@ -39,14 +45,15 @@ from datamill.core.errors import Conflict
 from datamill.production.models import BatchItem, Item
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Container, Iterator
+    from collections.abc import Callable, Collection, Container, Iterator, Mapping
     from pathlib import Path
 
     from sqlalchemy import ColumnElement
     from sqlalchemy.orm import Session
 
-__all__ = ["ID_MAP_FILE", "MAX_KEY_BYTES", "DeliveryKeys", "delivery_keys", "items_named", "plain_key",
-           "unsafe_id_clause", "write_id_map"]
+__all__ = ["ID_MAP_FILE", "MAX_KEY_BYTES", "DeliveryKeys", "delivered_names", "delivery_keys",
+           "items_named", "masked_name", "plain_key", "unsafe_id_clause", "was_masked",
+           "write_id_map"]
 
 #: the package file that maps each renamed item's delivery key back to its external id
 ID_MAP_FILE = "id_map.tsv"
@@ -99,6 +106,30 @@ def plain_key(external_id: str) -> str:
     return key
 
 
+def _mask(text: str) -> str:
+    from datamill.compliance.pii import mask_text
+
+    return mask_text(text, keep_length=True)
+
+
+def masked_name(key: str, item_id: int, mask: Callable[[str], str] | None = None) -> str:
+    """The name a desensitized delivery gives the item ``item_id`` whose delivery key is
+    ``key``: the key itself, or where it holds personal data the key masked (``mask``: the
+    delivery's own masking, length kept), made unique again by the item's row id (two numbers
+    that mask alike are two items) and safe as a file name.
+
+    >>> masked_name("call_13812345678", 12), masked_name("utt7", 3)
+    ('call_138____5678-12', 'utt7')
+    """
+    masked = (mask or _mask)(key)
+    return key if masked == key else plain_key(f"{masked}-{item_id}")
+
+
+def was_masked(datasheet: Mapping[str, Any] | None) -> bool:
+    """Whether a delivery (its datasheet) was written from masked data (desensitized)."""
+    return "desensitization" in (datasheet or {})
+
+
 def _too_long(key: str) -> bool:
     return len(key) * 4 > MAX_KEY_BYTES and len(key.encode("utf-8")) > MAX_KEY_BYTES
 
@@ -133,6 +164,36 @@ def _batch_ids(session: Session, batch_id: int) -> Iterator[str]:
          .execution_options(yield_per=5000, stream_results=True))
     for (external_id,) in session.connection().execute(q):
         yield external_id
+
+
+def _batch_items(session: Session, batch_id: int) -> Iterator[tuple[int, str]]:
+    """The batch's (item id, external id) in item order, streamed."""
+    q = (select(Item.id, Item.external_id).join(BatchItem, BatchItem.item_id == Item.id)
+         .where(BatchItem.batch_id == batch_id).order_by(BatchItem.item_id)
+         .execution_options(yield_per=5000, stream_results=True))
+    for row in session.connection().execute(q):
+        yield int(row[0]), str(row[1])
+
+
+def delivered_names(session: Session, batch_id: int, item_ids: Collection[int],
+                    masked: bool) -> dict[int, str]:
+    """Item id → the name batch ``batch_id``'s delivery gives it, for ``item_ids`` (those
+    still stored): its external id (the customer's own name for it), or in a desensitized
+    (``masked``) delivery its :func:`masked_name`, never the id's personal data (unmasked, the
+    batch is not read: ``batch_id`` may be 0 for items of several batches)."""
+    wanted = set(item_ids)
+    if not wanted:
+        return {}
+    if not masked:
+        ids = sorted(wanted)
+        out: dict[int, str] = {}
+        for start in range(0, len(ids), _CHUNK):  # bound the statement's parameters
+            out.update(session.execute(select(Item.id, Item.external_id).where(
+                Item.id.in_(ids[start:start + _CHUNK]))).tuples().all())
+        return out
+    keys = delivery_keys(session, batch_id)
+    return {item_id: masked_name(keys.key(external_id), item_id)
+            for item_id, external_id in _batch_items(session, batch_id) if item_id in wanted}
 
 
 def delivery_keys(session: Session, batch_id: int) -> DeliveryKeys:
@@ -208,20 +269,27 @@ def _in_batch(session: Session, batch_id: int, names: Container[str]) -> set[str
     return {i for i in _batch_ids(session, batch_id) if i in names}
 
 
-def write_id_map(session: Session, batch_id: int, keys: DeliveryKeys, path: Path) -> None:
+def write_id_map(session: Session, batch_id: int, keys: DeliveryKeys, path: Path,
+                 mask: Callable[[str], str] | None = None) -> None:
     """Write :data:`ID_MAP_FILE` to ``path``: a header, then ``key<TAB>external id`` for each
-    renamed item, in the delivery's item order."""
+    renamed item, in the delivery's item order; in a desensitized delivery (``mask``: its
+    masking) the key is the item's :func:`masked_name` and the external id is masked."""
     with path.open("w", encoding="utf-8", newline="\n") as fh:
         fh.write("delivery_key\texternal_id\n")
-        for external_id in _batch_ids(session, batch_id):
+        for item_id, external_id in _batch_items(session, batch_id):
             key = keys.key(external_id)
             if key != external_id:
-                fh.write(f"{key}\t{external_id.translate(_TSV_ESCAPES)}\n")
+                shown = external_id
+                if mask is not None:
+                    key, shown = masked_name(key, item_id, mask), mask(external_id)
+                fh.write(f"{key}\t{shown.translate(_TSV_ESCAPES)}\n")
 
 
-def items_named(session: Session, batch_id: int, names: list[str]) -> tuple[list[Item], list[str]]:
+def items_named(session: Session, batch_id: int, names: list[str],
+                masked: bool = False) -> tuple[list[Item], list[str]]:
     """The batch's items ``names`` name, each by its external id or by its delivery key (what
-    the package's files call it), and the names that name no item of the batch."""
+    the package's files call it; in a desensitized, ``masked``, delivery its
+    :func:`masked_name`), and the names that name no item of the batch."""
     found: list[Item] = []
     for start in range(0, len(names), _CHUNK):  # bound the statement's parameters
         found += session.scalars(
@@ -245,4 +313,12 @@ def items_named(session: Session, batch_id: int, names: list[str]) -> tuple[list
                     .where(BatchItem.batch_id == batch_id,
                            Item.external_id.in_(more[start:start + _CHUNK]))).all()
             unknown -= set(by_key.values())
+    if unknown and masked:  # what a desensitized package's files call the items
+        keys = delivery_keys(session, batch_id)
+        by_id = {item_id: name for item_id, external_id in _batch_items(session, batch_id)
+                 if (name := masked_name(keys.key(external_id), item_id)) in unknown}
+        ids = sorted(by_id)
+        for start in range(0, len(ids), _CHUNK):
+            found += session.scalars(select(Item).where(Item.id.in_(ids[start:start + _CHUNK])))
+        unknown -= set(by_id.values())
     return list({i.id: i for i in found}.values()), sorted(unknown)  # named twice: once
