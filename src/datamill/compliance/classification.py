@@ -200,10 +200,16 @@ def set_clearance(session: Session, actor: User, user_id: int, level: str) -> di
         session.add(row)
     row.level, row.set_by, row.set_at = level, actor.id, utcnow()
     session.flush()
+    released: dict[str, list[int]] = {}
+    if LEVELS.index(level) < LEVELS.index(before or DEFAULT_LEVEL):  # work held above it goes
+        from datamill.compliance.clearance_holds import release_uncleared_holds
+
+        released = release_uncleared_holds(session, user_id, level, actor.id)
     record_audit(session, actor_id=actor.id, action="security.clearance_set",
                  object_type="user", object_id=user_id,
-                 data={"username": target.username, "level": level, "before": before})
-    return {"user_id": user_id, "username": target.username, "level": level}
+                 data={"username": target.username, "level": level, "before": before,
+                       **released})
+    return {"user_id": user_id, "username": target.username, "level": level, **released}
 
 
 def is_cleared(session: Session, user: User, project_id: int) -> bool:
