@@ -52,3 +52,26 @@ def test_lowering_a_clearance_releases_the_holds_above_it(
     with runtime.session() as s:  # raising it again releases nothing
         assert set_clearance(s, s.merge(users["admin"]), ann1.id, "secret") == {
             "user_id": ann1.id, "username": "ann1", "level": "secret"}
+
+
+def test_classifying_above_a_holder_releases_their_hold(
+    runtime: Runtime, users: dict[str, User],
+) -> None:
+    """The other way round: a project or an item classified above the clearance of someone
+    holding its task (before: held until their next claim)."""
+    ann1, ann2 = users["ann1"], users["ann2"]
+    pid = packaged_project(runtime, [ann1, ann2, users["admin"]], 3)
+    item_pid = packaged_project(runtime, [ann1, users["admin"]], 1, name="test-asr-item")
+    on_project, on_item = claimed_task(runtime, ann1, pid), claimed_task(runtime, ann1, item_pid)
+    other = claimed_task(runtime, ann2, pid)
+    with runtime.session() as s:
+        admin = s.merge(users["admin"])
+        set_clearance(s, admin, ann2.id, "confidential")
+        task = s.get(Task, on_item)
+        assert task is not None
+        assert set_item_level(s, admin, task.item_id, "secret")["released_tasks"] == [on_item]
+        assert set_classification(s, admin, pid, "confidential")["released_tasks"] == [
+            on_project]
+    with runtime.session() as s:
+        held = sorted(s.scalars(select(TaskAssignment.task_id).order_by(TaskAssignment.task_id)))
+        assert held == [other]  # before: all three held; ann2 is cleared and keeps theirs

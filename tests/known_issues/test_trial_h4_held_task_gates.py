@@ -52,9 +52,10 @@ def test_a_held_item_classified_above_the_holder_is_let_go(
         assert s.scalars(select(TaskAssignment.user_id).where(
             TaskAssignment.task_id == task_id)).all() == []
         assert s.get(Task, task_id).active_claims == 0  # type: ignore[union-attr]
+        # released as the item is classified (h14), not at the holder's next claim
         [rec] = s.scalars(select(AuditRecord).where(
-            AuditRecord.action == "task.hold_released")).all()
-        assert rec.object_id == task_id and rec.data["item_id"] == item_id
+            AuditRecord.action == "security.clearance_holds_released")).all()
+        assert rec.data["released_tasks"] == [task_id] and rec.project_id == pid
         set_clearance(s, s.get(User, users["admin"].id), users["ann2"].id, "secret")  # type: ignore[arg-type]
     with runtime.session() as s:  # someone cleared for it takes it
         got = claim_next_task(s, users["ann2"], pid, "annotate")

@@ -160,10 +160,16 @@ def set_classification(
         session.add(row)
     row.level, row.set_by, row.set_at = level, actor.id, utcnow()
     session.flush()
+    released: list[int] = []
+    if LEVELS.index(level) > LEVELS.index(before or DEFAULT_LEVEL):  # holders not cleared
+        from datamill.compliance.clearance_holds import release_holders_below
+
+        released = release_holders_below(session, project_id, level, actor.id)
+    shown = {"released_tasks": released} if released else {}
     record_audit(session, actor_id=actor.id, action="security.project_classified",
                  object_type="project", object_id=project_id, project_id=project_id,
-                 data={"level": level, "before": before})
-    return {"project_id": project_id, "level": level}
+                 data={"level": level, "before": before, **shown})
+    return {"project_id": project_id, "level": level, **shown}
 
 
 def _office_level(session: Session, project_id: int) -> str | None:

@@ -7,7 +7,9 @@ when a vendor is disqualified or a member removed, :func:`release_uncleared_hold
 work back to the pool: their holds (claimed, or returned for rework) on open tasks whose item
 is classified above the new level go, with their drafts; their packages with work left on a
 project classified above it lose their assignee. Submitted work stays theirs. Each project's
-release is audited (``security.clearance_holds_released``).
+release is audited (``security.clearance_holds_released``). A project or an item classified
+above the clearance of people holding its tasks does the same for them
+(:func:`release_holders_below`).
 """
 
 from __future__ import annotations
@@ -18,9 +20,32 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
-from datamill.compliance.classification import LEVELS, project_level
+from datamill.compliance.classification import LEVELS, project_level, user_clearance
 
-__all__ = ["release_uncleared_holds"]
+__all__ = ["release_holders_below", "release_uncleared_holds"]
+
+
+def release_holders_below(session: Session, project_id: int, level: str, actor_id: int | None,
+                          item_id: int | None = None) -> list[int]:
+    """After project ``project_id`` (or its item ``item_id``) is classified ``level``: what the
+    people holding its open tasks who are not cleared for ``level`` hold above their own
+    clearance is released (:func:`release_uncleared_holds`); the released task ids."""
+    from datamill.production.models import Task, TaskAssignment
+
+    q = (select(TaskAssignment.user_id).distinct()
+         .join(Task, Task.id == TaskAssignment.task_id)
+         .where(Task.project_id == project_id, Task.status == "open",
+                TaskAssignment.status.in_(("claimed", "returned")))
+         .order_by(TaskAssignment.user_id))
+    if item_id is not None:
+        q = q.where(Task.item_id == item_id)
+    released: list[int] = []
+    for user_id in session.scalars(q).all():
+        own = user_clearance(session, user_id)
+        if LEVELS.index(own) < LEVELS.index(level):
+            released += release_uncleared_holds(session, user_id, own, actor_id)[
+                "released_tasks"]
+    return sorted(released)
 
 
 def release_uncleared_holds(session: Session, user_id: int, level: str,
