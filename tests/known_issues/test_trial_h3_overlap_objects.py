@@ -144,7 +144,9 @@ def test_two_readings_wait_for_the_reviewer(
         web_login(client, "rev")
         page = client.get(f"/review/{task_id}").text
         assert "Text of the line near x 100, y 20" in page
-        assert "<td>EXIT</td>" in page and "<td>EXlT</td>" in page
+        # side by side (h15), the letter that differs marked
+        assert '>EX<mark class="first" data-testid="split-diff">I</mark>T<' in page
+        assert '>EX<mark class="other" data-testid="split-diff">l</mark>T<' in page
         assert "No majority:" not in page  # the table says it (a shape's "O" was raw there)
         client.cookies.set("lang", "zh-CN")
         assert "x 100，y 20 附近文本行的转写" in client.get(f"/review/{task_id}").text

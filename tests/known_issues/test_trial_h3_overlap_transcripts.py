@@ -75,7 +75,8 @@ def test_two_transcripts_wait_for_the_reviewer(runtime: Runtime,
     with TestClient(create_app(runtime)) as client:
         web_login(client, "rev")
         page = client.get(f"/review/{task_id}").text
-        assert '<td rowspan="2">Transcript</td>' in page
-        assert "<td>hello world one</td>" in page and "<td>hello word two</td>" in page
+        assert '<td>Transcript</td>' in page  # side by side (h15), differences marked
+        assert '>hello <mark class="first" data-testid="split-diff">world one</mark>' in page
+        assert '>hello <mark class="other" data-testid="split-diff">word two</mark>' in page
         client.cookies.set("lang", "zh-CN")
-        assert '<td rowspan="2">转写文本</td>' in client.get(f"/review/{task_id}").text
+        assert '<td>转写文本</td>' in client.get(f"/review/{task_id}").text

@@ -41,3 +41,12 @@ def test_a_middle_too_big_to_compare_is_marked_whole(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(answer_diff, "MAX_CELLS", 4)
     assert marked_runs("head a b c tail", "head x y z tail") == [
         (False, "head "), (True, "a b c"), (False, " tail")]
+
+
+def test_an_ocr_reading_is_marked_by_character() -> None:
+    """h15: a text line's readings differ in a letter; by word the whole "EXIT" was marked."""
+    assert side_by_side(["出口 EXIT", "出日 EXlT"], by_character=True) == [
+        [(False, "出"), (True, "口"), (False, " EX"), (True, "I"), (False, "T")],
+        [(False, "出"), (True, "日"), (False, " EX"), (True, "l"), (False, "T")]]
+    assert marked_runs("e\u0301 👍🏽", "é 👍", by_character=True) == [
+        (False, "e\u0301 "), (True, "👍🏽")]  # NFC-equal; an emoji with its modifier whole

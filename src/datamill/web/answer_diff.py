@@ -22,6 +22,7 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Final
 
+import regex
 from rapidfuzz.distance import Indel
 
 from datamill.core.text_units import units
@@ -32,6 +33,14 @@ __all__ = ["MAX_CELLS", "Run", "changed_stretch", "marked_runs", "side_by_side"]
 Run = tuple[bool, str]
 #: the largest units x units middle compared (two 20,000-unit middles: ~0.2 s)
 MAX_CELLS: Final = 400_000_000
+_GRAPHEME: Final = regex.compile(r"\X")
+
+
+def _units(text: str, by_character: bool) -> list[str]:
+    """Words (:func:`units`), or every grapheme cluster alone (an OCR reading: ``EXIT`` /
+    ``EXlT`` differ in one letter, not the whole word)."""
+    found: list[str] = _GRAPHEME.findall(text) if by_character else units(text)
+    return found
 
 
 def _edge(a: Sequence[str], b: Sequence[str]) -> tuple[int, int]:
@@ -59,19 +68,22 @@ def _flags(a: Sequence[str], b: Sequence[str]) -> list[bool]:
     return changed
 
 
-def marked_runs(text: str, other: str) -> list[Run]:
-    """``text`` as runs of ``(changed, text)``: ``changed`` where ``other`` does not have it.
+def marked_runs(text: str, other: str, *, by_character: bool = False) -> list[Run]:
+    """``text`` as runs of ``(changed, text)``: ``changed`` where ``other`` does not have it
+    (compared by word, Chinese by character; ``by_character``: every character alone).
 
     Examples:
         >>> marked_runs("The capital is Paris.", "The capital is Lyon.")
         [(False, 'The capital is '), (True, 'Paris'), (False, '.')]
         >>> marked_runs("北京是首都。", "上海是首都。")
         [(True, '北京'), (False, '是首都。')]
+        >>> marked_runs("EXIT", "EXlT", by_character=True)
+        [(False, 'EX'), (True, 'I'), (False, 'T')]
     """
-    a = units(text)
+    a = _units(text, by_character)
     # compared in NFC: "é" typed as e + U+0301 is the "é" of the other answer
     keys = [unicodedata.normalize("NFC", u) for u in a]
-    other_keys = [unicodedata.normalize("NFC", u) for u in units(other)]
+    other_keys = [unicodedata.normalize("NFC", u) for u in _units(other, by_character)]
     runs: list[Run] = []
     for unit, changed in zip(a, _flags(keys, other_keys), strict=True):
         if runs and runs[-1][0] == changed:
@@ -81,12 +93,13 @@ def marked_runs(text: str, other: str) -> list[Run]:
     return runs
 
 
-def side_by_side(texts: Sequence[str]) -> list[list[Run]]:
+def side_by_side(texts: Sequence[str], *, by_character: bool = False) -> list[list[Run]]:
     """One column of runs per text: the first marked against the second, the others against
-    the first (one text: nothing marked)."""
+    the first (one text: nothing marked); ``by_character`` as :func:`marked_runs`."""
     if len(texts) < 2:  # noqa: PLR2004 - one answer differs from nothing
         return [[(False, t)] for t in texts]
-    return [marked_runs(t, texts[1] if i == 0 else texts[0]) for i, t in enumerate(texts)]
+    return [marked_runs(t, texts[1] if i == 0 else texts[0], by_character=by_character)
+            for i, t in enumerate(texts)]
 
 
 def changed_stretch(runs: Sequence[Run], limit: int = 40) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Final, Literal
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -304,20 +304,27 @@ def _document_review_context(
     }
 
 
+#: split questions answered in free text (a written SFT conversation, a speech transcript)
+_FREE_TEXT: Final = ("sft", "transcript")
+
+
 def _split(session: Any, item_id: int) -> list[dict[str, Any]]:
     """The annotators' answers to an unresolved item's split questions (``[]`` otherwise); a
-    written SFT conversation's also as ``columns``, side by side with their differences marked
+    free-text one's (a written SFT conversation, a speech transcript, an image text line's
+    reading ``text:<x>:<y>``) also as ``columns``, side by side with their differences marked
     (``{"usernames", "runs"}`` per distinct answer, :func:`side_by_side`)."""
     from datamill.qc.aggregating import split_answers  # noqa: PLC0415 - numpy: only here
 
     split = split_answers(session, item_id)
     for q in split:
-        if q["key"] == "sft":
+        reading = (q["shape"] or {}).get("kind") == "text"  # an OCR line: by character
+        if q["key"] in _FREE_TEXT or reading:
             by_label: dict[str, list[str]] = {}
             for a in q["answers"]:
                 by_label.setdefault(a["label"], []).append(a["username"])
             q["columns"] = [{"usernames": names, "runs": runs} for names, runs in zip(
-                by_label.values(), side_by_side(list(by_label)), strict=True)]
+                by_label.values(), side_by_side(list(by_label), by_character=reading),
+                strict=True)]
     return split
 
 
