@@ -1,0 +1,55 @@
+"""Which writer's answer a split free-text item's review editor starts from.
+
+A split SFT item (writers whose conversations differ, :mod:`datamill.qc.aggregating`) has a
+majority-vote aggregate all the same, and the reviewer's editor was filled with it: at a tie the
+label first in code-point order (``min`` in ``_majority``), so whichever conversation sorted
+first, never said. :func:`split_prefill` names a defined one instead: the answer more writers
+gave than any other, else the earliest submitted (the answer's time, then its id), and why.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any, Literal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from datamill.compliance.models import User
+from datamill.production.models import Item
+from datamill.qc.aggregating import answer_units, latest_answers, project_plugin, unresolved_units
+
+__all__ = ["choose", "split_prefill"]
+
+Why = Literal["most", "earliest"]
+
+
+def choose(labels: Mapping[int, str], submitted: Mapping[int, tuple[datetime, int]]
+           ) -> tuple[int, Why]:
+    """The author whose answer the editor starts from, and why: of the label more authors gave
+    than any other, its earliest submitted author (``most``); with no such label, the earliest
+    submitted author of all (``earliest``). ``submitted``: author -> (time, annotation id)."""
+    counts = Counter(labels.values())
+    top = max(counts.values())
+    leaders = [label for label, n in counts.items() if n == top]
+    most = len(leaders) == 1
+    pool = [a for a, label in labels.items() if not most or label == leaders[0]]
+    return min(pool, key=lambda a: submitted[a]), ("most" if most else "earliest")
+
+
+def split_prefill(session: Session, item_id: int, key: str) -> dict[str, Any] | None:
+    """For an unresolved item whose ``key`` question is split: ``{"username", "payload",
+    "why"}`` of the answer its editor starts from (:func:`choose`); None otherwise."""
+    item = session.get(Item, item_id)
+    if item is None or key not in unresolved_units(session, item):
+        return None
+    _project, plugin = project_plugin(session, item.project_id)
+    answers = latest_answers(session, item.project_id, [item.id]).get(item.id, {})
+    labels = {author: label for author, k, label in answer_units(plugin, answers) if k == key}
+    if not labels:
+        return None
+    author, why = choose(labels, {a: (answers[a].created_at, answers[a].id) for a in labels})
+    username = session.scalar(select(User.username).where(User.id == author))
+    return {"username": username or str(author), "payload": answers[author].payload, "why": why}
