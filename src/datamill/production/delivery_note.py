@@ -66,6 +66,7 @@ _EN: dict[str, str] = {
     "empty_formats": "- No file for {formats}: none of the {items:,} items gives a row there "
                      "(why: the line above), so the package leaves the empty file out",
     "kind.tie": "tied choices", "kind.other_task": "items of another task type",
+    "kind.nested_span": "spans inside or across another span (the outer one kept)",
     "speaker_ids": "- Speakers named as one person each: {merged:,} other spellings of an id "
                    "(another letter case) merged into the first seen; {prefixed:,} ids shared "
                    "by two vendors written `v<vendor id>_<id>` (the rule in `datasheet.json`)",
@@ -117,6 +118,7 @@ _ZH: dict[str, str] = {
     "empty_formats": "- {formats} 无文件：{items:,} 条条目均无法写成该格式的行（原因见上一行），"
                      "交付包因此不含该空文件",
     "kind.tie": "平局选择", "kind.other_task": "其他任务类型的条目",
+    "kind.nested_span": "嵌套于或交叉于另一实体的实体（保留外层实体）",
     "speaker_ids": "- 说话人按人命名：{merged:,} 个仅大小写不同的编号已并入首次出现的写法；"
                    "{prefixed:,} 个由两家供应商共用的编号写作 `v<供应商编号>_<编号>`"
                    "（规则见 `datasheet.json`）",
