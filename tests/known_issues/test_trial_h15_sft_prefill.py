@@ -60,3 +60,30 @@ def test_the_answer_most_writers_gave_wins_else_the_earliest() -> None:
     assert choose({1: "b", 2: "a"}, at) == (1, "earliest")  # 1-1: not "a" for the alphabet
     later_first = {**at, 1: (datetime(2026, 12, 7, 11, 0, tzinfo=UTC), 101)}
     assert choose({1: "b", 2: "a", 3: "b", 4: "a"}, later_first) == (2, "earliest")  # 2-2
+
+
+def test_a_split_transcript_s_edit_form_starts_from_the_earliest(
+    runtime: Runtime, users: dict[str, User]
+) -> None:
+    """Speech: the edit form held the tie's pick, "hello word two" (the second transcriber's:
+    ``word`` sorts before ``world``); now the first's, and the page says so."""
+    from datamill.production.schemas import SegmentIn
+    from datamill.production.tasks import create_packages
+    from tests.known_issues.test_trial_m4_agreement_rounds import _submit
+    from tests.unit.production.helpers import packaged_project
+
+    pid = packaged_project(runtime, users.values(), 1, overlap=2)
+    with runtime.session() as s:
+        create_packages(s, pid, "review")
+    for who, text in (("ann1", "hello world one"), ("ann2", "hello word two")):
+        _submit(runtime, users[who], pid, [SegmentIn(start_ms=0, end_ms=1000, text=text)])
+    with runtime.session() as s:
+        task = claim_next_task(s, s.get(User, users["rev"].id), pid, "review")
+        assert task is not None
+        task_id = task.id
+    with TestClient(create_app(runtime)) as client:
+        web_login(client, "rev")
+        page = client.get(f"/review/{task_id}").text
+        found = re.search(r'<input name="seg" value="([^"]*)"', page)
+        assert found is not None and found.group(1) == "hello world one"  # was "hello word two"
+        assert "The editor starts from ann1&#39;s answer" in page

@@ -1,8 +1,8 @@
 """Which writer's answer a split free-text item's review editor starts from.
 
-A split SFT item (writers whose conversations differ, :mod:`datamill.qc.aggregating`) has a
+A split SFT item or speech transcript (writers whose answers differ, :mod:`datamill.qc.aggregating`) has a
 majority-vote aggregate all the same, and the reviewer's editor was filled with it: at a tie the
-label first in code-point order (``min`` in ``_majority``), so whichever conversation sorted
+label first in code-point order (``min`` in ``_majority``), so whichever answer sorted
 first, never said. :func:`split_prefill` names a defined one instead: the answer more writers
 gave than any other, else the earliest submitted (the answer's time, then its id), and why.
 """
@@ -41,7 +41,8 @@ def choose(labels: Mapping[int, str], submitted: Mapping[int, tuple[datetime, in
 
 def split_prefill(session: Session, item_id: int, key: str) -> dict[str, Any] | None:
     """For an unresolved item whose ``key`` question is split: ``{"username", "payload",
-    "why"}`` of the answer its editor starts from (:func:`choose`); None otherwise."""
+    "why"}`` of the answer its editor starts from (:func:`choose`); None otherwise (speech:
+    the payload is the transcript's segments)."""
     item = session.get(Item, item_id)
     if item is None or key not in unresolved_units(session, item):
         return None

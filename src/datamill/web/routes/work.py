@@ -376,12 +376,14 @@ def review_page(request: Request, task_id: int, session: SessionDep, me: WebUser
     ctx["reasons"] = getattr(plugin, "review_reasons", REJECT_REASONS)
     ctx["split"] = _split(session, task.item_id)
     ctx.update(_no_majority(ctx["split"], ctx.get("payload")))
-    if any(q["key"] == "sft" for q in ctx["split"]):  # not the aggregate's pick at a tie
+    free = [k for k in _FREE_TEXT if any(q["key"] == k for q in ctx["split"])]
+    if free:  # the editor starts from a defined answer, not the aggregate's pick at a tie
         from datamill.qc.split_prefill import split_prefill  # noqa: PLC0415 - numpy: only here
 
-        ctx["prefill"] = split_prefill(session, task.item_id, "sft")
+        ctx["prefill"] = split_prefill(session, task.item_id, free[0])
         if ctx["prefill"]:
-            ctx["payload"] = ctx["prefill"]["payload"]
+            ctx["edit_segments" if free[0] == "transcript" else "payload"] = \
+                ctx["prefill"]["payload"]
     ctx.update(preview_context(plugin, view.item_id, view.attributes))
     return render(request, getattr(plugin, "review_template", "review.html"), me, task=view, **ctx)
 
