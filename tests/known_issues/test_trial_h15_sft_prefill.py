@@ -87,3 +87,8 @@ def test_a_split_transcript_s_edit_form_starts_from_the_earliest(
         found = re.search(r'<input name="seg" value="([^"]*)"', page)
         assert found is not None and found.group(1) == "hello world one"  # was "hello word two"
         assert "The editor starts from ann1&#39;s answer" in page
+        # the annotation card: each transcriber's difference, not the tie's pick as decided
+        assert 'data-testid="current-text"' not in page  # held "hello word two" alone
+        line = re.search(r'data-testid="no-majority">([^<]*)<', page)
+        assert line is not None and "ann1: …world one" in html.unescape(line.group(1))
+        assert "ann2: …word two" in html.unescape(line.group(1))
