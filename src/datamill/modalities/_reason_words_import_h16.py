@@ -28,6 +28,10 @@ IMPORT_H16_REFUSALS_EN: dict[str, str] = {
                               "export or copy the file again)",
     "audio_format_unknown": "file is not decodable audio: {why} (it is no WAV, FLAC or OGG file: "
                             "an MP3 or a text renamed? Convert it to WAV or FLAC)",
+    # production._import_rows: the csv module kept the line break inside the open cell
+    "manifest_csv_unclosed_quote": "malformed CSV on line {line}: the quote that opens cell "
+                                   "{cell} is never closed (a quoted cell must end with \" on "
+                                   "its own line; a quote inside it is written \"\")",
 }
 
 _NOT_UTF8_ZH = "该行不是 UTF-8 编码（第 {byte} 字节）"
@@ -49,4 +53,6 @@ IMPORT_H16_REFUSALS_ZH_CN: dict[str, str] = {
                               "请重新导出或重新复制该文件",
     "audio_format_unknown": "文件不是可解码的音频：无法识别其格式（不是 WAV、FLAC 或 OGG 文件，"
                             "是改了扩展名的 MP3 或文本？），请转换为 WAV 或 FLAC",
+    "manifest_csv_unclosed_quote": "第 {line} 行不是有效的 CSV：第 {cell} 个单元格的左引号没有闭合"
+                                   "（带引号的单元格须在同一行内以 \" 结束；单元格内的引号写作 \"\"）",
 }

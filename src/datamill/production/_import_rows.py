@@ -584,7 +584,18 @@ def _cells(text: str, field_limit: int) -> list[str]:
     body = text.rstrip("\r\n")
     if len(body) <= field_limit and not ('"' in body or "\r" in body or "\x00" in body):
         return body.split(",")
-    return next(csv.reader(io.StringIO(text)))
+    cells = next(csv.reader(io.StringIO(body + "\n")))
+    if cells and "\n" in cells[-1]:  # the line ended inside a quoted cell: its quote is open
+        raise UnclosedQuote(len(cells))
+    return cells
+
+
+class UnclosedQuote(csv.Error):
+    """A CSV line that ends inside the quoted cell number ``cell`` (1-based)."""
+
+    def __init__(self, cell: int) -> None:
+        super().__init__(f"the quote that opens cell {cell} is never closed")
+        self.cell = cell
 
 
 def _csv_rows(root: Path, manifest: Path, name: str) -> Iterator[SourceRow]:
@@ -605,7 +616,9 @@ def _csv_rows(root: Path, manifest: Path, name: str) -> Iterator[SourceRow]:
         except csv.Error as err:
             if header is None:
                 raise InvalidInput(f"manifest header is not CSV: {err}", path=name) from err
-            said = coded_reason("manifest_csv", line=lineno, detail=err)
+            said = (coded_reason("manifest_csv_unclosed_quote", line=lineno, cell=err.cell)
+                    if isinstance(err, UnclosedQuote)
+                    else coded_reason("manifest_csv", line=lineno, detail=err))
             yield SourceRow(where=where, error=said, coded=said.coded)
             continue
         if header is None:

@@ -1,0 +1,35 @@
+"""Trial h16 (data import left-outs): a CSV manifest line whose quoted cell is never closed was
+refused "contains the control character U+000A" (the line break the csv module kept inside the
+cell), in English on zh-CN too; a copied file had no size cap (archives do); ..."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from datamill.modalities.problem_words import word_reason
+from datamill.production.importing import import_source
+from datamill.production.projects import create_project
+from datamill.runtime import Runtime
+from tests.unit.production.helpers import spec, speech_folder
+
+
+def test_an_unclosed_quote_in_a_csv_manifest_is_named_in_both_languages(
+    sqlite_runtime: Runtime, tmp_path: Path
+) -> None:
+    rt = sqlite_runtime
+    with rt.session() as s:
+        pid = create_project(s, spec()).id
+    src = tmp_path / "src"
+    shutil.copytree(speech_folder(tmp_path, 2), src)
+    (src / "m.csv").write_text('path,speaker_id\nutt000.wav,s1\nutt001.wav,"s2\n',
+                               encoding="utf-8")
+    with rt.session() as s:
+        report = import_source(s, rt.blobs, pid, src / "m.csv")
+    assert report.imported == 1
+    (got,) = report.rejections
+    assert got["code"] == "manifest_csv_unclosed_quote", got
+    assert got["source"].endswith("m.csv:3"), got
+    assert "U+000A" not in got["reason"] and "quote" in got["reason"], got
+    zh = word_reason({**got, "reason_code": got["code"]}, "zh-CN")
+    assert zh is not None and "第 3 行" in zh and "引号" in zh, zh
