@@ -7,6 +7,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from datamill.modalities.problem_words import word_reason
 from datamill.production.importing import import_source
 from datamill.production.projects import create_project
@@ -33,3 +35,25 @@ def test_an_unclosed_quote_in_a_csv_manifest_is_named_in_both_languages(
     assert "U+000A" not in got["reason"] and "quote" in got["reason"], got
     zh = word_reason({**got, "reason_code": got["code"]}, "zh-CN")
     assert zh is not None and "第 3 行" in zh and "引号" in zh, zh
+
+
+def test_a_copied_file_over_the_archive_cap_is_refused_and_the_others_import(
+    sqlite_runtime: Runtime, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rt = sqlite_runtime
+    with rt.session() as s:
+        pid = create_project(s, spec()).id
+    src = tmp_path / "src"
+    shutil.copytree(speech_folder(tmp_path, 2), src)
+    sizes = sorted((p.stat().st_size, p.name) for p in src.glob("*.wav"))
+    limit = sizes[0][0]  # the smaller file is just within the cap, the larger one over it
+    monkeypatch.setattr(rt.settings, "max_archive_bytes", limit)
+    with rt.session() as s:
+        report = import_source(s, rt.blobs, pid, src)
+    assert report.imported == 1, report
+    (got,) = report.rejections
+    assert got["code"] == "import_file_too_large", got
+    assert (got["file"], got["size"], got["limit"]) == (sizes[1][1], str(sizes[1][0]), str(limit))
+    assert "DATAMILL_MAX_ARCHIVE_BYTES" in got["reason"], got
+    zh = word_reason({**got, "reason_code": got["code"]}, "zh-CN")
+    assert zh is not None and f"超过一次导入可复制的上限 {limit} 字节" in zh, zh

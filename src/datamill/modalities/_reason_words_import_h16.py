@@ -32,6 +32,9 @@ IMPORT_H16_REFUSALS_EN: dict[str, str] = {
     "manifest_csv_unclosed_quote": "malformed CSV on line {line}: the quote that opens cell "
                                    "{cell} is never closed (a quoted cell must end with \" on "
                                    "its own line; a quote inside it is written \"\")",
+    # production._import_files: a copied file over DATAMILL_MAX_ARCHIVE_BYTES
+    "import_file_too_large": "{file} is {size} bytes, more than the {limit} one import copies "
+                             "(DATAMILL_MAX_ARCHIVE_BYTES): split it, or register it in place",
 }
 
 _NOT_UTF8_ZH = "该行不是 UTF-8 编码（第 {byte} 字节）"
@@ -55,4 +58,6 @@ IMPORT_H16_REFUSALS_ZH_CN: dict[str, str] = {
                             "是改了扩展名的 MP3 或文本？），请转换为 WAV 或 FLAC",
     "manifest_csv_unclosed_quote": "第 {line} 行不是有效的 CSV：第 {cell} 个单元格的左引号没有闭合"
                                    "（带引号的单元格须在同一行内以 \" 结束；单元格内的引号写作 \"\"）",
+    "import_file_too_large": "{file} 有 {size} 字节，超过一次导入可复制的上限 {limit} 字节"
+                             "（DATAMILL_MAX_ARCHIVE_BYTES）：请拆分该文件，或以原位登记（--in-place）方式导入",
 }

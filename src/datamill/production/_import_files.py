@@ -15,8 +15,9 @@ from datamill.production._import_rows import SourceRow, printable
 from datamill.storage.blobstore import sha256_file
 
 
-def _hash(row: SourceRow) -> str | tuple[str]:
-    """The file's sha256 (as a 1-tuple), or a rejection reason."""
+def _hash(row: SourceRow, max_bytes: int | None = None) -> str | tuple[str]:
+    """The file's sha256 (as a 1-tuple), or a rejection reason (also: more than ``max_bytes``,
+    the most one archive import unpacks, ``DATAMILL_MAX_ARCHIVE_BYTES``: not read at all)."""
     path = row.resolved()
     if path is None:
         return row.error or "no file"
@@ -24,8 +25,12 @@ def _hash(row: SourceRow) -> str | tuple[str]:
         return coded_reason("file_missing", file=printable(row.filename, 200))
     if not path.is_file():
         return coded_reason("file_not_regular", file=printable(row.filename, 200))
-    if path.stat().st_size == 0:
+    size = path.stat().st_size
+    if size == 0:
         return coded_reason("file_empty")
+    if max_bytes is not None and size > max_bytes:
+        return coded_reason("import_file_too_large", file=printable(row.filename, 200),
+                            size=size, limit=max_bytes)
     return (sha256_file(path),)
 
 

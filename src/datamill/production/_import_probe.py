@@ -40,8 +40,10 @@ class Probe:
     (:meth:`describe`)."""
 
     def __init__(self, plugin: ModalityPlugin, requirements: dict[str, Any], *,
-                 isolate: bool) -> None:
+                 isolate: bool, max_bytes: int | None = None) -> None:
         self.plugin, self.requirements, self.isolate = plugin, requirements, isolate
+        #: the largest file copied (``DATAMILL_MAX_ARCHIVE_BYTES``); a larger one is refused
+        self.max_bytes = max_bytes
         self.described: dict[int, dict[str, Any] | str] = {}  # id(row) -> made ahead
         self.hashed: dict[int, str] = {}  # id(row) -> sha256 made ahead
         #: what the rows' files need until the last row is handled (a split source's
@@ -70,7 +72,7 @@ class Probe:
     def hash(self, row: SourceRow) -> str | tuple[str]:
         """``row``'s sha256 (a 1-tuple; made ahead, or now), or the rejection reason."""
         digest = self.hashed.pop(id(row), None)
-        return (digest,) if digest is not None else _hash(row)
+        return (digest,) if digest is not None else _hash(row, self.max_bytes)
 
     def ahead(self, rows: Iterable[SourceRow], new: Callable[[SourceRow, str], bool]
               ) -> Iterator[SourceRow]:
@@ -104,7 +106,7 @@ class Probe:
                 if row.error or row.uri is not None or row.attributes is not None:
                     continue
                 try:
-                    hashed = _hash(row)
+                    hashed = _hash(row, self.max_bytes)
                 except OSError:
                     continue  # the import says why, as it reads it
                 if isinstance(hashed, str) or row.path is None:

@@ -187,7 +187,8 @@ def import_source(  # noqa: PLR0913 - keyword-only options
             return import_source(session, blobs, project_id, source, root=root, resume=resume,
                                  actor_id=actor_id, progress=progress, archive=unpacked,
                                  supplier_vendor_id=supplier_vendor_id, isolate=isolate)
-    probe = Probe(plugin, requirements, isolate=isolate and not in_place)
+    probe = Probe(plugin, requirements, isolate=isolate and not in_place,
+                  max_bytes=ArchiveLimits.of(session.info.get("datamill.settings")).max_bytes)
     # a folder's files the import does not take (an archive's: also the entries not unpacked)
     skipped: list[dict[str, str]] = list(archive.skipped) if archive is not None else []
 
