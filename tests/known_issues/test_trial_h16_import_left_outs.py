@@ -8,9 +8,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from sqlalchemy import func, select
 
+from datamill.engine.local import shutdown_pools
 from datamill.modalities.problem_words import word_reason
+from datamill.production._import_probe import ImportWorkerUnavailable
 from datamill.production.importing import import_source
+from datamill.production.models import ImportRun, Item
 from datamill.production.projects import create_project
 from datamill.runtime import Runtime
 from tests.unit.production.helpers import spec, speech_folder
@@ -57,3 +61,32 @@ def test_a_copied_file_over_the_archive_cap_is_refused_and_the_others_import(
     assert "DATAMILL_MAX_ARCHIVE_BYTES" in got["reason"], got
     zh = word_reason({**got, "reason_code": got["code"]}, "zh-CN")
     assert zh is not None and f"超过一次导入可复制的上限 {limit} 字节" in zh, zh
+
+
+def test_a_worker_that_cannot_start_is_one_error_not_every_file_crashed(
+    sqlite_runtime: Runtime, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A broken environment (here: the interpreter's home gone, so no worker process starts)
+    refused every file ``import_decoder_crashed`` and finished the run; it is one coded error
+    now, nothing stored, the run left interrupted to resume."""
+    rt = sqlite_runtime
+    with rt.session() as s:
+        pid = create_project(s, spec()).id
+    src = tmp_path / "src"
+    shutil.copytree(speech_folder(tmp_path, 2), src)
+    shutdown_pools()  # no warm worker: the import starts one
+    monkeypatch.setenv("PYTHONHOME", str(tmp_path / "no-python-here"))
+    with rt.session() as s, pytest.raises(ImportWorkerUnavailable) as caught:
+        import_source(s, rt.blobs, pid, src, isolate=True)
+    monkeypatch.delenv("PYTHONHOME")
+    details = caught.value.details
+    assert details["reason_code"] == "import_worker_unavailable", details
+    assert "could not start" in caught.value.message
+    zh = word_reason(details, "zh-CN")
+    assert zh is not None and zh.startswith("导入的工作进程无法启动"), zh
+    with rt.session() as s:
+        runs = s.scalars(select(ImportRun.status).where(ImportRun.project_id == pid)).all()
+        items = s.scalar(select(func.count()).select_from(Item).where(Item.project_id == pid))
+    assert (list(runs), items) == (["interrupted"], 0)
+    with rt.session() as s:  # the environment fixed: the same import goes in
+        assert import_source(s, rt.blobs, pid, src, isolate=True).imported == 2

@@ -15,7 +15,8 @@ A worker that dies (killed, out of memory) breaks the pool; the pool is replaced
 unfinished chunks are submitted again, up to ``max_retries`` times. A caller that names
 ``on_crash`` (a file whose decoder segfaults or exits breaks the pool on every try) gets, instead,
 the unfinished items run again one at a time on a fresh pool: every item gets its own result,
-and an item that breaks the pool alone gets ``on_crash(item)``. A broken pool is never kept: the
+and an item that breaks the pool alone gets ``on_crash(item)`` (a pool whose workers cannot start
+at all raises :class:`WorkerStartFailed` instead). A broken pool is never kept: the
 next call finds a working one. An executor made with ``isolate=True`` (the CLI's) never runs
 such a job in the caller's process: what it would run here (one worker, the timed first items,
 a run the pool does not pay for) runs in :func:`run_apart`'s warm worker instead, a chunk a
@@ -36,7 +37,8 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
-__all__ = ["LocalExecutor", "run_apart", "run_apart_each", "run_apart_sifted", "shutdown_pools"]
+__all__ = ["LocalExecutor", "WorkerStartFailed", "run_apart", "run_apart_each", "run_apart_sifted",
+           "shutdown_pools"]
 
 A = TypeVar("A")
 R = TypeVar("R")
@@ -61,6 +63,11 @@ def _run_chunk(task: tuple[Callable[[Any], Any], list[Any]]) -> list[Any]:
     return [fn(a) for a in chunk]
 
 
+class WorkerStartFailed(BrokenProcessPool):
+    """A new pool's workers could not start at all (a broken environment: the interpreter, its
+    path, the process or semaphore limits), before any job ran: no item is to blame."""
+
+
 def _pool(workers: int, key: int | None = None) -> ProcessPoolExecutor:
     """The warm pool of ``workers`` processes kept under ``key`` (default: its size), started
     now if there is none."""
@@ -72,7 +79,11 @@ def _pool(workers: int, key: int | None = None) -> ProcessPoolExecutor:
             pool = ProcessPoolExecutor(
                 max_workers=workers, mp_context=multiprocessing.get_context("spawn")
             )
-            list(pool.map(_noop, range(workers)))  # start every worker now, and time it
+            try:
+                list(pool.map(_noop, range(workers)))  # start every worker now, and time it
+            except (BrokenProcessPool, OSError) as err:  # no job of the caller's ran yet
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise WorkerStartFailed(f"no worker process could start: {err}") from err
             _START_COST_S[key] = time.perf_counter() - t0
             _POOLS[key] = pool
         return pool
@@ -115,12 +126,16 @@ def run_apart_each(fn: Callable[[A], R], args: list[A], on_crash: Callable[[A], 
     ``on_crash(item)`` (run here), and every other item its own result."""
     try:
         return run_apart(_run_chunk, (fn, list(args)), tries=1)
+    except WorkerStartFailed:
+        raise  # no worker at all: no item broke it (raised, never credited to the items)
     except BrokenProcessPool:
         pass
     out: list[R] = []
     for a in args:
         try:
             out.append(run_apart(fn, a, tries=1))
+        except WorkerStartFailed:
+            raise
         except BrokenProcessPool:
             out.append(on_crash(a))
     return out

@@ -35,6 +35,10 @@ IMPORT_H16_REFUSALS_EN: dict[str, str] = {
     # production._import_files: a copied file over DATAMILL_MAX_ARCHIVE_BYTES
     "import_file_too_large": "{file} is {size} bytes, more than the {limit} one import copies "
                              "(DATAMILL_MAX_ARCHIVE_BYTES): split it, or register it in place",
+    # production._import_probe: the probe's worker process could not start (no file to blame)
+    "import_worker_unavailable": "the import's worker process could not start, so no file was "
+                                 "read; nothing of this chunk was stored (the run is "
+                                 "interrupted: resume it once the environment is fixed): {why}",
 }
 
 _NOT_UTF8_ZH = "该行不是 UTF-8 编码（第 {byte} 字节）"
@@ -60,4 +64,6 @@ IMPORT_H16_REFUSALS_ZH_CN: dict[str, str] = {
                                    "（带引号的单元格须在同一行内以 \" 结束；单元格内的引号写作 \"\"）",
     "import_file_too_large": "{file} 有 {size} 字节，超过一次导入可复制的上限 {limit} 字节"
                              "（DATAMILL_MAX_ARCHIVE_BYTES）：请拆分该文件，或以原位登记（--in-place）方式导入",
+    "import_worker_unavailable": "导入的工作进程无法启动，因此没有读取任何文件；本批内容均未保存"
+                                 "（导入任务已中断：修复运行环境后可继续导入）：{why}",
 }

@@ -21,6 +21,7 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from datamill.core.errors import DatamillError
 from datamill.production._import_describe import Job, _describe, crashed, describe_job
 from datamill.production._import_files import _hash
 
@@ -28,10 +29,20 @@ if TYPE_CHECKING:
     from datamill.modalities.base import ModalityPlugin
     from datamill.production._import_rows import SourceRow
 
-__all__ = ["AHEAD", "Probe"]
+__all__ = ["AHEAD", "ImportWorkerUnavailable", "Probe"]
 
 #: rows read ahead and described in one call of the worker process
 AHEAD = 100
+IMPORT_WORKER_UNAVAILABLE = "import_worker_unavailable"
+
+
+class ImportWorkerUnavailable(DatamillError):
+    """The probe's worker process could not start at all (a broken environment: the
+    interpreter, its path, process limits), not a file that crashed it: the import stops with
+    this one error (the current chunk rolled back, the run left interrupted to resume)."""
+
+    code = IMPORT_WORKER_UNAVAILABLE
+    status = 503
 
 
 class Probe:
@@ -56,9 +67,21 @@ class Probe:
             self.staged.close()
 
     def _run(self, jobs: list[Job]) -> list[dict[str, Any] | str]:
-        from datamill.engine.local import run_apart_each  # noqa: PLC0415 - a pool's start
+        """Raises ImportWorkerUnavailable: no worker process could start (no file to blame)."""
+        from datamill.engine.local import (  # noqa: PLC0415 - a pool's start
+            WorkerStartFailed,
+            run_apart_each,
+        )
 
-        return run_apart_each(describe_job, jobs, crashed)
+        try:
+            return run_apart_each(describe_job, jobs, crashed)
+        except WorkerStartFailed as err:
+            raise ImportWorkerUnavailable(
+                "the import's worker process could not start, so no file was read; nothing "
+                "of this chunk was stored (the run is interrupted: resume it once the "
+                f"environment is fixed): {err.__cause__ or err}",
+                reason_code=IMPORT_WORKER_UNAVAILABLE, why=str(err.__cause__ or err),
+            ) from err
 
     def describe(self, row: SourceRow, path: Path) -> dict[str, Any] | str:
         """The modality's attributes of ``row``'s file at ``path``, or the refusal."""
