@@ -4,20 +4,28 @@ cell), in English on zh-CN too; a copied file had no size cap (archives do); ...
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
+from datamill.core.errors import InvalidInput
 from datamill.engine.local import shutdown_pools
+from datamill.modalities import registry
+from datamill.modalities.image.synth import render_object_scene
 from datamill.modalities.problem_words import word_reason
 from datamill.production._import_probe import ImportWorkerUnavailable
 from datamill.production.importing import import_source
+from datamill.production.labelled_import import import_labelled
 from datamill.production.models import ImportRun, Item
 from datamill.production.projects import create_project
 from datamill.runtime import Runtime
+from tests.unit.production._crashing_decoder import HOSTILE_NAME, SegfaultingByName
 from tests.unit.production.helpers import spec, speech_folder
+from tests.unit.production.image_helpers import image_spec
 
 
 def test_an_unclosed_quote_in_a_csv_manifest_is_named_in_both_languages(
@@ -90,3 +98,43 @@ def test_a_worker_that_cannot_start_is_one_error_not_every_file_crashed(
     assert (list(runs), items) == (["interrupted"], 0)
     with rt.session() as s:  # the environment fixed: the same import goes in
         assert import_source(s, rt.blobs, pid, src, isolate=True).imported == 2
+
+
+@pytest.mark.slow  # worker processes started and one killed by SIGSEGV: ~5 s on 2 loaded cores
+def test_a_pre_labelled_import_probes_its_media_apart(
+    sqlite_runtime: Runtime, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``data import --format …`` described each media file in the CLI's (or server's) own
+    process: a file whose decoder segfaults ended it (exit 139, no ``--json``). It is described
+    in the import's worker process now: the file is a problem of the source, named."""
+    monkeypatch.setitem(registry.modalities._extra, SegfaultingByName.name, SegfaultingByName)
+    rt = sqlite_runtime
+    with rt.session() as s:
+        pid = create_project(s, image_spec(name="labelled-crashy",
+                                           modality=SegfaultingByName.name)).id
+    src = tmp_path / "coco"
+    src.mkdir()
+    doc: dict[str, list[dict[str, Any]]] = {
+        "images": [], "annotations": [], "categories": [{"id": 1, "name": "car"}]}
+    for number, name in enumerate(("a.png", "b.png", f"{HOSTILE_NAME}.png"), start=1):
+        render_object_scene(number, objects=1).save(src / name)
+        doc["images"].append({"id": number, "file_name": name, "width": 640, "height": 480})
+        doc["annotations"].append({"id": number, "image_id": number, "category_id": 1,
+                                   "bbox": [10, 10, 50, 40]})
+    (src / "annotations.json").write_text(json.dumps(doc), encoding="utf-8")
+    try:
+        with rt.session() as s, pytest.raises(InvalidInput) as caught:
+            import_labelled(s, rt.blobs, pid, src, fmt="coco", isolate=True)  # before: SIGSEGV
+        details = caught.value.details
+        assert (details["reason_code"], details["problems"]) == ("labelled_nothing_imported", 1)
+        assert f"{HOSTILE_NAME}.png: reading this file crashed the import's worker process" \
+            in details["listed"], details
+        (src / f"{HOSTILE_NAME}.png").unlink()
+        doc["images"].pop()
+        doc["annotations"].pop()
+        (src / "annotations.json").write_text(json.dumps(doc), encoding="utf-8")
+        with rt.session() as s:
+            report = import_labelled(s, rt.blobs, pid, src, fmt="coco", isolate=True)
+        assert (report.imported, report.labelled) == (2, 2)
+    finally:
+        registry._instances.pop(SegfaultingByName.name, None)

@@ -122,8 +122,8 @@ def import_cmd(
             if vendor is not None:  # a vendor's delivery: the vendor is checked first
                 from datamill.workforce.supply import import_supplied
 
-                extra = {} if fmt is not None else {"in_place": in_place, "isolate": True,
-                                                    "url_roots": tuple(url_root or ())}
+                extra = {"isolate": True} if fmt is not None else {
+                    "in_place": in_place, "isolate": True, "url_roots": tuple(url_root or ())}
                 with progress_bar(say("data.importing"), _count_rows(source, _suffixes(s, p.id))) as advance:
                     report = import_supplied(s, rt.blobs, actor, p.id, source, vendor, fmt=fmt,
                                              progress=advance, **extra)
@@ -131,7 +131,7 @@ def import_cmd(
                 from datamill.production.labelled_import import import_labelled
 
                 with progress_bar(say("data.importing"), None) as advance:
-                    report = import_labelled(s, rt.blobs, p.id, source, fmt=fmt,
+                    report = import_labelled(s, rt.blobs, p.id, source, fmt=fmt, isolate=True,
                                              progress=advance, actor_id=actor.id)
             else:
                 # Each new file is probed (the modality's describe) in a worker process, 100 a

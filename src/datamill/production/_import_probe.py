@@ -92,6 +92,17 @@ class Probe:
             return _describe(path, self.plugin, row.meta, self.requirements)
         return self._run([(type(self.plugin), os.fspath(path), row.meta, self.requirements)])[0]
 
+    def describe_all(self, paths: list[Path]) -> list[dict[str, Any] | str]:
+        """Each file's attributes (no metadata) or refusal: here, or ``AHEAD`` files a call of
+        the worker process (a pre-labelled import's media, all read before anything is kept)."""
+        if not self.isolate:
+            return [_describe(p, self.plugin, {}, self.requirements) for p in paths]
+        out: list[dict[str, Any] | str] = []
+        for at in range(0, len(paths), AHEAD):
+            out += self._run([(type(self.plugin), os.fspath(p), {}, self.requirements)
+                              for p in paths[at:at + AHEAD]])
+        return out
+
     def hash(self, row: SourceRow) -> str | tuple[str]:
         """``row``'s sha256 (a 1-tuple; made ahead, or now), or the rejection reason."""
         digest = self.hashed.pop(id(row), None)

@@ -104,7 +104,7 @@ def resume_import(
         vendor_id = options.get("supplier_vendor_id")
         return import_labelled(session, blobs, run.project_id, Path(run.source),
                                fmt=str(options["labelled"]), root=root, resume=run_id,
-                               actor_id=actor_id, progress=progress,
+                               actor_id=actor_id, progress=progress, isolate=isolate,
                                supplier_vendor_id=vendor_id if isinstance(vendor_id, int) else None)
     vendor = options.get("supplier_vendor_id")  # a vendor's delivery stays the vendor's
     return import_source(

@@ -37,6 +37,7 @@ from datamill.core.errors import DatamillError, InvalidInput
 from datamill.db.lookup import get_or_raise
 from datamill.modalities.base import AnnotationDoc
 from datamill.modalities.registry import get_modality, importers
+from datamill.production._import_probe import Probe
 from datamill.production._import_rows import SourceRow, confine, id_problem, printable
 from datamill.production.archive_import import ArchiveLimits, Unpacked, is_archive, unpack_archive
 from datamill.production.importing import Progress, import_source, relative_to_root
@@ -71,16 +72,20 @@ def _pick(names: tuple[str, ...], fmt: str, source: Path) -> Any:
 
 def _labelled_rows(
     plugin: Any, importer: Any, source: Path, limit: Path, requirements: dict[str, Any],
-    left_out: Counter[str],
+    left_out: Counter[str], *, isolate: bool = False,
 ) -> list[tuple[SourceRow, AnnotationDoc]]:
     """Every (media row, validated annotation) of the source, counting the objects the plugin
     left out per reason in ``left_out``; InvalidInput naming every problem when any file or
-    annotation is unusable (nothing has been written)."""
+    annotation is unusable (nothing has been written). ``isolate``: each media file is
+    described in a worker process, as a data import's new files are
+    (:class:`~datamill.production._import_probe.Probe`): a file that crashes its decoder is
+    a problem (``import_decoder_crashed``), not the end of the process."""
     req = plugin.requirements_model.model_validate(requirements)
     leave_out = getattr(plugin, "leave_out_imported", None)  # e.g. an image's sub-pixel box
     out: list[tuple[SourceRow, AnnotationDoc]] = []
     problems: list[str] = []
     seen: dict[str, str] = {}
+    found: list[tuple[str, Path, str, Any]] = []  # (name, file, item id, annotation) to describe
     try:
         pairs = list(importer.iter_items(source))
     except DatamillError as err:  # named relative to the import folder (no server paths)
@@ -113,13 +118,19 @@ def _labelled_rows(
                             f"(first: {seen[external_id]})")
             continue
         seen[external_id] = name
+        found.append((name, real, external_id, annotation))
+    described = Probe(plugin, requirements, isolate=isolate).describe_all(
+        [real for _name, real, _id, _a in found])
+    for (name, real, external_id, annotation), attributes in zip(found, described, strict=True):
+        if isinstance(attributes, str):
+            problems.append(f"{name}: {attributes}")
+            continue
         payload = annotation.model_dump(mode="json") if isinstance(annotation, BaseModel) \
             else annotation
         fit = getattr(plugin, "fit_imported", None)  # e.g. a YOLO box written as 4 corners
         if fit is not None:
             payload = fit(payload, req)
         try:
-            attributes = plugin.describe(real, {}, requirements).model_dump(exclude_none=True)
             widen = getattr(plugin, "validation_attributes", None)  # a long text's own text
             if leave_out is not None:
                 payload, dropped = leave_out(payload, attributes, req)
@@ -189,10 +200,12 @@ def import_labelled(  # noqa: PLR0913 - keyword-only options
     actor_id: int | None = None,
     progress: Progress | None = None,
     supplier_vendor_id: int | None = None,
+    isolate: bool = False,
 ) -> ImportReport:
     """Import a pre-labelled source into a project (see the module docstring); the report is
     the import's, with ``labelled`` the number of items that got their labels
-    (``supplier_vendor_id``: as :func:`~datamill.production.importing.import_source`)."""
+    (``supplier_vendor_id``, ``isolate``: as
+    :func:`~datamill.production.importing.import_source`)."""
     project = get_or_raise(session, Project, project_id, "project", project_id=project_id)
     names = labelled_formats(project.modality)
     if not names:
@@ -213,13 +226,13 @@ def import_labelled(  # noqa: PLR0913 - keyword-only options
                 return _import_from(
                     session, blobs, project, source, _top(unpacked.folder), names, fmt,
                     root=root, resume=resume, actor_id=actor_id, progress=progress,
-                    supplier_vendor_id=supplier_vendor_id, archive=unpacked)
+                    supplier_vendor_id=supplier_vendor_id, archive=unpacked, isolate=isolate)
             except DatamillError as err:  # the archive named, never its temporary folder
                 _name_archive(err, unpacked.folder, printable(real.name, 200))
                 raise
     return _import_from(session, blobs, project, source, real, names, fmt, root=root,
                         resume=resume, actor_id=actor_id, progress=progress,
-                        supplier_vendor_id=supplier_vendor_id)
+                        supplier_vendor_id=supplier_vendor_id, isolate=isolate)
 
 
 def _top(folder: Path) -> Path:
@@ -246,7 +259,7 @@ def _import_from(  # noqa: PLR0913 - import_labelled's options, passed on
     session: Session, blobs: BlobStore, project: Project, source: Path, real: Path,
     names: tuple[str, ...], fmt: str, *, root: Path | None, resume: int | None,
     actor_id: int | None, progress: Progress | None, supplier_vendor_id: int | None,
-    archive: Unpacked | None = None,
+    archive: Unpacked | None = None, isolate: bool = False,
 ) -> ImportReport:
     """Import the pre-labelled source read at ``real`` (``source`` itself, or the folder its
     archive was unpacked into: ``archive``) as ``source``'s run."""
@@ -257,26 +270,27 @@ def _import_from(  # noqa: PLR0913 - import_labelled's options, passed on
             return _import_read(
                 session, blobs, project, source, real, importer, importer.media_dir, root=root,
                 resume=resume, actor_id=actor_id, progress=progress,
-                supplier_vendor_id=supplier_vendor_id, archive=archive)
+                supplier_vendor_id=supplier_vendor_id, archive=archive, isolate=isolate)
     # media are read from the source's own folder only, as a manifest's rows are
     folder = Path(os.path.realpath(real if real.is_dir() else real.parent))
     return _import_read(session, blobs, project, source, real, importer, folder, root=root,
                         resume=resume, actor_id=actor_id, progress=progress,
-                        supplier_vendor_id=supplier_vendor_id, archive=archive)
+                        supplier_vendor_id=supplier_vendor_id, archive=archive, isolate=isolate)
 
 
 def _import_read(  # noqa: PLR0913 - import_labelled's options, passed on
     session: Session, blobs: BlobStore, project: Project, source: Path, real: Path,
     importer: Any, folder: Path, *, root: Path | None, resume: int | None,
     actor_id: int | None, progress: Progress | None, supplier_vendor_id: int | None,
-    archive: Unpacked | None,
+    archive: Unpacked | None, isolate: bool = False,
 ) -> ImportReport:
     """The import of ``real`` read by ``importer``, its media files confined to ``folder``."""
     project_id = project.id
     plugin = get_modality(project.modality)
     requirements = dict(project.spec.get("requirements", {}))
     left_out: Counter[str] = Counter()
-    labelled = _labelled_rows(plugin, importer, real, folder, requirements, left_out)
+    labelled = _labelled_rows(plugin, importer, real, folder, requirements, left_out,
+                              isolate=isolate)
     report = import_source(
         session, blobs, project_id, source, root=root, resume=resume, actor_id=actor_id,
         progress=progress, rows=[row for row, _ in labelled], labelled_format=importer.name,

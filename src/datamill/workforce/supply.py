@@ -86,11 +86,10 @@ def import_for(
     project. New files are probed in a worker process (``isolate``): a file whose decoder
     crashes costs that file (``import_decoder_crashed``), never the server's process."""
     if vendor_id is not None:
-        extra: dict[str, Any] = {} if fmt is not None else {"isolate": True}
         return import_supplied(session, blobs, actor, project_id, source, vendor_id, fmt=fmt,
-                               root=root, **extra)
+                               root=root, isolate=True)
     if fmt is not None:
         return import_labelled(session, blobs, project_id, source, fmt=fmt, root=root,
-                               actor_id=actor.id)
+                               actor_id=actor.id, isolate=True)
     return import_source(session, blobs, project_id, source, root=root, actor_id=actor.id,
                          isolate=True)

@@ -31,3 +31,22 @@ class SegfaultingImages(ImagePlugin):
             if fh.read(len(HOSTILE)) == HOSTILE:
                 os.kill(os.getpid(), signal.SIGSEGV)
         return super().describe(path, meta, requirements)
+
+
+#: a file whose name holds this crashes :class:`SegfaultingByName`'s decoder
+HOSTILE_NAME = "segfault"
+
+
+class SegfaultingByName(ImagePlugin):
+    """Images whose decoder crashes its process on a file named with :data:`HOSTILE_NAME`,
+    whatever its bytes: a real image a pre-labelled importer's header read accepts (it reads
+    the size in the importing process; the modality's full decode is the part kept apart)."""
+
+    name: ClassVar[str] = "test.segfaulting_by_name"
+
+    def describe(
+        self, path: Path, meta: Mapping[str, Any], requirements: Mapping[str, Any]
+    ) -> BaseModel:
+        if HOSTILE_NAME in path.name:
+            os.kill(os.getpid(), signal.SIGSEGV)
+        return super().describe(path, meta, requirements)
