@@ -8,7 +8,8 @@ and sign-in.
    (PostgreSQL ``integer``; SQLite past 64 bits). Now each is refused with a 422 problem that
    names the field, by every face (the services check), and nothing is written.
 2. A submit body nested deeper than the JSON decoder's recursion limit crashed the hot lane
-   (500) where the FastAPI route answers 400 ("error parsing the body"); now both answer 400.
+   (500) where the FastAPI route answers 400 ("error parsing the body"); now both answer the
+   documented 422 (``invalid_input``, "JSON nested too deeply to read").
 3. A worker who skipped a task got it back when a reviewer rejected the next annotator's
    answer: every hold on the task was turned into a returned one, so the skipper held it again
    (two holders of an overlap-1 task), read the other person's rejection, and lost the record
@@ -129,13 +130,13 @@ def test_unstorable_values_are_refused_on_both_lanes(runtime: Runtime) -> None:
                      json={"username": "ann00", "password": "password1", "name": "a\x00b"})
         assert r.status_code == 422, r.text
 
-        # too deep for the JSON decoder: the route's 400 on both lanes
+        # too deep for the JSON decoder: the documented 422 on both lanes
         deep = b'{"annotation": ' + b"[" * 5000 + b"]" * 5000 + b', "base_version": 0}'
         a, b = (_answer(c.post(f"/api/v1/tasks/{tid}/annotations", headers=auth, content=deep))
                 for c in (hot, slow))
         a[1].pop("instance", None)
         b[1].pop("instance", None)
-        assert a == b and a[0] == 400, (a, b)
+        assert a == b and a[0] == 422, (a, b)  # noqa: PLR2004
 
     with runtime.session() as s:
         assert s.scalar(select(func.count()).select_from(Draft)) == 0

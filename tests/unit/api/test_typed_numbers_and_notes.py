@@ -219,8 +219,9 @@ def test_the_band_quote_form_refuses_a_nul_in_its_reason(runtime: Runtime, tmp_p
         assert s.scalars(select(CatalogBandQuote)).first() is None
 
 
-LIST_FILTERS = ["/settlements?vendor_id=", "/settlement-periods?vendor_id=",
-                "/reports/output-ratio?project_id=", "/reports/vendor-throughput?project_id=",
+#: a settlement list names one vendor: one that does not exist is 404, not an empty list
+NAMED_VENDOR_FILTERS = ["/settlements?vendor_id=", "/settlement-periods?vendor_id="]
+LIST_FILTERS = ["/reports/output-ratio?project_id=", "/reports/vendor-throughput?project_id=",
                 "/procurement/agreements?vendor_id=", "/procurement/orders?vendor_id=",
                 "/procurement/orders?project_id=", "/catalog/licences?dataset_id=",
                 "/catalog/retention/certificates?project_id=", "/catalog/band-quotes?dataset_id="]
@@ -235,5 +236,9 @@ def test_list_filters_by_an_id_beyond_the_column_list_nothing(
         for path in LIST_FILTERS:
             r = api.get(f"{API}{path}{BIG}", headers=admin)
             assert r.status_code == 200 and r.json() == [], (path, r.text)  # noqa: PLR2004
+        for path in NAMED_VENDOR_FILTERS:
+            r = api.get(f"{API}{path}{BIG}", headers=admin)
+            assert r.status_code == 404, (path, r.text)  # noqa: PLR2004
+            assert r.json()["reason_code"] == "object_not_found", (path, r.text)
         r = api.get(f"{API}/deliveries/{BIG}", headers=admin)  # get_or_raise: not_found
         assert r.status_code == 404, r.text  # noqa: PLR2004
