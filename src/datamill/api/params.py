@@ -13,19 +13,20 @@ query strings::
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Annotated
 
 from fastapi import Path, Query
 from pydantic import AfterValidator, BeforeValidator, Field, Strict
 
+from datamill.core.days import ISO_DAY, MAX_DAY, MAX_YEAR, MIN_DAY, MIN_YEAR
 from datamill.core.storable import MAX_ID as STORED_MAX_ID
 from datamill.core.storable import digits, note_problem
 from datamill.production.schemas import SegmentIn
 
 __all__ = [
     "ISO_DAY",
+    "MAX_DAY",
     "MAX_ID",
     "MAX_SEGMENTS",
     "MAX_TEXT_CHARS",
@@ -45,9 +46,6 @@ __all__ = [
 ]
 
 MAX_ID = STORED_MAX_ID
-MIN_YEAR, MAX_YEAR = 1900, 2999
-"""Business calendar years: the ledger and settlement periods live well inside them."""
-MIN_DAY, MAX_DAY = date(MIN_YEAR, 1, 1), date(MAX_YEAR, 12, 31)
 MAX_TEXT_CHARS = 100_000
 """The most characters of transcript/annotation text one request may carry."""
 MAX_SEGMENTS = 10_000
@@ -93,21 +91,6 @@ lax mode (``IdRef`` is strict)."""
 IdQuery = Annotated[int | None, Query(ge=1, le=MAX_ID, description=_ID_DOC),
                     BeforeValidator(_digits)]
 """An optional id in the query string."""
-
-_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-
-
-def _iso_day(value: object) -> object:
-    """A date is written ``YYYY-MM-DD``: pydantic's lax mode read ``0`` (and any whole number,
-    or ``"0"`` in a query string) as seconds since 1970, so ``?as_of=0`` aged receivables on
-    1970-01-01 (fuzzing round)."""
-    if isinstance(value, date) or (isinstance(value, str) and _ISO_DAY.fullmatch(value)):
-        return value
-    raise ValueError("a date is written YYYY-MM-DD (e.g. 2026-12-07)")
-
-
-ISO_DAY = BeforeValidator(_iso_day)
-"""Put on every date parameter: ``Annotated[date, Query(...), ISO_DAY]``."""
 
 Day = Annotated[date, Field(ge=MIN_DAY, le=MAX_DAY), ISO_DAY]
 """A calendar date inside a request body (years 1900-2999), written ``YYYY-MM-DD``."""

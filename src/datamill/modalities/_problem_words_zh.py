@@ -107,6 +107,7 @@ ZH_CN_PROBLEMS: dict[str, str] = {
     "prob.not_a_boolean": "“{field}”必须是 true 或 false",
     "prob.not_a_list": "“{field}”必须是列表",
     "prob.not_an_object": "“{field}”必须是对象（JSON 对象）",
+    "prob.not_a_date": "“{field}”必须是 YYYY-MM-DD 格式的日期（例如 2026-12-07）",
     "prob.kind.box": "矩形框",
     "prob.kind.rotated_box": "旋转框",
     "prob.kind.polygon": "多边形",

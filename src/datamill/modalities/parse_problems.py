@@ -82,6 +82,7 @@ _CODES = {
     "dict_type": "not_an_object",
     "model_type": "not_an_object",
     "model_attributes_type": "not_an_object",
+    "date_format": "not_a_date",  # core.days.DAY_FORMAT: a day not written YYYY-MM-DD
     "span_order": "span_order",
     "one_payload": "one_payload",
 }

@@ -198,6 +198,7 @@ EN_PROBLEMS: dict[str, str] = {
     "prob.not_a_boolean": "“{field}” must be true or false",
     "prob.not_a_list": "“{field}” must be a list",
     "prob.not_an_object": "“{field}” must be an object (a JSON object of fields)",
+    "prob.not_a_date": "“{field}” must be a date written YYYY-MM-DD (e.g. 2026-12-07)",
     "prob.kind.box": "box",
     "prob.kind.rotated_box": "rotated box",
     "prob.kind.polygon": "polygon",

@@ -21,6 +21,7 @@ from datamill.business_clock import business_today
 from datamill.compliance.models import User
 from datamill.compliance.permissions import check
 from datamill.compliance.roles import Action
+from datamill.core.days import ISO_DAY, MAX_DAY, MIN_DAY
 from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from datamill.http_deps import SessionDep
 from datamill.ledger.access import (
@@ -73,6 +74,9 @@ __all__ = ["RATIO_DONE", "render_project_page", "router"]
 
 router = APIRouter(route_class=HtmlRoute, include_in_schema=False)
 Year = Annotated[int | None, Query(ge=1990, le=2200)]
+#: a download's first and last day, written YYYY-MM-DD (``?from=0`` was read as 1970-01-01)
+DateFrom = Annotated[date, Query(alias="from", ge=MIN_DAY, le=MAX_DAY), ISO_DAY]
+DateTo = Annotated[date, Query(alias="to", ge=MIN_DAY, le=MAX_DAY), ISO_DAY]
 #: what the ratio section's forms did (``?ratio_ok=``), each worded ``fin.ratio.ok_<what>``
 RATIO_DONE = ("started", "measured", "agreed", "applied")
 
@@ -573,7 +577,7 @@ def sync(
 @router.get("/finance/journal.csv")
 def journal_csv(
     session: SessionDep, me: WebUser,
-    date_from: Annotated[date, Query(alias="from")], date_to: Annotated[date, Query(alias="to")],
+    date_from: DateFrom, date_to: DateTo,
 ) -> Response:
     """The double-entry journal of ``[from, to]`` as a CSV download."""
     _require_finance(session, me.user, write=False)
@@ -596,7 +600,7 @@ def _csv(text: str, name: str) -> Response:
 @router.get("/finance/lines.csv")
 def lines_csv(
     session: SessionDep, me: WebUser,
-    date_from: Annotated[date, Query(alias="from")], date_to: Annotated[date, Query(alias="to")],
+    date_from: DateFrom, date_to: DateTo,
 ) -> Response:
     """Margin by line and the speech cost per hour as a CSV download."""
     _require_finance(session, me.user, write=False)
@@ -610,7 +614,7 @@ def lines_csv(
 @router.get("/finance/output-ratio.csv")
 def output_ratio_csv(
     session: SessionDep, me: WebUser,
-    date_from: Annotated[date, Query(alias="from")], date_to: Annotated[date, Query(alias="to")],
+    date_from: DateFrom, date_to: DateTo,
 ) -> Response:
     """The annotation-output ratio achieved per project and stage as a CSV download (readers:
     report_scope's, as GET /reports/output-ratio and 'datamill workforce output-ratio')."""
@@ -624,7 +628,7 @@ def output_ratio_csv(
 @router.get("/finance/throughput.csv")
 def throughput_csv(
     session: SessionDep, me: WebUser,
-    date_from: Annotated[date, Query(alias="from")], date_to: Annotated[date, Query(alias="to")],
+    date_from: DateFrom, date_to: DateTo,
 ) -> Response:
     """Vendor throughput per vendor, project and stage as a CSV download (readers and a vendor
     manager's own rows: report_scope's, as GET /reports/vendor-throughput and the CLI)."""
