@@ -148,4 +148,12 @@ EN_DELIVERIES: dict[str, str] = {
     "dlv.redelivered": "re-delivered with {left} left out, their data erased; first delivered: {first}",
     # the acceptance report's date on the "Accepted" line, as the API and the CLI give it
     "dlv.accepted_dated": "dated {on}",
+    # a unit after a volume shown as "1" (web.routes._common.code_label): "1 hour", not "1 hours"
+    "unit.hours.one": "hour",
+    "unit.images.one": "image",
+    "unit.dialogues.one": "dialogue",
+    "unit.frames.one": "frame",
+    "unit.items.one": "item",
+    "unit.milliseconds.one": "millisecond",
+    "unit.characters.one": "character",
 }

@@ -129,4 +129,12 @@ ZH_CN_DELIVERIES: dict[str, str] = {
     "dlv.accepted_on": "验收日期（以验收报告为准；留空：今天）",
     "dlv.redelivered": "已重新交付，去除 {left} 个条目，其数据已删除；首次交付：{first}",
     "dlv.accepted_dated": "验收日期 {on}",
+    # Chinese has no plural: one of a unit is worded as any number of it
+    "unit.hours.one": "小时",
+    "unit.images.one": "张",
+    "unit.dialogues.one": "段对话",
+    "unit.frames.one": "帧",
+    "unit.items.one": "条",
+    "unit.milliseconds.one": "毫秒",
+    "unit.characters.one": "字符",
 }

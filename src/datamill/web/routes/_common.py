@@ -197,14 +197,18 @@ def page_language(request: Request) -> str:
     return negotiate(request.headers.get("accept-language"), chosen)
 
 
-def code_label(tr: Callable[[str], str]) -> Callable[[str, object], str]:
+def code_label(tr: Callable[[str], str]) -> Callable[..., str]:
     """``tc(kind, code)`` for templates: the catalogue's ``<kind>.<code>`` (a status, role,
-    verdict...) in the page's language, else the code itself; empty for None."""
+    verdict...) in the page's language, else the code itself; empty for None. Given the number
+    it follows as shown (``tc('unit', 'hours', volume(v))``), a shown "1" takes the catalogue's
+    ``<kind>.<code>.one`` where there is one: "1 hour", "1.5 hours"."""
 
-    def label(kind: str, code: object) -> str:
+    def label(kind: str, code: object, shown: object = None) -> str:
         if code is None or code == "":
             return ""
         key = f"{kind}.{code}"
+        if shown is not None and str(shown) == "1" and tr(f"{key}.one") != f"{key}.one":
+            key = f"{key}.one"
         text = tr(key)
         if text == key and kind == "modality" and "." in str(code):
             # a sub-kind no catalogue names (a bought set's text.dialogue): its family's word,
