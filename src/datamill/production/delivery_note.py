@@ -18,6 +18,7 @@ from typing import Any
 
 from datamill.core.check_words import check_name_words
 from datamill.core.code_words import METRIC_WORDS, VERDICT_WORDS
+from datamill.production._left_out_words import LEFT_OUT_EN, LEFT_OUT_ZH_CN
 
 __all__ = ["DELIVERY_NOTE", "NOTE_LANGUAGES", "render_delivery_note", "write_delivery_note"]
 
@@ -75,6 +76,7 @@ _EN: dict[str, str] = {
                           "speaker's first takes, before their usual speaking rate is known): "
                           "they did not pass that check, and \"items\" leaves them out:",
     "checks_head_apart": "| check | items | not judged | mean | min | max |",
+    **LEFT_OUT_EN,
 }
 
 _ZH: dict[str, str] = {
@@ -126,6 +128,7 @@ _ZH: dict[str, str] = {
                           "条目数（发音人的头几条录音，其平常语速尚不知道）：这些条目并未通过该"
                           "检查，“条目”一栏也不计入它们：",
     "checks_head_apart": "| 检查 | 条目 | 未评判 | 平均值 | 最小值 | 最大值 |",
+    **LEFT_OUT_ZH_CN,
 }
 
 _WORDS = {"en": _EN, "zh-CN": _ZH}
