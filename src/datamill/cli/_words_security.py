@@ -5,6 +5,8 @@ catalogue through :mod:`datamill.cli._words_erasure`. The levels are the pages' 
 
 from __future__ import annotations
 
+from datamill.cli._words_clearance_h20 import CLEARANCE_H20_EN, CLEARANCE_H20_ZH_CN
+
 __all__ = ["SECURITY_EN", "SECURITY_ZH_CN"]
 
 SECURITY_EN: dict[str, str] = {
@@ -52,6 +54,7 @@ SECURITY_EN: dict[str, str] = {
     "sec.purged": "{n} decrypted copies removed", "sec.purged.one": "{n} decrypted copy removed",
     "security.remasked_upright": "{n} masked image(s) an older release made sideways were "
                                  "masked again, upright",
+    **CLEARANCE_H20_EN,
 }
 
 SECURITY_ZH_CN: dict[str, str] = {
@@ -97,4 +100,5 @@ SECURITY_ZH_CN: dict[str, str] = {
     "sec.decrypted": "已解密 {n} 个文件到 {out}，并已按 manifest.json 核对",
     "sec.purged": "已删除 {n} 个解密副本", "sec.purged.one": "已删除 {n} 个解密副本",
     "security.remasked_upright": "旧版本按侧躺方向生成的 {n} 张脱敏图片已按正向重新脱敏",
+    **CLEARANCE_H20_ZH_CN,
 }

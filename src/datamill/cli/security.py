@@ -222,8 +222,12 @@ def clearance_cmd(username: str, level: str, actor: AsUser, as_json: JsonOpt = F
 
     with get_runtime().session() as s:
         r = set_clearance(s, _actor(s, actor), _actor(s, username).id, level)
+    tasks, packages = r.get("released_tasks") or [], r.get("unassigned_packages") or []
+    released = (say("sec.cleared_released", tasks=len(tasks), task_ids=", ".join(
+        map(str, tasks))) if tasks else "") + (
+        say("sec.cleared_unassigned", packages=len(packages)) if packages else "")
     emit(r, as_json, _line(say("sec.cleared", username=r["username"],
-                                           level=code("seclevel", r["level"]))))
+                               level=code("seclevel", r["level"])) + released))
 
 
 @app.command("release-personal-data")
