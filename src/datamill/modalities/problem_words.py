@@ -54,6 +54,7 @@ from datamill.modalities._reason_words_eligibility import (
     eligibility_values,
 )
 from datamill.modalities._reason_words_image_h10 import IMAGE_H10_PROBLEMS_EN
+from datamill.modalities._reason_words_labelled_h21 import labelled_listed
 from datamill.modalities._reason_words_lang_h3 import ROLE_NAMED_REFUSALS, role_values
 from datamill.modalities._reason_words_ledger_h13 import MONEY_REFUSALS, money_values
 from datamill.modalities._reason_words_tts_tiers import TTS_TIER_PROBLEMS_EN
@@ -313,6 +314,7 @@ _REASON_VALUES["own_approval"] = own_approval_values
 _REASON_VALUES["sheet_exists_not_draft"] = sheet_status_values
 _REASON_VALUES.update(dict.fromkeys(ROLE_NAMED_REFUSALS, role_values))  # roles as words
 _REASON_VALUES.update(dict.fromkeys(MONEY_REFUSALS, money_values))  # amounts as pages show
+_REASON_VALUES["labelled_nothing_imported"] = labelled_listed  # each problem worded
 
 PAGE_LANG_COOKIE = "lang"
 """The cookie holding the language a person chose on the web pages (their own JSON endpoints

@@ -10,7 +10,7 @@ import stat
 from collections.abc import Iterable, Iterator
 
 from datamill.core.errors import DatamillError
-from datamill.production._import_coded import coded_reason
+from datamill.production._import_coded import CodedReason, coded_reason
 from datamill.production._import_rows import SourceRow, printable
 from datamill.storage.blobstore import sha256_file
 
@@ -28,10 +28,19 @@ def _hash(row: SourceRow, max_bytes: int | None = None) -> str | tuple[str]:
     size = path.stat().st_size
     if size == 0:
         return coded_reason("file_empty")
-    if max_bytes is not None and size > max_bytes:
-        return coded_reason("import_file_too_large", file=printable(row.filename, 200),
-                            size=size, limit=max_bytes)
+    over = too_large(row.filename, size, max_bytes)
+    if over is not None:
+        return over
     return (sha256_file(path),)
+
+
+def too_large(filename: str, size: int, max_bytes: int | None) -> CodedReason | None:
+    """Why a file of ``size`` bytes is not copied (``import_file_too_large``: more than
+    ``max_bytes``, ``DATAMILL_MAX_ARCHIVE_BYTES``), or None (within it, or no cap)."""
+    if max_bytes is None or size <= max_bytes:
+        return None
+    return coded_reason("import_file_too_large", file=printable(filename, 200), size=size,
+                        limit=max_bytes)
 
 
 def _stat(row: SourceRow) -> int | str:

@@ -37,6 +37,7 @@ from datamill.core.errors import DatamillError, InvalidInput
 from datamill.db.lookup import get_or_raise
 from datamill.modalities.base import AnnotationDoc
 from datamill.modalities.registry import get_modality, importers
+from datamill.production._import_files import too_large
 from datamill.production._import_probe import Probe
 from datamill.production._import_rows import SourceRow, confine, id_problem, printable
 from datamill.production.archive_import import ArchiveLimits, Unpacked, is_archive, unpack_archive
@@ -70,20 +71,23 @@ def _pick(names: tuple[str, ...], fmt: str, source: Path) -> Any:
     return importers.get(name)()
 
 
-def _labelled_rows(
+def _labelled_rows(  # noqa: PLR0913 - the source's reading options
     plugin: Any, importer: Any, source: Path, limit: Path, requirements: dict[str, Any],
-    left_out: Counter[str], *, isolate: bool = False,
+    left_out: dict[str, Counter[str]], *, isolate: bool = False, max_bytes: int | None = None,
 ) -> list[tuple[SourceRow, AnnotationDoc]]:
     """Every (media row, validated annotation) of the source, counting the objects the plugin
-    left out per reason in ``left_out``; InvalidInput naming every problem when any file or
-    annotation is unusable (nothing has been written). ``isolate``: each media file is
-    described in a worker process, as a data import's new files are
+    left out per reason in ``left_out`` (per item id: the report counts those of the items
+    that get their labels); InvalidInput naming every problem when any file or annotation is
+    unusable (nothing has been written): a media file over ``max_bytes``
+    (``DATAMILL_MAX_ARCHIVE_BYTES``) too, before it is read, as a copying import refuses it
+    (``import_file_too_large``). ``isolate``: each media file is described in a worker
+    process, as a data import's new files are
     (:class:`~datamill.production._import_probe.Probe`): a file that crashes its decoder is
     a problem (``import_decoder_crashed``), not the end of the process."""
     req = plugin.requirements_model.model_validate(requirements)
     leave_out = getattr(plugin, "leave_out_imported", None)  # e.g. an image's sub-pixel box
     out: list[tuple[SourceRow, AnnotationDoc]] = []
-    problems: list[str] = []
+    problems = _Problems()
     seen: dict[str, str] = {}
     found: list[tuple[str, Path, str, Any]] = []  # (name, file, item id, annotation) to describe
     try:
@@ -101,21 +105,25 @@ def _labelled_rows(
         name = relative_to_root(printable(os.fspath(media), 200), limit)
         real = confine(limit, media, f"file {name}")  # media of any modality
         if isinstance(real, str):
-            problems.append(real)
+            problems.add("", real)
             continue
         if not real.is_file():
-            problems.append(f"{name}: no such file")
+            problems.add(name, "no such file")
+            continue
+        over = too_large(real.name, real.stat().st_size, max_bytes)
+        if over is not None:  # not read (described) at all
+            problems.add(name, over)
             continue
         external_id = str(named[0]) if named else Path(media).stem
         if len(named) > 1:  # the source's own place (``data.jsonl:7``), not the file made of it
             name = printable(str(named[1]), 200)
         bad_id = id_problem(external_id)
         if bad_id is not None:
-            problems.append(f"{name}: {bad_id}")
+            problems.add(name, bad_id)
             continue
         if external_id in seen:
-            problems.append(f"{name}: a second file for item {external_id!r} "
-                            f"(first: {seen[external_id]})")
+            problems.add(name, f"a second file for item {external_id!r} "
+                               f"(first: {seen[external_id]})")
             continue
         seen[external_id] = name
         found.append((name, real, external_id, annotation))
@@ -123,7 +131,7 @@ def _labelled_rows(
         [real for _name, real, _id, _a in found])
     for (name, real, external_id, annotation), attributes in zip(found, described, strict=True):
         if isinstance(attributes, str):
-            problems.append(f"{name}: {attributes}")
+            problems.add(name, attributes)
             continue
         payload = annotation.model_dump(mode="json") if isinstance(annotation, BaseModel) \
             else annotation
@@ -134,30 +142,46 @@ def _labelled_rows(
             widen = getattr(plugin, "validation_attributes", None)  # a long text's own text
             if leave_out is not None:
                 payload, dropped = leave_out(payload, attributes, req)
-                left_out.update(dropped)
+                left_out[external_id] = Counter(dropped)
             doc = plugin.validate_annotation(
                 payload, widen(attributes, lambda at=real: at) if widen else attributes, req)
         except DatamillError as err:
-            problems.append(f"{name}: {err.message}")
+            problems.add(name, err.message)
             continue
         row = SourceRow(where=f"{importer.name}: {name}", path=real, filename=real.name,
                         external_id=external_id, attributes=attributes)
         out.append((row, doc))
-    if problems:
-        more = f" (and {len(problems) - _SHOWN} more)" if len(problems) > _SHOWN else ""
-        listed = "; ".join(problems[:_SHOWN]) + more
-        raise InvalidInput(f"nothing imported: {len(problems)} problem(s) in the "
+    if problems.said:
+        said = problems.said
+        more = f" (and {len(said) - _SHOWN} more)" if len(said) > _SHOWN else ""
+        listed = "; ".join(said[:_SHOWN]) + more
+        raise InvalidInput(f"nothing imported: {len(said)} problem(s) in the "
                            f"{importer.name} source: {listed}", format=importer.name,
-                           problems=len(problems), listed=listed,
+                           problems=len(said), listed=listed, each=problems.each[:_SHOWN],
                            reason_code="labelled_nothing_imported")
     return out
+
+
+class _Problems:
+    """A source's problems: ``said`` in English (``name: reason``), and ``each`` as a record
+    (``at``, ``reason``, and a coded reason's ``code`` and values) that another language words
+    (:func:`datamill.modalities._reason_words_labelled_h21.labelled_listed`)."""
+
+    def __init__(self) -> None:
+        self.said: list[str] = []
+        self.each: list[dict[str, str]] = []
+
+    def add(self, name: str, reason: str) -> None:
+        self.said.append(f"{name}: {reason}" if name else reason)
+        self.each.append({"at": name, "reason": str(reason),
+                          **getattr(reason, "coded", {})})  # a CodedReason's, a probe's
 
 
 def _attach(
     session: Session, project_id: int, run_id: int,
     labelled: list[tuple[SourceRow, AnnotationDoc]], model: str,
-) -> int:
-    """Give each unannotated item of the source its labels as version 1; the number labelled.
+) -> list[str]:
+    """Give each unannotated item of the source its labels as version 1; the item ids labelled.
 
     An item gets them when this run imported it, or (an earlier run of the same source stopped
     between its files and its labels) when it holds exactly the source's file: never the labels
@@ -166,7 +190,7 @@ def _attach(
     chunk is committed."""
     docs = {row.external_id: (row, doc) for row, doc in labelled}
     ids = list(docs)
-    done = 0
+    done: list[str] = []
     for start in range(0, len(ids), _CHUNK):
         items = session.scalars(
             select(Item).where(Item.project_id == project_id, Item.current_version == 0,
@@ -183,7 +207,7 @@ def _attach(
             session.add(ann)
             session.flush()
             item.current_annotation_id, item.current_version = ann.id, 1
-            done += 1
+            done.append(item.external_id)
         session.commit()
     return done
 
@@ -288,16 +312,20 @@ def _import_read(  # noqa: PLR0913 - import_labelled's options, passed on
     project_id = project.id
     plugin = get_modality(project.modality)
     requirements = dict(project.spec.get("requirements", {}))
-    left_out: Counter[str] = Counter()
-    labelled = _labelled_rows(plugin, importer, real, folder, requirements, left_out,
-                              isolate=isolate)
+    dropped: dict[str, Counter[str]] = {}  # item id -> objects left out, per reason
+    labelled = _labelled_rows(
+        plugin, importer, real, folder, requirements, dropped, isolate=isolate,
+        max_bytes=ArchiveLimits.of(session.info.get("datamill.settings")).max_bytes)
     report = import_source(
         session, blobs, project_id, source, root=root, resume=resume, actor_id=actor_id,
         progress=progress, rows=[row for row, _ in labelled], labelled_format=importer.name,
         supplier_vendor_id=supplier_vendor_id, archive=archive,
     )
-    labelled_items = _attach(session, project_id, report.import_run_id, labelled,
-                             f"import:{importer.name}")
+    done = _attach(session, project_id, report.import_run_id, labelled,
+                   f"import:{importer.name}")
+    labelled_items = len(done)
+    # the objects left out of the labels stored (not of a duplicate's or a refused file's)
+    left_out: Counter[str] = sum((dropped.get(i, Counter()) for i in done), Counter())
     record_audit(session, actor_id=actor_id, action="items.labels_imported",
                  object_type="import_run", object_id=report.import_run_id,
                  project_id=project_id, data={"format": importer.name, "items": labelled_items,

@@ -70,7 +70,8 @@ def test_a_sub_pixel_coco_box_is_left_out_and_counted_everywhere(
                     .where(Item.project_id == pid).order_by(Item.id))}
     assert kept == {"a": [(5, 5, 20, 10)], "b": []}
 
-    # the CLI: --json, then its text in English and zh-CN (the source again: already imported)
+    # the CLI: --json, then its text in English and zh-CN, each into a project of its own
+    # (the source again into the same project labels nothing: nothing is left out of it, h21)
     monkeypatch.setattr(_common, "_runtime", [runtime])
     from typer.testing import CliRunner
 
@@ -78,13 +79,20 @@ def test_a_sub_pixel_coco_box_is_left_out_and_counted_everywhere(
     res = cli.invoke(app, ["data", "import", str(pid), src, "--format", "coco", "--as", "pm",
                            "--json"])
     assert res.exit_code == 0, res.output
+    assert json.loads(res.output)["left_out"] == {}
+    pid = _project(client, pm, "tiny-cli")
+    res = cli.invoke(app, ["data", "import", str(pid), src, "--format", "coco", "--as", "pm",
+                           "--json"])
+    assert res.exit_code == 0, res.output
     assert json.loads(res.output)["left_out"] == {"object_too_small": 1}
+    pid = _project(client, pm, "tiny-cli-en")
     res = cli.invoke(app, ["data", "import", str(pid), src, "--format", "coco", "--as", "pm"])
     assert res.exit_code == 0, res.output
     assert "1 object(s) of the coco labels left out: box or rotated box under 1 px on a " \
            "side, smaller than the workbench draws × 1" in " ".join(res.output.split())
     monkeypatch.setenv("DATAMILL_LANG", "zh-CN")
     get_settings.cache_clear()
+    pid = _project(client, pm, "tiny-cli-zh")
     try:
         res = cli.invoke(app, ["data", "import", str(pid), src, "--format", "coco", "--as", "pm"])
     finally:
