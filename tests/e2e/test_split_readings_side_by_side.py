@@ -70,7 +70,7 @@ def test_split_free_text_answers_side_by_side(site: Site, browser: Any, kind: st
         ctx = browser.new_context(base_url=site.url, locale=lang,
                                   extra_http_headers={"Accept-Language": lang},
                                   viewport={"width": 1400, "height": 900})
-        ctx.set_default_timeout(10_000)
+        ctx.set_default_timeout(30_000)  # the shared site may be busy with another test's page
         try:
             page = sign_in(ctx, "rev")
             page.goto(f"/review/{task_id}")
