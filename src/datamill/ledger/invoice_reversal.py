@@ -24,17 +24,17 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
-from datamill.core.errors import Conflict, InvalidInput
-from datamill.core.storable import check_note
+from datamill.core.errors import Conflict
 from datamill.db.lookup import get_or_raise
-from datamill.ledger._periods import check_not_future, check_posting_date
+from datamill.ledger._reversal import MAX_REASON, Reversal, check_reversal
 from datamill.ledger.models import LedgerInvoice, LedgerReceipt
-from datamill.ledger.orders import check_text, order_row
+from datamill.ledger.orders import order_row
 from datamill.ledger.receivables import InvoiceOut, _invoice_out, currency_amounts
 
 __all__ = ["MAX_REASON", "reverse_invoice"]
 
-MAX_REASON = 2000
+_INVOICE = Reversal(noun="invoice", label="number", day="issued_on", new="red-letter invoice",
+                    a_reversal="a red-letter invoice")
 
 
 def reverse_invoice(
@@ -45,30 +45,7 @@ def reverse_invoice(
     module docstring); ``reason`` is required."""
     original = get_or_raise(session, LedgerInvoice, invoice_id, "invoice", invoice_id=invoice_id)
     order = order_row(session, original.order_id, lock=True)  # one reversal at a time
-    check_text(number, "number")
-    check_note(reason, "reason", most=MAX_REASON)
-    if not reason.strip():
-        raise InvalidInput(f"reversing invoice {original.number} needs the reason",
-                           field="reason", reason_code="invoice_reversal_reason",
-                           invoice=original.number)
-    if original.reverses_id is not None:
-        raise Conflict(f"invoice {original.number} is a red-letter invoice: it is not reversed",
-                       invoice_id=invoice_id, reason_code="invoice_is_reversal",
-                       invoice=original.number)
-    done = session.scalar(select(LedgerInvoice.number).where(
-        LedgerInvoice.reverses_id == original.id))
-    if done is not None:
-        raise Conflict(f"invoice {original.number} is already reversed by {done}",
-                       invoice_id=invoice_id, reason_code="invoice_already_reversed",
-                       invoice=original.number, reversal=done)
-    check_not_future(issued_on, f"invoice {number}", "issued_on")
-    check_posting_date(session, issued_on, f"invoice {number}", "issued_on")
-    if issued_on < original.issued_on:
-        raise InvalidInput(f"red-letter invoice {number} is dated {issued_on}, before invoice "
-                           f"{original.number} ({original.issued_on}) it reverses",
-                           field="issued_on", reason_code="invoice_reversal_before",
-                           number=number, invoice=original.number,
-                           on=original.issued_on.isoformat())
+    check_reversal(session, _INVOICE, original, number, issued_on, reason)
     row = LedgerInvoice(number=number, order_id=order.id, acceptance_id=original.acceptance_id,
                         issued_on=issued_on, amount=-original.amount, vat=-original.vat,
                         advance_applied=-original.advance_applied,

@@ -31,17 +31,17 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
-from datamill.core.errors import Conflict, InvalidInput
-from datamill.core.storable import check_note
+from datamill.core.errors import Conflict
 from datamill.db.lookup import get_or_raise
-from datamill.ledger._periods import check_not_future, check_posting_date
+from datamill.ledger._reversal import MAX_REASON, Reversal, check_reversal
 from datamill.ledger.models import LedgerInvoice, LedgerOrder, LedgerReceipt
-from datamill.ledger.orders import check_text, order_row
+from datamill.ledger.orders import order_row
 from datamill.ledger.receivables import ReceiptOut, receipt_out
 
 __all__ = ["MAX_REASON", "reverse_receipt", "unapply_prepaid"]
 
-MAX_REASON = 2000
+_RECEIPT = Reversal(noun="receipt", label="reference", day="received_on",
+                    new="reversing receipt", a_reversal="a reversal")
 
 
 def reverse_receipt(
@@ -52,30 +52,7 @@ def reverse_receipt(
     docstring); ``reason`` is required."""
     original = get_or_raise(session, LedgerReceipt, receipt_id, "receipt", receipt_id=receipt_id)
     order = order_row(session, original.order_id, lock=True)  # one reversal at a time
-    check_text(reference, "reference")
-    check_note(reason, "reason", most=MAX_REASON)
-    if not reason.strip():
-        raise InvalidInput(f"reversing receipt {original.reference} needs the reason",
-                           field="reason", reason_code="receipt_reversal_reason",
-                           receipt=original.reference)
-    if original.reverses_id is not None:
-        raise Conflict(f"receipt {original.reference} is a reversal: it is not reversed",
-                       receipt_id=receipt_id, reason_code="receipt_is_reversal",
-                       receipt=original.reference)
-    done = session.scalar(select(LedgerReceipt.reference).where(
-        LedgerReceipt.reverses_id == original.id))
-    if done is not None:
-        raise Conflict(f"receipt {original.reference} is already reversed by {done}",
-                       receipt_id=receipt_id, reason_code="receipt_already_reversed",
-                       receipt=original.reference, reversal=done)
-    check_not_future(received_on, f"receipt {reference}", "received_on")
-    check_posting_date(session, received_on, f"receipt {reference}", "received_on")
-    if received_on < original.received_on:
-        raise InvalidInput(f"reversing receipt {reference} is dated {received_on}, before "
-                           f"receipt {original.reference} ({original.received_on}) it reverses",
-                           field="received_on", reason_code="receipt_reversal_before",
-                           reference=reference, receipt=original.reference,
-                           on=original.received_on.isoformat())
+    check_reversal(session, _RECEIPT, original, reference, received_on, reason)
     row = LedgerReceipt(reference=reference, order_id=order.id, invoice_id=None,
                         received_on=received_on, amount=-original.amount,
                         fx_rate=original.fx_rate, fx_difference=-original.fx_difference,
