@@ -37,8 +37,21 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _util import base_parser, console, free_port, scratch_database, server_process, table, workdir  # noqa: E402
+from _floor_rules import RulesFloor  # noqa: E402
+from _util import (  # noqa: E402
+    base_parser,
+    console,
+    free_port,
+    migrated_runtime,
+    scratch_database,
+    server_process,
+    table,
+    workdir,
+)
 from claim_latency import PREFIX, TARGET_P99_MS, load, local_postgres  # noqa: E402
+from claim_latency import prepare as prepare_project  # noqa: E402
+
+from datamill.config import Settings  # noqa: E402
 
 SCHEMA = [
     "CREATE TABLE tasks (id INTEGER PRIMARY KEY, status TEXT NOT NULL, holder INTEGER, "
@@ -158,8 +171,11 @@ async def _answer(send: Any, status: int, payload: Any = None) -> None:
 
 
 def floor_app() -> Any:
-    """The ASGI callable (uvicorn's factory): reads ``DATAMILL_FLOOR_DB`` at start."""
-    floor = Floor(os.environ["DATAMILL_FLOOR_DB"])
+    """The ASGI callable (uvicorn's factory): reads ``DATAMILL_FLOOR_DB`` at start (and
+    ``DATAMILL_FLOOR_RULES``, the project of ``--rules``)."""
+    rules = os.environ.get("DATAMILL_FLOOR_RULES")
+    floor: Any = (RulesFloor(os.environ["DATAMILL_FLOOR_DB"], int(rules)) if rules
+                  else Floor(os.environ["DATAMILL_FLOOR_DB"]))
 
     async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -195,12 +211,12 @@ def floor_app() -> Any:
 
 
 @contextlib.contextmanager
-def floor_server(db_url: str, log: Path, workers: int) -> Iterator[str]:
+def floor_server(db_url: str, log: Path, workers: int, rules: int | None = None) -> Iterator[str]:
     port = free_port()
     argv = [sys.executable, "-m", "uvicorn", "claim_floor:floor_app", "--factory", "--host", "127.0.0.1",
             "--port", str(port), "--workers", str(workers), "--log-level", "warning", "--no-access-log",
             "--http", "datamill.http_protocol:NoDelayHTTPProtocol", "--app-dir", str(Path(__file__).parent)]
-    env = {"DATAMILL_FLOOR_DB": db_url}
+    env = {"DATAMILL_FLOOR_DB": db_url, **({"DATAMILL_FLOOR_RULES": str(rules)} if rules else {})}
     with server_process(argv, port, log, env=env, timeout_s=120) as base:
         yield base
 
@@ -215,8 +231,17 @@ def machine_busy_seconds() -> float:
 
 
 def run_backend(label: str, db_url: str, root: Path, args: Any) -> dict[str, Any]:
-    tokens = prepare(db_url, args.tasks, args.clients)
-    with floor_server(db_url, root / f"floor-{label}.log", args.workers) as base:
+    project = None
+    if args.rules:  # datamill's own schema, project, annotators and packages
+        settings = Settings(database_url=db_url, storage_url=str(root / f"blobs-{label}"), home=root)
+        rt = migrated_runtime(settings)
+        try:
+            project, tokens = prepare_project(rt, root, args.tasks, args.clients)
+        finally:
+            rt.close()
+    else:
+        tokens = prepare(db_url, args.tasks, args.clients)
+    with floor_server(db_url, root / f"floor-{label}.log", args.workers, project) as base:
         busy0 = machine_busy_seconds()
         res = load(base, 1, tokens, args.claims, args.warmup)
         # what neither the server nor the clients spent: the database's own processes (a
@@ -241,6 +266,8 @@ def main() -> int:
     parser.add_argument("--pg-url", default=os.environ.get("DATAMILL_BENCH_PG_URL"),
                         help="PostgreSQL server URL (a scratch database is created on it)")
     parser.add_argument("--start-pg", action="store_true", help="start a throw-away local cluster")
+    parser.add_argument("--rules", action="store_true",
+                        help="datamill's own schema and its 20 statements a cycle (_floor_rules.py)")
     args = parser.parse_args()
     if args.claims + args.warmup + args.single + 20 > args.tasks:
         parser.error("--tasks must be at least --claims + --warmup + --single + 20")
@@ -260,14 +287,15 @@ def main() -> int:
                 ("rest_cpu_ms", "rest of the machine's CPU per cycle ms (database)", 3), ("single_p99", "1 client: claim p99 ms", 2),
                 ("single_rate", "1 client: cycles/s", 0)]]
     rows.append(["claim p99 / goal 25 ms", *[f"{results[n]['p99'] / TARGET_P99_MS:.2f}" for n in names]])
-    table(f"the floor: bare ASGI + one SQL statement per claim, {args.clients} clients that never "
+    what = "datamill's 20 statements a cycle" if args.rules else "one SQL statement per claim"
+    table(f"the floor: bare ASGI + {what}, {args.clients} clients that never "
           f"pause, {args.workers} server processes, {os.cpu_count()} CPUs", ["", *names], rows)
     if "PostgreSQL" not in results:
         console.print("PostgreSQL: not measured (no --pg-url, DATAMILL_BENCH_PG_URL or --start-pg)")
     verdicts = ", ".join(f"{n} p99 {r['p99']:.1f} ms at {r['throughput']:.0f} cycles/s "
                          f"({'meets' if r['p99'] <= TARGET_P99_MS else 'MISSES'} ≤ {TARGET_P99_MS:.0f} ms)"
                          for n, r in results.items())
-    console.print(f"SUMMARY claim_floor clients={args.clients} workers={args.workers} cpus={os.cpu_count()} "
+    console.print(f"SUMMARY claim_floor{' --rules' if args.rules else ''} clients={args.clients} workers={args.workers} cpus={os.cpu_count()} "
                   f"load={os.getloadavg()[0]:.2f}: {verdicts}")
     return 1 if any(r["errors"] or not r["distinct"] for r in results.values()) else 0
 
