@@ -80,6 +80,12 @@ BENCHES = [
     Bench("claim_floor.py", ("--tasks", "120", "--claims", "16", "--warmup", "4", "--clients", "4",
                              "--single", "4", "--workers", "1"),
           "SUMMARY claim_floor", ("PostgreSQL p99",), tools=("postgresql",)),
+    # the same server running datamill's own statements on a schema datamill migrated: every
+    # claimed task distinct and every submit a 201 (the script exits 1 otherwise)
+    Bench("claim_floor.py", ("--rules", "--tasks", "120", "--claims", "16", "--warmup", "4",
+                             "--clients", "4", "--single", "4", "--workers", "1"),
+          "SUMMARY claim_floor --rules", ("PostgreSQL p99", "datamill's 20 statements"),
+          tools=("postgresql",), name="claim_floor_rules"),
     Bench("claim_lane.py", ("--rounds", "1", "--block", "3"), "SUMMARY claim_lane:",
           ("PostgreSQL hot lane", "PostgreSQL FastAPI routes"), tools=("postgresql",)),
     # this checkout against itself (the baseline's src is this one's), SQLite only: two servers
