@@ -418,13 +418,17 @@ def _audio_format(session: Session, project: Project) -> tuple[int, int]:
 
 def _check_wav(data: bytes, rate: int, bits: int = 16) -> int:
     """A PCM WAV at the spec's rate and bit depth, non-empty (the checks measure the rest);
-    returns its length in milliseconds."""
+    returns its length in milliseconds, from the audio the file holds (a header that
+    promises more, such as a streamed WAV's, does not count)."""
     if not data or len(data) > MAX_UPLOAD_BYTES:
         raise InvalidInput(f"a recording is 1 byte to {MAX_UPLOAD_BYTES // 1024 // 1024} MiB",
                            field="audio", reason_code="recording_too_long" if data else "bad_wav")
     try:
         with wave.open(io.BytesIO(data)) as w:
-            width, got, frames = w.getsampwidth(), w.getframerate(), w.getnframes()
+            width, got, channels = w.getsampwidth(), w.getframerate(), w.getnchannels()
+            # the frames present, not the header's count: a streamed WAV's data size is
+            # 0xFFFFFFFF (2**31 frames, 37 hours at 16 kHz, in the quotas while it uploads)
+            frames = len(w.readframes(w.getnframes())) // max(1, width * channels)
     except (wave.Error, EOFError) as err:
         raise InvalidInput(f"the upload is not a PCM WAV file ({err})", field="audio",
                            reason_code="bad_wav") from err
