@@ -134,16 +134,27 @@ def _same(text: str) -> str:
     return unicodedata.normalize("NFC", " ".join(text.split()))
 
 
+_WIDTH = {**{c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}, 0x3000: 0x20,
+          **{ord(c): ord(to) for c, to in zip("。、｡､「」『』“”‘’〝〞", '.,.,""""""\'\'""', strict=True)}}
+"""Punctuation by what it is, not its width: full-width ASCII forms (``，！？：；（）``, and
+full-width letters and digits) as ASCII, ``。`` as ``.``, ``、`` as ``,``, corner brackets and
+curly quotes as straight quotes."""
+_ASCII_PUNCT = re.escape("!\"'(),.:;?~")
+_CJK_ASCII_GAP = re.compile(f"(?<=[{_CJK}]) (?=[{_ASCII_PUNCT}])|(?<=[{_ASCII_PUNCT}]) (?=[{_CJK}])")
+
+
 def _key(text: str) -> str:
     """What two prompts are compared by: :func:`_same` without the spaces between Chinese
     characters or beside full-width punctuation (``打开 空调。`` is ``打开空调。`` already
-    listed). The text is stored as first typed: a TTS script's spaces mark its words."""
-    return _CJK_GAP.sub("", _same(text))
+    listed), with punctuation's width folded (``「你好，世界。」`` is ``"你好, 世界."``, the
+    space after a half-width mark beside Chinese dropped too). The text is stored as first
+    typed: a TTS script's spaces mark its words."""
+    return _CJK_ASCII_GAP.sub("", _CJK_GAP.sub("", _same(text)).translate(_WIDTH))
 
 
 def add_prompts(session: Session, actor: User, project_id: int, texts: list[str]) -> dict[str, Any]:
     """Append prompts (one per line of a prompts file); blank lines and prompts the list has
-    already (white space and Unicode composition aside) are skipped."""
+    already (white space, Unicode composition and punctuation's width aside) are skipped."""
     project = _project(session, actor, project_id, Action.MANAGE_PROJECT)
     # adds at once (two tabs, a script and the page) each read the others' prompts: no two
     # number theirs after the same last position, nor store one new text twice
