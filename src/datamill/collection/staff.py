@@ -161,7 +161,9 @@ def add_prompts(session: Session, actor: User, project_id: int, texts: list[str]
     append_lock(session, _PROMPT_LOCKS + project_id)
     # the modality's own rule for what can be read (TTS: every word must have a pronunciation):
     # refused here, not in every subject's take of it
-    prompt_problem = getattr(get_modality(project.modality), "prompt_problem", None)
+    modality = get_modality(project.modality)
+    prompt_problem = getattr(modality, "prompt_problem", None)
+    unread_words = getattr(modality, "prompt_unread_words", None)  # named in the refusal
     rows = list(session.scalars(
         select(CollectionPrompt).where(CollectionPrompt.project_id == project_id)))
     existing = {_key(p.text): p for p in rows}  # a list kept from before may repeat a key
@@ -182,7 +184,10 @@ def add_prompts(session: Session, actor: User, project_id: int, texts: list[str]
             continue
         why = prompt_problem(text) if prompt_problem is not None else None
         if why:
-            raise InvalidInput(f"line {n} ({text!r}): {why}", field="prompts")
+            unread = list(unread_words(text)) if unread_words is not None else []
+            raise InvalidInput(f"line {n} ({text!r}): {why}", field="prompts", **(
+                {"reason_code": "prompt_unpronounceable", "line": n, "prompt": text,
+                 "words": unread} if unread else {}))
         if len(rows) + added >= MAX_PROMPTS:
             raise InvalidInput(f"a project holds at most {MAX_PROMPTS} prompts", field="prompts")
         position += 1

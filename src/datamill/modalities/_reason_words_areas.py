@@ -41,6 +41,7 @@ from datamill.modalities import _reason_words_records as _records
 from datamill.modalities import _reason_words_recovery_h10 as _recovery_h10
 from datamill.modalities import _reason_words_settle_h4 as _settle_h4
 from datamill.modalities import _reason_words_signal as _signal
+from datamill.modalities import _reason_words_speech_h2 as _speech_h2
 from datamill.modalities import _reason_words_speech_h5 as _speech_h5
 from datamill.modalities import _reason_words_speech_h7 as _speech_h7
 from datamill.modalities import _reason_words_speech_h12 as _speech_h12
@@ -97,6 +98,7 @@ AREA_REFUSALS_EN: dict[str, str] = {
     **_textgrid_h11.TEXTGRID_H11_REFUSALS_EN,
     **_acceptance_h9.ACCEPTANCE_H9_EN,
     **_licence_h17.LICENCE_H17_EN,
+    **_speech_h2.SPEECH_H2_REFUSALS_EN,
 }
 
 AREA_REFUSALS_ZH_CN: dict[str, str] = {
@@ -144,4 +146,5 @@ AREA_REFUSALS_ZH_CN: dict[str, str] = {
     **_textgrid_h11.TEXTGRID_H11_REFUSALS_ZH_CN,
     **_acceptance_h9.ACCEPTANCE_H9_ZH_CN,
     **_licence_h17.LICENCE_H17_ZH_CN,
+    **_speech_h2.SPEECH_H2_REFUSALS_ZH_CN,
 }

@@ -256,6 +256,12 @@ def _as_written(prompt: str, words: list[str]) -> list[str]:
     return out
 
 
+def unread_words(prompt: str) -> list[str]:
+    """:func:`unpronounced_words` as ``prompt`` writes them (full-width digits kept), ten
+    at most."""
+    return _as_written(prompt, unpronounced_words(prompt)[:10])
+
+
 def prompt_check(prompt: str) -> CheckOutcome:
     """``prompt_pronounceable``: every word of the prompt has a pronunciation."""
     missing = unpronounced_words(prompt)

@@ -106,6 +106,14 @@ class TtsPlugin:
 
         return prompt_check(prompt).reason
 
+    @staticmethod
+    def prompt_unread_words(prompt: str) -> list[str]:
+        """The words of ``prompt`` with no pronunciation, as written (at most 10): what the
+        collection's refusal of it names, in every language."""
+        from datamill.modalities.tts.checks import unread_words
+
+        return unread_words(prompt)
+
     # -- import
     def describe(
         self, path: Path, meta: Mapping[str, Any], requirements: Mapping[str, Any]
