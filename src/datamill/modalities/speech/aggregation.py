@@ -5,7 +5,11 @@ collapsed (case, punctuation, noise tags and spelling count: a transcript conven
 of the answer). Under majority vote two of three alike decide it at 2/3; two transcribers who
 differ are a 1-1 split the reviewer adjudicates (the accept is refused until an edit decides
 it), and the review page shows both transcripts. The merged answer is the first submitted
-answer whose transcript was decided, with its own segments (boundaries and speakers).
+answer whose transcript was decided, with its own segments (boundaries and speakers). At a
+tie (1-1, 2-2) nothing is decided and the item stays unresolved; its aggregate holds the
+earliest submitted of the tied transcripts (not the vote's code-point pick), the answer the
+review page's editor starts from (:mod:`datamill.qc.split_prefill`), so every face shows the
+same one.
 
 A second question, ``segments``, compares the segmentation: two answers agree when they have
 as many segments, the same speakers in order and every start and end within
@@ -22,6 +26,7 @@ and the first transcriber's different text was never seen by the reviewer, at no
 from __future__ import annotations
 
 import unicodedata
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
@@ -86,6 +91,18 @@ def segment_units(payloads: Mapping[int, Any]) -> list[tuple[int, str, str]]:
     return rows
 
 
+def _tie_pick(payloads: Sequence[Any], chosen: str | None) -> str | None:
+    """The transcript the aggregate holds: ``chosen`` (the vote's), except at a tie (the top
+    count shared, a 1-1 split), where the vote's pick is the first in code-point order and
+    means nothing: then the earliest submitted of the tied transcripts (``payloads`` are in
+    submission order), the answer the review page's editor starts from."""
+    counts = Counter(transcript_unit(p) for p in payloads)
+    top = max(counts.values(), default=0)
+    if chosen is None or counts.get(chosen) != top or list(counts.values()).count(top) < 2:
+        return chosen
+    return next(t for t in map(transcript_unit, payloads) if counts[t] == top)
+
+
 class SpeechAggregationMixin:
     """``aggregation_units`` / ``pairwise_units`` / ``merge_aggregate`` for speech."""
 
@@ -101,7 +118,7 @@ class SpeechAggregationMixin:
     def merge_aggregate(self, payloads: Sequence[Any], decided: Mapping[str, str]) -> Any:
         if not payloads:
             return []
-        chosen = decided.get(TRANSCRIPT_KEY)
+        chosen = _tie_pick(payloads, decided.get(TRANSCRIPT_KEY))
         cut = decided.get(SEGMENTS_KEY)
         written = dict(zip(range(len(payloads)), (v for _a, _k, v in segment_units(
             dict(enumerate(payloads)))), strict=True)) if cut is not None else {}
