@@ -18,7 +18,6 @@ import json
 import os
 import re
 import tempfile
-import wave
 from pathlib import Path
 from typing import Any
 
@@ -416,27 +415,37 @@ def _audio_format(session: Session, project: Project) -> tuple[int, int]:
     return int(audio.sample_rate_hz), int(audio.bit_depth)
 
 
+_PCM_BITS = {"PCM_U8": 8, "PCM_S8": 8, "PCM_16": 16, "PCM_24": 24, "PCM_32": 32}
+
+
 def _check_wav(data: bytes, rate: int, bits: int = 16) -> int:
     """A PCM WAV at the spec's rate and bit depth, non-empty (the checks measure the rest);
     returns its length in milliseconds, from the audio the file holds (a header that
-    promises more, such as a streamed WAV's, does not count)."""
+    promises more, such as a streamed WAV's, does not count).
+
+    Read by libsndfile, as the import reads it: a WAVE_FORMAT_EXTENSIBLE header (what ffmpeg
+    and sox write for 24-bit PCM) is PCM WAV too (Python's ``wave`` refused it, ``unknown
+    format: 65534``)."""
+    import soundfile as sf  # noqa: PLC0415 - cffi and libsndfile: only for an upload
+
     if not data or len(data) > MAX_UPLOAD_BYTES:
         raise InvalidInput(f"a recording is 1 byte to {MAX_UPLOAD_BYTES // 1024 // 1024} MiB",
                            field="audio", reason_code="recording_too_long" if data else "bad_wav")
     try:
-        with wave.open(io.BytesIO(data)) as w:
-            width, got, channels = w.getsampwidth(), w.getframerate(), w.getnchannels()
-            # the frames present, not the header's count: a streamed WAV's data size is
-            # 0xFFFFFFFF (2**31 frames, 37 hours at 16 kHz, in the quotas while it uploads)
-            frames = len(w.readframes(w.getnframes())) // max(1, width * channels)
-    except (wave.Error, EOFError) as err:
-        raise InvalidInput(f"the upload is not a PCM WAV file ({err})", field="audio",
+        info = sf.info(io.BytesIO(data))
+    except (sf.LibsndfileError, sf.SoundFileError, RuntimeError) as err:
+        said = getattr(err, "error_string", None) or str(err)
+        raise InvalidInput(f"the upload is not a PCM WAV file ({said})", field="audio",
                            reason_code="bad_wav") from err
-    if width * 8 != bits or got != rate or frames == 0:
+    if info.format not in ("WAV", "WAVEX") or info.subtype not in _PCM_BITS:
+        raise InvalidInput(f"the upload is not a PCM WAV file ({info.format}, {info.subtype})",
+                           field="audio", reason_code="bad_wav")
+    got, frames, width = int(info.samplerate), int(info.frames), _PCM_BITS[info.subtype]
+    if width != bits or got != rate or frames == 0:
         raise InvalidInput(f"a recording must be {bits}-bit PCM WAV at {rate} Hz with audio; got"
-                           f" {width * 8}-bit at {got} Hz, {frames} frames", field="audio",
+                           f" {width}-bit at {got} Hz, {frames} frames", field="audio",
                            reason_code="bad_wav")
-    return int(frames) * 1000 // rate
+    return frames * 1000 // rate
 
 
 def _refuse_copy(session: Session, v: Visit, prompt_id: int, data: bytes) -> str:

@@ -4,8 +4,10 @@ size 0xFFFFFFFF, as recorders that write before they know the length leave it) c
 
 from __future__ import annotations
 
+import io
 import struct
 
+import soundfile as sf
 from sqlalchemy import select
 
 from datamill.collection import subject
@@ -40,3 +42,22 @@ def test_streamed_wav_counts_the_audio_it_holds(runtime, users, tmp_path):
         decoded = int(item.attributes["duration_ms"])
         assert 1000 < decoded < 10_000
         assert abs(int(rec.duration_ms) - decoded) <= 1, (rec.duration_ms, decoded)
+
+
+def test_extensible_pcm_wav_is_a_pcm_wav(runtime, users, tmp_path):
+    """A WAVE_FORMAT_EXTENSIBLE header (ffmpeg and sox write it for 24-bit PCM, any tool may
+    for 16-bit) was refused "the upload is not a PCM WAV file (unknown format: 65534)"."""
+    if not espeak_available():
+        require_tool("espeak-ng is not installed")
+    pid = collection_project(runtime, users)
+    token = invite(runtime, users, pid, "spk-x")
+    samples, rate = sf.read(io.BytesIO(speech(tmp_path, PROMPTS[0], "x0.wav")), dtype="int16")
+    out = io.BytesIO()
+    sf.write(out, samples, rate, subtype="PCM_16", format="WAVEX")
+    assert out.getvalue()[20:22] == b"\xfe\xff"
+    with runtime.session() as s:
+        subject.give_consent(s, token, "Xu Extensible", version=1)
+        state = subject.set_demographics(s, token, gender="female", age=30)
+        got = subject.upload_recording(s, runtime.blobs, token, state["prompts"][0]["id"],
+                                       out.getvalue())
+    assert got["passed"], got["reasons"]
