@@ -1,8 +1,9 @@
 """Aggregating several transcribers' answers on one utterance (the optional ``Aggregatable`` methods).
 
 One question per item, ``transcript``: the text of every segment in order, NFC and whitespace
-collapsed (case, punctuation, noise tags and spelling count: a transcript convention is part
-of the answer). Under majority vote two of three alike decide it at 2/3; two transcribers who
+collapsed, with no space between Chinese characters or beside full-width punctuation (as the
+exports write it: ``今天 天气`` is ``今天天气``; case, punctuation, noise tags and spelling
+count: a transcript convention is part of the answer). Under majority vote two of three alike decide it at 2/3; two transcribers who
 differ are a 1-1 split the reviewer adjudicates (the accept is refused until an edit decides
 it), and the review page shows both transcripts. The merged answer is the first submitted
 answer whose transcript was decided, with its own segments (boundaries and speakers). At a
@@ -30,6 +31,8 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
+from datamill.modalities.speech.exporters._common import clean_transcript
+
 __all__ = ["BOUNDARY_TOLERANCE_MS", "SEGMENTS_KEY", "TRANSCRIPT_KEY", "SpeechAggregationMixin",
            "segment_units", "transcript_unit"]
 
@@ -48,7 +51,9 @@ def transcript_unit(payload: Any) -> str:
     """
     segments = payload if isinstance(payload, list) else []
     text = " ".join(str(s.get("text") or "") for s in segments if isinstance(s, Mapping))
-    return " ".join(unicodedata.normalize("NFC", text).split())
+    # a space between Chinese characters or beside full-width punctuation is no part of the
+    # transcript (the exports and scoring drop it): 今天 天气 and 今天天气 are one answer
+    return clean_transcript(unicodedata.normalize("NFC", text))
 
 
 def _segments(payload: Any) -> list[tuple[str | None, int, int]]:
