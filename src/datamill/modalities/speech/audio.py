@@ -79,6 +79,7 @@ import soundfile as sf
 from datamill.core.check_words import steady_reason
 from datamill.core.errors import InvalidInput, NotFound
 from datamill.modalities.base import CheckOutcome
+from datamill.modalities.speech._shown import past
 from datamill.modalities.speech.levels import estimate_snr, measure_hum
 from datamill.modalities.speech.phase import phase_outcome
 from datamill.modalities.speech.samples import not_finite, not_finite_reason
@@ -630,7 +631,7 @@ def _hum_outcome(m: dict[str, float], req: SpeechAsrRequirements) -> CheckOutcom
         value=hum,
         reason=None
         if hum <= req.max_hum_db
-        else f"mains hum at {m['hum_hz']:.0f} Hz {where}, {-hum:.1f} dB below the speech; "
+        else f"mains hum at {m['hum_hz']:.0f} Hz {where}, {past(-hum, -req.max_hum_db)} dB below the speech; "
         f"spec requires at least {-req.max_hum_db:.1f} dB below: check the recording "
         "setup's earthing and cables (a ground loop) and re-record",
         extra={"hum_hz": m["hum_hz"], "in_pauses": bool(m["hum_in_pauses"])},
@@ -671,7 +672,7 @@ def _signal_outcomes(m: dict[str, float], req: SpeechAsrRequirements) -> list[Ch
             value=None if steady else level,
             reason=None
             if level >= req.min_rms_dbfs or steady
-            else f"speech level {level:.1f} dBFS RMS is too quiet (the whole take reads "
+            else f"speech level {past(level, req.min_rms_dbfs)} dBFS RMS is too quiet (the whole take reads "
             f"{m['rms_dbfs']:.1f} dBFS), spec requires at least {req.min_rms_dbfs:.1f} dBFS: "
             "raise the input gain or move closer to the microphone, and re-record",
             extra={"rms_dbfs": m["rms_dbfs"], **({"no_speech": True} if steady else {})},
@@ -684,7 +685,7 @@ def _signal_outcomes(m: dict[str, float], req: SpeechAsrRequirements) -> list[Ch
             if snr >= req.min_snr_db
             else steady_reason(m["rms_dbfs"], f"so no SNR can be measured (spec requires at "
                                               f"least {req.min_snr_db:.1f} dB)") if steady
-            else f"estimated SNR {snr:.1f} dB (speech {m['speech_dbfs']:.1f} dBFS, background "
+            else f"estimated SNR {past(snr, req.min_snr_db)} dB (speech {m['speech_dbfs']:.1f} dBFS, background "
             f"noise {m['noise_dbfs']:.1f} dBFS), spec requires at least {req.min_snr_db:.1f} dB: "
             + ("no speech stands out (a silent or near-silent recording): check the "
                "microphone and re-record" if m["speech_dbfs"] < req.min_rms_dbfs

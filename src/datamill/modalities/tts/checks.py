@@ -46,6 +46,7 @@ import soundfile as sf
 
 from datamill.core.check_words import steady_reason
 from datamill.modalities.base import CheckOutcome
+from datamill.modalities.speech._shown import past
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -185,7 +186,7 @@ def _floor_outcome(m: Mapping[str, float], most: float) -> CheckOutcome:
             extra={"no_speech": True, "steady_dbfs": round(m["level_dbfs"], 2)})
     return CheckOutcome(
         name="noise_floor", passed=False, value=round(floor, 2),
-        reason=f"noise floor {floor:.1f} dBFS in the pauses between the words, spec allows at "
+        reason=f"noise floor {past(floor, most)} dBFS in the pauses between the words, spec allows at "
         f"most {most:.1f} dBFS: the room or the recording chain is too noisy; record the take "
         "again in a quieter room (away from fans, air conditioning and traffic) or with a "
         "quieter microphone preamp")
@@ -306,7 +307,7 @@ class LevelChecker:
         return [CheckOutcome(
             name="session_level", passed=ok, value=round(dev, 2),
             reason=None if ok else
-            f"speech level {float(level):.1f} dBFS is {abs(dev):.1f} dB "
+            f"speech level {float(level):.1f} dBFS is {past(abs(dev), self.max_deviation_db)} dB "
             f"{'above' if dev > 0 else 'below'} the median of {where} ({ref:.1f} dBFS); "
             f"spec allows {self.max_deviation_db:.1f} dB",
             extra={"median_dbfs": round(ref, 2), "items": len(earlier)})]
