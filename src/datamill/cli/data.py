@@ -337,8 +337,9 @@ def items_cmd(
                                   hidden=hidden_item_ids(s, me, p.id),
                                   import_run_id=import_run, search=search or None,
                                   item_id=item)
-        failed = failed_checks(s, [i.id for i in rows if i.status == "rejected"])
-        marks = quota_marks(s, [i.id for i in rows if i.status == "rejected"])
+        # reasons kept past the rejection (a re-recording superseded the take) are worded too
+        aside = [i.id for i in rows if i.status == "rejected" or i.reject_reasons]
+        failed, marks = failed_checks(s, aside), quota_marks(s, aside)
     from datamill.modalities.registry import get_modality
 
     plugin = get_modality(p.modality)
