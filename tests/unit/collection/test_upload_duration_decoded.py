@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import struct
 
+import numpy as np
 import soundfile as sf
 from sqlalchemy import select
 
@@ -61,3 +62,15 @@ def test_extensible_pcm_wav_is_a_pcm_wav(runtime, users, tmp_path):
         got = subject.upload_recording(s, runtime.blobs, token, state["prompts"][0]["id"],
                                        out.getvalue())
     assert got["passed"], got["reasons"]
+
+
+def test_a_header_promising_more_counts_what_is_there() -> None:
+    """A data chunk whose size says 2 s over 1 s of audio counts 1 s (the import then refuses
+    the file as truncated; until it does, the quotas count what the file holds)."""
+    out = io.BytesIO()
+    sf.write(out, np.zeros(16000, dtype=np.int16), 16000, subtype="PCM_16", format="WAV")
+    data = bytearray(out.getvalue())
+    at = data.find(b"data")
+    data[at + 4:at + 8] = struct.pack("<I", 64000)
+    assert subject._check_wav(bytes(data), 16000) == 1000
+    assert subject._check_wav(_streamed(out.getvalue()), 16000) == 1000
