@@ -121,12 +121,12 @@ class _DataConsole(Console):
         if needed <= self.width:
             super().print(*objects, **kwargs)
             return
-        before = self.width
+        before = self._width  # None: the width is read afresh (COLUMNS, the terminal) each time
         self.width = min(needed, _WIDEST_PAGE)
         try:
             super().print(*objects, **kwargs)
         finally:
-            self.width = before
+            self._width = before
 
 
 #: the widest a page printed into a pipe or file grows to fit a table
