@@ -10,7 +10,8 @@ Every threshold comes from the spec (``requirements.record``); none has a defaul
       max_responses: 4
       languages: [en, zh]           # ISO 639-1 codes a turn may be in ([] = any)
       min_language_chars: 12        # turns with fewer letters are not language-checked
-      banned_words: [...]           # case-insensitive; whole words for Latin script
+      banned_words: [...]           # case-insensitive; whole words for Latin script; look-alike
+                                    # letters (full-width, Cyrillic, zero-width) count
       pii: flag                     # personal data: flag (default) or reject
 
 Checks (each value stored per item): ``decodable`` (1 = a valid record), ``empty_turns``
@@ -36,6 +37,7 @@ from typing import Any, Final, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from datamill.core.errors import InvalidInput
+from datamill.core.lookalike import fold_cjk_gaps
 from datamill.modalities.base import CheckOutcome
 from datamill.modalities.language import judge_language
 from datamill.modalities.llm.records import MAX_RECORD_BYTES, LlmRecord, read_record
@@ -144,21 +146,34 @@ def _language_found(unit: TextUnit, req: LlmRecordRequirements) -> tuple[str | N
 
 
 @lru_cache(maxsize=8)
-def _banned_pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:
-    parts = []
+def _banned_pattern(words: tuple[str, ...]) -> tuple[re.Pattern[str], dict[str, str]] | None:
+    """The pattern of the folded words (:func:`datamill.core.lookalike.fold_cjk_gaps`) and
+    each folded word's spelling in the list."""
+    parts, listed = [], {}
     for w in words:
-        w = w.strip()
-        if not w:
+        key = fold_cjk_gaps(w.strip())
+        if not key or key in listed:
             continue
-        esc = re.escape(w.casefold())
-        parts.append(rf"(?<!\w){esc}(?!\w)" if w.isascii() else esc)
-    return re.compile("|".join(parts)) if parts else None
+        listed[key] = w.strip()
+        esc = re.escape(key)
+        parts.append(rf"(?<!\w){esc}(?!\w)" if key.isascii() else esc)
+    return (re.compile("|".join(parts)), listed) if parts else None
 
 
 def banned_hits(text: str, words: Sequence[str]) -> list[str]:
-    """The banned words found in ``text`` (case-insensitive; whole words for ASCII ones)."""
-    pattern = _banned_pattern(tuple(words))
-    return [] if pattern is None else [m.group(0) for m in pattern.finditer(text.casefold())]
+    """The banned words found in ``text``, each as the list spells it: case-insensitive, whole
+    words for ASCII ones, and typed with look-alike letters too (full-width, Cyrillic or Greek
+    letters that print as Latin ones, zero-width characters inside, spaces between Chinese
+    characters: :func:`datamill.core.lookalike.fold_cjk_gaps`).
+
+    >>> banned_hits("my pаss\u200bword, 傻 瓜", ["Password", "傻瓜"])
+    ['Password', '傻瓜']
+    """
+    found = _banned_pattern(tuple(words))
+    if found is None:
+        return []
+    pattern, listed = found
+    return [listed[m.group(0)] for m in pattern.finditer(fold_cjk_gaps(text))]
 
 
 def role_order_record(roles: Sequence[str], *, ends_with: str | None) -> dict[str, Any] | None:
