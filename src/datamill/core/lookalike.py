@@ -27,17 +27,17 @@ import re
 import unicodedata
 from typing import Final
 
-__all__ = ["fold", "fold_cjk_gaps"]
+__all__ = ["fold", "fold_cjk_gaps", "fold_label"]
 
 _LOOKALIKES: Final = {
     # Cyrillic capitals and small letters that print as Latin ones
-    "А": "a", "В": "b", "С": "c", "Е": "e", "Н": "h", "І": "i", "Ј": "j", "К": "k", "М": "m",
-    "О": "o", "Р": "p", "Ѕ": "s", "Т": "t", "Х": "x", "У": "y", "Ԛ": "q", "Ԝ": "w", "Ӏ": "l",
+    "А": "A", "В": "B", "С": "C", "Е": "E", "Н": "H", "І": "I", "Ј": "J", "К": "K", "М": "M",
+    "О": "O", "Р": "P", "Ѕ": "S", "Т": "T", "Х": "X", "У": "Y", "Ԛ": "Q", "Ԝ": "W", "Ӏ": "l",
     "а": "a", "с": "c", "е": "e", "һ": "h", "і": "i", "ј": "j", "о": "o", "р": "p", "ѕ": "s",
     "х": "x", "у": "y", "ԁ": "d", "ԛ": "q", "ԝ": "w", "ӏ": "l", "ү": "y",
     # Greek
-    "Α": "a", "Β": "b", "Ε": "e", "Ζ": "z", "Η": "h", "Ι": "i", "Κ": "k", "Μ": "m", "Ν": "n",
-    "Ο": "o", "Ρ": "p", "Τ": "t", "Υ": "y", "Χ": "x",
+    "Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M", "Ν": "N",
+    "Ο": "O", "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X",
     "ο": "o", "ν": "v", "ι": "i", "κ": "k", "ρ": "p", "α": "a", "υ": "u", "χ": "x",
     # Latin look-alikes NFKC keeps
     "ı": "i", "ɡ": "g", "ɑ": "a", "ℓ": "l", "ǀ": "l",
@@ -56,6 +56,17 @@ _TABLE: Final[dict[int, str | None]] = {
 
 _CJK: Final = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
 _CJK_GAP: Final = re.compile(f"(?<=[{_CJK}])\\s+(?=[{_CJK}])")
+
+
+def fold_label(text: str) -> str:
+    """A label as its look-alike spellings share it, its case kept: steps 1 to 3 of the module
+    docstring, and white space at its ends dropped (``‹新闻>``, ``＜新闻＞`` and ``<新闻> `` are
+    ``<新闻>``; ``РЕR`` in Cyrillic capitals is ``PER``).
+
+    >>> fold_label("\u2039新闻>"), fold_label("\u0420\u0415R")
+    ('<新闻>', 'PER')
+    """
+    return unicodedata.normalize("NFKC", text).translate(_TABLE).strip()
 
 
 def fold(text: str) -> str:

@@ -28,6 +28,7 @@ from typing import Any, Final
 from pydantic import ValidationError
 
 from datamill.core.errors import InvalidInput
+from datamill.core.lookalike import fold_label
 from datamill.modalities.text.schema import Relation, Span, TextAnnotation
 
 __all__ = ["MATCH_IOU", "NO_SPAN", "aggregation_units", "merge_aggregate", "span_iou",
@@ -38,10 +39,19 @@ NO_SPAN: Final = "O"  # an annotator who drew no span where others did (BIO's "o
 
 
 def _parse(payload: Any) -> TextAnnotation:
+    """A payload, its labels as their look-alike spellings share them (``‹新闻>`` drawn by one
+    annotator and ``<新闻>`` by another are one answer: :func:`~datamill.core.lookalike.fold_label`)."""
     try:
-        return TextAnnotation.model_validate(payload)
+        ann = TextAnnotation.model_validate(payload)
     except ValidationError as err:
         raise InvalidInput(f"not a text annotation: {err.error_count()} problems") from err
+    return ann.model_copy(update={
+        "spans": tuple(s.model_copy(update={"label": fold_label(s.label)}) for s in ann.spans),
+        "relations": tuple(r.model_copy(update={"label": fold_label(r.label)})
+                           for r in ann.relations),
+        "classes": tuple(fold_label(c) for c in ann.classes),
+        "offered": tuple(fold_label(c) for c in ann.offered),
+        "sentiment": None if ann.sentiment is None else fold_label(ann.sentiment)})
 
 
 def _key(span: Span) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from datamill.core.lookalike import fold_label
 from datamill.modalities.text.plugin import parse_annotation
 from datamill.modalities.text.schema import TextAnnotation
 
@@ -53,8 +54,8 @@ def _spans(a: TextAnnotation, b: TextAnnotation) -> list[dict[str, Any]]:
     offsets and label are; of the spans left over at one place, a removed and an added one pair
     as a relabelling (nested spans may share offsets under several labels: keyed by offsets
     alone, removing one of two such spans read as the other relabelled, trial h5 round 4)."""
-    was = {(s.start, s.end, s.label): s for s in a.spans}
-    now = {(s.start, s.end, s.label): s for s in b.spans}
+    was = {(s.start, s.end, fold_label(s.label)): s for s in a.spans}  # ‹新闻> is <新闻>
+    now = {(s.start, s.end, fold_label(s.label)): s for s in b.spans}
     gone: dict[tuple[int, int], list[Any]] = {}
     new: dict[tuple[int, int], list[Any]] = {}
     for key in sorted(set(was) - set(now)):

@@ -10,6 +10,9 @@
 * ``label_accuracy``: items whose classes (as a set) and sentiment equal the reference's, over
   items where either side has a class or a sentiment (1 when there are none).
 
+Labels, classes, sentiments and tags compare as their look-alike spellings share them
+(:func:`datamill.core.lookalike.fold_label`: ``‹新闻>`` and full-width ``＜新闻＞`` are ``<新闻>``).
+
 A metric with nothing to measure (no reference words; no item with a class or a sentiment:
 an NER-only project) scores 1 for the decisions made on it, and :func:`unmeasured_metrics`
 names it so that an inspection shows it as not measured rather than as a perfect score.
@@ -20,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from datamill.core.lookalike import fold_label
 from datamill.modalities.text.schema import TextAnnotation
 
 __all__ = ["TextScores", "score_annotations", "unmeasured_metrics"]
@@ -38,7 +42,12 @@ class TextScores:
 
 
 def _spans(a: TextAnnotation) -> set[tuple[int, int, str]]:
-    return {(s.start, s.end, s.label) for s in a.spans}
+    return {(s.start, s.end, fold_label(s.label)) for s in a.spans}
+
+
+def _same(value: str | None) -> str | None:
+    """A label as its look-alike spellings share it (``‹新闻>`` is ``<新闻>``)."""
+    return None if value is None else fold_label(value)
 
 
 def score_annotations(
@@ -51,12 +60,13 @@ def score_annotations(
     for ref, hyp in zip(reference, hypothesis, strict=True):
         r, h = _spans(ref), _spans(hyp)
         tp, n_ref, n_hyp = tp + len(r & h), n_ref + len(r), n_hyp + len(h)
-        hyp_tokens = {(t.start, t.end, t.pos) for t in hyp.tokens}
+        hyp_tokens = {(t.start, t.end, _same(t.pos)) for t in hyp.tokens}
         tok_ref += len(ref.tokens)
-        tok_ok += sum(1 for t in ref.tokens if (t.start, t.end, t.pos) in hyp_tokens)
+        tok_ok += sum(1 for t in ref.tokens if (t.start, t.end, _same(t.pos)) in hyp_tokens)
         if ref.classes or hyp.classes or ref.sentiment or hyp.sentiment:
             lab_n += 1
-            lab_ok += set(ref.classes) == set(hyp.classes) and ref.sentiment == hyp.sentiment
+            lab_ok += ({fold_label(c) for c in ref.classes} == {fold_label(c) for c in hyp.classes}
+                       and _same(ref.sentiment) == _same(hyp.sentiment))
     if n_ref == n_hyp == 0:
         precision = recall = f1 = 1.0
     else:

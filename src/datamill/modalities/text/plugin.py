@@ -49,6 +49,7 @@ from datamill.modalities.text.schema import (
     TextLabelSchema,
     TextRequirements,
     annotation_problems,
+    schema_spelling,
 )
 from datamill.modalities.text.textio import read_text, tokenize
 
@@ -300,8 +301,8 @@ class TextPlugin:
     def validate_annotation(
         self, payload: Any, attributes: Mapping[str, Any], requirements: BaseModel
     ) -> AnnotationDoc:
-        ann = parse_annotation(payload)
         labels = _req(requirements).labels
+        ann = schema_spelling(parse_annotation(payload), labels)  # ‹新闻> is <新闻>
         if "multi_label" in labels.tasks:
             ann = ann.model_copy(update={"offered": labels.classes})
         elif ann.offered:

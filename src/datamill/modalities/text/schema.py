@@ -38,6 +38,7 @@ from typing import Any, Final, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
+from datamill.core.lookalike import fold, fold_label
 from datamill.modalities.text.textio import inside_grapheme
 
 __all__ = [
@@ -52,6 +53,8 @@ __all__ = [
     "TextRequirements",
     "Token",
     "annotation_problems",
+    "label_spelling",
+    "schema_spelling",
     "validate_annotation",
 ]
 
@@ -213,6 +216,44 @@ class TextAnnotation(BaseModel):
     tokens: tuple[Token, ...] = ()
     relations: tuple[Relation, ...] = ()
     attributes: dict[str, str] = Field(default_factory=dict)
+
+
+def label_spelling(value: str, allowed: tuple[str, ...]) -> str:
+    """``value`` as the schema spells it when it is one of ``allowed`` typed with look-alike
+    letters (``‹新闻>`` or full-width ``＜新闻＞`` for ``<新闻>``, Cyrillic ``РЕR`` or ``per``
+    for ``PER``: :func:`datamill.core.lookalike.fold`) and only one; else ``value`` unchanged
+    (an unknown label stays unknown).
+
+    >>> label_spelling("\u2039新闻>", ("<新闻>", "<人名>")), label_spelling("per", ("PER", "LOC"))
+    ('<新闻>', 'PER')
+    """
+    if value in allowed:
+        return value
+    same = [a for a in allowed if fold(a) == fold(value)]
+    if len(same) > 1:  # two labels differing in case only: the one of the same case
+        same = [a for a in same if fold_label(a) == fold_label(value)]
+    return same[0] if len(same) == 1 else value
+
+
+def schema_spelling(ann: TextAnnotation, labels: TextLabelSchema) -> TextAnnotation:
+    """``ann`` with every label, class, sentiment, relation label and POS tag typed with
+    look-alike letters spelt as the schema spells it (:func:`label_spelling`), so that what is
+    stored, scored and delivered compares equal to the same label picked from the list."""
+    spans = tuple(s if s.label in labels.entity_labels else
+                  s.model_copy(update={"label": label_spelling(s.label, labels.entity_labels)})
+                  for s in ann.spans)
+    relations = tuple(
+        r if r.label in labels.relation_labels else
+        r.model_copy(update={"label": label_spelling(r.label, labels.relation_labels)})
+        for r in ann.relations)
+    tags = labels.pos_tags or ()
+    tokens = tuple(t if t.pos is None or t.pos in tags else
+                   t.model_copy(update={"pos": label_spelling(t.pos, tags)}) for t in ann.tokens)
+    sentiment = (None if ann.sentiment is None
+                 else label_spelling(ann.sentiment, labels.sentiments))
+    classes = tuple(label_spelling(c, labels.classes) for c in ann.classes)
+    return ann.model_copy(update={"spans": spans, "relations": relations, "tokens": tokens,
+                                  "sentiment": sentiment, "classes": classes})
 
 
 def _splits_surrogate(text: str, i: int) -> bool:
