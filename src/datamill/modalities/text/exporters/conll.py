@@ -7,7 +7,10 @@ the outer one, and the manifest counts the inner ones under ``left_out`` (``nest
 delivery's datasheet lists them). Words are the item's segmentation, or tokens (every CJK character alone, runs
 of letters/digits) split at span boundaries. ``index.jsonl`` has, per block, the item ``id``,
 its exact ``text`` and the word ``offsets`` (code points), so the importer restores character
-spans and ids exactly; whitespace inside a word is written as ``_``.
+spans and ids exactly; whitespace inside a word is written as ``_``. So is whitespace inside a
+label or a POS tag (``人 名`` as ``B-人_名``: a space would make it two columns, and a reader of
+the last column would see ``名``); the block's ``labels`` in ``index.jsonl`` map each label or
+tag so written back to the project's (``{"人_名": "人 名"}``) for the importer.
 """
 
 from __future__ import annotations
@@ -46,11 +49,15 @@ class ConllExporter:
                 fc.write("-DOCSTART- -X- -X- O\n\n")
                 for (start, end, pos), tag in zip(tokens, tags, strict=True):
                     word = _SPACE.sub("_", item.text[start:end])
-                    fc.write(f"{word} {pos or '_'} O {tag}\n")
+                    fc.write(f"{word} {_SPACE.sub('_', pos or '_')} O {_SPACE.sub('_', tag)}\n")
                 fc.write("\n")
-                fi.write(json.dumps({"id": item.id, "text": item.text,
-                                     "offsets": [[a, b] for a, b, _ in tokens]},
-                                    ensure_ascii=False) + "\n")
+                entry: dict[str, object] = {"id": item.id, "text": item.text,
+                                            "offsets": [[a, b] for a, b, _ in tokens]}
+                named = [s.label for s in flat] + [pos for _, _, pos in tokens if pos]
+                spaced = {_SPACE.sub("_", v): v for v in named if _SPACE.search(v)}
+                if spaced:
+                    entry["labels"] = spaced
+                fi.write(json.dumps(entry, ensure_ascii=False) + "\n")
                 n += 1
         return ExportManifest(format=self.name, items=n, files={
             "ner.conll": sha256_file(conll), "index.jsonl": sha256_file(index)},

@@ -1,7 +1,8 @@
 """CoNLL (IOB2 or IOB1/BIO) NER files: ``word [POS [chunk]] TAG`` per line.
 
 Blocks are separated by blank lines or ``-DOCSTART-`` lines; each block is an item. With the
-exporter's ``index.jsonl`` beside ``ner.conll``, ids, texts and word offsets are taken from it;
+exporter's ``index.jsonl`` beside ``ner.conll``, ids, texts, word offsets and the labels written
+with ``_`` for their spaces are taken from it;
 otherwise the text is rebuilt from the words (spaces between words, none next to CJK), ids are
 ``<file stem>-NNNNNN``. A POS column other than ``_`` becomes the item's segmentation.
 """
@@ -131,8 +132,13 @@ class ConllImporter:
                 text, offsets = join_tokens(words)
                 item_id = f"{found.stem}-{n + 1:06d}"
             tags = [t for _, _, t in block]
-            tokens = [Token(start=a, end=b, pos=p) for (a, b), (_, p, _) in
-                      zip(offsets, block, strict=True)] if any(p for _, p, _ in block) else []
+            spaced = index[n].get("labels") if index else None
+            if isinstance(spaced, dict):  # labels with spaces, written with "_" (exporter)
+                tags = [t if t == "O" else t[:2] + str(spaced.get(t[2:], t[2:])) for t in tags]
+            named = spaced if isinstance(spaced, dict) else {}
+            tokens = [Token(start=a, end=b, pos=None if p is None else str(named.get(p, p)))
+                      for (a, b), (_, p, _) in zip(offsets, block, strict=True)
+                      ] if any(p for _, p, _ in block) else []
             ann = TextAnnotation(spans=tuple(_spans(tags, offsets)), tokens=tuple(tokens))
             prepared.append((item_id, text, ann, f"{found.name}:{line}"))
         media = MediaWriter(self.media_dir)
