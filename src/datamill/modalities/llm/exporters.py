@@ -94,12 +94,15 @@ def _jsonl_card(file_name: str, features: list[dict[str, Any]]) -> str:
     """A JSONL file's dataset card: YAML naming the file and every column's type, which
     ``datasets.load_dataset(folder)`` reads (without it the types were guessed from the file's
     first 10 MB: ``thinking`` null in the first rows and a string later failed to load,
-    "Couldn't cast array of type string to null")."""
+    "Couldn't cast array of type string to null"). The features are copied apart first: a list
+    used by several columns (DPO's ``prompt``, ``chosen`` and ``rejected`` messages) was written
+    once with a YAML anchor (``&id001``) and aliases, which datasets reads as one shared object
+    and took apart at its first use (``load_dataset(folder)``: ``KeyError: 'name'``)."""
     import yaml
 
     head = yaml.safe_dump(
         {"configs": [{"config_name": "default", "data_files": file_name}],
-         "dataset_info": {"features": features}},
+         "dataset_info": {"features": json.loads(json.dumps(features))}},
         allow_unicode=True, sort_keys=False, width=1000)
     return f"---\n{head}---\n\n# {file_name}\n\nSee the delivery's datasheet.\n"
 
