@@ -52,6 +52,12 @@ _SCRIPT_LANGUAGE: Final = {
 }
 """Scripts this check tells apart (a letter's Unicode name starts with one), each with the
 language a refusal names for it (Arabic script is named ``ar``, Cyrillic ``ru``)."""
+_BORROWED_SCRIPTS: Final = frozenset({"LATIN", "CJK"})
+"""Scripts whose words other languages' text borrows as they are (a brand, an acronym, a name:
+"我用iPhone拍照。", "The word 你好 means hello") and the detectors have models for:
+:func:`foreign_script` leaves their letters to the detectors. Counted, 6 Latin letters of 10
+refused plain Chinese ("我用iPhone拍照。", "我喜欢看NBA和NFL比赛", "ＡＰＰ下载量很高") that the
+detectors read as Chinese. Other scripts (Cyrillic, kana, Hangul, Arabic ...) are counted."""
 _NON_LATIN_SCRIPTS: Final = {
     "zh": {"CJK"}, "ja": {"CJK", "HIRAGANA", "KATAKANA"}, "ko": {"HANGUL", "CJK"},
     "ar": {"ARABIC"}, "fa": {"ARABIC"}, "ur": {"ARABIC"}, "he": {"HEBREW"}, "yi": {"HEBREW"},
@@ -117,12 +123,15 @@ def _script(char: str) -> str | None:
 
 def foreign_script(text: str, wanted: Iterable[str]) -> tuple[str, int, int] | None:
     """(script, its letters, all letters) where :data:`FOREIGN_SCRIPT_SHARE` or more of
-    ``text``'s letters are in a script none of ``wanted`` is written in (the most frequent
-    such script), else None; also None where a wanted language's script is not known here.
+    ``text``'s letters are in a script none of ``wanted`` is written in, other than Latin and
+    Han (:data:`_BORROWED_SCRIPTS`, left to the detectors; the most frequent such script), else
+    None; also None where a wanted language's script is not known here.
 
     >>> foreign_script("שלום עולם זה טקסט. Then some English.", ["zh", "en"])
     ('HEBREW', 14, 29)
     >>> foreign_script("张伟在北京的清华大学工作。", ["zh", "en"]) is None
+    True
+    >>> foreign_script("我用iPhone拍照。", ["zh"]) is None  # Latin: left to the detectors
     True
     """
     scripts: set[str] = set()
@@ -140,7 +149,7 @@ def foreign_script(text: str, wanted: Iterable[str]) -> tuple[str, int, int] | N
         if char.isalpha():
             total += 1
             script = _script(char)
-            if script is not None and script not in scripts:
+            if script is not None and script not in scripts and script not in _BORROWED_SCRIPTS:
                 counts[script] = counts.get(script, 0) + 1
     if not counts:
         return None
