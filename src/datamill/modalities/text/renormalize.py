@@ -127,7 +127,9 @@ def normalize_row(row: dict[str, Any], *, fullwidth_punctuation: bool = True
 
     if row.get("id") in (None, ""):
         raise KeyError("id")
-    ann = row["annotation"]
+    from datamill.modalities.text.importers.text_jsonl import row_annotation
+
+    ann = row_annotation(row)  # its annotation, or its top-level spans
     parsed = TextAnnotation.model_validate(json.loads(ann) if isinstance(ann, str) else ann)
     text = row["text"]
     if not isinstance(text, str):

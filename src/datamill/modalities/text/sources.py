@@ -240,8 +240,19 @@ def _labelled_jsonl(files: list[Path]) -> bool:
                     row = json.loads(raw.decode("utf-8", "replace").removeprefix("\ufeff"))
                 except json.JSONDecodeError:
                     return False
-                return isinstance(row, dict) and row.get("annotation") not in (None, "", {})
+                return isinstance(row, dict) and _has_labels(row)
     return False
+
+
+def _has_labels(row: dict[str, Any]) -> bool:
+    """Whether a row holds an annotation or top-level spans (:func:`.row_annotation`)."""
+    from datamill.modalities.text.importers.text_jsonl import row_annotation
+
+    try:
+        row_annotation(row)
+    except KeyError:
+        return False
+    return True
 
 
 def _prepare_labelled(files: list[Path], target: Path, opt: _Options,
@@ -264,7 +275,7 @@ def _prepare_labelled(files: list[Path], target: Path, opt: _Options,
                 except json.JSONDecodeError as err:
                     raise TextSourceError(f"{where}: malformed JSON ({describe_json_error(err)})",
                                           file=path.name, line=n) from err
-                if not isinstance(row, dict) or row.get("annotation") in (None, "", {}):
+                if not isinstance(row, dict) or not _has_labels(row):
                     raise TextSourceError(
                         f"{where}: no annotation; a labelled source has one in every row",
                         file=path.name, line=n, reason_code="text_row_not_labelled",

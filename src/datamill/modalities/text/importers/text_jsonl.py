@@ -1,12 +1,15 @@
 """datamill's text JSONL (``data.jsonl`` of the ``text_jsonl`` exporter): ``id``, ``text`` and
-``annotation`` (the annotation document, a JSON string or object) per line."""
+``annotation`` (the annotation document, a JSON string or object) per line. A row without an
+``annotation`` may hold its ``spans`` (``[{"start", "end", "label"}]``, code points), and
+``classes`` and ``sentiment``, at the top (what most NER tools write): they are its annotation
+(:func:`row_annotation`)."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from pydantic import ValidationError
 
@@ -21,7 +24,25 @@ from datamill.modalities.text.importers._common import (
 from datamill.modalities.text.schema import TextAnnotation
 from datamill.modalities.text.textio import lone_surrogate
 
-__all__ = ["TextJsonlImporter"]
+__all__ = ["TextJsonlImporter", "row_annotation"]
+
+
+_TOP_LEVEL = ("spans", "classes", "sentiment")
+
+
+def row_annotation(row: dict[str, Any]) -> Any:
+    """A row's annotation: its ``annotation`` (an object or a JSON string), else the
+    annotation its top-level ``spans`` (with ``classes`` and ``sentiment``, where given) make;
+    ``KeyError('annotation')`` for a row with neither.
+
+    >>> row_annotation({"id": "1", "text": "张伟", "spans": [{"start": 0, "end": 2, "label": "PER"}]})
+    {'spans': [{'start': 0, 'end': 2, 'label': 'PER'}]}
+    """
+    if row.get("annotation") not in (None, "", {}):
+        return row["annotation"]
+    if isinstance(row.get("spans"), list) and row["spans"]:
+        return {k: row[k] for k in _TOP_LEVEL if row.get(k) is not None}
+    raise KeyError("annotation")
 
 
 def _file(path: Path) -> Path:
@@ -44,7 +65,8 @@ class TextJsonlImporter:
         if not found.is_file() or found.suffix.lower() != ".jsonl":
             return 0.0
         head = head_text(found).split("\n", 1)[0]
-        return 0.9 if '"annotation"' in head and '"text"' in head else 0.0
+        labelled = '"annotation"' in head or '"spans"' in head
+        return 0.9 if labelled and '"text"' in head else 0.0
 
     def iter_items(self, path: Path) -> Iterator[tuple[Path, TextAnnotation, str, str]]:
         found = _file(path)
@@ -55,7 +77,7 @@ class TextJsonlImporter:
             where = f"{found.name}:{n}"
             try:
                 row = json.loads(line)
-                ann = row["annotation"]
+                ann = row_annotation(row)
                 ann = TextAnnotation.model_validate(json.loads(ann) if isinstance(ann, str) else ann)
                 text = str(row["text"])
                 bad = lone_surrogate(text)
