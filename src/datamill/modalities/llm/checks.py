@@ -37,7 +37,7 @@ from typing import Any, Final, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from datamill.core.errors import InvalidInput
-from datamill.core.lookalike import fold_cjk_gaps
+from datamill.core.lookalike import fold, fold_cjk_gaps
 from datamill.modalities.base import CheckOutcome
 from datamill.modalities.language import judge_language
 from datamill.modalities.llm.records import MAX_RECORD_BYTES, LlmRecord, read_record
@@ -111,7 +111,10 @@ class TextUnit(BaseModel):
 
 
 def _norm(text: str) -> str:
-    return _SPACE.sub(" ", text).strip().casefold()
+    """What two turns are compared by (a repeated turn, a duplicate record): look-alike
+    spellings folded (:func:`datamill.core.lookalike.fold`: full-width letters, zero-width
+    characters, case), white space runs as one space."""
+    return _SPACE.sub(" ", fold(text)).strip()
 
 
 def letters(text: str) -> int:
@@ -257,7 +260,8 @@ def unit_problems(units: Sequence[TextUnit], req: LlmRecordRequirements) -> list
 def record_fingerprint(record: LlmRecord) -> str:
     """What makes two records the same data, whatever their ids and meta: each turn's role and
     text, and the responses' texts in any order (two responses shown the other way round are
-    the same pair), with whitespace runs made one space and case folded."""
+    the same pair), with whitespace runs made one space and look-alike spellings folded
+    (full-width letters, zero-width characters, case)."""
     turns = [[t.role, _norm(t.content)] for t in record.messages]
     responses = sorted(_norm(r.content) for r in record.responses)
     blob = json.dumps([turns, responses], ensure_ascii=False, separators=(",", ":"))
