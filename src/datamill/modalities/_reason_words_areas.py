@@ -148,3 +148,7 @@ AREA_REFUSALS_ZH_CN: dict[str, str] = {
     **_licence_h17.LICENCE_H17_ZH_CN,
     **_speech_h2.SPEECH_H2_REFUSALS_ZH_CN,
 }
+from datamill.modalities._reason_words_text_h3 import TEXT_H3_EN, TEXT_H3_ZH_CN  # noqa: E402
+
+AREA_REFUSALS_EN.update(TEXT_H3_EN)
+AREA_REFUSALS_ZH_CN.update(TEXT_H3_ZH_CN)

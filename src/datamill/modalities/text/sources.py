@@ -126,7 +126,8 @@ _LABEL_FIELDS = ("annotation", "spans", "relations")
 
 def _record(rec: Any, where: str, default_id: str, opt: _Options) -> tuple[str, str, str]:
     if not isinstance(rec, dict):
-        raise TextSourceError(f"{where}: a row must be an object", file=where)
+        raise TextSourceError(f"{where}: a row must be an object", file=where,
+                              reason_code="text_row_not_object", where=where)
     labelled = next((k for k in _LABEL_FIELDS if rec.get(k) not in (None, "", [], {})), None)
     if labelled is not None:  # its labels were dropped without a word (trial h7)
         raise TextSourceError(
@@ -138,7 +139,8 @@ def _record(rec: Any, where: str, default_id: str, opt: _Options) -> tuple[str, 
             reason_code="text_row_labelled", where=where, field_name=labelled)
     text = rec.get(opt.text_field)
     if not isinstance(text, str):
-        raise TextSourceError(f"{where}: no text in column {opt.text_field!r}", file=where)
+        raise TextSourceError(f"{where}: no text in column {opt.text_field!r}", file=where,
+                              reason_code="text_no_text", where=where, column=opt.text_field)
     bad = lone_surrogate(text)
     if bad:  # writing it failed with a traceback, and `--json` printed none (trial h7)
         raise TextSourceError(f"{where}: the text cannot be written as UTF-8{bad}: fix the"
@@ -156,8 +158,10 @@ def _jsonl(path: Path, opt: _Options) -> Iterator[tuple[str, str, str]]:
         try:
             rec = json.loads(line)
         except json.JSONDecodeError as err:
-            raise TextSourceError(f"{path.name}:{n}: malformed JSON ({describe_json_error(err)})", file=path.name,
-                                  line=n) from err
+            raise TextSourceError(f"{path.name}:{n}: malformed JSON ({describe_json_error(err)})",
+                                  file=path.name, line=n, reason_code="text_malformed_json",
+                                  where=f"{path.name}:{n}", why=describe_json_error(err),
+                                  column=err.colno) from err
         yield _record(rec, f"{path.name}:{n}", f"{path.stem}-{n:06d}", opt)
 
 
@@ -204,11 +208,15 @@ def _csv(path: Path, opt: _Options) -> Iterator[tuple[str, str, str]]:
             header = [c.strip() for c in cells]
             if opt.text_field not in header:
                 raise TextSourceError(f"{path.name}: no {opt.text_field!r} column in the header"
-                                      f" ({', '.join(header)})", file=path.name, line=n)
+                                      f" ({', '.join(header)})", file=path.name, line=n,
+                                      reason_code="text_no_column", where=path.name,
+                                      column=opt.text_field, header=", ".join(header))
             continue
         if len(cells) != len(header):
             raise TextSourceError(f"{path.name}:{n}: {len(cells)} cells, the header has"
-                                  f" {len(header)}", file=path.name, line=n)
+                                  f" {len(header)}", file=path.name, line=n,
+                                  reason_code="text_cells_count", where=f"{path.name}:{n}",
+                                  cells=len(cells), columns=len(header))
         yield _record(dict(zip(header, cells, strict=True)), f"{path.name}:{n}",
                       f"{path.stem}-{n:06d}", opt)
 
@@ -221,7 +229,9 @@ def _parquet(path: Path, opt: _Options) -> Iterator[tuple[str, str, str]]:
     except (OSError, ValueError) as err:
         raise TextSourceError(f"{path.name}: not a Parquet file ({err})", file=path.name) from err
     if opt.text_field not in pf.schema_arrow.names:
-        raise TextSourceError(f"{path.name}: no {opt.text_field!r} column", file=path.name)
+        raise TextSourceError(f"{path.name}: no {opt.text_field!r} column", file=path.name,
+                              reason_code="text_no_column", where=path.name,
+                              column=opt.text_field, header=", ".join(pf.schema_arrow.names))
     row = 0
     for batch in pf.iter_batches(batch_size=1000):
         for rec in batch.to_pylist():
@@ -296,11 +306,15 @@ def _prepare_labelled(files: list[Path], target: Path, opt: _Options,
                                           file=path.name, line=n) from err
                 if len(out["text"]) > opt.max_chars:
                     raise TextSourceError(f"{where}: {len(out['text'])} characters, more than"
-                                          f" {opt.max_chars}", file=path.name, line=n)
+                                          f" {opt.max_chars}", file=path.name, line=n,
+                                          reason_code="text_too_long", where=where,
+                                          chars=len(out["text"]), most=opt.max_chars)
                 item_id = str(out.get("id", ""))
                 if item_id in seen:
                     raise TextSourceError(f"{where}: item id {item_id!r} is used twice (first"
-                                          f" at {seen[item_id]})", file=path.name, line=n)
+                                          f" at {seen[item_id]})", file=path.name, line=n,
+                                          reason_code="text_id_twice", where=where,
+                                          id=item_id, first=seen[item_id])
                 seen[item_id] = where
                 changed += moved
                 out_file.write(json.dumps(out, ensure_ascii=False) + "\n")
@@ -319,17 +333,20 @@ def prepare_text_source(  # noqa: PLR0913 - keyword-only options
     """Write ``out_dir/texts/<id>.txt`` and ``out_dir/manifest.jsonl`` from ``source`` (a file
     or a folder of such files, in name order); see the module docstring."""
     if not source.exists():
-        raise TextSourceError(f"{source}: no such file or folder", file=str(source))
+        raise TextSourceError(f"{source}: no such file or folder", file=str(source),
+                              reason_code="text_source_missing", path=str(source))
     files = sorted(p for p in source.iterdir() if p.suffix.lower() in _READERS) \
         if source.is_dir() else [source]
     if not files or any(p.suffix.lower() not in _READERS for p in files):
         raise TextSourceError(f"{source}: not a .txt/.csv/.jsonl/.parquet source",
-                              file=str(source))
+                              file=str(source), reason_code="text_source_kind", path=str(source))
     if out_dir.exists() and not out_dir.is_dir():
         raise TextSourceError(f"{out_dir} is a file, not a folder: name a new or empty folder",
-                              file=str(out_dir))
+                              file=str(out_dir), reason_code="text_out_is_file", path=str(out_dir))
     if out_dir.exists() and any(out_dir.iterdir()):
-        raise TextSourceError(f"{out_dir} exists and is not empty", file=str(out_dir))
+        raise TextSourceError(f"{out_dir} exists and is not empty: name a new or empty folder",
+                              file=str(out_dir), reason_code="text_out_not_empty",
+                              path=str(out_dir))
     opt = _Options(unit, text_field, id_field, max_chars)
     labelled = normalize and _labelled_jsonl(files)
     if labelled and drop_emoji:
@@ -365,13 +382,18 @@ def prepare_text_source(  # noqa: PLR0913 - keyword-only options
                         changing.append(where)
                     if len(text) > max_chars:
                         raise TextSourceError(f"{where}: {len(text)} characters, more than"
-                                              f" {max_chars}", file=path.name)
+                                              f" {max_chars}", file=path.name,
+                                              reason_code="text_too_long", where=where,
+                                              chars=len(text), most=max_chars)
                     if not text.strip():
-                        raise TextSourceError(f"{where}: empty text", file=path.name)
+                        raise TextSourceError(f"{where}: empty text", file=path.name,
+                                              reason_code="text_empty", where=where)
                     safe = _BAD_ID.sub("_", item_id)[:200]
                     if safe in seen:
                         raise TextSourceError(f"{where}: item id {item_id!r} is used twice (first"
-                                              f" at {seen[safe]})", file=path.name)
+                                              f" at {seen[safe]})", file=path.name,
+                                              reason_code="text_id_twice", where=where,
+                                              id=item_id, first=seen[safe])
                     seen[safe] = where
                     (staging / "texts" / f"{safe}.txt").write_text(text, encoding="utf-8",
                                                                    newline="")
