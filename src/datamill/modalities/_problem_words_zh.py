@@ -4,6 +4,7 @@ punctuation)."""
 from __future__ import annotations
 
 from datamill.modalities._reason_words_asr_h9 import ASR_SEGMENT_PROBLEMS_ZH_CN
+from datamill.modalities._reason_words_image_h1 import IMAGE_H1_PROBLEMS_ZH_CN
 from datamill.modalities._reason_words_image_h10 import IMAGE_H10_PROBLEMS_ZH_CN
 from datamill.modalities._reason_words_tts_tiers import TTS_TIER_PROBLEMS_ZH_CN
 
@@ -159,4 +160,5 @@ ZH_CN_PROBLEMS: dict[str, str] = {
     **TTS_TIER_PROBLEMS_ZH_CN,
     **ASR_SEGMENT_PROBLEMS_ZH_CN,
     **IMAGE_H10_PROBLEMS_ZH_CN,
+    **IMAGE_H1_PROBLEMS_ZH_CN,
 }

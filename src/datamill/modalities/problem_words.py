@@ -53,6 +53,7 @@ from datamill.modalities._reason_words_eligibility import (
     eligibility_details,
     eligibility_values,
 )
+from datamill.modalities._reason_words_image_h1 import IMAGE_H1_PROBLEMS_EN
 from datamill.modalities._reason_words_image_h10 import IMAGE_H10_PROBLEMS_EN
 from datamill.modalities._reason_words_labelled_h21 import labelled_listed
 from datamill.modalities._reason_words_lang_h3 import ROLE_NAMED_REFUSALS, role_values
@@ -266,6 +267,7 @@ EN_PROBLEMS: dict[str, str] = {
     **TTS_TIER_PROBLEMS_EN,  # a TTS annotation's tier problems (modalities.tts.consistency)
     **ASR_SEGMENT_PROBLEMS_EN,  # a transcript's segment problems (modalities.speech.segments)
     **IMAGE_H10_PROBLEMS_EN,  # an image object smaller than the workbench draws
+    **IMAGE_H1_PROBLEMS_EN,  # an empty mask, a polyline of one point: they draw nothing
 }
 
 #: the languages the catalogue words problems in

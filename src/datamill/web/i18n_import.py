@@ -61,4 +61,6 @@ EN_IMPORT: dict[str, str] = {
                                      "workbench draws",
     "imp.left_out.area_too_small": "polygon or text line under 1 square px, smaller than the "
                                    "workbench draws",
+    "imp.left_out.mask_empty": "mask with no pixel set",
+    "imp.left_out.polyline_zero_length": "polyline whose points all coincide",
 }

@@ -48,4 +48,6 @@ ZH_CN_IMPORT: dict[str, str] = {
     "imp.left_out": "{format} 标注中有 {n} 个对象未采用：",
     "imp.left_out.object_too_small": "框或旋转框边长不足 1 像素，小于标注台可画的最小尺寸",
     "imp.left_out.area_too_small": "多边形或文本行面积不足 1 平方像素，小于标注台可画的最小尺寸",
+    "imp.left_out.mask_empty": "掩码没有任何像素",
+    "imp.left_out.polyline_zero_length": "折线的各点重合（长度为零）",
 }

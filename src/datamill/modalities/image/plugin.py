@@ -61,8 +61,10 @@ if TYPE_CHECKING:
 __all__ = ["ImageAnnotationRequirements", "ImagePlugin", "ImageStatistics"]
 
 _BAD_ID = re.compile(r"[\s\x00-\x1f\x7f/\\]")
-#: the refusals of an object smaller than the workbench draws: a pre-labelled import leaves it out
-_TINY: Final = frozenset({"object_too_small", "area_too_small"})
+#: the refusals of an object smaller than the workbench draws, or drawing nothing (an empty
+#: mask, a polyline of one point): a pre-labelled import leaves it out
+_TINY: Final = frozenset({"object_too_small", "area_too_small", "mask_empty",
+                          "polyline_zero_length"})
 _EXPORTERS = ("coco", "yolo", "voc", "paddleocr_det", "paddleocr_rec", "image_hf")
 #: the object kinds each format holds (None: every kind, and image-level classes)
 _FORMAT_KINDS: dict[str, frozenset[str] | None] = {
@@ -321,7 +323,8 @@ class ImagePlugin(ImageAggregationMixin):
         self, payload: Any, attributes: Mapping[str, Any], requirements: BaseModel
     ) -> tuple[Any, dict[str, int]]:
         """A pre-labelled source's annotation without its objects smaller than the workbench
-        draws, and how many it left out per reason (``object_too_small``, ``area_too_small``):
+        draws or drawing nothing, and how many it left out per reason (``object_too_small``,
+        ``area_too_small``, ``mask_empty``, ``polyline_zero_length``):
         COCO itself holds boxes under a pixel, which loaders skip, so they are left out and
         counted as a pre-annotator's are, not a refusal of the whole source. An object with any
         other problem stays, for validation to refuse. Anything unreadable: unchanged."""

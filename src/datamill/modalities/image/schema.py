@@ -11,11 +11,12 @@ Coordinates are JSON numbers: text (``"10"``) and booleans are refused, never co
 * :class:`RotatedBox`: centre ``cx, cy``, size ``w, h`` and ``angle_deg``: rotation about the
   centre, positive **clockwise** on screen (the rotation matrix applied in y-down coordinates).
 * :class:`Polygon`: a closed ring of at least 3 points, not self-intersecting.
-* :class:`Polyline`: an open chain of at least 2 points (lane lines, wires, edges).
+* :class:`Polyline`: an open chain of at least 2 points (lane lines, wires, edges), not all
+  at one place (``polyline_zero_length``).
 * :class:`Keypoints`: points of a named skeleton, in skeleton order; ``visibility`` follows COCO:
   0 not labelled (``x``, ``y`` ignored), 1 labelled but occluded, 2 labelled and visible.
 * :class:`Mask`: a COCO run-length encoding (column-major; ``counts`` compressed string or
-  list of run lengths starting with background).
+  list of run lengths starting with background), at least one pixel set (``mask_empty``).
 * :class:`TextLine`: an OCR line, a polygon (usually 4 points, clockwise from top-left) and its
   ``transcription``.
 
@@ -434,8 +435,10 @@ def _too_small(obj: Box | RotatedBox) -> list[_Problem]:
 
 def below_workbench_size(obj: Any) -> bool:
     """Whether validation refuses ``obj`` as smaller than the workbench draws (a box or rotated
-    box, a polygon or text line with some area; see :data:`MIN_OBJECT_PX`): a pre-annotator's
-    such object is left out, as a submission of it would be refused."""
+    box, a polygon or text line with some area; see :data:`MIN_OBJECT_PX`) or as drawing
+    nothing at all (a mask of valid runs with no pixel set, a polyline whose points all
+    coincide): a pre-annotator's such object is left out, as a submission of it would be
+    refused."""
     if isinstance(obj, Box | RotatedBox):
         return bool(_too_small(obj))
     if isinstance(obj, Polygon | TextLine):
@@ -443,6 +446,12 @@ def below_workbench_size(obj: Any) -> bool:
 
         area = float(ShapelyPolygon(obj.points).area)
         return 0 < area < (MIN_OBJECT_PX - _SIZE_SLACK) ** 2
+    if isinstance(obj, Polyline):
+        return bool(_no_length(obj))
+    if isinstance(obj, Mask):
+        from datamill.modalities.image._rle import rle_problem
+
+        return rle_problem(obj.rle.counts, *obj.rle.size) is None and bool(_empty_mask(obj))
     return False
 
 
@@ -474,11 +483,35 @@ def _check_geometry(obj: Any, width: int, height: int) -> list[_Problem]:
         from datamill.modalities.image._rle import rle_problem
 
         problem = rle_problem(obj.rle.counts, height, width)
-        return [_Problem("rle.counts", "mask_invalid", problem)] if problem else []
+        return [_Problem("rle.counts", "mask_invalid", problem)] if problem else _empty_mask(obj)
     problems = _outside("points", _points_outside(obj.points, width, height))
     if isinstance(obj, Polygon | TextLine):
         problems.extend(_polygon_problems(obj.points, obj.kind))
+    elif isinstance(obj, Polyline):
+        problems.extend(_no_length(obj))
     return problems
+
+
+def _empty_mask(obj: Mask) -> list[_Problem]:
+    """A mask of valid runs that sets no pixel (``mask_empty``): it draws nothing, and COCO
+    readers drop it (pycocotools gives it no box, detectron2 filters it out)."""
+    from datamill.modalities.image._rle import rle_area, rle_counts
+
+    if rle_area(rle_counts(obj.rle.counts)) > 0:
+        return []
+    return [_Problem("rle.counts", "mask_empty", "the mask has no pixel set (its runs are "
+                     "all background)")]
+
+
+def _no_length(obj: Polyline) -> list[_Problem]:
+    """A polyline whose points all coincide (``polyline_zero_length``): a dot, not a line."""
+    x, y = obj.points[0]
+    if any(point != (x, y) for point in obj.points[1:]):
+        return []
+    count = len(obj.points)
+    return [_Problem("points", "polyline_zero_length", f"all {count} points are at "
+                     f"({_fmt(x)}, {_fmt(y)}): the polyline has no length",
+                     {"count": count, "x": _fmt(x), "y": _fmt(y)})]
 
 
 def _polygon_problems(points: tuple[Point, ...], kind: str = "polygon") -> list[_Problem]:

@@ -59,7 +59,7 @@ def test_valid_annotation_of_every_kind_has_no_messages() -> None:
                           Keypoint(x=7, y=9, visibility=1))),
         TextLine(points=SQUARE, transcription="STOP"),
         TextLine(label="scribble", points=SQUARE, transcription=""),
-        Mask(label="road", rle=CocoRle(size=(80, 100), counts=(8000,))),
+        Mask(label="road", rle=CocoRle(size=(80, 100), counts=(100, 50, 7850))),
         classes=("night",),
     )
     assert messages == []
