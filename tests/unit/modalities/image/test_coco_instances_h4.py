@@ -133,12 +133,13 @@ def test_a_yolo_delivery_leaves_a_crowd_region_out_and_says_so(tmp_path: Path) -
     assert manifest.left_out == {"crowd_regions": 1}
 
 
-def test_a_yolo_delivery_counts_the_parts_it_writes_as_instances(tmp_path: Path) -> None:
+def test_a_yolo_delivery_writes_an_instance_in_parts_as_one_line(tmp_path: Path) -> None:
+    """One bridged ring (h1, round 2026-12-07; ``test_yolo_parts_h1`` reads it back)."""
     from datamill.modalities.image.exporters.yolo import YoloExporter
 
     (_, annotation, _), = CocoImporter().iter_items(_in_parts(tmp_path))
     manifest = YoloExporter(_SCHEMA, task="segment").export(
         [ImageExportItem(id="a", image_path=tmp_path / "a.png", sha256="0" * 64, width=100,
                          height=80, annotation=annotation)], tmp_path / "yolo")
-    assert (tmp_path / "yolo" / "labels" / "a.txt").read_text().count("\n") == 3  # noqa: PLR2004
-    assert manifest.left_out == {"instance_parts": 1}
+    assert (tmp_path / "yolo" / "labels" / "a.txt").read_text().count("\n") == 2  # noqa: PLR2004
+    assert manifest.left_out == {}

@@ -17,13 +17,18 @@ Any other object kind is unsupported (error, or skipped with ``on_unsupported="s
 Image-level classes have no place in YOLO and are not written (counted in the manifest's
 ``left_out`` as ``image_classes``); nor are COCO crowd regions (objects with the attribute
 ``iscrowd: true``: Ultralytics' own COCO converter leaves them out too; ``crowd_regions``).
-A COCO instance in parts (polygons sharing ``coco_instance``) is a line a part: each part after
-the first is counted as ``instance_parts`` (YOLO reads it as one more instance). Class indices follow the label
-schema when given, else the order of first appearance.
+A COCO instance in parts (consecutive polygons of one label and attributes sharing
+``coco_instance``, as a COCO import brings them) is one line in ``segment``: its parts joined
+into one ring by zero-width bridges, there and back, as Ultralytics' own COCO converter writes
+it (see :mod:`.._parts`), so a reader counts one instance whose mask covers every part and
+whose box is their union (a line a part was read as several instances); the YOLO importer
+takes such a line apart again. Class indices follow the label schema when given, else the
+order of first appearance.
 """
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal
@@ -31,6 +36,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal
 import yaml
 
 from datamill.modalities.base import ExportManifest
+from datamill.modalities.image._parts import bridge_parts
 from datamill.modalities.image.exporters._common import (
     LabelIds,
     OnUnsupported,
@@ -44,7 +50,7 @@ from datamill.modalities.image.exporters._common import (
 from datamill.modalities.image.schema import CROWD_ATTRIBUTE, PARTS_ATTRIBUTE, Box, Polygon
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Iterator, Sequence
 
     from datamill.modalities.image.item import ImageExportItem
     from datamill.modalities.image.schema import ImageLabelSchema
@@ -69,6 +75,31 @@ def _values(obj: Any, width: int, height: int, task: str) -> list[float] | None:
     else:
         return None
     return values
+
+
+def _parts_key(obj: Any) -> str | None:
+    """What the polygon parts of one instance share (label, attributes with a whole
+    ``coco_instance``); None for any other object."""
+    number = obj.attributes.get(PARTS_ATTRIBUTE) if type(obj) is Polygon else None
+    if not isinstance(number, int) or isinstance(number, bool):
+        return None
+    return json.dumps([obj.label, obj.attributes], sort_keys=True, default=str)
+
+
+def _instances(objects: Sequence[Any]) -> Iterator[tuple[int, Any]]:
+    """Each object with its index, the consecutive polygon parts of one instance as one
+    polygon of their bridged ring (the first part's index)."""
+    index = 0
+    while index < len(objects):
+        obj, key = objects[index], _parts_key(objects[index])
+        end = index + 1
+        while key is not None and end < len(objects) and _parts_key(objects[end]) == key:
+            end += 1
+        if end - index > 1:
+            rings = [part.points for part in objects[index:end]]
+            obj = obj.model_copy(update={"points": tuple(bridge_parts(rings))})
+        yield index, obj
+        index = end
 
 
 class YoloExporter:
@@ -104,12 +135,7 @@ class YoloExporter:
             files[image_rel] = deliver_image(Path(item.image_path), out_dir / image_rel)
             lines = []
             classes_left_out(item, left_out)
-            parts: set[tuple[str, int]] = set()  # instances in parts: YOLO has a line each
-            for index, obj in enumerate(item.annotation.objects):
-                part = obj.attributes.get(PARTS_ATTRIBUTE)
-                if isinstance(part, int) and not isinstance(part, bool):
-                    left_out["instance_parts"] += (obj.label, part) in parts
-                    parts.add((obj.label, part))
+            for index, obj in _instances(item.annotation.objects):
                 if obj.attributes.get(CROWD_ATTRIBUTE) is True:  # no object to learn (COCO's
                     left_out["crowd_regions"] += 1  # iscrowd), left out as Ultralytics does
                     continue

@@ -9,7 +9,10 @@ items. Image sizes are read from the image headers (displayed size, EXIF orienta
 to turn normalised coordinates into pixels.
 
 Each non-blank line is ``class cx cy w h`` (a :class:`~.schema.Box`) or ``class x1 y1 x2 y2 ...``
-with at least 3 points (a :class:`~.schema.Polygon`). Any other field count, a class index that
+with at least 3 points (a :class:`~.schema.Polygon`). A polygon line that comes back to
+points it has been at, an instance in parts joined by bridges there and back (as Ultralytics'
+COCO converter and our export write one), is read as its parts, polygons sharing
+``coco_instance`` (the line number). Any other field count, a class index that
 is not an integer or not in ``names``, a coordinate that is not a number or is outside [0, 1]
 (more than a pixel: a hair outside is float rounding, put on the edge),
 or a non-positive width or height raises
@@ -24,6 +27,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 import yaml
 
+from datamill.modalities.image._parts import split_bridged
 from datamill.modalities.image.errors import AnnotationFileError
 from datamill.modalities.image.importers._common import (
     EDGE_TOLERANCE,
@@ -33,7 +37,7 @@ from datamill.modalities.image.importers._common import (
     inside,
     item_id,
 )
-from datamill.modalities.image.schema import Box, ImageAnnotation, Polygon
+from datamill.modalities.image.schema import PARTS_ATTRIBUTE, Box, ImageAnnotation, Polygon
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -92,6 +96,19 @@ def _parse_line(fields: list[str], names: list[str], where: str,
                    w=w * width, h=h * height)
     points = tuple((values[i] * width, values[i + 1] * height) for i in range(0, len(values), 2))
     return Polygon(label=names[class_id], points=points)
+
+
+def _parts(obj: Box | Polygon, number: int) -> list[Box | Polygon]:
+    """A polygon line of an instance in parts (a ring that comes back to points it has been
+    at: bridges there and back, as Ultralytics' COCO converter and our export write one) as its
+    parts, each with ``coco_instance`` = the line number; any other object as it is."""
+    if not isinstance(obj, Polygon):
+        return [obj]
+    rings = split_bridged(obj.points)
+    if len(rings) < 2:  # noqa: PLR2004 - one part: the polygon (a repeated point dropped)
+        return [obj.model_copy(update={"points": tuple(rings[0])})] if rings else [obj]
+    return [Polygon(label=obj.label, points=tuple(ring), attributes={PARTS_ATTRIBUTE: number})
+            for ring in rings]
 
 
 class YoloImporter:
@@ -153,8 +170,8 @@ class YoloImporter:
                     if not line.strip():
                         continue
                     try:
-                        objects.append(_parse_line(line.split(), names,
-                                                   f"{label_file} line {number}", size))
+                        objects.extend(_parts(_parse_line(
+                            line.split(), names, f"{label_file} line {number}", size), number))
                     except ValueError as err:
                         raise AnnotationFileError(str(err), file=str(label_file),
                                                   line=number) from err
