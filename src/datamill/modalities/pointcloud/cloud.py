@@ -31,7 +31,8 @@ import numpy as np
 from datamill.modalities.pointcloud.errors import CloudDecodeError
 
 __all__ = ["FLOAT32_TOLERANCE_M", "MAP_FRAME_M", "MAX_POINTS", "Cloud", "cloud_format",
-           "float32_moves", "float32_shift_m", "map_origin", "read_cloud", "summarize"]
+           "file_viewpoint", "float32_moves", "float32_shift_m", "map_origin", "read_cloud",
+           "summarize"]
 
 #: more points than any one lidar frame holds (a 128-beam sensor gives ~2.6 M per sweep)
 MAX_POINTS = 20_000_000
@@ -262,6 +263,16 @@ def _viewpoint(path: Path, meta: Any) -> tuple[float, ...] | None:
             file=path.name, reason_code="pc_viewpoint_quaternion", viewpoint=text,
             length=f"{length:g}")
     return view
+
+
+def file_viewpoint(path: Path) -> tuple[float, ...] | None:
+    """The non-identity ``VIEWPOINT`` a PCD file's header places its points by, read from the
+    header alone (None for the identity and for the other formats): what a frame described
+    before its VIEWPOINT was kept has not recorded, though :func:`read_cloud` places it."""
+    if cloud_format(path) != "pcd":
+        return None
+    with path.open("rb") as fh:
+        return _viewpoint(path, _pcd_meta(path, _header_lines(path, fh)))
 
 
 def _place(cloud: Cloud, view: tuple[float, ...]) -> Cloud:

@@ -31,9 +31,15 @@ than a millimetre as ``float32_rounded_frames`` (the layout is float32).
 
 ``pointcloud_parquet``: ``data.parquet``, one row per frame, for ``datasets.load_dataset
 ("parquet", ...)`` or any Arrow reader: ``frame_id``, ``cloud`` (the file in the package,
-``clouds/<sha256><suffix>``), ``sha256``, ``points``, ``sequence``, ``frame``, ``objects`` (a
-list of ``{id, label, x, y, z, length, width, height, yaw, track_id, attributes}``,
-``attributes`` as JSON text), ``classes`` and ``annotation`` (the whole document as JSON).
+``clouds/<sha256><suffix>``, as collected), ``sha256``, ``points``, ``sequence``, ``frame``,
+``objects`` (a list of ``{id, label, x, y, z, length, width, height, yaw, track_id,
+attributes}``, ``attributes`` as JSON text), ``classes``, ``annotation`` (the whole document
+as JSON), ``viewpoint`` and ``pose``. The cuboids are where the file's points are once its PCD
+``VIEWPOINT`` has placed them (``viewpoint``: tx ty tz qw qx qy qz, turn by the quaternion
+then move; null for the identity and for the other formats), as PCL's viewer places them and
+the other layouts' points already are; a reader that ignores the header (Open3D, pypcd) must
+apply it. ``pose`` is the sensor's pose in the sequence's world frame, a 4x4 row by row (the
+manifest's; null without one), applied after the viewpoint.
 """
 
 from __future__ import annotations
@@ -242,7 +248,8 @@ SCHEMA = pa.schema([
     ("frame_id", pa.string()), ("cloud", pa.string()), ("sha256", pa.string()),
     ("points", pa.int64()), ("sequence", pa.string()), ("frame", pa.int64()),
     ("objects", pa.list_(_OBJECT)), ("classes", pa.list_(pa.string())),
-    ("annotation", pa.string()),
+    ("annotation", pa.string()), ("viewpoint", pa.list_(pa.float64(), 7)),
+    ("pose", pa.list_(pa.float64(), 16)),
 ])
 
 
@@ -256,6 +263,8 @@ def _row(item: PointCloudExportItem) -> dict[str, Any]:
                     for o in ann.objects],
         "classes": list(ann.classes),
         "annotation": json.dumps(ann.model_dump(mode="json"), ensure_ascii=False, sort_keys=True),
+        "viewpoint": list(item.viewpoint) if item.viewpoint else None,
+        "pose": list(item.pose) if item.pose else None,
     }
 
 

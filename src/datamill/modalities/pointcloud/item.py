@@ -29,6 +29,8 @@ class PointCloudExportItem:
         annotation: The cuboids, in the sensor frame (metres, radians).
         pose: The sensor's pose in the sequence's world frame, a 4x4 row by row (the
             manifest's ``pose``), if any.
+        viewpoint: The PCD file's non-identity ``VIEWPOINT`` (tx ty tz qw qx qy qz), which
+            places the file's points where the cuboids are (turned, then moved), if any.
     """
 
     id: str
@@ -40,3 +42,4 @@ class PointCloudExportItem:
     sequence: str | None = None
     frame: int | None = None
     pose: tuple[float, ...] | None = None
+    viewpoint: tuple[float, ...] | None = None

@@ -497,6 +497,10 @@ class PointCloudPlugin(PointCloudAggregationMixin):
         return made
 
     def export_item(self, item: ItemRecord, payload: Any) -> PointCloudExportItem:
+        """The delivered frame; its ``viewpoint`` read from the file's header, so a frame
+        described before the VIEWPOINT was kept (none recorded) is delivered with it too."""
+        from datamill.modalities.pointcloud.cloud import file_viewpoint
+
         attributes = item.attributes
         return PointCloudExportItem(
             id=_export_id(item.external_id), cloud_path=item.readable, cloud_name=f"{self.media_folder}/{item.path.name}",
@@ -504,6 +508,7 @@ class PointCloudPlugin(PointCloudAggregationMixin):
             sequence=attributes.get("sequence"), frame=attributes.get("frame"),
             annotation=parse_annotation(payload or {}),
             pose=tuple(attributes["pose"]) if attributes.get("pose") else None,
+            viewpoint=file_viewpoint(item.readable),
         )
 
     def delivery_slot(self, external_id: str, attributes: Mapping[str, Any],
