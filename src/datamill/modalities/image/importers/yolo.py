@@ -9,7 +9,11 @@ items. Image sizes are read from the image headers (displayed size, EXIF orienta
 to turn normalised coordinates into pixels.
 
 Each non-blank line is ``class cx cy w h`` (a :class:`~.schema.Box`) or ``class x1 y1 x2 y2 ...``
-with at least 3 points (a :class:`~.schema.Polygon`). A polygon line that comes back to
+with at least 3 points (a :class:`~.schema.Polygon`). In a pose dataset (``kpt_shape: [k, 2 or
+3]`` in ``data.yaml``) each line is ``class cx cy w h`` and k keypoints (``x y`` or ``x y v``):
+a :class:`~.schema.Keypoints` of the class's skeleton (named as the class, as the COCO importer
+names it), or the box where no keypoint is labelled; a line of any other length is refused
+(it was read as a polygon of the box and the keypoints mixed). A polygon line that comes back to
 points it has been at, an instance in parts joined by bridges there and back (as Ultralytics'
 COCO converter and our export write one), is read as its parts, polygons sharing
 ``coco_instance`` (the line number). Any other field count, a class index that
@@ -23,7 +27,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Final
+from typing import TYPE_CHECKING, Any, ClassVar, Final, cast
 
 import yaml
 
@@ -37,7 +41,14 @@ from datamill.modalities.image.importers._common import (
     inside,
     item_id,
 )
-from datamill.modalities.image.schema import PARTS_ATTRIBUTE, Box, ImageAnnotation, Polygon
+from datamill.modalities.image.schema import (
+    PARTS_ATTRIBUTE,
+    Box,
+    ImageAnnotation,
+    Keypoint,
+    Keypoints,
+    Polygon,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -47,6 +58,8 @@ __all__ = ["YoloImporter"]
 _YAML_NAMES: Final = ("data.yaml", "dataset.yaml")
 _BOX_FIELDS: Final = 5
 _MIN_POLYGON_FIELDS: Final = 7
+_WITH_VISIBILITY: Final = 3  # a pose keypoint of x y v
+_KEYPOINT_SLACK: Final = 1e-6  # float rounding past an edge: put on it
 
 
 def _names(data: Any, file: Path) -> list[str]:
@@ -60,6 +73,56 @@ def _names(data: Any, file: Path) -> list[str]:
         return [str(names[k]) for k in range(len(names))]
     raise AnnotationFileError(f"{file}: 'names' must be a list or an index -> name mapping",
                               file=str(file))
+
+
+def _kpt_shape(data: Any, file: Path) -> tuple[int, int] | None:
+    """A pose dataset's ``kpt_shape`` ``[keypoints, 2 or 3]`` (None for any other dataset)."""
+    shape = data.get("kpt_shape") if isinstance(data, dict) else None
+    if shape is None:
+        return None
+    if not (isinstance(shape, list) and len(shape) == 2  # noqa: PLR2004 - [k, dim]
+            and all(isinstance(v, int) and not isinstance(v, bool) for v in shape)
+            and shape[0] >= 1 and shape[1] in (2, 3)):
+        raise AnnotationFileError(f"{file}: kpt_shape must be [keypoints, 2 or 3], got "
+                                  f"{shape!r}", file=str(file))
+    return shape[0], shape[1]
+
+
+def _pose(fields: list[str], names: list[str], where: str, size: tuple[int, int],
+          shape: tuple[int, int]) -> Box | Keypoints:
+    """A pose line: ``class cx cy w h`` and ``kpt_shape[0]`` keypoints of ``x y`` or ``x y v``
+    (normalised; ``v`` 0 not labelled, 1 occluded, 2 visible; without ``v`` a keypoint at 0 0
+    is not labelled, as Ultralytics reads it). The person's keypoints, as the COCO importer
+    reads a keypoints annotation; its box where no keypoint is labelled."""
+    count, dim = shape
+    if len(fields) != _BOX_FIELDS + count * dim:
+        raise ValueError(f"{where}: kpt_shape [{count}, {dim}] needs {_BOX_FIELDS + count * dim}"
+                         f" fields (class cx cy w h, then {count} keypoints of "
+                         f"{'x y v' if dim == _WITH_VISIBILITY else 'x y'}), got {len(fields)}")
+    box = cast("Box", _parse_line(fields[:_BOX_FIELDS], names, where, size))  # 5 fields: a box
+    values: list[float] = []
+    for position, text in enumerate(fields[_BOX_FIELDS:], start=_BOX_FIELDS + 1):
+        try:
+            value = float(text)
+        except ValueError:
+            raise ValueError(f"{where}: field {position} {text!r} is not a number") from None
+        if dim == _WITH_VISIBILITY and (position - _BOX_FIELDS) % dim == 0:
+            if value not in (0, 1, 2):
+                raise ValueError(f"{where}: field {position} = {text} is a keypoint's "
+                                 "visibility: 0 (not labelled), 1 (occluded) or 2 (visible)")
+        elif not (math.isfinite(value) and -_KEYPOINT_SLACK <= value <= 1 + _KEYPOINT_SLACK):
+            raise ValueError(f"{where}: field {position} = {text} is outside [0, 1] "
+                             "(keypoint coordinates are normalised by the image size)")
+        values.append(value)
+    width, height = size
+    points = []
+    for i in range(0, len(values), dim):
+        x, y = min(max(values[i], 0.0), 1.0), min(max(values[i + 1], 0.0), 1.0)
+        seen = int(values[i + 2]) if dim == _WITH_VISIBILITY else (0 if x == y == 0 else 2)
+        points.append(Keypoint(x=x * width, y=y * height, visibility=seen))
+    if not any(p.visibility for p in points):
+        return box
+    return Keypoints(label=box.label, skeleton=box.label, points=tuple(points))
 
 
 def _parse_line(fields: list[str], names: list[str], where: str,
@@ -157,11 +220,12 @@ class YoloImporter:
             raise AnnotationFileError(f"{yaml_file}: not valid YAML ({err})",
                                       file=str(yaml_file)) from err
         names = _names(data, yaml_file)
+        shape = _kpt_shape(data, yaml_file)
         images_dir = inside(path, path / str(data.get("train") or "images"), "the image folder")
         for image in sorted(p for p in images_dir.rglob("*")
                             if p.suffix.lower() in IMAGE_SUFFIXES and p.is_file()):
             label_file = self._label_file(path, images_dir, image)
-            objects: list[Box | Polygon] = []
+            objects: list[Box | Polygon | Keypoints] = []
             if label_file.is_file():
                 inside(path, label_file, "the label file")
                 size = displayed_size(inside(path, image, "the image"))
@@ -169,9 +233,11 @@ class YoloImporter:
                 for number, line in enumerate(text.splitlines(), start=1):
                     if not line.strip():
                         continue
+                    where = f"{label_file} line {number}"
                     try:
-                        objects.extend(_parts(_parse_line(
-                            line.split(), names, f"{label_file} line {number}", size), number))
+                        objects.extend(
+                            [_pose(line.split(), names, where, size, shape)] if shape else
+                            _parts(_parse_line(line.split(), names, where, size), number))
                     except ValueError as err:
                         raise AnnotationFileError(str(err), file=str(label_file),
                                                   line=number) from err
