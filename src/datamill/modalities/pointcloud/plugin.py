@@ -82,6 +82,19 @@ def _export_id(external_id: str) -> str:
     return "".join("_" if ch in _BAD_ID or ord(ch) < 32 else ch for ch in external_id)
 
 
+def _placed_bounds(attributes: Mapping[str, Any]) -> tuple[float, ...] | None:
+    """The frame's ``bounds`` a cuboid's centre must lie within, or None where they may not be
+    where the workbench draws its points: a PCD frame described before its VIEWPOINT placed
+    its points (no ``viewpoint`` nor ``viewpoint_applied`` recorded) measured them unplaced, and
+    a cuboid drawn on the placed points was refused as outside the cloud."""
+    if not attributes.get("bounds"):
+        return None
+    if attributes.get("format") == "pcd" and not attributes.get("viewpoint") \
+            and not attributes.get("viewpoint_applied"):
+        return None
+    return tuple(attributes["bounds"])
+
+
 def _req(requirements: BaseModel | Mapping[str, Any] | None) -> PointCloudRequirements:
     if isinstance(requirements, PointCloudRequirements):
         return requirements
@@ -255,7 +268,8 @@ class PointCloudPlugin(PointCloudAggregationMixin):
             format=cloud.format, fields=cloud.fields, has_intensity=cloud.has_intensity,
             sensor=text("sensor") or text("device"), scene=text("scene"),
             sequence=text("sequence"), frame=frame_index, pose=parse_pose(meta.get("pose")),
-            viewpoint=cloud.viewpoint, **facts,
+            viewpoint=cloud.viewpoint, viewpoint_applied=True if cloud.format == "pcd" else None,
+            **facts,
         )
 
     def carry_over(self, payload: Any, before: Mapping[str, Any],
@@ -294,7 +308,7 @@ class PointCloudPlugin(PointCloudAggregationMixin):
     def validate_annotation(
         self, payload: Any, attributes: Mapping[str, Any], requirements: BaseModel
     ) -> AnnotationDoc:
-        bounds = tuple(attributes["bounds"]) if attributes.get("bounds") else None
+        bounds = _placed_bounds(attributes)
         points = int(attributes["points"]) if attributes.get("points") is not None else None
         labels = _req(requirements).labels
         if isinstance(payload, PointCloudAnnotation):

@@ -136,6 +136,11 @@ class PointCloudItemAttributes(BaseModel):
     #: a PCD file's non-identity ``VIEWPOINT`` (tx ty tz qw qx qy qz): its points were placed
     #: by it (turned, then moved) when read, as PCL's viewer places them
     viewpoint: tuple[float, ...] | None = Field(default=None, min_length=7, max_length=7)
+    #: a PCD frame described since its VIEWPOINT places its points (True, whatever the
+    #: VIEWPOINT): ``bounds`` and ``range_p99_m`` are of the placed points. A PCD frame
+    #: described before (none recorded) measured them unplaced, so they may not be where the
+    #: workbench now draws its points
+    viewpoint_applied: bool | None = None
 
 
 class CheckSettings(BaseModel):
