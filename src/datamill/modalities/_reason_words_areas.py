@@ -20,6 +20,7 @@ from datamill.modalities import _reason_words_engine_h16 as _engine_h16
 from datamill.modalities import _reason_words_erasure_h1 as _erasure
 from datamill.modalities import _reason_words_export_h11 as _export_h11
 from datamill.modalities import _reason_words_h9 as _h9
+from datamill.modalities import _reason_words_image_h1 as _image_h1
 from datamill.modalities import _reason_words_image_h5 as _image_h5
 from datamill.modalities import _reason_words_import_h1 as _import_h1
 from datamill.modalities import _reason_words_import_h9 as _import_h9
@@ -99,6 +100,7 @@ AREA_REFUSALS_EN: dict[str, str] = {
     **_acceptance_h9.ACCEPTANCE_H9_EN,
     **_licence_h17.LICENCE_H17_EN,
     **_speech_h2.SPEECH_H2_REFUSALS_EN,
+    **_image_h1.IMAGE_H1_REFUSALS_EN,
 }
 
 AREA_REFUSALS_ZH_CN: dict[str, str] = {
@@ -147,6 +149,7 @@ AREA_REFUSALS_ZH_CN: dict[str, str] = {
     **_acceptance_h9.ACCEPTANCE_H9_ZH_CN,
     **_licence_h17.LICENCE_H17_ZH_CN,
     **_speech_h2.SPEECH_H2_REFUSALS_ZH_CN,
+    **_image_h1.IMAGE_H1_REFUSALS_ZH_CN,
 }
 from datamill.modalities._reason_words_text_h3 import TEXT_H3_EN, TEXT_H3_ZH_CN  # noqa: E402
 

@@ -185,7 +185,9 @@ def test_yolo_errors_name_file_and_line(tmp_path: Path, line: str, message: str)
     label_file = root / "labels" / "a.txt"
     assert str(err.value).startswith(f"{label_file} line 3: ")
     assert message in str(err.value)
-    assert err.value.details == {"file": str(label_file), "line": 3}
+    assert {k: err.value.details[k] for k in ("file", "line")} == {"file": str(label_file),
+                                                                  "line": 3}
+    assert err.value.details["reason_code"].startswith("yolo_")  # worded (h1)
 
 
 # ----------------------------------------------------------------------------- VOC errors
