@@ -17,7 +17,7 @@ IMAGE_H1_PROBLEMS_EN: dict[str, str] = {
 
 IMAGE_H1_PROBLEMS_ZH_CN: dict[str, str] = {
     "prob.mask_empty": "该掩码没有任何像素：请涂画区域或删除它",
-    "prob.polyline_zero_length": "折线的 {count} 个点都在 ({x}, {y})，长度为零：请画长一些或删除它",
+    "prob.polyline_zero_length": "折线的 {count} 个点都在（{x}，{y}），长度为零：请画长一些或删除它",
 }
 
 IMAGE_H1_REFUSALS_EN: dict[str, str] = {

@@ -43,7 +43,7 @@ _REQUIREMENTS = {**IMAGE_REQUIREMENTS, "labels": SCHEMA.model_dump(mode="json")}
     (Polyline(label="lane", points=((2, 3), (2, 3), (2, 3))), "polyline_zero_length",
      "object 1 (lane): all 3 points of the polyline are at (2, 3), so it has no length: draw "
      "it longer or delete it",
-     "第 1 个对象（lane）：折线的 3 个点都在 (2, 3)，长度为零：请画长一些或删除它"),
+     "第 1 个对象（lane）：折线的 3 个点都在（2，3），长度为零：请画长一些或删除它"),
 ], ids=["empty-mask", "empty-mask-compressed", "one-point-polyline"])
 def test_an_object_that_draws_nothing_is_refused_naming_it(
     obj: Any, code: str, en: str, zh: str
@@ -73,7 +73,7 @@ def test_a_submit_of_an_empty_mask_is_refused_in_the_readers_language() -> None:
         plugin.validate_annotation(payload, {"width": 5, "height": 4}, requirements)
     said, details = word_error(caught.value.message, caught.value.details, "zh-CN")
     assert said == ("第 2 个对象（lane）：该掩码没有任何像素：请涂画区域或删除它；"
-                    "第 3 个对象（lane）：折线的 2 个点都在 (3, 3)，长度为零：请画长一些或删除它")
+                    "第 3 个对象（lane）：折线的 2 个点都在（3，3），长度为零：请画长一些或删除它")
     assert [(p["code"], p["number"]) for p in details["problems"]] == [
         ("mask_empty", 2), ("polyline_zero_length", 3)]
 
