@@ -25,6 +25,7 @@ from datamill.core.storable import digits, note_problem
 from datamill.production.schemas import SegmentIn
 
 __all__ = [
+    "ID_DOC",
     "ISO_DAY",
     "MAX_DAY",
     "MAX_ID",
@@ -37,6 +38,7 @@ __all__ = [
     "Day",
     "DayQuery",
     "Flag",
+    "FlagQuery",
     "Id",
     "IdKey",
     "IdQuery",
@@ -50,7 +52,9 @@ MAX_TEXT_CHARS = 100_000
 """The most characters of transcript/annotation text one request may carry."""
 MAX_SEGMENTS = 10_000
 
-_ID_DOC = "A positive 64-bit id"
+ID_DOC = "A positive 64-bit id"
+"""Every id parameter's description (the schema's problem list reads it: such an id may name
+no row, a 404)."""
 
 def _digits(value: object) -> object:
     """An id in a path or query string is written in digits: ``1.0``, ``+1`` or ``1_000`` are
@@ -74,21 +78,21 @@ a bidi override as invalid input naming the field, alike on SQLite (which stored
 PostgreSQL (whose driver refused it mid-request); see :func:`datamill.core.storable.check_note`."""
 
 
-Id = Annotated[int, Path(ge=1, le=MAX_ID, description=_ID_DOC), BeforeValidator(_digits)]
+Id = Annotated[int, Path(ge=1, le=MAX_ID, description=ID_DOC), BeforeValidator(_digits)]
 """A path parameter naming a row by its id."""
 
 Year = Annotated[int, Path(ge=MIN_YEAR, le=MAX_YEAR, description="A calendar year")]
 """A path parameter naming a calendar year."""
 
-IdRef = Annotated[int, Strict(), Field(ge=1, le=MAX_ID, description=_ID_DOC)]
+IdRef = Annotated[int, Strict(), Field(ge=1, le=MAX_ID, description=ID_DOC)]
 """An id inside a request body: a JSON number (``true`` and ``"2"`` were read as ids 1 and 2:
 trial 13)."""
 
-IdKey = Annotated[int, Field(ge=1, le=MAX_ID, description=_ID_DOC)]
+IdKey = Annotated[int, Field(ge=1, le=MAX_ID, description=ID_DOC)]
 """An id as a JSON object's key (``{"12": "answer"}``): keys are strings in JSON, so read in
 lax mode (``IdRef`` is strict)."""
 
-IdQuery = Annotated[int | None, Query(ge=1, le=MAX_ID, description=_ID_DOC),
+IdQuery = Annotated[int | None, Query(ge=1, le=MAX_ID, description=ID_DOC),
                     BeforeValidator(_digits)]
 """An optional id in the query string."""
 
@@ -107,9 +111,24 @@ def _flag(value: object) -> object:
 
 
 Flag = Annotated[bool, BeforeValidator(_flag)]
-"""A true/false field that guards a destructive or irreversible action (``dry_run``,
-``rerun``, ``move`` ...): JSON ``true``/``false`` only. Lax mode read ``"dry_run": 0`` as
-false and started a real retention deletion run (fuzzing round)."""
+"""Every true/false field of a request body: JSON ``true``/``false`` only. Lax mode read
+``"dry_run": 0`` as false and started a real retention deletion run (fuzzing round), and
+``"cross_border": 0`` or ``"qualified": "yes"`` changed a project's export control or a
+vendor's qualification (schemathesis ST201, h5)."""
+
+
+def _query_flag(value: object) -> object:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    raise ValueError("write true or false (1, 0, yes, no, on and off are not read as "
+                     "true/false here)")
+
+
+FlagQuery = Annotated[bool, Query(description="true or false"), BeforeValidator(_query_flag)]
+"""A true/false query parameter (``?flagged=true``): ``true`` or ``false`` in any case, as the
+body's :data:`Flag` (FastAPI's lax reading took ``?include_inactive=yes``, ``on`` and ``1``)."""
 
 
 def _transcript_budget(segments: list[SegmentIn]) -> list[SegmentIn]:

@@ -68,7 +68,7 @@ class DatasetCreate(BaseModel):
     copyright_no: Annotated[str, Field(max_length=64)] | None = None
     devices: list[Annotated[str, Field(max_length=100)]] = Field(default_factory=list,
                                                                   max_length=50)
-    listed: bool = True
+    listed: Flag = True
     #: the planned volume in the modality's own unit (hours of speech, images, frames, …)
     planned_volume: Num | None = None
 
@@ -84,7 +84,7 @@ class DatasetUpdate(BaseModel):
     price_low: Num | None = None
     price_high: Num | None = None
     copyright_no: Annotated[str, Field(max_length=64)] | None = None
-    listed: bool | None = None
+    listed: Flag | None = None
     #: in the modality's own unit; ``planned_hours`` is its older name for speech
     planned_volume: Num | None = None
 

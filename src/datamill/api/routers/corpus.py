@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends
 from pydantic import AfterValidator, BaseModel, Field
 
 from datamill.api.deps import Require
+from datamill.api.params import Flag
 from datamill.compliance.models import User
 from datamill.compliance.roles import Action
 from datamill.core.errors import InvalidInput
@@ -58,11 +59,11 @@ class SelectIn(BaseModel):
     max_length: int | None = Field(default=None, ge=1, le=MAX_SENTENCE_CHARS)
     max_char_rank: int = Field(default=4500, ge=1, le=100_000)
     near_duplicate: float = Field(default=0.8, ge=0.1, le=1.0)
-    allow_oov: bool = False
-    allow_digits: bool = False
+    allow_oov: Flag = False
+    allow_digits: Flag = False
     target: float | None = Field(default=None, gt=0, le=1)
-    rarity: bool = True
-    fill: bool = True
+    rarity: Flag = True
+    fill: Flag = True
     seed: int = Field(default=0, ge=0, le=2**31 - 1)
 
 

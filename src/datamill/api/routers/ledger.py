@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 
 from datamill import paid_once
 from datamill.api.deps import CurrentUser, SessionDep
-from datamill.api.params import ISO_DAY, MAX_DAY, MIN_DAY, Day, Id, IdRef, Year
+from datamill.api.params import ISO_DAY, MAX_DAY, MIN_DAY, Day, Flag, Id, IdRef, Year
 from datamill.api.schemas import media_response
 from datamill.compliance.models import User
 from datamill.core.money import MAX_AMOUNT
@@ -130,7 +130,7 @@ class OrderIn(BaseModel):
 class ProjectIn(BaseModel):
     production_project_id: IdRef
     order_id: IdRef | None = None
-    is_major: bool = False
+    is_major: Flag = False
 
 
 class ApprovalIn(BaseModel):

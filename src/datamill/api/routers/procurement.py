@@ -14,7 +14,7 @@ from fastapi import APIRouter, Query, status
 from pydantic import BaseModel, Field
 
 from datamill.api.deps import CurrentUser, SessionDep
-from datamill.api.params import Day, Id, IdQuery, IdRef
+from datamill.api.params import Day, FlagQuery, Id, IdQuery, IdRef
 
 # the ledger's rule: a writer of the books cleared for the project behind {project_id}
 from datamill.api.routers.ledger import LedgerProjectWriter
@@ -152,7 +152,7 @@ def create_request(body: RequestCreate, session: SessionDep, user: CurrentUser
 @router.get("/procurement/requests")
 def list_requests(session: SessionDep, user: CurrentUser,
                   status_: Annotated[str | None, Query(alias="status", max_length=16)] = None,
-                  flagged: bool = False) -> list[PurchaseRequestOut]:
+                  flagged: FlagQuery = False) -> list[PurchaseRequestOut]:
     return procurement.list_requests(session, user, status=status_, flagged_only=flagged)
 
 

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from datamill.api.deps import Require, RuntimeDep, SessionDep
 from datamill.api.pagination import Page, PageDep
-from datamill.api.params import Id
+from datamill.api.params import Flag, Id
 from datamill.compliance.access import seen_task
 from datamill.compliance.models import User
 from datamill.compliance.roles import Action
@@ -54,7 +54,7 @@ class CalibrationRequest(BaseModel):
 
 
 class ListenAnswer(BaseModel):
-    reads_prompt: bool = Field(description="Whether the clip reads its prompt")
+    reads_prompt: Flag = Field(description="Whether the clip reads its prompt")
     note: str | None = Field(None, max_length=1000)
     time_spent_ms: int | None = Field(None, ge=0, le=86_400_000)
 

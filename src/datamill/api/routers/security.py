@@ -51,7 +51,7 @@ class LevelIn(BaseModel):
 
 
 class ExportIn(BaseModel):
-    cross_border: bool
+    cross_border: Flag
     destination: Annotated[str, Field(pattern=r"^[A-Za-z]{2}$")] | None = None
 
 
@@ -67,7 +67,7 @@ class RuleIn(BaseModel):
 
 
 class SurveyingIn(BaseModel):
-    required: bool
+    required: Flag
 
 
 class QualificationIn(BaseModel):

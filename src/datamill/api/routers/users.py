@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from datamill.api.deps import CurrentUser, Require, SessionDep
 from datamill.api.login_throttle import login_throttle
+from datamill.api.params import FlagQuery
 from datamill.api.problem import problem_responses
 from datamill.api.schemas import UserOut
 from datamill.compliance.login_throttle import PasswordChangeThrottled, change_own_password
@@ -49,7 +50,7 @@ def create_user_endpoint(body: UserCreate, session: SessionDep, admin: UserAdmin
 
 @router.get("/users")
 def list_users_endpoint(
-    session: SessionDep, admin: UserAdmin, include_inactive: bool = False
+    session: SessionDep, admin: UserAdmin, include_inactive: FlagQuery = False
 ) -> list[UserOut]:
     """Every active account by username (``include_inactive``: deactivated ones too); admin
     only. Password hashes and tokens are never shown."""

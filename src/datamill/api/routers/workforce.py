@@ -23,6 +23,7 @@ from datamill.api.params import (
     MIN_DAY,
     Day,
     Flag,
+    FlagQuery,
     Id,
     IdKey,
     IdQuery,
@@ -81,14 +82,14 @@ class VendorCreate(BaseModel):
 
 
 class Qualify(BaseModel):
-    qualified: bool
+    qualified: Flag
     note: str = Field(min_length=1)
 
 
 class WorkerCreate(BaseModel):
     username: str
     vendor_id: IdRef | None = None
-    is_manager: bool = False
+    is_manager: Flag = False
     grade: str | None = None
     languages: list[str] | None = None  # none given: those of the person's projects
     modalities: list[str] = []
@@ -167,12 +168,12 @@ class Handoff(BaseModel):
 
 
 class WorkerActive(BaseModel):
-    active: bool
+    active: Flag
     reason: str = Field(default="", max_length=MAX_TEXT_CHARS)
 
 
 class WorkerManager(BaseModel):
-    is_manager: bool
+    is_manager: Flag
 
 
 class WorkerMove(BaseModel):
@@ -527,7 +528,7 @@ def set_price_endpoint(body: PriceSet, session: SessionDep, user: CurrentUser) -
 
 @router.get("/prices")
 def list_prices_endpoint(
-    session: SessionDep, user: CurrentUser, half_year: str | None = None, flagged: bool = False
+    session: SessionDep, user: CurrentUser, half_year: str | None = None, flagged: FlagQuery = False
 ) -> list[PriceOut]:
     return pricing.list_prices(session, user, half_year, flagged_only=flagged)
 
