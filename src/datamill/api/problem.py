@@ -19,6 +19,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from datamill.api.params import ID_DOC
 from datamill.core.errors import DatamillError
 from datamill.core.storable import MAX_STORED_ID, digits, driver_refusal
 from datamill.http_deps import told_caller
@@ -418,7 +419,8 @@ def _statuses(method: str, operation: dict[str, Any]) -> list[int]:
     statuses = []
     if operation.get("security"):
         statuses += [401, 403]
-    if has_body or any(p.get("in") == "path" for p in params):
+    if has_body or any(p.get("in") == "path" or p.get("description") == ID_DOC
+                       for p in params):  # an id in the query names a row too (?vendor_id=)
         statuses.append(404)
     if method in _WRITES:
         statuses += [408, 409, 413]

@@ -331,13 +331,24 @@ def item_audio_endpoint(
     return _item_file(runtime, item, media_type)
 
 
+def _any_media(responses: dict[int | str, Any]) -> dict[int | str, Any]:
+    """``responses`` with a text and an LLM record's file: served as ``text/plain`` and
+    ``application/json`` (undocumented: schemathesis ST105 on a demo's LLM item)."""
+    content = responses[200]["content"]
+    content["text/plain"] = {"schema": {"type": "string"}}
+    content["application/json"] = {"schema": {}}
+    return responses
+
+
 @router.get(
     "/{project_id}/items/{item_id}/media",
     response_class=FileResponse,
-    responses=media_response(
-        "The item's file, whatever its modality (audio, an image, a point cloud ...), with the "
-        "content type its name gives (application/octet-stream when unknown)",
-        "audio/wav", "image/png", "image/jpeg", "application/octet-stream", binary=True)
+    responses=_any_media(media_response(
+        "The item's file, whatever its modality (audio, an image, a point cloud, a text or an "
+        "LLM record ...), with the content type its name gives (application/octet-stream when "
+        "unknown)",
+        "audio/wav", "image/png", "image/jpeg", "audio/*", "image/*", "application/octet-stream",
+        binary=True))
     | problem_responses(503),
 )
 def item_media_endpoint(
