@@ -121,6 +121,9 @@ _WHEN = {
     413: "The request body is too large",
     422: "The request is invalid (path, query or body)",
     429: "Too many refused attempts (see the detail for which limit): wait the Retry-After seconds",
+    400: "The server could not read the request as HTTP/1.1 (answered before the API sees it)",
+    414: "The URL is over 64 KB (answered before the API sees it)",
+    431: "The request line and headers are over 64 KB together (answered before the API sees it)",
 }
 
 
@@ -416,7 +419,7 @@ def _statuses(method: str, operation: dict[str, Any]) -> list[int]:
     """The problems an operation can answer, from its shape: auth, parameters, body, method."""
     params = operation.get("parameters", [])
     has_body = "requestBody" in operation
-    statuses = []
+    statuses = [400, 414, 431]  # any request, from the server (datamill.http_protocol)
     if operation.get("security"):
         statuses += [401, 403]
     if has_body or any(p.get("in") == "path" or p.get("description") == ID_DOC
