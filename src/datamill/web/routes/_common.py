@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote, urlsplit
 
-from fastapi import Depends, Request, Response
+from fastapi import Depends, Form, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
+from pydantic import BeforeValidator
 from sqlalchemy.exc import DataError
 from sqlalchemy.orm import Session
 
@@ -62,6 +63,7 @@ from datamill.workforce.policies import managed_vendor_id
 __all__ = [
     "CSP",
     "JSON_PREFIXES",
+    "FormFlag",
     "HtmlRoute",
     "SignedIn",
     "Viewer",
@@ -469,3 +471,18 @@ def admitted_by_session(request: Request,
     with runtime.session() as session:
         grant = lookup_session(session, token)
         return grant is not None and may(session, grant.user)
+
+
+def _form_flag(value: object) -> object:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    raise ValueError("a box is ticked with true (its form sends that); yes, on and 1 are not "
+                     "read as ticked")
+
+
+FormFlag = Annotated[bool, Form(), BeforeValidator(_form_flag)]
+"""A ticked box of a form whose checkbox sends ``value="true"``: ``true`` or ``false`` only, as
+the API's flags (lax parsing read ``confirm=yes`` on the subject-erasure form, ``1`` or ``on``,
+as ticked)."""

@@ -25,6 +25,7 @@ from datamill.corpus.design import DesignOptions, design_corpus_apart, read_pool
 from datamill.corpus.report import coverage_svg
 from datamill.web.i18n import translator
 from datamill.web.routes._common import (
+    FormFlag,
     HtmlRoute,
     SignedIn,
     WebUser,
@@ -122,8 +123,8 @@ async def corpus_submit(  # noqa: PLR0913 - one field per form control
     max_length: Annotated[str, Form(max_length=8)] = "",
     max_char_rank: Annotated[int, Form(ge=1, le=100_000)] = 4500,
     near_duplicate: Annotated[float, Form(ge=0.1, le=1.0)] = 0.8,
-    allow_oov: Annotated[bool, Form()] = False,
-    allow_digits: Annotated[bool, Form()] = False,
+    allow_oov: FormFlag = False,
+    allow_digits: FormFlag = False,
     target: Annotated[str, Form(max_length=16)] = "",
     csrf_token: Annotated[str, Form()] = "",
 ) -> Response:

@@ -35,6 +35,7 @@ from datamill.core.errors import DatamillError, Forbidden, InvalidInput
 from datamill.http_deps import RuntimeDep, SessionDep
 from datamill.production.projects import list_projects
 from datamill.web.routes._common import (
+    FormFlag,
     HtmlRoute,
     SignedIn,
     WebUser,
@@ -145,7 +146,7 @@ def clearance_form(request: Request, session: SessionDep, runtime: RuntimeDep, m
 
 @router.post("/security/export")
 def export_form(request: Request, session: SessionDep, runtime: RuntimeDep, me: WebUser,
-                project_id: FormId, cross_border: Annotated[bool, Form()] = False,
+                project_id: FormId, cross_border: FormFlag = False,
                 destination: Annotated[str, Form(max_length=2)] = "",
                 csrf_token: Csrf = "") -> Response:
     return _act(request, session, runtime, me, csrf_token, lambda: export.set_export(
@@ -179,7 +180,7 @@ def release_form(request: Request, session: SessionDep, runtime: RuntimeDep, me:
 @router.post("/security/subject-erasure")
 def erase_form(request: Request, session: SessionDep, runtime: RuntimeDep, me: WebUser,
                project_id: FormId, subject_id: Annotated[str, Form(max_length=100)],
-               confirm: Annotated[bool, Form()] = False, csrf_token: Csrf = "") -> Response:
+               confirm: FormFlag = False, csrf_token: Csrf = "") -> Response:
     """Delete a withdrawn subject's recordings and masked copies (the office; certificates)."""
     from datamill.catalog.erasure import erase_subject
 
@@ -220,7 +221,7 @@ def rule_remove_form(request: Request, session: SessionDep, runtime: RuntimeDep,
 
 @router.post("/security/surveying")
 def surveying_form(request: Request, session: SessionDep, runtime: RuntimeDep, me: WebUser,
-                   project_id: FormId, required: Annotated[bool, Form()] = False,
+                   project_id: FormId, required: FormFlag = False,
                    csrf_token: Csrf = "") -> Response:
     return _act(request, session, runtime, me, csrf_token, lambda: surveying.set_surveying_required(
         session, me.user, project_id, required), "surveying")
