@@ -28,6 +28,7 @@ import asyncio
 import contextlib
 import json
 import socket
+import uuid
 from typing import Any
 
 from uvicorn.protocols.http.auto import AutoHTTPProtocol
@@ -49,7 +50,8 @@ def problem_bytes(status: int, code: str, title: str, detail: str) -> bytes:
     """A whole HTTP/1.1 problem+json answer that closes its connection, written before any
     application saw the request."""
     body = json.dumps({"type": f"https://datamill.dev/problems/{code}", "title": title,
-                       "status": status, "detail": detail, "code": code}).encode()
+                       "status": status, "detail": detail, "code": code,
+                       "error_id": uuid.uuid4().hex}).encode()  # as every problem has
     return (f"HTTP/1.1 {status} {title}\r\ncontent-type: application/problem+json\r\n"
             f"content-length: {len(body)}\r\nconnection: close\r\n\r\n").encode() + body
 

@@ -42,6 +42,7 @@ def test_a_head_over_the_limit_is_431_and_an_unreadable_request_a_problem() -> N
                               b"Host: x\r\n\r\n")
         assert head.startswith(b"HTTP/1.1 414") and b"application/problem+json" in head, head
         assert problem["code"] == "uri_too_long" and "64 KB" in str(problem["detail"])
+        assert len(str(problem["error_id"])) == 32  # the schema's Problem requires one (ST108)  # noqa: PLR2004
         head, problem = _send(port, b"GET /hello HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n")
         assert head.startswith(b"HTTP/1.1 400") and b"application/problem+json" in head, head
         assert problem["code"] == "bad_request"
