@@ -194,6 +194,11 @@ CORE_HELP_ZH_CN: dict[str, str] = {
         "的数据包）放回任务池。",
     "Let a deactivated user sign in again (no session, token or work comes back).":
         "允许已停用的用户重新登录（会话、令牌和工作都不会恢复）。",
+    "Change a user's role (admins: manage_users), audited. Their API tokens and web sessions "
+    "act with the new role at once; open work the new role may not do goes back to the pool. "
+    "The last active admin keeps the role.":
+        "修改用户的角色（管理员：manage_users），记入审计。其 API 令牌和网页会话即刻按新角色生效；"
+        "新角色不能处理的未完成工作放回任务池。最后一位在用的管理员不能改为其他角色。",
     "The frame before a task's item in its sequence (items imported with sequence and frame "
     "columns) and its current annotation, to start this frame from its objects, as the "
     "workbench's \"Copy previous frame\" does; for the task's holder.":

@@ -5,6 +5,8 @@ code, the word ``--role`` takes."""
 
 from __future__ import annotations
 
+from datamill.cli._words_business_h4 import BUSINESS_H4_EN, BUSINESS_H4_ZH_CN
+
 __all__ = ["USER_EN", "USER_ZH_CN"]
 
 USER_EN: dict[str, str] = {
@@ -35,6 +37,7 @@ USER_EN: dict[str, str] = {
                    "items)",
     "proj.member_removed": "{user} is no longer a member of {project} ({tasks} tasks released, "
                            "{packages} packages back in the pool)",
+    **BUSINESS_H4_EN,
 }
 
 USER_ZH_CN: dict[str, str] = {
@@ -60,4 +63,5 @@ USER_ZH_CN: dict[str, str] = {
     "proj.usable": "（可用 {volume} {unit}：不含检查驳回的条目和金标条目）",
     "proj.member_removed": "{user} 已不再是 {project} 的成员（释放任务 {tasks} 个、退回"
                            "工作包 {packages} 个）",
+    **BUSINESS_H4_ZH_CN,
 }

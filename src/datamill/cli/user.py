@@ -1,5 +1,5 @@
-"""``datamill user``: create users, issue, list and revoke API tokens, passwords, deactivation
-and reactivation.
+"""``datamill user``: create users, change their roles, issue, list and revoke API tokens,
+passwords, deactivation and reactivation.
 
 A password (``user create``, ``user password``) is never needed on the command line, where the
 shell history and ``ps`` would keep it: without ``--password`` it is asked for, hidden and
@@ -360,3 +360,35 @@ def reactivate_cmd(username: str, user: AsUser, as_json: JsonOpt = False) -> Non
         reactivate_user(s, get_user(s, username), actor_id=actor.id)
     emit({"username": username, "is_active": True}, as_json, lambda _v: out.print(
         say("user.reactivated", username=username), highlight=False))
+
+
+@app.command("set-role")
+@handle_errors
+def set_role_cmd(
+    username: str,
+    role: Annotated[str, typer.Option(help=ROLE_HELP)],
+    user: AsUser,
+    as_json: JsonOpt = False,
+) -> None:
+    """Change a user's role (admins: manage_users), audited. Their API tokens and web sessions
+    act with the new role at once; open work the new role may not do goes back to the pool.
+    The last active admin keeps the role."""
+    from datamill.cli._common import cli_language
+    from datamill.compliance.role_change import set_role
+    from datamill.compliance.users import get_user
+    from datamill.core.record_words import role_word
+
+    with get_runtime().session() as s:
+        actor = acting_user(s, user, Action.MANAGE_USERS)
+        done = set_role(s, get_user(s, username), role, actor_id=actor.id)
+
+    def render(v: dict[str, Any]) -> None:
+        lang = cli_language()
+        said = say("user.role_changed", username=v["username"], role=role_word(v["role"], lang),
+                   previous=role_word(v["previous_role"], lang))
+        if v["released_tasks"] or v["unassigned_packages"]:
+            said += say("user.role_released", tasks=v["released_tasks"],
+                        packages=v["unassigned_packages"])
+        out.print(said, highlight=False)
+
+    emit(done, as_json, render)

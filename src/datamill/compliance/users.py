@@ -352,8 +352,10 @@ def deactivate_user(session: Session, user: User, *, actor_id: int | None = None
     release_work_of`): their holds on open tasks are dropped and their unfinished packages
     unassigned, or it would sit with someone who cannot sign in, hidden from everyone else.
     Returns the counts: ``sessions``, ``tokens``, ``released_tasks``, ``unassigned_packages``."""
+    from datamill.compliance.role_change import refuse_last_admin
     from datamill.production.tasks import release_work_of
 
+    refuse_last_admin(session, user, "deactivate them")
     user.is_active = False
     revoked = revoke_credentials(session, user)
     released = release_work_of(session, user.id, actor_id=actor_id)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datamill.modalities import _reason_words_acceptance_h9 as _acceptance_h9
 from datamill.modalities import _reason_words_api_h7 as _api_h7
 from datamill.modalities import _reason_words_business_h4 as _business_h4
+from datamill.modalities import _reason_words_business_r4 as _business_r4
 from datamill.modalities import _reason_words_catalog as _catalog
 from datamill.modalities import _reason_words_cli_h2 as _cli
 from datamill.modalities import _reason_words_cli_h3 as _cli_h3
@@ -155,3 +156,5 @@ from datamill.modalities._reason_words_text_h3 import TEXT_H3_EN, TEXT_H3_ZH_CN 
 
 AREA_REFUSALS_EN.update(TEXT_H3_EN)
 AREA_REFUSALS_ZH_CN.update(TEXT_H3_ZH_CN)
+AREA_REFUSALS_EN.update(_business_r4.BUSINESS_R4_EN)
+AREA_REFUSALS_ZH_CN.update(_business_r4.BUSINESS_R4_ZH_CN)

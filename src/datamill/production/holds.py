@@ -140,7 +140,8 @@ def release_holds(session: Session, user_ids: Sequence[int], *,
 
 
 def release_work_of(
-    session: Session, user_id: int, *, actor_id: int | None = None
+    session: Session, user_id: int, *, actor_id: int | None = None,
+    reason: str = "assignee deactivated",
 ) -> dict[str, list[int]]:
     """Give back to the pool the open work ``user_id`` holds (on deactivation): their holds on
     open tasks (claimed, or returned to them for rework) go, with their drafts, as on a
@@ -158,7 +159,7 @@ def release_work_of(
         pkg.status = "open"
         record_audit(session, actor_id=actor_id, action="package.unassigned",
                      object_type="work_package", object_id=pkg.id, project_id=pkg.project_id,
-                     data={"previous_user_id": user_id, "reason": "assignee deactivated"})
+                     data={"previous_user_id": user_id, "reason": reason})
     session.flush()
     return {"tasks": task_ids, "packages": [p.id for p in packages]}
 

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from datamill.api.deps import CurrentUser, Require, SessionDep
 from datamill.api.login_throttle import login_throttle
-from datamill.api.params import FlagQuery
+from datamill.api.params import FlagQuery, Id
 from datamill.api.problem import problem_responses
 from datamill.api.schemas import UserOut
 from datamill.compliance.login_throttle import PasswordChangeThrottled, change_own_password
@@ -56,6 +56,34 @@ def list_users_endpoint(
     only. Password hashes and tokens are never shown."""
     return [UserOut.model_validate(u)
             for u in active_users(session, include_inactive=include_inactive)]
+
+
+class RoleIn(BaseModel):
+    role: Role
+
+
+class RoleChangeOut(BaseModel):
+    username: str
+    role: str
+    previous_role: str
+    released_tasks: int
+    unassigned_packages: int
+
+
+@router.put("/users/{user_id}/role", responses=problem_responses(404, 409))
+def set_role_endpoint(user_id: Id, body: RoleIn, session: SessionDep,
+                      admin: UserAdmin) -> RoleChangeOut:
+    """Change a user's role (admin only), audited (``user.role_changed``). Their API tokens
+    and web sessions act with the new role from the next request on; the open work the new
+    role may not do (claimed tasks, unfinished packages) goes back to the pool. 409 with
+    ``last_admin`` for the last active admin's demotion, ``role_unchanged`` for the role the
+    user already has."""
+    from datamill.compliance.role_change import set_role
+    from datamill.db.lookup import get_or_raise
+
+    target = get_or_raise(session, User, user_id, "user")
+    return RoleChangeOut.model_validate(set_role(session, target, body.role.value,
+                                                 actor_id=admin.id))
 
 
 @router.get("/me")
