@@ -92,9 +92,12 @@ def test_a_batch_of_ties_delivers_no_empty_file_and_refuses_an_empty_package(
         deliver_batch(s, runtime.blobs, batch_id, tmp_path / "out",
                       formats=["llm_dpo", "llm_messages"])
     assert err.value.details["reason_code"] == "delivery_formats_empty"
-    assert "llm_dpo: tie 3" in err.value.message
+    # in words, not the exporters' codes (r4 h4: it said "llm_dpo: tie 3" in every language)
+    assert "llm_dpo: tied choices 3; llm_messages: tied choices 3" in err.value.message
+    assert err.value.details["left_out"] == {"llm_dpo": {"tie": 3}, "llm_messages": {"tie": 3}}
     zh = word_error(err.value.message, err.value.details, "zh-CN")[0]
     assert "llm_ranked 保留平局" in zh and "批次" in zh, zh
+    assert "llm_dpo: 平局选择 3" in zh and "tie" not in zh, zh
     assert not list((tmp_path / "out").rglob("*.jsonl"))  # nothing half-written left behind
     with runtime.session() as s:
         out = deliver_batch(s, runtime.blobs, batch_id, tmp_path / "out", note_language="zh-CN")

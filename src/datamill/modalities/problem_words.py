@@ -317,6 +317,7 @@ _REASON_VALUES["sheet_exists_not_draft"] = sheet_status_values
 _REASON_VALUES.update(dict.fromkeys(ROLE_NAMED_REFUSALS, role_values))  # roles as words
 _REASON_VALUES.update(dict.fromkeys(MONEY_REFUSALS, money_values))  # amounts as pages show
 _REASON_VALUES["labelled_nothing_imported"] = labelled_listed  # each problem worded
+_REASON_VALUES["delivery_formats_empty"] = _said_in_chinese  # why each format is empty
 
 PAGE_LANG_COOKIE = "lang"
 """The cookie holding the language a person chose on the web pages (their own JSON endpoints

@@ -163,13 +163,16 @@ def _refuse_empty_package(batch: str, formats: list[str],
                           left_out: dict[str, dict[str, int]]) -> None:
     """Every format came out without a row (e.g. DPO and messages of a batch of ties): a
     package of no data is refused, with why each format held none."""
-    why = "; ".join(f"{fmt}: " + ", ".join(f"{k} {v}" for k, v in left_out.get(fmt, {}).items())
-                    for fmt in formats)
+    from datamill.production.delivery_note import left_out_words
+
+    why = left_out_words(left_out, "en", formats)  # in words, as the delivery note says them
     raise InvalidInput(
         f"batch {batch} gives no row in any of the formats {', '.join(formats)} ({why}); "
         "deliver it in a format that holds these items (llm_ranked keeps ties), or send "
         "the items back for another choice", field="formats",
-        reason_code="delivery_formats_empty", batch=batch, formats=", ".join(formats), why=why)
+        reason_code="delivery_formats_empty", batch=batch, formats=", ".join(formats), why=why,
+        why_zh=left_out_words(left_out, "zh-CN", formats),
+        left_out={fmt: left_out.get(fmt, {}) for fmt in formats})
 
 
 def _left_out(without: frozenset[int]) -> list[Any]:

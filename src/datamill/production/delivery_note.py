@@ -178,6 +178,16 @@ def _inspection(say: Mapping[str, str], insp: Mapping[str, Any] | None,
     return lines
 
 
+def left_out_words(left_out: Mapping[str, Mapping[str, int]], language: str | None,
+                   formats: list[str] | None = None) -> str:
+    """What each format left out (``{format: {code: count}}``, of ``formats`` or all), in
+    ``language`` (en or zh-CN): ``llm_dpo: tied choices 3``, a code without words as it is."""
+    say = _WORDS[language if language in _WORDS else "en"]
+    return "; ".join(f"{fmt}: " + ", ".join(f"{say.get(f'kind.{k}', k)} {v:,}"
+                                             for k, v in left_out.get(fmt, {}).items())
+                     for fmt in (formats if formats is not None else list(left_out)))
+
+
 def render_delivery_note(datasheet: Mapping[str, Any], files: int, language: str | None) -> str:
     """The note for a delivery whose datasheet is ``datasheet`` and whose manifest lists
     ``files`` files (the note among them), in ``language`` (en or zh-CN; anything else:
@@ -205,10 +215,7 @@ def render_delivery_note(datasheet: Mapping[str, Any], files: int, language: str
                                               first=str(redo.get("first_delivered_at", ""))[:10]))
     left_out = datasheet.get("left_out") or {}
     if left_out:
-        what = "; ".join(f"{fmt}: " + ", ".join(f"{say.get(f'kind.{k}', k)} {v:,}"
-                                                 for k, v in kinds.items())
-                         for fmt, kinds in left_out.items())
-        lines.append(say["left_out"].format(what=what))
+        lines.append(say["left_out"].format(what=left_out_words(left_out, lang)))
     if empty := datasheet.get("empty_formats"):
         lines.append(say["empty_formats"].format(formats=", ".join(empty),
                                                  items=int(datasheet.get("items", 0))))
