@@ -148,7 +148,7 @@ def test_the_finance_page_shows_the_result_and_applies_it(
         test_id = int(re.findall(r"/ratio-tests/(\d+)/measure", r.text)[0])
         r = c.post(f"{page}/ratio-tests/{test_id}/measure", data={"csrf_token": token})
         assert r.status_code == 200 and 'data-testid="ratio-apply"' in r.text
-        assert "2 h / hours" in r.text
+        assert "2 h / hour" in r.text and "h / hours" not in r.text  # per one unit
         r = c.post(f"{page}/ratio-tests/{test_id}/apply", data={"csrf_token": token})
         assert r.status_code == 200 and "ratio_ok" not in r.text
         lines = r.text[r.text.index('data-testid="budget-lines"'):]

@@ -21,6 +21,7 @@ from datamill.cli._common import (
     handle_errors,
     out,
 )
+from datamill.cli._unit_words import unit_after
 from datamill.cli._words import code, say, say_count
 from datamill.core.errors import InvalidInput
 
@@ -74,8 +75,9 @@ def _datasets(rows: list[Any]) -> None:
         # every modality in its own unit (hours, images, frames, …); small sets (a demo's
         # minutes) keep four decimals: "0.00 hours" would read as empty
         v = d.volume
-        volume = (say("catalog.volume", value=f"{v.value:.{2 if v.value >= 1 else 4}f}"
-                      .rstrip("0").rstrip("."), unit=code("unit", v.unit)) if v else "")
+        shown = f"{v.value:.{2 if v.value >= 1 else 4}f}".rstrip("0").rstrip(".") if v else ""
+        volume = (say("catalog.volume", value=shown, unit=unit_after(shown, v.unit))
+                  if v else "")
         out.print(f"{d.id:>4} {d.name} · {d.modality} · {','.join(d.languages)} · "
                   f"{d.scenario or '-'} · {code('status', d.status)}{volume}{price}",
                   highlight=False)

@@ -22,6 +22,7 @@ from datamill.cli._common import (
     printable,
     progress_bar,
 )
+from datamill.cli._unit_words import unit_after
 from datamill.cli._words import code, count_items, say
 from datamill.compliance.roles import Action
 from datamill.production.schemas import DeliveryOut
@@ -57,7 +58,8 @@ def create_cmd(
                           apart=True)  # no writer lock held while the package is built
     emit(d, as_json, lambda v: out.print(say(
         "delivery.created", id=v.id, items=count_items(v.delivered_items),
-        volume=amount(v.delivered_volume), unit=code("unit", v.volume_unit), path=v.path)
+        volume=amount(v.delivered_volume),
+        unit=unit_after(amount(v.delivered_volume), v.volume_unit), path=v.path)
         + (say("delivery.personal_data_released", items=count_items(v.personal_data_unmasked),
                by=(v.personal_data_release or {}).get("released_by"),
                reason=(v.personal_data_release or {}).get("reason"))
@@ -106,8 +108,8 @@ def accept_cmd(
     dated = say("delivery.accepted_dated", on=day) if day else ""
     emit(d, as_json, lambda v: out.print(say(
         "delivery.accepted", id=v.id, items=count_items(v.accepted_items or 0),
-        volume=amount(v.accepted_volume), unit=code("unit", v.volume_unit),
-        refused=_refused(v) + dated), highlight=False))
+        volume=amount(v.accepted_volume),
+        unit=unit_after(amount(v.accepted_volume), v.volume_unit), refused=_refused(v) + dated), highlight=False))
 
 
 @app.command("reject")
@@ -149,13 +151,14 @@ def list_cmd(
 
     def show(rows: list[DeliveryOut]) -> None:
         for v in rows:
-            unit = code("unit", v.volume_unit)
             took = (say("delivery.row_took", items=count_items(v.accepted_items or 0),
-                        volume=amount(v.accepted_volume or 0), unit=unit)
+                        volume=amount(v.accepted_volume or 0),
+                        unit=unit_after(amount(v.accepted_volume or 0), v.volume_unit))
                     if v.status == "accepted" else "")
             out.print(say("delivery.row", id=v.id, batch=v.batch_id,
                           status=code("status", v.status), items=count_items(v.delivered_items),
-                          volume=amount(v.delivered_volume), unit=unit, took=took,
+                          volume=amount(v.delivered_volume),
+                          unit=unit_after(amount(v.delivered_volume), v.volume_unit), took=took,
                           where=_where(v)), highlight=False)
         if not rows:
             out.print(say("delivery.none"), highlight=False)
@@ -182,7 +185,8 @@ def show_cmd(delivery_id: int, user: AsUser, as_json: JsonOpt = False) -> None:
         out.print(
             say("delivery.shown", id=v.id, batch=v.batch_id, status=code("status", v.status),
                 items=count_items(v.delivered_items), volume=amount(v.delivered_volume),
-                unit=code("unit", v.volume_unit), where=_where(v), refused=_refused(v))
+                unit=unit_after(amount(v.delivered_volume), v.volume_unit), where=_where(v),
+                refused=_refused(v))
             + (say("delivery.note", note=printable(v.acceptance_note))
                if v.acceptance_note else ""),
             highlight=False)

@@ -16,6 +16,7 @@ import typer
 
 from datamill.business_clock import business_today
 from datamill.cli._common import Force, emit, fresh_output, get_runtime, handle_errors, out
+from datamill.cli._unit_words import unit_after
 from datamill.cli._words import code, say, say_count
 from datamill.cli.ledger import AsUser, JsonOpt, _actor, _day, _dec, _reader, _writer, app
 from datamill.core.shown_numbers import shown_money, shown_price, shown_volume
@@ -130,7 +131,7 @@ def order_amend(order_id: int, total_volume: str, user: AsUser,
         o = amend_order_volume(s, order_id, _dec(total_volume, "total_volume"), reason=reason,
                                actor_id=_actor(s, user))
     emit(o, as_json, lambda o: out.print(f"order {o.number} total volume {o.total_volume} "
-                                          f"{o.volume_unit}"))
+                                          f"{unit_after(o.total_volume, o.volume_unit)}"))
 
 
 @app.command("contract-cancel")

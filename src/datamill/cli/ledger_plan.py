@@ -16,6 +16,7 @@ from rich.table import Table
 
 from datamill.business_clock import business_today
 from datamill.cli._common import emit, get_runtime, handle_errors, out, styled
+from datamill.cli._unit_words import unit_after
 from datamill.cli._words import code, say
 from datamill.cli.ledger import _writer
 from datamill.core.errors import InvalidInput
@@ -55,7 +56,8 @@ def _render_plan(p: Any) -> None:
     for ln in p.lines:
         dev = "" if ln.deviation is None else shown_percent(ln.deviation, signed=True)
         t.add_row(code("stage", ln.stage),
-                  f"{shown_volume(ln.quantity)} {code('unit', ln.unit)}",
+                  f"{shown_volume(ln.quantity)} "
+                  f"{unit_after(shown_volume(ln.quantity), ln.unit)}",
                   shown_price(ln.unit_price), shown_money(ln.amount),
                   ln.price_source, styled((dev, "bold red")) if ln.flagged else dev)
     out.print(t)

@@ -25,6 +25,7 @@ from datamill.cli._common import (
     handle_errors,
     out,
 )
+from datamill.cli._unit_words import unit_after
 from datamill.cli._words import code, say
 from datamill.core.errors import InvalidInput
 from datamill.core.storable import digits
@@ -54,7 +55,8 @@ def _ids(text: str) -> list[int]:
 def _render_test(t: Any) -> None:
     what = say("rt.self_test" if t.source == "self_test" else "rt.agreed")
     unit = code("unit", t.unit)
-    ratio = "-" if t.ratio is None else say("rt.ratio", ratio=t.ratio, unit=unit)
+    ratio = "-" if t.ratio is None else say("rt.ratio", ratio=t.ratio,
+                                            unit=unit_after(1, t.unit))  # h per hour
     out.print(say("rt.head", what=what, id=t.id, stage=code("stage", t.stage),
                   status=_status(t.status), ratio=ratio), highlight=False)
     if t.source == "self_test":

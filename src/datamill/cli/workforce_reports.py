@@ -15,6 +15,7 @@ import typer
 from rich.table import Table
 
 from datamill.cli._common import Force, emit, fresh_output, get_runtime, handle_errors, out
+from datamill.cli._unit_words import unit_after
 from datamill.cli._words import code, say
 from datamill.cli.workforce import AsUser, JsonOpt, _actor, _day, _project_id, app
 from datamill.core.shown_numbers import shown_money, shown_volume
@@ -71,7 +72,7 @@ def output_ratio_cmd(actor: AsUser, project: Project = None, date_from: FromOpt 
             budgeted = ("-" if r.budgeted_ratio is None
                         else f"{r.budgeted_ratio} h/{r.unit} ({r.budgeted_source})")
             t.add_row(r.project, code("stage", r.stage), str(r.people), str(r.items),
-                      f"{shown_volume(r.volume)} {code('unit', r.unit)}",
+                      f"{shown_volume(r.volume)} {unit_after(shown_volume(r.volume), r.unit)}",
                       shown_volume(r.work_hours),
                       "-" if r.ratio is None else f"{shown_volume(r.ratio)} h/{r.unit}",
                       budgeted)
@@ -110,10 +111,11 @@ def throughput_cmd(actor: AsUser, project: Project = None, date_from: FromOpt = 
         for r in rows:
             t.add_row(say("wf.in_house") if r.vendor == "in-house" else r.vendor, r.project,
                       code("stage", r.stage), str(r.people),
-                      f"{shown_volume(r.volume)} {code('unit', r.unit)}",
+                      f"{shown_volume(r.volume)} {unit_after(shown_volume(r.volume), r.unit)}",
                       shown_volume(r.work_hours),
                       "-" if r.per_work_hour is None else shown_volume(r.per_work_hour),
-                      f"{shown_volume(r.accepted_volume)} {code('unit', r.unit)}",
+                      f"{shown_volume(r.accepted_volume)} "
+                      f"{unit_after(shown_volume(r.accepted_volume), r.unit)}",
                       "-" if r.acceptance_rate is None else f"{r.acceptance_rate:.1%}")
         out.print(t)
 

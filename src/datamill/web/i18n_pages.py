@@ -69,7 +69,7 @@ EN_PAGES.update({
     "fin.final.hint": "Acceptance types 1 and 2: record the customer's final acceptance report, once per order. Revenue = accepted volume / order volume × order amount, recognised once final accounts are complete.",
     "fin.final.accepted_on": "Acceptance date (on the report)",
     "fin.final.volume": "Accepted volume",
-    "fin.final.volume_hint": "Leave it empty for what the deliveries accepted ({accepted} {unit}), or the whole order ({total} {unit}) when none was.",
+    "fin.final.volume_hint": "Leave it empty for what the deliveries accepted ({accepted} {accepted_unit}), or the whole order ({total} {total_unit}) when none was.",
     "fin.final.submit": "Record the final acceptance",
     "fin.final.ok_recognised": "The final acceptance is recorded and its revenue recognised.",
     "fin.final.ok_pending": "The final acceptance is recorded; its revenue is recognised once final accounts are complete.",

@@ -159,7 +159,7 @@ ZH_CN_FINANCE: dict[str, str] = {
     "fin.final.hint": "验收方式 1、2：请录入客户的终验报告，每个订单仅录入一次。收入 = 验收量 / 订单总量 × 订单金额，在决算完成后确认。",
     "fin.final.accepted_on": "验收日期（以验收报告为准）",
     "fin.final.volume": "验收量",
-    "fin.final.volume_hint": "留空则取交付已验收的量（{accepted} {unit}）；如尚无验收，则取订单总量（{total} {unit}）。",
+    "fin.final.volume_hint": "留空则取交付已验收的量（{accepted} {accepted_unit}）；如尚无验收，则取订单总量（{total} {total_unit}）。",
     "fin.final.submit": "录入终验",
     "fin.final.ok_recognised": "您录入的终验已记录，收入已确认。",
     "fin.final.ok_pending": "您录入的终验已记录；收入将在决算完成后确认。",
