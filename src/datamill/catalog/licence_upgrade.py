@@ -13,7 +13,8 @@ Refused: a release of another dataset, the current or an older release, a revoke
 licence, a release that is not intact (:func:`~datamill.catalog.releases.require_intact`), the
 export-control rules that licensing applies
 (:func:`~datamill.catalog.export_guard.require_licence_export`), and a move that would make
-the customer hold two live licences of one release on the same terms.
+the customer hold two live licences of one release on the same terms (checked under the lock
+licence issue takes, so a move and an issue, or two moves, at once cannot both pass).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from datamill.catalog.export_guard import require_licence_export
-from datamill.catalog.licences import _named, _require_active, _same_terms
+from datamill.catalog.licences import _issue_lock, _named, _require_active, _same_terms
 from datamill.catalog.models import CatalogLicence, TransferLink
 from datamill.catalog.releases import release_row, require_intact
 from datamill.catalog.schemas import LicenceOut
@@ -47,6 +48,10 @@ def upgrade_licence(
     if not why:
         raise InvalidInput("moving a licence to another release names its reason",
                            field="reason")
+    # the lock an issue takes, first (as there): the duplicate check below is a read, and an
+    # issue of the new release to the same customer on the same terms, or a second move, under
+    # way at once both passed it (two identical live licences; r4 h4)
+    _issue_lock(session)
     lic = lock_or_raise(session, CatalogLicence, licence_id, "licence", licence_id=licence_id)
     _require_active(lic, "it is not moved to another release")
     old = release_row(session, lic.release_id)
