@@ -99,6 +99,10 @@ CATALOG_HELP_ZH_CN: dict[str, str] = {
         "位置。",
     "Record the buyer's acceptance (revenue follows at the next \"datamill ledger sync\").":
         "记录买方的验收（下一次 \"datamill ledger sync\" 时确认收入）。",
+    "Record the buyer's refusal of a licence's delivery, with its reason: the licence is "
+    "accepted only once delivered again (its next download).":
+        "记录买方拒收授权交付及其原因：该授权须重新交付（下一次下载）后才能验收。",
+    "What the delivered package lacks.": "所交付的数据包缺少什么。",
     "Let a customer-role user see ledger customer CUSTOMER_ID's licences.":
         "让客户角色的用户查看台账客户 CUSTOMER_ID 的许可。",
     "Per dataset: licences, revenue, development cost, margin.": "按数据集：许可、收入、开发成本、毛利。",

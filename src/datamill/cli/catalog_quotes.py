@@ -13,7 +13,7 @@ import typer
 
 from datamill.cli._common import emit, get_runtime, handle_errors, out
 from datamill.cli._words import say
-from datamill.cli.catalog import AsUser, JsonOpt, _user, app
+from datamill.cli.catalog import AsUser, JsonOpt, LicenceRef, _user, app
 
 __all__: list[str] = []
 
@@ -133,3 +133,23 @@ def band_quote_withdraw_cmd(
     with get_runtime().session() as s:
         q = withdraw_band_quote(s, _user(s, user), quote_id, reason=reason)
     emit(q, as_json, _print_quote)
+
+
+@app.command("reject")
+@handle_errors
+def reject_cmd(
+    licence: LicenceRef,
+    user: AsUser,
+    reason: Annotated[str, typer.Option(help="What the delivered package lacks.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Record the buyer's refusal of a licence's delivery, with its reason: the licence is
+    accepted only once delivered again (its next download)."""
+    from datamill.catalog.licence_rejection import reject_licence_delivery
+    from datamill.catalog.licences import licence_id_of
+
+    with get_runtime().session() as s:
+        u = _user(s, user)
+        lic = reject_licence_delivery(s, u, licence_id_of(s, u, licence), reason=reason)
+    emit(lic, as_json, lambda v: out.print(say("catalog.rejected", number=v.number),
+                                           highlight=False))

@@ -55,6 +55,10 @@ EN_CATALOG: dict[str, str] = {
     "catf.note": "Note",
     "catf.accept": "File acceptance report",
     "catf.done.accepted": "Your acceptance report was recorded.",
+    "catf.reject": "Refuse this delivery",
+    "catf.reject_reason": "What the package lacks",
+    "catf.done.rejected": "The delivery was refused; the licence is accepted once delivered again (its next download).",
+    "cat.licence.rejected": "delivery refused",
     "catf.refused": "Refused",
     # out-of-band quotes and their second person's approval
     "catq.ask": "Ask approval of this price",

@@ -470,6 +470,21 @@ def accept_endpoint(licence_id: Id, body: Acceptance, session: SessionDep,
                                    note=body.note)
 
 
+class DeliveryRejection(BaseModel):
+    reason: Annotated[str, Field(min_length=1, max_length=2_000)]
+
+
+@router.post("/licences/{licence_id}/rejection", responses=problem_responses(404, 409, 422))
+def reject_endpoint(licence_id: Id, body: DeliveryRejection, session: SessionDep,
+                    user: CurrentUser) -> LicenceOut | LicenceView:
+    """The buyer refuses the licence's delivery, saying why (their own licence; a seller on
+    their behalf): the licence is ``rejected``, accepted only once delivered again (the next
+    download). 409 for an accepted, revoked or undelivered licence."""
+    from datamill.catalog.licence_rejection import reject_licence_delivery
+
+    return reject_licence_delivery(session, user, licence_id, reason=body.reason)
+
+
 _bearer = HTTPBearer(auto_error=False)
 
 

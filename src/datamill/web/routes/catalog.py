@@ -470,6 +470,27 @@ def accept_form(
     return RedirectResponse("/catalog?done=accepted", status_code=303)
 
 
+@router.post("/catalog/licences/{licence_id}/rejection", response_class=HTMLResponse)
+def reject_form(
+    request: Request, licence_id: int, session: SessionDep, runtime: RuntimeDep, me: WebUser,
+    reason: Field1 = "", csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    """The licensee's refusal of a delivered licence, with its reason (``POST …/rejection``),
+    beside the acceptance form."""
+    from datamill.catalog.licence_rejection import reject_licence_delivery
+
+    require_csrf(request, me, csrf_token)
+    try:
+        with session.begin_nested():
+            reject_licence_delivery(session, me.user, licence_id, reason=reason)
+    except _REFUSED as err:
+        return _catalog_page(request, session, runtime, me, _no_filters(),
+                             status_code=err.status, form=f"reject-{licence_id}",
+                             typed={"reason": reason},
+                             form_error=error_in_page_language(request, err))
+    return RedirectResponse("/catalog?done=rejected", status_code=303)
+
+
 @router.post("/catalog/{dataset_id}/band-quotes", response_class=HTMLResponse)
 def band_quote_form(  # noqa: PLR0913 - the quote's fields, as the API takes them
     request: Request, dataset_id: int, session: SessionDep, runtime: RuntimeDep, me: WebUser,
