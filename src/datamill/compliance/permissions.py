@@ -151,7 +151,10 @@ def _wears(session: Session, user: User, hat: Role) -> bool:
         return _managed_vendor(session, user) is not None
     from datamill.compliance.approvers import approval_role_of
 
-    return approval_role_of(session, user.id) is not None
+    # a customer's account never acts on the company's books: an approval role registered
+    # for it (or kept after its role was changed to customer) gives no finance hat (r4 h4: a
+    # customer made a vp read every customer and contract of the ledger)
+    return user.role != Role.CUSTOMER.value and approval_role_of(session, user.id) is not None
 
 
 #: roles a user may wear because of a record: a vendor's manager, a ledger approver

@@ -94,7 +94,11 @@ def register_approver(
                            f"{', '.join(APPROVAL_ROLES)}", field="approval_role",
                            reason_code="approval_role_unknown", approval_role=str(approval_role),
                            value=', '.join(APPROVAL_ROLES))
-    get_or_raise(session, User, user_id, "user", user_id=user_id)
+    person = get_or_raise(session, User, user_id, "user", user_id=user_id)
+    if person.role == "customer":  # a customer's account never signs the company's books
+        raise Conflict(f"{person.username!r} is a customer's account: a ledger approver is a "
+                       "person of the company", reason_code="approver_customer",
+                       username=person.username)
     row = session.scalars(select(LedgerApprover).where(LedgerApprover.user_id == user_id)).first()
     if row is None:
         session.add(LedgerApprover(user_id=user_id, approval_role=approval_role))

@@ -18,6 +18,8 @@ BUSINESS_R4_EN: dict[str, str] = {
                                  "delivery to refuse.",
     "licence_rejection_undelivered": "Licence {number} is not delivered (again) yet: a delivery "
                                      "is refused after its download.",
+    "approver_customer": "{username!r} is a customer's account: a ledger approver is a person "
+                         "of the company.",
 }
 
 BUSINESS_R4_ZH_CN: dict[str, str] = {
@@ -28,4 +30,5 @@ BUSINESS_R4_ZH_CN: dict[str, str] = {
     "licence_rejection_accepted": "授权 {number} 已于 {accepted_on} 验收：已验收的交付不能拒收。",
     "licence_rejection_revoked": "授权 {number} 已于 {revoked_on} 撤销：没有可拒收的交付。",
     "licence_rejection_undelivered": "授权 {number} 尚未（重新）交付：下载之后才能拒收交付。",
+    "approver_customer": "{username} 是客户账号：账务审批人须是本公司人员。",
 }
