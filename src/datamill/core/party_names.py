@@ -17,7 +17,7 @@ import re
 import unicodedata
 from typing import Final
 
-__all__ = ["LEGAL_FORMS", "party_key"]
+__all__ = ["LEGAL_FORMS", "name_key", "party_key"]
 
 LEGAL_FORMS: Final = frozenset({
     "co", "company", "corp", "corporation", "inc", "incorporated", "limited", "ltd", "llc",
@@ -50,3 +50,17 @@ def party_key(name: str) -> str:
             key = key[: -len(form)].rstrip()
             break
     return key
+
+
+def name_key(name: str) -> str:
+    """The key two registrations of one party share however the name was typed: width and case
+    folded (NFKC, casefold), blanks collapsed and trimmed; punctuation and legal forms kept
+    ("Acme Inc" and "Acme Ltd" may be two companies, which a registry must not join).
+
+    Examples:
+        >>> name_key(" ACME  Data ") == name_key("acme data")
+        True
+        >>> name_key("Acme Inc") == name_key("Acme Ltd")
+        False
+    """
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())

@@ -20,6 +20,12 @@ BUSINESS_R4_EN: dict[str, str] = {
                                      "is refused after its download.",
     "approver_customer": "{username!r} is a customer's account: a ledger approver is a person "
                          "of the company.",
+    "customer_name_twin": "Customer {name!r} is registered already, as {existing!r} (id "
+                          "{customer_id}): use that customer.",
+    "customer_name_blank": "A customer has a name.",
+    "vendor_name_twin": "Vendor {name!r} is registered already, as {existing!r} (id "
+                        "{vendor_id}): use that vendor.",
+    "vendor_name_blank": "A vendor has a name.",
 }
 
 BUSINESS_R4_ZH_CN: dict[str, str] = {
@@ -31,4 +37,8 @@ BUSINESS_R4_ZH_CN: dict[str, str] = {
     "licence_rejection_revoked": "授权 {number} 已于 {revoked_on} 撤销：没有可拒收的交付。",
     "licence_rejection_undelivered": "授权 {number} 尚未（重新）交付：下载之后才能拒收交付。",
     "approver_customer": "{username} 是客户账号：账务审批人须是本公司人员。",
+    "customer_name_twin": "客户“{name}”已登记为“{existing}”（编号 {customer_id}）：请使用该客户。",
+    "customer_name_blank": "客户须有名称。",
+    "vendor_name_twin": "供应商“{name}”已登记为“{existing}”（编号 {vendor_id}）：请使用该供应商。",
+    "vendor_name_blank": "供应商须有名称。",
 }
