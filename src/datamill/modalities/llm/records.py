@@ -24,38 +24,73 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+)
 
 from datamill.core.encodings import conversion_advice, open_utf8, recode_bom
 from datamill.core.errors import InvalidInput
 from datamill.core.jsontext import describe_json_error
 
 __all__ = [
-    "ID_PATTERN",
+    "MAX_ID_BYTES",
+    "MAX_ID_CHARS",
     "MAX_RECORD_BYTES",
     "LlmItemAttributes",
     "LlmRecord",
+    "RecordId",
     "Response",
     "Split",
     "Turn",
     "canonical_record",
     "describe_record",
+    "id_ok",
     "parse_record",
     "read_record",
     "split_records",
 ]
 
-ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$"
+#: the longest record (and response) id in characters, and in bytes of UTF-8: ``<id>.json`` is
+#: a file name, and the item's delivery key is its id as it is (at most 150 bytes:
+#: ``production.delivery_keys.MAX_KEY_BYTES``; 50 Chinese characters)
+MAX_ID_CHARS = 128
+MAX_ID_BYTES = 150
+_ID_PUNCT = frozenset("._-")
 MAX_RECORD_BYTES = 8 * 1024 * 1024  # hard ceiling whatever the spec says
 MAX_TURNS = 500
 MAX_RESPONSES = 32
 Role = Literal["system", "user", "assistant"]
-_ID = re.compile(ID_PATTERN)
+
+
+def id_ok(value: str) -> bool:
+    """Whether ``value`` can be a record or response id: a letter or digit of any script
+    (``问题-001``, ``录音_001``), then letters, digits, ``.``, ``_`` or ``-``, within
+    :data:`MAX_ID_CHARS` and :data:`MAX_ID_BYTES`: a file name on every system and its own
+    delivery key, with no separator, space, control character or direction mark in it."""
+    return (0 < len(value) <= MAX_ID_CHARS and value[0].isalnum()
+            and all(c.isalnum() or c in _ID_PUNCT for c in value)
+            and len(value.encode("utf-8", "surrogatepass")) <= MAX_ID_BYTES)
+
+
+def _valid_id(value: str) -> str:
+    if not id_ok(value):
+        raise ValueError(f"{value[:60]!r} is not an id: a letter or digit, then up to"
+                         f" {MAX_ID_CHARS - 1} letters, digits, '.', '_' or '-'"
+                         f" (at most {MAX_ID_BYTES} bytes of UTF-8)")
+    return value
+
+
+#: a record's or a response's id (:func:`id_ok`)
+RecordId = Annotated[str, AfterValidator(_valid_id)]
 
 
 class Turn(BaseModel):
@@ -73,7 +108,7 @@ class Response(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    id: str = Field(pattern=ID_PATTERN)
+    id: RecordId
     content: str = Field(max_length=1_000_000)
     model: str | None = Field(None, max_length=200)
 
@@ -85,7 +120,7 @@ class LlmRecord(BaseModel):
 
     type: Literal["llm_record"] = "llm_record"
     schema_version: Literal[1] = 1
-    id: str = Field(pattern=ID_PATTERN)
+    id: RecordId
     messages: tuple[Turn, ...] = Field(min_length=1, max_length=MAX_TURNS)
     responses: tuple[Response, ...] = Field((), max_length=MAX_RESPONSES)
     meta: dict[str, str] = Field(default_factory=dict, max_length=50)
@@ -189,10 +224,11 @@ def parse_record(raw: Any) -> LlmRecord:
         raise InvalidInput(f"not an LLM record (type {str(raw.get('type'))[:40]!r})")
     data = _normalise(raw)
     given = data.get("id")
-    if isinstance(given, str) and not _ID.match(given):  # pydantic said "should match pattern"
+    if isinstance(given, str) and not id_ok(given):
         shown = repr(given[:60] + ("…" if len(given) > 60 else ""))  # noqa: PLR2004
-        raise InvalidInput(f"the record id {shown} cannot name a file: give a letter or digit,"
-                           " then up to 127 ASCII letters, digits, '.', '_' or '-' (keep your"
+        raise InvalidInput(f"the record id {shown} cannot name a file: give a letter or digit"
+                           " (of any script: 问题-001), then up to 127 letters, digits, '.', '_'"
+                           " or '-', at most 150 bytes of UTF-8 (50 Chinese characters; keep your"
                            " own id in meta, e.g. meta.source_id), or leave id out and one is"
                            " made from the content", reason_code="record_id_invalid", id=shown)
     try:

@@ -38,7 +38,7 @@ from datamill.modalities.llm.checks import (
     role_order_record,
     unit_problem_records,
 )
-from datamill.modalities.llm.records import ID_PATTERN, Turn
+from datamill.modalities.llm.records import RecordId, Turn
 from datamill.modalities.parse_problems import parse_refusal
 from datamill.modalities.problem_words import coded_refusal
 
@@ -61,7 +61,7 @@ __all__ = [
 TaskType = Literal["sft", "pairwise", "ranking", "rubric"]
 _DOC_OF_TASK = {"sft": "llm_sft", "pairwise": "llm_pairwise", "ranking": "llm_ranking",
                 "rubric": "llm_rubric"}
-ResponseId = Annotated[str, Field(pattern=ID_PATTERN)]
+ResponseId = RecordId
 
 
 _CRITERION_NAME: Final = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
