@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import functools
-import io
 import json
 import math
 import os
@@ -30,6 +29,7 @@ from datamill.core.errors import InvalidInput
 from datamill.core.filenames import suffix
 from datamill.core.storable import digits
 from datamill.production._import_coded import coded_reason, parse_json_line
+from datamill.production._import_csv import UnclosedQuote, records
 
 __all__ = [
     "NO_FILE",
@@ -578,48 +578,30 @@ def _jsonl_rows(root: Path, manifest: Path, name: str) -> Iterator[SourceRow]:
         yield _row(root, where, rec, dirs)
 
 
-def _cells(text: str, field_limit: int) -> list[str]:
-    """One CSV line's cells; a short line without quotes, NUL or stray CR is split as the csv
-    module would split it (at a fraction of the cost of a reader a line). Raises csv.Error."""
-    body = text.rstrip("\r\n")
-    if len(body) <= field_limit and not ('"' in body or "\r" in body or "\x00" in body):
-        return body.split(",")
-    cells = next(csv.reader(io.StringIO(body + "\n")))
-    if cells and "\n" in cells[-1]:  # the line ended inside a quoted cell: its quote is open
-        raise UnclosedQuote(len(cells))
-    return cells
-
-
-class UnclosedQuote(csv.Error):
-    """A CSV line that ends inside the quoted cell number ``cell`` (1-based)."""
-
-    def __init__(self, cell: int) -> None:
-        super().__init__(f"the quote that opens cell {cell} is never closed")
-        self.cell = cell
-
-
 def _csv_rows(root: Path, manifest: Path, name: str) -> Iterator[SourceRow]:
     header: list[str] | None = None
     field_limit = csv.field_size_limit()  # a longer line goes to csv, which refuses long fields
     dirs: dict[str, str] = {}
-    for lineno, text, error in _lines(manifest, name):
+
+    def fits(cells: list[str]) -> bool:  # a record over lines: breaks in a prompt cell only
+        return header is not None and len(cells) == len(header) and all(
+            h in _aliases()["prompt"] or not ("\n" in c or "\r" in c)
+            for h, c in zip(header, cells, strict=True))
+
+    for lineno, cells, error in records(_lines(manifest, name), field_limit, fits):
         where = f"{name}:{lineno}"
-        if error:
+        if isinstance(error, csv.Error):
+            if header is None:
+                raise InvalidInput(f"manifest header is not CSV: {error}", path=name) from error
+            said = (coded_reason("manifest_csv_unclosed_quote", line=lineno, cell=error.cell)
+                    if isinstance(error, UnclosedQuote)
+                    else coded_reason("manifest_csv", line=lineno, detail=error))
+            yield SourceRow(where=where, error=said, coded=said.coded)
+            continue
+        if error is not None or cells is None:
             if header is None:
                 raise InvalidInput(f"manifest header is unreadable: {error}", path=name)
             yield SourceRow(where=where, error=error, coded=getattr(error, "coded", None))
-            continue
-        if text is None or not text.strip():
-            continue
-        try:
-            cells = _cells(text, field_limit)
-        except csv.Error as err:
-            if header is None:
-                raise InvalidInput(f"manifest header is not CSV: {err}", path=name) from err
-            said = (coded_reason("manifest_csv_unclosed_quote", line=lineno, cell=err.cell)
-                    if isinstance(err, UnclosedQuote)
-                    else coded_reason("manifest_csv", line=lineno, detail=err))
-            yield SourceRow(where=where, error=said, coded=said.coded)
             continue
         if header is None:
             header = [c.strip().lower() for c in cells]
