@@ -118,7 +118,9 @@ def import_cmd(
             p = find_project(s, project)
             actor = acting_user(s, user, Action.MANAGE_PROJECT, project_id=p.id, project_ref=project)
             if fmt is not None and in_place:
-                raise InvalidInput("a pre-labelled import copies its files; drop --in-place")
+                raise InvalidInput("a pre-labelled import copies its files (it cannot register"
+                                   " them in place): drop --in-place",
+                                   reason_code="labelled_in_place")
             if vendor is not None:  # a vendor's delivery: the vendor is checked first
                 from datamill.workforce.supply import import_supplied
 

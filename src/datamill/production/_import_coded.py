@@ -17,6 +17,7 @@ from typing import Any
 from datamill.core.jsontext import describe_json_error, full_width_mark
 from datamill.modalities._reason_words_import_h1 import IMPORT_H1_REFUSALS_EN
 from datamill.modalities._reason_words_import_h9 import IMPORT_H9_REFUSALS_EN
+from datamill.modalities._reason_words_import_h6 import IMPORT_H6_EN
 from datamill.modalities._reason_words_import_h16 import IMPORT_H16_REFUSALS_EN
 
 __all__ = ["CodedReason", "coded_reason", "parse_json_line"]
@@ -55,7 +56,7 @@ def coded_reason(code: str, **values: object) -> CodedReason:
 def _coded(code: str, **values: object) -> Problem:
     words = {k: str(v) for k, v in values.items()}
     english = IMPORT_H9_REFUSALS_EN.get(code) or IMPORT_H16_REFUSALS_EN.get(code) \
-        or IMPORT_H1_REFUSALS_EN[code]
+        or IMPORT_H6_EN.get(code) or IMPORT_H1_REFUSALS_EN[code]
     return english.format(**words), {"code": code, **words}
 
 

@@ -34,13 +34,16 @@ def _hash(row: SourceRow, max_bytes: int | None = None) -> str | tuple[str]:
     return (sha256_file(path),)
 
 
-def too_large(filename: str, size: int, max_bytes: int | None) -> CodedReason | None:
+def too_large(filename: str, size: int, max_bytes: int | None, *, labelled: bool = False
+              ) -> CodedReason | None:
     """Why a file of ``size`` bytes is not copied (``import_file_too_large``: more than
-    ``max_bytes``, ``DATAMILL_MAX_ARCHIVE_BYTES``), or None (within it, or no cap)."""
+    ``max_bytes``, ``DATAMILL_MAX_ARCHIVE_BYTES``; ``labelled_file_too_large`` for a
+    pre-labelled import, which cannot register the file in place instead), or None (within
+    it, or no cap)."""
     if max_bytes is None or size <= max_bytes:
         return None
-    return coded_reason("import_file_too_large", file=printable(filename, 200), size=size,
-                        limit=max_bytes)
+    return coded_reason("labelled_file_too_large" if labelled else "import_file_too_large",
+                        file=printable(filename, 200), size=size, limit=max_bytes)
 
 
 def _stat(row: SourceRow) -> int | str:

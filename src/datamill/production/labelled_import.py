@@ -110,7 +110,7 @@ def _labelled_rows(  # noqa: PLR0913 - the source's reading options
         if not real.is_file():
             problems.add(name, "no such file")
             continue
-        over = too_large(real.name, real.stat().st_size, max_bytes)
+        over = too_large(real.name, real.stat().st_size, max_bytes, labelled=True)
         if over is not None:  # not read (described) at all
             problems.add(name, over)
             continue
