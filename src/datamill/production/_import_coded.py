@@ -16,8 +16,8 @@ from typing import Any
 
 from datamill.core.jsontext import describe_json_error, full_width_mark
 from datamill.modalities._reason_words_import_h1 import IMPORT_H1_REFUSALS_EN
-from datamill.modalities._reason_words_import_h9 import IMPORT_H9_REFUSALS_EN
 from datamill.modalities._reason_words_import_h6 import IMPORT_H6_EN
+from datamill.modalities._reason_words_import_h9 import IMPORT_H9_REFUSALS_EN
 from datamill.modalities._reason_words_import_h16 import IMPORT_H16_REFUSALS_EN
 
 __all__ = ["CodedReason", "coded_reason", "parse_json_line"]
