@@ -21,6 +21,7 @@ import shutil
 import stat
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -66,6 +67,56 @@ class Unpacked:
 def is_archive(source: Path) -> bool:
     """``source`` names an archive the import unpacks (by its suffix)."""
     return source.suffix.lower() in ARCHIVE_SUFFIXES
+
+
+_UTF8_NAME = 0x800  # general purpose flag bit 11: the entry's name is UTF-8
+_UNICODE_PATH = 0x7075  # Info-ZIP's Unicode Path extra field: version, CRC-32 of the name, UTF-8
+
+
+def _unicode_path(extra: bytes, raw: bytes) -> str | None:
+    """The UTF-8 name an Info-ZIP Unicode Path field of ``extra`` holds for the name ``raw``
+    (None: no such field, or one written for another name: its CRC-32 differs)."""
+    at = 0
+    while at + 4 <= len(extra):
+        kind, size = int.from_bytes(extra[at:at + 2], "little"), int.from_bytes(
+            extra[at + 2:at + 4], "little")
+        data = extra[at + 4:at + 4 + size]
+        at += 4 + size
+        if kind == _UNICODE_PATH and len(data) > 5 and data[0] == 1 \
+                and int.from_bytes(data[1:5], "little") == zlib.crc32(raw):
+            try:
+                return data[5:].decode("utf-8")
+            except UnicodeDecodeError:
+                return None
+    return None
+
+
+def _entry_name(info: zipfile.ZipInfo) -> str:
+    r"""The entry's name as its archiver meant it. A name not flagged UTF-8 is read by
+    :mod:`zipfile` as IBM code page 437 (the zip format's old default), which no archiver in
+    use writes: Windows' own "compressed folder", 7-Zip and WinRAR on a Chinese system write
+    GBK, Linux's ``zip`` the system's UTF-8 (with a Unicode Path field). So ``录音_001.wav``
+    became ``┬╝╥⌠_001.wav``, the item's id too. Such a name's bytes are read, in order, by its
+    Unicode Path field, as UTF-8, or as GB18030 (GBK's superset), each only where they decode
+    without error; otherwise as code page 437, as before. Path checks come after: a decoding
+    never adds a ``/``, ``.`` or ``..`` (GBK's second bytes may be a ``\``, which the code
+    page 437 reading took for a separator)."""
+    name = info.filename
+    if info.flag_bits & _UTF8_NAME or name.isascii():
+        return name
+    try:
+        raw = name.encode("cp437")
+    except UnicodeEncodeError:
+        return name
+    found = _unicode_path(info.extra, raw)
+    if found is not None:
+        return found
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return name
 
 
 def _refusal(info: zipfile.ZipInfo) -> tuple[str, str] | None:
@@ -114,6 +165,7 @@ def _plan(archive: zipfile.ZipFile, name: str, limits: ArchiveLimits,
     keep: list[zipfile.ZipInfo] = []
     seen: set[str] = set()
     for info in entries:
+        info.filename = _entry_name(info)  # what the name means (zipfile checks orig_filename)
         shown = printable(info.filename, 300)
         refused = _refusal(info)
         key = "/".join(PurePosixPath(info.filename.replace("\\", "/")).parts)
