@@ -9,6 +9,11 @@ line in it cannot be read, or the reader says it does not fit (the header's numb
 line breaks only in a cell that may hold them, a prompt: a stray quote on one row closed by
 another stray quote rows later must not swallow the rows between). The record's first line
 is then refused as a quote that never closes.
+
+The header line names the delimiter: the one of ``,``, TAB and ``;`` it holds most (a comma on
+a tie). Excel's "Unicode text" (UTF-16, which the import reads) is TAB-separated, and Excel
+writes ``;`` where the decimal mark is a comma; such a manifest was refused as having no
+``path`` column (its header one cell, ``path\tspeaker_id\tprompt``).
 """
 
 from __future__ import annotations
@@ -35,29 +40,38 @@ class UnclosedQuote(csv.Error):
         self.cell = cell
 
 
-def cells(text: str, field_limit: int) -> list[str]:
+#: the delimiters a header may use, a comma first (a tie)
+DELIMITERS = (",", "\t", ";")
+
+
+def delimiter(header: str) -> str:
+    """The delimiter of the CSV file whose header line is ``header``."""
+    return max(DELIMITERS, key=header.count)
+
+
+def cells(text: str, field_limit: int, sep: str = ",") -> list[str]:
     """One CSV line's cells; a short line without quotes, NUL or stray CR is split as the csv
     module would split it (at a fraction of the cost of a reader a line). Raises csv.Error
     (:class:`UnclosedQuote`: the line ends inside a quoted cell)."""
     body = text.rstrip("\r\n")
     if len(body) <= field_limit and not ('"' in body or "\r" in body or "\x00" in body):
-        return body.split(",")
-    found = next(csv.reader(io.StringIO(body + "\n")))
+        return body.split(sep)
+    found = next(csv.reader(io.StringIO(body + "\n"), delimiter=sep))
     if found and "\n" in found[-1]:  # the line ended inside a quoted cell: its quote is open
         raise UnclosedQuote(len(found))
     return found
 
 
-def _closed(text: str) -> list[str] | None:
+def _closed(text: str, sep: str) -> list[str] | None:
     """The cells of the record ``text`` (lines joined, with their breaks), or None while a
     quoted cell is still open at its end. Raises csv.Error."""
     try:
-        return next(csv.reader(io.StringIO(text), strict=True))
+        return next(csv.reader(io.StringIO(text), strict=True, delimiter=sep))
     except csv.Error as err:
         if str(err) == "unexpected end of data":
             return None
         # as a line alone is read: a stray character after a closing quote is kept
-        return next(csv.reader(io.StringIO(text)))
+        return next(csv.reader(io.StringIO(text), delimiter=sep))
 
 
 def records(lines: Iterator[Line], field_limit: int, fits: Callable[[list[str]], bool]
@@ -67,6 +81,7 @@ def records(lines: Iterator[Line], field_limit: int, fits: Callable[[list[str]],
     over several lines can be one (False for every record before the header is read: the
     header is one line)."""
     back: deque[Line] = deque()  # lines taken by a record that could not be one, read again
+    sep: str | None = None  # the header's
     while True:
         line = back.popleft() if back else next(lines, None)
         if line is None:
@@ -77,8 +92,10 @@ def records(lines: Iterator[Line], field_limit: int, fits: Callable[[list[str]],
             continue
         if not text.strip():
             continue
+        if sep is None:
+            sep = delimiter(text)
         try:
-            yield lineno, cells(text, field_limit), None
+            yield lineno, cells(text, field_limit, sep), None
             continue
         except UnclosedQuote as err:
             unclosed = err
@@ -101,7 +118,7 @@ def records(lines: Iterator[Line], field_limit: int, fits: Callable[[list[str]],
             if '"' not in more[1]:  # only a quote can close the open cell
                 continue
             try:
-                found = _closed("".join(joined))
+                found = _closed("".join(joined), sep)
             except csv.Error:
                 break
             if found is not None:
