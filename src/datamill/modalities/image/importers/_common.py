@@ -6,6 +6,7 @@ import os
 from pathlib import PurePath, PurePosixPath
 from typing import TYPE_CHECKING, Any, Final
 
+from datamill.core.encodings import conversion_advice, recode_bom
 from datamill.modalities.image.errors import AnnotationFileError
 
 if TYPE_CHECKING:
@@ -23,6 +24,7 @@ __all__ = [
     "inside",
     "item_id",
     "read_head",
+    "read_label_text",
 ]
 
 IMAGE_SUFFIXES: Final = frozenset(
@@ -55,6 +57,19 @@ def item_id(relative: PurePath | str) -> str:
     same source again names them the same way (so it finds them again)."""
     parts = [p for p in PurePosixPath(PurePath(relative).as_posix()).parts if p not in ("", ".")]
     return PurePosixPath(*parts).with_suffix("").as_posix() if parts else ""
+
+
+def read_label_text(path: Path) -> str:
+    """A label file's text (COCO's JSON, YOLO's ``data.yaml`` and ``.txt``): UTF-8, with or
+    without the byte-order mark Windows tools write (``json`` refused it: "Unexpected UTF-8
+    BOM"), or UTF-16/32 with one. Another encoding (a Chinese Windows tool's GBK) is refused
+    naming the likely one and the ``iconv`` line that converts it."""
+    data = recode_bom(path.read_bytes())
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise AnnotationFileError(f"{path.name}: {conversion_advice(data, path.name)}",
+                                  file=str(path)) from err
 
 
 def read_head(path: Path, size: int = 65536) -> str:

@@ -43,6 +43,7 @@ from datamill.modalities.image.importers._common import (
     inside,
     item_id,
     read_head,
+    read_label_text,
 )
 from datamill.modalities.image.schema import (
     CROWD_ATTRIBUTE,
@@ -180,8 +181,8 @@ class CocoImporter:
         # source folder or its images/ folder: the first root that has the first image wins
         roots = [image_root] if image_root else [file.parent, folder, folder / "images"]
         try:
-            data = json.loads(file.read_text(encoding="utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as err:
+            data = json.loads(read_label_text(file))
+        except json.JSONDecodeError as err:
             raise AnnotationFileError(f"{file}: not valid JSON ({err})", file=str(file)) from err
         if not isinstance(data, dict) or not all(
             isinstance(data.get(key), list) for key in ("images", "annotations", "categories")

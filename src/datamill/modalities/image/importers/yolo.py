@@ -40,6 +40,7 @@ from datamill.modalities.image.importers._common import (
     fit_inside,
     inside,
     item_id,
+    read_label_text,
 )
 from datamill.modalities.image.schema import (
     PARTS_ATTRIBUTE,
@@ -235,7 +236,7 @@ class YoloImporter:
         if yaml_file is None:
             raise AnnotationFileError(f"{path}: no data.yaml", file=str(path))
         try:
-            data = yaml.safe_load(yaml_file.read_text(encoding="utf-8"))
+            data = yaml.safe_load(read_label_text(yaml_file))
         except yaml.YAMLError as err:
             raise AnnotationFileError(f"{yaml_file}: not valid YAML ({err})",
                                       file=str(yaml_file)) from err
@@ -249,7 +250,7 @@ class YoloImporter:
             if label_file.is_file():
                 inside(path, label_file, "the label file")
                 size = displayed_size(inside(path, image, "the image"))
-                text = label_file.read_text(encoding="utf-8")
+                text = read_label_text(label_file)
                 for number, line in enumerate(text.splitlines(), start=1):
                     if not line.strip():
                         continue
