@@ -42,3 +42,21 @@ def test_an_excel_manifest_is_read_by_its_headers_delimiter(
         got = {e: (p, m.get("speaker_id")) for e, p, m in s.execute(
             select(Item.external_id, Item.prompt, Item.attributes).where(Item.project_id == pid))}
     assert got == {"utt000": ("你好, 世界", "说话人1"), "utt001": ("第二句", "s2")}
+
+
+def test_trailing_empty_cells_are_no_cells(sqlite_runtime: Runtime, tmp_path: Path) -> None:
+    """Excel writes a row's empty cells up to the widest row (``utt000.wav,s1,hello,,``): such
+    rows were refused "row has 5 cells, the header has 3"; a cell with something in it past
+    the header's still is."""
+    rt = sqlite_runtime
+    with rt.session() as s:
+        pid = create_project(s, spec()).id
+    src = tmp_path / "src"
+    shutil.copytree(speech_folder(tmp_path, 2), src)
+    (src / "m.csv").write_text("path,speaker_id,prompt\r\nutt000.wav,s1,hello there,,\r\n"
+                               "utt001.wav,s2,general kenobi,,note\r\n", encoding="utf-8")
+    with rt.session() as s:
+        report = import_source(s, rt.blobs, pid, src / "m.csv")
+    assert (report.imported, report.rejected) == (1, 1), report.rejections
+    (got,) = report.rejections
+    assert (got["source"], got["code"]) == ("m.csv:3", "manifest_cells"), got

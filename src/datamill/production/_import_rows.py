@@ -610,6 +610,8 @@ def _csv_rows(root: Path, manifest: Path, name: str) -> Iterator[SourceRow]:
                 raise InvalidInput(f"manifest {name} needs a 'path' column (or one of "
                                    f"{', '.join(_aliases()['path'][1:])}); found {found}", path=name)
             continue
+        if len(cells) > len(header) and not any(c.strip() for c in cells[len(header):]):
+            cells = cells[:len(header)]  # Excel's trailing empty cells (",,"): nothing in them
         if len(cells) != len(header):
             said = coded_reason("manifest_cells", line=lineno, cells=len(cells), header=len(header))
             yield SourceRow(where=where, error=said, coded=said.coded)
