@@ -15,6 +15,8 @@ IMPORT_H6_EN: dict[str, str] = {
     # cli.data: data import --format … --in-place
     "labelled_in_place": "a pre-labelled import copies its files (it cannot register them in "
                          "place): drop --in-place",
+    # production._import_rows: a Mac's ._x.wav beside x.wav (or under __MACOSX/ in its zip)
+    "apple_double": "macOS Finder metadata (an AppleDouble '._' file), not a file's content",
 }
 
 IMPORT_H6_ZH_CN: dict[str, str] = {
@@ -23,4 +25,5 @@ IMPORT_H6_ZH_CN: dict[str, str] = {
                                "（不能原位登记）：请拆分该文件，或为本次导入调高 "
                                "DATAMILL_MAX_ARCHIVE_BYTES",
     "labelled_in_place": "带标注的导入会复制其文件（不能原位登记）：请去掉 --in-place",
+    "apple_double": "macOS 访达的元数据（AppleDouble “._” 文件），不是文件内容",
 }

@@ -52,6 +52,7 @@ MAX_LINE_BYTES = 1024 * 1024
 MAX_AGE = 150
 #: a manifest row naming no file (the modality may say what such rows mean to it: ``no_file_hint``)
 NO_FILE = "row has no 'path' (or 'audio', 'image') column"
+APPLE_DOUBLE = "macOS Finder metadata (an AppleDouble '._' file), not a file's content"
 
 
 def no_file_message(modality: str) -> str:
@@ -659,6 +660,16 @@ def _not_taken(rel: Path) -> tuple[str, dict[str, str]]:
     return reason, {"code": "file_not_taken", "kind": kind or "-"}
 
 
+def _apple_double(path: Path) -> bool:
+    """A macOS AppleDouble file (``._x.wav`` beside ``x.wav``, or under ``__MACOSX/`` in a
+    Mac's zip: the Finder's metadata, not media): it starts with the magic ``00 05 16 07``."""
+    try:
+        with path.open("rb") as fh:
+            return path.is_file() and fh.read(4) == b"\x00\x05\x16\x07"
+    except OSError:
+        return False
+
+
 def _linked_folder(root: Path, link: Path, dirs: dict[str, str]) -> str:
     """Why a folder import does not take the files of the folder link ``link``."""
     real = confine(root, link, "folder link", dirs)
@@ -678,6 +689,10 @@ def _folder_rows(  # noqa: C901 - one outcome a file
         if p.is_symlink() and p.is_dir():  # rglob does not walk into it: say so
             if skipped is not None:
                 skipped(printable(p.relative_to(root).as_posix()), _linked_folder(root, p, dirs))
+        elif p.name.startswith("._") and _apple_double(p):  # a Mac's, beside each file
+            if skipped is not None:
+                skipped(printable(p.relative_to(root).as_posix()), APPLE_DOUBLE,
+                        code="apple_double")
         elif p.suffix.lower() in suffixes:
             media.append(p)
         elif not p.is_dir():
