@@ -1,7 +1,7 @@
 """Trial h6 (import, round 3): each ``datamill data import`` paid ~1.9 s of CPU before its
 first file was probed: the probe's worker processes (``spawn``, two) each ran the ``datamill``
 console script again as ``__mp_main__``, that is imported the whole CLI, before their first
-job. Measured on a 3-file import, the command's CPU went from 4.1 s to 2.9 s. The workers now
+job. Measured on a 3-file import, the command's CPU went from 4.1 s to 3.2 s. The workers now
 skip the script (it is named as ``datamill.__main__``); a decoder crash still costs only its
 file (``tests/known_issues/test_trial_h16_import_left_outs.py``, ``import_decoder_crashed``)."""
 
