@@ -159,5 +159,6 @@ AREA_REFUSALS_ZH_CN.update(TEXT_H3_ZH_CN)
 AREA_REFUSALS_EN.update(_business_r4.BUSINESS_R4_EN)
 AREA_REFUSALS_ZH_CN.update(_business_r4.BUSINESS_R4_ZH_CN)
 from datamill.modalities import _reason_words_import_h6 as _import_h6  # noqa: E402
+
 AREA_REFUSALS_EN |= _import_h6.IMPORT_H6_EN
 AREA_REFUSALS_ZH_CN |= _import_h6.IMPORT_H6_ZH_CN
