@@ -75,30 +75,28 @@ def _new_databases_from_template() -> Iterator[None]:
 
 
 def run_cli(home: Path, *args: str, ok: bool = True, stdin: str | None = None,
-            columns: int | None = None, **env: str) -> subprocess.CompletedProcess[str]:
+            columns: int = 200, **env: str) -> subprocess.CompletedProcess[str]:
     """``datamill ARGS`` over ``home`` in this process, ``stdin`` its input and ``env`` more
-    environment; ``ok`` asserts exit code 0; ``columns`` the page's width (else COLUMNS=200
-    with the width this process's consoles were made with)."""
+    environment; ``ok`` asserts exit code 0."""
     saved = list(_common._runtime)
     _common._runtime.clear()
     get_settings.cache_clear()
-    # a process reads COLUMNS when its consoles are made; these were made when this test
-    # process imported them (xdist's workers run with COLUMNS=80)
-    widths = [(c, c._width) for c in (_common.out, _common.console)] if columns else []
+    # the consoles' page width as a new process reads it from COLUMNS; this process's consoles
+    # were made once, at import, with its own COLUMNS (an xdist worker has COLUMNS=80)
+    widths = [(c, c._width) for c in (_common.out, _common.console)]  # noqa: SLF001 - rich's
     for c, _ in widths:
-        c._width = columns
+        c._width = columns  # noqa: SLF001
     try:
         with _new_databases_from_template():
             result = CliRunner().invoke(app, list(args), input=stdin,
-                                        env=_env(home, columns or 200, env),
-                                        catch_exceptions=True)
+                                        env=_env(home, columns, env), catch_exceptions=True)
     finally:
         for rt in _common._runtime:  # the command's own runtime, as its process would end it
             rt.close()
         _common._runtime[:] = saved
         get_settings.cache_clear()
         for c, width in widths:
-            c._width = width
+            c._width = width  # noqa: SLF001
     stderr = result.stderr
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         # an uncaught exception: what the process would print before exiting 1

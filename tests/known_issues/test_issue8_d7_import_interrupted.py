@@ -6,7 +6,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -21,12 +20,16 @@ from datamill.production.import_runs import list_import_runs, mark_interrupted_i
 from datamill.production.importing import import_source, resume_import
 from datamill.production.models import ImportRun, Item
 from datamill.runtime import Runtime
+from tests._cli import run_cli
+from tests._forkserver import run_script
 from tests.known_issues._import_case import item_count, project, tones
 
 FILES = 12
 
 # A real import in its own process, slowed down (a commit after every file, 0.2 s per file) so
-# that the test can kill it half-way.
+# that the test can kill it half-way. The process is forked from the tests' fork server
+# (tests/_forkserver.py: datamill already imported; a new interpreter spent ~1.5 s of CPU a
+# test on the imports), a process of its own all the same, killed with SIGKILL.
 _DRIVER = """
 import sys, time
 from pathlib import Path
@@ -53,21 +56,22 @@ def _env(rt: Runtime, home: Path) -> dict[str, str]:
 
 
 def _kill_mid_import(rt: Runtime, tmp_path: Path, pid: int, folder: Path) -> int:
-    """Start the import in a subprocess, SIGKILL it once some files are in; the run's id."""
-    proc = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-c", _DRIVER, str(pid), str(folder)],
-        env=_env(rt, tmp_path), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-    )
+    """Start the import in a process of its own, SIGKILL it once some files are in; the
+    run's id."""
+    driver = tmp_path / "import_driver.py"
+    driver.write_text(_DRIVER, encoding="utf-8")
+    proc = run_script(driver, [str(pid), str(folder)], _env(rt, tmp_path), tmp_path,
+                      tmp_path / "import_driver.out")
     try:
         deadline = time.monotonic() + 120
         while item_count(rt, pid) < 3:
-            assert proc.poll() is None, proc.communicate()
+            assert proc.process.is_alive(), proc.finish(1)[1]
             assert time.monotonic() < deadline, "the import made no progress"
             time.sleep(0.05)
     finally:
-        proc.send_signal(signal.SIGKILL)
-        proc.communicate()
-    assert proc.returncode == -signal.SIGKILL
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.process.join()
+    assert proc.process.exitcode == -signal.SIGKILL
     with rt.session() as s:
         run = s.scalars(select(ImportRun).where(ImportRun.project_id == pid)).one()
         # the killed process could not clean up: without detection this stays "running" forever
@@ -85,12 +89,11 @@ def _assert_complete(rt: Runtime, pid: int) -> None:
 
 
 def _cli(rt: Runtime, home: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    proc = subprocess.run(  # noqa: S603
-        [sys.executable, "-m", "datamill.cli", *args], env=_env(rt, home),
-        capture_output=True, text=True, timeout=300,
-    )
-    assert proc.returncode == 0, proc.stderr + proc.stdout
-    return proc
+    """``datamill ARGS`` over the test's database, in this process (:func:`run_cli`: the
+    killed import is the real process here; three more ``datamill`` processes cost ~1 s of CPU
+    each in imports and proved nothing more)."""
+    return run_cli(home, *args, DATAMILL_DATABASE_URL=rt.settings.resolved_database_url(),
+                   DATAMILL_STORAGE_URL=rt.settings.resolved_storage_url())
 
 
 def test_killed_import_is_listed_interrupted_and_resumes_by_id(runtime: Runtime, tmp_path: Path) -> None:
