@@ -12,7 +12,6 @@ import json
 import re
 import string
 import threading
-import time
 from datetime import date
 from pathlib import Path
 
@@ -42,6 +41,7 @@ from datamill.workforce.settlement import (
 from datamill.workforce.vendors import create_vendor, register_worker, set_vendor_qualified
 from tests._api import API, login
 from tests._cli import run_cli
+from tests._tools import wait_for_a_lock_wait
 from tests.known_issues._web import csrf_of, web_login
 from tests.unit.ledger.helpers import approved_budget, line, make_approvers
 from tests.unit.ledger.test_events import custom_order
@@ -217,7 +217,7 @@ def test_a_claim_posted_while_a_sheet_is_drawn_waits_and_is_refused(
         boss = s.scalars(select(User).where(User.username == "boss")).one()
         draw_sheet(s, boss, vendor, WEEKS[1])  # week 1's work, up to 2024-05-19
         racer.start()
-        time.sleep(1.5)  # the claim reaches the ledger project's lock and waits
+        wait_for_a_lock_wait(runtime.engine, racer, 1.5)  # the claim waits on the ledger project
     racer.join(60)
     assert outcome == {"claim": "paid_by_sheet"}
     assert "claim:RACE" not in _claims(runtime)

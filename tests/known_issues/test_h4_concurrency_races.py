@@ -57,7 +57,7 @@ from datamill.testing.server import free_port, server_process
 from datamill.workforce.models import PackageHandoff, Vendor, Worker
 from datamill.workforce.people import move_worker, set_worker_active
 from tests._migrations import drop_schema, migration_url
-from tests._tools import require_tool
+from tests._tools import require_tool, wait_for_a_lock_wait
 
 API = "/api/v1"
 PASSWORD = "password1"  # noqa: S105 - test credential
@@ -630,7 +630,7 @@ def test_move_waits_for_the_claim_under_way(backend: str, tmp_path: Path) -> Non
             blocker.execute(select(Task.id).with_for_update())
         claimer = threading.Thread(target=claim)
         claimer.start()
-        time.sleep(1.0)  # the claim has read the vendor and waits for the task's row
+        wait_for_a_lock_wait(rt.engine, claimer, 1.0)  # the claim read the vendor, waits for the task's row
         mover = threading.Thread(target=move)
         mover.start()
         time.sleep(1.0)
@@ -691,7 +691,7 @@ def test_claim_waits_for_a_deactivation_under_way(backend: str, tmp_path: Path) 
             set_worker_active(s, s.get_one(User, admin_id), worker_id, False)
             claimer = threading.Thread(target=claim)
             claimer.start()
-            time.sleep(1.0)
+            wait_for_a_lock_wait(rt.engine, claimer, 1.0)  # it waits for the worker's row
         claimer.join(timeout=60)
     else:  # SQLite: one writer at a time, the two run in turn
         with rt.session() as s:
