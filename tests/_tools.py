@@ -59,8 +59,10 @@ def wait_for_a_lock_wait(engine: Any, racer: threading.Thread, at_most_s: float)
     from sqlalchemy import text
 
     deadline = time.monotonic() + (30.0 if engine.dialect.name == "postgresql" else at_most_s)
+    while racer.ident is None and time.monotonic() < deadline:  # not started yet
+        time.sleep(0.005)
     if engine.dialect.name != "postgresql":
-        racer.join(at_most_s)
+        racer.join(max(0.0, deadline - time.monotonic()))
         return
     with engine.connect() as conn:
         while racer.is_alive() and time.monotonic() < deadline:

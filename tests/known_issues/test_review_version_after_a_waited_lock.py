@@ -11,7 +11,6 @@ the item's pointer) racing a reviewer's edit made the edit fail on the version's
 from __future__ import annotations
 
 import threading
-import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,6 +21,7 @@ from datamill.production.annotating import append_version, write_version
 from datamill.production.models import Annotation, Item
 from datamill.production.projects import create_project
 from datamill.runtime import Runtime
+from tests._tools import wait_for_a_lock_wait
 
 
 def _item(rt: Runtime) -> int:
@@ -46,13 +46,13 @@ def test_a_writer_that_waited_for_the_lock_numbers_after_the_holder(runtime: Run
     got: dict[str, Any] = {}
     holding = threading.Event()
 
-    def check_answer() -> None:  # takes version 1, the pointer stays at 0; holds the lock 1 s
-        with runtime.session() as s:
+    def check_answer() -> None:  # takes version 1, the pointer stays at 0; holds the lock
+        with runtime.session() as s:  # until the edit waits for it (SQLite: 1 s)
             ann = append_version(s, s.get(Item, item_id), base_version=None, payload=doc,
                                  stage="annotate", kind="check", author_id=None)
             got["check"] = ann.version
             holding.set()
-            time.sleep(1.0)
+            wait_for_a_lock_wait(runtime.engine, threads[1], 1.0)
 
     def review_edit() -> None:  # based on the item's version 0, as the reviewer saw it
         holding.wait(10)

@@ -51,6 +51,7 @@ from datamill.workforce.assignment import hand_package_to_vendor
 from datamill.workforce.golden import add_golden_items, set_golden_rate
 from datamill.workforce.qualification import take_qualification_test
 from tests._api import API, login
+from tests._tools import wait_for_a_lock_wait
 from tests.known_issues.test_golden_checks_look_ordinary import _text, _vendor_worker
 from tests.known_issues.test_issue13_s2_claim_speed import _project_with_open_tasks
 from tests.known_issues.test_issue13_s2_hot_lane import _answer, _without_hot_lane
@@ -295,7 +296,8 @@ def test_a_skip_racing_a_submit_never_undoes_it(runtime: Runtime) -> None:
 
     racer = threading.Thread(target=skip)
     racer.start()
-    time.sleep(0.5)  # the skip is now waiting on the submit's row lock (SQLite: its writer lock)
+    # the skip now waits on the submit's row lock (SQLite: its writer lock)
+    wait_for_a_lock_wait(runtime.engine, racer, 0.5)
     first.commit()
     first.close()
     racer.join(30)
