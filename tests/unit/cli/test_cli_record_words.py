@@ -35,7 +35,7 @@ def test_roles_and_audit_actions_are_words(tmp_path: Path) -> None:
     assert "创建用户（u" in trail and "操作人" in trail, trail
     assert "第 1-2 条，共 2 条" in trail and "actor" not in trail, trail
     assert "用户 #2" in trail and "user #2" not in trail, trail
-    english = run(home, "audit", "list", "--as", "root").stdout
+    english = run(home, "audit", "list", "--as", "root", columns=80).stdout
     assert re.search(r"│ user\s+│.*\n.*│ created\s+│", english), english  # 80 columns
     rows = json.loads(run(home, "audit", "list", "--as", "root", "--json", **ZH).stdout)
     assert {r["action"] for r in rows["items"]} == {"user.created"}
