@@ -30,6 +30,7 @@ export PYTHONPYCACHEPREFIX="${PYTHONPYCACHEPREFIX:-${XDG_CACHE_HOME:-$HOME/.cach
 # checkout has no .mypy_cache), and mypy runs beside the tests instead of before them (it
 # kept one of the two cores alone for those 50 s); its verdict is printed after theirs.
 MYPY_LOG=$(mktemp /tmp/datamill-mypy.XXXXXX)
+trap 'cleanup; rm -f "$MYPY_LOG"' EXIT
 .venv/bin/mypy --cache-dir "$(dirname "$PYTHONPYCACHEPREFIX")/datamill-mypy" >"$MYPY_LOG" 2>&1 &
 mypy_pid=$!
 
