@@ -162,3 +162,7 @@ from datamill.modalities import _reason_words_import_h6 as _import_h6  # noqa: E
 
 AREA_REFUSALS_EN |= _import_h6.IMPORT_H6_EN
 AREA_REFUSALS_ZH_CN |= _import_h6.IMPORT_H6_ZH_CN
+from datamill.modalities import _reason_words_labelled_h9 as _labelled_h9  # noqa: E402
+
+AREA_REFUSALS_EN |= _labelled_h9.LABELLED_H9_EN
+AREA_REFUSALS_ZH_CN |= _labelled_h9.LABELLED_H9_ZH_CN

@@ -39,7 +39,8 @@ def parse_label_file(path: Path) -> PointCloudAnnotation:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as err:
         raise LabelFileError(f"{path.name} is not UTF-8 text (byte {err.start})",
-                             file=path.name) from err
+                             file=path.name, reason_code="pcdet_not_utf8",
+                             byte=err.start) from err
     objects = []
     for number, line in enumerate(text.splitlines(), start=1):
         fields = line.split()
@@ -48,15 +49,19 @@ def parse_label_file(path: Path) -> PointCloudAnnotation:
         if len(fields) != 8:
             raise LabelFileError(
                 f"{path.name} line {number}: {len(fields)} fields, expected 8 "
-                "(x y z dx dy dz heading_angle category_name)", file=path.name, line=number)
-        try:
-            values = [float(v) for v in fields[:7]]
-        except ValueError as err:
-            raise LabelFileError(f"{path.name} line {number}: {err}", file=path.name,
-                                 line=number) from err
+                "(x y z dx dy dz heading_angle category_name)", file=path.name, line=number,
+                reason_code="pcdet_field_count", count=len(fields))
+        values = []
+        for position, text in enumerate(fields[:7], start=1):
+            try:
+                values.append(float(text))
+            except ValueError as err:
+                raise LabelFileError(f"{path.name} line {number}: {err}", file=path.name,
+                                     line=number, reason_code="pcdet_not_a_number",
+                                     position=position, given=text[:40]) from err
         if not all(math.isfinite(v) for v in values):
             raise LabelFileError(f"{path.name} line {number}: a value is not a finite number",
-                                 file=path.name, line=number)
+                                 file=path.name, line=number, reason_code="pcdet_not_finite")
         x, y, z, dx, dy, dz, yaw = values
         try:
             objects.append(Cuboid(label=fields[7], x=x, y=y, z=z, length=dx, width=dy,
@@ -65,10 +70,12 @@ def parse_label_file(path: Path) -> PointCloudAnnotation:
             problem = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}"
                                 for e in err.errors(include_url=False))
             raise LabelFileError(f"{path.name} line {number}: {problem}", file=path.name,
-                                 line=number) from err
+                                 line=number, reason_code="pcdet_cuboid_invalid",
+                                 detail=problem) from err
         if len(objects) > MAX_OBJECTS:
             raise LabelFileError(f"{path.name} line {number}: more than {MAX_OBJECTS} cuboids "
-                                 "in one frame", file=path.name, line=number)
+                                 "in one frame", file=path.name, line=number,
+                                 reason_code="pcdet_too_many", most=MAX_OBJECTS)
     return PointCloudAnnotation(objects=tuple(objects))
 
 
@@ -87,7 +94,7 @@ class OpenPcdetImporter:
         points = path / "points"
         if not points.is_dir():
             raise LabelFileError(f"{path.name} has no points/ folder: not an OpenPCDet dataset",
-                                 file=path.name)
+                                 file=path.name, reason_code="pcdet_no_points")
         clouds = sorted(p for p in points.iterdir() if p.suffix.lower() in _CLOUDS)
         labels = path / "labels"
         stems = {c.stem for c in clouds}
@@ -99,7 +106,7 @@ class OpenPcdetImporter:
             raise LabelFileError(
                 f"{shown}{more}: no point cloud of that name in points/ "
                 f"({', '.join(_CLOUDS)}); each labels/<id>.txt belongs to points/<id>.*",
-                file=orphans[0])
+                file=orphans[0], reason_code="pcdet_label_orphan", shown=f"{shown}{more}")
         for cloud in clouds:
             if not cloud.resolve().is_relative_to(root):
                 raise LabelFileError(f"{cloud.name} links outside the dataset folder",

@@ -119,7 +119,7 @@ def _coco(tmp_path: Path, **overrides) -> Path:
         ({"id": 7, "image_id": 1, "category_id": 1, "bbox": [0, 0, 0, 2]},
          r"annotations\[0\] \(id 7\) is not a valid object"),
         ({"id": 7, "image_id": 1, "category_id": 1},
-         r"annotations\[0\] \(id 7\) is not a valid object: 'bbox'"),
+         r"annotations\[0\] \(id 7\) is not a valid object: bbox none is not \[x, y, width"),
         ({"id": 7, "image_id": 1, "category_id": 1, "bbox": [0, 0, 2, 2],
           "segmentation": [[1, 1, 5, 5]]},
          r"annotations\[0\] \(id 7\) is not a valid object: segmentation ring 0 has 4 numbers"),
@@ -138,7 +138,9 @@ def test_coco_errors_name_file_and_annotation(tmp_path: Path, annotation: dict,
     path = _coco(tmp_path, annotations=[annotation])
     with pytest.raises(AnnotationFileError, match=message) as err:
         list(CocoImporter().iter_items(path))
-    assert err.value.details == {"file": str(path), "index": 0}
+    details = err.value.details
+    assert {"file": details["file"], "index": details["index"]} == {"file": str(path), "index": 0}
+    assert details["reason_code"].startswith("coco_")  # worded in the reader's language
     assert str(err.value).startswith(str(path))
 
 
@@ -219,7 +221,9 @@ def test_voc_errors_name_file_and_object(tmp_path: Path, xml: str, message: str,
         list(VocImporter().iter_items(tmp_path))
     assert message in str(err.value)
     assert str(err.value).startswith(str(file))
-    assert err.value.details == {"file": str(file), **details}
+    assert {k: err.value.details[k] for k in ("file", *details)} == {"file": str(file),
+                                                                     **details}
+    assert err.value.details["reason_code"].startswith("voc_")  # worded (h9)
 
 
 # ----------------------------------------------------------------------------- declared sizes
@@ -255,7 +259,8 @@ def test_coco_labels_drawn_on_a_rotated_photos_stored_pixels_are_refused(tmp_pat
     assert "EXIF orientation 6" in message and "as 48x64" in message
     assert "exiftool -Orientation=1 -n" in message
     assert err.value.details == {"file": str(path), "index": 0, "declared": "64x48",
-                                 "displayed": "48x64"}
+                                 "displayed": "48x64", "image": "r.jpg", "orientation": 6,
+                                 "reason_code": "labels_size_rotated"}  # worded (h9)
 
 
 @pytest.mark.parametrize(("width", "height"), [(48, 64), ("48", "64"), (None, None), (0, 0)],
@@ -290,7 +295,9 @@ def test_voc_size_of_the_stored_pixels_of_a_rotated_photo_is_refused(tmp_path: P
                                                   "as 48x64") as err:
         list(VocImporter().iter_items(tmp_path))
     assert str(err.value).startswith(f"{file}: <size> declares 64x48")
-    assert err.value.details == {"file": str(file), "declared": "64x48", "displayed": "48x64"}
+    details = {k: err.value.details[k] for k in ("file", "declared", "displayed", "reason_code")}
+    assert details == {"file": str(file), "declared": "64x48", "displayed": "48x64",
+                       "reason_code": "labels_size_rotated"}  # worded (h9)
 
 
 def test_voc_size_of_the_displayed_photo_imports(tmp_path: Path) -> None:

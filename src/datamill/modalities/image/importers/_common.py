@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 __all__ = [
     "EDGE_TOLERANCE",
     "IMAGE_SUFFIXES",
+    "Refused",
     "boxes_where_polygons_are_not_allowed",
     "check_declared_size",
     "displayed_size",
@@ -34,6 +35,21 @@ _SWAPPING: Final = frozenset({5, 6, 7, 8})
 #: pixels: how far past an image edge another tool's coordinate may lie and be put on the edge
 #: (rounding, a 0-based VOC ``xmin`` 0 read as 1-based, a normalised 1.0000001)
 EDGE_TOLERANCE: Final = 1.0
+
+
+class Refused(ValueError):
+    """An object a label file holds that cannot be read: the English message, its reason
+    ``code`` and the values its words name (the file and position are added where it is
+    caught, as an :class:`AnnotationFileError`'s details)."""
+
+    def __init__(self, message: str, code: str, **params: Any) -> None:
+        super().__init__(message)
+        self.code, self.params = code, params
+
+    @property
+    def coded(self) -> dict[str, Any]:
+        """The details that word it: ``reason_code`` and its values."""
+        return {"reason_code": self.code, **self.params}
 
 
 def inside(root: Path, path: Path, what: str) -> Path:
@@ -151,10 +167,13 @@ def check_declared_size(path: Path, width: Any, height: Any, where: str,
                    "drawn on the unrotated pixels and would land in the wrong place. Remove the "
                    "orientation tag (exiftool -Orientation=1 -n FILE) to import them as drawn, "
                    "or convert them to the displayed image")
+        code = "labels_size_rotated"
     else:
         message = (f"{where} declares {said} but {path.name} is {seen} (as displayed, EXIF "
                    "orientation applied): its coordinates were measured on another image")
-    raise AnnotationFileError(message, declared=said, displayed=seen, **details)
+        code = "labels_size_other"
+    raise AnnotationFileError(message, declared=said, displayed=seen, image=path.name,
+                              orientation=orientation, reason_code=code, **details)
 
 
 _CORNER_TOLERANCE: Final = 1e-6  # pixels: the corners of one box read back from one text

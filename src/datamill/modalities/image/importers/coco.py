@@ -29,6 +29,7 @@ re-import finds both again.
 from __future__ import annotations
 
 import json
+import math
 from collections import defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Final
@@ -37,6 +38,7 @@ from pydantic import ValidationError
 
 from datamill.modalities.image.errors import AnnotationFileError
 from datamill.modalities.image.importers._common import (
+    Refused,
     check_declared_size,
     displayed_size,
     fit_inside,
@@ -77,9 +79,27 @@ def _ring(ring: Any, number: int) -> tuple[tuple[float, float], ...]:
     odd-length ring is refused, never dropped (pycocotools reads 4 numbers as a box)."""
     if not isinstance(ring, list) or len(ring) < _MIN_RING or len(ring) % 2:
         size = len(ring) if isinstance(ring, list) else type(ring).__name__
-        raise ValueError(f"segmentation ring {number} has {size} numbers: a polygon is x, y "
-                         "pairs of at least 3 points (6 numbers, an even count)")
+        raise Refused(f"segmentation ring {number} has {size} numbers: a polygon is x, y "
+                      "pairs of at least 3 points (6 numbers, an even count)", "coco_ring",
+                      ring=number, size=size)
     return _pairs(ring)
+
+
+_BOX_NUMBERS: Final = 4
+
+
+def _bbox(ann: dict[str, Any]) -> tuple[float, float, float, float]:
+    """An annotation's ``bbox`` ``[x, y, width, height]``: 4 finite numbers, width and height
+    above 0 (a missing or malformed one refused, naming what it holds)."""
+    bbox = ann.get("bbox")
+    if isinstance(bbox, list) and len(bbox) == _BOX_NUMBERS and all(
+            isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+            for v in bbox) and bbox[2] > 0 and bbox[3] > 0:
+        x, y, w, h = (float(v) for v in bbox)
+        return x, y, w, h
+    given = "none" if bbox is None else json.dumps(bbox)[:80]
+    raise Refused(f"bbox {given} is not [x, y, width, height] (4 numbers, width and height "
+                  "above 0)", "coco_bbox", given=given)
 
 
 def _has_keypoints(ann: dict[str, Any]) -> bool:
@@ -105,7 +125,7 @@ def _objects(ann: dict[str, Any], label: str, number: int) -> list[Any]:
         cx, cy, w, h, angle = ann["datamill_rotated_box"]
         return [RotatedBox(cx=cx, cy=cy, w=w, h=h, angle_deg=angle, **common)]
     if ann.get("datamill_box") is True:
-        x, y, w, h = ann["bbox"]
+        x, y, w, h = _bbox(ann)
         return [Box(x=x, y=y, w=w, h=h, **common)]
     if "text" in ann:
         return [TextLine(points=_ring(segmentation[0], 0), transcription=str(ann["text"]),
@@ -126,7 +146,7 @@ def _objects(ann: dict[str, Any], label: str, number: int) -> list[Any]:
         common["attributes"] = {PARTS_ATTRIBUTE: number, **attributes}
     if rings:
         return [Polygon(points=_ring(ring, at), **common) for at, ring in enumerate(rings)]
-    x, y, w, h = ann["bbox"]
+    x, y, w, h = _bbox(ann)
     return [Box(x=x, y=y, w=w, h=h, **common)]
 
 
@@ -174,7 +194,8 @@ class CocoImporter:
         """
         file = self._json_file(Path(path))
         if file is None:
-            raise AnnotationFileError(f"{path}: no COCO annotations JSON found", file=str(path))
+            raise AnnotationFileError(f"{path}: no COCO annotations JSON found", file=str(path),
+                                      reason_code="coco_no_json")
         folder = Path(path) if Path(path).is_dir() else file.parent
         inside(folder, file, "the annotations file")
         # file names are relative to the JSON's folder, or (CVAT's annotations/ layout) to the
@@ -183,12 +204,24 @@ class CocoImporter:
         try:
             data = json.loads(read_label_text(file))
         except json.JSONDecodeError as err:
-            raise AnnotationFileError(f"{file}: not valid JSON ({err})", file=str(file)) from err
-        if not isinstance(data, dict) or not all(
-            isinstance(data.get(key), list) for key in ("images", "annotations", "categories")
-        ):
+            raise AnnotationFileError(f"{file}: not valid JSON ({err})", file=str(file),
+                                      reason_code="coco_json", line=err.lineno,
+                                      column=err.colno, detail=err.msg) from err
+        lists = ("images", "annotations", "categories")
+        missing = [key for key in lists if not isinstance(data, dict)
+                   or not isinstance(data.get(key), list)]
+        if missing:
             raise AnnotationFileError(
-                f"{file}: needs lists 'images', 'annotations' and 'categories'", file=str(file))
+                f"{file}: needs lists 'images', 'annotations' and 'categories'", file=str(file),
+                reason_code="coco_layout", missing=missing)
+        for key in lists:
+            for index, entry in enumerate(data[key]):
+                if not isinstance(entry, dict):
+                    kind = type(entry).__name__
+                    raise AnnotationFileError(
+                        f"{file}: {key}[{index}] is a JSON {kind}, not an object",
+                        file=str(file), index=index, reason_code="coco_not_object", list=key,
+                        kind=kind)
         categories = {c.get("id"): str(c.get("name")) for c in data["categories"]}
         image_ids = {img.get("id") for img in data["images"]}
         by_image: dict[Any, list[Any]] = defaultdict(list)
@@ -197,23 +230,36 @@ class CocoImporter:
             if ann.get("image_id") not in image_ids:
                 raise AnnotationFileError(
                     f"{where} refers to image id {ann.get('image_id')!r}, which is not in images",
-                    file=str(file), index=index)
+                    file=str(file), index=index, reason_code="coco_image_unknown",
+                    id=str(ann.get("id")), given=repr(ann.get("image_id")))
             label = categories.get(ann.get("category_id"))
             if label is None:
                 raise AnnotationFileError(
                     f"{where} refers to category id {ann.get('category_id')!r}, which is not in "
-                    "categories", file=str(file), index=index)
+                    "categories", file=str(file), index=index,
+                    reason_code="coco_category_unknown", id=str(ann.get("id")),
+                    given=repr(ann.get("category_id")))
             try:
                 by_image[ann["image_id"]].extend(_objects(ann, label, index + 1))
-            except (ValidationError, KeyError, TypeError, ValueError, IndexError) as err:
+            except Refused as err:
                 raise AnnotationFileError(f"{where} is not a valid object: {err}",
-                                          file=str(file), index=index) from err
+                                          file=str(file), index=index,
+                                          id=str(ann.get("id")), **err.coded) from err
+            except (ValidationError, KeyError, TypeError, ValueError, IndexError) as err:
+                detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in
+                                   err.errors(include_url=False)) if isinstance(
+                    err, ValidationError) else f"{type(err).__name__}: {err}"
+                raise AnnotationFileError(f"{where} is not a valid object: {err}",
+                                          file=str(file), index=index, id=str(ann.get("id")),
+                                          reason_code="coco_object_invalid",
+                                          detail=detail[:300]) from err
         root: Path | None = None
         for position, image in enumerate(data["images"]):
             file_name = image.get("file_name")
             if not isinstance(file_name, str) or not file_name:
                 raise AnnotationFileError(f"{file}: images[{position}] has no file_name",
-                                          file=str(file), index=position)
+                                          file=str(file), index=position,
+                                          reason_code="coco_file_name")
             if root is None:
                 root = next((r for r in roots if (r / file_name).is_file()), roots[0])
             image_path = Path(file_name) if Path(file_name).is_absolute() else root / file_name

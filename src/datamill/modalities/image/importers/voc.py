@@ -31,6 +31,7 @@ from pydantic import ValidationError
 
 from datamill.modalities.image.errors import AnnotationFileError
 from datamill.modalities.image.importers._common import (
+    Refused,
     check_declared_size,
     displayed_size,
     fit_inside,
@@ -71,7 +72,7 @@ def _attributes(obj: ET.Element) -> dict[str, Any]:
 def _box(obj: ET.Element, where: str) -> Box:
     label = _text(obj, "name")
     if not label:
-        raise ValueError(f"{where} has no <name>")
+        raise Refused(f"{where} has no <name>", "voc_no_name")
     corners = {}
     for tag in ("xmin", "ymin", "xmax", "ymax"):
         text = _text(obj, f"bndbox/{tag}")
@@ -80,13 +81,16 @@ def _box(obj: ET.Element, where: str) -> Box:
         except ValueError:
             corners[tag] = math.nan
         if not math.isfinite(corners[tag]):
-            raise ValueError(f"{where} ({label!r}): bndbox/{tag} is missing or not a number")
+            raise Refused(f"{where} ({label!r}): bndbox/{tag} is missing or not a number",
+                          "voc_bndbox", label=label, tag=tag, given=text or "")
     try:
         return Box(label=label, x=corners["xmin"] - 1, y=corners["ymin"] - 1,
                    w=corners["xmax"] - corners["xmin"] + 1,
                    h=corners["ymax"] - corners["ymin"] + 1, attributes=_attributes(obj))
     except ValidationError as err:
-        raise ValueError(f"{where} ({label!r}): xmax/ymax must not be below xmin/ymin") from err
+        raise Refused(f"{where} ({label!r}): xmax/ymax must not be below xmin/ymin",
+                      "voc_box_inverted", label=label, **{k: f"{v:g}" for k, v in
+                                                          corners.items()}) from err
 
 
 class VocImporter:
@@ -124,16 +128,20 @@ class VocImporter:
                 line, column = err.position
                 raise AnnotationFileError(
                     f"{file}: malformed XML at line {line}, column {column} ({err})",
-                    file=str(file), line=line) from err
+                    file=str(file), line=line, column=column, reason_code="voc_xml",
+                    detail=str(err).split(": line ")[0]) from err
             if root.tag != "annotation":
                 raise AnnotationFileError(f"{file}: root element is <{root.tag}>, not "
-                                          "<annotation>", file=str(file))
+                                          "<annotation>", file=str(file),
+                                          reason_code="voc_root", root=root.tag)
             objects = []
             for index, obj in enumerate(root.findall("object")):
                 try:
                     objects.append(_box(obj, f"{file}: object {index}"))
                 except ValueError as err:
-                    raise AnnotationFileError(str(err), file=str(file), object=index) from err
+                    coded = err.coded if isinstance(err, Refused) else {}
+                    raise AnnotationFileError(str(err), file=str(file), object=index,
+                                              **coded) from err
             image, name = self._image(root_dir, file, _text(root, "filename") or f"{file.stem}.jpg")
             check_declared_size(image, _text(root, "size/width"), _text(root, "size/height"),
                                 f"{file}: <size>", file=str(file))

@@ -70,10 +70,11 @@ def _names(data: Any, file: Path) -> list[str]:
     if isinstance(names, dict) and all(isinstance(k, int) for k in names):
         if sorted(names) != list(range(len(names))):
             raise AnnotationFileError(f"{file}: names keys must be 0..{len(names) - 1}",
-                                      file=str(file))
+                                      file=str(file), reason_code="yolo_names_keys",
+                                      last=len(names) - 1)
         return [str(names[k]) for k in range(len(names))]
     raise AnnotationFileError(f"{file}: 'names' must be a list or an index -> name mapping",
-                              file=str(file))
+                              file=str(file), reason_code="yolo_names")
 
 
 class _LineError(ValueError):
@@ -94,7 +95,8 @@ def _kpt_shape(data: Any, file: Path) -> tuple[int, int] | None:
             and all(isinstance(v, int) and not isinstance(v, bool) for v in shape)
             and shape[0] >= 1 and shape[1] in (2, 3)):
         raise AnnotationFileError(f"{file}: kpt_shape must be [keypoints, 2 or 3], got "
-                                  f"{shape!r}", file=str(file))
+                                  f"{shape!r}", file=str(file), reason_code="yolo_kpt_shape",
+                                  given=repr(shape)[:80])
     return shape[0], shape[1]
 
 
@@ -234,12 +236,16 @@ class YoloImporter:
         path = Path(path)
         yaml_file = self._yaml(path)
         if yaml_file is None:
-            raise AnnotationFileError(f"{path}: no data.yaml", file=str(path))
+            raise AnnotationFileError(f"{path}: no data.yaml", file=str(path),
+                                      reason_code="yolo_no_yaml")
         try:
             data = yaml.safe_load(read_label_text(yaml_file))
         except yaml.YAMLError as err:
+            mark = getattr(err, "problem_mark", None)
             raise AnnotationFileError(f"{yaml_file}: not valid YAML ({err})",
-                                      file=str(yaml_file)) from err
+                                      file=str(yaml_file), reason_code="yolo_yaml",
+                                      line=mark.line + 1 if mark else "?",
+                                      detail=getattr(err, "problem", None) or str(err)) from err
         names = _names(data, yaml_file)
         shape = _kpt_shape(data, yaml_file)
         images_dir = inside(path, path / str(data.get("train") or "images"), "the image folder")
