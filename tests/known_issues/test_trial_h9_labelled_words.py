@@ -144,3 +144,69 @@ def test_a_labelled_source_it_cannot_read_is_refused_coded_and_in_chinese(
             assert zh in out, (code, out)
     finally:
         get_settings.cache_clear()
+
+
+def _coco_folder(data: dict[str, Any]) -> Callable[[Path], None]:
+    def write(src: Path) -> None:
+        (src / "a.png").write_bytes(b"not an image")
+        (src / "annotations.json").write_text(json.dumps(data), encoding="utf-8")
+    return write
+
+
+def _pcdet_bytes(data: bytes) -> Callable[[Path], None]:
+    def write(src: Path) -> None:
+        _pcdet("")(src)
+        (src / "labels" / "f1.txt").write_bytes(data)
+    return write
+
+
+def _orphan(src: Path) -> None:
+    _pcdet("1 2 -1 4 2 1.5 0.3 car")(src)
+    (src / "labels" / "f2.txt").write_text("", encoding="utf-8")
+
+
+_GOOD = {"images": [_IMAGE], "categories": [_CAR]}
+
+MORE: list[tuple[str, Callable[[Path], None], str, str]] = [
+    ("coco", lambda src: None, "coco_no_json", "找不到 COCO 标注 JSON"),
+    ("coco", _coco({**_GOOD, "annotations": [_ann(segmentation=[[1, 1, 5, 5]])]}), "coco_ring",
+     "segmentation 第 0 个环有 4 个数字"),
+    ("coco", _coco({**_GOOD, "annotations": [_ann(attributes=[1])]}), "coco_object_invalid",
+     "不是有效的标注对象：TypeError: attributes must be an object"),
+    ("coco", _coco({"images": [{"id": 1}], "categories": [], "annotations": []}),
+     "coco_file_name", "images[0] 没有 file_name"),
+    ("coco", _coco_folder({**_GOOD, "annotations": [_ann()]}), "labels_image_unreadable",
+     "a.png：无法读取图像尺寸"),
+    ("yolo", lambda src: (src / "labels").mkdir(), "yolo_no_yaml", "没有给出类别名的 data.yaml"),
+    ("yolo", _yolo("names: [car\n"), "yolo_yaml", "data.yaml 不是有效的 YAML：第 2 行"),
+    ("yolo", _yolo("names: {0: car, 2: bus}\n"), "yolo_names_keys", "names 的键须为 0..1"),
+    ("openpcdet", _pcdet("1 2 -1 -4 2 1.5 0.3 car"), "pcdet_cuboid_invalid", "f1.txt 第 1 行："),
+    ("openpcdet", _pcdet_bytes("1 2 -1 4 2 1.5 0.3 汽车".encode("gbk")), "pcdet_not_utf8",
+     "f1.txt 不是 UTF-8 文本"),
+    ("openpcdet", lambda src: (src / "labels").mkdir(), "pcdet_no_points",
+     "没有 points/ 文件夹"),
+    ("openpcdet", _orphan, "pcdet_label_orphan", "labels/f2.txt：points/ 中没有同名的点云"),
+]
+
+
+@pytest.mark.parametrize(("fmt", "write", "code", "zh"), MORE, ids=[c[2] for c in MORE])
+def test_each_coded_refusal_reads_in_both_languages(
+    tmp_path: Path, fmt: str, write: Callable[[Path], None], code: str, zh: str
+) -> None:
+    from datamill.core.errors import DatamillError
+    from datamill.modalities.image.importers.coco import CocoImporter
+    from datamill.modalities.image.importers.voc import VocImporter
+    from datamill.modalities.image.importers.yolo import YoloImporter
+    from datamill.modalities.pointcloud.importers import OpenPcdetImporter
+    from datamill.modalities.problem_words import word_reason
+
+    importer = {"coco": CocoImporter(), "voc": VocImporter(), "yolo": YoloImporter(),
+                "openpcdet": OpenPcdetImporter()}[fmt]
+    write(tmp_path)
+    with pytest.raises(DatamillError) as caught:
+        list(importer.iter_items(tmp_path))
+    details = caught.value.details
+    assert details.get("reason_code") == code, (code, caught.value.message, details)
+    said = word_reason(details, "zh-CN")
+    assert said is not None and zh in said, (code, said)
+    assert word_reason(details, "en") is not None

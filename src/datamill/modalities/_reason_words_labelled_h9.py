@@ -44,6 +44,8 @@ LABELLED_H9_EN: dict[str, str] = {
     "labels_size_other": "{file} declares {declared} for {image}, but it is {displayed} (as "
                          "displayed, EXIF orientation applied): its coordinates were measured on "
                          "another image",
+    "labels_image_unreadable": "{file}: cannot read the image size ({detail})",
+    "labels_outside_source": "{file} lies outside the source folder (a link out of it?)",
     # Pascal VOC (modalities.image.importers.voc)
     "voc_xml": "{file}: malformed XML at line {line}, column {column} ({detail})",
     "voc_root": "{file}: root element is <{root}>, not <annotation>",
@@ -89,6 +91,8 @@ LABELLED_H9_ZH_CN: dict[str, str] = {
                            "-Orientation=1 -n FILE）后按原样导入，或把标注换算到显示的图像上",
     "labels_size_other": "{file} 为 {image} 声明的尺寸是 {declared}，但该图像为 {displayed}（按显示"
                          "方向，已应用 EXIF 方向）：其坐标是在另一张图像上量得的",
+    "labels_image_unreadable": "{file}：无法读取图像尺寸（{detail}）：请确认它是完好的图像文件",
+    "labels_outside_source": "{file} 位于导入来源文件夹之外（是指向外部的链接？）",
     "voc_xml": "{file} 不是格式正确的 XML：第 {line} 行第 {column} 列（{detail}）",
     "voc_root": "{file}：根元素是 <{root}>，不是 <annotation>",
     "voc_no_name": _VOC_ZH + " 没有 <name>（类别名）",

@@ -62,7 +62,8 @@ def inside(root: Path, path: Path, what: str) -> Path:
     real, base = os.path.realpath(path), os.path.realpath(root)
     if real != base and not real.startswith(base.rstrip(os.sep) + os.sep):
         raise AnnotationFileError(f"{what} {os.path.basename(path)} lies outside the source "
-                                  "folder", file=os.path.basename(path))
+                                  "folder", file=os.path.basename(path),
+                                  reason_code="labels_outside_source")
     return path
 
 
@@ -108,7 +109,8 @@ def _header(path: Path) -> tuple[int, int, int]:
             orientation = image.getexif().get(0x0112, 1)
     except (OSError, UnidentifiedImageError, ValueError) as err:
         raise AnnotationFileError(
-            f"{path}: cannot read the image size ({err})", file=str(path)
+            f"{path}: cannot read the image size ({err})", file=str(path),
+            reason_code="labels_image_unreadable", detail=str(err)[:200]
         ) from err
     return width, height, orientation if isinstance(orientation, int) else 1
 
