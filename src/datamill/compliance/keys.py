@@ -4,14 +4,15 @@ Each comes from its setting (``DATAMILL_SECRET_KEY``, ``DATAMILL_AUDIT_KEY``) or
 a file under ``DATAMILL_HOME`` that is generated on first use with mode 0600 and read back on
 every later start. The file is written to a temporary name and then hard-linked into place, so
 several server processes starting at once on one home all end up with the same secret (the
-first link wins; the others read it). Known, empty or short secrets are refused in every
-environment: there is no forgeable default.
+first link wins; the others read it). Known, empty or short secrets, and guessable patterns (a
+short stretch repeated, a run), are refused in every environment: there is no forgeable default.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
+from itertools import pairwise
 from pathlib import Path
 
 from datamill.config import Settings
@@ -19,11 +20,13 @@ from datamill.core.errors import DatamillError
 
 __all__ = [
     "AUDIT_KEY_FILE",
+    "MIN_NOVEL_CHARS",
     "MIN_SECRET_CHARS",
     "SESSION_SECRET_FILE",
     "AuditKeyMissing",
     "WeakSecret",
     "audit_key",
+    "novel_chars",
     "read_or_create_secret",
     "session_secret",
     "stored_audit_key",
@@ -64,12 +67,58 @@ class AuditKeyMissing(DatamillError):
             home=str(home.resolve()))
 
 
+#: how many characters of a secret must be new (not a copy of an earlier stretch): a secret
+#: that is a short pattern repeated ("0123456789" * 4, "abcabc...") or a run ("abcdef...")
+#: has a handful, a random one of 32+ characters nearly all of them
+MIN_NOVEL_CHARS = 24
+_NOVELTY_SPAN = 256  # the first characters looked at (the measure is quadratic)
+_MIN_COPY = 4  # a stretch repeated shorter than this counts as new (chance, in a random secret)
+_HOW_TO_MAKE = 'make one with `python -c "import secrets; print(secrets.token_urlsafe(32))"`'
+
+
+def _novel(seq: list[int]) -> int:
+    """The number of positions of ``seq`` that do not start or lie in a copy (of
+    ``_MIN_COPY``+ items) of an earlier stretch; the copy may overlap what it copies, so a
+    pattern repeated counts once."""
+    novel = i = 0
+    while i < len(seq):
+        best = 0
+        for j in range(i):
+            n = 0
+            while i + n < len(seq) and seq[j + n] == seq[i + n]:
+                n += 1
+            best = max(best, n)
+        if best >= _MIN_COPY:
+            i += best
+        else:
+            novel += 1
+            i += 1
+    return novel
+
+
+def novel_chars(value: str) -> int:
+    """How many characters of ``value`` are new: those not repeating an earlier stretch, in
+    the characters or in the steps between them (so ``"abcdefgh..."`` or ``"13579..."`` is as
+    poor as ``"aaaa..."``)."""
+    codes = [ord(c) for c in value[:_NOVELTY_SPAN]]
+    steps = [b - a for a, b in pairwise(codes)]
+    return min(_novel(codes), _novel(steps) + 1) if codes else 0
+
+
 def _check_strength(value: str, origin: str) -> str:
     value = value.strip()
     if value.lower() in _KNOWN_WEAK or len(value) < MIN_SECRET_CHARS or len(set(value)) < 8:
         raise WeakSecret(
             f"{origin} is a known, empty or short secret (need {MIN_SECRET_CHARS}+ random "
-            'characters, e.g. `python -c "import secrets; print(secrets.token_urlsafe(48))"`)'
+            f"characters; {_HOW_TO_MAKE})"
+        )
+    novel = novel_chars(value)
+    if novel < MIN_NOVEL_CHARS:
+        raise WeakSecret(
+            f"{origin} is a guessable pattern (a short stretch repeated, or a run): only {novel} "
+            f"of its {len(value)} characters are not a repeat, {MIN_NOVEL_CHARS} needed; "
+            f"{_HOW_TO_MAKE}",
+            novel=novel, needed=MIN_NOVEL_CHARS,
         )
     return value
 

@@ -200,7 +200,8 @@ def test_openapi_and_default_secret(runtime: Runtime) -> None:
             with pytest.raises(RuntimeError, match="DATAMILL_SECRET_KEY"):
                 create_app(bad)
     ok = dataclasses.replace(
-        runtime, settings=Settings(env="production", home=home, secret_key="s3cret-Xy9" * 6)
+        runtime, settings=Settings(env="production", home=home,
+                                   secret_key="s3cret-Xy9-kq2V0u1m9bQ4yXo3Wc7Pz_fR5tLh"),
     )
     create_app(ok)
 
