@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from datamill.api.deps import CurrentUser, Require, RuntimeDep, SessionDep
 from datamill.api.pagination import Page, PageDep
-from datamill.api.params import MAX_ID, Flag, Id
+from datamill.api.params import MAX_ID, Flag, Id, IdRef
 from datamill.api.problem import problem_responses
 from datamill.api.schemas import UserOut, media_response
 from datamill.assist.runner import preannotate_project
@@ -74,8 +74,8 @@ class ImportRequest(BaseModel):
         f"({formats_line('en')}): each new item starts from its labels. "
         "All or nothing: any unusable file or label refuses the import (422 naming each)",
     )
-    vendor_id: int | None = Field(
-        None, ge=1, le=2**31 - 1, description="The vendor who delivered the source (a "
+    vendor_id: IdRef | None = Field(
+        None, description="The vendor who delivered the source (a "
         "collection vendor's recordings; qualified; the project's business side imports): "
         "every item imported records it, and the vendor's settlement sheets pay their "
         "accepted volume on the collect stage",
