@@ -43,6 +43,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
+from datamill.core.lookalike import fold_cjk_gaps
 from datamill.corpus import resources
 from datamill.modalities.speech.phones import Word, diphones, g2p, split_syllable, syllables
 
@@ -169,9 +170,12 @@ def _units(words: list[Word], lang: str) -> dict[str, tuple[str, ...]]:
 
 
 def _sensitive_hit(text: str, lang: str, words: tuple[str, ...]) -> str | None:
-    folded = unicodedata.normalize("NFKC", text).casefold()
+    """The first listed word ``text`` holds, both folded as the LLM banned words are
+    (:func:`datamill.core.lookalike.fold_cjk_gaps`): full-width, Cyrillic or Greek look-alike
+    letters, zero-width characters and spaces between Chinese characters hide no word."""
+    folded = fold_cjk_gaps(text)
     for w in words:
-        key = unicodedata.normalize("NFKC", w).casefold().strip()
+        key = fold_cjk_gaps(w).strip()
         if not key:
             continue
         if lang == "en" and key.isascii():
