@@ -26,8 +26,6 @@ fraction of those checked, by the text modality's rule: :func:`language_problem`
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from collections.abc import Sequence
 from functools import lru_cache
@@ -37,10 +35,16 @@ from typing import Any, Final, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from datamill.core.errors import InvalidInput
-from datamill.core.lookalike import fold, fold_cjk_gaps
+from datamill.core.lookalike import fold_cjk_gaps
 from datamill.modalities.base import CheckOutcome
 from datamill.modalities.language import judge_language
-from datamill.modalities.llm.records import MAX_RECORD_BYTES, LlmRecord, read_record
+from datamill.modalities.llm.records import (
+    MAX_RECORD_BYTES,
+    LlmRecord,
+    compared_text,
+    read_record,
+    record_fingerprint,
+)
 
 __all__ = [
     "LANGUAGE_CONFIDENCE",
@@ -59,7 +63,6 @@ __all__ = [
     "unit_problems",
 ]
 
-_SPACE = re.compile(r"\s+")
 LANGUAGE_CONFIDENCE: Final = 0.0
 """The confidence :func:`~datamill.modalities.language.judge_language` asks of a turn in an
 allowed language. The record spec has no threshold (a chat turn is short, and this check never
@@ -108,13 +111,6 @@ class TextUnit(BaseModel):
     label: str  # "turn 3 (assistant)", "response b"
     role: str
     text: str
-
-
-def _norm(text: str) -> str:
-    """What two turns are compared by (a repeated turn, a duplicate record): look-alike
-    spellings folded (:func:`datamill.core.lookalike.fold`: full-width letters, zero-width
-    characters, case), white space runs as one space."""
-    return _SPACE.sub(" ", fold(text)).strip()
 
 
 def letters(text: str) -> int:
@@ -232,7 +228,7 @@ def unit_problem_records(units: Sequence[TextUnit],
         if len(u.text) > req.max_turn_chars:
             add("unit_long", f"{u.label} has {len(u.text)} characters; the maximum is"
                 f" {req.max_turn_chars}", chars=len(u.text), most=req.max_turn_chars)
-        key = _norm(u.text)
+        key = compared_text(u.text)
         if key and key in seen:
             add("unit_repeats", f"{u.label} repeats {units[seen[key]].label}",
                 other=seen[key])
@@ -255,17 +251,6 @@ def unit_problem_records(units: Sequence[TextUnit],
 def unit_problems(units: Sequence[TextUnit], req: LlmRecordRequirements) -> list[str]:
     """Every per-text problem: empty, too long, duplicate, wrong language, banned words."""
     return [p["message"] for p in unit_problem_records(units, req)]
-
-
-def record_fingerprint(record: LlmRecord) -> str:
-    """What makes two records the same data, whatever their ids and meta: each turn's role and
-    text, and the responses' texts in any order (two responses shown the other way round are
-    the same pair), with whitespace runs made one space and look-alike spellings folded
-    (full-width letters, zero-width characters, case)."""
-    turns = [[t.role, _norm(t.content)] for t in record.messages]
-    responses = sorted(_norm(r.content) for r in record.responses)
-    blob = json.dumps([turns, responses], ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
 def duplicate_outcomes(
@@ -333,7 +318,7 @@ def run_record_checks(path: Path, req: LlmRecordRequirements) -> list[CheckOutco
     seen: dict[str, str] = {}
     dups = []
     for u in units:
-        key = _norm(u.text)
+        key = compared_text(u.text)
         if key and key in seen:
             dups.append(f"{u.label} repeats {seen[key]}")
         elif key:

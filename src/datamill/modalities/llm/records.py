@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -40,6 +41,7 @@ from pydantic import (
 from datamill.core.encodings import conversion_advice, open_utf8, recode_bom
 from datamill.core.errors import InvalidInput
 from datamill.core.jsontext import describe_json_error
+from datamill.core.lookalike import fold
 
 __all__ = [
     "MAX_ID_BYTES",
@@ -52,10 +54,12 @@ __all__ = [
     "Split",
     "Turn",
     "canonical_record",
+    "compared_text",
     "describe_record",
     "id_ok",
     "parse_record",
     "read_record",
+    "record_fingerprint",
     "split_records",
 ]
 
@@ -69,6 +73,7 @@ MAX_RECORD_BYTES = 8 * 1024 * 1024  # hard ceiling whatever the spec says
 MAX_TURNS = 500
 MAX_RESPONSES = 32
 Role = Literal["system", "user", "assistant"]
+_SPACE = re.compile(r"\s+")
 
 
 def id_ok(value: str) -> bool:
@@ -401,6 +406,26 @@ def _jsonl_values(path: Path, max_bytes: int, name: str) -> Iterator[tuple[str, 
             yield where, err
 
 
+def compared_text(text: str) -> str:
+    """What two turns or responses are compared by (a repeated turn, a duplicate record):
+    look-alike spellings folded (:func:`datamill.core.lookalike.fold`: full-width letters,
+    Cyrillic and Greek look-alikes, zero-width characters, case), white space runs as one
+    space."""
+    return _SPACE.sub(" ", fold(text)).strip()
+
+
+def record_fingerprint(record: LlmRecord) -> str:
+    """What makes two records the same data, whatever their ids and meta: each turn's role and
+    text, and the responses' texts in any order (two responses shown the other way round are
+    the same pair), compared as :func:`compared_text` (look-alike spellings folded). The
+    import refuses a record with the fingerprint of one before it, the ``duplicate`` check a
+    record with that of one checked or passed."""
+    turns = [[t.role, compared_text(t.content)] for t in record.messages]
+    responses = sorted(compared_text(r.content) for r in record.responses)
+    blob = json.dumps([turns, responses], ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
 def split_records(source: Path, out_dir: Path, max_bytes: int = MAX_RECORD_BYTES) -> Iterator[Split]:
     """Validate a JSONL/JSON source record by record and write each good one as ``<id>.json``.
 
@@ -430,7 +455,7 @@ def split_records(source: Path, out_dir: Path, max_bytes: int = MAX_RECORD_BYTES
                                                    "id": record.id, "first": ids[record.id]})
             continue
         body = canonical_record(record)
-        digest = hashlib.sha256(canonical_record(record.model_copy(update={"id": "_"}))).hexdigest()
+        digest = record_fingerprint(record)  # as the duplicate check finds them
         if digest in contents:
             yield _refused(where, "duplicate record: same turns and responses as"
                            f" {contents[digest]}", {"reason_code": "record_same_content",
