@@ -332,7 +332,10 @@ class ModalityPlugin(Protocol):
     ``prompt_problem(prompt) -> str | None`` (optional): why a collection prompt cannot be
     recorded as written (TTS: a word with no pronunciation); adding it to a collection fails.
 
-    Optional loop hooks: ``cross_checker(requirements)`` returns an object with
+    Optional loop hooks: ``checks_need_isolation(requirements) -> bool`` (default True):
+    whether a file can crash the checks (a native decoder), so an isolating caller (the CLI)
+    runs them in a worker process; text and LLM say False. ``cross_checker(requirements)``
+    returns an object with
     ``check(attributes) -> Sequence[CheckOutcome]`` and ``add(key, attributes)``: checks that
     compare an item with the project's earlier items (e.g. near-duplicates), with
     ``lacks_fingerprints(attributes) -> bool`` and ``fill_fingerprints(path, attributes,

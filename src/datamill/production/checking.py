@@ -122,6 +122,16 @@ def _heavy(modality: str, requirements: dict[str, Any]) -> bool:
     return bool(getattr(plugin, "checks_are_heavy", lambda _r: True)(requirements))
 
 
+def _isolated(modality: str, requirements: dict[str, Any]) -> bool:
+    """Whether the modality's checks must run off the caller's process when it asks for
+    isolation: they decode files in native code that can crash it (audio, images, point
+    clouds). Text and LLM checks parse text in Python (and lingua, in Rust) and say not
+    (``checks_need_isolation``): a worker for them only paid its start and lingua's models
+    again (~3.7 s CPU a process; a 32-record LLM recheck from the CLI took 26 s, 10 s CPU)."""
+    plugin = get_modality(modality)
+    return bool(getattr(plugin, "checks_need_isolation", lambda _r: True)(requirements))
+
+
 def _worth_a_pool(modality: str, requirements: dict[str, Any], n: int) -> bool:
     """Starting worker processes costs ~1 s (measured: bench/checks_throughput.py), about
     2,000 files of audio-only checks; a pool pays off for heavy checks (the modality says) or
@@ -317,7 +327,8 @@ def run_checks(
     for: a file whose decoder segfaults would kill the command and its ``--json`` output);
     the items it would check here are checked in a warm worker process instead, and one that
     crashes it fails ``decoder_crashed`` while the others get their own outcomes. ``workers``
-    and the choice of a pool apply as without it."""
+    and the choice of a pool apply as without it. A modality whose checks decode nothing in
+    native code (``checks_need_isolation`` false: text, LLM) is checked here all the same."""
     project = get_or_raise(session, Project, project_id, "project")
     statuses = ["imported", "passed", "rejected"] if recheck else ["imported"]
     query = select(Item).where(Item.project_id == project_id, Item.status.in_(statuses))
@@ -346,7 +357,7 @@ def run_checks(
     else:  # DATAMILL_ENGINE picks the backend: a warm local pool (default) or a Ray cluster
         executor = make_executor(
             settings, workers if _worth_a_pool(project.modality, requirements, len(args)) else 1,
-            isolate=isolate)
+            isolate=isolate and _isolated(project.modality, requirements))
         results = (executor.map(check_job, args, on_crash=_crashed)
                    if isinstance(executor, LocalExecutor) else executor.map(check_job, args))
     by_check: dict[str, int] = {}

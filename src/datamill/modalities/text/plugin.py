@@ -263,6 +263,12 @@ class TextPlugin:
         only pays for big batches."""
         return False
 
+    def checks_need_isolation(self, requirements: Mapping[str, Any]) -> bool:
+        """No: the checks read text in Python (lingua in Rust), no native decoder that a file
+        can crash, so the CLI checks here instead of paying a worker's start and lingua's
+        models again (~3.7 s CPU) in each worker process."""
+        return False
+
     def collection_checks(
         self, requirements: Mapping[str, Any], checked: Sequence[tuple[str, Path]],
         accepted: Sequence[tuple[str, Path]],
