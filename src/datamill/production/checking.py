@@ -159,20 +159,22 @@ def _crashed(args: tuple[Any, ...]) -> tuple[Any, ...]:
 
 def _checked_apart(
     session: Session, args: list[tuple[Any, ...]], size: int, statuses: list[str],
-    pending: list[dict[str, Any]],
+    pending: list[dict[str, Any]], light: bool = False,
 ) -> Iterator[tuple[Any, ...]]:
     """:func:`check_job` over ``args``, in order, ``size`` items a call in the warm worker
     process of :func:`datamill.engine.local.run_apart`, with no transaction open while a
     chunk runs: what was stored so far (``pending`` too) is committed before each call (on
     SQLite every transaction holds the one writer lock, and even ``GET /readyz`` waited for
     the whole run). An item whose status changed meanwhile (another run checked it) is left
-    out: its rows are read again, locked, before the chunk's outcomes are stored."""
+    out: its rows are read again, locked, before the chunk's outcomes are stored. ``light``:
+    checks that decode nothing (text, LLM) run in run_apart's one light worker, which loads
+    lingua's models once."""
     from datamill.engine.local import run_apart_each
 
     for start in range(0, len(args), size):
         _insert(session, pending)
         session.commit()
-        results = run_apart_each(check_job, args[start:start + size], _crashed)
+        results = run_apart_each(check_job, args[start:start + size], _crashed, light=light)
         still = set(session.scalars(
             select(Item.id).where(Item.id.in_([r[0] for r in results]),
                                   Item.status.in_(statuses))
@@ -353,7 +355,8 @@ def run_checks(
     results: Iterable[tuple[Any, ...]]
     if apart and settings.engine != "ray":
         size = _APART_HEAVY if _heavy(project.modality, requirements) else _CHUNK
-        results = _checked_apart(session, args, size, statuses, pending)
+        results = _checked_apart(session, args, size, statuses, pending,
+                                 light=not _isolated(project.modality, requirements))
     else:  # DATAMILL_ENGINE picks the backend: a warm local pool (default) or a Ray cluster
         executor = make_executor(
             settings, workers if _worth_a_pool(project.modality, requirements, len(args)) else 1,

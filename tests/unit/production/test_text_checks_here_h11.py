@@ -51,3 +51,25 @@ def test_an_isolating_text_recheck_starts_no_worker(runtime: Runtime, tmp_path: 
         assert import_source(s, runtime.blobs, pid, tmp_path / "prepared" / "manifest.jsonl"
                              ).imported == 5
     assert _workers_started(runtime, pid, 2) == (5, 0)
+
+
+def test_the_servers_llm_rechecks_share_one_warm_worker(runtime: Runtime, tmp_path: Path) -> None:
+    """The API checks apart from the web worker (lingua holds the interpreter lock ~3.7 s
+    while its models load): in run_apart's two workers each loaded them, the first two
+    rechecks paid 5.1 s and 4.1 s. Now one light worker serves every call, and loads once."""
+    src = write_jsonl(tmp_path / "pairs.jsonl", PAIR_RECORDS)
+    with runtime.session() as s:
+        pid = create_project(s, spec()).id
+    with runtime.session() as s:
+        assert import_source(s, runtime.blobs, pid, src).imported == 3
+    shutdown_pools()
+    seen = []
+    try:
+        for _ in range(3):
+            with runtime.session() as s:
+                assert run_checks(s, runtime.blobs, pid, recheck=True, workers=1,
+                                  apart=True).checked == 3
+            seen.append(sorted(p.pid for p in multiprocessing.active_children()))
+    finally:
+        shutdown_pools()
+    assert len(seen[0]) == 1 and seen == [seen[0]] * 3, seen
