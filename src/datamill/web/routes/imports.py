@@ -37,7 +37,7 @@ from datamill.compliance.models import User
 from datamill.compliance.roles import Action
 from datamill.compliance.users import require
 from datamill.core.errors import DatamillError
-from datamill.core.storable import digits
+from datamill.core.storable import MAX_ID, digits
 from datamill.http_deps import RuntimeDep, SessionDep
 from datamill.modalities.problem_words import word_reason
 from datamill.production.importing import hide_import_root, report_relative_to_root
@@ -215,7 +215,7 @@ def _vendor_id(raw: str) -> int | None:
     raw = raw.strip()
     if not raw:
         return None
-    if not digits(raw) or len(raw) > 10:  # noqa: PLR2004 - an id fits 10 digits
+    if not digits(raw) or len(raw) > 19 or not 1 <= int(raw) <= MAX_ID:  # noqa: PLR2004 - 2**63-1
         raise _Refused("imp.bad_vendor")
     return int(raw)
 
