@@ -161,6 +161,7 @@ BODIES: dict[tuple[str, str], Any] = {
     # data security
     ("put", "/security/projects/{project_id}/classification"): {"level": "secret"},
     ("put", "/security/users/{user_id}/clearance"): {"level": "secret"},
+    ("put", "/users/{user_id}/role"): {"role": "reviewer"},
     ("put", "/security/projects/{project_id}/export"): {"cross_border": True, "destination": "DE"},
     ("post", "/security/projects/{project_id}/export-assessments"): {"conclusion": "approved"},
     ("put", "/security/export-rules/{country}"): {"requirement": "security_assessment"},
@@ -245,6 +246,7 @@ BODIES: dict[tuple[str, str], Any] = {
     ("post", "/catalog/licences/{licence_id}/links"): {},
     ("post", "/catalog/licences/{licence_id}/acceptance"): {},
     ("post", "/catalog/licences/{licence_id}/revocation"): {"reason": "breach"},
+    ("post", "/catalog/licences/{licence_id}/rejection"): {"reason": "files missing"},
     ("post", "/catalog/licences/{licence_id}/renewal"): {"price": "1"},
     ("post", "/catalog/licences/{licence_id}/upgrade"): {"release_id": 1, "reason": "corrected"},
     ("post", "/catalog/transfers/{link_id}/revocation"): None,

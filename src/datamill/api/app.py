@@ -47,8 +47,8 @@ def install_api(app: FastAPI, larger_bodies: Sequence[LargerBody] = ()) -> None:
     for router in ROUTERS:
         app.include_router(router, prefix=API_PREFIX,
                            dependencies=[] if router in books else [HideUnseenProjects])
-    install_hot_path(app, API_PREFIX)  # claim and submit without thread hops
     _refuse_shadowed_methods(app, ROUTERS)
+    install_hot_path(app, API_PREFIX)  # first of all: claim and submit without thread hops
 
 
 def _refuse_shadowed_methods(app: FastAPI, routers: Sequence[APIRouter]) -> None:

@@ -80,7 +80,7 @@ LABELLED_H9_ZH_CN: dict[str, str] = {
     "coco_not_object": "{file}：{list}[{index}] 是 JSON {kind}，不是对象",
     "coco_image_unknown": _COCO_ZH + "引用的图像 id {given} 不在 images 中",
     "coco_category_unknown": _COCO_ZH + "引用的类别 id {given} 不在 categories 中",
-    "coco_bbox": _COCO_ZH + "：bbox {given} 不是 [x, y, 宽, 高]（须为 4 个数字，宽和高大于 0）",
+    "coco_bbox": _COCO_ZH + "：bbox {given} 不是 [x, y, w, h]（须为 4 个数字，宽 w 和高 h 大于 0）",
     "coco_ring": _COCO_ZH + "：segmentation 第 {ring} 个环有 {size} 个数字；多边形须为 x、y 成对的"
                             "至少 3 个点（6 个数字，偶数个）",
     "coco_object_invalid": _COCO_ZH + "不是有效的标注对象：{detail}",
@@ -103,7 +103,7 @@ LABELLED_H9_ZH_CN: dict[str, str] = {
     "yolo_yaml": "{file} 不是有效的 YAML：第 {line} 行（{detail}）",
     "yolo_names": "{file}：names 须为列表，或“编号 -> 名称”的映射",
     "yolo_names_keys": "{file}：names 的键须为 0..{last}",
-    "yolo_kpt_shape": "{file}：kpt_shape 须为 [关键点数, 2 或 3]，实际为 {given}",
+    "yolo_kpt_shape": "{file}：kpt_shape 须为 [k, 2] 或 [k, 3]（k 为关键点数），实际为 {given}",
     "pcdet_field_count": _PCDET_ZH + "有 {count} 个字段，应为 8 个（x y z dx dy dz heading_angle "
                                      "category_name）",
     "pcdet_not_a_number": _PCDET_ZH + "第 {position} 个字段（{given}）不是数字（x y z dx dy dz "

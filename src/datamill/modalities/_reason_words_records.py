@@ -27,7 +27,7 @@ RECORD_REFUSALS_ZH_CN: dict[str, str] = {
     "record_id_twice": "记录编号 {id} 重复（首次出现在 {first}）",
     "record_same_content": "与记录 {first} 的轮次和回复完全相同",
     "record_too_large": "记录超过 {limit} 字节的上限",
-    "record_id_invalid": "记录编号 {id} 不能用作文件名：须以字母或数字（任何文字均可，如 问题-001）开头，"
+    "record_id_invalid": "记录编号 {id} 不能用作文件名：须以字母或数字（任何文字均可，如“问题-001”）开头，"
                          "其后最多 127 个字母、数字、“.”“_”或“-”，UTF-8 编码不超过 150 字节"
                          "（50 个汉字）（原编号可放在 meta 中，如 meta.source_id）；"
                          "或不填 id，由内容生成编号",

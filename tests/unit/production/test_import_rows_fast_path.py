@@ -11,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from datamill.production._import_rows import ManifestRow, UnclosedQuote, _cells, _plain_fields
+from datamill.production._import_csv import UnclosedQuote, cells
+from datamill.production._import_rows import ManifestRow, _plain_fields
 
 _KEYS = ("path", "audio", "audio_path", "image", "file", "id", "utterance_id", "speaker_id",
          "gender", "age", "accent", "region", "device", "environment", "session_id", "prompt",
@@ -79,7 +80,7 @@ def test_lines_split_as_the_csv_module_splits_them(body: str, end: str) -> None:
     except csv.Error as err:
         expected = err
     try:
-        got: list[str] | Exception = _cells(text, csv.field_size_limit())
+        got: list[str] | Exception = cells(text, csv.field_size_limit())
     except (csv.Error, StopIteration) as err:
         got = err
     line = text.rstrip("\r\n")
