@@ -127,7 +127,25 @@ def _pg(sql: str) -> str:
     return sql.replace("?", "%s")
 
 
-class RulesFloor:
+class Transactions:
+    """A floor's transaction on its one connection: SQLite's ``BEGIN IMMEDIATE`` (the
+    connection is in autocommit mode), PostgreSQL's implicit one; then its commit."""
+
+    pg: bool
+    conn: Any
+
+    def _begin(self, cur: Any) -> None:
+        if not self.pg:
+            cur.execute("BEGIN IMMEDIATE")
+
+    def _commit(self, cur: Any) -> None:
+        if self.pg:
+            self.conn.commit()
+        else:
+            cur.execute("COMMIT")
+
+
+class RulesFloor(Transactions):
     """One worker process's connection and datamill's statements (``claim_floor.Floor``'s
     interface: ``users``, ``claim``, ``submit``)."""
 
@@ -151,16 +169,6 @@ class RulesFloor:
             self.sql = dict(_STATEMENTS)
         # the token check the floor's app makes: datamill's lookup runs in claim and submit
         self.users = _AnyBearer()
-
-    def _begin(self, cur: Any) -> None:
-        if not self.pg:
-            cur.execute("BEGIN IMMEDIATE")
-
-    def _commit(self, cur: Any) -> None:
-        if self.pg:
-            self.conn.commit()
-        else:
-            cur.execute("COMMIT")
 
     def _user(self, cur: Any, bearer: bytes) -> int | None:
         digest = hashlib.sha256(bearer.removeprefix(b"Bearer ")).hexdigest()

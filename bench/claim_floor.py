@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _floor_rules import RulesFloor  # noqa: E402
+from _floor_rules import RulesFloor, Transactions  # noqa: E402
 from _util import (  # noqa: E402
     base_parser,
     console,
@@ -93,7 +93,7 @@ def prepare(db_url: str, n_tasks: int, n_users: int) -> list[str]:
 # ----------------------------------------------------------------------------- the floor server
 
 
-class Floor:
+class Floor(Transactions):
     """One worker process's connection and statements."""
 
     def __init__(self, db_url: str) -> None:
@@ -124,16 +124,6 @@ class Floor:
         self.users = {f"Bearer {t}".encode(): u for t, u in cur.fetchall()}
         if self.pg:
             self.conn.commit()
-
-    def _begin(self, cur: Any) -> None:
-        if not self.pg:
-            cur.execute("BEGIN IMMEDIATE")
-
-    def _commit(self, cur: Any) -> None:
-        if self.pg:
-            self.conn.commit()
-        else:
-            cur.execute("COMMIT")
 
     def claim(self, user: int) -> dict[str, Any] | None:
         cur = self.conn.cursor()
