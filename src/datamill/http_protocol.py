@@ -33,6 +33,8 @@ from typing import Any
 
 from uvicorn.protocols.http.auto import AutoHTTPProtocol
 
+from datamill.core.problem_type import PROBLEM_BASE, PROBLEM_MEDIA_TYPE
+
 __all__ = ["MAX_HEAD_BYTES", "NoDelayHTTPProtocol", "problem_bytes", "set_nodelay"]
 
 MAX_HEAD_BYTES = 64 * 1024
@@ -49,10 +51,10 @@ _HEAD_TOO_LARGE = (f"the request's line and headers are over {MAX_HEAD_BYTES // 
 def problem_bytes(status: int, code: str, title: str, detail: str) -> bytes:
     """A whole HTTP/1.1 problem+json answer that closes its connection, written before any
     application saw the request."""
-    body = json.dumps({"type": f"https://datamill.dev/problems/{code}", "title": title,
+    body = json.dumps({"type": f"{PROBLEM_BASE}{code}", "title": title,
                        "status": status, "detail": detail, "code": code,
                        "error_id": uuid.uuid4().hex}).encode()  # as every problem has
-    return (f"HTTP/1.1 {status} {title}\r\ncontent-type: application/problem+json\r\n"
+    return (f"HTTP/1.1 {status} {title}\r\ncontent-type: {PROBLEM_MEDIA_TYPE}\r\n"
             f"content-length: {len(body)}\r\nconnection: close\r\n\r\n").encode() + body
 
 

@@ -36,7 +36,6 @@ __all__ = [
     "MIN_YEAR",
     "NOTE",
     "Day",
-    "DayQuery",
     "Flag",
     "FlagQuery",
     "Id",
@@ -98,9 +97,6 @@ IdQuery = Annotated[int | None, Query(ge=1, le=MAX_ID, description=ID_DOC),
 
 Day = Annotated[date, Field(ge=MIN_DAY, le=MAX_DAY), ISO_DAY]
 """A calendar date inside a request body (years 1900-2999), written ``YYYY-MM-DD``."""
-
-DayQuery = Annotated[date | None, Query(ge=MIN_DAY, le=MAX_DAY), ISO_DAY]
-"""An optional calendar date in the query string (``?as_of=2026-12-07``)."""
 
 
 def _flag(value: object) -> object:

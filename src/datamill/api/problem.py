@@ -21,6 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from datamill.api.params import ID_DOC
 from datamill.core.errors import DatamillError
+from datamill.core.problem_type import PROBLEM_BASE, PROBLEM_MEDIA_TYPE
 from datamill.core.storable import MAX_STORED_ID, digits, driver_refusal
 from datamill.http_deps import told_caller
 from datamill.modalities.parse_problems import request_error
@@ -43,8 +44,6 @@ __all__ = [
     "problem_responses",
 ]
 
-PROBLEM_MEDIA_TYPE = "application/problem+json"
-PROBLEM_BASE = "https://datamill.dev/problems/"
 _RESERVED = frozenset({"type", "title", "status", "detail", "instance", "code", "error_id"})
 _HTTP_CODES = {
     400: "bad_request",

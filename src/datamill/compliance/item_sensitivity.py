@@ -116,9 +116,11 @@ def set_item_level(session: Session, actor: User, item_id: int, level: str) -> d
         session.add(row)
     row.level, row.set_by, row.set_at = level, actor.id, utcnow()
     session.flush()
-    from datamill.compliance.clearance_holds import release_holders_below
+    released: list[int] = []
+    if LEVELS.index(level) > LEVELS.index(before or floor):  # holders not cleared for it
+        from datamill.compliance.clearance_holds import release_holders_below
 
-    released = release_holders_below(session, item.project_id, level, actor.id, item_id)
+        released = release_holders_below(session, item.project_id, level, actor.id, item_id)
     shown = {"released_tasks": released} if released else {}
     record_audit(session, actor_id=actor.id, action="security.item_classified",
                  object_type="item", object_id=item_id, project_id=item.project_id,

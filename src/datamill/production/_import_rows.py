@@ -664,8 +664,10 @@ def _apple_double(path: Path) -> bool:
     """A macOS AppleDouble file (``._x.wav`` beside ``x.wav``, or under ``__MACOSX/`` in a
     Mac's zip: the Finder's metadata, not media): it starts with the magic ``00 05 16 07``."""
     try:
+        if not path.is_file():  # before opening: a FIFO named ._x would block the import
+            return False
         with path.open("rb") as fh:
-            return path.is_file() and fh.read(4) == b"\x00\x05\x16\x07"
+            return fh.read(4) == b"\x00\x05\x16\x07"
     except OSError:
         return False
 

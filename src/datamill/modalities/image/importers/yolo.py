@@ -36,6 +36,7 @@ from datamill.modalities.image.errors import AnnotationFileError
 from datamill.modalities.image.importers._common import (
     EDGE_TOLERANCE,
     IMAGE_SUFFIXES,
+    Refused,
     displayed_size,
     fit_inside,
     inside,
@@ -77,15 +78,6 @@ def _names(data: Any, file: Path) -> list[str]:
                               file=str(file), reason_code="yolo_names")
 
 
-class _LineError(ValueError):
-    """A label line that cannot be read: the English message, its reason ``code`` and the
-    values its words name (the line's file and number are added where it is caught)."""
-
-    def __init__(self, message: str, code: str, **params: Any) -> None:
-        super().__init__(message)
-        self.code, self.params = code, params
-
-
 def _kpt_shape(data: Any, file: Path) -> tuple[int, int] | None:
     """A pose dataset's ``kpt_shape`` ``[keypoints, 2 or 3]`` (None for any other dataset)."""
     shape = data.get("kpt_shape") if isinstance(data, dict) else None
@@ -109,7 +101,7 @@ def _pose(fields: list[str], names: list[str], where: str, size: tuple[int, int]
     count, dim = shape
     if len(fields) != _BOX_FIELDS + count * dim:
         need = _BOX_FIELDS + count * dim
-        raise _LineError(f"{where}: kpt_shape [{count}, {dim}] needs {need} fields (class cx cy "
+        raise Refused(f"{where}: kpt_shape [{count}, {dim}] needs {need} fields (class cx cy "
                          f"w h, then {count} keypoints of "
                          f"{'x y v' if dim == _WITH_VISIBILITY else 'x y'}), got {len(fields)}",
                          "yolo_pose_count", keypoints=count, dim=dim, need=need,
@@ -120,15 +112,15 @@ def _pose(fields: list[str], names: list[str], where: str, size: tuple[int, int]
         try:
             value = float(text)
         except ValueError:
-            raise _LineError(f"{where}: field {position} {text!r} is not a number",
+            raise Refused(f"{where}: field {position} {text!r} is not a number",
                              "yolo_not_a_number", position=position, given=text) from None
         if dim == _WITH_VISIBILITY and (position - _BOX_FIELDS) % dim == 0:
             if value not in (0, 1, 2):
-                raise _LineError(f"{where}: field {position} = {text} is a keypoint's "
+                raise Refused(f"{where}: field {position} = {text} is a keypoint's "
                                  "visibility: 0 (not labelled), 1 (occluded) or 2 (visible)",
                                  "yolo_visibility", position=position, given=text)
         elif not (math.isfinite(value) and -_KEYPOINT_SLACK <= value <= 1 + _KEYPOINT_SLACK):
-            raise _LineError(f"{where}: field {position} = {text} is outside [0, 1] "
+            raise Refused(f"{where}: field {position} = {text} is outside [0, 1] "
                              "(keypoint coordinates are normalised by the image size)",
                              "yolo_outside", position=position, given=text)
         values.append(value)
@@ -147,16 +139,16 @@ def _parse_line(fields: list[str], names: list[str], where: str,
                 size: tuple[int, int]) -> Box | Polygon:
     count = len(fields)
     if count != _BOX_FIELDS and (count < _MIN_POLYGON_FIELDS or count % 2 == 0):
-        raise _LineError(
+        raise Refused(
             f"{where}: expected 5 fields (class cx cy w h) or an odd count of at least 7 "
             f"(class x1 y1 x2 y2 x3 y3 ...), got {count}", "yolo_field_count", count=count)
     try:
         class_id = int(fields[0])
     except ValueError:
-        raise _LineError(f"{where}: class index {fields[0]!r} is not an integer",
+        raise Refused(f"{where}: class index {fields[0]!r} is not an integer",
                          "yolo_class_not_integer", given=fields[0]) from None
     if not 0 <= class_id < len(names):
-        raise _LineError(f"{where}: class index {class_id} is not in names "
+        raise Refused(f"{where}: class index {class_id} is not in names "
                          f"(0..{len(names) - 1})", "yolo_class_unknown", given=class_id,
                          last=len(names) - 1)
     values = []
@@ -164,12 +156,12 @@ def _parse_line(fields: list[str], names: list[str], where: str,
         try:
             value = float(text)
         except ValueError:
-            raise _LineError(f"{where}: field {position} {text!r} is not a number",
+            raise Refused(f"{where}: field {position} {text!r} is not a number",
                              "yolo_not_a_number", position=position, given=text) from None
         # a pixel past the edge is float rounding (1.000001): put on it later (fit_inside)
         slack = EDGE_TOLERANCE / max(1, size[0] if position % 2 == 0 else size[1])
         if not (math.isfinite(value) and -slack <= value <= 1.0 + slack):
-            raise _LineError(f"{where}: field {position} = {text} is outside [0, 1] "
+            raise Refused(f"{where}: field {position} = {text} is outside [0, 1] "
                              "(coordinates are normalised by the image size)", "yolo_outside",
                              position=position, given=text)
         values.append(value)
@@ -177,7 +169,7 @@ def _parse_line(fields: list[str], names: list[str], where: str,
     if count == _BOX_FIELDS:
         cx, cy, w, h = values
         if w <= 0 or h <= 0:
-            raise _LineError(f"{where}: box width and height must be > 0", "yolo_box_size")
+            raise Refused(f"{where}: box width and height must be > 0", "yolo_box_size")
         return Box(label=names[class_id], x=(cx - w / 2) * width, y=(cy - h / 2) * height,
                    w=w * width, h=h * height)
     points = tuple((values[i] * width, values[i + 1] * height) for i in range(0, len(values), 2))
@@ -266,8 +258,7 @@ class YoloImporter:
                             [_pose(line.split(), names, where, size, shape)] if shape else
                             _parts(_parse_line(line.split(), names, where, size), number))
                     except ValueError as err:
-                        coded = {"reason_code": err.code, **err.params} if isinstance(
-                            err, _LineError) else {}
+                        coded = err.coded if isinstance(err, Refused) else {}
                         raise AnnotationFileError(str(err), file=str(label_file), line=number,
                                                   **coded) from err
             annotation = ImageAnnotation(objects=tuple(objects))
