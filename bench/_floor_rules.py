@@ -11,7 +11,7 @@ worker record, qualification test, spec), the pick, the conditional claim, the h
 then the task and its item, the submit's combined read, the hold closed, the draft dropped, the
 versions read, the annotation, the counter, the review task opened, the item moved on, the
 audit trail's head and the hash-chained audit record (SHA-256 and HMAC computed as datamill
-does). 20 statements and 4 transactions, as datamill.
+does: the same JSON and "record:" message). 20 statements and 4 transactions, as datamill.
 
 What it leaves out is everything Python around them: FastAPI, SQLAlchemy's session, ORM
 objects, pydantic models, the permission and modality code (the payload is only parsed and
@@ -251,11 +251,17 @@ class RulesFloor(Transactions):
         cur.execute(s["AUDIT_HEAD"], (1, 0))
         head = cur.fetchone()
         prev = head[0] if head else _GENESIS
-        data = json.dumps({"task_id": task_id, "version": version}, sort_keys=True)
-        at = now.replace(microsecond=0).isoformat(" ")
-        record = hashlib.sha256(f"{prev}|{at}|{user}|annotation.submitted|item|{item}|{p}|{data}"
-                                .encode()).hexdigest()
-        mac = hmac.new(_AUDIT_KEY, record.encode(), hashlib.sha256).hexdigest()
+        fields = {"task_id": task_id, "version": version}
+        data = json.dumps(fields, sort_keys=True)
+        second = now.replace(microsecond=0)
+        # as compliance/audit.py's _digest and _record_mac: the record as sorted JSON after the
+        # previous hash, and the MAC over "record:<hash>"
+        canonical = json.dumps({"at": second.isoformat(), "actor_id": user, "action": "annotation.submitted",
+                           "object_type": "item", "object_id": item, "project_id": p,
+                           "data": fields}, sort_keys=True, default=str)
+        record = hashlib.sha256((prev + canonical).encode()).hexdigest()
+        mac = hmac.new(_AUDIT_KEY, f"record:{record}".encode(), hashlib.sha256).hexdigest()
+        at = second.isoformat(" ")
         cur.execute(s["AUDIT"], (at, user, "annotation.submitted", "item", item, p, data, prev,
                                  record, mac))
         cur.fetchone()
@@ -267,7 +273,7 @@ class _AnyBearer(dict[bytes, bytes]):
     """The floor app's ``users`` lookup: every bearer header passes through to the statements
     (datamill's token lookup is one of them)."""
 
-    def get(self, key: bytes, default: Any = None) -> bytes:  # type: ignore[override]
+    def get(self, key: bytes, default: Any = None) -> bytes:
         return key
 
 

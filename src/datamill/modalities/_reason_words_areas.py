@@ -24,8 +24,10 @@ from datamill.modalities import _reason_words_h9 as _h9
 from datamill.modalities import _reason_words_image_h1 as _image_h1
 from datamill.modalities import _reason_words_image_h5 as _image_h5
 from datamill.modalities import _reason_words_import_h1 as _import_h1
+from datamill.modalities import _reason_words_import_h6 as _import_h6
 from datamill.modalities import _reason_words_import_h9 as _import_h9
 from datamill.modalities import _reason_words_import_h16 as _import_h16
+from datamill.modalities import _reason_words_labelled_h9 as _labelled_h9
 from datamill.modalities import _reason_words_lang_h3 as _lang_h3
 from datamill.modalities import _reason_words_ledger as _ledger
 from datamill.modalities import _reason_words_ledger_clerk as _ledger_clerk
@@ -47,6 +49,7 @@ from datamill.modalities import _reason_words_speech_h2 as _speech_h2
 from datamill.modalities import _reason_words_speech_h5 as _speech_h5
 from datamill.modalities import _reason_words_speech_h7 as _speech_h7
 from datamill.modalities import _reason_words_speech_h12 as _speech_h12
+from datamill.modalities import _reason_words_text_h3 as _text_h3
 from datamill.modalities import _reason_words_text_h6 as _text_h6
 from datamill.modalities import _reason_words_textgrid_h11 as _textgrid_h11
 from datamill.modalities import _reason_words_workforce as _workforce
@@ -102,6 +105,10 @@ AREA_REFUSALS_EN: dict[str, str] = {
     **_licence_h17.LICENCE_H17_EN,
     **_speech_h2.SPEECH_H2_REFUSALS_EN,
     **_image_h1.IMAGE_H1_REFUSALS_EN,
+    **_text_h3.TEXT_H3_EN,
+    **_business_r4.BUSINESS_R4_EN,
+    **_import_h6.IMPORT_H6_EN,
+    **_labelled_h9.LABELLED_H9_EN,
 }
 
 AREA_REFUSALS_ZH_CN: dict[str, str] = {
@@ -151,18 +158,8 @@ AREA_REFUSALS_ZH_CN: dict[str, str] = {
     **_licence_h17.LICENCE_H17_ZH_CN,
     **_speech_h2.SPEECH_H2_REFUSALS_ZH_CN,
     **_image_h1.IMAGE_H1_REFUSALS_ZH_CN,
+    **_text_h3.TEXT_H3_ZH_CN,
+    **_business_r4.BUSINESS_R4_ZH_CN,
+    **_import_h6.IMPORT_H6_ZH_CN,
+    **_labelled_h9.LABELLED_H9_ZH_CN,
 }
-from datamill.modalities._reason_words_text_h3 import TEXT_H3_EN, TEXT_H3_ZH_CN  # noqa: E402
-
-AREA_REFUSALS_EN.update(TEXT_H3_EN)
-AREA_REFUSALS_ZH_CN.update(TEXT_H3_ZH_CN)
-AREA_REFUSALS_EN.update(_business_r4.BUSINESS_R4_EN)
-AREA_REFUSALS_ZH_CN.update(_business_r4.BUSINESS_R4_ZH_CN)
-from datamill.modalities import _reason_words_import_h6 as _import_h6  # noqa: E402
-
-AREA_REFUSALS_EN |= _import_h6.IMPORT_H6_EN
-AREA_REFUSALS_ZH_CN |= _import_h6.IMPORT_H6_ZH_CN
-from datamill.modalities import _reason_words_labelled_h9 as _labelled_h9  # noqa: E402
-
-AREA_REFUSALS_EN |= _labelled_h9.LABELLED_H9_EN
-AREA_REFUSALS_ZH_CN |= _labelled_h9.LABELLED_H9_ZH_CN

@@ -115,21 +115,26 @@ def _failed(outcomes: list[CheckOutcome]) -> list[dict[str, Any]]:
             for o in outcomes if not o.passed]
 
 
+def _plugin_says(modality: str, hook: str, requirements: dict[str, Any]) -> bool:
+    """The modality's answer to an optional yes/no hook over the project's requirements (yes
+    when the plugin lacks it):
+
+    - ``checks_are_heavy``: its checks are heavy for these requirements (decodes, forced
+      alignment: ~0.2 s a file, not ~0.5 ms);
+    - ``checks_need_isolation``: its checks must run off the caller's process when it asks for
+      isolation, as they decode files in native code that can crash it (audio, images, point
+      clouds). Text and LLM checks parse text in Python (and lingua, in Rust) and say not: a
+      worker for them only paid its start and lingua's models again (~3.7 s CPU a process; a
+      32-record LLM recheck from the CLI took 26 s, 10 s CPU)."""
+    return bool(getattr(get_modality(modality), hook, lambda _r: True)(requirements))
+
+
 def _heavy(modality: str, requirements: dict[str, Any]) -> bool:
-    """Whether the modality says its checks are heavy for these requirements (decodes, forced
-    alignment: ~0.2 s a file, not ~0.5 ms)."""
-    plugin = get_modality(modality)
-    return bool(getattr(plugin, "checks_are_heavy", lambda _r: True)(requirements))
+    return _plugin_says(modality, "checks_are_heavy", requirements)
 
 
 def _isolated(modality: str, requirements: dict[str, Any]) -> bool:
-    """Whether the modality's checks must run off the caller's process when it asks for
-    isolation: they decode files in native code that can crash it (audio, images, point
-    clouds). Text and LLM checks parse text in Python (and lingua, in Rust) and say not
-    (``checks_need_isolation``): a worker for them only paid its start and lingua's models
-    again (~3.7 s CPU a process; a 32-record LLM recheck from the CLI took 26 s, 10 s CPU)."""
-    plugin = get_modality(modality)
-    return bool(getattr(plugin, "checks_need_isolation", lambda _r: True)(requirements))
+    return _plugin_says(modality, "checks_need_isolation", requirements)
 
 
 def _worth_a_pool(modality: str, requirements: dict[str, Any], n: int) -> bool:
