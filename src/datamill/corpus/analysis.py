@@ -38,6 +38,7 @@ page to word it in its own language.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -174,16 +175,24 @@ def _sensitive_hit(text: str, lang: str, words: tuple[str, ...]) -> str | None:
     (:func:`datamill.core.lookalike.fold_cjk_gaps`): full-width, Cyrillic or Greek look-alike
     letters, zero-width characters and spaces between Chinese characters hide no word."""
     folded = fold_cjk_gaps(text)
-    for w in words:
-        key = fold_cjk_gaps(w).strip()
-        if not key:
-            continue
-        if lang == "en" and key.isascii():
-            if re.search(rf"(?<![a-z']){re.escape(key)}(?![a-z'])", folded):
-                return w
-        elif key in folded:
+    for w, key, whole_word in _sensitive_keys(lang, words):
+        if whole_word.search(folded) if whole_word is not None else key in folded:
             return w
     return None
+
+
+@functools.lru_cache(maxsize=8)
+def _sensitive_keys(lang: str, words: tuple[str, ...]
+                    ) -> tuple[tuple[str, str, re.Pattern[str] | None], ...]:
+    """Each listed word, its folded key and (English words) its whole-word pattern: built once
+    per list, not once a sentence."""
+    out = []
+    for w in words:
+        key = fold_cjk_gaps(w).strip()
+        if key:
+            out.append((w, key, re.compile(rf"(?<![a-z']){re.escape(key)}(?![a-z'])")
+                        if lang == "en" and key.isascii() else None))
+    return tuple(out)
 
 
 def _rare_chars(text: str, lang: str, max_rank: int) -> list[str]:

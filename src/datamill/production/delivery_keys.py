@@ -159,11 +159,7 @@ class DeliveryKeys:
 
 def _batch_ids(session: Session, batch_id: int) -> Iterator[str]:
     """The batch's external ids in item order, streamed (no ORM objects)."""
-    q = (select(Item.external_id).join(BatchItem, BatchItem.item_id == Item.id)
-         .where(BatchItem.batch_id == batch_id).order_by(BatchItem.item_id)
-         .execution_options(yield_per=5000, stream_results=True))
-    for (external_id,) in session.connection().execute(q):
-        yield external_id
+    return (external_id for _, external_id in _batch_items(session, batch_id))
 
 
 def _batch_items(session: Session, batch_id: int) -> Iterator[tuple[int, str]]:
