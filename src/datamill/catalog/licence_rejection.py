@@ -15,16 +15,11 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from datamill.catalog.access import viewer
-from datamill.catalog.licences import _customer_view, _named
-from datamill.catalog.models import CatalogLicence
+from datamill.catalog.licences import _customer_view, _named, buyer_licence
 from datamill.catalog.schemas import LicenceOut, LicenceView
 from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
-from datamill.compliance.permissions import check
-from datamill.compliance.roles import Action
-from datamill.core.errors import Conflict, Forbidden, InvalidInput
-from datamill.db.lookup import lock_or_raise, not_found
+from datamill.core.errors import Conflict, InvalidInput
 
 __all__ = ["MAX_REASON_CHARS", "reject_licence_delivery"]
 
@@ -37,14 +32,7 @@ def reject_licence_delivery(
     """The buyer's refusal of licence ``licence_id``'s delivery, with ``reason`` (their own
     licence for a customer account; a seller records it on the buyer's behalf). The customer
     gets their view of the licence, a seller the full one."""
-    lic = lock_or_raise(session, CatalogLicence, licence_id, "licence", licence_id=licence_id)
-    seller = check(session, user, Action.SELL_CATALOG) is None
-    if not seller:
-        view = viewer(session, user)
-        if not view.everything and view.customer_id != lic.customer_id:
-            raise not_found("licence", licence_id, licence_id=licence_id)
-        if view.everything or view.customer_id != lic.customer_id:
-            raise Forbidden(f"{user.username!r} may not refuse licence {lic.number}'s delivery")
+    lic, seller = buyer_licence(session, user, licence_id, "refuse licence {number}'s delivery")
     why = (reason or "").strip()
     if not why or len(why) > MAX_REASON_CHARS or "\x00" in why:
         raise InvalidInput(f"refusing licence {lic.number}'s delivery says why (1 to "

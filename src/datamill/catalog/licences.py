@@ -87,6 +87,7 @@ from datamill.production.models import Batch, DomainEvent
 __all__ = [
     "LICENCE_ACCEPTED",
     "accept_licence",
+    "buyer_licence",
     "create_licence",
     "dataset_report",
     "download",
@@ -539,6 +540,23 @@ def download(  # noqa: PLR0913 - the link's parameters and who asks
                        max_downloads=link.max_downloads)
 
 
+def buyer_licence(session: Session, user: User, licence_id: int,
+                  doing: str) -> tuple[CatalogLicence, bool]:
+    """Licence ``licence_id``, locked, for its buyer's report on it (acceptance, refusal), and
+    whether ``user`` is a seller reporting on the buyer's behalf. A customer account reports on
+    its own licences only: another customer's does not exist for them (as on GET, no number
+    told); ``doing`` (``"accept licence {number}"``) words the refusal of anyone else."""
+    lic = lock_or_raise(session, CatalogLicence, licence_id, "licence", licence_id=licence_id)
+    seller = check(session, user, Action.SELL_CATALOG) is None
+    if not seller:
+        view = viewer(session, user)
+        if not view.everything and view.customer_id != lic.customer_id:
+            raise not_found("licence", licence_id, licence_id=licence_id)
+        if view.everything:
+            raise Forbidden(f"{user.username!r} may not {doing.format(number=lic.number)}")
+    return lic, seller
+
+
 def accept_licence(
     session: Session, user: User, licence_id: int, *, accepted_on: date | None = None,
     note: str = "",
@@ -549,15 +567,7 @@ def accept_licence(
     from datamill.ledger.orders import cancelled_contract_of
 
     # locked: two acceptances at once record one ``licence.accepted``, the other sees it done
-    lic = lock_or_raise(session, CatalogLicence, licence_id, "licence", licence_id=licence_id)
-    seller = check(session, user, Action.SELL_CATALOG) is None
-    if not seller:
-        view = viewer(session, user)  # a customer accepts their own licence
-        if not view.everything and view.customer_id != lic.customer_id:
-            # another customer's licence does not exist for them (as on GET): no number told
-            raise not_found("licence", licence_id, licence_id=licence_id)
-        if view.everything or view.customer_id != lic.customer_id:
-            raise Forbidden(f"{user.username!r} may not accept licence {lic.number}")
+    lic, seller = buyer_licence(session, user, licence_id, "accept licence {number}")
     if lic.status == "accepted":
         raise Conflict(f"licence {lic.number} was already accepted on {lic.accepted_on}",
                        reason_code="accepted_already", number=lic.number,
