@@ -15,9 +15,9 @@ from datamill.config import get_settings
 from datamill.core.errors import Conflict, DatamillError, InvalidInput
 from datamill.core.iso import COUNTRIES, check_minor_units, no_control_chars
 from datamill.core.money import MAX_FX_RATE, parse_decimal, parse_money, to_cents, to_decimal
-from datamill.core.party_names import name_key
 from datamill.core.shown_numbers import shown_money
 from datamill.db.lookup import get_or_raise, lock_or_raise
+from datamill.db.party_registry import registered_name
 from datamill.ledger.models import LedgerAcceptance, LedgerContract, LedgerCustomer, LedgerOrder
 from datamill.ledger.schemas import ContractOut, CustomerOut, OrderOut
 from datamill.ledger.settings import (
@@ -141,7 +141,7 @@ def create_customer(
     require_one_of(customer_type, CUSTOMER_TYPES, "customer_type")
     require_one_of(credit_grade, CREDIT_GRADES, "credit_grade")
     check_text(name, "name")
-    name = _registered_name(session, name)
+    name = registered_name(session, LedgerCustomer, name, party="customer")
     if country.upper() not in COUNTRIES:
         raise InvalidInput(f"country {country!r} is not an ISO 3166 alpha-2 code (CN, US, DE, "
                            "JP ...)", field="country",
@@ -153,22 +153,6 @@ def create_customer(
     record_audit(session, actor_id=actor_id, action="ledger.customer.created",
                  object_type="ledger_customer", object_id=row.id, data={"name": name})
     return CustomerOut.model_validate(row)
-
-
-def _registered_name(session: Session, name: str) -> str:
-    """``name`` without the blanks around it, refused when blank or when a customer of the
-    same name however typed is registered (" acme " beside "Acme": one company, two
-    customers, its invoices and receivables split between them)."""
-    name = name.strip()
-    if not name:
-        raise InvalidInput("a customer has a name", field="name", reason_code="customer_name_blank")
-    key = name_key(name)
-    for cid, known in session.execute(select(LedgerCustomer.id, LedgerCustomer.name)):
-        if name_key(known) == key:
-            raise Conflict(f"customer {name!r} is registered already, as {known!r} (id {cid})",
-                           reason_code="customer_name_twin", name=name, existing=known,
-                           customer_id=cid)
-    return name
 
 
 def list_customers(session: Session) -> list[CustomerOut]:

@@ -17,9 +17,9 @@ from datamill.compliance.people import person_name
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, InvalidInput, NotFound
 from datamill.core.money import MAX_AMOUNT
-from datamill.core.party_names import name_key
 from datamill.db.lookup import get_or_raise, not_found
 from datamill.db.memo import Lookup, remember
+from datamill.db.party_registry import registered_name
 from datamill.workforce.identity_ref import masked_reference
 from datamill.workforce.models import Grade, Vendor, Worker
 from datamill.workforce.policies import (
@@ -109,14 +109,7 @@ def create_vendor(
     """Add a supplier with its framework agreement (not yet on the qualified list); without a
     ``fee_rate``, :func:`default_fee_rate` of its kind."""
     require_business(actor, "add vendors")
-    name = (name or "").strip()
-    if not name:
-        raise InvalidInput("a vendor has a name", field="name", reason_code="vendor_name_blank")
-    for vid, known in session.execute(select(Vendor.id, Vendor.name)):
-        if name_key(known) == name_key(name):  # one supplier, typed another way
-            raise Conflict(f"vendor {name!r} is registered already, as {known!r} (id {vid})",
-                           reason_code="vendor_name_twin", name=name, existing=known,
-                           vendor_id=vid)
+    name = registered_name(session, Vendor, name, party="vendor")
     if kind not in VENDOR_KINDS:
         raise InvalidInput(
             f"unknown vendor kind {kind!r}; use one of {', '.join(VENDOR_KINDS)}", field="kind",
