@@ -1,19 +1,14 @@
 """A volume unit after the number it counts, in the CLI's language: "1 hour", "1.5 hours",
 "1 licence" (English: the singular after a number shown as ``1``); another language words it
 as :func:`datamill.cli._words.code` does (Chinese has no plural). The web pages do the same
-through their catalogue's ``unit.<code>.one`` (``web.routes._common.code_label``)."""
+through their catalogue's ``unit.<code>.one`` (``web.routes._common.code_label``), whose
+English words are this table's (:data:`datamill.core.unit_words.UNIT_ONE`)."""
 
 from __future__ import annotations
 
-__all__ = ["UNIT_ONE", "unit_after"]
+from datamill.core.unit_words import UNIT_ONE
 
-#: the English singular of each unit a volume, a price line or a quota is counted in
-UNIT_ONE: dict[str, str] = {
-    "hours": "hour", "images": "image", "items": "item", "utterances": "utterance",
-    "databases": "database", "licences": "licence", "dialogues": "dialogue", "frames": "frame",
-    "speakers": "speaker", "characters": "character", "milliseconds": "millisecond",
-    "subjects": "subject", "points": "point",
-}
+__all__ = ["UNIT_ONE", "unit_after"]
 
 
 def unit_after(shown: object, unit: str) -> str:

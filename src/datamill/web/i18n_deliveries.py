@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-__all__ = ["EN_DELIVERIES"]
+from datamill.core.unit_words import UNIT_ONE
+
+__all__ = ["EN_DELIVERIES", "PAGE_UNITS"]
+
+#: the units the pages word after a number (``unit.<code>``, ``unit.<code>.one`` in each
+#: catalogue); the English singular is the CLI's (:data:`datamill.core.unit_words.UNIT_ONE`)
+PAGE_UNITS = ("hours", "images", "dialogues", "frames", "items", "milliseconds", "characters")
 
 EN_DELIVERIES: dict[str, str] = {
     "dlv.title": "Deliveries",
@@ -149,11 +155,5 @@ EN_DELIVERIES: dict[str, str] = {
     # the acceptance report's date on the "Accepted" line, as the API and the CLI give it
     "dlv.accepted_dated": "dated {on}",
     # a unit after a volume shown as "1" (web.routes._common.code_label): "1 hour", not "1 hours"
-    "unit.hours.one": "hour",
-    "unit.images.one": "image",
-    "unit.dialogues.one": "dialogue",
-    "unit.frames.one": "frame",
-    "unit.items.one": "item",
-    "unit.milliseconds.one": "millisecond",
-    "unit.characters.one": "character",
+    **{f"unit.{code}.one": UNIT_ONE[code] for code in PAGE_UNITS},
 }
