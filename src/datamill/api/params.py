@@ -20,6 +20,7 @@ from fastapi import Path, Query
 from pydantic import AfterValidator, BeforeValidator, Field, Strict
 
 from datamill.core.days import ISO_DAY, MAX_DAY, MAX_YEAR, MIN_DAY, MIN_YEAR
+from datamill.core.flags import text_flag
 from datamill.core.storable import MAX_ID as STORED_MAX_ID
 from datamill.core.storable import digits, note_problem
 from datamill.production.schemas import SegmentIn
@@ -114,12 +115,8 @@ vendor's qualification (schemathesis ST201, h5)."""
 
 
 def _query_flag(value: object) -> object:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.lower() in ("true", "false"):
-        return value.lower() == "true"
-    raise ValueError("write true or false (1, 0, yes, no, on and off are not read as "
-                     "true/false here)")
+    return text_flag(value, "write true or false (1, 0, yes, no, on and off are not read as "
+                            "true/false here)")
 
 
 FlagQuery = Annotated[bool, Query(description="true or false"), BeforeValidator(_query_flag)]

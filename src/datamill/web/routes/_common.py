@@ -29,6 +29,7 @@ from datamill.compliance.permissions import Scope, role_scope
 from datamill.compliance.roles import Action, allowed
 from datamill.config import business_timezone
 from datamill.core.errors import DatamillError, Forbidden, InvalidInput
+from datamill.core.flags import text_flag
 from datamill.core.shown_numbers import (
     shown_money,
     shown_percent,
@@ -474,12 +475,8 @@ def admitted_by_session(request: Request,
 
 
 def _form_flag(value: object) -> object:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.lower() in ("true", "false"):
-        return value.lower() == "true"
-    raise ValueError("a box is ticked with true (its form sends that); yes, on and 1 are not "
-                     "read as ticked")
+    return text_flag(value, "a box is ticked with true (its form sends that); yes, on and 1 "
+                            "are not read as ticked")
 
 
 FormFlag = Annotated[bool, Form(), BeforeValidator(_form_flag)]
