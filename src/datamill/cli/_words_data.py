@@ -5,7 +5,6 @@ reason for setting an item aside is the service's English sentence (stored with 
 from __future__ import annotations
 
 from datamill.cli._words_frames import FRAMES_EN, FRAMES_ZH_CN
-from datamill.cli._words_image_h1 import IMAGE_H1_EN, IMAGE_H1_ZH_CN
 from datamill.cli._words_import_h18 import IMPORT_H18_EN, IMPORT_H18_ZH_CN
 from datamill.cli._words_input_h1 import INPUT_H1_EN, INPUT_H1_ZH_CN
 from datamill.cli._words_speech_h5 import SPEECH_H5_EN, SPEECH_H5_ZH_CN
@@ -45,7 +44,6 @@ DATA_EN: dict[str, str] = {
     **INPUT_H1_EN,
     **SPEECH_H5_EN,
     **IMPORT_H18_EN,
-    **IMAGE_H1_EN,
 }
 
 DATA_ZH_CN: dict[str, str] = {
@@ -78,5 +76,4 @@ DATA_ZH_CN: dict[str, str] = {
     **INPUT_H1_ZH_CN,
     **SPEECH_H5_ZH_CN,
     **IMPORT_H18_ZH_CN,
-    **IMAGE_H1_ZH_CN,
 }

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-__all__ = ["INSPECTION_REASON_WORDS", "ITEM_STATUS_WORDS", "METRIC_WORDS", "SEGMENT_WORDS",
+__all__ = ["IMPORT_LEFT_OUT_WORDS", "INSPECTION_REASON_WORDS", "ITEM_STATUS_WORDS", "METRIC_WORDS", "SEGMENT_WORDS",
            "STATUS_WORDS",
            "VENDOR_KIND_WORDS", "VERDICT_WORDS", "inspection_reason_key",
            "parse_inspection_reason"]
@@ -170,6 +170,26 @@ INSPECTION_REASON_WORDS: dict[str, dict[str, str]] = {
         "metric_below": "{metric} {value:.4f}，低于要求的 {need:.4f}",
         "defects_over": "抽样 {sample} 条中有 {defects} 条不合格（合格判定数 {accept}）",
         "defects_over_one": "抽样 {sample} 条中有 {defects} 条不合格（合格判定数 {accept}）",
+    },
+}
+
+#: why a pre-labelled import left one of its source's objects out (an import report's
+#: ``left_out`` codes, ``imp.left_out.<code>`` on the pages, ``import.left_out.<code>`` in the
+#: CLI): it draws nothing, or less than the image workbench draws
+IMPORT_LEFT_OUT_WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "object_too_small": "box or rotated box under 1 px on a side, smaller than the "
+                            "workbench draws",
+        "area_too_small": "polygon or text line under 1 square px, smaller than the "
+                          "workbench draws",
+        "mask_empty": "mask with no pixel set",
+        "polyline_zero_length": "polyline whose points all coincide",
+    },
+    "zh-CN": {
+        "object_too_small": "框或旋转框边长不足 1 像素，小于标注台可画的最小尺寸",
+        "area_too_small": "多边形或文本行面积不足 1 平方像素，小于标注台可画的最小尺寸",
+        "mask_empty": "掩码没有任何像素",
+        "polyline_zero_length": "折线的各点重合（长度为零）",
     },
 }
 

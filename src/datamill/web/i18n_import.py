@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datamill.core.code_words import IMPORT_LEFT_OUT_WORDS
+
 __all__ = ["EN_IMPORT"]
 
 EN_IMPORT: dict[str, str] = {
@@ -57,10 +59,5 @@ EN_IMPORT: dict[str, str] = {
     "imp.intro_prompts": "In a recording project a .txt of the same name beside a recording "
                          "is its prompt.",
     "imp.left_out": "{n} object(s) of the {format} labels were left out:",
-    "imp.left_out.object_too_small": "box or rotated box under 1 px on a side, smaller than the "
-                                     "workbench draws",
-    "imp.left_out.area_too_small": "polygon or text line under 1 square px, smaller than the "
-                                   "workbench draws",
-    "imp.left_out.mask_empty": "mask with no pixel set",
-    "imp.left_out.polyline_zero_length": "polyline whose points all coincide",
+    **{f"imp.left_out.{k}": w for k, w in IMPORT_LEFT_OUT_WORDS["en"].items()},
 }

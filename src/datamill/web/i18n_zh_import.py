@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datamill.core.code_words import IMPORT_LEFT_OUT_WORDS
+
 __all__ = ["ZH_CN_IMPORT"]
 
 ZH_CN_IMPORT: dict[str, str] = {
@@ -46,8 +48,5 @@ ZH_CN_IMPORT: dict[str, str] = {
     "imp.to_project": "返回项目（按状态查看条目与检查结果）",
     "imp.intro_prompts": "录音项目中，录音旁的同名 .txt 文件即为该录音的提示文本。",
     "imp.left_out": "{format} 标注中有 {n} 个对象未采用：",
-    "imp.left_out.object_too_small": "框或旋转框边长不足 1 像素，小于标注台可画的最小尺寸",
-    "imp.left_out.area_too_small": "多边形或文本行面积不足 1 平方像素，小于标注台可画的最小尺寸",
-    "imp.left_out.mask_empty": "掩码没有任何像素",
-    "imp.left_out.polyline_zero_length": "折线的各点重合（长度为零）",
+    **{f"imp.left_out.{k}": w for k, w in IMPORT_LEFT_OUT_WORDS["zh-CN"].items()},
 }
