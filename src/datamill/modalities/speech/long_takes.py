@@ -48,10 +48,10 @@ def long_take_outcomes(
     from dataclasses import replace
 
     from datamill.modalities.base import CheckOutcome
+    from datamill.modalities.speech._audio_read import _load
     from datamill.modalities.speech.audio import (
         AudioDecodeError,
         _format_outcome,
-        _load,
         _range_outcome_ms,
     )
 
