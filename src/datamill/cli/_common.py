@@ -26,21 +26,18 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import json
 import os
 import re
 import sys
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import date, datetime
-from datetime import time as clock_time
 from functools import wraps
 from pathlib import Path
 from typing import Annotated, Any, ParamSpec, TypeVar
 
 import typer
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
 from rich.measure import Measurement
@@ -50,6 +47,14 @@ from rich.text import Text
 from sqlalchemy.exc import DataError
 from typer.core import TyperGroup
 
+from datamill.cli._json_out import (  # re-exported: the JSON every --json command prints
+    _json_requested,
+    _write_json,
+    error_payload,
+    json_text,
+    json_time,
+)
+from datamill.cli._refusal_scope import _ACTOR_PARAMS, _told_actor, _unseen_project_refusal
 from datamill.cli._words_input_h1 import input_refusal
 from datamill.core.errors import DatamillError, InvalidInput, NotFound
 from datamill.core.storable import driver_refusal
@@ -73,6 +78,7 @@ __all__ = [
     "console",
     "counted",
     "emit",
+    "error_payload",
     "esc",
     "fresh_output",
     "get_runtime",
@@ -394,55 +400,6 @@ def get_runtime(*, start_home: bool = False) -> Any:
     return _runtime[0]
 
 
-def _json_requested(kwargs: dict[str, Any]) -> bool:
-    return bool(kwargs.get("as_json"))
-
-
-def json_time(value: datetime | date | clock_time) -> str:
-    """A timestamp (a day, a time of day) as the REST API writes it: ISO 8601 as pydantic
-    serialises it, ``2026-12-05T16:11:28Z`` for a UTC timestamp (never ``str()``'s
-    ``2026-12-05 16:11:28+00:00``), ``2026-12-05`` for a day."""
-    from pydantic_core import to_jsonable_python
-
-    text: str = to_jsonable_python(value)
-    return text
-
-
-def _json_default(value: Any) -> Any:
-    """What JSON cannot hold as such: timestamps as the API writes them, the rest (a
-    ``Decimal``, a path) as its string, as before."""
-    if isinstance(value, datetime | date | clock_time):
-        return json_time(value)
-    return str(value)
-
-
-def json_text(value: Any, *, indent: int | None = 2, sort_keys: bool = False,
-              ascii_only: bool = False) -> str:
-    """``value`` (pydantic models and dataclasses included) as the JSON text every ``--json``
-    output prints: the one place that decides how a timestamp reads (:func:`json_time`, as
-    the API), Chinese as itself unless ``ascii_only``."""
-    return json.dumps(_plain(value), indent=indent, sort_keys=sort_keys,
-                      default=_json_default, ensure_ascii=ascii_only)
-
-
-def _write_json(value: Any) -> None:
-    """``value`` as JSON on stdout, Chinese and every other script as themselves (not
-    ``\\u5317``); escaped only where stdout cannot encode them (a lone surrogate from an
-    undecodable file name, a non-UTF-8 terminal)."""
-    text = json_text(value)
-    try:
-        text.encode(sys.stdout.encoding or "utf-8")
-    except (UnicodeEncodeError, LookupError):
-        text = json_text(value, ascii_only=True)
-    sys.stdout.write(text + "\n")
-    sys.stdout.flush()
-
-
-def error_payload(code: str, message: str, **details: Any) -> dict[str, Any]:
-    """The JSON a failing ``--json`` command prints."""
-    return {"error": {"code": code, "message": message, **details}}
-
-
 def _exit_code(err: DatamillError) -> int:
     """The exit code of an error: its own code's, else that of the nearest base class with one
     (a plugin's ``text_not_decodable`` is an ``invalid_input``, exit 2)."""
@@ -546,94 +503,6 @@ def _in_new_home(err: DatamillError) -> DatamillError:
                   "started a new, empty datamill home there; check DATAMILL_HOME (a mistyped "
                   "folder?)", reason_code="no_home_started", username=username,
                   home=str(started[0]))
-
-
-#: the parameters that name the person acting (``--as``), in the order looked at (``security
-#: surveying-grant`` has ``actor`` for ``--as`` and ``user`` for the person granted)
-_ACTOR_PARAMS = ("actor", "as_user", "viewer", "user")
-#: the parameters that name a production project (by id, or by id or name) or a work package
-_PROJECT_PARAMS = ("project", "production_project", "project_id")
-_PACKAGE_PARAMS = ("package_id",)
-#: the books' commands: they follow the ledger's reader and writer rules (member or not;
-#: cleared for the project, else 403 on every face, as the API's /ledger routes), not this one;
-#: ``ledger project-open`` answers a project above one's clearance as missing in the service
-#: (``access.project_to_open``), as the API
-_BOOKS_MODULES = ("datamill.cli.ledger", "datamill.cli.ledger_c2c", "datamill.cli.ledger_plan")
-
-
-def _unseen_project_refusal(fn: Callable[..., Any], kwargs: Mapping[str, Any],
-                            err: DatamillError) -> DatamillError:
-    """``err``, or, for a refusal (``forbidden``) of a command acting ``--as`` someone who may
-    not see the project it names (no member, or not cleared:
-    :func:`datamill.compliance.access.sees_project`), the NotFound of a project never
-    created, word for word; likewise for a work package of such a project. The CLI's
-    counterpart of the API's ``hide_unseen_projects``: it covers the refusals made in the
-    services, not only the commands' own lookups. Whoever sees the project still hears why
-    they are refused (exit 6)."""
-    from datamill.core.errors import Forbidden
-
-    if not isinstance(err, Forbidden) or fn.__module__ in _BOOKS_MODULES:
-        return err
-    username = next((v for k in _ACTOR_PARAMS if isinstance(v := kwargs.get(k), str)), None)
-    projects = [v for k in _PROJECT_PARAMS
-                if isinstance(v := kwargs.get(k), str | int) and not isinstance(v, bool)]
-    packages = [v for k in _PACKAGE_PARAMS if isinstance(v := kwargs.get(k), int)]
-    if username is None or not (projects or packages):
-        return err
-    with get_runtime().session() as s:
-        return _hidden(s, username, projects, packages) or err
-
-
-def _hidden(s: Any, username: str, projects: list[str | int],
-            packages: list[int]) -> NotFound | None:
-    """The NotFound of the first project (or package) in ``projects`` (``packages``) that
-    ``username`` may not see or that does not exist; None if they see them all."""
-    from datamill.compliance.access import sees_project
-    from datamill.compliance.users import get_user
-    from datamill.db.lookup import not_found
-    from datamill.production.models import WorkPackage
-    from datamill.production.projects import find_project, missing_project
-
-    try:
-        user = get_user(s, username)
-        if not user.is_active:  # refused as deactivated: told so, whatever the project
-            return None
-        for ref in projects:
-            try:
-                pid = find_project(s, ref).id
-            except NotFound as missing:
-                return missing
-            if not sees_project(s, user, pid):
-                return missing_project(ref)
-        for package_id in packages:
-            pkg = s.get(WorkPackage, package_id)
-            if pkg is None or not sees_project(s, user, pkg.project_id):
-                return not_found("work package", package_id, package_id=package_id)
-    except (NotFound, OverflowError, DataError):  # no such user; an id beyond the database's
-        return None
-    return None
-
-
-def _told_actor(kwargs: Mapping[str, Any], err: DatamillError) -> DatamillError:
-    """``err`` as the person acting ``--as`` may hear it: a refusal naming where an in-place
-    file lies on the server is said whole to those who may manage projects only, as on the API
-    (:func:`datamill.compliance.file_whereabouts.told_role`); without ``--as`` the operator at
-    the server's shell hears it whole."""
-    from datamill.compliance.file_whereabouts import WHERE_FILES_LIE, told_role
-
-    if err.code not in WHERE_FILES_LIE:
-        return err
-    username = next((v for k in _ACTOR_PARAMS if isinstance(v := kwargs.get(k), str)), None)
-    if username is None:
-        return err
-    from datamill.compliance.users import get_user
-
-    with get_runtime().session() as s:
-        try:
-            role = get_user(s, username).role
-        except NotFound:
-            role = ""
-    return told_role(role, err)
 
 
 def handle_errors(fn: Callable[P, R]) -> Callable[P, R]:
@@ -745,20 +614,6 @@ class JsonAwareGroup(TyperGroup):
 
         return run_root(self, lambda: super(JsonAwareGroup, self).main(
             argv, prog_name, complete_var, False, **extra), as_json="--json" in argv, lang=lang)
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, BaseModel):
-        return value.model_dump(mode="json")
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if hasattr(value, "__dataclass_fields__"):
-        from dataclasses import asdict
-
-        return _plain(asdict(value))
-    return value
 
 
 def emit(value: Any, as_json: bool, render: Callable[[Any], None] | None = None) -> None:

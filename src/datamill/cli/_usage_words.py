@@ -279,7 +279,7 @@ def run_root(root: Any, main: Callable[[], Any], *, as_json: bool, lang: str) ->
     from typer import Abort, TyperException, rich_utils
     from typer._click.exceptions import UsageError
 
-    from datamill.cli._common import _write_json, error_payload
+    from datamill.cli._json_out import _write_json, error_payload
 
     speak_typer(lang)
     if lang != "en":
