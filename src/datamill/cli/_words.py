@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from datamill.cli._common import cli_language, counted
+from datamill.cli._words_catalog import CATALOG_EN, CATALOG_ZH_CN
 from datamill.cli._words_data import DATA_EN, DATA_ZH_CN
 from datamill.cli._words_erasure import ERASURE_EN, ERASURE_ZH_CN
 from datamill.cli._words_ledger import LEDGER_EN, LEDGER_ZH_CN
@@ -146,60 +147,6 @@ EN_CLI: dict[str, str] = {
     "unit.speakers": "speakers", "unit.hours": "hours", "unit.utterances": "utterances",
     "invite_state.active": "active", "invite_state.revoked": "revoked",
     "invite_state.expired": "expired",
-    # catalog (datasets, releases, licences, transfer links, retention)
-    "catalog.hours": " {hours} h",
-    "catalog.price": " {price} {currency} [{low}..{high}]",
-    "catalog.created": "dataset {id} {name} ({status})",
-    "catalog.updated": "dataset {id} updated",
-    "catalog.third_party": "third-party dataset {id} {name}: {files} files",
-    "catalog.source_added": "source {id} ({kind}) added to dataset {dataset}",
-    "catalog.source_removed": "source {id} ({kind}) removed from dataset {dataset}",
-    "catalog.released": "release {id}: v{version} {sha} ({files} files) → {path}",
-    "catalog.release_withdrawn": "release {id} (v{version}) withdrawn on {on}",
-    "catalog.release_row": "{id} v{version} {sha} {files} files{gone}",
-    "catalog.release_gone": " · withdrawn {on}: {reason}",
-    "catalog.intact": "release {id}: intact ({files} files)",
-    "catalog.tampered": "release {id}: TAMPERED ({files} files)",
-    "catalog.issued": "licence {id} {number}: {dataset} to {customer}, {price} {currency}, "
-                      "issued {issued}{ends}{renews}",
-    "catalog.issued_ends": ", ends {on}",
-    "catalog.issued_renews": ", renews licence {id}",
-    "catalog.licence_row": "{id} {number} {dataset} (dataset {dataset_id}) · {customer} "
-                           "(customer {customer_id}) · {price} {currency} · {territory} · "
-                           "{state}",
-    "catalog.state_revoked": "revoked {on}",
-    "catalog.state_ends": " · ends {on}",
-    "catalog.state_expired": " · EXPIRED",
-    "catalog.licence_revoked": "licence {number} revoked on {on}",
-    "catalog.upgraded": "licence {number} now on release {release}; issue a new link (links "
-                        "issued before were stopped)",
-    "catalog.link_row": "{id} {url} · expires {until} UTC · {state}",
-    "catalog.link_state_revoked": "revoked",
-    "catalog.link_downloads": "{done}/{max} downloads",
-    "catalog.no_links": "no transfer links",
-    "catalog.link_revoked": "transfer link {id} revoked",
-    "catalog.link": "expires {until} UTC, {max} downloads; the link is the line above, "
-                    "whole",
-    "catalog.downloaded": "{path} (sha256 {sha}, download {n} of {max})",
-    "catalog.accepted": "licence {number} accepted on {on}",
-    "catalog.customer_link": "{user} acts for customer {customer}",
-    "catalog.report_row": "{name}: {licences} licences ({accepted} accepted{revoked}{priced}), "
-                          "revenue {revenue} {currency}, development cost {cost} {currency}, "
-                          "margin {margin} {currency}",
-    "catalog.report_revoked": ", {n} revoked",
-    "catalog.report_priced": "; priced {priced}",
-    "catalog.pipeline_row": "{year}: {new} new, {dev} in development",
-    "catalog.listing": "listing written to {path}",
-    "catalog.would_delete": "would delete {kind} {what} sha256 {sha}",
-    "catalog.deleted": "deleted {kind} {what} sha256 {sha}",
-    "catalog.nothing_to_delete": "nothing to delete",
-    "catalog.hold": "hold {id} on project {project}",
-    "catalog.hold_released": "hold {id} released",
-    "catalog.retention": "contract {contract}: backups kept {months} months",
-    "catalog.certificate": "{id} {on} project {project} {kind} {what} {sha} approved by {by}: "
-                           "{reason}",
-    "licence_status.issued": "issued", "licence_status.delivered": "delivered",
-    "licence_status.accepted": "accepted", "licence_status.revoked": "revoked",
     # a task's item summary (the modality's ``summary`` keys) and why it came back
     **{f"summary.{k}": k for k in (
         "points", "format", "sensor", "scene", "sequence", "frame", "width", "height", "turns",
@@ -250,24 +197,7 @@ EN_CLI: dict[str, str] = {
                        "batch's {items} (seed {seed}){runs}, {method}",
     "delivery.effect_verdict": "; {verdict}",
     "delivery.effect_runs": "; the largest of {runs} runs (their range {range})",
-    # out-of-band quotes (catalog band-quote…)
-    "catalog.quote_row": "{id} {dataset} · {customer} · {price} {currency} (band {low}..{high} "
-                         "{band_currency}) · {status} · quoted by {by}: {reason}{decided}{used}"
-                         "{withdrawn} · valid until {expires_on}",
-    "catalog.quote_decided": " · decided by {by}: {reason}",
-    "catalog.quote_licence": " · licence {licence}",
-    "catalog.no_quotes": "no out-of-band quotes",
-    "catalog.quote_status_pending": "awaiting approval",
-    "catalog.quote_status_approved": "approved",
-    "catalog.quote_status_rejected": "rejected",
-    "catalog.quote_status_used": "used",
-    "catalog.quote_status_withdrawn": "withdrawn",
-    "catalog.quote_status_void": "void (the band changed)",
-    "catalog.quote_status_expired": "expired",
-    "catalog.quote_withdrawn": " · withdrawn by {by}: {reason}",
     "delivery.nothing_to_relocate": "nothing to relocate: no file in {path} holds an absolute path (image, point-cloud and text packages name their media files relatively); it can be used where it lies",
-    "catalog.customer_unlinked": "{user} is linked to no customer, so no licences are shown: an admin (or a salesperson) links the account with datamill catalog customer-link {user} CUSTOMER_ID --as admin",
-    "catalog.volume": " · {value} {unit}",
     "qc.summary.document": "JSON, {chars} characters: {head}…",
     "qc.summary.whole_done": "the whole documents (shortened here): --json prints them; so do "
                              "GET /api/v1/inspections/{inspection} and the web page "
@@ -286,37 +216,16 @@ EN_CLI: dict[str, str] = {
     "view.answer": "answer: {text}", "view.text": "text: {text}",
     "view.span": "span: {text} [{start}, {end}) {label}", "view.classes": "classes: {text}",
     "view.sentiment": "sentiment: {text}",
-    # a customer's request for a quote (catalog request-quote, quote-requests …)
-    "catalog.request_row": "{id} {what} · {customer} · {status} · asked by {by}: {use} ({scope})",
-    "catalog.request_custom": "custom work: {text}",
-    "catalog.request_offer": "offer: {price} {currency}{terms}, valid until {until}{note}",
-    "catalog.request_declined": "declined: {reason}",
-    "catalog.request_licence": "licence {number}",
-    "catalog.no_requests": "no quote requests",
-    "catalog.request_status_open": "open", "catalog.request_status_offered": "offered",
-    "catalog.request_status_awaiting_approval": "offer awaiting band approval",
-    "catalog.request_status_expired": "offer expired",
-    "catalog.request_status_declined": "declined",
-    "catalog.request_status_accepted": "accepted", "catalog.request_status_licensed": "licensed",
-    "catalog.request_status_withdrawn": "withdrawn",
-    "catalog.request_withdrawn": "withdrawn by the customer: {reason}",
     "qc.seg.item": "item {item}: {count} segments, {disagree} disagree (*: the correction "
                    "differs, or the annotator flagged it)",
     "qc.seg.none": "no sampled item of this inspection has segments",
-    "catalog.request_contract": "contract {number} ({status}): drafted when the offer was accepted",
     # an LLM task's answer form under the dialogue (work next): rubric criteria and the JSON
     "view.criterion": "criterion {name}{label}: {scale}{about}",
     "view.likert": "score {low}–{high}", "view.pass_fail": "true (pass) or false (fail)",
     "view.form": "write: {text}",
     "view.relation": "relation: {head} → {tail} {label}",
-    # a customer account's inbox (catalog inbox)
-    "catalog.inbox_head": "{unread} unread of {total}",
-    "catalog.inbox_empty": "nothing in your inbox",
-    "catalog.inbox_unread": "new", "catalog.inbox_marked": "all marked read",
     # a catalog entry of a modality this installation has no plugin for counts items (h7)
     "unit.items": "items",
-    "catalog.no_datasets": "no catalog dataset matches (none is registered, or the filters "
-                           "leave none)",
     # a speech delivery's speakers in delivery show (cli._datasheet; English before, h7)
     "ds.speakers": "  speakers: {n} identified{without}{per}",
     "ds.per_speaker": "; minutes per speaker: min {min}, mean {mean}, max {max}",
@@ -362,6 +271,7 @@ EN_CLI: dict[str, str] = {
     "ledger.cost_pending": "cost {id}: {amount} (pending_approval): over its budget line, it "
                            "is booked once the VP in charge, then the finance head sign it "
                            "(datamill ledger cost-approve {id} --as ...)",
+    **CATALOG_EN,
     **DATA_EN,
     **ERASURE_EN,
     **LEDGER_EN,
@@ -466,55 +376,6 @@ ZH_CN_CLI: dict[str, str] = {
     "unit.speakers": "人", "unit.hours": "小时", "unit.utterances": "条语音",
     "invite_state.active": "有效", "invite_state.revoked": "已撤销",
     "invite_state.expired": "已过期",
-    "catalog.hours": " {hours} 小时",
-    "catalog.price": " 价格 {price} {currency}（区间 {low}–{high}）",
-    "catalog.created": "已创建数据集 {id} {name}（{status}）",
-    "catalog.updated": "已更新数据集 {id}。",
-    "catalog.third_party": "第三方数据集 {id} {name}：{files} 个文件",
-    "catalog.source_added": "已为数据集 {dataset} 添加来源 {id}（{kind}）。",
-    "catalog.source_removed": "已从数据集 {dataset} 移除来源 {id}（{kind}）。",
-    "catalog.released": "版本 {id}：v{version} {sha}（{files} 个文件）→ {path}",
-    "catalog.release_withdrawn": "版本 {id}（v{version}）已于 {on} 撤回。",
-    "catalog.release_row": "{id} v{version} {sha} {files} 个文件{gone}",
-    "catalog.release_gone": " · 已于 {on} 撤回：{reason}",
-    "catalog.intact": "版本 {id}：完好（{files} 个文件）",
-    "catalog.tampered": "版本 {id}：已被篡改（{files} 个文件）",
-    "catalog.issued": "授权 {id} {number}：{dataset} 授予 {customer}，{price} {currency}，"
-                      "签发于 {issued}{ends}{renews}",
-    "catalog.issued_ends": "，截止 {on}",
-    "catalog.issued_renews": "，续期自授权 {id}",
-    "catalog.licence_row": "{id} {number} {dataset}（数据集 {dataset_id}）· {customer}"
-                           "（客户 {customer_id}）· {price} {currency} · {territory} · {state}",
-    "catalog.state_revoked": "已于 {on} 撤销",
-    "catalog.state_ends": " · 截止 {on}",
-    "catalog.state_expired": " · 已到期",
-    "catalog.licence_revoked": "授权 {number} 已于 {on} 撤销。",
-    "catalog.upgraded": "授权 {number} 已改用版本 {release}；请签发新链接（此前签发的链接已停止）。",
-    "catalog.link_row": "{id} {url} · 有效期至 {until} UTC · {state}",
-    "catalog.link_state_revoked": "已撤销",
-    "catalog.link_downloads": "已下载 {done}/{max} 次",
-    "catalog.no_links": "没有传输链接。",
-    "catalog.link_revoked": "已撤销传输链接 {id}。",
-    "catalog.link": "有效期至 {until} UTC，可下载 {max} 次；链接为上一行的完整内容",
-    "catalog.downloaded": "{path}（sha256 {sha}，第 {n} 次下载，共 {max} 次）",
-    "catalog.accepted": "授权 {number} 已于 {on} 验收。",
-    "catalog.customer_link": "{user} 现代表客户 {customer}。",
-    "catalog.report_row": "{name}：授权 {licences} 个（已验收 {accepted} 个{revoked}{priced}），"
-                          "收入 {revenue} {currency}，开发成本 {cost} {currency}，"
-                          "毛利 {margin} {currency}",
-    "catalog.report_revoked": "，已撤销 {n} 个",
-    "catalog.report_priced": "；定价 {priced}",
-    "catalog.pipeline_row": "{year} 年：新增 {new} 个，开发中 {dev} 个",
-    "catalog.listing": "已写入上架清单：{path}",
-    "catalog.would_delete": "将删除 {kind} {what} sha256 {sha}",
-    "catalog.deleted": "已删除 {kind} {what} sha256 {sha}",
-    "catalog.nothing_to_delete": "没有需要删除的内容。",
-    "catalog.hold": "已对项目 {project} 设置保全 {id}。",
-    "catalog.hold_released": "已解除保全 {id}。",
-    "catalog.retention": "合同 {contract}：备份保留 {months} 个月。",
-    "catalog.certificate": "{id} {on} 项目 {project} {kind} {what} {sha}，批准人 {by}：{reason}",
-    "licence_status.issued": "已签发", "licence_status.delivered": "已交付",
-    "licence_status.accepted": "已验收", "licence_status.revoked": "已撤销",
     "summary.points": "点数", "summary.format": "格式", "summary.sensor": "传感器",
     "summary.scene": "场景", "summary.sequence": "序列", "summary.frame": "帧",
     "summary.width": "宽", "summary.height": "高", "summary.turns": "轮次",
@@ -564,23 +425,7 @@ ZH_CN_CLI: dict[str, str] = {
                        "随机种子 {seed}）{runs}，{method}",
     "delivery.effect_verdict": "；{verdict}",
     "delivery.effect_runs": "；取 {runs} 次验证中样本最大的一次（各次结果范围 {range}）",
-    "catalog.quote_row": "{id} {dataset} · {customer} · {price} {currency}（区间 {low}..{high} "
-                         "{band_currency}）· {status} · 报价人 {by}：{reason}{decided}{used}"
-                         "{withdrawn} · 有效期至 {expires_on}",
-    "catalog.quote_decided": " · 审批人 {by}：{reason}",
-    "catalog.quote_licence": " · 授权 {licence}",
-    "catalog.no_quotes": "没有区间外报价。",
-    "catalog.quote_status_pending": "待审批",
-    "catalog.quote_status_approved": "已批准",
-    "catalog.quote_status_rejected": "已驳回",
-    "catalog.quote_status_used": "已用于授权",
-    "catalog.quote_status_withdrawn": "已撤回",
-    "catalog.quote_status_void": "已作废（价格区间已变更）",
-    "catalog.quote_status_expired": "已过期",
-    "catalog.quote_withdrawn": " · 撤回人 {by}：{reason}",
     "delivery.nothing_to_relocate": "无需迁移：{path} 中的文件均未使用绝对路径（图像、点云和文本交付包以相对路径引用媒体文件），原样即可使用。",
-    "catalog.customer_unlinked": "账户 {user} 尚未关联任何客户，因此看不到授权：请管理员（或销售人员）运行 datamill catalog customer-link {user} 客户编号 --as admin 进行关联。",
-    "catalog.volume": " · 数据量 {value} {unit}",
     "qc.summary.document": "JSON，{chars} 个字符：{head}…",
     "qc.summary.whole_done": "完整文档（此处已缩略）：加 --json 可输出；也可通过 "
                              "GET /api/v1/inspections/{inspection} 或网页 /inspections/{inspection} "
@@ -599,34 +444,14 @@ ZH_CN_CLI: dict[str, str] = {
     "view.answer": "答案：{text}", "view.text": "文本：{text}",
     "view.span": "片段：{text} [{start}, {end}) {label}", "view.classes": "类别：{text}",
     "view.sentiment": "情感：{text}",
-    # a customer's request for a quote (catalog request-quote, quote-requests …)
-    "catalog.request_row": "{id} {what} · {customer} · {status} · {by} 询价：{use}（{scope}）",
-    "catalog.request_custom": "定制工作：{text}",
-    "catalog.request_offer": "报价：{price} {currency}{terms}，有效期至 {until}{note}",
-    "catalog.request_declined": "已婉拒：{reason}",
-    "catalog.request_licence": "授权 {number}",
-    "catalog.no_requests": "没有询价",
-    "catalog.request_status_open": "待报价", "catalog.request_status_offered": "已报价",
-    "catalog.request_status_awaiting_approval": "报价待区间外审批",
-    "catalog.request_status_expired": "报价已过期",
-    "catalog.request_status_declined": "已婉拒",
-    "catalog.request_status_accepted": "已接受", "catalog.request_status_licensed": "已授权",
-    "catalog.request_status_withdrawn": "已撤回",
-    "catalog.request_withdrawn": "客户已撤回：{reason}",
     "qc.seg.item": "条目 {item}：{count} 段，{disagree} 段不一致（*：更正与交付文本不同，或标注员标记了该段）",
     "qc.seg.none": "本次质检抽样的条目都没有分段",
-    "catalog.request_contract": "合同 {number}（{status}）：接受报价时已起草",
     "view.criterion": "评分项 {name}{label}：{scale}{about}",
     "view.likert": "打分 {low}–{high}", "view.pass_fail": "true（通过）或 false（不通过）",
     "view.form": "请按此格式填写：{text}",
     "view.relation": "关系：{head} → {tail} {label}",
-    # a customer account's inbox (catalog inbox)
-    "catalog.inbox_head": "{unread} 条未读，共 {total} 条",
-    "catalog.inbox_empty": "收件箱中没有通知",
-    "catalog.inbox_unread": "未读", "catalog.inbox_marked": "已全部标记为已读",
     # a catalog entry of a modality this installation has no plugin for counts items (h7)
     "unit.items": "个条目",
-    "catalog.no_datasets": "没有符合条件的标准化数据集（尚未登记，或筛选条件排除了全部）",
     # a speech delivery's speakers in delivery show (cli._datasheet; English before, h7)
     "ds.speakers": "  说话人：已识别 {n} 人{without}{per}",
     "ds.per_speaker": "；每位说话人的分钟数：最少 {min}，平均 {mean}，最多 {max}",
@@ -665,6 +490,7 @@ ZH_CN_CLI: dict[str, str] = {
     "ledger.cost_status": "成本 {id}：{amount}（{status}）",
     "ledger.cost_pending": "成本 {id}：{amount}（超预算，待审批）：须由分管副总裁、再由财务负责人"
                            "签批后入账（datamill ledger cost-approve {id} --as …）",
+    **CATALOG_ZH_CN,
     **DATA_ZH_CN,
     **ERASURE_ZH_CN,
     **LEDGER_ZH_CN,
