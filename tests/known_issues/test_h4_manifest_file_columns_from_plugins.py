@@ -14,7 +14,7 @@ import pytest
 
 from datamill.modalities import registry
 from datamill.modalities.pointcloud.plugin import PointCloudPlugin
-from datamill.production import _import_rows
+from datamill.production import _import_manifest_row, _import_rows
 from datamill.production._import_rows import iter_source_rows, no_file_message
 
 
@@ -47,6 +47,7 @@ def test_the_plugins_declare_their_manifest_file_columns(scan_plugin: Any,
 
 
 def test_the_loop_names_no_modalitys_columns() -> None:
-    source = Path(_import_rows.__file__).read_text(encoding="utf-8")
+    source = "".join(Path(m.__file__).read_text(encoding="utf-8")
+                     for m in (_import_rows, _import_manifest_row))
     for column in ("audio_path", "image_path", '"audio"', '"image"'):
         assert column not in source, column
