@@ -23,19 +23,18 @@
 
 from __future__ import annotations
 
-import hashlib
 import hmac
-import re
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from datamill.business_clock import business_day, business_today, day_start
+from datamill.catalog._licence_report import _licence_vat_rate, dataset_report
+from datamill.catalog._transfer_signing import _link_out, _signature, link_params
 from datamill.catalog.access import viewer
 from datamill.catalog.band_quotes import band_approval, use_band_quote
 from datamill.catalog.datasets import _money, dataset_row, search_fold
@@ -54,8 +53,6 @@ from datamill.catalog.models import (
     CatalogDataset,
     CatalogLicence,
     CatalogRelease,
-    CatalogSource,
-    ThirdPartyDataset,
     TransferLink,
 )
 from datamill.catalog.release_store import transfer_file
@@ -66,7 +63,6 @@ from datamill.catalog.releases import (
     require_intact,
 )
 from datamill.catalog.schemas import (
-    DatasetReportOut,
     DownloadOut,
     LicenceOut,
     LicenceView,
@@ -76,13 +72,12 @@ from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
 from datamill.compliance.permissions import authorize, check
 from datamill.compliance.roles import Action
-from datamill.config import Settings, get_settings
+from datamill.config import Settings
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from datamill.core.money import to_cents, to_decimal
 from datamill.db.lookup import get_or_raise, id_is, lock_or_raise, not_found
 from datamill.db.session import append_lock
-from datamill.production.models import Batch, DomainEvent
+from datamill.production.models import DomainEvent
 
 __all__ = [
     "LICENCE_ACCEPTED",
@@ -395,18 +390,6 @@ def get_licence(session: Session, user: User, licence_id: int) -> LicenceView:
     return out[0] if view.everything else _customer_view(out)[0]
 
 
-def _key(settings: Settings) -> bytes:
-    from datamill.compliance.keys import session_secret
-
-    return hmac.new(session_secret(settings).encode(), b"datamill catalog transfer link",
-                    hashlib.sha256).digest()
-
-
-def _signature(settings: Settings, link_id: int, licence_id: int, expires: int) -> str:
-    msg = f"{link_id}:{licence_id}:{expires}".encode()
-    return hmac.new(_key(settings), msg, hashlib.sha256).hexdigest()
-
-
 def issue_transfer_link(
     session: Session, settings: Settings, user: User, licence_id: int, root: Path, *,
     hours: int = 72, max_downloads: int = 3,
@@ -440,27 +423,6 @@ def issue_transfer_link(
                        "expires_at": link.expires_at.isoformat(), "max_downloads": max_downloads,
                        "export_destinations": abroad})
     return _link_out(settings, link)
-
-
-def _link_out(settings: Settings, link: TransferLink) -> TransferLinkOut:
-    expires = int(as_utc(link.expires_at).timestamp())
-    sig = _signature(settings, link.id, link.licence_id, expires)
-    return TransferLinkOut(
-        id=link.id, licence_id=link.licence_id,
-        url=f"/api/v1/catalog/transfers/{link.id}/download?expires={expires}&signature={sig}",
-        expires_at=link.expires_at, max_downloads=link.max_downloads, downloads=link.downloads,
-        package_sha256=link.package_sha256, revoked=link.revoked)
-
-
-def link_params(url: str) -> tuple[int, int, str]:
-    """``(link_id, expires, signature)`` from a transfer link's URL."""
-    parts = urlsplit(url)
-    m = re.search(r"/transfers/(\d+)/download$", parts.path)
-    qs = parse_qs(parts.query)
-    try:
-        return int(m[1]) if m else 0, int(qs["expires"][0]), qs["signature"][0]
-    except (KeyError, ValueError, IndexError) as err:
-        raise InvalidInput("not a transfer link") from err
 
 
 def _not_the_licensee(session: Session, caller: User, lic: CatalogLicence) -> bool:
@@ -718,63 +680,3 @@ def revoke_link(session: Session, settings: Settings, user: User, link_id: int) 
                  object_type="catalog_transfer_link", object_id=link.id,
                  data={"licence_id": link.licence_id, "downloads": link.downloads})
     return _link_out(settings, link)
-
-
-def _development_cost(session: Session, ds: CatalogDataset) -> Decimal:
-    from datamill.ledger.models import LedgerCost, LedgerProject
-
-    projects = {pid for pid in session.scalars(
-        select(Batch.project_id).join(CatalogSource, CatalogSource.batch_id == Batch.id)
-        .where(CatalogSource.dataset_id == ds.id))}
-    cost = Decimal(0)
-    if projects:
-        cost += Decimal(session.scalar(
-            select(func.sum(LedgerCost.amount)).join(
-                LedgerProject, LedgerProject.id == LedgerCost.project_id)
-            .where(LedgerProject.production_project_id.in_(projects),
-                   LedgerCost.status == "posted")) or 0)
-    cost += Decimal(session.scalar(
-        select(func.sum(ThirdPartyDataset.cost)).join(
-            CatalogSource, CatalogSource.third_party_id == ThirdPartyDataset.id)
-        .where(CatalogSource.dataset_id == ds.id)) or 0)
-    return to_cents(cost)
-
-
-def _licence_vat_rate(cust: Any) -> Decimal:
-    """A licence's output VAT rate: ``DATAMILL_CATALOG_VAT_RATE`` for a buyer registered at
-    home, 0 (exempt: a cross-border sale of an intangible asset) for one registered abroad."""
-    from datamill.ledger.settings import LedgerSettings
-
-    if str(cust.country or "").upper() != LedgerSettings().home_country.upper():
-        return Decimal(0)
-    return get_settings().catalog_vat_rate  # DATAMILL_CATALOG_VAT_RATE
-
-
-def dataset_report(session: Session, user: User) -> list[DatasetReportOut]:
-    """Per dataset: licences, accepted ones, revenue recognised in the ledger, development cost
-    (its source projects' booked costs + bought datasets) and margin."""
-    from datamill.ledger.recognition import list_recognitions
-
-    if check(session, user, Action.VIEW_LEDGER) is not None:
-        authorize(session, user, Action.SELL_CATALOG)
-    out = []
-    for ds in session.scalars(select(CatalogDataset).order_by(CatalogDataset.name)):
-        lics = list(session.scalars(select(CatalogLicence).where(
-            CatalogLicence.dataset_id == ds.id)))
-        revenue = sum((r.revenue for lic in lics if lic.order_id
-                       for r in list_recognitions(session, lic.order_id)), Decimal(0))
-        cost = _development_cost(session, ds)
-        margin = revenue - cost
-        licensed: dict[str, Decimal] = {}
-        for lic in lics:
-            if lic.status == "revoked" and lic.accepted_on is None:
-                continue  # its contract was cancelled: never sold
-            licensed[lic.currency] = licensed.get(lic.currency, Decimal(0)) + lic.price
-        out.append(DatasetReportOut(
-            dataset_id=ds.id, name=ds.name, licences=len(lics),
-            licensed={k: to_cents(v) for k, v in sorted(licensed.items())},
-            accepted=sum(1 for x in lics if x.accepted_on is not None),
-            revoked=sum(1 for x in lics if x.status == "revoked"),
-            revenue=to_cents(revenue), development_cost=cost, margin=to_cents(margin),
-            margin_pct=to_decimal(margin / revenue, 6) if revenue else None))
-    return out
