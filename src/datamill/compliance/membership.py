@@ -27,26 +27,29 @@ __all__ = ["remove_member"]
 
 
 def _release(session: Session, project_id: int, user_id: int) -> dict[str, list[int]]:
-    """Give the project's open work ``user_id`` holds back to the pool."""
-    from datamill.production.holds import release_holds
+    """Give the project's open work ``user_id`` holds back to the pool: every hold on an open
+    task of the project, packaged or not (in-house people claim unpackaged tasks straight from
+    the pool: only the packaged ones' holds went, h6), and the packages assigned to them."""
+    from datamill.production.holds import drop_holds
     from datamill.production.models import Task, TaskAssignment, WorkPackage
 
-    held_packages = session.scalars(
-        select(Task.package_id).join(TaskAssignment, TaskAssignment.task_id == Task.id)
+    held = session.execute(
+        select(TaskAssignment.id, TaskAssignment.task_id)
+        .join(Task, Task.id == TaskAssignment.task_id)
         .where(Task.project_id == project_id, TaskAssignment.user_id == user_id,
-               TaskAssignment.status.in_(("claimed", "returned")), Task.status == "open",
-               Task.package_id.is_not(None))
-        .distinct().order_by(Task.package_id)).all()
-    tasks: list[int] = []
-    for package_id in held_packages:
-        tasks += release_holds(session, [user_id], package_id=package_id).get(user_id, [])
+               TaskAssignment.status.in_(("claimed", "returned")), Task.status == "open")
+        .order_by(TaskAssignment.task_id).with_for_update()).all()
+    tasks = [int(task_id) for _hold, task_id in held]
+    if held:
+        drop_holds(session, user_id, tasks,
+                   TaskAssignment.id.in_([int(hold) for hold, _t in held]))
     packages = session.scalars(
         select(WorkPackage).where(WorkPackage.project_id == project_id,
                                   WorkPackage.assignee_id == user_id)
         .order_by(WorkPackage.id)).all()
     for pkg in packages:
         pkg.assignee_id, pkg.status = None, "open"
-    return {"released_tasks": sorted(tasks), "unassigned_packages": [p.id for p in packages]}
+    return {"released_tasks": tasks, "unassigned_packages": [p.id for p in packages]}
 
 
 def remove_member(session: Session, actor: User, project_id: int, user_id: int) -> dict[str, Any]:
