@@ -20,6 +20,7 @@ from datamill.catalog.schemas import LicenceOut, LicenceView
 from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
 from datamill.core.errors import Conflict, InvalidInput
+from datamill.core.storable import check_note
 
 __all__ = ["MAX_REASON_CHARS", "reject_licence_delivery"]
 
@@ -39,6 +40,9 @@ def reject_licence_delivery(
                            f"{MAX_REASON_CHARS} characters): what the package lacks",
                            field="reason", reason_code="licence_rejection_reason",
                            number=lic.number, most=MAX_REASON_CHARS)
+    # read by the seller and kept in the audit trail: no control or text-direction character
+    # (U+202E showed it in another order), no lone surrogate (PostgreSQL: a 500)
+    check_note(why, "reason", most=MAX_REASON_CHARS)
     if lic.status == "accepted":
         raise Conflict(f"licence {lic.number} was accepted on {lic.accepted_on}: an accepted "
                        "delivery is not refused", reason_code="licence_rejection_accepted",

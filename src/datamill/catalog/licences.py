@@ -75,6 +75,7 @@ from datamill.compliance.roles import Action
 from datamill.config import Settings
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from datamill.core.storable import check_note
 from datamill.db.lookup import get_or_raise, id_is, lock_or_raise, not_found
 from datamill.db.session import append_lock
 from datamill.production.models import DomainEvent
@@ -530,6 +531,7 @@ def accept_licence(
 
     # locked: two acceptances at once record one ``licence.accepted``, the other sees it done
     lic, seller = buyer_licence(session, user, licence_id, "accept licence {number}")
+    check_note(note, "note", most=5_000)  # the seller reads it: no bidi override (h6)
     if lic.status == "accepted":
         raise Conflict(f"licence {lic.number} was already accepted on {lic.accepted_on}",
                        reason_code="accepted_already", number=lic.number,
