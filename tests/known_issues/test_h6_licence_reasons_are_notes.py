@@ -2,8 +2,8 @@
 the note of a licence's acceptance, are read by the seller on their pages and stored in the
 audit trail, yet were checked for a NUL alone. A right-to-left override (U+202E) made a reason
 display in another order than it reads (every other reason or note a person writes for another
-is refused such characters: ``core.storable.check_note``); a bell or a lone surrogate
-(``\\ud800`` in the JSON) passed too. Now each is the 422 that names the field."""
+is refused such characters: ``core.storable.check_note``); a bell passed too. Now each is the
+422 that names the field (a lone surrogate stays refused, as before)."""
 
 from __future__ import annotations
 

@@ -44,6 +44,7 @@ from datamill.compliance.roles import Role
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, Forbidden, InvalidInput
 from datamill.core.money import to_cents
+from datamill.core.storable import check_note
 from datamill.db.lookup import get_or_raise, lock_or_raise, not_found
 from datamill.db.session import append_lock
 from datamill.workforce.models import PriceEntry, Vendor
@@ -210,6 +211,7 @@ def _sign(
     if decision == "reject" and not reason.strip():
         raise InvalidInput("a rejection needs a reason", field="reason",
                            reason_code="rejection_reason_missing")
+    check_note(reason, "reason", most=2000)  # the requester and the next signers read it
     session.add(ProcurementApproval(
         subject_type=subject_type, subject_id=subject_id, level=level, approval_role=role,
         approver_id=actor.id, decision=decision, reason=reason.strip(),
@@ -419,6 +421,10 @@ def create_request(  # noqa: PLR0913 - the request's fields
 ) -> PurchaseRequestOut:
     """Raise a purchase request; flags a price >10% off the price system (reason required)."""
     require_business(actor, "raise purchase requests")
+    # what the signers read beside the price: no control or text-direction character (h6)
+    for name, value in (("deviation_reason", deviation_reason), ("note", note),
+                        ("backdate_reason", backdate_reason)):
+        check_note(value, name, most=2000)
     if kind not in KINDS:
         raise InvalidInput(f"kind must be one of {', '.join(KINDS)}, not {kind!r}", field="kind",
                            reason_code="kind_unknown", value=', '.join(KINDS), kind=str(kind))
@@ -550,6 +556,7 @@ def combine_requests(
 ) -> PurchaseRequestOut:
     """Merge similar, not yet signed requests into one; the originals become ``combined``."""
     require_business(actor, "combine purchase requests")
+    check_note(note, "note", most=2000)
     ids = sorted(set(request_ids))
     if len(ids) < 2:
         raise InvalidInput("combine at least two requests", field="request_ids",
