@@ -38,6 +38,7 @@ from datamill.compliance.permissions import authorize
 from datamill.compliance.roles import Action
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from datamill.core.storable import check_note
 from datamill.db.lookup import get_or_raise
 from datamill.db.session import append_lock
 from datamill.modalities.registry import get_modality
@@ -85,6 +86,9 @@ def _clean(text: str, limit: int, what: str) -> str:
     text = (text or "").replace("\r\n", "\n").lstrip("\ufeff").strip()
     if not text or len(text) > limit or "\x00" in text:
         raise InvalidInput(f"{what} must be 1 to {limit} characters without NUL", field=what)
+    # a subject reads it (the consent they sign, why a take is asked again): no control or
+    # text-direction character that shows it in another order than it is stored (h6)
+    check_note(text, what)
     return text
 
 
