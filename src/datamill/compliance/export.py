@@ -26,6 +26,7 @@ from datamill.compliance.users import require
 from datamill.config import Settings
 from datamill.core.clock import utcnow
 from datamill.core.errors import Forbidden, InvalidInput, NotFound
+from datamill.core.storable import check_note
 from datamill.db.base import Base
 from datamill.db.lookup import get_or_raise
 
@@ -237,6 +238,8 @@ def record_assessment(
                            value=kind, allowed=list(KINDS), reason_code="assessment_kind")
     _project(session, project_id)
     require(session, actor, Action.MANAGE_DATA_SECURITY)
+    # auditors read it beside the conclusion: no control or text-direction character (h6)
+    check_note(notes, "notes", most=10_000)
     setting = session.get(ExportSetting, project_id)
     dest = setting.destination if setting is not None and setting.cross_border else None
     row = ExportAssessment(project_id=project_id, kind=kind, conclusion=conclusion,
@@ -321,6 +324,7 @@ def add_export_rule(session: Session, actor: User, country: str, *,
     if requirement not in KINDS:
         raise InvalidInput(f"requirement must be one of {', '.join(KINDS)}", field="requirement",
                            value=requirement, allowed=list(KINDS), reason_code="assessment_kind")
+    check_note(note, "note", most=2_000)
     row = session.get(ExportRule, code) or ExportRule(country=code)
     row.requirement, row.note = requirement, note
     session.add(row)
