@@ -45,7 +45,8 @@ def test_an_admin_changes_a_role_and_the_old_token_follows_it(
         r = c.put(f"{API}/users/{users['pm'].id}/role", json={"role": "admin"}, headers=admin)
         assert r.status_code == 200, r.text
         assert r.json() == {"username": "pm", "role": "admin", "previous_role": "project_manager",
-                            "released_tasks": 0, "unassigned_packages": 0}
+                            "released_tasks": 0, "unassigned_packages": 0,
+                            "ended_memberships": 0}
         assert c.get(f"{API}/users", headers=pm).status_code == 200  # the same token, now admin
         r = c.put(f"{API}/users/{users['pm'].id}/role", json={"role": "admin"}, headers=admin)
         assert r.status_code == 409 and r.json()["reason_code"] == "role_unchanged", r.text

@@ -3,7 +3,10 @@
 A user's role is read from their row on every request (an API token and a web session point at
 the user, not at a role), so the new role holds at once for every token and session they have:
 nothing is revoked. The open work they held that the new role may not do (an annotator made a
-customer) goes back to the pool, as on deactivation.
+customer) goes back to the pool, as on deactivation. Someone made a customer leaves every
+project they were a member of: a customer's membership is what lets them read and take a
+project's deliveries, and the ones given for their work (any customer's projects) are not theirs
+to take (h6); their own customer's projects admit them afresh.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
-from datamill.compliance.models import User
+from datamill.compliance.models import ProjectMember, User
 from datamill.compliance.roles import Action, Role, allowed
 from datamill.core.errors import Conflict, InvalidInput
 from datamill.db.lookup import lock_or_raise
@@ -43,13 +46,28 @@ def refuse_last_admin(session: Session, user: User, what: str) -> None:
         reason_code="last_admin", username=user.username, what=what)
 
 
+def _leave_projects(session: Session, user: User, actor_id: int | None, role: str) -> list[int]:
+    """End every project membership of ``user`` (made a ``role`` that takes deliveries),
+    audited one by one (``project.member_removed``, reason ``role changed``); the project ids."""
+    rows = session.scalars(select(ProjectMember).where(ProjectMember.user_id == user.id)
+                           .order_by(ProjectMember.project_id).with_for_update()).all()
+    for row in rows:
+        record_audit(session, actor_id=actor_id, action="project.member_removed",
+                     object_type="project", object_id=row.project_id, project_id=row.project_id,
+                     data={"user": user.username, "reason": "role changed", "to": role})
+        session.delete(row)
+    session.flush()  # the memo of who is a member goes with it
+    return [row.project_id for row in rows]
+
+
 def set_role(session: Session, user: User, role: str, *, actor_id: int | None) -> dict[str, object]:
     """Give ``user`` the role ``role`` (one of :class:`Role`), audited (``user.role_changed``,
     the old and new role). Refused: an unknown role (``role_unknown``), the role they already
     have (``role_unchanged``), the last active admin's demotion (``last_admin``).
 
-    Returns ``username``, ``role``, ``previous_role`` and the open work given back to the pool
-    (``released_tasks``, ``unassigned_packages``: counts) because the new role may not do it."""
+    Returns ``username``, ``role``, ``previous_role``, the open work given back to the pool
+    (``released_tasks``, ``unassigned_packages``: counts) because the new role may not do it,
+    and the project memberships ended (``ended_memberships``: a count; made a customer only)."""
     roles = [r.value for r in Role]
     if role not in roles:
         raise InvalidInput(f"unknown role {role!r}; available: {', '.join(roles)}",
@@ -69,11 +87,14 @@ def set_role(session: Session, user: User, role: str, *, actor_id: int | None) -
 
         released = release_work_of(session, user.id, actor_id=actor_id,
                                    reason="assignee's role changed")
+    ended = _leave_projects(session, user, actor_id, role) if role == Role.CUSTOMER.value else []
     record_audit(session, actor_id=actor_id, action="user.role_changed", object_type="user",
                  object_id=user.id, data={"username": user.username, "from": previous,
                                           "to": role, "released_tasks": released["tasks"],
-                                          "unassigned_packages": released["packages"]})
+                                          "unassigned_packages": released["packages"],
+                                          "ended_memberships": ended})
     session.flush()
     return {"username": user.username, "role": role, "previous_role": previous,
             "released_tasks": len(released["tasks"]),
-            "unassigned_packages": len(released["packages"])}
+            "unassigned_packages": len(released["packages"]),
+            "ended_memberships": len(ended)}

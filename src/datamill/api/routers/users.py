@@ -68,6 +68,7 @@ class RoleChangeOut(BaseModel):
     previous_role: str
     released_tasks: int
     unassigned_packages: int
+    ended_memberships: int = 0
 
 
 @router.put("/users/{user_id}/role", responses=problem_responses(404, 409))
@@ -75,7 +76,9 @@ def set_role_endpoint(user_id: Id, body: RoleIn, session: SessionDep,
                       admin: UserAdmin) -> RoleChangeOut:
     """Change a user's role (admin only), audited (``user.role_changed``). Their API tokens
     and web sessions act with the new role from the next request on; the open work the new
-    role may not do (claimed tasks, unfinished packages) goes back to the pool. 409 with
+    role may not do (claimed tasks, unfinished packages) goes back to the pool; someone made a
+    customer leaves every project (``ended_memberships``), to be admitted to their own
+    customer's afresh. 409 with
     ``last_admin`` for the last active admin's demotion, ``role_unchanged`` for the role the
     user already has."""
     from datamill.compliance.role_change import set_role
