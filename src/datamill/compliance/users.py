@@ -369,7 +369,9 @@ def deactivate_user(session: Session, user: User, *, actor_id: int | None = None
 
 def reactivate_user(session: Session, user: User, *, actor_id: int | None = None) -> None:
     """Let a deactivated user sign in again (with a password; no session or token comes back,
-    and no work: they are added to projects and handed packages afresh)."""
+    and no work: their holds and packages were released on deactivation and are handed out
+    afresh). Their project memberships were kept and apply again: remove them from a project
+    they should no longer see (``datamill project remove-member``)."""
     if user.is_active:
         raise Conflict(f"user {user.username!r} is already active", username=user.username)
     user.is_active = True
