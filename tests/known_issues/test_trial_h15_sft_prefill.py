@@ -47,11 +47,11 @@ def test_the_editor_starts_from_the_earliest_answer_and_says_so(
         assert found is not None
         turns = json.loads(html.unescape(found.group(1)))["turns"]
         assert turns[1]["content"] == FIRST  # was SECOND: the tie's code-point pick
-        assert "The editor starts from mei&#39;s answer: no answer has the most writers, " \
-               "so the earliest submitted." in page
+        assert "The editor starts from mei&#39;s answer: no answer has the most writers " \
+               "alone, so the earliest submitted of those tied." in page
         client.cookies.set("lang", "zh-CN")
         page = client.get(f"/review/{task_id}").text
-        assert "编辑器预填的是 mei 的答案：没有哪一份的撰写人数最多，故取最早提交的一份。" in page
+        assert "编辑器预填的是 mei 的答案：撰写人数最多的答案不止一份，故取其中最早提交的一份。" in page
 
 
 def test_the_answer_most_writers_gave_wins_else_the_earliest() -> None:

@@ -3,16 +3,15 @@
 A split SFT item or speech transcript (writers whose answers differ, :mod:`datamill.qc.aggregating`) has a
 majority-vote aggregate all the same, and the reviewer's editor was filled with it: at a tie the
 label first in code-point order (``min`` in ``_majority``), so whichever answer sorted
-first, never said. :func:`split_prefill` names a defined one instead: the answer more writers
-gave than any other, else the earliest submitted (the answer's time, then its id), and why.
+first, never said. :func:`split_prefill` names a defined one instead, and why: of the answers
+the most writers gave, the earliest submitted (:func:`datamill.qc.tie_break.choose`, the rule
+the speech aggregate holds too; submission order is the answers' item versions, as the
+aggregate is merged).
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Mapping
-from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,24 +19,9 @@ from sqlalchemy.orm import Session
 from datamill.compliance.models import User
 from datamill.production.models import Item
 from datamill.qc.aggregating import answer_units, latest_answers, project_plugin, unresolved_units
+from datamill.qc.tie_break import choose
 
 __all__ = ["choose", "split_prefill"]
-
-Why = Literal["most", "earliest"]
-
-
-def choose(labels: Mapping[int, str], submitted: Mapping[int, tuple[datetime, int]]
-           ) -> tuple[int, Why]:
-    """The author whose answer the editor starts from, and why: of the label more authors gave
-    than any other, its earliest submitted author (``most``); with no such label, the earliest
-    submitted author of all (``earliest``). ``submitted``: author -> (time, annotation id)."""
-    counts = Counter(labels.values())
-    top = max(counts.values())
-    leaders = [label for label, n in counts.items() if n == top]
-    most = len(leaders) == 1
-    pool = [a for a, label in labels.items() if not most or label == leaders[0]]
-    return min(pool, key=lambda a: submitted[a]), ("most" if most else "earliest")
-
 
 def split_prefill(session: Session, item_id: int, key: str) -> dict[str, Any] | None:
     """For an unresolved item whose ``key`` question is split: ``{"username", "payload",
@@ -51,6 +35,6 @@ def split_prefill(session: Session, item_id: int, key: str) -> dict[str, Any] | 
     labels = {author: label for author, k, label in answer_units(plugin, answers) if k == key}
     if not labels:
         return None
-    author, why = choose(labels, {a: (answers[a].created_at, answers[a].id) for a in labels})
+    author, why = choose(labels, {a: (answers[a].version, answers[a].id) for a in labels})
     username = session.scalar(select(User.username).where(User.id == author))
     return {"username": username or str(author), "payload": answers[author].payload, "why": why}

@@ -69,5 +69,5 @@ EN_ITEMS: dict[str, str] = {
     "rv.split_pair_tie": "Tie (equally good)",
     "rv.split_diff_hint": "Side by side; marked: what the other answer does not say (the first answer against the second, each other answer against the first).",
     "rv.split_prefill_most": "The editor starts from {who}'s answer: the one most writers gave.",
-    "rv.split_prefill_earliest": "The editor starts from {who}'s answer: no answer has the most writers, so the earliest submitted.",
+    "rv.split_prefill_earliest": "The editor starts from {who}'s answer: no answer has the most writers alone, so the earliest submitted of those tied.",
 }

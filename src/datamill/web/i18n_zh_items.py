@@ -69,5 +69,5 @@ ZH_CN_ITEMS: dict[str, str] = {
     "rv.split_pair_tie": "平局（一样好）",
     "rv.split_diff_hint": "并排对照；标出的是另一份答案中没有的内容（第一份与第二份对照，其余各份与第一份对照）。",
     "rv.split_prefill_most": "编辑器预填的是 {who} 的答案：撰写人数最多的那一份。",
-    "rv.split_prefill_earliest": "编辑器预填的是 {who} 的答案：没有哪一份的撰写人数最多，故取最早提交的一份。",
+    "rv.split_prefill_earliest": "编辑器预填的是 {who} 的答案：撰写人数最多的答案不止一份，故取其中最早提交的一份。",
 }

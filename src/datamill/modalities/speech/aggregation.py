@@ -27,11 +27,11 @@ and the first transcriber's different text was never seen by the reviewer, at no
 from __future__ import annotations
 
 import unicodedata
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 from datamill.modalities.speech.exporters._common import clean_transcript
+from datamill.qc.tie_break import choose
 
 __all__ = ["BOUNDARY_TOLERANCE_MS", "SEGMENTS_KEY", "TRANSCRIPT_KEY", "SpeechAggregationMixin",
            "segment_units", "transcript_unit"]
@@ -97,15 +97,16 @@ def segment_units(payloads: Mapping[int, Any]) -> list[tuple[int, str, str]]:
 
 
 def _tie_pick(payloads: Sequence[Any], chosen: str | None) -> str | None:
-    """The transcript the aggregate holds: ``chosen`` (the vote's), except at a tie (the top
-    count shared, a 1-1 split), where the vote's pick is the first in code-point order and
-    means nothing: then the earliest submitted of the tied transcripts (``payloads`` are in
-    submission order), the answer the review page's editor starts from."""
-    counts = Counter(transcript_unit(p) for p in payloads)
-    top = max(counts.values(), default=0)
-    if chosen is None or counts.get(chosen) != top or list(counts.values()).count(top) < 2:
+    """The transcript the aggregate holds: ``chosen`` (the vote's) when one transcript leads,
+    else (a tie at the top, where the vote's pick is the first in code-point order and means
+    nothing) the one :func:`datamill.qc.tie_break.choose` names, the rule the review page's
+    editor starts from: the earliest submitted of the tied transcripts (``payloads`` are in
+    submission order)."""
+    labels = dict(enumerate(map(transcript_unit, payloads)))
+    if chosen is None or not labels:
         return chosen
-    return next(t for t in map(transcript_unit, payloads) if counts[t] == top)
+    first, why = choose(labels, {n: n for n in labels})
+    return chosen if why == "most" else labels[first]
 
 
 class SpeechAggregationMixin:

@@ -1,0 +1,79 @@
+"""A split transcript's default: the review editor's pre-fill (:func:`split_prefill.choose`)
+and the speech aggregate (``merge_aggregate``) choose by one rule.
+
+Under a 2-2-1 split (five transcribers: an overlap of 5, or 4 and one routed extra) the
+pre-fill took the earliest submitted answer of all, the lone third one when it came first,
+while the aggregate held the earliest of the two tied transcripts: the reviewer's editor
+started from a text the aggregate (``work next --stage review``, the API) did not hold. Both
+now take the earliest submitted of the answers tied at the top.
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+import re
+
+from fastapi.testclient import TestClient
+
+from datamill.compliance.models import User
+from datamill.compliance.users import create_user
+from datamill.modalities.speech.aggregation import SpeechAggregationMixin, transcript_unit
+from datamill.production.models import Annotation, Item
+from datamill.production.schemas import SegmentIn
+from datamill.production.tasks import claim_next_task, create_packages
+from datamill.qc.split_prefill import choose
+from datamill.runtime import Runtime
+from datamill.server import create_app
+from tests.known_issues._web import web_login
+from tests.known_issues.test_trial_m4_agreement_rounds import _submit
+from tests.unit.production.helpers import packaged_project
+
+
+def _one(text: str) -> list[dict[str, object]]:
+    return [{"start_ms": 0, "end_ms": 1000, "text": text}]
+
+
+def test_prefill_and_aggregate_choose_alike_over_2_2_1_and_1_1_1() -> None:
+    merge = SpeechAggregationMixin().merge_aggregate
+    for texts in (["a b", "a b", "c d", "c d", "e f"], ["a b", "c d", "e f"]):
+        for order in set(itertools.permutations(texts)):
+            payloads = [_one(t) for t in order]
+            labels = dict(enumerate(order))
+            author, why = choose(labels, {n: n for n in labels})
+            assert why == "earliest"
+            # the vote's pick at a tie: the first in code-point order, whatever it is
+            decided = {"transcript": min(t for t in order if order.count(t) == max(
+                order.count(u) for u in order))}
+            got = merge(payloads, decided)
+            assert transcript_unit(got) == order[author], order
+            assert order.count(order[author]) == max(order.count(u) for u in order), order
+
+
+def test_the_review_editor_starts_from_what_the_aggregate_holds(runtime: Runtime,
+                                                                users: dict[str, User]) -> None:
+    with runtime.session() as s:
+        extra = [create_user(s, f"ann{n}", "password1", "annotator") for n in (3, 4, 5)]
+    who = [users["ann1"], users["ann2"], *extra]
+    pid = packaged_project(runtime, [*users.values(), *extra], 1, overlap=5)
+    with runtime.session() as s:
+        create_packages(s, pid, "review")
+    # the lone answer first, then 2-2
+    for user, text in zip(who, ("lone one", "tied two", "tied three", "tied two", "tied three"),
+                          strict=True):
+        _submit(runtime, user, pid, [SegmentIn(start_ms=0, end_ms=1000, text=text)])
+    with runtime.session() as s:
+        task = claim_next_task(s, s.merge(users["rev"]), pid, "review")
+        assert task is not None
+        task_id = task.id
+        item = s.get(Item, task.item_id)
+        assert item is not None
+        held = s.get(Annotation, item.current_annotation_id)
+        assert held is not None and held.kind == "aggregate"
+        assert transcript_unit(held.payload) == "tied two"
+    with TestClient(create_app(runtime)) as client:
+        web_login(client, "rev")
+        page = client.get(f"/review/{task_id}").text
+    found = re.search(r'<input name="seg" value="([^"]*)"', page)
+    assert found is not None and html.unescape(found.group(1)) == "tied two"  # was "lone one"
+    assert "The editor starts from ann2&#39;s answer" in page
