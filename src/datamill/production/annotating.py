@@ -682,10 +682,12 @@ def review_task(
     return {"task_id": task.id, "item_id": item.id, "verdict": verdict, "item_status": item.status}
 
 
-def list_annotations(session: Session, item_id: int) -> list[AnnotationOut]:
+def list_annotations(session: Session, item_id: int, *,
+                     split: dict[str, dict[str, int]] | None = None) -> list[AnnotationOut]:
     """Every version of an item's annotation, oldest first; the current one, a majority-vote
     aggregate of answers split with no majority, says so (``no_majority``): its payload holds
-    one of the split answers only so that it is valid, and must not read as a decision."""
+    one of the split answers only so that it is valid, and must not read as a decision.
+    ``split``: the item's ``unresolved_units`` when the caller read them already."""
     rows = session.scalars(
         select(Annotation).where(Annotation.item_id == item_id).order_by(Annotation.version)
     )
@@ -693,9 +695,10 @@ def list_annotations(session: Session, item_id: int) -> list[AnnotationOut]:
     item = session.get(Item, item_id) if any(
         a.aggregation_method == "majority_vote" for a in out) else None
     if item is not None:
-        from datamill.qc.aggregating import unresolved_units  # noqa: PLC0415 - cycle, numpy
+        if split is None:
+            from datamill.qc.aggregating import unresolved_units  # noqa: PLC0415 - cycle, numpy
 
-        split = unresolved_units(session, item)
+            split = unresolved_units(session, item)
         for version in out:
             if split and version.id == item.current_annotation_id:
                 version.no_majority = split

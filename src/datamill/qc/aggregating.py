@@ -56,12 +56,14 @@ from datamill.qc.split_record import answer_record
 
 __all__ = [
     "AggregationReport",
+    "ItemSplit",
     "aggregate_on_close",
     "aggregate_project",
     "answer_units",
     "audit_split",
     "first_answers",
     "free_text_key",
+    "item_split",
     "latest_answers",
     "project_plugin",
     "split_answers",
@@ -198,45 +200,71 @@ def _majority(rows: Sequence[tuple[int, str, str]]) -> tuple[dict[str, str], flo
     return decided, (min(shares) if shares else None)
 
 
-def unresolved_units(session: Session, item: Item) -> dict[str, dict[str, int]]:
-    """The split questions of an item whose current version is a majority-vote aggregate
-    (``{}`` otherwise: a reviewer's edit or a dataset-level method decided it)."""
+@dataclass(frozen=True)
+class ItemSplit:
+    """An item under a majority-vote aggregate, its annotators' answers read once: what
+    :func:`unresolved_units`, :func:`split_answers` and
+    :func:`datamill.qc.split_prefill.split_prefill` need (one review page asked for the
+    answers four times)."""
+
+    item: Item
+    plugin: Any
+    #: author id -> their latest first-pass answer (:func:`latest_answers`)
+    answers: dict[int, Annotation]
+    #: (author, question key, label) of every answer (:func:`answer_units`)
+    rows: list[tuple[int, str, str]]
+    #: the split questions: key -> the tied labels' counts (:func:`split_units`)
+    units: dict[str, dict[str, int]]
+
+
+def item_split(session: Session, item: Item | int) -> ItemSplit | None:
+    """The item's answers and split questions when its current version is a majority-vote
+    aggregate of an aggregatable modality (None otherwise, and for an unknown id; nothing
+    but the item and its current version is read then)."""
+    if isinstance(item, int):
+        found = session.get(Item, item)
+        if found is None:
+            return None
+        item = found
     if item.current_annotation_id is None:
-        return {}
+        return None
     current = session.get(Annotation, item.current_annotation_id)
     if current is None or current.kind != "aggregate" or current.aggregation_method != \
             "majority_vote":
-        return {}
+        return None
     _project, plugin = project_plugin(session, item.project_id)
     if not isinstance(plugin, Aggregatable):
-        return {}
+        return None
     answers = latest_answers(session, item.project_id, [item.id]).get(item.id, {})
-    return split_units(answer_units(plugin, answers)) if len(answers) > 1 else {}
+    rows = answer_units(plugin, answers)
+    return ItemSplit(item, plugin, answers, rows, split_units(rows) if len(answers) > 1 else {})
 
 
-def split_answers(session: Session, item: Item | int) -> list[dict[str, Any]]:
+def unresolved_units(session: Session, item: Item) -> dict[str, dict[str, int]]:
+    """The split questions of an item whose current version is a majority-vote aggregate
+    (``{}`` otherwise: a reviewer's edit or a dataset-level method decided it)."""
+    found = item_split(session, item)
+    return found.units if found is not None else {}
+
+
+def split_answers(session: Session, item: Item | int | ItemSplit | None) -> list[dict[str, Any]]:
     """What each annotator answered to every split question of an unresolved item (for the
     reviewer who adjudicates it): ``key``, ``start``/``end`` for a text span (else None),
     ``head``/``tail`` (``[start, end]`` of each span) for a text relation (else None),
     ``box`` (``[x, y, w, h]``) for an image box (else None), ``shape`` (``{kind, x, y}``)
     for a rotated box, polygon, text line, a text line's transcription (kind ``text``),
     polyline, keypoint instance, mask or point-cloud cuboid (else None) and ``answers`` as ``{"username", "label"}`` in the annotators' order; ``[]`` when the item is
-    not split (or, given by id, missing)."""
-    if isinstance(item, int):
-        found = session.get(Item, item)
-        if found is None:
-            return []
-        item = found
-    split = unresolved_units(session, item)
-    if not split:
+    not split (or, given by id, missing). ``item`` may be its :func:`item_split`, read
+    already (None: no majority-vote aggregate)."""
+    found = item if isinstance(item, ItemSplit) or item is None else item_split(session, item)
+    if found is None or not found.units:
         return []
-    _project, plugin = project_plugin(session, item.project_id)
-    answers = latest_answers(session, item.project_id, [item.id]).get(item.id, {})
+    split, answers = found.units, found.answers
     names = dict(session.execute(
         select(User.id, User.username).where(User.id.in_(list(answers)))
     ).tuples().all())
     by_key: dict[str, list[dict[str, str]]] = defaultdict(list)
-    for author, key, label in answer_units(plugin, answers):
+    for author, key, label in found.rows:
         if key in split:
             by_key[key].append({"username": names.get(author, str(author)), "label": label})
     out: list[dict[str, Any]] = []

@@ -17,22 +17,24 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from datamill.compliance.models import User
-from datamill.production.models import Item
-from datamill.qc.aggregating import answer_units, latest_answers, project_plugin, unresolved_units
+from datamill.qc.aggregating import ItemSplit, item_split
 from datamill.qc.tie_break import choose
 
 __all__ = ["choose", "split_prefill"]
 
-def split_prefill(session: Session, item_id: int, key: str) -> dict[str, Any] | None:
+
+def split_prefill(session: Session, item: int | ItemSplit | None, key: str
+                  ) -> dict[str, Any] | None:
     """For an unresolved item whose ``key`` question is split: ``{"username", "payload",
     "why"}`` of the answer its editor starts from (:func:`choose`); None otherwise (speech:
-    the payload is the transcript's segments)."""
-    item = session.get(Item, item_id)
-    if item is None or key not in unresolved_units(session, item):
+    the payload is the transcript's segments). ``item``: its id, or its
+    :func:`~datamill.qc.aggregating.item_split` read already (None: no majority-vote
+    aggregate)."""
+    found = item_split(session, item) if isinstance(item, int) else item
+    if found is None or key not in found.units:
         return None
-    _project, plugin = project_plugin(session, item.project_id)
-    answers = latest_answers(session, item.project_id, [item.id]).get(item.id, {})
-    labels = {author: label for author, k, label in answer_units(plugin, answers) if k == key}
+    answers = found.answers
+    labels = {author: label for author, k, label in found.rows if k == key}
     if not labels:
         return None
     author, why = choose(labels, {a: (answers[a].version, answers[a].id) for a in labels})

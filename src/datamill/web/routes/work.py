@@ -260,10 +260,12 @@ def submit_document(
     return JSONResponse({"next_url": f"/tasks/{nxt.id}" if nxt else f"/?empty={task.project_id}"})
 
 
-def _review_context(session: Any, task: Any) -> dict[str, Any]:
+def _review_context(session: Any, task: Any, split: Any = None) -> dict[str, Any]:
     """The current version, the diffs against the pre-annotation and (in rework) against the
-    version that was rejected, and the reason it was rejected."""
-    versions = list_annotations(session, task.item_id)
+    version that was rejected, and the reason it was rejected (``split``: the item's
+    ``item_split``, read already)."""
+    versions = list_annotations(session, task.item_id,
+                                split=split.units if split is not None else {})
     current = versions[-1] if versions else None
     pre = next((a for a in reversed(versions) if a.kind == "preannotation"), None)
     work = [a for a in versions if a.kind in _WORK_KINDS]
@@ -308,14 +310,15 @@ def _document_review_context(
 _FREE_TEXT: Final = ("sft", "transcript")
 
 
-def _split(session: Any, item_id: int) -> list[dict[str, Any]]:
-    """The annotators' answers to an unresolved item's split questions (``[]`` otherwise); a
+def _split(session: Any, found: Any) -> list[dict[str, Any]]:
+    """The annotators' answers to an unresolved item's split questions (``[]`` otherwise;
+    ``found``: its ``item_split``); a
     free-text one's (a written SFT conversation, a speech transcript, an image text line's
     reading ``text:<x>:<y>``) also as ``columns``, side by side with their differences marked
     (``{"usernames", "runs"}`` per distinct answer, :func:`side_by_side`)."""
     from datamill.qc.aggregating import split_answers  # noqa: PLC0415 - numpy: only here
 
-    split = split_answers(session, item_id)
+    split = split_answers(session, found)
     for q in split:
         reading = (q["shape"] or {}).get("kind") == "text"  # an OCR line: by character
         if q["key"] in _FREE_TEXT or reading:
@@ -368,19 +371,22 @@ def review_page(request: Request, task_id: int, session: SessionDep, me: WebUser
     task = _own_task(session, me, task_id, "review")
     view = task_view(session, task, me.user.id)
     _project, plugin, req = _spec_of(session, task.project_id)
-    ctx = _review_context(session, task)
+    from datamill.qc.aggregating import item_split  # noqa: PLC0415 - numpy: only here
+
+    found = item_split(session, task.item_id)  # the item's answers, read once for the page
+    ctx = _review_context(session, task, found)
     ctx.update(_document_review_context(session, task, plugin, req, ctx))
     # a long document's text is only in its file: the page shows it and its spans' words
     ctx["item_text"] = dashboard.sample_texts(
         session, [task.item_id], runtime.blobs, plugin).get(task.item_id, "")
     ctx["reasons"] = getattr(plugin, "review_reasons", REJECT_REASONS)
-    ctx["split"] = _split(session, task.item_id)
+    ctx["split"] = _split(session, found)
     ctx.update(_no_majority(ctx["split"], ctx.get("payload")))
     free = [k for k in _FREE_TEXT if any(q["key"] == k for q in ctx["split"])]
     if free:  # the editor starts from a defined answer, not the aggregate's pick at a tie
         from datamill.qc.split_prefill import split_prefill  # noqa: PLC0415 - numpy: only here
 
-        ctx["prefill"] = split_prefill(session, task.item_id, free[0])
+        ctx["prefill"] = split_prefill(session, found, free[0])
         if ctx["prefill"]:
             ctx["edit_segments" if free[0] == "transcript" else "payload"] = \
                 ctx["prefill"]["payload"]
