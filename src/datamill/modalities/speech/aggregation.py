@@ -96,13 +96,13 @@ def segment_units(payloads: Mapping[int, Any]) -> list[tuple[int, str, str]]:
     return rows
 
 
-def _tie_pick(payloads: Sequence[Any], chosen: str | None) -> str | None:
+def _tie_pick(texts: Sequence[str], chosen: str | None) -> str | None:
     """The transcript the aggregate holds: ``chosen`` (the vote's) when one transcript leads,
     else (a tie at the top, where the vote's pick is the first in code-point order and means
     nothing) the one :func:`datamill.qc.tie_break.choose` names, the rule the review page's
-    editor starts from: the earliest submitted of the tied transcripts (``payloads`` are in
-    submission order)."""
-    labels = dict(enumerate(map(transcript_unit, payloads)))
+    editor starts from: the earliest submitted of the tied transcripts (``texts``: each
+    answer's :func:`transcript_unit`, in submission order)."""
+    labels = dict(enumerate(texts))
     if chosen is None or not labels:
         return chosen
     first, why = choose(labels, {n: n for n in labels})
@@ -124,14 +124,14 @@ class SpeechAggregationMixin:
     def merge_aggregate(self, payloads: Sequence[Any], decided: Mapping[str, str]) -> Any:
         if not payloads:
             return []
-        chosen = _tie_pick(payloads, decided.get(TRANSCRIPT_KEY))
+        texts = [transcript_unit(p) for p in payloads]  # each answer's transcript, read once
+        chosen = _tie_pick(texts, decided.get(TRANSCRIPT_KEY))
         cut = decided.get(SEGMENTS_KEY)
         written = dict(zip(range(len(payloads)), (v for _a, _k, v in segment_units(
             dict(enumerate(payloads)))), strict=True)) if cut is not None else {}
-        for n, payload in enumerate(payloads):  # submission order: the first giving both
-            if transcript_unit(payload) == chosen and written.get(n, cut) == cut:
-                return payload
-        for payload in payloads:  # the first with the decided transcript
-            if transcript_unit(payload) == chosen:
-                return payload
+        for n, text in enumerate(texts):  # submission order: the first giving both
+            if text == chosen and written.get(n, cut) == cut:
+                return payloads[n]
+        if chosen in texts:  # the first with the decided transcript
+            return payloads[texts.index(chosen)]
         return payloads[0]
