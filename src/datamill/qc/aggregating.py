@@ -208,6 +208,8 @@ class ItemSplit:
     answers four times)."""
 
     item: Item
+    #: its current version, the majority-vote aggregate
+    current: Annotation
     plugin: Any
     #: author id -> their latest first-pass answer (:func:`latest_answers`)
     answers: dict[int, Annotation]
@@ -237,7 +239,8 @@ def item_split(session: Session, item: Item | int) -> ItemSplit | None:
         return None
     answers = latest_answers(session, item.project_id, [item.id]).get(item.id, {})
     rows = answer_units(plugin, answers)
-    return ItemSplit(item, plugin, answers, rows, split_units(rows) if len(answers) > 1 else {})
+    return ItemSplit(item, current, plugin, answers, rows,
+                     split_units(rows) if len(answers) > 1 else {})
 
 
 def unresolved_units(session: Session, item: Item) -> dict[str, dict[str, int]]:

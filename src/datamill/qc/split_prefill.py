@@ -37,6 +37,12 @@ def split_prefill(session: Session, item: int | ItemSplit | None, key: str
     labels = {author: label for author, k, label in found.rows if k == key}
     if not labels:
         return None
-    author, why = choose(labels, {a: (answers[a].version, answers[a].id) for a in labels})
+    order = {a: (answers[a].version, answers[a].id) for a in labels}
+    author, why = choose(labels, order)
+    # of the writers of that answer, the one whose answer the aggregate holds (speech: the
+    # transcript with the segmentation most transcribers gave, not the earliest's own cut)
+    author = next((a for a in sorted(labels, key=order.__getitem__)
+                   if labels[a] == labels[author] and answers[a].payload == found.current.payload),
+                  author)
     username = session.scalar(select(User.username).where(User.id == author))
     return {"username": username or str(author), "payload": answers[author].payload, "why": why}

@@ -5,7 +5,9 @@ Under a 2-2-1 split (five transcribers: an overlap of 5, or 4 and one routed ext
 pre-fill took the earliest submitted answer of all, the lone third one when it came first,
 while the aggregate held the earliest of the two tied transcripts: the reviewer's editor
 started from a text the aggregate (``work next --stage review``, the API) did not hold. Both
-now take the earliest submitted of the answers tied at the top.
+now take the earliest submitted of the answers tied at the top. And where several wrote the
+chosen transcript with different segmentations, the editor starts from the one the aggregate
+holds (the cut most transcribers gave), not the earliest writer's own.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from datamill.modalities.speech.aggregation import SpeechAggregationMixin, trans
 from datamill.production.models import Annotation, Item
 from datamill.production.schemas import SegmentIn
 from datamill.production.tasks import claim_next_task, create_packages
-from datamill.qc.split_prefill import choose
+from datamill.qc.split_prefill import choose, split_prefill
 from datamill.runtime import Runtime
 from datamill.server import create_app
 from tests.known_issues._web import web_login
@@ -77,3 +79,28 @@ def test_the_review_editor_starts_from_what_the_aggregate_holds(runtime: Runtime
     found = re.search(r'<input name="seg" value="([^"]*)"', page)
     assert found is not None and html.unescape(found.group(1)) == "tied two"  # was "lone one"
     assert "The editor starts from ann2&#39;s answer" in page
+
+
+def test_of_one_transcript_the_editor_takes_the_aggregate_s_segmentation(
+        runtime: Runtime, users: dict[str, User]) -> None:
+    """2-2 on the transcript (overlap 4), 3-1 on the segmentation: the aggregate holds ann3's
+    "x" cut at 1.4 s (as three of four cut it); the editor started from ann1's at 1.0 s."""
+    with runtime.session() as s:
+        extra = [create_user(s, f"ann{n}", "password1", "annotator") for n in (3, 4)]
+    who = [users["ann1"], users["ann2"], *extra]
+    pid = packaged_project(runtime, [*users.values(), *extra], 1, overlap=4)
+    with runtime.session() as s:
+        create_packages(s, pid, "review")
+    for user, (text, end_ms) in zip(who, (("x", 1000), ("y", 1400), ("x", 1400), ("y", 1400)),
+                                    strict=True):
+        _submit(runtime, user, pid, [SegmentIn(start_ms=0, end_ms=end_ms, text=text)])
+    with runtime.session() as s:
+        task = claim_next_task(s, s.merge(users["rev"]), pid, "review")
+        assert task is not None
+        item = s.get(Item, task.item_id)
+        assert item is not None
+        held = s.get(Annotation, item.current_annotation_id)
+        assert held is not None and held.payload[0]["end_ms"] == 1400
+        prefill = split_prefill(s, item.id, "transcript")
+    assert prefill is not None and prefill["username"] == "ann3"  # was ann1 (its 1.0 s cut)
+    assert prefill["payload"] == held.payload and prefill["why"] == "earliest"
