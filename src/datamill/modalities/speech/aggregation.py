@@ -18,7 +18,8 @@ as many segments, the same speakers in order and every start and end within
 of the first answer theirs agrees with, written ``A 0.00–1.20 s | B 1.20–3.40 s`` (the
 speaker, ``—`` for none, and the times), so one text told by two different speakers, or cut
 half a second apart, is a split the reviewer adjudicates (it counted as agreement). The
-merged answer is then the first that gives both decided answers.
+merged answer is then the first that gives both decided answers (a tied segmentation, as a
+tied transcript: the earliest submitted of the tied ones).
 
 Before, speech had none of these methods: under overlap the last submission became current
 and the first transcriber's different text was never seen by the reviewer, at no confidence.
@@ -97,11 +98,11 @@ def segment_units(payloads: Mapping[int, Any]) -> list[tuple[int, str, str]]:
 
 
 def _tie_pick(texts: Sequence[str], chosen: str | None) -> str | None:
-    """The transcript the aggregate holds: ``chosen`` (the vote's) when one transcript leads,
-    else (a tie at the top, where the vote's pick is the first in code-point order and means
-    nothing) the one :func:`datamill.qc.tie_break.choose` names, the rule the review page's
-    editor starts from: the earliest submitted of the tied transcripts (``texts``: each
-    answer's :func:`transcript_unit`, in submission order)."""
+    """The transcript (or segmentation) the aggregate holds: ``chosen`` (the vote's) when one
+    leads, else (a tie at the top, where the vote's pick is the first in code-point order and
+    means nothing) the one :func:`datamill.qc.tie_break.choose` names, the rule the review
+    page's editor starts from: the earliest submitted of the tied ones (``texts``: each
+    answer's :func:`transcript_unit` or written segmentation, in submission order)."""
     labels = dict(enumerate(texts))
     if chosen is None or not labels:
         return chosen
@@ -129,6 +130,7 @@ class SpeechAggregationMixin:
         cut = decided.get(SEGMENTS_KEY)
         written = dict(zip(range(len(payloads)), (v for _a, _k, v in segment_units(
             dict(enumerate(payloads)))), strict=True)) if cut is not None else {}
+        cut = _tie_pick(list(written.values()), cut)  # a tied segmentation: the earliest too
         for n, text in enumerate(texts):  # submission order: the first giving both
             if text == chosen and written.get(n, cut) == cut:
                 return payloads[n]
