@@ -104,3 +104,41 @@ def test_of_one_transcript_the_editor_takes_the_aggregate_s_segmentation(
         prefill = split_prefill(s, item.id, "transcript")
     assert prefill is not None and prefill["username"] == "ann3"  # was ann1 (its 1.0 s cut)
     assert prefill["payload"] == held.payload and prefill["why"] == "earliest"
+
+
+def test_the_reviewer_can_save_the_pre_filled_transcript(runtime: Runtime,
+                                                         users: dict[str, User]) -> None:
+    """ann1 wrote "hello world" in two segments, ann3 in one, as two others cut theirs: the
+    editor started from ann1's two fields while the save pastes the fields onto the
+    aggregate's one segment, and refused: "the edit does not match the annotation's segments;
+    reload" (reloading showed the same two fields: the item could never be saved)."""
+    with runtime.session() as s:
+        extra = [create_user(s, f"ann{n}", "password1", "annotator") for n in (3, 4)]
+    who = [users["ann1"], users["ann2"], *extra]
+    pid = packaged_project(runtime, [*users.values(), *extra], 1, overlap=4)
+    with runtime.session() as s:
+        create_packages(s, pid, "review")
+    whole = [SegmentIn(start_ms=0, end_ms=1400, text="hello world")]
+    answers = [[SegmentIn(start_ms=0, end_ms=700, text="hello"),
+                SegmentIn(start_ms=700, end_ms=1400, text="world")],
+               [SegmentIn(start_ms=0, end_ms=1400, text="yellow")], whole,
+               [SegmentIn(start_ms=0, end_ms=1400, text="yellow")]]
+    for user, segments in zip(who, answers, strict=True):
+        _submit(runtime, user, pid, segments)
+    with runtime.session() as s:
+        task = claim_next_task(s, s.merge(users["rev"]), pid, "review")
+        assert task is not None
+        task_id, item_id = task.id, task.item_id
+    with TestClient(create_app(runtime)) as client:
+        web_login(client, "rev")
+        page = client.get(f"/review/{task_id}").text
+        fields = re.findall(r'<input name="seg" value="([^"]*)"', page)
+        assert fields == ["hello world"]  # was ["hello", "world"]: ann1's two segments
+        form = {"csrf_token": re.findall(r'name="csrf_token" value="([^"]+)"', page)[0],
+                "verdict": "edit", "seg": fields,
+                "base_version": re.findall(r'name="base_version" value="(\d+)"', page)[0]}
+        saved = client.post(f"/review/{task_id}", data=form, follow_redirects=False)
+    assert saved.status_code == 303, saved.text[:300]
+    with runtime.session() as s:
+        item = s.get(Item, item_id)
+        assert item is not None and item.status == "reviewed"
