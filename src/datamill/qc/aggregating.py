@@ -293,16 +293,34 @@ def split_answers(session: Session, item: Item | int | ItemSplit | None) -> list
     return out
 
 
+#: candidate items whose answers :func:`unresolved_items` reads with one statement
+_UNRESOLVED_CHUNK = 1000
+
+
 def unresolved_items(session: Session, project_id: int) -> set[int]:
     """The project's items still split with no majority under a majority-vote aggregate: never
     batched (so never delivered) until a reviewer's edit or a dataset-level method decides them.
-    Only aggregates with confidence <= 0.5 can be split (a tie at the top is half or less)."""
+    Only aggregates with confidence <= 0.5 can be split (a tie at the top is half or less).
+    The candidates' answers are read together (:data:`_UNRESOLVED_CHUNK` items a statement),
+    not item by item (two statements per split item at every batch)."""
     candidates = list(session.scalars(
-        select(Item).join(Annotation, Annotation.id == Item.current_annotation_id)
+        select(Item.id).join(Annotation, Annotation.id == Item.current_annotation_id)
         .where(Item.project_id == project_id, Annotation.kind == "aggregate",
                Annotation.aggregation_method == "majority_vote", Annotation.confidence <= 0.5)
+        .order_by(Item.id)
     ))
-    return {item.id for item in candidates if unresolved_units(session, item)}
+    if not candidates:
+        return set()
+    _project, plugin = project_plugin(session, project_id)
+    if not isinstance(plugin, Aggregatable):
+        return set()
+    out: set[int] = set()
+    for start in range(0, len(candidates), _UNRESOLVED_CHUNK):
+        chunk = candidates[start:start + _UNRESOLVED_CHUNK]
+        answers = latest_answers(session, project_id, chunk)
+        out |= {item_id for item_id in chunk if len(answers.get(item_id, {})) > 1
+                and split_units(answer_units(plugin, answers[item_id]))}
+    return out
 
 
 def _store(
