@@ -62,7 +62,7 @@ from collections import defaultdict
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import and_, delete, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -132,6 +132,7 @@ from datamill.workforce.sheet_quantities import RunningQuantities, exact_quantit
 __all__ = [
     "COLLECT",
     "SETTLED_COST",
+    "SheetHead",
     "confirm_sheet_by_business",
     "confirm_sheet_by_vendor",
     "create_correction_sheet",
@@ -141,6 +142,7 @@ __all__ = [
     "period_bounds",
     "settle_sheet",
     "sheet_csv",
+    "sheet_head",
     "sheet_html",
     "void_sheet",
     "withholding_tax",
@@ -561,6 +563,24 @@ def get_sheet(session: Session, actor: User, sheet_id: int) -> SettlementSheetOu
     if not pays_vendors(session, actor):
         require_vendor_scope(session, actor, sheet.vendor_id, f"settlement sheet {sheet_id}")
     return sheet_out(session, sheet)
+
+
+class SheetHead(NamedTuple):
+    """A sheet's id, number and vendor: what a page needs to name it and link back."""
+
+    id: int
+    number: str
+    vendor_id: int
+
+
+def sheet_head(session: Session, actor: User, sheet_id: int) -> SheetHead:
+    """:func:`get_sheet`'s wall (404 for one that does not exist or another vendor's, 403 as
+    it answers) without reading the sheet's lines, offsets and debts: for a face that only
+    needs to know the sheet is there before acting on it."""
+    sheet = sheet_row(session, sheet_id, viewer=actor)
+    if not pays_vendors(session, actor):
+        require_vendor_scope(session, actor, sheet.vendor_id, f"settlement sheet {sheet_id}")
+    return SheetHead(sheet.id, sheet.number, sheet.vendor_id)
 
 
 def list_sheets(

@@ -21,7 +21,7 @@ from datamill import paid_once
 from datamill.business_clock import business_today
 from datamill.compliance.classification import hidden_project_ids
 from datamill.compliance.models import User
-from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from datamill.core.errors import Conflict, DatamillError, Forbidden, InvalidInput, NotFound
 from datamill.http_deps import SessionDep
 from datamill.modalities.problem_words import word_error
 from datamill.settlement_periods import settlement_periods
@@ -65,16 +65,21 @@ _OK = {
 
 
 def _refusable(
-    session: Session, call: Callable[[], object], lang: str = "en"
+    session: Session, call: Callable[[], object], lang: str = "en", *, missing: bool = True
 ) -> str | None:
     """Run a write in a savepoint; a refusal (not a 403) comes back as its sentence in the
-    page's language ``lang`` (the coded refusals' words, as every face words them), undone."""
+    page's language ``lang`` (the coded refusals' words, as every face words them), undone.
+    ``missing``: an object named in the form that is not there is such a refusal too (a
+    package or worker picked on the page); False where the path names the object acted on (a
+    sheet): then it answers 404, as the API does."""
+    refusals: tuple[type[DatamillError], ...] = (
+        (Conflict, InvalidInput, NotFound) if missing else (Conflict, InvalidInput))
     try:
         with session.begin_nested():
             call()
     except Forbidden:
         raise
-    except (Conflict, InvalidInput, NotFound) as exc:
+    except refusals as exc:
         return word_error(exc.message, exc.details, lang)[0]
     return None
 
@@ -165,9 +170,10 @@ def vendor_confirm(
     csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
     require_csrf(request, me, csrf_token)
-    sheet = settlement.get_sheet(session, me.user, sheet_id)  # another vendor's: as missing
+    sheet = settlement.sheet_head(session, me.user, sheet_id)  # another vendor's: as missing
     refused = _refusable(session, lambda: settlement.confirm_sheet_by_vendor(session, me.user,
-                                                                             sheet_id))
+                                                                             sheet_id),
+                         page_language(request), missing=False)
     if refused is not None:
         return _vendor_page(request, session, me, sheet.vendor_id, error=refused,
                             status_code=409)
@@ -194,7 +200,7 @@ def sheet_print(request: Request, sheet_id: int, session: SessionDep, me: WebUse
 
 @router.get("/sheets/{sheet_id}/csv")
 def sheet_csv(sheet_id: int, session: SessionDep, me: WebUser) -> Response:
-    sheet = settlement.get_sheet(session, me.user, sheet_id)
+    sheet = settlement.sheet_head(session, me.user, sheet_id)  # the wall, without the lines
     return Response(
         settlement.sheet_csv(session, me.user, sheet_id), media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{sheet.number}.csv"'},
@@ -344,11 +350,11 @@ def settle(
     ``POST /settlements/{id}/settle``'s service call."""
     require_csrf(request, me, csrf_token)
     require_payer(session, me.user, "record the payment of settlement sheets")
-    settlement.get_sheet(session, me.user, sheet_id)  # one that does not exist: 404, not 409
+    settlement.sheet_head(session, me.user, sheet_id)  # one that does not exist: 404, not 409
     def pay() -> None:  # as POST /settlements/{id}/settle: paid once the ledger booked it
         paid_once.pay_sheet(session, me.user, sheet_id, reference=reference)
 
-    refused = _refusable(session, pay, page_language(request))
+    refused = _refusable(session, pay, page_language(request), missing=False)
     if refused is not None:
         return _sheets(request, session, me, error=refused, status_code=409)
     return _redirect("/workforce/sheets", "settled")
@@ -364,10 +370,10 @@ def void(
     language."""
     require_csrf(request, me, csrf_token)
     require_business(me.user, "void settlement sheets")
-    settlement.get_sheet(session, me.user, sheet_id)  # one that does not exist: 404, not 409
+    settlement.sheet_head(session, me.user, sheet_id)  # one that does not exist: 404, not 409
     refused = _refusable(session, lambda: settlement.void_sheet(session, me.user, sheet_id,
                                                                 reason),
-                         page_language(request))
+                         page_language(request), missing=False)
     if refused is not None:
         return _sheets(request, session, me, error=refused, status_code=409)
     return _redirect("/workforce/sheets", "voided")
@@ -380,9 +386,10 @@ def business_confirm(
 ) -> Response:
     require_csrf(request, me, csrf_token)
     require_business(me.user, "confirm settlement sheets")
-    settlement.get_sheet(session, me.user, sheet_id)  # one that does not exist: 404, not 409
+    settlement.sheet_head(session, me.user, sheet_id)  # one that does not exist: 404, not 409
     refused = _refusable(session, lambda: settlement.confirm_sheet_by_business(session, me.user,
-                                                                               sheet_id))
+                                                                               sheet_id),
+                         page_language(request), missing=False)
     if refused is not None:
         return _sheets(request, session, me, error=refused, status_code=409)
     return _redirect("/workforce/sheets", "confirmed")
