@@ -33,6 +33,7 @@ from datamill.web.i18n_pages import EN_PAGES
 from datamill.web.i18n_security import EN_SECURITY
 from datamill.web.i18n_speech import EN_SPEECH
 from datamill.web.i18n_tts import EN_TTS
+from datamill.web.i18n_users import EN_USERS
 from datamill.web.i18n_wf_debt import WF_DEBT_EN
 from datamill.web.i18n_zh import ZH_CN
 
@@ -488,3 +489,4 @@ EN.update(EN_PROBLEMS)  # a modality's refusal of an annotation, problem by prob
 EN.update(EN_CONTRACTS)  # the contract pages and the customer's credit grade
 EN.update(EN_NEWCOMER)  # what a newcomer's walk through the pages found missing (h7)
 EN.update(EN_H8)  # what trial h8's walk through a new installation found missing
+EN.update(EN_USERS)  # the users page: an admin changes a role (h5)

@@ -11,6 +11,7 @@ package, 交付 delivery, 验收 acceptance, 预标注 pre-annotation, 返工 re
 from __future__ import annotations
 
 from datamill.modalities.problem_words import ZH_CN_PROBLEMS
+from datamill.web.i18n_users import ZH_CN_USERS
 from datamill.web.i18n_zh_catalog import ZH_CN_CATALOG
 from datamill.web.i18n_zh_checks import ZH_CN_CHECKS
 from datamill.web.i18n_zh_codes import ZH_CN_CODES
@@ -766,3 +767,4 @@ ZH_CN.update({  # the text workbench's relation editor (h5, round 4)
 })
 ZH_CN.update(ZH_CN_NEWCOMER)  # what a newcomer's walk through the pages found missing (h7)
 ZH_CN.update(ZH_CN_H8)  # what trial h8's walk through a new installation found missing
+ZH_CN.update(ZH_CN_USERS)  # the users page: an admin changes a role (h5)

@@ -33,6 +33,7 @@ from datamill.web.routes import (
     ratio_tests,
     security,
     subjects,
+    users,
     work,
     workforce,
 )
@@ -45,7 +46,7 @@ ROUTERS = (
     procurement.router, budget_plan.router, ratio_tests.router, catalog.router,
     catalog_requests.router, corpus.router,
     collect.router, listen.router, deliveries.router, subjects.router, effect.router,
-    imports.router, items.router, ledger_contracts.router,
+    imports.router, items.router, ledger_contracts.router, users.router,
 )
 #: the pages whose request bodies may pass the server's request limit (see
 #: :class:`datamill.api.body_limit.BodySizeLimitMiddleware`): the data-import form's upload,
