@@ -88,6 +88,7 @@ __all__ = [
     "get_quote_request",
     "license_quote_request",
     "list_quote_requests",
+    "quoted_scope",
     "request_quote",
     "withdraw_quote_request",
 ]
@@ -453,14 +454,23 @@ def accept_quote_offer(session: Session, user: User, request_id: int) -> QuoteRe
     return _out(session, r, staff=False)
 
 
+def quoted_scope(intended_use: str, scope: str) -> str:
+    """A licence's usage scope issued on a quote request: the intended use, then the scope the
+    price was quoted for (quantity, seats … as the customer put it). Without it a licence
+    priced for a part of a dataset (200 of its 500 hours) said nothing of that part, and a
+    second part licensed for the same use was refused as a duplicate of the first."""
+    return f"{intended_use}\nScope as quoted: {scope}" if scope.strip() else intended_use
+
+
 def license_quote_request(  # noqa: PLR0913 - the licence's own fields, keyword-only
     session: Session, user: User, request_id: int, *, number: str | None = None,
     release_id: int | None = None, issued_on: date | None = None,
     expires_on: date | None = None,
 ) -> QuoteRequestOut:
     """Issue the licence on an accepted catalog request at its offered terms (usage scope: the
-    intended use), by :func:`~datamill.catalog.licences.create_licence` and so under every one
-    of its rules (an out-of-band price on the request's approved quote)."""
+    intended use and the scope the customer asked and was quoted for, :func:`quoted_scope`), by
+    :func:`~datamill.catalog.licences.create_licence` and so under every one of its rules (an
+    out-of-band price on the request's approved quote)."""
     from datamill.catalog.licences import create_licence
 
     r, shown = _seller(session, user, request_id)
@@ -473,7 +483,8 @@ def license_quote_request(  # noqa: PLR0913 - the licence's own fields, keyword-
     lic = create_licence(
         session, user, dataset_id=r.dataset_id, customer_id=r.customer_id, number=number,
         price=r.price, territory=r.territory or "", term=r.term or "",
-        usage_scope=r.intended_use, acceptance_criteria=r.acceptance_criteria or "",
+        usage_scope=quoted_scope(r.intended_use, r.scope),
+        acceptance_criteria=r.acceptance_criteria or "",
         release_id=release_id, issued_on=issued_on, currency=r.currency, fx_rate=r.fx_rate,
         expires_on=expires_on, band_quote_id=r.band_quote_id)
     r.status, r.licence_id = LICENSED, lic.id

@@ -72,7 +72,8 @@ def test_asked_offered_accepted_licensed(runtime: Runtime, tmp_path: Path) -> No
     with runtime.session() as s:
         lic = s.get(CatalogLicence, done.licence_id)
         assert lic is not None
-        assert (lic.price, lic.customer_id, lic.usage_scope) == (300000, acme, ASK["intended_use"])
+        assert (lic.price, lic.customer_id, lic.usage_scope) == (
+            300000, acme, f"{ASK['intended_use']}\nScope as quoted: {ASK['scope']}")
         trail = s.scalars(select(AuditRecord.action).where(
             AuditRecord.object_type == "catalog_quote_request").order_by(AuditRecord.id)).all()
     assert trail == [f"catalog.quote_request.{a}"
@@ -286,3 +287,27 @@ def test_accepted_custom_work_drafts_its_contract(sqlite_runtime: Runtime,
     with rt.session() as s, pytest.raises(Conflict) as err:
         quote_requests.decline_quote_request(s, who["sales"], rids[1], reason="changed")
     assert _code(err) == "quote_request_contract_signed"
+
+
+def test_two_parts_of_a_dataset_licensed_each_for_its_quoted_scope(
+    runtime: Runtime, tmp_path: Path
+) -> None:
+    """h5: a customer buys a dataset in parts (200 hours now, the other 300 later) for the same
+    use: each licence names the part it was quoted for (its terms said only the use), and the
+    second part is licensed (it was refused as ``licence_same_terms``, a duplicate of the
+    first)."""
+    who, ds_id, _ = world(runtime, tmp_path)
+    numbers = []
+    for part in ("hours 1-200 of the release", "hours 201-500 of the release"):
+        rid = _ask(runtime, who, ds_id, scope=part)
+        _as(runtime, quote_requests.answer_quote_request, who["sales"], rid, price="200000",
+            **OFFER)
+        _as(runtime, quote_requests.accept_quote_offer, who["cust"], rid)
+        done = _as(runtime, quote_requests.license_quote_request, who["sales"], rid)
+        assert done.status == "licensed"
+        with runtime.session() as s:
+            lic = s.get(CatalogLicence, done.licence_id)
+            assert lic is not None and part in lic.usage_scope
+            assert lic.usage_scope.startswith(ASK["intended_use"])
+            numbers.append(lic.number)
+    assert len(set(numbers)) == 2  # noqa: PLR2004
