@@ -634,7 +634,9 @@ def renew_licence(
     """The next licence of the same customer and dataset on the same terms unless changed,
     naming the one it renews: priced and booked again (its own ledger contract and order), on
     the dataset's latest release unless ``release_id`` says otherwise. A revoked licence is not
-    renewed (issue a new one)."""
+    renewed (issue a new one). Anyone but sales is refused first, before the licence is read
+    (its number, revocation or end day are not told)."""
+    authorize(session, user, Action.SELL_CATALOG)
     old = _licence_row(session, licence_id)
     if old.status == "revoked":
         raise Conflict(f"licence {old.number} was revoked on {old.revoked_on}: issue a new "
