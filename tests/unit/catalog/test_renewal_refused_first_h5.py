@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,7 +16,7 @@ from datamill.core.errors import Forbidden
 from datamill.runtime import Runtime
 from tests.unit.catalog.helpers import customer, people, released
 
-TERMS = {"territory": "PRC", "term": "2 years", "usage_scope": "internal training",
+TERMS: dict[str, Any] = {"territory": "PRC", "term": "2 years", "usage_scope": "internal training",
          "acceptance_criteria": "manifest ok"}
 
 
