@@ -248,7 +248,12 @@ def update_dataset(session: Session, user: User, dataset_id: int, **changes: Any
     The catalog's product owner does (``manage_catalog``: the project manager), the standard
     price and band included; sales quote in that band (see :func:`band_setters`). A change of
     the band voids the dataset's pending and approved, unused out-of-band quotes
-    (:func:`datamill.catalog.band_quotes.void_band_quotes`)."""
+    (:func:`datamill.catalog.band_quotes.void_band_quotes`). Anyone else is refused first,
+    before the entry is read (whether it exists, its modality)."""
+    # the standard price and its band are the product owner's (domain §6.8: set from the
+    # development spend, demand and expected repeat sales), never the seller's: a salesperson
+    # who set the band would quote inside a band of their own making
+    authorize(session, user, Action.MANAGE_CATALOG)
     row = dataset_row(session, dataset_id)
     fields = {k: v for k, v in changes.items() if v is not None}
     if "planned_volume" in fields or "planned_hours" in fields:  # stored as planned_hours
@@ -258,10 +263,6 @@ def update_dataset(session: Session, user: User, dataset_id: int, **changes: Any
     if unknown:
         raise InvalidInput(f"cannot change {unknown}; changeable: {', '.join(_UPDATABLE)}")
     money = {"price", "price_low", "price_high", "planned_hours", "budget"}
-    # the standard price and its band are the product owner's (domain §6.8: set from the
-    # development spend, demand and expected repeat sales), never the seller's: a salesperson
-    # who set the band would quote inside a band of their own making
-    authorize(session, user, Action.MANAGE_CATALOG)
     before = {k: str(getattr(row, k)) for k in fields}
     band_before = (row.price_low, row.price_high)
     for key, value in fields.items():

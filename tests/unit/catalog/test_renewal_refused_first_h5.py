@@ -41,3 +41,22 @@ def test_renewal_refuses_other_roles_before_reading_the_licence(
     # sales still get the reason a revoked licence is not renewed
     with runtime.session() as s, pytest.raises(Exception, match="revoked"):
         licences.renew_licence(s, who["sales"], lic.id, price="300000", expires_on=None)
+
+
+def test_dataset_update_refuses_other_roles_before_reading_the_entry(
+    runtime: Runtime, tmp_path: Path
+) -> None:
+    """Changing a catalog entry: a customer or sales (the band is not theirs) got 404 for an id
+    that does not exist but 403 for an unlisted entry (and, for ``planned_hours``, a refusal
+    naming its modality): now 403 for both, nothing read."""
+    from datamill.catalog import datasets
+
+    who = people(runtime)
+    ds_id, _ = released(runtime, who, tmp_path)
+    with runtime.session() as s:
+        datasets.update_dataset(s, who["pm"], ds_id, listed=False)
+    for name in ("cust", "sales"):
+        for target in (ds_id, ds_id + 999):
+            with runtime.session() as s, pytest.raises(Forbidden) as err:
+                datasets.update_dataset(s, who[name], target, planned_hours="10")
+            assert "speech" not in err.value.message
