@@ -7,39 +7,18 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from datamill.catalog.models import CatalogDataset, CatalogLicence, CatalogSource, ThirdPartyDataset
+from datamill.catalog.models import CatalogDataset, CatalogLicence
 from datamill.catalog.schemas import DatasetReportOut
 from datamill.compliance.models import User
 from datamill.compliance.permissions import authorize, check
 from datamill.compliance.roles import Action
 from datamill.config import get_settings
 from datamill.core.money import to_cents, to_decimal
-from datamill.production.models import Batch
 
 __all__ = ["dataset_report"]
-
-
-def _development_cost(session: Session, ds: CatalogDataset) -> Decimal:
-    from datamill.ledger.models import LedgerCost, LedgerProject
-
-    projects = {pid for pid in session.scalars(
-        select(Batch.project_id).join(CatalogSource, CatalogSource.batch_id == Batch.id)
-        .where(CatalogSource.dataset_id == ds.id))}
-    cost = Decimal(0)
-    if projects:
-        cost += Decimal(session.scalar(
-            select(func.sum(LedgerCost.amount)).join(
-                LedgerProject, LedgerProject.id == LedgerCost.project_id)
-            .where(LedgerProject.production_project_id.in_(projects),
-                   LedgerCost.status == "posted")) or 0)
-    cost += Decimal(session.scalar(
-        select(func.sum(ThirdPartyDataset.cost)).join(
-            CatalogSource, CatalogSource.third_party_id == ThirdPartyDataset.id)
-        .where(CatalogSource.dataset_id == ds.id)) or 0)
-    return to_cents(cost)
 
 
 def _licence_vat_rate(cust: Any) -> Decimal:
@@ -54,18 +33,21 @@ def _licence_vat_rate(cust: Any) -> Decimal:
 
 def dataset_report(session: Session, user: User) -> list[DatasetReportOut]:
     """Per dataset: licences, accepted ones, revenue recognised in the ledger, development cost
-    (its source projects' booked costs + bought datasets) and margin."""
+    (its source projects' booked costs + bought datasets, a shared source shared out:
+    :mod:`datamill.catalog.development_cost`) and margin."""
+    from datamill.catalog.development_cost import development_costs
     from datamill.ledger.recognition import list_recognitions
 
     if check(session, user, Action.VIEW_LEDGER) is not None:
         authorize(session, user, Action.SELL_CATALOG)
+    costs = development_costs(session)  # a source two datasets share: shared, not doubled
     out = []
     for ds in session.scalars(select(CatalogDataset).order_by(CatalogDataset.name)):
         lics = list(session.scalars(select(CatalogLicence).where(
             CatalogLicence.dataset_id == ds.id)))
         revenue = sum((r.revenue for lic in lics if lic.order_id
                        for r in list_recognitions(session, lic.order_id)), Decimal(0))
-        cost = _development_cost(session, ds)
+        cost = costs.get(ds.id, Decimal("0.00"))
         margin = revenue - cost
         licensed: dict[str, Decimal] = {}
         for lic in lics:
