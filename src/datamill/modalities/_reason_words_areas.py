@@ -163,3 +163,5 @@ AREA_REFUSALS_ZH_CN: dict[str, str] = {
     **_import_h6.IMPORT_H6_ZH_CN,
     **_labelled_h9.LABELLED_H9_ZH_CN,
 }
+from datamill.modalities import _reason_words_workforce_h5 as _wf_h5  # noqa: E402, I001
+AREA_REFUSALS_EN.update(_wf_h5.WORKFORCE_H5_EN); AREA_REFUSALS_ZH_CN.update(_wf_h5.WORKFORCE_H5_ZH_CN)  # noqa: E702, E501

@@ -275,6 +275,7 @@ def decide_budget(
     session: Session, actor: User, budget_id: int, decision: str = "approve", reason: str = ""
 ) -> ProcurementBudgetOut:
     """Dept. manager, then Finance (finance_reviewer) sign; a rejection ends it."""
+    _require_approver(session, actor, "procurement budgets")
     b = lock_or_raise(session, ProcurementBudget, budget_id, "procurement budget")
     if b.status != "submitted":
         raise Conflict(f"procurement budget {budget_id} is {b.status}; nothing to sign",
@@ -301,6 +302,17 @@ def list_budgets(session: Session, actor: User, year: int | None = None
     if year is not None:
         q = q.where(ProcurementBudget.year == year)
     return [_budget_out(session, b) for b in session.scalars(q)]
+
+
+def _require_approver(session: Session, actor: User, what: str) -> None:
+    """Forbidden (``procurement_approver_only``) to anyone who signs no procurement level,
+    before the budget or request is read: its state, year, department or number are not told
+    to an annotator who posts a decision."""
+    if approval_role(session, actor) is None:
+        raise Forbidden(f"{actor.username!r} is no procurement approver: only the approvers "
+                        f"of a chain's levels decide {what}",
+                        reason_code="procurement_approver_only",
+                        username=str(actor.username), what=what)
 
 
 def _require_reader(session: Session, actor: User) -> None:
@@ -512,6 +524,7 @@ def decide_request(
     session: Session, actor: User, request_id: int, decision: str = "approve", reason: str = ""
 ) -> PurchaseRequestOut:
     """Sign the next level of a request (dept. manager → VP → [finance head] → procurement)."""
+    _require_approver(session, actor, "purchase requests")
     # locked: a rejection and an approval at once never both land
     r = lock_or_raise(session, PurchaseRequest, request_id, "purchase request")
     if r.status != "submitted":
