@@ -115,18 +115,19 @@ def create_agreement(
 def approve_agreement(session: Session, actor: User, agreement_id: int) -> AgreementOut:
     """Approved once, by procurement; a second approval is refused, and so is the approval of
     whoever recorded the agreement (segregation of duties, ``own_approval``: its prices are
-    what the vendor is paid, so a second person signs them)."""
-    row = get_or_raise(session, FrameworkAgreement, agreement_id, "framework agreement")
-    if row.status == "approved":
-        raise Conflict(f"framework agreement {row.number} was already approved; "
-                       "an agreement is approved once",
-                       reason_code="agreement_approved_already", number=str(row.number))
+    what the vendor is paid, so a second person signs them). Anyone but procurement is refused
+    first, before the agreement is read (its number and state are not told)."""
     role = approval_role(session, actor)
     if role != "procurement":
         raise Forbidden(f"framework agreements are approved by procurement; "
                         f"{actor.username!r} is {role or 'no procurement approver'}",
                         reason_code="agreement_approver_role", username=str(actor.username),
                         value=str(role or 'no procurement approver'))
+    row = get_or_raise(session, FrameworkAgreement, agreement_id, "framework agreement")
+    if row.status == "approved":
+        raise Conflict(f"framework agreement {row.number} was already approved; "
+                       "an agreement is approved once",
+                       reason_code="agreement_approved_already", number=str(row.number))
     if row.created_by is not None and row.created_by == actor.id:
         subject = f"framework agreement {row.number}"
         raise Forbidden(f"{actor.username} recorded {subject}: whoever records it never "
