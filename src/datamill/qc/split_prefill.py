@@ -4,7 +4,7 @@ A split SFT item or speech transcript (writers whose answers differ, :mod:`datam
 majority-vote aggregate all the same, and the reviewer's editor was filled with it: at a tie the
 label first in code-point order (``min`` in ``_majority``), so whichever answer sorted
 first, never said. :func:`split_prefill` names a defined one instead, and why: of the answers
-the most writers gave, the earliest submitted (:func:`datamill.qc.tie_break.choose`, the rule
+the most writers gave, the earliest submitted (:func:`datamill.core.tie_break.choose`, the rule
 the speech aggregate holds too; submission order is the answers' item versions, as the
 aggregate is merged).
 """
@@ -17,8 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from datamill.compliance.models import User
+from datamill.core.tie_break import choose
 from datamill.qc.aggregating import ItemSplit, item_split
-from datamill.qc.tie_break import choose
 
 __all__ = ["choose", "split_prefill"]
 

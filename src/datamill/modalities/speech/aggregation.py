@@ -31,8 +31,8 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
+from datamill.core.tie_break import choose
 from datamill.modalities.speech.exporters._common import clean_transcript
-from datamill.qc.tie_break import choose
 
 __all__ = ["BOUNDARY_TOLERANCE_MS", "SEGMENTS_KEY", "TRANSCRIPT_KEY", "SpeechAggregationMixin",
            "segment_units", "transcript_unit"]
@@ -100,7 +100,7 @@ def segment_units(payloads: Mapping[int, Any]) -> list[tuple[int, str, str]]:
 def _tie_pick(texts: Sequence[str], chosen: str | None) -> str | None:
     """The transcript (or segmentation) the aggregate holds: ``chosen`` (the vote's) when one
     leads, else (a tie at the top, where the vote's pick is the first in code-point order and
-    means nothing) the one :func:`datamill.qc.tie_break.choose` names, the rule the review
+    means nothing) the one :func:`datamill.core.tie_break.choose` names, the rule the review
     page's editor starts from: the earliest submitted of the tied ones (``texts``: each
     answer's :func:`transcript_unit` or written segmentation, in submission order)."""
     labels = dict(enumerate(texts))

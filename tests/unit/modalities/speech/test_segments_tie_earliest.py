@@ -1,7 +1,7 @@
 """Two transcribers write the same transcript but cut it differently (a 1-1 segmentation
 split): the aggregate held the segmentation first in code-point order (``— 0.00–1.00 s``
 before ``— 0.00–1.50 s``), the vote's meaningless pick at a tie, while a tied transcript
-holds the earliest submitted (:mod:`datamill.qc.tie_break`). A tied segmentation now follows
+holds the earliest submitted (:mod:`datamill.core.tie_break`). A tied segmentation now follows
 the same rule: the earliest submitted of the tied cuts."""
 
 from __future__ import annotations
