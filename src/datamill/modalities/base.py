@@ -62,6 +62,7 @@ __all__ = [
     "is_defective_in",
     "manifest_field_aliases_of",
     "manifest_file_columns_of",
+    "prompt_sidecars_of",
     "score_in",
     "scoring_normalization_in",
     "selectable_metrics",
@@ -319,7 +320,8 @@ class ModalityPlugin(Protocol):
     Pre-labelled import: ``importer_names`` (optional) names the ``datamill.importers`` whose
     sources a project of the modality imports with their labels (image: COCO, YOLO, VOC); the
     labels become each new item's first version (a pre-annotation). ``prompt_sidecars``
-    (optional, default True): a folder import takes a ``.txt`` beside a media file as its prompt.
+    (optional, default False; speech and TTS say True): a folder import takes a ``.txt`` beside
+    a media file as its prompt (:func:`prompt_sidecars_of`).
     ``manifest_file_columns`` (optional, default none): the columns, besides ``path`` and
     ``file``, a manifest row of the modality names its file by (speech: ``audio``,
     ``audio_path``; image: ``image``, ``image_path``); an import reads every installed
@@ -558,6 +560,13 @@ def manifest_file_columns_of(plugin: ModalityPlugin) -> tuple[str, ...]:
     """The manifest columns besides ``path`` and ``file`` that name a file of the modality
     (``manifest_file_columns``, optional: none)."""
     return tuple(str(c) for c in getattr(plugin, "manifest_file_columns", ()))
+
+
+def prompt_sidecars_of(plugin: object) -> bool:
+    """Whether a folder import takes the ``.txt`` beside a media file as its prompt (the text
+    read aloud: speech, TTS); optional ``prompt_sidecars``, by default not (an LLM record's or
+    an image's ``.txt`` is something else, listed as not imported)."""
+    return bool(getattr(plugin, "prompt_sidecars", False))
 
 
 def manifest_field_aliases_of(plugin: ModalityPlugin) -> dict[str, tuple[str, ...]]:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from datamill.core.errors import InvalidInput
-from datamill.modalities.base import ModalityPlugin
+from datamill.modalities.base import ModalityPlugin, prompt_sidecars_of
 from datamill.production._import_rows import Skipped, SourceRow, confine, iter_source_rows
 
 
@@ -60,7 +60,7 @@ def _split_rows(
     if os.path.isdir(source):
         staging = tempfile.TemporaryDirectory(prefix="datamill-split-")
         folder = iter_source_rows(source, root, plugin.media_suffixes,
-                                  getattr(plugin, "prompt_sidecars", True), skipped=skipped,
+                                  prompt_sidecars_of(plugin), skipped=skipped,
                                   split=lambda path, rel: _split_parts(
                                       split, path, Path(tempfile.mkdtemp(dir=staging.name)),
                                       requirements, rel))

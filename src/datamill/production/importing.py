@@ -24,6 +24,7 @@ from datamill.core.clock import utcnow
 from datamill.core.errors import InvalidInput
 from datamill.db.lookup import get_or_raise
 from datamill.db.session import append_lock
+from datamill.modalities.base import prompt_sidecars_of
 from datamill.modalities.registry import get_modality
 from datamill.production._bulk import TupleInsert, insert_rows
 from datamill.production._delivery_slots import DeliverySlots
@@ -199,7 +200,7 @@ def import_source(  # noqa: PLR0913 - keyword-only options
         folder, limit = (archive.folder, None) if archive is not None else (source, root)
         rows = _split_rows(plugin, folder, limit, requirements, skip,
                            keep=probe.staged) or iter_source_rows(
-            folder, limit, plugin.media_suffixes, getattr(plugin, "prompt_sidecars", True),
+            folder, limit, plugin.media_suffixes, prompt_sidecars_of(plugin),
             skipped=skip)
     if resume is None:  # a source of no rows at all is said plainly, and no run is recorded
         rows, empty = _peek(rows)

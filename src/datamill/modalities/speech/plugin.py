@@ -68,6 +68,8 @@ class SpeechAsrPlugin(SpeechAggregationMixin):
     #: its items have speakers: catalog entries and datasheets count them
     has_speakers: ClassVar[bool] = True
     media_suffixes: ClassVar[tuple[str, ...]] = (".wav", ".flac", ".ogg")
+    #: a folder import reads the ``.txt`` beside each recording as its prompt (read text)
+    prompt_sidecars: ClassVar[bool] = True
     media_folder: ClassVar[str] = "audio"
     #: ``defective_utterances``: the older name of an inspection's ``defective_items``, which
     #: speech clients (and the speech inspection page) read

@@ -85,6 +85,8 @@ class TtsPlugin:
     #: pre-labelled sources: a delivered TextGrid (or MFA's alignments) imported back
     importer_names: ClassVar[tuple[str, ...]] = ("tts_textgrid",)
     media_suffixes: ClassVar[tuple[str, ...]] = (".wav", ".flac")
+    #: a folder import reads the ``.txt`` beside each recording as its prompt (read text)
+    prompt_sidecars: ClassVar[bool] = True
     media_folder: ClassVar[str] = "audio"
     #: ``defective_utterances``: the older name of an inspection's ``defective_items``, which
     #: speech clients (and the speech inspection page) read

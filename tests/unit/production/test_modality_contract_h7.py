@@ -1,0 +1,57 @@
+"""The loop names no modality and assumes none (ARCHITECTURE.md): where a plugin leaves a hook
+unsaid, the loop's default must be right for any modality, not speech's."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from sqlalchemy import select
+
+from datamill.compliance.models import User
+from datamill.modalities.registry import get_modality
+from datamill.production.importing import import_source
+from datamill.production.models import Item
+from datamill.production.projects import create_project
+from datamill.runtime import Runtime
+from tests.unit.modalities.llm._cases import spec as llm_spec
+
+
+def _record(i: int) -> dict[str, object]:
+    return {"id": f"c{i}", "prompt": f"Question number {i}: what is {i} plus {i}?",
+            "responses": [{"id": "a", "content": f"It is {2 * i}."},
+                          {"id": "b", "content": f"It is {2 * i + 1}."}]}
+
+
+def test_a_txt_beside_an_llm_record_is_no_prompt(
+    runtime: Runtime, users: dict[str, User], tmp_path: Path
+) -> None:
+    """A folder import took the ``.txt`` beside each media file as its prompt (speech's read
+    text) for every modality that did not say otherwise: an LLM record ``c1.json`` swallowed
+    ``c1.json``'s neighbour ``c1.txt`` (a reviewer's note) as the item's prompt, unlisted, and a
+    ``.txt`` that was no UTF-8 refused the record. Only speech and TTS read prompt sidecars."""
+    folder = tmp_path / "records"
+    folder.mkdir()
+    (folder / "c1.json").write_text(json.dumps(_record(1)), encoding="utf-8")
+    (folder / "c1.txt").write_text("checked by Ann, two typos left\n", encoding="utf-8")
+    (folder / "c2.json").write_text(json.dumps(_record(2)), encoding="utf-8")
+    (folder / "c2.txt").write_bytes(b"\xff\xfe not utf-8 \x81")
+    with runtime.session() as s:
+        pid = create_project(s, llm_spec("pairwise")).id
+    with runtime.session() as s:
+        report = import_source(s, runtime.blobs, pid, folder)
+    assert (report.imported, report.rejected) == (2, 0), report.rejections
+    assert sorted(k["source"] for k in report.skipped) == ["c1.txt", "c2.txt"]
+    with runtime.session() as s:
+        prompts = dict(s.execute(select(Item.external_id, Item.prompt)
+                                 .where(Item.project_id == pid)).tuples().all())
+    assert prompts == {"c1": None, "c2": None}
+
+
+def test_only_read_text_modalities_take_prompt_sidecars() -> None:
+    from datamill.modalities.base import prompt_sidecars_of
+
+    taking = {name for name in ("speech.asr", "speech.tts", "image", "text", "llm", "pointcloud")
+              if prompt_sidecars_of(get_modality(name))}
+    assert taking == {"speech.asr", "speech.tts"}
+    assert prompt_sidecars_of(object()) is False  # a plugin that says nothing reads none
