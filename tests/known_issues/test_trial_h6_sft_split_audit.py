@@ -24,6 +24,7 @@ from datamill.compliance.models import AuditRecord, User
 from datamill.core.errors import Conflict
 from datamill.modalities.llm.schema import parse_annotation
 from datamill.modalities.llm.sft_agreement import shown
+from datamill.modalities.registry import get_modality
 from datamill.production.annotating import review_task
 from datamill.production.models import Annotation, Item
 from datamill.production.tasks import claim_next_task
@@ -80,4 +81,5 @@ def test_split_sft_audit_keeps_hashes_and_a_masked_excerpt(
 
 def test_a_categorical_split_is_kept_as_counts() -> None:
     split = {"span:3:5": {"LOC": 1, "PER": 1}}
-    assert audit_split(split, [(1, "span:3:5", "LOC"), (2, "span:3:5", "PER")], {}) == split
+    assert audit_split(split, [(1, "span:3:5", "LOC"), (2, "span:3:5", "PER")], {},
+                       get_modality("text")) == split

@@ -245,7 +245,10 @@ class Aggregatable(Protocol):
     ``pairwise_units`` on every submitted answer of an item, runs the spec's
     ``aggregation.method`` and stores ``merge_aggregate(payloads, decided)`` as the item's
     current version of kind ``aggregate`` (with the method and a per-item confidence). Region
-    answers (spans, boxes) are merged with :mod:`datamill.qc.regions`.
+    answers (spans, boxes) are merged with :mod:`datamill.qc.regions`. Optional
+    ``free_text_questions``: the question keys answered in free text (a key ending in ``:``:
+    every key it begins), decided by majority vote whatever the method and left out of the
+    categorical agreement (:func:`datamill.qc.aggregating.free_text_key`).
     """
 
     def aggregation_units(self, payload: JsonValue) -> dict[str, str]:

@@ -573,17 +573,22 @@ def return_to_annotators(
 def _refuse_unresolved(session: Session, item: Item) -> None:
     """An item whose annotators split with no majority is adjudicated (an edit), never accepted
     as the aggregate's arbitrary pick."""
-    from datamill.qc.aggregating import free_text_key, unresolved_units  # noqa: PLC0415 - cycle
+    from datamill.qc.aggregating import (  # noqa: PLC0415 - cycle
+        free_text_key,
+        project_plugin,
+        unresolved_units,
+    )
 
     split = unresolved_units(session, item)
     if split:
+        _project, plugin = project_plugin(session, item.project_id)
         # a free-text answer (an SFT conversation, a transcript) is never written into the
         # message: the server log keeps every refusal's message (h6: two conversations whole,
         # with the personal data typed in them); ``split`` in the details has them for the page
         shown = "; ".join(
             f"{key}: " + (f"{len(counts)} different texts ("
                           + ", ".join(str(n) for n in counts.values()) + " annotators)"
-                          if free_text_key(key) else
+                          if free_text_key(key, plugin) else
                           ", ".join(f"{label} {n}" for label, n in counts.items()))
             for key, counts in split.items())
         raise Conflict(f"item {item.id}: the annotators split with no majority ({shown}); "

@@ -387,27 +387,27 @@ def aggregate_on_close(session: Session, item: Item, task: Task) -> bool:
             session, actor_id=None, action="aggregate.routed", object_type="item",
             object_id=item.id, project_id=project.id,
             data={"confidence": confidence, "min_confidence": min_confidence,
-                  "split": audit_split(split, units, answers)},
+                  "split": audit_split(split, units, answers, plugin)},
         )
         return False
     if split:  # the overlap is exhausted: review adjudicates
         record_audit(
             session, actor_id=None, action="aggregate.unresolved", object_type="item",
             object_id=item.id, project_id=project.id,
-            data={"split": audit_split(split, units, answers)},
+            data={"split": audit_split(split, units, answers, plugin)},
         )
     return True
 
 
 def audit_split(split: Mapping[str, Mapping[str, int]], units: Sequence[tuple[int, str, str]],
-                answers: Mapping[int, Annotation]) -> dict[str, Any]:
+                answers: Mapping[int, Annotation], plugin: object) -> dict[str, Any]:
     """``split`` as the audit trail keeps it: a categorical question's ``{label: count}`` as
     it is; a free-text question's answers (an SFT conversation, a transcript: whole texts, with
     personal data) as :func:`datamill.qc.split_record.answer_record` (authors, annotation ids,
     hash, length, a short masked excerpt)."""
     out: dict[str, Any] = {}
     for key, counts in split.items():
-        if not free_text_key(key):
+        if not free_text_key(key, plugin):
             out[key] = dict(counts)
             continue
         labels = list(counts)
@@ -418,24 +418,30 @@ def audit_split(split: Mapping[str, Mapping[str, int]], units: Sequence[tuple[in
     return out
 
 
-def free_text_key(key: str) -> bool:
-    """A question answered in free text (a speech transcript, an image text line's reading;
-    a speech segmentation, a point cloud's point labels, stacked objects' digest):
-    its labels are every distinct text of the project, so Dawid-Skene's or GLAD's per-worker
+def free_text_key(key: str, plugin: object) -> bool:
+    """Whether the modality answers question ``key`` in free text: its optional
+    ``free_text_questions`` name the key, or end in ``:`` and begin it (speech: its
+    ``transcript`` and ``segments``; image: a text line's reading, ``text:<x>:<y>``, and
+    stacked objects' digest, ``crowded:<kind>``; a point cloud's point labels; an LLM SFT
+    conversation, ``sft``). The loop names none of them: another modality's question of the
+    same name is categorical.
+
+    Such a question's labels are every distinct text of the project, so Dawid-Skene's or GLAD's per-worker
     confusion over them is (texts)^2 (3,000 two-answer items: 34 s and 1.7 GB; 10,000 would
     not fit in memory); these are decided by majority vote whatever the method, and left out
     of the categorical agreement (Krippendorff's alpha builds units x texts x texts: 1,000
-    speech items were killed for memory; the modality's pair scores measure them); an LLM SFT
-    conversation (``sft``) too."""
-    return key in ("transcript", "segments", "points", "sft") or key.startswith(("text:", "crowded:"))
+    speech items were killed for memory; the modality's pair scores measure them)."""
+    return any(key == q or (q.endswith(":") and key.startswith(q))
+               for q in getattr(plugin, "free_text_questions", ()))
 
 
 def _decide_all(
-    method: str, rows: Sequence[tuple[int, int, str, str]]
+    method: str, rows: Sequence[tuple[int, int, str, str]], plugin: object,
 ) -> tuple[dict[tuple[int, str], str], dict[tuple[int, str], float]]:
     """(item, key) -> decided label and confidence over the whole project."""
-    free = [r for r in rows if free_text_key(r[2])]
-    categorical = [r for r in rows if not r[2].startswith("pair:") and not free_text_key(r[2])]
+    free = [r for r in rows if free_text_key(r[2], plugin)]
+    categorical = [r for r in rows
+                   if not r[2].startswith("pair:") and not free_text_key(r[2], plugin)]
     pairs = [r for r in rows if r[2].startswith("pair:")]
     labels: dict[tuple[int, str], str] = {}
     conf: dict[tuple[int, str], float] = {}
@@ -586,10 +592,10 @@ def _decide_project(session: Session, project_id: int, method: str | None) -> _D
         item_units = answer_units(plugin, by_author)
         item_split = split_units(item_units)
         split[item_id] = bool(item_split)  # under majority vote
-        if any(free_text_key(key) for key in item_split):
+        if any(free_text_key(key, plugin) for key in item_split):
             free_split.add(item_id)
         rows += [(a, item_id, k, v) for a, k, v in item_units]
-    labels, conf = _decide_all(method, rows) if rows else ({}, {})
+    labels, conf = _decide_all(method, rows, plugin) if rows else ({}, {})
     per_item: dict[int, dict[str, str]] = defaultdict(dict)
     per_conf: dict[int, list[float]] = defaultdict(list)
     for (item_id, key), label in labels.items():

@@ -115,7 +115,7 @@ def _rows_counted(session: Session, project_id: int, answers: _Answers,
             continue
         overlapped += 1
         item_rows = [((item_id, k), a, v) for a, k, v in answer_units(plugin, by_author)
-                     if not free_text_key(k)]  # a text's reading: the pair scores measure it
+                     if not free_text_key(k, plugin)]  # a text's reading: the pair scores measure it
         rows += item_rows
         agg = currents.get(item_id)
         split = split_units([(a, k, v) for (_i, k), a, v in item_rows])

@@ -55,3 +55,26 @@ def test_only_read_text_modalities_take_prompt_sidecars() -> None:
               if prompt_sidecars_of(get_modality(name))}
     assert taking == {"speech.asr", "speech.tts"}
     assert prompt_sidecars_of(object()) is False  # a plugin that says nothing reads none
+
+
+def test_which_questions_are_free_text_is_the_modalitys_to_say() -> None:
+    """``qc.aggregating`` named every modality's free-text question keys in one list
+    (``transcript``, ``segments``, ``points``, ``sft``, ``text:``, ``crowded:``) and applied
+    it to every project: a modality answering a question of one of those names in categories
+    got it voted as free text and left out of its agreement. Now each plugin says
+    (``free_text_questions``); another modality's question of the same name is categorical."""
+    from datamill.qc.aggregating import free_text_key
+
+    def free(modality: str) -> set[str]:
+        plugin = get_modality(modality)
+        return {k for k in ("transcript", "segments", "points", "sft", "text:3:4",
+                            "crowded:box", "crowded:cuboid", "class", "classes", "span:1:2",
+                            "box:1:2:3:4", "rubric:safe", "pair:a|b")
+                if free_text_key(k, plugin)}
+
+    assert free("speech.asr") == {"transcript", "segments"}
+    assert free("image") == {"text:3:4", "crowded:box", "crowded:cuboid"}
+    assert free("pointcloud") == {"points", "crowded:box", "crowded:cuboid"}
+    assert free("llm") == {"sft"}
+    assert free("text") == set()  # a text project's answers are all categorical
+    assert free("speech.tts") == set()

@@ -26,10 +26,10 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from functools import cache
 from statistics import median
-from typing import Any, Final
+from typing import Any, ClassVar, Final
 
 from datamill.modalities._class_questions import class_units, decided_classes, no_class_rows
-from datamill.modalities._crowding import MAX_CANDIDATE_PAIRS, crowded_rows
+from datamill.modalities._crowding import CROWDED_PREFIX, MAX_CANDIDATE_PAIRS, crowded_rows
 from datamill.modalities.image._agreement import (
     envelope,
     keypoints_similarity,
@@ -294,6 +294,10 @@ def shape_units(docs: Mapping[int, ImageAnnotation]) -> list[tuple[int, str, str
 
 class ImageAggregationMixin:
     """``aggregation_units`` / ``pairwise_units`` / ``merge_aggregate`` for :class:`ImagePlugin`."""
+
+    #: questions answered in free text (:func:`datamill.qc.aggregating.free_text_key`): a text
+    #: line's reading (``text:<x>:<y>``), stacked objects' digest (``crowded:<kind>``)
+    free_text_questions: ClassVar[tuple[str, ...]] = ("text:", CROWDED_PREFIX)
 
     def aggregation_units(self, payload: Any) -> dict[str, str]:
         return class_units(_doc(payload).classes)

@@ -67,7 +67,7 @@ from datamill.modalities.llm.schema import (
     parse_annotation,
     validate_llm_annotation,
 )
-from datamill.modalities.llm.sft_agreement import sft_units
+from datamill.modalities.llm.sft_agreement import SFT_KEY, sft_units
 
 if TYPE_CHECKING:
     from datamill.modalities.llm.effect import LlmPreferenceEvaluator
@@ -127,6 +127,9 @@ class LlmPlugin:
     media_suffixes: ClassVar[tuple[str, ...]] = (".json",)
     media_folder: ClassVar[str] = "records"
     acceptance_metrics: ClassVar[tuple[str, ...]] = ("agreement",)
+    #: an SFT conversation is one question answered in free text
+    #: (:func:`datamill.qc.aggregating.free_text_key`)
+    free_text_questions: ClassVar[tuple[str, ...]] = (SFT_KEY,)
     workbench_template: ClassVar[str] = "llm/task.html"
     review_template: ClassVar[str] = "llm/review.html"
     inspection_template: ClassVar[str] = "llm/inspection.html"

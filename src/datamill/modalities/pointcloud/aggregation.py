@@ -24,11 +24,11 @@ import json
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from statistics import median
-from typing import Any, Final
+from typing import Any, ClassVar, Final
 
 from datamill.modalities._class_questions import class_units, decided_classes, no_class_rows
-from datamill.modalities._crowding import MAX_CANDIDATE_PAIRS, crowded_rows
-from datamill.modalities.pointcloud._point_agreement import majority_runs, point_units
+from datamill.modalities._crowding import CROWDED_PREFIX, MAX_CANDIDATE_PAIRS, crowded_rows
+from datamill.modalities.pointcloud._point_agreement import POINTS_KEY, majority_runs, point_units
 from datamill.modalities.pointcloud.metric import cuboid_iou
 from datamill.modalities.pointcloud.schema import Cuboid, PointCloudAnnotation
 
@@ -148,6 +148,10 @@ def _merge_cuboids(per_annotator: Sequence[Sequence[Cuboid]]) -> list[dict[str, 
 
 class PointCloudAggregationMixin:
     """``aggregation_units`` / ``pairwise_units`` / ``region_units`` / ``merge_aggregate``."""
+
+    #: questions answered in free text (:func:`datamill.qc.aggregating.free_text_key`): the
+    #: point labels (``points``), stacked cuboids' digest (``crowded:cuboid``)
+    free_text_questions: ClassVar[tuple[str, ...]] = (POINTS_KEY, CROWDED_PREFIX)
 
     def aggregation_units(self, payload: Any) -> dict[str, str]:
         return class_units(_doc(payload).classes)

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Mapping, Sequence
-from typing import Any, Final
+from typing import Any, ClassVar, Final
 
 from datamill.core.tie_break import choose
 from datamill.modalities.speech.exporters._common import clean_transcript
@@ -112,6 +112,9 @@ def _tie_pick(texts: Sequence[str], chosen: str | None) -> str | None:
 
 class SpeechAggregationMixin:
     """``aggregation_units`` / ``pairwise_units`` / ``merge_aggregate`` for speech."""
+
+    #: questions answered in free text (:func:`datamill.qc.aggregating.free_text_key`)
+    free_text_questions: ClassVar[tuple[str, ...]] = (TRANSCRIPT_KEY, SEGMENTS_KEY)
 
     def aggregation_units(self, payload: Any) -> dict[str, str]:
         return {TRANSCRIPT_KEY: transcript_unit(payload)}
