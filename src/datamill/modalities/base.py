@@ -289,7 +289,8 @@ class RegionUnits(Protocol):
     such as ``O`` for an annotator who drew none there). The engine adds them to the
     categorical units, so agreement, the aggregate's confidence and split detection (a group
     labelled three ways by three annotators) count them; ``merge_aggregate`` still merges the
-    regions themselves."""
+    regions themselves. Optional ``question_place(key)``: where a split question lies, for its
+    reviewer (:mod:`datamill.modalities._question_places`)."""
 
     def region_units(self, payloads: Mapping[int, JsonValue]) -> list[tuple[int, str, str]]:
         ...

@@ -72,9 +72,6 @@ __all__ = [
     "unresolved_units",
 ]
 
-#: image object questions keyed ``<kind>:<x>:<y>`` (modalities.image.aggregation.SHAPE_KEYS;
-#: ``text``: a text line's transcription) and a point cloud's ``cuboid:<x>:<y>`` (metres)
-_SHAPE_KINDS = ("rotated", "polygon", "line", "text", "polyline", "keypoints", "mask", "cuboid")
 _ROUND = 6  # confidences are compared at this precision for idempotence
 #: item statuses past review: a new aggregate would no longer be what was inspected/delivered
 _PAST_REVIEW = {
@@ -256,9 +253,11 @@ def split_answers(session: Session, item: Item | int | ItemSplit | None) -> list
     ``head``/``tail`` (``[start, end]`` of each span) for a text relation (else None),
     ``box`` (``[x, y, w, h]``) for an image box (else None), ``shape`` (``{kind, x, y}``)
     for a rotated box, polygon, text line, a text line's transcription (kind ``text``),
-    polyline, keypoint instance, mask or point-cloud cuboid (else None) and ``answers`` as ``{"username", "label"}`` in the annotators' order; ``[]`` when the item is
-    not split (or, given by id, missing). ``item`` may be its :func:`item_split`, read
-    already (None: no majority-vote aggregate)."""
+    polyline, keypoint instance, mask or point-cloud cuboid (else None): where the modality
+    says the question lies (its optional ``question_place(key)``,
+    :mod:`datamill.modalities._question_places`), and ``answers`` as ``{"username", "label"}``
+    in the annotators' order; ``[]`` when the item is not split (or, given by id, missing).
+    ``item`` may be its :func:`item_split`, read already (None: no majority-vote aggregate)."""
     found = item if isinstance(item, ItemSplit) or item is None else item_split(session, item)
     if found is None or not found.units:
         return []
@@ -270,26 +269,13 @@ def split_answers(session: Session, item: Item | int | ItemSplit | None) -> list
     for author, key, label in found.rows:
         if key in split:
             by_key[key].append({"username": names.get(author, str(author)), "label": label})
+    place_of = getattr(found.plugin, "question_place", None)  # where the modality's question lies
     out: list[dict[str, Any]] = []
     for key in sorted(split):
-        start = end = None
-        if key.startswith("span:"):
-            start, end = (int(v) for v in key[len("span:"):].rstrip("'").split(":"))
-        head = tail = None
-        if key.startswith("relation:"):  # relation:<start>:<end>|<start>:<end>, the spans' offsets
-            head, tail = ([int(v) for v in part.split(":")]
-                          for part in key[len("relation:"):].split("|"))
-        box = None
-        if key.startswith("box:"):  # box:<x>:<y>:<w>:<h>, an image box group's median box
-            box = [int(v) for v in key[len("box:"):].rstrip("'").split(":")]
-        shape = None  # rotated:/polygon:/line:/... <x>:<y>, an image object group's top-left
-        kind, _, rest = key.partition(":")
-        if kind in _SHAPE_KINDS and rest:  # a point cloud's cuboid: metres, one decimal
-            number = float if kind == "cuboid" else int
-            x, y = (number(v) for v in rest.rstrip("'").split(":"))
-            shape = {"kind": kind, "x": x, "y": y}
-        out.append({"key": key, "start": start, "end": end, "head": head, "tail": tail,
-                    "box": box, "shape": shape, "answers": by_key[key]})
+        place: dict[str, Any] = dict.fromkeys(("start", "end", "head", "tail", "box", "shape"))
+        if place_of is not None:
+            place.update(place_of(key))
+        out.append({"key": key, **place, "answers": by_key[key]})
     return out
 
 

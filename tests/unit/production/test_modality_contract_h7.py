@@ -78,3 +78,24 @@ def test_which_questions_are_free_text_is_the_modalitys_to_say() -> None:
     assert free("llm") == {"sft"}
     assert free("text") == set()  # a text project's answers are all categorical
     assert free("speech.tts") == set()
+
+
+def test_where_a_split_question_lies_is_the_modalitys_to_say() -> None:
+    """``split_answers`` parsed text spans, relations, image boxes and every image and point
+    cloud shape kind out of the keys itself, for every project. Now the plugin's optional
+    ``question_place`` reads its own keys; a modality without it gets no place."""
+    from datamill.modalities._question_places import shape_place
+
+    text, image, cloud = (get_modality(m) for m in ("text", "image", "pointcloud"))
+    assert text.question_place("span:3:5'") == {"start": 3, "end": 5}
+    assert text.question_place("relation:0:4|9:12") == {"head": [0, 4], "tail": [9, 12]}
+    assert text.question_place("line:3:4") == {}  # no text question is an image line
+    assert image.question_place("box:1:2:30:40") == {"box": [1, 2, 30, 40]}
+    assert image.question_place("text:7:8") == {"shape": {"kind": "text", "x": 7, "y": 8}}
+    assert image.question_place("cuboid:1.5:2.0") == {}
+    assert cloud.question_place("cuboid:1.5:-2.0") == {
+        "shape": {"kind": "cuboid", "x": 1.5, "y": -2.0}}
+    assert cloud.question_place("polygon:7:8") == {}
+    for name in ("speech.asr", "llm"):
+        assert not hasattr(get_modality(name), "question_place")
+    assert shape_place("crowded:box", ("box",)) == {}

@@ -30,6 +30,7 @@ from typing import Any, ClassVar, Final
 
 from datamill.modalities._class_questions import class_units, decided_classes, no_class_rows
 from datamill.modalities._crowding import CROWDED_PREFIX, MAX_CANDIDATE_PAIRS, crowded_rows
+from datamill.modalities._question_places import box_place, shape_place
 from datamill.modalities.image._agreement import (
     envelope,
     keypoints_similarity,
@@ -304,6 +305,11 @@ class ImageAggregationMixin:
 
     def pairwise_units(self, payload: Any) -> list[tuple[str, str, str]]:
         return []
+
+    def question_place(self, key: str) -> dict[str, Any]:
+        """A split box group's ``box``; an object group's (or its text line's reading,
+        ``text:``) ``shape``, its top-left corner in whole pixels."""
+        return box_place(key) or shape_place(key, (*SHAPE_KEYS.values(), "text"))
 
     def region_units(self, payloads: Mapping[int, Any]) -> list[tuple[int, str, str]]:
         """The ``classes`` answer of the annotators who gave no image class, where another

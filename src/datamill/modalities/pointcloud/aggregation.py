@@ -28,6 +28,7 @@ from typing import Any, ClassVar, Final
 
 from datamill.modalities._class_questions import class_units, decided_classes, no_class_rows
 from datamill.modalities._crowding import CROWDED_PREFIX, MAX_CANDIDATE_PAIRS, crowded_rows
+from datamill.modalities._question_places import shape_place
 from datamill.modalities.pointcloud._point_agreement import POINTS_KEY, majority_runs, point_units
 from datamill.modalities.pointcloud.metric import cuboid_iou
 from datamill.modalities.pointcloud.schema import Cuboid, PointCloudAnnotation
@@ -158,6 +159,10 @@ class PointCloudAggregationMixin:
 
     def pairwise_units(self, payload: Any) -> list[tuple[str, str, str]]:
         return []
+
+    def question_place(self, key: str) -> dict[str, Any]:
+        """A split cuboid group's ``shape``: its corner in metres (one decimal)."""
+        return shape_place(key, ("cuboid",), float)
 
     def region_units(self, payloads: Mapping[int, Any]) -> list[tuple[int, str, str]]:
         docs = {a: _doc(p) for a, p in payloads.items()}

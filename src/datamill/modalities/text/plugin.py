@@ -36,6 +36,7 @@ from pydantic import BaseModel, ValidationError
 
 from datamill.core.errors import InvalidInput
 from datamill.core.jsontext import json_refusal
+from datamill.modalities._question_places import relation_place, span_place
 from datamill.modalities.base import AnnotationDoc, CheckOutcome, Exporter, ItemRecord
 from datamill.modalities.parse_problems import parse_refusal
 from datamill.modalities.problem_words import coded_refusal
@@ -342,6 +343,10 @@ class TextPlugin:
     def region_units(self, payloads: Mapping[int, Any]) -> list[tuple[int, str, str]]:
         """Spans as questions, grouped across annotators (see :func:`aggregate.span_units`)."""
         return aggregate.span_units(payloads)
+
+    def question_place(self, key: str) -> dict[str, Any]:
+        """A split span's ``start``/``end``, a split relation's ``head``/``tail``."""
+        return span_place(key) or relation_place(key)
 
     # -- quality
     def compare(self, before: Any, after: Any) -> dict[str, Any]:
