@@ -1,6 +1,6 @@
 """Revenue and cost recognition from customer acceptance, and final accounts.
 
-Driven by production's ``delivery.accepted`` domain events (accepted duration / utterances):
+Driven by production's ``delivery.accepted`` domain events (accepted volume and items):
 
 * types 1 and 2 recognise the order on the acceptance report **and** completed final
   accounts (§6.5): final acceptance and final accounts (:func:`close_project`) may come in

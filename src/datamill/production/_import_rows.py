@@ -525,8 +525,8 @@ def iter_source_rows(  # noqa: PLR0913 - the folder options
         suffixes: The media files a folder import picks up (the modality's
             ``media_suffixes``, lowercase with the dot); a folder needs them.
         prompt_sidecars: In a folder, a ``.txt`` beside a media file is its prompt (speech:
-            the text read aloud); a modality whose ``.txt`` files are something else (image:
-            YOLO labels) says ``prompt_sidecars = False``.
+            the text read aloud); the import passes the modality's ``prompt_sidecars``
+            (:func:`datamill.modalities.base.prompt_sidecars_of`: speech and TTS only).
         root: The folder nothing may be read from outside of; by default ``source`` itself
             (a folder) or the manifest's folder. ``source`` must resolve inside it.
         split: In a folder, reads a file that is not a media file but that the modality

@@ -129,8 +129,9 @@ class EffectSpec(BaseModel):
 class DatasetSpec(BaseModel):
     """A project's dataset spec (schema version 1).
 
-    ``sampling`` (inspection level, AQL) and ``acceptance`` (character and sentence accuracy)
-    are required: thresholds are project settings with no defaults. With
+    ``sampling`` (inspection level, AQL) and ``acceptance`` (thresholds on the modality's
+    metrics: speech's character and sentence accuracy, an image's region accuracy, ...) are
+    required: thresholds are project settings with no defaults. With
     ``qualification_required`` nobody takes the project's annotate tasks before passing its
     qualification test (and nobody at all until the test is defined).
 

@@ -259,7 +259,7 @@ def _release_untested(session: Session, project_id: int) -> dict[str, object]:
 def golden_answers_by_reference(
     session: Session, project_id: int, answers: Mapping[str, str], *, questions: bool = False
 ) -> dict[int, str]:
-    """Golden answers keyed by item id or by the item's external id (utterance name); with
+    """Golden answers keyed by item id or by the item's external id (its name at import); with
     ``questions`` (a candidate's answers) also by the name a question is shown under
     (``question-3``: the test's third)."""
     _project(session, project_id)
