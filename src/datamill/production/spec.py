@@ -312,6 +312,8 @@ def parse_spec(
                      if kept is None and spec.collection is not None else None)
     if uncollectable is not None:  # a new spec: told with its other problems, if any
         problems.append(uncollectable.message)
+    if kept is None and spec.collection is not None:
+        problems += _untimed_hours(spec.collection, plugin)
     if problems or requirements is None:
         message = f"invalid dataset spec: {'; '.join(problems)}"
         if uncollectable is not None and len(problems) == 1:
@@ -322,6 +324,18 @@ def parse_spec(
                                field=f"acceptance.{unmeasured[0]}", metric=", ".join(unmeasured))
         raise InvalidInput(message) from invalid
     return spec, requirements
+
+
+def _untimed_hours(collection: CollectionSpec, plugin: Any) -> list[str]:
+    """A quota cell's ``hours`` target where the modality's items are not counted in time: the
+    quotas count hours of the items' ``duration_ms`` (speech, TTS), so such a cell never
+    filled (an image project's 0 hours, whatever was collected)."""
+    if plugin.volume_base_unit == "milliseconds":
+        return []
+    return [f"collection.cells[{i}]" + (f" ({cell.name})" if cell.name else "")
+            + f" sets an hours target, but {plugin.name} items are counted in "
+            f"{plugin.volume_unit}, not time: set speakers or items instead"
+            for i, cell in enumerate(collection.cells) if cell.hours is not None]
 
 
 def _acceptance_problems(

@@ -99,3 +99,29 @@ def test_where_a_split_question_lies_is_the_modalitys_to_say() -> None:
     for name in ("speech.asr", "llm"):
         assert not hasattr(get_modality(name), "question_place")
     assert shape_place("crowded:box", ("box",)) == {}
+
+
+def test_an_hours_quota_needs_items_counted_in_time() -> None:
+    """A collection cell's ``hours`` target counts the accepted items' ``duration_ms``: speech's
+    and TTS's recordings. An image (or text, LLM, point cloud) project's spec took one, and the
+    cell never filled (0 hours whatever was collected). A new spec of such a modality is now
+    refused with the cell named; its speakers and items targets are fine, as are speech's
+    hours; a stored project keeps loading."""
+    import pytest
+
+    from datamill.core.errors import InvalidInput
+    from datamill.production.spec import parse_spec
+    from tests.unit.production.helpers import spec as speech_spec
+    from tests.unit.production.image_helpers import image_spec
+
+    hours = {"cells": [{"name": "women", "gender": "female", "hours": 2},
+                       {"name": "men", "gender": "male", "speakers": 3}]}
+    with pytest.raises(InvalidInput) as refused:
+        parse_spec(image_spec(collection=hours))
+    assert "collection.cells[0] (women)" in refused.value.message
+    assert "images" in refused.value.message
+    parse_spec(image_spec(collection={"cells": [{"gender": "female", "speakers": 2,
+                                                 "items": 40}]}))
+    parse_spec(speech_spec(collection=hours))
+    parse_spec(image_spec(collection=hours), kept={"region_accuracy": 0.95,
+                                                   "character_accuracy": 0.95})
