@@ -165,3 +165,7 @@ AREA_REFUSALS_ZH_CN: dict[str, str] = {
 }
 from datamill.modalities import _reason_words_workforce_h5 as _wf_h5  # noqa: E402, I001
 AREA_REFUSALS_EN.update(_wf_h5.WORKFORCE_H5_EN); AREA_REFUSALS_ZH_CN.update(_wf_h5.WORKFORCE_H5_ZH_CN)  # noqa: E702, E501
+from datamill.modalities import _reason_words_contract_h7 as _contract_h7  # noqa: E402
+
+AREA_REFUSALS_EN |= _contract_h7.CONTRACT_H7_EN
+AREA_REFUSALS_ZH_CN |= _contract_h7.CONTRACT_H7_ZH_CN

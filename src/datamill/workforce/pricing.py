@@ -27,7 +27,7 @@ from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
 from datamill.core.errors import InvalidInput
 from datamill.db.lookup import get_or_raise
-from datamill.modalities.registry import modality_names
+from datamill.modalities.registry import get_modality, modality_names
 from datamill.workforce.models import PriceEntry, Vendor
 from datamill.workforce.policies import require_business
 from datamill.workforce.schemas import PriceOut
@@ -128,6 +128,20 @@ def effective_price(
     return _current(session, half, None, stage, modality, group)
 
 
+def _require_timed(modality: str, unit: str) -> None:
+    """A price per ``hour`` is per hour of audio (settlement divides the volume in milliseconds
+    by 3,600,000): refused for a modality not counted in time (an image project's 1,000
+    images settled as 0.0003 hours), told in the modality's own unit."""
+    plugin = get_modality(modality)
+    if unit != "hour" or plugin.volume_base_unit == "milliseconds":
+        return
+    raise InvalidInput(
+        f"A price per hour is per hour of audio, but {modality} is counted in "
+        f"{plugin.volume_unit}: set the price per item, or per volume ({plugin.volume_unit}).",
+        field="unit", reason_code="price_hour_untimed", modality=modality,
+        volume_unit=str(plugin.volume_unit))
+
+
 def set_price(
     session: Session,
     actor: User,
@@ -159,6 +173,7 @@ def set_price(
     if unit not in UNITS:
         raise InvalidInput(f"unknown unit {unit!r}; use one of {', '.join(UNITS)}", field="unit",
                            reason_code="unit_unknown", unit=str(unit), value=', '.join(UNITS))
+    _require_timed(modality, unit)
     if language_group not in ("chinese", "minority", "foreign"):
         raise InvalidInput(
             "language group must be chinese, minority or foreign", field="language_group",
