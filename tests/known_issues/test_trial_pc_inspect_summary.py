@@ -72,11 +72,12 @@ def test_qc_inspect_summarises_a_frame_and_json_keeps_it_whole(
     if lang == "en":
         assert f"{batch['cuboids']} cuboids (car {batch['cuboids']})" in shown, shown
         assert f"points per class: road {rest:,}, car 100" in shown, shown
-        assert f"datamill qc inspect {batch['id']} --json" in shown
+        # the command it names runs as printed: --as is required (new-user trial h8)
+        assert f"datamill qc inspect {batch['id']} --as insp --json" in shown
     else:
         assert f"{batch['cuboids']} 个立方体（car {batch['cuboids']}）" in shown, shown
         assert f"各类点数：road {rest:,}、car 100" in shown, shown
-        assert "完整文档" in shown and "--json" in shown
+        assert "完整文档" in shown and f"qc inspect {batch['id']} --as insp --json" in shown
     monkeypatch.delenv("DATAMILL_LANG")
     get_settings.cache_clear()
     r = cli.invoke(app, ["qc", "inspect", str(batch["id"]), "--as", "insp", "--json"])
@@ -117,7 +118,7 @@ def test_an_image_answer_reads_as_its_objects_not_its_mask_runs(
         scores={}, reasons=[], sample=[{"item_id": 7, "external_id": "a.png",
                                         "delivered_text": answer, "corrected_text": None}])
     with _common.out.capture() as captured:
-        quality._render_inspection(view, None, {7: (line, "")})
+        quality._render_inspection(view, None, {7: (line, "")}, "insp")
     text = re.sub(r"[\s│]+", " ", captured.get())
-    assert line in text and "1999" not in text and "datamill qc inspect 4 --json" in text
+    assert line in text and "1999" not in text and "datamill qc inspect 4 --as insp --json" in text
     get_settings.cache_clear()

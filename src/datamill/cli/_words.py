@@ -86,7 +86,7 @@ EN_CLI: dict[str, str] = {
     "qc.summary.list_sep": ", ",
     "qc.summary.sep": "; ",
     "qc.summary.whole": "the whole documents (the form 'qc correct' takes): datamill qc inspect "
-                        "{batch} --json",
+                        "{batch} --as {user} --json",
     "qc.corrected": "recorded the inspector's correction of item {item}",
     "qc.confirmed": "confirmed item {item} as delivered (no change)",
     # qc evaluate / evaluations (application-effect verification)
@@ -321,7 +321,7 @@ ZH_CN_CLI: dict[str, str] = {
     "qc.summary.unlabelled": "未标注",
     "qc.summary.list_sep": "、",
     "qc.summary.sep": "；",
-    "qc.summary.whole": "完整文档（qc correct 所用格式）：datamill qc inspect {batch} --json",
+    "qc.summary.whole": "完整文档（qc correct 所用格式）：datamill qc inspect {batch} --as {user} --json",
     "qc.corrected": "已记录质检员对条目 {item} 的修正。",
     "qc.confirmed": "已确认条目 {item} 与交付内容一致（无修改）。",
     "qc.effect_progress": "正在验证",

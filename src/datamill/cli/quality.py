@@ -52,7 +52,8 @@ def _inspector(s: Any, username: str, *, batch_id: int | None = None,
 
 
 def _render_inspection(v: Any, views: dict[int, list[str]] | None = None,
-                       summaries: dict[int, tuple[str, str]] | None = None) -> None:
+                       summaries: dict[int, tuple[str, str]] | None = None,
+                       user: str = "USER") -> None:
     p = v.plan
     out.print(say("qc.plan", inspection=v.id, batch=v.batch_id, lot=p["lot_size"],
                   level=p["level"], aql=p["aql"], letter=p["code_letter"],
@@ -94,7 +95,7 @@ def _render_inspection(v: Any, views: dict[int, list[str]] | None = None,
     out.print(t)
     if shortened:  # where the whole documents are: this command's --json
         key = "qc.summary.whole" if v.status == "open" else "qc.summary.whole_done"
-        out.print(say(key, batch=v.batch_id, inspection=v.id), soft_wrap=True)
+        out.print(say(key, batch=v.batch_id, inspection=v.id, user=esc(user)), soft_wrap=True)
 
 
 #: a JSON answer longer than this is shortened in a table cell (the first characters shown)
@@ -152,7 +153,7 @@ def inspect_cmd(batch_id: int, user: AsUser, as_json: JsonOpt = False) -> None:
         v = start_inspection(s, batch_id, _inspector(s, user, batch_id=batch_id))
         views = None if as_json else _sample_views(s, v)
         summaries = None if as_json or views is not None else _sample_summaries(s, v)
-    emit(v, as_json, lambda x: _render_inspection(x, views, summaries))
+    emit(v, as_json, lambda x: _render_inspection(x, views, summaries, user))
 
 
 def _sample_summaries(s: Any, v: Any) -> dict[int, tuple[str, str]] | None:
@@ -355,7 +356,7 @@ def complete_cmd(inspection_id: int, user: AsUser, as_json: JsonOpt = False) -> 
         # the table shows each answer in a line (the modality's summary, else shortened);
         # --json keeps the documents whole
         summaries = None if as_json else _sample_summaries(s, v)
-    emit(v, as_json, lambda x: _render_inspection(x, None, summaries))
+    emit(v, as_json, lambda x: _render_inspection(x, None, summaries, user))
 
 
 @app.command("evaluate")
