@@ -201,7 +201,13 @@ def record_acceptance(
     if volume is None and items is not None and delivered == held:
         volume = items
     if items is None or volume is None:
-        raise InvalidInput(f"an acceptance names the accepted items and volume ({unit})")
+        # the next step named: which answers are possible (a new customer read "names the
+        # accepted items and volume" with no word of how; trial h8)
+        raise InvalidInput(
+            f"an acceptance names the accepted items and volume ({unit}): accept all of it "
+            f"(everything delivered: {held} items, {delivered} {unit}), give the accepted "
+            "items and volume, or name the refused items", field="accepted_items",
+            delivered_items=held, delivered_volume=delivered)
     if d.status == "accepted":
         raise Conflict(f"delivery {delivery_id} was already accepted"
                        + (f" on {d.accepted_at:%Y-%m-%d}" if d.accepted_at else ""),
