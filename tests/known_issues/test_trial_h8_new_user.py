@@ -4,6 +4,7 @@ commands left a first-time project manager, annotator or customer without the ne
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -13,9 +14,11 @@ from datamill.cli.main import app
 from datamill.core.errors import InvalidInput
 from datamill.production.delivery import record_acceptance
 from datamill.runtime import Runtime
+from tests._cli import run_cli
 from tests.known_issues.test_trial_h4_settlement_by_accepted_volume import (  # noqa: F401
     world,
 )
+from tests.unit.cli._text_project import imported_text_project
 
 
 def test_an_acceptance_naming_nothing_says_what_to_give(
@@ -35,3 +38,23 @@ def test_an_acceptance_naming_nothing_says_what_to_give(
     assert r.exit_code == 2, r.stdout
     error = json.loads(r.stdout)["error"]
     assert error["delivered_items"] == 5 and "everything delivered" in error["message"]
+
+
+def test_work_next_on_a_text_project_shows_the_json_to_write(tmp_path: Path) -> None:
+    """``work next`` on a text task said only ``--annotation FILE.json``: with no span yet (an
+    English text the default pre-annotator labels nothing in) nothing showed the document's
+    form. It now prints one for the spec's tasks, and that document is accepted as written."""
+    home = imported_text_project(tmp_path, "guide-ner", {"a.txt": "张伟在北京的清华大学工作。"})
+    run_cli(home, "data", "check", "guide-ner", "--as", "root")
+    run_cli(home, "work", "package", "guide-ner", "--stage", "annotate", "--as", "root")
+    shown = run_cli(home, "work", "next", "guide-ner", "--as", "root").stdout
+    line = " ".join(shown.split())  # rich wraps long lines
+    assert "write: {" in line, shown
+    doc = json.loads(line.split("write: ", 1)[1].split(" next: ", 1)[0])
+    assert doc["type"] == "text_annotation" and doc["spans"][0]["label"] in {"PER", "LOC", "ORG"}
+    task = json.loads(run_cli(home, "work", "next", "guide-ner", "--as", "root",
+                              "--json").stdout)
+    (tmp_path / "a.json").write_text(json.dumps(doc), encoding="utf-8")
+    run_cli(home, "work", "submit", str(task["id"]), "--base-version",
+            str(task["current_version"]), "--annotation", str(tmp_path / "a.json"),
+            "--as", "root")

@@ -199,6 +199,36 @@ class TextPlugin:
                 lines.append(w["sentiment"].format(text=ann.sentiment))
         return "\n".join(lines)
 
+    def readable_guide(self, requirements: BaseModel | Mapping[str, Any],
+                       words: Mapping[str, str] | None = None) -> str:
+        """What a terminal shows under the text (``datamill work next``): the JSON to write
+        for the spec's tasks, with the spec's first label of each kind (an annotator starting
+        from no pre-annotation saw only ``--annotation FILE.json``: trial h8). ``words`` as
+        :meth:`readable_task`'s (key ``form`` with ``{text}``)."""
+        w = {"form": "write: {text}", **(words or {})}
+        labels = _req(requirements).labels
+        tasks = set(labels.tasks)
+        example: dict[str, Any] = {"type": "text_annotation", "schema_version": 1}
+        if tasks & {"ner", "relations"}:
+            label = labels.entity_labels[0] if labels.entity_labels else "LABEL"
+            spans: list[dict[str, Any]] = [{"start": 0, "end": 2, "label": label}]
+            if "relations" in tasks:
+                spans = [{**spans[0], "id": "s1"}, {"start": 3, "end": 5, "label": label,
+                                                     "id": "s2"}]
+                example["relations"] = [{"head": "s1", "tail": "s2", "label": (
+                    labels.relation_labels[0] if labels.relation_labels else "LABEL")}]
+            example["spans"] = spans
+        if tasks & {"classification", "multi_label"}:
+            example["classes"] = list(labels.classes[:1]) or ["CLASS"]
+        if "sentiment" in tasks:
+            example["sentiment"] = labels.sentiments[0] if labels.sentiments else "neutral"
+        if "segmentation" in tasks:
+            token: dict[str, Any] = {"start": 0, "end": 2}
+            if labels.pos_tags:
+                token["pos"] = labels.pos_tags[0]
+            example["tokens"] = [token]
+        return w["form"].format(text=json.dumps(example, ensure_ascii=False))
+
     def task_content(self, path: Path) -> dict[str, Any]:
         """What a script judges (``datamill work next --json``, key ``content``): the item's
         whole text, ``{"type": "text_item", "schema_version": 1, "text": ...}`` (span offsets
