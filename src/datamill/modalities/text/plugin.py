@@ -208,7 +208,7 @@ class TextPlugin:
         w = {"form": "write: {text}", **(words or {})}
         labels = _req(requirements).labels
         tasks = set(labels.tasks)
-        example: dict[str, Any] = {"type": "text_annotation", "schema_version": 1}
+        example: dict[str, Any] = {}  # type and schema_version have their defaults
         if tasks & {"ner", "relations"}:
             label = labels.entity_labels[0] if labels.entity_labels else "LABEL"
             spans: list[dict[str, Any]] = [{"start": 0, "end": 2, "label": label}]
