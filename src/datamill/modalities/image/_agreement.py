@@ -106,9 +106,9 @@ def mask_similarity(a: Mask, b: Mask) -> float:
 def object_corner(obj: Polyline | Keypoints | Mask) -> tuple[float, float]:
     """The top-left corner of an object's extent (labelled keypoints; a mask's foreground)."""
     if isinstance(obj, Mask):
-        from datamill.modalities.image._rle import rle_bbox, rle_counts
+        from datamill.modalities.image._rle import rle_bbox, rle_runs
 
-        x, y, _w, _h = rle_bbox(rle_counts(obj.rle.counts), int(obj.rle.size[0]))
+        x, y, _w, _h = rle_bbox(rle_runs(obj.rle.counts), int(obj.rle.size[0]))
         return float(x), float(y)
     if isinstance(obj, Keypoints):
         points = [p for p in obj.points if p.visibility > 0] or list(obj.points)
@@ -126,9 +126,9 @@ def envelope(obj: Any) -> tuple[float, float, float, float]:
     if isinstance(obj, Box):
         return obj.x, obj.y, obj.x + obj.w, obj.y + obj.h
     if isinstance(obj, Mask):
-        from datamill.modalities.image._rle import rle_bbox, rle_counts
+        from datamill.modalities.image._rle import rle_bbox, rle_runs
 
-        x, y, w, h = rle_bbox(rle_counts(obj.rle.counts), int(obj.rle.size[0]))
+        x, y, w, h = rle_bbox(rle_runs(obj.rle.counts), int(obj.rle.size[0]))
         return float(x), float(y), float(x + w), float(y + h)
     if isinstance(obj, Keypoints):
         points = [p for p in obj.points if p.visibility > 0] or list(obj.points)

@@ -8,11 +8,21 @@ count from the third on is stored as a difference to the count two places before
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
-__all__ = ["MAX_RUN", "rle_area", "rle_bbox", "rle_counts", "rle_iou", "rle_problem", "rle_string"]
+__all__ = ["MAX_RUN", "rle_area", "rle_bbox", "rle_counts", "rle_iou", "rle_problem", "rle_runs",
+           "rle_string"]
 
 MAX_RUN = 2**32 - 1
 """The longest run a COCO reader holds: pycocotools keeps runs as ``uint32``."""
+
+DECODED_KEPT = 128
+"""How many compressed strings' runs are kept decoded (least recently used dropped): one
+request's masks are checked, then measured or compared by several steps (validation's
+``rle_problem`` and empty-mask test, aggregation's envelopes, corners, pair IoUs and medoid,
+the merged answer's validation, the COCO record's area and box), each of which decoded the
+string again: 52 decodes for three annotators' masks of one object from their check to the
+merged answer's COCO record."""
 
 
 def rle_counts(counts: str | Sequence[int]) -> list[int]:
@@ -25,8 +35,24 @@ def rle_counts(counts: str | Sequence[int]) -> list[int]:
         >>> rle_counts(rle_string([3, 2, 10, 1]))
         [3, 2, 10, 1]
     """
+    return list(rle_runs(counts))
+
+
+def rle_runs(counts: str | Sequence[int]) -> tuple[int, ...]:
+    """As :func:`rle_counts`, as a tuple; a compressed string is decoded once while it is among
+    the :data:`DECODED_KEPT` last decoded (the same tuple is returned again).
+
+    Raises:
+        ValueError: The string is not a valid compressed RLE.
+    """
     if not isinstance(counts, str):
-        return [int(c) for c in counts]
+        return tuple(int(c) for c in counts)
+    return _decoded(counts)
+
+
+@lru_cache(maxsize=DECODED_KEPT)
+def _decoded(counts: str) -> tuple[int, ...]:
+    """The runs of a compressed string (``cache_info().misses`` counts the decodes)."""
     out: list[int] = []
     pos = 0
     while pos < len(counts):
@@ -47,7 +73,7 @@ def rle_counts(counts: str | Sequence[int]) -> list[int]:
         if len(out) > 2:
             value += out[-2]
         out.append(value)
-    return out
+    return tuple(out)
 
 
 def rle_string(counts: Sequence[int]) -> str:
@@ -87,7 +113,7 @@ def rle_problem(counts: str | Sequence[int], height: int, width: int) -> str | N
         'runs cover 5 pixels, the image has 6'
     """
     try:
-        runs = rle_counts(counts)
+        runs = rle_runs(counts)
     except ValueError as err:
         return str(err)
     for i, run in enumerate(runs):

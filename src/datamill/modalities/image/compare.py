@@ -87,9 +87,9 @@ def _iou(a: Any, b: Any) -> float:
             return 0.0
         if tuple(a.rle.size) != tuple(b.rle.size):
             return 0.0
-        from datamill.modalities.image._rle import rle_counts, rle_iou
+        from datamill.modalities.image._rle import rle_iou, rle_runs
 
-        return rle_iou(rle_counts(a.rle.counts), rle_counts(b.rle.counts))
+        return rle_iou(rle_runs(a.rle.counts), rle_runs(b.rle.counts))
     # degenerate rectangles (a horizontal polyline) count at least 1 pixel each way
     ra = (ra[0], ra[1], max(ra[2], ra[0] + 1), max(ra[3], ra[1] + 1))
     rb = (rb[0], rb[1], max(rb[2], rb[0] + 1), max(rb[3], rb[1] + 1))

@@ -39,7 +39,7 @@ from datamill.modalities.effect_classifier import (
     refuse_one_class,
     without_paths,
 )
-from datamill.modalities.image._rle import rle_bbox, rle_counts
+from datamill.modalities.image._rle import rle_bbox, rle_runs
 from datamill.modalities.image.plugin import ImagePlugin
 from datamill.modalities.image.schema import (
     Box,
@@ -75,7 +75,7 @@ def _bbox(obj: Any) -> tuple[float, float, float, float] | None:
         xs, ys = [p[0] for p in points], [p[1] for p in points]
         return min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys)
     if isinstance(obj, Mask):
-        x, y, w, h = rle_bbox(rle_counts(obj.rle.counts), obj.rle.size[0])
+        x, y, w, h = rle_bbox(rle_runs(obj.rle.counts), obj.rle.size[0])
         return (x, y, w, h) if w and h else None
     return None
 

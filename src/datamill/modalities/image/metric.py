@@ -202,11 +202,11 @@ def _geometry(obj: Box | RotatedBox | Polygon | TextLine) -> BaseGeometry:
 
 def _mask_iou(a: Mask, b: Mask) -> float:
     """Pixel IoU of two masks (0.0 for masks of different sizes: not one image's)."""
-    from datamill.modalities.image._rle import rle_counts, rle_iou
+    from datamill.modalities.image._rle import rle_iou, rle_runs
 
     if tuple(a.rle.size) != tuple(b.rle.size):
         return 0.0
-    return rle_iou(rle_counts(a.rle.counts), rle_counts(b.rle.counts))
+    return rle_iou(rle_runs(a.rle.counts), rle_runs(b.rle.counts))
 
 
 def shape_mask_iou(mask: Mask, shape: Box | RotatedBox | Polygon) -> float:

@@ -495,9 +495,9 @@ def _check_geometry(obj: Any, width: int, height: int) -> list[_Problem]:
 def _empty_mask(obj: Mask) -> list[_Problem]:
     """A mask of valid runs that sets no pixel (``mask_empty``): it draws nothing, and COCO
     readers drop it (pycocotools gives it no box, detectron2 filters it out)."""
-    from datamill.modalities.image._rle import rle_area, rle_counts
+    from datamill.modalities.image._rle import rle_area, rle_runs
 
-    if rle_area(rle_counts(obj.rle.counts)) > 0:
+    if rle_area(rle_runs(obj.rle.counts)) > 0:
         return []
     return [_Problem("rle.counts", "mask_empty", "the mask has no pixel set (its runs are "
                      "all background)")]

@@ -52,7 +52,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 from datamill.modalities.base import ExportManifest
-from datamill.modalities.image._rle import rle_area, rle_bbox, rle_counts
+from datamill.modalities.image._rle import rle_area, rle_bbox, rle_runs
 from datamill.modalities.image.exporters._common import (
     LabelIds,
     OnUnsupported,
@@ -193,7 +193,7 @@ def _object_record(obj: Any) -> dict[str, Any] | None:
         record["text"] = obj.transcription
         return record
     if isinstance(obj, Mask):
-        counts = rle_counts(obj.rle.counts)
+        counts = rle_runs(obj.rle.counts)
         segmentation = {"size": list(obj.rle.size), "counts": (
             obj.rle.counts if isinstance(obj.rle.counts, str) else list(obj.rle.counts))}
         return {"segmentation": segmentation, "area": rle_area(counts),
