@@ -86,6 +86,7 @@ def _labelled_rows(  # noqa: PLR0913 - the source's reading options
     a problem (``import_decoder_crashed``), not the end of the process."""
     req = plugin.requirements_model.model_validate(requirements)
     leave_out = getattr(plugin, "leave_out_imported", None)  # e.g. an image's sub-pixel box
+    both = getattr(plugin, "validate_imported", None)  # it and validate_annotation in one
     out: list[tuple[SourceRow, AnnotationDoc]] = []
     problems = _Problems()
     seen: dict[str, str] = {}
@@ -140,11 +141,15 @@ def _labelled_rows(  # noqa: PLR0913 - the source's reading options
             payload = fit(payload, req)
         try:
             widen = getattr(plugin, "validation_attributes", None)  # a long text's own text
-            if leave_out is not None:
-                payload, dropped = leave_out(payload, attributes, req)
+            if both is not None:  # leave out, then validate, with one check of the row
+                doc, dropped = both(payload, attributes, req)
                 left_out[external_id] = Counter(dropped)
-            doc = plugin.validate_annotation(
-                payload, widen(attributes, lambda at=real: at) if widen else attributes, req)
+            else:
+                if leave_out is not None:
+                    payload, dropped = leave_out(payload, attributes, req)
+                    left_out[external_id] = Counter(dropped)
+                doc = plugin.validate_annotation(
+                    payload, widen(attributes, lambda at=real: at) if widen else attributes, req)
         except DatamillError as err:
             problems.add(name, err.message)
             continue

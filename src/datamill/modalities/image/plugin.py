@@ -332,17 +332,44 @@ class ImagePlugin(ImageAggregationMixin):
             annotation = ImageAnnotation.model_validate(payload)
         except ValidationError:
             return payload, {}  # validate_annotation words the problem
+        fitted, dropped, _problems = self._left_out(annotation, attributes, requirements)
+        return (fitted.model_dump(mode="json") if dropped else payload), dropped
+
+    def validate_imported(
+        self, payload: Any, attributes: Mapping[str, Any], requirements: BaseModel
+    ) -> tuple[AnnotationDoc, dict[str, int]]:
+        """:meth:`leave_out_imported` then :meth:`validate_annotation` with one check of the
+        objects: a row that keeps every object is refused (or taken) on the problems that
+        decided so, not checked again; only one that lost an object is (its objects renumbered)."""
+        try:
+            annotation = ImageAnnotation.model_validate(payload)
+        except ValidationError:
+            return self.validate_annotation(payload, attributes, requirements), {}
+        fitted, dropped, problems = self._left_out(annotation, attributes, requirements)
+        if dropped:
+            return self.validate_annotation(fitted, attributes, requirements), dropped
+        if problems:
+            raise coded_refusal(problems)
+        return AnnotationDoc(annotation.model_dump(mode="json"), _ocr_text(annotation)), {}
+
+    @staticmethod
+    def _left_out(annotation: ImageAnnotation, attributes: Mapping[str, Any],
+                  requirements: BaseModel) -> tuple[ImageAnnotation, dict[str, int],
+                                                    list[dict[str, Any]]]:
+        """``annotation`` without its objects whose one problem is being too small, those left
+        out per reason, and every problem found (validation's, when none is left out)."""
         width, height = int(attributes.get("width") or 0), int(attributes.get("height") or 0)
+        problems = annotation_problems(annotation, _req(requirements).labels, width, height)
         codes: dict[int, set[str]] = {}
-        for p in annotation_problems(annotation, _req(requirements).labels, width, height):
+        for p in problems:
             if "object" in p:
                 codes.setdefault(p["object"], set()).add(p["code"])
         tiny = {i: next(iter(c)) for i, c in codes.items() if len(c) == 1 and c & _TINY}
         if not tiny:
-            return payload, {}
+            return annotation, {}, problems
         kept = tuple(o for i, o in enumerate(annotation.objects) if i not in tiny)
-        fitted = annotation.model_copy(update={"objects": kept})
-        return fitted.model_dump(mode="json"), dict(Counter(tiny.values()))
+        return (annotation.model_copy(update={"objects": kept}), dict(Counter(tiny.values())),
+                problems)
 
     def from_prediction(self, prediction: object) -> AnnotationDoc:
         if not isinstance(prediction, ImageAnnotation):
