@@ -95,6 +95,21 @@ def _placed_bounds(attributes: Mapping[str, Any]) -> tuple[float, ...] | None:
     return tuple(attributes["bounds"])
 
 
+def _described_viewpoint(item: ItemRecord) -> tuple[float, ...] | None:
+    """The frame's non-identity VIEWPOINT as its description recorded it; a frame of another
+    format has none, a PCD frame described since the VIEWPOINT places its points
+    (``viewpoint_applied``) none but the recorded one. Only a frame described before (neither
+    recorded) has its file's header read: an export opened every frame for it."""
+    attributes = item.attributes
+    if attributes.get("viewpoint"):
+        return tuple(float(v) for v in attributes["viewpoint"])
+    if attributes.get("viewpoint_applied") or attributes.get("format") not in (None, "pcd"):
+        return None
+    from datamill.modalities.pointcloud.cloud import file_viewpoint
+
+    return file_viewpoint(item.readable)
+
+
 def _req(requirements: BaseModel | Mapping[str, Any] | None) -> PointCloudRequirements:
     if isinstance(requirements, PointCloudRequirements):
         return requirements
@@ -511,10 +526,9 @@ class PointCloudPlugin(PointCloudAggregationMixin):
         return made
 
     def export_item(self, item: ItemRecord, payload: Any) -> PointCloudExportItem:
-        """The delivered frame; its ``viewpoint`` read from the file's header, so a frame
-        described before the VIEWPOINT was kept (none recorded) is delivered with it too."""
-        from datamill.modalities.pointcloud.cloud import file_viewpoint
-
+        """The delivered frame; its ``viewpoint`` as described (:func:`_described_viewpoint`),
+        read from the file's header only for a frame described before the VIEWPOINT was kept
+        (none recorded), so that it is delivered with it too."""
         attributes = item.attributes
         return PointCloudExportItem(
             id=_export_id(item.external_id), cloud_path=item.readable, cloud_name=f"{self.media_folder}/{item.path.name}",
@@ -522,7 +536,7 @@ class PointCloudPlugin(PointCloudAggregationMixin):
             sequence=attributes.get("sequence"), frame=attributes.get("frame"),
             annotation=parse_annotation(payload or {}),
             pose=tuple(attributes["pose"]) if attributes.get("pose") else None,
-            viewpoint=file_viewpoint(item.readable),
+            viewpoint=_described_viewpoint(item),
         )
 
     def delivery_slot(self, external_id: str, attributes: Mapping[str, Any],

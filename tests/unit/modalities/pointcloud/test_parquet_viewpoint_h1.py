@@ -46,7 +46,8 @@ def test_the_table_names_each_frames_viewpoint_and_pose(tmp_path: Path) -> None:
     plain = _pcd(tmp_path / "plain.pcd", "0 0 0 1 0 0 0")
     now = plugin.describe(turned, {"pose": list(_POSE)}, {}).model_dump(exclude_none=True)
     assert now["viewpoint"] is not None
-    before = {k: v for k, v in now.items() if k != "viewpoint"}  # described before h4
+    before = {k: v for k, v in now.items()  # described before h4: neither recorded
+              if k not in ("viewpoint", "viewpoint_applied")}
     placed = read_cloud(turned).points[:, :3]
     centre = placed.mean(axis=0)  # the cuboid is drawn on the placed points
     annotation = {"objects": [{"id": "c1", "label": "car", "x": float(centre[0]),
@@ -69,3 +70,24 @@ def test_the_table_names_each_frames_viewpoint_and_pose(tmp_path: Path) -> None:
     box = table[1]["objects"][0]
     assert np.allclose(moved.mean(axis=0), [box["x"], box["y"], box["z"]], atol=1e-5)
     assert not np.allclose(raw.mean(axis=0), [box["x"], box["y"], box["z"]], atol=1)
+
+
+def test_a_frame_described_with_its_viewpoint_is_exported_without_reading_its_file(
+    tmp_path: Path
+) -> None:
+    """h2: the export read every frame's header for its VIEWPOINT, though a frame described
+    since h4 records it (``viewpoint``, ``viewpoint_applied``): a frame whose file is not
+    readable now (here: gone) is still exported, with the recorded viewpoint."""
+    plugin = PointCloudPlugin()
+    turned = _pcd(tmp_path / "turned.pcd", f"10 20 0 {_S!r} 0 0 {_S!r}")
+    plain = _pcd(tmp_path / "plain.pcd", "0 0 0 1 0 0 0")
+    described = {p.name: plugin.describe(p, {}, {}).model_dump(mode="json", exclude_none=True)
+                 for p in (turned, plain)}
+    bin_attrs = {"format": "bin", "points": 5}
+    gone = tmp_path / "gone"
+    items = [plugin.export_item(_record(gone / "turned.pcd", "t", described["turned.pcd"]),
+                                {"objects": []}),
+             plugin.export_item(_record(gone / "plain.pcd", "p", described["plain.pcd"]),
+                                {"objects": []}),
+             plugin.export_item(_record(gone / "f.bin", "b", bin_attrs), {"objects": []})]
+    assert [i.viewpoint for i in items] == [(10.0, 20.0, 0.0, _S, 0.0, 0.0, _S), None, None]
