@@ -169,3 +169,6 @@ from datamill.modalities import _reason_words_contract_h7 as _contract_h7  # noq
 
 AREA_REFUSALS_EN |= _contract_h7.CONTRACT_H7_EN
 AREA_REFUSALS_ZH_CN |= _contract_h7.CONTRACT_H7_ZH_CN
+from datamill.modalities import _reason_words_pointcloud_h2 as _pc_h2  # noqa: E402, I001
+AREA_REFUSALS_EN |= _pc_h2.POINTCLOUD_H2_EN
+AREA_REFUSALS_ZH_CN |= _pc_h2.POINTCLOUD_H2_ZH_CN

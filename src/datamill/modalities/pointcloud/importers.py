@@ -31,10 +31,14 @@ MAX_LABEL_BYTES = 1 << 20
 def parse_label_file(path: Path) -> PointCloudAnnotation:
     """The cuboids of one OpenPCDet label file (LabelFileError naming the line)."""
     if not path.is_file():  # a FIFO or a device would block or never end
-        raise LabelFileError(f"{path.name} is not a regular file", file=path.name)
+        raise LabelFileError(f"{path.name} is not a regular file", file=path.name,
+                             reason_code="pcdet_not_regular")
     if path.stat().st_size > MAX_LABEL_BYTES:
-        raise LabelFileError(f"{path.name} is {path.stat().st_size:,} bytes, more than the "
-                             f"{MAX_LABEL_BYTES:,} a frame's cuboids take", file=path.name)
+        size = f"{path.stat().st_size:,}"
+        raise LabelFileError(f"{path.name} is {size} bytes, more than the "
+                             f"{MAX_LABEL_BYTES:,} a frame's cuboids take", file=path.name,
+                             reason_code="pcdet_too_large", size=size,
+                             most=f"{MAX_LABEL_BYTES:,}")
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as err:
@@ -110,12 +114,12 @@ class OpenPcdetImporter:
         for cloud in clouds:
             if not cloud.resolve().is_relative_to(root):
                 raise LabelFileError(f"{cloud.name} links outside the dataset folder",
-                                     file=cloud.name)
+                                     file=cloud.name, reason_code="pcdet_link_outside")
             label = path / "labels" / f"{cloud.stem}.txt"
             if label.exists():
                 if not label.resolve().is_relative_to(root):
                     raise LabelFileError(f"{label.name} links outside the dataset folder",
-                                         file=label.name)
+                                         file=label.name, reason_code="pcdet_link_outside")
                 yield cloud, parse_label_file(label)
             else:
                 yield cloud, PointCloudAnnotation()
