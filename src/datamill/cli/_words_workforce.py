@@ -4,6 +4,7 @@ Amounts are filled in already shown (:func:`datamill.core.shown_numbers.shown_mo
 
 from __future__ import annotations
 
+from datamill.cli._words_procurement_h4 import PROCUREMENT_H4_EN, PROCUREMENT_H4_ZH_CN
 from datamill.cli._words_wf_debt import WF_DEBT_EN, WF_DEBT_ZH_CN
 from datamill.cli._words_wf_more import WF_MORE_EN, WF_MORE_ZH_CN
 
@@ -37,6 +38,7 @@ WORKFORCE_EN: dict[str, str] = {
     "wf.col.ratio": "ratio", "wf.col.budgeted": "budgeted",
     "wf.in_house": "in-house",
     **WF_MORE_EN,
+    **PROCUREMENT_H4_EN,
     **WF_DEBT_EN,
     "wf.col.net_before_offset": "net before debt offsets",
 }
@@ -69,6 +71,7 @@ WORKFORCE_ZH_CN: dict[str, str] = {
     "wf.col.ratio": "标产比", "wf.col.budgeted": "预算标产比",
     "wf.in_house": "内部",
     **WF_MORE_ZH_CN,
+    **PROCUREMENT_H4_ZH_CN,
     **WF_DEBT_ZH_CN,
     "wf.col.net_before_offset": "抵扣前净额",
 }

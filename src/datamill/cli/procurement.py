@@ -15,6 +15,7 @@ import typer
 from rich.table import Table
 
 from datamill.cli._common import emit, get_runtime, handle_errors, out, styled
+from datamill.cli._words import code, say
 from datamill.core.errors import InvalidInput
 
 app = typer.Typer(
@@ -33,14 +34,35 @@ def _actor(s: Any, username: str) -> Any:
     return get_user(s, username)
 
 
+def _table(*columns: str) -> Table:
+    return Table(*(say(f"proc.col.{c}") for c in columns))
+
+
+def _status(value: str) -> str:
+    return code("proc_status", value)
+
+
+def _role(value: str | None, *, none_word: bool = False) -> str:
+    """An approval role (``dept_manager``) in the CLI's language; blank (or, with
+    ``none_word``, the word for none) when no level is left."""
+    if value is None:
+        return say("proc.none") if none_word else ""
+    return code("proc_role", value)
+
+
+def _volume(shown: str, unit: str) -> str:
+    """A quantity as printed (``shown``) and its price unit (a code: ``hour``) in words."""
+    return f"{shown} {code('punit', unit)}"
+
+
 def _request_table(rows: list[Any]) -> None:
-    t = Table("id", "number", "quantity", "price", "amount", "flags", "status", "next")
+    t = _table("id", "number", "quantity", "price", "amount", "flags", "status", "next")
     for r in rows:
-        flags = " ".join(f for f, on in ((">10%", r.flagged), ("over", r.over_budget),
-                                         ("back-dated", r.backdated)) if on)
-        t.add_row(str(r.id), r.number, f"{r.quantity:f} {r.unit}", f"{r.unit_price:f}",
-                  str(r.amount), styled((flags, "bold red")) if flags else "", r.status,
-                  r.next_role or "")
+        flags = say("proc.flag.sep").join(say(f"proc.flag.{f}") for f, on in (
+            ("deviation", r.flagged), ("over", r.over_budget), ("backdated", r.backdated)) if on)
+        t.add_row(str(r.id), r.number, _volume(f"{r.quantity:f}", r.unit), f"{r.unit_price:f}",
+                  str(r.amount), styled((flags, "bold red")) if flags else "", _status(r.status),
+                  _role(r.next_role))
     out.print(t)
 
 
@@ -55,7 +77,7 @@ def approver_add(username: str, actor: AsUser, as_json: JsonOpt = False) -> None
         user = get_user(s, username)
         register_procurement_approver(s, _actor(s, actor), user.id)
     emit({"username": username, "approval_role": "procurement"}, as_json,
-         lambda v: out.print(f"{v['username']} approves purchase requests for procurement"))
+         lambda v: out.print(say("proc.approver_added", username=v["username"])))
 
 
 @app.command("budget-add")
@@ -76,9 +98,10 @@ def budget_add(
             s, _actor(s, actor), year=year, department=department,
             collection_quantity=collection_qty, collection_price=collection_price,
             labelling_quantity=labelling_qty, labelling_price=labelling_price)
-    emit(b, as_json, lambda b: out.print(
-        f"budget {b.id} {b.year} {b.department}: collection {b.collection_amount}, "
-        f"labelling {b.labelling_amount}; next: {b.next_role}"))
+    emit(b, as_json, lambda b: out.print(say(
+        "proc.budget_added", id=b.id, year=b.year, department=b.department,
+        collection=b.collection_amount, labelling=b.labelling_amount,
+        next=_role(b.next_role, none_word=True))))
 
 
 @app.command("budget-sign")
@@ -91,7 +114,8 @@ def budget_sign(budget_id: int, actor: AsUser, reject: Reject = False, reason: R
     with get_runtime().session() as s:
         b = decide_budget(s, _actor(s, actor), budget_id, "reject" if reject else "approve",
                           reason)
-    emit(b, as_json, lambda b: out.print(f"budget {b.id}: {b.status}; next: {b.next_role}"))
+    emit(b, as_json, lambda b: out.print(say("proc.budget_signed", id=b.id, status=_status(b.status),
+                                             next=_role(b.next_role, none_word=True))))
 
 
 @app.command("budgets")
@@ -104,10 +128,10 @@ def budgets(actor: AsUser, year: int | None = None, as_json: JsonOpt = False) ->
         rows = list_budgets(s, _actor(s, actor), year)
 
     def render(rows: list[Any]) -> None:
-        t = Table("id", "year", "department", "collection", "labelling", "status", "next")
+        t = _table("id", "year", "department", "collection", "labelling", "status", "next")
         for b in rows:
             t.add_row(str(b.id), str(b.year), b.department, str(b.collection_amount),
-                      str(b.labelling_amount), b.status, b.next_role or "")
+                      str(b.labelling_amount), _status(b.status), _role(b.next_role))
         out.print(t)
 
     emit(rows, as_json, render)
@@ -209,7 +233,8 @@ def agreement_add(
         a = create_agreement(s, _actor(s, actor), vendor_id=vendor_id, number=number,
                              valid_from=start, valid_to=end, prices=prices, terms=terms,
                              settlement_method=settlement)
-    emit(a, as_json, lambda a: out.print(f"agreement {a.id} {a.number}: {a.status}"))
+    emit(a, as_json, lambda a: out.print(say("proc.agreement_added", id=a.id, number=a.number,
+                                             status=_status(a.status))))
 
 
 @app.command("agreement-approve")
@@ -220,7 +245,8 @@ def agreement_approve(agreement_id: int, actor: AsUser, as_json: JsonOpt = False
 
     with get_runtime().session() as s:
         a = approve_agreement(s, _actor(s, actor), agreement_id)
-    emit(a, as_json, lambda a: out.print(f"agreement {a.number}: {a.status}"))
+    emit(a, as_json, lambda a: out.print(say("proc.agreement", number=a.number,
+                                             status=_status(a.status))))
 
 
 @app.command("agreements")
@@ -233,10 +259,10 @@ def agreements(actor: AsUser, vendor: int | None = None, as_json: JsonOpt = Fals
         rows = list_agreements(s, _actor(s, actor), vendor)
 
     def render(rows: list[Any]) -> None:
-        t = Table("id", "number", "vendor", "from", "to", "prices", "status")
+        t = _table("id", "number", "vendor", "from", "to", "prices", "status")
         for a in rows:
             t.add_row(str(a.id), a.number, str(a.vendor_id), str(a.valid_from),
-                      str(a.valid_to), str(len(a.prices)), a.status)
+                      str(a.valid_to), str(len(a.prices)), _status(a.status))
         out.print(t)
 
     emit(rows, as_json, render)
@@ -252,8 +278,10 @@ def order_add(request_id: int, vendor: int, project: int, quantity: str, actor: 
     with get_runtime().session() as s:
         po = create_purchase_order(s, _actor(s, actor), request_id=request_id, vendor_id=vendor,
                                    project_id=project, quantity=quantity, agreement_id=agreement)
-    emit(po, as_json, lambda p: out.print(
-        f"order {p.number}: {p.quantity} {p.unit} × {p.unit_price} = {p.amount}"))
+    emit(po, as_json, lambda p: out.print(say(
+        "proc.order_added", number=p.number, quantity=p.quantity,
+        unit=code("punit", p.unit), price=p.unit_price,
+        amount=p.amount)))
 
 
 @app.command("orders")
@@ -267,12 +295,12 @@ def orders(actor: AsUser, vendor: int | None = None, project: int | None = None,
         rows = list_purchase_orders(s, _actor(s, actor), vendor_id=vendor, project_id=project)
 
     def render(rows: list[Any]) -> None:
-        t = Table("id", "number", "vendor", "project", "stage", "ordered", "settled",
-                  "remaining")
+        t = _table("id", "number", "vendor", "project", "stage", "ordered", "settled",
+                   "remaining")
         for p in rows:
-            t.add_row(str(p.id), p.number, str(p.vendor_id), str(p.project_id), p.stage,
-                      f"{p.quantity} {p.unit}", str(p.settled_quantity),
-                      str(p.remaining_quantity))
+            t.add_row(str(p.id), p.number, str(p.vendor_id), str(p.project_id),
+                      code("stage", p.stage), _volume(str(p.quantity), p.unit),
+                      str(p.settled_quantity), str(p.remaining_quantity))
         out.print(t)
 
     emit(rows, as_json, render)
@@ -289,8 +317,36 @@ def volume(sheet_id: int, actor: AsUser, as_json: JsonOpt = False) -> None:
 
     def render(rows: list[Any]) -> None:
         for v in rows:
-            flag = ("ok  ", "green") if v.ok and v.price_ok else (
-                ("PRICE ", "bold yellow") if v.ok else ("OVER ", "bold red"))
-            out.print(styled(flag, v.message))
+            flag = (say("proc.vol.ok"), "green") if v.ok and v.price_ok else (
+                (say("proc.vol.price_flag"), "bold yellow") if v.ok
+                else (say("proc.vol.over_flag"), "bold red"))
+            out.print(styled(flag, _volume_words(v)))
 
     emit(rows, as_json, render)
+
+
+def _volume_words(v: Any) -> str:
+    """A volume line's message in the CLI's language (English: the service's own)."""
+    from datamill.cli._common import cli_language
+
+    if cli_language() == "en":
+        return str(v.message)
+    unit = code("punit", v.unit)
+    where = {"project": v.project_id, "stage": code("stage", v.stage) if v.stage else ""}
+    if not v.has_purchase_order:
+        said = say("proc.vol.no_order", **where)
+    elif v.order_units and v.unit not in v.order_units:
+        said = say("proc.vol.unit", **where, unit=unit, units=say("proc.flag.sep").join(
+            code("punit", u) for u in v.order_units))
+    elif not v.ok:
+        said = say("proc.vol.over", **where, quantity=v.sheet_quantity, unit=unit,
+                   left=max(v.remaining_before, 0), ordered=v.ordered_quantity,
+                   settled=v.settled_before)
+    else:
+        said = say("proc.vol.within", **where, quantity=v.sheet_quantity, unit=unit,
+                   remaining=v.remaining_before)
+    if not v.price_ok:
+        said += say("proc.vol.price", unit=unit,
+                    paid=say("proc.flag.sep").join(map(str, v.sheet_unit_prices)),
+                    orders=say("proc.flag.sep").join(map(str, v.order_unit_prices)))
+    return said

@@ -138,3 +138,6 @@ class VolumeLineOut(BaseModel):
     sheet_unit_prices: list[Decimal] = []
     order_unit_prices: list[Decimal] = []
     price_ok: bool = True
+    #: the units the vendor's purchase orders of the project × stage count in (a sheet in
+    #: another unit is not matched: ``ok`` false)
+    order_units: list[str] = []

@@ -338,7 +338,7 @@ def _volume(session: Session, sheet: SettlementSheet) -> list[VolumeLineOut]:
             project_id=project_id, stage=stage, unit=unit, sheet_quantity=qty,
             ordered_quantity=ordered, settled_before=settled, remaining_before=remaining,
             has_purchase_order=has_po, ok=ok, message=msg, sheet_unit_prices=paid,
-            order_unit_prices=order_prices, price_ok=price_ok))
+            order_unit_prices=order_prices, price_ok=price_ok, order_units=sorted(units)))
     return out
 
 
