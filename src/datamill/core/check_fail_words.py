@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from datamill.core.check_words import CHECK_NAME_WORDS
+from datamill.core.parser_words import PARSER_CODES, parser_values
 
 __all__ = ["CHECK_FAILED", "CHECK_FAIL_WORDS", "check_fail_sentence", "filled_check_template"]
 
@@ -148,6 +149,8 @@ def check_fail_sentence(
         return None
     name = str(check.get("name") or "")
     extra = check.get("extra")
+    if name in PARSER_CODES and isinstance(extra, Mapping):  # the parser's message, worded
+        check = {**check, "extra": parser_values(extra, lang)}
     if isinstance(extra, Mapping) and extra.get("no_speech") and f"{name}.no_speech" in words:
         name_key = f"{name}.no_speech"  # one steady sound: nothing the check measures is there
     else:

@@ -33,6 +33,7 @@ from typing import Any
 
 from datamill.core.errors import InvalidInput
 from datamill.core.languages import ranked_language_tags
+from datamill.core.parser_words import PARSER_CODES, parser_values
 from datamill.modalities._problem_words_zh import ZH_CN_PROBLEMS
 from datamill.modalities._reason_words import (
     COLLECT_CODES,
@@ -318,6 +319,7 @@ _REASON_VALUES.update(dict.fromkeys(ROLE_NAMED_REFUSALS, role_values))  # roles 
 _REASON_VALUES.update(dict.fromkeys(MONEY_REFUSALS, money_values))  # amounts as pages show
 _REASON_VALUES["labelled_nothing_imported"] = labelled_listed  # each problem worded
 _REASON_VALUES["delivery_formats_empty"] = _said_in_chinese  # why each format is empty
+_REASON_VALUES.update(dict.fromkeys(PARSER_CODES, parser_values))  # the parser's own message
 
 PAGE_LANG_COOKIE = "lang"
 """The cookie holding the language a person chose on the web pages (their own JSON endpoints
