@@ -165,13 +165,14 @@ def request_add(  # noqa: PLR0913 - the request's fields
     emit(r, as_json, lambda r: _request_table([r]))
 
 
-def _day(value: str | None) -> date | None:
+def _day(value: str | None, field: str = "--on") -> date | None:
     if value is None:
         return None
     try:
         return date.fromisoformat(value)
     except ValueError as err:
-        raise InvalidInput(f"--on {value!r} is not a date (YYYY-MM-DD)", field="on") from err
+        raise InvalidInput(f"{field} {value!r} is not a date (YYYY-MM-DD)", field=field,
+                           value=repr(value), reason_code="proc_date_form") from err
 
 
 @app.command("request-sign")
@@ -222,12 +223,21 @@ def agreement_add(
     from datamill.workforce.purchase_orders import create_agreement
 
     try:
-        prices = json.loads(prices_file.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as err:
-        raise InvalidInput(f"cannot read a price list from {prices_file}: {err}") from err
+        text = prices_file.read_text(encoding="utf-8")
+    except OSError as err:
+        why = str(err.strerror or err)
+        raise InvalidInput(f"cannot read a price list from {prices_file}: {why}",
+                           path=str(prices_file), why=why, reason_code="file_unreadable") from err
+    try:
+        prices = json.loads(text)
+    except ValueError as err:
+        raise InvalidInput(f"cannot read a price list from {prices_file}: {err}",
+                           path=str(prices_file), detail=str(err)[:200],
+                           reason_code="price_list_json") from err
     if not isinstance(prices, list) or not all(isinstance(p, dict) for p in prices):
-        raise InvalidInput("the price list must be a JSON list of objects", field="prices")
-    start, end = _day(valid_from), _day(valid_to)
+        raise InvalidInput("the price list must be a JSON list of objects", field="prices",
+                           path=str(prices_file), reason_code="price_list_shape")
+    start, end = _day(valid_from, "VALID_FROM"), _day(valid_to, "VALID_TO")
     assert start is not None and end is not None
     with get_runtime().session() as s:
         a = create_agreement(s, _actor(s, actor), vendor_id=vendor_id, number=number,

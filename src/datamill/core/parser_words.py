@@ -29,7 +29,8 @@ __all__ = ["PARSER_CODES", "PARSER_VALUE_NAMES", "parser_phrase", "parser_values
 #: the refusal codes whose values hold a parser's message (a manifest's line, a pre-labelled
 #: source's file, an LLM record, a tool's parameters, a point cloud's pose)
 PARSER_CODES = ("manifest_json", "manifest_csv", "coco_json", "voc_xml", "yolo_yaml",
-                "record_json", "params_not_json", "pc_pose_text")
+                "record_json", "params_not_json", "pc_pose_text", "price_list_json",
+                "file_unreadable")
 
 #: the values of a refusal that hold a parser's message
 PARSER_VALUE_NAMES = ("detail", "why", "error")
@@ -80,6 +81,12 @@ _ZH_CN: tuple[tuple[str, str], ...] = (
     (r"XML declaration not well-formed", "XML 声明格式不正确"),
     (r"encoding specified in XML declaration is incorrect", "XML 声明中的编码不正确"),
     (r"unknown encoding", "未知的编码"),
+    # the system's (OSError.strerror): a file named on the command line
+    (r"No such file or directory", "文件不存在"),
+    (r"Permission denied", "没有读取权限"),
+    (r"Is a directory", "这是一个文件夹，不是文件"),
+    (r"Not a directory", "路径中的某一段不是文件夹"),
+    (r"Too many levels of symbolic links", "符号链接层数过多（可能有循环）"),
     # YAML (PyYAML's problem)
     (r"mapping values are not allowed here", "此处不能有映射值（冒号后的值位置不对，或缺少空格）"),
     (r"could not find expected ':'", "找不到应有的冒号“:”"),

@@ -55,6 +55,7 @@ from datamill.modalities import _reason_words_textgrid_h11 as _textgrid_h11
 from datamill.modalities import _reason_words_workforce as _workforce
 from datamill.modalities import _reason_words_workforce_h8 as _workforce_h8
 from datamill.modalities import _reason_words_workforce_h10 as _workforce_h10
+from datamill.modalities import _reason_words_zh_h4 as _zh_h4
 
 __all__ = ["AREA_REFUSALS_EN", "AREA_REFUSALS_ZH_CN"]
 
@@ -109,6 +110,7 @@ AREA_REFUSALS_EN: dict[str, str] = {
     **_business_r4.BUSINESS_R4_EN,
     **_import_h6.IMPORT_H6_EN,
     **_labelled_h9.LABELLED_H9_EN,
+    **_zh_h4.ZH_H4_EN,
 }
 
 AREA_REFUSALS_ZH_CN: dict[str, str] = {
@@ -162,6 +164,7 @@ AREA_REFUSALS_ZH_CN: dict[str, str] = {
     **_business_r4.BUSINESS_R4_ZH_CN,
     **_import_h6.IMPORT_H6_ZH_CN,
     **_labelled_h9.LABELLED_H9_ZH_CN,
+    **_zh_h4.ZH_H4_ZH_CN,
 }
 from datamill.modalities import _reason_words_workforce_h5 as _wf_h5  # noqa: E402, I001
 AREA_REFUSALS_EN.update(_wf_h5.WORKFORCE_H5_EN); AREA_REFUSALS_ZH_CN.update(_wf_h5.WORKFORCE_H5_ZH_CN)  # noqa: E702, E501

@@ -6,6 +6,7 @@ refusals. English prints what it always printed; ``--json`` is unchanged."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -17,6 +18,7 @@ from datamill.compliance.models import User
 from datamill.config import get_settings
 from datamill.runtime import Runtime
 from datamill.workforce.purchase_orders import create_purchase_order
+from tests._cli import run_cli
 from tests._zh_text import half_width_in_chinese
 from tests.known_issues import _vendor_world as vw
 from tests.unit.workforce.test_procurement import (
@@ -82,3 +84,32 @@ def test_procurement_commands_speak_chinese(
     assert said.endswith("下一级审批：部门经理"), said
     said = cli("en", "budgets")
     assert "submitted" in said and "dept_manager" in said, said
+
+
+def test_procurement_input_refusals_speak_chinese(tmp_path: Path) -> None:
+    """A date that is not one and a price list that cannot be read were English refusals
+    ("--on '2024-13-01' is not a date", "cannot read a price list from …: [Errno 2] …")."""
+    home = tmp_path / "home"
+    run_cli(home, "user", "create", "root", "--role", "admin", "--password", "password1")
+    (tmp_path / "broken.json").write_text("[1,\n", encoding="utf-8")
+    (tmp_path / "object.json").write_text("{}", encoding="utf-8")
+    pc = ["workforce", "procurement"]
+    agreement = [*pc, "agreement-add", "1", "FA-1", "2024-01-01", "2024-12-31"]
+
+    def said(*args: str, language: str = "zh-CN") -> str:
+        proc = run_cli(home, *args, "--as", "root", ok=False, DATAMILL_LANG=language)
+        assert proc.returncode == 2, proc.stdout + proc.stderr
+        return " ".join((proc.stdout + proc.stderr).split())
+
+    assert said(*pc, "request-add", "speech", "labelling", "annotate", "speech.asr", "chinese",
+                "hour", "3", "--on", "2024-13-01") \
+        == "错误（invalid_input）：--on '2024-13-01' 不是日期（格式 YYYY-MM-DD）"
+    missing = str(tmp_path / "missing.json")
+    assert said(*agreement, missing) \
+        == f"错误（invalid_input）：无法读取 {missing}（文件不存在）：请检查路径与文件权限。"
+    broken = str(tmp_path / "broken.json")
+    assert said(*agreement, broken) == (f"错误（invalid_input）：价格表 {broken} 不是有效的 JSON："
+                                        "此处应有一个值（第 2 行第 1 列）")
+    assert "须为由对象组成的 JSON 列表" in said(*agreement, str(tmp_path / "object.json"))
+    assert said(*agreement, broken, language="en").startswith(
+        f"error (invalid_input): cannot read a price list from {broken}: Expecting value")
