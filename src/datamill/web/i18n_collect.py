@@ -3,6 +3,7 @@ table, merged into ``i18n.EN`` (zh-CN in ``i18n_zh_collect``)."""
 
 from __future__ import annotations
 
+from datamill.collection._take_advice_words import TAKE_ADVICE_EN
 from datamill.modalities.problem_words import COLLECT_CODES, REASON_WORDS
 
 __all__ = ["EN_COLLECT", "EN_SUBJECTS", "JS_KEYS"]
@@ -60,25 +61,7 @@ EN_COLLECT: dict[str, str] = {
     "error.code.collect_link": "This recording link cannot be used",
     # what a subject should do about a failed check (pages in other languages than English;
     # English pages show the check's own sentence with its figures)
-    "collect.fix.decodable": "The recording could not be read; please record it again.",
-    "collect.fix.format": "The recording is not in the format the project needs; reload the page and record again.",
-    "collect.fix.duration": "The recording is too short or too long; read the whole prompt once.",
-    "collect.fix.clipping": "Too loud (distorted): move away from the microphone or speak more softly.",
-    "collect.fix.level": "Too quiet: move closer to the microphone or speak louder.",
-    "collect.fix.snr": "Too much background noise: record in a quieter place.",
-    "collect.fix.hum": "A mains hum is audible: check the microphone cable or use another device.",
-    "collect.fix.leading_silence": "Wait about half a second after pressing Record before you start reading, and do not wait too long.",
-    "collect.fix.trailing_silence": "Wait about half a second after reading before you press Stop, and do not wait too long.",
-    "collect.fix.dc_offset": "The microphone gives a distorted signal: try another microphone.",
-    "collect.fix.audio_text_consistency": "The recording does not seem to read the prompt: read exactly the text shown, once.",
-    "collect.fix.check_failed": "The check of your recording failed on our side (not your recording's fault); please record it again.",
-    "collect.fix.quota": "Your speaker group is full: no more recordings are needed from it.",
-    "collect.fix.readable": "The recording could not be read; please record it again.",
-    "collect.fix.noise_floor": "The room is not quiet enough in the pauses: record in a quieter room, away from fans and traffic.",
-    "collect.fix.reverberation": "The room echoes: record in a room with curtains or carpet, or closer to the microphone.",
-    "collect.fix.session_level": "This take is much louder or quieter than your others: keep the same distance from the microphone and the same loudness.",
-    "collect.fix.prompt_pronounceable": "This prompt is written in a way that cannot be checked (a number or a foreign word); the project will correct it, so record the other prompts first.",
-    "collect.fix.dropouts": "Parts of the recording are missing (the sound cut out): close other programs, check the microphone connection, and record again.",
+    **{f"collect.fix.{code}": words for code, words in TAKE_ADVICE_EN.items()},
     # the project dashboard's quota table
     "collect.quotas_h": "Speaker quotas",
     "collect.cell": "Cell",
@@ -89,7 +72,6 @@ EN_COLLECT: dict[str, str] = {
     "collect.full": "full",
     "collect.open": "open",
     "collect.quotas_help": "Cells from the spec's collection section. Fill is the least-filled target's, each target's own below it; a cell is full when every target is met. A cell whose speaker target is met takes no new speakers, a full cell takes nothing more, and imports beyond it are flagged. The command datamill collect quotas shows the same.",
-    "collect.fix.speaker_rate": "This take is much faster than your other takes, so it seems to stop before the end of the prompt: read the whole text shown, at your usual pace.",
     # a quota target's amount ("{n} speakers", one: "{n} speaker") and its name as a label
     "collect.quotas_unit.speakers": "{n} speakers",
     "collect.quotas_unit.speakers.one": "{n} speaker",
@@ -100,11 +82,6 @@ EN_COLLECT: dict[str, str] = {
     "collect.quotas_target.speakers": "speakers",
     "collect.quotas_target.hours": "hours",
     "collect.quotas_target.items": "items",
-    "collect.fix.prompt_coverage": "The take seems to stop before the end of the prompt: read the whole text shown, to its last word, and press Stop only after it.",
-    "collect.fix.phase": "The two channels cancel each other (one is wired with its polarity flipped): check the microphone cable or the interface's phase switch, or record one channel, and record again.",
-    "collect.fix.prompt_overspoken": "The take says more than the prompt: read exactly the text shown, once, and nothing before or after it.",
-    "collect.fix.speaker_overspoken": "This take holds many more syllables than the prompt, compared with your other takes: read exactly the text shown, once, and nothing before or after it.",
-    "collect.fix.steady_sound": "No voice was heard: the recording is one steady sound (a tone, hum or noise) with no pauses. Check that the page records from your microphone (not a test tone or another input), then read the prompt aloud and record it again.",
 }
 
 #: the collection staff's subjects page (``/projects/<id>/subjects``; not sent to a subject)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from datamill.collection._take_advice_words import TAKE_ADVICE_ZH_CN
 from datamill.modalities.problem_words import COLLECT_CODES, REASON_WORDS
 
 __all__ = ["ZH_CN_COLLECT", "ZH_CN_SUBJECTS"]
@@ -57,25 +58,7 @@ ZH_CN_COLLECT: dict[str, str] = {
     **{f"collect.err.{c}": REASON_WORDS["zh-CN"][c] for c in COLLECT_CODES},
     "subj.err.demographics_recorded": REASON_WORDS["zh-CN"]["demographics_recorded"],
     "error.code.collect_link": "录音链接不可用",
-    "collect.fix.decodable": "录音无法读取，请重新录制。",
-    "collect.fix.format": "录音格式不符合项目要求，请刷新页面后重新录制。",
-    "collect.fix.duration": "录音太短或太长，请完整朗读一遍提示语。",
-    "collect.fix.clipping": "音量过大（失真）：请离麦克风远一点，或放轻声音。",
-    "collect.fix.level": "音量太小：请靠近麦克风，或大声一点。",
-    "collect.fix.snr": "背景噪声太大：请换到更安静的地方录音。",
-    "collect.fix.hum": "有电流声（工频哼声）：请检查麦克风线缆，或换一台设备。",
-    "collect.fix.leading_silence": "按下“录音”后请停顿约半秒再开始朗读，但不要等太久。",
-    "collect.fix.trailing_silence": "读完后请停顿约半秒再按“停止”，但不要等太久。",
-    "collect.fix.dc_offset": "麦克风信号异常：请换一个麦克风。",
-    "collect.fix.audio_text_consistency": "录音似乎没有朗读提示语：请按显示的文字完整朗读一遍。",
-    "collect.fix.check_failed": "系统检查录音时出错（不是您录音的问题），请重新录制。",
-    "collect.fix.quota": "您所属的说话人组已满，不再需要更多录音。",
-    "collect.fix.readable": "录音无法读取，请重新录制。",
-    "collect.fix.noise_floor": "停顿时背景噪声太大：请换到更安静的房间录音，远离风扇和马路。",
-    "collect.fix.reverberation": "房间回声太大：请换到有窗帘或地毯的房间，或靠近麦克风录音。",
-    "collect.fix.session_level": "这条录音比您的其他录音响很多或轻很多：请保持与麦克风相同的距离和相同的音量。",
-    "collect.fix.prompt_pronounceable": "这条提示语的写法无法核对（含数字或外文词），项目方会修改；请您先录制其他提示语。",
-    "collect.fix.dropouts": "录音中有声音中断（丢音）：请您关闭其他程序、检查麦克风连接后重新录制。",
+    **{f"collect.fix.{code}": words for code, words in TAKE_ADVICE_ZH_CN.items()},
     "collect.quotas_h": "说话人配额",
     "collect.cell": "配额单元",
     "collect.target": "目标",
@@ -85,7 +68,6 @@ ZH_CN_COLLECT: dict[str, str] = {
     "collect.full": "已满",
     "collect.open": "未满",
     "collect.quotas_help": "配额单元来自规格的 collection 部分。完成度取完成最少的目标，各目标的完成度列在其下；所有目标都达到时单元才算已满。说话人数已达目标的单元不再接收新的说话人，已满的单元不再接收任何录音，超出的导入数据会被标记。命令 datamill collect quotas 显示相同内容。",
-    "collect.fix.speaker_rate": "这条录音比您的其他录音快很多，似乎没有读完提示语：请按平常的语速完整朗读显示的文字。",
     "collect.quotas_unit.speakers": "{n} 人",
     "collect.quotas_unit.speakers.one": "{n} 人",
     "collect.quotas_unit.hours": "{n} 小时",
@@ -95,11 +77,6 @@ ZH_CN_COLLECT: dict[str, str] = {
     "collect.quotas_target.speakers": "发音人数",
     "collect.quotas_target.hours": "时长",
     "collect.quotas_target.items": "条数",
-    "collect.fix.prompt_coverage": "录音似乎在提示语结束之前就停止了：请完整朗读显示的文字，读完最后一个字后再点击“停止”。",
-    "collect.fix.phase": "两个声道相互抵消（其中一个声道极性接反）：请您检查麦克风线缆或声卡的相位开关，或只录一个声道，然后重新录制。",
-    "collect.fix.prompt_overspoken": "录音内容多于提示语：请按显示的文字只朗读一遍，前后不要说别的话。",
-    "collect.fix.speaker_overspoken": "与您的其他录音相比，这条录音的音节比提示语多很多：请按显示的文字只朗读一遍，前后不要说别的话。",
-    "collect.fix.steady_sound": "录音中没有听到人声：整段是一个持续不变的声音（测试音、电流声或噪声），没有停顿。请确认页面使用的是您的麦克风（而不是测试音或其他输入），然后朗读提示语重新录制。",
 }
 
 

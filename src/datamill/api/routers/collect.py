@@ -19,8 +19,9 @@ from pydantic import AfterValidator, BaseModel, Field
 from datamill.api.body_limit import LargerBody
 from datamill.api.deps import CurrentUser, Require, RuntimeDep, SessionDep
 from datamill.api.params import Id
-from datamill.api.problem import problem_responses
+from datamill.api.problem import caller_language, problem_responses
 from datamill.collection import quotas, staff, subject
+from datamill.collection._take_advice_words import take_advice
 from datamill.compliance.models import User
 from datamill.compliance.roles import Action
 
@@ -197,13 +198,17 @@ def demographics_endpoint(token: Token, body: DemographicsIn,
 @router.post("/visit/prompts/{prompt_id}/recording", status_code=status.HTTP_201_CREATED,
              responses=SUBJECT_PROBLEMS)
 def recording_endpoint(
-    prompt_id: Id, token: Token, session: SessionDep, runtime: RuntimeDep,
+    prompt_id: Id, token: Token, session: SessionDep, runtime: RuntimeDep, request: Request,
     audio: Annotated[bytes, Body(media_type="application/octet-stream",
                                  description="PCM WAV at the spec's sample rate and bit"
                                              " depth (the visit's sample_rate_hz and bit_depth;"
                                              " sent as audio/wav or application/octet-stream)")],
 ) -> dict[str, Any]:
     """Upload one recording of a prompt; it is imported and checked at once (403 before
-    consent, 409 when the prompt is done or the subject's quota cell is full)."""
-    return subject.upload_recording(session, runtime.blobs, token, prompt_id, audio,
-                                    apart=True)  # the take's checks off this worker's lock
+    consent, 409 when the prompt is done or the subject's quota cell is full). A refused take's
+    ``advice`` says what to do about each reason in the caller's language (``Accept-Language``:
+    en or zh-CN); ``reasons`` stay the checks' English."""
+    out = subject.upload_recording(session, runtime.blobs, token, prompt_id, audio,
+                                   apart=True)  # the take's checks off this worker's lock
+    out["advice"] = take_advice(out["reasons"], out["checks"], caller_language(request))
+    return out
