@@ -179,10 +179,12 @@ def add_prompts(session: Session, actor: User, project_id: int, texts: list[str]
             continue
         if len(text) > MAX_PROMPT_CHARS or "\x00" in text:
             raise InvalidInput(f"line {n}: a prompt must be at most {MAX_PROMPT_CHARS}"
-                               " characters without NUL", field="prompts")
+                               " characters without NUL", field="prompts", line=n,
+                               limit=MAX_PROMPT_CHARS, reason_code="prompt_too_long")
         if not any(c.isalnum() for c in text):
             raise InvalidInput(f"line {n} ({text!r}) has nothing to read: only punctuation"
-                               " or symbols", field="prompts")
+                               " or symbols", field="prompts", line=n, prompt=text,
+                               reason_code="prompt_nothing_to_read")
         if _key(text) in existing:
             skipped += 1
             continue
@@ -193,7 +195,8 @@ def add_prompts(session: Session, actor: User, project_id: int, texts: list[str]
                 {"reason_code": "prompt_unpronounceable", "line": n, "prompt": text,
                  "words": unread} if unread else {}))
         if len(rows) + added >= MAX_PROMPTS:
-            raise InvalidInput(f"a project holds at most {MAX_PROMPTS} prompts", field="prompts")
+            raise InvalidInput(f"a project holds at most {MAX_PROMPTS} prompts", field="prompts",
+                               limit=MAX_PROMPTS, reason_code="prompts_too_many")
         position += 1
         row = CollectionPrompt(project_id=project_id, position=position, text=text)
         session.add(row)

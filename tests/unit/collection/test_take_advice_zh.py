@@ -72,3 +72,17 @@ def test_a_refused_take_is_advised_in_the_callers_language(client: TestClient, r
     assert set(zh["advice"]) <= set(TAKE_ADVICE_ZH_CN.values()), zh["advice"]
     assert set(en["advice"]) <= set(TAKE_ADVICE_EN.values()) and en["advice"], en
     assert zh["reasons"][0].split(":")[0] == en["reasons"][0].split(":")[0]  # stays English
+
+
+def test_a_refused_prompt_list_is_worded_in_chinese(client: TestClient, runtime, users) -> None:
+    """A prompt of punctuation only was refused in English only (so were an overlong prompt
+    from the CLI's file and one prompt too many)."""
+    pid = collection_project(runtime, users)
+    r = client.post(f"{API}/auth/token", json={"username": "pm", "password": "password1"})
+    pm = {"Authorization": f"Bearer {r.json()['access_token']}", "Accept-Language": "zh-CN"}
+    url = f"{API}/collect/projects/{pid}/prompts"
+    r = client.post(url, json={"prompts": ["你好。", "……！"]}, headers=pm)
+    assert r.status_code == 422 and r.json()["reason_code"] == "prompt_nothing_to_read", r.text
+    assert r.json()["detail"] == "第 2 行（“……！”）没有可朗读的内容：只有标点或符号", r.text
+    r = client.post(url, json={"prompts": ["……！"]}, headers={**pm, "Accept-Language": "en"})
+    assert r.json()["detail"].startswith("line 1 ('……！') has nothing to read"), r.text
