@@ -12,10 +12,11 @@ import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, model_validator
 from pydantic_core import PydanticCustomError
 
 from datamill.core.storable import digits
+from datamill.production._import_row_reason import row_error
 
 __all__ = ["MAX_PATH_CHARS", "NO_FILE", "ManifestRow", "id_problem", "no_file_message",
            "printable"]
@@ -102,8 +103,7 @@ def _shown(value: Any) -> str:
     return printable(repr(value), 60)
 
 
-def _error(message: str) -> PydanticCustomError:
-    return PydanticCustomError("datamill_row", message)
+_error = row_error
 
 
 def _text(value: Any, limit: int, *, lines: bool = False) -> str | None:
@@ -112,31 +112,33 @@ def _text(value: Any, limit: int, *, lines: bool = False) -> str | None:
     if value is None:
         return None
     if isinstance(value, bool):
-        raise _error("must be text or a number, not true/false")
+        raise _error("must be text or a number, not true/false", "row_bool")
     if isinstance(value, int):
         value = str(value)
     elif isinstance(value, float):
         if not math.isfinite(value):
-            raise _error("must be a finite number")
+            raise _error("must be a finite number", "row_not_finite")
         value = str(value)
     elif isinstance(value, dict):
-        raise _error("must be a single value (text or a number), not an object")
+        raise _error("must be a single value (text or a number), not an object", "row_object")
     elif isinstance(value, list):
-        raise _error("must be a single value (text or a number), not a list")
+        raise _error("must be a single value (text or a number), not a list", "row_list")
     elif not isinstance(value, str):
-        raise _error("must be text or a number")
+        raise _error("must be text or a number", "row_not_text")
     if "\x00" in value:
-        raise _error("contains a NUL character")
+        raise _error("contains a NUL character", "row_nul")
     try:
         value.encode("utf-8")
     except UnicodeEncodeError as err:
-        raise _error("is not valid Unicode (lone surrogate)") from err
+        raise _error("is not valid Unicode (lone surrogate)", "row_surrogate") from err
     hidden = None if lines else _hidden(value)
     if hidden is not None:
-        raise _error(f"contains the control character U+{ord(hidden.group()):04X} (line breaks,"
-                     " escapes and direction marks are not allowed in names)")
+        char = f"U+{ord(hidden.group()):04X}"
+        raise _error(f"contains the control character {char} (line breaks, escapes and direction"
+                     " marks are not allowed in names)", "row_control", char=char)
     if len(value) > limit:
-        raise _error(f"is longer than {limit} characters ({len(value)})")
+        raise _error(f"is longer than {limit} characters ({len(value)})", "row_long",
+                     limit=limit, length=len(value))
     return value or None
 
 
@@ -155,7 +157,8 @@ def _age(value: Any) -> int | None:
     elif isinstance(value, str) and digits(value.strip()) and len(value.strip()) <= 4:  # noqa: PLR2004
         whole = int(value.strip())
     if whole is None or not 0 <= whole <= MAX_AGE:
-        raise _error(f"{_shown(value)} is not a whole number from 0 to {MAX_AGE}")
+        raise _error(f"{_shown(value)} is not a whole number from 0 to {MAX_AGE}", "row_age",
+                     value=_shown(value), most=MAX_AGE)
     return whole
 
 
@@ -168,12 +171,12 @@ def _pose_text(value: Any) -> str | None:
 
 def _rel_path(value: Any) -> str:
     if not isinstance(value, str):
-        raise _error("must be text (a path relative to the manifest's folder)")
+        raise _error("must be text (a path relative to the manifest's folder)", "row_path_text")
     text = _text(value, MAX_PATH_CHARS)
     if text is None:
-        raise _error("is empty")
+        raise _error("is empty", "row_empty")
     if Path(text).name in ("", ".", ".."):
-        raise _error(f"{_shown(text)} does not name a file")
+        raise _error(f"{_shown(text)} does not name a file", "row_not_file", value=_shown(text))
     return text
 
 
@@ -250,11 +253,3 @@ class ManifestRow(BaseModel):
 
     def meta(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in _META_KEYS if getattr(self, k) is not None}
-
-
-def _reason(err: ValidationError) -> str:
-    parts = []
-    for e in err.errors(include_url=False):
-        loc = ".".join(str(x) for x in e["loc"])
-        parts.append(f"{loc}: {e['msg']}" if loc else e["msg"])
-    return "; ".join(parts)

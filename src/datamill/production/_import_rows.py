@@ -39,12 +39,12 @@ from datamill.production._import_manifest_row import (  # re-exported: the row's
     ManifestRow,
     _aliases,
     _hidden,
-    _reason,
     _shown,
     id_problem,
     no_file_message,
     printable,
 )
+from datamill.production._import_row_reason import row_reason
 
 __all__ = [
     "MAX_PATH_CHARS",
@@ -195,7 +195,7 @@ def _fields(rec: dict[str, Any]) -> _Fields | str:
     try:
         valid = ManifestRow.model_validate(rec)
     except ValidationError as err:
-        return _reason(err)
+        return row_reason(err)
     return _Fields(valid.path, valid.external_id, valid.meta(), valid.prompt, valid.sensitivity)
 
 
@@ -265,7 +265,7 @@ def _locate(prefix: str, rel: str, dirs: dict[str, str]) -> tuple[str, os.stat_r
 def _row(root: Path, where: str, rec: dict[str, Any], dirs: dict[str, str]) -> SourceRow:
     valid = _fields(rec)
     if isinstance(valid, str):
-        return SourceRow(where=where, error=valid)
+        return SourceRow(where=where, error=valid, coded=getattr(valid, "coded", None))
     rel = valid.path  # plain string operations: this runs once per row of 100k-row manifests
     base = os.fspath(root)
     found = _locate(base if base.endswith("/") else base + "/", rel, dirs) if valid.simple else None
