@@ -6,6 +6,8 @@ always printed. Merged into the CLI's catalogue through :mod:`datamill.cli._word
 
 from __future__ import annotations
 
+from datamill.cli._words_sweep_h4 import SWEEP_H4_EN, SWEEP_H4_ZH_CN
+
 __all__ = ["PROCUREMENT_H4_EN", "PROCUREMENT_H4_ZH_CN"]
 
 _COLUMNS = ("id", "number", "quantity", "price", "amount", "flags", "status", "next", "year",
@@ -13,6 +15,7 @@ _COLUMNS = ("id", "number", "quantity", "price", "amount", "flags", "status", "n
             "project", "stage", "ordered", "settled", "remaining")
 
 PROCUREMENT_H4_EN: dict[str, str] = {
+    **SWEEP_H4_EN,
     **{f"proc.col.{c}": c for c in _COLUMNS},
     "proc.flag.deviation": ">10%", "proc.flag.over": "over", "proc.flag.backdated": "back-dated",
     "proc.flag.sep": " ",
@@ -44,6 +47,7 @@ PROCUREMENT_H4_EN: dict[str, str] = {
 }
 
 PROCUREMENT_H4_ZH_CN: dict[str, str] = {
+    **SWEEP_H4_ZH_CN,
     "proc.col.id": "编号", "proc.col.number": "单号", "proc.col.quantity": "数量",
     "proc.col.price": "单价", "proc.col.amount": "金额", "proc.col.flags": "标记",
     "proc.col.status": "状态", "proc.col.next": "待审批", "proc.col.year": "年度",

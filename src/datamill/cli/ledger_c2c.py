@@ -130,8 +130,9 @@ def order_amend(order_id: int, total_volume: str, user: AsUser,
     with get_runtime().session() as s:
         o = amend_order_volume(s, order_id, _dec(total_volume, "total_volume"), reason=reason,
                                actor_id=_actor(s, user))
-    emit(o, as_json, lambda o: out.print(f"order {o.number} total volume {o.total_volume} "
-                                          f"{unit_after(o.total_volume, o.volume_unit)}"))
+    emit(o, as_json, lambda o: out.print(say(
+        "sw.order_volume", number=o.number, volume=o.total_volume,
+        unit=unit_after(o.total_volume, o.volume_unit))))
 
 
 @app.command("contract-cancel")
@@ -303,8 +304,8 @@ def customer_language(customer_id: int, language: str, user: AsUser,
         acting = get_user(s, user)
         require_customer_registrar(s, acting)
         c = set_customer_language(s, customer_id, language, actor_id=acting.id)
-    emit(c, as_json, lambda c: out.print(f"customer {c.id} {c.name} language "
-                                         f"{c.language or 'none'}"))
+    emit(c, as_json, lambda c: out.print(say("sw.customer_language", id=c.id, name=c.name,
+                                             language=c.language or say("sw.no_language"))))
 
 
 @app.command("statement")
@@ -619,7 +620,9 @@ def period_reopen_cmd(
         person = acting_ledger_user(s, user)
         require_every_book(s, person)
         r = reopen_period(s, person, period, reason)
-    emit(r, as_json, lambda r: out.print(f"period {r.period} {r.status}: {r.reopen_reason}"))
+    emit(r, as_json, lambda r: out.print(say("sw.period_reopened", period=r.period,
+                                             status=r.status,
+                                             reason=r.reopen_reason)))
 
 
 @app.command("line-report")

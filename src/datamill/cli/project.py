@@ -212,6 +212,7 @@ def dashboard_cmd(project: Annotated[str, typer.Argument(help="Project id or nam
 @handle_errors
 def add_member_cmd(project: str, username: str, user: AsUser, as_json: JsonOpt = False) -> None:
     """Add a user to a project (required before they can work on it)."""
+    from datamill.cli._words import say
     from datamill.compliance.users import add_member, get_user
     from datamill.production.projects import find_project
 
@@ -220,7 +221,8 @@ def add_member_cmd(project: str, username: str, user: AsUser, as_json: JsonOpt =
         actor = acting_user(s, user, Action.MANAGE_PROJECT, project_id=p.id, project_ref=project)
         add_member(s, p.id, get_user(s, username), actor_id=actor.id)
     emit({"project": p.name, "username": username}, as_json,
-         lambda v: out.print(f"{v['username']} is a member of {v['project']}"))
+         lambda v: out.print(say("sw.member_added", username=v["username"],
+                                 project=v["project"])))
 
 
 @app.command("remove-member")

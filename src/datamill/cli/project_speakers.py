@@ -25,10 +25,12 @@ ProjectArg = Annotated[str, typer.Argument(help="Project id or name.")]
 
 
 def _render(rows: list[dict[str, Any]]) -> None:
+    from datamill.cli._words import say
+
     if not rows:
-        out.print("no speaker list: speakers are free text")
+        out.print(say("sw.no_speakers"))
         return
-    t = Table("code", "name", "colour", "hotkey")
+    t = Table(*(say(f"sw.col.{c}") for c in ("code", "name", "colour", "hotkey")))
     for r in rows:
         t.add_row(r["code"], r["name"], r["colour"],
                   f"Alt+Shift+{r['hotkey']}" if r["hotkey"] else "")

@@ -53,10 +53,13 @@ def prepare_cmd(  # noqa: PLR0913 - one option per cleaning step
 
     def render(v: dict[str, Any]) -> None:
         n = v["items"]
-        out.print(styled((f"{n} item{'' if n == 1 else 's'}", "green"), f" → {v['manifest']}"))
+        from datamill.cli._words import say, say_count
+
+        out.print(styled((say_count("sw.prepared", n), "green"), f" → {v['manifest']}"))
         for w in v["warnings"]:
-            out.print(styled(("warning", "yellow"), f": {w}"), highlight=False)
+            out.print(styled((say("sw.warning"), "yellow"), f"{say('sw.colon')}{w}"),
+                      highlight=False)
         fmt = " --format text_jsonl" if v["labelled"] else ""  # spans moved with the text
-        out.print(f"next: datamill data import PROJECT {v['manifest']}{fmt} --as USER")
+        out.print(say("sw.prepare_next", manifest=v["manifest"], fmt=fmt))
 
     emit(value, as_json, render)
