@@ -282,6 +282,8 @@ ACTION_WORDS: dict[str, dict[str, str]] = {"en": EN_ACTIONS, "zh-CN": ZH_CN_ACTI
 #: per registered code, what adjusts an error's details before they are worded in a language
 _REASON_VALUES: dict[str, Callable[[dict[str, Any], str], dict[str, Any]]] = {}
 _LIST_SEP = {"en": ", ", "zh-CN": "、"}
+#: a list of codes a service joined with ", " into one value (``collection, labelling``)
+_CODE_LIST = re.compile(r"[\w.+-]+(?:, [\w.+-]+)+")
 
 
 #: the object a problem's ``field`` path starts with (``objects[2].``), which its sentence
@@ -494,6 +496,9 @@ def word_reason(details: Mapping[str, Any], lang: str) -> str | None:
     adjust = _REASON_VALUES.get(str(code))
     if adjust is not None:
         values = adjust(values, lang)
+    listed = values.get("value")
+    if isinstance(listed, str) and sep != ", " and _CODE_LIST.fullmatch(listed):
+        values["value"] = listed.replace(", ", sep)  # codes a service listed: "a, b" → a、b
     try:
         return template.format(**values)
     except (KeyError, IndexError, ValueError):

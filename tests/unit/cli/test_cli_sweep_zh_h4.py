@@ -42,3 +42,13 @@ def test_the_swept_lines_speak_chinese(tmp_path: Path) -> None:
                               "--as", "root", "--json").stdout)["id"]
     assert said("ledger", "customer-language", str(customer), "zh-CN", "--as", "root") \
         == f"客户 {customer}（Acme）的语言：zh-CN"
+
+
+def test_a_listed_value_reads_with_the_chinese_list_mark() -> None:
+    """A service lists the codes it takes as one value ("collection, labelling"): a Chinese
+    sentence lists them with 、 (it read "类型须为以下之一：collection, labelling，…")."""
+    from datamill.modalities.problem_words import word_reason
+
+    details = {"reason_code": "kind_unknown", "value": "collection, labelling", "kind": "b"}
+    assert word_reason(details, "zh-CN") == "类型须为以下之一：collection、labelling，不能是“b”。"
+    assert "collection, labelling" in (word_reason(details, "en") or "collection, labelling")
