@@ -7,8 +7,10 @@ from datamill.core.unit_words import UNIT_ONE
 __all__ = ["EN_DELIVERIES", "PAGE_UNITS"]
 
 #: the units the pages word after a number (``unit.<code>``, ``unit.<code>.one`` in each
-#: catalogue); the English singular is the CLI's (:data:`datamill.core.unit_words.UNIT_ONE`)
-PAGE_UNITS = ("hours", "images", "dialogues", "frames", "items", "milliseconds", "characters")
+#: catalogue): every unit the CLI words (:data:`datamill.core.unit_words.UNIT_ONE`, whose
+#: English singular is this catalogue's too); a ledger order, a budget line or a settlement
+#: line may count in any of them (licences, databases, speakers, points …)
+PAGE_UNITS = tuple(UNIT_ONE)
 
 EN_DELIVERIES: dict[str, str] = {
     "dlv.title": "Deliveries",
@@ -154,6 +156,8 @@ EN_DELIVERIES: dict[str, str] = {
     "dlv.redelivered": "re-delivered with {left} left out, their data erased; first delivered: {first}",
     # the acceptance report's date on the "Accepted" line, as the API and the CLI give it
     "dlv.accepted_dated": "dated {on}",
-    # a unit after a volume shown as "1" (web.routes._common.code_label): "1 hour", not "1 hours"
+    # a unit after a volume shown as "1" (web.routes._common.code_label): "1 hour", not "1 hours";
+    # after any other number its code, which is the English plural ("2 databases")
+    **{f"unit.{code}": code for code in PAGE_UNITS},
     **{f"unit.{code}.one": UNIT_ONE[code] for code in PAGE_UNITS},
 }

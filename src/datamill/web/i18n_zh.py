@@ -11,6 +11,7 @@ package, 交付 delivery, 验收 acceptance, 预标注 pre-annotation, 返工 re
 from __future__ import annotations
 
 from datamill.modalities.problem_words import ZH_CN_PROBLEMS
+from datamill.web.i18n_deliveries import PAGE_UNITS
 from datamill.web.i18n_users import ZH_CN_USERS
 from datamill.web.i18n_zh_catalog import ZH_CN_CATALOG
 from datamill.web.i18n_zh_checks import ZH_CN_CHECKS
@@ -768,3 +769,5 @@ ZH_CN.update({  # the text workbench's relation editor (h5, round 4)
 ZH_CN.update(ZH_CN_NEWCOMER)  # what a newcomer's walk through the pages found missing (h7)
 ZH_CN.update(ZH_CN_H8)  # what trial h8's walk through a new installation found missing
 ZH_CN.update(ZH_CN_USERS)  # the users page: an admin changes a role (h5)
+# Chinese has no plural: a unit after "1" reads as after any number (routes._common.code_label)
+ZH_CN.update({f"{k}.one": ZH_CN[k] for k in [f"unit.{u}" for u in PAGE_UNITS] if k in ZH_CN})

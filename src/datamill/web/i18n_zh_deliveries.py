@@ -41,6 +41,10 @@ ZH_CN_DELIVERIES: dict[str, str] = {
     "dlv.ok.rejected": "已拒收：条目已退回返工。",
     "unit.milliseconds": "毫秒",
     "unit.characters": "字符",
+    # an order's units the other catalogues leave out (ledger.settings.VOLUME_UNITS); the
+    # settlement sheet words licences, speakers, subjects and points (workforce.sheet_print)
+    "unit.utterances": "条语音",
+    "unit.databases": "个数据库",
     "pb.criteria": "验收标准",
     "pb.help": "您的交付列在“交付”中：下载后逐一验收或拒收。",
     "dlv.sc.title": "评分约定",
@@ -129,12 +133,4 @@ ZH_CN_DELIVERIES: dict[str, str] = {
     "dlv.accepted_on": "验收日期（以验收报告为准；留空：今天）",
     "dlv.redelivered": "已重新交付，去除 {left} 个条目，其数据已删除；首次交付：{first}",
     "dlv.accepted_dated": "验收日期 {on}",
-    # Chinese has no plural: one of a unit is worded as any number of it
-    "unit.hours.one": "小时",
-    "unit.images.one": "张",
-    "unit.dialogues.one": "段对话",
-    "unit.frames.one": "帧",
-    "unit.items.one": "条",
-    "unit.milliseconds.one": "毫秒",
-    "unit.characters.one": "字符",
 }
