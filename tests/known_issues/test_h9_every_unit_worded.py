@@ -3,7 +3,7 @@
 web catalogue, and two of them (``utterances``, ``databases``) no Chinese word at all: a
 product-licence order (always 1 licence, ``catalog.licences``) was "1 licences", a custom
 order of one database read "0 / 1 databases" on its finance page, a budget line of one speaker "1 speakers", and a Chinese page showed the raw
-code ("1 utterances", "2 databases"). Every unit of the table now has both forms in English
+code ("1 utterances", "2 databases"); the zh-CN CLI printed five of them raw. Every unit of the table now has both forms in English
 and a measure word in zh-CN (no plural: one reads as any number)."""
 
 from __future__ import annotations
@@ -11,9 +11,12 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+import pytest
 from fastapi.testclient import TestClient
 
+from datamill.cli._unit_words import unit_after
 from datamill.compliance.models import User
+from datamill.config import get_settings
 from datamill.core.unit_words import UNIT_ONE
 from datamill.ledger.models import LedgerOrder
 from datamill.ledger.orders import create_order
@@ -38,6 +41,21 @@ def test_every_unit_has_its_words_in_both_catalogues() -> None:
         assert _CJK.search(worded) and unit not in worded, (unit, worded)
         assert zh("unit", unit, "1") == zh("unit", unit, "2") == worded, unit
         assert CATALOGUES["zh-CN"][f"unit.{unit}.one"] == CATALOGUES["zh-CN"][f"unit.{unit}"]
+
+
+def test_the_chinese_cli_words_every_unit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI's zh-CN catalogue left five of them raw (``ledger order-amend`` of a licence
+    order printed "1 licences"); its words are the pages'."""
+    monkeypatch.setenv("DATAMILL_LANG", "zh-CN")
+    get_settings.cache_clear()
+    try:
+        zh = code_label(translator("zh-CN"))
+        for unit in ("licences", "databases", "subjects", "points", "milliseconds"):
+            assert unit_after("1", unit) == unit_after("2", unit) == zh("unit", unit), unit
+        assert all(_CJK.search(unit_after("1", u)) for u in UNIT_ONE)
+    finally:
+        monkeypatch.delenv("DATAMILL_LANG")
+        get_settings.cache_clear()
 
 
 def test_the_finance_page_words_its_order_and_budget_units(

@@ -21,6 +21,7 @@ from datamill.cli._words_catalog import CATALOG_EN, CATALOG_ZH_CN
 from datamill.cli._words_data import DATA_EN, DATA_ZH_CN
 from datamill.cli._words_erasure import ERASURE_EN, ERASURE_ZH_CN
 from datamill.cli._words_ledger import LEDGER_EN, LEDGER_ZH_CN
+from datamill.cli._words_units_h9 import UNITS_H9_EN, UNITS_H9_ZH_CN
 from datamill.cli._words_user import USER_EN, USER_ZH_CN
 from datamill.cli._words_workforce import WORKFORCE_EN, WORKFORCE_ZH_CN
 from datamill.core.code_words import (
@@ -275,6 +276,7 @@ EN_CLI: dict[str, str] = {
     **DATA_EN,
     **ERASURE_EN,
     **LEDGER_EN,
+    **UNITS_H9_EN,
     **WORKFORCE_EN,
     **USER_EN,
 }
@@ -494,6 +496,7 @@ ZH_CN_CLI: dict[str, str] = {
     **DATA_ZH_CN,
     **ERASURE_ZH_CN,
     **LEDGER_ZH_CN,
+    **UNITS_H9_ZH_CN,
     **WORKFORCE_ZH_CN,
     **USER_ZH_CN,
 }
