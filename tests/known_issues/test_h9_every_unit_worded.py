@@ -1,10 +1,10 @@
 """Six volume units the CLI words (``licences``, ``speakers``, ``utterances``, ``databases``,
 ``subjects``, ``points``: :data:`datamill.core.unit_words.UNIT_ONE`) had no singular in the
 web catalogue, and two of them (``utterances``, ``databases``) no Chinese word at all: a
-product-licence order (always 1 licence, ``catalog.licences``) was "1 licences", a custom
-order of one database read "0 / 1 databases" on its finance page, a budget line of one speaker "1 speakers", and a Chinese page showed the raw
-code ("1 utterances", "2 databases"); the zh-CN CLI printed five of them raw. Every unit of the table now has both forms in English
-and a measure word in zh-CN (no plural: one reads as any number)."""
+custom order of one database read "0 / 1 databases" on its finance page (in zh-CN too), a
+budget line of one subject "1 subjects", and the zh-CN CLI printed five units raw (a licence
+order's "1 licences"). Every unit of the table now has both forms in English and a measure
+word in zh-CN (no plural: one reads as any number)."""
 
 from __future__ import annotations
 
