@@ -26,6 +26,7 @@ from datamill.compliance.models import AuditRecord, User
 from datamill.compliance.roles import Action, allowed
 from datamill.compliance.users import require
 from datamill.core.errors import Conflict, InvalidInput
+from datamill.core.storable import check_note
 from datamill.db.lookup import get_or_raise
 from datamill.production.models import Batch, Project
 
@@ -43,6 +44,7 @@ def release_personal_data(session: Session, actor: User, batch_id: int,
     require(session, actor, Action.MANAGE_DATA_SECURITY)
     batch = get_or_raise(session, Batch, batch_id, "batch", batch_id=batch_id)
     why = (reason or "").strip()
+    check_note(why, "reason")  # whoever delivers the batch reads it: no bidi override (h10)
     if not why:
         raise InvalidInput(
             "a release of personal data needs its reason (who owns the data, which consent "
