@@ -15,6 +15,7 @@ from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
 from datamill.compliance.users import drop_vendor_memberships
 from datamill.core.errors import Conflict, InvalidInput, NotFound
+from datamill.core.storable import check_note
 from datamill.db.lookup import get_or_raise, lock_or_raise
 from datamill.production.models import WorkPackage
 from datamill.production.tasks import release_holds
@@ -67,6 +68,7 @@ def set_worker_active(
     worker = lock_or_raise(session, Worker, worker_id, "worker",  # as move_worker
                            keys_free=True)
     _scope(session, actor, worker.vendor_id, worker.id)
+    check_note(reason, "reason")  # in the audit trail others read (h10)
     if worker.active == active:
         raise Conflict(f"worker {worker.id} is already {'active' if active else 'inactive'}",
                        worker_id=worker.id,
@@ -127,6 +129,7 @@ def move_worker(
     the projects whose packages are handed to it, as a worker registered there does, and stop
     being members of those the old vendor's hand-offs admitted them to. Audited."""
     require_business(actor, "move workers between vendors")
+    check_note(reason, "reason")  # in the audit trail others read (h10)
     get_worker(session, worker_id, actor)
     # locked first: a claim under way (it holds the row FOR SHARE) commits its hold before the
     # holds are released, and a later one reads the new vendor (workforce.assignment)

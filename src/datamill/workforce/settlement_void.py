@@ -33,6 +33,7 @@ from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, InvalidInput
+from datamill.core.storable import check_note
 from datamill.workforce._sheets import (
     require_projects_open,
     sheet_out,
@@ -70,6 +71,7 @@ def void_sheet(session: Session, actor: User, sheet_id: int, reason: str) -> Set
     module docstring."""
     require_business(actor, "void settlement sheets")
     why = (reason or "").strip()
+    check_note(why, "reason", most=2000)  # on the sheet, its CSV and the vendor's page (h10)
     if not why:
         raise InvalidInput("voiding a settlement sheet needs a written reason", field="reason",
                            reason_code="void_reason_missing")

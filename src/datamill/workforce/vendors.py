@@ -17,6 +17,7 @@ from datamill.compliance.people import person_name
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, InvalidInput, NotFound
 from datamill.core.money import MAX_AMOUNT
+from datamill.core.storable import check_note
 from datamill.db.lookup import get_or_raise, not_found
 from datamill.db.memo import Lookup, remember
 from datamill.db.party_registry import registered_name
@@ -201,6 +202,7 @@ def set_vendor_qualified(
     before, a worker holding a task kept it and submitted it after the vendor was disqualified,
     so work of a supplier off the list still entered production."""
     require_business(actor, "change the qualified-supplier list")
+    check_note(note, "note")  # on the vendor's page and the audit trail (h10)
     if not note.strip():
         raise InvalidInput("say why (licence, services, after-sales, price level)", field="note",
                            reason_code="agreed_reason_missing")
