@@ -28,6 +28,7 @@ from datamill.compliance.people import person_name
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, DatamillError, Forbidden, InvalidInput
 from datamill.core.money import to_cents, to_decimal
+from datamill.core.storable import check_note
 from datamill.db.lookup import get_or_raise, lock_or_raise
 from datamill.ledger.models import (
     LedgerApproval,
@@ -337,6 +338,7 @@ def record_approval(  # noqa: PLR0913 - the chain's subject, its levels and the 
             value=str(role or 'not a ledger approver'))
     refuse_conflicted_approver(session, subject_type, subject_id, approver_id,
                                originators or {})
+    check_note(reason, "reason")  # the next signers read it: no bidi override (h10)
     if decision == "reject" and not reason:
         raise InvalidInput("a rejection needs a reason", field="reason",
                            reason_code="rejection_reason_missing")

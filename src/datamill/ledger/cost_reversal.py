@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
 from datamill.core.errors import Conflict, InvalidInput
+from datamill.core.storable import check_note
 from datamill.db.lookup import lock_or_raise
 from datamill.ledger._periods import first_open_day
 from datamill.ledger.costs import post_cost_reduction
@@ -75,6 +76,7 @@ def reverse_cost(
         raise InvalidInput("give the reason for reversing the cost", field="reason",
                            reason_code="reversal_reason_missing")
     check_text(reason, "reason")
+    check_note(reason, "reason")  # a bidi override too (h10)
     cost = lock_or_raise(session, LedgerCost, cost_id, "cost")
     project = ledger_project_row(session, cost.project_id, lock=True)
     if project.status == "closed":

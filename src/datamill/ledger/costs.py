@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from datamill.compliance.audit import record_audit
 from datamill.core.errors import Conflict, InvalidInput
 from datamill.core.money import parse_decimal, parse_money, to_cents, to_decimal
+from datamill.core.storable import check_note
 from datamill.db.lookup import get_or_raise, lock_or_raise
 from datamill.ledger._balances import WIP_TYPES, accepted_volume, approved_budget, wip_balance
 from datamill.ledger._periods import check_not_future, check_posting_date, first_open_day
@@ -214,6 +215,7 @@ def post_cost(  # noqa: PLR0913 - the posting's fields, all keyword-only
                            value=', '.join(COST_CATEGORIES))
     check_text(source_ref, "source_ref")
     check_text(supplier, "supplier")
+    check_note(over_budget_reason, "over_budget_reason")  # its signers read it (h10)
     if claim and category == "data_service":
         _require_supplier(supplier)
         amt, quantity, unit_price = _claimed_amount(amount, quantity, unit_price)

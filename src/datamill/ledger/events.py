@@ -56,6 +56,7 @@ from datamill.business_clock import business_day, business_today
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, DatamillError, InvalidInput, NotFound
 from datamill.core.money import to_cents
+from datamill.core.storable import check_note
 from datamill.ledger._balances import approved_budget
 from datamill.ledger._event_runs import lock_event_runs, problem_code
 from datamill.ledger._periods import first_open_day, period_of
@@ -399,6 +400,7 @@ def book_cost_event(
     if ev is None or ev.type not in COST_EVENT_TYPES:
         raise NotFound(f"no cost event with id {event_id}", event_id=event_id,
                        reason_code="cost_event_unknown")
+    check_note(over_budget_reason, "over_budget_reason")  # its signers read it (h10)
     if not over_budget_reason.strip():
         raise InvalidInput("give the reason for spending over the budget",
                            field="over_budget_reason",

@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 from datamill.compliance.audit import record_audit
 from datamill.compliance.people import person_name
 from datamill.core.errors import Conflict, Forbidden
+from datamill.core.storable import check_note
 from datamill.ledger._balances import WIP_TYPES, accepted_volume
 from datamill.ledger.budgets import approval_role_of
 from datamill.ledger.models import (
@@ -135,6 +136,7 @@ def review_final_accounts(
     session: Session, project_id: int, *, reviewer_id: int, note: str = ""
 ) -> FinalReviewOut:
     """The reviewer's check before final accounts (see the module docstring)."""
+    check_note(note, "note", most=2000)  # read beside the close: no bidi override (h10)
     project = ledger_project_row(session, project_id)
     if project.status == "closed":
         raise Conflict(f"project {project_id} was closed on {project.closed_on}",
