@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
 from datamill.core.errors import Conflict, InvalidInput, NotFound
+from datamill.core.storable import check_note
 from datamill.db.lookup import get_or_raise
 from datamill.production.annotating import take_hold
 from datamill.production.media import item_path
@@ -411,6 +412,7 @@ def answer_listen_task(
     task = get_task(session, task_id)
     if task.stage != LISTEN_STAGE:
         raise InvalidInput(f"task {task_id} is a {task.stage} task, not a listen task")
+    check_note(note, "note")  # the item's rejection reason, read by others (h10)
     take_hold(session, task, ensure_holds(session, user.id, task))
     item = session.get(Item, task.item_id)
     if item is None:
