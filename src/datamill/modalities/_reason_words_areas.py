@@ -14,6 +14,7 @@ from datamill.modalities import _reason_words_cli_h2 as _cli
 from datamill.modalities import _reason_words_cli_h3 as _cli_h3
 from datamill.modalities import _reason_words_compliance_h3 as _compliance_h3
 from datamill.modalities import _reason_words_compliance_h6 as _compliance_h6
+from datamill.modalities import _reason_words_contract_h7 as _contract_h7
 from datamill.modalities import _reason_words_crash_h1 as _crash_h1
 from datamill.modalities import _reason_words_debt_h15 as _debt_h15
 from datamill.modalities import _reason_words_delivery_h15 as _delivery_h15
@@ -39,6 +40,7 @@ from datamill.modalities import _reason_words_llm_delivery as _llm_delivery
 from datamill.modalities import _reason_words_media as _media
 from datamill.modalities import _reason_words_ops as _ops
 from datamill.modalities import _reason_words_period_h10 as _period_h10
+from datamill.modalities import _reason_words_pointcloud_h2 as _pointcloud_h2
 from datamill.modalities import _reason_words_pointcloud_h4 as _pointcloud_h4
 from datamill.modalities import _reason_words_races_h1 as _races_h1
 from datamill.modalities import _reason_words_records as _records
@@ -53,6 +55,7 @@ from datamill.modalities import _reason_words_text_h3 as _text_h3
 from datamill.modalities import _reason_words_text_h6 as _text_h6
 from datamill.modalities import _reason_words_textgrid_h11 as _textgrid_h11
 from datamill.modalities import _reason_words_workforce as _workforce
+from datamill.modalities import _reason_words_workforce_h5 as _workforce_h5
 from datamill.modalities import _reason_words_workforce_h8 as _workforce_h8
 from datamill.modalities import _reason_words_workforce_h10 as _workforce_h10
 from datamill.modalities import _reason_words_zh_h4 as _zh_h4
@@ -111,6 +114,9 @@ AREA_REFUSALS_EN: dict[str, str] = {
     **_import_h6.IMPORT_H6_EN,
     **_labelled_h9.LABELLED_H9_EN,
     **_zh_h4.ZH_H4_EN,
+    **_workforce_h5.WORKFORCE_H5_EN,
+    **_contract_h7.CONTRACT_H7_EN,
+    **_pointcloud_h2.POINTCLOUD_H2_EN,
 }
 
 AREA_REFUSALS_ZH_CN: dict[str, str] = {
@@ -165,13 +171,7 @@ AREA_REFUSALS_ZH_CN: dict[str, str] = {
     **_import_h6.IMPORT_H6_ZH_CN,
     **_labelled_h9.LABELLED_H9_ZH_CN,
     **_zh_h4.ZH_H4_ZH_CN,
+    **_workforce_h5.WORKFORCE_H5_ZH_CN,
+    **_contract_h7.CONTRACT_H7_ZH_CN,
+    **_pointcloud_h2.POINTCLOUD_H2_ZH_CN,
 }
-from datamill.modalities import _reason_words_workforce_h5 as _wf_h5  # noqa: E402, I001
-AREA_REFUSALS_EN.update(_wf_h5.WORKFORCE_H5_EN); AREA_REFUSALS_ZH_CN.update(_wf_h5.WORKFORCE_H5_ZH_CN)  # noqa: E702, E501
-from datamill.modalities import _reason_words_contract_h7 as _contract_h7  # noqa: E402
-
-AREA_REFUSALS_EN |= _contract_h7.CONTRACT_H7_EN
-AREA_REFUSALS_ZH_CN |= _contract_h7.CONTRACT_H7_ZH_CN
-from datamill.modalities import _reason_words_pointcloud_h2 as _pc_h2  # noqa: E402, I001
-AREA_REFUSALS_EN |= _pc_h2.POINTCLOUD_H2_EN
-AREA_REFUSALS_ZH_CN |= _pc_h2.POINTCLOUD_H2_ZH_CN
