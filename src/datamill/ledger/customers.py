@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from datamill.compliance.audit import record_audit
 from datamill.core.errors import InvalidInput
+from datamill.core.storable import check_note
 from datamill.db.lookup import lock_or_raise
 from datamill.ledger.models import LedgerContract, LedgerCustomer, LedgerOrder, LedgerProject
 from datamill.ledger.orders import require_one_of
@@ -48,6 +49,7 @@ def change_credit_grade(
     if len(reason) > MAX_REASON:
         raise InvalidInput(f"the reason is longer than {MAX_REASON} characters", field="reason",
                            reason_code="reason_too_long", MAX_REASON=MAX_REASON)
+    check_note(reason, "reason")
     row = lock_or_raise(session, LedgerCustomer, customer_id, "customer",
                         customer_id=customer_id)
     if row.credit_grade == grade:

@@ -37,6 +37,7 @@ from sqlalchemy.orm import Session
 from datamill.compliance.audit import record_audit
 from datamill.core.errors import Conflict, InvalidInput
 from datamill.core.money import to_cents
+from datamill.core.storable import check_note
 from datamill.ledger._balances import (
     WIP_TYPES,
     approved_budget,
@@ -111,6 +112,7 @@ def run_impairment_test(
     c is the order amount excluding VAT less the revenue recognised to date at ``period_end``
     (recognitions dated after it do not count); a and b are likewise cut off at ``period_end``.
     """
+    check_note(reason, "reason")  # the PM's reasoning, read by finance
     project = ledger_project_row(session, project_id)
     if project.project_type not in WIP_TYPES:
         raise InvalidInput(f"project {project_id} is {project.project_type}: its spend is "

@@ -16,6 +16,7 @@ from datamill.core.errors import Conflict, DatamillError, InvalidInput
 from datamill.core.iso import COUNTRIES, check_minor_units, no_control_chars
 from datamill.core.money import MAX_FX_RATE, parse_decimal, parse_money, to_cents, to_decimal
 from datamill.core.shown_numbers import shown_money
+from datamill.core.storable import check_note
 from datamill.db.lookup import get_or_raise, lock_or_raise
 from datamill.db.party_registry import registered_name
 from datamill.ledger.models import LedgerAcceptance, LedgerContract, LedgerCustomer, LedgerOrder
@@ -371,6 +372,7 @@ def amend_order_volume(
     if not reason.strip():
         raise InvalidInput("an order amendment needs its reason", field="reason",
                            reason_code="order_amendment_reason")
+    check_note(reason, "reason")
     row = order_row(session, order_id, lock=True)
     if row.status != "open":
         raise Conflict(f"order {row.number} is {row.status}: only an open order is amended",

@@ -51,6 +51,7 @@ from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from datamill.core.storable import check_note
 from datamill.ledger._periods import period_request
 from datamill.ledger.assets import month_bounds
 from datamill.ledger.models import LedgerPeriodClose
@@ -120,6 +121,7 @@ def reopen_period(session: Session, actor: User, period: str, reason: str) -> Pe
     if not why:
         raise InvalidInput("reopening a closed period needs a written reason", field="reason",
                            reason_code="reopen_reason_missing")
+    check_note(why, "reason")
     row = period_row(session, period)  # the period lock, exclusive: postings and runs wait
     if row is None:
         raise NotFound(f"period {period} has not been run", period=period,

@@ -41,6 +41,7 @@ from datamill.compliance.models import User
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, InvalidInput
 from datamill.core.money import MAX_AMOUNT, to_cents, to_decimal
+from datamill.core.storable import check_note
 from datamill.db.lookup import get_or_raise, lock_or_raise, not_found
 from datamill.ledger._balances import approved_budget
 from datamill.ledger.access import (
@@ -296,6 +297,7 @@ def record_agreed_ratio(
 ) -> RatioTestOut:
     """Record a ratio agreed with the customer (work hours per ``unit``, default the
     modality's), with a note saying where it was agreed."""
+    check_note(note, "note")
     lp = _open_project(session, actor, project_id)
     project = _production(session, lp)
     value = _positive(ratio, "ratio")

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
 from datamill.core.errors import InvalidInput
+from datamill.core.storable import check_note
 from datamill.db.lookup import get_or_raise
 from datamill.modalities.registry import get_modality, modality_names
 from datamill.workforce.models import PriceEntry, Vendor
@@ -194,6 +195,7 @@ def set_price(
     ref = ref_row.unit_price if ref_row else None
     deviation = ((price - ref) / ref).quantize(Decimal("0.0001")) if ref else None
     flagged = deviation is not None and abs(deviation) > DEVIATION_LIMIT
+    check_note(reason, "reason")  # procurement's file and the signers read it
     if flagged and not (reason and reason.strip()):
         raise InvalidInput(
             f"unit price {price} is {deviation:+.2%} off {ref_what} {ref}; more than 10% needs a "

@@ -25,6 +25,7 @@ from datamill.compliance.classification import hidden_project_ids
 from datamill.compliance.models import User
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from datamill.core.storable import check_note
 from datamill.workforce.models import (
     QualificationAttempt,
     QualificationGrant,
@@ -215,6 +216,7 @@ def grant_attempt(
 ) -> Allowance:
     """Grant ``worker_id`` one more attempt at project ``project_id``'s test (also lifting a
     running cool-down); returns where the worker now stands."""
+    check_note(note, "note")  # the worker and the project's staff read it
     if managed_vendor_id(session, actor) is None:  # the project first: one it may not see
         require_project_business(session, actor, project_id,  # answers as missing, before
                                  "grant qualification attempts")  # any worker id is looked up

@@ -23,6 +23,7 @@ from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
 from datamill.core.errors import Conflict, InvalidInput, NotFound
 from datamill.core.money import to_cents
+from datamill.core.storable import check_note
 from datamill.workforce._sheets import (
     month_before,
     require_projects_open,
@@ -93,6 +94,7 @@ def create_correction_sheet(  # noqa: PLR0913 - the correction's fields
     deduction may not take that project × stage's total below zero.
     """
     require_business(actor, "correct settlement sheets")
+    check_note(reason, "reason")  # the vendor reads it on the sheet
     original = sheet_row(session, sheet_id, lock=True)  # two corrections: one total
     if original.kind == "correction":
         raise Conflict(f"sheet {original.number} is itself a correction; correct the sheet it "
