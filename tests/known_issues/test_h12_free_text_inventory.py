@@ -60,14 +60,10 @@ NOT_PROBED: dict[str, str] = {
     "POST /procurement/budgets/{budget_id}/decision reason": "403 procurement_approver_only",
     "POST /procurement/requests/{request_id}/decision reason": "403 procurement_approver_only",
     "POST /security/batches/{batch_id}/personal-data-release reason": "404",
-    "POST /settlements/{sheet_id}/void reason": "404",
     "POST /tasks/{task_id}/annotations comment": "422 another field",
     "POST /tasks/{task_id}/listen note": "404",
     "POST /tasks/{task_id}/review reason": "404",
     "POST /tasks/{task_id}/skip reason": "404",
-    "POST /vendors/{vendor_id}/qualification note": "404",
-    "PUT /workers/{worker_id}/active reason": "404",
-    "PUT /workers/{worker_id}/vendor reason": "404",
 }
 
 

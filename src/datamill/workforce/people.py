@@ -64,11 +64,11 @@ def set_worker_active(
     holds on open tasks are released (drafts too, submitted work stays) and the packages
     assigned to them go back to their pool (the vendor's, or in-house), so no work is stuck.
     """
+    check_note(reason, "reason")  # the worker's managers read it
     get_worker(session, worker_id, actor)
     worker = lock_or_raise(session, Worker, worker_id, "worker",  # as move_worker
                            keys_free=True)
     _scope(session, actor, worker.vendor_id, worker.id)
-    check_note(reason, "reason")  # in the audit trail others read (h10)
     if worker.active == active:
         raise Conflict(f"worker {worker.id} is already {'active' if active else 'inactive'}",
                        worker_id=worker.id,
