@@ -20,6 +20,8 @@ from sqlalchemy.orm import Session
 from datamill.business_clock import business_today
 from datamill.compliance.users import create_user
 from datamill.core.errors import InvalidInput
+from datamill.ledger.budgets import approve_budget
+from datamill.ledger.costs import approve_over_budget_cost
 from datamill.ledger.customers import change_credit_grade
 from datamill.ledger.impairment import run_impairment_test
 from datamill.ledger.orders import amend_order_volume
@@ -66,13 +68,16 @@ def test_each_refuses_what_would_mislead_its_reader(
 
 
 def test_the_ledgers_library_refuses_them_too(sqlite_runtime: Runtime) -> None:
-    """The CLI's path, and the impairment test's reasoning (library only)."""
+    """The CLI's path, the impairment test's reasoning (library only), and the budget and
+    over-budget cost approvals' reasons (their routes ask who may first)."""
     with sqlite_runtime.session() as s:
         admin = create_user(s, "admin", "password1", "admin")
     calls: dict[str, Callable[[Session, str], object]] = {
         "credit grade": lambda s, t: change_credit_grade(s, 9, "2", reason=t, actor_id=None),
         "order volume": lambda s, t: amend_order_volume(s, 9, "10", reason=t),
         "reopen": lambda s, t: reopen_period(s, admin, "2020-01", t),
+        "budget approval": lambda s, t: approve_budget(s, 9, admin.id, reason=t),
+        "cost approval": lambda s, t: approve_over_budget_cost(s, 9, admin.id, reason=t),
         "impairment": lambda s, t: run_impairment_test(s, 9, date(2020, 1, 31),
                                                        cost_to_complete="10", reason=t),
     }

@@ -354,6 +354,7 @@ def approve_budget(
     reason: str = "",
 ) -> BudgetOut:
     """Sign the next level. The last level approves the budget and starts execution."""
+    check_note(reason, "reason")  # the budget's owner and the next levels read it
     b = _budget_row(session, budget_id, lock=True)
     if b.status != "submitted":
         raise Conflict(f"budget {budget_id} is {b.status}; only a submitted budget is approved",

@@ -407,6 +407,7 @@ def approve_over_budget_cost(
 
     Neither is the person who posted the cost, and they are two people (segregation of
     duties, :func:`~datamill.ledger.budgets.refuse_conflicted_approver`)."""
+    check_note(reason, "reason")  # who posted the cost and the next level read it
     row = lock_or_raise(session, LedgerCost, cost_id, "cost", cost_id=cost_id)  # one decision
     if row.status != "pending_approval":
         raise Conflict(f"cost {cost_id} is {row.status}; only over-budget costs await approval",
