@@ -90,7 +90,8 @@ def preannotate_project(
 ) -> dict[str, Any]:
     """Pre-annotate the project's passed items, and its golden items that have no
     pre-annotation yet (they stay golden); returns counts, the model used and, per predicted
-    class, how many predictions the spec's labels had no place for (``dropped``).
+    class, how many predictions the spec's labels had no place for (``dropped``); where the
+    modality counts them (its ``labels_proposed``), the labels proposed (``labels``).
     ``actor_id``: who ran it, for the audit record (None: a system run).
 
     ``apart``: with the local engine, the model runs only in a warm worker process
@@ -140,6 +141,10 @@ def preannotate_project(
         args.append((i.id, record, engine, project.modality, requirements))
     dropped: dict[str, int] = {}
     model = engine
+    # the labels the suggestions propose (optional plugin hook): "pre-annotated 5 items" said
+    # nothing of an engine that labelled none of them (jieba on an English text)
+    count_labels = getattr(plugin, "labels_proposed", None)
+    labels = 0
     # apart, no database lock is held while the model runs (SQLite's writer lock stalled every
     # other request of the server, readiness probes included): the reads end here, and each
     # chunk's suggestions land in a transaction of their own
@@ -157,6 +162,8 @@ def preannotate_project(
             continue
         model = named
         item = items[item_id]
+        if count_labels is not None:
+            labels += count_labels(segments)
         for cls, count in left_out.items():
             dropped[cls] = dropped.get(cls, 0) + count
         ann = Annotation(
@@ -182,6 +189,8 @@ def preannotate_project(
     )
     session.commit()
     out: dict[str, Any] = {"items": len(args), "model": model, "dropped": dropped}
+    if count_labels is not None:
+        out["labels"] = labels
     if crashed:  # items whose model run crashed the worker process: no suggestion, named
         out["crashed"] = crashed
     return out

@@ -414,8 +414,16 @@ def _worded(message: str, details: Mapping[str, Any]) -> tuple[str, dict[str, An
     """An error as a person reads it in ``DATAMILL_LANG`` (en or zh-CN), as the API and the
     web pages word it (the one registry of the coded refusals): the sentence, and the details
     to print (a modality's ``problems`` each with its ``detail``; in Chinese ``message_en``
-    keeps the English)."""
-    return word_error(message, details, cli_language())
+    keeps the English). English words a modality's ``problems`` for people too, as the web
+    pages do (the per-problem sentences, objects counted from 1), the English line kept as
+    ``message_en`` (``--json``'s message): "objects[0].kind: Unable to extract tag using
+    discriminator 'kind'" read "object 1 (car): the object has no kind"."""
+    lang = cli_language()
+    if lang == "en" and "message_en" not in details:
+        from datamill.cli._problems_said import problems_said
+
+        return problems_said(message, details)
+    return word_error(message, details, lang)
 
 
 def _acting_language() -> str | None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datamill.cli._words_frames import FRAMES_EN, FRAMES_ZH_CN
 from datamill.cli._words_import_h18 import IMPORT_H18_EN, IMPORT_H18_ZH_CN
 from datamill.cli._words_input_h1 import INPUT_H1_EN, INPUT_H1_ZH_CN
+from datamill.cli._words_preannotate_h11 import PREANNOTATE_H11_EN, PREANNOTATE_H11_ZH_CN
 from datamill.cli._words_speech_h5 import SPEECH_H5_EN, SPEECH_H5_ZH_CN
 
 __all__ = ["DATA_EN", "DATA_ZH_CN"]
@@ -42,6 +43,7 @@ DATA_EN: dict[str, str] = {
     "pkg.col.assignee": "assignee", "pkg.col.status": "status", "pkg.col.done": "done",
     **FRAMES_EN,
     **INPUT_H1_EN,
+    **PREANNOTATE_H11_EN,
     **SPEECH_H5_EN,
     **IMPORT_H18_EN,
 }
@@ -74,6 +76,7 @@ DATA_ZH_CN: dict[str, str] = {
     "pkg.col.assignee": "分配给", "pkg.col.status": "状态", "pkg.col.done": "完成数",
     **FRAMES_ZH_CN,
     **INPUT_H1_ZH_CN,
+    **PREANNOTATE_H11_ZH_CN,
     **SPEECH_H5_ZH_CN,
     **IMPORT_H18_ZH_CN,
 }

@@ -23,7 +23,7 @@ from datamill.cli._common import (
     out,
     progress_bar,
 )
-from datamill.cli._words import code, say, say_count
+from datamill.cli._words import EN_CLI, code, say, say_count
 from datamill.compliance.roles import Action
 from datamill.modalities.labelled_formats import formats_line
 
@@ -300,12 +300,32 @@ def preannotate_cmd(
         with progress_bar(say("data.preannotating"), todo or None) as advance:
             result = preannotate_project(s, rt.blobs, p.id, engine=engine, workers=workers,
                                          progress=advance, actor_id=actor.id, isolate=True)
-    emit(result, as_json, lambda r: out.print(
-        say("data.nothing_preannotated", reason=r["skipped"]) if r.get("skipped") else
-        say_count("data.preannotated", r["items"], model=r["model"]) + (
-            say("data.dropped", labels=", ".join(f"{k} × {v}"
-                                                 for k, v in sorted(r["dropped"].items())))
-            if r.get("dropped") else "")))
+    if result.get("items") and result.get("labels") == 0:  # labelled nothing: say what may
+        hint = f"data.no_labels.hint.{p.modality}"  # the modality's other engine, if not run
+        if hint not in EN_CLI or (engine and f"--engine {engine}" in EN_CLI[hint]):
+            hint = "data.no_labels.hint"
+        result = {**result, "hint": say(hint, project=project)}
+    emit(result, as_json, _say_preannotated)
+
+
+def _say_preannotated(r: dict[str, Any]) -> None:
+    """``data preannotate``'s result for people: the items, the labels proposed (where the
+    modality counts them; none: said, with the hint) and what the spec had no label for."""
+    if r.get("skipped"):
+        out.print(say("data.nothing_preannotated", reason=r["skipped"]))
+        return
+    labels = r.get("labels")
+    said = say_count("data.preannotated", r["items"], model=r["model"])
+    if labels == 0 and r["items"]:
+        said += say("data.no_labels", model=r["model"])
+    elif labels is not None and r["items"]:
+        said += say_count("data.labels_proposed", labels)
+    if r.get("dropped"):
+        said += say("data.dropped", labels=", ".join(f"{k} × {v}"
+                                                      for k, v in sorted(r["dropped"].items())))
+    out.print(said)
+    if r.get("hint"):
+        out.print(r["hint"], soft_wrap=True)
 
 
 @app.command("items")

@@ -25,7 +25,7 @@ from datamill.cli._common import (
     styled,
 )
 from datamill.cli._words import code, return_reason, say, summary_line, view_words
-from datamill.compliance.roles import Action
+from datamill.compliance.roles import Action, allowed
 from datamill.core.errors import Forbidden, InvalidInput
 from datamill.core.jsontext import json_refusal
 
@@ -70,18 +70,27 @@ def package_cmd(project: str, user: AsUser, stage: str = "annotate",
 @app.command("packages")
 @handle_errors
 def packages_cmd(project: str, user: AsUser, as_json: JsonOpt = False) -> None:
-    """List work packages (whoever may view the project: a member, like the API's caller)."""
+    """List work packages (whoever may view the project, like the API's caller; an annotator
+    or a reviewer who is a member: the packages assigned to them)."""
+    from datamill.compliance.access import packages_seen_by
     from datamill.compliance.users import usernames
     from datamill.production.projects import find_project
     from datamill.production.tasks import list_packages
 
     with get_runtime().session() as s:
         pid = find_project(s, project).id
-        acting_user(s, user, Action.VIEW_PROJECT, project_id=pid, project_ref=project)
-        rows = list_packages(s, pid)
+        # as the API: an unseen project answers as missing (handle_errors)
+        actor = acting_user(s, user)
+        own = packages_seen_by(s, actor, pid)
+        rows = list_packages(s, pid, own)
+        stage = "" if allowed(actor.role, Action.ANNOTATE) else " --stage review"
         names = usernames(s)
 
     def render(pk: list[Any]) -> None:
+        if not pk and own is not None:  # an annotator or a reviewer with none assigned
+            out.print(say("pkg.none_yours", project=project, user=user, stage=stage),
+                      soft_wrap=True)
+            return
         t = Table(*(say(f"pkg.col.{c}") for c in (
             "id", "name", "stage", "assignee", "status", "done")))
         for p in pk:

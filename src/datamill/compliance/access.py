@@ -233,6 +233,18 @@ def require_project_basics(session: Session, user: User, project_id: int) -> Non
     require(session, user, action, project_id)
 
 
+def packages_seen_by(session: Session, user: User, project_id: int) -> int | None:
+    """Whose work packages of the project ``user`` may list: everyone's (None) for who views
+    the project; only those assigned to them (their id) for a member who works on it without
+    viewing it (an annotator, a reviewer: :func:`works_without_viewing`), whose packages are
+    the work handed to them; anyone else is refused as viewing the project is."""
+    if works_without_viewing(user):
+        require_project_basics(session, user, project_id)
+        return user.id
+    require(session, user, Action.VIEW_PROJECT, project_id)
+    return None
+
+
 def project_basics(user: User, project: ProjectOut) -> ProjectOut:
     """The project as ``user`` may see it: whole for those who view projects; for a customer
     its name, modality, language, type, status and of the spec only what they asked for

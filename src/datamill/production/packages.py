@@ -107,12 +107,16 @@ def create_packages(
     return made
 
 
-def list_packages(session: Session, project_id: int) -> list[PackageOut]:
-    """The project's packages with their task counts; one whose tasks are all done reads
-    ``done`` (worked out here: the claim and submit paths never write the package)."""
-    rows = session.scalars(
-        select(WorkPackage).where(WorkPackage.project_id == project_id).order_by(WorkPackage.id)
-    ).all()
+def list_packages(
+    session: Session, project_id: int, assignee_id: int | None = None
+) -> list[PackageOut]:
+    """The project's packages (those assigned to ``assignee_id`` when given) with their task
+    counts; one whose tasks are all done reads ``done`` (worked out here: the claim and submit
+    paths never write the package)."""
+    query = select(WorkPackage).where(WorkPackage.project_id == project_id)
+    if assignee_id is not None:
+        query = query.where(WorkPackage.assignee_id == assignee_id)
+    rows = session.scalars(query.order_by(WorkPackage.id)).all()
     return package_progress(session, rows)
 
 

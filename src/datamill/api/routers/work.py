@@ -192,9 +192,13 @@ def create_packages_endpoint(
 
 @router.get("/projects/{project_id}/packages")
 def list_packages_endpoint(
-    project_id: Id, session: SessionDep, _user: Viewer, page: PageDep
+    project_id: Id, session: SessionDep, user: CurrentUser, page: PageDep
 ) -> Page[PackageOut]:
-    return page.slice(list_packages(session, project_id))
+    """The project's work packages; an annotator or a reviewer (a member who works on the
+    project without viewing it) lists the packages assigned to them."""
+    get_project(session, project_id)
+    return page.slice(list_packages(session, project_id,
+                                    q.packages_seen_by(session, user, project_id)))
 
 
 @router.post("/packages/{package_id}/assign")

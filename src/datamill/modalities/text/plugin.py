@@ -360,6 +360,13 @@ class TextPlugin:
         model = "+".join(sorted(models)) or None  # every model that proposed a span
         return AnnotationDoc(prediction.model_dump(mode="json"), _flat(prediction, None), model)
 
+    def labels_proposed(self, payload: Any) -> int:
+        """The labels a pre-annotation proposes: its spans and its tokens (none for an
+        English text's entities under jieba, which finds Chinese names)."""
+        if not isinstance(payload, dict):
+            return 0
+        return len(payload.get("spans") or []) + len(payload.get("tokens") or [])
+
     # -- aggregation (AGG_CONTRACT)
     def aggregation_units(self, payload: Any) -> dict[str, str]:
         return aggregate.aggregation_units(payload)
