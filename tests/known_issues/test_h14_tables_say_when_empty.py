@@ -17,6 +17,7 @@ CANNOT_BE_EMPTY = {
     "_quotas.html": "shown only where quotas are configured, which means at least one cell",
     "catalog_dataset.html": "fixed field rows; the loop is over languages inside one cell",
     "ledger_project.html": "budget vs actual always has its total row",
+    "users.html": "every account, the admin looking at it among them",
     "workforce_sheet_rows.html": "included only under {% if sheets %} (vendor, sheets pages)",
     "workforce_sheet_print.html": "the totals table's fixed rows (amount, fee, gross, tax, net); "
                                   "its loops add the optional debt-offset rows",

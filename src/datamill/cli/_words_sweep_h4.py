@@ -18,7 +18,7 @@ SWEEP_H4_EN: dict[str, str] = {
     "sw.order_volume": "order {number} total volume {volume} {unit}",
     "sw.customer_language": "customer {id} {name} language {language}",
     "sw.no_language": "none",
-    "sw.period_reopened": "period {period} {status}: {reason}",
+    "sw.period_reopened": "period {period} reopened: {reason}",
 }
 
 SWEEP_H4_ZH_CN: dict[str, str] = {

@@ -621,7 +621,6 @@ def period_reopen_cmd(
         require_every_book(s, person)
         r = reopen_period(s, person, period, reason)
     emit(r, as_json, lambda r: out.print(say("sw.period_reopened", period=r.period,
-                                             status=r.status,
                                              reason=r.reopen_reason)))
 
 

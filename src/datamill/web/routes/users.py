@@ -38,10 +38,17 @@ _ROLES = tuple(r.value for r in Role)
 
 
 def _page(request: Request, session: Session, me: SignedIn, *, status_code: int = 200,
-          error: str | None = None, done: dict[str, object] | None = None) -> Response:
-    return render(request, "users.html", me, status_code=status_code,
-                  people=active_users(session, include_inactive=True), roles=_ROLES,
-                  error=error, done=done)
+          error: str | None = None, changed: dict[str, object] | None = None) -> Response:
+    """The page; ``changed``: the query of the redirect after a change (``changed``: the user's
+    id, ``was``, ``tasks``, ``packages``), said above the table."""
+    people = active_users(session, include_inactive=True)
+    done = None
+    person = next((p for p in people if p.id == (changed or {}).get("id")), None)
+    if changed is not None and person is not None and changed["was"] in _ROLES:
+        done = {"username": person.username, "role": person.role, "previous": changed["was"],
+                "tasks": changed["tasks"], "packages": changed["packages"]}
+    return render(request, "users.html", me, status_code=status_code, people=people,
+                  roles=_ROLES, error=error, done=done)
 
 
 @router.get("/users", response_class=HTMLResponse)
@@ -55,12 +62,8 @@ def users_page(
     """Every account (deactivated ones too) with its role and a form to change it; after a
     change (``changed``: the user's id) what it did."""
     require(session, me.user, Action.MANAGE_USERS)
-    done = None
-    person = session.get(User, changed) if changed is not None else None
-    if person is not None and was in _ROLES:
-        done = {"username": person.username, "role": person.role, "previous": was,
-                "tasks": tasks, "packages": packages}
-    return _page(request, session, me, done=done)
+    return _page(request, session, me, changed=None if changed is None else {
+        "id": changed, "was": was, "tasks": tasks, "packages": packages})
 
 
 @router.post("/users/{user_id}/role")
