@@ -109,8 +109,9 @@ CORE_HELP_ZH_CN: dict[str, str] = {
     "stderr, the list on stdout stays as it is).":
         "按规格中的数据包大小为某个环节创建工作包。只有检查过的条目才会生成任务：仍有条目等待 "
         "'datamill data check' 时会提示（使用 --json 时提示在标准错误输出，标准输出的列表不变）。",
-    "List work packages (whoever may view the project: a member, like the API's caller).":
-        "列出工作包（可查看该项目的人：成员，与 API 调用者相同）。",
+    "List work packages (whoever may view the project, like the API's caller; an annotator or "
+    "a reviewer who is a member: the packages assigned to them).":
+        "列出工作包（可查看该项目的人，与 API 调用者相同；身为成员的标注员或审核员：分配给自己的工作包）。",
     "Assign a work package to a person.": "把工作包分配给某人。",
     'Claim the next task (or show the one you already hold). Exit 10 when no task is left at '
     'this stage (with --json: {"task": null, "reason": ...}). With --json the task carries '
