@@ -34,7 +34,10 @@ def _project(site: Site, name: str = "e2e-collect", rate: int = 16000,
         "project_type": "custom_service", "stages": ["annotate", "review"],
         "sampling": {"inspection_level": "II", "aql": 2.5},
         "acceptance": {"character_accuracy": 0.97, "sentence_accuracy": 0.9},
-        "requirements": {"read_speech": False,
+        # Chromium's fake capture device underruns now and then on a busy machine (10 ms of one
+        # held sample value: a CI run's flake), which the dropout check rightly catches; what
+        # these tests try is the page's recording flow, not the device
+        "requirements": {"read_speech": False, "max_dropouts": 3,
                          "audio": {"sample_rate_hz": rate, "bit_depth": bits}},
         "collection": {"age_bands": [{"name": "adult", "min": 18, "max": 99}],
                        "cells": [{"age_band": "adult", "gender": "female",
