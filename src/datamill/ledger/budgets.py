@@ -338,7 +338,6 @@ def record_approval(  # noqa: PLR0913 - the chain's subject, its levels and the 
             value=str(role or 'not a ledger approver'))
     refuse_conflicted_approver(session, subject_type, subject_id, approver_id,
                                originators or {})
-    check_note(reason, "reason")  # the next signers read it: no bidi override (h10)
     if decision == "reject" and not reason:
         raise InvalidInput("a rejection needs a reason", field="reason",
                            reason_code="rejection_reason_missing")
