@@ -34,6 +34,7 @@ from datamill.web.routes import (
     security,
     subjects,
     users,
+    users_tokens,
     work,
     workforce,
 )
@@ -47,6 +48,7 @@ ROUTERS = (
     catalog_requests.router, corpus.router,
     collect.router, listen.router, deliveries.router, subjects.router, effect.router,
     imports.router, items.router, ledger_contracts.router, users.router,
+    users_tokens.router,
 )
 #: the pages whose request bodies may pass the server's request limit (see
 #: :class:`datamill.api.body_limit.BodySizeLimitMiddleware`): the data-import form's upload,
