@@ -34,8 +34,8 @@ EN_USERS: dict[str, str] = {
     "users.create_h": "Create a user",
     "users.create_help": (
         "The person signs in with this username and the initial password at once; give them the "
-        "password by a channel you trust. They change it later with `datamill user password` "
-        "or the API (POST /api/v1/me/password). A username is 1 to 80 letters, digits and "
+        "password by a channel you trust. They change it later with the command datamill user "
+        "password or the API (POST /api/v1/me/password). A username is 1 to 80 letters, digits and "
         ". _ @ - (no spaces); a password has at least 8 characters."
     ),
     "users.f.username": "Username",
@@ -161,7 +161,7 @@ ZH_CN_USERS: dict[str, str] = {
     "users.create_h": "新建用户",
     "users.create_help": (
         "对方可立即使用此用户名和初始密码登录；请通过可信的渠道告知密码。之后可用 "
-        "`datamill user password` 或 API（POST /api/v1/me/password）修改密码。用户名为 1 到 80 "
+        "命令 datamill user password 或 API（POST /api/v1/me/password）修改密码。用户名为 1 到 80 "
         "个字母、数字或 . _ @ -（不含空格）；密码至少 8 个字符。"
     ),
     "users.f.username": "用户名",
