@@ -160,8 +160,8 @@ ZH_CN_USERS: dict[str, str] = {
     "users.you": "您本人",
     "users.create_h": "新建用户",
     "users.create_help": (
-        "对方可立即使用此用户名和初始密码登录；请通过可信的渠道告知密码。之后可用 "
-        "命令 datamill user password 或 API（POST /api/v1/me/password）修改密码。用户名为 1 到 80 "
+        "对方可立即使用此用户名和初始密码登录；请通过可信的渠道告知密码。之后可用命令 "
+        "datamill user password 或 API（POST /api/v1/me/password）修改密码。用户名为 1 到 80 "
         "个字母、数字或 . _ @ -（不含空格）；密码至少 8 个字符。"
     ),
     "users.f.username": "用户名",
