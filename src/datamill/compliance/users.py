@@ -57,6 +57,8 @@ __all__ = [
 _hasher = PasswordHasher()
 DEFAULT_TOKEN_DAYS = 30
 MAX_TOKEN_DAYS = 3650
+#: a token's label, as long as its column (the API's model says the same)
+MAX_TOKEN_NAME = 100
 MIN_PASSWORD_CHARS = 8
 
 
@@ -214,6 +216,10 @@ def create_token(
     if not user.is_active:
         raise Forbidden(f"{user.username!r} is deactivated")
     check_text(name, "name")
+    if len(name) > MAX_TOKEN_NAME:  # the CLI's too: PostgreSQL refused it as a database error
+        raise InvalidInput(f"the name is {len(name)} characters long: it takes at most "
+                           f"{MAX_TOKEN_NAME}; shorten it", field="name",
+                           reason_code="note_too_long", length=len(name), most=MAX_TOKEN_NAME)
     token = "dm_" + secrets.token_urlsafe(32)
     now = utcnow()
     row = ApiToken(user_id=user.id, token_sha256=_token_digest(token), name=name,

@@ -210,6 +210,19 @@ def test_a_token_of_zero_days_is_refused_not_issued_for_thirty(home: Path) -> No
     assert issued["expires_days"] == 2
 
 
+def test_a_token_name_longer_than_its_column_is_refused_with_nothing_issued(home: Path) -> None:
+    # the API's model capped the name at 100; the CLI sent any length to the database (a
+    # database error on PostgreSQL, a name no page was laid out for on SQLite)
+    proc = run(home, "user", "token", "root", "--name", "x" * 101, "--as", "root", "--json",
+               ok=False)
+    assert "at most 100" in json_error(proc, 2, "invalid_input")
+    listed = json.loads(run(home, "user", "tokens", "root", "--as", "root", "--json").stdout)
+    assert all(len(t.get("name") or "") <= 100 for t in listed)
+    issued = json.loads(run(home, "user", "token", "root", "--name", "y" * 100, "--as", "root",
+                            "--json").stdout)
+    assert issued["expires_days"] >= 1
+
+
 def test_json_keeps_chinese_as_chinese(home: Path) -> None:
     # (Mandarin trial) every --json answer escaped Chinese as \uXXXX: a script read it fine,
     # a person reading it (or grep 北京) could not
