@@ -22,6 +22,7 @@ from datamill.compliance.audit import record_audit
 from datamill.db.lookup import get_or_raise
 from datamill.engine import LocalExecutor, make_executor
 from datamill.modalities.base import ItemRecord
+from datamill.modalities.base_assist import labels_proposed_of
 from datamill.modalities.registry import get_modality, preannotators
 from datamill.production.media import item_path
 from datamill.production.models import Annotation, Item, Project
@@ -143,7 +144,7 @@ def preannotate_project(
     model = engine
     # the labels the suggestions propose (optional plugin hook): "pre-annotated 5 items" said
     # nothing of an engine that labelled none of them (jieba on an English text)
-    count_labels = getattr(plugin, "labels_proposed", None)
+    count_labels = labels_proposed_of(plugin)
     labels = 0
     # apart, no database lock is held while the model runs (SQLite's writer lock stalled every
     # other request of the server, readiness probes included): the reads end here, and each

@@ -138,6 +138,8 @@ def test_pointcloud_project_runs_the_whole_loop(
             if kind == "preannotation" and model == "euclidean-cluster-v1"
         }
     assert len(suggested) == 6
+    # the cuboids (and scene classes) proposed are counted, as a text project's spans are
+    assert pre["labels"] == sum(len(a.objects) + len(a.classes) for a in suggested.values()) > 0
     keys = sorted(truth)
     found = score_cuboids([truth[k] for k in keys], [suggested[k] for k in keys])
     assert found.cuboid_accuracy >= 0.8, found

@@ -416,6 +416,14 @@ class ImagePlugin(ImageAggregationMixin):
         return AnnotationDoc(mapped.model_dump(mode="json"), _ocr_text(mapped), doc.model,
                              dict(dropped))
 
+    def labels_proposed(self, payload: Any) -> int:
+        """The labels a pre-annotation proposes: its objects (boxes, polygons, keypoints, text
+        lines) and its image-level classes; 0 tells "a face detector found no face" from work
+        done (see :func:`datamill.modalities.base_assist.labels_proposed_of`)."""
+        if not isinstance(payload, dict):
+            return 0
+        return len(payload.get("objects") or []) + len(payload.get("classes") or [])
+
     # -- quality
     def inspection_text(self, payload: Any, text: str) -> str:
         return _canonical(_parse(payload or {}))

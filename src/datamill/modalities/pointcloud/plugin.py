@@ -422,6 +422,16 @@ class PointCloudPlugin(PointCloudAggregationMixin):
             out["point_moves"] = point_moves(a_runs, b_runs)  # per (from, to) class id
         return out
 
+    def labels_proposed(self, payload: Any) -> int:
+        """The labels a pre-annotation proposes: its cuboids, its scene classes and the point
+        classes it gives points (0: the clustering found nothing to box in these frames)."""
+        if not isinstance(payload, dict):
+            return 0
+        point_classes = {run[0] for run in payload.get("point_labels") or []
+                         if isinstance(run, list | tuple) and run and run[0]}
+        return (len(payload.get("objects") or []) + len(payload.get("classes") or [])
+                + len(point_classes))
+
     def inspection_text(self, payload: Any, text: str) -> str:
         return _canonical(parse_annotation(payload or {}))
 

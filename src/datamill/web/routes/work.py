@@ -16,6 +16,7 @@ from datamill.compliance.users import require
 from datamill.core.errors import Conflict, InvalidInput
 from datamill.db.lookup import get_or_raise
 from datamill.http_deps import RuntimeDep, SessionDep
+from datamill.modalities.base_assist import review_reasons_of
 from datamill.modalities.registry import get_modality
 from datamill.modalities.speech.types import Segment
 from datamill.production import dashboard, drafts, task_notes
@@ -65,7 +66,6 @@ router = APIRouter(route_class=HtmlRoute, include_in_schema=False)
 api_router = APIRouter(prefix="/web/api", include_in_schema=False)
 
 _WORK_KINDS = ("annotation", "review_edit")
-REJECT_REASONS = ("wrong_words", "noise", "segmentation", "speaker", "guidelines", "other")
 _SEGMENT_REF = re.compile(r"segments? (\d+)(?: and (\d+))?")
 
 
@@ -283,7 +283,6 @@ def _review_context(session: Any, task: Any, split: Any = None) -> dict[str, Any
         "last_reject": last_reject,
         "diff_pre": word_diff(pre.text, text) if pre else None,
         "diff_prev": word_diff(previous.text, text) if previous else None,
-        "reasons": REJECT_REASONS,
     }
 
 
@@ -379,7 +378,7 @@ def review_page(request: Request, task_id: int, session: SessionDep, me: WebUser
     # a long document's text is only in its file: the page shows it and its spans' words
     ctx["item_text"] = dashboard.sample_texts(
         session, [task.item_id], runtime.blobs, plugin).get(task.item_id, "")
-    ctx["reasons"] = getattr(plugin, "review_reasons", REJECT_REASONS)
+    ctx["reasons"] = review_reasons_of(plugin)  # the modality's, never speech's by default
     ctx["split"] = _split(session, found)
     ctx.update(_no_majority(ctx["split"], ctx.get("payload")))
     free = [k for k in _FREE_TEXT if any(q["key"] == k for q in ctx["split"])]
@@ -435,7 +434,7 @@ def review_submit(
     if verdict == "reject":
         project = get_or_raise(session, Project, task.project_id, "project")
         plugin = get_modality(project.modality)
-        if reason_code not in getattr(plugin, "review_reasons", REJECT_REASONS):
+        if reason_code not in review_reasons_of(plugin):
             raise InvalidInput("choose a reason from the list", field="reason_code")
         # in the reviewer's language: the annotator reads it, and works in the same team
         label = t(f"rv.reason.{reason_code}", page_language(request))
