@@ -21,8 +21,12 @@ from sqlalchemy.orm import Session
 from datamill.compliance.audit import record_audit
 from datamill.db.lookup import get_or_raise
 from datamill.engine import LocalExecutor, make_executor
-from datamill.modalities.base import ItemRecord
-from datamill.modalities.base_assist import labels_proposed_of
+from datamill.modalities.base import ItemRecord, score_in, unmeasured_in
+from datamill.modalities.base_assist import (
+    labels_proposed_of,
+    preannotation_metrics_of,
+    prompt_is_reference_of,
+)
 from datamill.modalities.registry import get_modality, preannotators
 from datamill.production.media import item_path
 from datamill.production.models import Annotation, Item, Project
@@ -237,29 +241,75 @@ def _next_version(session: Session, item: Item) -> int:
     return max(item.current_version, int(top)) + 1
 
 
+#: the item statuses whose current annotation a reviewer accepted (then batched, inspected,
+#: delivered): the reference a pre-annotation is measured against
+_ACCEPTED = ("reviewed", "batched", "accepted", "delivered")
+
+
 def preannotation_accuracy(session: Session, project_id: int) -> dict[str, Any]:
-    """Score the model's pre-annotations against the read prompts (read speech only).
+    """Score the model's pre-annotations against the annotations accepted for their items: what
+    the model saves annotators, measured rather than assumed.
 
-    Returns corpus WER and character accuracy of the ``preannotation`` versions: what the model
-    saves annotators, measured rather than assumed.
+    The modality says how (:func:`datamill.modalities.base_assist.preannotation_metrics_of`:
+    speech's WER and character accuracy, image's region accuracy, text's span F1, point
+    cloud's cuboid accuracy), scored by its ``score``; where the modality reads prompts as
+    the reference (read speech), an item no annotation is accepted for yet is scored against
+    its prompt. Returns ``items`` (those scored), ``measured``, ``modality``, ``metrics`` (name
+    → value; None where the sample has nothing to measure it by), each metric also at the top
+    level, ``references`` (how many items each reference gave) and ``prompt_reference``
+    (whether read prompts may stand for accepted annotations); a modality that measures
+    none says so in ``not_measured`` (``measured`` false, ``items`` 0).
     """
-    from datamill.qc.metrics import score_transcripts
-
-    rows = session.execute(
-        select(Item.prompt, Annotation.text)
-        .join(Annotation, Annotation.item_id == Item.id)
-        .where(Item.project_id == project_id, Annotation.kind == "preannotation",
-               Item.prompt.is_not(None))
-    ).all()
-    if not rows:
-        return {"items": 0}
-    from datamill.qc.text_conventions import conventions_of
-
-    project = session.get(Project, project_id)
-    language = project.language if project else None
-    conventions = conventions_of((project.spec or {}).get("text_normalization") if project
-                                 else None)
-    score = score_transcripts([p or "" for p, _ in rows], [t for _, t in rows], language=language,
-                              conventions=conventions)
-    return {"items": len(rows), "word_error_rate": score.word_error_rate,
-            "character_accuracy": score.character_accuracy}
+    project = get_or_raise(session, Project, project_id, "project")
+    plugin = get_modality(project.modality)
+    metrics = preannotation_metrics_of(plugin)
+    if not metrics:
+        return {"items": 0, "measured": False, "modality": project.modality, "metrics": {},
+                "not_measured": f"the {project.modality} modality does not measure its "
+                                "pre-annotations against the accepted annotations"}
+    pre: dict[int, tuple[Any, str]] = {}  # each item's latest pre-annotation
+    for item_id, payload, text in session.execute(
+        select(Annotation.item_id, Annotation.payload, Annotation.text)
+        .join(Item, Item.id == Annotation.item_id)
+        .where(Item.project_id == project_id, Annotation.kind == "preannotation")
+        .order_by(Annotation.item_id, Annotation.version)
+    ):
+        pre[item_id] = (payload, text or "")
+    accepted = {
+        item_id: (payload, text or "")
+        for item_id, payload, text in session.execute(
+            select(Item.id, Annotation.payload, Annotation.text)
+            .join(Annotation, Annotation.id == Item.current_annotation_id)
+            .where(Item.project_id == project_id, Item.status.in_(_ACCEPTED),
+                   Item.id.in_(list(pre)) if pre else Item.id.is_(None)))
+    }
+    prompts: dict[int, str] = {}
+    if prompt_is_reference_of(plugin) and pre:
+        prompts = {item_id: prompt for item_id, prompt in session.execute(
+            select(Item.id, Item.prompt).where(Item.id.in_(list(pre)), Item.prompt.is_not(None)))
+            if prompt}
+    refs: list[str] = []
+    hyps: list[str] = []
+    counts = {"accepted": 0, "prompt": 0}
+    for item_id, (payload, text) in pre.items():
+        if item_id in accepted:
+            refs.append(plugin.inspection_text(*accepted[item_id]))
+            counts["accepted"] += 1
+        elif item_id in prompts:
+            refs.append(prompts[item_id])
+            counts["prompt"] += 1
+        else:
+            continue
+        hyps.append(plugin.inspection_text(payload, text))
+    base = {"measured": True, "modality": project.modality, "references": counts,
+            "prompt_reference": prompt_is_reference_of(plugin)}
+    if not refs:
+        return {"items": 0, **base, "metrics": dict.fromkeys(metrics)}
+    spec = project.spec or {}
+    requirements = dict(spec.get("requirements") or {})
+    scores = score_in(plugin, refs, hyps, project.language, requirements,
+                      spec.get("text_normalization"))
+    unmeasured = unmeasured_in(plugin, refs, hyps, requirements)
+    measured = {m: (None if m in unmeasured or m not in scores else float(scores[m]))
+                for m in metrics}
+    return {"items": len(refs), **base, "metrics": measured, **measured}

@@ -92,6 +92,12 @@ CORE_HELP_ZH_CN: dict[str, str] = {
         "用随包提供的模型（模态默认的，或 --engine 指定的）预标注每个通过检查的条目：其建议成为条目"
         "的第一个版本。",
     "Pre-annotator name (default: the modality's).": "预标注器名称（默认：该模态的）。",
+    "How far the model's pre-annotations are from the annotations accepted for their items, "
+    "by the modality's measure (speech: WER, else against read prompts; image: regions by IoU; "
+    "text: spans and labels; point cloud: cuboids by 3D IoU); a modality without one says so.":
+        "模型预标注与其条目已验收标注的差距，按模态的衡量方法计算（语音：词错误率，无验收标注时对照朗读"
+        "文本；图像：按 IoU 匹配区域；文本：片段与标签；点云：按三维 IoU 匹配立体框）；没有衡量方法的"
+        "模态会说明。",
     "List items with their status and, for rejected ones, the reasons (for whoever may view "
     "the project, like the API's caller; never an item classified above their clearance).":
         "列出条目及其状态，被驳回的附上原因（供可查看该项目的人使用，与 API 调用者相同；不含定级高于"

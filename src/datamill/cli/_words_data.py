@@ -7,6 +7,7 @@ from __future__ import annotations
 from datamill.cli._words_frames import FRAMES_EN, FRAMES_ZH_CN
 from datamill.cli._words_import_h18 import IMPORT_H18_EN, IMPORT_H18_ZH_CN
 from datamill.cli._words_input_h1 import INPUT_H1_EN, INPUT_H1_ZH_CN
+from datamill.cli._words_preaccuracy_h4 import PREACCURACY_H4_EN, PREACCURACY_H4_ZH_CN
 from datamill.cli._words_preannotate_h11 import PREANNOTATE_H11_EN, PREANNOTATE_H11_ZH_CN
 from datamill.cli._words_speech_h5 import SPEECH_H5_EN, SPEECH_H5_ZH_CN
 
@@ -44,6 +45,7 @@ DATA_EN: dict[str, str] = {
     **FRAMES_EN,
     **INPUT_H1_EN,
     **PREANNOTATE_H11_EN,
+    **PREACCURACY_H4_EN,
     **SPEECH_H5_EN,
     **IMPORT_H18_EN,
 }
@@ -77,6 +79,7 @@ DATA_ZH_CN: dict[str, str] = {
     **FRAMES_ZH_CN,
     **INPUT_H1_ZH_CN,
     **PREANNOTATE_H11_ZH_CN,
+    **PREACCURACY_H4_ZH_CN,
     **SPEECH_H5_ZH_CN,
     **IMPORT_H18_ZH_CN,
 }

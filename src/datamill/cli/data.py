@@ -308,6 +308,42 @@ def preannotate_cmd(
     emit(result, as_json, _say_preannotated)
 
 
+
+@app.command("preannotation-accuracy")
+@handle_errors
+def preannotation_accuracy_cmd(project: str, user: AsUser, as_json: JsonOpt = False) -> None:
+    """How far the model's pre-annotations are from the annotations accepted for their items,
+    by the modality's measure (speech: WER, else against read prompts; image: regions by IoU;
+    text: spans and labels; point cloud: cuboids by 3D IoU); a modality without one says so."""
+    from datamill.assist.runner import preannotation_accuracy
+    from datamill.production.projects import find_project
+
+    with get_runtime().session() as s:
+        p = find_project(s, project)
+        acting_user(s, user, Action.VIEW_PROJECT, project_id=p.id, project_ref=project)
+        result = preannotation_accuracy(s, p.id)
+    emit({"project": project, **result}, as_json, _say_accuracy)
+
+
+def _say_accuracy(r: dict[str, Any]) -> None:
+    """``data preannotation-accuracy``'s result for people: not measured, nothing to measure
+    yet, or each metric against how many references."""
+    if not r["measured"]:
+        out.print(say("data.preacc.not_measured", project=r["project"], modality=r["modality"]))
+        return
+    refs = r["references"]
+    if not r["items"]:
+        out.print(say("data.preacc.none", project=r["project"],
+                      prompt=say("data.preacc.prompt") if r.get("prompt_reference") else ""))
+        return
+    parts = [say_count(f"data.preacc.{key}", refs[ref]) for key, ref in
+             (("accepted", "accepted"), ("prompts", "prompt")) if refs.get(ref)]
+    out.print(say("data.preacc.head", project=r["project"],
+                  refs=say("data.preacc.and").join(parts)))
+    for metric, value in r["metrics"].items():
+        shown = say("data.preacc.unmeasured") if value is None else f"{value:.3f}"
+        out.print(say("data.preacc.metric", metric=code("metric", metric), value=shown))
+
 def _say_preannotated(r: dict[str, Any]) -> None:
     """``data preannotate``'s result for people: the items, the labels proposed (where the
     modality counts them; none: said, with the hint) and what the spec had no label for."""

@@ -209,6 +209,9 @@ class ImagePlugin(ImageAggregationMixin):
     #: which stored each image twice in a COCO-only package
     formats_hold_media: ClassVar[bool] = True
     acceptance_metrics: ClassVar[tuple[str, ...]] = ("region_accuracy", "character_accuracy")
+    #: a pre-annotation against the accepted document: regions paired by IoU (base_assist)
+    preannotation_metrics: ClassVar[tuple[str, ...]] = ("region_accuracy", "mean_iou",
+                                                        "character_accuracy")
     #: set only where the labels transcribe text (``unmeasurable_metrics_for``)
     conditional_metrics: ClassVar[tuple[str, ...]] = ("character_accuracy",)
     #: a contract may add a threshold on it (pose data): judged only where the spec sets one

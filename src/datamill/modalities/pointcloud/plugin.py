@@ -230,6 +230,8 @@ class PointCloudPlugin(PointCloudAggregationMixin):
     media_suffixes: ClassVar[tuple[str, ...]] = (".pcd", ".bin", ".ply", ".npy")
     media_folder: ClassVar[str] = "clouds"
     acceptance_metrics: ClassVar[tuple[str, ...]] = ("cuboid_accuracy",)
+    #: a pre-annotation against the accepted frame: cuboids paired by 3D IoU (base_assist)
+    preannotation_metrics: ClassVar[tuple[str, ...]] = ("cuboid_accuracy", "mean_iou")
     #: a project that segments points may judge its batches by these as well as, or instead
     #: of, the cuboids (set in the spec's ``acceptance``; a cuboid project need not name them)
     metric_alternatives: ClassVar[Mapping[str, tuple[str, ...]]] = {

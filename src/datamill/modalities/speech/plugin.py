@@ -80,6 +80,9 @@ class SpeechAsrPlugin(SpeechAggregationMixin):
     metric_alternatives: ClassVar[Mapping[str, tuple[str, ...]]] = {
         "character_accuracy": ("mixed_accuracy",)}
     workbench_template: ClassVar[str] = "workbench.html"
+    #: a pre-annotation against the accepted transcript, else the read prompt (base_assist)
+    preannotation_metrics: ClassVar[tuple[str, ...]] = ("word_error_rate", "character_accuracy")
+    prompt_is_reference: ClassVar[bool] = True
     scores_by_language: ClassVar[bool] = True
     #: the spec's ``text_normalization`` (Chinese script, numerals) applies to its transcripts
     scores_by_text_normalization: ClassVar[bool] = True

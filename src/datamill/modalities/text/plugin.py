@@ -126,6 +126,8 @@ class TextPlugin:
     #: each set only where the project's tasks give it something to measure
     #: (``unmeasurable_metrics_for``): an NER-only project sets ``span_f1`` alone
     conditional_metrics: ClassVar[tuple[str, ...]] = acceptance_metrics
+    #: a pre-annotation against the accepted document: spans, words and labels (base_assist)
+    preannotation_metrics: ClassVar[tuple[str, ...]] = acceptance_metrics
     workbench_template: ClassVar[str] = "text/task.html"
     review_template: ClassVar[str] = "text/review.html"
     inspection_template: ClassVar[str] = "text/inspection.html"
