@@ -84,7 +84,26 @@ def test_cuboids_drawn_before_the_viewpoint_move_where_the_points_are(
                     "id": ann_id, "item": item_id, "version": version, "when": when,
                     "payload": json.dumps({"type": "pointcloud_annotation", "schema_version": 1,
                                            "objects": [cuboid], "classes": []})})
+        conn.execute(text(
+            "INSERT INTO users (id, username, display_name, password_hash, role, is_active, "
+            "created_at) VALUES (1, 'ann', 'Ann', 'x', 'annotator', true, CURRENT_TIMESTAMP)"))
+        conn.execute(text(
+            "INSERT INTO tasks (id, project_id, item_id, stage, status, overlap, active_claims, "
+            "submissions, created_at) VALUES (1, 1, 1, 'annotate', 'open', 1, 1, 0, "
+            "CURRENT_TIMESTAMP)"))
+        conn.execute(text(  # an autosave from before the change, never submitted
+            "INSERT INTO web_drafts (id, task_id, user_id, base_version, payload, "
+            "time_spent_ms, revision, updated_at) VALUES (1, 1, 1, 2, :payload, 0, 1, "
+            "'2026-12-02 09:00:00+00:00')"), {"payload": json.dumps(
+                {"type": "pointcloud_annotation", "objects": [old], "classes": []})})
     engine.dispose()
+
+    def draft() -> dict[str, object]:
+        engine = create_engine(cfg.get_main_option("sqlalchemy.url") or url)
+        with engine.connect() as conn:
+            value = conn.execute(text("SELECT payload FROM web_drafts")).scalar_one()
+        engine.dispose()
+        return _payload(value)["objects"][0]  # type: ignore[index,no-any-return]
 
     def cuboids() -> dict[int, dict[str, object]]:
         engine = create_engine(cfg.get_main_option("sqlalchemy.url") or url)
@@ -104,10 +123,13 @@ def test_cuboids_drawn_before_the_viewpoint_move_where_the_points_are(
     assert {k: moved[1][k] for k in ("id", "label", "length", "width", "height")} == {
         "id": "o1", "label": "car", "length": 4.0, "width": 2.0, "height": 1.6}
     assert moved[2] == late and moved[3] == late  # drawn since / described since: as they were
+    saved = draft()
+    assert np.allclose([saved["x"], saved["y"], saved["z"]], [10, 25, 31], atol=1e-6)  # type: ignore[list-item]
     command.downgrade(cfg, "pi002")
     back = cuboids()
     assert np.allclose([back[1]["x"], back[1]["y"], back[1]["z"], back[1]["yaw"]],
                        [5, 0, 1, 0], atol=1e-6)
     assert back[2] == late
+    assert np.allclose([draft()["x"], draft()["y"]], [5, 0], atol=1e-6)  # type: ignore[list-item]
     get_settings.cache_clear()
     drop_schema(backend, _SCHEMA)

@@ -1,4 +1,4 @@
-"""annotations: point-cloud cuboids drawn before a PCD's VIEWPOINT placed its points are moved
+"""annotations and drafts: point-cloud cuboids drawn before a PCD's VIEWPOINT placed its points are moved
 where the placed points are
 
 Revision ID: pz001
@@ -10,7 +10,8 @@ checks, exports). A cuboid saved before then was drawn on the unplaced points: r
 away from its object by the VIEWPOINT (10 m and a quarter turn for a sensor 10 m along, turned).
 
 Which rows: every annotation version (pre-annotation, annotation, review edit, aggregate...)
-created before that moment, of an item of a point-cloud project whose file is a PCD described
+created before that moment, and every workbench draft last saved before it, of an item of a
+point-cloud project whose file is a PCD described
 before the change (its attributes record neither ``viewpoint`` nor ``viewpoint_applied``: an
 item described since cannot hold an older cuboid, and an older item's later versions were drawn
 on the placed points). Each cuboid's centre is turned and moved as its points are, its ``yaw``
@@ -138,11 +139,18 @@ def _convert(*, back: bool) -> None:
     blobs = BlobStore.from_settings(get_settings())
     update = sa.text("UPDATE annotations SET payload = :payload WHERE id = :id").bindparams(
         sa.bindparam("payload", type_=sa.JSON()))
+    drafts = sa.text("UPDATE web_drafts SET payload = :payload WHERE id = :id").bindparams(
+        sa.bindparam("payload", type_=sa.JSON()))
     for item_id, _attributes, filename, sha256, source_uri in items:
-        rows = [(ann_id, _json(payload)) for ann_id, payload, created in conn.execute(sa.text(
-            "SELECT id, payload, created_at FROM annotations WHERE item_id = :item"),
+        rows = [(update, ann_id, _json(payload)) for ann_id, payload, created in conn.execute(
+            sa.text("SELECT id, payload, created_at FROM annotations WHERE item_id = :item"),
             {"item": item_id}) if (_when(created) or CUTOFF) < CUTOFF]
-        rows = [(a, p) for a, p in rows if isinstance(p, dict) and p.get("objects")]
+        # an autosaved draft last saved before then: drawn on the unplaced points too
+        rows += [(drafts, draft_id, _json(payload)) for draft_id, payload, saved in conn.execute(
+            sa.text("SELECT d.id, d.payload, d.updated_at FROM web_drafts d JOIN tasks t "
+                    "ON t.id = d.task_id WHERE t.item_id = :item"), {"item": item_id})
+            if (_when(saved) or CUTOFF) < CUTOFF]
+        rows = [(q, i, p) for q, i, p in rows if isinstance(p, dict) and p.get("objects")]
         if not rows:
             continue
         try:
@@ -153,10 +161,10 @@ def _convert(*, back: bool) -> None:
             continue
         if view is None:
             continue
-        for ann_id, payload in rows:
+        for query, row_id, payload in rows:
             objects = [place_cuboid(o, view, back=back) if isinstance(o, dict) else o
                        for o in payload["objects"]]
-            conn.execute(update, {"payload": {**payload, "objects": objects}, "id": ann_id})
+            conn.execute(query, {"payload": {**payload, "objects": objects}, "id": row_id})
 
 
 def upgrade() -> None:
