@@ -52,6 +52,14 @@ def test_cuboids_drawn_before_the_viewpoint_move_where_the_points_are(
     monkeypatch.setenv("DATAMILL_HOME", str(tmp_path / "home"))
     monkeypatch.delenv("DATAMILL_STORAGE_URL", raising=False)
     get_settings.cache_clear()
+    try:
+        _migrate_and_check(backend, tmp_path)
+    finally:
+        get_settings.cache_clear()  # the other tests' settings, not this home's
+        drop_schema(backend, _SCHEMA)
+
+
+def _migrate_and_check(backend: str, tmp_path: Path) -> None:
     cloud = _pcd(tmp_path / "frame.pcd")
     sha = BlobStore.from_settings(get_settings()).put_file(cloud)
     url = migration_url(backend, tmp_path, _SCHEMA)
@@ -66,17 +74,20 @@ def test_cuboids_drawn_before_the_viewpoint_move_where_the_points_are(
             "'custom_service', 'customer', '{}', 1, 'active', CURRENT_TIMESTAMP)"))
         for item_id, attributes in ((1, {"format": "pcd", "points": 400}),  # described before
                                     (2, {"format": "pcd", "points": 400, "viewpoint_applied": True,
-                                         "viewpoint": [10, 20, 30, _S, 0, 0, _S]})):
+                                         "viewpoint": [10, 20, 30, _S, 0, 0, _S]}),
+                                    (3, {"format": "pcd", "points": 400})):  # its file is gone
             conn.execute(text(
                 "INSERT INTO items (id, project_id, external_id, sha256, filename, size_bytes, "
                 "owner, status, attributes, meta, reject_reasons, current_version, created_at) "
                 "VALUES (:id, 1, :ext, :sha, 'frame.pcd', 10, 'customer', 'annotated', :attrs, "
                 "'{}', '[]', 2, CURRENT_TIMESTAMP)"),
-                {"id": item_id, "ext": f"f{item_id}", "sha": sha, "attrs": json.dumps(attributes)})
+                {"id": item_id, "ext": f"f{item_id}", "sha": sha if item_id < 3 else "f" * 64,
+                 "attrs": json.dumps(attributes)})
         for ann_id, item_id, version, cuboid, when in (
                 (1, 1, 1, old, "2026-12-01 09:00:00+00:00"),   # drawn on the unplaced points
                 (2, 1, 2, late, "2026-12-07 18:00:00+00:00"),  # drawn since, on placed points
-                (3, 2, 1, late, "2026-12-01 09:00:00+00:00")):  # an item described since
+                (3, 2, 1, late, "2026-12-01 09:00:00+00:00"),  # an item described since
+                (4, 3, 1, old, "2026-12-01 09:00:00+00:00")):  # no file to read its VIEWPOINT
             conn.execute(text(
                 "INSERT INTO annotations (id, item_id, version, stage, kind, payload, text, "
                 "created_at) VALUES (:id, :item, :version, 'annotate', 'annotation', :payload, "
@@ -123,6 +134,7 @@ def test_cuboids_drawn_before_the_viewpoint_move_where_the_points_are(
     assert {k: moved[1][k] for k in ("id", "label", "length", "width", "height")} == {
         "id": "o1", "label": "car", "length": 4.0, "width": 2.0, "height": 1.6}
     assert moved[2] == late and moved[3] == late  # drawn since / described since: as they were
+    assert moved[4] == old  # its file cannot be read: left, named in the log, no failure
     saved = draft()
     assert np.allclose([saved["x"], saved["y"], saved["z"]], [10, 25, 31], atol=1e-6)  # type: ignore[list-item]
     command.downgrade(cfg, "pi002")
@@ -131,5 +143,3 @@ def test_cuboids_drawn_before_the_viewpoint_move_where_the_points_are(
                        [5, 0, 1, 0], atol=1e-6)
     assert back[2] == late
     assert np.allclose([draft()["x"], draft()["y"]], [5, 0], atol=1e-6)  # type: ignore[list-item]
-    get_settings.cache_clear()
-    drop_schema(backend, _SCHEMA)

@@ -55,7 +55,10 @@ def _json(value: Any) -> Any:
 
 def _when(value: Any) -> datetime | None:
     if isinstance(value, str):
-        value = datetime.fromisoformat(value)
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:  # not a time this code wrote: left as it is
+            return None
     if not isinstance(value, datetime):
         return None
     return value if value.tzinfo else value.replace(tzinfo=UTC)
@@ -133,10 +136,7 @@ def _convert(*, back: bool) -> None:
         if _old_pcd(_json(row[1]) or {}, row[2] or "")]
     if not items:
         return
-    from datamill.config import get_settings
-    from datamill.storage.blobstore import BlobStore
-
-    blobs = BlobStore.from_settings(get_settings())
+    blobs: Any = None
     update = sa.text("UPDATE annotations SET payload = :payload WHERE id = :id").bindparams(
         sa.bindparam("payload", type_=sa.JSON()))
     drafts = sa.text("UPDATE web_drafts SET payload = :payload WHERE id = :id").bindparams(
@@ -154,6 +154,11 @@ def _convert(*, back: bool) -> None:
         if not rows:
             continue
         try:
+            if blobs is None:  # the store the settings name (DATAMILL_HOME, storage_url)
+                from datamill.config import get_settings
+                from datamill.storage.blobstore import BlobStore
+
+                blobs = BlobStore.from_settings(get_settings())
             view = header_viewpoint(_file(blobs, source_uri, sha256 or ""))
         except Exception as err:  # noqa: BLE001 - any unreadable file: leave it, say which
             _log.warning("pz001: item %s (%s): its file cannot be read (%s); its cuboids are "
