@@ -38,6 +38,7 @@ from datamill.compliance.permissions import authorize
 from datamill.compliance.roles import Action
 from datamill.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from datamill.core.money import to_cents
+from datamill.core.storable import check_note
 from datamill.db.lookup import get_or_raise, not_found
 from datamill.production.models import Batch, BatchItem, Project
 from datamill.storage.blobstore import BlobStore, sha256_file
@@ -68,6 +69,9 @@ _BCP47 = re.compile(
 PRICE_BANDS = {"low": (Decimal(0), Decimal(100_000)),
                "mid": (Decimal(100_000), Decimal(500_000)),
                "high": (Decimal(500_000), None)}
+#: a description's most characters (the API's body takes no more); customers read it in the
+#: catalog, so it is checked as a note: no bidi override or control character (h1)
+MAX_DESCRIPTION = 5000
 _UPDATABLE = ("title", "scenario", "description", "planned_hours", "budget", "market_survey",
               "price", "price_low", "price_high", "copyright_no", "devices", "listed", "languages")
 
@@ -205,6 +209,7 @@ def create_dataset(
     dialogues, …); ``planned_hours`` is its older name, for a modality counted in hours.
     """
     authorize(session, user, Action.MANAGE_CATALOG)
+    check_note(description, "description", most=MAX_DESCRIPTION)
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,119}", name or ""):
         raise InvalidInput("name: letters, digits, '.', '_' or '-' (1-120)", field="name",
                            reason_code="dataset_name_form")
@@ -254,6 +259,7 @@ def update_dataset(session: Session, user: User, dataset_id: int, **changes: Any
     # development spend, demand and expected repeat sales), never the seller's: a salesperson
     # who set the band would quote inside a band of their own making
     authorize(session, user, Action.MANAGE_CATALOG)
+    check_note(changes.get("description"), "description", most=MAX_DESCRIPTION)
     row = dataset_row(session, dataset_id)
     fields = {k: v for k, v in changes.items() if v is not None}
     if "planned_volume" in fields or "planned_hours" in fields:  # stored as planned_hours

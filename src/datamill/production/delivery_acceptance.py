@@ -173,6 +173,9 @@ def record_acceptance(
     period (:func:`_acceptance_moment`; not in a closed one:
     :func:`datamill.ledger.acceptance_dates.record_acceptance_on`).
     """
+    # the delivery's note, and the reason refused items come back to their annotators: no
+    # bidi override or control character (h1)
+    check_note(note, "note", most=5000)
     # locked: two reports at once record one acceptance (one ``delivery.accepted``, one revenue)
     d = lock_or_raise(session, Delivery, delivery_id, "delivery")
     items = accepted_items if accepted_items is not None else accepted_utterances
