@@ -12,6 +12,7 @@ sent to their annotators as the reason they come back) and a catalog dataset's d
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -31,7 +32,7 @@ from tests.known_issues._h1_real_rows import BAD, refused
 from tests.unit.catalog.helpers import customer, people, released
 from tests.unit.production.helpers import spec
 
-TERMS = {"territory": "PRC", "term": "2 years", "usage_scope": "training",
+TERMS: dict[str, Any] = {"territory": "PRC", "term": "2 years", "usage_scope": "training",
          "acceptance_criteria": "manifest verifies"}
 MS = 3_600_000
 
@@ -72,7 +73,7 @@ def test_a_deliverys_acceptance_note_and_rejection_reason(
 
 
 def test_a_catalog_datasets_description(runtime: Runtime, users: dict[str, User]) -> None:
-    entry = {"name": "zh-asr", "title": "Mandarin", "modality": "speech.asr",
+    entry: dict[str, Any] = {"name": "zh-asr", "title": "Mandarin", "modality": "speech.asr",
              "languages": ["zh-CN"]}
     with TestClient(create_app(runtime), raise_server_exceptions=False) as c:
         pm = login(c, "pm")
