@@ -124,3 +124,46 @@ def test_a_licences_band_reason_acceptance_note_and_rejection_reason(
             r = c.post(f"{API}{path}", headers=buyer if "acceptance" in path else sales,
                        json=body)
             assert r.status_code == ok, (path, r.text)  # the same with a text that reads well
+
+
+@pytest.mark.parametrize("field", ["usage_scope", "acceptance_criteria"])
+def test_a_licences_terms_the_customer_reads(
+        runtime: Runtime, tmp_path: Path, field: str) -> None:
+    """Not in the inventory's first list (their names say no reason or note), yet the terms a
+    licence is sold on, read by its customer on the licence and by sales, finance and the
+    auditor: they were stored with a bidi override or a bell (h1)."""
+    who = people(runtime)
+    cust = customer(runtime)
+    ds_id, _rel = released(runtime, who, tmp_path)
+    with runtime.session() as s:
+        lic = licences.create_licence(s, who["sales"], dataset_id=ds_id, customer_id=cust,
+                                      price="300000", **TERMS).id
+    new = {"dataset_id": ds_id, "customer_id": customer(runtime, "Beta AI"), "price": "300000",
+           **TERMS}
+    with TestClient(create_app(runtime), raise_server_exceptions=False) as c:
+        sales = login(c, "sales")
+        refused(c, runtime, sales, "POST", "/catalog/licences", new, field)
+        refused(c, runtime, sales, "POST", f"/catalog/licences/{lic}/renewal",
+                {"price": "300000"}, field)
+        r = c.post(f"{API}/catalog/licences", headers=sales,
+                   json={**new, field: "training,\nno resale"})
+        assert (r.status_code, r.json()[field]) == (201, "training,\nno resale"), r.text
+    with runtime.session() as s:
+        for text in BAD:
+            with pytest.raises(InvalidInput) as got:
+                licences.create_licence(s, s.merge(who["sales"]), dataset_id=ds_id,
+                                        customer_id=cust, **{**TERMS, "price": "1", field: text})
+            assert got.value.details["field"] == field
+
+
+def test_a_catalog_datasets_market_survey(runtime: Runtime, users: dict[str, User]) -> None:
+    """The product owner's market survey, read by sales and finance beside the price (h1)."""
+    entry = {"name": "zh-asr", "title": "Mandarin", "modality": "speech.asr",
+             "languages": ["zh-CN"]}
+    with TestClient(create_app(runtime), raise_server_exceptions=False) as c:
+        pm = login(c, "pm")
+        refused(c, runtime, pm, "POST", "/catalog/datasets", entry, "market_survey")
+        r = c.post(f"{API}/catalog/datasets", headers=pm, json=entry)
+        assert r.status_code == 201, r.text  # noqa: PLR2004
+        refused(c, runtime, pm, "PATCH", f"/catalog/datasets/{r.json()['id']}", {},
+                "market_survey")

@@ -28,6 +28,7 @@ from datamill.workforce.hour_points import book_points
 from datamill.workforce.pricing import set_price
 from datamill.workforce.vendors import create_grade, register_worker
 from tests._api import API, login
+from tests.known_issues import _vendor_world as vw
 from tests.known_issues._h1_real_rows import refused
 from tests.unit.ledger.helpers import approved_budget, ledger_project, line, make_approvers
 from tests.unit.production.helpers import spec
@@ -107,4 +108,21 @@ def test_a_personal_data_release_reason(runtime: Runtime) -> None:
         path = f"/security/batches/{bid}/personal-data-release"
         refused(c, runtime, dso, "POST", path, {}, "reason")
         r = c.post(f"{API}{path}", headers=dso, json={"reason": "the customer owns it"})
+        assert r.status_code == 201, r.text  # noqa: PLR2004
+
+
+def test_a_framework_agreements_terms(runtime: Runtime, users: dict[str, User]) -> None:
+    """A vendor's agreement terms, read by procurement who approve it and by the vendor's
+    settlement (h1: stored with a bidi override or a bell)."""
+    with runtime.session() as s:
+        vendor = vw.vendor(s, s.merge(users["admin"]), "studio")
+    body = {"vendor_id": vendor, "number": "FA-2024-07", "valid_from": "2024-01-01",
+            "valid_to": "2024-12-31",
+            "prices": [{"stage": "annotate", "modality": "speech.asr",
+                        "language_group": "chinese", "unit": "hour", "unit_price": "21"}]}
+    with TestClient(create_app(runtime), raise_server_exceptions=False) as c:
+        admin = login(c, "admin")
+        refused(c, runtime, admin, "POST", "/procurement/agreements", body, "terms")
+        r = c.post(f"{API}/procurement/agreements", headers=admin,
+                   json={**body, "terms": "paid weekly,\n30 days"})
         assert r.status_code == 201, r.text  # noqa: PLR2004

@@ -69,8 +69,9 @@ _BCP47 = re.compile(
 PRICE_BANDS = {"low": (Decimal(0), Decimal(100_000)),
                "mid": (Decimal(100_000), Decimal(500_000)),
                "high": (Decimal(500_000), None)}
-#: a description's most characters (the API's body takes no more); customers read it in the
-#: catalog, so it is checked as a note: no bidi override or control character (h1)
+#: a description's (and a market survey's) most characters (the API's body takes no more);
+#: customers read the description in the catalog, sales and finance the survey beside the
+#: price, so both are checked as notes: no bidi override or control character (h1)
 MAX_DESCRIPTION = 5000
 _UPDATABLE = ("title", "scenario", "description", "planned_hours", "budget", "market_survey",
               "price", "price_low", "price_high", "copyright_no", "devices", "listed", "languages")
@@ -210,6 +211,7 @@ def create_dataset(
     """
     authorize(session, user, Action.MANAGE_CATALOG)
     check_note(description, "description", most=MAX_DESCRIPTION)
+    check_note(market_survey, "market_survey", most=MAX_DESCRIPTION)
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,119}", name or ""):
         raise InvalidInput("name: letters, digits, '.', '_' or '-' (1-120)", field="name",
                            reason_code="dataset_name_form")
@@ -259,7 +261,8 @@ def update_dataset(session: Session, user: User, dataset_id: int, **changes: Any
     # development spend, demand and expected repeat sales), never the seller's: a salesperson
     # who set the band would quote inside a band of their own making
     authorize(session, user, Action.MANAGE_CATALOG)
-    check_note(changes.get("description"), "description", most=MAX_DESCRIPTION)
+    for field in ("description", "market_survey"):
+        check_note(changes.get(field), field, most=MAX_DESCRIPTION)
     row = dataset_row(session, dataset_id)
     fields = {k: v for k, v in changes.items() if v is not None}
     if "planned_volume" in fields or "planned_hours" in fields:  # stored as planned_hours

@@ -266,6 +266,7 @@ def create_licence(  # noqa: PLR0913 - the licence's fields, all keyword-only
         if not (text or "").strip():
             raise InvalidInput(f"a licence names its {field.replace('_', ' ')}", field=field,
                                reason_code=f"licence_{field}_missing")
+        check_note(text, field)  # the terms its customer reads: no bidi override (h1)
     today = business_today()
     issued = issued_on or from_number or today
     day_field = "issued_on" if issued_on is not None else "number"

@@ -29,6 +29,7 @@ from datamill.compliance.models import User
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, Forbidden, InvalidInput
 from datamill.core.money import to_cents
+from datamill.core.storable import check_note
 from datamill.db.lookup import get_or_raise, id_is, lock_or_raise
 from datamill.db.session import append_lock
 from datamill.workforce.models import SettlementLine, SettlementSheet, Vendor
@@ -69,6 +70,7 @@ def create_agreement(
 ) -> AgreementOut:
     """Record a vendor's framework agreement (draft until procurement approves it)."""
     require_business(actor, "record framework agreements")
+    check_note(terms, "terms", most=2000)  # procurement's signers read them: no bidi (h1)
     get_or_raise(session, Vendor, vendor_id, "vendor")
     number = number.strip()
     if not number or len(number) > 64:
