@@ -111,6 +111,9 @@ def check_note(text: str | None, field: str, *, most: int | None = None) -> None
     if found is not None and found.group() < "\x80":
         raise InvalidInput(f"{field} {problem}", field=field, reason_code="text_control",
                            char=f"U+{ord(found.group()):04X}")
+    if found is not None:  # coded: a zh-CN reader got the English sentence (h1)
+        raise InvalidInput(f"{field} {problem}", field=field, reason_code="text_direction",
+                           char=f"U+{ord(found.group()):04X}")
     raise InvalidInput(f"{field} {problem}", field=field)
 
 

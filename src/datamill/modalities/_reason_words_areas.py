@@ -38,6 +38,7 @@ from datamill.modalities import _reason_words_ledger_h13 as _ledger_h13
 from datamill.modalities import _reason_words_licence_h17 as _licence_h17
 from datamill.modalities import _reason_words_llm_delivery as _llm_delivery
 from datamill.modalities import _reason_words_media as _media
+from datamill.modalities import _reason_words_notes_h1 as _notes_h1
 from datamill.modalities import _reason_words_ops as _ops
 from datamill.modalities import _reason_words_period_h10 as _period_h10
 from datamill.modalities import _reason_words_pointcloud_h2 as _pointcloud_h2
@@ -117,6 +118,7 @@ AREA_REFUSALS_EN: dict[str, str] = {
     **_workforce_h5.WORKFORCE_H5_EN,
     **_contract_h7.CONTRACT_H7_EN,
     **_pointcloud_h2.POINTCLOUD_H2_EN,
+    **_notes_h1.NOTES_H1_EN,
 }
 
 AREA_REFUSALS_ZH_CN: dict[str, str] = {
@@ -174,4 +176,5 @@ AREA_REFUSALS_ZH_CN: dict[str, str] = {
     **_workforce_h5.WORKFORCE_H5_ZH_CN,
     **_contract_h7.CONTRACT_H7_ZH_CN,
     **_pointcloud_h2.POINTCLOUD_H2_ZH_CN,
+    **_notes_h1.NOTES_H1_ZH_CN,
 }
