@@ -44,3 +44,29 @@ def test_a_zh_cn_reader_is_told_in_chinese(sqlite_runtime: Runtime) -> None:
     assert not any("a" <= ch <= "z" for ch in said["zh-CN"].replace("description", "")), said
     assert said["en"] == ("description contains U+202E, a control or text-direction character "
                           "that would make it display differently from how it reads; remove it")
+
+
+def test_a_body_note_is_told_in_chinese_too(sqlite_runtime: Runtime) -> None:
+    """A field the body itself checks as a note (``api.params.NOTE``: a band quote's decision
+    reason) said pydantic's English line inside the Chinese one ("“reason”无效（Value error,
+    contains U+202E ...）"); now its own words, in both languages."""
+    with sqlite_runtime.session() as s:
+        create_user(s, "admin", "password1", "admin")
+    said: dict[tuple[str, str], dict[str, str]] = {}
+    with TestClient(create_app(sqlite_runtime)) as c:
+        who = {**login(c, "admin"), "Content-Type": "application/json"}
+        for lang in ("zh-CN", "en"):
+            for bad in ("a \u202eb", "bell \x07"):
+                r = c.post(f"{API}/catalog/band-quotes/9/approvals",
+                           headers={**who, "Accept-Language": lang},
+                           content=json.dumps({"decision": "approve", "reason": bad}))
+                assert r.status_code == 422, r.text  # noqa: PLR2004
+                said[(lang, bad)] = r.json()["errors"][0]
+    direction, control = said[("zh-CN", "a \u202eb")], said[("zh-CN", "bell \x07")]
+    assert direction["message"] == ("“reason”含有文字方向控制字符 U+202E，会使其显示顺序与实际内容"
+                                    "不同；请删除后重试"), direction
+    assert control["message"].startswith("“reason”含有控制字符 U+0007："), control
+    assert (direction["type"], control["type"]) == ("text_direction", "text_control")
+    assert said[("en", "a \u202eb")]["message"] == (
+        "contains U+202E, a control or text-direction character that would make it display "
+        "differently from how it reads; remove it")

@@ -18,11 +18,12 @@ from typing import Annotated
 
 from fastapi import Path, Query
 from pydantic import AfterValidator, BeforeValidator, Field, Strict
+from pydantic_core import PydanticCustomError
 
 from datamill.core.days import ISO_DAY, MAX_DAY, MAX_YEAR, MIN_DAY, MIN_YEAR
 from datamill.core.flags import text_flag
 from datamill.core.storable import MAX_ID as STORED_MAX_ID
-from datamill.core.storable import digits, note_problem
+from datamill.core.storable import digits, note_code, note_problem
 from datamill.production.schemas import SegmentIn
 
 __all__ = [
@@ -66,9 +67,13 @@ def _digits(value: object) -> object:
 
 def _note(value: str) -> str:
     problem = note_problem(value)
-    if problem is not None:
-        raise ValueError(problem)
-    return value
+    if problem is None:
+        return value
+    coded = note_code(value)
+    if coded is not None:  # coded, so a zh-CN reader gets it in Chinese (parse_problems; h1)
+        raise PydanticCustomError(coded[0], problem.replace(coded[1], "{char}"),
+                                  {"char": coded[1]})
+    raise ValueError(problem)
 
 
 NOTE = AfterValidator(_note)

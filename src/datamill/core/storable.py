@@ -107,14 +107,21 @@ def check_note(text: str | None, field: str, *, most: int | None = None) -> None
     problem = note_problem(text) if text else None
     if problem is None:
         return
-    found = _MISLEADING.search(text or "")
-    if found is not None and found.group() < "\x80":
-        raise InvalidInput(f"{field} {problem}", field=field, reason_code="text_control",
-                           char=f"U+{ord(found.group()):04X}")
-    if found is not None:  # coded: a zh-CN reader got the English sentence (h1)
-        raise InvalidInput(f"{field} {problem}", field=field, reason_code="text_direction",
-                           char=f"U+{ord(found.group()):04X}")
+    coded = note_code(text or "")
+    if coded is not None:  # coded: a zh-CN reader got the English sentence (h1)
+        raise InvalidInput(f"{field} {problem}", field=field, reason_code=coded[0],
+                           char=coded[1])
     raise InvalidInput(f"{field} {problem}", field=field)
+
+
+def note_code(text: str) -> tuple[str, str] | None:
+    """``("text_control" or "text_direction", "U+XXXX")`` for the first control or
+    text-direction character that makes ``text`` no note (see :func:`check_note`), or None."""
+    found = _MISLEADING.search(text)
+    if found is None:
+        return None
+    kind = "text_control" if found.group() < "\x80" else "text_direction"
+    return kind, f"U+{ord(found.group()):04X}"
 
 
 def check_counter(value: int | None, field: str, *, headroom: int = 0) -> None:

@@ -100,6 +100,8 @@ ZH_CN_PROBLEMS: dict[str, str] = {
     "prob.value_not_allowed": "“{field}”的取值不允许（可选：{allowed}）",
     "prob.wrong_type": "“{field}”的取值类型不对",
     "prob.invalid_value": "“{field}”无效（{reason_en}）",
+    "prob.note_control": "“{field}”含有控制字符 {char}：除制表符和换行外不允许使用控制字符，请删除后重试",
+    "prob.note_direction": "“{field}”含有文字方向控制字符 {char}，会使其显示顺序与实际内容不同；请删除后重试",
     "prob.number_not_finite": "“{field}”必须是有限的数值",
     "prob.number_not_whole": "“{field}”必须是整数，不能带小数部分",
     "prob.not_an_integer": "“{field}”必须是整数",

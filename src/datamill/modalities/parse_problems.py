@@ -85,6 +85,9 @@ _CODES = {
     "date_format": "not_a_date",  # core.days.DAY_FORMAT: a day not written YYYY-MM-DD
     "span_order": "span_order",
     "one_payload": "one_payload",
+    # a note's control or text-direction character (api.params.NOTE; h1)
+    "text_control": "note_control",
+    "text_direction": "note_direction",
 }
 #: the segments pydantic puts in an error's path that name a type, not a field (a union
 #: member ``tuple[int, ...]``, ``function-after[...]``, ``constrained-str``, ``int``)
@@ -92,7 +95,7 @@ _TYPE_SEGMENTS = frozenset({"int", "float", "str", "bool", "bytes", "none", "dic
                             "tuple", "set", "decimal", "is-instance", "json", "any"})
 _LIMITS = {"gt": "limit", "ge": "limit", "lt": "limit", "le": "limit",
            "min_length": "least", "max_length": "most", "actual_length": "count",
-           "expected_tags": "allowed", "tag": "given", "expected": "allowed"}
+           "expected_tags": "allowed", "tag": "given", "expected": "allowed", "char": "char"}
 _SIZES = ("w", "h", "length", "width", "height")
 
 

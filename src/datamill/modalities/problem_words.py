@@ -193,6 +193,10 @@ EN_PROBLEMS: dict[str, str] = {
     "prob.value_not_allowed": "the value of “{field}” is not allowed (one of {allowed})",
     "prob.wrong_type": "“{field}” has the wrong type of value",
     "prob.invalid_value": "“{field}” is not valid ({reason_en})",
+    "prob.note_control": "“{field}” contains {char}, a control character: control characters "
+                         "(other than tab and line breaks) are not allowed; remove it",
+    "prob.note_direction": "“{field}” contains {char}, a text-direction character that would "
+                           "make it display differently from how it reads; remove it",
     "prob.number_not_finite": "“{field}” must be a finite number",
     "prob.number_not_whole": "“{field}” must be a whole number, without a fractional part",
     "prob.not_an_integer": "“{field}” must be a whole number",
