@@ -10,6 +10,7 @@ the same request with a text that reads as written then goes through."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from decimal import Decimal
 
@@ -29,7 +30,7 @@ from datamill.workforce.pricing import set_price
 from datamill.workforce.vendors import create_grade, register_worker
 from tests._api import API, login
 from tests.known_issues import _vendor_world as vw
-from tests.known_issues._h1_real_rows import refused
+from tests.known_issues._h1_real_rows import BAD, changed, refused, rows
 from tests.unit.ledger.helpers import approved_budget, ledger_project, line, make_approvers
 from tests.unit.production.helpers import spec
 
@@ -125,4 +126,27 @@ def test_a_framework_agreements_terms(runtime: Runtime, users: dict[str, User]) 
         refused(c, runtime, admin, "POST", "/procurement/agreements", body, "terms")
         r = c.post(f"{API}/procurement/agreements", headers=admin,
                    json={**body, "terms": "paid weekly,\n30 days"})
+        assert r.status_code == 201, r.text  # noqa: PLR2004
+
+
+def test_a_budget_lines_description(runtime: Runtime, users: dict[str, User]) -> None:
+    """A budget line's description, read by each level that signs the budget: the body is a
+    list of lines, so the inventory (top-level fields) never saw it; stored as sent (h1)."""
+    assert "admin" in users
+    with runtime.session() as s:
+        _pid, lp = ledger_project(s, "h1-lines", None, "product_development")
+    good = {"stage": "annotate", "category": "data_service", "quantity": "10",
+            "unit_price": "20"}
+    with TestClient(create_app(runtime), raise_server_exceptions=False) as c:
+        admin = {**login(c, "admin"), "Content-Type": "application/json"}
+        before = rows(runtime)
+        for text in BAD:
+            r = c.post(f"{API}/ledger/projects/{lp}/budgets", headers=admin,
+                       content=json.dumps([good, {**good, "stage": "review",
+                                                  "description": text}]))
+            assert (r.status_code, r.json().get("field")) == (422, "lines[1].description"), \
+                r.text
+        assert changed(before, rows(runtime)) == {}
+        r = c.post(f"{API}/ledger/projects/{lp}/budgets", headers=admin,
+                   json=[{**good, "description": "two passes,\nthen review"}])
         assert r.status_code == 201, r.text  # noqa: PLR2004

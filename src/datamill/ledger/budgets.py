@@ -190,7 +190,9 @@ def create_budget(
         if ln.category == "data_service" and "unit" not in ln.model_fields_set:
             ln.unit = unit
     seen: set[tuple[str, str]] = set()
-    for ln in parsed:
+    for i, ln in enumerate(parsed):
+        # each level that signs the budget reads it: no bidi override or control character (h1)
+        check_note(ln.description, f"lines[{i}].description")
         if ln.category not in COST_CATEGORIES:
             raise InvalidInput(f"unknown cost category {ln.category!r}; available: "
                                f"{', '.join(COST_CATEGORIES)}", field="category",
