@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 from datamill.core.errors import DatamillError, InvalidInput
 from datamill.production._import_rows import MAX_PATH_CHARS
@@ -60,9 +61,21 @@ def report_relative_to_root(report: ImportReport, root: Path) -> ImportReport:
     })
 
 
+def _hidden(value: Any, root: Path) -> Any:
+    """``value`` with the import folder left out of every text in it, nested lists and
+    objects included (a labelled source's refusal lists its problems, each naming its file)."""
+    if isinstance(value, str):
+        return relative_to_root(value, root)
+    if isinstance(value, dict):
+        return {k: _hidden(v, root) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_hidden(v, root) for v in value]
+    return value
+
+
 def hide_import_root(err: DatamillError, root: Path) -> None:
-    """Leave the import folder out of ``err``'s message and string details (see above)."""
+    """Leave the import folder out of ``err``'s message and details, however deeply a detail
+    holds a path (see above)."""
     err.message = relative_to_root(err.message, root)
     err.args = (err.message,)
-    err.details = {k: relative_to_root(v, root) if isinstance(v, str) else v
-                   for k, v in err.details.items()}
+    err.details = {k: _hidden(v, root) for k, v in err.details.items()}
