@@ -91,15 +91,17 @@ def _check_password(password: str) -> None:
 
 
 USERNAME_PATTERN = r"^[A-Za-z0-9_.@-]{1,80}$"  # also the API's field rule
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def _check_display_name(name: str) -> None:
-    """A display name is shown in tables and terminals: at most 200 characters, none of them
-    control characters (a terminal escape sequence would repaint the reader's screen)."""
+    """A display name is shown in tables, terminals and other people's pages: at most 200
+    characters, none of them control characters (a terminal escape sequence would repaint the
+    reader's screen) or bidi embeddings, overrides and isolates (U+202E shows "nimda" for
+    "admin")."""
     if len(name) > 200 or _CONTROL.search(name):  # noqa: PLR2004 - the column's length
         raise InvalidInput("a display name is at most 200 characters, without control "
-                           "characters", field="display_name")
+                           "or text-direction characters", field="display_name")
 
 
 def check_new_user(username: str, role: str, display_name: str = "", *,

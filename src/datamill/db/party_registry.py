@@ -7,7 +7,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from datamill.core.errors import Conflict, InvalidInput
+from datamill.core.iso import no_control_chars
 from datamill.core.party_names import name_key
+from datamill.core.storable import check_note
 
 if TYPE_CHECKING:  # importing the ORM costs ~0.3 s; the CLI imports this module at start
     from sqlalchemy.orm import Session
@@ -27,6 +29,12 @@ def registered_name(session: Session, model: Any, name: str | None, *, party: st
     if not name:
         raise InvalidInput(f"a {party} has a name", field="name",
                            reason_code=f"{party}_name_blank")
+    # shown on others' pages, sheets and exports: one line, read in the order it displays
+    if not no_control_chars(name):  # an escape repaints a terminal, a line break splits rows
+        raise InvalidInput(f"name {name!r} holds a control character; type it on one line "
+                           "without control characters", field="name",
+                           reason_code="control_character", value=name)
+    check_note(name, "name")  # a bidi override (U+202E) reorders what the reader sees
     key = name_key(name)
     for known_id, known in session.execute(select(model.id, model.name)):
         if name_key(known) == key:  # one party, typed another way
