@@ -28,6 +28,8 @@ from datamill.business_clock import day_start
 from datamill.compliance.audit import record_audit
 from datamill.compliance.models import User
 from datamill.core.clock import utcnow
+from datamill.core.days import MAX_YEAR, MIN_YEAR
+from datamill.core.errors import InvalidInput
 from datamill.db.lookup import get_or_raise
 from datamill.modalities.registry import get_modality
 from datamill.production.models import Item, Project, Task, TaskAssignment
@@ -248,6 +250,9 @@ def _response_hours(session: Session, vendor_id: int, year: int) -> list[Decimal
 def evaluate_vendor(session: Session, actor: User, vendor_id: int, year: int) -> EvaluationOut:
     """Compute (and store, replacing any earlier one) the vendor's evaluation for ``year``."""
     require_business(actor, "evaluate vendors")
+    if not MIN_YEAR <= year <= MAX_YEAR:  # the API's path takes these; a form took any (500)
+        raise InvalidInput(f"year {year} is not a calendar year {MIN_YEAR}..{MAX_YEAR}",
+                           field="year")
     get_or_raise(session, Vendor, vendor_id, "vendor")
     hours = _response_hours(session, vendor_id, year)
     med = Decimal(median(hours)) if hours else None
