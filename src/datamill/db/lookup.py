@@ -25,10 +25,17 @@ def not_found(what: str, ident: int, **context: Any) -> NotFound:
                     object_id=ident, **context)
 
 
+def _never(ident: int) -> bool:
+    """Whether no row can have id ``ident`` and the database need not be asked: above what the
+    id columns hold (:func:`beyond_column`), or below 1 (a number under -2**63 reached the
+    driver, which cannot bind it: a 500 where ``-1`` answered 404)."""
+    return ident < 1 or beyond_column(ident)
+
+
 def get_or_raise(session: Session, model: type[T], ident: int, what: str, **context: Any) -> T:
     """``session.get(model, ident)``, or ``NotFound("no <what> with id <ident>")`` carrying
     ``context`` (e.g. ``task_id=...``) into the problem details."""
-    row = None if beyond_column(ident) else session.get(model, ident)  # PostgreSQL: 32 bits
+    row = None if _never(ident) else session.get(model, ident)  # PostgreSQL: 32 bits
     if row is None:
         raise not_found(what, ident, **context)
     return row
@@ -48,7 +55,7 @@ def lock_or_raise(session: Session, model: type[T], ident: int, what: str, *,
     key check takes ``KEY SHARE``), so a lock held while waiting for the audit trail's lock
     deadlocked with a transaction holding that lock and auditing an act of the same user.
     """
-    row = None if beyond_column(ident) else session.get(
+    row = None if _never(ident) else session.get(
         model, ident, with_for_update={"key_share": True} if keys_free else True,
         populate_existing=True)
     if row is None:
