@@ -9,6 +9,7 @@ refuses a year outside 1900..2999 (422 naming ``year``) on every face."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -52,3 +53,20 @@ def test_the_service_names_the_year(runtime: Runtime, users: dict[str, User]) ->
         with pytest.raises(InvalidInput) as refused:
             evaluate_vendor(s, admin, vendor_id, 0)
     assert refused.value.details["field"] == "year"
+
+
+def test_a_chinese_reader_is_told_the_range_in_chinese(
+    client: TestClient, runtime: Runtime, users: dict[str, User]
+) -> None:
+    # the refusal had no reason code: a zh-CN page printed the English sentence
+    with runtime.session() as s:
+        vendor_id = create_vendor(s, users["admin"], name="Acme", kind="company").id
+    web_login(client, "admin")
+    client.cookies.set("lang", "zh-CN")
+    r = client.post(f"/workforce/vendors/{vendor_id}/evaluate",
+                    data={"year": "0", "csrf_token": csrf_of(client)}, follow_redirects=False)
+    assert r.status_code == 422, r.text[-400:]
+    assert "年份 0 不在 1900..2999 之内" in r.text, r.text[-600:]
+    # the English stays only as the page's "details (in English)" line
+    without = re.sub(r'<p[^>]*data-testid="error-original".*?</p>', "", r.text, flags=re.S)
+    assert "is not a calendar year" not in without

@@ -59,6 +59,7 @@ from datamill.modalities import _reason_words_workforce as _workforce
 from datamill.modalities import _reason_words_workforce_h5 as _workforce_h5
 from datamill.modalities import _reason_words_workforce_h8 as _workforce_h8
 from datamill.modalities import _reason_words_workforce_h10 as _workforce_h10
+from datamill.modalities import _reason_words_years as _years
 from datamill.modalities import _reason_words_zh_h4 as _zh_h4
 
 __all__ = ["AREA_REFUSALS_EN", "AREA_REFUSALS_ZH_CN"]
@@ -119,6 +120,7 @@ AREA_REFUSALS_EN: dict[str, str] = {
     **_contract_h7.CONTRACT_H7_EN,
     **_pointcloud_h2.POINTCLOUD_H2_EN,
     **_notes_h1.NOTES_H1_EN,
+    **_years.YEARS_EN,
 }
 
 AREA_REFUSALS_ZH_CN: dict[str, str] = {
@@ -177,4 +179,5 @@ AREA_REFUSALS_ZH_CN: dict[str, str] = {
     **_contract_h7.CONTRACT_H7_ZH_CN,
     **_pointcloud_h2.POINTCLOUD_H2_ZH_CN,
     **_notes_h1.NOTES_H1_ZH_CN,
+    **_years.YEARS_ZH_CN,
 }

@@ -251,8 +251,10 @@ def evaluate_vendor(session: Session, actor: User, vendor_id: int, year: int) ->
     """Compute (and store, replacing any earlier one) the vendor's evaluation for ``year``."""
     require_business(actor, "evaluate vendors")
     if not MIN_YEAR <= year <= MAX_YEAR:  # the API's path takes these; a form took any (500)
-        raise InvalidInput(f"year {year} is not a calendar year {MIN_YEAR}..{MAX_YEAR}",
-                           field="year")
+        raise InvalidInput(f"year {year} is not a calendar year {MIN_YEAR}..{MAX_YEAR}; "
+                           "give a year in that range", field="year",
+                           reason_code="year_out_of_range", year=year, MIN_YEAR=MIN_YEAR,
+                           MAX_YEAR=MAX_YEAR)
     get_or_raise(session, Vendor, vendor_id, "vendor")
     hours = _response_hours(session, vendor_id, year)
     med = Decimal(median(hours)) if hours else None
