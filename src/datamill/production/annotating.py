@@ -684,7 +684,12 @@ def review_task(
         object_id=item.id, project_id=item.project_id, data={"reason": reason},
     )
     session.flush()
-    return {"task_id": task.id, "item_id": item.id, "verdict": verdict, "item_status": item.status}
+    # the version the verdict stands on: an edit's new one (the number a later edit starts
+    # from), else the version accepted or sent back
+    version = session.scalar(select(Annotation.version).where(
+        Annotation.id == annotation_id)) if annotation_id is not None else None
+    return {"task_id": task.id, "item_id": item.id, "verdict": verdict, "item_status": item.status,
+            "version": version}
 
 
 def list_annotations(session: Session, item_id: int, *,

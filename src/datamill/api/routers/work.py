@@ -153,6 +153,9 @@ class ReviewOut(BaseModel):
     item_id: int
     verdict: str
     item_status: str
+    #: the annotation version the verdict stands on: an edit's new version, else the one
+    #: accepted or sent back (None: the item had no annotation)
+    version: int | None = None
 
 
 @router.post("/projects/{project_id}/packages", status_code=status.HTTP_201_CREATED)
