@@ -58,7 +58,8 @@ def test_an_order_counts_in_a_modality_unit(runtime: Runtime) -> None:
 def test_budget_lines_default_to_the_modality_unit(runtime: Runtime) -> None:
     with runtime.session() as s:
         pid = create_project(s, spec()).id
-        lp = open_ledger_project(s, pid, order_id=custom_order(s, "O-LLM")).id
+        lp = open_ledger_project(s, pid, order_id=custom_order(
+            s, "O-LLM", unit="dialogues", business_line="language")).id
         b = create_budget(s, lp, [
             {"stage": "annotate", "category": "data_service", "quantity": "500",
              "unit_price": "2"},  # priced per dialogue: was unit hours

@@ -48,7 +48,7 @@ def _books(runtime: Runtime) -> tuple[int, int]:
         order = create_order(s, k.id, "O-IMG", business_line="vision", offering="custom",
                              amount=D(20000), currency="CNY", total_volume=D(20),
                              volume_unit="images", acceptance_type=3)
-        pid, lp = ledger_project(s, "image-books", order.id)
+        pid, lp = ledger_project(s, "image-books", order.id, modality="image")
         approved_budget(s, lp, [line("annotation", "data_service", "20", "500", "images")], ap)
         batch = Batch(project_id=pid, name="b-1", status="delivered")
         s.add(batch)

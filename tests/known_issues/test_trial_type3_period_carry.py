@@ -50,7 +50,7 @@ def _image_order(s, monkeypatch: pytest.MonkeyPatch, name: str) -> tuple[int, in
     cust = create_customer(s, f"C-{name}", customer_type="big_tech", country="CN")
     k = create_contract(s, f"K-{name}", customer_id=cust.id, kind="custom",
                         signed_on=date(2018, 1, 1))
-    oid = create_order(s, k.id, f"O-{name}", business_line="vision", offering="custom",
+    oid = create_order(s, k.id, f"O-{name}", business_line="speech", offering="custom",
                        amount=D("19589.35"), currency="CNY", total_volume=D(10),
                        volume_unit="hours", acceptance_type=3).id
     pp, lp = ledger_project(s, f"p-{name}", oid)

@@ -85,7 +85,7 @@ from datamill.ledger.models import (
     LedgerReceipt,
     LedgerRecognition,
 )
-from datamill.ledger.orders import create_contract
+from datamill.ledger.orders import check_signed_on, create_contract
 from datamill.ledger.recognition import _release_provision
 from datamill.ledger.schemas import ContractOut, OrderOut
 from datamill.production.projects import close_project_accounts
@@ -445,6 +445,7 @@ def sign_contract(
                        "and signing approvals", contract_id=contract_id,
                        reason_code="contract_sign_state", number=str(row.number),
                        row_status=str(row.status))
+    check_signed_on(signed_on, row.number)
     row.status, row.signed_on = "signed", signed_on
     session.flush()
     record_audit(session, actor_id=actor_id, action="ledger.contract.signed",

@@ -19,6 +19,7 @@ from datamill.core.shown_numbers import shown_money
 from datamill.core.storable import check_note
 from datamill.db.lookup import get_or_raise, lock_or_raise
 from datamill.db.party_registry import registered_name
+from datamill.ledger._periods import check_not_future
 from datamill.ledger.models import LedgerAcceptance, LedgerContract, LedgerCustomer, LedgerOrder
 from datamill.ledger.schemas import ContractOut, CustomerOut, OrderOut
 from datamill.ledger.settings import (
@@ -38,7 +39,10 @@ __all__ = [
     "amend_order_volume",
     "cancelled_contract_of",
     "check_currency",
+    "check_signed_on",
     "check_text",
+    "check_unit_fits_line",
+    "check_unit_fits_modality",
     "check_vat_rate",
     "create_contract",
     "create_customer",
@@ -50,6 +54,7 @@ __all__ = [
     "list_orders",
     "order_row",
     "order_volume_units",
+    "parse_volume",
     "refuse_licence_contract_terms",
     "require_one_of",
 ]
@@ -129,6 +134,18 @@ def check_vat_rate(value: Decimal | str) -> Decimal:
     return to_decimal(rate, 4)
 
 
+def parse_volume(value: Decimal | str, field: str = "total_volume") -> Decimal:
+    """A volume (hours, images, …) to four decimal places, as it is stored: more places are
+    refused, never rounded silently (``volume_places``), as money's cents and the VAT rate's
+    four places are. Before, an order of 10.123456 hours was stored as 10.1235."""
+    vol = parse_decimal(value, field)
+    if vol != to_decimal(vol, 4):
+        raise InvalidInput(f"{field} {value} has more than four decimal places; give the volume "
+                           "to 0.0001", field=field, reason_code="volume_places",
+                           value=str(value))
+    return to_decimal(vol, 4)
+
+
 def create_customer(
     session: Session, name: str, *, customer_type: str, country: str,
     credit_grade: str | None = None, actor_id: int | None = None,
@@ -197,6 +214,13 @@ def cancelled_contract_of(session: Session, order_id: int | None) -> str | None:
         LedgerOrder.id == order_id, LedgerContract.status == "cancelled"))
 
 
+def check_signed_on(signed_on: date, number: str) -> None:
+    """Refuse a contract signed after today (``date_in_future``): a signature is recorded
+    once it happened. Before, a contract "signed" next year was taken; its orders were split
+    off and their deliveries accepted and recognised before the contract existed."""
+    check_not_future(signed_on, f"the signature of contract {number}", "signed_on")
+
+
 def create_contract(
     session: Session, number: str, *, customer_id: int, kind: str, currency: str = "CNY",
     signed_on: date | None, amount: Decimal | str | None = None, actor_id: int | None = None,
@@ -206,6 +230,8 @@ def create_contract(
     orders; without it the orders are not capped. A licence's contract is the catalog's
     (:func:`refuse_licence_contract_terms`)."""
     refuse_licence_contract_terms(number, kind)
+    if signed_on is not None:
+        check_signed_on(signed_on, number)
     return _insert_contract(session, number, customer_id=customer_id, kind=kind,
                             currency=currency, signed_on=signed_on, amount=amount,
                             actor_id=actor_id)
@@ -262,6 +288,57 @@ def order_volume_units() -> tuple[str, ...]:
     return tuple(units)
 
 
+#: the units that name one business line's work: an order of another line counted in one
+#: of them is a mismatch (a vision order in audio hours); ``items``, ``databases``,
+#: ``licences`` and a modality unit named here by no line fit every line, and an
+#: ``application_service`` order may count in any unit
+_LINE_UNITS: dict[str, tuple[str, ...]] = {
+    "speech": ("hours", "utterances"),
+    "vision": ("images", "frames"),
+    "language": ("kchars", "dialogues"),
+}
+
+
+def check_unit_fits_line(business_line: str, volume_unit: str) -> None:
+    """Refuse an order whose volume unit is another business line's (``order_unit_line``):
+    a vision order counted in hours of audio was accepted, and the revenue its project's
+    accepted images should have recognised never came (their hours are none)."""
+    owner = next((line for line, units in _LINE_UNITS.items() if volume_unit in units), None)
+    if owner is None or business_line in (owner, "application_service"):
+        return
+    fits = ", ".join((*_LINE_UNITS.get(business_line, ()), "items", "databases"))
+    raise InvalidInput(
+        f"a {business_line} order is not counted in {volume_unit} ({owner} work's unit); "
+        f"count it in {fits}", field="volume_unit", reason_code="order_unit_line",
+        business_line=business_line, volume_unit=volume_unit, owner=owner, value=fits)
+
+
+def check_unit_fits_modality(number: str, volume_unit: str, modality: str,
+                             project_name: str) -> None:
+    """Refuse linking an order to a production project whose modality does not count in the
+    order's unit (``order_unit_modality``): the accepted volume of each delivery is read in the
+    order's unit (:func:`datamill.ledger.recognition._exact_volume`), so an image project's
+    order in hours recognised nothing. ``items`` and ``databases`` fit every modality; the
+    modality's own unit fits, and ``utterances`` fits a modality counted in hours (speech,
+    TTS). A modality this installation has no plugin for is not checked."""
+    from datamill.modalities.registry import get_modality
+
+    try:
+        unit = get_modality(modality).volume_unit
+    except (ImportError, DatamillError):
+        return
+    fitting = ["items", "databases", unit] + (["utterances"] if unit == "hours" else [])
+    if volume_unit in fitting:
+        return
+    fits = ", ".join(dict.fromkeys(fitting))
+    raise InvalidInput(
+        f"order {number} is counted in {volume_unit}, but project {project_name!r} is {modality} "
+        f"work counted in {unit}: its accepted volume would never reach the order; link an "
+        f"order counted in {fits}", field="order_id", reason_code="order_unit_modality",
+        number=number, volume_unit=volume_unit, project=project_name, modality=modality,
+        unit=unit, value=fits)
+
+
 def create_order(
     session: Session, contract_id: int, number: str, *, business_line: str, offering: str,
     amount: Decimal | str, currency: str | None, total_volume: Decimal | str, volume_unit: str,
@@ -285,6 +362,7 @@ def create_order(
     require_one_of(business_line, BUSINESS_LINES, "business_line")
     require_one_of(offering, OFFERINGS, "offering")
     require_one_of(volume_unit, order_volume_units(), "volume_unit")
+    check_unit_fits_line(business_line, volume_unit)
     if acceptance_type not in (1, 2, 3):
         raise InvalidInput(f"acceptance type must be 1, 2 or 3, not {acceptance_type}",
                            field="acceptance_type",
@@ -300,7 +378,7 @@ def create_order(
         )
     check_text(number, "number")
     amt = _money_in(amount, contract.currency)
-    vol = to_decimal(parse_decimal(total_volume, "total_volume"), 4)
+    vol = parse_volume(total_volume)
     if vol <= 0 or vol > MAX_VOLUME:
         raise InvalidInput(f"total volume must be positive and at most {MAX_VOLUME:,}, "
                            f"not {total_volume}", field="total_volume",
@@ -379,7 +457,7 @@ def amend_order_volume(
                        order_id=order_id,
                        reason_code="order_amend_not_open", number=str(row.number),
                        row_status=str(row.status))
-    vol = to_decimal(parse_decimal(total_volume, "total_volume"), 4)
+    vol = parse_volume(total_volume)
     accepted = Decimal(session.scalar(select(func.sum(LedgerAcceptance.volume)).where(
         LedgerAcceptance.order_id == order_id)) or 0)
     if vol <= 0 or vol > MAX_VOLUME or vol < accepted:

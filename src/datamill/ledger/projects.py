@@ -9,7 +9,7 @@ from datamill.compliance.audit import record_audit
 from datamill.core.errors import Conflict, InvalidInput
 from datamill.db.lookup import get_or_raise, lock_or_raise
 from datamill.ledger.models import LedgerProject
-from datamill.ledger.orders import order_row
+from datamill.ledger.orders import check_unit_fits_modality, order_row
 from datamill.ledger.schemas import ProjectOut
 from datamill.production.models import Project
 
@@ -61,6 +61,7 @@ def open_ledger_project(
                                field="order_id",
                                reason_code="order_offering_mismatch", number=str(order.number),
                                offering=str(order.offering), project_type=str(prod.project_type))
+        check_unit_fits_modality(order.number, order.volume_unit, prod.modality, prod.name)
         taken = session.scalars(
             select(LedgerProject).where(LedgerProject.order_id == order_id)
         ).first()

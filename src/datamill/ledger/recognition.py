@@ -55,7 +55,7 @@ from datamill.business_clock import business_day
 from datamill.compliance.audit import record_audit
 from datamill.core.clock import utcnow
 from datamill.core.errors import Conflict, DatamillError, InvalidInput
-from datamill.core.money import parse_decimal, to_cents, to_decimal
+from datamill.core.money import to_cents, to_decimal
 from datamill.db.lookup import get_or_raise
 from datamill.ledger._balances import (
     WIP_TYPES,
@@ -88,7 +88,7 @@ from datamill.ledger.models import (
     LedgerProject,
     LedgerRecognition,
 )
-from datamill.ledger.orders import order_row
+from datamill.ledger.orders import order_row, parse_volume
 from datamill.ledger.projects import ledger_project_row
 from datamill.ledger.schemas import AcceptanceRunOut, ProjectOut, RecognitionOut
 from datamill.production.models import Delivery, DomainEvent
@@ -520,7 +520,7 @@ def _report_volume(order: LedgerOrder, accepted: Decimal, volume: Decimal | str 
     """The volume a final acceptance report accepts (see :func:`record_final_acceptance`)."""
     if volume is None:
         return accepted or order.total_volume
-    vol = to_decimal(parse_decimal(volume, "volume"), 4)
+    vol = parse_volume(volume, "volume")
     if not (accepted <= vol <= order.total_volume and vol > 0):
         raise InvalidInput(
             f"the final acceptance of order {order.number} accepts from the {accepted} "

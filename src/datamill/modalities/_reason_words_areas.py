@@ -181,3 +181,5 @@ AREA_REFUSALS_ZH_CN: dict[str, str] = {
     **_notes_h1.NOTES_H1_ZH_CN,
     **_years.YEARS_ZH_CN,
 }
+from datamill.modalities import _reason_words_ledger_h5 as _ledger_h5  # noqa: E402, I001
+AREA_REFUSALS_EN.update(_ledger_h5.LEDGER_H5_EN); AREA_REFUSALS_ZH_CN.update(_ledger_h5.LEDGER_H5_ZH_CN)  # noqa: E702, E501

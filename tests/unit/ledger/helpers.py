@@ -32,22 +32,29 @@ def make_approvers(s: Session) -> dict[str, int]:
     return ids
 
 
-def production_project(s: Session, name: str, project_type: str = "custom_service") -> int:
+def production_project(s: Session, name: str, project_type: str = "custom_service",
+                       modality: str = "speech.asr") -> int:
+    """A speech project, or (``modality`` image) an image project, of ``project_type``."""
     spec: dict[str, Any] = {
         "name": name, "modality": "speech.asr", "language": "zh-CN",
         "project_type": project_type, "stages": ["annotate", "review"],
         "sampling": {"inspection_level": "II", "aql": 2.5},
         "acceptance": {"character_accuracy": 0.97, "sentence_accuracy": 0.9}, "requirements": {},
     }
+    if modality == "image":
+        from tests.unit.production.image_helpers import image_spec
+
+        spec = image_spec(name=name, project_type=project_type)
     return create_project(s, spec).id
 
 
 def ledger_project(
     s: Session, name: str, order_id: int | None, project_type: str = "custom_service",
-    **kw: Any,
+    modality: str = "speech.asr", **kw: Any,
 ) -> tuple[int, int]:
-    """(production project id, ledger project id)."""
-    pid = production_project(s, name, project_type)
+    """(production project id, ledger project id): the project's ``modality`` counts in the
+    order's unit (opening it checks that)."""
+    pid = production_project(s, name, project_type, modality)
     return pid, open_ledger_project(s, pid, order_id=order_id, **kw).id
 
 

@@ -69,13 +69,16 @@ def confirmed_sheet(
     return sheet.id
 
 
-def custom_order(s: Session, number: str, amount: str = "100000", hours: str = "10") -> int:
+def custom_order(s: Session, number: str, amount: str = "100000", hours: str = "10",
+                 *, unit: str = "hours", business_line: str = "speech") -> int:
+    """A signed custom order of ``hours`` (its volume, in ``unit``: the unit of the project's
+    modality it is linked to, which opening the project checks)."""
     cust = create_customer(s, f"cust-{number}", customer_type="big_tech", country="CN").id
     k = create_contract(s, f"K-{number}", customer_id=cust, kind="custom",
                         signed_on=date(2018, 1, 2)).id
-    return create_order(s, k, number, business_line="speech", offering="custom",
+    return create_order(s, k, number, business_line=business_line, offering="custom",
                         amount=D(amount), currency="CNY", total_volume=D(hours),
-                        volume_unit="hours", acceptance_type=1).id
+                        volume_unit=unit, acceptance_type=1).id
 
 
 def _costs(s: Session) -> list[tuple[str, str, Decimal, str, str | None]]:
