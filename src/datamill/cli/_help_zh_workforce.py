@@ -66,16 +66,18 @@ WORKFORCE_HELP_ZH_CN: dict[str, str] = {
         "再次结算（新的结算单或报销）。已付款的结算单不能作废：请改为更正。",
     "Why the sheet is voided (required).": "作废结算单的原因（必填）。",
     "Correct a confirmed or paid sheet: a new draft sheet with one adjustment line, confirmed "
-    "and paid as every sheet is (a deduction never takes the line below zero), as POST "
-    "/settlements/ID/corrections. A sheet covering several projects is corrected through the "
-    "API, which names the project_id.":
+    "and paid as every sheet is, as POST /settlements/ID/corrections. A deduction never takes "
+    "the line below zero; additions never add more than the sheet paid for the line (its "
+    "accepted volume × price), and someone other than their maker confirms them.":
         "更正已确认或已付款的结算单：生成一张只含一行调整的新草稿结算单，与其他结算单一样确认和"
-        "付款（扣减不会使该行低于零），与 POST /settlements/ID/corrections 相同。涵盖多个项目的"
-        "结算单须通过 API 更正（指定 project_id）。",
+        "付款，与 POST /settlements/ID/corrections 相同。扣减不会使该行低于零；增加的总额不超过"
+        "原结算单为该行支付的金额（验收量 × 单价），且须由创建人以外的人确认。",
     "The adjustment, + to pay more, - to deduct": "调整金额：+ 为多付，- 为扣减",
     "Why the sheet is corrected (required).": "更正结算单的原因（必填）。",
     "The stage of the line corrected (when the sheet covers several)":
         "所更正行的环节（结算单涵盖多个环节时）",
+    "The project id of the line corrected (when the sheet covers several)":
+        "所更正行的项目 ID（结算单涵盖多个项目时）",
     "Write a sheet as CSV (dest ending .csv) or printable HTML (anything else, in --lang), to a "
     "new file unless --force.":
         "把结算单写成 CSV（目标以 .csv 结尾）或可打印的 HTML（其他情况，语言按 --lang），写入"

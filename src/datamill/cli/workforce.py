@@ -417,17 +417,19 @@ def sheet_correct(  # noqa: PLR0913 - the correction's fields
     reason: Annotated[str, typer.Option("--reason", help="Why the sheet is corrected (required).")],
     stage: Annotated[str | None, typer.Option(
         help="The stage of the line corrected (when the sheet covers several)")] = None,
+    project: Annotated[int | None, typer.Option(
+        help="The project id of the line corrected (when the sheet covers several)")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Correct a confirmed or paid sheet: a new draft sheet with one adjustment line, confirmed
-    and paid as every sheet is (a deduction never takes the line below zero), as POST
-    /settlements/ID/corrections. A sheet covering several projects is corrected through the
-    API, which names the project_id."""
+    and paid as every sheet is, as POST /settlements/ID/corrections. A deduction never takes
+    the line below zero; additions never add more than the sheet paid for the line (its
+    accepted volume × price), and someone other than their maker confirms them."""
     from datamill.workforce.settlement import create_correction_sheet
 
     with get_runtime().session() as s:
         sheet = create_correction_sheet(s, _actor(s, actor), sheet_id, amount, reason,
-                                        stage=stage)
+                                        project_id=project, stage=stage)
     emit(sheet, as_json, lambda x: out.print(
         say("wf.sheet_corrected", number=x.number, status=code("status", x.status),
             amount=shown_money(x.amount), sheet=sheet_id, net=shown_money(x.net_payable)),

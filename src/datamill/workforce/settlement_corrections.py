@@ -9,12 +9,21 @@ month the corrected period starts in, corrections included), as a weekly sheet's
 it was withheld on top of the corrected sheet's gross alone: a second correction, or another
 week of the month, was taxed as if it were not there (7,000.00 in a month withheld 1,160.00
 where 1,120.00 is owed).
+
+A correction that pays more is bounded as a deduction is: all the additions to one
+project × stage (every live positive correction, this one included) may not exceed what the
+corrected sheet paid for it (its accepted volume × price; ``correction_above_paid``). Before,
+a clerk could add any amount (+1,000,000.00 on a 100.00 line was drawn, confirmed by a second
+person and paid); more work than that is paid on the next sheet drawn from its accepted
+volume, under its purchase orders. A positive correction is still confirmed for the business
+by someone other than its maker (:mod:`datamill.workforce.settlement_lifecycle`).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from decimal import Decimal
+from typing import NamedTuple
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -39,25 +48,46 @@ from datamill.workforce.vendors import to_decimal
 __all__ = ["create_correction_sheet"]
 
 
+class _Target(NamedTuple):
+    """The project × stage a correction applies to, its total so far (the original lines plus
+    every live correction of them), what the corrected sheet paid for it and what live
+    corrections added to it already."""
+
+    project_id: int | None
+    stage: str | None
+    so_far: Decimal
+    paid: Decimal
+    added: Decimal
+
+
 def _correction_target(
     session: Session, original: SettlementSheet, project_id: int | None, stage: str | None
-) -> tuple[int | None, str | None, Decimal]:
+) -> _Target:
     """The project × stage a correction of ``original`` applies to, and how much it may take
     off: that project × stage's total so far (the original lines plus every correction of
-    them), and no more than the whole sheet's total so far."""
+    them), and no more than the whole sheet's total so far; and how much it may add: what the
+    original paid for it less what corrections added already."""
     rows = session.execute(
-        select(SettlementLine.project_id, SettlementLine.stage, SettlementLine.amount)
+        select(SettlementLine.project_id, SettlementLine.stage, SettlementLine.amount,
+               SettlementSheet.id)
         .join(SettlementSheet, SettlementSheet.id == SettlementLine.sheet_id)
         .where((SettlementSheet.id == original.id)
                | (SettlementSheet.corrects_sheet_id == original.id),
                SettlementSheet.status != "voided")  # a voided correction corrects nothing
     ).all()
     totals: dict[tuple[int | None, str | None], Decimal] = defaultdict(Decimal)
-    for p, st, amount in rows:
+    paid: dict[tuple[int | None, str | None], Decimal] = defaultdict(Decimal)
+    added: dict[tuple[int | None, str | None], Decimal] = defaultdict(Decimal)
+    for p, st, amount, sheet_id in rows:
         totals[(p, st)] += amount
+        if sheet_id == original.id:
+            paid[(p, st)] += amount
+        elif amount > 0:
+            added[(p, st)] += amount
     keys = sorted((k for k in totals if k[0] is not None), key=lambda k: (k[0] or 0, k[1] or ""))
     if not keys:  # a sheet without project lines (none are drawn so): the sheet's total
-        return None, None, sum(totals.values(), Decimal(0))
+        return _Target(None, None, sum(totals.values(), Decimal(0)),
+                       sum(paid.values(), Decimal(0)), sum(added.values(), Decimal(0)))
     for what, pick, given in (("project", 0, project_id), ("stage", 1, stage)):
         field = "project_id" if pick == 0 else "stage"
         choices = sorted({str(k[pick]) for k in keys})
@@ -74,7 +104,9 @@ def _correction_target(
                                what=str(what), chosen=str(chosen), value=', '.join(choices))
         keys = [k for k in keys if str(k[pick]) == str(chosen)]
     # the sheet's whole total bounds it too (older corrections carried no project)
-    return keys[0][0], keys[0][1], min(totals[keys[0]], sum(totals.values(), Decimal(0)))
+    key = keys[0]
+    return _Target(key[0], key[1], min(totals[key], sum(totals.values(), Decimal(0))),
+                   paid[key], added[key])
 
 
 def create_correction_sheet(  # noqa: PLR0913 - the correction's fields
@@ -124,9 +156,19 @@ def create_correction_sheet(  # noqa: PLR0913 - the correction's fields
     if vendor is None:
         raise NotFound("sheet without vendor",
                        reason_code="sheet_no_vendor")
-    project_id, stage, so_far = _correction_target(session, original, project_id, stage)
+    target = _correction_target(session, original, project_id, stage)
+    project_id, stage, so_far = target.project_id, target.stage, target.so_far
+    on = "" if project_id is None else f" for project {project_id} {stage}"
+    if delta > 0 and target.added + delta > target.paid:
+        room = max(target.paid - target.added, Decimal(0))
+        raise InvalidInput(
+            f"a correction may add no more than sheet {original.number} paid{on} (its accepted "
+            f"volume × price, {target.paid}); corrections added {target.added} already, so the "
+            f"most this one may add is {room}; pay more work on the next sheet drawn from its "
+            "accepted volume", field="amount", reason_code="correction_above_paid",
+            number=str(original.number), on=on, paid=str(target.paid),
+            added=str(target.added), value=str(room))
     if so_far + delta < 0:
-        on = "" if project_id is None else f" for project {project_id} {stage}"
         raise InvalidInput(
             f"a correction may not take the vendor's total on sheet {original.number}{on} "
             f"below zero: it stands at {so_far}, so the most this correction may deduct is "

@@ -1,0 +1,77 @@
+"""A correction that pays more is bounded, as a deduction is (h5).
+
+A deduction may not take a sheet's project × stage below zero, but an addition had no bound:
+``sheet-correct SHEET 1000000 --reason x`` on a sheet that paid 100.00 for the work made a
+draft paying a million more, which a second person could confirm and finance pay. Now all the
+additions to one project × stage (live positive corrections) may not exceed what the corrected
+sheet paid for it (its accepted volume × price): through the library, the CLI (English and
+zh-CN, ``--project`` naming the line on a sheet of several projects) and the API. A voided
+correction adds nothing, so its room is free again.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import pytest
+from fastapi.testclient import TestClient
+
+from datamill.compliance.models import User
+from datamill.core.errors import InvalidInput
+from datamill.runtime import Runtime
+from datamill.server import create_app
+from datamill.workforce.settlement import create_correction_sheet, void_sheet
+from datamill.workforce.vendors import create_vendor
+from tests._api import API, login
+from tests._cli import run_cli
+from tests.unit.ledger.helpers import ledger_project
+from tests.unit.ledger.test_events import confirmed_sheet, custom_order
+
+D = Decimal
+
+
+def test_additions_stay_within_what_the_sheet_paid(
+    runtime: Runtime, users: dict[str, User]
+) -> None:
+    admin = users["admin"]
+    with runtime.session() as s:
+        p1, _ = ledger_project(s, "corr-a", custom_order(s, "O-CA"))
+        p2, _ = ledger_project(s, "corr-b", custom_order(s, "O-CB"))
+        vendor = create_vendor(s, admin, name="Bound Co", kind="company", fee_rate="0.08")
+        sheet = confirmed_sheet(s, admin, vendor.id, "WF-BND-1",
+                                [(p1, "annotate", "100.00"), (p2, "annotate", "40.00")])
+        with pytest.raises(InvalidInput, match=r"the most this one may add is 100\.00") as err:
+            create_correction_sheet(s, admin, sheet, "1000000", "under-counted",
+                                    project_id=p1)
+        assert err.value.details["reason_code"] == "correction_above_paid"
+        first = create_correction_sheet(s, admin, sheet, "60.00", "under-counted",
+                                        project_id=p1)
+        with pytest.raises(InvalidInput, match=r"corrections added 60\.00 already, so the most "
+                                               r"this one may add is 40\.00"):
+            create_correction_sheet(s, admin, sheet, "40.01", "more", project_id=p1)
+        # a deduction does not give room back to add; a voided addition does
+        create_correction_sheet(s, admin, sheet, "-10.00", "one file twice", project_id=p1)
+        with pytest.raises(InvalidInput, match=r"may add is 40\.00"):
+            create_correction_sheet(s, admin, sheet, "50.00", "more", project_id=p1)
+        void_sheet(s, admin, first.id, "typed the wrong amount")
+        create_correction_sheet(s, admin, sheet, "100.00", "under-counted", project_id=p1)
+        # the other project's line is bounded by its own 40.00
+        with pytest.raises(InvalidInput, match=r"may add is 40\.00"):
+            create_correction_sheet(s, admin, sheet, "40.01", "x", project_id=p2)
+    home, url = runtime.settings.home, str(runtime.settings.database_url)
+    args = ("workforce", "sheet-correct", str(sheet), "40.01", "--reason", "x", "--project",
+            str(p2), "--as", "admin")
+    r = run_cli(home, *args, "--json", ok=False, DATAMILL_DATABASE_URL=url)
+    assert r.returncode == 2, r.stdout + r.stderr
+    assert json.loads(r.stdout)["error"]["reason_code"] == "correction_above_paid"
+    r = run_cli(home, *args, ok=False, DATAMILL_DATABASE_URL=url, DATAMILL_LANG="zh-CN")
+    assert "本次最多可增加 40.00" in r.stdout + r.stderr
+    ok = json.loads(run_cli(home, *args[:3], "40.00", *args[4:], "--json",
+                            DATAMILL_DATABASE_URL=url).stdout)
+    assert D(ok["amount"]) == D("40.00") and ok["kind"] == "correction"
+    with TestClient(create_app(runtime)) as c:
+        got = c.post(f"{API}/settlements/{sheet}/corrections", headers=login(c, "admin"),
+                     json={"amount": "0.01", "reason": "x", "project_id": p2})
+        assert got.status_code == 422, got.text
+        assert got.json()["reason_code"] == "correction_above_paid"
