@@ -197,7 +197,7 @@ def test_a_negative_sheet_is_a_recovery_never_settled_as_a_payment(world: World)
 def test_a_correction_reaches_the_project_costs(world: World) -> None:
     s, admin = world.s, world.admin
     sheet_id = _confirmed_sheet(world)
-    corr = create_correction_sheet(s, admin, sheet_id, "1.00", "missed item")
+    corr = create_correction_sheet(s, admin, sheet_id, "0.40", "missed item")
     assert [(ln.project_id, ln.stage) for ln in corr.lines] == [(world.project, "annotate")]
     confirm_sheet_by_vendor(s, world.mgr, corr.id)  # a payment more: a second person confirms
     confirm_sheet_by_business(s, world._user("pm2", "project_manager"), corr.id)
@@ -205,8 +205,8 @@ def test_a_correction_reaches_the_project_costs(world: World) -> None:
         DomainEvent.type == "settlement.confirmed", DomainEvent.project_id == world.project)
         .order_by(DomainEvent.id)).all()
     assert events[-1].payload["sheet_number"] == corr.number
-    assert events[-1].payload["amount"] == "1.00"  # the 8 % fee (0.08) is part of it
-    assert events[-1].payload["fee"] == "0.08"
+    assert events[-1].payload["amount"] == "0.40"  # the 8 % fee (0.03) is part of it
+    assert events[-1].payload["fee"] == "0.03"
     # a deduction is recorded for the ledger as a reduction, never as a negative cost
     minus = create_correction_sheet(s, admin, sheet_id, "-0.10", "over-counted")
     world.confirm(minus.id)
@@ -269,7 +269,7 @@ def test_a_correction_paying_more_is_confirmed_by_another_person(world: World) -
     lowers the payment, its maker may still confirm."""
     s, admin = world.s, world.admin
     sheet_id = _confirmed_sheet(world)
-    more = create_correction_sheet(s, admin, sheet_id, "1.60", "two items under-counted")
+    more = create_correction_sheet(s, admin, sheet_id, "0.40", "two items under-counted")
     confirm_sheet_by_vendor(s, world.mgr, more.id)
     with pytest.raises(Forbidden, match="segregation of duties") as err:
         confirm_sheet_by_business(s, admin, more.id)

@@ -12,20 +12,28 @@ correction adds nothing, so its room is free again.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from decimal import Decimal
+from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from datamill.compliance.models import User
+from datamill.compliance.users import create_user
 from datamill.core.errors import InvalidInput
 from datamill.runtime import Runtime
 from datamill.server import create_app
+from datamill.workforce.models import SettlementSheet
 from datamill.workforce.settlement import create_correction_sheet, void_sheet
 from datamill.workforce.vendors import create_vendor
 from tests._api import API, login
 from tests._cli import run_cli
 from tests.unit.ledger.helpers import ledger_project
+from tests.unit.ledger.races import pg_runtime, race
 from tests.unit.ledger.test_events import confirmed_sheet, custom_order
 
 D = Decimal
@@ -75,3 +83,31 @@ def test_additions_stay_within_what_the_sheet_paid(
                      json={"amount": "0.01", "reason": "x", "project_id": p2})
         assert got.status_code == 422, got.text
         assert got.json()["reason_code"] == "correction_above_paid"
+
+
+# --- two clerks adding at once (PostgreSQL, two processes: tests.unit.ledger.races) --------
+
+
+@pytest.fixture
+def pg(tmp_path: Path) -> Iterator[tuple[Runtime, str]]:
+    yield from pg_runtime(tmp_path)
+
+
+def _add(s: Session, sheet_id: int, project_id: int) -> None:
+    clerk = s.scalars(select(User).where(User.username == "clerk")).one()
+    create_correction_sheet(s, clerk, sheet_id, "60.00", "under-counted", project_id=project_id)
+
+
+def test_two_additions_at_once_stay_within_the_bound(pg: Any) -> None:
+    rt, _url = pg
+    with rt.session() as s:
+        clerk = create_user(s, "clerk", "password1", "admin")
+        pp, _ = ledger_project(s, "corr-race", custom_order(s, "O-RACE"))
+        vendor = create_vendor(s, clerk, name="Race Co", kind="company", fee_rate="0.08")
+        sheet = confirmed_sheet(s, clerk, vendor.id, "WF-RACE-1", [(pp, "annotate", "100.00")])
+    got = race(rt, [(_add, (sheet, pp)), (_add, (sheet, pp))])
+    assert got == ["InvalidInput", "ok"], got
+    with rt.session() as s:
+        added = s.scalars(select(SettlementSheet.amount).where(
+            SettlementSheet.corrects_sheet_id == sheet)).all()
+    assert [D(a) for a in added] == [D("60.00")]

@@ -3,8 +3,8 @@
 
 The worker dashboard summed the individual's own settlement lines: a correction (a line of no
 worker) never counted and the tax withheld was not shown, so two weeks of 1,060.00 and a
-+3,000.00 correction read "Earnings to date 2,120.00" where the sheets paid 5,120.00 gross,
-819.20 of it withheld. Earnings are now the sheets' gross, corrections included, per period
++1,000.00 correction read "Earnings to date 2,120.00" where the sheets paid 3,120.00 gross,
+464.00 of it withheld (a correction adds at most what the sheet paid: h5). Earnings are now the sheets' gross, corrections included, per period
 too, beside the tax withheld.
 """
 
@@ -47,22 +47,22 @@ def test_an_individuals_earnings_count_corrections_and_show_the_tax(
             assert row is not None
             row.status = "confirmed"
         s.flush()
-        corr = create_correction_sheet(s, admin, ids[0], "3000.00", "hours under-counted")
+        corr = create_correction_sheet(s, admin, ids[0], "1000.00", "hours under-counted")
         row = s.get(SettlementSheet, corr.id)
         assert row is not None
         row.status = "confirmed"
         s.flush()
         board = worker_dashboard(s, admin, worker.id)
         assert board.paid_by == "own_rate"
-        assert (board.earnings, board.tax_withheld) == (Decimal("5120.00"), Decimal("819.20"))
+        assert (board.earnings, board.tax_withheld) == (Decimal("3120.00"), Decimal("464.00"))
         assert earnings_by_period(s, worker.id, False) == [
-            {"period": "2024-05-06", "value": "4060.00"},
+            {"period": "2024-05-06", "value": "2060.00"},
             {"period": "2024-05-13", "value": "1060.00"}]
         worker_id = worker.id
     with TestClient(create_app(runtime)) as c:  # the API and the page say the same
         got = c.get(f"{API}/workers/{worker_id}/dashboard", headers=login(c, "admin")).json()
-        assert (got["earnings"], got["tax_withheld"]) == ("5120.00", "819.20"), got
+        assert (got["earnings"], got["tax_withheld"]) == ("3120.00", "464.00"), got
         web_sign_in(c, "admin")
         page = c.get(f"/workforce/workers/{worker_id}").text
-        assert 'data-testid="earnings"><b>5120.00' in page
-        assert 'data-testid="tax-withheld">819.20' in page
+        assert 'data-testid="earnings"><b>3120.00' in page
+        assert 'data-testid="tax-withheld">464.00' in page
