@@ -95,6 +95,7 @@ WEB_FORMS: dict[tuple[str, str], dict[str, str]] = {
     ("POST", "/workforce/vendors/{vendor_id}/evaluate"): {"year": "2024"},
     ("POST", "/workforce/sheets/{sheet_id}/settle"): {"reference": "x"},
     ("POST", "/workforce/sheets/{sheet_id}/void"): {"reason": "x"},
+    ("POST", "/workforce/sheets/{sheet_id}/correct"): {"amount": "1.00", "reason": "x"},
 }
 #: page forms naming a vendor or worker (the path names nothing foreign)
 WEB_BODY_FORMS: list[tuple[str, str, dict[str, str]]] = [

@@ -67,6 +67,8 @@ PROJECT_COMMANDS: dict[str, list[str]] = {
     "workforce accuracy": ["{p}"],
     "workforce output-ratio": ["--project", "{p}"],
     "workforce throughput": ["--project", "{p}"],
+    # the project names the line of the sheet it corrects (sheet 1: none, either way)
+    "workforce sheet-correct": ["1", "1", "--reason", "x", "--project", "{p}"],
     "workforce qualification set": ["{p}", "--golden", "{tmp}/golden.json",
                                     "--threshold", "0.5"],
     "workforce qualification show": ["{p}"],

@@ -30,7 +30,7 @@ from datamill.server import create_app
 from datamill.workforce.models import SettlementSheet
 from datamill.workforce.settlement import create_correction_sheet, void_sheet
 from datamill.workforce.vendors import create_vendor
-from tests._api import API, login
+from tests._api import API, login, web_sign_in
 from tests._cli import run_cli
 from tests.unit.ledger.helpers import ledger_project
 from tests.unit.ledger.races import pg_runtime, race
@@ -83,6 +83,35 @@ def test_additions_stay_within_what_the_sheet_paid(
                      json={"amount": "0.01", "reason": "x", "project_id": p2})
         assert got.status_code == 422, got.text
         assert got.json()["reason_code"] == "correction_above_paid"
+
+
+def test_the_sheets_page_corrects_within_the_bound(
+    runtime: Runtime, users: dict[str, User]
+) -> None:
+    admin = users["admin"]
+    with runtime.session() as s:
+        pp, _ = ledger_project(s, "corr-web", custom_order(s, "O-CW"))
+        vendor = create_vendor(s, admin, name="Web Co", kind="company", fee_rate="0.08")
+        sheet = confirmed_sheet(s, admin, vendor.id, "WF-WEB-1", [(pp, "annotate", "100.00")])
+    with TestClient(create_app(runtime)) as c:
+        csrf = web_sign_in(c, "admin")
+        page = c.get("/workforce/sheets")
+        assert f'data-testid="correct-{sheet}"' in page.text
+        r = c.post(f"/workforce/sheets/{sheet}/correct", follow_redirects=False, data={
+            "amount": "100.01", "reason": "under-counted", "csrf_token": csrf})
+        assert r.status_code == 409 and "the most this one may add is 100.00" in r.text, r.text
+        c.cookies.set("lang", "zh-CN")
+        r = c.post(f"/workforce/sheets/{sheet}/correct", follow_redirects=False, data={
+            "amount": "100.01", "reason": "under-counted", "csrf_token": csrf})
+        assert r.status_code == 409 and "本次最多可增加 100.00" in r.text
+        r = c.post(f"/workforce/sheets/{sheet}/correct", follow_redirects=False, data={
+            "amount": "30.00", "reason": "under-counted", "csrf_token": csrf})
+        assert r.status_code == 303, r.text
+        assert "更正已生成为新的草稿结算单" in c.get(r.headers["location"]).text
+    with runtime.session() as s:
+        added = s.scalars(select(SettlementSheet.amount).where(
+            SettlementSheet.corrects_sheet_id == sheet)).all()
+    assert [D(a) for a in added] == [D("30.00")]
 
 
 # --- two clerks adding at once (PostgreSQL, two processes: tests.unit.ledger.races) --------

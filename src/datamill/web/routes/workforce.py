@@ -58,6 +58,7 @@ _OK = {
     "drawn": "wf.ok.drawn",
     "settled": "wf.ok.settled",
     "voided": "wf.ok.voided",
+    "corrected": "wf.ok.corrected",
 }
 
 
@@ -377,6 +378,29 @@ def void(
     if refused is not None:
         return _sheets(request, session, me, error=refused, status_code=409)
     return _redirect("/workforce/sheets", "voided")
+
+
+@router.post("/sheets/{sheet_id}/correct")
+def correct(  # noqa: PLR0913 - the correction's form fields
+    request: Request, sheet_id: int, session: SessionDep, me: WebUser,
+    amount: Annotated[str, Form()] = "", reason: Annotated[str, Form()] = "",
+    project_id: Annotated[str, Form()] = "", stage: Annotated[str, Form()] = "",
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    """Correct a confirmed or paid sheet (the business side): ``POST
+    /settlements/{id}/corrections``'s service call, with its rules (a deduction never below
+    zero, an addition never more than the sheet paid for the line); a refusal in the page's
+    language."""
+    require_csrf(request, me, csrf_token)
+    require_business(me.user, "correct settlement sheets")
+    settlement.sheet_head(session, me.user, sheet_id)  # one that does not exist: 404, not 409
+    pid = int(project_id) if project_id.strip().isdigit() else None
+    refused = _refusable(session, lambda: settlement.create_correction_sheet(
+        session, me.user, sheet_id, amount.strip(), reason, project_id=pid,
+        stage=stage.strip() or None), page_language(request), missing=False)
+    if refused is not None:
+        return _sheets(request, session, me, error=refused, status_code=409)
+    return _redirect("/workforce/sheets", "corrected")
 
 
 @router.post("/sheets/{sheet_id}/confirm")
