@@ -407,12 +407,19 @@ def create_order(
                            f"{contract.currency} on the contract date)", field="fx_rate",
                            reason_code="order_fx_rate_missing", currency=str(contract.currency))
     else:
-        rate = to_decimal(parse_decimal(fx_rate, "fx_rate"), 6)
+        rate = parse_decimal(fx_rate, "fx_rate")
         if not 0 < rate <= MAX_FX_RATE:
             raise InvalidInput(f"fx_rate {fx_rate} must be positive, at most {MAX_FX_RATE} CNY "
                                f"per {contract.currency}", field="fx_rate",
                                reason_code="fx_rate_range", fx_rate=str(fx_rate),
                                MAX_FX_RATE=MAX_FX_RATE, currency=str(contract.currency))
+        # six places, as stored and as a receipt's rate: more are refused, never rounded
+        # silently (7.12345678 was booked at 7.123457; 0.0000001 read "must be positive")
+        if rate != to_decimal(rate, 6):
+            raise InvalidInput(f"fx_rate {fx_rate} has more than 6 decimal places",
+                               field="fx_rate", reason_code="fx_rate_places",
+                               fx_rate=str(fx_rate), places=6)
+        rate = to_decimal(rate, 6)
     amount_cny = to_cents(amt * rate)
     if amt > 0 and amount_cny <= 0:
         raise InvalidInput(f"order {number}: {amt} {contract.currency} at {rate} CNY per "

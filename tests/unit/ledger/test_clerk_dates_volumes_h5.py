@@ -6,6 +6,8 @@
 * A volume with more than four decimal places (10.123456 hours) was stored rounded (10.1235)
   without a word, where money's cents and the VAT rate's four places are refused, never
   rounded. Now ``volume_places``, at order creation, amendment and final acceptance.
+* An order's exchange rate with more than six places (7.12345678) was booked rounded
+  (7.123457), where a receipt's is refused (``fx_rate_places``); now the order's is too.
 """
 
 from __future__ import annotations
@@ -84,3 +86,16 @@ def test_a_volume_is_given_to_four_places(runtime: Runtime, users: dict[str, Use
             "amount": "10", "total_volume": "0.00001", "acceptance_type": 3})
         assert got.status_code == 422, got.text
         assert got.json()["reason_code"] == "volume_places"
+
+
+def test_an_orders_fx_rate_is_given_to_six_places(runtime: Runtime,
+                                                  users: dict[str, User]) -> None:
+    with runtime.session() as s:
+        cust = create_customer(s, "Fx Co", customer_type="ai_company", country="US")
+        k = create_contract(s, "K-FX", customer_id=cust.id, kind="custom", currency="USD",
+                            signed_on=date(2018, 1, 2)).id
+        with pytest.raises(InvalidInput, match="more than 6 decimal places") as err:
+            create_order(s, k, "O-FX", total_volume="10", fx_rate="7.12345678", **ORDER)
+        assert err.value.details["reason_code"] == "fx_rate_places"
+        o = create_order(s, k, "O-FX", total_volume="10", fx_rate="7.123456", **ORDER)
+        assert (o.fx_rate, o.amount_cny) == (Decimal("7.123456"), Decimal("7123.46"))
