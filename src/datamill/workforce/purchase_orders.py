@@ -158,7 +158,8 @@ def _settled(session: Session, vendor_id: int, project_id: int, stage: str,
     q = (select(func.coalesce(func.sum(SettlementLine.quantity), 0))
          .join(SettlementSheet, SettlementSheet.id == SettlementLine.sheet_id)
          .where(SettlementSheet.vendor_id == vendor_id, SettlementSheet.status.in_(_COUNTED),
-                SettlementLine.project_id == project_id, SettlementLine.stage == stage))
+                SettlementLine.project_id == project_id, SettlementLine.stage == stage,
+                SettlementLine.unit != ADJUSTMENT))
     if exclude_sheet is not None:
         q = q.where(SettlementSheet.id != exclude_sheet)
     return Decimal(session.scalar(q) or 0)
@@ -179,6 +180,10 @@ def _ordered(session: Session, vendor_id: int, project_id: int, stage: str) -> D
             PurchaseOrder.vendor_id == vendor_id, PurchaseOrder.project_id == project_id,
             PurchaseOrder.stage == stage, PurchaseOrder.status == "open"))
         or 0)
+
+
+#: the unit of a settlement correction's one line (an amount, no volume)
+ADJUSTMENT = "adjustment"
 
 
 #: the advisory lock (PostgreSQL) that serialises new purchase orders
@@ -301,7 +306,11 @@ def _volume(session: Session, sheet: SettlementSheet) -> list[VolumeLineOut]:
     groups: dict[tuple[int, str, str], Decimal] = defaultdict(Decimal)
     prices: dict[tuple[int, str, str], set[Decimal]] = defaultdict(set)
     for ln in session.scalars(select(SettlementLine).where(
-            SettlementLine.sheet_id == sheet.id, SettlementLine.project_id.is_not(None))):
+            SettlementLine.sheet_id == sheet.id, SettlementLine.project_id.is_not(None),
+            # a correction's line counts no volume (its amount is bounded by the sheet it
+            # corrects, whose volume was matched): "adjustment" matched no order's unit, so
+            # every correction of a vendor under purchase orders was refused
+            SettlementLine.unit != ADJUSTMENT)):
         groups[(int(ln.project_id or 0), ln.stage or "", ln.unit)] += ln.quantity
         if ln.amount >= 0:  # a correction's adjustment line has no price of its own
             prices[(int(ln.project_id or 0), ln.stage or "", ln.unit)].add(ln.unit_price)
