@@ -18,6 +18,10 @@ LEDGER_H5_EN: dict[str, str] = {
                              "on the next sheet drawn from its accepted volume.",
     "volume_places": "{field} {value} has more than four decimal places; give the volume to "
                      "0.0001.",
+    "correction_void_below_zero": "Correction {number} pays {amount} more, and the deductions "
+                                  "made since rely on it: without it the vendor's total on "
+                                  "sheet {original} would stand at {so_far}; void those "
+                                  "deductions first.",
 }
 
 LEDGER_H5_ZH_CN: dict[str, str] = {
@@ -30,4 +34,6 @@ LEDGER_H5_ZH_CN: dict[str, str] = {
                              "单价，{paid}）；已有更正增加了 {added}，本次最多可增加 {value}；"
                              "更多的工作量请在下一张按验收量生成的结算单中支付。",
     "volume_places": "{field} {value} 的小数超过四位；数据量请精确到 0.0001。",
+    "correction_void_below_zero": "更正单 {number} 多付 {amount}，其后的扣减依赖于它：作废后供应商在"
+                                  "结算单 {original} 上的合计将为 {so_far}；请先作废那些扣减。",
 }

@@ -32,7 +32,8 @@ after that goes on the next period's sheet.
 Corrections (:func:`create_correction_sheet`) are one adjustment line (±) on a new sheet for one
 project × stage of the corrected sheet (named when it holds several), so the ledger books it to
 that project's costs. A correction may not take that project × stage's total (the original
-lines plus every correction of them) below zero. A sheet whose net payable is negative is a
+lines plus every correction of them, an addition once confirmed) below zero, and the additions
+may not exceed what the corrected sheet paid for it. A sheet whose net payable is negative is a
 recovery from the vendor: it is confirmed like any sheet but never settled as a payment; once
 confirmed it is a debt the vendor's next sheets deduct from their net payable
 (:mod:`datamill.workforce.settlement_debts`).

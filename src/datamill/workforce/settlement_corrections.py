@@ -45,7 +45,7 @@ from datamill.workforce.policies import require_business
 from datamill.workforce.schemas import SettlementSheetOut
 from datamill.workforce.vendors import to_decimal
 
-__all__ = ["create_correction_sheet"]
+__all__ = ["create_correction_sheet", "require_void_keeps_line"]
 
 
 class _Target(NamedTuple):
@@ -60,8 +60,14 @@ class _Target(NamedTuple):
     added: Decimal
 
 
+#: a correction that pays more counts towards what a deduction may take back once confirmed:
+#: a draft addition voided after a deduction relied on it left the line below zero
+_PAID_FOR = ("confirmed", "settled")
+
+
 def _correction_target(
-    session: Session, original: SettlementSheet, project_id: int | None, stage: str | None
+    session: Session, original: SettlementSheet, project_id: int | None, stage: str | None,
+    *, without: int | None = None,
 ) -> _Target:
     """The project × stage a correction of ``original`` applies to, and how much it may take
     off: that project × stage's total so far (the original lines plus every correction of
@@ -69,21 +75,25 @@ def _correction_target(
     original paid for it less what corrections added already."""
     rows = session.execute(
         select(SettlementLine.project_id, SettlementLine.stage, SettlementLine.amount,
-               SettlementSheet.id)
+               SettlementSheet.id, SettlementSheet.status)
         .join(SettlementSheet, SettlementSheet.id == SettlementLine.sheet_id)
         .where((SettlementSheet.id == original.id)
                | (SettlementSheet.corrects_sheet_id == original.id),
-               SettlementSheet.status != "voided")  # a voided correction corrects nothing
+               SettlementSheet.status != "voided",  # a voided correction corrects nothing
+               SettlementSheet.id != (without or 0))
     ).all()
     totals: dict[tuple[int | None, str | None], Decimal] = defaultdict(Decimal)
     paid: dict[tuple[int | None, str | None], Decimal] = defaultdict(Decimal)
     added: dict[tuple[int | None, str | None], Decimal] = defaultdict(Decimal)
-    for p, st, amount, sheet_id in rows:
-        totals[(p, st)] += amount
+    for p, st, amount, sheet_id, status in rows:
         if sheet_id == original.id:
             paid[(p, st)] += amount
         elif amount > 0:
             added[(p, st)] += amount
+            if status not in _PAID_FOR:  # not yet agreed: no room for a deduction
+                totals[(p, st)] += Decimal(0)
+                continue
+        totals[(p, st)] += amount
     keys = sorted((k for k in totals if k[0] is not None), key=lambda k: (k[0] or 0, k[1] or ""))
     if not keys:  # a sheet without project lines (none are drawn so): the sheet's total
         return _Target(None, None, sum(totals.values(), Decimal(0)),
@@ -226,3 +236,27 @@ def create_correction_sheet(  # noqa: PLR0913 - the correction's fields
               "project_id": project_id, "stage": stage},
     )
     return sheet_out(session, sheet)
+
+
+def require_void_keeps_line(session: Session, sheet: SettlementSheet) -> None:
+    """Refuse voiding correction ``sheet`` when it pays more and a deduction made since relies
+    on it: without it the corrected project × stage would stand below zero
+    (``correction_void_below_zero``); void the deduction first. Before, +50.00 then −150.00 on
+    a 100.00 line, then voiding the +50.00, left the vendor −50.00 for work it was paid 100.00
+    for."""
+    if sheet.kind != "correction" or sheet.corrects_sheet_id is None or sheet.amount <= 0:
+        return
+    original = sheet_row(session, sheet.corrects_sheet_id, lock=True)  # as a new correction
+    line = session.execute(select(SettlementLine.project_id, SettlementLine.stage).where(
+        SettlementLine.sheet_id == sheet.id)).first()
+    if line is None:
+        return
+    target = _correction_target(session, original, line[0], line[1], without=sheet.id)
+    if target.so_far < 0:
+        raise Conflict(
+            f"correction {sheet.number} pays {sheet.amount} more, and the deductions made since "
+            f"rely on it: without it the vendor's total on sheet {original.number} would stand "
+            f"at {target.so_far}; void those deductions first",
+            reason_code="correction_void_below_zero", number=str(sheet.number),
+            amount=str(sheet.amount), original=str(original.number),
+            so_far=str(target.so_far))

@@ -43,6 +43,7 @@ from datamill.workforce._sheets import (
 from datamill.workforce.models import SettlementLine, SettlementSheet, SettlementUnit
 from datamill.workforce.policies import require_business
 from datamill.workforce.schemas import SettlementSheetOut
+from datamill.workforce.settlement_corrections import require_void_keeps_line
 from datamill.workforce.settlement_debts import require_no_live_offsets
 from datamill.workforce.settlement_lifecycle import record_cost_events
 from datamill.workforce.settlement_recovery import release_recoveries
@@ -108,6 +109,7 @@ def void_sheet(session: Session, actor: User, sheet_id: int, reason: str) -> Set
             f"customer, was recovered on sheet {recovered[1]}; void that sheet first",
             reason_code="sheet_pay_recovered", sheet=sheet.number, units=recovered[0],
             by=recovered[1])
+    require_void_keeps_line(session, sheet)  # a deduction made since relies on this addition
     require_no_live_offsets(session, sheet)  # its debt was repaid by a later sheet
     release_recoveries(session, sheet.id)  # what its deduction lines took back is due again
     was = sheet.status

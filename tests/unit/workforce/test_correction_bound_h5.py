@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from datamill.compliance.models import User
 from datamill.compliance.users import create_user
-from datamill.core.errors import InvalidInput
+from datamill.core.errors import Conflict, InvalidInput
 from datamill.runtime import Runtime
 from datamill.server import create_app
 from datamill.workforce.models import SettlementSheet
@@ -140,3 +140,30 @@ def test_two_additions_at_once_stay_within_the_bound(pg: Any) -> None:
         added = s.scalars(select(SettlementSheet.amount).where(
             SettlementSheet.corrects_sheet_id == sheet)).all()
     assert [D(a) for a in added] == [D("60.00")]
+
+
+def test_a_deduction_relies_only_on_agreed_additions(
+    runtime: Runtime, users: dict[str, User]
+) -> None:
+    """+50.00 drafted on a 100.00 line, then −150.00: the deduction was taken (the draft
+    counted), and voiding the +50.00 left the vendor at −50.00 for the line. A deduction now
+    counts an addition once confirmed, and an addition a deduction relies on is not voided
+    before it."""
+    admin = users["admin"]
+    with runtime.session() as s:
+        pp, _ = ledger_project(s, "corr-void", custom_order(s, "O-CV"))
+        vendor = create_vendor(s, admin, name="Void Co", kind="company", fee_rate="0.08")
+        sheet = confirmed_sheet(s, admin, vendor.id, "WF-CV-1", [(pp, "annotate", "100.00")])
+        more = create_correction_sheet(s, admin, sheet, "50.00", "under-counted")
+        with pytest.raises(InvalidInput, match=r"may deduct is 100\.00"):
+            create_correction_sheet(s, admin, sheet, "-150.00", "over-counted")
+        row = s.get(SettlementSheet, more.id)
+        assert row is not None
+        row.status = "confirmed"  # both sides confirmed it (their steps are tested elsewhere)
+        s.flush()
+        less = create_correction_sheet(s, admin, sheet, "-150.00", "over-counted")
+        with pytest.raises(Conflict, match=r"would stand at -50\.00") as err:
+            void_sheet(s, admin, more.id, "typed twice")
+        assert err.value.details["reason_code"] == "correction_void_below_zero"
+        void_sheet(s, admin, less.id, "wrong")
+        assert void_sheet(s, admin, more.id, "typed twice").status == "voided"
