@@ -11,4 +11,9 @@ EN_H8: dict[str, str] = {
         "Create one from a dataset spec (YAML or JSON; the README's Concepts table lists its "
         "fields): {command}, or {api} with the spec as its body. You become its member."
     ),
+    "wb.draft_outdated": (
+        "Someone changed this item after your draft was saved (your draft was made on version "
+        "{old}; the item is now at version {new}). Your draft is shown here: check it against "
+        "the change before you submit."
+    ),
 }

@@ -61,7 +61,11 @@ EN_IMAGE: dict[str, str] = {
     "image.save.stale": "Saved from another tab or window meanwhile, so this one was not saved: reload the page to continue from the latest draft.",
     "image.submit.ok": "Submitted",
     "image.submit.failed": "Submit failed: {error}",
-    "image.submit.conflict": "Someone changed this item since you opened it (version conflict).",
+    "image.submit.conflict": (
+        "Someone changed this item since you opened it (version conflict). Your work is kept "
+        "as a draft: reload the page to see it on the item's new version, check it and submit "
+        "again."
+    ),
     "image.copied": "{n} objects copied from the previous image",
     "image.wand_failed": "The magic wand found no region here.",
     "image.load_failed": "The image could not be loaded: {url}",

@@ -355,7 +355,11 @@ EN_PAGES.update({
     "tx.offline": "Not saved yet (offline); retrying",
     "tx.stale": "Saved from another tab or window meanwhile, so this one was not saved: reload the page to continue from the latest draft.",
     "tx.failed": "Submit failed",
-    "tx.conflict": "This item changed since you opened it; reload the page",
+    "tx.conflict": (
+        "Someone changed this item since you opened it (version conflict). Your work is kept "
+        "as a draft: reload the page to see it on the item's new version, check it and submit "
+        "again."
+    ),
     "tx.select_first": "Select some text first",
     "tx.delete": "Delete this span",
     "tx.relations": "Relations",
@@ -410,7 +414,11 @@ EN_PAGES.update({
     "llm.saving": "Saving draft…",
     "llm.offline": "Offline: the draft is kept in this browser and retried",
     "llm.stale": "Saved from another tab or window meanwhile, so this one was not saved: reload the page to continue from the latest draft.",
-    "llm.conflict": "Someone changed this item meanwhile; reload the task",
+    "llm.conflict": (
+        "Someone changed this item since you opened it (version conflict). Your work is kept "
+        "as a draft: reload the page to see it on the item's new version, check it and submit "
+        "again."
+    ),
     "llm.failed": "Not submitted",
     "llm.loading": "Loading the record…",
 })
@@ -620,8 +628,11 @@ EN_PAGES.update({
     "pc.save_stale": "Saved from another tab or window meanwhile, so this one was not saved: reload the page to continue from the latest draft.",
     "pc.save_local": "Draft kept in this browser",
     "pc.submitted": "Submitted",
-    "pc.conflict": "Someone changed this item since you opened it (version conflict); reload "
-                   "the page.",
+    "pc.conflict": (
+        "Someone changed this item since you opened it (version conflict). Your work is kept "
+        "as a draft: reload the page to see it on the item's new version, check it and submit "
+        "again."
+    ),
     "pc.no_selection": "Nothing selected: click a box.",
     "pc.no_objects": "No objects yet.",
     "pc.hide": "Hide",

@@ -137,6 +137,14 @@ def workbench(request: Request, task_id: int, session: SessionDep, me: WebUser) 
     # modality-neutral context for document workbenches: the payload to start from (the
     # server's draft when there is one), the spec's requirements and the page's endpoints
     payload = data["draft"]["segments"] if data["draft"] else start
+    # the user's draft made on an older version of the item (someone changed the item after it
+    # was saved, e.g. a submit refused 409 stale_version): the document workbenches resume
+    # from it on the item's current version, saying so, rather than drop the work unseen
+    outdated = None
+    if draft is not None and draft.base_version < view.current_version:
+        outdated = {"payload": draft.payload, "base_version": draft.base_version,
+                    "current_version": view.current_version,
+                    "time_spent_ms": draft.time_spent_ms}
     urls: dict[str, Any] = {"media_url": f"/web/api/items/{view.item_id}/media",
             "draft_url": f"/web/api/tasks/{task.id}/annotation/draft",
             "submit_url": f"/web/api/tasks/{task.id}/annotation",
@@ -145,7 +153,8 @@ def workbench(request: Request, task_id: int, session: SessionDep, me: WebUser) 
                   requirements=req.model_dump(mode="json"),
                   previous_annotation=last_own_payload(session, me.user.id, task),
                   previous_frame=previous_frame_payload(session, task, me.user.id),
-                  draft_revision=data["draft"]["revision"] if data["draft"] else None, **urls)
+                  draft_revision=data["draft"]["revision"] if data["draft"] else None,
+                  outdated_draft=outdated, **urls)
 
 
 @api_router.put("/tasks/{task_id}/draft")

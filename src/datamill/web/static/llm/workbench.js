@@ -188,6 +188,9 @@ class LlmWorkbench {
       this.status(`${this.t('llm.failed')}${this.t('sp.colon')}${err}`, true);
     }
     btn.disabled = false;
+    // edits the server has no draft of yet go out now (the submit cleared their save): a
+    // reload after a 409 (someone changed the item) resumes from that draft
+    if (this.revision > this.savedRevision) this.flush();
   }
 
   promptView() {

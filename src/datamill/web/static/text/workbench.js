@@ -773,6 +773,9 @@ class TextWorkbench {
     this.status(r.status === 409 ? this.strings.conflict
       : `${this.strings.failed || 'failed'}${this.strings.colon || ': '}${error}`);
     btn.disabled = false;
+    // edits the server has no draft of yet go out now (the submit cleared their save): a
+    // reload after a 409 (someone changed the item) resumes from that draft
+    if (this.revision > this.saved) this.flush();
   }
 }
 
