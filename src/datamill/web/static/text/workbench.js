@@ -13,6 +13,7 @@
 import { csrfToken, lockSubmittedElsewhere, readOnlyNow, savedWhen, submittedElsewhere } from '../common.js';
 import { TimeOnTask } from '../time_on_task.js';
 import { arcLayer, drawArcs } from './arcs.js';
+import { History } from './history.js';
 
 const root = document.querySelector('[data-text-workbench]');
 
@@ -162,6 +163,7 @@ class TextWorkbench {
     this.selection = null;
     this.build();
     this.render();
+    this.history = new History(this);
     if (this.pendingLocal && this.draftUrl) this.saveTimer = setTimeout(() => this.flush(), 0);
   }
 
@@ -656,6 +658,7 @@ class TextWorkbench {
     if ((ev.ctrlKey || ev.metaKey) && ev.key === 'Enter') { ev.preventDefault(); this.submit(); return; }
     if (ev.target instanceof HTMLSelectElement || ev.target instanceof HTMLTextAreaElement) return;
     if (readOnlyNow(this.el)) return;  // submitted elsewhere: no key edits
+    if (this.history.key(ev)) return;
     const n = Number(ev.key);
     const labels = this.schema.entity_labels || [];
     if (n >= 1 && n <= 9 && n <= labels.length && this.tasks.has('ner')) {
@@ -678,6 +681,7 @@ class TextWorkbench {
   changed() {
     if (readOnlyNow(this.el)) return;
     this.revision += 1;
+    if (this.history) this.history.record();
     this.render();
     this.keepLocal();
     if (this.stale) { this.status(this.strings.stale || 'reload the page'); return; }
