@@ -103,6 +103,7 @@ def test_llm_choice_survives_a_version_conflict(site: Site, browser: Any) -> Non
     page.wait_for_function("(el) => /版本冲突/.test(el.textContent)", arg=status.element_handle())
     assert "草稿" in status.inner_text()
     page.wait_for_function(f"() => Number({LLM}.savedRevision) >= {LLM}.revision")
+    assert "版本冲突" in status.inner_text()  # the draft's save did not hide the refusal
 
     page.reload()
     page.wait_for_selector("[data-llm-workbench][data-ready='1']")

@@ -16,4 +16,7 @@ EN_H8: dict[str, str] = {
         "{old}; the item is now at version {new}). Your draft is shown here: check it against "
         "the change before you submit."
     ),
+    "llm.choose_first": (
+        "Not submitted: choose the better response first (press 1 or 2, or = for a tie)."
+    ),
 }

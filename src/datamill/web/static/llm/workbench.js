@@ -162,6 +162,14 @@ class LlmWorkbench {
   async submit() {
     if (readOnlyNow(this.root)) return;
     if (this.stale) { this.markStale(); return; }
+    // no response chosen: said in the page's words (the server's refusal named the field
+    // "choice" and its values 'a', 'b', 'tie', none of which the page shows)
+    if (this.req.task === 'pairwise' && !this.state.choice) {
+      this.status(this.t('llm.choose_first'), true);
+      const first = this.root.querySelector('[data-testid=llm-choose-a]');
+      if (first) first.focus();
+      return;
+    }
     const btn = this.root.querySelector('[data-testid=llm-submit]');
     btn.disabled = true;
     clearTimeout(this.timer);
@@ -182,15 +190,17 @@ class LlmWorkbench {
       if (r.status === 409 && r.data && r.data.reason_code === 'stale_draft') { this.markStale(); return; }
       if (submittedElsewhere(r)) { this.markSubmitted(); return; }
       const error = (r.data && (r.data.detail || r.data.title)) || r.status;
+      // edits the server has no draft of yet go out first (the submit cleared their save), so
+      // a reload after a 409 (someone changed the item) resumes from them; the refusal is
+      // said after that save's own status
+      if (this.revision > this.savedRevision) await this.flush();
+      if (this.stale) return;
       // the server words a refused annotation in the page's language; "未提交：…" on zh-CN pages
       this.status(r.status === 409 ? this.t('llm.conflict') : `${this.t('llm.failed')}${this.t('sp.colon')}${error}`, true);
     } catch (err) {
       this.status(`${this.t('llm.failed')}${this.t('sp.colon')}${err}`, true);
     }
     btn.disabled = false;
-    // edits the server has no draft of yet go out now (the submit cleared their save): a
-    // reload after a 409 (someone changed the item) resumes from that draft
-    if (this.revision > this.savedRevision) this.flush();
   }
 
   promptView() {

@@ -773,13 +773,13 @@ class TextWorkbench {
     if (r.status === 409 && r.data && r.data.reason_code === 'stale_draft') { this.markStale(); return; }
     if (submittedElsewhere(r)) { this.markSubmitted(); return; }
     const error = (r.data && (r.data.detail || r.data.title)) || r.status;
+    // unsaved edits go out first (the submit cleared their save): a reload after a 409 resumes
+    if (this.revision > this.saved) await this.flush();
+    if (this.stale) return;
     // the server words a refused annotation in the page's language; "提交失败：…" on zh-CN pages
     this.status(r.status === 409 ? this.strings.conflict
       : `${this.strings.failed || 'failed'}${this.strings.colon || ': '}${error}`);
     btn.disabled = false;
-    // edits the server has no draft of yet go out now (the submit cleared their save): a
-    // reload after a 409 (someone changed the item) resumes from that draft
-    if (this.revision > this.saved) this.flush();
   }
 }
 
