@@ -19,4 +19,5 @@ EN_H8: dict[str, str] = {
     "llm.choose_first": (
         "Not submitted: choose the better response first (press 1 or 2, or = for a tie)."
     ),
+    "llm.sft_hint": "Ctrl+Z brings back a removed turn or a changed role (Ctrl+Shift+Z or Ctrl+Y redoes); Ctrl+Enter submits.",
 }

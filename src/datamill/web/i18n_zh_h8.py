@@ -16,4 +16,5 @@ ZH_CN_H8: dict[str, str] = {
         "此处显示的是你的草稿：请对照修改内容检查后再提交。"
     ),
     "llm.choose_first": "未提交：请先选出更好的回答（按 1 或 2，持平按 =）。",
+    "llm.sft_hint": "按 Ctrl+Z 可恢复删除的轮次或改动的角色（Ctrl+Shift+Z 或 Ctrl+Y 重做）；Ctrl+Enter 提交。",
 }

@@ -84,6 +84,9 @@ class LlmWorkbench {
       }
       this.state = start || { type: 'llm_rubric', scores, checks, comment: '' };
     }
+    this.undos = [];
+    this.redos = [];
+    this.lastState = JSON.stringify(this.state);
     this.render();
     this.root.dataset.ready = '1';
     if (this.pendingLocal) this.flush();
@@ -98,8 +101,12 @@ class LlmWorkbench {
     return a;
   }
 
-  changed() {
+  // ``step``: a choice, a move, a turn added, removed or given another role (typing is the
+  // text field's own undo): the state before it can be had back with Ctrl+Z
+  changed(step = false) {
     if (readOnlyNow(this.root)) return;
+    if (step && this.lastState) { this.undos.push(this.lastState); this.redos = []; }
+    this.lastState = JSON.stringify(this.state);
     this.revision += 1;
     if (this.stale) { this.status(this.t('llm.stale'), true); return; }
     try {
@@ -254,7 +261,7 @@ class LlmWorkbench {
       grid.append(el('div', { class: `resp${st.choice === side ? ' chosen' : ''}`, 'data-testid': `llm-resp-${side}` },
         el('h3', { text: named(side) }), resp(st[side]).content));
     });
-    const choose = (c) => { this.state.choice = c; this.changed(); this.render(); };
+    const choose = (c) => { this.state.choice = c; this.changed(true); this.render(); };
     const btn = (c, label) => el('button', { type: 'button', 'aria-pressed': String(st.choice === c),
       'data-testid': `llm-choose-${c}`, text: label, onclick: () => choose(c) });
     wrap.append(grid, el('div', { class: 'llm-choices' },
@@ -265,10 +272,28 @@ class LlmWorkbench {
     return wrap;
   }
 
+  // Ctrl+Z / Ctrl+Shift+Z (Ctrl+Y): a removed turn, a choice or a move back or again (a turn
+  // removed by mistake, its text with it, was gone for good)
+  step(from, to) {
+    if (!from.length) return;
+    to.push(JSON.stringify(this.state));
+    this.state = JSON.parse(from.pop());
+    this.changed();
+    this.render();
+  }
+
   key(ev) {
     if (this.submitted || readOnlyNow(this.root)) return;
     // Ctrl+Enter submits every task (it did only in pairwise ones: trial h5)
     if (ev.key === 'Enter' && (ev.ctrlKey || ev.metaKey)) { ev.preventDefault(); this.submit(); return; }
+    const field = ev.target && (ev.target.tagName === 'TEXTAREA'
+      || (ev.target.tagName === 'INPUT' && !['radio', 'checkbox'].includes(ev.target.type)));
+    const k = (ev.key || '').toLowerCase();
+    if ((ev.ctrlKey || ev.metaKey) && !ev.altKey && !field && (k === 'z' || k === 'y')) {
+      ev.preventDefault();
+      if (k === 'z' && !ev.shiftKey) this.step(this.undos, this.redos); else this.step(this.redos, this.undos);
+      return;
+    }
     if (this.req.task !== 'pairwise') return;
     const tag = (ev.target && ev.target.tagName) || '';
     if (tag === 'TEXTAREA' || tag === 'INPUT' || ev.ctrlKey || ev.metaKey || ev.altKey) return;
@@ -276,7 +301,7 @@ class LlmWorkbench {
     if (map[ev.key]) {
       ev.preventDefault();
       this.state.choice = map[ev.key];
-      this.changed();
+      this.changed(true);
       this.render();
     }
   }
@@ -288,7 +313,7 @@ class LlmWorkbench {
     st.ranking.forEach((id, i) => {
       const resp = (this.record.responses || []).find((x) => x.id === id) || { content: '' };
       const move = (d) => { const j = i + d; if (j < 0 || j >= st.ranking.length) return;
-        [st.ranking[i], st.ranking[j]] = [st.ranking[j], st.ranking[i]]; this.changed(); this.render(); };
+        [st.ranking[i], st.ranking[j]] = [st.ranking[j], st.ranking[i]]; this.changed(true); this.render(); };
       list.append(el('li', { 'data-testid': `llm-rank-${id}` },
         el('button', { type: 'button', text: '↑', title: this.t('llm.up'), onclick: () => move(-1) }),
         el('button', { type: 'button', text: '↓', title: this.t('llm.down'), onclick: () => move(1) }),
@@ -312,7 +337,7 @@ class LlmWorkbench {
       for (const v of values) {
         const current = c.kind === 'likert' ? st.scores[c.name] : st.checks[c.name];
         const input = el('input', { type: 'radio', name: `c-${c.name}`, 'data-testid': `llm-${c.name}-${v}`,
-          onchange: () => { if (c.kind === 'likert') st.scores[c.name] = v; else st.checks[c.name] = v; this.changed(); } });
+          onchange: () => { if (c.kind === 'likert') st.scores[c.name] = v; else st.checks[c.name] = v; this.changed(true); } });
         input.checked = current === v;
         cell.append(el('label', {}, input, c.kind === 'likert' ? String(v) : this.t(v ? 'llm.pass' : 'llm.fail')));
       }
@@ -331,10 +356,11 @@ class LlmWorkbench {
   // -- sft: edit turns, add / remove, chain of thought on assistant turns
   sftView() {
     const st = this.state;
-    const box = el('section', { class: 'card', 'data-testid': 'llm-conversation' });
+    const box = el('section', { class: 'card', 'data-testid': 'llm-conversation' },
+      el('p', { class: 'muted', 'data-testid': 'llm-sft-hint', text: this.t('llm.sft_hint') }));
     st.turns.forEach((turn, i) => {
       const role = el('select', { 'data-testid': `llm-role-${i}`,
-        onchange: (ev) => { turn.role = ev.target.value; this.changed(); this.render(); } });
+        onchange: (ev) => { turn.role = ev.target.value; this.changed(true); this.render(); } });
       for (const r of ['system', 'user', 'assistant']) {
         // the label in the page's language; the value (what is stored) stays the role's name
         const o = el('option', { value: r, text: this.t(`llm.role.${r}`) }); o.selected = turn.role === r; role.append(o);
@@ -345,7 +371,7 @@ class LlmWorkbench {
       const item = el('div', { class: 'llm-turn' },
         el('div', {}, el('strong', { text: `${this.t('llm.turn')} ${i + 1}` }), ' ', role, ' ',
           el('button', { type: 'button', 'data-testid': `llm-remove-${i}`, text: this.t('llm.remove_turn'),
-            onclick: () => { st.turns.splice(i, 1); this.changed(); this.render(); } })),
+            onclick: () => { st.turns.splice(i, 1); this.changed(true); this.render(); } })),
         content);
       if (turn.role === 'assistant') {
         const cot = el('textarea', { rows: 2, 'data-testid': `llm-reasoning-${i}`,
@@ -358,7 +384,7 @@ class LlmWorkbench {
     box.append(el('button', { type: 'button', 'data-testid': 'llm-add-turn', text: this.t('llm.add_turn'),
       onclick: () => { const last = st.turns[st.turns.length - 1];
         st.turns.push({ role: last && last.role === 'user' ? 'assistant' : 'user', content: '' });
-        this.changed(); this.render(); } }));
+        this.changed(true); this.render(); } }));
     return box;
   }
 }
