@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from datamill.production.models import Annotation, Item, Task
-from tests.e2e.conftest import Site, image_project, llm_project, shot, sign_in
+from tests.e2e.conftest import Site, image_project, llm_project, pointcloud_project, shot, sign_in
 
 pytestmark = pytest.mark.slow
 
@@ -113,3 +113,41 @@ def test_llm_choice_survives_a_version_conflict(site: Site, browser: Any) -> Non
     page.get_by_test_id("llm-submit").click()
     page.wait_for_url(lambda u: not u.endswith(f"/tasks/{tid}"))
     ctx.close()
+
+
+def test_text_and_point_cloud_work_survive_a_version_conflict(site: Site, context: Any) -> None:
+    from tests.e2e.test_pointcloud_task import WB as PC
+    from tests.e2e.test_pointcloud_task import _draw_rough_box
+    from tests.e2e.test_text_task import WB as TX
+    from tests.e2e.test_text_task import _text_project
+
+    context.set_default_timeout(LONG)
+    page = sign_in(context, "ann1")
+    tid = _open(page, _text_project(site), "[data-text-workbench]")
+    page.evaluate(f"() => {{ {TX}.select(4, 6); {TX}.addSpan('LOC'); }}")
+    page.wait_for_function(f"() => {TX}.saved >= {TX}.revision")
+    version = _someone_changes(site, tid, {"type": "text_annotation", "schema_version": 1,
+                                           "spans": [], "classes": []})
+    page.get_by_test_id("text-wb-submit").click()
+    page.wait_for_function("() => /kept as a draft/.test("
+                           "document.querySelector('.tx-status').textContent)")
+    page.reload()
+    page.wait_for_selector("[data-text-workbench][data-ready='1']")
+    assert f"version {version}" in page.get_by_test_id("outdated-draft").inner_text()
+    assert [(s["start"], s["end"]) for s in page.evaluate(f"() => {TX}.annotation().spans")] == [
+        (4, 6)]
+
+    pid, truth = pointcloud_project(site)
+    tid = _open(page, pid, "[data-pointcloud-workbench]")
+    _draw_rough_box(page, truth[page.get_by_test_id("item-name").inner_text()][0])
+    page.wait_for_function(f"() => {PC}.annotation().objects.length === 1")
+    drawn = page.evaluate(f"() => {PC}.annotation().objects")
+    page.wait_for_function(f"() => {PC}.savedRevision >= {PC}.revision")
+    version = _someone_changes(site, tid, {"objects": [], "classes": []})
+    page.get_by_test_id("pc-wb-submit").click()
+    page.wait_for_function("() => /kept as a draft/.test("
+                           "document.querySelector('[data-testid=pc-wb-error]').textContent)")
+    page.reload()
+    page.wait_for_selector("[data-pointcloud-workbench][data-ready='1']")
+    assert f"version {version}" in page.get_by_test_id("outdated-draft").inner_text()
+    assert page.evaluate(f"() => {PC}.annotation().objects") == drawn
