@@ -115,3 +115,36 @@ def test_ctrl_z_undoes_span_edits_and_redo_brings_them_back(site: Site, browser:
     assert "Ctrl+Z 撤销" in page.locator("[data-text-workbench]").inner_text()  # the hint says so
     assert not errors
     ctx.close()
+
+
+def test_a_span_is_marked_from_the_keyboard_alone(site: Site, browser: Any) -> None:
+    """The text took no focus and Shift+arrows selected nothing: a keyboard-only annotator
+    could mark no span. Now Tab reaches the text, → selects a character, Shift+→ extends, a
+    label's number key marks it (offsets right past full-width punctuation)."""
+    ctx = browser.new_context(base_url=site.url, viewport={"width": 1400, "height": 900})
+    ctx.set_default_timeout(LONG)
+    pid = _project(site)
+    page = sign_in(ctx, "ann1")
+    page.goto("/")
+    page.click(f"[data-testid=next-{pid}]")
+    page.wait_for_url(re.compile(r"/tasks/\d+$"))
+    page.wait_for_selector("[data-text-workbench][data-ready='1']")
+    page.focus(".tx-text")  # where Tab reaches it
+    assert page.evaluate("() => document.activeElement.classList.contains('tx-text')")
+    for _ in range(9):  # → to 张 (code point 8): past “北京”、上海：
+        page.keyboard.press("ArrowRight")
+    page.keyboard.press("Shift+ArrowRight")
+    page.wait_for_function(f"() => {WB}.selection && {WB}.selection.end === 10")
+    page.keyboard.press("1")
+    assert _spans(page) == [(8, 10, "PER", "张伟")]
+    page.keyboard.press("Home")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("Shift+ArrowRight")
+    page.wait_for_function(f"() => {WB}.selection && {WB}.selection.start === 1")
+    page.keyboard.press("2")
+    assert _spans(page) == [(1, 3, "LOC", "北京"), (8, 10, "PER", "张伟")]
+    page.keyboard.press("Shift+ArrowLeft")  # back to 北 alone, then Delete removes its span
+    page.wait_for_function(f"() => {WB}.selection && {WB}.selection.end === 2")
+    page.keyboard.press("Delete")
+    assert _spans(page) == [(8, 10, "PER", "张伟")]
+    ctx.close()

@@ -20,4 +20,8 @@ EN_H8: dict[str, str] = {
         "Not submitted: choose the better response first (press 1 or 2, or = for a tie)."
     ),
     "llm.sft_hint": "Ctrl+Z brings back a removed turn or a changed role (Ctrl+Shift+Z or Ctrl+Y redoes); Ctrl+Enter submits.",
+    "tx.text_keys": (
+        "The text: ← and → select a character, Shift with them extends the selection; a "
+        "label's number key marks it"
+    ),
 }

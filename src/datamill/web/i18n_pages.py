@@ -344,7 +344,7 @@ EN_PAGES.update({
 # --- text workbench (templates/text/task.html, templates/text/review.html, static/text/) ---
 EN_PAGES.update({
     "tx.title": "Annotate the text",
-    "tx.hint": "Select text, then press a label's number key (or click the label). Ctrl+Z undoes, Ctrl+Shift+Z or Ctrl+Y redoes; Ctrl+Enter submits.",
+    "tx.hint": "Select text (with the mouse, or Tab to the text and Shift+← / →), then press a label's number key (or click the label). Ctrl+Z undoes, Ctrl+Shift+Z or Ctrl+Y redoes; Ctrl+Enter submits.",
     "tx.entities": "Entity labels",
     "tx.spans": "Spans",
     "tx.classes": "Classes",

@@ -464,7 +464,7 @@ ZH_CN.update({
 # --- text workbench ---
 ZH_CN.update({
     "tx.title": "文本标注",
-    "tx.hint": "选中文本后按标签的数字键（或点击标签）。Ctrl+Z 撤销，Ctrl+Shift+Z 或 Ctrl+Y 重做；Ctrl+Enter 提交。",
+    "tx.hint": "选中文本（用鼠标，或按 Tab 进入文本后用 Shift+← / →）后按标签的数字键（或点击标签）。Ctrl+Z 撤销，Ctrl+Shift+Z 或 Ctrl+Y 重做；Ctrl+Enter 提交。",
     "tx.entities": "实体标签",
     "tx.spans": "已标注片段",
     "tx.classes": "类别",

@@ -13,6 +13,7 @@
 import { csrfToken, lockSubmittedElsewhere, readOnlyNow, savedWhen, submittedElsewhere } from '../common.js';
 import { TimeOnTask } from '../time_on_task.js';
 import { arcLayer, drawArcs } from './arcs.js';
+import { keyboardSelection } from './caret.js';
 import { History } from './history.js';
 
 const root = document.querySelector('[data-text-workbench]');
@@ -164,6 +165,7 @@ class TextWorkbench {
     this.build();
     this.render();
     this.history = new History(this);
+    keyboardSelection(this);
     if (this.pendingLocal && this.draftUrl) this.saveTimer = setTimeout(() => this.flush(), 0);
   }
 
