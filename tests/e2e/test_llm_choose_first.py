@@ -44,3 +44,28 @@ def test_submit_without_a_choice_says_to_choose(site: Site, browser: Any, lang: 
     page.get_by_test_id("llm-submit").click()
     page.wait_for_url(lambda u: u != task_url)
     ctx.close()
+
+
+def test_rubric_submit_names_the_criteria_left_unmarked(site: Site, context: Any) -> None:
+    """A rubric submitted with criteria unmarked was refused as "“scores.accuracy” must be a
+    whole number; “checks.safe” must be true or false": now the page names the criteria to
+    mark, as it shows them, and focuses the first; no submit goes out."""
+    from tests.e2e.test_llm_forms import _open, _submit, _task
+
+    context.set_default_timeout(30_000)
+    tid = _task(site, "rubric")
+    page = _open(context, tid)
+    submits: list[str] = []
+    page.on("request", lambda r: submits.append(r.url)
+            if r.method == "POST" and r.url.endswith("/annotation") else None)
+    page.get_by_test_id("llm-helpfulness-4").check()
+    page.get_by_test_id("llm-reason").fill("clear and correct answer")
+    page.get_by_test_id("llm-submit").click()
+    status = page.get_by_test_id("llm-status")
+    words = EN["llm.rate_first"].replace("{names}", "accuracy, safe")
+    page.wait_for_function("([el, w]) => el.textContent === w", arg=[status.element_handle(), words])
+    assert page.evaluate("() => document.activeElement.name") == "c-accuracy"
+    assert submits == []
+    page.get_by_test_id("llm-accuracy-5").check()
+    page.get_by_test_id("llm-safe-true").check()
+    _submit(page, tid)

@@ -24,4 +24,6 @@ EN_H8: dict[str, str] = {
         "The text: ← and → select a character, Shift with them extends the selection; a "
         "label's number key marks it"
     ),
+    "llm.rate_first": "Not submitted: mark every criterion first: {names}.",
+    "llm.list_sep": ", ",
 }

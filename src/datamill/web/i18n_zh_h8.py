@@ -18,4 +18,6 @@ ZH_CN_H8: dict[str, str] = {
     "llm.choose_first": "未提交：请先选出更好的回答（按 1 或 2，持平按 =）。",
     "llm.sft_hint": "按 Ctrl+Z 可恢复删除的轮次或改动的角色（Ctrl+Shift+Z 或 Ctrl+Y 重做）；Ctrl+Enter 提交。",
     "tx.text_keys": "文本：← 和 → 选中一个字符，按住 Shift 可扩展选区；再按标签的数字键标注",
+    "llm.rate_first": "未提交：请先为每项标准打分：{names}。",
+    "llm.list_sep": "、",
 }

@@ -177,6 +177,19 @@ class LlmWorkbench {
       if (first) first.focus();
       return;
     }
+    // a rubric criterion left unmarked: named as the page shows it (the server's refusal
+    // said "“scores.helpfulness” must be a whole number")
+    if (this.req.task === 'rubric') {
+      const open = this.req.rubric.criteria.filter((c) => (c.kind === 'likert'
+        ? this.state.scores[c.name] : this.state.checks[c.name]) == null);
+      if (open.length) {
+        this.status(this.t('llm.rate_first').replace('{names}',
+          open.map((c) => (c.label || '').trim() || c.name).join(this.t('llm.list_sep'))), true);
+        const first = this.root.querySelector(`input[name="c-${open[0].name}"]`);
+        if (first) first.focus();
+        return;
+      }
+    }
     const btn = this.root.querySelector('[data-testid=llm-submit]');
     btn.disabled = true;
     clearTimeout(this.timer);
