@@ -52,6 +52,7 @@ PROJECT_COMMANDS: dict[str, list[str]] = {
     "data imports": ["{p}"],
     "data check": ["{p}"],
     "data preannotate": ["{p}"],
+    "data preannotation-accuracy": ["{p}"],
     "data items": ["{p}"],
     "work package": ["{p}"],
     "work packages": ["{p}"],
