@@ -20,6 +20,7 @@ from datamill.cli._common import cli_language, counted
 from datamill.cli._words_catalog import CATALOG_EN, CATALOG_ZH_CN
 from datamill.cli._words_data import DATA_EN, DATA_ZH_CN
 from datamill.cli._words_erasure import ERASURE_EN, ERASURE_ZH_CN
+from datamill.cli._words_lang_h2 import LANG_H2_EN, LANG_H2_ZH_CN
 from datamill.cli._words_ledger import LEDGER_EN, LEDGER_ZH_CN
 from datamill.cli._words_units_h9 import UNITS_H9_EN, UNITS_H9_ZH_CN
 from datamill.cli._words_user import USER_EN, USER_ZH_CN
@@ -277,6 +278,7 @@ EN_CLI: dict[str, str] = {
     **ERASURE_EN,
     **LEDGER_EN,
     **UNITS_H9_EN,
+    **LANG_H2_EN,
     **WORKFORCE_EN,
     **USER_EN,
 }
@@ -497,6 +499,7 @@ ZH_CN_CLI: dict[str, str] = {
     **ERASURE_ZH_CN,
     **LEDGER_ZH_CN,
     **UNITS_H9_ZH_CN,
+    **LANG_H2_ZH_CN,
     **WORKFORCE_ZH_CN,
     **USER_ZH_CN,
 }

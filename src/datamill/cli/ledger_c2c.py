@@ -43,6 +43,16 @@ def _contract_line(c: Any) -> str:
     return line
 
 
+def _request_words(r: Any) -> dict[str, str]:
+    """A contract change request's status, approvals so far and reason, in the CLI's
+    language (``price approved by ap-vp``; ``价格审批已批准（ap-vp）``)."""
+    signed = say("ledger.req_sep").join(
+        say("ledger.req_approval", step=say(f"astep.{a.step}"),
+            decision=say(f"decision.{a.decision}"), approver=a.approver) for a in r.approvals)
+    return {"status": code("status", r.status), "reason": r.reason,
+            "signed": say("ledger.req_signed", approvals=signed) if signed else ""}
+
+
 def _hidden(orders: int) -> str:
     """"(2 orders of projects above your clearance left out)", in the CLI's language."""
     return say("ledger.hidden_orders", orders=say_count("ledger.n_orders", orders)).strip()
@@ -190,13 +200,11 @@ def contract_show(
         if d.hidden_orders:
             out.print("  " + _hidden(d.hidden_orders), highlight=False)
         for r in d.amendment_requests:
-            signed = ", ".join(f"{a.step} {a.decision}d by {a.approver}" for a in r.approvals)
-            out.print(f"  amendment {r.old_amount} → {r.new_amount} ({r.status}"
-                      + (f"; {signed}" if signed else "") + f"): {r.reason}")
+            out.print(say("ledger.req_amend", old=r.old_amount, new=r.new_amount,
+                          **_request_words(r)), highlight=False)
         for r in d.cancellation_requests:
-            signed = ", ".join(f"{a.step} {a.decision}d by {a.approver}" for a in r.approvals)
-            out.print(f"  cancellation on {r.changed_on} ({r.status}"
-                      + (f"; {signed}" if signed else "") + f"): {r.reason}")
+            out.print(say("ledger.req_cancel", on=r.changed_on, **_request_words(r)),
+                      highlight=False)
 
     emit(d, as_json, show)
 
@@ -233,6 +241,8 @@ def contract_history_cmd(contract_id: int, user: AsUser, as_json: JsonOpt = Fals
     """Who did what to a contract, when (business time), from the audit trail: drafted, each
     approval or rejection (of its amendment and cancellation requests too), signed, cancelled."""
     from datamill.business_clock import business_time
+    from datamill.cli._common import cli_language
+    from datamill.core.contract_step_words import contract_event_word
     from datamill.ledger.contract_views import contract_history
     from datamill.ledger.contracts import contract_row
 
@@ -241,10 +251,14 @@ def contract_history_cmd(contract_id: int, user: AsUser, as_json: JsonOpt = Fals
         contract_row(s, contract_id)
         rows = contract_history(s, contract_id)
 
+    lang = cli_language()
+
     def show(rows: Any) -> None:
         for e in rows:
-            out.print(f"{business_time(e.at)} {e.actor or '-'} {e.action}"
-                      + (f": {e.reason}" if e.reason else ""))
+            out.print(say("ledger.history_line", at=business_time(e.at), actor=e.actor or "-",
+                          what=contract_event_word(e.action, lang), code=e.action)
+                      + (say("ledger.history_reason", reason=e.reason) if e.reason else ""),
+                      highlight=False)
         if not rows:
             out.print(say("ledger.no_history"))
 

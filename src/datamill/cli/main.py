@@ -197,14 +197,13 @@ def db_upgrade(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.
     after = schema_heads(url)
     applied = applied_between(url, before, after)
 
-    def say(_v: object) -> None:
-        if applied:
-            out.print(f"database is at the latest schema; applied {len(applied)} migration(s): "
-                      + ", ".join(applied))
-        else:
-            out.print("database is at the latest schema (nothing to apply)")
+    def show(_v: object) -> None:
+        from datamill.cli._words import say
 
-    emit({"schema": "latest", "applied": applied, "heads": after}, as_json, say)
+        out.print(say("db.upgraded", n=len(applied), names=", ".join(applied)) if applied
+                  else say("db.current"), highlight=False)
+
+    emit({"schema": "latest", "applied": applied, "heads": after}, as_json, show)
 
 
 @app.command("demo")

@@ -41,6 +41,7 @@ STATUS_WORDS: dict[str, dict[str, str]] = {
         "submitted": "submitted", "unplanned": "unplanned",
         "vendor_confirmed": "confirmed by vendor", "waiting": "waiting",
         "in_development": "in development", "pending": "pending", "skipped": "skipped",
+        "effective": "in effect",  # an applied contract amendment or cancellation
     },
     "zh-CN": {
         "accepted": "已验收", "active": "进行中", "approved": "已批准", "assigned": "已分配",
@@ -58,6 +59,7 @@ STATUS_WORDS: dict[str, dict[str, str]] = {
         "superseded": "已被更新的条目替换（不可用）",
         "unplanned": "计划外", "vendor_confirmed": "供应商已确认", "waiting": "等待中",
         "in_development": "开发中", "pending": "待处理", "skipped": "已跳过",
+        "effective": "已生效",
     },
 }
 

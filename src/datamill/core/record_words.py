@@ -17,7 +17,7 @@ Examples:
 from __future__ import annotations
 
 __all__ = ["ACTION_WORDS", "EXPORT_REQUIREMENT_WORDS", "OBJECT_WORDS", "ROLE_WORDS",
-           "action_word", "object_word", "role_word"]
+           "action_word", "legacy_action", "object_word", "role_word"]
 
 #: a role's words (``role.<code>`` on the pages)
 ROLE_WORDS: dict[str, dict[str, str]] = {
@@ -268,6 +268,21 @@ for _kind in ("amendment", "cancellation"):
         _ACTIONS[f"ledger.contract.{_kind}_{_step}_rejected"] = (
             f"contract {_kind}: {_en} rejected", f"驳回合同{_what}（{_zh}）")
 
+# codes the /audit page and ``audit list`` showed raw, in both languages (h2's zh-CN walk)
+_ACTIONS.update({
+    "catalog.licence.erased_data": ("licence's copy of an erased subject's data dropped",
+                                    "删除授权副本中被删除主体的数据"),
+    "catalog.licence.rejected": ("licence delivery refused by the customer", "客户拒收授权交付"),
+    "catalog.release.erased_data": ("release's copy of an erased subject's data dropped",
+                                    "删除发布版本中被删除主体的数据"),
+    "ledger.invoice.reversed": ("invoice reversed", "红冲发票"),
+    "ledger.receipt.reversed": ("receipt reversed", "冲销收款"),
+    "security.clearance_holds_released": ("work above the new clearance released",
+                                          "释放超出新许可级别的工作"),
+    "settlement.debt_offset": ("settlement debt offset", "抵扣结算欠款"),
+    "user.role_changed": ("user's role changed", "修改用户角色"),
+})
+
 #: an audit action's words (``action.<code>``), by language
 ACTION_WORDS: dict[str, dict[str, str]] = {
     "en": {code: en for code, (en, _zh) in _ACTIONS.items()},
@@ -281,10 +296,16 @@ def role_word(code: str, lang: str) -> str:
     return ROLE_WORDS.get(lang, ROLE_WORDS["en"]).get(code, code)
 
 
+def legacy_action(code: str) -> str:
+    """``code`` as written now: a contract step rejected before h2 was written
+    ``ledger.contract.<step>_rejectd`` (``ledger.contract.<step>_rejected`` since)."""
+    return code[:-len("rejectd")] + "rejected" if code.endswith("_rejectd") else code
+
+
 def action_word(code: str, lang: str) -> str:
     """An audit action's words in ``lang`` (English where ``lang`` has none; the code where
     neither knows it)."""
-    return ACTION_WORDS.get(lang, ACTION_WORDS["en"]).get(code, code)
+    return ACTION_WORDS.get(lang, ACTION_WORDS["en"]).get(legacy_action(code), code)
 
 
 #: the kind of object an audit record is about (``object.<code>`` on /audit): (English, Chinese)

@@ -119,6 +119,9 @@ MAX_REASON = 4000
 _STEPS = {"price": (1, "draft", "price_approved", PRICE_ROLES),
           "signing": (2, "price_approved", "signing_approved", SIGNING_ROLES)}
 #: an amendment's change row: requested (pending), then applied (``amendment``) or rejected
+#: a decision as its audit action ends (``price_rejected``; until h2 a rejection was written
+#: ``price_rejectd``, which the words tables still read)
+_DONE = {"approve": "approved", "reject": "rejected"}
 PENDING, APPLIED, REJECTED = "amend_pending", "amendment", "amend_rejected"
 #: a cancellation's change row: requested (pending), then applied (``cancellation``) or rejected
 CANCEL_PENDING, CANCELLED, CANCEL_REJECTED = "cancel_pending", "cancellation", "cancel_rejected"
@@ -257,7 +260,7 @@ def _confirm_record(
                                reason=reason))
     row.status = "signed" if decision == "approve" else "rejected"
     session.flush()
-    record_audit(session, actor_id=approver_id, action=f"ledger.contract.record_{decision}d",
+    record_audit(session, actor_id=approver_id, action=f"ledger.contract.record_{_DONE[decision]}",
                  object_type="ledger_contract", object_id=row.id,
                  data={"number": row.number, "role": role, "reason": reason,
                        "signed_on": row.signed_on.isoformat() if row.signed_on else None})
@@ -354,7 +357,7 @@ def approve_contract(
                                reason=reason))
     row.status = after if decision == "approve" else "rejected"
     session.flush()
-    record_audit(session, actor_id=approver_id, action=f"ledger.contract.{step}_{decision}d",
+    record_audit(session, actor_id=approver_id, action=f"ledger.contract.{step}_{_DONE[decision]}",
                  object_type="ledger_contract", object_id=row.id,
                  data={"number": row.number, "role": role, "reason": reason})
     return _contract_out(session, row)
@@ -405,7 +408,7 @@ def _approve_request(  # noqa: PLR0913 - the contract, its request and the decis
                                approval_role=role, approver_id=approver_id, decision=decision,
                                reason=reason))
     kind = "cancellation" if cancelling else "amendment"
-    action = f"ledger.contract.{kind}_{step}_{decision}d"
+    action = f"ledger.contract.{kind}_{step}_{_DONE[decision]}"
     if decision == "reject":
         change.kind = CANCEL_REJECTED if cancelling else REJECTED
     elif applies and cancelling:

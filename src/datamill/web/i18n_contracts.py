@@ -4,27 +4,10 @@ customer's credit grade, merged into ``i18n.EN``; their zh-CN twins are in
 
 from __future__ import annotations
 
+from datamill.core.contract_step_words import CONTRACT_STEP_WORDS
+
 __all__ = ["EN_CONTRACTS"]
 
-#: what an audited step on a contract was (``tc('fin.k.act', <last part of the action>)``)
-_ACTS = {
-    "created": "drafted",
-    "price_approved": "price approval signed", "price_rejected": "price approval rejected",
-    "signing_approved": "signing approval signed",
-    "signing_rejected": "signing approval rejected",
-    "signed": "signed",
-    "amendment_requested": "amendment requested",
-    "amendment_price_approved": "amendment: price approval signed",
-    "amendment_price_rejected": "amendment: price approval rejected",
-    "amendment_signing_rejected": "amendment: signing approval rejected",
-    "amended": "amendment signed and applied",
-    "cancellation_requested": "cancellation requested",
-    "cancellation_price_approved": "cancellation: price approval signed",
-    "cancellation_price_rejected": "cancellation: price approval rejected",
-    "cancellation_signing_rejected": "cancellation: signing approval rejected",
-    "cancelled": "cancelled",
-    "record_approved": "recorded signature confirmed", "record_rejected": "recorded signature rejected",
-}
 _STATUSES = {
     "draft": "draft", "price_approved": "price approved", "signing_approved": "signing approved",
     "signed": "signed", "rejected": "rejected", "cancelled": "cancelled",
@@ -112,7 +95,7 @@ EN_CONTRACTS: dict[str, str] = {
     "fin.k.language_title": "The customer's language",
     "fin.k.language_hint": "The language the customer's people read datamill in: their pages follow it where their browser chose none.",
     "fin.k.language_submit": "Set the language",
-    **{f"fin.k.act.{k}": v for k, v in _ACTS.items()},
+    **{f"fin.k.act.{k}": v for k, v in CONTRACT_STEP_WORDS["en"].items()},
     **{f"kstatus.{k}": v for k, v in _STATUSES.items()},
     "grade.special": "special",
     # the signing approval's top role (the other ledger approval roles are worded in i18n_codes)

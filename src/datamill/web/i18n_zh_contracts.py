@@ -3,25 +3,10 @@ merged into ``i18n_zh.ZH_CN``. 您, full-width punctuation."""
 
 from __future__ import annotations
 
+from datamill.core.contract_step_words import CONTRACT_STEP_WORDS
+
 __all__ = ["ZH_CN_CONTRACTS"]
 
-_ACTS = {
-    "created": "起草",
-    "price_approved": "价格审批已批准", "price_rejected": "价格审批已驳回",
-    "signing_approved": "签约审批已批准", "signing_rejected": "签约审批已驳回",
-    "signed": "已签署",
-    "amendment_requested": "申请金额变更",
-    "amendment_price_approved": "金额变更：价格审批已批准",
-    "amendment_price_rejected": "金额变更：价格审批已驳回",
-    "amendment_signing_rejected": "金额变更：签约审批已驳回",
-    "amended": "金额变更已批准并生效",
-    "cancellation_requested": "申请取消",
-    "cancellation_price_approved": "取消申请：价格审批已批准",
-    "cancellation_price_rejected": "取消申请：价格审批已驳回",
-    "cancellation_signing_rejected": "取消申请：签约审批已驳回",
-    "cancelled": "已取消",
-    "record_approved": "已确认登记的签署", "record_rejected": "已驳回登记的签署",
-}
 _STATUSES = {
     "draft": "草稿", "price_approved": "价格已审批", "signing_approved": "签约已审批",
     "signed": "已签署", "rejected": "已驳回", "cancelled": "已取消",
@@ -104,7 +89,7 @@ ZH_CN_CONTRACTS: dict[str, str] = {
     "fin.k.language_title": "客户语言",
     "fin.k.language_hint": "客户人员阅读 datamill 所用的语言：其浏览器未选择语言时，页面按此语言显示。",
     "fin.k.language_submit": "设置语言",
-    **{f"fin.k.act.{k}": v for k, v in _ACTS.items()},
+    **{f"fin.k.act.{k}": v for k, v in CONTRACT_STEP_WORDS["zh-CN"].items()},
     **{f"kstatus.{k}": v for k, v in _STATUSES.items()},
     "grade.special": "特级",
     "role.president": "总裁",

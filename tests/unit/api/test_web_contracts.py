@@ -269,7 +269,7 @@ def test_finance_changes_a_credit_grade_on_every_face_and_sales_never(
     assert [c["credit_grade"] for c in json.loads(r.stdout)] == ["2"]
     r = run_cli(runtime.settings.home, "ledger", "contract-history", str(kid), "--as", "sal",
                 DATAMILL_DATABASE_URL=url)
-    assert "fin ledger.contract.created" in r.stdout, r.stdout
+    assert "fin drafted (ledger.contract.created)" in r.stdout, r.stdout
     # each change audited with the old and new grade and the reason; refusals wrote nothing
     assert [(a["old_grade"], a["new_grade"], a["reason"]) for a in _grade_audits(runtime)] == [
         ("3", "1", "five years paid on time"), ("1", "special", "framework agreement"),

@@ -1,0 +1,37 @@
+"""CLI words a zh-CN reader still met in English (h2's walk): a contract's history and its
+amendment and cancellation requests (``ledger contract-history``, ``ledger contract-show``),
+``db-upgrade`` and the lines ``demo`` ends on. Merged into :mod:`datamill.cli._words`. A
+contract step's words are the contract page's (:mod:`datamill.core.contract_step_words`), an
+approval step's and a decision's the page's ``astep.*`` and ``decision.*``."""
+
+from __future__ import annotations
+
+__all__ = ["LANG_H2_EN", "LANG_H2_ZH_CN"]
+
+LANG_H2_EN: dict[str, str] = {
+    "ledger.history_line": "{at} {actor} {what} ({code})",
+    "ledger.history_reason": ": {reason}",
+    "ledger.req_amend": "  amendment {old} → {new} ({status}{signed}): {reason}",
+    "ledger.req_cancel": "  cancellation on {on} ({status}{signed}): {reason}",
+    "ledger.req_signed": "; {approvals}",
+    "ledger.req_approval": "{step} {decision} by {approver}",
+    "ledger.req_sep": ", ",
+    "astep.price": "price", "astep.signing": "signing",
+    "decision.approve": "approved", "decision.reject": "rejected",
+    "db.upgraded": "database is at the latest schema; applied {n} migration(s): {names}",
+    "db.current": "database is at the latest schema (nothing to apply)",
+}
+
+LANG_H2_ZH_CN: dict[str, str] = {
+    "ledger.history_line": "{at} {actor} {what}（{code}）",
+    "ledger.history_reason": "：{reason}",
+    "ledger.req_amend": "  金额变更 {old} → {new}（{status}{signed}）：{reason}",
+    "ledger.req_cancel": "  于 {on} 取消（{status}{signed}）：{reason}",
+    "ledger.req_signed": "；{approvals}",
+    "ledger.req_approval": "{step}{decision}（{approver}）",
+    "ledger.req_sep": "，",
+    "astep.price": "价格审批", "astep.signing": "签约审批",
+    "decision.approve": "已批准", "decision.reject": "已驳回",
+    "db.upgraded": "数据库已是最新结构；已执行 {n} 个迁移：{names}",
+    "db.current": "数据库已是最新结构（无需迁移）",
+}

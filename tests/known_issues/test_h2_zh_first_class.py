@@ -1,0 +1,151 @@
+"""A zh-CN reader still met English (h2's walk): a contract's history on its page and in
+``ledger contract-history`` (a record that was no contract step showed its last code part,
+"set"; the CLI printed the raw action code), the CLI's amendment and cancellation lines in
+``ledger contract-show``, audit actions no table worded (``user.role_changed`` shown as its
+code on /audit in both languages) and ``db-upgrade``'s line. Each face now words them in the
+reader's language, the code kept beside the words where people search by it."""
+
+from __future__ import annotations
+
+import ast
+import re
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+import datamill
+from datamill.compliance.audit import record_audit
+from datamill.compliance.models import User
+from datamill.compliance.users import create_user
+from datamill.core.record_words import ACTION_WORDS, action_word
+from datamill.ledger.contracts import (
+    amend_contract,
+    approve_contract,
+    draft_contract,
+    sign_contract,
+)
+from datamill.ledger.orders import create_customer
+from datamill.runtime import Runtime
+from datamill.server import create_app
+from tests._api import web_sign_in
+from tests._cli import run_cli
+from tests.unit.ledger.helpers import make_approvers
+
+ZH = {"Accept-Language": "zh-CN"}
+EN = {"Accept-Language": "en"}
+
+
+def _audited_actions() -> set[str]:
+    """Every audit action the package writes by a literal code (``record_audit(action=...)``)."""
+    found = set()
+    for path in Path(datamill.__file__).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call):
+                found |= {kw.value.value for kw in node.keywords if kw.arg == "action"
+                          and isinstance(kw.value, ast.Constant)
+                          and isinstance(kw.value.value, str)}
+    return found
+
+
+def test_every_audit_action_has_words_in_both_languages() -> None:
+    actions = _audited_actions()
+    assert len(actions) > 150, len(actions)
+    for lang in ("en", "zh-CN"):
+        missing = sorted(a for a in actions if ACTION_WORDS[lang].get(a, a) == a)
+        assert not missing, (lang, missing)
+    assert not [w for w in ACTION_WORDS["zh-CN"].values() if re.fullmatch(r"[a-z ._']+", w)]
+    # a contract step rejected before h2 was written ``..._rejectd``: still worded
+    from datamill.core.contract_step_words import contract_event_word
+
+    assert action_word("ledger.contract.price_rejectd", "zh-CN") == "驳回合同价格"
+    assert contract_event_word("ledger.contract.amendment_price_rejectd", "zh-CN") \
+        == "金额变更：价格审批已驳回"
+
+
+def test_the_audit_page_words_a_role_change(runtime: Runtime, users: dict[str, User]) -> None:
+    with runtime.session() as s:
+        create_user(s, "aud", "password1", "auditor")
+        record_audit(s, actor_id=users["admin"].id, action="user.role_changed",
+                     object_type="user", object_id=users["ann1"].id,
+                     data={"from": "annotator", "to": "reviewer"})
+        record_audit(s, actor_id=users["admin"].id, action="ledger.invoice.reversed",
+                     object_type="ledger_order", object_id=1, data={"number": "INV-9"})
+    with TestClient(create_app(runtime)) as c:
+        web_sign_in(c, "aud")
+        for head, words in ((ZH, ("修改用户角色", "红冲发票")), (EN, ("role changed",
+                                                                    "invoice reversed"))):
+            cells = re.findall(r'data-testid="audit-action">(.*?)</td>',
+                               c.get("/audit", headers=head).text, re.DOTALL)
+            shown = " | ".join(cells)
+            for word, code in zip(words, ("user.role_changed", "ledger.invoice.reversed"),
+                                  strict=True):
+                # the words, the code beside them (what the filter searches by)
+                assert any(word in cell and "<code" in cell and code in cell
+                           for cell in cells), (head, shown)
+
+
+def _contract(runtime: Runtime) -> int:
+    """A signed contract with an amendment whose price approval was rejected, and a retention
+    period set on it."""
+    with runtime.session() as s:
+        ids = make_approvers(s)
+        fin = create_user(s, "fin", "password1", "finance")
+        cust = create_customer(s, "Acme Voice", customer_type="big_tech", country="CN")
+        k = draft_contract(s, "K-H2-1", customer_id=cust.id, amount=Decimal("90000"),
+                           actor_id=fin.id)
+        approve_contract(s, k.id, ids["finance_reviewer"], "price")
+        approve_contract(s, k.id, ids["vp"], "signing")
+        sign_contract(s, k.id, date(2026, 3, 2), actor_id=fin.id)
+        amend_contract(s, k.id, Decimal("60000"), reason="more hours", on=date(2026, 3, 10),
+                       actor_id=fin.id)
+        approve_contract(s, k.id, ids["finance_manager"], "price", decision="reject",
+                         reason="not agreed")
+        record_audit(s, actor_id=fin.id, action="retention.period.set",
+                     object_type="ledger_contract", object_id=k.id, data={"months": 60})
+        s.commit()
+        return int(k.id)
+
+
+def test_a_contract_history_speaks_the_readers_language_on_both_faces(
+    runtime: Runtime,
+) -> None:
+    kid = _contract(runtime)
+    url = str(runtime.settings.database_url)
+    with TestClient(create_app(runtime)) as c:
+        web_sign_in(c, "fin")
+        pages = {lang: re.findall(r'data-testid="history-row">(?:<td>[^<]*</td>){2}<td [^>]*>'
+                                  r"([^<]*)</td>", c.get(f"/finance/contracts/{kid}",
+                                                          headers=head).text)
+                 for lang, head in (("zh-CN", ZH), ("en", EN))}
+    assert pages["zh-CN"][0] == "起草" and pages["zh-CN"][-1] == "设置保留期", pages
+    assert pages["en"][-1] == "retention period set", pages  # was "set", in both languages
+    for lang in ("zh-CN", "en"):
+        shown = run_cli(runtime.settings.home, "ledger", "contract-history", str(kid), "--as",
+                        "fin", DATAMILL_DATABASE_URL=url, DATAMILL_LANG=lang).stdout
+        lines = shown.strip().splitlines()
+        assert len(lines) == len(pages[lang]), shown
+        for line, word in zip(lines, pages[lang], strict=True):  # the page's words, and the code
+            assert f" {word}" in line, (lang, line, word)
+    zh = run_cli(runtime.settings.home, "ledger", "contract-history", str(kid), "--as", "fin",
+                 DATAMILL_DATABASE_URL=url, DATAMILL_LANG="zh-CN").stdout
+    assert "fin 起草（ledger.contract.created）" in zh, zh
+    assert "设置保留期（retention.period.set）" in zh and "：not agreed" in zh, zh
+    assert "drafted" not in zh and "retention period" not in zh, zh
+    show = run_cli(runtime.settings.home, "ledger", "contract-show", str(kid), "--as", "fin",
+                   DATAMILL_DATABASE_URL=url, DATAMILL_LANG="zh-CN").stdout
+    assert "金额变更 90000.00 → 60000.00（已驳回；价格审批已驳回（ap-finance_manager））" \
+           "：more hours" in show, show
+    assert "amendment" not in show and "rejected" not in show, show
+    en = run_cli(runtime.settings.home, "ledger", "contract-show", str(kid), "--as", "fin",
+                 DATAMILL_DATABASE_URL=url, DATAMILL_LANG="en").stdout
+    assert "amendment 90000.00 → 60000.00 (rejected; price rejected by ap-finance_manager): " \
+           "more hours" in en, en
+
+
+def test_db_upgrade_speaks_chinese(tmp_path: Path) -> None:
+    zh = run_cli(tmp_path / "home", "db-upgrade", DATAMILL_LANG="zh-CN").stdout
+    assert "数据库已是最新结构" in zh and "latest schema" not in zh, zh
+    en = run_cli(tmp_path / "home", "db-upgrade", DATAMILL_LANG="en").stdout
+    assert "database is at the latest schema (nothing to apply)" in en, en
