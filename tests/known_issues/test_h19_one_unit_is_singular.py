@@ -45,7 +45,7 @@ def test_the_deliveries_page_says_one_dialogue(
         assert r.status_code == 201, r.text
         project_id = r.json()["project_id"]
     for lang, words, wrong in (("en", "1 item · 1 dialogue", "1 dialogues"),
-                               ("zh-CN", "1 条 · 1 段对话", "dialogue")):
+                               ("zh-CN", "1 个条目 · 1 段对话", "dialogue")):
         web = TestClient(app, headers={"Accept-Language": lang})
         web_login(web, "pm")
         page = web.get(f"/projects/{project_id}/deliveries")

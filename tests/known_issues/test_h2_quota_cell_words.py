@@ -74,7 +74,7 @@ def test_pages_word_unnamed_cells(runtime: Runtime, users: dict[str, User],
             assert cells[CODES] == cell and cells["everyone"] == everyone, cells
         zh_items = _text(c.get(f"/projects/{pid}/items?status=rejected",
                                headers={"Accept-Language": "zh-CN"}).text, "item-reasons")
-        assert "配额单元“女，18–39 岁”已满：1/1 人" in zh_items, zh_items
+        assert "配额单元“女，18–39 岁”已满：1/1 名说话人" in zh_items, zh_items
         assert "age_band" not in zh_items and "quota cell" not in zh_items, zh_items
 
 
@@ -93,7 +93,7 @@ def test_cli_words_unnamed_cells(runtime: Runtime, users: dict[str, User],
     items = run_cli(runtime.settings.home, "data", "items", str(pid), "--status", "rejected",
                     "--as", "pm", DATAMILL_LANG="zh-CN", **env).stdout
     # the table wraps the reason: its two halves
-    assert "配额单元“女，18–39" in items and "岁”已满：1/1 人" in items, items
+    assert "配额单元“女，18–39" in items and "岁”已满：1/1 名说话人" in items, items
     assert "age_band=" not in items and "quota cell" not in items, items
     en_items = run_cli(runtime.settings.home, "data", "items", str(pid), "--status", "rejected",
                        "--as", "pm", DATAMILL_LANG="en", **env).stdout

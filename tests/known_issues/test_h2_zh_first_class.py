@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 import datamill
@@ -149,3 +150,87 @@ def test_db_upgrade_speaks_chinese(tmp_path: Path) -> None:
     assert "数据库已是最新结构" in zh and "latest schema" not in zh, zh
     en = run_cli(tmp_path / "home", "db-upgrade", DATAMILL_LANG="en").stdout
     assert "database is at the latest schema (nothing to apply)" in en, en
+
+
+def test_one_overlapped_item_is_singular(
+    runtime: Runtime, users: dict[str, User], tmp_path: Path,
+) -> None:
+    """"1 item have answers" (the report the API and the CLI give, the dashboard)."""
+    from tests.known_issues.test_trial_ner_overlap_qc import TEXTS, _ner, answer_all, ner_project
+
+    pid, people = ner_project(runtime, users, tmp_path / "one", texts={"t1": TEXTS["t1"]})
+    for who in people:  # nobody finds an entity: overlapped, nothing to compare
+        answer_all(runtime, who, pid, {"t1": _ner([])})
+    url = str(runtime.settings.database_url)
+    said = run_cli(runtime.settings.home, "quality", "agreement", str(pid), "--json",
+                   DATAMILL_DATABASE_URL=url).stdout
+    assert "1 item has answers from two or more annotators" in said, said
+    with TestClient(create_app(runtime)) as c:
+        web_sign_in(c, "pm")
+        page = c.get(f"/projects/{pid}", headers=EN).text
+        card = re.findall(r'data-testid="agreement-no-units">([^<]*)<', page)
+        assert card and card[0].startswith("1 item has answers"), card
+        zh = c.get(f"/projects/{pid}", headers=ZH).text
+        assert "已有 1 个条目由两人以上标注" in zh
+
+
+def test_a_pricing_unit_after_one_is_singular_in_english() -> None:
+    """The worker's earning lines and the settlement sheet read "1 hours" (a pricing unit:
+    hour, item, volume, whose words are plural); Chinese reads the same after any number."""
+    from datamill.web.i18n import translator
+    from datamill.web.routes._common import code_label
+    from datamill.workforce.sheet_print import SHEET_CATALOGUES
+
+    tc = code_label(translator("en"))
+    assert [tc("unit", u, "1") for u in ("hour", "item", "volume")] == [
+        "hour", "item", "volume unit"]
+    assert [tc("unit", u, "2") for u in ("hour", "item", "volume")] == [
+        "hours", "items", "volume units"]
+    assert SHEET_CATALOGUES["en"]["unit.hours.one"] == "hour"
+    zh = code_label(translator("zh-CN"))
+    for unit in ("hour", "item", "volume", "hours", "speakers"):
+        assert zh("unit", unit, "1") == zh("unit", unit, "2") != unit
+        assert SHEET_CATALOGUES["zh-CN"][f"unit.{unit}.one"] == SHEET_CATALOGUES["zh-CN"][
+            f"unit.{unit}"]
+
+
+def test_cli_and_pages_use_one_chinese_term_per_concept(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """zh-CN said "3 人" in the CLI and "3 名说话人" on the pages, "3 条" and "3 个条目", 设备
+    and 场地设备 for one cost category, 发音人 and 说话人 for one speaker."""
+    from datamill.cli._words import code, count_items, say, say_count
+    from datamill.config import get_settings
+    from datamill.core.unit_words import UNIT_ONE
+    from datamill.production.quota_words import QUOTA_WORDS
+    from datamill.web.i18n import CATALOGUES, translator
+    from datamill.web.routes._common import code_label, counted
+    from datamill.workforce.sheet_print import SHEET_CATALOGUES
+
+    monkeypatch.setenv("DATAMILL_LANG", "zh-CN")
+    get_settings.cache_clear()
+    try:
+        page, tn = code_label(translator("zh-CN")), counted(translator("zh-CN"))
+        web = CATALOGUES["zh-CN"]
+        for unit in [*UNIT_ONE, "kchars"]:  # a unit after a number, on every face
+            said = {"cli": code("unit", unit), "page": page("unit", unit, "3"),
+                    "sheet": SHEET_CATALOGUES["zh-CN"].get(f"unit.{unit}", code("unit", unit)),
+                    "quota": QUOTA_WORDS["zh-CN"].get(f"unit.{unit}", code("unit", unit))}
+            assert len(set(said.values())) == 1 and unit not in said["cli"], (unit, said)
+        assert code("unit", "speakers") == "名说话人" and code("unit", "items") == "个条目"
+        for kind in ("speakers", "hours", "items"):  # a quota's amount
+            for n in (1, 3):
+                assert say_count(f"collect.amount.{kind}", n) == tn(
+                    f"collect.quotas_unit.{kind}", n), (kind, n)
+        assert count_items(3) == web["dlv.n_items"].format(3) == "3 个条目"
+        for category in ("data_service", "labour", "equipment", "other"):  # a cost's category
+            assert code("category", category) == page("category", category), category
+        for step in ("price", "signing"):  # a contract approval step and its decision
+            assert say(f"astep.{step}") == page("astep", step)
+        for decision in ("approve", "reject"):
+            assert say(f"decision.{decision}") == page("decision", decision)
+        for unit in ("hour", "item", "volume"):  # a pricing unit
+            assert code("punit", unit) == page("unit", unit), unit
+        assert "发音人" not in web["cat.speakers"] + web["collect.quotas_target.speakers"]
+    finally:
+        get_settings.cache_clear()

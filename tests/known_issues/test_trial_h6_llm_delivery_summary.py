@@ -44,7 +44,7 @@ def test_an_llm_delivery_counts_dialogues_not_hours(
         done = r.json()
         assert (done["accepted_items"], done["accepted_volume"]) == (3, 3.0)
         assert all(done[k] is None for k in SPEECH_NAMES), {k: done[k] for k in SPEECH_NAMES}
-    for lang, words in (("en", "3 items · 3 dialogues"), ("zh-CN", "3 条 · 3 段对话")):
+    for lang, words in (("en", "3 items · 3 dialogues"), ("zh-CN", "3 个条目 · 3 段对话")):
         web = TestClient(app, headers={"Accept-Language": lang})
         web_login(web, "pm")
         page = web.get(f"/projects/{d['project_id']}/deliveries")

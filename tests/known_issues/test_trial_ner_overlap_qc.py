@@ -312,7 +312,7 @@ def test_overlapped_items_with_nothing_to_compare_say_so(
         answer_all(runtime, who, pid, {"t1": _ner([])})
     figures = _cli(runtime, monkeypatch, "quality", "agreement", str(pid))
     assert (figures["units"], figures["overlapped_items"]) == (0, 1)
-    assert "1 item have answers from two or more annotators" in figures["no_units_reason"]
+    assert "1 item has answers from two or more annotators" in figures["no_units_reason"]
     with TestClient(create_app(runtime)) as client:
         web_login(client, "pm")
         client.cookies.set("lang", "zh-CN")

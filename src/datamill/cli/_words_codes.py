@@ -23,5 +23,5 @@ CODES_ZH_CN: dict[str, str] = {
     "proj.created_tail": "（{modality}，{type}）",
     "roles.role": "角色",
     "scope.any": "全部", "scope.member": "所在项目", "scope.own": "本人/本供应商",
-    "punit.hour": "小时", "punit.item": "条", "punit.volume": "量的单位",
+    "punit.hour": "小时", "punit.item": "条", "punit.volume": "个数据量单位",
 }

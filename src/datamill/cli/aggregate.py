@@ -87,7 +87,7 @@ def _scores_text(scores: dict[str, Any] | None, metric: str | None) -> str:
 
 
 def _render_agreement(r: dict[str, Any]) -> None:
-    from datamill.cli._words import say
+    from datamill.cli._words import say, say_count
 
     metric = r["scores"]["metric"]
     out.print(say("agr.round", round=r["round"], what=say(f"agr.round.{r['round']}")))
@@ -103,8 +103,11 @@ def _render_agreement(r: dict[str, Any]) -> None:
         out.print(line, soft_wrap=True)
     if r.get("no_units_reason") and not r["scores"]["pairs"]:
         reason = r["no_units_reason"]
-        out.print(say("agr.reason", reason=say("agr.no_answers") if reason == _NO_ANSWERS
-                      else reason))
+        if reason == _NO_ANSWERS:
+            reason = say("agr.no_answers")
+        elif r.get("overlapped_items"):  # the pages' sentence, in the CLI's language
+            reason = say_count("agr.no_units", r["overlapped_items"])
+        out.print(say("agr.reason", reason=reason))
     for figure in r["unavailable"].values():
         out.print(say("agr.reason", reason=figure["reason"]))
     # "with aggregate": the share of answers equal to the item's decision (the web's

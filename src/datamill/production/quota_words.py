@@ -42,7 +42,7 @@ QUOTA_WORDS: dict[str, dict[str, str]] = {
         "none_given": "未提供任何信息",
         "cell_full": "配额单元“{cell}”已满：{count}/{target} {unit}",
         "no_cell": "本项目没有接收此类说话人的配额单元：{shown}",
-        "unit.speakers": "人", "unit.hours": "小时", "unit.items": "条",
+        "unit.speakers": "名说话人", "unit.hours": "小时", "unit.items": "个条目",
     },
 }
 

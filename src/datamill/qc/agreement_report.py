@@ -309,9 +309,12 @@ def _no_units_reason(overlapped: int, rows: list[_UnitRow]) -> str | None:
         return None
     if not overlapped:
         return "no item has answers from two or more annotators yet"
-    return (f"{overlapped} item{'s' if overlapped != 1 else ''} have answers from two or more "
-            "annotators, but none of them holds an answer this project's agreement compares "
-            "(a class, label, span, pair or score)")
+    if overlapped == 1:
+        return ("1 item has answers from two or more annotators, but none of them is an answer "
+                "this project's agreement compares (a class, label, span, pair or score)")
+    return (f"{overlapped} items have answers from two or more annotators, but none of them "
+            "holds an answer this project's agreement compares (a class, label, span, pair or "
+            "score)")
 
 
 def annotator_agreement(

@@ -23,6 +23,7 @@ from datamill.web.i18n_corpus import EN_CORPUS
 from datamill.web.i18n_deliveries import EN_DELIVERIES
 from datamill.web.i18n_effect import EN_EFFECT
 from datamill.web.i18n_fx import FX_EN
+from datamill.web.i18n_h2 import EN_H2
 from datamill.web.i18n_h8 import EN_H8
 from datamill.web.i18n_image import EN_IMAGE
 from datamill.web.i18n_import import EN_IMPORT
@@ -254,7 +255,7 @@ EN: dict[str, str] = {
     "ag.undecided": "(+{n} split with no majority: not counted)",
     "ag.alpha_unavailable": "Krippendorff's α needs the krippendorff package: pip install 'krippendorff>=0.8'.",
     "ag.none": "No item has answers from two annotators yet.",
-    "ag.no_units": "{n} item(s) have answers from two or more annotators, but none of them holds an answer this project's agreement compares (a class, label, span, pair or score).",
+    "ag.no_units": "{n} items have answers from two or more annotators, but none of them holds an answer this project's agreement compares (a class, label, span, pair or score).",
     "ag.round": "Answers counted",
     "ag.round_current": "Now",
     "ag.round_first": "As first submitted",
@@ -495,3 +496,4 @@ EN.update(EN_CONTRACTS)  # the contract pages and the customer's credit grade
 EN.update(EN_NEWCOMER)  # what a newcomer's walk through the pages found missing (h7)
 EN.update(EN_H8)  # what trial h8's walk through a new installation found missing
 EN.update(EN_USERS)  # the users page: an admin changes a role (h5)
+EN.update(EN_H2)  # what h2's zh-CN walk found missing (a count of one, units, words)

@@ -22,6 +22,7 @@ from datamill.web.i18n_zh_corpus import ZH_CN_CORPUS
 from datamill.web.i18n_zh_deliveries import ZH_CN_DELIVERIES
 from datamill.web.i18n_zh_effect import ZH_CN_EFFECT
 from datamill.web.i18n_zh_finance import ZH_CN_FINANCE
+from datamill.web.i18n_zh_h2 import ZH_CN_H2
 from datamill.web.i18n_zh_h8 import ZH_CN_H8
 from datamill.web.i18n_zh_image import ZH_CN_IMAGE
 from datamill.web.i18n_zh_import import ZH_CN_IMPORT
@@ -608,8 +609,8 @@ ZH_CN.update({
     "cat.dist.scene": "场景",
     "cat.gender.female": "女",
     "cat.gender.male": "男",
-    "cat.items": "条",
-    "cat.speakers": "发音人",
+    "cat.items": "个条目",
+    "cat.speakers": "说话人",
     "cat.devices": "设备",
     "cat.copyright": "软件著作权登记号",
     "cat.planned": "计划",
@@ -769,5 +770,6 @@ ZH_CN.update({  # the text workbench's relation editor (h5, round 4)
 ZH_CN.update(ZH_CN_NEWCOMER)  # what a newcomer's walk through the pages found missing (h7)
 ZH_CN.update(ZH_CN_H8)  # what trial h8's walk through a new installation found missing
 ZH_CN.update(ZH_CN_USERS)  # the users page: an admin changes a role (h5)
+ZH_CN.update(ZH_CN_H2)  # what h2's zh-CN walk found missing
 # Chinese has no plural: a unit after "1" reads as after any number (routes._common.code_label)
 ZH_CN.update({f"{k}.one": ZH_CN[k] for k in [f"unit.{u}" for u in PAGE_UNITS] if k in ZH_CN})

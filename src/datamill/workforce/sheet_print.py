@@ -25,6 +25,7 @@ from datamill.compliance.models import User
 from datamill.core.errors import InvalidInput
 from datamill.core.languages import ranked_language_tags
 from datamill.core.shown_numbers import shown_money, shown_price, shown_volume
+from datamill.core.unit_words import UNIT_ONE
 from datamill.workforce.schemas import SettlementSheetOut
 from datamill.workforce.views import project_names, vendor_names, worker_names
 
@@ -181,7 +182,7 @@ SHEET_ZH_CN: dict[str, str] = {
     "unit.adjustment": "调整",
     "unit.licences": "份授权",
     "unit.speakers": "名说话人",
-    "unit.items": "条",
+    "unit.items": "个条目",
     "unit.frames": "帧",
     "unit.subjects": "名被采集人",
     "unit.points": "工时点",
@@ -195,6 +196,15 @@ SHEET_ZH_CN: dict[str, str] = {
     "ss.debt_outstanding": "供应商尚待抵扣的欠款",
     "ss.debt_offset_by": "已在结算单 {sheet} 中抵扣",
 }
+
+# a unit after a volume or a quantity shown as "1": "1 hour", not "1 hours" (a pricing unit's
+# too: hour, item, volume); Chinese reads as after any number
+SHEET_EN.update({"unit.hour.one": "hour", "unit.item.one": "item",
+                 "unit.volume.one": "volume unit", "unit.kchars.one": "thousand characters",
+                 **{f"unit.{code}.one": one for code, one in UNIT_ONE.items()
+                    if f"unit.{code}" in SHEET_EN}})
+SHEET_ZH_CN.update({key: SHEET_ZH_CN[key.removesuffix(".one")] for key in SHEET_EN
+                    if key.startswith("unit.") and key.endswith(".one")})
 
 SHEET_CATALOGUES: dict[str, dict[str, str]] = {"en": SHEET_EN, "zh-CN": SHEET_ZH_CN}
 SHEET_LANGUAGES = tuple(SHEET_CATALOGUES)
@@ -318,7 +328,9 @@ def render_sheet_html(
              "amount", "description")
     rows = []
     for ln in sheet.lines:
-        volume = (f"{shown_volume(ln.volume)} {code('unit', ln.volume_unit)}"
+        shown = shown_volume(ln.volume) if ln.volume is not None else ""
+        one = shown == "1" and f"unit.{ln.volume_unit}.one" in SHEET_EN
+        volume = (f"{shown} {code('unit', f'{ln.volume_unit}.one' if one else ln.volume_unit)}"
                   if ln.volume is not None else "")
         cells = (
             "" if ln.project_id is None else projects.get(ln.project_id, str(ln.project_id)),

@@ -56,6 +56,6 @@ def test_delivery_show_words_the_speakers_in_chinese(
         monkeypatch.undo()
         get_settings.cache_clear()
     said = capsys.readouterr().out
-    assert "说话人：已识别 2 人；1 条没有说话人；每位说话人的分钟数：最少 0.5" in said, said
+    assert "说话人：已识别 2 人；1 个条目没有说话人；每位说话人的分钟数：最少 0.5" in said, said
     assert "性别（按说话人）：女 1, 男 1" in said and "语句数" in said, said  # worded (h7 r3)
     assert "identified" not in said and "speakers" not in said, said

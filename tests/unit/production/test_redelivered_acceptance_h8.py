@@ -62,7 +62,7 @@ def test_a_redelivered_package_is_accepted_as_it_stands(
         assert f'name="accepted_on" value="{day}"' in r.text
         c.get("/lang/zh-CN?next=/")
         zh = c.get(f"/projects/{pid}/deliveries").text
-        assert "2 条 · " in zh and "已重新交付，去除 1 个条目" in zh and "首次交付：3 条 · " in zh, zh
+        assert "2 个条目 · " in zh and "已重新交付，去除 1 个条目" in zh and "首次交付：3 个条目 · " in zh, zh
     with runtime.session() as s:
         with pytest.raises(InvalidInput, match="exceed the 2 delivered"):
             record_acceptance(s, delivery_id, accepted_items=3, accepted_volume=kept)
