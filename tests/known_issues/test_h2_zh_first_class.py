@@ -234,3 +234,14 @@ def test_cli_and_pages_use_one_chinese_term_per_concept(
         assert "发音人" not in web["cat.speakers"] + web["collect.quotas_target.speakers"]
     finally:
         get_settings.cache_clear()
+
+
+def test_the_demo_ends_in_chinese(tmp_path: Path) -> None:
+    """``datamill demo`` under zh-CN ended on English: who to sign in as, what to run next
+    (each project's own step lines, written by the demo modules, are still English)."""
+    r = run_cli(tmp_path / "home", "demo", "--modalities", "text", "--workdir",
+                str(tmp_path / "data"), DATAMILL_LANG="zh-CN")
+    said = r.stdout
+    assert "用户（密码 'datamill-demo'）：admin、pm、alice 和 bob（标注员）" in said, said
+    assert "下一步：datamill work next demo-ner --as alice，或 datamill serve" in said, said
+    assert "Users (password" not in said and "Next:" not in said, said

@@ -35,7 +35,6 @@ from datamill.cli._common import (
     MAX_WORKERS,
     JsonAwareGroup,
     console,
-    counted,
     emit,
     get_runtime,
     handle_errors,
@@ -266,35 +265,36 @@ def demo_cmd(
     if full and business:
         run_money(rt, speech_id, out.print)
     results = run_extra_projects(rt, workdir.resolve(), full=full, modalities=chosen, say=out.print)
+    from datamill.cli._words import say
+
     for slug, result in results:
         if full and result.delivery_path:
-            out.print(styled((f"{slug}: delivery written to", "bold green"), f" {result.delivery_path}"))
+            out.print(styled((say("demo.delivered", project=slug), "bold green"),
+                             f" {result.delivery_path}"))
         elif full:
-            console.print(f"{slug}: the batch was not accepted; see the inspection above", style="red")
+            console.print(say("demo.not_accepted", project=slug), style="red")
             raise typer.Exit(1)
         if full and business and slug == "demo-image":
             run_image_money(rt, result.project_id, out.print)
     if full:
         for slug, path in run_speech_design(rt, workdir.resolve(), chosen, out.print).items():
             if path is None:
-                console.print(f"{slug}: the batch was not accepted; see the inspection above",
-                              style="red")
+                console.print(say("demo.not_accepted", project=slug), style="red")
                 raise typer.Exit(1)
-            out.print(styled((f"{slug}: delivery written to", "bold green"), f" {path}"))
+            out.print(styled((say("demo.delivered", project=slug), "bold green"), f" {path}"))
     if full and business:
         run_catalog(rt, workdir.resolve(), out.print)
         run_month_end(rt, out.print)
     # the last lines say how to see it all: a full run ended on the month-end figures, with no
     # word of the users, their password or the web pages (h7)
-    out.print(f"Users (password {DEMO_PASSWORD!r}): admin, pm, alice, bob (annotators), "
-              "rita (reviewer), ivan (inspector)"
-              + (", fiona and frank (finance), catalog-sales (catalog)." if full and business
-                 else "."))
+    out.print(say("demo.users", password=repr(DEMO_PASSWORD),
+                  more=say("demo.users_business" if full and business else "demo.users_end")),
+              highlight=False)
     built = (["demo-asr-en"] if speech_id is not None else []) + [slug for slug, _ in results]
     if built and not full:  # a project this run built (--modalities may leave the speech one out)
-        out.print(f"Next: datamill work next {built[0]} --as alice   or   datamill serve")
+        out.print(say("demo.next_work", project=built[0]), highlight=False)
     else:
-        out.print("Next: datamill serve, then open http://127.0.0.1:8000/ and sign in")
+        out.print(say("demo.next_serve"), highlight=False)
 
 
 #: a file the demo leaves in its home: only such a home is deleted by ``demo --fresh``
@@ -371,53 +371,60 @@ def _check_fresh_allowed(settings: Settings) -> None:
 def _speech_demo(rt: Runtime, workdir: Path, utterances: int, *, full: bool) -> int:
     """The ASR project (demo-asr-en); with ``full`` through to an accepted delivery."""
     from datamill.assist.runner import preannotate_project, preannotation_accuracy
+    from datamill.cli._words import code, count_items, say
     from datamill.demo.corpus import BAD_FILES, make_demo_corpus
     from datamill.demo.script import run_loop, setup_people_and_project
     from datamill.production.checking import run_checks
     from datamill.production.importing import import_source
     from datamill.production.projects import project_stats
 
-    with progress_bar("synthesising speech (espeak-ng)", utterances) as advance:
+    with progress_bar(say("demo.bar.synth"), utterances) as advance:
         manifest = make_demo_corpus(workdir, utterances, progress=advance)
     project_id = setup_people_and_project(rt)
     with rt.session() as s:
-        with progress_bar("importing", utterances + len(BAD_FILES)) as advance:
+        with progress_bar(say("demo.bar.import"), utterances + len(BAD_FILES)) as advance:
             report = import_source(s, rt.blobs, project_id, manifest, progress=advance)
-    out.print(f"imported {report.imported} files, {report.rejected} rejected at import:")
+    out.print(say("demo.imported", imported=report.imported, rejected=report.rejected))
     for rej in report.rejections:
-        out.print(f"  - {rej['source']}: {rej['reason']}")
+        out.print(say("demo.refused", what=rej["source"], reason=rej["reason"]), highlight=False)
     with rt.session() as s:
-        with progress_bar("automatic checks", report.imported) as advance:
+        with progress_bar(say("demo.bar.checks"), report.imported) as advance:
             summary = run_checks(s, rt.blobs, project_id, progress=advance)
-    out.print(f"checked {summary.checked}: {summary.passed} passed, {summary.rejected} set aside:")
+    out.print(say("demo.checked", checked=summary.checked, passed=summary.passed,
+                  rejected=summary.rejected))
     for rej in summary.rejections:
-        out.print(f"  - {rej['item']}: {'; '.join(rej['reasons'])}")
+        out.print(say("demo.refused", what=rej["item"], reason="; ".join(rej["reasons"])),
+                  highlight=False)
     with rt.session() as s:
-        with progress_bar("pre-annotating (pocketsphinx)", summary.passed) as advance:
+        with progress_bar(say("demo.bar.preannotate"), summary.passed) as advance:
             pre = preannotate_project(s, rt.blobs, project_id, progress=advance)
-    out.print(f"pre-annotated {counted(pre['items'], 'item')} with {pre['model']}")
+    out.print(say("demo.preannotated", items=count_items(pre["items"]), model=pre["model"]),
+              highlight=False)
     with rt.session() as s:
         acc = preannotation_accuracy(s, project_id)
     if acc["items"]:
-        out.print(f"pre-annotation vs prompts: WER {acc['word_error_rate']:.3f}, "
-                  f"character accuracy {acc['character_accuracy']:.3f} over {counted(acc['items'], 'item')}")
+        out.print(say("demo.accuracy", wer=f"{acc['word_error_rate']:.3f}",
+                      accuracy=f"{acc['character_accuracy']:.3f}",
+                      items=count_items(acc["items"])), highlight=False)
     if not full:
         from datamill.production.tasks import create_packages
 
         with rt.session() as s:
             pkgs = create_packages(s, project_id, "annotate")
             create_packages(s, project_id, "review")
-        out.print(f"demo-asr-en: {len(pkgs)} annotation packages are ready.")
+        out.print(say("demo.packages_ready", project="demo-asr-en", n=len(pkgs)))
         return project_id
     result = run_loop(rt, project_id, (workdir / "deliveries").resolve())
     for step in result.steps:
         out.print(f"• {step}")
     with rt.session() as s:
         stats = project_stats(s, project_id)
-    out.print("project demo-asr-en: " + ", ".join(
-        f"{n} {status}" for status, n in sorted(stats["by_status"].items())))
+    out.print(say("demo.project", project="demo-asr-en", counts=say("demo.sep").join(
+        say("demo.count", n=n, status=code("item_status", status))
+        for status, n in sorted(stats["by_status"].items()))), highlight=False)
     if result.delivery_path:
-        out.print(styled(("demo-asr-en: delivery written to", "bold green"), f" {result.delivery_path}"))
+        out.print(styled((say("demo.delivered", project="demo-asr-en"), "bold green"),
+                         f" {result.delivery_path}"))
         return project_id
-    console.print("the batch was not accepted; see the inspection above", style="red")
+    console.print(say("demo.not_accepted", project="demo-asr-en"), style="red")
     raise typer.Exit(1)
