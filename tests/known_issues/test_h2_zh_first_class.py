@@ -245,3 +245,30 @@ def test_the_demo_ends_in_chinese(tmp_path: Path) -> None:
     assert "用户（密码 'datamill-demo'）：admin、pm、alice 和 bob（标注员）" in said, said
     assert "下一步：datamill work next demo-ner --as alice，或 datamill serve" in said, said
     assert "Users (password" not in said and "Next:" not in said, said
+
+
+def test_agreement_and_item_lines_speak_chinese_in_the_cli(
+    runtime: Runtime, users: dict[str, User], tmp_path: Path,
+) -> None:
+    """``quality agreement`` under zh-CN named its rounds, the measurement level and the pair
+    metric by their codes ("first   0 个单元 (nominal)", "span_f1（首次）"); ``data items``
+    showed the summary's keys ("chars=13, preview=…")."""
+    from tests.known_issues.test_trial_ner_overlap_qc import TEXTS, _ner, answer_all, ner_project
+
+    pid, people = ner_project(runtime, users, tmp_path / "zh", texts={"t1": TEXTS["t1"]})
+    for who in people:
+        answer_all(runtime, who, pid, {"t1": _ner([(0, 2, "PER")])})
+    url = str(runtime.settings.database_url)
+    zh = run_cli(runtime.settings.home, "quality", "agreement", str(pid),
+                 DATAMILL_DATABASE_URL=url, DATAMILL_LANG="zh-CN").stdout
+    assert "轮次：当前（" in zh and "  首次提交 " in zh and "（定类）" in zh, zh
+    assert "片段 F1（首次）" in zh and "标注员之间的 片段 F1" in zh, zh
+    for english in ("first ", "current", "nominal", "span_f1"):
+        assert english not in zh, (english, zh)
+    en = run_cli(runtime.settings.home, "quality", "agreement", str(pid),
+                 DATAMILL_DATABASE_URL=url, DATAMILL_LANG="en").stdout
+    assert "  first   " in en and "(nominal)" in en and "span_f1 first" in en, en
+    items = run_cli(runtime.settings.home, "data", "items", str(pid), "--as", "pm",
+                    DATAMILL_DATABASE_URL=url, DATAMILL_LANG="zh-CN").stdout
+    assert "字符数=13、预览=张伟在北京的清华大学工作。" in items, items
+    assert "chars=" not in items and "preview=" not in items, items

@@ -183,8 +183,8 @@ def test_speech_transcripts_first_round_stays_after_rework(
     zh = CliRunner().invoke(app, ["quality", "agreement", str(pid), "--round", "first"],
                             env={"COLUMNS": "200"})
     assert zh.exit_code == 0, zh.output
-    assert "轮次：first（每位标注员首次提交的答案）" in zh.output, zh.output
-    assert "标注员之间的 character_accuracy 0.895" in zh.output and "一致率" in zh.output
+    assert "轮次：首次提交（每位标注员首次提交的答案）" in zh.output, zh.output
+    assert "标注员之间的 字准确率 0.895" in zh.output and "一致率" in zh.output
     assert " units, " not in zh.output and "标注员 ┃" in zh.output
     monkeypatch.delenv("DATAMILL_LANG")
     get_settings.cache_clear()

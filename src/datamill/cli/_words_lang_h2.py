@@ -44,6 +44,9 @@ LANG_H2_EN: dict[str, str] = {
     "demo.users_end": ".",
     "demo.next_work": "Next: datamill work next {project} --as alice   or   datamill serve",
     "demo.next_serve": "Next: datamill serve, then open http://127.0.0.1:8000/ and sign in",
+    "agr.name.first": "first", "agr.name.current": "current",
+    "agr.level.nominal": "nominal", "agr.level.ordinal": "ordinal",
+    "agr.level.interval": "interval", "agr.level.ratio": "ratio",
     "agr.no_units": "{n} items have answers from two or more annotators, but none of them holds "
                     "an answer this project's agreement compares (a class, label, span, pair or "
                     "score)",
@@ -84,6 +87,9 @@ LANG_H2_ZH_CN: dict[str, str] = {
     "demo.users_end": "。",
     "demo.next_work": "下一步：datamill work next {project} --as alice，或 datamill serve",
     "demo.next_serve": "下一步：运行 datamill serve，然后打开 http://127.0.0.1:8000/ 登录",
+    "agr.name.first": "首次提交", "agr.name.current": "当前",
+    "agr.level.nominal": "定类", "agr.level.ordinal": "定序",
+    "agr.level.interval": "定距", "agr.level.ratio": "定比",
     "agr.no_units": "已有 {n} 个条目由两人以上标注，但其中没有本项目一致性可比较的答案（类别、标签、实体、"
                     "成对偏好或评分）",
     "agr.no_units.one": "已有 1 个条目由两人以上标注，但其中没有本项目一致性可比较的答案（类别、标签、"

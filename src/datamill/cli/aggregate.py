@@ -80,6 +80,10 @@ RoundOpt = Annotated[str, typer.Option(
 _NO_ANSWERS = "no item has answers from two or more annotators yet"
 
 
+#: Krippendorff's measurement levels the CLI words (``agr.level.<level>``)
+_LEVELS = ("nominal", "ordinal", "interval", "ratio")
+
+
 def _scores_text(scores: dict[str, Any] | None, metric: str | None) -> str:
     if not scores or metric is None:
         return _fmt(None)
@@ -87,18 +91,25 @@ def _scores_text(scores: dict[str, Any] | None, metric: str | None) -> str:
 
 
 def _render_agreement(r: dict[str, Any]) -> None:
-    from datamill.cli._words import say, say_count
+    from datamill.cli._words import code, say, say_count
 
     metric = r["scores"]["metric"]
-    out.print(say("agr.round", round=r["round"], what=say(f"agr.round.{r['round']}")))
+    from datamill.cli._common import cli_language
+
+    # the metric's words in zh-CN; English keeps the code (span_f1) as it always printed it
+    shown_metric = code("metric", metric) if metric and cli_language() != "en" else metric
+    out.print(say("agr.round", round=say(f"agr.name.{r['round']}"),
+                  what=say(f"agr.round.{r['round']}")))
     for name in ("first", "current"):
         f = r["rounds"][name]
-        line = say("agr.line", name=name, units=f["units"], annotators=f["annotators"],
-                   level=f["level"], percent=_fmt(f["percent_agreement"]),
+        line = say("agr.line", name=say(f"agr.name.{name}"), units=f["units"],
+                   annotators=f["annotators"], level=say(f"agr.level.{f['level']}")
+                   if f["level"] in _LEVELS else f["level"],
+                   percent=_fmt(f["percent_agreement"]),
                    alpha=_fmt(f["krippendorff_alpha"]), cohen=_fmt(f["cohen_kappa"]),
                    fleiss=_fmt(f["fleiss_kappa"]))
         if f["scores"]["pairs"]:
-            line += say("agr.pairs", metric=metric, pairs=f["scores"]["pairs"],
+            line += say("agr.pairs", metric=shown_metric, pairs=f["scores"]["pairs"],
                         value=_scores_text(f["scores"]["values"], metric))
         out.print(line, soft_wrap=True)
     if r.get("no_units_reason") and not r["scores"]["pairs"]:
@@ -113,7 +124,7 @@ def _render_agreement(r: dict[str, Any]) -> None:
     # "with aggregate": the share of answers equal to the item's decision (the web's
     # "agreement with the aggregate"); an LLM project's pair metric is also called agreement,
     # and the two pairs of columns read "agreement first | agreement now" twice (trial h7)
-    t = Table(*(say(f"agr.col.{c}", metric=metric) for c in (
+    t = Table(*(say(f"agr.col.{c}", metric=shown_metric) for c in (
         "annotator", "with_first", "with_now", "metric_first", "metric_now", "answers_first",
         "answers_now", "resubmitted")))
     for a in r["per_annotator_rounds"]:

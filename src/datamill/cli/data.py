@@ -406,8 +406,9 @@ def items_cmd(
         t = Table(*(say(f"data.col.{c}") for c in (
             "id", "item", "status", "volume", "attributes", "reasons")))
         for i in items:
-            shown = ", ".join(f"{k}={v}" for k, v in plugin.summary(i.attributes).items()
-                              if v is not None)
+            shown = say("qc.summary.list_sep").join(  # the keys in the CLI's language
+                f"{code('summary', k)}={v}" for k, v in plugin.summary(i.attributes).items()
+                if v is not None)
             t.add_row(str(i.id), i.external_id, code("item_status", i.status),
                       str(i.volume or ""), shown,
                       "; ".join(reason_lines(i.reject_reasons, failed.get(i.id),

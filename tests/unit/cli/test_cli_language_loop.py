@@ -88,23 +88,23 @@ def test_the_loop_speaks_chinese_from_work_next_to_delivery(tmp_path: Path) -> N
     review = task_of("review")
     run(home, "work", "review", str(review["id"]), "accept", "--as", "root")
     batch = zh_cli("qc", "batch", "zh-loop")
-    assert re.fullmatch(r"批次 \d+（batch-\d+），共 1 条", batch.strip()), batch
+    assert re.fullmatch(r"批次 \d+（batch-\d+），共 1 个条目", batch.strip()), batch
     batch_id = re.search(r"批次 (\d+)", batch).group(1)  # type: ignore[union-attr]
     insp = json.loads(run(home, "qc", "inspect", batch_id, "--as", "root", "--json").stdout)
     for smp in insp["sample"]:
         run(home, "qc", "confirm", str(insp["id"]), str(smp["item_id"]), "--as", "root")
     run(home, "qc", "complete", str(insp["id"]), "--as", "root")
     made = zh_cli("delivery", "create", batch_id, "--out", str(tmp_path / "out"))
-    assert re.match(r"交付 \d+：1 条，[\d.]+ 千字符 → ", made.strip()), made
+    assert re.match(r"交付 \d+：1 个条目，[\d.]+ 千字符 → ", made.strip()), made
     delivery = re.search(r"交付 (\d+)", made).group(1)  # type: ignore[union-attr]
     took = zh_cli("delivery", "accept", delivery, "--all")
-    assert re.fullmatch(r"交付 \d+ 已验收：1 条，[\d.]+ 千字符", took.strip()), took
+    assert re.fullmatch(r"交付 \d+ 已验收：1 个条目，[\d.]+ 千字符", took.strip()), took
     for line in (shown.splitlines()[0], batch, made.split("→")[0], took, back.splitlines()[1]):
         assert not _ENGLISH.search(re.sub(r"batch-\d+", "", line)), line  # a name is data
     shown = zh_cli("delivery", "show", delivery)
-    assert re.match(rf"交付 {delivery}（批次 {batch_id}）已验收：1 条", shown), shown
+    assert re.match(rf"交付 {delivery}（批次 {batch_id}）已验收：1 个条目", shown), shown
     listed = zh_cli("delivery", "list", "zh-loop")
-    assert re.search(rf"{delivery} 批次 {batch_id} · 已验收 · 1 条，", listed), listed
+    assert re.search(rf"{delivery} 批次 {batch_id} · 已验收 · 1 个条目，", listed), listed
     for line in (shown.split("→")[0], listed.split("→")[0]):
         assert not _ENGLISH.search(line), line
     english = run(home, "delivery", "show", delivery, "--as", "root").stdout  # unchanged
