@@ -272,3 +272,33 @@ def test_agreement_and_item_lines_speak_chinese_in_the_cli(
                     DATAMILL_DATABASE_URL=url, DATAMILL_LANG="zh-CN").stdout
     assert "字符数=13、预览=张伟在北京的清华大学工作。" in items, items
     assert "chars=" not in items and "preview=" not in items, items
+
+
+def test_ledger_customers_and_event_problems_speak_chinese(runtime: Runtime) -> None:
+    """``ledger customers`` showed the customer type's code (big_tech) and ``ledger
+    event-problems`` the event's code and the stored English reason under zh-CN; the finance
+    page words both."""
+    from datamill.production.models import DomainEvent
+    from datamill.production.projects import create_project
+    from tests.unit.cli._text_project import text_spec
+
+    with runtime.session() as s:
+        create_user(s, "fin", "password1", "finance")
+        create_customer(s, "Acme Voice", customer_type="big_tech", country="CN")
+        pid = create_project(s, text_spec("h2-events")).id
+        s.add(DomainEvent(type="delivery.accepted", project_id=pid,
+                          payload={"delivery_id": 1, "accepted_volume": "3"}))
+        s.commit()
+    url = str(runtime.settings.database_url)
+    home = runtime.settings.home
+    run_cli(home, "ledger", "sync", "--as", "fin", DATAMILL_DATABASE_URL=url, ok=False)
+    zh = run_cli(home, "ledger", "event-problems", "--as", "fin", DATAMILL_DATABASE_URL=url,
+                 DATAMILL_LANG="zh-CN").stdout
+    assert "交付已验收" in zh and f"生产项目 {pid} 尚无带履约订单的财务项目" in zh, zh
+    assert "delivery.accepted" not in zh and "has no ledger project" not in zh, zh
+    en = run_cli(home, "ledger", "event-problems", "--as", "fin", DATAMILL_DATABASE_URL=url,
+                 DATAMILL_LANG="en").stdout
+    assert "delivery.accepted" in en and "has no ledger project" in en, en
+    customers = run_cli(home, "ledger", "customers", "--as", "fin", DATAMILL_DATABASE_URL=url,
+                        DATAMILL_LANG="zh-CN").stdout
+    assert "Acme Voice 大型科技公司 CN" in customers and "big_tech" not in customers, customers

@@ -613,13 +613,21 @@ def event_problems_cmd(user: AsUser, as_json: JsonOpt = False) -> None:
     with get_runtime().session() as s:
         rows = list_event_problems(s, hidden_books(s, _reader(s, user)))
 
+    from datamill.cli._common import cli_language
+    from datamill.modalities.problem_words import word_reason
+
+    lang = cli_language()
+
     def show(rows: Any) -> None:
-        for p in rows:
+        for p in rows:  # the reason as the finance page words it, else as stored
+            reason = word_reason({**p.reason_params, "reason_code": p.reason_code}, lang) \
+                if p.reason_code and lang != "en" else None
             project = say("ledger.event_project", name=p.project_name, id=p.project_id) \
                 if p.project_name else say("ledger.event_project_id", id=p.project_id)
             amount = f" {shown_money(p.amount)}" if p.amount else ""
-            out.print(say("ledger.event_problem", id=p.event_id, type=p.event_type,
-                          project=project, amount=amount, reason=p.reason), highlight=False)
+            out.print(say("ledger.event_problem", id=p.event_id,
+                          type=code("event", p.event_type), project=project, amount=amount,
+                          reason=reason or p.reason), highlight=False)
         if not rows:
             out.print(say("ledger.no_problems"))
 

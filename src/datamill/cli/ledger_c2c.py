@@ -277,7 +277,8 @@ def customers_cmd(user: AsUser, as_json: JsonOpt = False) -> None:
 
     def show(rows: Any) -> None:
         for c in rows:
-            out.print(say("ledger.customer_row", id=c.id, name=c.name, type=c.customer_type,
+            out.print(say("ledger.customer_row", id=c.id, name=c.name,
+                          type=code("ctype", c.customer_type),
                           country=c.country, grade=c.credit_grade), highlight=False)
         if not rows:
             out.print(say("ledger.no_customers"))
