@@ -161,7 +161,8 @@ def next_cmd(project: str, user: AsUser, stage: str = "annotate", as_json: JsonO
         readable = _readable_task(s, plugin, task) if task is not None and not as_json else None
         guide = getattr(plugin, "readable_guide", None)  # the answer to write (LLM rubric ...)
         if readable is not None and guide is not None and task is not None and task.stage != "review":
-            readable += "\n" + str(guide(found.spec.get("requirements", {}), words=view_words()))
+            readable += "\n" + str(guide(found.spec.get("requirements", {}), words=view_words(),
+                                         current=task.current.payload if task.current else None))
         content = _task_content(s, plugin, task) if task is not None and as_json else None
     if task is None:  # exit 10: scripts looping over ``work next`` stop here
         raise NothingToDo("no task left for you at this stage", said=say("work.nothing_left"),

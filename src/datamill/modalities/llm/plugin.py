@@ -196,10 +196,11 @@ class LlmPlugin:
         return "\n".join(lines)
 
     def readable_guide(self, requirements: BaseModel | Mapping[str, Any],
-                       words: Mapping[str, str] | None = None) -> str:
+                       words: Mapping[str, str] | None = None, current: Any = None) -> str:
         """What a terminal shows under the dialogue (``datamill work next``): a rubric's
         criteria (machine name, label, scale, description) and the JSON to write. ``words``
-        as :meth:`readable_task`'s (keys ``criterion``, ``likert``, ``pass_fail``, ``form``)."""
+        as :meth:`readable_task`'s (keys ``criterion``, ``likert``, ``pass_fail``, ``form``).
+        ``current`` (the task's current version) is not used: the dialogue above shows it."""
         w = {**_VIEW_WORDS, **(words or {})}
         req = _req(requirements)
         lines = []

@@ -29,6 +29,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -70,6 +71,41 @@ def _req(requirements: BaseModel | Mapping[str, Any]) -> TextRequirements:
     if isinstance(requirements, BaseModel):
         requirements = requirements.model_dump()
     return TextRequirements.model_validate(requirements)
+
+
+def _current_document(current: Any, tasks: AbstractSet[str]) -> dict[str, Any] | None:
+    """The current version as the JSON an annotator writes for ``tasks`` (only the keys those
+    tasks read; a span's model attribution left out), or None where it labels nothing or is
+    no text annotation."""
+    if not isinstance(current, dict):
+        return None
+    try:
+        ann = parse_annotation(current)
+    except InvalidInput:
+        return None
+    doc: dict[str, Any] = {}
+    if tasks & {"ner", "relations"} and ann.spans:
+        spans = []
+        for sp in ann.spans:
+            one: dict[str, Any] = {"start": sp.start, "end": sp.end, "label": sp.label}
+            if sp.id:
+                one["id"] = sp.id
+            kept = {k: v for k, v in sp.attributes.items() if k != "preannotation"}
+            if kept:
+                one["attributes"] = kept
+            spans.append(one)
+        doc["spans"] = spans
+    if "relations" in tasks and ann.relations:
+        doc["relations"] = [{"head": r.head, "tail": r.tail, "label": r.label}
+                            for r in ann.relations]
+    if tasks & {"classification", "multi_label"} and ann.classes:
+        doc["classes"] = list(ann.classes)
+    if "sentiment" in tasks and ann.sentiment:
+        doc["sentiment"] = ann.sentiment
+    if "segmentation" in tasks and ann.tokens:
+        doc["tokens"] = [t.model_dump(mode="json", exclude_none=True)
+                         for t in ann.tokens]
+    return doc or None
 
 
 def parse_annotation(payload: Any) -> TextAnnotation:
@@ -202,14 +238,20 @@ class TextPlugin:
         return "\n".join(lines)
 
     def readable_guide(self, requirements: BaseModel | Mapping[str, Any],
-                       words: Mapping[str, str] | None = None) -> str:
+                       words: Mapping[str, str] | None = None, current: Any = None) -> str:
         """What a terminal shows under the text (``datamill work next``): the JSON to write
         for the spec's tasks, with the spec's first label of each kind (an annotator starting
         from no pre-annotation saw only ``--annotation FILE.json``: trial h8). ``words`` as
-        :meth:`readable_task`'s (key ``form`` with ``{text}``)."""
+        :meth:`readable_task`'s (key ``form`` with ``{text}``). ``current``: the task's current
+        version; where it labels anything the JSON is that version (its spans, relations,
+        classes, sentiment and tokens for the spec's tasks), to edit and submit: a one-span
+        example under three pre-annotated spans, copied as shown, dropped two of them (trial
+        h7)."""
         w = {"form": "write: {text}", **(words or {})}
         labels = _req(requirements).labels
         tasks = set(labels.tasks)
+        if (doc := _current_document(current, tasks)) is not None:
+            return w["form"].format(text=json.dumps(doc, ensure_ascii=False))
         example: dict[str, Any] = {}  # type and schema_version have their defaults
         if tasks & {"ner", "relations"}:
             label = labels.entity_labels[0] if labels.entity_labels else "LABEL"
