@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from tests._cli import run_cli
 from tests.unit.cli._text_project import imported_text_project
@@ -31,3 +32,47 @@ def test_work_next_offers_the_pre_annotated_spans_to_edit(tmp_path: Path) -> Non
     run_cli(home, "work", "submit", str(task["id"]), "--base-version",
             str(task["current_version"]), "--annotation", str(tmp_path / "a.json"),
             "--as", "root")
+
+
+def _inspected(tmp_path: Path, name: str) -> tuple[Path, dict[str, Any]]:
+    """A home whose text project's one item is annotated, reviewed, batched and sampled."""
+    home = imported_text_project(tmp_path, name, {"zh1.txt": "张伟在北京的清华大学工作。"})
+    run_cli(home, "data", "check", name, "--as", "root")
+    run_cli(home, "work", "package", name, "--stage", "annotate", "--as", "root")
+    task = json.loads(run_cli(home, "work", "next", name, "--as", "root", "--json").stdout)
+    (tmp_path / "a.json").write_text(json.dumps(
+        {"spans": [{"start": 0, "end": 2, "label": "PER"}]}), encoding="utf-8")
+    run_cli(home, "work", "submit", str(task["id"]), "--base-version", "0", "--annotation",
+            str(tmp_path / "a.json"), "--as", "root")
+    review = json.loads(run_cli(home, "work", "next", name, "--stage", "review", "--as", "root",
+                                "--json").stdout)
+    run_cli(home, "work", "review", str(review["id"]), "accept", "--as", "root")
+    batch = json.loads(run_cli(home, "qc", "batch", name, "--as", "root", "--json").stdout)
+    insp = json.loads(run_cli(home, "qc", "inspect", str(batch["id"]), "--as", "root",
+                              "--json").stdout)
+    return home, insp
+
+
+def test_qc_complete_says_what_follows_the_verdict(tmp_path: Path) -> None:
+    """``qc complete`` printed the verdict and the sample, and stopped: a first-time inspector
+    or manager did not learn that a rejected batch's items had gone back to the annotators
+    (and that a new ``qc batch`` follows), nor that an accepted one is delivered next."""
+    home, insp = _inspected(tmp_path / "r", "qc-next-r")
+    (item,) = insp["sample"]
+    wrong = tmp_path / "wrong.json"
+    wrong.write_text(json.dumps({"spans": [{"start": 3, "end": 5, "label": "LOC"}]}),
+                     encoding="utf-8")
+    run_cli(home, "qc", "correct", str(insp["id"]), str(item["item_id"]), "--file", str(wrong),
+            "--as", "root")
+    shown = " ".join(run_cli(home, "qc", "complete", str(insp["id"]), "--as",
+                             "root").stdout.split())
+    assert "rejected" in shown, shown
+    assert ("next: the batch's 1 items went back to rework: the annotators take them with "
+            "datamill work next qc-next-r --as NAME") in shown, shown
+    assert "datamill qc batch qc-next-r --as PM" in shown, shown
+    home, insp = _inspected(tmp_path / "a", "qc-next-a")
+    (item,) = insp["sample"]
+    run_cli(home, "qc", "confirm", str(insp["id"]), str(item["item_id"]), "--as", "root")
+    shown = " ".join(run_cli(home, "qc", "complete", str(insp["id"]), "--as", "root",
+                             DATAMILL_LANG="zh-CN").stdout.split())
+    assert f"下一步：datamill delivery create {insp['batch_id']} --out DIR --as PM" in shown, shown

@@ -9,6 +9,7 @@ from datamill.cli._words_import_h18 import IMPORT_H18_EN, IMPORT_H18_ZH_CN
 from datamill.cli._words_input_h1 import INPUT_H1_EN, INPUT_H1_ZH_CN
 from datamill.cli._words_preaccuracy_h4 import PREACCURACY_H4_EN, PREACCURACY_H4_ZH_CN
 from datamill.cli._words_preannotate_h11 import PREANNOTATE_H11_EN, PREANNOTATE_H11_ZH_CN
+from datamill.cli._words_qc_h7 import QC_H7_EN, QC_H7_ZH_CN
 from datamill.cli._words_speech_h5 import SPEECH_H5_EN, SPEECH_H5_ZH_CN
 
 __all__ = ["DATA_EN", "DATA_ZH_CN"]
@@ -47,6 +48,7 @@ DATA_EN: dict[str, str] = {
     **PREANNOTATE_H11_EN,
     **PREACCURACY_H4_EN,
     **SPEECH_H5_EN,
+    **QC_H7_EN,
     **IMPORT_H18_EN,
 }
 
@@ -81,5 +83,6 @@ DATA_ZH_CN: dict[str, str] = {
     **PREANNOTATE_H11_ZH_CN,
     **PREACCURACY_H4_ZH_CN,
     **SPEECH_H5_ZH_CN,
+    **QC_H7_ZH_CN,
     **IMPORT_H18_ZH_CN,
 }

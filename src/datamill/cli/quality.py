@@ -356,7 +356,27 @@ def complete_cmd(inspection_id: int, user: AsUser, as_json: JsonOpt = False) -> 
         # the table shows each answer in a line (the modality's summary, else shortened);
         # --json keeps the documents whole
         summaries = None if as_json else _sample_summaries(s, v)
-    emit(v, as_json, lambda x: _render_inspection(x, None, summaries, user))
+        project = None if as_json else _batch_project_name(s, v.batch_id)
+
+    def render(x: Any) -> None:
+        _render_inspection(x, None, summaries, user)
+        # what follows the verdict: the delivery, or the rework and a new batch (trial h7)
+        if x.verdict == "accepted":
+            out.print(say("qc.next_accepted", batch=x.batch_id), soft_wrap=True)
+        elif x.verdict == "rejected":
+            out.print(say("qc.next_rejected", items=x.plan["lot_size"], project=esc(project or ""),
+                          user="PM"), soft_wrap=True)
+
+    emit(v, as_json, render)
+
+
+def _batch_project_name(s: Any, batch_id: int) -> str | None:
+    """The name of the project a batch belongs to (None: none found)."""
+    from datamill.production.models import Batch, Project
+
+    batch = s.get(Batch, batch_id)
+    project = s.get(Project, batch.project_id) if batch is not None else None
+    return None if project is None else str(project.name)
 
 
 @app.command("evaluate")

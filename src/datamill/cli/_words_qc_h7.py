@@ -1,0 +1,24 @@
+"""The words of ``datamill qc complete``'s next step (what follows an accepted or a rejected
+batch) for people, in English and zh-CN; merged into the CLI's catalogue through
+:mod:`datamill.cli._words_data`."""
+
+from __future__ import annotations
+
+__all__ = ["QC_H7_EN", "QC_H7_ZH_CN"]
+
+QC_H7_EN: dict[str, str] = {
+    "qc.next_accepted": "next: datamill delivery create {batch} --out DIR --as PM (the "
+                        "project's manager)",
+    "qc.next_rejected": "next: the batch's {items} items went back to rework: the annotators "
+                        "take them with datamill work next {project} --as NAME; reviewed "
+                        "again, they go into a new batch: datamill qc batch {project} --as "
+                        "PM (the project's manager)",
+}
+
+QC_H7_ZH_CN: dict[str, str] = {
+    "qc.next_accepted": "下一步：datamill delivery create {batch} --out DIR --as PM"
+                        "（由项目经理执行）",
+    "qc.next_rejected": "下一步：该批次的 {items} 个条目已退回返工：标注员用 datamill work "
+                        "next {project} --as NAME 领取；重新审核后进入新批次：datamill qc "
+                        "batch {project} --as PM（由项目经理执行）",
+}
