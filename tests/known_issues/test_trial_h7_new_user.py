@@ -4,6 +4,7 @@ through a project of each modality left the next step unclear or led to lost wor
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -76,3 +77,25 @@ def test_qc_complete_says_what_follows_the_verdict(tmp_path: Path) -> None:
     shown = " ".join(run_cli(home, "qc", "complete", str(insp["id"]), "--as", "root",
                              DATAMILL_LANG="zh-CN").stdout.split())
     assert f"下一步：datamill delivery create {insp['batch_id']} --out DIR --as PM" in shown, shown
+
+
+def test_readme_creates_a_project_as_the_manager_who_then_imports(tmp_path: Path) -> None:
+    """The README created a project ``--as admin`` and imported into it ``--as pm``: the PM,
+    no member of it, heard ``no project named 'boxes1'``. Its example now creates it as the
+    PM, who imports into it at once; made by an admin, it waits for ``add-member``, as the
+    README says."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    creates = re.findall(r"datamill project create \S+ --as (\w+)", readme)
+    imports = set(re.findall(r"datamill data import \S+ \S+ (?:[^#\n]*?)--as (\w+)", readme))
+    assert creates and set(creates) <= imports, (creates, imports)
+    assert "project add-member boxes1 pm --as admin" in readme
+    home = imported_text_project(tmp_path, "by-admin", {"a.txt": "张伟在北京工作。"})
+    run_cli(home, "user", "create", "pm", "--role", "project_manager", "--password",
+            "password1", "--as", "root")
+    texts = tmp_path / "more"
+    texts.mkdir()
+    (texts / "b.txt").write_text("李娜在上海工作。", encoding="utf-8")
+    hidden = run_cli(home, "data", "import", "by-admin", str(texts), "--as", "pm", ok=False)
+    assert hidden.returncode == 3, hidden.stderr  # noqa: PLR2004 - not found
+    run_cli(home, "project", "add-member", "by-admin", "pm", "--as", "root")
+    run_cli(home, "data", "import", "by-admin", str(texts), "--as", "pm")
