@@ -68,7 +68,7 @@ def test_qc_complete_says_what_follows_the_verdict(tmp_path: Path) -> None:
     shown = " ".join(run_cli(home, "qc", "complete", str(insp["id"]), "--as",
                              "root").stdout.split())
     assert "rejected" in shown, shown
-    assert ("next: the batch's 1 items went back to rework: the annotators take them with "
+    assert ("next: the batch's item went back to rework: its annotator takes it with "
             "datamill work next qc-next-r --as NAME") in shown, shown
     assert "datamill qc batch qc-next-r --as PM" in shown, shown
     home, insp = _inspected(tmp_path / "a", "qc-next-a")
@@ -99,3 +99,14 @@ def test_readme_creates_a_project_as_the_manager_who_then_imports(tmp_path: Path
     assert hidden.returncode == 3, hidden.stderr  # noqa: PLR2004 - not found
     run_cli(home, "project", "add-member", "by-admin", "pm", "--as", "root")
     run_cli(home, "data", "import", "by-admin", str(texts), "--as", "pm")
+
+
+def test_a_sampled_image_with_one_object_reads_1_object() -> None:
+    """``qc inspect`` / ``qc complete`` summed an image answer of one box as "1 objects (car
+    1)"; one object or cuboid is now singular, more stay plural."""
+    from datamill.cli.quality import _summary_line
+
+    assert _summary_line({"objects": {"car": 1}, "kinds": {"box": 1}}).startswith(
+        "1 object (car 1)")
+    assert _summary_line({"cuboids": {"car": 1}}) == "1 cuboid (car 1)"
+    assert _summary_line({"objects": {"car": 1, "person": 1}}) == "2 objects (car 1, person 1)"

@@ -13,6 +13,13 @@ QC_H7_EN: dict[str, str] = {
                         "take them with datamill work next {project} --as NAME; reviewed "
                         "again, they go into a new batch: datamill qc batch {project} --as "
                         "PM (the project's manager)",
+    "qc.next_rejected_one": "next: the batch's item went back to rework: its annotator takes "
+                            "it with datamill work next {project} --as NAME; reviewed again, it "
+                            "goes into a new batch: datamill qc batch {project} --as PM (the "
+                            "project's manager)",
+    # one object or cuboid is not "1 objects" (trial h7); Chinese has one form
+    "qc.summary.objects_one": "1 object ({labels})",
+    "qc.summary.cuboids_one": "1 cuboid ({labels})",
 }
 
 QC_H7_ZH_CN: dict[str, str] = {
@@ -21,4 +28,9 @@ QC_H7_ZH_CN: dict[str, str] = {
     "qc.next_rejected": "下一步：该批次的 {items} 个条目已退回返工：标注员用 datamill work "
                         "next {project} --as NAME 领取；重新审核后进入新批次：datamill qc "
                         "batch {project} --as PM（由项目经理执行）",
+    "qc.next_rejected_one": "下一步：该批次的 1 个条目已退回返工：标注员用 datamill work next "
+                            "{project} --as NAME 领取；重新审核后进入新批次：datamill qc batch "
+                            "{project} --as PM（由项目经理执行）",
+    "qc.summary.objects_one": "1 个对象（{labels}）",
+    "qc.summary.cuboids_one": "1 个立方体（{labels}）",
 }

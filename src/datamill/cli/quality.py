@@ -189,7 +189,8 @@ def _summary_line(summary: Mapping[str, Any]) -> str:
     for key in ("cuboids", "objects"):  # a point-cloud frame's cuboids, an image's objects
         counts = summary.get(key)
         if counts is not None:
-            parts.append(say(f"qc.summary.{key}", count=sum(counts.values()),
+            total = sum(counts.values())
+            parts.append(say(f"qc.summary.{key}{'_one' if total == 1 else ''}", count=total,
                              labels=sep.join(f"{k} {n}" for k, n in counts.items()) or "-"))
     if summary.get("kinds"):  # an image's objects by kind, named as its refusals name them
         words = LANGUAGES.get(cli_language(), LANGUAGES["en"])
@@ -364,8 +365,9 @@ def complete_cmd(inspection_id: int, user: AsUser, as_json: JsonOpt = False) -> 
         if x.verdict == "accepted":
             out.print(say("qc.next_accepted", batch=x.batch_id), soft_wrap=True)
         elif x.verdict == "rejected":
-            out.print(say("qc.next_rejected", items=x.plan["lot_size"], project=esc(project or ""),
-                          user="PM"), soft_wrap=True)
+            lot = x.plan["lot_size"]
+            out.print(say("qc.next_rejected_one" if lot == 1 else "qc.next_rejected", items=lot,
+                          project=esc(project or "")), soft_wrap=True)
 
     emit(v, as_json, render)
 
