@@ -110,3 +110,25 @@ def test_a_sampled_image_with_one_object_reads_1_object() -> None:
         "1 object (car 1)")
     assert _summary_line({"cuboids": {"car": 1}}) == "1 cuboid (car 1)"
     assert _summary_line({"objects": {"car": 1, "person": 1}}) == "2 objects (car 1, person 1)"
+
+
+def test_a_completed_inspection_is_shown_again(tmp_path: Path) -> None:
+    """``qc complete``'s table pointed at "--json prints them", and a reworked item at "their
+    version is in inspection N"; but ``qc inspect BATCH`` refuses a batch no longer open
+    (``batch_not_open``) and no command showed an inspection again. ``qc show INSPECTION``
+    does, as ``GET /inspections/{id}``: plan, verdict, scores and the sample."""
+    home, insp = _inspected(tmp_path, "qc-show")
+    (item,) = insp["sample"]
+    run_cli(home, "qc", "confirm", str(insp["id"]), str(item["item_id"]), "--as", "root")
+    run_cli(home, "qc", "complete", str(insp["id"]), "--as", "root")
+    again = run_cli(home, "qc", "inspect", str(insp["batch_id"]), "--as", "root", "--json",
+                    ok=False)
+    assert json.loads(again.stdout)["error"]["reason_code"] == "batch_not_open"
+    shown = json.loads(run_cli(home, "qc", "show", str(insp["id"]), "--as", "root",
+                               "--json").stdout)
+    assert shown["verdict"] == "accepted" and shown["sample"][0]["item_id"] == item["item_id"]
+    text = " ".join(run_cli(home, "qc", "show", str(insp["id"]), "--as", "root").stdout.split())
+    assert text.startswith(f"inspection {insp['id']} of batch {insp['batch_id']}"), text
+    assert "accepted: defective items 0" in text, text
+    missing = run_cli(home, "qc", "show", "999", "--as", "root", "--json", ok=False)
+    assert missing.returncode == 3 and json.loads(missing.stdout)["error"]["code"] == "not_found"  # noqa: PLR2004

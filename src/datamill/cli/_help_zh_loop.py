@@ -73,6 +73,11 @@ LOOP_HELP_ZH_CN: dict[str, str] = {
         "确认一个样本条目与交付一致（“无修改”）：交付版本即成为质检员的版本，无论多长都无须重新"
         "输入。",
     "Score the sample and accept or reject the batch.": "为样本评分，并判定批次合格或不合格。",
+    ("Show an inspection, open or completed: its plan, verdict, scores and each sampled "
+     "item's delivered and inspector's versions (who may view the project; the API's GET "
+     "/inspections/{id}). A reworked item's \"their version is in inspection N\" is read here."):
+        "显示一次质检（进行中或已完成）：抽样方案、判定、评分，以及每个抽样条目的交付版本和质检员版本"
+        "（可查看该项目者；即 API 的 GET /inspections/{id}）。返工条目所说的“其版本见质检 N”在此查看。",
     "Application-effect verification of a batch: the modality's model evaluated on a sample "
     "(speech: the packaged recogniser's word error rate per speaker, gender, age band, accent) "
     "or trained and cross-validated on it (text classification: macro-F1 against a baseline, a "

@@ -201,8 +201,9 @@ EN_CLI: dict[str, str] = {
     "delivery.effect_runs": "; the largest of {runs} runs (their range {range})",
     "delivery.nothing_to_relocate": "nothing to relocate: no file in {path} holds an absolute path (image, point-cloud and text packages name their media files relatively); it can be used where it lies",
     "qc.summary.document": "JSON, {chars} characters: {head}…",
-    "qc.summary.whole_done": "the whole documents (shortened here): --json prints them; so do "
-                             "GET /api/v1/inspections/{inspection} and the web page "
+    "qc.summary.whole_done": "the whole documents (shortened here): --json prints them, "
+                             "later too: datamill qc show {inspection} --as {user} --json; so "
+                             "do GET /api/v1/inspections/{inspection} and the web page "
                              "/inspections/{inspection}",
     "project.basics_customer": "its deliveries: datamill delivery list {project} --as {user}",
     "project.basics_worker": "your tasks: datamill work next {project} --as {user}{stage} (its "
@@ -431,7 +432,8 @@ ZH_CN_CLI: dict[str, str] = {
     "delivery.effect_runs": "；取 {runs} 次验证中样本最大的一次（各次结果范围 {range}）",
     "delivery.nothing_to_relocate": "无需迁移：{path} 中的文件均未使用绝对路径（图像、点云和文本交付包以相对路径引用媒体文件），原样即可使用。",
     "qc.summary.document": "JSON，{chars} 个字符：{head}…",
-    "qc.summary.whole_done": "完整文档（此处已缩略）：加 --json 可输出；也可通过 "
+    "qc.summary.whole_done": "完整文档（此处已缩略）：加 --json 可输出，之后也可用 "
+                             "datamill qc show {inspection} --as {user} --json；也可通过 "
                              "GET /api/v1/inspections/{inspection} 或网页 /inspections/{inspection} "
                              "查看",
     "project.basics_customer": "交付记录：datamill delivery list {project} --as {user}",

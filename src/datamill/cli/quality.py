@@ -156,6 +156,25 @@ def inspect_cmd(batch_id: int, user: AsUser, as_json: JsonOpt = False) -> None:
     emit(v, as_json, lambda x: _render_inspection(x, views, summaries, user))
 
 
+@app.command("show")
+@handle_errors
+def show_cmd(inspection_id: int, user: AsUser, as_json: JsonOpt = False) -> None:
+    """Show an inspection, open or completed: its plan, verdict, scores and each sampled item's
+    delivered and inspector's versions (who may view the project; the API's GET
+    /inspections/{id}). A reworked item's "their version is in inspection N" is read here."""
+    from datamill.compliance.access import inspection_project
+    from datamill.production.inspection import get_inspection
+
+    with get_runtime().session() as s:
+        viewer = acting_user(s, user)
+        pid = inspection_project(s, inspection_id, viewer)  # one they cannot see: missing
+        acting_user(s, user, Action.VIEW_PROJECT, project_id=pid)
+        v = get_inspection(s, inspection_id, viewer)
+        views = None if as_json else _sample_views(s, v)
+        summaries = None if as_json or views is not None else _sample_summaries(s, v)
+    emit(v, as_json, lambda x: _render_inspection(x, views, summaries, user))
+
+
 def _sample_summaries(s: Any, v: Any) -> dict[int, tuple[str, str]] | None:
     """Per sampled item, its delivered and corrected answers in a line each (a point-cloud
     frame: cuboids per label, points per class) where the modality summarises an answer
