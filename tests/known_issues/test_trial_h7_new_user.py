@@ -132,3 +132,28 @@ def test_a_completed_inspection_is_shown_again(tmp_path: Path) -> None:
     assert "accepted: defective items 0" in text, text
     missing = run_cli(home, "qc", "show", "999", "--as", "root", "--json", ok=False)
     assert missing.returncode == 3 and json.loads(missing.stdout)["error"]["code"] == "not_found"  # noqa: PLR2004
+
+
+def test_work_next_on_speech_names_the_text_option(tmp_path: Path) -> None:
+    """The README submits a transcript with ``work submit ID --text "..."``; ``work next``
+    on a speech task said ``--annotation FILE.json``, a file whose form nothing showed. It
+    now names ``--text``, and that command, filled in, is accepted."""
+    import yaml
+
+    from tests.unit.production.helpers import spec, speech_folder
+
+    home = tmp_path / "home"
+    (tmp_path / "spec.yaml").write_text(yaml.safe_dump(spec(name="asr-next")), encoding="utf-8")
+    run_cli(home, "user", "create", "root", "--role", "admin", "--password", "password1")
+    run_cli(home, "project", "create", str(tmp_path / "spec.yaml"), "--as", "root")
+    run_cli(home, "data", "import", "asr-next", str(speech_folder(tmp_path, 4)), "--as", "root")
+    run_cli(home, "data", "check", "asr-next", "--workers", "1", "--as", "root")
+    run_cli(home, "work", "package", "asr-next", "--stage", "annotate", "--as", "root")
+    shown = " ".join(run_cli(home, "work", "next", "asr-next", "--as", "root").stdout.split())
+    command = shown.split("next: ", 1)[1]
+    assert command.startswith("datamill work submit ") and '--text "TRANSCRIPT"' in command, shown
+    words = command.split(" (or ", 1)[0].replace('"TRANSCRIPT"', "hello").split()[1:]
+    assert run_cli(home, *words).stdout.startswith("saved version"), words
+    zh = " ".join(run_cli(home, "work", "next", "asr-next", "--as", "root",
+                          DATAMILL_LANG="zh-CN").stdout.split())
+    assert '--text "TRANSCRIPT"（或 --annotation FILE.json：分段列表）' in zh, zh

@@ -1,6 +1,6 @@
 """The words of ``datamill qc complete``'s next step (what follows an accepted or a rejected
-batch) for people, in English and zh-CN; merged into the CLI's catalogue through
-:mod:`datamill.cli._words_data`."""
+batch) and of ``work next``'s transcript option, for people, in English and zh-CN; merged into
+the CLI's catalogue through :mod:`datamill.cli._words_data`."""
 
 from __future__ import annotations
 
@@ -20,6 +20,8 @@ QC_H7_EN: dict[str, str] = {
     # one object or cuboid is not "1 objects" (trial h7); Chinese has one form
     "qc.summary.objects_one": "1 object ({labels})",
     "qc.summary.cuboids_one": "1 cuboid ({labels})",
+    # work next's command for a transcript: typed on the line, the segment list the other way
+    "work.answer_text": ' --text "TRANSCRIPT" (or --annotation FILE.json: a list of segments)',
 }
 
 QC_H7_ZH_CN: dict[str, str] = {
@@ -33,4 +35,5 @@ QC_H7_ZH_CN: dict[str, str] = {
                             "{project} --as PM（由项目经理执行）",
     "qc.summary.objects_one": "1 个对象（{labels}）",
     "qc.summary.cuboids_one": "1 个立方体（{labels}）",
+    "work.answer_text": ' --text "TRANSCRIPT"（或 --annotation FILE.json：分段列表）',
 }

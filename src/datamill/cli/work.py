@@ -168,6 +168,11 @@ def next_cmd(project: str, user: AsUser, stage: str = "annotate", as_json: JsonO
         raise NothingToDo("no task left for you at this stage", said=say("work.nothing_left"),
                           task=None)
 
+    # a transcript is typed on the line (the README's --text), not written to a JSON file
+    # nothing showed the form of (trial h7); the segment list stays for several segments
+    answer_option = (say("work.answer_text") if found.modality == "speech.asr"
+                     else " --annotation FILE.json")
+
     def render(t: Any) -> None:
         about = summary_line(_task_summary(plugin, t))  # the modality's: duration, size ...
         out.print(say("work.task", task=t.id, stage=code("stage", t.stage), item=t.external_id,
@@ -193,7 +198,7 @@ def next_cmd(project: str, user: AsUser, stage: str = "annotate", as_json: JsonO
         out.print(styled((say("work.next"), "dim"),
                          f"datamill work {verb.replace('TASK', str(t.id))} "
                          f"--base-version {t.current_version} --as {user}"
-                         + ("" if t.stage == "review" else " --annotation FILE.json")))
+                         + ("" if t.stage == "review" else answer_option)))
 
     emit({**task.model_dump(mode="json"), "content": content} if as_json else task, as_json,
          render)
