@@ -21,7 +21,8 @@ NOT_TRANSLATED = {"app.name",  # the product name stays as it is
                   "sp.lquote", "sp.rquote",  # the quotes around a compared label or text
                   "image.objects_count",  # the object count in full-width parentheses
                   "collect.with_reasons",  # a prompt and its reasons in full-width brackets
-                  "prob.list_sep"}  # the full-width semicolon between listed problems
+                  "prob.list_sep",  # the full-width semicolon between listed problems
+                  "llm.list_sep"}  # the enumeration comma between unmarked rubric criteria
 
 
 def test_every_english_key_has_a_chinese_entry() -> None:

@@ -6,7 +6,7 @@ sheet and a quota's refusal all read, so every face says "3 名说话人" and "3
 
 from __future__ import annotations
 
-__all__ = ["UNIT_ONE", "UNIT_ZH_CN"]
+__all__ = ["PRICE_UNIT_ONE", "UNIT_ONE", "UNIT_ZH_CN"]
 
 #: the English singular of each unit a volume, a price line or a quota is counted in
 UNIT_ONE: dict[str, str] = {
@@ -14,6 +14,12 @@ UNIT_ONE: dict[str, str] = {
     "databases": "database", "licences": "licence", "dialogues": "dialogue", "frames": "frame",
     "speakers": "speaker", "characters": "character", "milliseconds": "millisecond",
     "subjects": "subject", "points": "point",
+}
+
+#: the English singular of each unit a worker's price is quoted per and of the thousand
+#: characters a text order counts in: a settlement sheet's line says "1 hour", not "1 hours"
+PRICE_UNIT_ONE: dict[str, str] = {
+    "hour": "hour", "item": "item", "volume": "volume unit", "kchars": "thousand characters",
 }
 
 #: each unit's Chinese words after a number (the same after "1": Chinese has no plural)

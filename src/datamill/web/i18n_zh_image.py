@@ -61,7 +61,7 @@ ZH_CN_IMAGE: dict[str, str] = {
     "image.save.stale": "草稿已在另一个标签页或窗口中保存，本页的修改未保存：请刷新页面，从最新草稿继续。",
     "image.submit.ok": "已提交",
     "image.submit.failed": "提交失败：{error}",
-    "image.submit.conflict": "打开后此条目已被他人修改（版本冲突）。你的修改已保存为草稿：请刷新页面，在条目的新版本上查看并检查后重新提交。",
+    "image.submit.conflict": "打开后此条目已被他人修改（版本冲突）。您的修改已保存为草稿：请刷新页面，在条目的新版本上查看并检查后重新提交。",
     "image.copied": "已从上一张图像复制 {n} 个对象",
     "image.wand_failed": "魔棒在此处未找到区域。",
     "image.load_failed": "无法加载图像：{url}",

@@ -25,7 +25,7 @@ from datamill.compliance.models import User
 from datamill.core.errors import InvalidInput
 from datamill.core.languages import ranked_language_tags
 from datamill.core.shown_numbers import shown_money, shown_price, shown_volume
-from datamill.core.unit_words import UNIT_ONE
+from datamill.core.unit_words import PRICE_UNIT_ONE, UNIT_ONE
 from datamill.workforce.schemas import SettlementSheetOut
 from datamill.workforce.views import project_names, vendor_names, worker_names
 
@@ -199,8 +199,7 @@ SHEET_ZH_CN: dict[str, str] = {
 
 # a unit after a volume or a quantity shown as "1": "1 hour", not "1 hours" (a pricing unit's
 # too: hour, item, volume); Chinese reads as after any number
-SHEET_EN.update({"unit.hour.one": "hour", "unit.item.one": "item",
-                 "unit.volume.one": "volume unit", "unit.kchars.one": "thousand characters",
+SHEET_EN.update({**{f"unit.{code}.one": one for code, one in PRICE_UNIT_ONE.items()},
                  **{f"unit.{code}.one": one for code, one in UNIT_ONE.items()
                     if f"unit.{code}" in SHEET_EN}})
 SHEET_ZH_CN.update({key: SHEET_ZH_CN[key.removesuffix(".one")] for key in SHEET_EN

@@ -4,6 +4,7 @@ a non-zero exit code, no traceback and nothing written — found by trying the C
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 from pathlib import Path
 
@@ -170,9 +171,17 @@ def test_ledger_approver_journal_and_db_upgrade_speak_json(home: Path, tmp_path:
 
 def test_control_characters_in_data_never_reach_the_terminal(home: Path) -> None:
     name = "Evil\x1b[2J\x1b]0;owned\x07Co"  # clear the screen, retitle the terminal
-    added = json.loads(run(home, "workforce", "vendor-add", name, "company", "--as", "root",
+    # a new vendor's name is refused such characters now (h6, registered_name) ...
+    refused = run(home, "workforce", "vendor-add", name, "company", "--as", "root", "--json",
+                  ok=False)
+    assert "control character" in json_error(refused, 2, "invalid_input")
+    # ... and one stored before that rule is still printed harmlessly
+    added = json.loads(run(home, "workforce", "vendor-add", "Evil Co", "company", "--as", "root",
                            "--json").stdout)
-    assert added["name"] == name  # the data itself is kept as given
+    db = sqlite3.connect(home / "datamill.db")
+    with db:
+        db.execute("UPDATE wf_vendors SET name = ? WHERE id = ?", (name, added["id"]))
+    db.close()
     listed = run(home, "workforce", "vendors", "--as", "root").stdout
     assert "\x1b" not in listed and "\x07" not in listed
     assert "Evil\\x1b[2J\\x1b]0;owned\\x07Co" in listed

@@ -12,7 +12,7 @@ import pytest
 from datamill.cli._unit_words import UNIT_ONE as CLI_UNIT_ONE
 from datamill.cli._unit_words import unit_after
 from datamill.config import get_settings
-from datamill.core.unit_words import UNIT_ONE
+from datamill.core.unit_words import PRICE_UNIT_ONE, UNIT_ONE
 from datamill.web.i18n import CATALOGUES, translator
 from datamill.web.i18n_deliveries import PAGE_UNITS
 from datamill.web.routes._common import code_label
@@ -37,6 +37,8 @@ def test_the_cli_and_the_pages_say_one_unit_alike(english_cli: None) -> None:
 def test_the_english_catalogue_takes_its_singulars_from_the_table() -> None:
     en = {k: v for k, v in CATALOGUES["en"].items()
           if k.startswith("unit.") and k.endswith(".one")}
-    assert en == {f"unit.{u}.one": UNIT_ONE[u] for u in PAGE_UNITS}
+    # the volume units' singulars, and the pricing units' the settlement sheet adds (h2)
+    assert en == {**{f"unit.{u}.one": UNIT_ONE[u] for u in PAGE_UNITS},
+                  **{f"unit.{u}.one": one for u, one in PRICE_UNIT_ONE.items()}}
     zh = CATALOGUES["zh-CN"]
     assert all(f"unit.{u}.one" in zh for u in PAGE_UNITS)
