@@ -30,12 +30,14 @@ LEDGER_HELP_ZH_CN: dict[str, str] = {
     "one of speech, vision, language, application_service; OFFERING custom or product_licence; "
     "acceptance type 1 (one delivery, one acceptance), 2 (batches, one final acceptance) or 3 "
     "(each batch accepted on its own). The volume unit is hours, utterances, items, images, "
-    "databases, licences or an installed modality's own unit (dialogues, frames, kchars).":
+    "databases, licences or an installed modality's own unit (dialogues, frames, kchars); left "
+    "out, the business line's own (speech hours, vision images, language kchars, else items).":
         "添加履约订单（不含税金额，按合同币种）。BUSINESS_LINE 为 speech、vision、language、"
         "application_service 之一；OFFERING 为 custom 或 product_licence；验收类型 1（一次交付"
         "一次验收）、2（分批交付，一次最终验收）或 3（每批单独验收）。量的单位为 hours、"
         "utterances、items、images、databases、licences，或已安装模态自己的单位（dialogues、"
-        "frames、kchars）。",
+        "frames、kchars）；不填时取业务线自己的单位（speech 为 hours、vision 为 images、"
+        "language 为 kchars，其余为 items）。",
     "The contract's currency (the default); another is refused.":
         "合同的币种（默认）；其他币种会被拒绝。",
     "Output VAT as a fraction (default: DATAMILL_SERVICE_VAT_RATE, 0.06, for custom work; "

@@ -123,7 +123,7 @@ def contract_add(number: str, customer_id: int, user: AsUser, kind: str = "custo
 @handle_errors
 def order_add(  # noqa: PLR0913
     contract_id: int, number: str, business_line: str, offering: str, amount: str,
-    total_volume: str, user: AsUser, volume_unit: str = "hours", acceptance_type: int = 1,
+    total_volume: str, user: AsUser, volume_unit: str | None = None, acceptance_type: int = 1,
     currency: Annotated[str | None, typer.Option(
         help="The contract's currency (the default); another is refused.")] = None,
     fx_rate: str | None = None,
@@ -136,7 +136,8 @@ def order_add(  # noqa: PLR0913
     one of speech, vision, language, application_service; OFFERING custom or product_licence;
     acceptance type 1 (one delivery, one acceptance), 2 (batches, one final acceptance) or 3
     (each batch accepted on its own). The volume unit is hours, utterances, items, images,
-    databases, licences or an installed modality's own unit (dialogues, frames, kchars)."""
+    databases, licences or an installed modality's own unit (dialogues, frames, kchars); left
+    out, the business line's own (speech hours, vision images, language kchars, else items)."""
     from datamill.ledger.orders import create_order
 
     with get_runtime().session() as s:

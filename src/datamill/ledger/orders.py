@@ -48,6 +48,7 @@ __all__ = [
     "create_customer",
     "create_licence_contract",
     "create_order",
+    "default_volume_unit",
     "default_vat_rate",
     "get_order",
     "list_customers",
@@ -299,6 +300,13 @@ _LINE_UNITS: dict[str, tuple[str, ...]] = {
 }
 
 
+def default_volume_unit(business_line: str) -> str:
+    """An order's unit when none is given: its business line's first (speech hours, vision
+    images, language thousands of characters), else items. It was hours for every line, and a
+    vision order given no unit was refused as counted in another line's unit."""
+    return _LINE_UNITS.get(business_line, ("items",))[0]
+
+
 def check_unit_fits_line(business_line: str, volume_unit: str) -> None:
     """Refuse an order whose volume unit is another business line's (``order_unit_line``):
     a vision order counted in hours of audio was accepted, and the revenue its project's
@@ -341,8 +349,8 @@ def check_unit_fits_modality(number: str, volume_unit: str, modality: str,
 
 def create_order(
     session: Session, contract_id: int, number: str, *, business_line: str, offering: str,
-    amount: Decimal | str, currency: str | None, total_volume: Decimal | str, volume_unit: str,
-    acceptance_type: int, fx_rate: Decimal | str | None = None,
+    amount: Decimal | str, currency: str | None, total_volume: Decimal | str,
+    volume_unit: str | None, acceptance_type: int, fx_rate: Decimal | str | None = None,
     vat_rate: Decimal | str | None = None, actor_id: int | None = None,
 ) -> OrderOut:
     """Split one obligation off a contract. ``amount`` excludes VAT, in the contract currency
@@ -350,6 +358,7 @@ def create_order(
     setting's (:func:`default_vat_rate`: 6 % custom work, 13 % a product licence).
 
     A foreign-currency order needs ``fx_rate`` (CNY per unit, spot rate on the contract date).
+    ``volume_unit`` None: the business line's own (:func:`default_volume_unit`).
     """
     # locked: two orders split off at once must not both fit under the contract's amount
     contract = lock_or_raise(session, LedgerContract, contract_id, "contract",
@@ -361,6 +370,8 @@ def create_order(
                        contract_status=str(contract.status))
     require_one_of(business_line, BUSINESS_LINES, "business_line")
     require_one_of(offering, OFFERINGS, "offering")
+    if volume_unit is None:
+        volume_unit = default_volume_unit(business_line)
     require_one_of(volume_unit, order_volume_units(), "volume_unit")
     check_unit_fits_line(business_line, volume_unit)
     if acceptance_type not in (1, 2, 3):

@@ -62,7 +62,8 @@ def test_an_order_counts_in_its_lines_unit(runtime: Runtime, users: dict[str, Us
     with TestClient(create_app(runtime)) as c:
         got = c.post(f"{API}/ledger/contracts/{k}/orders", headers=login(c, "admin"), json={
             "number": "O-API", "business_line": "vision", "offering": "custom",
-            "amount": "1000", "total_volume": "10", "acceptance_type": 3})  # hours: the default
+            "amount": "1000", "total_volume": "10", "acceptance_type": 3,
+            "volume_unit": "hours"})  # (left out: the line's own, images)
         assert got.status_code == 422, got.text
         assert got.json()["reason_code"] == "order_unit_line"
 

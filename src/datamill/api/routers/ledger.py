@@ -119,7 +119,11 @@ class OrderIn(BaseModel):
     #: the contract's currency when left out
     currency: str | None = None
     total_volume: Decimal
-    volume_unit: str = "hours"
+    #: left out: the business line's own (speech hours, vision images, language kchars; else
+    #: items)
+    volume_unit: str | None = Field(
+        default=None, description="Left out: the business line's own unit (speech hours, "
+                                  "vision images, language kchars, otherwise items)")
     acceptance_type: int
     fx_rate: Decimal | None = None
     #: left out: the setting's (DATAMILL_SERVICE_VAT_RATE 6 %, a product licence's
