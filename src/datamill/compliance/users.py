@@ -359,10 +359,18 @@ def deactivate_user(session: Session, user: User, *, actor_id: int | None = None
     The open work they held goes back to the pool (:func:`datamill.production.tasks.
     release_work_of`): their holds on open tasks are dropped and their unfinished packages
     unassigned, or it would sit with someone who cannot sign in, hidden from everyone else.
-    Returns the counts: ``sessions``, ``tokens``, ``released_tasks``, ``unassigned_packages``."""
+    Returns the counts: ``sessions``, ``tokens``, ``released_tasks``, ``unassigned_packages``.
+
+    Refused (``self_deactivate``): an actor deactivating themselves (they would be signed out
+    at once, possibly the last one able to reactivate anyone); before, only the web page
+    refused it, and the CLI did it."""
     from datamill.compliance.role_change import refuse_last_admin
     from datamill.production.tasks import release_work_of
 
+    if actor_id is not None and actor_id == user.id:
+        raise Conflict(
+            f"{user.username!r} cannot deactivate their own account: ask another admin to do it",
+            reason_code="self_deactivate", username=user.username)
     refuse_last_admin(session, user, "deactivate them")
     user.is_active = False
     revoked = revoke_credentials(session, user)

@@ -183,3 +183,5 @@ AREA_REFUSALS_ZH_CN: dict[str, str] = {
 }
 from datamill.modalities import _reason_words_ledger_h5 as _ledger_h5  # noqa: E402, I001
 AREA_REFUSALS_EN.update(_ledger_h5.LEDGER_H5_EN); AREA_REFUSALS_ZH_CN.update(_ledger_h5.LEDGER_H5_ZH_CN)  # noqa: E702, E501
+from datamill.modalities import _reason_words_users_h12 as _users_h12  # noqa: E402, I001
+AREA_REFUSALS_EN.update(_users_h12.USERS_H12_EN); AREA_REFUSALS_ZH_CN.update(_users_h12.USERS_H12_ZH_CN)  # noqa: E702, E501
