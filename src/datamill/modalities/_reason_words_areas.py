@@ -34,6 +34,7 @@ from datamill.modalities import _reason_words_ledger as _ledger
 from datamill.modalities import _reason_words_ledger_clerk as _ledger_clerk
 from datamill.modalities import _reason_words_ledger_fx as _ledger_fx
 from datamill.modalities import _reason_words_ledger_h3 as _ledger_h3
+from datamill.modalities import _reason_words_ledger_h5 as _ledger_h5
 from datamill.modalities import _reason_words_ledger_h13 as _ledger_h13
 from datamill.modalities import _reason_words_licence_h17 as _licence_h17
 from datamill.modalities import _reason_words_llm_delivery as _llm_delivery
@@ -55,6 +56,7 @@ from datamill.modalities import _reason_words_speech_h12 as _speech_h12
 from datamill.modalities import _reason_words_text_h3 as _text_h3
 from datamill.modalities import _reason_words_text_h6 as _text_h6
 from datamill.modalities import _reason_words_textgrid_h11 as _textgrid_h11
+from datamill.modalities import _reason_words_users_h12 as _users_h12
 from datamill.modalities import _reason_words_workforce as _workforce
 from datamill.modalities import _reason_words_workforce_h5 as _workforce_h5
 from datamill.modalities import _reason_words_workforce_h8 as _workforce_h8
@@ -121,6 +123,8 @@ AREA_REFUSALS_EN: dict[str, str] = {
     **_pointcloud_h2.POINTCLOUD_H2_EN,
     **_notes_h1.NOTES_H1_EN,
     **_years.YEARS_EN,
+    **_users_h12.USERS_H12_EN,
+    **_ledger_h5.LEDGER_H5_EN,
 }
 
 AREA_REFUSALS_ZH_CN: dict[str, str] = {
@@ -180,8 +184,6 @@ AREA_REFUSALS_ZH_CN: dict[str, str] = {
     **_pointcloud_h2.POINTCLOUD_H2_ZH_CN,
     **_notes_h1.NOTES_H1_ZH_CN,
     **_years.YEARS_ZH_CN,
+    **_users_h12.USERS_H12_ZH_CN,
+    **_ledger_h5.LEDGER_H5_ZH_CN,
 }
-from datamill.modalities import _reason_words_ledger_h5 as _ledger_h5  # noqa: E402, I001
-AREA_REFUSALS_EN.update(_ledger_h5.LEDGER_H5_EN); AREA_REFUSALS_ZH_CN.update(_ledger_h5.LEDGER_H5_ZH_CN)  # noqa: E702, E501
-from datamill.modalities import _reason_words_users_h12 as _users_h12  # noqa: E402, I001
-AREA_REFUSALS_EN.update(_users_h12.USERS_H12_EN); AREA_REFUSALS_ZH_CN.update(_users_h12.USERS_H12_ZH_CN)  # noqa: E702, E501
