@@ -367,11 +367,11 @@ def deactivate_user(session: Session, user: User, *, actor_id: int | None = None
     from datamill.compliance.role_change import refuse_last_admin
     from datamill.production.tasks import release_work_of
 
+    refuse_last_admin(session, user, "deactivate them")  # first: the weightier reason
     if actor_id is not None and actor_id == user.id:
         raise Conflict(
             f"{user.username!r} cannot deactivate their own account: ask another admin to do it",
             reason_code="self_deactivate", username=user.username)
-    refuse_last_admin(session, user, "deactivate them")
     user.is_active = False
     revoked = revoke_credentials(session, user)
     released = release_work_of(session, user.id, actor_id=actor_id)
