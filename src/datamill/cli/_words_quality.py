@@ -14,10 +14,10 @@ QUALITY_EN: dict[str, str] = {
     "agr.round": "round: {round} ({what})",
     "agr.round.first": "each annotator's first submitted answer",
     "agr.round.current": "each annotator's current answer",
-    "agr.line": "  {name:<7} {units} units, {annotators} annotators ({level}): percent agreement "
+    "agr.line": "  {name:<7} {units} {units_w}, {annotators} {annotators_w} ({level}): percent agreement "
                 "{percent}, Krippendorff's alpha {alpha}, Cohen's kappa {cohen}, Fleiss' kappa "
                 "{fleiss}",
-    "agr.pairs": ", {metric} between annotators {value} ({pairs} pair(s))",
+    "agr.pairs": ", {metric} between annotators {value} ({pairs} {pairs_w})",
     "agr.na": "n/a",
     "agr.reason": "  ({reason})",
     "agr.no_answers": "no item has answers from two or more annotators yet",

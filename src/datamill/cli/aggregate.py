@@ -77,6 +77,11 @@ RoundOpt = Annotated[str, typer.Option(
 
 
 #: the service's reason when no item has two answers yet (worded in the CLI's language)
+def _plural(n: object, word: str) -> str:
+    """The English noun for a count: 1 unit, 2 units (the zh-CN words take no plural)."""
+    return word if n == 1 else word + "s"
+
+
 _NO_ANSWERS = "no item has answers from two or more annotators yet"
 
 
@@ -103,13 +108,16 @@ def _render_agreement(r: dict[str, Any]) -> None:
     for name in ("first", "current"):
         f = r["rounds"][name]
         line = say("agr.line", name=say(f"agr.name.{name}"), units=f["units"],
-                   annotators=f["annotators"], level=say(f"agr.level.{f['level']}")
+                   units_w=_plural(f["units"], "unit"), annotators=f["annotators"],
+                   annotators_w=_plural(f["annotators"], "annotator"),
+                   level=say(f"agr.level.{f['level']}")
                    if f["level"] in _LEVELS else f["level"],
                    percent=_fmt(f["percent_agreement"]),
                    alpha=_fmt(f["krippendorff_alpha"]), cohen=_fmt(f["cohen_kappa"]),
                    fleiss=_fmt(f["fleiss_kappa"]))
         if f["scores"]["pairs"]:
             line += say("agr.pairs", metric=shown_metric, pairs=f["scores"]["pairs"],
+                        pairs_w=_plural(f["scores"]["pairs"], "pair"),
                         value=_scores_text(f["scores"]["values"], metric))
         out.print(line, soft_wrap=True)
     if r.get("no_units_reason") and not r["scores"]["pairs"]:
