@@ -178,6 +178,8 @@ def next_cmd(project: str, user: AsUser, stage: str = "annotate", as_json: JsonO
         out.print(say("work.task", task=t.id, stage=code("stage", t.stage), item=t.external_id,
                       about=say("work.about", about=about) if about else "",
                       version=t.current_version))
+        if media is not None:  # what the annotator opens to see or hear the item
+            out.print(f"{say_media()}: {media}")
         if t.return_reason:
             out.print(styled((say("work.returned"), "yellow"),
                              return_reason(t.return_reason, t.return_code, t.return_params)))
@@ -200,8 +202,21 @@ def next_cmd(project: str, user: AsUser, stage: str = "annotate", as_json: JsonO
                          f"--base-version {t.current_version} --as {user}"
                          + ("" if t.stage == "review" else answer_option)))
 
-    emit({**task.model_dump(mode="json"), "content": content} if as_json else task, as_json,
-         render)
+    media = _media_url(plugin, task)
+    emit({**task.model_dump(mode="json"), "content": content, "media_url": media} if as_json
+         else task, as_json, render)
+
+
+def _media_url(plugin: Any, task: Any) -> str | None:
+    """The API route serving the item's file, for modalities judged from a file (not text)."""
+    if getattr(plugin, "readable_task", None) is not None:  # text, LLM: shown on the terminal
+        return None
+    return f"/api/v1/projects/{task.project_id}/items/{task.item_id}/media"
+
+
+def say_media() -> str:
+    from datamill.cli._words_media import media_label
+    return media_label()
 
 
 def _task_summary(plugin: Any, task: Any) -> dict[str, Any]:
