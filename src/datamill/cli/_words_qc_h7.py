@@ -22,6 +22,12 @@ QC_H7_EN: dict[str, str] = {
     "qc.summary.cuboids_one": "1 cuboid ({labels})",
     # work next's command for a transcript: typed on the line, the segment list the other way
     "work.answer_text": ' --text "TRANSCRIPT" (or --annotation FILE.json: a list of segments)',
+    # work next: where the item's file is served (image, point cloud, speech: no terminal view)
+    "work.media": "media: {url}",
+    # quality agreement's counted nouns (1 unit, 2 units)
+    "agr.w.unit": "unit", "agr.w.units": "units",
+    "agr.w.annotator": "annotator", "agr.w.annotators": "annotators",
+    "agr.w.pair": "pair", "agr.w.pairs": "pairs",
 }
 
 QC_H7_ZH_CN: dict[str, str] = {
@@ -36,4 +42,8 @@ QC_H7_ZH_CN: dict[str, str] = {
     "qc.summary.objects_one": "1 个对象（{labels}）",
     "qc.summary.cuboids_one": "1 个立方体（{labels}）",
     "work.answer_text": ' --text "TRANSCRIPT"（或 --annotation FILE.json：分段列表）',
+    "work.media": "媒体：{url}",
+    "agr.w.unit": "个单元", "agr.w.units": "个单元",
+    "agr.w.annotator": "位标注员", "agr.w.annotators": "位标注员",
+    "agr.w.pair": "对", "agr.w.pairs": "对",
 }

@@ -35,9 +35,9 @@ QUALITY_ZH_CN: dict[str, str] = {
     "agr.round": "轮次：{round}（{what}）",
     "agr.round.first": "每位标注员首次提交的答案",
     "agr.round.current": "每位标注员当前的答案",
-    "agr.line": "  {name:<7} {units} 个单元，{annotators} 位标注员（{level}）：一致率 {percent}，"
+    "agr.line": "  {name:<7} {units} {units_w}，{annotators} {annotators_w}（{level}）：一致率 {percent}，"
                 "Krippendorff alpha {alpha}，Cohen kappa {cohen}，Fleiss kappa {fleiss}",
-    "agr.pairs": "，标注员之间的 {metric} {value}（{pairs} 对）",
+    "agr.pairs": "，标注员之间的 {metric} {value}（{pairs} {pairs_w}）",
     "agr.na": "无",
     "agr.reason": "  （{reason}）",
     "agr.no_answers": "尚无条目有两位或以上标注员的答案",

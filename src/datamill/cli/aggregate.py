@@ -76,12 +76,14 @@ RoundOpt = Annotated[str, typer.Option(
     "The table shows both side by side.")]
 
 
-#: the service's reason when no item has two answers yet (worded in the CLI's language)
 def _plural(n: object, word: str) -> str:
-    """The English noun for a count: 1 unit, 2 units (the zh-CN words take no plural)."""
-    return word if n == 1 else word + "s"
+    """The noun after a count in the reader's language: 1 unit, 2 units (zh-CN: one form)."""
+    from datamill.cli._words import say
+
+    return say(f"agr.w.{word}" if n == 1 else f"agr.w.{word}s")
 
 
+#: the service's reason when no item has two answers yet (worded in the CLI's language)
 _NO_ANSWERS = "no item has answers from two or more annotators yet"
 
 

@@ -179,7 +179,7 @@ def next_cmd(project: str, user: AsUser, stage: str = "annotate", as_json: JsonO
                       about=say("work.about", about=about) if about else "",
                       version=t.current_version))
         if media is not None:  # what the annotator opens to see or hear the item
-            out.print(f"{say_media()}: {media}")
+            out.print(say("work.media", url=media), highlight=False)
         if t.return_reason:
             out.print(styled((say("work.returned"), "yellow"),
                              return_reason(t.return_reason, t.return_code, t.return_params)))
@@ -212,11 +212,6 @@ def _media_url(plugin: Any, task: Any) -> str | None:
     if getattr(plugin, "readable_task", None) is not None:  # text, LLM: shown on the terminal
         return None
     return f"/api/v1/projects/{task.project_id}/items/{task.item_id}/media"
-
-
-def say_media() -> str:
-    from datamill.cli._words_media import media_label
-    return media_label()
 
 
 def _task_summary(plugin: Any, task: Any) -> dict[str, Any]:
