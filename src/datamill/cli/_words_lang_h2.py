@@ -6,6 +6,7 @@ approval step's and a decision's the page's ``astep.*`` and ``decision.*``."""
 
 from __future__ import annotations
 
+from datamill.core.code_words import EVENT_WORDS
 from datamill.core.unit_words import UNIT_ZH_CN
 
 __all__ = ["LANG_H2_EN", "LANG_H2_ZH_CN"]
@@ -45,13 +46,7 @@ LANG_H2_EN: dict[str, str] = {
     "demo.next_work": "Next: datamill work next {project} --as alice   or   datamill serve",
     "demo.next_serve": "Next: datamill serve, then open http://127.0.0.1:8000/ and sign in",
     # a ledger event's type (ledger event-problems), as the finance page words it
-    "event.delivery.accepted": "delivery.accepted",
-    "event.delivery.rejected": "delivery.rejected",
-    "event.settlement.confirmed": "settlement.confirmed",
-    "event.settlement.reduced": "settlement.reduced",
-    "event.settlement.paid": "settlement.paid",
-    "event.hour_points.booked": "hour_points.booked",
-    "event.licence.accepted": "licence.accepted",
+    **{f"event.{code}": code for code in EVENT_WORDS["en"]},
     "agr.name.first": "first", "agr.name.current": "current",
     "agr.level.nominal": "nominal", "agr.level.ordinal": "ordinal",
     "agr.level.interval": "interval", "agr.level.ratio": "ratio",
@@ -95,13 +90,7 @@ LANG_H2_ZH_CN: dict[str, str] = {
     "demo.users_end": "。",
     "demo.next_work": "下一步：datamill work next {project} --as alice，或 datamill serve",
     "demo.next_serve": "下一步：运行 datamill serve，然后打开 http://127.0.0.1:8000/ 登录",
-    "event.delivery.accepted": "交付已验收",
-    "event.delivery.rejected": "交付被客户拒收",
-    "event.settlement.confirmed": "结算已确认",
-    "event.settlement.reduced": "结算因更正而减少",
-    "event.settlement.paid": "已向供应商付款（结算单）",
-    "event.hour_points.booked": "工时点数已登记",
-    "event.licence.accepted": "授权已验收",
+    **{f"event.{code}": w for code, w in EVENT_WORDS["zh-CN"].items()},
     "agr.name.first": "首次提交", "agr.name.current": "当前",
     "agr.level.nominal": "定类", "agr.level.ordinal": "定序",
     "agr.level.interval": "定距", "agr.level.ratio": "定比",

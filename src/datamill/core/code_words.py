@@ -15,10 +15,33 @@ from __future__ import annotations
 import re
 from typing import Any
 
-__all__ = ["IMPORT_LEFT_OUT_WORDS", "INSPECTION_REASON_WORDS", "ITEM_STATUS_WORDS", "METRIC_WORDS", "SEGMENT_WORDS",
+__all__ = ["EVENT_WORDS", "IMPORT_LEFT_OUT_WORDS", "INSPECTION_REASON_WORDS", "ITEM_STATUS_WORDS", "METRIC_WORDS", "SEGMENT_WORDS",
            "STATUS_WORDS",
            "VENDOR_KIND_WORDS", "VERDICT_WORDS", "inspection_reason_key",
            "parse_inspection_reason"]
+
+#: a domain event the ledger consumes (``event.<type>``: the finance page's pending list; the
+#: CLI's ``ledger event-problems`` words it in Chinese and keeps the type in English)
+EVENT_WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "delivery.accepted": "delivery accepted",
+        "delivery.rejected": "delivery rejected by the customer",
+        "settlement.confirmed": "settlement confirmed",
+        "settlement.reduced": "settlement reduced by a correction",
+        "settlement.paid": "vendor paid (settlement sheet)",
+        "hour_points.booked": "hour points booked",
+        "licence.accepted": "licence accepted",
+    },
+    "zh-CN": {
+        "delivery.accepted": "交付已验收",
+        "delivery.rejected": "交付被客户拒收",
+        "settlement.confirmed": "结算已确认",
+        "settlement.reduced": "结算因更正而减少",
+        "settlement.paid": "已向供应商付款（结算单）",
+        "hour_points.booked": "工时点数已登记",
+        "licence.accepted": "授权已验收",
+    },
+}
 
 #: a task's, package's, batch's, delivery's ... status (``status.<code>`` on the pages)
 STATUS_WORDS: dict[str, dict[str, str]] = {

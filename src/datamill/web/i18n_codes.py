@@ -9,6 +9,7 @@ hidden). Add a code here and in ``i18n_zh_codes.py`` when a service starts using
 from __future__ import annotations
 
 from datamill.core.code_words import (
+    EVENT_WORDS,
     ITEM_STATUS_WORDS,
     METRIC_WORDS,
     SEGMENT_WORDS,
@@ -66,13 +67,7 @@ _MISC = {  # kind.code → English, for the codes the finance and workforce page
     "ckind.custom": "custom", "ckind.licence": "licence",
     "ckind.technical_service": "technical service",
     # domain events the ledger consumes (the finance overview's pending list)
-    "event.delivery.accepted": "delivery accepted",
-    "event.delivery.rejected": "delivery rejected by the customer",
-    "event.settlement.confirmed": "settlement confirmed",
-    "event.settlement.reduced": "settlement reduced by a correction",
-    "event.settlement.paid": "vendor paid (settlement sheet)",
-    "event.hour_points.booked": "hour points booked",
-    "event.licence.accepted": "licence accepted",
+    **{f"event.{code}": w for code, w in EVENT_WORDS["en"].items()},
     "decision.approve": "approved", "decision.reject": "rejected",
     "astep.price": "price approval", "astep.signing": "signing approval",
 }

@@ -4,6 +4,7 @@ error pages and the earnings page, merged into ``i18n_zh.ZH_CN`` (English: ``i18
 from __future__ import annotations
 
 from datamill.core.code_words import (
+    EVENT_WORDS,
     ITEM_STATUS_WORDS,
     METRIC_WORDS,
     SEGMENT_WORDS,
@@ -56,13 +57,7 @@ _MISC = {
     **{f"vkind.{k}": w for k, w in VENDOR_KIND_WORDS["zh-CN"].items()},
     "ckind.custom": "定制", "ckind.licence": "授权许可",
     "ckind.technical_service": "技术服务",
-    "event.delivery.accepted": "交付已验收",
-    "event.delivery.rejected": "交付被客户拒收",
-    "event.settlement.confirmed": "结算已确认",
-    "event.settlement.reduced": "结算因更正而减少",
-    "event.settlement.paid": "已向供应商付款（结算单）",
-    "event.hour_points.booked": "工时点数已登记",
-    "event.licence.accepted": "授权已验收",
+    **{f"event.{code}": w for code, w in EVENT_WORDS["zh-CN"].items()},
     "decision.approve": "已批准", "decision.reject": "已驳回",
     "astep.price": "价格审批", "astep.signing": "签约审批",
 }
