@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from datamill.compliance.models import ApiToken, User
 from datamill.compliance.roles import Action
-from datamill.compliance.users import MAX_TOKEN_DAYS, list_tokens, require
+from datamill.compliance.users import MAX_TOKEN_DAYS, MAX_TOKEN_NAME, list_tokens, require
 from datamill.core.errors import InvalidInput
 from datamill.db.lookup import get_or_raise
 from datamill.http_deps import RuntimeDep, SessionDep
@@ -30,7 +30,6 @@ from datamill.web.routes.users import refusal_words, said
 __all__ = ["router"]
 
 router = APIRouter(route_class=HtmlRoute, include_in_schema=False)
-_NAME_CHARS = 100  # the column's length
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
@@ -84,7 +83,7 @@ def issue_token_form(
         refused = said(request, "users.refused.token_inactive", username=target.username)
     elif not 1 <= expires_days <= MAX_TOKEN_DAYS:
         refused = said(request, "users.refused.token_days", most=MAX_TOKEN_DAYS)
-    elif len(name) > _NAME_CHARS or _CONTROL.search(name):
+    elif len(name) > MAX_TOKEN_NAME or _CONTROL.search(name):
         refused = said(request, "users.refused.token_name")
     if refused is not None:
         return _page(request, session, me, target, status_code=409, error=refused,
